@@ -1,0 +1,186 @@
+"""GHG inventory (GHG Protocol scopes), energy in tce, and the zero-carbon park core indicator.
+
+Two methods, two numbers (docs/methods.md):
+- the inventory: scope 1 from fuels and processes, scope 2 location-based (grid factor of the
+  year and region) and market-based (green contracts at 0, the rest at the same grid factor,
+  the GHG Protocol scope-2 fallback where no residual mix is published), removals, offsets;
+- the core indicator 单位能耗碳排放 of 零碳园区碳排放核算方法（试行）: CO₂ of fuels, processes,
+  purchased heat (0.11 tCO₂/GJ) and non-green grid electricity (0.8325 kgCO₂/kWh), green and
+  on-site non-fossil electricity at 0, divided by comprehensive energy use in tce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parktwin.agents.base import EnergyRow
+from parktwin.data import constant
+
+
+@dataclass(frozen=True)
+class Carrier:
+    unit: str
+    kgce_key: str
+    kgco2_key: str
+
+
+FUELS: dict[str, Carrier] = {
+    "coal": Carrier("t", "coal_kgce_per_t", "coal_kgco2_per_t"),
+    "natural_gas": Carrier("km3", "natural_gas_kgce_per_km3", "natural_gas_kgco2_per_km3"),
+    "diesel": Carrier("t", "diesel_kgce_per_t", "diesel_kgco2_per_t"),
+    "purchased_heat": Carrier("GJ", "purchased_heat_kgce_per_gj", "purchased_heat_kgco2_per_gj"),
+}
+ELECTRICITY_TCE_KEY = {
+    "equivalent": "electricity_kgce_per_kwh_equivalent",
+    "coal_equivalent": "electricity_kgce_per_kwh_coal_equivalent",
+}
+EMISSION_COLUMNS = (
+    "year", "entity", "entity_kind", "scope", "method", "source",
+    "activity", "activity_unit", "factor", "factor_unit", "factor_ref", "emissions_tco2",
+)
+ENERGY_COLUMNS = ("year", "entity", "entity_kind", "carrier", "quantity", "unit", "energy_tce")
+
+
+@dataclass(frozen=True)
+class ElectricitySupply:
+    """The park's annual electricity balance from the dispatch [kWh]."""
+
+    demand_kwh: float  # all entities' electricity demand (load)
+    grid_import_kwh: float  # to load and to the battery
+    pv_generation_kwh: float
+    pv_used_kwh: float  # PV to load and to the battery
+    export_kwh: float
+    curtailed_kwh: float
+    unserved_kwh: float
+    green_kwh: float  # grid electricity under green contracts / certificates
+
+    @property
+    def consumed_kwh(self) -> float:
+        """Electricity the park consumed: grid import + own PV used (storage losses included)."""
+        return self.grid_import_kwh + self.pv_used_kwh
+
+
+def _combustion_source(row: EnergyRow) -> tuple[str, str]:
+    if row.carrier == "purchased_heat":
+        return "2", "purchased_heat"
+    if row.carrier == "diesel" and row.entity_kind == "fleet":
+        return "1", "mobile_combustion"
+    return "1", "stationary_combustion"
+
+
+def account_year(
+    year: int,
+    rows: list[EnergyRow],
+    supply: ElectricitySupply,
+    grid_factor_kgco2_per_kwh: float,
+    grid_series: str,
+    grid_nonfossil_share: float,
+    electricity_method: str,
+    removals_tco2: float,
+    offset_cap_share: float | None,
+) -> tuple[list[tuple], list[tuple], dict[str, float]]:
+    """Inventory rows, energy rows and the year's summary for one simulated year.
+
+    ``offset_cap_share`` is None when offsets are not used this year, else the cap as a share
+    of gross emissions. Offsets cover at most the residual after removals.
+    """
+    emissions: list[tuple] = []
+    energy: list[tuple] = []
+    kgce_per_kwh = constant(ELECTRICITY_TCE_KEY[electricity_method])
+    consumed = supply.consumed_kwh
+    demand = supply.demand_kwh
+    scope1 = scope2_loc = scope2_mkt = heat_co2 = process = fuel_tce = gas_tce = 0.0
+
+    for r in rows:
+        if r.carrier == "process_co2":
+            emissions.append((year, r.entity, r.entity_kind, "1", "all", "industrial_process",
+                              r.quantity, r.unit, 1.0, "tCO2/tCO2", "park file: process_emissions_tco2", r.quantity))
+            scope1 += r.quantity
+            process += r.quantity
+        elif r.carrier == "electricity":
+            share = r.quantity * 1000.0 / demand if demand > 0 else 0.0
+            used_mwh = consumed * share / 1000.0
+            grid_mwh = supply.grid_import_kwh * share / 1000.0
+            residual_mwh = (supply.grid_import_kwh - supply.green_kwh) * share / 1000.0
+            loc = grid_mwh * grid_factor_kgco2_per_kwh
+            mkt = residual_mwh * grid_factor_kgco2_per_kwh
+            emissions.append((year, r.entity, r.entity_kind, "2", "location", "purchased_electricity",
+                              grid_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh", f"grid_factors.csv:{grid_series}", loc))
+            emissions.append((year, r.entity, r.entity_kind, "2", "market", "purchased_electricity",
+                              residual_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh",
+                              f"grid_factors.csv:{grid_series} (non-green share)", mkt))
+            scope2_loc += loc
+            scope2_mkt += mkt
+            energy.append((year, r.entity, r.entity_kind, "electricity", used_mwh, "MWh", used_mwh * kgce_per_kwh))
+        else:
+            carrier = FUELS[r.carrier]
+            factor = constant(carrier.kgco2_key)
+            co2 = r.quantity * factor / 1000.0
+            scope, source = _combustion_source(r)
+            emissions.append((year, r.entity, r.entity_kind, scope, "all", source,
+                              r.quantity, r.unit, factor, f"kgCO2/{r.unit}", f"constants.csv:{carrier.kgco2_key}", co2))
+            tce = r.quantity * constant(carrier.kgce_key) / 1000.0
+            energy.append((year, r.entity, r.entity_kind, r.carrier, r.quantity, r.unit, tce))
+            fuel_tce += tce
+            if r.carrier == "natural_gas":
+                gas_tce += tce
+            if scope == "1":
+                scope1 += co2
+            else:
+                scope2_loc += co2
+                scope2_mkt += co2
+                heat_co2 += co2
+
+    if removals_tco2 > 0:
+        emissions.append((year, "park", "operator", "removal", "all", "green_space", removals_tco2, "tCO2",
+                          -1.0, "tCO2/tCO2", "constants.csv:green_space_crown_growth_tc_per_ha_yr", -removals_tco2))
+    gross = scope1 + scope2_mkt
+    offsets = 0.0
+    if offset_cap_share is not None:
+        offsets = max(0.0, min(gross - removals_tco2, offset_cap_share * gross))
+        if offsets > 0:
+            emissions.append((year, "park", "operator", "offset", "all", "offsets", offsets, "tCO2",
+                              -1.0, "tCO2/tCO2", "scenario: offsets", -offsets))
+
+    elec_tce = consumed * kgce_per_kwh / 1000.0
+    energy_tce = fuel_tce + elec_tce
+    nonfossil_kwh = supply.pv_used_kwh + supply.green_kwh + (supply.grid_import_kwh - supply.green_kwh) * grid_nonfossil_share
+    nonfossil_tce = nonfossil_kwh * kgce_per_kwh / 1000.0
+    core_co2 = scope1 + heat_co2 + (supply.grid_import_kwh - supply.green_kwh) * constant("core_nongreen_grid_kgco2_per_kwh") / 1000.0
+    summary = {
+        "scope1_tco2": scope1,
+        "scope2_location_tco2": scope2_loc,
+        "scope2_market_tco2": scope2_mkt,
+        "gross_location_tco2": scope1 + scope2_loc,
+        "gross_tco2": gross,
+        "removals_tco2": removals_tco2,
+        "offsets_tco2": offsets,
+        "net_tco2": gross - removals_tco2 - offsets,
+        "process_tco2": process,
+        "energy_tce": energy_tce,
+        "electricity_tce": elec_tce,
+        "core_co2_tco2": core_co2,
+        "core_indicator_tco2_per_tce": core_co2 / energy_tce if energy_tce > 0 else 0.0,
+        "clean_energy_share": (gas_tce + nonfossil_tce) / energy_tce if energy_tce > 0 else 0.0,
+        "renewable_share": nonfossil_tce / energy_tce if energy_tce > 0 else 0.0,
+    }
+    return emissions, energy, summary
+
+
+def core_threshold_tco2_per_tce(energy_tce: float) -> float:
+    """Threshold of the core indicator by park size (≤0.2 below 100万 tce/yr, ≤0.3 from 100万)."""
+    if energy_tce >= constant("core_large_park_min_tce"):
+        return constant("core_threshold_large_tco2_per_tce")
+    return constant("core_threshold_small_tco2_per_tce")
+
+
+def green_space_removals_tco2(area_ha: float, crown_cover_share: float) -> float:
+    """Annual CO₂ uptake of park green space: crown area × growth rate × 44/12 [tCO₂/yr]."""
+    return area_ha * crown_cover_share * constant("green_space_crown_growth_tc_per_ha_yr") * constant("c_to_co2")
+
+
+def grid_nonfossil_share(location_factor: float, fossil_factor: float) -> float:
+    """Non-fossil share of grid generation implied by the average and fossil-only factors [0..1]."""
+    if fossil_factor <= 0:
+        return 0.0
+    return min(1.0, max(0.0, 1.0 - location_factor / fossil_factor))

@@ -1,0 +1,95 @@
+"""What every park agent shares: dated changes of state that split a year into segments.
+
+A measure commissions at a global hour (hours since 1 January of the base year). Within one
+simulated year an agent's state is piecewise constant between commissioning hours; the year's
+energy is the sum over those segments, each weighted by the share of the year's load profile
+it covers (see ``energy.loads.share_after``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+import mesa
+
+from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.loads import LoadBook, share_after
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of an agent's state, effective from ``hour`` (global, hours since base-year start)."""
+
+    hour: float
+    kind: str
+    value: Any
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class EnergyRow:
+    """One entity's annual use of one carrier (``unit`` as in the carrier table)."""
+
+    entity: str
+    entity_kind: str
+    carrier: str
+    quantity: float
+    unit: str
+
+
+def segments(
+    changes: Iterable[Change], year_start: int, initial: Any, fold: Callable[[Any, Change], Any]
+) -> list[tuple[int, Any]]:
+    """[(start hour within the year, state)] for the year beginning at global hour ``year_start``.
+
+    Changes before the year fold into the initial state; changes inside it open new segments.
+    """
+    state = initial
+    inside: list[Change] = []
+    for ch in sorted(changes, key=lambda c: c.hour):
+        if ch.hour <= year_start:
+            state = fold(state, ch)
+        elif ch.hour < year_start + HOURS_PER_YEAR:
+            inside.append(ch)
+    out = [(0, state)]
+    for ch in inside:
+        state = fold(state, ch)
+        h = int(ch.hour - year_start)
+        if out[-1][0] == h:
+            out[-1] = (h, state)
+        else:
+            out.append((h, state))
+    return out
+
+
+def segment_weights(shape: str, year: int, starts: list[int]) -> list[float]:
+    """Share of the year's ``shape`` profile inside each segment."""
+    tails = [share_after(shape, year, h) for h in starts] + [0.0]
+    return [tails[i] - tails[i + 1] for i in range(len(starts))]
+
+
+def book_piecewise(book: LoadBook, shape: str, starts: list[int], values_kwh: list[float]) -> float:
+    """Add a piecewise-constant full-year load to ``book`` as deltas; returns the year's kWh."""
+    total, previous = 0.0, 0.0
+    for start, value in zip(starts, values_kwh):
+        total += book.add(shape, value - previous, start)
+        previous = value
+    return total
+
+
+class ParkAgent(mesa.Agent):
+    """An agent that owns dated changes and reports its annual energy."""
+
+    kind = "agent"
+
+    def __init__(self, model: mesa.Model, entity_id: str):
+        super().__init__(model)
+        self.entity_id = entity_id
+        self.changes: list[Change] = []
+
+    def commission(self, hour: float, kind: str, value: Any, source: str = "") -> None:
+        self.changes.append(Change(hour, kind, value, source))
+
+    def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
+        raise NotImplementedError

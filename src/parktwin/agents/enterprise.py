@@ -1,0 +1,96 @@
+"""Enterprises: activity growth, boiler electrification and efficiency measures.
+
+Decisions (issue: enterprises decide) will live in ``decide``; here firms grow and take the
+measures the roadmap assigns to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights, segments
+from parktwin.data import constant
+from parktwin.energy.loads import LoadBook
+from parktwin.spec.park import Enterprise
+
+KWH_PER_GJ = 1e6 / 3600.0
+
+
+@dataclass(frozen=True)
+class FirmState:
+    efficiency_factor: float = 1.0  # product of (1 - cut) of commissioned efficiency measures
+    electric_boiler_share: float = 0.0  # of boiler heat
+    heat_pump_share: float = 0.0
+
+
+def _fold(state: FirmState, change) -> FirmState:
+    if change.kind == "efficiency":
+        return FirmState(state.efficiency_factor * (1.0 - change.value), state.electric_boiler_share, state.heat_pump_share)
+    if change.kind in ("electric_boiler", "heat_pump"):
+        room = 1.0 - state.electric_boiler_share - state.heat_pump_share
+        add = min(change.value, room)
+        eb = state.electric_boiler_share + (add if change.kind == "electric_boiler" else 0.0)
+        hp = state.heat_pump_share + (add if change.kind == "heat_pump" else 0.0)
+        return FirmState(state.efficiency_factor, eb, hp)
+    raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
+
+
+class EnterpriseAgent(ParkAgent):
+    kind = "enterprise"
+
+    def __init__(self, model, spec: Enterprise, growth_share_per_yr: float, intensity_decline_share_per_yr: float):
+        super().__init__(model, spec.id)
+        self.spec = spec
+        self.growth_share_per_yr = growth_share_per_yr
+        self.intensity_decline_share_per_yr = intensity_decline_share_per_yr
+        self.activity = 1.0  # value added relative to the base year
+        self.intensity = 1.0  # autonomous energy intensity relative to the base year
+
+    def step(self) -> None:
+        """Advance one year: grow activity, improve intensity."""
+        self.activity *= 1.0 + self.growth_share_per_yr
+        self.intensity *= 1.0 - self.intensity_decline_share_per_yr
+
+    @property
+    def value_added_mcny(self) -> float:
+        return self.spec.value_added_mcny * self.activity
+
+    def boiler_heat_kwh(self) -> float:
+        """Useful boiler heat of the base year [kWh_th]: boiler fuel × NCV × boiler efficiency."""
+        e, s = self.spec.energy, self.spec.fuel_heat_share
+        coal = e.coal_t * s * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
+        gas = e.natural_gas_km3 * s * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
+        return (coal + gas) * KWH_PER_GJ
+
+    def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
+        e, s = self.spec.energy, self.spec.fuel_heat_share
+        shape = self.spec.shift_pattern
+        segs = segments(self.changes, year_start, FirmState(), _fold)
+        starts = [h for h, _ in segs]
+        weights = segment_weights(shape, year, starts)
+        scale = self.activity * self.intensity
+        heat_kwh = self.boiler_heat_kwh()
+        eb_eff, cop = constant("electric_boiler_efficiency"), constant("heat_pump_cop")
+
+        elec_kwh = []
+        coal_t = gas_km3 = diesel_t = heat_gj = 0.0
+        for (_, st), w in zip(segs, weights):
+            k = scale * st.efficiency_factor
+            fossil_left = 1.0 - st.electric_boiler_share - st.heat_pump_share
+            elec_kwh.append(
+                k * (e.electricity_mwh * 1000.0 + heat_kwh * (st.electric_boiler_share / eb_eff + st.heat_pump_share / cop))
+            )
+            coal_t += w * k * e.coal_t * (1.0 - s + s * fossil_left)
+            gas_km3 += w * k * e.natural_gas_km3 * (1.0 - s + s * fossil_left)
+            diesel_t += w * k * e.diesel_t
+            heat_gj += w * k * e.purchased_heat_gj
+        elec_year_kwh = book_piecewise(book, shape, starts, elec_kwh)
+        rows = [
+            ("electricity", elec_year_kwh / 1000.0, "MWh"),
+            ("coal", coal_t, "t"),
+            ("natural_gas", gas_km3, "km3"),
+            ("diesel", diesel_t, "t"),
+            ("purchased_heat", heat_gj, "GJ"),
+            ("process_co2", self.spec.process_emissions_tco2 * self.activity, "tCO2"),
+        ]
+        return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]

@@ -1,0 +1,45 @@
+"""Vehicle fleets: diesel use, and charging load once (part of) the fleet is battery-electric.
+
+The charging profile is the depot-night shape until the SimPy fleet model (mobility/) replaces it.
+"""
+
+from __future__ import annotations
+
+from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights, segments
+from parktwin.data import constant
+from parktwin.energy.loads import LoadBook
+from parktwin.spec.park import Fleet
+
+CHARGING_SHAPE = "depot_night"
+
+
+def _fold(bev_share: float, change) -> float:
+    if change.kind != "electrify_fleet":
+        raise ValueError(f"fleet cannot take a change of kind {change.kind!r}")
+    return min(1.0, bev_share + change.value)
+
+
+class FleetAgent(ParkAgent):
+    kind = "fleet"
+
+    def __init__(self, model, spec: Fleet, growth_share_per_yr: float):
+        super().__init__(model, spec.id)
+        self.spec = spec
+        self.growth_share_per_yr = growth_share_per_yr
+        self.activity = 1.0  # vehicle-km relative to the base year
+
+    def step(self) -> None:
+        self.activity *= 1.0 + self.growth_share_per_yr
+
+    def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
+        f = self.spec
+        km = f.count * f.km_per_vehicle_yr * self.activity
+        initial = 1.0 if f.powertrain == "bev" else 0.0
+        segs = segments(self.changes, year_start, initial, _fold)
+        starts = [h for h, _ in segs]
+        weights = segment_weights(CHARGING_SHAPE, year, starts)
+        diesel_t_full = km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0
+        diesel_t = sum(w * diesel_t_full * (1.0 - bev) for (_, bev), w in zip(segs, weights))
+        elec_kwh = book_piecewise(book, CHARGING_SHAPE, starts, [km * f.bev_kwh_per_km * bev for _, bev in segs])
+        rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t")]
+        return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]

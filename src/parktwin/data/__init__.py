@@ -1,0 +1,94 @@
+"""Shipped reference data: every factor, threshold and shape with its source and confidence.
+
+Each CSV here has ``source`` and ``confidence`` columns; confidence is one of
+verified / secondary / derived / assumption (see docs/data.md).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+CONFIDENCE_LEVELS = ("verified", "secondary", "derived", "assumption")
+TABLES = ("constants", "grid_factors", "indicators", "sectors", "load_shapes", "seasonal_factors")
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> pd.DataFrame:
+    """One shipped table, read once per process (treat as read-only)."""
+    with resources.files(__package__).joinpath(f"{name}.csv").open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh)
+
+
+@lru_cache(maxsize=None)
+def constants() -> dict[str, float]:
+    df = table("constants")
+    return dict(zip(df["name"], df["value"].astype(float)))
+
+
+def constant(name: str) -> float:
+    """A named scalar from constants.csv (its unit is in the name)."""
+    try:
+        return constants()[name]
+    except KeyError:
+        raise KeyError(f"no constant {name!r} in data/constants.csv") from None
+
+
+def constant_source(name: str) -> str:
+    df = table("constants")
+    return str(df.loc[df["name"] == name, "source"].iloc[0])
+
+
+@lru_cache(maxsize=None)
+def sector_ids() -> frozenset[str]:
+    return frozenset(table("sectors")["sector"])
+
+
+@lru_cache(maxsize=None)
+def grid_series_ids() -> frozenset[str]:
+    return frozenset(table("grid_factors")["series"])
+
+
+def interpolate_path(points: dict[int, float], years: list[int] | np.ndarray) -> np.ndarray:
+    """Linear between the dated points, flat before the first and after the last."""
+    if not points:
+        return np.zeros(len(years))
+    xs = np.array(sorted(points), dtype=float)
+    ys = np.array([points[int(x)] for x in xs], dtype=float)
+    return np.interp(np.asarray(years, dtype=float), xs, ys)
+
+
+def grid_factor_path(series: str, years: list[int]) -> np.ndarray:
+    """Location-based grid factor [kgCO₂/kWh] for each year, from data/grid_factors.csv."""
+    df = table("grid_factors")
+    rows = df[df["series"] == series]
+    if rows.empty:
+        raise KeyError(f"no grid-factor series {series!r} in data/grid_factors.csv")
+    return interpolate_path(dict(zip(rows["year"].astype(int), rows["kgco2_per_kwh"].astype(float))), years)
+
+
+@lru_cache(maxsize=None)
+def hourly_shape(shape: str) -> tuple[np.ndarray, np.ndarray]:
+    """(workday, rest-day) 24-hour weights of a named load shape."""
+    df = table("load_shapes")
+    rows = df[df["shape"] == shape].sort_values("hour")
+    if len(rows) != 24:
+        raise KeyError(f"load shape {shape!r} must have 24 hours in data/load_shapes.csv")
+    return rows["workday_weight"].to_numpy(float), rows["rest_day_weight"].to_numpy(float)
+
+
+@lru_cache(maxsize=None)
+def monthly_factors(profile: str) -> np.ndarray:
+    """12 seasonal multipliers, January first."""
+    df = table("seasonal_factors")
+    rows = df[df["profile"] == profile].sort_values("month")
+    if len(rows) != 12:
+        raise KeyError(f"seasonal profile {profile!r} must have 12 months in data/seasonal_factors.csv")
+    return rows["factor"].to_numpy(float)
+
+
+def indicator_table() -> pd.DataFrame:
+    return table("indicators")

@@ -1,0 +1,539 @@
+"""Rule-based hourly electricity dispatch of the park: load, PV, one battery, grid.
+
+One call simulates one year (or any number of hours) with 1-hour steps, so a
+power in [kW] held for a step equals an energy in [kWh]. The hourly loop is a
+``numba.njit(cache=True)`` kernel over float64 arrays; :func:`dispatch_rule_based`
+validates the inputs and wraps the kernel's output in a :class:`DispatchResult`.
+
+Rules, applied in this order each hour ``h``:
+
+1. PV serves the load first: ``pv_to_load = min(pv, load)``.
+2. Surplus PV charges the battery (power and SOC-headroom limits), is then
+   exported up to ``export_limit_kw``, and the rest is curtailed.
+3. Remaining load: in flat/peak/critical hours the battery discharges first
+   (power and SOC-floor limits), then the grid imports up to
+   ``import_limit_kw``; if the import limit binds the battery discharges further,
+   in valley hours too; whatever still remains is ``unserved_kw``.
+4. Valley hours, if ``BatteryParams.grid_charging`` and the battery did not
+   discharge this hour: the battery charges from the grid with the import
+   headroom left after the load, its remaining power and its SOC headroom.
+
+A battery never charges and discharges in the same hour (surplus PV and unmet
+load cannot coexist, and grid charging is skipped in any hour with discharge).
+
+State of charge and capacity changes
+------------------------------------
+The usable window in hour ``h`` is ``soc_min_share*E[h] .. soc_max_share*E[h]``.
+At the start of each hour the stored energy is clipped into that hour's window:
+
+* capacity steps up (a battery commissions): stored energy is kept; only if it
+  lies below the new floor is it raised to the floor. The new capacity thus
+  brings no *usable* energy (it starts at its floor reserve).
+* capacity steps down (or is 0): energy above the new ceiling is removed; with
+  ``E[h] == 0`` nothing is stored.
+* ``soc_start_kwh`` is clipped into the first hour's window the same way.
+
+Every clip is recorded in ``DispatchResult.soc_adjustment_kwh`` [kWh] (positive
+= energy added to the store, negative = removed), so that exactly::
+
+    final_soc - soc_start = sum(charge*eta_c) - sum(battery_to_load/eta_d)
+                            + sum(soc_adjustment)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+
+import numba
+import numpy as np
+
+__all__ = [
+    "PERIOD_VALLEY",
+    "PERIOD_FLAT",
+    "PERIOD_PEAK",
+    "PERIOD_CRITICAL",
+    "BatteryParams",
+    "DispatchResult",
+    "dispatch_rule_based",
+    "annual_flows_kwh",
+    "tou_period_codes",
+]
+
+PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL = 0, 1, 2, 3
+_N_PERIODS = 4
+
+
+@dataclass(frozen=True)
+class BatteryParams:
+    """Technical parameters of the aggregated lithium-ion battery.
+
+    Parameters
+    ----------
+    charge_efficiency : float
+        One-way AC->stored efficiency [-], in (0, 1]. Round trip is
+        ``charge_efficiency * discharge_efficiency`` (~0.845 AC-AC for LFP,
+        PNNL 2022 cost and performance assessment).
+    discharge_efficiency : float
+        One-way stored->AC efficiency [-], in (0, 1].
+    soc_min_share : float
+        SOC floor as a share of the energy capacity [-].
+    soc_max_share : float
+        SOC ceiling as a share of the energy capacity [-]; ``0 <= min < max <= 1``.
+    grid_charging : bool
+        Allow charging from the grid (valley hours only).
+    """
+
+    charge_efficiency: float = 0.92
+    discharge_efficiency: float = 0.92
+    soc_min_share: float = 0.05
+    soc_max_share: float = 0.95
+    grid_charging: bool = True
+
+    def __post_init__(self) -> None:
+        _check_params(self)
+
+
+@dataclass(frozen=True, eq=False)
+class DispatchResult:
+    """Hourly flows of one dispatch run.
+
+    Every array is read-only float64 with the length of the input [kW == kWh
+    per hour step]. ``soc_kwh[h]`` is the stored energy at the END of hour ``h``.
+
+    Attributes
+    ----------
+    load_kw, pv_kw : np.ndarray
+        Inputs, echoed [kW].
+    pv_to_load_kw, pv_to_battery_kw, grid_to_load_kw, grid_to_battery_kw,
+    battery_to_load_kw, export_kw, curtailed_kw, unserved_kw : np.ndarray
+        AC-side flows [kW]; ``battery_to_load_kw`` is the AC output of the battery.
+    soc_kwh : np.ndarray
+        Stored energy at the end of each hour [kWh].
+    final_soc_kwh : float
+        ``soc_kwh[-1]`` [kWh]; pass as ``soc_start_kwh`` of the next year.
+    soc_adjustment_kwh : np.ndarray
+        Change of stored energy from clipping into the hour's SOC window at the
+        start of each hour (capacity steps, start clip) [kWh].
+    soc_start_kwh : float
+        The ``soc_start_kwh`` passed in, before clipping [kWh].
+    """
+
+    load_kw: np.ndarray
+    pv_kw: np.ndarray
+    pv_to_load_kw: np.ndarray
+    pv_to_battery_kw: np.ndarray
+    grid_to_load_kw: np.ndarray
+    grid_to_battery_kw: np.ndarray
+    battery_to_load_kw: np.ndarray
+    export_kw: np.ndarray
+    curtailed_kw: np.ndarray
+    unserved_kw: np.ndarray
+    soc_kwh: np.ndarray
+    final_soc_kwh: float
+    soc_adjustment_kwh: np.ndarray
+    soc_start_kwh: float
+
+    @property
+    def grid_import_kw(self) -> np.ndarray:
+        """Total grid import ``grid_to_load + grid_to_battery`` [kW]."""
+        return self.grid_to_load_kw + self.grid_to_battery_kw
+
+    @property
+    def battery_charge_kw(self) -> np.ndarray:
+        """AC-side battery charging ``pv_to_battery + grid_to_battery`` [kW]."""
+        return self.pv_to_battery_kw + self.grid_to_battery_kw
+
+
+# --------------------------------------------------------------------------- kernel
+
+
+@numba.njit(cache=True)
+def _dispatch_kernel(
+    load,
+    pv,
+    period,
+    cap,
+    pmax,
+    eta_c,
+    eta_d,
+    smin,
+    smax,
+    grid_charging,
+    imp_lim,
+    exp_lim,
+    soc_start,
+):  # pragma: no cover - compiled; exercised through dispatch_rule_based
+    n = load.shape[0]
+    pv_to_load = np.empty(n)
+    pv_to_bat = np.empty(n)
+    grid_to_load = np.empty(n)
+    grid_to_bat = np.empty(n)
+    bat_to_load = np.empty(n)
+    export = np.empty(n)
+    curtailed = np.empty(n)
+    unserved = np.empty(n)
+    soc = np.empty(n)
+    adj = np.empty(n)
+
+    s = soc_start
+    for h in range(n):
+        e = cap[h]
+        lo = smin * e
+        hi = smax * e
+        # clip the carried state into this hour's window (capacity steps)
+        s_in = s
+        if s > hi:
+            s = hi
+        if s < lo:
+            s = lo
+        adj[h] = s - s_in
+        p = pmax[h] if e > 0.0 else 0.0
+
+        # 1. PV serves load first
+        ld = load[h]
+        pvh = pv[h]
+        ptl = pvh if pvh < ld else ld
+        surplus = pvh - ptl
+        deficit = ld - ptl
+
+        # 2. surplus PV -> battery -> export -> curtailment
+        head = (hi - s) / eta_c
+        if head < 0.0:
+            head = 0.0
+        c_pv = surplus
+        if p < c_pv:
+            c_pv = p
+        if head < c_pv:
+            c_pv = head
+        s += c_pv * eta_c
+        if s > hi:
+            s = hi
+        surplus -= c_pv
+        ex = surplus if surplus < exp_lim else exp_lim
+        curtailed[h] = surplus - ex
+
+        # 3. deficit: battery (non-valley) -> grid -> battery (import binds) -> unserved
+        p_left = p - c_pv
+        d = 0.0
+        g = 0.0
+        if deficit > 0.0:
+            if period[h] != 0:
+                avail = (s - lo) * eta_d
+                if avail < 0.0:
+                    avail = 0.0
+                d = deficit
+                if p_left < d:
+                    d = p_left
+                if avail < d:
+                    d = avail
+                deficit -= d
+            g = deficit if deficit < imp_lim else imp_lim
+            deficit -= g
+            if deficit > 0.0:
+                avail = (s - lo) * eta_d - d
+                if avail < 0.0:
+                    avail = 0.0
+                d2 = deficit
+                if p_left - d < d2:
+                    d2 = p_left - d
+                if avail < d2:
+                    d2 = avail
+                if d2 < 0.0:
+                    d2 = 0.0
+                d += d2
+                deficit -= d2
+            s -= d / eta_d
+            if s < lo:
+                s = lo
+
+        # 4. valley grid charging
+        c_g = 0.0
+        if grid_charging and period[h] == 0 and d == 0.0:
+            c_g = imp_lim - g
+            if p_left < c_g:
+                c_g = p_left
+            head = (hi - s) / eta_c
+            if head < c_g:
+                c_g = head
+            if c_g < 0.0:
+                c_g = 0.0
+            s += c_g * eta_c
+            if s > hi:
+                s = hi
+
+        pv_to_load[h] = ptl
+        pv_to_bat[h] = c_pv
+        grid_to_load[h] = g
+        grid_to_bat[h] = c_g
+        bat_to_load[h] = d
+        export[h] = ex
+        unserved[h] = deficit
+        soc[h] = s
+
+    return (
+        pv_to_load,
+        pv_to_bat,
+        grid_to_load,
+        grid_to_bat,
+        bat_to_load,
+        export,
+        curtailed,
+        unserved,
+        soc,
+        adj,
+        s,
+    )
+
+
+# --------------------------------------------------------------------------- wrapper
+
+
+def _check_params(params: BatteryParams) -> None:
+    for name in ("charge_efficiency", "discharge_efficiency"):
+        v = getattr(params, name)
+        if not isinstance(v, (int, float, np.integer, np.floating)) or not (0.0 < v <= 1.0):
+            raise ValueError(f"params.{name} must be a number in (0, 1], got {v!r}")
+    lo, hi = params.soc_min_share, params.soc_max_share
+    for name, v in (("soc_min_share", lo), ("soc_max_share", hi)):
+        if not isinstance(v, (int, float, np.integer, np.floating)) or not (0.0 <= v <= 1.0):
+            raise ValueError(f"params.{name} must be a number in [0, 1], got {v!r}")
+    if not lo < hi:
+        raise ValueError(
+            f"params.soc_min_share must be < params.soc_max_share, got {lo!r} >= {hi!r}"
+        )
+    if not isinstance(params.grid_charging, (bool, np.bool_)):
+        raise ValueError(f"params.grid_charging must be a bool, got {params.grid_charging!r}")
+
+
+def _float_array(name: str, x, n: int | None) -> np.ndarray:
+    try:
+        a = np.ascontiguousarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a 1-D array of real numbers: {exc}") from None
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array, got shape {a.shape}")
+    if n is None and a.shape[0] == 0:
+        raise ValueError(f"{name} must have at least one hour, got shape {a.shape}")
+    if n is not None and a.shape[0] != n:
+        raise ValueError(f"{name} must have shape ({n},) like load_kw, got {a.shape}")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} must be finite (no NaN/inf)")
+    if (a < 0.0).any():
+        raise ValueError(f"{name} must be >= 0, got min {a.min()!r}")
+    return a
+
+
+def _limit(name: str, x, allow_inf: bool) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number, got {x!r}") from None
+    if not v >= 0.0 or (not allow_inf and not np.isfinite(v)):
+        what = ">= 0 (inf allowed)" if allow_inf else "finite and >= 0"
+        raise ValueError(f"{name} must be {what}, got {x!r}")
+    return v
+
+
+def dispatch_rule_based(
+    load_kw: np.ndarray,
+    pv_kw: np.ndarray,
+    period: np.ndarray,
+    battery_energy_kwh: np.ndarray,
+    battery_power_kw: np.ndarray,
+    params: BatteryParams,
+    import_limit_kw: float,
+    export_limit_kw: float,
+    soc_start_kwh: float = 0.0,
+) -> DispatchResult:
+    """Run the rule-based hourly dispatch (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    load_kw : np.ndarray
+        Hourly load, shape (n,) [kW]; n >= 1 (8760 for a year).
+    pv_kw : np.ndarray
+        Hourly on-site PV generation (AC), shape (n,) [kW].
+    period : np.ndarray
+        Integer TOU period code per hour, ``PERIOD_VALLEY..PERIOD_CRITICAL`` (0..3).
+    battery_energy_kwh : np.ndarray
+        Installed battery energy capacity per hour, shape (n,) [kWh]; 0 before
+        commissioning.
+    battery_power_kw : np.ndarray
+        Battery AC power limit per hour (charge and discharge), shape (n,) [kW].
+    params : BatteryParams
+        Efficiencies, SOC window shares and grid-charging switch.
+    import_limit_kw : float
+        Grid import limit [kW], >= 0 (``inf`` = unlimited).
+    export_limit_kw : float
+        Grid export limit [kW], >= 0; 0 forbids export (``inf`` = unlimited).
+    soc_start_kwh : float
+        Stored energy before the first hour [kWh]; clipped into the first hour's
+        window (recorded in ``soc_adjustment_kwh[0]``).
+
+    Returns
+    -------
+    DispatchResult
+        Hourly flows [kW], end-of-hour SOC [kWh] and ``final_soc_kwh``.
+
+    Raises
+    ------
+    ValueError
+        If an argument has the wrong shape, sign or range; the message names it.
+    """
+    load = _float_array("load_kw", load_kw, None)
+    n = load.shape[0]
+    pv = _float_array("pv_kw", pv_kw, n)
+    cap = _float_array("battery_energy_kwh", battery_energy_kwh, n)
+    pmax = _float_array("battery_power_kw", battery_power_kw, n)
+
+    per = np.asarray(period)
+    if per.ndim != 1 or per.shape[0] != n:
+        raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
+    if per.dtype.kind not in "iu":
+        raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
+    if ((per < 0) | (per >= _N_PERIODS)).any():
+        raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
+    per = np.ascontiguousarray(per, dtype=np.int8)
+
+    if not isinstance(params, BatteryParams):
+        raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
+    _check_params(params)
+    imp = _limit("import_limit_kw", import_limit_kw, allow_inf=True)
+    exp = _limit("export_limit_kw", export_limit_kw, allow_inf=True)
+    soc0 = _limit("soc_start_kwh", soc_start_kwh, allow_inf=False)
+
+    out = _dispatch_kernel(
+        load,
+        pv,
+        per,
+        cap,
+        pmax,
+        float(params.charge_efficiency),
+        float(params.discharge_efficiency),
+        float(params.soc_min_share),
+        float(params.soc_max_share),
+        bool(params.grid_charging),
+        imp,
+        exp,
+        soc0,
+    )
+    arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
+    for a in arrays:
+        a.flags.writeable = False
+    (ld, pvv, ptl, ptb, gtl, gtb, btl, ex, cur, uns, soc, adj) = arrays
+    return DispatchResult(
+        load_kw=ld,
+        pv_kw=pvv,
+        pv_to_load_kw=ptl,
+        pv_to_battery_kw=ptb,
+        grid_to_load_kw=gtl,
+        grid_to_battery_kw=gtb,
+        battery_to_load_kw=btl,
+        export_kw=ex,
+        curtailed_kw=cur,
+        unserved_kw=uns,
+        soc_kwh=soc,
+        final_soc_kwh=float(out[10]),
+        soc_adjustment_kwh=adj,
+        soc_start_kwh=soc0,
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+_FLOW_FIELDS = tuple(
+    f.name for f in fields(DispatchResult) if f.name.endswith("_kw")
+)
+
+
+def annual_flows_kwh(result: DispatchResult) -> dict[str, float]:
+    """Sum each hourly flow of a dispatch run over the run (a year).
+
+    Parameters
+    ----------
+    result : DispatchResult
+        Output of :func:`dispatch_rule_based`.
+
+    Returns
+    -------
+    dict[str, float]
+        Energies [kWh]: ``load_kwh, pv_kwh, pv_to_load_kwh, pv_to_battery_kwh,
+        grid_to_load_kwh, grid_to_battery_kwh, battery_to_load_kwh, export_kwh,
+        curtailed_kwh, unserved_kwh, grid_import_kwh, battery_charge_kwh,
+        soc_adjustment_kwh`` and ``battery_loss_kwh`` (charging + discharging
+        losses = charge - discharge - change of stored energy from flows).
+    """
+    out = {name[:-3] + "_kwh": float(getattr(result, name).sum()) for name in _FLOW_FIELDS}
+    out["grid_import_kwh"] = out["grid_to_load_kwh"] + out["grid_to_battery_kwh"]
+    out["battery_charge_kwh"] = out["pv_to_battery_kwh"] + out["grid_to_battery_kwh"]
+    out["soc_adjustment_kwh"] = float(result.soc_adjustment_kwh.sum())
+    delta_from_flows = result.final_soc_kwh - result.soc_start_kwh - out["soc_adjustment_kwh"]
+    out["battery_loss_kwh"] = (
+        out["battery_charge_kwh"] - out["battery_to_load_kwh"] - delta_from_flows
+    )
+    return out
+
+
+def _hour_set(name: str, hours: Iterable[int]) -> list[int]:
+    try:
+        hs = [int(h) for h in hours]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an iterable of integer hours 0..23") from None
+    bad = [h for h in hs if not 0 <= h <= 23]
+    if bad:
+        raise ValueError(f"{name} must contain hours 0..23, got {bad}")
+    return hs
+
+
+def tou_period_codes(
+    hour_of_day: np.ndarray,
+    peak_hours: Iterable[int],
+    flat_hours: Iterable[int],
+    valley_hours: Iterable[int],
+    critical_hours: Iterable[int] = (),
+) -> np.ndarray:
+    """Map each hour of the year to its TOU period code.
+
+    Parameters
+    ----------
+    hour_of_day : np.ndarray
+        Integer hour of day per time step, values 0..23 [h].
+    peak_hours, flat_hours, valley_hours, critical_hours : iterable of int
+        Hours of day (0..23) of each period; together they must cover each of
+        the 24 hours exactly once (critical hours are not also peak hours).
+
+    Returns
+    -------
+    np.ndarray
+        int8 array shaped like ``hour_of_day`` with codes ``PERIOD_*`` (0..3).
+
+    Raises
+    ------
+    ValueError
+        If the hour sets do not partition 0..23 or ``hour_of_day`` is invalid.
+    """
+    table = np.full(24, -1, dtype=np.int8)
+    count = np.zeros(24, dtype=np.int64)
+    for name, hours, code in (
+        ("peak_hours", peak_hours, PERIOD_PEAK),
+        ("flat_hours", flat_hours, PERIOD_FLAT),
+        ("valley_hours", valley_hours, PERIOD_VALLEY),
+        ("critical_hours", critical_hours, PERIOD_CRITICAL),
+    ):
+        for h in _hour_set(name, hours):
+            table[h] = code
+            count[h] += 1
+    if (count != 1).any():
+        missing = np.flatnonzero(count == 0).tolist()
+        twice = np.flatnonzero(count > 1).tolist()
+        raise ValueError(
+            "peak/flat/valley/critical hours must cover each hour 0..23 exactly once; "
+            f"missing {missing}, repeated {twice}"
+        )
+    hod = np.asarray(hour_of_day)
+    if hod.dtype.kind not in "iu":
+        raise ValueError(f"hour_of_day must be an integer array, got dtype {hod.dtype}")
+    if hod.size and ((hod < 0) | (hod > 23)).any():
+        raise ValueError("hour_of_day values must be in 0..23")
+    return table[hod]

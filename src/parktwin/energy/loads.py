@@ -1,0 +1,76 @@
+"""Hourly load profiles from named shapes (data/load_shapes.csv) and the year's calendar.
+
+A profile sums to 1 over the year, so ``annual_kwh * profile`` is the hourly load [kWh/h = kW].
+A quantity that starts at hour ``h0`` (a project commissioned mid-year) is the full-year
+quantity times the profile from ``h0`` on; ``share_after`` gives the annual fraction that keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from parktwin.data import hourly_shape, monthly_factors
+from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
+
+SEASONAL_PROFILE = {
+    "office": "building",
+    "dormitory": "building",
+    "canteen": "building",
+    "lab": "building",
+    "warehouse": "building",
+    "depot_night": "flat",
+}
+
+
+@lru_cache(maxsize=512)
+def profile(shape: str, year: int) -> np.ndarray:
+    """Normalised hourly profile (sums to 1) of ``shape`` in ``year``."""
+    cal = year_calendar(year)
+    work, rest = hourly_shape(shape)
+    weights = np.where(cal.is_workday, work[cal.hour_of_day], rest[cal.hour_of_day])
+    weights = weights * monthly_factors(SEASONAL_PROFILE.get(shape, "industry"))[cal.month - 1]
+    out = weights / weights.sum()
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=512)
+def _tail_sums(shape: str, year: int) -> np.ndarray:
+    """tail[h] = sum of the profile from hour h to the year's end; tail[8760] = 0."""
+    p = profile(shape, year)
+    tail = np.concatenate([np.cumsum(p[::-1])[::-1], [0.0]])
+    tail.setflags(write=False)
+    return tail
+
+
+def share_after(shape: str, year: int, start_hour: int) -> float:
+    """Fraction of the year's ``shape`` that falls at or after ``start_hour``."""
+    h = min(max(int(start_hour), 0), HOURS_PER_YEAR)
+    return float(_tail_sums(shape, year)[h])
+
+
+@dataclass
+class LoadBook:
+    """Collects full-year hourly components by (shape, start hour) and builds the sum at once."""
+
+    year: int
+    _parts: dict[tuple[str, int], float] | None = None
+
+    def add(self, shape: str, full_year_kwh: float, start_hour: int = 0) -> float:
+        """Add a load of ``full_year_kwh`` [kWh/yr] active from ``start_hour``; returns the year's kWh."""
+        if full_year_kwh == 0.0 or start_hour >= HOURS_PER_YEAR:
+            return 0.0
+        if self._parts is None:
+            self._parts = {}
+        key = (shape, max(int(start_hour), 0))
+        self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
+        return full_year_kwh * share_after(shape, self.year, key[1])
+
+    def hourly_kw(self) -> np.ndarray:
+        out = np.zeros(HOURS_PER_YEAR)
+        for (shape, start), kwh in (self._parts or {}).items():
+            out[start:] += kwh * profile(shape, self.year)[start:]
+        return out

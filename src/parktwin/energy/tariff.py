@@ -1,0 +1,70 @@
+"""Time-of-use tariff as hourly arrays, and the electricity bill."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from parktwin.energy.calendar import year_calendar
+from parktwin.spec.park import TouTariff
+
+PERIOD_CODES = {"valley": 0, "flat": 1, "peak": 2, "critical": 3}
+
+
+def hourly_tariff(tariff: TouTariff, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """(period code per hour [int8], energy price per hour [CNY/kWh]) for ``year``.
+
+    Critical-peak hours apply only in ``critical_months``; in other months they are peak.
+    """
+    return _hourly_tariff(tariff.model_dump_json(), year)
+
+
+@lru_cache(maxsize=256)
+def _hourly_tariff(tariff_json: str, year: int) -> tuple[np.ndarray, np.ndarray]:
+    tariff = TouTariff.model_validate_json(tariff_json)
+    cal = year_calendar(year)
+    by_hour = np.empty(24, dtype=np.int8)
+    for name in ("valley", "flat", "peak"):
+        by_hour[getattr(tariff, f"{name}_hours")] = PERIOD_CODES[name]
+    period = by_hour[cal.hour_of_day]
+    if tariff.critical_hours:
+        crit_hour = np.zeros(24, dtype=bool)
+        crit_hour[tariff.critical_hours] = True
+        in_month = np.isin(cal.month, tariff.critical_months)
+        period = np.where(crit_hour[cal.hour_of_day] & in_month, np.int8(PERIOD_CODES["critical"]), period)
+    prices = np.zeros(4)
+    for name, code in PERIOD_CODES.items():
+        prices[code] = tariff.price_cny_per_kwh.get(name, 0.0)
+    price = prices[period]
+    period.setflags(write=False)
+    price.setflags(write=False)
+    return period, price
+
+
+def monthly_peak_kw(import_kw: np.ndarray, year: int) -> np.ndarray:
+    """Highest hourly import in each month [kW], shape (12,)."""
+    month = year_calendar(year).month
+    peaks = np.zeros(12)
+    np.maximum.at(peaks, month - 1, import_kw)
+    return peaks
+
+
+def electricity_bill_cny(
+    import_kw: np.ndarray,
+    export_kw: np.ndarray,
+    price_cny_per_kwh: np.ndarray,
+    tariff: TouTariff,
+    feed_in_price_cny_per_kwh: float,
+    year: int,
+) -> dict[str, float]:
+    """Energy charge, demand charge (monthly peak × rate) and export revenue for one year [CNY]."""
+    energy = float(import_kw @ price_cny_per_kwh)
+    demand = float(monthly_peak_kw(import_kw, year).sum() * tariff.demand_charge_cny_per_kw_month)
+    revenue = float(export_kw.sum() * feed_in_price_cny_per_kwh)
+    return {
+        "energy_charge_cny": energy,
+        "demand_charge_cny": demand,
+        "export_revenue_cny": revenue,
+        "electricity_cost_cny": energy + demand - revenue,
+    }

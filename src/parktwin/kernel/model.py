@@ -1,0 +1,257 @@
+"""The simulation kernel: a SimPy clock driving a Mesa model through the annual cycle.
+
+Time is in hours since 1 January of the base year (8760-hour years). A yearly SimPy process
+runs, for each year: policy and prices, agents' steps, the roadmap's projects (SimPy
+processes whose lead time is SimPy time, so a project commissions at an hour inside the
+year), and — when the year's clock has run — operations (hourly dispatch, vectorised, with
+each asset from its commissioning hour), accounting and the operator's review.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+import simpy
+
+from parktwin.accounting.inventory import (
+    ElectricitySupply,
+    account_year,
+    core_threshold_tco2_per_tce,
+    green_space_removals_tco2,
+    grid_nonfossil_share,
+)
+from parktwin.accounting.phases import phase_of
+from parktwin.agents.building import BuildingAgent
+from parktwin.agents.enterprise import EnterpriseAgent
+from parktwin.agents.fleet import FleetAgent
+from parktwin.agents.operator import OperatorAgent
+from parktwin.data import grid_factor_path, interpolate_path
+from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
+from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
+from parktwin.energy.loads import LoadBook
+from parktwin.energy.solar import PvSystem, Site, pv_output_kw_per_kwp, weather_years
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
+from parktwin.spec.scenario import Scenario
+
+HOURLY_FIELDS = (
+    "load_kw", "pv_kw", "pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw",
+    "battery_to_load_kw", "export_kw", "curtailed_kw", "unserved_kw", "soc_kwh",
+)
+
+
+@dataclass
+class RunRecord:
+    """What a run collects; ``results.Results`` turns it into tables."""
+
+    annual: list[dict] = field(default_factory=list)
+    emissions: list[tuple] = field(default_factory=list)
+    energy: list[tuple] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    reviews: list[dict] = field(default_factory=list)
+    hourly: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
+    wall_time_s: float = 0.0
+
+
+def site_of(scenario: Scenario) -> tuple[Site, PvSystem]:
+    loc, design = scenario.park.location, scenario.park.pv_design
+    site = Site(
+        latitude_deg=loc.latitude_deg,
+        longitude_deg=loc.longitude_deg,
+        altitude_m=loc.altitude_m,
+        timezone=loc.timezone,
+        annual_ghi_kwh_per_m2=loc.annual_ghi_kwh_per_m2,
+        mean_temp_c=loc.mean_temp_c,
+        temp_annual_amplitude_c=loc.temp_annual_amplitude_c,
+        temp_diurnal_amplitude_c=loc.temp_diurnal_amplitude_c,
+    )
+    system = PvSystem(tilt_deg=design.tilt_deg, azimuth_deg=design.azimuth_deg, system_losses_share=design.system_losses_share)
+    return site, system
+
+
+class ParkModel(mesa.Model):
+    """One park, one scenario, one seed."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0):
+        seeds = np.random.SeedSequence(seed)
+        weather_seed, agent_seed = seeds.spawn(2)
+        super().__init__(rng=np.random.default_rng(agent_seed))
+        self.scenario = scenario
+        self.seed_value = seed
+        self.env = simpy.Environment()
+        park = scenario.park
+        self.years = scenario.years
+        self.record = RunRecord()
+
+        growth = scenario.growth
+        self.enterprises = {
+            e.id: EnterpriseAgent(
+                self,
+                e,
+                growth.by_sector_share_per_yr.get(e.sector, growth.default_share_per_yr),
+                growth.intensity_decline_share_per_yr,
+            )
+            for e in park.enterprises
+        }
+        self.buildings = {b.id: BuildingAgent(self, b) for b in park.buildings}
+        self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr) for f in park.fleets}
+        self.operator = OperatorAgent(self, park)
+
+        site, system = site_of(scenario)
+        weather = weather_years(site, len(self.years), np.random.default_rng(weather_seed))
+        self.pv_kw_per_kwp = pv_output_kw_per_kwp(site, system, weather)
+        self.temp_air_c = weather.temp_air_c
+
+        series = scenario.grid_factor.series or park.location.grid_region
+        self.grid_series = series
+        factor = grid_factor_path(series, self.years)
+        for year, value in scenario.grid_factor.override_kgco2_per_kwh.items():
+            factor[self.years.index(year)] = value if year in self.years else factor[0]
+        self.grid_factor_kgco2_per_kwh = factor
+        self.fossil_factor_kgco2_per_kwh = grid_factor_path("national_fossil", self.years)
+        self.carbon_price_cny_per_tco2 = interpolate_path(scenario.carbon_price_cny_per_tco2, self.years)
+        self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
+        op = scenario.ems.battery
+        self.battery_params = BatteryParams(
+            charge_efficiency=op.charge_efficiency,
+            discharge_efficiency=op.discharge_efficiency,
+            soc_min_share=op.soc_min_share,
+            soc_max_share=op.soc_max_share,
+            grid_charging=op.grid_charging,
+        )
+        self._soc_kwh = 0.0
+
+    # -- the clock ---------------------------------------------------------------------------
+    def run(self) -> RunRecord:
+        start = time.perf_counter()
+        self.env.process(self._annual_cycle())
+        self.env.run()
+        self.record.wall_time_s = time.perf_counter() - start
+        return self.record
+
+    def _annual_cycle(self):
+        for index, year in enumerate(self.years):
+            year_start = index * HOURS_PER_YEAR
+            if index > 0:
+                self.agents.shuffle_do("step")
+                for item in self.scenario.roadmap:
+                    if item.year == year:
+                        self.env.process(self._project(item))
+            yield self.env.timeout(HOURS_PER_YEAR)
+            self._operate(index, year, year_start)
+
+    def _project(self, item):
+        """Approval and construction take SimPy time; the asset works from its commissioning hour."""
+        decided = self.env.now
+        yield self.env.timeout(item.lead_time_days * 24.0)
+        detail = self.operator.apply(item, self.env.now)
+        index = int(self.env.now // HOURS_PER_YEAR)
+        year = self.scenario.base_year + index
+        self.record.events.append(
+            {
+                "year": year,
+                "hour": float(self.env.now - index * HOURS_PER_YEAR),
+                "time": hour_timestamp(year, self.env.now - index * HOURS_PER_YEAR) if index < len(self.years) else "",
+                "kind": item.kind,
+                "id": item.id or item.kind,
+                "decided_hour": float(decided),
+                "detail": detail,
+            }
+        )
+
+    # -- one year's operations and accounting ---------------------------------------------------
+    def _operate(self, index: int, year: int, year_start: int) -> None:
+        sc = self.scenario
+        park = sc.park
+        book = LoadBook(year)
+        rows = []
+        for agent in (*self.enterprises.values(), *self.buildings.values(), *self.fleets.values()):
+            rows.extend(agent.year_energy(year, year_start, book))
+        load_kw = book.hourly_kw()
+        assets = self.operator.year_assets(year_start)
+        pv_kw = assets.pv_kwp * self.pv_kw_per_kwp[index]
+        period, price = hourly_tariff(park.grid.tariff, year)
+        result = dispatch_rule_based(
+            load_kw,
+            pv_kw,
+            period,
+            assets.battery_kwh,
+            assets.battery_kw,
+            self.battery_params,
+            import_limit_kw=park.grid.import_limit_kw,
+            export_limit_kw=park.grid.export_limit_kw,
+            soc_start_kwh=self._soc_kwh,
+        )
+        self._soc_kwh = result.final_soc_kwh
+        grid_kw = result.grid_import_kw
+        supply = ElectricitySupply(
+            demand_kwh=float(load_kw.sum()),
+            grid_import_kwh=float(grid_kw.sum()),
+            pv_generation_kwh=float(pv_kw.sum()),
+            pv_used_kwh=float(result.pv_to_load_kw.sum() + result.pv_to_battery_kw.sum()),
+            export_kwh=float(result.export_kw.sum()),
+            curtailed_kwh=float(result.curtailed_kw.sum()),
+            unserved_kwh=float(result.unserved_kw.sum()),
+            green_kwh=float(grid_kw @ assets.green_share),
+        )
+        factor = float(self.grid_factor_kgco2_per_kwh[index])
+        offsets = sc.offsets
+        cap = offsets.max_share_of_gross if offsets.start_year is not None and year >= offsets.start_year else None
+        emissions, energy, summary = account_year(
+            year,
+            rows,
+            supply,
+            grid_factor_kgco2_per_kwh=factor,
+            grid_series=self.grid_series,
+            grid_nonfossil_share=grid_nonfossil_share(factor, float(self.fossil_factor_kgco2_per_kwh[index])),
+            electricity_method=sc.accounting.electricity_tce_method,
+            removals_tco2=self.removals_tco2,
+            offset_cap_share=cap,
+        )
+        bill = electricity_bill_cny(grid_kw, result.export_kw, price, park.grid.tariff, park.grid.feed_in_price_cny_per_kwh, year)
+        phase = phase_of(index)
+        value_added = sum(a.value_added_mcny for a in self.enterprises.values())
+        annual = {
+            "year": year,
+            "year_index": index,
+            "phase": phase.number,
+            "phase_key": phase.key,
+            **summary,
+            "core_threshold_tco2_per_tce": core_threshold_tco2_per_tce(summary["energy_tce"]),
+            "value_added_mcny": value_added,
+            "energy_per_value_added_tce_per_10k_cny": summary["energy_tce"] / (value_added * 100.0),
+            "electricity_demand_mwh": supply.demand_kwh / 1000.0,
+            "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
+            "grid_import_mwh": supply.grid_import_kwh / 1000.0,
+            "green_power_mwh": supply.green_kwh / 1000.0,
+            "pv_generation_mwh": supply.pv_generation_kwh / 1000.0,
+            "pv_used_mwh": supply.pv_used_kwh / 1000.0,
+            "export_mwh": supply.export_kwh / 1000.0,
+            "curtailed_mwh": supply.curtailed_kwh / 1000.0,
+            "unserved_mwh": supply.unserved_kwh / 1000.0,
+            "peak_import_kw": float(grid_kw.max()),
+            "pv_kwp": assets.end.pv_kwp,
+            "battery_kwh": assets.end.battery_kwh,
+            "green_power_share": assets.end.green_share,
+            "grid_factor_kgco2_per_kwh": factor,
+            "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),
+            **bill,
+            "offsets_cost_cny": summary["offsets_tco2"] * offsets.price_cny_per_tco2,
+        }
+        annual["core_met"] = bool(annual["core_indicator_tco2_per_tce"] <= annual["core_threshold_tco2_per_tce"])
+        self.record.annual.append(annual)
+        self.record.emissions.extend(emissions)
+        self.record.energy.extend(energy)
+        if index > 0:
+            self.record.reviews.extend(self.operator.review(year, annual, sc.review_targets.get(year)))
+        if year in sc.outputs.hourly_years:
+            self.record.hourly[year] = self._hourly_arrays(result, price, period)
+
+    @staticmethod
+    def _hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:
+        out = {name: np.asarray(getattr(result, name), dtype=float) for name in HOURLY_FIELDS}
+        out["price_cny_per_kwh"] = np.asarray(price, dtype=float)
+        out["period"] = np.asarray(period, dtype=np.int8)
+        return out

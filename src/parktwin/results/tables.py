@@ -1,0 +1,74 @@
+"""``Results``: the tables of one run as pandas DataFrames, and how they are built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
+from parktwin.kernel.model import RunRecord
+
+TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly")
+
+
+@dataclass
+class Results:
+    """Tidy tables of one run. Units are in the column names (see docs/glossary.md).
+
+    - ``annual``: one row per year: emissions, energy, indicators, money
+    - ``emissions``: the inventory, one row per year × entity × scope × method × source,
+      with activity, factor and the factor's reference (traceable to data/)
+    - ``energy``: energy use per year × entity × carrier, with tce
+    - ``events``: commissioning and other timed events
+    - ``reviews``: the operator's yearly checks against the scenario's targets
+    - ``hourly``: the dispatch of the years listed in ``outputs.hourly_years``
+    """
+
+    annual: pd.DataFrame
+    emissions: pd.DataFrame
+    energy: pd.DataFrame
+    events: pd.DataFrame
+    reviews: pd.DataFrame
+    hourly: pd.DataFrame
+    manifest: dict = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLES}
+
+    def year(self, year: int) -> pd.Series:
+        """The annual row of ``year``."""
+        return self.annual.set_index("year").loc[year]
+
+    def first_year(self, column: str) -> int | None:
+        """First year in which the boolean ``column`` of ``annual`` is true (None if never)."""
+        return self.first_year_where(self.annual[column].astype(bool))
+
+    def first_year_where(self, mask: pd.Series) -> int | None:
+        """First year of ``annual`` where ``mask`` (aligned with it) is true (None if never)."""
+        hit = self.annual.loc[mask.to_numpy(bool), "year"]
+        return int(hit.iloc[0]) if len(hit) else None
+
+
+def build_results(record: RunRecord, manifest: dict) -> Results:
+    hourly_parts = []
+    for year, arrays in sorted(record.hourly.items()):
+        frame = pd.DataFrame(arrays)
+        frame.insert(0, "hour", np.arange(len(frame), dtype=np.int32))
+        frame.insert(0, "year", np.int32(year))
+        hourly_parts.append(frame)
+    hourly = pd.concat(hourly_parts, ignore_index=True) if hourly_parts else pd.DataFrame(columns=["year", "hour"])
+    events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail"])
+    reviews = pd.DataFrame(record.reviews, columns=["year", "indicator", "value", "target", "direction", "met"])
+    emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
+    emissions.insert(4, "gas", "CO2")
+    return Results(
+        annual=pd.DataFrame(record.annual),
+        emissions=emissions,
+        energy=pd.DataFrame.from_records(record.energy, columns=list(ENERGY_COLUMNS)),
+        events=events,
+        reviews=reviews,
+        hourly=hourly,
+        manifest=manifest,
+    )

@@ -1,0 +1,182 @@
+"""The physical park in its base year (``models/*.yaml``).
+
+Every quantity carries its unit in its name; annual quantities are for the base year.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
+
+ShiftPattern = Literal["day_1x8", "two_shift_2x8", "three_shift_3x8", "continuous"]
+BuildingKind = Literal["office", "dormitory", "canteen", "warehouse", "lab"]
+VehicleKind = Literal["heavy_truck", "light_truck", "bus", "car", "forklift"]
+Powertrain = Literal["diesel", "bev"]
+TouPeriod = Literal["valley", "flat", "peak", "critical"]
+
+
+class Strict(BaseModel):
+    """Base of every input model: unknown keys are errors, instances are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Location(Strict):
+    """Where the park is and its climate (calibration targets for the weather model)."""
+
+    latitude_deg: float = Field(ge=-90, le=90)
+    longitude_deg: float = Field(ge=-180, le=180)
+    altitude_m: float = 0.0
+    timezone: str = Field("Asia/Shanghai", description="IANA time zone; hours are local standard time")
+    grid_region: str = Field("east_china", description="grid-factor series id in data/grid_factors.csv")
+    annual_ghi_kwh_per_m2: float = Field(gt=300, lt=2800, description="long-term annual global horizontal irradiation [kWh/m²]")
+    mean_temp_c: float = Field(16.0, ge=-30, le=40)
+    temp_annual_amplitude_c: float = Field(12.0, ge=0, le=40)
+    temp_diurnal_amplitude_c: float = Field(4.0, ge=0, le=20)
+    climate_source: str = Field("", description="where the irradiation and temperature come from")
+
+
+class TouTariff(Strict):
+    """Time-of-use tariff: each hour of the day (0..23) belongs to exactly one period."""
+
+    valley_hours: list[int]
+    flat_hours: list[int]
+    peak_hours: list[int]
+    critical_hours: list[int] = Field(default_factory=list, description="critical-peak hours, only in critical_months")
+    critical_months: list[int] = Field(default_factory=lambda: [7, 8])
+    price_cny_per_kwh: dict[TouPeriod, float]
+    demand_charge_cny_per_kw_month: float = Field(0.0, ge=0)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _hours_cover_day(self) -> TouTariff:
+        base = sorted(self.valley_hours + self.flat_hours + self.peak_hours)
+        if base != list(range(24)):
+            missing = sorted(set(range(24)) - set(base))
+            twice = sorted({h for h in base if base.count(h) > 1})
+            raise ValueError(
+                "valley_hours + flat_hours + peak_hours must cover hours 0..23 exactly once"
+                f" (missing {missing}, listed twice {twice})"
+            )
+        if not set(self.critical_hours) <= set(self.peak_hours):
+            raise ValueError("critical_hours must be a subset of peak_hours")
+        if any(not 1 <= m <= 12 for m in self.critical_months):
+            raise ValueError("critical_months must be months 1..12")
+        needed = {"valley", "flat", "peak"} | ({"critical"} if self.critical_hours else set())
+        if missing_prices := sorted(needed - set(self.price_cny_per_kwh)):
+            raise ValueError(f"price_cny_per_kwh needs a price for {missing_prices}")
+        if any(p < 0 for p in self.price_cny_per_kwh.values()):
+            raise ValueError("price_cny_per_kwh must not be negative")
+        return self
+
+
+class GridConnection(Strict):
+    import_limit_kw: float = Field(gt=0, description="transformer / contract import limit [kW]")
+    export_limit_kw: float = Field(0.0, ge=0, description="0 forbids export [kW]")
+    feed_in_price_cny_per_kwh: float = Field(0.0, ge=0)
+    tariff: TouTariff
+
+
+class EnergyUse(Strict):
+    """Annual final energy use by carrier, base year."""
+
+    electricity_mwh: float = Field(0.0, ge=0)
+    coal_t: float = Field(0.0, ge=0)
+    natural_gas_km3: float = Field(0.0, ge=0, description="thousand cubic metres")
+    diesel_t: float = Field(0.0, ge=0)
+    purchased_heat_gj: float = Field(0.0, ge=0, description="steam/hot water bought from outside the park")
+
+
+class Enterprise(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    sector: str = Field(description="sector id in data/sectors.csv")
+    value_added_mcny: float = Field(gt=0, description="industrial value added, base year [million CNY]")
+    employees: int = Field(0, ge=0)
+    energy: EnergyUse
+    process_emissions_tco2: float = Field(0.0, ge=0, description="industrial-process CO₂, base year")
+    fuel_heat_share: float = Field(
+        1.0, ge=0, le=1, description="share of coal and gas burnt in boilers for heat (the rest is feedstock or kilns)"
+    )
+    roof_area_m2: float = Field(0.0, ge=0)
+    shift_pattern: ShiftPattern = "two_shift_2x8"
+    source: str = ""
+
+
+class Building(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = ""
+    kind: BuildingKind
+    floor_area_m2: float = Field(gt=0)
+    electricity_kwh_per_m2: float = Field(ge=0, description="energy-use intensity, electricity [kWh/m²·yr]")
+    natural_gas_m3_per_m2: float = Field(0.0, ge=0, description="heating / kitchen gas [m³/m²·yr]")
+    roof_area_m2: float = Field(0.0, ge=0)
+    source: str = ""
+
+
+class Fleet(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = ""
+    owner: str = Field("operator", description="enterprise id, or 'operator'")
+    vehicle: VehicleKind
+    count: int = Field(ge=0)
+    km_per_vehicle_yr: float = Field(gt=0)
+    powertrain: Powertrain = "diesel"
+    diesel_l_per_100km: float = Field(0.0, ge=0)
+    bev_kwh_per_km: float = Field(gt=0, description="consumption once electrified [kWh/km]")
+    source: str = ""
+
+
+class GreenSpace(Strict):
+    area_ha: float = Field(ge=0)
+    crown_cover_share: float = Field(0.3, ge=0, le=1, description="tree crown cover as a share of the green area")
+
+
+class ExistingAssets(Strict):
+    pv_kwp: float = Field(0.0, ge=0)
+    battery_kwh: float = Field(0.0, ge=0)
+    battery_kw: float = Field(0.0, ge=0)
+
+
+class PvDesign(Strict):
+    tilt_deg: float = Field(20.0, ge=0, le=90)
+    azimuth_deg: float = Field(180.0, ge=0, lt=360)
+    system_losses_share: float = Field(0.14, ge=0, lt=1)
+    kwp_per_roof_m2: float = Field(0.15, gt=0, le=0.25, description="installable DC capacity per m² of usable roof")
+
+
+class Park(Strict):
+    name: str
+    description: str = ""
+    base_year: int = Field(2025, ge=2000, le=2100)
+    location: Location
+    grid: GridConnection
+    enterprises: list[Enterprise] = Field(min_length=1)
+    buildings: list[Building] = Field(default_factory=list)
+    fleets: list[Fleet] = Field(default_factory=list)
+    green_space: GreenSpace = GreenSpace(area_ha=0.0)
+    assets: ExistingAssets = ExistingAssets()
+    pv_design: PvDesign = PvDesign()
+    sources: list[str] = Field(default_factory=list, description="citations for the park's data")
+
+    @field_validator("enterprises", "buildings", "fleets")
+    @classmethod
+    def _unique_ids(cls, items: list) -> list:
+        ids = [i.id for i in items]
+        if dupes := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"ids must be unique; repeated: {dupes}")
+        return items
+
+    @model_validator(mode="after")
+    def _fleet_owners_exist(self) -> Park:
+        known = {e.id for e in self.enterprises} | {"operator"}
+        bad = [f"{f.id}: owner {f.owner!r}" for f in self.fleets if f.owner not in known]
+        if bad:
+            raise ValueError(f"fleet owners must be an enterprise id or 'operator': {bad}")
+        return self
+
+    def entity_ids(self) -> set[str]:
+        return {e.id for e in self.enterprises} | {b.id for b in self.buildings} | {f.id for f in self.fleets}

@@ -1,0 +1,142 @@
+"""A pathway: the park, the years, the policy paths and a roadmap of dated interventions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from parktwin.spec.park import ID_PATTERN, Park, Strict
+
+YearPath = dict[int, float]
+"""A dated path {calendar year: value}; linear between points, flat beyond the ends."""
+
+
+class Growth(Strict):
+    default_share_per_yr: float = Field(0.03, ge=-0.5, le=0.5, description="activity (value added) growth")
+    by_sector_share_per_yr: dict[str, float] = Field(default_factory=dict)
+    intensity_decline_share_per_yr: float = Field(
+        0.01, ge=-0.2, le=0.5, description="autonomous energy-intensity improvement of every firm"
+    )
+
+
+class GridFactor(Strict):
+    series: str | None = Field(None, description="series id in data/grid_factors.csv; default: the park's region")
+    override_kgco2_per_kwh: YearPath = Field(default_factory=dict, description="replaces the series where given")
+
+
+class Offsets(Strict):
+    start_year: int | None = Field(None, description="first year residual emissions are offset; none = never")
+    max_share_of_gross: float = Field(0.05, ge=0, le=1, description="cap: offsets ≤ this share of gross emissions")
+    price_cny_per_tco2: float = Field(70.0, ge=0)
+
+
+class ReviewTarget(Strict):
+    """What the operator checks each year (PDCA). Missing keys are not checked."""
+
+    net_emissions_max_tco2: float | None = None
+    core_indicator_max_tco2_per_tce: float | None = None
+    clean_energy_min_share: float | None = Field(None, ge=0, le=1)
+    renewable_min_share: float | None = Field(None, ge=0, le=1)
+
+
+class Accounting(Strict):
+    electricity_tce_method: Literal["equivalent", "coal_equivalent"] = Field(
+        "equivalent", description="当量 0.1229 kgce/kWh (GB/T 2589) or 等价 coal-equivalent of generation"
+    )
+
+
+class Outputs(Strict):
+    hourly_years: list[int] = Field(default_factory=lambda: [2025, 2030, 2040, 2050])
+
+
+class BatteryOperation(Strict):
+    charge_efficiency: float = Field(0.92, gt=0, le=1)
+    discharge_efficiency: float = Field(0.92, gt=0, le=1)
+    soc_min_share: float = Field(0.05, ge=0, lt=1)
+    soc_max_share: float = Field(0.95, gt=0, le=1)
+    grid_charging: bool = True
+
+    @model_validator(mode="after")
+    def _window(self) -> BatteryOperation:
+        if self.soc_min_share >= self.soc_max_share:
+            raise ValueError("soc_min_share must be below soc_max_share")
+        return self
+
+
+class Ems(Strict):
+    strategy: Literal["rule_based"] = "rule_based"
+    battery: BatteryOperation = BatteryOperation()
+
+
+class _Intervention(Strict):
+    id: str | None = Field(None, pattern=ID_PATTERN)
+    year: int = Field(description="calendar year the decision is taken (1 January)")
+    lead_time_days: float = Field(0.0, ge=0, le=3650, description="approval and construction; commissioning = year start + lead time")
+
+
+class RooftopPv(_Intervention):
+    kind: Literal["rooftop_pv"]
+    enterprises: list[str] | Literal["all"] = "all"
+    include_buildings: bool = True
+    roof_share: float = Field(0.5, gt=0, le=1, description="share of each roof's area used")
+
+
+class Battery(_Intervention):
+    kind: Literal["battery"]
+    energy_kwh: float = Field(gt=0)
+    power_kw: float = Field(gt=0)
+
+
+class GreenPower(_Intervention):
+    kind: Literal["green_power"]
+    share: float = Field(ge=0, le=1, description="share of grid electricity under green power contracts/certificates")
+
+
+class ElectrifyBoilers(_Intervention):
+    kind: Literal["electrify_boilers"]
+    enterprises: list[str] | Literal["all"] = "all"
+    share: float = Field(gt=0, le=1, description="share of each firm's boiler fuel heat moved to electricity")
+    technology: Literal["electric_boiler", "heat_pump"] = "electric_boiler"
+
+
+class ElectrifyFleet(_Intervention):
+    kind: Literal["electrify_fleet"]
+    fleets: list[str] | Literal["all"] = "all"
+    share: float = Field(gt=0, le=1, description="share of each fleet's vehicles replaced by battery-electric ones")
+
+
+class Efficiency(_Intervention):
+    kind: Literal["efficiency"]
+    enterprises: list[str] | Literal["all"] = "all"
+    share: float = Field(gt=0, lt=1, description="cut in all final energy use of the firms named")
+
+
+Intervention = Annotated[
+    Union[RooftopPv, Battery, GreenPower, ElectrifyBoilers, ElectrifyFleet, Efficiency],
+    Field(discriminator="kind"),
+]
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    park: Park
+    horizon_years: int = Field(25, ge=1, le=60, description="years simulated after the base year")
+    growth: Growth = Growth()
+    carbon_price_cny_per_tco2: YearPath = Field(default_factory=dict)
+    grid_factor: GridFactor = GridFactor()
+    offsets: Offsets = Offsets()
+    roadmap: list[Intervention] = Field(default_factory=list)
+    review_targets: dict[int, ReviewTarget] = Field(default_factory=dict)
+    accounting: Accounting = Accounting()
+    ems: Ems = Ems()
+    outputs: Outputs = Outputs()
+
+    @property
+    def base_year(self) -> int:
+        return self.park.base_year
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.base_year, self.base_year + self.horizon_years + 1))

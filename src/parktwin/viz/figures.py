@@ -1,0 +1,161 @@
+"""The backbone's figures: emissions, energy mix, indicators, a week of dispatch."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from parktwin.accounting.phases import PHASES
+from parktwin.energy.calendar import DAYS_PER_YEAR
+from parktwin.results.tables import Results
+from parktwin.viz.labels import t
+from parktwin.viz.registry import figure
+
+PHASE_COLOURS = ("rgba(31,119,180,0.07)", "rgba(44,160,44,0.07)", "rgba(255,127,14,0.07)", "rgba(148,103,189,0.07)")
+SUPPLY_COLOURS = {
+    "pv_to_load": "#f2b701",
+    "battery_to_load": "#3969ac",
+    "grid_to_load": "#7f7f7f",
+    "unserved": "#e73f74",
+}
+
+
+def mark_phases(fig: go.Figure, results: Results, lang: str, row: int | None = None, col: int | None = None) -> None:
+    """Shade the four roadmap phases behind a yearly x axis."""
+    years = results.annual["year"]
+    base = int(years.min())
+    last = int(years.max())
+    for phase, colour in zip(PHASES[1:], PHASE_COLOURS):
+        x0 = base + phase.first_index - 0.5
+        x1 = min(last, base + (phase.last_index if phase.last_index is not None else last - base)) + 0.5
+        if x0 > last:
+            continue
+        kwargs = dict(x0=x0, x1=x1, fillcolor=colour, line_width=0, layer="below")
+        if row is None:
+            fig.add_vrect(**kwargs, annotation_text=t(f"phase{phase.number}", lang), annotation_position="top left",
+                          annotation_font_size=10)
+        else:
+            fig.add_vrect(**kwargs, row=row, col=col)
+
+
+@figure("emissions", 10, "Emissions by scope against net zero", "分范围排放与净零目标")
+def emissions_figure(results: Results, lang: str) -> go.Figure:
+    a = results.annual
+    fig = go.Figure()
+    fig.add_bar(x=a["year"], y=a["scope1_tco2"], name=t("scope1", lang), marker_color="#c0392b")
+    fig.add_bar(x=a["year"], y=a["scope2_market_tco2"], name=t("scope2_market", lang), marker_color="#e67e22")
+    fig.add_bar(x=a["year"], y=-a["removals_tco2"], name=t("removals", lang), marker_color="#27ae60")
+    fig.add_bar(x=a["year"], y=-a["offsets_tco2"], name=t("offsets", lang), marker_color="#16a085")
+    fig.add_scatter(x=a["year"], y=a["net_tco2"], name=t("net", lang), mode="lines+markers", line=dict(color="black", width=3))
+    fig.add_scatter(x=a["year"], y=a["gross_location_tco2"], name=t("gross_location", lang), mode="lines",
+                    line=dict(color="#555", dash="dot"))
+    fig.add_hline(y=0, line=dict(color="green", width=2, dash="dash"), annotation_text=t("net_zero", lang))
+    mark_phases(fig, results, lang)
+    fig.update_layout(barmode="relative", xaxis_title=t("year", lang), yaxis_title=t("emissions_axis", lang),
+                      yaxis_tickformat=",.0f", hovermode="x unified")
+    return fig
+
+
+def _energy_mix(results: Results) -> dict[str, np.ndarray]:
+    """tce by carrier per year; electricity split into PV, green contracts and other grid."""
+    a = results.annual.set_index("year")
+    by_carrier = results.energy.pivot_table(index="year", columns="carrier", values="energy_tce", aggfunc="sum").reindex(a.index).fillna(0.0)
+    elec = by_carrier.get("electricity", 0.0)
+    consumed = a["electricity_consumed_mwh"].replace(0, np.nan)
+    shares = {
+        "pv": a["pv_used_mwh"] / consumed,
+        "grid_green": a["green_power_mwh"] / consumed,
+        "grid_other": (a["grid_import_mwh"] - a["green_power_mwh"]) / consumed,
+    }
+    out = {c: by_carrier[c].to_numpy() for c in ("coal", "natural_gas", "diesel", "purchased_heat") if c in by_carrier}
+    for key, share in shares.items():
+        out[key] = (elec * share.fillna(0.0)).to_numpy()
+    return out
+
+
+@figure("energy_mix", 20, "Energy mix", "能源消费结构")
+def energy_mix_figure(results: Results, lang: str) -> go.Figure:
+    years = results.annual["year"]
+    colours = {"coal": "#34495e", "natural_gas": "#5dade2", "diesel": "#a04000", "purchased_heat": "#d35400",
+               "grid_other": "#95a5a6", "grid_green": "#2ecc71", "pv": "#f1c40f"}
+    fig = go.Figure()
+    for key, values in _energy_mix(results).items():
+        fig.add_scatter(x=years, y=values, name=t(key, lang), stackgroup="energy", mode="lines",
+                        line=dict(width=0.5, color=colours[key]), hovertemplate="%{y:,.0f} tce")
+    mark_phases(fig, results, lang)
+    method = results.manifest.get("electricity_tce_method", "equivalent")
+    note = {"equivalent": "electricity at 当量 0.1229 kgce/kWh", "coal_equivalent": "electricity at 等价 coal-equivalent"}[method]
+    fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("energy_axis", lang), yaxis_tickformat=",.0f",
+                      hovermode="x unified", annotations=[dict(text=note, xref="paper", yref="paper", x=1, y=-0.18,
+                                                               showarrow=False, font_size=10)])
+    return fig
+
+
+@figure("indicators", 30, "Indicators against their thresholds", "指标与阈值")
+def indicators_figure(results: Results, lang: str) -> go.Figure:
+    a = results.annual
+    panels = [
+        ("core_indicator", a["core_indicator_tco2_per_tce"], a["core_threshold_tco2_per_tce"], 1.0),
+        ("clean_energy_share", a["clean_energy_share"] * 100, 90.0, 1.0),
+        ("energy_per_value_added", a["energy_per_value_added_tce_per_10k_cny"], 0.5, 1.0),
+        ("renewable_share", a["renewable_share"] * 100, None, 1.0),
+    ]
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[t(p[0], lang) for p in panels], vertical_spacing=0.14)
+    for i, (key, values, threshold, _) in enumerate(panels):
+        row, col = i // 2 + 1, i % 2 + 1
+        fig.add_scatter(x=a["year"], y=values, name=t(key, lang), mode="lines+markers", row=row, col=col,
+                        showlegend=False, line=dict(color="#2c3e50"))
+        if threshold is not None:
+            y = np.broadcast_to(np.asarray(threshold, dtype=float), values.shape)
+            fig.add_scatter(x=a["year"], y=y, name=t("threshold", lang), mode="lines", row=row, col=col,
+                            showlegend=i == 0, line=dict(color="#c0392b", dash="dash"))
+        mark_phases(fig, results, lang, row=row, col=col)
+    fig.update_layout(height=620, hovermode="x unified")
+    return fig
+
+
+def dispatch_year(results: Results) -> int | None:
+    """The hourly year to show: the latest one whose park has PV or a battery, else the first."""
+    h = results.hourly
+    if h.empty:
+        return None
+    years = sorted(h["year"].unique())
+    active = [y for y in years if (h.loc[h["year"] == y, "pv_kw"].sum() > 0 or h.loc[h["year"] == y, "soc_kwh"].sum() > 0)]
+    mid = [y for y in active if y <= 2035]
+    return int((mid or active or years)[-1])
+
+
+@figure("dispatch_week", 40, "A week of hourly dispatch", "一周逐时调度")
+def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
+    year = dispatch_year(results)
+    if year is None:
+        return None
+    h = results.hourly[results.hourly["year"] == year]
+    hours = h["hour"].to_numpy()
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for key, colour in SUPPLY_COLOURS.items():
+        fig.add_scatter(x=hours, y=h[f"{key}_kw"] / 1000, name=t(key, lang), stackgroup="supply", mode="lines",
+                        line=dict(width=0, color=colour), hovertemplate="%{y:,.1f} MW")
+    fig.add_scatter(x=hours, y=h["load_kw"] / 1000, name=t("load", lang), mode="lines", line=dict(color="black", width=1.5))
+    fig.add_scatter(x=hours, y=(h["grid_to_battery_kw"] + h["pv_to_battery_kw"]) / 1000, name=t("grid_to_battery", lang) + " + " + t("pv_to_battery", lang),
+                    mode="lines", line=dict(color="#3969ac", dash="dot", width=1))
+    fig.add_scatter(x=hours, y=h["soc_kwh"] / 1000, name=t("soc", lang), mode="lines", line=dict(color="#8e44ad", width=1.5),
+                    secondary_y=True)
+    fig.add_scatter(x=hours, y=h["price_cny_per_kwh"], name=t("price", lang), mode="lines", line=dict(color="#c0392b", width=1, shape="hv"),
+                    secondary_y=True, visible="legendonly")
+    weeks = DAYS_PER_YEAR // 7
+    buttons = []
+    for w in range(weeks):
+        label = f"{t('week', lang)} {w + 1}" if lang == "en" else t("week", lang).format(n=w + 1)
+        buttons.append(dict(label=label, method="relayout", args=[{"xaxis.range": [w * 168, (w + 1) * 168]}]))
+    start = 28  # a summer week by default
+    fig.update_layout(
+        title_text=f"{year}",
+        xaxis=dict(range=[start * 168, (start + 1) * 168], title="hour of year"),
+        yaxis_title=t("power_axis", lang),
+        hovermode="x unified",
+        updatemenus=[dict(type="dropdown", buttons=buttons, active=start, x=0, xanchor="left", y=1.15, yanchor="top")],
+    )
+    fig.update_yaxes(title_text=t("soc", lang), secondary_y=True)
+    return fig

@@ -1,0 +1,53 @@
+"""Words on the page, in English and Chinese (the field's own terms)."""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "scope1": {"en": "Scope 1", "zh": "范围一"},
+    "scope2_market": {"en": "Scope 2 (market-based)", "zh": "范围二（基于市场）"},
+    "scope2_location": {"en": "Scope 2 (location-based)", "zh": "范围二（基于位置）"},
+    "removals": {"en": "Removals (green space)", "zh": "碳汇（绿地）"},
+    "offsets": {"en": "Offsets", "zh": "碳抵消"},
+    "net": {"en": "Net emissions", "zh": "净排放"},
+    "gross_location": {"en": "Gross, location-based", "zh": "总排放（基于位置）"},
+    "net_zero": {"en": "Net zero", "zh": "净零"},
+    "year": {"en": "Year", "zh": "年份"},
+    "emissions_axis": {"en": "Emissions [tCO₂/yr]", "zh": "排放量 [tCO₂/年]"},
+    "energy_axis": {"en": "Energy use [tce/yr]", "zh": "综合能耗 [tce/年]"},
+    "coal": {"en": "Coal", "zh": "煤炭"},
+    "natural_gas": {"en": "Natural gas", "zh": "天然气"},
+    "diesel": {"en": "Diesel", "zh": "柴油"},
+    "purchased_heat": {"en": "Purchased heat", "zh": "外购热力"},
+    "grid_other": {"en": "Grid electricity", "zh": "电网电力"},
+    "grid_green": {"en": "Green power (contracts)", "zh": "绿电（交易/绿证）"},
+    "pv": {"en": "On-site PV", "zh": "园区光伏"},
+    "core_indicator": {"en": "CO₂ per energy use [tCO₂/tce]", "zh": "单位能耗碳排放 [tCO₂/tce]"},
+    "clean_energy_share": {"en": "Clean-energy share [%]", "zh": "清洁能源消费占比 [%]"},
+    "renewable_share": {"en": "Renewable share [%]", "zh": "可再生能源使用比例 [%]"},
+    "energy_per_value_added": {"en": "Energy per value added [tce/万元]", "zh": "单位工业增加值综合能耗 [tce/万元]"},
+    "threshold": {"en": "Threshold", "zh": "阈值"},
+    "load": {"en": "Load", "zh": "负荷"},
+    "pv_to_load": {"en": "PV to load", "zh": "光伏供电"},
+    "battery_to_load": {"en": "Battery discharge", "zh": "储能放电"},
+    "grid_to_load": {"en": "Grid to load", "zh": "电网供电"},
+    "grid_to_battery": {"en": "Grid to battery", "zh": "电网充电"},
+    "pv_to_battery": {"en": "PV to battery", "zh": "光伏充电"},
+    "unserved": {"en": "Unserved", "zh": "未供电量"},
+    "curtailed": {"en": "Curtailed PV", "zh": "弃光"},
+    "soc": {"en": "Battery energy [MWh]", "zh": "储能电量 [MWh]"},
+    "power_axis": {"en": "Power [MW]", "zh": "功率 [MW]"},
+    "price": {"en": "Tariff [CNY/kWh]", "zh": "电价 [元/kWh]"},
+    "week": {"en": "Week", "zh": "第{n}周"},
+    "phase1": {"en": "1 Diagnosis", "zh": "一 诊断与规划"},
+    "phase2": {"en": "2 Foundation", "zh": "二 基础能力建设"},
+    "phase3": {"en": "3 Deep decarbonisation", "zh": "三 深度脱碳攻坚"},
+    "phase4": {"en": "4 Optimise & neutralise", "zh": "四 优化与中和"},
+}
+
+
+def t(key: str, lang: str = "en") -> str:
+    """The label of ``key`` in ``lang`` (falls back to English, then to the key)."""
+    entry = LABELS.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry["en"]

@@ -1,0 +1,117 @@
+"""The run report: one self-contained HTML file (plotly.js embedded) that opens offline."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from parktwin.results.tables import Results
+from parktwin.viz.registry import registered
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#17324d;color:#fff;padding:18px 32px}header h1{margin:0 0 4px;font-size:22px}
+header p{margin:0;opacity:.85;font-size:13px}main{max-width:1180px;margin:0 auto;padding:12px 24px}
+.kpis{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}.kpi{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:170px}
+.kpi b{display:block;font-size:20px}.kpi span{font-size:12px;color:#555}
+section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:16px 0;padding:8px 12px}
+section h2{font-size:17px;margin:6px 4px}footer{font-size:11px;color:#666;padding:16px 32px}
+table.meta td{padding:1px 8px;vertical-align:top}
+"""
+
+TEXT = {
+    "en": {
+        "title": "Park transition pathway",
+        "seed": "seed",
+        "net_base": "Net emissions {y}",
+        "net_last": "Net emissions {y}",
+        "net_zero_year": "First year net ≤ 0",
+        "core_year": "First year core indicator met",
+        "never": "not reached",
+        "core_last": "Core indicator {y}",
+        "method": "Method",
+    },
+    "zh": {
+        "title": "园区转型路径",
+        "seed": "随机种子",
+        "net_base": "{y}年净排放",
+        "net_last": "{y}年净排放",
+        "net_zero_year": "首次净排放≤0年份",
+        "core_year": "单位能耗碳排放首次达标年份",
+        "never": "未达到",
+        "core_last": "{y}年单位能耗碳排放",
+        "method": "方法",
+    },
+}
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    return get_plotlyjs()
+
+
+def _fmt_t(value: float) -> str:
+    return f"{value:,.0f} tCO₂"
+
+
+def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
+    """(value, label) pairs for the top of the report, rounded for people."""
+    a = results.annual
+    words = TEXT[lang]
+    first, last = a.iloc[0], a.iloc[-1]
+    net_zero = results.first_year_where(a["net_tco2"] <= 0)
+    core = results.first_year("core_met")
+    return [
+        (_fmt_t(first["net_tco2"]), words["net_base"].format(y=int(first["year"]))),
+        (_fmt_t(last["net_tco2"]), words["net_last"].format(y=int(last["year"]))),
+        (str(net_zero) if net_zero else words["never"], words["net_zero_year"]),
+        (f"{last['core_indicator_tco2_per_tce']:.2f} tCO₂/tce", words["core_last"].format(y=int(last["year"]))),
+        (str(core) if core else words["never"], words["core_year"]),
+    ]
+
+
+def render_report(results: Results, lang: str = "en") -> str:
+    """The whole report as one HTML string."""
+    if lang not in TEXT:
+        raise ValueError(f"lang must be one of {sorted(TEXT)}")
+    m = results.manifest
+    words = TEXT[lang]
+    sections = []
+    for i, spec in enumerate(registered()):
+        fig = spec.build(results, lang)
+        if fig is None:
+            continue
+        fig.update_layout(template="plotly_white", margin=dict(l=60, r=30, t=60, b=60), legend=dict(orientation="h", y=-0.2))
+        div = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"fig-{spec.key}", config={"displaylogo": False})
+        sections.append(f'<section id="sec-{spec.key}"><h2>{html.escape(spec.title[lang])}</h2>{div}</section>')
+    kpis = "".join(f'<div class="kpi"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for v, k in key_figures(results, lang))
+    meta_rows = {
+        "scenario": m.get("scenario_name"),
+        "park": m.get("park_name"),
+        "scenario file": m.get("scenario_file"),
+        "inputs sha256": str(m.get("inputs_sha256", ""))[:16],
+        "overrides": ", ".join(f"{k}={v}" for k, v in m.get("overrides", [])) or "none",
+        words["method"]: m.get("method_note", ""),
+        "parktwin": m.get("versions", {}).get("parktwin"),
+    }
+    meta = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>" for k, v in meta_rows.items())
+    title = f"{words['title']} — {m.get('scenario_name', '')}"
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<title>{html.escape(title)}</title><style>{CSS}</style>
+<script type="text/javascript">{_plotly_js()}</script></head>
+<body><header><h1>{html.escape(title)}</h1>
+<p>{html.escape(m.get('park_name', ''))} · {words['seed']} {m.get('seed')} · {m.get('years', [''])[0]}–{m.get('years', [''])[-1]}</p></header>
+<main><div class="kpis">{kpis}</div>{''.join(sections)}</main>
+<footer><table class="meta">{meta}</table></footer></body></html>
+"""
+
+
+def write_report(results: Results, path: str | Path, lang: str = "en") -> Path:
+    path = Path(path)
+    path.write_text(render_report(results, lang), encoding="utf-8")
+    return path

@@ -1,0 +1,259 @@
+"""Physics checks of the synthetic weather + PV chain (parktwin.energy.weather / .solar).
+
+References used for the asserted ranges:
+
+* China solar resource zone IV (CMA 5-zone scheme): 4,180-5,016 MJ/m²·a
+  = 1,161-1,393 kWh/m²·a; Suzhou (31.3 N, 120.6 E) is taken at 1,300 kWh/m²·a.
+* China national average PV utilisation 1,133 full-load hours (2015, LONGi
+  citing NEA); clear-sky-only simulation overstates real yield by ~40-60 %.
+* The clear-sky annual GHI range (1,900-2,300 kWh/m²) is a sanity range for
+  pvlib's Ineichen model with its default Linke-turbidity climatology, not a
+  measured value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import special, stats
+
+from parktwin.energy.solar import (
+    PvSystem,
+    Site,
+    Weather,
+    clear_sky,
+    pv_output_kw_per_kwp,
+    weather_years,
+)
+from parktwin.energy.weather import (
+    BETA_CONCENTRATION,
+    DAYS_PER_YEAR,
+    HOURS_PER_YEAR,
+    _raw_clearness,
+    standard_utc_offset,
+)
+
+N_YEARS = 26
+SUZHOU = Site(latitude_deg=31.3, longitude_deg=120.6, altitude_m=5.0,
+              timezone="Asia/Shanghai", annual_ghi_kwh_per_m2=1300.0)
+DEFAULT_PV = PvSystem()
+
+# Month boundaries as day indices of a non-leap year.
+_MONTH_START = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _month_hours(month: int) -> slice:
+    """Hour-of-year slice of calendar month ``month`` (1..12)."""
+    return slice(24 * _MONTH_START[month - 1], 24 * _MONTH_START[month])
+
+
+@pytest.fixture(scope="module")
+def suzhou_weather() -> Weather:
+    return weather_years(SUZHOU, N_YEARS, np.random.default_rng(20250101))
+
+
+@pytest.fixture(scope="module")
+def suzhou_pv(suzhou_weather) -> np.ndarray:
+    return pv_output_kw_per_kwp(SUZHOU, DEFAULT_PV, suzhou_weather)
+
+
+def _annual_ghi(weather: Weather) -> np.ndarray:
+    return weather.ghi_w_per_m2.sum(axis=1) / 1000.0
+
+
+def test_shapes_and_units(suzhou_weather, suzhou_pv):
+    w = suzhou_weather
+    for arr in (w.ghi_w_per_m2, w.dni_w_per_m2, w.dhi_w_per_m2, w.temp_air_c, suzhou_pv):
+        assert arr.shape == (N_YEARS, HOURS_PER_YEAR)
+        assert np.all(np.isfinite(arr))
+    assert w.daily_clearness_share.shape == (N_YEARS, DAYS_PER_YEAR)
+    assert np.all(w.daily_clearness_share > 0) and np.all(w.daily_clearness_share <= 1.0)
+    assert np.all(suzhou_pv >= 0.0) and np.all(suzhou_pv <= 1.0)
+    # Erbs closure: GHI = DHI + DNI cos(zenith).
+    cs = clear_sky(SUZHOU)
+    closure = w.dhi_w_per_m2 + w.dni_w_per_m2 * np.cos(np.radians(cs.zenith_deg))
+    np.testing.assert_allclose(closure, w.ghi_w_per_m2, atol=1e-6)
+
+
+# 1. Calibration -----------------------------------------------------------------
+
+def test_every_year_calibrated_to_zone_iv_target(suzhou_weather):
+    annual = _annual_ghi(suzhou_weather)
+    assert 1161.0 <= SUZHOU.annual_ghi_kwh_per_m2 <= 1393.0  # zone IV, CMA
+    assert np.all(np.abs(annual / 1300.0 - 1.0) < 0.005)
+    # The exact piecewise-linear solve leaves only float rounding.
+    assert np.max(np.abs(annual / 1300.0 - 1.0)) < 1e-9
+
+
+@pytest.mark.parametrize("persistence", [0.0, 0.6, 0.95])
+@pytest.mark.parametrize("target", [900.0, 1300.0, 2000.0])
+def test_calibration_holds_across_persistence_and_targets(persistence, target):
+    site = Site(31.3, 120.6, 5.0, "Asia/Shanghai", target)
+    w = weather_years(site, 8, np.random.default_rng(7), persistence=persistence)
+    assert np.all(np.abs(_annual_ghi(w) / target - 1.0) < 0.005)
+    assert np.all(w.daily_clearness_share <= 1.0)
+
+
+def test_infeasible_target_rejected():
+    cs_annual = clear_sky(SUZHOU).annual_ghi_kwh_per_m2
+    too_sunny = Site(31.3, 120.6, 5.0, "Asia/Shanghai", cs_annual * 1.01)
+    with pytest.raises(ValueError, match="clear-sky annual"):
+        weather_years(too_sunny, 2, np.random.default_rng(0))
+    with pytest.raises(ValueError):
+        weather_years(SUZHOU, 2, np.random.default_rng(0), persistence=1.0)
+
+
+# 2. Specific yield --------------------------------------------------------------
+
+def test_calibrated_specific_yield_matches_china_full_load_hours(suzhou_pv):
+    yield_kwh_per_kwp = suzhou_pv.sum(axis=1)
+    assert np.all((yield_kwh_per_kwp > 1000.0) & (yield_kwh_per_kwp < 1300.0))
+
+
+def test_clear_sky_only_overstates_yield(suzhou_weather, suzhou_pv):
+    cs = clear_sky(SUZHOU)
+    clear = Weather(
+        ghi_w_per_m2=cs.ghi_w_per_m2[None, :],
+        dni_w_per_m2=cs.dni_w_per_m2[None, :],
+        dhi_w_per_m2=cs.dhi_w_per_m2[None, :],
+        temp_air_c=suzhou_weather.temp_air_c[:1],
+        daily_clearness_share=np.ones((1, DAYS_PER_YEAR)),
+    )
+    clear_yield = pv_output_kw_per_kwp(SUZHOU, DEFAULT_PV, clear).sum()
+    calibrated_yield = suzhou_pv[0].sum()
+    assert clear_yield >= 1.35 * calibrated_yield
+
+
+# 3. Day-to-day variability ---------------------------------------------------------
+
+def test_daily_clearness_variability_and_persistence(suzhou_weather):
+    k = suzhou_weather.daily_clearness_share
+    assert k.std(axis=1).mean() >= 0.15
+    anomalies = k - k.mean(axis=1, keepdims=True)
+    lag1 = (anomalies[:, 1:] * anomalies[:, :-1]).sum(axis=1) / (anomalies**2).sum(axis=1)
+    assert 0.3 <= lag1.mean() <= 0.9
+    # Without persistence the days are (nearly) independent.
+    iid = weather_years(SUZHOU, N_YEARS, np.random.default_rng(3), persistence=0.0)
+    a0 = iid.daily_clearness_share - iid.daily_clearness_share.mean(axis=1, keepdims=True)
+    lag1_iid = ((a0[:, 1:] * a0[:, :-1]).sum(axis=1) / (a0**2).sum(axis=1)).mean()
+    assert abs(lag1_iid) < 0.1
+
+
+# 4. Determinism ---------------------------------------------------------------------
+
+def test_same_seed_bit_identical_different_seed_differs():
+    a = weather_years(SUZHOU, 3, np.random.default_rng(42))
+    b = weather_years(SUZHOU, 3, np.random.default_rng(42))
+    c = weather_years(SUZHOU, 3, np.random.default_rng(43))
+    for name in ("ghi_w_per_m2", "dni_w_per_m2", "dhi_w_per_m2", "temp_air_c",
+                 "daily_clearness_share"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+        assert not np.array_equal(getattr(a, name), getattr(c, name))
+    assert np.array_equal(pv_output_kw_per_kwp(SUZHOU, DEFAULT_PV, a),
+                          pv_output_kw_per_kwp(SUZHOU, DEFAULT_PV, b))
+
+
+@pytest.mark.parametrize("mean_share", [0.3, 0.6, 0.9])
+def test_tabulated_beta_quantiles_match_scipy(mean_share):
+    z = np.random.default_rng(5).normal(scale=1.5, size=(26, DAYS_PER_YEAR))
+    exact = stats.beta.ppf(special.ndtr(z), mean_share * BETA_CONCENTRATION,
+                           (1.0 - mean_share) * BETA_CONCENTRATION)
+    np.testing.assert_allclose(_raw_clearness(z, mean_share), np.maximum(exact, 1e-4), atol=1e-6)
+
+
+def test_clear_sky_cached_and_read_only():
+    assert clear_sky(SUZHOU) is clear_sky(SUZHOU)
+    with pytest.raises(ValueError):
+        clear_sky(SUZHOU).ghi_w_per_m2[0] = 1.0
+
+
+# 5. Geometry ------------------------------------------------------------------------
+
+def test_no_output_at_night(suzhou_weather, suzhou_pv):
+    cs = clear_sky(SUZHOU)
+    night = cs.apparent_zenith_deg >= 90.0
+    assert 0.4 < night.mean() < 0.6
+    assert np.all(suzhou_pv[:, night] == 0.0)
+    assert np.all(suzhou_weather.ghi_w_per_m2[:, night] == 0.0)
+    assert np.all(suzhou_pv[:, ~night].max(axis=0) >= 0.0)
+    assert suzhou_pv[:, ~night].mean() > 0.1
+
+
+@pytest.mark.parametrize(
+    ("longitude_deg", "timezone", "meridian_deg"),
+    [
+        (116.4, "Asia/Shanghai", 120.0),      # Beijing-like, solar noon ~12:14 CST
+        (100.0, "Asia/Shanghai", 120.0),      # far west of the zone meridian, noon ~13:20
+        (-105.0, "America/Denver", -105.0),   # DST zone: hours are standard time, noon ~12:00
+    ],
+)
+def test_june_output_peaks_at_local_solar_noon(longitude_deg, timezone, meridian_deg):
+    assert standard_utc_offset(timezone).total_seconds() / 3600.0 == meridian_deg / 15.0
+    site = Site(40.0, longitude_deg, 50.0, timezone, 1450.0)
+    weather = weather_years(site, 4, np.random.default_rng(11))
+    pv = pv_output_kw_per_kwp(site, DEFAULT_PV, weather)
+    june = pv[:, _month_hours(6)].reshape(4, 30, 24).mean(axis=(0, 1))
+    solar_noon_h = 12.0 + (meridian_deg - longitude_deg) / 15.0  # equation of time (|.| < 3 min in June) ignored
+    assert abs(np.argmax(june) + 0.5 - solar_noon_h) <= 1.0
+    # Stricter timing check on the geometry: the hour of minimum zenith on 21 June
+    # has its centre within half an hour (+ equation of time) of solar noon.
+    cs = clear_sky(site)
+    day = 171  # 21 June
+    zen = cs.apparent_zenith_deg[24 * day: 24 * (day + 1)]
+    assert abs(np.argmin(zen) + 0.5 - solar_noon_h) <= 0.55
+    # Sun elevation at noon ~ 90 - (40 - 23.44) = 73.4 deg.
+    assert 90.0 - zen.min() == pytest.approx(73.4, abs=1.5)
+
+
+# 6. Clear-sky sanity range --------------------------------------------------------------
+
+def test_clear_sky_annual_ghi_sanity_range():
+    cs = clear_sky(SUZHOU)
+    assert 1900.0 <= cs.annual_ghi_kwh_per_m2 <= 2300.0
+    assert cs.annual_ghi_kwh_per_m2 == pytest.approx(cs.ghi_w_per_m2.sum() / 1000.0)
+    # Clear-sky GHI can never exceed the extraterrestrial horizontal irradiance.
+    toa_horizontal = cs.dni_extra_w_per_m2 * np.maximum(np.cos(np.radians(cs.zenith_deg)), 0.0)
+    assert np.all(cs.ghi_w_per_m2 <= toa_horizontal + 1.0)
+
+
+# 7. Air temperature -----------------------------------------------------------------------
+
+def test_air_temperature_climatology(suzhou_weather):
+    t = suzhou_weather.temp_air_c
+    assert abs(t.mean() - SUZHOU.mean_temp_c) <= 0.3
+    # Single years vary (AR(1) anomaly, interannual std ~0.25 °C) but stay close.
+    assert np.all(np.abs(t.mean(axis=1) - SUZHOU.mean_temp_c) <= 1.0)
+    jan = t[:, _month_hours(1)].mean()
+    jul = t[:, _month_hours(7)].mean()
+    assert jul - jan == pytest.approx(2.0 * SUZHOU.temp_annual_amplitude_c, abs=3.0)
+    daily_profile = t.reshape(N_YEARS, DAYS_PER_YEAR, 24).mean(axis=(0, 1))
+    assert np.argmin(daily_profile) in (4, 5)   # hour centres 04:30 / 05:30
+    assert np.argmax(daily_profile) in (13, 14)
+    swing = daily_profile.max() - daily_profile.min()
+    assert swing == pytest.approx(2.0 * SUZHOU.temp_diurnal_amplitude_c, rel=0.1)
+
+
+# Property test over random sites ----------------------------------------------------------
+
+@settings(max_examples=15, deadline=None)
+@given(
+    latitude_deg=st.floats(-55.0, 60.0),
+    longitude_deg=st.floats(-179.0, 179.0),
+    timezone=st.sampled_from(["Asia/Shanghai", "Europe/Berlin", "Australia/Sydney",
+                              "America/Sao_Paulo", "Asia/Kolkata", "UTC"]),
+    share=st.floats(0.35, 0.9),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_calibration_and_bounds_for_any_site(latitude_deg, longitude_deg, timezone, share, seed):
+    geometry = Site(latitude_deg, longitude_deg, 100.0, timezone, 1.0)
+    target = share * clear_sky(geometry).annual_ghi_kwh_per_m2
+    site = Site(latitude_deg, longitude_deg, 100.0, timezone, target)
+    w = weather_years(site, 3, np.random.default_rng(seed))
+    assert np.all(np.abs(_annual_ghi(w) / target - 1.0) < 0.005)
+    pv = pv_output_kw_per_kwp(site, PvSystem(tilt_deg=abs(latitude_deg) * 0.7,
+                                             azimuth_deg=180.0 if latitude_deg >= 0 else 0.0), w)
+    assert np.all((pv >= 0.0) & (pv <= 1.0))
+    assert np.all(pv[:, clear_sky(site).apparent_zenith_deg >= 90.0] == 0.0)
+    assert np.all(w.dni_w_per_m2 >= 0.0) and np.all(w.dhi_w_per_m2 >= 0.0)
