@@ -86,7 +86,7 @@ class OperatorAgent(ParkAgent):
         if target is None:
             return []
         checks = [
-            ("net_emissions_tco2", target.net_emissions_max_tco2, "max"),
+            ("net_tco2", target.net_emissions_max_tco2, "max"),
             ("core_indicator_tco2_per_tce", target.core_indicator_max_tco2_per_tce, "max"),
             ("clean_energy_share", target.clean_energy_min_share, "min"),
             ("renewable_share", target.renewable_min_share, "min"),

@@ -7,9 +7,10 @@ from functools import lru_cache
 import numpy as np
 
 from parktwin.energy.calendar import year_calendar
+from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.spec.park import TouTariff
 
-PERIOD_CODES = {"valley": 0, "flat": 1, "peak": 2, "critical": 3}
+PERIOD_CODES = {"valley": PERIOD_VALLEY, "flat": PERIOD_FLAT, "peak": PERIOD_PEAK, "critical": PERIOD_CRITICAL}
 
 
 def hourly_tariff(tariff: TouTariff, year: int) -> tuple[np.ndarray, np.ndarray]:

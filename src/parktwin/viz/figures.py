@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from parktwin.accounting.phases import PHASES
-from parktwin.energy.calendar import DAYS_PER_YEAR
+from parktwin.energy.calendar import year_calendar
 from parktwin.results.tables import Results
 from parktwin.viz.labels import t
 from parktwin.viz.registry import figure
@@ -126,36 +128,88 @@ def dispatch_year(results: Results) -> int | None:
     return int((mid or active or years)[-1])
 
 
+DISPATCH_TEXT = {
+    "title": {"en": "Hourly dispatch, {year}", "zh": "{year}年逐时调度"},
+    "time_axis": {"en": "Local time (UTC+8)", "zh": "当地时间 (UTC+8)"},
+    "charging": {"en": "Battery charging (grid + PV)", "zh": "储能充电（电网+光伏）"},
+}
+# d3 time formats for the date axis, by zoom level (dtick in ms, or "M1" = one month)
+_DAY_MS = 86_400_000
+_TICK_FORMATS = {
+    "en": ("%H:%M<br>%a %d %b", "%a %d %b", "%d %b", "%b %Y"),
+    "zh": ("%H:%M<br>%m月%d日", "%m月%d日", "%m月%d日", "%Y年%m月"),
+}
+_HOVER_FORMAT = {"en": "%a %d %b %Y, %H:%M", "zh": "%Y年%m月%d日 %H:%M"}
+DEFAULT_WEEK_DAY = (7, 15)  # the dropdown opens on the week holding 15 July
+
+
+def hour_stamps(year: int) -> np.ndarray:
+    """The 8760 local hourly time stamps (``datetime64[h]``) of the simulated ``year`` (29 Feb skipped)."""
+    days = np.array(year_calendar(year).dates, dtype="datetime64[D]")
+    return (days.astype("datetime64[h]")[:, None] + np.arange(24, dtype="timedelta64[h]")).ravel()
+
+
+def week_ranges(year: int) -> list[tuple[str, str]]:
+    """``(first day, day after the last day)`` as ISO dates for each of the 52 weeks of 7 simulated days.
+
+    The weeks count from 1 January; the last simulated day (31 December, the 365th) is in none.
+    A week that straddles a skipped 29 February spans 8 calendar days (7 simulated ones).
+    """
+    dates = year_calendar(year).dates
+    return [(dates[7 * w].isoformat(), dates[7 * w + 7].isoformat()) for w in range(len(dates) // 7)]
+
+
+def _week_label(week: int, first_day: str, lang: str) -> str:
+    number = f"{t('week', lang)} {week}" if lang == "en" else t("week", lang).format(n=week)
+    return f"{number} ({first_day[5:]})"
+
+
+def _date_axis_formats(lang: str) -> list[dict]:
+    hours, days, weeks, months = _TICK_FORMATS.get(lang, _TICK_FORMATS["en"])
+    return [
+        dict(dtickrange=[None, _DAY_MS - 1], value=hours),
+        dict(dtickrange=[_DAY_MS, 7 * _DAY_MS - 1], value=days),
+        dict(dtickrange=[7 * _DAY_MS, "M1"], value=weeks),
+        dict(dtickrange=["M1", None], value=months),
+    ]
+
+
 @figure("dispatch_week", 40, "A week of hourly dispatch", "一周逐时调度")
 def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
     year = dispatch_year(results)
     if year is None:
         return None
     h = results.hourly[results.hourly["year"] == year]
-    hours = h["hour"].to_numpy()
+    x = hour_stamps(year)[h["hour"].to_numpy()]
+    text = {k: v.get(lang, v["en"]) for k, v in DISPATCH_TEXT.items()}
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     for key, colour in SUPPLY_COLOURS.items():
-        fig.add_scatter(x=hours, y=h[f"{key}_kw"] / 1000, name=t(key, lang), stackgroup="supply", mode="lines",
-                        line=dict(width=0, color=colour), hovertemplate="%{y:,.1f} MW")
-    fig.add_scatter(x=hours, y=h["load_kw"] / 1000, name=t("load", lang), mode="lines", line=dict(color="black", width=1.5))
-    fig.add_scatter(x=hours, y=(h["grid_to_battery_kw"] + h["pv_to_battery_kw"]) / 1000, name=t("grid_to_battery", lang) + " + " + t("pv_to_battery", lang),
-                    mode="lines", line=dict(color="#3969ac", dash="dot", width=1))
-    fig.add_scatter(x=hours, y=h["soc_kwh"] / 1000, name=t("soc", lang), mode="lines", line=dict(color="#8e44ad", width=1.5),
-                    secondary_y=True)
-    fig.add_scatter(x=hours, y=h["price_cny_per_kwh"], name=t("price", lang), mode="lines", line=dict(color="#c0392b", width=1, shape="hv"),
-                    secondary_y=True, visible="legendonly")
-    weeks = DAYS_PER_YEAR // 7
-    buttons = []
-    for w in range(weeks):
-        label = f"{t('week', lang)} {w + 1}" if lang == "en" else t("week", lang).format(n=w + 1)
-        buttons.append(dict(label=label, method="relayout", args=[{"xaxis.range": [w * 168, (w + 1) * 168]}]))
-    start = 28  # a summer week by default
+        fig.add_scatter(x=x, y=h[f"{key}_kw"] / 1000, name=t(key, lang), stackgroup="supply", mode="lines",
+                        line=dict(width=0, color=colour), hovertemplate="%{y:,.2f} MW")
+    fig.add_scatter(x=x, y=h["load_kw"] / 1000, name=t("load", lang), mode="lines",
+                    line=dict(color="black", width=1.5), hovertemplate="%{y:,.2f} MW")
+    fig.add_scatter(x=x, y=(h["grid_to_battery_kw"] + h["pv_to_battery_kw"]) / 1000,
+                    name=text["charging"], mode="lines", line=dict(color="#3969ac", dash="dot", width=1),
+                    hovertemplate="%{y:,.2f} MW")
+    fig.add_scatter(x=x, y=h["soc_kwh"] / 1000, name=t("soc", lang), mode="lines", line=dict(color="#8e44ad", width=1.5),
+                    secondary_y=True, hovertemplate="%{y:,.2f} MWh")
+    fig.add_scatter(x=x, y=h["price_cny_per_kwh"], name=t("price", lang), mode="lines",
+                    line=dict(color="#c0392b", width=1, shape="hv"), secondary_y=True, visible="legendonly",
+                    hovertemplate="%{y:.2f}")
+    ranges = week_ranges(year)
+    buttons = [dict(label=_week_label(w + 1, first, lang), method="relayout", args=[{"xaxis.range": [first, end]}])
+               for w, (first, end) in enumerate(ranges)]
+    default_day = year_calendar(year).dates.index(dt.date(year, *DEFAULT_WEEK_DAY))
+    start = min(default_day // 7, len(ranges) - 1)
     fig.update_layout(
-        title_text=f"{year}",
-        xaxis=dict(range=[start * 168, (start + 1) * 168], title="hour of year"),
-        yaxis_title=t("power_axis", lang),
+        title=dict(text=text["title"].format(year=year), x=0, xref="paper", xanchor="left"),
+        xaxis=dict(type="date", range=list(ranges[start]), title_text=text["time_axis"],
+                   tickformatstops=_date_axis_formats(lang), hoverformat=_HOVER_FORMAT.get(lang, _HOVER_FORMAT["en"]),
+                   showgrid=True),
+        yaxis=dict(title_text=t("power_axis", lang), rangemode="tozero"),
         hovermode="x unified",
-        updatemenus=[dict(type="dropdown", buttons=buttons, active=start, x=0, xanchor="left", y=1.15, yanchor="top")],
+        updatemenus=[dict(type="dropdown", buttons=buttons, active=start, x=1, xanchor="right", y=1.02,
+                          yanchor="bottom", showactive=True, bgcolor="white", bordercolor="#bbb")],
     )
-    fig.update_yaxes(title_text=t("soc", lang), secondary_y=True)
+    fig.update_yaxes(title_text=t("soc", lang), secondary_y=True, rangemode="tozero", showgrid=False)
     return fig

@@ -1,0 +1,104 @@
+"""The kernel: commissioning hours from SimPy lead times, partial-year physics, reproducibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from builders import scenario
+from parktwin import run
+from parktwin.energy.loads import share_after
+from parktwin.kernel.model import ParkModel
+
+PV_ITEM = {"id": "pv", "kind": "rooftop_pv", "year": 2026, "lead_time_days": 100, "roof_share": 0.5}
+
+
+def test_project_commissions_at_year_start_plus_lead_time():
+    res = run(scenario(roadmap=[PV_ITEM]), seed=0)
+    ev = res.events.iloc[0]
+    assert (ev["year"], ev["hour"], ev["time"]) == (2026, 2400.0, "2026-04-11T00:00")  # day 100 → 11 April
+    assert ev["decided_hour"] == 8760.0  # decided on 1 January 2026
+
+
+def test_pv_commissioned_mid_year_gives_the_partial_year_output_and_nothing_before():
+    sc = scenario(roadmap=[PV_ITEM])
+    res = run(sc, seed=0)
+    per_kwp = ParkModel(sc, seed=0).pv_kw_per_kwp[1]  # same seed ⇒ same weather for 2026
+    kwp = 0.5 * 10_000 * 0.15  # roof share × roof m² × kWp/m² (pv_design default) = 750 kWp
+    h = res.hourly[res.hourly["year"] == 2026]
+    assert h["pv_kw"].iloc[:2400].sum() == 0.0
+    assert h["pv_kw"].sum() == pytest.approx(kwp * per_kwp[2400:].sum(), rel=1e-12)
+    assert res.year(2026)["pv_generation_mwh"] == pytest.approx(kwp * per_kwp[2400:].sum() / 1000, rel=1e-12)
+    # the next year it works all year
+    assert res.year(2027)["pv_generation_mwh"] == pytest.approx(kwp * ParkModel(sc, seed=0).pv_kw_per_kwp[2].sum() / 1000, rel=1e-12)
+
+
+def test_battery_commissioned_mid_year_holds_nothing_before_its_hour():
+    item = {"kind": "battery", "year": 2026, "lead_time_days": 50, "energy_kwh": 4000, "power_kw": 1000}
+    res = run(scenario(roadmap=[PV_ITEM, item]), seed=0)
+    h = res.hourly[res.hourly["year"] == 2026]
+    before = h.iloc[: 50 * 24]
+    assert (before[["soc_kwh", "battery_to_load_kw", "grid_to_battery_kw", "pv_to_battery_kw"]] == 0).all().all()
+    assert h["battery_to_load_kw"].iloc[50 * 24 :].sum() > 0
+
+
+def test_fleet_electrified_mid_year_splits_diesel_and_charging_by_the_charging_profile():
+    item = {"kind": "electrify_fleet", "year": 2026, "lead_time_days": 200, "share": 1.0}
+    res = run(scenario(roadmap=[item]), seed=0)
+    km = 10 * 50000
+    after = share_after("depot_night", 2026, 200 * 24)
+    energy = res.energy[(res.energy["year"] == 2026) & (res.energy["entity"] == "trucks")].set_index("carrier")
+    diesel_full_t = km * 30 / 100 * 0.84 / 1000
+    assert energy.loc["diesel", "quantity"] == pytest.approx(diesel_full_t * (1 - after), rel=1e-12)
+    assert energy.loc["electricity", "quantity"] == pytest.approx(km * 1.5 * after / 1000, rel=1e-9)
+
+
+def test_boiler_electrification_moves_heat_to_electricity_at_stated_efficiency():
+    # 100 % of boiler heat to electric boilers from 1 Jan 2026:
+    # heat = coal 1000 t × 20.908 GJ/t × 0.80 + gas 100 km³ × 38.931 GJ/km³ × 0.925 → kWh_th / 0.99
+    item = {"kind": "electrify_boilers", "year": 2026, "share": 1.0, "technology": "electric_boiler"}
+    res = run(scenario(roadmap=[item]), seed=0)
+    heat_kwh = (1000 * 20.908 * 0.80 + 100 * 38.931 * 0.925) * 1e6 / 3600
+    e = res.energy[(res.energy["year"] == 2026) & (res.energy["entity"] == "works")].set_index("carrier")
+    assert "coal" not in e.index and "natural_gas" not in e.index
+    demand_mwh = res.year(2026)["electricity_demand_mwh"] - res.year(2025)["electricity_demand_mwh"]
+    assert demand_mwh == pytest.approx(heat_kwh / 0.99 / 1000, rel=1e-9)
+
+
+def test_same_seed_identical_tables_different_seed_different_weather():
+    sc = scenario(roadmap=[PV_ITEM])
+    a, b, c = run(sc, seed=7), run(sc, seed=7), run(sc, seed=8)
+    for name, frame in a.tables().items():
+        pd.testing.assert_frame_equal(frame, b.tables()[name], check_exact=True, obj=name)
+    pv_a = a.hourly.loc[a.hourly["year"] == 2027, "pv_kw"].to_numpy()
+    pv_c = c.hourly.loc[c.hourly["year"] == 2027, "pv_kw"].to_numpy()
+    assert not np.array_equal(pv_a, pv_c)
+
+
+def test_import_limit_binding_reports_unserved_energy():
+    res = run(scenario(park={"grid": {"import_limit_kw": 1000.0}}), seed=0)
+    h = res.hourly[res.hourly["year"] == 2025]
+    load_kw = 10_000_000 / 8760  # continuous plant (flat shape apart from seasons) ≈ 1,142 kW
+    assert h["load_kw"].mean() == pytest.approx(load_kw, rel=1e-9)
+    assert (h["grid_to_load_kw"] <= 1000.0 + 1e-9).all()
+    unserved = (h["load_kw"] - h["grid_to_load_kw"]).clip(lower=0).sum()
+    assert res.year(2025)["unserved_mwh"] == pytest.approx(unserved / 1000, rel=1e-9)
+    assert res.year(2025)["unserved_mwh"] > 0
+
+
+def test_growth_compounds_activity_and_intensity():
+    res = run(scenario(growth={"default_share_per_yr": 0.05, "intensity_decline_share_per_yr": 0.02}), seed=0)
+    e = res.energy.set_index(["year", "entity", "carrier"])["quantity"]
+    assert e[(2027, "works", "coal")] == pytest.approx(1000 * 1.05**2 * 0.98**2, rel=1e-12)
+    assert res.year(2027)["value_added_mcny"] == pytest.approx(100 * 1.05**2, rel=1e-12)
+    # process CO₂ follows activity, not energy intensity
+    pr = res.emissions[(res.emissions["year"] == 2027) & (res.emissions["source"] == "industrial_process")]
+    assert pr["emissions_tco2"].sum() == pytest.approx(500 * 1.05**2, rel=1e-12)
+
+
+def test_review_targets_are_checked_each_year():
+    res = run(scenario(review_targets={2026: {"net_emissions_max_tco2": 1.0, "clean_energy_min_share": 0.0}}), seed=0)
+    r = res.reviews.set_index("indicator")
+    assert list(res.reviews["year"].unique()) == [2026]
+    assert not r.loc["net_tco2", "met"] and r.loc["clean_energy_share", "met"]
