@@ -1,7 +1,7 @@
 """Property test: over random small parks, the park's electricity balances every hour.
 
-Includes binding import limits (unserved energy), export allowed or forbidden, PV and a battery
-commissioned mid-year. One-year runs keep it fast.
+Includes binding import limits (unserved energy), grid upgrades, PV and a battery commissioned
+mid-year, export allowed or forbidden. Two-year runs keep it fast.
 """
 
 from __future__ import annotations
@@ -48,15 +48,17 @@ def parks(draw):
         roadmap.append({"kind": "battery", "year": 2026, "lead_time_days": draw(st.floats(0, 364)),
                         "energy_kwh": battery_kwh, "power_kw": battery_kwh / 2})
     park = {"enterprises": enterprises, "fleets": [], "grid": {"import_limit_kw": import_limit, "export_limit_kw": export_limit}}
-    return scenario(park=park, horizon_years=1, roadmap=roadmap, outputs={"hourly_years": [2025, 2026]})
+    expansion = {"trigger_share": 0.9, "step_share": 0.3, "lead_time_days": draw(st.floats(0, 364))}
+    return scenario(park=park, horizon_years=2, roadmap=roadmap, operator={"grid_expansion": expansion},
+                    outputs={"hourly_years": [2025, 2026, 2027]})
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sc=parks())
 def test_every_hour_balances(sc):
     res = run(sc, seed=0)
-    limit = sc.park.grid.import_limit_kw
     for year, h in res.hourly.groupby("year"):
+        limit = h["import_limit_kw"]
         supply = h["pv_to_load_kw"] + h["battery_to_load_kw"] + h["grid_to_load_kw"] + h["unserved_kw"]
         assert np.allclose(supply, h["load_kw"], atol=1e-6, rtol=0)
         pv_out = h["pv_to_load_kw"] + h["pv_to_battery_kw"] + h["export_kw"] + h["curtailed_kw"]
@@ -64,12 +66,13 @@ def test_every_hour_balances(sc):
         grid = h["grid_to_load_kw"] + h["grid_to_battery_kw"]
         assert (grid <= limit + 1e-6).all()
         assert (h["export_kw"] <= sc.park.grid.export_limit_kw + 1e-6).all()
-        flows = h.drop(columns=["year", "hour", "period", "price_cny_per_kwh"])
+        flows = h.drop(columns=["year", "hour", "period", "price_cny_per_kwh", "import_limit_kw"])
         assert (flows >= -1e-9).all().all()
         # unserved only where the import limit binds
         short = h["unserved_kw"] > 1e-6
         event(f"unserved hours: {'some' if short.any() else 'none'}")
-        assert np.allclose(grid[short], limit, atol=1e-6)
+        event(f"limit changes within the year: {limit.nunique() > 1}")
+        assert np.allclose(grid[short], limit[short], atol=1e-6)
         # curtailment only when export is at its cap (or forbidden)
         curtailed = h["curtailed_kw"] > 1e-6
         event(f"curtailed hours: {'some' if curtailed.any() else 'none'}")

@@ -40,15 +40,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    """Check every file; problems of all files are listed together."""
     from parktwin.spec.load import Loaded, load, load_any
 
+    problems = []
     for path in args.files:
-        item = load(path, args.set) if args.set else load_any(path)
+        try:
+            item = load(path, args.set) if args.set else load_any(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
         if isinstance(item, Loaded):
             sc = item.scenario
             print(f"{path}: scenario {sc.name!r} OK — park {sc.park.name!r}, {sc.years[0]}–{sc.years[-1]}, {len(sc.roadmap)} roadmap items")
         else:
             print(f"{path}: park {item.name!r} OK — {len(item.enterprises)} enterprises, {len(item.buildings)} buildings, {len(item.fleets)} fleets")
+    if problems:
+        raise InputError(problems)
     return 0
 
 

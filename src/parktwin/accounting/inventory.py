@@ -91,8 +91,13 @@ def account_year(
     demand = supply.demand_kwh
     scope1 = scope2_loc = scope2_mkt = heat_co2 = process = fuel_tce = gas_tce = 0.0
 
+    captured = 0.0
     for r in rows:
-        if r.carrier == "process_co2":
+        if r.carrier == "captured_co2":
+            emissions.append((year, r.entity, r.entity_kind, "removal", "all", "ccus",
+                              r.quantity, r.unit, -1.0, "tCO2/tCO2", "captured share of process CO₂ (scenario: ccus)", -r.quantity))
+            captured += r.quantity
+        elif r.carrier == "process_co2":
             emissions.append((year, r.entity, r.entity_kind, "1", "all", "industrial_process",
                               r.quantity, r.unit, 1.0, "tCO2/tCO2", "park file: process_emissions_tco2", r.quantity))
             scope1 += r.quantity
@@ -134,6 +139,7 @@ def account_year(
     if removals_tco2 > 0:
         emissions.append((year, "park", "operator", "removal", "all", "green_space", removals_tco2, "tCO2",
                           -1.0, "tCO2/tCO2", "constants.csv:green_space_crown_growth_tc_per_ha_yr", -removals_tco2))
+    removals_tco2 += captured
     gross = scope1 + scope2_mkt
     offsets = 0.0
     if offset_cap_share is not None:
@@ -146,7 +152,8 @@ def account_year(
     energy_tce = fuel_tce + elec_tce
     nonfossil_kwh = supply.pv_used_kwh + supply.green_kwh + (supply.grid_import_kwh - supply.green_kwh) * grid_nonfossil_share
     nonfossil_tce = nonfossil_kwh * kgce_per_kwh / 1000.0
-    core_co2 = scope1 + heat_co2 + (supply.grid_import_kwh - supply.green_kwh) * constant("core_nongreen_grid_kgco2_per_kwh") / 1000.0
+    nongreen_kwh = supply.grid_import_kwh - supply.green_kwh
+    core_co2 = scope1 - captured + heat_co2 + nongreen_kwh * constant("core_nongreen_grid_kgco2_per_kwh") / 1000.0
     summary = {
         "scope1_tco2": scope1,
         "scope2_location_tco2": scope2_loc,
@@ -154,6 +161,7 @@ def account_year(
         "gross_location_tco2": scope1 + scope2_loc,
         "gross_tco2": gross,
         "removals_tco2": removals_tco2,
+        "captured_tco2": captured,
         "offsets_tco2": offsets,
         "net_tco2": gross - removals_tco2 - offsets,
         "process_tco2": process,

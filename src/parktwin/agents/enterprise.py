@@ -6,7 +6,7 @@ measures the roadmap assigns to them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights, segments
 from parktwin.data import constant
@@ -19,19 +19,33 @@ KWH_PER_GJ = 1e6 / 3600.0
 @dataclass(frozen=True)
 class FirmState:
     efficiency_factor: float = 1.0  # product of (1 - cut) of commissioned efficiency measures
-    electric_boiler_share: float = 0.0  # of boiler heat
+    electric_boiler_share: float = 0.0  # of own boiler heat
     heat_pump_share: float = 0.0
+    bought_heat_eb_share: float = 0.0  # of purchased heat, now made by own electric boilers
+    bought_heat_hp_share: float = 0.0  # ... or by own heat pumps
+    capture_share: float = 0.0  # of process CO₂, captured and stored
+
+
+def _add_within(shares: tuple[float, float], add: float, first: bool) -> tuple[float, float]:
+    """Add ``add`` to the first or second of two shares whose sum stays ≤ 1."""
+    add = min(add, 1.0 - shares[0] - shares[1])
+    return (shares[0] + add, shares[1]) if first else (shares[0], shares[1] + add)
 
 
 def _fold(state: FirmState, change) -> FirmState:
     if change.kind == "efficiency":
-        return FirmState(state.efficiency_factor * (1.0 - change.value), state.electric_boiler_share, state.heat_pump_share)
+        return replace(state, efficiency_factor=state.efficiency_factor * (1.0 - change.value))
     if change.kind in ("electric_boiler", "heat_pump"):
-        room = 1.0 - state.electric_boiler_share - state.heat_pump_share
-        add = min(change.value, room)
-        eb = state.electric_boiler_share + (add if change.kind == "electric_boiler" else 0.0)
-        hp = state.heat_pump_share + (add if change.kind == "heat_pump" else 0.0)
-        return FirmState(state.efficiency_factor, eb, hp)
+        share, include_bought = change.value
+        eb = change.kind == "electric_boiler"
+        own = _add_within((state.electric_boiler_share, state.heat_pump_share), share, eb)
+        bought = (state.bought_heat_eb_share, state.bought_heat_hp_share)
+        if include_bought:
+            bought = _add_within(bought, share, eb)
+        return replace(state, electric_boiler_share=own[0], heat_pump_share=own[1],
+                       bought_heat_eb_share=bought[0], bought_heat_hp_share=bought[1])
+    if change.kind == "ccus":
+        return replace(state, capture_share=max(state.capture_share, change.value))
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
 
 
@@ -70,20 +84,28 @@ class EnterpriseAgent(ParkAgent):
         weights = segment_weights(shape, year, starts)
         scale = self.activity * self.intensity
         heat_kwh = self.boiler_heat_kwh()
+        bought_kwh = e.purchased_heat_gj * KWH_PER_GJ
         eb_eff, cop = constant("electric_boiler_efficiency"), constant("heat_pump_cop")
+        process_t = self.spec.process_emissions_tco2 * self.activity
+        capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)
 
         elec_kwh = []
-        coal_t = gas_km3 = diesel_t = heat_gj = 0.0
+        coal_t = gas_km3 = diesel_t = heat_gj = captured_t = 0.0
         for (_, st), w in zip(segs, weights):
             k = scale * st.efficiency_factor
             fossil_left = 1.0 - st.electric_boiler_share - st.heat_pump_share
+            bought_left = 1.0 - st.bought_heat_eb_share - st.bought_heat_hp_share
             elec_kwh.append(
-                k * (e.electricity_mwh * 1000.0 + heat_kwh * (st.electric_boiler_share / eb_eff + st.heat_pump_share / cop))
+                k * (e.electricity_mwh * 1000.0
+                     + heat_kwh * (st.electric_boiler_share / eb_eff + st.heat_pump_share / cop)
+                     + bought_kwh * (st.bought_heat_eb_share / eb_eff + st.bought_heat_hp_share / cop))
+                + process_t * st.capture_share * capture_kwh_per_t
             )
             coal_t += w * k * e.coal_t * (1.0 - s + s * fossil_left)
             gas_km3 += w * k * e.natural_gas_km3 * (1.0 - s + s * fossil_left)
             diesel_t += w * k * e.diesel_t
-            heat_gj += w * k * e.purchased_heat_gj
+            heat_gj += w * k * e.purchased_heat_gj * bought_left
+            captured_t += w * process_t * st.capture_share
         elec_year_kwh = book_piecewise(book, shape, starts, elec_kwh)
         rows = [
             ("electricity", elec_year_kwh / 1000.0, "MWh"),
@@ -91,6 +113,7 @@ class EnterpriseAgent(ParkAgent):
             ("natural_gas", gas_km3, "km3"),
             ("diesel", diesel_t, "t"),
             ("purchased_heat", heat_gj, "GJ"),
-            ("process_co2", self.spec.process_emissions_tco2 * self.activity, "tCO2"),
+            ("process_co2", process_t, "tCO2"),
+            ("captured_co2", captured_t, "tCO2"),
         ]
         return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]

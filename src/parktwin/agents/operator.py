@@ -6,7 +6,7 @@ hours; ``year_assets`` turns them into hourly arrays for the year's dispatch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -17,6 +17,7 @@ from parktwin.energy.calendar import HOURS_PER_YEAR
 
 @dataclass(frozen=True)
 class Assets:
+    import_limit_kw: float
     pv_kwp: float = 0.0
     battery_kwh: float = 0.0
     battery_kw: float = 0.0
@@ -25,12 +26,14 @@ class Assets:
 
 def _fold(a: Assets, ch: Change) -> Assets:
     if ch.kind == "pv":
-        return Assets(a.pv_kwp + ch.value, a.battery_kwh, a.battery_kw, a.green_share)
+        return replace(a, pv_kwp=a.pv_kwp + ch.value)
     if ch.kind == "battery":
         kwh, kw = ch.value
-        return Assets(a.pv_kwp, a.battery_kwh + kwh, a.battery_kw + kw, a.green_share)
+        return replace(a, battery_kwh=a.battery_kwh + kwh, battery_kw=a.battery_kw + kw)
     if ch.kind == "green_power":
-        return Assets(a.pv_kwp, a.battery_kwh, a.battery_kw, ch.value)
+        return replace(a, green_share=ch.value)
+    if ch.kind == "grid":
+        return replace(a, import_limit_kw=ch.value)
     raise ValueError(f"operator cannot take a change of kind {ch.kind!r}")
 
 
@@ -38,6 +41,7 @@ def _fold(a: Assets, ch: Change) -> Assets:
 class YearAssets:
     """Hourly capacity arrays for one year, shape (8760,)."""
 
+    import_limit_kw: np.ndarray
     pv_kwp: np.ndarray
     battery_kwh: np.ndarray
     battery_kw: np.ndarray
@@ -63,7 +67,25 @@ class OperatorAgent(ParkAgent):
             self.commission(0, "battery", (a.battery_kwh, a.battery_kw), "existing")
 
     def step(self) -> None:
-        """The operator's yearly decisions are its roadmap (``apply``) and its review."""
+        """The operator's yearly decisions are its roadmap (``apply``), its rules and its review."""
+
+    def decide(self, year: int, rules, last_year: dict | None, pending: bool) -> list:
+        """Projects the operator's own rules order at the start of ``year`` (roadmap aside).
+
+        Grid expansion: when last year's peak import reached ``trigger_share`` of the limit
+        (or energy went unserved) and no expansion is under way, order one.
+        """
+        from parktwin.spec.scenario import GridUpgrade
+
+        rule = rules.grid_expansion
+        if rule is None or last_year is None or pending:
+            return []
+        limit = last_year["import_limit_kw"]
+        if last_year["peak_import_kw"] < rule.trigger_share * limit and last_year["unserved_mwh"] <= 0:
+            return []
+        new_limit = limit * (1.0 + rule.step_share)
+        return [GridUpgrade(kind="grid_upgrade", id=f"grid_expansion_{year}", year=year,
+                            lead_time_days=rule.lead_time_days, import_limit_kw=new_limit)]
 
     # -- the roadmap ---------------------------------------------------------------------
     def apply(self, item, hour: float) -> str:
@@ -71,14 +93,16 @@ class OperatorAgent(ParkAgent):
         return APPLY[item.kind](self, item, hour)
 
     def year_assets(self, year_start: int) -> YearAssets:
-        segs = segments(self.changes, year_start, Assets(), _fold)
+        segs = segments(self.changes, year_start, Assets(self.park.grid.import_limit_kw), _fold)
         starts = [h for h, _ in segs] + [HOURS_PER_YEAR]
         lengths = np.diff(starts)
 
         def hourly(attr: str) -> np.ndarray:
             return np.repeat([getattr(s, attr) for _, s in segs], lengths).astype(float)
 
-        return YearAssets(hourly("pv_kwp"), hourly("battery_kwh"), hourly("battery_kw"), hourly("green_share"), segs[-1][1])
+        return YearAssets(
+            hourly("import_limit_kw"), hourly("pv_kwp"), hourly("battery_kwh"), hourly("battery_kw"), hourly("green_share"), segs[-1][1]
+        )
 
     # -- PDCA review -------------------------------------------------------------------------
     def review(self, year: int, indicators: dict[str, float], target) -> list[dict]:
@@ -133,8 +157,9 @@ def _green_power(op: OperatorAgent, item, hour: float) -> str:
 def _electrify_boilers(op: OperatorAgent, item, hour: float) -> str:
     firms = _targets(op.model, item.enterprises, op.model.enterprises)
     for firm in firms:
-        firm.commission(hour, item.technology, item.share, item.id or "electrify_boilers")
-    return f"{item.share:.0%} of boiler heat to {item.technology.replace('_', ' ')} in {len(firms)} firms"
+        firm.commission(hour, item.technology, (item.share, item.include_purchased_heat), item.id or "electrify_boilers")
+    bought = " and purchased heat" if item.include_purchased_heat else ""
+    return f"{item.share:.0%} of boiler heat{bought} to {item.technology.replace('_', ' ')} in {len(firms)} firms"
 
 
 def _electrify_fleet(op: OperatorAgent, item, hour: float) -> str:
@@ -151,6 +176,18 @@ def _efficiency(op: OperatorAgent, item, hour: float) -> str:
     return f"efficiency: -{item.share:.0%} energy in {len(firms)} firms"
 
 
+def _ccus(op: OperatorAgent, item, hour: float) -> str:
+    firms = [f for f in _targets(op.model, item.enterprises, op.model.enterprises) if f.spec.process_emissions_tco2 > 0]
+    for firm in firms:
+        firm.commission(hour, "ccus", item.capture_share, item.id or "ccus")
+    return f"CCUS captures {item.capture_share:.0%} of process CO₂ in {len(firms)} firms"
+
+
+def _grid_upgrade(op: OperatorAgent, item, hour: float) -> str:
+    op.commission(hour, "grid", item.import_limit_kw, item.id or "grid_upgrade")
+    return f"grid connection import limit {item.import_limit_kw:,.0f} kW"
+
+
 APPLY: dict[str, Callable[[OperatorAgent, object, float], str]] = {
     "rooftop_pv": _rooftop_pv,
     "battery": _battery,
@@ -158,4 +195,6 @@ APPLY: dict[str, Callable[[OperatorAgent, object, float], str]] = {
     "electrify_boilers": _electrify_boilers,
     "electrify_fleet": _electrify_fleet,
     "efficiency": _efficiency,
+    "ccus": _ccus,
+    "grid_upgrade": _grid_upgrade,
 }

@@ -189,6 +189,7 @@ def _dispatch_kernel(
             s = lo
         adj[h] = s - s_in
         p = pmax[h] if e > 0.0 else 0.0
+        il = imp_lim[h]
 
         # 1. PV serves load first
         ld = load[h]
@@ -228,7 +229,7 @@ def _dispatch_kernel(
                 if avail < d:
                     d = avail
                 deficit -= d
-            g = deficit if deficit < imp_lim else imp_lim
+            g = deficit if deficit < il else il
             deficit -= g
             if deficit > 0.0:
                 avail = (s - lo) * eta_d - d
@@ -250,7 +251,7 @@ def _dispatch_kernel(
         # 4. valley grid charging
         c_g = 0.0
         if grid_charging and period[h] == 0 and d == 0.0:
-            c_g = imp_lim - g
+            c_g = il - g
             if p_left < c_g:
                 c_g = p_left
             head = (hi - s) / eta_c
@@ -335,6 +336,18 @@ def _limit(name: str, x, allow_inf: bool) -> float:
     return v
 
 
+def _limit_array(name: str, x, n: int) -> np.ndarray:
+    """A limit given as one number or per hour, as a float64 array of shape (n,); inf allowed."""
+    if np.ndim(x) == 0:
+        return np.full(n, _limit(name, x, allow_inf=True))
+    a = np.ascontiguousarray(x, dtype=np.float64)
+    if a.shape != (n,):
+        raise ValueError(f"{name} must be a number or have shape ({n},) like load_kw, got {a.shape}")
+    if np.isnan(a).any() or (a < 0.0).any():
+        raise ValueError(f"{name} must be >= 0 every hour (inf allowed)")
+    return a
+
+
 def dispatch_rule_based(
     load_kw: np.ndarray,
     pv_kw: np.ndarray,
@@ -342,7 +355,7 @@ def dispatch_rule_based(
     battery_energy_kwh: np.ndarray,
     battery_power_kw: np.ndarray,
     params: BatteryParams,
-    import_limit_kw: float,
+    import_limit_kw: float | np.ndarray,
     export_limit_kw: float,
     soc_start_kwh: float = 0.0,
 ) -> DispatchResult:
@@ -363,8 +376,9 @@ def dispatch_rule_based(
         Battery AC power limit per hour (charge and discharge), shape (n,) [kW].
     params : BatteryParams
         Efficiencies, SOC window shares and grid-charging switch.
-    import_limit_kw : float
-        Grid import limit [kW], >= 0 (``inf`` = unlimited).
+    import_limit_kw : float or np.ndarray
+        Grid import limit [kW], >= 0 (``inf`` = unlimited); one number, or per
+        hour with shape (n,) when the connection is upgraded during the year.
     export_limit_kw : float
         Grid export limit [kW], >= 0; 0 forbids export (``inf`` = unlimited).
     soc_start_kwh : float
@@ -399,7 +413,7 @@ def dispatch_rule_based(
     if not isinstance(params, BatteryParams):
         raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
     _check_params(params)
-    imp = _limit("import_limit_kw", import_limit_kw, allow_inf=True)
+    imp = _limit_array("import_limit_kw", import_limit_kw, n)
     exp = _limit("export_limit_kw", export_limit_kw, allow_inf=True)
     soc0 = _limit("soc_start_kwh", soc_start_kwh, allow_inf=False)
 

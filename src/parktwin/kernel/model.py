@@ -122,6 +122,7 @@ class ParkModel(mesa.Model):
             grid_charging=op.grid_charging,
         )
         self._soc_kwh = 0.0
+        self._grid_projects: list[simpy.Process] = []
 
     # -- the clock ---------------------------------------------------------------------------
     def run(self) -> RunRecord:
@@ -136,6 +137,10 @@ class ParkModel(mesa.Model):
             year_start = index * HOURS_PER_YEAR
             if index > 0:
                 self.agents.shuffle_do("step")
+                last = self.record.annual[-1]
+                pending = any(not p.triggered for p in self._grid_projects)
+                for item in self.operator.decide(year, self.scenario.operator, last, pending):
+                    self._grid_projects.append(self.env.process(self._project(item)))
                 for item in self.scenario.roadmap:
                     if item.year == year:
                         self.env.process(self._project(item))
@@ -180,7 +185,7 @@ class ParkModel(mesa.Model):
             assets.battery_kwh,
             assets.battery_kw,
             self.battery_params,
-            import_limit_kw=park.grid.import_limit_kw,
+            import_limit_kw=assets.import_limit_kw,
             export_limit_kw=park.grid.export_limit_kw,
             soc_start_kwh=self._soc_kwh,
         )
@@ -232,6 +237,7 @@ class ParkModel(mesa.Model):
             "curtailed_mwh": supply.curtailed_kwh / 1000.0,
             "unserved_mwh": supply.unserved_kwh / 1000.0,
             "peak_import_kw": float(grid_kw.max()),
+            "import_limit_kw": assets.end.import_limit_kw,
             "pv_kwp": assets.end.pv_kwp,
             "battery_kwh": assets.end.battery_kwh,
             "green_power_share": assets.end.green_share,
@@ -248,6 +254,7 @@ class ParkModel(mesa.Model):
             self.record.reviews.extend(self.operator.review(year, annual, sc.review_targets.get(year)))
         if year in sc.outputs.hourly_years:
             self.record.hourly[year] = self._hourly_arrays(result, price, period)
+            self.record.hourly[year]["import_limit_kw"] = assets.import_limit_kw
 
     @staticmethod
     def _hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:

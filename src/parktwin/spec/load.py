@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
-from parktwin.spec.scenario import Scenario
+from parktwin.spec.scenario import INTERVENTION_KINDS, Scenario
 
 Override = tuple[str, Any]
 
@@ -143,16 +143,31 @@ def _list_index(items: list, part: str) -> int | None:
 
 
 def _dict_key(node: dict, part: str) -> Any:
-    """Year-keyed paths are written ``carbon_price_cny_per_tco2.2030``; match int keys."""
-    if part not in node and part.lstrip("-").isdigit() and int(part) in node:
-        return int(part)
-    return part
+    """Year-keyed paths are written ``carbon_price_cny_per_tco2.2030``: a number addresses an
+    int key (as YAML reads ``2030:``) unless the mapping already has that string key or only
+    string keys."""
+    if part in node or not part.lstrip("-").isdigit():
+        return part
+    if node and all(isinstance(k, str) for k in node):
+        return part
+    return int(part)
+
+
+def _file_path(loc: tuple) -> list[str]:
+    """pydantic's error location as a path in the file: drop the tag of a tagged union
+    (``roadmap.2.green_power.share`` is ``roadmap.2.share`` in the file)."""
+    out: list[str] = []
+    for i, part in enumerate(loc):
+        if i >= 2 and isinstance(loc[i - 1], int) and loc[i - 2] == "roadmap" and isinstance(part, str) and part in INTERVENTION_KINDS:
+            continue
+        out.append(str(part))
+    return out
 
 
 def _problems_from(exc: ValidationError, file_for: Any) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
-        loc = [str(p) for p in err["loc"]]
+        loc = _file_path(err["loc"])
         file, loc = file_for(loc)
         got = err.get("input")
         msg = err["msg"]
@@ -166,11 +181,13 @@ def load_park(path: str | Path) -> Park:
     """Validate a park file on its own."""
     path = Path(path)
     doc = read_yaml(path)
+    file = _display(path)
+    problems = _park_cross_problems(doc, file)
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
-        raise InputError(_problems_from(exc, lambda loc: (str(path), loc))) from None
-    _raise_if(_park_cross_problems(park, str(path)))
+        raise InputError(_problems_from(exc, lambda loc: (file, loc)) + problems) from None
+    _raise_if(problems)
     return park
 
 
@@ -195,11 +212,12 @@ def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -
             return park_file, loc[1:]
         return scen_file, loc
 
+    problems = _park_cross_problems(doc["park"], park_file) + _scenario_cross_problems(doc, scen_file)
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
-        raise InputError(_problems_from(exc, file_for)) from None
-    _raise_if(_park_cross_problems(scenario.park, park_file) + _scenario_cross_problems(scenario, scen_file))
+        raise InputError(_problems_from(exc, file_for) + problems) from None
+    _raise_if(problems)
     return Loaded(scenario, scen_file, park_file, tuple(pairs), doc)
 
 
@@ -221,49 +239,91 @@ def _raise_if(problems: list[Problem]) -> None:
         raise InputError(problems)
 
 
-def _park_cross_problems(park: Park, file: str) -> list[Problem]:
+# -- checks across fields, on the raw documents so they run even where the schema fails ----------
+def _items(doc: Any, key: str) -> list[tuple[int, dict]]:
+    """(position, mapping) of the list ``doc[key]``, skipping anything malformed."""
+    items = doc.get(key) if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _duplicate_ids(items: list[tuple[int, dict]], file: str, key: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, item in items:
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            problems.append(Problem(file, f"{key}.{i}.id", f"id {ident!r} is already used by {key}.{seen[ident]}; ids must be unique"))
+        else:
+            seen[ident] = i
+    return problems
+
+
+def _park_cross_problems(doc: dict, file: str) -> list[Problem]:
     from parktwin.data import grid_series_ids, sector_ids
 
     problems = []
     sectors = sector_ids()
-    for i, ent in enumerate(park.enterprises):
-        if ent.sector not in sectors:
-            problems.append(Problem(file, f"enterprises.{i}.sector", f"unknown sector {ent.sector!r}; expected one of {sorted(sectors)}"))
-    if park.location.grid_region not in grid_series_ids():
+    enterprises = _items(doc, "enterprises")
+    for key in ("enterprises", "buildings", "fleets"):
+        problems += _duplicate_ids(_items(doc, key), file, key)
+    for i, ent in enterprises:
+        sector = ent.get("sector")
+        if isinstance(sector, str) and sector not in sectors:
+            problems.append(Problem(file, f"enterprises.{i}.sector", f"unknown sector {sector!r}; expected one of {sorted(sectors)}"))
+    owners = {e.get("id") for _, e in enterprises} | {"operator"}
+    for i, fleet in _items(doc, "fleets"):
+        owner = fleet.get("owner", "operator")
+        if owner not in owners:
+            problems.append(Problem(file, f"fleets.{i}.owner", f"expected an enterprise id or 'operator' (got {owner!r})"))
+    location = doc.get("location") if isinstance(doc, dict) else None
+    region = location.get("grid_region", "east_china") if isinstance(location, dict) else "east_china"
+    if isinstance(region, str) and region not in grid_series_ids():
         problems.append(
-            Problem(file, "location.grid_region", f"unknown grid-factor series {park.location.grid_region!r}; expected one of {sorted(grid_series_ids())}")
+            Problem(file, "location.grid_region", f"unknown grid-factor series {region!r}; expected one of {sorted(grid_series_ids())}")
         )
     return problems
 
 
-def _scenario_cross_problems(sc: Scenario, file: str) -> list[Problem]:
+def _scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     from parktwin.data import grid_series_ids, sector_ids
 
-    problems = []
-    first, last = sc.base_year + 1, sc.base_year + sc.horizon_years
-    names = {
-        "enterprises": {e.id for e in sc.park.enterprises},
-        "fleets": {f.id for f in sc.park.fleets},
-    }
-    ids = [item.id for item in sc.roadmap if item.id]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(Problem(file, "roadmap", f"intervention id {dup!r} is used twice"))
-    for i, item in enumerate(sc.roadmap):
-        if not first <= item.year <= last:
-            problems.append(Problem(file, f"roadmap.{i}.year", f"expected a year from {first} to {last} (got {item.year})"))
-        for attr, known in names.items():
-            refs = getattr(item, attr, "all")
-            if refs != "all":
-                for unknown in sorted(set(refs) - known):
-                    problems.append(Problem(file, f"roadmap.{i}.{attr}", f"no {attr[:-1]} with id {unknown!r} in the park"))
-    for sector in sorted(set(sc.growth.by_sector_share_per_yr) - sector_ids()):
-        problems.append(Problem(file, f"growth.by_sector_share_per_yr.{sector}", "unknown sector"))
-    if sc.grid_factor.series is not None and sc.grid_factor.series not in grid_series_ids():
-        problems.append(Problem(file, "grid_factor.series", f"unknown series; expected one of {sorted(grid_series_ids())}"))
-    for y in sc.outputs.hourly_years:
-        if not sc.base_year <= y <= last:
-            problems.append(Problem(file, "outputs.hourly_years", f"year {y} is outside {sc.base_year}..{last}"))
-    for y in sc.review_targets:
-        if not first <= y <= last:
+    park = doc.get("park") if isinstance(doc.get("park"), dict) else {}
+    base, horizon = park.get("base_year", 2025), doc.get("horizon_years", 25)
+    years_known = isinstance(base, int) and isinstance(horizon, int) and 2000 <= base <= 2100 and 1 <= horizon <= 60
+    if not years_known:  # the schema reports the bad base year or horizon; no year checks against it
+        base, horizon = 0, 10**6
+    first, last = base + 1, base + horizon
+    known = {key: {item.get("id") for _, item in _items(park, key)} for key in ("enterprises", "fleets")}
+    roadmap = _items(doc, "roadmap")
+    problems = _duplicate_ids(roadmap, file, "roadmap")
+    for i, item in roadmap:
+        year = item.get("year")
+        if isinstance(year, int) and not first <= year <= last:
+            problems.append(Problem(file, f"roadmap.{i}.year", f"expected a year from {first} to {last} (got {year})"))
+        for key, ids in known.items():
+            refs = item.get(key)
+            if isinstance(refs, list):
+                for ref in refs:
+                    if ref not in ids:
+                        problems.append(Problem(file, f"roadmap.{i}.{key}", f"no {key[:-1]} with id {ref!r} in the park"))
+    growth = doc.get("growth") if isinstance(doc.get("growth"), dict) else {}
+    by_sector = growth.get("by_sector_share_per_yr")
+    for sector in sorted(set(by_sector) - sector_ids()) if isinstance(by_sector, dict) else []:
+        problems.append(Problem(file, f"growth.by_sector_share_per_yr.{sector}", f"unknown sector; expected one of {sorted(sector_ids())}"))
+    grid = doc.get("grid_factor") if isinstance(doc.get("grid_factor"), dict) else {}
+    series = grid.get("series")
+    if isinstance(series, str) and series not in grid_series_ids():
+        problems.append(Problem(file, "grid_factor.series", f"unknown series {series!r}; expected one of {sorted(grid_series_ids())}"))
+    outputs = doc.get("outputs") if isinstance(doc.get("outputs"), dict) else {}
+    for y in outputs.get("hourly_years", []) if isinstance(outputs.get("hourly_years"), list) else []:
+        if isinstance(y, int) and not base <= y <= last:
+            problems.append(Problem(file, "outputs.hourly_years", f"year {y} is outside {base}..{last}"))
+    targets = doc.get("review_targets")
+    for y in targets if isinstance(targets, dict) else []:
+        if isinstance(y, int) and not first <= y <= last:
             problems.append(Problem(file, f"review_targets.{y}", f"expected a year from {first} to {last}"))
     return problems

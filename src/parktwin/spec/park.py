@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
@@ -149,6 +149,8 @@ class PvDesign(Strict):
 
 
 class Park(Strict):
+    """The park file. Unique ids and references are checked by ``spec.load`` (all problems at once)."""
+
     name: str
     description: str = ""
     base_year: int = Field(2025, ge=2000, le=2100)
@@ -161,22 +163,6 @@ class Park(Strict):
     assets: ExistingAssets = ExistingAssets()
     pv_design: PvDesign = PvDesign()
     sources: list[str] = Field(default_factory=list, description="citations for the park's data")
-
-    @field_validator("enterprises", "buildings", "fleets")
-    @classmethod
-    def _unique_ids(cls, items: list) -> list:
-        ids = [i.id for i in items]
-        if dupes := sorted({i for i in ids if ids.count(i) > 1}):
-            raise ValueError(f"ids must be unique; repeated: {dupes}")
-        return items
-
-    @model_validator(mode="after")
-    def _fleet_owners_exist(self) -> Park:
-        known = {e.id for e in self.enterprises} | {"operator"}
-        bad = [f"{f.id}: owner {f.owner!r}" for f in self.fleets if f.owner not in known]
-        if bad:
-            raise ValueError(f"fleet owners must be an enterprise id or 'operator': {bad}")
-        return self
 
     def entity_ids(self) -> set[str]:
         return {e.id for e in self.enterprises} | {b.id for b in self.buildings} | {f.id for f in self.fleets}

@@ -98,6 +98,18 @@ class ElectrifyBoilers(_Intervention):
     enterprises: list[str] | Literal["all"] = "all"
     share: float = Field(gt=0, le=1, description="share of each firm's boiler fuel heat moved to electricity")
     technology: Literal["electric_boiler", "heat_pump"] = "electric_boiler"
+    include_purchased_heat: bool = Field(False, description="also replace the same share of purchased steam/heat")
+
+
+class Ccus(_Intervention):
+    kind: Literal["ccus"]
+    enterprises: list[str] | Literal["all"] = "all"
+    capture_share: float = Field(0.9, gt=0, le=1, description="share of process CO₂ captured and stored")
+
+
+class GridUpgrade(_Intervention):
+    kind: Literal["grid_upgrade"]
+    import_limit_kw: float = Field(gt=0, description="the connection's new import limit [kW]")
 
 
 class ElectrifyFleet(_Intervention):
@@ -112,10 +124,22 @@ class Efficiency(_Intervention):
     share: float = Field(gt=0, lt=1, description="cut in all final energy use of the firms named")
 
 
-Intervention = Annotated[
-    Union[RooftopPv, Battery, GreenPower, ElectrifyBoilers, ElectrifyFleet, Efficiency],
-    Field(discriminator="kind"),
-]
+INTERVENTIONS = (RooftopPv, Battery, GreenPower, ElectrifyBoilers, ElectrifyFleet, Efficiency, Ccus, GridUpgrade)
+INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
+
+Intervention = Annotated[Union[INTERVENTIONS], Field(discriminator="kind")]
+
+
+class GridExpansion(Strict):
+    """The operator's rule: order a bigger grid connection when the last year's peak came close."""
+
+    trigger_share: float = Field(0.9, gt=0, le=1, description="expand when last year's peak import ≥ this share of the limit")
+    step_share: float = Field(0.25, gt=0, le=5, description="each expansion adds this share of the current limit")
+    lead_time_days: float = Field(365.0, ge=0, le=3650)
+
+
+class OperatorRules(Strict):
+    grid_expansion: GridExpansion | None = GridExpansion()
 
 
 class Scenario(Strict):
@@ -128,6 +152,7 @@ class Scenario(Strict):
     grid_factor: GridFactor = GridFactor()
     offsets: Offsets = Offsets()
     roadmap: list[Intervention] = Field(default_factory=list)
+    operator: OperatorRules = OperatorRules()
     review_targets: dict[int, ReviewTarget] = Field(default_factory=dict)
     accounting: Accounting = Accounting()
     ems: Ems = Ems()

@@ -136,8 +136,8 @@ DISPATCH_TEXT = {
 # d3 time formats for the date axis, by zoom level (dtick in ms, or "M1" = one month)
 _DAY_MS = 86_400_000
 _TICK_FORMATS = {
-    "en": ("%H:%M<br>%a %d %b", "%a %d %b", "%d %b", "%b %Y"),
-    "zh": ("%H:%M<br>%m月%d日", "%m月%d日", "%m月%d日", "%Y年%m月"),
+    "en": ("%H:%M<br>%a %-d %b", "%a %-d %b", "%-d %b", "%b %Y"),
+    "zh": ("%H:%M<br>%-m月%-d日 %a", "%-m月%-d日", "%-m月%-d日", "%Y年%-m月"),
 }
 _HOVER_FORMAT = {"en": "%a %d %b %Y, %H:%M", "zh": "%Y年%m月%d日 %H:%M"}
 DEFAULT_WEEK_DAY = (7, 15)  # the dropdown opens on the week holding 15 July
@@ -192,7 +192,7 @@ def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
                     name=text["charging"], mode="lines", line=dict(color="#3969ac", dash="dot", width=1),
                     hovertemplate="%{y:,.2f} MW")
     fig.add_scatter(x=x, y=h["soc_kwh"] / 1000, name=t("soc", lang), mode="lines", line=dict(color="#8e44ad", width=1.5),
-                    secondary_y=True, hovertemplate="%{y:,.2f} MWh")
+                    secondary_y=True, hovertemplate="%{y:,.2f}")
     fig.add_scatter(x=x, y=h["price_cny_per_kwh"], name=t("price", lang), mode="lines",
                     line=dict(color="#c0392b", width=1, shape="hv"), secondary_y=True, visible="legendonly",
                     hovertemplate="%{y:.2f}")
@@ -202,14 +202,17 @@ def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
     default_day = year_calendar(year).dates.index(dt.date(year, *DEFAULT_WEEK_DAY))
     start = min(default_day // 7, len(ranges) - 1)
     fig.update_layout(
-        title=dict(text=text["title"].format(year=year), x=0, xref="paper", xanchor="left"),
+        # title centred, week selector top left: clear of the modebar (top right) and of both y axes' labels
+        title=dict(text=text["title"].format(year=year), x=0.5, xref="paper", xanchor="center"),
         xaxis=dict(type="date", range=list(ranges[start]), title_text=text["time_axis"],
                    tickformatstops=_date_axis_formats(lang), hoverformat=_HOVER_FORMAT.get(lang, _HOVER_FORMAT["en"]),
                    showgrid=True),
         yaxis=dict(title_text=t("power_axis", lang), rangemode="tozero"),
         hovermode="x unified",
-        updatemenus=[dict(type="dropdown", buttons=buttons, active=start, x=1, xanchor="right", y=1.02,
+        legend=dict(traceorder="normal"),  # not plotly's reversed order for stacked areas
+        updatemenus=[dict(type="dropdown", buttons=buttons, active=start, x=0, xanchor="left", y=1.02,
                           yanchor="bottom", showactive=True, bgcolor="white", bordercolor="#bbb")],
     )
-    fig.update_yaxes(title_text=t("soc", lang), secondary_y=True, rangemode="tozero", showgrid=False)
+    fig.update_yaxes(title_text=t("soc", lang), secondary_y=True, rangemode="tozero", showgrid=False, tickmode="auto",
+                     tickformat=",.0f")
     return fig

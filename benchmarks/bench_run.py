@@ -1,0 +1,54 @@
+"""Time 25-year runs of the demo park: cold first run, then the median of warm runs, and peak memory.
+
+    python benchmarks/bench_run.py [scenario.yaml ...] [--repeat N]
+
+Warm means the process has already run once (numba kernels loaded, clear-sky geometry and
+calendars cached), which is the state of every Monte Carlo worker after its first replicate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+from pathlib import Path
+
+import parktwin
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = [ROOT / "scenarios" / "bau.yaml", ROOT / "scenarios" / "net_zero_2050.yaml"]
+
+
+def bench(path: Path, repeat: int) -> dict[str, float]:
+    loaded = parktwin.load(path)
+    t0 = time.perf_counter()
+    parktwin.run(loaded, seed=0)
+    cold = time.perf_counter() - t0
+    warm = []
+    for seed in range(1, repeat + 1):
+        t0 = time.perf_counter()
+        parktwin.run(loaded, seed=seed)
+        warm.append(time.perf_counter() - t0)
+    tracemalloc.start()
+    parktwin.run(loaded, seed=repeat + 1)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"cold_s": cold, "warm_median_s": statistics.median(warm), "warm_min_s": min(warm), "peak_mib": peak / 2**20}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenarios", nargs="*", type=Path, default=DEFAULT)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    for path in args.scenarios:
+        r = bench(path, args.repeat)
+        print(
+            f"{path.name}: cold {r['cold_s']:.2f} s, warm median {r['warm_median_s']:.3f} s "
+            f"(min {r['warm_min_s']:.3f} s, n={args.repeat}), peak traced memory {r['peak_mib']:.1f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()

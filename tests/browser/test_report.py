@@ -1,0 +1,171 @@
+"""The run report (parktwin.viz.report) opened in headless Chromium.
+
+A small run (2025–2031, hourly output for 2025 and 2030, PV from 2027, a battery from 2028)
+is stored with ``parktwin.save`` and its report.html opened from disk: it must render every
+figure with the run's data, offline, without console errors, and its week selector must move
+the dispatch figure's date axis.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+import parktwin
+from parktwin.results.tables import Results
+from parktwin.viz.report import write_report
+
+from .helpers import (
+    axis_range,
+    click_updatemenu_item,
+    network_requests,
+    open_file,
+    plot_summaries,
+    screenshot,
+    severe_console_errors,
+)
+
+pytestmark = pytest.mark.browser
+
+EXPECTED = ("fig-emissions", "fig-energy_mix", "fig-indicators", "fig-dispatch_week")
+
+PARK_YAML = """\
+name: Tiny park
+location: {latitude_deg: 31.3, longitude_deg: 120.6, altitude_m: 5, annual_ghi_kwh_per_m2: 1300}
+grid:
+  import_limit_kw: 20000
+  tariff:
+    valley_hours: [0,1,2,3,4,5,6,7]
+    flat_hours: [11,12,13,14,15,16,22,23]
+    peak_hours: [8,9,10,17,18,19,20,21]
+    critical_hours: [20,21]
+    price_cny_per_kwh: {valley: 0.28, flat: 0.65, peak: 1.12, critical: 1.34}
+    demand_charge_cny_per_kw_month: 40
+enterprises:
+  - {id: chem, name: Chem, sector: chemicals, value_added_mcny: 500, energy: {electricity_mwh: 40000, coal_t: 20000, natural_gas_km3: 2000}, process_emissions_tco2: 10000, fuel_heat_share: 0.8, roof_area_m2: 20000, shift_pattern: continuous}
+  - {id: elec, name: Elec, sector: electronics, value_added_mcny: 800, energy: {electricity_mwh: 60000}, roof_area_m2: 40000, shift_pattern: three_shift_3x8}
+buildings:
+  - {id: office, kind: office, floor_area_m2: 20000, electricity_kwh_per_m2: 110, roof_area_m2: 4000}
+fleets:
+  - {id: trucks, owner: chem, vehicle: heavy_truck, count: 20, km_per_vehicle_yr: 60000, diesel_l_per_100km: 32, bev_kwh_per_km: 1.47}
+green_space: {area_ha: 10}
+"""
+
+SCENARIO_YAML = """\
+name: tiny
+park: park.yaml
+horizon_years: 6
+outputs: {hourly_years: [2025, 2030]}
+carbon_price_cny_per_tco2: {2025: 96, 2050: 300}
+roadmap:
+  - {id: pv1, kind: rooftop_pv, year: 2027, lead_time_days: 120, roof_share: 0.6}
+  - {id: bat1, kind: battery, year: 2028, lead_time_days: 90, energy_kwh: 20000, power_kw: 5000}
+"""
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> Results:
+    folder = tmp_path_factory.mktemp("tiny")
+    (folder / "park.yaml").write_text(PARK_YAML, encoding="utf-8")
+    (folder / "scenario.yaml").write_text(SCENARIO_YAML, encoding="utf-8")
+    return parktwin.run(folder / "scenario.yaml", seed=0)
+
+
+@pytest.fixture(scope="module")
+def run_dir(results, tmp_path_factory) -> Path:
+    return parktwin.save(results, tmp_path_factory.mktemp("runs"))
+
+
+def _summaries(browser) -> dict[str, dict]:
+    return {s["id"]: s for s in plot_summaries(browser)}
+
+
+def _days(rng: list) -> tuple[pd.Timestamp, pd.Timestamp]:
+    first, end = (pd.Timestamp(v) for v in rng)
+    return first, end
+
+
+def _check_rendered(browser, results: Results) -> dict[str, dict]:
+    assert severe_console_errors(browser) == []
+    assert network_requests(browser) == []
+    plots = _summaries(browser)
+    assert set(EXPECTED) <= set(plots), sorted(plots)
+    for key in EXPECTED:
+        assert plots[key]["traces"] > 0 and plots[key]["points"] > 0, plots[key]
+    n_years = len(results.annual)
+    emissions = plots["fig-emissions"]
+    assert emissions["traces"] == 6
+    assert emissions["trace_points"] == [n_years] * 6
+    mix = plots["fig-energy_mix"]
+    assert mix["trace_points"] == [n_years] * mix["traces"]
+    assert plots["fig-indicators"]["trace_points"] == [n_years] * plots["fig-indicators"]["traces"]
+    dispatch = plots["fig-dispatch_week"]
+    assert dispatch["traces"] == 8
+    assert dispatch["trace_points"] == [8760] * 8
+    assert "2030" in dispatch["title"]
+    return plots
+
+
+def _show_dispatch(browser) -> None:
+    """Scroll the dispatch figure into view and wait until its week list is folded away."""
+    browser.execute_script("document.getElementById('fig-dispatch_week').scrollIntoView({block: 'center'})")
+    WebDriverWait(browser, 10, poll_frequency=0.1).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('#fig-dispatch_week g.updatemenu-dropdown-button').length === 0"))
+
+
+def test_report_renders_offline(browser, results, run_dir):
+    report = run_dir / "report.html"
+    assert report.is_file()
+    open_file(browser, report, min_plots=len(EXPECTED))
+    _check_rendered(browser, results)
+    # the page's own text: the key figures and the section titles
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Net emissions 2031" in body
+    assert "A week of hourly dispatch" in body
+    browser.execute_script("window.scrollTo(0, 0)")
+    screenshot(browser, "report_top")
+    _show_dispatch(browser)
+    screenshot(browser, "report_dispatch")
+    assert severe_console_errors(browser) == []
+
+
+def test_dispatch_week_selector_moves_the_date_axis(browser, results, run_dir):
+    open_file(browser, run_dir / "report.html", min_plots=len(EXPECTED))
+    first, end = _days(axis_range(browser, "fig-dispatch_week"))
+    # default: the week holding 15 July 2030 (week 28, from Tuesday 9 July)
+    assert (first, end) == (pd.Timestamp("2030-07-09"), pd.Timestamp("2030-07-16"))
+    # the rendered axis shows dates: one tick a day, weekday and month
+    ticks = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#fig-dispatch_week .xtick text'))"
+        ".map(t => t.textContent)")
+    assert "Tue 9 Jul" in ticks and "Mon 15 Jul" in ticks, ticks
+
+    _show_dispatch(browser)
+    # (plotly scrolls the open list to the active week: pick weeks after it, they are on screen)
+    for label, weeks in (("Week 30 (07-23)", 2), ("Week 33 (08-13)", 5)):
+        click_updatemenu_item(browser, "fig-dispatch_week", label)
+        moved = _days(axis_range(browser, "fig-dispatch_week"))
+        assert moved == (first + pd.Timedelta(weeks=weeks), end + pd.Timedelta(weeks=weeks)), label
+        header = browser.find_element(By.CSS_SELECTOR, "#fig-dispatch_week g.updatemenu-header text").text
+        assert header == label
+    assert severe_console_errors(browser) == []
+
+
+def test_report_zh_renders(browser, results, tmp_path):
+    page = write_report(results, tmp_path / "report_zh.html", "zh")
+    open_file(browser, page, min_plots=len(EXPECTED))
+    plots = _check_rendered(browser, results)
+    assert "2030年" in plots["fig-dispatch_week"]["title"]
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "单位能耗碳排放" in body and "一周逐时调度" in body
+    _show_dispatch(browser)
+    click_updatemenu_item(browser, "fig-dispatch_week", "第30周 (07-23)")
+    first, end = _days(axis_range(browser, "fig-dispatch_week"))
+    assert (first, end) == (pd.Timestamp("2030-07-23"), pd.Timestamp("2030-07-30"))
+    assert severe_console_errors(browser) == []
+    _show_dispatch(browser)
+    screenshot(browser, "report_dispatch_zh")
