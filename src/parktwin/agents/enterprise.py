@@ -24,6 +24,7 @@ class FirmState:
     bought_heat_eb_share: float = 0.0  # of purchased heat, now made by own electric boilers
     bought_heat_hp_share: float = 0.0  # ... or by own heat pumps
     capture_share: float = 0.0  # of process CO₂, captured and stored
+    hydrogen_share: float = 0.0  # of the coal and gas not burnt in boilers, replaced by on-site green H₂
 
 
 def _add_within(shares: tuple[float, float], add: float, first: bool) -> tuple[float, float]:
@@ -44,6 +45,8 @@ def _fold(state: FirmState, change) -> FirmState:
             bought = _add_within(bought, share, eb)
         return replace(state, electric_boiler_share=own[0], heat_pump_share=own[1],
                        bought_heat_eb_share=bought[0], bought_heat_hp_share=bought[1])
+    if change.kind == "hydrogen_process_heat":
+        return replace(state, hydrogen_share=min(1.0, state.hydrogen_share + change.value))
     if change.kind == "ccus":
         return replace(state, capture_share=max(state.capture_share, change.value))
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
@@ -76,6 +79,12 @@ class EnterpriseAgent(ParkAgent):
         gas = e.natural_gas_km3 * s * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
         return (coal + gas) * KWH_PER_GJ
 
+    def process_fuel_kwh(self) -> float:
+        """Energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]."""
+        e, s = self.spec.energy, self.spec.fuel_heat_share
+        gj = (1.0 - s) * (e.coal_t * constant("coal_ncv_gj_per_t") + e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3"))
+        return gj * KWH_PER_GJ
+
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         e, s = self.spec.energy, self.spec.fuel_heat_share
         shape = self.spec.shift_pattern
@@ -85,6 +94,7 @@ class EnterpriseAgent(ParkAgent):
         scale = self.activity * self.intensity
         heat_kwh = self.boiler_heat_kwh()
         bought_kwh = e.purchased_heat_gj * KWH_PER_GJ
+        h2_elec_kwh = self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv")
         eb_eff, cop = constant("electric_boiler_efficiency"), constant("heat_pump_cop")
         process_t = self.spec.process_emissions_tco2 * self.activity
         capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)
@@ -99,10 +109,12 @@ class EnterpriseAgent(ParkAgent):
                 k * (e.electricity_mwh * 1000.0
                      + heat_kwh * (st.electric_boiler_share / eb_eff + st.heat_pump_share / cop)
                      + bought_kwh * (st.bought_heat_eb_share / eb_eff + st.bought_heat_hp_share / cop))
+                + k * h2_elec_kwh * st.hydrogen_share
                 + process_t * st.capture_share * capture_kwh_per_t
             )
-            coal_t += w * k * e.coal_t * (1.0 - s + s * fossil_left)
-            gas_km3 += w * k * e.natural_gas_km3 * (1.0 - s + s * fossil_left)
+            fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + s * fossil_left
+            coal_t += w * k * e.coal_t * fossil
+            gas_km3 += w * k * e.natural_gas_km3 * fossil
             diesel_t += w * k * e.diesel_t
             heat_gj += w * k * e.purchased_heat_gj * bought_left
             captured_t += w * process_t * st.capture_share

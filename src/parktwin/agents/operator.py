@@ -176,6 +176,13 @@ def _efficiency(op: OperatorAgent, item, hour: float) -> str:
     return f"efficiency: -{item.share:.0%} energy in {len(firms)} firms"
 
 
+def _hydrogen_process_heat(op: OperatorAgent, item, hour: float) -> str:
+    firms = _targets(op.model, item.enterprises, op.model.enterprises)
+    for firm in firms:
+        firm.commission(hour, "hydrogen_process_heat", item.share, item.id or "hydrogen_process_heat")
+    return f"{item.share:.0%} of kiln and furnace fuel to on-site green hydrogen in {len(firms)} firms"
+
+
 def _ccus(op: OperatorAgent, item, hour: float) -> str:
     firms = [f for f in _targets(op.model, item.enterprises, op.model.enterprises) if f.spec.process_emissions_tco2 > 0]
     for firm in firms:
@@ -195,6 +202,7 @@ APPLY: dict[str, Callable[[OperatorAgent, object, float], str]] = {
     "electrify_boilers": _electrify_boilers,
     "electrify_fleet": _electrify_fleet,
     "efficiency": _efficiency,
+    "hydrogen_process_heat": _hydrogen_process_heat,
     "ccus": _ccus,
     "grid_upgrade": _grid_upgrade,
 }

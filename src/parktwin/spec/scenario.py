@@ -101,6 +101,12 @@ class ElectrifyBoilers(_Intervention):
     include_purchased_heat: bool = Field(False, description="also replace the same share of purchased steam/heat")
 
 
+class HydrogenProcessHeat(_Intervention):
+    kind: Literal["hydrogen_process_heat"]
+    enterprises: list[str] | Literal["all"] = "all"
+    share: float = Field(gt=0, le=1, description="share of the coal and gas not burnt in boilers (kilns, furnaces) replaced by green hydrogen made on site")
+
+
 class Ccus(_Intervention):
     kind: Literal["ccus"]
     enterprises: list[str] | Literal["all"] = "all"
@@ -124,7 +130,9 @@ class Efficiency(_Intervention):
     share: float = Field(gt=0, lt=1, description="cut in all final energy use of the firms named")
 
 
-INTERVENTIONS = (RooftopPv, Battery, GreenPower, ElectrifyBoilers, ElectrifyFleet, Efficiency, Ccus, GridUpgrade)
+INTERVENTIONS = (
+    RooftopPv, Battery, GreenPower, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
+)
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 
 Intervention = Annotated[Union[INTERVENTIONS], Field(discriminator="kind")]

@@ -137,9 +137,9 @@ DISPATCH_TEXT = {
 _DAY_MS = 86_400_000
 _TICK_FORMATS = {
     "en": ("%H:%M<br>%a %-d %b", "%a %-d %b", "%-d %b", "%b %Y"),
-    "zh": ("%H:%M<br>%-m月%-d日 %a", "%-m月%-d日", "%-m月%-d日", "%Y年%-m月"),
+    "zh": ("%H:%M<br>%-m月%-d日", "%-m月%-d日", "%-m月%-d日", "%Y年%-m月"),
 }
-_HOVER_FORMAT = {"en": "%a %d %b %Y, %H:%M", "zh": "%Y年%m月%d日 %H:%M"}
+_HOVER_FORMAT = {"en": "%a %-d %b %Y, %H:%M", "zh": "%Y年%-m月%-d日 %H:%M"}
 DEFAULT_WEEK_DAY = (7, 15)  # the dropdown opens on the week holding 15 July
 
 
@@ -213,6 +213,6 @@ def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
         updatemenus=[dict(type="dropdown", buttons=buttons, active=start, x=0, xanchor="left", y=1.02,
                           yanchor="bottom", showactive=True, bgcolor="white", bordercolor="#bbb")],
     )
-    fig.update_yaxes(title_text=t("soc", lang), secondary_y=True, rangemode="tozero", showgrid=False, tickmode="auto",
-                     tickformat=",.0f")
+    # own round ticks, no grid: plotly would otherwise sync them to the power axis' grid (2.66, 5.33, ...)
+    fig.update_yaxes(title_text=t("soc", lang), secondary_y=True, rangemode="tozero", showgrid=False, tickmode="auto")
     return fig

@@ -1,0 +1,36 @@
+"""Every shipped reference value has a source and a confidence; shapes and paths are well formed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parktwin.data import CONFIDENCE_LEVELS, TABLES, grid_factor_path, hourly_shape, monthly_factors, table
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_row_has_a_source_and_a_confidence(name):
+    df = table(name)
+    assert len(df) > 0
+    assert df["source"].notna().all() and (df["source"].str.strip() != "").all(), name
+    assert set(df["confidence"]) <= set(CONFIDENCE_LEVELS), name
+
+
+def test_constants_are_unique_and_numeric():
+    df = table("constants")
+    assert df["name"].is_unique
+    assert np.isfinite(df["value"].astype(float)).all()
+
+
+def test_grid_factor_path_interpolates_between_published_points():
+    # East China: 0.5500 (2023, MEE/NBS) → 0.46 (2030, assumption); flat after the last point
+    path = grid_factor_path("east_china", [2023, 2025, 2030, 2070])
+    assert path == pytest.approx([0.55, 0.55 - 2 / 7 * 0.09, 0.46, 0.05])
+
+
+def test_load_shapes_and_seasons_are_complete():
+    for shape in table("load_shapes")["shape"].unique():
+        work, rest = hourly_shape(shape)
+        assert work.shape == rest.shape == (24,) and (work >= 0).all() and work.sum() > 0
+    for profile in table("seasonal_factors")["profile"].unique():
+        assert monthly_factors(profile).shape == (12,)

@@ -1,0 +1,56 @@
+"""Calendar and load profiles: 8760 hours, China's holidays and make-up days, normalised shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
+from parktwin.energy.loads import LoadBook, profile, share_after
+
+
+def test_leap_year_drops_29_february():
+    cal = year_calendar(2028)
+    assert len(cal.dates) == 365 and dt.date(2028, 2, 29) not in cal.dates
+    assert cal.hour_of_day.shape == (HOURS_PER_YEAR,)
+    assert hour_timestamp(2028, 59 * 24) == "2028-03-01T00:00"
+
+
+def test_spring_festival_and_make_up_working_days_2025():
+    # State Council 2025 schedule: Spring Festival 28 Jan – 4 Feb off; Sunday 26 Jan and
+    # Saturday 8 Feb are working days (调休).
+    cal = year_calendar(2025)
+    day = {d: w for d, w in zip(cal.dates, cal.workday_of_day)}
+    assert not day[dt.date(2025, 1, 29)] and not day[dt.date(2025, 2, 3)]
+    assert day[dt.date(2025, 1, 26)] and day[dt.date(2025, 2, 8)]
+    assert day[dt.date(2025, 3, 3)] and not day[dt.date(2025, 3, 2)]  # an ordinary Monday and Sunday
+
+
+def test_profiles_sum_to_one_and_follow_the_shift():
+    p = profile("day_1x8", 2025)
+    assert p.sum() == pytest.approx(1.0, abs=1e-12)
+    cal = year_calendar(2025)
+    work_day = cal.is_workday & (cal.hour_of_day == 10)
+    night = cal.is_workday & (cal.hour_of_day == 3)
+    # data/load_shapes.csv: day shift weight 1.0 at 10:00 vs 0.15 at 03:00, same month factors
+    same_month = cal.month == 3
+    assert p[work_day & same_month].mean() / p[night & same_month].mean() == pytest.approx(1.0 / 0.15, rel=1e-9)
+
+
+def test_share_after_is_the_profile_tail():
+    p = profile("two_shift_2x8", 2030)
+    assert share_after("two_shift_2x8", 2030, 0) == pytest.approx(1.0)
+    assert share_after("two_shift_2x8", 2030, 5000) == pytest.approx(p[5000:].sum(), rel=1e-12)
+    assert share_after("two_shift_2x8", 2030, HOURS_PER_YEAR) == 0.0
+
+
+def test_load_book_returns_the_year_energy_and_builds_the_hourly_sum():
+    book = LoadBook(2026)
+    e1 = book.add("office", 1_000_000.0, 0)
+    e2 = book.add("continuous", 500_000.0, 4000)
+    load = book.hourly_kw()
+    assert e1 == pytest.approx(1_000_000.0)
+    assert load.sum() == pytest.approx(e1 + e2, rel=1e-12)
+    assert np.all(load[:4000] == pytest.approx(1_000_000.0 * profile("office", 2026)[:4000]))
