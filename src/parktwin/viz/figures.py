@@ -23,22 +23,25 @@ SUPPLY_COLOURS = {
 }
 
 
-def mark_phases(fig: go.Figure, results: Results, lang: str, row: int | None = None, col: int | None = None) -> None:
-    """Shade the four roadmap phases behind a yearly x axis."""
+def mark_phases(fig: go.Figure, results: Results, lang: str, axes: tuple[str, ...] = ("",), label: bool = True) -> None:
+    """Shade the four roadmap phases behind yearly x axes (``axes``: "" for x/y, "2" for x2/y2 …)."""
     years = results.annual["year"]
-    base = int(years.min())
-    last = int(years.max())
+    base, last = int(years.min()), int(years.max())
+    shapes, notes = [], []
     for phase, colour in zip(PHASES[1:], PHASE_COLOURS):
         x0 = base + phase.first_index - 0.5
-        x1 = min(last, base + (phase.last_index if phase.last_index is not None else last - base)) + 0.5
         if x0 > last:
             continue
-        kwargs = dict(x0=x0, x1=x1, fillcolor=colour, line_width=0, layer="below")
-        if row is None:
-            fig.add_vrect(**kwargs, annotation_text=t(f"phase{phase.number}", lang), annotation_position="top left",
-                          annotation_font_size=10)
-        else:
-            fig.add_vrect(**kwargs, row=row, col=col)
+        end = last if phase.last_index is None else min(last, base + phase.last_index)
+        for ax in axes:
+            shapes.append(dict(type="rect", xref=f"x{ax}", yref=f"y{ax} domain", x0=x0, x1=end + 0.5, y0=0, y1=1,
+                               fillcolor=colour, line_width=0, layer="below"))
+        if label:
+            # phase 1 is one year wide: its label sits lower so it does not run into phase 2's
+            notes.append(dict(x=x0, y=1.0 if phase.number != 1 else 0.93, xref="x", yref="y domain", xanchor="left",
+                              yanchor="bottom" if phase.number != 1 else "top", showarrow=False,
+                              text=t(f"phase{phase.number}", lang), font=dict(size=10, color="#556")))
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
 
 
 @figure("emissions", 10, "Emissions by scope against net zero", "分范围排放与净零目标")
@@ -52,7 +55,8 @@ def emissions_figure(results: Results, lang: str) -> go.Figure:
     fig.add_scatter(x=a["year"], y=a["net_tco2"], name=t("net", lang), mode="lines+markers", line=dict(color="black", width=3))
     fig.add_scatter(x=a["year"], y=a["gross_location_tco2"], name=t("gross_location", lang), mode="lines",
                     line=dict(color="#555", dash="dot"))
-    fig.add_hline(y=0, line=dict(color="green", width=2, dash="dash"), annotation_text=t("net_zero", lang))
+    fig.add_hline(y=0, line=dict(color="green", width=2, dash="dash"), annotation_text=t("net_zero", lang),
+                  annotation_position="bottom left")
     mark_phases(fig, results, lang)
     fig.update_layout(barmode="relative", xaxis_title=t("year", lang), yaxis_title=t("emissions_axis", lang),
                       yaxis_tickformat=",.0f", hovermode="x unified")
@@ -89,8 +93,9 @@ def energy_mix_figure(results: Results, lang: str) -> go.Figure:
     method = results.manifest.get("electricity_tce_method", "equivalent")
     note = {"equivalent": "electricity at 当量 0.1229 kgce/kWh", "coal_equivalent": "electricity at 等价 coal-equivalent"}[method]
     fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("energy_axis", lang), yaxis_tickformat=",.0f",
-                      hovermode="x unified", annotations=[dict(text=note, xref="paper", yref="paper", x=1, y=-0.18,
-                                                               showarrow=False, font_size=10)])
+                      hovermode="x unified")
+    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, xanchor="left", y=-0.16, yanchor="top",
+                       showarrow=False, font_size=10)
     return fig
 
 
@@ -112,8 +117,8 @@ def indicators_figure(results: Results, lang: str) -> go.Figure:
             y = np.broadcast_to(np.asarray(threshold, dtype=float), values.shape)
             fig.add_scatter(x=a["year"], y=y, name=t("threshold", lang), mode="lines", row=row, col=col,
                             showlegend=i == 0, line=dict(color="#c0392b", dash="dash"))
-        mark_phases(fig, results, lang, row=row, col=col)
-    fig.update_layout(height=620, hovermode="x unified")
+    mark_phases(fig, results, lang, axes=("", "2", "3", "4"), label=False)
+    fig.update_layout(height=620, hovermode="x unified", legend=dict(orientation="h", x=0, xanchor="left", y=1.12))
     return fig
 
 
@@ -180,7 +185,9 @@ def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
     if year is None:
         return None
     h = results.hourly[results.hourly["year"] == year]
-    x = hour_stamps(year)[h["hour"].to_numpy()]
+    # local wall-clock time as milliseconds since the epoch: a date axis reads numbers that way,
+    # and plotly ships a float array in binary (date strings would add ~1.7 MB to the report)
+    x = hour_stamps(year)[h["hour"].to_numpy()].astype("datetime64[ms]").astype(np.int64).astype(float)
     text = {k: v.get(lang, v["en"]) for k, v in DISPATCH_TEXT.items()}
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     for key, colour in SUPPLY_COLOURS.items():

@@ -85,7 +85,9 @@ def render_report(results: Results, lang: str = "en") -> str:
         fig = spec.build(results, lang)
         if fig is None:
             continue
-        fig.update_layout(template="plotly_white", margin=dict(l=60, r=30, t=60, b=60), legend=dict(orientation="h", y=-0.2))
+        fig.update_layout(template="plotly_white", margin=dict(l=60, r=30, t=60, b=60))
+        if fig.layout.legend.y is None:  # figures that place their own legend keep it
+            fig.update_layout(legend=dict(orientation="h", y=-0.2))
         div = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"fig-{spec.key}", config={"displaylogo": False})
         sections.append(f'<section id="sec-{spec.key}"><h2>{html.escape(spec.title[lang])}</h2>{div}</section>')
     kpis = "".join(f'<div class="kpi"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for v, k in key_figures(results, lang))
