@@ -9,6 +9,7 @@ calendars cached), which is the state of every Monte Carlo worker after its firs
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import time
 import tracemalloc
@@ -46,8 +47,10 @@ def main() -> None:
         r = bench(path, args.repeat)
         print(
             f"{path.name}: cold {r['cold_s']:.2f} s, warm median {r['warm_median_s']:.3f} s "
-            f"(min {r['warm_min_s']:.3f} s, n={args.repeat}), peak traced memory {r['peak_mib']:.1f} MiB"
+            f"(min {r['warm_min_s']:.3f} s, n={args.repeat}), peak traced memory of one run {r['peak_mib']:.1f} MiB"
         )
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS (interpreter, libraries, caches included): {rss_mib:.0f} MiB")
 
 
 if __name__ == "__main__":
