@@ -137,6 +137,7 @@ def test_run_stores_a_complete_run(workdir, capsys):
     assert manifest["overrides"] == [["carbon_price_cny_per_tco2.2030", 200]]
     assert manifest["inputs_sha256"] == parktwin.load("scenario.yaml", ["carbon_price_cny_per_tco2.2030=200"]).digest()
     assert manifest["inputs_sha256"] != parktwin.load("scenario.yaml").digest()
+    assert manifest["park_sha256"] == parktwin.load("scenario.yaml").park_digest()  # the override is not in the park
     assert manifest["years"] == [2025, 2026, 2027, 2028]
     assert (manifest["scenario_file"], manifest["park_file"]) == ("scenario.yaml", "park.yaml")
     assert name == f"small-s1-{manifest['inputs_sha256'][:8]}"
@@ -197,11 +198,13 @@ def test_run_through_the_real_entry_point(workdir):
 # --------------------------------------------------------------------------- schema
 
 
-def test_schema_command_writes_both_schemas(tmp_path, capsys):
+def test_schema_command_writes_both_schemas_and_the_reference(tmp_path, capsys):
     assert main(["schema", str(tmp_path / "schema")]) == 0
     out = capsys.readouterr().out
     files = sorted((tmp_path / "schema").iterdir())
-    assert [f.name for f in files] == ["park.schema.json", "scenario.schema.json"]
+    assert [f.name for f in files] == ["input-reference.md", "park.schema.json", "scenario.schema.json"]
+    reference = files.pop(0).read_text(encoding="utf-8")
+    assert "| `import_limit_kw` | number | required | > 0 |" in reference
     for f in files:
         assert f"wrote {f}" in out
         data = json.loads(f.read_text(encoding="utf-8"))

@@ -34,3 +34,13 @@ def test_load_shapes_and_seasons_are_complete():
         assert work.shape == rest.shape == (24,) and (work >= 0).all() and work.sum() > 0
     for profile in table("seasonal_factors")["profile"].unique():
         assert monthly_factors(profile).shape == (12,)
+
+
+def test_foreign_costs_convert_at_the_cost_year_rate_then_chinese_cpi():
+    from parktwin.data import to_base_cny
+
+    # DEA battery 250 EUR/kWh (cy2020) → 250 × 7.87 CNY/EUR (2020) × CPI 115.3/111.6 (2020→2025), data/money.csv
+    assert to_base_cny(250.0, "EUR", 2020) == pytest.approx(250 * 7.87 * 115.3 / 111.6)
+    assert to_base_cny(100.0, "CNY", 2025) == 100.0
+    with pytest.raises(KeyError, match="no exchange rate for GBP 2020"):
+        to_base_cny(1.0, "GBP", 2020)

@@ -49,6 +49,7 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         "scenario_file": loaded.scenario_path if loaded else None,
         "park_file": loaded.park_path if loaded else None,
         "inputs_sha256": loaded.digest() if loaded else None,
+        "park_sha256": loaded.park_digest() if loaded else None,
         "overrides": [list(o) for o in loaded.overrides] if loaded else [],
         "seed": seed,
         "years": sc.years,

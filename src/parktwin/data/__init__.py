@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 CONFIDENCE_LEVELS = ("verified", "secondary", "derived", "assumption")
-TABLES = ("constants", "grid_factors", "indicators", "sectors", "load_shapes", "seasonal_factors")
+TABLES = ("constants", "grid_factors", "indicators", "sectors", "load_shapes", "seasonal_factors", "money")
 
 
 @lru_cache(maxsize=None)
@@ -92,3 +92,22 @@ def monthly_factors(profile: str) -> np.ndarray:
 
 def indicator_table() -> pd.DataFrame:
     return table("indicators")
+
+
+def to_base_cny(amount: float, currency: str, cost_year: int, base_year: int = 2025) -> float:
+    """Money of ``currency`` in ``cost_year`` as CNY of ``base_year``.
+
+    Converted at the cost year's average exchange rate, then inflated with China's CPI
+    from the cost year to the base year (data/money.csv).
+    """
+    df = table("money")
+    fx = df[(df["kind"] == "fx_cny_per_unit") & (df["currency"] == currency) & (df["year"] == cost_year)]
+    if currency != "CNY" and fx.empty:
+        known = sorted(set(zip(df.loc[df["kind"] == "fx_cny_per_unit", "currency"], df.loc[df["kind"] == "fx_cny_per_unit", "year"])))
+        raise KeyError(f"no exchange rate for {currency} {cost_year} in data/money.csv; known: {known}")
+    rate = 1.0 if currency == "CNY" else float(fx["value"].iloc[0])
+    cpi = df[df["kind"] == "cpi_index"].set_index("year")["value"]
+    for year in (cost_year, base_year):
+        if year not in cpi.index:
+            raise KeyError(f"no CPI index for {year} in data/money.csv")
+    return amount * rate * float(cpi[base_year]) / float(cpi[cost_year])

@@ -37,8 +37,15 @@ class Loaded:
 
     def digest(self) -> str:
         """sha256 of the resolved document (park included, overrides applied)."""
-        text = json.dumps(self.document, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return _sha256(self.document)
+
+    def park_digest(self) -> str:
+        """sha256 of the park document alone (overrides of ``park.`` applied)."""
+        return _sha256(self.document.get("park", {}))
+
+
+def _sha256(doc: Any) -> str:
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def read_yaml(path: Path) -> dict:
