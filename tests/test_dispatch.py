@@ -572,3 +572,22 @@ def test_validation_names_the_argument(arg, value, match):
 def test_battery_params_validation_names_the_field(kwargs, match):
     with pytest.raises(ValueError, match=match):
         BatteryParams(**kwargs)
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 10_000), reserve=st.floats(0.1, 0.8), n=st.integers(24, 120))
+def test_reserve_is_only_used_when_the_import_limit_binds(seed, reserve, n):
+    rng = np.random.default_rng(seed)
+    load = rng.uniform(0, 100, n)
+    limit = rng.choice([np.inf, 60.0])
+    period = rng.integers(0, 4, n).astype(np.int8)
+    cap = np.full(n, 200.0)
+    params = BatteryParams(soc_min_share=0.05, soc_max_share=0.95, reserve_share=reserve)
+    r = dispatch_rule_based(load, np.zeros(n), period, cap, np.full(n, 50.0), params, limit, 0.0, soc_start_kwh=190.0)
+    below = r.soc_kwh < reserve * 200.0 - 1e-9
+    binding = r.grid_to_load_kw >= limit - 1e-9
+    # the store only drops below the reserve in an hour where the import limit binds ...
+    drops = below & (np.diff(np.concatenate([[190.0], r.soc_kwh])) < 0)
+    assert not np.any(drops & ~binding)
+    # ... and never below the technical floor
+    assert np.all(r.soc_kwh >= 0.05 * 200.0 - 1e-9)

@@ -102,3 +102,41 @@ def test_review_targets_are_checked_each_year():
     r = res.reviews.set_index("indicator")
     assert list(res.reviews["year"].unique()) == [2026]
     assert not r.loc["net_tco2", "met"] and r.loc["clean_energy_share", "met"]
+
+
+OUTAGES = {"rate_per_yr": 12.0, "mean_duration_h": 6.0, "critical_load_share": 0.25}
+
+
+def test_grid_outages_cut_import_and_export_and_shed_non_critical_load():
+    res = run(scenario(outages=OUTAGES), seed=3)
+    outages = res.events[res.events["kind"] == "grid_outage"]
+    assert len(outages) > 10  # Poisson with 12/yr over 3 years
+    h = res.hourly
+    down = h["import_limit_kw"] == 0
+    assert down.sum() == res.annual["outage_hours"].sum()
+    assert (h.loc[down, ["grid_to_load_kw", "grid_to_battery_kw", "export_kw"]] == 0).all().all()
+    demand = h["load_kw"] + h["shed_kw"]
+    assert np.allclose(h.loc[down, "shed_kw"], 0.75 * demand[down], rtol=1e-12)
+    assert (h.loc[~down, "shed_kw"] == 0).all()
+    # no battery, no PV: the critical quarter of the load goes unserved while the grid is down
+    assert np.allclose(h.loc[down, "unserved_kw"], 0.25 * demand[down], rtol=1e-12)
+    assert res.annual["shed_mwh"].sum() == pytest.approx(h["shed_kw"].sum() / 1000, rel=1e-12)
+
+
+def test_battery_carries_the_critical_load_through_outages():
+    battery = {"kind": "battery", "year": 2026, "energy_kwh": 40_000, "power_kw": 2_000}
+    reserve = {"battery": {"reserve_share": 0.5}}  # half the battery is kept for emergencies
+    res = run(scenario(outages=OUTAGES, roadmap=[battery], ems=reserve), seed=3)
+    h = res.hourly[res.hourly["year"] == 2027]
+    down = h["import_limit_kw"] == 0
+    assert down.any()
+    # 40 MWh covers ≥ 0.25 × 1.2 MW × the longest outage of a few tens of hours
+    assert h.loc[down, "unserved_kw"].sum() == pytest.approx(0.0, abs=1e-6)
+    assert h.loc[down, "battery_to_load_kw"].sum() > 0
+
+
+def test_outages_do_not_change_the_weather_or_the_agents_streams():
+    a = run(scenario(), seed=5)
+    b = run(scenario(outages=OUTAGES), seed=5)
+    assert np.array_equal(a.hourly["pv_kw"], b.hourly["pv_kw"])
+    assert a.events.empty and (b.events["kind"] == "grid_outage").all()

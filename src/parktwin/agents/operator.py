@@ -73,7 +73,7 @@ class OperatorAgent(ParkAgent):
         """Projects the operator's own rules order at the start of ``year`` (roadmap aside).
 
         Grid expansion: when last year's peak import reached ``trigger_share`` of the limit
-        (or energy went unserved) and no expansion is under way, order one.
+        and no expansion is under way, order one (energy unserved in an outage is no reason).
         """
         from parktwin.spec.scenario import GridUpgrade
 
@@ -81,7 +81,7 @@ class OperatorAgent(ParkAgent):
         if rule is None or last_year is None or pending:
             return []
         limit = last_year["import_limit_kw"]
-        if last_year["peak_import_kw"] < rule.trigger_share * limit and last_year["unserved_mwh"] <= 0:
+        if last_year["peak_import_kw"] < rule.trigger_share * limit:
             return []
         new_limit = limit * (1.0 + rule.step_share)
         return [GridUpgrade(kind="grid_upgrade", id=f"grid_expansion_{year}", year=year,

@@ -82,6 +82,11 @@ class BatteryParams:
         SOC ceiling as a share of the energy capacity [-]; ``0 <= min < max <= 1``.
     grid_charging : bool
         Allow charging from the grid (valley hours only).
+    reserve_share : float
+        Energy kept for emergencies, as a share of capacity [-]: ordinary discharge
+        stops at ``max(soc_min_share, reserve_share) * E``; only when the import
+        limit binds (or the grid is down, limit 0) may the battery go down to
+        ``soc_min_share``. 0 = no reserve.
     """
 
     charge_efficiency: float = 0.92
@@ -89,6 +94,7 @@ class BatteryParams:
     soc_min_share: float = 0.05
     soc_max_share: float = 0.95
     grid_charging: bool = True
+    reserve_share: float = 0.0
 
     def __post_init__(self) -> None:
         _check_params(self)
@@ -160,6 +166,7 @@ def _dispatch_kernel(
     smin,
     smax,
     grid_charging,
+    reserve,
     imp_lim,
     exp_lim,
     soc_start,
@@ -181,6 +188,7 @@ def _dispatch_kernel(
         e = cap[h]
         lo = smin * e
         hi = smax * e
+        lo_normal = reserve * e if reserve > smin else lo
         # clip the carried state into this hour's window (capacity steps)
         s_in = s
         if s > hi:
@@ -190,6 +198,7 @@ def _dispatch_kernel(
         adj[h] = s - s_in
         p = pmax[h] if e > 0.0 else 0.0
         il = imp_lim[h]
+        el = exp_lim[h]
 
         # 1. PV serves load first
         ld = load[h]
@@ -211,7 +220,7 @@ def _dispatch_kernel(
         if s > hi:
             s = hi
         surplus -= c_pv
-        ex = surplus if surplus < exp_lim else exp_lim
+        ex = surplus if surplus < el else el
         curtailed[h] = surplus - ex
 
         # 3. deficit: battery (non-valley) -> grid -> battery (import binds) -> unserved
@@ -220,7 +229,7 @@ def _dispatch_kernel(
         g = 0.0
         if deficit > 0.0:
             if period[h] != 0:
-                avail = (s - lo) * eta_d
+                avail = (s - lo_normal) * eta_d
                 if avail < 0.0:
                     avail = 0.0
                 d = deficit
@@ -305,6 +314,9 @@ def _check_params(params: BatteryParams) -> None:
         )
     if not isinstance(params.grid_charging, (bool, np.bool_)):
         raise ValueError(f"params.grid_charging must be a bool, got {params.grid_charging!r}")
+    r = params.reserve_share
+    if not isinstance(r, (int, float, np.integer, np.floating)) or not (0.0 <= r < hi):
+        raise ValueError(f"params.reserve_share must be a number in [0, soc_max_share), got {r!r}")
 
 
 def _float_array(name: str, x, n: int | None) -> np.ndarray:
@@ -356,7 +368,7 @@ def dispatch_rule_based(
     battery_power_kw: np.ndarray,
     params: BatteryParams,
     import_limit_kw: float | np.ndarray,
-    export_limit_kw: float,
+    export_limit_kw: float | np.ndarray,
     soc_start_kwh: float = 0.0,
 ) -> DispatchResult:
     """Run the rule-based hourly dispatch (see the module docstring for the rules).
@@ -379,8 +391,9 @@ def dispatch_rule_based(
     import_limit_kw : float or np.ndarray
         Grid import limit [kW], >= 0 (``inf`` = unlimited); one number, or per
         hour with shape (n,) when the connection is upgraded during the year.
-    export_limit_kw : float
-        Grid export limit [kW], >= 0; 0 forbids export (``inf`` = unlimited).
+    export_limit_kw : float or np.ndarray
+        Grid export limit [kW], >= 0; 0 forbids export (``inf`` = unlimited); one
+        number or per hour (0 while the grid is down).
     soc_start_kwh : float
         Stored energy before the first hour [kWh]; clipped into the first hour's
         window (recorded in ``soc_adjustment_kwh[0]``).
@@ -414,7 +427,7 @@ def dispatch_rule_based(
         raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
     _check_params(params)
     imp = _limit_array("import_limit_kw", import_limit_kw, n)
-    exp = _limit("export_limit_kw", export_limit_kw, allow_inf=True)
+    exp = _limit_array("export_limit_kw", export_limit_kw, n)
     soc0 = _limit("soc_start_kwh", soc_start_kwh, allow_inf=False)
 
     out = _dispatch_kernel(
@@ -428,6 +441,7 @@ def dispatch_rule_based(
         float(params.soc_min_share),
         float(params.soc_max_share),
         bool(params.grid_charging),
+        float(params.reserve_share),
         imp,
         exp,
         soc0,

@@ -76,7 +76,8 @@ class ParkModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int = 0):
         seeds = np.random.SeedSequence(seed)
-        weather_seed, agent_seed = seeds.spawn(2)
+        # children by position: adding a stream later keeps the earlier streams' numbers
+        weather_seed, agent_seed, outage_seed = seeds.spawn(3)
         super().__init__(rng=np.random.default_rng(agent_seed))
         self.scenario = scenario
         self.seed_value = seed
@@ -120,13 +121,18 @@ class ParkModel(mesa.Model):
             soc_min_share=op.soc_min_share,
             soc_max_share=op.soc_max_share,
             grid_charging=op.grid_charging,
+            reserve_share=op.reserve_share,
         )
         self._soc_kwh = 0.0
         self._grid_projects: list[simpy.Process] = []
+        self._outage_rng = np.random.default_rng(outage_seed)
+        self._outages: list[tuple[float, float]] = []  # (start, end) global hours
 
     # -- the clock ---------------------------------------------------------------------------
     def run(self) -> RunRecord:
         start = time.perf_counter()
+        if self.scenario.outages.rate_per_yr > 0:
+            self.env.process(self._grid_outages())
         self.env.process(self._annual_cycle())
         self.env.run()
         self.record.wall_time_s = time.perf_counter() - start
@@ -146,6 +152,36 @@ class ParkModel(mesa.Model):
                         self.env.process(self._project(item))
             yield self.env.timeout(HOURS_PER_YEAR)
             self._operate(index, year, year_start)
+
+    def _grid_outages(self):
+        """Grid outages: exponential gaps (Poisson arrivals) and exponential durations, seeded."""
+        spec = self.scenario.outages
+        end_of_run = len(self.years) * HOURS_PER_YEAR
+        while True:
+            yield self.env.timeout(self._outage_rng.exponential(HOURS_PER_YEAR / spec.rate_per_yr))
+            start = self.env.now
+            if start >= end_of_run:
+                return
+            duration = self._outage_rng.exponential(spec.mean_duration_h)
+            self._outages.append((start, start + duration))
+            index = int(start // HOURS_PER_YEAR)
+            year = self.scenario.base_year + index
+            self.record.events.append({
+                "year": year, "hour": float(start - index * HOURS_PER_YEAR),
+                "time": hour_timestamp(year, start - index * HOURS_PER_YEAR), "kind": "grid_outage",
+                "id": f"outage_{len(self._outages)}", "decided_hour": float(start),
+                "detail": f"grid down for {duration:.1f} h",
+            })
+            yield self.env.timeout(duration)
+
+    def _outage_mask(self, year_start: int) -> np.ndarray:
+        """Hours of the year touched by an outage (a partly affected hour counts as down)."""
+        mask = np.zeros(HOURS_PER_YEAR, dtype=bool)
+        for start, end in self._outages:
+            lo, hi = int(np.floor(start - year_start)), int(np.ceil(end - year_start))
+            if hi > 0 and lo < HOURS_PER_YEAR:
+                mask[max(lo, 0):min(hi, HOURS_PER_YEAR)] = True
+        return mask
 
     def _project(self, item):
         """Approval and construction take SimPy time; the asset works from its commissioning hour."""
@@ -174,10 +210,14 @@ class ParkModel(mesa.Model):
         rows = []
         for agent in (*self.enterprises.values(), *self.buildings.values(), *self.fleets.values()):
             rows.extend(agent.year_energy(year, year_start, book))
-        load_kw = book.hourly_kw()
+        demand_kw = book.hourly_kw()
         assets = self.operator.year_assets(year_start)
         pv_kw = assets.pv_kwp * self.pv_kw_per_kwp[index]
         period, price = hourly_tariff(park.grid.tariff, year)
+        down = self._outage_mask(year_start)
+        # in an outage the grid neither imports nor exports; non-critical load is shed
+        shed_kw = np.where(down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
+        load_kw = demand_kw - shed_kw
         result = dispatch_rule_based(
             load_kw,
             pv_kw,
@@ -185,14 +225,14 @@ class ParkModel(mesa.Model):
             assets.battery_kwh,
             assets.battery_kw,
             self.battery_params,
-            import_limit_kw=assets.import_limit_kw,
-            export_limit_kw=park.grid.export_limit_kw,
+            import_limit_kw=np.where(down, 0.0, assets.import_limit_kw),
+            export_limit_kw=np.where(down, 0.0, park.grid.export_limit_kw),
             soc_start_kwh=self._soc_kwh,
         )
         self._soc_kwh = result.final_soc_kwh
         grid_kw = result.grid_import_kw
         supply = ElectricitySupply(
-            demand_kwh=float(load_kw.sum()),
+            demand_kwh=float(demand_kw.sum()),
             grid_import_kwh=float(grid_kw.sum()),
             pv_generation_kwh=float(pv_kw.sum()),
             pv_used_kwh=float(result.pv_to_load_kw.sum() + result.pv_to_battery_kw.sum()),
@@ -236,6 +276,8 @@ class ParkModel(mesa.Model):
             "export_mwh": supply.export_kwh / 1000.0,
             "curtailed_mwh": supply.curtailed_kwh / 1000.0,
             "unserved_mwh": supply.unserved_kwh / 1000.0,
+            "shed_mwh": float(shed_kw.sum()) / 1000.0,
+            "outage_hours": int(down.sum()),
             "peak_import_kw": float(grid_kw.max()),
             "import_limit_kw": assets.end.import_limit_kw,
             "pv_kwp": assets.end.pv_kwp,
@@ -254,7 +296,8 @@ class ParkModel(mesa.Model):
             self.record.reviews.extend(self.operator.review(year, annual, sc.review_targets.get(year)))
         if year in sc.outputs.hourly_years:
             self.record.hourly[year] = self._hourly_arrays(result, price, period)
-            self.record.hourly[year]["import_limit_kw"] = assets.import_limit_kw
+            self.record.hourly[year]["import_limit_kw"] = np.where(down, 0.0, assets.import_limit_kw)
+            self.record.hourly[year]["shed_kw"] = shed_kw
 
     @staticmethod
     def _hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from parktwin.spec.park import ID_PATTERN, Park, Strict
+from parktwin.spec.uncertainty import Uncertainty
 
 YearPath = dict[int, float]
 """A dated path {calendar year: value}; linear between points, flat beyond the ends."""
@@ -56,11 +57,16 @@ class BatteryOperation(Strict):
     soc_min_share: float = Field(0.05, ge=0, lt=1)
     soc_max_share: float = Field(0.95, gt=0, le=1)
     grid_charging: bool = True
+    reserve_share: float = Field(
+        0.0, ge=0, lt=1, description="capacity share kept for outages and binding import limits; ordinary use stops above it"
+    )
 
     @model_validator(mode="after")
     def _window(self) -> BatteryOperation:
         if self.soc_min_share >= self.soc_max_share:
             raise ValueError("soc_min_share must be below soc_max_share")
+        if self.reserve_share >= self.soc_max_share:
+            raise ValueError("reserve_share must be below soc_max_share")
         return self
 
 
@@ -138,6 +144,16 @@ INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] f
 Intervention = Annotated[Union[INTERVENTIONS], Field(discriminator="kind")]
 
 
+class Outages(Strict):
+    """Grid outages as SimPy events: Poisson arrivals, exponential durations, seeded per run."""
+
+    rate_per_yr: float = Field(0.0, ge=0, le=365, description="expected number of grid outages per year")
+    mean_duration_h: float = Field(4.0, gt=0, le=720, description="mean outage duration [h]")
+    critical_load_share: float = Field(
+        0.2, ge=0, le=1, description="share of the load that must stay served in an outage; the rest is shed"
+    )
+
+
 class GridExpansion(Strict):
     """The operator's rule: order a bigger grid connection when the last year's peak came close."""
 
@@ -161,10 +177,12 @@ class Scenario(Strict):
     offsets: Offsets = Offsets()
     roadmap: list[Intervention] = Field(default_factory=list)
     operator: OperatorRules = OperatorRules()
+    outages: Outages = Outages()
     review_targets: dict[int, ReviewTarget] = Field(default_factory=dict)
     accounting: Accounting = Accounting()
     ems: Ems = Ems()
     outputs: Outputs = Outputs()
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="uncertain inputs for Monte Carlo batches (parktwin mc); empty: none")
 
     @property
     def base_year(self) -> int:
