@@ -25,7 +25,7 @@ from parktwin.viz.figures import dispatch_week_figure, hour_stamps, week_ranges
 from parktwin.viz.registry import registered
 from parktwin.viz.report import _plotly_js, key_figures, render_report
 
-EXPECTED_FIGURES = ("emissions", "energy_mix", "indicators", "dispatch_week")
+EXPECTED_FIGURES = ("emissions", "energy_mix", "electricity_balance", "indicators", "dispatch_week")
 
 PARK_YAML = """\
 name: Tiny park
@@ -376,3 +376,11 @@ def test_report_zh_has_the_same_numbers(results, report_en, report_zh):
 def test_render_rejects_unknown_language(results):
     with pytest.raises(ValueError):
         render_report(results, "fr")
+
+
+def test_electricity_balance_supply_bars_sum_to_consumption(figures, results):
+    fig = figures[("electricity_balance", "en")]
+    bars = [tr for tr in fig.data if tr.type == "bar" and np.all(np.asarray(tr.y) >= 0)]
+    supplied_gwh = np.sum([np.asarray(tr.y) for tr in bars], axis=0)
+    # grid (green + other) + own PV used = electricity consumed (storage losses included)
+    np.testing.assert_allclose(supplied_gwh, results.annual["electricity_consumed_mwh"] / 1000, rtol=1e-12)

@@ -31,7 +31,7 @@ from .helpers import (
 
 pytestmark = pytest.mark.browser
 
-EXPECTED = ("fig-emissions", "fig-energy_mix", "fig-indicators", "fig-dispatch_week")
+EXPECTED = ("fig-emissions", "fig-energy_mix", "fig-electricity_balance", "fig-indicators", "fig-dispatch_week")
 
 PARK_YAML = """\
 name: Tiny park

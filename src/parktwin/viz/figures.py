@@ -99,6 +99,35 @@ def energy_mix_figure(results: Results, lang: str) -> go.Figure:
     return fig
 
 
+@figure("electricity_balance", 25, "Electricity balance by year", "年度电力平衡")
+def electricity_balance_figure(results: Results, lang: str) -> go.Figure:
+    """Where the park's electricity came from and where PV went, per year [GWh]."""
+    a = results.annual
+
+    def gwh(col: str):
+        return a[col] / 1000.0
+
+    supply = [
+        ("grid_other", gwh("grid_import_mwh") - gwh("green_power_mwh"), "#95a5a6"),
+        ("grid_green", gwh("green_power_mwh"), "#2ecc71"),
+        ("pv", gwh("pv_used_mwh"), "#f1c40f"),
+    ]
+    losses = [("exported", gwh("export_mwh"), "#16a085"), ("curtailed", gwh("curtailed_mwh"), "#e67e22"),
+              ("unserved", gwh("unserved_mwh"), "#e73f74"), ("shed", gwh("shed_mwh"), "#c39bd3")]
+    fig = go.Figure()
+    for key, values, colour in supply:
+        fig.add_bar(x=a["year"], y=values, name=t(key, lang), marker_color=colour, hovertemplate="%{y:,.1f} GWh")
+    for key, values, colour in losses:
+        if (values > 0).any():
+            fig.add_bar(x=a["year"], y=-values, name=t(key, lang), marker_color=colour, hovertemplate="%{y:,.1f} GWh")
+    fig.add_scatter(x=a["year"], y=gwh("electricity_demand_mwh"), name=t("demand", lang), mode="lines+markers",
+                    line=dict(color="black"), hovertemplate="%{y:,.1f} GWh")
+    mark_phases(fig, results, lang)
+    fig.update_layout(barmode="relative", xaxis_title=t("year", lang), yaxis_title=t("electricity_axis", lang),
+                      hovermode="x unified")
+    return fig
+
+
 @figure("indicators", 30, "Indicators against their thresholds", "指标与阈值")
 def indicators_figure(results: Results, lang: str) -> go.Figure:
     a = results.annual
