@@ -44,3 +44,10 @@ def test_foreign_costs_convert_at_the_cost_year_rate_then_chinese_cpi():
     assert to_base_cny(100.0, "CNY", 2025) == 100.0
     with pytest.raises(KeyError, match="no exchange rate for GBP 2020"):
         to_base_cny(1.0, "GBP", 2020)
+
+
+def test_every_sector_has_heat_bands_that_sum_to_one():
+    from parktwin.data import heat_band_shares, sector_ids
+
+    for sector in sector_ids():
+        assert sum(heat_band_shares(sector)) == pytest.approx(1.0), sector

@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from builders import scenario
+from builders import PARK, scenario
 from parktwin import run
 from parktwin.energy.loads import share_after
 from parktwin.kernel.model import ParkModel
 
+PARK_WORKS = PARK["enterprises"][0]
 PV_ITEM = {"id": "pv", "kind": "rooftop_pv", "year": 2026, "lead_time_days": 100, "roof_share": 0.5}
 
 
@@ -140,3 +141,25 @@ def test_outages_do_not_change_the_weather_or_the_agents_streams():
     b = run(scenario(outages=OUTAGES), seed=5)
     assert np.array_equal(a.hourly["pv_kw"], b.hourly["pv_kw"])
     assert a.events.empty and (b.events["kind"] == "grid_outage").all()
+
+
+def test_heat_pumps_reach_low_and_medium_bands_at_their_cop():
+    # COP = 0.535 × T_sink / (T_sink − 40 °C): 90 °C → 0.535 × 363.15 / 50 = 3.886;
+    # 150 °C → 0.535 × 423.15 / 110 = 2.058 (Carnot share calibrated to DEA's 2.63 at 120 °C)
+    bands = {"enterprises": [{**PARK_WORKS, "heat_band_shares": {"low": 0.5, "medium": 0.3, "high": 0.2}}]}
+    item = {"kind": "electrify_boilers", "year": 2026, "share": 1.0, "technology": "heat_pump"}
+    res = run(scenario(park=bands, roadmap=[item]), seed=0)
+    heat_kwh = (1000 * 20.908 * 0.80 + 100 * 38.931 * 0.925) * 1e6 / 3600
+    added_mwh = res.year(2026)["electricity_demand_mwh"] - res.year(2025)["electricity_demand_mwh"]
+    cop_low, cop_med = 0.535 * 363.15 / 50, 0.535 * 423.15 / 110
+    assert added_mwh == pytest.approx(heat_kwh * (0.5 / cop_low + 0.3 / cop_med) / 1000, rel=1e-9)
+    # the high band (20 %) stays on coal and gas
+    e = res.energy[(res.energy["year"] == 2026) & (res.energy["entity"] == "works")].set_index("carrier")
+    assert e.loc["coal", "quantity"] == pytest.approx(0.2 * 1000, rel=1e-12)
+
+
+def test_heat_pump_cop_reproduces_the_dea_reference_and_falls_with_lift():
+    from parktwin.data import heat_pump_cop
+
+    assert heat_pump_cop(120.0) == pytest.approx(2.63, rel=2e-3)  # DEA ≤125 °C, 2025
+    assert heat_pump_cop(90.0) > heat_pump_cop(150.0) > heat_pump_cop(200.0)

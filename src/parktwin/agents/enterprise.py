@@ -9,28 +9,43 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights, segments
-from parktwin.data import constant
+from parktwin.data import constant, heat_band_shares, heat_pump_cop
 from parktwin.energy.loads import LoadBook
 from parktwin.spec.park import Enterprise
 
 KWH_PER_GJ = 1e6 / 3600.0
 
 
+Bands = tuple[float, float, float]  # (low, medium, high) temperature bands
+NO_BANDS: Bands = (0.0, 0.0, 0.0)
+HEAT_PUMP_BANDS = (True, True, False)  # heat pumps reach the medium band (≤200 °C), not the high band
+
+
 @dataclass(frozen=True)
 class FirmState:
+    """Commissioned measures of one firm; electrified shares are per temperature band."""
+
     efficiency_factor: float = 1.0  # product of (1 - cut) of commissioned efficiency measures
-    electric_boiler_share: float = 0.0  # of own boiler heat
-    heat_pump_share: float = 0.0
-    bought_heat_eb_share: float = 0.0  # of purchased heat, now made by own electric boilers
-    bought_heat_hp_share: float = 0.0  # ... or by own heat pumps
+    own_eb: Bands = NO_BANDS  # share of own boiler heat now from electric boilers, by band
+    own_hp: Bands = NO_BANDS  # ... from heat pumps
+    bought_eb: Bands = NO_BANDS  # share of purchased heat now made by own electric boilers
+    bought_hp: Bands = NO_BANDS  # ... by own heat pumps
     capture_share: float = 0.0  # of process CO₂, captured and stored
     hydrogen_share: float = 0.0  # of the coal and gas not burnt in boilers, replaced by on-site green H₂
 
 
-def _add_within(shares: tuple[float, float], add: float, first: bool) -> tuple[float, float]:
-    """Add ``add`` to the first or second of two shares whose sum stays ≤ 1."""
-    add = min(add, 1.0 - shares[0] - shares[1])
-    return (shares[0] + add, shares[1]) if first else (shares[0], shares[1] + add)
+def _electrify(eb: Bands, hp: Bands, add: float, heat_pump: bool) -> tuple[Bands, Bands]:
+    """Move ``add`` of each band's heat to electric boilers or heat pumps (where they reach)."""
+    new_eb, new_hp = list(eb), list(hp)
+    for b in range(3):
+        if heat_pump and not HEAT_PUMP_BANDS[b]:
+            continue
+        step = min(add, 1.0 - eb[b] - hp[b])
+        if heat_pump:
+            new_hp[b] += step
+        else:
+            new_eb[b] += step
+    return tuple(new_eb), tuple(new_hp)
 
 
 def _fold(state: FirmState, change) -> FirmState:
@@ -38,18 +53,29 @@ def _fold(state: FirmState, change) -> FirmState:
         return replace(state, efficiency_factor=state.efficiency_factor * (1.0 - change.value))
     if change.kind in ("electric_boiler", "heat_pump"):
         share, include_bought = change.value
-        eb = change.kind == "electric_boiler"
-        own = _add_within((state.electric_boiler_share, state.heat_pump_share), share, eb)
-        bought = (state.bought_heat_eb_share, state.bought_heat_hp_share)
+        hp = change.kind == "heat_pump"
+        own_eb, own_hp = _electrify(state.own_eb, state.own_hp, share, hp)
+        bought_eb, bought_hp = state.bought_eb, state.bought_hp
         if include_bought:
-            bought = _add_within(bought, share, eb)
-        return replace(state, electric_boiler_share=own[0], heat_pump_share=own[1],
-                       bought_heat_eb_share=bought[0], bought_heat_hp_share=bought[1])
+            bought_eb, bought_hp = _electrify(bought_eb, bought_hp, share, hp)
+        return replace(state, own_eb=own_eb, own_hp=own_hp, bought_eb=bought_eb, bought_hp=bought_hp)
     if change.kind == "hydrogen_process_heat":
         return replace(state, hydrogen_share=min(1.0, state.hydrogen_share + change.value))
     if change.kind == "ccus":
         return replace(state, capture_share=max(state.capture_share, change.value))
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
+
+
+def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands) -> float:
+    """kWh of electricity per kWh of heat demand, given band weights and electrified shares."""
+    eb_eff = constant("electric_boiler_efficiency")
+    cops = (heat_pump_cop(constant("heat_low_sink_c")), heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
+    return sum(w * (e / eb_eff + (h / cop if h else 0.0)) for w, e, h, cop in zip(weights, eb, hp, cops))
+
+
+def _left(weights: Bands, eb: Bands, hp: Bands) -> float:
+    """Share of heat still supplied the old way (fossil boiler or bought)."""
+    return sum(w * (1.0 - e - h) for w, e, h in zip(weights, eb, hp))
 
 
 class EnterpriseAgent(ParkAgent):
@@ -62,6 +88,10 @@ class EnterpriseAgent(ParkAgent):
         self.intensity_decline_share_per_yr = intensity_decline_share_per_yr
         self.activity = 1.0  # value added relative to the base year
         self.intensity = 1.0  # autonomous energy intensity relative to the base year
+        bands = spec.heat_band_shares
+        self.heat_bands: Bands = (
+            (bands["low"], bands["medium"], bands["high"]) if bands else heat_band_shares(spec.sector)
+        )
 
     def step(self) -> None:
         """Advance one year: grow activity, improve intensity."""
@@ -95,7 +125,8 @@ class EnterpriseAgent(ParkAgent):
         heat_kwh = self.boiler_heat_kwh()
         bought_kwh = e.purchased_heat_gj * KWH_PER_GJ
         h2_elec_kwh = self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv")
-        eb_eff, cop = constant("electric_boiler_efficiency"), constant("heat_pump_cop")
+        eb_eff = constant("electric_boiler_efficiency")
+        bands = self.heat_bands
         process_t = self.spec.process_emissions_tco2 * self.activity
         capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)
 
@@ -103,12 +134,12 @@ class EnterpriseAgent(ParkAgent):
         coal_t = gas_km3 = diesel_t = heat_gj = captured_t = 0.0
         for (_, st), w in zip(segs, weights):
             k = scale * st.efficiency_factor
-            fossil_left = 1.0 - st.electric_boiler_share - st.heat_pump_share
-            bought_left = 1.0 - st.bought_heat_eb_share - st.bought_heat_hp_share
+            fossil_left = _left(bands, st.own_eb, st.own_hp)
+            bought_left = _left(bands, st.bought_eb, st.bought_hp)
             elec_kwh.append(
                 k * (e.electricity_mwh * 1000.0
-                     + heat_kwh * (st.electric_boiler_share / eb_eff + st.heat_pump_share / cop)
-                     + bought_kwh * (st.bought_heat_eb_share / eb_eff + st.bought_heat_hp_share / cop))
+                     + heat_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp)
+                     + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp))
                 + k * h2_elec_kwh * st.hydrogen_share
                 + process_t * st.capture_share * capture_kwh_per_t
             )

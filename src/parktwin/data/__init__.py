@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 CONFIDENCE_LEVELS = ("verified", "secondary", "derived", "assumption")
-TABLES = ("constants", "grid_factors", "indicators", "sectors", "load_shapes", "seasonal_factors", "money")
+TABLES = ("constants", "grid_factors", "indicators", "sectors", "heat_bands", "load_shapes", "seasonal_factors", "money")
 
 
 @lru_cache(maxsize=None)
@@ -111,3 +111,29 @@ def to_base_cny(amount: float, currency: str, cost_year: int, base_year: int = 2
         if year not in cpi.index:
             raise KeyError(f"no CPI index for {year} in data/money.csv")
     return amount * rate * float(cpi[base_year]) / float(cpi[cost_year])
+
+
+HEAT_BANDS = ("low", "medium", "high")
+
+
+@lru_cache(maxsize=None)
+def heat_band_shares(sector: str) -> tuple[float, float, float]:
+    """Default (low, medium, high) shares of a sector's process heat (data/heat_bands.csv)."""
+    df = table("heat_bands").set_index("sector")
+    if sector not in df.index:
+        raise KeyError(f"no heat bands for sector {sector!r} in data/heat_bands.csv")
+    row = df.loc[sector]
+    return tuple(float(row[f"{b}_share"]) for b in HEAT_BANDS)
+
+
+def heat_pump_cop(sink_c: float) -> float:
+    """Annual COP of an industrial heat pump lifting waste heat to ``sink_c`` [°C].
+
+    Carnot COP × a Carnot share calibrated to the DEA reference (2.63 at a 120 °C sink);
+    source temperature and share from data/constants.csv.
+    """
+    sink_k = sink_c + 273.15
+    lift = sink_c - constant("heat_pump_source_c")
+    if lift <= 0:
+        raise ValueError("heat pump sink must be warmer than its source")
+    return constant("heat_pump_carnot_share") * sink_k / lift

@@ -101,9 +101,22 @@ class Enterprise(Strict):
     fuel_heat_share: float = Field(
         1.0, ge=0, le=1, description="share of coal and gas burnt in boilers for heat (the rest is feedstock or kilns)"
     )
+    heat_band_shares: dict[Literal["low", "medium", "high"], float] | None = Field(
+        None, description="process heat by temperature band (<100, 100-200, >200 °C); default: the sector's (data/heat_bands.csv)"
+    )
     roof_area_m2: float = Field(0.0, ge=0)
     shift_pattern: ShiftPattern = "two_shift_2x8"
     source: str = ""
+
+    @model_validator(mode="after")
+    def _bands_complete(self) -> Enterprise:
+        bands = self.heat_band_shares
+        if bands is not None:
+            if set(bands) != {"low", "medium", "high"} or any(v < 0 for v in bands.values()):
+                raise ValueError("heat_band_shares needs low, medium and high, each ≥ 0")
+            if abs(sum(bands.values()) - 1.0) > 1e-6:
+                raise ValueError(f"heat_band_shares must sum to 1 (got {sum(bands.values()):.4f})")
+        return self
 
 
 class Building(Strict):
