@@ -13,6 +13,7 @@ import numpy as np
 
 from parktwin.agents.base import Change, ParkAgent, segments
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def _fold(a: Assets, ch: Change) -> Assets:
         return replace(a, pv_kwp=a.pv_kwp + ch.value)
     if ch.kind == "battery":
         kwh, kw = ch.value
-        return replace(a, battery_kwh=a.battery_kwh + kwh, battery_kw=a.battery_kw + kw)
+        return replace(a, battery_kwh=a.battery_kwh + kwh, battery_kw=a.battery_kw + kw)  # nameplate
     if ch.kind == "green_power":
         return replace(a, green_share=ch.value)
     if ch.kind == "grid":
@@ -63,8 +64,18 @@ class OperatorAgent(ParkAgent):
         a = park.assets
         if a.pv_kwp > 0:
             self.commission(0, "pv", a.pv_kwp, "existing")
+        self.batteries: list[BatteryUnit] = []
         if a.battery_kwh > 0:
-            self.commission(0, "battery", (a.battery_kwh, a.battery_kw), "existing")
+            self.add_battery(0, a.battery_kwh, a.battery_kw, "existing")
+
+    def add_battery(self, hour: float, energy_kwh: float, power_kw: float, name: str) -> None:
+        self.commission(hour, "battery", (energy_kwh, power_kw), name)
+        self.batteries.append(BatteryUnit(f"{name}@{hour:.0f}", energy_kwh, power_kw, hour))
+
+    def age_batteries(self, discharged_kwh: float, year_start: int) -> list[BatteryUnit]:
+        """Wear the batteries by the year's throughput; returns the units replaced at year end."""
+        self.batteries, replaced = age_units(self.batteries, discharged_kwh, year_start)
+        return replaced
 
     def step(self) -> None:
         """The operator's yearly decisions are its roadmap (``apply``), its rules and its review."""
@@ -100,9 +111,8 @@ class OperatorAgent(ParkAgent):
         def hourly(attr: str) -> np.ndarray:
             return np.repeat([getattr(s, attr) for _, s in segs], lengths).astype(float)
 
-        return YearAssets(
-            hourly("import_limit_kw"), hourly("pv_kwp"), hourly("battery_kwh"), hourly("battery_kw"), hourly("green_share"), segs[-1][1]
-        )
+        battery_kwh, battery_kw = capacity_arrays(self.batteries, year_start)  # usable: nameplate × health
+        return YearAssets(hourly("import_limit_kw"), hourly("pv_kwp"), battery_kwh, battery_kw, hourly("green_share"), segs[-1][1])
 
     # -- PDCA review -------------------------------------------------------------------------
     def review(self, year: int, indicators: dict[str, float], target) -> list[dict]:
@@ -145,7 +155,7 @@ def _rooftop_pv(op: OperatorAgent, item, hour: float) -> str:
 
 
 def _battery(op: OperatorAgent, item, hour: float) -> str:
-    op.commission(hour, "battery", (item.energy_kwh, item.power_kw), item.id or "battery")
+    op.add_battery(hour, item.energy_kwh, item.power_kw, item.id or "battery")
     return f"battery +{item.energy_kwh:,.0f} kWh / {item.power_kw:,.0f} kW"
 
 

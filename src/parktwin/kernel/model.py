@@ -230,6 +230,12 @@ class ParkModel(mesa.Model):
             soc_start_kwh=self._soc_kwh,
         )
         self._soc_kwh = result.final_soc_kwh
+        for unit in self.operator.age_batteries(float(result.battery_to_load_kw.sum()), year_start):
+            self.record.events.append({
+                "year": year, "hour": float(HOURS_PER_YEAR), "time": f"{year + 1}-01-01T00:00", "kind": "battery_replacement",
+                "id": unit.id, "decided_hour": float(year_start + HOURS_PER_YEAR),
+                "detail": f"battery replaced at {unit.health:.0%} health after {unit.efc:,.0f} full cycles",
+            })
         grid_kw = result.grid_import_kw
         supply = ElectricitySupply(
             demand_kwh=float(demand_kw.sum()),
@@ -282,6 +288,8 @@ class ParkModel(mesa.Model):
             "import_limit_kw": assets.end.import_limit_kw,
             "pv_kwp": assets.end.pv_kwp,
             "battery_kwh": assets.end.battery_kwh,
+            "battery_usable_kwh": float(assets.battery_kwh[-1]),
+            "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
             "green_power_share": assets.end.green_share,
             "grid_factor_kgco2_per_kwh": factor,
             "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),

@@ -1,0 +1,63 @@
+"""Battery ageing: throughput-based capacity fade, calendar life, replacement.
+
+A unit's health (remaining share of nameplate energy) falls linearly with equivalent full
+cycles (EFC): ``(1 − end_of_life_health) / cycle_life_efc`` per cycle, so it reaches its end of
+life after ``cycle_life_efc`` cycles; it is replaced when health reaches end of life or its age
+reaches the calendar life. Constants: data/constants.csv.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from parktwin.data import constant
+from parktwin.energy.calendar import HOURS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class BatteryUnit:
+    id: str
+    energy_kwh: float  # nameplate
+    power_kw: float
+    start_hour: float  # global hour it (or its latest replacement) began to work
+    health: float = 1.0  # remaining share of nameplate energy
+    efc: float = 0.0  # equivalent full cycles since (re)installation
+
+
+def capacity_arrays(units: list[BatteryUnit], year_start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hourly usable energy [kWh] (nameplate × health) and power [kW] for the year."""
+    energy = np.zeros(HOURS_PER_YEAR)
+    power = np.zeros(HOURS_PER_YEAR)
+    for u in units:
+        first = int(max(0.0, np.ceil(u.start_hour - year_start)))
+        if first < HOURS_PER_YEAR:
+            energy[first:] += u.energy_kwh * u.health
+            power[first:] += u.power_kw
+    return energy, power
+
+
+def age_units(units: list[BatteryUnit], discharged_kwh: float, year_start: int) -> tuple[list[BatteryUnit], list[BatteryUnit]]:
+    """Units after a year that delivered ``discharged_kwh`` (AC); returns (all units, replaced ones).
+
+    Cycles are shared out by each unit's energy-capacity-hours in the year. A replaced unit
+    starts anew, full health, at the next year's first hour.
+    """
+    fade = (1.0 - constant("battery_end_of_life_health")) / constant("battery_cycle_life_efc")
+    life_h = constant("battery_calendar_life_yr") * HOURS_PER_YEAR
+    next_year = year_start + HOURS_PER_YEAR
+    weights = [u.energy_kwh * u.health * max(0.0, next_year - max(u.start_hour, year_start)) for u in units]
+    total = sum(weights)
+    out, replaced = [], []
+    for u, w in zip(units, weights):
+        if w <= 0:
+            out.append(u)
+            continue
+        cycles = discharged_kwh * (w / total) / (u.energy_kwh * u.health)
+        aged = replace(u, efc=u.efc + cycles, health=max(0.0, u.health - fade * cycles))
+        if aged.health <= constant("battery_end_of_life_health") + 1e-12 or next_year - u.start_hour >= life_h:
+            replaced.append(aged)
+            aged = replace(u, start_hour=float(next_year), health=1.0, efc=0.0)
+        out.append(aged)
+    return out, replaced
