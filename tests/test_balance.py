@@ -59,10 +59,11 @@ def test_every_hour_balances(sc):
     res = run(sc, seed=0)
     for year, h in res.hourly.groupby("year"):
         limit = h["import_limit_kw"]
-        supply = h["pv_to_load_kw"] + h["battery_to_load_kw"] + h["grid_to_load_kw"] + h["unserved_kw"]
+        supply = h["renewable_to_load_kw"] + h["battery_to_load_kw"] + h["grid_to_load_kw"] + h["unserved_kw"]
         assert np.allclose(supply, h["load_kw"], atol=1e-6, rtol=0)
-        pv_out = h["pv_to_load_kw"] + h["pv_to_battery_kw"] + h["export_kw"] + h["curtailed_kw"]
-        assert np.allclose(pv_out, h["pv_kw"], atol=1e-6, rtol=0)
+        onsite = h["renewable_to_load_kw"] + h["renewable_to_battery_kw"] + h["export_kw"] + h["curtailed_kw"]
+        assert np.allclose(onsite, h["renewable_kw"], atol=1e-6, rtol=0)
+        assert np.allclose(h["renewable_kw"], h["pv_kw"] + h["wind_kw"], atol=1e-9, rtol=0)
         grid = h["grid_to_load_kw"] + h["grid_to_battery_kw"]
         assert (grid <= limit + 1e-6).all()
         assert (h["export_kw"] <= sc.park.grid.export_limit_kw + 1e-6).all()

@@ -40,7 +40,7 @@ def test_battery_commissioned_mid_year_holds_nothing_before_its_hour():
     res = run(scenario(roadmap=[PV_ITEM, item]), seed=0)
     h = res.hourly[res.hourly["year"] == 2026]
     before = h.iloc[: 50 * 24]
-    assert (before[["soc_kwh", "battery_to_load_kw", "grid_to_battery_kw", "pv_to_battery_kw"]] == 0).all().all()
+    assert (before[["soc_kwh", "battery_to_load_kw", "grid_to_battery_kw", "renewable_to_battery_kw"]] == 0).all().all()
     assert h["battery_to_load_kw"].iloc[50 * 24 :].sum() > 0
 
 
@@ -159,7 +159,65 @@ def test_heat_pumps_reach_low_and_medium_bands_at_their_cop():
 
 
 def test_heat_pump_cop_reproduces_the_dea_reference_and_falls_with_lift():
-    from parktwin.data import heat_pump_cop
+    from parktwin.energy.thermal import industrial_heat_pump_cop as cop
 
-    assert heat_pump_cop(120.0) == pytest.approx(2.63, rel=2e-3)  # DEA ≤125 °C, 2025
-    assert heat_pump_cop(90.0) > heat_pump_cop(150.0) > heat_pump_cop(200.0)
+    assert cop(120.0) == pytest.approx(2.63, rel=2e-3)  # DEA ≤125 °C, 2025
+    assert cop(90.0) > cop(150.0) > cop(200.0)
+
+
+def test_wind_turbines_add_their_hand_computed_output_from_their_hour():
+    item = {"kind": "wind", "year": 2026, "lead_time_days": 100, "capacity_kw": 3000}
+    sc = scenario(park={"location": {"wind_mean_m_per_s": 6.0}}, roadmap=[item])
+    res = run(sc, seed=2)
+    per_kw = ParkModel(sc, seed=2).wind_kw_per_kw[1]
+    h = res.hourly[res.hourly["year"] == 2026]
+    assert (h["wind_kw"].iloc[:2400] == 0).all()
+    assert h["wind_kw"].sum() == pytest.approx(3000 * per_kw[2400:].sum(), rel=1e-12)
+    assert res.year(2026)["wind_generation_mwh"] == pytest.approx(3000 * per_kw[2400:].sum() / 1000, rel=1e-12)
+    # behind the meter it serves the load: grid import falls by what the turbines deliver
+    base = run(scenario(park={"location": {"wind_mean_m_per_s": 6.0}}), seed=2)
+    saved = base.year(2026)["grid_import_mwh"] - res.year(2026)["grid_import_mwh"]
+    assert saved == pytest.approx(res.year(2026)["renewable_used_mwh"], rel=1e-9)
+
+
+def test_a_measured_weather_file_drives_the_pv(tmp_path):
+    from pathlib import Path as _Path
+
+    import pvlib
+
+    from parktwin.energy.solar import PvSystem, pv_output_kw_per_kwp
+    from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
+
+    tmy3 = _Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"  # Greensboro NC, shipped with pvlib
+    location = {"latitude_deg": 36.1, "longitude_deg": -79.95, "altitude_m": 273, "timezone": "America/New_York",
+                "annual_ghi_kwh_per_m2": 1566, "weather_file": str(tmy3)}
+    item = {"kind": "rooftop_pv", "year": 2026, "roof_share": 1.0}
+    sc = scenario(park={"location": location}, roadmap=[item])
+    res = run(sc, seed=0)
+    weather = weather_from_file(site_from_location(sc.park.location), read_weather_file(tmy3), 3)
+    per_kwp = pv_output_kw_per_kwp(site_from_location(sc.park.location), PvSystem(), weather)
+    assert res.year(2026)["pv_generation_mwh"] == pytest.approx(1500 * per_kwp[1].sum() / 1000, rel=1e-9)
+    # repeat mode: every year is the file's year
+    assert res.year(2027)["pv_generation_mwh"] == pytest.approx(res.year(2026)["pv_generation_mwh"], rel=1e-12)
+
+
+def test_a_broken_weather_file_is_refused_before_the_run(tmp_path):
+    import pvlib
+
+    from conftest import write_yaml
+    from parktwin import InputError
+    from parktwin.spec.load import load_park
+
+    from pathlib import Path as _Path
+
+    tmy3 = _Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    lines = tmy3.read_text(encoding="latin-1").splitlines()
+    broken = tmp_path / "gap.csv"
+    broken.write_text("\n".join(lines[:1000] + lines[1001:]) + "\n", encoding="latin-1")  # one hour missing
+    park = {**PARK, "location": {**PARK["location"], "weather_file": "gap.csv", "timezone": "America/New_York",
+                                 "latitude_deg": 36.1, "longitude_deg": -79.95}}
+    path = write_yaml(tmp_path / "park.yaml", park)
+    with pytest.raises(InputError) as excinfo:
+        load_park(path)
+    (problem,) = excinfo.value.problems
+    assert problem.file.endswith("gap.csv") and "missing" in problem.message

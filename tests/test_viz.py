@@ -151,17 +151,17 @@ def test_dispatch_shows_latest_hourly_year_with_pv_and_battery(results, figures)
     assert "2030" in figures[("dispatch_week", "zh")].layout.title.text
     h = results.hourly[results.hourly["year"] == 2030]
     np.testing.assert_array_equal(as_float(by_name(fig, "Load").y), h["load_kw"].to_numpy(float) / 1000)
-    np.testing.assert_array_equal(as_float(by_name(fig, "PV to load").y), h["pv_to_load_kw"].to_numpy(float) / 1000)
+    np.testing.assert_array_equal(as_float(by_name(fig, "On-site PV and wind to load").y), h["renewable_to_load_kw"].to_numpy(float) / 1000)
     np.testing.assert_array_equal(as_float(by_name(fig, "Battery energy [MWh]").y),
                                   h["soc_kwh"].to_numpy(float) / 1000)
-    assert by_name(fig, "PV to load").y.max() > 0
+    assert by_name(fig, "On-site PV and wind to load").y.max() > 0
     assert by_name(fig, "Battery energy [MWh]").y.max() > 0
 
 
 def test_dispatch_keeps_its_traces(figures):
     fig = figures[("dispatch_week", "en")]
     names = [tr.name for tr in fig.data]
-    assert names[:4] == ["PV to load", "Battery discharge", "Grid to load", "Unserved"]
+    assert names[:4] == ["On-site PV and wind to load", "Battery discharge", "Grid to load", "Unserved"]
     assert all(tr.stackgroup == "supply" for tr in fig.data[:4])
     assert {"Load", "Battery energy [MWh]", "Tariff [CNY/kWh]"} <= set(names)
     assert any("charging" in n for n in names)

@@ -47,8 +47,8 @@ class ElectricitySupply:
 
     demand_kwh: float  # all entities' electricity demand (load)
     grid_import_kwh: float  # to load and to the battery
-    pv_generation_kwh: float
-    pv_used_kwh: float  # PV to load and to the battery
+    onsite_generation_kwh: float  # on-site PV and wind
+    onsite_used_kwh: float  # on-site generation to load and to the battery
     export_kwh: float
     curtailed_kwh: float
     unserved_kwh: float
@@ -56,8 +56,8 @@ class ElectricitySupply:
 
     @property
     def consumed_kwh(self) -> float:
-        """Electricity the park consumed: grid import + own PV used (storage losses included)."""
-        return self.grid_import_kwh + self.pv_used_kwh
+        """Electricity the park consumed: grid import + own generation used (storage losses included)."""
+        return self.grid_import_kwh + self.onsite_used_kwh
 
 
 def _combustion_source(row: EnergyRow) -> tuple[str, str]:
@@ -150,7 +150,7 @@ def account_year(
 
     elec_tce = consumed * kgce_per_kwh / 1000.0
     energy_tce = fuel_tce + elec_tce
-    nonfossil_kwh = supply.pv_used_kwh + supply.green_kwh + (supply.grid_import_kwh - supply.green_kwh) * grid_nonfossil_share
+    nonfossil_kwh = supply.onsite_used_kwh + supply.green_kwh + (supply.grid_import_kwh - supply.green_kwh) * grid_nonfossil_share
     nonfossil_tce = nonfossil_kwh * kgce_per_kwh / 1000.0
     nongreen_kwh = supply.grid_import_kwh - supply.green_kwh
     core_co2 = scope1 - captured + heat_co2 + nongreen_kwh * constant("core_nongreen_grid_kgco2_per_kwh") / 1000.0

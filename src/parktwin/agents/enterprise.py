@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights, segments
-from parktwin.data import constant, heat_band_shares, heat_pump_cop
+from parktwin.data import constant, heat_band_shares
 from parktwin.energy.loads import LoadBook
+from parktwin.energy.thermal import industrial_heat_pump_cop
 from parktwin.spec.park import Enterprise
 
 KWH_PER_GJ = 1e6 / 3600.0
@@ -69,7 +70,7 @@ def _fold(state: FirmState, change) -> FirmState:
 def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands) -> float:
     """kWh of electricity per kWh of heat demand, given band weights and electrified shares."""
     eb_eff = constant("electric_boiler_efficiency")
-    cops = (heat_pump_cop(constant("heat_low_sink_c")), heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
+    cops = (industrial_heat_pump_cop(constant("heat_low_sink_c")), industrial_heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
     return sum(w * (e / eb_eff + (h / cop if h else 0.0)) for w, e, h, cop in zip(weights, eb, hp, cops))
 
 

@@ -20,6 +20,7 @@ from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 class Assets:
     import_limit_kw: float
     pv_kwp: float = 0.0
+    wind_kw: float = 0.0
     battery_kwh: float = 0.0
     battery_kw: float = 0.0
     green_share: float = 0.0
@@ -28,6 +29,8 @@ class Assets:
 def _fold(a: Assets, ch: Change) -> Assets:
     if ch.kind == "pv":
         return replace(a, pv_kwp=a.pv_kwp + ch.value)
+    if ch.kind == "wind":
+        return replace(a, wind_kw=a.wind_kw + ch.value)
     if ch.kind == "battery":
         kwh, kw = ch.value
         return replace(a, battery_kwh=a.battery_kwh + kwh, battery_kw=a.battery_kw + kw)  # nameplate
@@ -44,6 +47,7 @@ class YearAssets:
 
     import_limit_kw: np.ndarray
     pv_kwp: np.ndarray
+    wind_kw: np.ndarray
     battery_kwh: np.ndarray
     battery_kw: np.ndarray
     green_share: np.ndarray
@@ -64,6 +68,8 @@ class OperatorAgent(ParkAgent):
         a = park.assets
         if a.pv_kwp > 0:
             self.commission(0, "pv", a.pv_kwp, "existing")
+        if a.wind_kw > 0:
+            self.commission(0, "wind", a.wind_kw, "existing")
         self.batteries: list[BatteryUnit] = []
         if a.battery_kwh > 0:
             self.add_battery(0, a.battery_kwh, a.battery_kw, "existing")
@@ -112,7 +118,7 @@ class OperatorAgent(ParkAgent):
             return np.repeat([getattr(s, attr) for _, s in segs], lengths).astype(float)
 
         battery_kwh, battery_kw = capacity_arrays(self.batteries, year_start)  # usable: nameplate × health
-        return YearAssets(hourly("import_limit_kw"), hourly("pv_kwp"), battery_kwh, battery_kw, hourly("green_share"), segs[-1][1])
+        return YearAssets(hourly("import_limit_kw"), hourly("pv_kwp"), hourly("wind_kw"), battery_kwh, battery_kw, hourly("green_share"), segs[-1][1])
 
     # -- PDCA review -------------------------------------------------------------------------
     def review(self, year: int, indicators: dict[str, float], target) -> list[dict]:
@@ -152,6 +158,11 @@ def _rooftop_pv(op: OperatorAgent, item, hour: float) -> str:
     if kwp > 0:
         op.commission(hour, "pv", kwp, item.id or "rooftop_pv")
     return f"rooftop PV +{kwp:,.0f} kWp on {len(names)} roofs"
+
+
+def _wind(op: OperatorAgent, item, hour: float) -> str:
+    op.commission(hour, "wind", item.capacity_kw, item.id or "wind")
+    return f"wind turbines +{item.capacity_kw:,.0f} kW"
 
 
 def _battery(op: OperatorAgent, item, hour: float) -> str:
@@ -207,6 +218,7 @@ def _grid_upgrade(op: OperatorAgent, item, hour: float) -> str:
 
 APPLY: dict[str, Callable[[OperatorAgent, object, float], str]] = {
     "rooftop_pv": _rooftop_pv,
+    "wind": _wind,
     "battery": _battery,
     "green_power": _green_power,
     "electrify_boilers": _electrify_boilers,

@@ -13,7 +13,11 @@ import numpy as np
 import pandas as pd
 
 CONFIDENCE_LEVELS = ("verified", "secondary", "derived", "assumption")
-TABLES = ("constants", "grid_factors", "indicators", "sectors", "heat_bands", "load_shapes", "seasonal_factors", "money")
+TABLES = (
+    "constants", "grid_factors", "indicators", "sectors", "heat_bands", "load_shapes", "seasonal_factors", "money",
+    "wind_power_curve",
+    "technologies", "prices", "finance_instruments",
+)
 
 
 @lru_cache(maxsize=None)
@@ -125,15 +129,3 @@ def heat_band_shares(sector: str) -> tuple[float, float, float]:
     row = df.loc[sector]
     return tuple(float(row[f"{b}_share"]) for b in HEAT_BANDS)
 
-
-def heat_pump_cop(sink_c: float) -> float:
-    """Annual COP of an industrial heat pump lifting waste heat to ``sink_c`` [°C].
-
-    Carnot COP × a Carnot share calibrated to the DEA reference (2.63 at a 120 °C sink);
-    source temperature and share from data/constants.csv.
-    """
-    sink_k = sink_c + 273.15
-    lift = sink_c - constant("heat_pump_source_c")
-    if lift <= 0:
-        raise ValueError("heat pump sink must be warmer than its source")
-    return constant("heat_pump_carnot_share") * sink_k / lift

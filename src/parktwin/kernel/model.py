@@ -32,14 +32,18 @@ from parktwin.data import grid_factor_path, interpolate_path
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.loads import LoadBook
-from parktwin.energy.solar import PvSystem, Site, pv_output_kw_per_kwp, weather_years
+from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, weather_years
+from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
+from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
 from parktwin.spec.scenario import Scenario
 
-HOURLY_FIELDS = (
-    "load_kw", "pv_kw", "pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw",
-    "battery_to_load_kw", "export_kw", "curtailed_kw", "unserved_kw", "soc_kwh",
-)
+HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
+    "load_kw": "load_kw", "pv_kw": "renewable_kw", "pv_to_load_kw": "renewable_to_load_kw",
+    "pv_to_battery_kw": "renewable_to_battery_kw", "grid_to_load_kw": "grid_to_load_kw",
+    "grid_to_battery_kw": "grid_to_battery_kw", "battery_to_load_kw": "battery_to_load_kw", "export_kw": "export_kw",
+    "curtailed_kw": "curtailed_kw", "unserved_kw": "unserved_kw", "soc_kwh": "soc_kwh",
+}
 
 
 @dataclass
@@ -56,19 +60,29 @@ class RunRecord:
 
 
 def site_of(scenario: Scenario) -> tuple[Site, PvSystem]:
-    loc, design = scenario.park.location, scenario.park.pv_design
-    site = Site(
-        latitude_deg=loc.latitude_deg,
-        longitude_deg=loc.longitude_deg,
-        altitude_m=loc.altitude_m,
-        timezone=loc.timezone,
-        annual_ghi_kwh_per_m2=loc.annual_ghi_kwh_per_m2,
-        mean_temp_c=loc.mean_temp_c,
-        temp_annual_amplitude_c=loc.temp_annual_amplitude_c,
-        temp_diurnal_amplitude_c=loc.temp_diurnal_amplitude_c,
-    )
+    design = scenario.park.pv_design
+    site = site_from_location(scenario.park.location)
     system = PvSystem(tilt_deg=design.tilt_deg, azimuth_deg=design.azimuth_deg, system_losses_share=design.system_losses_share)
     return site, system
+
+
+def park_weather(scenario: Scenario, site: Site, n_years: int, rng: np.random.Generator) -> Weather:
+    """All years' weather: from the park's measured weather file if it names one, else synthetic."""
+    loc = scenario.park.location
+    if loc.weather_file is None:
+        return weather_years(site, n_years, rng)
+    measured = read_weather_file(loc.weather_file)
+    return weather_from_file(site, measured, n_years, rng=rng, mode=loc.weather_file_mode)
+
+
+def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator) -> np.ndarray | None:
+    """Wind output per kW for all years, or None when the park never has turbines."""
+    park = scenario.park
+    if park.assets.wind_kw <= 0 and not any(item.kind == "wind" for item in scenario.roadmap):
+        return None
+    loc, design = park.location, park.wind_design
+    speeds = wind_speed_years(loc.wind_mean_m_per_s, loc.wind_weibull_k, n_years, rng, hub_height_m=design.hub_height_m)
+    return wind_output_kw_per_kw(speeds, load_power_curve(), losses_share=design.losses_share)
 
 
 class ParkModel(mesa.Model):
@@ -77,7 +91,7 @@ class ParkModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int = 0):
         seeds = np.random.SeedSequence(seed)
         # children by position: adding a stream later keeps the earlier streams' numbers
-        weather_seed, agent_seed, outage_seed = seeds.spawn(3)
+        weather_seed, agent_seed, outage_seed, wind_seed = seeds.spawn(4)
         super().__init__(rng=np.random.default_rng(agent_seed))
         self.scenario = scenario
         self.seed_value = seed
@@ -101,9 +115,10 @@ class ParkModel(mesa.Model):
         self.operator = OperatorAgent(self, park)
 
         site, system = site_of(scenario)
-        weather = weather_years(site, len(self.years), np.random.default_rng(weather_seed))
+        weather = park_weather(scenario, site, len(self.years), np.random.default_rng(weather_seed))
         self.pv_kw_per_kwp = pv_output_kw_per_kwp(site, system, weather)
         self.temp_air_c = weather.temp_air_c
+        self.wind_kw_per_kw = park_wind(scenario, len(self.years), np.random.default_rng(wind_seed))
 
         series = scenario.grid_factor.series or park.location.grid_region
         self.grid_series = series
@@ -213,6 +228,7 @@ class ParkModel(mesa.Model):
         demand_kw = book.hourly_kw()
         assets = self.operator.year_assets(year_start)
         pv_kw = assets.pv_kwp * self.pv_kw_per_kwp[index]
+        wind_kw = assets.wind_kw * self.wind_kw_per_kw[index] if self.wind_kw_per_kw is not None else np.zeros(HOURS_PER_YEAR)
         period, price = hourly_tariff(park.grid.tariff, year)
         down = self._outage_mask(year_start)
         # in an outage the grid neither imports nor exports; non-critical load is shed
@@ -220,7 +236,7 @@ class ParkModel(mesa.Model):
         load_kw = demand_kw - shed_kw
         result = dispatch_rule_based(
             load_kw,
-            pv_kw,
+            pv_kw + wind_kw,
             period,
             assets.battery_kwh,
             assets.battery_kw,
@@ -240,8 +256,8 @@ class ParkModel(mesa.Model):
         supply = ElectricitySupply(
             demand_kwh=float(demand_kw.sum()),
             grid_import_kwh=float(grid_kw.sum()),
-            pv_generation_kwh=float(pv_kw.sum()),
-            pv_used_kwh=float(result.pv_to_load_kw.sum() + result.pv_to_battery_kw.sum()),
+            onsite_generation_kwh=float(result.pv_kw.sum()),
+            onsite_used_kwh=float(result.pv_to_load_kw.sum() + result.pv_to_battery_kw.sum()),
             export_kwh=float(result.export_kw.sum()),
             curtailed_kwh=float(result.curtailed_kw.sum()),
             unserved_kwh=float(result.unserved_kw.sum()),
@@ -277,8 +293,9 @@ class ParkModel(mesa.Model):
             "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
             "grid_import_mwh": supply.grid_import_kwh / 1000.0,
             "green_power_mwh": supply.green_kwh / 1000.0,
-            "pv_generation_mwh": supply.pv_generation_kwh / 1000.0,
-            "pv_used_mwh": supply.pv_used_kwh / 1000.0,
+            "pv_generation_mwh": float(pv_kw.sum()) / 1000.0,
+            "wind_generation_mwh": float(wind_kw.sum()) / 1000.0,
+            "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
             "export_mwh": supply.export_kwh / 1000.0,
             "curtailed_mwh": supply.curtailed_kwh / 1000.0,
             "unserved_mwh": supply.unserved_kwh / 1000.0,
@@ -287,6 +304,7 @@ class ParkModel(mesa.Model):
             "peak_import_kw": float(grid_kw.max()),
             "import_limit_kw": assets.end.import_limit_kw,
             "pv_kwp": assets.end.pv_kwp,
+            "wind_kw": assets.end.wind_kw,
             "battery_kwh": assets.end.battery_kwh,
             "battery_usable_kwh": float(assets.battery_kwh[-1]),
             "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
@@ -306,10 +324,12 @@ class ParkModel(mesa.Model):
             self.record.hourly[year] = self._hourly_arrays(result, price, period)
             self.record.hourly[year]["import_limit_kw"] = np.where(down, 0.0, assets.import_limit_kw)
             self.record.hourly[year]["shed_kw"] = shed_kw
+            self.record.hourly[year]["pv_kw"] = pv_kw
+            self.record.hourly[year]["wind_kw"] = wind_kw
 
     @staticmethod
     def _hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:
-        out = {name: np.asarray(getattr(result, name), dtype=float) for name in HOURLY_FIELDS}
+        out = {column: np.asarray(getattr(result, name), dtype=float) for name, column in HOURLY_FIELDS.items()}
         out["price_cny_per_kwh"] = np.asarray(price, dtype=float)
         out["period"] = np.asarray(period, dtype=np.int8)
         return out

@@ -188,14 +188,42 @@ def load_park(path: str | Path) -> Park:
     """Validate a park file on its own."""
     path = Path(path)
     doc = read_yaml(path)
+    _resolve_weather_file(doc, path)
     file = _display(path)
     problems = _park_cross_problems(doc, file)
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
         raise InputError(_problems_from(exc, lambda loc: (file, loc)) + problems) from None
-    _raise_if(problems)
+    _raise_if(problems + _weather_file_problems(park, file))
     return park
+
+
+def _resolve_weather_file(park_doc: Any, park_path: Path) -> None:
+    """Make ``location.weather_file`` absolute, relative to the park file that names it."""
+    location = park_doc.get("location") if isinstance(park_doc, dict) else None
+    if isinstance(location, dict) and isinstance(location.get("weather_file"), str):
+        location["weather_file"] = str((park_path.parent / location["weather_file"]).resolve())
+
+
+def _weather_file_problems(park: Park, file: str) -> list[Problem]:
+    """Read the park's weather file now, so a bad one stops the run before it starts."""
+    loc = park.location
+    if loc.weather_file is None:
+        return []
+    from parktwin.energy.weather_files import WeatherFileError, read_weather_file, site_from_location, weather_from_file
+
+    try:
+        measured = read_weather_file(loc.weather_file)
+    except FileNotFoundError:
+        return [Problem(file, "location.weather_file", f"file not found: {loc.weather_file}")]
+    except WeatherFileError as exc:
+        return [Problem(_display(Path(exc.path)), exc.field, exc.message)]
+    try:
+        weather_from_file(site_from_location(loc), measured, 1)
+    except ValueError as exc:
+        return [Problem(file, "location.weather_file", str(exc))]
+    return []
 
 
 def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -> Loaded:
@@ -209,6 +237,7 @@ def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -
     park_file = _display(park_path)
     scen_file = _display(path)
     doc["park"] = read_yaml(park_path)
+    _resolve_weather_file(doc["park"], park_path)
 
     pairs = [parse_override(o) if isinstance(o, str) else tuple(o) for o in overrides]
     for key, value in pairs:
@@ -224,7 +253,7 @@ def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
         raise InputError(_problems_from(exc, file_for) + problems) from None
-    _raise_if(problems)
+    _raise_if(problems + _weather_file_problems(scenario.park, park_file))
     return Loaded(scenario, scen_file, park_file, tuple(pairs), doc)
 
 

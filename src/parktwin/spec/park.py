@@ -37,6 +37,14 @@ class Location(Strict):
     temp_annual_amplitude_c: float = Field(12.0, ge=0, le=40)
     temp_diurnal_amplitude_c: float = Field(4.0, ge=0, le=20)
     climate_source: str = Field("", description="where the irradiation and temperature come from")
+    weather_file: str | None = Field(
+        None, description="measured weather year (EPW, TMY3, TMY2 or CSV), relative to the park file; replaces the synthetic weather"
+    )
+    weather_file_mode: Literal["repeat", "resample_days"] = Field(
+        "repeat", description="every year the file's year, or whole days redrawn per month (seeded)"
+    )
+    wind_mean_m_per_s: float = Field(5.0, ge=0, le=20, description="long-run mean wind speed at 10 m [m/s]")
+    wind_weibull_k: float = Field(2.0, gt=0.5, le=5, description="Weibull shape of hourly wind speeds")
 
 
 class TouTariff(Strict):
@@ -150,6 +158,7 @@ class GreenSpace(Strict):
 
 class ExistingAssets(Strict):
     pv_kwp: float = Field(0.0, ge=0)
+    wind_kw: float = Field(0.0, ge=0)
     battery_kwh: float = Field(0.0, ge=0)
     battery_kw: float = Field(0.0, ge=0)
 
@@ -159,6 +168,11 @@ class PvDesign(Strict):
     azimuth_deg: float = Field(180.0, ge=0, lt=360)
     system_losses_share: float = Field(0.14, ge=0, lt=1)
     kwp_per_roof_m2: float = Field(0.15, gt=0, le=0.25, description="installable DC capacity per m² of usable roof")
+
+
+class WindDesign(Strict):
+    hub_height_m: float = Field(100.0, gt=10, le=250)
+    losses_share: float = Field(0.1, ge=0, lt=1, description="wake, availability and electrical losses")
 
 
 class Park(Strict):
@@ -175,6 +189,7 @@ class Park(Strict):
     green_space: GreenSpace = GreenSpace(area_ha=0.0)
     assets: ExistingAssets = ExistingAssets()
     pv_design: PvDesign = PvDesign()
+    wind_design: WindDesign = WindDesign()
     sources: list[str] = Field(default_factory=list, description="citations for the park's data")
 
     def entity_ids(self) -> set[str]:

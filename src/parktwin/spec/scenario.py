@@ -94,6 +94,11 @@ class Battery(_Intervention):
     power_kw: float = Field(gt=0)
 
 
+class Wind(_Intervention):
+    kind: Literal["wind"]
+    capacity_kw: float = Field(gt=0, description="turbines added on the park's own land, behind its meter [kW]")
+
+
 class GreenPower(_Intervention):
     kind: Literal["green_power"]
     share: float = Field(ge=0, le=1, description="share of grid electricity under green power contracts/certificates")
@@ -137,7 +142,7 @@ class Efficiency(_Intervention):
 
 
 INTERVENTIONS = (
-    RooftopPv, Battery, GreenPower, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
+    RooftopPv, Wind, Battery, GreenPower, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 

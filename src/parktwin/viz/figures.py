@@ -16,7 +16,7 @@ from parktwin.viz.registry import figure
 
 PHASE_COLOURS = ("rgba(31,119,180,0.07)", "rgba(44,160,44,0.07)", "rgba(255,127,14,0.07)", "rgba(148,103,189,0.07)")
 SUPPLY_COLOURS = {
-    "pv_to_load": "#f2b701",
+    "renewable_to_load": "#f2b701",
     "battery_to_load": "#3969ac",
     "grid_to_load": "#7f7f7f",
     "unserved": "#e73f74",
@@ -70,7 +70,7 @@ def _energy_mix(results: Results) -> dict[str, np.ndarray]:
     elec = by_carrier.get("electricity", 0.0)
     consumed = a["electricity_consumed_mwh"].replace(0, np.nan)
     shares = {
-        "pv": a["pv_used_mwh"] / consumed,
+        "pv": a["renewable_used_mwh"] / consumed,
         "grid_green": a["green_power_mwh"] / consumed,
         "grid_other": (a["grid_import_mwh"] - a["green_power_mwh"]) / consumed,
     }
@@ -110,7 +110,7 @@ def electricity_balance_figure(results: Results, lang: str) -> go.Figure:
     supply = [
         ("grid_other", gwh("grid_import_mwh") - gwh("green_power_mwh"), "#95a5a6"),
         ("grid_green", gwh("green_power_mwh"), "#2ecc71"),
-        ("pv", gwh("pv_used_mwh"), "#f1c40f"),
+        ("pv", gwh("renewable_used_mwh"), "#f1c40f"),
     ]
     losses = [("exported", gwh("export_mwh"), "#16a085"), ("curtailed", gwh("curtailed_mwh"), "#e67e22"),
               ("unserved", gwh("unserved_mwh"), "#e73f74"), ("shed", gwh("shed_mwh"), "#c39bd3")]
@@ -157,7 +157,7 @@ def dispatch_year(results: Results) -> int | None:
     if h.empty:
         return None
     years = sorted(h["year"].unique())
-    active = [y for y in years if (h.loc[h["year"] == y, "pv_kw"].sum() > 0 or h.loc[h["year"] == y, "soc_kwh"].sum() > 0)]
+    active = [y for y in years if (h.loc[h["year"] == y, "renewable_kw"].sum() > 0 or h.loc[h["year"] == y, "soc_kwh"].sum() > 0)]
     mid = [y for y in active if y <= 2035]
     return int((mid or active or years)[-1])
 
@@ -224,7 +224,7 @@ def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
                         line=dict(width=0, color=colour), hovertemplate="%{y:,.2f} MW")
     fig.add_scatter(x=x, y=h["load_kw"] / 1000, name=t("load", lang), mode="lines",
                     line=dict(color="black", width=1.5), hovertemplate="%{y:,.2f} MW")
-    fig.add_scatter(x=x, y=(h["grid_to_battery_kw"] + h["pv_to_battery_kw"]) / 1000,
+    fig.add_scatter(x=x, y=(h["grid_to_battery_kw"] + h["renewable_to_battery_kw"]) / 1000,
                     name=text["charging"], mode="lines", line=dict(color="#3969ac", dash="dot", width=1),
                     hovertemplate="%{y:,.2f} MW")
     fig.add_scatter(x=x, y=h["soc_kwh"] / 1000, name=t("soc", lang), mode="lines", line=dict(color="#8e44ad", width=1.5),
