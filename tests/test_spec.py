@@ -703,3 +703,12 @@ def test_committed_schemas_and_input_reference_are_current(tmp_path):
     committed = Path(__file__).resolve().parents[1] / "docs" / "schema"
     for fresh in write_schemas(tmp_path):
         assert (committed / fresh.name).read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), fresh.name
+
+
+def test_a_measure_before_its_technology_is_available_is_refused(small_scenario_path):
+    # data/technologies.csv: CCUS capture available from 2030 (after pilot projects)
+    with pytest.raises(InputError) as excinfo:
+        load(small_scenario_path, ['roadmap.0={"kind": "ccus", "year": 2027}'])
+    (problem,) = problems_of(excinfo)
+    assert problem.field == "roadmap.0.year"
+    assert "ccus_capture, available from 2030 (got 2027)" in problem.message

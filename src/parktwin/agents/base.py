@@ -28,6 +28,18 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Investment:
+    """Capacity a measure adds, in the technology catalogue's unit (data/technologies.csv).
+
+    A negative capacity is a purchase avoided (the diesel truck not bought for a battery one).
+    """
+
+    entity: str
+    technology: str
+    capacity: float
+
+
+@dataclass(frozen=True)
 class EnergyRow:
     """One entity's annual use of one carrier (``unit`` as in the carrier table)."""
 
@@ -88,8 +100,19 @@ class ParkAgent(mesa.Agent):
         self.entity_id = entity_id
         self.changes: list[Change] = []
 
-    def commission(self, hour: float, kind: str, value: Any, source: str = "") -> None:
-        self.changes.append(Change(hour, kind, value, source))
+    def commission(self, hour: float, kind: str, value: Any, source: str = "") -> Change:
+        change = Change(hour, kind, value, source)
+        self.changes.append(change)
+        return change
+
+    def state_before(self, change: Change, initial: Any, fold: Callable[[Any, Change], Any]) -> Any:
+        """The state just before ``change`` (all earlier changes folded in)."""
+        state = initial
+        for ch in sorted(self.changes, key=lambda c: c.hour):
+            if ch is change:
+                return state
+            state = fold(state, ch)
+        raise ValueError("change is not one of this agent's")
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         raise NotImplementedError

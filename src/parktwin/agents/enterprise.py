@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights, segments
-from parktwin.data import constant, heat_band_shares
-from parktwin.energy.loads import LoadBook
+from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights, segments
+from parktwin.data import HEAT_BANDS, constant, heat_band_shares
+from parktwin.economics.catalogue import heat_pump_technology
+from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.loads import LoadBook, profile
 from parktwin.energy.thermal import industrial_heat_pump_cop
 from parktwin.spec.park import Enterprise
 
@@ -109,6 +111,44 @@ class EnterpriseAgent(ParkAgent):
         coal = e.coal_t * s * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
         gas = e.natural_gas_km3 * s * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
         return (coal + gas) * KWH_PER_GJ
+
+    def base_energy_tce(self) -> float:
+        """Base-year final energy of the firm [tce], electricity at 当量."""
+        e = self.spec.energy
+        kgce = (e.coal_t * constant("coal_kgce_per_t") + e.natural_gas_km3 * constant("natural_gas_kgce_per_km3")
+                + e.diesel_t * constant("diesel_kgce_per_t") + e.purchased_heat_gj * constant("purchased_heat_kgce_per_gj")
+                + e.electricity_mwh * 1000.0 * constant("electricity_kgce_per_kwh_equivalent"))
+        return kgce / 1000.0
+
+    def investments(self, change, year: int) -> list[Investment]:
+        """Capacity the commissioned ``change`` adds: heat pumps and boilers sized to the peak hour
+        of the heat they take over, electrolysers to the peak of the fuel they replace, CCUS to the
+        tonnes it captures a year, efficiency programmes to the tce they save a year."""
+        before = self.state_before(change, FirmState(), _fold)
+        after = _fold(before, change)
+        scale = self.activity * self.intensity * before.efficiency_factor
+        peak = float(profile(self.spec.shift_pattern, year).max())  # peak kW per kWh/yr
+        out: list[Investment] = []
+        if change.kind in ("electric_boiler", "heat_pump"):
+            heat = self.boiler_heat_kwh(), self.spec.energy.purchased_heat_gj * KWH_PER_GJ
+            for b, band in enumerate(HEAT_BANDS):
+                moved = sum(
+                    h * (getattr(after, f"{src}_{tech}")[b] - getattr(before, f"{src}_{tech}")[b])
+                    for h, src in zip(heat, ("own", "bought")) for tech in ("eb", "hp")
+                )
+                if moved > 0:
+                    tech = "electric_boiler" if change.kind == "electric_boiler" else heat_pump_technology(band)
+                    out.append(Investment(self.entity_id, tech, moved * self.heat_bands[b] * scale * peak))
+        elif change.kind == "hydrogen_process_heat":
+            added = (after.hydrogen_share - before.hydrogen_share) * self.process_fuel_kwh() * scale
+            out.append(Investment(self.entity_id, "electrolyser", added / constant("electrolyser_efficiency_lhv") * peak))
+        elif change.kind == "ccus":
+            captured = (after.capture_share - before.capture_share) * self.spec.process_emissions_tco2 * self.activity
+            # the catalogue prices tCO₂/yr at full load: size to the peak hour of the firm's profile
+            out.append(Investment(self.entity_id, "ccus_capture", captured * peak * HOURS_PER_YEAR))
+        elif change.kind == "efficiency":
+            out.append(Investment(self.entity_id, "efficiency_programme", change.value * self.base_energy_tce() * scale))
+        return [i for i in out if i.capacity > 0]
 
     def process_fuel_kwh(self) -> float:
         """Energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]."""

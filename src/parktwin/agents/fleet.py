@@ -5,8 +5,9 @@ The charging profile is the depot-night shape until the SimPy fleet model (mobil
 
 from __future__ import annotations
 
-from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights, segments
+from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights, segments
 from parktwin.data import constant
+from parktwin.economics.catalogue import vehicle_technology
 from parktwin.energy.loads import LoadBook
 from parktwin.spec.park import Fleet
 
@@ -30,6 +31,17 @@ class FleetAgent(ParkAgent):
 
     def step(self) -> None:
         self.activity *= 1.0 + self.growth_share_per_yr
+
+    def investments(self, change, year: int) -> list[Investment]:
+        """Battery-electric vehicles bought, and the diesel ones not bought (negative)."""
+        initial = 1.0 if self.spec.powertrain == "bev" else 0.0
+        before = self.state_before(change, initial, _fold)
+        vehicles = (_fold(before, change) - before) * self.spec.count
+        if vehicles <= 0:
+            return []
+        kind = self.spec.vehicle
+        return [Investment(self.entity_id, vehicle_technology(kind, "bev"), vehicles),
+                Investment(self.entity_id, vehicle_technology(kind, "diesel"), -vehicles)]
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         f = self.spec

@@ -29,6 +29,8 @@ from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.data import grid_factor_path, interpolate_path
+from parktwin.economics.catalogue import price_cny
+from parktwin.economics.costs import Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.loads import LoadBook
@@ -56,6 +58,7 @@ class RunRecord:
     events: list[dict] = field(default_factory=list)
     reviews: list[dict] = field(default_factory=list)
     hourly: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
+    purchases: list[Purchase] = field(default_factory=list)
     wall_time_s: float = 0.0
 
 
@@ -202,9 +205,12 @@ class ParkModel(mesa.Model):
         """Approval and construction take SimPy time; the asset works from its commissioning hour."""
         decided = self.env.now
         yield self.env.timeout(item.lead_time_days * 24.0)
-        detail = self.operator.apply(item, self.env.now)
         index = int(self.env.now // HOURS_PER_YEAR)
         year = self.scenario.base_year + index
+        hour = float(self.env.now - index * HOURS_PER_YEAR)
+        detail, added = self.operator.apply(item, self.env.now, year)
+        name = item.id or item.kind
+        self.record.purchases.extend(purchase(year, hour, name, inv.entity, inv.technology, inv.capacity) for inv in added)
         self.record.events.append(
             {
                 "year": year,
@@ -247,6 +253,8 @@ class ParkModel(mesa.Model):
         )
         self._soc_kwh = result.final_soc_kwh
         for unit in self.operator.age_batteries(float(result.battery_to_load_kw.sum()), year_start):
+            if index + 1 < len(self.years):  # its new cells are bought at next year's price
+                self.record.purchases.append(purchase(year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh, renewal=True))
             self.record.events.append({
                 "year": year, "hour": float(HOURS_PER_YEAR), "time": f"{year + 1}-01-01T00:00", "kind": "battery_replacement",
                 "id": unit.id, "decided_hour": float(year_start + HOURS_PER_YEAR),
@@ -278,6 +286,13 @@ class ParkModel(mesa.Model):
             offset_cap_share=cap,
         )
         bill = electricity_bill_cny(grid_kw, result.export_kw, price, park.grid.tariff, park.grid.feed_in_price_cny_per_kwh, year)
+        self.record.purchases.extend(renewals_in_year(self.record.purchases, year))
+        costs = {
+            "capex_cny": sum(p.capex_cny for p in self.record.purchases if p.year == year),
+            "fixed_om_cny": fixed_om_in_year(self.record.purchases, year),
+            "fuel_cost_cny": fuel_cost_cny(energy, year),
+            "certificate_cost_cny": supply.green_kwh / 1000.0 * price_cny("green_certificate", year),
+        }
         phase = phase_of(index)
         value_added = sum(a.value_added_mcny for a in self.enterprises.values())
         annual = {
@@ -313,7 +328,13 @@ class ParkModel(mesa.Model):
             "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),
             **bill,
             "offsets_cost_cny": summary["offsets_tco2"] * offsets.price_cny_per_tco2,
+            **costs,
+            "carbon_cost_cny": summary["scope1_tco2"] * float(self.carbon_price_cny_per_tco2[index]),
         }
+        annual["system_cost_cny"] = (
+            costs["capex_cny"] + costs["fixed_om_cny"] + bill["electricity_cost_cny"] + costs["fuel_cost_cny"]
+            + costs["certificate_cost_cny"] + annual["offsets_cost_cny"]
+        )
         annual["core_met"] = bool(annual["core_indicator_tco2_per_tce"] <= annual["core_threshold_tco2_per_tce"])
         self.record.annual.append(annual)
         self.record.emissions.extend(emissions)

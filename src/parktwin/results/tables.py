@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
+from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
 
-TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly")
+TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments")
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Results:
     - ``events``: commissioning and other timed events
     - ``reviews``: the operator's yearly checks against the scenario's targets
     - ``hourly``: the dispatch of the years listed in ``outputs.hourly_years``
+    - ``investments``: every capacity bought (and renewed), with capex and fixed O&M
     """
 
     annual: pd.DataFrame
@@ -32,6 +35,7 @@ class Results:
     events: pd.DataFrame
     reviews: pd.DataFrame
     hourly: pd.DataFrame
+    investments: pd.DataFrame
     manifest: dict = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -40,6 +44,12 @@ class Results:
     def year(self, year: int) -> pd.Series:
         """The annual row of ``year``."""
         return self.annual.set_index("year").loc[year]
+
+    def pathway_cost_npv_cny(self, rate: float | None = None) -> float:
+        """System cost of the pathway, discounted to the base year, net of the residual value of
+        the capacity left at the end [CNY]; ``rate`` defaults to the scenario's social discount rate."""
+        rate = self.manifest["social_discount_rate"] if rate is None else rate
+        return pathway_npv_cny(self.annual["system_cost_cny"].to_numpy(), residual_value_from_table(self.investments, int(self.annual["year"].max())), rate)
 
     def first_year(self, column: str) -> int | None:
         """First year in which the boolean ``column`` of ``annual`` is true (None if never)."""
@@ -61,6 +71,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     hourly = pd.concat(hourly_parts, ignore_index=True) if hourly_parts else pd.DataFrame(columns=["year", "hour"])
     events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail"])
     reviews = pd.DataFrame(record.reviews, columns=["year", "indicator", "value", "target", "direction", "met"])
+    investments = pd.DataFrame([dataclasses.asdict(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
     emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
     emissions.insert(4, "gas", "CO2")
     return Results(
@@ -70,5 +81,6 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         events=events,
         reviews=reviews,
         hourly=hourly,
+        investments=investments,
         manifest=manifest,
     )

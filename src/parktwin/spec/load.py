@@ -324,6 +324,18 @@ def _park_cross_problems(doc: dict, file: str) -> list[Problem]:
     return problems
 
 
+def _availability_problems(kind: Any, year: int, file: str, field: str) -> list[Problem]:
+    """A measure decided before its technology is available (data/technologies.csv) is refused."""
+    from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, technology
+
+    problems = []
+    for tech_id in MEASURE_TECHNOLOGIES.get(kind, ()) if isinstance(kind, str) else ():
+        tech = technology(tech_id)
+        if not tech.available(year):
+            problems.append(Problem(file, field, f"{kind} needs {tech_id}, available from {tech.available_from} (got {year})"))
+    return problems
+
+
 def _scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     from parktwin.data import grid_series_ids, sector_ids
 
@@ -340,6 +352,8 @@ def _scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
         year = item.get("year")
         if isinstance(year, int) and not first <= year <= last:
             problems.append(Problem(file, f"roadmap.{i}.year", f"expected a year from {first} to {last} (got {year})"))
+        if isinstance(year, int):
+            problems += _availability_problems(item.get("kind"), year, file, f"roadmap.{i}.year")
         for key, ids in known.items():
             refs = item.get(key)
             if isinstance(refs, list):

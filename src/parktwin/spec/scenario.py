@@ -149,6 +149,12 @@ INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] f
 Intervention = Annotated[Union[INTERVENTIONS], Field(discriminator="kind")]
 
 
+class Finance(Strict):
+    social_discount_rate: float = Field(
+        0.08, ge=0, le=0.3, description="real rate for the pathway's system cost (NDRC 2006 guidance: 8 %)"
+    )
+
+
 class Outages(Strict):
     """Grid outages as SimPy events: Poisson arrivals, exponential durations, seeded per run."""
 
@@ -183,6 +189,7 @@ class Scenario(Strict):
     roadmap: list[Intervention] = Field(default_factory=list)
     operator: OperatorRules = OperatorRules()
     outages: Outages = Outages()
+    finance: Finance = Finance()
     review_targets: dict[int, ReviewTarget] = Field(default_factory=dict)
     accounting: Accounting = Accounting()
     ems: Ems = Ems()

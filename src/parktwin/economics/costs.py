@@ -1,0 +1,106 @@
+"""Pathway costs: what each commissioned measure costs, yearly system costs, the pathway's NPV.
+
+The system view (docs/economics.md): capex when spent, fixed O&M, electricity, fuels and
+purchased heat, green certificates, offsets; subsidies and carbon payments are transfers and
+stay out; the carbon price's shadow cost is reported beside it. Money in CNY of the base year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny, technology
+from parktwin.energy.calendar import HOURS_PER_YEAR
+
+# price per unit of each carrier in the energy table: (price id in data/prices.csv, units of the price per table unit)
+FUEL_PRICES = {"coal": ("coal", 1.0), "natural_gas": ("natural_gas", 1000.0), "diesel": ("diesel", 1.0),
+               "purchased_heat": ("purchased_heat", 1.0)}
+REPLACED_BY_AGEING = frozenset({"battery_energy"})  # renewed when the battery wears out, not on a fixed life
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """One investment in the run: a technology's capacity bought at an hour of a year."""
+
+    year: int
+    hour: float
+    project: str
+    entity: str
+    technology: str
+    capacity: float
+    unit: str
+    capex_cny: float
+    fixed_om_cny_per_yr: float
+    lifetime_yr: float
+    renewal: bool = False  # the same capacity bought again at the end of its life
+
+
+def purchase(year: int, hour: float, project: str, entity: str, tech_id: str, capacity: float, renewal: bool = False) -> Purchase:
+    """Price ``capacity`` of ``tech_id`` at ``year``'s catalogue cost."""
+    return Purchase(year, hour, project, entity, tech_id, capacity, technology(tech_id).unit,
+                    capacity * capex_cny(tech_id, year), capacity * fixed_om_cny_per_yr(tech_id, year),
+                    lifetime_yr(tech_id), renewal)
+
+
+def fixed_om_in_year(purchases: list[Purchase], year: int) -> float:
+    """Fixed O&M of everything installed in ``year`` (pro rata in the commissioning year) [CNY]."""
+    total = 0.0
+    for p in purchases:
+        if p.renewal:  # its original keeps paying the O&M
+            continue
+        if p.year < year:
+            total += p.fixed_om_cny_per_yr
+        elif p.year == year:
+            total += p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
+    return total
+
+
+def renewals_in_year(purchases: list[Purchase], year: int) -> list[Purchase]:
+    """Purchases whose life ends at ``year``: bought again at that year's cost."""
+    out = []
+    for p in purchases:
+        if p.renewal:
+            continue
+        age = year - p.year
+        life = round(p.lifetime_yr)
+        if p.technology not in REPLACED_BY_AGEING and life > 0 and age > 0 and age % life == 0:
+            out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True))
+    return out
+
+
+def fuel_cost_cny(energy_rows: list[tuple], year: int) -> float:
+    """Fuels and purchased heat of the year's energy rows × their prices [CNY]."""
+    total = 0.0
+    for row in energy_rows:
+        carrier, quantity = row[3], row[4]
+        if carrier in FUEL_PRICES:
+            price_id, per_unit = FUEL_PRICES[carrier]
+            total += quantity * per_unit * price_cny(price_id, year)
+    return total
+
+
+def pathway_npv_cny(system_cost_cny, residual_value_cny: float, rate: float) -> float:
+    """Σ_t cost_t / (1+r)^t over the years (t = 0 the base year) − residual / (1+r)^T [CNY]."""
+    costs = np.asarray(system_cost_cny, dtype=float)
+    discount = (1.0 + rate) ** -np.arange(len(costs))
+    return float(costs @ discount - residual_value_cny * (1.0 + rate) ** -len(costs))
+
+
+def residual_value_from_table(investments, end_year: int) -> float:
+    """``residual_value_cny`` of a stored run's investments table."""
+    return residual_value_cny([Purchase(**row) for row in investments.to_dict("records")], end_year)
+
+
+def residual_value_cny(purchases: list[Purchase], end_year: int) -> float:
+    """Straight-line value left in the capacity at the end of ``end_year`` (credited to the pathway).
+
+    Only the latest purchase of a capacity is still within its life; earlier ones are used up.
+    """
+    value = 0.0
+    for p in purchases:
+        used = end_year + 1 - p.year - p.hour / HOURS_PER_YEAR
+        if 0 < used < p.lifetime_yr:
+            value += p.capex_cny * (1.0 - used / p.lifetime_yr)
+    return value
