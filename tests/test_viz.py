@@ -27,7 +27,7 @@ from parktwin.viz.report import _plotly_js, key_figures, render_report
 
 from builders import write_tiny_scenario
 
-EXPECTED_FIGURES = ("emissions", "energy_mix", "electricity_balance", "indicators", "dispatch_week")
+EXPECTED_FIGURES = ("emissions", "energy_mix", "electricity_balance", "indicators", "dispatch_week", "costs")
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> Results:
@@ -343,3 +343,10 @@ def test_electricity_balance_supply_bars_sum_to_consumption(figures, results):
     supplied_gwh = np.sum([np.asarray(tr.y) for tr in bars], axis=0)
     # grid (green + other) + own PV used = electricity consumed (storage losses included)
     np.testing.assert_allclose(supplied_gwh, results.annual["electricity_consumed_mwh"] / 1000, rtol=1e-12)
+
+
+def test_costs_figure_stacks_to_the_system_cost(figures, results):
+    fig = figures[("costs", "en")]
+    bars = np.sum([np.asarray(tr.y, dtype=float) for tr in fig.data if tr.type == "bar"], axis=0)
+    np.testing.assert_allclose(bars, results.annual["system_cost_cny"] / 1e6, rtol=1e-9)
+    assert f"{results.pathway_cost_npv_cny() / 1e9:,.2f} bn CNY" in fig.layout.annotations[0].text

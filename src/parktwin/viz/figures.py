@@ -252,3 +252,29 @@ def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
     # own round ticks, no grid: plotly would otherwise sync them to the power axis' grid (2.66, 5.33, ...)
     fig.update_yaxes(title_text=t("soc", lang), secondary_y=True, rangemode="tozero", showgrid=False, tickmode="auto")
     return fig
+
+
+@figure("costs", 50, "Pathway costs by year", "年度转型成本")
+def costs_figure(results: Results, lang: str) -> go.Figure:
+    """System cost components per year [million CNY], the investments split by technology."""
+    a = results.annual
+    fig = go.Figure()
+    inv = results.investments
+    if not inv.empty:
+        by_tech = inv.pivot_table(index="year", columns="technology", values="capex_cny", aggfunc="sum").reindex(a["year"]).fillna(0.0)
+        for tech in by_tech.columns:
+            fig.add_bar(x=a["year"], y=by_tech[tech] / 1e6, name=f"{t('capex', lang)}: {tech.replace('_', ' ')}",
+                        legendgroup="capex", hovertemplate="%{y:,.1f} M CNY")
+    for key in ("fixed_om_cny", "electricity_cost_cny", "fuel_cost_cny", "certificate_cost_cny", "offsets_cost_cny"):
+        if (a[key] != 0).any():
+            fig.add_bar(x=a["year"], y=a[key] / 1e6, name=t(key, lang), hovertemplate="%{y:,.1f} M CNY")
+    fig.add_scatter(x=a["year"], y=a["system_cost_cny"] / 1e6, name=t("system_cost_cny", lang), mode="lines+markers",
+                    line=dict(color="black"), hovertemplate="%{y:,.1f} M CNY")
+    npv = results.pathway_cost_npv_cny()
+    rate = results.manifest.get("social_discount_rate", 0.08)
+    fig.add_annotation(text=t("npv_note", lang).format(bn=npv / 1e9, yi=npv / 1e8, rate=rate * 100), xref="paper", yref="paper",
+                       x=0, xanchor="left", y=1.08, showarrow=False, font_size=12)
+    mark_phases(fig, results, lang, label=False)
+    fig.update_layout(barmode="relative", xaxis_title=t("year", lang), yaxis_title=t("money_axis", lang),
+                      hovermode="x unified", height=560)
+    return fig

@@ -33,6 +33,7 @@ TEXT = {
         "core_year": "First year core indicator met",
         "never": "not reached",
         "core_last": "Core indicator {y}",
+        "cost": "Pathway system cost (NPV)",
         "method": "Method",
     },
     "zh": {
@@ -44,6 +45,7 @@ TEXT = {
         "core_year": "单位能耗碳排放首次达标年份",
         "never": "未达到",
         "core_last": "{y}年单位能耗碳排放",
+        "cost": "路径系统成本现值",
         "method": "方法",
     },
 }
@@ -71,6 +73,8 @@ def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
         (str(net_zero) if net_zero else words["never"], words["net_zero_year"]),
         (f"{last['core_indicator_tco2_per_tce']:.2f} tCO₂/tce", words["core_last"].format(y=int(last["year"]))),
         (str(core) if core else words["never"], words["core_year"]),
+        (f"{results.pathway_cost_npv_cny() / 1e9:,.2f} bn CNY" if lang == "en" else f"{results.pathway_cost_npv_cny() / 1e8:,.1f} 亿元",
+         words["cost"]),
     ]
 
 
