@@ -254,6 +254,25 @@ def dispatch_week_figure(results: Results, lang: str) -> go.Figure | None:
     return fig
 
 
+INVESTMENT_GROUPS = {  # catalogue technology prefix → (label key, colour)
+    "rooftop_pv": ("inv_renewables", "#f1c40f"), "wind": ("inv_renewables", "#f1c40f"),
+    "battery": ("inv_storage", "#3969ac"), "heat_pump": ("inv_heat", "#e67e22"), "electric_boiler": ("inv_heat", "#e67e22"),
+    "bev": ("inv_vehicles", "#11a579"), "diesel": ("inv_vehicles", "#11a579"), "electrolyser": ("inv_hydrogen", "#7f3c8d"),
+    "h2": ("inv_hydrogen", "#7f3c8d"), "ccus": ("inv_ccus", "#80ba5a"), "efficiency": ("inv_efficiency", "#008695"),
+    "grid": ("inv_grid", "#cf1c90"),
+}
+COST_COLOURS = {"fixed_om_cny": "#a5aa99", "electricity_cost_cny": "#c9c9c9", "fuel_cost_cny": "#6b4c3b",
+                "certificate_cost_cny": "#2ecc71", "offsets_cost_cny": "#16a085"}
+
+
+def investment_group(technology: str) -> tuple[str, str]:
+    """(label key, colour) of the measure family a catalogue technology belongs to."""
+    for prefix, group in INVESTMENT_GROUPS.items():
+        if technology.startswith(prefix):
+            return group
+    return ("inv_other", "#999999")
+
+
 @figure("costs", 50, "Pathway costs by year", "年度转型成本")
 def costs_figure(results: Results, lang: str) -> go.Figure:
     """System cost components per year [million CNY], the investments split by technology."""
@@ -261,13 +280,16 @@ def costs_figure(results: Results, lang: str) -> go.Figure:
     fig = go.Figure()
     inv = results.investments
     if not inv.empty:
-        by_tech = inv.pivot_table(index="year", columns="technology", values="capex_cny", aggfunc="sum").reindex(a["year"]).fillna(0.0)
-        for tech in by_tech.columns:
-            fig.add_bar(x=a["year"], y=by_tech[tech] / 1e6, name=f"{t('capex', lang)}: {tech.replace('_', ' ')}",
-                        legendgroup="capex", hovertemplate="%{y:,.1f} M CNY")
-    for key in ("fixed_om_cny", "electricity_cost_cny", "fuel_cost_cny", "certificate_cost_cny", "offsets_cost_cny"):
+        groups = inv["technology"].map(lambda tech: investment_group(tech)[0])
+        colours = dict(investment_group(tech) for tech in inv["technology"])
+        by_group = inv.assign(group=groups).pivot_table(index="year", columns="group", values="capex_cny", aggfunc="sum")
+        by_group = by_group.reindex(a["year"]).fillna(0.0)
+        for group in by_group.columns:
+            fig.add_bar(x=a["year"], y=by_group[group] / 1e6, name=t(group, lang), marker_color=colours[group],
+                        hovertemplate="%{y:,.1f} M CNY")
+    for key, colour in COST_COLOURS.items():
         if (a[key] != 0).any():
-            fig.add_bar(x=a["year"], y=a[key] / 1e6, name=t(key, lang), hovertemplate="%{y:,.1f} M CNY")
+            fig.add_bar(x=a["year"], y=a[key] / 1e6, name=t(key, lang), marker_color=colour, hovertemplate="%{y:,.1f} M CNY")
     fig.add_scatter(x=a["year"], y=a["system_cost_cny"] / 1e6, name=t("system_cost_cny", lang), mode="lines+markers",
                     line=dict(color="black"), hovertemplate="%{y:,.1f} M CNY")
     npv = results.pathway_cost_npv_cny()

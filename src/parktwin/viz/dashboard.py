@@ -1,0 +1,500 @@
+"""The workshop dashboard (``parktwin serve``): sliders over one scenario, charts from a fresh run.
+
+Every slider is one row of ``SLIDERS``: its id, labels, range, and a rule
+``rule(value, document) -> ["path=value", ...]`` over the scenario's resolved document (park
+included, as ``parktwin.load`` returns it in ``Loaded.document``). A move of any slider loads
+the scenario with the overrides of all sliders through ``parktwin.load`` — the one override
+mechanism that also serves ``--set`` and Monte Carlo samples — runs it, and rebuilds the
+registered figures (``viz.registry``), the key figures and a line naming the active overrides.
+
+A slider at the value that reproduces the scenario as written (its ``default``) adds no
+override; a slider whose scenario has nothing to act on (``applies`` false, e.g. no battery in
+the roadmap) is disabled. There is no subsidy input in the scenario schema yet, so there is no
+subsidy slider: add one line to ``SLIDERS`` when there is.
+
+Dash serves its own JavaScript from the installed package (``serve_locally=True``): the page
+makes no request beyond the server it came from, so a workshop runs offline.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import plotly.graph_objects as go
+
+from parktwin.results.tables import Results
+from parktwin.spec.errors import InputError
+from parktwin.spec.load import Loaded
+from parktwin.viz.registry import FigureSpec, registered
+from parktwin.viz.report import key_figures
+
+Rule = Callable[[float, dict], list[str]]
+DEFAULT_SCENARIO = "scenarios/net_zero_2050.yaml"
+
+
+# -- the scenario document -----------------------------------------------------------------------
+def _items(doc: dict, kind: str) -> list[tuple[str, dict]]:
+    """(override path prefix, item) of the roadmap items of ``kind``: by id, else by position."""
+    out = []
+    for i, item in enumerate(doc.get("roadmap") or []):
+        if isinstance(item, dict) and item.get("kind") == kind:
+            out.append((f"roadmap.{item['id'] if item.get('id') else i}", item))
+    return out
+
+
+def _years(doc: dict) -> tuple[int, int]:
+    """First and last simulated year in which a roadmap item may be decided."""
+    base = int((doc.get("park") or {}).get("base_year", 2025))
+    return base + 1, base + int(doc.get("horizon_years", 25))
+
+
+def _num(value: float) -> str:
+    """A number as an override writes it: ``2029``, ``0.15``, ``125000``."""
+    value = round(float(value), 9)
+    return str(int(value)) if value.is_integer() else format(value, ".10g")
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+# -- rules: (slider value, document) -> overrides ------------------------------------------------
+def carbon_price_2050(value: float, doc: dict) -> list[str]:
+    """Set the carbon-price path's point at 2050 [CNY/tCO₂]."""
+    return [f"carbon_price_cny_per_tco2.2050={_num(value)}"]
+
+
+def pv_year_shift(value: float, doc: dict) -> list[str]:
+    """Decide every rooftop-PV item ``value`` years later (negative: earlier), kept in the horizon."""
+    first, last = _years(doc)
+    out = []
+    for path, item in _items(doc, "rooftop_pv"):
+        year = min(max(int(item["year"]) + int(round(value)), first), last)
+        if year != item["year"]:
+            out.append(f"{path}.year={year}")
+    return out
+
+
+def storage_scale(value: float, doc: dict) -> list[str]:
+    """Scale every battery item's energy and power by ``value``."""
+    out = []
+    for path, item in _items(doc, "battery"):
+        out += [f"{path}.energy_kwh={_num(item['energy_kwh'] * value)}", f"{path}.power_kw={_num(item['power_kw'] * value)}"]
+    return out
+
+
+def _fleet_total(doc: dict) -> float:
+    return sum(float(item.get("share", 0.0)) for _, item in _items(doc, "electrify_fleet"))
+
+
+def ev_share(value_pct: float, doc: dict) -> list[str]:
+    """Scale the fleet-electrification items so that together they convert ``value_pct`` % of
+    the fleets (their shares add up, capped at 100 %)."""
+    total = _fleet_total(doc)
+    if total <= 0:
+        return []
+    scale = value_pct / 100.0 / total
+    return [f"{path}.share={_num(min(1.0, item['share'] * scale))}" for path, item in _items(doc, "electrify_fleet")]
+
+
+def green_power_cap(value_pct: float, doc: dict) -> list[str]:
+    """Cap every green-power item's share of grid electricity at ``value_pct`` %."""
+    cap = value_pct / 100.0
+    return [f"{path}.share={_num(cap)}" for path, item in _items(doc, "green_power") if item["share"] > cap]
+
+
+# -- defaults: the slider value that reproduces the scenario as written -----------------------------
+def _carbon_price_2050_now(doc: dict) -> float:
+    from parktwin.data import interpolate_path
+
+    points = {int(k): float(v) for k, v in (doc.get("carbon_price_cny_per_tco2") or {}).items()}
+    return float(interpolate_path(points, [2050])[0])
+
+
+def _ev_now(doc: dict) -> float:
+    return round(min(1.0, _fleet_total(doc)) * 100.0, 6)
+
+
+def _green_now(doc: dict) -> float:
+    shares = [float(item["share"]) for _, item in _items(doc, "green_power")]
+    return round(max(shares, default=1.0) * 100.0, 6)
+
+
+def _const(value: float) -> Callable[[dict], float]:
+    return lambda doc: value
+
+
+def _has(kind: str) -> Callable[[dict], bool]:
+    return lambda doc: bool(_items(doc, kind))
+
+
+def _always(doc: dict) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Slider:
+    """One workshop lever: a slider whose value becomes overrides of the scenario."""
+
+    id: str
+    label: dict[str, str]  # by language
+    min: float
+    max: float
+    step: float
+    rule: Rule  # (value, document) -> ["path=value", ...]
+    default: Callable[[dict], float]  # the value that reproduces the scenario as written
+    applies: Callable[[dict], bool] = _always  # false: nothing in this scenario to act on
+    unit: str = ""  # after the numbers on the marks
+    marks: tuple[float, ...] = ()  # where the slider is labelled; default: ends and three between
+
+    def mark_labels(self) -> dict[float, str]:
+        values = self.marks or tuple(self.min + i * (self.max - self.min) / 4 for i in range(5))
+        return {(int(v) if float(v).is_integer() else v): f"{_num(v)}{self.unit}" for v in values}
+
+
+SLIDERS: tuple[Slider, ...] = (
+    Slider("carbon_price_2050", {"en": "Carbon price 2050 [CNY/tCO₂]", "zh": "2050年碳价 [元/tCO₂]"}, 0, 1000, 50, carbon_price_2050, _carbon_price_2050_now),
+    Slider("pv_year_shift", {"en": "Rooftop PV: years later (+) or earlier (−)", "zh": "屋顶光伏推迟(+)/提前(−) [年]"}, -3, 6, 1, pv_year_shift, _const(0), _has("rooftop_pv"), marks=(-3, 0, 3, 6)),
+    Slider("storage_scale", {"en": "Battery size [× roadmap]", "zh": "储能规模 [×路线图]"}, 0.25, 3, 0.25, storage_scale, _const(1), _has("battery"), "×", (0.25, 1, 2, 3)),
+    Slider("ev_share", {"en": "Fleets electrified by the roadmap [%]", "zh": "车队电动化比例 [%]"}, 10, 100, 10, ev_share, _ev_now, _has("electrify_fleet"), "%", (10, 40, 70, 100)),
+    Slider("green_power_cap", {"en": "Green power: cap on the share [%]", "zh": "绿电占比上限 [%]"}, 0, 100, 10, green_power_cap, _green_now, _has("green_power"), "%"),
+)
+# No subsidy slider: the scenario schema has no subsidy input yet (economics/ is a later issue).
+
+
+def defaults(doc: dict, sliders: tuple[Slider, ...] = SLIDERS) -> dict[str, float]:
+    """The slider values that reproduce the scenario as written."""
+    return {s.id: s.default(doc) for s in sliders}
+
+
+def overrides_for(values: dict[str, float], doc: dict, sliders: tuple[Slider, ...] = SLIDERS) -> list[str]:
+    """The overrides of all sliders; a slider at its default, or with nothing to act on, adds none."""
+    out: list[str] = []
+    for s in sliders:
+        value = values.get(s.id)
+        if value is None or not s.applies(doc) or _close(float(value), s.default(doc)):
+            continue
+        out += s.rule(float(value), doc)
+    return out
+
+
+# -- words on the page -----------------------------------------------------------------------------
+TEXT = {
+    "en": {
+        "title": "Park transition — workshop",
+        "scenario": "Scenario",
+        "levers": "Levers",
+        "reset": "Reset to the scenario",
+        "not_applicable": "nothing in this scenario to act on",
+        "overrides": "Active overrides",
+        "none": "none — the scenario as written",
+        "reproduce": "Reproduce",
+        "run_time": "Run time ({n} years)",
+        "update_time": "update {s:.2f} s",
+        "carbon_price": "Carbon price {y} [CNY/tCO₂]",
+        "carbon_note": "The carbon price is recorded with the run; no decision in the model reacts to it yet.",
+        "nothing": "nothing to show for this run",
+        "error": "This combination is not a valid input:",
+    },
+    "zh": {
+        "title": "园区转型 — 研讨会",
+        "scenario": "情景",
+        "levers": "调节参数",
+        "reset": "恢复情景原值",
+        "not_applicable": "本情景中无可调整的项目",
+        "overrides": "当前调整",
+        "none": "无 — 情景原样",
+        "reproduce": "复现命令",
+        "run_time": "运行时间（{n}年）",
+        "update_time": "更新 {s:.2f} 秒",
+        "carbon_price": "{y}年碳价 [元/tCO₂]",
+        "carbon_note": "碳价随运行记录；模型中尚无决策对其作出反应。",
+        "nothing": "本次运行无可显示内容",
+        "error": "该组合不是有效输入：",
+    },
+}
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#17324d;color:#fff;padding:12px 24px;display:flex;align-items:center;gap:24px;flex-wrap:wrap}
+header h1{margin:0;font-size:20px;font-weight:600}header .scenario{min-width:420px;color:#222}
+.wrap{display:flex;gap:16px;padding:12px 16px;align-items:flex-start}
+aside{width:330px;flex:none;background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 14px;position:sticky;top:8px}
+aside h2{font-size:15px;margin:4px 0 8px}.lever{margin:10px 0 18px}.lever label{font-size:13px;display:block;margin-bottom:4px}
+.lever .na{font-size:11px;color:#999}.note{font-size:11px;color:#666;margin-top:6px}
+main{flex:1;min-width:0}.kpis{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 8px}
+.kpi{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:150px}
+.kpi b{display:block;font-size:19px}.kpi span{font-size:12px;color:#555}
+.status{font-size:12px;color:#444;margin:4px 0 10px;word-break:break-all}.status code{background:#eef;padding:1px 4px;border-radius:3px}
+.error{color:#b00;white-space:pre-wrap;font-size:13px}
+section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:0 0 12px;padding:6px 10px}
+section h2{font-size:16px;margin:4px 4px}
+"""
+
+INDEX = """<!DOCTYPE html>
+<html lang="{lang}"><head>{{%metas%}}<title>{{%title%}}</title>{{%favicon%}}{{%css%}}<style>{css}</style></head>
+<body>{{%app_entry%}}<footer>{{%config%}}{{%scripts%}}{{%renderer%}}</footer></body></html>"""
+
+
+# -- runs ----------------------------------------------------------------------------------------------
+_RUN_LOCK = threading.Lock()  # one run at a time: a workshop has one screen, Mesa models are not shared
+
+
+def base_scenario(path: str | Path) -> Loaded:
+    """The scenario as written, loaded once per file (its document gives the sliders' defaults).
+    Edits to the file show after a restart."""
+    return _base_scenario(str(Path(path).resolve()))
+
+
+@lru_cache(maxsize=16)
+def _base_scenario(path: str) -> Loaded:
+    import parktwin
+
+    return parktwin.load(path)
+
+
+@dataclass
+class Update:
+    """What one slider move produces."""
+
+    overrides: list[str]
+    results: Results
+    figures: dict[str, dict | None]  # plotly figure dicts by registry key; None: nothing to show
+    run_s: float  # the simulation alone
+    callback_s: float = 0.0  # load + run + figures: the callback's wall time
+    kpis: list[tuple[str, str]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _template() -> dict:
+    import plotly.io as pio
+
+    return pio.templates["plotly_white"].to_plotly_json()
+
+
+def styled(fig: go.Figure, uirevision: str) -> dict:
+    """The report's look (viz.report) as a figure dict for the page; ``uirevision`` keeps zoom and
+    hidden traces across slider moves. (The template goes into the dict: setting it on the figure
+    object validates the whole template again, ~20 ms a figure.)"""
+    fig.update_layout(margin=dict(l=60, r=30, t=50, b=60), uirevision=uirevision)
+    if fig.layout.legend.y is None:  # figures that place their own legend keep it
+        fig.update_layout(legend=dict(orientation="h", y=-0.2))
+    out = fig.to_plotly_json()
+    out["layout"]["template"] = _template()
+    return out
+
+
+def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0,
+            specs: list[FigureSpec] | None = None, sliders: tuple[Slider, ...] = SLIDERS) -> Update:
+    """Load ``path`` with the sliders' overrides, run it and build the figures (the callback's work)."""
+    import parktwin
+
+    start = time.perf_counter()
+    base = base_scenario(path)
+    overrides = overrides_for(values, base.document, sliders)
+    loaded = parktwin.load(path, overrides) if overrides else base
+    with _RUN_LOCK:
+        t0 = time.perf_counter()
+        results = parktwin.run(loaded, seed=seed)
+        run_s = time.perf_counter() - t0
+    figures = {}
+    for spec in specs if specs is not None else registered():
+        fig = spec.build(results, lang)
+        revision = f"{path}|{spec.key}|{fig.layout.title.text if fig is not None else ''}"
+        figures[spec.key] = styled(fig, revision) if fig is not None else None
+    callback_s = time.perf_counter() - start
+    return Update(overrides, results, figures, run_s, callback_s, page_kpis(results, lang, run_s))
+
+
+def page_kpis(results: Results, lang: str, run_s: float) -> list[tuple[str, str]]:
+    """The report's key figures, the last year's carbon price and the run time."""
+    words = TEXT[lang]
+    last = results.annual.iloc[-1]
+    return [
+        *key_figures(results, lang),
+        (f"{last['carbon_price_cny_per_tco2']:,.0f}", words["carbon_price"].format(y=int(last["year"]))),
+        (f"{run_s:.2f} s", words["run_time"].format(n=len(results.annual) - 1)),
+    ]
+
+
+def _placeholder(lang: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=TEXT[lang]["nothing"], showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_layout(template="plotly_white", xaxis_visible=False, yaxis_visible=False, height=200)
+    return fig
+
+
+# -- the app -----------------------------------------------------------------------------------------
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def scenario_files(given: str | Path | None = None, folder: str | Path = "scenarios") -> list[str]:
+    """``scenarios/*.yaml`` under the working directory, plus ``given`` (first), as display paths."""
+    out = [_display(Path(given))] if given else []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        name = _display(path)
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _option(path: str) -> dict[str, Any]:
+    try:
+        sc = base_scenario(path).scenario
+    except InputError:
+        return {"label": f"{path} (not valid input: parktwin check {path})", "value": path, "disabled": True}
+    return {"label": f"{sc.name} — {sc.park.name} ({path})", "value": path}
+
+
+def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: int = 0,
+               scenarios: list[str] | None = None, keys: list[str] | None = None,
+               sliders: tuple[Slider, ...] = SLIDERS):
+    """The Dash app, not started (``app.run(...)``, or ``serve``). Runs the scenario once to fill the
+    page. ``scenarios``: the dropdown's files (default ``scenarios/*.yaml`` and ``scenario``);
+    ``keys``: the registered figures to show (default all)."""
+    import dash
+    from dash import Input, Output, dcc, html, no_update
+
+    if lang not in TEXT:
+        raise ValueError(f"lang must be one of {sorted(TEXT)}")
+    words = TEXT[lang]
+    path = _display(Path(scenario))
+    files = scenarios if scenarios is not None else scenario_files(path)
+    if path not in files:
+        files = [path, *files]
+    specs = [s for s in registered() if keys is None or s.key in keys]
+    first = compute(path, {}, lang, seed, specs, sliders)  # raises InputError on bad input: before any server
+    doc = base_scenario(path).document
+
+    def kpi_cards(kpis: list[tuple[str, str]]) -> list:
+        return [html.Div([html.B(v), html.Span(k)], className="kpi") for v, k in kpis]
+
+    def status(update: Update, scenario_path: str) -> list:
+        if not update.overrides:
+            return [f"{words['overrides']}: {words['none']} · {words['update_time'].format(s=update.callback_s)}"]
+        command = shlex.join(["parktwin", "run", scenario_path, *(a for o in update.overrides for a in ("--set", o))])
+        return [f"{words['overrides']}: ", html.Code(", ".join(update.overrides)),
+                f" · {words['update_time'].format(s=update.callback_s)} · {words['reproduce']}: ", html.Code(command)]
+
+    def lever(s: Slider) -> html.Div:
+        active = s.applies(doc)
+        return html.Div([
+            html.Label(s.label[lang], htmlFor=s.id),
+            dcc.Slider(id=s.id, min=s.min, max=s.max, step=s.step, value=s.default(doc), marks=s.mark_labels(),
+                       disabled=not active, updatemode="mouseup", tooltip={"placement": "bottom"}),
+            html.Div("" if active else words["not_applicable"], id=f"{s.id}-na", className="na"),
+        ], className="lever")
+
+    sections = []
+    for spec in specs:
+        fig = first.figures.get(spec.key) or _placeholder(lang)
+        sections.append(html.Section([html.H2(spec.title[lang]),
+                                      dcc.Graph(id=f"fig-{spec.key}", figure=fig, config={"displaylogo": False})],
+                                     id=f"sec-{spec.key}"))
+
+    app = dash.Dash("parktwin.viz.dashboard", serve_locally=True, title=words["title"], update_title=None,
+                    assets_ignore=".*", suppress_callback_exceptions=False)
+    app.index_string = INDEX.format(lang="zh-CN" if lang == "zh" else "en", css=CSS)
+    app.layout = html.Div([
+        html.Header([html.H1(words["title"]),
+                     html.Div(dcc.Dropdown(id="scenario", options=[_option(f) for f in files], value=path,
+                                           clearable=False, searchable=False), className="scenario")]),
+        html.Div([
+            html.Aside([html.H2(words["levers"]), *[lever(s) for s in sliders],
+                        html.Button(words["reset"], id="reset", n_clicks=0),
+                        html.Div(words["carbon_note"], className="note")]),
+            html.Main([
+                html.Div(kpi_cards(first.kpis), id="kpis", className="kpis"),
+                html.Div(status(first, path), id="status", className="status"),
+                html.Div(id="error", className="error"),
+                *sections,
+            ]),
+        ], className="wrap"),
+    ])
+
+    slider_inputs = [Input(s.id, "value") for s in sliders]
+
+    @app.callback(
+        [Output(f"fig-{s.key}", "figure") for s in specs]
+        + [Output("kpis", "children"), Output("status", "children"), Output("error", "children")],
+        [Input("scenario", "value"), *slider_inputs],
+        prevent_initial_call=True,
+    )
+    def update_charts(scenario_path: str, *values: float):
+        try:
+            update = compute(scenario_path, dict(zip((s.id for s in sliders), values)), lang, seed, specs, sliders)
+        except InputError as exc:
+            return [no_update] * len(specs) + [no_update, no_update, f"{words['error']}\n{exc.describe()}"]
+        figures = [update.figures.get(s.key) or _placeholder(lang) for s in specs]
+        return figures + [kpi_cards(update.kpis), status(update, scenario_path), ""]
+
+    @app.callback(
+        [Output(s.id, "value") for s in sliders] + [Output(s.id, "disabled") for s in sliders]
+        + [Output(f"{s.id}-na", "children") for s in sliders],
+        [Input("scenario", "value"), Input("reset", "n_clicks")],
+        prevent_initial_call=True,
+    )
+    def reset_sliders(scenario_path: str, _clicks: int):
+        try:
+            document = base_scenario(scenario_path).document
+        except InputError:
+            return [no_update] * (3 * len(sliders))
+        active = [s.applies(document) for s in sliders]
+        return ([s.default(document) for s in sliders] + [not a for a in active]
+                + ["" if a else words["not_applicable"] for a in active])
+
+    app.update_charts = update_charts  # the callbacks as plain functions, for tests and notebooks
+    app.reset_sliders = reset_sliders
+    app.first_update = first
+    return app
+
+
+# -- serving ----------------------------------------------------------------------------------------
+class BackgroundServer:
+    """The app on a loopback port in a daemon thread (tests, notebooks); ``stop()`` shuts it down."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
+        from werkzeug.serving import make_server
+
+        from werkzeug.serving import WSGIRequestHandler
+
+        class Quiet(WSGIRequestHandler):
+            def log_request(self, *args, **kwargs) -> None:  # no line per request on the console
+                pass
+
+        self._server = make_server(host, port, app.server, threaded=True, request_handler=Quiet)
+        self.host, self.port = host, self._server.server_port
+        self.url = f"http://{host}:{self.port}/"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="parktwin-dashboard", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> "BackgroundServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def serve(scenario: str | Path = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int = 8050, lang: str = "en",
+          seed: int = 0) -> None:
+    """Build the app and serve it until interrupted (``parktwin serve``)."""
+    print(f"parktwin dashboard: running {scenario} once to fill the page ...", flush=True)
+    app = create_app(scenario, lang=lang, seed=seed)
+    print(f"parktwin dashboard: open http://{host}:{port}/ in a browser (Ctrl+C to stop)", flush=True)
+    app.run(host=host, port=port, debug=False)
