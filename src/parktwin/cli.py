@@ -18,6 +18,18 @@ EXAMPLES = """examples:
   parktwin run scenarios/net_zero_2050.yaml --set roadmap.pv_phase1.year=2028 --out /tmp/runs
   parktwin check models/demo_park.yaml
   parktwin schema docs/schema
+  parktwin serve --lang zh                                   # workshop dashboard on http://127.0.0.1:8050/
+  parktwin report runs/<run> --lang zh --export png,svg,pdf  # figures of a stored run for slides
+"""
+
+MC_EXAMPLES = """examples:
+  parktwin mc scenarios/net_zero_2050_uncertain.yaml -n 1000                 # all cores, LHS, rbd_fast sensitivity
+  parktwin mc scenarios/net_zero_2050_uncertain.yaml -n 1000 --resume        # after Ctrl-C: only what is missing
+  parktwin mc scenarios/net_zero_2050_uncertain.yaml -n 64 --design sobol    # Sobol' S1/ST: 64 x (k+2) runs
+  parktwin mc scenarios/net_zero_2050_uncertain.yaml -n 20 --design morris   # Morris screening: 20 x (k+1) runs
+  parktwin mc scenarios/net_zero_2050_uncertain.yaml -n 5000 --scheduler tcp://host:8786
+  parktwin mc scenarios/net_zero_2050_uncertain.yaml -n 1000 --executor dask --workers 2
+  parktwin mc --list-assumptions scenarios/net_zero_2050.yaml
 """
 
 
@@ -68,6 +80,122 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_mc(args: argparse.Namespace) -> int:
+    """Monte Carlo batch over the scenario's uncertainty block (thin layer over parktwin.run_batch)."""
+    from parktwin.experiments.assumptions import assumption_inputs, suggested_block
+
+    if args.list_assumptions:
+        from parktwin.spec.load import load
+
+        rows = assumption_inputs(load(args.scenario, args.set or []) if args.scenario else None)
+        shown = rows.assign(path=rows["path"].replace("", "(not reachable: needs data_overrides)"))
+        print(shown[["table", "key", "value", "unit", "path"]].to_string(index=False))
+        print("\nA block for the reachable ones (paste into the scenario and edit):\n")
+        print(suggested_block(rows))
+        return 0
+    if not args.scenario:
+        raise SystemExit("parktwin mc: a scenario file is needed (or --list-assumptions)")
+    import parktwin
+
+    try:
+        batch = parktwin.run_batch(
+            args.scenario, n=args.n, seed=args.seed, executor=args.executor or ("dask" if args.scheduler else "processes"),
+            workers=args.workers, scheduler=args.scheduler, out=args.out, resume=args.resume, design=args.design,
+            overrides=args.set or [], name=args.name, overwrite=args.overwrite, method=args.method,
+            progress=not args.no_progress, report=not args.no_report, lang=args.lang,
+            log=lambda msg: print(msg, file=sys.stderr),
+        )
+    except KeyboardInterrupt:
+        print("interrupted: finished replicates are stored; run the same command with --resume to do the rest",
+              file=sys.stderr)
+        return 130
+    except (FileExistsError, ValueError) as exc:
+        print(f"parktwin mc: {exc}", file=sys.stderr)
+        return 1
+    print(batch.summary().text())
+    print(f"batch stored in {batch.path}")
+    if not args.no_report:
+        print(f"report: {batch.report_path}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """Scenarios side by side: one run each, or a batch each with -n."""
+    from parktwin.experiments import compare
+
+    options = {}
+    if args.n is not None:
+        options = dict(executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers,
+                       scheduler=args.scheduler, out=args.runs, resume=True, report=False)
+    table = compare(args.scenarios, seed=args.seed, n=args.n, year=args.year, overrides=args.set or [], **options)
+    with pd_display():
+        print(table.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}"))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out)
+        print(f"written to {args.out}")
+    return 0
+
+
+def pd_display():
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_columns", 50)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    """The workshop dashboard (thin layer over parktwin.viz.dashboard)."""
+    from parktwin.viz.dashboard import serve
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"note: on {args.host} anyone on the network can open the dashboard and run scenarios", file=sys.stderr)
+    serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed)
+    return 0
+
+
+def _formats(text: str) -> list[str]:
+    from parktwin.viz.export import FORMATS
+
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in formats if f not in (*FORMATS, "jpg")]
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"expected some of {','.join(FORMATS)} separated by commas (got {text!r})")
+    return formats
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """Re-render a stored run's report in a language and/or export its figures for slides."""
+    import parktwin
+
+    folder = Path(args.run_folder)
+    try:
+        results = parktwin.read_run(folder)
+    except FileNotFoundError as exc:
+        message = str(exc)
+        if (folder / "manifest.json").is_file():  # a table is missing: another version's run folder
+            message = f"a table of the run is missing ({exc}); stored by another parktwin version? run it again"
+        print(f"parktwin report: {message}", file=sys.stderr)
+        return 2
+    if args.out or not args.export:
+        from parktwin.viz.report import write_report
+
+        out = Path(args.out) if args.out else folder / f"report-{args.lang}.html"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        print(f"report: {write_report(results, out, args.lang)}")
+    if args.export:
+        from parktwin.viz.export import ExportError, export_figures
+
+        target = Path(args.figures) if args.figures else folder / "figures"
+        try:
+            done = export_figures(results, target, formats=args.export, lang=args.lang, width=args.width,
+                                  height=args.height, scale=args.scale)
+        except ExportError as exc:
+            print(f"parktwin report: {exc}", file=sys.stderr)
+            return 1
+        print(f"exported {len(done.paths)} images to {target} in {done.seconds:.1f} s ({done.seconds_per_image:.2f} s each)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parktwin",
@@ -93,6 +221,62 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", help="park (models/*.yaml) or scenario (scenarios/*.yaml) files")
     check.add_argument("--set", action="append", metavar="PATH=VALUE", help="check with overrides applied (scenarios)")
     check.set_defaults(func=_cmd_check)
+
+    mc = sub.add_parser("mc", help="Monte Carlo batch over the scenario's uncertainty block: bands, probabilities, sensitivity",
+                        epilog=MC_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mc.add_argument("scenario", nargs="?", help="scenario YAML with an uncertainty block")
+    mc.add_argument("-n", type=int, default=100, help="replicates (lhs, random), Morris trajectories, or Sobol' base points (power of 2); default 100")
+    mc.add_argument("--seed", type=int, default=0, help="batch seed (design and every replicate's run seed); default 0")
+    mc.add_argument("--design", choices=("lhs", "random", "morris", "sobol"), default="lhs", help="sampling design; default lhs")
+    mc.add_argument("--method", choices=("rbd_fast", "delta"), default=None, help="sensitivity method on lhs/random batches; default rbd_fast")
+    mc.add_argument("--executor", choices=("serial", "processes", "dask"), default=None, help="where runs go; default processes (dask with --scheduler)")
+    mc.add_argument("--workers", type=int, default=None, help="local worker processes (processes, or a local Dask cluster with --executor dask); default every core")
+    mc.add_argument("--scheduler", default=None, metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786")
+    mc.add_argument("--out", default="runs", help="folder for batches; default runs/")
+    mc.add_argument("--name", default=None, help="batch folder name; default <scenario>-<design>-n<n>-s<seed>-<input hash>")
+    mc.add_argument("--resume", action="store_true", help="finish a stopped batch (same arguments): runs only the missing replicates")
+    mc.add_argument("--overwrite", action="store_true", help="start the batch again from nothing")
+    mc.add_argument("--set", action="append", metavar="PATH=VALUE", help="override an input of the scenario before sampling; repeatable")
+    mc.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
+    mc.add_argument("--no-report", action="store_true", help="no batch_report.html")
+    mc.add_argument("--no-progress", action="store_true", help="no progress bar")
+    mc.add_argument("--list-assumptions", action="store_true",
+                    help="list the shipped data rows marked 'assumption' (default uncertain inputs) and exit")
+    mc.set_defaults(func=_cmd_mc)
+
+    compare = sub.add_parser("compare", help="several scenarios side by side (one run each, or a batch each with -n)")
+    compare.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    compare.add_argument("--seed", type=int, default=0, help="run seed (or batch seed with -n); default 0")
+    compare.add_argument("-n", type=int, default=None, help="run a Monte Carlo batch of n per scenario instead of one run")
+    compare.add_argument("--year", type=int, default=None, help="year compared; default the last")
+    compare.add_argument("--set", action="append", metavar="PATH=VALUE", help="override applied to every scenario; repeatable")
+    compare.add_argument("--out", default=None, help="also write the table to this CSV file")
+    compare.add_argument("--runs", default="runs", help="folder for the batches (with -n); default runs/")
+    compare.add_argument("--executor", choices=("serial", "processes", "dask"), default=None, help="for batches (with -n)")
+    compare.add_argument("--workers", type=int, default=None, help="for batches (with -n)")
+    compare.add_argument("--scheduler", default=None, metavar="ADDRESS", help="for batches (with -n): a Dask scheduler")
+    compare.set_defaults(func=_cmd_compare)
+
+    serve = sub.add_parser("serve", help="the workshop dashboard: sliders over a scenario, charts from a fresh run (offline)")
+    serve.add_argument("--scenario", default="scenarios/net_zero_2050.yaml",
+                       help="scenario shown first; the page also offers scenarios/*.yaml; default scenarios/net_zero_2050.yaml")
+    serve.add_argument("--port", type=int, default=8050, help="default 8050")
+    serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only); 0.0.0.0 opens it to the network")
+    serve.add_argument("--lang", choices=("en", "zh"), default="en", help="page and chart language")
+    serve.add_argument("--seed", type=int, default=0, help="random seed of every run; default 0")
+    serve.set_defaults(func=_cmd_serve)
+
+    report = sub.add_parser("report", help="re-render a stored run's report in a language, or export its figures (PNG/SVG/PDF)")
+    report.add_argument("run_folder", help="a run folder (runs/<scenario>-s<seed>-<hash>)")
+    report.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report and figures")
+    report.add_argument("--out", default=None, help="report file; default RUN_FOLDER/report-<lang>.html (not written with --export alone)")
+    report.add_argument("--export", type=_formats, default=None, metavar="FORMATS",
+                        help="also write every figure as these formats, e.g. png,svg,pdf (needs kaleido and a Chrome/Chromium)")
+    report.add_argument("--figures", default=None, metavar="DIR", help="folder for exported figures; default RUN_FOLDER/figures")
+    report.add_argument("--width", type=int, default=1200, help="exported figure width [px]; default 1200")
+    report.add_argument("--height", type=int, default=600, help="exported figure height [px]; default 600")
+    report.add_argument("--scale", type=float, default=1.0, help="PNG pixel multiplier (2 for sharp slides); default 1")
+    report.set_defaults(func=_cmd_report)
 
     schema = sub.add_parser("schema", help="write JSON Schemas of the park and scenario files (for editors)")
     schema.add_argument("folder", nargs="?", default="docs/schema")

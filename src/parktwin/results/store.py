@@ -71,5 +71,6 @@ def read_run(path: str | Path) -> Results:
     manifest_file = path / "manifest.json"
     if not manifest_file.exists():
         raise FileNotFoundError(f"{path} is not a complete run (no manifest.json)")
-    frames = {t: pd.read_parquet(path / f"{t}.parquet") for t in TABLES}
+    # a run stored before a table existed loads with that table empty
+    frames = {t: pd.read_parquet(path / f"{t}.parquet") if (path / f"{t}.parquet").exists() else pd.DataFrame() for t in TABLES}
     return Results(**frames, manifest=json.loads(manifest_file.read_text(encoding="utf-8")))

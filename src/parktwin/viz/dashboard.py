@@ -33,7 +33,7 @@ from parktwin.results.tables import Results
 from parktwin.spec.errors import InputError
 from parktwin.spec.load import Loaded
 from parktwin.viz.registry import FigureSpec, registered
-from parktwin.viz.report import key_figures
+from parktwin.viz.report import dress, key_figures
 
 Rule = Callable[[float, dict], list[str]]
 DEFAULT_SCENARIO = "scenarios/net_zero_2050.yaml"
@@ -199,7 +199,8 @@ TEXT = {
         "run_time": "Run time ({n} years)",
         "update_time": "update {s:.2f} s",
         "carbon_price": "Carbon price {y} [CNY/tCO₂]",
-        "carbon_note": "The carbon price is recorded with the run; no decision in the model reacts to it yet.",
+        "carbon_cost": "Carbon cost {y}: scope 1 at {p} CNY/tCO₂",
+        "carbon_note": "The carbon price prices scope 1 (the carbon-cost figure); no decision in the model reacts to it yet.",
         "nothing": "nothing to show for this run",
         "error": "This combination is not a valid input:",
     },
@@ -215,7 +216,8 @@ TEXT = {
         "run_time": "运行时间（{n}年）",
         "update_time": "更新 {s:.2f} 秒",
         "carbon_price": "{y}年碳价 [元/tCO₂]",
-        "carbon_note": "碳价随运行记录；模型中尚无决策对其作出反应。",
+        "carbon_cost": "{y}年碳成本：范围一 × {p}元/tCO₂",
+        "carbon_note": "碳价用于计算范围一的碳成本；模型中尚无决策对其作出反应。",
         "nothing": "本次运行无可显示内容",
         "error": "该组合不是有效输入：",
     },
@@ -283,9 +285,7 @@ def styled(fig: go.Figure, uirevision: str) -> dict:
     """The report's look (viz.report) as a figure dict for the page; ``uirevision`` keeps zoom and
     hidden traces across slider moves. (The template goes into the dict: setting it on the figure
     object validates the whole template again, ~20 ms a figure.)"""
-    fig.update_layout(margin=dict(l=60, r=30, t=50, b=60), uirevision=uirevision)
-    if fig.layout.legend.y is None:  # figures that place their own legend keep it
-        fig.update_layout(legend=dict(orientation="h", y=-0.2))
+    dress(fig, top_margin=50).update_layout(uirevision=uirevision)
     out = fig.to_plotly_json()
     out["layout"]["template"] = _template()
     return out
@@ -314,14 +314,18 @@ def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0
 
 
 def page_kpis(results: Results, lang: str, run_s: float) -> list[tuple[str, str]]:
-    """The report's key figures, the last year's carbon price and the run time."""
+    """The report's key figures, the last year's carbon price (and its cost, where the run has
+    it) and the run time."""
     words = TEXT[lang]
     last = results.annual.iloc[-1]
-    return [
-        *key_figures(results, lang),
-        (f"{last['carbon_price_cny_per_tco2']:,.0f}", words["carbon_price"].format(y=int(last["year"]))),
-        (f"{run_s:.2f} s", words["run_time"].format(n=len(results.annual) - 1)),
-    ]
+    year, price = int(last["year"]), float(last["carbon_price_cny_per_tco2"])
+    if "carbon_cost_cny" in last.index:
+        cost = float(last["carbon_cost_cny"])
+        value = f"{cost / 1e4:,.0f} 万元" if lang == "zh" else f"{cost / 1e6:,.1f} M CNY"
+        carbon = (value, words["carbon_cost"].format(y=year, p=f"{price:,.0f}"))
+    else:
+        carbon = (f"{price:,.0f}", words["carbon_price"].format(y=year))
+    return [*key_figures(results, lang), carbon, (f"{run_s:.2f} s", words["run_time"].format(n=len(results.annual) - 1))]
 
 
 def _placeholder(lang: str) -> go.Figure:

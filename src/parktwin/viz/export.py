@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from parktwin.results.tables import Results
 from parktwin.viz.registry import FigureSpec, registered
+from parktwin.viz.report import dress
 
 FORMATS = ("png", "svg", "pdf", "jpeg", "webp")
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -72,10 +73,8 @@ def static_figure(spec: FigureSpec, results: Results, lang: str) -> go.Figure | 
         return None
     if not fig.layout.title.text:
         fig.update_layout(title=dict(text=spec.title[lang], x=0.5, xanchor="center"))
-    fig.update_layout(template="plotly_white", margin=dict(l=70, r=30, t=80, b=70))
+    dress(fig, top_margin=80).update_layout(template="plotly_white")
     fig.layout.updatemenus = ()  # (update_layout(updatemenus=[]) keeps them)
-    if fig.layout.legend.y is None:
-        fig.update_layout(legend=dict(orientation="h", y=-0.2))
     return fig
 
 

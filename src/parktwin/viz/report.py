@@ -51,6 +51,15 @@ TEXT = {
 }
 
 
+def dress(fig, top_margin: int = 60):
+    """The house look shared by the report, the dashboard and slides: margins, and a horizontal
+    legend under the plot unless the figure placed its own."""
+    fig.update_layout(margin=dict(l=60, r=30, t=top_margin, b=60))
+    if fig.layout.legend.y is None:
+        fig.update_layout(legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
 @lru_cache(maxsize=1)
 def _plotly_js() -> str:
     return get_plotlyjs()
@@ -89,9 +98,7 @@ def render_report(results: Results, lang: str = "en") -> str:
         fig = spec.build(results, lang)
         if fig is None:
             continue
-        fig.update_layout(template="plotly_white", margin=dict(l=60, r=30, t=60, b=60))
-        if fig.layout.legend.y is None:  # figures that place their own legend keep it
-            fig.update_layout(legend=dict(orientation="h", y=-0.2))
+        dress(fig).update_layout(template="plotly_white")
         div = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"fig-{spec.key}", config={"displaylogo": False})
         sections.append(f'<section id="sec-{spec.key}"><h2>{html.escape(spec.title[lang])}</h2>{div}</section>')
     kpis = "".join(f'<div class="kpi"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for v, k in key_figures(results, lang))

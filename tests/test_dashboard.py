@@ -1,0 +1,183 @@
+"""The workshop dashboard without a browser: the slider → override table, the charts' callback
+against a direct run, and the callback's wall time on the demo park (the workshop's 2 s).
+
+tests/browser/test_dashboard.py serves the same app to headless Chromium and moves sliders.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SMALL_PARK, SMALL_SCENARIO, write_yaml
+from dash import no_update
+
+import parktwin
+from parktwin.cli import main
+from parktwin.viz import dashboard
+from parktwin.viz.dashboard import SLIDERS, base_scenario, create_app, defaults, overrides_for, scenario_files
+from parktwin.viz.registry import registered
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "scenarios" / "net_zero_2050.yaml"
+IDS = [s.id for s in SLIDERS]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    """The shared small scenario (2025–2028: PV 2026, battery and green power 2027, EV trucks 2028)."""
+    folder = tmp_path_factory.mktemp("small")
+    write_yaml(folder / "park.yaml", SMALL_PARK)
+    return write_yaml(folder / "scenario.yaml", SMALL_SCENARIO)
+
+
+@pytest.fixture(scope="module")
+def app(small):
+    return create_app(small, scenarios=[])
+
+
+def _array(value) -> np.ndarray:
+    """A trace's data as plotly writes it (a typed-array dict {dtype, bdata}) or as a list."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value)
+
+
+def _values(**changed) -> list[float]:
+    """Slider values in SLIDERS order: the small scenario's defaults, some changed."""
+    base = {"carbon_price_2050": 300, "pv_year_shift": 0, "storage_scale": 1, "ev_share": 100, "green_power_cap": 50}
+    base.update(changed)
+    return [base[i] for i in IDS]
+
+
+def test_defaults_reproduce_the_scenario(small):
+    doc = base_scenario(str(small)).document
+    assert defaults(doc) == {"carbon_price_2050": 300, "pv_year_shift": 0, "storage_scale": 1, "ev_share": 100,
+                             "green_power_cap": 50}
+    assert overrides_for(defaults(doc), doc) == []
+
+
+@pytest.mark.parametrize(("slider", "value", "expected"), [
+    ("carbon_price_2050", 600, ["carbon_price_cny_per_tco2.2050=600"]),
+    ("pv_year_shift", 1, ["roadmap.pv1.year=2027"]),
+    ("pv_year_shift", 6, ["roadmap.pv1.year=2028"]),  # kept inside the horizon (last year 2028)
+    ("pv_year_shift", -3, []),  # already in the first year a decision can be taken
+    ("storage_scale", 2, ["roadmap.bat1.energy_kwh=40000", "roadmap.bat1.power_kw=10000"]),
+    ("storage_scale", 0.25, ["roadmap.bat1.energy_kwh=5000", "roadmap.bat1.power_kw=1250"]),
+    ("ev_share", 50, ["roadmap.ev.share=0.5"]),
+    ("ev_share", 10, ["roadmap.ev.share=0.1"]),
+    ("green_power_cap", 30, ["roadmap.gp.share=0.3"]),
+    ("green_power_cap", 0, ["roadmap.gp.share=0"]),
+    ("green_power_cap", 100, []),  # a cap above every share changes nothing
+])
+def test_slider_maps_to_overrides_that_validate(small, slider, value, expected):
+    doc = base_scenario(str(small)).document
+    overrides = overrides_for({slider: value}, doc)
+    assert overrides == expected
+    loaded = parktwin.load(small, overrides)  # validates like --set
+    assert [f"{k}={v}" for k, v in loaded.overrides] == overrides
+
+
+def test_every_slider_at_its_ends_validates_together(small):
+    doc = base_scenario(str(small)).document
+    for pick in (lambda s: s.min, lambda s: s.max):
+        overrides = overrides_for({s.id: pick(s) for s in SLIDERS}, doc)
+        parktwin.load(small, overrides)
+
+
+def test_sliders_with_nothing_to_act_on_add_nothing_and_are_disabled(app, tmp_path):
+    write_yaml(tmp_path / "park.yaml", SMALL_PARK)
+    bare = write_yaml(tmp_path / "bare.yaml", {**SMALL_SCENARIO, "roadmap": []})
+    doc = base_scenario(str(bare)).document
+    assert overrides_for({s.id: s.max for s in SLIDERS}, doc) == ["carbon_price_cny_per_tco2.2050=1000"]
+    out = app.reset_sliders(str(bare), 0)
+    n = len(SLIDERS)
+    assert out[n:2 * n] == [False, True, True, True, True]  # disabled: all but the carbon price
+    assert out[2 * n + 1] != ""  # says why
+
+
+def test_items_without_id_are_addressed_by_position(tmp_path):
+    write_yaml(tmp_path / "park.yaml", SMALL_PARK)
+    path = write_yaml(tmp_path / "s.yaml", {**SMALL_SCENARIO, "roadmap": [
+        {"kind": "green_power", "year": 2026, "share": 0.4}, {"kind": "rooftop_pv", "year": 2026}]})
+    overrides = overrides_for({"pv_year_shift": 1, "green_power_cap": 20}, base_scenario(str(path)).document)
+    assert overrides == ["roadmap.1.year=2027", "roadmap.0.share=0.2"]
+    parktwin.load(path, overrides)
+
+
+def test_callback_matches_a_direct_run(app, small):
+    values = _values(carbon_price_2050=600, pv_year_shift=1, storage_scale=2, ev_share=50, green_power_cap=30)
+    out = app.update_charts(str(small), *values)
+    specs = registered()
+    figures, kpis, status, error = out[:len(specs)], out[-3], out[-2], out[-1]
+    assert error == ""
+    overrides = ["carbon_price_cny_per_tco2.2050=600", "roadmap.pv1.year=2027", "roadmap.bat1.energy_kwh=40000",
+                 "roadmap.bat1.power_kw=10000", "roadmap.ev.share=0.5", "roadmap.gp.share=0.3"]
+    direct = parktwin.run(parktwin.load(small, overrides), seed=0)
+    for spec, fig in zip(specs, figures):
+        expected = spec.build(direct, "en")
+        assert len(fig["data"]) == len(expected.data), spec.key
+        for got, want in zip(fig["data"], expected.data):
+            assert got["name"] == want.name
+            for axis in ("x", "y"):
+                np.testing.assert_array_equal(_array(got[axis]), _array(getattr(want, axis)), err_msg=f"{spec.key} {want.name}")
+    text = " ".join(str(c) for c in status)
+    assert all(o in text for o in overrides)
+    last = direct.annual.iloc[-1]
+    shown = " ".join(str(card.children[0].children) for card in kpis)
+    labels = " ".join(str(card.children[1].children) for card in kpis)
+    assert f"{last['net_tco2']:,.0f} tCO₂" in shown
+    assert f"{last['carbon_price_cny_per_tco2']:,.0f}" in shown + labels  # the price, or the cost at that price
+    # and the settings differ from the scenario as written
+    plain = parktwin.run(small, seed=0)
+    assert not np.allclose(plain.annual["net_tco2"], direct.annual["net_tco2"])
+
+
+def test_bad_input_is_shown_not_raised(app, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\npark: nowhere.yaml\n", encoding="utf-8")
+    out = app.update_charts(str(broken), *_values())
+    assert all(o is no_update for o in out[:-1])
+    assert "nowhere.yaml" in out[-1]
+
+
+def test_callback_time_on_the_demo_park_is_under_two_seconds(monkeypatch):
+    """The workshop's requirement: a slider move shows a fresh 25-year run within 2 s."""
+    monkeypatch.chdir(ROOT)
+    app = create_app(DEMO, scenarios=[])  # runs the scenario once: the later runs are warm
+    times = []
+    for pv, battery, green in ((2, 1.5, 60), (-1, 0.5, 80), (4, 2.5, 40)):
+        start = time.perf_counter()
+        out = app.update_charts(str(DEMO.relative_to(ROOT)), 500, pv, battery, 70, green)
+        times.append(time.perf_counter() - start)
+        assert out[-1] == ""
+    print(f"\ndashboard callback on the demo park (load + 25-year run + {len(registered())} figures): "
+          + ", ".join(f"{t:.2f} s" for t in times))
+    assert max(times) < 2.0, times
+
+
+def test_page_words_in_chinese(small):
+    app = create_app(small, lang="zh", scenarios=[], keys=["emissions"])
+    layout = str(app.layout)
+    assert "2050年碳价" in layout and "分范围排放与净零目标" in layout and "运行时间" in layout
+    with pytest.raises(ValueError):
+        create_app(small, lang="fr")
+
+
+def test_scenario_files_lists_the_working_directory(tmp_path, monkeypatch):
+    for name in ("b.yaml", "a.yaml"):
+        (tmp_path / "scenarios").mkdir(exist_ok=True)
+        (tmp_path / "scenarios" / name).write_text("name: x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert scenario_files("other/given.yaml") == ["other/given.yaml", "scenarios/a.yaml", "scenarios/b.yaml"]
+    assert scenario_files("scenarios/b.yaml") == ["scenarios/b.yaml", "scenarios/a.yaml"]
+
+
+def test_cli_serve_passes_its_options(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(dashboard, "serve", lambda scenario, **kw: seen.update(scenario=scenario, **kw))
+    assert main(["serve", "--scenario", "x.yaml", "--port", "8123", "--lang", "zh"]) == 0
+    assert seen == {"scenario": "x.yaml", "host": "127.0.0.1", "port": 8123, "lang": "zh", "seed": 0}
