@@ -221,3 +221,17 @@ def test_a_broken_weather_file_is_refused_before_the_run(tmp_path):
         load_park(path)
     (problem,) = excinfo.value.problems
     assert problem.file.endswith("gap.csv") and "missing" in problem.message
+
+
+def test_optimal_ems_never_costs_more_than_the_rules_and_keeps_the_balance():
+    pv = {"kind": "rooftop_pv", "year": 2026, "roof_share": 1.0}
+    battery = {"kind": "battery", "year": 2026, "energy_kwh": 4000, "power_kw": 1000}
+    res = run(scenario(roadmap=[pv, battery], ems={"strategy": "optimal"}), seed=0)
+    a = res.annual.set_index("year")
+    assert (a["ems_saving_cny"] >= -1e-6).all()
+    assert a.loc[2027, "ems_saving_cny"] > 0  # TOU arbitrage and the demand charge leave room
+    h = res.hourly
+    supply = h["renewable_to_load_kw"] + h["battery_to_load_kw"] + h["grid_to_load_kw"] + h["unserved_kw"]
+    assert np.allclose(supply, h["load_kw"], atol=1e-6)
+    rules = run(scenario(roadmap=[pv, battery]), seed=0).annual.set_index("year")
+    assert (rules["ems_saving_cny"] == 0).all()

@@ -31,8 +31,9 @@ from parktwin.agents.operator import OperatorAgent
 from parktwin.data import grid_factor_path, interpolate_path
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year
-from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
+from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
+from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, weather_years
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
@@ -240,17 +241,26 @@ class ParkModel(mesa.Model):
         # in an outage the grid neither imports nor exports; non-critical load is shed
         shed_kw = np.where(down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
         load_kw = demand_kw - shed_kw
+        import_limit = np.where(down, 0.0, assets.import_limit_kw)
+        export_limit = np.where(down, 0.0, park.grid.export_limit_kw)
         result = dispatch_rule_based(
-            load_kw,
-            pv_kw + wind_kw,
-            period,
-            assets.battery_kwh,
-            assets.battery_kw,
-            self.battery_params,
-            import_limit_kw=np.where(down, 0.0, assets.import_limit_kw),
-            export_limit_kw=np.where(down, 0.0, park.grid.export_limit_kw),
-            soc_start_kwh=self._soc_kwh,
+            load_kw, pv_kw + wind_kw, period, assets.battery_kwh, assets.battery_kw, self.battery_params,
+            import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=self._soc_kwh,
         )
+        ems_saving = 0.0
+        if sc.ems.strategy == "optimal":
+            tariff = park.grid.tariff
+            month = year_calendar(year).month
+            costing = dict(feed_in_price_cny_per_kwh=park.grid.feed_in_price_cny_per_kwh, month_of_hour=month,
+                           demand_charge_cny_per_kw_month=tariff.demand_charge_cny_per_kw_month)
+            rules = result
+            result = dispatch_optimal(
+                load_kw, pv_kw + wind_kw, price, assets.battery_kwh, assets.battery_kw, self.battery_params,
+                import_limit, export_limit, soc_start_kwh=self._soc_kwh, soc_end_kwh=rules.final_soc_kwh,
+                horizon_h=sc.ems.horizon_h, overlap_h=sc.ems.overlap_h if sc.ems.horizon_h else 0, **costing,
+            )
+            # the same cost function for both; the LP ends with at least the rules' final charge
+            ems_saving = dispatch_cost_cny(rules, price, **costing)["objective_cny"] - dispatch_cost_cny(result, price, **costing)["objective_cny"]
         self._soc_kwh = result.final_soc_kwh
         for unit in self.operator.age_batteries(float(result.battery_to_load_kw.sum()), year_start):
             if index + 1 < len(self.years):  # its new cells are bought at next year's price
@@ -328,6 +338,7 @@ class ParkModel(mesa.Model):
             "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),
             **bill,
             "offsets_cost_cny": summary["offsets_tco2"] * offsets.price_cny_per_tco2,
+            "ems_saving_cny": ems_saving,
             **costs,
             "carbon_cost_cny": summary["scope1_tco2"] * float(self.carbon_price_cny_per_tco2[index]),
         }

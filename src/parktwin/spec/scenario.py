@@ -71,7 +71,11 @@ class BatteryOperation(Strict):
 
 
 class Ems(Strict):
-    strategy: Literal["rule_based"] = "rule_based"
+    strategy: Literal["rule_based", "optimal"] = Field(
+        "rule_based", description="rules (fast, the Monte Carlo default) or a linear programme over the year (HiGHS)"
+    )
+    horizon_h: int | None = Field(None, ge=24, le=8760, description="optimal EMS: rolling windows of this many hours; none = the full year")
+    overlap_h: int = Field(24, ge=0, le=720, description="optimal EMS: look-ahead hours beyond each window")
     battery: BatteryOperation = BatteryOperation()
 
 
