@@ -248,3 +248,14 @@ def test_saved_run_reads_back(results, tmp_path):
     back = parktwin.read_run(folder)
     assert back.manifest == json.loads(json.dumps(results.manifest, default=str))
     pd.testing.assert_frame_equal(back.annual, results.annual, check_dtype=False)
+
+
+def test_size_writes_a_scenario_that_adds_the_sized_capacity(workdir, capsys):
+    assert main(["size", "scenario.yaml", "--year", "2027", "--out", "sized.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "PV +" in out and "wrote sized.yaml" in out
+    sized = parktwin.load("sized.yaml")
+    base = parktwin.load("scenario.yaml")
+    extra = sized.scenario.roadmap[len(base.scenario.roadmap):]
+    assert [i.id for i in sized.scenario.roadmap[: len(base.scenario.roadmap)]] == [i.id for i in base.scenario.roadmap]
+    assert all(i.year == 2027 and i.id.startswith("sized_") for i in extra)

@@ -631,3 +631,6 @@ def test_roadmap_items_validate_against_the_scenario_schema():
     Battery.model_validate(kinds["battery"])
     # existing capacity covers the optimum: nothing to add
     assert as_roadmap_items(r, 2027, 1e6, existing_pv_kwp=1e6, existing_battery_kwh=1e6) == []
+    # roof_share is the share of the roofs in use after the item (existing PV included)
+    (pv,) = [i for i in as_roadmap_items(r, 2027, 4 * r.pv_kwp, existing_pv_kwp=r.pv_kwp / 2) if i["kind"] == "rooftop_pv"]
+    assert pv["roof_share"] == pytest.approx(0.25)

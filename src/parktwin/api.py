@@ -70,3 +70,52 @@ def save(results: Results, out: str | Path = "runs", name: str | None = None, re
     name = name or run_id(m.get("scenario_name", "run"), m.get("seed", 0), m.get("inputs_sha256") or "nohash")
     extra = (lambda tmp: write_report(results, tmp / "report.html", lang)) if report else None
     return write_run(results, out, name, extra=extra)
+
+
+def size(loaded: Loaded, year: int, seed: int = 0):
+    """Least-cost PV and battery additions for ``year`` of a scenario (the sizing LP).
+
+    The year's load and weather come from a run of the scenario; the capacities it already has
+    by then are kept; costs are the catalogue's for that year, annualised at the scenario's
+    social discount rate. Returns the ``SizingResult`` and the roadmap items that add it.
+    """
+    import dataclasses
+
+    import numpy as np
+
+    from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, lifetime_yr
+    from parktwin.energy.calendar import year_calendar
+    from parktwin.energy.sizing import annualised_cost_cny_per_yr, as_roadmap_items, size_system
+    from parktwin.energy.tariff import hourly_tariff
+    from parktwin.kernel.model import ParkModel
+
+    sc = loaded.scenario
+    if year not in sc.years[1:]:
+        raise ValueError(f"year must be one of {sc.years[1]}..{sc.years[-1]}")
+    model = ParkModel(sc.model_copy(update={"outputs": sc.outputs.model_copy(update={"hourly_years": [year]})}), seed=seed)
+    record = model.run()
+    hourly, annual = record.hourly[year], record.annual[year - sc.base_year]
+    index = year - sc.base_year
+    existing = annual["pv_kwp"] * model.pv_kw_per_kwp[index] + hourly["wind_kw"]
+    load = np.maximum(hourly["load_kw"] - existing, 0.0)
+    rate = sc.finance.social_discount_rate
+
+    def annualised(tech: str) -> float:
+        capex = capex_cny(tech, year)
+        return annualised_cost_cny_per_yr(capex, lifetime_yr(tech), rate, fixed_om_cny_per_yr(tech, year) / capex)
+
+    costs = {"pv_cny_per_kwp_yr": annualised("rooftop_pv"), "battery_cny_per_kwh_yr": annualised("battery_energy"),
+             "battery_cny_per_kw_yr": annualised("battery_power")}
+    park = sc.park
+    roof_kwp = (sum(e.roof_area_m2 for e in park.enterprises) + sum(b.roof_area_m2 for b in park.buildings)) * park.pv_design.kwp_per_roof_m2
+    _, price = hourly_tariff(park.grid.tariff, year)
+    result = size_system(
+        load, model.pv_kw_per_kwp[index], price, costs, max_pv_kwp=max(roof_kwp - annual["pv_kwp"], 0.0),
+        import_limit_kw=hourly["import_limit_kw"], export_limit_kw=park.grid.export_limit_kw,
+        feed_in_price_cny_per_kwh=park.grid.feed_in_price_cny_per_kwh, params=model.battery_params,
+        month_of_hour=year_calendar(year).month, demand_charge_cny_per_kw_month=park.grid.tariff.demand_charge_cny_per_kw_month,
+    )
+    # the LP sized additions on top of what the park has: the items state the totals after them
+    total = dataclasses.replace(result, pv_kwp=annual["pv_kwp"] + result.pv_kwp)
+    items = as_roadmap_items(total, year, roof_kwp, existing_pv_kwp=annual["pv_kwp"])
+    return result, items

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -196,6 +197,27 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_size(args: argparse.Namespace) -> int:
+    """Size PV and storage for a year with the LP and write a scenario that adds them."""
+    import yaml
+
+    import parktwin
+
+    loaded = parktwin.load(args.scenario, args.set or [])
+    result, items = parktwin.api.size(loaded, args.year, seed=args.seed)
+    print(f"{loaded.scenario.name} {args.year}: PV +{result.pv_kwp:,.0f} kWp, battery {result.battery_kwh:,.0f} kWh / "
+          f"{result.battery_kw:,.0f} kW, annual cost {result.annual_cost_cny / 1e6:,.1f} M CNY")
+    if args.out:
+        out = Path(args.out)
+        base = Path(loaded.scenario_path).resolve()
+        roadmap = [dict(item) for item in loaded.document.get("roadmap", [])]
+        doc = {"extends": os.path.relpath(base, out.resolve().parent), "name": f"{loaded.scenario.name}_sized_{args.year}",
+               "roadmap": roadmap + [{"id": f"sized_{item['kind']}_{args.year}", **item} for item in items]}
+        out.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        print(f"wrote {out} (the scenario's roadmap plus {len(items)} sized items)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parktwin",
@@ -277,6 +299,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--height", type=int, default=600, help="exported figure height [px]; default 600")
     report.add_argument("--scale", type=float, default=1.0, help="PNG pixel multiplier (2 for sharp slides); default 1")
     report.set_defaults(func=_cmd_report)
+
+    size = sub.add_parser("size", help="least-cost PV and battery additions for a year (LP); optionally write them back as a scenario")
+    size.add_argument("scenario")
+    size.add_argument("--year", type=int, required=True)
+    size.add_argument("--seed", type=int, default=0)
+    size.add_argument("--set", action="append", metavar="PATH=VALUE")
+    size.add_argument("--out", help="write a scenario that extends this one with the sized items")
+    size.set_defaults(func=_cmd_size)
 
     schema = sub.add_parser("schema", help="write JSON Schemas of the park and scenario files (for editors)")
     schema.add_argument("folder", nargs="?", default="docs/schema")

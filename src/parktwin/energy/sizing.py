@@ -576,7 +576,8 @@ def as_roadmap_items(
         items.append({
             "kind": "rooftop_pv",
             "year": int(year),
-            "roof_share": float(min(add_pv / roof_kwp_total, 1.0)),
+            # the scenario's roof_share is the share of every roof in use after the item
+            "roof_share": float(min(result.pv_kwp / roof_kwp_total, 1.0)),
             "lead_time_days": float(lead_time_days),
         })
     add_e = result.battery_kwh - existing_battery_kwh
