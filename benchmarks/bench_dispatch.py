@@ -86,8 +86,9 @@ def main() -> int:
         warm.append(time.perf_counter() - t0)
 
     # kernel alone (no validation / result wrapping), for the overhead split
+    n = load.shape[0]
     k_args = (
-        load, pv, period, cap, power, 0.92, 0.92, 0.05, 0.95, True, 6000.0, 2000.0, 0.0,
+        load, pv, period, cap, power, 0.92, 0.92, 0.05, 0.95, True, 0.0, np.full(n, 6000.0), np.full(n, 2000.0), 0.0,
     )
     kern = []
     for _ in range(WARM_RUNS):
