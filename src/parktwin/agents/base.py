@@ -99,8 +99,24 @@ class ParkAgent(mesa.Agent):
         super().__init__(model)
         self.entity_id = entity_id
         self.changes: list[Change] = []
+        self._folded: tuple[int, Any] | None = None  # (changes folded, state after them)
+
+    def year_segments(self, year_start: int, initial: Any, fold: Callable[[Any, Change], Any]) -> list[tuple[int, Any]]:
+        """``segments`` of this agent's changes, folding only the changes new since last year.
+
+        Changes arrive in clock order (``commission`` checks it), so the changes before a year
+        are a prefix of the list, and the state after that prefix carries to the next year.
+        """
+        done, state = self._folded if self._folded is not None else (0, initial)
+        while done < len(self.changes) and self.changes[done].hour <= year_start:
+            state = fold(state, self.changes[done])
+            done += 1
+        self._folded = (done, state)
+        return segments(self.changes[done:], year_start, state, fold)
 
     def commission(self, hour: float, kind: str, value: Any, source: str = "") -> Change:
+        if self.changes and hour < self.changes[-1].hour:
+            raise ValueError(f"{self.entity_id}: a change at hour {hour} arrived after one at {self.changes[-1].hour}")
         change = Change(hour, kind, value, source)
         self.changes.append(change)
         return change

@@ -7,6 +7,7 @@ measures the roadmap assigns to them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights, segments
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
@@ -69,10 +70,16 @@ def _fold(state: FirmState, change) -> FirmState:
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
 
 
+@lru_cache(maxsize=1)
+def _band_cops() -> Bands:
+    """Heat-pump COP per band (the high band has none; 1.0 is never used there)."""
+    return (industrial_heat_pump_cop(constant("heat_low_sink_c")), industrial_heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
+
+
 def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands) -> float:
     """kWh of electricity per kWh of heat demand, given band weights and electrified shares."""
     eb_eff = constant("electric_boiler_efficiency")
-    cops = (industrial_heat_pump_cop(constant("heat_low_sink_c")), industrial_heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
+    cops = _band_cops()
     return sum(w * (e / eb_eff + (h / cop if h else 0.0)) for w, e, h, cop in zip(weights, eb, hp, cops))
 
 
@@ -159,7 +166,7 @@ class EnterpriseAgent(ParkAgent):
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         e, s = self.spec.energy, self.spec.fuel_heat_share
         shape = self.spec.shift_pattern
-        segs = segments(self.changes, year_start, FirmState(), _fold)
+        segs = self.year_segments(year_start, FirmState(), _fold)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         scale = self.activity * self.intensity

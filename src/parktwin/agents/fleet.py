@@ -47,7 +47,7 @@ class FleetAgent(ParkAgent):
         f = self.spec
         km = f.count * f.km_per_vehicle_yr * self.activity
         initial = 1.0 if f.powertrain == "bev" else 0.0
-        segs = segments(self.changes, year_start, initial, _fold)
+        segs = self.year_segments(year_start, initial, _fold)
         starts = [h for h, _ in segs]
         weights = segment_weights(CHARGING_SHAPE, year, starts)
         diesel_t_full = km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0

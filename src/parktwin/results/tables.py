@@ -71,7 +71,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     hourly = pd.concat(hourly_parts, ignore_index=True) if hourly_parts else pd.DataFrame(columns=["year", "hour"])
     events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail"])
     reviews = pd.DataFrame(record.reviews, columns=["year", "indicator", "value", "target", "direction", "met"])
-    investments = pd.DataFrame([dataclasses.asdict(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
+    investments = pd.DataFrame([vars(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
     emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
     emissions.insert(4, "gas", "CO2")
     return Results(
