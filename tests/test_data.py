@@ -51,3 +51,9 @@ def test_every_sector_has_heat_bands_that_sum_to_one():
 
     for sector in sector_ids():
         assert sum(heat_band_shares(sector)) == pytest.approx(1.0), sector
+
+
+def test_a_grid_factor_override_moves_the_path_around_its_year():
+    # East China: 0.55 (2023) → 0.46 (2030) → 0.30 (2040); override 2030 with 0.40
+    path = grid_factor_path("east_china", [2030, 2035, 2070], overrides={2030: 0.40})
+    assert path == pytest.approx([0.40, (0.40 + 0.30) / 2, 0.05])

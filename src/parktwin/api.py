@@ -42,7 +42,9 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         raise ValueError("overrides apply when loading: pass a path, or use parktwin.load(path, overrides)")
     loaded = scenario if isinstance(scenario, Loaded) else None
     sc = loaded.scenario if loaded else scenario
-    record = ParkModel(sc, seed=seed).run()
+    model = ParkModel(sc, seed=seed)
+    record = model.run()
+    model.release()  # the record holds everything the tables need
     manifest = {
         "scenario_name": sc.name,
         "park_name": sc.park.name,

@@ -17,6 +17,7 @@ TABLES = (
     "constants", "grid_factors", "indicators", "sectors", "heat_bands", "load_shapes", "seasonal_factors", "money",
     "wind_power_curve",
     "technologies", "prices", "finance_instruments",
+    "stage_indicators", "symbiosis_factors",
 )
 
 
@@ -65,13 +66,18 @@ def interpolate_path(points: dict[int, float], years: list[int] | np.ndarray) ->
     return np.interp(np.asarray(years, dtype=float), xs, ys)
 
 
-def grid_factor_path(series: str, years: list[int]) -> np.ndarray:
-    """Location-based grid factor [kgCO₂/kWh] for each year, from data/grid_factors.csv."""
+def grid_factor_path(series: str, years: list[int], overrides: dict[int, float] | None = None) -> np.ndarray:
+    """Location-based grid factor [kgCO₂/kWh] for each year, from data/grid_factors.csv.
+
+    ``overrides`` replace or add dated points of the series before interpolating, so an
+    override moves the path around its year, not only that year.
+    """
     df = table("grid_factors")
     rows = df[df["series"] == series]
     if rows.empty:
         raise KeyError(f"no grid-factor series {series!r} in data/grid_factors.csv")
-    return interpolate_path(dict(zip(rows["year"].astype(int), rows["kgco2_per_kwh"].astype(float))), years)
+    points = dict(zip(rows["year"].astype(int), rows["kgco2_per_kwh"].astype(float)))
+    return interpolate_path(points | dict(overrides or {}), years)
 
 
 @lru_cache(maxsize=None)

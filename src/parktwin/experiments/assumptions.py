@@ -1,0 +1,67 @@
+"""The shipped data rows marked ``assumption``: the default candidates for uncertain inputs.
+
+``assumption_inputs(loaded)`` lists them with the override path that reaches each from a
+scenario (or none), and ``suggested_block`` writes an ``uncertainty`` block for the reachable
+ones (triangular, ±``spread`` around the shipped value) to paste and edit.
+
+Only the future points of the grid-factor series are reachable today, as
+``grid_factor.override_kgco2_per_kwh.<year>`` (an override replaces that year's point only).
+Constants (data/constants.csv) and the hourly and seasonal shapes are read by the model from
+the shipped files; no scenario path reaches them (see docs/monte-carlo.md, "data_overrides").
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import yaml
+
+from parktwin.spec.load import Loaded
+
+SPREAD = 0.3
+
+
+def assumption_inputs(loaded: Loaded | None = None) -> pd.DataFrame:
+    """One row per scalar assumption (shapes summarised one row per shape): table, key, value,
+    unit, source, path (the override path, '' when none reaches it), reachable."""
+    from parktwin.data import table
+
+    series = None
+    years: list[int] = []
+    if loaded is not None:
+        sc = loaded.scenario
+        series = sc.grid_factor.series or sc.park.location.grid_region
+        years = sc.years
+    rows = []
+    for r in table("constants").itertuples():
+        if r.confidence == "assumption":
+            rows.append(("constants", r.name, float(r.value), r.unit, r.source, ""))
+    grid = table("grid_factors")
+    for r in grid[grid["confidence"] == "assumption"].itertuples():
+        reachable = series is None or (r.series == series and (not years or int(r.year) in years))
+        path = f"grid_factor.override_kgco2_per_kwh.{int(r.year)}" if reachable else ""
+        rows.append(("grid_factors", f"{r.series} {int(r.year)}", float(r.kgco2_per_kwh), "kgCO2/kWh", r.source, path))
+    for name, key in (("load_shapes", "shape"), ("seasonal_factors", "profile")):
+        df = table(name)
+        for shape, group in df[df["confidence"] == "assumption"].groupby(key, sort=False):
+            rows.append((name, str(shape), float("nan"), f"{len(group)} weights", str(group["source"].iloc[0]), ""))
+    sectors = table("sectors")
+    for r in sectors[sectors["confidence"] == "assumption"].itertuples():
+        rows.append(("sectors", r.sector, float("nan"), "", r.source, ""))
+    out = pd.DataFrame(rows, columns=["table", "key", "value", "unit", "source", "path"])
+    if series is not None:  # only the scenario's own grid series
+        out = out[(out["table"] != "grid_factors") | out["key"].str.startswith(f"{series} ")]
+    out["reachable"] = out["path"] != ""
+    return out.reset_index(drop=True)
+
+
+def suggested_block(rows: pd.DataFrame, spread: float = SPREAD) -> str:
+    """An ``uncertainty:`` YAML block for the reachable rows: triangular(value·(1∓spread), mode value)."""
+    block = {}
+    for r in rows[rows["reachable"]].itertuples():
+        name = r.key.replace(" ", "_")
+        block[name] = {
+            "path": r.path, "dist": "triangular",
+            "low": round(r.value * (1 - spread), 6), "mode": r.value, "high": round(r.value * (1 + spread), 6),
+            "note": f"data/{r.table}.csv assumption ±{spread:.0%}: {r.source}",
+        }
+    return yaml.safe_dump({"uncertainty": block}, sort_keys=False, allow_unicode=True, width=120)

@@ -1,0 +1,338 @@
+"""Monte Carlo batches: design, run (serial, local processes, Dask), store, resume, summarise.
+
+    import parktwin
+    batch = parktwin.run_batch("scenarios/net_zero_2050_uncertain.yaml", n=1000, seed=0)
+    s = batch.summary()
+    s.probabilities.query("target == 'net_zero' and year == 2050")
+    s.sensitivity.sort_values("rank")
+
+A batch is identified by scenario, design, n, batch seed and the inputs' digest
+(``runs/<scenario>-<design>-n<n>-s<seed>-<digest8>/``). Running the same call again with
+``resume=True`` runs only the replicates not yet stored; the finished batch is identical to
+one that was never interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from parktwin.experiments import storage
+from parktwin.experiments.design import DESIGNS, Design, check_paths, describe_inputs, make_design
+from parktwin.experiments.executors import execute
+from parktwin.experiments.summary import BatchSummary, default_method, pathway_cost_cny, summarise
+from parktwin.experiments.worker import INPUT_PREFIX, ReplicateTask, SharedDocument, run_replicate
+from parktwin.spec.load import Loaded, apply_override, load
+
+FORMAT = 1
+VERSIONED = ("parktwin", "numpy", "pandas", "scipy", "mesa", "simpy", "pvlib", "numba", "pydantic", "pyarrow",
+             "dask", "distributed", "SALib")
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "unknown"
+    return out
+
+
+def batch_id(scenario_name: str, design: str, n: int, seed: int, digest: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in scenario_name)
+    return f"{safe}-{design}-n{n}-s{seed}-{digest[:8]}"
+
+
+@dataclass
+class Batch:
+    """A stored batch: its folder, what it ran (``info`` = batch.json) and its results."""
+
+    path: Path
+    info: dict
+    _summary: BatchSummary | None = field(default=None, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.path.name
+
+    @property
+    def samples(self) -> pd.DataFrame:
+        """The sample table: replicate, run_seed and one column per uncertain input (its value)."""
+        return pd.DataFrame(self.info["samples"])
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.info["inputs"])
+
+    @property
+    def unit(self) -> np.ndarray:
+        """The design on the unit hypercube, (runs, k)."""
+        return np.asarray(self.info["unit"], dtype=float).reshape(self.info["runs"], len(self.names))
+
+    @property
+    def runs(self) -> int:
+        return int(self.info["runs"])
+
+    @property
+    def complete(self) -> bool:
+        return (self.path / "annual.parquet").exists()
+
+    @property
+    def done(self) -> set[int]:
+        """Replicates stored so far."""
+        return set(range(self.runs)) if self.complete else storage.done_replicates(self.path)
+
+    @property
+    def report_path(self) -> Path:
+        return self.path / "batch_report.html"
+
+    def annual(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """Every stored replicate's annual table, stacked (``replicate`` and ``year`` always included)."""
+        if columns is not None:
+            columns = list(dict.fromkeys(["replicate", "year", *columns]))
+        return storage.read_annual(self.path, columns)
+
+    def summary(self, method: str | None = None, cost: Callable[[pd.DataFrame], pd.Series] = pathway_cost_cny) -> BatchSummary:
+        """Bands, probabilities, pathway cost and sensitivity (``method``: rbd_fast or delta on
+        LHS/random designs; the design's own for Morris and Sobol)."""
+        if self._summary is not None and method in (None, self._summary.headline.get("sensitivity_method")) and cost is pathway_cost_cny:
+            return self._summary
+        method = method or self.info.get("sensitivity_method")
+        if self.complete:  # column by column: memory ∝ runs × years, not × columns
+            s = self._summary_by_columns(method, cost)
+            complete = True
+        else:  # an unfinished batch: summarise what is there, no sensitivity
+            annual = self.annual()
+            s = summarise(annual, np.zeros((0, len(self.names))), self.names, self.info["design"], method,
+                          seed=int(self.info["batch_seed"]), cost=cost)
+            complete = False
+        s.headline.update({"batch": self.id, "scenario": self.info["scenario_name"], "design": self.info["design"],
+                           "n": self.info["n"], "batch_seed": self.info["batch_seed"], "complete": complete})
+        if complete and method == self.info.get("sensitivity_method") and cost is pathway_cost_cny:
+            self._summary = s
+        return s
+
+    def _summary_by_columns(self, method: str, cost: Callable[[pd.DataFrame], pd.Series]) -> BatchSummary:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from parktwin.experiments.summary import default_targets, outputs, probabilities, quantiles, summarise_parts
+
+        path = self.path / "annual.parquet"
+        schema = pq.read_schema(path)
+        skip = {"replicate", "year", "year_index", "phase"}
+        numeric = [f.name for f in schema if f.name not in skip and not f.name.startswith(INPUT_PREFIX)
+                   and (pa.types.is_floating(f.type) or pa.types.is_integer(f.type) or pa.types.is_boolean(f.type))]
+        read = lambda cols: pd.read_parquet(path, columns=list(dict.fromkeys(cols)))  # noqa: E731
+        q = pd.concat([quantiles(read(["year", *numeric[i:i + 8]]), numeric[i:i + 8]) for i in range(0, len(numeric), 8)],
+                      ignore_index=True)
+        targets = default_targets()
+        p = probabilities(read(["replicate", "year", *(t.column for t in targets if t.column in schema.names)]), targets)
+        out = outputs(read(["replicate", "year", "net_tco2", *getattr(cost, "columns", numeric)]), cost)
+        salib_x = np.asarray(self.info["salib_x"], float) if self.info.get("salib_x") is not None else None
+        return summarise_parts(q, p, out, self.unit, self.names, self.info["design"], method, salib_x,
+                               seed=int(self.info["batch_seed"]))
+
+    def report(self, path: str | Path | None = None, lang: str = "en") -> Path:
+        """Write the batch report (offline HTML); default ``<batch>/batch_report.html``."""
+        from parktwin.viz.batch import write_batch_report
+
+        return write_batch_report(self, Path(path) if path else self.report_path, lang)
+
+
+def open_batch(path: str | Path) -> Batch:
+    """A batch folder written by ``run_batch``."""
+    import json
+
+    path = Path(path)
+    info_file = path / "batch.json"
+    if not info_file.exists():
+        raise FileNotFoundError(f"{path} is not a batch (no batch.json)")
+    return Batch(path, json.loads(info_file.read_text(encoding="utf-8")))
+
+
+def _info(loaded: Loaded, design: Design, document: dict, method: str) -> dict:
+    samples = {c: [v.item() if isinstance(v, np.generic) else v for v in design.samples[c].tolist()] for c in design.samples}
+    return {
+        "format": FORMAT,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "scenario_name": loaded.scenario.name,
+        "park_name": loaded.scenario.park.name,
+        "scenario_file": loaded.scenario_path,
+        "park_file": loaded.park_path,
+        "inputs_sha256": loaded.digest(),
+        "overrides": [list(o) for o in loaded.overrides],
+        "years": loaded.scenario.years,
+        "design": design.kind,
+        "n": design.n,
+        "runs": design.runs,
+        "batch_seed": design.batch_seed,
+        "seeds": "sampler: SeedSequence(batch_seed, spawn_key=(0,)); replicate i: SeedSequence(batch_seed, "
+                 "spawn_key=(1, i)), run seed = its first 64-bit word (column run_seed)",
+        "sensitivity_method": method,
+        "inputs": describe_inputs(loaded.scenario.uncertainty),
+        "rank_correlation": [list(p) for p in loaded.scenario.uncertainty.correlation_pairs()],
+        "notes": design.notes,
+        "replicate_outputs": "annual table per replicate; hourly outputs off (outputs.hourly_years=[])",
+        "samples": samples,
+        "unit": design.unit.tolist(),
+        "salib_x": design.salib_x.tolist() if design.salib_x is not None else None,
+        "versions": versions(),
+        "document": document,
+    }
+
+
+def _progress(enabled: bool, total: int, done: int, label: str):
+    """A rich progress bar (rate, ETA) on stderr, or a no-op."""
+    if not enabled:
+        return contextlib.nullcontext(lambda k=1: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:,.1f} runs/s" if task.speed else "– runs/s", style="cyan")
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                      TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=False) as progress:
+            task = progress.add_task(label, total=total, completed=done)
+            yield lambda k=1: progress.advance(task, k)
+
+    return bar()
+
+
+def run_batch(
+    scenario_path: str | Path,
+    n: int = 100,
+    seed: int = 0,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path = "runs",
+    resume: bool = False,
+    design: str = "lhs",
+    *,
+    overrides: list[str] | tuple = (),
+    name: str | None = None,
+    overwrite: bool = False,
+    method: str | None = None,
+    progress: bool = False,
+    report: bool = True,
+    lang: str = "en",
+    log: Callable[[str], None] | None = None,
+    replicate_fn: Callable[[ReplicateTask], pd.DataFrame] = run_replicate,
+) -> Batch:
+    """Run a Monte Carlo batch of the scenario's ``uncertainty`` block and store it.
+
+    ``n``: replicates (``lhs``, ``random``), Morris trajectories (k + 1 runs each) or Sobol' base
+    points (a power of two; k + 2 runs each). ``seed``: the batch seed. ``executor``: ``serial``,
+    ``processes`` (``workers`` local processes, default every core) or ``dask`` (``scheduler`` =
+    an existing cluster's address, else a local cluster of ``workers``). ``resume``: finish a
+    stopped batch of the same inputs. ``method``: sensitivity method (``rbd_fast`` default,
+    ``delta``). ``overrides`` apply to the scenario before anything is sampled (as ``--set``).
+    ``replicate_fn`` replaces the function run per replicate (module-level; for tests).
+    """
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {DESIGNS} (got {design!r})")
+    if design in ("morris", "sobol") and method not in (None, design):
+        raise ValueError(f"a {design} design is analysed by its own method; method {method!r} needs design lhs or random")
+    if design in ("lhs", "random") and method not in (None, "rbd_fast", "delta"):
+        raise ValueError(f"method must be rbd_fast or delta for design {design!r} (got {method!r})")
+    say = log or (lambda _msg: None)
+    loaded = load(scenario_path, overrides)
+    check_paths(loaded)
+    method = method or default_method(design)
+    the_design = make_design(loaded.scenario.uncertainty, design, n, seed)
+    folder = Path(out) / (name or batch_id(loaded.scenario.name, design, n, seed, loaded.digest()))
+    document = _base_document(loaded)
+
+    if folder.exists() and (folder / "batch.json").exists() and not overwrite:
+        if not resume:
+            raise FileExistsError(f"batch {folder} exists: pass resume=True (--resume) to finish or reuse it, "
+                                  "or overwrite=True (--overwrite) to start again")
+        batch = open_batch(folder)
+        _check_same(batch.info, loaded, the_design)
+    else:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        batch = Batch(folder, _info(loaded, the_design, document, method))
+        storage.write_json(batch.info, folder / "batch.json")
+    storage.clean_temporaries(folder)
+
+    if batch.complete:  # a crash between stacking and tidying may have left replicate files
+        shutil.rmtree(folder / storage.REPLICATE_DIR, ignore_errors=True)
+    else:
+        (folder / storage.REPLICATE_DIR).mkdir(exist_ok=True)
+        done = storage.done_replicates(folder)
+        todo = [i for i in range(the_design.runs) if i not in done]
+        shared = SharedDocument.of(document, loaded.digest())
+        names = the_design.names
+
+        def tasks():
+            for i in todo:
+                yield ReplicateTask(i, the_design.run_seed(i), tuple(the_design.pairs(i)), tuple(the_design.inputs(i)),
+                                    shared, loaded.scenario_path)
+
+        say(f"batch {folder.name}: {the_design.runs} runs ({len(done)} stored), design {design}, "
+            f"{len(names)} uncertain input{'s' if len(names) != 1 else ''}")
+        t0 = time.perf_counter()
+        with _progress(progress, the_design.runs, len(done), "replicates") as advance:
+            stream = execute(replicate_fn, tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
+            with contextlib.closing(stream):
+                for index, frame in stream:
+                    storage.write_replicate(folder, index, frame)
+                    del frame
+                    advance(1)
+        missing = set(range(the_design.runs)) - storage.done_replicates(folder)
+        if missing:  # pragma: no cover - an executor that skipped work
+            raise RuntimeError(f"{len(missing)} replicates missing after the run (e.g. {sorted(missing)[:5]}); run again with resume")
+        storage.compact(folder, the_design.runs)
+        say(f"{len(todo)} runs in {time.perf_counter() - t0:.1f} s")
+    summary = batch.summary(method)
+    batch._summary = summary  # the report shows the method asked for now
+    summary.save(folder / "summary")
+    if report:
+        batch.report(lang=lang)
+    return batch
+
+
+def _base_document(loaded: Loaded) -> dict:
+    """The resolved document replicates start from: hourly outputs off (only annual tables are kept)."""
+    import copy
+
+    doc = copy.deepcopy(loaded.document)
+    apply_override(doc, "outputs.hourly_years", [])
+    return doc
+
+
+def _check_same(info: dict, loaded: Loaded, design: Design) -> None:
+    differences = []
+    if info.get("inputs_sha256") != loaded.digest():
+        differences.append("the scenario's inputs changed (digest)")
+    for key, value in (("design", design.kind), ("n", design.n), ("batch_seed", design.batch_seed), ("runs", design.runs)):
+        if info.get(key) != value:
+            differences.append(f"{key} {info.get(key)!r} ≠ {value!r}")
+    if differences:
+        raise ValueError("cannot resume: " + "; ".join(differences) + ". Start a new batch (another --name or --overwrite).")
+    stored = pd.DataFrame(info["samples"])
+    if not stored.astype(str).equals(design.samples.astype(str).reset_index(drop=True)):
+        raise ValueError("cannot resume: the sample table differs from the stored one (another parktwin or SciPy version?)")
+
+
+__all__ = ["Batch", "INPUT_PREFIX", "open_batch", "run_batch", "versions"]

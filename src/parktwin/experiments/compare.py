@@ -1,0 +1,72 @@
+"""Several scenarios side by side: one run each (a seed) or a Monte Carlo batch each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from parktwin.experiments.summary import pathway_cost_cny
+
+
+def _first_year(annual: pd.DataFrame, mask: pd.Series) -> float:
+    hit = annual.loc[mask.to_numpy(bool), "year"]
+    return float(hit.iloc[0]) if len(hit) else float("nan")
+
+
+def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
+    """Key figures of one run's annual table in ``year`` (and first years targets are met)."""
+    row = annual.set_index("year").loc[year]
+    frame = annual.assign(replicate=0)
+    return {
+        f"net_tco2 {year}": float(row["net_tco2"]),
+        f"gross_location_tco2 {year}": float(row["gross_location_tco2"]),
+        f"core_indicator_tco2_per_tce {year}": float(row["core_indicator_tco2_per_tce"]),
+        f"clean_energy_share {year}": float(row["clean_energy_share"]),
+        f"renewable_share {year}": float(row["renewable_share"]),
+        f"energy_tce {year}": float(row["energy_tce"]),
+        "first year net ≤ 0": _first_year(annual, annual["net_tco2"] <= 0),
+        "first year core met": _first_year(annual, annual["core_met"].astype(bool)),
+        "pathway_cost_cny": float(pathway_cost_cny(frame).iloc[0]),
+    }
+
+
+def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, year: int | None = None,
+            overrides: list[str] | tuple = (), **batch_options) -> pd.DataFrame:
+    """A table with one column per scenario and one row per key figure.
+
+    Without ``n``: one run per scenario with ``seed``. With ``n``: a batch per scenario
+    (``run_batch(path, n, seed, **batch_options)``; a scenario without an uncertainty block
+    varies by its run seed only) and the rows are P10/P50/P90 and the probabilities of the
+    targets in ``year`` (default: each scenario's last year).
+    """
+    import parktwin
+
+    columns: dict[str, dict[str, float]] = {}
+    for path in scenarios:
+        if n is None:
+            loaded = parktwin.load(path, overrides)
+            annual = parktwin.run(loaded, seed=seed).annual
+            y = year or int(annual["year"].max())
+            columns[loaded.scenario.name] = single_run_row(annual, y)
+        else:
+            from parktwin.experiments.batch import run_batch
+
+            batch = run_batch(path, n, seed, overrides=overrides, **batch_options)
+            s = batch.summary()
+            y = year or s.headline["final_year"]
+            col: dict[str, float] = {}
+            q = s.quantiles[s.quantiles["year"] == y].set_index("indicator")
+            for indicator in ("net_tco2", "core_indicator_tco2_per_tce", "clean_energy_share"):
+                for p in ("p10", "p50", "p90"):
+                    col[f"{indicator} {y} {p.upper()}"] = float(q.loc[indicator, p])
+            probs = s.probabilities[s.probabilities["year"] == y].set_index("target")["p_in_year"]
+            for target, value in probs.items():
+                col[f"P({target}) {y}"] = float(value)
+            cost = s.outputs["pathway_cost_cny"]
+            for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
+                col[f"pathway_cost_cny {p}"] = float(cost.quantile(qv))
+            columns[batch.info["scenario_name"]] = col
+    table = pd.DataFrame(columns)
+    table.index.name = "figure"
+    return table

@@ -1,0 +1,165 @@
+"""Where replicates run: in this process, in local processes, or on a Dask cluster.
+
+``execute(fn, tasks, ...)`` yields ``(task.index, result)`` as replicates finish, in any order.
+Only a bounded number of tasks is in flight at once (a few per worker), so memory in the
+parent stays flat however many replicates a batch has. ``fn`` must be importable at module
+level (process pools start workers with ``spawn``; ``import mesa`` forces it anyway).
+
+- ``serial``: one after another here (debugging, tiny batches).
+- ``processes``: ``concurrent.futures.ProcessPoolExecutor`` (spawn), ``workers`` processes
+  (default: every core). If a worker process dies, the pool is rebuilt and the unfinished
+  replicates are submitted again (at most ``MAX_POOL_RESTARTS`` times).
+- ``dask``: ``scheduler="tcp://host:8786"`` uses an existing cluster (its workers need parktwin
+  installed); without it a ``LocalCluster(n_workers=workers, threads_per_worker=1,
+  processes=True, dashboard_address=None)`` is started and closed afterwards. A worker that
+  dies is the scheduler's to handle: it runs the lost task again elsewhere (up to
+  ``distributed.scheduler.allowed-failures`` times), and since results are keyed by replicate
+  index a replicate is never lost nor counted twice.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+EXECUTORS = ("serial", "processes", "dask")
+MAX_POOL_RESTARTS = 3
+IN_FLIGHT_PER_WORKER = 3
+
+
+def default_workers() -> int:
+    """Every core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def execute(
+    fn: Callable[[Any], Any],
+    tasks: Iterable[Any],
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    on_ready: Callable[[str], None] | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """Run ``fn(task)`` for every task; yield ``(task.index, result)`` as each finishes."""
+    if scheduler is not None and executor != "dask":
+        executor = "dask"
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {EXECUTORS} (got {executor!r})")
+    if workers is not None and workers < 1:
+        raise ValueError("workers must be at least 1")
+    if executor == "serial":
+        if on_ready:
+            on_ready("serial, in this process")
+        for task in tasks:
+            yield task.index, fn(task)
+    elif executor == "processes":
+        yield from _processes(fn, tasks, workers or default_workers(), on_ready)
+    else:
+        yield from _dask(fn, tasks, workers, scheduler, on_ready)
+
+
+def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    from parktwin.experiments.worker import ignore_sigint
+
+    context = multiprocessing.get_context("spawn")
+    pending = iter(tasks)
+    retry: list[Any] = []  # tasks to submit again after a pool broke
+    limit = workers * IN_FLIGHT_PER_WORKER
+    restarts = 0
+
+    def fill(pool: Any, running: dict) -> None:
+        while len(running) < limit:
+            task = retry.pop() if retry else next(pending, None)
+            if task is None:
+                return
+            running[pool.submit(fn, task)] = task
+
+    while True:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=ignore_sigint)
+        if on_ready:
+            on_ready(f"{workers} local process{'es' if workers != 1 else ''}")
+        running: dict[Any, Any] = {}
+        broken = False
+        try:
+            fill(pool, running)
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        retry.append(task)
+                        continue
+                    yield task.index, result
+                if broken:
+                    retry.extend(running.values())
+                    running.clear()
+                    break
+                fill(pool, running)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if not broken:
+            return
+        restarts += 1
+        if restarts > MAX_POOL_RESTARTS:
+            raise RuntimeError(f"worker processes died {restarts} times; giving up (replicates done so far are stored)")
+
+
+def _dask(fn, tasks, workers: int | None, scheduler: str | None, on_ready) -> Iterator[tuple[int, Any]]:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        if on_ready:
+            where = f"local Dask cluster ({len(client.nthreads())} workers)" if cluster else f"Dask scheduler {scheduler}"
+            on_ready(where)
+        prefix = f"parktwin-replicate-{uuid.uuid4().hex[:8]}"
+        pending = iter(tasks)
+        queue = as_completed(with_results=True)
+        state = {"limit": 0, "checked": 0.0, "running": 0}
+
+        def limit() -> int:
+            now = time.monotonic()
+            if now - state["checked"] > 2.0:  # the cluster may grow or shrink
+                threads = sum(client.nthreads().values())
+                state["limit"] = max(4, IN_FLIGHT_PER_WORKER * max(threads, 1))
+                state["checked"] = now
+            return state["limit"]
+
+        def fill() -> None:
+            while state["running"] < limit():
+                task = next(pending, None)
+                if task is None:
+                    return
+                queue.add(client.submit(fn, task, key=f"{prefix}-{task.index}", pure=False))
+                state["running"] += 1
+
+        fill()
+        for future, result in queue:
+            state["running"] -= 1
+            index = int(future.key.rsplit("-", 1)[1])
+            future.release()
+            yield index, result
+            fill()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,297 @@
+"""What a batch says: bands of every annual indicator, the chance of meeting each target by
+each year, the distribution of pathway cost, and which uncertain input matters most.
+
+All functions take the batch's stacked annual table (one row per replicate × year, column
+``replicate``) and are usable on any such table, not only a stored batch.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+QUANTILES = (0.1, 0.5, 0.9)
+SENSITIVITY_METHODS = ("rbd_fast", "delta", "morris", "sobol")
+MIN_RUNS_GIVEN_DATA = 40  # below this RBD-FAST / delta indices are noise; they are not computed
+
+
+@dataclass(frozen=True)
+class Target:
+    """A threshold on an annual column: met when ``column op threshold``."""
+
+    key: str
+    column: str
+    op: str  # "<=" or ">="
+    threshold: float
+    label_en: str
+    label_zh: str
+
+    def met(self, values: pd.Series) -> pd.Series:
+        v = values.astype(float)
+        return v <= self.threshold if self.op == "<=" else v >= self.threshold
+
+    def label(self, lang: str = "en") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+def default_targets() -> tuple[Target, ...]:
+    """Net zero, the zero-carbon park core indicator (``core_met``, threshold by park size) and
+    the indicators with a threshold in data/indicators.csv."""
+    from parktwin.data import indicator_table
+
+    out = [
+        Target("net_zero", "net_tco2", "<=", 0.0, "Net emissions ≤ 0", "净排放 ≤ 0"),
+        Target("core_met", "core_met", ">=", 1.0, "Core indicator met (单位能耗碳排放)", "单位能耗碳排放达标"),
+    ]
+    columns = {"clean_energy_share": "clean_energy_share", "energy_per_value_added": "energy_per_value_added_tce_per_10k_cny",
+               "renewable_share": "renewable_share"}
+    for row in indicator_table().itertuples():
+        if row.id not in columns or pd.isna(row.threshold):
+            continue
+        op = "<=" if row.direction == "max" else ">="
+        shown = f"{row.threshold:.0%}" if "share" in row.id else f"{row.threshold:g}"
+        out.append(Target(f"{row.id}", columns[row.id], op, float(row.threshold), f"{row.name_en} {op.replace('<=', '≤').replace('>=', '≥')} {shown}",
+                          f"{row.name_zh} {op.replace('<=', '≤').replace('>=', '≥')} {shown}"))
+    return tuple(out)
+
+
+# -- bands and probabilities -------------------------------------------------------------------------
+def indicator_columns(annual: pd.DataFrame) -> list[str]:
+    """Numeric annual indicators (not the keys, not the sampled inputs)."""
+    skip = {"replicate", "year", "year_index", "phase"}
+    return [c for c in annual.columns if c not in skip and not c.startswith("input_")
+            and (pd.api.types.is_numeric_dtype(annual[c]) or pd.api.types.is_bool_dtype(annual[c]))]
+
+
+def quantiles(annual: pd.DataFrame, columns: list[str] | None = None, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
+    """P10/P50/P90 (``q``) and the mean of every indicator by year, long: year, indicator, p10, p50, p90, mean."""
+    columns = columns or indicator_columns(annual)
+    frame = annual[["year", *columns]].astype({c: float for c in columns})
+    grouped = frame.groupby("year", sort=True)
+    parts = []
+    for column in columns:
+        g = grouped[column]
+        part = pd.DataFrame({f"p{round(p * 100):02d}": g.quantile(p) for p in q})
+        part["mean"] = g.mean()
+        part.insert(0, "indicator", column)
+        parts.append(part.reset_index())
+    return pd.concat(parts, ignore_index=True)
+
+
+def probabilities(annual: pd.DataFrame, targets: tuple[Target, ...] | None = None) -> pd.DataFrame:
+    """Share of replicates meeting each target, by year: ``p_in_year`` (met in that year) and
+    ``p_by_year`` (met in that year or any earlier one)."""
+    targets = targets or default_targets()
+    parts = []
+    frame = annual.sort_values(["replicate", "year"])
+    for target in targets:
+        if target.column not in frame:
+            continue
+        met = target.met(frame[target.column]).astype(float)
+        ever = met.groupby(frame["replicate"].to_numpy()).cummax()
+        part = pd.DataFrame({"year": frame["year"].to_numpy(), "in": met.to_numpy(), "by": ever.to_numpy()})
+        part = part.groupby("year", sort=True).mean()
+        parts.append(pd.DataFrame({"year": part.index, "target": target.key, "label": target.label_en,
+                                   "p_in_year": part["in"].to_numpy(), "p_by_year": part["by"].to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
+
+
+# -- cost ---------------------------------------------------------------------------------------------
+def pathway_cost_cny(annual: pd.DataFrame) -> pd.Series:
+    """Pathway cost of each replicate [CNY, base-year money, undiscounted]: the sum over years of
+    electricity cost and offsets cost. The economics issue will replace this with investment,
+    O&M and discounting; everything here calls it by name."""
+    cost = annual["electricity_cost_cny"].astype(float) + annual["offsets_cost_cny"].astype(float)
+    return cost.groupby(annual["replicate"].to_numpy()).sum().rename("pathway_cost_cny").rename_axis("replicate")
+
+
+pathway_cost_cny.columns = ("electricity_cost_cny", "offsets_cost_cny")  # what it reads
+
+
+def outputs(annual: pd.DataFrame, cost=pathway_cost_cny) -> pd.DataFrame:
+    """Per replicate: net emissions in the final year [tCO₂] and the pathway cost [CNY]."""
+    last = int(annual["year"].max())
+    final = annual.loc[annual["year"] == last].set_index("replicate")["net_tco2"].astype(float)
+    return pd.DataFrame({f"net_tco2_{last}": final, "pathway_cost_cny": cost(annual)}).sort_index()
+
+
+# -- sensitivity ----------------------------------------------------------------------------------------
+def sensitivity(x: np.ndarray, y: np.ndarray, names: list[str], method: str = "rbd_fast", seed: int = 0,
+                salib_x: np.ndarray | None = None) -> pd.DataFrame:
+    """Global sensitivity of output ``y`` (one value per run) to the inputs (columns of ``x``).
+
+    - ``rbd_fast`` (default on LHS/random batches): first-order variance-based index S1 from the
+      batch itself (Plischke's given-data RBD-FAST, SALib), with a bootstrap interval;
+    - ``delta``: Borgonovo's moment-independent δ (and S1) from the same data;
+    - ``morris``: μ* and σ of elementary effects (needs the Morris design; ``salib_x``);
+    - ``sobol``: Sobol' first-order S1 and total ST (needs the Saltelli design, runs in its order).
+
+    ``x`` holds the unit-interval design (ranks of the inputs), which the given-data methods
+    need only up to monotone transformation. Returns long rows: input, index, value, conf.
+    """
+    from SALib.analyze import delta, morris, rbd_fast
+    from SALib.analyze import sobol as sobol_analyze
+
+    from parktwin.experiments.design import MORRIS_LEVELS, salib_problem
+
+    y = np.asarray(y, dtype=float)
+    problem = salib_problem(names)
+    rows: list[tuple[str, str, float, float]] = []
+    if len(names) == 0:
+        return pd.DataFrame(columns=["input", "index", "value", "conf"])
+    if not np.all(np.isfinite(y)) or np.ptp(y) == 0:  # nothing varies: every index is 0
+        index = {"rbd_fast": "S1", "delta": "delta", "morris": "mu_star", "sobol": "S1"}[method]
+        return pd.DataFrame([(n, index, 0.0, 0.0) for n in names], columns=["input", "index", "value", "conf"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "rbd_fast":
+            # M harmonics; the bootstrap uses half the runs and needs 2M well below that
+            harmonics = max(1, min(10, len(y) // 8))
+            res = rbd_fast.analyze(problem, np.asarray(x, float), y, M=harmonics, seed=seed)
+            rows += [(n, "S1", res["S1"][i], res["S1_conf"][i]) for i, n in enumerate(names)]
+        elif method == "delta":
+            res = delta.analyze(problem, np.asarray(x, float), y, seed=seed + 1, num_resamples=20, method="all")  # SALib seeds only when truthy
+            key = "delta_raw" if "delta_raw" in res else "delta"  # SALib ≥ 1.5 names the plain bootstrap "raw"
+            rows += [(n, "delta", res[key][i], res[f"{key}_conf"][i]) for i, n in enumerate(names)]
+            rows += [(n, "S1", res["S1"][i], res["S1_conf"][i]) for i, n in enumerate(names)]
+        elif method == "morris":
+            if salib_x is None:
+                raise ValueError("Morris indices need the Morris design (run the batch with design='morris')")
+            res = morris.analyze(problem, np.asarray(salib_x, float), y, num_levels=MORRIS_LEVELS, seed=seed)
+            rows += [(n, "mu_star", res["mu_star"][i], res["mu_star_conf"][i]) for i, n in enumerate(names)]
+            rows += [(n, "sigma", res["sigma"][i], math.nan) for i, n in enumerate(names)]
+        elif method == "sobol":
+            res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+            rows += [(n, "S1", res["S1"][i], res["S1_conf"][i]) for i, n in enumerate(names)]
+            rows += [(n, "ST", res["ST"][i], res["ST_conf"][i]) for i, n in enumerate(names)]
+        else:
+            raise ValueError(f"method must be one of {SENSITIVITY_METHODS} (got {method!r})")
+    return pd.DataFrame(rows, columns=["input", "index", "value", "conf"]).astype({"value": float, "conf": float})
+
+
+def default_method(design: str) -> str:
+    """The sensitivity method a design supports: its own for Morris and Sobol, RBD-FAST otherwise."""
+    return design if design in ("morris", "sobol") else "rbd_fast"
+
+
+def ranking_index(method: str) -> str:
+    """The index inputs are ranked by."""
+    return {"rbd_fast": "S1", "delta": "delta", "morris": "mu_star", "sobol": "ST"}[method]
+
+
+# -- the summary of a batch ---------------------------------------------------------------------------
+@dataclass
+class BatchSummary:
+    """Every summary of one batch; ``save`` writes them as Parquet + summary.json."""
+
+    quantiles: pd.DataFrame
+    probabilities: pd.DataFrame
+    outputs: pd.DataFrame  # per replicate: final-year net emissions, pathway cost
+    sensitivity: pd.DataFrame  # output, method, input, index, value, conf, rank
+    headline: dict = field(default_factory=dict)
+
+    def save(self, folder: str | Path) -> Path:
+        from parktwin.experiments.storage import atomic_write_bytes, atomic_write_parquet
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("quantiles", "probabilities", "outputs", "sensitivity"):
+            frame = getattr(self, name)
+            atomic_write_parquet(frame.reset_index() if name == "outputs" else frame, folder / f"{name}.parquet")
+        atomic_write_bytes(json.dumps(self.headline, indent=2, default=_json_default).encode(), folder / "summary.json")
+        return folder
+
+    def text(self) -> str:
+        """A few lines for the terminal."""
+        h = self.headline
+        y = h["final_year"]
+        lines = [f"{h['runs']} runs, {h['years'][0]}–{y}"]
+        for key, label in (("p_net_zero", f"P(net ≤ 0 in {y})"), ("p_core_met", f"P(core indicator met in {y})"),
+                           ("p_clean_energy_share", f"P(clean-energy share ≥ 90 % in {y})")):
+            if key in h:
+                lines.append(f"  {label}: {h[key]:.0%}")
+        net = h["net_tco2_final"]
+        lines.append(f"  net emissions {y}: P50 {net['p50']:,.0f} tCO2 (P10 {net['p10']:,.0f} – P90 {net['p90']:,.0f})")
+        cost = h["pathway_cost_cny"]
+        lines.append(f"  pathway cost: P50 {cost['p50'] / 1e9:,.2f} bn CNY (P10 {cost['p10'] / 1e9:,.2f} – P90 {cost['p90'] / 1e9:,.2f})")
+        for output, ranked in h.get("top_inputs", {}).items():
+            if ranked:
+                shown = ", ".join(f"{name} {value:.2f}" for name, value in ranked[:3])
+                how = h["sensitivity_method"] if h["sensitivity_method"] == h["sensitivity_index"] else \
+                    f"{h['sensitivity_method']} {h['sensitivity_index']}"
+                lines.append(f"  most influential on {output} ({how}): {shown}")
+        return "\n".join(lines)
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _band(values: pd.Series) -> dict[str, float]:
+    v = values.astype(float)
+    return {"p10": float(v.quantile(0.1)), "p50": float(v.quantile(0.5)), "p90": float(v.quantile(0.9)), "mean": float(v.mean())}
+
+
+def summarise(annual: pd.DataFrame, unit: np.ndarray, names: list[str], design: str = "lhs",
+              method: str | None = None, salib_x: np.ndarray | None = None, seed: int = 0,
+              cost=pathway_cost_cny, targets: tuple[Target, ...] | None = None) -> BatchSummary:
+    """Summaries of a stacked annual table whose replicates ``0..runs-1`` used design ``unit``."""
+    return summarise_parts(quantiles(annual), probabilities(annual, targets), outputs(annual, cost),
+                           unit, names, design, method, salib_x, seed)
+
+
+def summarise_parts(q: pd.DataFrame, p: pd.DataFrame, out: pd.DataFrame, unit: np.ndarray, names: list[str],
+                    design: str = "lhs", method: str | None = None, salib_x: np.ndarray | None = None,
+                    seed: int = 0) -> BatchSummary:
+    """``summarise`` from its parts (bands, probabilities, per-replicate outputs), so a large
+    batch can compute them column by column."""
+    method = method or default_method(design)
+    if design in ("morris", "sobol") and method != design:
+        raise ValueError(f"a {design} design is analysed with method {design!r}")
+    if design not in ("morris", "sobol") and method in ("morris", "sobol"):
+        raise ValueError(f"method {method!r} needs design {method!r}")
+    runs = len(out)
+    parts = []
+    enough = runs >= MIN_RUNS_GIVEN_DATA or method in ("morris", "sobol")
+    if names and enough and len(unit) == runs:
+        for column in out.columns:
+            s = sensitivity(unit, out[column].to_numpy(), names, method, seed, salib_x)
+            s.insert(0, "method", method)
+            s.insert(0, "output", column)
+            parts.append(s)
+    sens = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["output", "method", "input", "index", "value", "conf"])
+    rank_by = ranking_index(method)
+    sens["rank"] = np.nan
+    for column in out.columns:
+        mask = (sens["output"] == column) & (sens["index"] == rank_by)
+        sens.loc[mask, "rank"] = sens.loc[mask, "value"].rank(ascending=False, method="first")
+    last = int(q["year"].max())
+    final = p[p["year"] == last].set_index("target")["p_in_year"]
+    headline = {
+        "runs": runs,
+        "years": [int(q["year"].min()), last],
+        "final_year": last,
+        "net_tco2_final": _band(out[f"net_tco2_{last}"]),
+        "pathway_cost_cny": _band(out["pathway_cost_cny"]),
+        "sensitivity_method": method,
+        "sensitivity_index": rank_by,
+        "sensitivity_note": None if (enough or not names) else f"not computed: fewer than {MIN_RUNS_GIVEN_DATA} runs",
+        "top_inputs": {
+            column: [(r.input, float(r.value)) for r in
+                     sens[(sens["output"] == column) & (sens["index"] == rank_by)].sort_values("rank").itertuples()]
+            for column in out.columns
+        },
+    }
+    for key, target in (("p_net_zero", "net_zero"), ("p_core_met", "core_met"), ("p_clean_energy_share", "clean_energy_share")):
+        if target in final:
+            headline[key] = float(final[target])
+    return BatchSummary(q, p, out, sens, headline)

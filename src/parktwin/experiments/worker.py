@@ -1,0 +1,90 @@
+"""What a worker does for one replicate: apply its sampled overrides, validate, run, return the
+annual table. Module-level and importable, as process pools (spawn) and Dask need.
+
+The resolved scenario document travels with each task as pickled bytes (≈20 kB for the demo
+park) and is unpickled once per worker process (cached by its digest), so a worker needs no
+access to the scenario files — a remote Dask worker only needs parktwin installed.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+INPUT_PREFIX = "input_"
+"""Sampled inputs appear in a replicate's table as ``input_<name>`` columns."""
+
+_DOCUMENTS: dict[str, dict] = {}
+
+
+@dataclass(frozen=True)
+class SharedDocument:
+    """A resolved scenario document (park inline, batch overrides applied) as pickled bytes."""
+
+    digest: str
+    blob: bytes
+
+    @classmethod
+    def of(cls, document: dict, digest: str) -> SharedDocument:
+        return cls(digest, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def get(self) -> dict:
+        """The document (unpickled once per process; treat as read-only)."""
+        doc = _DOCUMENTS.get(self.digest)
+        if doc is None:
+            if len(_DOCUMENTS) > 8:
+                _DOCUMENTS.clear()
+            doc = _DOCUMENTS[self.digest] = pickle.loads(self.blob)
+        return doc
+
+
+@dataclass(frozen=True)
+class ReplicateTask:
+    """One replicate: its index, run seed, the (path, value) overrides and the named inputs."""
+
+    index: int
+    run_seed: int
+    pairs: tuple[tuple[str, Any], ...]
+    inputs: tuple[tuple[str, Any], ...]
+    document: SharedDocument
+    file: str = "scenario"
+
+
+class ReplicateError(RuntimeError):
+    """A replicate failed; the message names it and its sampled inputs (plain text, so it
+    crosses process boundaries intact)."""
+
+
+def run_replicate(task: ReplicateTask) -> pd.DataFrame:
+    """Run one replicate; its annual table with ``replicate`` first and the sampled inputs last."""
+    from parktwin.experiments.design import scenario_from_document
+    from parktwin.kernel.model import ParkModel
+    from parktwin.results.tables import build_results
+    from parktwin.spec.errors import InputError
+
+    try:
+        scenario = scenario_from_document(task.document.get(), task.pairs, file=task.file)
+    except InputError as exc:
+        sampled = ", ".join(f"{p}={v!r}" for p, v in task.pairs)
+        raise ReplicateError(f"replicate {task.index}: its sampled inputs ({sampled}) do not validate:\n{exc.describe()}") from None
+    model = ParkModel(scenario, seed=task.run_seed)
+    try:
+        record = model.run()
+    finally:
+        model.release()  # frees it now (see ParkModel.release)
+    annual = build_results(record, {}).annual
+    annual.insert(0, "replicate", task.index)
+    for name, value in task.inputs:
+        annual[INPUT_PREFIX + name] = value
+    return annual
+
+
+def ignore_sigint() -> None:
+    """Process-pool initializer: workers ignore Ctrl-C; the parent catches it, stops the batch and
+    keeps every replicate already written (resume with ``--resume``)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

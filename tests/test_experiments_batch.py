@@ -1,0 +1,248 @@
+"""Monte Carlo batches end to end: the same numbers on every executor, resume after a kill,
+a killed worker loses nothing, summaries, report and the ``mc`` / ``compare`` commands.
+
+Runs are short (the small park, 3–6 years, hourly output off) so the whole file stays fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import SMALL_PARK, SMALL_SCENARIO, write_yaml
+
+import parktwin
+from parktwin.cli import main
+from parktwin.experiments import open_batch, run_batch
+from parktwin.experiments.storage import REPLICATE_DIR, done_replicates
+from parktwin.experiments.worker import run_replicate
+
+UNCERTAINTY = {
+    "growth": {"path": "growth.default_share_per_yr", "dist": "triangular", "low": 0.0, "mode": 0.03, "high": 0.06},
+    "pv_roof": {"path": "roadmap.pv1.roof_share", "dist": "uniform", "low": 0.3, "high": 0.9,
+                "rank_correlation": {"growth": 0.5}},
+    "green": {"path": "roadmap.gp.share", "dist": "normal", "mean": 0.5, "std": 0.2, "low": 0.0, "high": 1.0},
+    "pv_year": {"path": "roadmap.pv1.year", "dist": "uniform", "low": 2026, "high": 2028, "integer": True},
+    "tech": {"path": "roadmap.eb.technology", "dist": "choice", "values": ["electric_boiler", "heat_pump"]},
+}
+
+
+def _write(folder: Path, horizon: int = 3, name: str = "small_mc", **extra) -> Path:
+    scenario = copy.deepcopy(SMALL_SCENARIO)
+    scenario.update(name=name, horizon_years=horizon, uncertainty=copy.deepcopy(UNCERTAINTY), **extra)
+    write_yaml(folder / "park.yaml", SMALL_PARK)
+    return write_yaml(folder / f"{name}.yaml", scenario)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Path:
+    return _write(tmp_path_factory.mktemp("mc"))
+
+
+@pytest.fixture(scope="module")
+def serial_batch(scenario, tmp_path_factory):
+    """45 replicates in this process: enough runs for RBD-FAST indices."""
+    return run_batch(scenario, n=45, seed=5, executor="serial", out=tmp_path_factory.mktemp("serial"))
+
+
+def _annual(batch) -> pd.DataFrame:
+    return batch.annual().sort_values(["replicate", "year"]).reset_index(drop=True)
+
+
+def _once_each(annual: pd.DataFrame, runs: int, years: int) -> None:
+    counts = annual.groupby("replicate").size()
+    assert sorted(counts.index) == list(range(runs))
+    assert (counts == years).all()
+
+
+# -- the same numbers everywhere --------------------------------------------------------------------
+def test_a_replicate_depends_on_its_seed_not_on_the_batch_size(scenario, tmp_path):
+    independent = [("uncertainty.pv_roof.rank_correlation", {})]  # (Iman–Conover reorders all rows)
+    small = run_batch(scenario, n=3, seed=3, executor="serial", out=tmp_path, report=False, design="random", overrides=independent)
+    large = run_batch(scenario, n=5, seed=3, executor="serial", out=tmp_path, report=False, design="random", overrides=independent)
+    # an uncorrelated random design's first rows and the run seeds do not depend on n
+    a, b = _annual(small), _annual(large)
+    pd.testing.assert_frame_equal(a, b[b["replicate"] < 3].reset_index(drop=True), check_exact=True)
+
+
+# -- storage and resume ---------------------------------------------------------------------------------
+def test_batch_folder_holds_the_design_tables_summary_and_report(serial_batch, scenario):
+    folder = serial_batch.path
+    info = json.loads((folder / "batch.json").read_text(encoding="utf-8"))
+    assert info["n"] == 45 and info["runs"] == 45 and info["design"] == "lhs" and info["batch_seed"] == 5
+    assert set(info["samples"]) == {"replicate", "run_seed", *UNCERTAINTY}
+    assert len(info["samples"]["run_seed"]) == 45 and info["inputs_sha256"] == parktwin.load(scenario).digest()
+    assert (folder / "annual.parquet").exists() and not (folder / REPLICATE_DIR).exists()
+    annual = serial_batch.annual()
+    _once_each(annual, 45, 4)
+    # the sampled inputs are columns of every replicate's table
+    samples = serial_batch.samples.set_index("replicate")
+    first = annual[annual["year"] == 2025].set_index("replicate")
+    assert (first["input_growth"] == samples["growth"]).all() and (first["input_tech"] == samples["tech"]).all()
+    for name in ("quantiles", "probabilities", "outputs", "sensitivity"):
+        assert (folder / "summary" / f"{name}.parquet").exists()
+    assert json.loads((folder / "summary" / "summary.json").read_text())["runs"] == 45
+    page = (folder / "batch_report.html").read_text(encoding="utf-8")
+    for key in ("fig-fan_net", "fig-fan_core", "fig-probabilities", "fig-sensitivity", "fig-cost"):
+        assert key in page
+    again = open_batch(folder)
+    pd.testing.assert_frame_equal(again.samples, serial_batch.samples)
+
+
+def test_summary_of_a_batch(serial_batch):
+    s = serial_batch.summary()
+    h = s.headline
+    assert h["runs"] == 45 and h["final_year"] == 2028 and h["complete"]
+    assert 0 <= h["p_net_zero"] <= 1 and h["net_tco2_final"]["p10"] <= h["net_tco2_final"]["p50"] <= h["net_tco2_final"]["p90"]
+    q = s.quantiles[(s.quantiles["indicator"] == "net_tco2")]
+    assert list(q["year"]) == [2025, 2026, 2027, 2028] and (q["p10"] <= q["p90"]).all()
+    assert set(s.sensitivity["output"]) == {"net_tco2_2028", "pathway_cost_cny"}
+    ranked = s.sensitivity[(s.sensitivity["output"] == "net_tco2_2028") & (s.sensitivity["index"] == "S1")]
+    assert sorted(ranked["rank"]) == [1, 2, 3, 4, 5]
+    # the green-power share is what moves net emissions here
+    assert ranked.sort_values("rank")["input"].iloc[0] == "green"
+    assert "P(net ≤ 0 in 2028)" in s.text()
+
+
+def test_existing_batch_needs_resume_or_overwrite(serial_batch, scenario):
+    with pytest.raises(FileExistsError, match="resume"):
+        run_batch(scenario, n=45, seed=5, executor="serial", out=serial_batch.path.parent)
+    again = run_batch(scenario, n=45, seed=5, executor="serial", out=serial_batch.path.parent, resume=True, report=False)
+    assert again.complete
+
+
+def _mc_command(scenario: Path, out: Path, *extra: str) -> list[str]:
+    return ["mc", str(scenario), "-n", "24", "--seed", "9", "--executor", "serial", "--out", str(out),
+            "--no-progress", "--no-report", *extra]
+
+
+def _start_and_stop(command: list[str], replicates: Path, sig: int, at_least: int = 5) -> subprocess.CompletedProcess:
+    proc = subprocess.Popen([sys.executable, "-m", "parktwin.cli", *command], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if replicates.is_dir() and len(done_replicates(replicates.parent)) >= at_least:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, f"the batch ended before it could be stopped: {proc.communicate()}"
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def test_a_killed_batch_resumes_to_the_same_numbers(tmp_path):
+    scenario = _write(tmp_path, horizon=5)
+    out = tmp_path / "runs"
+    loaded = parktwin.load(scenario)
+    folder = out / f"small_mc-lhs-n24-s9-{loaded.digest()[:8]}"
+    stopped = _start_and_stop(_mc_command(scenario, out), folder / REPLICATE_DIR, signal.SIGKILL)
+    assert stopped.returncode == -signal.SIGKILL
+    done = done_replicates(folder)
+    assert 5 <= len(done) < 24 and not (folder / "annual.parquet").exists()
+    assert json.loads((folder / "batch.json").read_text())["runs"] == 24  # written first
+    # resume through the command, as a person would
+    assert main(_mc_command(scenario, out, "--resume")) == 0
+    resumed = open_batch(folder)
+    assert resumed.complete and not list(folder.rglob(".*.tmp"))
+    clean = run_batch(scenario, n=24, seed=9, executor="serial", out=tmp_path / "clean", report=False)
+    pd.testing.assert_frame_equal(_annual(resumed), _annual(clean), check_exact=True)
+    a, b = (json.loads((p / "batch.json").read_text()) for p in (folder, clean.path))
+    for info in (a, b):
+        info.pop("created")
+    assert a == b
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
+    scenario = _write(tmp_path, horizon=5)
+    out = tmp_path / "runs"
+    folder = out / f"small_mc-lhs-n24-s9-{parktwin.load(scenario).digest()[:8]}"
+    stopped = _start_and_stop(_mc_command(scenario, out), folder / REPLICATE_DIR, signal.SIGINT, at_least=3)
+    assert stopped.returncode == 130, stopped.stderr
+    assert "--resume" in stopped.stderr and "Traceback" not in stopped.stderr
+    assert all(p.name.startswith("r") for p in (folder / REPLICATE_DIR).iterdir())  # no temporary left
+    batch = run_batch(scenario, n=24, seed=9, executor="serial", out=out, resume=True, report=False)
+    _once_each(batch.annual(), 24, 6)
+
+
+# -- workers that die ------------------------------------------------------------------------------------
+def _kill_once(task, marker: str, victim: int):
+    """Run the replicate, except that the first time replicate ``victim`` comes up its worker
+    process kills itself (SIGKILL: no cleanup, as an OOM kill or a lost node)."""
+    if task.index == victim and not os.path.exists(marker):
+        Path(marker).write_text(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+    return run_replicate(task)
+
+
+@pytest.fixture(scope="module")
+def reference(scenario, tmp_path_factory):
+    """8 replicates, batch seed 5, run one after another in this process."""
+    return run_batch(scenario, n=8, seed=5, executor="serial", out=tmp_path_factory.mktemp("reference"), report=False)
+
+
+@pytest.mark.parametrize("executor", ["dask", "processes"])
+def test_processes_and_dask_give_the_serial_numbers_even_when_a_worker_dies(scenario, reference, tmp_path, executor):
+    """Two local workers (a Dask LocalCluster on loopback, or a process pool); the worker that
+    picks up replicate 2 first kills itself. The scheduler (Dask) or the rebuilt pool runs it
+    again; every replicate is stored exactly once and the batch equals the serial one bit for bit."""
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # dask workers cannot import this test module
+    marker = tmp_path / "killed"
+    fn = functools.partial(_kill_once, marker=str(marker), victim=2)
+    batch = run_batch(scenario, n=8, seed=5, executor=executor, workers=2, out=tmp_path / "runs", report=False,
+                      replicate_fn=fn)
+    assert marker.exists() and int(marker.read_text()) != os.getpid()  # a worker did die
+    annual = _annual(batch)
+    _once_each(annual, 8, 4)
+    pd.testing.assert_frame_equal(annual, _annual(reference), check_exact=True)
+    assert batch.info["samples"] == reference.info["samples"]
+
+
+# -- designs through the whole chain ------------------------------------------------------------------
+def test_morris_batch_gives_mu_star(scenario, tmp_path):
+    batch = run_batch(scenario, n=2, seed=1, design="morris", executor="serial", out=tmp_path, report=False)
+    assert batch.runs == 2 * (len(UNCERTAINTY) + 1)
+    s = batch.summary().sensitivity
+    assert set(s["index"]) == {"mu_star", "sigma"} and set(s["input"]) == set(UNCERTAINTY)
+
+
+# -- the commands ---------------------------------------------------------------------------------------------
+def test_mc_command(scenario, tmp_path, capsys):
+    args = ["mc", str(scenario), "-n", "3", "--executor", "serial", "--out", str(tmp_path), "--no-progress", "--no-report"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "3 runs, 2025–2028" in out and "batch stored in" in out
+    assert main(args) == 1 and "--resume" in capsys.readouterr().err
+    assert main([*args, "--resume"]) == 0
+    assert main(["mc", "--list-assumptions"]) == 0 and "grid_factor.override_kgco2_per_kwh" in capsys.readouterr().out
+
+
+def test_mc_command_reports_bad_uncertainty(tmp_path, capsys):
+    scenario = _write(tmp_path)
+    text = scenario.read_text().replace("path: roadmap.gp.share", "path: roadmap.gpx.share")
+    scenario.write_text(text)
+    assert main(["mc", str(scenario), "-n", "3", "--executor", "serial", "--out", str(tmp_path / "runs")]) == 2
+    assert "uncertainty.green.path" in capsys.readouterr().err
+
+
+def test_compare_command(tmp_path, capsys):
+    a = _write(tmp_path, name="plan_a")
+    b = _write(tmp_path, name="plan_b", offsets={"start_year": 2026, "max_share_of_gross": 0.5})
+    csv = tmp_path / "compare.csv"
+    assert main(["compare", str(a), str(b), "--out", str(csv)]) == 0
+    table = pd.read_csv(csv, index_col=0)
+    assert list(table.columns) == ["plan_a", "plan_b"]
+    assert table.loc["net_tco2 2028", "plan_b"] < table.loc["net_tco2 2028", "plan_a"]
+    assert main(["compare", str(a), str(b), "-n", "3", "--executor", "serial", "--runs", str(tmp_path / "runs")]) == 0
+    out = capsys.readouterr().out
+    assert "P(net_zero) 2028" in out and "plan_b" in out
