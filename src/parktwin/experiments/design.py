@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from scipy import stats
 
 from parktwin.spec.errors import InputError, Problem
-from parktwin.spec.load import Loaded, _problems_from, _scenario_cross_problems, apply_override
+from parktwin.spec.load import Loaded, apply_override, problems_from, scenario_cross_problems, validate_document
 from parktwin.spec.scenario import Scenario
 from parktwin.spec.uncertainty import UncertainInput, Uncertainty
 
@@ -245,14 +245,7 @@ def scenario_from_document(document: dict, pairs: list[tuple[str, Any]] | tuple 
     doc = copy.deepcopy(document)
     for path, value in pairs:
         apply_override(doc, path, value, source)
-    problems = _scenario_cross_problems(doc, file)
-    try:
-        scenario = Scenario.model_validate(doc)
-    except ValidationError as exc:
-        raise InputError(_problems_from(exc, lambda loc: (file, loc)) + problems) from None
-    if problems:
-        raise InputError(problems)
-    return scenario
+    return validate_document(doc, file, check_files=False)  # files were checked when the batch was loaded
 
 
 def _probe(document: dict, pairs: list[tuple[str, Any]], file: str) -> tuple[str | None, list[Problem]]:
@@ -264,12 +257,12 @@ def _probe(document: dict, pairs: list[tuple[str, Any]], file: str) -> tuple[str
             apply_override(doc, path, value, "uncertainty")
     except InputError as exc:
         return "path", exc.problems
-    problems = _scenario_cross_problems(doc, file)
+    problems = scenario_cross_problems(doc, file)
     try:
         Scenario.model_validate(doc)
     except ValidationError as exc:
         kind = "path" if any(e["type"] == "extra_forbidden" for e in exc.errors()) else "value"
-        return kind, _problems_from(exc, lambda loc: (file, loc)) + problems
+        return kind, problems_from(exc, lambda loc: (file, loc)) + problems
     return ("value", problems) if problems else (None, [])
 
 

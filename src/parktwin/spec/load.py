@@ -171,7 +171,7 @@ def _file_path(loc: tuple) -> list[str]:
     return out
 
 
-def _problems_from(exc: ValidationError, file_for: Any) -> list[Problem]:
+def problems_from(exc: ValidationError, file_for: Any) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = _file_path(err["loc"])
@@ -194,7 +194,7 @@ def load_park(path: str | Path) -> Park:
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
-        raise InputError(_problems_from(exc, lambda loc: (file, loc)) + problems) from None
+        raise InputError(problems_from(exc, lambda loc: (file, loc)) + problems) from None
     _raise_if(problems + _weather_file_problems(park, file))
     return park
 
@@ -243,18 +243,28 @@ def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -
     for key, value in pairs:
         apply_override(doc, key, value)
 
+    scenario = validate_document(doc, scen_file, park_file)
+    return Loaded(scenario, scen_file, park_file, tuple(pairs), doc)
+
+
+def validate_document(doc: dict, scenario_file: str, park_file: str | None = None, check_files: bool = True) -> Scenario:
+    """Validate a resolved scenario document (park inline, overrides applied) as ``load`` does:
+    schema, cross-field checks and, with ``check_files``, the park's weather file; every problem
+    in one InputError naming the file and field."""
+    park_file = park_file or scenario_file
+
     def file_for(loc: list[str]) -> tuple[str, list[str]]:
         if loc and loc[0] == "park":
             return park_file, loc[1:]
-        return scen_file, loc
+        return scenario_file, loc
 
-    problems = _park_cross_problems(doc["park"], park_file) + _scenario_cross_problems(doc, scen_file)
+    problems = _park_cross_problems(doc.get("park"), park_file) + scenario_cross_problems(doc, scenario_file)
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
-        raise InputError(_problems_from(exc, file_for) + problems) from None
-    _raise_if(problems + _weather_file_problems(scenario.park, park_file))
-    return Loaded(scenario, scen_file, park_file, tuple(pairs), doc)
+        raise InputError(problems_from(exc, file_for) + problems) from None
+    _raise_if(problems + (_weather_file_problems(scenario.park, park_file) if check_files else []))
+    return scenario
 
 
 def load_any(path: str | Path) -> Park | Loaded:
@@ -336,7 +346,7 @@ def _availability_problems(kind: Any, year: int, file: str, field: str) -> list[
     return problems
 
 
-def _scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
+def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     from parktwin.data import grid_series_ids, sector_ids
 
     park = doc.get("park") if isinstance(doc.get("park"), dict) else {}
