@@ -46,7 +46,7 @@ def test_battery_commissioned_mid_year_holds_nothing_before_its_hour():
 
 def test_fleet_electrified_mid_year_splits_diesel_and_charging_by_the_charging_profile():
     item = {"kind": "electrify_fleet", "year": 2026, "lead_time_days": 200, "share": 1.0}
-    res = run(scenario(roadmap=[item]), seed=0)
+    res = run(scenario(roadmap=[item], mobility={"charging": "depot_night"}), seed=0)
     km = 10 * 50000
     after = share_after("depot_night", 2026, 200 * 24)
     energy = res.energy[(res.energy["year"] == 2026) & (res.energy["entity"] == "trucks")].set_index("carrier")
@@ -235,3 +235,19 @@ def test_optimal_ems_never_costs_more_than_the_rules_and_keeps_the_balance():
     assert np.allclose(supply, h["load_kw"], atol=1e-6)
     rules = run(scenario(roadmap=[pv, battery]), seed=0).annual.set_index("year")
     assert (rules["ems_saving_cny"] == 0).all()
+
+
+def test_simulated_depot_charging_shapes_the_fleet_load():
+    from parktwin.energy.loads import profile
+    from parktwin.mobility.fleet_sim import charging_profile_for_year, simulate_fleet
+
+    item = {"kind": "electrify_fleet", "year": 2026, "share": 1.0}
+    sc = scenario(roadmap=[item], park={"enterprises": [{**PARK_WORKS, "energy": {"electricity_mwh": 0.0}}]})
+    res = run(sc, seed=0)
+    fleet = sc.park.fleets[0]
+    # 10 trucks, one charger per two (mobility.vehicles_per_charger = 2), charging on arrival
+    expected = charging_profile_for_year(simulate_fleet(fleet, chargers=5, policy="immediate", year=2026), 2026)
+    h = res.hourly[res.hourly["year"] == 2026]
+    km_kwh = 10 * 50000 * 1.5
+    assert np.allclose(h["load_kw"].to_numpy(), km_kwh * expected, rtol=1e-9, atol=1e-9)
+    assert not np.allclose(expected, profile("depot_night", 2026))

@@ -17,7 +17,7 @@ TABLES = (
     "constants", "grid_factors", "indicators", "sectors", "heat_bands", "load_shapes", "seasonal_factors", "money",
     "wind_power_curve",
     "technologies", "prices", "finance_instruments",
-    "stage_indicators", "symbiosis_factors",
+    "stage_indicators", "symbiosis_factors", "duty_cycles",
 )
 
 

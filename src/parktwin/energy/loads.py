@@ -25,9 +25,29 @@ SEASONAL_PROFILE = {
 }
 
 
+_REGISTERED: dict[tuple[str, int], np.ndarray] = {}
+
+
+def register_profile(shape: str, year: int, values: np.ndarray) -> None:
+    """Make an hourly profile computed elsewhere (e.g. a simulated fleet's charging) a named shape."""
+    values = np.asarray(values, dtype=float)
+    if values.shape != (HOURS_PER_YEAR,) or (values < 0).any() or values.sum() <= 0:
+        raise ValueError(f"profile {shape!r}: expected {HOURS_PER_YEAR} non-negative values with a positive sum")
+    out = values / values.sum()
+    out.setflags(write=False)
+    _REGISTERED[(shape, year)] = out
+
+
+def is_registered(shape: str, year: int) -> bool:
+    return (shape, year) in _REGISTERED
+
+
 @lru_cache(maxsize=512)
 def profile(shape: str, year: int) -> np.ndarray:
-    """Normalised hourly profile (sums to 1) of ``shape`` in ``year``."""
+    """Normalised hourly profile (sums to 1) of ``shape`` in ``year``: a registered one, or a named
+    shape of data/load_shapes.csv."""
+    if (shape, year) in _REGISTERED:
+        return _REGISTERED[(shape, year)]
     cal = year_calendar(year)
     work, rest = hourly_shape(shape)
     weights = np.where(cal.is_workday, work[cal.hour_of_day], rest[cal.hour_of_day])

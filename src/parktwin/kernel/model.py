@@ -115,7 +115,7 @@ class ParkModel(mesa.Model):
             for e in park.enterprises
         }
         self.buildings = {b.id: BuildingAgent(self, b) for b in park.buildings}
-        self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr) for f in park.fleets}
+        self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr, scenario.mobility) for f in park.fleets}
         self.operator = OperatorAgent(self, park)
 
         site, system = site_of(scenario)

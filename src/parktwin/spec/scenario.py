@@ -153,6 +153,14 @@ INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] f
 Intervention = Annotated[Union[INTERVENTIONS], Field(discriminator="kind")]
 
 
+class Mobility(Strict):
+    charging: Literal["simulated", "depot_night"] = Field(
+        "simulated", description="fleets' charging profile from the SimPy depot model, or a fixed night shape"
+    )
+    policy: Literal["immediate", "smart"] = Field("immediate", description="charge on arrival, or in valley hours (still meeting departures)")
+    vehicles_per_charger: float = Field(2.0, gt=0, le=50)
+
+
 class Finance(Strict):
     social_discount_rate: float = Field(
         0.08, ge=0, le=0.3, description="real rate for the pathway's system cost (NDRC 2006 guidance: 8 %)"
@@ -194,6 +202,7 @@ class Scenario(Strict):
     operator: OperatorRules = OperatorRules()
     outages: Outages = Outages()
     finance: Finance = Finance()
+    mobility: Mobility = Mobility()
     review_targets: dict[int, ReviewTarget] = Field(default_factory=dict)
     accounting: Accounting = Accounting()
     ems: Ems = Ems()

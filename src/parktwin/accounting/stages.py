@@ -1,0 +1,179 @@
+"""Park stages (green → eco-industrial → zero-carbon) judged from indicators kept as data.
+
+The indicators, their thresholds, directions, stage, the annual column (or formula) each reads,
+and whether the threshold is published, the seed report's, or unverified are rows of
+``data/stage_indicators.csv``. Rules (docs/stages-and-symbiosis.md):
+
+- an indicator is **not assessed** when the run cannot compute it (its column is absent or NaN
+  and no ``extra`` series gives it) or when its threshold is unverified (empty) — never a guess;
+- a stage is **reached** in a year when every *assessed mandatory* indicator of it and of the
+  stages below is met, and every *core* indicator of it and of the stages below is assessed;
+- ``blocking`` lists the indicators of the first stage not reached that stop it (not met, or a
+  core indicator not assessed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from parktwin.data import table
+
+STAGES = ("green", "eco_industrial", "zero_carbon")
+NONE = "none"
+ASSESSMENT_COLUMNS = (
+    "year", "stage", "indicator", "name_zh", "name_en", "unit", "value", "threshold", "direction",
+    "met", "status", "mandatory", "core", "threshold_status", "reason",
+)
+
+
+def indicators() -> pd.DataFrame:
+    """The stage indicators (data/stage_indicators.csv), in stage order."""
+    df = table("stage_indicators").copy()
+    unknown = set(df["stage"]) - set(STAGES)
+    if unknown:
+        raise ValueError(f"data/stage_indicators.csv: unknown stage(s) {sorted(unknown)}")
+    if not set(df["direction"]) <= {"min", "max"}:
+        raise ValueError("data/stage_indicators.csv: direction must be min or max")
+    if not set(df["threshold_status"]) <= {"published", "seed_report", "unverified"}:
+        raise ValueError("data/stage_indicators.csv: threshold_status must be published, seed_report or unverified")
+    bad = df[(df["threshold_status"] == "unverified") != df["threshold"].isna()]
+    if len(bad):
+        raise ValueError(f"data/stage_indicators.csv: unverified rows must have no threshold and others one: {list(bad['id'])}")
+    df["order"] = df["stage"].map(STAGES.index)
+    return df.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
+
+
+def core_indicators() -> dict[str, list[str]]:
+    """Per stage, the indicators that must be assessed for the stage to be reached."""
+    df = indicators()
+    return {s: list(df.loc[(df["stage"] == s) & df["core"], "id"]) for s in STAGES}
+
+
+# -- formulas ---------------------------------------------------------------------------------------
+def _energy_productivity(annual: pd.DataFrame) -> pd.Series:
+    """能源产出率 [万元/tce] = value added (million CNY × 100 = 万元) ÷ energy (tce)."""
+    if not {"value_added_mcny", "energy_tce"} <= set(annual.columns):
+        return pd.Series(np.nan, index=annual.index)
+    energy = annual["energy_tce"].astype(float).where(annual["energy_tce"] > 0)
+    return annual["value_added_mcny"].astype(float) * 100.0 / energy
+
+
+def _carbon_intensity_change(annual: pd.DataFrame) -> pd.Series:
+    """Change of gross tCO₂ (scope 1 + scope 2 market-based) per 万元 from the previous year [tCO₂/万元].
+
+    NaN in the first year of the table (no previous year) and after a gap in the years.
+    """
+    if not {"gross_tco2", "value_added_mcny"} <= set(annual.columns):
+        return pd.Series(np.nan, index=annual.index)
+    ordered = annual.sort_values("year")
+    va = ordered["value_added_mcny"].astype(float).where(ordered["value_added_mcny"] > 0)
+    intensity = ordered["gross_tco2"].astype(float) / (va * 100.0)
+    change = intensity.diff()
+    change[ordered["year"].diff() != 1] = np.nan
+    return change.reindex(annual.index)
+
+
+FORMULAS = {
+    "energy_productivity": _energy_productivity,
+    "carbon_intensity_change": _carbon_intensity_change,
+}
+
+
+def _values(annual: pd.DataFrame, column: str, extra: Mapping[str, pd.Series]) -> tuple[pd.Series, str]:
+    """The indicator's values aligned with ``annual`` rows, and where they came from."""
+    years = annual["year"].astype(int)
+    name = column.split(":", 1)[1] if column.startswith("formula:") else column
+    if name in extra:
+        s = pd.Series(extra[name])
+        s.index = s.index.astype(int)
+        return pd.Series(years.map(s).astype(float).to_numpy(), index=annual.index), f"extra:{name}"
+    if column.startswith("formula:"):
+        if name not in FORMULAS:
+            raise KeyError(f"data/stage_indicators.csv names an unknown formula {name!r}; known: {sorted(FORMULAS)}")
+        return FORMULAS[name](annual).astype(float), column
+    if column in annual.columns:
+        return pd.to_numeric(annual[column], errors="coerce").astype(float), f"annual:{column}"
+    return pd.Series(np.nan, index=annual.index), f"absent:{column}"
+
+
+def assess(
+    annual: pd.DataFrame,
+    extra: Mapping[str, pd.Series] | None = None,
+    *,
+    thresholds: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Every stage indicator in every year of ``annual``: value, threshold, met and status.
+
+    ``annual`` needs a ``year`` column and whatever columns the indicators read (Results.annual).
+    ``extra`` maps a column or formula name to a Series indexed by year; it supplies indicators
+    the run does not compute (water reuse, solid-waste use, symbiosis chains …) and overrides
+    the annual column of the same name. ``thresholds`` overrides thresholds by indicator id
+    (e.g. ``{"eco_reclaimed_water": 0.3}`` in 京津冀). The core indicator's threshold comes from
+    ``core_threshold_tco2_per_tce`` (by park size) when that column exists.
+
+    Returns a long table (columns ``ASSESSMENT_COLUMNS``): ``met`` is True/False/None and
+    ``status`` met / not_met / not_assessed, with the ``reason`` when not assessed.
+    """
+    if "year" not in annual.columns:
+        raise KeyError("annual needs a 'year' column")
+    extra = dict(extra or {})
+    thresholds = dict(thresholds or {})
+    unknown = set(thresholds) - set(indicators()["id"])
+    if unknown:
+        raise KeyError(f"thresholds for unknown indicators {sorted(unknown)}")
+    annual = annual.reset_index(drop=True)
+    rows = []
+    for ind in indicators().itertuples(index=False):
+        values, origin = _values(annual, str(ind.column), extra)
+        threshold = pd.Series(thresholds.get(ind.id, ind.threshold), index=annual.index, dtype=float)
+        if ind.id == "zc_core_indicator" and "core_threshold_tco2_per_tce" in annual.columns and ind.id not in thresholds:
+            threshold = annual["core_threshold_tco2_per_tce"].astype(float).fillna(float(ind.threshold))
+        unverified = ind.threshold_status == "unverified" and ind.id not in thresholds
+        for i, year in enumerate(annual["year"].astype(int)):
+            value = float(values.iloc[i])
+            limit = float(threshold.iloc[i])
+            if unverified or np.isnan(limit):
+                met, status, reason = None, "not_assessed", "threshold unverified"
+            elif np.isnan(value):
+                met, status = None, "not_assessed"
+                reason = "no previous year" if origin == "formula:carbon_intensity_change" else f"no data ({origin})"
+            else:
+                met = bool(value <= limit) if ind.direction == "max" else bool(value >= limit)
+                status, reason = ("met" if met else "not_met"), ""
+            rows.append((year, ind.stage, ind.id, ind.name_zh, ind.name_en, ind.unit,
+                         value, None if (unverified or np.isnan(limit)) else limit, ind.direction,
+                         met, status, bool(ind.mandatory), bool(ind.core), ind.threshold_status, reason))
+    out = pd.DataFrame(rows, columns=list(ASSESSMENT_COLUMNS))
+    out["met"] = out["met"].astype(object).where(out["status"] != "not_assessed", None)
+    return out
+
+
+def _stage_blockers(rows: pd.DataFrame) -> list[str]:
+    """Indicators of one stage in one year that stop it: mandatory not met, or core not assessed."""
+    failing = rows[rows["mandatory"] & (rows["status"] == "not_met")]
+    missing = rows[rows["core"] & (rows["status"] == "not_assessed")]
+    return [f"{i} (not_met)" for i in failing["indicator"]] + [f"{i} (core not_assessed)" for i in missing["indicator"]]
+
+
+def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
+    """Highest stage reached each year, and what blocks the next one.
+
+    Columns: ``year``, ``stage_reached`` (none / green / eco_industrial / zero_carbon),
+    ``next_stage`` (None at the top) and ``blocking`` (list of "indicator (reason)").
+    """
+    out = []
+    for year, rows in assessment.groupby("year", sort=True):
+        reached, blocking, next_stage = NONE, [], None
+        for stage in STAGES:
+            blockers = _stage_blockers(rows[rows["stage"] == stage])
+            if blockers:
+                next_stage, blocking = stage, blockers
+                break
+            reached = stage
+        out.append((int(year), reached, next_stage, blocking))
+    frame = pd.DataFrame(out, columns=["year", "stage_reached", "next_stage", "blocking"])
+    frame["next_stage"] = pd.Series([o[2] for o in out], index=frame.index, dtype=object)  # None at the top
+    return frame
