@@ -27,7 +27,7 @@ from parktwin.viz.report import _plotly_js, key_figures, render_report
 
 from builders import write_tiny_scenario
 
-EXPECTED_FIGURES = ("emissions", "energy_mix", "electricity_balance", "indicators", "dispatch_week", "costs")
+EXPECTED_FIGURES = ("stages", "emissions", "energy_mix", "electricity_balance", "indicators", "dispatch_week", "costs")
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> Results:
@@ -350,3 +350,11 @@ def test_costs_figure_stacks_to_the_system_cost(figures, results):
     bars = np.sum([np.asarray(tr.y, dtype=float) for tr in fig.data if tr.type == "bar"], axis=0)
     np.testing.assert_allclose(bars, results.annual["system_cost_cny"] / 1e6, rtol=1e-9)
     assert f"{results.pathway_cost_npv_cny() / 1e9:,.2f} bn CNY" in fig.layout.annotations[0].text
+
+
+def test_stage_timeline_follows_the_stage_table(figures, results):
+    fig = figures[("stages", "en")]
+    st = results.stage_table()
+    levels = ["none", "green", "eco_industrial", "zero_carbon"]
+    assert list(fig.data[0].y) == [levels.index(s) for s in st["stage_reached"]]
+    assert "Zero-carbon park" in fig.layout.yaxis.ticktext

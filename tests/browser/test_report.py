@@ -32,7 +32,7 @@ from .helpers import (
 
 pytestmark = pytest.mark.browser
 
-EXPECTED = ("fig-emissions", "fig-energy_mix", "fig-electricity_balance", "fig-indicators", "fig-dispatch_week", "fig-costs")
+EXPECTED = ("fig-stages", "fig-emissions", "fig-energy_mix", "fig-electricity_balance", "fig-indicators", "fig-dispatch_week", "fig-costs")
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
+from parktwin.accounting.stages import assess, stage_reached
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
 
-TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments")
+TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages")
 
 
 @dataclass
@@ -27,6 +28,9 @@ class Results:
     - ``reviews``: the operator's yearly checks against the scenario's targets
     - ``hourly``: the dispatch of the years listed in ``outputs.hourly_years``
     - ``investments``: every capacity bought (and renewed), with capex and fixed O&M
+    - ``indicators``: every stage indicator each year against its threshold (met, not met,
+      not assessed) and ``stages``: the stage reached each year and what blocks the next —
+      both derived from ``annual`` on first use (accounting.stages)
     """
 
     annual: pd.DataFrame
@@ -37,8 +41,27 @@ class Results:
     hourly: pd.DataFrame
     investments: pd.DataFrame
     manifest: dict = field(default_factory=dict)
+    indicators: pd.DataFrame | None = None
+    stages: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
+            self.indicators = self.stages = None  # derived on first use
+
+    def assessment(self) -> pd.DataFrame:
+        """The ``indicators`` table (computed once)."""
+        if self.indicators is None:
+            self.indicators = assess(self.annual)
+        return self.indicators
+
+    def stage_table(self) -> pd.DataFrame:
+        """The ``stages`` table (computed once)."""
+        if self.stages is None:
+            self.stages = stage_reached(self.assessment())
+        return self.stages
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        self.stage_table()
         return {name: getattr(self, name) for name in TABLES}
 
     def year(self, year: int) -> pd.Series:

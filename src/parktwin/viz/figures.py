@@ -44,6 +44,30 @@ def mark_phases(fig: go.Figure, results: Results, lang: str, axes: tuple[str, ..
     fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
 
 
+STAGE_ORDER = ("none", "green", "eco_industrial", "zero_carbon")
+
+
+@figure("stages", 5, "Stage reached each year and what blocks the next", "各年达到的园区阶段及下一阶段的制约指标")
+def stages_figure(results: Results, lang: str) -> go.Figure:
+    """The stage reached each year (none → green → eco-industrial → zero-carbon) as a step line;
+    hovering a year lists the indicators that block the next stage."""
+    st = results.stage_table()
+    level = st["stage_reached"].map(STAGE_ORDER.index)
+    blocking = ["<br>".join(b) if len(b) else "—" for b in st["blocking"]]
+    fig = go.Figure()
+    fig.add_scatter(x=st["year"], y=level, mode="lines+markers", line=dict(shape="hv", color="#1b7837", width=3),
+                    marker=dict(size=8), name=t("stage_reached", lang), customdata=blocking,
+                    hovertemplate="%{x}: %{text}<br>" + t("blocking", lang) + ":<br>%{customdata}<extra></extra>",
+                    text=[t(f"stage_{s}", lang) for s in st["stage_reached"]])
+    mark_phases(fig, results, lang)
+    fig.update_layout(
+        xaxis_title=t("year", lang), height=360, showlegend=False,
+        yaxis=dict(tickvals=list(range(len(STAGE_ORDER))), ticktext=[t(f"stage_{s}", lang) for s in STAGE_ORDER],
+                   range=[-0.3, len(STAGE_ORDER) - 0.7]),
+    )
+    return fig
+
+
 @figure("emissions", 10, "Emissions by scope against net zero", "分范围排放与净零目标")
 def emissions_figure(results: Results, lang: str) -> go.Figure:
     a = results.annual

@@ -34,6 +34,7 @@ TEXT = {
         "never": "not reached",
         "core_last": "Core indicator {y}",
         "cost": "Pathway system cost (NPV)",
+        "zero_stage": "First year as a zero-carbon park",
         "method": "Method",
     },
     "zh": {
@@ -46,6 +47,7 @@ TEXT = {
         "never": "未达到",
         "core_last": "{y}年单位能耗碳排放",
         "cost": "路径系统成本现值",
+        "zero_stage": "首次达到零碳园区的年份",
         "method": "方法",
     },
 }
@@ -76,12 +78,15 @@ def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
     first, last = a.iloc[0], a.iloc[-1]
     net_zero = results.first_year_where(a["net_tco2"] <= 0)
     core = results.first_year("core_met")
+    stages = results.stage_table()
+    zero = stages.loc[stages["stage_reached"] == "zero_carbon", "year"]
     return [
         (_fmt_t(first["net_tco2"]), words["net_base"].format(y=int(first["year"]))),
         (_fmt_t(last["net_tco2"]), words["net_last"].format(y=int(last["year"]))),
         (str(net_zero) if net_zero else words["never"], words["net_zero_year"]),
         (f"{last['core_indicator_tco2_per_tce']:.2f} tCO₂/tce", words["core_last"].format(y=int(last["year"]))),
         (str(core) if core else words["never"], words["core_year"]),
+        (str(int(zero.iloc[0])) if len(zero) else words["never"], words["zero_stage"]),
         (f"{results.pathway_cost_npv_cny() / 1e9:,.2f} bn CNY" if lang == "en" else f"{results.pathway_cost_npv_cny() / 1e8:,.1f} 亿元",
          words["cost"]),
     ]
