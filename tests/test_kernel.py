@@ -251,3 +251,18 @@ def test_simulated_depot_charging_shapes_the_fleet_load():
     km_kwh = 10 * 50000 * 1.5
     assert np.allclose(h["load_kw"].to_numpy(), km_kwh * expected, rtol=1e-9, atol=1e-9)
     assert not np.allclose(expected, profile("depot_night", 2026))
+
+
+def test_hourly_matched_ppa_counts_only_what_meets_the_import_in_the_same_hour():
+    # 2 MW of off-site PV against a flat ~1.14 MW import: midday surplus is not green when matched hourly
+    ppa = {"kind": "green_ppa", "year": 2026, "technology": "pv", "capacity_kw": 2000, "matching": "hourly"}
+    annual = {**ppa, "matching": "annual"}
+    sc = scenario(roadmap=[ppa])
+    res = run(sc, seed=0)
+    per_kwp = ParkModel(sc, seed=0).pv_kw_per_kwp[1]
+    h = res.hourly[res.hourly["year"] == 2026]
+    grid = (h["grid_to_load_kw"] + h["grid_to_battery_kw"]).to_numpy()
+    assert res.year(2026)["green_power_mwh"] * 1000 == pytest.approx(np.minimum(grid, 2000 * per_kwp).sum(), rel=1e-12)
+    by_volume = run(scenario(roadmap=[annual]), seed=0).year(2026)["green_power_mwh"] * 1000
+    assert by_volume == pytest.approx(min(grid.sum(), 2000 * per_kwp.sum()), rel=1e-12)
+    assert by_volume > res.year(2026)["green_power_mwh"] * 1000  # annual matching claims the surplus too

@@ -24,9 +24,16 @@ class Assets:
     battery_kwh: float = 0.0
     battery_kw: float = 0.0
     green_share: float = 0.0
+    ppa_pv_kw: float = 0.0
+    ppa_wind_kw: float = 0.0
+    ppa_hourly: bool = True  # hourly matching (False: annual volume)
 
 
 def _fold(a: Assets, ch: Change) -> Assets:
+    if ch.kind == "green_ppa":
+        technology, kw, hourly = ch.value
+        add = {"ppa_pv_kw": a.ppa_pv_kw + kw} if technology == "pv" else {"ppa_wind_kw": a.ppa_wind_kw + kw}
+        return replace(a, ppa_hourly=hourly, **add)
     if ch.kind == "pv":
         return replace(a, pv_kwp=a.pv_kwp + ch.value)
     if ch.kind == "wind":
@@ -51,6 +58,8 @@ class YearAssets:
     battery_kwh: np.ndarray
     battery_kw: np.ndarray
     green_share: np.ndarray
+    ppa_pv_kw: np.ndarray
+    ppa_wind_kw: np.ndarray
     end: Assets  # state at the end of the year
 
 
@@ -120,7 +129,8 @@ class OperatorAgent(ParkAgent):
             return np.repeat([getattr(s, attr) for _, s in segs], lengths).astype(float)
 
         battery_kwh, battery_kw = capacity_arrays(self.batteries, year_start)  # usable: nameplate × health
-        return YearAssets(hourly("import_limit_kw"), hourly("pv_kwp"), hourly("wind_kw"), battery_kwh, battery_kw, hourly("green_share"), segs[-1][1])
+        return YearAssets(hourly("import_limit_kw"), hourly("pv_kwp"), hourly("wind_kw"), battery_kwh, battery_kw,
+                          hourly("green_share"), hourly("ppa_pv_kw"), hourly("ppa_wind_kw"), segs[-1][1])
 
     # -- PDCA review -------------------------------------------------------------------------
     def review(self, year: int, indicators: dict[str, float], target) -> list[dict]:
@@ -183,6 +193,11 @@ def _green_power(op: OperatorAgent, item, hour: float) -> Applied:
     return f"green power contracts cover {item.share:.0%} of grid electricity", []
 
 
+def _green_ppa(op: OperatorAgent, item, hour: float) -> Applied:
+    op.commission(hour, "green_ppa", (item.technology, item.capacity_kw, item.matching == "hourly"), item.id or "green_ppa")
+    return f"green PPA: {item.capacity_kw:,.0f} kW of off-site {item.technology}, {item.matching} matching", []
+
+
 def _on_agents(agents: list, kind: str, value, item, hour: float, year: int) -> list[Investment]:
     """Commission the same change on each agent; collect the capacity each one adds."""
     out: list[Investment] = []
@@ -238,6 +253,7 @@ OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = 
     "wind": _wind,
     "battery": _battery,
     "green_power": _green_power,
+    "green_ppa": _green_ppa,
     "grid_upgrade": _grid_upgrade,
 }
 AGENT_MEASURES: dict[str, Callable[[OperatorAgent, object, float, int], Applied]] = {

@@ -33,6 +33,7 @@ MEASURE_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
     "wind": ("wind_onshore",),
     "battery": ("battery_energy", "battery_power"),
     "green_power": (),
+    "green_ppa": (),
     "electrify_boilers": ("electric_boiler", "heat_pump_low", "heat_pump_medium"),
     "electrify_fleet": tuple(f"bev_{v}" for v in ("heavy_truck", "light_truck", "bus", "car", "forklift")),
     "efficiency": ("efficiency_programme",),

@@ -79,10 +79,10 @@ def park_weather(scenario: Scenario, site: Site, n_years: int, rng: np.random.Ge
     return weather_from_file(site, measured, n_years, rng=rng, mode=loc.weather_file_mode)
 
 
-def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator) -> np.ndarray | None:
-    """Wind output per kW for all years, or None when the park never has turbines."""
+def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force: bool = False) -> np.ndarray | None:
+    """Wind output per kW for all years, or None when the park never has turbines (unless ``force``)."""
     park = scenario.park
-    if park.assets.wind_kw <= 0 and not any(item.kind == "wind" for item in scenario.roadmap):
+    if not force and park.assets.wind_kw <= 0 and not any(item.kind == "wind" for item in scenario.roadmap):
         return None
     loc, design = park.location, park.wind_design
     speeds = wind_speed_years(loc.wind_mean_m_per_s, loc.wind_weibull_k, n_years, rng, hub_height_m=design.hub_height_m)
@@ -122,6 +122,7 @@ class ParkModel(mesa.Model):
         weather = park_weather(scenario, site, len(self.years), np.random.default_rng(weather_seed))
         self.pv_kw_per_kwp = pv_output_kw_per_kwp(site, system, weather)
         self.temp_air_c = weather.temp_air_c
+        self._wind_seed = wind_seed
         self.wind_kw_per_kw = park_wind(scenario, len(self.years), np.random.default_rng(wind_seed))
 
         series = scenario.grid_factor.series or park.location.grid_region
@@ -199,6 +200,19 @@ class ParkModel(mesa.Model):
                 "detail": f"grid down for {duration:.1f} h",
             })
             yield self.env.timeout(duration)
+
+    def _green_kwh(self, grid_kw: np.ndarray, assets, index: int) -> float:
+        """Grid electricity that counts as green: certificates on a share of every hour's import,
+        plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
+        certified = grid_kw * assets.green_share
+        ppa = assets.ppa_pv_kw * self.pv_kw_per_kwp[index]
+        if assets.ppa_wind_kw.any():
+            if self.wind_kw_per_kw is None:
+                self.wind_kw_per_kw = park_wind(self.scenario, len(self.years), np.random.default_rng(self._wind_seed), force=True)
+            ppa = ppa + assets.ppa_wind_kw * self.wind_kw_per_kw[index]
+        if assets.end.ppa_hourly:
+            return float(np.minimum(grid_kw, certified + ppa).sum())
+        return float(min(grid_kw.sum(), certified.sum() + ppa.sum()))
 
     def _outage_mask(self, year_start: int) -> np.ndarray:
         """Hours of the year touched by an outage (a partly affected hour counts as down)."""
@@ -286,7 +300,7 @@ class ParkModel(mesa.Model):
             export_kwh=float(result.export_kw.sum()),
             curtailed_kwh=float(result.curtailed_kw.sum()),
             unserved_kwh=float(result.unserved_kw.sum()),
-            green_kwh=float(grid_kw @ assets.green_share),
+            green_kwh=self._green_kwh(grid_kw, assets, index),
         )
         factor = float(self.grid_factor_kgco2_per_kwh[index])
         offsets = sc.offsets

@@ -108,6 +108,15 @@ class GreenPower(_Intervention):
     share: float = Field(ge=0, le=1, description="share of grid electricity under green power contracts/certificates")
 
 
+class GreenPpa(_Intervention):
+    kind: Literal["green_ppa"]
+    technology: Literal["pv", "wind"]
+    capacity_kw: float = Field(gt=0, description="contracted capacity of an off-site plant [kW]; output from the park's weather")
+    matching: Literal["hourly", "annual"] = Field(
+        "hourly", description="green only where the plant's output meets the park's import in the same hour, or by annual volume"
+    )
+
+
 class ElectrifyBoilers(_Intervention):
     kind: Literal["electrify_boilers"]
     enterprises: list[str] | Literal["all"] = "all"
@@ -146,7 +155,7 @@ class Efficiency(_Intervention):
 
 
 INTERVENTIONS = (
-    RooftopPv, Wind, Battery, GreenPower, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
+    RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 
