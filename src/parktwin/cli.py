@@ -19,6 +19,8 @@ EXAMPLES = """examples:
   parktwin run scenarios/net_zero_2050.yaml --set roadmap.pv_phase1.year=2028 --out /tmp/runs
   parktwin check models/demo_park.yaml
   parktwin schema docs/schema
+  parktwin template park.xlsx                                # workbook for a park's own energy statistics
+  parktwin import park.xlsx -o models/my_park.yaml           # ... and back to a park file
   parktwin serve --lang zh                                   # workshop dashboard on http://127.0.0.1:8050/
   parktwin report runs/<run> --lang zh --export png,svg,pdf  # figures of a stored run for slides
 """
@@ -78,6 +80,24 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
     for path in write_schemas(Path(args.folder)):
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    """An empty, documented workbook for a park's own energy statistics."""
+    from parktwin.spec.workbook import write_template
+
+    print(f"wrote {write_template(Path(args.workbook))} (fill it in, then: parktwin import {args.workbook} -o models/<name>.yaml)")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    """A filled workbook to a park file (and its measured totals), validated; nothing written on a problem."""
+    from parktwin.spec.workbook import import_workbook
+
+    park, measured = import_workbook(Path(args.workbook), Path(args.out))
+    print(f"wrote {park}" + (f" and {measured} (measured totals)" if measured else ""))
+    print(f"next: parktwin check {park}")
     return 0
 
 
@@ -311,6 +331,15 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="write JSON Schemas of the park and scenario files (for editors)")
     schema.add_argument("folder", nargs="?", default="docs/schema")
     schema.set_defaults(func=_cmd_schema)
+
+    template = sub.add_parser("template", help="write an empty, documented workbook (.xlsx) for a park's own energy statistics")
+    template.add_argument("workbook", help="the .xlsx file to write, e.g. park.xlsx")
+    template.set_defaults(func=_cmd_template)
+
+    imp = sub.add_parser("import", help="read a filled park workbook (.xlsx), validate it and write a park file (+ <name>.measured.yaml)")
+    imp.add_argument("workbook", help="a workbook made from `parktwin template`")
+    imp.add_argument("-o", "--out", required=True, help="park file to write, e.g. models/my_park.yaml")
+    imp.set_defaults(func=_cmd_import)
     return parser
 
 

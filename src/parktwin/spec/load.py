@@ -190,7 +190,7 @@ def load_park(path: str | Path) -> Park:
     doc = read_yaml(path)
     _resolve_weather_file(doc, path)
     file = _display(path)
-    problems = _park_cross_problems(doc, file)
+    problems = park_cross_problems(doc, file)
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
@@ -258,7 +258,7 @@ def validate_document(doc: dict, scenario_file: str, park_file: str | None = Non
             return park_file, loc[1:]
         return scenario_file, loc
 
-    problems = _park_cross_problems(doc.get("park"), park_file) + scenario_cross_problems(doc, scenario_file)
+    problems = park_cross_problems(doc.get("park"), park_file) + scenario_cross_problems(doc, scenario_file)
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
@@ -308,7 +308,7 @@ def _duplicate_ids(items: list[tuple[int, dict]], file: str, key: str) -> list[P
     return problems
 
 
-def _park_cross_problems(doc: dict, file: str) -> list[Problem]:
+def park_cross_problems(doc: dict, file: str) -> list[Problem]:
     from parktwin.data import grid_series_ids, sector_ids
 
     problems = []

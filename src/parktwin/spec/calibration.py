@@ -1,0 +1,216 @@
+"""Calibration: the model's bottom-up base year against the park's measured totals.
+
+Measured totals live in a sidecar next to the park file, ``<name>.measured.yaml`` (written by
+``parktwin import`` from the workbook's ``measured_totals`` sheet, or by hand)::
+
+    base_year: 2025
+    source: 2025 energy statistics of the park's 45 firms (能源统计报表)
+    park:                      # whole-park metered totals
+      electricity_mwh: 1870000
+      coal_t: 62000
+      emissions_tco2: 1390000
+    enterprises:               # optional, by enterprise id
+      hengrui_fine_chem: {electricity_mwh: 125000, coal_t: 62000}
+
+Keys (all optional, all ≥ 0): electricity_mwh, coal_t, natural_gas_km3, diesel_t,
+purchased_heat_gj, energy_tce (当量), emissions_tco2 (scope 1 + location-based scope 2, process
+CO₂ included), water_m3 (recorded, not modelled: listed without a bottom-up value).
+
+``reconcile(results, measured)`` gives one row per measured quantity with the bottom-up value,
+the difference and the % difference; ``.within(0.01)`` says whether every comparable row is
+within 1 %, ``.failures(0.01)`` lists those that are not.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from parktwin.spec.errors import InputError, Problem
+
+# measured key -> (carrier in results.energy, unit)
+CARRIERS: dict[str, tuple[str, str]] = {
+    "electricity_mwh": ("electricity", "MWh"),
+    "coal_t": ("coal", "t"),
+    "natural_gas_km3": ("natural_gas", "km3"),
+    "diesel_t": ("diesel", "t"),
+    "purchased_heat_gj": ("purchased_heat", "GJ"),
+}
+UNITS = {**{k: u for k, (_, u) in CARRIERS.items()}, "energy_tce": "tce", "emissions_tco2": "tCO2", "water_m3": "m3"}
+NOT_MODELLED = {"water_m3"}
+
+
+class Totals(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    electricity_mwh: float | None = Field(None, ge=0)
+    coal_t: float | None = Field(None, ge=0)
+    natural_gas_km3: float | None = Field(None, ge=0, description="thousand cubic metres")
+    diesel_t: float | None = Field(None, ge=0)
+    purchased_heat_gj: float | None = Field(None, ge=0)
+    energy_tce: float | None = Field(None, ge=0, description="comprehensive energy use, 当量 method")
+    emissions_tco2: float | None = Field(None, ge=0, description="scope 1 + location-based scope 2, process CO₂ included")
+    water_m3: float | None = Field(None, ge=0, description="recorded, not modelled")
+
+    def given(self) -> dict[str, float]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class Measured(BaseModel):
+    """Measured base-year totals of a park (the ``<name>.measured.yaml`` sidecar)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_year: int | None = Field(None, ge=2000, le=2100)
+    source: str = ""
+    note: str = ""
+    park: Totals | None = None
+    enterprises: dict[str, Totals] = Field(default_factory=dict)
+
+
+def _problems(exc: ValidationError, file: str) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        got = err.get("input")
+        msg = err["msg"] if err["type"] == "missing" or isinstance(got, (dict, list)) else f"{err['msg']} (got {got!r})"
+        out.append(Problem(file, ".".join(str(p) for p in err["loc"]), msg))
+    return out
+
+
+def _validate(doc: Any, file: str) -> Measured:
+    try:
+        return Measured.model_validate(doc)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, file)) from None
+
+
+def load_measured(path: str | Path) -> Measured:
+    """Read and validate a measured-totals sidecar; every problem names the file and key."""
+    from parktwin.spec.load import read_yaml
+
+    path = Path(path)
+    try:
+        file = str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        file = str(path)
+    return _validate(read_yaml(path), file)
+
+
+class Reconciliation(pd.DataFrame):
+    """One row per measured quantity: ``scope, quantity, unit, bottom_up, measured,
+    difference, difference_pct`` (difference = bottom-up − measured; % of measured)."""
+
+    _metadata: ClassVar[list[str]] = ["base_year"]
+
+    @property
+    def _constructor(self):
+        return Reconciliation
+
+    def comparable(self) -> pd.DataFrame:
+        return self[self["bottom_up"].notna() & self["measured"].notna()]
+
+    def failures(self, tolerance_share: float) -> pd.DataFrame:
+        """Rows whose |difference| exceeds ``tolerance_share`` of the measured value."""
+        rows = self.comparable()
+        off = (rows["difference"].abs() > tolerance_share * rows["measured"].abs()) | (
+            (rows["measured"] == 0) & (rows["difference"].abs() > 0)
+        )
+        return pd.DataFrame(rows[off])
+
+    def within(self, tolerance_share: float) -> bool:
+        """True when every comparable row is within ``tolerance_share`` (0.01 = 1 %)."""
+        return self.failures(tolerance_share).empty
+
+    def describe_failures(self, tolerance_share: float) -> str:
+        lines = [
+            f"{r.scope} {r.quantity}: bottom-up {r.bottom_up:,.0f} vs measured {r.measured:,.0f} {r.unit} ({r.difference_pct:+.1f} %)"
+            for r in self.failures(tolerance_share).itertuples()
+        ]
+        return "\n".join(lines)
+
+
+def _measured(measured: Any) -> Measured:
+    if isinstance(measured, Measured):
+        return measured
+    if isinstance(measured, (str, Path)):
+        return load_measured(measured)
+    if isinstance(measured, dict):
+        return _validate(measured, "measured totals")
+    raise TypeError(f"measured: expected Measured, a dict or a path (got {type(measured).__name__})")
+
+
+def _bottom_up(source: Any, year: int | None) -> tuple[pd.DataFrame, pd.DataFrame | None, float | None, int | None]:
+    """(energy rows of the base year, emission rows of the base year or None, park emissions, year)."""
+    energy = getattr(source, "energy", None)
+    if energy is not None and hasattr(source, "annual"):  # a parktwin.Results
+        year = int(source.annual["year"].min()) if year is None else year
+        energy = energy[energy["year"] == year]
+        emissions = source.emissions[source.emissions["year"] == year]
+        park_tco2 = float(source.year(year)["gross_location_tco2"])
+        return energy, emissions, park_tco2, year
+    if isinstance(source, pd.DataFrame):
+        energy = source
+        if "year" in energy:
+            year = int(energy["year"].min()) if year is None else year
+            energy = energy[energy["year"] == year]
+        return energy, None, None, year
+    raise TypeError(f"expected parktwin.Results or its energy table (got {type(source).__name__})")
+
+
+def _entity_tco2(emissions: pd.DataFrame, entity: str) -> float:
+    rows = emissions[(emissions["entity"] == entity) & emissions["scope"].astype(str).isin(["1", "2"])
+                     & emissions["method"].isin(["all", "location"])]
+    return float(rows["emissions_tco2"].sum())
+
+
+def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None = None) -> Reconciliation:
+    """Bottom-up base year vs measured totals, per quantity, for the park and each measured enterprise.
+
+    ``results_or_base_year_energy``: a ``parktwin.Results`` (energy rows of the base year;
+    emissions from ``results.year(base)``) or an energy table like ``results.energy``
+    (then emissions have no bottom-up value). ``measured``: ``Measured``, its dict or the path
+    of a ``*.measured.yaml``. ``year`` defaults to the measured base year, else the first year.
+    """
+    m = _measured(measured)
+    energy, emissions, park_tco2, base = _bottom_up(results_or_base_year_energy, year or m.base_year)
+    rows = []
+
+    def add(scope: str, values: dict[str, float], part: pd.DataFrame, tco2: float | None) -> None:
+        for key, value in values.items():
+            if key in CARRIERS:
+                bottom = float(part.loc[part["carrier"] == CARRIERS[key][0], "quantity"].sum())
+            elif key == "energy_tce":
+                bottom = float(part["energy_tce"].sum())
+            elif key == "emissions_tco2":
+                bottom = math.nan if tco2 is None else tco2
+            else:
+                bottom = math.nan
+            rows.append({"scope": scope, "quantity": key, "unit": UNITS[key], "bottom_up": bottom, "measured": float(value)})
+
+    if m.park is not None:
+        add("park", m.park.given(), energy, park_tco2)
+    known = set(energy["entity"])
+    for ident, totals in m.enterprises.items():
+        if ident not in known:
+            raise InputError([Problem("measured totals", f"enterprises.{ident}", f"no enterprise {ident!r} in the run's energy table")])
+        tco2 = _entity_tco2(emissions, ident) if emissions is not None else None
+        add(ident, totals.given(), energy[energy["entity"] == ident], tco2)
+
+    table = Reconciliation(rows, columns=["scope", "quantity", "unit", "bottom_up", "measured"])
+    table["difference"] = table["bottom_up"] - table["measured"]
+    table["difference_pct"] = table["difference"] / table["measured"].where(table["measured"] != 0) * 100
+    table.base_year = base
+    return table
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """The reconciliation as aligned text (for the CLI and docs)."""
+    out = table.copy()
+    for col in ("bottom_up", "measured", "difference"):
+        out[col] = out[col].map(lambda v: "–" if pd.isna(v) else f"{round(v):,}")
+    out["difference_pct"] = table["difference_pct"].map(lambda v: "–" if pd.isna(v) else f"{v + 0.0 if abs(v) >= 0.005 else 0.0:+.2f} %")
+    return out.to_string(index=False)

@@ -1,0 +1,97 @@
+"""Calibration: the demo park's bottom-up base year against its (illustrative) measured totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import write_yaml
+
+import parktwin
+from parktwin.spec.calibration import (
+    Measured,
+    Reconciliation,
+    format_table,
+    load_measured,
+    reconcile,
+)
+from parktwin.spec.errors import InputError
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_MEASURED = REPO / "models" / "demo_park.measured.yaml"
+
+
+@pytest.fixture(scope="module")
+def bau():
+    return parktwin.run(parktwin.load(REPO / "scenarios" / "bau.yaml"), seed=0)
+
+
+@pytest.fixture(scope="module")
+def demo_measured() -> dict:
+    return yaml.safe_load(DEMO_MEASURED.read_text(encoding="utf-8"))
+
+
+def test_demo_park_reconciles_within_one_percent(bau):
+    table = reconcile(bau, DEMO_MEASURED)
+    assert isinstance(table, Reconciliation) and table.base_year == 2025
+    assert table.within(0.01), table.describe_failures(0.01)
+    assert list(table.columns) == ["scope", "quantity", "unit", "bottom_up", "measured", "difference", "difference_pct"]
+    park = table[table["scope"] == "park"].set_index("quantity")
+    assert set(park.index) == {"electricity_mwh", "coal_t", "natural_gas_km3", "diesel_t", "purchased_heat_gj",
+                               "energy_tce", "emissions_tco2"}
+    assert park.loc["electricity_mwh", "bottom_up"] == pytest.approx(1_868_095)
+    assert park.loc["emissions_tco2", "bottom_up"] == pytest.approx(bau.year(2025)["gross_location_tco2"])
+    assert set(table["scope"]) >= {"hengrui_fine_chem", "jinhua_dyeing"}
+    assert "park" in format_table(table)
+
+
+def test_a_misstated_total_is_caught_with_its_carrier_named(bau, demo_measured):
+    doc = {**demo_measured, "park": {**demo_measured["park"]}}
+    doc["park"]["electricity_mwh"] = round(doc["park"]["electricity_mwh"] * 1.05)
+    table = reconcile(bau, doc)
+    assert not table.within(0.01)
+    failed = table.failures(0.01)
+    assert list(zip(failed["scope"], failed["quantity"])) == [("park", "electricity_mwh")]
+    assert failed["difference_pct"].iloc[0] == pytest.approx(-100 * (1 - 1 / 1.05 * 1_868_095 / 1_870_000) - 0.0, abs=0.2)
+    assert "park electricity_mwh" in table.describe_failures(0.01)
+    assert table.within(0.06)
+
+
+def test_a_misstated_enterprise_total_is_caught(bau, demo_measured):
+    doc = {**demo_measured, "enterprises": {**demo_measured["enterprises"]}}
+    doc["enterprises"]["jinhua_dyeing"] = {**doc["enterprises"]["jinhua_dyeing"], "purchased_heat_gj": 800000}
+    failed = reconcile(bau, doc).failures(0.01)
+    assert list(zip(failed["scope"], failed["quantity"])) == [("jinhua_dyeing", "purchased_heat_gj")]
+
+
+def test_energy_table_alone_water_not_modelled(bau):
+    measured = Measured.model_validate({"park": {"coal_t": 62000, "emissions_tco2": 1.39e6, "water_m3": 4e6}})
+    table = reconcile(bau.energy, measured)
+    rows = table.set_index("quantity")
+    assert rows.loc["coal_t", "difference"] == pytest.approx(0, abs=1e-6)
+    assert rows[["bottom_up"]].loc[["emissions_tco2", "water_m3"]].isna().all().all()  # no emissions table, water not modelled
+    assert table.within(1e-9)  # only comparable rows count
+
+
+def test_bad_measured_file_names_file_and_key(tmp_path):
+    path = write_yaml(tmp_path / "p.measured.yaml", {"park": {"electricity_mwh": -3, "steam_t": 1}})
+    with pytest.raises(InputError) as info:
+        load_measured(path)
+    fields = sorted(p.field for p in info.value.problems)
+    assert fields == ["park.electricity_mwh", "park.steam_t"]
+
+
+def test_unknown_enterprise_in_measured_totals(bau):
+    with pytest.raises(InputError, match="no_such_firm"):
+        reconcile(bau, {"enterprises": {"no_such_firm": {"coal_t": 1}}})
+
+
+def test_imported_small_park_reconciles_with_its_workbook_totals(tmp_path):
+    from parktwin.spec.workbook import import_workbook
+
+    _, side = import_workbook(REPO / "models" / "examples" / "filled_park.xlsx", tmp_path / "small.yaml")
+    scenario = write_yaml(tmp_path / "s.yaml", {"name": "s", "park": "small.yaml", "horizon_years": 1, "outputs": {"hourly_years": []}})
+    table = reconcile(parktwin.run(parktwin.load(scenario), seed=0), side)
+    assert table.within(0.001), table.describe_failures(0.001)
+    assert len(table) == 6 + 4
