@@ -95,3 +95,24 @@ def test_imported_small_park_reconciles_with_its_workbook_totals(tmp_path):
     table = reconcile(parktwin.run(parktwin.load(scenario), seed=0), side)
     assert table.within(0.001), table.describe_failures(0.001)
     assert len(table) == 6 + 4
+
+
+def test_check_strict_reconciles_the_demo_park_and_catches_a_misstated_total(tmp_path, capsys):
+    import shutil
+    from pathlib import Path
+
+    import yaml
+
+    from parktwin.cli import main
+
+    models = Path(__file__).resolve().parents[1] / "models"
+    assert main(["check", str(models / "demo_park.yaml"), "--strict"]) == 0
+    assert "reconciles with its measured totals within ±1.0%" in capsys.readouterr().out
+    # the same park with measured electricity stated 5 % too high
+    shutil.copy(models / "demo_park.yaml", tmp_path / "demo_park.yaml")
+    measured = yaml.safe_load((models / "demo_park.measured.yaml").read_text(encoding="utf-8"))
+    measured["park"]["electricity_mwh"] *= 1.05
+    (tmp_path / "demo_park.measured.yaml").write_text(yaml.safe_dump(measured), encoding="utf-8")
+    assert main(["check", str(tmp_path / "demo_park.yaml"), "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert "demo_park.measured.yaml: park.electricity_mwh" in err and "beyond ±1.0%" in err

@@ -68,8 +68,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if isinstance(item, Loaded):
             sc = item.scenario
             print(f"{path}: scenario {sc.name!r} OK — park {sc.park.name!r}, {sc.years[0]}–{sc.years[-1]}, {len(sc.roadmap)} roadmap items")
+            park, park_path = sc.park, item.park_path
         else:
             print(f"{path}: park {item.name!r} OK — {len(item.enterprises)} enterprises, {len(item.buildings)} buildings, {len(item.fleets)} fleets")
+            park, park_path = item, path
+        if args.strict:
+            from parktwin.spec.calibration import strict_problems
+
+            found = strict_problems(park, park_path, args.tolerance)
+            problems.extend(found)
+            if not found:
+                print(f"{path}: base year reconciles with its measured totals within ±{args.tolerance:.1%}")
     if problems:
         raise InputError(problems)
     return 0
@@ -262,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate park or scenario files without running")
     check.add_argument("files", nargs="+", help="park (models/*.yaml) or scenario (scenarios/*.yaml) files")
     check.add_argument("--set", action="append", metavar="PATH=VALUE", help="check with overrides applied (scenarios)")
+    check.add_argument("--strict", action="store_true",
+                       help="also reconcile the bottom-up base year with the park's measured totals (<park>.measured.yaml)")
+    check.add_argument("--tolerance", type=float, default=0.01, help="with --strict: allowed deviation as a share (default 0.01)")
     check.set_defaults(func=_cmd_check)
 
     mc = sub.add_parser("mc", help="Monte Carlo batch over the scenario's uncertainty block: bands, probabilities, sensitivity",

@@ -207,6 +207,26 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
     return table
 
 
+def strict_problems(park, park_path: str | Path, tolerance_share: float) -> list:
+    """``parktwin check --strict``: reconcile a park's bottom-up base year with its sidecar
+    ``<park>.measured.yaml``; one Problem per quantity off by more than the tolerance."""
+    from parktwin.api import run
+    from parktwin.spec.errors import Problem
+    from parktwin.spec.scenario import Scenario
+
+    park_path = Path(park_path)
+    sidecar = park_path.with_name(park_path.stem + ".measured.yaml")
+    if not sidecar.exists():
+        return [Problem(str(park_path), "", f"--strict needs measured totals in {sidecar.name} (parktwin import writes it)")]
+    results = run(Scenario(name="calibration", park=park, horizon_years=1), seed=0)
+    table = reconcile(results, sidecar)
+    return [
+        Problem(str(sidecar), f"{r.scope}.{r.quantity}",
+                f"bottom-up {r.bottom_up:,.0f} vs measured {r.measured:,.0f} {r.unit} ({r.difference_pct:+.1f} %), beyond ±{tolerance_share:.1%}")
+        for r in table.failures(tolerance_share).itertuples()
+    ]
+
+
 def format_table(table: pd.DataFrame) -> str:
     """The reconciliation as aligned text (for the CLI and docs)."""
     out = table.copy()
