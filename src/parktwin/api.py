@@ -57,6 +57,7 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         "years": sc.years,
         "electricity_tce_method": sc.accounting.electricity_tce_method,
         "social_discount_rate": sc.finance.social_discount_rate,
+        "sectors": {e.id: e.sector for e in sc.park.enterprises},
         "method_note": METHOD_NOTE[sc.accounting.electricity_tce_method],
         "versions": _versions(),
         "wall_time_s": round(record.wall_time_s, 4),

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy as np
+
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights, segments
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
-from parktwin.economics.catalogue import heat_pump_technology
+from parktwin.economics.catalogue import heat_pump_technology, price_cny
+from parktwin.economics.costs import FUEL_PRICES
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, profile
 from parktwin.energy.thermal import industrial_heat_pump_cop
@@ -98,15 +101,100 @@ class EnterpriseAgent(ParkAgent):
         self.intensity_decline_share_per_yr = intensity_decline_share_per_yr
         self.activity = 1.0  # value added relative to the base year
         self.intensity = 1.0  # autonomous energy intensity relative to the base year
+        self.decided: list = []  # projects started this year by the firm itself
+        self.pending: set[str] = set()  # measures decided and not yet commissioned
+        self.last_rows: list[EnergyRow] = []
         bands = spec.heat_band_shares
         self.heat_bands: Bands = (
             (bands["low"], bands["medium"], bands["high"]) if bands else heat_band_shares(spec.sector)
         )
 
     def step(self) -> None:
-        """Advance one year: grow activity, improve intensity."""
+        """Advance one year: grow activity, improve intensity, then decide (if the scenario lets firms)."""
         self.activity *= 1.0 + self.growth_share_per_yr
         self.intensity *= 1.0 - self.intensity_decline_share_per_yr
+        ctx = getattr(self.model, "decision_context", None)
+        self.decided = self.decide(ctx) if ctx is not None else []
+
+    def draw_traits(self, rng, spec) -> None:
+        """Hurdle rate, payback limit and openness of this firm, drawn from the run's seed."""
+
+        def draw(s) -> float:
+            return float(np.clip(rng.normal(s.mean, s.sd), s.low, s.high))
+
+        self.hurdle_rate, self.payback_limit_yr, self.openness = draw(spec.hurdle_rate), draw(spec.payback_limit_yr), draw(spec.openness)
+        self.last_efficiency_year = -10**6
+
+    def current_state(self) -> FirmState:
+        state = FirmState()
+        for ch in self.changes:
+            state = _fold(state, ch)
+        return state
+
+    def electrified_heat_share(self, state: FirmState | None = None) -> float:
+        """Share of the firm's own boiler heat that is electric now."""
+        st = state or self.current_state()
+        return sum(w * (e + h) for w, e, h in zip(self.heat_bands, st.own_eb, st.own_hp))
+
+    def decide(self, ctx) -> list:
+        """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
+        from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option
+        from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
+
+        year, policy, spec = ctx.year, ctx.policy, ctx.decisions
+        state = self.current_state()
+        items = []
+        heat_share = self.electrified_heat_share(state)
+        for m in policy.mandates:
+            if (m.sectors == "all" or self.spec.sector in m.sectors) and year >= m.start_year - 1 and heat_share < m.share - 1e-9:
+                if self.boiler_heat_kwh() > 0 and "mandate" not in self.pending:
+                    items.append(ElectrifyBoilers(kind="electrify_boilers", id=f"{self.entity_id}_mandate_{year}", year=year,
+                                                  lead_time_days=policy.approval_days, enterprises=[self.entity_id],
+                                                  share=m.share - heat_share, technology="electric_boiler"))
+                    self.pending.add("mandate")
+        draw = self.model.rng.random()  # one draw per firm and year, whatever the prices
+        if not spec.enabled or draw >= min(1.0, self.openness * (1.0 + spec.peer_effect * ctx.sector_adoption.get(self.spec.sector, 0.0))):
+            return items
+        e = self.spec.energy
+        coal_heat = e.coal_t * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
+        gas_heat = e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
+        rows = {r.carrier: r.quantity for r in self.last_rows}
+        elec_price = ctx.electricity_price(self.spec.shift_pattern)
+        energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
+            rows.get(c, 0.0) * mult * price_cny(p, year) for c, (p, mult) in FUEL_PRICES.items())
+        scope1 = (rows.get("coal", 0.0) * constant("coal_kgco2_per_t") + rows.get("natural_gas", 0.0) * constant("natural_gas_kgco2_per_km3")
+                  + rows.get("diesel", 0.0) * constant("diesel_kgco2_per_t")) / 1000.0
+        view = FirmView(
+            year=year, scale=self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh=self.boiler_heat_kwh(),
+            heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
+            coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
+            peak_share=float(profile(self.spec.shift_pattern, year).max()), electricity_price_cny_per_kwh=elec_price,
+            carbon_price_cny_per_tco2=ctx.carbon_price(year, 20) if policy.carbon_price_in_decisions else 0.0,
+            energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
+            energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
+            subsidy_share=policy.capex_subsidy_share,
+        )
+        options = []
+        for measure in spec.measures:
+            if measure in self.pending:
+                continue
+            if measure == "efficiency":
+                if year - self.last_efficiency_year >= spec.efficiency_interval_yr:
+                    options.append(efficiency_option(view, spec.efficiency_step_share))
+            else:
+                options.append(heat_option(view, measure, spec.heat_step_share, _band_cops()))
+        budget = np.inf if spec.budget_share_of_value_added is None else spec.budget_share_of_value_added * self.value_added_mcny * 1e6
+        for option in choose([o for o in options if o is not None], self.hurdle_rate, self.payback_limit_yr, budget):
+            name = f"{self.entity_id}_{option.measure}_{year}"
+            if option.measure == "efficiency":
+                items.append(Efficiency(kind="efficiency", id=name, year=year, lead_time_days=policy.approval_days,
+                                        enterprises=[self.entity_id], share=option.share))
+                self.last_efficiency_year = year
+            else:
+                items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
+                                              enterprises=[self.entity_id], share=option.share, technology=option.measure))
+            self.pending.add(option.measure)
+        return items
 
     @property
     def value_added_mcny(self) -> float:
@@ -207,4 +295,5 @@ class EnterpriseAgent(ParkAgent):
             ("process_co2", process_t, "tCO2"),
             ("captured_co2", captured_t, "tCO2"),
         ]
-        return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
+        self.last_rows = [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
+        return self.last_rows

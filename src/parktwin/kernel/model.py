@@ -34,7 +34,7 @@ from parktwin.economics.costs import Purchase, fixed_om_in_year, fuel_cost_cny, 
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.loads import LoadBook
+from parktwin.energy.loads import LoadBook, profile
 from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, weather_years
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
@@ -89,6 +89,31 @@ def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force:
     return wind_output_kw_per_kw(speeds, load_power_curve(), losses_share=design.losses_share)
 
 
+@dataclass
+class DecisionContext:
+    """What firms see when they decide at the start of ``year``."""
+
+    year: int
+    policy: object
+    decisions: object
+    tariff: object
+    carbon_path: dict  # year → CNY/tCO₂ (the scenario's path, interpolated)
+    sector_adoption: dict  # sector → share of its firms with some electric heat
+    _prices: dict = field(default_factory=dict)
+
+    def electricity_price(self, shape: str) -> float:
+        """The tariff averaged over the hours a shift pattern uses [CNY/kWh]."""
+        if shape not in self._prices:
+            self._prices[shape] = float(hourly_tariff(self.tariff, self.year)[1] @ profile(shape, self.year))
+        return self._prices[shape]
+
+    def carbon_price(self, year: int, life_yr: int) -> float:
+        """The carbon price a firm expects: this year's (myopic) or the path's mean over a life (foresight)."""
+        if self.decisions.expectation == "myopic":
+            return float(interpolate_path(self.carbon_path, [year])[0])
+        return float(interpolate_path(self.carbon_path, list(range(year, year + life_yr))).mean())
+
+
 class ParkModel(mesa.Model):
     """One park, one scenario, one seed."""
 
@@ -117,6 +142,11 @@ class ParkModel(mesa.Model):
         self.buildings = {b.id: BuildingAgent(self, b) for b in park.buildings}
         self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr, scenario.mobility) for f in park.fleets}
         self.operator = OperatorAgent(self, park)
+        self.decision_context: DecisionContext | None = None
+        self._decisions_on = scenario.decisions.enabled or bool(scenario.policy.mandates)
+        if self._decisions_on:
+            for firm in self.enterprises.values():  # in park order: traits depend on the seed only
+                firm.draw_traits(self.rng, scenario.decisions)
 
         site, system = site_of(scenario)
         weather = park_weather(scenario, site, len(self.years), np.random.default_rng(weather_seed))
@@ -169,7 +199,12 @@ class ParkModel(mesa.Model):
         for index, year in enumerate(self.years):
             year_start = index * HOURS_PER_YEAR
             if index > 0:
+                if self._decisions_on:
+                    self.decision_context = self._decision_context(year)
                 self.agents.shuffle_do("step")
+                for firm in self.enterprises.values():
+                    for item in firm.decided:
+                        self.env.process(self._project(item))
                 last = self.record.annual[-1]
                 pending = any(not p.triggered for p in self._grid_projects)
                 for item in self.operator.decide(year, self.scenario.operator, last, pending):
@@ -223,6 +258,14 @@ class ParkModel(mesa.Model):
                 mask[max(lo, 0):min(hi, HOURS_PER_YEAR)] = True
         return mask
 
+    def _decision_context(self, year: int) -> DecisionContext:
+        sc = self.scenario
+        by_sector: dict[str, list[float]] = {}
+        for firm in self.enterprises.values():
+            by_sector.setdefault(firm.spec.sector, []).append(float(firm.electrified_heat_share() > 0))
+        return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, dict(sc.carbon_price_cny_per_tco2),
+                               {s: float(np.mean(v)) for s, v in by_sector.items()})
+
     def _project(self, item):
         """Approval and construction take SimPy time; the asset works from its commissioning hour."""
         decided = self.env.now
@@ -231,6 +274,9 @@ class ParkModel(mesa.Model):
         year = self.scenario.base_year + index
         hour = float(self.env.now - index * HOURS_PER_YEAR)
         detail, added = self.operator.apply(item, self.env.now, year)
+        for firm_id in getattr(item, "enterprises", ()):
+            if firm_id != "all" and item.id and item.id.startswith(f"{firm_id}_"):  # a firm's own project
+                self.enterprises[firm_id].pending.discard("mandate" if "_mandate_" in item.id else getattr(item, "technology", "efficiency"))
         name = item.id or item.kind
         self.record.purchases.extend(purchase(year, hour, name, inv.entity, inv.technology, inv.capacity) for inv in added)
         self.record.events.append(

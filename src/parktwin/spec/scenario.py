@@ -162,6 +162,52 @@ INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] f
 Intervention = Annotated[Union[INTERVENTIONS], Field(discriminator="kind")]
 
 
+class Spread(Strict):
+    """A trait drawn per agent from the run's seed: normal(mean, sd), clipped to [low, high]."""
+
+    mean: float
+    sd: float = Field(0.0, ge=0)
+    low: float = 0.0
+    high: float = 1e9
+
+
+DecisionMeasure = Literal["heat_pump", "electric_boiler", "efficiency"]
+
+
+class Decisions(Strict):
+    """Enterprises decide their own measures each year, by NPV at their own hurdle rate."""
+
+    enabled: bool = False
+    measures: list[DecisionMeasure] = Field(default_factory=lambda: ["heat_pump", "electric_boiler", "efficiency"])
+    heat_step_share: float = Field(0.25, gt=0, le=1, description="share of the heat still on fossil boilers moved in one decision")
+    efficiency_step_share: float = Field(0.05, gt=0, lt=1, description="energy cut of one efficiency programme")
+    efficiency_interval_yr: int = Field(5, ge=1, description="a firm starts at most one efficiency programme per this many years")
+    expectation: Literal["myopic", "foresight"] = Field(
+        "myopic", description="carbon price expected over a measure's life: this year's, or the scenario's path"
+    )
+    hurdle_rate: Spread = Spread(mean=0.10, sd=0.03, low=0.02, high=0.3)
+    payback_limit_yr: Spread = Spread(mean=6.0, sd=2.0, low=1.0, high=20.0)
+    openness: Spread = Field(Spread(mean=0.8, sd=0.15, low=0.05, high=1.0), description="chance a firm looks at its options in a year")
+    budget_share_of_value_added: float | None = Field(
+        0.05, ge=0, description="yearly capex budget as a share of the firm's value added; none = unlimited"
+    )
+    peer_effect: float = Field(0.0, ge=0, le=5, description="openness × (1 + this × share of sector peers that adopted)")
+
+
+class Mandate(Strict):
+    measure: Literal["electrify_heat"] = "electrify_heat"
+    start_year: int
+    share: float = Field(gt=0, le=1, description="share of the firm's boiler heat electrified from the start year")
+    sectors: list[str] | Literal["all"] = "all"
+
+
+class Policy(Strict):
+    carbon_price_in_decisions: bool = Field(True, description="firms weigh the carbon price on their scope-1 CO₂")
+    capex_subsidy_share: dict[DecisionMeasure, float] = Field(default_factory=dict, description="share of capex paid by the park's fund")
+    mandates: list[Mandate] = Field(default_factory=list)
+    approval_days: float = Field(120.0, ge=0, le=1000, description="approval and construction of a firm's own project (SimPy time)")
+
+
 class Mobility(Strict):
     charging: Literal["simulated", "depot_night"] = Field(
         "simulated", description="fleets' charging profile from the SimPy depot model, or a fixed night shape"
@@ -212,6 +258,8 @@ class Scenario(Strict):
     outages: Outages = Outages()
     finance: Finance = Finance()
     mobility: Mobility = Mobility()
+    decisions: Decisions = Decisions()
+    policy: Policy = Policy()
     review_targets: dict[int, ReviewTarget] = Field(default_factory=dict)
     accounting: Accounting = Accounting()
     ems: Ems = Ems()

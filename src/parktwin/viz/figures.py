@@ -324,3 +324,23 @@ def costs_figure(results: Results, lang: str) -> go.Figure:
     fig.update_layout(barmode="relative", xaxis_title=t("year", lang), yaxis_title=t("money_axis", lang),
                       hovermode="x unified", height=560)
     return fig
+
+
+@figure("adoption", 55, "Measures firms chose themselves, by sector", "企业自主采纳的措施（按行业）")
+def adoption_figure(results: Results, lang: str) -> go.Figure | None:
+    """Cumulative number of projects firms started themselves (not the roadmap's), by sector."""
+    ev = results.events
+    own = ev[ev["id"].str.contains("_(?:heat_pump|electric_boiler|efficiency|mandate)_", regex=True)]
+    if own.empty:
+        return None
+    sector_of = results.manifest.get("sectors", {})
+    firm = own["id"].str.replace(r"_(?:heat_pump|electric_boiler|efficiency|mandate)_\d+$", "", regex=True)
+    own = own.assign(sector=firm.map(lambda f: sector_of.get(f, "other")))
+    years = results.annual["year"]
+    fig = go.Figure()
+    for sector, rows in own.groupby("sector"):
+        counts = rows.groupby("year").size().reindex(years, fill_value=0).cumsum()
+        fig.add_scatter(x=years, y=counts, name=sector, mode="lines", stackgroup="adoption")
+    mark_phases(fig, results, lang, label=False)
+    fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("projects_axis", lang), hovermode="x unified")
+    return fig

@@ -66,6 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
     "stage_green": {"en": "Green park", "zh": "绿色园区"},
     "stage_eco_industrial": {"en": "Eco-industrial park", "zh": "生态工业园区"},
     "stage_zero_carbon": {"en": "Zero-carbon park", "zh": "零碳园区"},
+    "projects_axis": {"en": "Projects started by firms (cumulative)", "zh": "企业自主项目（累计）"},
     "phase1": {"en": "1 Diagnosis", "zh": "一 诊断与规划"},
     "phase2": {"en": "2 Foundation", "zh": "二 基础能力建设"},
     "phase3": {"en": "3 Deep decarbonisation", "zh": "三 深度脱碳攻坚"},

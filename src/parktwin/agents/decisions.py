@@ -1,0 +1,117 @@
+"""Enterprises' own decisions: the economics of a measure as the firm sees it, and the rule.
+
+A firm looks at its options when its openness draw says so (every firm draws every year, so the
+random stream does not depend on prices); it adopts a measure whose net present value at its
+own hurdle rate is positive and whose payback is within its limit, best NPV first, within its
+yearly capex budget. Capex, O&M and energy prices come from the catalogue; the carbon price is
+the scenario's (this year's, or its path over the measure's life). Mandates are met regardless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from parktwin.data import HEAT_BANDS, constant
+from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, heat_pump_technology, lifetime_yr, price_cny
+
+GJ_PER_KWH = 3600.0 / 1e6
+
+
+@dataclass(frozen=True)
+class Option:
+    """One measure a firm could take this year, with its economics [CNY, CNY/yr, kWh/yr, tCO₂/yr]."""
+
+    measure: str
+    share: float  # the roadmap share the item carries
+    capex_cny: float
+    saving_cny_per_yr: float  # energy and carbon cost saved, net of O&M
+    co2_saved_tco2_per_yr: float
+    lifetime_yr: float
+
+    def npv_cny(self, rate: float) -> float:
+        """−capex + the saving as an annuity over the life at ``rate``."""
+        if rate <= 0:
+            return -self.capex_cny + self.saving_cny_per_yr * self.lifetime_yr
+        pv = (1.0 - (1.0 + rate) ** -self.lifetime_yr) / rate
+        return -self.capex_cny + self.saving_cny_per_yr * pv
+
+    def payback_yr(self) -> float:
+        return self.capex_cny / self.saving_cny_per_yr if self.saving_cny_per_yr > 0 else float("inf")
+
+
+@dataclass(frozen=True)
+class FirmView:
+    """What a firm knows when it decides (all for the year of the decision)."""
+
+    year: int
+    scale: float  # activity × intensity × efficiency factor now
+    boiler_heat_kwh: float  # base-year useful boiler heat
+    heat_bands: tuple[float, float, float]
+    own_eb: tuple[float, float, float]
+    own_hp: tuple[float, float, float]
+    coal_heat_share: float  # of boiler heat made from coal (the rest from gas)
+    peak_share: float  # the firm's peak hour as a share of its year (kW per kWh/yr)
+    electricity_price_cny_per_kwh: float  # tariff averaged over the firm's own hours
+    carbon_price_cny_per_tco2: float  # as the firm expects it
+    energy_cost_cny_per_yr: float  # today's energy bill, for efficiency
+    scope1_tco2_per_yr: float
+    energy_tce_per_yr: float
+    subsidy_share: dict
+
+
+def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[float, float, float]) -> Option | None:
+    """Move ``step`` of each reachable band's fossil heat to heat pumps or electric boilers."""
+    eb_eff = constant("electric_boiler_efficiency")
+    capex = om = moved_total = elec = 0.0
+    life = []
+    for b, band in enumerate(HEAT_BANDS):
+        if technology == "heat_pump" and band == "high":
+            continue
+        room = 1.0 - view.own_eb[b] - view.own_hp[b]
+        moved = min(step, room) * view.heat_bands[b] * view.boiler_heat_kwh * view.scale
+        if moved <= 0:
+            continue
+        tech = heat_pump_technology(band) if technology == "heat_pump" else "electric_boiler"
+        if not available(tech, view.year):
+            return None
+        kw = moved * view.peak_share
+        capex += kw * capex_cny(tech, view.year)
+        om += kw * fixed_om_cny_per_yr(tech, view.year)
+        elec += moved / (band_cops[b] if technology == "heat_pump" else eb_eff)
+        moved_total += moved
+        life.append(lifetime_yr(tech))
+    if moved_total <= 0:
+        return None
+    gj = moved_total * GJ_PER_KWH
+    coal_t = gj * view.coal_heat_share / (constant("coal_boiler_efficiency") * constant("coal_ncv_gj_per_t"))
+    gas_km3 = gj * (1 - view.coal_heat_share) / (constant("gas_boiler_efficiency") * constant("natural_gas_ncv_gj_per_km3"))
+    co2 = (coal_t * constant("coal_kgco2_per_t") + gas_km3 * constant("natural_gas_kgco2_per_km3")) / 1000.0
+    fuel = coal_t * price_cny("coal", view.year) + gas_km3 * 1000.0 * price_cny("natural_gas", view.year)
+    saving = fuel + co2 * view.carbon_price_cny_per_tco2 - elec * view.electricity_price_cny_per_kwh - om
+    capex *= 1.0 - view.subsidy_share.get(technology, 0.0)
+    return Option(technology, step, capex, saving, co2, float(np.mean(life)))
+
+
+def efficiency_option(view: FirmView, step: float) -> Option | None:
+    """An efficiency programme cutting all the firm's energy use by ``step``."""
+    if not available("efficiency_programme", view.year) or view.energy_tce_per_yr <= 0:
+        return None
+    tce = step * view.energy_tce_per_yr
+    capex = tce * capex_cny("efficiency_programme", view.year) * (1.0 - view.subsidy_share.get("efficiency", 0.0))
+    om = tce * fixed_om_cny_per_yr("efficiency_programme", view.year)
+    co2 = step * view.scope1_tco2_per_yr
+    saving = step * view.energy_cost_cny_per_yr + co2 * view.carbon_price_cny_per_tco2 - om
+    return Option("efficiency", step, capex, saving, co2, lifetime_yr("efficiency_programme"))
+
+
+def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, budget_cny: float) -> list[Option]:
+    """The options a firm takes: positive NPV, payback within the limit, best NPV first, within budget."""
+    good = [o for o in options if o.npv_cny(hurdle_rate) > 0 and o.payback_yr() <= payback_limit_yr]
+    taken, left = [], budget_cny
+    for o in sorted(good, key=lambda o: -o.npv_cny(hurdle_rate)):
+        if o.capex_cny <= left:
+            taken.append(o)
+            left -= o.capex_cny
+    return taken
