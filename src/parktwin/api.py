@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def load(path: str | Path, overrides: list[str] | tuple = ()) -> Loaded:
     return _load(path, overrides)
 
 
+@lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in VERSIONED:
@@ -59,7 +61,7 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         "social_discount_rate": sc.finance.social_discount_rate,
         "sectors": {e.id: e.sector for e in sc.park.enterprises},
         "method_note": METHOD_NOTE[sc.accounting.electricity_tce_method],
-        "versions": _versions(),
+        "versions": dict(_versions()),
         "wall_time_s": round(record.wall_time_s, 4),
     }
     return build_results(record, manifest)

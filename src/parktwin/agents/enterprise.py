@@ -126,8 +126,9 @@ class EnterpriseAgent(ParkAgent):
         self.last_efficiency_year = -10**6
 
     def current_state(self) -> FirmState:
-        state = FirmState()
-        for ch in self.changes:
+        """The firm's state with every change commissioned so far (from the yearly fold onwards)."""
+        done, state = self._folded if self._folded is not None else (0, FirmState())
+        for ch in self.changes[done:]:
             state = _fold(state, ch)
         return state
 

@@ -147,11 +147,13 @@ def technology(tech_id: str, region: str = "china") -> Technology:
         raise KeyError(f"no technology {tech_id!r} in {TECH_FILE}; known: {sorted(cat)}") from None
 
 
+@lru_cache(maxsize=4096)
 def capex_cny(tech_id: str, year: int | float, region: str = "china") -> float:
     """Capex per unit of capacity [CNY of 2025], interpolated between year points, flat outside."""
     return technology(tech_id, region).capex_cny(year)
 
 
+@lru_cache(maxsize=4096)
 def fixed_om_cny_per_yr(tech_id: str, year: int | float, region: str = "china") -> float:
     """Fixed O&M per unit of capacity and year [CNY of 2025] (share of that year's capex)."""
     return technology(tech_id, region).fixed_om_cny_per_yr(year)
@@ -241,6 +243,7 @@ def _price(carrier: str) -> tuple[str, dict[int, float]]:
         raise KeyError(f"no carrier {carrier!r} in {PRICE_FILE}; known: {sorted(prices)}") from None
 
 
+@lru_cache(maxsize=1024)
 def price_cny(carrier: str, year: int | float) -> float:
     """Price of ``carrier`` [CNY of 2025 per its unit, see ``price_unit``], linear between points, flat outside."""
     _, points = _price(carrier)

@@ -45,10 +45,9 @@ def _hourly_tariff(tariff_json: str, year: int) -> tuple[np.ndarray, np.ndarray]
 
 def monthly_peak_kw(import_kw: np.ndarray, year: int) -> np.ndarray:
     """Highest hourly import in each month [kW], shape (12,)."""
-    month = year_calendar(year).month
-    peaks = np.zeros(12)
-    np.maximum.at(peaks, month - 1, import_kw)
-    return peaks
+    month = year_calendar(year).month  # hours run in calendar order: each month is one block
+    starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])
+    return np.maximum.reduceat(np.asarray(import_kw, dtype=float), starts)
 
 
 def electricity_bill_cny(

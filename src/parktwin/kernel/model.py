@@ -109,9 +109,11 @@ class DecisionContext:
 
     def carbon_price(self, year: int, life_yr: int) -> float:
         """The carbon price a firm expects: this year's (myopic) or the path's mean over a life (foresight)."""
-        if self.decisions.expectation == "myopic":
-            return float(interpolate_path(self.carbon_path, [year])[0])
-        return float(interpolate_path(self.carbon_path, list(range(year, year + life_yr))).mean())
+        key = (year, life_yr)
+        if key not in self._prices:
+            years = [year] if self.decisions.expectation == "myopic" else list(range(year, year + life_yr))
+            self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
+        return self._prices[key]
 
 
 class ParkModel(mesa.Model):
