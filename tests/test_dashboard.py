@@ -119,10 +119,13 @@ def test_callback_matches_a_direct_run(app, small):
     direct = parktwin.run(parktwin.load(small, overrides), seed=0)
     for spec, fig in zip(specs, figures):
         expected = spec.build(direct, "en")
+        if expected is None:  # nothing to show for this run (e.g. no firm decided anything)
+            assert not (fig["data"] if isinstance(fig, dict) else fig.data), spec.key
+            continue
         assert len(fig["data"]) == len(expected.data), spec.key
         for got, want in zip(fig["data"], expected.data):
             assert got["name"] == want.name
-            for axis in ("x", "y"):
+            for axis in ("x", "y") if want.type != "sankey" else ():
                 np.testing.assert_array_equal(_array(got[axis]), _array(getattr(want, axis)), err_msg=f"{spec.key} {want.name}")
     text = " ".join(str(c) for c in status)
     assert all(o in text for o in overrides)

@@ -73,9 +73,11 @@ def test_cli_report_exports_every_figure_in_chinese(run_dir, tmp_path, chromium,
     assert main(["report", str(run_dir), "--lang", "zh", "--export", "png", "--figures", str(tmp_path / "f"),
                  "--scale", "2", "--width", "800", "--height", "400"]) == 0
     out = capsys.readouterr().out
-    assert f"exported {len(registered())} images" in out
+    stored = parktwin.read_run(run_dir)
+    shown = [spec for spec in registered() if spec.build(stored, "zh") is not None]  # some figures need data the run lacks
+    assert f"exported {len(shown)} images" in out
     assert "report:" not in out  # --export alone: no HTML
-    for spec in registered():
+    for spec in shown:
         png = (tmp_path / "f" / f"{spec.key}-zh.png").read_bytes()
         assert _png_size(png) == (1600, 800) and len(png) > 10_000, spec.key
 
