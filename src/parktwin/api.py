@@ -25,10 +25,11 @@ def load(path: str | Path, overrides: list[str] | tuple = ()) -> Loaded:
     return _load(path, overrides)
 
 
-@lru_cache(maxsize=1)
-def _versions() -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Python's and the packages' versions, for manifests (read once per process)."""
     out = {"python": platform.python_version()}
-    for name in VERSIONED:
+    for name in VERSIONED + extra:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -447,24 +447,19 @@ def dispatch_rule_based(
         soc0,
     )
     arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
+    return frozen_result(arrays, float(out[10]), soc0)
+
+
+def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:
+    """Wrap the 12 hourly arrays (load, pv, the nine flows in ``DispatchResult`` order, the SOC
+    adjustments) into a read-only ``DispatchResult``; shared by the rule-based and optimal EMS."""
     for a in arrays:
         a.flags.writeable = False
     (ld, pvv, ptl, ptb, gtl, gtb, btl, ex, cur, uns, soc, adj) = arrays
     return DispatchResult(
-        load_kw=ld,
-        pv_kw=pvv,
-        pv_to_load_kw=ptl,
-        pv_to_battery_kw=ptb,
-        grid_to_load_kw=gtl,
-        grid_to_battery_kw=gtb,
-        battery_to_load_kw=btl,
-        export_kw=ex,
-        curtailed_kw=cur,
-        unserved_kw=uns,
-        soc_kwh=soc,
-        final_soc_kwh=float(out[10]),
-        soc_adjustment_kwh=adj,
-        soc_start_kwh=soc0,
+        load_kw=ld, pv_kw=pvv, pv_to_load_kw=ptl, pv_to_battery_kw=ptb, grid_to_load_kw=gtl, grid_to_battery_kw=gtb,
+        battery_to_load_kw=btl, export_kw=ex, curtailed_kw=cur, unserved_kw=uns, soc_kwh=soc,
+        final_soc_kwh=final_soc_kwh, soc_adjustment_kwh=adj, soc_start_kwh=soc_start_kwh,
     )
 
 

@@ -102,6 +102,7 @@ import scipy.sparse as sp
 from parktwin.energy.dispatch import (
     BatteryParams,
     DispatchResult,
+    frozen_result,
     _check_params,
     _float_array,
     _limit,
@@ -514,25 +515,7 @@ def finalise_flows(
         adj[h] = (z - prev) + (e_clip - e)
         prev, cap_prev = e_clip, c
     arrays = [load.copy(), pv.copy(), pv_to_load.copy(), ptb, gtl, gtb, btl, ex, cur, uns, soc, adj]
-    for arr in arrays:
-        arr.flags.writeable = False
-    (ld, pvv, ptl, ptb, gtl, gtb, btl, ex, cur, uns, soc, adj) = arrays
-    return DispatchResult(
-        load_kw=ld,
-        pv_kw=pvv,
-        pv_to_load_kw=ptl,
-        pv_to_battery_kw=ptb,
-        grid_to_load_kw=gtl,
-        grid_to_battery_kw=gtb,
-        battery_to_load_kw=btl,
-        export_kw=ex,
-        curtailed_kw=cur,
-        unserved_kw=uns,
-        soc_kwh=soc,
-        final_soc_kwh=float(soc[-1]),
-        soc_adjustment_kwh=adj,
-        soc_start_kwh=float(soc_start_echo),
-    )
+    return frozen_result(arrays, float(soc[-1]), float(soc_start_echo))
 
 
 # --------------------------------------------------------------------------- costs

@@ -15,12 +15,10 @@ one that was never interrupted.
 from __future__ import annotations
 
 import contextlib
-import platform
 import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
@@ -35,18 +33,11 @@ from parktwin.experiments.worker import INPUT_PREFIX, ReplicateTask, SharedDocum
 from parktwin.spec.load import Loaded, apply_override, load
 
 FORMAT = 1
-VERSIONED = ("parktwin", "numpy", "pandas", "scipy", "mesa", "simpy", "pvlib", "numba", "pydantic", "pyarrow",
-             "dask", "distributed", "SALib")
-
-
 def versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in VERSIONED:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "unknown"
-    return out
+    """The run manifest's versions plus the batch machinery's."""
+    from parktwin.api import _versions
+
+    return dict(_versions(("scipy", "dask", "distributed", "SALib")))
 
 
 def batch_id(scenario_name: str, design: str, n: int, seed: int, digest: str) -> str:
