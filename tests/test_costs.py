@@ -82,3 +82,13 @@ def test_pathway_npv_discounts_costs_and_credits_what_is_left():
     residual = res.investments["capex_cny"].iloc[0] * (1 - 2 / 25)
     expected = pathway_npv_cny(res.annual["system_cost_cny"], residual, 0.08)
     assert res.pathway_cost_npv_cny() == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_annual_table_alone_gives_the_pathway_npv():
+    # Monte Carlo keeps only annual tables: discount factors and the end residual reproduce the NPV
+    from parktwin.experiments.summary import pathway_cost_cny
+
+    item = {"id": "pv", "kind": "rooftop_pv", "year": 2026, "roof_share": 0.5}
+    res = run(scenario(roadmap=[item]), seed=0)
+    annual = res.annual.assign(replicate=0)
+    assert pathway_cost_cny(annual).iloc[0] == pytest.approx(res.pathway_cost_npv_cny(), rel=1e-12)

@@ -172,7 +172,8 @@ def _annual() -> pd.DataFrame:
         for i, year in enumerate((2025, 2026, 2027)):
             net = 100.0 - r - 40 * i  # replicate r reaches net ≤ 0 in 2027 if r ≥ 20, in 2026 if r ≥ 60, in 2025 if r ≥ 100
             rows.append({"replicate": r, "year": year, "net_tco2": net, "core_met": r % 2 == 0 and i == 2,
-                         "clean_energy_share": 0.5 + 0.01 * r, "electricity_cost_cny": 10.0 * r, "offsets_cost_cny": 1.0})
+                         "clean_energy_share": 0.5 + 0.01 * r, "system_cost_cny": 10.0 * r + 1.0,
+                         "discount_factor": 1.1 ** -i, "residual_value_cny": 11.0 if i == 2 else 0.0})
     return pd.DataFrame(rows)
 
 
@@ -195,6 +196,7 @@ def test_probabilities_in_and_by_year():
     assert p.loc[("clean_energy_share", 2025), "p_in_year"] == pytest.approx(0.6)  # 0.5 + 0.01 r ≥ 0.9 ⇔ r ≥ 40
 
 
-def test_pathway_cost_sums_electricity_and_offsets_over_years():
+def test_pathway_cost_discounts_system_cost_and_credits_the_residual():
+    # replicate 7: 71 a year for 3 years at 10 %, residual 11 at the end of year 3 (t = 3)
     cost = pathway_cost_cny(_annual())
-    assert cost.loc[7] == pytest.approx(3 * (70.0 + 1.0)) and len(cost) == 100
+    assert cost.loc[7] == pytest.approx(71 + 71 / 1.1 + 71 / 1.21 - 11 / 1.331) and len(cost) == 100

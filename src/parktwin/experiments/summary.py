@@ -104,14 +104,18 @@ def probabilities(annual: pd.DataFrame, targets: tuple[Target, ...] | None = Non
 
 # -- cost ---------------------------------------------------------------------------------------------
 def pathway_cost_cny(annual: pd.DataFrame) -> pd.Series:
-    """Pathway cost of each replicate [CNY, base-year money, undiscounted]: the sum over years of
-    electricity cost and offsets cost. The economics issue will replace this with investment,
-    O&M and discounting; everything here calls it by name."""
-    cost = annual["electricity_cost_cny"].astype(float) + annual["offsets_cost_cny"].astype(float)
-    return cost.groupby(annual["replicate"].to_numpy()).sum().rename("pathway_cost_cny").rename_axis("replicate")
+    """Pathway cost of each replicate [CNY of the base year]: its yearly system cost (capex, O&M,
+    energy, certificates, offsets) discounted at the scenario's social rate, less the discounted
+    value of the capacity left at the end — the same number as ``Results.pathway_cost_npv_cny``."""
+    df = annual["discount_factor"].astype(float)
+    per_year = annual["system_cost_cny"].astype(float) * df
+    rate = annual.groupby("replicate")["discount_factor"].agg(lambda d: d.iloc[0] / d.iloc[1] - 1.0 if len(d) > 1 else 0.0)
+    residual = (annual["residual_value_cny"].astype(float) * df).groupby(annual["replicate"].to_numpy()).sum()
+    cost = per_year.groupby(annual["replicate"].to_numpy()).sum() - residual / (1.0 + rate.reindex(residual.index).to_numpy())
+    return cost.rename("pathway_cost_cny").rename_axis("replicate")
 
 
-pathway_cost_cny.columns = ("electricity_cost_cny", "offsets_cost_cny")  # what it reads
+pathway_cost_cny.columns = ("system_cost_cny", "discount_factor", "residual_value_cny")  # what it reads
 
 
 def outputs(annual: pd.DataFrame, cost=pathway_cost_cny) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.data import grid_factor_path, interpolate_path
 from parktwin.economics.catalogue import price_cny
-from parktwin.economics.costs import Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year
+from parktwin.economics.costs import Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
@@ -411,6 +411,10 @@ class ParkModel(mesa.Model):
             **costs,
             "carbon_cost_cny": summary["scope1_tco2"] * float(self.carbon_price_cny_per_tco2[index]),
         }
+        rate = sc.finance.social_discount_rate
+        annual["discount_factor"] = (1.0 + rate) ** -index
+        last = index == len(self.years) - 1
+        annual["residual_value_cny"] = residual_value_cny(self.record.purchases, year) if last else 0.0
         annual["system_cost_cny"] = (
             costs["capex_cny"] + costs["fixed_om_cny"] + bill["electricity_cost_cny"] + costs["fuel_cost_cny"]
             + costs["certificate_cost_cny"] + annual["offsets_cost_cny"]
