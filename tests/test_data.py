@@ -57,3 +57,39 @@ def test_a_grid_factor_override_moves_the_path_around_its_year():
     # East China: 0.55 (2023) → 0.46 (2030) → 0.30 (2040); override 2030 with 0.40
     path = grid_factor_path("east_china", [2030, 2035, 2070], overrides={2030: 0.40})
     assert path == pytest.approx([0.40, (0.40 + 0.30) / 2, 0.05])
+
+
+def test_a_scenario_can_replace_an_assumption_for_its_run():
+    from builders import scenario
+
+    from parktwin import run
+
+    # diesel density is an assumption (0.84 kg/L); the hand park's trucks burn 10 × 50,000 km × 30 L/100 km
+    base = run(scenario(), seed=0).energy
+    heavy = run(scenario(data={"constants": {"diesel_density_kg_per_l": 0.85}, "prices_cny": {"coal": 900.0}}), seed=0)
+    diesel = heavy.energy.query("year == 2025 and carrier == 'diesel'")["quantity"].sum()
+    assert diesel == pytest.approx(10 * 50000 * 30 / 100 * 0.85 / 1000)
+    assert base.query("year == 2025 and carrier == 'diesel'")["quantity"].sum() == pytest.approx(126.0)
+    from parktwin.data import constant
+
+    assert constant("diesel_density_kg_per_l") == 0.84  # only inside the run
+    fuel = heavy.annual.set_index("year").loc[2025, "fuel_cost_cny"]
+    from parktwin.economics.catalogue import price_cny
+
+    assert fuel == pytest.approx(1000 * 900.0 + 100_000 * price_cny("natural_gas", 2025) + 5000 * price_cny("purchased_heat", 2025)
+                                 + diesel * price_cny("diesel", 2025))
+
+
+def test_unknown_data_overrides_are_named(tmp_path):
+    from conftest import write_yaml
+
+    from parktwin import InputError
+    from parktwin.spec.load import load
+
+    scen = write_yaml(tmp_path / "s.yaml", {"name": "s", "park": str(tmp_path / "p.yaml"), "data": {"constants": {"nope": 1}}})
+    from builders import PARK
+
+    write_yaml(tmp_path / "p.yaml", PARK)
+    with pytest.raises(InputError) as excinfo:
+        load(scen)
+    assert [p.field for p in excinfo.value.problems] == ["data.constants.nope"]

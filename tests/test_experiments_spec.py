@@ -146,7 +146,8 @@ def test_assumption_rows_are_offered_with_their_paths():
     grid = rows[rows["table"] == "grid_factors"]
     assert set(grid["key"]) >= {"east_china 2030", "east_china 2040", "east_china 2050"}
     assert grid.set_index("key").loc["east_china 2050", "path"] == "grid_factor.override_kgco2_per_kwh.2050"
-    assert not rows[rows["table"] == "constants"]["reachable"].any()  # constants: no override path today
+    constants = rows[rows["table"] == "constants"].set_index("key")
+    assert constants.loc["coal_boiler_efficiency", "path"] == "data.constants.coal_boiler_efficiency"  # the data block
     block = suggested_block(rows)
     assert "grid_factor.override_kgco2_per_kwh.2040" in block
     # the suggested block is itself valid

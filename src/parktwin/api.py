@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from parktwin.kernel.model import ParkModel
+from parktwin.kernel.model import simulate
 from parktwin.results.store import run_id, write_run
 from parktwin.results.tables import Results, build_results
 from parktwin.spec.load import Loaded, load as _load
@@ -45,9 +45,7 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         raise ValueError("overrides apply when loading: pass a path, or use parktwin.load(path, overrides)")
     loaded = scenario if isinstance(scenario, Loaded) else None
     sc = loaded.scenario if loaded else scenario
-    model = ParkModel(sc, seed=seed)
-    record = model.run()
-    model.release()  # the record holds everything the tables need
+    record = simulate(sc, seed=seed)
     manifest = {
         "scenario_name": sc.name,
         "park_name": sc.park.name,
@@ -93,13 +91,15 @@ def size(loaded: Loaded, year: int, seed: int = 0):
     from parktwin.energy.calendar import year_calendar
     from parktwin.energy.sizing import annualised_cost_cny_per_yr, as_roadmap_items, size_system
     from parktwin.energy.tariff import hourly_tariff
+    from parktwin.data import overriding
     from parktwin.kernel.model import ParkModel
 
     sc = loaded.scenario
     if year not in sc.years[1:]:
         raise ValueError(f"year must be one of {sc.years[1]}..{sc.years[-1]}")
-    model = ParkModel(sc.model_copy(update={"outputs": sc.outputs.model_copy(update={"hourly_years": [year]})}), seed=seed)
-    record = model.run()
+    with overriding(sc.data.constants, sc.data.prices_cny):
+        model = ParkModel(sc.model_copy(update={"outputs": sc.outputs.model_copy(update={"hourly_years": [year]})}), seed=seed)
+        record = model.run()
     hourly, annual = record.hourly[year], record.annual[year - sc.base_year]
     index = year - sc.base_year
     existing = annual["pv_kwp"] * model.pv_kw_per_kwp[index] + hourly["wind_kw"]

@@ -118,7 +118,7 @@ def _cmd_mc(args: argparse.Namespace) -> int:
         from parktwin.spec.load import load
 
         rows = assumption_inputs(load(args.scenario, args.set or []) if args.scenario else None)
-        shown = rows.assign(path=rows["path"].replace("", "(not reachable: needs data_overrides)"))
+        shown = rows.assign(path=rows["path"].replace("", "(not reachable by an override path)"))
         print(shown[["table", "key", "value", "unit", "path"]].to_string(index=False))
         print("\nA block for the reachable ones (paste into the scenario and edit):\n")
         print(suggested_block(rows))

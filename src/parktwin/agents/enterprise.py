@@ -73,9 +73,14 @@ def _fold(state: FirmState, change) -> FirmState:
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
 
 
-@lru_cache(maxsize=1)
 def _band_cops() -> Bands:
     """Heat-pump COP per band (the high band has none; 1.0 is never used there)."""
+    keys = ("heat_low_sink_c", "heat_medium_sink_c", "heat_pump_source_c", "heat_pump_carnot_share")
+    return _cops_for(tuple(constant(k) for k in keys))  # keyed by the constants, so overrides apply
+
+
+@lru_cache(maxsize=16)
+def _cops_for(values: tuple[float, ...]) -> Bands:
     return (industrial_heat_pump_cop(constant("heat_low_sink_c")), industrial_heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
 
 

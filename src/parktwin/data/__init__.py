@@ -6,6 +6,8 @@ verified / secondary / derived / assumption (see docs/data.md).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 
@@ -34,8 +36,30 @@ def constants() -> dict[str, float]:
     return dict(zip(df["name"], df["value"].astype(float)))
 
 
+_OVERRIDES: ContextVar[dict] = ContextVar("parktwin_data_overrides", default={})
+
+
+@contextmanager
+def overriding(constants_: dict[str, float] | None = None, prices_cny: dict[str, float] | None = None):
+    """Within the block, ``constant`` and ``economics.catalogue.price_cny`` return these values
+    instead of the shipped ones (a scenario's ``data`` block, e.g. a Monte Carlo sample)."""
+    token = _OVERRIDES.set({"constants": dict(constants_ or {}), "prices": dict(prices_cny or {})})
+    try:
+        yield
+    finally:
+        _OVERRIDES.reset(token)
+
+
+def overridden(kind: str) -> dict[str, float]:
+    """The overrides in force for ``kind`` ("constants" or "prices")."""
+    return _OVERRIDES.get().get(kind, {})
+
+
 def constant(name: str) -> float:
-    """A named scalar from constants.csv (its unit is in the name)."""
+    """A named scalar from constants.csv (its unit is in the name), or the scenario's override."""
+    forced = _OVERRIDES.get().get("constants")
+    if forced and name in forced:
+        return forced[name]
     try:
         return constants()[name]
     except KeyError:

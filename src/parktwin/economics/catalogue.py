@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.data import interpolate_path, table, to_base_cny
+from parktwin.data import interpolate_path, overridden, table, to_base_cny
 
 BASE_YEAR = 2025
 TECH_FILE = "data/technologies.csv"
@@ -243,9 +243,17 @@ def _price(carrier: str) -> tuple[str, dict[int, float]]:
         raise KeyError(f"no carrier {carrier!r} in {PRICE_FILE}; known: {sorted(prices)}") from None
 
 
-@lru_cache(maxsize=1024)
 def price_cny(carrier: str, year: int | float) -> float:
-    """Price of ``carrier`` [CNY of 2025 per its unit, see ``price_unit``], linear between points, flat outside."""
+    """Price of ``carrier`` [CNY of 2025 per its unit, see ``price_unit``], linear between points,
+    flat outside; a scenario's ``data.prices_cny`` replaces it (flat) for its run."""
+    forced = overridden("prices")
+    if forced and carrier in forced:
+        return forced[carrier]
+    return _price_cny(carrier, year)
+
+
+@lru_cache(maxsize=1024)
+def _price_cny(carrier: str, year: int | float) -> float:
     _, points = _price(carrier)
     return float(interpolate_path(points, [year])[0])
 

@@ -4,10 +4,9 @@
 scenario (or none), and ``suggested_block`` writes an ``uncertainty`` block for the reachable
 ones (triangular, ±``spread`` around the shipped value) to paste and edit.
 
-Only the future points of the grid-factor series are reachable today, as
-``grid_factor.override_kgco2_per_kwh.<year>`` (an override replaces that year's point only).
-Constants (data/constants.csv) and the hourly and seasonal shapes are read by the model from
-the shipped files; no scenario path reaches them (see docs/monte-carlo.md, "data_overrides").
+Constants are reachable as ``data.constants.<name>``, prices as ``data.prices_cny.<carrier>``,
+the future points of the grid-factor series as ``grid_factor.override_kgco2_per_kwh.<year>``;
+the hourly and seasonal shapes are not reachable by a path.
 """
 
 from __future__ import annotations
@@ -34,7 +33,10 @@ def assumption_inputs(loaded: Loaded | None = None) -> pd.DataFrame:
     rows = []
     for r in table("constants").itertuples():
         if r.confidence == "assumption":
-            rows.append(("constants", r.name, float(r.value), r.unit, r.source, ""))
+            rows.append(("constants", r.name, float(r.value), r.unit, r.source, f"data.constants.{r.name}"))
+    prices = table("prices")
+    for r in prices[prices["confidence"] == "assumption"].drop_duplicates("carrier").itertuples():
+        rows.append(("prices", r.carrier, float(r.value), r.unit, r.source, f"data.prices_cny.{r.carrier}"))
     grid = table("grid_factors")
     for r in grid[grid["confidence"] == "assumption"].itertuples():
         reachable = series is None or (r.series == series and (not years or int(r.year) in years))

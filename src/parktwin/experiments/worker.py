@@ -61,7 +61,7 @@ class ReplicateError(RuntimeError):
 def run_replicate(task: ReplicateTask) -> pd.DataFrame:
     """Run one replicate; its annual table with ``replicate`` first and the sampled inputs last."""
     from parktwin.experiments.design import scenario_from_document
-    from parktwin.kernel.model import ParkModel
+    from parktwin.kernel.model import simulate
     from parktwin.results.tables import build_results
     from parktwin.spec.errors import InputError
 
@@ -70,11 +70,7 @@ def run_replicate(task: ReplicateTask) -> pd.DataFrame:
     except InputError as exc:
         sampled = ", ".join(f"{p}={v!r}" for p, v in task.pairs)
         raise ReplicateError(f"replicate {task.index}: its sampled inputs ({sampled}) do not validate:\n{exc.describe()}") from None
-    model = ParkModel(scenario, seed=task.run_seed)
-    try:
-        record = model.run()
-    finally:
-        model.release()  # frees it now (see ParkModel.release)
+    record = simulate(scenario, seed=task.run_seed)
     annual = build_results(record, {}).annual
     annual.insert(0, "replicate", task.index)
     for name, value in task.inputs:

@@ -28,7 +28,7 @@ from parktwin.agents.building import BuildingAgent
 from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
-from parktwin.data import grid_factor_path, interpolate_path
+from parktwin.data import grid_factor_path, interpolate_path, overriding
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
@@ -87,6 +87,15 @@ def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force:
     loc, design = park.location, park.wind_design
     speeds = wind_speed_years(loc.wind_mean_m_per_s, loc.wind_weibull_k, n_years, rng, hub_height_m=design.hub_height_m)
     return wind_output_kw_per_kw(speeds, load_power_curve(), losses_share=design.losses_share)
+
+
+def simulate(scenario: Scenario, seed: int = 0) -> RunRecord:
+    """Build, run and release one model, with the scenario's data overrides in force throughout."""
+    with overriding(scenario.data.constants, scenario.data.prices_cny):
+        model = ParkModel(scenario, seed=seed)
+        record = model.run()
+        model.release()  # the record holds everything the tables need
+    return record
 
 
 @dataclass

@@ -347,7 +347,7 @@ def _availability_problems(kind: Any, year: int, file: str, field: str) -> list[
 
 
 def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
-    from parktwin.data import grid_series_ids, sector_ids
+    from parktwin.data import grid_series_ids, sector_ids, table
 
     park = doc.get("park") if isinstance(doc.get("park"), dict) else {}
     base, horizon = park.get("base_year", 2025), doc.get("horizon_years", 25)
@@ -378,6 +378,12 @@ def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     series = grid.get("series")
     if isinstance(series, str) and series not in grid_series_ids():
         problems.append(Problem(file, "grid_factor.series", f"unknown series {series!r}; expected one of {sorted(grid_series_ids())}"))
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
+    known = {"constants": set(table("constants")["name"]), "prices_cny": set(table("prices")["carrier"])}
+    for key, names in known.items():
+        given = data.get(key)
+        for name in sorted(set(given) - names) if isinstance(given, dict) else []:
+            problems.append(Problem(file, f"data.{key}.{name}", f"unknown; expected one of {sorted(names)}"))
     outputs = doc.get("outputs") if isinstance(doc.get("outputs"), dict) else {}
     for y in outputs.get("hourly_years", []) if isinstance(outputs.get("hourly_years"), list) else []:
         if isinstance(y, int) and not base <= y <= last:

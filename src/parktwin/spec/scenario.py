@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
+from parktwin.data import constant
 from parktwin.spec.park import ID_PATTERN, Park, Strict
 from parktwin.spec.uncertainty import Uncertainty
 
@@ -208,6 +209,13 @@ class Policy(Strict):
     approval_days: float = Field(120.0, ge=0, le=1000, description="approval and construction of a firm's own project (SimPy time)")
 
 
+class DataOverrides(Strict):
+    """Replace shipped reference values for this scenario (e.g. an assumption sampled in Monte Carlo)."""
+
+    constants: dict[str, float] = Field(default_factory=dict, description="name in data/constants.csv → value (its unit)")
+    prices_cny: dict[str, float] = Field(default_factory=dict, description="carrier in data/prices.csv → a flat price (its unit)")
+
+
 class Mobility(Strict):
     charging: Literal["simulated", "depot_night"] = Field(
         "simulated", description="fleets' charging profile from the SimPy depot model, or a fixed night shape"
@@ -218,7 +226,8 @@ class Mobility(Strict):
 
 class Finance(Strict):
     social_discount_rate: float = Field(
-        0.08, ge=0, le=0.3, description="real rate for the pathway's system cost (NDRC 2006 guidance: 8 %)"
+        default_factory=lambda: constant("social_discount_rate"), ge=0, le=0.3,
+        description="real rate for the pathway's system cost (default: data/constants.csv, NDRC 2006 guidance 8 %)",
     )
 
 
@@ -259,6 +268,7 @@ class Scenario(Strict):
     finance: Finance = Finance()
     mobility: Mobility = Mobility()
     decisions: Decisions = Decisions()
+    data: DataOverrides = DataOverrides()
     policy: Policy = Policy()
     review_targets: dict[int, ReviewTarget] = Field(default_factory=dict)
     accounting: Accounting = Accounting()
