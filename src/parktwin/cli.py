@@ -206,7 +206,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
             message = f"a table of the run is missing ({exc}); stored by another parktwin version? run it again"
         print(f"parktwin report: {message}", file=sys.stderr)
         return 2
-    if args.out or not args.export:
+    if args.excel:
+        from parktwin.results.workbook import write_inventory_workbook
+
+        print(f"inventory workbook: {write_inventory_workbook(results, folder / 'inventory.xlsx')}")
+    if args.csv:
+        from parktwin.results.workbook import write_csv_tables
+
+        print(f"{len(write_csv_tables(results, folder / 'csv'))} tables as CSV in {folder / 'csv'}")
+    if args.out or not (args.export or args.excel or args.csv):
         from parktwin.viz.report import write_report
 
         out = Path(args.out) if args.out else folder / f"report-{args.lang}.html"
@@ -327,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--export", type=_formats, default=None, metavar="FORMATS",
                         help="also write every figure as these formats, e.g. png,svg,pdf (needs kaleido and a Chrome/Chromium)")
     report.add_argument("--figures", default=None, metavar="DIR", help="folder for exported figures; default RUN_FOLDER/figures")
+    report.add_argument("--excel", action="store_true", help="write RUN_FOLDER/inventory.xlsx: the inventory by scope, source, entity and year, with factors and sources")
+    report.add_argument("--csv", action="store_true", help="write every table as CSV into RUN_FOLDER/csv/")
     report.add_argument("--width", type=int, default=1200, help="exported figure width [px]; default 1200")
     report.add_argument("--height", type=int, default=600, help="exported figure height [px]; default 600")
     report.add_argument("--scale", type=float, default=1.0, help="PNG pixel multiplier (2 for sharp slides); default 1")
