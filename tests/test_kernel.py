@@ -266,3 +266,28 @@ def test_hourly_matched_ppa_counts_only_what_meets_the_import_in_the_same_hour()
     by_volume = run(scenario(roadmap=[annual]), seed=0).year(2026)["green_power_mwh"] * 1000
     assert by_volume == pytest.approx(min(grid.sum(), 2000 * per_kwp.sum()), rel=1e-12)
     assert by_volume > res.year(2026)["green_power_mwh"] * 1000  # annual matching claims the surplus too
+
+
+def test_building_hvac_follows_the_hourly_temperature():
+    from parktwin.agents.building import hvac_loads
+    from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
+
+    office = {"id": "hq", "kind": "office", "floor_area_m2": 10_000, "electricity_kwh_per_m2": 50,
+              "heating_kwh_per_m2_yr": 40, "cooling_kwh_per_m2_yr": 60}
+    sc = scenario(park={"buildings": [office]})
+    res = run(sc, seed=1)
+    model = ParkModel(sc, seed=1)
+    t = model.temp_air_c
+    demand = heating_cooling_kwh(t, 10_000, 40, 60)
+    # degree-hour scaling: over the run's years the mean demand is the stated intensity × area
+    assert demand.heat_kwh.sum(axis=1).mean() == pytest.approx(40 * 10_000, rel=1e-9)
+    assert demand.cold_kwh.sum(axis=1).mean() == pytest.approx(60 * 10_000, rel=1e-9)
+    hvac_kw, _ = hvac_loads(sc.park.buildings[0], t)
+    expected = demand.heat_kwh / cop_carnot(45.0, t) + demand.cold_kwh / cop_carnot(t + 5.0, 7.0, mode="cooling")
+    assert np.allclose(hvac_kw, expected)
+    e = res.energy[(res.energy["entity"] == "hq") & (res.energy["carrier"] == "electricity")].set_index("year")["quantity"]
+    assert e.loc[2026] == pytest.approx((50 * 10_000 + hvac_kw[1].sum()) / 1000, rel=1e-9)
+    # a mid-July afternoon needs more cooling power than that night; a mid-January night needs heating
+    july, january = 24 * 195, 24 * 15
+    assert hvac_kw[1][july + 15] > hvac_kw[1][july + 3] > 0
+    assert demand.heat_kwh[1][january + 3] > 0 and demand.cold_kwh[1][january + 3] == 0

@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 from parktwin.agents.base import EnergyRow, ParkAgent
+from parktwin.data import constant
 from parktwin.energy.loads import LoadBook
+from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
+
+HEAT_PUMP_SUPPLY_C = 45.0  # low-temperature space heating (fan coils, floor heating)
+CHILLED_WATER_C = 7.0
+CONDENSER_APPROACH_K = 5.0  # condensing above the outdoor air
+
+
+def hvac_loads(spec: Building, temp_air_c):
+    """(hourly HVAC electricity [kW] per year, heating gas [1000 m³] per year) from the outdoor
+    temperature of every simulated year, or (None, None) when the building states no heating or
+    cooling demand. Demand follows degree-hours (18 °C heating / 26 °C cooling bases), scaled so
+    the run's mean year gives the stated intensities; air-source heat pumps and chillers at a
+    Carnot share of their COP (energy.thermal), gas boilers at their efficiency."""
+    if temp_air_c is None or (spec.heating_kwh_per_m2_yr == 0 and spec.cooling_kwh_per_m2_yr == 0):
+        return None, None
+    demand = heating_cooling_kwh(temp_air_c, spec.floor_area_m2, spec.heating_kwh_per_m2_yr, spec.cooling_kwh_per_m2_yr)
+    cold_kw = demand.cold_kwh / cop_carnot(temp_air_c + CONDENSER_APPROACH_K, CHILLED_WATER_C, mode="cooling")
+    if spec.heating_system == "heat_pump":
+        return cold_kw + demand.heat_kwh / cop_carnot(HEAT_PUMP_SUPPLY_C, temp_air_c), None
+    gas_gj = demand.heat_kwh.sum(axis=-1) * 3600.0 / 1e6 / constant("gas_boiler_efficiency")
+    return cold_kw, gas_gj / constant("natural_gas_ncv_gj_per_km3")
 from parktwin.spec.park import Building
 
 
 class BuildingAgent(ParkAgent):
     kind = "building"
 
-    def __init__(self, model, spec: Building):
+    def __init__(self, model, spec: Building, temp_air_c=None):
         super().__init__(model, spec.id)
         self.spec = spec
+        self.hvac_kw, self.heating_gas_km3 = hvac_loads(spec, temp_air_c)
 
     def step(self) -> None:
         """Buildings keep their stock and intensity (retrofits and new stock come with the systems issue)."""
@@ -21,5 +44,9 @@ class BuildingAgent(ParkAgent):
         b = self.spec
         elec_kwh = book.add(b.kind, b.floor_area_m2 * b.electricity_kwh_per_m2, 0)
         gas_km3 = b.floor_area_m2 * b.natural_gas_m3_per_m2 / 1000.0
+        if self.hvac_kw is not None:
+            index = year - self.model.scenario.base_year
+            elec_kwh += book.add_hourly(self.hvac_kw[index])
+            gas_km3 += self.heating_gas_km3[index] if self.heating_gas_km3 is not None else 0.0
         rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")]
         return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]

@@ -78,6 +78,14 @@ class LoadBook:
 
     year: int
     _parts: dict[tuple[str, int], float] | None = None
+    _arrays: list[np.ndarray] | None = None
+
+    def add_hourly(self, kw: np.ndarray) -> float:
+        """Add a load already given hour by hour (e.g. weather-driven HVAC) [kW]; returns its kWh."""
+        if self._arrays is None:
+            self._arrays = []
+        self._arrays.append(kw)
+        return float(kw.sum())
 
     def add(self, shape: str, full_year_kwh: float, start_hour: int = 0) -> float:
         """Add a load of ``full_year_kwh`` [kWh/yr] active from ``start_hour``; returns the year's kWh."""
@@ -93,4 +101,6 @@ class LoadBook:
         out = np.zeros(HOURS_PER_YEAR)
         for (shape, start), kwh in (self._parts or {}).items():
             out[start:] += kwh * profile(shape, self.year)[start:]
+        for kw in self._arrays or ():
+            out += kw
         return out

@@ -150,7 +150,7 @@ class ParkModel(mesa.Model):
             )
             for e in park.enterprises
         }
-        self.buildings = {b.id: BuildingAgent(self, b) for b in park.buildings}
+        self.buildings = {}  # built once the weather is known (their HVAC follows the temperature)
         self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr, scenario.mobility) for f in park.fleets}
         self.operator = OperatorAgent(self, park)
         self.decision_context: DecisionContext | None = None
@@ -163,6 +163,7 @@ class ParkModel(mesa.Model):
         weather = park_weather(scenario, site, len(self.years), np.random.default_rng(weather_seed))
         self.pv_kw_per_kwp = pv_output_kw_per_kwp(site, system, weather)
         self.temp_air_c = weather.temp_air_c
+        self.buildings = {b.id: BuildingAgent(self, b, self.temp_air_c) for b in park.buildings}
         self._wind_seed = wind_seed
         self.wind_kw_per_kw = park_wind(scenario, len(self.years), np.random.default_rng(wind_seed))
 

@@ -134,6 +134,13 @@ class Building(Strict):
     floor_area_m2: float = Field(gt=0)
     electricity_kwh_per_m2: float = Field(ge=0, description="energy-use intensity, electricity [kWh/m²·yr]")
     natural_gas_m3_per_m2: float = Field(0.0, ge=0, description="heating / kitchen gas [m³/m²·yr]")
+    heating_kwh_per_m2_yr: float = Field(
+        0.0, ge=0, description="space heating demand in the park's average climate [kWh_th/m²·yr], spread by the hourly temperature"
+    )
+    cooling_kwh_per_m2_yr: float = Field(
+        0.0, ge=0, description="space cooling demand in the park's average climate [kWh_th/m²·yr], spread by the hourly temperature"
+    )
+    heating_system: Literal["heat_pump", "gas_boiler"] = "heat_pump"
     roof_area_m2: float = Field(0.0, ge=0)
     source: str = ""
 
