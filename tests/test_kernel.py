@@ -289,5 +289,5 @@ def test_building_hvac_follows_the_hourly_temperature():
     assert e.loc[2026] == pytest.approx((50 * 10_000 + hvac_kw[1].sum()) / 1000, rel=1e-9)
     # a mid-July afternoon needs more cooling power than that night; a mid-January night needs heating
     july, january = 24 * 195, 24 * 15
-    assert hvac_kw[1][july + 15] > hvac_kw[1][july + 3] > 0
+    assert hvac_kw[1][july + 15] > hvac_kw[1][july + 3] and hvac_kw[1][july + 15] > 0
     assert demand.heat_kwh[1][january + 3] > 0 and demand.cold_kwh[1][january + 3] == 0
