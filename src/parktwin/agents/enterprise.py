@@ -84,10 +84,11 @@ def _cops_for(values: tuple[float, ...]) -> Bands:
     return (industrial_heat_pump_cop(constant("heat_low_sink_c")), industrial_heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
 
 
-def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands) -> float:
-    """kWh of electricity per kWh of heat demand, given band weights and electrified shares."""
-    eb_eff = constant("electric_boiler_efficiency")
-    cops = _band_cops()
+def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands, eb_eff: float, cops: Bands) -> float:
+    """kWh of electricity per kWh of heat demand, given band weights, electrified shares, the
+    electric boilers' efficiency and the heat pumps' COP per band."""
+    if not any(eb) and not any(hp):
+        return 0.0
     return sum(w * (e / eb_eff + (h / cop if h else 0.0)) for w, e, h, cop in zip(weights, eb, hp, cops))
 
 
@@ -268,6 +269,7 @@ class EnterpriseAgent(ParkAgent):
         bought_kwh = e.purchased_heat_gj * KWH_PER_GJ
         h2_elec_kwh = self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv")
         eb_eff = constant("electric_boiler_efficiency")
+        cops = _band_cops()
         bands = self.heat_bands
         process_t = self.spec.process_emissions_tco2 * self.activity
         capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)
@@ -280,8 +282,8 @@ class EnterpriseAgent(ParkAgent):
             bought_left = _left(bands, st.bought_eb, st.bought_hp)
             elec_kwh.append(
                 k * (e.electricity_mwh * 1000.0
-                     + heat_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp)
-                     + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp))
+                     + heat_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
+                     + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp, eb_eff, cops))
                 + k * h2_elec_kwh * st.hydrogen_share
                 + process_t * st.capture_share * capture_kwh_per_t
             )

@@ -30,10 +30,15 @@ def table(name: str) -> pd.DataFrame:
         return pd.read_csv(fh)
 
 
-@lru_cache(maxsize=None)
+_CONSTANTS: dict[str, float] = {}
+
+
 def constants() -> dict[str, float]:
-    df = table("constants")
-    return dict(zip(df["name"], df["value"].astype(float)))
+    """Every shipped constant by name (read once)."""
+    if not _CONSTANTS:
+        df = table("constants")
+        _CONSTANTS.update(zip(df["name"], df["value"].astype(float)))
+    return _CONSTANTS
 
 
 _OVERRIDES: ContextVar[dict] = ContextVar("parktwin_data_overrides", default={})
@@ -57,11 +62,13 @@ def overridden(kind: str) -> dict[str, float]:
 
 def constant(name: str) -> float:
     """A named scalar from constants.csv (its unit is in the name), or the scenario's override."""
-    forced = _OVERRIDES.get().get("constants")
-    if forced and name in forced:
-        return forced[name]
+    overrides = _OVERRIDES.get()
+    if overrides:
+        forced = overrides["constants"]
+        if name in forced:
+            return forced[name]
     try:
-        return constants()[name]
+        return _CONSTANTS[name] if _CONSTANTS else constants()[name]
     except KeyError:
         raise KeyError(f"no constant {name!r} in data/constants.csv") from None
 
