@@ -6,7 +6,6 @@ Exit codes: 0 success, 2 bad input (every problem listed, no traceback), 1 other
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights, segments
+from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
 from parktwin.economics.catalogue import heat_pump_technology, price_cny
 from parktwin.economics.costs import FUEL_PRICES

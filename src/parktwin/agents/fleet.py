@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights, segments
+from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
 from parktwin.data import constant
 from parktwin.economics.catalogue import vehicle_technology
 from parktwin.energy.loads import LoadBook, is_registered, register_profile

@@ -19,50 +19,24 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from parktwin.results.atomic import atomic_path, write_bytes
 
 REPLICATE_DIR = "replicates"
 REPLICATE_FILE = re.compile(r"^r(\d{7})\.parquet$")
 COMPACT_CHUNK = 256
 
 
-def _mode() -> int:
-    """Permissions of a new file under the current umask (mkstemp would leave 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def atomic_write_bytes(data: bytes, path: Path) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, _mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+atomic_write_bytes = write_bytes
 
 
 def atomic_write_parquet(frame: pd.DataFrame, path: Path) -> Path:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         frame.to_parquet(tmp, index=False)
-        os.chmod(tmp, _mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
 
 
 def write_json(obj: dict, path: Path) -> Path:
@@ -102,26 +76,18 @@ def compact(folder: Path, runs: int) -> Path:
 
     folder = Path(folder)
     final = folder / "annual.parquet"
-    fd, tmp = tempfile.mkstemp(prefix=".annual.parquet.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    writer = None
-    try:
-        for start in range(0, runs, COMPACT_CHUNK):
-            tables = [pq.read_table(replicate_path(folder, i)) for i in range(start, min(runs, start + COMPACT_CHUNK))]
-            table = pa.concat_tables(tables, promote_options="permissive")
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table.cast(writer.schema))
-        if writer is not None:
-            writer.close()
-            writer = None
-        os.chmod(tmp, _mode())
-        os.replace(tmp, final)
-    except BaseException:
-        if writer is not None:
-            writer.close()
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(final) as tmp:
+        writer = None
+        try:
+            for start in range(0, runs, COMPACT_CHUNK):
+                tables = [pq.read_table(replicate_path(folder, i)) for i in range(start, min(runs, start + COMPACT_CHUNK))]
+                table = pa.concat_tables(tables, promote_options="permissive")
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+        finally:
+            if writer is not None:
+                writer.close()
     shutil.rmtree(folder / REPLICATE_DIR, ignore_errors=True)
     return final
 

@@ -15,6 +15,7 @@ from typing import Callable
 
 import pandas as pd
 
+from parktwin.results.atomic import umask
 from parktwin.results.tables import TABLES, Results
 
 
@@ -37,7 +38,7 @@ def write_run(
     final = out_dir / name
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir))
     try:
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, 0o777 & ~umask())  # a folder made by mkdtemp starts at 0700
         for table, frame in results.tables().items():
             frame.to_parquet(tmp / f"{table}.parquet", index=False)
         (tmp / "manifest.json").write_text(json.dumps(results.manifest, indent=2, default=str), encoding="utf-8")
@@ -57,12 +58,6 @@ def write_run(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def read_run(path: str | Path) -> Results:

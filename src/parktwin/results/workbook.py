@@ -10,13 +10,12 @@ from data/). Headers are bilingual with units.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from parktwin.data import table
+from parktwin.results.atomic import atomic_path
 from parktwin.results.tables import Results
 
 SUMMARY_COLUMNS = {
@@ -71,24 +70,15 @@ def inventory_sheets(results: Results) -> dict[str, pd.DataFrame]:
 
 def write_inventory_workbook(results: Results, path: str | Path) -> Path:
     """Write the inventory workbook atomically (a temporary file renamed into place)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in inventory_sheets(results).items():
-                frame.to_excel(writer, sheet_name=name, index=False)
-                sheet = writer.sheets[name]
-                sheet.freeze_panes = "A2"
-                for column in sheet.columns:
-                    width = max(len(str(c.value or "")) for c in column[:200])
-                    sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for name, frame in inventory_sheets(results).items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            for column in sheet.columns:
+                width = max(len(str(c.value or "")) for c in column[:200])
+                sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+    return Path(path)
 
 
 def write_csv_tables(results: Results, folder: str | Path) -> list[Path]:

@@ -22,11 +22,11 @@ ignored. Blank rows are skipped; blank cells take the schema's default.
 
 from __future__ import annotations
 
+import contextlib
+
 import datetime as _dt
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -342,26 +342,12 @@ def _get(doc: Any, dotted: str) -> Any:
     return node
 
 
-def _usual_mode(path: str | Path) -> None:
-    """Temporary files are created rw for the owner only; give the result the umask's usual mode."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-
-
 def _save(wb, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    from parktwin.results.atomic import atomic_path
+
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        _usual_mode(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
 
 
 def write_template(path: str | Path) -> Path:
@@ -815,27 +801,16 @@ def import_workbook(src: str | Path, out: str | Path) -> tuple[Path, Path | None
     side = measured_path(out)
     if measured is not None:
         texts[side] = MEASURED_HEADER.format(park=doc.get("name", ""), out=out.name, src=src.name) + _dump(measured)
-    temps: dict[Path, Path] = {}
-    try:
+    from parktwin.results.atomic import atomic_path
+
+    with contextlib.ExitStack() as stack:  # every file is renamed into place only if all are written and valid
+        temps = {target: stack.enter_context(atomic_path(target)) for target in texts}
         for target, text in texts.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temps[target] = Path(tmp)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            _usual_mode(tmp)
-        checked = temps[out].with_name(temps[out].name[:-4] + ".yaml")
-        os.replace(temps[out], checked)
-        temps[out] = checked
+            temps[target].write_text(text, encoding="utf-8")
         try:
-            load_park(checked)
+            load_park(temps[out])
         except InputError as exc:  # should not happen after read_workbook; name the workbook anyway
             raise InputError([Problem(_display(src), p.field, p.message) for p in exc.problems]) from None
-        if measured is not None:
-            os.replace(temps.pop(side), side)
-        os.replace(temps.pop(out), out)
-        if measured is None and side.exists():  # a sidecar of an earlier import no longer matches
-            side.unlink()
-    finally:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
+    if measured is None and side.exists():  # a sidecar of an earlier import no longer matches
+        side.unlink()
     return out, side if measured is not None else None
