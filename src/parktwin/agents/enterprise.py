@@ -108,7 +108,7 @@ class EnterpriseAgent(ParkAgent):
         self.activity = 1.0  # value added relative to the base year
         self.intensity = 1.0  # autonomous energy intensity relative to the base year
         self.decided: list = []  # projects started this year by the firm itself
-        self.pending: set[str] = set()  # measures decided and not yet commissioned
+        self.pending: dict[str, str] = {}  # project id → measure, decided and not yet commissioned
         self.last_rows: list[EnergyRow] = []
         bands = spec.heat_band_shares
         self.heat_bands: Bands = (
@@ -154,11 +154,12 @@ class EnterpriseAgent(ParkAgent):
         heat_share = self.electrified_heat_share(state)
         for m in policy.mandates:
             if (m.sectors == "all" or self.spec.sector in m.sectors) and year >= m.start_year - 1 and heat_share < m.share - 1e-9:
-                if self.boiler_heat_kwh() > 0 and "mandate" not in self.pending:
-                    items.append(ElectrifyBoilers(kind="electrify_boilers", id=f"{self.entity_id}_mandate_{year}", year=year,
+                if self.boiler_heat_kwh() > 0 and "mandate" not in self.pending.values():
+                    name = f"{self.entity_id}_mandate_{year}"
+                    items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year,
                                                   lead_time_days=policy.approval_days, enterprises=[self.entity_id],
                                                   share=m.share - heat_share, technology="electric_boiler"))
-                    self.pending.add("mandate")
+                    self.pending[name] = "mandate"
         draw = self.model.rng.random()  # one draw per firm and year, whatever the prices
         if not spec.enabled or draw >= min(1.0, self.openness * (1.0 + spec.peer_effect * ctx.sector_adoption.get(self.spec.sector, 0.0))):
             return items
@@ -183,7 +184,7 @@ class EnterpriseAgent(ParkAgent):
         )
         options = []
         for measure in spec.measures:
-            if measure in self.pending:
+            if measure in self.pending.values():
                 continue
             if measure == "efficiency":
                 if year - self.last_efficiency_year >= spec.efficiency_interval_yr:
@@ -200,7 +201,7 @@ class EnterpriseAgent(ParkAgent):
             else:
                 items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))
-            self.pending.add(option.measure)
+            self.pending[name] = option.measure
         return items
 
     @property

@@ -216,11 +216,11 @@ class ParkModel(mesa.Model):
                 self.agents.shuffle_do("step")
                 for firm in self.enterprises.values():
                     for item in firm.decided:
-                        self.env.process(self._project(item))
+                        self.env.process(self._project(item, origin=firm.entity_id))
                 last = self.record.annual[-1]
                 pending = any(not p.triggered for p in self._grid_projects)
                 for item in self.operator.decide(year, self.scenario.operator, last, pending):
-                    self._grid_projects.append(self.env.process(self._project(item)))
+                    self._grid_projects.append(self.env.process(self._project(item, origin="operator")))
                 for item in self.scenario.roadmap:
                     if item.year == year:
                         self.env.process(self._project(item))
@@ -244,7 +244,7 @@ class ParkModel(mesa.Model):
                 "year": year, "hour": float(start - index * HOURS_PER_YEAR),
                 "time": hour_timestamp(year, start - index * HOURS_PER_YEAR), "kind": "grid_outage",
                 "id": f"outage_{len(self._outages)}", "decided_hour": float(start),
-                "detail": f"grid down for {duration:.1f} h",
+                "detail": f"grid down for {duration:.1f} h", "origin": "grid",
             })
             yield self.env.timeout(duration)
 
@@ -278,17 +278,17 @@ class ParkModel(mesa.Model):
         return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, dict(sc.carbon_price_cny_per_tco2),
                                {s: float(np.mean(v)) for s, v in by_sector.items()})
 
-    def _project(self, item):
-        """Approval and construction take SimPy time; the asset works from its commissioning hour."""
+    def _project(self, item, origin: str = "roadmap"):
+        """Approval and construction take SimPy time; the asset works from its commissioning hour.
+        ``origin``: who started it — the scenario's roadmap, the operator's own rule, or a firm's id."""
         decided = self.env.now
         yield self.env.timeout(item.lead_time_days * 24.0)
         index = int(self.env.now // HOURS_PER_YEAR)
         year = self.scenario.base_year + index
         hour = float(self.env.now - index * HOURS_PER_YEAR)
         detail, added = self.operator.apply(item, self.env.now, year)
-        for firm_id in getattr(item, "enterprises", ()):
-            if firm_id != "all" and item.id and item.id.startswith(f"{firm_id}_"):  # a firm's own project
-                self.enterprises[firm_id].pending.discard("mandate" if "_mandate_" in item.id else getattr(item, "technology", "efficiency"))
+        if origin in self.enterprises:  # a firm's own project: no longer pending
+            self.enterprises[origin].pending.pop(item.id, None)
         name = item.id or item.kind
         self.record.purchases.extend(purchase(year, hour, name, inv.entity, inv.technology, inv.capacity) for inv in added)
         self.record.events.append(
@@ -300,6 +300,7 @@ class ParkModel(mesa.Model):
                 "id": item.id or item.kind,
                 "decided_hour": float(decided),
                 "detail": detail,
+                "origin": origin,
             }
         )
 
@@ -348,6 +349,7 @@ class ParkModel(mesa.Model):
                 "year": year, "hour": float(HOURS_PER_YEAR), "time": f"{year + 1}-01-01T00:00", "kind": "battery_replacement",
                 "id": unit.id, "decided_hour": float(year_start + HOURS_PER_YEAR),
                 "detail": f"battery replaced at {unit.health:.0%} health after {unit.efc:,.0f} full cycles",
+                "origin": "operator",
             })
         grid_kw = result.grid_import_kw
         supply = ElectricitySupply(

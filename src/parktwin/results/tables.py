@@ -92,7 +92,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         frame.insert(0, "year", np.int32(year))
         hourly_parts.append(frame)
     hourly = pd.concat(hourly_parts, ignore_index=True) if hourly_parts else pd.DataFrame(columns=["year", "hour"])
-    events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail"])
+    events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
     reviews = pd.DataFrame(record.reviews, columns=["year", "indicator", "value", "target", "direction", "met"])
     investments = pd.DataFrame([vars(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
     emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))

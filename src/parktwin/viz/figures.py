@@ -329,13 +329,12 @@ def costs_figure(results: Results, lang: str) -> go.Figure:
 @figure("adoption", 55, "Measures firms chose themselves, by sector", "企业自主采纳的措施（按行业）")
 def adoption_figure(results: Results, lang: str) -> go.Figure | None:
     """Cumulative number of projects firms started themselves (not the roadmap's), by sector."""
+    sector_of = results.manifest.get("sectors", {})
     ev = results.events
-    own = ev[ev["id"].str.contains("_(?:heat_pump|electric_boiler|efficiency|mandate)_", regex=True)]
+    own = ev[ev["origin"].isin(list(sector_of))] if "origin" in ev else ev.iloc[:0]  # projects a firm started
     if own.empty:
         return None
-    sector_of = results.manifest.get("sectors", {})
-    firm = own["id"].str.replace(r"_(?:heat_pump|electric_boiler|efficiency|mandate)_\d+$", "", regex=True)
-    own = own.assign(sector=firm.map(lambda f: sector_of.get(f, "other")))
+    own = own.assign(sector=own["origin"].map(sector_of))
     years = results.annual["year"]
     fig = go.Figure()
     for sector, rows in own.groupby("sector"):
