@@ -102,3 +102,15 @@ def test_the_report_shows_adoption_by_sector(tmp_path):
     fig = adoption_figure(res, "en")
     final = sum(np.asarray(tr.y)[-1] for tr in fig.data)
     assert final == sum(adopted(res).values())
+
+
+def test_foresight_averages_the_carbon_path_ahead():
+    from parktwin.kernel.model import DecisionContext
+    from parktwin.spec.scenario import Decisions
+
+    path = {2025: 100.0, 2035: 300.0}  # +20 CNY/t a year, flat after 2035
+    myopic = DecisionContext(2030, None, Decisions(), None, path, {})
+    ahead = DecisionContext(2030, None, Decisions(expectation="foresight", foresight_yr=10), None, path, {})
+    assert myopic.carbon_price(2030, 10) == pytest.approx(200.0)
+    # 2030..2039: 200, 220, …, 300, 300, 300, 300 → mean 265
+    assert ahead.carbon_price(2030, 10) == pytest.approx((200 + 220 + 240 + 260 + 280 + 300 * 5) / 10)

@@ -7,23 +7,22 @@ from parktwin.data import constant
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 
-HEAT_PUMP_SUPPLY_C = 45.0  # low-temperature space heating (fan coils, floor heating)
-CHILLED_WATER_C = 7.0
-CONDENSER_APPROACH_K = 5.0  # condensing above the outdoor air
-
-
 def hvac_loads(spec: Building, temp_air_c):
     """(hourly HVAC electricity [kW] per year, heating gas [1000 m³] per year) from the outdoor
     temperature of every simulated year, or (None, None) when the building states no heating or
-    cooling demand. Demand follows degree-hours (18 °C heating / 26 °C cooling bases), scaled so
-    the run's mean year gives the stated intensities; air-source heat pumps and chillers at a
-    Carnot share of their COP (energy.thermal), gas boilers at their efficiency."""
+    cooling demand. Demand follows degree-hours below and above the bases, scaled so the run's
+    mean year gives the stated intensities; air-source heat pumps and chillers at a Carnot share
+    of their COP (energy.thermal), gas boilers at their efficiency. Temperatures and the Carnot
+    share are data/constants.csv rows."""
     if temp_air_c is None or (spec.heating_kwh_per_m2_yr == 0 and spec.cooling_kwh_per_m2_yr == 0):
         return None, None
-    demand = heating_cooling_kwh(temp_air_c, spec.floor_area_m2, spec.heating_kwh_per_m2_yr, spec.cooling_kwh_per_m2_yr)
-    cold_kw = demand.cold_kwh / cop_carnot(temp_air_c + CONDENSER_APPROACH_K, CHILLED_WATER_C, mode="cooling")
+    demand = heating_cooling_kwh(temp_air_c, spec.floor_area_m2, spec.heating_kwh_per_m2_yr, spec.cooling_kwh_per_m2_yr,
+                                 base_heating_c=constant("heating_base_c"), base_cooling_c=constant("cooling_base_c"))
+    share = constant("hvac_carnot_share")
+    condensing_c = temp_air_c + constant("chiller_condensing_approach_k")
+    cold_kw = demand.cold_kwh / cop_carnot(condensing_c, constant("chilled_water_c"), share, mode="cooling")
     if spec.heating_system == "heat_pump":
-        return cold_kw + demand.heat_kwh / cop_carnot(HEAT_PUMP_SUPPLY_C, temp_air_c), None
+        return cold_kw + demand.heat_kwh / cop_carnot(constant("building_heat_pump_supply_c"), temp_air_c, share), None
     gas_gj = demand.heat_kwh.sum(axis=-1) * 3600.0 / 1e6 / constant("gas_boiler_efficiency")
     return cold_kw, gas_gj / constant("natural_gas_ncv_gj_per_km3")
 from parktwin.spec.park import Building

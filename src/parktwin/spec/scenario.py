@@ -184,8 +184,9 @@ class Decisions(Strict):
     efficiency_step_share: float = Field(0.05, gt=0, lt=1, description="energy cut of one efficiency programme")
     efficiency_interval_yr: int = Field(5, ge=1, description="a firm starts at most one efficiency programme per this many years")
     expectation: Literal["myopic", "foresight"] = Field(
-        "myopic", description="carbon price expected over a measure's life: this year's, or the scenario's path"
+        "myopic", description="carbon price a firm expects: this year's, or the mean of the scenario's path ahead"
     )
+    foresight_yr: int = Field(15, ge=1, le=40, description="with foresight: the years ahead whose carbon prices a firm averages")
     hurdle_rate: Spread = Spread(mean=0.10, sd=0.03, low=0.02, high=0.3)
     payback_limit_yr: Spread = Spread(mean=6.0, sd=2.0, low=1.0, high=20.0)
     openness: Spread = Field(Spread(mean=0.8, sd=0.15, low=0.05, high=1.0), description="chance a firm looks at its options in a year")
