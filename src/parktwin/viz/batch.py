@@ -16,14 +16,13 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from parktwin.viz.labels import t
-from parktwin.viz.registry import FigureSpec
+from parktwin.viz.registry import Registry
 
 if TYPE_CHECKING:
     from parktwin.experiments.batch import Batch
     from parktwin.experiments.summary import BatchSummary
 
 BatchFigureBuilder = Callable[["Batch", "BatchSummary", str], "go.Figure | None"]
-BATCH_FIGURES: dict[str, FigureSpec] = {}
 BAND = "rgba(31,119,180,0.22)"
 TARGET_COLOURS = ("#2c7a2c", "#c0392b", "#1f77b4", "#8e44ad", "#e67e22")
 
@@ -51,21 +50,9 @@ WORDS = {
 }
 
 
-def batch_figure(key: str, order: int, title_en: str, title_zh: str) -> Callable[[BatchFigureBuilder], BatchFigureBuilder]:
-    """Register ``build(batch, summary, lang) -> go.Figure`` for the batch report under ``key``."""
-
-    def register(build: BatchFigureBuilder) -> BatchFigureBuilder:
-        if key in BATCH_FIGURES:
-            raise ValueError(f"batch figure {key!r} registered twice")
-        BATCH_FIGURES[key] = FigureSpec(key, order, {"en": title_en, "zh": title_zh}, build)
-        return build
-
-    return register
-
-
-def registered() -> list[FigureSpec]:
-    """Every batch figure, in report order."""
-    return sorted(BATCH_FIGURES.values(), key=lambda f: f.order)
+BATCH_REGISTRY = Registry()
+batch_figure = BATCH_REGISTRY.figure  # build(batch, summary, lang) -> go.Figure | None
+registered = BATCH_REGISTRY.registered
 
 
 def _fan(summary: BatchSummary, indicator: str, scale: float = 1.0) -> tuple[go.Figure, object]:
