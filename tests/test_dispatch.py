@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from invariants import FLOWS, assert_balanced
 from parktwin.energy.dispatch import (
     PERIOD_CRITICAL,
     PERIOD_FLAT,
@@ -22,16 +23,6 @@ from parktwin.energy.dispatch import (
 TOL = 1e-6
 V, F, P, C = PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL
 
-FLOWS = (
-    "pv_to_load_kw",
-    "pv_to_battery_kw",
-    "grid_to_load_kw",
-    "grid_to_battery_kw",
-    "battery_to_load_kw",
-    "export_kw",
-    "curtailed_kw",
-    "unserved_kw",
-)
 
 
 # --------------------------------------------------------------------------- hand example
@@ -155,25 +146,8 @@ def assert_invariants(r: DispatchResult, inp: dict, tol: float = TOL) -> None:
     lo, hi = prm.soc_min_share * cap, prm.soc_max_share * cap
     p_eff = np.where(cap > 0, pw, 0.0)
 
-    for name in (*FLOWS, "soc_kwh", "load_kw", "pv_kw", "soc_adjustment_kwh"):
-        a = getattr(r, name)
-        assert a.dtype == np.float64 and a.shape == (n,), name
-    for name in FLOWS:
-        assert (getattr(r, name) >= -tol).all(), f"{name} negative"
-    np.testing.assert_array_equal(r.load_kw, load)
-    np.testing.assert_array_equal(r.pv_kw, pv)
-
-    # balances
-    np.testing.assert_allclose(
-        r.pv_to_load_kw + r.battery_to_load_kw + r.grid_to_load_kw + r.unserved_kw,
-        load, rtol=0, atol=tol, err_msg="load balance",
-    )
-    np.testing.assert_allclose(
-        r.pv_to_load_kw + r.pv_to_battery_kw + r.export_kw + r.curtailed_kw,
-        pv, rtol=0, atol=tol, err_msg="pv balance",
-    )
-    # rule 1: PV serves load first
-    np.testing.assert_allclose(r.pv_to_load_kw, np.minimum(pv, load), rtol=0, atol=tol)
+    # shapes, signs, both balances, rule 1 (PV serves load first)
+    assert_balanced(r, load, pv, tol)
     # limits
     assert (r.grid_import_kw <= imp + tol).all()
     assert (r.export_kw <= exp + tol).all()

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from invariants import FLOWS, assert_balanced
 from parktwin.energy.dispatch import (
     BatteryParams,
     DispatchResult,
@@ -40,10 +41,6 @@ from parktwin.spec.scenario import Battery, RooftopPv
 
 TOL = 1e-6
 TC = THROUGHPUT_COST_CNY_PER_KWH
-FLOWS = (
-    "pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw",
-    "battery_to_load_kw", "export_kw", "curtailed_kw", "unserved_kw",
-)
 TOU_PRICE = np.array([0.28, 0.65, 1.12, 1.34])  # the demo park's valley/flat/peak/critical
 
 
@@ -64,23 +61,9 @@ def check_invariants(r: DispatchResult, inp: dict, tol: float = TOL) -> None:
     lo, hi = prm.soc_min_share * cap, prm.soc_max_share * cap
     p_eff = np.where(cap > 0, pw, 0.0)
 
+    assert_balanced(r, load, pv, tol)
     for name in (*FLOWS, "soc_kwh", "soc_adjustment_kwh", "load_kw", "pv_kw"):
-        a = getattr(r, name)
-        assert a.dtype == np.float64 and a.shape == (n,) and not a.flags.writeable, name
-        assert np.isfinite(a).all(), name
-    for name in FLOWS:
-        assert (getattr(r, name) >= -tol).all(), f"{name} negative"
-    np.testing.assert_array_equal(r.load_kw, load)
-    np.testing.assert_array_equal(r.pv_kw, pv)
-    np.testing.assert_allclose(
-        r.pv_to_load_kw + r.battery_to_load_kw + r.grid_to_load_kw + r.unserved_kw,
-        load, rtol=0, atol=tol, err_msg="load balance",
-    )
-    np.testing.assert_allclose(
-        r.pv_to_load_kw + r.pv_to_battery_kw + r.export_kw + r.curtailed_kw,
-        pv, rtol=0, atol=tol, err_msg="pv balance",
-    )
-    np.testing.assert_allclose(r.pv_to_load_kw, np.minimum(pv, load), rtol=0, atol=tol)
+        assert not getattr(r, name).flags.writeable, name
     assert (r.grid_import_kw <= imp + tol).all(), "import limit"
     assert (r.export_kw <= ex_cap + tol).all(), "export limit"
     charge, dis = r.battery_charge_kw, r.battery_to_load_kw
