@@ -616,6 +616,25 @@ def _hourly(name: str, x, n: int) -> np.ndarray:
     return _float_array(name, x, n)
 
 
+def grid_inputs(price_cny_per_kwh, params, import_limit_kw, export_limit_kw, feed_in_price_cny_per_kwh,
+                demand_charge_cny_per_kw_month, unserved_cost_cny_per_kwh, n: int):
+    """Validated (price, import, export, feed-in, demand charge, unserved penalty) shared by the
+    optimal dispatch and the sizing LP; ValueError naming the argument otherwise."""
+    price = _float_array("price_cny_per_kwh", price_cny_per_kwh, n)
+    if not isinstance(params, BatteryParams):
+        raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
+    _check_params(params)
+    imp = _limit_array("import_limit_kw", import_limit_kw, n)
+    exp_lim = _limit_array("export_limit_kw", export_limit_kw, n)
+    feed_in = _limit("feed_in_price_cny_per_kwh", feed_in_price_cny_per_kwh, allow_inf=False)
+    dc = _limit("demand_charge_cny_per_kw_month", demand_charge_cny_per_kw_month, allow_inf=False)
+    if unserved_cost_cny_per_kwh is None:
+        pen = default_unserved_cost(price, dc)
+    else:
+        pen = _limit("unserved_cost_cny_per_kwh", unserved_cost_cny_per_kwh, allow_inf=False)
+    return price, imp, exp_lim, feed_in, dc, pen
+
+
 def dispatch_optimal_with_cost(
     load_kw: np.ndarray,
     pv_kw: np.ndarray,
@@ -645,21 +664,12 @@ def dispatch_optimal_with_cost(
     load = _float_array("load_kw", load_kw, None)
     n = load.shape[0]
     pv = _float_array("pv_kw", pv_kw, n)
-    price = _float_array("price_cny_per_kwh", price_cny_per_kwh, n)
     cap = _hourly("battery_energy_kwh", battery_energy_kwh, n)
     pwr = _hourly("battery_power_kw", battery_power_kw, n)
-    if not isinstance(params, BatteryParams):
-        raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
-    _check_params(params)
-    imp = _limit_array("import_limit_kw", import_limit_kw, n)
-    exp_lim = _limit_array("export_limit_kw", export_limit_kw, n)
-    feed_in = _limit("feed_in_price_cny_per_kwh", feed_in_price_cny_per_kwh, allow_inf=False)
+    price, imp, exp_lim, feed_in, dc, pen = grid_inputs(
+        price_cny_per_kwh, params, import_limit_kw, export_limit_kw, feed_in_price_cny_per_kwh,
+        demand_charge_cny_per_kw_month, unserved_cost_cny_per_kwh, n)
     soc0 = _limit("soc_start_kwh", soc_start_kwh, allow_inf=False)
-    dc = _limit("demand_charge_cny_per_kw_month", demand_charge_cny_per_kw_month, allow_inf=False)
-    if unserved_cost_cny_per_kwh is None:
-        pen = default_unserved_cost(price, dc)
-    else:
-        pen = _limit("unserved_cost_cny_per_kwh", unserved_cost_cny_per_kwh, allow_inf=False)
     month_idx, labels = _month_index(month_of_hour, n)
     if horizon_h is not None:
         if int(horizon_h) != horizon_h or horizon_h < 1:

@@ -48,16 +48,14 @@ import scipy.sparse as sp
 from parktwin.energy.dispatch import (
     BatteryParams,
     DispatchResult,
-    _check_params,
     _float_array,
     _limit,
-    _limit_array,
 )
 from parktwin.energy.optimal import (
     CURTAILMENT_COST_CNY_PER_KWH,
     THROUGHPUT_COST_CNY_PER_KWH,
     _month_index,
-    default_unserved_cost,
+    grid_inputs,
     dispatch_cost_cny,
     finalise_flows,
     solve_lp,
@@ -269,19 +267,10 @@ def size_system(
     load = _float_array("load_kw", load_kw, None)
     n = load.shape[0]
     yield_ = _float_array("pv_kw_per_kwp", pv_kw_per_kwp, n)
-    price = _float_array("price_cny_per_kwh", price_cny_per_kwh, n)
     params = BatteryParams() if params is None else params
-    if not isinstance(params, BatteryParams):
-        raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
-    _check_params(params)
-    imp = _limit_array("import_limit_kw", import_limit_kw, n)
-    exp_lim = _limit_array("export_limit_kw", export_limit_kw, n)
-    feed_in = _limit("feed_in_price_cny_per_kwh", feed_in_price_cny_per_kwh, allow_inf=False)
-    dc = _limit("demand_charge_cny_per_kw_month", demand_charge_cny_per_kw_month, allow_inf=False)
-    if unserved_cost_cny_per_kwh is None:
-        pen = default_unserved_cost(price, dc)
-    else:
-        pen = _limit("unserved_cost_cny_per_kwh", unserved_cost_cny_per_kwh, allow_inf=False)
+    price, imp, exp_lim, feed_in, dc, pen = grid_inputs(
+        price_cny_per_kwh, params, import_limit_kw, export_limit_kw, feed_in_price_cny_per_kwh,
+        demand_charge_cny_per_kw_month, unserved_cost_cny_per_kwh, n)
     max_pv = _limit("max_pv_kwp", max_pv_kwp, allow_inf=True)
     caps_max = {
         "battery_kwh": _limit("max_battery_kwh", max_battery_kwh, allow_inf=True),
