@@ -28,6 +28,15 @@ def same_file(reported: str, path: Path) -> bool:
 def problems_of(excinfo: pytest.ExceptionInfo[InputError]) -> list[Problem]:
     return excinfo.value.problems
 
+def the_park_problem(tmp_path, park: dict):
+    """Write ``park``, load it, and return its one problem (and the file's path)."""
+    path = write_yaml(tmp_path / "park.yaml", park)
+    with pytest.raises(InputError) as excinfo:
+        load_park(path)
+    (problem,) = problems_of(excinfo)
+    return problem, path
+
+
 
 def find(problems: list[Problem], field: str) -> Problem:
     hits = [p for p in problems if p.field == field]
@@ -389,10 +398,7 @@ def test_park_schema_problems_are_listed_together(tmp_path, small_park_dict):
 
 def test_unknown_sector_names_the_known_ones(tmp_path, small_park_dict):
     small_park_dict["enterprises"][1]["sector"] = "unicorns"
-    path = write_yaml(tmp_path / "park.yaml", small_park_dict)
-    with pytest.raises(InputError) as excinfo:
-        load_park(path)
-    (problem,) = problems_of(excinfo)
+    problem, path = the_park_problem(tmp_path, small_park_dict)
     assert same_file(problem.file, path)
     assert problem.field == "enterprises.1.sector"
     assert "unknown sector 'unicorns'" in problem.message
@@ -401,20 +407,14 @@ def test_unknown_sector_names_the_known_ones(tmp_path, small_park_dict):
 
 def test_unknown_grid_region(tmp_path, small_park_dict):
     small_park_dict["location"]["grid_region"] = "atlantis"
-    path = write_yaml(tmp_path / "park.yaml", small_park_dict)
-    with pytest.raises(InputError) as excinfo:
-        load_park(path)
-    (problem,) = problems_of(excinfo)
+    problem, path = the_park_problem(tmp_path, small_park_dict)
     assert problem.field == "location.grid_region"
     assert "'atlantis'" in problem.message and "'east_china'" in problem.message
 
 
 def test_duplicate_enterprise_ids(tmp_path, small_park_dict):
     small_park_dict["enterprises"][1]["id"] = "chem"
-    path = write_yaml(tmp_path / "park.yaml", small_park_dict)
-    with pytest.raises(InputError) as excinfo:
-        load_park(path)
-    (problem,) = problems_of(excinfo)
+    problem, path = the_park_problem(tmp_path, small_park_dict)
     assert same_file(problem.file, path)
     assert problem.field == "enterprises.1.id"
     assert "unique" in problem.message and "'chem'" in problem.message and "enterprises.0" in problem.message
@@ -422,20 +422,14 @@ def test_duplicate_enterprise_ids(tmp_path, small_park_dict):
 
 def test_tariff_hours_listed_twice_are_named(tmp_path, small_park_dict):
     small_park_dict["grid"]["tariff"]["valley_hours"] = [0, 1, 2, 3, 4, 5, 6, 7, 8]  # 8 is also peak
-    path = write_yaml(tmp_path / "park.yaml", small_park_dict)
-    with pytest.raises(InputError) as excinfo:
-        load_park(path)
-    (problem,) = problems_of(excinfo)
+    problem, path = the_park_problem(tmp_path, small_park_dict)
     assert problem.field == "grid.tariff"
     assert "missing []" in problem.message and "listed twice [8]" in problem.message
 
 
 def test_fleet_owner_must_exist(tmp_path, small_park_dict):
     small_park_dict["fleets"][0]["owner"] = "ghost"
-    path = write_yaml(tmp_path / "park.yaml", small_park_dict)
-    with pytest.raises(InputError) as excinfo:
-        load_park(path)
-    (problem,) = problems_of(excinfo)
+    problem, path = the_park_problem(tmp_path, small_park_dict)
     assert problem.field == "fleets.0.owner"
     assert "'ghost'" in problem.message and "'operator'" in problem.message
 
