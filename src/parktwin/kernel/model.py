@@ -173,15 +173,7 @@ class ParkModel(mesa.Model):
         self.fossil_factor_kgco2_per_kwh = grid_factor_path("national_fossil", self.years)
         self.carbon_price_cny_per_tco2 = interpolate_path(scenario.carbon_price_cny_per_tco2, self.years)
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
-        op = scenario.ems.battery
-        self.battery_params = BatteryParams(
-            charge_efficiency=op.charge_efficiency,
-            discharge_efficiency=op.discharge_efficiency,
-            soc_min_share=op.soc_min_share,
-            soc_max_share=op.soc_max_share,
-            grid_charging=op.grid_charging,
-            reserve_share=op.reserve_share,
-        )
+        self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
         self._soc_kwh = 0.0
         self._grid_projects: list[simpy.Process] = []
         self._outage_rng = np.random.default_rng(outage_seed)
