@@ -1,0 +1,43 @@
+"""The TOU tariff as hourly arrays and the electricity bill, against hand computations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parktwin.energy.calendar import year_calendar
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, monthly_peak_kw
+from parktwin.spec.park import TouTariff
+
+TARIFF = TouTariff(
+    valley_hours=list(range(8)), flat_hours=[11, 12, 13, 14, 15, 16, 22, 23], peak_hours=[8, 9, 10, 17, 18, 19, 20, 21],
+    critical_hours=[20, 21], critical_months=[7, 8],
+    price_cny_per_kwh={"valley": 0.3, "flat": 0.6, "peak": 1.2, "critical": 1.5}, demand_charge_cny_per_kw_month=40.0,
+)
+
+
+def test_periods_and_prices_hour_by_hour_with_critical_peak_only_in_summer():
+    period, price = hourly_tariff(TARIFF, 2026)
+    jan, jul = 24 * 10, 24 * 190  # 11 January, 10 July
+    assert [price[jan + h] for h in (3, 12, 9, 20)] == [0.3, 0.6, 1.2, 1.2]  # 20:00 is peak in January
+    assert [price[jul + h] for h in (3, 12, 9, 20)] == [0.3, 0.6, 1.2, 1.5]  # ... and critical in July
+    assert period[jul + 20] == 3 and period[jan + 20] == 2
+    # a year: 8 valley, 8 flat, 8 peak hours a day; 2 of the peak hours are critical on 62 July–August days
+    assert price.sum() == pytest.approx(365 * (8 * 0.3 + 8 * 0.6 + 8 * 1.2) + 62 * 2 * (1.5 - 1.2))
+
+
+def test_bill_energy_demand_charge_and_export():
+    year = 2026
+    _, price = hourly_tariff(TARIFF, year)
+    imports = np.full(8760, 100.0)
+    march = np.flatnonzero(year_calendar(year).month == 3)
+    imports[march[100]] = 500.0  # one March hour at 500 kW sets March's peak
+    exports = np.zeros(8760)
+    exports[:10] = 20.0
+    bill = electricity_bill_cny(imports, exports, price, TARIFF, 0.39, year)
+    assert bill["energy_charge_cny"] == pytest.approx(100.0 * price.sum() + 400.0 * price[march[100]])
+    assert monthly_peak_kw(imports, year).tolist() == [100.0, 100.0, 500.0] + [100.0] * 9
+    assert bill["demand_charge_cny"] == pytest.approx(40.0 * (11 * 100 + 500))
+    assert bill["export_revenue_cny"] == pytest.approx(200.0 * 0.39)
+    assert bill["electricity_cost_cny"] == pytest.approx(
+        bill["energy_charge_cny"] + bill["demand_charge_cny"] - bill["export_revenue_cny"])
