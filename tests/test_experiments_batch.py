@@ -246,3 +246,35 @@ def test_compare_command(tmp_path, capsys):
     assert main(["compare", str(a), str(b), "-n", "3", "--executor", "serial", "--runs", str(tmp_path / "runs")]) == 0
     out = capsys.readouterr().out
     assert "P(net_zero) 2028" in out and "plan_b" in out
+
+
+def test_a_pool_that_breaks_between_waits_loses_no_task(monkeypatch):
+    """A worker can die between two waits: the next ``submit`` then raises BrokenProcessPool.
+    The executor must rebuild the pool and run every task exactly once (a race seen once in
+    full-suite runs of the SIGKILL test above)."""
+    import concurrent.futures as cf
+    from concurrent.futures.process import BrokenProcessPool
+    from types import SimpleNamespace
+
+    from parktwin.experiments.executors import execute
+
+    pools = []
+
+    class FlakyPool(cf.ThreadPoolExecutor):
+        def __init__(self, max_workers, mp_context=None, initializer=None):
+            super().__init__(max_workers=max_workers)
+            self.submits = 0
+            pools.append(self)
+
+        def submit(self, fn, *args):
+            self.submits += 1
+            if len(pools) == 1 and self.submits == 8:  # the first pool breaks after its seventh task
+                raise BrokenProcessPool("a worker died")
+            return super().submit(fn, *args)
+
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", FlakyPool)
+    tasks = [SimpleNamespace(index=i) for i in range(20)]
+    got = list(execute(lambda task: task.index * 10, tasks, executor="processes", workers=2))
+    assert sorted(i for i, _ in got) == list(range(20))  # every task once
+    assert all(result == i * 10 for i, result in got)
+    assert len(pools) == 2  # the pool was rebuilt

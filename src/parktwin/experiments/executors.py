@@ -77,12 +77,18 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
     limit = workers * IN_FLIGHT_PER_WORKER
     restarts = 0
 
-    def fill(pool: Any, running: dict) -> None:
+    def fill(pool: Any, running: dict) -> bool:
+        """Top the pool up; False if it turned out broken (a worker died since the last wait)."""
         while len(running) < limit:
             task = retry.pop() if retry else next(pending, None)
             if task is None:
-                return
-            running[pool.submit(fn, task)] = task
+                return True
+            try:
+                running[pool.submit(fn, task)] = task
+            except BrokenProcessPool:  # submit on a pool whose worker has just died: run it after the rebuild
+                retry.append(task)
+                return False
+        return True
 
     while True:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=ignore_sigint)
@@ -91,8 +97,8 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
         running: dict[Any, Any] = {}
         broken = False
         try:
-            fill(pool, running)
-            while running:
+            broken = not fill(pool, running)
+            while running and not broken:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     task = running.pop(future)
@@ -103,11 +109,14 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
                         retry.append(task)
                         continue
                     yield task.index, result
-                if broken:
+                if broken or not fill(pool, running):
+                    broken = True
                     retry.extend(running.values())
                     running.clear()
                     break
-                fill(pool, running)
+            if broken and running:
+                retry.extend(running.values())
+                running.clear()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         if not broken:
