@@ -180,7 +180,7 @@ class EnterpriseAgent(ParkAgent):
             carbon_price_cny_per_tco2=ctx.carbon_price(year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
             energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
             energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
-            subsidy_share=policy.capex_subsidy_share,
+            subsidy_share=ctx.subsidy_share(),
         )
         options = []
         for measure in spec.measures:
@@ -202,6 +202,7 @@ class EnterpriseAgent(ParkAgent):
                 items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))
             self.pending[name] = option.measure
+            ctx.claim(self.entity_id, name, option)
         return items
 
     @property

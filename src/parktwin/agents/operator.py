@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from parktwin.agents.base import Change, Investment, ParkAgent, segments
+from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 
@@ -27,6 +28,11 @@ class Assets:
     ppa_pv_kw: float = 0.0
     ppa_wind_kw: float = 0.0
     ppa_hourly: bool = True  # hourly matching (False: annual volume)
+    green_floor_share: float = 0.0  # green share the PDCA contracts guarantee (the roadmap's may be higher)
+
+    @property
+    def effective_green_share(self) -> float:
+        return max(self.green_share, self.green_floor_share)
 
 
 def _fold(a: Assets, ch: Change) -> Assets:
@@ -45,6 +51,8 @@ def _fold(a: Assets, ch: Change) -> Assets:
         return replace(a, green_share=ch.value)
     if ch.kind == "grid":
         return replace(a, import_limit_kw=ch.value)
+    if ch.kind == "green_floor":
+        return replace(a, green_floor_share=max(a.green_floor_share, ch.value))
     raise ValueError(f"operator cannot take a change of kind {ch.kind!r}")
 
 
@@ -80,6 +88,7 @@ class OperatorAgent(ParkAgent):
         if a.wind_kw > 0:
             self.commission(0, "wind", a.wind_kw, "existing")
         self.batteries: list[BatteryUnit] = []
+        self.funds: dict[str, SubsidyFund] = {}  # PDCA subsidy funds by rule id
         if a.battery_kwh > 0:
             self.add_battery(0, a.battery_kwh, a.battery_kw, "existing")
 
@@ -130,27 +139,72 @@ class OperatorAgent(ParkAgent):
 
         battery_kwh, battery_kw = capacity_arrays(self.batteries, year_start)  # usable: nameplate × health
         return YearAssets(hourly("import_limit_kw"), hourly("pv_kwp"), hourly("wind_kw"), battery_kwh, battery_kw,
-                          hourly("green_share"), hourly("ppa_pv_kw"), hourly("ppa_wind_kw"), segs[-1][1])
+                          np.maximum(hourly("green_share"), hourly("green_floor_share")), hourly("ppa_pv_kw"), hourly("ppa_wind_kw"), segs[-1][1])
 
     # -- PDCA review -------------------------------------------------------------------------
     def review(self, year: int, indicators: dict[str, float], target) -> list[dict]:
         """Compare the year's indicators with the scenario's review target; one row per check."""
         if target is None:
             return []
-        checks = [
-            ("net_tco2", target.net_emissions_max_tco2, "max"),
-            ("core_indicator_tco2_per_tce", target.core_indicator_max_tco2_per_tce, "max"),
-            ("clean_energy_share", target.clean_energy_min_share, "min"),
-            ("renewable_share", target.renewable_min_share, "min"),
-        ]
-        rows = []
-        for key, limit, direction in checks:
-            if limit is None:
+        return [check_row(year, key, indicators[key], getattr(target, field))
+                for key, (field, _) in CHECKS.items() if getattr(target, field) is not None]
+
+    def pdca(self, year: int, indicators: dict, base: dict, scenario, act: bool = True) -> tuple[list[dict], list[PdcaItem], list[dict]]:
+        """Check ``indicators`` of ``year`` against the glide path to the review targets and, where a
+        rule's watched indicator is off track, order its action for next year.
+
+        Returns the check rows, the projects to start (green contracts, PV) and the action rows.
+        ``base``: the base year's indicators (the start of each glide path).
+        """
+        from parktwin.economics.catalogue import capex_cny, price_cny
+
+        checks = {}
+        for indicator in CHECKS:
+            target = glide_target(scenario.review_targets, indicator, year, scenario.base_year, base[indicator])
+            if target is not None:
+                checks[indicator] = check_row(year, indicator, indicators[indicator], target)
+        items: list[PdcaItem] = []
+        actions: list[dict] = []
+        next_year = year + 1
+        for rule in scenario.operator.escalation if act else ():
+            if rule.from_year is not None and year < rule.from_year:
                 continue
-            value = indicators[key]
-            met = value <= limit + 1e-12 if direction == "max" else value >= limit - 1e-12
-            rows.append({"year": year, "indicator": key, "value": value, "target": limit, "direction": direction, "met": bool(met)})
-        return rows
+            off = [checks[k] for k in rule.watch if k in checks and not checks[k]["met"]]
+            if not off:
+                continue
+            worst = max(off, key=lambda r: r["gap"] / max(abs(r["target"]), 1.0))
+            row = dict(worst, action=rule.action, rule=rule.id)
+            name = f"{rule.id}_{next_year}"
+            if rule.action == "more_green_contracts":
+                now = indicators["green_power_share"]
+                new = min(rule.max_share, now + rule.step_share_per_yr)
+                if new > now + MET_TOLERANCE:
+                    items.append(PdcaItem("pdca_green_power", name, next_year, rule.lead_time_days, new))
+                    mwh = (new - now) * indicators["grid_import_mwh"]
+                    row.update(detail=f"green power share {now:.0%} → {new:.0%} from {next_year}",
+                               committed_cny=mwh * price_cny("green_certificate", next_year))
+                else:
+                    row.update(detail=f"green power share already at the cap {rule.max_share:.0%}")
+            elif rule.action == "faster_pv":
+                kwp = min(rule.kwp_per_yr, self.roof_room_kwp(rule.max_roof_share))
+                if kwp > 0:
+                    items.append(PdcaItem("pdca_pv", name, next_year, rule.lead_time_days, kwp, rule.max_roof_share))
+                    row.update(detail=f"rooftop PV +{kwp:,.0f} kWp ordered for {next_year}",
+                               committed_cny=kwp * capex_cny("rooftop_pv", next_year))
+                else:
+                    row.update(detail=f"no roof room left below {rule.max_roof_share:.0%} of each roof")
+            elif rule.action == "park_subsidy_fund":
+                fund = self.funds.setdefault(rule.id, SubsidyFund(rule.capex_share, tuple(rule.measures)))
+                fund.deposit(rule.budget_cny_per_yr)
+                row.update(detail=f"subsidy fund {rule.id}: +{rule.budget_cny_per_yr:,.0f} CNY, pays {rule.capex_share:.0%} of "
+                                  f"{', '.join(rule.measures)} capex in {next_year} while money lasts", committed_cny=rule.budget_cny_per_yr)
+            actions.append(row)
+        return list(checks.values()), items, actions
+
+    def roof_room_kwp(self, max_roof_share: float) -> float:
+        """PV that still fits on the park's roofs below ``max_roof_share`` of each [kWp]."""
+        k = self.park.pv_design.kwp_per_roof_m2
+        return sum(max(0.0, max_roof_share - self.roof_used_share[n]) * a * k for n, a in self.roof_area_m2.items())
 
 
 def _targets(model, ids, pool: dict) -> list:
@@ -211,6 +265,26 @@ def _firms(op: OperatorAgent, item) -> list:
     return _targets(op.model, item.enterprises, op.model.enterprises)
 
 
+def _pdca_green_power(op: OperatorAgent, item, hour: float) -> Applied:
+    op.commission(hour, "green_floor", item.value, item.id)
+    return f"PDCA: green power contracts raised to {item.value:.0%} of grid electricity", []
+
+
+def _pdca_pv(op: OperatorAgent, item, hour: float) -> Applied:
+    """Add ``item.value`` kWp over the roofs with room, in proportion to each roof's room."""
+    k = op.park.pv_design.kwp_per_roof_m2
+    room = {n: max(0.0, item.max_roof_share - op.roof_used_share[n]) for n in op.roof_area_m2}
+    total = sum(r * op.roof_area_m2[n] * k for n, r in room.items())
+    kwp = min(item.value, total)
+    if kwp <= 0:
+        return "PDCA: no roof room left for PV", []
+    fill = kwp / total
+    for n, r in room.items():
+        op.roof_used_share[n] += fill * r
+    op.commission(hour, "pv", kwp, item.id)
+    return f"PDCA: rooftop PV +{kwp:,.0f} kWp ahead of the roadmap", [Investment("operator", "rooftop_pv", kwp)]
+
+
 def _electrify_boilers(op: OperatorAgent, item, hour: float, year: int) -> Applied:
     firms = _firms(op, item)
     inv = _on_agents(firms, item.technology, (item.share, item.include_purchased_heat), item, hour, year)
@@ -255,6 +329,8 @@ OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = 
     "green_power": _green_power,
     "green_ppa": _green_ppa,
     "grid_upgrade": _grid_upgrade,
+    "pdca_green_power": _pdca_green_power,
+    "pdca_pv": _pdca_pv,
 }
 AGENT_MEASURES: dict[str, Callable[[OperatorAgent, object, float, int], Applied]] = {
     "electrify_boilers": _electrify_boilers,

@@ -108,7 +108,25 @@ class DecisionContext:
     tariff: object
     carbon_path: dict  # year → CNY/tCO₂ (the scenario's path, interpolated)
     sector_adoption: dict  # sector → share of its firms with some electric heat
+    fund: object = None  # the PDCA park subsidy fund (agents.pdca.SubsidyFund), if one has been opened
     _prices: dict = field(default_factory=dict)
+
+    def subsidy_share(self) -> dict:
+        """Capex share paid by others per measure: the policy's, then the fund's on the rest while it has money."""
+        shares = dict(self.policy.capex_subsidy_share)
+        if self.fund is not None:
+            for measure in self.fund.measures:
+                f = self.fund.share_for(measure)
+                if f > 0:
+                    shares[measure] = 1.0 - (1.0 - shares.get(measure, 0.0)) * (1.0 - f)
+        return shares
+
+    def claim(self, firm: str, project: str, option) -> float:
+        """The fund pays its share of an adopted option's capex (``option.capex_cny`` is the firm's part) [CNY]."""
+        f = self.fund.share_for(option.measure) if self.fund is not None else 0.0
+        if f <= 0:
+            return 0.0
+        return self.fund.claim(self.year, firm, project, option.measure, option.capex_cny / (1.0 - f))
 
     def electricity_price(self, shape: str) -> float:
         """The tariff averaged over the hours a shift pattern uses [CNY/kWh]."""
@@ -268,7 +286,7 @@ class ParkModel(mesa.Model):
         for firm in self.enterprises.values():
             by_sector.setdefault(firm.spec.sector, []).append(float(firm.electrified_heat_share() > 0))
         return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, dict(sc.carbon_price_cny_per_tco2),
-                               {s: float(np.mean(v)) for s, v in by_sector.items()})
+                               {s: float(np.mean(v)) for s, v in by_sector.items()}, fund=next(iter(self.operator.funds.values()), None))
 
     def _project(self, item, origin: str = "roadmap"):
         """Approval and construction take SimPy time; the asset works from its commissioning hour.
@@ -406,11 +424,13 @@ class ParkModel(mesa.Model):
             "battery_kwh": assets.end.battery_kwh,
             "battery_usable_kwh": float(assets.battery_kwh[-1]),
             "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
-            "green_power_share": assets.end.green_share,
+            "green_power_share": assets.end.effective_green_share,
             "grid_factor_kgco2_per_kwh": factor,
             "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),
             **bill,
-            "offsets_cost_cny": summary["offsets_tco2"] * offsets.price_cny_per_tco2,
+            "offsets_cost_cny": summary["offsets_tco2"] * (
+                offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year)),
+            "subsidy_fund_paid_cny": sum(f.paid_in_year(year) for f in self.operator.funds.values()),  # a transfer
             "ems_saving_cny": ems_saving,
             **costs,
             "carbon_cost_cny": summary["scope1_tco2"] * float(self.carbon_price_cny_per_tco2[index]),
@@ -427,7 +447,9 @@ class ParkModel(mesa.Model):
         self.record.annual.append(annual)
         self.record.emissions.extend(emissions)
         self.record.energy.extend(energy)
-        if index > 0:
+        if index > 0 and sc.operator.escalation:
+            self._pdca(index, year, annual)
+        elif index > 0:
             self.record.reviews.extend(self.operator.review(year, annual, sc.review_targets.get(year)))
         if year in sc.outputs.hourly_years:
             self.record.hourly[year] = self._hourly_arrays(result, price, period)
@@ -435,6 +457,21 @@ class ParkModel(mesa.Model):
             self.record.hourly[year]["shed_kw"] = shed_kw
             self.record.hourly[year]["pv_kw"] = pv_kw
             self.record.hourly[year]["wind_kw"] = wind_kw
+
+    def _pdca(self, index: int, year: int, annual: dict) -> None:
+        """Check the year on the glide path; act for next year where a rule says so (events with origin pdca)."""
+        act = index + 1 < len(self.years)
+        checks, items, actions = self.operator.pdca(year, annual, self.record.annual[0], self.scenario, act=act)
+        self.record.reviews.extend(checks + actions)
+        for item in items:
+            self.env.process(self._project(item, origin="pdca"))
+        for row in actions:
+            if row["action"] == "park_subsidy_fund":
+                self.record.events.append({
+                    "year": year + 1, "hour": 0.0, "time": f"{year + 1}-01-01T00:00", "kind": "park_subsidy_fund",
+                    "id": f"{row['rule']}_{year + 1}", "decided_hour": float(self.env.now), "detail": row["detail"],
+                    "origin": "pdca",
+                })
 
     @staticmethod
     def _hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:

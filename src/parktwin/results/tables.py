@@ -13,6 +13,7 @@ from parktwin.accounting.stages import assess, stage_reached
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
 
+REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages")
 
 
@@ -25,7 +26,8 @@ class Results:
       with activity, factor and the factor's reference (traceable to data/)
     - ``energy``: energy use per year × entity × carrier, with tce
     - ``events``: commissioning and other timed events
-    - ``reviews``: the operator's yearly checks against the scenario's targets
+    - ``reviews``: the operator's checks against the scenario's targets (``gap`` > 0: off by) and,
+      with escalation rules, the PDCA actions taken (``action``, ``detail``, ``committed_cny``)
     - ``hourly``: the dispatch of the years listed in ``outputs.hourly_years``
     - ``investments``: every capacity bought (and renewed), with capex and fixed O&M
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
@@ -93,7 +95,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         hourly_parts.append(frame)
     hourly = pd.concat(hourly_parts, ignore_index=True) if hourly_parts else pd.DataFrame(columns=["year", "hour"])
     events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
-    reviews = pd.DataFrame(record.reviews, columns=["year", "indicator", "value", "target", "direction", "met"])
+    reviews = pd.DataFrame(record.reviews, columns=list(REVIEW_COLUMNS))
     investments = pd.DataFrame([vars(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
     emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
     emissions.insert(4, "gas", "CO2")

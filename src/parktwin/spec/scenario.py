@@ -30,7 +30,9 @@ class GridFactor(Strict):
 class Offsets(Strict):
     start_year: int | None = Field(None, description="first year residual emissions are offset; none = never")
     max_share_of_gross: float = Field(0.05, ge=0, le=1, description="cap: offsets ≤ this share of gross emissions")
-    price_cny_per_tco2: float = Field(70.0, ge=0)
+    price_cny_per_tco2: float | None = Field(
+        None, ge=0, description="price paid per offset [CNY/tCO₂]; none = the CCER price of the year (data/prices.csv)"
+    )
 
 
 class ReviewTarget(Strict):
@@ -250,8 +252,49 @@ class GridExpansion(Strict):
     lead_time_days: float = Field(365.0, ge=0, le=3650)
 
 
+ReviewIndicator = Literal["net_tco2", "core_indicator_tco2_per_tce", "clean_energy_share", "renewable_share"]
+
+
+class _Escalation(Strict):
+    """One PDCA rule: when a watched indicator is off its review target, act for next year."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    watch: list[ReviewIndicator] = Field(
+        default_factory=lambda: ["net_tco2"], min_length=1,
+        description="indicators checked against the review targets' glide path; off track on any of them ⇒ act",
+    )
+    from_year: int | None = Field(None, description="first year whose review may trigger the rule; none = any")
+
+
+class MoreGreenContracts(_Escalation):
+    action: Literal["more_green_contracts"]
+    step_share_per_yr: float = Field(gt=0, le=1, description="raise of the green power share per off-track year")
+    max_share: float = Field(ge=0, le=1, description="cap on the green power share the rule buys")
+    lead_time_days: float = Field(0.0, ge=0, le=365, description="contracting time after 1 January of the next year")
+
+
+class ParkSubsidyFund(_Escalation):
+    action: Literal["park_subsidy_fund"]
+    budget_cny_per_yr: float = Field(gt=0, description="money put into the fund after each off-track year [CNY]")
+    capex_share: float = Field(gt=0, lt=1, description="share of a firm's capex (after other subsidies) the fund pays while it has money")
+    measures: list[DecisionMeasure] = Field(default_factory=lambda: ["heat_pump", "electric_boiler", "efficiency"])
+
+
+class FasterPv(_Escalation):
+    action: Literal["faster_pv"]
+    kwp_per_yr: float = Field(gt=0, description="rooftop PV added after each off-track year [kWp]")
+    max_roof_share: float = Field(0.8, gt=0, le=1, description="no roof is covered beyond this share of its area")
+    lead_time_days: float = Field(180.0, ge=0, le=3650)
+
+
+EscalationRule = Annotated[Union[MoreGreenContracts, ParkSubsidyFund, FasterPv], Field(discriminator="action")]
+
+
 class OperatorRules(Strict):
     grid_expansion: GridExpansion | None = GridExpansion()
+    escalation: list[EscalationRule] = Field(
+        default_factory=list, description="PDCA: with rules here the operator checks every year and acts when off track"
+    )
 
 
 class Scenario(Strict):
@@ -276,6 +319,16 @@ class Scenario(Strict):
     ems: Ems = Ems()
     outputs: Outputs = Outputs()
     uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="uncertain inputs for Monte Carlo batches (parktwin mc); empty: none")
+
+    @model_validator(mode="after")
+    def _fund_needs_deciding_firms(self) -> Scenario:
+        funds = [rule.id for rule in self.operator.escalation if rule.action == "park_subsidy_fund"]
+        if len(funds) > 1:
+            raise ValueError(f"operator.escalation: at most one park_subsidy_fund rule (got {funds})")
+        for i, rule in enumerate(self.operator.escalation):
+            if rule.action == "park_subsidy_fund" and not self.decisions.enabled:
+                raise ValueError(f"operator.escalation.{i} ({rule.id}): a park_subsidy_fund needs decisions.enabled: true (firms must decide to use it)")
+        return self
 
     @property
     def base_year(self) -> int:

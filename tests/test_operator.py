@@ -1,0 +1,136 @@
+"""The operator's PDCA loop (check on the glide path, escalate when off track) and capped offsets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builders import scenario
+from parktwin import run
+from parktwin.accounting.inventory import ElectricitySupply, account_year
+from parktwin.agents.base import EnergyRow
+from parktwin.agents.pdca import SubsidyFund, glide_target
+from parktwin.economics.catalogue import capex_cny
+from parktwin.spec.scenario import ReviewTarget
+
+GREEN = {"id": "green", "action": "more_green_contracts", "step_share_per_yr": 0.2, "max_share": 0.5}
+PV = {"id": "pv", "action": "faster_pv", "kwp_per_yr": 500, "lead_time_days": 30}
+NET_ZERO_2030 = {2030: {"net_emissions_max_tco2": 0.0}}
+
+
+def _pdca(esc, targets=NET_ZERO_2030, **fields):
+    return scenario(horizon_years=5, review_targets=targets, operator={"escalation": esc}, **fields)
+
+
+def test_glide_path_runs_from_the_base_year_value_to_the_dated_targets():
+    # base 100 in 2025, 0 in 2030, 10 in 2035: 2026 → 80, 2030 → 0, 2032 → 4, after 2035 flat at 10
+    targets = {2030: ReviewTarget(net_emissions_max_tco2=0.0), 2035: ReviewTarget(net_emissions_max_tco2=10.0)}
+    got = [glide_target(targets, "net_tco2", y, 2025, 100.0) for y in (2026, 2030, 2032, 2040)]
+    assert got == pytest.approx([80.0, 0.0, 4.0, 10.0], abs=1e-12)
+    assert glide_target(targets, "clean_energy_share", 2030, 2025, 0.3) is None  # no target names it
+
+
+def test_an_off_track_park_escalates_and_a_park_on_track_does_not():
+    off = run(_pdca([GREEN, PV]), seed=0)
+    on = run(_pdca([GREEN, PV], targets={2030: {"net_emissions_max_tco2": 1e9}}), seed=0)
+    # off track: the 2026 target is one fifth of the way from the base year's net to 0
+    base = off.year(2025)["net_tco2"]
+    row = off.reviews[(off.reviews["year"] == 2026) & (off.reviews["action"] == "")].iloc[0]
+    assert row["target"] == pytest.approx(base * 4 / 5, rel=1e-12)
+    assert not row["met"] and row["gap"] == pytest.approx(row["value"] - row["target"], rel=1e-12)
+    acted = off.reviews[off.reviews["action"] != ""]
+    assert set(acted["action"]) == {"more_green_contracts", "faster_pv"}
+    assert (off.events["origin"] == "pdca").sum() > 0
+    assert set(off.events.loc[off.events["origin"] == "pdca", "kind"]) == {"pdca_green_power", "pdca_pv"}
+    # on track: checked every year, no action, no event
+    assert len(on.reviews) == 5 and on.reviews["met"].all() and (on.reviews["action"] == "").all()
+    assert on.events.empty
+
+
+def test_green_contracts_step_up_and_never_exceed_the_cap():
+    res = run(_pdca([GREEN]), seed=0)
+    share = res.annual.set_index("year")["green_power_share"]
+    # 20 % a year from the year after each off-track review, capped at 50 %
+    assert share.tolist() == pytest.approx([0.0, 0.0, 0.2, 0.4, 0.5, 0.5])
+    assert (share <= GREEN["max_share"] + 1e-12).all()
+    # a roadmap share above the cap is kept (the rule only sets a floor), and the rule buys nothing
+    roadmap = [{"kind": "green_power", "year": 2026, "share": 0.7}]
+    high = run(_pdca([GREEN], roadmap=roadmap), seed=0).annual.set_index("year")["green_power_share"]
+    assert high.loc[2026:].tolist() == pytest.approx([0.7] * 5)
+
+
+def test_faster_pv_adds_its_kwp_each_year_up_to_the_roof_share():
+    res = run(_pdca([PV]), seed=0)
+    pv = res.annual.set_index("year")["pv_kwp"]
+    room = 0.8 * 10_000 * 0.15  # max_roof_share × roof m² × kWp/m² = 1,200 kWp
+    assert pv.tolist() == pytest.approx([0, 0, 500, 1000, room, room])
+    bought = res.investments[res.investments["technology"] == "rooftop_pv"]
+    assert bought["capacity"].sum() == pytest.approx(room)
+    # the money committed is the kWp ordered at next year's catalogue capex
+    acted = res.reviews[res.reviews["action"] == "faster_pv"].set_index("year")
+    assert acted.loc[2026, "committed_cny"] == pytest.approx(500 * capex_cny("rooftop_pv", 2027), rel=1e-12)
+
+
+FUND_DECISIONS = {"enabled": True, "openness": {"mean": 1.0}}
+
+
+def _fund(budget_cny: float, share: float = 0.5):
+    rule = {"id": "fund", "action": "park_subsidy_fund", "budget_cny_per_yr": budget_cny, "capex_share": share}
+    return _pdca([rule], decisions=FUND_DECISIONS, carbon_price_cny_per_tco2={2025: 200})
+
+
+def test_the_fund_pays_its_share_of_capex_and_never_more_than_its_budget():
+    rich = run(_fund(2e6), seed=0)
+    paid = rich.annual.set_index("year")["subsidy_fund_paid_cny"]
+    firm = rich.investments[rich.investments["entity"] == "works"]
+    assert len(firm) > 0  # without the fund this firm takes nothing (test below)
+    # the fund pays 50 % of the capex of the projects decided while it had money
+    assert paid.sum() == pytest.approx(0.5 * firm["capex_cny"].sum(), rel=1e-12)
+    # a poor fund is emptied and pays exactly what was put in, not more
+    poor = run(_fund(1e5), seed=0)
+    paid_poor = poor.annual["subsidy_fund_paid_cny"]
+    deposits = poor.reviews.loc[poor.reviews["action"] == "park_subsidy_fund", "committed_cny"]
+    assert paid_poor.sum() <= deposits.sum() + 1e-6
+    assert paid_poor.sum() == pytest.approx(1e5, rel=1e-12)  # the first year's money, all spent on one project
+    # subsidies are transfers: the system cost is the same parts as without the fund
+    a = rich.annual
+    parts = a[["capex_cny", "fixed_om_cny", "electricity_cost_cny", "fuel_cost_cny", "certificate_cost_cny", "offsets_cost_cny"]]
+    assert a["system_cost_cny"].to_numpy() == pytest.approx(parts.sum(axis=1).to_numpy(), rel=1e-12)
+
+
+def test_without_the_fund_the_firm_does_not_invest():
+    sc = scenario(horizon_years=5, decisions=FUND_DECISIONS, carbon_price_cny_per_tco2={2025: 200})
+    assert run(sc, seed=0).investments.empty
+
+
+@given(budget=st.floats(1.0, 1e7), share=st.floats(0.01, 0.99), capex=st.lists(st.floats(0.0, 1e7), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_subsidy_fund_claims_never_exceed_the_money_put_in(budget, share, capex):
+    fund = SubsidyFund(share, ("heat_pump",))
+    fund.deposit(budget)
+    paid = [fund.claim(2030, "f", f"p{i}", "heat_pump", c) for i, c in enumerate(capex)]
+    assert sum(paid) <= budget * (1 + 1e-12)
+    assert all(0 <= p <= share * c * (1 + 1e-12) for p, c in zip(paid, capex))
+    assert fund.balance_cny >= -1e-9
+
+
+def test_escalation_lowers_net_emissions_against_the_same_scenario_without_it():
+    with_rules = run(_pdca([GREEN, PV]), seed=4).annual.set_index("year")["net_tco2"]
+    without = run(scenario(horizon_years=5, review_targets=NET_ZERO_2030), seed=4).annual.set_index("year")["net_tco2"]
+    assert with_rules.loc[2025:2026].tolist() == without.loc[2025:2026].tolist()  # nothing acts before 2027
+    assert (with_rules.loc[2027:] < without.loc[2027:]).all()
+
+
+def test_escalation_is_deterministic():
+    sc = _pdca([GREEN, PV, ])
+    a, b = run(sc, seed=9), run(sc, seed=9)
+    for name in ("reviews", "events", "annual", "investments"):
+        pd.testing.assert_frame_equal(a.tables()[name], b.tables()[name], check_exact=True, obj=name)
+
+
+def test_a_fund_without_deciding_firms_is_refused():
+    rule = {"id": "fund", "action": "park_subsidy_fund", "budget_cny_per_yr": 1e6, "capex_share": 0.5}
+    with pytest.raises(ValueError, match="decisions.enabled"):
+        _pdca([rule])
