@@ -134,3 +134,52 @@ def test_a_fund_without_deciding_firms_is_refused():
     rule = {"id": "fund", "action": "park_subsidy_fund", "budget_cny_per_yr": 1e6, "capex_share": 0.5}
     with pytest.raises(ValueError, match="decisions.enabled"):
         _pdca([rule])
+
+
+# -- offsets: only the residual after reductions and removals, capped (the endogeneity principle) --------------
+
+def _account(coal_t, process_t, captured_t, grid_mwh, green_share, removals_t, cap):
+    rows = [EnergyRow("f", "enterprise", "coal", coal_t, "t"), EnergyRow("f", "enterprise", "process_co2", process_t, "tCO2"),
+            EnergyRow("f", "enterprise", "captured_co2", min(captured_t, process_t), "tCO2"),
+            EnergyRow("f", "enterprise", "electricity", grid_mwh, "MWh")]
+    kwh = grid_mwh * 1000.0
+    supply = ElectricitySupply(kwh, kwh, 0.0, 0.0, 0.0, 0.0, 0.0, green_share * kwh)
+    return account_year(2040, rows, supply, 0.5, "east_china", 0.4, "equivalent", removals_t, cap)
+
+
+@given(coal_t=st.floats(0, 1e5), process_t=st.floats(0, 1e5), captured_t=st.floats(0, 1e5), grid_mwh=st.floats(0, 1e6),
+       green_share=st.floats(0, 1), removals_t=st.floats(0, 1e6), cap=st.one_of(st.none(), st.floats(0, 1)))
+@settings(max_examples=300, deadline=None)
+def test_offsets_never_exceed_their_cap_nor_the_residual(coal_t, process_t, captured_t, grid_mwh, green_share, removals_t, cap):
+    emissions, _, s = _account(coal_t, process_t, captured_t, grid_mwh, green_share, removals_t, cap)
+    residual = s["gross_tco2"] - s["removals_tco2"]
+    assert s["offsets_tco2"] >= 0
+    assert s["offsets_tco2"] <= (cap or 0.0) * s["gross_tco2"] * (1 + 1e-12) + 1e-9
+    assert s["offsets_tco2"] <= max(residual, 0.0) * (1 + 1e-12) + 1e-9
+    if residual <= 0:  # already net zero by reductions and removals: nothing is bought
+        assert s["offsets_tco2"] == 0
+    # reported apart: one offset row carrying exactly the offsets, and net = gross − removals − offsets
+    offset_rows = [r for r in emissions if r[3] == "offset"]
+    assert sum(-r[-1] for r in offset_rows) == pytest.approx(s["offsets_tco2"], abs=1e-9)
+    assert s["net_tco2"] == pytest.approx(s["gross_tco2"] - s["removals_tco2"] - s["offsets_tco2"], abs=1e-6)
+
+
+def test_offsets_by_hand():
+    # 1,000 t coal × 1.9003 tCO₂/t = 1,900.3 t scope 1; 1,000 MWh grid at 0.5 kg/kWh, 40 % green → 300 t market scope 2
+    # gross 2,200.3 t; removals 100 t; cap 10 % → min(2,100.3, 220.03) = 220.03 t
+    _, _, s = _account(1000.0, 0.0, 0.0, 1000.0, 0.4, 100.0, 0.1)
+    assert s["gross_tco2"] == pytest.approx(1900.3 + 300.0, rel=1e-12)
+    assert s["offsets_tco2"] == pytest.approx(220.03, rel=1e-12)
+    # removals of 2,150 t leave 50.3 t: the cap (220 t) does not bind, offsets buy the 50.3 t and no more
+    _, _, s = _account(1000.0, 0.0, 0.0, 1000.0, 0.4, 2150.0, 0.1)
+    assert s["offsets_tco2"] == pytest.approx(50.3, rel=1e-9) and s["net_tco2"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_offsets_are_priced_at_the_ccer_price_unless_the_scenario_sets_one():
+    from parktwin.economics.catalogue import price_cny
+
+    res = run(scenario(offsets={"start_year": 2026, "max_share_of_gross": 0.1}), seed=0)
+    y = res.year(2026)
+    assert y["offsets_cost_cny"] == pytest.approx(y["offsets_tco2"] * price_cny("ccer", 2026), rel=1e-12)
+    set_price = run(scenario(offsets={"start_year": 2026, "max_share_of_gross": 0.1, "price_cny_per_tco2": 120.0}), seed=0)
+    assert set_price.year(2026)["offsets_cost_cny"] == pytest.approx(set_price.year(2026)["offsets_tco2"] * 120.0, rel=1e-12)
