@@ -39,6 +39,7 @@ class FirmState:
     bought_hp: Bands = NO_BANDS  # ... by own heat pumps
     capture_share: float = 0.0  # of process CO₂, captured and stored
     hydrogen_share: float = 0.0  # of the coal and gas not burnt in boilers, replaced by on-site green H₂
+    active: float = 1.0  # 1 while the firm operates in the park, 0 before its entry and after its exit
 
 
 def _electrify(eb: Bands, hp: Bands, add: float, heat_pump: bool) -> tuple[Bands, Bands]:
@@ -70,6 +71,8 @@ def _fold(state: FirmState, change) -> FirmState:
         return replace(state, hydrogen_share=min(1.0, state.hydrogen_share + change.value))
     if change.kind == "ccus":
         return replace(state, capture_share=max(state.capture_share, change.value))
+    if change.kind in ("enter", "leave"):
+        return replace(state, active=1.0 if change.kind == "enter" else 0.0)
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
 
 
@@ -278,8 +281,9 @@ class EnterpriseAgent(ParkAgent):
 
         elec_kwh = []
         coal_t = gas_km3 = diesel_t = heat_gj = captured_t = 0.0
+        process_share = 1.0 if all(st.active for _, st in segs) else sum(w * st.active for (_, st), w in zip(segs, weights))
         for (_, st), w in zip(segs, weights):
-            k = scale * st.efficiency_factor
+            k = scale * st.efficiency_factor * st.active
             fossil_left = _left(bands, st.own_eb, st.own_hp)
             bought_left = _left(bands, st.bought_eb, st.bought_hp)
             elec_kwh.append(
@@ -287,14 +291,14 @@ class EnterpriseAgent(ParkAgent):
                      + heat_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
                      + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp, eb_eff, cops))
                 + k * h2_elec_kwh * st.hydrogen_share
-                + process_t * st.capture_share * capture_kwh_per_t
+                + process_t * st.capture_share * capture_kwh_per_t * st.active
             )
             fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + s * fossil_left
             coal_t += w * k * e.coal_t * fossil
             gas_km3 += w * k * e.natural_gas_km3 * fossil
             diesel_t += w * k * e.diesel_t
             heat_gj += w * k * e.purchased_heat_gj * bought_left
-            captured_t += w * process_t * st.capture_share
+            captured_t += w * process_t * st.capture_share * st.active
         elec_year_kwh = book_piecewise(book, shape, starts, elec_kwh)
         rows = [
             ("electricity", elec_year_kwh / 1000.0, "MWh"),
@@ -302,7 +306,7 @@ class EnterpriseAgent(ParkAgent):
             ("natural_gas", gas_km3, "km3"),
             ("diesel", diesel_t, "t"),
             ("purchased_heat", heat_gj, "GJ"),
-            ("process_co2", process_t, "tCO2"),
+            ("process_co2", process_t * process_share, "tCO2"),
             ("captured_co2", captured_t, "tCO2"),
         ]
         self.last_rows = [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]

@@ -208,7 +208,9 @@ class OperatorAgent(ParkAgent):
 
 
 def _targets(model, ids, pool: dict) -> list:
-    return list(pool.values()) if ids == "all" else [pool[i] for i in ids]
+    """The agents an item names that are in the park now (not yet entered or already left: skipped)."""
+    agents = list(pool.values()) if ids == "all" else [pool[i] for i in ids if i in pool]
+    return [a for a in agents if not getattr(a, "left", False)]
 
 
 Applied = tuple[str, list[Investment]]  # a one-line description, the capacity it adds

@@ -7,7 +7,7 @@ stay out; the carbon price's shadow cost is reported beside it. Money in CNY of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -35,6 +35,24 @@ class Purchase:
     fixed_om_cny_per_yr: float
     lifetime_yr: float
     renewal: bool = False  # the same capacity bought again at the end of its life
+    retired: float | None = None  # calendar time (year + hour/8760) its owner left the park with it; None: stays
+
+    @property
+    def retired_at(self) -> float | None:
+        """``retired`` as a number, or None (a table read back holds NaN for None)."""
+        r = self.retired
+        return None if r is None or r != r else float(r)
+
+
+def retire(p: Purchase, at: float) -> Purchase:
+    """``p`` leaving the park at calendar time ``at`` (year + hour/8760) with its owner."""
+    return replace(p, retired=at)
+
+
+def value_left_cny(p: Purchase, at: float) -> float:
+    """Straight-line value left in ``p`` at calendar time ``at`` [CNY] (0 before it was bought or after its life)."""
+    used = at - p.year - p.hour / HOURS_PER_YEAR
+    return p.capex_cny * (1.0 - used / p.lifetime_yr) if 0 < used < p.lifetime_yr else 0.0
 
 
 def purchase(year: int, hour: float, project: str, entity: str, tech_id: str, capacity: float, renewal: bool = False) -> Purchase:
@@ -50,7 +68,10 @@ def fixed_om_in_year(purchases: list[Purchase], year: int) -> float:
     for p in purchases:
         if p.renewal:  # its original keeps paying the O&M
             continue
-        if p.year < year:
+        if (gone := p.retired_at) is not None:  # paid from commissioning until its owner left
+            start = p.year + p.hour / HOURS_PER_YEAR
+            total += p.fixed_om_cny_per_yr * max(0.0, min(gone, year + 1.0) - max(start, float(year)))
+        elif p.year < year:
             total += p.fixed_om_cny_per_yr
         elif p.year == year:
             total += p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
@@ -61,7 +82,7 @@ def renewals_in_year(purchases: list[Purchase], year: int) -> list[Purchase]:
     """Purchases whose life ends at ``year``: bought again at that year's cost."""
     out = []
     for p in purchases:
-        if p.renewal:
+        if p.renewal or (p.retired_at is not None and p.retired_at <= year):
             continue
         age = year - p.year
         life = round(p.lifetime_yr)
@@ -100,6 +121,8 @@ def residual_value_cny(purchases: list[Purchase], end_year: int) -> float:
     """
     value = 0.0
     for p in purchases:
+        if p.retired_at is not None:  # its value left with its owner (credited in the exit year)
+            continue
         used = end_year + 1 - p.year - p.hour / HOURS_PER_YEAR
         if 0 < used < p.lifetime_yr:
             value += p.capex_cny * (1.0 - used / p.lifetime_yr)

@@ -30,7 +30,10 @@ from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.data import grid_factor_path, interpolate_path, overriding
 from parktwin.economics.catalogue import price_cny
-from parktwin.economics.costs import Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny
+from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits
+from parktwin.economics.costs import (
+    Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, value_left_cny,
+)
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
@@ -149,7 +152,7 @@ class ParkModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int = 0):
         seeds = np.random.SeedSequence(seed)
         # children by position: adding a stream later keeps the earlier streams' numbers
-        weather_seed, agent_seed, outage_seed, wind_seed = seeds.spawn(4)
+        weather_seed, agent_seed, outage_seed, wind_seed, population_seed = seeds.spawn(5)
         super().__init__(rng=np.random.default_rng(agent_seed))
         self.scenario = scenario
         self.seed_value = seed
@@ -196,6 +199,10 @@ class ParkModel(mesa.Model):
         self._grid_projects: list[simpy.Process] = []
         self._outage_rng = np.random.default_rng(outage_seed)
         self._outages: list[tuple[float, float]] = []  # (start, end) global hours
+        pop = scenario.population
+        self._population_on = bool(pop.entrants or pop.exits or pop.entry is not None or pop.exit_hazard_per_yr > 0)
+        self._population_rng = np.random.default_rng(population_seed)
+        self._exit_value_cny: dict[int, float] = {}  # exit year → value left in the leavers' capacity
 
     def release(self) -> None:
         """Let a finished model be freed at once. mesa 3.3 keeps every model alive in the class
@@ -223,6 +230,7 @@ class ParkModel(mesa.Model):
             if index > 0:
                 if self._decisions_on:
                     self.decision_context = self._decision_context(year)
+                leaving = self._leavers(year) if self._population_on else []
                 self.agents.shuffle_do("step")
                 for firm in self.enterprises.values():
                     for item in firm.decided:
@@ -234,8 +242,97 @@ class ParkModel(mesa.Model):
                 for item in self.scenario.roadmap:
                     if item.year == year:
                         self.env.process(self._project(item))
+                if self._population_on:
+                    self._entrants(year, year_start)
+                    leaving += [(e.id, e.day) for e in self.scenario.population.exits
+                                if e.year == year and e.id in self.enterprises and (e.id, e.day) not in leaving]
+                    for firm_id, day in leaving:
+                        self.env.process(self._exit(self.enterprises[firm_id], year_start + day * 24.0))
             yield self.env.timeout(HOURS_PER_YEAR)
             self._operate(index, year, year_start)
+
+    # -- firms enter and leave (agents.population) --------------------------------------------------
+    def _leavers(self, year: int) -> list[tuple[str, float]]:
+        """Drop the firms that left before this year; pick this year's leavers among those still here
+        (listed or by the seeded hazard) and take them out of the deciding agents at once."""
+        for firm_id in [i for i, f in self.enterprises.items() if getattr(f, "left", False)]:
+            if not getattr(self.enterprises[firm_id], "removed", False):
+                self.enterprises[firm_id].remove()
+            del self.enterprises[firm_id]
+        pop = self.scenario.population
+        here = list(self.enterprises)
+        listed = [(e.id, e.day) for e in pop.exits if e.year == year and e.id in here]
+        drawn = draw_exits(self._population_rng, here, pop.exit_hazard_per_yr) if pop.exit_hazard_per_yr > 0 else []
+        leaving = listed + [(i, d) for i, d in drawn if i not in {x for x, _ in listed}]
+        for firm_id, _ in leaving:
+            self.enterprises[firm_id].remove()  # a firm that leaves this year starts nothing more
+            self.enterprises[firm_id].removed = True
+        return leaving
+
+    def _entrants(self, year: int, year_start: int) -> None:
+        """This year's entrants (listed, then drawn), built to the new-firm standards, in the park from their entry hour."""
+        sc = self.scenario
+        pop = sc.population
+        arrivals = [(e.day, e.enterprise) for e in pop.entrants if e.year == year]
+        if pop.entry is not None and year >= (pop.entry.from_year or self.years[1]):
+            arrivals += draw_entrants(self._population_rng, year, pop.entry, list(sc.park.enterprises))
+        growth = sc.growth
+        for day, spec in arrivals:
+            spec, electric, notes = built_to_standard(spec, year, sc.policy)
+            firm = EnterpriseAgent(self, spec, growth.by_sector_share_per_yr.get(spec.sector, growth.default_share_per_yr),
+                                   growth.intensity_decline_share_per_yr)
+            if self._decisions_on:
+                firm.draw_traits(self._population_rng, sc.decisions)
+            hour = year_start + day * 24.0
+            if hour > year_start:
+                firm.commission(year_start, "leave", None, "not yet in the park")
+            self.enterprises[spec.id] = firm
+            self.operator.roof_area_m2[spec.id] = spec.roof_area_m2
+            self.operator.roof_used_share[spec.id] = 0.0
+            self.env.process(self._entry(firm, hour, electric, notes))
+
+    def _entry(self, firm, hour: float, electric_share: float, notes: list[str]):
+        yield self.env.timeout(hour - self.env.now)
+        now = self.env.now
+        index = int(now // HOURS_PER_YEAR)
+        year, in_year = self.scenario.base_year + index, float(now - index * HOURS_PER_YEAR)
+        firm.commission(now, "enter", None, "entry")
+        if electric_share > 0:
+            firm.commission(now, "electric_boiler", (electric_share, False), "mandate in force at entry")
+        std, spec = self.scenario.policy.new_firms, firm.spec
+        if std.rooftop_pv_roof_share > 0 and spec.roof_area_m2 > 0 and (std.from_year is None or year >= std.from_year):
+            kwp = std.rooftop_pv_roof_share * spec.roof_area_m2 * self.scenario.park.pv_design.kwp_per_roof_m2
+            self.operator.roof_used_share[spec.id] = std.rooftop_pv_roof_share
+            self.operator.commission(now, "pv", kwp, f"{spec.id}_pv")
+            self.record.purchases.append(purchase(year, in_year, f"{spec.id}_pv", "operator", "rooftop_pv", kwp))
+            notes = notes + [f"rooftop PV {kwp:,.0f} kWp on its roof"]
+        self.record.events.append({
+            "year": year, "hour": in_year, "time": hour_timestamp(year, in_year), "kind": "firm_entry", "id": spec.id,
+            "decided_hour": float(index * HOURS_PER_YEAR), "origin": "population",
+            "detail": f"{spec.name} ({spec.sector}, {spec.value_added_mcny:,.0f} M CNY value added) enters"
+                      + (f"; {'; '.join(notes)}" if notes else ""),
+        })
+
+    def _exit(self, firm, hour: float):
+        """The firm's loads and emissions stop at ``hour``; its capacity leaves with it at its value left."""
+        yield self.env.timeout(max(0.0, hour - self.env.now))
+        now = self.env.now
+        index = int(now // HOURS_PER_YEAR)
+        year, in_year = self.scenario.base_year + index, float(now - index * HOURS_PER_YEAR)
+        firm.commission(now, "leave", None, "exit")
+        firm.left = True
+        at = year + in_year / HOURS_PER_YEAR
+        value = 0.0
+        for i, p in enumerate(self.record.purchases):
+            if p.entity == firm.entity_id and p.retired_at is None:
+                value += value_left_cny(p, at)
+                self.record.purchases[i] = retire(p, at)
+        self._exit_value_cny[year] = self._exit_value_cny.get(year, 0.0) + value
+        self.record.events.append({
+            "year": year, "hour": in_year, "time": hour_timestamp(year, in_year), "kind": "firm_exit", "id": firm.entity_id,
+            "decided_hour": float(index * HOURS_PER_YEAR), "origin": "population",
+            "detail": f"{firm.spec.name} leaves the park; its capacity leaves with {value:,.0f} CNY of value left",
+        })
 
     def _grid_outages(self):
         """Grid outages: exponential gaps (Poisson arrivals) and exponential durations, seeded."""
@@ -395,7 +492,7 @@ class ParkModel(mesa.Model):
             "certificate_cost_cny": supply.green_kwh / 1000.0 * price_cny("green_certificate", year),
         }
         phase = phase_of(index)
-        value_added = sum(a.value_added_mcny for a in self.enterprises.values())
+        value_added = sum(a.value_added_mcny * active_share(a.changes, year_start) for a in self.enterprises.values())
         annual = {
             "year": year,
             "year_index": index,
@@ -430,6 +527,7 @@ class ParkModel(mesa.Model):
             **bill,
             "offsets_cost_cny": summary["offsets_tco2"] * (
                 offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year)),
+            "exit_residual_value_cny": self._exit_value_cny.get(year, 0.0),  # credited: capacity that left with its firm
             "subsidy_fund_paid_cny": sum(f.paid_in_year(year) for f in self.operator.funds.values()),  # a transfer
             "ems_saving_cny": ems_saving,
             **costs,
@@ -441,7 +539,7 @@ class ParkModel(mesa.Model):
         annual["residual_value_cny"] = residual_value_cny(self.record.purchases, year) if last else 0.0
         annual["system_cost_cny"] = (
             costs["capex_cny"] + costs["fixed_om_cny"] + bill["electricity_cost_cny"] + costs["fuel_cost_cny"]
-            + costs["certificate_cost_cny"] + annual["offsets_cost_cny"]
+            + costs["certificate_cost_cny"] + annual["offsets_cost_cny"] - annual["exit_residual_value_cny"]
         )
         annual["core_met"] = bool(annual["core_indicator_tco2_per_tce"] <= annual["core_threshold_tco2_per_tce"])
         self.record.annual.append(annual)

@@ -346,6 +346,41 @@ def _availability_problems(kind: Any, year: int, file: str, field: str) -> list[
     return problems
 
 
+def _population_problems(pop: dict, park_ids: set, first: int, last: int, file: str) -> tuple[list[Problem], set]:
+    """Entrants: ids new to the park and unique, known sectors, years in the horizon; exits: a known firm, after its entry."""
+    from parktwin.data import sector_ids
+
+    problems: list[Problem] = []
+    entered: dict = {}
+    for i, ent in _items(pop, "entrants"):
+        where = f"population.entrants.{i}"
+        firm = ent.get("enterprise") if isinstance(ent.get("enterprise"), dict) else {}
+        ident, year = firm.get("id"), ent.get("year")
+        if isinstance(ident, str) and (ident in park_ids or ident in entered):
+            problems.append(Problem(file, f"{where}.enterprise.id", f"id {ident!r} is already a firm of the park or an earlier entrant"))
+        elif isinstance(ident, str):
+            entered[ident] = (year, ent.get("day", 0.0))
+        sector = firm.get("sector")
+        if isinstance(sector, str) and sector not in sector_ids():
+            problems.append(Problem(file, f"{where}.enterprise.sector", f"unknown sector {sector!r}; expected one of {sorted(sector_ids())}"))
+        if isinstance(year, int) and not first <= year <= last:
+            problems.append(Problem(file, f"{where}.year", f"expected a year from {first} to {last} (got {year})"))
+    for i, ex in _items(pop, "exits"):
+        ident, year = ex.get("id"), ex.get("year")
+        if isinstance(year, int) and not first <= year <= last:
+            problems.append(Problem(file, f"population.exits.{i}.year", f"expected a year from {first} to {last} (got {year})"))
+        if isinstance(ident, str) and ident not in park_ids and ident not in entered:
+            problems.append(Problem(file, f"population.exits.{i}.id", f"no enterprise or entrant with id {ident!r}"))
+        elif ident in entered and isinstance(year, int) and isinstance(entered[ident][0], int):
+            if (year, ex.get("day", 0.0)) <= entered[ident]:
+                problems.append(Problem(file, f"population.exits.{i}.year", f"{ident!r} would leave before it enters ({entered[ident][0]})"))
+    entry = pop.get("entry") if isinstance(pop.get("entry"), dict) else {}
+    sectors = entry.get("sectors")
+    for sector in sorted(set(sectors) - sector_ids()) if isinstance(sectors, list) else []:
+        problems.append(Problem(file, "population.entry.sectors", f"unknown sector {sector!r}; expected one of {sorted(sector_ids())}"))
+    return problems, set(entered)
+
+
 def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     from parktwin.data import grid_series_ids, sector_ids, table
 
@@ -356,8 +391,11 @@ def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
         base, horizon = 0, 10**6
     first, last = base + 1, base + horizon
     known = {key: {item.get("id") for _, item in _items(park, key)} for key in ("enterprises", "fleets")}
+    population = doc.get("population") if isinstance(doc.get("population"), dict) else {}
+    problems_population, entrant_ids = _population_problems(population, known["enterprises"], first, last, file)
+    known["enterprises"] = known["enterprises"] | entrant_ids  # a roadmap item may name an entrant
     roadmap = _items(doc, "roadmap")
-    problems = _duplicate_ids(roadmap, file, "roadmap")
+    problems = _duplicate_ids(roadmap, file, "roadmap") + problems_population
     for i, item in roadmap:
         year = item.get("year")
         if isinstance(year, int) and not first <= year <= last:

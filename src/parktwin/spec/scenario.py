@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from parktwin.data import constant
-from parktwin.spec.park import ID_PATTERN, Park, Strict
+from parktwin.spec.park import ID_PATTERN, Enterprise, Park, Strict
 from parktwin.spec.uncertainty import Uncertainty
 
 YearPath = dict[int, float]
@@ -205,11 +205,20 @@ class Mandate(Strict):
     sectors: list[str] | Literal["all"] = "all"
 
 
+class NewFirmStandards(Strict):
+    """What a firm entering the park is built to (electrify-heat mandates in force apply to it too)."""
+
+    from_year: int | None = Field(None, description="first entry year the standards apply to; none = every entrant")
+    no_coal: bool = Field(False, description="no new coal: the entrant's coal is burnt as natural gas (boilers at equal useful heat)")
+    rooftop_pv_roof_share: float = Field(0.0, ge=0, le=1, description="PV on new roofs: share of the entrant's roof the operator covers at entry")
+
+
 class Policy(Strict):
     carbon_price_in_decisions: bool = Field(True, description="firms weigh the carbon price on their scope-1 CO₂")
     capex_subsidy_share: dict[DecisionMeasure, float] = Field(default_factory=dict, description="share of capex paid by the park's fund")
     mandates: list[Mandate] = Field(default_factory=list)
     approval_days: float = Field(120.0, ge=0, le=1000, description="approval and construction of a firm's own project (SimPy time)")
+    new_firms: NewFirmStandards = NewFirmStandards()
 
 
 class DataOverrides(Strict):
@@ -297,6 +306,40 @@ class OperatorRules(Strict):
     )
 
 
+class Entrant(Strict):
+    """A firm that enters the park: described like the park file's enterprise, as it is at entry."""
+
+    year: int = Field(description="calendar year of entry")
+    day: float = Field(0.0, ge=0, lt=365, description="day of the year it starts operating")
+    enterprise: Enterprise
+
+
+class Exit(Strict):
+    """A firm that leaves the park: its loads and emissions stop from this hour."""
+
+    id: str = Field(pattern=ID_PATTERN, description="enterprise id (the park's or an entrant's)")
+    year: int
+    day: float = Field(0.0, ge=0, lt=365)
+
+
+class EntryProcess(Strict):
+    """Seeded entrants: Poisson arrivals per year, each a copy of one of the park's own firms, rescaled."""
+
+    rate_per_yr: float = Field(gt=0, le=50, description="expected entrants per year")
+    sectors: list[str] | Literal["all"] = Field("all", description="sectors whose park firms serve as templates")
+    size_sd_log: float = Field(0.3, ge=0, le=2, description="sd of log(entrant size / template size); median size = the template's")
+    from_year: int | None = Field(None, description="first year with entrants; none = the first simulated year")
+
+
+class Population(Strict):
+    """Firms grow (``growth``), enter and leave the park."""
+
+    entrants: list[Entrant] = Field(default_factory=list)
+    exits: list[Exit] = Field(default_factory=list)
+    entry: EntryProcess | None = None
+    exit_hazard_per_yr: float = Field(0.0, ge=0, le=0.5, description="chance each firm leaves in a year (seeded), besides the listed exits")
+
+
 class Scenario(Strict):
     name: str
     description: str = ""
@@ -308,6 +351,7 @@ class Scenario(Strict):
     offsets: Offsets = Offsets()
     roadmap: list[Intervention] = Field(default_factory=list)
     operator: OperatorRules = OperatorRules()
+    population: Population = Population()
     outages: Outages = Outages()
     finance: Finance = Finance()
     mobility: Mobility = Mobility()
