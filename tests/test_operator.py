@@ -183,3 +183,15 @@ def test_offsets_are_priced_at_the_ccer_price_unless_the_scenario_sets_one():
     assert y["offsets_cost_cny"] == pytest.approx(y["offsets_tco2"] * price_cny("ccer", 2026), rel=1e-12)
     set_price = run(scenario(offsets={"start_year": 2026, "max_share_of_gross": 0.1, "price_cny_per_tco2": 120.0}), seed=0)
     assert set_price.year(2026)["offsets_cost_cny"] == pytest.approx(set_price.year(2026)["offsets_tco2"] * 120.0, rel=1e-12)
+
+
+def test_faster_pv_can_bring_the_roadmaps_next_rooftop_pv_forward():
+    rule = dict(PV, advance_roadmap=True)
+    roadmap = [{"id": "pv_late", "kind": "rooftop_pv", "year": 2029, "lead_time_days": 30, "roof_share": 0.5}]
+    res = run(_pdca([rule], roadmap=roadmap), seed=0)
+    ev = res.events[res.events["id"] == "pv_late"]
+    # off track after 2026: the 2029 item is started on 1 January 2027 instead, once, by the PDCA
+    assert len(ev) == 1 and (ev["year"].iloc[0], ev["origin"].iloc[0]) == (2027, "pdca")
+    pv = res.annual.set_index("year")["pv_kwp"]
+    half_roof = 0.5 * 10_000 * 0.15  # 750 kWp; then 500 kWp a year up to 80 % of the roof (1,200 kWp)
+    assert pv.tolist() == pytest.approx([0, 0, half_roof, 1200, 1200, 1200])

@@ -89,6 +89,7 @@ class OperatorAgent(ParkAgent):
             self.commission(0, "wind", a.wind_kw, "existing")
         self.batteries: list[BatteryUnit] = []
         self.funds: dict[str, SubsidyFund] = {}  # PDCA subsidy funds by rule id
+        self.advanced: set[int] = set()  # positions of roadmap items the PDCA brought forward
         if a.battery_kwh > 0:
             self.add_battery(0, a.battery_kwh, a.battery_kw, "existing")
 
@@ -187,7 +188,16 @@ class OperatorAgent(ParkAgent):
                     row.update(detail=f"green power share already at the cap {rule.max_share:.0%}")
             elif rule.action == "faster_pv":
                 kwp = min(rule.kwp_per_yr, self.roof_room_kwp(rule.max_roof_share))
-                if kwp > 0:
+                ahead = [(pos, it) for pos, it in enumerate(scenario.roadmap)
+                         if it.kind == "rooftop_pv" and it.year > next_year and pos not in self.advanced] if rule.advance_roadmap else []
+                if ahead:
+                    pos, item = min(ahead, key=lambda p: (p[1].year, p[0]))
+                    self.advanced.add(pos)
+                    items.append(item.model_copy(update={"year": next_year}))
+                    kwp = self.roadmap_pv_room_kwp(item)
+                    row.update(detail=f"roadmap rooftop PV {item.id or 'item ' + str(pos)} brought forward from {item.year} to {next_year}"
+                                      f" (≈{kwp:,.0f} kWp)", committed_cny=kwp * capex_cny("rooftop_pv", next_year))
+                elif kwp > 0:
                     items.append(PdcaItem("pdca_pv", name, next_year, rule.lead_time_days, kwp, rule.max_roof_share))
                     row.update(detail=f"rooftop PV +{kwp:,.0f} kWp ordered for {next_year}",
                                committed_cny=kwp * capex_cny("rooftop_pv", next_year))
@@ -200,6 +210,13 @@ class OperatorAgent(ParkAgent):
                                   f"{', '.join(rule.measures)} capex in {next_year} while money lasts", committed_cny=rule.budget_cny_per_yr)
             actions.append(row)
         return list(checks.values()), items, actions
+
+    def roadmap_pv_room_kwp(self, item) -> float:
+        """PV a roadmap ``rooftop_pv`` item would add on today's roofs [kWp]."""
+        names = [f.entity_id for f in _targets(self.model, item.enterprises, self.model.enterprises)]
+        names += list(self.model.buildings) if item.include_buildings else []
+        k = self.park.pv_design.kwp_per_roof_m2
+        return sum(max(0.0, item.roof_share - self.roof_used_share[n]) * self.roof_area_m2[n] * k for n in names)
 
     def roof_room_kwp(self, max_roof_share: float) -> float:
         """PV that still fits on the park's roofs below ``max_roof_share`` of each [kWp]."""

@@ -239,8 +239,8 @@ class ParkModel(mesa.Model):
                 pending = any(not p.triggered for p in self._grid_projects)
                 for item in self.operator.decide(year, self.scenario.operator, last, pending):
                     self._grid_projects.append(self.env.process(self._project(item, origin="operator")))
-                for item in self.scenario.roadmap:
-                    if item.year == year:
+                for position, item in enumerate(self.scenario.roadmap):
+                    if item.year == year and position not in self.operator.advanced:  # not brought forward by the PDCA
                         self.env.process(self._project(item))
                 if self._population_on:
                     self._entrants(year, year_start)

@@ -294,6 +294,9 @@ class FasterPv(_Escalation):
     kwp_per_yr: float = Field(gt=0, description="rooftop PV added after each off-track year [kWp]")
     max_roof_share: float = Field(0.8, gt=0, le=1, description="no roof is covered beyond this share of its area")
     lead_time_days: float = Field(180.0, ge=0, le=3650)
+    advance_roadmap: bool = Field(
+        False, description="first bring the roadmap's next rooftop_pv item forward to next year; add kwp_per_yr once none is left"
+    )
 
 
 EscalationRule = Annotated[Union[MoreGreenContracts, ParkSubsidyFund, FasterPv], Field(discriminator="action")]
