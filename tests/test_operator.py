@@ -195,3 +195,16 @@ def test_faster_pv_can_bring_the_roadmaps_next_rooftop_pv_forward():
     pv = res.annual.set_index("year")["pv_kwp"]
     half_roof = 0.5 * 10_000 * 0.15  # 750 kWp; then 500 kWp a year up to 80 % of the roof (1,200 kWp)
     assert pv.tolist() == pytest.approx([0, 0, half_roof, 1200, 1200, 1200])
+
+
+def test_the_pdca_figure_shows_the_glide_path_and_the_money_committed_and_only_with_escalation():
+    from parktwin.viz.pdca import pdca_figure
+
+    res = run(_pdca([GREEN, PV]), seed=0)
+    fig = pdca_figure(res, "en")
+    traces = {tr.name: tr for tr in fig.data}
+    checks = res.reviews[(res.reviews["action"] == "") & (res.reviews["indicator"] == "net_tco2")]
+    assert list(traces["glide path to the targets"].y) == pytest.approx(checks["target"].tolist())
+    acted = res.reviews[res.reviews["action"] == "faster_pv"]
+    assert sum(traces["faster rooftop PV"].y) == pytest.approx(acted["committed_cny"].sum() / 1e6)
+    assert pdca_figure(run(scenario(review_targets=NET_ZERO_2030), seed=0), "en") is None
