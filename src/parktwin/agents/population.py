@@ -85,18 +85,17 @@ def draw_exits(rng: np.random.Generator, firm_ids: list[str], hazard_per_yr: flo
 
 def active_share(changes, year_start: int) -> float:
     """Share of the hours of the year beginning at ``year_start`` a firm is in the park [0..1]."""
-    active, start_active, hours = 1.0, None, 0.0
-    marks = sorted((c.hour, c.kind) for c in changes if c.kind in ("enter", "leave"))
-    for hour, kind in marks:
+    marks = sorted((c.hour, c.kind == "enter") for c in changes if c.kind in ("enter", "leave"))
+    year_end = year_start + HOURS_PER_YEAR
+    state = 1.0
+    for hour, entering in marks:
         if hour <= year_start:
-            active = 1.0 if kind == "enter" else 0.0
-    start_active = active
-    if not any(year_start < h < year_start + HOURS_PER_YEAR for h, _ in marks):
-        return start_active
-    t, state = float(year_start), start_active
-    for hour, kind in marks:
-        if year_start < hour < year_start + HOURS_PER_YEAR:
-            hours += state * (hour - t)
-            t, state = hour, 1.0 if kind == "enter" else 0.0
-    hours += state * (year_start + HOURS_PER_YEAR - t)
-    return hours / HOURS_PER_YEAR
+            state = float(entering)
+    inside = [(h, e) for h, e in marks if year_start < h < year_end]
+    if not inside:
+        return state
+    hours, t = 0.0, float(year_start)
+    for hour, entering in inside:
+        hours += state * (hour - t)
+        t, state = hour, float(entering)
+    return (hours + state * (year_end - t)) / HOURS_PER_YEAR
