@@ -130,3 +130,13 @@ def test_population_problems_name_the_field():
     fields = {p.field for p in scenario_cross_problems(doc, "s.yaml")}
     assert {"population.entrants.0.enterprise.id", "population.entrants.0.enterprise.sector",
             "population.entrants.0.year", "population.exits.0.id"} <= fields
+
+
+def test_a_firm_can_shrink_by_its_own_rate_while_the_others_grow():
+    res = run(scenario(park=TWO_FIRMS, growth={"default_share_per_yr": 0.05, "by_firm_share_per_yr": {"other": -0.1}}), seed=0)
+    e = res.energy.set_index(["year", "entity", "carrier"])["quantity"]
+    assert e[(2027, "other", "coal")] == pytest.approx(300 * 0.9**2, rel=1e-12)  # (1 − 10 %)² over two years
+    assert e[(2027, "works", "coal")] == pytest.approx(1000 * 1.05**2, rel=1e-12)
+    assert res.year(2027)["value_added_mcny"] == pytest.approx(100 * 1.05**2 + 100 * 0.9**2, rel=1e-12)
+    doc = {"park": {"enterprises": [{"id": "works"}]}, "growth": {"by_firm_share_per_yr": {"ghost": 0.1}}}
+    assert "growth.by_firm_share_per_yr.ghost" in {p.field for p in scenario_cross_problems(doc, "s.yaml")}

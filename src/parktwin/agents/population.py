@@ -18,6 +18,12 @@ from parktwin.spec.park import Enterprise
 DAYS_PER_YEAR = HOURS_PER_YEAR // 24
 
 
+def growth_rate(growth, spec: Enterprise) -> float:
+    """A firm's yearly activity growth: its own rate, else its sector's, else the park default [share/yr]."""
+    return growth.by_firm_share_per_yr.get(
+        spec.id, growth.by_sector_share_per_yr.get(spec.sector, growth.default_share_per_yr))
+
+
 def built_to_standard(spec: Enterprise, year: int, policy) -> tuple[Enterprise, float, list[str]]:
     """The entrant as built in ``year`` under ``policy``: its spec, the share of its boiler heat
     built electric (electrify-heat mandates in force for its sector) and notes of what applied.

@@ -30,7 +30,7 @@ from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.data import grid_factor_path, interpolate_path, overriding
 from parktwin.economics.catalogue import price_cny
-from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits
+from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits, growth_rate
 from parktwin.economics.costs import (
     Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, value_left_cny,
 )
@@ -163,12 +163,7 @@ class ParkModel(mesa.Model):
 
         growth = scenario.growth
         self.enterprises = {
-            e.id: EnterpriseAgent(
-                self,
-                e,
-                growth.by_sector_share_per_yr.get(e.sector, growth.default_share_per_yr),
-                growth.intensity_decline_share_per_yr,
-            )
+            e.id: EnterpriseAgent(self, e, growth_rate(growth, e), growth.intensity_decline_share_per_yr)
             for e in park.enterprises
         }
         self.buildings = {}  # built once the weather is known (their HVAC follows the temperature)
@@ -279,8 +274,7 @@ class ParkModel(mesa.Model):
         growth = sc.growth
         for day, spec in arrivals:
             spec, electric, notes = built_to_standard(spec, year, sc.policy)
-            firm = EnterpriseAgent(self, spec, growth.by_sector_share_per_yr.get(spec.sector, growth.default_share_per_yr),
-                                   growth.intensity_decline_share_per_yr)
+            firm = EnterpriseAgent(self, spec, growth_rate(growth, spec), growth.intensity_decline_share_per_yr)
             if self._decisions_on:
                 firm.draw_traits(self._population_rng, sc.decisions)
             hour = year_start + day * 24.0

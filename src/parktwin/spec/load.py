@@ -412,6 +412,9 @@ def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     by_sector = growth.get("by_sector_share_per_yr")
     for sector in sorted(set(by_sector) - sector_ids()) if isinstance(by_sector, dict) else []:
         problems.append(Problem(file, f"growth.by_sector_share_per_yr.{sector}", f"unknown sector; expected one of {sorted(sector_ids())}"))
+    by_firm = growth.get("by_firm_share_per_yr")
+    for firm in sorted(set(by_firm) - known["enterprises"]) if isinstance(by_firm, dict) else []:
+        problems.append(Problem(file, f"growth.by_firm_share_per_yr.{firm}", "no enterprise or entrant with this id"))
     grid = doc.get("grid_factor") if isinstance(doc.get("grid_factor"), dict) else {}
     series = grid.get("series")
     if isinstance(series, str) and series not in grid_series_ids():

@@ -17,6 +17,9 @@ YearPath = dict[int, float]
 class Growth(Strict):
     default_share_per_yr: float = Field(0.03, ge=-0.5, le=0.5, description="activity (value added) growth")
     by_sector_share_per_yr: dict[str, float] = Field(default_factory=dict)
+    by_firm_share_per_yr: dict[str, float] = Field(
+        default_factory=dict, description="enterprise id → its own growth (negative: it shrinks); replaces its sector's rate"
+    )
     intensity_decline_share_per_yr: float = Field(
         0.01, ge=-0.2, le=0.5, description="autonomous energy-intensity improvement of every firm"
     )
