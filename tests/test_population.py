@@ -140,3 +140,20 @@ def test_a_firm_can_shrink_by_its_own_rate_while_the_others_grow():
     assert res.year(2027)["value_added_mcny"] == pytest.approx(100 * 1.05**2 + 100 * 0.9**2, rel=1e-12)
     doc = {"park": {"enterprises": [{"id": "works"}]}, "growth": {"by_firm_share_per_yr": {"ghost": 0.1}}}
     assert "growth.by_firm_share_per_yr.ghost" in {p.field for p in scenario_cross_problems(doc, "s.yaml")}
+
+
+def test_the_pdca_led_scenario_is_reproducible_and_survives_the_run_folder(tmp_path):
+    # the shipped scenario with escalation, a fund, seeded entry and exit (a higher hazard)
+    from pathlib import Path
+
+    import parktwin
+    from parktwin.results.store import read_run
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "pdca_led.yaml"
+    loaded = parktwin.load(path, overrides=["population.exit_hazard_per_yr=0.1"])
+    a, b = parktwin.run(loaded, seed=3), parktwin.run(loaded, seed=3)
+    for name in ("annual", "events", "reviews", "investments", "emissions"):
+        pd.testing.assert_frame_equal(a.tables()[name], b.tables()[name], check_exact=True, obj=name)
+    assert a.investments["retired"].notna().any()  # some firm left with capacity
+    back = read_run(parktwin.save(a, tmp_path, report=False))
+    assert back.pathway_cost_npv_cny() == pytest.approx(a.pathway_cost_npv_cny(), rel=1e-12)
