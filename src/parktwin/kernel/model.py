@@ -486,7 +486,8 @@ class ParkModel(mesa.Model):
             "certificate_cost_cny": supply.green_kwh / 1000.0 * price_cny("green_certificate", year),
         }
         phase = phase_of(index)
-        value_added = sum(a.value_added_mcny * active_share(a.changes, year_start) for a in self.enterprises.values())
+        in_park = (lambda a: active_share(a.changes, year_start)) if self._population_on else (lambda a: 1.0)
+        value_added = sum(a.value_added_mcny * in_park(a) for a in self.enterprises.values())
         annual = {
             "year": year,
             "year_index": index,
