@@ -11,6 +11,7 @@ from plotly.offline import get_plotlyjs
 
 from parktwin.results.tables import Results
 from parktwin.viz.registry import registered
+from parktwin.viz.summary import summary_html
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#222;background:#fafafa}
@@ -21,6 +22,7 @@ header p{margin:0;opacity:.85;font-size:13px}main{max-width:1180px;margin:0 auto
 section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:16px 0;padding:8px 12px}
 section h2{font-size:17px;margin:6px 4px}footer{font-size:11px;color:#666;padding:16px 32px}
 table.meta td{padding:1px 8px;vertical-align:top}
+.summary p{margin:6px 4px 10px;line-height:1.55;font-size:14px}.summary .num{font-weight:600}
 """
 
 TEXT = {
@@ -124,7 +126,7 @@ def render_report(results: Results, lang: str = "en") -> str:
 <script type="text/javascript">{_plotly_js()}</script></head>
 <body><header><h1>{html.escape(title)}</h1>
 <p>{html.escape(m.get('park_name', ''))} · {words['seed']} {m.get('seed')} · {m.get('years', [''])[0]}–{m.get('years', [''])[-1]}</p></header>
-<main><div class="kpis">{kpis}</div>{''.join(sections)}</main>
+<main><div class="kpis">{kpis}</div>{summary_html(results, lang)}{''.join(sections)}</main>
 <footer><table class="meta">{meta}</table></footer></body></html>
 """
 
