@@ -9,8 +9,7 @@ registered figures (``viz.registry``), the key figures and a line naming the act
 
 A slider at the value that reproduces the scenario as written (its ``default``) adds no
 override; a slider whose scenario has nothing to act on (``applies`` false, e.g. no battery in
-the roadmap) is disabled. There is no subsidy input in the scenario schema yet, so there is no
-subsidy slider: add one line to ``SLIDERS`` when there is.
+the roadmap, or no firm deciding its own measures for the subsidy) is disabled.
 
 Dash serves its own JavaScript from the installed package (``serve_locally=True``): the page
 makes no request beyond the server it came from, so a workshop runs offline.
@@ -104,6 +103,21 @@ def ev_share(value_pct: float, doc: dict) -> list[str]:
     return [f"{path}.share={_num(min(1.0, item['share'] * scale))}" for path, item in _items(doc, "electrify_fleet")]
 
 
+def _decision_measures(doc: dict) -> list[str]:
+    """The measures firms decide for themselves in this scenario (``decisions.measures``)."""
+    from typing import get_args
+
+    from parktwin.spec.scenario import DecisionMeasure
+
+    return list((doc.get("decisions") or {}).get("measures") or get_args(DecisionMeasure))
+
+
+def subsidy_share(value_pct: float, doc: dict) -> list[str]:
+    """The park fund pays ``value_pct`` % of the capex of every measure firms decide themselves
+    (``policy.capex_subsidy_share``: heat pumps, electric boilers, efficiency programmes)."""
+    return [f"policy.capex_subsidy_share.{m}={_num(value_pct / 100.0)}" for m in _decision_measures(doc)]
+
+
 def green_power_cap(value_pct: float, doc: dict) -> list[str]:
     """Cap every green-power item's share of grid electricity at ``value_pct`` %."""
     cap = value_pct / 100.0
@@ -125,6 +139,17 @@ def _ev_now(doc: dict) -> float:
 def _green_now(doc: dict) -> float:
     shares = [float(item["share"]) for _, item in _items(doc, "green_power")]
     return round(max(shares, default=1.0) * 100.0, 6)
+
+
+def _subsidy_now(doc: dict) -> float:
+    """The scenario's subsidy [%]: the largest share over the measures firms decide (a scenario
+    with different shares per measure is reproduced at this value, where the slider writes nothing)."""
+    shares = (doc.get("policy") or {}).get("capex_subsidy_share") or {}
+    return round(max((float(shares.get(m, 0.0)) for m in _decision_measures(doc)), default=0.0) * 100.0, 6)
+
+
+def _firms_decide(doc: dict) -> bool:
+    return bool((doc.get("decisions") or {}).get("enabled"))
 
 
 def _const(value: float) -> Callable[[dict], float]:
@@ -165,8 +190,8 @@ SLIDERS: tuple[Slider, ...] = (
     Slider("storage_scale", {"en": "Battery size [× roadmap]", "zh": "储能规模 [×路线图]"}, 0.25, 3, 0.25, storage_scale, _const(1), _has("battery"), "×", (0.25, 1, 2, 3)),
     Slider("ev_share", {"en": "Fleets electrified by the roadmap [%]", "zh": "车队电动化比例 [%]"}, 10, 100, 10, ev_share, _ev_now, _has("electrify_fleet"), "%", (10, 40, 70, 100)),
     Slider("green_power_cap", {"en": "Green power: cap on the share [%]", "zh": "绿电占比上限 [%]"}, 0, 100, 10, green_power_cap, _green_now, _has("green_power"), "%"),
+    Slider("subsidy_share", {"en": "Subsidy on firms' own measures [% of capex]", "zh": "企业自主措施投资补贴 [%]"}, 0, 80, 10, subsidy_share, _subsidy_now, _firms_decide, "%", (0, 20, 40, 60, 80)),
 )
-# No subsidy slider: the scenario schema has no subsidy input yet (economics/ is a later issue).
 
 
 def defaults(doc: dict, sliders: tuple[Slider, ...] = SLIDERS) -> dict[str, float]:
@@ -200,7 +225,7 @@ TEXT = {
         "update_time": "update {s:.2f} s",
         "carbon_price": "Carbon price {y} [CNY/tCO₂]",
         "carbon_cost": "Carbon cost {y}: scope 1 at {p} CNY/tCO₂",
-        "carbon_note": "The carbon price prices scope 1 (the carbon-cost figure); no decision in the model reacts to it yet.",
+        "carbon_note": "The carbon price prices scope 1 (the carbon-cost figure); firms weigh it, and the subsidy, only in scenarios where they decide their own measures (decisions.enabled).",
         "nothing": "nothing to show for this run",
         "error": "This combination is not a valid input:",
     },
@@ -217,7 +242,7 @@ TEXT = {
         "update_time": "更新 {s:.2f} 秒",
         "carbon_price": "{y}年碳价 [元/tCO₂]",
         "carbon_cost": "{y}年碳成本：范围一 × {p}元/tCO₂",
-        "carbon_note": "碳价用于计算范围一的碳成本；模型中尚无决策对其作出反应。",
+        "carbon_note": "碳价用于计算范围一的碳成本；仅在企业自主决策的情景（decisions.enabled）中，企业才会在决策时考虑碳价与补贴。",
         "nothing": "本次运行无可显示内容",
         "error": "该组合不是有效输入：",
     },
