@@ -33,6 +33,7 @@ from parktwin.spec.errors import InputError
 from parktwin.spec.load import Loaded
 from parktwin.viz.registry import FigureSpec, registered
 from parktwin.viz.report import dress, key_figures
+from parktwin.viz.summary import display
 
 Rule = Callable[[float, dict], list[str]]
 DEFAULT_SCENARIO = "scenarios/net_zero_2050.yaml"
@@ -346,7 +347,7 @@ def page_kpis(results: Results, lang: str, run_s: float) -> list[tuple[str, str]
     year, price = int(last["year"]), float(last["carbon_price_cny_per_tco2"])
     if "carbon_cost_cny" in last.index:
         cost = float(last["carbon_cost_cny"])
-        value = f"{cost / 1e4:,.0f} 万元" if lang == "zh" else f"{cost / 1e6:,.1f} M CNY"
+        value = display(cost, "cny", lang)
         carbon = (value, words["carbon_cost"].format(y=year, p=f"{price:,.0f}"))
     else:
         carbon = (f"{price:,.0f}", words["carbon_price"].format(y=year))

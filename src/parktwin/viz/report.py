@@ -11,7 +11,7 @@ from plotly.offline import get_plotlyjs
 
 from parktwin.results.tables import Results
 from parktwin.viz.registry import registered
-from parktwin.viz.summary import summary_html
+from parktwin.viz.summary import display, summary_html
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#222;background:#fafafa}
@@ -55,12 +55,17 @@ TEXT = {
 }
 
 
+HOVER_FORMAT = ",.4~r"  # d3: four significant figures, thousands separated, no exponent
+
+
 def dress(fig, top_margin: int = 60):
     """The house look shared by the report, the dashboard and slides: margins, and a horizontal
     legend under the plot unless the figure placed its own."""
     fig.update_layout(margin=dict(l=60, r=30, t=top_margin, b=60))
     if fig.layout.legend.y is None:
         fig.update_layout(legend=dict(orientation="h", y=-0.2))
+    # hovers round like the axis (or to 4 significant figures) where a trace sets no template
+    fig.for_each_yaxis(lambda ax: ax.update(hoverformat=ax.tickformat or HOVER_FORMAT) if ax.hoverformat is None else None)
     return fig
 
 
@@ -69,12 +74,8 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
-def _fmt_t(value: float) -> str:
-    return f"{value:,.0f} tCO₂"
-
-
 def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
-    """(value, label) pairs for the top of the report, rounded for people."""
+    """(value, label) pairs for the top of the report, rounded for people (as the summary: viz.summary.display)."""
     a = results.annual
     words = TEXT[lang]
     first, last = a.iloc[0], a.iloc[-1]
@@ -83,14 +84,13 @@ def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
     stages = results.stage_table()
     zero = stages.loc[stages["stage_reached"] == "zero_carbon", "year"]
     return [
-        (_fmt_t(first["net_tco2"]), words["net_base"].format(y=int(first["year"]))),
-        (_fmt_t(last["net_tco2"]), words["net_last"].format(y=int(last["year"]))),
+        (display(first["net_tco2"], "tco2", lang), words["net_base"].format(y=int(first["year"]))),
+        (display(last["net_tco2"], "tco2", lang), words["net_last"].format(y=int(last["year"]))),
         (str(net_zero) if net_zero else words["never"], words["net_zero_year"]),
-        (f"{last['core_indicator_tco2_per_tce']:.2f} tCO₂/tce", words["core_last"].format(y=int(last["year"]))),
+        (display(last["core_indicator_tco2_per_tce"], "core", lang), words["core_last"].format(y=int(last["year"]))),
         (str(core) if core else words["never"], words["core_year"]),
         (str(int(zero.iloc[0])) if len(zero) else words["never"], words["zero_stage"]),
-        (f"{results.pathway_cost_npv_cny() / 1e9:,.2f} bn CNY" if lang == "en" else f"{results.pathway_cost_npv_cny() / 1e8:,.1f} 亿元",
-         words["cost"]),
+        (display(results.pathway_cost_npv_cny(), "cny", lang), words["cost"]),
     ]
 
 
