@@ -177,3 +177,11 @@ def test_report_opens_with_the_summary(tiny):
         start = page.index('<section id="summary"')
         assert f"<h2>{heading}</h2>" in page[start:start + 200]
         assert start < page.index('<section id="sec-')  # above the first figure
+
+
+def test_a_stored_run_reads_back_to_the_same_summary(net_zero, tmp_path):
+    """The stage table read back from Parquet holds NaN where the run held None (the top stage)."""
+    back = parktwin.read_run(parktwin.save(net_zero, tmp_path, report=False))
+    assert net_zero.stage_table()["next_stage"].iloc[-1] is None
+    for lang in ("en", "zh"):
+        assert summary_paragraphs(back, lang) == summary_paragraphs(net_zero, lang)

@@ -30,8 +30,8 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "net_zero": {"en": "The park first reaches net zero in {year}.", "zh": "园区于{year}年首次实现净零排放。"},
     "net_gap": {"en": "It does not reach net zero by {y1}; closing the gap takes {gap} a year less.",
                 "zh": "至{y1}年仍未实现净零排放，距净零尚差每年{gap}。"},
-    "steps": {"en": "The largest changes from {y0} to {y1} (LMDI decomposition) are: {items}.",
-              "zh": "{y0}—{y1}年净排放变化中（LMDI分解）影响最大的是：{items}。"},
+    "steps": {"en": "The largest steps from {y0} to {y1} (the waterfall chart: LMDI decomposition of energy CO₂, then process, removals, offsets) are: {items}.",
+              "zh": "{y0}—{y1}年净排放变化中（见分解瀑布图：能源CO₂的LMDI分解及工业过程、碳汇、抵消）影响最大的是：{items}。"},
     "core_met": {"en": "The zero-carbon park's core indicator, CO₂ per unit of energy use (单位能耗碳排放), goes from {c0} in {y0} to {c1} in {y1} against a threshold of ≤ {thr}; it is first met in {year}.",
                  "zh": "零碳园区核心指标单位能耗碳排放由{y0}年的{c0}变为{y1}年的{c1}（阈值 ≤ {thr}），{year}年首次达标。"},
     "core_never": {"en": "The zero-carbon park's core indicator, CO₂ per unit of energy use (单位能耗碳排放), goes from {c0} in {y0} to {c1} in {y1} against a threshold of ≤ {thr}; it is not met by {y1}.",
@@ -181,8 +181,10 @@ def summary_facts(results: Results) -> Facts:
         hit = st.loc[st["stage_reached"].map(lambda s: s in STAGES and STAGES.index(s) >= level), "year"]
         first_year[stage] = int(hit.iloc[0]) if len(hit) else None
     end = st.iloc[-1]
+    # None at the top; a run read back from Parquet holds NaN there
+    next_stage = end["next_stage"] if isinstance(end["next_stage"], str) and end["next_stage"] else None
     blocking = []
-    if end["next_stage"] is not None:
+    if next_stage is not None:
         ids = [b.split(" (", 1)[0] for b in end["blocking"]]
         rows = assessment[(assessment["year"] == y1) & assessment["indicator"].isin(ids)]
         blocking = rows.to_dict("records")
@@ -207,7 +209,7 @@ def summary_facts(results: Results) -> Facts:
         core_threshold=float(last["core_threshold_tco2_per_tce"]), core_year=results.first_year("core_met"),
         clean0_share=float(first["clean_energy_share"]), clean1_share=float(last["clean_energy_share"]),
         clean_threshold_share=clean_thr, stage_first_year=first_year, stage_end=str(end["stage_reached"]),
-        next_stage=end["next_stage"], blocking=blocking, targets=targets,
+        next_stage=next_stage, blocking=blocking, targets=targets,
         npv_cny=float(results.pathway_cost_npv_cny()), discount_rate=float(results.manifest["social_discount_rate"]),
         capex_by_phase_cny=capex_by_phase, top_group=top,
     )
