@@ -20,7 +20,7 @@ from parktwin.cli import main
 from parktwin.viz import dashboard
 from parktwin.viz.dashboard import SLIDERS, base_scenario, create_app, defaults, overrides_for, scenario_files
 from parktwin.viz.registry import registered
-from parktwin.viz.summary import display
+from parktwin.viz.summary import display, summary_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "net_zero_2050.yaml"
@@ -114,7 +114,7 @@ def test_callback_matches_a_direct_run(app, small):
     values = _values(carbon_price_2050=600, pv_year_shift=1, storage_scale=2, ev_share=50, green_power_cap=30)
     out = app.update_charts(str(small), *values)
     specs = registered()
-    figures, kpis, status, error = out[:len(specs)], out[-3], out[-2], out[-1]
+    figures, summary, kpis, status, error = out[:len(specs)], out[-4], out[-3], out[-2], out[-1]
     assert error == ""
     overrides = ["carbon_price_cny_per_tco2.2050=600", "roadmap.pv1.year=2027", "roadmap.bat1.energy_kwh=40000",
                  "roadmap.bat1.power_kw=10000", "roadmap.ev.share=0.5", "roadmap.gp.share=0.3"]
@@ -136,6 +136,8 @@ def test_callback_matches_a_direct_run(app, small):
     labels = " ".join(str(card.children[1].children) for card in kpis)
     assert display(last["net_tco2"], "tco2", "en") in shown  # rounded as the report's key figures
     assert f"{last['carbon_price_cny_per_tco2']:,.0f}" in shown + labels  # the price, or the cost at that price
+    # the written summary is the report's, of the same run
+    assert [p.children for p in summary] == summary_text(direct, "en")
     # and the settings differ from the scenario as written
     plain = parktwin.run(small, seed=0)
     assert not np.allclose(plain.annual["net_tco2"], direct.annual["net_tco2"])

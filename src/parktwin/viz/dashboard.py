@@ -5,7 +5,8 @@ Every slider is one row of ``SLIDERS``: its id, labels, range, and a rule
 included, as ``parktwin.load`` returns it in ``Loaded.document``). A move of any slider loads
 the scenario with the overrides of all sliders through ``parktwin.load`` — the one override
 mechanism that also serves ``--set`` and Monte Carlo samples — runs it, and rebuilds the
-registered figures (``viz.registry``), the key figures and a line naming the active overrides.
+registered figures (``viz.registry``), the key figures, the report's written summary
+(``viz.summary``) and a line naming the active overrides.
 
 A slider at the value that reproduces the scenario as written (its ``default``) adds no
 override; a slider whose scenario has nothing to act on (``applies`` false, e.g. no battery in
@@ -33,7 +34,7 @@ from parktwin.spec.errors import InputError
 from parktwin.spec.load import Loaded
 from parktwin.viz.registry import FigureSpec, registered
 from parktwin.viz.report import dress, key_figures
-from parktwin.viz.summary import display
+from parktwin.viz.summary import display, summary_text
 
 Rule = Callable[[float, dict], list[str]]
 DEFAULT_SCENARIO = "scenarios/net_zero_2050.yaml"
@@ -229,6 +230,7 @@ TEXT = {
         "carbon_note": "The carbon price prices scope 1 (the carbon-cost figure); firms weigh it, and the subsidy, only in scenarios where they decide their own measures (decisions.enabled).",
         "nothing": "nothing to show for this run",
         "error": "This combination is not a valid input:",
+        "summary": "The pathway in words",
     },
     "zh": {
         "title": "园区转型 — 研讨会",
@@ -246,6 +248,7 @@ TEXT = {
         "carbon_note": "碳价用于计算范围一的碳成本；仅在企业自主决策的情景（decisions.enabled）中，企业才会在决策时考虑碳价与补贴。",
         "nothing": "本次运行无可显示内容",
         "error": "该组合不是有效输入：",
+        "summary": "路径摘要",
     },
 }
 
@@ -262,6 +265,8 @@ main{flex:1;min-width:0}.kpis{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 8p
 .kpi b{display:block;font-size:19px}.kpi span{font-size:12px;color:#555}
 .status{font-size:12px;color:#444;margin:4px 0 10px;word-break:break-all}.status code{background:#eef;padding:1px 4px;border-radius:3px}
 .error{color:#b00;white-space:pre-wrap;font-size:13px}
+details.summary{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:0 0 12px;padding:6px 12px}
+details.summary summary{cursor:pointer;font-weight:600;font-size:15px}details.summary p{font-size:13px;line-height:1.5;margin:6px 0}
 section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:0 0 12px;padding:6px 10px}
 section h2{font-size:16px;margin:4px 4px}
 """
@@ -298,6 +303,7 @@ class Update:
     run_s: float  # the simulation alone
     callback_s: float = 0.0  # load + run + figures: the callback's wall time
     kpis: list[tuple[str, str]] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # the report's written summary, plain text
 
 
 @lru_cache(maxsize=1)
@@ -335,8 +341,9 @@ def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0
         fig = spec.build(results, lang)
         revision = f"{path}|{spec.key}|{fig.layout.title.text if fig is not None else ''}"
         figures[spec.key] = styled(fig, revision) if fig is not None else None
+    kpis, summary = page_kpis(results, lang, run_s), summary_text(results, lang)
     callback_s = time.perf_counter() - start
-    return Update(overrides, results, figures, run_s, callback_s, page_kpis(results, lang, run_s))
+    return Update(overrides, results, figures, run_s, callback_s, kpis, summary)
 
 
 def page_kpis(results: Results, lang: str, run_s: float) -> list[tuple[str, str]]:
@@ -448,6 +455,8 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
                 html.Div(kpi_cards(first.kpis), id="kpis", className="kpis"),
                 html.Div(status(first, path), id="status", className="status"),
                 html.Div(id="error", className="error"),
+                html.Details([html.Summary(words["summary"]), html.Div([html.P(p) for p in first.summary], id="summary")],
+                             className="summary"),
                 *sections,
             ]),
         ], className="wrap"),
@@ -457,7 +466,7 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
 
     @app.callback(
         [Output(f"fig-{s.key}", "figure") for s in specs]
-        + [Output("kpis", "children"), Output("status", "children"), Output("error", "children")],
+        + [Output("summary", "children"), Output("kpis", "children"), Output("status", "children"), Output("error", "children")],
         [Input("scenario", "value"), *slider_inputs],
         prevent_initial_call=True,
     )
@@ -465,9 +474,9 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
         try:
             update = compute(scenario_path, dict(zip((s.id for s in sliders), values)), lang, seed, specs, sliders)
         except InputError as exc:
-            return [no_update] * len(specs) + [no_update, no_update, f"{words['error']}\n{exc.describe()}"]
+            return [no_update] * len(specs) + [no_update, no_update, no_update, f"{words['error']}\n{exc.describe()}"]
         figures = [update.figures.get(s.key) or _placeholder(lang) for s in specs]
-        return figures + [kpi_cards(update.kpis), status(update, scenario_path), ""]
+        return figures + [[html.P(p) for p in update.summary], kpi_cards(update.kpis), status(update, scenario_path), ""]
 
     @app.callback(
         [Output(s.id, "value") for s in sliders] + [Output(s.id, "disabled") for s in sliders]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -155,6 +156,7 @@ class Facts:
 
 
 N_STEPS = 3
+TAG = re.compile(r"<[^>]+>")
 
 
 def summary_facts(results: Results) -> Facts:
@@ -337,10 +339,15 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
     return out
 
 
+def summary_text(results: Results, lang: str = "en") -> list[str]:
+    """The summary's paragraphs as plain text (the dashboard's panel)."""
+    return [html.unescape(TAG.sub("", p)) for p in summary_paragraphs(results, lang)]
+
+
 def summary_html(results: Results, lang: str = "en") -> str:
     """The summary as an HTML ``<section>`` for the top of the report."""
     paras = "".join(f"<p>{p}</p>" for p in summary_paragraphs(results, lang))
     return f'<section id="summary" class="summary"><h2>{_w("heading", lang)}</h2>{paras}</section>'
 
 
-__all__ = ["Facts", "display", "num", "round_sig", "summary_facts", "summary_html", "summary_paragraphs"]
+__all__ = ["Facts", "display", "num", "round_sig", "summary_facts", "summary_html", "summary_paragraphs", "summary_text"]
