@@ -203,7 +203,12 @@ def test_subsidy_slider_writes_the_policy_shares():
     loaded = parktwin.load(SUBSIDY_LED, expected)  # validates like --set
     assert dict(loaded.scenario.policy.capex_subsidy_share) == {"heat_pump": 0.7, "electric_boiler": 0.7, "efficiency": 0.7}
     # no firm decides anything in net_zero_2050.yaml: the slider has nothing to act on there
-    assert not next(s for s in SLIDERS if s.id == "subsidy_share").applies(base_scenario(str(DEMO)).document)
+    slider = next(s for s in SLIDERS if s.id == "subsidy_share")
+    assert not slider.applies(base_scenario(str(DEMO)).document)
+    # firms that decide only efficiency: only its share is written; deciding nothing: nothing to act on
+    only = {**doc, "decisions": {"enabled": True, "measures": ["efficiency"]}}
+    assert overrides_for({"subsidy_share": 50}, only) == ["policy.capex_subsidy_share.efficiency=0.5"]
+    assert not slider.applies({**doc, "decisions": {"enabled": True, "measures": []}})
 
 
 def _firm_projects(results) -> int:

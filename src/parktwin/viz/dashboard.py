@@ -111,7 +111,8 @@ def _decision_measures(doc: dict) -> list[str]:
 
     from parktwin.spec.scenario import DecisionMeasure
 
-    return list((doc.get("decisions") or {}).get("measures") or get_args(DecisionMeasure))
+    decisions = doc.get("decisions") or {}
+    return list(decisions["measures"] if decisions.get("measures") is not None else get_args(DecisionMeasure))
 
 
 def subsidy_share(value_pct: float, doc: dict) -> list[str]:
@@ -151,7 +152,7 @@ def _subsidy_now(doc: dict) -> float:
 
 
 def _firms_decide(doc: dict) -> bool:
-    return bool((doc.get("decisions") or {}).get("enabled"))
+    return bool((doc.get("decisions") or {}).get("enabled")) and bool(_decision_measures(doc))
 
 
 def _const(value: float) -> Callable[[dict], float]:
