@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from parktwin.accounting.phases import PHASES
+from parktwin.data import constant
 from parktwin.energy.calendar import year_calendar
 from parktwin.results.tables import Results
 from parktwin.viz.labels import t
@@ -115,7 +116,7 @@ def energy_mix_figure(results: Results, lang: str) -> go.Figure:
                         line=dict(width=0.5, color=colours[key]), hovertemplate="%{y:,.0f} tce")
     mark_phases(fig, results, lang)
     method = results.manifest.get("electricity_tce_method", "equivalent")
-    note = t(f"mix_note_{method}", lang)
+    note = t(f"mix_note_{method}", lang).format(kgce=constant(f"electricity_kgce_per_kwh_{method}"))
     fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("energy_axis", lang), yaxis_tickformat=",.0f",
                       hovermode="x unified")
     fig.add_annotation(text=note, xref="paper", yref="paper", x=0, xanchor="left", y=-0.16, yanchor="top",
