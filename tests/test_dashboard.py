@@ -20,6 +20,7 @@ from parktwin.cli import main
 from parktwin.viz import dashboard
 from parktwin.viz.dashboard import SLIDERS, base_scenario, create_app, defaults, overrides_for, scenario_files
 from parktwin.viz.registry import registered
+from parktwin.viz.summary import display, summary_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "net_zero_2050.yaml"
@@ -48,7 +49,8 @@ def _array(value) -> np.ndarray:
 
 def _values(**changed) -> list[float]:
     """Slider values in SLIDERS order: the small scenario's defaults, some changed."""
-    base = {"carbon_price_2050": 300, "pv_year_shift": 0, "storage_scale": 1, "ev_share": 100, "green_power_cap": 50}
+    base = {"carbon_price_2050": 300, "pv_year_shift": 0, "storage_scale": 1, "ev_share": 100, "green_power_cap": 50,
+            "subsidy_share": 0}
     base.update(changed)
     return [base[i] for i in IDS]
 
@@ -56,7 +58,7 @@ def _values(**changed) -> list[float]:
 def test_defaults_reproduce_the_scenario(small):
     doc = base_scenario(str(small)).document
     assert defaults(doc) == {"carbon_price_2050": 300, "pv_year_shift": 0, "storage_scale": 1, "ev_share": 100,
-                             "green_power_cap": 50}
+                             "green_power_cap": 50, "subsidy_share": 0}
     assert overrides_for(defaults(doc), doc) == []
 
 
@@ -95,7 +97,7 @@ def test_sliders_with_nothing_to_act_on_add_nothing_and_are_disabled(app, tmp_pa
     assert overrides_for({s.id: s.max for s in SLIDERS}, doc) == ["carbon_price_cny_per_tco2.2050=1000"]
     out = app.reset_sliders(str(bare), 0)
     n = len(SLIDERS)
-    assert out[n:2 * n] == [False, True, True, True, True]  # disabled: all but the carbon price
+    assert out[n:2 * n] == [False, True, True, True, True, True]  # disabled: all but the carbon price
     assert out[2 * n + 1] != ""  # says why
 
 
@@ -112,7 +114,7 @@ def test_callback_matches_a_direct_run(app, small):
     values = _values(carbon_price_2050=600, pv_year_shift=1, storage_scale=2, ev_share=50, green_power_cap=30)
     out = app.update_charts(str(small), *values)
     specs = registered()
-    figures, kpis, status, error = out[:len(specs)], out[-3], out[-2], out[-1]
+    figures, summary, kpis, status, error = out[:len(specs)], out[-4], out[-3], out[-2], out[-1]
     assert error == ""
     overrides = ["carbon_price_cny_per_tco2.2050=600", "roadmap.pv1.year=2027", "roadmap.bat1.energy_kwh=40000",
                  "roadmap.bat1.power_kw=10000", "roadmap.ev.share=0.5", "roadmap.gp.share=0.3"]
@@ -132,8 +134,10 @@ def test_callback_matches_a_direct_run(app, small):
     last = direct.annual.iloc[-1]
     shown = " ".join(str(card.children[0].children) for card in kpis)
     labels = " ".join(str(card.children[1].children) for card in kpis)
-    assert f"{last['net_tco2']:,.0f} tCO₂" in shown
+    assert display(last["net_tco2"], "tco2", "en") in shown  # rounded as the report's key figures
     assert f"{last['carbon_price_cny_per_tco2']:,.0f}" in shown + labels  # the price, or the cost at that price
+    # the written summary is the report's, of the same run
+    assert [p.children for p in summary] == summary_text(direct, "en")
     # and the settings differ from the scenario as written
     plain = parktwin.run(small, seed=0)
     assert not np.allclose(plain.annual["net_tco2"], direct.annual["net_tco2"])
@@ -184,3 +188,56 @@ def test_cli_serve_passes_its_options(monkeypatch):
     monkeypatch.setattr(dashboard, "serve", lambda scenario, **kw: seen.update(scenario=scenario, **kw))
     assert main(["serve", "--scenario", "x.yaml", "--port", "8123", "--lang", "zh"]) == 0
     assert seen == {"scenario": "x.yaml", "host": "127.0.0.1", "port": 8123, "lang": "zh", "seed": 0}
+
+
+SUBSIDY_LED = ROOT / "scenarios" / "subsidy_led.yaml"
+
+
+def test_subsidy_slider_writes_the_policy_shares():
+    doc = base_scenario(str(SUBSIDY_LED)).document
+    # subsidy_led.yaml: heat pumps and electric boilers 40 %, efficiency 30 % -> the slider starts at 40 %
+    assert defaults(doc)["subsidy_share"] == 40
+    assert overrides_for({"subsidy_share": 40}, doc) == []
+    expected = [f"policy.capex_subsidy_share.{m}=0.7" for m in ("heat_pump", "electric_boiler", "efficiency")]
+    assert overrides_for({"subsidy_share": 70}, doc) == expected
+    loaded = parktwin.load(SUBSIDY_LED, expected)  # validates like --set
+    assert dict(loaded.scenario.policy.capex_subsidy_share) == {"heat_pump": 0.7, "electric_boiler": 0.7, "efficiency": 0.7}
+    # no firm decides anything in net_zero_2050.yaml: the slider has nothing to act on there
+    slider = next(s for s in SLIDERS if s.id == "subsidy_share")
+    assert not slider.applies(base_scenario(str(DEMO)).document)
+    # firms that decide only efficiency: only its share is written; deciding nothing: nothing to act on
+    only = {**doc, "decisions": {"enabled": True, "measures": ["efficiency"]}}
+    assert overrides_for({"subsidy_share": 50}, only) == ["policy.capex_subsidy_share.efficiency=0.5"]
+    assert not slider.applies({**doc, "decisions": {"enabled": True, "measures": []}})
+
+
+def _firm_projects(results) -> int:
+    """Projects firms started themselves (events whose origin is an enterprise)."""
+    return int(results.events["origin"].isin(list(results.manifest["sectors"])).sum())
+
+
+def test_subsidy_slider_moves_adoption_within_two_seconds(monkeypatch):
+    """Moving the subsidy from 0 % to 80 % on the demo park's subsidy-led scenario: firms start
+    more heat-pump, boiler and efficiency projects (a lower capex clears more hurdles), 2050 net
+    emissions fall, and each move takes under the workshop's 2 s."""
+    monkeypatch.chdir(ROOT)
+    app = create_app(SUBSIDY_LED, scenarios=[], keys=["emissions", "adoption"])
+    rel = str(SUBSIDY_LED.relative_to(ROOT))
+    doc = base_scenario(rel).document
+    seen, times = {}, []
+    for subsidy in (0, 80, 40):
+        values = {**defaults(doc), "subsidy_share": subsidy}
+        start = time.perf_counter()
+        out = app.update_charts(rel, *[values[i] for i in IDS])
+        times.append(time.perf_counter() - start)
+        assert out[-1] == ""
+        update = dashboard.compute(rel, values, specs=[])  # the same run, for its tables
+        seen[subsidy] = update.results
+    print("\nsubsidy slider callback on the demo park: " + ", ".join(f"{t:.2f} s" for t in times))
+    assert max(times) < 2.0, times
+    none, most = seen[0], seen[80]
+    assert _firm_projects(most) > _firm_projects(none)
+    assert most.annual["net_tco2"].iloc[-1] < none.annual["net_tco2"].iloc[-1]
+    # at 40 % the slider writes nothing: the scenario as written
+    written = parktwin.run(SUBSIDY_LED, seed=0)
+    np.testing.assert_array_equal(seen[40].annual["net_tco2"], written.annual["net_tco2"])

@@ -24,6 +24,7 @@ from parktwin.results.tables import Results
 from parktwin.viz.figures import dispatch_week_figure, hour_stamps, week_ranges
 from parktwin.viz.registry import registered
 from parktwin.viz.report import _plotly_js, key_figures, render_report
+from parktwin.viz.summary import display
 
 from builders import write_tiny_scenario
 
@@ -301,7 +302,7 @@ def test_report_has_every_figure_and_key_figures(results, report_en):
         assert f'id="sec-{key}"' in report_en, key
     for value, label in key_figures(results, "en"):
         assert value in report_en and label in report_en
-    assert f"{results.annual['net_tco2'].iloc[-1]:,.0f} tCO₂" in report_en
+    assert display(results.annual["net_tco2"].iloc[-1], "tco2", "en") in report_en
 
 
 def test_report_figures_carry_the_results(results, report_en):
@@ -365,3 +366,50 @@ def test_stage_timeline_follows_the_stage_table(figures, results):
     levels = ["none", "green", "eco_industrial", "zero_carbon"]
     assert list(fig.data[0].y) == [levels.index(s) for s in st["stage_reached"]]
     assert "Zero-carbon park" in fig.layout.yaxis.ticktext
+
+
+# --------------------------------------------------------------------------- words, units, rounding
+
+UNIT = re.compile(r"\[[^\]]+\]|tCO₂|tce|GWh|MW|CNY|元|%")
+
+
+def test_every_number_on_hover_is_rounded_and_every_axis_has_its_unit(figures):
+    from parktwin.viz.report import dress
+
+    for (key, lang), fig in figures.items():
+        if fig is None:
+            continue
+        fig = dress(go.Figure(fig))
+        for tr in fig.data:
+            if tr.type == "sankey":
+                assert tr.valueformat == ",.0f" and UNIT.search(tr.valuesuffix), (key, lang)
+                continue
+            axis = fig.layout[f"yaxis{str(tr.yaxis or 'y')[1:]}"]
+            # a trace rounds on hover by its own template, or by its axis' hover format
+            assert tr.hovertemplate or axis.hoverformat, (key, lang, tr.name)
+            fmt = tr.hovertemplate or axis.hoverformat
+            assert re.search(r"[.,]\d*~?[fr%d]|%\{text\}|%\{x\}", fmt), (key, lang, tr.name, fmt)
+        for name in ("yaxis", "yaxis2", "yaxis3", "yaxis4"):
+            title = fig.layout[name].title.text if name in fig.layout else None
+            if title and key not in ("stages", "adoption"):  # a stage ladder and a count of projects have no unit
+                assert UNIT.search(title), (key, lang, title)
+
+
+def test_chinese_figures_carry_no_english_words(figures):
+    english = re.compile(r"\b(?:electricity|CNY|Investment|Net|Scope|Year)\b")
+    for (key, lang), fig in figures.items():
+        if fig is None or lang != "zh":
+            continue
+        texts = [a.text for a in fig.layout.annotations] + [tr.name or "" for tr in fig.data]
+        texts += [tr.hovertemplate or "" for tr in fig.data if tr.type != "sankey"]
+        for text in texts:
+            assert not english.search(text), (key, text)
+
+
+def test_sector_names_come_from_the_sector_table():
+    from parktwin.viz.labels import t
+
+    # data/sectors.csv (GB/T 4754-2017 divisions)
+    assert t("sector_building_materials", "zh") == "非金属矿物制品"
+    assert t("sector_building_materials", "en") == "Non-metallic minerals"
+    assert t("sector_logistics", "zh") == "仓储和物流"

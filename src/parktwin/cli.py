@@ -22,6 +22,7 @@ EXAMPLES = """examples:
   parktwin import park.xlsx -o models/my_park.yaml           # ... and back to a park file
   parktwin serve --lang zh                                   # workshop dashboard on http://127.0.0.1:8050/
   parktwin report runs/<run> --lang zh --export png,svg,pdf  # figures of a stored run for slides
+  parktwin compare scenarios/bau.yaml scenarios/net_zero_2050.yaml --html compare.html --lang zh
 """
 
 MC_EXAMPLES = """examples:
@@ -151,19 +152,47 @@ def _cmd_mc(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     """Scenarios side by side: one run each, or a batch each with -n."""
     from parktwin.experiments import compare
+    from parktwin.experiments.compare import compare_runs, open_runs
 
-    options = {}
+    folders = [s for s in args.scenarios if Path(s).is_dir()]
+    if args.n is not None and (args.html or folders):
+        print("parktwin compare: with -n every source must be a scenario file, and the page (--html) draws single runs; "
+              "drop -n for the page or for run folders", file=sys.stderr)
+        return 2
     if args.n is not None:
         options = dict(executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers,
                        scheduler=args.scheduler, out=args.runs, resume=True, report=False)
-    table = compare(args.scenarios, seed=args.seed, n=args.n, year=args.year, overrides=args.set or [], **options)
+        table = compare(args.scenarios, seed=args.seed, n=args.n, year=args.year, overrides=args.set or [], **options)
+    else:
+        for folder in folders:
+            if not (Path(folder) / "manifest.json").is_file():
+                print(f"parktwin compare: {folder} is not a run folder (no manifest.json)", file=sys.stderr)
+                return 2
+        runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [])
+        table = compare_runs(runs, year=args.year)
+        if args.html:
+            from parktwin.viz.compare import write_comparison
+
+            print(f"comparison page: {write_comparison(runs, args.html, args.lang)}")
     with pd_display():
-        print(table.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}"))
+        print(_readable(table).to_string())
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out)
         print(f"written to {args.out}")
     return 0
+
+
+def _readable(table):
+    """The comparison table as text: years and counts whole ("never" for NaN years), small numbers
+    with three decimals, large ones with thousands separators."""
+
+    def cell(figure: str, v: float) -> str:
+        if figure.startswith(("first year", "phase targets")):
+            return "never" if v != v else f"{v:.0f}"
+        return "" if v != v else f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}"
+
+    return table.apply(lambda col: [cell(f, v) for f, v in zip(table.index, col)])
 
 
 def pd_display():
@@ -306,12 +335,14 @@ def build_parser() -> argparse.ArgumentParser:
     mc.set_defaults(func=_cmd_mc)
 
     compare = sub.add_parser("compare", help="several scenarios side by side (one run each, or a batch each with -n)")
-    compare.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    compare.add_argument("scenarios", nargs="+", help="scenario YAML files, or stored run folders (runs/<run>)")
     compare.add_argument("--seed", type=int, default=0, help="run seed (or batch seed with -n); default 0")
     compare.add_argument("-n", type=int, default=None, help="run a Monte Carlo batch of n per scenario instead of one run")
     compare.add_argument("--year", type=int, default=None, help="year compared; default the last")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE", help="override applied to every scenario; repeatable")
     compare.add_argument("--out", default=None, help="also write the table to this CSV file")
+    compare.add_argument("--html", default=None, metavar="FILE", help="also write the comparison page (offline HTML) to FILE")
+    compare.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the comparison page")
     compare.add_argument("--runs", default="runs", help="folder for the batches (with -n); default runs/")
     compare.add_argument("--executor", choices=("serial", "processes", "dask"), default=None, help="for batches (with -n)")
     compare.add_argument("--workers", type=int, default=None, help="for batches (with -n)")

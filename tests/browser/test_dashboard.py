@@ -123,6 +123,8 @@ def test_dashboard_renders_offline_and_a_slider_reruns_the_scenario(browser, sce
         handle = browser.find_element(By.CSS_SELECTOR, "#green_power_cap [role=slider]")
         assert handle.get_attribute("aria-valuenow") == "80"
         before, before_kpis = charts["fig-emissions"]["y"], kpis
+        before_summary = browser.execute_script("return document.getElementById('summary').textContent")
+        assert "Net emissions (scope 1" in before_summary
         ActionChains(browser).click(handle).send_keys(Keys.ARROW_LEFT).perform()
         start = time.perf_counter()
         WebDriverWait(browser, 15, poll_frequency=0.05).until(
@@ -133,6 +135,9 @@ def test_dashboard_renders_offline_and_a_slider_reruns_the_scenario(browser, sce
         after = _charts(browser)["fig-emissions"]["y"]
         assert after != before  # less green power: more market-based scope 2
         assert _text(browser, "kpis") != before_kpis
+        # the written summary follows the run (folded by default: read its text, not what is shown)
+        after_summary = browser.execute_script("return document.getElementById('summary').textContent")
+        assert after_summary != before_summary
         assert "--set roadmap.gp1.share=0.7" in _text(browser, "status")
 
         # mouse: click the PV slider's rail near its right end (shift +6 years, clipped to the horizon)

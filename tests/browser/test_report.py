@@ -91,6 +91,10 @@ def test_report_renders_offline(browser, results, run_dir):
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Net emissions 2031" in body
     assert "A week of hourly dispatch" in body
+    # the written summary sits above the figures and says the run is short of net zero
+    summary = browser.find_element(By.ID, "summary")
+    assert summary.location["y"] < browser.find_element(By.ID, "sec-stages").location["y"]
+    assert "does not reach net zero by 2031" in summary.text
     browser.execute_script("window.scrollTo(0, 0)")
     screenshot(browser, "report_top")
     _show_dispatch(browser)
@@ -127,6 +131,7 @@ def test_report_zh_renders(browser, results, tmp_path):
     assert "2030年" in plots["fig-dispatch_week"]["title"]
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "单位能耗碳排放" in body and "一周逐时调度" in body
+    assert "仍未实现净零排放" in browser.find_element(By.ID, "summary").text
     _show_dispatch(browser)
     click_updatemenu_item(browser, "fig-dispatch_week", "第30周 (07-23)")
     first, end = _days(axis_range(browser, "fig-dispatch_week"))

@@ -1,4 +1,9 @@
-"""Several scenarios side by side: one run each (a seed) or a Monte Carlo batch each."""
+"""Several scenarios side by side: one run each (a seed) or a Monte Carlo batch each.
+
+``open_runs`` gathers runs from stored run folders and scenario files; ``milestones`` gives the
+years a run first reaches each stage, net zero and the core indicator, and its phase targets;
+``compare_runs`` puts both kinds of rows in one table (viz.compare draws it as a page).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +36,71 @@ def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
     }
 
 
+MILESTONE_STAGES = ("green", "eco_industrial", "zero_carbon")
+
+
+def milestones(results) -> dict[str, float]:
+    """First years (NaN: never) of each stage, net zero and the core indicator; the roadmap's phase
+    targets met and set (the ``reviews`` table); the capex of all years [CNY]."""
+    from parktwin.accounting.stages import STAGES
+
+    a = results.annual
+    st = results.stage_table()
+    out: dict[str, float] = {}
+    for stage in MILESTONE_STAGES:
+        reached = st["stage_reached"].isin(STAGES[STAGES.index(stage):])
+        out[f"first year {stage}"] = _first_year(st, reached)
+    out["first year net ≤ 0"] = _first_year(a, a["net_tco2"] <= 0)
+    out["first year core met"] = _first_year(a, a["core_met"].astype(bool))
+    reviews = results.reviews
+    out["phase targets met"] = float(reviews["met"].astype(bool).sum()) if len(reviews) else 0.0
+    out["phase targets"] = float(len(reviews))
+    out["capex_cny"] = float(a["capex_cny"].sum())
+    return out
+
+
+def run_label(results, taken: set[str] | None = None) -> str:
+    """The scenario's name; with its seed and overrides when another run already has that name."""
+    m = results.manifest
+    name = str(m.get("scenario_name", "run"))
+    if taken is None or name not in taken:
+        return name
+    extra = ", ".join(f"{k}={v}" for k, v in m.get("overrides", []))
+    label = f"{name} (seed {m.get('seed', 0)}{', ' + extra if extra else ''})"
+    n = 2
+    while label in taken:
+        label, n = f"{name} #{n}", n + 1
+    return label
+
+
+def open_runs(sources: list[str | Path], seed: int = 0, overrides: list[str] | tuple = ()) -> list:
+    """``Results`` of each source: a stored run folder (one with manifest.json) is read back; a
+    scenario file is run with ``seed`` and ``overrides`` (overrides do not apply to stored runs)."""
+    import parktwin
+
+    runs = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            runs.append(parktwin.read_run(path))
+        else:
+            runs.append(parktwin.run(parktwin.load(path, overrides), seed=seed))
+    return runs
+
+
+def compare_runs(runs: list, year: int | None = None) -> pd.DataFrame:
+    """One column per run (``run_label``), rows: the key figures in ``year`` (default each run's
+    last year, as ``single_run_row``) and the ``milestones``."""
+    columns: dict[str, dict[str, float]] = {}
+    for results in runs:
+        annual = results.annual
+        y = year or int(annual["year"].max())
+        columns[run_label(results, set(columns))] = {**single_run_row(annual, y), **milestones(results)}
+    table = pd.DataFrame(columns)
+    table.index.name = "figure"
+    return table
+
+
 def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, year: int | None = None,
             overrides: list[str] | tuple = (), **batch_options) -> pd.DataFrame:
     """A table with one column per scenario and one row per key figure.
@@ -46,9 +116,10 @@ def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, ye
     for path in scenarios:
         if n is None:
             loaded = parktwin.load(path, overrides)
-            annual = parktwin.run(loaded, seed=seed).annual
+            results = parktwin.run(loaded, seed=seed)
+            annual = results.annual
             y = year or int(annual["year"].max())
-            columns[loaded.scenario.name] = single_run_row(annual, y)
+            columns[loaded.scenario.name] = {**single_run_row(annual, y), **milestones(results)}
         else:
             from parktwin.experiments.batch import run_batch
 

@@ -5,12 +5,12 @@ Every slider is one row of ``SLIDERS``: its id, labels, range, and a rule
 included, as ``parktwin.load`` returns it in ``Loaded.document``). A move of any slider loads
 the scenario with the overrides of all sliders through ``parktwin.load`` — the one override
 mechanism that also serves ``--set`` and Monte Carlo samples — runs it, and rebuilds the
-registered figures (``viz.registry``), the key figures and a line naming the active overrides.
+registered figures (``viz.registry``), the key figures, the report's written summary
+(``viz.summary``) and a line naming the active overrides.
 
 A slider at the value that reproduces the scenario as written (its ``default``) adds no
 override; a slider whose scenario has nothing to act on (``applies`` false, e.g. no battery in
-the roadmap) is disabled. There is no subsidy input in the scenario schema yet, so there is no
-subsidy slider: add one line to ``SLIDERS`` when there is.
+the roadmap, or no firm deciding its own measures for the subsidy) is disabled.
 
 Dash serves its own JavaScript from the installed package (``serve_locally=True``): the page
 makes no request beyond the server it came from, so a workshop runs offline.
@@ -34,6 +34,7 @@ from parktwin.spec.errors import InputError
 from parktwin.spec.load import Loaded
 from parktwin.viz.registry import FigureSpec, registered
 from parktwin.viz.report import dress, key_figures
+from parktwin.viz.summary import display, summary_text
 
 Rule = Callable[[float, dict], list[str]]
 DEFAULT_SCENARIO = "scenarios/net_zero_2050.yaml"
@@ -104,6 +105,22 @@ def ev_share(value_pct: float, doc: dict) -> list[str]:
     return [f"{path}.share={_num(min(1.0, item['share'] * scale))}" for path, item in _items(doc, "electrify_fleet")]
 
 
+def _decision_measures(doc: dict) -> list[str]:
+    """The measures firms decide for themselves in this scenario (``decisions.measures``)."""
+    from typing import get_args
+
+    from parktwin.spec.scenario import DecisionMeasure
+
+    decisions = doc.get("decisions") or {}
+    return list(decisions["measures"] if decisions.get("measures") is not None else get_args(DecisionMeasure))
+
+
+def subsidy_share(value_pct: float, doc: dict) -> list[str]:
+    """The park fund pays ``value_pct`` % of the capex of every measure firms decide themselves
+    (``policy.capex_subsidy_share``: heat pumps, electric boilers, efficiency programmes)."""
+    return [f"policy.capex_subsidy_share.{m}={_num(value_pct / 100.0)}" for m in _decision_measures(doc)]
+
+
 def green_power_cap(value_pct: float, doc: dict) -> list[str]:
     """Cap every green-power item's share of grid electricity at ``value_pct`` %."""
     cap = value_pct / 100.0
@@ -125,6 +142,17 @@ def _ev_now(doc: dict) -> float:
 def _green_now(doc: dict) -> float:
     shares = [float(item["share"]) for _, item in _items(doc, "green_power")]
     return round(max(shares, default=1.0) * 100.0, 6)
+
+
+def _subsidy_now(doc: dict) -> float:
+    """The scenario's subsidy [%]: the largest share over the measures firms decide (a scenario
+    with different shares per measure is reproduced at this value, where the slider writes nothing)."""
+    shares = (doc.get("policy") or {}).get("capex_subsidy_share") or {}
+    return round(max((float(shares.get(m, 0.0)) for m in _decision_measures(doc)), default=0.0) * 100.0, 6)
+
+
+def _firms_decide(doc: dict) -> bool:
+    return bool((doc.get("decisions") or {}).get("enabled")) and bool(_decision_measures(doc))
 
 
 def _const(value: float) -> Callable[[dict], float]:
@@ -165,8 +193,8 @@ SLIDERS: tuple[Slider, ...] = (
     Slider("storage_scale", {"en": "Battery size [× roadmap]", "zh": "储能规模 [×路线图]"}, 0.25, 3, 0.25, storage_scale, _const(1), _has("battery"), "×", (0.25, 1, 2, 3)),
     Slider("ev_share", {"en": "Fleets electrified by the roadmap [%]", "zh": "车队电动化比例 [%]"}, 10, 100, 10, ev_share, _ev_now, _has("electrify_fleet"), "%", (10, 40, 70, 100)),
     Slider("green_power_cap", {"en": "Green power: cap on the share [%]", "zh": "绿电占比上限 [%]"}, 0, 100, 10, green_power_cap, _green_now, _has("green_power"), "%"),
+    Slider("subsidy_share", {"en": "Subsidy on firms' own measures [% of capex]", "zh": "企业自主措施投资补贴 [%]"}, 0, 80, 10, subsidy_share, _subsidy_now, _firms_decide, "%", (0, 20, 40, 60, 80)),
 )
-# No subsidy slider: the scenario schema has no subsidy input yet (economics/ is a later issue).
 
 
 def defaults(doc: dict, sliders: tuple[Slider, ...] = SLIDERS) -> dict[str, float]:
@@ -200,9 +228,10 @@ TEXT = {
         "update_time": "update {s:.2f} s",
         "carbon_price": "Carbon price {y} [CNY/tCO₂]",
         "carbon_cost": "Carbon cost {y}: scope 1 at {p} CNY/tCO₂",
-        "carbon_note": "The carbon price prices scope 1 (the carbon-cost figure); no decision in the model reacts to it yet.",
+        "carbon_note": "The carbon price prices scope 1 (the carbon-cost figure); firms weigh it, and the subsidy, only in scenarios where they decide their own measures (decisions.enabled).",
         "nothing": "nothing to show for this run",
         "error": "This combination is not a valid input:",
+        "summary": "The pathway in words",
     },
     "zh": {
         "title": "园区转型 — 研讨会",
@@ -217,9 +246,10 @@ TEXT = {
         "update_time": "更新 {s:.2f} 秒",
         "carbon_price": "{y}年碳价 [元/tCO₂]",
         "carbon_cost": "{y}年碳成本：范围一 × {p}元/tCO₂",
-        "carbon_note": "碳价用于计算范围一的碳成本；模型中尚无决策对其作出反应。",
+        "carbon_note": "碳价用于计算范围一的碳成本；仅在企业自主决策的情景（decisions.enabled）中，企业才会在决策时考虑碳价与补贴。",
         "nothing": "本次运行无可显示内容",
         "error": "该组合不是有效输入：",
+        "summary": "路径摘要",
     },
 }
 
@@ -236,6 +266,8 @@ main{flex:1;min-width:0}.kpis{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 8p
 .kpi b{display:block;font-size:19px}.kpi span{font-size:12px;color:#555}
 .status{font-size:12px;color:#444;margin:4px 0 10px;word-break:break-all}.status code{background:#eef;padding:1px 4px;border-radius:3px}
 .error{color:#b00;white-space:pre-wrap;font-size:13px}
+details.summary{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:0 0 12px;padding:6px 12px}
+details.summary summary{cursor:pointer;font-weight:600;font-size:15px}details.summary p{font-size:13px;line-height:1.5;margin:6px 0}
 section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:0 0 12px;padding:6px 10px}
 section h2{font-size:16px;margin:4px 4px}
 """
@@ -272,6 +304,7 @@ class Update:
     run_s: float  # the simulation alone
     callback_s: float = 0.0  # load + run + figures: the callback's wall time
     kpis: list[tuple[str, str]] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # the report's written summary, plain text
 
 
 @lru_cache(maxsize=1)
@@ -309,8 +342,9 @@ def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0
         fig = spec.build(results, lang)
         revision = f"{path}|{spec.key}|{fig.layout.title.text if fig is not None else ''}"
         figures[spec.key] = styled(fig, revision) if fig is not None else None
+    kpis, summary = page_kpis(results, lang, run_s), summary_text(results, lang)
     callback_s = time.perf_counter() - start
-    return Update(overrides, results, figures, run_s, callback_s, page_kpis(results, lang, run_s))
+    return Update(overrides, results, figures, run_s, callback_s, kpis, summary)
 
 
 def page_kpis(results: Results, lang: str, run_s: float) -> list[tuple[str, str]]:
@@ -321,7 +355,7 @@ def page_kpis(results: Results, lang: str, run_s: float) -> list[tuple[str, str]
     year, price = int(last["year"]), float(last["carbon_price_cny_per_tco2"])
     if "carbon_cost_cny" in last.index:
         cost = float(last["carbon_cost_cny"])
-        value = f"{cost / 1e4:,.0f} 万元" if lang == "zh" else f"{cost / 1e6:,.1f} M CNY"
+        value = display(cost, "cny", lang)
         carbon = (value, words["carbon_cost"].format(y=year, p=f"{price:,.0f}"))
     else:
         carbon = (f"{price:,.0f}", words["carbon_price"].format(y=year))
@@ -422,6 +456,8 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
                 html.Div(kpi_cards(first.kpis), id="kpis", className="kpis"),
                 html.Div(status(first, path), id="status", className="status"),
                 html.Div(id="error", className="error"),
+                html.Details([html.Summary(words["summary"]), html.Div([html.P(p) for p in first.summary], id="summary")],
+                             className="summary"),
                 *sections,
             ]),
         ], className="wrap"),
@@ -431,7 +467,7 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
 
     @app.callback(
         [Output(f"fig-{s.key}", "figure") for s in specs]
-        + [Output("kpis", "children"), Output("status", "children"), Output("error", "children")],
+        + [Output("summary", "children"), Output("kpis", "children"), Output("status", "children"), Output("error", "children")],
         [Input("scenario", "value"), *slider_inputs],
         prevent_initial_call=True,
     )
@@ -439,9 +475,9 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
         try:
             update = compute(scenario_path, dict(zip((s.id for s in sliders), values)), lang, seed, specs, sliders)
         except InputError as exc:
-            return [no_update] * len(specs) + [no_update, no_update, f"{words['error']}\n{exc.describe()}"]
+            return [no_update] * len(specs) + [no_update, no_update, no_update, f"{words['error']}\n{exc.describe()}"]
         figures = [update.figures.get(s.key) or _placeholder(lang) for s in specs]
-        return figures + [kpi_cards(update.kpis), status(update, scenario_path), ""]
+        return figures + [[html.P(p) for p in update.summary], kpi_cards(update.kpis), status(update, scenario_path), ""]
 
     @app.callback(
         [Output(s.id, "value") for s in sliders] + [Output(s.id, "disabled") for s in sliders]

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from parktwin.accounting.phases import PHASES
+from parktwin.data import constant
 from parktwin.energy.calendar import year_calendar
 from parktwin.results.tables import Results
 from parktwin.viz.labels import t
@@ -115,7 +116,7 @@ def energy_mix_figure(results: Results, lang: str) -> go.Figure:
                         line=dict(width=0.5, color=colours[key]), hovertemplate="%{y:,.0f} tce")
     mark_phases(fig, results, lang)
     method = results.manifest.get("electricity_tce_method", "equivalent")
-    note = {"equivalent": "electricity at 当量 0.1229 kgce/kWh", "coal_equivalent": "electricity at 等价 coal-equivalent"}[method]
+    note = t(f"mix_note_{method}", lang).format(kgce=constant(f"electricity_kgce_per_kwh_{method}"))
     fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("energy_axis", lang), yaxis_tickformat=",.0f",
                       hovermode="x unified")
     fig.add_annotation(text=note, xref="paper", yref="paper", x=0, xanchor="left", y=-0.16, yanchor="top",
@@ -310,12 +311,12 @@ def costs_figure(results: Results, lang: str) -> go.Figure:
         by_group = by_group.reindex(a["year"]).fillna(0.0)
         for group in by_group.columns:
             fig.add_bar(x=a["year"], y=by_group[group] / 1e6, name=t(group, lang), marker_color=colours[group],
-                        hovertemplate="%{y:,.1f} M CNY")
+                        hovertemplate=t("money_hover", lang))
     for key, colour in COST_COLOURS.items():
         if (a[key] != 0).any():
-            fig.add_bar(x=a["year"], y=a[key] / 1e6, name=t(key, lang), marker_color=colour, hovertemplate="%{y:,.1f} M CNY")
+            fig.add_bar(x=a["year"], y=a[key] / 1e6, name=t(key, lang), marker_color=colour, hovertemplate=t("money_hover", lang))
     fig.add_scatter(x=a["year"], y=a["system_cost_cny"] / 1e6, name=t("system_cost_cny", lang), mode="lines+markers",
-                    line=dict(color="black"), hovertemplate="%{y:,.1f} M CNY")
+                    line=dict(color="black"), hovertemplate=t("money_hover", lang))
     npv = results.pathway_cost_npv_cny()
     rate = results.manifest.get("social_discount_rate", 0.08)
     fig.add_annotation(text=t("npv_note", lang).format(bn=npv / 1e9, yi=npv / 1e8, rate=rate * 100), xref="paper", yref="paper",
@@ -339,7 +340,7 @@ def adoption_figure(results: Results, lang: str) -> go.Figure | None:
     fig = go.Figure()
     for sector, rows in own.groupby("sector"):
         counts = rows.groupby("year").size().reindex(years, fill_value=0).cumsum()
-        fig.add_scatter(x=years, y=counts, name=sector, mode="lines", stackgroup="adoption")
+        fig.add_scatter(x=years, y=counts, name=t(f"sector_{sector}", lang), mode="lines", stackgroup="adoption")
     mark_phases(fig, results, lang, label=False)
     fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("projects_axis", lang), hovermode="x unified")
     return fig

@@ -71,7 +71,23 @@ LABELS: dict[str, dict[str, str]] = {
     "phase2": {"en": "2 Foundation", "zh": "二 基础能力建设"},
     "phase3": {"en": "3 Deep decarbonisation", "zh": "三 深度脱碳攻坚"},
     "phase4": {"en": "4 Optimise & neutralise", "zh": "四 优化与中和"},
+    # {kgce}: data/constants.csv electricity_kgce_per_kwh_<method>
+    "mix_note_equivalent": {"en": "electricity at 当量 (calorific value) {kgce:.4g} kgce/kWh", "zh": "电力按当量值 {kgce:.4g} kgce/kWh 折标"},
+    "mix_note_coal_equivalent": {"en": "electricity at 等价 (coal-equivalent of generation) {kgce:.4g} kgce/kWh",
+                                 "zh": "电力按等价值（发电煤耗）{kgce:.4g} kgce/kWh 折标"},
+    "money_hover": {"en": "%{y:,.1f} M CNY", "zh": "%{y:,.1f} 百万元"},
 }
+
+
+def _sector_labels() -> dict[str, dict[str, str]]:
+    """``sector_<id>`` → the sector's names in data/sectors.csv (GB/T 4754 divisions)."""
+    from parktwin.data import table
+
+    return {f"sector_{r.sector}": {"en": str(r.name_en)[:1].upper() + str(r.name_en)[1:], "zh": str(r.name_zh)}
+            for r in table("sectors").itertuples(index=False)}
+
+
+LABELS.update(_sector_labels())
 
 
 def t(key: str, lang: str = "en") -> str:

@@ -11,6 +11,7 @@ from plotly.offline import get_plotlyjs
 
 from parktwin.results.tables import Results
 from parktwin.viz.registry import registered
+from parktwin.viz.summary import display, summary_html
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#222;background:#fafafa}
@@ -21,6 +22,7 @@ header p{margin:0;opacity:.85;font-size:13px}main{max-width:1180px;margin:0 auto
 section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:16px 0;padding:8px 12px}
 section h2{font-size:17px;margin:6px 4px}footer{font-size:11px;color:#666;padding:16px 32px}
 table.meta td{padding:1px 8px;vertical-align:top}
+.summary p{margin:6px 4px 10px;line-height:1.55;font-size:14px}.summary .num{font-weight:600}
 """
 
 TEXT = {
@@ -53,12 +55,17 @@ TEXT = {
 }
 
 
+HOVER_FORMAT = ",.4~r"  # d3: four significant figures, thousands separated, no exponent
+
+
 def dress(fig, top_margin: int = 60):
     """The house look shared by the report, the dashboard and slides: margins, and a horizontal
     legend under the plot unless the figure placed its own."""
     fig.update_layout(margin=dict(l=60, r=30, t=top_margin, b=60))
     if fig.layout.legend.y is None:
         fig.update_layout(legend=dict(orientation="h", y=-0.2))
+    # hovers round like the axis (or to 4 significant figures) where a trace sets no template
+    fig.for_each_yaxis(lambda ax: ax.update(hoverformat=ax.tickformat or HOVER_FORMAT) if ax.hoverformat is None else None)
     return fig
 
 
@@ -67,12 +74,8 @@ def _plotly_js() -> str:
     return get_plotlyjs()
 
 
-def _fmt_t(value: float) -> str:
-    return f"{value:,.0f} tCO₂"
-
-
 def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
-    """(value, label) pairs for the top of the report, rounded for people."""
+    """(value, label) pairs for the top of the report, rounded for people (as the summary: viz.summary.display)."""
     a = results.annual
     words = TEXT[lang]
     first, last = a.iloc[0], a.iloc[-1]
@@ -81,14 +84,13 @@ def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
     stages = results.stage_table()
     zero = stages.loc[stages["stage_reached"] == "zero_carbon", "year"]
     return [
-        (_fmt_t(first["net_tco2"]), words["net_base"].format(y=int(first["year"]))),
-        (_fmt_t(last["net_tco2"]), words["net_last"].format(y=int(last["year"]))),
+        (display(first["net_tco2"], "tco2", lang), words["net_base"].format(y=int(first["year"]))),
+        (display(last["net_tco2"], "tco2", lang), words["net_last"].format(y=int(last["year"]))),
         (str(net_zero) if net_zero else words["never"], words["net_zero_year"]),
-        (f"{last['core_indicator_tco2_per_tce']:.2f} tCO₂/tce", words["core_last"].format(y=int(last["year"]))),
+        (display(last["core_indicator_tco2_per_tce"], "core", lang), words["core_last"].format(y=int(last["year"]))),
         (str(core) if core else words["never"], words["core_year"]),
         (str(int(zero.iloc[0])) if len(zero) else words["never"], words["zero_stage"]),
-        (f"{results.pathway_cost_npv_cny() / 1e9:,.2f} bn CNY" if lang == "en" else f"{results.pathway_cost_npv_cny() / 1e8:,.1f} 亿元",
-         words["cost"]),
+        (display(results.pathway_cost_npv_cny(), "cny", lang), words["cost"]),
     ]
 
 
@@ -124,7 +126,7 @@ def render_report(results: Results, lang: str = "en") -> str:
 <script type="text/javascript">{_plotly_js()}</script></head>
 <body><header><h1>{html.escape(title)}</h1>
 <p>{html.escape(m.get('park_name', ''))} · {words['seed']} {m.get('seed')} · {m.get('years', [''])[0]}–{m.get('years', [''])[-1]}</p></header>
-<main><div class="kpis">{kpis}</div>{''.join(sections)}</main>
+<main><div class="kpis">{kpis}</div>{summary_html(results, lang)}{''.join(sections)}</main>
 <footer><table class="meta">{meta}</table></footer></body></html>
 """
 

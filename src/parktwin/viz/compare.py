@@ -1,0 +1,214 @@
+"""The scenario comparison page: pathways side by side in one self-contained HTML file.
+
+Figures have their own small registry (``@compare_figure``), shaped like ``viz.registry``'s:
+``build(runs, lang) -> go.Figure | None`` where ``runs`` is a list of ``(label, Results)``.
+Beside the figures: a table of the years each run first reaches each stage, net zero and the
+core indicator, its phase targets met, its cost; and each run's written summary (viz.summary).
+Numbers come from ``experiments.compare.milestones`` and the runs' annual tables.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.colors import qualitative
+
+from parktwin.experiments.compare import MILESTONE_STAGES, milestones, run_label
+from parktwin.results.tables import Results
+from parktwin.viz.labels import t
+from parktwin.viz.registry import Registry
+from parktwin.viz.report import CSS, _plotly_js, dress
+from parktwin.viz.summary import display, summary_paragraphs
+
+Runs = list[tuple[str, Results]]
+COLOURS = qualitative.D3
+
+WORDS = {
+    "en": {
+        "title": "Pathways compared", "runs": "runs", "scenario": "Scenario", "seed": "seed",
+        "never": "not reached", "net_zero_year": "Net zero", "core_year": "Core indicator met",
+        "targets": "Phase targets met", "no_targets": "none set", "npv": "System cost NPV",
+        "capex": "Capex, all years", "net_last": "Net emissions {y}", "milestones": "Milestones: first year reached",
+        "summaries": "Each pathway in words", "capex_axis": "Cumulative capex [million CNY]",
+        "npv_axis": "Pathway system cost, NPV [bn CNY]", "overrides": "overrides", "source": "source",
+    },
+    "zh": {
+        "title": "转型路径比较", "runs": "条路径", "scenario": "情景", "seed": "随机种子",
+        "never": "未达到", "net_zero_year": "净零排放", "core_year": "单位能耗碳排放达标",
+        "targets": "阶段目标达成", "no_targets": "未设目标", "npv": "系统成本现值",
+        "capex": "累计投资", "net_last": "{y}年净排放", "milestones": "里程碑：首次达到的年份",
+        "summaries": "各路径摘要", "capex_axis": "累计投资 [百万元]",
+        "npv_axis": "路径系统成本现值 [亿元]", "overrides": "参数调整", "source": "来源",
+    },
+}
+
+COMPARE_REGISTRY = Registry()
+compare_figure = COMPARE_REGISTRY.figure  # build(runs, lang) -> go.Figure | None
+registered = COMPARE_REGISTRY.registered
+
+
+def _colour(i: int) -> str:
+    return COLOURS[i % len(COLOURS)]
+
+
+def _lines(runs: Runs, column: str, scale: float = 1.0, cumulative: bool = False) -> go.Figure:
+    fig = go.Figure()
+    for i, (label, res) in enumerate(runs):
+        y = res.annual[column].astype(float) * scale
+        fig.add_scatter(x=res.annual["year"], y=y.cumsum() if cumulative else y, mode="lines+markers", name=label,
+                        line=dict(color=_colour(i), width=2.5), marker=dict(size=5))
+    fig.update_xaxes(tickformat="d")
+    fig.update_layout(hovermode="x unified")
+    return fig
+
+
+@compare_figure("net", 10, "Net emissions of each pathway", "各路径净排放")
+def net_figure(runs: Runs, lang: str) -> go.Figure:
+    """Net emissions [tCO₂/yr] of each run, with the net-zero line."""
+    fig = _lines(runs, "net_tco2")
+    fig.add_hline(y=0, line=dict(color="green", width=2, dash="dash"), annotation_text=t("net_zero", lang),
+                  annotation_position="bottom left")
+    fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("emissions_axis", lang), yaxis_tickformat=",.0f")
+    return fig
+
+
+@compare_figure("core", 20, "Core indicator 单位能耗碳排放 against its threshold", "单位能耗碳排放与阈值")
+def core_figure(runs: Runs, lang: str) -> go.Figure:
+    """The core indicator [tCO₂/tce] of each run and each run's threshold (by park size)."""
+    fig = _lines(runs, "core_indicator_tco2_per_tce")
+    seen = set()
+    for i, (label, res) in enumerate(runs):
+        thr = res.annual["core_threshold_tco2_per_tce"].astype(float)
+        key = tuple(thr.round(9))
+        if key in seen:
+            continue
+        seen.add(key)
+        fig.add_scatter(x=res.annual["year"], y=thr, mode="lines", name=f"{t('threshold', lang)} ({label})" if len(runs) > 1 and len(seen) > 1 else t("threshold", lang),
+                        line=dict(color="#c0392b", width=2, dash="dash"))
+    fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("core_indicator", lang))
+    return fig
+
+
+@compare_figure("clean", 25, "Clean-energy share 清洁能源消费占比", "清洁能源消费占比")
+def clean_figure(runs: Runs, lang: str) -> go.Figure:
+    """The clean-energy share [%] of each run, with the zero-carbon park's guiding value."""
+    fig = _lines(runs, "clean_energy_share", scale=100.0)
+    ass = runs[0][1].assessment()
+    thr = ass.loc[ass["indicator"] == "zc_clean_energy_share", "threshold"].dropna()
+    if len(thr):
+        fig.add_hline(y=float(thr.iloc[0]) * 100.0, line=dict(color="#c0392b", width=2, dash="dash"),
+                      annotation_text=t("threshold", lang), annotation_position="bottom right")
+    fig.update_layout(xaxis_title=t("year", lang), yaxis_title=t("clean_energy_share", lang), yaxis_range=[0, 105])
+    return fig
+
+
+@compare_figure("capex", 30, "Cumulative capital spending", "累计投资")
+def capex_figure(runs: Runs, lang: str) -> go.Figure:
+    """Capex [million CNY of the base year], summed over the years, of each run."""
+    fig = _lines(runs, "capex_cny", scale=1e-6, cumulative=True)
+    fig.update_layout(xaxis_title=t("year", lang), yaxis_title=WORDS[lang]["capex_axis"], yaxis_tickformat=",.0f")
+    return fig
+
+
+@compare_figure("npv", 40, "Pathway system cost (NPV)", "路径系统成本现值")
+def npv_figure(runs: Runs, lang: str) -> go.Figure:
+    """The pathway system cost NPV of each run [bn CNY; 亿元 in Chinese]."""
+    scale = 1e-9 if lang == "en" else 1e-8
+    values = [res.pathway_cost_npv_cny() for _, res in runs]
+    fig = go.Figure(go.Bar(x=[label for label, _ in runs], y=[v * scale for v in values],
+                           marker_color=[_colour(i) for i in range(len(runs))],
+                           text=[display(v, "cny", lang) for v in values], textposition="outside",
+                           hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.update_layout(yaxis_title=WORDS[lang]["npv_axis"], showlegend=False, yaxis_tickformat=",.1f")
+    return fig
+
+
+def labelled(runs: list[Results]) -> Runs:
+    """Each run with a unique label (``experiments.compare.run_label``)."""
+    out: Runs = []
+    for res in runs:
+        out.append((run_label(res, {label for label, _ in out}), res))
+    return out
+
+
+def _year(value: float, words: dict) -> str:
+    return words["never"] if math.isnan(value) else f"{value:.0f}"
+
+
+def milestone_rows(runs: Runs, lang: str) -> list[list[str]]:
+    """The table under the figures: one row per run, the years rounded, money and tonnes for people."""
+    words = WORDS[lang]
+    rows = []
+    for label, res in runs:
+        m = milestones(res)
+        last = res.annual.iloc[-1]
+        targets = (f"{m['phase targets met']:.0f} / {m['phase targets']:.0f}" if m["phase targets"] else words["no_targets"])
+        rows.append([label, *[_year(m[f"first year {s}"], words) for s in MILESTONE_STAGES],
+                     _year(m["first year net ≤ 0"], words), _year(m["first year core met"], words), targets,
+                     display(float(last["net_tco2"]), "tco2", lang), display(res.pathway_cost_npv_cny(), "cny", lang),
+                     display(m["capex_cny"], "cny", lang)])
+    return rows
+
+
+def milestone_header(runs: Runs, lang: str) -> list[str]:
+    words = WORDS[lang]
+    last = int(runs[0][1].annual["year"].max())
+    return [words["scenario"], *[t(f"stage_{s}", lang) for s in MILESTONE_STAGES], words["net_zero_year"], words["core_year"],
+            words["targets"], words["net_last"].format(y=last), words["npv"], words["capex"]]
+
+
+def render_comparison(runs: list[Results], lang: str = "en") -> str:
+    """The comparison page as one HTML string (plotly.js embedded: opens offline)."""
+    if lang not in WORDS:
+        raise ValueError(f"lang must be one of {sorted(WORDS)}")
+    if not runs:
+        raise ValueError("nothing to compare: no runs")
+    words = WORDS[lang]
+    named = labelled(runs)
+    sections = []
+    for spec in registered():
+        fig = spec.build(named, lang)
+        if fig is None:
+            continue
+        dress(fig).update_layout(template="plotly_white")
+        div = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"fig-{spec.key}", config={"displaylogo": False})
+        sections.append(f'<section id="sec-{spec.key}"><h2>{html.escape(spec.title[lang])}</h2>{div}</section>')
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in milestone_header(named, lang))
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in milestone_rows(named, lang))
+    table = (f'<section id="milestones"><h2>{words["milestones"]}</h2>'
+             f'<table class="cmp"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>')
+    texts = "".join(
+        f'<details class="summary"><summary>{html.escape(label)}</summary>'
+        + "".join(f"<p>{p}</p>" for p in summary_paragraphs(res, lang)) + "</details>" for label, res in named)
+    sources = "".join(
+        f"<tr><td>{html.escape(label)}</td><td>{html.escape(str(res.manifest.get('scenario_file', '')))}</td>"
+        f"<td>{words['seed']} {res.manifest.get('seed')}</td>"
+        f"<td>{html.escape(', '.join(f'{k}={v}' for k, v in res.manifest.get('overrides', [])) or '—')}</td></tr>"
+        for label, res in named)
+    title = words["title"]
+    css = CSS + ("table.cmp{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 10px}"
+                 "table.cmp th,table.cmp td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:right}"
+                 "table.cmp th:first-child,table.cmp td:first-child{text-align:left}"
+                 "details.summary{margin:6px 4px}details.summary summary{cursor:pointer;font-weight:600}"
+                 ".summary p{margin:6px 4px 10px;line-height:1.55;font-size:14px}.summary .num{font-weight:600}")
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<title>{html.escape(title)}</title><style>{css}</style>
+<script type="text/javascript">{_plotly_js()}</script></head>
+<body><header><h1>{html.escape(title)}</h1>
+<p>{len(named)} {words['runs']}: {html.escape(' · '.join(label for label, _ in named))}</p></header>
+<main>{table}{''.join(sections)}<section id="summaries"><h2>{words['summaries']}</h2>{texts}</section></main>
+<footer><table class="meta">{sources}</table></footer></body></html>
+"""
+
+
+def write_comparison(runs: list[Results], path: str | Path, lang: str = "en") -> Path:
+    """Write ``render_comparison`` to ``path`` (folders created)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_comparison(runs, lang), encoding="utf-8")
+    return path

@@ -1,0 +1,353 @@
+"""The written summary at the top of the run report: a few paragraphs in plain English or Chinese,
+every number taken from the run's tables.
+
+``summary_facts(results)`` gathers the numbers (exact, in the tables' units); ``summary_html``
+writes them into sentences, rounded for people (``display``). Each number on the page is a
+``<span class="num" data-key=… data-value=…>`` holding the exact value beside the rounded text,
+so a reader (or a test) can trace it to the table, and both languages carry the same spans.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from parktwin.accounting.phases import PHASES
+from parktwin.results.tables import Results
+from parktwin.viz.labels import t
+
+SIG_FIGURES = 3  # tonnes and money are shown to three significant figures
+
+SUMMARY_TEXT: dict[str, dict[str, str]] = {
+    "heading": {"en": "Summary", "zh": "摘要"},
+    "net_fall": {"en": "Net emissions (scope 1 + scope 2 market-based − removals − offsets) fall from {net0} in {y0} to {net1} in {y1}, {change} lower.",
+                 "zh": "净排放（范围一＋范围二基于市场－碳汇－碳抵消）由{y0}年的{net0}降至{y1}年的{net1}，下降{change}。"},
+    "net_rise": {"en": "Net emissions (scope 1 + scope 2 market-based − removals − offsets) rise from {net0} in {y0} to {net1} in {y1}, {change} higher.",
+                 "zh": "净排放（范围一＋范围二基于市场－碳汇－碳抵消）由{y0}年的{net0}升至{y1}年的{net1}，上升{change}。"},
+    "net_zero": {"en": "The park first reaches net zero in {year}.", "zh": "园区于{year}年首次实现净零排放。"},
+    "net_gap": {"en": "It does not reach net zero by {y1}; closing the gap takes {gap} a year less.",
+                "zh": "至{y1}年仍未实现净零排放，距净零尚差每年{gap}。"},
+    "steps": {"en": "The largest steps from {y0} to {y1} (the waterfall chart: LMDI decomposition of energy CO₂, then process, removals, offsets) are: {items}.",
+              "zh": "{y0}—{y1}年净排放变化中（见分解瀑布图：能源CO₂的LMDI分解及工业过程、碳汇、抵消）影响最大的是：{items}。"},
+    "core_met": {"en": "The zero-carbon park's core indicator, CO₂ per unit of energy use (单位能耗碳排放), goes from {c0} in {y0} to {c1} in {y1} against a threshold of ≤ {thr}; it is first met in {year}.",
+                 "zh": "零碳园区核心指标单位能耗碳排放由{y0}年的{c0}变为{y1}年的{c1}（阈值 ≤ {thr}），{year}年首次达标。"},
+    "core_never": {"en": "The zero-carbon park's core indicator, CO₂ per unit of energy use (单位能耗碳排放), goes from {c0} in {y0} to {c1} in {y1} against a threshold of ≤ {thr}; it is not met by {y1}.",
+                   "zh": "零碳园区核心指标单位能耗碳排放由{y0}年的{c0}变为{y1}年的{c1}（阈值 ≤ {thr}），至{y1}年仍未达标。"},
+    "clean": {"en": "The clean-energy share of energy use (清洁能源消费占比) goes from {s0} to {s1} (guiding value ≥ {thr}).",
+              "zh": "清洁能源消费占比由{s0}变为{s1}（引导值 ≥ {thr}）。"},
+    "stages_first": {"en": "Stages first reached: {items}.", "zh": "各阶段首次达到的年份：{items}。"},
+    "stage_year": {"en": "{stage} in {year}", "zh": "{stage}{year}年"},
+    "stage_not": {"en": "{stage} not reached", "zh": "{stage}未达到"},
+    "stage_end": {"en": "In {y1} the park stands at the {stage} stage.", "zh": "{y1}年园区处于{stage}阶段。"},
+    "stage_end_none": {"en": "In {y1} the park has reached no stage yet.", "zh": "{y1}年园区尚未达到任何阶段。"},
+    "stage_top": {"en": "No stage is left above it.", "zh": "已是最高阶段。"},
+    "blocks": {"en": "What keeps it from the {stage} in {y1}: {items}.", "zh": "{y1}年制约其达到{stage}的指标：{items}。"},
+    "block_item": {"en": "{name} {value} against {op} {thr}", "zh": "{name}{value}（要求 {op} {thr}）"},
+    "block_missing": {"en": "{name} not assessed ({reason})", "zh": "{name}未评估（{reason}）"},
+    "targets": {"en": "Of the roadmap's {n} phase targets, {m} are met.", "zh": "路线图各阶段共设{n}项目标，达成{m}项。"},
+    "targets_missed": {"en": "Missed: {items}.", "zh": "未达成：{items}。"},
+    "target_item": {"en": "{name} in {year} ({phase}): {value} against {op} {thr}",
+                    "zh": "{year}年（{phase}）{name}为{value}（目标 {op} {thr}）"},
+    "no_targets": {"en": "The scenario sets no phase targets (review_targets).", "zh": "本情景未设阶段目标（review_targets）。"},
+    "cost": {"en": "The pathway's system cost is {npv} (net present value discounted at {rate}, in CNY of {y0}, residual value credited).",
+             "zh": "路径系统成本现值为{npv}（折现率{rate}，{y0}年价，扣除期末残值）。"},
+    "capex": {"en": "Capital spending by roadmap phase (undiscounted): {items}.", "zh": "各阶段投资（未折现）：{items}。"},
+    "capex_item": {"en": "{phase}: {value}", "zh": "{phase}：{value}"},
+    "step_item": {"en": "{name} ({value})", "zh": "{name}（{value}）"},
+    "phase_name": {"en": "phase {n}, {name}", "zh": "第{n}阶段·{name}"},
+    "capex_top": {"en": "The largest group of investments is {group} with {value}.", "zh": "投资最多的是{group}，共{value}。"},
+    "sep": {"en": "; ", "zh": "；"},
+    "list_sep": {"en": ", ", "zh": "，"},
+    "phase0": {"en": "base year", "zh": "基准年"},
+}
+
+REVIEW_LABELS = {
+    "net_tco2": {"en": "net emissions", "zh": "净排放"},
+    "core_indicator_tco2_per_tce": {"en": "core indicator", "zh": "单位能耗碳排放"},
+    "clean_energy_share": {"en": "clean-energy share", "zh": "清洁能源消费占比"},
+    "renewable_share": {"en": "renewable share", "zh": "可再生能源使用比例"},
+}
+REVIEW_KINDS = {"net_tco2": "tco2", "core_indicator_tco2_per_tce": "core", "clean_energy_share": "share", "renewable_share": "share"}
+UNIT_KINDS = {"share": "share", "tCO2/tce": "core", "tCO2": "tco2", "count": "count"}
+
+
+def _w(key: str, lang: str) -> str:
+    return SUMMARY_TEXT[key][lang]
+
+
+# -- rounding for people ---------------------------------------------------------------------------
+def round_sig(value: float, digits: int = SIG_FIGURES) -> float:
+    """``value`` rounded to ``digits`` significant figures."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
+
+
+def _sig(value: float, digits: int = SIG_FIGURES) -> str:
+    """``value`` to ``digits`` significant figures, thousands separated, no exponent."""
+    r = round_sig(value, digits)
+    if r == 0:
+        return "0"
+    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(r)))))
+    return f"{r:,.{decimals}f}"
+
+
+def display(value: float, kind: str, lang: str) -> str:
+    """``value`` (tables' unit) as the summary shows it.
+
+    kinds: ``tco2`` [tCO₂] (``tco2_change``: signed + or −) (en: million above 10⁶; zh: 万 above 10⁴), ``cny`` [CNY] (en: M / bn;
+    zh: 万元 / 亿元), ``share`` [0..1] as % with one decimal, ``pct`` [0..1] as a whole %,
+    ``core`` [tCO₂/tce] with two decimals, ``ratio`` (3 significant figures), ``count``, ``year``.
+    """
+    minus = "−" if value < 0 else ""
+    if kind == "tco2_change":  # a change: signed both ways
+        kind, minus = "tco2", ("−" if value < 0 else "+" if value > 0 else "")
+    a = abs(value)
+    if kind == "tco2":
+        if lang == "zh":
+            return f"{minus}{_sig(a / 1e4)}万 tCO₂" if a >= 1e4 else f"{minus}{_sig(a)} tCO₂"
+        return f"{minus}{_sig(a / 1e6)} million tCO₂" if a >= 1e6 else f"{minus}{_sig(a)} tCO₂"
+    if kind == "cny":
+        if lang == "zh":
+            return f"{minus}{_sig(a / 1e8)} 亿元" if a >= 1e8 else f"{minus}{_sig(a / 1e4)} 万元"
+        return f"{minus}{_sig(a / 1e9)} bn CNY" if a >= 1e9 else f"{minus}{_sig(a / 1e6)} M CNY"
+    if kind == "share":
+        return f"{minus}{a * 100:.1f}%"
+    if kind == "pct":
+        return f"{minus}{a * 100:.0f}%"
+    if kind == "core":
+        return f"{minus}{a:.2f} tCO₂/tce"
+    if kind in ("count", "year"):
+        return f"{value:.0f}"
+    return f"{minus}{_sig(a)}"
+
+
+# -- the numbers -----------------------------------------------------------------------------------
+@dataclass
+class Facts:
+    """The summary's numbers, exact, from the run's tables (units as in the tables)."""
+
+    y0: int
+    y1: int
+    net0_tco2: float
+    net1_tco2: float
+    net_zero_year: int | None
+    steps_tco2: list[tuple[str, float]]  # the largest LMDI waterfall steps, largest first
+    core0: float
+    core1: float
+    core_threshold: float
+    core_year: int | None
+    clean0_share: float
+    clean1_share: float
+    clean_threshold_share: float | None
+    stage_first_year: dict[str, int | None]
+    stage_end: str
+    next_stage: str | None
+    blocking: list[dict]  # rows of the assessment: indicator, name_en, name_zh, unit, value, threshold, direction, status, reason
+    targets: list[dict]  # rows of the reviews table, with the phase of their year
+    npv_cny: float
+    discount_rate: float
+    capex_by_phase_cny: dict[int, float]
+    top_group: tuple[str, float] | None = None  # (label key of the measure family, capex [CNY])
+
+
+N_STEPS = 3
+TAG = re.compile(r"<[^>]+>")
+
+
+def summary_facts(results: Results) -> Facts:
+    """Every number of the summary, read from ``results``' tables."""
+    from parktwin.accounting.stages import STAGES
+    from parktwin.viz.figures import investment_group
+    from parktwin.viz.flows import STEPS, waterfall_steps
+
+    a = results.annual
+    first, last = a.iloc[0], a.iloc[-1]
+    y0, y1 = int(first["year"]), int(last["year"])
+    steps: list[tuple[str, float]] = []
+    if len(a) >= 2:
+        _, by_step, _ = waterfall_steps(results, y0, y1)
+        ranked = sorted((s for s in STEPS if abs(by_step[s]) > 0), key=lambda s: -abs(by_step[s]))
+        steps = [(s, float(by_step[s])) for s in ranked[:N_STEPS]]
+    assessment = results.assessment()
+    clean_rows = assessment[(assessment["indicator"] == "zc_clean_energy_share") & (assessment["year"] == y1)]
+    clean_thr = float(clean_rows["threshold"].iloc[0]) if len(clean_rows) and pd.notna(clean_rows["threshold"].iloc[0]) else None
+    st = results.stage_table()
+    first_year = {}
+    for stage in STAGES:
+        level = STAGES.index(stage)
+        hit = st.loc[st["stage_reached"].map(lambda s: s in STAGES and STAGES.index(s) >= level), "year"]
+        first_year[stage] = int(hit.iloc[0]) if len(hit) else None
+    end = st.iloc[-1]
+    # None at the top; a run read back from Parquet holds NaN there
+    next_stage = end["next_stage"] if isinstance(end["next_stage"], str) and end["next_stage"] else None
+    blocking = []
+    if next_stage is not None:
+        ids = [b.split(" (", 1)[0] for b in end["blocking"]]
+        rows = assessment[(assessment["year"] == y1) & assessment["indicator"].isin(ids)]
+        blocking = rows.to_dict("records")
+    targets = []
+    if len(results.reviews):
+        phase_of_year = a.set_index("year")["phase"]
+        for row in results.reviews.to_dict("records"):
+            row["phase"] = int(phase_of_year.get(int(row["year"]), -1))
+            targets.append(row)
+    capex = a.groupby("phase")["capex_cny"].sum()
+    capex_by_phase = {int(p): float(v) for p, v in capex.items() if v > 0}
+    top = None
+    inv = results.investments
+    if len(inv):
+        groups = inv.groupby(inv["technology"].map(lambda tech: investment_group(str(tech))[0]))["capex_cny"].sum()
+        if groups.max() > 0:
+            top = (str(groups.idxmax()), float(groups.max()))
+    return Facts(
+        y0=y0, y1=y1, net0_tco2=float(first["net_tco2"]), net1_tco2=float(last["net_tco2"]),
+        net_zero_year=results.first_year_where(a["net_tco2"] <= 0), steps_tco2=steps,
+        core0=float(first["core_indicator_tco2_per_tce"]), core1=float(last["core_indicator_tco2_per_tce"]),
+        core_threshold=float(last["core_threshold_tco2_per_tce"]), core_year=results.first_year("core_met"),
+        clean0_share=float(first["clean_energy_share"]), clean1_share=float(last["clean_energy_share"]),
+        clean_threshold_share=clean_thr, stage_first_year=first_year, stage_end=str(end["stage_reached"]),
+        next_stage=next_stage, blocking=blocking, targets=targets,
+        npv_cny=float(results.pathway_cost_npv_cny()), discount_rate=float(results.manifest["social_discount_rate"]),
+        capex_by_phase_cny=capex_by_phase, top_group=top,
+    )
+
+
+# -- the words -------------------------------------------------------------------------------------
+def num(key: str, value: float, kind: str, lang: str) -> str:
+    """One number on the page: the rounded text, the exact value in ``data-value``."""
+    return (f'<span class="num" data-key="{html.escape(key)}" data-kind="{kind}" data-value="{float(value)!r}">'
+            f"{html.escape(display(value, kind, lang))}</span>")
+
+
+ZH_NUMBERS = "〇一二三四五六七八九"
+
+
+def _phase_name(number: int, lang: str) -> str:
+    """"phase 3, deep decarbonisation" / "第三阶段·深度脱碳攻坚" (accounting.phases)."""
+    if number <= 0:
+        return _w("phase0", lang)
+    phase = next(p for p in PHASES if p.number == number)
+    n = ZH_NUMBERS[number] if lang == "zh" and number < len(ZH_NUMBERS) else str(number)
+    return _w("phase_name", lang).format(n=n, name=phase.name_zh if lang == "zh" else phase.name_en)
+
+
+def _op(direction: str) -> str:
+    return "≤" if direction == "max" else "≥"
+
+
+def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None = None) -> list[str]:
+    """The summary as HTML paragraphs (no enclosing tags), numbers as ``num`` spans."""
+    f = facts or summary_facts(results)
+    y0, y1 = f.y0, f.y1
+    yr = lambda key, y: num(key, y, "year", lang)  # noqa: E731
+    out = []
+
+    # 1 net emissions, net zero, the waterfall's largest steps
+    change = (f.net0_tco2 - f.net1_tco2) / f.net0_tco2 if f.net0_tco2 > 0 else float("nan")
+    words = [_w("net_fall" if f.net1_tco2 <= f.net0_tco2 else "net_rise", lang).format(
+        net0=num("net_first_tco2", f.net0_tco2, "tco2", lang), net1=num("net_last_tco2", f.net1_tco2, "tco2", lang),
+        y0=yr("first_year", y0), y1=yr("last_year", y1),
+        change=num("net_change_share", abs(change), "pct", lang) if math.isfinite(change) else "—")]
+    if f.net_zero_year is not None:
+        words.append(_w("net_zero", lang).format(year=yr("net_zero_year", f.net_zero_year)))
+    else:
+        words.append(_w("net_gap", lang).format(y1=y1, gap=num("net_gap_tco2", f.net1_tco2, "tco2", lang)))
+    if f.steps_tco2:
+        items = [_w("step_item", lang).format(name=html.escape(t(f"step_{s}", lang)), value=num(f"step_{s}_tco2", v, "tco2_change", lang))
+                 for s, v in f.steps_tco2]
+        words.append(_w("steps", lang).format(y0=y0, y1=y1, items=_w("list_sep", lang).join(items)))
+    out.append(" ".join(words) if lang == "en" else "".join(words))
+
+    # 2 the core indicator and the clean-energy share
+    core_key = "core_met" if f.core_year is not None else "core_never"
+    words = [_w(core_key, lang).format(
+        c0=num("core_first", f.core0, "core", lang), c1=num("core_last", f.core1, "core", lang), y0=y0, y1=y1,
+        thr=num("core_threshold", f.core_threshold, "core", lang),
+        year=yr("core_year", f.core_year) if f.core_year is not None else "")]
+    if f.clean_threshold_share is not None:
+        words.append(_w("clean", lang).format(
+            s0=num("clean_first_share", f.clean0_share, "share", lang), s1=num("clean_last_share", f.clean1_share, "share", lang),
+            thr=num("clean_threshold_share", f.clean_threshold_share, "pct", lang)))  # thresholds are whole percents
+    out.append(" ".join(words) if lang == "en" else "".join(words))
+
+    # 3 stages: when each is first reached, where the park ends, what blocks the next
+    items = []
+    for stage, year in f.stage_first_year.items():
+        name = html.escape(t(f"stage_{stage}", lang))
+        items.append(_w("stage_year", lang).format(stage=name, year=yr(f"stage_{stage}_year", year)) if year is not None
+                     else _w("stage_not", lang).format(stage=name))
+    words = [_w("stages_first", lang).format(items=_w("list_sep", lang).join(items))]
+    if f.stage_end == "none":
+        words.append(_w("stage_end_none", lang).format(y1=y1))
+    else:
+        words.append(_w("stage_end", lang).format(y1=y1, stage=html.escape(t(f"stage_{f.stage_end}", lang).lower() if lang == "en" else t(f"stage_{f.stage_end}", lang))))
+    if f.next_stage is None:
+        words.append(_w("stage_top", lang))
+    else:
+        blocks = []
+        for row in f.blocking:
+            name = html.escape(str(row["name_zh"] if lang == "zh" else row["name_en"]))
+            if row["status"] == "not_assessed":
+                blocks.append(_w("block_missing", lang).format(name=name, reason=html.escape(str(row["reason"]))))
+                continue
+            kind = UNIT_KINDS.get(str(row["unit"]), "ratio")
+            unit = "" if kind in ("share", "core", "tco2") else f" {html.escape(str(row['unit']))}"
+            blocks.append(_w("block_item", lang).format(
+                name=name, value=num(f"block_{row['indicator']}", row["value"], kind, lang) + unit, op=_op(row["direction"]),
+                thr=num(f"block_{row['indicator']}_threshold", row["threshold"], "pct" if kind == "share" else kind, lang) + unit))
+        stage = t(f"stage_{f.next_stage}", lang)
+        words.append(_w("blocks", lang).format(y1=y1, stage=html.escape(stage.lower() if lang == "en" else stage),
+                                                items=_w("sep", lang).join(blocks)))
+    out.append(" ".join(words) if lang == "en" else "".join(words))
+
+    # 4 the roadmap's phase targets
+    if not f.targets:
+        out.append(_w("no_targets", lang))
+    else:
+        met = sum(bool(r["met"]) for r in f.targets)
+        words = [_w("targets", lang).format(n=num("targets_n", len(f.targets), "count", lang), m=num("targets_met", met, "count", lang))]
+        missed = []
+        for r in f.targets:
+            if r["met"]:
+                continue
+            kind = REVIEW_KINDS.get(r["indicator"], "ratio")
+            key = f"missed_{r['indicator']}_{r['year']}"
+            missed.append(_w("target_item", lang).format(
+                name=html.escape(REVIEW_LABELS.get(r["indicator"], {}).get(lang, r["indicator"])), year=r["year"],
+                phase=html.escape(_phase_name(r["phase"], lang)), value=num(key, r["value"], kind, lang), op=_op(r["direction"]),
+                thr=num(f"{key}_target", r["target"], "pct" if kind == "share" else kind, lang)))
+        if missed:
+            words.append(_w("targets_missed", lang).format(items=_w("sep", lang).join(missed)))
+        out.append(" ".join(words) if lang == "en" else "".join(words))
+
+    # 5 money
+    words = [_w("cost", lang).format(npv=num("npv_cny", f.npv_cny, "cny", lang), rate=num("discount_rate", f.discount_rate, "pct", lang), y0=y0)]
+    if f.capex_by_phase_cny:
+        items = [_w("capex_item", lang).format(phase=html.escape(_phase_name(p, lang)), value=num(f"capex_phase{p}_cny", v, "cny", lang))
+                 for p, v in sorted(f.capex_by_phase_cny.items())]
+        words.append(_w("capex", lang).format(items=_w("sep", lang).join(items)))
+    if f.top_group is not None:
+        group, value = f.top_group
+        label = t(group, lang).split(":", 1)[-1].split("：", 1)[-1].strip()
+        words.append(_w("capex_top", lang).format(group=html.escape(label), value=num("top_group_cny", value, "cny", lang)))
+    out.append(" ".join(words) if lang == "en" else "".join(words))
+    return out
+
+
+def summary_text(results: Results, lang: str = "en") -> list[str]:
+    """The summary's paragraphs as plain text (the dashboard's panel)."""
+    return [html.unescape(TAG.sub("", p)) for p in summary_paragraphs(results, lang)]
+
+
+def summary_html(results: Results, lang: str = "en") -> str:
+    """The summary as an HTML ``<section>`` for the top of the report."""
+    paras = "".join(f"<p>{p}</p>" for p in summary_paragraphs(results, lang))
+    return f'<section id="summary" class="summary"><h2>{_w("heading", lang)}</h2>{paras}</section>'
+
+
+__all__ = ["Facts", "display", "num", "round_sig", "summary_facts", "summary_html", "summary_paragraphs", "summary_text"]

@@ -1,0 +1,60 @@
+"""The scenario comparison page (parktwin.viz.compare) opened in headless Chromium.
+
+Two small pathways on the tiny park (tests/test_compare_page.py): every chart must be drawn with
+one trace per pathway and a point per year, offline and without console errors, and the
+milestone table must show the years the runs' tables give.
+"""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+import parktwin
+from builders import write_tiny_scenario
+from parktwin.viz.compare import write_comparison
+from test_compare_page import OFFSET_YAML
+
+from .helpers import network_requests, open_file, plot_summaries, screenshot, severe_console_errors
+
+pytestmark = pytest.mark.browser
+
+EXPECTED = ("fig-net", "fig-core", "fig-clean", "fig-capex", "fig-npv")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cmp")
+    offset = folder / "offset.yaml"
+    tiny = write_tiny_scenario(folder)
+    offset.write_text(OFFSET_YAML, encoding="utf-8")
+    return [parktwin.run(tiny, seed=0), parktwin.run(offset, seed=0)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_comparison_page_renders_offline(browser, runs, lang, tmp_path):
+    page = write_comparison(runs, tmp_path / f"compare_{lang}.html", lang)
+    open_file(browser, page, min_plots=len(EXPECTED))
+    assert severe_console_errors(browser) == []
+    assert network_requests(browser) == []
+    plots = {p["id"]: p for p in plot_summaries(browser)}
+    assert set(EXPECTED) <= set(plots), sorted(plots)
+    years = len(runs[0].annual)  # 2025–2031
+    for key in ("fig-net", "fig-capex", "fig-clean"):
+        assert plots[key]["trace_points"][:2] == [years, years], (key, plots[key])
+    core = plots["fig-core"]
+    assert core["trace_points"] == [years, years, years]  # two pathways and the one threshold they share
+    npv = plots["fig-npv"]
+    assert npv["trace_types"] == ["bar"] and npv["points"] == 2
+    drawn = browser.execute_script("return document.querySelectorAll('#fig-npv g.trace.bars path').length")
+    assert drawn == 2
+    # the milestone table: a row per pathway; net zero in 2028 for the offset pathway only
+    rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+            for tr in browser.find_elements(By.CSS_SELECTOR, "#milestones tbody tr")]
+    assert [r[0] for r in rows] == ["tiny", "tiny_offset"]
+    never = "not reached" if lang == "en" else "未达到"
+    assert rows[0][4] == never and rows[1][4] == "2028"
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert ("Pathways compared" if lang == "en" else "转型路径比较") in body
+    screenshot(browser, f"compare_{lang}")
+    assert severe_console_errors(browser) == []

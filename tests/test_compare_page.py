@@ -1,0 +1,112 @@
+"""The scenario comparison (experiments.compare milestones, viz.compare page, ``parktwin compare``).
+
+Two small pathways on the tiny park (tests/builders.py): ``tiny`` (rooftop PV and a battery) and
+``tiny_offset`` (the same, all grid electricity green from 2026 and offsets up to all of gross
+emissions from 2028, so its net emissions are zero from 2028). Expected years and counts are
+read off the runs' own tables in each test.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+import parktwin
+from builders import SCENARIO_YAML, write_tiny_scenario
+from parktwin.cli import main
+from parktwin.experiments.compare import compare_runs, milestones, run_label
+from parktwin.viz.compare import milestone_rows, registered, render_comparison
+
+OFFSET_YAML = SCENARIO_YAML.replace("name: tiny\n", "name: tiny_offset\n") + (
+    "  - {id: gp, kind: green_power, year: 2026, share: 1.0}\n"
+    "offsets: {start_year: 2028, max_share_of_gross: 1.0}\n"
+    "review_targets:\n"
+    "  2028: {net_emissions_max_tco2: 0.0}\n"
+    "  2030: {core_indicator_max_tco2_per_tce: 0.2, clean_energy_min_share: 0.9}\n"
+)
+
+
+@pytest.fixture(scope="module")
+def paths(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cmp")
+    tiny = write_tiny_scenario(folder)
+    offset = folder / "offset.yaml"
+    offset.write_text(OFFSET_YAML, encoding="utf-8")
+    return tiny, offset
+
+
+@pytest.fixture(scope="module")
+def runs(paths):
+    return [parktwin.run(p, seed=0) for p in paths]
+
+
+def first_year(years, mask) -> float:
+    mask = np.asarray(mask, bool)
+    return float(np.asarray(years)[np.argmax(mask)]) if mask.any() else math.nan
+
+
+def test_milestones_are_the_tables_first_years(runs):
+    for res in runs:
+        m = milestones(res)
+        a, st = res.annual, res.stage_table()
+        assert m["first year net ≤ 0"] == pytest.approx(first_year(a["year"], a["net_tco2"] <= 0), nan_ok=True)
+        assert m["first year core met"] == pytest.approx(first_year(a["year"], a["core_met"]), nan_ok=True)
+        assert m["first year zero_carbon"] == pytest.approx(first_year(st["year"], st["stage_reached"] == "zero_carbon"), nan_ok=True)
+        assert m["first year green"] == pytest.approx(first_year(st["year"], st["stage_reached"] != "none"), nan_ok=True)
+        assert m["capex_cny"] == pytest.approx(a["capex_cny"].sum())
+        assert m["phase targets"] == len(res.reviews)
+    tiny, offset = (milestones(r) for r in runs)
+    # tiny never gets to net zero; offsets up to all of gross emissions from 2028 put tiny_offset there in 2028
+    assert math.isnan(tiny["first year net ≤ 0"]) and offset["first year net ≤ 0"] == 2028
+    assert tiny["phase targets"] == 0 and offset["phase targets"] == 3
+    # the 2028 net target is met (offsets) and the 2030 core target is not (coal and gas remain):
+    r = runs[1].reviews.set_index(["year", "indicator"])["met"]
+    assert bool(r[(2028, "net_tco2")]) and not bool(r[(2030, "core_indicator_tco2_per_tce")])
+    assert offset["phase targets met"] == int(runs[1].reviews["met"].sum())
+
+
+def test_compare_table_and_labels(runs):
+    table = compare_runs(runs)
+    assert list(table.columns) == ["tiny", "tiny_offset"]
+    assert table.loc["net_tco2 2031", "tiny"] == pytest.approx(runs[0].annual["net_tco2"].iloc[-1])
+    assert table.loc["first year net ≤ 0", "tiny_offset"] == 2028
+    # the same scenario twice: the second column is told apart by its seed
+    twice = compare_runs([runs[0], runs[0]])
+    assert list(twice.columns) == ["tiny", "tiny (seed 0)"]
+    assert run_label(runs[0], {"tiny", "tiny (seed 0)"}) == "tiny #2"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_shows_every_pathway(runs, lang):
+    page = render_comparison(runs, lang)
+    assert page.count("<script") == 1 + len(registered())  # plotly.js once, one script per figure
+    assert "cdn" not in page.lower().split("<script", 2)[1][:200]  # plotly.js embedded, not fetched
+    for spec in registered():
+        assert f'id="fig-{spec.key}"' in page
+    rows = milestone_rows([("tiny", runs[0]), ("tiny_offset", runs[1])], lang)
+    never = "not reached" if lang == "en" else "未达到"
+    # columns: name, green, eco-industrial, zero-carbon, net zero, core met, phase targets, net last year, NPV, capex
+    assert rows[0][4] == never and rows[1][4] == "2028"
+    assert rows[1][6] == f"{int(runs[1].reviews['met'].sum())} / 3"
+    for row in rows:
+        assert "".join(f"<td>{c}</td>" for c in row) in page
+    # each pathway's written summary is on the page
+    assert page.count('<details class="summary">') == 2
+
+
+def test_compare_command_writes_the_page_from_a_run_folder_and_a_file(paths, runs, tmp_path, capsys):
+    folder = parktwin.save(runs[0], tmp_path / "runs", report=False)
+    page = tmp_path / "compare.html"
+    assert main(["compare", str(folder), str(paths[1]), "--html", str(page), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "comparison page" in out and re.search(r"first year net ≤ 0\s+never\s+2028", out)
+    text = page.read_text(encoding="utf-8")
+    assert "转型路径比较" in text and "tiny_offset" in text
+    # a batch comparison has no page: a clear refusal, exit 2
+    assert main(["compare", str(paths[0]), "-n", "2", "--html", str(page)]) == 2
+    assert "drop -n" in capsys.readouterr().err
+    assert main(["compare", str(tmp_path), str(paths[0])]) == 2
+    assert "not a run folder" in capsys.readouterr().err

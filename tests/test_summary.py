@@ -1,0 +1,187 @@
+"""The written summary of the run report (parktwin.viz.summary): every number on the page is the
+tables' number, rounded for people; English and Chinese carry the same numbers.
+
+Expected values are recomputed here from the run's tables (annual, reviews, investments, the stage
+table, the LMDI waterfall) — not read from the summary's own ``Facts``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+import parktwin
+from builders import write_tiny_scenario
+from parktwin.accounting.stages import STAGES
+from parktwin.viz.figures import investment_group
+from parktwin.viz.flows import waterfall_steps
+from parktwin.viz.report import render_report
+from parktwin.viz.summary import display, round_sig, summary_paragraphs
+
+SPAN = re.compile(r'<span class="num" data-key="([^"]+)" data-kind="([^"]+)" data-value="([^"]+)">([^<]*)</span>')
+
+
+@pytest.fixture(scope="module")
+def net_zero():
+    """The demo park's net-zero roadmap: reaches net zero, has phase targets and one missed."""
+    return parktwin.run(parktwin.load("scenarios/net_zero_2050.yaml"), seed=0)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """PV and a battery only: never reaches net zero, no phase targets."""
+    return parktwin.run(write_tiny_scenario(tmp_path_factory.mktemp("tiny")), seed=0)
+
+
+def spans(results, lang: str) -> list[tuple[str, str, float, str]]:
+    return [(k, kind, float(v), text) for k, kind, v, text in SPAN.findall("".join(summary_paragraphs(results, lang)))]
+
+
+def expected_numbers(results) -> dict[str, float]:
+    """Every number the summary may show, computed straight from the tables."""
+    a = results.annual
+    years = a["year"].to_numpy()
+    y0, y1 = int(years[0]), int(years[-1])
+    net = a["net_tco2"].to_numpy()
+    out = {
+        "first_year": y0, "last_year": y1,
+        "net_first_tco2": net[0], "net_last_tco2": net[-1], "net_gap_tco2": net[-1],
+        "net_change_share": abs(net[0] - net[-1]) / net[0],
+        "core_first": a["core_indicator_tco2_per_tce"].iloc[0], "core_last": a["core_indicator_tco2_per_tce"].iloc[-1],
+        "core_threshold": a["core_threshold_tco2_per_tce"].iloc[-1],
+        "clean_first_share": a["clean_energy_share"].iloc[0], "clean_last_share": a["clean_energy_share"].iloc[-1],
+        "clean_threshold_share": 0.9,  # 发改环资〔2025〕910号 guiding indicator ≥ 90 % (data/stage_indicators.csv)
+        "npv_cny": results.pathway_cost_npv_cny(), "discount_rate": results.manifest["social_discount_rate"],
+    }
+    if (net <= 0).any():
+        out["net_zero_year"] = int(years[np.argmax(net <= 0)])
+    met = a["core_met"].to_numpy(bool)
+    if met.any():
+        out["core_year"] = int(years[np.argmax(met)])
+    _, steps, _ = waterfall_steps(results, y0, y1)
+    out.update({f"step_{k}_tco2": v for k, v in steps.items()})
+    st = results.stage_table()
+    for i, stage in enumerate(STAGES):
+        reached = st["stage_reached"].isin(STAGES[i:]).to_numpy()
+        if reached.any():
+            out[f"stage_{stage}_year"] = int(st["year"].to_numpy()[np.argmax(reached)])
+    end = st.iloc[-1]
+    last = results.assessment()[results.assessment()["year"] == y1].set_index("indicator")
+    for b in end["blocking"]:
+        ind = b.split(" (")[0]
+        out[f"block_{ind}"] = last.loc[ind, "value"]
+        out[f"block_{ind}_threshold"] = last.loc[ind, "threshold"]
+    rv = results.reviews
+    if len(rv):
+        out["targets_n"], out["targets_met"] = len(rv), int(rv["met"].sum())
+        for r in rv[~rv["met"].astype(bool)].itertuples():
+            out[f"missed_{r.indicator}_{r.year}"] = r.value
+            out[f"missed_{r.indicator}_{r.year}_target"] = r.target
+    for phase, capex in a.groupby("phase")["capex_cny"].sum().items():
+        if capex > 0:
+            out[f"capex_phase{phase}_cny"] = capex
+    inv = results.investments
+    if len(inv):  # the largest measure family (the costs figure's grouping)
+        out["top_group_cny"] = inv.groupby(inv["technology"].map(lambda x: investment_group(x)[0]))["capex_cny"].sum().max()
+    return out
+
+
+SCALE = {"million": 1e6, "万": 1e4, "bn": 1e9, "M": 1e6, "亿元": 1e8, "万元": 1e4, "%": 0.01}
+
+
+def parse(text: str) -> float:
+    """The displayed text back in the tables' unit: '1.39 million tCO₂' → 1.39e6, '−97.5万 tCO₂' → −9.75e5."""
+    m = re.match(r"([−+]?)([\d,]*\.?\d+)\s*(million|万元|万|bn|亿元|M|%)?", text)
+    assert m, text
+    value = float(m.group(2).replace(",", "")) * SCALE.get(m.group(3) or "", 1.0)
+    return -value if m.group(1) == "−" else value
+
+
+def tolerance(value: float, kind: str) -> float:
+    """Half the last shown digit: 3 significant figures for tonnes and money (viz.summary.display)."""
+    if kind in ("tco2", "tco2_change", "cny", "ratio"):
+        return 0.5 * 10 ** (math.floor(math.log10(abs(value))) - 2) if value else 0.0
+    return {"share": 0.0005, "pct": 0.005, "core": 0.005}.get(kind, 0.0)
+
+
+@pytest.mark.parametrize("which", ["net_zero", "tiny"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_number_is_the_tables_number_rounded(which, lang, request):
+    results = request.getfixturevalue(which)
+    expected = expected_numbers(results)
+    shown = spans(results, lang)
+    assert len(shown) >= 12
+    for key, kind, value, text in shown:
+        assert key in expected, key
+        assert value == pytest.approx(expected[key], rel=1e-12, abs=1e-9), key
+        assert abs(parse(text) - value) <= tolerance(value, kind) * (1 + 1e-9), (key, text, value)
+
+
+@pytest.mark.parametrize("which", ["net_zero", "tiny"])
+def test_english_and_chinese_carry_the_same_numbers(which, request):
+    results = request.getfixturevalue(which)
+    en = [(k, v) for k, _, v, _ in spans(results, "en")]
+    zh = [(k, v) for k, _, v, _ in spans(results, "zh")]
+    assert sorted(en) == sorted(zh)
+
+
+def test_net_zero_pathway_says_when(net_zero):
+    keys = {k for k, *_ in spans(net_zero, "en")}
+    # the demo roadmap reaches net zero, meets the core indicator and reaches the zero-carbon stage
+    assert {"net_zero_year", "core_year", "stage_zero_carbon_year", "npv_cny", "capex_phase2_cny"} <= keys
+    assert "net_gap_tco2" not in keys
+    en, zh = " ".join(summary_paragraphs(net_zero, "en")), "".join(summary_paragraphs(net_zero, "zh"))
+    assert "first reaches net zero in" in en and "首次实现净零排放" in zh
+    # one phase target is missed (the core indicator ≤ 1.0 in 2035): named with its phase
+    assert len(net_zero.reviews) > int(net_zero.reviews["met"].sum())
+    assert "Missed:" in en and "未达成" in zh and "第三阶段" in zh
+    assert "单位能耗碳排放" in zh and "清洁能源消费占比" in zh and "零碳园区" in zh
+
+
+def test_pathway_short_of_net_zero_says_so(tiny):
+    assert (tiny.annual["net_tco2"] > 0).all()
+    en, zh = " ".join(summary_paragraphs(tiny, "en")), "".join(summary_paragraphs(tiny, "zh"))
+    last = int(tiny.annual["year"].iloc[-1])
+    assert f"does not reach net zero by {last}" in re.sub("<[^>]+>", "", en)
+    assert "仍未实现净零排放" in zh
+    keys = {k for k, *_ in spans(tiny, "en")}
+    assert "net_gap_tco2" in keys and "net_zero_year" not in keys
+    assert "no phase targets" in en and "未设阶段目标" in zh
+    # the stage the park ends at is below the top: what blocks the next stage is listed
+    assert tiny.stage_table()["next_stage"].iloc[-1] is not None
+    assert "What keeps it from the" in en and "制约其达到" in zh
+
+
+def test_display_rounds_for_people():
+    # hand-rounded: 3 significant figures, 万 / 亿 in Chinese
+    assert display(1_386_866.2, "tco2", "en") == "1.39 million tCO₂"
+    assert display(1_386_866.2, "tco2", "zh") == "139万 tCO₂"
+    assert display(72_588.7, "tco2", "en") == "72,600 tCO₂"
+    assert display(-975_123.0, "tco2_change", "zh") == "−97.5万 tCO₂"
+    assert display(1_150_000.0, "tco2_change", "en") == "+1.15 million tCO₂"
+    assert display(24_365_432_730.5, "cny", "en") == "24.4 bn CNY"
+    assert display(24_365_432_730.5, "cny", "zh") == "244 亿元"
+    assert display(33_000_000.0, "cny", "zh") == "3,300 万元"
+    assert display(0.996745, "share", "en") == "99.7%"
+    assert display(0.08, "pct", "zh") == "8%"
+    assert display(0.186329, "core", "en") == "0.19 tCO₂/tce"
+    assert round_sig(999.6, 3) == 1000.0
+
+
+def test_report_opens_with_the_summary(tiny):
+    for lang, heading in (("en", "Summary"), ("zh", "摘要")):
+        page = render_report(tiny, lang)
+        start = page.index('<section id="summary"')
+        assert f"<h2>{heading}</h2>" in page[start:start + 200]
+        assert start < page.index('<section id="sec-')  # above the first figure
+
+
+def test_a_stored_run_reads_back_to_the_same_summary(net_zero, tmp_path):
+    """The stage table read back from Parquet holds NaN where the run held None (the top stage)."""
+    back = parktwin.read_run(parktwin.save(net_zero, tmp_path, report=False))
+    assert net_zero.stage_table()["next_stage"].iloc[-1] is None
+    for lang in ("en", "zh"):
+        assert summary_paragraphs(back, lang) == summary_paragraphs(net_zero, lang)
