@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from parktwin.agents.base import Change, Investment, ParkAgent, segments
+from parktwin.agents.building import apply_retrofit
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 
@@ -262,4 +263,5 @@ AGENT_MEASURES: dict[str, Callable[[OperatorAgent, object, float, int], Applied]
     "efficiency": _efficiency,
     "hydrogen_process_heat": _hydrogen_process_heat,
     "ccus": _ccus,
+    "building_retrofit": apply_retrofit,
 }

@@ -24,7 +24,7 @@ from parktwin.accounting.inventory import (
     grid_nonfossil_share,
 )
 from parktwin.accounting.phases import phase_of
-from parktwin.agents.building import BuildingAgent
+from parktwin.agents.building import BuildingAgent, building_indicators
 from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
@@ -163,7 +163,7 @@ class ParkModel(mesa.Model):
         weather = park_weather(scenario, site, len(self.years), np.random.default_rng(weather_seed))
         self.pv_kw_per_kwp = pv_output_kw_per_kwp(site, system, weather)
         self.temp_air_c = weather.temp_air_c
-        self.buildings = {b.id: BuildingAgent(self, b, self.temp_air_c) for b in park.buildings}
+        self.buildings = {b.id: BuildingAgent(self, b, self.temp_air_c, scenario.buildings) for b in park.buildings}
         self._wind_seed = wind_seed
         self.wind_kw_per_kw = park_wind(scenario, len(self.years), np.random.default_rng(wind_seed))
 
@@ -407,6 +407,7 @@ class ParkModel(mesa.Model):
             "battery_usable_kwh": float(assets.battery_kwh[-1]),
             "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
             "green_power_share": assets.end.green_share,
+            **building_indicators(self.buildings.values()),
             "grid_factor_kgco2_per_kwh": factor,
             "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),
             **bill,

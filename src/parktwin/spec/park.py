@@ -132,7 +132,12 @@ class Building(Strict):
     name: str = ""
     kind: BuildingKind
     floor_area_m2: float = Field(gt=0)
-    electricity_kwh_per_m2: float = Field(ge=0, description="energy-use intensity, electricity [kWh/m²·yr]")
+    vintage_year: int = Field(
+        2010, ge=1900, le=2100, description="year built; picks the default intensities and the heating/cooling factor of data/building_stock.csv"
+    )
+    electricity_kwh_per_m2: float | None = Field(
+        None, ge=0, description="energy-use intensity, electricity [kWh/m²·yr]; default: data/building_stock.csv by kind and vintage"
+    )
     natural_gas_m3_per_m2: float = Field(0.0, ge=0, description="heating / kitchen gas [m³/m²·yr]")
     heating_kwh_per_m2_yr: float = Field(
         0.0, ge=0, description="space heating demand in the park's average climate [kWh_th/m²·yr], spread by the hourly temperature"
@@ -142,6 +147,7 @@ class Building(Strict):
     )
     heating_system: Literal["heat_pump", "gas_boiler"] = "heat_pump"
     roof_area_m2: float = Field(0.0, ge=0)
+    green_certified: bool = Field(False, description="a certified green building (绿色建筑, GB/T 50378) in the base year")
     source: str = ""
 
 

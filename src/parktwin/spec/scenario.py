@@ -155,8 +155,19 @@ class Efficiency(_Intervention):
     share: float = Field(gt=0, lt=1, description="cut in all final energy use of the firms named")
 
 
+RetrofitMeasure = Literal["envelope", "hvac", "lighting", "evaporative_cooling"]
+
+
+class BuildingRetrofit(_Intervention):
+    kind: Literal["building_retrofit"]
+    buildings: list[str] | Literal["all"] = "all"
+    measure: RetrofitMeasure = Field(description="savings by end use in data/building_retrofits.csv; evaporative cooling only for warehouses")
+    floor_share: float = Field(1.0, gt=0, le=1, description="share of each building's floor area retrofitted")
+
+
 INTERVENTIONS = (
     RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
+    BuildingRetrofit,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 
@@ -225,6 +236,18 @@ class Mobility(Strict):
     vehicles_per_charger: float = Field(2.0, gt=0, le=50)
 
 
+class BuildingPolicy(Strict):
+    """New floor area and the standard it is built to (data/building_standards.csv)."""
+
+    floor_area_growth_share_per_yr: float = Field(
+        0.0, ge=0, le=0.2, description="new floor area each year as a share of each building's floor area at the year's start"
+    )
+    new_standard: Literal["current_code", "ultra_low_energy", "near_zero_energy"] = Field(
+        "current_code", description="standard of new floor area from new_standard_from_year (current code before)"
+    )
+    new_standard_from_year: int | None = Field(None, description="first year new floor area follows new_standard; none = from the first simulated year")
+
+
 class Finance(Strict):
     social_discount_rate: float = Field(
         default_factory=lambda: constant("social_discount_rate"), ge=0, le=0.3,
@@ -268,6 +291,7 @@ class Scenario(Strict):
     outages: Outages = Outages()
     finance: Finance = Finance()
     mobility: Mobility = Mobility()
+    buildings: BuildingPolicy = BuildingPolicy()
     decisions: Decisions = Decisions()
     data: DataOverrides = DataOverrides()
     policy: Policy = Policy()
