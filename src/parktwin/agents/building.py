@@ -75,8 +75,9 @@ def unit_hvac(heating_system: str, temp_air_c: np.ndarray) -> UnitHvac:
 # ---------------------------------------------------------------- reference data
 
 
+@lru_cache(maxsize=None)
 def stock_row(kind: str, vintage_year: int) -> dict:
-    """The data/building_stock.csv row of ``kind`` built in ``vintage_year``."""
+    """The data/building_stock.csv row of ``kind`` built in ``vintage_year`` (cached; read-only)."""
     df = table("building_stock")
     rows = df[(df["kind"] == kind) & (df["vintage_from"] <= vintage_year) & (df["vintage_to"] >= vintage_year)]
     if rows.empty:

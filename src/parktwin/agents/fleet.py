@@ -11,6 +11,7 @@ from functools import lru_cache
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
 from parktwin.data import constant
 from parktwin.economics.catalogue import vehicle_technology
+from parktwin.energy.calendar import year_calendar
 from parktwin.energy.loads import LoadBook, is_registered, register_profile
 from parktwin.spec.park import Fleet
 
@@ -22,16 +23,36 @@ def simulated_charging_shape(fleet_json: str, year: int, policy: str, vehicles_p
     """Name of the charging profile of a fleet simulated at its depot (SimPy, a representative
     week, no jitter), registered for ``year``. Cached: the same fleet, policy and charger ratio
     give the same shape in every run of a process."""
-    from parktwin.mobility.fleet_sim import charging_profile_for_year, simulate_fleet, valley_preference
+    from parktwin.mobility.fleet_sim import charging_profile_for_year
 
     fleet = Fleet.model_validate_json(fleet_json)
     name = f"fleet_sim:{fleet.id}:{policy}:{vehicles_per_charger}:{abs(hash(fleet_json))}"
     if not is_registered(name, year):
-        chargers = max(1, math.ceil(fleet.count / vehicles_per_charger))
-        preference = valley_preference() if policy == "smart" else None
-        result = simulate_fleet(fleet, chargers=chargers, policy=policy, preference=preference, year=year)
+        work_days = int(year_calendar(year).workday_of_day.sum())
+        result = _depot_week(fleet_json, work_days, year, policy, vehicles_per_charger)
         register_profile(name, year, charging_profile_for_year(result, year))
     return name
+
+
+_DEPOT_WEEKS: dict[tuple, object] = {}
+_DEPOT_WEEKS_MAX = 64
+
+
+def _depot_week(fleet_json: str, work_days: int, year: int, policy: str, vehicles_per_charger: float):
+    """The simulated week of a fleet. A year enters the schedule only through its number of
+    workdays (the km of a trip: ``fleet_schedule``), so years with the same count share one
+    simulation: ``year`` is the first such year asked for and is not part of the cache key."""
+    from parktwin.mobility.fleet_sim import simulate_fleet, valley_preference
+
+    key = (fleet_json, work_days, policy, vehicles_per_charger)
+    if key not in _DEPOT_WEEKS:
+        fleet = Fleet.model_validate_json(fleet_json)
+        chargers = max(1, math.ceil(fleet.count / vehicles_per_charger))
+        preference = valley_preference() if policy == "smart" else None
+        if len(_DEPOT_WEEKS) >= _DEPOT_WEEKS_MAX:
+            _DEPOT_WEEKS.pop(next(iter(_DEPOT_WEEKS)))
+        _DEPOT_WEEKS[key] = simulate_fleet(fleet, chargers=chargers, policy=policy, preference=preference, year=year)
+    return _DEPOT_WEEKS[key]
 
 
 def _fold(bev_share: float, change) -> float:
