@@ -26,7 +26,7 @@ from parktwin.accounting.inventory import (
 from parktwin.accounting.phases import phase_of
 from parktwin.agents.building import BuildingAgent, building_indicators
 from parktwin.agents.enterprise import EnterpriseAgent
-from parktwin.agents.fleet import FleetAgent
+from parktwin.agents.fleet import FleetAgent, fleet_indicators
 from parktwin.agents.operator import OperatorAgent
 from parktwin.data import grid_factor_path, interpolate_path, overriding
 from parktwin.economics.catalogue import price_cny
@@ -131,7 +131,7 @@ class ParkModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int = 0):
         seeds = np.random.SeedSequence(seed)
         # children by position: adding a stream later keeps the earlier streams' numbers
-        weather_seed, agent_seed, outage_seed, wind_seed = seeds.spawn(4)
+        weather_seed, agent_seed, outage_seed, wind_seed, fleet_seed = seeds.spawn(5)
         super().__init__(rng=np.random.default_rng(agent_seed))
         self.scenario = scenario
         self.seed_value = seed
@@ -151,7 +151,11 @@ class ParkModel(mesa.Model):
             for e in park.enterprises
         }
         self.buildings = {}  # built once the weather is known (their HVAC follows the temperature)
-        self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr, scenario.mobility) for f in park.fleets}
+        self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr, scenario.mobility, scenario.fleets) for f in park.fleets}
+        if scenario.fleets.turnover:  # owners' traits from their own stream, in park order
+            fleet_rng = np.random.default_rng(fleet_seed)
+            for fleet in self.fleets.values():
+                fleet.draw_traits(fleet_rng)
         self.operator = OperatorAgent(self, park)
         self.decision_context: DecisionContext | None = None
         self._decisions_on = scenario.decisions.enabled or bool(scenario.policy.mandates)
@@ -408,6 +412,7 @@ class ParkModel(mesa.Model):
             "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
             "green_power_share": assets.end.green_share,
             **building_indicators(self.buildings.values()),
+            **fleet_indicators(self.fleets.values(), sc.fleets, year),
             "grid_factor_kgco2_per_kwh": factor,
             "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),
             **bill,

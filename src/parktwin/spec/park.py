@@ -14,7 +14,7 @@ ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
 ShiftPattern = Literal["day_1x8", "two_shift_2x8", "three_shift_3x8", "continuous"]
 BuildingKind = Literal["office", "dormitory", "canteen", "warehouse", "lab"]
 VehicleKind = Literal["heavy_truck", "light_truck", "bus", "car", "forklift"]
-Powertrain = Literal["diesel", "bev"]
+Powertrain = Literal["diesel", "bev", "fcev"]
 TouPeriod = Literal["valley", "flat", "peak", "critical"]
 
 
@@ -161,6 +161,12 @@ class Fleet(Strict):
     powertrain: Powertrain = "diesel"
     diesel_l_per_100km: float = Field(0.0, ge=0)
     bev_kwh_per_km: float = Field(gt=0, description="consumption once electrified [kWh/km]")
+    fcev_kwh_h2_per_km: float | None = Field(
+        None, gt=0, description="hydrogen use of a fuel-cell model [kWh LHV/km]; default: bev_kwh_per_km × data/vehicle_turnover.csv ratio"
+    )
+    mean_age_yr: float | None = Field(
+        None, ge=0, le=30, description="mean age of the vehicles in the base year (ages uniform); default: half the catalogue life"
+    )
     source: str = ""
 
 

@@ -248,6 +248,23 @@ class BuildingPolicy(Strict):
     new_standard_from_year: int | None = Field(None, description="first year new floor area follows new_standard; none = from the first simulated year")
 
 
+class FleetPolicy(Strict):
+    """Fleet turnover: vehicles retire at the end of their catalogue life and their owners choose
+    the replacement (diesel, battery-electric, fuel-cell) by total cost of ownership."""
+
+    turnover: bool = Field(False, description="retire and replace vehicles; off: fleets keep their base-year vehicles")
+    powertrains: list[Literal["diesel", "bev", "fcev"]] = Field(
+        default_factory=lambda: ["diesel", "bev", "fcev"], description="replacements an owner may choose (where the catalogue has the model)"
+    )
+    nev_mandate_from_year: int | None = Field(None, description="from this year only battery-electric or fuel-cell replacements (新能源 mandate)")
+    hurdle_rate: Spread = Field(Spread(mean=0.10, sd=0.03, low=0.02, high=0.3), description="owner's discount rate in the total cost of ownership")
+    nev_preference: Spread = Field(
+        Spread(mean=0.0, sd=0.0, low=-0.5, high=0.5),
+        description="owner's preference for new-energy vehicles: their cost of ownership counted × (1 − this); negative = aversion",
+    )
+    hydrogen_dispensers: int = Field(2, ge=1, le=50, description="dispensers of the park's hydrogen station (a SimPy resource)")
+
+
 class Finance(Strict):
     social_discount_rate: float = Field(
         default_factory=lambda: constant("social_discount_rate"), ge=0, le=0.3,
@@ -292,6 +309,7 @@ class Scenario(Strict):
     finance: Finance = Finance()
     mobility: Mobility = Mobility()
     buildings: BuildingPolicy = BuildingPolicy()
+    fleets: FleetPolicy = FleetPolicy()
     decisions: Decisions = Decisions()
     data: DataOverrides = DataOverrides()
     policy: Policy = Policy()
