@@ -32,11 +32,14 @@ def test_total_cost_of_ownership_by_hand():
     hand = {
         "diesel": 400_000 * crf(rate, 10) + 0.04 * 400_000 + diesel_t * 8_690 + diesel_t * 3.0959 * carbon,
         "bev": 713_622 * crf(rate, 10) + 0.03 * 713_622 + 50_000 * 1.5 * elec,
-        "fcev": 933_000 * crf(rate, 10) + 0.03 * 933_000 + 50_000 * 1.5 * 1.81 / 33.33 * (33.33 / 0.622 * elec + 12.0),
     }
     for pt, expected in hand.items():
         cost = vehicle_cost(TRUCK, pt, 2025, elec, carbon)
         assert cost.tco_cny_per_yr(rate) == pytest.approx(expected, rel=1e-9), pt
+    # fuel-cell trucks need the park's electrolysers, in the catalogue from 2028; 2030 price 648,404 CNY
+    assert vehicle_cost(TRUCK, "fcev", 2025, elec, carbon) is None
+    fcev = 648_404 * crf(rate, 10) + 0.03 * 648_404 + 50_000 * 1.5 * 1.81 / 33.33 * (33.33 / 0.622 * elec + 12.0)
+    assert vehicle_cost(TRUCK, "fcev", 2030, elec, carbon).tco_cny_per_yr(rate) == pytest.approx(fcev, rel=1e-9)
     assert vehicle_cost(TRUCK, "diesel", 2025, elec, carbon).co2_tco2_per_yr == pytest.approx(diesel_t * 3.0959, rel=1e-12)
     # no fuel-cell car in the catalogue: not an option
     car = TRUCK.model_copy(update={"vehicle": "car"})
@@ -84,17 +87,26 @@ def test_a_mandate_forces_no_new_diesel_after_its_year():
 
 
 def test_fuel_cell_trucks_use_hydrogen_made_in_the_park():
-    res = _turnover_run({"powertrains": ["fcev"]}, horizon=2)
+    # electrolysers are in the catalogue from 2028 (technologies.csv): before, a fuel-cell-only
+    # owner keeps buying the old model; mean age 6 of a 10-yr life: ages 0-12, a twelfth a year
+    res = _turnover_run({"powertrains": ["fcev"], "hydrogen_dispensers": 3}, horizon=3, fleet={"mean_age_yr": 6.0})
     a = res.annual.set_index("year")
-    # 2026: one truck in ten replaced (10 %/yr) by a fuel-cell model at 1.5 × 1.81 kWh_H2/km
-    kg = 0.1 * 10 * 50_000 * 1.5 * 1.81 / 33.33
-    assert a.loc[2026, "fcev_vehicles"] == pytest.approx(1.0) and a.loc[2026, "fcev_hydrogen_kg"] == pytest.approx(kg, rel=1e-9)
-    assert a.loc[2025, "fcev_hydrogen_kg"] == 0.0
+    assert a.loc[2027, "fcev_vehicles"] == 0.0 and a.loc[2027, "fcev_hydrogen_kg"] == 0.0
+    # 2028: 10 trucks / 12 replaced by fuel-cell models at 1.5 × 1.81 kWh_H2/km
+    kg = 10 / 12 * 50_000 * 1.5 * 1.81 / 33.33
+    assert a.loc[2028, "fcev_hydrogen_kg"] == pytest.approx(kg, rel=1e-9)
     e = res.energy[(res.energy["entity"] == "trucks")].set_index(["year", "carrier"])["quantity"]
-    assert e.loc[(2026, "electricity")] == pytest.approx(kg * 33.33 / 0.622 / 1000, rel=1e-9)  # electrolysis [MWh]
-    assert e.loc[(2026, "diesel")] == pytest.approx(0.9 * 10 * 50_000 * 0.3 * 0.84 / 1000, rel=1e-9)
-    inv = res.investments
-    assert inv.loc[inv["technology"] == "fcev_heavy_truck", "capacity"].sum() == pytest.approx(2.0)  # 2026 and 2027
+    assert e.loc[(2028, "electricity")] == pytest.approx(kg * 33.33 / 0.622 / 1000, rel=1e-9)  # electrolysis [MWh]
+    assert e.loc[(2028, "diesel")] == pytest.approx((1 - 1 / 12) * 10 * 50_000 * 0.3 * 0.84 / 1000, rel=1e-9)
+    inv = res.investments[res.investments["year"] == 2028].set_index("technology")
+    assert inv.loc["fcev_heavy_truck", "capacity"] == pytest.approx(10 / 12)
+    assert inv.loc["hydrogen_dispenser", "capacity"] == 3  # the station, bought with the first fuel-cell truck
+    # electrolysers sized to the steady hourly power of that hydrogen: kWh/yr × the flat profile's peak share
+    from parktwin.energy.loads import profile
+
+    assert inv.loc["electrolyser", "capacity"] == pytest.approx(kg * 33.33 / 0.622 * profile("continuous", 2028).max(), rel=1e-9)
+    assert a.loc[2028, "hydrogen_service_level"] == 1.0  # one truck, three dispensers
+    assert (res.investments["technology"] == "hydrogen_dispenser").sum() == 1  # bought once
 
 
 def test_turnover_is_deterministic_and_traits_follow_the_seed():

@@ -16,7 +16,7 @@ from parktwin.economics.catalogue import lifetime_yr, vehicle_technology
 from parktwin.economics.costs import purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.calendar import year_calendar
-from parktwin.energy.loads import LoadBook, is_registered, register_profile
+from parktwin.energy.loads import LoadBook, is_registered, profile, register_profile
 from parktwin.mobility.turnover import (
     VehicleCost,
     base_retirements,
@@ -180,6 +180,8 @@ class FleetAgent(ParkAgent):
                     bought[vehicle_technology(vehicle, choice)] += n
                     bought[vehicle_technology(vehicle, pt)] = bought.get(vehicle_technology(vehicle, pt), 0.0) - n
             record.purchases.extend(purchase(year, 0.0, name, self.entity_id, tech, n) for tech, n in bought.items() if n != 0.0)
+            if choice == "fcev":
+                record.purchases.extend(self._hydrogen_supply(year, vehicles))
             tco = {c.powertrain: round(c.tco_cny_per_yr(self.hurdle_rate)) for c in costs}
             record.events.append({
                 "year": year, "hour": 0.0, "time": f"{year}-01-01T00:00", "kind": "fleet_turnover",
@@ -188,6 +190,20 @@ class FleetAgent(ParkAgent):
                 "origin": self.entity_id,
             })
         return choice
+
+    def _hydrogen_supply(self, year: int, vehicles: float) -> list:
+        """The park's hydrogen station when the first fuel-cell vehicle arrives, and electrolysers
+        [kW_e] for the new vehicles' hydrogen, run steadily (energy per year / 8,760 h × the
+        steady profile's peak share)."""
+        model = self.model
+        out = []
+        if not getattr(model, "hydrogen_station_built", False):
+            model.hydrogen_station_built = True
+            out.append(purchase(year, 0.0, "hydrogen_station", "operator", "hydrogen_dispenser", self.policy.hydrogen_dispensers))
+        kwh = vehicles * self.spec.km_per_vehicle_yr * self.activity * hydrogen_kg_per_km(self.spec) * electrolysis_kwh_per_kg()
+        peak = float(profile(ELECTROLYSIS_SHAPE, year).max())
+        out.append(purchase(year, 0.0, f"{self.entity_id}_electrolysis_{year}", "operator", "electrolyser", kwh * peak))
+        return out
 
     def commission(self, hour: float, kind: str, value, source: str = ""):
         change = super().commission(hour, kind, value, source)

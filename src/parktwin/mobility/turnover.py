@@ -87,6 +87,8 @@ def vehicle_cost(fleet: Fleet, powertrain: str, year: int, electricity_cny_per_k
     no stated consumption."""
     if not model_exists(fleet.vehicle, powertrain, year):
         return None
+    if powertrain == "fcev" and not available("electrolyser", year):  # the park makes its own hydrogen
+        return None
     km = fleet.km_per_vehicle_yr
     co2 = 0.0
     if powertrain == "diesel":
