@@ -114,3 +114,15 @@ def test_both_pathways_reach_net_zero_by_2050(ordos, logistics):
         assert a.loc[2050, "core_indicator_tco2_per_tce"] <= a.loc[2050, "core_threshold_tco2_per_tce"]
         stages = res.stage_table().set_index("year")["stage_reached"]
         assert stages.loc[2050] == "zero_carbon"
+
+
+def test_fleet_turnover_respects_the_mandate_in_both_pathways(ordos, logistics):
+    # scenarios: only new-energy replacements from 2030 (nev_mandate_from_year)
+    for res in (ordos, logistics):
+        inv = res.investments
+        diesel = inv[inv["technology"].str.startswith("diesel_") & (inv["capacity"] > 0) & ~inv["renewal"]]
+        assert diesel.empty or diesel["year"].max() < 2030
+        turnovers = res.events[res.events["kind"] == "fleet_turnover"]
+        assert not turnovers[(turnovers["year"] >= 2030) & turnovers["detail"].str.contains("replaced by diesel")].shape[0]
+    # 10-yr vehicle life (technologies.csv), ages uniform: by 2035 every base-year vehicle is gone
+    assert logistics.year(2035)["nev_vehicle_share"] == 1.0 and ordos.year(2035)["nev_vehicle_share"] == 1.0
