@@ -172,8 +172,18 @@ class BuildingAgent(ParkAgent):
             spec.electricity_kwh_per_m2 if spec.electricity_kwh_per_m2 is not None
             else default_electricity_kwh_per_m2(spec.kind, spec.vintage_year)
         )
-        self.hvac_kw, self.heating_gas_km3 = hvac_loads(spec, temp_air_c)
-        self.unit = unit_hvac(spec.heating_system, temp_air_c) if self.hvac_kw is not None else None
+        self.hvac_kw = self.heating_gas_km3 = self.unit = None
+        if temp_air_c is not None and (spec.heating_kwh_per_m2_yr > 0 or spec.cooling_kwh_per_m2_yr > 0):
+            # per-unit arrays shared by the model's buildings with the same heating system (hvac_loads, linear in area × intensity)
+            shared = model.__dict__.setdefault("_unit_hvac", {})
+            if spec.heating_system not in shared:
+                shared[spec.heating_system] = unit_hvac(spec.heating_system, temp_air_c)
+            u = self.unit = shared[spec.heating_system]
+            heat, cool = spec.floor_area_m2 * spec.heating_kwh_per_m2_yr, spec.floor_area_m2 * spec.cooling_kwh_per_m2_yr
+            self.hvac_kw = u.cold_kw * cool + (u.heat_kw * heat if u.heat_kw is not None else 0.0)
+            if u.heat_kw is None:
+                self.heating_gas_km3 = (u.heat_kwh.sum(axis=-1) * heat * GJ_PER_KWH / constant("gas_boiler_efficiency")
+                                        / constant("natural_gas_ncv_gj_per_km3"))
         self.additions: list[tuple[int, float, str]] = []  # (year, floor area [m²], standard)
         self.year = model.scenario.base_year
 
