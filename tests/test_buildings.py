@@ -176,3 +176,28 @@ def test_retrofit_savings_shares_are_shares():
     cols = ["electricity_saving_share", "heating_saving_share", "cooling_saving_share"]
     assert ((df[cols] >= 0) & (df[cols] < 1)).all().all()
     assert np.isin(df["kind"], ["all", "office", "dormitory", "canteen", "warehouse", "lab"]).all()
+
+
+def test_the_owner_retrofits_when_the_npv_is_positive():
+    from parktwin.energy.loads import profile
+    from parktwin.energy.tariff import hourly_tariff
+
+    office = {"id": "hq", "kind": "office", "floor_area_m2": 20_000, "electricity_kwh_per_m2": 120}
+    policy = {"retrofit_decisions": True, "hurdle_rate": 0.08, "payback_limit_yr": 10}
+    sc = scenario(park=_park(office), buildings=policy)
+    res = run(sc, seed=0)
+    # lighting: capex 20,000 m² × 40 CNY/m² = 800,000; saves 120 × 20,000 × 0.15 = 360,000 kWh/yr at the
+    # tariff averaged over the office profile; envelope and HVAC save nothing in a building without HVAC
+    price = float(hourly_tariff(sc.park.grid.tariff, 2026)[1] @ profile("office", 2026))
+    saving = 360_000 * price
+    crf = 0.08 * 1.08**12 / (1.08**12 - 1)  # lighting life 12 yr (technologies.csv)
+    assert saving - 800_000 * crf > 0 and 800_000 / saving < 10  # so the owner takes it
+    ev = res.events[res.events["kind"] == "building_retrofit"]
+    assert list(ev["id"]) == ["hq_lighting_2026"]
+    assert f"payback {800_000 / saving:.1f} yr" in ev["detail"].iloc[0]
+    assert _elec_mwh(res, "hq")[2026] == pytest.approx(120 * 20_000 * 0.85 / 1000, rel=1e-9)  # from its first hour
+    inv = res.investments[res.investments["technology"] == "retrofit_lighting"]
+    assert inv["capex_cny"].sum() == pytest.approx(800_000, rel=1e-9)
+    # an owner who wants its money back within a year does nothing
+    strict = run(scenario(park=_park(office), buildings={**policy, "payback_limit_yr": 1}), seed=0)
+    assert not (strict.events["kind"] == "building_retrofit").any()

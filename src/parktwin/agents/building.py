@@ -204,6 +204,78 @@ class BuildingAgent(ParkAgent):
         p = self.policy
         if p is not None and p.floor_area_growth_share_per_yr > 0:
             self.additions.append((self.year, self.floor_area_m2() * p.floor_area_growth_share_per_yr, self.new_standard(self.year)))
+        if p is not None and p.retrofit_decisions:
+            self.decide_retrofits(self.year)
+
+    # -- the owner's retrofit decisions --------------------------------------------------------
+    def retrofit_options(self, year: int, electricity_cny_per_kwh: float, gas_cny_per_km3: float, carbon_cny_per_tco2: float) -> list:
+        """Each applicable measure on the floor not yet covered, as an ``agents.decisions.Option``:
+        capex = floor area × its share × catalogue CNY/m²; saving per year = the energy it saves
+        at this year's prices (+ the carbon price on boiler gas) − its fixed O&M."""
+        from parktwin.agents.decisions import Option
+        from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr
+
+        b, state = self.spec, self.current_state()
+        index = year - self.model.scenario.base_year
+        elec_kwh, heat_kwh_e, cool_kwh_e, gas_km3 = self._stock_end_uses(index, state)
+        out = []
+        for measure in self.policy.retrofit_measures:
+            tech = f"retrofit_{measure}"
+            share = 1.0 - state.share(measure)
+            if share <= 1e-9 or not applies(measure, b.kind) or not available(tech, year):
+                continue
+            e, h, c = retrofit_savings(measure, b.kind)
+            kwh = share * (e * elec_kwh + h * heat_kwh_e + c * cool_kwh_e)
+            gas = share * h * gas_km3
+            co2 = gas * constant("natural_gas_kgco2_per_km3") / 1000.0
+            area = share * b.floor_area_m2
+            saving = kwh * electricity_cny_per_kwh + gas * gas_cny_per_km3 + co2 * carbon_cny_per_tco2 - area * fixed_om_cny_per_yr(tech, year)
+            out.append(Option(measure, share, area * capex_cny(tech, year), saving, co2, lifetime_yr(tech)))
+        return out
+
+    def _stock_end_uses(self, index: int, state: BuildingState) -> tuple[float, float, float, float]:
+        """The base-year stock's electricity (non-HVAC), heating and cooling electricity [kWh] and
+        boiler gas [1000 m³] in simulated year ``index`` with its retrofits so far."""
+        b, u = self.spec, self.unit
+        elec = b.floor_area_m2 * self.electricity_kwh_per_m2 * state.electricity_factor
+        if u is None:
+            return elec, 0.0, 0.0, 0.0
+        cool = float(u.cold_kw[index].sum()) * b.floor_area_m2 * b.cooling_kwh_per_m2_yr * state.cooling_factor
+        heat_load = b.floor_area_m2 * b.heating_kwh_per_m2_yr * state.heating_factor
+        if u.heat_kw is not None:
+            return elec, float(u.heat_kw[index].sum()) * heat_load, cool, 0.0
+        gas = float(u.heat_kwh[index].sum()) * heat_load * GJ_PER_KWH / constant("gas_boiler_efficiency") / constant("natural_gas_ncv_gj_per_km3")
+        return elec, 0.0, cool, gas
+
+    def decide_retrofits(self, year: int) -> list[str]:
+        """Take the measures whose NPV at the owner's hurdle rate is positive and whose payback is
+        within the limit (``agents.decisions.choose``); they work from the year's first hour."""
+        from parktwin.agents.decisions import choose
+        from parktwin.economics.catalogue import price_cny
+        from parktwin.economics.costs import purchase
+        from parktwin.energy.loads import profile
+        from parktwin.energy.tariff import hourly_tariff
+
+        model, p = self.model, self.policy
+        index = year - model.scenario.base_year
+        elec_price = float(hourly_tariff(model.scenario.park.grid.tariff, year)[1] @ profile(self.spec.kind, year))
+        carbon = float(model.carbon_price_cny_per_tco2[index])
+        options = self.retrofit_options(year, elec_price, price_cny("natural_gas", year) * 1000.0, carbon)
+        taken = choose(options, p.hurdle_rate, p.payback_limit_yr, float("inf"))
+        hour = float(index * HOURS_PER_YEAR)
+        for option in taken:
+            name = f"{self.entity_id}_{option.measure}_{year}"
+            change = self.retrofit(hour, option.measure, option.share, name)
+            if change is None:
+                continue
+            model.record.purchases.extend(purchase(year, 0.0, name, self.entity_id, i.technology, i.capacity) for i in self.investments(change, year))
+            model.record.events.append({
+                "year": year, "hour": 0.0, "time": f"{year}-01-01T00:00", "kind": "building_retrofit", "id": name,
+                "decided_hour": hour, "origin": self.entity_id,
+                "detail": f"{option.measure.replace('_', ' ')} on {option.share:.0%} of the floor: NPV "
+                          f"{option.npv_cny(p.hurdle_rate):,.0f} CNY, payback {option.payback_yr():.1f} yr",
+            })
+        return [o.measure for o in taken]
 
     def green_floor_area_m2(self) -> float:
         """Floor area that counts as green: certified stock, stock with both envelope and HVAC

@@ -246,6 +246,12 @@ class BuildingPolicy(Strict):
         "current_code", description="standard of new floor area from new_standard_from_year (current code before)"
     )
     new_standard_from_year: int | None = Field(None, description="first year new floor area follows new_standard; none = from the first simulated year")
+    retrofit_decisions: bool = Field(False, description="the owner retrofits a building when the measure's NPV at its hurdle rate is positive")
+    retrofit_measures: list[Literal["envelope", "hvac", "lighting", "evaporative_cooling"]] = Field(
+        default_factory=lambda: ["envelope", "hvac", "lighting", "evaporative_cooling"]
+    )
+    hurdle_rate: float = Field(0.08, ge=0, le=0.5, description="owner's discount rate for retrofits")
+    payback_limit_yr: float = Field(10.0, gt=0, le=40, description="longest simple payback the owner accepts [yr]")
 
 
 class FleetPolicy(Strict):
