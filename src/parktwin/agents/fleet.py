@@ -112,7 +112,7 @@ class FleetAgent(ParkAgent):
         scenario = getattr(model, "scenario", None)
         self.year = scenario.base_year if scenario is not None else 0
         if policy is not None and policy.turnover:
-            life = lifetime_yr(vehicle_technology(spec.vehicle, spec.powertrain))
+            life = _vehicle_life(spec.vehicle, spec.powertrain)
             mean_age = spec.mean_age_yr if spec.mean_age_yr is not None else life / 2.0
             shares = base_retirements(mean_age, life, scenario.horizon_years)
             self.cohorts = {self.year + t + 1: np.array([self.initial, (0.0, 0.0, 0.0)]) * s for t, s in enumerate(shares) if s > 0}
@@ -162,7 +162,7 @@ class FleetAgent(ParkAgent):
         model = self.model
         hour = float((year - model.scenario.base_year) * HOURS_PER_YEAR)
         self.commission(hour, "turnover", (tuple(float(x) for x in retiring), POWERTRAIN_INDEX[choice]), f"{self.entity_id}_turnover_{year}")
-        life = lifetime_yr(vehicle_technology(self.spec.vehicle, choice))
+        life = _vehicle_life(self.spec.vehicle, choice)
         new = np.zeros((2, 3))
         new[1, POWERTRAIN_INDEX[choice]] = retiring.sum()
         key = year + int(round(life))
@@ -259,6 +259,15 @@ class FleetAgent(ParkAgent):
         return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
 
 
+def _vehicle_life(vehicle: str, powertrain: str) -> float:
+    """Catalogue life of the model [yr]; a base-year model the catalogue lacks (a fuel-cell car)
+    takes the diesel model's."""
+    try:
+        return lifetime_yr(vehicle_technology(vehicle, powertrain))
+    except KeyError:
+        return lifetime_yr(vehicle_technology(vehicle, "diesel"))
+
+
 _DEPOT_PRICES: dict[tuple, float] = {}
 
 
@@ -267,7 +276,7 @@ def depot_electricity_price(tariff, year: int) -> float:
     from parktwin.energy.loads import profile
     from parktwin.energy.tariff import hourly_tariff
 
-    key = (id(tariff), year)
+    key = (tariff.model_dump_json(), year)  # by content: an id could be reused by another run's tariff
     if key not in _DEPOT_PRICES:
         if len(_DEPOT_PRICES) > 512:
             _DEPOT_PRICES.clear()
