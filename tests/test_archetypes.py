@@ -126,3 +126,13 @@ def test_fleet_turnover_respects_the_mandate_in_both_pathways(ordos, logistics):
         assert not turnovers[(turnovers["year"] >= 2030) & turnovers["detail"].str.contains("replaced by diesel")].shape[0]
     # 10-yr vehicle life (technologies.csv), ages uniform: by 2035 every base-year vehicle is gone
     assert logistics.year(2035)["nev_vehicle_share"] == 1.0 and ordos.year(2035)["nev_vehicle_share"] == 1.0
+
+
+def test_more_dispensers_serve_the_hydrogen_trucks_no_worse():
+    # scenarios/ordos_like_hydrogen_trucks.yaml: fuel-cell replacements only, from 2028 (electrolysers)
+    runs = {n: run(load("scenarios/ordos_like_hydrogen_trucks.yaml", [f"fleets.hydrogen_dispensers={n}"]), seed=0).annual.set_index("year")
+            for n in (2, 6)}
+    few, more = runs[2], runs[6]
+    assert (few["fcev_hydrogen_kg"] == more["fcev_hydrogen_kg"]).all()  # dispensers change queues, not hydrogen
+    assert (more["hydrogen_service_level"] >= few["hydrogen_service_level"]).all()
+    assert few.loc[2027, "fcev_vehicles"] == 0 and few.loc[2028, "fcev_vehicles"] > 0
