@@ -8,10 +8,23 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import numpy as np
+
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
 from parktwin.data import constant
-from parktwin.economics.catalogue import vehicle_technology
-from parktwin.energy.loads import LoadBook, is_registered, register_profile
+from parktwin.economics.catalogue import lifetime_yr, vehicle_technology
+from parktwin.economics.costs import purchase
+from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.calendar import year_calendar
+from parktwin.energy.loads import LoadBook, is_registered, profile, register_profile
+from parktwin.mobility.turnover import (
+    VehicleCost,
+    base_retirements,
+    choose_powertrain,
+    electrolysis_kwh_per_kg,
+    hydrogen_kg_per_km,
+    vehicle_cost,
+)
 from parktwin.spec.park import Fleet
 
 CHARGING_SHAPE = "depot_night"  # the fixed shape when charging is not simulated
@@ -22,34 +35,95 @@ def simulated_charging_shape(fleet_json: str, year: int, policy: str, vehicles_p
     """Name of the charging profile of a fleet simulated at its depot (SimPy, a representative
     week, no jitter), registered for ``year``. Cached: the same fleet, policy and charger ratio
     give the same shape in every run of a process."""
-    from parktwin.mobility.fleet_sim import charging_profile_for_year, simulate_fleet, valley_preference
+    from parktwin.mobility.fleet_sim import charging_profile_for_year
 
     fleet = Fleet.model_validate_json(fleet_json)
     name = f"fleet_sim:{fleet.id}:{policy}:{vehicles_per_charger}:{abs(hash(fleet_json))}"
     if not is_registered(name, year):
-        chargers = max(1, math.ceil(fleet.count / vehicles_per_charger))
-        preference = valley_preference() if policy == "smart" else None
-        result = simulate_fleet(fleet, chargers=chargers, policy=policy, preference=preference, year=year)
+        work_days = int(year_calendar(year).workday_of_day.sum())
+        result = _depot_week(fleet_json, work_days, year, policy, vehicles_per_charger)
         register_profile(name, year, charging_profile_for_year(result, year))
     return name
 
 
-def _fold(bev_share: float, change) -> float:
-    if change.kind != "electrify_fleet":
-        raise ValueError(f"fleet cannot take a change of kind {change.kind!r}")
-    return min(1.0, bev_share + change.value)
+_DEPOT_WEEKS: dict[tuple, object] = {}
+_DEPOT_WEEKS_MAX = 64
+
+
+def _depot_week(fleet_json: str, work_days: int, year: int, policy: str, vehicles_per_charger: float):
+    """The simulated week of a fleet. A year enters the schedule only through its number of
+    workdays (the km of a trip: ``fleet_schedule``), so years with the same count share one
+    simulation: ``year`` is the first such year asked for and is not part of the cache key."""
+    from parktwin.mobility.fleet_sim import simulate_fleet, valley_preference
+
+    key = (fleet_json, work_days, policy, vehicles_per_charger)
+    if key not in _DEPOT_WEEKS:
+        fleet = Fleet.model_validate_json(fleet_json)
+        chargers = max(1, math.ceil(fleet.count / vehicles_per_charger))
+        preference = valley_preference() if policy == "smart" else None
+        if len(_DEPOT_WEEKS) >= _DEPOT_WEEKS_MAX:
+            _DEPOT_WEEKS.pop(next(iter(_DEPOT_WEEKS)))
+        _DEPOT_WEEKS[key] = simulate_fleet(fleet, chargers=chargers, policy=policy, preference=preference, year=year)
+    return _DEPOT_WEEKS[key]
+
+
+Mix = tuple[float, float, float]  # shares of the fleet's vehicles: diesel, battery-electric, fuel-cell
+POWERTRAIN_INDEX = {"diesel": 0, "bev": 1, "fcev": 2}
+ELECTROLYSIS_SHAPE = "continuous"  # the station's electrolysers run steadily; its storage buffers the fills
+
+
+def initial_mix(powertrain: str) -> Mix:
+    out = [0.0, 0.0, 0.0]
+    out[POWERTRAIN_INDEX[powertrain]] = 1.0
+    return tuple(out)
+
+
+def _fold(mix: Mix, change) -> Mix:
+    d, b, f = mix
+    if change.kind == "electrify_fleet":
+        moved = min(change.value, d)
+        return (d - moved, b + moved, f)
+    if change.kind == "turnover":
+        retired, new = change.value
+        out = [m - r for m, r in zip(mix, retired)]
+        out[new] += sum(retired)
+        return tuple(max(x, 0.0) for x in out)
+    raise ValueError(f"fleet cannot take a change of kind {change.kind!r}")
 
 
 class FleetAgent(ParkAgent):
     kind = "fleet"
 
-    def __init__(self, model, spec: Fleet, growth_share_per_yr: float, charging=None):
+    def __init__(self, model, spec: Fleet, growth_share_per_yr: float, charging=None, policy=None):
         super().__init__(model, spec.id)
         self.spec = spec
         self.growth_share_per_yr = growth_share_per_yr
         self.charging = charging  # scenario.mobility, or None for the fixed depot-night shape
+        self.policy = policy  # scenario.fleets, or None: no turnover
         self.activity = 1.0  # vehicle-km relative to the base year
         self._fleet_json = spec.model_dump_json()
+        self.initial = initial_mix(spec.powertrain)
+        self.hydrogen_kg = 0.0  # hydrogen used in the last operated year [kg]
+        self.last_mix: Mix = self.initial
+        # retirement year → shares (diesel, bev, fcev) of the fleet, [0] of base-year vehicles, [1] of vehicles
+        # bought in the run (the cost account renews those at the end of their life: economics.costs)
+        self.cohorts: dict[int, np.ndarray] | None = None
+        self.hurdle_rate = self.nev_preference = 0.0
+        scenario = getattr(model, "scenario", None)
+        self.year = scenario.base_year if scenario is not None else 0
+        if policy is not None and policy.turnover:
+            life = _vehicle_life(spec.vehicle, spec.powertrain)
+            mean_age = spec.mean_age_yr if spec.mean_age_yr is not None else life / 2.0
+            shares = base_retirements(mean_age, life, scenario.horizon_years)
+            self.cohorts = {self.year + t + 1: np.array([self.initial, (0.0, 0.0, 0.0)]) * s for t, s in enumerate(shares) if s > 0}
+
+    def draw_traits(self, rng) -> None:
+        """The owner's hurdle rate and new-energy preference, drawn from the run's seed."""
+
+        def draw(s) -> float:
+            return float(np.clip(rng.normal(s.mean, s.sd), s.low, s.high))
+
+        self.hurdle_rate, self.nev_preference = draw(self.policy.hurdle_rate), draw(self.policy.nev_preference)
 
     def charging_shape(self, year: int) -> str:
         c = self.charging
@@ -59,31 +133,176 @@ class FleetAgent(ParkAgent):
 
     def step(self) -> None:
         self.activity *= 1.0 + self.growth_share_per_yr
+        self.year += 1
+        if self.cohorts is not None:
+            self.turn_over(self.year)
+
+    # -- turnover ----------------------------------------------------------------------------
+    def replacement_costs(self, year: int) -> list[VehicleCost]:
+        """What each allowed powertrain would cost this owner over a year (mobility/turnover.py)."""
+        model = self.model
+        index = year - model.scenario.base_year
+        elec = depot_electricity_price(model.scenario.park.grid.tariff, year)
+        carbon = float(model.carbon_price_cny_per_tco2[index])
+        costs = [vehicle_cost(self.spec, pt, year, elec, carbon) for pt in self.policy.powertrains]
+        return [c for c in costs if c is not None]
+
+    def turn_over(self, year: int) -> str | None:
+        """Retire this year's cohort and replace it with the owner's choice; returns that choice."""
+        cohort = self.cohorts.pop(year, None)
+        if cohort is None or cohort.sum() <= 0:
+            return None
+        retiring = cohort.sum(axis=0)
+        p = self.policy
+        nev_only = p.nev_mandate_from_year is not None and year >= p.nev_mandate_from_year
+        costs = self.replacement_costs(year)
+        choice = choose_powertrain(costs, self.hurdle_rate, self.nev_preference, nev_only)
+        if choice is None:  # nothing allowed is in the catalogue: keep the old models
+            choice = self.spec.powertrain
+        model = self.model
+        hour = float((year - model.scenario.base_year) * HOURS_PER_YEAR)
+        self.commission(hour, "turnover", (tuple(float(x) for x in retiring), POWERTRAIN_INDEX[choice]), f"{self.entity_id}_turnover_{year}")
+        life = _vehicle_life(self.spec.vehicle, choice)
+        new = np.zeros((2, 3))
+        new[1, POWERTRAIN_INDEX[choice]] = retiring.sum()
+        key = year + int(round(life))
+        self.cohorts[key] = self.cohorts.get(key, np.zeros((2, 3))) + new
+        vehicles = float(retiring.sum()) * self.spec.count
+        record = getattr(model, "record", None)
+        if record is not None:
+            name, vehicle = f"{self.entity_id}_turnover_{year}", self.spec.vehicle
+            # base-year vehicles are bought new; vehicles bought in the run are renewed by the cost
+            # account as the same model, so only a change of model is bought (and the old not bought)
+            bought = {vehicle_technology(vehicle, choice): float(cohort[0].sum()) * self.spec.count}
+            for pt, i in POWERTRAIN_INDEX.items():
+                if pt != choice and cohort[1, i] > 0:
+                    n = float(cohort[1, i]) * self.spec.count
+                    bought[vehicle_technology(vehicle, choice)] += n
+                    bought[vehicle_technology(vehicle, pt)] = bought.get(vehicle_technology(vehicle, pt), 0.0) - n
+            record.purchases.extend(purchase(year, 0.0, name, self.entity_id, tech, n) for tech, n in bought.items() if n != 0.0)
+            if choice == "fcev":
+                record.purchases.extend(self._hydrogen_supply(year, vehicles))
+            tco = {c.powertrain: round(c.tco_cny_per_yr(self.hurdle_rate)) for c in costs}
+            record.events.append({
+                "year": year, "hour": 0.0, "time": f"{year}-01-01T00:00", "kind": "fleet_turnover",
+                "id": f"{self.entity_id}_turnover_{year}", "decided_hour": hour,
+                "detail": f"{vehicles:.1f} vehicles retired, replaced by {choice} (TCO CNY/yr per vehicle: {tco})",
+                "origin": self.entity_id,
+            })
+        return choice
+
+    def _hydrogen_supply(self, year: int, vehicles: float) -> list:
+        """The park's hydrogen station when the first fuel-cell vehicle arrives, and electrolysers
+        [kW_e] for the new vehicles' hydrogen, run steadily (energy per year / 8,760 h × the
+        steady profile's peak share)."""
+        model = self.model
+        out = []
+        if not getattr(model, "hydrogen_station_built", False):
+            model.hydrogen_station_built = True
+            out.append(purchase(year, 0.0, "hydrogen_station", "operator", "hydrogen_dispenser", self.policy.hydrogen_dispensers))
+        kwh = vehicles * self.spec.km_per_vehicle_yr * self.activity * hydrogen_kg_per_km(self.spec) * electrolysis_kwh_per_kg()
+        peak = float(profile(ELECTROLYSIS_SHAPE, year).max())
+        out.append(purchase(year, 0.0, f"{self.entity_id}_electrolysis_{year}", "operator", "electrolyser", kwh * peak))
+        return out
+
+    def commission(self, hour: float, kind: str, value, source: str = ""):
+        change = super().commission(hour, kind, value, source)
+        if kind == "electrify_fleet" and self.cohorts is not None:  # early replacement: diesel cohorts shrink
+            diesel = sum(c[:, 0].sum() for c in self.cohorts.values())
+            before = self.state_before(change, self.initial, _fold)
+            moved = _fold(before, change)[1] - before[1]
+            if diesel > 0 and moved > 0:
+                keep = max(0.0, 1.0 - moved / diesel)
+                for c in self.cohorts.values():
+                    c[:, 0] *= keep
+                year = self.model.scenario.base_year + int(hour // HOURS_PER_YEAR)
+                key = year + int(round(lifetime_yr(vehicle_technology(self.spec.vehicle, "bev"))))
+                self.cohorts[key] = self.cohorts.get(key, np.zeros((2, 3))) + np.array([[0.0, 0.0, 0.0], [0.0, moved, 0.0]])
+        return change
 
     def investments(self, change, year: int) -> list[Investment]:
         """Battery-electric vehicles bought, and the diesel ones not bought (negative)."""
-        initial = 1.0 if self.spec.powertrain == "bev" else 0.0
-        before = self.state_before(change, initial, _fold)
-        vehicles = (_fold(before, change) - before) * self.spec.count
+        before = self.state_before(change, self.initial, _fold)
+        vehicles = (_fold(before, change)[1] - before[1]) * self.spec.count
         if vehicles <= 0:
             return []
         kind = self.spec.vehicle
         return [Investment(self.entity_id, vehicle_technology(kind, "bev"), vehicles),
                 Investment(self.entity_id, vehicle_technology(kind, "diesel"), -vehicles)]
 
+    def fcev_count(self) -> float:
+        """Fuel-cell vehicles in the last operated year (end of year)."""
+        return self.last_mix[2] * self.spec.count
+
+    # -- energy ------------------------------------------------------------------------------
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         f = self.spec
         km = f.count * f.km_per_vehicle_yr * self.activity
-        initial = 1.0 if f.powertrain == "bev" else 0.0
-        segs = self.year_segments(year_start, initial, _fold)
-        if segs[-1][1] <= 0.0:  # all diesel all year: no charging profile needed
+        segs = self.year_segments(year_start, self.initial, _fold)
+        self.last_mix = segs[-1][1]
+        if segs[-1][1][1] <= 0.0:  # no battery-electric vehicle all year: no charging profile needed
             shape = CHARGING_SHAPE
         else:
             shape = self.charging_shape(year)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         diesel_t_full = km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0
-        diesel_t = sum(w * diesel_t_full * (1.0 - bev) for (_, bev), w in zip(segs, weights))
-        elec_kwh = book_piecewise(book, shape, starts, [km * f.bev_kwh_per_km * bev for _, bev in segs])
+        diesel_t = sum(w * diesel_t_full * mix[0] for (_, mix), w in zip(segs, weights))
+        elec_kwh = book_piecewise(book, shape, starts, [km * f.bev_kwh_per_km * mix[1] for _, mix in segs])
+        self.hydrogen_kg = 0.0
+        if any(mix[2] > 0 for _, mix in segs):
+            kg_full = km * hydrogen_kg_per_km(f)
+            h2_weights = segment_weights(ELECTROLYSIS_SHAPE, year, starts)
+            self.hydrogen_kg = sum(w * kg_full * mix[2] for (_, mix), w in zip(segs, h2_weights))
+            elec_kwh += book_piecewise(book, ELECTROLYSIS_SHAPE, starts, [kg_full * mix[2] * electrolysis_kwh_per_kg() for _, mix in segs])
         rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t")]
         return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
+
+
+def _vehicle_life(vehicle: str, powertrain: str) -> float:
+    """Catalogue life of the model [yr]; a base-year model the catalogue lacks (a fuel-cell car)
+    takes the diesel model's."""
+    try:
+        return lifetime_yr(vehicle_technology(vehicle, powertrain))
+    except KeyError:
+        return lifetime_yr(vehicle_technology(vehicle, "diesel"))
+
+
+_DEPOT_PRICES: dict[tuple, float] = {}
+
+
+def depot_electricity_price(tariff, year: int) -> float:
+    """The tariff averaged over the depot-night charging shape of ``year`` [CNY/kWh] (cached per tariff and year)."""
+    from parktwin.energy.loads import profile
+    from parktwin.energy.tariff import hourly_tariff
+
+    key = (tariff.model_dump_json(), year)  # by content: an id could be reused by another run's tariff
+    if key not in _DEPOT_PRICES:
+        if len(_DEPOT_PRICES) > 512:
+            _DEPOT_PRICES.clear()
+        _DEPOT_PRICES[key] = float(hourly_tariff(tariff, year)[1] @ profile(CHARGING_SHAPE, year))
+    return _DEPOT_PRICES[key]
+
+
+def fleet_indicators(fleets, policy, year: int) -> dict[str, float]:
+    """Vehicles, the new-energy share of them, hydrogen used [kg] and the hydrogen station's service level."""
+    from parktwin.mobility.h2_station import station_week
+
+    fleets = list(fleets)
+    total = sum(a.spec.count for a in fleets)
+    nev = sum((a.last_mix[1] + a.last_mix[2]) * a.spec.count for a in fleets)
+    fcev = [(a.spec, int(round(a.fcev_count()))) for a in fleets if a.fcev_count() > 0]
+    service = 1.0
+    if fcev:
+        key = (tuple((s.model_dump_json(), n) for s, n in fcev), policy.hydrogen_dispensers, year)
+        if key not in _STATION:
+            if len(_STATION) > 256:
+                _STATION.clear()
+            _STATION[key] = station_week(fcev, policy.hydrogen_dispensers, year=year).service_level()
+        service = _STATION[key]
+    return {"vehicles": float(total), "nev_vehicle_share": nev / total if total else 0.0,
+            "fcev_vehicles": float(sum(n for _, n in fcev)), "fcev_hydrogen_kg": sum(a.hydrogen_kg for a in fleets),
+            "hydrogen_service_level": service}
+
+
+_STATION: dict[tuple, float] = {}

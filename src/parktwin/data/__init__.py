@@ -20,6 +20,7 @@ TABLES = (
     "wind_power_curve",
     "technologies", "prices", "finance_instruments",
     "stage_indicators", "symbiosis_factors", "duty_cycles",
+    "building_stock", "building_standards", "building_retrofits", "vehicle_turnover",
 )
 
 

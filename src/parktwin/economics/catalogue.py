@@ -40,6 +40,7 @@ MEASURE_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
     "hydrogen_process_heat": ("electrolyser", "h2_tank"),
     "ccus": ("ccus_capture",),
     "grid_upgrade": ("grid_connection",),
+    "building_retrofit": (),  # the measure's technology is checked when the item is applied
 }
 
 _PER_ROW = ("year", "capex", "fixed_om_share_per_yr", "var_om", "source", "confidence")

@@ -24,9 +24,9 @@ from parktwin.accounting.inventory import (
     grid_nonfossil_share,
 )
 from parktwin.accounting.phases import phase_of
-from parktwin.agents.building import BuildingAgent
+from parktwin.agents.building import BuildingAgent, building_indicators
 from parktwin.agents.enterprise import EnterpriseAgent
-from parktwin.agents.fleet import FleetAgent
+from parktwin.agents.fleet import FleetAgent, fleet_indicators
 from parktwin.agents.operator import OperatorAgent
 from parktwin.data import grid_factor_path, interpolate_path, overriding
 from parktwin.economics.catalogue import price_cny
@@ -152,7 +152,7 @@ class ParkModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int = 0):
         seeds = np.random.SeedSequence(seed)
         # children by position: adding a stream later keeps the earlier streams' numbers
-        weather_seed, agent_seed, outage_seed, wind_seed, population_seed = seeds.spawn(5)
+        weather_seed, agent_seed, outage_seed, wind_seed, population_seed, fleet_seed = seeds.spawn(6)
         super().__init__(rng=np.random.default_rng(agent_seed))
         self.scenario = scenario
         self.seed_value = seed
@@ -167,7 +167,11 @@ class ParkModel(mesa.Model):
             for e in park.enterprises
         }
         self.buildings = {}  # built once the weather is known (their HVAC follows the temperature)
-        self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr, scenario.mobility) for f in park.fleets}
+        self.fleets = {f.id: FleetAgent(self, f, growth.default_share_per_yr, scenario.mobility, scenario.fleets) for f in park.fleets}
+        if scenario.fleets.turnover:  # owners' traits from their own stream, in park order
+            fleet_rng = np.random.default_rng(fleet_seed)
+            for fleet in self.fleets.values():
+                fleet.draw_traits(fleet_rng)
         self.operator = OperatorAgent(self, park)
         self.decision_context: DecisionContext | None = None
         self._decisions_on = scenario.decisions.enabled or bool(scenario.policy.mandates)
@@ -179,7 +183,7 @@ class ParkModel(mesa.Model):
         weather = park_weather(scenario, site, len(self.years), np.random.default_rng(weather_seed))
         self.pv_kw_per_kwp = pv_output_kw_per_kwp(site, system, weather)
         self.temp_air_c = weather.temp_air_c
-        self.buildings = {b.id: BuildingAgent(self, b, self.temp_air_c) for b in park.buildings}
+        self.buildings = {b.id: BuildingAgent(self, b, self.temp_air_c, scenario.buildings) for b in park.buildings}
         self._wind_seed = wind_seed
         self.wind_kw_per_kw = park_wind(scenario, len(self.years), np.random.default_rng(wind_seed))
 
@@ -517,6 +521,8 @@ class ParkModel(mesa.Model):
             "battery_usable_kwh": float(assets.battery_kwh[-1]),
             "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
             "green_power_share": assets.end.effective_green_share,
+            **building_indicators(self.buildings.values()),
+            **fleet_indicators(self.fleets.values(), sc.fleets, year),
             "grid_factor_kgco2_per_kwh": factor,
             "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),
             **bill,

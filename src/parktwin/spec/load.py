@@ -390,7 +390,7 @@ def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     if not years_known:  # the schema reports the bad base year or horizon; no year checks against it
         base, horizon = 0, 10**6
     first, last = base + 1, base + horizon
-    known = {key: {item.get("id") for _, item in _items(park, key)} for key in ("enterprises", "fleets")}
+    known = {key: {item.get("id") for _, item in _items(park, key)} for key in ("enterprises", "fleets", "buildings")}
     population = doc.get("population") if isinstance(doc.get("population"), dict) else {}
     problems_population, entrant_ids = _population_problems(population, known["enterprises"], first, last, file)
     known["enterprises"] = known["enterprises"] | entrant_ids  # a roadmap item may name an entrant

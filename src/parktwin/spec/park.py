@@ -14,7 +14,7 @@ ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
 ShiftPattern = Literal["day_1x8", "two_shift_2x8", "three_shift_3x8", "continuous"]
 BuildingKind = Literal["office", "dormitory", "canteen", "warehouse", "lab"]
 VehicleKind = Literal["heavy_truck", "light_truck", "bus", "car", "forklift"]
-Powertrain = Literal["diesel", "bev"]
+Powertrain = Literal["diesel", "bev", "fcev"]
 TouPeriod = Literal["valley", "flat", "peak", "critical"]
 
 
@@ -132,7 +132,12 @@ class Building(Strict):
     name: str = ""
     kind: BuildingKind
     floor_area_m2: float = Field(gt=0)
-    electricity_kwh_per_m2: float = Field(ge=0, description="energy-use intensity, electricity [kWh/m²·yr]")
+    vintage_year: int = Field(
+        2010, ge=1900, le=2100, description="year built; picks the default intensities and the heating/cooling factor of data/building_stock.csv"
+    )
+    electricity_kwh_per_m2: float | None = Field(
+        None, ge=0, description="energy-use intensity, electricity [kWh/m²·yr]; default: data/building_stock.csv by kind and vintage"
+    )
     natural_gas_m3_per_m2: float = Field(0.0, ge=0, description="heating / kitchen gas [m³/m²·yr]")
     heating_kwh_per_m2_yr: float = Field(
         0.0, ge=0, description="space heating demand in the park's average climate [kWh_th/m²·yr], spread by the hourly temperature"
@@ -142,6 +147,7 @@ class Building(Strict):
     )
     heating_system: Literal["heat_pump", "gas_boiler"] = "heat_pump"
     roof_area_m2: float = Field(0.0, ge=0)
+    green_certified: bool = Field(False, description="a certified green building (绿色建筑, GB/T 50378) in the base year")
     source: str = ""
 
 
@@ -155,6 +161,12 @@ class Fleet(Strict):
     powertrain: Powertrain = "diesel"
     diesel_l_per_100km: float = Field(0.0, ge=0)
     bev_kwh_per_km: float = Field(gt=0, description="consumption once electrified [kWh/km]")
+    fcev_kwh_h2_per_km: float | None = Field(
+        None, gt=0, description="hydrogen use of a fuel-cell model [kWh LHV/km]; default: bev_kwh_per_km × data/vehicle_turnover.csv ratio"
+    )
+    mean_age_yr: float | None = Field(
+        None, ge=0, le=30, description="mean age of the vehicles in the base year (ages uniform); default: half the catalogue life"
+    )
     source: str = ""
 
 

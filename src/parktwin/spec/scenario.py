@@ -160,8 +160,19 @@ class Efficiency(_Intervention):
     share: float = Field(gt=0, lt=1, description="cut in all final energy use of the firms named")
 
 
+RetrofitMeasure = Literal["envelope", "hvac", "lighting", "evaporative_cooling"]
+
+
+class BuildingRetrofit(_Intervention):
+    kind: Literal["building_retrofit"]
+    buildings: list[str] | Literal["all"] = "all"
+    measure: RetrofitMeasure = Field(description="savings by end use in data/building_retrofits.csv; evaporative cooling only for warehouses")
+    floor_share: float = Field(1.0, gt=0, le=1, description="share of each building's floor area retrofitted")
+
+
 INTERVENTIONS = (
     RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
+    BuildingRetrofit,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 
@@ -237,6 +248,41 @@ class Mobility(Strict):
     )
     policy: Literal["immediate", "smart"] = Field("immediate", description="charge on arrival, or in valley hours (still meeting departures)")
     vehicles_per_charger: float = Field(2.0, gt=0, le=50)
+
+
+class BuildingPolicy(Strict):
+    """New floor area and the standard it is built to (data/building_standards.csv)."""
+
+    floor_area_growth_share_per_yr: float = Field(
+        0.0, ge=0, le=0.2, description="new floor area each year as a share of each building's floor area at the year's start"
+    )
+    new_standard: Literal["current_code", "ultra_low_energy", "near_zero_energy"] = Field(
+        "current_code", description="standard of new floor area from new_standard_from_year (current code before)"
+    )
+    new_standard_from_year: int | None = Field(None, description="first year new floor area follows new_standard; none = from the first simulated year")
+    retrofit_decisions: bool = Field(False, description="the owner retrofits a building when the measure's NPV at its hurdle rate is positive")
+    retrofit_measures: list[Literal["envelope", "hvac", "lighting", "evaporative_cooling"]] = Field(
+        default_factory=lambda: ["envelope", "hvac", "lighting", "evaporative_cooling"]
+    )
+    hurdle_rate: float = Field(0.08, ge=0, le=0.5, description="owner's discount rate for retrofits")
+    payback_limit_yr: float = Field(10.0, gt=0, le=40, description="longest simple payback the owner accepts [yr]")
+
+
+class FleetPolicy(Strict):
+    """Fleet turnover: vehicles retire at the end of their catalogue life and their owners choose
+    the replacement (diesel, battery-electric, fuel-cell) by total cost of ownership."""
+
+    turnover: bool = Field(False, description="retire and replace vehicles; off: fleets keep their base-year vehicles")
+    powertrains: list[Literal["diesel", "bev", "fcev"]] = Field(
+        default_factory=lambda: ["diesel", "bev", "fcev"], description="replacements an owner may choose (where the catalogue has the model)"
+    )
+    nev_mandate_from_year: int | None = Field(None, description="from this year only battery-electric or fuel-cell replacements (新能源 mandate)")
+    hurdle_rate: Spread = Field(Spread(mean=0.10, sd=0.03, low=0.02, high=0.3), description="owner's discount rate in the total cost of ownership")
+    nev_preference: Spread = Field(
+        Spread(mean=0.0, sd=0.0, low=-0.5, high=0.5),
+        description="owner's preference for new-energy vehicles: their cost of ownership counted × (1 − this); negative = aversion",
+    )
+    hydrogen_dispensers: int = Field(2, ge=1, le=50, description="dispensers of the park's hydrogen station (a SimPy resource)")
 
 
 class Finance(Strict):
@@ -361,6 +407,8 @@ class Scenario(Strict):
     outages: Outages = Outages()
     finance: Finance = Finance()
     mobility: Mobility = Mobility()
+    buildings: BuildingPolicy = BuildingPolicy()
+    fleets: FleetPolicy = FleetPolicy()
     decisions: Decisions = Decisions()
     data: DataOverrides = DataOverrides()
     policy: Policy = Policy()
