@@ -20,6 +20,7 @@ TABLES = (
     "wind_power_curve",
     "technologies", "prices", "finance_instruments",
     "stage_indicators", "symbiosis_factors", "duty_cycles",
+    "resources", "sector_resources",
 )
 
 

@@ -325,12 +325,27 @@ def park_cross_problems(doc: dict, file: str) -> list[Problem]:
         owner = fleet.get("owner", "operator")
         if owner not in owners:
             problems.append(Problem(file, f"fleets.{i}.owner", f"expected an enterprise id or 'operator' (got {owner!r})"))
+    problems += _exchange_problems(doc, file, {e.get("id") for _, e in enterprises})
     location = doc.get("location") if isinstance(doc, dict) else None
     region = location.get("grid_region", "east_china") if isinstance(location, dict) else "east_china"
     if isinstance(region, str) and region not in grid_series_ids():
         problems.append(
             Problem(file, "location.grid_region", f"unknown grid-factor series {region!r}; expected one of {sorted(grid_series_ids())}")
         )
+    return problems
+
+
+def _exchange_problems(doc: dict, file: str, enterprise_ids: set) -> list[Problem]:
+    """Symbiosis exchanges: unique ids; each side an enterprise id or ``external:<name>``."""
+    from parktwin.spec.park import EXTERNAL_PREFIX
+
+    exchanges = _items(doc, "exchanges")
+    problems = _duplicate_ids(exchanges, file, "exchanges")
+    for i, x in exchanges:
+        for side in ("supplier", "receiver"):
+            ref = x.get(side)
+            if isinstance(ref, str) and not ref.startswith(EXTERNAL_PREFIX) and ref not in enterprise_ids:
+                problems.append(Problem(file, f"exchanges.{i}.{side}", f"expected an enterprise id or '{EXTERNAL_PREFIX}<name>' (got {ref!r})"))
     return problems
 
 
