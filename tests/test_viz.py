@@ -27,7 +27,7 @@ from parktwin.viz.report import _plotly_js, key_figures, render_report
 
 from builders import write_tiny_scenario
 
-EXPECTED_FIGURES = ("stages", "emissions", "waterfall", "energy_mix", "electricity_balance", "indicators", "sankey_energy",
+EXPECTED_FIGURES = ("stages", "indicator_status", "emissions", "waterfall", "energy_mix", "electricity_balance", "indicators", "sankey_energy",
                     "sankey_carbon", "dispatch_week", "costs")  # "adoption" only appears when firms decide
 
 @pytest.fixture(scope="module")
