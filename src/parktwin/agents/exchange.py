@@ -39,6 +39,7 @@ class ExchangeAgent(mesa.Agent):
         self.decided_year: int | None = None
         self.commissioned_hour: float | None = None  # global hour of the first delivery
         self.last_npv: dict[str, float] = {}
+        self._effect: ExchangeEffect | None = None
 
     @property
     def exchange_id(self) -> str:
@@ -79,9 +80,12 @@ class ExchangeAgent(mesa.Agent):
             return "candidate"
         return "running" if self.running_share(year_start) > 0 else "building"
 
-    def year_effect(self, grid_kgco2_per_kwh: float) -> ExchangeEffect:
-        """The exchange's full-year physical effects (symbiosis.exchanges.effects)."""
-        return effects(self.exchange, grid_kgco2_per_kwh)
+    def year_effect(self) -> ExchangeEffect:
+        """The exchange's full-year physical effects (symbiosis.exchanges.effects), computed once.
+        Its scope-2 field is not used in the run: the electricity goes through the park's dispatch."""
+        if self._effect is None:
+            self._effect = effects(self.exchange)
+        return self._effect
 
 
 EXCHANGE_COLUMNS = (
@@ -108,8 +112,8 @@ class YearOfExchanges:
     running: int = 0
 
 
-def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, rows: list, book, kind_of: dict[str, str],
-                    grid_kgco2_per_kwh: float) -> YearOfExchanges:
+def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, rows: list, book,
+                    kind_of: dict[str, str]) -> YearOfExchanges:
     """Apply the running exchanges to the year's energy rows (``agents.base.EnergyRow``) and load book.
 
     Each exchange counts for the share of the year it ran. The receiver burns less of the fuel
@@ -148,7 +152,7 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
         w = agent.running_share(year_start)
         heat = fuel_tce = co2 = added = s3 = water = material = elec_mwh = 0.0
         if w > 0:
-            e = agent.year_effect(grid_kgco2_per_kwh)
+            e = agent.year_effect()
             heat, s3 = e.heat_delivered_gj * w, e.scope3_avoided_tco2 * w
             if agent.in_park("receiver"):
                 for carrier, amount in e.fuel_saved.items():

@@ -24,7 +24,7 @@ from parktwin.accounting.inventory import (
     grid_nonfossil_share,
 )
 from parktwin.accounting.phases import phase_of
-from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, firm_resources, min_coverage_share, year_resources
+from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, min_coverage_share, year_resources
 from parktwin.agents.building import BuildingAgent
 from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext, YearOfExchanges, apply_exchanges
@@ -186,6 +186,7 @@ class ParkModel(mesa.Model):
         # symbiosis: one agent per candidate exchange of the park file (none: the agent set is unchanged)
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
         self.exchange_context: ExchangeContext | None = None
+        self._min_coverage_share = min_coverage_share()  # data/resources.csv, read once
 
     def release(self) -> None:
         """Let a finished model be freed at once. mesa 3.3 keeps every model alive in the class
@@ -342,9 +343,11 @@ class ParkModel(mesa.Model):
             "origin": "symbiosis",
         })
 
-    def _exchanges_year(self, year: int, year_start: int, rows: list, book: LoadBook, factor: float) -> YearOfExchanges:
+    def _exchanges_year(self, year: int, year_start: int, rows: list, book: LoadBook) -> YearOfExchanges:
+        if not self.exchange_agents:
+            return YearOfExchanges(rows, ExchangeFlows(), [])
         kinds = {e.id: "enterprise" for e in self.scenario.park.enterprises}
-        done = apply_exchanges(self.exchange_agents, year, year_start, rows, book, kinds, factor)
+        done = apply_exchanges(self.exchange_agents, year, year_start, rows, book, kinds)
         self.record.exchanges.extend(done.table)
         return done
 
@@ -353,7 +356,7 @@ class ParkModel(mesa.Model):
         park = self.scenario.park
         firms = [firm_resources(e.id, a.value_added_mcny, a.activity, e.water, e.solid_waste, e.waste_heat)
                  for e, a in ((e, self.enterprises[e.id]) for e in park.enterprises)]
-        values = year_resources(year, firms, done.flows, min_coverage_share=min_coverage_share(),
+        values = year_resources(year, firms, done.flows, min_coverage_share=self._min_coverage_share,
                                 exchanges_listed=bool(park.exchanges))
         self.record.resources.append(values)
         return {k: values[k] for k in RESOURCE_ANNUAL_COLUMNS} | {
@@ -370,7 +373,7 @@ class ParkModel(mesa.Model):
         rows = []
         for agent in (*self.enterprises.values(), *self.buildings.values(), *self.fleets.values()):
             rows.extend(agent.year_energy(year, year_start, book))
-        exchanged = self._exchanges_year(year, year_start, rows, book, float(self.grid_factor_kgco2_per_kwh[index]))
+        exchanged = self._exchanges_year(year, year_start, rows, book)
         rows = exchanged.rows
         demand_kw = book.hourly_kw()
         assets = self.operator.year_assets(year_start)
