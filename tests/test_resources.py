@@ -15,7 +15,12 @@ import pytest
 from builders import scenario
 
 from parktwin import run
-from parktwin.accounting.resources import ExchangeFlows, FirmResources, firm_resources, year_resources
+from parktwin.accounting.resources import (
+    ExchangeFlows,
+    FirmResources,
+    firm_resources,
+    year_resources,
+)
 from parktwin.accounting.stages import assess, stage_reached
 from parktwin.data import table
 
@@ -147,3 +152,22 @@ def test_a_park_passing_every_resource_indicator_is_judged_on_the_core():
     failing = stage_reached(assess(pd.DataFrame({**base, "core_indicator_tco2_per_tce": [0.1, 0.25]}))).set_index("year")
     assert failing.loc[2026, "stage_reached"] == "eco_industrial"
     assert failing.loc[2026, "blocking"] == ["zc_core_indicator (not_met)"]
+
+
+def test_demo_park_inputs_are_the_sector_intensities_times_value_added():
+    """models/demo_park.yaml: every firm's water and solid waste = data/sector_resources.csv × value added
+    (rounded to 10 units), so each number traces to a row with its source."""
+    from pathlib import Path
+
+    from parktwin.spec.load import load_park
+
+    park = load_park(Path(__file__).resolve().parents[1] / "models" / "demo_park.yaml")
+    sr = table("sector_resources").set_index("sector")
+    for e in park.enterprises:
+        s, va_10k = sr.loc[e.sector], e.value_added_mcny * 100.0
+        fresh = s["fresh_water_m3_per_10k_cny"] * va_10k
+        assert e.water.fresh_water_m3 == pytest.approx(fresh, abs=5), e.id
+        assert e.water.reused_water_m3 == pytest.approx(fresh * s["water_reuse_share"] / (1 - s["water_reuse_share"]), abs=5), e.id
+        assert e.solid_waste.generated_t == pytest.approx(s["solid_waste_t_per_10k_cny"] * va_10k, abs=5), e.id
+        assert e.waste_heat is not None and e.waste_heat.recovered_gj <= e.waste_heat.available_gj
+    assert len(park.exchanges) == 7

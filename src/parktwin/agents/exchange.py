@@ -16,7 +16,13 @@ import mesa
 
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.spec.park import EXTERNAL_PREFIX, SymbiosisExchange
-from parktwin.symbiosis.exchanges import ExchangeEffect, effects, exchange_npv, factor, from_spec
+from parktwin.symbiosis.exchanges import (
+    ExchangeEffect,
+    effects,
+    exchange_npv,
+    factor,
+    from_spec,
+)
 
 
 @dataclass(frozen=True)

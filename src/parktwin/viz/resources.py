@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from parktwin.results.tables import Results
 from parktwin.viz import labels
-from parktwin.viz.flows import Flows, NODE_COLOURS, _sankey_figure
+from parktwin.viz.flows import NODE_COLOURS, Flows, _sankey_figure
 from parktwin.viz.labels import t
 from parktwin.viz.registry import figure
 
