@@ -115,3 +115,24 @@ def test_exchange_references_are_checked():
     assert [(p.field, "nobody" in p.message) for p in problems] == [("exchanges.0.receiver", True)]
     with pytest.raises(ValueError, match="at least one side"):
         Park.model_validate({**PARK, "exchanges": [{**STEAM, "supplier": "external:a", "receiver": "external:b"}]})
+
+
+def test_the_decision_values_only_the_fuel_the_receiver_burns():
+    from parktwin.symbiosis.exchanges import Exchange, exchange_npv
+
+    # the builder firm burns 1,000 t coal; 10,000 t of steam would replace 1,610.15 t (tests/test_symbiosis.py):
+    # valued as 1,000 / 1,610.15 of the steam, 6,210.6 t, with the full capex
+    big = {**STEAM, "quantity": 10_000.0, "capex_cny": 3_000_000.0}
+    res = run(scenario(park(big)), seed=0)
+    x = res.exchanges.set_index("year").loc[2026]
+    share = 1000.0 / (10_000 * (2777.1 - 83.9) / 1000 / 0.80 / 20.908)
+    hand = exchange_npv(Exchange("steam_1", "chp", "works", "steam", 10_000 * share, "t/yr", capex_cny=3_000_000.0,
+                                 pressure_mpa=1.0), discount_rate=0.08, year=2026,
+                        carbon_price_cny_per_tco2=res.year(2026)["carbon_price_cny_per_tco2"])
+    assert x["receiver_npv_cny"] == pytest.approx(hand["receiver_npv_cny"], rel=1e-9)
+    # in the run it can only save the 1,000 t the firm burns
+    assert x["receiver_co2_avoided_tco2"] == pytest.approx(1000 * 1.9003, rel=1e-9)
+    # a receiver that burns no coal gains nothing: the exchange never commissions
+    reverse = {**STEAM, "supplier": "works", "receiver": "chp"}
+    res = run(scenario(park(reverse)), seed=0)
+    assert (res.exchanges["status"] == "candidate").all()

@@ -10,7 +10,7 @@ delivers from its commissioning hour. An exchange where one side loses is re-eva
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import mesa
 
@@ -31,6 +31,7 @@ class ExchangeContext:
 
     year: int
     carbon_price_cny_per_tco2: float  # 0 when the scenario keeps the carbon price out of decisions
+    fuel_by_entity: dict = field(default_factory=dict)  # enterprise → carrier → last year's use (energy-row units)
 
 
 class ExchangeAgent(mesa.Agent):
@@ -67,12 +68,22 @@ class ExchangeAgent(mesa.Agent):
         earliest = self.spec.earliest_year
         if self.decided_year is not None or (earliest is not None and ctx.year < earliest):
             return False
-        self.last_npv = exchange_npv(self.exchange, discount_rate=factor("exchange_discount_rate"), year=ctx.year,
+        self.last_npv = exchange_npv(self.usable(ctx), discount_rate=factor("exchange_discount_rate"), year=ctx.year,
                                      carbon_price_cny_per_tco2=ctx.carbon_price_cny_per_tco2)
         if self.last_npv["receiver_npv_cny"] > 0 and self.last_npv["supplier_npv_cny"] > 0:
             self.decided_year = ctx.year
             return True
         return False
+
+    def usable(self, ctx: ExchangeContext):
+        """The exchange as the receiver can use it: a fuel-saving exchange is valued only for the
+        fuel the receiver burnt last year (its quantity cut in proportion, the capex unchanged)."""
+        e = self.year_effect()
+        if not e.fuel_saved or not self.in_park("receiver"):
+            return self.exchange
+        burnt = ctx.fuel_by_entity.get(self.spec.receiver, {})
+        ratio = min(min(burnt.get(c, 0.0) * FUEL_ROW_UNITS[c] / amount, 1.0) for c, amount in e.fuel_saved.items() if amount > 0)
+        return self.exchange if ratio >= 1.0 else replace(self.exchange, quantity=self.exchange.quantity * ratio)
 
     def running_share(self, year_start: float) -> float:
         """Share of the year beginning at global hour ``year_start`` in which the exchange delivers."""

@@ -312,7 +312,8 @@ class ParkModel(mesa.Model):
         if not self.exchange_agents:
             return None
         carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
-        return ExchangeContext(year, carbon)
+        fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows} for firm in self.enterprises.values()}
+        return ExchangeContext(year, carbon, fuel)
 
     def _start_exchanges(self, year: int) -> None:
         """Exchanges decided this year (both sides gain) become SimPy projects, in park-file order."""
