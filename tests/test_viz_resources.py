@@ -48,7 +48,7 @@ def test_material_sankey_is_the_resources_table(res):
     # generated 21,000 t: own use 5,500, sent by exchange 10,000 (chp's gypsum), disposed 5,500
     assert f[("res_generated", "res_used_own")] == pytest.approx(5_500)
     assert f[("res_generated", "from:chp")] == pytest.approx(10_000)
-    assert f[("from:chp", "enterprise:external:plasterboard")] == pytest.approx(10_000)
+    assert f[("from:chp", "outside:plasterboard")] == pytest.approx(10_000)
     assert f[("res_generated", "res_disposed")] == pytest.approx(5_500)
     assert sum(v for (s, _), v in f.items() if s == "res_generated") == pytest.approx(21_000)
 

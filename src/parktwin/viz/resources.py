@@ -34,6 +34,7 @@ RESOURCE_LABELS: dict[str, dict[str, str]] = {
     "res_disposed": {"en": "Disposed or stored", "zh": "处置或贮存"},
     "res_external_source": {"en": "From outside the park", "zh": "园区外来源"},
     "flow_from": {"en": "From {name}", "zh": "来自{name}"},
+    "flow_outside": {"en": "Outside the park: {name}", "zh": "园区外：{name}"},
     "sankey_water_unit": {"en": "m³", "zh": "立方米"},
     "sankey_materials_unit": {"en": "t", "zh": "吨"},
     "status_met": {"en": "met", "zh": "达标"},
@@ -126,12 +127,13 @@ def _exchanges(results: Results, year: int, kinds: tuple[str, ...]) -> pd.DataFr
 
 
 def _party(name: str) -> str:
-    return f"enterprise:{name}"
+    """A receiving enterprise, or a partner outside the park."""
+    return f"outside:{name.removeprefix('external:')}" if name.startswith("external:") else f"enterprise:{name}"
 
 
 def _from(name: str) -> str:
     """The supplier's side of an exchange (its effluent or by-product), apart from what it receives."""
-    return f"from:{name}"
+    return f"from:{name.removeprefix('external:')}"
 
 
 def water_flows(results: Results, year: int) -> Flows:
