@@ -113,6 +113,11 @@ def test_exchange_references_are_checked():
     doc = park({**STEAM, "receiver": "nobody"})
     problems = park_cross_problems(doc, "park.yaml")
     assert [(p.field, "nobody" in p.message) for p in problems] == [("exchanges.0.receiver", True)]
+    # a by-product exchange may not send more than its supplier says it generates of that kind
+    chp = {**SUPPLIER, "solid_waste": {"generated_t": 20_000, "kinds_t": {"gypsum": 8_000}}}
+    gypsum = {"id": "g", "supplier": "chp", "receiver": "works", "kind": "gypsum", "quantity": 10_000}
+    problems = park_cross_problems(park(gypsum, enterprises=[PARK["enterprises"][0], chp]), "park.yaml")
+    assert [p.field for p in problems] == ["exchanges.0.quantity"] and "8000" in problems[0].message
     with pytest.raises(ValueError, match="at least one side"):
         Park.model_validate({**PARK, "exchanges": [{**STEAM, "supplier": "external:a", "receiver": "external:b"}]})
 

@@ -341,11 +341,19 @@ def _exchange_problems(doc: dict, file: str, enterprise_ids: set) -> list[Proble
 
     exchanges = _items(doc, "exchanges")
     problems = _duplicate_ids(exchanges, file, "exchanges")
+    kinds = {e.get("id"): (e.get("solid_waste") or {}).get("kinds_t") or {} for _, e in _items(doc, "enterprises")
+             if isinstance(e.get("solid_waste"), dict)}
     for i, x in exchanges:
         for side in ("supplier", "receiver"):
             ref = x.get(side)
             if isinstance(ref, str) and not ref.startswith(EXTERNAL_PREFIX) and ref not in enterprise_ids:
                 problems.append(Problem(file, f"exchanges.{i}.{side}", f"expected an enterprise id or '{EXTERNAL_PREFIX}<name>' (got {ref!r})"))
+        # a by-product sent cannot exceed what the supplier says it generates of that kind
+        stated = kinds.get(x.get("supplier"), {}).get(x.get("kind")) if isinstance(x.get("supplier"), str) else None
+        quantity = x.get("quantity")
+        if isinstance(stated, (int, float)) and isinstance(quantity, (int, float)) and quantity > stated:
+            problems.append(Problem(file, f"exchanges.{i}.quantity", f"{quantity:g} t/yr of {x.get('kind')} is more than "
+                                    f"{x.get('supplier')} generates (solid_waste.kinds_t.{x.get('kind')} = {stated:g})"))
     return problems
 
 

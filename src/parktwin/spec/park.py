@@ -117,7 +117,7 @@ class SolidWaste(Strict):
 
     generated_t: float = Field(ge=0, description="industrial solid waste generated (产生量) [t/yr]")
     utilised_t: float = Field(0.0, ge=0, description="of it, comprehensively used (综合利用量), outside the park's listed exchanges [t/yr]")
-    kinds_t: dict[str, float] = Field(default_factory=dict, description="generated waste by kind (slag, fly_ash, gypsum, sludge …) [t/yr], for the flow diagrams")
+    kinds_t: dict[str, float] = Field(default_factory=dict, description="generated waste by kind (gypsum, fly_ash, slag, sludge …) [t/yr]; an exchange of that kind from this firm may not send more")
     source: str = ""
 
     @model_validator(mode="after")
