@@ -60,6 +60,11 @@ def test_a_lead_time_counts_the_part_of_the_year_it_runs():
     assert x.loc[2026, "running_share"] == pytest.approx(0.8)
     coal_t = 2000 * (2777.1 - 83.9) / 1000 / 0.80 / 20.908
     assert x.loc[2026, "receiver_co2_avoided_tco2"] == pytest.approx(0.8 * coal_t * 1.9003, rel=1e-9)
+    # SimPy time: decided at the first hour of 2026 (global hour 8,760), delivering 1,752 h later
+    ev = res.events[res.events["origin"] == "symbiosis"].iloc[0]
+    assert (ev["decided_hour"], ev["hour"], ev["year"]) == (8760.0, 1752.0, 2026)
+    # its capex is in that year's system cost, its opex (none here) in the fixed O&M
+    assert res.year(2026)["capex_cny"] == pytest.approx(100_000.0)
 
 
 def test_an_exchange_where_one_side_loses_never_commissions():
