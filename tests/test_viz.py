@@ -28,7 +28,7 @@ from parktwin.viz.summary import display
 
 from builders import write_tiny_scenario
 
-EXPECTED_FIGURES = ("stages", "emissions", "waterfall", "energy_mix", "electricity_balance", "indicators", "sankey_energy",
+EXPECTED_FIGURES = ("stages", "indicator_status", "emissions", "waterfall", "energy_mix", "electricity_balance", "indicators", "sankey_energy",
                     "sankey_carbon", "dispatch_week", "costs")  # "adoption" only appears when firms decide
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from parktwin.energy.calendar import HOURS_PER_YEAR
 # price per unit of each carrier in the energy table: (price id in data/prices.csv, units of the price per table unit)
 FUEL_PRICES = {"coal": ("coal", 1.0), "natural_gas": ("natural_gas", 1000.0), "diesel": ("diesel", 1.0),
                "purchased_heat": ("purchased_heat", 1.0)}
-REPLACED_BY_AGEING = frozenset({"battery_energy"})  # renewed when the battery wears out, not on a fixed life
+REPLACED_BY_AGEING = frozenset({"battery_energy"})
+STATED_COSTS = frozenset({"symbiosis_exchange"})  # priced by the input (stated_purchase), not data/technologies.csv  # renewed when the battery wears out, not on a fixed life
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ def purchase(year: int, hour: float, project: str, entity: str, tech_id: str, ca
                     lifetime_yr(tech_id), renewal)
 
 
+def stated_purchase(year: int, hour: float, project: str, entity: str, kind: str, capacity: float, unit: str,
+                    capex: float, fixed_om_per_yr: float, life_yr: float) -> Purchase:
+    """A purchase whose cost the input states (a symbiosis exchange's capex), not the catalogue."""
+    return Purchase(year, hour, project, entity, kind, capacity, unit, capex, fixed_om_per_yr, life_yr)
+
+
 def fixed_om_in_year(purchases: list[Purchase], year: int) -> float:
     """Fixed O&M of everything installed in ``year`` (pro rata in the commissioning year) [CNY]."""
     total = 0.0
@@ -87,7 +94,10 @@ def renewals_in_year(purchases: list[Purchase], year: int) -> list[Purchase]:
         age = year - p.year
         life = round(p.lifetime_yr)
         if p.technology not in REPLACED_BY_AGEING and life > 0 and age > 0 and age % life == 0:
-            out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True))
+            if p.technology in STATED_COSTS:  # bought again at its stated cost
+                out.append(replace(p, year=year, hour=0.0, renewal=True))
+            else:
+                out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True))
     return out
 
 

@@ -24,15 +24,18 @@ from parktwin.accounting.inventory import (
     grid_nonfossil_share,
 )
 from parktwin.accounting.phases import phase_of
+from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, min_coverage_share, year_resources
 from parktwin.agents.building import BuildingAgent, building_indicators
 from parktwin.agents.enterprise import EnterpriseAgent
+from parktwin.agents.exchange import ExchangeAgent, ExchangeContext, YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import FleetAgent, fleet_indicators
 from parktwin.agents.operator import OperatorAgent
+from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits, growth_rate
 from parktwin.data import grid_factor_path, interpolate_path, overriding
 from parktwin.economics.catalogue import price_cny
-from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits, growth_rate
 from parktwin.economics.costs import (
-    Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, value_left_cny,
+    Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, stated_purchase,
+    value_left_cny,
 )
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
@@ -63,6 +66,8 @@ class RunRecord:
     reviews: list[dict] = field(default_factory=list)
     hourly: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
     purchases: list[Purchase] = field(default_factory=list)
+    resources: list[dict] = field(default_factory=list)  # accounting.resources.RESOURCE_COLUMNS per year
+    exchanges: list[tuple] = field(default_factory=list)  # agents.exchange.EXCHANGE_COLUMNS per exchange and year
     wall_time_s: float = 0.0
 
 
@@ -202,6 +207,10 @@ class ParkModel(mesa.Model):
         self._population_on = bool(pop.entrants or pop.exits or pop.entry is not None or pop.exit_hazard_per_yr > 0)
         self._population_rng = np.random.default_rng(population_seed)
         self._exit_value_cny: dict[int, float] = {}  # exit year → value left in the leavers' capacity
+        # symbiosis: one agent per candidate exchange of the park file (none: the agent set is unchanged)
+        self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
+        self.exchange_context: ExchangeContext | None = None
+        self._min_coverage_share = min_coverage_share()  # data/resources.csv, read once
 
     def release(self) -> None:
         """Let a finished model be freed at once. mesa 3.3 keeps every model alive in the class
@@ -230,7 +239,9 @@ class ParkModel(mesa.Model):
                 if self._decisions_on:
                     self.decision_context = self._decision_context(year)
                 leaving = self._leavers(year) if self._population_on else []
+                self.exchange_context = self._exchange_context(index, year)
                 self.agents.shuffle_do("step")
+                self._start_exchanges(year)
                 for firm in self.enterprises.values():
                     for item in firm.decided:
                         self.env.process(self._project(item, origin=firm.entity_id))
@@ -409,6 +420,65 @@ class ParkModel(mesa.Model):
             }
         )
 
+    # -- symbiosis exchanges and resource accounts -------------------------------------------------
+    def _exchange_context(self, index: int, year: int) -> ExchangeContext | None:
+        if not self.exchange_agents:
+            return None
+        carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
+        fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows} for firm in self.enterprises.values()}
+        return ExchangeContext(year, carbon, fuel)
+
+    def _start_exchanges(self, year: int) -> None:
+        """Exchanges decided this year (both sides gain) become SimPy projects, in park-file order."""
+        for agent in self.exchange_agents:
+            if agent.decided_year == year and agent.commissioned_hour is None:
+                self.env.process(self._exchange_project(agent))
+
+    def _exchange_project(self, agent: ExchangeAgent):
+        """Pipes, pumps or handling take the exchange's lead time; it delivers from commissioning."""
+        decided = self.env.now
+        spec = agent.spec
+        yield self.env.timeout(spec.lead_time_days * 24.0)
+        agent.commissioned_hour = float(self.env.now)
+        index = int(self.env.now // HOURS_PER_YEAR)
+        year = self.scenario.base_year + index
+        hour = float(self.env.now - index * HOURS_PER_YEAR)
+        if spec.capex_cny > 0 or spec.opex_cny_per_yr > 0:
+            owner = spec.supplier if agent.in_park("supplier") else spec.receiver
+            self.record.purchases.append(stated_purchase(year, hour, spec.id, owner, "symbiosis_exchange", spec.quantity,
+                                                         agent.exchange.unit, spec.capex_cny, spec.opex_cny_per_yr, spec.lifetime_yr))
+        npv = agent.last_npv
+        self.record.events.append({
+            "year": year, "hour": hour,
+            "time": hour_timestamp(year, hour) if index < len(self.years) else "",
+            "kind": "symbiosis_exchange", "id": spec.id, "decided_hour": float(decided),
+            "detail": (f"{spec.kind} {spec.quantity:,.0f} {agent.exchange.unit} {spec.supplier} → {spec.receiver}; "
+                       f"NPV receiver {npv['receiver_npv_cny'] / 1e6:,.2f} M CNY, supplier {npv['supplier_npv_cny'] / 1e6:,.2f} M CNY"),
+            "origin": "symbiosis",
+        })
+
+    def _exchanges_year(self, year: int, year_start: int, rows: list, book: LoadBook) -> YearOfExchanges:
+        if not self.exchange_agents:
+            return YearOfExchanges(rows, ExchangeFlows(), [])
+        kinds = {e.id: "enterprise" for e in self.scenario.park.enterprises}
+        done = apply_exchanges(self.exchange_agents, year, year_start, rows, book, kinds)
+        self.record.exchanges.extend(done.table)
+        return done
+
+    def _resources_year(self, year: int, done: YearOfExchanges) -> dict[str, float]:
+        """The year's water, solid-waste and waste-heat accounts; returns the indicator columns for ``annual``."""
+        park = self.scenario.park
+        firms = [firm_resources(e.id, a.value_added_mcny, a.activity, e.water, e.solid_waste, e.waste_heat)
+                 for e, a in ((e, self.enterprises[e.id]) for e in park.enterprises)]
+        values = year_resources(year, firms, done.flows, min_coverage_share=self._min_coverage_share,
+                                exchanges_listed=bool(park.exchanges))
+        self.record.resources.append(values)
+        return {k: values[k] for k in RESOURCE_ANNUAL_COLUMNS} | {
+            "symbiosis_scope1_avoided_tco2": done.scope1_avoided_tco2,
+            "symbiosis_scope3_avoided_tco2": done.scope3_avoided_tco2,
+            "exchanges_running": done.running,
+        }
+
     # -- one year's operations and accounting ---------------------------------------------------
     def _operate(self, index: int, year: int, year_start: int) -> None:
         sc = self.scenario
@@ -417,6 +487,8 @@ class ParkModel(mesa.Model):
         rows = []
         for agent in (*self.enterprises.values(), *self.buildings.values(), *self.fleets.values()):
             rows.extend(agent.year_energy(year, year_start, book))
+        exchanged = self._exchanges_year(year, year_start, rows, book)
+        rows = exchanged.rows
         demand_kw = book.hourly_kw()
         assets = self.operator.year_assets(year_start)
         pv_kw = assets.pv_kwp * self.pv_kw_per_kwp[index]
@@ -543,6 +615,7 @@ class ParkModel(mesa.Model):
             + costs["certificate_cost_cny"] + annual["offsets_cost_cny"] - annual["exit_residual_value_cny"]
         )
         annual["core_met"] = bool(annual["core_indicator_tco2_per_tce"] <= annual["core_threshold_tco2_per_tce"])
+        annual.update(self._resources_year(year, exchanged))
         self.record.annual.append(annual)
         self.record.emissions.extend(emissions)
         self.record.energy.extend(energy)

@@ -9,12 +9,15 @@ import numpy as np
 import pandas as pd
 
 from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
+from parktwin.accounting.resources import RESOURCE_COLUMNS
 from parktwin.accounting.stages import assess, stage_reached
+from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
 
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
-TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages")
+TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
+          "resources", "exchanges")
 
 
 @dataclass
@@ -33,6 +36,10 @@ class Results:
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
       not assessed) and ``stages``: the stage reached each year and what blocks the next —
       both derived from ``annual`` on first use (accounting.stages)
+    - ``resources``: water, industrial solid waste and waste heat each year, with what the
+      exchanges moved and the indicators (accounting.resources)
+    - ``exchanges``: every candidate symbiosis exchange each year: status, what it delivered,
+      its fuel, CO₂, water and material effects, both sides' NPV (agents.exchange)
     """
 
     annual: pd.DataFrame
@@ -45,6 +52,8 @@ class Results:
     manifest: dict = field(default_factory=dict)
     indicators: pd.DataFrame | None = None
     stages: pd.DataFrame | None = None
+    resources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    exchanges: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
@@ -108,4 +117,6 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         hourly=hourly,
         investments=investments,
         manifest=manifest,
+        resources=pd.DataFrame(record.resources, columns=list(RESOURCE_COLUMNS)),
+        exchanges=pd.DataFrame.from_records(record.exchanges, columns=list(EXCHANGE_COLUMNS)),
     )

@@ -325,12 +325,35 @@ def park_cross_problems(doc: dict, file: str) -> list[Problem]:
         owner = fleet.get("owner", "operator")
         if owner not in owners:
             problems.append(Problem(file, f"fleets.{i}.owner", f"expected an enterprise id or 'operator' (got {owner!r})"))
+    problems += _exchange_problems(doc, file, {e.get("id") for _, e in enterprises})
     location = doc.get("location") if isinstance(doc, dict) else None
     region = location.get("grid_region", "east_china") if isinstance(location, dict) else "east_china"
     if isinstance(region, str) and region not in grid_series_ids():
         problems.append(
             Problem(file, "location.grid_region", f"unknown grid-factor series {region!r}; expected one of {sorted(grid_series_ids())}")
         )
+    return problems
+
+
+def _exchange_problems(doc: dict, file: str, enterprise_ids: set) -> list[Problem]:
+    """Symbiosis exchanges: unique ids; each side an enterprise id or ``external:<name>``."""
+    from parktwin.spec.park import EXTERNAL_PREFIX
+
+    exchanges = _items(doc, "exchanges")
+    problems = _duplicate_ids(exchanges, file, "exchanges")
+    kinds = {e.get("id"): (e.get("solid_waste") or {}).get("kinds_t") or {} for _, e in _items(doc, "enterprises")
+             if isinstance(e.get("solid_waste"), dict)}
+    for i, x in exchanges:
+        for side in ("supplier", "receiver"):
+            ref = x.get(side)
+            if isinstance(ref, str) and not ref.startswith(EXTERNAL_PREFIX) and ref not in enterprise_ids:
+                problems.append(Problem(file, f"exchanges.{i}.{side}", f"expected an enterprise id or '{EXTERNAL_PREFIX}<name>' (got {ref!r})"))
+        # a by-product sent cannot exceed what the supplier says it generates of that kind
+        stated = kinds.get(x.get("supplier"), {}).get(x.get("kind")) if isinstance(x.get("supplier"), str) else None
+        quantity = x.get("quantity")
+        if isinstance(stated, (int, float)) and isinstance(quantity, (int, float)) and quantity > stated:
+            problems.append(Problem(file, f"exchanges.{i}.quantity", f"{quantity:g} t/yr of {x.get('kind')} is more than "
+                                    f"{x.get('supplier')} generates (solid_waste.kinds_t.{x.get('kind')} = {stated:g})"))
     return problems
 
 

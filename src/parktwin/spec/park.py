@@ -98,6 +98,100 @@ class EnergyUse(Strict):
     purchased_heat_gj: float = Field(0.0, ge=0, description="steam/hot water bought from outside the park")
 
 
+class WaterUse(Strict):
+    """An enterprise's water in the base year [m³/yr]; it scales with the firm's output."""
+
+    fresh_water_m3: float = Field(ge=0, description="fresh water withdrawn (取用新水量) [m³/yr]")
+    reused_water_m3: float = Field(
+        0.0, ge=0, description="water used again inside the firm: recirculated cooling and cascaded process water (重复利用水量) [m³/yr]"
+    )
+    reclaimed_water_m3: float = Field(0.0, ge=0, description="reclaimed (treated waste) water used instead of fresh water (再生水/中水) [m³/yr]")
+    wastewater_m3: float | None = Field(
+        None, ge=0, description="wastewater treated (污水处理量) [m³/yr]; the base of the reclaimed-water reuse rate, which is not assessed without it"
+    )
+    source: str = ""
+
+
+class SolidWaste(Strict):
+    """An enterprise's industrial solid waste in the base year [t/yr]; it scales with the firm's output."""
+
+    generated_t: float = Field(ge=0, description="industrial solid waste generated (产生量) [t/yr]")
+    utilised_t: float = Field(0.0, ge=0, description="of it, comprehensively used (综合利用量), outside the park's listed exchanges [t/yr]")
+    kinds_t: dict[str, float] = Field(default_factory=dict, description="generated waste by kind (gypsum, fly_ash, slag, sludge …) [t/yr]; an exchange of that kind from this firm may not send more")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _used_within_generated(self) -> SolidWaste:
+        if self.utilised_t > self.generated_t:
+            raise ValueError(f"utilised_t ({self.utilised_t}) must not exceed generated_t ({self.generated_t})")
+        if any(v < 0 for v in self.kinds_t.values()):
+            raise ValueError("kinds_t must not be negative")
+        return self
+
+
+class WasteHeat(Strict):
+    """Recoverable waste heat, cold and pressure of an enterprise in the base year [GJ/yr]."""
+
+    available_gj: float = Field(ge=0, description="waste heat, cold and pressure energy that could be recovered (余热/余冷/余压资源量) [GJ/yr]")
+    temperature_c: float | None = Field(None, description="temperature of the main waste-heat stream [°C]")
+    recovered_gj: float = Field(0.0, ge=0, description="of it, recovered and used, outside the park's listed exchanges [GJ/yr]")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _recovered_within_available(self) -> WasteHeat:
+        if self.recovered_gj > self.available_gj:
+            raise ValueError(f"recovered_gj ({self.recovered_gj}) must not exceed available_gj ({self.available_gj})")
+        return self
+
+
+ExchangeKind = Literal[
+    "steam", "waste_heat", "fuel_gas", "treated_water", "cooling_water", "gypsum", "fly_ash", "slag", "spent_acid",
+    "organic_residue", "residue",
+]
+ExchangeFuel = Literal["coal", "natural_gas", "diesel"]
+EXTERNAL_PREFIX = "external:"
+
+
+class SymbiosisExchange(Strict):
+    """A candidate exchange between two enterprises, stated physically (symbiosis/exchanges.py).
+
+    ``supplier`` and ``receiver`` are enterprise ids, or ``external:<name>`` for a partner outside
+    the park (its side's energy is outside the park's boundary). The quantity's unit follows the
+    kind: steam t/yr, waste_heat and fuel_gas GJ/yr, water m³/yr, materials t/yr.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    supplier: str
+    receiver: str
+    kind: ExchangeKind
+    quantity: float = Field(gt=0, description="per year, in the kind's unit (t/yr, GJ/yr or m³/yr)")
+    distance_km: float = Field(0.0, ge=0, description="pipe length or truck distance [km]")
+    capex_cny: float = Field(0.0, ge=0, description="pipes, pumps, heat exchangers, handling [CNY]")
+    opex_cny_per_yr: float = Field(0.0, ge=0)
+    receiver_fuel: ExchangeFuel | None = Field("coal", description="what the receiver would burn for this heat or gas; null: no fossil counterfactual")
+    pressure_mpa: float = Field(1.0, ge=0.3, le=4.0, description="steam pressure [MPa]")
+    temperature_c: float | None = Field(None, description="steam superheat, or the waste-heat source temperature [°C]")
+    use_temperature_c: float | None = Field(None, description="temperature the receiver needs (waste heat) [°C]")
+    supplier_extra_fuel_share: float = Field(0.0, ge=0, description="GJ of supplier fuel burnt per GJ delivered (0: pure surplus)")
+    supplier_fuel: ExchangeFuel = "coal"
+    transport: Literal["pipe", "truck"] = "pipe"
+    lifetime_yr: int = Field(20, ge=1, le=60)
+    capex_supplier_share: float = Field(0.5, ge=0, le=1)
+    transfer_price_cny_per_unit: float | None = Field(None, description="price the receiver pays per unit; null: the price sharing the gain evenly")
+    lead_time_days: float = Field(180.0, ge=0, description="from the decision to the first delivery [days]")
+    earliest_year: int | None = Field(None, description="not before this year (default: the first simulated year after the base year)")
+    note: str = ""
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _two_parties(self) -> SymbiosisExchange:
+        if self.supplier == self.receiver:
+            raise ValueError("supplier and receiver must differ")
+        if self.supplier.startswith(EXTERNAL_PREFIX) and self.receiver.startswith(EXTERNAL_PREFIX):
+            raise ValueError("at least one side must be an enterprise of the park")
+        return self
+
+
 class Enterprise(Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str
@@ -114,6 +208,9 @@ class Enterprise(Strict):
     )
     roof_area_m2: float = Field(0.0, ge=0)
     shift_pattern: ShiftPattern = "two_shift_2x8"
+    water: WaterUse | None = Field(None, description="water withdrawn, reused and reclaimed; absent: water indicators not assessed")
+    solid_waste: SolidWaste | None = Field(None, description="industrial solid waste generated and used; absent: not assessed")
+    waste_heat: WasteHeat | None = Field(None, description="waste heat/cold/pressure available and recovered; absent: not assessed")
     source: str = ""
 
     @model_validator(mode="after")
@@ -209,6 +306,9 @@ class Park(Strict):
     assets: ExistingAssets = ExistingAssets()
     pv_design: PvDesign = PvDesign()
     wind_design: WindDesign = WindDesign()
+    exchanges: list[SymbiosisExchange] = Field(
+        default_factory=list, description="candidate symbiosis exchanges; each commissions when both sides gain (NPV)"
+    )
     sources: list[str] = Field(default_factory=list, description="citations for the park's data")
 
     def entity_ids(self) -> set[str]:

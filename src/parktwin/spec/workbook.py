@@ -11,6 +11,7 @@ Every problem names the workbook, the sheet, the cell (or row) and the column he
 Sheets and what they hold:
 - ``park``: key/value rows (key = dotted path in the park file, e.g. ``location.latitude_deg``)
 - ``enterprises``, ``buildings``, ``fleets``: one row per item, one column per field
+- ``exchanges``: candidate symbiosis exchanges, one row each (supplier, receiver, kind, quantity …)
 - ``measured_totals``: measured base-year totals, one row for the park and optionally one per
   enterprise (goes to the sidecar ``<name>.measured.yaml``, see ``spec/calibration.py``)
 - ``readme``: what every column means
@@ -43,6 +44,8 @@ SHIFT_PATTERNS = ["day_1x8", "two_shift_2x8", "three_shift_3x8", "continuous"]
 BUILDING_KINDS = ["office", "dormitory", "canteen", "warehouse", "lab"]
 VEHICLE_KINDS = ["heavy_truck", "light_truck", "bus", "car", "forklift"]
 POWERTRAINS = ["diesel", "bev"]
+EXCHANGE_KINDS = ["steam", "waste_heat", "fuel_gas", "treated_water", "cooling_water", "gypsum", "fly_ash", "slag",
+                  "spent_acid", "organic_residue", "residue"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,46 @@ PARK_ROWS: list[Column] = [
     C("sources", "数据来源", "Sources", kind=TEXT, help="citations; several separated by new lines (Alt+Enter)"),
 ]
 
+RESOURCE_COLUMNS: list[Column] = [  # optional: leave a group blank and its indicators are not assessed
+    C("water.fresh_water_m3", "取用新水量", "Fresh water withdrawn", "m³/yr", help="optional; with it the water indicators are assessed"),
+    C("water.reused_water_m3", "重复利用水量", "Water reused", "m³/yr", help="recirculated cooling and cascaded water inside the firm"),
+    C("water.reclaimed_water_m3", "再生水(中水)用量", "Reclaimed water used", "m³/yr"),
+    C("water.wastewater_m3", "污水处理量", "Wastewater treated", "m³/yr", help="base of the reclaimed-water reuse rate"),
+    C("water.source", "用水数据来源", "Water source", kind=TEXT),
+    C("solid_waste.generated_t", "工业固体废物产生量", "Solid waste generated", "t/yr", help="optional"),
+    C("solid_waste.utilised_t", "工业固体废物综合利用量", "Solid waste used", "t/yr"),
+    C("solid_waste.source", "固废数据来源", "Solid-waste source", kind=TEXT),
+    C("waste_heat.available_gj", "余热余冷余压资源量", "Waste heat available", "GJ/yr", help="optional"),
+    C("waste_heat.temperature_c", "余热温度", "Waste-heat temperature", "°C"),
+    C("waste_heat.recovered_gj", "余热余冷余压利用量", "Waste heat recovered", "GJ/yr"),
+    C("waste_heat.source", "余热数据来源", "Waste-heat source", kind=TEXT),
+]
+
+EXCHANGE_COLUMNS: list[Column] = [
+    C("id", "交换编号", "ID", kind=TEXT, required=True, width=20),
+    C("supplier", "供方", "Supplier", kind=TEXT, required=True, help="enterprise id, or external:<name>", width=20),
+    C("receiver", "受方", "Receiver", kind=TEXT, required=True, help="enterprise id, or external:<name>", width=20),
+    C("kind", "类型", "Kind", kind=TEXT, required=True, choices=tuple(EXCHANGE_KINDS)),
+    C("quantity", "数量", "Quantity", "t/yr, GJ/yr or m³/yr", required=True, help="steam t, heat and gas GJ, water m³, materials t"),
+    C("distance_km", "距离", "Distance", "km"),
+    C("capex_cny", "投资", "Capex", "CNY"),
+    C("opex_cny_per_yr", "年运行费", "Opex", "CNY/yr"),
+    C("receiver_fuel", "受方替代燃料", "Receiver fuel", kind=TEXT, help="coal, natural_gas or diesel (default coal)"),
+    C("pressure_mpa", "蒸汽压力", "Steam pressure", "MPa"),
+    C("temperature_c", "温度", "Temperature", "°C", help="steam superheat or waste-heat source"),
+    C("use_temperature_c", "用热温度", "Use temperature", "°C"),
+    C("transport", "运输方式", "Transport", kind=TEXT, help="pipe (default) or truck"),
+    C("lead_time_days", "建设周期", "Lead time", "days"),
+    C("earliest_year", "最早年份", "Earliest year", kind=INTEGER),
+    C("lifetime_yr", "寿命", "Lifetime", "yr", kind=INTEGER),
+    C("capex_supplier_share", "供方投资占比", "Supplier's capex share", "0..1", help="default 0.5"),
+    C("transfer_price_cny_per_unit", "转让价格", "Transfer price", "CNY per unit", help="blank: the price sharing the gain evenly"),
+    C("supplier_extra_fuel_share", "供方额外燃料比", "Supplier extra fuel", "GJ/GJ", help="0 for pure surplus heat"),
+    C("supplier_fuel", "供方燃料", "Supplier fuel", kind=TEXT),
+    C("note", "说明", "Note", kind=TEXT, width=30),
+    C("source", "数据来源", "Source", kind=TEXT, width=24),
+]
+
 ENTERPRISE_COLUMNS: list[Column] = [
     C("id", "企业编号", "ID", kind=TEXT, required=True, help="letters, digits, _ and -; unique", width=20),
     C("name", "企业名称", "Name", kind=TEXT, required=True, width=24),
@@ -149,6 +192,7 @@ ENTERPRISE_COLUMNS: list[Column] = [
       help="optional; give all three bands or none (default: the sector's)"),
     C("heat_band_shares.medium", "中温热占比(100-200°C)", "Medium-temperature heat share", "0..1"),
     C("heat_band_shares.high", "高温热占比(>200°C)", "High-temperature heat share", "0..1"),
+    *RESOURCE_COLUMNS,
     C("source", "数据来源", "Source", kind=TEXT, width=24),
 ]
 
@@ -196,6 +240,7 @@ TABLES: dict[str, list[Column]] = {
     "buildings": BUILDING_COLUMNS,
     "fleets": FLEET_COLUMNS,
     "measured_totals": MEASURED_COLUMNS,
+    "exchanges": EXCHANGE_COLUMNS,
 }
 PARK_HEADERS = ("字段 Key", "名称 Name", "值 Value", "说明 Note")
 SHEET_TITLES = {
@@ -204,6 +249,7 @@ SHEET_TITLES = {
     "buildings": "公共建筑 Park buildings",
     "fleets": "车队 Vehicle fleets",
     "measured_totals": "基准年实测总量 Measured base-year totals",
+    "exchanges": "产业共生交换(候选) Candidate symbiosis exchanges",
 }
 DATA_ROWS = 500  # rows that carry data validation in the template
 
@@ -568,7 +614,7 @@ def read_workbook(path: str | Path) -> tuple[dict, dict | None]:
     if missing:
         raise InputError(reader.problems)
     doc = _read_park_sheet(wb["park"], reader)
-    for sheet in ("enterprises", "buildings", "fleets"):
+    for sheet in ("enterprises", "buildings", "fleets", "exchanges"):
         if sheet in wb.sheetnames:
             doc[sheet] = _read_table(wb[sheet], sheet, TABLES[sheet], reader)
     measured_rows = _read_table(wb["measured_totals"], "measured_totals", MEASURED_COLUMNS, reader) \
@@ -577,6 +623,8 @@ def read_workbook(path: str | Path) -> tuple[dict, dict | None]:
         doc.pop("buildings", None)
     if not doc.get("fleets"):
         doc.pop("fleets", None)
+    if not doc.get("exchanges"):
+        doc.pop("exchanges", None)
 
     problems = list(reader.problems)
     problems += _validate_park(doc, reader)

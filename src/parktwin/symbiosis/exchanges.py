@@ -275,9 +275,12 @@ def _price(name: str, prices: Mapping[str, float], year: int) -> float:
 
 
 def annual_values_cny(exchange: Exchange, prices: Mapping[str, float] | None = None, year: int = 2025,
-                      grid_kgco2_per_kwh: float = DEFAULT_GRID_KGCO2_PER_KWH) -> dict[str, float]:
+                      grid_kgco2_per_kwh: float = DEFAULT_GRID_KGCO2_PER_KWH,
+                      carbon_price_cny_per_tco2: float = 0.0) -> dict[str, float]:
     """Yearly money of the exchange before the transfer price: the receiver's saving and the
     supplier's net saving (avoided disposal/discharge − delivery cost), CNY of 2025.
+    ``carbon_price_cny_per_tco2`` values the receiver's scope-1 CO₂ avoided and charges the
+    supplier's scope-1 CO₂ added (0: no carbon price in the decision).
 
     ``prices`` overrides by name: fuels (coal CNY/t, natural_gas CNY/m³, diesel CNY/t, else
     data/prices.csv), ``electricity`` CNY/kWh, and any ``*_cny_per_*`` row of symbiosis_factors.csv.
@@ -303,19 +306,21 @@ def annual_values_cny(exchange: Exchange, prices: Mapping[str, float] | None = N
     else:
         supplier -= e.electricity_added_kwh * elec
     # the fresh-water supply electricity saved is inside the tap-water price: not counted again
+    receiver += e.co2_avoided_tco2 * carbon_price_cny_per_tco2
+    supplier -= e.supplier_co2_added_tco2 * carbon_price_cny_per_tco2
     receiver -= (1.0 - x.capex_supplier_share) * x.opex_cny_per_yr
     supplier -= x.capex_supplier_share * x.opex_cny_per_yr
     return {"receiver_cny_per_yr": receiver, "supplier_cny_per_yr": supplier}
 
 
 def exchange_npv(exchange: Exchange, prices: Mapping[str, float] | None = None, discount_rate: float = 0.08,
-                 year: int = 2025) -> dict[str, float]:
+                 year: int = 2025, carbon_price_cny_per_tco2: float = 0.0) -> dict[str, float]:
     """NPV [CNY] of supplier and receiver over ``lifetime_yr``: capex at year 0 (split by
     ``capex_supplier_share``), yearly values from year 1, the transfer price paid by the receiver
     to the supplier per unit of quantity. Without a stated transfer price, the one that makes the
     two NPVs equal (each gets half the total gain)."""
     x = exchange
-    money = annual_values_cny(x, prices, year)
+    money = annual_values_cny(x, prices, year, carbon_price_cny_per_tco2=carbon_price_cny_per_tco2)
     n = int(x.lifetime_yr)
     pv1 = npv([0.0] + [1.0] * n, discount_rate)  # present value of 1 CNY a year for n years
     r0 = money["receiver_cny_per_yr"] * pv1 - (1.0 - x.capex_supplier_share) * x.capex_cny
@@ -333,8 +338,14 @@ def exchange_npv(exchange: Exchange, prices: Mapping[str, float] | None = None, 
 
 
 def both_gain(exchange: Exchange, prices: Mapping[str, float] | None = None, discount_rate: float = 0.08,
-              year: int = 2025) -> bool:
+              year: int = 2025, carbon_price_cny_per_tco2: float = 0.0) -> bool:
     """True when supplier and receiver both have a positive NPV at the transfer price
     (the stated one, else the price that shares the gain evenly)."""
-    r = exchange_npv(exchange, prices, discount_rate, year)
+    r = exchange_npv(exchange, prices, discount_rate, year, carbon_price_cny_per_tco2)
     return r["receiver_npv_cny"] > 0 and r["supplier_npv_cny"] > 0
+
+
+def from_spec(spec) -> Exchange:
+    """The ``Exchange`` of a park file's exchange (spec.park.SymbiosisExchange): same fields, unit from the kind."""
+    fields = {f: getattr(spec, f) for f in Exchange.__dataclass_fields__ if f != "unit" and hasattr(spec, f)}
+    return Exchange(unit=KINDS[spec.kind], **fields)

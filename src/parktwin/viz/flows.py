@@ -227,6 +227,8 @@ def _node_label(node: str, lang: str) -> str:
         return name.replace("_", " ").capitalize() if label == f"sector_{name}" else label
     if head == "enterprise":
         return t("flow_enterprise", lang).format(name=name)
+    if head in ("from", "outside"):  # a symbiosis exchange's supplier side, a partner outside the park (viz/resources.py)
+        return t(f"flow_{head}", lang).format(name=name)
     if head == "kind":
         return t({"building": "flow_buildings", "fleet": "flow_fleets", "operator": "flow_operator"}.get(name, name), lang)
     return t(name, lang)

@@ -1,0 +1,171 @@
+"""Water, industrial solid waste and waste heat of the park in one year, and their indicators.
+
+Pure functions over plain dataclasses. Each firm's inputs (park file: ``water``, ``solid_waste``,
+``waste_heat``) are base-year quantities scaled by the firm's output; running symbiosis
+exchanges then move quantities between the accounts (docs/stages-and-symbiosis.md §6):
+
+- treated water received replaces the receiver's fresh water and counts as reclaimed water,
+  used cooling water replaces fresh water and counts as reused (cascaded) water;
+- a by-product or residue sent to another firm counts as utilised solid waste of the supplier;
+- heat or steam sent to another firm counts as recovered waste heat of the supplier;
+  each never above what the firm has (fresh water withdrawn, waste generated, heat available).
+
+Definitions (the Chinese statistical and standard definitions as read, §6):
+- 工业用水重复利用率 ``industrial_water_reuse_share`` = reused ÷ (reused + fresh + reclaimed);
+- 再生水(中水)回用率 ``reclaimed_water_reuse_share`` = reclaimed used ÷ wastewater treated;
+- 工业固体废物综合利用率 ``industrial_solid_waste_use_share`` = utilised ÷ generated;
+- 余热/余冷/余压综合利用率 ``waste_heat_cold_pressure_use_share`` = recovered ÷ available;
+- 单位工业增加值新鲜水耗 ``fresh_water_m3_per_10k_cny`` = fresh ÷ value added [m³/万元];
+- 水资源产出率 ``water_productivity_cny_per_m3`` = value added ÷ fresh water [CNY/m³].
+
+Coverage rule: an indicator is computed only when the firms that report its inputs produce at
+least ``min_coverage_share`` of the park's value added (data/resources.csv; 1.0 = every firm);
+otherwise it is NaN, which the stage assessment shows as *not assessed*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parktwin.data import table
+
+NAN = float("nan")
+RESOURCE_COLUMNS = (
+    "year", "fresh_water_m3", "reused_water_m3", "reclaimed_water_m3", "wastewater_m3", "solid_waste_generated_t",
+    "solid_waste_utilised_t", "waste_heat_available_gj", "waste_heat_recovered_gj",
+    "exchange_water_m3", "exchange_solid_waste_t", "exchange_heat_gj",
+    "water_coverage_share", "wastewater_coverage_share", "solid_waste_coverage_share", "waste_heat_coverage_share",
+    "industrial_water_reuse_share", "reclaimed_water_reuse_share", "industrial_solid_waste_use_share",
+    "waste_heat_cold_pressure_use_share", "fresh_water_m3_per_10k_cny", "water_productivity_cny_per_m3",
+    "new_eco_chain_projects",
+)
+INDICATOR_COLUMNS = RESOURCE_COLUMNS[RESOURCE_COLUMNS.index("industrial_water_reuse_share"):]
+
+
+@dataclass(frozen=True)
+class FirmResources:
+    """One firm's flows in one year (already scaled by its output); None where it reports nothing."""
+
+    entity: str
+    value_added_mcny: float
+    fresh_water_m3: float | None = None
+    reused_water_m3: float | None = None
+    reclaimed_water_m3: float | None = None
+    wastewater_m3: float | None = None
+    waste_generated_t: float | None = None
+    waste_utilised_t: float | None = None
+    heat_available_gj: float | None = None
+    heat_recovered_gj: float | None = None
+
+
+@dataclass
+class ExchangeFlows:
+    """What the exchanges running in a year move, each weighted by the share of the year it ran.
+
+    ``reclaimed_m3`` and ``reused_m3``: receiver → m³ (treated and cooling water);
+    ``waste_t``: supplier → t of by-products and residues sent; ``heat_gj``: supplier → GJ of
+    heat and steam sent; ``commissioned``: exchanges commissioned since the base year.
+    """
+
+    reclaimed_m3: dict[str, float] = field(default_factory=dict)
+    reused_m3: dict[str, float] = field(default_factory=dict)
+    waste_t: dict[str, float] = field(default_factory=dict)
+    heat_gj: dict[str, float] = field(default_factory=dict)
+    commissioned: int = 0
+
+
+def min_coverage_share() -> float:
+    """Share of value added the reporting firms must cover for an indicator to be computed (data/resources.csv)."""
+    df = table("resources")
+    return float(df.loc[df["name"] == "min_coverage_share", "value"].iloc[0])
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den > 0 else NAN
+
+
+def year_resources(
+    year: int,
+    firms: list[FirmResources],
+    flows: ExchangeFlows | None = None,
+    *,
+    min_coverage_share: float = 1.0,
+    exchanges_listed: bool = False,
+) -> dict[str, float]:
+    """The park's resource totals and indicators for one year (keys ``RESOURCE_COLUMNS``).
+
+    ``exchanges_listed``: the park file lists candidate exchanges, so the count of eco-industrial
+    chain projects is known (else NaN: not assessed).
+    """
+    flows = flows or ExchangeFlows()
+    total_va = sum(f.value_added_mcny for f in firms)
+    fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = 0.0
+    ex_water = ex_waste = ex_heat = 0.0
+    va = {"water": 0.0, "wastewater": 0.0, "waste": 0.0, "heat": 0.0}
+    for f in firms:
+        if f.fresh_water_m3 is not None:
+            va["water"] += f.value_added_mcny
+            f_fresh = f.fresh_water_m3
+            got_reclaimed = min(flows.reclaimed_m3.get(f.entity, 0.0), f_fresh)
+            got_reused = min(flows.reused_m3.get(f.entity, 0.0), f_fresh - got_reclaimed)
+            fresh += f_fresh - got_reclaimed - got_reused
+            reclaimed += (f.reclaimed_water_m3 or 0.0) + got_reclaimed
+            reused += (f.reused_water_m3 or 0.0) + got_reused
+            ex_water += got_reclaimed + got_reused
+            if f.wastewater_m3 is not None:
+                va["wastewater"] += f.value_added_mcny
+                wastewater += f.wastewater_m3
+        if f.waste_generated_t is not None:
+            va["waste"] += f.value_added_mcny
+            base_used = f.waste_utilised_t or 0.0
+            sent = min(flows.waste_t.get(f.entity, 0.0), f.waste_generated_t - base_used)
+            generated += f.waste_generated_t
+            utilised += base_used + sent
+            ex_waste += sent
+        if f.heat_available_gj is not None:
+            va["heat"] += f.value_added_mcny
+            base_rec = f.heat_recovered_gj or 0.0
+            sent = min(flows.heat_gj.get(f.entity, 0.0), f.heat_available_gj - base_rec)
+            available += f.heat_available_gj
+            recovered += base_rec + sent
+            ex_heat += sent
+    cover = {k: _ratio(v, total_va) for k, v in va.items()}
+    ok = {k: bool(c >= min_coverage_share - 1e-12) for k, c in cover.items()}
+    water_ok, reclaimed_ok = ok["water"], ok["water"] and ok["wastewater"]
+    covered_va = va["water"]
+    out = {
+        "year": year,
+        "fresh_water_m3": fresh, "reused_water_m3": reused, "reclaimed_water_m3": reclaimed, "wastewater_m3": wastewater,
+        "solid_waste_generated_t": generated, "solid_waste_utilised_t": utilised,
+        "waste_heat_available_gj": available, "waste_heat_recovered_gj": recovered,
+        "exchange_water_m3": ex_water, "exchange_solid_waste_t": ex_waste, "exchange_heat_gj": ex_heat,
+        "water_coverage_share": cover["water"], "wastewater_coverage_share": cover["wastewater"],
+        "solid_waste_coverage_share": cover["waste"], "waste_heat_coverage_share": cover["heat"],
+        "industrial_water_reuse_share": _ratio(reused, reused + fresh + reclaimed) if water_ok else NAN,
+        "reclaimed_water_reuse_share": _ratio(reclaimed, wastewater) if reclaimed_ok else NAN,
+        "industrial_solid_waste_use_share": _ratio(utilised, generated) if ok["waste"] else NAN,
+        "waste_heat_cold_pressure_use_share": _ratio(recovered, available) if ok["heat"] else NAN,
+        "fresh_water_m3_per_10k_cny": _ratio(fresh, covered_va * 100.0) if water_ok else NAN,
+        "water_productivity_cny_per_m3": _ratio(covered_va * 1e6, fresh) if water_ok else NAN,
+        "new_eco_chain_projects": float(flows.commissioned) if exchanges_listed else NAN,
+    }
+    return out
+
+
+def firm_resources(entity: str, value_added_mcny: float, activity: float, water=None, solid_waste=None, waste_heat=None) -> FirmResources:
+    """A firm's flows in a year: its base-year inputs (objects with the park file's fields, or
+    None) times ``activity`` (output relative to the base year)."""
+    def scaled(obj, name):
+        if obj is None:
+            return None
+        value = getattr(obj, name)
+        return None if value is None else float(value) * activity
+
+    return FirmResources(
+        entity, value_added_mcny,
+        fresh_water_m3=scaled(water, "fresh_water_m3"), reused_water_m3=scaled(water, "reused_water_m3"),
+        reclaimed_water_m3=scaled(water, "reclaimed_water_m3"), wastewater_m3=scaled(water, "wastewater_m3"),
+        waste_generated_t=scaled(solid_waste, "generated_t"), waste_utilised_t=scaled(solid_waste, "utilised_t"),
+        heat_available_gj=scaled(waste_heat, "available_gj"), heat_recovered_gj=scaled(waste_heat, "recovered_gj"),
+    )
+
