@@ -460,7 +460,7 @@ class ParkModel(mesa.Model):
     def _exchanges_year(self, year: int, year_start: int, rows: list, book: LoadBook) -> YearOfExchanges:
         if not self.exchange_agents:
             return YearOfExchanges(rows, ExchangeFlows(), [])
-        kinds = {e.id: "enterprise" for e in self.scenario.park.enterprises}
+        kinds = {firm_id: "enterprise" for firm_id in self.enterprises}
         done = apply_exchanges(self.exchange_agents, year, year_start, rows, book, kinds)
         self.record.exchanges.extend(done.table)
         return done
@@ -468,8 +468,8 @@ class ParkModel(mesa.Model):
     def _resources_year(self, year: int, done: YearOfExchanges) -> dict[str, float]:
         """The year's water, solid-waste and waste-heat accounts; returns the indicator columns for ``annual``."""
         park = self.scenario.park
-        firms = [firm_resources(e.id, a.value_added_mcny, a.activity, e.water, e.solid_waste, e.waste_heat)
-                 for e, a in ((e, self.enterprises[e.id]) for e in park.enterprises)]
+        firms = [firm_resources(a.spec.id, a.value_added_mcny, a.activity, a.spec.water, a.spec.solid_waste, a.spec.waste_heat)
+                 for a in self.enterprises.values()]  # the firms in the park this year: entrants in, earlier leavers out
         values = year_resources(year, firms, done.flows, min_coverage_share=self._min_coverage_share,
                                 exchanges_listed=bool(park.exchanges))
         self.record.resources.append(values)
