@@ -35,17 +35,30 @@ class BuildingAgent(ParkAgent):
         super().__init__(model, spec.id)
         self.spec = spec
         self.hvac_kw, self.heating_gas_km3 = hvac_loads(spec, temp_air_c)
+        self.measured_shape: str | None = None  # a registered measured load shape (use_measured)
+        self.measured_kwh: float | None = None  # that series' base-year electricity [kWh]
+
+    def use_measured(self, shape: str, kwh: float) -> None:
+        """Take a measured electricity series (the whole meter, HVAC included): the base year is the
+        series; a later year is its sum plus the change of the simulated HVAC electricity since the
+        base year, with the series' shape."""
+        self.measured_shape, self.measured_kwh = shape, kwh
 
     def step(self) -> None:
         """Buildings keep their stock and intensity (retrofits and new stock come with the systems issue)."""
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         b = self.spec
-        elec_kwh = book.add(b.kind, b.floor_area_m2 * b.electricity_kwh_per_m2, 0)
+        index = year - self.model.scenario.base_year
         gas_km3 = b.floor_area_m2 * b.natural_gas_m3_per_m2 / 1000.0
         if self.hvac_kw is not None:
-            index = year - self.model.scenario.base_year
-            elec_kwh += book.add_hourly(self.hvac_kw[index])
             gas_km3 += self.heating_gas_km3[index] if self.heating_gas_km3 is not None else 0.0
+        if self.measured_shape is not None:
+            hvac_change_kwh = float(self.hvac_kw[index].sum() - self.hvac_kw[0].sum()) if self.hvac_kw is not None else 0.0
+            elec_kwh = book.add(self.measured_shape, max(self.measured_kwh + hvac_change_kwh, 0.0), 0)
+        else:
+            elec_kwh = book.add(b.kind, b.floor_area_m2 * b.electricity_kwh_per_m2, 0)
+            if self.hvac_kw is not None:
+                elec_kwh += book.add_hourly(self.hvac_kw[index])
         rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")]
         return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]

@@ -50,9 +50,19 @@ class FleetAgent(ParkAgent):
         self.charging = charging  # scenario.mobility, or None for the fixed depot-night shape
         self.activity = 1.0  # vehicle-km relative to the base year
         self._fleet_json = spec.model_dump_json()
+        self.measured_shape: str | None = None  # a registered measured charging shape (use_measured)
+        self.kwh_per_km = spec.bev_kwh_per_km  # calibrated by a measured series
+
+    def use_measured(self, shape: str, kwh: float) -> None:
+        """Take a measured charging series of the (battery-electric) fleet: its sum [kWh] over the
+        base year's vehicle-km sets the consumption per km, its ``shape`` the charging profile."""
+        self.measured_shape = shape
+        self.kwh_per_km = kwh / (self.spec.count * self.spec.km_per_vehicle_yr)
 
     def charging_shape(self, year: int) -> str:
         c = self.charging
+        if self.measured_shape is not None:
+            return self.measured_shape
         if c is None or c.charging == "depot_night" or self.spec.count == 0:
             return CHARGING_SHAPE
         return simulated_charging_shape(self._fleet_json, year, c.policy, c.vehicles_per_charger)
@@ -84,6 +94,6 @@ class FleetAgent(ParkAgent):
         weights = segment_weights(shape, year, starts)
         diesel_t_full = km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0
         diesel_t = sum(w * diesel_t_full * (1.0 - bev) for (_, bev), w in zip(segs, weights))
-        elec_kwh = book_piecewise(book, shape, starts, [km * f.bev_kwh_per_km * bev for _, bev in segs])
+        elec_kwh = book_piecewise(book, shape, starts, [km * self.kwh_per_km * bev for _, bev in segs])
         rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t")]
         return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]

@@ -38,6 +38,19 @@ def register_profile(shape: str, year: int, values: np.ndarray) -> None:
     _REGISTERED[(shape, year)] = out
 
 
+def register_measured(name: str, years, kw: np.ndarray) -> str:
+    """Register a measured hourly series [kW] as the shape ``name`` in every one of ``years``
+    (one normalised array shared by all years); returns ``name``."""
+    kw = np.asarray(kw, dtype=float)
+    if kw.shape != (HOURS_PER_YEAR,) or (kw < 0).any() or kw.sum() <= 0:
+        raise ValueError(f"profile {name!r}: expected {HOURS_PER_YEAR} non-negative values with a positive sum")
+    out = kw / kw.sum()
+    out.setflags(write=False)
+    for year in years:
+        _REGISTERED[(name, year)] = out
+    return name
+
+
 def is_registered(shape: str, year: int) -> bool:
     return (shape, year) in _REGISTERED
 

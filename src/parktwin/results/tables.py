@@ -12,8 +12,9 @@ from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
 from parktwin.accounting.stages import assess, stage_reached
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
+from parktwin.spec.series import QUALITY_COLUMNS
 
-TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages")
+TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages", "data_quality")
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Results:
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
       not assessed) and ``stages``: the stage reached each year and what blocks the next —
       both derived from ``annual`` on first use (accounting.stages)
+    - ``data_quality``: one row per measured series the park names: file, interval, rows,
+      fills, its sum against the park file's annual figure (spec.series)
     """
 
     annual: pd.DataFrame
@@ -43,8 +46,11 @@ class Results:
     manifest: dict = field(default_factory=dict)
     indicators: pd.DataFrame | None = None
     stages: pd.DataFrame | None = None
+    data_quality: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
+        if self.data_quality is None or self.data_quality.empty:
+            self.data_quality = pd.DataFrame(self.data_quality, columns=list(QUALITY_COLUMNS))
         if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
             self.indicators = self.stages = None  # derived on first use
 
@@ -85,6 +91,9 @@ class Results:
 
 
 def build_results(record: RunRecord, manifest: dict) -> Results:
+    if record.data_quality:  # the manifest names every measured series and what was filled in it
+        manifest = {**manifest, "measured_series": [
+            {k: row[k] for k in ("entity", "file", "series_sha1", "filled_hours", "fill_ranges")} for row in record.data_quality]}
     hourly_parts = []
     for year, arrays in sorted(record.hourly.items()):
         frame = pd.DataFrame(arrays)
@@ -106,4 +115,5 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         hourly=hourly,
         investments=investments,
         manifest=manifest,
+        data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)),
     )

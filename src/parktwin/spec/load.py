@@ -21,6 +21,8 @@ from pydantic import ValidationError
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
 from parktwin.spec.scenario import INTERVENTION_KINDS, Scenario
+from parktwin.spec.series import problems as series_problems
+from parktwin.spec.series import resolve_files as resolve_series_files
 
 Override = tuple[str, Any]
 
@@ -189,13 +191,14 @@ def load_park(path: str | Path) -> Park:
     path = Path(path)
     doc = read_yaml(path)
     _resolve_weather_file(doc, path)
+    resolve_series_files(doc, path)
     file = _display(path)
     problems = park_cross_problems(doc, file)
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
         raise InputError(problems_from(exc, lambda loc: (file, loc)) + problems) from None
-    _raise_if(problems + _weather_file_problems(park, file))
+    _raise_if(problems + _weather_file_problems(park, file) + series_problems(park, file, _display))
     return park
 
 
@@ -238,6 +241,7 @@ def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -
     scen_file = _display(path)
     doc["park"] = read_yaml(park_path)
     _resolve_weather_file(doc["park"], park_path)
+    resolve_series_files(doc["park"], park_path)
 
     pairs = [parse_override(o) if isinstance(o, str) else tuple(o) for o in overrides]
     for key, value in pairs:
@@ -263,7 +267,8 @@ def validate_document(doc: dict, scenario_file: str, park_file: str | None = Non
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
         raise InputError(problems_from(exc, file_for) + problems) from None
-    _raise_if(problems + (_weather_file_problems(scenario.park, park_file) if check_files else []))
+    files = _weather_file_problems(scenario.park, park_file) + series_problems(scenario.park, park_file, _display) if check_files else []
+    _raise_if(problems + files)
     return scenario
 
 

@@ -88,6 +88,32 @@ class GridConnection(Strict):
     tariff: TouTariff
 
 
+class MeasuredSeries(Strict):
+    """A measured hourly or sub-hourly series (CSV or Parquet): the base year as measured, and its
+    shape in later years (energy.measured, docs/own-data.md)."""
+
+    file: str = Field(description="CSV or Parquet file, relative to the park file")
+    time_column: str = Field("time", description="column of interval-start timestamps")
+    value_column: str = Field("value", description="column of values")
+    unit: Literal["kW", "MW", "kWh", "MWh"] = Field(
+        "kW", description="kW or MW: average power over the interval; kWh or MWh: energy in the interval"
+    )
+    timezone: str | None = Field(
+        None, description="the timestamps' IANA zone (local clock time, daylight saving included) or offset (UTC+08:00); default: the park's"
+    )
+    fill: Literal["none", "linear", "profile"] = Field(
+        "none", description="missing intervals: none refuses them; linear interpolates; profile takes the same time a week before and after"
+    )
+    max_gap_h: float | None = Field(None, gt=0, description="longest gap a fill may fill [h]; needed with linear and profile")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _gap_with_fill(self) -> MeasuredSeries:
+        if self.fill != "none" and self.max_gap_h is None:
+            raise ValueError(f"fill: {self.fill} needs max_gap_h, the longest gap it may fill [h]")
+        return self
+
+
 class EnergyUse(Strict):
     """Annual final energy use by carrier, base year."""
 
@@ -114,6 +140,9 @@ class Enterprise(Strict):
     )
     roof_area_m2: float = Field(0.0, ge=0)
     shift_pattern: ShiftPattern = "two_shift_2x8"
+    measured_series: MeasuredSeries | None = Field(
+        None, description="measured electricity load; its sum must agree with energy.electricity_mwh (data/constants.csv tolerance)"
+    )
     source: str = ""
 
     @model_validator(mode="after")
@@ -142,6 +171,9 @@ class Building(Strict):
     )
     heating_system: Literal["heat_pump", "gas_boiler"] = "heat_pump"
     roof_area_m2: float = Field(0.0, ge=0)
+    measured_series: MeasuredSeries | None = Field(
+        None, description="measured electricity (HVAC included); its sum must agree with floor area × intensity + HVAC"
+    )
     source: str = ""
 
 
@@ -155,6 +187,9 @@ class Fleet(Strict):
     powertrain: Powertrain = "diesel"
     diesel_l_per_100km: float = Field(0.0, ge=0)
     bev_kwh_per_km: float = Field(gt=0, description="consumption once electrified [kWh/km]")
+    measured_series: MeasuredSeries | None = Field(
+        None, description="measured charging load of a battery-electric fleet; calibrates its kWh per km"
+    )
     source: str = ""
 
 
@@ -168,6 +203,7 @@ class ExistingAssets(Strict):
     wind_kw: float = Field(0.0, ge=0)
     battery_kwh: float = Field(0.0, ge=0)
     battery_kw: float = Field(0.0, ge=0)
+    pv_measured_series: MeasuredSeries | None = Field(None, description="measured AC output of the existing pv_kwp")
 
 
 class PvDesign(Strict):
