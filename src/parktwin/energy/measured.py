@@ -302,7 +302,8 @@ def _from_local_clock(naive: np.ndarray, lines: np.ndarray, name: str, field: st
     if as_dst.isna().any():
         i = int(np.flatnonzero(as_dst.isna())[0])
         raise MeasuredSeriesError(name, field, f"line {lines[i]}: local time {_iso(naive[i])} does not exist in {timezone} "
-                                  "(clocks go forward there); a clock-time file skips that hour")
+                                  "(clocks go forward there); a clock-time file skips that hour, and a file kept in standard time all year "
+                                  "declares a fixed offset (e.g. UTC+01:00) instead")
     as_std = stamps.tz_localize(timezone, ambiguous=np.zeros(len(stamps), bool), nonexistent="NaT")
     ambiguous = (as_dst != as_std)
     flags = np.ones(len(stamps), bool)
@@ -314,7 +315,7 @@ def _from_local_clock(naive: np.ndarray, lines: np.ndarray, name: str, field: st
             how = "once" if counts[np.flatnonzero(counts != 2)[0]] == 1 else "more than twice"
             raise MeasuredSeriesError(name, field, f"line {lines[i]}: local time {_iso(naive[i])} occurs twice in {timezone} "
                                       f"(clocks go back there) but the file has it {how}; expected the repeated hour twice, "
-                                      "daylight time first")
+                                      "daylight time first (or a fixed offset for a file in standard time all year)")
         second = pd.Series(naive[idx]).duplicated(keep="first").to_numpy()
         flags[idx[second]] = False
     aware = stamps.tz_localize(timezone, ambiguous=flags, nonexistent="raise")
