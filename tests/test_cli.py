@@ -15,7 +15,7 @@ import parktwin.viz.report
 from conftest import write_yaml
 from parktwin.cli import main
 
-RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages", "data_quality")
+RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages", "data_quality", "reconciliation")
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ class RunRecord:
     purchases: list[Purchase] = field(default_factory=list)
     wall_time_s: float = 0.0
     data_quality: list[dict] = field(default_factory=list)  # one row per measured series (spec.series)
+    measured: object = None  # the park's measured base-year totals (spec.calibration.Measured), reconciled in the results
 
 
 def site_of(scenario: Scenario) -> tuple[Site, PvSystem]:
@@ -144,7 +145,7 @@ class ParkModel(mesa.Model):
         self.env = simpy.Environment()
         park = scenario.park
         self.years = scenario.years
-        self.record = RunRecord()
+        self.record = RunRecord(measured=park.measured)
 
         growth = scenario.growth
         self.enterprises = {

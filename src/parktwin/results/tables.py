@@ -14,7 +14,8 @@ from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_f
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.series import QUALITY_COLUMNS
 
-TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages", "data_quality")
+TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages", "data_quality", "reconciliation")
+RECONCILIATION_COLUMNS = ("year", "scope", "quantity", "unit", "bottom_up", "measured", "difference", "difference_pct")
 
 
 @dataclass
@@ -34,6 +35,9 @@ class Results:
       both derived from ``annual`` on first use (accounting.stages)
     - ``data_quality``: one row per measured series the park names: file, interval, rows,
       fills, its sum against the park file's annual figure (spec.series)
+    - ``reconciliation``: the bottom-up base year against the park's measured totals, per
+      quantity, for the park and each measured enterprise (spec.calibration.reconcile); derived
+      on first use (``reconciliation_table()``), empty when the park states no totals
     """
 
     annual: pd.DataFrame
@@ -47,10 +51,26 @@ class Results:
     indicators: pd.DataFrame | None = None
     stages: pd.DataFrame | None = None
     data_quality: pd.DataFrame | None = None
+    reconciliation: pd.DataFrame | None = None
+    measured_totals: object = field(default=None, repr=False)  # the park's spec.calibration.Measured, if any
 
     def __post_init__(self) -> None:
         if self.data_quality is None or self.data_quality.empty:
             self.data_quality = pd.DataFrame(self.data_quality, columns=list(QUALITY_COLUMNS))
+        if self.reconciliation is not None and self.reconciliation.empty:
+            self.reconciliation = None  # derived on first use (a stored run without the table)
+
+    def reconciliation_table(self) -> pd.DataFrame:
+        """The ``reconciliation`` table (computed once; empty without measured totals)."""
+        if self.reconciliation is None:
+            if self.measured_totals is None:
+                self.reconciliation = pd.DataFrame(columns=list(RECONCILIATION_COLUMNS))
+            else:
+                from parktwin.spec.calibration import reconcile
+
+                table = reconcile(self, self.measured_totals)
+                self.reconciliation = pd.DataFrame(table).assign(year=table.base_year)[list(RECONCILIATION_COLUMNS)]
+        return self.reconciliation
         if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
             self.indicators = self.stages = None  # derived on first use
 
@@ -68,6 +88,7 @@ class Results:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         self.stage_table()
+        self.reconciliation_table()
         return {name: getattr(self, name) for name in TABLES}
 
     def year(self, year: int) -> pd.Series:
@@ -116,4 +137,5 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         investments=investments,
         manifest=manifest,
         data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)),
+        measured_totals=record.measured,
     )

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
+from parktwin.spec.calibration import merge_sidecar
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
 from parktwin.spec.scenario import INTERVENTION_KINDS, Scenario
@@ -193,7 +194,7 @@ def load_park(path: str | Path) -> Park:
     _resolve_weather_file(doc, path)
     resolve_series_files(doc, path)
     file = _display(path)
-    problems = park_cross_problems(doc, file)
+    problems = merge_sidecar(doc, path, _display) + park_cross_problems(doc, file)
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
@@ -242,12 +243,17 @@ def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -
     doc["park"] = read_yaml(park_path)
     _resolve_weather_file(doc["park"], park_path)
     resolve_series_files(doc["park"], park_path)
+    sidecar_problems = merge_sidecar(doc["park"], park_path, _display)
 
     pairs = [parse_override(o) if isinstance(o, str) else tuple(o) for o in overrides]
     for key, value in pairs:
         apply_override(doc, key, value)
 
-    scenario = validate_document(doc, scen_file, park_file)
+    try:
+        scenario = validate_document(doc, scen_file, park_file)
+    except InputError as exc:
+        raise InputError(sidecar_problems + list(exc.problems)) from None
+    _raise_if(sidecar_problems)
     return Loaded(scenario, scen_file, park_file, tuple(pairs), doc)
 
 
@@ -330,12 +336,29 @@ def park_cross_problems(doc: dict, file: str) -> list[Problem]:
         owner = fleet.get("owner", "operator")
         if owner not in owners:
             problems.append(Problem(file, f"fleets.{i}.owner", f"expected an enterprise id or 'operator' (got {owner!r})"))
+    problems += _measured_problems(doc, file, {e.get("id") for _, e in enterprises})
     location = doc.get("location") if isinstance(doc, dict) else None
     region = location.get("grid_region", "east_china") if isinstance(location, dict) else "east_china"
     if isinstance(region, str) and region not in grid_series_ids():
         problems.append(
             Problem(file, "location.grid_region", f"unknown grid-factor series {region!r}; expected one of {sorted(grid_series_ids())}")
         )
+    return problems
+
+
+def _measured_problems(doc: Any, file: str, ids: set) -> list[Problem]:
+    """Measured totals name existing enterprises and the park's base year."""
+    measured = doc.get("measured") if isinstance(doc, dict) else None
+    if not isinstance(measured, dict):
+        return []
+    problems = []
+    by_id = measured.get("enterprises")
+    for ident in by_id if isinstance(by_id, dict) else []:
+        if ident not in ids:
+            problems.append(Problem(file, f"measured.enterprises.{ident}", f"no enterprise with id {ident!r} in the park"))
+    year, base = measured.get("base_year"), doc.get("base_year", 2025)
+    if isinstance(year, int) and isinstance(base, int) and year != base:
+        problems.append(Problem(file, "measured.base_year", f"expected the park's base year {base} (got {year})"))
     return problems
 
 

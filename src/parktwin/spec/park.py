@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from parktwin.spec.calibration import Measured
+
 ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
 ShiftPattern = Literal["day_1x8", "two_shift_2x8", "three_shift_3x8", "continuous"]
@@ -234,6 +236,10 @@ class Park(Strict):
     pv_design: PvDesign = PvDesign()
     wind_design: WindDesign = WindDesign()
     sources: list[str] = Field(default_factory=list, description="citations for the park's data")
+    measured: Measured | None = Field(
+        None, description="measured base-year totals (park and per enterprise); the run reports the reconciliation against them. "
+        "Alternatively in <name>.measured.yaml beside the park file (not both)"
+    )
 
     def entity_ids(self) -> set[str]:
         return {e.id for e in self.enterprises} | {b.id for b in self.buildings} | {f.id for f in self.fleets}

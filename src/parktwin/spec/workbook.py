@@ -356,13 +356,20 @@ def write_template(path: str | Path) -> Path:
 
 
 def write_workbook(park: Any, path: str | Path, measured: dict | None = None) -> Path:
-    """A workbook filled from a park (``Park``, park document or park YAML path) and measured totals."""
+    """A workbook filled from a park (``Park``, park document or park YAML path) and measured totals
+    (by default the park's ``measured`` block, or the sidecar beside a park YAML path)."""
     from parktwin.spec.park import Park
 
     if isinstance(park, (str, Path)):
+        sidecar = measured_path(park)
         park = yaml.safe_load(Path(park).read_text(encoding="utf-8"))
+        if measured is None and sidecar.exists():
+            measured = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
     if isinstance(park, Park):
         park = park.model_dump(mode="json", exclude_defaults=True)
+    if measured is None and isinstance(park, dict) and park.get("measured"):
+        measured = park["measured"]
+    park = {k: v for k, v in park.items() if k != "measured"} if isinstance(park, dict) else park
     return _save(_build(park, measured), Path(path))
 
 
