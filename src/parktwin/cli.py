@@ -109,6 +109,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_workbook(args: argparse.Namespace) -> int:
+    """A checked park file (with its measured totals and series files) to a workbook that ``import`` reads back."""
+    from parktwin.spec.load import load_park
+    from parktwin.spec.workbook import write_workbook
+
+    load_park(args.park)  # a park that does not check is not exported
+    print(f"wrote {write_workbook(Path(args.park), Path(args.out))} (edit it, then: parktwin import {args.out} -o <park>.yaml)")
+    return 0
+
+
 def _cmd_mc(args: argparse.Namespace) -> int:
     """Monte Carlo batch over the scenario's uncertainty block (thin layer over parktwin.run_batch)."""
     from parktwin.experiments.assumptions import assumption_inputs, suggested_block
@@ -361,6 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("workbook", help="a workbook made from `parktwin template`")
     imp.add_argument("-o", "--out", required=True, help="park file to write, e.g. models/my_park.yaml")
     imp.set_defaults(func=_cmd_import)
+
+    exp = sub.add_parser("export-workbook", help="write a park file (and its measured totals and series files) as a park workbook (.xlsx)")
+    exp.add_argument("park", help="park file, e.g. models/demo_park.yaml")
+    exp.add_argument("-o", "--out", required=True, help="the .xlsx file to write")
+    exp.set_defaults(func=_cmd_export_workbook)
     return parser
 
 
