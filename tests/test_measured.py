@@ -69,6 +69,20 @@ def test_hourly_file_with_a_fixed_offset_moves_to_park_standard_time(tmp_path):
     np.testing.assert_array_equal(read(write_csv(tmp_path / "aware.csv", text, values)).kw, values)
 
 
+def test_interval_end_stamps_and_24_00(tmp_path):
+    # a meter that labels each hour by its end and writes midnight as 24:00 of the day before:
+    # 2025-01-01 01:00 … 2025-01-01 24:00, …, 2025-12-31 24:00 holds the same hours as a start-labelled file
+    values = np.arange(HOURS_PER_YEAR, dtype=float)
+    ends = year_stamps("h") + pd.Timedelta(hours=1)
+    text = [f"{(t - pd.Timedelta(days=1)):%Y-%m-%d} 24:00" if t.hour == 0 else f"{t:%Y-%m-%d %H:%M}" for t in ends]
+    assert text[23] == "2025-01-01 24:00" and text[-1] == "2025-12-31 24:00"
+    s = read(write_csv(tmp_path / "end.csv", np.array(text), values), label="end")
+    np.testing.assert_array_equal(s.kw, values)
+    # the same file read as start-labelled is one hour late: the year's first hour is missing
+    with pytest.raises(MeasuredSeriesError, match="2025-01-01 00:00 to 2025-01-01 01:00"):
+        read(tmp_path / "end.csv")
+
+
 def test_leap_year_drops_29_february(tmp_path):
     # 2024 has 8784 hours; the model's year drops 29 Feb (energy.calendar): hour 1416 (1 March 00:00)
     # is the file's hour 1440

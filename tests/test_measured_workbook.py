@@ -47,7 +47,7 @@ def test_unknown_entity_and_bad_unit_name_their_cells(tmp_path):
     wb = openpyxl.load_workbook(book)
     ws = wb["measured_series"]
     ws.append(["no_such_firm", "x.csv"])
-    ws["E2"] = "GWh"  # the unit column
+    ws["E2"] = "GWh"  # the unit column (entity, file, time column, value column, unit)
     wb.save(book)
     with pytest.raises(InputError) as err:
         import_workbook(book, tmp_path / "park.yaml")

@@ -2,10 +2,11 @@
 
 A file (CSV or Parquet) holds one timestamp column and one value column. The value is average
 power over the interval (``kW``, ``MW``) or energy in the interval (``kWh``, ``MWh``); the
-timestamp marks the interval's start in the declared ``timezone``: an IANA zone (local clock
+timestamp marks the interval's start (or end, below) in the declared ``timezone``: an IANA zone (local clock
 time, daylight saving included, e.g. ``Europe/Berlin``), a fixed offset (``UTC+08:00``,
 ``+08:00``, ``UTC``), or, when every stamp carries its own offset (``2025-01-01T00:00+08:00``),
-those offsets. The series is moved to the park's local standard time, 29 February is dropped
+those offsets. A timestamp marks its interval's start, or its end with ``label="end"`` (meter
+exports that write 00:15 … 24:00 for a day; ``24:00`` is read as the next day's 00:00). The series is moved to the park's local standard time, 29 February is dropped
 (energy.calendar), and intervals that divide an hour (1–60 min) are averaged to hourly kW
 (power: mean; energy: sum per hour, the same thing in kW).
 
@@ -43,6 +44,8 @@ MINUTES_PER_HOUR = 60
 WEEK_H = 7 * 24
 OFFSET_RE = re.compile(r"^(?:UTC|GMT)?\s*(?:(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?$")
 STAMP_OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"  # a stamp that carries its own UTC offset
+MIDNIGHT_24_RE = r"^(?P<date>.*\d)[ T]24:00(?::00)?$"  # 2025-01-01 24:00 = 2025-01-02 00:00
+LABELS = ("start", "end")
 SHOWN_RANGES = 5  # ranges quoted in an error message
 
 
@@ -143,6 +146,7 @@ def read_measured_series(
     timezone: str | None = None,
     fill: str = "none",
     max_gap_h: float | None = None,
+    label: str = "start",
 ) -> MeasuredSeries:
     """Read a measured series for ``year`` in the park's local standard time (``park_timezone``).
 
@@ -155,19 +159,21 @@ def read_measured_series(
     except FileNotFoundError:
         raise MeasuredSeriesError(str(p), "file", "file not found") from None
     return _read_cached(str(p), stat.st_size, stat.st_mtime_ns, year, park_timezone, time_column, value_column, unit,
-                        timezone or park_timezone, fill, max_gap_h)
+                        timezone or park_timezone, fill, max_gap_h, label)
 
 
 @lru_cache(maxsize=64)
-def _read_cached(path, _size, _mtime, year, park_timezone, time_column, value_column, unit, timezone, fill, max_gap_h):
-    series = _read(Path(path), year, park_timezone, time_column, value_column, unit, timezone, fill, max_gap_h)
+def _read_cached(path, _size, _mtime, year, park_timezone, time_column, value_column, unit, timezone, fill, max_gap_h, label):
+    series = _read(Path(path), year, park_timezone, time_column, value_column, unit, timezone, fill, max_gap_h, label)
     series.kw.setflags(write=False)
     return series
 
 
 def _read(path: Path, year: int, park_timezone: str, time_column: str, value_column: str, unit: str,
-          timezone: str, fill: str, max_gap_h: float | None) -> MeasuredSeries:
+          timezone: str, fill: str, max_gap_h: float | None, label: str = "start") -> MeasuredSeries:
     name = str(path)
+    if label not in LABELS:
+        raise MeasuredSeriesError(name, "label", f"unknown label {label!r}; expected one of {list(LABELS)}")
     if unit not in UNITS:
         raise MeasuredSeriesError(name, "unit", f"unknown unit {unit!r}; expected one of {list(UNITS)}")
     if fill not in FILL_POLICIES:
@@ -194,6 +200,8 @@ def _read(path: Path, year: int, park_timezone: str, time_column: str, value_col
         raise MeasuredSeriesError(name, time_column, f"duplicate timestamp {_iso(local_std[i])} (local standard time) on lines "
                                   f"{lines[i]} and {lines[i + 1]}; expected one value per interval")
     interval_min = _interval(local_std, lines, name, time_column)
+    if label == "end":  # a stamp at the interval's end: move it to the start
+        local_std = local_std - np.timedelta64(interval_min, "m")
 
     # the model's year: 29 February dropped, stamps outside the year (after the time-zone shift) dropped
     start = np.datetime64(f"{year}-01-01T00:00", "m")
@@ -275,6 +283,10 @@ def _standard_time(column: pd.Series, lines: np.ndarray, name: str, field: str, 
         naive = pd.Series(pd.to_datetime(column))
         with_offset = np.zeros(len(column), bool)
     else:
+        midnight = text.str.extract(MIDNIGHT_24_RE)["date"]
+        text_24 = midnight.notna().to_numpy()
+        if text_24.any():  # 24:00 → 00:00 here, one day added after parsing
+            text = text.where(~text_24, midnight + " 00:00")
         with_offset = text.str.contains(STAMP_OFFSET_RE, regex=True).to_numpy()
         if with_offset.any() and not with_offset.all():
             i = int(np.flatnonzero(with_offset != with_offset[0])[0])
@@ -282,7 +294,9 @@ def _standard_time(column: pd.Series, lines: np.ndarray, name: str, field: str, 
         parsed = pd.to_datetime(text, errors="coerce", utc=bool(with_offset.all()), format="ISO8601")
         if parsed.isna().any():
             i = int(np.flatnonzero(parsed.isna().to_numpy())[0])
-            raise MeasuredSeriesError(name, field, f"line {lines[i]}: expected a timestamp like 2025-01-01 00:00, got {text.iloc[i]!r}")
+            raise MeasuredSeriesError(name, field, f"line {lines[i]}: expected a timestamp like 2025-01-01 00:00, got {column.iloc[i]!r}")
+        if text_24.any():
+            parsed = parsed + pd.to_timedelta(text_24.astype(np.int64), unit="D")
         if with_offset.all():
             return parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[s]") + park_offset
         naive = parsed

@@ -100,6 +100,9 @@ class MeasuredSeries(Strict):
     unit: Literal["kW", "MW", "kWh", "MWh"] = Field(
         "kW", description="kW or MW: average power over the interval; kWh or MWh: energy in the interval"
     )
+    label: Literal["start", "end"] = Field(
+        "start", description="a timestamp marks the start or the end of its interval (meters that write 00:15 … 24:00)"
+    )
     timezone: str | None = Field(
         None, description="the timestamps' IANA zone (local clock time, daylight saving included) or offset (UTC+08:00); default: the park's"
     )

@@ -45,6 +45,7 @@ def read(spec: SeriesSpec, park: Park):
     return read_measured_series(
         spec.file, year=park.base_year, park_timezone=park.location.timezone, time_column=spec.time_column,
         value_column=spec.value_column, unit=spec.unit, timezone=spec.timezone, fill=spec.fill, max_gap_h=spec.max_gap_h,
+        label=spec.label,
     )
 
 

@@ -201,6 +201,8 @@ SERIES_COLUMNS: list[Column] = [
     C("value_column", "数值列", "Value column", kind=TEXT, help="default value"),
     C("unit", "单位", "Unit", kind=TEXT, choices=("kW", "MW", "kWh", "MWh"),
       help="kW, MW: average power in the interval; kWh, MWh: energy in it; default kW"),
+    C("label", "时间标记", "Timestamp marks", kind=TEXT, choices=("start", "end"),
+      help="start (default) or end of the interval; meters that write 00:15 … 24:00 mark the end"),
     C("timezone", "时区", "Time zone", kind=TEXT, help="IANA name (local clock time) or offset UTC+08:00; default the park's"),
     C("fill", "缺测补齐", "Fill", kind=TEXT, choices=("none", "linear", "profile"), help="default none: gaps are refused"),
     C("max_gap_h", "最长补齐时长", "Longest gap filled", "h", help="needed with linear and profile"),
