@@ -313,3 +313,36 @@ def test_shipped_example_fills_its_gap_and_reports_it():
     assert series.kwh == pytest.approx(raw["energy_kwh"].sum() + filled_kwh, rel=1e-12)
     e = res.energy
     assert float(e[(e.entity == "chip_assembly") & (e.carrier == "electricity")]["quantity"].iloc[0]) == pytest.approx(series.kwh / 1000, rel=1e-12)
+
+
+def test_measured_building_meter_includes_hvac(tmp_path):
+    # a heat-pump office on a meter of 500 MWh: the base year is the meter; 2026 adds the change of
+    # the simulated HVAC electricity between the two years' weather (own-data.md §5)
+    from parktwin.kernel.model import ParkModel
+
+    h = np.arange(HOURS_PER_YEAR)
+    kw = np.where((h % 24 >= 8) & (h % 24 < 18), 100.0, 30.0)
+    kw = kw * 500_000.0 / kw.sum()
+    path = write_csv(tmp_path / "office.csv", year_stamps("h"), kw)
+    office = {"id": "office", "kind": "office", "floor_area_m2": 5000.0, "electricity_kwh_per_m2": 60.0,
+              "heating_kwh_per_m2_yr": 20.0, "cooling_kwh_per_m2_yr": 30.0, "measured_series": {"file": str(path)}}
+    works = {**PARK["enterprises"][0], "energy": {"electricity_mwh": 0.0, "coal_t": 1000.0}}
+    sc = scenario({"enterprises": [works], "buildings": [office], "fleets": []})
+    hvac_kwh = ParkModel(sc).buildings["office"].hvac_kw.sum(axis=1)  # simulated HVAC electricity per year
+    res = build_results(simulate(sc), {})
+    hourly = res.hourly.set_index("year")
+    np.testing.assert_allclose(hourly.loc[2025, "load_kw"].to_numpy(), kw, rtol=1e-12)
+    e = res.energy[(res.energy.entity == "office") & (res.energy.carrier == "electricity")].set_index("year")["quantity"]
+    assert e[2026] * 1000.0 == pytest.approx(500_000.0 + hvac_kwh[1] - hvac_kwh[0], rel=1e-12)
+    later = hourly.loc[2026, "load_kw"].to_numpy()
+    np.testing.assert_allclose(later / later.sum(), kw / kw.sum(), rtol=1e-10)
+
+
+def test_check_lists_each_series_and_its_fills(capsys):
+    from parktwin.cli import main
+
+    assert main(["check", str(ROOT / "models/examples/metered_park.yaml")]) == 0
+    out = capsys.readouterr().out
+    # 35,040 quarter hours of 2025 less the 8 left out by make_metered_load.py
+    assert "measured series of chip_assembly" in out and "15-min, 35,032 rows" in out
+    assert "2 h filled (linear: 2025-03-12 10:00 to 2025-03-12 12:00)" in out

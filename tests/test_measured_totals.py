@@ -99,3 +99,16 @@ def test_check_strict_uses_the_park_file_s_block(tmp_path, capsys):
     assert main(["check", str(path), "--strict", "--tolerance", "0.001"]) == 2
     err = capsys.readouterr().err
     assert "park.yaml: measured.park.electricity_mwh: bottom-up 10,000 vs measured 10,050 MWh (-0.5 %), beyond ±0.1%" in err
+
+
+def test_cli_run_prints_the_largest_difference(tmp_path, monkeypatch, capsys):
+    from parktwin.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    write_park(tmp_path, {**copy.deepcopy(PARK), "measured": MEASURED})
+    (tmp_path / "s.yaml").write_text("name: s\npark: park.yaml\nhorizon_years: 1\n", encoding="utf-8")
+    assert main(["run", "s.yaml", "--out", "runs", "--no-report"]) == 0
+    # of the four measured quantities, gas of Works is furthest off: 100 vs 98 km3 = +2.04 %
+    assert "base year vs measured totals: 4 quantities, largest difference +2.04 % (works natural_gas_km3" in capsys.readouterr().out
+    stored = pd.read_parquet(next((tmp_path / "runs").iterdir()) / "reconciliation.parquet")
+    assert len(stored) == 4

@@ -47,6 +47,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"  net emissions {int(first['year'])}: {first['net_tco2']:,.0f} tCO2   {int(last['year'])}: {last['net_tco2']:,.0f} tCO2")
     core = results.first_year("core_met")
     print(f"  core indicator {int(last['year'])}: {last['core_indicator_tco2_per_tce']:.3f} tCO2/tce (first met: {core or 'never'})")
+    for row in results.data_quality.itertuples():
+        filled = f"{row.filled_hours:g} h filled ({row.fill}: {row.fill_ranges})" if row.filled_hours else "no gaps"
+        print(f"  measured series of {row.entity}: {row.series_mwh:,.1f} MWh, {filled} (data_quality table)")
+    rec = results.reconciliation_table()
+    if not rec.empty and rec["difference_pct"].notna().any():
+        worst = rec.loc[rec["difference_pct"].abs().idxmax()]
+        print(f"  base year vs measured totals: {len(rec)} quantities, largest difference {worst['difference_pct']:+.2f} % "
+              f"({worst['scope']} {worst['quantity']}; reconciliation table)")
     print(f"run stored in {folder}")
     if not args.no_report:
         print(f"report: {folder / 'report.html'}")
@@ -71,6 +79,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         else:
             print(f"{path}: park {item.name!r} OK — {len(item.enterprises)} enterprises, {len(item.buildings)} buildings, {len(item.fleets)} fleets")
             park, park_path = item, path
+        from parktwin.spec.series import describe
+
+        for line in describe(park):
+            print(line)
         if args.strict:
             from parktwin.spec.calibration import strict_problems
 

@@ -145,3 +145,16 @@ def quality_row(entry: SeriesEntry, series, park: Park) -> dict:
         "difference_share": (series.kwh - declared) / declared if declared else float("nan"),
         "series_sha1": series.digest(),
     }
+
+
+def describe(park: Park) -> list[str]:
+    """One line per measured series, for ``parktwin check``: interval, MWh, fills, the difference
+    from the park file's figure."""
+    lines = []
+    for entry in entries(park):
+        row = quality_row(entry, read(entry.spec, park), park)
+        filled = f", {row['filled_hours']:g} h filled ({row['fill']}: {row['fill_ranges']})" if row["filled_hours"] else ", no gaps"
+        versus = "" if row["declared_mwh"] != row["declared_mwh"] else f", {row['difference_share']:+.2%} against the park file"
+        lines.append(f"  measured series of {entry.entity} ({row['file']}): {row['interval_min']}-min, {row['rows']:,} rows, "
+                     f"{row['series_mwh']:,.1f} MWh{versus}{filled}")
+    return lines
