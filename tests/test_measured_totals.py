@@ -112,3 +112,15 @@ def test_cli_run_prints_the_largest_difference(tmp_path, monkeypatch, capsys):
     assert "base year vs measured totals: 4 quantities, largest difference +2.04 % (works natural_gas_km3" in capsys.readouterr().out
     stored = pd.read_parquet(next((tmp_path / "runs").iterdir()) / "reconciliation.parquet")
     assert len(stored) == 4
+
+
+def test_report_figure_marks_what_is_beyond_the_tolerance():
+    from parktwin.viz.measured import reconciliation_figure
+
+    res = build_results(simulate(scenario({"measured": MEASURED})), {})
+    bars = reconciliation_figure(res, "en").data[0]
+    assert list(bars.y) == ["park · electricity_mwh", "park · diesel_t", "works · coal_t", "works · natural_gas_km3"]
+    # −100/10,100, 0, 0, +2/98 (%): only the gas is beyond reconciliation_tolerance_share = 1 % (data/constants.csv)
+    assert list(bars.x) == pytest.approx([-100 / 101, 0.0, 0.0, 200 / 98], abs=1e-9)
+    assert list(bars.marker.color) == ["#2e86c1", "#2e86c1", "#2e86c1", "#c0392b"]
+    assert reconciliation_figure(build_results(simulate(scenario()), {}), "en") is None  # no totals, no figure

@@ -84,7 +84,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
         for line in describe(park):
             print(line)
         if args.strict:
+            from parktwin.data import constant
             from parktwin.spec.calibration import strict_problems
+
+            if args.tolerance is None:
+                args.tolerance = constant("reconciliation_tolerance_share")
 
             found = strict_problems(park, park_path, args.tolerance)
             problems.extend(found)
@@ -302,7 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--set", action="append", metavar="PATH=VALUE", help="check with overrides applied (scenarios)")
     check.add_argument("--strict", action="store_true",
                        help="also reconcile the bottom-up base year with the park's measured totals (<park>.measured.yaml)")
-    check.add_argument("--tolerance", type=float, default=0.01, help="with --strict: allowed deviation as a share (default 0.01)")
+    check.add_argument("--tolerance", type=float, default=None,
+                       help="with --strict: allowed deviation as a share (default reconciliation_tolerance_share, data/constants.csv)")
     check.set_defaults(func=_cmd_check)
 
     mc = sub.add_parser("mc", help="Monte Carlo batch over the scenario's uncertainty block: bands, probabilities, sensitivity",
