@@ -200,6 +200,20 @@ def test_parquet_with_aware_timestamps_equals_the_csv(tmp_path):
     np.testing.assert_array_equal(from_parquet.kw, from_csv.kw)
     # half-hours averaged: hour 0 = mean of the first two values × 1000
     assert from_parquet.kw[0] == pytest.approx((values[0] + values[1]) / 2 * 1000.0, rel=1e-12)
+    # a naive datetime column is in the declared (here the park's) time zone, like the CSV's text
+    pd.DataFrame({"t": stamps.tz_localize(None), "mw": values}).to_parquet(tmp_path / "naive.parquet")
+    naive = read(tmp_path / "naive.parquet", time_column="t", value_column="mw", unit="MW")
+    np.testing.assert_array_equal(naive.kw, from_csv.kw)
+
+
+def test_quarter_hours_in_local_clock_time_across_both_changes(tmp_path):
+    # 15-minute Berlin clock-time readings whose value is the UTC quarter-hour index q: the hour
+    # h of CET standard time holds quarters 4h..4h+3, so its mean is 4h + 1.5 exactly
+    utc = pd.date_range("2024-12-31 23:00", periods=QUARTERS, freq="15min", tz="UTC")
+    local = utc.tz_convert("Europe/Berlin").tz_localize(None)
+    path = write_csv(tmp_path / "q.csv", local, np.arange(QUARTERS, dtype=float))
+    s = read(path, park_timezone="Europe/Berlin", timezone="Europe/Berlin")
+    np.testing.assert_array_equal(s.kw, 4 * np.arange(HOURS_PER_YEAR) + 1.5)
 
 
 # -- in a run ---------------------------------------------------------------------------------------
