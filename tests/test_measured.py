@@ -360,3 +360,21 @@ def test_check_lists_each_series_and_its_fills(capsys):
     # 35,040 quarter hours of 2025 less the 8 left out by make_metered_load.py
     assert "measured series of chip_assembly" in out and "15-min, 35,032 rows" in out
     assert "2 h filled (linear: 2025-03-12 10:00 to 2025-03-12 12:00)" in out
+
+
+def test_metered_entity_has_its_own_hourly_column_in_a_full_park():
+    # the shipped example: Chip Assembly among 7 other firms, 2 buildings and 2 fleets; the base
+    # year's hourly table carries its demand, which is the series as read (gap filled), to float precision
+    import parktwin
+    from parktwin.spec.scenario import Scenario
+
+    park = load_park(ROOT / "models/examples/metered_park.yaml")
+    res = parktwin.run(Scenario(name="metered", park=park, horizon_years=1, outputs={"hourly_years": [2025, 2026]}))
+    series = read_measured_series(ROOT / "models/examples/chip_assembly_2025_15min.csv", year=2025, park_timezone="Asia/Shanghai",
+                                  time_column="timestamp", value_column="energy_kwh", unit="kWh", fill="linear", max_gap_h=4)
+    hourly = res.hourly.set_index("year")
+    np.testing.assert_allclose(hourly.loc[2025, "measured_chip_assembly_kw"].to_numpy(), series.kw, rtol=1e-12)
+    later = hourly.loc[2026, "measured_chip_assembly_kw"].to_numpy()
+    e = res.energy[(res.energy.entity == "chip_assembly") & (res.energy.carrier == "electricity")].set_index("year")["quantity"]
+    assert later.sum() / 1000.0 == pytest.approx(e[2026], rel=1e-12)
+    np.testing.assert_allclose(later / later.sum(), series.kw / series.kwh, rtol=1e-10)

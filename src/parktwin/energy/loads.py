@@ -110,6 +110,14 @@ class LoadBook:
         self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
         return full_year_kwh * share_after(shape, self.year, key[1])
 
+    def shape_kw(self, shape: str) -> np.ndarray:
+        """The hourly load booked under ``shape`` alone [kW] (all its start hours)."""
+        out = np.zeros(HOURS_PER_YEAR)
+        for (name, start), kwh in (self._parts or {}).items():
+            if name == shape:
+                out[start:] += kwh * profile(shape, self.year)[start:]
+        return out
+
     def hourly_kw(self) -> np.ndarray:
         out = np.zeros(HOURS_PER_YEAR)
         for (shape, start), kwh in (self._parts or {}).items():

@@ -193,6 +193,7 @@ class ParkModel(mesa.Model):
         table, data_fill events). See docs/own-data.md §5."""
         park = self.scenario.park
         agents = {"enterprise": self.enterprises, "building": self.buildings, "fleet": self.fleets}
+        self._measured_shapes: dict[str, str] = {}  # entity → its registered shape (hourly output)
         for entry in series_entries(park):
             series = read_series(entry.spec, park)
             self.record.data_quality.append(quality_row(entry, series, park))
@@ -208,6 +209,7 @@ class ParkModel(mesa.Model):
             else:
                 shape = register_measured(f"measured:{entry.entity}:{series.digest()}", self.years, series.kw)
                 agents[entry.kind][entry.entity].use_measured(shape, series.kwh)
+                self._measured_shapes[entry.entity] = shape
 
     def release(self) -> None:
         """Let a finished model be freed at once. mesa 3.3 keeps every model alive in the class
@@ -465,6 +467,8 @@ class ParkModel(mesa.Model):
             self.record.hourly[year]["shed_kw"] = shed_kw
             self.record.hourly[year]["pv_kw"] = pv_kw
             self.record.hourly[year]["wind_kw"] = wind_kw
+            for entity, shape in self._measured_shapes.items():  # a metered entity's own demand
+                self.record.hourly[year][f"measured_{entity}_kw"] = book.shape_kw(shape)
 
     @staticmethod
     def _hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:
