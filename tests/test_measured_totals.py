@@ -124,3 +124,14 @@ def test_report_figure_marks_what_is_beyond_the_tolerance():
     assert list(bars.x) == pytest.approx([-100 / 101, 0.0, 0.0, 200 / 98], abs=1e-9)
     assert list(bars.marker.color) == ["#2e86c1", "#2e86c1", "#2e86c1", "#c0392b"]
     assert reconciliation_figure(build_results(simulate(scenario()), {}), "en") is None  # no totals, no figure
+
+
+def test_a_scenario_load_lists_sidecar_problems_with_the_others(tmp_path):
+    # the sidecar's own problem (a negative total) and a scenario problem come out together
+    write_park(tmp_path, copy.deepcopy(PARK))
+    (tmp_path / "park.measured.yaml").write_text(yaml.safe_dump({"park": {"coal_t": -5}}), encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("name: s\npark: park.yaml\nhorizon_years: 0\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        parktwin.load(tmp_path / "s.yaml")
+    text = str(err.value)
+    assert "park.measured.yaml: park.coal_t" in text and "horizon_years" in text
