@@ -378,3 +378,20 @@ def test_metered_entity_has_its_own_hourly_column_in_a_full_park():
     e = res.energy[(res.energy.entity == "chip_assembly") & (res.energy.carrier == "electricity")].set_index("year")["quantity"]
     assert later.sum() / 1000.0 == pytest.approx(e[2026], rel=1e-12)
     np.testing.assert_allclose(later / later.sum(), series.kw / series.kwh, rtol=1e-10)
+
+
+@pytest.mark.parametrize("text, minutes", [("UTC", 0), ("UTC+08:00", 480), ("+0800", 480), ("UTC+8", 480),
+                                           ("GMT-03:30", -210), ("+05:30", 330), ("UTC+15", None), ("Asia/Shanghai", None)])
+def test_fixed_offsets(text, minutes):
+    import datetime as dt
+
+    from parktwin.energy.measured import check_timezone, fixed_offset, standard_offset
+
+    got = fixed_offset(text)
+    assert got == (None if minutes is None else dt.timedelta(minutes=minutes))
+    if text == "Asia/Shanghai":  # an IANA name: China Standard Time, UTC+8, no daylight saving
+        assert check_timezone(text) is None and standard_offset(text, 2025) == dt.timedelta(hours=8)
+    # Berlin's standard time is CET (UTC+1) even though January 1 is the probe of a northern winter
+    assert standard_offset("Europe/Berlin", 2025) == dt.timedelta(hours=1)
+    # Sydney's 1 January is daylight time (AEDT, +11): standard is AEST, +10
+    assert standard_offset("Australia/Sydney", 2025) == dt.timedelta(hours=10)

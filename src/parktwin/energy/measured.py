@@ -41,6 +41,7 @@ UNITS_KWH = {"kWh": 1.0, "MWh": 1000.0}  # energy per interval → kWh
 UNITS = (*UNITS_KW, *UNITS_KWH)
 FILL_POLICIES = ("none", "linear", "profile")
 MINUTES_PER_HOUR = 60
+MAX_OFFSET_H = 14  # civil UTC offsets run from −12 to +14 h
 WEEK_H = 7 * 24
 OFFSET_RE = re.compile(r"^(?:UTC|GMT)?\s*(?:(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?$")
 STAMP_OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"  # a stamp that carries its own UTC offset
@@ -120,7 +121,10 @@ def fixed_offset(timezone: str) -> dt.timedelta | None:
         return None
     if not m.group("sign"):
         return dt.timedelta(0)
-    minutes = int(m.group("h")) * MINUTES_PER_HOUR + int(m.group("m") or 0)
+    hours, mins = int(m.group("h")), int(m.group("m") or 0)
+    if hours > MAX_OFFSET_H or mins >= MINUTES_PER_HOUR:
+        return None
+    minutes = hours * MINUTES_PER_HOUR + mins
     return dt.timedelta(minutes=minutes if m.group("sign") == "+" else -minutes)
 
 
