@@ -395,3 +395,22 @@ def test_fixed_offsets(text, minutes):
     assert standard_offset("Europe/Berlin", 2025) == dt.timedelta(hours=1)
     # Sydney's 1 January is daylight time (AEDT, +11): standard is AEST, +10
     assert standard_offset("Australia/Sydney", 2025) == dt.timedelta(hours=10)
+
+
+def test_pv_series_in_the_wrong_unit_is_refused(tmp_path):
+    import yaml
+
+    # 700 kW × sin(15°·k) for the daylight hours 7..17 sums to 700 × 7.5958 = 5,317.1 kWh a day,
+    # × 365 = 1,940,715 kWh on 1,000 kWp = 1,941 kWh/kWp (plausible); the same numbers declared as MW
+    # give 1,940,715 kWh/kWp, far above pv_yield_max_kwh_per_kwp_yr (data/constants.csv)
+    h = np.arange(HOURS_PER_YEAR)
+    kw = np.clip(np.sin(2 * np.pi * (h % 24 - 6) / 24), 0, None) * 700.0
+    write_csv(tmp_path / "pv.csv", year_stamps("h"), kw)
+    park = copy.deepcopy(PARK)
+    park["assets"] = {"pv_kwp": 1000.0, "pv_measured_series": {"file": "pv.csv", "unit": "MW"}}
+    (tmp_path / "park.yaml").write_text(yaml.safe_dump(park), encoding="utf-8")
+    with pytest.raises(InputError, match=r"assets.pv_measured_series: the series gives 1,940,715 kWh per kWp"):
+        load_park(tmp_path / "park.yaml")
+    park["assets"]["pv_measured_series"]["unit"] = "kW"
+    (tmp_path / "park.yaml").write_text(yaml.safe_dump(park), encoding="utf-8")
+    assert load_park(tmp_path / "park.yaml").assets.pv_measured_series.unit == "kW"

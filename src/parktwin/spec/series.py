@@ -84,8 +84,9 @@ def resolve_files(park_doc: Any, park_path: Path) -> None:
 
 def problems(park: Park, file: str, display=str) -> list[Problem]:
     """Read every measured series now, so a bad one stops the run before it starts: file errors,
-    a fleet that is not battery-electric, PV with no capacity, and an annual sum that disagrees
-    with the park file beyond ``measured_series_total_tolerance_share`` (data/constants.csv)."""
+    a fleet that is not battery-electric, PV with no capacity or an implausible yield per kWp
+    (``pv_yield_max_kwh_per_kwp_yr``), and an annual sum that disagrees with the park file beyond
+    ``measured_series_total_tolerance_share`` (data/constants.csv)."""
     from parktwin.data import constant
     from parktwin.energy.measured import MeasuredSeriesError, check_timezone
 
@@ -110,6 +111,11 @@ def problems(park: Park, file: str, display=str) -> list[Problem]:
             continue
         if series.kwh <= 0:
             out.append(Problem(file, f"{entry.field}.file", f"{display(Path(series.path))}: the series has no energy"))
+            continue
+        if entry.kind == "pv" and series.kwh / park.assets.pv_kwp > constant("pv_yield_max_kwh_per_kwp_yr"):
+            out.append(Problem(file, entry.field, f"the series gives {series.kwh / park.assets.pv_kwp:,.0f} kWh per kWp of "
+                               f"assets.pv_kwp in a year, above the plausible {constant('pv_yield_max_kwh_per_kwp_yr'):,.0f} "
+                               "(pv_yield_max_kwh_per_kwp_yr); check the unit and pv_kwp"))
             continue
         declared = declared_kwh(entry, park)
         if declared is not None and abs(series.kwh - declared) > tolerance * declared:
