@@ -16,7 +16,7 @@ from conftest import write_yaml
 from parktwin.cli import main
 
 RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
-              "resources", "exchanges")
+              "resources", "exchanges", "data_quality", "reconciliation")
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def filled(tmp_path) -> Path:
 def test_template_has_documented_sheets_validation_and_frozen_headers(tmp_path):
     path = write_template(tmp_path / "park.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["park", "enterprises", "buildings", "fleets", "measured_totals", "exchanges", "readme"]
+    assert wb.sheetnames == ["park", "enterprises", "buildings", "fleets", "measured_totals", "exchanges", "measured_series", "readme"]
     ent = wb["enterprises"]
     headers = [c.value for c in ent[1]]
     assert "用电量 Electricity [MWh/yr]" in headers and "天然气 Natural gas [千m³/yr (km3)]" in headers
@@ -88,7 +88,9 @@ def test_round_trip_small_park(tmp_path, filled):
     out, side = import_workbook(filled, tmp_path / "models" / "small.yaml")
     assert side == measured_path(out) == tmp_path / "models" / "small.measured.yaml"
     park, small = load_park(out), load_park(SMALL)
-    assert park == small  # every field, not only ids, sectors and energies
+    # loading a park takes in its sidecar: the imported park carries the workbook's measured totals
+    assert park.measured is not None and park.measured.park.electricity_mwh == 111300 and small.measured is None
+    assert park.model_copy(update={"measured": None}) == small  # every other field, not only ids, sectors and energies
     assert [(e.id, e.sector, e.energy) for e in park.enterprises] == [(e.id, e.sector, e.energy) for e in small.enterprises]
     measured = yaml.safe_load(side.read_text(encoding="utf-8"))
     assert measured["park"]["electricity_mwh"] == 111300
@@ -225,4 +227,6 @@ def test_demo_park_round_trips_through_a_workbook(tmp_path):
 
     demo = REPO / "models" / "demo_park.yaml"
     out, side = import_workbook(write_workbook(demo, tmp_path / "demo.xlsx"), tmp_path / "demo.yaml")
-    assert load_park(out) == load_park(demo) and side is None
+    # the demo's sidecar of measured totals goes through the workbook's measured_totals sheet and back
+    assert side == measured_path(out)
+    assert load_park(out) == load_park(demo) and load_park(demo).measured is not None

@@ -48,6 +48,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"  net emissions {int(first['year'])}: {first['net_tco2']:,.0f} tCO2   {int(last['year'])}: {last['net_tco2']:,.0f} tCO2")
     core = results.first_year("core_met")
     print(f"  core indicator {int(last['year'])}: {last['core_indicator_tco2_per_tce']:.3f} tCO2/tce (first met: {core or 'never'})")
+    for row in results.data_quality.itertuples():
+        filled = f"{row.filled_hours:g} h filled ({row.fill}: {row.fill_ranges})" if row.filled_hours else "no gaps"
+        print(f"  measured series of {row.entity}: {row.series_mwh:,.1f} MWh, {filled} (data_quality table)")
+    rec = results.reconciliation_table()
+    if not rec.empty and rec["difference_pct"].notna().any():
+        worst = rec.loc[rec["difference_pct"].abs().idxmax()]
+        print(f"  base year vs measured totals: {len(rec)} quantities, largest difference {worst['difference_pct']:+.2f} % "
+              f"({worst['scope']} {worst['quantity']}; reconciliation table)")
     print(f"run stored in {folder}")
     if not args.no_report:
         print(f"report: {folder / 'report.html'}")
@@ -72,8 +80,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         else:
             print(f"{path}: park {item.name!r} OK — {len(item.enterprises)} enterprises, {len(item.buildings)} buildings, {len(item.fleets)} fleets")
             park, park_path = item, path
+        from parktwin.spec.series import describe
+
+        for line in describe(park):
+            print(line)
         if args.strict:
+            from parktwin.data import constant
             from parktwin.spec.calibration import strict_problems
+
+            if args.tolerance is None:
+                args.tolerance = constant("reconciliation_tolerance_share")
 
             found = strict_problems(park, park_path, args.tolerance)
             problems.extend(found)
@@ -107,6 +123,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
     park, measured = import_workbook(Path(args.workbook), Path(args.out))
     print(f"wrote {park}" + (f" and {measured} (measured totals)" if measured else ""))
     print(f"next: parktwin check {park}")
+    return 0
+
+
+def _cmd_export_workbook(args: argparse.Namespace) -> int:
+    """A checked park file (with its measured totals and series files) to a workbook that ``import`` reads back."""
+    from parktwin.spec.load import load_park
+    from parktwin.spec.workbook import write_workbook
+
+    load_park(args.park)  # a park that does not check is not exported
+    print(f"wrote {write_workbook(Path(args.park), Path(args.out))} (edit it, then: parktwin import {args.out} -o <park>.yaml)")
     return 0
 
 
@@ -309,7 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--set", action="append", metavar="PATH=VALUE", help="check with overrides applied (scenarios)")
     check.add_argument("--strict", action="store_true",
                        help="also reconcile the bottom-up base year with the park's measured totals (<park>.measured.yaml)")
-    check.add_argument("--tolerance", type=float, default=0.01, help="with --strict: allowed deviation as a share (default 0.01)")
+    check.add_argument("--tolerance", type=float, default=None,
+                       help="with --strict: allowed deviation as a share (default reconciliation_tolerance_share, data/constants.csv)")
     check.set_defaults(func=_cmd_check)
 
     mc = sub.add_parser("mc", help="Monte Carlo batch over the scenario's uncertainty block: bands, probabilities, sensitivity",
@@ -392,6 +419,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("workbook", help="a workbook made from `parktwin template`")
     imp.add_argument("-o", "--out", required=True, help="park file to write, e.g. models/my_park.yaml")
     imp.set_defaults(func=_cmd_import)
+
+    exp = sub.add_parser("export-workbook", help="write a park file (and its measured totals and series files) as a park workbook (.xlsx)")
+    exp.add_argument("park", help="park file, e.g. models/demo_park.yaml")
+    exp.add_argument("-o", "--out", required=True, help="the .xlsx file to write")
+    exp.set_defaults(func=_cmd_export_workbook)
     return parser
 
 

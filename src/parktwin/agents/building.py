@@ -186,6 +186,8 @@ class BuildingAgent(ParkAgent):
                                         / constant("natural_gas_ncv_gj_per_km3"))
         self.additions: list[tuple[int, float, str]] = []  # (year, floor area [m²], standard)
         self.year = model.scenario.base_year
+        self.measured_shape: str | None = None  # a registered measured load shape (use_measured)
+        self.measured_kwh: float | None = None  # that series' base-year electricity [kWh]
 
     # -- stock -------------------------------------------------------------------------------
     def floor_area_m2(self) -> float:
@@ -197,6 +199,12 @@ class BuildingAgent(ParkAgent):
         if p is None or (p.new_standard_from_year is not None and year < p.new_standard_from_year):
             return CURRENT_CODE
         return p.new_standard
+
+    def use_measured(self, shape: str, kwh: float) -> None:
+        """Take a measured electricity series (the whole meter, HVAC included): the base year is the
+        series; a later year is its sum plus the change of the simulated electricity since the base
+        year (HVAC with the weather, retrofits, new floor area), with the series' shape."""
+        self.measured_shape, self.measured_kwh = shape, kwh
 
     def step(self) -> None:
         """Advance one year: new floor area at the scenario's growth rate, built to the standard in force."""
@@ -313,22 +321,27 @@ class BuildingAgent(ParkAgent):
     # -- energy ------------------------------------------------------------------------------
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         b = self.spec
+        index = year - self.model.scenario.base_year
+        target = book if self.measured_shape is None else LoadBook(year)  # a metered building is simulated aside
         segs = self.year_segments(year_start, BuildingState(), _fold)
         starts = [h for h, _ in segs]
-        elec_kwh = book_piecewise(book, b.kind, starts, [b.floor_area_m2 * self.electricity_kwh_per_m2 * st.electricity_factor for _, st in segs])
+        elec_kwh = book_piecewise(target, b.kind, starts, [b.floor_area_m2 * self.electricity_kwh_per_m2 * st.electricity_factor for _, st in segs])
         gas_km3 = b.floor_area_m2 * b.natural_gas_m3_per_m2 / 1000.0
-        index = year - self.model.scenario.base_year
         if self.hvac_kw is not None:
             if len(segs) == 1 and segs[0][1] == BuildingState():
-                elec_kwh += book.add_hourly(self.hvac_kw[index])
+                elec_kwh += target.add_hourly(self.hvac_kw[index])
                 gas_km3 += self.heating_gas_km3[index] if self.heating_gas_km3 is not None else 0.0
             else:
                 e, g = self._stock_hvac(index, segs)
-                elec_kwh += book.add_hourly(e) if e is not None else 0.0
+                elec_kwh += target.add_hourly(e) if e is not None else 0.0
                 gas_km3 += g
-        e, g, kitchen_gas = self._additions_energy(year, index, book)
+        e, g, kitchen_gas = self._additions_energy(year, index, target)
         elec_kwh += e
         gas_km3 += g + kitchen_gas
+        if self.measured_shape is not None:
+            base_kwh = b.floor_area_m2 * self.electricity_kwh_per_m2 + (float(self.hvac_kw[0].sum()) if self.hvac_kw is not None else 0.0)
+            change_kwh = elec_kwh - base_kwh if index > 0 else 0.0  # the base year is the meter, exactly
+            elec_kwh = book.add(self.measured_shape, max(self.measured_kwh + change_kwh, 0.0), 0)
         rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")]
         return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
 

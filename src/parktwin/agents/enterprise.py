@@ -113,10 +113,26 @@ class EnterpriseAgent(ParkAgent):
         self.decided: list = []  # projects started this year by the firm itself
         self.pending: dict[str, str] = {}  # project id → measure, decided and not yet commissioned
         self.last_rows: list[EnergyRow] = []
+        self.measured_shape: str | None = None  # a registered measured load shape (use_measured)
+        self.measured_kwh: float | None = None  # that series' base-year electricity [kWh]
         bands = spec.heat_band_shares
         self.heat_bands: Bands = (
             (bands["low"], bands["medium"], bands["high"]) if bands else heat_band_shares(spec.sector)
         )
+
+    def use_measured(self, shape: str, kwh: float) -> None:
+        """Take a measured electricity series: its sum [kWh] is the base-year electricity and its
+        registered ``shape`` the hourly profile of the firm's electricity in every year."""
+        self.measured_shape, self.measured_kwh = shape, kwh
+
+    @property
+    def load_shape(self) -> str:
+        """The firm's hourly electricity shape: the measured series if it has one, else its shift pattern."""
+        return self.measured_shape or self.spec.shift_pattern
+
+    def base_electricity_kwh(self) -> float:
+        """Base-year electricity [kWh]: the measured series' sum, else the park file's electricity_mwh."""
+        return self.measured_kwh if self.measured_kwh is not None else self.spec.energy.electricity_mwh * 1000.0
 
     def step(self) -> None:
         """Advance one year: grow activity, improve intensity, then decide (if the scenario lets firms)."""
@@ -170,7 +186,7 @@ class EnterpriseAgent(ParkAgent):
         coal_heat = e.coal_t * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
         gas_heat = e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
         rows = {r.carrier: r.quantity for r in self.last_rows}
-        elec_price = ctx.electricity_price(self.spec.shift_pattern)
+        elec_price = ctx.electricity_price(self.load_shape)
         energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
             rows.get(c, 0.0) * mult * price_cny(p, year) for c, (p, mult) in FUEL_PRICES.items())
         scope1 = (rows.get("coal", 0.0) * constant("coal_kgco2_per_t") + rows.get("natural_gas", 0.0) * constant("natural_gas_kgco2_per_km3")
@@ -179,7 +195,7 @@ class EnterpriseAgent(ParkAgent):
             year=year, scale=self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh=self.boiler_heat_kwh(),
             heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
             coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
-            peak_share=float(profile(self.spec.shift_pattern, year).max()), electricity_price_cny_per_kwh=elec_price,
+            peak_share=float(profile(self.load_shape, year).max()), electricity_price_cny_per_kwh=elec_price,
             carbon_price_cny_per_tco2=ctx.carbon_price(year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
             energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
             energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
@@ -224,7 +240,7 @@ class EnterpriseAgent(ParkAgent):
         e = self.spec.energy
         kgce = (e.coal_t * constant("coal_kgce_per_t") + e.natural_gas_km3 * constant("natural_gas_kgce_per_km3")
                 + e.diesel_t * constant("diesel_kgce_per_t") + e.purchased_heat_gj * constant("purchased_heat_kgce_per_gj")
-                + e.electricity_mwh * 1000.0 * constant("electricity_kgce_per_kwh_equivalent"))
+                + self.base_electricity_kwh() * constant("electricity_kgce_per_kwh_equivalent"))
         return kgce / 1000.0
 
     def investments(self, change, year: int) -> list[Investment]:
@@ -234,7 +250,7 @@ class EnterpriseAgent(ParkAgent):
         before = self.state_before(change, FirmState(), _fold)
         after = _fold(before, change)
         scale = self.activity * self.intensity * before.efficiency_factor
-        peak = float(profile(self.spec.shift_pattern, year).max())  # peak kW per kWh/yr
+        peak = float(profile(self.load_shape, year).max())  # peak kW per kWh/yr
         out: list[Investment] = []
         if change.kind in ("electric_boiler", "heat_pump"):
             heat = self.boiler_heat_kwh(), self.spec.energy.purchased_heat_gj * KWH_PER_GJ
@@ -265,7 +281,7 @@ class EnterpriseAgent(ParkAgent):
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         e, s = self.spec.energy, self.spec.fuel_heat_share
-        shape = self.spec.shift_pattern
+        shape = self.load_shape
         segs = self.year_segments(year_start, FirmState(), _fold)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
@@ -287,7 +303,7 @@ class EnterpriseAgent(ParkAgent):
             fossil_left = _left(bands, st.own_eb, st.own_hp)
             bought_left = _left(bands, st.bought_eb, st.bought_hp)
             elec_kwh.append(
-                k * (e.electricity_mwh * 1000.0
+                k * (self.base_electricity_kwh()
                      + heat_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
                      + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp, eb_eff, cops))
                 + k * h2_elec_kwh * st.hydrogen_share

@@ -105,6 +105,8 @@ class FleetAgent(ParkAgent):
         self.initial = initial_mix(spec.powertrain)
         self.hydrogen_kg = 0.0  # hydrogen used in the last operated year [kg]
         self.last_mix: Mix = self.initial
+        self.measured_shape: str | None = None  # a registered measured charging shape (use_measured)
+        self.kwh_per_km = spec.bev_kwh_per_km  # calibrated by a measured series
         # retirement year → shares (diesel, bev, fcev) of the fleet, [0] of base-year vehicles, [1] of vehicles
         # bought in the run (the cost account renews those at the end of their life: economics.costs)
         self.cohorts: dict[int, np.ndarray] | None = None
@@ -125,8 +127,16 @@ class FleetAgent(ParkAgent):
 
         self.hurdle_rate, self.nev_preference = draw(self.policy.hurdle_rate), draw(self.policy.nev_preference)
 
+    def use_measured(self, shape: str, kwh: float) -> None:
+        """Take a measured charging series of the (battery-electric) fleet: its sum [kWh] over the
+        base year's vehicle-km sets the consumption per km, its ``shape`` the charging profile."""
+        self.measured_shape = shape
+        self.kwh_per_km = kwh / (self.spec.count * self.spec.km_per_vehicle_yr)
+
     def charging_shape(self, year: int) -> str:
         c = self.charging
+        if self.measured_shape is not None:
+            return self.measured_shape
         if c is None or c.charging == "depot_night" or self.spec.count == 0:
             return CHARGING_SHAPE
         return simulated_charging_shape(self._fleet_json, year, c.policy, c.vehicles_per_charger)
@@ -248,7 +258,7 @@ class FleetAgent(ParkAgent):
         weights = segment_weights(shape, year, starts)
         diesel_t_full = km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0
         diesel_t = sum(w * diesel_t_full * mix[0] for (_, mix), w in zip(segs, weights))
-        elec_kwh = book_piecewise(book, shape, starts, [km * f.bev_kwh_per_km * mix[1] for _, mix in segs])
+        elec_kwh = book_piecewise(book, shape, starts, [km * self.kwh_per_km * mix[1] for _, mix in segs])
         self.hydrogen_kg = 0.0
         if any(mix[2] > 0 for _, mix in segs):
             kg_full = km * hydrogen_kg_per_km(f)

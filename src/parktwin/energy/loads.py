@@ -38,6 +38,19 @@ def register_profile(shape: str, year: int, values: np.ndarray) -> None:
     _REGISTERED[(shape, year)] = out
 
 
+def register_measured(name: str, years, kw: np.ndarray) -> str:
+    """Register a measured hourly series [kW] as the shape ``name`` in every one of ``years``
+    (one normalised array shared by all years); returns ``name``."""
+    kw = np.asarray(kw, dtype=float)
+    if kw.shape != (HOURS_PER_YEAR,) or (kw < 0).any() or kw.sum() <= 0:
+        raise ValueError(f"profile {name!r}: expected {HOURS_PER_YEAR} non-negative values with a positive sum")
+    out = kw / kw.sum()
+    out.setflags(write=False)
+    for year in years:
+        _REGISTERED[(name, year)] = out
+    return name
+
+
 def is_registered(shape: str, year: int) -> bool:
     return (shape, year) in _REGISTERED
 
@@ -96,6 +109,14 @@ class LoadBook:
         key = (shape, max(int(start_hour), 0))
         self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
         return full_year_kwh * share_after(shape, self.year, key[1])
+
+    def shape_kw(self, shape: str) -> np.ndarray:
+        """The hourly load booked under ``shape`` alone [kW] (all its start hours)."""
+        out = np.zeros(HOURS_PER_YEAR)
+        for (name, start), kwh in (self._parts or {}).items():
+            if name == shape:
+                out[start:] += kwh * profile(shape, self.year)[start:]
+        return out
 
     def hourly_kw(self) -> np.ndarray:
         out = np.zeros(HOURS_PER_YEAR)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import mesa
 import numpy as np
@@ -40,12 +41,16 @@ from parktwin.economics.costs import (
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.loads import LoadBook, profile
+from parktwin.energy.loads import LoadBook, profile, register_measured
+from parktwin.energy.measured import measured_pv_kw_per_kwp
 from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, weather_years
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
 from parktwin.spec.scenario import Scenario
+from parktwin.spec.series import entries as series_entries
+from parktwin.spec.series import quality_row
+from parktwin.spec.series import read as read_series
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
     "load_kw": "load_kw", "pv_kw": "renewable_kw", "pv_to_load_kw": "renewable_to_load_kw",
@@ -69,6 +74,8 @@ class RunRecord:
     resources: list[dict] = field(default_factory=list)  # accounting.resources.RESOURCE_COLUMNS per year
     exchanges: list[tuple] = field(default_factory=list)  # agents.exchange.EXCHANGE_COLUMNS per exchange and year
     wall_time_s: float = 0.0
+    data_quality: list[dict] = field(default_factory=list)  # one row per measured series (spec.series)
+    measured: object = None  # the park's measured base-year totals (spec.calibration.Measured), reconciled in the results
 
 
 def site_of(scenario: Scenario) -> tuple[Site, PvSystem]:
@@ -164,7 +171,7 @@ class ParkModel(mesa.Model):
         self.env = simpy.Environment()
         park = scenario.park
         self.years = scenario.years
-        self.record = RunRecord()
+        self.record = RunRecord(measured=park.measured)
 
         growth = scenario.growth
         self.enterprises = {
@@ -191,6 +198,7 @@ class ParkModel(mesa.Model):
         self.buildings = {b.id: BuildingAgent(self, b, self.temp_air_c, scenario.buildings) for b in park.buildings}
         self._wind_seed = wind_seed
         self.wind_kw_per_kw = park_wind(scenario, len(self.years), np.random.default_rng(wind_seed))
+        self._use_measured_series()
 
         series = scenario.grid_factor.series or park.location.grid_region
         self.grid_series = series
@@ -211,6 +219,30 @@ class ParkModel(mesa.Model):
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
         self.exchange_context: ExchangeContext | None = None
         self._min_coverage_share = min_coverage_share()  # data/resources.csv, read once
+
+    def _use_measured_series(self) -> None:
+        """Measured series replace the base year's hourly shapes (and the PV output) of the
+        entities that name one; each series and every fill it needed are reported (data_quality
+        table, data_fill events). See docs/own-data.md §5."""
+        park = self.scenario.park
+        agents = {"enterprise": self.enterprises, "building": self.buildings, "fleet": self.fleets}
+        self._measured_shapes: dict[str, str] = {}  # entity → its registered shape (hourly output)
+        for entry in series_entries(park):
+            series = read_series(entry.spec, park)
+            self.record.data_quality.append(quality_row(entry, series, park))
+            for gap in series.fills:
+                self.record.events.append({
+                    "year": park.base_year, "hour": gap.start_hour, "time": gap.start.replace(" ", "T"), "kind": "data_fill",
+                    "id": f"{entry.entity}_fill_{gap.start_hour:g}", "decided_hour": 0.0,
+                    "detail": f"{Path(series.path).name}: {gap.hours:g} h filled ({gap.method}), {gap.start} to {gap.end}",
+                    "origin": "data",
+                })
+            if entry.kind == "pv":
+                self.pv_kw_per_kwp = measured_pv_kw_per_kwp(self.pv_kw_per_kwp, series.kw, park.assets.pv_kwp)
+            else:
+                shape = register_measured(f"measured:{entry.entity}:{series.digest()}", self.years, series.kw)
+                agents[entry.kind][entry.entity].use_measured(shape, series.kwh)
+                self._measured_shapes[entry.entity] = shape
 
     def release(self) -> None:
         """Let a finished model be freed at once. mesa 3.3 keeps every model alive in the class
@@ -629,6 +661,8 @@ class ParkModel(mesa.Model):
             self.record.hourly[year]["shed_kw"] = shed_kw
             self.record.hourly[year]["pv_kw"] = pv_kw
             self.record.hourly[year]["wind_kw"] = wind_kw
+            for entity, shape in self._measured_shapes.items():  # a metered entity's own demand
+                self.record.hourly[year][f"measured_{entity}_kw"] = book.shape_kw(shape)
 
     def _pdca(self, index: int, year: int, annual: dict) -> None:
         """Check the year on the glide path; act for next year where a rule says so (events with origin pdca)."""

@@ -14,10 +14,12 @@ from parktwin.accounting.stages import assess, stage_reached
 from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
+from parktwin.spec.series import QUALITY_COLUMNS
 
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
-          "resources", "exchanges")
+          "resources", "exchanges", "data_quality", "reconciliation")
+RECONCILIATION_COLUMNS = ("year", "scope", "quantity", "unit", "bottom_up", "measured", "difference", "difference_pct")
 
 
 @dataclass
@@ -40,6 +42,11 @@ class Results:
       exchanges moved and the indicators (accounting.resources)
     - ``exchanges``: every candidate symbiosis exchange each year: status, what it delivered,
       its fuel, CO₂, water and material effects, both sides' NPV (agents.exchange)
+    - ``data_quality``: one row per measured series the park names: file, interval, rows,
+      fills, its sum against the park file's annual figure (spec.series)
+    - ``reconciliation``: the bottom-up base year against the park's measured totals, per
+      quantity, for the park and each measured enterprise (spec.calibration.reconcile); derived
+      on first use (``reconciliation_table()``), empty when the park states no totals
     """
 
     annual: pd.DataFrame
@@ -54,8 +61,27 @@ class Results:
     stages: pd.DataFrame | None = None
     resources: pd.DataFrame = field(default_factory=pd.DataFrame)
     exchanges: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_quality: pd.DataFrame | None = None
+    reconciliation: pd.DataFrame | None = None
+    measured_totals: object = field(default=None, repr=False)  # the park's spec.calibration.Measured, if any
 
     def __post_init__(self) -> None:
+        if self.data_quality is None or self.data_quality.empty:
+            self.data_quality = pd.DataFrame(self.data_quality, columns=list(QUALITY_COLUMNS))
+        if self.reconciliation is not None and self.reconciliation.empty:
+            self.reconciliation = None  # derived on first use (a stored run without the table)
+
+    def reconciliation_table(self) -> pd.DataFrame:
+        """The ``reconciliation`` table (computed once; empty without measured totals)."""
+        if self.reconciliation is None:
+            if self.measured_totals is None:
+                self.reconciliation = pd.DataFrame(columns=list(RECONCILIATION_COLUMNS))
+            else:
+                from parktwin.spec.calibration import reconcile
+
+                table = reconcile(self, self.measured_totals)
+                self.reconciliation = pd.DataFrame(table).assign(year=table.base_year)[list(RECONCILIATION_COLUMNS)]
+        return self.reconciliation
         if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
             self.indicators = self.stages = None  # derived on first use
 
@@ -73,6 +99,7 @@ class Results:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         self.stage_table()
+        self.reconciliation_table()
         return {name: getattr(self, name) for name in TABLES}
 
     def year(self, year: int) -> pd.Series:
@@ -96,6 +123,9 @@ class Results:
 
 
 def build_results(record: RunRecord, manifest: dict) -> Results:
+    if record.data_quality:  # the manifest names every measured series and what was filled in it
+        manifest = {**manifest, "measured_series": [
+            {k: row[k] for k in ("entity", "file", "series_sha1", "filled_hours", "fill_ranges")} for row in record.data_quality]}
     hourly_parts = []
     for year, arrays in sorted(record.hourly.items()):
         frame = pd.DataFrame(arrays)
@@ -119,4 +149,6 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         manifest=manifest,
         resources=pd.DataFrame(record.resources, columns=list(RESOURCE_COLUMNS)),
         exchanges=pd.DataFrame.from_records(record.exchanges, columns=list(EXCHANGE_COLUMNS)),
+        data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)),
+        measured_totals=record.measured,
     )

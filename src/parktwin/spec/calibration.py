@@ -161,10 +161,10 @@ def _bottom_up(source: Any, year: int | None) -> tuple[pd.DataFrame, pd.DataFram
     raise TypeError(f"expected parktwin.Results or its energy table (got {type(source).__name__})")
 
 
-def _entity_tco2(emissions: pd.DataFrame, entity: str) -> float:
-    rows = emissions[(emissions["entity"] == entity) & emissions["scope"].astype(str).isin(["1", "2"])
-                     & emissions["method"].isin(["all", "location"])]
-    return float(rows["emissions_tco2"].sum())
+def _entity_tco2(emissions: pd.DataFrame) -> dict[str, float]:
+    """Scope 1 + location-based scope 2 by entity [tCO₂] (one pass over the table)."""
+    rows = emissions[emissions["scope"].astype(str).isin(["1", "2"]) & emissions["method"].isin(["all", "location"])]
+    return rows.groupby("entity", sort=False)["emissions_tco2"].sum().to_dict()
 
 
 def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None = None) -> Reconciliation:
@@ -178,13 +178,19 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
     m = _measured(measured)
     energy, emissions, park_tco2, base = _bottom_up(results_or_base_year_energy, year or m.base_year)
     rows = []
+    # sums by (entity, carrier) and tce by entity, once: a run reconciles on every replicate
+    by_carrier = energy.groupby(["entity", "carrier"], sort=False)["quantity"].sum()
+    park_carrier = by_carrier.groupby(level="carrier", sort=False).sum().to_dict()
+    by_carrier = by_carrier.to_dict()
+    tce = energy.groupby("entity", sort=False)["energy_tce"].sum().to_dict()
+    entity_tco2 = _entity_tco2(emissions) if emissions is not None else None
 
-    def add(scope: str, values: dict[str, float], part: pd.DataFrame, tco2: float | None) -> None:
+    def add(scope: str, values: dict[str, float], carriers: dict[str, float], tce_total: float, tco2: float | None) -> None:
         for key, value in values.items():
             if key in CARRIERS:
-                bottom = float(part.loc[part["carrier"] == CARRIERS[key][0], "quantity"].sum())
+                bottom = float(carriers.get(CARRIERS[key][0], 0.0))
             elif key == "energy_tce":
-                bottom = float(part["energy_tce"].sum())
+                bottom = float(tce_total)
             elif key == "emissions_tco2":
                 bottom = math.nan if tco2 is None else tco2
             else:
@@ -192,13 +198,14 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
             rows.append({"scope": scope, "quantity": key, "unit": UNITS[key], "bottom_up": bottom, "measured": float(value)})
 
     if m.park is not None:
-        add("park", m.park.given(), energy, park_tco2)
+        add("park", m.park.given(), park_carrier, sum(tce.values()), park_tco2)
     known = set(energy["entity"])
     for ident, totals in m.enterprises.items():
         if ident not in known:
             raise InputError([Problem("measured totals", f"enterprises.{ident}", f"no enterprise {ident!r} in the run's energy table")])
-        tco2 = _entity_tco2(emissions, ident) if emissions is not None else None
-        add(ident, totals.given(), energy[energy["entity"] == ident], tco2)
+        tco2 = entity_tco2.get(ident, 0.0) if entity_tco2 is not None else None
+        carriers = {c: q for (entity, c), q in by_carrier.items() if entity == ident}
+        add(ident, totals.given(), carriers, tce.get(ident, 0.0), tco2)
 
     table = Reconciliation(rows, columns=["scope", "quantity", "unit", "bottom_up", "measured"])
     table["difference"] = table["bottom_up"] - table["measured"]
@@ -207,21 +214,53 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
     return table
 
 
+def sidecar_path(park_path: str | Path) -> Path:
+    """The measured-totals sidecar of a park file: ``<name>.measured.yaml`` beside it."""
+    p = Path(park_path)
+    return p.with_name(p.stem + ".measured.yaml")
+
+
+def merge_sidecar(park_doc: Any, park_path: str | Path, display=str) -> list[Problem]:
+    """Put the sidecar's totals (if the park file has one) into the park document's ``measured``
+    block, so the run reports the reconciliation and the inputs digest covers them. Returns the
+    problems: the sidecar's own (naming it), or totals given both in the park file and the sidecar."""
+    sidecar = sidecar_path(park_path)
+    if not isinstance(park_doc, dict) or not sidecar.exists():
+        return []
+    try:
+        measured = load_measured(sidecar)
+    except InputError as exc:
+        return list(exc.problems)
+    if park_doc.get("measured") is not None:
+        return [Problem(display(Path(park_path)), "measured",
+                        f"measured totals are given both here and in {display(sidecar)}; keep one of them")]
+    park_doc["measured"] = measured.model_dump(exclude_none=True)
+    return []
+
+
 def strict_problems(park, park_path: str | Path, tolerance_share: float) -> list:
-    """``parktwin check --strict``: reconcile a park's bottom-up base year with its sidecar
-    ``<park>.measured.yaml``; one Problem per quantity off by more than the tolerance."""
+    """``parktwin check --strict``: reconcile a park's bottom-up base year with its measured
+    totals (the park file's ``measured`` block, or the sidecar ``<park>.measured.yaml`` when the
+    park was given as a ``Park`` without them); one Problem per quantity off by more than the
+    tolerance, naming the file the totals came from."""
     from parktwin.api import run
     from parktwin.spec.errors import Problem
     from parktwin.spec.scenario import Scenario
 
     park_path = Path(park_path)
-    sidecar = park_path.with_name(park_path.stem + ".measured.yaml")
-    if not sidecar.exists():
-        return [Problem(str(park_path), "", f"--strict needs measured totals in {sidecar.name} (parktwin import writes it)")]
+    sidecar = sidecar_path(park_path)
+    measured, source, prefix = park.measured, str(sidecar), ""
+    if measured is None and sidecar.exists():
+        measured = load_measured(sidecar)
+    elif measured is not None and not sidecar.exists():
+        source, prefix = str(park_path), "measured."
+    if measured is None:
+        return [Problem(str(park_path), "measured", f"--strict needs measured totals: a measured block in the park file or "
+                        f"{sidecar.name} beside it (parktwin import writes it)")]
     results = run(Scenario(name="calibration", park=park, horizon_years=1), seed=0)
-    table = reconcile(results, sidecar)
+    table = reconcile(results, measured)
     return [
-        Problem(str(sidecar), f"{r.scope}.{r.quantity}",
+        Problem(source, f"{prefix}{r.scope}.{r.quantity}",
                 f"bottom-up {r.bottom_up:,.0f} vs measured {r.measured:,.0f} {r.unit} ({r.difference_pct:+.1f} %), beyond ±{tolerance_share:.1%}")
         for r in table.failures(tolerance_share).itertuples()
     ]

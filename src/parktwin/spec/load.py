@@ -18,9 +18,12 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
+from parktwin.spec.calibration import merge_sidecar
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
 from parktwin.spec.scenario import INTERVENTION_KINDS, Scenario
+from parktwin.spec.series import problems as series_problems
+from parktwin.spec.series import resolve_files as resolve_series_files
 
 Override = tuple[str, Any]
 
@@ -189,13 +192,14 @@ def load_park(path: str | Path) -> Park:
     path = Path(path)
     doc = read_yaml(path)
     _resolve_weather_file(doc, path)
+    resolve_series_files(doc, path)
     file = _display(path)
-    problems = park_cross_problems(doc, file)
+    problems = merge_sidecar(doc, path, _display) + park_cross_problems(doc, file)
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
         raise InputError(problems_from(exc, lambda loc: (file, loc)) + problems) from None
-    _raise_if(problems + _weather_file_problems(park, file))
+    _raise_if(problems + _weather_file_problems(park, file) + series_problems(park, file, _display))
     return park
 
 
@@ -238,12 +242,18 @@ def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -
     scen_file = _display(path)
     doc["park"] = read_yaml(park_path)
     _resolve_weather_file(doc["park"], park_path)
+    resolve_series_files(doc["park"], park_path)
+    sidecar_problems = merge_sidecar(doc["park"], park_path, _display)
 
     pairs = [parse_override(o) if isinstance(o, str) else tuple(o) for o in overrides]
     for key, value in pairs:
         apply_override(doc, key, value)
 
-    scenario = validate_document(doc, scen_file, park_file)
+    try:
+        scenario = validate_document(doc, scen_file, park_file)
+    except InputError as exc:
+        raise InputError(sidecar_problems + list(exc.problems)) from None
+    _raise_if(sidecar_problems)
     return Loaded(scenario, scen_file, park_file, tuple(pairs), doc)
 
 
@@ -263,7 +273,8 @@ def validate_document(doc: dict, scenario_file: str, park_file: str | None = Non
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
         raise InputError(problems_from(exc, file_for) + problems) from None
-    _raise_if(problems + (_weather_file_problems(scenario.park, park_file) if check_files else []))
+    files = _weather_file_problems(scenario.park, park_file) + series_problems(scenario.park, park_file, _display) if check_files else []
+    _raise_if(problems + files)
     return scenario
 
 
@@ -326,6 +337,7 @@ def park_cross_problems(doc: dict, file: str) -> list[Problem]:
         if owner not in owners:
             problems.append(Problem(file, f"fleets.{i}.owner", f"expected an enterprise id or 'operator' (got {owner!r})"))
     problems += _exchange_problems(doc, file, {e.get("id") for _, e in enterprises})
+    problems += _measured_problems(doc, file, {e.get("id") for _, e in enterprises})
     location = doc.get("location") if isinstance(doc, dict) else None
     region = location.get("grid_region", "east_china") if isinstance(location, dict) else "east_china"
     if isinstance(region, str) and region not in grid_series_ids():
@@ -354,6 +366,22 @@ def _exchange_problems(doc: dict, file: str, enterprise_ids: set) -> list[Proble
         if isinstance(stated, (int, float)) and isinstance(quantity, (int, float)) and quantity > stated:
             problems.append(Problem(file, f"exchanges.{i}.quantity", f"{quantity:g} t/yr of {x.get('kind')} is more than "
                                     f"{x.get('supplier')} generates (solid_waste.kinds_t.{x.get('kind')} = {stated:g})"))
+    return problems
+
+
+def _measured_problems(doc: Any, file: str, ids: set) -> list[Problem]:
+    """Measured totals name existing enterprises and the park's base year."""
+    measured = doc.get("measured") if isinstance(doc, dict) else None
+    if not isinstance(measured, dict):
+        return []
+    problems = []
+    by_id = measured.get("enterprises")
+    for ident in by_id if isinstance(by_id, dict) else []:
+        if ident not in ids:
+            problems.append(Problem(file, f"measured.enterprises.{ident}", f"no enterprise with id {ident!r} in the park"))
+    year, base = measured.get("base_year"), doc.get("base_year", 2025)
+    if isinstance(year, int) and isinstance(base, int) and year != base:
+        problems.append(Problem(file, "measured.base_year", f"expected the park's base year {base} (got {year})"))
     return problems
 
 

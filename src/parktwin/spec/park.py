@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from parktwin.spec.calibration import Measured
+
 ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
 ShiftPattern = Literal["day_1x8", "two_shift_2x8", "three_shift_3x8", "continuous"]
@@ -86,6 +88,35 @@ class GridConnection(Strict):
     export_limit_kw: float = Field(0.0, ge=0, description="0 forbids export [kW]")
     feed_in_price_cny_per_kwh: float = Field(0.0, ge=0)
     tariff: TouTariff
+
+
+class MeasuredSeries(Strict):
+    """A measured hourly or sub-hourly series (CSV or Parquet): the base year as measured, and its
+    shape in later years (energy.measured, docs/own-data.md)."""
+
+    file: str = Field(description="CSV or Parquet file, relative to the park file")
+    time_column: str = Field("time", description="column of interval-start timestamps")
+    value_column: str = Field("value", description="column of values")
+    unit: Literal["kW", "MW", "kWh", "MWh"] = Field(
+        "kW", description="kW or MW: average power over the interval; kWh or MWh: energy in the interval"
+    )
+    label: Literal["start", "end"] = Field(
+        "start", description="a timestamp marks the start or the end of its interval (meters that write 00:15 … 24:00)"
+    )
+    timezone: str | None = Field(
+        None, description="the timestamps' IANA zone (local clock time, daylight saving included) or offset (UTC+08:00); default: the park's"
+    )
+    fill: Literal["none", "linear", "profile"] = Field(
+        "none", description="missing intervals: none refuses them; linear interpolates; profile takes the same time a week before and after"
+    )
+    max_gap_h: float | None = Field(None, gt=0, description="longest gap a fill may fill [h]; needed with linear and profile")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _gap_with_fill(self) -> MeasuredSeries:
+        if self.fill != "none" and self.max_gap_h is None:
+            raise ValueError(f"fill: {self.fill} needs max_gap_h, the longest gap it may fill [h]")
+        return self
 
 
 class EnergyUse(Strict):
@@ -211,6 +242,9 @@ class Enterprise(Strict):
     water: WaterUse | None = Field(None, description="water withdrawn, reused and reclaimed; absent: water indicators not assessed")
     solid_waste: SolidWaste | None = Field(None, description="industrial solid waste generated and used; absent: not assessed")
     waste_heat: WasteHeat | None = Field(None, description="waste heat/cold/pressure available and recovered; absent: not assessed")
+    measured_series: MeasuredSeries | None = Field(
+        None, description="measured electricity load; its sum must agree with energy.electricity_mwh (data/constants.csv tolerance)"
+    )
     source: str = ""
 
     @model_validator(mode="after")
@@ -245,6 +279,9 @@ class Building(Strict):
     heating_system: Literal["heat_pump", "gas_boiler"] = "heat_pump"
     roof_area_m2: float = Field(0.0, ge=0)
     green_certified: bool = Field(False, description="a certified green building (绿色建筑, GB/T 50378) in the base year")
+    measured_series: MeasuredSeries | None = Field(
+        None, description="measured electricity (HVAC included); its sum must agree with floor area × intensity + HVAC"
+    )
     source: str = ""
 
 
@@ -264,6 +301,9 @@ class Fleet(Strict):
     mean_age_yr: float | None = Field(
         None, ge=0, le=30, description="mean age of the vehicles in the base year (ages uniform); default: half the catalogue life"
     )
+    measured_series: MeasuredSeries | None = Field(
+        None, description="measured charging load of a battery-electric fleet; calibrates its kWh per km"
+    )
     source: str = ""
 
 
@@ -277,6 +317,7 @@ class ExistingAssets(Strict):
     wind_kw: float = Field(0.0, ge=0)
     battery_kwh: float = Field(0.0, ge=0)
     battery_kw: float = Field(0.0, ge=0)
+    pv_measured_series: MeasuredSeries | None = Field(None, description="measured AC output of the existing pv_kwp")
 
 
 class PvDesign(Strict):
@@ -310,6 +351,10 @@ class Park(Strict):
         default_factory=list, description="candidate symbiosis exchanges; each commissions when both sides gain (NPV)"
     )
     sources: list[str] = Field(default_factory=list, description="citations for the park's data")
+    measured: Measured | None = Field(
+        None, description="measured base-year totals (park and per enterprise); the run reports the reconciliation against them. "
+        "Alternatively in <name>.measured.yaml beside the park file (not both)"
+    )
 
     def entity_ids(self) -> set[str]:
         return {e.id for e in self.enterprises} | {b.id for b in self.buildings} | {f.id for f in self.fleets}

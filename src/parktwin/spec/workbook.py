@@ -14,6 +14,9 @@ Sheets and what they hold:
 - ``exchanges``: candidate symbiosis exchanges, one row each (supplier, receiver, kind, quantity …)
 - ``measured_totals``: measured base-year totals, one row for the park and optionally one per
   enterprise (goes to the sidecar ``<name>.measured.yaml``, see ``spec/calibration.py``)
+- ``measured_series``: meter series files (CSV/Parquet), one row per enterprise, building or
+  fleet id, or ``pv`` for the existing PV (goes to the item's ``measured_series``, see
+  ``energy/measured.py``)
 - ``readme``: what every column means
 
 Columns are found by their header; a header matches on its full text, its Chinese part, its
@@ -233,6 +236,22 @@ MEASURED_COLUMNS: list[Column] = [
     C("water_m3", "用水量", "Water", "m³/yr", help="recorded; not modelled yet, so not reconciled"),
     C("source", "数据来源", "Source", kind=TEXT, width=28),
 ]
+SERIES_COLUMNS: list[Column] = [
+    C("entity", "对象编号", "Entity", kind=TEXT, required=True, width=20,
+      help="id of an enterprise, building or fleet (its electricity or charging), or 'pv' for the existing PV output"),
+    C("file", "数据文件", "File", kind=TEXT, required=True, width=32,
+      help="CSV or Parquet, relative to the park file that import writes"),
+    C("time_column", "时间列", "Time column", kind=TEXT, help="default time; the start of each interval"),
+    C("value_column", "数值列", "Value column", kind=TEXT, help="default value"),
+    C("unit", "单位", "Unit", kind=TEXT, choices=("kW", "MW", "kWh", "MWh"),
+      help="kW, MW: average power in the interval; kWh, MWh: energy in it; default kW"),
+    C("label", "时间标记", "Timestamp marks", kind=TEXT, choices=("start", "end"),
+      help="start (default) or end of the interval; meters that write 00:15 … 24:00 mark the end"),
+    C("timezone", "时区", "Time zone", kind=TEXT, help="IANA name (local clock time) or offset UTC+08:00; default the park's"),
+    C("fill", "缺测补齐", "Fill", kind=TEXT, choices=("none", "linear", "profile"), help="default none: gaps are refused"),
+    C("max_gap_h", "最长补齐时长", "Longest gap filled", "h", help="needed with linear and profile"),
+    C("source", "数据来源", "Source", kind=TEXT, width=24),
+]
 del C
 
 TABLES: dict[str, list[Column]] = {
@@ -241,7 +260,9 @@ TABLES: dict[str, list[Column]] = {
     "fleets": FLEET_COLUMNS,
     "measured_totals": MEASURED_COLUMNS,
     "exchanges": EXCHANGE_COLUMNS,
+    "measured_series": SERIES_COLUMNS,
 }
+SERIES_HOLDERS = ("enterprises", "buildings", "fleets")
 PARK_HEADERS = ("字段 Key", "名称 Name", "值 Value", "说明 Note")
 SHEET_TITLES = {
     "park": "园区基本信息、电网与电价 Park, grid and tariff",
@@ -250,6 +271,7 @@ SHEET_TITLES = {
     "fleets": "车队 Vehicle fleets",
     "measured_totals": "基准年实测总量 Measured base-year totals",
     "exchanges": "产业共生交换(候选) Candidate symbiosis exchanges",
+    "measured_series": "实测负荷曲线文件 Measured series files",
 }
 DATA_ROWS = 500  # rows that carry data validation in the template
 
@@ -346,6 +368,11 @@ def _rows_for(sheet: str, park: dict | None, measured: dict | None) -> list[dict
         for ident, values in (measured.get("enterprises") or {}).items():
             rows.append({"scope": ident, **values})
         return rows
+    if sheet == "measured_series":
+        rows = [{"entity": item["id"], **item["measured_series"]} for key in SERIES_HOLDERS for item in (park or {}).get(key) or []
+                if isinstance(item, dict) and item.get("measured_series")]
+        pv = _get(park or {}, "assets.pv_measured_series")
+        return rows + ([{"entity": "pv", **pv}] if pv else [])
     return list((park or {}).get(sheet) or [])
 
 
@@ -402,13 +429,20 @@ def write_template(path: str | Path) -> Path:
 
 
 def write_workbook(park: Any, path: str | Path, measured: dict | None = None) -> Path:
-    """A workbook filled from a park (``Park``, park document or park YAML path) and measured totals."""
+    """A workbook filled from a park (``Park``, park document or park YAML path) and measured totals
+    (by default the park's ``measured`` block, or the sidecar beside a park YAML path)."""
     from parktwin.spec.park import Park
 
     if isinstance(park, (str, Path)):
+        sidecar = measured_path(park)
         park = yaml.safe_load(Path(park).read_text(encoding="utf-8"))
+        if measured is None and sidecar.exists():
+            measured = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
     if isinstance(park, Park):
         park = park.model_dump(mode="json", exclude_defaults=True)
+    if measured is None and isinstance(park, dict) and park.get("measured"):
+        measured = park["measured"]
+    park = {k: v for k, v in park.items() if k != "measured"} if isinstance(park, dict) else park
     return _save(_build(park, measured), Path(path))
 
 
@@ -619,6 +653,8 @@ def read_workbook(path: str | Path) -> tuple[dict, dict | None]:
             doc[sheet] = _read_table(wb[sheet], sheet, TABLES[sheet], reader)
     measured_rows = _read_table(wb["measured_totals"], "measured_totals", MEASURED_COLUMNS, reader) \
         if "measured_totals" in wb.sheetnames else []
+    if "measured_series" in wb.sheetnames:
+        _attach_series(doc, _read_table(wb["measured_series"], "measured_series", SERIES_COLUMNS, reader), reader)
     if not doc.get("buildings"):
         doc.pop("buildings", None)
     if not doc.get("fleets"):
@@ -632,6 +668,35 @@ def read_workbook(path: str | Path) -> tuple[dict, dict | None]:
     if problems:
         raise InputError(_dedupe(problems))
     return doc, measured
+
+
+def _attach_series(doc: dict, rows: list[dict], reader: _Reader) -> None:
+    """Each row of the measured_series sheet becomes the ``measured_series`` of the item with its
+    id (``assets.pv_measured_series`` for ``pv``); its cells stay the origin of later problems."""
+    items = {item.get("id"): (key, i, item) for key in SERIES_HOLDERS for i, item in enumerate(doc.get(key) or [])
+             if isinstance(item, dict)}
+    for n, row in enumerate(rows):
+        ident = row.pop("entity", None)
+        origin = reader.origins.get(("measured_series", n, "entity")) or reader.origins[("measured_series", n)]
+        if ident is None:
+            continue  # the missing entity is reported by the column check
+        if ident == "pv":
+            holder, path = doc.setdefault("assets", {}), ("assets", "pv_measured_series")
+            key = "pv_measured_series"
+        elif ident in items:
+            sheet, i, holder = items[ident]
+            path, key = (sheet, i, "measured_series"), "measured_series"
+        else:
+            reader.problem(origin, f"unknown entity {ident!r}; expected an id of the enterprises, buildings or fleets sheet, or 'pv'")
+            continue
+        if key in holder:
+            reader.problem(origin, f"{ident!r} has a series already; one series per entity")
+            continue
+        holder[key] = row
+        reader.origins[path] = reader.origins[("measured_series", n)]
+        for spec in SERIES_COLUMNS:
+            if ("measured_series", n, spec.key) in reader.origins:
+                reader.origins[(*path, spec.key)] = reader.origins[("measured_series", n, spec.key)]
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
