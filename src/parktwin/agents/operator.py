@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from parktwin.agents.base import Change, Investment, ParkAgent, segments
+from parktwin.agents.carrier_assets import CARRIER_ASSETS
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 
@@ -263,3 +264,4 @@ AGENT_MEASURES: dict[str, Callable[[OperatorAgent, object, float, int], Applied]
     "hydrogen_process_heat": _hydrogen_process_heat,
     "ccus": _ccus,
 }
+OPERATOR_ASSETS.update(CARRIER_ASSETS)  # heat and hydrogen assets (agents/carrier_assets.py)
