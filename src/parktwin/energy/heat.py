@@ -204,7 +204,8 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         Heat per fuel (LHV) of the CHP [kWh_th/kWh_fuel].
     store : ThermalStore, optional
     soc_start_kwh : float
-        Heat in the store at the start [kWh_th] (clipped into the first hour's window).
+        Heat in the store at the start [kWh_th], at most the first hour's ceiling; heat below the
+        floor (a store filling up) is not drawn.
     """
     shape = plan.fossil_kw.shape
     n = shape[1]
@@ -241,7 +242,7 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     final = 0.0
     if store is not None:
         capacity = np.broadcast_to(np.asarray(store.capacity_kwh, dtype=float), (n,))
-        soc0 = min(max(soc_start_kwh, store.soc_min_share * capacity[0]), store.soc_max_share * capacity[0])
+        soc0 = min(max(soc_start_kwh, 0.0), store.soc_max_share * capacity[0])  # a new store starts empty
         targets = np.ascontiguousarray(np.stack([eb[0], hp[0], fossil[0], purchased[0]]))
         surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
         store_in, store_out, taken, loss, soc = _store_kernel(

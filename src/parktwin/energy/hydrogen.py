@@ -120,7 +120,8 @@ def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw
     electrolyser_kw, tank_kg, fuel_cell_kw : scalar or array (n,) — capacities [kW_e], [kg], [kW_e]
     surplus_kw : array (n,), optional — renewable generation above the electricity load [kW]
     deficit_kw : array (n,), optional — electricity load above renewable generation [kW]
-    soc_start_kg : float — hydrogen in the tank at the start [kg], clipped into the window
+    soc_start_kg : float — hydrogen in the tank at the start [kg], at most the first hour's ceiling;
+        hydrogen below the floor (a tank filling up) is not drawn
     """
     demand = np.asarray(demand_kg, dtype=float)
     n = demand.shape[0]
@@ -133,7 +134,7 @@ def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw
         return np.ascontiguousarray(np.broadcast_to(np.asarray(0.0 if x is None else x, dtype=float), (n,)))
 
     tank = arr(tank_kg)
-    soc0 = min(max(soc_start_kg, params.soc_min_share * tank[0]), params.soc_max_share * tank[0]) if n else 0.0
+    soc0 = min(max(soc_start_kg, 0.0), params.soc_max_share * tank[0]) if n else 0.0  # a new tank starts empty
     fc_kwh_per_kg = params.lhv_kwh_per_kg * params.fuel_cell_efficiency
     produced, bought, fc_h2, soc = _h2_kernel(
         np.asarray(period, dtype=np.int64), np.ascontiguousarray(demand), arr(surplus_kw), arr(deficit_kw), arr(electrolyser_kw),
