@@ -197,13 +197,16 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     }
     hourly = {f"heat_{band}_demand_kw": heat.demand_kw[b] for b, band in enumerate(BANDS)}
     hourly |= {f"heat_{s}_kw": heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
-    hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh}
+    hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
+               "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
+               "chp_electricity_kw": heat.chp_electricity_kw}
     zeros = np.zeros(HOURS_PER_YEAR)
     hourly |= {
         "h2_demand_kg": h2.demand_kg if h2 else h2_hours / lhv,
         "h2_produced_kg": h2.produced_kg if h2 else h2_hours / lhv,
         "h2_bought_kg": h2.bought_kg if h2 else zeros,
         "h2_soc_kg": h2.soc_kg if h2 else zeros,
+        "electrolyser_kw": h2.electrolyser_kw if h2 else h2_hours / constant("electrolyser_efficiency_lhv"),
         "fuel_cell_kw": h2.fuel_cell_kw if h2 else zeros,
     }
     return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2)
