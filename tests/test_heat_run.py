@@ -128,3 +128,19 @@ def _works() -> dict:
     from builders import PARK
 
     return dict(PARK["enterprises"][0])
+
+
+def test_heat_balance_figure_stacks_to_each_bands_demand():
+    from parktwin.viz.carriers import heat_balance_figure
+
+    item = {"kind": "waste_heat_recovery", "year": 2026, "enterprises": ["works"], "capacity_kw": 100.0, "band": "medium"}
+    res = one_year([item])
+    fig = heat_balance_figure(res, "en")
+    a = res.annual
+    for axis, band in (("x", "low"), ("x2", "medium"), ("x3", "high")):
+        bars = [np.asarray(tr.y, dtype=float) for tr in fig.data if tr.type == "bar" and tr.xaxis == axis]
+        demand = sum(a[f"heat_{band}_{s}_mwh"] for s in ("waste_heat", "chp", "fossil", "purchased", "electric_boiler", "heat_pump", "store"))
+        np.testing.assert_allclose(np.sum(bars, axis=0), demand / 1000.0, rtol=1e-12)
+    # the recovered heat shows in the medium band in the second year only
+    waste = [tr for tr in fig.data if tr.name == "Recovered waste heat"]
+    assert len(waste) == 1 and waste[0].xaxis == "x2" and waste[0].y[0] == 0 and waste[0].y[1] > 0
