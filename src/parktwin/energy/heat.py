@@ -15,7 +15,8 @@ shared heat assets then take over part of it, in this order each hour:
    hours and in hours of renewable surplus, discharged in peak and critical hours into the low
    band's remaining electric heat (moving that electricity to valley hours), then fossil, then
    purchased heat. Stored energy loses ``loss_share_per_h`` of itself every hour (standing loss,
-   applied before the hour's flows). The sequential store is a ``numba.njit`` kernel.
+   applied before the hour's flows). The displacement and the sequential store are ``numba.njit``
+   kernels (one pass over the hours, no temporaries).
 
 Balance each band, each hour (exactly, to rounding)::
 
@@ -131,8 +132,41 @@ class HeatResult:
         return self.demand_kw - sum(self.supply_kw(s) for s in SUPPLIES)
 
 
-def _take(supply: np.ndarray, room: np.ndarray) -> np.ndarray:
-    return np.minimum(supply, np.maximum(room, 0.0))
+@numba.njit(cache=True)
+def _displace_kernel(fossil, purchased, eb, hp, waste_avail, chp_cap):
+    """Waste heat, then CHP, take over the plan in place, hour by hour (one pass, no temporaries).
+    Returns (waste (3, n), chp (3, n))."""
+    n = fossil.shape[1]
+    waste = np.zeros((3, n))
+    chp = np.zeros((3, n))
+    for h in range(n):
+        for b in range(3):
+            left = waste_avail[b, h]
+            if left > 0.0:
+                t = min(fossil[b, h], left)
+                fossil[b, h] -= t
+                left -= t
+                u = min(purchased[b, h], left)
+                purchased[b, h] -= u
+                left -= u
+                v = min(eb[b, h], left)
+                eb[b, h] -= v
+                left -= v
+                w = min(hp[b, h], left)
+                hp[b, h] -= w
+                waste[b, h] = t + u + v + w
+        cap = chp_cap[h]
+        for b in range(2):  # an engine's heat reaches the low and medium bands
+            if cap <= 0.0:
+                break
+            t = min(fossil[b, h], cap)
+            fossil[b, h] -= t
+            cap -= t
+            u = min(purchased[b, h], cap)
+            purchased[b, h] -= u
+            cap -= u
+            chp[b, h] = t + u
+    return waste, chp
 
 
 @numba.njit(cache=True)
@@ -212,31 +246,19 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     period = np.asarray(period, dtype=np.int64)
     if period.shape != (n,):
         raise ValueError(f"period: expected {n} hours, got {period.shape}")
-    supplies = [np.array(a, dtype=float) for a in (plan.fossil_kw, plan.purchased_kw, plan.electric_boiler_kw, plan.heat_pump_kw)]
+    supplies = [np.array(a, dtype=float, order="C") for a in (plan.fossil_kw, plan.purchased_kw, plan.electric_boiler_kw, plan.heat_pump_kw)]
     for a, name in zip(supplies, ("fossil", "purchased", "electric_boiler", "heat_pump")):
         if a.shape != shape or (a < 0).any():
             raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
     demand = sum(supplies)
     fossil, purchased, eb, hp = supplies
 
-    waste = np.zeros(shape)
-    if waste_heat_kw is not None:
-        left = np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0) * np.ones(shape)
-        for s in (fossil, purchased, eb, hp):
-            t = np.minimum(s, left)
-            s -= t
-            left -= t
-            waste += t
-
-    chp = np.zeros(shape)
-    if chp_heat_max_kw is not None:
-        cap = np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0) * np.ones(n)
-        for b in (0, 1):
-            for s in (fossil, purchased):
-                t = np.minimum(s[b], cap)
-                s[b] -= t
-                cap = cap - t
-                chp[b] += t
+    if waste_heat_kw is not None or chp_heat_max_kw is not None:
+        avail = np.zeros(shape) if waste_heat_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0), shape))
+        cap = np.zeros(n) if chp_heat_max_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0), (n,)))
+        waste, chp = _displace_kernel(fossil, purchased, eb, hp, avail, cap)
+    else:
+        waste = chp = np.zeros(shape)
 
     store_in = store_out = loss = soc = heater = np.zeros(n)
     final = 0.0

@@ -23,10 +23,11 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, segments
+from parktwin.agents.base import EnergyRow, segment_weights
 from parktwin.agents.carrier_assets import year_carrier_assets
 from parktwin.agents.enterprise import KWH_PER_GJ, FirmState, _band_cops
 from parktwin.agents.enterprise import _fold as _fold_firm
@@ -48,35 +49,50 @@ class CarrierYear:
     rows: list[EnergyRow]
     annual: dict
     hourly: dict
-    heat: HeatResult
+    heat: HeatResult | None  # None in a year with no heat or hydrogen assets and no hourly output
     hydrogen: HydrogenResult | None
 
 
-def firm_heat_kw(firm, year: int, year_start: int) -> tuple[np.ndarray, np.ndarray]:
-    """A firm's heat by plan supply and band, (4, 3, 8760) [kW_th], and the hydrogen (LHV) its
-    hydrogen_process_heat measure burns, (8760,) [kW]."""
+def _firm_segments(firm, year: int, year_start: int):
+    """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
+    full-year quantities of each segment between commissioning hours, before the shift profile."""
     e = firm.spec.energy
-    segs = segments(firm.changes, year_start, FirmState(), _fold_firm)
+    segs = firm.year_segments(year_start, FirmState(), _fold_firm)  # the firm's cached fold (year_energy ran first)
     ends = [h for h, _ in segs][1:] + [HOURS_PER_YEAR]
-    prof = profile(firm.spec.shift_pattern, year)
     own_kwh, bought_kwh = firm.boiler_heat_kwh(), e.purchased_heat_gj * KWH_PER_GJ
     h2_kwh = firm.process_fuel_kwh()
     scale = firm.activity * firm.intensity
-    out = np.zeros((4, 3, HOURS_PER_YEAR))
-    h2 = np.zeros(HOURS_PER_YEAR)
+    out = []
     for (start, st), end in zip(segs, ends):
         k = scale * st.efficiency_factor
-        p = prof[start:end]
-        for b in range(3):
-            own, buy = own_kwh * firm.heat_bands[b] * k, bought_kwh * firm.heat_bands[b] * k
-            coefs = (own * max(1.0 - st.own_eb[b] - st.own_hp[b], 0.0), buy * max(1.0 - st.bought_eb[b] - st.bought_hp[b], 0.0),
-                     own * st.own_eb[b] + buy * st.bought_eb[b], own * st.own_hp[b] + buy * st.bought_hp[b])
-            for i, c in enumerate(coefs):
-                if c > 0.0:
-                    out[i, b, start:end] = c * p
-        if st.hydrogen_share > 0.0:
-            h2[start:end] = k * h2_kwh * st.hydrogen_share * p
-    return out, h2
+        out.append((start, end, k * _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st), k * h2_kwh * st.hydrogen_share))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _unit_coefs(own_kwh: float, bought_kwh: float, bands: tuple, st: FirmState) -> np.ndarray:
+    """Heat by plan supply and band (4, 3) [kWh_th/yr] of a firm in state ``st`` at scale 1."""
+    own = [own_kwh * w for w in bands]
+    buy = [bought_kwh * w for w in bands]
+    out = np.array([
+        [o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, st.own_eb, st.own_hp)],
+        [b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, st.bought_eb, st.bought_hp)],
+        [o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, st.own_eb, st.bought_eb)],
+        [o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, st.own_hp, st.bought_hp)],
+    ])
+    out.setflags(write=False)
+    return out
+
+
+def firm_heat_kwh(firm, year: int, year_start: int, segs=None) -> tuple[np.ndarray, float]:
+    """A firm's heat of the year by plan supply and band, (4, 3) [kWh_th], and the hydrogen (LHV)
+    its hydrogen_process_heat measure burns [kWh]: each segment weighted by its share of the profile."""
+    segs = _firm_segments(firm, year, year_start) if segs is None else segs
+    if len(segs) == 1:  # no change inside the year: the whole profile
+        return segs[0][2], segs[0][3]
+    weights = segment_weights(firm.spec.shift_pattern, year, [s for s, *_ in segs])
+    heat = sum((w * c for (_, _, c, _), w in zip(segs, weights)), np.zeros((4, 3)))
+    return heat, sum(w * h for (*_, h), w in zip(segs, weights))
 
 
 def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds: dict[str, str], units: dict[str, str]) -> list[EnergyRow]:
@@ -100,16 +116,52 @@ def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
 UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_heat": "GJ", "biomethane": "km3", "purchased_hydrogen": "t"}
 
 
+def _annual_columns(heat_mwh: np.ndarray, extra: dict) -> dict:
+    """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]."""
+    out = {f"heat_{band}_{s}_mwh": float(heat_mwh[i, b]) for b, band in enumerate(BANDS) for i, s in enumerate(SUPPLIES)}
+    out["heat_demand_mwh"] = float(heat_mwh.sum())
+    return out | extra
+
+
 def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
                  renewable_kw: np.ndarray, period: np.ndarray) -> CarrierYear:
     """Heat and hydrogen of one year (module docstring for the order and the allocation)."""
     firms = list(model.enterprises.values())
-    per_firm = [firm_heat_kw(f, year, year_start) for f in firms]
-    plan_arr = sum((h for h, _ in per_firm), np.zeros((4, 3, HOURS_PER_YEAR)))
+    segs_by_firm = [_firm_segments(f, year, year_start) for f in firms]
+    annual_by_firm = [firm_heat_kwh(f, year, year_start, segs) for f, segs in zip(firms, segs_by_firm)]
     cops = np.array(_band_cops())
     eb_eff = constant("electric_boiler_efficiency")
-    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR)), eb_eff)
+    lhv = constant("hydrogen_lhv_kwh_per_kg")
+    eff = constant("electrolyser_efficiency_lhv")
     assets = year_carrier_assets(model.operator, year_start)
+    h2_kwh = sum(h for _, h in annual_by_firm)
+    if not (assets.any_heat or assets.any_hydrogen or year in model.scenario.outputs.hourly_years):
+        # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
+        plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
+        heat_mwh = np.zeros((len(SUPPLIES), 3))
+        heat_mwh[2:6] = plan_kwh / 1000.0
+        elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
+        zeros = np.zeros(HOURS_PER_YEAR)
+        return CarrierYear(zeros, zeros, rows, _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0)), {}, None, None)
+
+    plan_arr = np.zeros((4, 3, HOURS_PER_YEAR))
+    grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one array operation
+    h2_by_firm = []
+    for firm, segs in zip(firms, segs_by_firm):
+        shape = firm.spec.shift_pattern
+        h2 = None
+        for start, end, coefs, h2_full in segs:
+            key = (shape, start, end)
+            grouped[key] = grouped[key] + coefs if key in grouped else coefs
+            if h2_full > 0.0:
+                h2 = np.zeros(HOURS_PER_YEAR) if h2 is None else h2
+                h2[start:end] = h2_full * profile(shape, year)[start:end]
+        h2_by_firm.append(h2)
+    for (shape, start, end), coefs in grouped.items():
+        p = profile(shape, year)[start:end]
+        for i, b in zip(*np.nonzero(coefs)):
+            plan_arr[i, b, start:end] += coefs[i, b] * p
+    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR)), eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
     changes: dict[tuple[str, str], float] = {}
@@ -138,8 +190,8 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
         coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
         gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
-        for firm, (arr, _) in zip(firms, per_firm):
-            cut = (share * arr.sum(axis=2))  # (4, 3) heat taken over [kWh_th]
+        for firm, (firm_kwh, _) in zip(firms, annual_by_firm):
+            cut = share * firm_kwh  # (4, 3) heat taken over [kWh_th]
             fossil = cut[0].sum()
             if fossil > 0:
                 e = firm.spec.energy
@@ -158,12 +210,10 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
 
     h2 = None
-    h2_hours = sum((x for _, x in per_firm), np.zeros(HOURS_PER_YEAR))
-    lhv = constant("hydrogen_lhv_kwh_per_kg")
+    h2_hours = sum((x for x in h2_by_firm if x is not None), np.zeros(HOURS_PER_YEAR))
     if assets.any_hydrogen:
-        eff = constant("electrolyser_efficiency_lhv")
         booked = h2_hours / eff  # the firms' direct electrolysis, in their load
-        own_kw = sum(float(x.max()) for _, x in per_firm) / eff  # their electrolysers, sized to their peak
+        own_kw = sum(float(x.max()) for x in h2_by_firm if x is not None) / eff  # their electrolysers, sized to their peak
         load = demand_kw + delta - booked
         onsite = renewable_kw + generation
         params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
@@ -173,40 +223,54 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         model._h2_soc_kg = h2.final_soc_kg
         delta += h2.electrolyser_kw - booked
         generation += h2.fuel_cell_kw
-        for firm, (_, x) in zip(firms, per_firm):
-            if x.any():
+        for firm, x in zip(firms, h2_by_firm):
+            if x is not None:
                 add(firm.entity_id, "electricity", -float(x.sum()) / eff / 1000.0)
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
         add("operator", "purchased_hydrogen", float(h2.bought_kg.sum()) / 1000.0)
 
     new_rows = _scale_rows(rows, changes, kinds, UNITS) if changes else rows
-    annual = {f"heat_{band}_{s}_mwh": float(heat.supply_kw(s)[b].sum()) / 1000.0 for b, band in enumerate(BANDS) for s in SUPPLIES}
+    heat_mwh = np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES]) / 1000.0
+    elec = float((heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum())) / 1000.0
+    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0))
     annual |= {
-        "heat_demand_mwh": float(heat.demand_kw.sum()) / 1000.0,
-        "heat_electricity_mwh": float((heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum())) / 1000.0,
         "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
         "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0,
         "chp_generation_mwh": float(heat.chp_electricity_kw.sum()) / 1000.0,
-        "hydrogen_demand_t": float(h2_hours.sum()) / lhv / 1000.0,
-        "hydrogen_produced_t": float(h2.produced_kg.sum()) / 1000.0 if h2 else float(h2_hours.sum()) / lhv / 1000.0,
-        "hydrogen_bought_t": float(h2.bought_kg.sum()) / 1000.0 if h2 else 0.0,
-        "hydrogen_to_fuel_cell_t": float(h2.fuel_cell_h2_kg.sum()) / 1000.0 if h2 else 0.0,
-        "fuel_cell_generation_mwh": float(h2.fuel_cell_kw.sum()) / 1000.0 if h2 else 0.0,
         "thermal_store_kwh": float(assets.store_kwh[-1]),
         "hydrogen_tank_kg": float(assets.h2_tank_kg[-1]),
     }
-    hourly = {f"heat_{band}_demand_kw": heat.demand_kw[b] for b, band in enumerate(BANDS)}
-    hourly |= {f"heat_{s}_kw": heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
-    hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
-               "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
-               "chp_electricity_kw": heat.chp_electricity_kw}
-    zeros = np.zeros(HOURS_PER_YEAR)
-    hourly |= {
-        "h2_demand_kg": h2.demand_kg if h2 else h2_hours / lhv,
-        "h2_produced_kg": h2.produced_kg if h2 else h2_hours / lhv,
-        "h2_bought_kg": h2.bought_kg if h2 else zeros,
-        "h2_soc_kg": h2.soc_kg if h2 else zeros,
-        "electrolyser_kw": h2.electrolyser_kw if h2 else h2_hours / constant("electrolyser_efficiency_lhv"),
-        "fuel_cell_kw": h2.fuel_cell_kw if h2 else zeros,
-    }
+    if h2 is not None:
+        annual |= {
+            "hydrogen_produced_t": float(h2.produced_kg.sum()) / 1000.0,
+            "hydrogen_bought_t": float(h2.bought_kg.sum()) / 1000.0,
+            "hydrogen_to_fuel_cell_t": float(h2.fuel_cell_h2_kg.sum()) / 1000.0,
+            "fuel_cell_generation_mwh": float(h2.fuel_cell_kw.sum()) / 1000.0,
+        }
+    hourly = {}
+    if year in model.scenario.outputs.hourly_years:
+        hourly = {f"heat_{band}_demand_kw": heat.demand_kw[b] for b, band in enumerate(BANDS)}
+        hourly |= {f"heat_{s}_kw": heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
+        hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
+                   "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
+                   "chp_electricity_kw": heat.chp_electricity_kw}
+        zeros = np.zeros(HOURS_PER_YEAR)
+        hourly |= {
+            "h2_demand_kg": h2_hours / lhv,
+            "h2_produced_kg": h2.produced_kg if h2 else h2_hours / lhv,
+            "h2_bought_kg": h2.bought_kg if h2 else zeros,
+            "h2_soc_kg": h2.soc_kg if h2 else zeros,
+            "electrolyser_kw": h2.electrolyser_kw if h2 else h2_hours / eff,
+            "fuel_cell_kw": h2.fuel_cell_kw if h2 else zeros,
+        }
     return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2)
+
+
+def _quiet_columns(heat_electricity_mwh: float, hydrogen_t: float) -> dict:
+    """Annual columns of a year without heat or hydrogen assets (no store, no CHP, direct electrolysis)."""
+    return {
+        "heat_electricity_mwh": heat_electricity_mwh,
+        "thermal_store_in_mwh": 0.0, "thermal_store_loss_mwh": 0.0, "chp_generation_mwh": 0.0,
+        "hydrogen_demand_t": hydrogen_t, "hydrogen_produced_t": hydrogen_t, "hydrogen_bought_t": 0.0,
+        "hydrogen_to_fuel_cell_t": 0.0, "fuel_cell_generation_mwh": 0.0, "thermal_store_kwh": 0.0, "hydrogen_tank_kg": 0.0,
+    }
