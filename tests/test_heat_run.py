@@ -167,3 +167,29 @@ def test_net_zero_stores_pay_for_themselves():
     a = full.annual.set_index("year")
     assert a.loc[2031:, "heat_low_store_mwh"].gt(0).all()
     assert a["hydrogen_bought_t"].sum() == 0.0 and a.loc[2040:, "hydrogen_produced_t"].gt(0).all()
+
+
+def test_buildings_space_heat_is_reported_beside_the_bands():
+    # An office heated by gas boilers: its heating gas (agents/building.py) is the space heat
+    # reported here ÷ boiler efficiency 0.925 ÷ 38.931 GJ/km³; a heat-pump office adds heat, no gas.
+    offices = [
+        {"id": "gas_office", "kind": "office", "floor_area_m2": 10000, "electricity_kwh_per_m2": 50, "heating_kwh_per_m2_yr": 40,
+         "heating_system": "gas_boiler"},
+        {"id": "hp_office", "kind": "office", "floor_area_m2": 5000, "electricity_kwh_per_m2": 50, "heating_kwh_per_m2_yr": 40},
+    ]
+    res = one_year(park={"buildings": offices})
+    a = res.year(2025)
+    gas = res.energy[(res.energy.year == 2025) & (res.energy.entity == "gas_office") & (res.energy.carrier == "natural_gas")].quantity.sum()
+    assert a["heat_space_fossil_mwh"] * 3.6 / 0.925 / 38.931 == pytest.approx(gas, rel=1e-9)
+    # the run's mean year gives the stated intensity: 40 kWh/m² × area, averaged over the two years
+    both = res.annual["heat_space_heat_pump_mwh"].mean()
+    assert both == pytest.approx(5000 * 40 / 1000, rel=1e-9)
+    h = res.hourly[res.hourly.year == 2025]
+    assert h["heat_space_fossil_kw"].sum() / 1000 == pytest.approx(a["heat_space_fossil_mwh"], rel=1e-12)
+    from parktwin.viz.carriers import heat_balance_figure
+
+    fig = heat_balance_figure(res, "en")
+    assert [a.text for a in fig.layout.annotations][-1] == "Buildings' space heating"
+    bars = [tr for tr in fig.data if tr.xaxis == "x4"]
+    np.testing.assert_allclose(np.sum([np.asarray(tr.y, dtype=float) for tr in bars], axis=0),
+                               (res.annual["heat_space_heat_pump_mwh"] + res.annual["heat_space_fossil_mwh"]) / 1000.0, rtol=1e-12)

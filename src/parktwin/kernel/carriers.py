@@ -116,11 +116,39 @@ def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
 UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_heat": "GJ", "biomethane": "km3", "purchased_hydrogen": "t"}
 
 
-def _annual_columns(heat_mwh: np.ndarray, extra: dict) -> dict:
-    """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]."""
+def _annual_columns(heat_mwh: np.ndarray, extra: dict, space: tuple[np.ndarray, np.ndarray]) -> dict:
+    """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]; ``space``: buildings'
+    hourly space heat from heat pumps and gas boilers [kW_th]."""
     out = {f"heat_{band}_{s}_mwh": float(heat_mwh[i, b]) for b, band in enumerate(BANDS) for i, s in enumerate(SUPPLIES)}
     out["heat_demand_mwh"] = float(heat_mwh.sum())
+    out["heat_space_heat_pump_mwh"] = float(space[0].sum()) / 1000.0
+    out["heat_space_fossil_mwh"] = float(space[1].sum()) / 1000.0
     return out | extra
+
+
+def space_heat_kw(model, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Buildings' hourly space heat in ``year`` from heat pumps and from gas boilers [kW_th]: the
+    degree-hour demand their HVAC electricity and heating gas are computed from (agents/building.py).
+    Reported beside the process bands, not dispatched."""
+    cache = model.__dict__.setdefault("_space_heat", {})
+    if not cache:
+        from parktwin.energy.thermal import heating_cooling_kwh
+
+        hp = np.zeros_like(model.temp_air_c)
+        gas = np.zeros_like(model.temp_air_c)
+        for b in model.buildings.values():
+            spec = b.spec
+            if spec.heating_kwh_per_m2_yr > 0:
+                heat = heating_cooling_kwh(model.temp_air_c, spec.floor_area_m2, spec.heating_kwh_per_m2_yr, 0.0,
+                                           base_heating_c=constant("heating_base_c"), base_cooling_c=constant("cooling_base_c")).heat_kwh
+                if spec.heating_system == "heat_pump":
+                    hp += heat
+                else:
+                    gas += heat
+        cache["arrays"] = (hp, gas)
+    hp, gas = cache["arrays"]
+    index = year - model.scenario.base_year
+    return hp[index], gas[index]
 
 
 def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
@@ -135,6 +163,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     eff = constant("electrolyser_efficiency_lhv")
     assets = year_carrier_assets(model.operator, year_start)
     h2_kwh = sum(h for _, h in annual_by_firm)
+    space = space_heat_kw(model, year)
     if not (assets.any_heat or assets.any_hydrogen or year in model.scenario.outputs.hourly_years):
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
         plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
@@ -142,7 +171,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         heat_mwh[2:6] = plan_kwh / 1000.0
         elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
         zeros = np.zeros(HOURS_PER_YEAR)
-        return CarrierYear(zeros, zeros, rows, _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0)), {}, None, None)
+        return CarrierYear(zeros, zeros, rows, _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space), {}, None, None)
 
     plan_arr = np.zeros((4, 3, HOURS_PER_YEAR))
     grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one array operation
@@ -232,7 +261,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     new_rows = _scale_rows(rows, changes, kinds, UNITS) if changes else rows
     heat_mwh = np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES]) / 1000.0
     elec = float((heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum())) / 1000.0
-    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0))
+    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space)
     annual |= {
         "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
         "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0,
@@ -251,6 +280,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     if year in model.scenario.outputs.hourly_years:
         hourly = {f"heat_{band}_demand_kw": heat.demand_kw[b] for b, band in enumerate(BANDS)}
         hourly |= {f"heat_{s}_kw": heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
+        hourly |= {"heat_space_heat_pump_kw": space[0], "heat_space_fossil_kw": space[1]}
         hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
                    "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
                    "chp_electricity_kw": heat.chp_electricity_kw}

@@ -23,6 +23,7 @@ WORDS = {
     "low": ("Low <100 °C", "低温 <100 °C"),
     "medium": ("Medium 100–200 °C", "中温 100–200 °C"),
     "high": ("High >200 °C", "高温 >200 °C"),
+    "space": ("Buildings' space heating", "建筑供暖"),
     "heat_axis": ("Heat [GWh_th / yr]", "热量 [GWh（热）/年]"),
     "heat_demand": ("Heat demand", "热需求"),
     "h2_axis": ("Hydrogen [t / yr]", "氢气 [吨/年]"),
@@ -46,7 +47,10 @@ def heat_balance_figure(results: Results, lang: str) -> go.Figure | None:
     a = results.annual
     if "heat_demand_mwh" not in a or not (a["heat_demand_mwh"] > 0).any():
         return None
-    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, subplot_titles=[w(b, lang) for b in BANDS])
+    space = a.get("heat_space_heat_pump_mwh", 0.0) + a.get("heat_space_fossil_mwh", 0.0)
+    has_space = bool((space > 0).any()) if hasattr(space, "any") else False
+    titles = [w(b, lang) for b in BANDS] + ([w("space", lang)] if has_space else [])
+    fig = make_subplots(rows=1, cols=len(titles), shared_yaxes=True, subplot_titles=titles)
     shown: set[str] = set()
     for col, band in enumerate(BANDS, start=1):
         for supply in SUPPLIES:
@@ -58,6 +62,13 @@ def heat_balance_figure(results: Results, lang: str) -> go.Figure | None:
         demand = sum(a[f"heat_{band}_{s}_mwh"] for s in SUPPLIES) / 1000.0
         fig.add_scatter(x=a["year"], y=demand, name=w("heat_demand", lang), legendgroup="demand", showlegend=col == 1,
                         mode="lines", line=dict(color="black", width=1), hovertemplate="%{y:,.1f} GWh", row=1, col=col)
+    if has_space:  # buildings' space heat, beside the process bands (not dispatched)
+        for supply in ("heat_pump", "fossil"):
+            values = a[f"heat_space_{supply}_mwh"] / 1000.0
+            if (values > 0).any():
+                fig.add_bar(x=a["year"], y=values, name=w(supply, lang), legendgroup=supply, showlegend=supply not in shown,
+                            marker_color=COLOURS[supply], hovertemplate="%{y:,.1f} GWh", row=1, col=4)
+                shown.add(supply)
     fig.update_layout(barmode="stack", yaxis_title=w("heat_axis", lang), hovermode="x unified")
     fig.update_xaxes(title_text=t("year", lang))
     return fig
