@@ -134,21 +134,19 @@ def space_heat_kw(model, year: int) -> tuple[np.ndarray, np.ndarray]:
     if not cache:
         from parktwin.energy.thermal import heating_cooling_kwh
 
-        hp = np.zeros_like(model.temp_air_c)
-        gas = np.zeros_like(model.temp_air_c)
+        zero = np.zeros(model.temp_air_c.shape[-1])
+        by_system = {"heat_pump": None, "gas_boiler": None}
         for b in model.buildings.values():
             spec = b.spec
             if spec.heating_kwh_per_m2_yr > 0:
                 heat = heating_cooling_kwh(model.temp_air_c, spec.floor_area_m2, spec.heating_kwh_per_m2_yr, 0.0,
                                            base_heating_c=constant("heating_base_c"), base_cooling_c=constant("cooling_base_c")).heat_kwh
-                if spec.heating_system == "heat_pump":
-                    hp += heat
-                else:
-                    gas += heat
-        cache["arrays"] = (hp, gas)
-    hp, gas = cache["arrays"]
+                old = by_system[spec.heating_system]
+                by_system[spec.heating_system] = heat if old is None else old + heat
+        cache["arrays"] = (by_system["heat_pump"], by_system["gas_boiler"], zero)
+    hp, gas, zero = cache["arrays"]
     index = year - model.scenario.base_year
-    return hp[index], gas[index]
+    return (zero if hp is None else hp[index]), (zero if gas is None else gas[index])
 
 
 def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
