@@ -92,14 +92,15 @@ def cases(draw):
     surplus = draw(hnp.arrays(float, N, elements=st.floats(0, 800)))
     waste = draw(hnp.arrays(float, (3, N), elements=st.floats(0, 300)))
     chp = np.full(N, draw(st.floats(0, 600)))
-    return p, store, period, surplus, waste, chp
+    headroom = draw(hnp.arrays(float, N, elements=st.floats(0, 800)))
+    return p, store, period, surplus, waste, chp, headroom
 
 
 @settings(max_examples=60, deadline=None)
 @given(c=cases())
 def test_every_band_balances_and_the_store_stays_in_its_window(c):
-    p, store, period, surplus, waste, chp = c
-    r = dispatch_heat(p, period, surplus, waste, chp, 0.9, 0.45, store)
+    p, store, period, surplus, waste, chp, headroom = c
+    r = dispatch_heat(p, period, surplus, waste, chp, 0.9, 0.45, store, headroom_kw=headroom)
     # every band balances every hour
     assert np.abs(r.balance_error_kw()).max() <= 1e-6
     # no negative flows
@@ -121,6 +122,8 @@ def test_every_band_balances_and_the_store_stays_in_its_window(c):
     assert ((period[charging] == PERIOD_VALLEY) | (surplus[charging] > 0)).all()
     assert (r.store_in_kw[period != PERIOD_VALLEY] <= surplus[period != PERIOD_VALLEY] * store.heater_efficiency + 1e-9).all()
     assert (period[r.store_out_kw > 1e-9] >= PERIOD_PEAK).all()
+    # the heater never draws more than the grid headroom and the renewable surplus
+    assert (r.heater_kw <= headroom + surplus + 1e-9).all()
     # supplies never above what the plan had; CHP within its capacity and only in low and medium
     assert (r.chp_kw.sum(axis=0) <= chp + 1e-9).all() and (r.chp_kw[2] == 0).all()
     for name, planned in (("fossil_kw", p.fossil_kw), ("electric_boiler_kw", p.electric_boiler_kw), ("heat_pump_kw", p.heat_pump_kw)):

@@ -63,14 +63,15 @@ def cases(draw):
     params = HydrogenParams(draw(st.floats(40, 60)), 33.33, draw(st.floats(0.3, 0.6)), draw(st.floats(0, 0.2)),
                             draw(st.floats(0.5, 1.0)), draw(st.floats(0, 0.9)))
     return (demand, period, params, draw(st.floats(0, 5000)), tank, draw(st.floats(0, 2000)),
-            draw(hnp.arrays(float, N, elements=st.floats(0, 3000))), draw(hnp.arrays(float, N, elements=st.floats(0, 3000))))
+            draw(hnp.arrays(float, N, elements=st.floats(0, 3000))), draw(hnp.arrays(float, N, elements=st.floats(0, 3000))),
+            draw(hnp.arrays(float, N, elements=st.floats(0, 3000))))
 
 
 @settings(max_examples=60, deadline=None)
 @given(c=cases())
 def test_hydrogen_balances_every_hour_and_the_tank_stays_in_its_window(c):
-    demand, period, params, elec_kw, tank, fc_kw, surplus, deficit = c
-    r = dispatch_hydrogen(demand, period, params, elec_kw, tank, fc_kw, surplus, deficit)
+    demand, period, params, elec_kw, tank, fc_kw, surplus, deficit, headroom = c
+    r = dispatch_hydrogen(demand, period, params, elec_kw, tank, fc_kw, surplus, deficit, headroom_kw=headroom)
     assert np.abs(r.balance_error_kg(0.0)).max() <= 1e-6
     for name in ("produced_kg", "bought_kg", "served_kg", "fuel_cell_h2_kg", "soc_kg", "electrolyser_kw", "fuel_cell_kw"):
         assert (getattr(r, name) >= -1e-9).all(), name
@@ -81,6 +82,11 @@ def test_hydrogen_balances_every_hour_and_the_tank_stays_in_its_window(c):
     assert (r.soc_kg >= np.minimum(before, params.soc_min_share * tank) - 1e-9).all()
     assert (r.electrolyser_kw <= elec_kw + 1e-6).all() and (r.fuel_cell_kw <= fc_kw + 1e-9).all()
     assert (r.fuel_cell_kw <= deficit + 1e-9).all() and (r.fuel_cell_kw[period < PERIOD_PEAK] == 0).all()
+    # beyond what the burners need this hour, the electrolyser draws no more than the grid headroom
+    # and the renewable surplus
+    usable = np.maximum(np.concatenate([[0.0], r.soc_kg[:-1]]) - params.soc_min_share * tank, 0.0)
+    for_burners_kw = np.minimum(r.produced_kg, np.maximum(demand - usable, 0.0)) * params.electrolyser_kwh_per_kg
+    assert (r.electrolyser_kw <= np.maximum(headroom, for_burners_kw) + surplus + 1e-6).all()
     # hydrogen is bought only when the electrolyser is at its limit
     short = r.bought_kg > 1e-9
     assert np.allclose(r.electrolyser_kw[short], elec_kw)

@@ -12,7 +12,7 @@ shared heat assets then take over part of it, in this order each hour:
    band (an engine's jacket and exhaust heat do not reach the high band), displaces the fossil
    and purchased heat that is left; it makes ``electric_per_heat`` kWh_e per kWh_th.
 3. **Hot-water store** (low band only, ~90 °C): charged by an electric heater in valley-tariff
-   hours and in hours of renewable surplus, discharged in peak and critical hours into the low
+   hours (within the grid import the load leaves free) and in hours of renewable surplus, discharged in peak and critical hours into the low
    band's remaining electric heat (moving that electricity to valley hours), then fossil, then
    purchased heat. Stored energy loses ``loss_share_per_h`` of itself every hour (standing loss,
    applied before the hour's flows). The displacement and the sequential store are ``numba.njit``
@@ -170,7 +170,7 @@ def _displace_kernel(fossil, purchased, eb, hp, waste_avail, chp_cap):
 
 
 @numba.njit(cache=True)
-def _store_kernel(period, surplus_kw, targets, capacity, charge_max, discharge_max, loss, smin, smax, eta, soc0):
+def _store_kernel(period, surplus_kw, headroom_kw, targets, capacity, charge_max, discharge_max, loss, smin, smax, eta, soc0):
     """Sequential hot-water store. ``targets``: (4, n) low-band heat it may displace, in order.
     Returns (store_in, store_out, taken (4, n), loss_kw, soc)."""
     n = period.shape[0]
@@ -204,8 +204,8 @@ def _store_kernel(period, surplus_kw, targets, capacity, charge_max, discharge_m
                 left -= t
         else:
             room = max(hi - soc, 0.0)
-            if p == PERIOD_VALLEY:
-                q = min(charge_max[h], room)
+            if p == PERIOD_VALLEY:  # from the grid, within the import headroom, or from surplus
+                q = min(charge_max[h], room, (max(headroom_kw[h], 0.0) + max(surplus_kw[h], 0.0)) * eta)
             else:
                 q = min(charge_max[h], room, max(surplus_kw[h], 0.0) * eta)
             store_in[h] = q
@@ -217,7 +217,7 @@ def _store_kernel(period, surplus_kw, targets, capacity, charge_max, discharge_m
 def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | None = None,
                   waste_heat_kw: np.ndarray | None = None, chp_heat_max_kw: np.ndarray | None = None,
                   chp_electric_per_heat: float = 0.0, chp_heat_efficiency: float = 1.0,
-                  store: ThermalStore | None = None, soc_start_kwh: float = 0.0) -> HeatResult:
+                  store: ThermalStore | None = None, soc_start_kwh: float = 0.0, headroom_kw: np.ndarray | None = None) -> HeatResult:
     """Dispatch one year's heat over the park's supplies (module docstring for the rules).
 
     Parameters
@@ -240,6 +240,9 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     soc_start_kwh : float
         Heat in the store at the start [kWh_th], at most the first hour's ceiling; heat below the
         floor (a store filling up) is not drawn.
+    headroom_kw : array (n_hours,), optional
+        Grid import the load leaves free [kW_e] (0 in an outage); valley charging from the grid
+        stays within it. Default: unlimited.
     """
     shape = plan.fossil_kw.shape
     n = shape[1]
@@ -267,8 +270,9 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         soc0 = min(max(soc_start_kwh, 0.0), store.soc_max_share * capacity[0])  # a new store starts empty
         targets = np.ascontiguousarray(np.stack([eb[0], hp[0], fossil[0], purchased[0]]))
         surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
+        headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
         store_in, store_out, taken, loss, soc = _store_kernel(
-            period, surplus, targets, np.ascontiguousarray(capacity),
+            period, surplus, headroom, targets, np.ascontiguousarray(capacity),
             np.ascontiguousarray(np.broadcast_to(np.asarray(store.charge_kw, dtype=float), (n,))),
             np.ascontiguousarray(np.broadcast_to(np.asarray(store.discharge_kw, dtype=float), (n,))),
             store.loss_share_per_h, store.soc_min_share, store.soc_max_share, store.heater_efficiency, soc0,

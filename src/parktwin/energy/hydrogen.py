@@ -6,8 +6,8 @@ One call dispatches one year with 1-hour steps ([kW] held for a step = [kWh]; hy
 1. The tank serves the hour's process demand ``demand_kg`` from the hydrogen above its floor.
 2. The electrolyser runs (up to ``electrolyser_kw[h]``) to cover what the tank cannot — so the
    tank never leaves a burner short while the electrolyser has power — and then, in valley
-   hours at full power and in other hours on the renewable surplus ``surplus_kw[h]``, to fill
-   the tank up to its ceiling.
+   hours at full power (within the grid import ``headroom_kw[h]`` the load leaves) and in other
+   hours on the renewable surplus ``surplus_kw[h]``, to fill the tank up to its ceiling.
 3. In peak and critical hours the fuel cell turns hydrogen above ``fuel_cell_reserve_share`` of
    the tank into electricity, up to ``fuel_cell_kw[h]`` and the hour's residual electricity
    load ``deficit_kw[h]``.
@@ -73,7 +73,7 @@ class HydrogenResult:
 
 
 @numba.njit(cache=True)
-def _h2_kernel(period, demand, surplus, deficit, elec_kw, tank_kg, fc_kw, kwh_per_kg, fc_kwh_per_kg, smin, smax, reserve, soc0):
+def _h2_kernel(period, demand, surplus, deficit, headroom, elec_kw, tank_kg, fc_kw, kwh_per_kg, fc_kwh_per_kg, smin, smax, reserve, soc0):
     n = period.shape[0]
     produced = np.zeros(n)
     bought = np.zeros(n)
@@ -91,8 +91,8 @@ def _h2_kernel(period, demand, surplus, deficit, elec_kw, tank_kg, fc_kw, kwh_pe
         unmet = short - make
         p = period[h]
         room = max(hi - soc, 0.0)
-        if p == PERIOD_VALLEY:
-            extra = min(cap_kg - make, room)
+        if p == PERIOD_VALLEY:  # within the import headroom left after the burners' hydrogen
+            extra = min(cap_kg - make, room, (max(headroom[h] - make * kwh_per_kg, 0.0) + max(surplus[h], 0.0)) / kwh_per_kg)
         else:
             extra = min(cap_kg - make, room, max(surplus[h], 0.0) / kwh_per_kg)
         extra = max(extra, 0.0)
@@ -109,7 +109,7 @@ def _h2_kernel(period, demand, surplus, deficit, elec_kw, tank_kg, fc_kw, kwh_pe
 
 
 def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw, tank_kg, fuel_cell_kw=0.0,
-                      surplus_kw=None, deficit_kw=None, soc_start_kg: float = 0.0) -> HydrogenResult:
+                      surplus_kw=None, deficit_kw=None, soc_start_kg: float = 0.0, headroom_kw=None) -> HydrogenResult:
     """Dispatch one year of the hydrogen chain (module docstring for the rules).
 
     Parameters
@@ -122,6 +122,8 @@ def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw
     deficit_kw : array (n,), optional — electricity load above renewable generation [kW]
     soc_start_kg : float — hydrogen in the tank at the start [kg], at most the first hour's ceiling;
         hydrogen below the floor (a tank filling up) is not drawn
+    headroom_kw : array (n,), optional — grid import the load leaves free [kW] (0 in an outage);
+        valley filling from the grid stays within it; default unlimited
     """
     demand = np.asarray(demand_kg, dtype=float)
     n = demand.shape[0]
@@ -137,7 +139,8 @@ def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw
     soc0 = min(max(soc_start_kg, 0.0), params.soc_max_share * tank[0]) if n else 0.0  # a new tank starts empty
     fc_kwh_per_kg = params.lhv_kwh_per_kg * params.fuel_cell_efficiency
     produced, bought, fc_h2, soc = _h2_kernel(
-        np.asarray(period, dtype=np.int64), np.ascontiguousarray(demand), arr(surplus_kw), arr(deficit_kw), arr(electrolyser_kw),
+        np.asarray(period, dtype=np.int64), np.ascontiguousarray(demand), arr(surplus_kw), arr(deficit_kw),
+        arr(np.inf if headroom_kw is None else headroom_kw), arr(electrolyser_kw),
         tank, arr(fuel_cell_kw), params.electrolyser_kwh_per_kg, fc_kwh_per_kg, params.soc_min_share, params.soc_max_share,
         params.fuel_cell_reserve_share, soc0,
     )

@@ -150,8 +150,10 @@ def space_heat_kw(model, year: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
-                 renewable_kw: np.ndarray, period: np.ndarray) -> CarrierYear:
-    """Heat and hydrogen of one year (module docstring for the order and the allocation)."""
+                 renewable_kw: np.ndarray, period: np.ndarray, import_limit_kw: np.ndarray | None = None) -> CarrierYear:
+    """Heat and hydrogen of one year (module docstring for the order and the allocation).
+    ``import_limit_kw``: the grid's hourly import limit (0 in outages) [kW]; grid-fed charging of
+    the store and the tank stays within what the load leaves of it."""
     firms = list(model.enterprises.values())
     segs_by_firm = [_firm_segments(f, year, year_start) for f in firms]
     annual_by_firm = [firm_heat_kwh(f, year, year_start, segs) for f, segs in zip(firms, segs_by_firm)]
@@ -207,8 +209,9 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         if assets.store_kwh.any():
             store = ThermalStore(assets.store_kwh, assets.store_charge_kw, assets.store_discharge_kw, constant("thermal_store_loss_share_per_h"),
                                  constant("thermal_store_soc_min_share"), constant("thermal_store_soc_max_share"), eb_eff)
+        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(demand_kw - renewable_kw, 0.0), 0.0)
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, assets.chp_electric_kw * eta_th / eta_e,
-                             eta_e / eta_th, eta_th, store, model.__dict__.get("_heat_soc_kwh", 0.0))
+                             eta_e / eta_th, eta_th, store, model.__dict__.get("_heat_soc_kwh", 0.0), headroom)
         model._heat_soc_kwh = heat.final_soc_kwh
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
@@ -245,8 +248,9 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         onsite = renewable_kw + generation
         params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
                                 constant("hydrogen_fuel_cell_reserve_share"))
+        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
         h2 = dispatch_hydrogen(h2_hours / lhv, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
-                               np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), model.__dict__.get("_h2_soc_kg", 0.0))
+                               np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), model.__dict__.get("_h2_soc_kg", 0.0), headroom)
         model._h2_soc_kg = h2.final_soc_kg
         delta += h2.electrolyser_kw - booked
         generation += h2.fuel_cell_kw

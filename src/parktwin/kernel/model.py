@@ -310,12 +310,13 @@ class ParkModel(mesa.Model):
         pv_kw = assets.pv_kwp * self.pv_kw_per_kwp[index]
         wind_kw = assets.wind_kw * self.wind_kw_per_kw[index] if self.wind_kw_per_kw is not None else np.zeros(HOURS_PER_YEAR)
         period, price = hourly_tariff(park.grid.tariff, year)
-        carriers = carrier_year(self, year, year_start, rows, demand_kw, pv_kw + wind_kw, period)  # heat and hydrogen first
+        down = self._outage_mask(year_start)
+        carriers = carrier_year(self, year, year_start, rows, demand_kw, pv_kw + wind_kw, period,  # heat and hydrogen first
+                                np.where(down, 0.0, assets.import_limit_kw))
         rows = carriers.rows
         if carriers.demand_delta_kw.any():
             demand_kw = np.maximum(demand_kw + carriers.demand_delta_kw, 0.0)
         onsite_kw = pv_kw + wind_kw + carriers.generation_kw  # with CHP and fuel-cell output
-        down = self._outage_mask(year_start)
         # in an outage the grid neither imports nor exports; non-critical load is shed
         shed_kw = np.where(down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
         load_kw = demand_kw - shed_kw
