@@ -56,11 +56,12 @@ class CarrierYear:
 def _firm_segments(firm, year: int, year_start: int):
     """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
     full-year quantities of each segment between commissioning hours, before the shift profile."""
-    e = firm.spec.energy
     segs = firm.year_segments(year_start, FirmState(), _fold_firm)  # the firm's cached fold (year_energy ran first)
     ends = [h for h, _ in segs][1:] + [HOURS_PER_YEAR]
-    own_kwh, bought_kwh = firm.boiler_heat_kwh(), e.purchased_heat_gj * KWH_PER_GJ
-    h2_kwh = firm.process_fuel_kwh()
+    base = firm.__dict__.get("_heat_base")  # base-year quantities: constant within a run
+    if base is None:
+        base = firm._heat_base = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
+    own_kwh, bought_kwh, h2_kwh = base
     scale = firm.activity * firm.intensity
     out = []
     for (start, st), end in zip(segs, ends):
@@ -173,8 +174,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         zeros = np.zeros(HOURS_PER_YEAR)
         return CarrierYear(zeros, zeros, rows, _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space), {}, None, None)
 
-    plan_arr = np.zeros((4, 3, HOURS_PER_YEAR))
-    grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one array operation
+    grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one profile row
     h2_by_firm = []
     for firm, segs in zip(firms, segs_by_firm):
         shape = firm.spec.shift_pattern
@@ -186,10 +186,11 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
                 h2 = np.zeros(HOURS_PER_YEAR) if h2 is None else h2
                 h2[start:end] = h2_full * profile(shape, year)[start:end]
         h2_by_firm.append(h2)
-    for (shape, start, end), coefs in grouped.items():
-        p = profile(shape, year)[start:end]
-        for i, b in zip(*np.nonzero(coefs)):
-            plan_arr[i, b, start:end] += coefs[i, b] * p
+    profiles = np.zeros((len(grouped), HOURS_PER_YEAR))
+    for row, (shape, start, end) in enumerate(grouped):
+        profiles[row, start:end] = profile(shape, year)[start:end]
+    coefs = np.array(list(grouped.values())).reshape(len(grouped), 12) if grouped else np.zeros((0, 12))
+    plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR)), eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
