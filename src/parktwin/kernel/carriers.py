@@ -263,7 +263,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
 
     new_rows = _scale_rows(rows, changes, kinds, UNITS) if changes else rows
     heat_mwh = np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES]) / 1000.0
-    elec = float((heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum())) / 1000.0
+    elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
     annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space)
     annual |= {
         "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
