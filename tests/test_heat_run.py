@@ -193,3 +193,20 @@ def test_buildings_space_heat_is_reported_beside_the_bands():
     bars = [tr for tr in fig.data if tr.xaxis == "x4"]
     np.testing.assert_allclose(np.sum([np.asarray(tr.y, dtype=float) for tr in bars], axis=0),
                                (res.annual["heat_space_heat_pump_mwh"] + res.annual["heat_space_fossil_mwh"]) / 1000.0, rtol=1e-12)
+
+
+def test_biomethane_and_bought_hydrogen_in_the_inventory():
+    # 100 km³ of biomethane: 1,184 kgce/km³ (34.7 GJ / 29.307 GJ per tce) → 118.4 tce, renewable,
+    # 0 fossil CO₂; 2 t of bought grey hydrogen: 4,094.6 kgce/t → 8.19 tce, 10 tCO₂/t upstream in
+    # scope 3, outside gross emissions (data/constants.csv).
+    from parktwin.accounting.inventory import ElectricitySupply, account_year
+    from parktwin.agents.base import EnergyRow
+
+    rows = [EnergyRow("operator", "operator", "biomethane", 100.0, "km3"), EnergyRow("operator", "operator", "purchased_hydrogen", 2.0, "t")]
+    supply = ElectricitySupply(0, 0, 0, 0, 0, 0, 0, 0)
+    emissions, energy, summary = account_year(2030, rows, supply, 0.5, "test", 0.3, "equivalent", 0.0, None)
+    assert summary["energy_tce"] == pytest.approx(118.4 + 8.1892, rel=1e-9)
+    assert summary["gross_tco2"] == 0.0 and summary["scope1_tco2"] == 0.0
+    assert summary["renewable_share"] == pytest.approx(118.4 / (118.4 + 8.1892), rel=1e-9)
+    scope3 = [e for e in emissions if e[3] == "3"]
+    assert len(scope3) == 1 and scope3[0][5] == "purchased_hydrogen" and scope3[0][-1] == pytest.approx(20.0)
