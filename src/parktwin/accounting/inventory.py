@@ -29,6 +29,8 @@ FUELS: dict[str, Carrier] = {
     "natural_gas": Carrier("km3", "natural_gas_kgce_per_km3", "natural_gas_kgco2_per_km3"),
     "diesel": Carrier("t", "diesel_kgce_per_t", "diesel_kgco2_per_t"),
     "purchased_heat": Carrier("GJ", "purchased_heat_kgce_per_gj", "purchased_heat_kgco2_per_gj"),
+    "biomethane": Carrier("km3", "biomethane_kgce_per_km3", "biomethane_kgco2_per_km3"),  # biogenic: 0 fossil CO₂, renewable energy
+    "purchased_hydrogen": Carrier("t", "hydrogen_kgce_per_t", "purchased_hydrogen_kgco2_per_t"),  # upstream CO₂ in scope 3
 }
 ELECTRICITY_TCE_KEY = {
     "equivalent": "electricity_kgce_per_kwh_equivalent",
@@ -63,6 +65,8 @@ class ElectricitySupply:
 def _combustion_source(row: EnergyRow) -> tuple[str, str]:
     if row.carrier == "purchased_heat":
         return "2", "purchased_heat"
+    if row.carrier == "purchased_hydrogen":
+        return "3", "purchased_hydrogen"
     if row.carrier == "diesel" and row.entity_kind == "fleet":
         return "1", "mobile_combustion"
     return "1", "stationary_combustion"
@@ -89,7 +93,7 @@ def account_year(
     kgce_per_kwh = constant(ELECTRICITY_TCE_KEY[electricity_method])
     consumed = supply.consumed_kwh
     demand = supply.demand_kwh
-    scope1 = scope2_loc = scope2_mkt = heat_co2 = process = fuel_tce = gas_tce = 0.0
+    scope1 = scope2_loc = scope2_mkt = heat_co2 = process = fuel_tce = gas_tce = bio_tce = 0.0
 
     captured = 0.0
     for r in rows:
@@ -129,9 +133,11 @@ def account_year(
             fuel_tce += tce
             if r.carrier == "natural_gas":
                 gas_tce += tce
+            elif r.carrier == "biomethane":
+                bio_tce += tce
             if scope == "1":
                 scope1 += co2
-            else:
+            elif scope == "2":
                 scope2_loc += co2
                 scope2_mkt += co2
                 heat_co2 += co2
@@ -151,7 +157,7 @@ def account_year(
     elec_tce = consumed * kgce_per_kwh / 1000.0
     energy_tce = fuel_tce + elec_tce
     nonfossil_kwh = supply.onsite_used_kwh + supply.green_kwh + (supply.grid_import_kwh - supply.green_kwh) * grid_nonfossil_share
-    nonfossil_tce = nonfossil_kwh * kgce_per_kwh / 1000.0
+    nonfossil_tce = nonfossil_kwh * kgce_per_kwh / 1000.0 + bio_tce
     nongreen_kwh = supply.grid_import_kwh - supply.green_kwh
     core_co2 = scope1 - captured + heat_co2 + nongreen_kwh * constant("core_nongreen_grid_kgco2_per_kwh") / 1000.0
     summary = {

@@ -14,6 +14,7 @@ import numpy as np
 from parktwin.agents.base import Change, Investment, ParkAgent, segments
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.agents.building import apply_retrofit
+from parktwin.agents.carrier_assets import CARRIER_ASSETS
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 
@@ -360,3 +361,4 @@ AGENT_MEASURES: dict[str, Callable[[OperatorAgent, object, float, int], Applied]
     "ccus": _ccus,
     "building_retrofit": apply_retrofit,
 }
+OPERATOR_ASSETS.update(CARRIER_ASSETS)  # heat and hydrogen assets (agents/carrier_assets.py)

@@ -41,6 +41,10 @@ MEASURE_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
     "ccus": ("ccus_capture",),
     "grid_upgrade": ("grid_connection",),
     "building_retrofit": (),  # the measure's technology is checked when the item is applied
+    "thermal_storage": ("thermal_storage", "electric_boiler"),
+    "hydrogen_tank": ("h2_tank", "electrolyser", "fuel_cell"),
+    "biomethane_chp": ("biomethane_chp",),
+    "waste_heat_recovery": ("waste_heat_recovery",),
 }
 
 _PER_ROW = ("year", "capex", "fixed_om_share_per_yr", "var_om", "source", "confidence")

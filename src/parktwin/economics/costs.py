@@ -16,9 +16,10 @@ from parktwin.energy.calendar import HOURS_PER_YEAR
 
 # price per unit of each carrier in the energy table: (price id in data/prices.csv, units of the price per table unit)
 FUEL_PRICES = {"coal": ("coal", 1.0), "natural_gas": ("natural_gas", 1000.0), "diesel": ("diesel", 1.0),
-               "purchased_heat": ("purchased_heat", 1.0)}
-REPLACED_BY_AGEING = frozenset({"battery_energy"})
-STATED_COSTS = frozenset({"symbiosis_exchange"})  # priced by the input (stated_purchase), not data/technologies.csv  # renewed when the battery wears out, not on a fixed life
+               "purchased_heat": ("purchased_heat", 1.0), "biomethane": ("biomethane", 1000.0),
+               "purchased_hydrogen": ("purchased_hydrogen", 1.0)}
+REPLACED_BY_AGEING = frozenset({"battery_energy"})  # renewed when the battery wears out, not on a fixed life
+STATED_COSTS = frozenset({"symbiosis_exchange"})  # priced by the input (stated_purchase), not data/technologies.csv
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from parktwin.economics.costs import (
     Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, stated_purchase,
     value_left_cny,
 )
+from parktwin.kernel.carriers import carrier_year
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
@@ -527,13 +528,19 @@ class ParkModel(mesa.Model):
         wind_kw = assets.wind_kw * self.wind_kw_per_kw[index] if self.wind_kw_per_kw is not None else np.zeros(HOURS_PER_YEAR)
         period, price = hourly_tariff(park.grid.tariff, year)
         down = self._outage_mask(year_start)
+        carriers = carrier_year(self, year, year_start, rows, demand_kw, pv_kw + wind_kw, period,  # heat and hydrogen first
+                                np.where(down, 0.0, assets.import_limit_kw))
+        rows = carriers.rows
+        if carriers.demand_delta_kw.any():
+            demand_kw = np.maximum(demand_kw + carriers.demand_delta_kw, 0.0)
+        onsite_kw = pv_kw + wind_kw + carriers.generation_kw  # with CHP and fuel-cell output
         # in an outage the grid neither imports nor exports; non-critical load is shed
         shed_kw = np.where(down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
         load_kw = demand_kw - shed_kw
         import_limit = np.where(down, 0.0, assets.import_limit_kw)
         export_limit = np.where(down, 0.0, park.grid.export_limit_kw)
         result = dispatch_rule_based(
-            load_kw, pv_kw + wind_kw, period, assets.battery_kwh, assets.battery_kw, self.battery_params,
+            load_kw, onsite_kw, period, assets.battery_kwh, assets.battery_kw, self.battery_params,
             import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=self._soc_kwh,
         )
         ems_saving = 0.0
@@ -544,7 +551,7 @@ class ParkModel(mesa.Model):
                            demand_charge_cny_per_kw_month=tariff.demand_charge_cny_per_kw_month)
             rules = result
             result = dispatch_optimal(
-                load_kw, pv_kw + wind_kw, price, assets.battery_kwh, assets.battery_kw, self.battery_params,
+                load_kw, onsite_kw, price, assets.battery_kwh, assets.battery_kw, self.battery_params,
                 import_limit, export_limit, soc_start_kwh=self._soc_kwh, soc_end_kwh=rules.final_soc_kwh,
                 horizon_h=sc.ems.horizon_h, overlap_h=sc.ems.overlap_h if sc.ems.horizon_h else 0, **costing,
             )
@@ -636,6 +643,7 @@ class ParkModel(mesa.Model):
             "subsidy_fund_paid_cny": sum(f.paid_in_year(year) for f in self.operator.funds.values()),  # a transfer
             "ems_saving_cny": ems_saving,
             **costs,
+            **carriers.annual,
             "carbon_cost_cny": summary["scope1_tco2"] * float(self.carbon_price_cny_per_tco2[index]),
         }
         rate = sc.finance.social_discount_rate
@@ -663,6 +671,7 @@ class ParkModel(mesa.Model):
             self.record.hourly[year]["wind_kw"] = wind_kw
             for entity, shape in self._measured_shapes.items():  # a metered entity's own demand
                 self.record.hourly[year][f"measured_{entity}_kw"] = book.shape_kw(shape)
+            self.record.hourly[year].update(carriers.hourly)
 
     def _pdca(self, index: int, year: int, annual: dict) -> None:
         """Check the year on the glide path; act for next year where a rule says so (events with origin pdca)."""

@@ -170,9 +170,36 @@ class BuildingRetrofit(_Intervention):
     floor_share: float = Field(1.0, gt=0, le=1, description="share of each building's floor area retrofitted")
 
 
+class ThermalStorage(_Intervention):
+    kind: Literal["thermal_storage"]
+    capacity_kwh: float = Field(gt=0, description="usable heat of a hot-water store serving the low band (<100 °C) [kWh_th]")
+    charge_kw: float = Field(gt=0, description="electric heater charging it in valley and renewable-surplus hours [kW_th]")
+    discharge_kw: float = Field(gt=0, description="heat it delivers in peak hours [kW_th]")
+
+
+class HydrogenTank(_Intervention):
+    kind: Literal["hydrogen_tank"]
+    tank_kg: float = Field(gt=0, description="compressed hydrogen tank between the electrolysers and the burners [kg]")
+    electrolyser_kw: float = Field(0.0, ge=0, description="electrolysers added to the firms' own (sized to their peak use) [kW_e]")
+    fuel_cell_kw: float = Field(0.0, ge=0, description="fuel cell turning stored hydrogen into electricity in peak hours [kW_e]")
+
+
+class BiomethaneChp(_Intervention):
+    kind: Literal["biomethane_chp"]
+    electric_kw: float = Field(gt=0, description="electrical capacity of a heat-led gas-engine CHP on biomethane [kW_e]")
+
+
+class WasteHeatRecovery(_Intervention):
+    kind: Literal["waste_heat_recovery"]
+    enterprises: list[str] = Field(min_length=1, description="firms whose processes release the heat; their shift profiles shape when it is there")
+    capacity_kw: float = Field(gt=0, description="recovered heat at the sources' busiest hour [kW_th]")
+    band: Literal["low", "medium"] = Field("low", description="band the recovered heat reaches (<100 °C or 100-200 °C)")
+
+
 INTERVENTIONS = (
     RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
     BuildingRetrofit,
+    ThermalStorage, HydrogenTank, BiomethaneChp, WasteHeatRecovery,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 

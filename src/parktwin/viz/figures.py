@@ -99,7 +99,8 @@ def _energy_mix(results: Results) -> dict[str, np.ndarray]:
         "grid_green": a["green_power_mwh"] / consumed,
         "grid_other": (a["grid_import_mwh"] - a["green_power_mwh"]) / consumed,
     }
-    out = {c: by_carrier[c].to_numpy() for c in ("coal", "natural_gas", "diesel", "purchased_heat") if c in by_carrier}
+    fuels = ("coal", "natural_gas", "diesel", "purchased_heat", "biomethane", "purchased_hydrogen")
+    out = {c: by_carrier[c].to_numpy() for c in fuels if c in by_carrier}
     for key, share in shares.items():
         out[key] = (elec * share.fillna(0.0)).to_numpy()
     return out
@@ -109,6 +110,7 @@ def _energy_mix(results: Results) -> dict[str, np.ndarray]:
 def energy_mix_figure(results: Results, lang: str) -> go.Figure:
     years = results.annual["year"]
     colours = {"coal": "#34495e", "natural_gas": "#5dade2", "diesel": "#a04000", "purchased_heat": "#d35400",
+               "biomethane": "#27ae60", "purchased_hydrogen": "#7f8c8d",
                "grid_other": "#95a5a6", "grid_green": "#2ecc71", "pv": "#f1c40f"}
     fig = go.Figure()
     for key, values in _energy_mix(results).items():

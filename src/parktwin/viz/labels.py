@@ -4,6 +4,8 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "scope1": {"en": "Scope 1", "zh": "范围一"},
+    "biomethane": {"en": "Biomethane", "zh": "生物天然气"},
+    "purchased_hydrogen": {"en": "Purchased hydrogen", "zh": "外购氢气"},
     "scope2_market": {"en": "Scope 2 (market-based)", "zh": "范围二（基于市场）"},
     "scope2_location": {"en": "Scope 2 (location-based)", "zh": "范围二（基于位置）"},
     "removals": {"en": "Removals (green space)", "zh": "碳汇（绿地）"},

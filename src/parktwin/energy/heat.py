@@ -1,0 +1,295 @@
+"""Hourly heat balance of the park by temperature band, with recovered waste heat, a biomethane
+CHP and a hot-water store.
+
+One call dispatches one year (1-hour steps, so [kW_th] held for a step = [kWh_th]). The firms'
+measures fix, for every band and hour, how much heat their own plant would make
+(:class:`HeatPlan`: fossil boilers, purchased steam, electric boilers, heat pumps); the park's
+shared heat assets then take over part of it, in this order each hour:
+
+1. **Recovered waste heat** (free, an hourly availability per band) displaces fossil boiler
+   heat, then purchased steam, then electric-boiler heat, then heat-pump heat.
+2. **Biomethane CHP**, heat-led, up to its heat capacity shared by the low and then the medium
+   band (an engine's jacket and exhaust heat do not reach the high band), displaces the fossil
+   and purchased heat that is left; it makes ``electric_per_heat`` kWh_e per kWh_th.
+3. **Hot-water store** (low band only, ~90 °C): charged by an electric heater in valley-tariff
+   hours (within the grid import the load leaves free) and in hours of renewable surplus, discharged in peak and critical hours into the low
+   band's remaining electric heat (moving that electricity to valley hours), then fossil, then
+   purchased heat. Stored energy loses ``loss_share_per_h`` of itself every hour (standing loss,
+   applied before the hour's flows). The displacement and the sequential store are ``numba.njit``
+   kernels (one pass over the hours, no temporaries).
+
+Balance each band, each hour (exactly, to rounding)::
+
+    demand = waste + chp + fossil + purchased + electric_boiler + heat_pump (+ store_out, low band)
+    soc[h] = soc[h-1] * (1 - loss) + store_in[h] - store_out[h]
+
+Electricity: ``electric_boiler / eta_eb + heat_pump / COP[h]`` per band and hour (COP given
+hourly, so an air-source heat pump can follow the outdoor temperature), plus the heater's
+``store_in / eta_heater``. ``electricity_delta_kw`` is that minus the firms' own plan, so the
+electricity EMS sees the heat dispatch's effect on the load (the heat runs first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
+
+__all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan"]
+
+BANDS = ("low", "medium", "high")
+"""Process-heat temperature bands: <100 °C, 100-200 °C, >200 °C (data/heat_bands.csv)."""
+SUPPLIES = ("waste_heat", "chp", "fossil", "purchased", "electric_boiler", "heat_pump", "store")
+
+
+@dataclass(frozen=True)
+class HeatPlan:
+    """What the firms' own plant would supply, per band and hour [kW_th], shape (3, n_hours).
+
+    ``heat_pump_cop`` [-] is the heat pumps' hourly COP per band (same shape; ignored where no
+    heat pump runs); ``electric_boiler_efficiency`` [kWh_th/kWh_e]."""
+
+    fossil_kw: np.ndarray
+    purchased_kw: np.ndarray
+    electric_boiler_kw: np.ndarray
+    heat_pump_kw: np.ndarray
+    heat_pump_cop: np.ndarray
+    electric_boiler_efficiency: float
+
+    @property
+    def demand_kw(self) -> np.ndarray:
+        return self.fossil_kw + self.purchased_kw + self.electric_boiler_kw + self.heat_pump_kw
+
+    def electricity_kw(self) -> np.ndarray:
+        """Electricity the plan draws, summed over bands [kW_e], shape (n_hours,)."""
+        return (self.electric_boiler_kw / self.electric_boiler_efficiency + self.heat_pump_kw / self.heat_pump_cop).sum(axis=0)
+
+
+def empty_plan(n_hours: int, cop: np.ndarray | None = None, electric_boiler_efficiency: float = 1.0) -> HeatPlan:
+    z = np.zeros((3, n_hours))
+    return HeatPlan(z, z.copy(), z.copy(), z.copy(), np.ones((3, n_hours)) if cop is None else cop, electric_boiler_efficiency)
+
+
+@dataclass(frozen=True)
+class ThermalStore:
+    """A hot-water store serving the low band; capacities may change hour by hour (commissioning).
+
+    Parameters
+    ----------
+    capacity_kwh : array (n_hours,) — heat capacity [kWh_th]
+    charge_kw, discharge_kw : array (n_hours,) — heat in / out limits [kW_th]
+    loss_share_per_h : float — standing loss per hour as a share of the stored heat [-]
+    soc_min_share, soc_max_share : float — window as shares of capacity [-]
+    heater_efficiency : float — electric heater [kWh_th/kWh_e]
+    """
+
+    capacity_kwh: np.ndarray
+    charge_kw: np.ndarray
+    discharge_kw: np.ndarray
+    loss_share_per_h: float
+    soc_min_share: float
+    soc_max_share: float
+    heater_efficiency: float
+
+
+@dataclass(frozen=True)
+class HeatResult:
+    """Hourly heat by band and supply [kW_th] (shape (3, n_hours)), the store [kWh_th, kW_th] and
+    the electricity and fuel flows [kW] (shape (n_hours,))."""
+
+    demand_kw: np.ndarray
+    waste_heat_kw: np.ndarray
+    chp_kw: np.ndarray
+    fossil_kw: np.ndarray
+    purchased_kw: np.ndarray
+    electric_boiler_kw: np.ndarray
+    heat_pump_kw: np.ndarray
+    store_out_kw: np.ndarray  # (n_hours,), into the low band
+    store_in_kw: np.ndarray  # heat into the store
+    store_loss_kw: np.ndarray
+    store_soc_kwh: np.ndarray  # at the end of each hour
+    heater_kw: np.ndarray  # electricity of the store's heater
+    heat_pump_electricity_kw: np.ndarray  # (3, n_hours)
+    electric_boiler_electricity_kw: np.ndarray  # (3, n_hours)
+    chp_electricity_kw: np.ndarray
+    chp_fuel_kw: np.ndarray  # biomethane, LHV
+    electricity_delta_kw: np.ndarray  # heat electricity minus the plan's
+    final_soc_kwh: float
+
+    def supply_kw(self, supply: str) -> np.ndarray:
+        """Heat of one supply by band [kW_th], shape (3, n_hours) (the store in the low band)."""
+        if supply == "store":
+            out = np.zeros_like(self.fossil_kw)
+            out[0] = self.store_out_kw
+            return out
+        return getattr(self, f"{supply}_kw")
+
+    def balance_error_kw(self) -> np.ndarray:
+        """demand - Σ supplies per band and hour [kW_th]; zero to rounding."""
+        return self.demand_kw - sum(self.supply_kw(s) for s in SUPPLIES)
+
+
+@numba.njit(cache=True)
+def _displace_kernel(fossil, purchased, eb, hp, waste_avail, chp_cap):
+    """Waste heat, then CHP, take over the plan in place, hour by hour (one pass, no temporaries).
+    Returns (waste (3, n), chp (3, n))."""
+    n = fossil.shape[1]
+    waste = np.zeros((3, n))
+    chp = np.zeros((3, n))
+    for h in range(n):
+        for b in range(3):
+            left = waste_avail[b, h]
+            if left > 0.0:
+                t = min(fossil[b, h], left)
+                fossil[b, h] -= t
+                left -= t
+                u = min(purchased[b, h], left)
+                purchased[b, h] -= u
+                left -= u
+                v = min(eb[b, h], left)
+                eb[b, h] -= v
+                left -= v
+                w = min(hp[b, h], left)
+                hp[b, h] -= w
+                waste[b, h] = t + u + v + w
+        cap = chp_cap[h]
+        for b in range(2):  # an engine's heat reaches the low and medium bands
+            if cap <= 0.0:
+                break
+            t = min(fossil[b, h], cap)
+            fossil[b, h] -= t
+            cap -= t
+            u = min(purchased[b, h], cap)
+            purchased[b, h] -= u
+            cap -= u
+            chp[b, h] = t + u
+    return waste, chp
+
+
+@numba.njit(cache=True)
+def _store_kernel(period, surplus_kw, headroom_kw, targets, capacity, charge_max, discharge_max, loss, smin, smax, eta, soc0):
+    """Sequential hot-water store. ``targets``: (4, n) low-band heat it may displace, in order.
+    Returns (store_in, store_out, taken (4, n), loss_kw, soc)."""
+    n = period.shape[0]
+    store_in = np.zeros(n)
+    store_out = np.zeros(n)
+    taken = np.zeros((targets.shape[0], n))
+    loss_kw = np.zeros(n)
+    soc_out = np.zeros(n)
+    soc = soc0
+    for h in range(n):
+        lo = smin * capacity[h]
+        hi = smax * capacity[h]
+        lost = soc * loss
+        soc -= lost
+        loss_kw[h] = lost
+        if soc > hi:  # capacity fell: the excess leaves as loss
+            loss_kw[h] += soc - hi
+            soc = hi
+        p = period[h]
+        if p == PERIOD_PEAK or p == PERIOD_CRITICAL:
+            want = 0.0
+            for k in range(targets.shape[0]):
+                want += targets[k, h]
+            out = min(want, discharge_max[h], max(soc - lo, 0.0))
+            store_out[h] = out
+            soc -= out
+            left = out
+            for k in range(targets.shape[0]):
+                t = min(left, targets[k, h])
+                taken[k, h] = t
+                left -= t
+        else:
+            room = max(hi - soc, 0.0)
+            if p == PERIOD_VALLEY:  # from the grid, within the import headroom, or from surplus
+                q = min(charge_max[h], room, (max(headroom_kw[h], 0.0) + max(surplus_kw[h], 0.0)) * eta)
+            else:
+                q = min(charge_max[h], room, max(surplus_kw[h], 0.0) * eta)
+            store_in[h] = q
+            soc += q
+        soc_out[h] = soc
+    return store_in, store_out, taken, loss_kw, soc_out
+
+
+def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | None = None,
+                  waste_heat_kw: np.ndarray | None = None, chp_heat_max_kw: np.ndarray | None = None,
+                  chp_electric_per_heat: float = 0.0, chp_heat_efficiency: float = 1.0,
+                  store: ThermalStore | None = None, soc_start_kwh: float = 0.0, headroom_kw: np.ndarray | None = None) -> HeatResult:
+    """Dispatch one year's heat over the park's supplies (module docstring for the rules).
+
+    Parameters
+    ----------
+    plan : HeatPlan
+        The firms' own supply per band and hour [kW_th].
+    period : array (n_hours,)
+        TOU period codes (energy.dispatch PERIOD_*).
+    surplus_kw : array (n_hours,), optional
+        On-site renewable generation above the electricity load [kW_e]; the store charges from it.
+    waste_heat_kw : array (3, n_hours), optional
+        Recovered waste heat available per band [kW_th].
+    chp_heat_max_kw : array (n_hours,), optional
+        Heat capacity of the biomethane CHP [kW_th].
+    chp_electric_per_heat : float
+        Electricity per heat of the CHP [kWh_e/kWh_th].
+    chp_heat_efficiency : float
+        Heat per fuel (LHV) of the CHP [kWh_th/kWh_fuel].
+    store : ThermalStore, optional
+    soc_start_kwh : float
+        Heat in the store at the start [kWh_th], at most the first hour's ceiling; heat below the
+        floor (a store filling up) is not drawn.
+    headroom_kw : array (n_hours,), optional
+        Grid import the load leaves free [kW_e] (0 in an outage); valley charging from the grid
+        stays within it. Default: unlimited.
+    """
+    shape = plan.fossil_kw.shape
+    n = shape[1]
+    period = np.asarray(period, dtype=np.int64)
+    if period.shape != (n,):
+        raise ValueError(f"period: expected {n} hours, got {period.shape}")
+    supplies = [np.array(a, dtype=float, order="C") for a in (plan.fossil_kw, plan.purchased_kw, plan.electric_boiler_kw, plan.heat_pump_kw)]
+    for a, name in zip(supplies, ("fossil", "purchased", "electric_boiler", "heat_pump")):
+        if a.shape != shape or (a < 0).any():
+            raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
+    demand = sum(supplies)
+    fossil, purchased, eb, hp = supplies
+
+    if waste_heat_kw is not None or chp_heat_max_kw is not None:
+        avail = np.zeros(shape) if waste_heat_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0), shape))
+        cap = np.zeros(n) if chp_heat_max_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0), (n,)))
+        waste, chp = _displace_kernel(fossil, purchased, eb, hp, avail, cap)
+    else:
+        waste = chp = np.zeros(shape)
+
+    store_in = store_out = loss = soc = heater = np.zeros(n)
+    final = 0.0
+    if store is not None:
+        capacity = np.broadcast_to(np.asarray(store.capacity_kwh, dtype=float), (n,))
+        soc0 = min(max(soc_start_kwh, 0.0), store.soc_max_share * capacity[0])  # a new store starts empty
+        targets = np.ascontiguousarray(np.stack([eb[0], hp[0], fossil[0], purchased[0]]))
+        surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
+        headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
+        store_in, store_out, taken, loss, soc = _store_kernel(
+            period, surplus, headroom, targets, np.ascontiguousarray(capacity),
+            np.ascontiguousarray(np.broadcast_to(np.asarray(store.charge_kw, dtype=float), (n,))),
+            np.ascontiguousarray(np.broadcast_to(np.asarray(store.discharge_kw, dtype=float), (n,))),
+            store.loss_share_per_h, store.soc_min_share, store.soc_max_share, store.heater_efficiency, soc0,
+        )
+        for k, s in enumerate((eb, hp, fossil, purchased)):
+            s[0] -= taken[k]
+        np.maximum(eb, 0.0, out=eb)  # rounding of the subtraction
+        heater = store_in / store.heater_efficiency
+        final = float(soc[-1]) if n else soc0
+    eb_el = eb / plan.electric_boiler_efficiency
+    hp_el = hp / plan.heat_pump_cop
+    delta = eb_el.sum(axis=0) + hp_el.sum(axis=0) + heater - plan.electricity_kw()
+    chp_heat = chp.sum(axis=0)
+    return HeatResult(
+        demand_kw=demand, waste_heat_kw=waste, chp_kw=chp, fossil_kw=fossil, purchased_kw=purchased,
+        electric_boiler_kw=eb, heat_pump_kw=hp, store_out_kw=store_out, store_in_kw=store_in, store_loss_kw=loss,
+        store_soc_kwh=soc, heater_kw=heater, heat_pump_electricity_kw=hp_el, electric_boiler_electricity_kw=eb_el,
+        chp_electricity_kw=chp_heat * chp_electric_per_heat, chp_fuel_kw=chp_heat / chp_heat_efficiency,
+        electricity_delta_kw=delta, final_soc_kwh=final,
+    )

@@ -1,0 +1,151 @@
+"""Hourly hydrogen chain of the park: electrolyser → tank → process burners and a fuel cell.
+
+One call dispatches one year with 1-hour steps ([kW] held for a step = [kWh]; hydrogen in
+[kg/h] = [kg] per step). Rules each hour ``h`` (a ``numba.njit`` kernel, the tank is sequential):
+
+1. The tank serves the hour's process demand ``demand_kg`` from the hydrogen above its floor.
+2. The electrolyser runs (up to ``electrolyser_kw[h]``) to cover what the tank cannot — so the
+   tank never leaves a burner short while the electrolyser has power — and then, in valley
+   hours at full power (within the grid import ``headroom_kw[h]`` the load leaves) and in other
+   hours on the renewable surplus ``surplus_kw[h]``, to fill the tank up to its ceiling.
+3. In peak and critical hours the fuel cell turns hydrogen above ``fuel_cell_reserve_share`` of
+   the tank into electricity, up to ``fuel_cell_kw[h]`` and the hour's residual electricity
+   load ``deficit_kw[h]``.
+4. Demand the tank and electrolyser cannot meet is bought (``bought_kg``).
+
+Balance each hour, exactly::
+
+    produced + bought + soc[h-1] - soc[h] = demand + fuel_cell_h2
+    electrolyser_kw = produced * kwh_per_kg;  fuel_cell_kw = fuel_cell_h2 * lhv_kwh_per_kg * eta_fc
+
+The tank loses nothing (compressed gas; boil-off matters for liquid hydrogen only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
+
+__all__ = ["HydrogenParams", "HydrogenResult", "dispatch_hydrogen"]
+
+
+@dataclass(frozen=True)
+class HydrogenParams:
+    """Parameters of the chain.
+
+    electrolyser_kwh_per_kg : electricity per kg of hydrogen [kWh/kg]
+    lhv_kwh_per_kg : lower heating value of hydrogen [kWh/kg]
+    fuel_cell_efficiency : electricity per hydrogen LHV [-]
+    soc_min_share, soc_max_share : tank window as shares of its capacity [-]
+    fuel_cell_reserve_share : the fuel cell draws only hydrogen above this share of the tank [-]
+    """
+
+    electrolyser_kwh_per_kg: float
+    lhv_kwh_per_kg: float
+    fuel_cell_efficiency: float
+    soc_min_share: float = 0.0
+    soc_max_share: float = 1.0
+    fuel_cell_reserve_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class HydrogenResult:
+    """Hourly flows, shape (n_hours,): hydrogen [kg/h], electricity [kW], tank [kg]."""
+
+    demand_kg: np.ndarray
+    produced_kg: np.ndarray
+    bought_kg: np.ndarray
+    served_kg: np.ndarray  # to the process burners (tank and electrolyser)
+    fuel_cell_h2_kg: np.ndarray
+    soc_kg: np.ndarray  # at the end of each hour
+    electrolyser_kw: np.ndarray
+    fuel_cell_kw: np.ndarray
+    final_soc_kg: float
+
+    def balance_error_kg(self, soc_start_kg: float) -> np.ndarray:
+        """produced + bought + Δ(stock) − demand − fuel-cell use per hour [kg]; zero to rounding."""
+        before = np.concatenate([[soc_start_kg], self.soc_kg[:-1]])
+        return self.produced_kg + self.bought_kg + before - self.soc_kg - self.demand_kg - self.fuel_cell_h2_kg
+
+
+@numba.njit(cache=True)
+def _h2_kernel(period, demand, surplus, deficit, headroom, elec_kw, tank_kg, fc_kw, kwh_per_kg, fc_kwh_per_kg, smin, smax, reserve, soc0):
+    n = period.shape[0]
+    produced = np.zeros(n)
+    bought = np.zeros(n)
+    fc_h2 = np.zeros(n)
+    soc_out = np.zeros(n)
+    soc = soc0
+    for h in range(n):
+        lo = smin * tank_kg[h]
+        hi = smax * tank_kg[h]
+        cap_kg = elec_kw[h] / kwh_per_kg
+        from_tank = min(demand[h], max(soc - lo, 0.0))
+        short = demand[h] - from_tank
+        make = min(cap_kg, short)
+        soc -= from_tank
+        unmet = short - make
+        p = period[h]
+        room = max(hi - soc, 0.0)
+        if p == PERIOD_VALLEY:  # within the import headroom left after the burners' hydrogen
+            extra = min(cap_kg - make, room, (max(headroom[h] - make * kwh_per_kg, 0.0) + max(surplus[h], 0.0)) / kwh_per_kg)
+        else:
+            extra = min(cap_kg - make, room, max(surplus[h], 0.0) / kwh_per_kg)
+        extra = max(extra, 0.0)
+        soc += extra
+        produced[h] = make + extra
+        bought[h] = unmet
+        if (p == PERIOD_PEAK or p == PERIOD_CRITICAL) and fc_kw[h] > 0:
+            floor = max(reserve * tank_kg[h], lo)
+            kw = min(fc_kw[h], max(deficit[h], 0.0), max(soc - floor, 0.0) * fc_kwh_per_kg)
+            fc_h2[h] = kw / fc_kwh_per_kg
+            soc -= fc_h2[h]
+        soc_out[h] = soc
+    return produced, bought, fc_h2, soc_out
+
+
+def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw, tank_kg, fuel_cell_kw=0.0,
+                      surplus_kw=None, deficit_kw=None, soc_start_kg: float = 0.0, headroom_kw=None) -> HydrogenResult:
+    """Dispatch one year of the hydrogen chain (module docstring for the rules).
+
+    Parameters
+    ----------
+    demand_kg : array (n,) — process hydrogen demand [kg/h]
+    period : array (n,) — TOU period codes (energy.dispatch PERIOD_*)
+    params : HydrogenParams
+    electrolyser_kw, tank_kg, fuel_cell_kw : scalar or array (n,) — capacities [kW_e], [kg], [kW_e]
+    surplus_kw : array (n,), optional — renewable generation above the electricity load [kW]
+    deficit_kw : array (n,), optional — electricity load above renewable generation [kW]
+    soc_start_kg : float — hydrogen in the tank at the start [kg], at most the first hour's ceiling;
+        hydrogen below the floor (a tank filling up) is not drawn
+    headroom_kw : array (n,), optional — grid import the load leaves free [kW] (0 in an outage);
+        valley filling from the grid stays within it; default unlimited
+    """
+    demand = np.asarray(demand_kg, dtype=float)
+    n = demand.shape[0]
+    if (demand < 0).any():
+        raise ValueError("hydrogen demand must be >= 0")
+    if not 0.0 <= params.soc_min_share < params.soc_max_share <= 1.0:
+        raise ValueError("hydrogen tank: need 0 <= soc_min_share < soc_max_share <= 1")
+
+    def arr(x) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(0.0 if x is None else x, dtype=float), (n,)))
+
+    tank = arr(tank_kg)
+    soc0 = min(max(soc_start_kg, 0.0), params.soc_max_share * tank[0]) if n else 0.0  # a new tank starts empty
+    fc_kwh_per_kg = params.lhv_kwh_per_kg * params.fuel_cell_efficiency
+    produced, bought, fc_h2, soc = _h2_kernel(
+        np.asarray(period, dtype=np.int64), np.ascontiguousarray(demand), arr(surplus_kw), arr(deficit_kw),
+        arr(np.inf if headroom_kw is None else headroom_kw), arr(electrolyser_kw),
+        tank, arr(fuel_cell_kw), params.electrolyser_kwh_per_kg, fc_kwh_per_kg, params.soc_min_share, params.soc_max_share,
+        params.fuel_cell_reserve_share, soc0,
+    )
+    return HydrogenResult(
+        demand_kg=demand, produced_kg=produced, bought_kg=bought, served_kg=demand - bought, fuel_cell_h2_kg=fc_h2,
+        soc_kg=soc, electrolyser_kw=produced * params.electrolyser_kwh_per_kg, fuel_cell_kw=fc_h2 * fc_kwh_per_kg,
+        final_soc_kg=float(soc[-1]) if n else soc0,
+    )

@@ -1,0 +1,309 @@
+"""One year's heat and hydrogen, dispatched before the electricity (the kernel's wiring of
+energy/heat.py and energy/hydrogen.py).
+
+Order within a year's operations (documented in docs/methods.md):
+
+1. the firms' measures give each band's heat by supply, hour by hour: each firm's annual heat
+   of a band and supply, per segment between commissioning hours, spread over its shift
+   profile (the same weights the firm's annual fuel rows use, so the hourly sums equal them);
+2. the heat dispatch (waste heat, CHP, hot-water store) changes that plan; the electricity
+   its heat pumps, electric boilers and store heater draw beyond the plan changes the load;
+3. the hydrogen chain (when the park has a tank, extra electrolysers or a fuel cell) makes
+   the firms' hydrogen: the electricity the firms' direct electrolysis booked leaves their
+   load and the chain's electrolysers' electricity enters it;
+4. the electricity EMS dispatches the resulting load with CHP and fuel-cell output added to
+   on-site generation.
+
+Fuels follow the heat: heat displaced from a band's fossil boilers (or purchased steam, or
+electric heat) is taken from each firm pro rata to its share of that band's supply over the
+year, and turned back into coal and gas with the firm's own coal/gas heat split and the
+boilers' efficiencies. A park with none of these assets keeps its rows and load unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+from parktwin.agents.base import EnergyRow, segment_weights
+from parktwin.agents.carrier_assets import year_carrier_assets
+from parktwin.agents.enterprise import KWH_PER_GJ, FirmState, _band_cops
+from parktwin.agents.enterprise import _fold as _fold_firm
+from parktwin.data import constant
+from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalStore, dispatch_heat
+from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
+from parktwin.energy.loads import profile
+
+PLAN_SUPPLIES = ("fossil", "purchased", "electric_boiler", "heat_pump")
+
+
+@dataclass
+class CarrierYear:
+    """What the heat and hydrogen dispatch hands the electricity dispatch and the accounts."""
+
+    demand_delta_kw: np.ndarray  # added to the electricity load [kW]
+    generation_kw: np.ndarray  # CHP and fuel-cell electricity, added to on-site generation [kW]
+    rows: list[EnergyRow]
+    annual: dict
+    hourly: dict
+    heat: HeatResult | None  # None in a year with no heat or hydrogen assets and no hourly output
+    hydrogen: HydrogenResult | None
+
+
+def _firm_segments(firm, year: int, year_start: int):
+    """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
+    full-year quantities of each segment between commissioning hours, before the shift profile."""
+    segs = firm.year_segments(year_start, FirmState(), _fold_firm)  # the firm's cached fold (year_energy ran first)
+    ends = [h for h, _ in segs][1:] + [HOURS_PER_YEAR]
+    base = firm.__dict__.get("_heat_base")  # base-year quantities: constant within a run
+    if base is None:
+        base = firm._heat_base = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
+    own_kwh, bought_kwh, h2_kwh = base
+    scale = firm.activity * firm.intensity
+    out = []
+    for (start, st), end in zip(segs, ends):
+        k = scale * st.efficiency_factor
+        out.append((start, end, k * _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st), k * h2_kwh * st.hydrogen_share))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _unit_coefs(own_kwh: float, bought_kwh: float, bands: tuple, st: FirmState) -> np.ndarray:
+    """Heat by plan supply and band (4, 3) [kWh_th/yr] of a firm in state ``st`` at scale 1."""
+    own = [own_kwh * w for w in bands]
+    buy = [bought_kwh * w for w in bands]
+    out = np.array([
+        [o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, st.own_eb, st.own_hp)],
+        [b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, st.bought_eb, st.bought_hp)],
+        [o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, st.own_eb, st.bought_eb)],
+        [o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, st.own_hp, st.bought_hp)],
+    ])
+    out.setflags(write=False)
+    return out
+
+
+def firm_heat_kwh(firm, year: int, year_start: int, segs=None) -> tuple[np.ndarray, float]:
+    """A firm's heat of the year by plan supply and band, (4, 3) [kWh_th], and the hydrogen (LHV)
+    its hydrogen_process_heat measure burns [kWh]: each segment weighted by its share of the profile."""
+    segs = _firm_segments(firm, year, year_start) if segs is None else segs
+    if len(segs) == 1:  # no change inside the year: the whole profile
+        return segs[0][2], segs[0][3]
+    weights = segment_weights(firm.spec.shift_pattern, year, [s for s, *_ in segs])
+    heat = sum((w * c for (_, _, c, _), w in zip(segs, weights)), np.zeros((4, 3)))
+    return heat, sum(w * h for (*_, h), w in zip(segs, weights))
+
+
+def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds: dict[str, str], units: dict[str, str]) -> list[EnergyRow]:
+    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist)."""
+    out, seen = [], set()
+    for r in rows:
+        key = (r.entity, r.carrier)
+        if key in changes:
+            seen.add(key)
+            q = max(r.quantity + changes[key], 0.0)
+            if q > 0.0:
+                out.append(replace(r, quantity=q))
+        else:
+            out.append(r)
+    for key, q in changes.items():
+        if key not in seen and q > 0.0:
+            out.append(EnergyRow(key[0], kinds[key[0]], key[1], q, units[key[1]]))
+    return out
+
+
+UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_heat": "GJ", "biomethane": "km3", "purchased_hydrogen": "t"}
+
+
+def _annual_columns(heat_mwh: np.ndarray, extra: dict, space: tuple[np.ndarray, np.ndarray]) -> dict:
+    """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]; ``space``: buildings'
+    hourly space heat from heat pumps and gas boilers [kW_th]."""
+    out = {f"heat_{band}_{s}_mwh": float(heat_mwh[i, b]) for b, band in enumerate(BANDS) for i, s in enumerate(SUPPLIES)}
+    out["heat_demand_mwh"] = float(heat_mwh.sum())
+    out["heat_space_heat_pump_mwh"] = float(space[0].sum()) / 1000.0
+    out["heat_space_fossil_mwh"] = float(space[1].sum()) / 1000.0
+    return out | extra
+
+
+def space_heat_kw(model, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Buildings' hourly space heat in ``year`` from heat pumps and from gas boilers [kW_th]: the
+    degree-hour demand their HVAC electricity and heating gas are computed from (agents/building.py).
+    Reported beside the process bands, not dispatched."""
+    cache = model.__dict__.setdefault("_space_heat", {})
+    if not cache:
+        from parktwin.energy.thermal import heating_cooling_kwh
+
+        zero = np.zeros(model.temp_air_c.shape[-1])
+        by_system = {"heat_pump": None, "gas_boiler": None}
+        for b in model.buildings.values():
+            spec = b.spec
+            if spec.heating_kwh_per_m2_yr > 0:
+                heat = heating_cooling_kwh(model.temp_air_c, spec.floor_area_m2, spec.heating_kwh_per_m2_yr, 0.0,
+                                           base_heating_c=constant("heating_base_c"), base_cooling_c=constant("cooling_base_c")).heat_kwh
+                old = by_system[spec.heating_system]
+                by_system[spec.heating_system] = heat if old is None else old + heat
+        cache["arrays"] = (by_system["heat_pump"], by_system["gas_boiler"], zero)
+    hp, gas, zero = cache["arrays"]
+    index = year - model.scenario.base_year
+    return (zero if hp is None else hp[index]), (zero if gas is None else gas[index])
+
+
+def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
+                 renewable_kw: np.ndarray, period: np.ndarray, import_limit_kw: np.ndarray | None = None) -> CarrierYear:
+    """Heat and hydrogen of one year (module docstring for the order and the allocation).
+    ``import_limit_kw``: the grid's hourly import limit (0 in outages) [kW]; grid-fed charging of
+    the store and the tank stays within what the load leaves of it."""
+    firms = list(model.enterprises.values())
+    segs_by_firm = [_firm_segments(f, year, year_start) for f in firms]
+    annual_by_firm = [firm_heat_kwh(f, year, year_start, segs) for f, segs in zip(firms, segs_by_firm)]
+    cops = np.array(_band_cops())
+    eb_eff = constant("electric_boiler_efficiency")
+    lhv = constant("hydrogen_lhv_kwh_per_kg")
+    eff = constant("electrolyser_efficiency_lhv")
+    assets = year_carrier_assets(model.operator, year_start)
+    h2_kwh = sum(h for _, h in annual_by_firm)
+    space = space_heat_kw(model, year)
+    if not (assets.any_heat or assets.any_hydrogen or year in model.scenario.outputs.hourly_years):
+        # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
+        plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
+        heat_mwh = np.zeros((len(SUPPLIES), 3))
+        heat_mwh[2:6] = plan_kwh / 1000.0
+        elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
+        zeros = np.zeros(HOURS_PER_YEAR)
+        return CarrierYear(zeros, zeros, rows, _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space), {}, None, None)
+
+    grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one profile row
+    h2_by_firm = []
+    for firm, segs in zip(firms, segs_by_firm):
+        shape = firm.spec.shift_pattern
+        h2 = None
+        for start, end, coefs, h2_full in segs:
+            key = (shape, start, end)
+            grouped[key] = grouped[key] + coefs if key in grouped else coefs
+            if h2_full > 0.0:
+                h2 = np.zeros(HOURS_PER_YEAR) if h2 is None else h2
+                h2[start:end] = h2_full * profile(shape, year)[start:end]
+        h2_by_firm.append(h2)
+    profiles = np.zeros((len(grouped), HOURS_PER_YEAR))
+    for row, (shape, start, end) in enumerate(grouped):
+        profiles[row, start:end] = profile(shape, year)[start:end]
+    coefs = np.array(list(grouped.values())).reshape(len(grouped), 12) if grouped else np.zeros((0, 12))
+    plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
+    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR)), eb_eff)
+    delta = np.zeros(HOURS_PER_YEAR)
+    generation = np.zeros(HOURS_PER_YEAR)
+    changes: dict[tuple[str, str], float] = {}
+    kinds = {f.entity_id: f.kind for f in firms} | {"operator": "operator"}
+
+    def add(entity: str, carrier: str, q: float) -> None:
+        changes[(entity, carrier)] = changes.get((entity, carrier), 0.0) + q
+
+    if assets.any_heat:
+        waste = np.zeros((3, HOURS_PER_YEAR))
+        for sources, band, kw in assets.waste_heat:
+            shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
+            waste[BANDS.index(band)] += kw * shape / shape.max()
+        eta_e, eta_th = constant("chp_electric_efficiency"), constant("chp_heat_efficiency")
+        store = None
+        if assets.store_kwh.any():
+            store = ThermalStore(assets.store_kwh, assets.store_charge_kw, assets.store_discharge_kw, constant("thermal_store_loss_share_per_h"),
+                                 constant("thermal_store_soc_min_share"), constant("thermal_store_soc_max_share"), eb_eff)
+        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(demand_kw - renewable_kw, 0.0), 0.0)
+        heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, assets.chp_electric_kw * eta_th / eta_e,
+                             eta_e / eta_th, eta_th, store, model.__dict__.get("_heat_soc_kwh", 0.0), headroom)
+        model._heat_soc_kwh = heat.final_soc_kwh
+        delta += heat.electricity_delta_kw
+        generation += heat.chp_electricity_kw
+        after = np.stack([heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw]).sum(axis=2)  # (4, 3)
+        before = plan_arr.sum(axis=2)
+        share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
+        coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
+        gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
+        for firm, (firm_kwh, _) in zip(firms, annual_by_firm):
+            cut = share * firm_kwh  # (4, 3) heat taken over [kWh_th]
+            fossil = cut[0].sum()
+            if fossil > 0:
+                e = firm.spec.energy
+                coal_heat, gas_heat = e.coal_t * coal_k, e.natural_gas_km3 * gas_k
+                c = coal_heat / (coal_heat + gas_heat)
+                add(firm.entity_id, "coal", -fossil * c / coal_k)
+                add(firm.entity_id, "natural_gas", -fossil * (1.0 - c) / gas_k)
+            if cut[1].sum() > 0:
+                add(firm.entity_id, "purchased_heat", -cut[1].sum() / KWH_PER_GJ)
+            elec = cut[2].sum() / eb_eff + (cut[3] / cops).sum()
+            if elec > 0:
+                add(firm.entity_id, "electricity", -elec / 1000.0)
+        add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
+        add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / (constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ))
+    else:
+        heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
+
+    h2 = None
+    h2_hours = sum((x for x in h2_by_firm if x is not None), np.zeros(HOURS_PER_YEAR))
+    if assets.any_hydrogen:
+        booked = h2_hours / eff  # the firms' direct electrolysis, in their load
+        own_kw = sum(float(x.max()) for x in h2_by_firm if x is not None) / eff  # their electrolysers, sized to their peak
+        load = demand_kw + delta - booked
+        onsite = renewable_kw + generation
+        params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
+                                constant("hydrogen_fuel_cell_reserve_share"))
+        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
+        h2 = dispatch_hydrogen(h2_hours / lhv, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
+                               np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), model.__dict__.get("_h2_soc_kg", 0.0), headroom)
+        model._h2_soc_kg = h2.final_soc_kg
+        delta += h2.electrolyser_kw - booked
+        generation += h2.fuel_cell_kw
+        for firm, x in zip(firms, h2_by_firm):
+            if x is not None:
+                add(firm.entity_id, "electricity", -float(x.sum()) / eff / 1000.0)
+        add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
+        add("operator", "purchased_hydrogen", float(h2.bought_kg.sum()) / 1000.0)
+
+    new_rows = _scale_rows(rows, changes, kinds, UNITS) if changes else rows
+    heat_mwh = np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES]) / 1000.0
+    elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
+    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space)
+    annual |= {
+        "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
+        "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0,
+        "chp_generation_mwh": float(heat.chp_electricity_kw.sum()) / 1000.0,
+        "thermal_store_kwh": float(assets.store_kwh[-1]),
+        "hydrogen_tank_kg": float(assets.h2_tank_kg[-1]),
+    }
+    if h2 is not None:
+        annual |= {
+            "hydrogen_produced_t": float(h2.produced_kg.sum()) / 1000.0,
+            "hydrogen_bought_t": float(h2.bought_kg.sum()) / 1000.0,
+            "hydrogen_to_fuel_cell_t": float(h2.fuel_cell_h2_kg.sum()) / 1000.0,
+            "fuel_cell_generation_mwh": float(h2.fuel_cell_kw.sum()) / 1000.0,
+        }
+    hourly = {}
+    if year in model.scenario.outputs.hourly_years:
+        hourly = {f"heat_{band}_demand_kw": heat.demand_kw[b] for b, band in enumerate(BANDS)}
+        hourly |= {f"heat_{s}_kw": heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
+        hourly |= {"heat_space_heat_pump_kw": space[0], "heat_space_fossil_kw": space[1]}
+        hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
+                   "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
+                   "chp_electricity_kw": heat.chp_electricity_kw}
+        zeros = np.zeros(HOURS_PER_YEAR)
+        hourly |= {
+            "h2_demand_kg": h2_hours / lhv,
+            "h2_produced_kg": h2.produced_kg if h2 else h2_hours / lhv,
+            "h2_bought_kg": h2.bought_kg if h2 else zeros,
+            "h2_soc_kg": h2.soc_kg if h2 else zeros,
+            "electrolyser_kw": h2.electrolyser_kw if h2 else h2_hours / eff,
+            "fuel_cell_kw": h2.fuel_cell_kw if h2 else zeros,
+        }
+    return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2)
+
+
+def _quiet_columns(heat_electricity_mwh: float, hydrogen_t: float) -> dict:
+    """Annual columns of a year without heat or hydrogen assets (no store, no CHP, direct electrolysis)."""
+    return {
+        "heat_electricity_mwh": heat_electricity_mwh,
+        "thermal_store_in_mwh": 0.0, "thermal_store_loss_mwh": 0.0, "chp_generation_mwh": 0.0,
+        "hydrogen_demand_t": hydrogen_t, "hydrogen_produced_t": hydrogen_t, "hydrogen_bought_t": 0.0,
+        "hydrogen_to_fuel_cell_t": 0.0, "fuel_cell_generation_mwh": 0.0, "thermal_store_kwh": 0.0, "hydrogen_tank_kg": 0.0,
+    }

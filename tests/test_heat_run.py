@@ -1,0 +1,212 @@
+"""Heat and hydrogen inside a run (kernel/carriers.py): the firms' hourly heat plan against their
+fuel rows, and what waste heat, a hot-water store and a hydrogen tank change, by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from builders import scenario
+from parktwin import run
+from parktwin.data import constant
+from parktwin.energy.loads import profile
+
+KWH_PER_GJ = 1e6 / 3600.0
+NO_FLEET = {"fleets": []}
+
+
+def one_year(roadmap=(), park=None, **fields):
+    return run(scenario(park={**NO_FLEET, **(park or {})}, horizon_years=1, roadmap=list(roadmap), **fields), seed=0)
+
+
+def emitted(res, year, source="stationary_combustion"):
+    e = res.emissions
+    return e[(e.year == year) & (e.source == source)].emissions_tco2.sum()
+
+
+def rows(res, year, carrier):
+    e = res.energy
+    return e[(e.year == year) & (e.carrier == carrier)].quantity.sum()
+
+
+def test_the_heat_plan_is_the_firms_boiler_heat_by_band():
+    # Hand park (tests/builders.py): 1,000 t coal × 20.908 GJ/t × 0.80 + 100 km³ gas × 38.931 GJ/km³
+    # × 0.925 = 20,327.5 GJ of boiler heat (all fuel in boilers), 5,000 GJ of purchased steam;
+    # chemicals split heat 0.2 / 0.6 / 0.2 by band (data/heat_bands.csv).
+    res = one_year()
+    a = res.year(2025)
+    boiler_mwh = (1000 * 20.908 * 0.80 + 100 * 38.931 * 0.925) / 3.6
+    for band, share in (("low", 0.2), ("medium", 0.6), ("high", 0.2)):
+        assert a[f"heat_{band}_fossil_mwh"] == pytest.approx(share * boiler_mwh, rel=1e-9)
+        assert a[f"heat_{band}_purchased_mwh"] == pytest.approx(share * 5000 / 3.6, rel=1e-9)
+    assert a["heat_demand_mwh"] == pytest.approx(boiler_mwh + 5000 / 3.6, rel=1e-9)
+    h = res.hourly[res.hourly.year == 2025]
+    # spread over the firm's shift profile, hour by hour
+    assert np.allclose(h["heat_fossil_kw"], boiler_mwh * 1000 * profile("continuous", 2025), rtol=1e-9)
+
+
+def test_waste_heat_recovery_cuts_coal_and_gas_by_hand():
+    # 100 kW_th of waste heat in the low band, shaped by the firm's own (continuous) profile p:
+    # available 100 × p/max(p) every hour, always below the low band's fossil heat (≈ 129 kW mean),
+    # so all of it displaces fossil heat: 100/max(p) kWh a year. Coal and gas fall in the firm's
+    # coal:gas heat split (16,726.4 : 3,601.1 GJ), each by heat / (NCV × boiler efficiency).
+    base = one_year()
+    item = {"kind": "waste_heat_recovery", "year": 2026, "enterprises": ["works"], "capacity_kw": 100.0, "band": "low"}
+    res = one_year([item])
+    p = profile("continuous", 2026)
+    displaced_kwh = 100.0 / p.max()
+    assert res.year(2026)["heat_low_waste_heat_mwh"] == pytest.approx(displaced_kwh / 1000, rel=1e-9)
+    coal_share = 1000 * 20.908 * 0.80 / (1000 * 20.908 * 0.80 + 100 * 38.931 * 0.925)
+    coal_cut_t = displaced_kwh * coal_share / (20.908 * 0.80 * KWH_PER_GJ)
+    gas_cut_km3 = displaced_kwh * (1 - coal_share) / (38.931 * 0.925 * KWH_PER_GJ)
+    assert rows(base, 2026, "coal") - rows(res, 2026, "coal") == pytest.approx(coal_cut_t, rel=1e-9)
+    assert rows(base, 2026, "natural_gas") - rows(res, 2026, "natural_gas") == pytest.approx(gas_cut_km3, rel=1e-9)
+    # emissions fall by the same fuel times its factor (constants.csv: 1,900.3 kgCO₂/t, 2,162.2 kgCO₂/km³)
+    cut_t = (coal_cut_t * constant("coal_kgco2_per_t") + gas_cut_km3 * constant("natural_gas_kgco2_per_km3")) / 1000
+    assert emitted(base, 2026) - emitted(res, 2026) == pytest.approx(cut_t, rel=1e-9)
+    # the base year, before the recovery, is the same in both runs
+    assert rows(res, 2025, "coal") == rows(base, 2025, "coal")
+
+
+def test_hot_water_store_moves_electric_heat_to_valley_hours():
+    # All boiler heat and bought steam electrified in 2026 (electric boilers, efficiency 0.99), plus a
+    # 2 MWh store with a 500 kW heater and 500 kW discharge. The load differs from the run without
+    # the store by exactly the heater's electricity minus the electric heat the store replaced.
+    electrify = {"kind": "electrify_boilers", "year": 2026, "share": 1.0, "technology": "electric_boiler", "include_purchased_heat": True}
+    store = {"kind": "thermal_storage", "year": 2026, "capacity_kwh": 2000.0, "charge_kw": 500.0, "discharge_kw": 500.0}
+    base = one_year([electrify])
+    res = one_year([electrify, store])
+    h0 = base.hourly[base.hourly.year == 2026].reset_index(drop=True)
+    h = res.hourly[res.hourly.year == 2026].reset_index(drop=True)
+    assert (h["thermal_store_soc_kwh"] <= 2000.0 + 1e-9).all() and (h["thermal_store_soc_kwh"] >= 0).all()
+    assert (h.loc[h.period != 0, "thermal_store_in_kw"] == 0).all()  # no PV: valley charging only
+    assert (h.loc[h.period < 2, "heat_store_kw"] == 0).all()  # discharge only in peak hours
+    eta = constant("electric_boiler_efficiency")
+    expected = h["thermal_store_in_kw"] / eta - h["heat_store_kw"] / eta
+    assert np.allclose(h["load_kw"] - h0["load_kw"], expected, atol=1e-6)
+    supplies = [f"heat_{s}_kw" for s in ("waste_heat", "chp", "fossil", "purchased", "electric_boiler", "heat_pump", "store")]
+    demand = h[["heat_low_demand_kw", "heat_medium_demand_kw", "heat_high_demand_kw"]].sum(axis=1)
+    assert np.allclose(h[supplies].sum(axis=1), demand, atol=1e-6)
+    # the electricity rows still add up to the hourly load, and the park pays less (peak → valley)
+    a, a0 = res.year(2026), base.year(2026)
+    assert a["electricity_demand_mwh"] == pytest.approx(h["load_kw"].sum() / 1000, rel=1e-12)
+    assert a["electricity_cost_cny"] < a0["electricity_cost_cny"]
+    # store energy: heat in = heat out + standing loss + what is left in it at the year's end
+    assert a["thermal_store_in_mwh"] * 1000 == pytest.approx(
+        h["heat_store_kw"].sum() + a["thermal_store_loss_mwh"] * 1000 + h["thermal_store_soc_kwh"].iloc[-1], rel=1e-9)
+
+
+def test_hydrogen_tank_feeds_the_burners_and_shifts_the_electrolysers():
+    # Half of the firm's fuel goes to process burners (fuel_heat_share 0.5); 2026: all of it to
+    # hydrogen. Without a tank the electrolysers follow the burners hour by hour; with a 500 kg tank
+    # they fill it in valley hours, and the hydrogen balance closes every hour.
+    park = {"enterprises": [{**_works(), "fuel_heat_share": 0.5}]}
+    h2 = {"kind": "hydrogen_process_heat", "year": 2026, "share": 1.0}
+    tank = {"kind": "hydrogen_tank", "year": 2026, "tank_kg": 500.0}
+    base = one_year([h2], park)
+    res = one_year([h2, tank], park)
+    h = res.hourly[res.hourly.year == 2026].reset_index(drop=True)
+    h0 = base.hourly[base.hourly.year == 2026].reset_index(drop=True)
+    # process fuel 0.5 × (1000 × 20.908 + 100 × 38.931) GJ = 12,400.55 GJ → kg at 33.33 kWh/kg
+    demand_kg = 0.5 * (1000 * 20.908 + 100 * 38.931) * KWH_PER_GJ / constant("hydrogen_lhv_kwh_per_kg")
+    assert h["h2_demand_kg"].sum() == pytest.approx(demand_kg, rel=1e-9)
+    stock = np.concatenate([[0.0], h["h2_soc_kg"].to_numpy()[:-1]])
+    assert np.allclose(h["h2_produced_kg"] + h["h2_bought_kg"] + stock - h["h2_soc_kg"], h["h2_demand_kg"], atol=1e-6)
+    assert (h["h2_soc_kg"] <= 500.0 + 1e-9).all() and (h["h2_soc_kg"] >= 0).all()
+    assert h["h2_bought_kg"].sum() == 0.0  # the firm's electrolysers, sized to its peak, always suffice
+    kwh_per_kg = constant("hydrogen_lhv_kwh_per_kg") / constant("electrolyser_efficiency_lhv")
+    assert np.allclose(h["electrolyser_kw"], h["h2_produced_kg"] * kwh_per_kg)
+    assert np.allclose(h["load_kw"] - h0["load_kw"], h["electrolyser_kw"] - h0["electrolyser_kw"], atol=1e-6)
+    valley = h.period == 0
+    assert h.loc[valley, "electrolyser_kw"].sum() > h0.loc[valley, "electrolyser_kw"].sum()
+    # the same electricity over the year, apart from what is left in the tank
+    left_kwh = h["h2_soc_kg"].iloc[-1] * kwh_per_kg
+    assert h["electrolyser_kw"].sum() - h0["electrolyser_kw"].sum() == pytest.approx(left_kwh, rel=1e-9, abs=1e-6)
+
+
+def _works() -> dict:
+    from builders import PARK
+
+    return dict(PARK["enterprises"][0])
+
+
+def test_heat_balance_figure_stacks_to_each_bands_demand():
+    from parktwin.viz.carriers import heat_balance_figure
+
+    item = {"kind": "waste_heat_recovery", "year": 2026, "enterprises": ["works"], "capacity_kw": 100.0, "band": "medium"}
+    res = one_year([item])
+    fig = heat_balance_figure(res, "en")
+    a = res.annual
+    for axis, band in (("x", "low"), ("x2", "medium"), ("x3", "high")):
+        bars = [np.asarray(tr.y, dtype=float) for tr in fig.data if tr.type == "bar" and tr.xaxis == axis]
+        demand = sum(a[f"heat_{band}_{s}_mwh"] for s in ("waste_heat", "chp", "fossil", "purchased", "electric_boiler", "heat_pump", "store"))
+        np.testing.assert_allclose(np.sum(bars, axis=0), demand / 1000.0, rtol=1e-12)
+    # the recovered heat shows in the medium band in the second year only
+    waste = [tr for tr in fig.data if tr.name == "Recovered waste heat"]
+    assert len(waste) == 1 and waste[0].xaxis == "x2" and waste[0].y[0] == 0 and waste[0].y[1] > 0
+
+
+def test_net_zero_stores_pay_for_themselves():
+    # scenarios/net_zero_2050.yaml keeps its hot-water store and hydrogen tank because each lowers
+    # the pathway's discounted system cost against the same roadmap without it (seed 0; the
+    # numbers are in docs/methods.md). The stores work: the tank serves burners with no hydrogen
+    # bought, and the store's heat reaches the low band.
+    from pathlib import Path
+
+    import parktwin
+
+    loaded = parktwin.load(Path(__file__).resolve().parents[1] / "scenarios" / "net_zero_2050.yaml")
+    sc = loaded.scenario
+    full = parktwin.run(sc, seed=0)
+    costs = {}
+    for kind in ("thermal_storage", "hydrogen_tank"):
+        without = sc.model_copy(update={"roadmap": [i for i in sc.roadmap if i.kind != kind]})
+        costs[kind] = parktwin.run(without, seed=0).pathway_cost_npv_cny()
+    npv = full.pathway_cost_npv_cny()
+    assert npv < costs["thermal_storage"] and npv < costs["hydrogen_tank"]
+    a = full.annual.set_index("year")
+    assert a.loc[2031:, "heat_low_store_mwh"].gt(0).all()
+    assert a["hydrogen_bought_t"].sum() == 0.0 and a.loc[2040:, "hydrogen_produced_t"].gt(0).all()
+
+
+def test_buildings_space_heat_is_reported_beside_the_bands():
+    # An office heated by gas boilers: its heating gas (agents/building.py) is the space heat
+    # reported here ÷ boiler efficiency 0.925 ÷ 38.931 GJ/km³; a heat-pump office adds heat, no gas.
+    offices = [
+        {"id": "gas_office", "kind": "office", "floor_area_m2": 10000, "electricity_kwh_per_m2": 50, "heating_kwh_per_m2_yr": 40,
+         "heating_system": "gas_boiler"},
+        {"id": "hp_office", "kind": "office", "floor_area_m2": 5000, "electricity_kwh_per_m2": 50, "heating_kwh_per_m2_yr": 40},
+    ]
+    res = one_year(park={"buildings": offices})
+    a = res.year(2025)
+    gas = res.energy[(res.energy.year == 2025) & (res.energy.entity == "gas_office") & (res.energy.carrier == "natural_gas")].quantity.sum()
+    assert a["heat_space_fossil_mwh"] * 3.6 / 0.925 / 38.931 == pytest.approx(gas, rel=1e-9)
+    # the run's mean year gives the stated intensity: 40 kWh/m² × area, averaged over the two years
+    both = res.annual["heat_space_heat_pump_mwh"].mean()
+    assert both == pytest.approx(5000 * 40 / 1000, rel=1e-9)
+    h = res.hourly[res.hourly.year == 2025]
+    assert h["heat_space_fossil_kw"].sum() / 1000 == pytest.approx(a["heat_space_fossil_mwh"], rel=1e-12)
+    from parktwin.viz.carriers import heat_balance_figure
+
+    fig = heat_balance_figure(res, "en")
+    assert [a.text for a in fig.layout.annotations][-1] == "Buildings' space heating"
+    bars = [tr for tr in fig.data if tr.xaxis == "x4"]
+    np.testing.assert_allclose(np.sum([np.asarray(tr.y, dtype=float) for tr in bars], axis=0),
+                               (res.annual["heat_space_heat_pump_mwh"] + res.annual["heat_space_fossil_mwh"]) / 1000.0, rtol=1e-12)
+
+
+def test_biomethane_and_bought_hydrogen_in_the_inventory():
+    # 100 km³ of biomethane: 1,184 kgce/km³ (34.7 GJ / 29.307 GJ per tce) → 118.4 tce, renewable,
+    # 0 fossil CO₂; 2 t of bought grey hydrogen: 4,094.6 kgce/t → 8.19 tce, 10 tCO₂/t upstream in
+    # scope 3, outside gross emissions (data/constants.csv).
+    from parktwin.accounting.inventory import ElectricitySupply, account_year
+    from parktwin.agents.base import EnergyRow
+
+    rows = [EnergyRow("operator", "operator", "biomethane", 100.0, "km3"), EnergyRow("operator", "operator", "purchased_hydrogen", 2.0, "t")]
+    supply = ElectricitySupply(0, 0, 0, 0, 0, 0, 0, 0)
+    emissions, energy, summary = account_year(2030, rows, supply, 0.5, "test", 0.3, "equivalent", 0.0, None)
+    assert summary["energy_tce"] == pytest.approx(118.4 + 8.1892, rel=1e-9)
+    assert summary["gross_tco2"] == 0.0 and summary["scope1_tco2"] == 0.0
+    assert summary["renewable_share"] == pytest.approx(118.4 / (118.4 + 8.1892), rel=1e-9)
+    scope3 = [e for e in emissions if e[3] == "3"]
+    assert len(scope3) == 1 and scope3[0][5] == "purchased_hydrogen" and scope3[0][-1] == pytest.approx(20.0)
