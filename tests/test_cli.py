@@ -15,7 +15,8 @@ import parktwin.viz.report
 from conftest import write_yaml
 from parktwin.cli import main
 
-RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages")
+RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
+              "financing", "cashflows", "carbon", "cost_of_capital")
 
 
 @pytest.fixture

@@ -177,7 +177,7 @@ class EnterpriseAgent(ParkAgent):
             heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
             coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
             peak_share=float(profile(self.spec.shift_pattern, year).max()), electricity_price_cny_per_kwh=elec_price,
-            carbon_price_cny_per_tco2=ctx.carbon_price(year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
+            carbon_price_cny_per_tco2=ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
             energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
             energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
             subsidy_share=policy.capex_subsidy_share,

@@ -29,6 +29,8 @@ from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.data import grid_factor_path, interpolate_path, overriding
+from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
+from parktwin.economics.cashflows import Party, money_tables
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
@@ -60,6 +62,8 @@ class RunRecord:
     reviews: list[dict] = field(default_factory=list)
     hourly: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
     purchases: list[Purchase] = field(default_factory=list)
+    carbon: list[tuple] = field(default_factory=list)  # (year, entity, sector, covered, scope1, allocation, value added, payment)
+    money: dict = field(default_factory=dict)  # economics.cashflows.MoneyTables fields, built at the run's end
     wall_time_s: float = 0.0
 
 
@@ -108,6 +112,8 @@ class DecisionContext:
     tariff: object
     carbon_path: dict  # year → CNY/tCO₂ (the scenario's path, interpolated)
     sector_adoption: dict  # sector → share of its firms with some electric heat
+    carbon_kind: str = "tax"  # the scenario's carbon policy (economics/carbon.py)
+    covered: frozenset = frozenset()  # firms the ETS covered last year
     _prices: dict = field(default_factory=dict)
 
     def electricity_price(self, shape: str) -> float:
@@ -123,6 +129,11 @@ class DecisionContext:
             years = [year] if self.decisions.expectation == "myopic" else list(range(year, year + life_yr))
             self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
         return self._prices[key]
+
+    def firm_carbon_price(self, entity: str, year: int, life_yr: int) -> float:
+        """The carbon price a firm weighs on a tonne abated: the expected price if the policy charges
+        it (tax: every firm; ETS: a firm covered last year), else 0 [CNY/tCO₂]."""
+        return marginal_price_cny_per_tco2(self.carbon_kind, entity in self.covered, self.carbon_price(year, life_yr))
 
 
 class ParkModel(mesa.Model):
@@ -172,6 +183,16 @@ class ParkModel(mesa.Model):
         self.grid_factor_kgco2_per_kwh = grid_factor_path(series, self.years, scenario.grid_factor.override_kgco2_per_kwh)
         self.fossil_factor_kgco2_per_kwh = grid_factor_path("national_fossil", self.years)
         self.carbon_price_cny_per_tco2 = interpolate_path(scenario.carbon_price_cny_per_tco2, self.years)
+        carbon = scenario.policy.carbon
+        self.carbon_charge_path = dict(carbon.tax_cny_per_tco2 if carbon.kind == "tax" and carbon.tax_cny_per_tco2
+                                       else scenario.carbon_price_cny_per_tco2)  # what firms pay per tonne
+        self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
+        self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
+        firms = list(park.enterprises)
+        self._firm_ids = [e.id for e in firms]
+        self._firm_benchmarks = np.array([benchmark_tco2_per_mcny(e.sector) for e in firms])
+        self._firm_in_ets = np.array([carbon.ets_sectors == "all" or e.sector in carbon.ets_sectors for e in firms], dtype=bool)
+        self._covered: frozenset = frozenset()
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
         self._soc_kwh = 0.0
@@ -196,6 +217,12 @@ class ParkModel(mesa.Model):
             self.env.process(self._grid_outages())
         self.env.process(self._annual_cycle())
         self.env.run()
+        self.record.money = money_tables(self.record.purchases, self.record.energy, self.record.annual, self.record.carbon,
+                                         self._parties(), self.scenario.policy.capex_subsidy_share)
+        private = self.record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+        for row in self.record.annual:  # the private view beside the system cost, so batches see both
+            row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
+            row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
         self.record.wall_time_s = time.perf_counter() - start
         return self.record
 
@@ -267,8 +294,39 @@ class ParkModel(mesa.Model):
         by_sector: dict[str, list[float]] = {}
         for firm in self.enterprises.values():
             by_sector.setdefault(firm.spec.sector, []).append(float(firm.electrified_heat_share() > 0))
-        return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, dict(sc.carbon_price_cny_per_tco2),
-                               {s: float(np.mean(v)) for s, v in by_sector.items()})
+        return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, self.carbon_charge_path,
+                               {s: float(np.mean(v)) for s, v in by_sector.items()}, sc.policy.carbon.kind, self._covered)
+
+    def _parties(self) -> dict[str, Party]:
+        """Who pays for what in the private view: each firm at its hurdle rate (the scenario's mean
+        when firms do not decide), buildings and fleets at that mean, the operator at its own rate."""
+        sc = self.scenario
+        default = sc.decisions.hurdle_rate.mean
+        parties = {"operator": Party("operator", "operator", None, sc.finance.operator_cost_of_equity)}
+        for firm in self.enterprises.values():
+            parties[firm.entity_id] = Party(firm.entity_id, "firm", firm.spec.sector, getattr(firm, "hurdle_rate", default))
+        for agent in (*self.buildings.values(), *self.fleets.values()):
+            parties[agent.entity_id] = Party(agent.entity_id, "firm", None, default)
+        return parties
+
+    def _carbon_year(self, index: int, year: int, emissions: list[tuple]) -> float:
+        """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]."""
+        carbon = self.scenario.policy.carbon
+        position = {fid: i for i, fid in enumerate(self._firm_ids)}
+        scope1 = np.zeros(len(self._firm_ids))
+        for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
+            i = position.get(row[1])
+            if i is not None and (row[3] == "1" or (row[3] == "removal" and row[5] == "ccus")):
+                scope1[i] += row[11]
+        value_added = np.array([self.enterprises[fid].value_added_mcny for fid in self._firm_ids])
+        price = float(self.carbon_charge_cny_per_tco2[index])
+        pos = carbon_positions(carbon.kind, scope1, value_added, self._firm_benchmarks, price, carbon.ets_threshold_tco2_per_yr,
+                               self._firm_in_ets, float(self.allocation_scale[index]))
+        self.record.carbon.extend(zip([year] * len(scope1), self._firm_ids, [self.enterprises[f].spec.sector for f in self._firm_ids],
+                                      pos.covered.tolist(), scope1.tolist(), pos.allocation_tco2.tolist(), value_added.tolist(),
+                                      pos.payment_cny.tolist()))
+        self._covered = frozenset(f for f, c in zip(self._firm_ids, pos.covered) if c)
+        return float(pos.payment_cny.sum())
 
     def _project(self, item, origin: str = "roadmap"):
         """Approval and construction take SimPy time; the asset works from its commissioning hour.
@@ -414,6 +472,7 @@ class ParkModel(mesa.Model):
             "ems_saving_cny": ems_saving,
             **costs,
             "carbon_cost_cny": summary["scope1_tco2"] * float(self.carbon_price_cny_per_tco2[index]),
+            "carbon_payment_cny": self._carbon_year(index, year, emissions),
         }
         rate = sc.finance.social_discount_rate
         annual["discount_factor"] = (1.0 + rate) ** -index

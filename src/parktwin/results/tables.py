@@ -10,10 +10,13 @@ import pandas as pd
 
 from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
 from parktwin.accounting.stages import assess, stage_reached
+from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
 
-TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages")
+TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
+          "financing", "cashflows", "carbon", "cost_of_capital")
+CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "payment_cny")
 
 
 @dataclass
@@ -27,7 +30,15 @@ class Results:
     - ``events``: commissioning and other timed events
     - ``reviews``: the operator's yearly checks against the scenario's targets
     - ``hourly``: the dispatch of the years listed in ``outputs.hourly_years``
-    - ``investments``: every capacity bought (and renewed), with capex and fixed O&M
+    - ``investments``: every capacity bought (and renewed), with capex and fixed O&M, its roadmap
+      kind, the instrument that financed it, debt, equity and the subsidy received
+    - ``financing``: per year and instrument: capex, new debt, equity, debt service, interest,
+      debt outstanding (economics.cashflows)
+    - ``cashflows``: the private view per year and party (equity capex, subsidies as income, debt
+      service, O&M, energy, carbon), discounted at the party's own rate (``pv_cny``)
+    - ``carbon``: each firm's carbon position per year under the scenario's policy (covered,
+      scope-1 CO₂, free allowances, payment)
+    - ``cost_of_capital``: each party's cost of equity, debt share and rate, and WACC
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
       not assessed) and ``stages``: the stage reached each year and what blocks the next —
       both derived from ``annual`` on first use (accounting.stages)
@@ -43,6 +54,10 @@ class Results:
     manifest: dict = field(default_factory=dict)
     indicators: pd.DataFrame | None = None
     stages: pd.DataFrame | None = None
+    financing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    carbon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cost_of_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
@@ -74,6 +89,11 @@ class Results:
         rate = self.manifest["social_discount_rate"] if rate is None else rate
         return pathway_npv_cny(self.annual["system_cost_cny"].to_numpy(), residual_value_from_table(self.investments, int(self.annual["year"].max())), rate)
 
+    def private_npv_cny(self) -> float:
+        """The parties' own cost of the pathway: Σ of their cash flows, each discounted at its own
+        rate, with the debt still owed and the residual value at the end (the ``cashflows`` table) [CNY]."""
+        return float(self.cashflows["pv_cny"].sum()) if len(self.cashflows) else 0.0
+
     def first_year(self, column: str) -> int | None:
         """First year in which the boolean ``column`` of ``annual`` is true (None if never)."""
         return self.first_year_where(self.annual[column].astype(bool))
@@ -95,6 +115,10 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
     reviews = pd.DataFrame(record.reviews, columns=["year", "indicator", "value", "target", "direction", "met"])
     investments = pd.DataFrame([vars(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
+    money = record.money
+    finance = pd.DataFrame(money.get("investment_finance", []), columns=list(INVESTMENT_FINANCE_COLUMNS))
+    if len(finance) == len(investments):
+        investments = pd.concat([investments, finance], axis=1)
     emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
     emissions.insert(4, "gas", "CO2")
     return Results(
@@ -106,4 +130,8 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         hourly=hourly,
         investments=investments,
         manifest=manifest,
+        financing=money.get("financing", pd.DataFrame()),
+        cashflows=money.get("cashflows", pd.DataFrame()),
+        carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),
+        cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
     )
