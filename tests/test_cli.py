@@ -16,7 +16,7 @@ from conftest import write_yaml
 from parktwin.cli import main
 
 RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
-              "financing", "cashflows", "carbon", "cost_of_capital")
+              "financing", "cashflows", "carbon", "cost_of_capital", "measures")
 
 
 @pytest.fixture

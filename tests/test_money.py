@@ -172,3 +172,13 @@ def test_parties_share_exactly_the_systems_energy_costs_and_the_financing_table_
     assert set(res.investments.loc[res.investments["capex_cny"] < 0, "instrument"]) == {"none"}
     # the operator's PV is financed as a PPP (data/finance_instruments.csv, priority 3)
     assert res.investments.set_index("technology").loc["rooftop_pv", "instrument"] == "ppp"
+
+
+def test_batch_summaries_report_the_private_cost_beside_the_system_cost():
+    from parktwin.experiments.summary import outputs
+
+    res = run(_one_firm(roadmap=[BOILERS]), seed=0)
+    out = outputs(res.annual.assign(replicate=0))
+    # the same numbers as the run's own: Σ private_pv_cny and the system NPV
+    assert out.loc[0, "private_cost_cny"] == pytest.approx(res.private_npv_cny(), rel=1e-12)
+    assert out.loc[0, "pathway_cost_cny"] == pytest.approx(res.pathway_cost_npv_cny(), rel=1e-12)

@@ -28,7 +28,8 @@ from parktwin.viz.report import _plotly_js, key_figures, render_report
 from builders import write_tiny_scenario
 
 EXPECTED_FIGURES = ("stages", "emissions", "waterfall", "energy_mix", "electricity_balance", "indicators", "sankey_energy",
-                    "sankey_carbon", "dispatch_week", "costs")  # "adoption" only appears when firms decide
+                    "sankey_carbon", "dispatch_week", "costs",
+                    "investments_money", "cashflows", "financing")  # "adoption" and "macc" only appear when firms decide
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> Results:

@@ -29,6 +29,10 @@ class Option:
     saving_cny_per_yr: float  # energy and carbon cost saved, net of O&M
     co2_saved_tco2_per_yr: float
     lifetime_yr: float
+    # for the MACC (economics/abatement.py): capex before subsidies, fixed O&M, energy bill change
+    gross_capex_cny: float = 0.0
+    fixed_om_cny_per_yr: float = 0.0
+    energy_cost_change_cny_per_yr: float = 0.0  # the measure's energy bill minus today's (negative: saves)
 
     def npv_cny(self, rate: float) -> float:
         """−capex + the saving as an annuity over the life at ``rate``."""
@@ -89,9 +93,10 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
     gas_km3 = gj * (1 - view.coal_heat_share) / (constant("gas_boiler_efficiency") * constant("natural_gas_ncv_gj_per_km3"))
     co2 = (coal_t * constant("coal_kgco2_per_t") + gas_km3 * constant("natural_gas_kgco2_per_km3")) / 1000.0
     fuel = coal_t * price_cny("coal", view.year) + gas_km3 * 1000.0 * price_cny("natural_gas", view.year)
-    saving = fuel + co2 * view.carbon_price_cny_per_tco2 - elec * view.electricity_price_cny_per_kwh - om
-    capex *= 1.0 - view.subsidy_share.get(technology, 0.0)
-    return Option(technology, step, capex, saving, co2, float(np.mean(life)))
+    energy_change = elec * view.electricity_price_cny_per_kwh - fuel
+    saving = co2 * view.carbon_price_cny_per_tco2 - energy_change - om
+    net_capex = capex * (1.0 - view.subsidy_share.get(technology, 0.0))
+    return Option(technology, step, net_capex, saving, co2, float(np.mean(life)), capex, om, energy_change)
 
 
 def efficiency_option(view: FirmView, step: float) -> Option | None:
@@ -99,11 +104,13 @@ def efficiency_option(view: FirmView, step: float) -> Option | None:
     if not available("efficiency_programme", view.year) or view.energy_tce_per_yr <= 0:
         return None
     tce = step * view.energy_tce_per_yr
-    capex = tce * capex_cny("efficiency_programme", view.year) * (1.0 - view.subsidy_share.get("efficiency", 0.0))
+    gross = tce * capex_cny("efficiency_programme", view.year)
+    capex = gross * (1.0 - view.subsidy_share.get("efficiency", 0.0))
     om = tce * fixed_om_cny_per_yr("efficiency_programme", view.year)
     co2 = step * view.scope1_tco2_per_yr
     saving = step * view.energy_cost_cny_per_yr + co2 * view.carbon_price_cny_per_tco2 - om
-    return Option("efficiency", step, capex, saving, co2, lifetime_yr("efficiency_programme"))
+    return Option("efficiency", step, capex, saving, co2, lifetime_yr("efficiency_programme"), gross, om,
+                  -step * view.energy_cost_cny_per_yr)
 
 
 def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, budget_cny: float) -> list[Option]:

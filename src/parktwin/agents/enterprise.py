@@ -202,6 +202,9 @@ class EnterpriseAgent(ParkAgent):
                 items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))
             self.pending[name] = option.measure
+            self.model.record.measures.append((year, self.entity_id, name, option.measure, option.gross_capex_cny,
+                                               option.capex_cny, option.fixed_om_cny_per_yr, option.energy_cost_change_cny_per_yr,
+                                               option.co2_saved_tco2_per_yr, option.lifetime_yr, option.npv_cny(self.hurdle_rate)))
         return items
 
     @property

@@ -63,6 +63,7 @@ class RunRecord:
     hourly: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
     purchases: list[Purchase] = field(default_factory=list)
     carbon: list[tuple] = field(default_factory=list)  # (year, entity, sector, covered, scope1, allocation, value added, payment)
+    measures: list[tuple] = field(default_factory=list)  # firms' own measures as decided (results.tables.MEASURE_COLUMNS)
     money: dict = field(default_factory=dict)  # economics.cashflows.MoneyTables fields, built at the run's end
     wall_time_s: float = 0.0
 

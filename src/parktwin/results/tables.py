@@ -15,7 +15,9 @@ from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_f
 from parktwin.kernel.model import RunRecord
 
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
-          "financing", "cashflows", "carbon", "cost_of_capital")
+          "financing", "cashflows", "carbon", "cost_of_capital", "measures")
+MEASURE_COLUMNS = ("year", "entity", "project", "measure", "capex_cny", "capex_after_subsidy_cny", "fixed_om_cny_per_yr",
+                   "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "lifetime_yr", "npv_at_hurdle_cny")
 CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "payment_cny")
 
 
@@ -39,6 +41,9 @@ class Results:
     - ``carbon``: each firm's carbon position per year under the scenario's policy (covered,
       scope-1 CO₂, free allowances, payment)
     - ``cost_of_capital``: each party's cost of equity, debt share and rate, and WACC
+    - ``measures``: the measures firms chose themselves, with what the firm expected of each
+      (capex before and after subsidy, O&M, energy bill change, tCO₂ abated a year, NPV) — the
+      run's MACC is built from them (``macc``)
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
       not assessed) and ``stages``: the stage reached each year and what blocks the next —
       both derived from ``annual`` on first use (accounting.stages)
@@ -58,6 +63,7 @@ class Results:
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
     carbon: pd.DataFrame = field(default_factory=pd.DataFrame)
     cost_of_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
+    measures: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
@@ -93,6 +99,19 @@ class Results:
         """The parties' own cost of the pathway: Σ of their cash flows, each discounted at its own
         rate, with the debt still owed and the residual value at the end (the ``cashflows`` table) [CNY]."""
         return float(self.cashflows["pv_cny"].sum()) if len(self.cashflows) else 0.0
+
+    def macc(self, rate: float | None = None) -> pd.DataFrame:
+        """The marginal abatement cost curve of the measures firms chose in the run, each costed
+        alone at its decision year (capex before subsidy, ``rate`` default the social discount
+        rate); empty when firms chose none (economics.abatement.macc)."""
+        from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
+
+        m = self.measures
+        if m is None or m.empty:
+            return pd.DataFrame(columns=MACC_COLUMNS)
+        rate = self.manifest["social_discount_rate"] if rate is None else rate
+        return macc([MeasureCost(r.project, r.capex_cny, r.lifetime_yr, r.fixed_om_cny_per_yr, r.energy_cost_change_cny_per_yr,
+                                 r.abated_tco2_per_yr, rate, r.measure) for r in m.itertuples() if r.abated_tco2_per_yr > 0])
 
     def first_year(self, column: str) -> int | None:
         """First year in which the boolean ``column`` of ``annual`` is true (None if never)."""
@@ -134,4 +153,5 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         cashflows=money.get("cashflows", pd.DataFrame()),
         carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),
         cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
+        measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),
     )

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from parktwin.results.tables import Results
 
 FigureBuilder = Callable[[Results, str], "go.Figure | None"]
-FIGURE_MODULES = ("parktwin.viz.figures", "parktwin.viz.flows")
+FIGURE_MODULES = ("parktwin.viz.figures", "parktwin.viz.flows", "parktwin.viz.money")
 
 
 @dataclass(frozen=True)
