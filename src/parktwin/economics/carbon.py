@@ -13,6 +13,7 @@ Money in CNY of the base year, emissions in tCO₂ a year, output as value added
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -35,8 +36,14 @@ def policy_value(name: str) -> float:
 def benchmark_tco2_per_mcny(sector: str) -> float:
     """ETS allocation benchmark of ``sector`` [tCO₂ per million CNY value added]; the ``default``
     row for a sector without its own."""
-    df = table("ets_benchmarks").set_index("sector")["benchmark_tco2_per_mcny"]
-    return float(df.get(sector, df["default"]))
+    known = _benchmarks()
+    return known.get(sector, known["default"])
+
+
+@lru_cache(maxsize=1)
+def _benchmarks() -> dict[str, float]:
+    df = table("ets_benchmarks")
+    return dict(zip(df["sector"].astype(str), df["benchmark_tco2_per_mcny"].astype(float)))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
-from parktwin.economics.costs import FUEL_PRICES, Purchase, fixed_om_in_year, residual_value_cny
+from parktwin.economics.costs import FUEL_PRICES, Purchase
+from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 
 TECHNOLOGY_KIND = {tech: kind for kind, techs in MEASURE_TECHNOLOGIES.items() for tech in techs}
@@ -58,25 +59,32 @@ class Loan:
     rate: float
     tenor_yr: int
 
-    def payment_cny(self) -> float:
-        """The level yearly payment (annuity) [CNY]."""
-        r, n = self.rate, self.tenor_yr
-        return self.debt_cny * (r / (1.0 - (1.0 + r) ** -n) if r > 0 else 1.0 / n)
-
-    def closing_cny(self, k: np.ndarray) -> np.ndarray:
-        """Balance after ``k`` payments (0 before the loan is drawn, k < 0, and once repaid, k ≥ tenor) [CNY]."""
-        r, n, d = self.rate, self.tenor_yr, self.debt_cny
-        kk = np.clip(k, 0, n).astype(float)
-        grow = (1.0 + r) ** kk
-        left = d * grow - self.payment_cny() * ((grow - 1.0) / r if r > 0 else kk)
-        return np.where((k < 0) | (k >= n), 0.0, np.maximum(left, 0.0))
-
-    def balances(self, years: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def balances(self, years) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Payment, interest and closing balance in each of ``years`` [CNY]."""
-        k = np.asarray(years) - self.year  # payments made by the end of each year
-        paying = (k >= 1) & (k <= self.tenor_yr)
-        interest = self.closing_cny(k - 1) * self.rate
-        return np.where(paying, self.payment_cny(), 0.0), np.where(paying, interest, 0.0), self.closing_cny(k)
+        pay, interest, closing = loan_matrices(years, [self.year], [self.debt_cny], [self.rate], [self.tenor_yr])
+        return pay[0], interest[0], closing[0]
+
+
+def loan_matrices(years, loan_year, debt_cny, rate, tenor_yr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Annuity loans drawn in ``loan_year`` and repaid from the next year, all at once: payment,
+    interest (on the opening balance) and closing balance, one row per loan and one column per
+    year of ``years`` [CNY]. Balance after k payments: D(1+r)^k − P((1+r)^k − 1)/r."""
+    k = np.asarray(years, dtype=float)[None, :] - np.asarray(loan_year, dtype=float)[:, None]  # payments made by each year's end
+    r = np.asarray(rate, dtype=float)[:, None]
+    n = np.asarray(tenor_yr, dtype=float)[:, None]
+    d = np.asarray(debt_cny, dtype=float)[:, None]
+    positive = r > 0
+    safe_r = np.where(positive, r, 1.0)
+    payment = d * np.where(positive, safe_r / (1.0 - (1.0 + safe_r) ** -n), 1.0 / n)
+
+    def closing(after):
+        kk = np.clip(after, 0.0, n)
+        grow = (1.0 + r) ** kk
+        left = d * grow - payment * np.where(positive, (grow - 1.0) / safe_r, kk)
+        return np.where((after < 0) | (after >= n), 0.0, np.maximum(left, 0.0))
+
+    paying = (k >= 1) & (k <= n)
+    return (np.where(paying, payment, 0.0), np.where(paying, closing(k - 1.0) * r, 0.0), closing(k))
 
 
 def finance_purchases(purchases: list[Purchase], parties: dict[str, Party], subsidy_share: dict) -> list[tuple]:
@@ -104,35 +112,37 @@ def finance_purchases(purchases: list[Purchase], parties: dict[str, Party], subs
     return out
 
 
-def loans_of(purchases: list[Purchase], finance: list[tuple]) -> list[Loan]:
-    loans = []
-    for p, (_, inst_id, debt, _, _) in zip(purchases, finance):
-        if debt > 0:
-            inst = instrument(inst_id)
-            loans.append(Loan(p.year, p.entity, inst_id, debt, inst.rate, inst.tenor_yr))
-    return loans
+def _debt_matrices(purchases: list[Purchase], finance: list[tuple], years) -> tuple[np.ndarray, ...]:
+    """Payment, interest and closing balance of every purchase's debt (rows aligned with ``purchases``)."""
+    rate, tenor = np.zeros(len(purchases)), np.ones(len(purchases))
+    for k, f in enumerate(finance):
+        if f[2] > 0:
+            inst = instrument(f[1])
+            rate[k], tenor[k] = inst.rate, inst.tenor_yr
+    return loan_matrices(years, [p.year for p in purchases], [f[2] for f in finance], rate, tenor)
 
 
-def financing_table(purchases: list[Purchase], finance: list[tuple], years: list[int]) -> pd.DataFrame:
+def financing_table(purchases: list[Purchase], finance: list[tuple], years: list[int], debt=None) -> pd.DataFrame:
     """Financing need per year and instrument: capex, new debt, equity, debt service, interest,
     debt outstanding at the year's end [CNY]."""
     yrs = np.asarray(years)
     ids = sorted({f[1] for f in finance})
-    acc = {i: np.zeros((6, len(yrs))) for i in ids}
-    for p, (_, inst_id, debt, equity, _) in zip(purchases, finance):
-        a = acc[inst_id]
-        at = yrs == p.year
-        a[0, at] += max(p.capex_cny, 0.0)
-        a[1, at] += debt
-        a[2, at] += equity
-        if debt > 0:
-            inst = instrument(inst_id)
-            pay, interest, closing = Loan(p.year, p.entity, inst_id, debt, inst.rate, inst.tenor_yr).balances(yrs)
-            a[3] += pay
-            a[4] += interest
-            a[5] += closing
-    rows = [(int(y), i, *acc[i][:, t]) for i in ids for t, y in enumerate(yrs)]
-    return pd.DataFrame(rows, columns=list(FINANCING_COLUMNS)).sort_values(["year", "instrument"], ignore_index=True)
+    if not ids:
+        return pd.DataFrame(columns=list(FINANCING_COLUMNS))
+    pay, interest, closing = debt if debt is not None else _debt_matrices(purchases, finance, years)
+    which = np.array([ids.index(f[1]) for f in finance])
+    at = np.searchsorted(yrs, [p.year for p in purchases])
+    inside = np.array([p.year in set(years) for p in purchases]) if purchases else np.zeros(0, bool)
+    acc = np.zeros((6, len(ids), len(yrs)))
+    spent = np.array([[max(p.capex_cny, 0.0), f[2], f[3]] for p, f in zip(purchases, finance)])
+    for j in range(3):
+        np.add.at(acc[j], (which[inside], at[inside]), spent[inside, j])
+    for j, m in zip((3, 4, 5), (pay, interest, closing)):
+        np.add.at(acc[j], which, m)
+    frame = pd.DataFrame({"year": np.tile(yrs, len(ids)).astype(int), "instrument": np.repeat(ids, len(yrs))})
+    for j, column in enumerate(FINANCING_COLUMNS[2:]):
+        frame[column] = acc[j].ravel()
+    return frame.sort_values(["year", "instrument"], kind="mergesort", ignore_index=True)
 
 
 def energy_cost_by_party(energy_rows: list[tuple], annual: list[dict]) -> dict[tuple[int, str], float]:
@@ -160,7 +170,7 @@ def energy_cost_by_party(energy_rows: list[tuple], annual: list[dict]) -> dict[t
 
 
 def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows: list[tuple], annual: list[dict],
-                   carbon_rows: list[tuple], parties: dict[str, Party]) -> pd.DataFrame:
+                   carbon_rows: list[tuple], parties: dict[str, Party], debt=None) -> pd.DataFrame:
     """The private view: one row per year and party (columns ``CASHFLOW_COLUMNS``) [CNY].
 
     ``pv_cny`` = net cost × (1 + rate)^−t, plus in the last year (debt outstanding − residual
@@ -169,44 +179,54 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
     years = [int(a["year"]) for a in annual]
     yrs = np.asarray(years)
     n, last = len(years), years[-1]
-    energy = energy_cost_by_party(energy_rows, annual)
-    carbon: dict[tuple[int, str], float] = {}
+    ids = sorted(set(parties) | {p.entity for p in purchases})
+    where = {pid: i for i, pid in enumerate(ids)}
+    known = [parties.get(pid) or Party(pid, "firm", None, 0.0) for pid in ids]
+    shape = (len(ids), n)
+    equity, subsidy, service, closing, om, bills, paid = (np.zeros(shape) for _ in range(7))
+    residual = np.zeros(len(ids))
+    if purchases:
+        pay, _, bal = debt if debt is not None else _debt_matrices(purchases, finance, years)
+        owner = np.array([where[p.entity] for p in purchases])
+        bought = np.array([p.year for p in purchases])
+        hour_share = np.array([p.hour for p in purchases]) / HOURS_PER_YEAR
+        at, inside = np.searchsorted(yrs, bought), np.isin(bought, yrs)
+        np.add.at(equity, (owner[inside], at[inside]), np.array([f[3] for f in finance])[inside])
+        np.add.at(subsidy, (owner[inside], at[inside]), np.array([f[4] for f in finance])[inside])
+        np.add.at(service, owner, pay)
+        np.add.at(closing, owner, bal)
+        # fixed O&M: a full year after the commissioning year, pro rata in it; renewals add none (costs.fixed_om_in_year)
+        first = np.array([not p.renewal for p in purchases])
+        share = np.where(yrs[None, :] > bought[:, None], 1.0, np.where(yrs[None, :] == bought[:, None], 1.0 - hour_share[:, None], 0.0))
+        np.add.at(om, owner, share * (np.array([p.fixed_om_cny_per_yr for p in purchases]) * first)[:, None])
+        # residual value at the end (costs.residual_value_cny): straight line over the life still left
+        used = last + 1 - bought - hour_share
+        life = np.array([p.lifetime_yr for p in purchases])
+        capex = np.array([p.capex_cny for p in purchases])
+        np.add.at(residual, owner, np.where((used > 0) & (used < life), capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0))
+    column = {y: t for t, y in enumerate(years)}
+    for (year, entity), cost in energy_cost_by_party(energy_rows, annual).items():
+        if entity in where:
+            bills[where[entity], column[year]] += cost
     for row in carbon_rows:
-        carbon[(row[0], row[1])] = carbon.get((row[0], row[1]), 0.0) + row[-1]
-    mine: dict[str, list[int]] = {}
-    for k, p in enumerate(purchases):
-        mine.setdefault(p.entity, []).append(k)
-    rows = []
-    for pid in sorted(set(parties) | set(mine)):
-        party = parties.get(pid) or Party(pid, "firm", None, 0.0)
-        idx = mine.get(pid, [])
-        own = [purchases[k] for k in idx]
-        equity, subsidy, service, closing = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
-        for k in idx:
-            p, (_, inst_id, debt, eq, sub) = purchases[k], finance[k]
-            at = yrs == p.year
-            equity[at] += eq
-            subsidy[at] += sub
-            if debt > 0:
-                inst = instrument(inst_id)
-                pay, _, bal = Loan(p.year, pid, inst_id, debt, inst.rate, inst.tenor_yr).balances(yrs)
-                service += pay
-                closing += bal
-        om = np.array([fixed_om_in_year(own, y) for y in years]) if own else np.zeros(n)
-        bills = np.array([energy.get((y, pid), 0.0) for y in years])
-        paid = np.array([carbon.get((y, pid), 0.0) for y in years])
-        net = equity - subsidy + service + om + bills + paid
-        discount = (1.0 + party.rate) ** -np.arange(n, dtype=float)
-        pv = net * discount
-        residual = residual_value_cny(own, last) if own else 0.0
-        pv[-1] += (closing[-1] - residual) * (1.0 + party.rate) ** -n
-        if not (net.any() or closing[-1] or residual):
-            continue
-        for t, y in enumerate(years):
-            end = t == n - 1
-            rows.append((y, pid, party.role, party.rate, equity[t], subsidy[t], service[t], om[t], bills[t], paid[t], net[t],
-                         closing[t], residual if end else 0.0, pv[t]))
-    return pd.DataFrame(rows, columns=list(CASHFLOW_COLUMNS)).sort_values(["year", "party"], ignore_index=True)
+        if row[1] in where and row[0] in column:
+            paid[where[row[1]], column[row[0]]] += row[-1]
+    net = equity - subsidy + service + om + bills + paid
+    rate = np.array([p.rate for p in known])
+    pv = net * (1.0 + rate[:, None]) ** -np.arange(n, dtype=float)[None, :]
+    pv[:, -1] += (closing[:, -1] - residual) * (1.0 + rate) ** -n
+    end_residual = np.zeros(shape)
+    end_residual[:, -1] = residual
+    keep = net.any(axis=1) | (closing[:, -1] != 0) | (residual != 0)
+    frame = pd.DataFrame({
+        "year": np.tile(yrs, int(keep.sum())).astype(int),
+        "party": np.repeat(np.array(ids, dtype=object)[keep], n),
+        "role": np.repeat(np.array([p.role for p in known], dtype=object)[keep], n),
+        "discount_rate": np.repeat(rate[keep], n),
+    })
+    for name, values in zip(CASHFLOW_COLUMNS[4:], (equity, subsidy, service, om, bills, paid, net, closing, end_residual, pv)):
+        frame[name] = values[keep].ravel()
+    return frame.sort_values(["year", "party"], kind="mergesort", ignore_index=True)
 
 
 def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parties: dict[str, Party]) -> pd.DataFrame:
@@ -234,9 +254,10 @@ def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: li
     aligned with ``purchases``), ``financing``, ``cashflows`` and ``cost_of_capital`` tables."""
     finance = finance_purchases(purchases, parties, subsidy_share)
     years = [int(a["year"]) for a in annual]
+    debt = _debt_matrices(purchases, finance, years) if purchases else None
     return {
         "investment_finance": finance,
-        "financing": financing_table(purchases, finance, years),
-        "cashflows": cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties),
+        "financing": financing_table(purchases, finance, years, debt),
+        "cashflows": cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt),
         "cost_of_capital": cost_of_capital_table(purchases, finance, parties),
     }
