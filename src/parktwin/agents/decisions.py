@@ -63,11 +63,17 @@ class FirmView:
     scope1_tco2_per_yr: float
     energy_tce_per_yr: float
     subsidy_share: dict
+    constants: dict | None = None  # the constants heat_option reads, looked up once per year (DecisionContext)
+
+
+DECISION_CONSTANTS = ("electric_boiler_efficiency", "coal_boiler_efficiency", "coal_ncv_gj_per_t", "gas_boiler_efficiency",
+                      "natural_gas_ncv_gj_per_km3", "coal_kgco2_per_t", "natural_gas_kgco2_per_km3", "diesel_kgco2_per_t")
 
 
 def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[float, float, float]) -> Option | None:
     """Move ``step`` of each reachable band's fossil heat to heat pumps or electric boilers."""
-    eb_eff = constant("electric_boiler_efficiency")
+    c = view.constants or {name: constant(name) for name in DECISION_CONSTANTS}
+    eb_eff = c["electric_boiler_efficiency"]
     capex = om = moved_total = elec = 0.0
     life = []
     for b, band in enumerate(HEAT_BANDS):
@@ -89,14 +95,14 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
     if moved_total <= 0:
         return None
     gj = moved_total * GJ_PER_KWH
-    coal_t = gj * view.coal_heat_share / (constant("coal_boiler_efficiency") * constant("coal_ncv_gj_per_t"))
-    gas_km3 = gj * (1 - view.coal_heat_share) / (constant("gas_boiler_efficiency") * constant("natural_gas_ncv_gj_per_km3"))
-    co2 = (coal_t * constant("coal_kgco2_per_t") + gas_km3 * constant("natural_gas_kgco2_per_km3")) / 1000.0
+    coal_t = gj * view.coal_heat_share / (c["coal_boiler_efficiency"] * c["coal_ncv_gj_per_t"])
+    gas_km3 = gj * (1 - view.coal_heat_share) / (c["gas_boiler_efficiency"] * c["natural_gas_ncv_gj_per_km3"])
+    co2 = (coal_t * c["coal_kgco2_per_t"] + gas_km3 * c["natural_gas_kgco2_per_km3"]) / 1000.0
     fuel = coal_t * price_cny("coal", view.year) + gas_km3 * 1000.0 * price_cny("natural_gas", view.year)
-    energy_change = elec * view.electricity_price_cny_per_kwh - fuel
-    saving = co2 * view.carbon_price_cny_per_tco2 - energy_change - om
+    saving = fuel + co2 * view.carbon_price_cny_per_tco2 - elec * view.electricity_price_cny_per_kwh - om
     net_capex = capex * (1.0 - view.subsidy_share.get(technology, 0.0))
-    return Option(technology, step, net_capex, saving, co2, float(np.mean(life)), capex, om, energy_change)
+    return Option(technology, step, net_capex, saving, co2, sum(life) / len(life), capex, om,
+                  elec * view.electricity_price_cny_per_kwh - fuel)
 
 
 def efficiency_option(view: FirmView, step: float) -> Option | None:

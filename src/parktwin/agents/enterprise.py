@@ -163,24 +163,24 @@ class EnterpriseAgent(ParkAgent):
         draw = self.model.rng.random()  # one draw per firm and year, whatever the prices
         if not spec.enabled or draw >= min(1.0, self.openness * (1.0 + spec.peer_effect * ctx.sector_adoption.get(self.spec.sector, 0.0))):
             return items
-        e = self.spec.energy
-        coal_heat = e.coal_t * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
-        gas_heat = e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
+        e, k = self.spec.energy, ctx.constants
+        coal_heat = e.coal_t * k["coal_ncv_gj_per_t"] * k["coal_boiler_efficiency"]
+        gas_heat = e.natural_gas_km3 * k["natural_gas_ncv_gj_per_km3"] * k["gas_boiler_efficiency"]
         rows = {r.carrier: r.quantity for r in self.last_rows}
         elec_price = ctx.electricity_price(self.spec.shift_pattern)
         energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
             rows.get(c, 0.0) * mult * price_cny(p, year) for c, (p, mult) in FUEL_PRICES.items())
-        scope1 = (rows.get("coal", 0.0) * constant("coal_kgco2_per_t") + rows.get("natural_gas", 0.0) * constant("natural_gas_kgco2_per_km3")
-                  + rows.get("diesel", 0.0) * constant("diesel_kgco2_per_t")) / 1000.0
+        scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
+                  + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
         view = FirmView(
             year=year, scale=self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh=self.boiler_heat_kwh(),
             heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
             coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
-            peak_share=float(profile(self.spec.shift_pattern, year).max()), electricity_price_cny_per_kwh=elec_price,
+            peak_share=ctx.peak_share(self.spec.shift_pattern), electricity_price_cny_per_kwh=elec_price,
             carbon_price_cny_per_tco2=ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
             energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
             energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
-            subsidy_share=policy.capex_subsidy_share,
+            subsidy_share=policy.capex_subsidy_share, constants=k,
         )
         options = []
         for measure in spec.measures:
@@ -190,7 +190,7 @@ class EnterpriseAgent(ParkAgent):
                 if year - self.last_efficiency_year >= spec.efficiency_interval_yr:
                     options.append(efficiency_option(view, spec.efficiency_step_share))
             else:
-                options.append(heat_option(view, measure, spec.heat_step_share, _band_cops()))
+                options.append(heat_option(view, measure, spec.heat_step_share, self._once("band_cops", _band_cops)))
         budget = np.inf if spec.budget_share_of_value_added is None else spec.budget_share_of_value_added * self.value_added_mcny * 1e6
         for option in choose([o for o in options if o is not None], self.hurdle_rate, self.payback_limit_yr, budget):
             name = f"{self.entity_id}_{option.measure}_{year}"
@@ -211,8 +211,18 @@ class EnterpriseAgent(ParkAgent):
     def value_added_mcny(self) -> float:
         return self.spec.value_added_mcny * self.activity
 
+    def _once(self, key: str, compute):
+        """A base-year quantity computed once per run (it depends on the spec and the run's constants only)."""
+        cache = self.__dict__.setdefault("_base_cache", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     def boiler_heat_kwh(self) -> float:
         """Useful boiler heat of the base year [kWh_th]: boiler fuel × NCV × boiler efficiency."""
+        return self._once("boiler_heat_kwh", self._boiler_heat_kwh)
+
+    def _boiler_heat_kwh(self) -> float:
         e, s = self.spec.energy, self.spec.fuel_heat_share
         coal = e.coal_t * s * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
         gas = e.natural_gas_km3 * s * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
@@ -220,6 +230,9 @@ class EnterpriseAgent(ParkAgent):
 
     def base_energy_tce(self) -> float:
         """Base-year final energy of the firm [tce], electricity at 当量."""
+        return self._once("base_energy_tce", self._base_energy_tce)
+
+    def _base_energy_tce(self) -> float:
         e = self.spec.energy
         kgce = (e.coal_t * constant("coal_kgce_per_t") + e.natural_gas_km3 * constant("natural_gas_kgce_per_km3")
                 + e.diesel_t * constant("diesel_kgce_per_t") + e.purchased_heat_gj * constant("purchased_heat_kgce_per_gj")
@@ -258,6 +271,9 @@ class EnterpriseAgent(ParkAgent):
 
     def process_fuel_kwh(self) -> float:
         """Energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]."""
+        return self._once("process_fuel_kwh", self._process_fuel_kwh)
+
+    def _process_fuel_kwh(self) -> float:
         e, s = self.spec.energy, self.spec.fuel_heat_share
         gj = (1.0 - s) * (e.coal_t * constant("coal_ncv_gj_per_t") + e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3"))
         return gj * KWH_PER_GJ
@@ -273,7 +289,7 @@ class EnterpriseAgent(ParkAgent):
         bought_kwh = e.purchased_heat_gj * KWH_PER_GJ
         h2_elec_kwh = self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv")
         eb_eff = constant("electric_boiler_efficiency")
-        cops = _band_cops()
+        cops = self._once("band_cops", _band_cops)
         bands = self.heat_bands
         process_t = self.spec.process_emissions_tco2 * self.activity
         capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)

@@ -97,6 +97,7 @@ def finance_purchases(purchases: list[Purchase], parties: dict[str, Party], subs
         key = (p.year, p.project, p.entity)
         totals[key] = totals.get(key, 0.0) + max(p.capex_cny, 0.0)
     out = []
+    chosen: dict[tuple, object] = {}  # one instrument per project, party and kind
     for p in purchases:
         kind = TECHNOLOGY_KIND.get(p.technology, "other")
         party = parties.get(p.entity) or Party(p.entity, "firm", None, 0.0)
@@ -106,7 +107,10 @@ def finance_purchases(purchases: list[Purchase], parties: dict[str, Party], subs
         if p.capex_cny <= 0:
             out.append((kind, NO_INSTRUMENT, 0.0, p.capex_cny, subsidy))
             continue
-        inst = financing_instrument(kind, party.role, party.sector, totals[(p.year, p.project, p.entity)])
+        key = (p.year, p.project, p.entity, kind)
+        if key not in chosen:
+            chosen[key] = financing_instrument(kind, party.role, party.sector, totals[key[:3]])
+        inst = chosen[key]
         debt = p.capex_cny * inst.debt_share
         out.append((kind, inst.id, debt, p.capex_cny - debt, subsidy))
     return out
@@ -139,10 +143,10 @@ def financing_table(purchases: list[Purchase], finance: list[tuple], years: list
         np.add.at(acc[j], (which[inside], at[inside]), spent[inside, j])
     for j, m in zip((3, 4, 5), (pay, interest, closing)):
         np.add.at(acc[j], which, m)
-    frame = pd.DataFrame({"year": np.tile(yrs, len(ids)).astype(int), "instrument": np.repeat(ids, len(yrs))})
+    columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": np.tile(np.array(ids, dtype=object), len(yrs))}
     for j, column in enumerate(FINANCING_COLUMNS[2:]):
-        frame[column] = acc[j].ravel()
-    return frame.sort_values(["year", "instrument"], kind="mergesort", ignore_index=True)
+        columns[column] = acc[j].T.ravel()  # year-major, instruments sorted within a year
+    return pd.DataFrame(columns)
 
 
 def energy_cost_by_party(energy_rows: list[tuple], annual: list[dict]) -> dict[tuple[int, str], float]:
@@ -151,12 +155,18 @@ def energy_cost_by_party(energy_rows: list[tuple], annual: list[dict]) -> dict[t
     out: dict[tuple[int, str], float] = {}
     by_year = {a["year"]: a for a in annual}
     elec: dict[int, dict[str, float]] = {}
-    for year, entity, _, carrier, quantity, *_ in energy_rows:
+    prices: dict[tuple[str, int], tuple[float, float]] = {}
+    for row in energy_rows:  # (year, entity, entity_kind, carrier, quantity, unit, energy_tce)
+        year, entity, carrier, quantity = row[0], row[1], row[3], row[4]
         if carrier == "electricity":
-            elec.setdefault(year, {})[entity] = elec.get(year, {}).get(entity, 0.0) + quantity
+            users = elec.setdefault(year, {})
+            users[entity] = users.get(entity, 0.0) + quantity
         elif carrier in FUEL_PRICES:
-            price_id, per_unit = FUEL_PRICES[carrier]
-            out[(year, entity)] = out.get((year, entity), 0.0) + quantity * per_unit * price_cny(price_id, year)
+            if (carrier, year) not in prices:
+                price_id, per_unit = FUEL_PRICES[carrier]
+                prices[(carrier, year)] = (per_unit, price_cny(price_id, year))
+            per_unit, price = prices[(carrier, year)]
+            out[(year, entity)] = out.get((year, entity), 0.0) + quantity * per_unit * price  # as costs.fuel_cost_cny
     for year, a in by_year.items():
         users = elec.get(year, {})
         total = sum(users.values())
@@ -218,15 +228,17 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
     end_residual = np.zeros(shape)
     end_residual[:, -1] = residual
     keep = net.any(axis=1) | (closing[:, -1] != 0) | (residual != 0)
-    frame = pd.DataFrame({
-        "year": np.tile(yrs, int(keep.sum())).astype(int),
-        "party": np.repeat(np.array(ids, dtype=object)[keep], n),
-        "role": np.repeat(np.array([p.role for p in known], dtype=object)[keep], n),
-        "discount_rate": np.repeat(rate[keep], n),
-    })
+    m = int(keep.sum())
+    # year-major order (parties sorted within a year): the arrays transposed, no sort needed
+    columns = {
+        "year": np.repeat(yrs, m).astype(int),
+        "party": np.tile(np.array(ids, dtype=object)[keep], n),
+        "role": np.tile(np.array([p.role for p in known], dtype=object)[keep], n),
+        "discount_rate": np.tile(rate[keep], n),
+    }
     for name, values in zip(CASHFLOW_COLUMNS[4:], (equity, subsidy, service, om, bills, paid, net, closing, end_residual, pv)):
-        frame[name] = values[keep].ravel()
-    return frame.sort_values(["year", "party"], kind="mergesort", ignore_index=True)
+        columns[name] = values[keep].T.ravel()
+    return pd.DataFrame(columns)
 
 
 def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parties: dict[str, Party]) -> pd.DataFrame:

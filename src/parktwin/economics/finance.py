@@ -184,7 +184,12 @@ def financing_instrument(kind: str, borrower: str, sector: str | None, amount_cn
     """The instrument that finances a project: the first by ``priority`` (data/finance_instruments.csv)
     that lends to this borrower, sector, kind and size. The file's fallback (``all`` kinds, any
     borrower, no minimum) always matches; ValueError naming the file if none does."""
-    for inst in sorted(instruments().values(), key=lambda i: (i.priority, i.id)):
+    for inst in _by_priority():
         if inst.finances(kind, borrower, sector, amount_cny):
             return inst
     raise ValueError(f"{INSTRUMENT_FILE}: no instrument finances a {kind} project of {borrower} ({sector}); add a fallback row")
+
+
+@lru_cache(maxsize=1)
+def _by_priority() -> tuple[Instrument, ...]:
+    return tuple(sorted(instruments().values(), key=lambda i: (i.priority, i.id)))

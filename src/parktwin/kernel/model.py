@@ -28,7 +28,8 @@ from parktwin.agents.building import BuildingAgent
 from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
-from parktwin.data import grid_factor_path, interpolate_path, overriding
+from parktwin.agents.decisions import DECISION_CONSTANTS
+from parktwin.data import constant, grid_factor_path, interpolate_path, overriding
 from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
 from parktwin.economics.cashflows import Party, money_tables
 from parktwin.economics.catalogue import price_cny
@@ -131,6 +132,20 @@ class DecisionContext:
             self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
         return self._prices[key]
 
+    def peak_share(self, shape: str) -> float:
+        """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per year and shape)."""
+        key = ("peak", shape)
+        if key not in self._prices:
+            self._prices[key] = float(profile(shape, self.year).max())
+        return self._prices[key]
+
+    @property
+    def constants(self) -> dict:
+        """The constants firms' decisions read (agents.decisions.DECISION_CONSTANTS), looked up once a year."""
+        if "constants" not in self._prices:
+            self._prices["constants"] = {name: constant(name) for name in DECISION_CONSTANTS}
+        return self._prices["constants"]
+
     def firm_carbon_price(self, entity: str, year: int, life_yr: int) -> float:
         """The carbon price a firm weighs on a tonne abated: the expected price if the policy charges
         it (tax: every firm; ETS: a firm covered last year), else 0 [CNY/tCO₂]."""
@@ -191,6 +206,7 @@ class ParkModel(mesa.Model):
         self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
         firms = list(park.enterprises)
         self._firm_ids = [e.id for e in firms]
+        self._firm_position = {fid: i for i, fid in enumerate(self._firm_ids)}
         self._firm_benchmarks = np.array([benchmark_tco2_per_mcny(e.sector) for e in firms])
         self._firm_in_ets = np.array([carbon.ets_sectors == "all" or e.sector in carbon.ets_sectors for e in firms], dtype=bool)
         self._covered: frozenset = frozenset()
@@ -313,12 +329,11 @@ class ParkModel(mesa.Model):
     def _carbon_year(self, index: int, year: int, emissions: list[tuple]) -> float:
         """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]."""
         carbon = self.scenario.policy.carbon
-        position = {fid: i for i, fid in enumerate(self._firm_ids)}
+        position = self._firm_position
         scope1 = np.zeros(len(self._firm_ids))
         for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-            i = position.get(row[1])
-            if i is not None and (row[3] == "1" or (row[3] == "removal" and row[5] == "ccus")):
-                scope1[i] += row[11]
+            if row[2] == "enterprise" and (row[3] == "1" or (row[3] == "removal" and row[5] == "ccus")):
+                scope1[position[row[1]]] += row[11]
         value_added = np.array([self.enterprises[fid].value_added_mcny for fid in self._firm_ids])
         price = float(self.carbon_charge_cny_per_tco2[index])
         pos = carbon_positions(carbon.kind, scope1, value_added, self._firm_benchmarks, price, carbon.ets_threshold_tco2_per_yr,
