@@ -13,7 +13,7 @@ import numpy as np
 
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
-from parktwin.economics.catalogue import heat_pump_technology, price_cny
+from parktwin.economics.catalogue import heat_pump_technology
 from parktwin.economics.costs import FUEL_PRICES
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, profile
@@ -149,9 +149,9 @@ class EnterpriseAgent(ParkAgent):
         from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
 
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
-        state = self.current_state()
+        state = self.current_state() if policy.mandates else None  # folded only when something reads it
         items = []
-        heat_share = self.electrified_heat_share(state)
+        heat_share = self.electrified_heat_share(state) if policy.mandates else 0.0
         for m in policy.mandates:
             if (m.sectors == "all" or self.spec.sector in m.sectors) and year >= m.start_year - 1 and heat_share < m.share - 1e-9:
                 if self.boiler_heat_kwh() > 0 and "mandate" not in self.pending.values():
@@ -163,13 +163,14 @@ class EnterpriseAgent(ParkAgent):
         draw = self.model.rng.random()  # one draw per firm and year, whatever the prices
         if not spec.enabled or draw >= min(1.0, self.openness * (1.0 + spec.peer_effect * ctx.sector_adoption.get(self.spec.sector, 0.0))):
             return items
+        state = state or self.current_state()
         e, k = self.spec.energy, ctx.constants
         coal_heat = e.coal_t * k["coal_ncv_gj_per_t"] * k["coal_boiler_efficiency"]
         gas_heat = e.natural_gas_km3 * k["natural_gas_ncv_gj_per_km3"] * k["gas_boiler_efficiency"]
         rows = {r.carrier: r.quantity for r in self.last_rows}
         elec_price = ctx.electricity_price(self.spec.shift_pattern)
         energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
-            rows.get(c, 0.0) * mult * price_cny(p, year) for c, (p, mult) in FUEL_PRICES.items())
+            rows.get(c, 0.0) * mult * ctx.price(p) for c, (p, mult) in FUEL_PRICES.items())
         scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
                   + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
         view = FirmView(
@@ -243,7 +244,7 @@ class EnterpriseAgent(ParkAgent):
         """Capacity the commissioned ``change`` adds: heat pumps and boilers sized to the peak hour
         of the heat they take over, electrolysers to the peak of the fuel they replace, CCUS to the
         tonnes it captures a year, efficiency programmes to the tce they save a year."""
-        before = self.state_before(change, FirmState(), _fold)
+        before = self._state_before(change)
         after = _fold(before, change)
         scale = self.activity * self.intensity * before.efficiency_factor
         peak = float(profile(self.spec.shift_pattern, year).max())  # peak kW per kWh/yr
@@ -268,6 +269,15 @@ class EnterpriseAgent(ParkAgent):
         elif change.kind == "efficiency":
             out.append(Investment(self.entity_id, "efficiency_programme", change.value * self.base_energy_tce() * scale))
         return [i for i in out if i.capacity > 0]
+
+    def _state_before(self, change) -> FirmState:
+        """``state_before(change)``, folding on from the state carried between years when it lies
+        before the change (changes are kept in clock order, so the fold sequence is the same)."""
+        index = next(i for i in range(len(self.changes) - 1, -1, -1) if self.changes[i] is change)
+        done, state = self._folded if self._folded is not None and self._folded[0] <= index else (0, FirmState())
+        for ch in self.changes[done:index]:
+            state = _fold(state, ch)
+        return state
 
     def process_fuel_kwh(self) -> float:
         """Energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]."""

@@ -132,6 +132,13 @@ class DecisionContext:
             self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
         return self._prices[key]
 
+    def price(self, carrier: str) -> float:
+        """``economics.catalogue.price_cny(carrier, year)``, looked up once a year."""
+        key = ("price", carrier)
+        if key not in self._prices:
+            self._prices[key] = price_cny(carrier, self.year)
+        return self._prices[key]
+
     def peak_share(self, shape: str) -> float:
         """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per year and shape)."""
         key = ("peak", shape)
@@ -309,8 +316,9 @@ class ParkModel(mesa.Model):
     def _decision_context(self, year: int) -> DecisionContext:
         sc = self.scenario
         by_sector: dict[str, list[float]] = {}
-        for firm in self.enterprises.values():
-            by_sector.setdefault(firm.spec.sector, []).append(float(firm.electrified_heat_share() > 0))
+        if sc.decisions.peer_effect > 0:  # only the peer effect reads the sectors' adoption
+            for firm in self.enterprises.values():
+                by_sector.setdefault(firm.spec.sector, []).append(float(firm.electrified_heat_share() > 0))
         return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, self.carbon_charge_path,
                                {s: float(np.mean(v)) for s, v in by_sector.items()}, sc.policy.carbon.kind, self._covered)
 
