@@ -155,6 +155,10 @@ def test_one_firm_private_cash_flows_by_hand():
     expected = sum(net.loc[y] / (1 + rate) ** t for t, y in enumerate((2025, 2026, 2027))) + (owed - residual) / (1 + rate) ** 3
     assert res.private_npv_cny() == pytest.approx(expected + res.cashflows.query("party == 'operator'")["pv_cny"].sum())
     assert a["private_pv_cny"].sum() == pytest.approx(res.private_npv_cny())
+    # its cost of capital: 30 % equity at 10 % + 70 % green loan at 3.4 % = 5.38 %
+    wacc = res.cost_of_capital.set_index("party").loc["works"]
+    assert (wacc["debt_share"], wacc["debt_rate"]) == pytest.approx((0.7, g.rate))
+    assert wacc["wacc"] == pytest.approx(0.3 * rate + 0.7 * g.rate)
 
 
 def test_parties_share_exactly_the_systems_energy_costs_and_the_financing_table_adds_up():
