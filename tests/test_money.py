@@ -186,3 +186,21 @@ def test_batch_summaries_report_the_private_cost_beside_the_system_cost():
     # the same numbers as the run's own: Σ private_pv_cny and the system NPV
     assert out.loc[0, "private_cost_cny"] == pytest.approx(res.private_npv_cny(), rel=1e-12)
     assert out.loc[0, "pathway_cost_cny"] == pytest.approx(res.pathway_cost_npv_cny(), rel=1e-12)
+
+
+def test_a_roadmap_measure_on_a_firm_is_costed_for_the_macc_by_hand():
+    res = run(_one_firm(roadmap=[BOILERS]), seed=0)
+    (m,) = res.measures.itertuples()
+    assert (m.year, m.entity, m.measure, m.origin) == (2026, "works", "electric_boiler", "roadmap")
+    # half of the boiler heat (all the coal and gas of the hand park's firm go to boilers): the fuel
+    # of half of it is avoided — 500 t coal and 50 km³ gas (tests/builders.py)
+    scope1 = (500 * constant("coal_kgco2_per_t") + 50 * constant("natural_gas_kgco2_per_km3")) / 1000
+    assert m.scope1_abated_tco2_per_yr == pytest.approx(scope1)
+    heat_kwh = (1000 * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
+                + 100 * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")) * 1e6 / 3600
+    elec_kwh = 0.5 * heat_kwh / constant("electric_boiler_efficiency")
+    factor = res.annual.set_index("year").loc[2026, "grid_factor_kgco2_per_kwh"]
+    assert m.abated_tco2_per_yr == pytest.approx(scope1 - elec_kwh * factor / 1000)
+    # an electric boiler on the 2026 grid (~0.5 kgCO₂/kWh ÷ 0.99) emits more than the coal boiler it
+    # replaces (1.9 kgCO₂/kg ÷ (20.9 MJ/kg × 0.8) ≈ 0.41 kgCO₂/kWh of heat): no abatement, so no MACC bar
+    assert m.abated_tco2_per_yr < 0 and res.macc().empty

@@ -33,6 +33,7 @@ class Option:
     gross_capex_cny: float = 0.0
     fixed_om_cny_per_yr: float = 0.0
     energy_cost_change_cny_per_yr: float = 0.0  # the measure's energy bill minus today's (negative: saves)
+    electricity_change_kwh_per_yr: float = 0.0  # grid electricity added (negative: saved)
 
     def npv_cny(self, rate: float) -> float:
         """−capex + the saving as an annuity over the life at ``rate``."""
@@ -64,6 +65,7 @@ class FirmView:
     energy_tce_per_yr: float
     subsidy_share: dict
     constants: dict | None = None  # the constants heat_option reads, looked up once per year (DecisionContext)
+    electricity_kwh_per_yr: float = 0.0  # today's electricity use
 
 
 DECISION_CONSTANTS = ("electric_boiler_efficiency", "coal_boiler_efficiency", "coal_ncv_gj_per_t", "gas_boiler_efficiency",
@@ -102,7 +104,7 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
     saving = fuel + co2 * view.carbon_price_cny_per_tco2 - elec * view.electricity_price_cny_per_kwh - om
     net_capex = capex * (1.0 - view.subsidy_share.get(technology, 0.0))
     return Option(technology, step, net_capex, saving, co2, sum(life) / len(life), capex, om,
-                  elec * view.electricity_price_cny_per_kwh - fuel)
+                  elec * view.electricity_price_cny_per_kwh - fuel, elec)
 
 
 def efficiency_option(view: FirmView, step: float) -> Option | None:
@@ -116,7 +118,7 @@ def efficiency_option(view: FirmView, step: float) -> Option | None:
     co2 = step * view.scope1_tco2_per_yr
     saving = step * view.energy_cost_cny_per_yr + co2 * view.carbon_price_cny_per_tco2 - om
     return Option("efficiency", step, capex, saving, co2, lifetime_yr("efficiency_programme"), gross, om,
-                  -step * view.energy_cost_cny_per_yr)
+                  -step * view.energy_cost_cny_per_yr, -step * view.electricity_kwh_per_yr)
 
 
 def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, budget_cny: float) -> list[Option]:

@@ -145,7 +145,7 @@ class EnterpriseAgent(ParkAgent):
 
     def decide(self, ctx) -> list:
         """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
-        from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option
+        from parktwin.agents.decisions import choose, efficiency_option, heat_option
         from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
 
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
@@ -164,25 +164,7 @@ class EnterpriseAgent(ParkAgent):
         if not spec.enabled or draw >= min(1.0, self.openness * (1.0 + spec.peer_effect * ctx.sector_adoption.get(self.spec.sector, 0.0))):
             return items
         state = state or self.current_state()
-        e, k = self.spec.energy, ctx.constants
-        coal_heat = e.coal_t * k["coal_ncv_gj_per_t"] * k["coal_boiler_efficiency"]
-        gas_heat = e.natural_gas_km3 * k["natural_gas_ncv_gj_per_km3"] * k["gas_boiler_efficiency"]
-        rows = {r.carrier: r.quantity for r in self.last_rows}
-        elec_price = ctx.electricity_price(self.spec.shift_pattern)
-        energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
-            rows.get(c, 0.0) * mult * ctx.price(p) for c, (p, mult) in FUEL_PRICES.items())
-        scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
-                  + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
-        view = FirmView(
-            year=year, scale=self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh=self.boiler_heat_kwh(),
-            heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
-            coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
-            peak_share=ctx.peak_share(self.spec.shift_pattern), electricity_price_cny_per_kwh=elec_price,
-            carbon_price_cny_per_tco2=ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
-            energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
-            energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
-            subsidy_share=policy.capex_subsidy_share, constants=k,
-        )
+        view = self.firm_view(ctx, state)
         options = []
         for measure in spec.measures:
             if measure in self.pending.values():
@@ -203,10 +185,59 @@ class EnterpriseAgent(ParkAgent):
                 items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))
             self.pending[name] = option.measure
-            self.model.record.measures.append((year, self.entity_id, name, option.measure, option.gross_capex_cny,
-                                               option.capex_cny, option.fixed_om_cny_per_yr, option.energy_cost_change_cny_per_yr,
-                                               option.co2_saved_tco2_per_yr, option.lifetime_yr, option.npv_cny(self.hurdle_rate)))
+            self._record_measure(ctx, name, option, self.hurdle_rate, "firm")
         return items
+
+    def firm_view(self, ctx, state: FirmState):
+        """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
+        from parktwin.agents.decisions import FirmView
+
+        year, policy, spec = ctx.year, ctx.policy, ctx.decisions
+        e, k = self.spec.energy, ctx.constants
+        coal_heat = e.coal_t * k["coal_ncv_gj_per_t"] * k["coal_boiler_efficiency"]
+        gas_heat = e.natural_gas_km3 * k["natural_gas_ncv_gj_per_km3"] * k["gas_boiler_efficiency"]
+        rows = {r.carrier: r.quantity for r in self.last_rows}
+        elec_price = ctx.electricity_price(self.spec.shift_pattern)
+        energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
+            rows.get(c, 0.0) * mult * ctx.price(p) for c, (p, mult) in FUEL_PRICES.items())
+        scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
+                  + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
+        return FirmView(
+            year=year, scale=self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh=self.boiler_heat_kwh(),
+            heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
+            coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
+            peak_share=ctx.peak_share(self.spec.shift_pattern), electricity_price_cny_per_kwh=elec_price,
+            carbon_price_cny_per_tco2=ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
+            energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
+            energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
+            subsidy_share=policy.capex_subsidy_share, constants=k, electricity_kwh_per_yr=rows.get("electricity", 0.0) * 1000.0,
+        )
+
+    def record_roadmap_measure(self, ctx, item) -> None:
+        """Cost a roadmap item on this firm as the firm would (its view at the year's start, the
+        item's share) and record it beside its own measures, for the MACC (``measures`` table).
+        Nothing else changes: the roadmap item is built whatever it costs."""
+        from parktwin.agents.decisions import efficiency_option, heat_option
+
+        view = self.firm_view(ctx, self.current_state())
+        if item.kind == "efficiency":
+            option = efficiency_option(view, item.share)
+        else:
+            option = heat_option(view, item.technology, item.share, self._once("band_cops", _band_cops))
+        if option is None:
+            return
+        hurdle = getattr(self, "hurdle_rate", ctx.decisions.hurdle_rate.mean)
+        name = f"{item.id or item.kind + '_' + str(ctx.year)}_{self.entity_id}"
+        self._record_measure(ctx, name, option, hurdle, "roadmap")
+
+    def _record_measure(self, ctx, name: str, option, hurdle: float, origin: str) -> None:
+        """One row of the ``measures`` table: the park's abatement is the firm's scope-1 CO₂ avoided
+        less the grid CO₂ of the electricity it adds (location-based, the year's factor)."""
+        grid_tco2 = option.electricity_change_kwh_per_yr * ctx.grid_factor_kgco2_per_kwh / 1000.0
+        self.model.record.measures.append((ctx.year, self.entity_id, name, option.measure, option.gross_capex_cny, option.capex_cny,
+                                           option.fixed_om_cny_per_yr, option.energy_cost_change_cny_per_yr,
+                                           option.co2_saved_tco2_per_yr - grid_tco2, option.co2_saved_tco2_per_yr,
+                                           option.lifetime_yr, option.npv_cny(hurdle), origin))
 
     @property
     def value_added_mcny(self) -> float:

@@ -44,6 +44,7 @@ from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_s
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
 from parktwin.spec.scenario import Scenario
 
+FIRM_MEASURE_KINDS = ("electrify_boilers", "efficiency")  # roadmap kinds costed on firms for the MACC
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
     "load_kw": "load_kw", "pv_kw": "renewable_kw", "pv_to_load_kw": "renewable_to_load_kw",
     "pv_to_battery_kw": "renewable_to_battery_kw", "grid_to_load_kw": "grid_to_load_kw",
@@ -116,6 +117,7 @@ class DecisionContext:
     sector_adoption: dict  # sector → share of its firms with some electric heat
     carbon_kind: str = "tax"  # the scenario's carbon policy (economics/carbon.py)
     covered: frozenset = frozenset()  # firms the ETS covered last year
+    grid_factor_kgco2_per_kwh: float = 0.0  # the year's location-based grid factor (for the MACC's tonnes)
     _prices: dict = field(default_factory=dict)
 
     def electricity_price(self, shape: str) -> float:
@@ -266,6 +268,8 @@ class ParkModel(mesa.Model):
                     self._grid_projects.append(self.env.process(self._project(item, origin="operator")))
                 for item in self.scenario.roadmap:
                     if item.year == year:
+                        if item.kind in FIRM_MEASURE_KINDS:
+                            self._cost_roadmap_measure(item, year)
                         self.env.process(self._project(item))
             yield self.env.timeout(HOURS_PER_YEAR)
             self._operate(index, year, year_start)
@@ -320,7 +324,16 @@ class ParkModel(mesa.Model):
             for firm in self.enterprises.values():
                 by_sector.setdefault(firm.spec.sector, []).append(float(firm.electrified_heat_share() > 0))
         return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, self.carbon_charge_path,
-                               {s: float(np.mean(v)) for s, v in by_sector.items()}, sc.policy.carbon.kind, self._covered)
+                               {s: float(np.mean(v)) for s, v in by_sector.items()}, sc.policy.carbon.kind, self._covered,
+                               float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]))
+
+    def _cost_roadmap_measure(self, item, year: int) -> None:
+        """Record what a roadmap item on firms costs each of them, for the run's MACC (no effect on the run)."""
+        ctx = self.decision_context if self.decision_context is not None and self.decision_context.year == year \
+            else self._decision_context(year)
+        firms = self.enterprises.values() if item.enterprises == "all" else [self.enterprises[i] for i in item.enterprises]
+        for firm in firms:
+            firm.record_roadmap_measure(ctx, item)
 
     def _parties(self) -> dict[str, Party]:
         """Who pays for what in the private view: each firm at its hurdle rate (the scenario's mean

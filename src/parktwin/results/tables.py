@@ -17,7 +17,8 @@ from parktwin.kernel.model import RunRecord
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
           "financing", "cashflows", "carbon", "cost_of_capital", "measures")
 MEASURE_COLUMNS = ("year", "entity", "project", "measure", "capex_cny", "capex_after_subsidy_cny", "fixed_om_cny_per_yr",
-                   "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "lifetime_yr", "npv_at_hurdle_cny")
+                   "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "scope1_abated_tco2_per_yr", "lifetime_yr",
+                   "npv_at_hurdle_cny", "origin")
 CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "payment_cny")
 
 
@@ -41,9 +42,11 @@ class Results:
     - ``carbon``: each firm's carbon position per year under the scenario's policy (covered,
       scope-1 CO₂, free allowances, payment)
     - ``cost_of_capital``: each party's cost of equity, debt share and rate, and WACC
-    - ``measures``: the measures firms chose themselves, with what the firm expected of each
-      (capex before and after subsidy, O&M, energy bill change, tCO₂ abated a year, NPV) — the
-      run's MACC is built from them (``macc``)
+    - ``measures``: the measures firms chose themselves (origin ``firm``) and the roadmap's
+      measures on firms (origin ``roadmap``), with what the firm expected of each at the year's
+      start (capex before and after subsidy, O&M, energy bill change, tCO₂ abated a year by the
+      park — scope 1 less the grid CO₂ of added electricity — and by the firm's scope 1, NPV at
+      its hurdle) — the run's MACC is built from them (``macc``)
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
       not assessed) and ``stages``: the stage reached each year and what blocks the next —
       both derived from ``annual`` on first use (accounting.stages)
@@ -101,8 +104,8 @@ class Results:
         return float(self.cashflows["pv_cny"].sum()) if len(self.cashflows) else 0.0
 
     def macc(self, rate: float | None = None) -> pd.DataFrame:
-        """The marginal abatement cost curve of the measures firms chose in the run, each costed
-        alone at its decision year (capex before subsidy, ``rate`` default the social discount
+        """The marginal abatement cost curve of the run's measures on firms (their own and the
+        roadmap's), each costed alone at its decision year (capex before subsidy, ``rate`` default the social discount
         rate); empty when firms chose none (economics.abatement.macc)."""
         from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 
