@@ -121,12 +121,28 @@ def efficiency_option(view: FirmView, step: float) -> Option | None:
                   -step * view.energy_cost_cny_per_yr, -step * view.electricity_kwh_per_yr)
 
 
-def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, budget_cny: float) -> list[Option]:
-    """The options a firm takes: positive NPV, payback within the limit, best NPV first, within budget."""
-    good = [o for o in options if o.npv_cny(hurdle_rate) > 0 and o.payback_yr() <= payback_limit_yr]
+def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, budget_cny: float,
+           rates: list[float] | None = None) -> list[Option]:
+    """The options a firm takes: positive NPV, payback within the limit, best NPV first, within budget.
+
+    ``rates``: one discount rate per option (e.g. the firm's cost of capital with the instrument
+    that would finance it); default ``hurdle_rate`` for all."""
+    rate = {id(o): r for o, r in zip(options, rates)} if rates is not None else {}
+    npv = {id(o): o.npv_cny(rate.get(id(o), hurdle_rate)) for o in options}
+    good = [o for o in options if npv[id(o)] > 0 and o.payback_yr() <= payback_limit_yr]
     taken, left = [], budget_cny
-    for o in sorted(good, key=lambda o: -o.npv_cny(hurdle_rate)):
+    for o in sorted(good, key=lambda o: -npv[id(o)]):
         if o.capex_cny <= left:
             taken.append(o)
             left -= o.capex_cny
     return taken
+
+
+def wacc_rate(option: Option, cost_of_equity: float, sector: str) -> float:
+    """The firm's cost of capital for ``option``: equity at ``cost_of_equity``, the rest at the rate of
+    the instrument that would finance it (economics.finance.financing_instrument) [1/yr]."""
+    from parktwin.economics.finance import cost_of_capital, financing_instrument
+
+    kind = "efficiency" if option.measure == "efficiency" else "electrify_boilers"
+    inst = financing_instrument(kind, "firm", sector, option.gross_capex_cny or option.capex_cny)
+    return cost_of_capital(1.0 - inst.debt_share, cost_of_equity, inst.rate)

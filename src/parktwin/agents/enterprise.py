@@ -145,7 +145,7 @@ class EnterpriseAgent(ParkAgent):
 
     def decide(self, ctx) -> list:
         """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
-        from parktwin.agents.decisions import choose, efficiency_option, heat_option
+        from parktwin.agents.decisions import choose, efficiency_option, heat_option, wacc_rate
         from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
 
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
@@ -175,7 +175,9 @@ class EnterpriseAgent(ParkAgent):
             else:
                 options.append(heat_option(view, measure, spec.heat_step_share, self._once("band_cops", _band_cops)))
         budget = np.inf if spec.budget_share_of_value_added is None else spec.budget_share_of_value_added * self.value_added_mcny * 1e6
-        for option in choose([o for o in options if o is not None], self.hurdle_rate, self.payback_limit_yr, budget):
+        options = [o for o in options if o is not None]
+        rates = [wacc_rate(o, self.hurdle_rate, self.spec.sector) for o in options] if spec.discount_rate == "wacc" else None
+        for option in choose(options, self.hurdle_rate, self.payback_limit_yr, budget, rates):
             name = f"{self.entity_id}_{option.measure}_{year}"
             if option.measure == "efficiency":
                 items.append(Efficiency(kind="efficiency", id=name, year=year, lead_time_days=policy.approval_days,

@@ -188,6 +188,10 @@ class Decisions(Strict):
     )
     foresight_yr: int = Field(15, ge=1, le=40, description="with foresight: the years ahead whose carbon prices a firm averages")
     hurdle_rate: Spread = Spread(mean=0.10, sd=0.03, low=0.02, high=0.3)
+    discount_rate: Literal["hurdle", "wacc"] = Field(
+        "hurdle", description="a firm discounts a measure at its hurdle rate, or at its cost of capital with the instrument "
+        "that would finance it (equity at the hurdle rate, debt at the instrument's rate; data/finance_instruments.csv)",
+    )
     payback_limit_yr: Spread = Spread(mean=6.0, sd=2.0, low=1.0, high=20.0)
     openness: Spread = Field(Spread(mean=0.8, sd=0.15, low=0.05, high=1.0), description="chance a firm looks at its options in a year")
     budget_share_of_value_added: float | None = Field(
