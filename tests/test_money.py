@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from builders import scenario
+
 from parktwin import run
 from parktwin.data import constant
-from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2, policy_value
+from parktwin.economics.carbon import (
+    benchmark_tco2_per_mcny,
+    carbon_positions,
+    marginal_price_cny_per_tco2,
+    policy_value,
+)
 from parktwin.economics.cashflows import Loan
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.finance import financing_instrument, instrument, loan_schedule

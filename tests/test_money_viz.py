@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from builders import scenario
+
 from parktwin import run
-from parktwin.viz.money import investments_figure, cashflows_figure, financing_figure, macc_figure
+from parktwin.viz.money import (
+    cashflows_figure,
+    financing_figure,
+    investments_figure,
+    macc_figure,
+)
 from parktwin.viz.registry import registered
 
 ROADMAP = [

@@ -22,8 +22,8 @@ import pandas as pd
 
 from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
-from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
+from parktwin.energy.calendar import HOURS_PER_YEAR
 
 TECHNOLOGY_KIND = {tech: kind for kind, techs in MEASURE_TECHNOLOGIES.items() for tech in techs}
 TECHNOLOGY_KIND.update({f"diesel_{v}": "electrify_fleet" for v in ("heavy_truck", "light_truck", "bus", "car", "forklift")})

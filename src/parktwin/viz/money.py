@@ -4,6 +4,7 @@ financing need. Amounts in million CNY of the base year (the tables' CNY / 1e6).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -66,7 +67,7 @@ def tm(key: str, lang: str) -> str:
     return (entry.get(lang) or entry["en"]) if entry else t(key, lang)
 
 
-def _by_year(frame, column: str, value: str, years) -> "pd.DataFrame":  # noqa: F821
+def _by_year(frame: pd.DataFrame, column: str, value: str, years) -> pd.DataFrame:
     return frame.pivot_table(index="year", columns=column, values=value, aggfunc="sum").reindex(years).fillna(0.0)
 
 
