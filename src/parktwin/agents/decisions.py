@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from parktwin.data import HEAT_BANDS, constant
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, heat_pump_technology, lifetime_yr, price_cny
 
