@@ -2,6 +2,10 @@
 
     python benchmarks/bench_run.py [scenario.yaml ...] [--repeat N]
 
+With several scenarios it also reports each one's run time relative to the first (e.g. a run
+whose firms decide against the backbone's bau): the median of per-round ratios, the scenarios
+run in turn each round so a busy machine slows them alike.
+
 Warm means the process has already run once (numba kernels loaded, clear-sky geometry and
 calendars cached), which is the state of every Monte Carlo worker after its first replicate.
 """
@@ -38,6 +42,23 @@ def bench(path: Path, repeat: int) -> dict[str, float]:
     return {"cold_s": cold, "warm_median_s": statistics.median(warm), "warm_min_s": min(warm), "peak_mib": peak / 2**20}
 
 
+def relative(paths: list[Path], repeat: int) -> list[float]:
+    """Median over rounds of (warm run time / the first scenario's), the scenarios interleaved."""
+    loaded = [parktwin.load(p) for p in paths]
+    for sc in loaded:
+        parktwin.run(sc, seed=0)
+    ratios: list[list[float]] = [[] for _ in paths]
+    for seed in range(1, repeat + 1):
+        times = []
+        for sc in loaded:
+            t0 = time.perf_counter()
+            parktwin.run(sc, seed=seed)
+            times.append(time.perf_counter() - t0)
+        for i, t in enumerate(times):
+            ratios[i].append(t / times[0])
+    return [statistics.median(r) for r in ratios]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenarios", nargs="*", type=Path, default=DEFAULT)
@@ -49,6 +70,9 @@ def main() -> None:
             f"{path.name}: cold {r['cold_s']:.2f} s, warm median {r['warm_median_s']:.3f} s "
             f"(min {r['warm_min_s']:.3f} s, n={args.repeat}), peak traced memory of one run {r['peak_mib']:.1f} MiB"
         )
+    if len(args.scenarios) > 1:
+        for path, ratio in zip(args.scenarios[1:], relative(args.scenarios, args.repeat)[1:]):
+            print(f"{path.name}: {ratio:.2f}x the run time of {args.scenarios[0].name} (median of {args.repeat} interleaved rounds)")
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS (interpreter, libraries, caches included): {rss_mib:.0f} MiB")
 

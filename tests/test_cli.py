@@ -16,7 +16,8 @@ from conftest import write_yaml
 from parktwin.cli import main
 
 RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
-              "resources", "exchanges", "data_quality", "reconciliation")
+              "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
+              "cost_of_capital", "measures")
 
 
 @pytest.fixture

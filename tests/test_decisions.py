@@ -114,3 +114,18 @@ def test_foresight_averages_the_carbon_path_ahead():
     assert myopic.carbon_price(2030, 10) == pytest.approx(200.0)
     # 2030..2039: 200, 220, …, 300, 300, 300, 300 → mean 265
     assert ahead.carbon_price(2030, 10) == pytest.approx((200 + 220 + 240 + 260 + 280 + 300 * 5) / 10)
+
+
+def test_a_firm_can_discount_at_its_cost_of_capital_with_the_instrument_that_finances_the_measure():
+    from parktwin.agents.decisions import wacc_rate
+
+    # capex 1,000 saving 150 a year for 10 years: NPV −78 at 10 %, +158 at 5.38 %
+    o = Option("electric_boiler", 0.25, 1000.0, 150.0, 10.0, 10, gross_capex_cny=1000.0)
+    # a small electric-heat project of a chemicals firm: green loan, 70 % debt at 3.4 %
+    # (data/finance_instruments.csv) → 0.3 × 10 % + 0.7 × 3.4 % = 5.38 %
+    assert wacc_rate(o, 0.10, "chemicals") == pytest.approx(0.0538)
+    assert choose([o], 0.10, 10, np.inf) == []
+    assert choose([o], 0.10, 10, np.inf, rates=[0.0538]) == [o]
+    # an efficiency programme: the green fund takes half at its 8 % → 0.5 × 10 % + 0.5 × 8 % = 9 %
+    e = Option("efficiency", 0.05, 1000.0, 150.0, 10.0, 15, gross_capex_cny=1000.0)
+    assert wacc_rate(e, 0.10, "electronics") == pytest.approx(0.09)

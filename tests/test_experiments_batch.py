@@ -105,7 +105,7 @@ def test_summary_of_a_batch(serial_batch):
     assert 0 <= h["p_net_zero"] <= 1 and h["net_tco2_final"]["p10"] <= h["net_tco2_final"]["p50"] <= h["net_tco2_final"]["p90"]
     q = s.quantiles[(s.quantiles["indicator"] == "net_tco2")]
     assert list(q["year"]) == [2025, 2026, 2027, 2028] and (q["p10"] <= q["p90"]).all()
-    assert set(s.sensitivity["output"]) == {"net_tco2_2028", "pathway_cost_cny"}
+    assert set(s.sensitivity["output"]) == {"net_tco2_2028", "pathway_cost_cny", "private_cost_cny"}
     ranked = s.sensitivity[(s.sensitivity["output"] == "net_tco2_2028") & (s.sensitivity["index"] == "S1")]
     assert sorted(ranked["rank"]) == [1, 2, 3, 4, 5]
     # the green-power share is what moves net emissions here

@@ -28,9 +28,9 @@ from parktwin.viz.summary import display
 
 from builders import write_tiny_scenario
 
-EXPECTED_FIGURES = ("stages", "indicator_status", "emissions", "waterfall", "energy_mix", "electricity_balance", "indicators", "sankey_energy",
-                    "sankey_carbon", "dispatch_week", "costs", "heat_balance")  # "adoption" only appears when firms decide,
-# "hydrogen_balance" only with hydrogen
+EXPECTED_FIGURES = ("stages", "indicator_status", "emissions", "waterfall", "energy_mix", "electricity_balance", "indicators",
+                    "sankey_energy", "sankey_carbon", "dispatch_week", "costs", "heat_balance", "investments_money", "cashflows",
+                    "financing")  # "adoption" and "macc" only appear when firms decide, "hydrogen_balance" only with hydrogen
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> Results:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from parktwin.data import HEAT_BANDS, constant
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, heat_pump_technology, lifetime_yr, price_cny
 
@@ -29,6 +27,11 @@ class Option:
     saving_cny_per_yr: float  # energy and carbon cost saved, net of O&M
     co2_saved_tco2_per_yr: float
     lifetime_yr: float
+    # for the MACC (economics/abatement.py): capex before subsidies, fixed O&M, energy bill change
+    gross_capex_cny: float = 0.0
+    fixed_om_cny_per_yr: float = 0.0
+    energy_cost_change_cny_per_yr: float = 0.0  # the measure's energy bill minus today's (negative: saves)
+    electricity_change_kwh_per_yr: float = 0.0  # grid electricity added (negative: saved)
 
     def npv_cny(self, rate: float) -> float:
         """−capex + the saving as an annuity over the life at ``rate``."""
@@ -59,11 +62,18 @@ class FirmView:
     scope1_tco2_per_yr: float
     energy_tce_per_yr: float
     subsidy_share: dict
+    constants: dict | None = None  # the constants heat_option reads, looked up once per year (DecisionContext)
+    electricity_kwh_per_yr: float = 0.0  # today's electricity use
+
+
+DECISION_CONSTANTS = ("electric_boiler_efficiency", "coal_boiler_efficiency", "coal_ncv_gj_per_t", "gas_boiler_efficiency",
+                      "natural_gas_ncv_gj_per_km3", "coal_kgco2_per_t", "natural_gas_kgco2_per_km3", "diesel_kgco2_per_t")
 
 
 def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[float, float, float]) -> Option | None:
     """Move ``step`` of each reachable band's fossil heat to heat pumps or electric boilers."""
-    eb_eff = constant("electric_boiler_efficiency")
+    c = view.constants or {name: constant(name) for name in DECISION_CONSTANTS}
+    eb_eff = c["electric_boiler_efficiency"]
     capex = om = moved_total = elec = 0.0
     life = []
     for b, band in enumerate(HEAT_BANDS):
@@ -85,13 +95,14 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
     if moved_total <= 0:
         return None
     gj = moved_total * GJ_PER_KWH
-    coal_t = gj * view.coal_heat_share / (constant("coal_boiler_efficiency") * constant("coal_ncv_gj_per_t"))
-    gas_km3 = gj * (1 - view.coal_heat_share) / (constant("gas_boiler_efficiency") * constant("natural_gas_ncv_gj_per_km3"))
-    co2 = (coal_t * constant("coal_kgco2_per_t") + gas_km3 * constant("natural_gas_kgco2_per_km3")) / 1000.0
+    coal_t = gj * view.coal_heat_share / (c["coal_boiler_efficiency"] * c["coal_ncv_gj_per_t"])
+    gas_km3 = gj * (1 - view.coal_heat_share) / (c["gas_boiler_efficiency"] * c["natural_gas_ncv_gj_per_km3"])
+    co2 = (coal_t * c["coal_kgco2_per_t"] + gas_km3 * c["natural_gas_kgco2_per_km3"]) / 1000.0
     fuel = coal_t * price_cny("coal", view.year) + gas_km3 * 1000.0 * price_cny("natural_gas", view.year)
     saving = fuel + co2 * view.carbon_price_cny_per_tco2 - elec * view.electricity_price_cny_per_kwh - om
-    capex *= 1.0 - view.subsidy_share.get(technology, 0.0)
-    return Option(technology, step, capex, saving, co2, float(np.mean(life)))
+    net_capex = capex * (1.0 - view.subsidy_share.get(technology, 0.0))
+    return Option(technology, step, net_capex, saving, co2, sum(life) / len(life), capex, om,
+                  elec * view.electricity_price_cny_per_kwh - fuel, elec)
 
 
 def efficiency_option(view: FirmView, step: float) -> Option | None:
@@ -99,19 +110,37 @@ def efficiency_option(view: FirmView, step: float) -> Option | None:
     if not available("efficiency_programme", view.year) or view.energy_tce_per_yr <= 0:
         return None
     tce = step * view.energy_tce_per_yr
-    capex = tce * capex_cny("efficiency_programme", view.year) * (1.0 - view.subsidy_share.get("efficiency", 0.0))
+    gross = tce * capex_cny("efficiency_programme", view.year)
+    capex = gross * (1.0 - view.subsidy_share.get("efficiency", 0.0))
     om = tce * fixed_om_cny_per_yr("efficiency_programme", view.year)
     co2 = step * view.scope1_tco2_per_yr
     saving = step * view.energy_cost_cny_per_yr + co2 * view.carbon_price_cny_per_tco2 - om
-    return Option("efficiency", step, capex, saving, co2, lifetime_yr("efficiency_programme"))
+    return Option("efficiency", step, capex, saving, co2, lifetime_yr("efficiency_programme"), gross, om,
+                  -step * view.energy_cost_cny_per_yr, -step * view.electricity_kwh_per_yr)
 
 
-def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, budget_cny: float) -> list[Option]:
-    """The options a firm takes: positive NPV, payback within the limit, best NPV first, within budget."""
-    good = [o for o in options if o.npv_cny(hurdle_rate) > 0 and o.payback_yr() <= payback_limit_yr]
+def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, budget_cny: float,
+           rates: list[float] | None = None) -> list[Option]:
+    """The options a firm takes: positive NPV, payback within the limit, best NPV first, within budget.
+
+    ``rates``: one discount rate per option (e.g. the firm's cost of capital with the instrument
+    that would finance it); default ``hurdle_rate`` for all."""
+    rate = {id(o): r for o, r in zip(options, rates)} if rates is not None else {}
+    npv = {id(o): o.npv_cny(rate.get(id(o), hurdle_rate)) for o in options}
+    good = [o for o in options if npv[id(o)] > 0 and o.payback_yr() <= payback_limit_yr]
     taken, left = [], budget_cny
-    for o in sorted(good, key=lambda o: -o.npv_cny(hurdle_rate)):
+    for o in sorted(good, key=lambda o: -npv[id(o)]):
         if o.capex_cny <= left:
             taken.append(o)
             left -= o.capex_cny
     return taken
+
+
+def wacc_rate(option: Option, cost_of_equity: float, sector: str) -> float:
+    """The firm's cost of capital for ``option``: equity at ``cost_of_equity``, the rest at the rate of
+    the instrument that would finance it (economics.finance.financing_instrument) [1/yr]."""
+    from parktwin.economics.finance import cost_of_capital, financing_instrument
+
+    kind = "efficiency" if option.measure == "efficiency" else "electrify_boilers"
+    inst = financing_instrument(kind, "firm", sector, option.gross_capex_cny or option.capex_cny)
+    return cost_of_capital(1.0 - inst.debt_share, cost_of_equity, inst.rate)

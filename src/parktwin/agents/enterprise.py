@@ -13,7 +13,7 @@ import numpy as np
 
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
-from parktwin.economics.catalogue import heat_pump_technology, price_cny
+from parktwin.economics.catalogue import heat_pump_technology
 from parktwin.economics.costs import FUEL_PRICES
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, profile
@@ -164,13 +164,13 @@ class EnterpriseAgent(ParkAgent):
 
     def decide(self, ctx) -> list:
         """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
-        from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option
+        from parktwin.agents.decisions import choose, efficiency_option, heat_option, wacc_rate
         from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
 
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
-        state = self.current_state()
+        state = self.current_state() if policy.mandates else None  # folded only when something reads it
         items = []
-        heat_share = self.electrified_heat_share(state)
+        heat_share = self.electrified_heat_share(state) if policy.mandates else 0.0
         for m in policy.mandates:
             if (m.sectors == "all" or self.spec.sector in m.sectors) and year >= m.start_year - 1 and heat_share < m.share - 1e-9:
                 if self.boiler_heat_kwh() > 0 and "mandate" not in self.pending.values():
@@ -182,25 +182,8 @@ class EnterpriseAgent(ParkAgent):
         draw = self.model.rng.random()  # one draw per firm and year, whatever the prices
         if not spec.enabled or draw >= min(1.0, self.openness * (1.0 + spec.peer_effect * ctx.sector_adoption.get(self.spec.sector, 0.0))):
             return items
-        e = self.spec.energy
-        coal_heat = e.coal_t * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
-        gas_heat = e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
-        rows = {r.carrier: r.quantity for r in self.last_rows}
-        elec_price = ctx.electricity_price(self.load_shape)
-        energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
-            rows.get(c, 0.0) * mult * price_cny(p, year) for c, (p, mult) in FUEL_PRICES.items())
-        scope1 = (rows.get("coal", 0.0) * constant("coal_kgco2_per_t") + rows.get("natural_gas", 0.0) * constant("natural_gas_kgco2_per_km3")
-                  + rows.get("diesel", 0.0) * constant("diesel_kgco2_per_t")) / 1000.0
-        view = FirmView(
-            year=year, scale=self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh=self.boiler_heat_kwh(),
-            heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
-            coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
-            peak_share=float(profile(self.load_shape, year).max()), electricity_price_cny_per_kwh=elec_price,
-            carbon_price_cny_per_tco2=ctx.carbon_price(year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
-            energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
-            energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
-            subsidy_share=ctx.subsidy_share(),
-        )
+        state = state or self.current_state()
+        view = self.firm_view(ctx, state)
         options = []
         for measure in spec.measures:
             if measure in self.pending.values():
@@ -209,9 +192,11 @@ class EnterpriseAgent(ParkAgent):
                 if year - self.last_efficiency_year >= spec.efficiency_interval_yr:
                     options.append(efficiency_option(view, spec.efficiency_step_share))
             else:
-                options.append(heat_option(view, measure, spec.heat_step_share, _band_cops()))
+                options.append(heat_option(view, measure, spec.heat_step_share, self._once("band_cops", _band_cops)))
         budget = np.inf if spec.budget_share_of_value_added is None else spec.budget_share_of_value_added * self.value_added_mcny * 1e6
-        for option in choose([o for o in options if o is not None], self.hurdle_rate, self.payback_limit_yr, budget):
+        options = [o for o in options if o is not None]
+        rates = [wacc_rate(o, self.hurdle_rate, self.spec.sector) for o in options] if spec.discount_rate == "wacc" else None
+        for option in choose(options, self.hurdle_rate, self.payback_limit_yr, budget, rates):
             name = f"{self.entity_id}_{option.measure}_{year}"
             if option.measure == "efficiency":
                 items.append(Efficiency(kind="efficiency", id=name, year=year, lead_time_days=policy.approval_days,
@@ -222,14 +207,76 @@ class EnterpriseAgent(ParkAgent):
                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))
             self.pending[name] = option.measure
             ctx.claim(self.entity_id, name, option)
+            self._record_measure(ctx, name, option, self.hurdle_rate, "firm")
         return items
+
+    def firm_view(self, ctx, state: FirmState):
+        """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
+        from parktwin.agents.decisions import FirmView
+
+        year, policy, spec = ctx.year, ctx.policy, ctx.decisions
+        e, k = self.spec.energy, ctx.constants
+        coal_heat = e.coal_t * k["coal_ncv_gj_per_t"] * k["coal_boiler_efficiency"]
+        gas_heat = e.natural_gas_km3 * k["natural_gas_ncv_gj_per_km3"] * k["gas_boiler_efficiency"]
+        rows = {r.carrier: r.quantity for r in self.last_rows}
+        elec_price = ctx.electricity_price(self.load_shape)
+        energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
+            rows.get(c, 0.0) * mult * ctx.price(p) for c, (p, mult) in FUEL_PRICES.items())
+        scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
+                  + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
+        return FirmView(
+            year=year, scale=self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh=self.boiler_heat_kwh(),
+            heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
+            coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
+            peak_share=ctx.peak_share(self.load_shape), electricity_price_cny_per_kwh=elec_price,
+            carbon_price_cny_per_tco2=ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
+            energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
+            energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
+            subsidy_share=ctx.subsidy_share(), constants=k, electricity_kwh_per_yr=rows.get("electricity", 0.0) * 1000.0,
+        )
+
+    def record_roadmap_measure(self, ctx, item) -> None:
+        """Cost a roadmap item on this firm as the firm would (its view at the year's start, the
+        item's share) and record it beside its own measures, for the MACC (``measures`` table).
+        Nothing else changes: the roadmap item is built whatever it costs."""
+        from parktwin.agents.decisions import efficiency_option, heat_option
+
+        view = self.firm_view(ctx, self.current_state())
+        if item.kind == "efficiency":
+            option = efficiency_option(view, item.share)
+        else:
+            option = heat_option(view, item.technology, item.share, self._once("band_cops", _band_cops))
+        if option is None:
+            return
+        hurdle = getattr(self, "hurdle_rate", ctx.decisions.hurdle_rate.mean)
+        name = f"{item.id or item.kind + '_' + str(ctx.year)}_{self.entity_id}"
+        self._record_measure(ctx, name, option, hurdle, "roadmap")
+
+    def _record_measure(self, ctx, name: str, option, hurdle: float, origin: str) -> None:
+        """One row of the ``measures`` table: the park's abatement is the firm's scope-1 CO₂ avoided
+        less the grid CO₂ of the electricity it adds (location-based, the year's factor)."""
+        grid_tco2 = option.electricity_change_kwh_per_yr * ctx.grid_factor_kgco2_per_kwh / 1000.0
+        self.model.record.measures.append((ctx.year, self.entity_id, name, option.measure, option.gross_capex_cny, option.capex_cny,
+                                           option.fixed_om_cny_per_yr, option.energy_cost_change_cny_per_yr,
+                                           option.co2_saved_tco2_per_yr - grid_tco2, option.co2_saved_tco2_per_yr,
+                                           option.lifetime_yr, option.npv_cny(hurdle), origin))
 
     @property
     def value_added_mcny(self) -> float:
         return self.spec.value_added_mcny * self.activity
 
+    def _once(self, key: str, compute):
+        """A base-year quantity computed once per run (it depends on the spec and the run's constants only)."""
+        cache = self.__dict__.setdefault("_base_cache", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     def boiler_heat_kwh(self) -> float:
         """Useful boiler heat of the base year [kWh_th]: boiler fuel × NCV × boiler efficiency."""
+        return self._once("boiler_heat_kwh", self._boiler_heat_kwh)
+
+    def _boiler_heat_kwh(self) -> float:
         e, s = self.spec.energy, self.spec.fuel_heat_share
         coal = e.coal_t * s * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
         gas = e.natural_gas_km3 * s * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
@@ -237,6 +284,9 @@ class EnterpriseAgent(ParkAgent):
 
     def base_energy_tce(self) -> float:
         """Base-year final energy of the firm [tce], electricity at 当量."""
+        return self._once("base_energy_tce", self._base_energy_tce)
+
+    def _base_energy_tce(self) -> float:
         e = self.spec.energy
         kgce = (e.coal_t * constant("coal_kgce_per_t") + e.natural_gas_km3 * constant("natural_gas_kgce_per_km3")
                 + e.diesel_t * constant("diesel_kgce_per_t") + e.purchased_heat_gj * constant("purchased_heat_kgce_per_gj")
@@ -247,7 +297,7 @@ class EnterpriseAgent(ParkAgent):
         """Capacity the commissioned ``change`` adds: heat pumps and boilers sized to the peak hour
         of the heat they take over, electrolysers to the peak of the fuel they replace, CCUS to the
         tonnes it captures a year, efficiency programmes to the tce they save a year."""
-        before = self.state_before(change, FirmState(), _fold)
+        before = self._state_before(change)
         after = _fold(before, change)
         scale = self.activity * self.intensity * before.efficiency_factor
         peak = float(profile(self.load_shape, year).max())  # peak kW per kWh/yr
@@ -273,8 +323,20 @@ class EnterpriseAgent(ParkAgent):
             out.append(Investment(self.entity_id, "efficiency_programme", change.value * self.base_energy_tce() * scale))
         return [i for i in out if i.capacity > 0]
 
+    def _state_before(self, change) -> FirmState:
+        """``state_before(change)``, folding on from the state carried between years when it lies
+        before the change (changes are kept in clock order, so the fold sequence is the same)."""
+        index = next(i for i in range(len(self.changes) - 1, -1, -1) if self.changes[i] is change)
+        done, state = self._folded if self._folded is not None and self._folded[0] <= index else (0, FirmState())
+        for ch in self.changes[done:index]:
+            state = _fold(state, ch)
+        return state
+
     def process_fuel_kwh(self) -> float:
         """Energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]."""
+        return self._once("process_fuel_kwh", self._process_fuel_kwh)
+
+    def _process_fuel_kwh(self) -> float:
         e, s = self.spec.energy, self.spec.fuel_heat_share
         gj = (1.0 - s) * (e.coal_t * constant("coal_ncv_gj_per_t") + e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3"))
         return gj * KWH_PER_GJ
@@ -290,7 +352,7 @@ class EnterpriseAgent(ParkAgent):
         bought_kwh = e.purchased_heat_gj * KWH_PER_GJ
         h2_elec_kwh = self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv")
         eb_eff = constant("electric_boiler_efficiency")
-        cops = _band_cops()
+        cops = self._once("band_cops", _band_cops)
         bands = self.heat_bands
         process_t = self.spec.process_emissions_tco2 * self.activity
         capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)

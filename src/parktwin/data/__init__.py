@@ -18,7 +18,7 @@ CONFIDENCE_LEVELS = ("verified", "secondary", "derived", "assumption")
 TABLES = (
     "constants", "grid_factors", "indicators", "sectors", "heat_bands", "load_shapes", "seasonal_factors", "money",
     "wind_power_curve",
-    "technologies", "prices", "finance_instruments",
+    "technologies", "prices", "finance_instruments", "carbon_policy", "ets_benchmarks",
     "stage_indicators", "symbiosis_factors", "duty_cycles",
     "building_stock", "building_standards", "building_retrofits", "vehicle_turnover",
     "resources", "sector_resources",

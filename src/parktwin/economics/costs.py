@@ -7,7 +7,7 @@ stay out; the carbon price's shadow cost is reported beside it. Money in CNY of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -122,7 +122,8 @@ def pathway_npv_cny(system_cost_cny, residual_value_cny: float, rate: float) -> 
 
 def residual_value_from_table(investments, end_year: int) -> float:
     """``residual_value_cny`` of a stored run's investments table."""
-    return residual_value_cny([Purchase(**row) for row in investments.to_dict("records")], end_year)
+    names = [f.name for f in fields(Purchase)]  # the table may carry more columns (instrument, debt, ...)
+    return residual_value_cny([Purchase(**row) for row in investments[names].to_dict("records")], end_year)
 
 
 def residual_value_cny(purchases: list[Purchase], end_year: int) -> float:

@@ -112,9 +112,20 @@ class Instrument:
     eligible: frozenset[str] | None  # roadmap kinds (spec/scenario.py); None = any measure
     source: str
     confidence: str
+    debt_share: float = 1.0  # of the capex the instrument finances; the borrower's equity pays the rest
+    borrower: str = "any"  # "firm", "operator" or "any"
+    sectors: frozenset[str] | None = None  # firms' sectors it lends to; None = any
+    min_amount_cny: float = 0.0  # smallest project it finances (a bond's minimum issue)
+    priority: int = 0  # lower = tried first when a project is financed
 
     def eligible_for(self, kind: str) -> bool:
         return self.eligible is None or kind in self.eligible
+
+    def finances(self, kind: str, borrower: str, sector: str | None, amount_cny: float) -> bool:
+        """Whether this instrument lends to a ``borrower`` ("firm"/"operator") of ``sector`` for a
+        project of ``kind`` costing ``amount_cny``."""
+        return (self.eligible_for(kind) and self.borrower in ("any", borrower) and amount_cny >= self.min_amount_cny
+                and (self.sectors is None or sector in self.sectors))
 
     def schedule(self, principal: float) -> pd.DataFrame:
         """Annuity repayment of ``principal`` at this instrument's rate and tenor."""
@@ -138,11 +149,21 @@ def instruments() -> dict[str, Instrument]:
             name=str(r.name),
             rate=float(r.rate),
             tenor_yr=int(r.tenor_yr),
-            eligible=None if kinds == "all" else frozenset(k.strip() for k in kinds.split(";") if k.strip()),
+            eligible=_id_set(kinds),
             source=str(r.source),
             confidence=str(r.confidence),
+            debt_share=float(r.debt_share),
+            borrower=str(r.borrower),
+            sectors=_id_set(r.sectors),
+            min_amount_cny=float(r.min_amount_cny),
+            priority=int(r.priority),
         )
     return out
+
+
+def _id_set(cell) -> frozenset[str] | None:
+    text = str(cell).strip()
+    return None if text == "all" else frozenset(k.strip() for k in text.split(";") if k.strip())
 
 
 def instrument(instrument_id: str) -> Instrument:
@@ -157,3 +178,18 @@ def instrument(instrument_id: str) -> Instrument:
 def eligible_instruments(kind: str) -> list[Instrument]:
     """Instruments that may finance a roadmap intervention of ``kind``, cheapest first."""
     return sorted((i for i in instruments().values() if i.eligible_for(kind)), key=lambda i: (i.rate, i.id))
+
+
+def financing_instrument(kind: str, borrower: str, sector: str | None, amount_cny: float) -> Instrument:
+    """The instrument that finances a project: the first by ``priority`` (data/finance_instruments.csv)
+    that lends to this borrower, sector, kind and size. The file's fallback (``all`` kinds, any
+    borrower, no minimum) always matches; ValueError naming the file if none does."""
+    for inst in _by_priority():
+        if inst.finances(kind, borrower, sector, amount_cny):
+            return inst
+    raise ValueError(f"{INSTRUMENT_FILE}: no instrument finances a {kind} project of {borrower} ({sector}); add a fallback row")
+
+
+@lru_cache(maxsize=1)
+def _by_priority() -> tuple[Instrument, ...]:
+    return tuple(sorted(instruments().values(), key=lambda i: (i.priority, i.id)))

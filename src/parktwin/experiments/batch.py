@@ -130,7 +130,8 @@ class Batch:
                       ignore_index=True)
         targets = default_targets()
         p = probabilities(read(["replicate", "year", *(t.column for t in targets if t.column in schema.names)]), targets)
-        out = outputs(read(["replicate", "year", "net_tco2", *getattr(cost, "columns", numeric)]), cost)
+        private = ["private_pv_cny"] if "private_pv_cny" in schema.names else []
+        out = outputs(read(["replicate", "year", "net_tco2", *getattr(cost, "columns", numeric), *private]), cost)
         salib_x = np.asarray(self.info["salib_x"], float) if self.info.get("salib_x") is not None else None
         return summarise_parts(q, p, out, self.unit, self.names, self.info["design"], method, salib_x,
                                seed=int(self.info["batch_seed"]))

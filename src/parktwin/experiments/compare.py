@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parktwin.experiments.summary import pathway_cost_cny
+from parktwin.experiments.summary import pathway_cost_cny, private_cost_cny
 
 
 def _first_year(annual: pd.DataFrame, mask: pd.Series) -> float:
@@ -33,6 +33,7 @@ def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
         "first year net ≤ 0": _first_year(annual, annual["net_tco2"] <= 0),
         "first year core met": _first_year(annual, annual["core_met"].astype(bool)),
         "pathway_cost_cny": float(pathway_cost_cny(frame).iloc[0]),
+        **({"private_cost_cny": float(private_cost_cny(frame).iloc[0])} if "private_pv_cny" in annual.columns else {}),
     }
 
 
@@ -137,6 +138,9 @@ def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, ye
             cost = s.outputs["pathway_cost_cny"]
             for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
                 col[f"pathway_cost_cny {p}"] = float(cost.quantile(qv))
+            if "private_cost_cny" in s.outputs:
+                for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
+                    col[f"private_cost_cny {p}"] = float(s.outputs["private_cost_cny"].quantile(qv))
             columns[batch.info["scenario_name"]] = col
     table = pd.DataFrame(columns)
     table.index.name = "figure"

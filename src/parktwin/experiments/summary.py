@@ -118,11 +118,23 @@ def pathway_cost_cny(annual: pd.DataFrame) -> pd.Series:
 pathway_cost_cny.columns = ("system_cost_cny", "discount_factor", "residual_value_cny")  # what it reads
 
 
+def private_cost_cny(annual: pd.DataFrame) -> pd.Series:
+    """The parties' own cost of each replicate's pathway [CNY of the base year]: Σ ``private_pv_cny``
+    (each party's cash flows at its own rate, debt owed and residual value at the end) — the same
+    number as ``Results.private_npv_cny``."""
+    return annual["private_pv_cny"].astype(float).groupby(annual["replicate"].to_numpy()).sum() \
+        .rename("private_cost_cny").rename_axis("replicate")
+
+
 def outputs(annual: pd.DataFrame, cost=pathway_cost_cny) -> pd.DataFrame:
-    """Per replicate: net emissions in the final year [tCO₂] and the pathway cost [CNY]."""
+    """Per replicate: net emissions in the final year [tCO₂], the pathway's system cost [CNY] and,
+    when the table has it, its private cost [CNY]."""
     last = int(annual["year"].max())
     final = annual.loc[annual["year"] == last].set_index("replicate")["net_tco2"].astype(float)
-    return pd.DataFrame({f"net_tco2_{last}": final, "pathway_cost_cny": cost(annual)}).sort_index()
+    out = {f"net_tco2_{last}": final, "pathway_cost_cny": cost(annual)}
+    if "private_pv_cny" in annual.columns:
+        out["private_cost_cny"] = private_cost_cny(annual)
+    return pd.DataFrame(out).sort_index()
 
 
 # -- sensitivity ----------------------------------------------------------------------------------------
@@ -224,6 +236,10 @@ class BatchSummary:
         lines.append(f"  net emissions {y}: P50 {net['p50']:,.0f} tCO2 (P10 {net['p10']:,.0f} – P90 {net['p90']:,.0f})")
         cost = h["pathway_cost_cny"]
         lines.append(f"  pathway cost: P50 {cost['p50'] / 1e9:,.2f} bn CNY (P10 {cost['p10'] / 1e9:,.2f} – P90 {cost['p90'] / 1e9:,.2f})")
+        if "private_cost_cny" in h:
+            cost = h["private_cost_cny"]
+            lines.append(f"  private cost (parties' own rates): P50 {cost['p50'] / 1e9:,.2f} bn CNY "
+                         f"(P10 {cost['p10'] / 1e9:,.2f} – P90 {cost['p90'] / 1e9:,.2f})")
         for output, ranked in h.get("top_inputs", {}).items():
             if ranked:
                 shown = ", ".join(f"{name} {value:.2f}" for name, value in ranked[:3])
@@ -286,6 +302,7 @@ def summarise_parts(q: pd.DataFrame, p: pd.DataFrame, out: pd.DataFrame, unit: n
         "final_year": last,
         "net_tco2_final": _band(out[f"net_tco2_{last}"]),
         "pathway_cost_cny": _band(out["pathway_cost_cny"]),
+        **({"private_cost_cny": _band(out["private_cost_cny"])} if "private_cost_cny" in out else {}),
         "sensitivity_method": method,
         "sensitivity_index": rank_by,
         "sensitivity_note": None if (enough or not names) else f"not computed: fewer than {MIN_RUNS_GIVEN_DATA} runs",

@@ -31,8 +31,11 @@ from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext, YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import FleetAgent, fleet_indicators
 from parktwin.agents.operator import OperatorAgent
+from parktwin.agents.decisions import DECISION_CONSTANTS
 from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits, growth_rate
-from parktwin.data import grid_factor_path, interpolate_path, overriding
+from parktwin.data import constant, grid_factor_path, interpolate_path, overriding
+from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
+from parktwin.economics.cashflows import Party, money_tables
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import (
     Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, stated_purchase,
@@ -53,6 +56,7 @@ from parktwin.spec.series import entries as series_entries
 from parktwin.spec.series import quality_row
 from parktwin.spec.series import read as read_series
 
+FIRM_MEASURE_KINDS = ("electrify_boilers", "efficiency")  # roadmap kinds costed on firms for the MACC
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
     "load_kw": "load_kw", "pv_kw": "renewable_kw", "pv_to_load_kw": "renewable_to_load_kw",
     "pv_to_battery_kw": "renewable_to_battery_kw", "grid_to_load_kw": "grid_to_load_kw",
@@ -74,6 +78,9 @@ class RunRecord:
     purchases: list[Purchase] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)  # accounting.resources.RESOURCE_COLUMNS per year
     exchanges: list[tuple] = field(default_factory=list)  # agents.exchange.EXCHANGE_COLUMNS per exchange and year
+    carbon: list[tuple] = field(default_factory=list)  # (year, entity, sector, covered, scope1, allocation, value added, payment)
+    measures: list[tuple] = field(default_factory=list)  # firms' own measures as decided (results.tables.MEASURE_COLUMNS)
+    money: dict = field(default_factory=dict)  # economics.cashflows.MoneyTables fields, built at the run's end
     wall_time_s: float = 0.0
     data_quality: list[dict] = field(default_factory=list)  # one row per measured series (spec.series)
     measured: object = None  # the park's measured base-year totals (spec.calibration.Measured), reconciled in the results
@@ -125,6 +132,9 @@ class DecisionContext:
     carbon_path: dict  # year → CNY/tCO₂ (the scenario's path, interpolated)
     sector_adoption: dict  # sector → share of its firms with some electric heat
     fund: object = None  # the PDCA park subsidy fund (agents.pdca.SubsidyFund), if one has been opened
+    carbon_kind: str = "tax"  # the scenario's carbon policy (economics/carbon.py)
+    covered: frozenset = frozenset()  # firms the ETS covered last year
+    grid_factor_kgco2_per_kwh: float = 0.0  # the year's location-based grid factor (for the MACC's tonnes)
     _prices: dict = field(default_factory=dict)
 
     def subsidy_share(self) -> dict:
@@ -157,6 +167,32 @@ class DecisionContext:
             years = [year] if self.decisions.expectation == "myopic" else list(range(year, year + life_yr))
             self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
         return self._prices[key]
+
+    def price(self, carrier: str) -> float:
+        """``economics.catalogue.price_cny(carrier, year)``, looked up once a year."""
+        key = ("price", carrier)
+        if key not in self._prices:
+            self._prices[key] = price_cny(carrier, self.year)
+        return self._prices[key]
+
+    def peak_share(self, shape: str) -> float:
+        """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per year and shape)."""
+        key = ("peak", shape)
+        if key not in self._prices:
+            self._prices[key] = float(profile(shape, self.year).max())
+        return self._prices[key]
+
+    @property
+    def constants(self) -> dict:
+        """The constants firms' decisions read (agents.decisions.DECISION_CONSTANTS), looked up once a year."""
+        if "constants" not in self._prices:
+            self._prices["constants"] = {name: constant(name) for name in DECISION_CONSTANTS}
+        return self._prices["constants"]
+
+    def firm_carbon_price(self, entity: str, year: int, life_yr: int) -> float:
+        """The carbon price a firm weighs on a tonne abated: the expected price if the policy charges
+        it (tax: every firm; ETS: a firm covered last year), else 0 [CNY/tCO₂]."""
+        return marginal_price_cny_per_tco2(self.carbon_kind, entity in self.covered, self.carbon_price(year, life_yr))
 
 
 class ParkModel(mesa.Model):
@@ -206,6 +242,13 @@ class ParkModel(mesa.Model):
         self.grid_factor_kgco2_per_kwh = grid_factor_path(series, self.years, scenario.grid_factor.override_kgco2_per_kwh)
         self.fossil_factor_kgco2_per_kwh = grid_factor_path("national_fossil", self.years)
         self.carbon_price_cny_per_tco2 = interpolate_path(scenario.carbon_price_cny_per_tco2, self.years)
+        carbon = scenario.policy.carbon
+        self.carbon_charge_path = dict(carbon.tax_cny_per_tco2 if carbon.kind == "tax" and carbon.tax_cny_per_tco2
+                                       else scenario.carbon_price_cny_per_tco2)  # what firms pay per tonne
+        self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
+        self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
+        self._sector_benchmarks: dict[str, float] = {}  # sector → ETS benchmark [tCO₂/M CNY], read once
+        self._covered: frozenset = frozenset()
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
         self._soc_kwh = 0.0
@@ -262,6 +305,12 @@ class ParkModel(mesa.Model):
             self.env.process(self._grid_outages())
         self.env.process(self._annual_cycle())
         self.env.run()
+        self.record.money = money_tables(self.record.purchases, self.record.energy, self.record.annual, self.record.carbon,
+                                         self._parties(), self.scenario.policy.capex_subsidy_share)
+        private = self.record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+        for row in self.record.annual:  # the private view beside the system cost, so batches see both
+            row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
+            row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
         self.record.wall_time_s = time.perf_counter() - start
         return self.record
 
@@ -284,6 +333,8 @@ class ParkModel(mesa.Model):
                     self._grid_projects.append(self.env.process(self._project(item, origin="operator")))
                 for position, item in enumerate(self.scenario.roadmap):
                     if item.year == year and position not in self.operator.advanced:  # not brought forward by the PDCA
+                        if item.kind in FIRM_MEASURE_KINDS:
+                            self._cost_roadmap_measure(item, year)
                         self.env.process(self._project(item))
                 if self._population_on:
                     self._entrants(year, year_start)
@@ -422,10 +473,57 @@ class ParkModel(mesa.Model):
     def _decision_context(self, year: int) -> DecisionContext:
         sc = self.scenario
         by_sector: dict[str, list[float]] = {}
+        if sc.decisions.peer_effect > 0:  # only the peer effect reads the sectors' adoption
+            for firm in self.enterprises.values():
+                by_sector.setdefault(firm.spec.sector, []).append(float(firm.electrified_heat_share() > 0))
+        return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, self.carbon_charge_path,
+                               {s: float(np.mean(v)) for s, v in by_sector.items()},
+                               fund=next(iter(self.operator.funds.values()), None), carbon_kind=sc.policy.carbon.kind,
+                               covered=self._covered, grid_factor_kgco2_per_kwh=float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]))
+
+    def _cost_roadmap_measure(self, item, year: int) -> None:
+        """Record what a roadmap item on firms costs each of them, for the run's MACC (no effect on the run)."""
+        ctx = self.decision_context if self.decision_context is not None and self.decision_context.year == year \
+            else self._decision_context(year)
+        firms = self.enterprises.values() if item.enterprises == "all" else [self.enterprises[i] for i in item.enterprises]
+        for firm in firms:
+            firm.record_roadmap_measure(ctx, item)
+
+    def _parties(self) -> dict[str, Party]:
+        """Who pays for what in the private view: each firm at its hurdle rate (the scenario's mean
+        when firms do not decide), buildings and fleets at that mean, the operator at its own rate."""
+        sc = self.scenario
+        default = sc.decisions.hurdle_rate.mean
+        parties = {"operator": Party("operator", "operator", None, sc.finance.operator_cost_of_equity)}
         for firm in self.enterprises.values():
-            by_sector.setdefault(firm.spec.sector, []).append(float(firm.electrified_heat_share() > 0))
-        return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, dict(sc.carbon_price_cny_per_tco2),
-                               {s: float(np.mean(v)) for s, v in by_sector.items()}, fund=next(iter(self.operator.funds.values()), None))
+            parties[firm.entity_id] = Party(firm.entity_id, "firm", firm.spec.sector, getattr(firm, "hurdle_rate", default))
+        for agent in (*self.buildings.values(), *self.fleets.values()):
+            parties[agent.entity_id] = Party(agent.entity_id, "firm", None, default)
+        return parties
+
+    def _carbon_year(self, index: int, year: int, emissions: list[tuple]) -> float:
+        """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]."""
+        carbon = self.scenario.policy.carbon
+        firms = list(self.enterprises.values())  # the firms in the park this year (entrants in, earlier leavers out)
+        ids = [f.entity_id for f in firms]
+        sectors = [f.spec.sector for f in firms]
+        position = {fid: i for i, fid in enumerate(ids)}
+        scope1 = np.zeros(len(ids))
+        for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
+            if row[2] == "enterprise" and (row[3] == "1" or (row[3] == "removal" and row[5] == "ccus")) and row[1] in position:
+                scope1[position[row[1]]] += row[11]
+        for sector in set(sectors) - set(self._sector_benchmarks):
+            self._sector_benchmarks[sector] = benchmark_tco2_per_mcny(sector)
+        benchmarks = np.array([self._sector_benchmarks[x] for x in sectors])
+        in_ets = np.array([carbon.ets_sectors == "all" or x in carbon.ets_sectors for x in sectors], dtype=bool)
+        value_added = np.array([f.value_added_mcny for f in firms])
+        price = float(self.carbon_charge_cny_per_tco2[index])
+        pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
+                               in_ets, float(self.allocation_scale[index]))
+        self.record.carbon.extend(zip([year] * len(scope1), ids, sectors, pos.covered.tolist(), scope1.tolist(),
+                                      pos.allocation_tco2.tolist(), value_added.tolist(), pos.payment_cny.tolist()))
+        self._covered = frozenset(f for f, c in zip(ids, pos.covered) if c)
+        return float(pos.payment_cny.sum())
 
     def _project(self, item, origin: str = "roadmap"):
         """Approval and construction take SimPy time; the asset works from its commissioning hour.
@@ -645,6 +743,7 @@ class ParkModel(mesa.Model):
             **costs,
             **carriers.annual,
             "carbon_cost_cny": summary["scope1_tco2"] * float(self.carbon_price_cny_per_tco2[index]),
+            "carbon_payment_cny": self._carbon_year(index, year, emissions),
         }
         rate = sc.finance.social_discount_rate
         annual["discount_factor"] = (1.0 + rate) ** -index

@@ -12,14 +12,20 @@ from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
 from parktwin.accounting.resources import RESOURCE_COLUMNS
 from parktwin.accounting.stages import assess, stage_reached
 from parktwin.agents.exchange import EXCHANGE_COLUMNS
+from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.series import QUALITY_COLUMNS
 
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
-          "resources", "exchanges", "data_quality", "reconciliation")
+          "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
+          "cost_of_capital", "measures")
 RECONCILIATION_COLUMNS = ("year", "scope", "quantity", "unit", "bottom_up", "measured", "difference", "difference_pct")
+MEASURE_COLUMNS = ("year", "entity", "project", "measure", "capex_cny", "capex_after_subsidy_cny", "fixed_om_cny_per_yr",
+                   "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "scope1_abated_tco2_per_yr", "lifetime_yr",
+                   "npv_at_hurdle_cny", "origin")
+CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "payment_cny")
 
 
 @dataclass
@@ -34,7 +40,20 @@ class Results:
     - ``reviews``: the operator's checks against the scenario's targets (``gap`` > 0: off by) and,
       with escalation rules, the PDCA actions taken (``action``, ``detail``, ``committed_cny``)
     - ``hourly``: the dispatch of the years listed in ``outputs.hourly_years``
-    - ``investments``: every capacity bought (and renewed), with capex and fixed O&M
+    - ``investments``: every capacity bought (and renewed), with capex and fixed O&M, its roadmap
+      kind, the instrument that financed it, debt, equity and the subsidy received
+    - ``financing``: per year and instrument: capex, new debt, equity, debt service, interest,
+      debt outstanding (economics.cashflows)
+    - ``cashflows``: the private view per year and party (equity capex, subsidies as income, debt
+      service, O&M, energy, carbon), discounted at the party's own rate (``pv_cny``)
+    - ``carbon``: each firm's carbon position per year under the scenario's policy (covered,
+      scope-1 CO₂, free allowances, payment)
+    - ``cost_of_capital``: each party's cost of equity, debt share and rate, and WACC
+    - ``measures``: the measures firms chose themselves (origin ``firm``) and the roadmap's
+      measures on firms (origin ``roadmap``), with what the firm expected of each at the year's
+      start (capex before and after subsidy, O&M, energy bill change, tCO₂ abated a year by the
+      park — scope 1 less the grid CO₂ of added electricity — and by the firm's scope 1, NPV at
+      its hurdle) — the run's MACC is built from them (``macc``)
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
       not assessed) and ``stages``: the stage reached each year and what blocks the next —
       both derived from ``annual`` on first use (accounting.stages)
@@ -64,6 +83,11 @@ class Results:
     data_quality: pd.DataFrame | None = None
     reconciliation: pd.DataFrame | None = None
     measured_totals: object = field(default=None, repr=False)  # the park's spec.calibration.Measured, if any
+    financing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    carbon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cost_of_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
+    measures: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.data_quality is None or self.data_quality.empty:
@@ -112,6 +136,24 @@ class Results:
         rate = self.manifest["social_discount_rate"] if rate is None else rate
         return pathway_npv_cny(self.annual["system_cost_cny"].to_numpy(), residual_value_from_table(self.investments, int(self.annual["year"].max())), rate)
 
+    def private_npv_cny(self) -> float:
+        """The parties' own cost of the pathway: Σ of their cash flows, each discounted at its own
+        rate, with the debt still owed and the residual value at the end (the ``cashflows`` table) [CNY]."""
+        return float(self.cashflows["pv_cny"].sum()) if len(self.cashflows) else 0.0
+
+    def macc(self, rate: float | None = None) -> pd.DataFrame:
+        """The marginal abatement cost curve of the run's measures on firms (their own and the
+        roadmap's), each costed alone at its decision year (capex before subsidy, ``rate`` default the social discount
+        rate); empty when firms chose none (economics.abatement.macc)."""
+        from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
+
+        m = self.measures
+        if m is None or m.empty:
+            return pd.DataFrame(columns=MACC_COLUMNS)
+        rate = self.manifest["social_discount_rate"] if rate is None else rate
+        return macc([MeasureCost(r.project, r.capex_cny, r.lifetime_yr, r.fixed_om_cny_per_yr, r.energy_cost_change_cny_per_yr,
+                                 r.abated_tco2_per_yr, rate, r.measure) for r in m.itertuples() if r.abated_tco2_per_yr > 0])
+
     def first_year(self, column: str) -> int | None:
         """First year in which the boolean ``column`` of ``annual`` is true (None if never)."""
         return self.first_year_where(self.annual[column].astype(bool))
@@ -136,6 +178,10 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
     reviews = pd.DataFrame(record.reviews, columns=list(REVIEW_COLUMNS))
     investments = pd.DataFrame([vars(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
+    money = record.money
+    finance = pd.DataFrame(money.get("investment_finance", []), columns=list(INVESTMENT_FINANCE_COLUMNS))
+    if len(finance) == len(investments):
+        investments = pd.concat([investments, finance], axis=1)
     emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
     emissions.insert(4, "gas", "CO2")
     return Results(
@@ -151,4 +197,9 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         exchanges=pd.DataFrame.from_records(record.exchanges, columns=list(EXCHANGE_COLUMNS)),
         data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)),
         measured_totals=record.measured,
+        financing=money.get("financing", pd.DataFrame()),
+        cashflows=money.get("cashflows", pd.DataFrame()),
+        carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),
+        cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
+        measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),
     )

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
-from parktwin.data import constant
+from parktwin.data import constant, table
 from parktwin.spec.park import ID_PATTERN, Enterprise, Park, Strict
 from parktwin.spec.uncertainty import Uncertainty
 
@@ -231,6 +231,10 @@ class Decisions(Strict):
     )
     foresight_yr: int = Field(15, ge=1, le=40, description="with foresight: the years ahead whose carbon prices a firm averages")
     hurdle_rate: Spread = Spread(mean=0.10, sd=0.03, low=0.02, high=0.3)
+    discount_rate: Literal["hurdle", "wacc"] = Field(
+        "hurdle", description="a firm discounts a measure at its hurdle rate, or at its cost of capital with the instrument "
+        "that would finance it (equity at the hurdle rate, debt at the instrument's rate; data/finance_instruments.csv)",
+    )
     payback_limit_yr: Spread = Spread(mean=6.0, sd=2.0, low=1.0, high=20.0)
     openness: Spread = Field(Spread(mean=0.8, sd=0.15, low=0.05, high=1.0), description="chance a firm looks at its options in a year")
     budget_share_of_value_added: float | None = Field(
@@ -254,7 +258,31 @@ class NewFirmStandards(Strict):
     rooftop_pv_roof_share: float = Field(0.0, ge=0, le=1, description="PV on new roofs: share of the entrant's roof the operator covers at entry")
 
 
+def _carbon_policy_value(name: str) -> float:
+    df = table("carbon_policy")
+    return float(df.loc[df["name"] == name, "value"].iloc[0])
+
+
+class CarbonPolicy(Strict):
+    """Who pays for CO₂: a tax on every firm's scope-1 CO₂, the national ETS, or none (docs/economics.md)."""
+
+    kind: Literal["tax", "ets", "none"] = Field(
+        "tax", description="tax: every firm pays on all its scope-1 CO₂; ets: firms at or above the threshold pay on "
+        "emissions above their free allowances (benchmark × value added) and earn on those below; none: nobody pays",
+    )
+    tax_cny_per_tco2: YearPath = Field(default_factory=dict, description="the tax rate path; empty: carbon_price_cny_per_tco2")
+    ets_threshold_tco2_per_yr: float = Field(
+        default_factory=lambda: _carbon_policy_value("ets_threshold_tco2_per_yr"), ge=0,
+        description="a firm is covered in a year its scope-1 CO₂ reaches this (default: data/carbon_policy.csv, national ETS 26,000 t)",
+    )
+    ets_sectors: list[str] | Literal["all"] = Field("all", description="sectors the ETS covers (above the threshold)")
+    allocation_scale: YearPath = Field(
+        default_factory=dict, description="benchmarks (data/ets_benchmarks.csv) × this path, e.g. tightening; empty: 1"
+    )
+
+
 class Policy(Strict):
+    carbon: CarbonPolicy = CarbonPolicy()
     carbon_price_in_decisions: bool = Field(True, description="firms weigh the carbon price on their scope-1 CO₂")
     capex_subsidy_share: dict[DecisionMeasure, float] = Field(default_factory=dict, description="share of capex paid by the park's fund")
     mandates: list[Mandate] = Field(default_factory=list)
@@ -316,6 +344,11 @@ class Finance(Strict):
     social_discount_rate: float = Field(
         default_factory=lambda: constant("social_discount_rate"), ge=0, le=0.3,
         description="real rate for the pathway's system cost (default: data/constants.csv, NDRC 2006 guidance 8 %)",
+    )
+    operator_cost_of_equity: float = Field(
+        default_factory=lambda: _carbon_policy_value("operator_cost_of_equity"), ge=0, le=0.5,
+        description="real rate at which the park operator discounts its own cash flows (default: data/carbon_policy.csv); "
+        "firms use their hurdle rate (decisions.hurdle_rate)",
     )
 
 

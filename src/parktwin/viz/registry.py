@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from parktwin.results.tables import Results
 
 FigureBuilder = Callable[[Results, str], "go.Figure | None"]
-FIGURE_MODULES = ("parktwin.viz.figures", "parktwin.viz.flows", "parktwin.viz.carriers", "parktwin.viz.pdca",
-                  "parktwin.viz.resources", "parktwin.viz.measured")
+FIGURE_MODULES = ("parktwin.viz.figures", "parktwin.viz.flows", "parktwin.viz.carriers", "parktwin.viz.money",
+                  "parktwin.viz.pdca", "parktwin.viz.resources", "parktwin.viz.measured")
 
 
 @dataclass(frozen=True)

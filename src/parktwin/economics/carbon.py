@@ -1,0 +1,81 @@
+"""Carbon policy: who pays for CO₂, on which tonnes (pure functions over arrays of firms).
+
+Three regimes (docs/economics.md, "Carbon policy"):
+- ``tax``: every firm pays the rate on all its scope-1 CO₂ (captured CO₂ is not emitted);
+- ``ets``: the national emissions trading scheme covers a firm whose emissions reach the
+  threshold (data/carbon_policy.csv); it receives free allowances = benchmark intensity
+  (data/ets_benchmarks.csv) × output and pays the price on emissions above them — or earns it on
+  those below; a firm under the threshold pays nothing;
+- ``none``: nobody pays.
+Money in CNY of the base year, emissions in tCO₂ a year, output as value added in million CNY.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from parktwin.data import table
+
+POLICY_FILE = "data/carbon_policy.csv"
+BENCHMARK_FILE = "data/ets_benchmarks.csv"
+CARBON_KINDS = ("tax", "ets", "none")
+
+
+def policy_value(name: str) -> float:
+    """A named value of data/carbon_policy.csv (its unit in the file)."""
+    df = table("carbon_policy")
+    hit = df.loc[df["name"] == name, "value"]
+    if hit.empty:
+        raise KeyError(f"no {name!r} in {POLICY_FILE}")
+    return float(hit.iloc[0])
+
+
+def benchmark_tco2_per_mcny(sector: str) -> float:
+    """ETS allocation benchmark of ``sector`` [tCO₂ per million CNY value added]; the ``default``
+    row for a sector without its own."""
+    known = _benchmarks()
+    return known.get(sector, known["default"])
+
+
+@lru_cache(maxsize=1)
+def _benchmarks() -> dict[str, float]:
+    df = table("ets_benchmarks")
+    return dict(zip(df["sector"].astype(str), df["benchmark_tco2_per_mcny"].astype(float)))
+
+
+@dataclass(frozen=True)
+class CarbonPositions:
+    """One year's carbon positions of the firms, arrays aligned with the inputs."""
+
+    covered: np.ndarray  # bool: the policy charges this firm
+    allocation_tco2: np.ndarray  # free allowances (ETS), else 0
+    payment_cny: np.ndarray  # price × (emissions − allocation) of covered firms; negative = allowances sold
+
+
+def carbon_positions(kind: str, emissions_tco2, value_added_mcny, benchmark_tco2_per_mcny, price_cny_per_tco2: float,
+                     threshold_tco2_per_yr: float = 0.0, in_scope=None, allocation_scale: float = 1.0) -> CarbonPositions:
+    """Each firm's charge under ``kind`` (tax | ets | none) for one year.
+
+    ``in_scope``: firms whose sector the ETS covers (default all); the tax ignores it.
+    """
+    e = np.asarray(emissions_tco2, dtype=float)
+    if kind == "none":
+        zero = np.zeros_like(e)
+        return CarbonPositions(np.zeros(e.shape, dtype=bool), zero, zero.copy())
+    if kind == "tax":
+        return CarbonPositions(np.ones(e.shape, dtype=bool), np.zeros_like(e), e * price_cny_per_tco2)
+    if kind != "ets":
+        raise ValueError(f"carbon policy kind must be one of {CARBON_KINDS}, not {kind!r}")
+    scope = np.ones(e.shape, dtype=bool) if in_scope is None else np.asarray(in_scope, dtype=bool)
+    covered = scope & (e >= threshold_tco2_per_yr)
+    allocation = np.where(covered, np.asarray(benchmark_tco2_per_mcny, float) * np.asarray(value_added_mcny, float) * allocation_scale, 0.0)
+    return CarbonPositions(covered, allocation, np.where(covered, (e - allocation) * price_cny_per_tco2, 0.0))
+
+
+def marginal_price_cny_per_tco2(kind: str, covered: bool, price_cny_per_tco2: float) -> float:
+    """What a tonne abated saves the firm: the price if the policy charges it at the margin.
+    (Benchmark allocation rests on output, not emissions, so a covered firm saves the full price.)"""
+    return price_cny_per_tco2 if kind == "tax" or (kind == "ets" and covered) else 0.0

@@ -1,0 +1,281 @@
+"""Who pays for the pathway, and how: instruments on projects, debt service, private cash flows.
+
+Two views of the same run (docs/economics.md, "Private and system views"):
+- the **system** view (``costs.py``): capex when spent, O&M, energy, certificates and offsets,
+  discounted at the scenario's social rate; subsidies and carbon payments are transfers;
+- the **private** view (here): what each party actually pays — its equity share of capex,
+  subsidies received as income, debt service on the instrument that financed the rest, fixed
+  O&M, its energy bill (the park's electricity bill shared by electricity use, its own fuels;
+  certificates and offsets are the operator's) and its carbon payment under the scenario's
+  policy — discounted at the party's own rate (a firm's hurdle rate: the flows are the
+  equity holder's, after debt). At the horizon the party still owes its outstanding debt and
+  keeps the residual value of its capacity.
+Money in CNY of the base year; pure functions over the run's records (no Mesa, no SimPy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
+from parktwin.economics.costs import FUEL_PRICES, Purchase
+from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
+from parktwin.energy.calendar import HOURS_PER_YEAR
+
+TECHNOLOGY_KIND: dict[str, str] = {}
+for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
+    for _tech in _techs:
+        TECHNOLOGY_KIND.setdefault(_tech, _kind)
+_VEHICLES = ("heavy_truck", "light_truck", "bus", "car", "forklift")
+TECHNOLOGY_KIND.update({f"{p}_{v}": "electrify_fleet" for p in ("diesel", "fcev") for v in _VEHICLES if f"{p}_{v}" not in TECHNOLOGY_KIND})
+TECHNOLOGY_KIND.setdefault("hydrogen_dispenser", "electrify_fleet")
+TECHNOLOGY_KIND.update({f"retrofit_{m}": "building_retrofit" for m in ("envelope", "hvac", "lighting", "evaporative_cooling")})
+SUBSIDY_MEASURE = {"heat_pump_low": "heat_pump", "heat_pump_medium": "heat_pump", "electric_boiler": "electric_boiler",
+                   "efficiency_programme": "efficiency"}  # technology → the measure a capex subsidy names
+NO_INSTRUMENT = "none"  # a negative capex (vehicles not bought) needs no financing
+INVESTMENT_FINANCE_COLUMNS = ("kind", "instrument", "debt_cny", "equity_cny", "subsidy_cny")
+FINANCING_COLUMNS = ("year", "instrument", "capex_cny", "new_debt_cny", "equity_cny", "debt_service_cny", "interest_cny",
+                     "debt_outstanding_cny")
+CASHFLOW_COLUMNS = ("year", "party", "role", "discount_rate", "equity_capex_cny", "subsidy_income_cny", "debt_service_cny",
+                    "fixed_om_cny", "energy_cost_cny", "carbon_cost_cny", "net_cost_cny", "debt_outstanding_cny",
+                    "residual_value_cny", "pv_cny")
+
+
+@dataclass(frozen=True)
+class Party:
+    """Someone who pays: a firm (or a building's or fleet's owner) or the park operator."""
+
+    id: str
+    role: str  # "firm" or "operator"
+    sector: str | None
+    rate: float  # its cost of equity: the rate it discounts its own cash flows at [1/yr]
+
+
+@dataclass(frozen=True)
+class Loan:
+    """The debt part of one purchase: drawn in ``year``, repaid as an annuity from the next year."""
+
+    year: int
+    party: str
+    instrument: str
+    debt_cny: float
+    rate: float
+    tenor_yr: int
+
+    def balances(self, years) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Payment, interest and closing balance in each of ``years`` [CNY]."""
+        pay, interest, closing = loan_matrices(years, [self.year], [self.debt_cny], [self.rate], [self.tenor_yr])
+        return pay[0], interest[0], closing[0]
+
+
+def loan_matrices(years, loan_year, debt_cny, rate, tenor_yr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Annuity loans drawn in ``loan_year`` and repaid from the next year, all at once: payment,
+    interest (on the opening balance) and closing balance, one row per loan and one column per
+    year of ``years`` [CNY]. Balance after k payments: D(1+r)^k − P((1+r)^k − 1)/r."""
+    k = np.asarray(years, dtype=float)[None, :] - np.asarray(loan_year, dtype=float)[:, None]  # payments made by each year's end
+    r = np.asarray(rate, dtype=float)[:, None]
+    n = np.asarray(tenor_yr, dtype=float)[:, None]
+    d = np.asarray(debt_cny, dtype=float)[:, None]
+    positive = r > 0
+    safe_r = np.where(positive, r, 1.0)
+    payment = d * np.where(positive, safe_r / (1.0 - (1.0 + safe_r) ** -n), 1.0 / n)
+
+    def closing(after):
+        kk = np.clip(after, 0.0, n)
+        grow = (1.0 + r) ** kk
+        left = d * grow - payment * np.where(positive, (grow - 1.0) / safe_r, kk)
+        return np.where((after < 0) | (after >= n), 0.0, np.maximum(left, 0.0))
+
+    paying = (k >= 1) & (k <= n)
+    return (np.where(paying, payment, 0.0), np.where(paying, closing(k - 1.0) * r, 0.0), closing(k))
+
+
+def finance_purchases(purchases: list[Purchase], parties: dict[str, Party], subsidy_share: dict) -> list[tuple]:
+    """Each purchase's (kind, instrument, debt, equity, subsidy), aligned with ``purchases``.
+
+    The instrument is chosen once per project and party, on the project's total capex (a bond's
+    minimum issue applies to the project); subsidies are paid on firms' first purchases only."""
+    totals: dict[tuple, float] = {}
+    for p in purchases:
+        key = (p.year, p.project, p.entity)
+        totals[key] = totals.get(key, 0.0) + max(p.capex_cny, 0.0)
+    out = []
+    chosen: dict[tuple, object] = {}  # one instrument per project, party and kind
+    for p in purchases:
+        kind = TECHNOLOGY_KIND.get(p.technology, "other")
+        party = parties.get(p.entity) or Party(p.entity, "firm", None, 0.0)
+        subsidy = 0.0
+        if party.role == "firm" and not p.renewal and p.capex_cny > 0:
+            subsidy = p.capex_cny * subsidy_share.get(SUBSIDY_MEASURE.get(p.technology, ""), 0.0)
+        if p.capex_cny <= 0:
+            out.append((kind, NO_INSTRUMENT, 0.0, p.capex_cny, subsidy))
+            continue
+        key = (p.year, p.project, p.entity, kind)
+        if key not in chosen:
+            chosen[key] = financing_instrument(kind, party.role, party.sector, totals[key[:3]])
+        inst = chosen[key]
+        debt = p.capex_cny * inst.debt_share
+        out.append((kind, inst.id, debt, p.capex_cny - debt, subsidy))
+    return out
+
+
+def _debt_matrices(purchases: list[Purchase], finance: list[tuple], years) -> tuple[np.ndarray, ...]:
+    """Payment, interest and closing balance of every purchase's debt (rows aligned with ``purchases``)."""
+    rate, tenor = np.zeros(len(purchases)), np.ones(len(purchases))
+    for k, f in enumerate(finance):
+        if f[2] > 0:
+            inst = instrument(f[1])
+            rate[k], tenor[k] = inst.rate, inst.tenor_yr
+    return loan_matrices(years, [p.year for p in purchases], [f[2] for f in finance], rate, tenor)
+
+
+def financing_table(purchases: list[Purchase], finance: list[tuple], years: list[int], debt=None) -> pd.DataFrame:
+    """Financing need per year and instrument: capex, new debt, equity, debt service, interest,
+    debt outstanding at the year's end [CNY]."""
+    yrs = np.asarray(years)
+    ids = sorted({f[1] for f in finance})
+    if not ids:
+        return pd.DataFrame(columns=list(FINANCING_COLUMNS))
+    pay, interest, closing = debt if debt is not None else _debt_matrices(purchases, finance, years)
+    which = np.array([ids.index(f[1]) for f in finance])
+    at = np.searchsorted(yrs, [p.year for p in purchases])
+    inside = np.array([p.year in set(years) for p in purchases]) if purchases else np.zeros(0, bool)
+    acc = np.zeros((6, len(ids), len(yrs)))
+    spent = np.array([[max(p.capex_cny, 0.0), f[2], f[3]] for p, f in zip(purchases, finance)])
+    for j in range(3):
+        np.add.at(acc[j], (which[inside], at[inside]), spent[inside, j])
+    for j, m in zip((3, 4, 5), (pay, interest, closing)):
+        np.add.at(acc[j], which, m)
+    columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": np.tile(np.array(ids, dtype=object), len(yrs))}
+    for j, column in enumerate(FINANCING_COLUMNS[2:]):
+        columns[column] = acc[j].T.ravel()  # year-major, instruments sorted within a year
+    return pd.DataFrame(columns)
+
+
+def energy_cost_by_party(energy_rows: list[tuple], annual: list[dict]) -> dict[tuple[int, str], float]:
+    """(year, entity) → its energy bill [CNY]: the park's electricity bill shared by electricity use,
+    its fuels and purchased heat at their prices; certificates and offsets go to the operator."""
+    out: dict[tuple[int, str], float] = {}
+    by_year = {a["year"]: a for a in annual}
+    elec: dict[int, dict[str, float]] = {}
+    prices: dict[tuple[str, int], tuple[float, float]] = {}
+    for row in energy_rows:  # (year, entity, entity_kind, carrier, quantity, unit, energy_tce)
+        year, entity, carrier, quantity = row[0], row[1], row[3], row[4]
+        if carrier == "electricity":
+            users = elec.setdefault(year, {})
+            users[entity] = users.get(entity, 0.0) + quantity
+        elif carrier in FUEL_PRICES:
+            if (carrier, year) not in prices:
+                price_id, per_unit = FUEL_PRICES[carrier]
+                prices[(carrier, year)] = (per_unit, price_cny(price_id, year))
+            per_unit, price = prices[(carrier, year)]
+            out[(year, entity)] = out.get((year, entity), 0.0) + quantity * per_unit * price  # as costs.fuel_cost_cny
+    for year, a in by_year.items():
+        users = elec.get(year, {})
+        total = sum(users.values())
+        for entity, mwh in users.items():
+            out[(year, entity)] = out.get((year, entity), 0.0) + (a["electricity_cost_cny"] * mwh / total if total > 0 else 0.0)
+        operator_cost = a["certificate_cost_cny"] + a["offsets_cost_cny"]
+        if total <= 0:  # nobody to share the bill with: the operator pays it
+            operator_cost += a["electricity_cost_cny"]
+        out[(year, "operator")] = out.get((year, "operator"), 0.0) + operator_cost
+    return out
+
+
+def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows: list[tuple], annual: list[dict],
+                   carbon_rows: list[tuple], parties: dict[str, Party], debt=None) -> pd.DataFrame:
+    """The private view: one row per year and party (columns ``CASHFLOW_COLUMNS``) [CNY].
+
+    ``pv_cny`` = net cost × (1 + rate)^−t, plus in the last year (debt outstanding − residual
+    value) × (1 + rate)^−T (T = the number of years, as ``costs.pathway_npv_cny`` discounts the
+    residual); Σ pv_cny over rows is the private NPV of the pathway."""
+    years = [int(a["year"]) for a in annual]
+    yrs = np.asarray(years)
+    n, last = len(years), years[-1]
+    ids = sorted(set(parties) | {p.entity for p in purchases})
+    where = {pid: i for i, pid in enumerate(ids)}
+    known = [parties.get(pid) or Party(pid, "firm", None, 0.0) for pid in ids]
+    shape = (len(ids), n)
+    equity, subsidy, service, closing, om, bills, paid = (np.zeros(shape) for _ in range(7))
+    residual = np.zeros(len(ids))
+    if purchases:
+        pay, _, bal = debt if debt is not None else _debt_matrices(purchases, finance, years)
+        owner = np.array([where[p.entity] for p in purchases])
+        bought = np.array([p.year for p in purchases])
+        hour_share = np.array([p.hour for p in purchases]) / HOURS_PER_YEAR
+        at, inside = np.searchsorted(yrs, bought), np.isin(bought, yrs)
+        np.add.at(equity, (owner[inside], at[inside]), np.array([f[3] for f in finance])[inside])
+        np.add.at(subsidy, (owner[inside], at[inside]), np.array([f[4] for f in finance])[inside])
+        np.add.at(service, owner, pay)
+        np.add.at(closing, owner, bal)
+        # fixed O&M: a full year after the commissioning year, pro rata in it; renewals add none (costs.fixed_om_in_year)
+        first = np.array([not p.renewal for p in purchases])
+        share = np.where(yrs[None, :] > bought[:, None], 1.0, np.where(yrs[None, :] == bought[:, None], 1.0 - hour_share[:, None], 0.0))
+        np.add.at(om, owner, share * (np.array([p.fixed_om_cny_per_yr for p in purchases]) * first)[:, None])
+        # residual value at the end (costs.residual_value_cny): straight line over the life still left
+        used = last + 1 - bought - hour_share
+        life = np.array([p.lifetime_yr for p in purchases])
+        capex = np.array([p.capex_cny for p in purchases])
+        np.add.at(residual, owner, np.where((used > 0) & (used < life), capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0))
+    column = {y: t for t, y in enumerate(years)}
+    for (year, entity), cost in energy_cost_by_party(energy_rows, annual).items():
+        if entity in where:
+            bills[where[entity], column[year]] += cost
+    for row in carbon_rows:
+        if row[1] in where and row[0] in column:
+            paid[where[row[1]], column[row[0]]] += row[-1]
+    net = equity - subsidy + service + om + bills + paid
+    rate = np.array([p.rate for p in known])
+    pv = net * (1.0 + rate[:, None]) ** -np.arange(n, dtype=float)[None, :]
+    pv[:, -1] += (closing[:, -1] - residual) * (1.0 + rate) ** -n
+    end_residual = np.zeros(shape)
+    end_residual[:, -1] = residual
+    keep = net.any(axis=1) | (closing[:, -1] != 0) | (residual != 0)
+    m = int(keep.sum())
+    # year-major order (parties sorted within a year): the arrays transposed, no sort needed
+    columns = {
+        "year": np.repeat(yrs, m).astype(int),
+        "party": np.tile(np.array(ids, dtype=object)[keep], n),
+        "role": np.tile(np.array([p.role for p in known], dtype=object)[keep], n),
+        "discount_rate": np.tile(rate[keep], n),
+    }
+    for name, values in zip(CASHFLOW_COLUMNS[4:], (equity, subsidy, service, om, bills, paid, net, closing, end_residual, pv)):
+        columns[name] = values[keep].T.ravel()
+    return pd.DataFrame(columns)
+
+
+def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parties: dict[str, Party]) -> pd.DataFrame:
+    """Each party's weighted average cost of capital over what it financed: its cost of equity on
+    the equity share and each instrument's rate on the debt (pre-tax) [1/yr]."""
+    rows = []
+    by_party: dict[str, list[tuple[float, float, float]]] = {}
+    for p, (_, inst_id, debt, equity, _) in zip(purchases, finance):
+        if debt > 0 or equity > 0:
+            rate = instrument(inst_id).rate if debt > 0 else 0.0
+            by_party.setdefault(p.entity, []).append((debt, max(equity, 0.0), rate))
+    for pid, items in sorted(by_party.items()):
+        party = parties.get(pid) or Party(pid, "firm", None, 0.0)
+        debt = sum(d for d, _, _ in items)
+        total = debt + sum(e for _, e, _ in items)
+        debt_rate = sum(d * r for d, _, r in items) / debt if debt > 0 else 0.0
+        rows.append((pid, party.role, party.rate, debt / total if total else 0.0, debt_rate,
+                     cost_of_capital(1.0 - debt / total if total else 1.0, party.rate, debt_rate)))
+    return pd.DataFrame(rows, columns=["party", "role", "cost_of_equity", "debt_share", "debt_rate", "wacc"])
+
+
+def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
+                 parties: dict[str, Party], subsidy_share: dict) -> dict:
+    """Everything the private view needs, from one run's records: ``investment_finance`` (tuples
+    aligned with ``purchases``), ``financing``, ``cashflows`` and ``cost_of_capital`` tables."""
+    finance = finance_purchases(purchases, parties, subsidy_share)
+    years = [int(a["year"]) for a in annual]
+    debt = _debt_matrices(purchases, finance, years) if purchases else None
+    return {
+        "investment_finance": finance,
+        "financing": financing_table(purchases, finance, years, debt),
+        "cashflows": cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt),
+        "cost_of_capital": cost_of_capital_table(purchases, finance, parties),
+    }
