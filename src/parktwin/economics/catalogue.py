@@ -41,6 +41,7 @@ MEASURE_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
     "ccus": ("ccus_capture",),
     "grid_upgrade": ("grid_connection",),
     "building_retrofit": (),  # the measure's technology is checked when the item is applied
+    "resource_measure": ("water_reuse_plant", "reclaimed_water_plant", "solid_waste_processing", "waste_heat_use_exchanger"),
 }
 
 _PER_ROW = ("year", "capex", "fixed_om_share_per_yr", "var_om", "source", "confidence")

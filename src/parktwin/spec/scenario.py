@@ -170,9 +170,28 @@ class BuildingRetrofit(_Intervention):
     floor_share: float = Field(1.0, gt=0, le=1, description="share of each building's floor area retrofitted")
 
 
+ResourceMeasureKind = Literal["water_reuse", "reclaimed_water", "solid_waste_utilisation", "waste_heat_use"]
+
+
+class ResourceMeasure(_Intervention):
+    """A measure on the firms' water, solid-waste or waste-heat accounts (agents/resources.py).
+
+    ``target_share`` by measure: water_reuse — the firm's industrial water reuse share (reused ÷
+    all water used) raised to it by an in-plant reuse plant; reclaimed_water — share of the firm's
+    remaining fresh water replaced by the park's reclaimed-water plant; solid_waste_utilisation —
+    utilised ÷ generated raised to it; waste_heat_use — recovered ÷ available waste heat raised to it
+    (the recovered heat displaces the firm's boiler fuel, then bought heat, in the bands it reaches).
+    """
+
+    kind: Literal["resource_measure"]
+    measure: ResourceMeasureKind = Field(description="which account the measure acts on; costs and electricity in data/technologies.csv and data/resource_measures.csv")
+    enterprises: list[str] | Literal["all"] = "all"
+    target_share: float = Field(gt=0, le=1, description="the share the measure raises (see the measure), 0..1")
+
+
 INTERVENTIONS = (
     RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
-    BuildingRetrofit,
+    BuildingRetrofit, ResourceMeasure,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 
