@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
+from parktwin.agents.resources import MeasureLedger
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
 from parktwin.economics.catalogue import heat_pump_technology, price_cny
 from parktwin.economics.costs import FUEL_PRICES
@@ -112,7 +113,7 @@ class EnterpriseAgent(ParkAgent):
         self.intensity = 1.0  # autonomous energy intensity relative to the base year
         self.decided: list = []  # projects started this year by the firm itself
         self.pending: dict[str, str] = {}  # project id → measure, decided and not yet commissioned
-        self.resource_changes: list = []  # resource measures (agents/resources.py), apart from the energy changes
+        self.resource_changes = MeasureLedger()  # resource measures (agents/resources.py), apart from the energy changes
         self.last_rows: list[EnergyRow] = []
         self.measured_shape: str | None = None  # a registered measured load shape (use_measured)
         self.measured_kwh: float | None = None  # that series' base-year electricity [kWh]

@@ -14,6 +14,7 @@ physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then boug
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
 from parktwin.agents.base import Change, EnergyRow, Investment, book_piecewise, segment_weights, segments
@@ -35,19 +36,39 @@ FUELS = (("coal", "coal_ncv_gj_per_t", "coal_boiler_efficiency", "coal_kgco2_per
          ("natural_gas", "natural_gas_ncv_gj_per_km3", "gas_boiler_efficiency", "natural_gas_kgco2_per_km3"))
 
 
-def factor(name: str) -> float:
-    """A value of data/resource_measures.csv (its unit in the name)."""
+@lru_cache(maxsize=None)
+def _factors() -> dict[str, float]:
     df = table("resource_measures")
-    rows = df.loc[df["name"] == name, "value"]
-    if rows.empty:
-        raise KeyError(f"no {name!r} in data/resource_measures.csv")
-    return float(rows.iloc[0])
+    return dict(zip(df["name"], df["value"].astype(float)))
+
+
+def factor(name: str) -> float:
+    """A value of data/resource_measures.csv (its unit in the name), read once."""
+    try:
+        return _factors()[name]
+    except KeyError:
+        raise KeyError(f"no {name!r} in data/resource_measures.csv") from None
 
 
 def _fold(t: MeasureTargets, ch: Change) -> MeasureTargets:
     measure, share = ch.value
     key = TARGET_FIELD[measure]
     return replace(t, **{key: max(getattr(t, key), share)})
+
+
+class MeasureLedger(list):
+    """A firm's resource-measure changes in clock order, with the state folded up to a year kept
+    (like ``ParkAgent.year_segments``), so each year folds only the changes new since the last."""
+
+    folded: tuple[int, MeasureTargets] = (0, MeasureTargets())
+
+    def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
+        done, state = self.folded
+        while done < len(self) and self[done].hour <= year_start:
+            state = _fold(state, self[done])
+            done += 1
+        self.folded = (done, state)
+        return segments(self[done:], year_start, state, _fold)
 
 
 def base_flows(firm) -> FirmResources:
@@ -160,19 +181,20 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
         rows[index[key]] = EnergyRow(r.entity, r.entity_kind, r.carrier, max(r.quantity + delta, 0.0), r.unit)
 
     for firm in active:
-        segs = segments(firm.resource_changes, year_start, MeasureTargets(), _fold)
+        segs = firm.resource_changes.year_segments(year_start)
         starts = [h for h, _ in segs]
-        weights = segment_weights(firm.load_shape, year, starts)
+        weights = segment_weights(firm.load_shape, year, starts) if len(segs) > 1 else [1.0]
         base = base_flows(firm)
         parts = [(w, with_measures(base, t)) for w, (_, t) in zip(weights, segs)]
-        year_flows = weighted_flows(parts)
+        year_flows = weighted_flows(parts) if len(parts) > 1 else parts[0][1]
         out.firms[firm.entity_id] = year_flows.firm
         kwh = book_piecewise(book, firm.load_shape, starts, [electricity_kwh(m) for _, m in parts])
         if kwh > 0:
             change(firm.entity_id, firm.kind, "electricity", kwh / 1000.0, "MWh")
             out.electricity_mwh += kwh / 1000.0
         if year_flows.heat_added_gj > 0:
-            mine = {r.carrier: r.quantity for r in rows if r.entity == firm.entity_id}
+            mine = {c: rows[index[(firm.entity_id, c)]].quantity for c in ("coal", "natural_gas", "purchased_heat")
+                    if (firm.entity_id, c) in index}
             saved = displace_heat(firm, year_flows.heat_added_gj, mine)
             for carrier, ncv, eff, co2 in FUELS:
                 amount = saved.get(carrier, 0.0)
