@@ -137,6 +137,21 @@ def test_waste_heat_serves_only_the_bands_it_is_hot_enough_for():
     assert res.resources.set_index("year").loc[2026, "waste_heat_cold_pressure_use_share"] == pytest.approx(0.5)
 
 
+def test_in_an_electrified_firm_recovered_heat_saves_electric_boiler_electricity():
+    # all boiler heat to electric boilers (efficiency 0.99, DEA) from 2026; the 300 °C stream reaches every band:
+    # +3,000 GJ recovered × 277.78 kWh/GJ / 0.99 = 841.75 MWh saved; its pumps take 3,000 × 1.5 kWh = 4.5 MWh
+    heat = {"available_gj": 10_000.0, "recovered_gj": 2_000.0, "temperature_c": 300.0}
+    electrify = {"id": "eb", "kind": "electrify_boilers", "year": 2026, "share": 1.0, "technology": "electric_boiler"}
+    base = run(sc(firm(waste_heat=heat), electrify), seed=0)
+    res = run(sc(firm(waste_heat=heat), electrify, measure("waste_heat_use", 0.5)), seed=0)
+    assert energy(base, "coal").get(2026, 0.0) == 0.0  # nothing left to burn
+    saved_mwh = 3_000 * 1e6 / 3600 / 0.99 / 1000
+    assert saved_mwh == pytest.approx(841.75, rel=1e-5)
+    assert energy(base, "electricity")[2026] - energy(res, "electricity")[2026] == pytest.approx(saved_mwh - 4.5, rel=1e-9)
+    assert res.year(2026)["resource_measures_electricity_mwh"] == pytest.approx(4.5 - saved_mwh, rel=1e-9)
+    assert scope1(base, 2026) == pytest.approx(scope1(res, 2026), rel=1e-12)
+
+
 def test_a_park_meeting_every_zero_carbon_indicator_after_the_measures_is_zero_carbon():
     # an all-electric firm on green contracts: core indicator 0, clean energy 100 %; its resource
     # accounts pass the eco-industrial thresholds (reuse 320/420 = 0.762 ≥ 0.75, reclaimed 20/80 = 0.25

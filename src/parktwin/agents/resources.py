@@ -120,7 +120,7 @@ class YearOfMeasures:
 
     rows: list  # the energy rows with the measures' electricity and the fuel the recovered heat saves
     firms: dict[str, FirmResources] = field(default_factory=dict)  # entity → flows with the measures
-    electricity_mwh: float = 0.0
+    electricity_mwh: float = 0.0  # the measures' own use, net of what recovered heat saves in electric boilers and heat pumps
     heat_used_gj: float = 0.0  # recovered heat that displaced boiler fuel or bought heat
     scope1_avoided_tco2: float = 0.0
 
@@ -139,10 +139,12 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
 
     Own boiler heat first: the coal and gas rows' boiler part in the reachable bands still on fossil
     boilers (state at the year's end), heat ÷ boiler efficiency ÷ NCV, coal and gas in proportion to
-    the useful heat each still gives; then bought heat of the reachable bands, GJ for GJ. Heat
-    beyond both (an electrified firm, a stream too cold) displaces nothing.
+    the useful heat each still gives; then bought heat of the reachable bands, GJ for GJ; then the
+    electricity of the electric boilers and heat pumps now making the reachable bands' heat (heat ÷
+    boiler efficiency or ÷ the band's COP, key ``"electricity_kwh"``). Heat beyond all three (a
+    stream too cold for any band) displaces nothing.
     """
-    from parktwin.agents.enterprise import _left
+    from parktwin.agents.enterprise import KWH_PER_GJ, _band_cops, _left
 
     st = firm.current_state()
     s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
@@ -160,6 +162,19 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
     bought_room = rows.get("purchased_heat", 0.0) * (reach_bought / left_bought if left_bought > 0 else 0.0)
     out["purchased_heat"] = min(heat_gj - used, bought_room)
+    rest = heat_gj - used - out["purchased_heat"]
+    if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
+        k = firm.activity * firm.intensity * st.efficiency_factor * st.active
+        eb_eff, cops = constant("electric_boiler_efficiency"), _band_cops()
+        room_gj = kwh = 0.0
+        for heat, eb, hp in ((firm.boiler_heat_kwh() / KWH_PER_GJ, st.own_eb, st.own_hp),
+                             (firm.spec.energy.purchased_heat_gj, st.bought_eb, st.bought_hp)):
+            for w, e, h, cop, r in zip(bands, eb, hp, cops, reach):
+                if r:
+                    room_gj += k * heat * w * (e + h)
+                    kwh += k * heat * w * (e / eb_eff + (h / cop if h else 0.0)) * KWH_PER_GJ
+        out["electric_heat_gj"] = min(rest, room_gj)
+        out["electricity_kwh"] = kwh * out["electric_heat_gj"] / room_gj if room_gj > 0 else 0.0
     return out
 
 
@@ -205,5 +220,10 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
             if saved.get("purchased_heat", 0.0) > 0:
                 change(firm.entity_id, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
                 out.heat_used_gj += saved["purchased_heat"]
+            if saved.get("electricity_kwh", 0.0) > 0:  # spread over the firm's own profile of the year
+                cut_kwh = -book.add(firm.load_shape, -saved["electricity_kwh"], 0)
+                change(firm.entity_id, firm.kind, "electricity", -cut_kwh / 1000.0, "MWh")
+                out.electricity_mwh -= cut_kwh / 1000.0
+                out.heat_used_gj += saved["electric_heat_gj"]
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
