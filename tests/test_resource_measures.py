@@ -209,3 +209,23 @@ def test_the_demo_pathway_reaches_the_zero_carbon_park_stage_and_bau_does_not():
     assert "zero_carbon" not in set(bau["stage_reached"])
     # exchanges follow their suppliers: the reclaimed-water share no longer decays below 0.2 as firms grow
     assert (bau.loc[2032:, "stage_reached"] == "eco_industrial").all()
+
+
+def test_a_firm_takes_a_resource_measure_that_pays_and_leaves_one_that_does_not():
+    # an open firm (openness 1) at a fixed 8 % hurdle and a 20-year payback limit, no other measures
+    decisions = {"enabled": True, "measures": [], "resource_targets": {"waste_heat_use": 0.5, "solid_waste_utilisation": 0.9},
+                 "openness": {"mean": 1.0}, "hurdle_rate": {"mean": 0.08}, "payback_limit_yr": {"mean": 20.0}}
+    heat = {"available_gj": 10_000.0, "recovered_gj": 2_000.0, "temperature_c": 300.0}
+    waste = {"generated_t": 1_000.0, "utilised_t": 500.0}
+    res = run(sc(firm(waste_heat=heat, solid_waste=waste), decisions=decisions), seed=0)
+    ev = res.events[res.events["kind"] == "resource_measure"]
+    # waste heat: 3,000 GJ saves 179.36 t coal a year for 150,000 CNY of exchangers: taken in 2026,
+    # commissioned after the 120 approval days
+    assert list(ev["id"]) == ["works_waste_heat_use_2026"] and list(ev["origin"]) == ["works"]
+    assert (ev["year"].iloc[0], ev["hour"].iloc[0]) == (2026, 120 * 24.0)
+    inv = res.investments[res.investments["project"] == "works_waste_heat_use_2026"]
+    assert inv["capex_cny"].iloc[0] == pytest.approx(3_000 * 50, rel=1e-9)
+    assert res.resources.set_index("year").loc[2027, "waste_heat_cold_pressure_use_share"] == pytest.approx(0.5)
+    # solid waste: the 80 CNY/t landfill fee avoided less 60 CNY/t O&M and 25 kWh/t of electricity leaves
+    # < 20 CNY a year per t of a 400 CNY/t plant: a payback beyond 20 years, never taken
+    assert res.resources.set_index("year").loc[2027, "industrial_solid_waste_use_share"] == pytest.approx(0.5)

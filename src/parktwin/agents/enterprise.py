@@ -167,7 +167,8 @@ class EnterpriseAgent(ParkAgent):
     def decide(self, ctx) -> list:
         """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
         from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option
-        from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
+        from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED, resource_option
+        from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         state = self.current_state()
@@ -212,6 +213,9 @@ class EnterpriseAgent(ParkAgent):
                     options.append(efficiency_option(view, spec.efficiency_step_share))
             else:
                 options.append(heat_option(view, measure, spec.heat_step_share, _band_cops()))
+        for measure, target in spec.resource_targets.items():
+            if measure not in self.pending.values():
+                options.append(resource_option(self, measure, target, year, elec_price, view.carbon_price_cny_per_tco2))
         budget = np.inf if spec.budget_share_of_value_added is None else spec.budget_share_of_value_added * self.value_added_mcny * 1e6
         for option in choose([o for o in options if o is not None], self.hurdle_rate, self.payback_limit_yr, budget):
             name = f"{self.entity_id}_{option.measure}_{year}"
@@ -219,6 +223,9 @@ class EnterpriseAgent(ParkAgent):
                 items.append(Efficiency(kind="efficiency", id=name, year=year, lead_time_days=policy.approval_days,
                                         enterprises=[self.entity_id], share=option.share))
                 self.last_efficiency_year = year
+            elif option.measure in RESOURCE_DECIDED:
+                items.append(ResourceMeasure(kind="resource_measure", id=name, year=year, lead_time_days=policy.approval_days,
+                                             enterprises=[self.entity_id], measure=option.measure, target_share=option.share))
             else:
                 items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))

@@ -227,3 +227,49 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
                 out.heat_used_gj += saved["electric_heat_gj"]
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
+
+
+# -- firms' own decisions (decisions.resource_targets) --------------------------------------------
+DECIDED = ("water_reuse", "solid_waste_utilisation", "waste_heat_use")  # a firm's own plant; reclaimed water is the park's
+
+
+def resource_option(firm, measure: str, target: float, year: int, electricity_price_cny_per_kwh: float,
+                    carbon_price_cny_per_tco2: float):
+    """The measure as ``firm`` sees it this year (``agents.decisions.Option``), or None when it adds
+    nothing or the firm lacks the account. Saving per year: water — fresh water bought and effluent
+    discharged (data/symbiosis_factors.csv prices); solid waste — the landfill fee; waste heat — the
+    fuel, bought heat and boiler electricity it displaces at last year's use, and the carbon price on
+    the fuel's CO₂; less the measure's O&M and electricity."""
+    from parktwin.agents.decisions import Option
+    from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
+    from parktwin.symbiosis.exchanges import factor as symbiosis_factor
+
+    if getattr(firm.spec, INPUT[measure]) is None:
+        return None
+    tech, _ = TECHNOLOGY[measure]
+    if not available(tech, year):
+        return None
+    now = firm.resource_changes.folded[1]
+    for ch in firm.resource_changes[firm.resource_changes.folded[0]:]:
+        now = _fold(now, ch)
+    before = with_measures(base_flows(firm), now)
+    after = with_measures(base_flows(firm), _fold(now, Change(0.0, KIND, (measure, target))))
+    capacity = _added(after, before, measure)
+    if capacity <= 0:
+        return None
+    gained = MeasureFlows(after.firm, after.reused_added_m3 - before.reused_added_m3, 0.0,
+                          after.waste_added_t - before.waste_added_t, after.heat_added_gj - before.heat_added_gj)
+    saving = co2 = 0.0
+    if measure == "water_reuse":
+        saving = gained.reused_added_m3 * (symbiosis_factor("water_price_cny_per_m3") + symbiosis_factor("wastewater_discharge_cny_per_m3"))
+    elif measure == "solid_waste_utilisation":
+        saving = gained.waste_added_t * symbiosis_factor("solid_waste_disposal_cny_per_t")
+    else:
+        rows = {r.carrier: r.quantity for r in firm.last_rows}
+        saved = displace_heat(firm, gained.heat_added_gj, rows)
+        co2 = sum(saved.get(c, 0.0) * constant(f) for c, _, _, f in FUELS) / 1000.0
+        saving = (saved.get("coal", 0.0) * price_cny("coal", year) + saved.get("natural_gas", 0.0) * 1000.0 * price_cny("natural_gas", year)
+                  + saved.get("purchased_heat", 0.0) * price_cny("purchased_heat", year)
+                  + saved.get("electricity_kwh", 0.0) * electricity_price_cny_per_kwh + co2 * carbon_price_cny_per_tco2)
+    saving -= capacity * fixed_om_cny_per_yr(tech, year) + electricity_kwh(gained) * electricity_price_cny_per_kwh
+    return Option(measure, target, capacity * capex_cny(tech, year), saving, co2, lifetime_yr(tech))

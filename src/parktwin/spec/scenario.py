@@ -229,6 +229,11 @@ class Decisions(Strict):
         0.05, ge=0, description="yearly capex budget as a share of the firm's value added; none = unlimited"
     )
     peer_effect: float = Field(0.0, ge=0, le=5, description="openness × (1 + this × share of sector peers that adopted)")
+    resource_targets: dict[Literal["water_reuse", "solid_waste_utilisation", "waste_heat_use"], float] = Field(
+        default_factory=dict,
+        description="resource measures firms weigh by NPV like the others, each with the target share it would raise the firm's account to "
+                    "(see the roadmap kind resource_measure); empty: none",
+    )
 
 
 class Mandate(Strict):
