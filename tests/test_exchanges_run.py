@@ -146,3 +146,29 @@ def test_the_decision_values_only_the_fuel_the_receiver_burns():
     reverse = {**STEAM, "supplier": "works", "receiver": "chp"}
     res = run(scenario(park(reverse)), seed=0)
     assert (res.exchanges["status"] == "candidate").all()
+
+
+def test_an_exchange_follows_its_suppliers_output_unless_it_is_a_fixed_contract():
+    # the supplier grows 10 %/yr (activity 1.1 in 2026, 1.21 in 2027), the receiver not at all
+    growth = {"default_share_per_yr": 0.0, "intensity_decline_share_per_yr": 0.0, "by_firm_share_per_yr": {"chp": 0.1}}
+    coal_t = 2000 * (2777.1 - 83.9) / 1000 / 0.80 / 20.908  # 322.03 t for the stated 2,000 t of steam
+    scaled = run(scenario(park(STEAM), growth=growth), seed=0)
+    fixed = run(scenario(park({**STEAM, "scales_with_supplier": False}), growth=growth), seed=0)
+    base = run(scenario(park(), growth=growth), seed=0)
+    for year, activity in ((2026, 1.1), (2027, 1.21)):
+        assert scope1(base, year) - scope1(scaled, year) == pytest.approx(coal_t * activity * 1.9003, rel=1e-9)
+        assert scope1(base, year) - scope1(fixed, year) == pytest.approx(coal_t * 1.9003, rel=1e-9)
+        x = scaled.exchanges.set_index("year").loc[year]
+        assert (x["running_share"], x["delivered"]) == pytest.approx((1.0, 2000 * activity))
+
+
+def test_a_growing_supplier_never_gives_more_than_the_receiver_can_take():
+    # 5,000 t of steam = 805.1 t coal; the supplier grows 50 %/yr: 1.5 × 805.1 = 1,207.6 t in 2026,
+    # more than the 1,000 t of coal the receiver burns: it saves exactly its 1,000 t
+    growth = {"default_share_per_yr": 0.0, "intensity_decline_share_per_yr": 0.0, "by_firm_share_per_yr": {"chp": 0.5}}
+    res = run(scenario(park({**STEAM, "quantity": 5000.0, "capex_cny": 1_000_000.0}), growth=growth), seed=0)
+    x = res.exchanges.set_index("year").loc[2026]
+    assert x["status"] == "running"
+    assert x["receiver_co2_avoided_tco2"] == pytest.approx(1000 * 1.9003, rel=1e-9)
+    en = res.energy
+    assert en[(en["entity"] == "works") & (en["carrier"] == "coal") & (en["year"] == 2026)]["quantity"].sum() == 0.0  # none left

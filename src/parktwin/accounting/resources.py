@@ -25,7 +25,7 @@ otherwise it is NaN, which the stage assessment shows as *not assessed*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parktwin.data import table
 
@@ -169,3 +169,79 @@ def firm_resources(entity: str, value_added_mcny: float, activity: float, water=
         heat_available_gj=scaled(waste_heat, "available_gj"), heat_recovered_gj=scaled(waste_heat, "recovered_gj"),
     )
 
+
+
+# -- resource measures (roadmap kind ``resource_measure``; agents/resources.py) ------------------------
+@dataclass(frozen=True)
+class MeasureTargets:
+    """The resource measures a firm has commissioned (0: none), each a share 0..1.
+
+    ``water_reuse_share``: reused ÷ (reused + fresh + reclaimed) the firm's reuse plant reaches;
+    ``reclaimed_share_of_fresh``: share of the fresh water left after reuse that reclaimed water
+    replaces; ``solid_waste_use_share``: utilised ÷ generated; ``waste_heat_use_share``:
+    recovered ÷ available.
+    """
+
+    water_reuse_share: float = 0.0
+    reclaimed_share_of_fresh: float = 0.0
+    solid_waste_use_share: float = 0.0
+    waste_heat_use_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class MeasureFlows:
+    """What a firm's measures add in a year [m³, t, GJ], and the firm's flows with them."""
+
+    firm: FirmResources
+    reused_added_m3: float = 0.0
+    reclaimed_added_m3: float = 0.0
+    waste_added_t: float = 0.0
+    heat_added_gj: float = 0.0
+
+
+def with_measures(f: FirmResources, t: MeasureTargets) -> MeasureFlows:
+    """A firm's flows with its measures: each raises its account towards its target, never
+    lowering what the firm already does and never beyond what it has (fresh water to replace,
+    waste generated, heat available). Water: reuse first (it replaces fresh water, the total
+    water used stays), then reclaimed water replaces the given share of the fresh water left."""
+    fresh, reused, reclaimed = f.fresh_water_m3, f.reused_water_m3, f.reclaimed_water_m3
+    reused_add = reclaimed_add = waste_add = heat_add = 0.0
+    if fresh is not None:
+        reused, reclaimed = reused or 0.0, reclaimed or 0.0
+        total = fresh + reused + reclaimed
+        reused_add = min(max(t.water_reuse_share * total - reused, 0.0), fresh)
+        fresh -= reused_add
+        reclaimed_add = t.reclaimed_share_of_fresh * fresh
+        fresh -= reclaimed_add
+        reused, reclaimed = reused + reused_add, reclaimed + reclaimed_add
+    utilised = f.waste_utilised_t
+    if f.waste_generated_t is not None:
+        utilised = utilised or 0.0
+        waste_add = min(max(t.solid_waste_use_share * f.waste_generated_t - utilised, 0.0), f.waste_generated_t - utilised)
+        utilised += waste_add
+    recovered = f.heat_recovered_gj
+    if f.heat_available_gj is not None:
+        recovered = recovered or 0.0
+        heat_add = min(max(t.waste_heat_use_share * f.heat_available_gj - recovered, 0.0), f.heat_available_gj - recovered)
+        recovered += heat_add
+    firm = replace(f, fresh_water_m3=fresh, reused_water_m3=reused if fresh is not None else f.reused_water_m3,
+                   reclaimed_water_m3=reclaimed if fresh is not None else f.reclaimed_water_m3,
+                   waste_utilised_t=utilised, heat_recovered_gj=recovered)
+    return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
+
+
+def weighted_flows(parts: list[tuple[float, MeasureFlows]]) -> MeasureFlows:
+    """The year's flows from segments of it: Σ weight × each segment's full-year flows (weights sum to 1)."""
+    def total(get):
+        values = [(w, get(m)) for w, m in parts]
+        return None if values[0][1] is None else sum(w * v for w, v in values)
+
+    first = parts[0][1].firm
+    firm = replace(
+        first,
+        fresh_water_m3=total(lambda m: m.firm.fresh_water_m3), reused_water_m3=total(lambda m: m.firm.reused_water_m3),
+        reclaimed_water_m3=total(lambda m: m.firm.reclaimed_water_m3), waste_utilised_t=total(lambda m: m.firm.waste_utilised_t),
+        heat_recovered_gj=total(lambda m: m.firm.heat_recovered_gj),
+    )
+    return MeasureFlows(firm, total(lambda m: m.reused_added_m3), total(lambda m: m.reclaimed_added_m3),
+                        total(lambda m: m.waste_added_t), total(lambda m: m.heat_added_gj))

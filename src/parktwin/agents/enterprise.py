@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
+from parktwin.agents.resources import MeasureLedger
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
 from parktwin.economics.catalogue import heat_pump_technology
 from parktwin.economics.costs import FUEL_PRICES
@@ -112,6 +113,7 @@ class EnterpriseAgent(ParkAgent):
         self.intensity = 1.0  # autonomous energy intensity relative to the base year
         self.decided: list = []  # projects started this year by the firm itself
         self.pending: dict[str, str] = {}  # project id → measure, decided and not yet commissioned
+        self.resource_changes = MeasureLedger()  # resource measures (agents/resources.py), apart from the energy changes
         self.last_rows: list[EnergyRow] = []
         self.measured_shape: str | None = None  # a registered measured load shape (use_measured)
         self.measured_kwh: float | None = None  # that series' base-year electricity [kWh]
@@ -166,6 +168,8 @@ class EnterpriseAgent(ParkAgent):
         """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
         from parktwin.agents.decisions import choose, efficiency_option, heat_option, wacc_rate
         from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
+        from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED, resource_option
+        from parktwin.spec.scenario import ResourceMeasure
 
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         state = self.current_state() if policy.mandates else None  # folded only when something reads it
@@ -193,6 +197,9 @@ class EnterpriseAgent(ParkAgent):
                     options.append(efficiency_option(view, spec.efficiency_step_share))
             else:
                 options.append(heat_option(view, measure, spec.heat_step_share, self._once("band_cops", _band_cops)))
+        for measure, target in spec.resource_targets.items():
+            if measure not in self.pending.values():
+                options.append(resource_option(self, measure, target, year, view.electricity_price_cny_per_kwh, view.carbon_price_cny_per_tco2))
         budget = np.inf if spec.budget_share_of_value_added is None else spec.budget_share_of_value_added * self.value_added_mcny * 1e6
         options = [o for o in options if o is not None]
         rates = [wacc_rate(o, self.hurdle_rate, self.spec.sector) for o in options] if spec.discount_rate == "wacc" else None
@@ -202,6 +209,9 @@ class EnterpriseAgent(ParkAgent):
                 items.append(Efficiency(kind="efficiency", id=name, year=year, lead_time_days=policy.approval_days,
                                         enterprises=[self.entity_id], share=option.share))
                 self.last_efficiency_year = year
+            elif option.measure in RESOURCE_DECIDED:
+                items.append(ResourceMeasure(kind="resource_measure", id=name, year=year, lead_time_days=policy.approval_days,
+                                             enterprises=[self.entity_id], measure=option.measure, target_share=option.share))
             else:
                 items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))

@@ -130,10 +130,14 @@ class YearOfExchanges:
 
 
 def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, rows: list, book,
-                    kind_of: dict[str, str]) -> YearOfExchanges:
+                    kind_of: dict[str, str], activity: dict[str, float] | None = None) -> YearOfExchanges:
     """Apply the running exchanges to the year's energy rows (``agents.base.EnergyRow``) and load book.
 
-    Each exchange counts for the share of the year it ran. The receiver burns less of the fuel
+    Each exchange counts for the share of the year it ran, and (``scales_with_supplier``, the
+    default) its stated quantity × the supplier's ``activity`` (output relative to the base year):
+    the by-product grows and shrinks with the plant that makes it. What the receiver can take caps
+    it: fuel saved never below what the receiver burns, water never above its fresh water, material
+    and heat never above the supplier's generated waste and available heat (accounting.resources). The receiver burns less of the fuel
     it would have used (never below what it burns this year, so an electrified receiver saves
     less); the supplier burns its extra fuel and the trucks' diesel; the electricity the exchange
     needs (heat pump: the receiver's; pumping and polishing: the supplier's) is a round-the-clock
@@ -166,7 +170,9 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
     year_end = year_start + HOURS_PER_YEAR
     for agent in agents:
         x, spec = agent.exchange, agent.spec
-        w = agent.running_share(year_start)
+        running = agent.running_share(year_start)
+        scale = activity.get(spec.supplier, 1.0) if activity and spec.scales_with_supplier and agent.in_park("supplier") else 1.0
+        w = running * scale  # full-year effects × this
         heat = fuel_tce = co2 = added = s3 = water = material = elec_mwh = 0.0
         if w > 0:
             e = agent.year_effect()
@@ -187,7 +193,7 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
             payer = "receiver" if x.kind == "waste_heat" else "supplier"
             if e.electricity_added_kwh > 0 and agent.in_park(payer):
                 start = max(int(agent.commissioned_hour - year_start), 0)
-                elec_mwh = book.add(ELECTRICITY_SHAPE, e.electricity_added_kwh, start) / 1000.0
+                elec_mwh = book.add(ELECTRICITY_SHAPE, e.electricity_added_kwh * scale, start) / 1000.0
                 change(getattr(spec, payer), "electricity", elec_mwh)
             if x.kind == "treated_water":
                 flows.reclaimed_m3[spec.receiver] = flows.reclaimed_m3.get(spec.receiver, 0.0) + x.quantity * w
@@ -205,7 +211,7 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
         out.scope1_avoided_tco2 += co2 - added
         out.scope3_avoided_tco2 += s3
         npv = agent.last_npv
-        table.append((year, spec.id, spec.supplier, spec.receiver, x.kind, x.quantity, x.unit, agent.status(year_start), w,
+        table.append((year, spec.id, spec.supplier, spec.receiver, x.kind, x.quantity, x.unit, agent.status(year_start), running,
                       x.quantity * w, heat, fuel_tce, co2, added, s3, water, material, elec_mwh,
                       npv.get("receiver_npv_cny", float("nan")), npv.get("supplier_npv_cny", float("nan")), x.capex_cny))
     out.rows = rows

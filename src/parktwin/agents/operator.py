@@ -15,6 +15,7 @@ from parktwin.agents.base import Change, Investment, ParkAgent, segments
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.agents.building import apply_retrofit
 from parktwin.agents.carrier_assets import CARRIER_ASSETS
+from parktwin.agents.resources import apply_resource_measure
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 
@@ -360,5 +361,6 @@ AGENT_MEASURES: dict[str, Callable[[OperatorAgent, object, float, int], Applied]
     "hydrogen_process_heat": _hydrogen_process_heat,
     "ccus": _ccus,
     "building_retrofit": apply_retrofit,
+    "resource_measure": apply_resource_measure,
 }
 OPERATOR_ASSETS.update(CARRIER_ASSETS)  # heat and hydrogen assets (agents/carrier_assets.py)

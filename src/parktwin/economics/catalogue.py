@@ -45,6 +45,7 @@ MEASURE_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
     "hydrogen_tank": ("h2_tank", "electrolyser", "fuel_cell"),
     "biomethane_chp": ("biomethane_chp",),
     "waste_heat_recovery": ("waste_heat_recovery",),
+    "resource_measure": ("water_reuse_plant", "reclaimed_water_plant", "solid_waste_processing", "waste_heat_use_exchanger"),
 }
 
 _PER_ROW = ("year", "capex", "fixed_om_share_per_yr", "var_om", "source", "confidence")

@@ -32,6 +32,7 @@ from parktwin.agents.exchange import ExchangeAgent, ExchangeContext, YearOfExcha
 from parktwin.agents.fleet import FleetAgent, fleet_indicators
 from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.decisions import DECISION_CONSTANTS
+from parktwin.agents.resources import YearOfMeasures, apply_resource_measures
 from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits, growth_rate
 from parktwin.data import constant, grid_factor_path, interpolate_path, overriding
 from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
@@ -592,14 +593,16 @@ class ParkModel(mesa.Model):
         if not self.exchange_agents:
             return YearOfExchanges(rows, ExchangeFlows(), [])
         kinds = {firm_id: "enterprise" for firm_id in self.enterprises}
-        done = apply_exchanges(self.exchange_agents, year, year_start, rows, book, kinds)
+        activity = {firm_id: firm.activity for firm_id, firm in self.enterprises.items()}
+        done = apply_exchanges(self.exchange_agents, year, year_start, rows, book, kinds, activity)
         self.record.exchanges.extend(done.table)
         return done
 
-    def _resources_year(self, year: int, done: YearOfExchanges) -> dict[str, float]:
+    def _resources_year(self, year: int, done: YearOfExchanges, measures: YearOfMeasures) -> dict[str, float]:
         """The year's water, solid-waste and waste-heat accounts; returns the indicator columns for ``annual``."""
         park = self.scenario.park
-        firms = [firm_resources(a.spec.id, a.value_added_mcny, a.activity, a.spec.water, a.spec.solid_waste, a.spec.waste_heat)
+        firms = [measures.firms.get(a.spec.id) or firm_resources(a.spec.id, a.value_added_mcny, a.activity, a.spec.water,
+                                                                 a.spec.solid_waste, a.spec.waste_heat)
                  for a in self.enterprises.values()]  # the firms in the park this year: entrants in, earlier leavers out
         values = year_resources(year, firms, done.flows, min_coverage_share=self._min_coverage_share,
                                 exchanges_listed=bool(park.exchanges))
@@ -608,6 +611,8 @@ class ParkModel(mesa.Model):
             "symbiosis_scope1_avoided_tco2": done.scope1_avoided_tco2,
             "symbiosis_scope3_avoided_tco2": done.scope3_avoided_tco2,
             "exchanges_running": done.running,
+            "resource_measures_electricity_mwh": measures.electricity_mwh,
+            "resource_measures_scope1_avoided_tco2": measures.scope1_avoided_tco2,
         }
 
     # -- one year's operations and accounting ---------------------------------------------------
@@ -618,7 +623,8 @@ class ParkModel(mesa.Model):
         rows = []
         for agent in (*self.enterprises.values(), *self.buildings.values(), *self.fleets.values()):
             rows.extend(agent.year_energy(year, year_start, book))
-        exchanged = self._exchanges_year(year, year_start, rows, book)
+        measures = apply_resource_measures(self.enterprises.values(), year, year_start, rows, book)
+        exchanged = self._exchanges_year(year, year_start, measures.rows, book)
         rows = exchanged.rows
         demand_kw = book.hourly_kw()
         assets = self.operator.year_assets(year_start)
@@ -754,7 +760,7 @@ class ParkModel(mesa.Model):
             + costs["certificate_cost_cny"] + annual["offsets_cost_cny"] - annual["exit_residual_value_cny"]
         )
         annual["core_met"] = bool(annual["core_indicator_tco2_per_tce"] <= annual["core_threshold_tco2_per_tce"])
-        annual.update(self._resources_year(year, exchanged))
+        annual.update(self._resources_year(year, exchanged, measures))
         self.record.annual.append(annual)
         self.record.emissions.extend(emissions)
         self.record.energy.extend(energy)

@@ -211,6 +211,9 @@ class SymbiosisExchange(Strict):
     transfer_price_cny_per_unit: float | None = Field(None, description="price the receiver pays per unit; null: the price sharing the gain evenly")
     lead_time_days: float = Field(180.0, ge=0, description="from the decision to the first delivery [days]")
     earliest_year: int | None = Field(None, description="not before this year (default: the first simulated year after the base year)")
+    scales_with_supplier: bool = Field(
+        True, description="the quantity follows the supplier's output (activity relative to the base year); false: a fixed contract quantity"
+    )
     note: str = ""
     source: str = ""
 

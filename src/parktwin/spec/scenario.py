@@ -196,9 +196,28 @@ class WasteHeatRecovery(_Intervention):
     band: Literal["low", "medium"] = Field("low", description="band the recovered heat reaches (<100 °C or 100-200 °C)")
 
 
+ResourceMeasureKind = Literal["water_reuse", "reclaimed_water", "solid_waste_utilisation", "waste_heat_use"]
+
+
+class ResourceMeasure(_Intervention):
+    """A measure on the firms' water, solid-waste or waste-heat accounts (agents/resources.py).
+
+    ``target_share`` by measure: water_reuse — the firm's industrial water reuse share (reused ÷
+    all water used) raised to it by an in-plant reuse plant; reclaimed_water — share of the firm's
+    remaining fresh water replaced by the park's reclaimed-water plant; solid_waste_utilisation —
+    utilised ÷ generated raised to it; waste_heat_use — recovered ÷ available waste heat raised to it
+    (the recovered heat displaces the firm's boiler fuel, then bought heat, in the bands it reaches).
+    """
+
+    kind: Literal["resource_measure"]
+    measure: ResourceMeasureKind = Field(description="which account the measure acts on; costs and electricity in data/technologies.csv and data/resource_measures.csv")
+    enterprises: list[str] | Literal["all"] = "all"
+    target_share: float = Field(gt=0, le=1, description="the share the measure raises (see the measure), 0..1")
+
+
 INTERVENTIONS = (
     RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
-    BuildingRetrofit,
+    BuildingRetrofit, ResourceMeasure,
     ThermalStorage, HydrogenTank, BiomethaneChp, WasteHeatRecovery,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
@@ -241,6 +260,11 @@ class Decisions(Strict):
         0.05, ge=0, description="yearly capex budget as a share of the firm's value added; none = unlimited"
     )
     peer_effect: float = Field(0.0, ge=0, le=5, description="openness × (1 + this × share of sector peers that adopted)")
+    resource_targets: dict[Literal["water_reuse", "solid_waste_utilisation", "waste_heat_use"], float] = Field(
+        default_factory=dict,
+        description="resource measures firms weigh by NPV like the others, each with the target share it would raise the firm's account to "
+                    "(see the roadmap kind resource_measure); empty: none",
+    )
 
 
 class Mandate(Strict):

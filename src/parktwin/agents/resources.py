@@ -1,0 +1,275 @@
+"""Resource measures of the firms (roadmap kind ``resource_measure``): water reuse, reclaimed
+water, solid-waste utilisation and waste-heat use.
+
+A measure is a dated change on each firm it names (kept apart from the firm's energy changes,
+``EnterpriseAgent.resource_changes``); from its commissioning hour it raises the firm's account
+towards its target (``accounting.resources.with_measures``). A year split by a commissioning
+counts each part by the share of the firm's load profile it covers, as the firm's energy does.
+The electricity the measures need (reverse osmosis, tertiary treatment, crushing and drying,
+heat-exchanger pumps; data/resource_measures.csv) is a load of the firm on its own profile from
+the commissioning hour. Waste heat recovered displaces boiler fuel by band as the exchanges'
+physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then bought heat 1:1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
+from parktwin.agents.base import Change, EnergyRow, Investment, book_piecewise, segment_weights, segments
+from parktwin.data import constant, table
+from parktwin.energy.calendar import HOURS_PER_YEAR
+
+KIND = "resource_measure"
+TARGET_FIELD = {  # measure → MeasureTargets field
+    "water_reuse": "water_reuse_share", "reclaimed_water": "reclaimed_share_of_fresh",
+    "solid_waste_utilisation": "solid_waste_use_share", "waste_heat_use": "waste_heat_use_share",
+}
+TECHNOLOGY = {  # measure → data/technologies.csv id, the capacity's unit and who owns it
+    "water_reuse": ("water_reuse_plant", "firm"), "reclaimed_water": ("reclaimed_water_plant", "operator"),
+    "solid_waste_utilisation": ("solid_waste_processing", "firm"), "waste_heat_use": ("waste_heat_use_exchanger", "firm"),
+}
+INPUT = {"water_reuse": "water", "reclaimed_water": "water", "solid_waste_utilisation": "solid_waste", "waste_heat_use": "waste_heat"}
+DAYS_PER_YEAR = 365.0
+FUELS = (("coal", "coal_ncv_gj_per_t", "coal_boiler_efficiency", "coal_kgco2_per_t"),  # carrier and its constants.csv names
+         ("natural_gas", "natural_gas_ncv_gj_per_km3", "gas_boiler_efficiency", "natural_gas_kgco2_per_km3"))
+
+
+@lru_cache(maxsize=None)
+def _factors() -> dict[str, float]:
+    df = table("resource_measures")
+    return dict(zip(df["name"], df["value"].astype(float)))
+
+
+def factor(name: str) -> float:
+    """A value of data/resource_measures.csv (its unit in the name), read once."""
+    try:
+        return _factors()[name]
+    except KeyError:
+        raise KeyError(f"no {name!r} in data/resource_measures.csv") from None
+
+
+def _fold(t: MeasureTargets, ch: Change) -> MeasureTargets:
+    measure, share = ch.value
+    key = TARGET_FIELD[measure]
+    return replace(t, **{key: max(getattr(t, key), share)})
+
+
+class MeasureLedger(list):
+    """A firm's resource-measure changes in clock order, with the state folded up to a year kept
+    (like ``ParkAgent.year_segments``), so each year folds only the changes new since the last."""
+
+    folded: tuple[int, MeasureTargets] = (0, MeasureTargets())
+
+    def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
+        done, state = self.folded
+        while done < len(self) and self[done].hour <= year_start:
+            state = _fold(state, self[done])
+            done += 1
+        self.folded = (done, state)
+        return segments(self[done:], year_start, state, _fold)
+
+
+def base_flows(firm) -> FirmResources:
+    """The firm's flows this year without measures (its inputs × activity)."""
+    s = firm.spec
+    return firm_resources(s.id, firm.value_added_mcny, firm.activity, s.water, s.solid_waste, s.waste_heat)
+
+
+def electricity_kwh(m: MeasureFlows) -> float:
+    """Electricity of a firm's measures for its added flows [kWh]."""
+    return (m.reused_added_m3 * factor("water_reuse_kwh_per_m3") + m.reclaimed_added_m3 * factor("reclaimed_water_kwh_per_m3")
+            + m.waste_added_t * factor("solid_waste_processing_kwh_per_t") + m.heat_added_gj * factor("waste_heat_use_kwh_per_gj"))
+
+
+# -- the roadmap item ---------------------------------------------------------------------------
+def apply_resource_measure(op, item, hour: float, year: int):
+    """Commission ``item`` on each firm it names that reports the account; the capacity bought is
+    what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat)."""
+    from parktwin.agents.operator import _firms
+
+    firms = [f for f in _firms(op, item) if getattr(f.spec, INPUT[item.measure]) is not None]
+    tech, owner = TECHNOLOGY[item.measure]
+    out: list[Investment] = []
+    for firm in firms:
+        before = segments(firm.resource_changes, hour, MeasureTargets(), _fold)[0][1]
+        change = Change(hour, KIND, (item.measure, item.target_share), item.id or KIND)
+        firm.resource_changes.append(change)
+        added = _added(with_measures(base_flows(firm), _fold(before, change)), with_measures(base_flows(firm), before), item.measure)
+        if added > 0:
+            out.append(Investment(firm.entity_id if owner == "firm" else "operator", tech, added))
+    what = item.measure.replace("_", " ")
+    return f"{what}: target {item.target_share:.0%} in {len(firms)} firms", out
+
+
+def _added(after: MeasureFlows, before: MeasureFlows, measure: str) -> float:
+    if measure == "water_reuse":
+        return (after.reused_added_m3 - before.reused_added_m3) / DAYS_PER_YEAR
+    if measure == "reclaimed_water":
+        return (after.reclaimed_added_m3 - before.reclaimed_added_m3) / DAYS_PER_YEAR
+    if measure == "solid_waste_utilisation":
+        return after.waste_added_t - before.waste_added_t
+    return after.heat_added_gj - before.heat_added_gj
+
+
+# -- the year ------------------------------------------------------------------------------------
+@dataclass
+class YearOfMeasures:
+    """What the firms' resource measures did in one year."""
+
+    rows: list  # the energy rows with the measures' electricity and the fuel the recovered heat saves
+    firms: dict[str, FirmResources] = field(default_factory=dict)  # entity → flows with the measures
+    electricity_mwh: float = 0.0  # the measures' own use, net of what recovered heat saves in electric boilers and heat pumps
+    heat_used_gj: float = 0.0  # recovered heat that displaced boiler fuel or bought heat
+    scope1_avoided_tco2: float = 0.0
+
+
+def _reach(firm) -> tuple[bool, bool, bool]:
+    """Heat bands (low, medium, high) the firm's waste heat is hot enough to serve; without a
+    temperature only the low band (preheating water)."""
+    t = firm.spec.waste_heat.temperature_c
+    if t is None:
+        return True, False, False
+    return t >= constant("heat_low_sink_c"), t >= constant("heat_medium_sink_c"), t >= factor("waste_heat_high_band_min_c")
+
+
+def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, float]:
+    """The fuel [row units] and bought heat [GJ] that ``heat_gj`` of recovered heat replaces this year.
+
+    Own boiler heat first: the coal and gas rows' boiler part in the reachable bands still on fossil
+    boilers (state at the year's end), heat ÷ boiler efficiency ÷ NCV, coal and gas in proportion to
+    the useful heat each still gives; then bought heat of the reachable bands, GJ for GJ; then the
+    electricity of the electric boilers and heat pumps now making the reachable bands' heat (heat ÷
+    boiler efficiency or ÷ the band's COP, key ``"electricity_kwh"``). Heat beyond all three (a
+    stream too cold for any band) displaces nothing.
+    """
+    from parktwin.agents.enterprise import KWH_PER_GJ, _band_cops, _left
+
+    st = firm.current_state()
+    s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
+    fossil_boiler = s * _left(bands, st.own_eb, st.own_hp)
+    fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
+    reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
+    room = {}
+    for carrier, ncv, eff, _ in FUELS:
+        fuel = rows.get(carrier, 0.0) * (reachable / fossil if fossil > 0 else 0.0)
+        room[carrier] = (fuel, fuel * constant(ncv) * constant(eff))
+    own_heat = sum(h for _, h in room.values())
+    used = min(heat_gj, own_heat)
+    out = {c: fuel * used / own_heat for c, (fuel, _) in room.items() if own_heat > 0}
+    left_bought = _left(bands, st.bought_eb, st.bought_hp)
+    reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
+    bought_room = rows.get("purchased_heat", 0.0) * (reach_bought / left_bought if left_bought > 0 else 0.0)
+    out["purchased_heat"] = min(heat_gj - used, bought_room)
+    rest = heat_gj - used - out["purchased_heat"]
+    if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
+        k = firm.activity * firm.intensity * st.efficiency_factor * st.active
+        eb_eff, cops = constant("electric_boiler_efficiency"), _band_cops()
+        room_gj = kwh = 0.0
+        for heat, eb, hp in ((firm.boiler_heat_kwh() / KWH_PER_GJ, st.own_eb, st.own_hp),
+                             (firm.spec.energy.purchased_heat_gj, st.bought_eb, st.bought_hp)):
+            for w, e, h, cop, r in zip(bands, eb, hp, cops, reach):
+                if r:
+                    room_gj += k * heat * w * (e + h)
+                    kwh += k * heat * w * (e / eb_eff + (h / cop if h else 0.0)) * KWH_PER_GJ
+        out["electric_heat_gj"] = min(rest, room_gj)
+        out["electricity_kwh"] = kwh * out["electric_heat_gj"] / room_gj if room_gj > 0 else 0.0
+    return out
+
+
+def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:
+    """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book."""
+    out = YearOfMeasures(rows)
+    active = [f for f in firms if f.resource_changes and f.resource_changes[0].hour < year_start + HOURS_PER_YEAR]
+    if not active:
+        return out
+    rows = list(rows)
+    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
+
+    def change(entity: str, kind: str, carrier: str, delta: float, unit: str) -> None:
+        key = (entity, carrier)
+        if key not in index:
+            index[key] = len(rows)
+            rows.append(EnergyRow(entity, kind, carrier, 0.0, unit))
+        r = rows[index[key]]
+        rows[index[key]] = EnergyRow(r.entity, r.entity_kind, r.carrier, max(r.quantity + delta, 0.0), r.unit)
+
+    for firm in active:
+        segs = firm.resource_changes.year_segments(year_start)
+        starts = [h for h, _ in segs]
+        weights = segment_weights(firm.load_shape, year, starts) if len(segs) > 1 else [1.0]
+        base = base_flows(firm)
+        parts = [(w, with_measures(base, t)) for w, (_, t) in zip(weights, segs)]
+        year_flows = weighted_flows(parts) if len(parts) > 1 else parts[0][1]
+        out.firms[firm.entity_id] = year_flows.firm
+        kwh = book_piecewise(book, firm.load_shape, starts, [electricity_kwh(m) for _, m in parts])
+        if kwh > 0:
+            change(firm.entity_id, firm.kind, "electricity", kwh / 1000.0, "MWh")
+            out.electricity_mwh += kwh / 1000.0
+        if year_flows.heat_added_gj > 0:
+            mine = {c: rows[index[(firm.entity_id, c)]].quantity for c in ("coal", "natural_gas", "purchased_heat")
+                    if (firm.entity_id, c) in index}
+            saved = displace_heat(firm, year_flows.heat_added_gj, mine)
+            for carrier, ncv, eff, co2 in FUELS:
+                amount = saved.get(carrier, 0.0)
+                if amount > 0:
+                    change(firm.entity_id, firm.kind, carrier, -amount, "t" if carrier == "coal" else "km3")
+                    out.scope1_avoided_tco2 += amount * constant(co2) / 1000.0
+                    out.heat_used_gj += amount * constant(ncv) * constant(eff)
+            if saved.get("purchased_heat", 0.0) > 0:
+                change(firm.entity_id, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
+                out.heat_used_gj += saved["purchased_heat"]
+            if saved.get("electricity_kwh", 0.0) > 0:  # spread over the firm's own profile of the year
+                cut_kwh = -book.add(firm.load_shape, -saved["electricity_kwh"], 0)
+                change(firm.entity_id, firm.kind, "electricity", -cut_kwh / 1000.0, "MWh")
+                out.electricity_mwh -= cut_kwh / 1000.0
+                out.heat_used_gj += saved["electric_heat_gj"]
+    out.rows = [r for r in rows if r.quantity > 0.0]
+    return out
+
+
+# -- firms' own decisions (decisions.resource_targets) --------------------------------------------
+DECIDED = ("water_reuse", "solid_waste_utilisation", "waste_heat_use")  # a firm's own plant; reclaimed water is the park's
+
+
+def resource_option(firm, measure: str, target: float, year: int, electricity_price_cny_per_kwh: float,
+                    carbon_price_cny_per_tco2: float):
+    """The measure as ``firm`` sees it this year (``agents.decisions.Option``), or None when it adds
+    nothing or the firm lacks the account. Saving per year: water — fresh water bought and effluent
+    discharged (data/symbiosis_factors.csv prices); solid waste — the landfill fee; waste heat — the
+    fuel, bought heat and boiler electricity it displaces at last year's use, and the carbon price on
+    the fuel's CO₂; less the measure's O&M and electricity."""
+    from parktwin.agents.decisions import Option
+    from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
+    from parktwin.symbiosis.exchanges import factor as symbiosis_factor
+
+    if getattr(firm.spec, INPUT[measure]) is None:
+        return None
+    tech, _ = TECHNOLOGY[measure]
+    if not available(tech, year):
+        return None
+    now = firm.resource_changes.folded[1]
+    for ch in firm.resource_changes[firm.resource_changes.folded[0]:]:
+        now = _fold(now, ch)
+    before = with_measures(base_flows(firm), now)
+    after = with_measures(base_flows(firm), _fold(now, Change(0.0, KIND, (measure, target))))
+    capacity = _added(after, before, measure)
+    if capacity <= 0:
+        return None
+    gained = MeasureFlows(after.firm, after.reused_added_m3 - before.reused_added_m3, 0.0,
+                          after.waste_added_t - before.waste_added_t, after.heat_added_gj - before.heat_added_gj)
+    saving = co2 = 0.0
+    if measure == "water_reuse":
+        saving = gained.reused_added_m3 * (symbiosis_factor("water_price_cny_per_m3") + symbiosis_factor("wastewater_discharge_cny_per_m3"))
+    elif measure == "solid_waste_utilisation":
+        saving = gained.waste_added_t * symbiosis_factor("solid_waste_disposal_cny_per_t")
+    else:
+        rows = {r.carrier: r.quantity for r in firm.last_rows}
+        saved = displace_heat(firm, gained.heat_added_gj, rows)
+        co2 = sum(saved.get(c, 0.0) * constant(f) for c, _, _, f in FUELS) / 1000.0
+        saving = (saved.get("coal", 0.0) * price_cny("coal", year) + saved.get("natural_gas", 0.0) * 1000.0 * price_cny("natural_gas", year)
+                  + saved.get("purchased_heat", 0.0) * price_cny("purchased_heat", year)
+                  + saved.get("electricity_kwh", 0.0) * electricity_price_cny_per_kwh + co2 * carbon_price_cny_per_tco2)
+    saving -= capacity * fixed_om_cny_per_yr(tech, year) + electricity_kwh(gained) * electricity_price_cny_per_kwh
+    return Option(measure, target, capacity * capex_cny(tech, year), saving, co2, lifetime_yr(tech))
