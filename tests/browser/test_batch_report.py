@@ -56,7 +56,8 @@ def test_batch_report_renders_offline(browser, batch, lang, tmp_path):
     probs = plots["fig-probabilities"]
     assert probs["traces"] >= 6 and set(probs["trace_points"]) == {years}
     sens = plots["fig-sensitivity"]
-    assert sens["traces"] == 2 and sens["trace_points"] == [len(UNCERTAINTY)] * 2
+    # one panel per output: final-year net emissions, system cost and private cost (experiments.summary.outputs)
+    assert sens["traces"] == 3 and sens["trace_points"] == [len(UNCERTAINTY)] * 3
     assert set(sens["trace_types"]) == {"bar"}
     # the bars are drawn with the batch's indices
     drawn = browser.execute_script(
