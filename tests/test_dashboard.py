@@ -37,7 +37,7 @@ def small(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(small):
-    return create_app(small, scenarios=[])
+    return create_app(small, scenarios=[], keys=None)  # every registered figure
 
 
 def _array(value) -> np.ndarray:
@@ -187,7 +187,10 @@ def test_cli_serve_passes_its_options(monkeypatch):
     seen = {}
     monkeypatch.setattr(dashboard, "serve", lambda scenario, **kw: seen.update(scenario=scenario, **kw))
     assert main(["serve", "--scenario", "x.yaml", "--port", "8123", "--lang", "zh"]) == 0
-    assert seen == {"scenario": "x.yaml", "host": "127.0.0.1", "port": 8123, "lang": "zh", "seed": 0}
+    assert seen == {"scenario": "x.yaml", "host": "127.0.0.1", "port": 8123, "lang": "zh", "seed": 0, "keys": dashboard.WORKSHOP_FIGURES}
+    assert main(["serve", "--figures", "all"]) == 0 and seen["keys"] is None
+    assert main(["serve", "--figures", "emissions,macc"]) == 0 and seen["keys"] == ["emissions", "macc"]
+    assert main(["serve", "--figures", "emissions,nope"]) == 2  # unknown keys refused before anything runs
 
 
 SUBSIDY_LED = ROOT / "scenarios" / "subsidy_led.yaml"

@@ -233,7 +233,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"note: on {args.host} anyone on the network can open the dashboard and run scenarios", file=sys.stderr)
-    serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed)
+    from parktwin.viz.dashboard import WORKSHOP_FIGURES
+    from parktwin.viz.registry import registered
+
+    keys = None if args.figures == "all" else (WORKSHOP_FIGURES if args.figures is None else [k.strip() for k in args.figures.split(",")])
+    known = {s.key for s in registered()}
+    if keys is not None and (unknown := sorted(set(keys) - known)):
+        print(f"parktwin serve: --figures: unknown {unknown}; expected 'all' or some of {sorted(known)}", file=sys.stderr)
+        return 2
+    serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys)
     return 0
 
 
@@ -383,6 +391,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only); 0.0.0.0 opens it to the network")
     serve.add_argument("--lang", choices=("en", "zh"), default="en", help="page and chart language")
     serve.add_argument("--seed", type=int, default=0, help="random seed of every run; default 0")
+    serve.add_argument("--figures", default=None,
+                       help="'all', or figure keys separated by commas; default the workshop set (viz.dashboard.WORKSHOP_FIGURES)")
     serve.set_defaults(func=_cmd_serve)
 
     report = sub.add_parser("report", help="re-render a stored run's report in a language, or export its figures (PNG/SVG/PDF)")

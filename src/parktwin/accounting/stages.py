@@ -151,11 +151,12 @@ def assess(
     return out
 
 
-def _stage_blockers(rows: pd.DataFrame) -> list[str]:
-    """Indicators of one stage in one year that stop it: mandatory not met, or core not assessed."""
-    failing = rows[rows["mandatory"] & (rows["status"] == "not_met")]
-    missing = rows[rows["core"] & (rows["status"] == "not_assessed")]
-    return [f"{i} (not_met)" for i in failing["indicator"]] + [f"{i} (core not_assessed)" for i in missing["indicator"]]
+def _stage_blockers(rows: list[tuple]) -> list[str]:
+    """Indicators of one stage in one year that stop it: mandatory not met, or core not assessed.
+    ``rows``: (indicator, status, mandatory, core) in the assessment's order."""
+    failing = [f"{i} (not_met)" for i, status, mandatory, _ in rows if mandatory and status == "not_met"]
+    missing = [f"{i} (core not_assessed)" for i, status, _, core in rows if core and status == "not_assessed"]
+    return failing + missing
 
 
 def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
@@ -164,16 +165,20 @@ def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
     Columns: ``year``, ``stage_reached`` (none / green / eco_industrial / zero_carbon),
     ``next_stage`` (None at the top) and ``blocking`` (list of "indicator (reason)").
     """
+    by_year: dict[int, dict[str, list[tuple]]] = {}
+    columns = ("year", "stage", "indicator", "status", "mandatory", "core")
+    for year, stage, indicator, status, mandatory, core in zip(*(assessment[c].tolist() for c in columns)):
+        by_year.setdefault(int(year), {}).setdefault(stage, []).append((indicator, status, bool(mandatory), bool(core)))
     out = []
-    for year, rows in assessment.groupby("year", sort=True):
+    for year in sorted(by_year):
         reached, blocking, next_stage = NONE, [], None
         for stage in STAGES:
-            blockers = _stage_blockers(rows[rows["stage"] == stage])
+            blockers = _stage_blockers(by_year[year].get(stage, []))
             if blockers:
                 next_stage, blocking = stage, blockers
                 break
             reached = stage
-        out.append((int(year), reached, next_stage, blocking))
+        out.append((year, reached, next_stage, blocking))
     frame = pd.DataFrame(out, columns=["year", "stage_reached", "next_stage", "blocking"])
     frame["next_stage"] = pd.Series([o[2] for o in out], index=frame.index, dtype=object)  # None at the top
     return frame

@@ -51,6 +51,9 @@ def _sha256(doc: Any) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it: the same documents, ~10x faster
+
+
 def read_yaml(path: Path) -> dict:
     """Parse one YAML mapping, turning every failure into an InputError naming the file."""
     try:
@@ -60,7 +63,7 @@ def read_yaml(path: Path) -> dict:
     except OSError as exc:
         raise InputError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -395,12 +395,18 @@ def _option(path: str) -> dict[str, Any]:
     return {"label": f"{sc.name} — {sc.park.name} ({path})", "value": path}
 
 
+# the figures a workshop watches while moving sliders (each figure adds ≈0.05-0.2 s to a slider move;
+# the report has them all); ``parktwin serve --figures all`` shows every registered figure
+WORKSHOP_FIGURES = ("stages", "emissions", "waterfall", "energy_mix", "electricity_balance", "dispatch_week", "indicators",
+                    "costs", "cashflows", "adoption", "macc", "pdca")
+
+
 def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: int = 0,
-               scenarios: list[str] | None = None, keys: list[str] | None = None,
+               scenarios: list[str] | None = None, keys: list[str] | None = WORKSHOP_FIGURES,
                sliders: tuple[Slider, ...] = SLIDERS):
     """The Dash app, not started (``app.run(...)``, or ``serve``). Runs the scenario once to fill the
     page. ``scenarios``: the dropdown's files (default ``scenarios/*.yaml`` and ``scenario``);
-    ``keys``: the registered figures to show (default all)."""
+    ``keys``: the registered figures to show (default ``WORKSHOP_FIGURES``; None: all)."""
     import dash
     from dash import Input, Output, dcc, html, no_update
 
@@ -532,9 +538,9 @@ class BackgroundServer:
 
 
 def serve(scenario: str | Path = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int = 8050, lang: str = "en",
-          seed: int = 0) -> None:
+          seed: int = 0, keys: list[str] | None = WORKSHOP_FIGURES) -> None:
     """Build the app and serve it until interrupted (``parktwin serve``)."""
     print(f"parktwin dashboard: running {scenario} once to fill the page ...", flush=True)
-    app = create_app(scenario, lang=lang, seed=seed)
+    app = create_app(scenario, lang=lang, seed=seed, keys=keys)
     print(f"parktwin dashboard: open http://{host}:{port}/ in a browser (Ctrl+C to stop)", flush=True)
     app.run(host=host, port=port, debug=False)
