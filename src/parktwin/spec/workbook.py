@@ -233,7 +233,10 @@ MEASURED_COLUMNS: list[Column] = [
     C("purchased_heat_gj", "外购热力", "Purchased heat", "GJ/yr"),
     C("energy_tce", "综合能耗", "Energy use", "tce/yr", help="当量 method"),
     C("emissions_tco2", "CO₂排放", "Emissions", "tCO₂/yr", help="scope 1 + location-based scope 2, process CO₂ included"),
-    C("water_m3", "用水量", "Water", "m³/yr", help="recorded; not modelled yet, so not reconciled"),
+    C("water_m3", "用水量", "Water", "m³/yr",
+      help="fresh water withdrawn (取用新水量); reconciled with the enterprises' water.fresh_water_m3 (after the exchanges)"),
+    C("solid_waste_t", "工业固废产生量", "Solid waste", "t/yr",
+      help="industrial solid waste generated; reconciled with the enterprises' solid_waste.generated_t"),
     C("source", "数据来源", "Source", kind=TEXT, width=28),
 ]
 SERIES_COLUMNS: list[Column] = [
@@ -863,7 +866,8 @@ HEADER = """# Park file imported from the workbook {src} by `parktwin import`.
 MEASURED_HEADER = """# Measured base-year totals of the park {park} (sidecar of {out}), imported from {src}.
 # Compared with the model's bottom-up base year by parktwin.spec.calibration.reconcile.
 # Units are in the keys: *_mwh MWh/yr, *_t t/yr, natural_gas_km3 thousand m3/yr, *_gj GJ/yr,
-# energy_tce tce/yr (当量), emissions_tco2 tCO2/yr (scope 1 + location-based scope 2), water_m3 m3/yr.
+# energy_tce tce/yr (当量), emissions_tco2 tCO2/yr (scope 1 + location-based scope 2), water_m3 m3/yr
+# (fresh water withdrawn), solid_waste_t t/yr (industrial solid waste generated).
 """
 
 
