@@ -12,7 +12,11 @@ import pytest
 from builders import PARK, scenario
 
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.measured import MeasuredSeriesError, calendar_hours, read_measured_series
+from parktwin.energy.measured import (
+    MeasuredSeriesError,
+    calendar_hours,
+    read_measured_series,
+)
 from parktwin.kernel.model import simulate
 from parktwin.results.tables import build_results
 from parktwin.spec.errors import InputError

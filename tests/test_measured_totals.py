@@ -209,7 +209,11 @@ def test_check_strict_catches_water_and_names_firms_without_a_figure(tmp_path, c
 
 def test_firm_totals_take_received_water_off_fresh_water_by_hand():
     from parktwin.accounting.resource_firms import firm_totals
-    from parktwin.accounting.resources import ExchangeFlows, FirmResources, year_resources
+    from parktwin.accounting.resources import (
+        ExchangeFlows,
+        FirmResources,
+        year_resources,
+    )
 
     # A withdraws 1,000 m³ and receives 300 m³ treated water and 900 m³ cooling water: fresh water
     # 1,000 − 300 − min(900, 700) = 0; B withdraws 400 m³ and receives nothing; C states no water

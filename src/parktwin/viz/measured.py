@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from parktwin.data import constant
@@ -71,9 +73,9 @@ def _table(columns, formats: dict[str, str], values: list, words: dict[str, str]
     n_rows = len(values[0]) if values else 0
     colours = [fill or [PLAIN_COLOUR] * n_rows] * len(columns)
     fig = go.Figure(go.Table(
-        header=dict(values=[words[c].format(tol=constant("reconciliation_tolerance_share") * 100.0) for c in columns],
-                    fill_color="#17324d", font=dict(color="white"), align="left"),
-        cells=dict(values=values, format=[formats.get(c) for c in columns], fill_color=colours, align="left"),
+        header={"values": [words[c].format(tol=constant("reconciliation_tolerance_share") * 100.0) for c in columns],
+                "fill_color": "#17324d", "font": {"color": "white"}, "align": "left"},
+        cells={"values": values, "format": [formats.get(c) for c in columns], "fill_color": colours, "align": "left"},
     ))
     fig.update_layout(height=min(120 + 28 * n_rows, 900))
     return fig
@@ -96,7 +98,7 @@ def data_quality_figure(results: Results, lang: str) -> go.Figure | None:
         elif c in ("rows", "dropped_rows", "interval_min"):
             values.append([int(v) for v in column])
         elif c in SERIES_FORMATS:
-            values.append([None if v != v else float(v) for v in column])  # NaN: no annual figure to compare
+            values.append([None if math.isnan(v) else float(v) for v in column])  # NaN: no annual figure to compare
         else:
             values.append([str(v) for v in column])
     return _table(SERIES_TABLE_COLUMNS, SERIES_FORMATS, values, w)
@@ -117,6 +119,6 @@ def reconciliation_table_figure(results: Results, lang: str) -> go.Figure | None
     marks = [w["beyond"] if i in beyond else w["within"] if i in comparable else w["no_value"] for i in rows.index]
     fill = [OFF_COLOUR if i in beyond else OK_COLOUR if i in comparable else PLAIN_COLOUR for i in rows.index]
     values = [[str(v) for v in rows[c]] if c in ("scope", "quantity", "unit")
-              else [None if v != v else float(v) for v in rows[c]] for c in RECONCILIATION_TABLE_COLUMNS[:-1]]
+              else [None if math.isnan(v) else float(v) for v in rows[c]] for c in RECONCILIATION_TABLE_COLUMNS[:-1]]
     values.append(marks)
     return _table(RECONCILIATION_TABLE_COLUMNS, RECONCILIATION_FORMATS, values, w, fill)
