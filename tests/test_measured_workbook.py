@@ -96,3 +96,14 @@ def test_problems_in_a_series_file_name_the_workbook_cell(tmp_path):
     with pytest.raises(InputError, match=r"measured_series!G2 \(时区 Time zone\): unknown time zone 'Mars/Olympus'"):
         import_workbook(book, tmp_path / "park.yaml")
     assert not (tmp_path / "park.yaml").exists()
+
+
+def test_water_and_solid_waste_totals_go_through_the_workbook(tmp_path):
+    # the demo park's sidecar states park water 5,220,000 m³, solid waste 59,200 t and Jinhua
+    # Dyeing's water 900,000 m³: export, import, and the new sidecar holds the same totals
+    book = write_workbook(REPO / "models" / "demo_park.yaml", tmp_path / "demo.xlsx")
+    out, side = import_workbook(book, tmp_path / "demo.yaml")
+    back = load_park(out).measured
+    assert (back.park.water_m3, back.park.solid_waste_t) == (5_220_000, 59_200)
+    assert back.enterprises["jinhua_dyeing"].water_m3 == 900_000
+    assert back == load_park(REPO / "models" / "demo_park.yaml").measured
