@@ -126,3 +126,12 @@ def test_a_run_puts_the_meter_on_the_right_dates_of_a_later_year(tmp_path):
         assert noon[day(2030, month, dom)] / workday_noon * 100.0 == pytest.approx(level, rel=1e-12), (month, dom)
     # the same shape within each day: night 0.5, day 1.5 → the 03:00 hour is a third of noon
     np.testing.assert_allclose(later[3::24], noon / 3.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("base_year, year", [(2024, 2025), (2024, 2030), (2026, 2025)])
+def test_other_base_years_map_type_for_type(base_year, year):
+    # a leap base year (29 February dropped, energy.calendar) and a later base year mapped back:
+    # every day finds a base day of its own type, the festival's first day off maps onto the base's
+    mapped = calendar_days(base_year, year)
+    assert mapped.shape == (365,) and (day_types(base_year).kind[mapped] == day_types(year).kind).all()
+    assert mapped[day_types(year).festival_day] == day_types(base_year).festival_day
