@@ -39,7 +39,10 @@ def test_demo_park_reconciles_within_one_percent(bau):
     assert list(table.columns) == ["scope", "quantity", "unit", "bottom_up", "measured", "difference", "difference_pct"]
     park = table[table["scope"] == "park"].set_index("quantity")
     assert set(park.index) == {"electricity_mwh", "coal_t", "natural_gas_km3", "diesel_t", "purchased_heat_gj",
-                               "energy_tce", "emissions_tco2"}
+                               "energy_tce", "emissions_tco2", "water_m3", "solid_waste_t"}
+    # water and solid waste: the base year's resource account (every firm states both)
+    assert park.loc["water_m3", "bottom_up"] == bau.resources.iloc[0]["fresh_water_m3"]
+    assert park.loc["solid_waste_t", "bottom_up"] == bau.resources.iloc[0]["solid_waste_generated_t"]
     assert park.loc["electricity_mwh", "bottom_up"] == pytest.approx(1_868_095)
     assert park.loc["emissions_tco2", "bottom_up"] == pytest.approx(bau.year(2025)["gross_location_tco2"])
     assert set(table["scope"]) >= {"hengrui_fine_chem", "jinhua_dyeing"}

@@ -12,7 +12,11 @@ import pytest
 from builders import PARK, scenario
 
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.measured import MeasuredSeriesError, read_measured_series
+from parktwin.energy.measured import (
+    MeasuredSeriesError,
+    calendar_hours,
+    read_measured_series,
+)
 from parktwin.kernel.model import simulate
 from parktwin.results.tables import build_results
 from parktwin.spec.errors import InputError
@@ -244,7 +248,9 @@ def test_base_year_reproduces_the_series_and_later_years_scale_its_shape(tmp_pat
     mwh = float(energy[(energy.year == 2027) & (energy.entity == "works") & (energy.carrier == "electricity")]["quantity"].iloc[0])
     assert mwh == pytest.approx(kw.sum() / 1000.0 * 1.05**2, rel=1e-12)
     assert later.sum() / 1000.0 == pytest.approx(mwh, rel=1e-12)
-    np.testing.assert_allclose(later / later.sum(), kw / kw.sum(), rtol=1e-10, atol=0)
+    # in 2027's calendar: each day takes the base-year day mapped to it (test_measured_calendar.py)
+    shaped = kw[calendar_hours(2025, 2027)]
+    np.testing.assert_allclose(later / later.sum(), shaped / shaped.sum(), rtol=1e-10, atol=0)
     row = res.data_quality.iloc[0]
     assert (row.entity, row.kind, row.filled_hours, row.interval_min) == ("works", "enterprise", 0.0, 60)
     assert row.series_mwh == pytest.approx(10_000.0, rel=1e-12)
@@ -349,7 +355,8 @@ def test_measured_building_meter_includes_hvac(tmp_path):
     e = res.energy[(res.energy.entity == "office") & (res.energy.carrier == "electricity")].set_index("year")["quantity"]
     assert e[2026] * 1000.0 == pytest.approx(500_000.0 + hvac_kwh[1] - hvac_kwh[0], rel=1e-12)
     later = hourly.loc[2026, "load_kw"].to_numpy()
-    np.testing.assert_allclose(later / later.sum(), kw / kw.sum(), rtol=1e-10)
+    shaped = kw[calendar_hours(2025, 2026)]  # the meter's days on 2026's calendar
+    np.testing.assert_allclose(later / later.sum(), shaped / shaped.sum(), rtol=1e-10)
 
 
 def test_check_lists_each_series_and_its_fills(capsys):
@@ -377,7 +384,8 @@ def test_metered_entity_has_its_own_hourly_column_in_a_full_park():
     later = hourly.loc[2026, "measured_chip_assembly_kw"].to_numpy()
     e = res.energy[(res.energy.entity == "chip_assembly") & (res.energy.carrier == "electricity")].set_index("year")["quantity"]
     assert later.sum() / 1000.0 == pytest.approx(e[2026], rel=1e-12)
-    np.testing.assert_allclose(later / later.sum(), series.kw / series.kwh, rtol=1e-10)
+    shaped = series.kw[calendar_hours(2025, 2026)]  # the series' days on 2026's calendar
+    np.testing.assert_allclose(later / later.sum(), shaped / shaped.sum(), rtol=1e-10)
 
 
 @pytest.mark.parametrize("text, minutes", [("UTC", 0), ("UTC+08:00", 480), ("+0800", 480), ("UTC+8", 480),

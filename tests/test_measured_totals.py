@@ -135,3 +135,93 @@ def test_a_scenario_load_lists_sidecar_problems_with_the_others(tmp_path):
         parktwin.load(tmp_path / "s.yaml")
     text = str(err.value)
     assert "park.measured.yaml: park.coal_t" in text and "horizon_years" in text
+
+
+# -- water and solid waste against the run's resource accounts ----------------------------------------
+WATER = {"water": {"fresh_water_m3": 20000.0, "reused_water_m3": 5000.0}, "solid_waste": {"generated_t": 500.0, "utilised_t": 100.0}}
+
+
+def test_water_and_solid_waste_are_reconciled_by_hand(tmp_path):
+    # Works states 20,000 m³ fresh water and 500 t waste generated; nothing is exchanged in 2025, so
+    # the bottom-up base year is those figures. Measured: park water 20,400 (−1.96 %), waste 500;
+    # Works' water 20,000 (0 %)
+    works = {**copy.deepcopy(PARK["enterprises"][0]), **WATER}
+    measured = {"park": {"water_m3": 20400.0, "solid_waste_t": 500.0}, "enterprises": {"works": {"water_m3": 20000.0}}}
+    res = build_results(simulate(scenario({"enterprises": [works], "measured": measured})), {})
+    table = res.reconciliation_table().set_index(["scope", "quantity"])
+    row = table.loc[("park", "water_m3")]
+    assert (row.unit, row.bottom_up, row.measured) == ("m3", 20000.0, 20400.0)
+    assert row.difference_pct == pytest.approx(-400 / 204, rel=1e-12)
+    # the park's resource account of the base year says the same
+    assert float(res.resources.iloc[0]["fresh_water_m3"]) == 20000.0
+    assert table.loc[("park", "solid_waste_t"), ["unit", "bottom_up"]].tolist() == ["t", 500.0]
+    assert table.loc[("works", "water_m3"), "difference"] == 0.0
+    # beyond 1 %: the park's water, named
+    failures = reconcile(res, measured).failures(0.01)
+    assert list(zip(failures["scope"], failures["quantity"])) == [("park", "water_m3")]
+
+
+def test_a_mis_stated_water_total_of_the_demo_park_is_caught(tmp_path):
+    # demo park, bau seed 0: Σ water.fresh_water_m3 of its firms = 5,218,000 m³ and Σ
+    # solid_waste.generated_t = 59,180 t (models/demo_park.yaml; no exchange runs in 2025). The
+    # sidecar states them to 3 significant figures: 5,220,000 and 59,200 → within 1 %
+    doc = yaml.safe_load((REPO / "models" / "demo_park.yaml").read_text(encoding="utf-8"))
+    fresh = sum(e["water"]["fresh_water_m3"] for e in doc["enterprises"])
+    waste = sum(e["solid_waste"]["generated_t"] for e in doc["enterprises"])
+    assert (fresh, waste) == (5_218_000, 59_180)
+    res = parktwin.run(REPO / "scenarios" / "bau.yaml")
+    table = res.reconciliation_table().set_index(["scope", "quantity"])
+    assert table.loc[("park", "water_m3"), ["bottom_up", "measured"]].tolist() == [5_218_000, 5_220_000]
+    assert table.loc[("park", "solid_waste_t"), ["bottom_up", "measured"]].tolist() == [59_180, 59_200]
+    # Jinhua Dyeing states 900,000 m³ in the park file, and so does the sidecar
+    assert table.loc[("jinhua_dyeing", "water_m3"), ["bottom_up", "measured"]].tolist() == [900_000, 900_000]
+    assert reconcile(res, REPO / "models" / "demo_park.measured.yaml").within(0.01)
+    # the same totals with Jinhua Dyeing's water typed as 9,000,000 (a digit too many) and the park's
+    # with it (+8.1 Mm³ → 13.32 Mm³): both rows fail, the rest still reconcile
+    measured = load_park(REPO / "models" / "demo_park.yaml").measured.model_dump(exclude_none=True)
+    measured["enterprises"]["jinhua_dyeing"]["water_m3"] = 9_000_000
+    measured["park"]["water_m3"] = 13_320_000
+    failures = reconcile(res, measured).failures(0.01)
+    assert list(zip(failures["scope"], failures["quantity"])) == [("park", "water_m3"), ("jinhua_dyeing", "water_m3")]
+    assert failures.set_index("scope").loc["jinhua_dyeing", "difference_pct"] == pytest.approx(-90.0, rel=1e-12)
+
+
+def test_check_strict_catches_water_and_names_firms_without_a_figure(tmp_path, capsys):
+    from parktwin.cli import main
+
+    works = {**copy.deepcopy(PARK["enterprises"][0]), **WATER}
+    measured = {"park": {"electricity_mwh": 10000.0}, "enterprises": {"works": {"water_m3": 22000.0, "solid_waste_t": 500.0}}}
+    path = write_park(tmp_path, {**copy.deepcopy(PARK), "enterprises": [works], "measured": measured})
+    assert main(["check", str(path), "--strict"]) == 2
+    err = capsys.readouterr().err
+    # 20,000 bottom-up vs 22,000 measured: −9.1 %
+    assert "park.yaml: measured.works.water_m3: bottom-up 20,000 vs measured 22,000 m3 (-9.1 %), beyond ±1.0%" in err
+    assert "solid_waste_t" not in err
+    # a second firm with no water figure: the park's water has no bottom-up value, and check says which firm lacks it
+    other = {**copy.deepcopy(PARK["enterprises"][0]), "id": "mill", "name": "Mill"}
+    measured = {"park": {"water_m3": 20000.0}}
+    path = write_park(tmp_path / "two", {**copy.deepcopy(PARK), "enterprises": [works, other], "measured": measured})
+    assert main(["check", str(path), "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert ("measured.park.water_m3: measured 20,000 m3 but no bottom-up value to compare: the park file gives no "
+            "water.fresh_water_m3 for mill (0 where there is none)") in err
+
+
+def test_firm_totals_take_received_water_off_fresh_water_by_hand():
+    from parktwin.accounting.resource_firms import firm_totals
+    from parktwin.accounting.resources import (
+        ExchangeFlows,
+        FirmResources,
+        year_resources,
+    )
+
+    # A withdraws 1,000 m³ and receives 300 m³ treated water and 900 m³ cooling water: fresh water
+    # 1,000 − 300 − min(900, 700) = 0; B withdraws 400 m³ and receives nothing; C states no water
+    firms = [FirmResources("a", 10.0, fresh_water_m3=1000.0, waste_generated_t=50.0),
+             FirmResources("b", 10.0, fresh_water_m3=400.0), FirmResources("c", 10.0, waste_generated_t=7.0)]
+    flows = ExchangeFlows(reclaimed_m3={"a": 300.0}, reused_m3={"a": 900.0}, waste_t={"a": 20.0})
+    totals = firm_totals(firms, flows)
+    assert [(t.fresh_water_m3, t.solid_waste_generated_t) for t in totals.values()] == [(0.0, 50.0), (400.0, None), (None, 7.0)]
+    # and the park's account agrees: fresh 0 + 400, waste generated 50 + 7 (sending waste away does not change it)
+    park = year_resources(2025, firms, flows)
+    assert (park["fresh_water_m3"], park["solid_waste_generated_t"]) == (400.0, 57.0)

@@ -39,14 +39,25 @@ def register_profile(shape: str, year: int, values: np.ndarray) -> None:
 
 
 def register_measured(name: str, years, kw: np.ndarray) -> str:
-    """Register a measured hourly series [kW] as the shape ``name`` in every one of ``years``
-    (one normalised array shared by all years); returns ``name``."""
+    """Register a measured hourly series [kW] of ``years[0]`` (the base year) as the shape ``name``
+    in every one of ``years``: the series itself in the base year, and in each later year its days
+    laid onto that year's calendar (``energy.measured.calendar_hours``: workdays, weekends,
+    holidays and the Spring Festival on their dates); each year's profile sums to 1. Returns ``name``."""
+    from parktwin.energy.measured import calendar_hours
+
     kw = np.asarray(kw, dtype=float)
     if kw.shape != (HOURS_PER_YEAR,) or (kw < 0).any() or kw.sum() <= 0:
         raise ValueError(f"profile {name!r}: expected {HOURS_PER_YEAR} non-negative values with a positive sum")
-    out = kw / kw.sum()
-    out.setflags(write=False)
+    years = list(years)
+    base = kw / kw.sum()
+    base.setflags(write=False)
     for year in years:
+        if year == years[0]:
+            _REGISTERED[(name, year)] = base
+            continue
+        shaped = kw[calendar_hours(years[0], year)]
+        out = shaped / shaped.sum()
+        out.setflags(write=False)
         _REGISTERED[(name, year)] = out
     return name
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 
 UNITS_KW = {"kW": 1.0, "MW": 1000.0}  # average power → kW
 UNITS_KWH = {"kWh": 1.0, "MWh": 1000.0}  # energy per interval → kWh
@@ -42,7 +42,8 @@ UNITS = (*UNITS_KW, *UNITS_KWH)
 FILL_POLICIES = ("none", "linear", "profile")
 MINUTES_PER_HOUR = 60
 MAX_OFFSET_H = 14  # civil UTC offsets run from −12 to +14 h
-WEEK_H = 7 * 24
+HOURS_PER_DAY = 24
+WEEK_H = 7 * HOURS_PER_DAY
 OFFSET_RE = re.compile(r"^(?:UTC|GMT)?\s*(?:(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?$")
 STAMP_OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"  # a stamp that carries its own UTC offset
 MIDNIGHT_24_RE = r"^(?P<date>.*\d)[ T]24:00(?::00)?$"  # 2025-01-01 24:00 = 2025-01-02 00:00
@@ -436,12 +437,113 @@ def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def later_year_kw(base_kw: np.ndarray, annual_kwh: float) -> np.ndarray:
-    """The measured shape scaled to ``annual_kwh`` [kWh] (a later year's simulated energy) [kW]."""
+def later_year_kw(base_kw: np.ndarray, annual_kwh: float, base_year: int | None = None, year: int | None = None) -> np.ndarray:
+    """The measured shape scaled to ``annual_kwh`` [kWh] (a later year's simulated energy) [kW];
+    with ``base_year`` and ``year``, first laid onto ``year``'s calendar (``calendar_hours``)."""
     total = float(base_kw.sum())
     if total <= 0:
         raise ValueError("a measured series with no energy has no shape to scale")
-    return base_kw * (annual_kwh / total)
+    shaped = base_kw if base_year is None or year is None else np.asarray(base_kw)[calendar_hours(base_year, year)]
+    return shaped * (annual_kwh / float(shaped.sum()))
+
+
+# -- a base year's measured days laid onto a later year's calendar ---------------------------------
+DAY_WORK, DAY_WEEKEND, DAY_HOLIDAY, DAY_FESTIVAL = 0, 1, 2, 3  # day types
+DAY_TYPE_NAMES = ("workday", "weekend", "holiday", "spring_festival")
+NO_WEEKDAY = -1  # holidays and make-up working days match any weekday
+FESTIVAL_LAST_MONTH = 2  # the Spring Festival falls between 21 January and 20 February
+
+
+@dataclass(frozen=True)
+class DayTypes:
+    """Each day of a model year (365 days, 29 February dropped) by type.
+
+    ``kind``: workday (make-up working days 调休 included), weekend, holiday (a run of days off that
+    holds a public holiday, its weekend days included) or spring_festival (that run in January or
+    February, the longest); ``weekday``: 0 = Monday … 6 = Sunday for ordinary workdays and
+    weekends, ``NO_WEEKDAY`` otherwise; ``festival_day``: the first day off of the Spring Festival.
+    """
+
+    year: int
+    kind: np.ndarray  # (365,) int
+    weekday: np.ndarray  # (365,) int
+    festival_day: int
+
+
+@lru_cache(maxsize=64)
+def day_types(year: int) -> DayTypes:
+    """The day types of ``year`` from its calendar (energy.calendar: China's holidays and 调休)."""
+    import holidays
+
+    cal = year_calendar(year)
+    work = np.asarray(cal.workday_of_day, bool)
+    weekday = np.array([d.weekday() for d in cal.dates])
+    month = np.asarray(cal.month)[::HOURS_PER_DAY]
+    public = holidays.China(years=year)
+    holiday = np.array([d in public for d in cal.dates])
+    kind = np.where(work, DAY_WORK, DAY_WEEKEND)
+    festival = None
+    for a, b in _runs(~work):  # about 60 runs of days off a year, once per year
+        if holiday[a:b].any():
+            kind[a:b] = DAY_HOLIDAY
+            if month[a] <= FESTIVAL_LAST_MONTH and (festival is None or b - a >= festival[1] - festival[0]):
+                festival = (a, b)
+    if festival is not None:
+        kind[festival[0]:festival[1]] = DAY_FESTIVAL
+    ordinary = (kind == DAY_WEEKEND) | ((kind == DAY_WORK) & (weekday < 5))
+    out = DayTypes(year, kind, np.where(ordinary, weekday, NO_WEEKDAY), festival[0] if festival else -1)
+    out.kind.setflags(write=False)
+    out.weekday.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=256)
+def calendar_days(base_year: int, year: int) -> np.ndarray:
+    """For each day of ``year``, the day of ``base_year`` whose measured load it takes, (365,).
+
+    The base-year day of the same type (``day_types``) nearest in season, preferring the same
+    weekday for ordinary workdays and weekends: a Monday takes a Monday's load, a Saturday a
+    Saturday's, a holiday a holiday's, a make-up working day the nearest workday's. Season is
+    the date (days apart, round the year's end), except within ``measured_shape_festival_window_d``
+    (data/constants.csv) of the Spring Festival, where it is the distance from the festival's
+    first day off, so the run-down before it and the return after it move with the festival.
+    There a workday takes the nearest workday of any weekday (weekends still keep Saturday and
+    Sunday apart). The base year maps onto itself. Cached per pair of years; read-only.
+    """
+    from parktwin.data import constant
+
+    n = len(year_calendar(year).dates)
+    if year == base_year:
+        out = np.arange(n)
+        out.setflags(write=False)
+        return out
+    target, base = day_types(year), day_types(base_year)
+    days = np.arange(n, dtype=np.int32)
+    position = days.copy()  # each target day's place on the base year's days
+    weekday = target.weekday
+    if target.festival_day >= 0 and base.festival_day >= 0:
+        window_d = constant("measured_shape_festival_window_d")
+        near = np.abs(days - target.festival_day) <= window_d
+        position[near] += base.festival_day - target.festival_day
+        weekday = np.where(near & (target.kind == DAY_WORK), NO_WEEKDAY, weekday)  # there the festival's distance counts
+        position %= n
+    apart = np.abs(position[:, None] - days[None, :])
+    np.minimum(apart, n - apart, out=apart)  # round the year's end: < n / 2 days
+    # lexicographic: the type first, then the weekday, then the season (each step outweighs all below it)
+    apart += np.int32(2 * n) * (target.kind[:, None] != base.kind[None, :])
+    apart += np.int32(n) * ((weekday[:, None] != base.weekday[None, :]) & (weekday[:, None] != NO_WEEKDAY))
+    out = np.argmin(apart, axis=1)
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=256)
+def calendar_hours(base_year: int, year: int) -> np.ndarray:
+    """Hour index into a base-year series for each hour of ``year`` (``calendar_days`` hour by hour), (8760,)."""
+    cal = year_calendar(year)
+    out = calendar_days(base_year, year)[cal.day_index] * HOURS_PER_DAY + cal.hour_of_day
+    out.setflags(write=False)
+    return out
 
 
 def measured_pv_kw_per_kwp(simulated: np.ndarray, measured_kw: np.ndarray, kwp: float) -> np.ndarray:

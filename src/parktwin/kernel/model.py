@@ -25,6 +25,7 @@ from parktwin.accounting.inventory import (
     grid_nonfossil_share,
 )
 from parktwin.accounting.phases import phase_of
+from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, min_coverage_share, year_resources
 from parktwin.agents.building import BuildingAgent, building_indicators
 from parktwin.agents.enterprise import EnterpriseAgent
@@ -85,6 +86,7 @@ class RunRecord:
     wall_time_s: float = 0.0
     data_quality: list[dict] = field(default_factory=list)  # one row per measured series (spec.series)
     measured: object = None  # the park's measured base-year totals (spec.calibration.Measured), reconciled in the results
+    base_firm_totals: dict = field(default_factory=dict)  # entity → accounting.resource_firms.FirmTotals of the base year
 
 
 def site_of(scenario: Scenario) -> tuple[Site, PvSystem]:
@@ -607,6 +609,8 @@ class ParkModel(mesa.Model):
         values = year_resources(year, firms, done.flows, min_coverage_share=self._min_coverage_share,
                                 exchanges_listed=bool(park.exchanges))
         self.record.resources.append(values)
+        if year == self.years[0]:  # each firm's water and waste, for the reconciliation with measured totals
+            self.record.base_firm_totals = firm_totals(firms, done.flows)
         return {k: values[k] for k in RESOURCE_ANNUAL_COLUMNS} | {
             "symbiosis_scope1_avoided_tco2": done.scope1_avoided_tco2,
             "symbiosis_scope3_avoided_tco2": done.scope3_avoided_tco2,

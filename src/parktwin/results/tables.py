@@ -83,6 +83,7 @@ class Results:
     data_quality: pd.DataFrame | None = None
     reconciliation: pd.DataFrame | None = None
     measured_totals: object = field(default=None, repr=False)  # the park's spec.calibration.Measured, if any
+    base_firm_totals: dict = field(default_factory=dict, repr=False)  # entity → base-year water and waste (reconciliation)
     financing: pd.DataFrame = field(default_factory=pd.DataFrame)
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
     carbon: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -197,6 +198,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         exchanges=pd.DataFrame.from_records(record.exchanges, columns=list(EXCHANGE_COLUMNS)),
         data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)),
         measured_totals=record.measured,
+        base_firm_totals=record.base_firm_totals,
         financing=money.get("financing", pd.DataFrame()),
         cashflows=money.get("cashflows", pd.DataFrame()),
         carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),

@@ -14,7 +14,10 @@ Measured totals live in a sidecar next to the park file, ``<name>.measured.yaml`
 
 Keys (all optional, all ≥ 0): electricity_mwh, coal_t, natural_gas_km3, diesel_t,
 purchased_heat_gj, energy_tce (当量), emissions_tco2 (scope 1 + location-based scope 2, process
-CO₂ included), water_m3 (recorded, not modelled: listed without a bottom-up value).
+CO₂ included), water_m3 (fresh water withdrawn, 取用新水量), solid_waste_t (industrial solid waste
+generated, 一般工业固体废物产生量). Water and solid waste are compared with the run's resource
+accounts (accounting.resource_firms): a firm's bottom-up value is what the park file states for
+it, after the exchanges; the park's needs every firm's figure, else it has none (not a partial sum).
 
 ``reconcile(results, measured)`` gives one row per measured quantity with the bottom-up value,
 the difference and the % difference; ``.within(0.01)`` says whether every comparable row is
@@ -40,8 +43,13 @@ CARRIERS: dict[str, tuple[str, str]] = {
     "diesel_t": ("diesel", "t"),
     "purchased_heat_gj": ("purchased_heat", "GJ"),
 }
-UNITS = {**{k: u for k, (_, u) in CARRIERS.items()}, "energy_tce": "tce", "emissions_tco2": "tCO2", "water_m3": "m3"}
-NOT_MODELLED = {"water_m3"}
+UNITS = {**{k: u for k, (_, u) in CARRIERS.items()}, "energy_tce": "tce", "emissions_tco2": "tCO2", "water_m3": "m3",
+         "solid_waste_t": "t"}
+# measured key -> (field of accounting.resource_firms.FirmTotals, the park file's field each firm needs)
+RESOURCES: dict[str, tuple[str, str]] = {
+    "water_m3": ("fresh_water_m3", "water.fresh_water_m3"),
+    "solid_waste_t": ("solid_waste_generated_t", "solid_waste.generated_t"),
+}
 
 
 class Totals(BaseModel):
@@ -54,7 +62,8 @@ class Totals(BaseModel):
     purchased_heat_gj: float | None = Field(None, ge=0)
     energy_tce: float | None = Field(None, ge=0, description="comprehensive energy use, 当量 method")
     emissions_tco2: float | None = Field(None, ge=0, description="scope 1 + location-based scope 2, process CO₂ included")
-    water_m3: float | None = Field(None, ge=0, description="recorded, not modelled")
+    water_m3: float | None = Field(None, ge=0, description="fresh water withdrawn (取用新水量) [m³/yr]")
+    solid_waste_t: float | None = Field(None, ge=0, description="industrial solid waste generated (一般工业固体废物产生量) [t/yr]")
 
     def given(self) -> dict[str, float]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
@@ -161,6 +170,35 @@ def _bottom_up(source: Any, year: int | None) -> tuple[pd.DataFrame, pd.DataFram
     raise TypeError(f"expected parktwin.Results or its energy table (got {type(source).__name__})")
 
 
+def _resources(source: Any, year: int | None) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Bottom-up water and solid waste of ``year``: (by enterprise: measured key → value, park:
+    measured key → value); a key is absent where the park file gives no figure (for the park:
+    where any firm lacks one)."""
+    firms: dict[str, dict[str, float]] = {}
+    park: dict[str, float] = {}
+    annual = getattr(source, "annual", None)
+    totals = getattr(source, "base_firm_totals", None) or {}
+    if annual is None or year is None:
+        return firms, park
+    if totals and year == int(annual["year"].min()):  # each firm's figure of the run's base year
+        for key, (name, _) in RESOURCES.items():
+            values = {entity: getattr(t, name) for entity, t in totals.items()}
+            for entity, value in values.items():
+                if value is not None:
+                    firms.setdefault(entity, {})[key] = float(value)
+            if values and all(v is not None for v in values.values()):
+                park[key] = float(sum(values.values()))
+        return firms, park
+    table = getattr(source, "resources", None)  # a stored run: the park's account, when every firm reports
+    if table is not None and len(table) and (table["year"] == year).any():
+        row = table[table["year"] == year].iloc[0]
+        for key, column, cover in (("water_m3", "fresh_water_m3", "water_coverage_share"),
+                                   ("solid_waste_t", "solid_waste_generated_t", "solid_waste_coverage_share")):
+            if float(row[cover]) >= 1.0:
+                park[key] = float(row[column])
+    return firms, park
+
+
 def _entity_tco2(emissions: pd.DataFrame) -> dict[str, float]:
     """Scope 1 + location-based scope 2 by entity [tCO₂] (one pass over the table)."""
     rows = emissions[emissions["scope"].astype(str).isin(["1", "2"]) & emissions["method"].isin(["all", "location"])]
@@ -184,8 +222,10 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
     by_carrier = by_carrier.to_dict()
     tce = energy.groupby("entity", sort=False)["energy_tce"].sum().to_dict()
     entity_tco2 = _entity_tco2(emissions) if emissions is not None else None
+    firm_resources, park_resources = _resources(results_or_base_year_energy, base)
 
-    def add(scope: str, values: dict[str, float], carriers: dict[str, float], tce_total: float, tco2: float | None) -> None:
+    def add(scope: str, values: dict[str, float], carriers: dict[str, float], tce_total: float, tco2: float | None,
+            resources: dict[str, float]) -> None:
         for key, value in values.items():
             if key in CARRIERS:
                 bottom = float(carriers.get(CARRIERS[key][0], 0.0))
@@ -194,18 +234,18 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
             elif key == "emissions_tco2":
                 bottom = math.nan if tco2 is None else tco2
             else:
-                bottom = math.nan
+                bottom = resources.get(key, math.nan)
             rows.append({"scope": scope, "quantity": key, "unit": UNITS[key], "bottom_up": bottom, "measured": float(value)})
 
     if m.park is not None:
-        add("park", m.park.given(), park_carrier, sum(tce.values()), park_tco2)
+        add("park", m.park.given(), park_carrier, sum(tce.values()), park_tco2, park_resources)
     known = set(energy["entity"])
     for ident, totals in m.enterprises.items():
         if ident not in known:
             raise InputError([Problem("measured totals", f"enterprises.{ident}", f"no enterprise {ident!r} in the run's energy table")])
         tco2 = entity_tco2.get(ident, 0.0) if entity_tco2 is not None else None
         carriers = {c: q for (entity, c), q in by_carrier.items() if entity == ident}
-        add(ident, totals.given(), carriers, tce.get(ident, 0.0), tco2)
+        add(ident, totals.given(), carriers, tce.get(ident, 0.0), tco2, firm_resources.get(ident, {}))
 
     table = Reconciliation(rows, columns=["scope", "quantity", "unit", "bottom_up", "measured"])
     table["difference"] = table["bottom_up"] - table["measured"]
@@ -259,11 +299,25 @@ def strict_problems(park, park_path: str | Path, tolerance_share: float) -> list
                         f"{sidecar.name} beside it (parktwin import writes it)")]
     results = run(Scenario(name="calibration", park=park, horizon_years=1), seed=0)
     table = reconcile(results, measured)
-    return [
+    out = [
         Problem(source, f"{prefix}{r.scope}.{r.quantity}",
                 f"bottom-up {r.bottom_up:,.0f} vs measured {r.measured:,.0f} {r.unit} ({r.difference_pct:+.1f} %), beyond ±{tolerance_share:.1%}")
         for r in table.failures(tolerance_share).itertuples()
     ]
+    return out + unmatched_resources(table, results.base_firm_totals, source, prefix)
+
+
+def unmatched_resources(table: pd.DataFrame, firm_totals: dict, source: str, prefix: str = "") -> list[Problem]:
+    """A measured water or solid-waste total with no bottom-up value to compare with: the
+    enterprises whose park-file figure is missing (``firm_totals``: entity → FirmTotals)."""
+    out = []
+    for r in table[table["quantity"].isin(list(RESOURCES)) & table["bottom_up"].isna()].itertuples():
+        name, field = RESOURCES[r.quantity]
+        ids = [r.scope] if r.scope != "park" else [e for e, t in firm_totals.items() if getattr(t, name) is None]
+        out.append(Problem(source, f"{prefix}{r.scope}.{r.quantity}",
+                           f"measured {r.measured:,.0f} {r.unit} but no bottom-up value to compare: the park file gives no "
+                           f"{field} for {', '.join(ids) or 'its enterprises'} (0 where there is none)"))
+    return out
 
 
 def format_table(table: pd.DataFrame) -> str:

@@ -233,7 +233,10 @@ MEASURED_COLUMNS: list[Column] = [
     C("purchased_heat_gj", "外购热力", "Purchased heat", "GJ/yr"),
     C("energy_tce", "综合能耗", "Energy use", "tce/yr", help="当量 method"),
     C("emissions_tco2", "CO₂排放", "Emissions", "tCO₂/yr", help="scope 1 + location-based scope 2, process CO₂ included"),
-    C("water_m3", "用水量", "Water", "m³/yr", help="recorded; not modelled yet, so not reconciled"),
+    C("water_m3", "用水量", "Water", "m³/yr",
+      help="fresh water withdrawn (取用新水量); reconciled with the enterprises' water.fresh_water_m3 (after the exchanges)"),
+    C("solid_waste_t", "工业固废产生量", "Solid waste", "t/yr",
+      help="industrial solid waste generated; reconciled with the enterprises' solid_waste.generated_t"),
     C("source", "数据来源", "Source", kind=TEXT, width=28),
 ]
 SERIES_COLUMNS: list[Column] = [
@@ -631,6 +634,12 @@ def read_workbook(path: str | Path) -> tuple[dict, dict | None]:
 
     Raises ``InputError`` listing every problem with its sheet, cell and column.
     """
+    doc, measured, _ = _read_workbook(path)
+    return doc, measured
+
+
+def _read_workbook(path: str | Path) -> tuple[dict, dict | None, _Reader]:
+    """``read_workbook`` and the reader that knows each value's cell."""
     from openpyxl import load_workbook
 
     path = Path(path)
@@ -667,7 +676,7 @@ def read_workbook(path: str | Path) -> tuple[dict, dict | None]:
     measured = _measured_doc(measured_rows, doc, reader, problems)
     if problems:
         raise InputError(_dedupe(problems))
-    return doc, measured
+    return doc, measured, reader
 
 
 def _attach_series(doc: dict, rows: list[dict], reader: _Reader) -> None:
@@ -697,6 +706,35 @@ def _attach_series(doc: dict, rows: list[dict], reader: _Reader) -> None:
         for spec in SERIES_COLUMNS:
             if ("measured_series", n, spec.key) in reader.origins:
                 reader.origins[(*path, spec.key)] = reader.origins[("measured_series", n, spec.key)]
+
+
+SERIES_KEYS = frozenset(c.key for c in SERIES_COLUMNS)
+SERIES_PROBLEM_RE = re.compile(r"^[^:]+: (?P<column>[^:]+): ")  # "<file>: <column or setting>: <what>" (spec.series)
+
+
+def _series_cell(reader: _Reader, doc: dict, field: str, message: str) -> str | None:
+    """The measured_series sheet's cell behind a problem the park loader found in a series file
+    (``enterprises.3.measured_series.file: load.csv: energy_kwh: …``): the cell of the setting or
+    column the problem names (time or value column, unit, time zone, fill, max_gap_h, label), else
+    the row's file cell; None when ``field`` is not a series of the workbook."""
+    loc = _path(field)
+    holder = next((i for i, p in enumerate(loc) if p in ("measured_series", "pv_measured_series")), None)
+    if holder is None or tuple(loc[: holder + 1]) not in reader.origins:
+        return None
+    base = tuple(loc[: holder + 1])
+    row = doc
+    for part in base:  # the series' settings as the workbook gave them
+        ok = isinstance(row, dict) and part in row or isinstance(row, list) and isinstance(part, int) and part < len(row)
+        row = row[part] if ok else {}
+    named = SERIES_PROBLEM_RE.match(message)
+    column = named.group("column") if named else None
+    if column is not None and column not in SERIES_KEYS:
+        by_value = {str(row.get("time_column", "time")): "time_column", str(row.get("value_column", "value")): "value_column"}
+        column = by_value.get(column)
+    for key in (column, loc[holder + 1] if len(loc) > holder + 1 else None, "file"):
+        if key is not None and (*base, key) in reader.origins:
+            return _where(reader, [*base, key])
+    return _where(reader, list(base))
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -863,7 +901,8 @@ HEADER = """# Park file imported from the workbook {src} by `parktwin import`.
 MEASURED_HEADER = """# Measured base-year totals of the park {park} (sidecar of {out}), imported from {src}.
 # Compared with the model's bottom-up base year by parktwin.spec.calibration.reconcile.
 # Units are in the keys: *_mwh MWh/yr, *_t t/yr, natural_gas_km3 thousand m3/yr, *_gj GJ/yr,
-# energy_tce tce/yr (当量), emissions_tco2 tCO2/yr (scope 1 + location-based scope 2), water_m3 m3/yr.
+# energy_tce tce/yr (当量), emissions_tco2 tCO2/yr (scope 1 + location-based scope 2), water_m3 m3/yr
+# (fresh water withdrawn), solid_waste_t t/yr (industrial solid waste generated).
 """
 
 
@@ -905,7 +944,7 @@ def import_workbook(src: str | Path, out: str | Path) -> tuple[Path, Path | None
     from parktwin.spec.load import load_park
 
     src, out = Path(src), Path(out)
-    doc, measured = read_workbook(src)
+    doc, measured, reader = _read_workbook(src)
     out.parent.mkdir(parents=True, exist_ok=True)
     order = ["name", "description", "base_year", "location", "grid", "enterprises", "buildings", "fleets",
              "green_space", "assets", "sources"]
@@ -922,8 +961,9 @@ def import_workbook(src: str | Path, out: str | Path) -> tuple[Path, Path | None
             temps[target].write_text(text, encoding="utf-8")
         try:
             load_park(temps[out])
-        except InputError as exc:  # should not happen after read_workbook; name the workbook anyway
-            raise InputError([Problem(_display(src), p.field, p.message) for p in exc.problems]) from None
+        except InputError as exc:  # the series files (read only now, beside ``out``); anything else names the workbook anyway
+            raise InputError([Problem(_display(src), _series_cell(reader, doc, p.field, p.message) or p.field, p.message)
+                              for p in exc.problems]) from None
     if measured is None and side.exists():  # a sidecar of an earlier import no longer matches
         side.unlink()
     return out, side if measured is not None else None
