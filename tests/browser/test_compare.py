@@ -58,3 +58,43 @@ def test_comparison_page_renders_offline(browser, runs, lang, tmp_path):
     assert ("Pathways compared" if lang == "en" else "转型路径比较") in body
     screenshot(browser, f"compare_{lang}")
     assert severe_console_errors(browser) == []
+
+
+# --------------------------------------------------------------------------- Monte Carlo batches side by side
+
+BATCH_EXPECTED = ("fig-fan_net", "fig-p_net_zero", "fig-p_core", "fig-cost")
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory):
+    from test_compare_page import make_batches
+
+    return make_batches(tmp_path_factory.mktemp("mc_cmp"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_batch_comparison_page_renders_offline(browser, batches, lang, tmp_path):
+    from parktwin.viz.batch_compare import write_batch_comparison
+
+    page = write_batch_comparison(batches, tmp_path / f"compare_mc_{lang}.html", lang)
+    open_file(browser, page, min_plots=len(BATCH_EXPECTED))
+    assert severe_console_errors(browser) == []
+    assert network_requests(browser) == []
+    plots = {p["id"]: p for p in plot_summaries(browser)}
+    assert set(plots) == set(BATCH_EXPECTED), sorted(plots)
+    years, runs = 4, batches[0].runs  # 2025–2028; replicates per batch
+    # a band (P90 there, P10 back) and a median per pathway
+    assert plots["fig-fan_net"]["trace_points"] == [2 * years, years] * 2
+    for key in ("fig-p_net_zero", "fig-p_core"):
+        assert plots[key]["trace_points"] == [years, years], key
+    cost = plots["fig-cost"]
+    assert set(cost["trace_types"]) == {"box"} and cost["trace_points"] == [runs] * 4  # 2 pathways × system, private
+    for key in BATCH_EXPECTED:
+        assert plots[key]["drawn"] > 0, key
+    rows = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")]
+            for tr in browser.find_elements(By.CSS_SELECTOR, "#glance tbody tr")]
+    assert [r[0] for r in rows] == ["plan_a", "plan_b"]
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert ("Pathways compared under uncertainty" if lang == "en" else "不确定性下的转型路径比较") in body
+    screenshot(browser, f"compare_mc_{lang}")
+    assert severe_console_errors(browser) == []

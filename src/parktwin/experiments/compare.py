@@ -102,6 +102,36 @@ def compare_runs(runs: list, year: int | None = None) -> pd.DataFrame:
     return table
 
 
+def batch_column(batch, year: int | None = None) -> dict[str, float]:
+    """A stored batch's key figures in ``year`` (default its last): net emissions, core indicator
+    and clean-energy share as P10/P50/P90, the probability of each target in that year, and the
+    pathway (system) and private cost NPV [CNY] as P10/P50/P90."""
+    s = batch.summary()
+    y = year or s.headline["final_year"]
+    col: dict[str, float] = {}
+    q = s.quantiles[s.quantiles["year"] == y].set_index("indicator")
+    for indicator in ("net_tco2", "core_indicator_tco2_per_tce", "clean_energy_share"):
+        for p in ("p10", "p50", "p90"):
+            col[f"{indicator} {y} {p.upper()}"] = float(q.loc[indicator, p])
+    probs = s.probabilities[s.probabilities["year"] == y].set_index("target")["p_in_year"]
+    for target, value in probs.items():
+        col[f"P({target}) {y}"] = float(value)
+    for column in ("pathway_cost_cny", "private_cost_cny"):
+        if column in s.outputs:
+            for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
+                col[f"{column} {p}"] = float(s.outputs[column].quantile(qv))
+    return col
+
+
+def compare_batches(batches: list, year: int | None = None) -> pd.DataFrame:
+    """One column per stored batch (``viz.batch_compare.batch_labels``), rows as ``batch_column``."""
+    from parktwin.viz.batch_compare import batch_labels
+
+    table = pd.DataFrame({label: batch_column(b, year) for label, b in zip(batch_labels(batches), batches)})
+    table.index.name = "figure"
+    return table
+
+
 def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, year: int | None = None,
             overrides: list[str] | tuple = (), **batch_options) -> pd.DataFrame:
     """A table with one column per scenario and one row per key figure.
@@ -125,23 +155,7 @@ def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, ye
             from parktwin.experiments.batch import run_batch
 
             batch = run_batch(path, n, seed, overrides=overrides, **batch_options)
-            s = batch.summary()
-            y = year or s.headline["final_year"]
-            col: dict[str, float] = {}
-            q = s.quantiles[s.quantiles["year"] == y].set_index("indicator")
-            for indicator in ("net_tco2", "core_indicator_tco2_per_tce", "clean_energy_share"):
-                for p in ("p10", "p50", "p90"):
-                    col[f"{indicator} {y} {p.upper()}"] = float(q.loc[indicator, p])
-            probs = s.probabilities[s.probabilities["year"] == y].set_index("target")["p_in_year"]
-            for target, value in probs.items():
-                col[f"P({target}) {y}"] = float(value)
-            cost = s.outputs["pathway_cost_cny"]
-            for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
-                col[f"pathway_cost_cny {p}"] = float(cost.quantile(qv))
-            if "private_cost_cny" in s.outputs:
-                for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
-                    col[f"private_cost_cny {p}"] = float(s.outputs["private_cost_cny"].quantile(qv))
-            columns[batch.info["scenario_name"]] = col
+            columns[batch.info["scenario_name"]] = batch_column(batch, year)
     table = pd.DataFrame(columns)
     table.index.name = "figure"
     return table
