@@ -55,6 +55,10 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "no_targets": {"en": "The scenario sets no phase targets (review_targets).", "zh": "本情景未设阶段目标（review_targets）。"},
     "cost": {"en": "The pathway's system cost is {npv} (net present value discounted at {rate}, in CNY of {y0}, residual value credited).",
              "zh": "路径系统成本现值为{npv}（折现率{rate}，{y0}年价，扣除期末残值）。"},
+    "private": {"en": "Seen by the parties themselves (each at its own discount rate, with its financing), the pathway costs {private}; they borrow {debt} over the years, with at most {peak} owed (in {year}).",
+                "zh": "按各主体自身折现率及融资方式计，路径成本现值为{private}；期间新增贷款共{debt}，{year}年负债余额最高，达{peak}。"},
+    "private_no_debt": {"en": "Seen by the parties themselves (each at its own discount rate, with its financing), the pathway costs {private}; they borrow nothing.",
+                        "zh": "按各主体自身折现率及融资方式计，路径成本现值为{private}；期间无新增贷款。"},
     "capex": {"en": "Capital spending by roadmap phase (undiscounted): {items}.", "zh": "各阶段投资（未折现）：{items}。"},
     "capex_item": {"en": "{phase}: {value}", "zh": "{phase}：{value}"},
     "step_item": {"en": "{name} ({value})", "zh": "{name}（{value}）"},
@@ -153,6 +157,10 @@ class Facts:
     discount_rate: float
     capex_by_phase_cny: dict[int, float]
     top_group: tuple[str, float] | None = None  # (label key of the measure family, capex [CNY])
+    private_npv_cny: float | None = None  # the parties' own view (Results.private_npv_cny); None without cash flows
+    new_debt_cny: float = 0.0  # Σ new debt over the run, all instruments (the financing table)
+    peak_debt_cny: float = 0.0  # the largest debt outstanding at a year's end
+    peak_debt_year: int | None = None
 
 
 N_STEPS = 3
@@ -204,6 +212,14 @@ def summary_facts(results: Results) -> Facts:
         groups = inv.groupby(inv["technology"].map(lambda tech: investment_group(str(tech))[0]))["capex_cny"].sum()
         if groups.max() > 0:
             top = (str(groups.idxmax()), float(groups.max()))
+    private = float(results.private_npv_cny()) if len(results.cashflows) else None
+    new_debt, peak_debt, peak_year = 0.0, 0.0, None
+    fin = results.financing
+    if fin is not None and len(fin):
+        by_year = fin.groupby("year")[["new_debt_cny", "debt_outstanding_cny"]].sum()
+        new_debt = float(by_year["new_debt_cny"].sum())
+        if by_year["debt_outstanding_cny"].max() > 0:
+            peak_debt, peak_year = float(by_year["debt_outstanding_cny"].max()), int(by_year["debt_outstanding_cny"].idxmax())
     return Facts(
         y0=y0, y1=y1, net0_tco2=float(first["net_tco2"]), net1_tco2=float(last["net_tco2"]),
         net_zero_year=results.first_year_where(a["net_tco2"] <= 0), steps_tco2=steps,
@@ -214,6 +230,7 @@ def summary_facts(results: Results) -> Facts:
         next_stage=next_stage, blocking=blocking, targets=targets,
         npv_cny=float(results.pathway_cost_npv_cny()), discount_rate=float(results.manifest["social_discount_rate"]),
         capex_by_phase_cny=capex_by_phase, top_group=top,
+        private_npv_cny=private, new_debt_cny=new_debt, peak_debt_cny=peak_debt, peak_debt_year=peak_year,
     )
 
 
@@ -327,6 +344,14 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
 
     # 5 money
     words = [_w("cost", lang).format(npv=num("npv_cny", f.npv_cny, "cny", lang), rate=num("discount_rate", f.discount_rate, "pct", lang), y0=y0)]
+    if f.private_npv_cny is not None:
+        private = num("private_npv_cny", f.private_npv_cny, "cny", lang)
+        if f.new_debt_cny > 0 and f.peak_debt_year is not None:
+            words.append(_w("private", lang).format(private=private, debt=num("new_debt_cny", f.new_debt_cny, "cny", lang),
+                                                    peak=num("peak_debt_cny", f.peak_debt_cny, "cny", lang),
+                                                    year=yr("peak_debt_year", f.peak_debt_year)))
+        else:
+            words.append(_w("private_no_debt", lang).format(private=private))
     if f.capex_by_phase_cny:
         items = [_w("capex_item", lang).format(phase=html.escape(_phase_name(p, lang)), value=num(f"capex_phase{p}_cny", v, "cny", lang))
                  for p, v in sorted(f.capex_by_phase_cny.items())]
