@@ -101,6 +101,14 @@ def test_report_renders_offline(browser, results, run_dir):
     summary = browser.find_element(By.ID, "summary")
     assert summary.location["y"] < browser.find_element(By.ID, "sec-stages").location["y"]
     assert "does not reach net zero by 2031" in summary.text
+    # the key figures carry the private cost beside the system cost
+    assert "Pathway system cost (NPV)" in body and "Private cost, parties’ own rates (NPV)" in body
+    # the contents: a click on a group jumps there (the page scrolls its heading to the top)
+    browser.execute_script("window.scrollTo(0, 0)")
+    browser.find_element(By.CSS_SELECTOR, '#toc a[href="#grp-money"]').click()
+    WebDriverWait(browser, 10, poll_frequency=0.1).until(lambda d: d.execute_script(
+        "return Math.abs(document.getElementById('grp-money').getBoundingClientRect().top) < 2"))
+    assert browser.current_url.endswith("#grp-money")
     browser.execute_script("window.scrollTo(0, 0)")
     screenshot(browser, "report_top")
     _show_dispatch(browser)
