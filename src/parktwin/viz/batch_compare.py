@@ -41,6 +41,7 @@ WORDS = {
         "scenario": "Pathway", "p_net": "P(net ≤ 0) in {y}", "p_core": "P(core indicator met) in {y}",
         "net": "Net emissions {y}, P50 [P10–P90]", "cost": "System cost NPV, P50 [P10–P90]",
         "private_cost": "Private cost NPV, P50 [P10–P90]", "none": "—", "report": "batch", "design": "design",
+        "replicates": "Replicates",
     },
     "zh": {
         "title": "不确定性下的转型路径比较", "pathways": "条路径", "runs": "次运行",
@@ -51,6 +52,7 @@ WORDS = {
         "scenario": "路径", "p_net": "{y}年净排放≤0的概率", "p_core": "{y}年单位能耗碳排放达标概率",
         "net": "{y}年净排放 P50 [P10–P90]", "cost": "系统成本现值 P50 [P10–P90]",
         "private_cost": "主体自身成本现值 P50 [P10–P90]", "none": "—", "report": "批次", "design": "抽样设计",
+        "replicates": "样本数",
     },
 }
 COST_SCALE = {"en": 1e-9, "zh": 1e-8}  # CNY → bn CNY / 亿元, as viz.summary.display shows money
@@ -58,6 +60,12 @@ COST_SCALE = {"en": 1e-9, "zh": 1e-8}  # CNY → bn CNY / 亿元, as viz.summary
 BATCH_COMPARE_REGISTRY = Registry()
 batch_compare_figure = BATCH_COMPARE_REGISTRY.figure  # build(pathways, lang) -> go.Figure | None
 registered = BATCH_COMPARE_REGISTRY.registered
+
+
+def _year_axis(pathways: Pathways, lang: str) -> dict:
+    """A year axis with whole years only: a tick a year on short runs, every five years on long ones."""
+    first, last = (f(s.headline["years"][i] for _, _, s in pathways) for f, i in ((min, 0), (max, 1)))
+    return dict(title=t("year", lang), tickformat="d", dtick=1 if last - first <= 12 else 5)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -78,7 +86,7 @@ def fan_net(pathways: Pathways, lang: str) -> go.Figure:
         fig.add_traces([band, median])
     fig.add_hline(y=0, line=dict(color="green", width=2, dash="dash"), annotation_text=t("net_zero", lang),
                   annotation_position="bottom left")
-    fig.update_layout(xaxis=dict(title=t("year", lang), tickformat="d"), yaxis=dict(title=w["net_axis"], tickformat=",.0f"),
+    fig.update_layout(xaxis=_year_axis(pathways, lang), yaxis=dict(title=w["net_axis"], tickformat=",.0f"),
                       hovermode="x unified")
     return fig
 
@@ -93,7 +101,7 @@ def _probability(pathways: Pathways, target: str, lang: str) -> go.Figure | None
                         line=dict(color=_colour(i), width=2.5), marker=dict(size=5))
     if not fig.data:
         return None
-    fig.update_layout(xaxis=dict(title=t("year", lang), tickformat="d"),
+    fig.update_layout(xaxis=_year_axis(pathways, lang),
                       yaxis=dict(title=WORDS[lang]["p_axis"], range=[-0.02, 1.02], tickformat=".0%"), hovermode="x unified")
     return fig
 
@@ -140,7 +148,7 @@ def glance_rows(pathways: Pathways, lang: str) -> tuple[list[str], list[list[str
     w = WORDS[lang]
     y = pathways[0][2].headline["final_year"]
     header = [w["scenario"], w["p_net"].format(y=y), w["p_core"].format(y=y), w["net"].format(y=y), w["cost"],
-              w["private_cost"], WORDS[lang]["runs"]]
+              w["private_cost"], w["replicates"]]
     rows = []
     for label, batch, summary in pathways:
         h = summary.headline
