@@ -74,9 +74,10 @@ def expected_numbers(results) -> dict[str, float]:
         ind = b.split(" (")[0]
         out[f"block_{ind}"] = last.loc[ind, "value"]
         out[f"block_{ind}_threshold"] = last.loc[ind, "threshold"]
-    rv = results.reviews
+    rv = results.reviews.drop_duplicates(["year", "indicator"])  # one check each; PDCA action rows repeat it
     if len(rv):
         out["targets_n"], out["targets_met"] = len(rv), int(rv["met"].sum())
+        out["targets_missed_n"] = int((~rv["met"].astype(bool)).sum())
         for r in rv[~rv["met"].astype(bool)].itertuples():
             out[f"missed_{r.indicator}_{r.year}"] = r.value
             out[f"missed_{r.indicator}_{r.year}_target"] = r.target
@@ -177,6 +178,24 @@ def test_the_money_paragraph_gives_the_private_view_and_the_financing_need(which
     assert f"with at most {display(peak, 'cny', 'en')} owed (in {int(fin.idxmax())})" in en
     assert f"路径成本现值为{display(private, 'cny', 'zh')}；期间新增贷款共" in zh
     assert f"{int(fin.idxmax())}年负债余额最高，达{display(peak, 'cny', 'zh')}" in zh
+
+
+def test_a_pdca_pathway_names_only_its_latest_missed_targets():
+    """pdca_led sets a target every year and the operator's actions repeat each check in the
+    reviews table: the summary counts each check once and names only the latest four missed."""
+    results = parktwin.run(parktwin.load("scenarios/pdca_led.yaml"), seed=0)
+    checks = results.reviews.drop_duplicates(["year", "indicator"])
+    assert len(checks) < len(results.reviews)  # the action rows repeat checks
+    missed = checks[~checks["met"].astype(bool)]
+    assert len(missed) > 4
+    shown = {k: v for k, _, v, _ in spans(results, "en")}
+    assert shown["targets_n"] == len(checks) and shown["targets_met"] == int(checks["met"].sum())
+    assert shown["targets_missed_n"] == len(missed)
+    named = sorted(k for k in shown if k.startswith("missed_") and not k.endswith("_target"))
+    last4 = missed.tail(4)
+    assert named == sorted(f"missed_{r.indicator}_{r.year}" for r in last4.itertuples())
+    en, zh = " ".join(summary_paragraphs(results, "en")), "".join(summary_paragraphs(results, "zh"))
+    assert "Missed, the last 4 of" in re.sub("<[^>]+>", "", en) and "最近4项" in zh
 
 
 def test_display_rounds_for_people():

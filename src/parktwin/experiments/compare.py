@@ -40,6 +40,14 @@ def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
 MILESTONE_STAGES = ("green", "eco_industrial", "zero_carbon")
 
 
+def review_checks(reviews: pd.DataFrame) -> pd.DataFrame:
+    """The operator's checks, one row per (year, indicator): the ``reviews`` table repeats a check
+    on each PDCA action row it led to (``action`` set), which is not another target."""
+    if reviews is None or reviews.empty:
+        return reviews
+    return reviews.drop_duplicates(["year", "indicator"], keep="first").reset_index(drop=True)
+
+
 def milestones(results) -> dict[str, float]:
     """First years (NaN: never) of each stage, net zero and the core indicator; the roadmap's phase
     targets met and set (the ``reviews`` table); the capex of all years [CNY]."""
@@ -53,7 +61,7 @@ def milestones(results) -> dict[str, float]:
         out[f"first year {stage}"] = _first_year(st, reached)
     out["first year net ≤ 0"] = _first_year(a, a["net_tco2"] <= 0)
     out["first year core met"] = _first_year(a, a["core_met"].astype(bool))
-    reviews = results.reviews
+    reviews = review_checks(results.reviews)
     out["phase targets met"] = float(reviews["met"].astype(bool).sum()) if len(reviews) else 0.0
     out["phase targets"] = float(len(reviews))
     out["capex_cny"] = float(a["capex_cny"].sum())

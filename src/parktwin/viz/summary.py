@@ -50,6 +50,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "block_missing": {"en": "{name} not assessed ({reason})", "zh": "{name}未评估（{reason}）"},
     "targets": {"en": "Of the roadmap's {n} phase targets, {m} are met.", "zh": "路线图各阶段共设{n}项目标，达成{m}项。"},
     "targets_missed": {"en": "Missed: {items}.", "zh": "未达成：{items}。"},
+    "targets_missed_last": {"en": "Missed, the last {n} of {k}: {items}.", "zh": "未达成{k}项，最近{n}项：{items}。"},
     "target_item": {"en": "{name} in {year} ({phase}): {value} against {op} {thr}",
                     "zh": "{year}年（{phase}）{name}为{value}（目标 {op} {thr}）"},
     "no_targets": {"en": "The scenario sets no phase targets (review_targets).", "zh": "本情景未设阶段目标（review_targets）。"},
@@ -164,12 +165,14 @@ class Facts:
 
 
 N_STEPS = 3
+N_MISSED = 4  # missed phase targets named in the summary (the latest); the PDCA figure shows every one
 TAG = re.compile(r"<[^>]+>")
 
 
 def summary_facts(results: Results) -> Facts:
     """Every number of the summary, read from ``results``' tables."""
     from parktwin.accounting.stages import STAGES
+    from parktwin.experiments.compare import review_checks
     from parktwin.viz.figures import investment_group
     from parktwin.viz.flows import STEPS, waterfall_steps
 
@@ -199,9 +202,10 @@ def summary_facts(results: Results) -> Facts:
         rows = assessment[(assessment["year"] == y1) & assessment["indicator"].isin(ids)]
         blocking = rows.to_dict("records")
     targets = []
-    if len(results.reviews):
+    checks = review_checks(results.reviews)
+    if len(checks):
         phase_of_year = a.set_index("year")["phase"]
-        for row in results.reviews.to_dict("records"):
+        for row in checks.to_dict("records"):
             row["phase"] = int(phase_of_year.get(int(row["year"]), -1))
             targets.append(row)
     capex = a.groupby("phase")["capex_cny"].sum()
@@ -329,16 +333,18 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
         met = sum(bool(r["met"]) for r in f.targets)
         words = [_w("targets", lang).format(n=num("targets_n", len(f.targets), "count", lang), m=num("targets_met", met, "count", lang))]
         missed = []
-        for r in f.targets:
-            if r["met"]:
-                continue
+        not_met = [r for r in f.targets if not r["met"]]
+        for r in not_met[-N_MISSED:]:  # the latest: where the pathway stands at the end
             kind = REVIEW_KINDS.get(r["indicator"], "ratio")
             key = f"missed_{r['indicator']}_{r['year']}"
             missed.append(_w("target_item", lang).format(
                 name=html.escape(REVIEW_LABELS.get(r["indicator"], {}).get(lang, r["indicator"])), year=r["year"],
                 phase=html.escape(_phase_name(r["phase"], lang)), value=num(key, r["value"], kind, lang), op=_op(r["direction"]),
                 thr=num(f"{key}_target", r["target"], "pct" if kind == "share" else kind, lang)))
-        if missed:
+        if missed and len(not_met) > len(missed):
+            words.append(_w("targets_missed_last", lang).format(n=len(missed), k=num("targets_missed_n", len(not_met), "count", lang),
+                                                                items=_w("sep", lang).join(missed)))
+        elif missed:
             words.append(_w("targets_missed", lang).format(items=_w("sep", lang).join(missed)))
         out.append(" ".join(words) if lang == "en" else "".join(words))
 
