@@ -143,7 +143,7 @@ def batches(tmp_path_factory):
 
 
 def test_batch_figures_are_the_batch_summaries(batches):
-    from parktwin.viz.batch_compare import WORDS, fan_net, p_core, p_net_zero, cost_boxes
+    from parktwin.viz.batch_compare import WORDS, cost_boxes, fan_net, p_core, p_net_zero
 
     pathways = [(b.info["scenario_name"], b, b.summary()) for b in batches]
     for lang, scale in (("en", 1e-9), ("zh", 1e-8)):  # bn CNY; 亿元
@@ -177,7 +177,8 @@ def test_batch_figures_are_the_batch_summaries(batches):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_batch_page_shows_every_pathway(batches, lang):
-    from parktwin.viz.batch_compare import glance_rows, registered as batch_registered, render_batch_comparison
+    from parktwin.viz.batch_compare import glance_rows, render_batch_comparison
+    from parktwin.viz.batch_compare import registered as batch_registered
 
     page = render_batch_comparison(batches, lang)
     assert page.count("<script") == 1 + len(batch_registered())
