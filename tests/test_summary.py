@@ -180,7 +180,7 @@ def test_the_money_paragraph_gives_the_private_view_and_the_financing_need(which
     assert f"{int(fin.idxmax())}年负债余额最高，达{display(peak, 'cny', 'zh')}" in zh
 
 
-def test_a_pdca_pathway_names_only_its_latest_missed_targets():
+def test_a_pdca_pathway_names_only_its_latest_missed_targets(tmp_path):
     """pdca_led sets a target every year and the operator's actions repeat each check in the
     reviews table: the summary counts each check once and names only the latest four missed."""
     results = parktwin.run(parktwin.load("scenarios/pdca_led.yaml"), seed=0)
@@ -196,6 +196,10 @@ def test_a_pdca_pathway_names_only_its_latest_missed_targets():
     assert named == sorted(f"missed_{r.indicator}_{r.year}" for r in last4.itertuples())
     en, zh = " ".join(summary_paragraphs(results, "en")), "".join(summary_paragraphs(results, "zh"))
     assert "Missed, the last 4 of" in re.sub("<[^>]+>", "", en) and "最近4项" in zh
+    # a stored run reads back to the same words (reviews, cash flows and financing from Parquet)
+    back = parktwin.read_run(parktwin.save(results, tmp_path, report=False))
+    for lang in ("en", "zh"):
+        assert summary_paragraphs(back, lang) == summary_paragraphs(results, lang)
 
 
 def test_display_rounds_for_people():
