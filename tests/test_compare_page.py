@@ -208,6 +208,13 @@ def test_compare_command_writes_the_batch_page(batches, tmp_path, capsys):
     s = batches[1].summary()
     assert table.loc["private_cost_cny P50", "plan_b"] == pytest.approx(s.outputs["private_cost_cny"].quantile(0.5))
     assert table.loc["P(net_zero) 2028", "plan_a"] == pytest.approx(batches[0].summary().headline["p_net_zero"])
+    # the same batches by their scenario files and -n (stored already: resumed, nothing rerun), page in Chinese
+    files = [str(b.info["scenario_file"]) for b in batches]
+    page_zh = tmp_path / "mc_zh.html"
+    assert main(["compare", *files, "-n", str(batches[0].info["n"]), "--seed", str(batches[0].info["batch_seed"]),
+                 "--executor", "serial", "--runs", str(batches[0].path.parent), "--html", str(page_zh), "--lang", "zh"]) == 0
+    assert "不确定性下的转型路径比较" in page_zh.read_text(encoding="utf-8")
+    assert "P(net_zero) 2028" in capsys.readouterr().out
     # a batch folder beside a scenario file: a clear refusal, exit 2
     assert main(["compare", str(batches[0].path), str(batches[1].info["scenario_file"])]) == 2
     assert "batch folders are compared only with other batch folders" in capsys.readouterr().err
