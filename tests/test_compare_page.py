@@ -98,6 +98,17 @@ def test_page_shows_every_pathway(runs, lang):
     assert page.count('<details class="summary">') == 2
 
 
+def test_cost_bars_give_the_system_and_the_private_view(runs):
+    from parktwin.viz.compare import npv_figure
+
+    for lang, scale in (("en", 1e-9), ("zh", 1e-8)):  # bn CNY; 亿元
+        system, private = npv_figure([("tiny", runs[0]), ("tiny_offset", runs[1])], lang).data
+        # the system cost at the social discount rate; the private one: Σ of each party's discounted cash flows
+        np.testing.assert_allclose(system.y, [r.pathway_cost_npv_cny() * scale for r in runs], rtol=1e-12)
+        np.testing.assert_allclose(private.y, [r.cashflows["pv_cny"].sum() * scale for r in runs], rtol=1e-12)
+        assert list(private.text) == [display(r.private_npv_cny(), "cny", lang) for r in runs]
+
+
 def test_compare_command_writes_the_page_from_a_run_folder_and_a_file(paths, runs, tmp_path, capsys):
     folder = parktwin.save(runs[0], tmp_path / "runs", report=False)
     page = tmp_path / "compare.html"

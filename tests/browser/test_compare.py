@@ -45,9 +45,10 @@ def test_comparison_page_renders_offline(browser, runs, lang, tmp_path):
     core = plots["fig-core"]
     assert core["trace_points"] == [years, years, years]  # two pathways and the one threshold they share
     npv = plots["fig-npv"]
-    assert npv["trace_types"] == ["bar"] and npv["points"] == 2
+    # a bar per pathway for the system cost and one for the private cost (both runs have cash flows)
+    assert npv["trace_types"] == ["bar", "bar"] and npv["points"] == 4
     drawn = browser.execute_script("return document.querySelectorAll('#fig-npv g.trace.bars path').length")
-    assert drawn == 2
+    assert drawn == 4
     # the milestone table: a row per pathway; net zero in 2028 for the offset pathway only
     rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
             for tr in browser.find_elements(By.CSS_SELECTOR, "#milestones tbody tr")]
