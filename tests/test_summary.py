@@ -74,15 +74,23 @@ def expected_numbers(results) -> dict[str, float]:
         ind = b.split(" (")[0]
         out[f"block_{ind}"] = last.loc[ind, "value"]
         out[f"block_{ind}_threshold"] = last.loc[ind, "threshold"]
-    rv = results.reviews
+    rv = results.reviews.drop_duplicates(["year", "indicator"])  # one check each; PDCA action rows repeat it
     if len(rv):
         out["targets_n"], out["targets_met"] = len(rv), int(rv["met"].sum())
+        out["targets_missed_n"] = int((~rv["met"].astype(bool)).sum())
         for r in rv[~rv["met"].astype(bool)].itertuples():
             out[f"missed_{r.indicator}_{r.year}"] = r.value
             out[f"missed_{r.indicator}_{r.year}_target"] = r.target
     for phase, capex in a.groupby("phase")["capex_cny"].sum().items():
         if capex > 0:
             out[f"capex_phase{phase}_cny"] = capex
+    if len(results.cashflows):  # the private view: Σ of the parties' discounted cash flows (Results.private_npv_cny)
+        out["private_npv_cny"] = results.cashflows["pv_cny"].sum()
+    fin = results.financing.groupby("year")[["new_debt_cny", "debt_outstanding_cny"]].sum()
+    if len(fin):  # the financing need: new debt over the run, and the most owed at a year's end
+        out["new_debt_cny"] = fin["new_debt_cny"].sum()
+        out["peak_debt_cny"] = fin["debt_outstanding_cny"].max()
+        out["peak_debt_year"] = int(fin["debt_outstanding_cny"].idxmax())
     inv = results.investments
     if len(inv):  # the largest measure family (the costs figure's grouping)
         out["top_group_cny"] = inv.groupby(inv["technology"].map(lambda x: investment_group(x)[0]))["capex_cny"].sum().max()
@@ -153,6 +161,45 @@ def test_pathway_short_of_net_zero_says_so(tiny):
     # the stage the park ends at is below the top: what blocks the next stage is listed
     assert tiny.stage_table()["next_stage"].iloc[-1] is not None
     assert "What keeps it from the" in en and "制约其达到" in zh
+
+
+@pytest.mark.parametrize("which", ["net_zero", "tiny"])
+def test_the_money_paragraph_gives_the_private_view_and_the_financing_need(which, request):
+    results = request.getfixturevalue(which)
+    keys = [k for k, *_ in spans(results, "en")]
+    # system cost first, then the parties' own view and what they borrow, in one sentence each language
+    assert keys.index("npv_cny") < keys.index("private_npv_cny") < keys.index("new_debt_cny") < keys.index("peak_debt_cny")
+    fin = results.financing.groupby("year")["debt_outstanding_cny"].sum()
+    assert fin.max() > 0  # both runs borrow (the roadmap's projects are partly debt-financed)
+    en = re.sub("<[^>]+>", "", summary_paragraphs(results, "en")[-1])
+    zh = re.sub("<[^>]+>", "", summary_paragraphs(results, "zh")[-1])
+    private, peak = results.private_npv_cny(), fin.max()
+    assert f"the pathway costs {display(private, 'cny', 'en')}; they borrow" in en
+    assert f"with at most {display(peak, 'cny', 'en')} owed (in {int(fin.idxmax())})" in en
+    assert f"路径成本现值为{display(private, 'cny', 'zh')}；期间新增贷款共" in zh
+    assert f"{int(fin.idxmax())}年负债余额最高，达{display(peak, 'cny', 'zh')}" in zh
+
+
+def test_a_pdca_pathway_names_only_its_latest_missed_targets(tmp_path):
+    """pdca_led sets a target every year and the operator's actions repeat each check in the
+    reviews table: the summary counts each check once and names only the latest four missed."""
+    results = parktwin.run(parktwin.load("scenarios/pdca_led.yaml"), seed=0)
+    checks = results.reviews.drop_duplicates(["year", "indicator"])
+    assert len(checks) < len(results.reviews)  # the action rows repeat checks
+    missed = checks[~checks["met"].astype(bool)]
+    assert len(missed) > 4
+    shown = {k: v for k, _, v, _ in spans(results, "en")}
+    assert shown["targets_n"] == len(checks) and shown["targets_met"] == int(checks["met"].sum())
+    assert shown["targets_missed_n"] == len(missed)
+    named = sorted(k for k in shown if k.startswith("missed_") and not k.endswith("_target"))
+    last4 = missed.tail(4)
+    assert named == sorted(f"missed_{r.indicator}_{r.year}" for r in last4.itertuples())
+    en, zh = " ".join(summary_paragraphs(results, "en")), "".join(summary_paragraphs(results, "zh"))
+    assert "Missed, the last 4 of" in re.sub("<[^>]+>", "", en) and "最近4项" in zh
+    # a stored run reads back to the same words (reviews, cash flows and financing from Parquet)
+    back = parktwin.read_run(parktwin.save(results, tmp_path, report=False))
+    for lang in ("en", "zh"):
+        assert summary_paragraphs(back, lang) == summary_paragraphs(results, lang)
 
 
 def test_display_rounds_for_people():

@@ -341,6 +341,36 @@ def test_report_zh_has_the_same_numbers(results, report_en, report_zh):
             np.testing.assert_array_equal(decode(a["x"]), decode(b["x"]), err_msg=div)  # ... the numbers not
 
 
+def test_report_is_grouped_with_a_table_of_contents(results, report_en, report_zh):
+    from parktwin.viz.report import GROUPS, group_of
+
+    for page in (report_en, report_zh):
+        sections = re.findall(r'<section id="sec-([a-z_]+)"', page)
+        links = re.findall(r'<a href="#sec-([a-z_]+)"', page)
+        assert links == sections  # the contents list every figure, in page order
+        groups = re.findall(r'<h2 class="group" id="grp-([a-z]+)"', page)
+        assert re.findall(r'<a href="#grp-([a-z]+)"', page) == groups
+        order = [g for g, _, _ in GROUPS]
+        assert groups == sorted(groups, key=order.index)  # pathway, energy, money, resources & stages, data
+        # each figure sits under its own group's heading
+        for key in sections:
+            heading = page.rfind('<h2 class="group"', 0, page.index(f'<section id="sec-{key}"'))
+            assert page[heading:heading + 60].split('id="grp-')[1].startswith(group_of(key)), key
+        assert page.index('id="summary"') < page.index('id="toc"') < page.index('<section id="sec-')
+    assert "Contents" in report_en and "目录" in report_zh
+    assert group_of("emissions") == "pathway" and group_of("a_figure_added_later") == "more"
+
+
+def test_key_figures_put_the_private_cost_beside_the_system_cost(results):
+    for lang in ("en", "zh"):
+        shown = key_figures(results, lang)
+        (system,) = [i for i, (_, label) in enumerate(shown) if label in ("Pathway system cost (NPV)", "路径系统成本现值")]
+        value, label = shown[system + 1]
+        # the private view: Σ of every party's cash flows discounted at its own rate (Results.private_npv_cny)
+        assert value == display(results.cashflows["pv_cny"].sum(), "cny", lang)
+        assert ("Private cost" in label) if lang == "en" else ("主体自身成本" in label)
+
+
 def test_render_rejects_unknown_language(results):
     with pytest.raises(ValueError):
         render_report(results, "fr")
@@ -371,13 +401,61 @@ def test_stage_timeline_follows_the_stage_table(figures, results):
 
 # --------------------------------------------------------------------------- words, units, rounding
 
-UNIT = re.compile(r"\[[^\]]+\]|tCO₂|tce|GWh|MW|CNY|元|%")
+UNIT = re.compile(r"\[[^\]]+\]|tCO₂|tce|GWh|MW|CNY|元|%|m³|立方米|吨|(?:^|\s)t$")  # m³, t: water and solid-waste Sankeys
 
 
-def test_every_number_on_hover_is_rounded_and_every_axis_has_its_unit(figures):
+@pytest.fixture(scope="module")
+def demo_figures() -> dict[tuple[str, str, str], go.Figure]:
+    """Every figure the registry builds for two 25-year runs of the demo park that between them
+    show every registered figure (tests/browser/test_report_figures.py): net_zero_2050 (heat,
+    hydrogen, water, waste, symbiosis, measured data) and pdca_led (firms' own measures, MACC, PDCA)."""
+    out = {}
+    for name in ("net_zero_2050", "pdca_led"):
+        results = parktwin.run(Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.yaml", seed=0)
+        for spec in registered():
+            for lang in ("en", "zh"):
+                out[(name, spec.key, lang)] = spec.build(results, lang)
+    return out
+
+
+def test_the_demo_runs_show_every_registered_figure(demo_figures):
+    shown = {key for (_, key, _), fig in demo_figures.items() if fig is not None}
+    assert shown == {spec.key for spec in registered()}
+
+
+def _numbers(trace) -> dict[str, np.ndarray]:
+    """The numeric arrays of a trace (labels and categories left out)."""
+    out = {}
+    arrays = {"link.value": trace.link.value} if trace.type == "sankey" else \
+        {k: trace[k] for k in ("x", "y", "z", "values", "base", "customdata") if k in trace and trace[k] is not None}
+    for name, values in arrays.items():
+        try:
+            out[name] = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):  # words or dates: not a number to compare
+            continue
+    return out
+
+
+def test_every_figure_shows_the_same_numbers_in_both_languages(demo_figures):
+    for (name, key, lang), en in demo_figures.items():
+        if lang != "en" or en is None:
+            continue
+        zh = demo_figures[(name, key, "zh")]
+        assert zh is not None and len(zh.data) == len(en.data), (name, key)
+        for a, b in zip(en.data, zh.data):
+            assert a.type == b.type, (name, key)
+            na, nb = _numbers(a), _numbers(b)
+            assert na.keys() == nb.keys(), (name, key, a.name)
+            for array in na:
+                np.testing.assert_array_equal(na[array], nb[array], err_msg=f"{name}/{key}/{a.name}/{array}")
+
+
+def test_every_number_on_hover_is_rounded_and_every_axis_has_its_unit(figures, demo_figures):
     from parktwin.viz.report import dress
 
-    for (key, lang), fig in figures.items():
+    every = {**figures, **{(f"{name}/{key}", lang): fig for (name, key, lang), fig in demo_figures.items()}}
+    for (key, lang), fig in every.items():
+        key = key.split("/")[-1]
         if fig is None:
             continue
         fig = dress(go.Figure(fig))
@@ -396,9 +474,10 @@ def test_every_number_on_hover_is_rounded_and_every_axis_has_its_unit(figures):
                 assert UNIT.search(title), (key, lang, title)
 
 
-def test_chinese_figures_carry_no_english_words(figures):
+def test_chinese_figures_carry_no_english_words(figures, demo_figures):
     english = re.compile(r"\b(?:electricity|CNY|Investment|Net|Scope|Year)\b")
-    for (key, lang), fig in figures.items():
+    every = {**figures, **{(f"{name}/{key}", lang): fig for (name, key, lang), fig in demo_figures.items()}}
+    for (key, lang), fig in every.items():
         if fig is None or lang != "zh":
             continue
         texts = [a.text for a in fig.layout.annotations] + [tr.name or "" for tr in fig.data]

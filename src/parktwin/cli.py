@@ -23,6 +23,7 @@ EXAMPLES = """examples:
   parktwin serve --lang zh                                   # workshop dashboard on http://127.0.0.1:8050/
   parktwin report runs/<run> --lang zh --export png,svg,pdf  # figures of a stored run for slides
   parktwin compare scenarios/bau.yaml scenarios/net_zero_2050.yaml --html compare.html --lang zh
+  parktwin compare runs/<batch A> runs/<batch B> --html compare-mc.html      # Monte Carlo batches side by side
 """
 
 MC_EXAMPLES = """examples:
@@ -176,23 +177,38 @@ def _cmd_mc(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    """Scenarios side by side: one run each, or a batch each with -n."""
-    from parktwin.experiments import compare
-    from parktwin.experiments.compare import compare_runs, open_runs
+    """Scenarios side by side: one run each, or a Monte Carlo batch each (-n, or stored batch folders)."""
+    from parktwin.experiments.compare import compare_batches, compare_runs, open_runs
 
     folders = [s for s in args.scenarios if Path(s).is_dir()]
-    if args.n is not None and (args.html or folders):
-        print("parktwin compare: with -n every source must be a scenario file, and the page (--html) draws single runs; "
-              "drop -n for the page or for run folders", file=sys.stderr)
+    batch_folders = [f for f in folders if (Path(f) / "batch.json").is_file()]
+    if args.n is not None and folders:
+        print("parktwin compare: with -n every source must be a scenario file; give stored batch folders without -n",
+              file=sys.stderr)
         return 2
-    if args.n is not None:
-        options = dict(executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers,
-                       scheduler=args.scheduler, out=args.runs, resume=True, report=False)
-        table = compare(args.scenarios, seed=args.seed, n=args.n, year=args.year, overrides=args.set or [], **options)
+    if batch_folders and len(batch_folders) != len(args.scenarios):
+        print("parktwin compare: batch folders are compared only with other batch folders "
+              f"({', '.join(s for s in args.scenarios if s not in batch_folders)} is not one)", file=sys.stderr)
+        return 2
+    if args.n is not None or batch_folders:
+        from parktwin.experiments.batch import open_batch, run_batch
+
+        if args.n is not None:
+            options = dict(executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers,
+                           scheduler=args.scheduler, out=args.runs, resume=True, report=False)
+            batches = [run_batch(path, args.n, args.seed, overrides=args.set or [], **options) for path in args.scenarios]
+        else:
+            batches = [open_batch(folder) for folder in batch_folders]
+        table = compare_batches(batches, year=args.year)
+        if args.html:
+            from parktwin.viz.batch_compare import write_batch_comparison
+
+            print(f"comparison page: {write_batch_comparison(batches, args.html, args.lang)}")
     else:
         for folder in folders:
             if not (Path(folder) / "manifest.json").is_file():
-                print(f"parktwin compare: {folder} is not a run folder (no manifest.json)", file=sys.stderr)
+                print(f"parktwin compare: {folder} is neither a run folder (manifest.json) nor a batch folder (batch.json)",
+                      file=sys.stderr)
                 return 2
         runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [])
         table = compare_runs(runs, year=args.year)
@@ -369,14 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="list the shipped data rows marked 'assumption' (default uncertain inputs) and exit")
     mc.set_defaults(func=_cmd_mc)
 
-    compare = sub.add_parser("compare", help="several scenarios side by side (one run each, or a batch each with -n)")
-    compare.add_argument("scenarios", nargs="+", help="scenario YAML files, or stored run folders (runs/<run>)")
+    compare = sub.add_parser("compare", help="several scenarios side by side (one run each, or a batch each: -n or stored batch folders)")
+    compare.add_argument("scenarios", nargs="+", help="scenario YAML files, stored run folders (runs/<run>) or stored batch folders")
     compare.add_argument("--seed", type=int, default=0, help="run seed (or batch seed with -n); default 0")
     compare.add_argument("-n", type=int, default=None, help="run a Monte Carlo batch of n per scenario instead of one run")
     compare.add_argument("--year", type=int, default=None, help="year compared; default the last")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE", help="override applied to every scenario; repeatable")
     compare.add_argument("--out", default=None, help="also write the table to this CSV file")
-    compare.add_argument("--html", default=None, metavar="FILE", help="also write the comparison page (offline HTML) to FILE")
+    compare.add_argument("--html", default=None, metavar="FILE", help="also write the comparison page (offline HTML) to FILE; for batches: fans, probabilities, cost spread")
     compare.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the comparison page")
     compare.add_argument("--runs", default="runs", help="folder for the batches (with -n); default runs/")
     compare.add_argument("--executor", choices=("serial", "processes", "dask"), default=None, help="for batches (with -n)")

@@ -53,6 +53,7 @@ function len(v) {
 function tracePoints(full, raw) {
   for (const t of [full, raw]) {
     if (!t) continue;
+    if (t.link && len(t.link.value) !== null) return len(t.link.value);  // a Sankey: its links
     for (const key of ['x', 'values', 'y']) {
       const n = len(t[key]);
       if (n !== null) return n;
@@ -78,6 +79,8 @@ return Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
   return {
     id: el.id || '',
     traces: data.length,
+    visible: full.map(tr => tr.visible !== false),
+    drawn: el.querySelectorAll('.cartesianlayer g.trace path, .cartesianlayer g.hm image, .sankey-link').length,
     points: perTrace.reduce((a, b) => a + b, 0),
     title: titleText(el),
     trace_points: perTrace,
@@ -156,8 +159,10 @@ def plot_summaries(driver: Any) -> list[dict[str, Any]]:
     Keys: ``id`` (str), ``traces`` (``el.data.length``), ``points`` (sum over
     traces of the length of x, else values, else y — read from the decoded
     ``el._fullData`` so base64 typed arrays count correctly), ``title``
-    (layout title text, '' if none), plus ``trace_points`` (per-trace list)
-    and ``trace_types`` (per-trace plotly type).
+    (layout title text, '' if none), plus ``trace_points`` (per-trace list; a Sankey
+    counts its links), ``trace_types`` (per-trace plotly type), ``visible`` (per trace,
+    as plotly resolved it) and ``drawn`` (SVG marks drawn in the plot area: paths and
+    images of cartesian traces, Sankey links).
     """
     return driver.execute_script(_SUMMARY_JS)
 

@@ -56,20 +56,23 @@ def test_batch_report_renders_offline(browser, batch, lang, tmp_path):
     probs = plots["fig-probabilities"]
     assert probs["traces"] >= 6 and set(probs["trace_points"]) == {years}
     sens = plots["fig-sensitivity"]
-    # one panel per output: final-year net emissions, system cost and private cost (experiments.summary.outputs)
+    # a panel per summary output: last-year net emissions, system cost and private cost (experiments.summary.outputs)
+    assert list(batch.summary().outputs.columns) == ["net_tco2_2028", "pathway_cost_cny", "private_cost_cny"]
     assert sens["traces"] == 3 and sens["trace_points"] == [len(UNCERTAINTY)] * 3
     assert set(sens["trace_types"]) == {"bar"}
     # the bars are drawn with the batch's indices
     drawn = browser.execute_script(
         "return document.querySelectorAll('#fig-sensitivity g.trace.bars path').length")
-    assert drawn >= 2 * len(UNCERTAINTY) - 1  # a zero-length bar may draw no path
+    assert drawn >= 3 * len(UNCERTAINTY) - 1  # a zero-length bar may draw no path
     cost = plots["fig-cost"]
     assert cost["trace_types"] == ["histogram"] and cost["points"] == 48
     body = browser.find_element(By.TAG_NAME, "body").text
     if lang == "en":
         assert "Net emissions: P10–P90 band and median" in body and "Uncertain inputs" in body
         assert "contracts available" in body  # the notes of the inputs
+        assert "Net emissions 2028" in body and "Private cost (NPV)" in body  # the sensitivity panels, named for people
     else:
         assert "净排放" in body and "不确定输入" in body
+        assert "2028年净排放" in body and "主体自身成本现值" in body
     screenshot(browser, f"batch_report_{lang}")
     assert severe_console_errors(browser) == []

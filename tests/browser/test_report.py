@@ -18,6 +18,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 import parktwin
 from builders import write_tiny_scenario
 from parktwin.results.tables import Results
+from parktwin.viz.registry import registered
 from parktwin.viz.report import write_report
 
 from .helpers import (
@@ -32,7 +33,11 @@ from .helpers import (
 
 pytestmark = pytest.mark.browser
 
-EXPECTED = ("fig-stages", "fig-emissions", "fig-energy_mix", "fig-electricity_balance", "fig-indicators", "fig-dispatch_week", "fig-costs")
+
+
+def expected_figures(results: Results, lang: str) -> tuple[str, ...]:
+    """The div ids of every registered figure whose builder draws something for this run."""
+    return tuple(f"fig-{spec.key}" for spec in registered() if spec.build(results, lang) is not None)
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +59,14 @@ def _days(rng: list) -> tuple[pd.Timestamp, pd.Timestamp]:
     return first, end
 
 
-def _check_rendered(browser, results: Results) -> dict[str, dict]:
+def _check_rendered(browser, results: Results, lang: str = "en") -> dict[str, dict]:
     assert severe_console_errors(browser) == []
     assert network_requests(browser) == []
     plots = _summaries(browser)
-    assert set(EXPECTED) <= set(plots), sorted(plots)
-    for key in EXPECTED:
-        assert plots[key]["traces"] > 0 and plots[key]["points"] > 0, plots[key]
+    expected = expected_figures(results, lang)
+    assert set(expected) == set(plots), sorted(plots)
+    for key in expected:
+        assert plots[key]["traces"] > 0 and plots[key]["points"] > 0 and plots[key]["drawn"] > 0, plots[key]
     n_years = len(results.annual)
     emissions = plots["fig-emissions"]
     assert emissions["traces"] == 6
@@ -85,7 +91,7 @@ def _show_dispatch(browser) -> None:
 def test_report_renders_offline(browser, results, run_dir):
     report = run_dir / "report.html"
     assert report.is_file()
-    open_file(browser, report, min_plots=len(EXPECTED))
+    open_file(browser, report, min_plots=len(expected_figures(results, "en")))
     _check_rendered(browser, results)
     # the page's own text: the key figures and the section titles
     body = browser.find_element(By.TAG_NAME, "body").text
@@ -95,6 +101,14 @@ def test_report_renders_offline(browser, results, run_dir):
     summary = browser.find_element(By.ID, "summary")
     assert summary.location["y"] < browser.find_element(By.ID, "sec-stages").location["y"]
     assert "does not reach net zero by 2031" in summary.text
+    # the key figures carry the private cost beside the system cost
+    assert "Pathway system cost (NPV)" in body and "Private cost, parties’ own rates (NPV)" in body
+    # the contents: a click on a group jumps there (the page scrolls its heading to the top)
+    browser.execute_script("window.scrollTo(0, 0)")
+    browser.find_element(By.CSS_SELECTOR, '#toc a[href="#grp-money"]').click()
+    WebDriverWait(browser, 10, poll_frequency=0.1).until(lambda d: d.execute_script(
+        "return Math.abs(document.getElementById('grp-money').getBoundingClientRect().top) < 2"))
+    assert browser.current_url.endswith("#grp-money")
     browser.execute_script("window.scrollTo(0, 0)")
     screenshot(browser, "report_top")
     _show_dispatch(browser)
@@ -103,7 +117,7 @@ def test_report_renders_offline(browser, results, run_dir):
 
 
 def test_dispatch_week_selector_moves_the_date_axis(browser, results, run_dir):
-    open_file(browser, run_dir / "report.html", min_plots=len(EXPECTED))
+    open_file(browser, run_dir / "report.html", min_plots=len(expected_figures(results, "en")))
     first, end = _days(axis_range(browser, "fig-dispatch_week"))
     # default: the week holding 15 July 2030 (week 28, from Tuesday 9 July)
     assert (first, end) == (pd.Timestamp("2030-07-09"), pd.Timestamp("2030-07-16"))
@@ -126,8 +140,8 @@ def test_dispatch_week_selector_moves_the_date_axis(browser, results, run_dir):
 
 def test_report_zh_renders(browser, results, tmp_path):
     page = write_report(results, tmp_path / "report_zh.html", "zh")
-    open_file(browser, page, min_plots=len(EXPECTED))
-    plots = _check_rendered(browser, results)
+    open_file(browser, page, min_plots=len(expected_figures(results, "zh")))
+    plots = _check_rendered(browser, results, "zh")
     assert "2030年" in plots["fig-dispatch_week"]["title"]
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "单位能耗碳排放" in body and "一周逐时调度" in body

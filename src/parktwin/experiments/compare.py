@@ -40,6 +40,14 @@ def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
 MILESTONE_STAGES = ("green", "eco_industrial", "zero_carbon")
 
 
+def review_checks(reviews: pd.DataFrame) -> pd.DataFrame:
+    """The operator's checks, one row per (year, indicator): the ``reviews`` table repeats a check
+    on each PDCA action row it led to (``action`` set), which is not another target."""
+    if reviews is None or reviews.empty:
+        return reviews
+    return reviews.drop_duplicates(["year", "indicator"], keep="first").reset_index(drop=True)
+
+
 def milestones(results) -> dict[str, float]:
     """First years (NaN: never) of each stage, net zero and the core indicator; the roadmap's phase
     targets met and set (the ``reviews`` table); the capex of all years [CNY]."""
@@ -53,7 +61,7 @@ def milestones(results) -> dict[str, float]:
         out[f"first year {stage}"] = _first_year(st, reached)
     out["first year net ≤ 0"] = _first_year(a, a["net_tco2"] <= 0)
     out["first year core met"] = _first_year(a, a["core_met"].astype(bool))
-    reviews = results.reviews
+    reviews = review_checks(results.reviews)
     out["phase targets met"] = float(reviews["met"].astype(bool).sum()) if len(reviews) else 0.0
     out["phase targets"] = float(len(reviews))
     out["capex_cny"] = float(a["capex_cny"].sum())
@@ -102,6 +110,36 @@ def compare_runs(runs: list, year: int | None = None) -> pd.DataFrame:
     return table
 
 
+def batch_column(batch, year: int | None = None) -> dict[str, float]:
+    """A stored batch's key figures in ``year`` (default its last): net emissions, core indicator
+    and clean-energy share as P10/P50/P90, the probability of each target in that year, and the
+    pathway (system) and private cost NPV [CNY] as P10/P50/P90."""
+    s = batch.summary()
+    y = year or s.headline["final_year"]
+    col: dict[str, float] = {}
+    q = s.quantiles[s.quantiles["year"] == y].set_index("indicator")
+    for indicator in ("net_tco2", "core_indicator_tco2_per_tce", "clean_energy_share"):
+        for p in ("p10", "p50", "p90"):
+            col[f"{indicator} {y} {p.upper()}"] = float(q.loc[indicator, p])
+    probs = s.probabilities[s.probabilities["year"] == y].set_index("target")["p_in_year"]
+    for target, value in probs.items():
+        col[f"P({target}) {y}"] = float(value)
+    for column in ("pathway_cost_cny", "private_cost_cny"):
+        if column in s.outputs:
+            for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
+                col[f"{column} {p}"] = float(s.outputs[column].quantile(qv))
+    return col
+
+
+def compare_batches(batches: list, year: int | None = None) -> pd.DataFrame:
+    """One column per stored batch (``viz.batch_compare.batch_labels``), rows as ``batch_column``."""
+    from parktwin.viz.batch_compare import batch_labels
+
+    table = pd.DataFrame({label: batch_column(b, year) for label, b in zip(batch_labels(batches), batches)})
+    table.index.name = "figure"
+    return table
+
+
 def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, year: int | None = None,
             overrides: list[str] | tuple = (), **batch_options) -> pd.DataFrame:
     """A table with one column per scenario and one row per key figure.
@@ -125,23 +163,7 @@ def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, ye
             from parktwin.experiments.batch import run_batch
 
             batch = run_batch(path, n, seed, overrides=overrides, **batch_options)
-            s = batch.summary()
-            y = year or s.headline["final_year"]
-            col: dict[str, float] = {}
-            q = s.quantiles[s.quantiles["year"] == y].set_index("indicator")
-            for indicator in ("net_tco2", "core_indicator_tco2_per_tce", "clean_energy_share"):
-                for p in ("p10", "p50", "p90"):
-                    col[f"{indicator} {y} {p.upper()}"] = float(q.loc[indicator, p])
-            probs = s.probabilities[s.probabilities["year"] == y].set_index("target")["p_in_year"]
-            for target, value in probs.items():
-                col[f"P({target}) {y}"] = float(value)
-            cost = s.outputs["pathway_cost_cny"]
-            for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
-                col[f"pathway_cost_cny {p}"] = float(cost.quantile(qv))
-            if "private_cost_cny" in s.outputs:
-                for p, qv in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
-                    col[f"private_cost_cny {p}"] = float(s.outputs["private_cost_cny"].quantile(qv))
-            columns[batch.info["scenario_name"]] = col
+            columns[batch.info["scenario_name"]] = batch_column(batch, year)
     table = pd.DataFrame(columns)
     table.index.name = "figure"
     return table

@@ -36,6 +36,7 @@ WORDS = {
         "cost_p50": "Pathway cost, P50 [P10–P90]", "bn": "bn CNY", "inputs": "Uncertain inputs", "name": "name", "path": "path",
         "dist": "distribution", "note": "why this range", "notes": "Notes",
         "sens_none": "Sensitivity not computed: {why}.",
+        "out_net": "Net emissions {y}", "out_pathway_cost_cny": "System cost (NPV)", "out_private_cost_cny": "Private cost (NPV)",
     },
     "zh": {
         "title": "蒙特卡洛批次", "runs": "次运行", "design": "抽样设计", "seed": "批次种子",
@@ -46,6 +47,7 @@ WORDS = {
         "cost_p50": "路径成本 P50 [P10–P90]", "bn": "十亿元", "inputs": "不确定输入", "name": "名称", "path": "路径",
         "dist": "分布", "note": "取值范围依据", "notes": "说明",
         "sens_none": "未计算敏感性：{why}。",
+        "out_net": "{y}年净排放", "out_pathway_cost_cny": "系统成本现值", "out_private_cost_cny": "主体自身成本现值",
     },
 }
 
@@ -55,6 +57,14 @@ batch_figure = BATCH_REGISTRY.figure  # build(batch, summary, lang) -> go.Figure
 registered = BATCH_REGISTRY.registered
 
 
+def output_label(output: str, lang: str) -> str:
+    """A summary output column for people: ``net_tco2_2050`` → "Net emissions 2050", costs by name."""
+    w = WORDS[lang]
+    if output.startswith("net_tco2_"):
+        return w["out_net"].format(y=output.rsplit("_", 1)[1])
+    return w.get(f"out_{output}", output)
+
+
 def _fan(summary: BatchSummary, indicator: str, scale: float = 1.0) -> tuple[go.Figure, object]:
     q = summary.quantiles[summary.quantiles["indicator"] == indicator].sort_values("year")
     fig = go.Figure()
@@ -62,7 +72,7 @@ def _fan(summary: BatchSummary, indicator: str, scale: float = 1.0) -> tuple[go.
     fig.add_scatter(x=years + years[::-1], y=(q["p90"] * scale).tolist() + (q["p10"] * scale).tolist()[::-1],
                     fill="toself", fillcolor=BAND, line=dict(width=0), mode="lines", hoverinfo="skip", name="P10–P90")
     fig.add_scatter(x=years, y=q["p50"] * scale, mode="lines+markers", line=dict(color="#17324d", width=3), name="P50")
-    fig.update_xaxes(tickformat="d")
+    fig.update_xaxes(tickformat="d", dtick=1 if len(years) <= 13 else 5)  # whole years only (no 2026, 2026.5 → "2026, 2026")
     return fig, q
 
 
@@ -115,7 +125,8 @@ def sensitivity_bars(batch: Batch, summary: BatchSummary, lang: str) -> go.Figur
     if s.empty or index is None:
         return None
     outputs = list(dict.fromkeys(s["output"]))
-    fig = make_subplots(rows=1, cols=len(outputs), subplot_titles=outputs, horizontal_spacing=0.18)
+    fig = make_subplots(rows=1, cols=len(outputs), subplot_titles=[output_label(o, lang) for o in outputs],
+                        horizontal_spacing=0.18 if len(outputs) < 3 else 0.12)
     for col, output in enumerate(outputs, start=1):
         rows = s[(s["output"] == output) & (s["index"] == index)].sort_values("value")
         fig.add_bar(x=rows["value"], y=rows["input"], orientation="h", name=f"{output}: {index}",

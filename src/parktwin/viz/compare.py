@@ -34,7 +34,8 @@ WORDS = {
         "targets": "Phase targets met", "no_targets": "none set", "npv": "System cost NPV",
         "capex": "Capex, all years", "net_last": "Net emissions {y}", "milestones": "Milestones: first year reached",
         "summaries": "Each pathway in words", "capex_axis": "Cumulative capex [million CNY]",
-        "npv_axis": "Pathway system cost, NPV [bn CNY]", "overrides": "overrides", "source": "source",
+        "npv_axis": "Pathway cost, NPV [bn CNY]", "overrides": "overrides", "source": "source",
+        "system": "System cost (social discount rate)", "private": "Private cost (parties’ own rates)",
     },
     "zh": {
         "title": "转型路径比较", "runs": "条路径", "scenario": "情景", "seed": "随机种子",
@@ -42,7 +43,8 @@ WORDS = {
         "targets": "阶段目标达成", "no_targets": "未设目标", "npv": "系统成本现值",
         "capex": "累计投资", "net_last": "{y}年净排放", "milestones": "里程碑：首次达到的年份",
         "summaries": "各路径摘要", "capex_axis": "累计投资 [百万元]",
-        "npv_axis": "路径系统成本现值 [亿元]", "overrides": "参数调整", "source": "来源",
+        "npv_axis": "路径成本现值 [亿元]", "overrides": "参数调整", "source": "来源",
+        "system": "系统成本（社会折现率）", "private": "主体自身成本（各主体折现率）",
     },
 }
 
@@ -114,16 +116,23 @@ def capex_figure(runs: Runs, lang: str) -> go.Figure:
     return fig
 
 
-@compare_figure("npv", 40, "Pathway system cost (NPV)", "路径系统成本现值")
+@compare_figure("npv", 40, "Pathway cost (NPV): system and private view", "路径成本现值：系统视角与主体视角")
 def npv_figure(runs: Runs, lang: str) -> go.Figure:
-    """The pathway system cost NPV of each run [bn CNY; 亿元 in Chinese]."""
+    """Each run's pathway system cost NPV (social discount rate) and, where the run has cash flows,
+    its private cost NPV (each party's own rate and financing) [bn CNY; 亿元 in Chinese]."""
     scale = 1e-9 if lang == "en" else 1e-8
-    values = [res.pathway_cost_npv_cny() for _, res in runs]
-    fig = go.Figure(go.Bar(x=[label for label, _ in runs], y=[v * scale for v in values],
-                           marker_color=[_colour(i) for i in range(len(runs))],
-                           text=[display(v, "cny", lang) for v in values], textposition="outside",
-                           hovertemplate="%{x}: %{text}<extra></extra>"))
-    fig.update_layout(yaxis_title=WORDS[lang]["npv_axis"], showlegend=False, yaxis_tickformat=",.1f")
+    labels = [label for label, _ in runs]
+    views = [(WORDS[lang]["system"], [res.pathway_cost_npv_cny() for _, res in runs], [_colour(i) for i in range(len(runs))])]
+    if any(len(res.cashflows) for _, res in runs):
+        views.append((WORDS[lang]["private"], [res.private_npv_cny() if len(res.cashflows) else float("nan") for _, res in runs],
+                      ["#bdbdbd"] * len(runs)))
+    fig = go.Figure()
+    for name, values, colours in views:
+        fig.add_bar(x=labels, y=[v * scale for v in values], name=name, marker_color=colours,
+                    marker_pattern_shape="/" if name == WORDS[lang]["private"] else "",
+                    text=[display(v, "cny", lang) if v == v else "" for v in values], textposition="outside",
+                    hovertemplate=f"{name}<br>%{{x}}: %{{text}}<extra></extra>")
+    fig.update_layout(yaxis_title=WORDS[lang]["npv_axis"], barmode="group", showlegend=len(views) > 1, yaxis_tickformat=",.1f")
     return fig
 
 

@@ -22,6 +22,9 @@ header p{margin:0;opacity:.85;font-size:13px}main{max-width:1180px;margin:0 auto
 section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:16px 0;padding:8px 12px}
 section h2{font-size:17px;margin:6px 4px}footer{font-size:11px;color:#666;padding:16px 32px}
 table.meta td{padding:1px 8px;vertical-align:top}
+nav.toc{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:6px 14px;font-size:13px;columns:3 220px}
+nav.toc h2{font-size:15px;margin:4px 0;column-span:all}nav.toc b{display:block;margin-top:4px}nav.toc a{color:#17324d;text-decoration:none;display:block;padding:1px 0}
+nav.toc a:hover{text-decoration:underline}h2.group{font-size:19px;margin:26px 4px 4px;color:#17324d;border-bottom:2px solid #17324d;padding-bottom:3px}
 .summary p{margin:6px 4px 10px;line-height:1.55;font-size:14px}.summary .num{font-weight:600}
 """
 
@@ -36,6 +39,8 @@ TEXT = {
         "never": "not reached",
         "core_last": "Core indicator {y}",
         "cost": "Pathway system cost (NPV)",
+        "private": "Private cost, parties’ own rates (NPV)",
+        "contents": "Contents",
         "zero_stage": "First year as a zero-carbon park",
         "method": "Method",
     },
@@ -49,10 +54,33 @@ TEXT = {
         "never": "未达到",
         "core_last": "{y}年单位能耗碳排放",
         "cost": "路径系统成本现值",
+        "private": "主体自身成本现值（各主体折现率）",
+        "contents": "目录",
         "zero_stage": "首次达到零碳园区的年份",
         "method": "方法",
     },
 }
+
+
+# The report's sections, in page order, each with its figures (by registry key). A figure not
+# listed here is shown under the last group ("more"), so a newly registered figure is never lost.
+GROUPS: tuple[tuple[str, dict[str, str], tuple[str, ...]], ...] = (
+    ("pathway", {"en": "Pathway: emissions and targets", "zh": "转型路径：排放与目标"},
+     ("emissions", "waterfall", "indicators", "sankey_carbon", "pdca")),
+    ("energy", {"en": "Energy", "zh": "能源"},
+     ("energy_mix", "electricity_balance", "heat_balance", "hydrogen_balance", "dispatch_week", "sankey_energy")),
+    ("money", {"en": "Money", "zh": "资金"},
+     ("costs", "adoption", "investments_money", "cashflows", "macc", "financing")),
+    ("resources", {"en": "Resources and stages", "zh": "资源与园区阶段"},
+     ("stages", "indicator_status", "sankey_water", "sankey_materials", "symbiosis_network")),
+    ("data", {"en": "Data", "zh": "数据"}, ("reconciliation",)),
+    ("more", {"en": "More figures", "zh": "其他图表"}, ()),
+)
+
+
+def group_of(key: str) -> str:
+    """The report section (``GROUPS``) a figure is shown under."""
+    return next((group for group, _, keys in GROUPS if key in keys), GROUPS[-1][0])
 
 
 HOVER_FORMAT = ",.4~r"  # d3: four significant figures, thousands separated, no exponent
@@ -91,6 +119,7 @@ def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
         (str(core) if core else words["never"], words["core_year"]),
         (str(int(zero.iloc[0])) if len(zero) else words["never"], words["zero_stage"]),
         (display(results.pathway_cost_npv_cny(), "cny", lang), words["cost"]),
+        *([(display(results.private_npv_cny(), "cny", lang), words["private"])] if len(results.cashflows) else []),
     ]
 
 
@@ -100,14 +129,24 @@ def render_report(results: Results, lang: str = "en") -> str:
         raise ValueError(f"lang must be one of {sorted(TEXT)}")
     m = results.manifest
     words = TEXT[lang]
-    sections = []
-    for i, spec in enumerate(registered()):
+    by_group: dict[str, list[str]] = {group: [] for group, _, _ in GROUPS}
+    toc: dict[str, list[str]] = {group: [] for group, _, _ in GROUPS}
+    for spec in registered():
         fig = spec.build(results, lang)
         if fig is None:
             continue
         dress(fig).update_layout(template="plotly_white")
         div = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"fig-{spec.key}", config={"displaylogo": False})
-        sections.append(f'<section id="sec-{spec.key}"><h2>{html.escape(spec.title[lang])}</h2>{div}</section>')
+        title = html.escape(spec.title[lang])
+        group = group_of(spec.key)
+        by_group[group].append(f'<section id="sec-{spec.key}"><h2>{title}</h2>{div}</section>')
+        toc[group].append(f'<a href="#sec-{spec.key}">{title}</a>')
+    sections, contents = [], []
+    for group, heading, _ in GROUPS:
+        if by_group[group]:
+            sections.append(f'<h2 class="group" id="grp-{group}">{html.escape(heading[lang])}</h2>' + "".join(by_group[group]))
+            contents.append(f'<div><b><a href="#grp-{group}">{html.escape(heading[lang])}</a></b>{"".join(toc[group])}</div>')
+    nav = f'<nav class="toc" id="toc"><h2>{words["contents"]}</h2>{"".join(contents)}</nav>'
     kpis = "".join(f'<div class="kpi"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for v, k in key_figures(results, lang))
     meta_rows = {
         "scenario": m.get("scenario_name"),
@@ -126,7 +165,7 @@ def render_report(results: Results, lang: str = "en") -> str:
 <script type="text/javascript">{_plotly_js()}</script></head>
 <body><header><h1>{html.escape(title)}</h1>
 <p>{html.escape(m.get('park_name', ''))} · {words['seed']} {m.get('seed')} · {m.get('years', [''])[0]}–{m.get('years', [''])[-1]}</p></header>
-<main><div class="kpis">{kpis}</div>{summary_html(results, lang)}{''.join(sections)}</main>
+<main><div class="kpis">{kpis}</div>{summary_html(results, lang)}{nav}{''.join(sections)}</main>
 <footer><table class="meta">{meta}</table></footer></body></html>
 """
 

@@ -50,11 +50,16 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "block_missing": {"en": "{name} not assessed ({reason})", "zh": "{name}未评估（{reason}）"},
     "targets": {"en": "Of the roadmap's {n} phase targets, {m} are met.", "zh": "路线图各阶段共设{n}项目标，达成{m}项。"},
     "targets_missed": {"en": "Missed: {items}.", "zh": "未达成：{items}。"},
+    "targets_missed_last": {"en": "Missed, the last {n} of {k}: {items}.", "zh": "未达成{k}项，最近{n}项：{items}。"},
     "target_item": {"en": "{name} in {year} ({phase}): {value} against {op} {thr}",
                     "zh": "{year}年（{phase}）{name}为{value}（目标 {op} {thr}）"},
     "no_targets": {"en": "The scenario sets no phase targets (review_targets).", "zh": "本情景未设阶段目标（review_targets）。"},
     "cost": {"en": "The pathway's system cost is {npv} (net present value discounted at {rate}, in CNY of {y0}, residual value credited).",
              "zh": "路径系统成本现值为{npv}（折现率{rate}，{y0}年价，扣除期末残值）。"},
+    "private": {"en": "Seen by the parties themselves (each at its own discount rate, with its financing), the pathway costs {private}; they borrow {debt} over the years, with at most {peak} owed (in {year}).",
+                "zh": "按各主体自身折现率及融资方式计，路径成本现值为{private}；期间新增贷款共{debt}，{year}年负债余额最高，达{peak}。"},
+    "private_no_debt": {"en": "Seen by the parties themselves (each at its own discount rate, with its financing), the pathway costs {private}; they borrow nothing.",
+                        "zh": "按各主体自身折现率及融资方式计，路径成本现值为{private}；期间无新增贷款。"},
     "capex": {"en": "Capital spending by roadmap phase (undiscounted): {items}.", "zh": "各阶段投资（未折现）：{items}。"},
     "capex_item": {"en": "{phase}: {value}", "zh": "{phase}：{value}"},
     "step_item": {"en": "{name} ({value})", "zh": "{name}（{value}）"},
@@ -153,15 +158,21 @@ class Facts:
     discount_rate: float
     capex_by_phase_cny: dict[int, float]
     top_group: tuple[str, float] | None = None  # (label key of the measure family, capex [CNY])
+    private_npv_cny: float | None = None  # the parties' own view (Results.private_npv_cny); None without cash flows
+    new_debt_cny: float = 0.0  # Σ new debt over the run, all instruments (the financing table)
+    peak_debt_cny: float = 0.0  # the largest debt outstanding at a year's end
+    peak_debt_year: int | None = None
 
 
 N_STEPS = 3
+N_MISSED = 4  # missed phase targets named in the summary (the latest); the PDCA figure shows every one
 TAG = re.compile(r"<[^>]+>")
 
 
 def summary_facts(results: Results) -> Facts:
     """Every number of the summary, read from ``results``' tables."""
     from parktwin.accounting.stages import STAGES
+    from parktwin.experiments.compare import review_checks
     from parktwin.viz.figures import investment_group
     from parktwin.viz.flows import STEPS, waterfall_steps
 
@@ -191,9 +202,10 @@ def summary_facts(results: Results) -> Facts:
         rows = assessment[(assessment["year"] == y1) & assessment["indicator"].isin(ids)]
         blocking = rows.to_dict("records")
     targets = []
-    if len(results.reviews):
+    checks = review_checks(results.reviews)
+    if len(checks):
         phase_of_year = a.set_index("year")["phase"]
-        for row in results.reviews.to_dict("records"):
+        for row in checks.to_dict("records"):
             row["phase"] = int(phase_of_year.get(int(row["year"]), -1))
             targets.append(row)
     capex = a.groupby("phase")["capex_cny"].sum()
@@ -204,6 +216,14 @@ def summary_facts(results: Results) -> Facts:
         groups = inv.groupby(inv["technology"].map(lambda tech: investment_group(str(tech))[0]))["capex_cny"].sum()
         if groups.max() > 0:
             top = (str(groups.idxmax()), float(groups.max()))
+    private = float(results.private_npv_cny()) if len(results.cashflows) else None
+    new_debt, peak_debt, peak_year = 0.0, 0.0, None
+    fin = results.financing
+    if fin is not None and len(fin):
+        by_year = fin.groupby("year")[["new_debt_cny", "debt_outstanding_cny"]].sum()
+        new_debt = float(by_year["new_debt_cny"].sum())
+        if by_year["debt_outstanding_cny"].max() > 0:
+            peak_debt, peak_year = float(by_year["debt_outstanding_cny"].max()), int(by_year["debt_outstanding_cny"].idxmax())
     return Facts(
         y0=y0, y1=y1, net0_tco2=float(first["net_tco2"]), net1_tco2=float(last["net_tco2"]),
         net_zero_year=results.first_year_where(a["net_tco2"] <= 0), steps_tco2=steps,
@@ -214,6 +234,7 @@ def summary_facts(results: Results) -> Facts:
         next_stage=next_stage, blocking=blocking, targets=targets,
         npv_cny=float(results.pathway_cost_npv_cny()), discount_rate=float(results.manifest["social_discount_rate"]),
         capex_by_phase_cny=capex_by_phase, top_group=top,
+        private_npv_cny=private, new_debt_cny=new_debt, peak_debt_cny=peak_debt, peak_debt_year=peak_year,
     )
 
 
@@ -312,21 +333,31 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
         met = sum(bool(r["met"]) for r in f.targets)
         words = [_w("targets", lang).format(n=num("targets_n", len(f.targets), "count", lang), m=num("targets_met", met, "count", lang))]
         missed = []
-        for r in f.targets:
-            if r["met"]:
-                continue
+        not_met = [r for r in f.targets if not r["met"]]
+        for r in not_met[-N_MISSED:]:  # the latest: where the pathway stands at the end
             kind = REVIEW_KINDS.get(r["indicator"], "ratio")
             key = f"missed_{r['indicator']}_{r['year']}"
             missed.append(_w("target_item", lang).format(
                 name=html.escape(REVIEW_LABELS.get(r["indicator"], {}).get(lang, r["indicator"])), year=r["year"],
                 phase=html.escape(_phase_name(r["phase"], lang)), value=num(key, r["value"], kind, lang), op=_op(r["direction"]),
                 thr=num(f"{key}_target", r["target"], "pct" if kind == "share" else kind, lang)))
-        if missed:
+        if missed and len(not_met) > len(missed):
+            words.append(_w("targets_missed_last", lang).format(n=len(missed), k=num("targets_missed_n", len(not_met), "count", lang),
+                                                                items=_w("sep", lang).join(missed)))
+        elif missed:
             words.append(_w("targets_missed", lang).format(items=_w("sep", lang).join(missed)))
         out.append(" ".join(words) if lang == "en" else "".join(words))
 
     # 5 money
     words = [_w("cost", lang).format(npv=num("npv_cny", f.npv_cny, "cny", lang), rate=num("discount_rate", f.discount_rate, "pct", lang), y0=y0)]
+    if f.private_npv_cny is not None:
+        private = num("private_npv_cny", f.private_npv_cny, "cny", lang)
+        if f.new_debt_cny > 0 and f.peak_debt_year is not None:
+            words.append(_w("private", lang).format(private=private, debt=num("new_debt_cny", f.new_debt_cny, "cny", lang),
+                                                    peak=num("peak_debt_cny", f.peak_debt_cny, "cny", lang),
+                                                    year=yr("peak_debt_year", f.peak_debt_year)))
+        else:
+            words.append(_w("private_no_debt", lang).format(private=private))
     if f.capex_by_phase_cny:
         items = [_w("capex_item", lang).format(phase=html.escape(_phase_name(p, lang)), value=num(f"capex_phase{p}_cny", v, "cny", lang))
                  for p, v in sorted(f.capex_by_phase_cny.items())]
