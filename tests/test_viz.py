@@ -406,11 +406,11 @@ UNIT = re.compile(r"\[[^\]]+\]|tCO₂|tce|GWh|MW|CNY|元|%|m³|立方米|吨|(?:
 
 @pytest.fixture(scope="module")
 def demo_figures() -> dict[tuple[str, str, str], go.Figure]:
-    """Every figure the registry builds for two 25-year runs of the demo park that between them
-    show every registered figure (tests/browser/test_report_figures.py): net_zero_2050 (heat,
-    hydrogen, water, waste, symbiosis, measured data) and pdca_led (firms' own measures, MACC, PDCA)."""
+    """Every figure the registry builds for the runs that between them show every registered figure
+    (tests/browser/test_report_figures.py): net_zero_2050 (heat, hydrogen, water, waste, symbiosis,
+    measured totals), pdca_led (firms' own measures, MACC, PDCA) and metered_example (a meter series)."""
     out = {}
-    for name in ("net_zero_2050", "pdca_led"):
+    for name in ("net_zero_2050", "pdca_led", "metered_example"):
         results = parktwin.run(Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.yaml", seed=0)
         for spec in registered():
             for lang in ("en", "zh"):
@@ -463,6 +463,8 @@ def test_every_number_on_hover_is_rounded_and_every_axis_has_its_unit(figures, d
             if tr.type == "sankey":
                 assert tr.valueformat == ",.0f" and UNIT.search(tr.valuesuffix), (key, lang)
                 continue
+            if tr.type == "table":  # a table's numbers are formatted text; its units are in the headers
+                continue
             axis = fig.layout[f"yaxis{str(tr.yaxis or 'y')[1:]}"]
             # a trace rounds on hover by its own template, or by its axis' hover format
             assert tr.hovertemplate or axis.hoverformat, (key, lang, tr.name)
@@ -481,7 +483,8 @@ def test_chinese_figures_carry_no_english_words(figures, demo_figures):
         if fig is None or lang != "zh":
             continue
         texts = [a.text for a in fig.layout.annotations] + [tr.name or "" for tr in fig.data]
-        texts += [tr.hovertemplate or "" for tr in fig.data if tr.type != "sankey"]
+        texts += [tr.hovertemplate or "" for tr in fig.data if tr.type not in ("sankey", "table")]
+        texts += [str(h) for tr in fig.data if tr.type == "table" for h in tr.header.values]
         for text in texts:
             assert not english.search(text), (key, text)
 

@@ -54,6 +54,7 @@ function tracePoints(full, raw) {
   for (const t of [full, raw]) {
     if (!t) continue;
     if (t.link && len(t.link.value) !== null) return len(t.link.value);  // a Sankey: its links
+    if (t.cells && t.cells.values && len(t.cells.values[0]) !== null) return len(t.cells.values[0]);  // a table: its rows
     for (const key of ['x', 'values', 'y']) {
       const n = len(t[key]);
       if (n !== null) return n;
@@ -80,7 +81,7 @@ return Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
     id: el.id || '',
     traces: data.length,
     visible: full.map(tr => tr.visible !== false),
-    drawn: el.querySelectorAll('.cartesianlayer g.trace path, .cartesianlayer g.hm image, .sankey-link').length,
+    drawn: el.querySelectorAll('.cartesianlayer g.trace path, .cartesianlayer g.hm image, .sankey-link, .table .cell-text').length,
     points: perTrace.reduce((a, b) => a + b, 0),
     title: titleText(el),
     trace_points: perTrace,
@@ -162,7 +163,7 @@ def plot_summaries(driver: Any) -> list[dict[str, Any]]:
     (layout title text, '' if none), plus ``trace_points`` (per-trace list; a Sankey
     counts its links), ``trace_types`` (per-trace plotly type), ``visible`` (per trace,
     as plotly resolved it) and ``drawn`` (SVG marks drawn in the plot area: paths and
-    images of cartesian traces, Sankey links).
+    images of cartesian traces, Sankey links, table cells).
     """
     return driver.execute_script(_SUMMARY_JS)
 
