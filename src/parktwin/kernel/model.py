@@ -27,7 +27,7 @@ from parktwin.accounting.inventory import (
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, min_coverage_share, year_resources
 from parktwin.agents.building import BuildingAgent, building_indicators
-from parktwin.agents.enterprise import EnterpriseAgent
+from parktwin.agents.enterprise import EnterpriseAgent, _band_cops
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext, YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import FleetAgent, fleet_indicators
 from parktwin.agents.operator import OperatorAgent
@@ -37,6 +37,7 @@ from parktwin.data import constant, grid_factor_path, interpolate_path, overridi
 from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
 from parktwin.economics.cashflows import Party, money_tables
 from parktwin.economics.catalogue import price_cny
+from parktwin.economics.levelised import HeatInputs, levelised_costs
 from parktwin.economics.costs import (
     Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, stated_purchase,
     value_left_cny,
@@ -307,12 +308,28 @@ class ParkModel(mesa.Model):
         self.env.run()
         self.record.money = money_tables(self.record.purchases, self.record.energy, self.record.annual, self.record.carbon,
                                          self._parties(), self.scenario.policy.capex_subsidy_share)
+        self.record.money["levelised"] = self._levelised()
         private = self.record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
         for row in self.record.annual:  # the private view beside the system cost, so batches see both
             row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
             row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
         self.record.wall_time_s = time.perf_counter() - start
         return self.record
+
+    def _levelised(self):
+        """The run's levelised costs of electricity, heat and storage (economics.levelised)."""
+        sc = self.scenario
+        a = self.record.annual
+        columns = ("year", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw", "battery_cycles", "battery_usable_kwh",
+                   "battery_kwh", "thermal_store_in_mwh", "thermal_store_loss_mwh", "thermal_store_kwh")
+        annual = {c: [row.get(c, 0.0) for row in a] for c in columns}
+        heat = HeatInputs(constant("heat_full_load_hours"), _band_cops()[0], _band_cops()[1], constant("electric_boiler_efficiency"),
+                          constant("gas_boiler_efficiency"), constant("natural_gas_ncv_gj_per_km3"))
+        battery = sc.ems.battery
+        return levelised_costs(annual, self.record.purchases, sc.finance.social_discount_rate,
+                               lambda y: price_cny("electricity_industrial_average", y),  # CNY/kWh, the screening price
+                               lambda y: price_cny("natural_gas", y), heat,  # CNY/m³
+                               battery.charge_efficiency * battery.discharge_efficiency)
 
     def _annual_cycle(self):
         for index, year in enumerate(self.years):

@@ -20,7 +20,7 @@ from parktwin.spec.series import QUALITY_COLUMNS
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
           "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
-          "cost_of_capital", "measures")
+          "cost_of_capital", "measures", "levelised_costs")
 RECONCILIATION_COLUMNS = ("year", "scope", "quantity", "unit", "bottom_up", "measured", "difference", "difference_pct")
 MEASURE_COLUMNS = ("year", "entity", "project", "measure", "capex_cny", "capex_after_subsidy_cny", "fixed_om_cny_per_yr",
                    "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "scope1_abated_tco2_per_yr", "lifetime_yr",
@@ -54,6 +54,10 @@ class Results:
       start (capex before and after subsidy, O&M, energy bill change, tCO₂ abated a year by the
       park — scope 1 less the grid CO₂ of added electricity — and by the firm's scope 1, NPV at
       its hurdle) — the run's MACC is built from them (``macc``)
+    - ``levelised_costs``: levelised cost of on-site PV and wind per year the operator bought
+      some, of heat (heat pumps, electric and gas boilers) each year, of stored electricity (the
+      battery) and stored heat (the hot-water store) per year bought [CNY/kWh]
+      (economics.levelised; ``lcoe()``)
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
       not assessed) and ``stages``: the stage reached each year and what blocks the next —
       both derived from ``annual`` on first use (accounting.stages)
@@ -88,6 +92,7 @@ class Results:
     carbon: pd.DataFrame = field(default_factory=pd.DataFrame)
     cost_of_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
     measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    levelised_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.data_quality is None or self.data_quality.empty:
@@ -154,6 +159,14 @@ class Results:
         return macc([MeasureCost(r.project, r.capex_cny, r.lifetime_yr, r.fixed_om_cny_per_yr, r.energy_cost_change_cny_per_yr,
                                  r.abated_tco2_per_yr, rate, r.measure) for r in m.itertuples() if r.abated_tco2_per_yr > 0])
 
+    def lcoe(self, output: str | None = None) -> pd.DataFrame:
+        """The ``levelised_costs`` table [CNY/kWh] (economics.levelised), or its rows of one ``output``
+        ("electricity", "stored_electricity", "heat", "stored_heat")."""
+        table = self.levelised_costs
+        if output is None or table.empty:
+            return table
+        return table.loc[table["output"] == output].reset_index(drop=True)
+
     def first_year(self, column: str) -> int | None:
         """First year in which the boolean ``column`` of ``annual`` is true (None if never)."""
         return self.first_year_where(self.annual[column].astype(bool))
@@ -202,4 +215,5 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),
         cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
         measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),
+        levelised_costs=money.get("levelised", pd.DataFrame()),
     )
