@@ -98,3 +98,58 @@ def test_levelised_figure_plots_the_table(results, lang):
     plotted = sorted(float(y) for tr in fig.data for y in tr.y)
     assert plotted == pytest.approx(sorted(results.lcoe()["levelised_cny_per_kwh"]))
     assert "kWh" in fig.layout.yaxis.title.text
+
+
+def _buy(year, project, technology, capacity, capex, om=0.0, life=25.0, entity="operator"):
+    return SimpleNamespace(year=year, project=project, entity=entity, technology=technology, capacity=capacity,
+                           capex_cny=capex, fixed_om_cny_per_yr=om, lifetime_yr=life, renewal=False)
+
+
+CONSTANTS = {"gas_boiler_efficiency": 0.925, "natural_gas_ncv_gj_per_km3": 38.931, "natural_gas_kgco2_per_km3": 2162.2,
+             "electric_boiler_efficiency": 0.99, "ccus_electricity_mwh_per_tco2": 0.125, "ccus_heat_mwh_per_tco2": 0.83}
+
+
+def test_operator_assets_on_the_macc_by_hand():
+    from parktwin.economics.abatement import measure_abatement_cost
+    from parktwin.economics.asset_abatement import operator_measures
+
+    # 1,000 kWp of PV bought in 2026, 1,100 kWh/kWp in the full year 2027, grid 0.5 kgCO₂/kWh in 2026
+    annual = {"year": [2026, 2027], "grid_factor_kgco2_per_kwh": [0.5, 0.48], "pv_generation_mwh": [500.0, 1100.0],
+              "pv_kwp": [1000.0, 1000.0], "heat_low_waste_heat_mwh": [0.0, 4000.0], "captured_tco2": [0.0, 10000.0],
+              "green_power_mwh": [0.0, 2000.0], "certificate_cost_cny": [0.0, 10000.0]}
+    purchases = [_buy(2026, "pv", "rooftop_pv", 1000.0, 3.6e6, 54000.0),
+                 _buy(2026, "whr", "waste_heat_recovery", 1000.0, 2.0e6, 0.0, 20.0),
+                 _buy(2026, "bat", "battery_energy", 2000.0, 0.9e6, 0.0, 16.0),
+                 _buy(2026, "ccus_1", "ccus_capture", 12000.0, 3.0e7, 9.0e5, 25.0, entity="works")]
+    rows = {r[2]: r for r in operator_measures(annual, purchases, lambda y: 0.6, lambda y: 3.6, CONSTANTS)}
+    # PV: 1.1 GWh a year (2027 is the full year) × 0.5 kg/kWh = 550 tCO₂; saves 1.1 GWh × 0.6 = 660,000 CNY
+    pv = rows["pv"]
+    assert pv[8] == pytest.approx(550.0) and pv[7] == pytest.approx(-660000.0)
+    # (3.6 M × CRF(8 %, 25) + 54,000 − 660,000) / 550 = (337,243.6 + 54,000 − 660,000) / 550 = −488.65 CNY/t
+    assert measure_abatement_cost(pv[4], pv[10], pv[6], pv[7], pv[8], 0.08) == pytest.approx(-488.648, rel=1e-4)
+    # waste heat: 4,000 MWh recovered above the base year displaces gas-boiler heat: 4e6 kWh ÷ (10.814 kWh/m³
+    # × 0.925) = 399,886 m³; × 2.1622 kg/m³ = 864.6 tCO₂; × 3.6 CNY/m³ = 1.4396 M CNY saved
+    whr = rows["whr"]
+    gas_m3 = 4.0e6 / (38.931 * 1e6 / 3600 / 1000 * 0.925)
+    assert whr[8] == pytest.approx(gas_m3 * 2.1622 / 1000) and whr[8] == pytest.approx(864.6, abs=0.1)
+    assert whr[7] == pytest.approx(-3.6 * gas_m3)
+    # capture: the 10,000 t the run captured in its last year; 0.125 MWh + 0.83 MWh_th ÷ 0.99 per tonne at 0.6 CNY/kWh
+    ccus = rows["ccus_1_works"]
+    assert (ccus[1], ccus[3], ccus[8], ccus[9]) == ("works", "ccus", 10000.0, 10000.0)
+    assert ccus[7] == pytest.approx(10000 * (0.125 + 0.83 / 0.99) * 1000 * 0.6)
+    # the battery enables, it abates nothing of its own: listed, not on the curve
+    assert rows["bat"][8] == 0.0
+    # green contracts of the last year: 2,000 MWh × 0.48 kg/kWh = 960 t at the certificates' 10,000 CNY
+    green = rows["green_power_2027"]
+    assert green[8] == pytest.approx(960.0) and green[7] == 10000.0 and green[4] == 0.0
+
+
+def test_the_run_macc_shows_the_operators_pv(results):
+    m = results.measures
+    pv = m.loc[(m["origin"] == "operator") & (m["measure"] == "rooftop_pv")].iloc[0]
+    # the park's yield over its full years × the kWp bought × the grid factor of the year bought
+    a = results.annual.set_index("year")
+    kwp = results.investments.loc[results.investments["technology"] == "rooftop_pv", "capacity"].sum()
+    kwh = kwp * results.lcoe("electricity")["output_kwh_per_unit_yr"].iloc[0]
+    assert pv["abated_tco2_per_yr"] == pytest.approx(kwh * a.loc[2026, "grid_factor_kgco2_per_kwh"] / 1000)
+    assert "pv" in set(results.macc()["id"])

@@ -37,6 +37,7 @@ from parktwin.data import constant, grid_factor_path, interpolate_path, overridi
 from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
 from parktwin.economics.cashflows import Party, money_tables
 from parktwin.economics.catalogue import price_cny
+from parktwin.economics.asset_abatement import operator_measures
 from parktwin.economics.levelised import HeatInputs, levelised_costs
 from parktwin.economics.costs import (
     Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, stated_purchase,
@@ -309,6 +310,7 @@ class ParkModel(mesa.Model):
         self.record.money = money_tables(self.record.purchases, self.record.energy, self.record.annual, self.record.carbon,
                                          self._parties(), self.scenario.policy.capex_subsidy_share)
         self.record.money["levelised"] = self._levelised()
+        self.record.measures.extend(self._operator_measures())
         private = self.record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
         for row in self.record.annual:  # the private view beside the system cost, so batches see both
             row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
@@ -330,6 +332,18 @@ class ParkModel(mesa.Model):
                                lambda y: price_cny("electricity_industrial_average", y),  # CNY/kWh, the screening price
                                lambda y: price_cny("natural_gas", y), heat,  # CNY/m³
                                battery.charge_efficiency * battery.discharge_efficiency)
+
+    def _operator_measures(self) -> list[tuple]:
+        """The operator's projects (and the roadmap's capture) as rows of ``measures`` for the MACC
+        (economics.asset_abatement); no effect on the run."""
+        columns = ("year", "grid_factor_kgco2_per_kwh", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw",
+                   "heat_low_waste_heat_mwh", "heat_medium_waste_heat_mwh", "heat_high_waste_heat_mwh", "captured_tco2",
+                   "green_power_mwh", "certificate_cost_cny")
+        annual = {c: [row.get(c, 0.0) for row in self.record.annual] for c in columns}
+        names = ("gas_boiler_efficiency", "natural_gas_ncv_gj_per_km3", "natural_gas_kgco2_per_km3", "electric_boiler_efficiency",
+                 "ccus_electricity_mwh_per_tco2", "ccus_heat_mwh_per_tco2")
+        return operator_measures(annual, self.record.purchases, lambda y: price_cny("electricity_industrial_average", y),
+                                 lambda y: price_cny("natural_gas", y), {n: constant(n) for n in names})
 
     def _annual_cycle(self):
         for index, year in enumerate(self.years):

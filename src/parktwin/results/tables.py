@@ -53,7 +53,9 @@ class Results:
       measures on firms (origin ``roadmap``), with what the firm expected of each at the year's
       start (capex before and after subsidy, O&M, energy bill change, tCO₂ abated a year by the
       park — scope 1 less the grid CO₂ of added electricity — and by the firm's scope 1, NPV at
-      its hurdle) — the run's MACC is built from them (``macc``)
+      its hurdle) — and the operator's projects (origin ``operator``: PV, wind, waste-heat
+      recovery, the roadmap's capture, the last year's green contracts with their tonnes; storage
+      and grid with none) — the run's MACC is built from them (``macc``)
     - ``levelised_costs``: levelised cost of on-site PV and wind per year the operator bought
       some, of heat (heat pumps, electric and gas boilers) each year, of stored electricity (the
       battery) and stored heat (the hot-water store) per year bought [CNY/kWh]
@@ -148,7 +150,7 @@ class Results:
 
     def macc(self, rate: float | None = None) -> pd.DataFrame:
         """The marginal abatement cost curve of the run's measures on firms (their own and the
-        roadmap's), each costed alone at its decision year (capex before subsidy, ``rate`` default the social discount
+        roadmap's) and the operator's assets (economics.asset_abatement), each costed alone at its decision year (capex before subsidy, ``rate`` default the social discount
         rate); empty when firms chose none (economics.abatement.macc)."""
         from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 

@@ -54,6 +54,8 @@ LABELS = {
     "grid_upgrade": {"en": "Grid connection", "zh": "电网扩容"},
     "other": {"en": "Other", "zh": "其他"},
     "heat_pump": {"en": "Heat pumps", "zh": "热泵"},
+    "green_power": {"en": "Green power contracts", "zh": "绿电交易与绿证"},
+    "waste_heat_recovery": {"en": "Waste-heat recovery", "zh": "余热回收"},
     "levelised_axis": {"en": "Levelised cost [CNY/kWh]", "zh": "平准化成本 [元/kWh]"},
     "lcoe_electricity": {"en": "Electricity: on-site PV, wind, stored in the battery (year bought)",
                          "zh": "电力：园区光伏、风电、电池储电（按购置年份）"},
@@ -133,7 +135,7 @@ def cashflows_figure(results: Results, lang: str) -> go.Figure | None:
     return fig
 
 
-@figure("macc", 58, "Marginal abatement cost curve of the measures firms chose", "企业自主措施的边际减排成本曲线")
+@figure("macc", 58, "Marginal abatement cost curve of firms' measures and the operator's assets", "企业措施与园区运营方资产的边际减排成本曲线")
 def macc_figure(results: Results, lang: str) -> go.Figure | None:
     """Each measure a bar: width its tCO₂ abated a year, height its levelised cost [CNY/tCO₂] at the
     social discount rate (capex before subsidies; economics/abatement.py), cheapest first; the
