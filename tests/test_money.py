@@ -209,3 +209,19 @@ def test_a_roadmap_measure_on_a_firm_is_costed_for_the_macc_by_hand():
     # an electric boiler on the 2026 grid (~0.5 kgCO₂/kWh ÷ 0.99) emits more than the coal boiler it
     # replaces (1.9 kgCO₂/kg ÷ (20.9 MJ/kg × 0.8) ≈ 0.41 kgCO₂/kWh of heat): no abatement, so no MACC bar
     assert m.abated_tco2_per_yr < 0 and res.macc().empty
+
+
+def test_batch_page_shows_the_private_cost_beside_the_system_cost():
+    from types import SimpleNamespace
+
+    from parktwin.viz.batch import _kpis
+
+    # a headline as experiments.summary writes it: P10/P50/P90 of each replicate's NPV [CNY]
+    band = {"p10": 1.0e9, "p50": 1.5e9, "p90": 2.25e9}
+    h = {"runs": 3, "final_year": 2050, "net_tco2_final": {"p10": 0.0, "p50": 1.0, "p90": 2.0},
+         "pathway_cost_cny": band, "private_cost_cny": {k: 2 * v for k, v in band.items()}}
+    cards = dict((label, value) for value, label in _kpis(SimpleNamespace(headline=h), "en"))
+    assert cards["Pathway cost, P50 [P10–P90]"] == "1.50 [1.00 – 2.25] bn CNY"
+    assert cards["Private cost at the parties' own rates, P50 [P10–P90]"] == "3.00 [2.00 – 4.50] bn CNY"
+    del h["private_cost_cny"]  # a batch stored before the private view: no card
+    assert len(_kpis(SimpleNamespace(headline=h), "zh")) == 3
