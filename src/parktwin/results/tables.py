@@ -179,17 +179,36 @@ class Results:
         return int(hit.iloc[0]) if len(hit) else None
 
 
+def _hourly_table(hourly: dict) -> pd.DataFrame:
+    """The ``hourly`` table: the years' arrays one under the other, with ``year`` and ``hour`` first.
+
+    Years with the same columns are joined column by column with numpy (one frame, no per-year
+    frames to concatenate: the concatenation of many single-column blocks was most of the cost of
+    building a run's tables); years whose columns differ fall back to pandas' concatenation."""
+    years = sorted(hourly)
+    if not years:
+        return pd.DataFrame(columns=["year", "hour"])
+    keys = [list(hourly[y]) for y in years]
+    lengths = [len(next(iter(hourly[y].values()))) if hourly[y] else 0 for y in years]
+    if all(k == keys[0] for k in keys) and keys[0]:
+        columns = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
+                   "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
+        columns |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys[0]}
+        return pd.DataFrame(columns)
+    parts = []
+    for year in years:
+        frame = pd.DataFrame(hourly[year])
+        frame.insert(0, "hour", np.arange(len(frame), dtype=np.int32))
+        frame.insert(0, "year", np.int32(year))
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True)
+
+
 def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
             {k: row[k] for k in ("entity", "file", "series_sha1", "filled_hours", "fill_ranges")} for row in record.data_quality]}
-    hourly_parts = []
-    for year, arrays in sorted(record.hourly.items()):
-        frame = pd.DataFrame(arrays)
-        frame.insert(0, "hour", np.arange(len(frame), dtype=np.int32))
-        frame.insert(0, "year", np.int32(year))
-        hourly_parts.append(frame)
-    hourly = pd.concat(hourly_parts, ignore_index=True) if hourly_parts else pd.DataFrame(columns=["year", "hour"])
+    hourly = _hourly_table(record.hourly)
     events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
     reviews = pd.DataFrame(record.reviews, columns=list(REVIEW_COLUMNS))
     investments = pd.DataFrame([vars(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
