@@ -34,7 +34,7 @@ from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.decisions import DECISION_CONSTANTS
 from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits, growth_rate
 from parktwin.data import constant, grid_factor_path, interpolate_path, overriding
-from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
+from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
 from parktwin.economics.cashflows import Party, money_tables
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.asset_abatement import operator_measures
@@ -250,6 +250,7 @@ class ParkModel(mesa.Model):
         self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
         self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
         self._sector_benchmarks: dict[str, float] = {}  # sector → ETS benchmark [tCO₂/M CNY], read once
+        self._ets_bank: dict[str, float] = {}  # firm → ETS allowances banked for later years [tCO₂] (policy.carbon.banking)
         self._covered: frozenset = frozenset()
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
@@ -551,10 +552,16 @@ class ParkModel(mesa.Model):
         price = float(self.carbon_charge_cny_per_tco2[index])
         pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
                                in_ets, float(self.allocation_scale[index]))
+        payment, bank = pos.payment_cny, np.zeros(len(ids))
+        if carbon.kind == "ets" and carbon.banking:  # unused allowances carried to later years (leavers' banks lapse)
+            banked = bank_allowances(pos.covered, scope1, pos.allocation_tco2, price,
+                                     [self._ets_bank.get(f, 0.0) for f in ids], carbon.banking_cap_share)
+            payment, bank = banked.payment_cny, banked.bank_tco2
+            self._ets_bank = dict(zip(ids, bank.tolist()))
         self.record.carbon.extend(zip([year] * len(scope1), ids, sectors, pos.covered.tolist(), scope1.tolist(),
-                                      pos.allocation_tco2.tolist(), value_added.tolist(), pos.payment_cny.tolist()))
+                                      pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(), payment.tolist()))
         self._covered = frozenset(f for f, c in zip(ids, pos.covered) if c)
-        return float(pos.payment_cny.sum())
+        return float(payment.sum())
 
     def _project(self, item, origin: str = "roadmap"):
         """Approval and construction take SimPy time; the asset works from its commissioning hour.

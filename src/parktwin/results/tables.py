@@ -25,7 +25,8 @@ RECONCILIATION_COLUMNS = ("year", "scope", "quantity", "unit", "bottom_up", "mea
 MEASURE_COLUMNS = ("year", "entity", "project", "measure", "capex_cny", "capex_after_subsidy_cny", "fixed_om_cny_per_yr",
                    "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "scope1_abated_tco2_per_yr", "lifetime_yr",
                    "npv_at_hurdle_cny", "origin")
-CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "payment_cny")
+CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "bank_tco2",
+                  "payment_cny")
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Results:
     - ``cashflows``: the private view per year and party (equity capex, subsidies as income, debt
       service, O&M, energy, carbon), discounted at the party's own rate (``pv_cny``)
     - ``carbon``: each firm's carbon position per year under the scenario's policy (covered,
-      scope-1 CO₂, free allowances, payment)
+      scope-1 CO₂, free allowances, allowances banked for later years at the year's end, payment)
     - ``cost_of_capital``: each party's cost of equity, debt share and rate, and WACC
     - ``measures``: the measures firms chose themselves (origin ``firm``) and the roadmap's
       measures on firms (origin ``roadmap``), with what the firm expected of each at the year's
