@@ -220,7 +220,7 @@ def test_batch_page_shows_the_private_cost_beside_the_system_cost():
     band = {"p10": 1.0e9, "p50": 1.5e9, "p90": 2.25e9}
     h = {"runs": 3, "final_year": 2050, "net_tco2_final": {"p10": 0.0, "p50": 1.0, "p90": 2.0},
          "pathway_cost_cny": band, "private_cost_cny": {k: 2 * v for k, v in band.items()}}
-    cards = dict((label, value) for value, label in _kpis(SimpleNamespace(headline=h), "en"))
+    cards = {label: value for value, label in _kpis(SimpleNamespace(headline=h), "en")}
     assert cards["Pathway cost, P50 [P10–P90]"] == "1.50 [1.00 – 2.25] bn CNY"
     assert cards["Private cost at the parties' own rates, P50 [P10–P90]"] == "3.00 [2.00 – 4.50] bn CNY"
     del h["private_cost_cny"]  # a batch stored before the private view: no card

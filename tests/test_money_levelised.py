@@ -9,7 +9,12 @@ import pytest
 from builders import scenario
 
 from parktwin import run
-from parktwin.economics.levelised import HeatInputs, full_year_mean, levelised_costs, levelised_row
+from parktwin.economics.levelised import (
+    HeatInputs,
+    full_year_mean,
+    levelised_costs,
+    levelised_row,
+)
 from parktwin.viz.money import levelised_figure
 
 HEAT = HeatInputs(full_load_hours=6000.0, cop_low=3.0, cop_medium=2.0, electric_boiler_efficiency=0.99,

@@ -67,7 +67,7 @@ def operator_measures(annual: dict, purchases: list, electricity_price_cny_per_k
         if tech in YIELD_ASSETS:
             gen, cap = YIELD_ASSETS[tech]
             per_unit = full_year_mean(a, a[gen] * 1000.0, cap)
-            kwh = main.capacity * (per_unit if per_unit == per_unit else 0.0)
+            kwh = main.capacity * (0.0 if np.isnan(per_unit) else per_unit)
             abated = kwh * factor[year] / 1000.0
             energy = -kwh * electricity_price_cny_per_kwh(year)
         elif tech == "waste_heat_recovery" and waste_kw > 0:
