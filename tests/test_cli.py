@@ -17,7 +17,7 @@ from parktwin.cli import main
 
 RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
               "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
-              "cost_of_capital", "measures")
+              "cost_of_capital", "measures", "levelised_costs")
 
 
 @pytest.fixture

@@ -209,3 +209,52 @@ def test_a_roadmap_measure_on_a_firm_is_costed_for_the_macc_by_hand():
     # an electric boiler on the 2026 grid (~0.5 kgCO₂/kWh ÷ 0.99) emits more than the coal boiler it
     # replaces (1.9 kgCO₂/kg ÷ (20.9 MJ/kg × 0.8) ≈ 0.41 kgCO₂/kWh of heat): no abatement, so no MACC bar
     assert m.abated_tco2_per_yr < 0 and res.macc().empty
+
+
+def test_batch_page_shows_the_private_cost_beside_the_system_cost():
+    from types import SimpleNamespace
+
+    from parktwin.viz.batch import _kpis
+
+    # a headline as experiments.summary writes it: P10/P50/P90 of each replicate's NPV [CNY]
+    band = {"p10": 1.0e9, "p50": 1.5e9, "p90": 2.25e9}
+    h = {"runs": 3, "final_year": 2050, "net_tco2_final": {"p10": 0.0, "p50": 1.0, "p90": 2.0},
+         "pathway_cost_cny": band, "private_cost_cny": {k: 2 * v for k, v in band.items()}}
+    cards = {label: value for value, label in _kpis(SimpleNamespace(headline=h), "en")}
+    assert cards["Pathway cost, P50 [P10–P90]"] == "1.50 [1.00 – 2.25] bn CNY"
+    assert cards["Private cost at the parties' own rates, P50 [P10–P90]"] == "3.00 [2.00 – 4.50] bn CNY"
+    del h["private_cost_cny"]  # a batch stored before the private view: no card
+    assert len(_kpis(SimpleNamespace(headline=h), "zh")) == 3
+
+
+def test_ets_banking_by_hand():
+    from parktwin.economics.carbon import bank_allowances
+
+    # three covered firms and one not covered, 100 CNY/t, cap 20 % of the year's allocation:
+    # A: 1,000 t allocated, 800 emitted → 200 surplus, bank 0, room 200 → banks all 200, pays 0
+    # B: 1,000 allocated, 500 emitted → 500 surplus, bank 150, room 200 − 150 = 50 → banks 50, sells 450 (−45,000)
+    # C: 1,000 allocated, 1,300 emitted → 300 short, bank 120 → surrenders 120, buys 180 (18,000)
+    # D: not covered → pays nothing, its bank of 70 kept
+    b = bank_allowances([True, True, True, False], [800, 500, 1300, 5000], [1000, 1000, 1000, 0], 100.0,
+                        [0, 150, 120, 70], 0.2)
+    assert b.payment_cny.tolist() == [0.0, -45_000.0, 18_000.0, 0.0]
+    assert b.bank_tco2.tolist() == [200.0, 200.0, 0.0, 70.0]
+    assert b.used_tco2.tolist() == [0.0, 0.0, 120.0, 0.0] and b.banked_tco2.tolist() == [200.0, 50.0, 0.0, 0.0]
+
+
+def test_a_one_firm_park_banks_its_surplus_allowances():
+    # the hand firm under an ETS with a 1,000 t threshold: 25,000 t allocated, ~2,616 t emitted (above);
+    # with a 10 % cap it banks 2,500 t in 2025 and sells the rest; in 2026 its bank is full already
+    # (the cap is on the balance), so it sells its whole surplus as without banking
+    policy = {"carbon": {"kind": "ets", "ets_threshold_tco2_per_yr": 1000, "banking": True, "banking_cap_share": 0.1}}
+    res = run(_one_firm(policy=policy, horizon_years=2), seed=0)
+    plain = run(_one_firm(policy={"carbon": {"kind": "ets", "ets_threshold_tco2_per_yr": 1000}}, horizon_years=2), seed=0)
+    c, p = res.carbon.set_index("year"), plain.carbon.set_index("year")
+    assert c.loc[2025, "bank_tco2"] == pytest.approx(2500.0)
+    assert c.loc[2025, "payment_cny"] == pytest.approx(100.0 * (_scope1_tco2() - 25_000 + 2500))
+    room = max(0.1 * c.loc[2026, "allocation_tco2"] - 2500.0, 0.0)
+    assert c.loc[2026, "bank_tco2"] == pytest.approx(2500.0 + room)
+    assert c.loc[2026, "payment_cny"] == pytest.approx(p.loc[2026, "payment_cny"] + 100.0 * room)
+    assert (p["bank_tco2"] == 0).all()  # no banking: nothing held
+    # the annual carbon payment and the firm's private cash flow carry the banked position
+    assert res.annual.set_index("year").loc[2025, "carbon_payment_cny"] == pytest.approx(c.loc[2025, "payment_cny"])

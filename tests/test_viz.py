@@ -30,7 +30,8 @@ from builders import write_tiny_scenario
 
 EXPECTED_FIGURES = ("stages", "indicator_status", "emissions", "waterfall", "energy_mix", "electricity_balance", "indicators",
                     "sankey_energy", "sankey_carbon", "dispatch_week", "costs", "heat_balance", "investments_money", "cashflows",
-                    "financing")  # "adoption" and "macc" only appear when firms decide, "hydrogen_balance" only with hydrogen
+                    "financing", "macc", "levelised_costs")  # "adoption" only appears when firms decide, "hydrogen_balance"
+# only with hydrogen; "macc" here shows the operator's PV (economics.asset_abatement)
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> Results:

@@ -5,7 +5,8 @@ Three regimes (docs/economics.md, "Carbon policy"):
 - ``ets``: the national emissions trading scheme covers a firm whose emissions reach the
   threshold (data/carbon_policy.csv); it receives free allowances = benchmark intensity
   (data/ets_benchmarks.csv) × output and pays the price on emissions above them — or earns it on
-  those below; a firm under the threshold pays nothing;
+  those below; a firm under the threshold pays nothing; with banking, a covered firm keeps its
+  unused allowances for later years (up to a cap) and surrenders them before it buys (``bank_allowances``);
 - ``none``: nobody pays.
 Money in CNY of the base year, emissions in tCO₂ a year, output as value added in million CNY.
 """
@@ -79,3 +80,29 @@ def marginal_price_cny_per_tco2(kind: str, covered: bool, price_cny_per_tco2: fl
     """What a tonne abated saves the firm: the price if the policy charges it at the margin.
     (Benchmark allocation rests on output, not emissions, so a covered firm saves the full price.)"""
     return price_cny_per_tco2 if kind == "tax" or (kind == "ets" and covered) else 0.0
+
+
+@dataclass(frozen=True)
+class Banked:
+    """One year's ETS positions with banking, arrays aligned with the firms."""
+
+    payment_cny: np.ndarray  # price × (emissions − allocation − bank used + banked); negative = allowances sold
+    bank_tco2: np.ndarray  # allowances held for later years at the year's end
+    used_tco2: np.ndarray  # banked allowances surrendered this year
+    banked_tco2: np.ndarray  # this year's unused allowances put in the bank
+
+
+def bank_allowances(covered, emissions_tco2, allocation_tco2, price_cny_per_tco2: float, bank_tco2, cap_share: float) -> Banked:
+    """ETS allowance banking for one year: a covered firm short of allowances first surrenders its
+    bank, then buys the rest; one with allowances left banks them while its bank stays at most
+    ``cap_share`` × this year's allocation, and sells what does not fit. A firm not covered this
+    year keeps its bank untouched."""
+    covered = np.asarray(covered, dtype=bool)
+    e, a = np.asarray(emissions_tco2, dtype=float), np.asarray(allocation_tco2, dtype=float)
+    bank = np.asarray(bank_tco2, dtype=float)
+    surplus = a - e
+    used = np.where(covered & (surplus < 0), np.minimum(bank, -surplus), 0.0)
+    room = np.maximum(cap_share * a - bank, 0.0)
+    banked = np.where(covered & (surplus > 0), np.minimum(surplus, room), 0.0)
+    payment = np.where(covered, (e - a - used + banked) * price_cny_per_tco2, 0.0)
+    return Banked(payment, bank - used + banked, used, banked)

@@ -142,7 +142,8 @@ def financing_table(purchases: list[Purchase], finance: list[tuple], years: list
     pay, interest, closing = debt if debt is not None else _debt_matrices(purchases, finance, years)
     which = np.array([ids.index(f[1]) for f in finance])
     at = np.searchsorted(yrs, [p.year for p in purchases])
-    inside = np.array([p.year in set(years) for p in purchases]) if purchases else np.zeros(0, bool)
+    in_run = set(years)
+    inside = np.array([p.year in in_run for p in purchases]) if purchases else np.zeros(0, bool)
     acc = np.zeros((6, len(ids), len(yrs)))
     spent = np.array([[max(p.capex_cny, 0.0), f[2], f[3]] for p, f in zip(purchases, finance)])
     for j in range(3):

@@ -28,7 +28,7 @@ from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, min_coverage_share, year_resources
 from parktwin.agents.building import BuildingAgent, building_indicators
-from parktwin.agents.enterprise import EnterpriseAgent
+from parktwin.agents.enterprise import EnterpriseAgent, _band_cops
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext, YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import FleetAgent, fleet_indicators
 from parktwin.agents.operator import OperatorAgent
@@ -36,9 +36,11 @@ from parktwin.agents.decisions import DECISION_CONSTANTS
 from parktwin.agents.resources import YearOfMeasures, apply_resource_measures
 from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits, growth_rate
 from parktwin.data import constant, grid_factor_path, interpolate_path, overriding
-from parktwin.economics.carbon import benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
+from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
 from parktwin.economics.cashflows import Party, money_tables
 from parktwin.economics.catalogue import price_cny
+from parktwin.economics.asset_abatement import operator_measures
+from parktwin.economics.levelised import HeatInputs, levelised_costs
 from parktwin.economics.costs import (
     Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, stated_purchase,
     value_left_cny,
@@ -251,6 +253,7 @@ class ParkModel(mesa.Model):
         self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
         self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
         self._sector_benchmarks: dict[str, float] = {}  # sector → ETS benchmark [tCO₂/M CNY], read once
+        self._ets_bank: dict[str, float] = {}  # firm → ETS allowances banked for later years [tCO₂] (policy.carbon.banking)
         self._covered: frozenset = frozenset()
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
@@ -310,12 +313,41 @@ class ParkModel(mesa.Model):
         self.env.run()
         self.record.money = money_tables(self.record.purchases, self.record.energy, self.record.annual, self.record.carbon,
                                          self._parties(), self.scenario.policy.capex_subsidy_share)
+        self.record.money["levelised"] = self._levelised()
+        self.record.measures.extend(self._operator_measures())
         private = self.record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
         for row in self.record.annual:  # the private view beside the system cost, so batches see both
             row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
             row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
         self.record.wall_time_s = time.perf_counter() - start
         return self.record
+
+    def _levelised(self):
+        """The run's levelised costs of electricity, heat and storage (economics.levelised)."""
+        sc = self.scenario
+        a = self.record.annual
+        columns = ("year", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw", "battery_cycles", "battery_usable_kwh",
+                   "battery_kwh", "thermal_store_in_mwh", "thermal_store_loss_mwh", "thermal_store_kwh")
+        annual = {c: [row.get(c, 0.0) for row in a] for c in columns}
+        heat = HeatInputs(constant("heat_full_load_hours"), _band_cops()[0], _band_cops()[1], constant("electric_boiler_efficiency"),
+                          constant("gas_boiler_efficiency"), constant("natural_gas_ncv_gj_per_km3"))
+        battery = sc.ems.battery
+        return levelised_costs(annual, self.record.purchases, sc.finance.social_discount_rate,
+                               lambda y: price_cny("electricity_industrial_average", y),  # CNY/kWh, the screening price
+                               lambda y: price_cny("natural_gas", y), heat,  # CNY/m³
+                               battery.charge_efficiency * battery.discharge_efficiency)
+
+    def _operator_measures(self) -> list[tuple]:
+        """The operator's projects (and the roadmap's capture) as rows of ``measures`` for the MACC
+        (economics.asset_abatement); no effect on the run."""
+        columns = ("year", "grid_factor_kgco2_per_kwh", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw",
+                   "heat_low_waste_heat_mwh", "heat_medium_waste_heat_mwh", "heat_high_waste_heat_mwh", "captured_tco2",
+                   "green_power_mwh", "certificate_cost_cny")
+        annual = {c: [row.get(c, 0.0) for row in self.record.annual] for c in columns}
+        names = ("gas_boiler_efficiency", "natural_gas_ncv_gj_per_km3", "natural_gas_kgco2_per_km3", "electric_boiler_efficiency",
+                 "ccus_electricity_mwh_per_tco2", "ccus_heat_mwh_per_tco2")
+        return operator_measures(annual, self.record.purchases, lambda y: price_cny("electricity_industrial_average", y),
+                                 lambda y: price_cny("natural_gas", y), {n: constant(n) for n in names})
 
     def _annual_cycle(self):
         for index, year in enumerate(self.years):
@@ -523,10 +555,16 @@ class ParkModel(mesa.Model):
         price = float(self.carbon_charge_cny_per_tco2[index])
         pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
                                in_ets, float(self.allocation_scale[index]))
+        payment, bank = pos.payment_cny, np.zeros(len(ids))
+        if carbon.kind == "ets" and carbon.banking:  # unused allowances carried to later years (leavers' banks lapse)
+            banked = bank_allowances(pos.covered, scope1, pos.allocation_tco2, price,
+                                     [self._ets_bank.get(f, 0.0) for f in ids], carbon.banking_cap_share)
+            payment, bank = banked.payment_cny, banked.bank_tco2
+            self._ets_bank = dict(zip(ids, bank.tolist()))
         self.record.carbon.extend(zip([year] * len(scope1), ids, sectors, pos.covered.tolist(), scope1.tolist(),
-                                      pos.allocation_tco2.tolist(), value_added.tolist(), pos.payment_cny.tolist()))
+                                      pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(), payment.tolist()))
         self._covered = frozenset(f for f, c in zip(ids, pos.covered) if c)
-        return float(pos.payment_cny.sum())
+        return float(payment.sum())
 
     def _project(self, item, origin: str = "roadmap"):
         """Approval and construction take SimPy time; the asset works from its commissioning hour.

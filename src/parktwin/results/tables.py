@@ -20,12 +20,13 @@ from parktwin.spec.series import QUALITY_COLUMNS
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
           "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
-          "cost_of_capital", "measures")
+          "cost_of_capital", "measures", "levelised_costs")
 RECONCILIATION_COLUMNS = ("year", "scope", "quantity", "unit", "bottom_up", "measured", "difference", "difference_pct")
 MEASURE_COLUMNS = ("year", "entity", "project", "measure", "capex_cny", "capex_after_subsidy_cny", "fixed_om_cny_per_yr",
                    "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "scope1_abated_tco2_per_yr", "lifetime_yr",
                    "npv_at_hurdle_cny", "origin")
-CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "payment_cny")
+CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "bank_tco2",
+                  "payment_cny")
 
 
 @dataclass
@@ -47,13 +48,19 @@ class Results:
     - ``cashflows``: the private view per year and party (equity capex, subsidies as income, debt
       service, O&M, energy, carbon), discounted at the party's own rate (``pv_cny``)
     - ``carbon``: each firm's carbon position per year under the scenario's policy (covered,
-      scope-1 CO₂, free allowances, payment)
+      scope-1 CO₂, free allowances, allowances banked for later years at the year's end, payment)
     - ``cost_of_capital``: each party's cost of equity, debt share and rate, and WACC
     - ``measures``: the measures firms chose themselves (origin ``firm``) and the roadmap's
       measures on firms (origin ``roadmap``), with what the firm expected of each at the year's
       start (capex before and after subsidy, O&M, energy bill change, tCO₂ abated a year by the
       park — scope 1 less the grid CO₂ of added electricity — and by the firm's scope 1, NPV at
-      its hurdle) — the run's MACC is built from them (``macc``)
+      its hurdle) — and the operator's projects (origin ``operator``: PV, wind, waste-heat
+      recovery, the roadmap's capture, the last year's green contracts with their tonnes; storage
+      and grid with none) — the run's MACC is built from them (``macc``)
+    - ``levelised_costs``: levelised cost of on-site PV and wind per year the operator bought
+      some, of heat (heat pumps, electric and gas boilers) each year, of stored electricity (the
+      battery) and stored heat (the hot-water store) per year bought [CNY/kWh]
+      (economics.levelised; ``lcoe()``)
     - ``indicators``: every stage indicator each year against its threshold (met, not met,
       not assessed) and ``stages``: the stage reached each year and what blocks the next —
       both derived from ``annual`` on first use (accounting.stages)
@@ -89,6 +96,7 @@ class Results:
     carbon: pd.DataFrame = field(default_factory=pd.DataFrame)
     cost_of_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
     measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    levelised_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.data_quality is None or self.data_quality.empty:
@@ -144,7 +152,7 @@ class Results:
 
     def macc(self, rate: float | None = None) -> pd.DataFrame:
         """The marginal abatement cost curve of the run's measures on firms (their own and the
-        roadmap's), each costed alone at its decision year (capex before subsidy, ``rate`` default the social discount
+        roadmap's) and the operator's assets (economics.asset_abatement), each costed alone at its decision year (capex before subsidy, ``rate`` default the social discount
         rate); empty when firms chose none (economics.abatement.macc)."""
         from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 
@@ -154,6 +162,14 @@ class Results:
         rate = self.manifest["social_discount_rate"] if rate is None else rate
         return macc([MeasureCost(r.project, r.capex_cny, r.lifetime_yr, r.fixed_om_cny_per_yr, r.energy_cost_change_cny_per_yr,
                                  r.abated_tco2_per_yr, rate, r.measure) for r in m.itertuples() if r.abated_tco2_per_yr > 0])
+
+    def lcoe(self, output: str | None = None) -> pd.DataFrame:
+        """The ``levelised_costs`` table [CNY/kWh] (economics.levelised), or its rows of one ``output``
+        ("electricity", "stored_electricity", "heat", "stored_heat")."""
+        table = self.levelised_costs
+        if output is None or table.empty:
+            return table
+        return table.loc[table["output"] == output].reset_index(drop=True)
 
     def first_year(self, column: str) -> int | None:
         """First year in which the boolean ``column`` of ``annual`` is true (None if never)."""
@@ -165,17 +181,36 @@ class Results:
         return int(hit.iloc[0]) if len(hit) else None
 
 
+def _hourly_table(hourly: dict) -> pd.DataFrame:
+    """The ``hourly`` table: the years' arrays one under the other, with ``year`` and ``hour`` first.
+
+    Years with the same columns are joined column by column with numpy (one frame, no per-year
+    frames to concatenate: the concatenation of many single-column blocks was most of the cost of
+    building a run's tables); years whose columns differ fall back to pandas' concatenation."""
+    years = sorted(hourly)
+    if not years:
+        return pd.DataFrame(columns=["year", "hour"])
+    keys = [list(hourly[y]) for y in years]
+    lengths = [len(next(iter(hourly[y].values()))) if hourly[y] else 0 for y in years]
+    if all(k == keys[0] for k in keys) and keys[0]:
+        columns = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
+                   "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
+        columns |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys[0]}
+        return pd.DataFrame(columns)
+    parts = []
+    for year in years:
+        frame = pd.DataFrame(hourly[year])
+        frame.insert(0, "hour", np.arange(len(frame), dtype=np.int32))
+        frame.insert(0, "year", np.int32(year))
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True)
+
+
 def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
             {k: row[k] for k in ("entity", "file", "series_sha1", "filled_hours", "fill_ranges")} for row in record.data_quality]}
-    hourly_parts = []
-    for year, arrays in sorted(record.hourly.items()):
-        frame = pd.DataFrame(arrays)
-        frame.insert(0, "hour", np.arange(len(frame), dtype=np.int32))
-        frame.insert(0, "year", np.int32(year))
-        hourly_parts.append(frame)
-    hourly = pd.concat(hourly_parts, ignore_index=True) if hourly_parts else pd.DataFrame(columns=["year", "hour"])
+    hourly = _hourly_table(record.hourly)
     events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
     reviews = pd.DataFrame(record.reviews, columns=list(REVIEW_COLUMNS))
     investments = pd.DataFrame([vars(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
@@ -204,4 +239,5 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),
         cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
         measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),
+        levelised_costs=money.get("levelised", pd.DataFrame()),
     )

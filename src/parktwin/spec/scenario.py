@@ -303,6 +303,11 @@ class CarbonPolicy(Strict):
     allocation_scale: YearPath = Field(
         default_factory=dict, description="benchmarks (data/ets_benchmarks.csv) × this path, e.g. tightening; empty: 1"
     )
+    banking: bool = Field(False, description="ETS: a covered firm banks its unused allowances for later years instead of selling them")
+    banking_cap_share: float = Field(
+        default_factory=lambda: _carbon_policy_value("ets_banking_cap_share"), ge=0,
+        description="ETS banking: a firm's bank at most this share of its free allocation of the year (default: data/carbon_policy.csv)",
+    )
 
 
 class Policy(Strict):

@@ -33,7 +33,7 @@ WORDS = {
         "probability": "Probability", "in_year": "met in that year", "by_year": "met by then",
         "cost_axis": "Pathway cost [billion CNY]", "replicates": "Replicates",
         "p_net": "P(net ≤ 0) in {y}", "p_core": "P(core indicator met) in {y}", "net_p50": "Net emissions {y}, P50 [P10–P90]",
-        "cost_p50": "Pathway cost, P50 [P10–P90]", "bn": "bn CNY", "inputs": "Uncertain inputs", "name": "name", "path": "path",
+        "cost_p50": "Pathway cost, P50 [P10–P90]", "private_p50": "Private cost at the parties' own rates, P50 [P10–P90]", "bn": "bn CNY", "inputs": "Uncertain inputs", "name": "name", "path": "path",
         "dist": "distribution", "note": "why this range", "notes": "Notes",
         "sens_none": "Sensitivity not computed: {why}.",
         "out_net": "Net emissions {y}", "out_pathway_cost_cny": "System cost (NPV)", "out_private_cost_cny": "Private cost (NPV)",
@@ -44,7 +44,7 @@ WORDS = {
         "probability": "概率", "in_year": "当年达标", "by_year": "截至当年已达标",
         "cost_axis": "路径成本 [十亿元]", "replicates": "样本数",
         "p_net": "{y}年净排放≤0的概率", "p_core": "{y}年单位能耗碳排放达标概率", "net_p50": "{y}年净排放 P50 [P10–P90]",
-        "cost_p50": "路径成本 P50 [P10–P90]", "bn": "十亿元", "inputs": "不确定输入", "name": "名称", "path": "路径",
+        "cost_p50": "路径成本 P50 [P10–P90]", "private_p50": "各主体自身折现率下的私人成本 P50 [P10–P90]", "bn": "十亿元", "inputs": "不确定输入", "name": "名称", "path": "路径",
         "dist": "分布", "note": "取值范围依据", "notes": "说明",
         "sens_none": "未计算敏感性：{why}。",
         "out_net": "{y}年净排放", "out_pathway_cost_cny": "系统成本现值", "out_private_cost_cny": "主体自身成本现值",
@@ -162,6 +162,9 @@ def _kpis(summary: BatchSummary, lang: str) -> list[tuple[str, str]]:
         out.append((f"{h['p_core_met']:.0%}", w["p_core"].format(y=y)))
     out.append((f"{net['p50']:,.0f} [{net['p10']:,.0f} – {net['p90']:,.0f}] tCO₂", w["net_p50"].format(y=y)))
     out.append((f"{cost['p50'] / 1e9:,.2f} [{cost['p10'] / 1e9:,.2f} – {cost['p90'] / 1e9:,.2f}] {w['bn']}", w["cost_p50"]))
+    if "private_cost_cny" in h:  # the private view beside the system cost (economics.cashflows)
+        pc = h["private_cost_cny"]
+        out.append((f"{pc['p50'] / 1e9:,.2f} [{pc['p10'] / 1e9:,.2f} – {pc['p90'] / 1e9:,.2f}] {w['bn']}", w["private_p50"]))
     return out
 
 

@@ -54,6 +54,18 @@ LABELS = {
     "grid_upgrade": {"en": "Grid connection", "zh": "电网扩容"},
     "other": {"en": "Other", "zh": "其他"},
     "heat_pump": {"en": "Heat pumps", "zh": "热泵"},
+    "green_power": {"en": "Green power contracts", "zh": "绿电交易与绿证"},
+    "waste_heat_recovery": {"en": "Waste-heat recovery", "zh": "余热回收"},
+    "levelised_axis": {"en": "Levelised cost [CNY/kWh]", "zh": "平准化成本 [元/kWh]"},
+    "lcoe_electricity": {"en": "Electricity: on-site PV, wind, stored in the battery (year bought)",
+                         "zh": "电力：园区光伏、风电、电池储电（按购置年份）"},
+    "lcoe_heat": {"en": "Heat: heat pumps, electric and gas boilers, hot-water store", "zh": "热力：热泵、电锅炉、燃气锅炉、蓄热水罐"},
+    "heat_pump_low": {"en": "Heat pump ≤100 °C", "zh": "热泵（≤100 °C）"},
+    "heat_pump_medium": {"en": "Heat pump 100–200 °C", "zh": "热泵（100–200 °C）"},
+    "gas_boiler": {"en": "Gas boiler", "zh": "燃气锅炉"},
+    "wind_onshore": {"en": "Wind", "zh": "风电"},
+    "battery_energy": {"en": "Battery (stored electricity)", "zh": "电池储能（储电）"},
+    "thermal_storage": {"en": "Hot-water store (stored heat)", "zh": "蓄热水罐（储热）"},
     "electric_boiler": {"en": "Electric boilers", "zh": "电锅炉"},
 }
 CASHFLOW_PARTS = ("equity_capex_cny", "subsidy_income_cny", "debt_service_cny", "fixed_om_cny", "energy_cost_cny", "carbon_cost_cny")
@@ -123,7 +135,7 @@ def cashflows_figure(results: Results, lang: str) -> go.Figure | None:
     return fig
 
 
-@figure("macc", 58, "Marginal abatement cost curve of the measures firms chose", "企业自主措施的边际减排成本曲线")
+@figure("macc", 58, "Marginal abatement cost curve of firms' measures and the operator's assets", "企业措施与园区运营方资产的边际减排成本曲线")
 def macc_figure(results: Results, lang: str) -> go.Figure | None:
     """Each measure a bar: width its tCO₂ abated a year, height its levelised cost [CNY/tCO₂] at the
     social discount rate (capex before subsidies; economics/abatement.py), cheapest first; the
@@ -169,4 +181,26 @@ def financing_figure(results: Results, lang: str) -> go.Figure | None:
     fig.update_layout(barmode="relative", xaxis_title=t("year", lang), hovermode="x unified", height=520)
     fig.update_yaxes(title_text=tm("money_mcny", lang), secondary_y=False)
     fig.update_yaxes(title_text=tm("debt_axis", lang), secondary_y=True)
+    return fig
+
+
+@figure("levelised_costs", 60, "Levelised cost of electricity, heat and storage", "电力、热力与储能的平准化成本")
+def levelised_figure(results: Results, lang: str) -> go.Figure | None:
+    """Levelised cost [CNY/kWh] at the social discount rate (economics/levelised.py): on-site PV,
+    wind and stored electricity by year bought (top), heat by technology each year and the hot-water
+    store by year bought (bottom), against the electricity and gas they replace."""
+    table = results.lcoe()
+    if table is None or table.empty:
+        return None
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                        subplot_titles=(tm("lcoe_electricity", lang), tm("lcoe_heat", lang)))
+    unit = "元/kWh" if lang == "zh" else "CNY/kWh"
+    for i, (tech, part) in enumerate(table.groupby("technology", sort=False)):
+        row = 1 if part["output"].iloc[0] in ("electricity", "stored_electricity") else 2
+        fig.add_scatter(x=part["year"], y=part["levelised_cny_per_kwh"], name=tm(tech, lang),
+                        mode="lines+markers" if len(part) > 1 else "markers", marker_color=PALETTE[i % len(PALETTE)],
+                        marker_size=9, hovertemplate=f"%{{x}}: %{{y:.3f}} {unit}<extra>{tm(tech, lang)}</extra>", row=row, col=1)
+    fig.update_layout(height=640, hovermode="closest")
+    fig.update_yaxes(title_text=tm("levelised_axis", lang), rangemode="tozero")
+    fig.update_xaxes(title_text=t("year", lang), row=2, col=1)
     return fig
