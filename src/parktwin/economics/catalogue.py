@@ -45,6 +45,7 @@ MEASURE_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
     "hydrogen_tank": ("h2_tank", "electrolyser", "fuel_cell"),
     "biomethane_chp": ("biomethane_chp",),
     "waste_heat_recovery": ("waste_heat_recovery",),
+    "cold_storage": ("cold_storage", "cold_storage_chiller"),
 }
 
 _PER_ROW = ("year", "capex", "fixed_om_share_per_yr", "var_om", "source", "confidence")

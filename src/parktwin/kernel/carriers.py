@@ -8,6 +8,11 @@ Order within a year's operations (documented in docs/methods.md):
    profile (the same weights the firm's annual fuel rows use, so the hourly sums equal them);
 2. the heat dispatch (waste heat, CHP, hot-water store) changes that plan; the electricity
    its heat pumps, electric boilers and store heater draw beyond the plan changes the load;
+2b. the cold store (ice or chilled water, energy/cold.py) shifts the buildings' chiller
+   electricity out of peak hours: their hourly cooling demand is their chiller electricity
+   (agents/building.py) times the chillers' hourly COP; what the store covers leaves each
+   building's electricity in proportion to its chillers' share of each hour, and the ice-making
+   chiller's electricity is the operator's;
 3. the hydrogen chain (when the park has a tank, extra electrolysers or a fuel cell) makes
    the firms' hydrogen: the electricity the firms' direct electrolysis booked leaves their
    load and the chain's electrolysers' electricity enters it;
@@ -33,6 +38,7 @@ from parktwin.agents.enterprise import KWH_PER_GJ, FirmState, _band_cops
 from parktwin.agents.enterprise import _fold as _fold_firm
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalStore, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
@@ -51,6 +57,7 @@ class CarrierYear:
     hourly: dict
     heat: HeatResult | None  # None in a year with no heat or hydrogen assets and no hourly output
     hydrogen: HydrogenResult | None
+    cold: ColdResult | None = None  # None in a year with no cold store
 
 
 def _firm_segments(firm, year: int, year_start: int):
@@ -165,14 +172,18 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     assets = year_carrier_assets(model.operator, year_start)
     h2_kwh = sum(h for _, h in annual_by_firm)
     space = space_heat_kw(model, year)
-    if not (assets.any_heat or assets.any_hydrogen or year in model.scenario.outputs.hourly_years):
+    chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
+    chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
+    cop_chiller = _chiller_cops(model, year, "chilled_water_c")
+    if not (assets.any_heat or assets.any_hydrogen or assets.any_cold or year in model.scenario.outputs.hourly_years):
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
         plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
         heat_mwh = np.zeros((len(SUPPLIES), 3))
         heat_mwh[2:6] = plan_kwh / 1000.0
         elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
         zeros = np.zeros(HOURS_PER_YEAR)
-        return CarrierYear(zeros, zeros, rows, _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space), {}, None, None)
+        annual = _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space) | _cold_columns(chiller_kw, cop_chiller, None, 0.0)
+        return CarrierYear(zeros, zeros, rows, annual, {}, None, None)
 
     grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one profile row
     h2_by_firm = []
@@ -195,7 +206,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
     changes: dict[tuple[str, str], float] = {}
-    kinds = {f.entity_id: f.kind for f in firms} | {"operator": "operator"}
+    kinds = {f.entity_id: f.kind for f in firms} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
 
     def add(entity: str, carrier: str, q: float) -> None:
         changes[(entity, carrier)] = changes.get((entity, carrier), 0.0) + q
@@ -240,6 +251,23 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     else:
         heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
 
+    cold = None
+    if assets.any_cold:
+        load = demand_kw + delta
+        onsite = renewable_kw + generation
+        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
+        store = ColdStore(assets.cold_kwh, assets.cold_charge_kw, assets.cold_discharge_kw, constant("cold_store_loss_share_per_h"),
+                          constant("cold_store_soc_min_share"), constant("cold_store_soc_max_share"))
+        cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, "ice_charge_evaporator_c"), period, store,
+                             np.maximum(onsite - load, 0.0), headroom, model.__dict__.get("_cold_soc_kwh", 0.0))
+        model._cold_soc_kwh = cold.final_soc_kwh
+        delta += cold.electricity_delta_kw
+        avoided = cold.store_out_kw / cop_chiller  # chiller electricity the store replaced [kW]
+        share = np.divide(avoided, chiller_kw, out=np.zeros(HOURS_PER_YEAR), where=chiller_kw > 0)
+        for entity, kw in chillers.items():
+            add(entity, "electricity", -float(kw @ share) / 1000.0)
+        add("operator", "electricity", float(cold.charge_electricity_kw.sum()) / 1000.0)
+
     h2 = None
     h2_hours = sum((x for x in h2_by_firm if x is not None), np.zeros(HOURS_PER_YEAR))
     if assets.any_hydrogen:
@@ -272,6 +300,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         "thermal_store_kwh": float(assets.store_kwh[-1]),
         "hydrogen_tank_kg": float(assets.h2_tank_kg[-1]),
     }
+    annual |= _cold_columns(chiller_kw, cop_chiller, cold, float(assets.cold_kwh[-1]))
     if h2 is not None:
         annual |= {
             "hydrogen_produced_t": float(h2.produced_kg.sum()) / 1000.0,
@@ -296,7 +325,48 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
             "electrolyser_kw": h2.electrolyser_kw if h2 else h2_hours / eff,
             "fuel_cell_kw": h2.fuel_cell_kw if h2 else zeros,
         }
-    return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2)
+        cooling = chiller_kw * cop_chiller
+        hourly |= {
+            "cooling_demand_kw": cooling,
+            "cold_store_in_kw": cold.store_in_kw if cold else zeros,
+            "cold_store_out_kw": cold.store_out_kw if cold else zeros,
+            "cold_store_soc_kwh": cold.store_soc_kwh if cold else zeros,
+            "cooling_electricity_kw": cold.chiller_electricity_kw + cold.charge_electricity_kw if cold else chiller_kw,
+        }
+    return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2, cold)
+
+
+def _chiller_cops(model, year: int, evaporator: str) -> np.ndarray:
+    """Hourly COP of air-cooled chillers with the evaporator at constant ``evaporator`` [°C]
+    (chilled water, or ice making), condensing a fixed approach above the outdoor air [-]."""
+    from parktwin.energy.thermal import cop_carnot
+
+    cache = model.__dict__.setdefault("_chiller_cops", {})
+    key = (year, evaporator)
+    if key not in cache:
+        temp = model.temp_air_c[year - model.scenario.base_year] if model.temp_air_c is not None else np.full(HOURS_PER_YEAR, constant("cooling_base_c"))
+        cache[key] = cop_carnot(temp + constant("chiller_condensing_approach_k"), constant(evaporator), constant("hvac_carnot_share"), mode="cooling")
+    return cache[key]
+
+
+def _cold_columns(chiller_kw: np.ndarray, cop_chiller: np.ndarray, cold: ColdResult | None, store_kwh: float) -> dict:
+    """The year's cold balance [MWh_th] and cooling electricity [MWh_e]:
+    ``cooling_demand = cooling_chiller + cold_store_out``; ``cold_store_in = cold_store_out + loss + Δ charge``."""
+    if cold is None:
+        demand = float((chiller_kw * cop_chiller).sum()) / 1000.0
+        elec = float(chiller_kw.sum()) / 1000.0
+        return {"cooling_demand_mwh": demand, "cooling_chiller_mwh": demand, "cold_store_out_mwh": 0.0, "cold_store_in_mwh": 0.0,
+                "cold_store_loss_mwh": 0.0, "cooling_electricity_mwh": elec, "cold_store_charge_electricity_mwh": 0.0, "cold_store_kwh": store_kwh}
+    return {
+        "cooling_demand_mwh": float(cold.demand_kw.sum()) / 1000.0,
+        "cooling_chiller_mwh": float(cold.chiller_kw.sum()) / 1000.0,
+        "cold_store_out_mwh": float(cold.store_out_kw.sum()) / 1000.0,
+        "cold_store_in_mwh": float(cold.store_in_kw.sum()) / 1000.0,
+        "cold_store_loss_mwh": float(cold.store_loss_kw.sum()) / 1000.0,
+        "cooling_electricity_mwh": float(cold.chiller_electricity_kw.sum() + cold.charge_electricity_kw.sum()) / 1000.0,
+        "cold_store_charge_electricity_mwh": float(cold.charge_electricity_kw.sum()) / 1000.0,
+        "cold_store_kwh": store_kwh,
+    }
 
 
 def _quiet_columns(heat_electricity_mwh: float, hydrogen_t: float) -> dict:

@@ -177,6 +177,13 @@ class ThermalStorage(_Intervention):
     discharge_kw: float = Field(gt=0, description="heat it delivers in peak hours [kW_th]")
 
 
+class ColdStorage(_Intervention):
+    kind: Literal["cold_storage"]
+    capacity_kwh: float = Field(gt=0, description="usable cold of an ice or chilled-water store serving the buildings' cooling [kWh_th]")
+    charge_kw: float = Field(gt=0, description="ice-making chiller charging it in valley and renewable-surplus hours [kW_th of cold]")
+    discharge_kw: float = Field(gt=0, description="cold it delivers to the buildings in peak hours [kW_th]")
+
+
 class HydrogenTank(_Intervention):
     kind: Literal["hydrogen_tank"]
     tank_kg: float = Field(gt=0, description="compressed hydrogen tank between the electrolysers and the burners [kg]")
@@ -200,6 +207,7 @@ INTERVENTIONS = (
     RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
     BuildingRetrofit,
     ThermalStorage, HydrogenTank, BiomethaneChp, WasteHeatRecovery,
+    ColdStorage,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 
