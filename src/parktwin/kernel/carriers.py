@@ -175,7 +175,8 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
     chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
     cop_chiller = _chiller_cops(model, year, "chilled_water_c")
-    if not (assets.any_heat or assets.any_hydrogen or assets.any_cold or year in model.scenario.outputs.hourly_years):
+    hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and any(h[3].any() for h, _ in annual_by_firm)
+    if not (assets.any_heat or assets.any_hydrogen or assets.any_cold or hourly_cop or year in model.scenario.outputs.hourly_years):
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
         plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
         heat_mwh = np.zeros((len(SUPPLIES), 3))
@@ -202,7 +203,8 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         profiles[row, start:end] = profile(shape, year)[start:end]
     coefs = np.array(list(grouped.values())).reshape(len(grouped), 12) if grouped else np.zeros((0, 12))
     plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
-    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR)), eb_eff)
+    fixed_cops = np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR))
+    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
     changes: dict[tuple[str, str], float] = {}
@@ -210,6 +212,17 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
 
     def add(entity: str, carrier: str, q: float) -> None:
         changes[(entity, carrier)] = changes.get((entity, carrier), 0.0) + q
+
+    if hourly_cop:
+        # the firms booked their heat pumps' electricity at the fixed COP per band; with air-source
+        # heat pumps each hour's heat / COP[h] replaces it, in the load and in each firm's row
+        inv_diff = 1.0 / plan.heat_pump_cop - 1.0 / fixed_cops  # (3, n) [kWh_e/kWh_th]
+        delta += (plan.heat_pump_kw * inv_diff).sum(axis=0)
+        for firm, segs in zip(firms, segs_by_firm):
+            prof = profile(firm.spec.shift_pattern, year)
+            kwh = sum(float(c[3] @ (inv_diff[:, a:b] @ prof[a:b])) for a, b, c, _ in segs if c[3].any())
+            if kwh:
+                add(firm.entity_id, "electricity", kwh / 1000.0)
 
     if assets.any_heat:
         waste = np.zeros((3, HOURS_PER_YEAR))
@@ -230,6 +243,11 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         after = np.stack([heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw]).sum(axis=2)  # (4, 3)
         before = plan_arr.sum(axis=2)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
+        cut_cops = cops
+        if hourly_cop:  # heat-pump heat taken over, at the COP of the hours it was taken
+            gone = plan.heat_pump_kw - heat.heat_pump_kw
+            gone_el = (gone / plan.heat_pump_cop).sum(axis=1)
+            cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
         coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
         gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
         for firm, (firm_kwh, _) in zip(firms, annual_by_firm):
@@ -243,7 +261,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
                 add(firm.entity_id, "natural_gas", -fossil * (1.0 - c) / gas_k)
             if cut[1].sum() > 0:
                 add(firm.entity_id, "purchased_heat", -cut[1].sum() / KWH_PER_GJ)
-            elec = cut[2].sum() / eb_eff + (cut[3] / cops).sum()
+            elec = cut[2].sum() / eb_eff + (cut[3] / cut_cops).sum()
             if elec > 0:
                 add(firm.entity_id, "electricity", -elec / 1000.0)
         add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
@@ -334,6 +352,21 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
             "cooling_electricity_kw": cold.chiller_electricity_kw + cold.charge_electricity_kw if cold else chiller_kw,
         }
     return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2, cold)
+
+
+def air_source_cops(model, year: int) -> np.ndarray:
+    """Hourly COP of air-source industrial heat pumps per band, shape (3, 8760) [-]: the Carnot
+    share calibrated to DEA (heat_pump_carnot_share) between each band's supply temperature and
+    the outdoor air less the evaporator approach (energy.thermal.cop_carnot); 1.0 for the high band."""
+    from parktwin.energy.thermal import cop_carnot
+
+    cache = model.__dict__.setdefault("_air_source_cops", {})
+    if year not in cache:
+        source = model.temp_air_c[year - model.scenario.base_year] - constant("air_source_evaporator_approach_k")
+        share = constant("heat_pump_carnot_share")
+        cache[year] = np.stack([cop_carnot(constant("heat_low_sink_c"), source, share), cop_carnot(constant("heat_medium_sink_c"), source, share),
+                                np.ones(HOURS_PER_YEAR)])
+    return cache[year]
 
 
 def _chiller_cops(model, year: int, evaporator: str) -> np.ndarray:

@@ -83,6 +83,10 @@ class Ems(Strict):
     horizon_h: int | None = Field(None, ge=24, le=8760, description="optimal EMS: rolling windows of this many hours; none = the full year")
     overlap_h: int = Field(24, ge=0, le=720, description="optimal EMS: look-ahead hours beyond each window")
     battery: BatteryOperation = BatteryOperation()
+    industrial_heat_pump_cop: Literal["fixed", "air_source_hourly"] = Field(
+        "fixed", description="fixed: the firms' heat pumps lift 40 °C process waste heat, one COP per band; air_source_hourly: "
+        "they draw on outdoor air, the COP following each hour's temperature and the band's supply temperature (docs/methods.md)"
+    )
 
 
 class _Intervention(Strict):
