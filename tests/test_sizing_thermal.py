@@ -75,3 +75,45 @@ def test_with_heat_pumps_the_store_only_pays_at_peak():
 def test_heat_needs_its_costs():
     with pytest.raises(ValueError, match="thermal_store_cny_per_kwh_yr"):
         size_system(np.zeros(24), np.zeros(24), PRICE, BASE, max_pv_kwp=0.0, import_limit_kw=1e4, heat_demand_kw=HEAT)
+
+
+def test_size_command_writes_a_sized_store_back(tmp_path, monkeypatch, capsys):
+    # The tiny park (tests/builders.py) with all its boiler heat on electric boilers (efficiency
+    # 0.99) from 2026. The command hands the LP the low band's electric heat of the year, at a COP
+    # of heat / electricity = 0.99 every hour, and the load without that electricity; the LP is
+    # solved here on the year's first week (a full year with the store takes minutes), which moves
+    # heat from peak (1.12-1.34 CNY/kWh) to valley (0.28) hours at ~0.84 CNY per kWh_th against a
+    # store of 3.8 EUR/kWh_th over 40 years: a store is built and written back as an item.
+    from builders import write_tiny_scenario
+
+    import parktwin
+    import parktwin.energy.sizing as sizing
+    from parktwin.cli import main
+
+    real, seen = sizing.size_system, {}
+    week = slice(0, 168)
+
+    def first_week(load, yield_, price, costs, **kw):
+        seen.update(load=load, costs=costs, **kw)
+        kw = {k: v[week] if isinstance(v, np.ndarray) and v.shape == (8760,) else v for k, v in kw.items()}
+        return real(load[week], yield_[week], price[week], costs, **kw)
+
+    monkeypatch.setattr(sizing, "size_system", first_week)
+    write_tiny_scenario(tmp_path)
+    (tmp_path / "electric.yaml").write_text(
+        "extends: scenario.yaml\nname: tiny_electric\nhorizon_years: 3\noutputs: {hourly_years: [2027]}\nroadmap:\n"
+        "  - {id: eb, kind: electrify_boilers, year: 2026, share: 1.0, technology: electric_boiler}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["size", "electric.yaml", "--year", "2027", "--thermal-store", "--out", "sized.yaml"]) == 0
+    assert "hot-water store" in capsys.readouterr().out
+    h = parktwin.run(parktwin.load("electric.yaml"), seed=0).hourly
+    h = h[h.year == 2027].reset_index(drop=True)
+    on = h["heat_low_electric_kw"] > 0
+    assert np.allclose(seen["heat_demand_kw"], h["heat_low_electric_kw"])
+    assert np.allclose(seen["heat_cop"][on], 0.99) and seen["store_heater_efficiency"] == 0.99
+    assert np.allclose(seen["load"], np.maximum(h["load_kw"] - h["heat_low_electricity_kw"], 0.0))  # the roadmap replaces the base one: no PV
+    assert seen["costs"]["thermal_store_cny_per_kwh_yr"] > 0 and seen["costs"]["store_heater_cny_per_kw_yr"] > 0
+    sized = parktwin.load("sized.yaml")
+    stores = [i for i in sized.scenario.roadmap if i.kind == "thermal_storage"]
+    assert len(stores) == 1 and stores[0].year == 2027 and stores[0].capacity_kwh > 0
+    assert stores[0].discharge_kw <= h["heat_low_electric_kw"].max() * (1 + 1e-6)

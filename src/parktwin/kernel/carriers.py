@@ -333,7 +333,9 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         hourly |= {"heat_space_heat_pump_kw": space[0], "heat_space_fossil_kw": space[1]}
         hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
                    "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
-                   "chp_electricity_kw": heat.chp_electricity_kw}
+                   "chp_electricity_kw": heat.chp_electricity_kw,
+                   "heat_low_electric_kw": heat.electric_boiler_kw[0] + heat.heat_pump_kw[0],  # what a store could shift
+                   "heat_low_electricity_kw": heat.electric_boiler_electricity_kw[0] + heat.heat_pump_electricity_kw[0]}
         zeros = np.zeros(HOURS_PER_YEAR)
         hourly |= {
             "h2_demand_kg": h2_hours / lhv,
