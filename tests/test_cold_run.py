@@ -10,6 +10,7 @@ import pytest
 from builders import scenario
 from parktwin import run
 from parktwin.data import constant
+from parktwin.energy.calendar import year_calendar
 from parktwin.energy.thermal import cop_carnot
 
 # the hand park (tests/builders.py) with one office cooled by air-cooled chillers, no fleet
@@ -70,6 +71,10 @@ def test_cold_store_moves_chiller_electricity_out_of_peak_hours(pair):
     assert np.allclose(dload, h["cooling_electricity_kw"] - h0["cooling_electricity_kw"], atol=1e-6)
     peak = h.period >= 2
     assert (dload[peak] <= 1e-9).all()
+    # grid charging stays below each month's highest load without the store: no month's peak rises
+    month = year_calendar(2026).month
+    for m in range(1, 13):
+        assert h.loc[month == m, "load_kw"].max() <= h0.loc[month == m, "load_kw"].max() + 1e-9
     assert (h.loc[peak, "cold_store_in_kw"] == 0).all() and (h.loc[~peak, "cold_store_out_kw"] == 0).all()
     # rows: the office loses the chiller electricity the store replaced, the operator buys the
     # ice-making electricity, and together they are the load's change

@@ -37,7 +37,7 @@ from parktwin.agents.carrier_assets import year_carrier_assets
 from parktwin.agents.enterprise import KWH_PER_GJ, FirmState, _band_cops
 from parktwin.agents.enterprise import _fold as _fold_firm
 from parktwin.data import constant
-from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalStore, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
@@ -273,7 +273,14 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     if assets.any_cold:
         load = demand_kw + delta
         onsite = renewable_kw + generation
-        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
+        net = np.maximum(load - onsite, 0.0)
+        # grid charging stays within the import limit and below the month's highest net load
+        # without the store, so neither the month's peak (its demand charge) nor the limit rises
+        month = year_calendar(year).month
+        ceiling = np.zeros(13)
+        np.maximum.at(ceiling, month, net)
+        ceiling = ceiling[month] if import_limit_kw is None else np.minimum(ceiling[month], import_limit_kw)
+        headroom = np.maximum(ceiling - net, 0.0)
         store = ColdStore(assets.cold_kwh, assets.cold_charge_kw, assets.cold_discharge_kw, constant("cold_store_loss_share_per_h"),
                           constant("cold_store_soc_min_share"), constant("cold_store_soc_max_share"))
         cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, "ice_charge_evaporator_c"), period, store,
