@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from parktwin.energy.cold import ColdStore, dispatch_cold, peak_need_kwh
-from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
+from parktwin.energy.dispatch import (
+    PERIOD_CRITICAL,
+    PERIOD_FLAT,
+    PERIOD_PEAK,
+    PERIOD_VALLEY,
+)
 
 
 def test_five_hour_ice_store_by_hand():

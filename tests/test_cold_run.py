@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from builders import scenario
+
 from parktwin import run
 from parktwin.data import constant
 from parktwin.energy.calendar import year_calendar

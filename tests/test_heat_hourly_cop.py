@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from builders import scenario
+
 from parktwin import run
 from parktwin.kernel.model import ParkModel
 
@@ -29,7 +29,7 @@ def runs():
 
 
 def test_two_hours_by_hand(runs):
-    fixed, hourly, temp = runs
+    _, hourly, temp = runs
     h = hourly.hourly[hourly.hourly.year == 2026].reset_index(drop=True)
     cold_h, warm_h = int(np.argmin(temp)), int(np.argmax(temp))
     for hour in (cold_h, warm_h):

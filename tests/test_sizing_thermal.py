@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from builders import TARIFF
+
 from parktwin.energy.sizing import as_roadmap_items, size_system
 from parktwin.spec.scenario import ThermalStorage
 
@@ -87,8 +87,8 @@ def test_size_command_writes_a_sized_store_back(tmp_path, monkeypatch, capsys):
     from builders import write_tiny_scenario
 
     import parktwin
-    import parktwin.energy.sizing as sizing
     from parktwin.cli import main
+    from parktwin.energy import sizing
 
     real, seen = sizing.size_system, {}
     week = slice(0, 168)

@@ -122,9 +122,9 @@ def size(loaded: Loaded, year: int, seed: int = 0, thermal_store: bool = False):
         from parktwin.data import constant
 
         costs |= {"thermal_store_cny_per_kwh_yr": annualised("thermal_storage"), "store_heater_cny_per_kw_yr": annualised("electric_boiler")}
-        heat = dict(heat_demand_kw=heat_kw, heat_cop=np.divide(heat_kw, heat_el_kw, out=np.ones_like(heat_kw), where=heat_el_kw > 0),
-                    store_heater_efficiency=constant("electric_boiler_efficiency"),
-                    store_loss_share_per_h=constant("thermal_store_loss_share_per_h"))
+        heat = {"heat_demand_kw": heat_kw, "heat_cop": np.divide(heat_kw, heat_el_kw, out=np.ones_like(heat_kw), where=heat_el_kw > 0),
+                "store_heater_efficiency": constant("electric_boiler_efficiency"),
+                "store_loss_share_per_h": constant("thermal_store_loss_share_per_h")}
     park = sc.park
     roof_kwp = (sum(e.roof_area_m2 for e in park.enterprises) + sum(b.roof_area_m2 for b in park.buildings)) * park.pv_design.kwp_per_roof_m2
     _, price = hourly_tariff(park.grid.tariff, year)

@@ -563,8 +563,8 @@ def size_system(
     if heat:
         hin, hout = np.maximum(block("hin"), 0.0), np.clip(block("hout"), 0.0, hdem)
         heat_el = (hdem - hout) / hcop + hin / h_eta
-        store = dict(store_kwh=val("store_kwh"), store_heater_kw=val("store_heater_kw"), store_in_kw=hin, store_out_kw=hout,
-                     store_level_kwh=np.maximum(block("hs"), 0.0))
+        store = {"store_kwh": val("store_kwh"), "store_heater_kw": val("store_heater_kw"), "store_in_kw": hin, "store_out_kw": hout,
+                 "store_level_kwh": np.maximum(block("hs"), 0.0)}
     pv = yield_ * pv_kwp
     total_load = load + el + heat_el
     ptl = np.clip(block("ptl"), 0.0, np.minimum(pv, total_load))
