@@ -20,12 +20,12 @@ the electrolyser's electric load ``el`` [kW] and the tank level [kg]. Constraint
 
 With a low-band heat demand served electrically (``heat_demand_kw``, like REopt's thermal
 storage sizing), the store's capacity ``store_kwh`` [kWh_th] and heater ``store_heater_kw``
-[kW_th] are variables too, with per hour the direct heat ``hd``, the store's charge ``hin``,
-discharge ``hout`` and level ``hs`` [kWh_th]::
+[kW_th] are variables too, with per hour the store's charge ``hin``, discharge
+``hout <= heat_demand[h]`` and level ``hs`` [kWh_th]; the rest of the demand is heated directly
+(no column of its own: its electricity is a constant plus a term in ``hout``)::
 
-    hd + hout = heat_demand[h]
     hs[h] = hs[h-1] * (1 - loss) + hin - hout;   0 <= hs <= store_kwh;   hin <= store_heater_kw
-    load balance: + hd / heat_cop[h] + hin / store_heater_efficiency  (the heat's electricity)
+    load balance: + (heat_demand[h] - hout) / heat_cop[h] + hin / store_heater_efficiency
 
 The store, like the battery, must end at least as full as it started.
 
@@ -356,7 +356,7 @@ def size_system(
     if h2:
         blocks += ["el", "tank"]
     if heat:
-        blocks += ["hd", "hin", "hout", "hs"]
+        blocks += ["hin", "hout", "hs"]
     # hourly copies of the capacities (see the module docstring: no dense columns)
     linked = {"pv_kwp": "k_pv", "battery_kwh": "k_eb", "battery_kw": "k_pb"}
     if h2:
@@ -442,10 +442,12 @@ def size_system(
         add(hours, col(name), 1.0)
     if h2:
         add(hours, col("el"), -1.0)
-    if heat:  # the heat's electricity
-        add(hours, col("hd"), -1.0 / hcop)
+    if heat:  # the heat's electricity: (demand - store out) / COP + store in / heater efficiency
+        add(hours, col("hout"), 1.0 / hcop)
         add(hours, col("hin"), -1.0 / h_eta)
-    rows_done(n, load, load)
+        rows_done(n, load + hdem / hcop, load + hdem / hcop)
+    else:
+        rows_done(n, load, load)
     # SOC dynamics, soc[-1] = soc0
     add(hours, col("soc"), 1.0)
     add(hours[1:], col("soc", hours[:-1]), -1.0)
@@ -496,10 +498,6 @@ def size_system(
         add(0, sc["tank0"], -1.0)
         rows_done(1, 0.0, np.inf)
     if heat:
-        # heat balance: direct + from the store = demand
-        add(hours, col("hd"), 1.0)
-        add(hours, col("hout"), 1.0)
-        rows_done(n, hdem, hdem)
         # store level, hs[-1] = hs0
         add(hours, col("hs"), 1.0)
         add(hours[1:], col("hs", hours[:-1]), -(1.0 - h_loss))
