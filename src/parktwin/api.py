@@ -76,12 +76,14 @@ def save(results: Results, out: str | Path = "runs", name: str | None = None, re
     return write_run(results, out, name, extra=extra)
 
 
-def size(loaded: Loaded, year: int, seed: int = 0):
+def size(loaded: Loaded, year: int, seed: int = 0, thermal_store: bool = False):
     """Least-cost PV and battery additions for ``year`` of a scenario (the sizing LP).
 
     The year's load and weather come from a run of the scenario; the capacities it already has
     by then are kept; costs are the catalogue's for that year, annualised at the scenario's
-    social discount rate. Returns the ``SizingResult`` and the roadmap items that add it.
+    social discount rate. With ``thermal_store`` the LP also sizes a hot-water store (and its
+    electric heater) against the low band's electric heat of that year, at each hour's COP of
+    it. Returns the ``SizingResult`` and the roadmap items that add it.
     """
     import dataclasses
 
@@ -103,7 +105,10 @@ def size(loaded: Loaded, year: int, seed: int = 0):
     hourly, annual = record.hourly[year], record.annual[year - sc.base_year]
     index = year - sc.base_year
     existing = annual["pv_kwp"] * model.pv_kw_per_kwp[index] + hourly["wind_kw"]
-    load = np.maximum(hourly["load_kw"] - existing, 0.0)
+    heat_kw = heat_el_kw = None
+    if thermal_store and hourly["heat_low_electric_kw"].any():
+        heat_kw, heat_el_kw = hourly["heat_low_electric_kw"], hourly["heat_low_electricity_kw"]
+    load = np.maximum(hourly["load_kw"] - (0.0 if heat_el_kw is None else heat_el_kw) - existing, 0.0)
     rate = sc.finance.social_discount_rate
 
     def annualised(tech: str) -> float:
@@ -112,6 +117,14 @@ def size(loaded: Loaded, year: int, seed: int = 0):
 
     costs = {"pv_cny_per_kwp_yr": annualised("rooftop_pv"), "battery_cny_per_kwh_yr": annualised("battery_energy"),
              "battery_cny_per_kw_yr": annualised("battery_power")}
+    heat = {}
+    if heat_kw is not None:
+        from parktwin.data import constant
+
+        costs |= {"thermal_store_cny_per_kwh_yr": annualised("thermal_storage"), "store_heater_cny_per_kw_yr": annualised("electric_boiler")}
+        heat = {"heat_demand_kw": heat_kw, "heat_cop": np.divide(heat_kw, heat_el_kw, out=np.ones_like(heat_kw), where=heat_el_kw > 0),
+                "store_heater_efficiency": constant("electric_boiler_efficiency"),
+                "store_loss_share_per_h": constant("thermal_store_loss_share_per_h")}
     park = sc.park
     roof_kwp = (sum(e.roof_area_m2 for e in park.enterprises) + sum(b.roof_area_m2 for b in park.buildings)) * park.pv_design.kwp_per_roof_m2
     _, price = hourly_tariff(park.grid.tariff, year)
@@ -120,6 +133,7 @@ def size(loaded: Loaded, year: int, seed: int = 0):
         import_limit_kw=hourly["import_limit_kw"], export_limit_kw=park.grid.export_limit_kw,
         feed_in_price_cny_per_kwh=park.grid.feed_in_price_cny_per_kwh, params=model.battery_params,
         month_of_hour=year_calendar(year).month, demand_charge_cny_per_kw_month=park.grid.tariff.demand_charge_cny_per_kw_month,
+        **heat,
     )
     # the LP sized additions on top of what the park has: the items state the totals after them
     total = dataclasses.replace(result, pv_kwp=annual["pv_kwp"] + result.pv_kwp)

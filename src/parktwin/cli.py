@@ -319,9 +319,10 @@ def _cmd_size(args: argparse.Namespace) -> int:
     import parktwin
 
     loaded = parktwin.load(args.scenario, args.set or [])
-    result, items = parktwin.api.size(loaded, args.year, seed=args.seed)
+    result, items = parktwin.api.size(loaded, args.year, seed=args.seed, thermal_store=args.thermal_store)
+    store = f", hot-water store {result.store_kwh:,.0f} kWh_th / {result.store_heater_kw:,.0f} kW_th heater" if args.thermal_store else ""
     print(f"{loaded.scenario.name} {args.year}: PV +{result.pv_kwp:,.0f} kWp, battery {result.battery_kwh:,.0f} kWh / "
-          f"{result.battery_kw:,.0f} kW, annual cost {result.annual_cost_cny / 1e6:,.1f} M CNY")
+          f"{result.battery_kw:,.0f} kW{store}, annual cost {result.annual_cost_cny / 1e6:,.1f} M CNY")
     if args.out:
         out = Path(args.out)
         base = Path(loaded.scenario_path).resolve()
@@ -431,6 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
     size.add_argument("--seed", type=int, default=0)
     size.add_argument("--set", action="append", metavar="PATH=VALUE")
     size.add_argument("--out", help="write a scenario that extends this one with the sized items")
+    size.add_argument("--thermal-store", action="store_true",
+                      help="also size a hot-water store against the low band's electric heat (written as a thermal_storage item)")
     size.set_defaults(func=_cmd_size)
 
     schema = sub.add_parser("schema", help="write JSON Schemas of the park and scenario files (for editors)")

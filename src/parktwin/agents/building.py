@@ -345,6 +345,20 @@ class BuildingAgent(ParkAgent):
         rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")]
         return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
 
+    def chiller_kw(self, year: int, year_start: int) -> np.ndarray | None:
+        """Hourly chiller electricity of the year [kW]: the stock's, with its cooling retrofits, and
+        the new floor area's (the cooling part of what ``year_energy`` books), or None without cooling."""
+        b, u = self.spec, self.unit
+        if u is None or b.cooling_kwh_per_m2_yr == 0:
+            return None
+        index = year - self.model.scenario.base_year
+        segs = self.year_segments(year_start, BuildingState(), _fold)
+        cool = b.floor_area_m2 * b.cooling_kwh_per_m2_yr
+        factor = self._factor_arrays(segs)[1] if len(segs) > 1 or segs[0][1] != BuildingState() else 1.0
+        to_code = 1.0 / thermal_factor(b.kind, b.vintage_year)
+        added = sum(area * b.cooling_kwh_per_m2_yr * to_code * standard(std)[2] for built, area, std in self.additions if built <= year)
+        return u.cold_kw[index] * (cool * factor + added)
+
     def _factor_arrays(self, segs) -> tuple[np.ndarray, np.ndarray]:
         bounds = [h for h, _ in segs] + [HOURS_PER_YEAR]
         lengths = np.diff(bounds)

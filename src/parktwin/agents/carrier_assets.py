@@ -1,10 +1,11 @@
-"""The operator's shared heat and hydrogen assets: hot-water store, hydrogen tank (with
-electrolysers and a fuel cell), biomethane CHP, waste-heat recovery.
+"""The operator's shared heat, cold and hydrogen assets: hot-water store, cold store (ice or
+chilled water for the buildings' cooling), hydrogen tank (with electrolysers and a fuel cell),
+biomethane CHP, waste-heat recovery.
 
 They change at commissioning hours like the operator's electricity assets, but are kept in a
 list of their own (``operator.carrier_changes``) so the electricity assets' fold is untouched;
 ``year_carrier_assets`` turns them into hourly capacity arrays for the year's heat and hydrogen
-dispatch (energy/heat.py, energy/hydrogen.py).
+dispatch (energy/heat.py, energy/cold.py, energy/hydrogen.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class CarrierAssets:
     fuel_cell_kw: float = 0.0  # [kW_e]
     chp_electric_kw: float = 0.0  # [kW_e]
     waste_heat: tuple = ()  # ((source firm ids, band, kW_th), ...)
+    cold_kwh: float = 0.0  # cold store [kWh_th]
+    cold_charge_kw: float = 0.0  # [kW_th of cold]
+    cold_discharge_kw: float = 0.0  # [kW_th]
 
 
 def _fold(a: CarrierAssets, ch: Change) -> CarrierAssets:
@@ -39,6 +43,8 @@ def _fold(a: CarrierAssets, ch: Change) -> CarrierAssets:
         return replace(a, chp_electric_kw=a.chp_electric_kw + v)
     if ch.kind == "waste_heat_recovery":
         return replace(a, waste_heat=a.waste_heat + (v,))
+    if ch.kind == "cold_storage":
+        return replace(a, cold_kwh=a.cold_kwh + v[0], cold_charge_kw=a.cold_charge_kw + v[1], cold_discharge_kw=a.cold_discharge_kw + v[2])
     raise ValueError(f"no carrier asset of kind {ch.kind!r}")
 
 
@@ -63,6 +69,10 @@ class YearCarrierAssets:
     waste_heat: list
     any_heat: bool
     any_hydrogen: bool
+    cold_kwh: np.ndarray
+    cold_charge_kw: np.ndarray
+    cold_discharge_kw: np.ndarray
+    any_cold: bool
 
 
 def year_carrier_assets(op, year_start: int) -> YearCarrierAssets:
@@ -80,10 +90,10 @@ def year_carrier_assets(op, year_start: int) -> YearCarrierAssets:
         arr[start:] = kw
         waste.append((sources, band, arr))
     out = {a: hourly(a) for a in ("store_kwh", "store_charge_kw", "store_discharge_kw", "h2_tank_kg", "electrolyser_kw",
-                                  "fuel_cell_kw", "chp_electric_kw")}
+                                  "fuel_cell_kw", "chp_electric_kw", "cold_kwh", "cold_charge_kw", "cold_discharge_kw")}
     any_heat = bool(out["store_kwh"].any() or out["chp_electric_kw"].any() or waste)
     any_h2 = bool(out["h2_tank_kg"].any() or out["electrolyser_kw"].any() or out["fuel_cell_kw"].any())
-    return YearCarrierAssets(waste_heat=waste, any_heat=any_heat, any_hydrogen=any_h2, **out)
+    return YearCarrierAssets(waste_heat=waste, any_heat=any_heat, any_hydrogen=any_h2, any_cold=bool(out["cold_kwh"].any()), **out)
 
 
 def _thermal_storage(op, item, hour: float):
@@ -116,9 +126,18 @@ def _waste_heat_recovery(op, item, hour: float):
         Investment("operator", "waste_heat_recovery", item.capacity_kw)]
 
 
+def _cold_storage(op, item, hour: float):
+    _commission(op, hour, "cold_storage", (item.capacity_kwh, item.charge_kw, item.discharge_kw), item.id or "cold_storage")
+    return f"cold store +{item.capacity_kwh:,.0f} kWh_th ({item.charge_kw:,.0f} kW ice-making chiller, {item.discharge_kw:,.0f} kW out)", [
+        Investment("operator", "cold_storage", item.capacity_kwh),
+        Investment("operator", "cold_storage_chiller", item.charge_kw),
+    ]
+
+
 CARRIER_ASSETS = {
     "thermal_storage": _thermal_storage,
     "hydrogen_tank": _hydrogen_tank,
     "biomethane_chp": _biomethane_chp,
     "waste_heat_recovery": _waste_heat_recovery,
+    "cold_storage": _cold_storage,
 }

@@ -46,6 +46,7 @@ MEASURE_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
     "biomethane_chp": ("biomethane_chp",),
     "waste_heat_recovery": ("waste_heat_recovery",),
     "resource_measure": ("water_reuse_plant", "reclaimed_water_plant", "solid_waste_processing", "waste_heat_use_exchanger"),
+    "cold_storage": ("cold_storage", "cold_storage_chiller"),
 }
 
 _PER_ROW = ("year", "capex", "fixed_om_share_per_yr", "var_om", "source", "confidence")

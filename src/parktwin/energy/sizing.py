@@ -1,4 +1,4 @@
-"""Least-cost sizing of PV, battery and an electrolyser with its hydrogen tank (one LP).
+"""Least-cost sizing of PV, battery, an electrolyser with its hydrogen tank and a hot-water store (one LP).
 
 The dispatch LP of :mod:`parktwin.energy.optimal` with the capacities as variables, as in
 REopt: the hourly limits are linked to the capacity variables and the objective adds the
@@ -17,6 +17,17 @@ the electrolyser's electric load ``el`` [kW] and the tank level [kg]. Constraint
     grid_to_load + grid_to_battery <= import_limit[h];  export <= export_limit
     el[h] <= electrolyser_kw;   unserved <= load[h]  (the electrolyser is always served)
     tank[h] = tank[h-1] + el[h]/electrolyser_kwh_per_kg - hydrogen_demand[h];  0 <= tank <= tank_kg
+
+With a low-band heat demand served electrically (``heat_demand_kw``, like REopt's thermal
+storage sizing), the store's capacity ``store_kwh`` [kWh_th] and heater ``store_heater_kw``
+[kW_th] are variables too, with per hour the store's charge ``hin``, discharge
+``hout <= heat_demand[h]`` and level ``hs`` [kWh_th]; the rest of the demand is heated directly
+(no column of its own: its electricity is a constant plus a term in ``hout``)::
+
+    hs[h] = hs[h-1] * (1 - loss) + hin - hout;   0 <= hs <= store_kwh;   hin <= store_heater_kw
+    load balance: + (heat_demand[h] - hout) / heat_cop[h] + hin / store_heater_efficiency
+
+The store, like the battery, must end at least as full as it started.
 
 Each capacity appears in the hourly rows through an hourly copy chained by
 ``copy[0] = capacity, copy[h] = copy[h-1]``: a capacity column with one entry per hour is
@@ -76,8 +87,13 @@ COST_KEYS = (
     "battery_cny_per_kw_yr",
     "electrolyser_cny_per_kw_yr",
     "h2_tank_cny_per_kg_yr",
+    "thermal_store_cny_per_kwh_yr",
+    "store_heater_cny_per_kw_yr",
 )
-"""Keys of ``annualised_cost``; the last two are needed only with a hydrogen demand."""
+"""Keys of ``annualised_cost``; the hydrogen pair is needed only with a hydrogen demand, the
+thermal pair only with a heat demand."""
+H2_KEYS = COST_KEYS[3:5]
+HEAT_KEYS = COST_KEYS[5:7]
 
 
 def capital_recovery_factor(lifetime_yr: float, discount_rate: float) -> float:
@@ -142,7 +158,7 @@ class SizingResult:
         Capacity costs + operating costs (incl. unserved penalty) per year [CNY/yr].
     capacity_cost_cny_per_yr : dict[str, float]
         Annualised cost of each capacity [CNY/yr]: ``pv, battery_energy, battery_power,
-        electrolyser, h2_tank``.
+        electrolyser, h2_tank, thermal_store, store_heater``.
     operating_cost_cny_per_yr : dict[str, float]
         :func:`parktwin.energy.optimal.dispatch_cost_cny` of the dispatch, scaled to a year.
     dispatch : DispatchResult
@@ -151,6 +167,11 @@ class SizingResult:
     electrolyser_load_kw, h2_production_kg, tank_level_kg : np.ndarray
         Hourly electrolyser load [kW], hydrogen made [kg/h] and tank level at the end of each
         hour [kg] (zeros without a hydrogen demand).
+    store_kwh, store_heater_kw : float
+        Hot-water store capacity [kWh_th] and its heater [kW_th] (0 without a heat demand).
+    store_in_kw, store_out_kw, store_level_kwh : np.ndarray or None
+        Hourly heat into and out of the store [kW_th] and its level at the end of each hour
+        [kWh_th]; None without a heat demand. ``dispatch.load_kw`` includes the heat's electricity.
     solver : dict
         ``status``, ``objective_cny`` (over the n hours), ``n_rows``, ``n_cols``,
         ``build_s``, ``solve_s``.
@@ -169,15 +190,20 @@ class SizingResult:
     h2_production_kg: np.ndarray
     tank_level_kg: np.ndarray
     solver: dict = field(default_factory=dict)
+    store_kwh: float = 0.0
+    store_heater_kw: float = 0.0
+    store_in_kw: np.ndarray | None = None
+    store_out_kw: np.ndarray | None = None
+    store_level_kwh: np.ndarray | None = None
 
 
-def _cost_table(annualised_cost: dict, need_h2: bool) -> dict[str, float]:
+def _cost_table(annualised_cost: dict, need_h2: bool, need_heat: bool = False) -> dict[str, float]:
     if not isinstance(annualised_cost, dict):
         raise ValueError("annualised_cost must be a dict with keys " + ", ".join(COST_KEYS))
     unknown = sorted(set(annualised_cost) - set(COST_KEYS))
     if unknown:
         raise ValueError(f"annualised_cost has unknown keys {unknown}; allowed: {list(COST_KEYS)}")
-    needed = COST_KEYS if need_h2 else COST_KEYS[:3]
+    needed = COST_KEYS[:3] + (H2_KEYS if need_h2 else ()) + (HEAT_KEYS if need_heat else ())
     missing = [k for k in needed if k not in annualised_cost]
     if missing:
         raise ValueError(f"annualised_cost needs {missing}")
@@ -208,6 +234,11 @@ def size_system(
     max_electrolyser_kw: float = np.inf,
     max_tank_kg: float = np.inf,
     hours_per_year: int = 8760,
+    heat_demand_kw: np.ndarray | None = None,
+    heat_cop: float | np.ndarray = 1.0,
+    store_heater_efficiency: float = 1.0,
+    store_loss_share_per_h: float = 0.0,
+    max_store_kwh: float = np.inf,
 ) -> SizingResult:
     """Least-cost PV, battery (energy and power) and electrolyser + tank sizes (one LP).
 
@@ -250,6 +281,18 @@ def size_system(
         Upper limits of the capacities [kWh, kW, kW, kg] (``inf`` = none).
     hours_per_year : int
         Hours of a year; capacity costs are charged for ``n / hours_per_year`` of a year.
+    heat_demand_kw : np.ndarray, optional
+        Hourly low-band heat served electrically, shape (n,) [kW_th]: a hot-water store may
+        shift it (its electricity is not in ``load_kw``).
+    heat_cop : float or np.ndarray
+        Heat per electricity of the direct electric heating (heat pump COP, or a boiler's
+        efficiency), one number or per hour [kWh_th/kWh_e].
+    store_heater_efficiency : float
+        The store's electric heater [kWh_th/kWh_e].
+    store_loss_share_per_h : float
+        Standing loss of the store per hour as a share of its level [-].
+    max_store_kwh : float
+        Upper limit of the store [kWh_th].
 
     Returns
     -------
@@ -288,7 +331,18 @@ def size_system(
         kpk = _limit("electrolyser_kwh_per_kg", electrolyser_kwh_per_kg, allow_inf=False)
         if kpk <= 0:
             raise ValueError(f"electrolyser_kwh_per_kg must be > 0, got {electrolyser_kwh_per_kg!r}")
-    costs = _cost_table(annualised_cost, h2)
+    heat = heat_demand_kw is not None
+    if heat:
+        hdem = _float_array("heat_demand_kw", heat_demand_kw, n)
+        hcop = np.broadcast_to(np.asarray(heat_cop, dtype=float), (n,))
+        if not (np.isfinite(hcop).all() and (hcop > 0).all()):
+            raise ValueError("heat_cop must be finite and > 0")
+        h_eta = _limit("store_heater_efficiency", store_heater_efficiency, allow_inf=False)
+        h_loss = _limit("store_loss_share_per_h", store_loss_share_per_h, allow_inf=False)
+        if h_eta <= 0 or h_loss >= 1:
+            raise ValueError("store_heater_efficiency must be > 0 and store_loss_share_per_h < 1")
+        caps_max["store_kwh"] = _limit("max_store_kwh", max_store_kwh, allow_inf=True)
+    costs = _cost_table(annualised_cost, h2, heat)
     month_idx, labels = _month_index(month_of_hour, n)
     n_month = labels.shape[0] if dc > 0 else 0
     share = n / float(hours_per_year)
@@ -301,10 +355,14 @@ def size_system(
     blocks = ["ptl", "ptb", "ex", "cur", "gtl", "gtb", "btl", "uns", "soc"]
     if h2:
         blocks += ["el", "tank"]
+    if heat:
+        blocks += ["hin", "hout", "hs"]
     # hourly copies of the capacities (see the module docstring: no dense columns)
     linked = {"pv_kwp": "k_pv", "battery_kwh": "k_eb", "battery_kw": "k_pb"}
     if h2:
         linked.update(electrolyser_kw="k_el", tank_kg="k_tk")
+    if heat:
+        linked.update(store_kwh="k_hs", store_heater_kw="k_hh")
     blocks += list(linked.values())
     b = {name: i for i, name in enumerate(blocks)}
     hours = np.arange(n)
@@ -316,6 +374,8 @@ def size_system(
     scalars = ["pv_kwp", "battery_kwh", "battery_kw", "soc0"]
     if h2:
         scalars += ["electrolyser_kw", "tank_kg", "tank0"]
+    if heat:
+        scalars += ["store_kwh", "store_heater_kw", "hs0"]
     sc = {name: base + i for i, name in enumerate(scalars)}
     pk0 = base + len(scalars)
     n_cols = pk0 + n_month
@@ -345,6 +405,11 @@ def size_system(
         upper[sc["tank_kg"]] = caps_max["tank_kg"]
         cost[sc["electrolyser_kw"]] = costs["electrolyser_cny_per_kw_yr"] * share
         cost[sc["tank_kg"]] = costs["h2_tank_cny_per_kg_yr"] * share
+    if heat:
+        upper[sc["store_kwh"]] = caps_max["store_kwh"]
+        upper[col("hout")] = hdem
+        cost[sc["store_kwh"]] = costs["thermal_store_cny_per_kwh_yr"] * share
+        cost[sc["store_heater_kw"]] = costs["store_heater_cny_per_kw_yr"] * share
     cost[pk0:] = dc
 
     def cap_col(name: str, with_start: bool = False):
@@ -377,7 +442,12 @@ def size_system(
         add(hours, col(name), 1.0)
     if h2:
         add(hours, col("el"), -1.0)
-    rows_done(n, load, load)
+    if heat:  # the heat's electricity: (demand - store out) / COP + store in / heater efficiency
+        add(hours, col("hout"), 1.0 / hcop)
+        add(hours, col("hin"), -1.0 / h_eta)
+        rows_done(n, load + hdem / hcop, load + hdem / hcop)
+    else:
+        rows_done(n, load, load)
     # SOC dynamics, soc[-1] = soc0
     add(hours, col("soc"), 1.0)
     add(hours[1:], col("soc", hours[:-1]), -1.0)
@@ -427,6 +497,25 @@ def size_system(
         add(0, col("tank", n - 1), 1.0)
         add(0, sc["tank0"], -1.0)
         rows_done(1, 0.0, np.inf)
+    if heat:
+        # store level, hs[-1] = hs0
+        add(hours, col("hs"), 1.0)
+        add(hours[1:], col("hs", hours[:-1]), -(1.0 - h_loss))
+        add(0, sc["hs0"], -(1.0 - h_loss))
+        add(hours, col("hin"), -1.0)
+        add(hours, col("hout"), 1.0)
+        rows_done(n, 0.0, 0.0)
+        # level <= capacity (hours and start), heater <= its capacity, cyclic
+        levels = np.append(col("hs"), sc["hs0"])
+        add(np.arange(m), levels, 1.0)
+        add(np.arange(m), cap_col("store_kwh", True), -1.0)
+        rows_done(m, -np.inf, 0.0)
+        add(hours, col("hin"), 1.0)
+        add(hours, cap_col("store_heater_kw"), -1.0)
+        rows_done(n, -np.inf, 0.0)
+        add(0, col("hs", n - 1), 1.0)
+        add(0, sc["hs0"], -1.0)
+        rows_done(1, 0.0, np.inf)
     if n_month:
         add(hours, col("gtl"), 1.0)
         add(hours, col("gtb"), 1.0)
@@ -467,8 +556,15 @@ def size_system(
         el = np.zeros(n)
         h2_made = np.zeros(n)
         tank = np.zeros(n)
+    store = {}
+    heat_el = np.zeros(n)
+    if heat:
+        hin, hout = np.maximum(block("hin"), 0.0), np.clip(block("hout"), 0.0, hdem)
+        heat_el = (hdem - hout) / hcop + hin / h_eta
+        store = {"store_kwh": val("store_kwh"), "store_heater_kw": val("store_heater_kw"), "store_in_kw": hin, "store_out_kw": hout,
+                 "store_level_kwh": np.maximum(block("hs"), 0.0)}
     pv = yield_ * pv_kwp
-    total_load = load + el
+    total_load = load + el + heat_el
     ptl = np.clip(block("ptl"), 0.0, np.minimum(pv, total_load))
     raw = {
         "pv_to_battery": block("ptb"),
@@ -493,6 +589,8 @@ def size_system(
         "battery_power": p_kw * costs["battery_cny_per_kw_yr"],
         "electrolyser": el_kw * costs["electrolyser_cny_per_kw_yr"],
         "h2_tank": tank_kg * costs["h2_tank_cny_per_kg_yr"],
+        "thermal_store": store.get("store_kwh", 0.0) * costs["thermal_store_cny_per_kwh_yr"],
+        "store_heater": store.get("store_heater_kw", 0.0) * costs["store_heater_cny_per_kw_yr"],
     }
     for arr in (el, h2_made, tank):
         arr.flags.writeable = False
@@ -517,6 +615,7 @@ def size_system(
             "build_s": build_s,
             "solve_s": solve_s,
         },
+        **store,
     )
 
 
@@ -553,7 +652,9 @@ def as_roadmap_items(
     list[dict]
         ``{"kind": "rooftop_pv", "year", "roof_share", "lead_time_days"}`` and
         ``{"kind": "battery", "year", "energy_kwh", "power_kw", "lead_time_days"}``, each
-        only if the addition is >= ``min_size``. The electrolyser and tank have no
+        only if the addition is >= ``min_size``; ``{"kind": "thermal_storage", "year",
+        "capacity_kwh", "charge_kw", "discharge_kw", "lead_time_days"}`` for a sized hot-water
+        store (discharge = the most it delivered in an hour). The electrolyser and tank have no
         capacity item in the scenario schema (``hydrogen_process_heat`` takes a share of
         fuel); they are not returned.
     """
@@ -571,6 +672,15 @@ def as_roadmap_items(
         })
     add_e = result.battery_kwh - existing_battery_kwh
     add_p = result.battery_kw - existing_battery_kw
+    if result.store_kwh >= min_size and result.store_heater_kw > 0 and result.store_out_kw is not None and result.store_out_kw.max() > 0:
+        items.append({
+            "kind": "thermal_storage",
+            "year": int(year),
+            "capacity_kwh": float(result.store_kwh),
+            "charge_kw": float(result.store_heater_kw),
+            "discharge_kw": float(result.store_out_kw.max()),  # the most the sized dispatch drew in an hour
+            "lead_time_days": float(lead_time_days),
+        })
     if add_e >= min_size and add_p > 0:
         items.append({
             "kind": "battery",

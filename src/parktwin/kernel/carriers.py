@@ -8,6 +8,11 @@ Order within a year's operations (documented in docs/methods.md):
    profile (the same weights the firm's annual fuel rows use, so the hourly sums equal them);
 2. the heat dispatch (waste heat, CHP, hot-water store) changes that plan; the electricity
    its heat pumps, electric boilers and store heater draw beyond the plan changes the load;
+2b. the cold store (ice or chilled water, energy/cold.py) shifts the buildings' chiller
+   electricity out of peak hours: their hourly cooling demand is their chiller electricity
+   (agents/building.py) times the chillers' hourly COP; what the store covers leaves each
+   building's electricity in proportion to its chillers' share of each hour, and the ice-making
+   chiller's electricity is the operator's;
 3. the hydrogen chain (when the park has a tank, extra electrolysers or a fuel cell) makes
    the firms' hydrogen: the electricity the firms' direct electrolysis booked leaves their
    load and the chain's electrolysers' electricity enters it;
@@ -32,7 +37,8 @@ from parktwin.agents.carrier_assets import year_carrier_assets
 from parktwin.agents.enterprise import KWH_PER_GJ, FirmState, _band_cops
 from parktwin.agents.enterprise import _fold as _fold_firm
 from parktwin.data import constant
-from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
+from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalStore, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
@@ -51,6 +57,7 @@ class CarrierYear:
     hourly: dict
     heat: HeatResult | None  # None in a year with no heat or hydrogen assets and no hourly output
     hydrogen: HydrogenResult | None
+    cold: ColdResult | None = None  # None in a year with no cold store
 
 
 def _firm_segments(firm, year: int, year_start: int):
@@ -165,14 +172,19 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     assets = year_carrier_assets(model.operator, year_start)
     h2_kwh = sum(h for _, h in annual_by_firm)
     space = space_heat_kw(model, year)
-    if not (assets.any_heat or assets.any_hydrogen or year in model.scenario.outputs.hourly_years):
+    chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
+    chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
+    cop_chiller = _chiller_cops(model, year, "chilled_water_c")
+    hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and any(h[3].any() for h, _ in annual_by_firm)
+    if not (assets.any_heat or assets.any_hydrogen or assets.any_cold or hourly_cop or year in model.scenario.outputs.hourly_years):
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
         plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
         heat_mwh = np.zeros((len(SUPPLIES), 3))
         heat_mwh[2:6] = plan_kwh / 1000.0
         elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
         zeros = np.zeros(HOURS_PER_YEAR)
-        return CarrierYear(zeros, zeros, rows, _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space), {}, None, None)
+        annual = _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space) | _cold_columns(chiller_kw, cop_chiller, None, 0.0)
+        return CarrierYear(zeros, zeros, rows, annual, {}, None, None)
 
     grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one profile row
     h2_by_firm = []
@@ -191,14 +203,26 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         profiles[row, start:end] = profile(shape, year)[start:end]
     coefs = np.array(list(grouped.values())).reshape(len(grouped), 12) if grouped else np.zeros((0, 12))
     plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
-    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR)), eb_eff)
+    fixed_cops = np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR))
+    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
     changes: dict[tuple[str, str], float] = {}
-    kinds = {f.entity_id: f.kind for f in firms} | {"operator": "operator"}
+    kinds = {f.entity_id: f.kind for f in firms} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
 
     def add(entity: str, carrier: str, q: float) -> None:
         changes[(entity, carrier)] = changes.get((entity, carrier), 0.0) + q
+
+    if hourly_cop:
+        # the firms booked their heat pumps' electricity at the fixed COP per band; with air-source
+        # heat pumps each hour's heat / COP[h] replaces it, in the load and in each firm's row
+        inv_diff = 1.0 / plan.heat_pump_cop - 1.0 / fixed_cops  # (3, n) [kWh_e/kWh_th]
+        delta += (plan.heat_pump_kw * inv_diff).sum(axis=0)
+        for firm, segs in zip(firms, segs_by_firm):
+            prof = profile(firm.spec.shift_pattern, year)
+            kwh = sum(float(c[3] @ (inv_diff[:, a:b] @ prof[a:b])) for a, b, c, _ in segs if c[3].any())
+            if kwh:
+                add(firm.entity_id, "electricity", kwh / 1000.0)
 
     if assets.any_heat:
         waste = np.zeros((3, HOURS_PER_YEAR))
@@ -219,6 +243,11 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         after = np.stack([heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw]).sum(axis=2)  # (4, 3)
         before = plan_arr.sum(axis=2)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
+        cut_cops = cops
+        if hourly_cop:  # heat-pump heat taken over, at the COP of the hours it was taken
+            gone = plan.heat_pump_kw - heat.heat_pump_kw
+            gone_el = (gone / plan.heat_pump_cop).sum(axis=1)
+            cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
         coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
         gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
         for firm, (firm_kwh, _) in zip(firms, annual_by_firm):
@@ -232,13 +261,37 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
                 add(firm.entity_id, "natural_gas", -fossil * (1.0 - c) / gas_k)
             if cut[1].sum() > 0:
                 add(firm.entity_id, "purchased_heat", -cut[1].sum() / KWH_PER_GJ)
-            elec = cut[2].sum() / eb_eff + (cut[3] / cops).sum()
+            elec = cut[2].sum() / eb_eff + (cut[3] / cut_cops).sum()
             if elec > 0:
                 add(firm.entity_id, "electricity", -elec / 1000.0)
         add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
         add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / (constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ))
     else:
         heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
+
+    cold = None
+    if assets.any_cold:
+        load = demand_kw + delta
+        onsite = renewable_kw + generation
+        net = np.maximum(load - onsite, 0.0)
+        # grid charging stays within the import limit and below the month's highest net load
+        # without the store, so neither the month's peak (its demand charge) nor the limit rises
+        month = year_calendar(year).month
+        ceiling = np.zeros(13)
+        np.maximum.at(ceiling, month, net)
+        ceiling = ceiling[month] if import_limit_kw is None else np.minimum(ceiling[month], import_limit_kw)
+        headroom = np.maximum(ceiling - net, 0.0)
+        store = ColdStore(assets.cold_kwh, assets.cold_charge_kw, assets.cold_discharge_kw, constant("cold_store_loss_share_per_h"),
+                          constant("cold_store_soc_min_share"), constant("cold_store_soc_max_share"))
+        cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, "ice_charge_evaporator_c"), period, store,
+                             np.maximum(onsite - load, 0.0), headroom, model.__dict__.get("_cold_soc_kwh", 0.0))
+        model._cold_soc_kwh = cold.final_soc_kwh
+        delta += cold.electricity_delta_kw
+        avoided = cold.store_out_kw / cop_chiller  # chiller electricity the store replaced [kW]
+        share = np.divide(avoided, chiller_kw, out=np.zeros(HOURS_PER_YEAR), where=chiller_kw > 0)
+        for entity, kw in chillers.items():
+            add(entity, "electricity", -float(kw @ share) / 1000.0)
+        add("operator", "electricity", float(cold.charge_electricity_kw.sum()) / 1000.0)
 
     h2 = None
     h2_hours = sum((x for x in h2_by_firm if x is not None), np.zeros(HOURS_PER_YEAR))
@@ -272,6 +325,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         "thermal_store_kwh": float(assets.store_kwh[-1]),
         "hydrogen_tank_kg": float(assets.h2_tank_kg[-1]),
     }
+    annual |= _cold_columns(chiller_kw, cop_chiller, cold, float(assets.cold_kwh[-1]))
     if h2 is not None:
         annual |= {
             "hydrogen_produced_t": float(h2.produced_kg.sum()) / 1000.0,
@@ -286,7 +340,9 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         hourly |= {"heat_space_heat_pump_kw": space[0], "heat_space_fossil_kw": space[1]}
         hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
                    "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
-                   "chp_electricity_kw": heat.chp_electricity_kw}
+                   "chp_electricity_kw": heat.chp_electricity_kw,
+                   "heat_low_electric_kw": heat.electric_boiler_kw[0] + heat.heat_pump_kw[0],  # what a store could shift
+                   "heat_low_electricity_kw": heat.electric_boiler_electricity_kw[0] + heat.heat_pump_electricity_kw[0]}
         zeros = np.zeros(HOURS_PER_YEAR)
         hourly |= {
             "h2_demand_kg": h2_hours / lhv,
@@ -296,7 +352,63 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
             "electrolyser_kw": h2.electrolyser_kw if h2 else h2_hours / eff,
             "fuel_cell_kw": h2.fuel_cell_kw if h2 else zeros,
         }
-    return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2)
+        cooling = chiller_kw * cop_chiller
+        hourly |= {
+            "cooling_demand_kw": cooling,
+            "cold_store_in_kw": cold.store_in_kw if cold else zeros,
+            "cold_store_out_kw": cold.store_out_kw if cold else zeros,
+            "cold_store_soc_kwh": cold.store_soc_kwh if cold else zeros,
+            "cooling_electricity_kw": cold.chiller_electricity_kw + cold.charge_electricity_kw if cold else chiller_kw,
+        }
+    return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2, cold)
+
+
+def air_source_cops(model, year: int) -> np.ndarray:
+    """Hourly COP of air-source industrial heat pumps per band, shape (3, 8760) [-]: the Carnot
+    share calibrated to DEA (heat_pump_carnot_share) between each band's supply temperature and
+    the outdoor air less the evaporator approach (energy.thermal.cop_carnot); 1.0 for the high band."""
+    from parktwin.energy.thermal import cop_carnot
+
+    cache = model.__dict__.setdefault("_air_source_cops", {})
+    if year not in cache:
+        source = model.temp_air_c[year - model.scenario.base_year] - constant("air_source_evaporator_approach_k")
+        share = constant("heat_pump_carnot_share")
+        cache[year] = np.stack([cop_carnot(constant("heat_low_sink_c"), source, share), cop_carnot(constant("heat_medium_sink_c"), source, share),
+                                np.ones(HOURS_PER_YEAR)])
+    return cache[year]
+
+
+def _chiller_cops(model, year: int, evaporator: str) -> np.ndarray:
+    """Hourly COP of air-cooled chillers with the evaporator at constant ``evaporator`` [°C]
+    (chilled water, or ice making), condensing a fixed approach above the outdoor air [-]."""
+    from parktwin.energy.thermal import cop_carnot
+
+    cache = model.__dict__.setdefault("_chiller_cops", {})
+    key = (year, evaporator)
+    if key not in cache:
+        temp = model.temp_air_c[year - model.scenario.base_year] if model.temp_air_c is not None else np.full(HOURS_PER_YEAR, constant("cooling_base_c"))
+        cache[key] = cop_carnot(temp + constant("chiller_condensing_approach_k"), constant(evaporator), constant("hvac_carnot_share"), mode="cooling")
+    return cache[key]
+
+
+def _cold_columns(chiller_kw: np.ndarray, cop_chiller: np.ndarray, cold: ColdResult | None, store_kwh: float) -> dict:
+    """The year's cold balance [MWh_th] and cooling electricity [MWh_e]:
+    ``cooling_demand = cooling_chiller + cold_store_out``; ``cold_store_in = cold_store_out + loss + Δ charge``."""
+    if cold is None:
+        demand = float((chiller_kw * cop_chiller).sum()) / 1000.0
+        elec = float(chiller_kw.sum()) / 1000.0
+        return {"cooling_demand_mwh": demand, "cooling_chiller_mwh": demand, "cold_store_out_mwh": 0.0, "cold_store_in_mwh": 0.0,
+                "cold_store_loss_mwh": 0.0, "cooling_electricity_mwh": elec, "cold_store_charge_electricity_mwh": 0.0, "cold_store_kwh": store_kwh}
+    return {
+        "cooling_demand_mwh": float(cold.demand_kw.sum()) / 1000.0,
+        "cooling_chiller_mwh": float(cold.chiller_kw.sum()) / 1000.0,
+        "cold_store_out_mwh": float(cold.store_out_kw.sum()) / 1000.0,
+        "cold_store_in_mwh": float(cold.store_in_kw.sum()) / 1000.0,
+        "cold_store_loss_mwh": float(cold.store_loss_kw.sum()) / 1000.0,
+        "cooling_electricity_mwh": float(cold.chiller_electricity_kw.sum() + cold.charge_electricity_kw.sum()) / 1000.0,
+        "cold_store_charge_electricity_mwh": float(cold.charge_electricity_kw.sum()) / 1000.0,
+        "cold_store_kwh": store_kwh,
+    }
 
 
 def _quiet_columns(heat_electricity_mwh: float, hydrogen_t: float) -> dict:

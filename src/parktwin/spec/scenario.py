@@ -83,6 +83,10 @@ class Ems(Strict):
     horizon_h: int | None = Field(None, ge=24, le=8760, description="optimal EMS: rolling windows of this many hours; none = the full year")
     overlap_h: int = Field(24, ge=0, le=720, description="optimal EMS: look-ahead hours beyond each window")
     battery: BatteryOperation = BatteryOperation()
+    industrial_heat_pump_cop: Literal["fixed", "air_source_hourly"] = Field(
+        "fixed", description="fixed: the firms' heat pumps lift 40 °C process waste heat, one COP per band; air_source_hourly: "
+        "they draw on outdoor air, the COP following each hour's temperature and the band's supply temperature (docs/methods.md)"
+    )
 
 
 class _Intervention(Strict):
@@ -177,6 +181,13 @@ class ThermalStorage(_Intervention):
     discharge_kw: float = Field(gt=0, description="heat it delivers in peak hours [kW_th]")
 
 
+class ColdStorage(_Intervention):
+    kind: Literal["cold_storage"]
+    capacity_kwh: float = Field(gt=0, description="usable cold of an ice or chilled-water store serving the buildings' cooling [kWh_th]")
+    charge_kw: float = Field(gt=0, description="ice-making chiller charging it in valley and renewable-surplus hours [kW_th of cold]")
+    discharge_kw: float = Field(gt=0, description="cold it delivers to the buildings in peak hours [kW_th]")
+
+
 class HydrogenTank(_Intervention):
     kind: Literal["hydrogen_tank"]
     tank_kg: float = Field(gt=0, description="compressed hydrogen tank between the electrolysers and the burners [kg]")
@@ -219,6 +230,7 @@ INTERVENTIONS = (
     RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
     BuildingRetrofit, ResourceMeasure,
     ThermalStorage, HydrogenTank, BiomethaneChp, WasteHeatRecovery,
+    ColdStorage,
 )
 INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
 
