@@ -159,3 +159,18 @@ def test_assumption_rows_are_offered_with_their_paths():
     doc_loaded = parktwin.load(ROOT / "scenarios" / "net_zero_2050.yaml",
                                [(f"uncertainty.{k}", v) for k, v in suggested.items()])
     check_paths(doc_loaded)
+
+
+def test_suggested_ranges_are_ordered_for_negative_values_and_skip_zero():
+    import pandas as pd
+    import yaml
+
+    rows = pd.DataFrame([
+        # an ice-making evaporator at -6 °C (data/constants.csv): ±30 % is -7.8 .. -4.2, low below high
+        {"table": "constants", "key": "ice_charge_evaporator_c", "value": -6.0, "path": "data.constants.ice_charge_evaporator_c",
+         "source": "assumption", "reachable": True},
+        {"table": "constants", "key": "zero_row", "value": 0.0, "path": "data.constants.zero_row", "source": "x", "reachable": True},
+    ])
+    block = yaml.safe_load(suggested_block(rows))["uncertainty"]
+    assert (block["ice_charge_evaporator_c"]["low"], block["ice_charge_evaporator_c"]["high"]) == (-7.8, -4.2)
+    assert "zero_row" not in block  # no relative spread around 0

@@ -57,13 +57,18 @@ def assumption_inputs(loaded: Loaded | None = None) -> pd.DataFrame:
 
 
 def suggested_block(rows: pd.DataFrame, spread: float = SPREAD) -> str:
-    """An ``uncertainty:`` YAML block for the reachable rows: triangular(value·(1∓spread), mode value)."""
+    """An ``uncertainty:`` YAML block for the reachable rows: triangular between value·(1−spread) and
+    value·(1+spread) (ordered, so a negative value such as a temperature in °C works), mode the value.
+    A value of 0 has no relative spread and is left out."""
     block = {}
     for r in rows[rows["reachable"]].itertuples():
+        low, high = sorted((round(r.value * (1 - spread), 6), round(r.value * (1 + spread), 6)))
+        if low == high:
+            continue
         name = r.key.replace(" ", "_")
         block[name] = {
             "path": r.path, "dist": "triangular",
-            "low": round(r.value * (1 - spread), 6), "mode": r.value, "high": round(r.value * (1 + spread), 6),
+            "low": low, "mode": r.value, "high": high,
             "note": f"data/{r.table}.csv assumption ±{spread:.0%}: {r.source}",
         }
     return yaml.safe_dump({"uncertainty": block}, sort_keys=False, allow_unicode=True, width=120)
