@@ -136,20 +136,34 @@ def _from(name: str) -> str:
     return f"from:{name.removeprefix('external:')}"
 
 
-def water_flows(results: Results, year: int) -> Flows:
-    """Water flows [m³] of ``year``: fresh, own reuse and own reclaimed water into the park's
-    industrial water use; each water exchange from its supplier to its receiver and on into the
-    water use; out of it the wastewater treated and the rest (recirculated, evaporated, in products)."""
+def _resource_row(results: Results, year: int, coverage: str):
+    """The ``resources`` row of ``year``, or None when the year is missing or ``coverage`` is 0 (no data)."""
     r = results.resources
-    if r is None or r.empty or year not in set(r["year"]) or r.set_index("year").loc[year, "water_coverage_share"] <= 0:
-        return {}
+    if r is None or r.empty or year not in set(r["year"]):
+        return None
     row = r.set_index("year").loc[year]
-    flows: Flows = {}
+    return row if row[coverage] > 0 else None
+
+
+def _adder(flows: Flows):
+    """``add(src, dst, value)``: accumulate a positive flow into ``flows``."""
 
     def add(src: str, dst: str, value: float) -> None:
         if value > 0:
             flows[(src, dst)] = flows.get((src, dst), 0.0) + value
 
+    return add
+
+
+def water_flows(results: Results, year: int) -> Flows:
+    """Water flows [m³] of ``year``: fresh, own reuse and own reclaimed water into the park's
+    industrial water use; each water exchange from its supplier to its receiver and on into the
+    water use; out of it the wastewater treated and the rest (recirculated, evaporated, in products)."""
+    row = _resource_row(results, year, "water_coverage_share")
+    if row is None:
+        return {}
+    flows: Flows = {}
+    add = _adder(flows)
     ex = _exchanges(results, year, WATER_KINDS)
     moved = float(ex["delivered"].sum())
     scale = float(row["exchange_water_m3"]) / moved if moved > 0 else 0.0  # as counted (never above the receiver's fresh water)
@@ -172,16 +186,11 @@ def material_flows(results: Results, year: int) -> Flows:
     """Industrial solid waste [t] of ``year``: generated → used by the firms themselves, sent to
     other firms or outside partners by exchange (supplier → receiver), or disposed; by-products
     brought in from outside the park enter from their outside supplier."""
-    r = results.resources
-    if r is None or r.empty or year not in set(r["year"]) or r.set_index("year").loc[year, "solid_waste_coverage_share"] <= 0:
+    row = _resource_row(results, year, "solid_waste_coverage_share")
+    if row is None:
         return {}
-    row = r.set_index("year").loc[year]
     flows: Flows = {}
-
-    def add(src: str, dst: str, value: float) -> None:
-        if value > 0:
-            flows[(src, dst)] = flows.get((src, dst), 0.0) + value
-
+    add = _adder(flows)
     ex = _exchanges(results, year, MATERIAL_KINDS)
     inside = ex[~ex["supplier"].astype(str).str.startswith("external:")]
     moved = float(inside["delivered"].sum())
