@@ -35,7 +35,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
+from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK
+from parktwin.energy.heat import charge_kw, settle_store
 
 __all__ = ["LOOKAHEAD_H", "ColdResult", "ColdStore", "dispatch_cold", "peak_need_kwh"]
 
@@ -103,25 +104,14 @@ def _cold_kernel(period, need, demand, surplus_kw, headroom_kw, cop_charge, capa
     soc_out = np.zeros(n)
     soc = soc0
     for h in range(n):
-        lo = smin * capacity[h]
-        hi = smax * capacity[h]
-        lost = soc * loss
-        soc -= lost
-        loss_kw[h] = lost
-        if soc > hi:  # capacity fell: the excess leaves as loss
-            loss_kw[h] += soc - hi
-            soc = hi
+        soc, loss_kw[h], lo, hi = settle_store(soc, capacity[h], loss, smin, smax)
         p = period[h]
         if p == PERIOD_PEAK or p == PERIOD_CRITICAL:
             out = min(demand[h], discharge_max[h], max(soc - lo, 0.0))
             store_out[h] = out
             soc -= out
         else:
-            room = max(min(hi, need[h]) - soc, 0.0)
-            if p == PERIOD_VALLEY:  # from the grid, within the import headroom, or from surplus
-                q = min(charge_max[h], room, (max(headroom_kw[h], 0.0) + max(surplus_kw[h], 0.0)) * cop_charge[h])
-            else:
-                q = min(charge_max[h], room, max(surplus_kw[h], 0.0) * cop_charge[h])
+            q = charge_kw(p, charge_max[h], max(min(hi, need[h]) - soc, 0.0), headroom_kw[h], surplus_kw[h], cop_charge[h])
             store_in[h] = q
             soc += q
         soc_out[h] = soc

@@ -170,6 +170,30 @@ def _displace_kernel(fossil, purchased, eb, hp, waste_avail, chp_cap):
 
 
 @numba.njit(cache=True)
+def settle_store(soc, capacity, loss, smin, smax):
+    """A thermal store's hour begins: standing loss, then any content above a capacity that fell
+    leaves as loss too. Returns (soc, lost, lo, hi) [kWh_th]: its level, the loss, its window."""
+    lo = smin * capacity
+    hi = smax * capacity
+    lost = soc * loss
+    soc -= lost
+    if soc > hi:
+        lost += soc - hi
+        soc = hi
+    return soc, lost, lo, hi
+
+
+@numba.njit(cache=True)
+def charge_kw(period, charge_max, room, headroom, surplus, factor):
+    """What a store may take in an off-peak hour [kWh_th]: in valley hours from the grid within
+    its import headroom or from renewable surplus, in flat hours from surplus only; electricity
+    × ``factor`` (heater efficiency or chiller COP) within the heater and the room left."""
+    if period == PERIOD_VALLEY:
+        return min(charge_max, room, (max(headroom, 0.0) + max(surplus, 0.0)) * factor)
+    return min(charge_max, room, max(surplus, 0.0) * factor)
+
+
+@numba.njit(cache=True)
 def _store_kernel(period, surplus_kw, headroom_kw, targets, capacity, charge_max, discharge_max, loss, smin, smax, eta, soc0):
     """Sequential hot-water store. ``targets``: (4, n) low-band heat it may displace, in order.
     Returns (store_in, store_out, taken (4, n), loss_kw, soc)."""
@@ -181,14 +205,7 @@ def _store_kernel(period, surplus_kw, headroom_kw, targets, capacity, charge_max
     soc_out = np.zeros(n)
     soc = soc0
     for h in range(n):
-        lo = smin * capacity[h]
-        hi = smax * capacity[h]
-        lost = soc * loss
-        soc -= lost
-        loss_kw[h] = lost
-        if soc > hi:  # capacity fell: the excess leaves as loss
-            loss_kw[h] += soc - hi
-            soc = hi
+        soc, loss_kw[h], lo, hi = settle_store(soc, capacity[h], loss, smin, smax)
         p = period[h]
         if p == PERIOD_PEAK or p == PERIOD_CRITICAL:
             want = 0.0
@@ -203,11 +220,7 @@ def _store_kernel(period, surplus_kw, headroom_kw, targets, capacity, charge_max
                 taken[k, h] = t
                 left -= t
         else:
-            room = max(hi - soc, 0.0)
-            if p == PERIOD_VALLEY:  # from the grid, within the import headroom, or from surplus
-                q = min(charge_max[h], room, (max(headroom_kw[h], 0.0) + max(surplus_kw[h], 0.0)) * eta)
-            else:
-                q = min(charge_max[h], room, max(surplus_kw[h], 0.0) * eta)
+            q = charge_kw(p, charge_max[h], max(hi - soc, 0.0), headroom_kw[h], surplus_kw[h], eta)
             store_in[h] = q
             soc += q
         soc_out[h] = soc
