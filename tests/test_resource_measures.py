@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from builders import PARK, scenario
+from builders import scenario
 
 from parktwin import run
 from parktwin.energy.loads import share_after

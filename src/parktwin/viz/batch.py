@@ -185,7 +185,7 @@ def _inputs_table(batch: Batch, lang: str) -> str:
 
 def render_batch_report(batch: Batch, lang: str = "en") -> str:
     """The whole batch report as one HTML string."""
-    from parktwin.viz.report import CSS, _plotly_js
+    from parktwin.viz.report import html_page, meta_table
 
     if lang not in WORDS:
         raise ValueError(f"lang must be one of {sorted(WORDS)}")
@@ -213,23 +213,17 @@ def render_batch_report(batch: Batch, lang: str = "en") -> str:
         "overrides": ", ".join(f"{k}={v}" for k, v in info.get("overrides", [])) or "none",
         "parktwin": info.get("versions", {}).get("parktwin"),
     }
-    meta = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>" for k, v in meta_rows.items())
     title = f"{w['title']} — {info['scenario_name']}"
     years = info.get("years", [""])
     extra_css = "table.inputs{border-collapse:collapse;font-size:13px}table.inputs td,table.inputs th{border-bottom:1px solid #eee;padding:3px 8px;text-align:left;vertical-align:top}"
-    return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<title>{html.escape(title)}</title><style>{CSS}{extra_css}</style>
-<script type="text/javascript">{_plotly_js()}</script></head>
-<body><header><h1>{html.escape(title)}</h1>
-<p>{html.escape(str(info.get('park_name', '')))} · {w['design']} {html.escape(info['design'])} · {info['runs']:,} {w['runs']} · {years[0]}–{years[-1]}</p></header>
-<main><div class="kpis">{kpis}</div>{''.join(sections)}{_inputs_table(batch, lang)}{notes_html}</main>
-<footer><table class="meta">{meta}</table></footer></body></html>
-"""
+    subtitle = (f"{html.escape(str(info.get('park_name', '')))} · {w['design']} {html.escape(info['design'])} · "
+                f"{info['runs']:,} {w['runs']} · {years[0]}–{years[-1]}")
+    main = f'<div class="kpis">{kpis}</div>{"".join(sections)}{_inputs_table(batch, lang)}{notes_html}'
+    return html_page(title, lang, subtitle, main, meta_table(meta_rows), extra_css)
 
 
 def write_batch_report(batch: Batch, path: str | Path, lang: str = "en") -> Path:
     """Write the batch report atomically; returns its path."""
-    from parktwin.experiments.storage import atomic_write_bytes
+    from parktwin.viz.report import write_page
 
-    return atomic_write_bytes(render_batch_report(batch, lang).encode("utf-8"), Path(path))
+    return write_page(render_batch_report(batch, lang), path)

@@ -18,10 +18,10 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from parktwin.viz.batch import _fan
-from parktwin.viz.compare import _colour
+from parktwin.viz.compare import CMP_TABLE_CSS, _colour
 from parktwin.viz.labels import t
 from parktwin.viz.registry import Registry
-from parktwin.viz.report import CSS, _plotly_js, dress
+from parktwin.viz.report import dress, html_page, write_page
 from parktwin.viz.summary import display
 
 if TYPE_CHECKING:
@@ -192,24 +192,10 @@ def render_batch_comparison(batches: list[Batch], lang: str = "en") -> str:
         f"<tr><td>{html.escape(label)}</td><td>{w['report']} {html.escape(b.id)}</td>"
         f"<td>{w['design']} {html.escape(str(b.info['design']))}, n={b.info['n']}</td>"
         f"<td>{html.escape(str(b.info.get('scenario_file', '')))}</td></tr>" for label, b, _ in pathways)
-    css = CSS + ("table.cmp{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 10px}"
-                 "table.cmp th,table.cmp td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:right}"
-                 "table.cmp th:first-child,table.cmp td:first-child{text-align:left}")
-    title = w["title"]
-    return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<title>{html.escape(title)}</title><style>{css}</style>
-<script type="text/javascript">{_plotly_js()}</script></head>
-<body><header><h1>{html.escape(title)}</h1>
-<p>{len(pathways)} {w['pathways']}: {html.escape(' · '.join(label for label, _, _ in pathways))}</p></header>
-<main>{table}{''.join(sections)}</main>
-<footer><table class="meta">{sources}</table></footer></body></html>
-"""
+    subtitle = f"{len(pathways)} {w['pathways']}: {html.escape(' · '.join(label for label, _, _ in pathways))}"
+    return html_page(w["title"], lang, subtitle, table + "".join(sections), sources, CMP_TABLE_CSS)
 
 
 def write_batch_comparison(batches: list[Batch], path: str | Path, lang: str = "en") -> Path:
     """Write ``render_batch_comparison`` to ``path`` (folders created)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_batch_comparison(batches, lang), encoding="utf-8")
-    return path
+    return write_page(render_batch_comparison(batches, lang), path)

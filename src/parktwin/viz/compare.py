@@ -21,7 +21,7 @@ from parktwin.experiments.compare import MILESTONE_STAGES, milestones, run_label
 from parktwin.results.tables import Results
 from parktwin.viz.labels import t
 from parktwin.viz.registry import Registry
-from parktwin.viz.report import CSS, _plotly_js, dress
+from parktwin.viz.report import dress, html_page, write_page
 from parktwin.viz.summary import display, summary_paragraphs
 
 Runs = list[tuple[str, Results]]
@@ -51,6 +51,11 @@ WORDS = {
 COMPARE_REGISTRY = Registry()
 compare_figure = COMPARE_REGISTRY.figure  # build(runs, lang) -> go.Figure | None
 registered = COMPARE_REGISTRY.registered
+
+
+CMP_TABLE_CSS = ("table.cmp{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 10px}"
+                 "table.cmp th,table.cmp td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:right}"
+                 "table.cmp th:first-child,table.cmp td:first-child{text-align:left}")
 
 
 def _colour(i: int) -> str:
@@ -199,25 +204,13 @@ def render_comparison(runs: list[Results], lang: str = "en") -> str:
         f"<td>{html.escape(', '.join(f'{k}={v}' for k, v in res.manifest.get('overrides', [])) or '—')}</td></tr>"
         for label, res in named)
     title = words["title"]
-    css = CSS + ("table.cmp{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 10px}"
-                 "table.cmp th,table.cmp td{border-bottom:1px solid #e3e3e3;padding:5px 8px;text-align:right}"
-                 "table.cmp th:first-child,table.cmp td:first-child{text-align:left}"
-                 "details.summary{margin:6px 4px}details.summary summary{cursor:pointer;font-weight:600}"
-                 ".summary p{margin:6px 4px 10px;line-height:1.55;font-size:14px}.summary .num{font-weight:600}")
-    return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<title>{html.escape(title)}</title><style>{css}</style>
-<script type="text/javascript">{_plotly_js()}</script></head>
-<body><header><h1>{html.escape(title)}</h1>
-<p>{len(named)} {words['runs']}: {html.escape(' · '.join(label for label, _ in named))}</p></header>
-<main>{table}{''.join(sections)}<section id="summaries"><h2>{words['summaries']}</h2>{texts}</section></main>
-<footer><table class="meta">{sources}</table></footer></body></html>
-"""
+    css = CMP_TABLE_CSS + ("details.summary{margin:6px 4px}details.summary summary{cursor:pointer;font-weight:600}"
+                           ".summary p{margin:6px 4px 10px;line-height:1.55;font-size:14px}.summary .num{font-weight:600}")
+    subtitle = f"{len(named)} {words['runs']}: {html.escape(' · '.join(label for label, _ in named))}"
+    main = f'{table}{"".join(sections)}<section id="summaries"><h2>{words["summaries"]}</h2>{texts}</section>'
+    return html_page(title, lang, subtitle, main, sources, css)
 
 
 def write_comparison(runs: list[Results], path: str | Path, lang: str = "en") -> Path:
-    """Write ``render_comparison`` to ``path`` (folders created)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_comparison(runs, lang), encoding="utf-8")
-    return path
+    """Write ``render_comparison`` to ``path`` (atomically, folders created)."""
+    return write_page(render_comparison(runs, lang), path)

@@ -123,6 +123,35 @@ def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
     ]
 
 
+def meta_table(rows: dict) -> str:
+    """The footer's rows of provenance (key, value), escaped."""
+    return "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows.items())
+
+
+def html_page(title: str, lang: str, subtitle_html: str, main_html: str, meta_html: str, extra_css: str = "") -> str:
+    """One offline page in the house style: plotly.js embedded, a header (title and a line under it),
+    the main sections, a provenance footer. ``subtitle_html``, ``main_html`` and ``meta_html`` are
+    HTML already escaped by the caller."""
+    return f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<title>{html.escape(title)}</title><style>{CSS}{extra_css}</style>
+<script type="text/javascript">{_plotly_js()}</script></head>
+<body><header><h1>{html.escape(title)}</h1>
+<p>{subtitle_html}</p></header>
+<main>{main_html}</main>
+<footer><table class="meta">{meta_html}</table></footer></body></html>
+"""
+
+
+def write_page(text: str, path: str | Path) -> Path:
+    """Write a page atomically (a crash never leaves half a page), folders created."""
+    from parktwin.results.atomic import write_bytes
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_bytes(text.encode("utf-8"), path)
+
+
 def render_report(results: Results, lang: str = "en") -> str:
     """The whole report as one HTML string."""
     if lang not in TEXT:
@@ -157,20 +186,11 @@ def render_report(results: Results, lang: str = "en") -> str:
         words["method"]: m.get("method_note", ""),
         "parktwin": m.get("versions", {}).get("parktwin"),
     }
-    meta = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>" for k, v in meta_rows.items())
     title = f"{words['title']} — {m.get('scenario_name', '')}"
-    return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<title>{html.escape(title)}</title><style>{CSS}</style>
-<script type="text/javascript">{_plotly_js()}</script></head>
-<body><header><h1>{html.escape(title)}</h1>
-<p>{html.escape(m.get('park_name', ''))} · {words['seed']} {m.get('seed')} · {m.get('years', [''])[0]}–{m.get('years', [''])[-1]}</p></header>
-<main><div class="kpis">{kpis}</div>{summary_html(results, lang)}{nav}{''.join(sections)}</main>
-<footer><table class="meta">{meta}</table></footer></body></html>
-"""
+    subtitle = f"{html.escape(m.get('park_name', ''))} · {words['seed']} {m.get('seed')} · {m.get('years', [''])[0]}–{m.get('years', [''])[-1]}"
+    main = f'<div class="kpis">{kpis}</div>{summary_html(results, lang)}{nav}{"".join(sections)}'
+    return html_page(title, lang, subtitle, main, meta_table(meta_rows))
 
 
 def write_report(results: Results, path: str | Path, lang: str = "en") -> Path:
-    path = Path(path)
-    path.write_text(render_report(results, lang), encoding="utf-8")
-    return path
+    return write_page(render_report(results, lang), path)
