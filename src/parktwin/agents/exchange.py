@@ -48,10 +48,6 @@ class ExchangeAgent(mesa.Agent):
         self.last_npv: dict[str, float] = {}
         self._effect: ExchangeEffect | None = None
 
-    @property
-    def exchange_id(self) -> str:
-        return self.spec.id
-
     def in_park(self, side: str) -> bool:
         """True when ``side`` ("supplier" or "receiver") is an enterprise of the park."""
         return not getattr(self.spec, side).startswith(EXTERNAL_PREFIX)
