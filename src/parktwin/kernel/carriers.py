@@ -27,7 +27,7 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -42,6 +42,7 @@ from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalStore, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
+from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 
 PLAN_SUPPLIES = ("fossil", "purchased", "electric_boiler", "heat_pump")
 
@@ -60,14 +61,28 @@ class CarrierYear:
     cold: ColdResult | None = None  # None in a year with no cold store
 
 
-def _firm_segments(firm, year: int, year_start: int):
+@dataclass
+class CarrierState:
+    """What the heat, cold and hydrogen dispatch carries from one year to the next, and the
+    run-constant arrays it computes once; owned by the model, passed in explicitly."""
+
+    heat_soc_kwh: float = 0.0  # the heat stores' charge at the end of last year [kWh_th]
+    cold_soc_kwh: float = 0.0  # the cold store's [kWh_th]
+    h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
+    heat_base: dict = field(default_factory=dict)  # firm → base-year (own boiler heat, bought heat, process fuel) [kWh/yr]
+    space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years
+    air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
+    chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
+
+
+def firm_segments(firm, year: int, year_start: int, heat_base: dict):
     """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
     full-year quantities of each segment between commissioning hours, before the shift profile."""
     segs = firm.year_segments(year_start, FirmState(), _fold_firm)  # the firm's cached fold (year_energy ran first)
     ends = [h for h, _ in segs][1:] + [HOURS_PER_YEAR]
-    base = firm.__dict__.get("_heat_base")  # base-year quantities: constant within a run
+    base = heat_base.get(firm)  # base-year quantities: constant within a run
     if base is None:
-        base = firm._heat_base = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
+        base = heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
     own_kwh, bought_kwh, h2_kwh = base
     scale = firm.activity * firm.intensity
     out = []
@@ -92,10 +107,9 @@ def _unit_coefs(own_kwh: float, bought_kwh: float, bands: tuple, st: FirmState) 
     return out
 
 
-def firm_heat_kwh(firm, year: int, year_start: int, segs=None) -> tuple[np.ndarray, float]:
+def firm_heat_kwh(firm, year: int, segs) -> tuple[np.ndarray, float]:
     """A firm's heat of the year by plan supply and band, (4, 3) [kWh_th], and the hydrogen (LHV)
-    its hydrogen_process_heat measure burns [kWh]: each segment weighted by its share of the profile."""
-    segs = _firm_segments(firm, year, year_start) if segs is None else segs
+    its hydrogen measure burns [kWh]: each of its segments (``firm_segments``) weighted by its share of the profile."""
     if len(segs) == 1:  # no change inside the year: the whole profile
         return segs[0][2], segs[0][3]
     weights = segment_weights(firm.spec.shift_pattern, year, [s for s, *_ in segs])
@@ -134,14 +148,11 @@ def _annual_columns(heat_mwh: np.ndarray, extra: dict, space: tuple[np.ndarray, 
     return out | extra
 
 
-def space_heat_kw(model, year: int) -> tuple[np.ndarray, np.ndarray]:
+def space_heat_kw(model, year: int, cache: dict) -> tuple[np.ndarray, np.ndarray]:
     """Buildings' hourly space heat in ``year`` from heat pumps and from gas boilers [kW_th]: the
     degree-hour demand their HVAC electricity and heating gas are computed from (agents/building.py).
     Reported beside the process bands, not dispatched."""
-    cache = model.__dict__.setdefault("_space_heat", {})
     if not cache:
-        from parktwin.energy.thermal import heating_cooling_kwh
-
         zero = np.zeros(model.temp_air_c.shape[-1])
         by_system = {"heat_pump": None, "gas_boiler": None}
         for b in model.buildings.values():
@@ -157,24 +168,24 @@ def space_heat_kw(model, year: int) -> tuple[np.ndarray, np.ndarray]:
     return (zero if hp is None else hp[index]), (zero if gas is None else gas[index])
 
 
-def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
+def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
                  renewable_kw: np.ndarray, period: np.ndarray, import_limit_kw: np.ndarray | None = None) -> CarrierYear:
     """Heat and hydrogen of one year (module docstring for the order and the allocation).
     ``import_limit_kw``: the grid's hourly import limit (0 in outages) [kW]; grid-fed charging of
     the store and the tank stays within what the load leaves of it."""
     firms = list(model.enterprises.values())
-    segs_by_firm = [_firm_segments(f, year, year_start) for f in firms]
-    annual_by_firm = [firm_heat_kwh(f, year, year_start, segs) for f, segs in zip(firms, segs_by_firm)]
+    segs_by_firm = [firm_segments(f, year, year_start, state.heat_base) for f in firms]
+    annual_by_firm = [firm_heat_kwh(f, year, segs) for f, segs in zip(firms, segs_by_firm)]
     cops = np.array(_band_cops())
     eb_eff = constant("electric_boiler_efficiency")
     lhv = constant("hydrogen_lhv_kwh_per_kg")
     eff = constant("electrolyser_efficiency_lhv")
     assets = year_carrier_assets(model.operator, year_start)
     h2_kwh = sum(h for _, h in annual_by_firm)
-    space = space_heat_kw(model, year)
+    space = space_heat_kw(model, year, state.space_heat)
     chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
     chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
-    cop_chiller = _chiller_cops(model, year, "chilled_water_c")
+    cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c")
     hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and any(h[3].any() for h, _ in annual_by_firm)
     if not (assets.any_heat or assets.any_hydrogen or assets.any_cold or hourly_cop or year in model.scenario.outputs.hourly_years):
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
@@ -204,7 +215,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     coefs = np.array(list(grouped.values())).reshape(len(grouped), 12) if grouped else np.zeros((0, 12))
     plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
     fixed_cops = np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR))
-    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year) if hourly_cop else fixed_cops, eb_eff)
+    plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
     changes: dict[tuple[str, str], float] = {}
@@ -236,8 +247,8 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
                                  constant("thermal_store_soc_min_share"), constant("thermal_store_soc_max_share"), eb_eff)
         headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(demand_kw - renewable_kw, 0.0), 0.0)
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, assets.chp_electric_kw * eta_th / eta_e,
-                             eta_e / eta_th, eta_th, store, model.__dict__.get("_heat_soc_kwh", 0.0), headroom)
-        model._heat_soc_kwh = heat.final_soc_kwh
+                             eta_e / eta_th, eta_th, store, state.heat_soc_kwh, headroom)
+        state.heat_soc_kwh = heat.final_soc_kwh
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
         after = np.stack([heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw]).sum(axis=2)  # (4, 3)
@@ -283,9 +294,9 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         headroom = np.maximum(ceiling - net, 0.0)
         store = ColdStore(assets.cold_kwh, assets.cold_charge_kw, assets.cold_discharge_kw, constant("cold_store_loss_share_per_h"),
                           constant("cold_store_soc_min_share"), constant("cold_store_soc_max_share"))
-        cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, "ice_charge_evaporator_c"), period, store,
-                             np.maximum(onsite - load, 0.0), headroom, model.__dict__.get("_cold_soc_kwh", 0.0))
-        model._cold_soc_kwh = cold.final_soc_kwh
+        cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, state.chiller_cops, "ice_charge_evaporator_c"), period, store,
+                             np.maximum(onsite - load, 0.0), headroom, state.cold_soc_kwh)
+        state.cold_soc_kwh = cold.final_soc_kwh
         delta += cold.electricity_delta_kw
         avoided = cold.store_out_kw / cop_chiller  # chiller electricity the store replaced [kW]
         share = np.divide(avoided, chiller_kw, out=np.zeros(HOURS_PER_YEAR), where=chiller_kw > 0)
@@ -304,8 +315,8 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
                                 constant("hydrogen_fuel_cell_reserve_share"))
         headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
         h2 = dispatch_hydrogen(h2_hours / lhv, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
-                               np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), model.__dict__.get("_h2_soc_kg", 0.0), headroom)
-        model._h2_soc_kg = h2.final_soc_kg
+                               np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), state.h2_soc_kg, headroom)
+        state.h2_soc_kg = h2.final_soc_kg
         delta += h2.electrolyser_kw - booked
         generation += h2.fuel_cell_kw
         for firm, x in zip(firms, h2_by_firm):
@@ -363,13 +374,10 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
     return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2, cold)
 
 
-def air_source_cops(model, year: int) -> np.ndarray:
+def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
     """Hourly COP of air-source industrial heat pumps per band, shape (3, 8760) [-]: the Carnot
     share calibrated to DEA (heat_pump_carnot_share) between each band's supply temperature and
     the outdoor air less the evaporator approach (energy.thermal.cop_carnot); 1.0 for the high band."""
-    from parktwin.energy.thermal import cop_carnot
-
-    cache = model.__dict__.setdefault("_air_source_cops", {})
     if year not in cache:
         source = model.temp_air_c[year - model.scenario.base_year] - constant("air_source_evaporator_approach_k")
         share = constant("heat_pump_carnot_share")
@@ -378,12 +386,9 @@ def air_source_cops(model, year: int) -> np.ndarray:
     return cache[year]
 
 
-def _chiller_cops(model, year: int, evaporator: str) -> np.ndarray:
+def _chiller_cops(model, year: int, cache: dict, evaporator: str) -> np.ndarray:
     """Hourly COP of air-cooled chillers with the evaporator at constant ``evaporator`` [°C]
     (chilled water, or ice making), condensing a fixed approach above the outdoor air [-]."""
-    from parktwin.energy.thermal import cop_carnot
-
-    cache = model.__dict__.setdefault("_chiller_cops", {})
     key = (year, evaporator)
     if key not in cache:
         temp = model.temp_air_c[year - model.scenario.base_year] if model.temp_air_c is not None else np.full(HOURS_PER_YEAR, constant("cooling_base_c"))

@@ -17,58 +17,38 @@ import mesa
 import numpy as np
 import simpy
 
-from parktwin.accounting.inventory import (
-    ElectricitySupply,
-    account_year,
-    core_threshold_tco2_per_tce,
-    green_space_removals_tco2,
-    grid_nonfossil_share,
-)
-from parktwin.accounting.phases import phase_of
-from parktwin.accounting.resource_firms import firm_totals
-from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, min_coverage_share, year_resources
-from parktwin.agents.building import BuildingAgent, building_indicators
+from parktwin.accounting.inventory import green_space_removals_tco2
+from parktwin.accounting.resources import min_coverage_share
+from parktwin.agents.building import BuildingAgent
 from parktwin.agents.enterprise import EnterpriseAgent, _band_cops
-from parktwin.agents.exchange import ExchangeAgent, ExchangeContext, YearOfExchanges, apply_exchanges
-from parktwin.agents.fleet import FleetAgent, fleet_indicators
+from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
+from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
-from parktwin.agents.decisions import DECISION_CONSTANTS
-from parktwin.agents.resources import YearOfMeasures, apply_resource_measures
-from parktwin.agents.population import active_share, built_to_standard, draw_entrants, draw_exits, growth_rate
+from parktwin.agents.population import built_to_standard, draw_entrants, draw_exits, growth_rate
 from parktwin.data import constant, grid_factor_path, interpolate_path, overriding
-from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, carbon_positions, marginal_price_cny_per_tco2
+from parktwin.economics.asset_abatement import operator_measures
 from parktwin.economics.cashflows import Party, money_tables
 from parktwin.economics.catalogue import price_cny
-from parktwin.economics.asset_abatement import operator_measures
+from parktwin.economics.costs import Purchase, purchase, retire, stated_purchase, value_left_cny
 from parktwin.economics.levelised import HeatInputs, levelised_costs
-from parktwin.economics.costs import (
-    Purchase, fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny, retire, stated_purchase,
-    value_left_cny,
-)
-from parktwin.kernel.carriers import carrier_year
-from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
-from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
-from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.loads import LoadBook, profile, register_measured
+from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
+from parktwin.energy.dispatch import BatteryParams
+from parktwin.energy.loads import register_measured
 from parktwin.energy.measured import measured_pv_kw_per_kwp
 from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, weather_years
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
+from parktwin.kernel.carriers import CarrierState
+from parktwin.kernel.context import DecisionContext
+from parktwin.kernel.year import YEAR_STAGES, EtsState, Stage, run_year
 from parktwin.spec.scenario import Scenario
 from parktwin.spec.series import entries as series_entries
 from parktwin.spec.series import quality_row
 from parktwin.spec.series import read as read_series
 
+__all__ = ["DecisionContext", "ParkModel", "RunRecord", "Stage", "simulate"]
+
 FIRM_MEASURE_KINDS = ("electrify_boilers", "efficiency")  # roadmap kinds costed on firms for the MACC
-HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
-    "load_kw": "load_kw", "pv_kw": "renewable_kw", "pv_to_load_kw": "renewable_to_load_kw",
-    "pv_to_battery_kw": "renewable_to_battery_kw", "grid_to_load_kw": "grid_to_load_kw",
-    "grid_to_battery_kw": "grid_to_battery_kw", "battery_to_load_kw": "battery_to_load_kw", "export_kw": "export_kw",
-    "curtailed_kw": "curtailed_kw", "unserved_kw": "unserved_kw", "soc_kwh": "soc_kwh",
-}
-
-
 @dataclass
 class RunRecord:
     """What a run collects; ``results.Results`` turns it into tables."""
@@ -126,80 +106,6 @@ def simulate(scenario: Scenario, seed: int = 0) -> RunRecord:
     return record
 
 
-@dataclass
-class DecisionContext:
-    """What firms see when they decide at the start of ``year``."""
-
-    year: int
-    policy: object
-    decisions: object
-    tariff: object
-    carbon_path: dict  # year → CNY/tCO₂ (the scenario's path, interpolated)
-    sector_adoption: dict  # sector → share of its firms with some electric heat
-    fund: object = None  # the PDCA park subsidy fund (agents.pdca.SubsidyFund), if one has been opened
-    carbon_kind: str = "tax"  # the scenario's carbon policy (economics/carbon.py)
-    covered: frozenset = frozenset()  # firms the ETS covered last year
-    grid_factor_kgco2_per_kwh: float = 0.0  # the year's location-based grid factor (for the MACC's tonnes)
-    _prices: dict = field(default_factory=dict)
-
-    def subsidy_share(self) -> dict:
-        """Capex share paid by others per measure: the policy's, then the fund's on the rest while it has money."""
-        shares = dict(self.policy.capex_subsidy_share)
-        if self.fund is not None:
-            for measure in self.fund.measures:
-                f = self.fund.share_for(measure)
-                if f > 0:
-                    shares[measure] = 1.0 - (1.0 - shares.get(measure, 0.0)) * (1.0 - f)
-        return shares
-
-    def claim(self, firm: str, project: str, option) -> float:
-        """The fund pays its share of an adopted option's capex (``option.capex_cny`` is the firm's part) [CNY]."""
-        f = self.fund.share_for(option.measure) if self.fund is not None else 0.0
-        if f <= 0:
-            return 0.0
-        return self.fund.claim(self.year, firm, project, option.measure, option.capex_cny / (1.0 - f))
-
-    def electricity_price(self, shape: str) -> float:
-        """The tariff averaged over the hours a shift pattern uses [CNY/kWh]."""
-        if shape not in self._prices:
-            self._prices[shape] = float(hourly_tariff(self.tariff, self.year)[1] @ profile(shape, self.year))
-        return self._prices[shape]
-
-    def carbon_price(self, year: int, life_yr: int) -> float:
-        """The carbon price a firm expects: this year's (myopic) or the path's mean over a life (foresight)."""
-        key = (year, life_yr)
-        if key not in self._prices:
-            years = [year] if self.decisions.expectation == "myopic" else list(range(year, year + life_yr))
-            self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
-        return self._prices[key]
-
-    def price(self, carrier: str) -> float:
-        """``economics.catalogue.price_cny(carrier, year)``, looked up once a year."""
-        key = ("price", carrier)
-        if key not in self._prices:
-            self._prices[key] = price_cny(carrier, self.year)
-        return self._prices[key]
-
-    def peak_share(self, shape: str) -> float:
-        """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per year and shape)."""
-        key = ("peak", shape)
-        if key not in self._prices:
-            self._prices[key] = float(profile(shape, self.year).max())
-        return self._prices[key]
-
-    @property
-    def constants(self) -> dict:
-        """The constants firms' decisions read (agents.decisions.DECISION_CONSTANTS), looked up once a year."""
-        if "constants" not in self._prices:
-            self._prices["constants"] = {name: constant(name) for name in DECISION_CONSTANTS}
-        return self._prices["constants"]
-
-    def firm_carbon_price(self, entity: str, year: int, life_yr: int) -> float:
-        """The carbon price a firm weighs on a tonne abated: the expected price if the policy charges
-        it (tax: every firm; ETS: a firm covered last year), else 0 [CNY/tCO₂]."""
-        return marginal_price_cny_per_tco2(self.carbon_kind, entity in self.covered, self.carbon_price(year, life_yr))
-
-
 class ParkModel(mesa.Model):
     """One park, one scenario, one seed."""
 
@@ -252,23 +158,23 @@ class ParkModel(mesa.Model):
                                        else scenario.carbon_price_cny_per_tco2)  # what firms pay per tonne
         self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
         self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
-        self._sector_benchmarks: dict[str, float] = {}  # sector → ETS benchmark [tCO₂/M CNY], read once
-        self._ets_bank: dict[str, float] = {}  # firm → ETS allowances banked for later years [tCO₂] (policy.carbon.banking)
-        self._covered: frozenset = frozenset()
+        self.ets = EtsState()
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
-        self._soc_kwh = 0.0
+        self.carrier_state = CarrierState()  # heat, cold and hydrogen stores' charge carried between years
+        self.stages: list[Stage] = list(YEAR_STAGES)  # the year's operation (kernel/year.py); a modeller may insert
+        self.battery_soc_kwh = 0.0  # the batteries' charge carried between years [kWh]
         self._grid_projects: list[simpy.Process] = []
         self._outage_rng = np.random.default_rng(outage_seed)
-        self._outages: list[tuple[float, float]] = []  # (start, end) global hours
+        self.outages: list[tuple[float, float]] = []  # (start, end) global hours
         pop = scenario.population
-        self._population_on = bool(pop.entrants or pop.exits or pop.entry is not None or pop.exit_hazard_per_yr > 0)
+        self.population_on = bool(pop.entrants or pop.exits or pop.entry is not None or pop.exit_hazard_per_yr > 0)
         self._population_rng = np.random.default_rng(population_seed)
-        self._exit_value_cny: dict[int, float] = {}  # exit year → value left in the leavers' capacity
+        self.exit_value_cny: dict[int, float] = {}  # exit year → value left in the leavers' capacity
         # symbiosis: one agent per candidate exchange of the park file (none: the agent set is unchanged)
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
         self.exchange_context: ExchangeContext | None = None
-        self._min_coverage_share = min_coverage_share()  # data/resources.csv, read once
+        self.min_coverage_share = min_coverage_share()  # data/resources.csv, read once
 
     def _use_measured_series(self) -> None:
         """Measured series replace the base year's hourly shapes (and the PV output) of the
@@ -276,7 +182,7 @@ class ParkModel(mesa.Model):
         table, data_fill events). See docs/own-data.md §5."""
         park = self.scenario.park
         agents = {"enterprise": self.enterprises, "building": self.buildings, "fleet": self.fleets}
-        self._measured_shapes: dict[str, str] = {}  # entity → its registered shape (hourly output)
+        self.measured_shapes: dict[str, str] = {}  # entity → its registered shape (hourly output)
         for entry in series_entries(park):
             series = read_series(entry.spec, park)
             self.record.data_quality.append(quality_row(entry, series, park))
@@ -292,7 +198,7 @@ class ParkModel(mesa.Model):
             else:
                 shape = register_measured(f"measured:{entry.entity}:{series.digest()}", self.years, series.kw)
                 agents[entry.kind][entry.entity].use_measured(shape, series.kwh)
-                self._measured_shapes[entry.entity] = shape
+                self.measured_shapes[entry.entity] = shape
 
     def release(self) -> None:
         """Let a finished model be freed at once. mesa 3.3 keeps every model alive in the class
@@ -355,7 +261,7 @@ class ParkModel(mesa.Model):
             if index > 0:
                 if self._decisions_on:
                     self.decision_context = self._decision_context(year)
-                leaving = self._leavers(year) if self._population_on else []
+                leaving = self._leavers(year) if self.population_on else []
                 self.exchange_context = self._exchange_context(index, year)
                 self.agents.shuffle_do("step")
                 self._start_exchanges(year)
@@ -371,14 +277,14 @@ class ParkModel(mesa.Model):
                         if item.kind in FIRM_MEASURE_KINDS:
                             self._cost_roadmap_measure(item, year)
                         self.env.process(self._project(item))
-                if self._population_on:
+                if self.population_on:
                     self._entrants(year, year_start)
                     leaving += [(e.id, e.day) for e in self.scenario.population.exits
                                 if e.year == year and e.id in self.enterprises and (e.id, e.day) not in leaving]
                     for firm_id, day in leaving:
                         self.env.process(self._exit(self.enterprises[firm_id], year_start + day * 24.0))
             yield self.env.timeout(HOURS_PER_YEAR)
-            self._operate(index, year, year_start)
+            run_year(self, self.stages, index, year, year_start)
 
     # -- firms enter and leave (agents.population) --------------------------------------------------
     def _leavers(self, year: int) -> list[tuple[str, float]]:
@@ -455,7 +361,7 @@ class ParkModel(mesa.Model):
             if p.entity == firm.entity_id and p.retired_at is None:
                 value += value_left_cny(p, at)
                 self.record.purchases[i] = retire(p, at)
-        self._exit_value_cny[year] = self._exit_value_cny.get(year, 0.0) + value
+        self.exit_value_cny[year] = self.exit_value_cny.get(year, 0.0) + value
         self.record.events.append({
             "year": year, "hour": in_year, "time": hour_timestamp(year, in_year), "kind": "firm_exit", "id": firm.entity_id,
             "decided_hour": float(index * HOURS_PER_YEAR), "origin": "population",
@@ -472,38 +378,22 @@ class ParkModel(mesa.Model):
             if start >= end_of_run:
                 return
             duration = self._outage_rng.exponential(spec.mean_duration_h)
-            self._outages.append((start, start + duration))
+            self.outages.append((start, start + duration))
             index = int(start // HOURS_PER_YEAR)
             year = self.scenario.base_year + index
             self.record.events.append({
                 "year": year, "hour": float(start - index * HOURS_PER_YEAR),
                 "time": hour_timestamp(year, start - index * HOURS_PER_YEAR), "kind": "grid_outage",
-                "id": f"outage_{len(self._outages)}", "decided_hour": float(start),
+                "id": f"outage_{len(self.outages)}", "decided_hour": float(start),
                 "detail": f"grid down for {duration:.1f} h", "origin": "grid",
             })
             yield self.env.timeout(duration)
 
-    def _green_kwh(self, grid_kw: np.ndarray, assets, index: int) -> float:
-        """Grid electricity that counts as green: certificates on a share of every hour's import,
-        plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
-        certified = grid_kw * assets.green_share
-        ppa = assets.ppa_pv_kw * self.pv_kw_per_kwp[index]
-        if assets.ppa_wind_kw.any():
-            if self.wind_kw_per_kw is None:
-                self.wind_kw_per_kw = park_wind(self.scenario, len(self.years), np.random.default_rng(self._wind_seed), force=True)
-            ppa = ppa + assets.ppa_wind_kw * self.wind_kw_per_kw[index]
-        if assets.end.ppa_hourly:
-            return float(np.minimum(grid_kw, certified + ppa).sum())
-        return float(min(grid_kw.sum(), certified.sum() + ppa.sum()))
-
-    def _outage_mask(self, year_start: int) -> np.ndarray:
-        """Hours of the year touched by an outage (a partly affected hour counts as down)."""
-        mask = np.zeros(HOURS_PER_YEAR, dtype=bool)
-        for start, end in self._outages:
-            lo, hi = int(np.floor(start - year_start)), int(np.ceil(end - year_start))
-            if hi > 0 and lo < HOURS_PER_YEAR:
-                mask[max(lo, 0):min(hi, HOURS_PER_YEAR)] = True
-        return mask
+    def ppa_wind_kw_per_kw(self) -> np.ndarray:
+        """Wind output per kW for all years, drawn on first use by a wind PPA when the park has no turbines."""
+        if self.wind_kw_per_kw is None:
+            self.wind_kw_per_kw = park_wind(self.scenario, len(self.years), np.random.default_rng(self._wind_seed), force=True)
+        return self.wind_kw_per_kw
 
     def _decision_context(self, year: int) -> DecisionContext:
         sc = self.scenario
@@ -514,7 +404,7 @@ class ParkModel(mesa.Model):
         return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, self.carbon_charge_path,
                                {s: float(np.mean(v)) for s, v in by_sector.items()},
                                fund=next(iter(self.operator.funds.values()), None), carbon_kind=sc.policy.carbon.kind,
-                               covered=self._covered, grid_factor_kgco2_per_kwh=float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]))
+                               covered=self.ets.covered, grid_factor_kgco2_per_kwh=float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]))
 
     def _cost_roadmap_measure(self, item, year: int) -> None:
         """Record what a roadmap item on firms costs each of them, for the run's MACC (no effect on the run)."""
@@ -535,36 +425,6 @@ class ParkModel(mesa.Model):
         for agent in (*self.buildings.values(), *self.fleets.values()):
             parties[agent.entity_id] = Party(agent.entity_id, "firm", None, default)
         return parties
-
-    def _carbon_year(self, index: int, year: int, emissions: list[tuple]) -> float:
-        """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]."""
-        carbon = self.scenario.policy.carbon
-        firms = list(self.enterprises.values())  # the firms in the park this year (entrants in, earlier leavers out)
-        ids = [f.entity_id for f in firms]
-        sectors = [f.spec.sector for f in firms]
-        position = {fid: i for i, fid in enumerate(ids)}
-        scope1 = np.zeros(len(ids))
-        for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-            if row[2] == "enterprise" and (row[3] == "1" or (row[3] == "removal" and row[5] == "ccus")) and row[1] in position:
-                scope1[position[row[1]]] += row[11]
-        for sector in set(sectors) - set(self._sector_benchmarks):
-            self._sector_benchmarks[sector] = benchmark_tco2_per_mcny(sector)
-        benchmarks = np.array([self._sector_benchmarks[x] for x in sectors])
-        in_ets = np.array([carbon.ets_sectors == "all" or x in carbon.ets_sectors for x in sectors], dtype=bool)
-        value_added = np.array([f.value_added_mcny for f in firms])
-        price = float(self.carbon_charge_cny_per_tco2[index])
-        pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
-                               in_ets, float(self.allocation_scale[index]))
-        payment, bank = pos.payment_cny, np.zeros(len(ids))
-        if carbon.kind == "ets" and carbon.banking:  # unused allowances carried to later years (leavers' banks lapse)
-            banked = bank_allowances(pos.covered, scope1, pos.allocation_tco2, price,
-                                     [self._ets_bank.get(f, 0.0) for f in ids], carbon.banking_cap_share)
-            payment, bank = banked.payment_cny, banked.bank_tco2
-            self._ets_bank = dict(zip(ids, bank.tolist()))
-        self.record.carbon.extend(zip([year] * len(scope1), ids, sectors, pos.covered.tolist(), scope1.tolist(),
-                                      pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(), payment.tolist()))
-        self._covered = frozenset(f for f, c in zip(ids, pos.covered) if c)
-        return float(payment.sum())
 
     def _project(self, item, origin: str = "roadmap"):
         """Approval and construction take SimPy time; the asset works from its commissioning hour.
@@ -629,198 +489,7 @@ class ParkModel(mesa.Model):
             "origin": "symbiosis",
         })
 
-    def _exchanges_year(self, year: int, year_start: int, rows: list, book: LoadBook) -> YearOfExchanges:
-        if not self.exchange_agents:
-            return YearOfExchanges(rows, ExchangeFlows(), [])
-        kinds = {firm_id: "enterprise" for firm_id in self.enterprises}
-        activity = {firm_id: firm.activity for firm_id, firm in self.enterprises.items()}
-        done = apply_exchanges(self.exchange_agents, year, year_start, rows, book, kinds, activity)
-        self.record.exchanges.extend(done.table)
-        return done
-
-    def _resources_year(self, year: int, done: YearOfExchanges, measures: YearOfMeasures) -> dict[str, float]:
-        """The year's water, solid-waste and waste-heat accounts; returns the indicator columns for ``annual``."""
-        park = self.scenario.park
-        firms = [measures.firms.get(a.spec.id) or firm_resources(a.spec.id, a.value_added_mcny, a.activity, a.spec.water,
-                                                                 a.spec.solid_waste, a.spec.waste_heat)
-                 for a in self.enterprises.values()]  # the firms in the park this year: entrants in, earlier leavers out
-        values = year_resources(year, firms, done.flows, min_coverage_share=self._min_coverage_share,
-                                exchanges_listed=bool(park.exchanges))
-        self.record.resources.append(values)
-        if year == self.years[0]:  # each firm's water and waste, for the reconciliation with measured totals
-            self.record.base_firm_totals = firm_totals(firms, done.flows)
-        return {k: values[k] for k in RESOURCE_ANNUAL_COLUMNS} | {
-            "symbiosis_scope1_avoided_tco2": done.scope1_avoided_tco2,
-            "symbiosis_scope3_avoided_tco2": done.scope3_avoided_tco2,
-            "exchanges_running": done.running,
-            "resource_measures_electricity_mwh": measures.electricity_mwh,
-            "resource_measures_scope1_avoided_tco2": measures.scope1_avoided_tco2,
-        }
-
-    # -- one year's operations and accounting ---------------------------------------------------
-    def _operate(self, index: int, year: int, year_start: int) -> None:
-        sc = self.scenario
-        park = sc.park
-        book = LoadBook(year)
-        rows = []
-        for agent in (*self.enterprises.values(), *self.buildings.values(), *self.fleets.values()):
-            rows.extend(agent.year_energy(year, year_start, book))
-        measures = apply_resource_measures(self.enterprises.values(), year, year_start, rows, book)
-        exchanged = self._exchanges_year(year, year_start, measures.rows, book)
-        rows = exchanged.rows
-        demand_kw = book.hourly_kw()
-        assets = self.operator.year_assets(year_start)
-        pv_kw = assets.pv_kwp * self.pv_kw_per_kwp[index]
-        wind_kw = assets.wind_kw * self.wind_kw_per_kw[index] if self.wind_kw_per_kw is not None else np.zeros(HOURS_PER_YEAR)
-        period, price = hourly_tariff(park.grid.tariff, year)
-        down = self._outage_mask(year_start)
-        carriers = carrier_year(self, year, year_start, rows, demand_kw, pv_kw + wind_kw, period,  # heat and hydrogen first
-                                np.where(down, 0.0, assets.import_limit_kw))
-        rows = carriers.rows
-        if carriers.demand_delta_kw.any():
-            demand_kw = np.maximum(demand_kw + carriers.demand_delta_kw, 0.0)
-        onsite_kw = pv_kw + wind_kw + carriers.generation_kw  # with CHP and fuel-cell output
-        # in an outage the grid neither imports nor exports; non-critical load is shed
-        shed_kw = np.where(down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
-        load_kw = demand_kw - shed_kw
-        import_limit = np.where(down, 0.0, assets.import_limit_kw)
-        export_limit = np.where(down, 0.0, park.grid.export_limit_kw)
-        result = dispatch_rule_based(
-            load_kw, onsite_kw, period, assets.battery_kwh, assets.battery_kw, self.battery_params,
-            import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=self._soc_kwh,
-        )
-        ems_saving = 0.0
-        if sc.ems.strategy == "optimal":
-            tariff = park.grid.tariff
-            month = year_calendar(year).month
-            costing = dict(feed_in_price_cny_per_kwh=park.grid.feed_in_price_cny_per_kwh, month_of_hour=month,
-                           demand_charge_cny_per_kw_month=tariff.demand_charge_cny_per_kw_month)
-            rules = result
-            result = dispatch_optimal(
-                load_kw, onsite_kw, price, assets.battery_kwh, assets.battery_kw, self.battery_params,
-                import_limit, export_limit, soc_start_kwh=self._soc_kwh, soc_end_kwh=rules.final_soc_kwh,
-                horizon_h=sc.ems.horizon_h, overlap_h=sc.ems.overlap_h if sc.ems.horizon_h else 0, **costing,
-            )
-            # the same cost function for both; the LP ends with at least the rules' final charge
-            ems_saving = dispatch_cost_cny(rules, price, **costing)["objective_cny"] - dispatch_cost_cny(result, price, **costing)["objective_cny"]
-        self._soc_kwh = result.final_soc_kwh
-        for unit in self.operator.age_batteries(float(result.battery_to_load_kw.sum()), year_start):
-            if index + 1 < len(self.years):  # its new cells are bought at next year's price
-                self.record.purchases.append(purchase(year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh, renewal=True))
-            self.record.events.append({
-                "year": year, "hour": float(HOURS_PER_YEAR), "time": f"{year + 1}-01-01T00:00", "kind": "battery_replacement",
-                "id": unit.id, "decided_hour": float(year_start + HOURS_PER_YEAR),
-                "detail": f"battery replaced at {unit.health:.0%} health after {unit.efc:,.0f} full cycles",
-                "origin": "operator",
-            })
-        grid_kw = result.grid_import_kw
-        supply = ElectricitySupply(
-            demand_kwh=float(demand_kw.sum()),
-            grid_import_kwh=float(grid_kw.sum()),
-            onsite_generation_kwh=float(result.pv_kw.sum()),
-            onsite_used_kwh=float(result.pv_to_load_kw.sum() + result.pv_to_battery_kw.sum()),
-            export_kwh=float(result.export_kw.sum()),
-            curtailed_kwh=float(result.curtailed_kw.sum()),
-            unserved_kwh=float(result.unserved_kw.sum()),
-            green_kwh=self._green_kwh(grid_kw, assets, index),
-        )
-        factor = float(self.grid_factor_kgco2_per_kwh[index])
-        offsets = sc.offsets
-        cap = offsets.max_share_of_gross if offsets.start_year is not None and year >= offsets.start_year else None
-        emissions, energy, summary = account_year(
-            year,
-            rows,
-            supply,
-            grid_factor_kgco2_per_kwh=factor,
-            grid_series=self.grid_series,
-            grid_nonfossil_share=grid_nonfossil_share(factor, float(self.fossil_factor_kgco2_per_kwh[index])),
-            electricity_method=sc.accounting.electricity_tce_method,
-            removals_tco2=self.removals_tco2,
-            offset_cap_share=cap,
-        )
-        bill = electricity_bill_cny(grid_kw, result.export_kw, price, park.grid.tariff, park.grid.feed_in_price_cny_per_kwh, year)
-        self.record.purchases.extend(renewals_in_year(self.record.purchases, year))
-        costs = {
-            "capex_cny": sum(p.capex_cny for p in self.record.purchases if p.year == year),
-            "fixed_om_cny": fixed_om_in_year(self.record.purchases, year),
-            "fuel_cost_cny": fuel_cost_cny(energy, year),
-            "certificate_cost_cny": supply.green_kwh / 1000.0 * price_cny("green_certificate", year),
-        }
-        phase = phase_of(index)
-        in_park = (lambda a: active_share(a.changes, year_start)) if self._population_on else (lambda a: 1.0)
-        value_added = sum(a.value_added_mcny * in_park(a) for a in self.enterprises.values())
-        annual = {
-            "year": year,
-            "year_index": index,
-            "phase": phase.number,
-            "phase_key": phase.key,
-            **summary,
-            "core_threshold_tco2_per_tce": core_threshold_tco2_per_tce(summary["energy_tce"]),
-            "value_added_mcny": value_added,
-            "energy_per_value_added_tce_per_10k_cny": summary["energy_tce"] / (value_added * 100.0),
-            "electricity_demand_mwh": supply.demand_kwh / 1000.0,
-            "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
-            "grid_import_mwh": supply.grid_import_kwh / 1000.0,
-            "green_power_mwh": supply.green_kwh / 1000.0,
-            "pv_generation_mwh": float(pv_kw.sum()) / 1000.0,
-            "wind_generation_mwh": float(wind_kw.sum()) / 1000.0,
-            "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
-            "export_mwh": supply.export_kwh / 1000.0,
-            "curtailed_mwh": supply.curtailed_kwh / 1000.0,
-            "unserved_mwh": supply.unserved_kwh / 1000.0,
-            "shed_mwh": float(shed_kw.sum()) / 1000.0,
-            "outage_hours": int(down.sum()),
-            "peak_import_kw": float(grid_kw.max()),
-            "import_limit_kw": assets.end.import_limit_kw,
-            "pv_kwp": assets.end.pv_kwp,
-            "wind_kw": assets.end.wind_kw,
-            "battery_kwh": assets.end.battery_kwh,
-            "battery_usable_kwh": float(assets.battery_kwh[-1]),
-            "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
-            "green_power_share": assets.end.effective_green_share,
-            **building_indicators(self.buildings.values()),
-            **fleet_indicators(self.fleets.values(), sc.fleets, year),
-            "grid_factor_kgco2_per_kwh": factor,
-            "carbon_price_cny_per_tco2": float(self.carbon_price_cny_per_tco2[index]),
-            **bill,
-            "offsets_cost_cny": summary["offsets_tco2"] * (
-                offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year)),
-            "exit_residual_value_cny": self._exit_value_cny.get(year, 0.0),  # credited: capacity that left with its firm
-            "subsidy_fund_paid_cny": sum(f.paid_in_year(year) for f in self.operator.funds.values()),  # a transfer
-            "ems_saving_cny": ems_saving,
-            **costs,
-            **carriers.annual,
-            "carbon_cost_cny": summary["scope1_tco2"] * float(self.carbon_price_cny_per_tco2[index]),
-            "carbon_payment_cny": self._carbon_year(index, year, emissions),
-        }
-        rate = sc.finance.social_discount_rate
-        annual["discount_factor"] = (1.0 + rate) ** -index
-        last = index == len(self.years) - 1
-        annual["residual_value_cny"] = residual_value_cny(self.record.purchases, year) if last else 0.0
-        annual["system_cost_cny"] = (
-            costs["capex_cny"] + costs["fixed_om_cny"] + bill["electricity_cost_cny"] + costs["fuel_cost_cny"]
-            + costs["certificate_cost_cny"] + annual["offsets_cost_cny"] - annual["exit_residual_value_cny"]
-        )
-        annual["core_met"] = bool(annual["core_indicator_tco2_per_tce"] <= annual["core_threshold_tco2_per_tce"])
-        annual.update(self._resources_year(year, exchanged, measures))
-        self.record.annual.append(annual)
-        self.record.emissions.extend(emissions)
-        self.record.energy.extend(energy)
-        if index > 0 and sc.operator.escalation:
-            self._pdca(index, year, annual)
-        elif index > 0:
-            self.record.reviews.extend(self.operator.review(year, annual, sc.review_targets.get(year)))
-        if year in sc.outputs.hourly_years:
-            self.record.hourly[year] = self._hourly_arrays(result, price, period)
-            self.record.hourly[year]["import_limit_kw"] = np.where(down, 0.0, assets.import_limit_kw)
-            self.record.hourly[year]["shed_kw"] = shed_kw
-            self.record.hourly[year]["pv_kw"] = pv_kw
-            self.record.hourly[year]["wind_kw"] = wind_kw
-            for entity, shape in self._measured_shapes.items():  # a metered entity's own demand
-                self.record.hourly[year][f"measured_{entity}_kw"] = book.shape_kw(shape)
-            self.record.hourly[year].update(carriers.hourly)
-
-    def _pdca(self, index: int, year: int, annual: dict) -> None:
+    def pdca(self, index: int, year: int, annual: dict) -> None:
         """Check the year on the glide path; act for next year where a rule says so (events with origin pdca)."""
         act = index + 1 < len(self.years)
         checks, items, actions = self.operator.pdca(year, annual, self.record.annual[0], self.scenario, act=act)
@@ -834,10 +503,3 @@ class ParkModel(mesa.Model):
                     "id": f"{row['rule']}_{year + 1}", "decided_hour": float(self.env.now), "detail": row["detail"],
                     "origin": "pdca",
                 })
-
-    @staticmethod
-    def _hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:
-        out = {column: np.asarray(getattr(result, name), dtype=float) for name, column in HOURLY_FIELDS.items()}
-        out["price_cny_per_kwh"] = np.asarray(price, dtype=float)
-        out["period"] = np.asarray(period, dtype=np.int8)
-        return out

@@ -1,0 +1,87 @@
+"""What firms see when they decide at the start of a year: policy, tariff, carbon prices, the
+sectors' adoption and the park fund, with the year's constant look-ups cached once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parktwin.agents.decisions import DECISION_CONSTANTS
+from parktwin.data import constant, interpolate_path
+from parktwin.economics.carbon import marginal_price_cny_per_tco2
+from parktwin.economics.catalogue import price_cny
+from parktwin.energy.loads import profile
+from parktwin.energy.tariff import hourly_tariff
+
+
+@dataclass
+class DecisionContext:
+    """What firms see when they decide at the start of ``year``."""
+
+    year: int
+    policy: object
+    decisions: object
+    tariff: object
+    carbon_path: dict  # year → CNY/tCO₂ (the scenario's path, interpolated)
+    sector_adoption: dict  # sector → share of its firms with some electric heat
+    fund: object = None  # the PDCA park subsidy fund (agents.pdca.SubsidyFund), if one has been opened
+    carbon_kind: str = "tax"  # the scenario's carbon policy (economics/carbon.py)
+    covered: frozenset = frozenset()  # firms the ETS covered last year
+    grid_factor_kgco2_per_kwh: float = 0.0  # the year's location-based grid factor (for the MACC's tonnes)
+    _prices: dict = field(default_factory=dict)
+
+    def subsidy_share(self) -> dict:
+        """Capex share paid by others per measure: the policy's, then the fund's on the rest while it has money."""
+        shares = dict(self.policy.capex_subsidy_share)
+        if self.fund is not None:
+            for measure in self.fund.measures:
+                f = self.fund.share_for(measure)
+                if f > 0:
+                    shares[measure] = 1.0 - (1.0 - shares.get(measure, 0.0)) * (1.0 - f)
+        return shares
+
+    def claim(self, firm: str, project: str, option) -> float:
+        """The fund pays its share of an adopted option's capex (``option.capex_cny`` is the firm's part) [CNY]."""
+        f = self.fund.share_for(option.measure) if self.fund is not None else 0.0
+        if f <= 0:
+            return 0.0
+        return self.fund.claim(self.year, firm, project, option.measure, option.capex_cny / (1.0 - f))
+
+    def electricity_price(self, shape: str) -> float:
+        """The tariff averaged over the hours a shift pattern uses [CNY/kWh]."""
+        if shape not in self._prices:
+            self._prices[shape] = float(hourly_tariff(self.tariff, self.year)[1] @ profile(shape, self.year))
+        return self._prices[shape]
+
+    def carbon_price(self, year: int, life_yr: int) -> float:
+        """The carbon price a firm expects: this year's (myopic) or the path's mean over a life (foresight)."""
+        key = (year, life_yr)
+        if key not in self._prices:
+            years = [year] if self.decisions.expectation == "myopic" else list(range(year, year + life_yr))
+            self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
+        return self._prices[key]
+
+    def price(self, carrier: str) -> float:
+        """``economics.catalogue.price_cny(carrier, year)``, looked up once a year."""
+        key = ("price", carrier)
+        if key not in self._prices:
+            self._prices[key] = price_cny(carrier, self.year)
+        return self._prices[key]
+
+    def peak_share(self, shape: str) -> float:
+        """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per year and shape)."""
+        key = ("peak", shape)
+        if key not in self._prices:
+            self._prices[key] = float(profile(shape, self.year).max())
+        return self._prices[key]
+
+    @property
+    def constants(self) -> dict:
+        """The constants firms' decisions read (agents.decisions.DECISION_CONSTANTS), looked up once a year."""
+        if "constants" not in self._prices:
+            self._prices["constants"] = {name: constant(name) for name in DECISION_CONSTANTS}
+        return self._prices["constants"]
+
+    def firm_carbon_price(self, entity: str, year: int, life_yr: int) -> float:
+        """The carbon price a firm weighs on a tonne abated: the expected price if the policy charges
+        it (tax: every firm; ETS: a firm covered last year), else 0 [CNY/tCO₂]."""
+        return marginal_price_cny_per_tco2(self.carbon_kind, entity in self.covered, self.carbon_price(year, life_yr))

@@ -1,0 +1,473 @@
+"""A year's operation as a pipeline of named stages.
+
+When the SimPy clock has run a year, ``run_year`` calls each stage of ``YEAR_STAGES`` in order
+with the model and the year's ``YearState``; what a stage returns is stored on the state under
+the stage's name (a field below, or ``extra`` for a stage a modeller inserts), so later stages
+read earlier ones' outputs by name:
+
+    loads → resource_measures → exchanges → site → heat → electricity → accounting
+          → money → resources → annual → review
+
+- ``loads``: every agent's energy rows and hourly load (``LoadBook``) from its commissioned state;
+- ``resource_measures``, ``exchanges``: the firms' water/waste/waste-heat measures and the park's
+  symbiosis exchanges change the rows and the load;
+- ``site``: the year's on-site renewables, tariff, grid assets and outage hours;
+- ``heat``: heat, cold and hydrogen dispatch (kernel/carriers.py) before the electricity;
+- ``electricity``: the EMS dispatch (rules, or the LP) and the batteries' ageing;
+- ``accounting``: the electricity supply and the year's emissions and energy inventory;
+- ``money``: the electricity bill, renewals, capex, O&M, fuel, certificates, offsets, carbon payments;
+- ``resources``: the year's water, solid-waste and waste-heat accounts;
+- ``annual``: the year's row of the ``annual`` table, assembled from the stages' outputs;
+- ``review``: the operator's review (or PDCA) and the hourly output.
+
+A stage is a function ``(model, state) -> output``; to add one, insert ``Stage(name, function)``
+into ``model.stages`` (docs/extending.md). The numbers of a year depend only on the stages' order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
+from parktwin.accounting.phases import phase_of
+from parktwin.accounting.resource_firms import firm_totals
+from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, year_resources
+from parktwin.agents.building import building_indicators
+from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
+from parktwin.agents.fleet import fleet_indicators
+from parktwin.agents.population import active_share
+from parktwin.agents.resources import YearOfMeasures, apply_resource_measures
+from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, carbon_positions
+from parktwin.economics.catalogue import price_cny
+from parktwin.economics.costs import fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny
+from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based
+from parktwin.energy.loads import LoadBook
+from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
+from parktwin.kernel.carriers import CarrierYear, carrier_year
+
+HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
+    "load_kw": "load_kw", "pv_kw": "renewable_kw", "pv_to_load_kw": "renewable_to_load_kw",
+    "pv_to_battery_kw": "renewable_to_battery_kw", "grid_to_load_kw": "grid_to_load_kw",
+    "grid_to_battery_kw": "grid_to_battery_kw", "battery_to_load_kw": "battery_to_load_kw", "export_kw": "export_kw",
+    "curtailed_kw": "curtailed_kw", "unserved_kw": "unserved_kw", "soc_kwh": "soc_kwh",
+}
+
+
+@dataclass
+class Loads:
+    """The agents' energy rows and hourly electricity load of the year, before any measure or exchange."""
+
+    rows: list
+    book: LoadBook
+
+
+@dataclass
+class Site:
+    """The year's electricity side before the dispatch."""
+
+    demand_kw: np.ndarray  # the load book's hourly electricity demand after measures and exchanges [kW]
+    assets: object  # agents.operator.YearAssets: hourly capacities of the operator's electricity assets
+    pv_kw: np.ndarray  # on-site PV output [kW]
+    wind_kw: np.ndarray  # on-site wind output [kW]
+    period: np.ndarray  # tariff period of each hour
+    price: np.ndarray  # tariff [CNY/kWh]
+    down: np.ndarray  # hours touched by a grid outage (bool)
+    import_limit_kw: np.ndarray  # the connection's import limit, 0 in outages [kW]
+
+
+@dataclass
+class Electricity:
+    """The EMS dispatch of the year."""
+
+    demand_kw: np.ndarray  # demand after heat, cold and hydrogen [kW]
+    shed_kw: np.ndarray  # non-critical load shed in outages [kW]
+    result: DispatchResult
+    ems_saving_cny: float  # optimal EMS: the rules' cost less the LP's
+
+
+@dataclass
+class Accounts:
+    """The year's electricity supply, emissions and energy inventory."""
+
+    supply: ElectricitySupply
+    emissions: list[tuple]
+    energy: list[tuple]
+    summary: dict
+    grid_factor_kgco2_per_kwh: float
+
+
+@dataclass
+class Money:
+    """The year's money columns of ``annual`` (CNY)."""
+
+    bill: dict
+    costs: dict  # capex, fixed O&M, fuel, certificates
+    offsets_cost_cny: float
+    carbon_payment_cny: float
+
+
+@dataclass
+class YearState:
+    """One year's clock and the outputs of the stages run so far (by stage name)."""
+
+    index: int
+    year: int
+    year_start: int  # global hour of 1 January
+    loads: Loads | None = None
+    resource_measures: YearOfMeasures | None = None
+    exchanges: YearOfExchanges | None = None
+    site: Site | None = None
+    heat: CarrierYear | None = None
+    electricity: Electricity | None = None
+    accounting: Accounts | None = None
+    money: Money | None = None
+    resources: dict | None = None  # indicator columns of the resource accounts
+    annual: dict | None = None
+    review: None = None
+    extra: dict = field(default_factory=dict)  # outputs of inserted stages, by name
+
+    def put(self, name: str, output) -> None:
+        if name in self.__dataclass_fields__ and name not in ("index", "year", "year_start", "extra"):
+            setattr(self, name, output)
+        else:
+            self.extra[name] = output
+
+
+@dataclass
+class EtsState:
+    """The carbon market's state carried between years."""
+
+    benchmarks: dict = field(default_factory=dict)  # sector → ETS benchmark [tCO₂/M CNY], read once
+    bank: dict = field(default_factory=dict)  # firm → allowances banked for later years [tCO₂] (policy.carbon.banking)
+    covered: frozenset = frozenset()  # firms the ETS covered last year
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable  # (model, YearState) -> output
+
+
+# -- the stages ----------------------------------------------------------------------------------
+def loads(model, y: YearState) -> Loads:
+    book = LoadBook(y.year)
+    rows = []
+    for agent in (*model.enterprises.values(), *model.buildings.values(), *model.fleets.values()):
+        rows.extend(agent.year_energy(y.year, y.year_start, book))
+    return Loads(rows, book)
+
+
+def resource_measures(model, y: YearState) -> YearOfMeasures:
+    return apply_resource_measures(model.enterprises.values(), y.year, y.year_start, y.loads.rows, y.loads.book)
+
+
+def exchanges(model, y: YearState) -> YearOfExchanges:
+    rows = y.resource_measures.rows
+    if not model.exchange_agents:
+        return YearOfExchanges(rows, ExchangeFlows(), [])
+    kinds = {firm_id: "enterprise" for firm_id in model.enterprises}
+    activity = {firm_id: firm.activity for firm_id, firm in model.enterprises.items()}
+    done = apply_exchanges(model.exchange_agents, y.year, y.year_start, rows, y.loads.book, kinds, activity)
+    model.record.exchanges.extend(done.table)
+    return done
+
+
+def site(model, y: YearState) -> Site:
+    demand_kw = y.loads.book.hourly_kw()
+    assets = model.operator.year_assets(y.year_start)
+    pv_kw = assets.pv_kwp * model.pv_kw_per_kwp[y.index]
+    wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else np.zeros(HOURS_PER_YEAR)
+    period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
+    down = outage_mask(model.outages, y.year_start)
+    return Site(demand_kw, assets, pv_kw, wind_kw, period, price, down, np.where(down, 0.0, assets.import_limit_kw))
+
+
+def heat(model, y: YearState) -> CarrierYear:
+    s = y.site
+    return carrier_year(model, model.carrier_state, y.year, y.year_start, y.exchanges.rows, s.demand_kw, s.pv_kw + s.wind_kw, s.period,
+                        s.import_limit_kw)
+
+
+def electricity(model, y: YearState) -> Electricity:
+    sc, s, carriers = model.scenario, y.site, y.heat
+    park, assets = sc.park, s.assets
+    demand_kw = s.demand_kw
+    if carriers.demand_delta_kw.any():
+        demand_kw = np.maximum(demand_kw + carriers.demand_delta_kw, 0.0)
+    onsite_kw = s.pv_kw + s.wind_kw + carriers.generation_kw  # with CHP and fuel-cell output
+    # in an outage the grid neither imports nor exports; non-critical load is shed
+    shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
+    load_kw = demand_kw - shed_kw
+    import_limit = s.import_limit_kw
+    export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
+    result = dispatch_rule_based(
+        load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
+        import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=model.battery_soc_kwh,
+    )
+    ems_saving = 0.0
+    if sc.ems.strategy == "optimal":
+        tariff = park.grid.tariff
+        month = year_calendar(y.year).month
+        costing = dict(feed_in_price_cny_per_kwh=park.grid.feed_in_price_cny_per_kwh, month_of_hour=month,
+                       demand_charge_cny_per_kw_month=tariff.demand_charge_cny_per_kw_month)
+        rules = result
+        result = dispatch_optimal(
+            load_kw, onsite_kw, s.price, assets.battery_kwh, assets.battery_kw, model.battery_params,
+            import_limit, export_limit, soc_start_kwh=model.battery_soc_kwh, soc_end_kwh=rules.final_soc_kwh,
+            horizon_h=sc.ems.horizon_h, overlap_h=sc.ems.overlap_h if sc.ems.horizon_h else 0, **costing,
+        )
+        # the same cost function for both; the LP ends with at least the rules' final charge
+        ems_saving = dispatch_cost_cny(rules, s.price, **costing)["objective_cny"] - dispatch_cost_cny(result, s.price, **costing)["objective_cny"]
+    model.battery_soc_kwh = result.final_soc_kwh
+    for unit in model.operator.age_batteries(float(result.battery_to_load_kw.sum()), y.year_start):
+        if y.index + 1 < len(model.years):  # its new cells are bought at next year's price
+            model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh, renewal=True))
+        model.record.events.append({
+            "year": y.year, "hour": float(HOURS_PER_YEAR), "time": f"{y.year + 1}-01-01T00:00", "kind": "battery_replacement",
+            "id": unit.id, "decided_hour": float(y.year_start + HOURS_PER_YEAR),
+            "detail": f"battery replaced at {unit.health:.0%} health after {unit.efc:,.0f} full cycles",
+            "origin": "operator",
+        })
+    return Electricity(demand_kw, shed_kw, result, ems_saving)
+
+
+def accounting(model, y: YearState) -> Accounts:
+    sc, e = model.scenario, y.electricity
+    result, demand_kw = e.result, e.demand_kw
+    grid_kw = result.grid_import_kw
+    supply = ElectricitySupply(
+        demand_kwh=float(demand_kw.sum()),
+        grid_import_kwh=float(grid_kw.sum()),
+        onsite_generation_kwh=float(result.pv_kw.sum()),
+        onsite_used_kwh=float(result.pv_to_load_kw.sum() + result.pv_to_battery_kw.sum()),
+        export_kwh=float(result.export_kw.sum()),
+        curtailed_kwh=float(result.curtailed_kw.sum()),
+        unserved_kwh=float(result.unserved_kw.sum()),
+        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index),
+    )
+    factor = float(model.grid_factor_kgco2_per_kwh[y.index])
+    offsets = sc.offsets
+    cap = offsets.max_share_of_gross if offsets.start_year is not None and y.year >= offsets.start_year else None
+    emissions, energy, summary = account_year(
+        y.year,
+        y.heat.rows,
+        supply,
+        grid_factor_kgco2_per_kwh=factor,
+        grid_series=model.grid_series,
+        grid_nonfossil_share=grid_nonfossil_share(factor, float(model.fossil_factor_kgco2_per_kwh[y.index])),
+        electricity_method=sc.accounting.electricity_tce_method,
+        removals_tco2=model.removals_tco2,
+        offset_cap_share=cap,
+    )
+    return Accounts(supply, emissions, energy, summary, factor)
+
+
+def money(model, y: YearState) -> Money:
+    park, year, a = model.scenario.park, y.year, y.accounting
+    purchases = model.record.purchases
+    bill = electricity_bill_cny(y.electricity.result.grid_import_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
+                                park.grid.feed_in_price_cny_per_kwh, year)
+    purchases.extend(renewals_in_year(purchases, year))
+    costs = {
+        "capex_cny": sum(p.capex_cny for p in purchases if p.year == year),
+        "fixed_om_cny": fixed_om_in_year(purchases, year),
+        "fuel_cost_cny": fuel_cost_cny(a.energy, year),
+        "certificate_cost_cny": a.supply.green_kwh / 1000.0 * price_cny("green_certificate", year),
+    }
+    offsets = model.scenario.offsets
+    offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.emissions))
+
+
+def resources(model, y: YearState) -> dict[str, float]:
+    """The year's water, solid-waste and waste-heat accounts; returns the indicator columns for ``annual``."""
+    park, year, done, measures = model.scenario.park, y.year, y.exchanges, y.resource_measures
+    firms = [measures.firms.get(a.spec.id) or firm_resources(a.spec.id, a.value_added_mcny, a.activity, a.spec.water,
+                                                             a.spec.solid_waste, a.spec.waste_heat)
+             for a in model.enterprises.values()]  # the firms in the park this year: entrants in, earlier leavers out
+    values = year_resources(year, firms, done.flows, min_coverage_share=model.min_coverage_share,
+                            exchanges_listed=bool(park.exchanges))
+    model.record.resources.append(values)
+    if year == model.years[0]:  # each firm's water and waste, for the reconciliation with measured totals
+        model.record.base_firm_totals = firm_totals(firms, done.flows)
+    return {k: values[k] for k in RESOURCE_ANNUAL_COLUMNS} | {
+        "symbiosis_scope1_avoided_tco2": done.scope1_avoided_tco2,
+        "symbiosis_scope3_avoided_tco2": done.scope3_avoided_tco2,
+        "exchanges_running": done.running,
+        "resource_measures_electricity_mwh": measures.electricity_mwh,
+        "resource_measures_scope1_avoided_tco2": measures.scope1_avoided_tco2,
+    }
+
+
+def annual(model, y: YearState) -> dict:
+    """The year's row of the ``annual`` table (results/tables.py), recorded with its emissions and energy rows."""
+    sc, index, year = model.scenario, y.index, y.year
+    s, e, a, m = y.site, y.electricity, y.accounting, y.money
+    summary, supply, assets, result = a.summary, a.supply, s.assets, e.result
+    grid_kw = result.grid_import_kw
+    phase = phase_of(index)
+    in_park = (lambda f: active_share(f.changes, y.year_start)) if model.population_on else (lambda f: 1.0)
+    value_added = sum(f.value_added_mcny * in_park(f) for f in model.enterprises.values())
+    row = {
+        "year": year,
+        "year_index": index,
+        "phase": phase.number,
+        "phase_key": phase.key,
+        **summary,
+        "core_threshold_tco2_per_tce": core_threshold_tco2_per_tce(summary["energy_tce"]),
+        "value_added_mcny": value_added,
+        "energy_per_value_added_tce_per_10k_cny": summary["energy_tce"] / (value_added * 100.0),
+        "electricity_demand_mwh": supply.demand_kwh / 1000.0,
+        "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
+        "grid_import_mwh": supply.grid_import_kwh / 1000.0,
+        "green_power_mwh": supply.green_kwh / 1000.0,
+        "pv_generation_mwh": float(s.pv_kw.sum()) / 1000.0,
+        "wind_generation_mwh": float(s.wind_kw.sum()) / 1000.0,
+        "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
+        "export_mwh": supply.export_kwh / 1000.0,
+        "curtailed_mwh": supply.curtailed_kwh / 1000.0,
+        "unserved_mwh": supply.unserved_kwh / 1000.0,
+        "shed_mwh": float(e.shed_kw.sum()) / 1000.0,
+        "outage_hours": int(s.down.sum()),
+        "peak_import_kw": float(grid_kw.max()),
+        "import_limit_kw": assets.end.import_limit_kw,
+        "pv_kwp": assets.end.pv_kwp,
+        "wind_kw": assets.end.wind_kw,
+        "battery_kwh": assets.end.battery_kwh,
+        "battery_usable_kwh": float(assets.battery_kwh[-1]),
+        "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
+        "green_power_share": assets.end.effective_green_share,
+        **building_indicators(model.buildings.values()),
+        **fleet_indicators(model.fleets.values(), sc.fleets, year),
+        "grid_factor_kgco2_per_kwh": a.grid_factor_kgco2_per_kwh,
+        "carbon_price_cny_per_tco2": float(model.carbon_price_cny_per_tco2[index]),
+        **m.bill,
+        "offsets_cost_cny": m.offsets_cost_cny,
+        "exit_residual_value_cny": model.exit_value_cny.get(year, 0.0),  # credited: capacity that left with its firm
+        "subsidy_fund_paid_cny": sum(f.paid_in_year(year) for f in model.operator.funds.values()),  # a transfer
+        "ems_saving_cny": e.ems_saving_cny,
+        **m.costs,
+        **y.heat.annual,
+        "carbon_cost_cny": summary["scope1_tco2"] * float(model.carbon_price_cny_per_tco2[index]),
+        "carbon_payment_cny": m.carbon_payment_cny,
+    }
+    rate = sc.finance.social_discount_rate
+    row["discount_factor"] = (1.0 + rate) ** -index
+    last = index == len(model.years) - 1
+    row["residual_value_cny"] = residual_value_cny(model.record.purchases, year) if last else 0.0
+    costs = m.costs
+    row["system_cost_cny"] = (
+        costs["capex_cny"] + costs["fixed_om_cny"] + m.bill["electricity_cost_cny"] + costs["fuel_cost_cny"]
+        + costs["certificate_cost_cny"] + row["offsets_cost_cny"] - row["exit_residual_value_cny"]
+    )
+    row["core_met"] = bool(row["core_indicator_tco2_per_tce"] <= row["core_threshold_tco2_per_tce"])
+    row.update(y.resources)
+    for name, output in y.extra.items():  # inserted stages' indicator columns (a dict of column → value)
+        if isinstance(output, dict):
+            row.update(output)
+    model.record.annual.append(row)
+    model.record.emissions.extend(a.emissions)
+    model.record.energy.extend(a.energy)
+    return row
+
+
+def review(model, y: YearState) -> None:
+    """The operator's review of the year (or the PDCA loop), then the year's hourly output."""
+    sc, index, year = model.scenario, y.index, y.year
+    if index > 0 and sc.operator.escalation:
+        model.pdca(index, year, y.annual)
+    elif index > 0:
+        model.record.reviews.extend(model.operator.review(year, y.annual, sc.review_targets.get(year)))
+    if year in sc.outputs.hourly_years:
+        s, e = y.site, y.electricity
+        hourly = hourly_arrays(e.result, s.price, s.period)
+        hourly["import_limit_kw"] = s.import_limit_kw
+        hourly["shed_kw"] = e.shed_kw
+        hourly["pv_kw"] = s.pv_kw
+        hourly["wind_kw"] = s.wind_kw
+        for entity, shape in model.measured_shapes.items():  # a metered entity's own demand
+            hourly[f"measured_{entity}_kw"] = y.loads.book.shape_kw(shape)
+        hourly.update(y.heat.hourly)
+        model.record.hourly[year] = hourly
+
+
+YEAR_STAGES = (
+    Stage("loads", loads), Stage("resource_measures", resource_measures), Stage("exchanges", exchanges), Stage("site", site),
+    Stage("heat", heat), Stage("electricity", electricity), Stage("accounting", accounting), Stage("money", money),
+    Stage("resources", resources), Stage("annual", annual), Stage("review", review),
+)
+
+
+def run_year(model, stages, index: int, year: int, year_start: int) -> YearState:
+    """Run one year's stages in order; returns the year's state with every stage's output."""
+    y = YearState(index, year, year_start)
+    for stage in stages:
+        y.put(stage.name, stage.run(model, y))
+    return y
+
+
+# -- helpers of the stages -----------------------------------------------------------------------
+def outage_mask(outages: list[tuple[float, float]], year_start: int) -> np.ndarray:
+    """Hours of the year touched by an outage (a partly affected hour counts as down)."""
+    mask = np.zeros(HOURS_PER_YEAR, dtype=bool)
+    for start, end in outages:
+        lo, hi = int(np.floor(start - year_start)), int(np.ceil(end - year_start))
+        if hi > 0 and lo < HOURS_PER_YEAR:
+            mask[max(lo, 0):min(hi, HOURS_PER_YEAR)] = True
+    return mask
+
+
+def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
+    """Grid electricity that counts as green: certificates on a share of every hour's import,
+    plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
+    certified = grid_kw * assets.green_share
+    ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
+    if assets.ppa_wind_kw.any():
+        ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
+    if assets.end.ppa_hourly:
+        return float(np.minimum(grid_kw, certified + ppa).sum())
+    return float(min(grid_kw.sum(), certified.sum() + ppa.sum()))
+
+
+def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
+    """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]."""
+    carbon = model.scenario.policy.carbon
+    firms = list(model.enterprises.values())  # the firms in the park this year (entrants in, earlier leavers out)
+    ids = [f.entity_id for f in firms]
+    sectors = [f.spec.sector for f in firms]
+    position = {fid: i for i, fid in enumerate(ids)}
+    scope1 = np.zeros(len(ids))
+    for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
+        if row[2] == "enterprise" and (row[3] == "1" or (row[3] == "removal" and row[5] == "ccus")) and row[1] in position:
+            scope1[position[row[1]]] += row[11]
+    ets = model.ets
+    for sector in set(sectors) - set(ets.benchmarks):
+        ets.benchmarks[sector] = benchmark_tco2_per_mcny(sector)
+    benchmarks = np.array([ets.benchmarks[x] for x in sectors])
+    in_ets = np.array([carbon.ets_sectors == "all" or x in carbon.ets_sectors for x in sectors], dtype=bool)
+    value_added = np.array([f.value_added_mcny for f in firms])
+    price = float(model.carbon_charge_cny_per_tco2[index])
+    pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
+                           in_ets, float(model.allocation_scale[index]))
+    payment, bank = pos.payment_cny, np.zeros(len(ids))
+    if carbon.kind == "ets" and carbon.banking:  # unused allowances carried to later years (leavers' banks lapse)
+        banked = bank_allowances(pos.covered, scope1, pos.allocation_tco2, price,
+                                 [ets.bank.get(f, 0.0) for f in ids], carbon.banking_cap_share)
+        payment, bank = banked.payment_cny, banked.bank_tco2
+        ets.bank = dict(zip(ids, bank.tolist()))
+    model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, pos.covered.tolist(), scope1.tolist(),
+                                   pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(), payment.tolist()))
+    ets.covered = frozenset(f for f, c in zip(ids, pos.covered) if c)
+    return float(payment.sum())
+
+
+def hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:
+    out = {column: np.asarray(getattr(result, name), dtype=float) for name, column in HOURLY_FIELDS.items()}
+    out["price_cny_per_kwh"] = np.asarray(price, dtype=float)
+    out["period"] = np.asarray(period, dtype=np.int8)
+    return out
