@@ -13,9 +13,6 @@ import numpy as np
 
 from parktwin.agents.base import Change, Investment, ParkAgent, segments
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
-from parktwin.agents.building import apply_retrofit
-from parktwin.agents.carrier_assets import CARRIER_ASSETS
-from parktwin.agents.resources import apply_resource_measure
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 
@@ -128,10 +125,14 @@ class OperatorAgent(ParkAgent):
 
     # -- the roadmap ---------------------------------------------------------------------
     def apply(self, item, hour: float, year: int) -> tuple[str, list[Investment]]:
-        """Carry out a roadmap intervention at ``hour`` of ``year``: a description and the capacity added."""
-        if item.kind in OPERATOR_ASSETS:
-            return OPERATOR_ASSETS[item.kind](self, item, hour)
-        return AGENT_MEASURES[item.kind](self, item, hour, year)
+        """Carry out a PDCA project at ``hour`` of ``year``: a description and the capacity added
+        (roadmap kinds are carried out by their technology module, technologies/)."""
+        return OPERATOR_ASSETS[item.kind](self, item, hour)
+
+    def upgrade_grid(self, hour: float, import_limit_kw: float, source: str) -> float:
+        """Raise the connection's import limit at ``hour``; returns the kW added (0 if it was already higher)."""
+        before = self.state_before(self.commission(hour, "grid", import_limit_kw, source), Assets(self.park.grid.import_limit_kw), _fold)
+        return max(0.0, import_limit_kw - before.import_limit_kw)
 
     def year_assets(self, year_start: int) -> YearAssets:
         segs = segments(self.changes, year_start, Assets(self.park.grid.import_limit_kw), _fold)
@@ -236,53 +237,6 @@ def _targets(model, ids, pool: dict) -> list:
 Applied = tuple[str, list[Investment]]  # a one-line description, the capacity it adds
 
 
-def _rooftop_pv(op: OperatorAgent, item, hour: float) -> Applied:
-    model = op.model
-    names = [e.entity_id for e in _targets(model, item.enterprises, model.enterprises)]
-    if item.include_buildings:
-        names += list(model.buildings)
-    kwp = 0.0
-    for name in names:
-        room = max(0.0, item.roof_share - op.roof_used_share[name])
-        kwp += room * op.roof_area_m2[name] * op.park.pv_design.kwp_per_roof_m2
-        op.roof_used_share[name] = max(op.roof_used_share[name], item.roof_share)
-    if kwp > 0:
-        op.commission(hour, "pv", kwp, item.id or "rooftop_pv")
-    return f"rooftop PV +{kwp:,.0f} kWp on {len(names)} roofs", [Investment("operator", "rooftop_pv", kwp)]
-
-
-def _wind(op: OperatorAgent, item, hour: float) -> Applied:
-    op.commission(hour, "wind", item.capacity_kw, item.id or "wind")
-    return f"wind turbines +{item.capacity_kw:,.0f} kW", [Investment("operator", "wind_onshore", item.capacity_kw)]
-
-
-def _battery(op: OperatorAgent, item, hour: float) -> Applied:
-    op.add_battery(hour, item.energy_kwh, item.power_kw, item.id or "battery")
-    return f"battery +{item.energy_kwh:,.0f} kWh / {item.power_kw:,.0f} kW", [
-        Investment("operator", "battery_energy", item.energy_kwh),
-        Investment("operator", "battery_power", item.power_kw),
-    ]
-
-
-def _green_power(op: OperatorAgent, item, hour: float) -> Applied:
-    op.commission(hour, "green_power", item.share, item.id or "green_power")
-    return f"green power contracts cover {item.share:.0%} of grid electricity", []
-
-
-def _green_ppa(op: OperatorAgent, item, hour: float) -> Applied:
-    op.commission(hour, "green_ppa", (item.technology, item.capacity_kw, item.matching == "hourly"), item.id or "green_ppa")
-    return f"green PPA: {item.capacity_kw:,.0f} kW of off-site {item.technology}, {item.matching} matching", []
-
-
-def _on_agents(agents: list, kind: str, value, item, hour: float, year: int) -> list[Investment]:
-    """Commission the same change on each agent; collect the capacity each one adds."""
-    out: list[Investment] = []
-    for agent in agents:
-        change = agent.commission(hour, kind, value, item.id or item.kind)
-        out += agent.investments(change, year)
-    return out
-
-
 def _firms(op: OperatorAgent, item) -> list:
     return _targets(op.model, item.enterprises, op.model.enterprises)
 
@@ -307,60 +261,7 @@ def _pdca_pv(op: OperatorAgent, item, hour: float) -> Applied:
     return f"PDCA: rooftop PV +{kwp:,.0f} kWp ahead of the roadmap", [Investment("operator", "rooftop_pv", kwp)]
 
 
-def _electrify_boilers(op: OperatorAgent, item, hour: float, year: int) -> Applied:
-    firms = _firms(op, item)
-    inv = _on_agents(firms, item.technology, (item.share, item.include_purchased_heat), item, hour, year)
-    bought = " and purchased heat" if item.include_purchased_heat else ""
-    return f"{item.share:.0%} of boiler heat{bought} to {item.technology.replace('_', ' ')} in {len(firms)} firms", inv
-
-
-def _electrify_fleet(op: OperatorAgent, item, hour: float, year: int) -> Applied:
-    fleets = _targets(op.model, item.fleets, op.model.fleets)
-    inv = _on_agents(fleets, "electrify_fleet", item.share, item, hour, year)
-    return f"{item.share:.0%} of {len(fleets)} fleets to battery-electric", inv
-
-
-def _efficiency(op: OperatorAgent, item, hour: float, year: int) -> Applied:
-    firms = _firms(op, item)
-    return f"efficiency: -{item.share:.0%} energy in {len(firms)} firms", _on_agents(firms, "efficiency", item.share, item, hour, year)
-
-
-def _hydrogen_process_heat(op: OperatorAgent, item, hour: float, year: int) -> Applied:
-    firms = _firms(op, item)
-    inv = _on_agents(firms, "hydrogen_process_heat", item.share, item, hour, year)
-    return f"{item.share:.0%} of kiln and furnace fuel to on-site green hydrogen in {len(firms)} firms", inv
-
-
-def _ccus(op: OperatorAgent, item, hour: float, year: int) -> Applied:
-    firms = [f for f in _firms(op, item) if f.spec.process_emissions_tco2 > 0]
-    inv = _on_agents(firms, "ccus", item.capture_share, item, hour, year)
-    return f"CCUS captures {item.capture_share:.0%} of process CO₂ in {len(firms)} firms", inv
-
-
-def _grid_upgrade(op: OperatorAgent, item, hour: float) -> Applied:
-    before = op.state_before(op.commission(hour, "grid", item.import_limit_kw, item.id or "grid_upgrade"),
-                             Assets(op.park.grid.import_limit_kw), _fold)
-    added = max(0.0, item.import_limit_kw - before.import_limit_kw)
-    return f"grid connection import limit {item.import_limit_kw:,.0f} kW", [Investment("operator", "grid_connection", added)]
-
-
-OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = {
-    "rooftop_pv": _rooftop_pv,
-    "wind": _wind,
-    "battery": _battery,
-    "green_power": _green_power,
-    "green_ppa": _green_ppa,
-    "grid_upgrade": _grid_upgrade,
+OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = {  # the PDCA's own items (agents/pdca.py)
     "pdca_green_power": _pdca_green_power,
     "pdca_pv": _pdca_pv,
 }
-AGENT_MEASURES: dict[str, Callable[[OperatorAgent, object, float, int], Applied]] = {
-    "electrify_boilers": _electrify_boilers,
-    "electrify_fleet": _electrify_fleet,
-    "efficiency": _efficiency,
-    "hydrogen_process_heat": _hydrogen_process_heat,
-    "ccus": _ccus,
-    "building_retrofit": apply_retrofit,
-    "resource_measure": apply_resource_measure,
-}
-OPERATOR_ASSETS.update(CARRIER_ASSETS)  # heat and hydrogen assets (agents/carrier_assets.py)

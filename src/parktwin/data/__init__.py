@@ -21,7 +21,7 @@ TABLES = (
     "technologies", "prices", "finance_instruments", "carbon_policy", "ets_benchmarks",
     "stage_indicators", "symbiosis_factors", "duty_cycles",
     "building_stock", "building_standards", "building_retrofits", "vehicle_turnover",
-    "resources", "sector_resources", "resource_measures",
+    "resources", "sector_resources", "resource_measures", "technology_kinds", "stores",
 )
 
 

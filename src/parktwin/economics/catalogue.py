@@ -26,27 +26,11 @@ PRICE_FILE = "data/prices.csv"
 REGIONS = ("china", "europe")
 FALLBACK = {"china": ("china", "europe"), "europe": ("europe", "china")}
 
-# Which catalogue entries a roadmap intervention kind buys (spec/scenario.py). green_power buys
-# certificates or contracts (price "green_certificate"), not equipment.
+# Which catalogue entries each roadmap kind buys: data/technology_kinds.csv (the technology
+# registry's data, technologies/). green_power buys certificates or contracts (price
+# "green_certificate"), not equipment; a building retrofit's id is retrofit_<measure>.
 MEASURE_TECHNOLOGIES: dict[str, tuple[str, ...]] = {
-    "rooftop_pv": ("rooftop_pv",),
-    "wind": ("wind_onshore",),
-    "battery": ("battery_energy", "battery_power"),
-    "green_power": (),
-    "green_ppa": (),
-    "electrify_boilers": ("electric_boiler", "heat_pump_low", "heat_pump_medium"),
-    "electrify_fleet": tuple(f"bev_{v}" for v in ("heavy_truck", "light_truck", "bus", "car", "forklift")),
-    "efficiency": ("efficiency_programme",),
-    "hydrogen_process_heat": ("electrolyser", "h2_tank"),
-    "ccus": ("ccus_capture",),
-    "grid_upgrade": ("grid_connection",),
-    "building_retrofit": (),  # the measure's technology is checked when the item is applied
-    "thermal_storage": ("thermal_storage", "electric_boiler"),
-    "hydrogen_tank": ("h2_tank", "electrolyser", "fuel_cell"),
-    "biomethane_chp": ("biomethane_chp",),
-    "waste_heat_recovery": ("waste_heat_recovery",),
-    "resource_measure": ("water_reuse_plant", "reclaimed_water_plant", "solid_waste_processing", "waste_heat_use_exchanger"),
-    "cold_storage": ("cold_storage", "cold_storage_chiller"),
+    kind: tuple(str(ids).split()) if isinstance(ids, str) else () for kind, ids in zip(table("technology_kinds")["kind"], table("technology_kinds")["catalogue"])
 }
 
 _PER_ROW = ("year", "capex", "fixed_om_share_per_yr", "var_om", "source", "confidence")

@@ -11,8 +11,9 @@ shared heat assets then take over part of it, in this order each hour:
 2. **Biomethane CHP**, heat-led, up to its heat capacity shared by the low and then the medium
    band (an engine's jacket and exhaust heat do not reach the high band), displaces the fossil
    and purchased heat that is left; it makes ``electric_per_heat`` kWh_e per kWh_th.
-3. **Hot-water store** (low band only, ~90 °C): charged by an electric heater in valley-tariff
-   hours (within the grid import the load leaves free) and in hours of renewable surplus, discharged in peak and critical hours into the low
+3. **Heat stores**, each serving one band (a hot-water tank the low band at ~90 °C, a molten-salt
+   tank the high band at ~400 °C; data/stores.csv), one after another: charged by an electric heater in valley-tariff
+   hours (within the grid import the load leaves free) and in hours of renewable surplus, discharged in peak and critical hours into its
    band's remaining electric heat (moving that electricity to valley hours), then fossil, then
    purchased heat. Stored energy loses ``loss_share_per_h`` of itself every hour (standing loss,
    applied before the hour's flows). The displacement and the sequential store are ``numba.njit``
@@ -20,7 +21,7 @@ shared heat assets then take over part of it, in this order each hour:
 
 Balance each band, each hour (exactly, to rounding)::
 
-    demand = waste + chp + fossil + purchased + electric_boiler + heat_pump (+ store_out, low band)
+    demand = waste + chp + fossil + purchased + electric_boiler + heat_pump (+ store_out, in each store's band)
     soc[h] = soc[h-1] * (1 - loss) + store_in[h] - store_out[h]
 
 Electricity: ``electric_boiler / eta_eb + heat_pump / COP[h]`` per band and hour (COP given
@@ -75,7 +76,8 @@ def empty_plan(n_hours: int, cop: np.ndarray | None = None, electric_boiler_effi
 
 @dataclass(frozen=True)
 class ThermalStore:
-    """A hot-water store serving the low band; capacities may change hour by hour (commissioning).
+    """A heat store serving one band (a hot-water tank the low band, a molten-salt tank the high
+    band; data/stores.csv); capacities may change hour by hour (commissioning).
 
     Parameters
     ----------
@@ -84,6 +86,7 @@ class ThermalStore:
     loss_share_per_h : float — standing loss per hour as a share of the stored heat [-]
     soc_min_share, soc_max_share : float — window as shares of capacity [-]
     heater_efficiency : float — electric heater [kWh_th/kWh_e]
+    band : int — index of the band in ``BANDS`` it discharges into
     """
 
     capacity_kwh: np.ndarray
@@ -93,6 +96,7 @@ class ThermalStore:
     soc_min_share: float
     soc_max_share: float
     heater_efficiency: float
+    band: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ class HeatResult:
     purchased_kw: np.ndarray
     electric_boiler_kw: np.ndarray
     heat_pump_kw: np.ndarray
-    store_out_kw: np.ndarray  # (n_hours,), into the low band
+    store_out_kw: np.ndarray  # (n_hours,), all stores
     store_in_kw: np.ndarray  # heat into the store
     store_loss_kw: np.ndarray
     store_soc_kwh: np.ndarray  # at the end of each hour
@@ -117,11 +121,15 @@ class HeatResult:
     chp_electricity_kw: np.ndarray
     chp_fuel_kw: np.ndarray  # biomethane, LHV
     electricity_delta_kw: np.ndarray  # heat electricity minus the plan's
-    final_soc_kwh: float
+    final_soc_kwh: float  # all stores
+    store_band_kw: np.ndarray | None = None  # (3, n_hours): what the stores deliver into each band
+    final_soc_by_store: tuple = ()  # each store's charge at the end, in the order given [kWh_th]
 
     def supply_kw(self, supply: str) -> np.ndarray:
-        """Heat of one supply by band [kW_th], shape (3, n_hours) (the store in the low band)."""
+        """Heat of one supply by band [kW_th], shape (3, n_hours) (each store in its band)."""
         if supply == "store":
+            if self.store_band_kw is not None:
+                return self.store_band_kw
             out = np.zeros_like(self.fossil_kw)
             out[0] = self.store_out_kw
             return out
@@ -230,7 +238,8 @@ def _store_kernel(period, surplus_kw, headroom_kw, targets, capacity, charge_max
 def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | None = None,
                   waste_heat_kw: np.ndarray | None = None, chp_heat_max_kw: np.ndarray | None = None,
                   chp_electric_per_heat: float = 0.0, chp_heat_efficiency: float = 1.0,
-                  store: ThermalStore | None = None, soc_start_kwh: float = 0.0, headroom_kw: np.ndarray | None = None) -> HeatResult:
+                  store: ThermalStore | tuple | None = None, soc_start_kwh: float | tuple = 0.0,
+                  headroom_kw: np.ndarray | None = None) -> HeatResult:
     """Dispatch one year's heat over the park's supplies (module docstring for the rules).
 
     Parameters
@@ -249,8 +258,10 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         Electricity per heat of the CHP [kWh_e/kWh_th].
     chp_heat_efficiency : float
         Heat per fuel (LHV) of the CHP [kWh_th/kWh_fuel].
-    store : ThermalStore, optional
-    soc_start_kwh : float
+    store : ThermalStore or a tuple of them, optional
+        Stores run one after another, each in its own band; a later store charges from the
+        surplus and grid headroom an earlier store's heater left.
+    soc_start_kwh : float, or a tuple (one per store)
         Heat in the store at the start [kWh_th], at most the first hour's ceiling; heat below the
         floor (a store filling up) is not drawn.
     headroom_kw : array (n_hours,), optional
@@ -276,25 +287,38 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     else:
         waste = chp = np.zeros(shape)
 
+    stores = () if store is None else (store,) if isinstance(store, ThermalStore) else tuple(store)
+    starts = soc_start_kwh if isinstance(soc_start_kwh, tuple) else (soc_start_kwh,) * len(stores)
     store_in = store_out = loss = soc = heater = np.zeros(n)
-    final = 0.0
-    if store is not None:
-        capacity = np.broadcast_to(np.asarray(store.capacity_kwh, dtype=float), (n,))
-        soc0 = min(max(soc_start_kwh, 0.0), store.soc_max_share * capacity[0])  # a new store starts empty
-        targets = np.ascontiguousarray(np.stack([eb[0], hp[0], fossil[0], purchased[0]]))
-        surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
-        headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
-        store_in, store_out, taken, loss, soc = _store_kernel(
+    band_out = np.zeros(shape)
+    finals = []
+    surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
+    headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
+    for i, (st, start) in enumerate(zip(stores, starts)):
+        b = st.band
+        capacity = np.broadcast_to(np.asarray(st.capacity_kwh, dtype=float), (n,))
+        soc0 = min(max(start, 0.0), st.soc_max_share * capacity[0])  # a new store starts empty
+        targets = np.ascontiguousarray(np.stack([eb[b], hp[b], fossil[b], purchased[b]]))
+        s_in, s_out, taken, s_loss, s_soc = _store_kernel(
             period, surplus, headroom, targets, np.ascontiguousarray(capacity),
-            np.ascontiguousarray(np.broadcast_to(np.asarray(store.charge_kw, dtype=float), (n,))),
-            np.ascontiguousarray(np.broadcast_to(np.asarray(store.discharge_kw, dtype=float), (n,))),
-            store.loss_share_per_h, store.soc_min_share, store.soc_max_share, store.heater_efficiency, soc0,
+            np.ascontiguousarray(np.broadcast_to(np.asarray(st.charge_kw, dtype=float), (n,))),
+            np.ascontiguousarray(np.broadcast_to(np.asarray(st.discharge_kw, dtype=float), (n,))),
+            st.loss_share_per_h, st.soc_min_share, st.soc_max_share, st.heater_efficiency, soc0,
         )
-        for k, s in enumerate((eb, hp, fossil, purchased)):
-            s[0] -= taken[k]
+        for k, x in enumerate((eb, hp, fossil, purchased)):
+            x[b] -= taken[k]
         np.maximum(eb, 0.0, out=eb)  # rounding of the subtraction
-        heater = store_in / store.heater_efficiency
-        final = float(soc[-1]) if n else soc0
+        s_heater = s_in / st.heater_efficiency
+        if i == 0:
+            store_in, store_out, loss, soc, heater = s_in, s_out, s_loss, s_soc, s_heater
+        else:
+            store_in, store_out, loss, soc, heater = store_in + s_in, store_out + s_out, loss + s_loss, soc + s_soc, heater + s_heater
+        band_out[b] += s_out
+        finals.append(float(s_soc[-1]) if n else soc0)
+        if i + 1 < len(stores):  # the next store charges from what this one's heater left
+            headroom = headroom - np.maximum(s_heater - surplus, 0.0)
+            surplus = np.maximum(surplus - s_heater, 0.0)
+    final = float(sum(finals))
     eb_el = eb / plan.electric_boiler_efficiency
     hp_el = hp / plan.heat_pump_cop
     delta = eb_el.sum(axis=0) + hp_el.sum(axis=0) + heater - plan.electricity_kw()
@@ -304,5 +328,5 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         electric_boiler_kw=eb, heat_pump_kw=hp, store_out_kw=store_out, store_in_kw=store_in, store_loss_kw=loss,
         store_soc_kwh=soc, heater_kw=heater, heat_pump_electricity_kw=hp_el, electric_boiler_electricity_kw=eb_el,
         chp_electricity_kw=chp_heat * chp_electric_per_heat, chp_fuel_kw=chp_heat / chp_heat_efficiency,
-        electricity_delta_kw=delta, final_soc_kwh=final,
+        electricity_delta_kw=delta, final_soc_kwh=final, store_band_kw=band_out, final_soc_by_store=tuple(finals),
     )

@@ -43,6 +43,7 @@ from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalS
 from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
+from parktwin.technologies.store import stores_of
 
 PLAN_SUPPLIES = ("fossil", "purchased", "electric_boiler", "heat_pump")
 
@@ -66,7 +67,7 @@ class CarrierState:
     """What the heat, cold and hydrogen dispatch carries from one year to the next, and the
     run-constant arrays it computes once; owned by the model, passed in explicitly."""
 
-    heat_soc_kwh: float = 0.0  # the heat stores' charge at the end of last year [kWh_th]
+    heat_soc_kwh: dict = field(default_factory=dict)  # store kind → its charge at the end of last year [kWh_th]
     cold_soc_kwh: float = 0.0  # the cold store's [kWh_th]
     h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
     heat_base: dict = field(default_factory=dict)  # firm → base-year (own boiler heat, bought heat, process fuel) [kWh/yr]
@@ -181,13 +182,16 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
     lhv = constant("hydrogen_lhv_kwh_per_kg")
     eff = constant("electrolyser_efficiency_lhv")
     assets = year_carrier_assets(model.operator, year_start)
+    heat_stores = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]  # in data order
+    cold_store = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
+    any_heat = bool(heat_stores) or assets.chp_or_waste_heat
     h2_kwh = sum(h for _, h in annual_by_firm)
     space = space_heat_kw(model, year, state.space_heat)
     chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
     chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
     cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c")
     hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and any(h[3].any() for h, _ in annual_by_firm)
-    if not (assets.any_heat or assets.any_hydrogen or assets.any_cold or hourly_cop or year in model.scenario.outputs.hourly_years):
+    if not (any_heat or assets.any_hydrogen or cold_store is not None or hourly_cop or year in model.scenario.outputs.hourly_years):
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
         plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
         heat_mwh = np.zeros((len(SUPPLIES), 3))
@@ -235,20 +239,18 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
             if kwh:
                 add(firm.entity_id, "electricity", kwh / 1000.0)
 
-    if assets.any_heat:
+    if any_heat:
         waste = np.zeros((3, HOURS_PER_YEAR))
         for sources, band, kw in assets.waste_heat:
             shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
             waste[BANDS.index(band)] += kw * shape / shape.max()
         eta_e, eta_th = constant("chp_electric_efficiency"), constant("chp_heat_efficiency")
-        store = None
-        if assets.store_kwh.any():
-            store = ThermalStore(assets.store_kwh, assets.store_charge_kw, assets.store_discharge_kw, constant("thermal_store_loss_share_per_h"),
-                                 constant("thermal_store_soc_min_share"), constant("thermal_store_soc_max_share"), eb_eff)
+        stores = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
+                                    band=BANDS.index(spec.band)) for spec, st in heat_stores)
         headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(demand_kw - renewable_kw, 0.0), 0.0)
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, assets.chp_electric_kw * eta_th / eta_e,
-                             eta_e / eta_th, eta_th, store, state.heat_soc_kwh, headroom)
-        state.heat_soc_kwh = heat.final_soc_kwh
+                             eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom)
+        state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
         after = np.stack([heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw]).sum(axis=2)  # (4, 3)
@@ -281,7 +283,7 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
         heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
 
     cold = None
-    if assets.any_cold:
+    if cold_store is not None:
         load = demand_kw + delta
         onsite = renewable_kw + generation
         net = np.maximum(load - onsite, 0.0)
@@ -292,8 +294,8 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
         np.maximum.at(ceiling, month, net)
         ceiling = ceiling[month] if import_limit_kw is None else np.minimum(ceiling[month], import_limit_kw)
         headroom = np.maximum(ceiling - net, 0.0)
-        store = ColdStore(assets.cold_kwh, assets.cold_charge_kw, assets.cold_discharge_kw, constant("cold_store_loss_share_per_h"),
-                          constant("cold_store_soc_min_share"), constant("cold_store_soc_max_share"))
+        spec, st = cold_store
+        store = ColdStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params())
         cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, state.chiller_cops, "ice_charge_evaporator_c"), period, store,
                              np.maximum(onsite - load, 0.0), headroom, state.cold_soc_kwh)
         state.cold_soc_kwh = cold.final_soc_kwh
@@ -333,10 +335,10 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
         "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
         "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0,
         "chp_generation_mwh": float(heat.chp_electricity_kw.sum()) / 1000.0,
-        "thermal_store_kwh": float(assets.store_kwh[-1]),
+        "thermal_store_kwh": float(sum(st.capacity_kwh[-1] for _, st in heat_stores)),  # all heat stores
         "hydrogen_tank_kg": float(assets.h2_tank_kg[-1]),
     }
-    annual |= _cold_columns(chiller_kw, cop_chiller, cold, float(assets.cold_kwh[-1]))
+    annual |= _cold_columns(chiller_kw, cop_chiller, cold, float(cold_store[1].capacity_kwh[-1]) if cold_store else 0.0)
     if h2 is not None:
         annual |= {
             "hydrogen_produced_t": float(h2.produced_kg.sum()) / 1000.0,

@@ -42,13 +42,15 @@ from parktwin.kernel.carriers import CarrierState
 from parktwin.kernel.context import DecisionContext
 from parktwin.kernel.year import YEAR_STAGES, EtsState, Stage, run_year
 from parktwin.spec.scenario import Scenario
+from parktwin.technologies.registry import technologies, technology
 from parktwin.spec.series import entries as series_entries
 from parktwin.spec.series import quality_row
 from parktwin.spec.series import read as read_series
 
+FIRM_MEASURE = "firm_measure"  # data/technology_kinds.csv abatement: costed on the firms when the roadmap item is decided
+
 __all__ = ["DecisionContext", "ParkModel", "RunRecord", "Stage", "simulate"]
 
-FIRM_MEASURE_KINDS = ("electrify_boilers", "efficiency")  # roadmap kinds costed on firms for the MACC
 @dataclass
 class RunRecord:
     """What a run collects; ``results.Results`` turns it into tables."""
@@ -274,7 +276,7 @@ class ParkModel(mesa.Model):
                     self._grid_projects.append(self.env.process(self._project(item, origin="operator")))
                 for position, item in enumerate(self.scenario.roadmap):
                     if item.year == year and position not in self.operator.advanced:  # not brought forward by the PDCA
-                        if item.kind in FIRM_MEASURE_KINDS:
+                        if technology(item.kind).abatement == FIRM_MEASURE:  # costed on the firms for the MACC
                             self._cost_roadmap_measure(item, year)
                         self.env.process(self._project(item))
                 if self.population_on:
@@ -434,7 +436,8 @@ class ParkModel(mesa.Model):
         index = int(self.env.now // HOURS_PER_YEAR)
         year = self.scenario.base_year + index
         hour = float(self.env.now - index * HOURS_PER_YEAR)
-        detail, added = self.operator.apply(item, self.env.now, year)
+        known = technologies().get(item.kind)  # a roadmap kind (technologies/), else a PDCA project of the operator
+        detail, added = known.commission(self.operator, item, self.env.now, year) if known else self.operator.apply(item, self.env.now, year)
         if origin in self.enterprises:  # a firm's own project: no longer pending
             self.enterprises[origin].pending.pop(item.id, None)
         name = item.id or item.kind

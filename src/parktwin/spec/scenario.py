@@ -174,9 +174,13 @@ class BuildingRetrofit(_Intervention):
     floor_share: float = Field(1.0, gt=0, le=1, description="share of each building's floor area retrofitted")
 
 
+HEAT_STORE_KINDS = tuple(table("stores").query("carrier == 'heat'")["kind"])  # hot water, molten salt, ... (data/stores.csv)
+
+
 class ThermalStorage(_Intervention):
-    kind: Literal["thermal_storage"]
-    capacity_kwh: float = Field(gt=0, description="usable heat of a hot-water store serving the low band (<100 °C) [kWh_th]")
+    kind: Literal[HEAT_STORE_KINDS]
+    capacity_kwh: float = Field(gt=0, description="usable heat of a heat store serving its band (data/stores.csv: hot water the low band, "
+                                "<100 °C; molten salt the high band) [kWh_th]")
     charge_kw: float = Field(gt=0, description="electric heater charging it in valley and renewable-surplus hours [kW_th]")
     discharge_kw: float = Field(gt=0, description="heat it delivers in peak hours [kW_th]")
 
@@ -232,7 +236,7 @@ INTERVENTIONS = (
     ThermalStorage, HydrogenTank, BiomethaneChp, WasteHeatRecovery,
     ColdStorage,
 )
-INTERVENTION_KINDS = frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in INTERVENTIONS)
+INTERVENTION_KINDS = frozenset(kind for cls in INTERVENTIONS for kind in cls.model_fields["kind"].annotation.__args__)
 
 Intervention = Annotated[Union[INTERVENTIONS], Field(discriminator="kind")]
 

@@ -1,0 +1,1 @@
+"""One module per technology (roadmap kind), registered in data/technology_kinds.csv (registry.py)."""
