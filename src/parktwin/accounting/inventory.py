@@ -41,6 +41,7 @@ EMISSION_COLUMNS = (
     "activity", "activity_unit", "factor", "factor_unit", "factor_ref", "emissions_tco2",
 )
 ENERGY_COLUMNS = ("year", "entity", "entity_kind", "carrier", "quantity", "unit", "energy_tce")
+CAPTURE_SOURCE = "ccus"  # the source of a removal row: process CO₂ captured and stored
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def account_year(
     captured = 0.0
     for r in rows:
         if r.carrier == "captured_co2":
-            emissions.append((year, r.entity, r.entity_kind, "removal", "all", "ccus",
+            emissions.append((year, r.entity, r.entity_kind, "removal", "all", CAPTURE_SOURCE,
                               r.quantity, r.unit, -1.0, "tCO2/tCO2", "captured share of process CO₂ (scenario: ccus)", -r.quantity))
             captured += r.quantity
         elif r.carrier == "process_co2":

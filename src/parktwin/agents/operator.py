@@ -234,6 +234,7 @@ def _targets(model, ids, pool: dict) -> list:
     return [a for a in agents if not getattr(a, "left", False)]
 
 
+PV_TECHNOLOGY = "rooftop_pv"  # the catalogue id of the operator's rooftop PV (data/technologies.csv)
 Applied = tuple[str, list[Investment]]  # a one-line description, the capacity it adds
 
 
@@ -258,7 +259,7 @@ def _pdca_pv(op: OperatorAgent, item, hour: float) -> Applied:
     for n, r in room.items():
         op.roof_used_share[n] += fill * r
     op.commission(hour, "pv", kwp, item.id)
-    return f"PDCA: rooftop PV +{kwp:,.0f} kWp ahead of the roadmap", [Investment("operator", "rooftop_pv", kwp)]
+    return f"PDCA: rooftop PV +{kwp:,.0f} kWp ahead of the roadmap", [Investment("operator", PV_TECHNOLOGY, kwp)]
 
 
 OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = {  # the PDCA's own items (agents/pdca.py)

@@ -23,7 +23,7 @@ from parktwin.agents.building import BuildingAgent
 from parktwin.agents.enterprise import EnterpriseAgent, _band_cops
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
 from parktwin.agents.fleet import FleetAgent
-from parktwin.agents.operator import OperatorAgent
+from parktwin.agents.operator import PV_TECHNOLOGY, OperatorAgent
 from parktwin.agents.population import built_to_standard, draw_entrants, draw_exits, growth_rate
 from parktwin.data import constant, grid_factor_path, interpolate_path, overriding
 from parktwin.economics.asset_abatement import operator_measures
@@ -47,6 +47,7 @@ from parktwin.spec.series import entries as series_entries
 from parktwin.spec.series import quality_row
 from parktwin.spec.series import read as read_series
 
+WIND_TECHNOLOGY = "wind_onshore"  # the catalogue id of on-site turbines (data/technologies.csv)
 FIRM_MEASURE = "firm_measure"  # data/technology_kinds.csv abatement: costed on the firms when the roadmap item is decided
 
 __all__ = ["DecisionContext", "ParkModel", "RunRecord", "Stage", "simulate"]
@@ -92,7 +93,7 @@ def park_weather(scenario: Scenario, site: Site, n_years: int, rng: np.random.Ge
 def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force: bool = False) -> np.ndarray | None:
     """Wind output per kW for all years, or None when the park never has turbines (unless ``force``)."""
     park = scenario.park
-    if not force and park.assets.wind_kw <= 0 and not any(item.kind == "wind" for item in scenario.roadmap):
+    if not force and park.assets.wind_kw <= 0 and not any(WIND_TECHNOLOGY in technology(item.kind).catalogue for item in scenario.roadmap):
         return None
     loc, design = park.location, park.wind_design
     speeds = wind_speed_years(loc.wind_mean_m_per_s, loc.wind_weibull_k, n_years, rng, hub_height_m=design.hub_height_m)
@@ -340,7 +341,7 @@ class ParkModel(mesa.Model):
             kwp = std.rooftop_pv_roof_share * spec.roof_area_m2 * self.scenario.park.pv_design.kwp_per_roof_m2
             self.operator.roof_used_share[spec.id] = std.rooftop_pv_roof_share
             self.operator.commission(now, "pv", kwp, f"{spec.id}_pv")
-            self.record.purchases.append(purchase(year, in_year, f"{spec.id}_pv", "operator", "rooftop_pv", kwp))
+            self.record.purchases.append(purchase(year, in_year, f"{spec.id}_pv", "operator", PV_TECHNOLOGY, kwp))
             notes = notes + [f"rooftop PV {kwp:,.0f} kWp on its roof"]
         self.record.events.append({
             "year": year, "hour": in_year, "time": hour_timestamp(year, in_year), "kind": "firm_entry", "id": spec.id,

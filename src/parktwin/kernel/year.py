@@ -31,7 +31,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
+from parktwin.accounting.inventory import CAPTURE_SOURCE, ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, year_resources
@@ -443,7 +443,7 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
     position = {fid: i for i, fid in enumerate(ids)}
     scope1 = np.zeros(len(ids))
     for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if row[2] == "enterprise" and (row[3] == "1" or (row[3] == "removal" and row[5] == "ccus")) and row[1] in position:
+        if row[2] == "enterprise" and (row[3] == "1" or (row[3] == "removal" and row[5] == CAPTURE_SOURCE)) and row[1] in position:
             scope1[position[row[1]]] += row[11]
     ets = model.ets
     for sector in set(sectors) - set(ets.benchmarks):

@@ -9,12 +9,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from parktwin.results.tables import Results
+from parktwin.technologies.registry import technologies
 from parktwin.viz.figures import mark_phases
 from parktwin.viz.labels import t
 from parktwin.viz.registry import figure
 
 MCNY = 1e6
 LABELS = {
+    **{kind: tech.labels for kind, tech in technologies().items()},  # each roadmap kind's labels (data/technology_kinds.csv)
     "money_mcny": {"en": "Amount [million CNY of 2025 / yr]", "zh": "金额 [百万元（2025年价）/年]"},
     "by_kind": {"en": "Investment by measure", "zh": "按措施的投资"},
     "by_instrument": {"en": "Investment by financing instrument", "zh": "按融资工具的投资"},
@@ -43,19 +45,8 @@ LABELS = {
     "policy_bank_loan": {"en": "Policy-bank loan", "zh": "政策性银行贷款"},
     "ppp": {"en": "PPP", "zh": "政府和社会资本合作（PPP）"},
     "green_fund": {"en": "Green fund", "zh": "绿色产业基金"},
-    "rooftop_pv": {"en": "Rooftop PV", "zh": "屋顶光伏"},
-    "wind": {"en": "Wind", "zh": "风电"},
-    "battery": {"en": "Battery storage", "zh": "储能"},
-    "electrify_boilers": {"en": "Electric heat", "zh": "热力电气化"},
-    "electrify_fleet": {"en": "Fleet electrification", "zh": "车队电动化"},
-    "efficiency": {"en": "Efficiency", "zh": "节能改造"},
-    "hydrogen_process_heat": {"en": "Green hydrogen heat", "zh": "绿氢工业热"},
-    "ccus": {"en": "CCUS", "zh": "碳捕集利用与封存"},
-    "grid_upgrade": {"en": "Grid connection", "zh": "电网扩容"},
     "other": {"en": "Other", "zh": "其他"},
     "heat_pump": {"en": "Heat pumps", "zh": "热泵"},
-    "green_power": {"en": "Green power contracts", "zh": "绿电交易与绿证"},
-    "waste_heat_recovery": {"en": "Waste-heat recovery", "zh": "余热回收"},
     "levelised_axis": {"en": "Levelised cost [CNY/kWh]", "zh": "平准化成本 [元/kWh]"},
     "lcoe_electricity": {"en": "Electricity: on-site PV, wind, stored in the battery (year bought)",
                          "zh": "电力：园区光伏、风电、电池储电（按购置年份）"},
@@ -65,7 +56,6 @@ LABELS = {
     "gas_boiler": {"en": "Gas boiler", "zh": "燃气锅炉"},
     "wind_onshore": {"en": "Wind", "zh": "风电"},
     "battery_energy": {"en": "Battery (stored electricity)", "zh": "电池储能（储电）"},
-    "thermal_storage": {"en": "Hot-water store (stored heat)", "zh": "蓄热水罐（储热）"},
     "electric_boiler": {"en": "Electric boilers", "zh": "电锅炉"},
 }
 CASHFLOW_PARTS = ("equity_capex_cny", "subsidy_income_cny", "debt_service_cny", "fixed_om_cny", "energy_cost_cny", "carbon_cost_cny")
