@@ -9,11 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from parktwin.data import table
 from parktwin.spec.calibration import Measured
 
 ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
-ShiftPattern = Literal["day_1x8", "two_shift_2x8", "three_shift_3x8", "continuous"]
+ShiftPattern = Literal[tuple(dict.fromkeys(table("load_shapes").query("used_by == 'enterprise'")["shape"]))]
+"""A firm's shift pattern: the enterprise shapes of data/load_shapes.csv (a new pattern is rows there)."""
 BuildingKind = Literal["office", "dormitory", "canteen", "warehouse", "lab"]
 VehicleKind = Literal["heavy_truck", "light_truck", "bus", "car", "forklift"]
 Powertrain = Literal["diesel", "bev", "fcev"]
