@@ -1,5 +1,7 @@
-"""One year's heat and hydrogen, dispatched before the electricity (the kernel's wiring of
-energy/heat.py and energy/hydrogen.py).
+"""One year's heat, cold and hydrogen, dispatched before the electricity (the kernel's wiring of
+energy/heat.py, energy/cold.py and energy/hydrogen.py): the stages heat_plan (``heat_plan_year``),
+heat (``heat_year``), cold (``cold_year``), hydrogen (``hydrogen_year``) and carriers
+(``close_year``) of kernel/year.py, sharing one ``CarrierWork``.
 
 Order within a year's operations (documented in docs/methods.md):
 
@@ -169,11 +171,51 @@ def space_heat_kw(model, year: int, cache: dict) -> tuple[np.ndarray, np.ndarray
     return (zero if hp is None else hp[index]), (zero if gas is None else gas[index])
 
 
-def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
-                 renewable_kw: np.ndarray, period: np.ndarray, import_limit_kw: np.ndarray | None = None) -> CarrierYear:
-    """Heat and hydrogen of one year (module docstring for the order and the allocation).
-    ``import_limit_kw``: the grid's hourly import limit (0 in outages) [kW]; grid-fed charging of
-    the store and the tank stays within what the load leaves of it."""
+@dataclass
+class CarrierWork:
+    """The year's heat plan (stage ``heat_plan``) and what the heat, cold and hydrogen stages add to
+    the electricity load, on-site generation and the entities' rows, in that order."""
+
+    year: int
+    rows: list[EnergyRow]
+    demand_kw: np.ndarray  # electricity demand before the carriers [kW]
+    renewable_kw: np.ndarray  # on-site PV and wind [kW]
+    period: np.ndarray
+    import_limit_kw: np.ndarray | None
+    firms: list
+    assets: object  # agents.carrier_assets.YearCarrierAssets
+    heat_stores: list  # [(StoreSpec, StoreYear)] in data/stores.csv order
+    cold_store: tuple | None
+    any_heat: bool
+    space: tuple
+    chiller_kw: np.ndarray
+    cop_chiller: np.ndarray
+    quiet: CarrierYear | None = None  # the whole year when nothing is dispatched and no hourly output is asked
+    segs_by_firm: list | None = None
+    annual_by_firm: list | None = None
+    cops: np.ndarray | None = None
+    eb_eff: float = 1.0
+    lhv: float = 1.0
+    eff: float = 1.0
+    chillers: dict | None = None
+    hourly_cop: bool = False
+    plan_arr: np.ndarray | None = None
+    plan: HeatPlan | None = None
+    h2_by_firm: list | None = None
+    kinds: dict | None = None
+    delta: np.ndarray | None = None  # added to the electricity load [kW]
+    generation: np.ndarray | None = None  # CHP and fuel-cell electricity [kW]
+    changes: dict | None = None  # (entity, carrier) → quantity added to its row
+    h2_hours: np.ndarray | None = None  # the firms' hydrogen (LHV) by hour [kWh]
+
+    def add(self, entity: str, carrier: str, q: float) -> None:
+        self.changes[(entity, carrier)] = self.changes.get((entity, carrier), 0.0) + q
+
+
+def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows: list[EnergyRow], demand_kw: np.ndarray,
+                   renewable_kw: np.ndarray, period: np.ndarray, import_limit_kw: np.ndarray | None = None) -> CarrierWork:
+    """The firms' heat plan by band and hour from their commissioned states, the year's carrier
+    assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
     segs_by_firm = [firm_segments(f, year, year_start, state.heat_base) for f in firms]
     annual_by_firm = [firm_heat_kwh(f, year, segs) for f, segs in zip(firms, segs_by_firm)]
@@ -191,7 +233,8 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
     chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
     cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c")
     hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and any(h[3].any() for h, _ in annual_by_firm)
-    if not (any_heat or assets.any_hydrogen or cold_store is not None or hourly_cop or year in model.scenario.outputs.hourly_years):
+    quiet = not (any_heat or assets.any_hydrogen or cold_store is not None or hourly_cop or year in model.scenario.outputs.hourly_years)
+    if quiet:
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
         plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
         heat_mwh = np.zeros((len(SUPPLIES), 3))
@@ -199,7 +242,8 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
         elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
         zeros = np.zeros(HOURS_PER_YEAR)
         annual = _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space) | _cold_columns(chiller_kw, cop_chiller, None, 0.0)
-        return CarrierYear(zeros, zeros, rows, annual, {}, None, None)
+        return CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat,
+                           space, chiller_kw, cop_chiller, quiet=CarrierYear(zeros, zeros, rows, annual, {}, None, None))
 
     grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one profile row
     h2_by_firm = []
@@ -225,8 +269,11 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
     changes: dict[tuple[str, str], float] = {}
     kinds = {f.entity_id: f.kind for f in firms} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
 
-    def add(entity: str, carrier: str, q: float) -> None:
-        changes[(entity, carrier)] = changes.get((entity, carrier), 0.0) + q
+    w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
+                    chiller_kw, cop_chiller, segs_by_firm=segs_by_firm, annual_by_firm=annual_by_firm, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
+                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan=plan, h2_by_firm=h2_by_firm, kinds=kinds,
+                    delta=delta, generation=generation, changes=changes)
+    add = w.add
 
     if hourly_cop:
         # the firms booked their heat pumps' electricity at the fixed COP per band; with air-source
@@ -239,6 +286,15 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
             if kwh:
                 add(firm.entity_id, "electricity", kwh / 1000.0)
 
+    return w
+
+
+def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
+    """Waste heat, CHP and the heat stores take over part of the plan (energy/heat.py); the fuel,
+    bought heat and electricity they displace leave the firms' rows."""
+    year, period, demand_kw, renewable_kw, import_limit_kw = w.year, w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
+    firms, annual_by_firm, heat_stores, assets, any_heat, add = w.firms, w.annual_by_firm, w.heat_stores, w.assets, w.any_heat, w.add
+    plan, plan_arr, cops, eb_eff, hourly_cop, delta, generation = w.plan, w.plan_arr, w.cops, w.eb_eff, w.hourly_cop, w.delta, w.generation
     if any_heat:
         waste = np.zeros((3, HOURS_PER_YEAR))
         for sources, band, kw in assets.waste_heat:
@@ -282,6 +338,13 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
     else:
         heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
 
+    return heat
+
+
+def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
+    """The cold store shifts the buildings' chiller electricity out of peak hours (energy/cold.py)."""
+    year, period, demand_kw, renewable_kw, import_limit_kw = w.year, w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
+    cold_store, chiller_kw, cop_chiller, chillers, add, delta, generation = w.cold_store, w.chiller_kw, w.cop_chiller, w.chillers, w.add, w.delta, w.generation
     cold = None
     if cold_store is not None:
         load = demand_kw + delta
@@ -306,6 +369,13 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
             add(entity, "electricity", -float(kw @ share) / 1000.0)
         add("operator", "electricity", float(cold.charge_electricity_kw.sum()) / 1000.0)
 
+    return cold
+
+
+def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult | None:
+    """The hydrogen chain (electrolysers → tank → burners, fuel cell; energy/hydrogen.py) makes the firms' hydrogen."""
+    period, demand_kw, renewable_kw, import_limit_kw = w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
+    firms, h2_by_firm, assets, eff, lhv, add, delta, generation = w.firms, w.h2_by_firm, w.assets, w.eff, w.lhv, w.add, w.delta, w.generation
     h2 = None
     h2_hours = sum((x for x in h2_by_firm if x is not None), np.zeros(HOURS_PER_YEAR))
     if assets.any_hydrogen:
@@ -327,6 +397,14 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
         add("operator", "purchased_hydrogen", float(h2.bought_kg.sum()) / 1000.0)
 
+    w.h2_hours = h2_hours
+    return h2
+
+
+def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None, h2: HydrogenResult | None) -> CarrierYear:
+    """The rows the carriers changed, and their annual and hourly columns."""
+    year, rows, changes, kinds, heat_stores, cold_store, assets = w.year, w.rows, w.changes, w.kinds, w.heat_stores, w.cold_store, w.assets
+    space, chiller_kw, cop_chiller, h2_hours, lhv, eff, delta, generation = w.space, w.chiller_kw, w.cop_chiller, w.h2_hours, w.lhv, w.eff, w.delta, w.generation
     new_rows = _scale_rows(rows, changes, kinds, UNITS) if changes else rows
     heat_mwh = np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES]) / 1000.0
     elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
@@ -374,6 +452,7 @@ def carrier_year(model, state: CarrierState, year: int, year_start: int, rows: l
             "cooling_electricity_kw": cold.chiller_electricity_kw + cold.charge_electricity_kw if cold else chiller_kw,
         }
     return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2, cold)
+
 
 
 def air_source_cops(model, year: int, cache: dict) -> np.ndarray:

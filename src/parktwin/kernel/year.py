@@ -5,14 +5,20 @@ with the model and the year's ``YearState``; what a stage returns is stored on t
 the stage's name (a field below, or ``extra`` for a stage a modeller inserts), so later stages
 read earlier ones' outputs by name:
 
-    loads → resource_measures → exchanges → site → heat → electricity → accounting
-          → money → resources → annual → review
+    loads → resource_measures → exchanges → site → heat_plan → heat → cold → hydrogen → carriers
+          → electricity → accounting → money → resources → annual → review
 
 - ``loads``: every agent's energy rows and hourly load (``LoadBook``) from its commissioned state;
 - ``resource_measures``, ``exchanges``: the firms' water/waste/waste-heat measures and the park's
   symbiosis exchanges change the rows and the load;
 - ``site``: the year's on-site renewables, tariff, grid assets and outage hours;
-- ``heat``: heat, cold and hydrogen dispatch (kernel/carriers.py) before the electricity;
+- ``heat_plan``: the firms' heat by band and hour from their commissioned states, and the year's
+  heat, cold and hydrogen assets (kernel/carriers.py);
+- ``heat``: waste heat, CHP and the heat stores (each in its band) take over part of the plan;
+- ``cold``: the cold store moves the buildings' chiller electricity out of peak hours;
+- ``hydrogen``: electrolysers, the tank and the fuel cell make the firms' hydrogen;
+- ``carriers``: the rows, load and generation the three changed, with their annual and hourly
+  columns — all before the electricity;
 - ``electricity``: the EMS dispatch (rules, or the LP) and the batteries' ageing;
 - ``accounting``: the electricity supply and the year's emissions and energy inventory;
 - ``money``: the electricity bill, renewals, capex, O&M, fuel, certificates, offsets, carbon payments;
@@ -48,7 +54,10 @@ from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
-from parktwin.kernel.carriers import CarrierYear, carrier_year
+from parktwin.energy.cold import ColdResult
+from parktwin.energy.heat import HeatResult
+from parktwin.energy.hydrogen import HydrogenResult
+from parktwin.kernel.carriers import CarrierWork, CarrierYear, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
     "load_kw": "load_kw", "pv_kw": "renewable_kw", "pv_to_load_kw": "renewable_to_load_kw",
@@ -122,7 +131,11 @@ class YearState:
     resource_measures: YearOfMeasures | None = None
     exchanges: YearOfExchanges | None = None
     site: Site | None = None
-    heat: CarrierYear | None = None
+    heat_plan: CarrierWork | None = None
+    heat: HeatResult | None = None  # None in a year with nothing to dispatch and no hourly output
+    cold: ColdResult | None = None
+    hydrogen: HydrogenResult | None = None
+    carriers: CarrierYear | None = None
     electricity: Electricity | None = None
     accounting: Accounts | None = None
     money: Money | None = None
@@ -187,14 +200,31 @@ def site(model, y: YearState) -> Site:
     return Site(demand_kw, assets, pv_kw, wind_kw, period, price, down, np.where(down, 0.0, assets.import_limit_kw))
 
 
-def heat(model, y: YearState) -> CarrierYear:
+def heat_plan(model, y: YearState) -> CarrierWork:
     s = y.site
-    return carrier_year(model, model.carrier_state, y.year, y.year_start, y.exchanges.rows, s.demand_kw, s.pv_kw + s.wind_kw, s.period,
-                        s.import_limit_kw)
+    return heat_plan_year(model, model.carrier_state, y.year, y.year_start, y.exchanges.rows, s.demand_kw, s.pv_kw + s.wind_kw, s.period,
+                          s.import_limit_kw)
+
+
+def heat(model, y: YearState) -> HeatResult | None:
+    return None if y.heat_plan.quiet is not None else heat_year(model, model.carrier_state, y.heat_plan)
+
+
+def cold(model, y: YearState) -> ColdResult | None:
+    return None if y.heat_plan.quiet is not None else cold_year(model, model.carrier_state, y.heat_plan)
+
+
+def hydrogen(model, y: YearState) -> HydrogenResult | None:
+    return None if y.heat_plan.quiet is not None else hydrogen_year(model, model.carrier_state, y.heat_plan)
+
+
+def carriers(model, y: YearState) -> CarrierYear:
+    w = y.heat_plan
+    return w.quiet if w.quiet is not None else close_year(model, w, y.heat, y.cold, y.hydrogen)
 
 
 def electricity(model, y: YearState) -> Electricity:
-    sc, s, carriers = model.scenario, y.site, y.heat
+    sc, s, carriers = model.scenario, y.site, y.carriers
     park, assets = sc.park, s.assets
     demand_kw = s.demand_kw
     if carriers.demand_delta_kw.any():
@@ -255,7 +285,7 @@ def accounting(model, y: YearState) -> Accounts:
     cap = offsets.max_share_of_gross if offsets.start_year is not None and y.year >= offsets.start_year else None
     emissions, energy, summary = account_year(
         y.year,
-        y.heat.rows,
+        y.carriers.rows,
         supply,
         grid_factor_kgco2_per_kwh=factor,
         grid_series=model.grid_series,
@@ -352,7 +382,7 @@ def annual(model, y: YearState) -> dict:
         "subsidy_fund_paid_cny": sum(f.paid_in_year(year) for f in model.operator.funds.values()),  # a transfer
         "ems_saving_cny": e.ems_saving_cny,
         **m.costs,
-        **y.heat.annual,
+        **y.carriers.annual,
         "carbon_cost_cny": summary["scope1_tco2"] * float(model.carbon_price_cny_per_tco2[index]),
         "carbon_payment_cny": m.carbon_payment_cny,
     }
@@ -392,13 +422,14 @@ def review(model, y: YearState) -> None:
         hourly["wind_kw"] = s.wind_kw
         for entity, shape in model.measured_shapes.items():  # a metered entity's own demand
             hourly[f"measured_{entity}_kw"] = y.loads.book.shape_kw(shape)
-        hourly.update(y.heat.hourly)
+        hourly.update(y.carriers.hourly)
         model.record.hourly[year] = hourly
 
 
 YEAR_STAGES = (
     Stage("loads", loads), Stage("resource_measures", resource_measures), Stage("exchanges", exchanges), Stage("site", site),
-    Stage("heat", heat), Stage("electricity", electricity), Stage("accounting", accounting), Stage("money", money),
+    Stage("heat_plan", heat_plan), Stage("heat", heat), Stage("cold", cold), Stage("hydrogen", hydrogen), Stage("carriers", carriers),
+    Stage("electricity", electricity), Stage("accounting", accounting), Stage("money", money),
     Stage("resources", resources), Stage("annual", annual), Stage("review", review),
 )
 
