@@ -123,3 +123,19 @@ def test_no_file_is_over_600_lines_unless_listed_with_its_reason():
     listed = set(re.findall(r"^\| `(src/parktwin/[\w/]+\.py)` \| .+\|$", (DOCS / "architecture.md").read_text(encoding="utf-8"), re.M))
     long = {f"src/parktwin/{p.relative_to(SRC).as_posix()}" for p in SRC.rglob("*.py") if len(p.read_text(encoding="utf-8").splitlines()) > 600}
     assert long <= listed, f"over 600 lines and not listed in docs/architecture.md: {sorted(long - listed)}"
+
+
+def test_every_bound_is_computable_and_the_park_file_ones_match_by_hand():
+    from parktwin.technologies.bounds import PARK_BOUNDS, RUN_BOUNDS, bound_of
+
+    for kind in kinds():
+        assert technology(kind).bound in {*PARK_BOUNDS, *RUN_BOUNDS, "none", "resource_accounts"}, kind
+    sc = scenario(park=TEST_PARK, horizon_years=1)
+    park = sc.park
+    # hand park (tests/builders.py): one 10,000 m² roof, the office's 4,000 m²; 500 t of process CO₂; 10 trucks
+    assert bound_of("rooftop_pv", park) == 14000.0 and bound_of("ccus", park) == 500.0 and bound_of("electrify_fleet", park) == 10.0
+    # boiler heat: (1,000 t × 20.908 GJ/t × 0.80 + 100 km³ × 38.931 GJ/km³ × 0.925) × 0.8 of the fuel in boilers, in kWh
+    assert bound_of("electrify_boilers", park) == pytest.approx((1000 * 20.908 * 0.80 + 100 * 38.931 * 0.925) * 0.8 / 3.6 * 1000, rel=1e-9)
+    row = run(sc, seed=0).year(2025)
+    assert bound_of("molten_salt_storage", annual_row=row) == pytest.approx(1000 * sum(row[f"heat_high_{s}_mwh"] for s in SUPPLIES))
+    assert bound_of("wind", park, row) is None
