@@ -11,12 +11,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
+from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights
 from parktwin.agents.resources import MeasureLedger
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
-from parktwin.economics.catalogue import heat_pump_technology
 from parktwin.economics.costs import FUEL_PRICES
-from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, profile
 from parktwin.energy.thermal import industrial_heat_pump_cop
 from parktwin.spec.park import Enterprise
@@ -303,35 +301,15 @@ class EnterpriseAgent(ParkAgent):
                 + self.base_electricity_kwh() * constant("electricity_kgce_per_kwh_equivalent"))
         return kgce / 1000.0
 
-    def investments(self, change, year: int) -> list[Investment]:
-        """Capacity the commissioned ``change`` adds: heat pumps and boilers sized to the peak hour
-        of the heat they take over, electrolysers to the peak of the fuel they replace, CCUS to the
-        tonnes it captures a year, efficiency programmes to the tce they save a year."""
+    def sizing_basis(self, change, year: int) -> tuple[FirmState, FirmState, float, float]:
+        """What sizes the capacity a commissioned ``change`` adds (each technology's ``size``,
+        technologies/): the firm's state before and after it, its activity × intensity ×
+        efficiency scale [-], and its load shape's peak hour as a share of its year [kW per kWh/yr]."""
         before = self._state_before(change)
         after = _fold(before, change)
         scale = self.activity * self.intensity * before.efficiency_factor
         peak = float(profile(self.load_shape, year).max())  # peak kW per kWh/yr
-        out: list[Investment] = []
-        if change.kind in ("electric_boiler", "heat_pump"):
-            heat = self.boiler_heat_kwh(), self.spec.energy.purchased_heat_gj * KWH_PER_GJ
-            for b, band in enumerate(HEAT_BANDS):
-                moved = sum(
-                    h * (getattr(after, f"{src}_{tech}")[b] - getattr(before, f"{src}_{tech}")[b])
-                    for h, src in zip(heat, ("own", "bought")) for tech in ("eb", "hp")
-                )
-                if moved > 0:
-                    tech = "electric_boiler" if change.kind == "electric_boiler" else heat_pump_technology(band)
-                    out.append(Investment(self.entity_id, tech, moved * self.heat_bands[b] * scale * peak))
-        elif change.kind == "hydrogen_process_heat":
-            added = (after.hydrogen_share - before.hydrogen_share) * self.process_fuel_kwh() * scale
-            out.append(Investment(self.entity_id, "electrolyser", added / constant("electrolyser_efficiency_lhv") * peak))
-        elif change.kind == "ccus":
-            captured = (after.capture_share - before.capture_share) * self.spec.process_emissions_tco2 * self.activity
-            # the catalogue prices tCO₂/yr at full load: size to the peak hour of the firm's profile
-            out.append(Investment(self.entity_id, "ccus_capture", captured * peak * HOURS_PER_YEAR))
-        elif change.kind == "efficiency":
-            out.append(Investment(self.entity_id, "efficiency_programme", change.value * self.base_energy_tce() * scale))
-        return [i for i in out if i.capacity > 0]
+        return before, after, scale, peak
 
     def _state_before(self, change) -> FirmState:
         """``state_before(change)``, folding on from the state carried between years when it lies

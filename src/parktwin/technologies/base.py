@@ -18,10 +18,11 @@ def firms(op, item) -> list:
     return in_park(item.enterprises, op.model.enterprises)
 
 
-def on_agents(agents: list, kind: str, value, item, hour: float, year: int) -> list[Investment]:
-    """Commission the same change on each agent; collect the capacity each one adds."""
+def on_agents(agents: list, kind: str, value, item, hour: float, year: int, size=None) -> list[Investment]:
+    """Commission the same change on each agent; collect the capacity each one adds: ``size(agent,
+    change, year)`` (a technology's own sizing of a firm's change), else the agent's ``investments``."""
     out: list[Investment] = []
     for agent in agents:
         change = agent.commission(hour, kind, value, item.id or item.kind)
-        out += agent.investments(change, year)
+        out += size(agent, change, year) if size is not None else agent.investments(change, year)
     return out

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from parktwin.agents.base import Investment
 from parktwin.technologies.base import Applied, firms, on_agents
+
+
+def size(firm, change, year: int) -> list[Investment]:
+    """An efficiency programme sized to the tce it saves a year."""
+    _, _, scale, _ = firm.sizing_basis(change, year)
+    out = [Investment(firm.entity_id, "efficiency_programme", change.value * firm.base_energy_tce() * scale)]
+    return [i for i in out if i.capacity > 0]
 
 
 def commission(op, item, hour: float, year: int) -> Applied:
     named = firms(op, item)
-    return f"efficiency: -{item.share:.0%} energy in {len(named)} firms", on_agents(named, "efficiency", item.share, item, hour, year)
+    return f"efficiency: -{item.share:.0%} energy in {len(named)} firms", on_agents(named, item.kind, item.share, item, hour, year, size)

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from parktwin.agents.base import Investment
+from parktwin.data import HEAT_BANDS
+from parktwin.economics.catalogue import heat_pump_technology
 from parktwin.technologies.base import Applied, firms, on_agents
+
+KWH_PER_GJ = 1e6 / 3600.0
+ELECTRIC_BOILER = "electric_boiler"  # the change (and catalogue id) of electric boilers; heat pumps: heat_pump_<band>
+
+
+def size(firm, change, year: int) -> list[Investment]:
+    """Electric boilers or heat pumps sized to the peak hour of the heat they take over, band by band [kW_th]."""
+    before, after, scale, peak = firm.sizing_basis(change, year)
+    out: list[Investment] = []
+    heat = firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ
+    for b, band in enumerate(HEAT_BANDS):
+        moved = sum(
+            h * (getattr(after, f"{src}_{tech}")[b] - getattr(before, f"{src}_{tech}")[b])
+            for h, src in zip(heat, ("own", "bought")) for tech in ("eb", "hp")
+        )
+        if moved > 0:
+            tech = ELECTRIC_BOILER if change.kind == ELECTRIC_BOILER else heat_pump_technology(band)
+            out.append(Investment(firm.entity_id, tech, moved * firm.heat_bands[b] * scale * peak))
+    return [i for i in out if i.capacity > 0]
 
 
 def commission(op, item, hour: float, year: int) -> Applied:
     named = firms(op, item)
-    inv = on_agents(named, item.technology, (item.share, item.include_purchased_heat), item, hour, year)
+    inv = on_agents(named, item.technology, (item.share, item.include_purchased_heat), item, hour, year, size)
     bought = " and purchased heat" if item.include_purchased_heat else ""
     return f"{item.share:.0%} of boiler heat{bought} to {item.technology.replace('_', ' ')} in {len(named)} firms", inv

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from parktwin.agents.base import Investment
+from parktwin.data import constant
 from parktwin.technologies.base import Applied, firms, on_agents
+
+
+def size(firm, change, year: int) -> list[Investment]:
+    """Electrolysers sized to the peak hour of the fuel they replace [kW_e]."""
+    before, after, scale, peak = firm.sizing_basis(change, year)
+    added = (after.hydrogen_share - before.hydrogen_share) * firm.process_fuel_kwh() * scale
+    out = [Investment(firm.entity_id, "electrolyser", added / constant("electrolyser_efficiency_lhv") * peak)]
+    return [i for i in out if i.capacity > 0]
 
 
 def commission(op, item, hour: float, year: int) -> Applied:
     named = firms(op, item)
-    inv = on_agents(named, "hydrogen_process_heat", item.share, item, hour, year)
+    inv = on_agents(named, item.kind, item.share, item, hour, year, size)
     return f"{item.share:.0%} of kiln and furnace fuel to on-site green hydrogen in {len(named)} firms", inv
