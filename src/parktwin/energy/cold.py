@@ -37,6 +37,7 @@ import numpy as np
 
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK
 from parktwin.energy.heat import charge_kw, settle_store
+from parktwin.energy.store import Store
 
 __all__ = ["LOOKAHEAD_H", "ColdResult", "ColdStore", "dispatch_cold", "peak_need_kwh"]
 
@@ -44,24 +45,7 @@ LOOKAHEAD_H = 24
 """Hours ahead whose peak-hour cooling the store charges for [h] (a day-ahead forecast)."""
 
 
-@dataclass(frozen=True)
-class ColdStore:
-    """An ice or chilled-water store; capacities may change hour by hour (commissioning).
-
-    Parameters
-    ----------
-    capacity_kwh : array (n_hours,) — cold it holds [kWh_th]
-    charge_kw, discharge_kw : array (n_hours,) — cold in / out limits [kW_th]
-    loss_share_per_h : float — standing loss per hour as a share of the stored cold [-]
-    soc_min_share, soc_max_share : float — window as shares of capacity [-]
-    """
-
-    capacity_kwh: np.ndarray
-    charge_kw: np.ndarray
-    discharge_kw: np.ndarray
-    loss_share_per_h: float
-    soc_min_share: float
-    soc_max_share: float
+ColdStore = Store  # an ice or chilled-water store: energy/store.py (its chiller's COP is hourly, given to dispatch_cold)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ import numba
 import numpy as np
 
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
+from parktwin.energy.store import Store
 
 __all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan"]
 
@@ -74,29 +75,7 @@ def empty_plan(n_hours: int, cop: np.ndarray | None = None, electric_boiler_effi
     return HeatPlan(z, z.copy(), z.copy(), z.copy(), np.ones((3, n_hours)) if cop is None else cop, electric_boiler_efficiency)
 
 
-@dataclass(frozen=True)
-class ThermalStore:
-    """A heat store serving one band (a hot-water tank the low band, a molten-salt tank the high
-    band; data/stores.csv); capacities may change hour by hour (commissioning).
-
-    Parameters
-    ----------
-    capacity_kwh : array (n_hours,) — heat capacity [kWh_th]
-    charge_kw, discharge_kw : array (n_hours,) — heat in / out limits [kW_th]
-    loss_share_per_h : float — standing loss per hour as a share of the stored heat [-]
-    soc_min_share, soc_max_share : float — window as shares of capacity [-]
-    heater_efficiency : float — electric heater [kWh_th/kWh_e]
-    band : int — index of the band in ``BANDS`` it discharges into
-    """
-
-    capacity_kwh: np.ndarray
-    charge_kw: np.ndarray
-    discharge_kw: np.ndarray
-    loss_share_per_h: float
-    soc_min_share: float
-    soc_max_share: float
-    heater_efficiency: float
-    band: int = 0
+ThermalStore = Store  # a heat store: energy/store.py (its charger an electric heater, its band the one it serves)
 
 
 @dataclass(frozen=True)
@@ -303,12 +282,12 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             period, surplus, headroom, targets, np.ascontiguousarray(capacity),
             np.ascontiguousarray(np.broadcast_to(np.asarray(st.charge_kw, dtype=float), (n,))),
             np.ascontiguousarray(np.broadcast_to(np.asarray(st.discharge_kw, dtype=float), (n,))),
-            st.loss_share_per_h, st.soc_min_share, st.soc_max_share, st.heater_efficiency, soc0,
+            st.loss_share_per_h, st.soc_min_share, st.soc_max_share, st.charger_efficiency, soc0,
         )
         for k, x in enumerate((eb, hp, fossil, purchased)):
             x[b] -= taken[k]
         np.maximum(eb, 0.0, out=eb)  # rounding of the subtraction
-        s_heater = s_in / st.heater_efficiency
+        s_heater = s_in / st.charger_efficiency
         if i == 0:
             store_in, store_out, loss, soc, heater = s_in, s_out, s_loss, s_soc, s_heater
         else:
