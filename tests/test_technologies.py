@@ -18,6 +18,7 @@ from builders import PARK, scenario
 
 from parktwin import run
 from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr
+from parktwin.kernel.year import YEAR_STAGES
 from parktwin.energy.heat import BANDS, SUPPLIES
 from parktwin.spec.scenario import INTERVENTION_KINDS
 from parktwin.technologies.registry import kinds, technology
@@ -104,6 +105,7 @@ def test_it_is_in_the_schema_and_the_labels(kind):
     assert tech.sizing in tech.input_model.model_fields
     assert tech.owner in ("operator", "enterprise", "building", "fleet")
     assert tech.abatement in ("firm_measure", "operator_asset", "none")
+    assert tech.stage in [s.name for s in YEAR_STAGES]
     assert tech.label("en").strip() and re.search(r"[\u4e00-\u9fff]", tech.label("zh"))
 
 

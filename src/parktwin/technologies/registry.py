@@ -2,7 +2,8 @@
 
 One row of ``data/technology_kinds.csv`` per kind names its module here (``technologies/<module>.py``),
 who owns it, the catalogue ids it buys, the input field that sizes it, the park quantity that
-bounds it (for a planner), how the MACC counts its abatement, a typical item, and its labels in English and
+bounds it (for a planner), how the MACC counts its abatement, the stage of the year that first
+sees it, a typical item, and its labels in English and
 Chinese. The module holds the kind's behaviour: ``commission(op, item, hour, year)`` carries out a
 roadmap item at its commissioning hour and returns ``(description, investments)``. Kinds sharing a
 module (the stores: data/stores.csv) differ by data only. The kernel, the scenario schema
@@ -38,6 +39,7 @@ class Technology:
     sizing_unit: str
     bound: str  # the park quantity that bounds it (a planner's limit), "none" if nothing does
     abatement: str  # how the MACC counts it: firm_measure (costed on firms), operator_asset (economics.asset_abatement) or none
+    stage: str  # the stage of the year (kernel/year.py) that first sees what it changed
     example: dict  # a typical item's fields (a planner's starting size; the shared kind tests run it)
     labels: dict  # {"en": ..., "zh": ...}
     input_model: type  # the pydantic model of a roadmap item (spec/scenario.py)
@@ -66,7 +68,7 @@ def technologies() -> dict[str, Technology]:
         module = importlib.import_module(f"{PACKAGE}.{row.module}")
         out[row.kind] = Technology(
             kind=row.kind, module=row.module, owner=row.owner, catalogue=MEASURE_TECHNOLOGIES[row.kind], sizing=row.sizing,
-            sizing_unit=row.sizing_unit, bound=row.bound, abatement=row.abatement, example=json.loads(row.example), labels={"en": row.label_en, "zh": row.label_zh},
+            sizing_unit=row.sizing_unit, bound=row.bound, abatement=row.abatement, stage=row.stage, example=json.loads(row.example), labels={"en": row.label_en, "zh": row.label_zh},
             input_model=models[row.kind], commission=module.commission,
         )
     return out
