@@ -20,17 +20,13 @@ import simpy
 from parktwin.accounting.inventory import green_space_removals_tco2
 from parktwin.accounting.resources import min_coverage_share
 from parktwin.agents.building import BuildingAgent
-from parktwin.agents.enterprise import EnterpriseAgent, _band_cops
+from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
 from parktwin.agents.fleet import FleetAgent
-from parktwin.agents.operator import PV_TECHNOLOGY, OperatorAgent
-from parktwin.agents.population import built_to_standard, draw_entrants, draw_exits, growth_rate
-from parktwin.data import constant, grid_factor_path, interpolate_path, overriding
-from parktwin.economics.asset_abatement import operator_measures
-from parktwin.economics.cashflows import Party, money_tables
-from parktwin.economics.catalogue import price_cny
-from parktwin.economics.costs import Purchase, purchase, retire, stated_purchase, value_left_cny
-from parktwin.economics.levelised import HeatInputs, levelised_costs
+from parktwin.agents.operator import OperatorAgent
+from parktwin.agents.population import growth_rate
+from parktwin.data import grid_factor_path, interpolate_path, overriding
+from parktwin.economics.costs import Purchase, purchase, stated_purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
@@ -40,6 +36,8 @@ from parktwin.energy.weather_files import read_weather_file, site_from_location,
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
 from parktwin.kernel.carriers import CarrierState
 from parktwin.kernel.context import DecisionContext
+from parktwin.kernel.closing import close_run
+from parktwin.kernel.population import entrants, exit_park, leavers
 from parktwin.kernel.year import YEAR_STAGES, EtsState, Stage, run_year
 from parktwin.spec.scenario import Scenario
 from parktwin.technologies.registry import technologies, technology
@@ -137,8 +135,8 @@ class ParkModel(mesa.Model):
                 fleet.draw_traits(fleet_rng)
         self.operator = OperatorAgent(self, park)
         self.decision_context: DecisionContext | None = None
-        self._decisions_on = scenario.decisions.enabled or bool(scenario.policy.mandates)
-        if self._decisions_on:
+        self.decisions_on = scenario.decisions.enabled or bool(scenario.policy.mandates)
+        if self.decisions_on:
             for firm in self.enterprises.values():  # in park order: traits depend on the seed only
                 firm.draw_traits(self.rng, scenario.decisions)
 
@@ -172,7 +170,7 @@ class ParkModel(mesa.Model):
         self.outages: list[tuple[float, float]] = []  # (start, end) global hours
         pop = scenario.population
         self.population_on = bool(pop.entrants or pop.exits or pop.entry is not None or pop.exit_hazard_per_yr > 0)
-        self._population_rng = np.random.default_rng(population_seed)
+        self.population_rng = np.random.default_rng(population_seed)
         self.exit_value_cny: dict[int, float] = {}  # exit year → value left in the leavers' capacity
         # symbiosis: one agent per candidate exchange of the park file (none: the agent set is unchanged)
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
@@ -220,51 +218,17 @@ class ParkModel(mesa.Model):
             self.env.process(self._grid_outages())
         self.env.process(self._annual_cycle())
         self.env.run()
-        self.record.money = money_tables(self.record.purchases, self.record.energy, self.record.annual, self.record.carbon,
-                                         self._parties(), self.scenario.policy.capex_subsidy_share)
-        self.record.money["levelised"] = self._levelised()
-        self.record.measures.extend(self._operator_measures())
-        private = self.record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
-        for row in self.record.annual:  # the private view beside the system cost, so batches see both
-            row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
-            row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
+        close_run(self)  # money, levelised costs, the operator's MACC rows (kernel/closing.py)
         self.record.wall_time_s = time.perf_counter() - start
         return self.record
-
-    def _levelised(self):
-        """The run's levelised costs of electricity, heat and storage (economics.levelised)."""
-        sc = self.scenario
-        a = self.record.annual
-        columns = ("year", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw", "battery_cycles", "battery_usable_kwh",
-                   "battery_kwh", "thermal_store_in_mwh", "thermal_store_loss_mwh", "thermal_store_kwh")
-        annual = {c: [row.get(c, 0.0) for row in a] for c in columns}
-        heat = HeatInputs(constant("heat_full_load_hours"), _band_cops()[0], _band_cops()[1], constant("electric_boiler_efficiency"),
-                          constant("gas_boiler_efficiency"), constant("natural_gas_ncv_gj_per_km3"))
-        battery = sc.ems.battery
-        return levelised_costs(annual, self.record.purchases, sc.finance.social_discount_rate,
-                               lambda y: price_cny("electricity_industrial_average", y),  # CNY/kWh, the screening price
-                               lambda y: price_cny("natural_gas", y), heat,  # CNY/m³
-                               battery.charge_efficiency * battery.discharge_efficiency)
-
-    def _operator_measures(self) -> list[tuple]:
-        """The operator's projects (and the roadmap's capture) as rows of ``measures`` for the MACC
-        (economics.asset_abatement); no effect on the run."""
-        columns = ("year", "grid_factor_kgco2_per_kwh", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw",
-                   "heat_low_waste_heat_mwh", "heat_medium_waste_heat_mwh", "heat_high_waste_heat_mwh", "captured_tco2",
-                   "green_power_mwh", "certificate_cost_cny")
-        annual = {c: [row.get(c, 0.0) for row in self.record.annual] for c in columns}
-        names = ("gas_boiler_efficiency", "natural_gas_ncv_gj_per_km3", "natural_gas_kgco2_per_km3", "electric_boiler_efficiency",
-                 "ccus_electricity_mwh_per_tco2", "ccus_heat_mwh_per_tco2")
-        return operator_measures(annual, self.record.purchases, lambda y: price_cny("electricity_industrial_average", y),
-                                 lambda y: price_cny("natural_gas", y), {n: constant(n) for n in names})
 
     def _annual_cycle(self):
         for index, year in enumerate(self.years):
             year_start = index * HOURS_PER_YEAR
             if index > 0:
-                if self._decisions_on:
+                if self.decisions_on:
                     self.decision_context = self._decision_context(year)
-                leaving = self._leavers(year) if self.population_on else []
+                leaving = leavers(self, year) if self.population_on else []
                 self.exchange_context = self._exchange_context(index, year)
                 self.agents.shuffle_do("step")
                 self._start_exchanges(year)
@@ -281,96 +245,15 @@ class ParkModel(mesa.Model):
                             self._cost_roadmap_measure(item, year)
                         self.env.process(self._project(item))
                 if self.population_on:
-                    self._entrants(year, year_start)
+                    entrants(self, year, year_start)
                     leaving += [(e.id, e.day) for e in self.scenario.population.exits
                                 if e.year == year and e.id in self.enterprises and (e.id, e.day) not in leaving]
                     for firm_id, day in leaving:
-                        self.env.process(self._exit(self.enterprises[firm_id], year_start + day * 24.0))
+                        self.env.process(exit_park(self, self.enterprises[firm_id], year_start + day * 24.0))
             yield self.env.timeout(HOURS_PER_YEAR)
             run_year(self, self.stages, index, year, year_start)
 
     # -- firms enter and leave (agents.population) --------------------------------------------------
-    def _leavers(self, year: int) -> list[tuple[str, float]]:
-        """Drop the firms that left before this year; pick this year's leavers among those still here
-        (listed or by the seeded hazard) and take them out of the deciding agents at once."""
-        for firm_id in [i for i, f in self.enterprises.items() if getattr(f, "left", False)]:
-            if not getattr(self.enterprises[firm_id], "removed", False):
-                self.enterprises[firm_id].remove()
-            del self.enterprises[firm_id]
-        pop = self.scenario.population
-        here = list(self.enterprises)
-        listed = [(e.id, e.day) for e in pop.exits if e.year == year and e.id in here]
-        drawn = draw_exits(self._population_rng, here, pop.exit_hazard_per_yr) if pop.exit_hazard_per_yr > 0 else []
-        leaving = listed + [(i, d) for i, d in drawn if i not in {x for x, _ in listed}]
-        for firm_id, _ in leaving:
-            self.enterprises[firm_id].remove()  # a firm that leaves this year starts nothing more
-            self.enterprises[firm_id].removed = True
-        return leaving
-
-    def _entrants(self, year: int, year_start: int) -> None:
-        """This year's entrants (listed, then drawn), built to the new-firm standards, in the park from their entry hour."""
-        sc = self.scenario
-        pop = sc.population
-        arrivals = [(e.day, e.enterprise) for e in pop.entrants if e.year == year]
-        if pop.entry is not None and year >= (pop.entry.from_year or self.years[1]):
-            arrivals += draw_entrants(self._population_rng, year, pop.entry, list(sc.park.enterprises))
-        growth = sc.growth
-        for day, spec in arrivals:
-            spec, electric, notes = built_to_standard(spec, year, sc.policy)
-            firm = EnterpriseAgent(self, spec, growth_rate(growth, spec), growth.intensity_decline_share_per_yr)
-            if self._decisions_on:
-                firm.draw_traits(self._population_rng, sc.decisions)
-            hour = year_start + day * 24.0
-            if hour > year_start:
-                firm.commission(year_start, "leave", None, "not yet in the park")
-            self.enterprises[spec.id] = firm
-            self.operator.roof_area_m2[spec.id] = spec.roof_area_m2
-            self.operator.roof_used_share[spec.id] = 0.0
-            self.env.process(self._entry(firm, hour, electric, notes))
-
-    def _entry(self, firm, hour: float, electric_share: float, notes: list[str]):
-        yield self.env.timeout(hour - self.env.now)
-        now = self.env.now
-        index = int(now // HOURS_PER_YEAR)
-        year, in_year = self.scenario.base_year + index, float(now - index * HOURS_PER_YEAR)
-        firm.commission(now, "enter", None, "entry")
-        if electric_share > 0:
-            firm.commission(now, "electric_boiler", (electric_share, False), "mandate in force at entry")
-        std, spec = self.scenario.policy.new_firms, firm.spec
-        if std.rooftop_pv_roof_share > 0 and spec.roof_area_m2 > 0 and (std.from_year is None or year >= std.from_year):
-            kwp = std.rooftop_pv_roof_share * spec.roof_area_m2 * self.scenario.park.pv_design.kwp_per_roof_m2
-            self.operator.roof_used_share[spec.id] = std.rooftop_pv_roof_share
-            self.operator.commission(now, "pv", kwp, f"{spec.id}_pv")
-            self.record.purchases.append(purchase(year, in_year, f"{spec.id}_pv", "operator", PV_TECHNOLOGY, kwp))
-            notes = notes + [f"rooftop PV {kwp:,.0f} kWp on its roof"]
-        self.record.events.append({
-            "year": year, "hour": in_year, "time": hour_timestamp(year, in_year), "kind": "firm_entry", "id": spec.id,
-            "decided_hour": float(index * HOURS_PER_YEAR), "origin": "population",
-            "detail": f"{spec.name} ({spec.sector}, {spec.value_added_mcny:,.0f} M CNY value added) enters"
-                      + (f"; {'; '.join(notes)}" if notes else ""),
-        })
-
-    def _exit(self, firm, hour: float):
-        """The firm's loads and emissions stop at ``hour``; its capacity leaves with it at its value left."""
-        yield self.env.timeout(max(0.0, hour - self.env.now))
-        now = self.env.now
-        index = int(now // HOURS_PER_YEAR)
-        year, in_year = self.scenario.base_year + index, float(now - index * HOURS_PER_YEAR)
-        firm.commission(now, "leave", None, "exit")
-        firm.left = True
-        at = year + in_year / HOURS_PER_YEAR
-        value = 0.0
-        for i, p in enumerate(self.record.purchases):
-            if p.entity == firm.entity_id and p.retired_at is None:
-                value += value_left_cny(p, at)
-                self.record.purchases[i] = retire(p, at)
-        self.exit_value_cny[year] = self.exit_value_cny.get(year, 0.0) + value
-        self.record.events.append({
-            "year": year, "hour": in_year, "time": hour_timestamp(year, in_year), "kind": "firm_exit", "id": firm.entity_id,
-            "decided_hour": float(index * HOURS_PER_YEAR), "origin": "population",
-            "detail": f"{firm.spec.name} leaves the park; its capacity leaves with {value:,.0f} CNY of value left",
-        })
-
     def _grid_outages(self):
         """Grid outages: exponential gaps (Poisson arrivals) and exponential durations, seeded."""
         spec = self.scenario.outages
@@ -416,18 +299,6 @@ class ParkModel(mesa.Model):
         firms = self.enterprises.values() if item.enterprises == "all" else [self.enterprises[i] for i in item.enterprises]
         for firm in firms:
             firm.record_roadmap_measure(ctx, item)
-
-    def _parties(self) -> dict[str, Party]:
-        """Who pays for what in the private view: each firm at its hurdle rate (the scenario's mean
-        when firms do not decide), buildings and fleets at that mean, the operator at its own rate."""
-        sc = self.scenario
-        default = sc.decisions.hurdle_rate.mean
-        parties = {"operator": Party("operator", "operator", None, sc.finance.operator_cost_of_equity)}
-        for firm in self.enterprises.values():
-            parties[firm.entity_id] = Party(firm.entity_id, "firm", firm.spec.sector, getattr(firm, "hurdle_rate", default))
-        for agent in (*self.buildings.values(), *self.fleets.values()):
-            parties[agent.entity_id] = Party(agent.entity_id, "firm", None, default)
-        return parties
 
     def _project(self, item, origin: str = "roadmap"):
         """Approval and construction take SimPy time; the asset works from its commissioning hour.

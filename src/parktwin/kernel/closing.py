@@ -1,0 +1,68 @@
+"""What a run adds when its clock has stopped: every purchase financed and each party's cash flows
+(economics.cashflows), the levelised costs at the run's yields (economics.levelised), the
+operator's projects as MACC rows (economics.asset_abatement), and the private cost beside the
+system cost in each year's annual row."""
+
+from __future__ import annotations
+
+from parktwin.agents.enterprise import _band_cops
+from parktwin.data import constant
+from parktwin.economics.asset_abatement import operator_measures
+from parktwin.economics.cashflows import Party, money_tables
+from parktwin.economics.catalogue import price_cny
+from parktwin.economics.levelised import HeatInputs, levelised_costs
+
+
+def close_run(model) -> None:
+    """Fill ``model.record``'s money, levelised costs and measures; add the private view to ``annual``."""
+    record = model.record
+    record.money = money_tables(record.purchases, record.energy, record.annual, record.carbon,
+                                parties(model), model.scenario.policy.capex_subsidy_share)
+    record.money["levelised"] = levelised(model)
+    record.measures.extend(operator_measures_rows(model))
+    private = record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+    for row in record.annual:  # the private view beside the system cost, so batches see both
+        row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
+        row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
+
+
+def levelised(model):
+    """The run's levelised costs of electricity, heat and storage (economics.levelised)."""
+    sc = model.scenario
+    a = model.record.annual
+    columns = ("year", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw", "battery_cycles", "battery_usable_kwh",
+               "battery_kwh", "thermal_store_in_mwh", "thermal_store_loss_mwh", "thermal_store_kwh")
+    annual = {c: [row.get(c, 0.0) for row in a] for c in columns}
+    heat = HeatInputs(constant("heat_full_load_hours"), _band_cops()[0], _band_cops()[1], constant("electric_boiler_efficiency"),
+                      constant("gas_boiler_efficiency"), constant("natural_gas_ncv_gj_per_km3"))
+    battery = sc.ems.battery
+    return levelised_costs(annual, model.record.purchases, sc.finance.social_discount_rate,
+                           lambda y: price_cny("electricity_industrial_average", y),  # CNY/kWh, the screening price
+                           lambda y: price_cny("natural_gas", y), heat,  # CNY/m³
+                           battery.charge_efficiency * battery.discharge_efficiency)
+
+
+def operator_measures_rows(model) -> list[tuple]:
+    """The operator's projects (and the roadmap's capture) as rows of ``measures`` for the MACC
+    (economics.asset_abatement); no effect on the run."""
+    columns = ("year", "grid_factor_kgco2_per_kwh", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw",
+               "heat_low_waste_heat_mwh", "heat_medium_waste_heat_mwh", "heat_high_waste_heat_mwh", "captured_tco2",
+               "green_power_mwh", "certificate_cost_cny")
+    annual = {c: [row.get(c, 0.0) for row in model.record.annual] for c in columns}
+    names = ("gas_boiler_efficiency", "natural_gas_ncv_gj_per_km3", "natural_gas_kgco2_per_km3", "electric_boiler_efficiency",
+             "ccus_electricity_mwh_per_tco2", "ccus_heat_mwh_per_tco2")
+    return operator_measures(annual, model.record.purchases, lambda y: price_cny("electricity_industrial_average", y),
+                             lambda y: price_cny("natural_gas", y), {n: constant(n) for n in names})
+
+
+def parties(model) -> dict[str, Party]:
+    """Who pays for what in the private view: each firm at its hurdle rate (the scenario's mean
+    when firms do not decide), buildings and fleets at that mean, the operator at its own rate."""
+    sc = model.scenario
+    default = sc.decisions.hurdle_rate.mean
+    parties = {"operator": Party("operator", "operator", None, sc.finance.operator_cost_of_equity)}
+    for firm in model.enterprises.values():
+        parties[firm.entity_id] = Party(firm.entity_id, "firm", firm.spec.sector, getattr(firm, "hurdle_rate", default))
+    for agent in (*model.buildings.values(), *model.fleets.values()):
+        parties[agent.entity_id] = Party(agent.entity_id, "firm", None, default)
+    return parties
