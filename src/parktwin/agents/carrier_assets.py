@@ -49,7 +49,7 @@ def _fold(a: CarrierAssets, ch: Change) -> CarrierAssets:
 
 def commission_carrier(op, hour: float, kind: str, value, source: str) -> None:
     """Record a change of the operator's heat, cold or hydrogen assets at ``hour`` (``kind``: ADD, STORE or WASTE_HEAT)."""
-    changes = op.__dict__.setdefault("carrier_changes", [])
+    changes = op.carrier_changes
     if changes and hour < changes[-1].hour:
         raise ValueError(f"operator: a {kind} at hour {hour} arrived after one at {changes[-1].hour}")
     changes.append(Change(hour, kind, value, source))
@@ -80,7 +80,7 @@ class YearCarrierAssets:
 
 
 def year_carrier_assets(op, year_start: int) -> YearCarrierAssets:
-    segs = segments(getattr(op, "carrier_changes", []), year_start, CarrierAssets(), _fold)
+    segs = segments(op.carrier_changes, year_start, CarrierAssets(), _fold)
     starts = [h for h, _ in segs] + [HOURS_PER_YEAR]
     lengths = np.diff(starts)
 

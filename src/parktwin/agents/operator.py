@@ -90,6 +90,7 @@ class OperatorAgent(ParkAgent):
         self.batteries: list[BatteryUnit] = []
         self.funds: dict[str, SubsidyFund] = {}  # PDCA subsidy funds by rule id
         self.advanced: set[int] = set()  # positions of roadmap items the PDCA brought forward
+        self.carrier_changes: list[Change] = []  # heat, cold and hydrogen assets (agents/carrier_assets.py), in clock order
         if a.battery_kwh > 0:
             self.add_battery(0, a.battery_kwh, a.battery_kw, "existing")
 
