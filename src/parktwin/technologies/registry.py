@@ -65,7 +65,12 @@ def technologies() -> dict[str, Technology]:
     for row in table("technology_kinds").itertuples(index=False):
         if row.kind not in models:
             raise ValueError(f"data/technology_kinds.csv: kind {row.kind!r} has no input model in spec/scenario.py INTERVENTIONS")
-        module = importlib.import_module(f"{PACKAGE}.{row.module}")
+        try:
+            module = importlib.import_module(f"{PACKAGE}.{row.module}")
+        except ModuleNotFoundError:
+            raise ValueError(f"data/technology_kinds.csv: kind {row.kind!r}, module: expected technologies/{row.module}.py, not found") from None
+        if not callable(getattr(module, "commission", None)):
+            raise ValueError(f"data/technology_kinds.csv: kind {row.kind!r}, module: technologies/{row.module}.py has no commission(operator, item, hour, year)")
         out[row.kind] = Technology(
             kind=row.kind, module=row.module, owner=row.owner, catalogue=MEASURE_TECHNOLOGIES[row.kind], sizing=row.sizing,
             sizing_unit=row.sizing_unit, bound=row.bound, abatement=row.abatement, stage=row.stage, example=json.loads(row.example), labels={"en": row.label_en, "zh": row.label_zh},
