@@ -113,6 +113,11 @@ def test_every_schema_kind_is_registered():
     assert set(kinds()) == set(INTERVENTION_KINDS)
 
 
+def test_an_unknown_kind_is_a_clear_error():
+    with pytest.raises(KeyError, match="no technology 'tidal' in data/technology_kinds.csv"):
+        technology("tidal")
+
+
 def test_no_kind_id_is_a_string_literal_under_the_kernel():
     ids = set(kinds())
     for path in sorted((SRC / "kernel").glob("*.py")):
