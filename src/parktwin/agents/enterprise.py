@@ -7,24 +7,21 @@ measures the roadmap assigns to them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
+from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
+from parktwin.agents.heat_bands import band_cops as _band_cops  # kernel/ still imports this name from here
+from parktwin.agents.heat_bands import left_share as _left
 from parktwin.agents.resources import MeasureLedger
 from parktwin.data import HEAT_BANDS, constant, heat_band_shares
 from parktwin.economics.catalogue import heat_pump_technology
 from parktwin.economics.costs import FUEL_PRICES
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, profile
-from parktwin.energy.thermal import industrial_heat_pump_cop
 from parktwin.spec.park import Enterprise
 
-KWH_PER_GJ = 1e6 / 3600.0
-
-
-Bands = tuple[float, float, float]  # (low, medium, high) temperature bands
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
 HEAT_PUMP_BANDS = (True, True, False)  # heat pumps reach the medium band (≤200 °C), not the high band
 
@@ -77,28 +74,12 @@ def _fold(state: FirmState, change) -> FirmState:
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
 
 
-def _band_cops() -> Bands:
-    """Heat-pump COP per band (the high band has none; 1.0 is never used there)."""
-    keys = ("heat_low_sink_c", "heat_medium_sink_c", "heat_pump_source_c", "heat_pump_carnot_share")
-    return _cops_for(tuple(constant(k) for k in keys))  # keyed by the constants, so overrides apply
-
-
-@lru_cache(maxsize=16)
-def _cops_for(values: tuple[float, ...]) -> Bands:
-    return (industrial_heat_pump_cop(constant("heat_low_sink_c")), industrial_heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
-
-
 def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands, eb_eff: float, cops: Bands) -> float:
     """kWh of electricity per kWh of heat demand, given band weights, electrified shares, the
     electric boilers' efficiency and the heat pumps' COP per band."""
     if not any(eb) and not any(hp):
         return 0.0
     return sum(w * (e / eb_eff + (h / cop if h else 0.0)) for w, e, h, cop in zip(weights, eb, hp, cops))
-
-
-def _left(weights: Bands, eb: Bands, hp: Bands) -> float:
-    """Share of heat still supplied the old way (fossil boiler or bought)."""
-    return sum(w * (1.0 - e - h) for w, e, h in zip(weights, eb, hp))
 
 
 class EnterpriseAgent(ParkAgent):

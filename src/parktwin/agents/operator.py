@@ -11,13 +11,15 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.agents.base import Change, Investment, ParkAgent, segments
-from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
+from parktwin.agents.base import Change, Investment, ParkAgent, present_agents, segments
 from parktwin.agents.building import apply_retrofit
 from parktwin.agents.carrier_assets import CARRIER_ASSETS
+from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.agents.resources import apply_resource_measure
+from parktwin.economics.catalogue import capex_cny, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
+from parktwin.spec.scenario import GridUpgrade
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,6 @@ class OperatorAgent(ParkAgent):
         Grid expansion: when last year's peak import reached ``trigger_share`` of the limit
         and no expansion is under way, order one (energy unserved in an outage is no reason).
         """
-        from parktwin.spec.scenario import GridUpgrade
 
         rule = rules.grid_expansion
         if rule is None or last_year is None or pending:
@@ -160,7 +161,6 @@ class OperatorAgent(ParkAgent):
         Returns the check rows, the projects to start (green contracts, PV) and the action rows.
         ``base``: the base year's indicators (the start of each glide path).
         """
-        from parktwin.economics.catalogue import capex_cny, price_cny
 
         checks = {}
         for indicator in CHECKS:
@@ -216,7 +216,7 @@ class OperatorAgent(ParkAgent):
 
     def roadmap_pv_room_kwp(self, item) -> float:
         """PV a roadmap ``rooftop_pv`` item would add on today's roofs [kWp]."""
-        names = [f.entity_id for f in _targets(self.model, item.enterprises, self.model.enterprises)]
+        names = [f.entity_id for f in present_agents(item.enterprises, self.model.enterprises)]
         names += list(self.model.buildings) if item.include_buildings else []
         k = self.park.pv_design.kwp_per_roof_m2
         return sum(max(0.0, item.roof_share - self.roof_used_share[n]) * self.roof_area_m2[n] * k for n in names)
@@ -227,18 +227,12 @@ class OperatorAgent(ParkAgent):
         return sum(max(0.0, max_roof_share - self.roof_used_share[n]) * a * k for n, a in self.roof_area_m2.items())
 
 
-def _targets(model, ids, pool: dict) -> list:
-    """The agents an item names that are in the park now (not yet entered or already left: skipped)."""
-    agents = list(pool.values()) if ids == "all" else [pool[i] for i in ids if i in pool]
-    return [a for a in agents if not getattr(a, "left", False)]
-
-
 Applied = tuple[str, list[Investment]]  # a one-line description, the capacity it adds
 
 
 def _rooftop_pv(op: OperatorAgent, item, hour: float) -> Applied:
     model = op.model
-    names = [e.entity_id for e in _targets(model, item.enterprises, model.enterprises)]
+    names = [e.entity_id for e in present_agents(item.enterprises, model.enterprises)]
     if item.include_buildings:
         names += list(model.buildings)
     kwp = 0.0
@@ -284,7 +278,7 @@ def _on_agents(agents: list, kind: str, value, item, hour: float, year: int) -> 
 
 
 def _firms(op: OperatorAgent, item) -> list:
-    return _targets(op.model, item.enterprises, op.model.enterprises)
+    return present_agents(item.enterprises, op.model.enterprises)
 
 
 def _pdca_green_power(op: OperatorAgent, item, hour: float) -> Applied:
@@ -315,7 +309,7 @@ def _electrify_boilers(op: OperatorAgent, item, hour: float, year: int) -> Appli
 
 
 def _electrify_fleet(op: OperatorAgent, item, hour: float, year: int) -> Applied:
-    fleets = _targets(op.model, item.fleets, op.model.fleets)
+    fleets = present_agents(item.fleets, op.model.fleets)
     inv = _on_agents(fleets, "electrify_fleet", item.share, item, hour, year)
     return f"{item.share:.0%} of {len(fleets)} fleets to battery-electric", inv
 
