@@ -189,3 +189,14 @@ def test_architecture_doc_states_the_contracts():
     for contract in contracts.values():
         for ignored in contract.get("ignore_imports", []):
             assert f"`{ignored}`" in doc, f"docs/architecture.md does not name the ignored import {ignored}"
+
+
+def test_import_parktwin_loads_none_of_the_lazy_packages():
+    """The packages kept inside functions for their import time stay out of ``import parktwin``
+    (else their ``# import here`` reason no longer holds)."""
+    lazy = ("dash", "werkzeug.serving", "kaleido", "choreographer", "openpyxl", "SALib", "distributed", "rich.progress")
+    code = f"import sys, parktwin; print(','.join(m for m in {lazy!r} if m in sys.modules))"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
