@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from shipped_runs import shipped_run
 
-from parktwin.results.schema import DTYPES, TABLE_DESCRIPTIONS, output_schema, outputs_markdown, schema_problems
+from parktwin.results.schema import DTYPES, STAGES, TABLE_DESCRIPTIONS, output_schema, outputs_markdown, schema_problems
 from parktwin.results.tables import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +21,7 @@ def test_schema_rows_are_complete():
     assert set(schema["table"]) == set(TABLES) == set(TABLE_DESCRIPTIONS)
     assert set(schema["dtype"]) <= set(DTYPES)
     assert set(schema["not_assessed"]) <= {"yes", "no"}
+    assert set(schema["stage"]) <= set(STAGES)
     for column in ("unit", "written_by", "description"):
         assert schema[column].notna().all() and (schema[column].str.strip() != "").all(), column
     assert (schema["description"].str.len() >= 10).all()
@@ -48,8 +49,8 @@ def test_a_column_gained_or_lost_is_found():
 
 
 def test_a_pattern_column_matches_only_its_pattern():
-    schema = pd.DataFrame([("hourly", "measured_{entity}_kw", "float", "kW", "no", "kernel.model", "metered demand")],
-                          columns=["table", "column", "dtype", "unit", "not_assessed", "written_by", "description"])
+    schema = pd.DataFrame([("hourly", "measured_{entity}_kw", "float", "kW", "no", "loads", "kernel.model", "metered demand")],
+                          columns=["table", "column", "dtype", "unit", "not_assessed", "stage", "written_by", "description"])
     frame = pd.DataFrame({"measured_press_1_kw": [1.0], "measured_kwh": [1.0]})
     assert schema_problems({"hourly": frame}, schema) == ["hourly.measured_kwh: not in the output schema (data/output_schema.csv)"]
 

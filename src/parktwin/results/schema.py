@@ -1,6 +1,6 @@
 """The output schema: every column of every result table with its unit, type, whether it may be
-*not assessed* (NaN) and the module that writes it (``data/output_schema.csv``, as PyPSA's
-component attribute tables describe its outputs).
+*not assessed* (NaN), the step of the run and the module that write it (``data/output_schema.csv``,
+as PyPSA's component attribute tables describe its outputs).
 
 ``schema_problems`` checks a run's tables against it (a column the schema lacks, a column the
 schema has that the table lost, a type or a NaN the schema does not allow); ``outputs_markdown``
@@ -21,6 +21,23 @@ from parktwin.data import table
 
 SCHEMA_FILE = "output_schema"  # data/output_schema.csv
 DTYPES = ("int", "float", "bool", "str")
+STAGES = {  # the step of a run that writes a column, in the order a run takes them
+    "setup": "when the model is built (measured series read)",
+    "clock": "at an hour of the SimPy clock (commissioning, entry and exit, outages)",
+    "decisions": "the agents' yearly step (firms' own measures)",
+    "loads": "the agents' year energy and hourly loads",
+    "resource measures": "the firms' resource measures on their water, waste and heat accounts",
+    "exchanges": "the running symbiosis exchanges",
+    "heat": "the heat plan and the hourly heat dispatch (stores, CHP)",
+    "cooling": "the cold store's shift of the chillers' electricity",
+    "hydrogen": "the electrolysers, tank, burners and fuel cell",
+    "electricity": "the hourly electricity dispatch (EMS)",
+    "accounting": "the inventory, energy in tce, the core indicator, resources",
+    "money": "the year's costs (electricity bill, capex, O&M, fuel, certificates, offsets) and carbon positions",
+    "review": "the operator's checks and PDCA actions",
+    "run end": "after the last year: financing, the private view, levelised costs",
+    "derived": "from the tables on first use (stage assessment, reconciliation)",
+}
 TABLE_DESCRIPTIONS = {  # one line per table of results.tables.TABLES, for docs/outputs.md
     "annual": "One row per year: emissions, energy, indicators, the dispatch's totals, assets, money.",
     "emissions": "The GHG inventory: one row per year × entity × scope × method × source, with activity, factor and the factor's reference.",
@@ -45,7 +62,7 @@ TABLE_DESCRIPTIONS = {  # one line per table of results.tables.TABLES, for docs/
 
 
 def output_schema() -> pd.DataFrame:
-    """The schema rows: table, column, dtype, unit, not_assessed ("yes": NaN allowed), written_by, description."""
+    """The schema rows: table, column, dtype, unit, not_assessed ("yes": NaN allowed), stage, written_by, description."""
     return table(SCHEMA_FILE)
 
 
@@ -112,18 +129,23 @@ def outputs_markdown(schema: pd.DataFrame | None = None) -> str:
         "",
         "Every column of every table a run returns (`parktwin.Results`, the Parquet files of a run folder).",
         "*n/a* = the column may be NaN, meaning *not assessed* or *none* (the description says which);",
-        "*written by* = the module whose code computes it. Units follow docs/glossary.md; `-` = a label.",
+        "*stage* = the step of the run that writes it (below); *written by* = the module whose code computes it.",
+        "Units follow docs/glossary.md; `-` = a label.",
         f"{len(schema)} columns in {schema['table'].nunique()} tables.",
+        "",
+        "| stage | when |",
+        "|---|---|",
+        *(f"| {stage} | {when} |" for stage, when in STAGES.items()),
         "",
     ]
     for name in TABLE_DESCRIPTIONS:
         rows = schema[schema["table"] == name]
         lines += [f"## {name}", "", TABLE_DESCRIPTIONS[name], "",
-                  "| column | unit | type | n/a | written by | description |", "|---|---|---|---|---|---|"]
+                  "| column | unit | type | n/a | stage | written by | description |", "|---|---|---|---|---|---|---|"]
         for r in rows.itertuples():
             na = "n/a" if r.not_assessed == "yes" else ""
             description = str(r.description).replace("|", "\\|")
-            lines.append(f"| `{r.column}` | {r.unit} | {r.dtype} | {na} | {r.written_by} | {description} |")
+            lines.append(f"| `{r.column}` | {r.unit} | {r.dtype} | {na} | {r.stage} | {r.written_by} | {description} |")
         lines.append("")
     return "\n".join(lines)
 
