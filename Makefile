@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= scenarios/net_zero_2050.yaml
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench schema clean
+.PHONY: run test bench schema reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,12 @@ test: $(STAMP)  ## the whole test suite (browser tests skip, with a reason, wher
 bench: $(STAMP)  ## speed benchmarks (not part of the tests)
 	$(BIN)/python benchmarks/bench_run.py
 
-schema: $(STAMP)  ## JSON Schemas of the input files for editors
+schema: $(STAMP)  ## JSON Schemas of the input files for editors; docs/outputs.md from the output schema
 	$(BIN)/parktwin schema docs/schema
+	$(BIN)/python -m parktwin.results.schema docs/outputs.md
+
+reference: $(STAMP)  ## refresh tests/reference/headline.csv and the figures docs/ quote (say why in the commit)
+	$(BIN)/python benchmarks/refresh_reference.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

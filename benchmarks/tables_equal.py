@@ -20,7 +20,6 @@ from pathlib import Path
 import pandas as pd
 
 import parktwin
-from parktwin.results.tables import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -163,7 +163,7 @@ def test_batch_figures_are_the_batch_summaries(batches):
         for i, (label, _, s) in enumerate(pathways):
             q = s.quantiles[s.quantiles["indicator"] == "net_tco2"].sort_values("year")
             band, median = fan.data[2 * i], fan.data[2 * i + 1]
-            # the band runs along P90 and back along P10 (viz.batch._fan), the median is P50
+            # the band runs along P90 and back along P10 (viz.batch.fan_figure), the median is P50
             np.testing.assert_allclose(band.y, np.r_[q["p90"], q["p10"][::-1]])
             np.testing.assert_allclose(median.y, q["p50"])
             assert label in median.name

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from parktwin.kernel.model import simulate
+import numpy as np
+
+from parktwin.data import constant, overriding
+from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, lifetime_yr
+from parktwin.energy.calendar import year_calendar
+from parktwin.energy import sizing
+from parktwin.energy.tariff import hourly_tariff
+from parktwin.kernel.model import ParkModel, simulate
 from parktwin.results.store import run_id, write_run
 from parktwin.results.tables import Results, build_results
+from parktwin.spec.calibration import load_measured, reconcile, sidecar_path, unmatched_resources
+from parktwin.spec.errors import Problem
 from parktwin.spec.load import Loaded, load as _load
 from parktwin.spec.scenario import Scenario
+from parktwin.viz import report as run_report
 
 VERSIONED = ("parktwin", "numpy", "pandas", "mesa", "simpy", "pvlib", "numba", "pydantic", "pyarrow", "plotly")
 METHOD_NOTE = {
@@ -26,7 +37,7 @@ def load(path: str | Path, overrides: list[str] | tuple = ()) -> Loaded:
 
 
 @lru_cache(maxsize=8)
-def _versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
     """Python's and the packages' versions, for manifests (read once per process)."""
     out = {"python": platform.python_version()}
     for name in VERSIONED + extra:
@@ -60,7 +71,7 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         "social_discount_rate": sc.finance.social_discount_rate,
         "sectors": {e.id: e.sector for e in sc.park.enterprises},
         "method_note": METHOD_NOTE[sc.accounting.electricity_tce_method],
-        "versions": dict(_versions()),
+        "versions": dict(package_versions()),
         "wall_time_s": round(record.wall_time_s, 4),
     }
     return build_results(record, manifest)
@@ -68,11 +79,10 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
 
 def save(results: Results, out: str | Path = "runs", name: str | None = None, report: bool = True, lang: str = "en") -> Path:
     """Store a run under ``out/<name>/`` atomically, with its report; returns the folder."""
-    from parktwin.viz.report import write_report
 
     m = results.manifest
     name = name or run_id(m.get("scenario_name", "run"), m.get("seed", 0), m.get("inputs_sha256") or "nohash")
-    extra = (lambda tmp: write_report(results, tmp / "report.html", lang)) if report else None
+    extra = (lambda tmp: run_report.write_report(results, tmp / "report.html", lang)) if report else None
     return write_run(results, out, name, extra=extra)
 
 
@@ -85,16 +95,8 @@ def size(loaded: Loaded, year: int, seed: int = 0, thermal_store: bool = False):
     electric heater) against the low band's electric heat of that year, at each hour's COP of
     it. Returns the ``SizingResult`` and the roadmap items that add it.
     """
-    import dataclasses
 
-    import numpy as np
 
-    from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, lifetime_yr
-    from parktwin.energy.calendar import year_calendar
-    from parktwin.energy.sizing import annualised_cost_cny_per_yr, as_roadmap_items, size_system
-    from parktwin.energy.tariff import hourly_tariff
-    from parktwin.data import overriding
-    from parktwin.kernel.model import ParkModel
 
     sc = loaded.scenario
     if year not in sc.years[1:]:
@@ -113,14 +115,12 @@ def size(loaded: Loaded, year: int, seed: int = 0, thermal_store: bool = False):
 
     def annualised(tech: str) -> float:
         capex = capex_cny(tech, year)
-        return annualised_cost_cny_per_yr(capex, lifetime_yr(tech), rate, fixed_om_cny_per_yr(tech, year) / capex)
+        return sizing.annualised_cost_cny_per_yr(capex, lifetime_yr(tech), rate, fixed_om_cny_per_yr(tech, year) / capex)
 
     costs = {"pv_cny_per_kwp_yr": annualised("rooftop_pv"), "battery_cny_per_kwh_yr": annualised("battery_energy"),
              "battery_cny_per_kw_yr": annualised("battery_power")}
     heat = {}
     if heat_kw is not None:
-        from parktwin.data import constant
-
         costs |= {"thermal_store_cny_per_kwh_yr": annualised("thermal_storage"), "store_heater_cny_per_kw_yr": annualised("electric_boiler")}
         heat = {"heat_demand_kw": heat_kw, "heat_cop": np.divide(heat_kw, heat_el_kw, out=np.ones_like(heat_kw), where=heat_el_kw > 0),
                 "store_heater_efficiency": constant("electric_boiler_efficiency"),
@@ -128,7 +128,7 @@ def size(loaded: Loaded, year: int, seed: int = 0, thermal_store: bool = False):
     park = sc.park
     roof_kwp = (sum(e.roof_area_m2 for e in park.enterprises) + sum(b.roof_area_m2 for b in park.buildings)) * park.pv_design.kwp_per_roof_m2
     _, price = hourly_tariff(park.grid.tariff, year)
-    result = size_system(
+    result = sizing.size_system(
         load, model.pv_kw_per_kwp[index], price, costs, max_pv_kwp=max(roof_kwp - annual["pv_kwp"], 0.0),
         import_limit_kw=hourly["import_limit_kw"], export_limit_kw=park.grid.export_limit_kw,
         feed_in_price_cny_per_kwh=park.grid.feed_in_price_cny_per_kwh, params=model.battery_params,
@@ -137,5 +137,30 @@ def size(loaded: Loaded, year: int, seed: int = 0, thermal_store: bool = False):
     )
     # the LP sized additions on top of what the park has: the items state the totals after them
     total = dataclasses.replace(result, pv_kwp=annual["pv_kwp"] + result.pv_kwp)
-    items = as_roadmap_items(total, year, roof_kwp, existing_pv_kwp=annual["pv_kwp"])
+    items = sizing.as_roadmap_items(total, year, roof_kwp, existing_pv_kwp=annual["pv_kwp"])
     return result, items
+
+
+def strict_problems(park, park_path: str | Path, tolerance_share: float) -> list:
+    """``parktwin check --strict``: reconcile a park's bottom-up base year with its measured
+    totals (the park file's ``measured`` block, or the sidecar ``<park>.measured.yaml`` when the
+    park was given as a ``Park`` without them); one Problem per quantity off by more than the
+    tolerance, naming the file the totals came from."""
+    park_path = Path(park_path)
+    sidecar = sidecar_path(park_path)
+    measured, source, prefix = park.measured, str(sidecar), ""
+    if measured is None and sidecar.exists():
+        measured = load_measured(sidecar)
+    elif measured is not None and not sidecar.exists():
+        source, prefix = str(park_path), "measured."
+    if measured is None:
+        return [Problem(str(park_path), "measured", f"--strict needs measured totals: a measured block in the park file or "
+                        f"{sidecar.name} beside it (parktwin import writes it)")]
+    results = run(Scenario(name="calibration", park=park, horizon_years=1), seed=0)
+    table = reconcile(results, measured)
+    out = [
+        Problem(source, f"{prefix}{r.scope}.{r.quantity}",
+                f"bottom-up {r.bottom_up:,.0f} vs measured {r.measured:,.0f} {r.unit} ({r.difference_pct:+.1f} %), beyond ±{tolerance_share:.1%}")
+        for r in table.failures(tolerance_share).itertuples()
+    ]
+    return out + unmatched_resources(table, results.base_firm_totals, source, prefix)

@@ -10,7 +10,27 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+import yaml
+
+import parktwin
+from parktwin.api import strict_problems
+from parktwin.data import constant
+from parktwin.experiments.assumptions import assumption_inputs, suggested_block
+from parktwin.experiments.batch import open_batch, run_batch
+from parktwin.experiments.compare import compare_batches, compare_runs, open_runs
+from parktwin.results.workbook import write_csv_tables, write_inventory_workbook
 from parktwin.spec.errors import InputError
+from parktwin.spec.load import Loaded, load, load_any, load_park
+from parktwin.spec.schema import write_schemas
+from parktwin.spec.series import describe
+from parktwin.spec.workbook import import_workbook, write_template, write_workbook
+from parktwin.viz.batch_compare import write_batch_comparison
+from parktwin.viz.compare import write_comparison
+from parktwin.viz import dashboard
+from parktwin.viz.export import FORMATS, ExportError, export_figures
+from parktwin.viz.registry import registered
+from parktwin.viz.report import write_report
 
 EXAMPLES = """examples:
   parktwin run scenarios/bau.yaml
@@ -38,8 +58,6 @@ MC_EXAMPLES = """examples:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    import parktwin
-
     loaded = parktwin.load(args.scenario, args.set or [])
     results = parktwin.run(loaded, seed=args.seed)
     folder = parktwin.save(results, args.out, name=args.name, report=not args.no_report, lang=args.lang)
@@ -65,7 +83,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Check every file; problems of all files are listed together."""
-    from parktwin.spec.load import Loaded, load, load_any
 
     problems = []
     for path in args.files:
@@ -81,14 +98,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         else:
             print(f"{path}: park {item.name!r} OK — {len(item.enterprises)} enterprises, {len(item.buildings)} buildings, {len(item.fleets)} fleets")
             park, park_path = item, path
-        from parktwin.spec.series import describe
 
         for line in describe(park):
             print(line)
         if args.strict:
-            from parktwin.data import constant
-            from parktwin.spec.calibration import strict_problems
-
             if args.tolerance is None:
                 args.tolerance = constant("reconciliation_tolerance_share")
 
@@ -102,8 +115,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from parktwin.spec.schema import write_schemas
-
     for path in write_schemas(Path(args.folder)):
         print(f"wrote {path}")
     return 0
@@ -111,7 +122,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_template(args: argparse.Namespace) -> int:
     """An empty, documented workbook for a park's own energy statistics."""
-    from parktwin.spec.workbook import write_template
 
     print(f"wrote {write_template(Path(args.workbook))} (fill it in, then: parktwin import {args.workbook} -o models/<name>.yaml)")
     return 0
@@ -119,7 +129,6 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     """A filled workbook to a park file (and its measured totals), validated; nothing written on a problem."""
-    from parktwin.spec.workbook import import_workbook
 
     park, measured = import_workbook(Path(args.workbook), Path(args.out))
     print(f"wrote {park}" + (f" and {measured} (measured totals)" if measured else ""))
@@ -129,8 +138,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_export_workbook(args: argparse.Namespace) -> int:
     """A checked park file (with its measured totals and series files) to a workbook that ``import`` reads back."""
-    from parktwin.spec.load import load_park
-    from parktwin.spec.workbook import write_workbook
 
     load_park(args.park)  # a park that does not check is not exported
     print(f"wrote {write_workbook(Path(args.park), Path(args.out))} (edit it, then: parktwin import {args.out} -o <park>.yaml)")
@@ -139,11 +146,8 @@ def _cmd_export_workbook(args: argparse.Namespace) -> int:
 
 def _cmd_mc(args: argparse.Namespace) -> int:
     """Monte Carlo batch over the scenario's uncertainty block (thin layer over parktwin.run_batch)."""
-    from parktwin.experiments.assumptions import assumption_inputs, suggested_block
 
     if args.list_assumptions:
-        from parktwin.spec.load import load
-
         rows = assumption_inputs(load(args.scenario, args.set or []) if args.scenario else None)
         shown = rows.assign(path=rows["path"].replace("", "(not reachable by an override path)"))
         print(shown[["table", "key", "value", "unit", "path"]].to_string(index=False))
@@ -152,7 +156,6 @@ def _cmd_mc(args: argparse.Namespace) -> int:
         return 0
     if not args.scenario:
         raise SystemExit("parktwin mc: a scenario file is needed (or --list-assumptions)")
-    import parktwin
 
     try:
         batch = parktwin.run_batch(
@@ -178,7 +181,6 @@ def _cmd_mc(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     """Scenarios side by side: one run each, or a Monte Carlo batch each (-n, or stored batch folders)."""
-    from parktwin.experiments.compare import compare_batches, compare_runs, open_runs
 
     folders = [s for s in args.scenarios if Path(s).is_dir()]
     batch_folders = [f for f in folders if (Path(f) / "batch.json").is_file()]
@@ -191,8 +193,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
               f"({', '.join(s for s in args.scenarios if s not in batch_folders)} is not one)", file=sys.stderr)
         return 2
     if args.n is not None or batch_folders:
-        from parktwin.experiments.batch import open_batch, run_batch
-
         if args.n is not None:
             options = dict(executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers,
                            scheduler=args.scheduler, out=args.runs, resume=True, report=False)
@@ -201,8 +201,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             batches = [open_batch(folder) for folder in batch_folders]
         table = compare_batches(batches, year=args.year)
         if args.html:
-            from parktwin.viz.batch_compare import write_batch_comparison
-
             print(f"comparison page: {write_batch_comparison(batches, args.html, args.lang)}")
     else:
         for folder in folders:
@@ -213,8 +211,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [])
         table = compare_runs(runs, year=args.year)
         if args.html:
-            from parktwin.viz.compare import write_comparison
-
             print(f"comparison page: {write_comparison(runs, args.html, args.lang)}")
     with pd_display():
         print(_readable(table).to_string())
@@ -238,32 +234,25 @@ def _readable(table):
 
 
 def pd_display():
-    import pandas as pd
-
     return pd.option_context("display.width", 200, "display.max_columns", 50)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     """The workshop dashboard (thin layer over parktwin.viz.dashboard)."""
-    from parktwin.viz.dashboard import serve
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"note: on {args.host} anyone on the network can open the dashboard and run scenarios", file=sys.stderr)
-    from parktwin.viz.dashboard import WORKSHOP_FIGURES
-    from parktwin.viz.registry import registered
 
-    keys = None if args.figures == "all" else (WORKSHOP_FIGURES if args.figures is None else [k.strip() for k in args.figures.split(",")])
+    keys = None if args.figures == "all" else (dashboard.WORKSHOP_FIGURES if args.figures is None else [k.strip() for k in args.figures.split(",")])
     known = {s.key for s in registered()}
     if keys is not None and (unknown := sorted(set(keys) - known)):
         print(f"parktwin serve: --figures: unknown {unknown}; expected 'all' or some of {sorted(known)}", file=sys.stderr)
         return 2
-    serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys)
+    dashboard.serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys)
     return 0
 
 
 def _formats(text: str) -> list[str]:
-    from parktwin.viz.export import FORMATS
-
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in formats if f not in (*FORMATS, "jpg")]
     if bad or not formats:
@@ -273,7 +262,6 @@ def _formats(text: str) -> list[str]:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """Re-render a stored run's report in a language and/or export its figures for slides."""
-    import parktwin
 
     folder = Path(args.run_folder)
     try:
@@ -285,22 +273,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"parktwin report: {message}", file=sys.stderr)
         return 2
     if args.excel:
-        from parktwin.results.workbook import write_inventory_workbook
-
         print(f"inventory workbook: {write_inventory_workbook(results, folder / 'inventory.xlsx')}")
     if args.csv:
-        from parktwin.results.workbook import write_csv_tables
-
         print(f"{len(write_csv_tables(results, folder / 'csv'))} tables as CSV in {folder / 'csv'}")
     if args.out or not (args.export or args.excel or args.csv):
-        from parktwin.viz.report import write_report
-
         out = Path(args.out) if args.out else folder / f"report-{args.lang}.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         print(f"report: {write_report(results, out, args.lang)}")
     if args.export:
-        from parktwin.viz.export import ExportError, export_figures
-
         target = Path(args.figures) if args.figures else folder / "figures"
         try:
             done = export_figures(results, target, formats=args.export, lang=args.lang, width=args.width,
@@ -314,9 +294,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_size(args: argparse.Namespace) -> int:
     """Size PV and storage for a year with the LP and write a scenario that adds them."""
-    import yaml
 
-    import parktwin
 
     loaded = parktwin.load(args.scenario, args.set or [])
     result, items = parktwin.api.size(loaded, args.year, seed=args.seed, thermal_store=args.thermal_store)

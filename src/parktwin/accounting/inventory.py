@@ -13,8 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parktwin.agents.base import EnergyRow
 from parktwin.data import constant
+
+
+@dataclass(frozen=True)
+class EnergyRow:
+    """One entity's annual use of one carrier (``unit`` as in the carrier table)."""
+
+    entity: str
+    entity_kind: str
+    carrier: str
+    quantity: float
+    unit: str
 
 
 @dataclass(frozen=True)

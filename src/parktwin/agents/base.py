@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 
 import mesa
 
+from parktwin.accounting.inventory import EnergyRow
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, share_after
 
@@ -39,15 +40,11 @@ class Investment:
     capacity: float
 
 
-@dataclass(frozen=True)
-class EnergyRow:
-    """One entity's annual use of one carrier (``unit`` as in the carrier table)."""
-
-    entity: str
-    entity_kind: str
-    carrier: str
-    quantity: float
-    unit: str
+def present_agents(ids, pool: dict) -> list:
+    """The agents of ``pool`` (id → agent) that ``ids`` names (``"all"``: every one) and that are in
+    the park now (not yet entered or already left: skipped)."""
+    agents = list(pool.values()) if ids == "all" else [pool[i] for i in ids if i in pool]
+    return [a for a in agents if not getattr(a, "left", False)]
 
 
 def segments(

@@ -17,9 +17,13 @@ from functools import lru_cache
 import numpy as np
 
 from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise
+from parktwin.agents.decisions import Option, choose
 from parktwin.data import constant, table
+from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
+from parktwin.economics.costs import purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.loads import LoadBook
+from parktwin.energy.loads import LoadBook, profile
+from parktwin.energy.tariff import hourly_tariff
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.spec.park import Building
 
@@ -220,8 +224,6 @@ class BuildingAgent(ParkAgent):
         """Each applicable measure on the floor not yet covered, as an ``agents.decisions.Option``:
         capex = floor area × its share × catalogue CNY/m²; saving per year = the energy it saves
         at this year's prices (+ the carbon price on boiler gas) − its fixed O&M."""
-        from parktwin.agents.decisions import Option
-        from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr
 
         b, state = self.spec, self.current_state()
         index = year - self.model.scenario.base_year
@@ -258,11 +260,6 @@ class BuildingAgent(ParkAgent):
     def decide_retrofits(self, year: int) -> list[str]:
         """Take the measures whose NPV at the owner's hurdle rate is positive and whose payback is
         within the limit (``agents.decisions.choose``); they work from the year's first hour."""
-        from parktwin.agents.decisions import choose
-        from parktwin.economics.catalogue import price_cny
-        from parktwin.economics.costs import purchase
-        from parktwin.energy.loads import profile
-        from parktwin.energy.tariff import hourly_tariff
 
         model, p = self.model, self.policy
         index = year - model.scenario.base_year

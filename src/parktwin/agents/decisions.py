@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from parktwin.data import HEAT_BANDS, constant
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, heat_pump_technology, lifetime_yr, price_cny
+from parktwin.economics.finance import cost_of_capital, financing_instrument
 
 GJ_PER_KWH = 3600.0 / 1e6
 
@@ -139,7 +140,6 @@ def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, b
 def wacc_rate(option: Option, cost_of_equity: float, sector: str) -> float:
     """The firm's cost of capital for ``option``: equity at ``cost_of_equity``, the rest at the rate of
     the instrument that would finance it (economics.finance.financing_instrument) [1/yr]."""
-    from parktwin.economics.finance import cost_of_capital, financing_instrument
 
     kind = "efficiency" if option.measure == "efficiency" else "electrify_boilers"
     inst = financing_instrument(kind, "firm", sector, option.gross_capex_cny or option.capex_cny)

@@ -7,22 +7,19 @@ measures the roadmap assigns to them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 
 from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights
+from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
+from parktwin.agents.heat_bands import band_cops
+from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import MeasureLedger
-from parktwin.data import HEAT_BANDS, constant, heat_band_shares
+from parktwin.data import constant, heat_band_shares
 from parktwin.economics.costs import FUEL_PRICES
 from parktwin.energy.loads import LoadBook, profile
-from parktwin.energy.thermal import industrial_heat_pump_cop
 from parktwin.spec.park import Enterprise
 
-KWH_PER_GJ = 1e6 / 3600.0
-
-
-Bands = tuple[float, float, float]  # (low, medium, high) temperature bands
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
 HEAT_PUMP_BANDS = (True, True, False)  # heat pumps reach the medium band (≤200 °C), not the high band
 
@@ -55,7 +52,7 @@ def _electrify(eb: Bands, hp: Bands, add: float, heat_pump: bool) -> tuple[Bands
     return tuple(new_eb), tuple(new_hp)
 
 
-def _fold(state: FirmState, change) -> FirmState:
+def fold_firm_state(state: FirmState, change) -> FirmState:
     if change.kind == "efficiency":
         return replace(state, efficiency_factor=state.efficiency_factor * (1.0 - change.value))
     if change.kind in ("electric_boiler", "heat_pump"):
@@ -75,28 +72,12 @@ def _fold(state: FirmState, change) -> FirmState:
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
 
 
-def _band_cops() -> Bands:
-    """Heat-pump COP per band (the high band has none; 1.0 is never used there)."""
-    keys = ("heat_low_sink_c", "heat_medium_sink_c", "heat_pump_source_c", "heat_pump_carnot_share")
-    return _cops_for(tuple(constant(k) for k in keys))  # keyed by the constants, so overrides apply
-
-
-@lru_cache(maxsize=16)
-def _cops_for(values: tuple[float, ...]) -> Bands:
-    return (industrial_heat_pump_cop(constant("heat_low_sink_c")), industrial_heat_pump_cop(constant("heat_medium_sink_c")), 1.0)
-
-
 def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands, eb_eff: float, cops: Bands) -> float:
     """kWh of electricity per kWh of heat demand, given band weights, electrified shares, the
     electric boilers' efficiency and the heat pumps' COP per band."""
     if not any(eb) and not any(hp):
         return 0.0
     return sum(w * (e / eb_eff + (h / cop if h else 0.0)) for w, e, h, cop in zip(weights, eb, hp, cops))
-
-
-def _left(weights: Bands, eb: Bands, hp: Bands) -> float:
-    """Share of heat still supplied the old way (fossil boiler or bought)."""
-    return sum(w * (1.0 - e - h) for w, e, h in zip(weights, eb, hp))
 
 
 class EnterpriseAgent(ParkAgent):
@@ -154,7 +135,7 @@ class EnterpriseAgent(ParkAgent):
         """The firm's state with every change commissioned so far (from the yearly fold onwards)."""
         done, state = self._folded if self._folded is not None else (0, FirmState())
         for ch in self.changes[done:]:
-            state = _fold(state, ch)
+            state = fold_firm_state(state, ch)
         return state
 
     def electrified_heat_share(self, state: FirmState | None = None) -> float:
@@ -194,7 +175,7 @@ class EnterpriseAgent(ParkAgent):
                 if year - self.last_efficiency_year >= spec.efficiency_interval_yr:
                     options.append(efficiency_option(view, spec.efficiency_step_share))
             else:
-                options.append(heat_option(view, measure, spec.heat_step_share, self._once("band_cops", _band_cops)))
+                options.append(heat_option(view, measure, spec.heat_step_share, self._once("band_cops", band_cops)))
         for measure, target in spec.resource_targets.items():
             if measure not in self.pending.values():
                 options.append(resource_option(self, measure, target, year, view.electricity_price_cny_per_kwh, view.carbon_price_cny_per_tco2))
@@ -253,7 +234,7 @@ class EnterpriseAgent(ParkAgent):
         if item.kind == "efficiency":
             option = efficiency_option(view, item.share)
         else:
-            option = heat_option(view, item.technology, item.share, self._once("band_cops", _band_cops))
+            option = heat_option(view, item.technology, item.share, self._once("band_cops", band_cops))
         if option is None:
             return
         hurdle = getattr(self, "hurdle_rate", ctx.decisions.hurdle_rate.mean)
@@ -306,7 +287,7 @@ class EnterpriseAgent(ParkAgent):
         technologies/): the firm's state before and after it, its activity × intensity ×
         efficiency scale [-], and its load shape's peak hour as a share of its year [kW per kWh/yr]."""
         before = self._state_before(change)
-        after = _fold(before, change)
+        after = fold_firm_state(before, change)
         scale = self.activity * self.intensity * before.efficiency_factor
         peak = float(profile(self.load_shape, year).max())  # peak kW per kWh/yr
         return before, after, scale, peak
@@ -317,7 +298,7 @@ class EnterpriseAgent(ParkAgent):
         index = next(i for i in range(len(self.changes) - 1, -1, -1) if self.changes[i] is change)
         done, state = self._folded if self._folded is not None and self._folded[0] <= index else (0, FirmState())
         for ch in self.changes[done:index]:
-            state = _fold(state, ch)
+            state = fold_firm_state(state, ch)
         return state
 
     def process_fuel_kwh(self) -> float:
@@ -332,7 +313,7 @@ class EnterpriseAgent(ParkAgent):
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         e, s = self.spec.energy, self.spec.fuel_heat_share
         shape = self.load_shape
-        segs = self.year_segments(year_start, FirmState(), _fold)
+        segs = self.year_segments(year_start, FirmState(), fold_firm_state)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         scale = self.activity * self.intensity
@@ -340,7 +321,7 @@ class EnterpriseAgent(ParkAgent):
         bought_kwh = e.purchased_heat_gj * KWH_PER_GJ
         h2_elec_kwh = self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv")
         eb_eff = constant("electric_boiler_efficiency")
-        cops = self._once("band_cops", _band_cops)
+        cops = self._once("band_cops", band_cops)
         bands = self.heat_bands
         process_t = self.spec.process_emissions_tco2 * self.activity
         capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)
@@ -350,8 +331,8 @@ class EnterpriseAgent(ParkAgent):
         process_share = 1.0 if all(st.active for _, st in segs) else sum(w * st.active for (_, st), w in zip(segs, weights))
         for (_, st), w in zip(segs, weights):
             k = scale * st.efficiency_factor * st.active
-            fossil_left = _left(bands, st.own_eb, st.own_hp)
-            bought_left = _left(bands, st.bought_eb, st.bought_hp)
+            fossil_left = left_share(bands, st.own_eb, st.own_hp)
+            bought_left = left_share(bands, st.bought_eb, st.bought_hp)
             elec_kwh.append(
                 k * (self.base_electricity_kwh()
                      + heat_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 
 import mesa
 
+from parktwin.accounting.resources import ExchangeFlows
+from parktwin.agents.base import EnergyRow
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.spec.park import EXTERNAL_PREFIX, SymbiosisExchange
 from parktwin.symbiosis.exchanges import (
@@ -141,8 +143,6 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
     boundary: their fuel and electricity are not in the inventory. The fresh-water supply
     electricity saved is the waterworks' (outside the park) and is not counted.
     """
-    from parktwin.accounting.resources import ExchangeFlows
-    from parktwin.agents.base import EnergyRow
 
     units = {"coal": "t", "natural_gas": "km3", "diesel": "t", "electricity": "MWh"}
     index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}

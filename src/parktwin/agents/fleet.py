@@ -17,6 +17,9 @@ from parktwin.economics.costs import purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.calendar import year_calendar
 from parktwin.energy.loads import LoadBook, is_registered, profile, register_profile
+from parktwin.energy.tariff import hourly_tariff
+from parktwin.mobility.fleet_sim import charging_profile_for_year, simulate_fleet, valley_preference
+from parktwin.mobility.h2_station import station_week
 from parktwin.mobility.turnover import (
     VehicleCost,
     base_retirements,
@@ -35,7 +38,6 @@ def simulated_charging_shape(fleet_json: str, year: int, policy: str, vehicles_p
     """Name of the charging profile of a fleet simulated at its depot (SimPy, a representative
     week, no jitter), registered for ``year``. Cached: the same fleet, policy and charger ratio
     give the same shape in every run of a process."""
-    from parktwin.mobility.fleet_sim import charging_profile_for_year
 
     fleet = Fleet.model_validate_json(fleet_json)
     name = f"fleet_sim:{fleet.id}:{policy}:{vehicles_per_charger}:{abs(hash(fleet_json))}"
@@ -54,7 +56,6 @@ def _depot_week(fleet_json: str, work_days: int, year: int, policy: str, vehicle
     """The simulated week of a fleet. A year enters the schedule only through its number of
     workdays (the km of a trip: ``fleet_schedule``), so years with the same count share one
     simulation: ``year`` is the first such year asked for and is not part of the cache key."""
-    from parktwin.mobility.fleet_sim import simulate_fleet, valley_preference
 
     key = (fleet_json, work_days, policy, vehicles_per_charger)
     if key not in _DEPOT_WEEKS:
@@ -283,8 +284,6 @@ _DEPOT_PRICES: dict[tuple, float] = {}
 
 def depot_electricity_price(tariff, year: int) -> float:
     """The tariff averaged over the depot-night charging shape of ``year`` [CNY/kWh] (cached per tariff and year)."""
-    from parktwin.energy.loads import profile
-    from parktwin.energy.tariff import hourly_tariff
 
     key = (tariff.model_dump_json(), year)  # by content: an id could be reused by another run's tariff
     if key not in _DEPOT_PRICES:
@@ -296,7 +295,6 @@ def depot_electricity_price(tariff, year: int) -> float:
 
 def fleet_indicators(fleets, policy, year: int) -> dict[str, float]:
     """Vehicles, the new-energy share of them, hydrogen used [kg] and the hydrogen station's service level."""
-    from parktwin.mobility.h2_station import station_week
 
     fleets = list(fleets)
     total = sum(a.spec.count for a in fleets)

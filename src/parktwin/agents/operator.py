@@ -11,10 +11,12 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.agents.base import Change, Investment, ParkAgent, segments
+from parktwin.agents.base import Change, Investment, ParkAgent, present_agents, segments
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
+from parktwin.economics.catalogue import capex_cny, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
+from parktwin.spec.scenario import GridUpgrade
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,6 @@ class OperatorAgent(ParkAgent):
         Grid expansion: when last year's peak import reached ``trigger_share`` of the limit
         and no expansion is under way, order one (energy unserved in an outage is no reason).
         """
-        from parktwin.spec.scenario import GridUpgrade
 
         rule = rules.grid_expansion
         if rule is None or last_year is None or pending:
@@ -162,7 +163,6 @@ class OperatorAgent(ParkAgent):
         Returns the check rows, the projects to start (green contracts, PV) and the action rows.
         ``base``: the base year's indicators (the start of each glide path).
         """
-        from parktwin.economics.catalogue import capex_cny, price_cny
 
         checks = {}
         for indicator in CHECKS:
@@ -218,7 +218,7 @@ class OperatorAgent(ParkAgent):
 
     def roadmap_pv_room_kwp(self, item) -> float:
         """PV a roadmap ``rooftop_pv`` item would add on today's roofs [kWp]."""
-        names = [f.entity_id for f in _targets(self.model, item.enterprises, self.model.enterprises)]
+        names = [f.entity_id for f in present_agents(item.enterprises, self.model.enterprises)]
         names += list(self.model.buildings) if item.include_buildings else []
         k = self.park.pv_design.kwp_per_roof_m2
         return sum(max(0.0, item.roof_share - self.roof_used_share[n]) * self.roof_area_m2[n] * k for n in names)
@@ -229,18 +229,12 @@ class OperatorAgent(ParkAgent):
         return sum(max(0.0, max_roof_share - self.roof_used_share[n]) * a * k for n, a in self.roof_area_m2.items())
 
 
-def _targets(model, ids, pool: dict) -> list:
-    """The agents an item names that are in the park now (not yet entered or already left: skipped)."""
-    agents = list(pool.values()) if ids == "all" else [pool[i] for i in ids if i in pool]
-    return [a for a in agents if not getattr(a, "left", False)]
-
-
 PV_TECHNOLOGY = "rooftop_pv"  # the catalogue id of the operator's rooftop PV (data/technologies.csv)
 Applied = tuple[str, list[Investment]]  # a one-line description, the capacity it adds
 
 
 def _firms(op: OperatorAgent, item) -> list:
-    return _targets(op.model, item.enterprises, op.model.enterprises)
+    return present_agents(item.enterprises, op.model.enterprises)
 
 
 def _pdca_green_power(op: OperatorAgent, item, hour: float) -> Applied:

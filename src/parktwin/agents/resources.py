@@ -17,9 +17,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
-from parktwin.agents.base import Change, EnergyRow, Investment, book_piecewise, segment_weights, segments
+from parktwin.agents.base import Change, EnergyRow, Investment, book_piecewise, present_agents, segment_weights, segments
+from parktwin.agents.decisions import Option
+from parktwin.agents.heat_bands import KWH_PER_GJ, band_cops, left_share
 from parktwin.data import constant, table
+from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
 KIND = "resource_measure"
 TARGET_FIELD = {  # measure → MeasureTargets field
@@ -87,9 +91,7 @@ def electricity_kwh(m: MeasureFlows) -> float:
 def apply_resource_measure(op, item, hour: float, year: int):
     """Commission ``item`` on each firm it names that reports the account; the capacity bought is
     what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat)."""
-    from parktwin.agents.operator import _firms
-
-    firms = [f for f in _firms(op, item) if getattr(f.spec, INPUT[item.measure]) is not None]
+    firms = [f for f in present_agents(item.enterprises, op.model.enterprises) if getattr(f.spec, INPUT[item.measure]) is not None]
     tech, owner = TECHNOLOGY[item.measure]
     out: list[Investment] = []
     for firm in firms:
@@ -144,11 +146,9 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     boiler efficiency or ÷ the band's COP, key ``"electricity_kwh"``). Heat beyond all three (a
     stream too cold for any band) displaces nothing.
     """
-    from parktwin.agents.enterprise import KWH_PER_GJ, _band_cops, _left
-
     st = firm.current_state()
     s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
-    fossil_boiler = s * _left(bands, st.own_eb, st.own_hp)
+    fossil_boiler = s * left_share(bands, st.own_eb, st.own_hp)
     fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
     reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
     room = {}
@@ -158,14 +158,14 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     own_heat = sum(h for _, h in room.values())
     used = min(heat_gj, own_heat)
     out = {c: fuel * used / own_heat for c, (fuel, _) in room.items() if own_heat > 0}
-    left_bought = _left(bands, st.bought_eb, st.bought_hp)
+    left_bought = left_share(bands, st.bought_eb, st.bought_hp)
     reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
     bought_room = rows.get("purchased_heat", 0.0) * (reach_bought / left_bought if left_bought > 0 else 0.0)
     out["purchased_heat"] = min(heat_gj - used, bought_room)
     rest = heat_gj - used - out["purchased_heat"]
     if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
         k = firm.activity * firm.intensity * st.efficiency_factor * st.active
-        eb_eff, cops = constant("electric_boiler_efficiency"), _band_cops()
+        eb_eff, cops = constant("electric_boiler_efficiency"), band_cops()
         room_gj = kwh = 0.0
         for heat, eb, hp in ((firm.boiler_heat_kwh() / KWH_PER_GJ, st.own_eb, st.own_hp),
                              (firm.spec.energy.purchased_heat_gj, st.bought_eb, st.bought_hp)):
@@ -240,9 +240,6 @@ def resource_option(firm, measure: str, target: float, year: int, electricity_pr
     discharged (data/symbiosis_factors.csv prices); solid waste — the landfill fee; waste heat — the
     fuel, bought heat and boiler electricity it displaces at last year's use, and the carbon price on
     the fuel's CO₂; less the measure's O&M and electricity."""
-    from parktwin.agents.decisions import Option
-    from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
-    from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
     if getattr(firm.spec, INPUT[measure]) is None:
         return None

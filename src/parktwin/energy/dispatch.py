@@ -97,7 +97,7 @@ class BatteryParams:
     reserve_share: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_params(self)
+        check_battery_params(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -299,7 +299,7 @@ def _dispatch_kernel(
 # --------------------------------------------------------------------------- wrapper
 
 
-def _check_params(params: BatteryParams) -> None:
+def check_battery_params(params: BatteryParams) -> None:
     for name in ("charge_efficiency", "discharge_efficiency"):
         v = getattr(params, name)
         if not isinstance(v, (int, float, np.integer, np.floating)) or not (0.0 < v <= 1.0):
@@ -319,7 +319,7 @@ def _check_params(params: BatteryParams) -> None:
         raise ValueError(f"params.reserve_share must be a number in [0, soc_max_share), got {r!r}")
 
 
-def _float_array(name: str, x, n: int | None) -> np.ndarray:
+def float_array(name: str, x, n: int | None) -> np.ndarray:
     try:
         a = np.ascontiguousarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -337,7 +337,7 @@ def _float_array(name: str, x, n: int | None) -> np.ndarray:
     return a
 
 
-def _limit(name: str, x, allow_inf: bool) -> float:
+def limit_value(name: str, x, allow_inf: bool) -> float:
     try:
         v = float(x)
     except (TypeError, ValueError):
@@ -348,10 +348,10 @@ def _limit(name: str, x, allow_inf: bool) -> float:
     return v
 
 
-def _limit_array(name: str, x, n: int) -> np.ndarray:
+def limit_array(name: str, x, n: int) -> np.ndarray:
     """A limit given as one number or per hour, as a float64 array of shape (n,); inf allowed."""
     if np.ndim(x) == 0:
-        return np.full(n, _limit(name, x, allow_inf=True))
+        return np.full(n, limit_value(name, x, allow_inf=True))
     a = np.ascontiguousarray(x, dtype=np.float64)
     if a.shape != (n,):
         raise ValueError(f"{name} must be a number or have shape ({n},) like load_kw, got {a.shape}")
@@ -408,11 +408,11 @@ def dispatch_rule_based(
     ValueError
         If an argument has the wrong shape, sign or range; the message names it.
     """
-    load = _float_array("load_kw", load_kw, None)
+    load = float_array("load_kw", load_kw, None)
     n = load.shape[0]
-    pv = _float_array("pv_kw", pv_kw, n)
-    cap = _float_array("battery_energy_kwh", battery_energy_kwh, n)
-    pmax = _float_array("battery_power_kw", battery_power_kw, n)
+    pv = float_array("pv_kw", pv_kw, n)
+    cap = float_array("battery_energy_kwh", battery_energy_kwh, n)
+    pmax = float_array("battery_power_kw", battery_power_kw, n)
 
     per = np.asarray(period)
     if per.ndim != 1 or per.shape[0] != n:
@@ -425,10 +425,10 @@ def dispatch_rule_based(
 
     if not isinstance(params, BatteryParams):
         raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
-    _check_params(params)
-    imp = _limit_array("import_limit_kw", import_limit_kw, n)
-    exp = _limit_array("export_limit_kw", export_limit_kw, n)
-    soc0 = _limit("soc_start_kwh", soc_start_kwh, allow_inf=False)
+    check_battery_params(params)
+    imp = limit_array("import_limit_kw", import_limit_kw, n)
+    exp = limit_array("export_limit_kw", export_limit_kw, n)
+    soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
 
     out = _dispatch_kernel(
         load,

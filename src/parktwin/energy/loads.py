@@ -14,6 +14,7 @@ import numpy as np
 
 from parktwin.data import hourly_shape, monthly_factors
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
+from parktwin.energy.measured import calendar_hours
 
 SEASONAL_PROFILE = {
     "office": "building",
@@ -43,7 +44,6 @@ def register_measured(name: str, years, kw: np.ndarray) -> str:
     in every one of ``years``: the series itself in the base year, and in each later year its days
     laid onto that year's calendar (``energy.measured.calendar_hours``: workdays, weekends,
     holidays and the Spring Festival on their dates); each year's profile sums to 1. Returns ``name``."""
-    from parktwin.energy.measured import calendar_hours
 
     kw = np.asarray(kw, dtype=float)
     if kw.shape != (HOURS_PER_YEAR,) or (kw < 0).any() or kw.sum() <= 0:

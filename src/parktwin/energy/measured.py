@@ -31,9 +31,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import holidays
 import numpy as np
 import pandas as pd
 
+from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 
 UNITS_KW = {"kW": 1.0, "MW": 1000.0}  # average power → kW
@@ -473,7 +475,6 @@ class DayTypes:
 @lru_cache(maxsize=64)
 def day_types(year: int) -> DayTypes:
     """The day types of ``year`` from its calendar (energy.calendar: China's holidays and 调休)."""
-    import holidays
 
     cal = year_calendar(year)
     work = np.asarray(cal.workday_of_day, bool)
@@ -510,7 +511,6 @@ def calendar_days(base_year: int, year: int) -> np.ndarray:
     There a workday takes the nearest workday of any weekday (weekends still keep Saturday and
     Sunday apart). The base year maps onto itself. Cached per pair of years; read-only.
     """
-    from parktwin.data import constant
 
     n = len(year_calendar(year).dates)
     if year == base_year:

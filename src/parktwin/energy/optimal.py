@@ -103,10 +103,10 @@ from parktwin.energy.dispatch import (
     BatteryParams,
     DispatchResult,
     frozen_result,
-    _check_params,
-    _float_array,
-    _limit,
-    _limit_array,
+    check_battery_params,
+    float_array,
+    limit_value,
+    limit_array,
 )
 
 __all__ = [
@@ -521,7 +521,7 @@ def finalise_flows(
 # --------------------------------------------------------------------------- costs
 
 
-def _month_index(month_of_hour, n: int) -> tuple[np.ndarray, np.ndarray]:
+def month_index(month_of_hour, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(dense 0-based billing-period index per hour, the period labels)."""
     if month_of_hour is None:
         return np.zeros(n, dtype=np.int64), np.zeros(1, dtype=np.int64)
@@ -568,7 +568,7 @@ def dispatch_cost_cny(
     imp = result.grid_import_kw
     n = imp.shape[0]
     price = np.asarray(price_cny_per_kwh, dtype=np.float64)
-    idx, labels = _month_index(month_of_hour, n)
+    idx, labels = month_index(month_of_hour, n)
     peaks = np.zeros(labels.shape[0])
     np.maximum.at(peaks, idx, imp)
     out = {
@@ -612,26 +612,26 @@ def default_unserved_cost(price_cny_per_kwh: np.ndarray, demand_charge_cny_per_k
 def _hourly(name: str, x, n: int) -> np.ndarray:
     """A non-negative quantity given as one number or per hour, as float64 (n,)."""
     if np.ndim(x) == 0:
-        return np.full(n, _limit(name, x, allow_inf=False))
-    return _float_array(name, x, n)
+        return np.full(n, limit_value(name, x, allow_inf=False))
+    return float_array(name, x, n)
 
 
 def grid_inputs(price_cny_per_kwh, params, import_limit_kw, export_limit_kw, feed_in_price_cny_per_kwh,
                 demand_charge_cny_per_kw_month, unserved_cost_cny_per_kwh, n: int):
     """Validated (price, import, export, feed-in, demand charge, unserved penalty) shared by the
     optimal dispatch and the sizing LP; ValueError naming the argument otherwise."""
-    price = _float_array("price_cny_per_kwh", price_cny_per_kwh, n)
+    price = float_array("price_cny_per_kwh", price_cny_per_kwh, n)
     if not isinstance(params, BatteryParams):
         raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
-    _check_params(params)
-    imp = _limit_array("import_limit_kw", import_limit_kw, n)
-    exp_lim = _limit_array("export_limit_kw", export_limit_kw, n)
-    feed_in = _limit("feed_in_price_cny_per_kwh", feed_in_price_cny_per_kwh, allow_inf=False)
-    dc = _limit("demand_charge_cny_per_kw_month", demand_charge_cny_per_kw_month, allow_inf=False)
+    check_battery_params(params)
+    imp = limit_array("import_limit_kw", import_limit_kw, n)
+    exp_lim = limit_array("export_limit_kw", export_limit_kw, n)
+    feed_in = limit_value("feed_in_price_cny_per_kwh", feed_in_price_cny_per_kwh, allow_inf=False)
+    dc = limit_value("demand_charge_cny_per_kw_month", demand_charge_cny_per_kw_month, allow_inf=False)
     if unserved_cost_cny_per_kwh is None:
         pen = default_unserved_cost(price, dc)
     else:
-        pen = _limit("unserved_cost_cny_per_kwh", unserved_cost_cny_per_kwh, allow_inf=False)
+        pen = limit_value("unserved_cost_cny_per_kwh", unserved_cost_cny_per_kwh, allow_inf=False)
     return price, imp, exp_lim, feed_in, dc, pen
 
 
@@ -661,16 +661,16 @@ def dispatch_optimal_with_cost(
         ``dispatch`` (the :class:`DispatchResult`), ``objective_cny``, ``costs`` and
         ``solver`` statistics.
     """
-    load = _float_array("load_kw", load_kw, None)
+    load = float_array("load_kw", load_kw, None)
     n = load.shape[0]
-    pv = _float_array("pv_kw", pv_kw, n)
+    pv = float_array("pv_kw", pv_kw, n)
     cap = _hourly("battery_energy_kwh", battery_energy_kwh, n)
     pwr = _hourly("battery_power_kw", battery_power_kw, n)
     price, imp, exp_lim, feed_in, dc, pen = grid_inputs(
         price_cny_per_kwh, params, import_limit_kw, export_limit_kw, feed_in_price_cny_per_kwh,
         demand_charge_cny_per_kw_month, unserved_cost_cny_per_kwh, n)
-    soc0 = _limit("soc_start_kwh", soc_start_kwh, allow_inf=False)
-    month_idx, labels = _month_index(month_of_hour, n)
+    soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
+    month_idx, labels = month_index(month_of_hour, n)
     if horizon_h is not None:
         if int(horizon_h) != horizon_h or horizon_h < 1:
             raise ValueError(f"horizon_h must be a positive integer, got {horizon_h!r}")
@@ -684,7 +684,7 @@ def dispatch_optimal_with_cost(
     if soc_end_kwh is None:
         target = max(smin * cap[-1], min(z0, float((smax * cap).min())))
     else:
-        target = _limit("soc_end_kwh", soc_end_kwh, allow_inf=False)
+        target = limit_value("soc_end_kwh", soc_end_kwh, allow_inf=False)
         if target > smax * cap[-1] + 1e-9:
             raise OptimisationError(
                 f"soc_end_kwh={target!r} exceeds the last hour's SOC ceiling {smax * cap[-1]!r} kWh"

@@ -59,13 +59,13 @@ import scipy.sparse as sp
 from parktwin.energy.dispatch import (
     BatteryParams,
     DispatchResult,
-    _float_array,
-    _limit,
+    float_array,
+    limit_value,
 )
 from parktwin.energy.optimal import (
     CURTAILMENT_COST_CNY_PER_KWH,
     THROUGHPUT_COST_CNY_PER_KWH,
-    _month_index,
+    month_index,
     grid_inputs,
     dispatch_cost_cny,
     finalise_flows,
@@ -209,7 +209,7 @@ def _cost_table(annualised_cost: dict, need_h2: bool, need_heat: bool = False) -
         raise ValueError(f"annualised_cost needs {missing}")
     out = {}
     for k in COST_KEYS:
-        out[k] = _limit(f"annualised_cost[{k!r}]", annualised_cost.get(k, 0.0), allow_inf=False)
+        out[k] = limit_value(f"annualised_cost[{k!r}]", annualised_cost.get(k, 0.0), allow_inf=False)
     return out
 
 
@@ -307,43 +307,43 @@ def size_system(
         the electrolyser limit can supply) or the solver fails.
     """
     t0 = time.perf_counter()
-    load = _float_array("load_kw", load_kw, None)
+    load = float_array("load_kw", load_kw, None)
     n = load.shape[0]
-    yield_ = _float_array("pv_kw_per_kwp", pv_kw_per_kwp, n)
+    yield_ = float_array("pv_kw_per_kwp", pv_kw_per_kwp, n)
     params = BatteryParams() if params is None else params
     price, imp, exp_lim, feed_in, dc, pen = grid_inputs(
         price_cny_per_kwh, params, import_limit_kw, export_limit_kw, feed_in_price_cny_per_kwh,
         demand_charge_cny_per_kw_month, unserved_cost_cny_per_kwh, n)
-    max_pv = _limit("max_pv_kwp", max_pv_kwp, allow_inf=True)
+    max_pv = limit_value("max_pv_kwp", max_pv_kwp, allow_inf=True)
     caps_max = {
-        "battery_kwh": _limit("max_battery_kwh", max_battery_kwh, allow_inf=True),
-        "battery_kw": _limit("max_battery_kw", max_battery_kw, allow_inf=True),
-        "electrolyser_kw": _limit("max_electrolyser_kw", max_electrolyser_kw, allow_inf=True),
-        "tank_kg": _limit("max_tank_kg", max_tank_kg, allow_inf=True),
+        "battery_kwh": limit_value("max_battery_kwh", max_battery_kwh, allow_inf=True),
+        "battery_kw": limit_value("max_battery_kw", max_battery_kw, allow_inf=True),
+        "electrolyser_kw": limit_value("max_electrolyser_kw", max_electrolyser_kw, allow_inf=True),
+        "tank_kg": limit_value("max_tank_kg", max_tank_kg, allow_inf=True),
     }
     if int(hours_per_year) != hours_per_year or hours_per_year < 1:
         raise ValueError(f"hours_per_year must be a positive integer, got {hours_per_year!r}")
     h2 = hydrogen_demand_kg is not None
     if h2:
-        dem = _float_array("hydrogen_demand_kg", hydrogen_demand_kg, n)
+        dem = float_array("hydrogen_demand_kg", hydrogen_demand_kg, n)
         if electrolyser_kwh_per_kg is None:
             raise ValueError("electrolyser_kwh_per_kg is required with a hydrogen_demand_kg")
-        kpk = _limit("electrolyser_kwh_per_kg", electrolyser_kwh_per_kg, allow_inf=False)
+        kpk = limit_value("electrolyser_kwh_per_kg", electrolyser_kwh_per_kg, allow_inf=False)
         if kpk <= 0:
             raise ValueError(f"electrolyser_kwh_per_kg must be > 0, got {electrolyser_kwh_per_kg!r}")
     heat = heat_demand_kw is not None
     if heat:
-        hdem = _float_array("heat_demand_kw", heat_demand_kw, n)
+        hdem = float_array("heat_demand_kw", heat_demand_kw, n)
         hcop = np.broadcast_to(np.asarray(heat_cop, dtype=float), (n,))
         if not (np.isfinite(hcop).all() and (hcop > 0).all()):
             raise ValueError("heat_cop must be finite and > 0")
-        h_eta = _limit("store_heater_efficiency", store_heater_efficiency, allow_inf=False)
-        h_loss = _limit("store_loss_share_per_h", store_loss_share_per_h, allow_inf=False)
+        h_eta = limit_value("store_heater_efficiency", store_heater_efficiency, allow_inf=False)
+        h_loss = limit_value("store_loss_share_per_h", store_loss_share_per_h, allow_inf=False)
         if h_eta <= 0 or h_loss >= 1:
             raise ValueError("store_heater_efficiency must be > 0 and store_loss_share_per_h < 1")
-        caps_max["store_kwh"] = _limit("max_store_kwh", max_store_kwh, allow_inf=True)
+        caps_max["store_kwh"] = limit_value("max_store_kwh", max_store_kwh, allow_inf=True)
     costs = _cost_table(annualised_cost, h2, heat)
-    month_idx, labels = _month_index(month_of_hour, n)
+    month_idx, labels = month_index(month_of_hour, n)
     n_month = labels.shape[0] if dc > 0 else 0
     share = n / float(hours_per_year)
 

@@ -11,7 +11,6 @@ hourly sum / 24, because hours on both sides of the base do not cancel.
 Scaling: a building is described by its annual heating and cooling intensities
 [kWh_th/m²·a] *in a reference climate* with ``HDH_ref`` / ``CDH_ref`` degree-hours
 per year. Hourly demand is::
-
     heat_h = A x q_heat,ref x max(T_base,h - T_h, 0) / HDH_ref     [kWh_th]
     cold_h = A x q_cool,ref x max(T_h - T_base,c, 0) / CDH_ref
 
@@ -48,6 +47,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from parktwin.data import constant
 
 __all__ = [
     "BASE_COOLING_C",
@@ -270,6 +271,5 @@ def industrial_heat_pump_cop(t_sink_c: float) -> float:
     Carnot COP × the share calibrated to DEA's 2.63 at 120 °C, from the 40 °C source of
     data/constants.csv (heat_pump_source_c, heat_pump_carnot_share).
     """
-    from parktwin.data import constant
 
     return float(cop_carnot(t_sink_c, constant("heat_pump_source_c"), constant("heat_pump_carnot_share")))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
+from parktwin.data import table
 from parktwin.spec.load import Loaded
 
 SPREAD = 0.3
@@ -22,7 +23,6 @@ SPREAD = 0.3
 def assumption_inputs(loaded: Loaded | None = None) -> pd.DataFrame:
     """One row per scalar assumption (shapes summarised one row per shape): table, key, value,
     unit, source, path (the override path, '' when none reaches it), reachable."""
-    from parktwin.data import table
 
     series = None
     years: list[int] = []

@@ -1,8 +1,8 @@
 """Several scenarios side by side: one run each (a seed) or a Monte Carlo batch each.
 
-``open_runs`` gathers runs from stored run folders and scenario files; ``milestones`` gives the
-years a run first reaches each stage, net zero and the core indicator, and its phase targets;
-``compare_runs`` puts both kinds of rows in one table (viz.compare draws it as a page).
+``open_runs`` gathers runs from stored run folders and scenario files; ``milestones``
+(results.milestones) gives the years a run first reaches each stage, net zero and the core
+indicator, and its phase targets; ``compare_runs`` puts both kinds of rows in one table (viz.compare draws it as a page).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from parktwin.api import load, run
+from parktwin.experiments.batch import run_batch
 from parktwin.experiments.summary import pathway_cost_cny, private_cost_cny
-
-
-def _first_year(annual: pd.DataFrame, mask: pd.Series) -> float:
-    hit = annual.loc[mask.to_numpy(bool), "year"]
-    return float(hit.iloc[0]) if len(hit) else float("nan")
+from parktwin.results.milestones import first_year, milestones, run_label
+from parktwin.results.store import read_run
+from parktwin.viz.batch_compare import batch_labels
 
 
 def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
@@ -30,70 +30,23 @@ def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
         f"clean_energy_share {year}": float(row["clean_energy_share"]),
         f"renewable_share {year}": float(row["renewable_share"]),
         f"energy_tce {year}": float(row["energy_tce"]),
-        "first year net ≤ 0": _first_year(annual, annual["net_tco2"] <= 0),
-        "first year core met": _first_year(annual, annual["core_met"].astype(bool)),
+        "first year net ≤ 0": first_year(annual, annual["net_tco2"] <= 0),
+        "first year core met": first_year(annual, annual["core_met"].astype(bool)),
         "pathway_cost_cny": float(pathway_cost_cny(frame).iloc[0]),
         **({"private_cost_cny": float(private_cost_cny(frame).iloc[0])} if "private_pv_cny" in annual.columns else {}),
     }
 
 
-MILESTONE_STAGES = ("green", "eco_industrial", "zero_carbon")
-
-
-def review_checks(reviews: pd.DataFrame) -> pd.DataFrame:
-    """The operator's checks, one row per (year, indicator): the ``reviews`` table repeats a check
-    on each PDCA action row it led to (``action`` set), which is not another target."""
-    if reviews is None or reviews.empty:
-        return reviews
-    return reviews.drop_duplicates(["year", "indicator"], keep="first").reset_index(drop=True)
-
-
-def milestones(results) -> dict[str, float]:
-    """First years (NaN: never) of each stage, net zero and the core indicator; the roadmap's phase
-    targets met and set (the ``reviews`` table); the capex of all years [CNY]."""
-    from parktwin.accounting.stages import STAGES
-
-    a = results.annual
-    st = results.stage_table()
-    out: dict[str, float] = {}
-    for stage in MILESTONE_STAGES:
-        reached = st["stage_reached"].isin(STAGES[STAGES.index(stage):])
-        out[f"first year {stage}"] = _first_year(st, reached)
-    out["first year net ≤ 0"] = _first_year(a, a["net_tco2"] <= 0)
-    out["first year core met"] = _first_year(a, a["core_met"].astype(bool))
-    reviews = review_checks(results.reviews)
-    out["phase targets met"] = float(reviews["met"].astype(bool).sum()) if len(reviews) else 0.0
-    out["phase targets"] = float(len(reviews))
-    out["capex_cny"] = float(a["capex_cny"].sum())
-    return out
-
-
-def run_label(results, taken: set[str] | None = None) -> str:
-    """The scenario's name; with its seed and overrides when another run already has that name."""
-    m = results.manifest
-    name = str(m.get("scenario_name", "run"))
-    if taken is None or name not in taken:
-        return name
-    extra = ", ".join(f"{k}={v}" for k, v in m.get("overrides", []))
-    label = f"{name} (seed {m.get('seed', 0)}{', ' + extra if extra else ''})"
-    n = 2
-    while label in taken:
-        label, n = f"{name} #{n}", n + 1
-    return label
-
-
 def open_runs(sources: list[str | Path], seed: int = 0, overrides: list[str] | tuple = ()) -> list:
     """``Results`` of each source: a stored run folder (one with manifest.json) is read back; a
     scenario file is run with ``seed`` and ``overrides`` (overrides do not apply to stored runs)."""
-    import parktwin
-
     runs = []
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            runs.append(parktwin.read_run(path))
+            runs.append(read_run(path))
         else:
-            runs.append(parktwin.run(parktwin.load(path, overrides), seed=seed))
+            runs.append(run(load(path, overrides), seed=seed))
     return runs
 
 
@@ -133,8 +86,6 @@ def batch_column(batch, year: int | None = None) -> dict[str, float]:
 
 def compare_batches(batches: list, year: int | None = None) -> pd.DataFrame:
     """One column per stored batch (``viz.batch_compare.batch_labels``), rows as ``batch_column``."""
-    from parktwin.viz.batch_compare import batch_labels
-
     table = pd.DataFrame({label: batch_column(b, year) for label, b in zip(batch_labels(batches), batches)})
     table.index.name = "figure"
     return table
@@ -149,19 +100,15 @@ def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, ye
     varies by its run seed only) and the rows are P10/P50/P90 and the probabilities of the
     targets in ``year`` (default: each scenario's last year).
     """
-    import parktwin
-
     columns: dict[str, dict[str, float]] = {}
     for path in scenarios:
         if n is None:
-            loaded = parktwin.load(path, overrides)
-            results = parktwin.run(loaded, seed=seed)
+            loaded = load(path, overrides)
+            results = run(loaded, seed=seed)
             annual = results.annual
             y = year or int(annual["year"].max())
             columns[loaded.scenario.name] = {**single_run_row(annual, y), **milestones(results)}
         else:
-            from parktwin.experiments.batch import run_batch
-
             batch = run_batch(path, n, seed, overrides=overrides, **batch_options)
             columns[batch.info["scenario_name"]] = batch_column(batch, year)
     table = pd.DataFrame(columns)

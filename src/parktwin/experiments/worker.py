@@ -9,10 +9,16 @@ access to the scenario files — a remote Dask worker only needs parktwin instal
 from __future__ import annotations
 
 import pickle
+import signal
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
+from parktwin.experiments.design import scenario_from_document
+from parktwin.kernel.model import simulate
+from parktwin.results.tables import build_results
+from parktwin.spec.errors import InputError
 
 INPUT_PREFIX = "input_"
 """Sampled inputs appear in a replicate's table as ``input_<name>`` columns."""
@@ -60,10 +66,6 @@ class ReplicateError(RuntimeError):
 
 def run_replicate(task: ReplicateTask) -> pd.DataFrame:
     """Run one replicate; its annual table with ``replicate`` first and the sampled inputs last."""
-    from parktwin.experiments.design import scenario_from_document
-    from parktwin.kernel.model import simulate
-    from parktwin.results.tables import build_results
-    from parktwin.spec.errors import InputError
 
     try:
         scenario = scenario_from_document(task.document.get(), task.pairs, file=task.file)
@@ -81,6 +83,5 @@ def run_replicate(task: ReplicateTask) -> pd.DataFrame:
 def ignore_sigint() -> None:
     """Process-pool initializer: workers ignore Ctrl-C; the parent catches it, stops the batch and
     keeps every replicate already written (resume with ``--resume``)."""
-    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -36,8 +36,8 @@ import numpy as np
 
 from parktwin.agents.base import EnergyRow, segment_weights
 from parktwin.agents.carrier_assets import year_carrier_assets
-from parktwin.agents.enterprise import KWH_PER_GJ, FirmState, _band_cops
-from parktwin.agents.enterprise import _fold as _fold_firm
+from parktwin.agents.enterprise import FirmState, fold_firm_state
+from parktwin.agents.heat_bands import KWH_PER_GJ, band_cops
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
@@ -81,7 +81,7 @@ class CarrierState:
 def firm_segments(firm, year: int, year_start: int, heat_base: dict):
     """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
     full-year quantities of each segment between commissioning hours, before the shift profile."""
-    segs = firm.year_segments(year_start, FirmState(), _fold_firm)  # the firm's cached fold (year_energy ran first)
+    segs = firm.year_segments(year_start, FirmState(), fold_firm_state)  # the firm's cached fold (year_energy ran first)
     ends = [h for h, _ in segs][1:] + [HOURS_PER_YEAR]
     base = heat_base.get(firm)  # base-year quantities: constant within a run
     if base is None:
@@ -219,7 +219,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     firms = list(model.enterprises.values())
     segs_by_firm = [firm_segments(f, year, year_start, state.heat_base) for f in firms]
     annual_by_firm = [firm_heat_kwh(f, year, segs) for f, segs in zip(firms, segs_by_firm)]
-    cops = np.array(_band_cops())
+    cops = np.array(band_cops())
     eb_eff = constant("electric_boiler_efficiency")
     lhv = constant("hydrogen_lhv_kwh_per_kg")
     eff = constant("electrolyser_efficiency_lhv")

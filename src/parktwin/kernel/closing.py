@@ -5,7 +5,7 @@ system cost in each year's annual row."""
 
 from __future__ import annotations
 
-from parktwin.agents.enterprise import _band_cops
+from parktwin.agents.heat_bands import band_cops
 from parktwin.data import constant
 from parktwin.economics.asset_abatement import operator_measures
 from parktwin.economics.cashflows import Party, money_tables
@@ -33,7 +33,7 @@ def levelised(model):
     columns = ("year", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw", "battery_cycles", "battery_usable_kwh",
                "battery_kwh", "thermal_store_in_mwh", "thermal_store_loss_mwh", "thermal_store_kwh")
     annual = {c: [row.get(c, 0.0) for row in a] for c in columns}
-    heat = HeatInputs(constant("heat_full_load_hours"), _band_cops()[0], _band_cops()[1], constant("electric_boiler_efficiency"),
+    heat = HeatInputs(constant("heat_full_load_hours"), band_cops()[0], band_cops()[1], constant("electric_boiler_efficiency"),
                       constant("gas_boiler_efficiency"), constant("natural_gas_ncv_gj_per_km3"))
     battery = sc.ems.battery
     return levelised_costs(annual, model.record.purchases, sc.finance.social_discount_rate,

@@ -15,7 +15,7 @@ from typing import Callable
 
 import pandas as pd
 
-from parktwin.results.atomic import umask
+from parktwin.atomic import umask
 from parktwin.results.tables import TABLES, Results
 
 

@@ -12,9 +12,11 @@ from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
 from parktwin.accounting.resources import RESOURCE_COLUMNS
 from parktwin.accounting.stages import assess, stage_reached
 from parktwin.agents.exchange import EXCHANGE_COLUMNS
+from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
+from parktwin.spec.calibration import reconcile
 from parktwin.spec.series import QUALITY_COLUMNS
 
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
@@ -110,8 +112,6 @@ class Results:
             if self.measured_totals is None:
                 self.reconciliation = pd.DataFrame(columns=list(RECONCILIATION_COLUMNS))
             else:
-                from parktwin.spec.calibration import reconcile
-
                 table = reconcile(self, self.measured_totals)
                 self.reconciliation = pd.DataFrame(table).assign(year=table.base_year)[list(RECONCILIATION_COLUMNS)]
         return self.reconciliation
@@ -154,7 +154,6 @@ class Results:
         """The marginal abatement cost curve of the run's measures on firms (their own and the
         roadmap's) and the operator's assets (economics.asset_abatement), each costed alone at its decision year (capex before subsidy, ``rate`` default the social discount
         rate); empty when firms chose none (economics.abatement.macc)."""
-        from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 
         m = self.measures
         if m is None or m.empty:

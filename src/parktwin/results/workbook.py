@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from parktwin.data import table
-from parktwin.results.atomic import atomic_path
+from parktwin.atomic import atomic_path
 from parktwin.results.tables import Results
 
 SUMMARY_COLUMNS = {

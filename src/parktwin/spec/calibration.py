@@ -278,35 +278,6 @@ def merge_sidecar(park_doc: Any, park_path: str | Path, display=str) -> list[Pro
     return []
 
 
-def strict_problems(park, park_path: str | Path, tolerance_share: float) -> list:
-    """``parktwin check --strict``: reconcile a park's bottom-up base year with its measured
-    totals (the park file's ``measured`` block, or the sidecar ``<park>.measured.yaml`` when the
-    park was given as a ``Park`` without them); one Problem per quantity off by more than the
-    tolerance, naming the file the totals came from."""
-    from parktwin.api import run
-    from parktwin.spec.errors import Problem
-    from parktwin.spec.scenario import Scenario
-
-    park_path = Path(park_path)
-    sidecar = sidecar_path(park_path)
-    measured, source, prefix = park.measured, str(sidecar), ""
-    if measured is None and sidecar.exists():
-        measured = load_measured(sidecar)
-    elif measured is not None and not sidecar.exists():
-        source, prefix = str(park_path), "measured."
-    if measured is None:
-        return [Problem(str(park_path), "measured", f"--strict needs measured totals: a measured block in the park file or "
-                        f"{sidecar.name} beside it (parktwin import writes it)")]
-    results = run(Scenario(name="calibration", park=park, horizon_years=1), seed=0)
-    table = reconcile(results, measured)
-    out = [
-        Problem(source, f"{prefix}{r.scope}.{r.quantity}",
-                f"bottom-up {r.bottom_up:,.0f} vs measured {r.measured:,.0f} {r.unit} ({r.difference_pct:+.1f} %), beyond ±{tolerance_share:.1%}")
-        for r in table.failures(tolerance_share).itertuples()
-    ]
-    return out + unmatched_resources(table, results.base_firm_totals, source, prefix)
-
-
 def unmatched_resources(table: pd.DataFrame, firm_totals: dict, source: str, prefix: str = "") -> list[Problem]:
     """A measured water or solid-waste total with no bottom-up value to compare with: the
     enterprises whose park-file figure is missing (``firm_totals``: entity → FirmTotals)."""

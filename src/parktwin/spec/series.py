@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from parktwin.data import constant
+from parktwin.energy.measured import MeasuredSeriesError, check_timezone, read_measured_series
 from parktwin.spec.errors import Problem
 from parktwin.spec.park import MeasuredSeries as SeriesSpec
 from parktwin.spec.park import Park
@@ -40,7 +42,6 @@ def entries(park: Park) -> Iterator[SeriesEntry]:
 def read(spec: SeriesSpec, park: Park):
     """The series on the park's base year (``energy.measured.MeasuredSeries``); raises
     ``MeasuredSeriesError`` or ``FileNotFoundError``."""
-    from parktwin.energy.measured import read_measured_series
 
     return read_measured_series(
         spec.file, year=park.base_year, park_timezone=park.location.timezone, time_column=spec.time_column,
@@ -87,8 +88,6 @@ def problems(park: Park, file: str, display=str) -> list[Problem]:
     a fleet that is not battery-electric, PV with no capacity or an implausible yield per kWp
     (``pv_yield_max_kwh_per_kwp_yr``), and an annual sum that disagrees with the park file beyond
     ``measured_series_total_tolerance_share`` (data/constants.csv)."""
-    from parktwin.data import constant
-    from parktwin.energy.measured import MeasuredSeriesError, check_timezone
 
     out: list[Problem] = []
     tolerance = constant("measured_series_total_tolerance_share")

@@ -27,7 +27,6 @@ ignored. Blank rows are skipped; blank cells take the schema's default.
 from __future__ import annotations
 
 import contextlib
-
 import datetime as _dt
 import math
 import re
@@ -39,7 +38,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from parktwin.atomic import atomic_path
+from parktwin.data import grid_series_ids, sector_ids
+from parktwin.spec import load as loader
 from parktwin.spec.errors import InputError, Problem
+from parktwin.spec.park import Park
 
 NUMBER, INTEGER, TEXT, HOURS = "number", "integer", "text", "hours"
 
@@ -75,14 +78,10 @@ class Column:
 
 
 def _sectors() -> list[str]:
-    from parktwin.data import sector_ids
-
     return sorted(sector_ids())
 
 
 def _grid_regions() -> list[str]:
-    from parktwin.data import grid_series_ids
-
     return sorted(grid_series_ids())
 
 
@@ -281,6 +280,7 @@ DATA_ROWS = 500  # rows that carry data validation in the template
 
 # -- writing -----------------------------------------------------------------------------------
 def _new_workbook():
+    # import here: openpyxl costs 0.54 s after import parktwin (measured); only workbooks need it
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -292,6 +292,7 @@ def _new_workbook():
 
 
 def _style_header(cell) -> None:
+    # import here: openpyxl costs 0.54 s after import parktwin (measured); only workbooks need it
     from openpyxl.styles import Alignment, Font, PatternFill
 
     cell.font = Font(bold=True)
@@ -300,6 +301,7 @@ def _style_header(cell) -> None:
 
 
 def _list_validation(ws, options: list[str], ref: str) -> None:
+    # import here: openpyxl costs 0.54 s after import parktwin (measured); only workbooks need it
     from openpyxl.worksheet.datavalidation import DataValidation
 
     dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
@@ -310,6 +312,7 @@ def _list_validation(ws, options: list[str], ref: str) -> None:
 
 def _build(park: dict | None = None, measured: dict | None = None):
     """The workbook, empty (template) or filled from a park document and measured totals."""
+    # import here: openpyxl costs 0.54 s after import parktwin (measured); only workbooks need it
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -380,6 +383,7 @@ def _rows_for(sheet: str, park: dict | None, measured: dict | None) -> list[dict
 
 
 def _readme(ws) -> None:
+    # import here: openpyxl costs 0.54 s after import parktwin (measured); only workbooks need it
     from openpyxl.styles import Alignment, Font
 
     lines = [
@@ -419,8 +423,6 @@ def _get(doc: Any, dotted: str) -> Any:
 
 
 def _save(wb, path: Path) -> Path:
-    from parktwin.results.atomic import atomic_path
-
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
@@ -434,7 +436,6 @@ def write_template(path: str | Path) -> Path:
 def write_workbook(park: Any, path: str | Path, measured: dict | None = None) -> Path:
     """A workbook filled from a park (``Park``, park document or park YAML path) and measured totals
     (by default the park's ``measured`` block, or the sidecar beside a park YAML path)."""
-    from parktwin.spec.park import Park
 
     if isinstance(park, (str, Path)):
         sidecar = measured_path(park)
@@ -581,6 +582,7 @@ def _path(dotted: str) -> list:
 
 
 def _read_table(ws, sheet: str, columns: list[Column], reader: _Reader) -> list[dict]:
+    # import here: openpyxl costs 0.54 s after import parktwin (measured); only workbooks need it
     from openpyxl.utils import get_column_letter
 
     header_row = next(ws.iter_rows(min_row=1, max_row=1), ())
@@ -640,6 +642,7 @@ def read_workbook(path: str | Path) -> tuple[dict, dict | None]:
 
 def _read_workbook(path: str | Path) -> tuple[dict, dict | None, _Reader]:
     """``read_workbook`` and the reader that knows each value's cell."""
+    # import here: openpyxl costs 0.54 s after import parktwin (measured); only workbooks need it
     from openpyxl import load_workbook
 
     path = Path(path)
@@ -796,9 +799,6 @@ def _row_refs(reader: _Reader, message: str) -> str:
 
 
 def _validate_park(doc: dict, reader: _Reader) -> list[Problem]:
-    from parktwin.spec import load as loader
-    from parktwin.spec.park import Park
-
     cross = loader.park_cross_problems
 
     # the schema's errors on values already reported as unreadable would repeat them: skip those
@@ -941,7 +941,6 @@ def import_workbook(src: str | Path, out: str | Path) -> tuple[Path, Path | None
     park file passes ``load_park``; on any problem nothing is left behind. A sidecar left by
     an earlier import is removed when the workbook has no measured totals any more.
     """
-    from parktwin.spec.load import load_park
 
     src, out = Path(src), Path(out)
     doc, measured, reader = _read_workbook(src)
@@ -953,14 +952,13 @@ def import_workbook(src: str | Path, out: str | Path) -> tuple[Path, Path | None
     side = measured_path(out)
     if measured is not None:
         texts[side] = MEASURED_HEADER.format(park=doc.get("name", ""), out=out.name, src=src.name) + _dump(measured)
-    from parktwin.results.atomic import atomic_path
 
     with contextlib.ExitStack() as stack:  # every file is renamed into place only if all are written and valid
         temps = {target: stack.enter_context(atomic_path(target)) for target in texts}
         for target, text in texts.items():
             temps[target].write_text(text, encoding="utf-8")
         try:
-            load_park(temps[out])
+            loader.load_park(temps[out])
         except InputError as exc:  # the series files (read only now, beside ``out``); anything else names the workbook anyway
             raise InputError([Problem(_display(src), _series_cell(reader, doc, p.field, p.message) or p.field, p.message)
                               for p in exc.problems]) from None

@@ -15,8 +15,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from parktwin.results.milestones import default_targets
 from parktwin.viz.labels import t
 from parktwin.viz.registry import Registry
+from parktwin.viz.report import html_page, meta_table, write_page
 
 if TYPE_CHECKING:
     from parktwin.experiments.batch import Batch
@@ -65,7 +67,7 @@ def output_label(output: str, lang: str) -> str:
     return w.get(f"out_{output}", output)
 
 
-def _fan(summary: BatchSummary, indicator: str, scale: float = 1.0) -> tuple[go.Figure, object]:
+def fan_figure(summary: BatchSummary, indicator: str, scale: float = 1.0) -> tuple[go.Figure, object]:
     q = summary.quantiles[summary.quantiles["indicator"] == indicator].sort_values("year")
     fig = go.Figure()
     years = q["year"].tolist()
@@ -78,7 +80,7 @@ def _fan(summary: BatchSummary, indicator: str, scale: float = 1.0) -> tuple[go.
 
 @batch_figure("fan_net", 10, "Net emissions: P10–P90 band and median", "净排放：P10–P90区间与中位数")
 def fan_net(batch: Batch, summary: BatchSummary, lang: str) -> go.Figure:
-    fig, _ = _fan(summary, "net_tco2")
+    fig, _ = fan_figure(summary, "net_tco2")
     fig.data[0].name, fig.data[1].name = WORDS[lang]["p10_p90"], WORDS[lang]["p50"]
     fig.add_hline(y=0, line=dict(color="green", width=2, dash="dash"), annotation_text=t("net_zero", lang),
                   annotation_position="bottom left")
@@ -88,7 +90,7 @@ def fan_net(batch: Batch, summary: BatchSummary, lang: str) -> go.Figure:
 
 @batch_figure("fan_core", 20, "Core indicator 单位能耗碳排放: band and median", "单位能耗碳排放：区间与中位数")
 def fan_core(batch: Batch, summary: BatchSummary, lang: str) -> go.Figure:
-    fig, _ = _fan(summary, "core_indicator_tco2_per_tce")
+    fig, _ = fan_figure(summary, "core_indicator_tco2_per_tce")
     fig.data[0].name, fig.data[1].name = WORDS[lang]["p10_p90"], WORDS[lang]["p50"]
     thr = summary.quantiles[summary.quantiles["indicator"] == "core_threshold_tco2_per_tce"].sort_values("year")
     if len(thr):
@@ -100,8 +102,6 @@ def fan_core(batch: Batch, summary: BatchSummary, lang: str) -> go.Figure:
 
 @batch_figure("probabilities", 30, "Probability of meeting each target, by year", "各目标逐年达标概率")
 def probability_curves(batch: Batch, summary: BatchSummary, lang: str) -> go.Figure:
-    from parktwin.experiments.summary import default_targets
-
     labels = {tg.key: tg.label(lang) for tg in default_targets()}
     p = summary.probabilities
     fig = go.Figure()
@@ -185,7 +185,6 @@ def _inputs_table(batch: Batch, lang: str) -> str:
 
 def render_batch_report(batch: Batch, lang: str = "en") -> str:
     """The whole batch report as one HTML string."""
-    from parktwin.viz.report import html_page, meta_table
 
     if lang not in WORDS:
         raise ValueError(f"lang must be one of {sorted(WORDS)}")
@@ -224,6 +223,5 @@ def render_batch_report(batch: Batch, lang: str = "en") -> str:
 
 def write_batch_report(batch: Batch, path: str | Path, lang: str = "en") -> Path:
     """Write the batch report atomically; returns its path."""
-    from parktwin.viz.report import write_page
 
     return write_page(render_batch_report(batch, lang), path)

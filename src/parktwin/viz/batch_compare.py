@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from parktwin.viz.batch import _fan
-from parktwin.viz.compare import CMP_TABLE_CSS, _colour
+from parktwin.viz.batch import fan_figure
+from parktwin.viz.compare import CMP_TABLE_CSS, run_colour
 from parktwin.viz.labels import t
 from parktwin.viz.registry import Registry
 from parktwin.viz.report import dress, html_page, write_page
@@ -79,8 +79,8 @@ def fan_net(pathways: Pathways, lang: str) -> go.Figure:
     w = WORDS[lang]
     fig = go.Figure()
     for i, (label, _, summary) in enumerate(pathways):
-        band, median = _fan(summary, "net_tco2")[0].data
-        colour = _colour(i)
+        band, median = fan_figure(summary, "net_tco2")[0].data
+        colour = run_colour(i)
         band.update(fillcolor=_rgba(colour, BAND_ALPHA), name=w["band"].format(label=label), legendgroup=label)
         median.update(line=dict(color=colour, width=3), name=w["median"].format(label=label), legendgroup=label)
         fig.add_traces([band, median])
@@ -98,7 +98,7 @@ def _probability(pathways: Pathways, target: str, lang: str) -> go.Figure | None
         if rows.empty:
             continue
         fig.add_scatter(x=rows["year"], y=rows["p_in_year"], mode="lines+markers", name=label,
-                        line=dict(color=_colour(i), width=2.5), marker=dict(size=5))
+                        line=dict(color=run_colour(i), width=2.5), marker=dict(size=5))
     if not fig.data:
         return None
     fig.update_layout(xaxis=_year_axis(pathways, lang),
@@ -131,7 +131,7 @@ def cost_boxes(pathways: Pathways, lang: str) -> go.Figure:
         for i, (label, _, summary) in enumerate(pathways):
             if column not in summary.outputs:
                 continue
-            fig.add_box(y=summary.outputs[column] * scale, name=label, marker_color=_colour(i), boxpoints="outliers",
+            fig.add_box(y=summary.outputs[column] * scale, name=label, marker_color=run_colour(i), boxpoints="outliers",
                         legendgroup=label, showlegend=col == 1, row=1, col=col)
     fig.update_yaxes(title_text=w["cost_axis"], tickformat=",.2f", row=1, col=1)
     fig.update_yaxes(hoverformat=",.3~r")

@@ -4,7 +4,7 @@ Figures have their own small registry (``@compare_figure``), shaped like ``viz.r
 ``build(runs, lang) -> go.Figure | None`` where ``runs`` is a list of ``(label, Results)``.
 Beside the figures: a table of the years each run first reaches each stage, net zero and the
 core indicator, its phase targets met, its cost; and each run's written summary (viz.summary).
-Numbers come from ``experiments.compare.milestones`` and the runs' annual tables.
+Numbers come from ``results.milestones.milestones`` and the runs' annual tables.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.colors import qualitative
 
-from parktwin.experiments.compare import MILESTONE_STAGES, milestones, run_label
+from parktwin.results.milestones import MILESTONE_STAGES, milestones, run_label
 from parktwin.results.tables import Results
 from parktwin.viz.labels import t
 from parktwin.viz.registry import Registry
@@ -58,7 +58,7 @@ CMP_TABLE_CSS = ("table.cmp{border-collapse:collapse;width:100%;font-size:13px;m
                  "table.cmp th:first-child,table.cmp td:first-child{text-align:left}")
 
 
-def _colour(i: int) -> str:
+def run_colour(i: int) -> str:
     return COLOURS[i % len(COLOURS)]
 
 
@@ -67,7 +67,7 @@ def _lines(runs: Runs, column: str, scale: float = 1.0, cumulative: bool = False
     for i, (label, res) in enumerate(runs):
         y = res.annual[column].astype(float) * scale
         fig.add_scatter(x=res.annual["year"], y=y.cumsum() if cumulative else y, mode="lines+markers", name=label,
-                        line=dict(color=_colour(i), width=2.5), marker=dict(size=5))
+                        line=dict(color=run_colour(i), width=2.5), marker=dict(size=5))
     fig.update_xaxes(tickformat="d")
     fig.update_layout(hovermode="x unified")
     return fig
@@ -127,7 +127,7 @@ def npv_figure(runs: Runs, lang: str) -> go.Figure:
     its private cost NPV (each party's own rate and financing) [bn CNY; 亿元 in Chinese]."""
     scale = 1e-9 if lang == "en" else 1e-8
     labels = [label for label, _ in runs]
-    views = [(WORDS[lang]["system"], [res.pathway_cost_npv_cny() for _, res in runs], [_colour(i) for i in range(len(runs))])]
+    views = [(WORDS[lang]["system"], [res.pathway_cost_npv_cny() for _, res in runs], [run_colour(i) for i in range(len(runs))])]
     if any(len(res.cashflows) for _, res in runs):
         views.append((WORDS[lang]["private"], [res.private_npv_cny() if len(res.cashflows) else float("nan") for _, res in runs],
                       ["#bdbdbd"] * len(runs)))
@@ -142,7 +142,7 @@ def npv_figure(runs: Runs, lang: str) -> go.Figure:
 
 
 def labelled(runs: list[Results]) -> Runs:
-    """Each run with a unique label (``experiments.compare.run_label``)."""
+    """Each run with a unique label (``results.milestones.run_label``)."""
     out: Runs = []
     for res in runs:
         out.append((run_label(res, {label for label, _ in out}), res))

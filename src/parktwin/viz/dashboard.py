@@ -25,13 +25,17 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, get_args
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
+from parktwin import api
+from parktwin.data import interpolate_path
 from parktwin.results.tables import Results
 from parktwin.spec.errors import InputError
 from parktwin.spec.load import Loaded
+from parktwin.spec.scenario import DecisionMeasure
 from parktwin.viz.registry import FigureSpec, registered
 from parktwin.viz.report import dress, key_figures
 from parktwin.viz.summary import display, summary_text
@@ -107,9 +111,7 @@ def ev_share(value_pct: float, doc: dict) -> list[str]:
 
 def _decision_measures(doc: dict) -> list[str]:
     """The measures firms decide for themselves in this scenario (``decisions.measures``)."""
-    from typing import get_args
 
-    from parktwin.spec.scenario import DecisionMeasure
 
     decisions = doc.get("decisions") or {}
     return list(decisions["measures"] if decisions.get("measures") is not None else get_args(DecisionMeasure))
@@ -129,8 +131,6 @@ def green_power_cap(value_pct: float, doc: dict) -> list[str]:
 
 # -- defaults: the slider value that reproduces the scenario as written -----------------------------
 def _carbon_price_2050_now(doc: dict) -> float:
-    from parktwin.data import interpolate_path
-
     points = {int(k): float(v) for k, v in (doc.get("carbon_price_cny_per_tco2") or {}).items()}
     return float(interpolate_path(points, [2050])[0])
 
@@ -289,9 +289,7 @@ def base_scenario(path: str | Path) -> Loaded:
 
 @lru_cache(maxsize=16)
 def _base_scenario(path: str) -> Loaded:
-    import parktwin
-
-    return parktwin.load(path)
+    return api.load(path)
 
 
 @dataclass
@@ -309,8 +307,6 @@ class Update:
 
 @lru_cache(maxsize=1)
 def _template() -> dict:
-    import plotly.io as pio
-
     return pio.templates["plotly_white"].to_plotly_json()
 
 
@@ -327,15 +323,14 @@ def styled(fig: go.Figure, uirevision: str) -> dict:
 def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0,
             specs: list[FigureSpec] | None = None, sliders: tuple[Slider, ...] = SLIDERS) -> Update:
     """Load ``path`` with the sliders' overrides, run it and build the figures (the callback's work)."""
-    import parktwin
 
     start = time.perf_counter()
     base = base_scenario(path)
     overrides = overrides_for(values, base.document, sliders)
-    loaded = parktwin.load(path, overrides) if overrides else base
+    loaded = api.load(path, overrides) if overrides else base
     with _RUN_LOCK:
         t0 = time.perf_counter()
-        results = parktwin.run(loaded, seed=seed)
+        results = api.run(loaded, seed=seed)
         run_s = time.perf_counter() - t0
     figures = {}
     for spec in specs if specs is not None else registered():
@@ -407,6 +402,7 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
     """The Dash app, not started (``app.run(...)``, or ``serve``). Runs the scenario once to fill the
     page. ``scenarios``: the dropdown's files (default ``scenarios/*.yaml`` and ``scenario``);
     ``keys``: the registered figures to show (default ``WORKSHOP_FIGURES``; None: all)."""
+    # import here: dash costs 0.25 s after import parktwin (measured); only the dashboard needs it
     import dash
     from dash import Input, Output, dcc, html, no_update
 
@@ -511,8 +507,10 @@ class BackgroundServer:
     """The app on a loopback port in a daemon thread (tests, notebooks); ``stop()`` shuts it down."""
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
+        # import here: werkzeug.serving costs 0.055 s after import parktwin (measured); only the dashboard's server needs it
         from werkzeug.serving import make_server
 
+        # import here: werkzeug.serving costs 0.055 s after import parktwin (measured); only the dashboard's server needs it
         from werkzeug.serving import WSGIRequestHandler
 
         class Quiet(WSGIRequestHandler):

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import yaml
 
 from parktwin.accounting.inventory import FUELS
 from parktwin.results.tables import Results
@@ -100,7 +101,6 @@ def lmdi_energy(va0: float, va1: float, c0: pd.DataFrame, c1: pd.DataFrame) -> d
 
     ``c0``/``c1``: ``carrier_table`` of the two years. With VA value added, E = Σ_j E_j energy
     [tce], C_j the CO₂ of carrier j (fuels, purchased heat, electricity):
-
         C = Σ_j VA · (E/VA) · (E_j/E) · (C_j/E_j)
         ΔC_x = Σ_j L(C_j¹, C_j⁰) · ln(x_j¹ / x_j⁰)  for x = VA (activity), E/VA (intensity),
                E_j/E (structure: carrier shares, i.e. electrification and fuel switch),
@@ -204,8 +204,6 @@ def _sectors(results: Results) -> dict[str, str]:
     if not path:
         return {}
     try:
-        import yaml
-
         doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         return {str(e["id"]): str(e["sector"]) for e in doc.get("enterprises", []) if "sector" in e}
     except Exception:  # a stored run read back without its park file: fall back to enterprise ids
@@ -340,7 +338,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 
 
-def _sankey_figure(results: Results, lang: str, build, unit: str) -> go.Figure | None:
+def sankey_figure(results: Results, lang: str, build, unit: str) -> go.Figure | None:
     years = sankey_years(results)
     per_year = {y: build(results, y) for y in years}
     per_year = {y: f for y, f in per_year.items() if f}
@@ -376,13 +374,13 @@ def _sankey_figure(results: Results, lang: str, build, unit: str) -> go.Figure |
 @figure("sankey_energy", 45, "Energy flows [tce]: sources to users", "能源流向 [tce]：来源与用户")
 def sankey_energy_figure(results: Results, lang: str) -> go.Figure | None:
     """Energy from its sources to the park's users [tce], for the base year, 2030, 2040 and the last year."""
-    return _sankey_figure(results, lang, energy_flows, "tce")
+    return sankey_figure(results, lang, energy_flows, "tce")
 
 
 @figure("sankey_carbon", 46, "Carbon flows [tCO₂]: sources, sectors, removals and offsets", "碳流向 [tCO₂]：排放源、部门、碳汇与抵消")
 def sankey_carbon_figure(results: Results, lang: str) -> go.Figure | None:
     """CO₂ from its sources through the sectors to net emissions, removals and offsets [tCO₂]."""
-    return _sankey_figure(results, lang, carbon_flows, "tCO₂")
+    return sankey_figure(results, lang, carbon_flows, "tCO₂")
 
 
 def node_balance(fig_trace) -> dict[str, float]:

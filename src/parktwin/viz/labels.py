@@ -1,6 +1,7 @@
 """Words on the page, in English and Chinese (the field's own terms)."""
 
 from __future__ import annotations
+from parktwin.data import table
 
 LABELS: dict[str, dict[str, str]] = {
     "scope1": {"en": "Scope 1", "zh": "范围一"},
@@ -83,7 +84,6 @@ LABELS: dict[str, dict[str, str]] = {
 
 def _sector_labels() -> dict[str, dict[str, str]]:
     """``sector_<id>`` → the sector's names in data/sectors.csv (GB/T 4754 divisions)."""
-    from parktwin.data import table
 
     return {f"sector_{r.sector}": {"en": str(r.name_en)[:1].upper() + str(r.name_en)[1:], "zh": str(r.name_zh)}
             for r in table("sectors").itertuples(index=False)}

@@ -9,6 +9,7 @@ from pathlib import Path
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from parktwin.atomic import write_bytes
 from parktwin.results.tables import Results
 from parktwin.viz.registry import registered
 from parktwin.viz.summary import display, summary_html
@@ -145,7 +146,6 @@ def html_page(title: str, lang: str, subtitle_html: str, main_html: str, meta_ht
 
 def write_page(text: str, path: str | Path) -> Path:
     """Write a page atomically (a crash never leaves half a page), folders created."""
-    from parktwin.results.atomic import write_bytes
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

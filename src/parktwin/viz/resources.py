@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from parktwin.results.tables import Results
 from parktwin.viz import labels
-from parktwin.viz.flows import NODE_COLOURS, Flows, _sankey_figure
+from parktwin.viz.flows import NODE_COLOURS, Flows, sankey_figure
 from parktwin.viz.labels import t
 from parktwin.viz.registry import figure
 
@@ -209,13 +209,13 @@ def material_flows(results: Results, year: int) -> Flows:
 @figure("sankey_water", 47, "Water flows [m³]: fresh, reused, reclaimed and exchanged", "水流向 [m³]：新水、重复利用、再生水与企业间交换")
 def sankey_water_figure(results: Results, lang: str) -> go.Figure | None:
     """The park's water for the base year, 2030, 2040 and the last year [m³] (nothing without water inputs)."""
-    return _sankey_figure(results, lang, water_flows, t("sankey_water_unit", lang))
+    return sankey_figure(results, lang, water_flows, t("sankey_water_unit", lang))
 
 
 @figure("sankey_materials", 48, "Industrial solid waste [t]: used, exchanged, disposed", "工业固体废物流向 [t]：利用、交换与处置")
 def sankey_materials_figure(results: Results, lang: str) -> go.Figure | None:
     """The park's industrial solid waste for the base year, 2030, 2040 and the last year [t]."""
-    return _sankey_figure(results, lang, material_flows, t("sankey_materials_unit", lang))
+    return sankey_figure(results, lang, material_flows, t("sankey_materials_unit", lang))
 
 
 # --------------------------------------------------------------------------- the symbiosis network

@@ -17,7 +17,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from parktwin.accounting.phases import PHASES
+from parktwin.accounting.stages import STAGES
+from parktwin.results.milestones import review_checks
 from parktwin.results.tables import Results
+from parktwin.viz.figures import investment_group
+from parktwin.viz.flows import STEPS, waterfall_steps
 from parktwin.viz.labels import t
 
 SIG_FIGURES = 3  # tonnes and money are shown to three significant figures
@@ -171,10 +175,6 @@ TAG = re.compile(r"<[^>]+>")
 
 def summary_facts(results: Results) -> Facts:
     """Every number of the summary, read from ``results``' tables."""
-    from parktwin.accounting.stages import STAGES
-    from parktwin.experiments.compare import review_checks
-    from parktwin.viz.figures import investment_group
-    from parktwin.viz.flows import STEPS, waterfall_steps
 
     a = results.annual
     first, last = a.iloc[0], a.iloc[-1]
