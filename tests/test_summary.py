@@ -61,6 +61,11 @@ def expected_numbers(results) -> dict[str, float]:
     met = a["core_met"].to_numpy(bool)
     if met.any():
         out["core_year"] = int(years[np.argmax(met)])
+    last_row = a.iloc[-1]
+    if last_row.get("captured_tco2", 0.0) > 0:  # captured CO₂ beside the inventory (never a removal)
+        out["captured_tco2"] = last_row["captured_tco2"]
+        out["captured_stored_tco2"] = last_row["captured_stored_tco2"]
+        out["captured_used_tco2"] = last_row["captured_tco2"] - last_row["captured_stored_tco2"]
     _, steps, _ = waterfall_steps(results, y0, y1)
     out.update({f"step_{k}_tco2": v for k, v in steps.items()})
     st = results.stage_table()
@@ -138,14 +143,16 @@ def test_english_and_chinese_carry_the_same_numbers(which, request):
 
 def test_net_zero_pathway_says_when(net_zero):
     keys = {k for k, *_ in spans(net_zero, "en")}
-    # the demo roadmap reaches net zero, meets the core indicator and reaches the zero-carbon stage
-    assert {"net_zero_year", "core_year", "stage_zero_carbon_year", "npv_cny", "capex_phase2_cny"} <= keys
-    assert "net_gap_tco2" not in keys
+    # the demo roadmap meets the core indicator and reaches the zero-carbon stage; with captured CO₂ out of
+    # scope 1 (not a removal), its offsets' 10 % cap applies to what is emitted and net zero is not reached
+    assert {"core_year", "stage_zero_carbon_year", "npv_cny", "capex_phase2_cny", "captured_stored_tco2"} <= keys
+    assert "net_gap_tco2" in keys
     en, zh = " ".join(summary_paragraphs(net_zero, "en")), "".join(summary_paragraphs(net_zero, "zh"))
-    assert "first reaches net zero in" in en and "首次实现净零排放" in zh
+    assert "does not reach net zero" in en and "仍未实现净零排放" in zh
+    assert "permanent storage and are not emitted" in en and "不计为碳汇" in zh
     # one phase target is missed (the core indicator ≤ 1.0 in 2035): named with its phase
     assert len(net_zero.reviews) > int(net_zero.reviews["met"].sum())
-    assert "Missed:" in en and "未达成" in zh and "第三阶段" in zh
+    assert "Missed" in en and "未达成" in zh and "第三阶段" in zh
     assert "单位能耗碳排放" in zh and "清洁能源消费占比" in zh and "零碳园区" in zh
 
 
@@ -232,3 +239,42 @@ def test_a_stored_run_reads_back_to_the_same_summary(net_zero, tmp_path):
     assert net_zero.stage_table()["next_stage"].iloc[-1] is None
     for lang in ("en", "zh"):
         assert summary_paragraphs(back, lang) == summary_paragraphs(net_zero, lang)
+
+
+REMOVAL_WORDS = {"en": ("removal",), "zh": ("碳汇",)}
+CAPTURE_WORDS = {"en": ("ccus", "captur"), "zh": ("捕集", "ccus", "封存")}
+
+
+def _figure_words(fig) -> list[str]:
+    """Every legend entry, tick label and Sankey node label of a figure."""
+    out = [str(tr.name) for tr in fig.data if getattr(tr, "name", None)]
+    for tr in fig.data:
+        node = getattr(tr, "node", None)
+        if node is not None and node.label is not None:
+            out += [str(x) for x in node.label]
+        if getattr(tr, "text", None) is not None and tr.type == "waterfall":
+            out += [str(x) for x in tr.text]
+    for axis in ("xaxis", "yaxis"):
+        ticks = getattr(fig.layout, axis).ticktext
+        out += [str(x) for x in ticks or ()]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_captured_co2_is_nowhere_called_a_removal(net_zero, lang):
+    """No legend, waterfall step, Sankey node nor sentence of the summary files captured CO₂ under removals."""
+    from parktwin.viz.registry import registered
+
+    assert net_zero.annual["captured_stored_tco2"].iloc[-1] > 0  # the demo does capture
+    words = []
+    for spec in registered():
+        fig = spec.build(net_zero, lang)
+        if fig is not None:
+            words += _figure_words(fig)
+    # the summary in phrases: items of a list (", ", "、", "; ") are phrases of their own
+    words += re.split(r"[.。,，、;；:：]\s*", re.sub("<[^>]+>", "", " ".join(summary_paragraphs(net_zero, lang))))
+    mixed = [w for w in words if any(r in w.lower() for r in REMOVAL_WORDS[lang])
+             and any(c in w.lower() for c in CAPTURE_WORDS[lang]) and "not counted as a removal" not in w and "不计为碳汇" not in w]
+    assert not mixed, mixed
+    # and the capture is shown where it happens: a waterfall step and a Sankey node of its own
+    assert any(("captured and stored" in w.lower()) if lang == "en" else ("捕集并封存" in w) for w in words)

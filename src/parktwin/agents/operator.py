@@ -333,8 +333,9 @@ def _hydrogen_process_heat(op: OperatorAgent, item, hour: float, year: int) -> A
 
 def _ccus(op: OperatorAgent, item, hour: float, year: int) -> Applied:
     firms = [f for f in _firms(op, item) if f.spec.process_emissions_tco2 > 0]
-    inv = _on_agents(firms, "ccus", item.capture_share, item, hour, year)
-    return f"CCUS captures {item.capture_share:.0%} of process CO₂ in {len(firms)} firms", inv
+    inv = _on_agents(firms, "ccus", (item.capture_share, item.destination), item, hour, year)
+    where = "to permanent storage" if item.destination == "storage" else "into short-lived products (still emitted)"
+    return f"CCUS captures {item.capture_share:.0%} of process CO₂ in {len(firms)} firms, {where}", inv
 
 
 def _grid_upgrade(op: OperatorAgent, item, hour: float) -> Applied:

@@ -341,7 +341,7 @@ class ParkModel(mesa.Model):
         """The operator's projects (and the roadmap's capture) as rows of ``measures`` for the MACC
         (economics.asset_abatement); no effect on the run."""
         columns = ("year", "grid_factor_kgco2_per_kwh", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw",
-                   "heat_low_waste_heat_mwh", "heat_medium_waste_heat_mwh", "heat_high_waste_heat_mwh", "captured_tco2",
+                   "heat_low_waste_heat_mwh", "heat_medium_waste_heat_mwh", "heat_high_waste_heat_mwh", "captured_tco2", "captured_stored_tco2",
                    "green_power_mwh", "certificate_cost_cny")
         annual = {c: [row.get(c, 0.0) for row in self.record.annual] for c in columns}
         names = ("gas_boiler_efficiency", "natural_gas_ncv_gj_per_km3", "natural_gas_kgco2_per_km3", "electric_boiler_efficiency",
@@ -545,7 +545,7 @@ class ParkModel(mesa.Model):
         position = {fid: i for i, fid in enumerate(ids)}
         scope1 = np.zeros(len(ids))
         for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-            if row[2] == "enterprise" and (row[3] == "1" or (row[3] == "removal" and row[5] == "ccus")) and row[1] in position:
+            if row[2] == "enterprise" and row[3] == "1" and row[1] in position:  # scope 1 emitted (stored CO₂ already out)
                 scope1[position[row[1]]] += row[11]
         for sector in set(sectors) - set(self._sector_benchmarks):
             self._sector_benchmarks[sector] = benchmark_tco2_per_mcny(sector)

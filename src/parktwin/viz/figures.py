@@ -80,6 +80,10 @@ def emissions_figure(results: Results, lang: str) -> go.Figure:
     fig.add_scatter(x=a["year"], y=a["net_tco2"], name=t("net", lang), mode="lines+markers", line=dict(color="black", width=3))
     fig.add_scatter(x=a["year"], y=a["gross_location_tco2"], name=t("gross_location", lang), mode="lines",
                     line=dict(color="#555", dash="dot"))
+    if "captured_stored_tco2" in a.columns and a["captured_stored_tco2"].gt(0).any():
+        # beside the inventory, not in it: the tonnes never reached the air, so they are no bar of their own
+        fig.add_scatter(x=a["year"], y=a["captured_stored_tco2"], name=t("captured_stored", lang), mode="lines",
+                        line=dict(color="#1abc9c", dash="dash"))
     fig.add_hline(y=0, line=dict(color="green", width=2, dash="dash"), annotation_text=t("net_zero", lang),
                   annotation_position="bottom left")
     mark_phases(fig, results, lang)

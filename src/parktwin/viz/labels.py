@@ -9,6 +9,8 @@ LABELS: dict[str, dict[str, str]] = {
     "scope2_market": {"en": "Scope 2 (market-based)", "zh": "范围二（基于市场）"},
     "scope2_location": {"en": "Scope 2 (location-based)", "zh": "范围二（基于位置）"},
     "removals": {"en": "Removals (green space)", "zh": "碳汇（绿地）"},
+    "captured_stored": {"en": "CO₂ captured and stored (not emitted; already out of scope 1)",
+                        "zh": "捕集并封存的CO₂（未排放，已从范围一扣除）"},
     "offsets": {"en": "Offsets", "zh": "碳抵消"},
     "net": {"en": "Net emissions", "zh": "净排放"},
     "gross_location": {"en": "Gross, location-based", "zh": "总排放（基于位置）"},

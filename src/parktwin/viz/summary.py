@@ -24,15 +24,17 @@ SIG_FIGURES = 3  # tonnes and money are shown to three significant figures
 
 SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "heading": {"en": "Summary", "zh": "摘要"},
-    "net_fall": {"en": "Net emissions (scope 1 + scope 2 market-based − removals − offsets) fall from {net0} in {y0} to {net1} in {y1}, {change} lower.",
-                 "zh": "净排放（范围一＋范围二基于市场－碳汇－碳抵消）由{y0}年的{net0}降至{y1}年的{net1}，下降{change}。"},
-    "net_rise": {"en": "Net emissions (scope 1 + scope 2 market-based − removals − offsets) rise from {net0} in {y0} to {net1} in {y1}, {change} higher.",
-                 "zh": "净排放（范围一＋范围二基于市场－碳汇－碳抵消）由{y0}年的{net0}升至{y1}年的{net1}，上升{change}。"},
+    "net_fall": {"en": "Net emissions (scope 1 emitted + scope 2 market-based − removals by green space − offsets) fall from {net0} in {y0} to {net1} in {y1}, {change} lower.",
+                 "zh": "净排放（范围一实际排放＋范围二基于市场－绿地碳汇－碳抵消）由{y0}年的{net0}降至{y1}年的{net1}，下降{change}。"},
+    "net_rise": {"en": "Net emissions (scope 1 emitted + scope 2 market-based − removals by green space − offsets) rise from {net0} in {y0} to {net1} in {y1}, {change} higher.",
+                 "zh": "净排放（范围一实际排放＋范围二基于市场－绿地碳汇－碳抵消）由{y0}年的{net0}升至{y1}年的{net1}，上升{change}。"},
+    "captured": {"en": "In {y1} firms capture {captured} of process CO₂: {stored} go to permanent storage and are not emitted (they are out of scope 1, not counted as a removal), {used} go into short-lived products and still count as emitted.",
+                 "zh": "{y1}年企业捕集工业过程CO₂ {captured}：其中{stored}永久封存、未排放（已从范围一扣除，不计为碳汇），{used}用于短寿命产品、仍计为排放。"},
     "net_zero": {"en": "The park first reaches net zero in {year}.", "zh": "园区于{year}年首次实现净零排放。"},
     "net_gap": {"en": "It does not reach net zero by {y1}; closing the gap takes {gap} a year less.",
                 "zh": "至{y1}年仍未实现净零排放，距净零尚差每年{gap}。"},
-    "steps": {"en": "The largest steps from {y0} to {y1} (the waterfall chart: LMDI decomposition of energy CO₂, then process, removals, offsets) are: {items}.",
-              "zh": "{y0}—{y1}年净排放变化中（见分解瀑布图：能源CO₂的LMDI分解及工业过程、碳汇、抵消）影响最大的是：{items}。"},
+    "steps": {"en": "The largest steps from {y0} to {y1} (the waterfall chart: LMDI decomposition of energy CO₂, then process, capture and storage, removals, offsets) are: {items}.",
+              "zh": "{y0}—{y1}年净排放变化中（见分解瀑布图：能源CO₂的LMDI分解及工业过程、碳捕集封存、碳汇、抵消）影响最大的是：{items}。"},
     "core_met": {"en": "The zero-carbon park's core indicator, CO₂ per unit of energy use (单位能耗碳排放), goes from {c0} in {y0} to {c1} in {y1} against a threshold of ≤ {thr}; it is first met in {year}.",
                  "zh": "零碳园区核心指标单位能耗碳排放由{y0}年的{c0}变为{y1}年的{c1}（阈值 ≤ {thr}），{year}年首次达标。"},
     "core_never": {"en": "The zero-carbon park's core indicator, CO₂ per unit of energy use (单位能耗碳排放), goes from {c0} in {y0} to {c1} in {y1} against a threshold of ≤ {thr}; it is not met by {y1}.",
@@ -158,6 +160,8 @@ class Facts:
     discount_rate: float
     capex_by_phase_cny: dict[int, float]
     top_group: tuple[str, float] | None = None  # (label key of the measure family, capex [CNY])
+    captured_tco2: float = 0.0  # in the last year: captured in all (annual captured_tco2)
+    captured_stored_tco2: float = 0.0  # of which to permanent storage (out of scope 1)
     private_npv_cny: float | None = None  # the parties' own view (Results.private_npv_cny); None without cash flows
     new_debt_cny: float = 0.0  # Σ new debt over the run, all instruments (the financing table)
     peak_debt_cny: float = 0.0  # the largest debt outstanding at a year's end
@@ -234,6 +238,7 @@ def summary_facts(results: Results) -> Facts:
         next_stage=next_stage, blocking=blocking, targets=targets,
         npv_cny=float(results.pathway_cost_npv_cny()), discount_rate=float(results.manifest["social_discount_rate"]),
         capex_by_phase_cny=capex_by_phase, top_group=top,
+        captured_tco2=float(last.get("captured_tco2", 0.0)), captured_stored_tco2=float(last.get("captured_stored_tco2", 0.0)),
         private_npv_cny=private, new_debt_cny=new_debt, peak_debt_cny=peak_debt, peak_debt_year=peak_year,
     )
 
@@ -282,6 +287,11 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
         items = [_w("step_item", lang).format(name=html.escape(t(f"step_{s}", lang)), value=num(f"step_{s}_tco2", v, "tco2_change", lang))
                  for s, v in f.steps_tco2]
         words.append(_w("steps", lang).format(y0=y0, y1=y1, items=_w("list_sep", lang).join(items)))
+    if f.captured_tco2 > 0:
+        words.append(_w("captured", lang).format(
+            y1=y1, captured=num("captured_tco2", f.captured_tco2, "tco2", lang),
+            stored=num("captured_stored_tco2", f.captured_stored_tco2, "tco2", lang),
+            used=num("captured_used_tco2", f.captured_tco2 - f.captured_stored_tco2, "tco2", lang)))
     out.append(" ".join(words) if lang == "en" else "".join(words))
 
     # 2 the core indicator and the clean-energy share
