@@ -79,6 +79,16 @@ def expected_numbers(results) -> dict[str, float]:
         ind = b.split(" (")[0]
         out[f"block_{ind}"] = last.loc[ind, "value"]
         out[f"block_{ind}_threshold"] = last.loc[ind, "threshold"]
+    # each stage on its own indicators in the last year (accounting.stages.stage_status)
+    out["core_threshold_stage"] = a.iloc[-1]["core_threshold_tco2_per_tce"]
+    last_rows = results.assessment()[results.assessment()["year"] == y1]
+    for stage, rows in last_rows.groupby("stage"):
+        out[f"stage_{stage}_indicators"] = len(rows)
+        out[f"stage_{stage}_assessed"] = int((rows["status"] != "not_assessed").sum())
+        out[f"stage_{stage}_met"] = int((rows["status"] == "met").sum())
+        for r in rows.itertuples():
+            out[f"own_{stage}_{r.indicator}"] = r.value
+            out[f"own_{stage}_{r.indicator}_threshold"] = r.threshold
     rv = results.reviews.drop_duplicates(["year", "indicator"])  # one check each; PDCA action rows repeat it
     if len(rv):
         out["targets_n"], out["targets_met"] = len(rv), int(rv["met"].sum())

@@ -50,6 +50,16 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "blocks": {"en": "What keeps it from the {stage} in {y1}: {items}.", "zh": "{y1}年制约其达到{stage}的指标：{items}。"},
     "block_item": {"en": "{name} {value} against {op} {thr}", "zh": "{name}{value}（要求 {op} {thr}）"},
     "block_missing": {"en": "{name} not assessed ({reason})", "zh": "{name}未评估（{reason}）"},
+    "stage_status": {"en": "Each stage on its own indicators in {y1}: {items}.", "zh": "{y1}年各阶段自身指标：{items}。"},
+    "stage_count": {"en": "{stage} {assessed} of {n} indicators assessed, {met} met", "zh": "{stage}共{n}项指标，评估{assessed}项，达标{met}项"},
+    "stage_own_met": {"en": " (its own indicators pass)", "zh": "（自身指标均达标）"},
+    "stage_own_blocked": {"en": " (blocked by {items})", "zh": "（受制于{items}）"},
+    "ladder": {"en": "Stages are a ladder: the {stage}'s own indicators pass, but a stage counts as reached only when every stage below it is reached too.",
+               "zh": "各阶段逐级认定：{stage}自身指标均达标，但须其下各阶段均已达到才计为达到。"},
+    "green_scoring": {"en": "The green park evaluation (MIIT 绿色园区评价要求) scores a park's indicators against their leading values (引领值); those values and the score needed were not found, so only its basic requirement (carbon intensity not rising) is assessed.",
+                      "zh": "绿色园区评价（工信部《绿色园区评价要求》）按各指标相对引领值计分；引领值及所需分数未查到，故仅评估其基本要求（碳排放强度持续下降）。"},
+    "zc_intensity": {"en": "The national zero-carbon park standard (发改环资〔2025〕910号) is an intensity threshold, CO₂ per unit of energy use ≤ {thr}, not net zero: a zero-carbon park may still emit, and its net emissions are reported beside it.",
+                     "zh": "国家零碳园区标准（发改环资〔2025〕910号）是强度门槛（单位能耗碳排放 ≤ {thr}），并非净零：零碳园区仍可有排放，净排放另行报告。"},
     "targets": {"en": "Of the roadmap's {n} phase targets, {m} are met.", "zh": "路线图各阶段共设{n}项目标，达成{m}项。"},
     "targets_missed": {"en": "Missed: {items}.", "zh": "未达成：{items}。"},
     "targets_missed_last": {"en": "Missed, the last {n} of {k}: {items}.", "zh": "未达成{k}项，最近{n}项：{items}。"},
@@ -155,6 +165,7 @@ class Facts:
     stage_end: str
     next_stage: str | None
     blocking: list[dict]  # rows of the assessment: indicator, name_en, name_zh, unit, value, threshold, direction, status, reason
+    stage_status: list[dict]  # per stage in the last year: stage, indicators, assessed, met, own_met, blocking (assessment rows)
     targets: list[dict]  # rows of the reviews table, with the phase of their year
     npv_cny: float
     discount_rate: float
@@ -175,7 +186,7 @@ TAG = re.compile(r"<[^>]+>")
 
 def summary_facts(results: Results) -> Facts:
     """Every number of the summary, read from ``results``' tables."""
-    from parktwin.accounting.stages import STAGES
+    from parktwin.accounting.stages import STAGES, stage_status
     from parktwin.experiments.compare import review_checks
     from parktwin.viz.figures import investment_group
     from parktwin.viz.flows import STEPS, waterfall_steps
@@ -205,6 +216,12 @@ def summary_facts(results: Results) -> Facts:
         ids = [b.split(" (", 1)[0] for b in end["blocking"]]
         rows = assessment[(assessment["year"] == y1) & assessment["indicator"].isin(ids)]
         blocking = rows.to_dict("records")
+    status = []
+    rows_last = assessment[assessment["year"] == y1].set_index("indicator")
+    for row in stage_status(assessment[assessment["year"] == y1]).to_dict("records"):
+        ids = [b.split(" (", 1)[0] for b in row["blocking"]]
+        row["blocking"] = [dict(rows_last.loc[i], indicator=i) for i in ids]
+        status.append(row)
     targets = []
     checks = review_checks(results.reviews)
     if len(checks):
@@ -235,7 +252,7 @@ def summary_facts(results: Results) -> Facts:
         core_threshold=float(last["core_threshold_tco2_per_tce"]), core_year=results.first_year("core_met"),
         clean0_share=float(first["clean_energy_share"]), clean1_share=float(last["clean_energy_share"]),
         clean_threshold_share=clean_thr, stage_first_year=first_year, stage_end=str(end["stage_reached"]),
-        next_stage=next_stage, blocking=blocking, targets=targets,
+        next_stage=next_stage, blocking=blocking, stage_status=status, targets=targets,
         npv_cny=float(results.pathway_cost_npv_cny()), discount_rate=float(results.manifest["social_discount_rate"]),
         capex_by_phase_cny=capex_by_phase, top_group=top,
         captured_tco2=float(last.get("captured_tco2", 0.0)), captured_stored_tco2=float(last.get("captured_stored_tco2", 0.0)),
@@ -264,6 +281,23 @@ def _phase_name(number: int, lang: str) -> str:
 
 def _op(direction: str) -> str:
     return "≤" if direction == "max" else "≥"
+
+
+def _block_items(rows: list[dict], lang: str, prefix: str) -> list[str]:
+    """Blocking indicators as words: "name value against ≥ threshold", or "name not assessed (reason)"."""
+    out = []
+    for row in rows:
+        name = html.escape(str(row["name_zh"] if lang == "zh" else row["name_en"]))
+        if row["status"] == "not_assessed":
+            out.append(_w("block_missing", lang).format(name=name, reason=html.escape(str(row["reason"]))))
+            continue
+        kind = UNIT_KINDS.get(str(row["unit"]), "ratio")
+        unit = "" if kind in ("share", "core", "tco2") else f" {html.escape(str(row['unit']))}"
+        key = f"{prefix}_{row['indicator']}"
+        out.append(_w("block_item", lang).format(
+            name=name, value=num(key, row["value"], kind, lang) + unit, op=_op(row["direction"]),
+            thr=num(f"{key}_threshold", row["threshold"], "pct" if kind == "share" else kind, lang) + unit))
+    return out
 
 
 def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None = None) -> list[str]:
@@ -320,20 +354,29 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
     if f.next_stage is None:
         words.append(_w("stage_top", lang))
     else:
-        blocks = []
-        for row in f.blocking:
-            name = html.escape(str(row["name_zh"] if lang == "zh" else row["name_en"]))
-            if row["status"] == "not_assessed":
-                blocks.append(_w("block_missing", lang).format(name=name, reason=html.escape(str(row["reason"]))))
-                continue
-            kind = UNIT_KINDS.get(str(row["unit"]), "ratio")
-            unit = "" if kind in ("share", "core", "tco2") else f" {html.escape(str(row['unit']))}"
-            blocks.append(_w("block_item", lang).format(
-                name=name, value=num(f"block_{row['indicator']}", row["value"], kind, lang) + unit, op=_op(row["direction"]),
-                thr=num(f"block_{row['indicator']}_threshold", row["threshold"], "pct" if kind == "share" else kind, lang) + unit))
         stage = t(f"stage_{f.next_stage}", lang)
         words.append(_w("blocks", lang).format(y1=y1, stage=html.escape(stage.lower() if lang == "en" else stage),
-                                                items=_w("sep", lang).join(blocks)))
+                                                items=_w("sep", lang).join(_block_items(f.blocking, lang, "block"))))
+    items = []
+    for row in f.stage_status:
+        name = html.escape(t(f"stage_{row['stage']}", lang))
+        text = _w("stage_count", lang).format(stage=name + (":" if lang == "en" else ""), n=num(f"stage_{row['stage']}_indicators", row["indicators"], "count", lang),
+                                              assessed=num(f"stage_{row['stage']}_assessed", row["assessed"], "count", lang),
+                                              met=num(f"stage_{row['stage']}_met", row["met"], "count", lang))
+        if row["own_met"]:
+            text += _w("stage_own_met", lang)
+        else:
+            text += _w("stage_own_blocked", lang).format(items=_w("list_sep", lang).join(_block_items(row["blocking"], lang, f"own_{row['stage']}")))
+        items.append(text)
+    if items:
+        words.append(_w("stage_status", lang).format(y1=y1, items=_w("sep", lang).join(items)))
+    order = ("none",) + tuple(r["stage"] for r in f.stage_status)
+    above = [r for r in f.stage_status if r["own_met"] and order.index(r["stage"]) > order.index(f.stage_end)]
+    if above:
+        stage = t(f"stage_{above[-1]['stage']}", lang)
+        words.append(_w("ladder", lang).format(stage=html.escape(stage.lower() if lang == "en" else stage)))
+    words.append(_w("green_scoring", lang))
+    words.append(_w("zc_intensity", lang).format(thr=num("core_threshold_stage", f.core_threshold, "core", lang)))
     out.append(" ".join(words) if lang == "en" else "".join(words))
 
     # 4 the roadmap's phase targets
