@@ -85,6 +85,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         for line in describe(park):
             print(line)
+        _print_gaps(path, park)
         if args.strict:
             from parktwin.data import constant
             from parktwin.spec.calibration import strict_problems
@@ -99,6 +100,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     return 0
+
+
+def _print_gaps(path, park) -> None:
+    """The indicators the park's data leave unassessable, and the fields of the firms that would fix them."""
+    from parktwin.accounting.coverage import describe_gaps
+
+    lines = describe_gaps(park)
+    if lines:
+        print(f"{path}: {len(lines)} data gap(s) leave indicators unassessable (not assessed in every run):")
+        for line in lines:
+            print(line)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -121,8 +133,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     """A filled workbook to a park file (and its measured totals), validated; nothing written on a problem."""
     from parktwin.spec.workbook import import_workbook
 
+    from parktwin.spec.load import load_any
+
     park, measured = import_workbook(Path(args.workbook), Path(args.out))
     print(f"wrote {park}" + (f" and {measured} (measured totals)" if measured else ""))
+    _print_gaps(park, load_any(park))
     print(f"next: parktwin check {park}")
     return 0
 
