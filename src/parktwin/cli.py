@@ -40,7 +40,11 @@ MC_EXAMPLES = """examples:
 def _cmd_run(args: argparse.Namespace) -> int:
     import parktwin
 
+    from parktwin.spec.levers import lever_warnings
+
     loaded = parktwin.load(args.scenario, args.set or [])
+    for warning in lever_warnings(loaded.scenario, [path for path, _ in loaded.overrides]):
+        print(f"warning: {warning}", file=sys.stderr)
     results = parktwin.run(loaded, seed=args.seed)
     folder = parktwin.save(results, args.out, name=args.name, report=not args.no_report, lang=args.lang)
     a = results.annual
@@ -225,14 +229,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 print(f"parktwin compare: {folder} is neither a run folder (manifest.json) nor a batch folder (batch.json)",
                       file=sys.stderr)
                 return 2
+        _compare_lever_warnings(args.scenarios, args.set or [])
         runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [])
         table = compare_runs(runs, year=args.year)
         if args.html:
             from parktwin.viz.compare import write_comparison
 
             print(f"comparison page: {write_comparison(runs, args.html, args.lang)}")
+    if not (args.n is not None or batch_folders):
+        from parktwin.experiments.compare import opposite_moves, with_differences
+
+        table = with_differences(table)
+        notes = opposite_moves(table)
+    else:
+        notes = []
     with pd_display():
         print(_readable(table).to_string())
+    for note in notes:
+        print(f"note: {note}")
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out)
@@ -240,16 +254,32 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_lever_warnings(sources: list[str], overrides: list[str]) -> None:
+    """Warn (stderr) where a scenario differs from the first one only in levers that nothing in it acts on."""
+    import parktwin
+    from parktwin.spec.levers import changed_levers, lever_warnings
+
+    files = [s for s in sources if not Path(s).is_dir()]
+    loaded = [parktwin.load(path, overrides) for path in files]
+    for i, item in enumerate(loaded):
+        paths = [path for path, _ in item.overrides]
+        if i > 0:
+            paths += changed_levers(loaded[0].scenario, item.scenario)
+        for warning in lever_warnings(item.scenario, paths):
+            print(f"warning: {warning}", file=sys.stderr)
+
+
 def _readable(table):
     """The comparison table as text: years and counts whole ("never" for NaN years), small numbers
     with three decimals, large ones with thousands separators."""
 
-    def cell(figure: str, v: float) -> str:
+    def cell(figure: str, v: float, delta: bool) -> str:
         if figure.startswith(("first year", "phase targets")):
-            return "never" if v != v else f"{v:.0f}"
-        return "" if v != v else f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}"
+            return ("" if delta else "never") if v != v else f"{v:+.0f}" if delta else f"{v:.0f}"
+        sign = "+" if delta else ""
+        return "" if v != v else f"{v:{sign},.3f}" if abs(v) < 10 else f"{v:{sign},.0f}"
 
-    return table.apply(lambda col: [cell(f, v) for f, v in zip(table.index, col)])
+    return table.apply(lambda col: [cell(f, v, str(col.name).startswith("Δ ")) for f, v in zip(table.index, col)])
 
 
 def pd_display():
