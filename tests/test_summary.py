@@ -96,9 +96,17 @@ def expected_numbers(results) -> dict[str, float]:
         for r in rv[~rv["met"].astype(bool)].itertuples():
             out[f"missed_{r.indicator}_{r.year}"] = r.value
             out[f"missed_{r.indicator}_{r.year}_target"] = r.target
+    out["capex_discount_rate"] = results.manifest["social_discount_rate"]
+    phase_of_year = a.set_index("year")["phase"]
+    inv = results.investments.assign(phase=results.investments["year"].map(phase_of_year),
+                                     group=results.investments["technology"].map(lambda x: investment_group(x)[0]))
     for phase, capex in a.groupby("phase")["capex_cny"].sum().items():
         if capex > 0:
             out[f"capex_phase{phase}_cny"] = capex
+            rows = a[a["phase"] == phase]
+            out[f"capex_phase{phase}_discounted_cny"] = (rows["capex_cny"] * rows["discount_factor"]).sum()
+            for group, value in inv[inv["phase"] == phase].groupby("group")["capex_cny"].sum().items():
+                out[f"capex_phase{phase}_{group}_cny"] = value
     if len(results.cashflows):  # the private view: Σ of the parties' discounted cash flows (Results.private_npv_cny)
         out["private_npv_cny"] = results.cashflows["pv_cny"].sum()
     fin = results.financing.groupby("year")[["new_debt_cny", "debt_outstanding_cny"]].sum()
@@ -160,6 +168,9 @@ def test_net_zero_pathway_says_when(net_zero):
     en, zh = " ".join(summary_paragraphs(net_zero, "en")), "".join(summary_paragraphs(net_zero, "zh"))
     assert "does not reach net zero" in en and "仍未实现净零排放" in zh
     assert "permanent storage and are not emitted" in en and "不计为碳汇" in zh
+    # phase money: undiscounted with the discounted value beside it, booked at commissioning; a roadmap exists
+    assert "booked in the year each project commissions (undiscounted, discounted at" in en and "no roadmap" not in en
+    assert "capex_phase4_discounted_cny" in keys
     # one phase target is missed (the core indicator ≤ 1.0 in 2035): named with its phase
     assert len(net_zero.reviews) > int(net_zero.reviews["met"].sum())
     assert "Missed" in en and "未达成" in zh and "第三阶段" in zh
@@ -212,7 +223,7 @@ def test_a_pdca_pathway_names_only_its_latest_missed_targets(tmp_path):
     last4 = missed.tail(4)
     assert named == sorted(f"missed_{r.indicator}_{r.year}" for r in last4.itertuples())
     en, zh = " ".join(summary_paragraphs(results, "en")), "".join(summary_paragraphs(results, "zh"))
-    assert "Missed, the last 4 of" in re.sub("<[^>]+>", "", en) and "最近4项" in zh
+    assert re.search(r"\d+ are missed; the latest 4:", re.sub("<[^>]+>", "", en)) and "其中最近4项" in zh
     # a stored run reads back to the same words (reviews, cash flows and financing from Parquet)
     back = parktwin.read_run(parktwin.save(results, tmp_path, report=False))
     for lang in ("en", "zh"):

@@ -290,7 +290,7 @@ INVESTMENT_GROUPS = {  # catalogue technology prefix → (label key, colour)
     "battery": ("inv_storage", "#3969ac"), "heat_pump": ("inv_heat", "#e67e22"), "electric_boiler": ("inv_heat", "#e67e22"),
     "bev": ("inv_vehicles", "#11a579"), "diesel": ("inv_vehicles", "#11a579"), "electrolyser": ("inv_hydrogen", "#7f3c8d"),
     "h2": ("inv_hydrogen", "#7f3c8d"), "ccus": ("inv_ccus", "#80ba5a"), "efficiency": ("inv_efficiency", "#008695"),
-    "grid": ("inv_grid", "#cf1c90"),
+    "grid": ("inv_grid", "#cf1c90"), "symbiosis": ("inv_symbiosis", "#b07aa1"),
 }
 COST_COLOURS = {"fixed_om_cny": "#a5aa99", "electricity_cost_cny": "#c9c9c9", "fuel_cost_cny": "#6b4c3b",
                 "certificate_cost_cny": "#2ecc71", "offsets_cost_cny": "#16a085"}

@@ -54,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
     "inv_ccus": {"en": "Investment: CCUS", "zh": "投资：CCUS"},
     "inv_efficiency": {"en": "Investment: efficiency", "zh": "投资：节能改造"},
     "inv_grid": {"en": "Investment: grid connection", "zh": "投资：电网接入"},
+    "inv_symbiosis": {"en": "Investment: symbiosis exchanges", "zh": "投资：产业共生交换"},
     "inv_other": {"en": "Investment: other", "zh": "投资：其他"},
     "fixed_om_cny": {"en": "Fixed O&M", "zh": "固定运维"},
     "electricity_cost_cny": {"en": "Electricity bill", "zh": "电费"},

@@ -62,7 +62,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                      "zh": "国家零碳园区标准（发改环资〔2025〕910号）是强度门槛（单位能耗碳排放 ≤ {thr}），并非净零：零碳园区仍可有排放，净排放另行报告。"},
     "targets": {"en": "Of the roadmap's {n} phase targets, {m} are met.", "zh": "路线图各阶段共设{n}项目标，达成{m}项。"},
     "targets_missed": {"en": "Missed: {items}.", "zh": "未达成：{items}。"},
-    "targets_missed_last": {"en": "Missed, the last {n} of {k}: {items}.", "zh": "未达成{k}项，最近{n}项：{items}。"},
+    "targets_missed_last": {"en": "{k} are missed; the latest {n}: {items}.", "zh": "未达成{k}项，其中最近{n}项：{items}。"},
     "target_item": {"en": "{name} in {year} ({phase}): {value} against {op} {thr}",
                     "zh": "{year}年（{phase}）{name}为{value}（目标 {op} {thr}）"},
     "no_targets": {"en": "The scenario sets no phase targets (review_targets).", "zh": "本情景未设阶段目标（review_targets）。"},
@@ -72,8 +72,12 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                 "zh": "按各主体自身折现率及融资方式计，路径成本现值为{private}；期间新增贷款共{debt}，{year}年负债余额最高，达{peak}。"},
     "private_no_debt": {"en": "Seen by the parties themselves (each at its own discount rate, with its financing), the pathway costs {private}; they borrow nothing.",
                         "zh": "按各主体自身折现率及融资方式计，路径成本现值为{private}；期间无新增贷款。"},
-    "capex": {"en": "Capital spending by roadmap phase (undiscounted): {items}.", "zh": "各阶段投资（未折现）：{items}。"},
-    "capex_item": {"en": "{phase}: {value}", "zh": "{phase}：{value}"},
+    "capex": {"en": "Capital spending in the years of the roadmap's phases, booked in the year each project commissions (undiscounted, discounted at {rate} in brackets): {items}.",
+              "zh": "按路线图各阶段年份统计的投资（计入项目投运当年；未折现，括号内为按{rate}折现值）：{items}。"},
+    "capex_no_roadmap": {"en": "This scenario has no roadmap: its spending is the operator's own rules, firms' and exchanges' decisions and the renewal of worn-out equipment; the phases only name the years.",
+                         "zh": "本情景无路线图：投资来自运营方规则、企业与共生交换的决策及设备到期更新；阶段仅指年份区间。"},
+    "capex_item": {"en": "{phase} ({years}): {value} ({discounted}; {groups})", "zh": "{phase}（{years}）：{value}（{discounted}；{groups}）"},
+    "capex_group": {"en": "{group} {value}", "zh": "{group}{value}"},
     "step_item": {"en": "{name} ({value})", "zh": "{name}（{value}）"},
     "phase_name": {"en": "phase {n}, {name}", "zh": "第{n}阶段·{name}"},
     "capex_top": {"en": "The largest group of investments is {group} with {value}.", "zh": "投资最多的是{group}，共{value}。"},
@@ -170,6 +174,10 @@ class Facts:
     npv_cny: float
     discount_rate: float
     capex_by_phase_cny: dict[int, float]
+    capex_by_phase_discounted_cny: dict[int, float] = None  # at the social discount rate, to the base year
+    capex_phase_groups: dict[int, list[tuple[str, float]]] = None  # per phase: (measure family label key, capex), largest first
+    phase_years: dict[int, tuple[int, int]] = None  # first and last year of each phase in the run
+    has_roadmap: bool = True
     top_group: tuple[str, float] | None = None  # (label key of the measure family, capex [CNY])
     captured_tco2: float = 0.0  # in the last year: captured in all (annual captured_tco2)
     captured_stored_tco2: float = 0.0  # of which to permanent storage (out of scope 1)
@@ -180,8 +188,15 @@ class Facts:
 
 
 N_STEPS = 3
+N_GROUPS = 2  # measure families named per phase in the summary's capital spending
 N_MISSED = 4  # missed phase targets named in the summary (the latest); the PDCA figure shows every one
 TAG = re.compile(r"<[^>]+>")
+
+
+def _has_roadmap(results: Results) -> bool:
+    """True when any of the run's projects came from the scenario's roadmap (events with origin "roadmap")."""
+    ev = results.events
+    return ev is None or "origin" not in ev.columns or bool((ev["origin"] == "roadmap").any())
 
 
 def summary_facts(results: Results) -> Facts:
@@ -231,6 +246,17 @@ def summary_facts(results: Results) -> Facts:
             targets.append(row)
     capex = a.groupby("phase")["capex_cny"].sum()
     capex_by_phase = {int(p): float(v) for p, v in capex.items() if v > 0}
+    discounted = (a["capex_cny"] * a["discount_factor"]).groupby(a["phase"]).sum()
+    capex_discounted = {p: float(discounted.loc[p]) for p in capex_by_phase}
+    phase_years = {int(p): (int(g["year"].min()), int(g["year"].max())) for p, g in a.groupby("phase")}
+    phase_groups: dict[int, list[tuple[str, float]]] = {}
+    inv = results.investments
+    if len(inv):
+        phase_of_year = a.set_index("year")["phase"]
+        by = inv.assign(phase=inv["year"].map(phase_of_year), group=inv["technology"].map(lambda tech: investment_group(str(tech))[0]))
+        for p, g in by.groupby("phase"):
+            sums = g.groupby("group")["capex_cny"].sum().sort_values(ascending=False)
+            phase_groups[int(p)] = [(str(k), float(v)) for k, v in sums.items() if v > 0][:N_GROUPS]
     top = None
     inv = results.investments
     if len(inv):
@@ -254,7 +280,8 @@ def summary_facts(results: Results) -> Facts:
         clean_threshold_share=clean_thr, stage_first_year=first_year, stage_end=str(end["stage_reached"]),
         next_stage=next_stage, blocking=blocking, stage_status=status, targets=targets,
         npv_cny=float(results.pathway_cost_npv_cny()), discount_rate=float(results.manifest["social_discount_rate"]),
-        capex_by_phase_cny=capex_by_phase, top_group=top,
+        capex_by_phase_cny=capex_by_phase, top_group=top, capex_by_phase_discounted_cny=capex_discounted,
+        capex_phase_groups=phase_groups, phase_years=phase_years, has_roadmap=_has_roadmap(results),
         captured_tco2=float(last.get("captured_tco2", 0.0)), captured_stored_tco2=float(last.get("captured_stored_tco2", 0.0)),
         private_npv_cny=private, new_debt_cny=new_debt, peak_debt_cny=peak_debt, peak_debt_year=peak_year,
     )
@@ -281,6 +308,11 @@ def _phase_name(number: int, lang: str) -> str:
 
 def _op(direction: str) -> str:
     return "≤" if direction == "max" else "≥"
+
+
+def _group_label(group: str, lang: str) -> str:
+    """A measure family's label without its "Investment:" prefix (viz.figures.investment_group)."""
+    return t(group, lang).split(":", 1)[-1].split("：", 1)[-1].strip()
 
 
 def _block_items(rows: list[dict], lang: str, prefix: str) -> list[str]:
@@ -412,12 +444,22 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
         else:
             words.append(_w("private_no_debt", lang).format(private=private))
     if f.capex_by_phase_cny:
-        items = [_w("capex_item", lang).format(phase=html.escape(_phase_name(p, lang)), value=num(f"capex_phase{p}_cny", v, "cny", lang))
-                 for p, v in sorted(f.capex_by_phase_cny.items())]
-        words.append(_w("capex", lang).format(items=_w("sep", lang).join(items)))
+        items = []
+        for p, v in sorted(f.capex_by_phase_cny.items()):
+            y_first, y_last = (f.phase_years or {}).get(p, (None, None))
+            years = "" if y_first is None else (str(y_first) if y_first == y_last else f"{y_first}–{y_last}")
+            groups = [_w("capex_group", lang).format(group=html.escape(_group_label(g, lang)), value=num(f"capex_phase{p}_{g}_cny", c, "cny", lang))
+                      for g, c in (f.capex_phase_groups or {}).get(p, [])]
+            items.append(_w("capex_item", lang).format(
+                phase=html.escape(_phase_name(p, lang)), years=years, value=num(f"capex_phase{p}_cny", v, "cny", lang),
+                discounted=num(f"capex_phase{p}_discounted_cny", (f.capex_by_phase_discounted_cny or {}).get(p, float("nan")), "cny", lang),
+                groups=_w("list_sep", lang).join(groups)))
+        words.append(_w("capex", lang).format(rate=num("capex_discount_rate", f.discount_rate, "pct", lang), items=_w("sep", lang).join(items)))
+        if not f.has_roadmap:
+            words.append(_w("capex_no_roadmap", lang))
     if f.top_group is not None:
         group, value = f.top_group
-        label = t(group, lang).split(":", 1)[-1].split("：", 1)[-1].strip()
+        label = _group_label(group, lang)
         words.append(_w("capex_top", lang).format(group=html.escape(label), value=num("top_group_cny", value, "cny", lang)))
     out.append(" ".join(words) if lang == "en" else "".join(words))
     return out
