@@ -42,6 +42,7 @@ from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalStore, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
+from parktwin.energy.tariff import month_peak_ceiling_kw
 
 PLAN_SUPPLIES = ("fossil", "purchased", "electric_boiler", "heat_pump")
 
@@ -234,7 +235,10 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         if assets.store_kwh.any():
             store = ThermalStore(assets.store_kwh, assets.store_charge_kw, assets.store_discharge_kw, constant("thermal_store_loss_share_per_h"),
                                  constant("thermal_store_soc_min_share"), constant("thermal_store_soc_max_share"), eb_eff)
-        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(demand_kw - renewable_kw, 0.0), 0.0)
+        # the heater charges from the grid below the month's highest net load without it (and the limit):
+        # the store never raises the month's peak import, which the demand charge bills
+        net = np.maximum(demand_kw - renewable_kw, 0.0)
+        headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, assets.chp_electric_kw * eta_th / eta_e,
                              eta_e / eta_th, eta_th, store, model.__dict__.get("_heat_soc_kwh", 0.0), headroom)
         model._heat_soc_kwh = heat.final_soc_kwh
@@ -276,11 +280,7 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         net = np.maximum(load - onsite, 0.0)
         # grid charging stays within the import limit and below the month's highest net load
         # without the store, so neither the month's peak (its demand charge) nor the limit rises
-        month = year_calendar(year).month
-        ceiling = np.zeros(13)
-        np.maximum.at(ceiling, month, net)
-        ceiling = ceiling[month] if import_limit_kw is None else np.minimum(ceiling[month], import_limit_kw)
-        headroom = np.maximum(ceiling - net, 0.0)
+        headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
         store = ColdStore(assets.cold_kwh, assets.cold_charge_kw, assets.cold_discharge_kw, constant("cold_store_loss_share_per_h"),
                           constant("cold_store_soc_min_share"), constant("cold_store_soc_max_share"))
         cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, "ice_charge_evaporator_c"), period, store,
@@ -302,6 +302,8 @@ def carrier_year(model, year: int, year_start: int, rows: list[EnergyRow], deman
         onsite = renewable_kw + generation
         params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
                                 constant("hydrogen_fuel_cell_reserve_share"))
+        # the tank's extra valley production is kept within the import limit only: capped at the month's peak
+        # like the stores, the demo's tank no longer pays for itself (docs/methods.md, rule-based EMS)
         headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
         h2 = dispatch_hydrogen(h2_hours / lhv, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
                                np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), model.__dict__.get("_h2_soc_kg", 0.0), headroom)

@@ -54,7 +54,7 @@ from parktwin.energy.measured import measured_pv_kw_per_kwp
 from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, weather_years
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
 from parktwin.spec.scenario import Scenario
 from parktwin.spec.series import entries as series_entries
 from parktwin.spec.series import quality_row
@@ -685,14 +685,16 @@ class ParkModel(mesa.Model):
         load_kw = demand_kw - shed_kw
         import_limit = np.where(down, 0.0, assets.import_limit_kw)
         export_limit = np.where(down, 0.0, park.grid.export_limit_kw)
+        month = year_calendar(year).month
         result = dispatch_rule_based(
             load_kw, onsite_kw, period, assets.battery_kwh, assets.battery_kw, self.battery_params,
             import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=self._soc_kwh,
+            # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge)
+            charge_ceiling_kw=month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month),
         )
         ems_saving = 0.0
         if sc.ems.strategy == "optimal":
             tariff = park.grid.tariff
-            month = year_calendar(year).month
             costing = dict(feed_in_price_cny_per_kwh=park.grid.feed_in_price_cny_per_kwh, month_of_hour=month,
                            demand_charge_cny_per_kw_month=tariff.demand_charge_cny_per_kw_month)
             rules = result
