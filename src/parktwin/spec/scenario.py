@@ -342,6 +342,10 @@ class DataOverrides(Strict):
 
     constants: dict[str, float] = Field(default_factory=dict, description="name in data/constants.csv → value (its unit)")
     prices_cny: dict[str, float] = Field(default_factory=dict, description="carrier in data/prices.csv → a flat price (its unit)")
+    capex_factor: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="technology in data/technologies.csv → multiplier on its capex and fixed O&M (e.g. a Chinese price "
+                    "against the DEA's European one stood in for it; a Monte Carlo input)")
 
 
 class Mobility(Strict):
