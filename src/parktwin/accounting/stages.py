@@ -218,10 +218,12 @@ def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
         out.append((year, reached, next_stage, blocking))
     frame = pd.DataFrame(out, columns=["year", "stage_reached", "next_stage", "blocking"])
     frame["next_stage"] = pd.Series([o[2] for o in out], index=frame.index, dtype=object)  # None at the top
-    status = stage_status(assessment).set_index(["year", "stage"])
+    status = stage_status(assessment)
+    by = {(y, st): row for y, st, row in zip(status["year"], status["stage"],
+                                              zip(status["assessed"], status["met"], status["indicators"], status["own_met"]))}
     for stage in STAGES:
-        for column in ("assessed", "met", "indicators", "own_met"):
-            values = [status.loc[(y, stage), column] if (y, stage) in status.index else (False if column == "own_met" else 0)
-                      for y in frame["year"]]
+        for i, column in enumerate(("assessed", "met", "indicators", "own_met")):
+            default = False if column == "own_met" else 0
+            values = [by[(y, stage)][i] if (y, stage) in by else default for y in frame["year"]]
             frame[f"{stage}_{column}"] = pd.Series(values, index=frame.index, dtype=bool if column == "own_met" else int)
     return frame
