@@ -107,13 +107,22 @@ def test_the_logistics_pathway_electrifies_its_diesel_fleets(logistics):
     assert sorted(evap.loc[evap["renewal"], "year"].unique()) == [2038, 2050]
 
 
-def test_both_pathways_reach_net_zero_by_2050(ordos, logistics):
+def test_both_pathways_reach_the_zero_carbon_stage_by_2050(ordos, logistics):
     for res in (ordos, logistics):
         a = res.annual.set_index("year")
-        assert a.loc[2050, "net_tco2"] <= 0.0
         assert a.loc[2050, "core_indicator_tco2_per_tce"] <= a.loc[2050, "core_threshold_tco2_per_tce"]
         stages = res.stage_table().set_index("year")["stage_reached"]
         assert stages.loc[2050] == "zero_carbon"
+    assert logistics.year(2050)["net_tco2"] <= 0.0
+    # the Ordos-like coal-chemical plant captures 95 % of its process CO₂ for storage: the captured tonnes leave
+    # scope 1 (never a removal), the 5 % left stays emitted, and the offsets' 10 % cap on gross no longer covers
+    # it (docs/methods.md §CCUS in the inventory): net zero is not reached, the zero-carbon stage (an intensity
+    # threshold) is
+    y = ordos.year(2050)
+    process = float(ordos.emissions.query("year == 2050 and source == 'industrial_process'")["emissions_tco2"].sum())
+    assert y["captured_stored_tco2"] == pytest.approx(0.95 * process, rel=1e-9)
+    assert y["offsets_tco2"] == pytest.approx(0.10 * y["gross_tco2"], rel=1e-9)
+    assert y["net_tco2"] == pytest.approx(y["gross_tco2"] - y["removals_tco2"] - y["offsets_tco2"], rel=1e-9) and y["net_tco2"] > 0
 
 
 def test_fleet_turnover_respects_the_mandate_in_both_pathways(ordos, logistics):

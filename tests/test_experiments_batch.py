@@ -241,8 +241,10 @@ def test_compare_command(tmp_path, capsys):
     csv = tmp_path / "compare.csv"
     assert main(["compare", str(a), str(b), "--out", str(csv)]) == 0
     table = pd.read_csv(csv, index_col=0)
-    assert list(table.columns) == ["plan_a", "plan_b"]
+    assert list(table.columns) == ["plan_a", "plan_b", "Δ plan_b − plan_a"]  # each run against the first
     assert table.loc["net_tco2 2028", "plan_b"] < table.loc["net_tco2 2028", "plan_a"]
+    assert table.loc["net_tco2 2028", "Δ plan_b − plan_a"] == pytest.approx(
+        table.loc["net_tco2 2028", "plan_b"] - table.loc["net_tco2 2028", "plan_a"])
     assert main(["compare", str(a), str(b), "-n", "3", "--executor", "serial", "--runs", str(tmp_path / "runs")]) == 0
     out = capsys.readouterr().out
     assert "P(net_zero) 2028" in out and "plan_b" in out

@@ -85,7 +85,7 @@ def test_pure_activity_change_is_all_activity():
     net0, steps, net1 = flows.waterfall_steps(r)
     energy_change = 0.5 * sum(co2 for _, co2 in BASE.values())
     assert steps["activity"] == pytest.approx(energy_change, rel=1e-12)
-    for key in ("intensity", "structure", "factor", "process", "removals", "offsets"):
+    for key in ("intensity", "structure", "factor", "process", "capture", "removals", "offsets"):
         assert steps[key] == pytest.approx(0.0, abs=1e-9)
     assert_exact(net0, steps, net1)
 
@@ -155,14 +155,14 @@ def test_waterfall_figure(results, lang):
     fig = flows.waterfall_figure(results, lang)
     (trace,) = fig.data
     assert isinstance(trace, go.Waterfall)
-    assert list(trace.measure) == ["absolute"] + ["relative"] * 7 + ["total"]
+    assert list(trace.measure) == ["absolute"] + ["relative"] * 8 + ["total"]
     y = list(trace.y)
     assert y[0] + sum(y[1:-1]) == pytest.approx(y[-1], rel=1e-9)
     x = list(fig.layout.xaxis.ticktext)
-    assert list(trace.x) == list(fig.layout.xaxis.tickvals) == list(range(9))
+    assert list(trace.x) == list(fig.layout.xaxis.tickvals) == list(range(10))
     if lang == "zh":
         assert "活动水平" in x and "能效" in x and "电气化与燃料替代" in x and "电力清洁化" in x
-        assert "工业过程" in x and "碳汇与CCUS" in x and "碳抵消" in x and "2025年净排放" in x
+        assert "工业过程" in x and "碳汇（绿地）" in x and "碳捕集并封存（未排放）" in x and "碳抵消" in x and "2025年净排放" in x
     else:
         assert x[1] == "Activity growth" and x[-1] == "Net 2031"
 
@@ -192,7 +192,7 @@ def test_carbon_flows_balance(results, year):
     gross_in = sum(v for (s, d), v in f.items() if d == "flow_gross")
     assert gross_in == pytest.approx(row["scope1_tco2"] + row["scope2_market_tco2"], rel=1e-9)
     assert f[("flow_gross", "flow_net")] == pytest.approx(row["net_tco2"], rel=1e-9)
-    assert f[("flow_gross", "flow_green_space")] == pytest.approx(row["removals_tco2"] - row["captured_tco2"], rel=1e-9)
+    assert f[("flow_gross", "flow_green_space")] == pytest.approx(row["removals_tco2"], rel=1e-9)  # green space only
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -9,6 +9,7 @@ import pytest
 from builders import scenario
 from parktwin import run
 from parktwin.data import constant
+from parktwin.energy.calendar import year_calendar
 from parktwin.energy.loads import profile
 
 KWH_PER_GJ = 1e6 / 3600.0
@@ -72,10 +73,13 @@ def test_hot_water_store_moves_electric_heat_to_valley_hours():
     # All boiler heat and bought steam electrified in 2026 (electric boilers, efficiency 0.99), plus a
     # 2 MWh store with a 500 kW heater and 500 kW discharge. The load differs from the run without
     # the store by exactly the heater's electricity minus the electric heat the store replaced.
+    # The firm works two shifts, so its valley hours leave grid import below the month's peak for the
+    # heater (a continuous firm's flat load leaves none: the heater then never charges from the grid).
     electrify = {"kind": "electrify_boilers", "year": 2026, "share": 1.0, "technology": "electric_boiler", "include_purchased_heat": True}
     store = {"kind": "thermal_storage", "year": 2026, "capacity_kwh": 2000.0, "charge_kw": 500.0, "discharge_kw": 500.0}
-    base = one_year([electrify])
-    res = one_year([electrify, store])
+    park = {"enterprises": [{**_works(), "shift_pattern": "two_shift_2x8"}]}
+    base = one_year([electrify], park)
+    res = one_year([electrify, store], park)
     h0 = base.hourly[base.hourly.year == 2026].reset_index(drop=True)
     h = res.hourly[res.hourly.year == 2026].reset_index(drop=True)
     assert (h["thermal_store_soc_kwh"] <= 2000.0 + 1e-9).all() and (h["thermal_store_soc_kwh"] >= 0).all()
@@ -91,6 +95,13 @@ def test_hot_water_store_moves_electric_heat_to_valley_hours():
     a, a0 = res.year(2026), base.year(2026)
     assert a["electricity_demand_mwh"] == pytest.approx(h["load_kw"].sum() / 1000, rel=1e-12)
     assert a["electricity_cost_cny"] < a0["electricity_cost_cny"]
+    assert a["thermal_store_in_mwh"] > 0
+    # the heater never raises a month's peak import (its demand charge): month by month, the peak is the run's without it
+    month = year_calendar(2026).month
+    for imp in (h, h0):
+        imp["grid_kw"] = imp["grid_to_load_kw"] + imp["grid_to_battery_kw"]
+    for m in range(1, 13):
+        assert h.loc[month == m, "grid_kw"].max() <= h0.loc[month == m, "grid_kw"].max() + 1e-6, m
     # store energy: heat in = heat out + standing loss + what is left in it at the year's end
     assert a["thermal_store_in_mwh"] * 1000 == pytest.approx(
         h["heat_store_kw"].sum() + a["thermal_store_loss_mwh"] * 1000 + h["thermal_store_soc_kwh"].iloc[-1], rel=1e-9)

@@ -120,7 +120,7 @@ def test_operator_assets_on_the_macc_by_hand():
 
     # 1,000 kWp of PV bought in 2026, 1,100 kWh/kWp in the full year 2027, grid 0.5 kgCO₂/kWh in 2026
     annual = {"year": [2026, 2027], "grid_factor_kgco2_per_kwh": [0.5, 0.48], "pv_generation_mwh": [500.0, 1100.0],
-              "pv_kwp": [1000.0, 1000.0], "heat_low_waste_heat_mwh": [0.0, 4000.0], "captured_tco2": [0.0, 10000.0],
+              "pv_kwp": [1000.0, 1000.0], "heat_low_waste_heat_mwh": [0.0, 4000.0], "captured_tco2": [0.0, 10000.0], "captured_stored_tco2": [0.0, 10000.0],
               "green_power_mwh": [0.0, 2000.0], "certificate_cost_cny": [0.0, 10000.0]}
     purchases = [_buy(2026, "pv", "rooftop_pv", 1000.0, 3.6e6, 54000.0),
                  _buy(2026, "whr", "waste_heat_recovery", 1000.0, 2.0e6, 0.0, 20.0),

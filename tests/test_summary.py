@@ -61,6 +61,11 @@ def expected_numbers(results) -> dict[str, float]:
     met = a["core_met"].to_numpy(bool)
     if met.any():
         out["core_year"] = int(years[np.argmax(met)])
+    last_row = a.iloc[-1]
+    if last_row.get("captured_tco2", 0.0) > 0:  # captured CO₂ beside the inventory (never a removal)
+        out["captured_tco2"] = last_row["captured_tco2"]
+        out["captured_stored_tco2"] = last_row["captured_stored_tco2"]
+        out["captured_used_tco2"] = last_row["captured_tco2"] - last_row["captured_stored_tco2"]
     _, steps, _ = waterfall_steps(results, y0, y1)
     out.update({f"step_{k}_tco2": v for k, v in steps.items()})
     st = results.stage_table()
@@ -74,6 +79,16 @@ def expected_numbers(results) -> dict[str, float]:
         ind = b.split(" (")[0]
         out[f"block_{ind}"] = last.loc[ind, "value"]
         out[f"block_{ind}_threshold"] = last.loc[ind, "threshold"]
+    # each stage on its own indicators in the last year (accounting.stages.stage_status)
+    out["core_threshold_stage"] = a.iloc[-1]["core_threshold_tco2_per_tce"]
+    last_rows = results.assessment()[results.assessment()["year"] == y1]
+    for stage, rows in last_rows.groupby("stage"):
+        out[f"stage_{stage}_indicators"] = len(rows)
+        out[f"stage_{stage}_assessed"] = int((rows["status"] != "not_assessed").sum())
+        out[f"stage_{stage}_met"] = int((rows["status"] == "met").sum())
+        for r in rows.itertuples():
+            out[f"own_{stage}_{r.indicator}"] = r.value
+            out[f"own_{stage}_{r.indicator}_threshold"] = r.threshold
     rv = results.reviews.drop_duplicates(["year", "indicator"])  # one check each; PDCA action rows repeat it
     if len(rv):
         out["targets_n"], out["targets_met"] = len(rv), int(rv["met"].sum())
@@ -81,9 +96,17 @@ def expected_numbers(results) -> dict[str, float]:
         for r in rv[~rv["met"].astype(bool)].itertuples():
             out[f"missed_{r.indicator}_{r.year}"] = r.value
             out[f"missed_{r.indicator}_{r.year}_target"] = r.target
+    out["capex_discount_rate"] = results.manifest["social_discount_rate"]
+    phase_of_year = a.set_index("year")["phase"]
+    inv = results.investments.assign(phase=results.investments["year"].map(phase_of_year),
+                                     group=results.investments["technology"].map(lambda x: investment_group(x)[0]))
     for phase, capex in a.groupby("phase")["capex_cny"].sum().items():
         if capex > 0:
             out[f"capex_phase{phase}_cny"] = capex
+            rows = a[a["phase"] == phase]
+            out[f"capex_phase{phase}_discounted_cny"] = (rows["capex_cny"] * rows["discount_factor"]).sum()
+            for group, value in inv[inv["phase"] == phase].groupby("group")["capex_cny"].sum().items():
+                out[f"capex_phase{phase}_{group}_cny"] = value
     if len(results.cashflows):  # the private view: Σ of the parties' discounted cash flows (Results.private_npv_cny)
         out["private_npv_cny"] = results.cashflows["pv_cny"].sum()
     fin = results.financing.groupby("year")[["new_debt_cny", "debt_outstanding_cny"]].sum()
@@ -138,14 +161,19 @@ def test_english_and_chinese_carry_the_same_numbers(which, request):
 
 def test_net_zero_pathway_says_when(net_zero):
     keys = {k for k, *_ in spans(net_zero, "en")}
-    # the demo roadmap reaches net zero, meets the core indicator and reaches the zero-carbon stage
-    assert {"net_zero_year", "core_year", "stage_zero_carbon_year", "npv_cny", "capex_phase2_cny"} <= keys
-    assert "net_gap_tco2" not in keys
+    # the demo roadmap meets the core indicator and reaches the zero-carbon stage; with captured CO₂ out of
+    # scope 1 (not a removal), its offsets' 10 % cap applies to what is emitted and net zero is not reached
+    assert {"core_year", "stage_zero_carbon_year", "npv_cny", "capex_phase2_cny", "captured_stored_tco2"} <= keys
+    assert "net_gap_tco2" in keys
     en, zh = " ".join(summary_paragraphs(net_zero, "en")), "".join(summary_paragraphs(net_zero, "zh"))
-    assert "first reaches net zero in" in en and "首次实现净零排放" in zh
+    assert "does not reach net zero" in en and "仍未实现净零排放" in zh
+    assert "permanent storage and are not emitted" in en and "不计为碳汇" in zh
+    # phase money: undiscounted with the discounted value beside it, booked at commissioning; a roadmap exists
+    assert "booked in the year each project commissions (undiscounted, discounted at" in en and "no roadmap" not in en
+    assert "capex_phase4_discounted_cny" in keys
     # one phase target is missed (the core indicator ≤ 1.0 in 2035): named with its phase
     assert len(net_zero.reviews) > int(net_zero.reviews["met"].sum())
-    assert "Missed:" in en and "未达成" in zh and "第三阶段" in zh
+    assert "Missed" in en and "未达成" in zh and "第三阶段" in zh
     assert "单位能耗碳排放" in zh and "清洁能源消费占比" in zh and "零碳园区" in zh
 
 
@@ -195,7 +223,7 @@ def test_a_pdca_pathway_names_only_its_latest_missed_targets(tmp_path):
     last4 = missed.tail(4)
     assert named == sorted(f"missed_{r.indicator}_{r.year}" for r in last4.itertuples())
     en, zh = " ".join(summary_paragraphs(results, "en")), "".join(summary_paragraphs(results, "zh"))
-    assert "Missed, the last 4 of" in re.sub("<[^>]+>", "", en) and "最近4项" in zh
+    assert re.search(r"\d+ are missed; the latest 4:", re.sub("<[^>]+>", "", en)) and "其中最近4项" in zh
     # a stored run reads back to the same words (reviews, cash flows and financing from Parquet)
     back = parktwin.read_run(parktwin.save(results, tmp_path, report=False))
     for lang in ("en", "zh"):
@@ -232,3 +260,42 @@ def test_a_stored_run_reads_back_to_the_same_summary(net_zero, tmp_path):
     assert net_zero.stage_table()["next_stage"].iloc[-1] is None
     for lang in ("en", "zh"):
         assert summary_paragraphs(back, lang) == summary_paragraphs(net_zero, lang)
+
+
+REMOVAL_WORDS = {"en": ("removal",), "zh": ("碳汇",)}
+CAPTURE_WORDS = {"en": ("ccus", "captur"), "zh": ("捕集", "ccus", "封存")}
+
+
+def _figure_words(fig) -> list[str]:
+    """Every legend entry, tick label and Sankey node label of a figure."""
+    out = [str(tr.name) for tr in fig.data if getattr(tr, "name", None)]
+    for tr in fig.data:
+        node = getattr(tr, "node", None)
+        if node is not None and node.label is not None:
+            out += [str(x) for x in node.label]
+        if getattr(tr, "text", None) is not None and tr.type == "waterfall":
+            out += [str(x) for x in tr.text]
+    for axis in ("xaxis", "yaxis"):
+        ticks = getattr(fig.layout, axis).ticktext
+        out += [str(x) for x in ticks or ()]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_captured_co2_is_nowhere_called_a_removal(net_zero, lang):
+    """No legend, waterfall step, Sankey node nor sentence of the summary files captured CO₂ under removals."""
+    from parktwin.viz.registry import registered
+
+    assert net_zero.annual["captured_stored_tco2"].iloc[-1] > 0  # the demo does capture
+    words = []
+    for spec in registered():
+        fig = spec.build(net_zero, lang)
+        if fig is not None:
+            words += _figure_words(fig)
+    # the summary in phrases: items of a list (", ", "、", "; ") are phrases of their own
+    words += re.split(r"[.。,，、;；:：]\s*", re.sub("<[^>]+>", "", " ".join(summary_paragraphs(net_zero, lang))))
+    mixed = [w for w in words if any(r in w.lower() for r in REMOVAL_WORDS[lang])
+             and any(c in w.lower() for c in CAPTURE_WORDS[lang]) and "not counted as a removal" not in w and "不计为碳汇" not in w]
+    assert not mixed, mixed
+    # and the capture is shown where it happens: a waterfall step and a Sankey node of its own
+    assert any(("captured and stored" in w.lower()) if lang == "en" else ("捕集并封存" in w) for w in words)

@@ -101,7 +101,7 @@ def size(loaded: Loaded, year: int, seed: int = 0, thermal_store: bool = False):
     sc = loaded.scenario
     if year not in sc.years[1:]:
         raise ValueError(f"year must be one of {sc.years[1]}..{sc.years[-1]}")
-    with overriding(sc.data.constants, sc.data.prices_cny):
+    with overriding(sc.data.constants, sc.data.prices_cny, sc.data.capex_factor):
         model = ParkModel(sc.model_copy(update={"outputs": sc.outputs.model_copy(update={"hourly_years": [year]})}), seed=seed)
         record = model.run()
     hourly, annual = record.hourly[year], record.annual[year - sc.base_year]

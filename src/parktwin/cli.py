@@ -14,20 +14,23 @@ import pandas as pd
 import yaml
 
 import parktwin
+from parktwin.accounting.coverage import describe_gaps
 from parktwin.api import strict_problems
 from parktwin.data import constant
 from parktwin.experiments.assumptions import assumption_inputs, suggested_block
 from parktwin.experiments.batch import open_batch, run_batch
 from parktwin.experiments.compare import compare_batches, compare_runs, open_runs
+from parktwin.results.milestones import opposite_moves, with_differences
 from parktwin.results.workbook import write_csv_tables, write_inventory_workbook
 from parktwin.spec.errors import InputError
+from parktwin.spec.levers import changed_levers, lever_warnings
 from parktwin.spec.load import Loaded, load, load_any, load_park
 from parktwin.spec.schema import write_schemas
 from parktwin.spec.series import describe
 from parktwin.spec.workbook import import_workbook, write_template, write_workbook
+from parktwin.viz import dashboard
 from parktwin.viz.batch_compare import write_batch_comparison
 from parktwin.viz.compare import write_comparison
-from parktwin.viz import dashboard
 from parktwin.viz.export import FORMATS, ExportError, export_figures
 from parktwin.viz.registry import registered
 from parktwin.viz.report import write_report
@@ -59,6 +62,8 @@ MC_EXAMPLES = """examples:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     loaded = parktwin.load(args.scenario, args.set or [])
+    for warning in lever_warnings(loaded.scenario, [path for path, _ in loaded.overrides]):
+        print(f"warning: {warning}", file=sys.stderr)
     results = parktwin.run(loaded, seed=args.seed)
     folder = parktwin.save(results, args.out, name=args.name, report=not args.no_report, lang=args.lang)
     a = results.annual
@@ -101,6 +106,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         for line in describe(park):
             print(line)
+        _print_gaps(path, park)
         if args.strict:
             if args.tolerance is None:
                 args.tolerance = constant("reconciliation_tolerance_share")
@@ -112,6 +118,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     return 0
+
+
+def _print_gaps(path, park) -> None:
+    """The indicators the park's data leave unassessable, and the fields of the firms that would fix them."""
+    lines = describe_gaps(park)
+    if lines:
+        print(f"{path}: {len(lines)} data gap(s) leave indicators unassessable (not assessed in every run):")
+        for line in lines:
+            print(line)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -129,9 +144,9 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     """A filled workbook to a park file (and its measured totals), validated; nothing written on a problem."""
-
     park, measured = import_workbook(Path(args.workbook), Path(args.out))
     print(f"wrote {park}" + (f" and {measured} (measured totals)" if measured else ""))
+    _print_gaps(park, load_any(park))
     print(f"next: parktwin check {park}")
     return 0
 
@@ -208,12 +223,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 print(f"parktwin compare: {folder} is neither a run folder (manifest.json) nor a batch folder (batch.json)",
                       file=sys.stderr)
                 return 2
+        _compare_lever_warnings(args.scenarios, args.set or [])
         runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [])
         table = compare_runs(runs, year=args.year)
         if args.html:
             print(f"comparison page: {write_comparison(runs, args.html, args.lang)}")
+    if not (args.n is not None or batch_folders):
+
+        table = with_differences(table)
+        notes = opposite_moves(table)
+    else:
+        notes = []
     with pd_display():
         print(_readable(table).to_string())
+    for note in notes:
+        print(f"note: {note}")
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out)
@@ -221,16 +245,29 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_lever_warnings(sources: list[str], overrides: list[str]) -> None:
+    """Warn (stderr) where a scenario differs from the first one only in levers that nothing in it acts on."""
+    files = [s for s in sources if not Path(s).is_dir()]
+    loaded = [parktwin.load(path, overrides) for path in files]
+    for i, item in enumerate(loaded):
+        paths = [path for path, _ in item.overrides]
+        if i > 0:
+            paths += changed_levers(loaded[0].scenario, item.scenario)
+        for warning in lever_warnings(item.scenario, paths):
+            print(f"warning: {warning}", file=sys.stderr)
+
+
 def _readable(table):
     """The comparison table as text: years and counts whole ("never" for NaN years), small numbers
     with three decimals, large ones with thousands separators."""
 
-    def cell(figure: str, v: float) -> str:
+    def cell(figure: str, v: float, delta: bool) -> str:
         if figure.startswith(("first year", "phase targets")):
-            return "never" if v != v else f"{v:.0f}"
-        return "" if v != v else f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}"
+            return ("" if delta else "never") if v != v else f"{v:+.0f}" if delta else f"{v:.0f}"
+        sign = "+" if delta else ""
+        return "" if v != v else f"{v:{sign},.3f}" if abs(v) < 10 else f"{v:{sign},.0f}"
 
-    return table.apply(lambda col: [cell(f, v) for f, v in zip(table.index, col)])
+    return table.apply(lambda col: [cell(f, v, str(col.name).startswith("Δ ")) for f, v in zip(table.index, col)])
 
 
 def pd_display():

@@ -91,3 +91,30 @@ def test_every_figure_renders_with_data(browser, runs, built, name, lang, tmp_pa
             assert shown["links"] == shown["drawn"] == len(trace.link.value), (key, label, shown)
             assert shown["total"] == pytest.approx(sum(trace.link.value), rel=1e-9), (key, label)
     assert severe_console_errors(browser) == []
+
+
+_WORDS_JS = """
+const out = [];
+document.querySelectorAll('.legendtext, .sankey-node .node-label, .xtick text').forEach(e => out.push(e.textContent));
+const summary = document.getElementById('summary');
+return [out, summary ? summary.innerText : ''];
+"""
+REMOVAL = {"en": ("removal",), "zh": ("碳汇",)}
+CAPTURE = {"en": ("ccus", "captur"), "zh": ("捕集", "ccus", "封存")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_captured_co2_is_nowhere_called_a_removal(browser, runs, built, lang, tmp_path):
+    """Every legend entry, Sankey node and tick label drawn, and the summary as read on the page: captured
+    CO₂ is booked against its source (docs/methods.md §CCUS in the inventory), never named a removal."""
+    import re
+
+    results, figs = runs["net_zero_2050"], built[("net_zero_2050", lang)]
+    page = write_report(results, tmp_path / f"ccus_{lang}.html", lang)
+    open_file(browser, page, timeout=60, min_plots=len(figs))
+    drawn, summary = browser.execute_script(_WORDS_JS)
+    phrases = drawn + re.split(r"[.。,，、;；:：]\s*", summary)
+    mixed = [p for p in phrases if any(r in p.lower() for r in REMOVAL[lang]) and any(c in p.lower() for c in CAPTURE[lang])
+             and "not counted as a removal" not in p and "不计为碳汇" not in p]
+    assert not mixed, mixed
+    assert any(("captured and stored" in p.lower()) if lang == "en" else ("捕集并封存" in p) for p in drawn)  # shown as such

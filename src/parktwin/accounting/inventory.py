@@ -3,10 +3,28 @@
 Two methods, two numbers (docs/methods.md):
 - the inventory: scope 1 from fuels and processes, scope 2 location-based (grid factor of the
   year and region) and market-based (green contracts at 0, the rest at the same grid factor,
-  the GHG Protocol scope-2 fallback where no residual mix is published), removals, offsets;
+  the GHG Protocol scope-2 fallback where no residual mix is published), removals (sinks: green
+  space), offsets. Captured CO₂ is booked against the source it captures, never as a removal
+  (``ccus_stored`` / ``ccus_used`` rows, below);
 - the core indicator 单位能耗碳排放 of 零碳园区碳排放核算方法（试行）: CO₂ of fuels, processes,
   purchased heat (0.11 tCO₂/GJ) and non-green grid electricity (0.8325 kgCO₂/kWh), green and
   on-site non-fossil electricity at 0, divided by comprehensive energy use in tce.
+
+Captured CO₂ (scenario kind ``ccus``), by destination:
+- ``storage``: CO₂ transferred to permanent geological storage is not emitted. It is subtracted
+  from the capturing firm's scope 1 in a row of its own (scope 1, source ``ccus_stored``, negative)
+  — the EU ETS monitoring and reporting regulation's treatment (Implementing Regulation (EU)
+  2018/2066, Art. 49: CO₂ transferred out of the installation for storage under Directive
+  2009/31/EC is subtracted from its emissions). The GHG Protocol reports scope 1 as what is
+  emitted, and the captured tonnes beside it (``captured_stored_tco2``).
+- ``use_short_lived``: CO₂ sold into urea, methanol, beverages … is released within the products'
+  short life; the same regulation counts it as emitted (only CO₂ permanently chemically bound in
+  a product is not). A zero row (scope 1, source ``ccus_used``, activity = the tonnes, factor 0)
+  records it; scope 1 keeps the tonnes (``captured_used_tco2`` reported beside).
+- The core indicator (零碳园区碳排放核算方法（试行）) counts the CO₂ of energy activities and
+  industrial processes *emitted* in the park; the compiled rules of that method state no capture
+  rule, so it reads the same scope-1 CO₂ as the inventory: stored CO₂ is not counted, CO₂ in
+  short-lived products is (the model's reading of the method, docs/methods.md §CCUS).
 """
 
 from __future__ import annotations
@@ -51,7 +69,6 @@ EMISSION_COLUMNS = (
     "activity", "activity_unit", "factor", "factor_unit", "factor_ref", "emissions_tco2",
 )
 ENERGY_COLUMNS = ("year", "entity", "entity_kind", "carrier", "quantity", "unit", "energy_tce")
-CAPTURE_SOURCE = "ccus"  # the source of a removal row: process CO₂ captured and stored
 
 
 @dataclass(frozen=True)
@@ -106,12 +123,19 @@ def account_year(
     demand = supply.demand_kwh
     scope1 = scope2_loc = scope2_mkt = heat_co2 = process = fuel_tce = gas_tce = bio_tce = 0.0
 
-    captured = 0.0
+    stored = used = 0.0
     for r in rows:
         if r.carrier == "captured_co2":
-            emissions.append((year, r.entity, r.entity_kind, "removal", "all", CAPTURE_SOURCE,
-                              r.quantity, r.unit, -1.0, "tCO2/tCO2", "captured share of process CO₂ (scenario: ccus)", -r.quantity))
-            captured += r.quantity
+            emissions.append((year, r.entity, r.entity_kind, "1", "all", "ccus_stored",
+                              r.quantity, r.unit, -1.0, "tCO2/tCO2",
+                              "captured and permanently stored: not emitted (EU MRR 2018/2066 Art. 49)", -r.quantity))
+            scope1 -= r.quantity
+            stored += r.quantity
+        elif r.carrier == "captured_co2_used":
+            emissions.append((year, r.entity, r.entity_kind, "1", "all", "ccus_used",
+                              r.quantity, r.unit, 0.0, "tCO2/tCO2",
+                              "captured into short-lived products: still emitted (EU MRR 2018/2066)", 0.0))
+            used += r.quantity
         elif r.carrier == "process_co2":
             emissions.append((year, r.entity, r.entity_kind, "1", "all", "industrial_process",
                               r.quantity, r.unit, 1.0, "tCO2/tCO2", "park file: process_emissions_tco2", r.quantity))
@@ -156,7 +180,6 @@ def account_year(
     if removals_tco2 > 0:
         emissions.append((year, "park", "operator", "removal", "all", "green_space", removals_tco2, "tCO2",
                           -1.0, "tCO2/tCO2", "constants.csv:green_space_crown_growth_tc_per_ha_yr", -removals_tco2))
-    removals_tco2 += captured
     gross = scope1 + scope2_mkt
     offsets = 0.0
     if offset_cap_share is not None:
@@ -170,15 +193,17 @@ def account_year(
     nonfossil_kwh = supply.onsite_used_kwh + supply.green_kwh + (supply.grid_import_kwh - supply.green_kwh) * grid_nonfossil_share
     nonfossil_tce = nonfossil_kwh * kgce_per_kwh / 1000.0 + bio_tce
     nongreen_kwh = supply.grid_import_kwh - supply.green_kwh
-    core_co2 = scope1 - captured + heat_co2 + nongreen_kwh * constant("core_nongreen_grid_kgco2_per_kwh") / 1000.0
+    core_co2 = scope1 + heat_co2 + nongreen_kwh * constant("core_nongreen_grid_kgco2_per_kwh") / 1000.0
     summary = {
-        "scope1_tco2": scope1,
+        "scope1_tco2": scope1,  # emitted: after CO₂ captured and stored
         "scope2_location_tco2": scope2_loc,
         "scope2_market_tco2": scope2_mkt,
         "gross_location_tco2": scope1 + scope2_loc,
         "gross_tco2": gross,
         "removals_tco2": removals_tco2,
-        "captured_tco2": captured,
+        "captured_tco2": stored + used,
+        "captured_stored_tco2": stored,
+        "captured_used_tco2": used,
         "offsets_tco2": offsets,
         "net_tco2": gross - removals_tco2 - offsets,
         "process_tco2": process,

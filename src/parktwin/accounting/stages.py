@@ -10,6 +10,19 @@ and whether the threshold is published, the seed report's, or unverified are row
   stages below is met, and every *core* indicator of it and of the stages below is assessed;
 - ``blocking`` lists the indicators of the first stage not reached that stop it (not met, or a
   core indicator not assessed).
+
+Every stage is also judged on its own indicators alone (``stage_status``): how many it has, how
+many the run could assess, how many are met, and which block it — so a park that meets the
+zero-carbon core indicator but misses an eco-industrial water indicator reads as "zero-carbon
+indicators met on their own; the ladder stops at the eco-industrial stage's water reuse", not as
+a contradiction. The zero-carbon park of 发改环资〔2025〕910号 is an intensity threshold
+(单位能耗碳排放 ≤ 0.2 / 0.3 tCO₂/tce), not net zero: net emissions are reported, not a criterion.
+
+The green stage: MIIT's 绿色园区评价要求 (工信厅节函〔2016〕586号) scores a park's indicators against
+their 引领值 (a green index over the indicators, each value ÷ its 引领值; the form records an
+evaluation score) on top of basic requirements. The 引领值 and the score needed were not found
+(docs/stages-and-symbiosis.md §2), so only the basic requirement 碳排放强度持续下降 is assessed and
+the stage's status says the scored part is unassessed.
 """
 
 from __future__ import annotations
@@ -159,11 +172,35 @@ def _stage_blockers(rows: list[tuple]) -> list[str]:
     return failing + missing
 
 
+STATUS_COLUMNS = ("year", "stage", "indicators", "assessed", "met", "own_met", "blocking")
+
+
+def stage_status(assessment: pd.DataFrame) -> pd.DataFrame:
+    """Each stage in each year judged on its own indicators (the stages below ignored).
+
+    Columns ``STATUS_COLUMNS``: ``indicators`` (how many the stage has), ``assessed`` (not
+    "not assessed"), ``met``, ``own_met`` (every assessed mandatory indicator met and every core one
+    assessed) and ``blocking`` (list of "indicator (reason)", as in ``stage_reached``).
+    """
+    out = []
+    columns = ("year", "stage", "indicator", "status", "mandatory", "core")
+    groups: dict[tuple[int, str], list[tuple]] = {}
+    for year, stage, indicator, status, mandatory, core in zip(*(assessment[c].tolist() for c in columns)):
+        groups.setdefault((int(year), stage), []).append((indicator, status, bool(mandatory), bool(core)))
+    for (year, stage), rows in sorted(groups.items(), key=lambda kv: (kv[0][0], STAGES.index(kv[0][1]))):
+        blockers = _stage_blockers(rows)
+        out.append((year, stage, len(rows), sum(r[1] != "not_assessed" for r in rows), sum(r[1] == "met" for r in rows),
+                    not blockers, blockers))
+    return pd.DataFrame(out, columns=list(STATUS_COLUMNS))
+
+
 def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
     """Highest stage reached each year, and what blocks the next one.
 
     Columns: ``year``, ``stage_reached`` (none / green / eco_industrial / zero_carbon),
-    ``next_stage`` (None at the top) and ``blocking`` (list of "indicator (reason)").
+    ``next_stage`` (None at the top) and ``blocking`` (list of "indicator (reason)"), then for each
+    stage ``<stage>_assessed``, ``<stage>_met``, ``<stage>_indicators`` (counts of its own indicators)
+    and ``<stage>_own_met`` (its own indicators pass, the stages below aside: ``stage_status``).
     """
     by_year: dict[int, dict[str, list[tuple]]] = {}
     columns = ("year", "stage", "indicator", "status", "mandatory", "core")
@@ -181,4 +218,12 @@ def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
         out.append((year, reached, next_stage, blocking))
     frame = pd.DataFrame(out, columns=["year", "stage_reached", "next_stage", "blocking"])
     frame["next_stage"] = pd.Series([o[2] for o in out], index=frame.index, dtype=object)  # None at the top
+    status = stage_status(assessment)
+    by = {(y, st): row for y, st, row in zip(status["year"], status["stage"],
+                                              zip(status["assessed"], status["met"], status["indicators"], status["own_met"]))}
+    for stage in STAGES:
+        for i, column in enumerate(("assessed", "met", "indicators", "own_met")):
+            default = False if column == "own_met" else 0
+            values = [by[(y, stage)][i] if (y, stage) in by else default for y in frame["year"]]
+            frame[f"{stage}_{column}"] = pd.Series(values, index=frame.index, dtype=bool if column == "own_met" else int)
     return frame

@@ -33,7 +33,8 @@ class FirmState:
     own_hp: Bands = NO_BANDS  # ... from heat pumps
     bought_eb: Bands = NO_BANDS  # share of purchased heat now made by own electric boilers
     bought_hp: Bands = NO_BANDS  # ... by own heat pumps
-    capture_share: float = 0.0  # of process CO₂, captured and stored
+    capture_share: float = 0.0  # of process CO₂, captured
+    capture_stored: bool = True  # the captured CO₂ goes to permanent storage (else into short-lived products)
     hydrogen_share: float = 0.0  # of the coal and gas not burnt in boilers, replaced by on-site green H₂
     active: float = 1.0  # 1 while the firm operates in the park, 0 before its entry and after its exit
 
@@ -66,7 +67,8 @@ def fold_firm_state(state: FirmState, change) -> FirmState:
     if change.kind == "hydrogen_process_heat":
         return replace(state, hydrogen_share=min(1.0, state.hydrogen_share + change.value))
     if change.kind == "ccus":
-        return replace(state, capture_share=max(state.capture_share, change.value))
+        share, destination = change.value
+        return replace(state, capture_share=max(state.capture_share, share), capture_stored=destination == "storage")
     if change.kind in ("enter", "leave"):
         return replace(state, active=1.0 if change.kind == "enter" else 0.0)
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
@@ -327,7 +329,7 @@ class EnterpriseAgent(ParkAgent):
         capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)
 
         elec_kwh = []
-        coal_t = gas_km3 = diesel_t = heat_gj = captured_t = 0.0
+        coal_t = gas_km3 = diesel_t = heat_gj = stored_t = used_t = 0.0
         process_share = 1.0 if all(st.active for _, st in segs) else sum(w * st.active for (_, st), w in zip(segs, weights))
         for (_, st), w in zip(segs, weights):
             k = scale * st.efficiency_factor * st.active
@@ -345,7 +347,10 @@ class EnterpriseAgent(ParkAgent):
             gas_km3 += w * k * e.natural_gas_km3 * fossil
             diesel_t += w * k * e.diesel_t
             heat_gj += w * k * e.purchased_heat_gj * bought_left
-            captured_t += w * process_t * st.capture_share * st.active
+            if st.capture_stored:
+                stored_t += w * process_t * st.capture_share * st.active
+            else:
+                used_t += w * process_t * st.capture_share * st.active
         elec_year_kwh = book_piecewise(book, shape, starts, elec_kwh)
         rows = [
             ("electricity", elec_year_kwh / 1000.0, "MWh"),
@@ -354,7 +359,8 @@ class EnterpriseAgent(ParkAgent):
             ("diesel", diesel_t, "t"),
             ("purchased_heat", heat_gj, "GJ"),
             ("process_co2", process_t * process_share, "tCO2"),
-            ("captured_co2", captured_t, "tCO2"),
+            ("captured_co2", stored_t, "tCO2"),  # captured and sent to permanent storage
+            ("captured_co2_used", used_t, "tCO2"),  # captured and sold into short-lived products
         ]
         self.last_rows = [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
         return self.last_rows

@@ -47,10 +47,13 @@ _OVERRIDES: ContextVar[dict] = ContextVar("parktwin_data_overrides", default={})
 
 
 @contextmanager
-def overriding(constants_: dict[str, float] | None = None, prices_cny: dict[str, float] | None = None):
+def overriding(constants_: dict[str, float] | None = None, prices_cny: dict[str, float] | None = None,
+               capex_factor: dict[str, float] | None = None):
     """Within the block, ``constant`` and ``economics.catalogue.price_cny`` return these values
-    instead of the shipped ones (a scenario's ``data`` block, e.g. a Monte Carlo sample)."""
-    token = _OVERRIDES.set({"constants": dict(constants_ or {}), "prices": dict(prices_cny or {})})
+    instead of the shipped ones, and a technology's capex (and the fixed O&M that is a share of it)
+    is multiplied by its ``capex_factor`` (a scenario's ``data`` block, e.g. a Monte Carlo sample)."""
+    token = _OVERRIDES.set({"constants": dict(constants_ or {}), "prices": dict(prices_cny or {}),
+                            "capex_factor": dict(capex_factor or {})})
     try:
         yield
     finally:
@@ -58,7 +61,7 @@ def overriding(constants_: dict[str, float] | None = None, prices_cny: dict[str,
 
 
 def overridden(kind: str) -> dict[str, float]:
-    """The overrides in force for ``kind`` ("constants" or "prices")."""
+    """The overrides in force for ``kind`` ("constants", "prices" or "capex_factor")."""
     return _OVERRIDES.get().get(kind, {})
 
 

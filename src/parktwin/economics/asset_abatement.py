@@ -77,8 +77,9 @@ def operator_measures(annual: dict, purchases: list, electricity_price_cny_per_k
             abated = gas_m3 * constants["natural_gas_kgco2_per_km3"] / 1e6
             energy = -gas_m3 * gas_price_cny_per_m3(year)
         elif tech == "ccus_capture" and ccus_t > 0:
-            abated = a["captured_tco2"][-1] * main.capacity / ccus_t
-            mwh = abated * (constants["ccus_electricity_mwh_per_tco2"]
+            captured = a["captured_tco2"][-1] * main.capacity / ccus_t
+            abated = a["captured_stored_tco2"][-1] * main.capacity / ccus_t  # CO₂ sold into short-lived products is still emitted
+            mwh = captured * (constants["ccus_electricity_mwh_per_tco2"]
                             + constants["ccus_heat_mwh_per_tco2"] / constants["electric_boiler_efficiency"])
             energy = mwh * 1000.0 * electricity_price_cny_per_kwh(year)
         measure = "ccus" if tech == "ccus_capture" else tech

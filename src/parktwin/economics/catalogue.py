@@ -62,13 +62,25 @@ class Technology:
     def _path(self, values, year: int | float) -> float:
         return float(interpolate_path(dict(zip(self.years, values)), [year])[0]) * self.to_cny
 
-    def capex_cny(self, year: int | float) -> float:
-        """Capex per unit [CNY of 2025] of a project decided in ``year``."""
+    def factor(self) -> float:
+        """The scenario's ``data.capex_factor`` for this technology (1 without one)."""
+        return capex_factor(self.id)
+
+    def shipped_capex_cny(self, year: int | float) -> float:
+        """Capex per unit [CNY of 2025] as shipped (no capex factor)."""
         return self._path(self.capex, year)
 
-    def fixed_om_cny_per_yr(self, year: int | float) -> float:
-        """Fixed O&M per unit and year [CNY of 2025] of a unit bought in ``year`` (share × capex, interpolated)."""
+    def shipped_fixed_om_cny_per_yr(self, year: int | float) -> float:
+        """Fixed O&M per unit and year [CNY of 2025] as shipped (share × capex, interpolated; no capex factor)."""
         return self._path([c * s for c, s in zip(self.capex, self.fixed_om_share_per_yr)], year)
+
+    def capex_cny(self, year: int | float) -> float:
+        """Capex per unit [CNY of 2025] of a project decided in ``year`` (× the scenario's capex factor)."""
+        return self.shipped_capex_cny(year) * self.factor()
+
+    def fixed_om_cny_per_yr(self, year: int | float) -> float:
+        """Fixed O&M per unit and year [CNY of 2025] of a unit bought in ``year`` (× the scenario's capex factor)."""
+        return self.shipped_fixed_om_cny_per_yr(year) * self.factor()
 
     def var_om_cny(self, year: int | float) -> float:
         """Variable O&M [CNY of 2025 per ``var_om_unit``]; 0 where the source gives none."""
@@ -138,16 +150,30 @@ def technology(tech_id: str, region: str = "china") -> Technology:
         raise KeyError(f"no technology {tech_id!r} in {TECH_FILE}; known: {sorted(cat)}") from None
 
 
+def capex_factor(tech_id: str) -> float:
+    """The multiplier on ``tech_id``'s capex and fixed O&M in force (a scenario's ``data.capex_factor``; 1 without)."""
+    return overridden("capex_factor").get(tech_id, 1.0)
+
+
 @lru_cache(maxsize=4096)
+def _capex_cny(tech_id: str, year: int | float, region: str) -> float:
+    return technology(tech_id, region).shipped_capex_cny(year)
+
+
 def capex_cny(tech_id: str, year: int | float, region: str = "china") -> float:
-    """Capex per unit of capacity [CNY of 2025], interpolated between year points, flat outside."""
-    return technology(tech_id, region).capex_cny(year)
+    """Capex per unit of capacity [CNY of 2025], interpolated between year points, flat outside
+    (× the scenario's ``data.capex_factor``)."""
+    return _capex_cny(tech_id, year, region) * capex_factor(tech_id)
 
 
 @lru_cache(maxsize=4096)
+def _fixed_om_cny_per_yr(tech_id: str, year: int | float, region: str) -> float:
+    return technology(tech_id, region).shipped_fixed_om_cny_per_yr(year)
+
+
 def fixed_om_cny_per_yr(tech_id: str, year: int | float, region: str = "china") -> float:
-    """Fixed O&M per unit of capacity and year [CNY of 2025] (share of that year's capex)."""
-    return technology(tech_id, region).fixed_om_cny_per_yr(year)
+    """Fixed O&M per unit of capacity and year [CNY of 2025] (share of that year's capex; × the capex factor)."""
+    return _fixed_om_cny_per_yr(tech_id, year, region) * capex_factor(tech_id)
 
 
 def var_om_cny(tech_id: str, year: int | float, region: str = "china") -> float:

@@ -16,7 +16,12 @@ Rules, applied in this order each hour ``h``:
    in valley hours too; whatever still remains is ``unserved_kw``.
 4. Valley hours, if ``BatteryParams.grid_charging`` and the battery did not
    discharge this hour: the battery charges from the grid with the import
-   headroom left after the load, its remaining power and its SOC headroom.
+   headroom left after the load, its remaining power and its SOC headroom;
+   with ``charge_ceiling_kw`` the grid import (load + charging) stays under that
+   hour's ceiling too — the month's highest net load (energy.tariff
+   ``month_peak_ceiling_kw``), so valley charging never raises the month's peak
+   import that the demand charge bills — except to refill the emergency reserve
+   (``reserve_share``), which charges up to the import limit: security first.
 
 A battery never charges and discharges in the same hour (surplus PV and unmet
 load cannot coexist, and grid charging is skipped in any hour with discharge).
@@ -170,6 +175,7 @@ def _dispatch_kernel(
     imp_lim,
     exp_lim,
     soc_start,
+    charge_ceiling,
 ):  # pragma: no cover - compiled; exercised through dispatch_rule_based
     n = load.shape[0]
     pv_to_load = np.empty(n)
@@ -260,7 +266,13 @@ def _dispatch_kernel(
         # 4. valley grid charging
         c_g = 0.0
         if grid_charging and period[h] == 0 and d == 0.0:
-            c_g = il - g
+            # under the month's ceiling; up to the emergency reserve, under the import limit only
+            c_g = (il if il < charge_ceiling[h] else charge_ceiling[h]) - g
+            to_reserve = (lo_normal - s) / eta_c
+            if to_reserve > il - g:
+                to_reserve = il - g
+            if to_reserve > c_g:
+                c_g = to_reserve
             if p_left < c_g:
                 c_g = p_left
             head = (hi - s) / eta_c
@@ -370,6 +382,7 @@ def dispatch_rule_based(
     import_limit_kw: float | np.ndarray,
     export_limit_kw: float | np.ndarray,
     soc_start_kwh: float = 0.0,
+    charge_ceiling_kw: float | np.ndarray = np.inf,
 ) -> DispatchResult:
     """Run the rule-based hourly dispatch (see the module docstring for the rules).
 
@@ -397,6 +410,10 @@ def dispatch_rule_based(
     soc_start_kwh : float
         Stored energy before the first hour [kWh]; clipped into the first hour's
         window (recorded in ``soc_adjustment_kwh[0]``).
+    charge_ceiling_kw : float or np.ndarray
+        Grid import [kW] that valley charging keeps the hour under (load + charging), one number or
+        per hour; ``inf`` (default) = only the import limit. The park passes the month's highest net
+        load (energy.tariff.month_peak_ceiling_kw), so charging never sets a new monthly peak.
 
     Returns
     -------
@@ -429,6 +446,7 @@ def dispatch_rule_based(
     imp = limit_array("import_limit_kw", import_limit_kw, n)
     exp = limit_array("export_limit_kw", export_limit_kw, n)
     soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
+    ceiling = limit_array("charge_ceiling_kw", charge_ceiling_kw, n)
 
     out = _dispatch_kernel(
         load,
@@ -445,6 +463,7 @@ def dispatch_rule_based(
         imp,
         exp,
         soc0,
+        ceiling,
     )
     arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
     return frozen_result(arrays, float(out[10]), soc0)

@@ -50,6 +50,22 @@ def monthly_peak_kw(import_kw: np.ndarray, year: int) -> np.ndarray:
     return np.maximum.reduceat(np.asarray(import_kw, dtype=float), starts)
 
 
+def month_peak_ceiling_kw(net_kw: np.ndarray, month_of_hour: np.ndarray, import_limit_kw: float | np.ndarray | None = None) -> np.ndarray:
+    """Per hour, the highest net load of its month [kW], capped by the import limit (None: no cap).
+
+    A store or battery charging from the grid keeps its grid draw under this ceiling, so it never
+    raises the month's peak import (the demand charge is billed on it, ``electricity_bill_cny``) nor
+    crosses the limit. ``net_kw``: the grid import the load needs without the charging (load − on-site
+    generation, ≥ 0); ``month_of_hour``: 1..12 per hour (energy.calendar ``year_calendar(year).month``).
+    """
+    net = np.asarray(net_kw, dtype=float)
+    month = np.asarray(month_of_hour)
+    highest = np.zeros(13)
+    np.maximum.at(highest, month, net)
+    ceiling = highest[month]
+    return ceiling if import_limit_kw is None else np.minimum(ceiling, import_limit_kw)
+
+
 def electricity_bill_cny(
     import_kw: np.ndarray,
     export_kw: np.ndarray,

@@ -44,6 +44,7 @@ from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalStore, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
+from parktwin.energy.tariff import month_peak_ceiling_kw
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.technologies.store import stores_of
 
@@ -303,7 +304,10 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         eta_e, eta_th = constant("chp_electric_efficiency"), constant("chp_heat_efficiency")
         stores = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
                                     band=BANDS.index(spec.band)) for spec, st in heat_stores)
-        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(demand_kw - renewable_kw, 0.0), 0.0)
+        # the heaters charge from the grid below the month's highest net load without them (and the limit):
+        # a store never raises the month's peak import, which the demand charge bills
+        net = np.maximum(demand_kw - renewable_kw, 0.0)
+        headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, assets.chp_electric_kw * eta_th / eta_e,
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom)
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
@@ -352,11 +356,7 @@ def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
         net = np.maximum(load - onsite, 0.0)
         # grid charging stays within the import limit and below the month's highest net load
         # without the store, so neither the month's peak (its demand charge) nor the limit rises
-        month = year_calendar(year).month
-        ceiling = np.zeros(13)
-        np.maximum.at(ceiling, month, net)
-        ceiling = ceiling[month] if import_limit_kw is None else np.minimum(ceiling[month], import_limit_kw)
-        headroom = np.maximum(ceiling - net, 0.0)
+        headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
         spec, st = cold_store
         store = ColdStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params())
         cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, state.chiller_cops, "ice_charge_evaporator_c"), period, store,
@@ -385,6 +385,8 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         onsite = renewable_kw + generation
         params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
                                 constant("hydrogen_fuel_cell_reserve_share"))
+        # the tank's extra valley production is kept within the import limit only: capped at the month's peak
+        # like the stores, the demo's tank no longer pays for itself (docs/methods.md, rule-based EMS)
         headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
         h2 = dispatch_hydrogen(h2_hours / lhv, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
                                np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), state.h2_soc_kg, headroom)

@@ -100,7 +100,7 @@ def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force:
 
 def simulate(scenario: Scenario, seed: int = 0) -> RunRecord:
     """Build, run and release one model, with the scenario's data overrides in force throughout."""
-    with overriding(scenario.data.constants, scenario.data.prices_cny):
+    with overriding(scenario.data.constants, scenario.data.prices_cny, scenario.data.capex_factor):
         model = ParkModel(scenario, seed=seed)
         record = model.run()
         model.release()  # the record holds everything the tables need

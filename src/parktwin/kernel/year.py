@@ -37,7 +37,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.accounting.inventory import CAPTURE_SOURCE, ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
+from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, year_resources
@@ -53,7 +53,7 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
 from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
@@ -235,14 +235,16 @@ def electricity(model, y: YearState) -> Electricity:
     load_kw = demand_kw - shed_kw
     import_limit = s.import_limit_kw
     export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
+    month = year_calendar(y.year).month
     result = dispatch_rule_based(
         load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
         import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=model.battery_soc_kwh,
+        # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge)
+        charge_ceiling_kw=month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month),
     )
     ems_saving = 0.0
     if sc.ems.strategy == "optimal":
         tariff = park.grid.tariff
-        month = year_calendar(y.year).month
         costing = dict(feed_in_price_cny_per_kwh=park.grid.feed_in_price_cny_per_kwh, month_of_hour=month,
                        demand_charge_cny_per_kw_month=tariff.demand_charge_cny_per_kw_month)
         rules = result
@@ -474,7 +476,7 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
     position = {fid: i for i, fid in enumerate(ids)}
     scope1 = np.zeros(len(ids))
     for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if row[2] == "enterprise" and (row[3] == "1" or (row[3] == "removal" and row[5] == CAPTURE_SOURCE)) and row[1] in position:
+        if row[2] == "enterprise" and row[3] == "1" and row[1] in position:  # scope 1 emitted (stored CO₂ already out)
             scope1[position[row[1]]] += row[11]
     ets = model.ets
     for sector in set(sectors) - set(ets.benchmarks):

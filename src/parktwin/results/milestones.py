@@ -123,3 +123,51 @@ def headline(results) -> dict[str, float]:
     out["system_npv_cny"] = float(results.pathway_cost_npv_cny())
     out["private_npv_cny"] = float(results.private_npv_cny())
     return out
+
+
+DELTA = "Δ "  # the prefix of a difference column
+
+
+def with_differences(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (``compare_runs``) with, after the runs, one column per other run: its figures minus the
+    first (baseline) column's, named "Δ <run> − <baseline>" (NaN where either is NaN, e.g. "never")."""
+    if table.shape[1] < 2:
+        return table
+    base = table.columns[0]
+    diffs = {f"{DELTA}{c} − {base}": table[c] - table[base] for c in table.columns[1:]}
+    return pd.concat([table, pd.DataFrame(diffs, index=table.index)], axis=1)
+
+
+def opposite_moves(table: pd.DataFrame, structured: bool = False) -> list:
+    """Sentences for runs whose core indicator moved against their net emissions, relative to the first column.
+
+    The core indicator is a ratio, CO₂ per unit of energy use (tCO₂/tce): a measure that cuts energy more
+    than the CO₂ it removes (efficiency, heat pumps replacing gas boilers, electricity counted at 当量)
+    raises it while emissions fall, and one that cuts CO₂ without energy (green power) lowers it alone.
+    ``structured``: dicts (run, base, year, d_net, d_core, co2_change, energy_change) instead of sentences.
+    """
+    runs = [c for c in table.columns if not str(c).startswith(DELTA)]
+    rows = {str(i).rsplit(" ", 1)[0]: i for i in table.index if str(i).rsplit(" ", 1)[-1].isdigit()}
+    need = ("net_tco2", "core_indicator_tco2_per_tce", "energy_tce")
+    if len(runs) < 2 or not all(k in rows for k in need):
+        return []
+    base = runs[0]
+    net, core, energy = (table.loc[rows[k]] for k in need)
+    year = str(rows["net_tco2"]).rsplit(" ", 1)[-1]
+    out = []
+    for other in runs[1:]:
+        d_net, d_core = net[other] - net[base], core[other] - core[base]
+        if d_net * d_core >= 0 or not (abs(d_core) > 1e-9 and abs(d_net) > 1e-6):
+            continue
+        co2 = core[other] * energy[other] / (core[base] * energy[base]) - 1.0 if core[base] * energy[base] > 0 else float("nan")
+        tce = energy[other] / energy[base] - 1.0 if energy[base] > 0 else float("nan")
+        if structured:
+            out.append({"run": other, "base": base, "year": year, "d_net": d_net, "d_core": d_core, "co2_change": co2,
+                        "energy_change": tce})
+            continue
+        out.append(
+            f"{other}: in {year} net emissions {'fall' if d_net < 0 else 'rise'} ({d_net:+,.0f} tCO2) against {base} while the core "
+            f"indicator {'rises' if d_core > 0 else 'falls'} ({d_core:+.3f} tCO2/tce): it is a ratio, CO2 per unit of energy use, "
+            f"and its CO2 changes by {co2:+.1%} while energy use changes by {tce:+.1%}."
+        )
+    return out

@@ -474,7 +474,8 @@ def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     if isinstance(series, str) and series not in grid_series_ids():
         problems.append(Problem(file, "grid_factor.series", f"unknown series {series!r}; expected one of {sorted(grid_series_ids())}"))
     data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
-    known = {"constants": set(table("constants")["name"]), "prices_cny": set(table("prices")["carrier"])}
+    known = {"constants": set(table("constants")["name"]), "prices_cny": set(table("prices")["carrier"]),
+             "capex_factor": set(table("technologies")["technology"])}
     for key, names in known.items():
         given = data.get(key)
         for name in sorted(set(given) - names) if isinstance(given, dict) else []:

@@ -144,7 +144,13 @@ class HydrogenProcessHeat(_Intervention):
 class Ccus(_Intervention):
     kind: Literal["ccus"]
     enterprises: list[str] | Literal["all"] = "all"
-    capture_share: float = Field(0.9, gt=0, le=1, description="share of process CO₂ captured and stored")
+    capture_share: float = Field(0.9, gt=0, le=1, description="share of process CO₂ captured")
+    destination: Literal["storage", "use_short_lived"] = Field(
+        "storage",
+        description="where the captured CO₂ goes: 'storage' (permanent geological storage: not emitted, it leaves "
+                    "scope 1 as the EU ETS MRR counts CO₂ transferred to storage) or 'use_short_lived' (urea, "
+                    "methanol, beverages: released within the products' short life, so it still counts as emitted; "
+                    "captured tonnes are reported beside the inventory)")
 
 
 class GridUpgrade(_Intervention):
@@ -340,6 +346,10 @@ class DataOverrides(Strict):
 
     constants: dict[str, float] = Field(default_factory=dict, description="name in data/constants.csv → value (its unit)")
     prices_cny: dict[str, float] = Field(default_factory=dict, description="carrier in data/prices.csv → a flat price (its unit)")
+    capex_factor: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="technology in data/technologies.csv → multiplier on its capex and fixed O&M (e.g. a Chinese price "
+                    "against the DEA's European one stood in for it; a Monte Carlo input)")
 
 
 class Mobility(Strict):

@@ -18,5 +18,6 @@ def size(firm, change, year: int) -> list[Investment]:
 
 def commission(op, item, hour: float, year: int) -> Applied:
     named = [f for f in firms(op, item) if f.spec.process_emissions_tco2 > 0]
-    inv = on_agents(named, item.kind, item.capture_share, item, hour, year, size)
-    return f"CCUS captures {item.capture_share:.0%} of process CO₂ in {len(named)} firms", inv
+    inv = on_agents(named, item.kind, (item.capture_share, item.destination), item, hour, year, size)
+    where = "to permanent storage" if item.destination == "storage" else "into short-lived products (still emitted)"
+    return f"CCUS captures {item.capture_share:.0%} of process CO₂ in {len(named)} firms, {where}", inv

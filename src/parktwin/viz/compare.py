@@ -13,11 +13,17 @@ import html
 import math
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.colors import qualitative
 
-from parktwin.results.milestones import MILESTONE_STAGES, milestones, run_label
+from parktwin.results.milestones import (
+    MILESTONE_STAGES,
+    milestones,
+    opposite_moves,
+    run_label,
+)
 from parktwin.results.tables import Results
 from parktwin.viz.labels import t
 from parktwin.viz.registry import Registry
@@ -36,6 +42,11 @@ WORDS = {
         "summaries": "Each pathway in words", "capex_axis": "Cumulative capex [million CNY]",
         "npv_axis": "Pathway cost, NPV [bn CNY]", "overrides": "overrides", "source": "source",
         "system": "System cost (social discount rate)", "private": "Private cost (parties’ own rates)",
+        "delta": "Δ {run} − {base}",
+        "opposite": "{run}: in {y} net emissions {net_dir} against {base} ({d_net}) while the core indicator {core_dir} "
+                    "({d_core}): it is a ratio, CO₂ per unit of energy use, and its CO₂ changes by {co2} while energy use "
+                    "changes by {tce}.",
+        "fall": "fall", "rise": "rise", "falls": "falls", "rises": "rises",
     },
     "zh": {
         "title": "转型路径比较", "runs": "条路径", "scenario": "情景", "seed": "随机种子",
@@ -45,6 +56,10 @@ WORDS = {
         "summaries": "各路径摘要", "capex_axis": "累计投资 [百万元]",
         "npv_axis": "路径成本现值 [亿元]", "overrides": "参数调整", "source": "来源",
         "system": "系统成本（社会折现率）", "private": "主体自身成本（各主体折现率）",
+        "delta": "Δ {run} − {base}",
+        "opposite": "{run}：{y}年净排放较{base}{net_dir}（{d_net}），而单位能耗碳排放{core_dir}（{d_core}）：该指标是比值（CO₂÷综合能耗），"
+                    "其CO₂变化{co2}，综合能耗变化{tce}。",
+        "fall": "下降", "rise": "上升", "falls": "下降", "rises": "上升",
     },
 }
 
@@ -168,6 +183,60 @@ def milestone_rows(runs: Runs, lang: str) -> list[list[str]]:
     return rows
 
 
+def delta_rows(runs: Runs, lang: str) -> list[list[str]]:
+    """One row per run after the first: its milestones and figures minus the first (baseline) run's
+    (years as signed differences, blank where either is never reached)."""
+    words = WORDS[lang]
+    if len(runs) < 2:
+        return []
+
+    def figures(res) -> list[float]:
+        m = milestones(res)
+        return [*[m[f"first year {s}"] for s in MILESTONE_STAGES], m["first year net ≤ 0"], m["first year core met"],
+                m["phase targets met"], float(res.annual.iloc[-1]["net_tco2"]), res.pathway_cost_npv_cny(), m["capex_cny"]]
+
+    base_label, base = runs[0]
+    base_values = figures(base)
+    kinds = ["year"] * (len(MILESTONE_STAGES) + 2) + ["count", "tco2_change", "cny", "cny"]
+    rows = []
+    for label, res in runs[1:]:
+        cells = []
+        for kind, a, b in zip(kinds, base_values, figures(res)):
+            d = b - a
+            if math.isnan(d):
+                cells.append("")
+            elif kind in ("year", "count"):
+                cells.append(f"{d:+.0f}")
+            else:
+                text = display(d, kind, lang)
+                cells.append(text if kind == "tco2_change" or d < 0 else "+" + text)
+        rows.append([words["delta"].format(run=label, base=base_label), *cells])
+    return rows
+
+
+def _last_year_figures(annual: pd.DataFrame) -> dict[str, float]:
+    """Net emissions, core indicator and energy use in the run's last year, named as
+    ``results.milestones.opposite_moves`` reads them ("<column> <year>")."""
+    row = annual.loc[annual["year"].idxmax()]
+    year = int(row["year"])
+    return {f"{c} {year}": float(row[c]) for c in ("net_tco2", "core_indicator_tco2_per_tce", "energy_tce")}
+
+
+def opposite_notes(runs: Runs, lang: str) -> list[str]:
+    """experiments.compare.opposite_moves in words: runs whose core indicator moved against their net emissions."""
+    if len(runs) < 2:
+        return []
+    words = WORDS[lang]
+    table = pd.DataFrame({label: _last_year_figures(res.annual) for label, res in runs})
+    out = []
+    for note in opposite_moves(table, structured=True):
+        out.append(words["opposite"].format(
+            run=note["run"], base=note["base"], y=note["year"], net_dir=words["fall" if note["d_net"] < 0 else "rise"],
+            core_dir=words["rises" if note["d_core"] > 0 else "falls"], d_net=display(note["d_net"], "tco2_change", lang),
+            d_core=f"{note['d_core']:+.3f} tCO₂/tce", co2=f"{note['co2_change']:+.1%}", tce=f"{note['energy_change']:+.1%}"))
+    return out
+
+
 def milestone_header(runs: Runs, lang: str) -> list[str]:
     words = WORDS[lang]
     last = int(runs[0][1].annual["year"].max())
@@ -192,9 +261,11 @@ def render_comparison(runs: list[Results], lang: str = "en") -> str:
         div = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"fig-{spec.key}", config={"displaylogo": False})
         sections.append(f'<section id="sec-{spec.key}"><h2>{html.escape(spec.title[lang])}</h2>{div}</section>')
     head = "".join(f"<th>{html.escape(h)}</th>" for h in milestone_header(named, lang))
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in milestone_rows(named, lang))
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                   for row in milestone_rows(named, lang) + delta_rows(named, lang))
+    notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in opposite_notes(named, lang))
     table = (f'<section id="milestones"><h2>{words["milestones"]}</h2>'
-             f'<table class="cmp"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>')
+             f'<table class="cmp"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{notes}</section>')
     texts = "".join(
         f'<details class="summary"><summary>{html.escape(label)}</summary>'
         + "".join(f"<p>{p}</p>" for p in summary_paragraphs(res, lang)) + "</details>" for label, res in named)

@@ -80,6 +80,10 @@ def emissions_figure(results: Results, lang: str) -> go.Figure:
     fig.add_scatter(x=a["year"], y=a["net_tco2"], name=t("net", lang), mode="lines+markers", line=dict(color="black", width=3))
     fig.add_scatter(x=a["year"], y=a["gross_location_tco2"], name=t("gross_location", lang), mode="lines",
                     line=dict(color="#555", dash="dot"))
+    if "captured_stored_tco2" in a.columns and a["captured_stored_tco2"].gt(0).any():
+        # beside the inventory, not in it: the tonnes never reached the air, so they are no bar of their own
+        fig.add_scatter(x=a["year"], y=a["captured_stored_tco2"], name=t("captured_stored", lang), mode="lines",
+                        line=dict(color="#1abc9c", dash="dash"))
     fig.add_hline(y=0, line=dict(color="green", width=2, dash="dash"), annotation_text=t("net_zero", lang),
                   annotation_position="bottom left")
     mark_phases(fig, results, lang)
@@ -286,7 +290,7 @@ INVESTMENT_GROUPS = {  # catalogue technology prefix → (label key, colour)
     "battery": ("inv_storage", "#3969ac"), "heat_pump": ("inv_heat", "#e67e22"), "electric_boiler": ("inv_heat", "#e67e22"),
     "bev": ("inv_vehicles", "#11a579"), "diesel": ("inv_vehicles", "#11a579"), "electrolyser": ("inv_hydrogen", "#7f3c8d"),
     "h2": ("inv_hydrogen", "#7f3c8d"), "ccus": ("inv_ccus", "#80ba5a"), "efficiency": ("inv_efficiency", "#008695"),
-    "grid": ("inv_grid", "#cf1c90"),
+    "grid": ("inv_grid", "#cf1c90"), "symbiosis": ("inv_symbiosis", "#b07aa1"),
 }
 COST_COLOURS = {"fixed_om_cny": "#a5aa99", "electricity_cost_cny": "#c9c9c9", "fuel_cost_cny": "#6b4c3b",
                 "certificate_cost_cny": "#2ecc71", "offsets_cost_cny": "#16a085"}

@@ -28,7 +28,8 @@ FLOW_LABELS: dict[str, dict[str, str]] = {
     "step_structure": {"en": "Electrification and fuel switch", "zh": "电气化与燃料替代"},
     "step_factor": {"en": "Cleaner electricity", "zh": "电力清洁化"},
     "step_process": {"en": "Process emissions", "zh": "工业过程"},
-    "step_removals": {"en": "Removals", "zh": "碳汇与CCUS"},
+    "step_capture": {"en": "CO₂ captured and stored (not emitted)", "zh": "碳捕集并封存（未排放）"},
+    "step_removals": {"en": "Removals (green space)", "zh": "碳汇（绿地）"},
     "step_offsets": {"en": "Offsets", "zh": "碳抵消"},
     "net_in": {"en": "Net {y}", "zh": "{y}年净排放"},
     "waterfall_note": {
@@ -50,7 +51,7 @@ FLOW_LABELS: dict[str, dict[str, str]] = {
     "flow_gross": {"en": "Gross emissions", "zh": "总排放"},
     "flow_net": {"en": "Net emissions", "zh": "净排放"},
     "flow_green_space": {"en": "Green space", "zh": "绿地碳汇"},
-    "flow_ccus": {"en": "CCUS", "zh": "CCUS"},
+    "flow_ccus_stored": {"en": "Captured and stored (not emitted)", "zh": "捕集并封存（未排放）"},
     "flow_offsets": {"en": "Offsets", "zh": "碳抵消"},
     "flow_enterprise": {"en": "Enterprise: {name}", "zh": "企业：{name}"},
     "sector_chemicals": {"en": "Chemicals", "zh": "化工"},
@@ -60,7 +61,7 @@ FLOW_LABELS: dict[str, dict[str, str]] = {
 }
 labels.LABELS.update(FLOW_LABELS)
 
-STEPS = ("activity", "intensity", "structure", "factor", "process", "removals", "offsets")
+STEPS = ("activity", "intensity", "structure", "factor", "process", "capture", "removals", "offsets")
 FUEL_CARRIERS = tuple(FUELS)  # coal, natural_gas, diesel, purchased_heat
 CARRIERS = FUEL_CARRIERS + ("electricity",)
 
@@ -140,8 +141,8 @@ def waterfall_steps(results: Results, first: int | None = None, last: int | None
     """``(net of first year, steps, net of last year)``; the steps sum to the change in net.
 
     Energy CO₂ steps from ``lmdi_energy``; process = Δ(scope 1 + scope 2 market − energy CO₂)
-    (the process CO₂ of the inventory, and any rounding between the tables); removals =
-    −Δ(green space + CCUS); offsets = −Δoffsets.
+    (the process CO₂ generated, and any rounding between the tables); capture = −Δ(CO₂ captured
+    and stored: it leaves scope 1, it is not a removal); removals = −Δ(green space); offsets = −Δoffsets.
     """
     a = results.annual.set_index("year")
     first = int(a.index.min()) if first is None else first
@@ -152,7 +153,9 @@ def waterfall_steps(results: Results, first: int | None = None, last: int | None
     gross0 = float(r0["scope1_tco2"] + r0["scope2_market_tco2"])
     gross1 = float(r1["scope1_tco2"] + r1["scope2_market_tco2"])
     energy_change = float(c1["co2_tco2"].sum() - c0["co2_tco2"].sum())
-    steps["process"] = (gross1 - gross0) - energy_change
+    stored0, stored1 = (float(r.get("captured_stored_tco2", 0.0)) for r in (r0, r1))
+    steps["capture"] = -(stored1 - stored0)
+    steps["process"] = (gross1 - gross0) - energy_change - steps["capture"]
     steps["removals"] = -float(r1["removals_tco2"] - r0["removals_tco2"])
     steps["offsets"] = -float(r1["offsets_tco2"] - r0["offsets_tco2"])
     net0 = gross0 - float(r0["removals_tco2"]) - float(r0["offsets_tco2"])
@@ -285,7 +288,8 @@ def energy_flows(results: Results, year: int) -> Flows:
 
 def carbon_flows(results: Results, year: int) -> Flows:
     """CO₂ flows [tCO₂] of ``year``: sources (fuels by carrier, process, scope 2 electricity
-    market-based, purchased heat) → sectors → gross emissions → net, green space, CCUS, offsets."""
+    market-based, purchased heat) → sectors → gross emissions (or, for CO₂ captured and stored, → "captured and
+    stored": it is never emitted) → net, green space, offsets."""
     em = results.emissions[results.emissions["year"] == year]
     sectors = _sectors(results)
     flows: Flows = {}
@@ -304,15 +308,21 @@ def carbon_flows(results: Results, year: int) -> Flows:
             src = "flow_process"
         elif row.source in ("stationary_combustion", "mobile_combustion", "purchased_heat"):
             src = next((c for k, c in fuel_of.items() if str(row.factor_ref).endswith(k)), row.source)
+        elif row.source == "ccus_stored":  # captured at the source: it leaves the sector, never reaches gross
+            use = _use_node(row.entity_kind, row.entity, sectors)
+            stored = min(-float(row.emissions_tco2), flows.get((use, "flow_gross"), 0.0))
+            flows[(use, "flow_gross")] = flows.get((use, "flow_gross"), 0.0) - stored
+            add(use, "flow_ccus_stored", stored)
+            continue
         else:
-            continue  # removals and offsets below
+            continue  # removals and offsets below; CO₂ sold into short-lived products stays in its process row
         use = _use_node(row.entity_kind, row.entity, sectors)
         add(src, use, float(row.emissions_tco2))
         add(use, "flow_gross", float(row.emissions_tco2))
+    flows = {k: v for k, v in flows.items() if v > 0}
     gross = sum(v for (s, d), v in flows.items() if d == "flow_gross")
     out = {
         "flow_green_space": -float(em.loc[em["source"] == "green_space", "emissions_tco2"].sum()),
-        "flow_ccus": -float(em.loc[em["source"] == "ccus", "emissions_tco2"].sum()),
         "flow_offsets": -float(em.loc[em["source"] == "offsets", "emissions_tco2"].sum()),
     }
     left = gross
@@ -329,7 +339,7 @@ NODE_COLOURS = {
     "grid_other": "#95a5a6", "grid_green": "#2ecc71", "flow_pv": "#f1c40f", "flow_wind": "#76d7c4",
     "flow_electricity": "#3969ac", "flow_battery_losses": "#c39bd3", "flow_exported": "#16a085",
     "flow_process": "#7d3c98", "flow_scope2_electricity": "#e67e22", "flow_gross": "#c0392b",
-    "flow_net": "#222222", "flow_green_space": "#27ae60", "flow_ccus": "#1abc9c", "flow_offsets": "#16a085",
+    "flow_net": "#222222", "flow_green_space": "#27ae60", "flow_ccus_stored": "#1abc9c", "flow_offsets": "#16a085",
 }
 
 
@@ -377,7 +387,7 @@ def sankey_energy_figure(results: Results, lang: str) -> go.Figure | None:
     return sankey_figure(results, lang, energy_flows, "tce")
 
 
-@figure("sankey_carbon", 46, "Carbon flows [tCO₂]: sources, sectors, removals and offsets", "碳流向 [tCO₂]：排放源、部门、碳汇与抵消")
+@figure("sankey_carbon", 46, "Carbon flows [tCO₂]: sources, sectors, capture, removals and offsets", "碳流向 [tCO₂]：排放源、部门、碳捕集、碳汇与抵消")
 def sankey_carbon_figure(results: Results, lang: str) -> go.Figure | None:
     """CO₂ from its sources through the sectors to net emissions, removals and offsets [tCO₂]."""
     return sankey_figure(results, lang, carbon_flows, "tCO₂")

@@ -10,7 +10,9 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from parktwin.atomic import write_bytes
+from parktwin.accounting.stages import STAGES, stage_status
 from parktwin.results.tables import Results
+from parktwin.viz.labels import t
 from parktwin.viz.registry import registered
 from parktwin.viz.summary import display, summary_html
 
@@ -38,6 +40,9 @@ TEXT = {
         "net_zero_year": "First year net ≤ 0",
         "core_year": "First year core indicator met",
         "never": "not reached",
+        "why_net": "{y}: {v} tCO₂ net",
+        "why_core": "{y}: {v} against ≤ {thr} tCO₂/tce",
+        "why_stage": "{y}: blocked by {names} ({n} of the {stage}'s {k} indicators not passed)",
         "core_last": "Core indicator {y}",
         "cost": "Pathway system cost (NPV)",
         "private": "Private cost, parties’ own rates (NPV)",
@@ -53,6 +58,9 @@ TEXT = {
         "net_zero_year": "首次净排放≤0年份",
         "core_year": "单位能耗碳排放首次达标年份",
         "never": "未达到",
+        "why_net": "{y}年净排放{v} tCO₂",
+        "why_core": "{y}年为{v}（要求 ≤ {thr} tCO₂/tce）",
+        "why_stage": "{y}年受制于{names}（{stage}{k}项指标中{n}项未通过）",
         "core_last": "{y}年单位能耗碳排放",
         "cost": "路径系统成本现值",
         "private": "主体自身成本现值（各主体折现率）",
@@ -112,16 +120,44 @@ def key_figures(results: Results, lang: str) -> list[tuple[str, str]]:
     core = results.first_year("core_met")
     stages = results.stage_table()
     zero = stages.loc[stages["stage_reached"] == "zero_carbon", "year"]
+    y1 = int(last["year"])
+
+    def never(reason: str) -> str:  # the reason of the last year, under the card's label
+        return f" — {reason}" if lang == "en" else f"——{reason}"
+
+    net_why = never(words["why_net"].format(y=y1, v=display(last["net_tco2"], "tco2", lang).replace(" tCO₂", "")))
+    core_why = never(words["why_core"].format(y=y1, v=display(last["core_indicator_tco2_per_tce"], "core", lang).replace(" tCO₂/tce", ""),
+                                              thr=display(last["core_threshold_tco2_per_tce"], "core", lang).replace(" tCO₂/tce", "")))
     return [
         (display(first["net_tco2"], "tco2", lang), words["net_base"].format(y=int(first["year"]))),
-        (display(last["net_tco2"], "tco2", lang), words["net_last"].format(y=int(last["year"]))),
-        (str(net_zero) if net_zero else words["never"], words["net_zero_year"]),
-        (display(last["core_indicator_tco2_per_tce"], "core", lang), words["core_last"].format(y=int(last["year"]))),
-        (str(core) if core else words["never"], words["core_year"]),
-        (str(int(zero.iloc[0])) if len(zero) else words["never"], words["zero_stage"]),
+        (display(last["net_tco2"], "tco2", lang), words["net_last"].format(y=y1)),
+        (str(net_zero), words["net_zero_year"]) if net_zero else (words["never"], words["net_zero_year"] + net_why),
+        (display(last["core_indicator_tco2_per_tce"], "core", lang), words["core_last"].format(y=y1)),
+        (str(core), words["core_year"]) if core else (words["never"], words["core_year"] + core_why),
+        (str(int(zero.iloc[0])), words["zero_stage"]) if len(zero)
+        else (words["never"], words["zero_stage"] + never(_stage_reason(results, "zero_carbon", lang))),
         (display(results.pathway_cost_npv_cny(), "cny", lang), words["cost"]),
         *([(display(results.private_npv_cny(), "cny", lang), words["private"])] if len(results.cashflows) else []),
     ]
+
+
+def _stage_reason(results: Results, stage: str, lang: str) -> str:
+    """Why ``stage`` is not reached in the last year: its own blocking indicators, else the first stage below
+    that blocks the ladder (accounting.stages.stage_status)."""
+    assessment = results.assessment()
+    y1 = int(assessment["year"].max())
+    last = assessment[assessment["year"] == y1]
+    status = stage_status(last).set_index("stage")
+    names = last.set_index("indicator")["name_zh" if lang == "zh" else "name_en"]
+    for s in STAGES[: STAGES.index(stage) + 1]:  # the lowest stage that blocks the ladder
+        row = status.loc[s]
+        if not row["own_met"]:
+            ids = [b.split(" (", 1)[0] for b in row["blocking"]]
+            shown = ", ".join(str(names[i]) for i in ids[:2]) + (f", +{len(ids) - 2}" if len(ids) > 2 else "")
+            name = t(f"stage_{s}", lang)
+            return TEXT[lang]["why_stage"].format(y=y1, n=len(ids), k=int(row["indicators"]), names=shown,
+                                                  stage=name.lower() if lang == "en" else name)
+    return ""
 
 
 def meta_table(rows: dict) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from parktwin.accounting.phases import PHASES
-from parktwin.accounting.stages import STAGES
+from parktwin.accounting.stages import STAGES, stage_status
 from parktwin.results.milestones import review_checks
 from parktwin.results.tables import Results
 from parktwin.viz.figures import investment_group
@@ -28,15 +28,17 @@ SIG_FIGURES = 3  # tonnes and money are shown to three significant figures
 
 SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "heading": {"en": "Summary", "zh": "摘要"},
-    "net_fall": {"en": "Net emissions (scope 1 + scope 2 market-based − removals − offsets) fall from {net0} in {y0} to {net1} in {y1}, {change} lower.",
-                 "zh": "净排放（范围一＋范围二基于市场－碳汇－碳抵消）由{y0}年的{net0}降至{y1}年的{net1}，下降{change}。"},
-    "net_rise": {"en": "Net emissions (scope 1 + scope 2 market-based − removals − offsets) rise from {net0} in {y0} to {net1} in {y1}, {change} higher.",
-                 "zh": "净排放（范围一＋范围二基于市场－碳汇－碳抵消）由{y0}年的{net0}升至{y1}年的{net1}，上升{change}。"},
+    "net_fall": {"en": "Net emissions (scope 1 emitted + scope 2 market-based − removals by green space − offsets) fall from {net0} in {y0} to {net1} in {y1}, {change} lower.",
+                 "zh": "净排放（范围一实际排放＋范围二基于市场－绿地碳汇－碳抵消）由{y0}年的{net0}降至{y1}年的{net1}，下降{change}。"},
+    "net_rise": {"en": "Net emissions (scope 1 emitted + scope 2 market-based − removals by green space − offsets) rise from {net0} in {y0} to {net1} in {y1}, {change} higher.",
+                 "zh": "净排放（范围一实际排放＋范围二基于市场－绿地碳汇－碳抵消）由{y0}年的{net0}升至{y1}年的{net1}，上升{change}。"},
+    "captured": {"en": "In {y1} firms capture {captured} of process CO₂: {stored} go to permanent storage and are not emitted (they are out of scope 1, not counted as a removal), {used} go into short-lived products and still count as emitted.",
+                 "zh": "{y1}年企业捕集工业过程CO₂ {captured}：其中{stored}永久封存、未排放（已从范围一扣除，不计为碳汇），{used}用于短寿命产品、仍计为排放。"},
     "net_zero": {"en": "The park first reaches net zero in {year}.", "zh": "园区于{year}年首次实现净零排放。"},
     "net_gap": {"en": "It does not reach net zero by {y1}; closing the gap takes {gap} a year less.",
                 "zh": "至{y1}年仍未实现净零排放，距净零尚差每年{gap}。"},
-    "steps": {"en": "The largest steps from {y0} to {y1} (the waterfall chart: LMDI decomposition of energy CO₂, then process, removals, offsets) are: {items}.",
-              "zh": "{y0}—{y1}年净排放变化中（见分解瀑布图：能源CO₂的LMDI分解及工业过程、碳汇、抵消）影响最大的是：{items}。"},
+    "steps": {"en": "The largest steps from {y0} to {y1} (the waterfall chart: LMDI decomposition of energy CO₂, then process, capture and storage, removals, offsets) are: {items}.",
+              "zh": "{y0}—{y1}年净排放变化中（见分解瀑布图：能源CO₂的LMDI分解及工业过程、碳捕集封存、碳汇、抵消）影响最大的是：{items}。"},
     "core_met": {"en": "The zero-carbon park's core indicator, CO₂ per unit of energy use (单位能耗碳排放), goes from {c0} in {y0} to {c1} in {y1} against a threshold of ≤ {thr}; it is first met in {year}.",
                  "zh": "零碳园区核心指标单位能耗碳排放由{y0}年的{c0}变为{y1}年的{c1}（阈值 ≤ {thr}），{year}年首次达标。"},
     "core_never": {"en": "The zero-carbon park's core indicator, CO₂ per unit of energy use (单位能耗碳排放), goes from {c0} in {y0} to {c1} in {y1} against a threshold of ≤ {thr}; it is not met by {y1}.",
@@ -52,9 +54,19 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "blocks": {"en": "What keeps it from the {stage} in {y1}: {items}.", "zh": "{y1}年制约其达到{stage}的指标：{items}。"},
     "block_item": {"en": "{name} {value} against {op} {thr}", "zh": "{name}{value}（要求 {op} {thr}）"},
     "block_missing": {"en": "{name} not assessed ({reason})", "zh": "{name}未评估（{reason}）"},
+    "stage_status": {"en": "Each stage on its own indicators in {y1}: {items}.", "zh": "{y1}年各阶段自身指标：{items}。"},
+    "stage_count": {"en": "{stage} {assessed} of {n} indicators assessed, {met} met", "zh": "{stage}共{n}项指标，评估{assessed}项，达标{met}项"},
+    "stage_own_met": {"en": " (its own indicators pass)", "zh": "（自身指标均达标）"},
+    "stage_own_blocked": {"en": " (blocked by {items})", "zh": "（受制于{items}）"},
+    "ladder": {"en": "Stages are a ladder: the {stage}'s own indicators pass, but a stage counts as reached only when every stage below it is reached too.",
+               "zh": "各阶段逐级认定：{stage}自身指标均达标，但须其下各阶段均已达到才计为达到。"},
+    "green_scoring": {"en": "The green park evaluation (MIIT 绿色园区评价要求) scores a park's indicators against their leading values (引领值); those values and the score needed were not found, so only its basic requirement (carbon intensity not rising) is assessed.",
+                      "zh": "绿色园区评价（工信部《绿色园区评价要求》）按各指标相对引领值计分；引领值及所需分数未查到，故仅评估其基本要求（碳排放强度持续下降）。"},
+    "zc_intensity": {"en": "The national zero-carbon park standard (发改环资〔2025〕910号) is an intensity threshold, CO₂ per unit of energy use ≤ {thr}, not net zero: a zero-carbon park may still emit, and its net emissions are reported beside it.",
+                     "zh": "国家零碳园区标准（发改环资〔2025〕910号）是强度门槛（单位能耗碳排放 ≤ {thr}），并非净零：零碳园区仍可有排放，净排放另行报告。"},
     "targets": {"en": "Of the roadmap's {n} phase targets, {m} are met.", "zh": "路线图各阶段共设{n}项目标，达成{m}项。"},
     "targets_missed": {"en": "Missed: {items}.", "zh": "未达成：{items}。"},
-    "targets_missed_last": {"en": "Missed, the last {n} of {k}: {items}.", "zh": "未达成{k}项，最近{n}项：{items}。"},
+    "targets_missed_last": {"en": "{k} are missed; the latest {n}: {items}.", "zh": "未达成{k}项，其中最近{n}项：{items}。"},
     "target_item": {"en": "{name} in {year} ({phase}): {value} against {op} {thr}",
                     "zh": "{year}年（{phase}）{name}为{value}（目标 {op} {thr}）"},
     "no_targets": {"en": "The scenario sets no phase targets (review_targets).", "zh": "本情景未设阶段目标（review_targets）。"},
@@ -64,8 +76,12 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
                 "zh": "按各主体自身折现率及融资方式计，路径成本现值为{private}；期间新增贷款共{debt}，{year}年负债余额最高，达{peak}。"},
     "private_no_debt": {"en": "Seen by the parties themselves (each at its own discount rate, with its financing), the pathway costs {private}; they borrow nothing.",
                         "zh": "按各主体自身折现率及融资方式计，路径成本现值为{private}；期间无新增贷款。"},
-    "capex": {"en": "Capital spending by roadmap phase (undiscounted): {items}.", "zh": "各阶段投资（未折现）：{items}。"},
-    "capex_item": {"en": "{phase}: {value}", "zh": "{phase}：{value}"},
+    "capex": {"en": "Capital spending in the years of the roadmap's phases, booked in the year each project commissions (undiscounted, discounted at {rate} in brackets): {items}.",
+              "zh": "按路线图各阶段年份统计的投资（计入项目投运当年；未折现，括号内为按{rate}折现值）：{items}。"},
+    "capex_no_roadmap": {"en": "This scenario has no roadmap: its spending is the operator's own rules, firms' and exchanges' decisions and the renewal of worn-out equipment; the phases only name the years.",
+                         "zh": "本情景无路线图：投资来自运营方规则、企业与共生交换的决策及设备到期更新；阶段仅指年份区间。"},
+    "capex_item": {"en": "{phase} ({years}): {value} ({discounted}; {groups})", "zh": "{phase}（{years}）：{value}（{discounted}；{groups}）"},
+    "capex_group": {"en": "{group} {value}", "zh": "{group}{value}"},
     "step_item": {"en": "{name} ({value})", "zh": "{name}（{value}）"},
     "phase_name": {"en": "phase {n}, {name}", "zh": "第{n}阶段·{name}"},
     "capex_top": {"en": "The largest group of investments is {group} with {value}.", "zh": "投资最多的是{group}，共{value}。"},
@@ -157,11 +173,18 @@ class Facts:
     stage_end: str
     next_stage: str | None
     blocking: list[dict]  # rows of the assessment: indicator, name_en, name_zh, unit, value, threshold, direction, status, reason
+    stage_status: list[dict]  # per stage in the last year: stage, indicators, assessed, met, own_met, blocking (assessment rows)
     targets: list[dict]  # rows of the reviews table, with the phase of their year
     npv_cny: float
     discount_rate: float
     capex_by_phase_cny: dict[int, float]
+    capex_by_phase_discounted_cny: dict[int, float] = None  # at the social discount rate, to the base year
+    capex_phase_groups: dict[int, list[tuple[str, float]]] = None  # per phase: (measure family label key, capex), largest first
+    phase_years: dict[int, tuple[int, int]] = None  # first and last year of each phase in the run
+    has_roadmap: bool = True
     top_group: tuple[str, float] | None = None  # (label key of the measure family, capex [CNY])
+    captured_tco2: float = 0.0  # in the last year: captured in all (annual captured_tco2)
+    captured_stored_tco2: float = 0.0  # of which to permanent storage (out of scope 1)
     private_npv_cny: float | None = None  # the parties' own view (Results.private_npv_cny); None without cash flows
     new_debt_cny: float = 0.0  # Σ new debt over the run, all instruments (the financing table)
     peak_debt_cny: float = 0.0  # the largest debt outstanding at a year's end
@@ -169,8 +192,15 @@ class Facts:
 
 
 N_STEPS = 3
+N_GROUPS = 2  # measure families named per phase in the summary's capital spending
 N_MISSED = 4  # missed phase targets named in the summary (the latest); the PDCA figure shows every one
 TAG = re.compile(r"<[^>]+>")
+
+
+def _has_roadmap(results: Results) -> bool:
+    """True when any of the run's projects came from the scenario's roadmap (events with origin "roadmap")."""
+    ev = results.events
+    return ev is None or "origin" not in ev.columns or bool((ev["origin"] == "roadmap").any())
 
 
 def summary_facts(results: Results) -> Facts:
@@ -201,6 +231,12 @@ def summary_facts(results: Results) -> Facts:
         ids = [b.split(" (", 1)[0] for b in end["blocking"]]
         rows = assessment[(assessment["year"] == y1) & assessment["indicator"].isin(ids)]
         blocking = rows.to_dict("records")
+    status = []
+    rows_last = assessment[assessment["year"] == y1].set_index("indicator")
+    for row in stage_status(assessment[assessment["year"] == y1]).to_dict("records"):
+        ids = [b.split(" (", 1)[0] for b in row["blocking"]]
+        row["blocking"] = [dict(rows_last.loc[i], indicator=i) for i in ids]
+        status.append(row)
     targets = []
     checks = review_checks(results.reviews)
     if len(checks):
@@ -210,6 +246,17 @@ def summary_facts(results: Results) -> Facts:
             targets.append(row)
     capex = a.groupby("phase")["capex_cny"].sum()
     capex_by_phase = {int(p): float(v) for p, v in capex.items() if v > 0}
+    discounted = (a["capex_cny"] * a["discount_factor"]).groupby(a["phase"]).sum()
+    capex_discounted = {p: float(discounted.loc[p]) for p in capex_by_phase}
+    phase_years = {int(p): (int(g["year"].min()), int(g["year"].max())) for p, g in a.groupby("phase")}
+    phase_groups: dict[int, list[tuple[str, float]]] = {}
+    inv = results.investments
+    if len(inv):
+        phase_of_year = a.set_index("year")["phase"]
+        by = inv.assign(phase=inv["year"].map(phase_of_year), group=inv["technology"].map(lambda tech: investment_group(str(tech))[0]))
+        for p, g in by.groupby("phase"):
+            sums = g.groupby("group")["capex_cny"].sum().sort_values(ascending=False)
+            phase_groups[int(p)] = [(str(k), float(v)) for k, v in sums.items() if v > 0][:N_GROUPS]
     top = None
     inv = results.investments
     if len(inv):
@@ -231,9 +278,11 @@ def summary_facts(results: Results) -> Facts:
         core_threshold=float(last["core_threshold_tco2_per_tce"]), core_year=results.first_year("core_met"),
         clean0_share=float(first["clean_energy_share"]), clean1_share=float(last["clean_energy_share"]),
         clean_threshold_share=clean_thr, stage_first_year=first_year, stage_end=str(end["stage_reached"]),
-        next_stage=next_stage, blocking=blocking, targets=targets,
+        next_stage=next_stage, blocking=blocking, stage_status=status, targets=targets,
         npv_cny=float(results.pathway_cost_npv_cny()), discount_rate=float(results.manifest["social_discount_rate"]),
-        capex_by_phase_cny=capex_by_phase, top_group=top,
+        capex_by_phase_cny=capex_by_phase, top_group=top, capex_by_phase_discounted_cny=capex_discounted,
+        capex_phase_groups=phase_groups, phase_years=phase_years, has_roadmap=_has_roadmap(results),
+        captured_tco2=float(last.get("captured_tco2", 0.0)), captured_stored_tco2=float(last.get("captured_stored_tco2", 0.0)),
         private_npv_cny=private, new_debt_cny=new_debt, peak_debt_cny=peak_debt, peak_debt_year=peak_year,
     )
 
@@ -261,6 +310,28 @@ def _op(direction: str) -> str:
     return "≤" if direction == "max" else "≥"
 
 
+def _group_label(group: str, lang: str) -> str:
+    """A measure family's label without its "Investment:" prefix (viz.figures.investment_group)."""
+    return t(group, lang).split(":", 1)[-1].split("：", 1)[-1].strip()
+
+
+def _block_items(rows: list[dict], lang: str, prefix: str) -> list[str]:
+    """Blocking indicators as words: "name value against ≥ threshold", or "name not assessed (reason)"."""
+    out = []
+    for row in rows:
+        name = html.escape(str(row["name_zh"] if lang == "zh" else row["name_en"]))
+        if row["status"] == "not_assessed":
+            out.append(_w("block_missing", lang).format(name=name, reason=html.escape(str(row["reason"]))))
+            continue
+        kind = UNIT_KINDS.get(str(row["unit"]), "ratio")
+        unit = "" if kind in ("share", "core", "tco2") else f" {html.escape(str(row['unit']))}"
+        key = f"{prefix}_{row['indicator']}"
+        out.append(_w("block_item", lang).format(
+            name=name, value=num(key, row["value"], kind, lang) + unit, op=_op(row["direction"]),
+            thr=num(f"{key}_threshold", row["threshold"], "pct" if kind == "share" else kind, lang) + unit))
+    return out
+
+
 def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None = None) -> list[str]:
     """The summary as HTML paragraphs (no enclosing tags), numbers as ``num`` spans."""
     f = facts or summary_facts(results)
@@ -282,6 +353,11 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
         items = [_w("step_item", lang).format(name=html.escape(t(f"step_{s}", lang)), value=num(f"step_{s}_tco2", v, "tco2_change", lang))
                  for s, v in f.steps_tco2]
         words.append(_w("steps", lang).format(y0=y0, y1=y1, items=_w("list_sep", lang).join(items)))
+    if f.captured_tco2 > 0:
+        words.append(_w("captured", lang).format(
+            y1=y1, captured=num("captured_tco2", f.captured_tco2, "tco2", lang),
+            stored=num("captured_stored_tco2", f.captured_stored_tco2, "tco2", lang),
+            used=num("captured_used_tco2", f.captured_tco2 - f.captured_stored_tco2, "tco2", lang)))
     out.append(" ".join(words) if lang == "en" else "".join(words))
 
     # 2 the core indicator and the clean-energy share
@@ -310,20 +386,29 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
     if f.next_stage is None:
         words.append(_w("stage_top", lang))
     else:
-        blocks = []
-        for row in f.blocking:
-            name = html.escape(str(row["name_zh"] if lang == "zh" else row["name_en"]))
-            if row["status"] == "not_assessed":
-                blocks.append(_w("block_missing", lang).format(name=name, reason=html.escape(str(row["reason"]))))
-                continue
-            kind = UNIT_KINDS.get(str(row["unit"]), "ratio")
-            unit = "" if kind in ("share", "core", "tco2") else f" {html.escape(str(row['unit']))}"
-            blocks.append(_w("block_item", lang).format(
-                name=name, value=num(f"block_{row['indicator']}", row["value"], kind, lang) + unit, op=_op(row["direction"]),
-                thr=num(f"block_{row['indicator']}_threshold", row["threshold"], "pct" if kind == "share" else kind, lang) + unit))
         stage = t(f"stage_{f.next_stage}", lang)
         words.append(_w("blocks", lang).format(y1=y1, stage=html.escape(stage.lower() if lang == "en" else stage),
-                                                items=_w("sep", lang).join(blocks)))
+                                                items=_w("sep", lang).join(_block_items(f.blocking, lang, "block"))))
+    items = []
+    for row in f.stage_status:
+        name = html.escape(t(f"stage_{row['stage']}", lang))
+        text = _w("stage_count", lang).format(stage=name + (":" if lang == "en" else ""), n=num(f"stage_{row['stage']}_indicators", row["indicators"], "count", lang),
+                                              assessed=num(f"stage_{row['stage']}_assessed", row["assessed"], "count", lang),
+                                              met=num(f"stage_{row['stage']}_met", row["met"], "count", lang))
+        if row["own_met"]:
+            text += _w("stage_own_met", lang)
+        else:
+            text += _w("stage_own_blocked", lang).format(items=_w("list_sep", lang).join(_block_items(row["blocking"], lang, f"own_{row['stage']}")))
+        items.append(text)
+    if items:
+        words.append(_w("stage_status", lang).format(y1=y1, items=_w("sep", lang).join(items)))
+    order = ("none",) + tuple(r["stage"] for r in f.stage_status)
+    above = [r for r in f.stage_status if r["own_met"] and order.index(r["stage"]) > order.index(f.stage_end)]
+    if above:
+        stage = t(f"stage_{above[-1]['stage']}", lang)
+        words.append(_w("ladder", lang).format(stage=html.escape(stage.lower() if lang == "en" else stage)))
+    words.append(_w("green_scoring", lang))
+    words.append(_w("zc_intensity", lang).format(thr=num("core_threshold_stage", f.core_threshold, "core", lang)))
     out.append(" ".join(words) if lang == "en" else "".join(words))
 
     # 4 the roadmap's phase targets
@@ -359,12 +444,22 @@ def summary_paragraphs(results: Results, lang: str = "en", facts: Facts | None =
         else:
             words.append(_w("private_no_debt", lang).format(private=private))
     if f.capex_by_phase_cny:
-        items = [_w("capex_item", lang).format(phase=html.escape(_phase_name(p, lang)), value=num(f"capex_phase{p}_cny", v, "cny", lang))
-                 for p, v in sorted(f.capex_by_phase_cny.items())]
-        words.append(_w("capex", lang).format(items=_w("sep", lang).join(items)))
+        items = []
+        for p, v in sorted(f.capex_by_phase_cny.items()):
+            y_first, y_last = (f.phase_years or {}).get(p, (None, None))
+            years = "" if y_first is None else (str(y_first) if y_first == y_last else f"{y_first}–{y_last}")
+            groups = [_w("capex_group", lang).format(group=html.escape(_group_label(g, lang)), value=num(f"capex_phase{p}_{g}_cny", c, "cny", lang))
+                      for g, c in (f.capex_phase_groups or {}).get(p, [])]
+            items.append(_w("capex_item", lang).format(
+                phase=html.escape(_phase_name(p, lang)), years=years, value=num(f"capex_phase{p}_cny", v, "cny", lang),
+                discounted=num(f"capex_phase{p}_discounted_cny", (f.capex_by_phase_discounted_cny or {}).get(p, float("nan")), "cny", lang),
+                groups=_w("list_sep", lang).join(groups)))
+        words.append(_w("capex", lang).format(rate=num("capex_discount_rate", f.discount_rate, "pct", lang), items=_w("sep", lang).join(items)))
+        if not f.has_roadmap:
+            words.append(_w("capex_no_roadmap", lang))
     if f.top_group is not None:
         group, value = f.top_group
-        label = t(group, lang).split(":", 1)[-1].split("：", 1)[-1].strip()
+        label = _group_label(group, lang)
         words.append(_w("capex_top", lang).format(group=html.escape(label), value=num("top_group_cny", value, "cny", lang)))
     out.append(" ".join(words) if lang == "en" else "".join(words))
     return out
