@@ -16,6 +16,7 @@ EXAMPLES = """examples:
   parktwin run scenarios/bau.yaml
   parktwin run scenarios/net_zero_2050.yaml --seed 3 --set carbon_price_cny_per_tco2.2030=200
   parktwin run scenarios/net_zero_2050.yaml --set roadmap.pv_phase1.year=2028 --out /tmp/runs
+  parktwin run scenarios/net_zero_2050.yaml --park models/small_park.yaml   # the pathway on another park
   parktwin check models/demo_park.yaml
   parktwin schema docs/schema
   parktwin template park.xlsx                                # workbook for a park's own energy statistics
@@ -40,12 +41,13 @@ MC_EXAMPLES = """examples:
 def _cmd_run(args: argparse.Namespace) -> int:
     import parktwin
 
-    loaded = parktwin.load(args.scenario, args.set or [])
+    loaded = parktwin.load(args.scenario, args.set or [], park=args.park)
     results = parktwin.run(loaded, seed=args.seed)
     folder = parktwin.save(results, args.out, name=args.name, report=not args.no_report, lang=args.lang)
     a = results.annual
     first, last = a.iloc[0], a.iloc[-1]
-    print(f"scenario {loaded.scenario.name!r}, seed {args.seed}: {len(a)} years in {results.manifest['wall_time_s']:.2f} s")
+    on_park = f" on park {loaded.scenario.park.name!r} ({loaded.park_path})" if args.park else ""
+    print(f"scenario {loaded.scenario.name!r}{on_park}, seed {args.seed}: {len(a)} years in {results.manifest['wall_time_s']:.2f} s")
     print(f"  net emissions {int(first['year'])}: {first['net_tco2']:,.0f} tCO2   {int(last['year'])}: {last['net_tco2']:,.0f} tCO2")
     core = results.first_year("core_met")
     print(f"  core indicator {int(last['year'])}: {last['core_indicator_tco2_per_tce']:.3f} tCO2/tce (first met: {core or 'never'})")
@@ -70,7 +72,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     problems = []
     for path in args.files:
         try:
-            item = load(path, args.set) if args.set else load_any(path)
+            item = load(path, args.set or [], park=args.park) if args.set or args.park else load_any(path)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -144,7 +146,7 @@ def _cmd_mc(args: argparse.Namespace) -> int:
     if args.list_assumptions:
         from parktwin.spec.load import load
 
-        rows = assumption_inputs(load(args.scenario, args.set or []) if args.scenario else None)
+        rows = assumption_inputs(load(args.scenario, args.set or [], park=args.park) if args.scenario else None)
         shown = rows.assign(path=rows["path"].replace("", "(not reachable by an override path)"))
         print(shown[["table", "key", "value", "unit", "path"]].to_string(index=False))
         print("\nA block for the reachable ones (paste into the scenario and edit):\n")
@@ -158,7 +160,7 @@ def _cmd_mc(args: argparse.Namespace) -> int:
         batch = parktwin.run_batch(
             args.scenario, n=args.n, seed=args.seed, executor=args.executor or ("dask" if args.scheduler else "processes"),
             workers=args.workers, scheduler=args.scheduler, out=args.out, resume=args.resume, design=args.design,
-            overrides=args.set or [], name=args.name, overwrite=args.overwrite, method=args.method,
+            overrides=args.set or [], park=args.park, name=args.name, overwrite=args.overwrite, method=args.method,
             progress=not args.no_progress, report=not args.no_report, lang=args.lang,
             log=lambda msg: print(msg, file=sys.stderr),
         )
@@ -182,6 +184,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     folders = [s for s in args.scenarios if Path(s).is_dir()]
     batch_folders = [f for f in folders if (Path(f) / "batch.json").is_file()]
+    if args.park and folders:
+        print("parktwin compare: --park applies to scenario files, not to stored run or batch folders "
+              f"({', '.join(folders)})", file=sys.stderr)
+        return 2
     if args.n is not None and folders:
         print("parktwin compare: with -n every source must be a scenario file; give stored batch folders without -n",
               file=sys.stderr)
@@ -196,7 +202,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         if args.n is not None:
             options = dict(executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers,
                            scheduler=args.scheduler, out=args.runs, resume=True, report=False)
-            batches = [run_batch(path, args.n, args.seed, overrides=args.set or [], **options) for path in args.scenarios]
+            batches = [run_batch(path, args.n, args.seed, overrides=args.set or [], park=args.park, **options) for path in args.scenarios]
         else:
             batches = [open_batch(folder) for folder in batch_folders]
         table = compare_batches(batches, year=args.year)
@@ -210,7 +216,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 print(f"parktwin compare: {folder} is neither a run folder (manifest.json) nor a batch folder (batch.json)",
                       file=sys.stderr)
                 return 2
-        runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [])
+        runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [], park=args.park)
         table = compare_runs(runs, year=args.year)
         if args.html:
             from parktwin.viz.compare import write_comparison
@@ -257,7 +263,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if keys is not None and (unknown := sorted(set(keys) - known)):
         print(f"parktwin serve: --figures: unknown {unknown}; expected 'all' or some of {sorted(known)}", file=sys.stderr)
         return 2
-    serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys)
+    serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys, park=args.park)
     return 0
 
 
@@ -351,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--name", default=None, help="run folder name; default <scenario>-s<seed>-<input hash>")
     run.add_argument("--set", action="append", metavar="PATH=VALUE",
                      help="override an input, e.g. carbon_price_cny_per_tco2.2030=200 or park.grid.import_limit_kw=90000; repeatable")
+    run.add_argument("--park", default=None, metavar="PARK.yaml", help="run on this park file instead of the one the scenario names (e.g. models/my_park.yaml from `parktwin import`)")
     run.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     run.add_argument("--no-report", action="store_true", help="store tables only")
     run.set_defaults(func=_cmd_run)
@@ -358,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate park or scenario files without running")
     check.add_argument("files", nargs="+", help="park (models/*.yaml) or scenario (scenarios/*.yaml) files")
     check.add_argument("--set", action="append", metavar="PATH=VALUE", help="check with overrides applied (scenarios)")
+    check.add_argument("--park", default=None, metavar="PARK.yaml", help="check scenario files on this park file instead of the ones they name")
     check.add_argument("--strict", action="store_true",
                        help="also reconcile the bottom-up base year with the park's measured totals (<park>.measured.yaml)")
     check.add_argument("--tolerance", type=float, default=None,
@@ -379,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--resume", action="store_true", help="finish a stopped batch (same arguments): runs only the missing replicates")
     mc.add_argument("--overwrite", action="store_true", help="start the batch again from nothing")
     mc.add_argument("--set", action="append", metavar="PATH=VALUE", help="override an input of the scenario before sampling; repeatable")
+    mc.add_argument("--park", default=None, metavar="PARK.yaml", help="run on this park file instead of the one the scenario names (e.g. models/my_park.yaml from `parktwin import`)")
     mc.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     mc.add_argument("--no-report", action="store_true", help="no batch_report.html")
     mc.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -392,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("-n", type=int, default=None, help="run a Monte Carlo batch of n per scenario instead of one run")
     compare.add_argument("--year", type=int, default=None, help="year compared; default the last")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE", help="override applied to every scenario; repeatable")
+    compare.add_argument("--park", default=None, metavar="PARK.yaml", help="run every scenario file on this park file instead of the ones they name")
     compare.add_argument("--out", default=None, help="also write the table to this CSV file")
     compare.add_argument("--html", default=None, metavar="FILE", help="also write the comparison page (offline HTML) to FILE; for batches: fans, probabilities, cost spread")
     compare.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the comparison page")
@@ -404,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the workshop dashboard: sliders over a scenario, charts from a fresh run (offline)")
     serve.add_argument("--scenario", default="scenarios/net_zero_2050.yaml",
                        help="scenario shown first; the page also offers scenarios/*.yaml; default scenarios/net_zero_2050.yaml")
+    serve.add_argument("--park", default=None, metavar="PARK.yaml", help="show every scenario on this park file instead of the ones they name")
     serve.add_argument("--port", type=int, default=8050, help="default 8050")
     serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only); 0.0.0.0 opens it to the network")
     serve.add_argument("--lang", choices=("en", "zh"), default="en", help="page and chart language")

@@ -82,9 +82,10 @@ def run_label(results, taken: set[str] | None = None) -> str:
     return label
 
 
-def open_runs(sources: list[str | Path], seed: int = 0, overrides: list[str] | tuple = ()) -> list:
+def open_runs(sources: list[str | Path], seed: int = 0, overrides: list[str] | tuple = (), park: str | Path | None = None) -> list:
     """``Results`` of each source: a stored run folder (one with manifest.json) is read back; a
-    scenario file is run with ``seed`` and ``overrides`` (overrides do not apply to stored runs)."""
+    scenario file is run with ``seed``, ``overrides`` and ``park`` (another park file for every
+    scenario; none of them apply to stored runs)."""
     import parktwin
 
     runs = []
@@ -93,7 +94,7 @@ def open_runs(sources: list[str | Path], seed: int = 0, overrides: list[str] | t
         if path.is_dir():
             runs.append(parktwin.read_run(path))
         else:
-            runs.append(parktwin.run(parktwin.load(path, overrides), seed=seed))
+            runs.append(parktwin.run(parktwin.load(path, overrides, park=park), seed=seed))
     return runs
 
 
@@ -141,20 +142,21 @@ def compare_batches(batches: list, year: int | None = None) -> pd.DataFrame:
 
 
 def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, year: int | None = None,
-            overrides: list[str] | tuple = (), **batch_options) -> pd.DataFrame:
+            overrides: list[str] | tuple = (), park: str | Path | None = None, **batch_options) -> pd.DataFrame:
     """A table with one column per scenario and one row per key figure.
 
     Without ``n``: one run per scenario with ``seed``. With ``n``: a batch per scenario
     (``run_batch(path, n, seed, **batch_options)``; a scenario without an uncertainty block
     varies by its run seed only) and the rows are P10/P50/P90 and the probabilities of the
-    targets in ``year`` (default: each scenario's last year).
+    targets in ``year`` (default: each scenario's last year). ``park``: another park file for
+    every scenario (as ``--park``).
     """
     import parktwin
 
     columns: dict[str, dict[str, float]] = {}
     for path in scenarios:
         if n is None:
-            loaded = parktwin.load(path, overrides)
+            loaded = parktwin.load(path, overrides, park=park)
             results = parktwin.run(loaded, seed=seed)
             annual = results.annual
             y = year or int(annual["year"].max())
@@ -162,7 +164,7 @@ def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, ye
         else:
             from parktwin.experiments.batch import run_batch
 
-            batch = run_batch(path, n, seed, overrides=overrides, **batch_options)
+            batch = run_batch(path, n, seed, overrides=overrides, park=park, **batch_options)
             columns[batch.info["scenario_name"]] = batch_column(batch, year)
     table = pd.DataFrame(columns)
     table.index.name = "figure"
