@@ -23,6 +23,7 @@ EXAMPLES = """examples:
   parktwin import park.xlsx -o models/my_park.yaml           # ... and back to a park file
   parktwin serve --lang zh                                   # workshop dashboard on http://127.0.0.1:8050/
   parktwin report runs/<run> --lang zh --export png,svg,pdf  # figures of a stored run for slides
+  parktwin report runs/<run> --export png --figures slides   # only the slide set (--list-figures)
   parktwin compare scenarios/bau.yaml scenarios/net_zero_2050.yaml --html compare.html --lang zh
   parktwin compare runs/<batch A> runs/<batch B> --html compare-mc.html      # Monte Carlo batches side by side
 """
@@ -252,18 +253,16 @@ def pd_display():
 def _cmd_serve(args: argparse.Namespace) -> int:
     """The workshop dashboard (thin layer over parktwin.viz.dashboard)."""
     from parktwin.viz.dashboard import serve
+    from parktwin.viz.figure_sets import FigureSelectionError, figure_keys
 
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"note: on {args.host} anyone on the network can open the dashboard and run scenarios", file=sys.stderr)
-    from parktwin.viz.dashboard import WORKSHOP_FIGURES
-    from parktwin.viz.registry import registered
-
-    keys = None if args.figures == "all" else (WORKSHOP_FIGURES if args.figures is None else [k.strip() for k in args.figures.split(",")])
-    known = {s.key for s in registered()}
-    if keys is not None and (unknown := sorted(set(keys) - known)):
-        print(f"parktwin serve: --figures: unknown {unknown}; expected 'all' or some of {sorted(known)}", file=sys.stderr)
+    try:
+        keys = figure_keys(args.figures, default="workshop")
+    except FigureSelectionError as exc:
+        print(f"parktwin serve: --figures: {exc}", file=sys.stderr)
         return 2
-    serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys, park=args.park)
+    scenario = args.scenario or (args.scenarios[0] if args.scenarios else "scenarios/net_zero_2050.yaml")
+    serve(scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys, park=args.park,
+          scenarios=args.scenarios or None)
     return 0
 
 
@@ -280,7 +279,26 @@ def _formats(text: str) -> list[str]:
 def _cmd_report(args: argparse.Namespace) -> int:
     """Re-render a stored run's report in a language and/or export its figures for slides."""
     import parktwin
+    from parktwin.viz.figure_sets import FigureSelectionError, describe_sets, figure_keys
 
+    if args.list_figures:
+        print("\n".join(describe_sets()))
+        return 0
+    if args.run_folder is None:
+        print("parktwin report: a run folder is needed (or --list-figures)", file=sys.stderr)
+        return 2
+    if args.figures is not None and ("/" in args.figures or "\\" in args.figures or Path(args.figures).is_dir()):
+        print(f"parktwin report: --figures names the figures to export ('all', a set or keys; see --list-figures); "
+              f"the folder they go to is --export-dir {args.figures}", file=sys.stderr)
+        return 2
+    try:
+        keys = figure_keys(args.figures, default="all")
+    except FigureSelectionError as exc:
+        print(f"parktwin report: --figures: {exc}", file=sys.stderr)
+        return 2
+    if args.figures is not None and not args.export:
+        print("parktwin report: --figures chooses the figures of --export FORMATS; give --export too", file=sys.stderr)
+        return 2
     folder = Path(args.run_folder)
     try:
         results = parktwin.read_run(folder)
@@ -307,9 +325,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.export:
         from parktwin.viz.export import ExportError, export_figures
 
-        target = Path(args.figures) if args.figures else folder / "figures"
+        target = Path(args.export_dir) if args.export_dir else folder / "figures"
         try:
-            done = export_figures(results, target, formats=args.export, lang=args.lang, width=args.width,
+            done = export_figures(results, target, formats=args.export, keys=keys, lang=args.lang, width=args.width,
                                   height=args.height, scale=args.scale)
         except ExportError as exc:
             print(f"parktwin report: {exc}", file=sys.stderr)
@@ -412,24 +430,31 @@ def build_parser() -> argparse.ArgumentParser:
     compare.set_defaults(func=_cmd_compare)
 
     serve = sub.add_parser("serve", help="the workshop dashboard: sliders over a scenario, charts from a fresh run (offline)")
-    serve.add_argument("--scenario", default="scenarios/net_zero_2050.yaml",
-                       help="scenario shown first; the page also offers scenarios/*.yaml; default scenarios/net_zero_2050.yaml")
+    serve.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                       help="the only scenario files the page offers (default: --scenario and scenarios/*.yaml under the current folder)")
+    serve.add_argument("--scenario", default=None,
+                       help="scenario shown first; default the first SCENARIO, else scenarios/net_zero_2050.yaml")
     serve.add_argument("--park", default=None, metavar="PARK.yaml", help="show every scenario on this park file instead of the ones they name")
     serve.add_argument("--port", type=int, default=8050, help="default 8050")
     serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only); 0.0.0.0 opens it to the network")
     serve.add_argument("--lang", choices=("en", "zh"), default="en", help="page and chart language")
     serve.add_argument("--seed", type=int, default=0, help="random seed of every run; default 0")
-    serve.add_argument("--figures", default=None,
-                       help="'all', or figure keys separated by commas; default the workshop set (viz.dashboard.WORKSHOP_FIGURES)")
+    serve.add_argument("--figures", default=None, metavar="SELECTION",
+                       help="'all', a set ('workshop', 'slides') or figure keys separated by commas; default workshop "
+                            "(see parktwin report --list-figures)")
     serve.set_defaults(func=_cmd_serve)
 
     report = sub.add_parser("report", help="re-render a stored run's report in a language, or export its figures (PNG/SVG/PDF)")
-    report.add_argument("run_folder", help="a run folder (runs/<scenario>-s<seed>-<hash>)")
+    report.add_argument("run_folder", nargs="?", help="a run folder (runs/<scenario>-s<seed>-<hash>)")
     report.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report and figures")
     report.add_argument("--out", default=None, help="report file; default RUN_FOLDER/report-<lang>.html (not written with --export alone)")
     report.add_argument("--export", type=_formats, default=None, metavar="FORMATS",
-                        help="also write every figure as these formats, e.g. png,svg,pdf (needs kaleido and a Chrome/Chromium)")
-    report.add_argument("--figures", default=None, metavar="DIR", help="folder for exported figures; default RUN_FOLDER/figures")
+                        help="also write the figures (all, or those of --figures) as these formats, e.g. png,svg,pdf (needs kaleido and a Chrome/Chromium)")
+    report.add_argument("--figures", default=None, metavar="SELECTION",
+                        help="which figures --export writes: 'all' (default), a set ('slides', 'workshop') or figure keys "
+                             "separated by commas, e.g. slides,sankey_carbon (see --list-figures)")
+    report.add_argument("--export-dir", default=None, metavar="DIR", help="folder for exported figures; default RUN_FOLDER/figures")
+    report.add_argument("--list-figures", action="store_true", help="list the figure sets and figure keys, and exit")
     report.add_argument("--excel", action="store_true", help="write RUN_FOLDER/inventory.xlsx: the inventory by scope, source, entity and year, with factors and sources")
     report.add_argument("--csv", action="store_true", help="write every table as CSV into RUN_FOLDER/csv/")
     report.add_argument("--width", type=int, default=1200, help="exported figure width [px]; default 1200")
