@@ -353,6 +353,13 @@ def _run(path: str, park: str | None, overrides: tuple[str, ...], seed: int) -> 
         return results, time.perf_counter() - t0
 
 
+@lru_cache(maxsize=8)
+def _page_words(path: str, park: str | None, overrides: tuple[str, ...], seed: int, lang: str) -> tuple[list, list]:
+    """Key figures and written summary of a kept run (another tab of it needs them again)."""
+    results, run_s = _run(path, park, overrides, seed)
+    return page_kpis(results, lang, run_s), summary_text(results, lang)
+
+
 @dataclass
 class Update:
     """What one slider move produces."""
@@ -403,10 +410,10 @@ def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0
         fig = spec.build(results, lang)
         revision = f"{path}|{spec.key}|{fig.layout.title.text if fig is not None else ''}"
         figures[spec.key] = styled(fig, revision) if fig is not None else None
-    kpis, summary = page_kpis(results, lang, run_s), summary_text(results, lang)
+    kpis, summary = _page_words(str(Path(path).resolve()), park_key, tuple(overrides), seed, lang)
     warnings = lever_warnings(base, overrides) if lever_warnings is not None and overrides else []
     callback_s = time.perf_counter() - start
-    return Update(overrides, results, figures, run_s, callback_s, kpis, summary, list(warnings))
+    return Update(overrides, results, figures, run_s, callback_s, list(kpis), list(summary), list(warnings))
 
 
 def page_kpis(results: Results, lang: str, run_s: float) -> list[tuple[str, str]]:
