@@ -81,6 +81,8 @@ def test_park_option_refuses_a_scenario_file_and_a_missing_file(repo_cwd, capsys
     assert "scenarios/bau.yaml: enterprises: missing: --park expects a park file" in capsys.readouterr().err
     assert main(["check", "scenarios/bau.yaml", "--park", "models/no_such_park.yaml"]) == 2
     assert "models/no_such_park.yaml: file not found" in capsys.readouterr().err
+    assert main(["check", "models/demo_park.yaml", "--park", "models/small_park.yaml"]) == 2
+    assert "models/demo_park.yaml: is a park file; --park applies to scenario files" in capsys.readouterr().err
 
 
 def test_park_problems_name_the_given_park_file(tmp_path, small_park_dict, small_scenario_path, monkeypatch):

@@ -68,11 +68,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Check every file; problems of all files are listed together."""
-    from parktwin.spec.load import Loaded, load, load_any
+    from parktwin.spec.errors import Problem
+    from parktwin.spec.load import Loaded, load, load_any, read_yaml
 
     problems = []
     for path in args.files:
         try:
+            if args.park and "enterprises" in read_yaml(Path(path)):
+                raise InputError([Problem(path, "", "is a park file; --park applies to scenario files (check the park "
+                                                    "file on its own, or a scenario with --park it)")])
             item = load(path, args.set or [], park=args.park) if args.set or args.park else load_any(path)
         except InputError as exc:
             problems.extend(exc.problems)
