@@ -4,8 +4,8 @@
 
 Reports, per language: the run report's size [MB] (and how much of it is plotly.js) and the
 median time to build its HTML [s]; then the dashboard callback (load with the sliders'
-overrides, a 25-year run, every figure, key figures and summary) [s], median and max over
-slider moves. Warm: the scenario has run once in the process before timing.
+overrides, a 25-year run, the figures of the first tab, key figures and summary) [s], median and
+max over slider moves (benchmarks/bench_dashboard_browser.py times the same in a browser). Warm: the scenario has run once in the process before timing.
 """
 
 from __future__ import annotations
@@ -43,12 +43,12 @@ def main() -> None:
     from parktwin.viz.dashboard import create_app
 
     os.chdir(ROOT)
-    path = os.path.relpath(args.scenario, ROOT)
     app = create_app(Path(args.scenario), scenarios=[])
+    ident, tab = next(iter(app.scenario_ids)), next(iter(app.tabs))
     times = []
     for pv, battery, green in MOVES:
         t0 = time.perf_counter()
-        out = app.update_charts(path, 500, pv, battery, 70, green)
+        out = app.update_charts(ident, [500, pv, battery, 70, green, 0], tab)
         times.append(time.perf_counter() - t0)
         if out[-1]:
             raise SystemExit(out[-1])

@@ -70,7 +70,7 @@ def test_figures_as_png_svg_pdf_in_one_session(results, tmp_path, chromium):
 
 
 def test_cli_report_exports_every_figure_in_chinese(run_dir, tmp_path, chromium, capsys):
-    assert main(["report", str(run_dir), "--lang", "zh", "--export", "png", "--figures", str(tmp_path / "f"),
+    assert main(["report", str(run_dir), "--lang", "zh", "--export", "png", "--export-dir", str(tmp_path / "f"),
                  "--scale", "2", "--width", "800", "--height", "400"]) == 0
     out = capsys.readouterr().out
     stored = parktwin.read_run(run_dir)
@@ -80,6 +80,18 @@ def test_cli_report_exports_every_figure_in_chinese(run_dir, tmp_path, chromium,
     for spec in shown:
         png = (tmp_path / "f" / f"{spec.key}-zh.png").read_bytes()
         assert _png_size(png) == (1600, 800) and len(png) > 10_000, spec.key
+
+
+def test_cli_report_exports_the_figures_named(run_dir, tmp_path, chromium, capsys):
+    """--figures names the slides: a set and a key; nothing else is written."""
+    from parktwin.viz.figure_sets import figure_keys
+
+    assert main(["report", str(run_dir), "--export", "svg", "--figures", "slides,sankey_carbon",
+                 "--export-dir", str(tmp_path / "s")]) == 0
+    stored = parktwin.read_run(run_dir)
+    wanted = [k for k in figure_keys("slides,sankey_carbon") if next(s for s in registered() if s.key == k).build(stored, "en") is not None]
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(f"{k}-en.svg" for k in wanted)
+    assert f"exported {len(wanted)} images" in capsys.readouterr().out
 
 
 def test_no_browser_says_what_to_install(results, tmp_path, monkeypatch):

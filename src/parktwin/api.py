@@ -31,9 +31,13 @@ METHOD_NOTE = {
 }
 
 
-def load(path: str | Path, overrides: list[str] | tuple = ()) -> Loaded:
-    """Read and validate a scenario file (and its park); ``overrides`` are ``path=value`` strings."""
-    return _load(path, overrides)
+def load(path: str | Path, overrides: list[str] | tuple = (), park: str | Path | None = None) -> Loaded:
+    """Read and validate a scenario file (and its park); ``overrides`` are ``path=value`` strings.
+
+    ``park``: another park file (relative to the current folder) in place of the one the
+    scenario names, validated with the scenario; the digest and manifest record it.
+    """
+    return _load(path, overrides, park=park)
 
 
 @lru_cache(maxsize=8)
@@ -48,12 +52,14 @@ def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
     return out
 
 
-def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list[str] | tuple = ()) -> Results:
-    """Run one scenario for one seed; returns the run's tables."""
+def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list[str] | tuple = (),
+        park: str | Path | None = None) -> Results:
+    """Run one scenario for one seed; returns the run's tables. ``overrides`` and ``park`` (as in
+    ``load``) apply when ``scenario`` is a path."""
     if isinstance(scenario, (str, Path)):
-        scenario = load(scenario, overrides)
-    elif overrides:
-        raise ValueError("overrides apply when loading: pass a path, or use parktwin.load(path, overrides)")
+        scenario = load(scenario, overrides, park=park)
+    elif overrides or park is not None:
+        raise ValueError("overrides and park apply when loading: pass a path, or use parktwin.load(path, overrides, park=...)")
     loaded = scenario if isinstance(scenario, Loaded) else None
     sc = loaded.scenario if loaded else scenario
     record = simulate(sc, seed=seed)

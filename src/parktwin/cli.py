@@ -22,9 +22,9 @@ from parktwin.experiments.batch import open_batch, run_batch
 from parktwin.experiments.compare import compare_batches, compare_runs, open_runs
 from parktwin.results.milestones import opposite_moves, with_differences
 from parktwin.results.workbook import write_csv_tables, write_inventory_workbook
-from parktwin.spec.errors import InputError
+from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.levers import changed_levers, lever_warnings
-from parktwin.spec.load import Loaded, load, load_any, load_park
+from parktwin.spec.load import Loaded, load, load_any, load_park, read_yaml
 from parktwin.spec.schema import write_schemas
 from parktwin.spec.series import describe
 from parktwin.spec.workbook import import_workbook, write_template, write_workbook
@@ -32,19 +32,21 @@ from parktwin.viz import dashboard
 from parktwin.viz.batch_compare import write_batch_comparison
 from parktwin.viz.compare import write_comparison
 from parktwin.viz.export import FORMATS, ExportError, export_figures
-from parktwin.viz.registry import registered
+from parktwin.viz.figure_sets import FigureSelectionError, describe_sets, figure_keys
 from parktwin.viz.report import write_report
 
 EXAMPLES = """examples:
   parktwin run scenarios/bau.yaml
   parktwin run scenarios/net_zero_2050.yaml --seed 3 --set carbon_price_cny_per_tco2.2030=200
   parktwin run scenarios/net_zero_2050.yaml --set roadmap.pv_phase1.year=2028 --out /tmp/runs
+  parktwin run scenarios/net_zero_2050.yaml --park models/small_park.yaml   # the pathway on another park
   parktwin check models/demo_park.yaml
   parktwin schema docs/schema
   parktwin template park.xlsx                                # workbook for a park's own energy statistics
   parktwin import park.xlsx -o models/my_park.yaml           # ... and back to a park file
   parktwin serve --lang zh                                   # workshop dashboard on http://127.0.0.1:8050/
   parktwin report runs/<run> --lang zh --export png,svg,pdf  # figures of a stored run for slides
+  parktwin report runs/<run> --export png --figures slides   # only the slide set (--list-figures)
   parktwin compare scenarios/bau.yaml scenarios/net_zero_2050.yaml --html compare.html --lang zh
   parktwin compare runs/<batch A> runs/<batch B> --html compare-mc.html      # Monte Carlo batches side by side
 """
@@ -61,14 +63,15 @@ MC_EXAMPLES = """examples:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    loaded = parktwin.load(args.scenario, args.set or [])
+    loaded = parktwin.load(args.scenario, args.set or [], park=args.park)
     for warning in lever_warnings(loaded.scenario, [path for path, _ in loaded.overrides]):
         print(f"warning: {warning}", file=sys.stderr)
     results = parktwin.run(loaded, seed=args.seed)
     folder = parktwin.save(results, args.out, name=args.name, report=not args.no_report, lang=args.lang)
     a = results.annual
     first, last = a.iloc[0], a.iloc[-1]
-    print(f"scenario {loaded.scenario.name!r}, seed {args.seed}: {len(a)} years in {results.manifest['wall_time_s']:.2f} s")
+    on_park = f" on park {loaded.scenario.park.name!r} ({loaded.park_path})" if args.park else ""
+    print(f"scenario {loaded.scenario.name!r}{on_park}, seed {args.seed}: {len(a)} years in {results.manifest['wall_time_s']:.2f} s")
     print(f"  net emissions {int(first['year'])}: {first['net_tco2']:,.0f} tCO2   {int(last['year'])}: {last['net_tco2']:,.0f} tCO2")
     core = results.first_year("core_met")
     print(f"  core indicator {int(last['year'])}: {last['core_indicator_tco2_per_tce']:.3f} tCO2/tce (first met: {core or 'never'})")
@@ -92,7 +95,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     problems = []
     for path in args.files:
         try:
-            item = load(path, args.set) if args.set else load_any(path)
+            if args.park and "enterprises" in read_yaml(Path(path)):
+                raise InputError([Problem(path, "", "is a park file; --park applies to scenario files (check the park "
+                                                    "file on its own, or a scenario with --park it)")])
+            item = load(path, args.set or [], park=args.park) if args.set or args.park else load_any(path)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -163,7 +169,7 @@ def _cmd_mc(args: argparse.Namespace) -> int:
     """Monte Carlo batch over the scenario's uncertainty block (thin layer over parktwin.run_batch)."""
 
     if args.list_assumptions:
-        rows = assumption_inputs(load(args.scenario, args.set or []) if args.scenario else None)
+        rows = assumption_inputs(load(args.scenario, args.set or [], park=args.park) if args.scenario else None)
         shown = rows.assign(path=rows["path"].replace("", "(not reachable by an override path)"))
         print(shown[["table", "key", "value", "unit", "path"]].to_string(index=False))
         print("\nA block for the reachable ones (paste into the scenario and edit):\n")
@@ -176,7 +182,7 @@ def _cmd_mc(args: argparse.Namespace) -> int:
         batch = parktwin.run_batch(
             args.scenario, n=args.n, seed=args.seed, executor=args.executor or ("dask" if args.scheduler else "processes"),
             workers=args.workers, scheduler=args.scheduler, out=args.out, resume=args.resume, design=args.design,
-            overrides=args.set or [], name=args.name, overwrite=args.overwrite, method=args.method,
+            overrides=args.set or [], park=args.park, name=args.name, overwrite=args.overwrite, method=args.method,
             progress=not args.no_progress, report=not args.no_report, lang=args.lang,
             log=lambda msg: print(msg, file=sys.stderr),
         )
@@ -199,6 +205,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     folders = [s for s in args.scenarios if Path(s).is_dir()]
     batch_folders = [f for f in folders if (Path(f) / "batch.json").is_file()]
+    if args.park and folders:
+        print("parktwin compare: --park applies to scenario files, not to stored run or batch folders "
+              f"({', '.join(folders)})", file=sys.stderr)
+        return 2
     if args.n is not None and folders:
         print("parktwin compare: with -n every source must be a scenario file; give stored batch folders without -n",
               file=sys.stderr)
@@ -211,7 +221,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         if args.n is not None:
             options = dict(executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers,
                            scheduler=args.scheduler, out=args.runs, resume=True, report=False)
-            batches = [run_batch(path, args.n, args.seed, overrides=args.set or [], **options) for path in args.scenarios]
+            batches = [run_batch(path, args.n, args.seed, overrides=args.set or [], park=args.park, **options) for path in args.scenarios]
         else:
             batches = [open_batch(folder) for folder in batch_folders]
         table = compare_batches(batches, year=args.year)
@@ -223,8 +233,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 print(f"parktwin compare: {folder} is neither a run folder (manifest.json) nor a batch folder (batch.json)",
                       file=sys.stderr)
                 return 2
-        _compare_lever_warnings(args.scenarios, args.set or [])
-        runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [])
+        _compare_lever_warnings(args.scenarios, args.set or [], args.park)
+        runs = open_runs(args.scenarios, seed=args.seed, overrides=args.set or [], park=args.park)
         table = compare_runs(runs, year=args.year)
         if args.html:
             print(f"comparison page: {write_comparison(runs, args.html, args.lang)}")
@@ -245,10 +255,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _compare_lever_warnings(sources: list[str], overrides: list[str]) -> None:
+def _compare_lever_warnings(sources: list[str], overrides: list[str], park: str | None = None) -> None:
     """Warn (stderr) where a scenario differs from the first one only in levers that nothing in it acts on."""
     files = [s for s in sources if not Path(s).is_dir()]
-    loaded = [parktwin.load(path, overrides) for path in files]
+    loaded = [parktwin.load(path, overrides, park=park) for path in files]
     for i, item in enumerate(loaded):
         paths = [path for path, _ in item.overrides]
         if i > 0:
@@ -276,16 +286,14 @@ def pd_display():
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     """The workshop dashboard (thin layer over parktwin.viz.dashboard)."""
-
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"note: on {args.host} anyone on the network can open the dashboard and run scenarios", file=sys.stderr)
-
-    keys = None if args.figures == "all" else (dashboard.WORKSHOP_FIGURES if args.figures is None else [k.strip() for k in args.figures.split(",")])
-    known = {s.key for s in registered()}
-    if keys is not None and (unknown := sorted(set(keys) - known)):
-        print(f"parktwin serve: --figures: unknown {unknown}; expected 'all' or some of {sorted(known)}", file=sys.stderr)
+    try:
+        keys = figure_keys(args.figures, default="workshop")
+    except FigureSelectionError as exc:
+        print(f"parktwin serve: --figures: {exc}", file=sys.stderr)
         return 2
-    dashboard.serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys)
+    scenario = args.scenario or (args.scenarios[0] if args.scenarios else "scenarios/net_zero_2050.yaml")
+    dashboard.serve(scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed, keys=keys, park=args.park,
+          scenarios=args.scenarios or None)
     return 0
 
 
@@ -300,6 +308,24 @@ def _formats(text: str) -> list[str]:
 def _cmd_report(args: argparse.Namespace) -> int:
     """Re-render a stored run's report in a language and/or export its figures for slides."""
 
+    if args.list_figures:
+        print("\n".join(describe_sets()))
+        return 0
+    if args.run_folder is None:
+        print("parktwin report: a run folder is needed (or --list-figures)", file=sys.stderr)
+        return 2
+    if args.figures is not None and ("/" in args.figures or "\\" in args.figures or Path(args.figures).is_dir()):
+        print(f"parktwin report: --figures names the figures to export ('all', a set or keys; see --list-figures); "
+              f"the folder they go to is --export-dir {args.figures}", file=sys.stderr)
+        return 2
+    try:
+        keys = figure_keys(args.figures, default="all")
+    except FigureSelectionError as exc:
+        print(f"parktwin report: --figures: {exc}", file=sys.stderr)
+        return 2
+    if args.figures is not None and not args.export:
+        print("parktwin report: --figures chooses the figures of --export FORMATS; give --export too", file=sys.stderr)
+        return 2
     folder = Path(args.run_folder)
     try:
         results = parktwin.read_run(folder)
@@ -318,9 +344,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         print(f"report: {write_report(results, out, args.lang)}")
     if args.export:
-        target = Path(args.figures) if args.figures else folder / "figures"
+        target = Path(args.export_dir) if args.export_dir else folder / "figures"
         try:
-            done = export_figures(results, target, formats=args.export, lang=args.lang, width=args.width,
+            done = export_figures(results, target, formats=args.export, keys=keys, lang=args.lang, width=args.width,
                                   height=args.height, scale=args.scale)
         except ExportError as exc:
             print(f"parktwin report: {exc}", file=sys.stderr)
@@ -331,8 +357,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_size(args: argparse.Namespace) -> int:
     """Size PV and storage for a year with the LP and write a scenario that adds them."""
-
-
     loaded = parktwin.load(args.scenario, args.set or [])
     result, items = parktwin.api.size(loaded, args.year, seed=args.seed, thermal_store=args.thermal_store)
     store = f", hot-water store {result.store_kwh:,.0f} kWh_th / {result.store_heater_kw:,.0f} kW_th heater" if args.thermal_store else ""
@@ -366,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--name", default=None, help="run folder name; default <scenario>-s<seed>-<input hash>")
     run.add_argument("--set", action="append", metavar="PATH=VALUE",
                      help="override an input, e.g. carbon_price_cny_per_tco2.2030=200 or park.grid.import_limit_kw=90000; repeatable")
+    run.add_argument("--park", default=None, metavar="PARK.yaml", help="run on this park file instead of the one the scenario names (e.g. models/my_park.yaml from `parktwin import`)")
     run.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     run.add_argument("--no-report", action="store_true", help="store tables only")
     run.set_defaults(func=_cmd_run)
@@ -373,6 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate park or scenario files without running")
     check.add_argument("files", nargs="+", help="park (models/*.yaml) or scenario (scenarios/*.yaml) files")
     check.add_argument("--set", action="append", metavar="PATH=VALUE", help="check with overrides applied (scenarios)")
+    check.add_argument("--park", default=None, metavar="PARK.yaml", help="check scenario files on this park file instead of the ones they name")
     check.add_argument("--strict", action="store_true",
                        help="also reconcile the bottom-up base year with the park's measured totals (<park>.measured.yaml)")
     check.add_argument("--tolerance", type=float, default=None,
@@ -394,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--resume", action="store_true", help="finish a stopped batch (same arguments): runs only the missing replicates")
     mc.add_argument("--overwrite", action="store_true", help="start the batch again from nothing")
     mc.add_argument("--set", action="append", metavar="PATH=VALUE", help="override an input of the scenario before sampling; repeatable")
+    mc.add_argument("--park", default=None, metavar="PARK.yaml", help="run on this park file instead of the one the scenario names (e.g. models/my_park.yaml from `parktwin import`)")
     mc.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
     mc.add_argument("--no-report", action="store_true", help="no batch_report.html")
     mc.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -407,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("-n", type=int, default=None, help="run a Monte Carlo batch of n per scenario instead of one run")
     compare.add_argument("--year", type=int, default=None, help="year compared; default the last")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE", help="override applied to every scenario; repeatable")
+    compare.add_argument("--park", default=None, metavar="PARK.yaml", help="run every scenario file on this park file instead of the ones they name")
     compare.add_argument("--out", default=None, help="also write the table to this CSV file")
     compare.add_argument("--html", default=None, metavar="FILE", help="also write the comparison page (offline HTML) to FILE; for batches: fans, probabilities, cost spread")
     compare.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the comparison page")
@@ -417,23 +445,31 @@ def build_parser() -> argparse.ArgumentParser:
     compare.set_defaults(func=_cmd_compare)
 
     serve = sub.add_parser("serve", help="the workshop dashboard: sliders over a scenario, charts from a fresh run (offline)")
-    serve.add_argument("--scenario", default="scenarios/net_zero_2050.yaml",
-                       help="scenario shown first; the page also offers scenarios/*.yaml; default scenarios/net_zero_2050.yaml")
+    serve.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                       help="the only scenario files the page offers (default: --scenario and scenarios/*.yaml under the current folder)")
+    serve.add_argument("--scenario", default=None,
+                       help="scenario shown first; default the first SCENARIO, else scenarios/net_zero_2050.yaml")
+    serve.add_argument("--park", default=None, metavar="PARK.yaml", help="show every scenario on this park file instead of the ones they name")
     serve.add_argument("--port", type=int, default=8050, help="default 8050")
     serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only); 0.0.0.0 opens it to the network")
     serve.add_argument("--lang", choices=("en", "zh"), default="en", help="page and chart language")
     serve.add_argument("--seed", type=int, default=0, help="random seed of every run; default 0")
-    serve.add_argument("--figures", default=None,
-                       help="'all', or figure keys separated by commas; default the workshop set (viz.dashboard.WORKSHOP_FIGURES)")
+    serve.add_argument("--figures", default=None, metavar="SELECTION",
+                       help="'all', a set ('workshop', 'slides') or figure keys separated by commas; default workshop "
+                            "(see parktwin report --list-figures)")
     serve.set_defaults(func=_cmd_serve)
 
     report = sub.add_parser("report", help="re-render a stored run's report in a language, or export its figures (PNG/SVG/PDF)")
-    report.add_argument("run_folder", help="a run folder (runs/<scenario>-s<seed>-<hash>)")
+    report.add_argument("run_folder", nargs="?", help="a run folder (runs/<scenario>-s<seed>-<hash>)")
     report.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the report and figures")
     report.add_argument("--out", default=None, help="report file; default RUN_FOLDER/report-<lang>.html (not written with --export alone)")
     report.add_argument("--export", type=_formats, default=None, metavar="FORMATS",
-                        help="also write every figure as these formats, e.g. png,svg,pdf (needs kaleido and a Chrome/Chromium)")
-    report.add_argument("--figures", default=None, metavar="DIR", help="folder for exported figures; default RUN_FOLDER/figures")
+                        help="also write the figures (all, or those of --figures) as these formats, e.g. png,svg,pdf (needs kaleido and a Chrome/Chromium)")
+    report.add_argument("--figures", default=None, metavar="SELECTION",
+                        help="which figures --export writes: 'all' (default), a set ('slides', 'workshop') or figure keys "
+                             "separated by commas, e.g. slides,sankey_carbon (see --list-figures)")
+    report.add_argument("--export-dir", default=None, metavar="DIR", help="folder for exported figures; default RUN_FOLDER/figures")
+    report.add_argument("--list-figures", action="store_true", help="list the figure sets and figure keys, and exit")
     report.add_argument("--excel", action="store_true", help="write RUN_FOLDER/inventory.xlsx: the inventory by scope, source, entity and year, with factors and sources")
     report.add_argument("--csv", action="store_true", help="write every table as CSV into RUN_FOLDER/csv/")
     report.add_argument("--width", type=int, default=1200, help="exported figure width [px]; default 1200")

@@ -1,7 +1,8 @@
 """The workshop dashboard (parktwin.viz.dashboard) served on a loopback port and driven in
 headless Chromium: it renders every chart with data, offline (no request leaves 127.0.0.1),
 without console errors; a slider moved with the keyboard or a click on its rail reruns the
-scenario and changes the charts and the key figures; choosing another scenario resets the sliders.
+scenario and changes the charts and the key figures; quick arrow-key steps start one run, not one
+per step; another tab is built when it is opened; choosing another scenario resets the sliders.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from .helpers import network_requests, screenshot, severe_console_errors, wait_p
 
 pytestmark = pytest.mark.browser
 
-FIGURES = ("fig-emissions", "fig-energy_mix", "fig-electricity_balance", "fig-indicators", "fig-dispatch_week")
+FIGURES = ("fig-emissions", "fig-indicators")  # the first tab's (pathway) charts read here
+ENERGY = ("fig-energy_mix", "fig-electricity_balance", "fig-dispatch_week")  # the energy tab's
 
 PARK = {
     "name": "Tiny park",
@@ -66,8 +68,14 @@ return arguments[0].map(id => {
 """
 
 
-def _charts(browser) -> dict[str, dict]:
-    return {c["id"]: c for c in browser.execute_script(_CHARTS_JS, list(FIGURES))}
+def _charts(browser, ids=FIGURES) -> dict[str, dict]:
+    return {c["id"]: c for c in browser.execute_script(_CHARTS_JS, list(ids))}
+
+
+# the charts' callback requests the page has sent (the debounce test counts them)
+_UPDATES_JS = """
+return performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component')).length;
+"""
 
 
 def _text(browser, element_id: str) -> str:
@@ -89,7 +97,7 @@ def _open(browser, scenario_path, lang: str, keys: list[str] | None = None):
     others = [str(scenario_path), str(scenario_path.parent / "bare.yaml")]
     app = create_app(scenario_path, lang=lang, scenarios=others, keys=keys)
     server = BackgroundServer(app)
-    n = len(keys) if keys else len(FIGURES)
+    n = len(next(iter(app.tabs.values())))  # the first tab's charts: the others are built when opened
     browser.get_log("browser")  # drain what earlier pages logged
     browser.get(server.url)
     WebDriverWait(browser, 30, poll_frequency=0.1).until(
@@ -113,6 +121,7 @@ def test_dashboard_renders_offline_and_a_slider_reruns_the_scenario(browser, sce
         charts = _charts(browser)
         for key in FIGURES:
             assert charts[key]["traces"] > 0 and charts[key]["points"] > 0, charts[key]
+        assert browser.execute_script("return document.querySelector('#fig-energy_mix .js-plotly-plot')") is None  # not on screen
         assert len(charts["fig-emissions"]["y"]) == 6 and all(len(y) == 7 for y in charts["fig-emissions"]["y"])
         kpis = _text(browser, "kpis")
         assert "Net emissions 2031" in kpis and "Run time" in kpis
@@ -140,12 +149,40 @@ def test_dashboard_renders_offline_and_a_slider_reruns_the_scenario(browser, sce
         assert after_summary != before_summary
         assert "--set roadmap.gp1.share=0.7" in _text(browser, "status")
 
+        # quick arrow-key steps (70 % -> 40 %): one run when the keys rest, not one per step
+        sent = browser.execute_script(_UPDATES_JS)
+        ActionChains(browser).click(handle).send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT, Keys.ARROW_LEFT).perform()
+        WebDriverWait(browser, 15, poll_frequency=0.05).until(lambda d: "roadmap.gp1.share=0.4" in _text(d, "status"))
+        wait_plots_rendered(browser, timeout=15, min_plots=len(FIGURES))
+        assert browser.execute_script(_UPDATES_JS) - sent == 1
+        after = _charts(browser)["fig-emissions"]["y"]
+
+        # the energy tab is built when it is opened, from the run on screen
+        browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Energy']").click()
+        WebDriverWait(browser, 15, poll_frequency=0.05).until(
+            lambda d: all(c["points"] > 0 for c in _charts(d, ENERGY).values()))
+        wait_plots_rendered(browser, timeout=15, min_plots=len(ENERGY))
+        screenshot(browser, "dashboard_energy_tab")
+        browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Pathway: emissions and targets']").click()
+        WebDriverWait(browser, 15, poll_frequency=0.05).until(lambda d: _charts(d)["fig-emissions"]["points"] > 0)
+        wait_plots_rendered(browser, timeout=15, min_plots=len(FIGURES))
+        assert _charts(browser)["fig-emissions"]["y"] == after
+
+        # the status line shows its code boxes whole: no line box cut at the bottom (underscores, descenders)
+        clipped = browser.execute_script("""
+            const status = document.getElementById('status');
+            return Array.from(status.querySelectorAll('code')).some(c => {
+              const r = c.getBoundingClientRect(), s = status.getBoundingClientRect();
+              return r.bottom > s.bottom + 0.5 || getComputedStyle(status).overflow === 'hidden';
+            });""")
+        assert not clipped
+
         # mouse: click the PV slider's rail near its right end (shift +6 years, clipped to the horizon)
         rail = browser.find_element(By.CSS_SELECTOR, "#pv_year_shift .dash-slider-root")
         ActionChains(browser).move_to_element_with_offset(rail, rail.size["width"] // 2 - 3, 0).click().perform()
         WebDriverWait(browser, 15, poll_frequency=0.05).until(lambda d: "roadmap.pv1.year=" in _text(d, "status"))
         wait_plots_rendered(browser, timeout=15, min_plots=len(FIGURES))
-        assert "roadmap.gp1.share=0.7" in _text(browser, "status")  # the earlier move still applies
+        assert "roadmap.gp1.share=0.4" in _text(browser, "status")  # the earlier move still applies
         assert _charts(browser)["fig-emissions"]["y"] != after
         screenshot(browser, "dashboard_after_moves")
 

@@ -223,6 +223,7 @@ def run_batch(
     design: str = "lhs",
     *,
     overrides: list[str] | tuple = (),
+    park: str | Path | None = None,
     name: str | None = None,
     overwrite: bool = False,
     method: str | None = None,
@@ -239,7 +240,8 @@ def run_batch(
     ``processes`` (``workers`` local processes, default every core) or ``dask`` (``scheduler`` =
     an existing cluster's address, else a local cluster of ``workers``). ``resume``: finish a
     stopped batch of the same inputs. ``method``: sensitivity method (``rbd_fast`` default,
-    ``delta``). ``overrides`` apply to the scenario before anything is sampled (as ``--set``).
+    ``delta``). ``overrides`` apply to the scenario before anything is sampled (as ``--set``); ``park`` replaces
+    the scenario's park file (as ``--park``; the batch digest and batch.json record it).
     ``replicate_fn`` replaces the function run per replicate (module-level; for tests).
     """
     if design not in DESIGNS:
@@ -249,7 +251,7 @@ def run_batch(
     if design in ("lhs", "random") and method not in (None, "rbd_fast", "delta"):
         raise ValueError(f"method must be rbd_fast or delta for design {design!r} (got {method!r})")
     say = log or (lambda _msg: None)
-    loaded = load(scenario_path, overrides)
+    loaded = load(scenario_path, overrides, park=park)
     check_paths(loaded)
     method = method or default_method(design)
     the_design = make_design(loaded.scenario.uncertainty, design, n, seed)

@@ -37,16 +37,17 @@ def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
     }
 
 
-def open_runs(sources: list[str | Path], seed: int = 0, overrides: list[str] | tuple = ()) -> list:
+def open_runs(sources: list[str | Path], seed: int = 0, overrides: list[str] | tuple = (), park: str | Path | None = None) -> list:
     """``Results`` of each source: a stored run folder (one with manifest.json) is read back; a
-    scenario file is run with ``seed`` and ``overrides`` (overrides do not apply to stored runs)."""
+    scenario file is run with ``seed``, ``overrides`` and ``park`` (another park file for every
+    scenario; none of them apply to stored runs)."""
     runs = []
     for source in sources:
         path = Path(source)
         if path.is_dir():
             runs.append(read_run(path))
         else:
-            runs.append(run(load(path, overrides), seed=seed))
+            runs.append(run(load(path, overrides, park=park), seed=seed))
     return runs
 
 
@@ -92,24 +93,25 @@ def compare_batches(batches: list, year: int | None = None) -> pd.DataFrame:
 
 
 def compare(scenarios: list[str | Path], seed: int = 0, n: int | None = None, year: int | None = None,
-            overrides: list[str] | tuple = (), **batch_options) -> pd.DataFrame:
+            overrides: list[str] | tuple = (), park: str | Path | None = None, **batch_options) -> pd.DataFrame:
     """A table with one column per scenario and one row per key figure.
 
     Without ``n``: one run per scenario with ``seed``. With ``n``: a batch per scenario
     (``run_batch(path, n, seed, **batch_options)``; a scenario without an uncertainty block
     varies by its run seed only) and the rows are P10/P50/P90 and the probabilities of the
-    targets in ``year`` (default: each scenario's last year).
+    targets in ``year`` (default: each scenario's last year). ``park``: another park file for
+    every scenario (as ``--park``).
     """
     columns: dict[str, dict[str, float]] = {}
     for path in scenarios:
         if n is None:
-            loaded = load(path, overrides)
+            loaded = load(path, overrides, park=park)
             results = run(loaded, seed=seed)
             annual = results.annual
             y = year or int(annual["year"].max())
             columns[loaded.scenario.name] = {**single_run_row(annual, y), **milestones(results)}
         else:
-            batch = run_batch(path, n, seed, overrides=overrides, **batch_options)
+            batch = run_batch(path, n, seed, overrides=overrides, park=park, **batch_options)
             columns[batch.info["scenario_name"]] = batch_column(batch, year)
     table = pd.DataFrame(columns)
     table.index.name = "figure"

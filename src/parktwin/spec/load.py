@@ -233,22 +233,37 @@ def _weather_file_problems(park: Park, file: str) -> list[Problem]:
     return []
 
 
-def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -> Loaded:
-    """Load a scenario (with its park), apply overrides, validate everything at once."""
+def load(path: str | Path, overrides: list[str] | list[Override] | tuple = (), park: str | Path | None = None) -> Loaded:
+    """Load a scenario (with its park), apply overrides, validate everything at once.
+
+    ``park``: a park file (relative to the current folder) that replaces the one the scenario
+    names, before anything is validated; the digest and the run manifest then record it, and a
+    roadmap item naming a firm, building or fleet the park lacks is an error naming the item.
+    """
     path = Path(path)
     doc, park_owner = _resolve_extends(path)
+    pairs = [parse_override(o) if isinstance(o, str) else tuple(o) for o in overrides]
+    _refuse_park_path_override(pairs)
     park_ref = doc.get("park")
-    if not isinstance(park_ref, str):
+    if park is not None:
+        park_path = Path(park).resolve()
+    elif isinstance(park_ref, str):
+        park_path = (park_owner.parent / park_ref).resolve()
+    else:
         raise InputError([Problem(str(path), "park", "expected the path of a park file (models/*.yaml)")])
-    park_path = (park_owner.parent / park_ref).resolve()
     park_file = _display(park_path)
     scen_file = _display(path)
-    doc["park"] = read_yaml(park_path)
+    where = "--park" if park is not None else "park"
+    if park_path.is_dir():
+        raise InputError([Problem(park_file, "", f"is a folder; {where} expects a park file (models/*.yaml)")])
+    doc["park"] = read_yaml(Path(park_file))  # the name as the user reads it in a message
+    if park is not None and "enterprises" not in doc["park"]:
+        raise InputError([Problem(park_file, "enterprises", f"missing: {where} expects a park file (with enterprises), "
+                                                            "not a scenario or measured-totals file")])
     _resolve_weather_file(doc["park"], park_path)
     resolve_series_files(doc["park"], park_path)
     sidecar_problems = merge_sidecar(doc["park"], park_path, _display)
 
-    pairs = [parse_override(o) if isinstance(o, str) else tuple(o) for o in overrides]
     for key, value in pairs:
         apply_override(doc, key, value)
 
@@ -258,6 +273,16 @@ def load(path: str | Path, overrides: list[str] | list[Override] | tuple = ()) -
         raise InputError(sidecar_problems + list(exc.problems)) from None
     _raise_if(sidecar_problems)
     return Loaded(scenario, scen_file, park_file, tuple(pairs), doc)
+
+
+def _refuse_park_path_override(pairs: list) -> None:
+    """``--set park=<file>`` cannot swap the park (the value would be validated as the park
+    itself): say so, and name the option that does."""
+    for key, value in pairs:
+        if key == "park" and not isinstance(value, dict):
+            raise InputError([Problem("--set", "park", f"another park file is chosen with --park FILE (relative to the current "
+                                                       f"folder), e.g. --park models/my_park.yaml, or park= in the scenario "
+                                                       f"file (got {value!r}); --set park.<field>=VALUE changes one field")])
 
 
 def validate_document(doc: dict, scenario_file: str, park_file: str | None = None, check_files: bool = True) -> Scenario:
@@ -271,7 +296,7 @@ def validate_document(doc: dict, scenario_file: str, park_file: str | None = Non
             return park_file, loc[1:]
         return scenario_file, loc
 
-    problems = park_cross_problems(doc.get("park"), park_file) + scenario_cross_problems(doc, scenario_file)
+    problems = park_cross_problems(doc.get("park"), park_file) + scenario_cross_problems(doc, scenario_file, park_file)
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
@@ -435,7 +460,19 @@ def _population_problems(pop: dict, park_ids: set, first: int, last: int, file: 
     return problems, set(entered)
 
 
-def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
+def _missing_ref(item: dict, key: str, ref: Any, ids: set, park: dict, park_file: str | None) -> str:
+    """A roadmap item names a firm, fleet or building the park lacks (another park given with
+    ``--park``, or a typo): name the item, the id, the park and the ids it has."""
+    label = f"roadmap item {item.get('id')!r}" if isinstance(item.get("id"), str) else "this roadmap item"
+    where = f"park {park.get('name')!r}" if isinstance(park.get("name"), str) else "the park"
+    where += f" ({park_file})" if park_file else ""
+    have = sorted(str(x) for x in ids if x is not None)
+    listed = ", ".join(have[:12]) + (f", … ({len(have)} in all)" if len(have) > 12 else "") if have else "none"
+    return f"no {key[:-1]} with id {ref!r} in {where}: {label} names it (the park's {key}: {listed})"
+
+
+def scenario_cross_problems(doc: dict, file: str, park_file: str | None = None) -> list[Problem]:
+    """Checks across the scenario's fields; ``park_file`` (the park's file name) only words messages."""
     from parktwin.data import grid_series_ids, sector_ids, table
 
     park = doc.get("park") if isinstance(doc.get("park"), dict) else {}
@@ -461,7 +498,7 @@ def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
             if isinstance(refs, list):
                 for ref in refs:
                     if ref not in ids:
-                        problems.append(Problem(file, f"roadmap.{i}.{key}", f"no {key[:-1]} with id {ref!r} in the park"))
+                        problems.append(Problem(file, f"roadmap.{i}.{key}", _missing_ref(item, key, ref, ids, park, park_file)))
     growth = doc.get("growth") if isinstance(doc.get("growth"), dict) else {}
     by_sector = growth.get("by_sector_share_per_yr")
     for sector in sorted(set(by_sector) - sector_ids()) if isinstance(by_sector, dict) else []:

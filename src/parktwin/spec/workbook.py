@@ -138,7 +138,10 @@ RESOURCE_COLUMNS: list[Column] = [  # optional: leave a group blank and its indi
     C("water.fresh_water_m3", "取用新水量", "Fresh water withdrawn", "m³/yr", help="optional; with it the water indicators are assessed"),
     C("water.reused_water_m3", "重复利用水量", "Water reused", "m³/yr", help="recirculated cooling and cascaded water inside the firm"),
     C("water.reclaimed_water_m3", "再生水(中水)用量", "Reclaimed water used", "m³/yr"),
-    C("water.wastewater_m3", "污水处理量", "Wastewater treated", "m³/yr", help="base of the reclaimed-water reuse rate"),
+    C("water.wastewater_m3", "污水处理量", "Wastewater treated", "m³/yr",
+      help=("this firm's own wastewater sent to treatment (its own plant or the park's), not the park plant's total; "
+            "the park's treatment plant, listed as a firm of sector wastewater_treatment, enters 0 (its inflow is the "
+            "firms' wastewater, counted in their rows); summed over firms it is the base of the reclaimed-water reuse rate")),
     C("water.source", "用水数据来源", "Water source", kind=TEXT),
     C("solid_waste.generated_t", "工业固体废物产生量", "Solid waste generated", "t/yr", help="optional"),
     C("solid_waste.utilised_t", "工业固体废物综合利用量", "Solid waste used", "t/yr"),
@@ -177,7 +180,10 @@ EXCHANGE_COLUMNS: list[Column] = [
 ENTERPRISE_COLUMNS: list[Column] = [
     C("id", "企业编号", "ID", kind=TEXT, required=True, help="letters, digits, _ and -; unique", width=20),
     C("name", "企业名称", "Name", kind=TEXT, required=True, width=24),
-    C("sector", "行业", "Sector", kind=TEXT, required=True, choices=_sectors, help="sector id in data/sectors.csv", width=18),
+    C("sector", "行业", "Sector", kind=TEXT, required=True, choices=_sectors,
+      help=("sector id in data/sectors.csv; the park's central wastewater plant is one firm of sector wastewater_treatment "
+            "(shift pattern continuous; unmetered electricity ≈ treated m³ × wwtp_electricity_kwh_per_m3 in data/constants.csv)"),
+      width=18),
     C("value_added_mcny", "工业增加值", "Value added", "million CNY", required=True, help="base year; 1 万元 = 0.01 million CNY"),
     C("energy.electricity_mwh", "用电量", "Electricity", "MWh/yr", required=True),
     C("energy.coal_t", "原煤", "Coal", "t/yr", required=True),

@@ -5,8 +5,17 @@ Every slider is one row of ``SLIDERS``: its id, labels, range, and a rule
 included, as ``parktwin.load`` returns it in ``Loaded.document``). A move of any slider loads
 the scenario with the overrides of all sliders through ``parktwin.load`` — the one override
 mechanism that also serves ``--set`` and Monte Carlo samples — runs it, and rebuilds the
-registered figures (``viz.registry``), the key figures, the report's written summary
-(``viz.summary``) and a line naming the active overrides.
+registered figures (``viz.registry``) of the tab on screen, the key figures, the report's
+written summary (``viz.summary``) and a line naming the active overrides.
+
+Speed: a lever reaches the server when the mouse is released, or 0.4 s after the last key press
+(``DEBOUNCE_JS``), not at every arrow-key step; the figures sit in tabs (the run report's
+groups) and only the tab on screen is built; the last runs are kept, so another tab of the same
+run is built without running again.
+
+Safety: the page offers the scenario files given when it starts (``scenario_ids``) and sends
+back only their ids; a callback naming anything else is refused without touching the disk.
+``guard_requests`` refuses large or deeply nested request bodies before Dash parses them.
 
 A slider at the value that reproduces the scenario as written (its ``default``) adds no
 override; a slider whose scenario has nothing to act on (``applies`` false, e.g. no battery in
@@ -19,7 +28,9 @@ makes no request beyond the server it came from, so a workshop runs offline.
 from __future__ import annotations
 
 import math
+import re
 import shlex
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,8 +47,9 @@ from parktwin.results.tables import Results
 from parktwin.spec.errors import InputError
 from parktwin.spec.load import Loaded
 from parktwin.spec.scenario import DecisionMeasure
+from parktwin.viz.figure_sets import WORKSHOP
 from parktwin.viz.registry import FigureSpec, registered
-from parktwin.viz.report import dress, key_figures
+from parktwin.viz.report import GROUPS, dress, group_of, key_figures
 from parktwin.viz.summary import display, summary_text
 
 Rule = Callable[[float, dict], list[str]]
@@ -111,8 +123,6 @@ def ev_share(value_pct: float, doc: dict) -> list[str]:
 
 def _decision_measures(doc: dict) -> list[str]:
     """The measures firms decide for themselves in this scenario (``decisions.measures``)."""
-
-
     decisions = doc.get("decisions") or {}
     return list(decisions["measures"] if decisions.get("measures") is not None else get_args(DecisionMeasure))
 
@@ -231,6 +241,8 @@ TEXT = {
         "carbon_note": "The carbon price prices scope 1 (the carbon-cost figure); firms weigh it, and the subsidy, only in scenarios where they decide their own measures (decisions.enabled).",
         "nothing": "nothing to show for this run",
         "error": "This combination is not a valid input:",
+        "unknown_scenario": "This page offers no such scenario; reload the page.",
+        "bad_value": "A lever sent a value outside its range; reload the page.",
         "summary": "The pathway in words",
     },
     "zh": {
@@ -249,10 +261,14 @@ TEXT = {
         "carbon_note": "碳价用于计算范围一的碳成本；仅在企业自主决策的情景（decisions.enabled）中，企业才会在决策时考虑碳价与补贴。",
         "nothing": "本次运行无可显示内容",
         "error": "该组合不是有效输入：",
+        "unknown_scenario": "本页面没有该情景，请刷新页面。",
+        "bad_value": "调节参数的取值超出范围，请刷新页面。",
         "summary": "路径摘要",
     },
 }
 
+# the status line holds long override paths: it wraps anywhere, and its line height leaves room
+# for underscores and descenders (the code boxes' padding would otherwise overlap the next line)
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:0;color:#222;background:#fafafa}
 header{background:#17324d;color:#fff;padding:12px 24px;display:flex;align-items:center;gap:24px;flex-wrap:wrap}
@@ -264,32 +280,78 @@ aside h2{font-size:15px;margin:4px 0 8px}.lever{margin:10px 0 18px}.lever label{
 main{flex:1;min-width:0}.kpis{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 8px}
 .kpi{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:150px}
 .kpi b{display:block;font-size:19px}.kpi span{font-size:12px;color:#555}
-.status{font-size:12px;color:#444;margin:4px 0 10px;word-break:break-all}.status code{background:#eef;padding:1px 4px;border-radius:3px}
+.status{font-size:12px;color:#444;margin:4px 0 10px;line-height:1.9;overflow:visible;overflow-wrap:anywhere}
+.status code{background:#eef;padding:2px 4px;border-radius:3px;line-height:1.5;font-size:12px;
+  box-decoration-break:clone;-webkit-box-decoration-break:clone;overflow-wrap:anywhere}
+.warnings{color:#8a5a00;font-size:13px;margin:0 0 8px}.warnings p{margin:2px 0}
 .error{color:#b00;white-space:pre-wrap;font-size:13px}
 details.summary{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:0 0 12px;padding:6px 12px}
 details.summary summary{cursor:pointer;font-weight:600;font-size:15px}details.summary p{font-size:13px;line-height:1.5;margin:6px 0}
 section{background:#fff;border:1px solid #e3e3e3;border-radius:6px;margin:0 0 12px;padding:6px 10px}
-section h2{font-size:16px;margin:4px 4px}
+section h2{font-size:16px;margin:4px 4px}.tabs{margin:0 0 10px}
 """
 
+# which input moved a lever last: a key press waits for the keys to rest (DEBOUNCE_MS), a release
+# of the mouse or a touch runs at once
+DEBOUNCE_MS = 400
+INPUT_JS = """<script>
+window.parktwinInput = 'pointer';
+document.addEventListener('keydown', function () { window.parktwinInput = 'key'; }, true);
+document.addEventListener('pointerdown', function () { window.parktwinInput = 'pointer'; }, true);
+</script>"""
+
 INDEX = """<!DOCTYPE html>
-<html lang="{lang}"><head>{{%metas%}}<title>{{%title%}}</title>{{%favicon%}}{{%css%}}<style>{css}</style></head>
+<html lang="{lang}"><head>{{%metas%}}<title>{{%title%}}</title>{{%favicon%}}{{%css%}}<style>{css}</style>{js}</head>
 <body>{{%app_entry%}}<footer>{{%config%}}{{%scripts%}}{{%renderer%}}</footer></body></html>"""
+
+# the levers' values go to the server through this store: at once after a mouse release, after
+# DEBOUNCE_MS of rest after key presses (every arrow-key step would otherwise start a run)
+DEBOUNCE_JS = """
+function () {
+    var values = Array.prototype.slice.call(arguments);
+    window.parktwinLeverSeq = (window.parktwinLeverSeq || 0) + 1;
+    var mine = window.parktwinLeverSeq;
+    if (window.parktwinInput !== 'key') { return values; }
+    return new Promise(function (resolve) {
+        setTimeout(function () {
+            resolve(mine === window.parktwinLeverSeq ? values : window.dash_clientside.no_update);
+        }, %d);
+    });
+}
+""" % DEBOUNCE_MS
 
 
 # -- runs ----------------------------------------------------------------------------------------------
 _RUN_LOCK = threading.Lock()  # one run at a time: a workshop has one screen, Mesa models are not shared
 
 
-def base_scenario(path: str | Path) -> Loaded:
-    """The scenario as written, loaded once per file (its document gives the sliders' defaults).
-    Edits to the file show after a restart."""
-    return _base_scenario(str(Path(path).resolve()))
+def base_scenario(path: str | Path, park: str | Path | None = None) -> Loaded:
+    """The scenario as written (on ``park``, if given), loaded once per file (its document gives
+    the sliders' defaults). Edits to the file show after a restart."""
+    return _base_scenario(str(Path(path).resolve()), str(Path(park).resolve()) if park else None)
 
 
 @lru_cache(maxsize=16)
-def _base_scenario(path: str) -> Loaded:
-    return api.load(path)
+def _base_scenario(path: str, park: str | None) -> Loaded:
+    return api.load(path, park=park)
+
+
+@lru_cache(maxsize=4)
+def _run(path: str, park: str | None, overrides: tuple[str, ...], seed: int) -> tuple[Results, float]:
+    """A run of the scenario with ``overrides`` and its wall time [s]; the last few are kept, so
+    showing another tab of the same run builds figures without running again."""
+    loaded = api.load(path, list(overrides), park=park) if overrides else base_scenario(path, park)
+    with _RUN_LOCK:
+        t0 = time.perf_counter()
+        results = api.run(loaded, seed=seed)
+        return results, time.perf_counter() - t0
+
+
+@lru_cache(maxsize=8)
+def _page_words(path: str, park: str | None, overrides: tuple[str, ...], seed: int, lang: str) -> tuple[list, list]:
+    """Key figures and written summary of a kept run (another tab of it needs them again)."""
+    results, run_s = _run(path, park, overrides, seed)
+    return page_kpis(results, lang, run_s), summary_text(results, lang)
 
 
 @dataclass
@@ -299,10 +361,11 @@ class Update:
     overrides: list[str]
     results: Results
     figures: dict[str, dict | None]  # plotly figure dicts by registry key; None: nothing to show
-    run_s: float  # the simulation alone
+    run_s: float  # the simulation alone (of the run these figures come from)
     callback_s: float = 0.0  # load + run + figures: the callback's wall time
     kpis: list[tuple[str, str]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # the report's written summary, plain text
+    warnings: list[str] = field(default_factory=list)  # levers that cannot change what they appear to
 
 
 @lru_cache(maxsize=1)
@@ -320,26 +383,29 @@ def styled(fig: go.Figure, uirevision: str) -> dict:
     return out
 
 
-def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0,
-            specs: list[FigureSpec] | None = None, sliders: tuple[Slider, ...] = SLIDERS) -> Update:
-    """Load ``path`` with the sliders' overrides, run it and build the figures (the callback's work)."""
+# (loaded scenario, overrides) -> warning lines: which overrides cannot change what they appear to
+LeverWarnings = Callable[[Loaded, list[str]], list[str]]
 
+
+def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0,
+            specs: list[FigureSpec] | None = None, sliders: tuple[Slider, ...] = SLIDERS,
+            park: str | Path | None = None, lever_warnings: LeverWarnings | None = None) -> Update:
+    """Load ``path`` (on ``park``) with the sliders' overrides, run it (or take the kept run of
+    the same inputs) and build the figures of ``specs`` (default every registered one)."""
     start = time.perf_counter()
-    base = base_scenario(path)
+    base = base_scenario(path, park)
     overrides = overrides_for(values, base.document, sliders)
-    loaded = api.load(path, overrides) if overrides else base
-    with _RUN_LOCK:
-        t0 = time.perf_counter()
-        results = api.run(loaded, seed=seed)
-        run_s = time.perf_counter() - t0
+    park_key = str(Path(park).resolve()) if park else None
+    results, run_s = _run(str(Path(path).resolve()), park_key, tuple(overrides), seed)
     figures = {}
     for spec in specs if specs is not None else registered():
         fig = spec.build(results, lang)
         revision = f"{path}|{spec.key}|{fig.layout.title.text if fig is not None else ''}"
         figures[spec.key] = styled(fig, revision) if fig is not None else None
-    kpis, summary = page_kpis(results, lang, run_s), summary_text(results, lang)
+    kpis, summary = _page_words(str(Path(path).resolve()), park_key, tuple(overrides), seed, lang)
+    warnings = lever_warnings(base, overrides) if lever_warnings is not None and overrides else []
     callback_s = time.perf_counter() - start
-    return Update(overrides, results, figures, run_s, callback_s, kpis, summary)
+    return Update(overrides, results, figures, run_s, callback_s, list(kpis), list(summary), list(warnings))
 
 
 def page_kpis(results: Results, lang: str, run_s: float) -> list[tuple[str, str]]:
@@ -364,7 +430,7 @@ def _placeholder(lang: str) -> go.Figure:
     return fig
 
 
-# -- the app -----------------------------------------------------------------------------------------
+# -- what the page may ask for ------------------------------------------------------------------------
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -382,40 +448,129 @@ def scenario_files(given: str | Path | None = None, folder: str | Path = "scenar
     return out
 
 
-def _option(path: str) -> dict[str, Any]:
+def scenario_ids(files: list[str]) -> dict[str, str]:
+    """An id for each served file (its name without ``.yaml``; ``-2``, ``-3`` … where names
+    repeat), in the files' order. The page sends back only an id; the server looks the file up
+    here, so no path a client sends is ever opened."""
+    out: dict[str, str] = {}
+    for file in files:
+        stem = Path(file).stem or "scenario"
+        ident, n = stem, 1
+        while ident in out:
+            n += 1
+            ident = f"{stem}-{n}"
+        out[ident] = file
+    return out
+
+
+def _option(ident: str, path: str, park: str | None) -> dict[str, Any]:
     try:
-        sc = base_scenario(path).scenario
+        sc = base_scenario(path, park).scenario
     except InputError:
-        return {"label": f"{path} (not valid input: parktwin check {path})", "value": path, "disabled": True}
-    return {"label": f"{sc.name} — {sc.park.name} ({path})", "value": path}
+        return {"label": f"{path} (not valid input: parktwin check {path})", "value": ident, "disabled": True}
+    return {"label": f"{sc.name} — {sc.park.name} ({path})", "value": ident}
 
 
-# the figures a workshop watches while moving sliders (each figure adds ≈0.05-0.2 s to a slider move;
-# the report has them all); ``parktwin serve --figures all`` shows every registered figure
-WORKSHOP_FIGURES = ("stages", "emissions", "waterfall", "energy_mix", "electricity_balance", "dispatch_week", "indicators",
-                    "costs", "cashflows", "adoption", "macc", "pdca")
+def exposure_note(host: str, port: int, files: list[str], park: str | Path | None = None) -> str | None:
+    """What ``--host`` opens to the network (None on a loopback address)."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return None
+    on = f" on the park {park}" if park else ""
+    return (f"note: on {host}:{port} anyone who can reach this computer can open the dashboard, read the {len(files)} "
+            f"scenario(s) it offers{on} ({', '.join(files)}: their names, parks, file names, roadmaps, every chart and "
+            f"summary), and start runs of them with any slider values, one at a time, each taking this computer's CPU "
+            f"for about a second. Nothing else on the disk is offered or opened. There is no login: use it only on a "
+            f"network you trust; the default --host 127.0.0.1 keeps it to this computer.")
+
+
+# -- a guard in front of Dash: small, shallow requests only -----------------------------------------
+MAX_REQUEST_BYTES = 64 * 1024  # a callback request of this page is < 2 kB (ids, lever values, the tab)
+MAX_JSON_DEPTH = 32  # its JSON nests ≤ 6 deep; Python's json recursion fails near 1,000
+
+_JSON_SCAN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+
+
+def json_depth(body: bytes, limit: int = MAX_JSON_DEPTH) -> int:
+    """The deepest nesting of arrays and objects in a JSON text, read without recursion and
+    without parsing (brackets inside strings do not count); stops counting past ``limit``."""
+    depth = deepest = 0
+    for match in _JSON_SCAN.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return deepest
+
+
+def guard_requests(server, max_bytes: int = MAX_REQUEST_BYTES, max_depth: int = MAX_JSON_DEPTH) -> None:
+    """Refuse, before Dash reads them, request bodies larger than ``max_bytes`` (413) or with
+    unknown length (411), and JSON nested deeper than ``max_depth`` (400)."""
+    # import here: flask comes with dash, which costs 0.25 s after import parktwin (measured); only the dashboard needs it
+    from flask import request
+
+    @server.before_request
+    def refuse_oversized():
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        length = request.content_length
+        if length is None:
+            return ("a request body needs a Content-Length", 411)
+        if length > max_bytes:
+            return (f"request body over {max_bytes} bytes", 413)
+        if json_depth(request.get_data(cache=True), max_depth) > max_depth:
+            return (f"request JSON nested deeper than {max_depth}", 400)
+        return None
+
+
+# -- the app -----------------------------------------------------------------------------------------
+WORKSHOP_FIGURES = WORKSHOP  # the default figure set (viz.figure_sets); ``--figures all`` shows every figure
+
+
+def tab_groups(specs: list[FigureSpec]) -> list[tuple[str, dict[str, str], list[FigureSpec]]]:
+    """The figures in tabs: the run report's groups (viz.report.GROUPS) that hold any of ``specs``."""
+    by_group: dict[str, list[FigureSpec]] = {}
+    for spec in specs:
+        by_group.setdefault(group_of(spec.key), []).append(spec)
+    return [(group, title, by_group[group]) for group, title, _ in GROUPS if group in by_group]
 
 
 def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: int = 0,
-               scenarios: list[str] | None = None, keys: list[str] | None = WORKSHOP_FIGURES,
-               sliders: tuple[Slider, ...] = SLIDERS):
+               scenarios: list[str] | None = None, keys: list[str] | tuple[str, ...] | None = WORKSHOP_FIGURES,
+               sliders: tuple[Slider, ...] = SLIDERS, park: str | Path | None = None,
+               lever_warnings: LeverWarnings | None = None):
     """The Dash app, not started (``app.run(...)``, or ``serve``). Runs the scenario once to fill the
-    page. ``scenarios``: the dropdown's files (default ``scenarios/*.yaml`` and ``scenario``);
-    ``keys``: the registered figures to show (default ``WORKSHOP_FIGURES``; None: all)."""
+    page. ``scenarios``: the files offered (default ``scenarios/*.yaml`` and ``scenario``), each
+    by an id (``scenario_ids``); ``keys``: the registered figures to show (default
+    ``WORKSHOP_FIGURES``; None: all), in tabs of which only the one on screen is built;
+    ``park``: another park file for every scenario (``--park``); ``lever_warnings``: a function
+    naming overrides that cannot change what they appear to, shown above the charts."""
     # import here: dash costs 0.25 s after import parktwin (measured); only the dashboard needs it
     import dash
+
+    # import here: dash costs 0.25 s after import parktwin (measured); only the dashboard needs it
     from dash import Input, Output, dcc, html, no_update
 
     if lang not in TEXT:
         raise ValueError(f"lang must be one of {sorted(TEXT)}")
     words = TEXT[lang]
+    park = _display(Path(park)) if park else None
     path = _display(Path(scenario))
     files = scenarios if scenarios is not None else scenario_files(path)
+    files = [_display(Path(f)) for f in files]
     if path not in files:
         files = [path, *files]
+    choices = scenario_ids(files)
+    first_id = next(i for i, f in choices.items() if f == path)
     specs = [s for s in registered() if keys is None or s.key in keys]
-    first = compute(path, {}, lang, seed, specs, sliders)  # raises InputError on bad input: before any server
-    doc = base_scenario(path).document
+    tabs = tab_groups(specs)
+    tab_specs = {group: members for group, _, members in tabs}
+    first_tab = tabs[0][0] if tabs else ""
+    first = compute(path, {}, lang, seed, tab_specs.get(first_tab, []), sliders, park, lever_warnings)  # raises InputError on bad input
+    doc = base_scenario(path, park).document
 
     def kpi_cards(kpis: list[tuple[str, str]]) -> list:
         return [html.Div([html.B(v), html.Span(k)], className="kpi") for v, k in kpis]
@@ -423,9 +578,10 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
     def status(update: Update, scenario_path: str) -> list:
         if not update.overrides:
             return [f"{words['overrides']}: {words['none']} · {words['update_time'].format(s=update.callback_s)}"]
-        command = shlex.join(["parktwin", "run", scenario_path, *(a for o in update.overrides for a in ("--set", o))])
+        command = ["parktwin", "run", scenario_path, *(["--park", park] if park else []),
+                   *(a for o in update.overrides for a in ("--set", o))]
         return [f"{words['overrides']}: ", html.Code(", ".join(update.overrides)),
-                f" · {words['update_time'].format(s=update.callback_s)} · {words['reproduce']}: ", html.Code(command)]
+                f" · {words['update_time'].format(s=update.callback_s)} · {words['reproduce']}: ", html.Code(shlex.join(command))]
 
     def lever(s: Slider) -> html.Div:
         active = s.applies(doc)
@@ -436,50 +592,79 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
             html.Div("" if active else words["not_applicable"], id=f"{s.id}-na", className="na"),
         ], className="lever")
 
-    sections = []
-    for spec in specs:
+    def section(spec: FigureSpec) -> html.Section:
         fig = first.figures.get(spec.key) or _placeholder(lang)
-        sections.append(html.Section([html.H2(spec.title[lang]),
-                                      dcc.Graph(id=f"fig-{spec.key}", figure=fig, config={"displaylogo": False})],
-                                     id=f"sec-{spec.key}"))
+        return html.Section([html.H2(spec.title[lang]), dcc.Graph(id=f"fig-{spec.key}", figure=fig, config={"displaylogo": False})],
+                            id=f"sec-{spec.key}")
 
     app = dash.Dash("parktwin.viz.dashboard", serve_locally=True, title=words["title"], update_title=None,
                     assets_ignore=".*", suppress_callback_exceptions=False)
-    app.index_string = INDEX.format(lang="zh-CN" if lang == "zh" else "en", css=CSS)
+    guard_requests(app.server)
+    app.index_string = INDEX.format(lang="zh-CN" if lang == "zh" else "en", css=CSS, js=INPUT_JS)
     app.layout = html.Div([
         html.Header([html.H1(words["title"]),
-                     html.Div(dcc.Dropdown(id="scenario", options=[_option(f) for f in files], value=path,
-                                           clearable=False, searchable=False), className="scenario")]),
+                     html.Div(dcc.Dropdown(id="scenario", options=[_option(i, f, park) for i, f in choices.items()],
+                                           value=first_id, clearable=False, searchable=False), className="scenario")]),
         html.Div([
             html.Aside([html.H2(words["levers"]), *[lever(s) for s in sliders],
                         html.Button(words["reset"], id="reset", n_clicks=0),
                         html.Div(words["carbon_note"], className="note")]),
             html.Main([
+                dcc.Store(id="levers", data=[s.default(doc) for s in sliders]),
                 html.Div(kpi_cards(first.kpis), id="kpis", className="kpis"),
                 html.Div(status(first, path), id="status", className="status"),
+                html.Div([html.P(w) for w in first.warnings], id="warnings", className="warnings"),
                 html.Div(id="error", className="error"),
                 html.Details([html.Summary(words["summary"]), html.Div([html.P(p) for p in first.summary], id="summary")],
                              className="summary"),
-                *sections,
+                dcc.Tabs(id="tab", value=first_tab, className="tabs", children=[
+                    dcc.Tab(label=title[lang], value=group, children=[section(s) for s in members])
+                    for group, title, members in tabs]),
             ]),
         ], className="wrap"),
     ])
 
-    slider_inputs = [Input(s.id, "value") for s in sliders]
+    app.clientside_callback(DEBOUNCE_JS, Output("levers", "data"), [Input(s.id, "value") for s in sliders],
+                            prevent_initial_call=True)
 
-    @app.callback(
-        [Output(f"fig-{s.key}", "figure") for s in specs]
-        + [Output("summary", "children"), Output("kpis", "children"), Output("status", "children"), Output("error", "children")],
-        [Input("scenario", "value"), *slider_inputs],
-        prevent_initial_call=True,
-    )
-    def update_charts(scenario_path: str, *values: float):
+    def values_of(levers: Any, document: dict) -> dict[str, float] | None:
+        """The levers' values by slider id, each a finite number in its slider's range (or the
+        scenario's own value, which may lie outside it); else None."""
+        if not isinstance(levers, list) or len(levers) != len(sliders):
+            return None
+        out = {}
+        for s, v in zip(sliders, levers):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                return None
+            if not (s.min <= v <= s.max or _close(float(v), s.default(document))):
+                return None
+            out[s.id] = float(v)
+        return out
+
+    figure_outputs = [Output(f"fig-{s.key}", "figure") for s in specs]
+    page_outputs = [Output("summary", "children"), Output("kpis", "children"), Output("status", "children"),
+                    Output("warnings", "children"), Output("error", "children")]
+
+    @app.callback(figure_outputs + page_outputs, [Input("scenario", "value"), Input("levers", "data"), Input("tab", "value")],
+                  prevent_initial_call=True)
+    def update_charts(scenario_id: Any, levers: Any, tab: Any):
+        """A run of the scenario with the levers' overrides (or the kept run, when only the tab
+        changed); builds the figures of the tab on screen, leaves the other tabs as they are."""
+        keep = [no_update] * len(specs)
+        scenario_path = choices.get(scenario_id) if isinstance(scenario_id, str) else None
+        if scenario_path is None:
+            return keep + [no_update] * 4 + [words["unknown_scenario"]]
+        shown = tab_specs.get(tab, []) if isinstance(tab, str) else []
         try:
-            update = compute(scenario_path, dict(zip((s.id for s in sliders), values)), lang, seed, specs, sliders)
+            values = values_of(levers, base_scenario(scenario_path, park).document)
+            if values is None:
+                return keep + [no_update] * 4 + [words["bad_value"]]
+            update = compute(scenario_path, values, lang, seed, shown, sliders, park, lever_warnings)
         except InputError as exc:
-            return [no_update] * len(specs) + [no_update, no_update, no_update, f"{words['error']}\n{exc.describe()}"]
-        figures = [update.figures.get(s.key) or _placeholder(lang) for s in specs]
-        return figures + [[html.P(p) for p in update.summary], kpi_cards(update.kpis), status(update, scenario_path), ""]
+            return keep + [no_update] * 4 + [f"{words['error']}\n{exc.describe()}"]
+        figures = [(update.figures.get(s.key) or _placeholder(lang)) if s.key in update.figures else no_update for s in specs]
+        return figures + [[html.P(p) for p in update.summary], kpi_cards(update.kpis), status(update, scenario_path),
+                          [html.P(w) for w in update.warnings], ""]
 
     @app.callback(
         [Output(s.id, "value") for s in sliders] + [Output(s.id, "disabled") for s in sliders]
@@ -487,9 +672,12 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
         [Input("scenario", "value"), Input("reset", "n_clicks")],
         prevent_initial_call=True,
     )
-    def reset_sliders(scenario_path: str, _clicks: int):
+    def reset_sliders(scenario_id: Any, _clicks: Any):
+        scenario_path = choices.get(scenario_id) if isinstance(scenario_id, str) else None
+        if scenario_path is None:
+            return [no_update] * (3 * len(sliders))
         try:
-            document = base_scenario(scenario_path).document
+            document = base_scenario(scenario_path, park).document
         except InputError:
             return [no_update] * (3 * len(sliders))
         active = [s.applies(document) for s in sliders]
@@ -499,6 +687,8 @@ def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: 
     app.update_charts = update_charts  # the callbacks as plain functions, for tests and notebooks
     app.reset_sliders = reset_sliders
     app.first_update = first
+    app.scenario_ids = dict(choices)
+    app.tabs = {group: [s.key for s in members] for group, members in tab_specs.items()}
     return app
 
 
@@ -508,10 +698,7 @@ class BackgroundServer:
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
         # import here: werkzeug.serving costs 0.055 s after import parktwin (measured); only the dashboard's server needs it
-        from werkzeug.serving import make_server
-
-        # import here: werkzeug.serving costs 0.055 s after import parktwin (measured); only the dashboard's server needs it
-        from werkzeug.serving import WSGIRequestHandler
+        from werkzeug.serving import WSGIRequestHandler, make_server
 
         class Quiet(WSGIRequestHandler):
             def log_request(self, *args, **kwargs) -> None:  # no line per request on the console
@@ -536,9 +723,14 @@ class BackgroundServer:
 
 
 def serve(scenario: str | Path = DEFAULT_SCENARIO, host: str = "127.0.0.1", port: int = 8050, lang: str = "en",
-          seed: int = 0, keys: list[str] | None = WORKSHOP_FIGURES) -> None:
-    """Build the app and serve it until interrupted (``parktwin serve``)."""
+          seed: int = 0, keys: list[str] | tuple[str, ...] | None = WORKSHOP_FIGURES, park: str | Path | None = None,
+          scenarios: list[str] | None = None) -> None:
+    """Build the app and serve it until interrupted (``parktwin serve``). ``scenarios``: the only
+    files offered (default ``scenario`` and ``scenarios/*.yaml``)."""
     print(f"parktwin dashboard: running {scenario} once to fill the page ...", flush=True)
-    app = create_app(scenario, lang=lang, seed=seed, keys=keys)
+    app = create_app(scenario, lang=lang, seed=seed, keys=keys, park=park, scenarios=scenarios)
+    note = exposure_note(host, port, list(app.scenario_ids.values()), park)
+    if note:
+        print(note, file=sys.stderr, flush=True)
     print(f"parktwin dashboard: open http://{host}:{port}/ in a browser (Ctrl+C to stop)", flush=True)
     app.run(host=host, port=port, debug=False)
