@@ -46,6 +46,7 @@ from parktwin.economics.costs import (
     value_left_cny,
 )
 from parktwin.kernel.carriers import carrier_year
+from parktwin.kernel.products import eu_price_path, firm_product_allocations, products_year
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
@@ -82,7 +83,8 @@ class RunRecord:
     purchases: list[Purchase] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)  # accounting.resources.RESOURCE_COLUMNS per year
     exchanges: list[tuple] = field(default_factory=list)  # agents.exchange.EXCHANGE_COLUMNS per exchange and year
-    carbon: list[tuple] = field(default_factory=list)  # (year, entity, sector, covered, scope1, allocation, value added, payment)
+    carbon: list[tuple] = field(default_factory=list)  # results.tables.CARBON_COLUMNS per firm and year
+    products: list[tuple] = field(default_factory=list)  # kernel.products.PRODUCT_TABLE_COLUMNS per product line and year
     measures: list[tuple] = field(default_factory=list)  # firms' own measures as decided (results.tables.MEASURE_COLUMNS)
     money: dict = field(default_factory=dict)  # economics.cashflows.MoneyTables fields, built at the run's end
     wall_time_s: float = 0.0
@@ -269,6 +271,8 @@ class ParkModel(mesa.Model):
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
         self.exchange_context: ExchangeContext | None = None
         self._min_coverage_share = min_coverage_share()  # data/resources.csv, read once
+        self._payments: dict[str, float] = {}  # firm → carbon payment of the year [CNY]
+        self._eu_price_eur_per_tco2 = eu_price_path(scenario.policy.cbam.eu_carbon_price_eur_per_tco2, self.years)  # CBAM
 
     def _use_measured_series(self) -> None:
         """Measured series replace the base year's hourly shapes (and the PV output) of the
@@ -553,8 +557,9 @@ class ParkModel(mesa.Model):
         in_ets = np.array([carbon.ets_sectors == "all" or x in carbon.ets_sectors for x in sectors], dtype=bool)
         value_added = np.array([f.value_added_mcny for f in firms])
         price = float(self.carbon_charge_cny_per_tco2[index])
+        by_products, bases = firm_product_allocations(firms, year, scope1, float(self.allocation_scale[index]))
         pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
-                               in_ets, float(self.allocation_scale[index]))
+                               in_ets, float(self.allocation_scale[index]), by_products)
         payment, bank = pos.payment_cny, np.zeros(len(ids))
         if carbon.kind == "ets" and carbon.banking:  # unused allowances carried to later years (leavers' banks lapse)
             banked = bank_allowances(pos.covered, scope1, pos.allocation_tco2, price,
@@ -562,7 +567,10 @@ class ParkModel(mesa.Model):
             payment, bank = banked.payment_cny, banked.bank_tco2
             self._ets_bank = dict(zip(ids, bank.tolist()))
         self.record.carbon.extend(zip([year] * len(scope1), ids, sectors, pos.covered.tolist(), scope1.tolist(),
-                                      pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(), payment.tolist()))
+                                      pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(),
+                                      [b if c and carbon.kind == "ets" else "" for b, c in zip(bases, pos.covered)],
+                                      payment.tolist()))
+        self._payments = dict(zip(ids, payment.tolist()))  # read by the year's products (CBAM deduction)
         self._covered = frozenset(f for f, c in zip(ids, pos.covered) if c)
         return float(payment.sum())
 
@@ -803,6 +811,9 @@ class ParkModel(mesa.Model):
         )
         annual["core_met"] = bool(annual["core_indicator_tco2_per_tce"] <= annual["core_threshold_tco2_per_tce"])
         annual.update(self._resources_year(year, exchanged, measures))
+        annual.update(products_year(self.enterprises.values(), self.record.products, year, year_start, rows, emissions, self._payments,
+                                    population_on=self._population_on, min_coverage_share=self._min_coverage_share,
+                                    eu_price_eur_per_tco2=float(self._eu_price_eur_per_tco2[index]), base_year=sc.base_year))
         self.record.annual.append(annual)
         self.record.emissions.extend(emissions)
         self.record.energy.extend(energy)
