@@ -63,6 +63,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _product_gap_lines(park) -> list[str]:
+    """What `check` says about the product indicator: which firm and which column would make it assessable."""
+    from parktwin.accounting.products import product_data_gaps
+
+    gaps = product_data_gaps(park)
+    if not gaps:
+        return []
+    lines = ["  product data for the unit-energy indicator (indicator · firm · field to add · note):"]
+    lines += [f"    {indicator} · {entity or '-'} · {field or '-'} · {note}" for indicator, entity, field, note in gaps]
+    return lines
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     """Check every file; problems of all files are listed together."""
     from parktwin.spec.load import Loaded, load, load_any
@@ -84,6 +96,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from parktwin.spec.series import describe
 
         for line in describe(park):
+            print(line)
+        for line in _product_gap_lines(park):
             print(line)
         if args.strict:
             from parktwin.data import constant
