@@ -17,7 +17,7 @@ from parktwin.cli import main
 
 RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
               "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
-              "cost_of_capital", "measures", "levelised_costs")
+              "cost_of_capital", "measures", "levelised_costs", "products")
 
 
 @pytest.fixture
@@ -44,7 +44,10 @@ def entries(folder: Path) -> list[str]:
 def test_check_park_and_scenario_print_one_ok_line_each(workdir, capsys):
     assert main(["check", "park.yaml", "scenario.yaml"]) == 0
     out, err = capsys.readouterr()
-    lines = out.splitlines()
+    # under each OK line: what product data would make the unit-energy indicator assessable
+    gaps = [line for line in out.splitlines() if line.startswith("    zc_product_energy_grade2")]
+    assert gaps and gaps[0].startswith("    zc_product_energy_grade2 · chem · products · sector chemicals has")
+    lines = [line for line in out.splitlines() if not line.startswith("  ")]
     assert len(lines) == 2
     assert lines[0].startswith("park.yaml: park 'Small park' OK")
     assert "2 enterprises, 1 buildings, 1 fleets" in lines[0]
