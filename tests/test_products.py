@@ -4,6 +4,7 @@ allocation, CBAM certificates, and what a park without products gives (docs/prod
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -141,3 +142,46 @@ def test_a_park_without_products_gives_the_same_tables_apart_from_new_columns(tm
     assert base["products"].empty and len(with_products["products"]) == 4
     zc = with_products["indicators"]
     assert (zc.loc[zc.indicator == "zc_product_energy_grade2", "status"] != "not_assessed").all()
+
+
+def test_workbook_products_sheet_round_trip_and_errors(tmp_path):
+    """The workbook's products sheet: written from a park, read back the same; an unknown product
+    or enterprise is reported with its sheet, cell and column."""
+    from openpyxl import load_workbook
+
+    from parktwin.spec.errors import InputError
+    from parktwin.spec.workbook import read_workbook, write_template, write_workbook
+
+    root = Path(__file__).resolve().parents[1]
+    assert "products" in load_workbook(write_template(tmp_path / "template.xlsx")).sheetnames
+    path = write_workbook(root / "models" / "export_aluminium_like.yaml", tmp_path / "park.xlsx")
+    doc, _ = read_workbook(path)
+    firms = {e["id"]: e for e in doc["enterprises"]}
+    assert firms["delta_aluminium"]["products"][0] | {"source": ""} == {
+        "product": "aluminium_liquid", "output": 200000, "unit": "t", "energy_share": 0.94, "export_share": 0.3,
+        "export_destination": "EU", "source": ""}
+    wb = load_workbook(path)
+    wb["products"].cell(2, 2, "aluminum")
+    wb["products"].cell(3, 1, "nobody")
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(InputError) as err:
+        read_workbook(tmp_path / "bad.xlsx")
+    text = str(err.value)
+    assert "products!B2 (产品 Product): unknown product 'aluminum'" in text
+    assert "products!A3 (企业编号 Enterprise): unknown enterprise 'nobody'" in text
+
+
+def test_cement_firm_under_the_ets_is_allocated_by_output_in_a_run(tmp_path, small_park_dict, small_scenario_dict):
+    """A covered clinker works from 2025: allocation = clinker output × 0.8534 tCO₂/t (proxy,
+    data/ets_product_benchmarks.csv); the carbon table says ``output``; the other firm stays on
+    value added (or is not covered)."""
+    small_park_dict["enterprises"][0]["sector"] = "building_materials"
+    small_park_dict["enterprises"][0]["products"] = [{"product": "cement_clinker", "output": 40000, "unit": "t"}]
+    small_scenario_dict["policy"] = {"carbon": {"kind": "ets", "ets_threshold_tco2_per_yr": 1000}}
+    write_yaml(tmp_path / "park.yaml", small_park_dict)
+    res = parktwin.run(parktwin.load(write_yaml(tmp_path / "scenario.yaml", small_scenario_dict)), seed=0)
+    carbon = res.carbon[res.carbon["entity"] == "chem"]
+    assert (carbon["allocation_basis"] == "output").all()
+    assert carbon["allocation_tco2"].iloc[0] == pytest.approx(40000 * 0.8534)  # base year: activity 1
+    elec = res.carbon[res.carbon["entity"] == "elec"]
+    assert set(elec["allocation_basis"]) <= {"value_added", ""}
