@@ -185,3 +185,20 @@ def test_cement_firm_under_the_ets_is_allocated_by_output_in_a_run(tmp_path, sma
     assert carbon["allocation_tco2"].iloc[0] == pytest.approx(40000 * 0.8534)  # base year: activity 1
     elec = res.carbon[res.carbon["entity"] == "elec"]
     assert set(elec["allocation_basis"]) <= {"value_added", ""}
+
+
+def test_product_table_rows_are_sourced_and_not_found_rows_carry_no_values():
+    from parktwin.data import table
+
+    df = table("products")
+    assert df[["source", "year", "confidence"]].notna().all().all()
+    missing = df[df["limit_status"] == "not_found"]
+    assert missing[["grade1", "grade2", "grade3"]].isna().all().all() and (missing["confidence"] == "not_found").all()
+    published = df[df["limit_status"] == "published"]
+    assert published["grade3"].notna().all() and published["standard"].str.startswith("GB ").all()
+    assert df.loc[df["cbam_good"], "cn_code"].notna().all()
+    required = {"crude_steel_eaf", "aluminium_liquid", "cement_clinker", "flat_glass_large", "ammonia_natural_gas", "urea",
+                "methanol_coal", "caustic_soda", "coke_top_charging", "polysilicon", "power_coal", "heat"}
+    assert required <= set(df["id"])
+    factors = table("cbam_factors").set_index("year")["cbam_factor_share"]
+    assert factors[2026] == 0.975 and factors[2034] == 0.0 and factors.loc[2026:].is_monotonic_decreasing
