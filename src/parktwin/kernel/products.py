@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from parktwin.accounting.products import INDICATOR_KEYS, PRODUCT_COLUMNS, firm_totals, grade2_indicator, product, product_rows
+from parktwin.accounting.products import (
+    INDICATOR_KEYS, PRODUCT_COLUMNS, FirmTotals, firm_totals, grade2_indicator, product, product_rows,
+)
 from parktwin.agents.population import active_share
 from parktwin.data import interpolate_path, to_base_cny
 from parktwin.economics.carbon import product_allocation
@@ -53,7 +55,7 @@ def products_year(enterprises, out: list, year: int, year_start: int, rows, emis
         firms.append((spec.id, spec.sector, agent.value_added_mcny * in_park, [line.product for line in spec.products]))
         if not spec.products:
             continue
-        firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * in_park, totals.get(spec.id, _ZERO))
+        firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * in_park, totals.get(spec.id, FirmTotals()))
         for row in firm_rows:
             extra = _cbam(row, year, payments.get(spec.id, 0.0), eu_price_eur_per_tco2, eur_cny)
             certificates += extra[CBAM_COLUMNS.index("cbam_certificates")] or 0.0
@@ -85,9 +87,3 @@ def _cbam(row: tuple, year: int, payment_cny: float, eu_price_eur: float, eur_cn
             pos.deduction_certificates, pos.certificates, eu_price_eur, cost_cny,
             cost_cny / get["exported"] if cost_cny == cost_cny else nan, basis)
 
-
-class _Zero:
-    energy_kgce = electricity_kwh = scope1_tco2 = electricity_tco2 = 0.0
-
-
-_ZERO = _Zero()
