@@ -17,7 +17,7 @@ from parktwin.cli import main
 
 RUN_TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
               "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
-              "cost_of_capital", "measures", "levelised_costs")
+              "cost_of_capital", "measures", "levelised_costs", "products")
 
 
 @pytest.fixture
@@ -44,6 +44,8 @@ def entries(folder: Path) -> list[str]:
 def test_check_park_and_scenario_print_one_ok_line_each(workdir, capsys):
     assert main(["check", "park.yaml", "scenario.yaml"]) == 0
     out, err = capsys.readouterr()
+    # what product data would make the unit-energy indicator assessable (accounting/coverage.py)
+    assert any("zc_product_energy_grade2" in line and "chem" in line for line in out.splitlines())
     lines = [line for line in out.splitlines() if not line.startswith("  ") and "data gap" not in line]  # gaps: test_coverage.py
     assert len(lines) == 2
     assert lines[0].startswith("park.yaml: park 'Small park' OK")

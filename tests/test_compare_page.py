@@ -18,7 +18,7 @@ import parktwin
 from builders import SCENARIO_YAML, write_tiny_scenario
 from parktwin.cli import main
 from parktwin.experiments.compare import compare_runs, milestones, run_label
-from parktwin.viz.compare import milestone_rows, registered, render_comparison
+from parktwin.viz.compare import labelled, milestone_rows, registered, render_comparison
 from parktwin.viz.summary import display
 
 OFFSET_YAML = SCENARIO_YAML.replace("name: tiny\n", "name: tiny_offset\n") + (
@@ -83,9 +83,11 @@ def test_compare_table_and_labels(runs):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_shows_every_pathway(runs, lang):
     page = render_comparison(runs, lang)
-    assert page.count("<script") == 1 + len(registered())  # plotly.js once, one script per figure
+    shown = [spec for spec in registered() if spec.build(labelled(runs), lang) is not None]  # CBAM only with EU exports
+    assert [spec.key for spec in registered() if spec not in shown] == ["cbam"]
+    assert page.count("<script") == 1 + len(shown)  # plotly.js once, one script per figure
     assert "cdn" not in page.lower().split("<script", 2)[1][:200]  # plotly.js embedded, not fetched
-    for spec in registered():
+    for spec in shown:
         assert f'id="fig-{spec.key}"' in page
     rows = milestone_rows([("tiny", runs[0]), ("tiny_offset", runs[1])], lang)
     never = "not reached" if lang == "en" else "未达到"

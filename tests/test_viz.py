@@ -410,9 +410,10 @@ UNIT = re.compile(r"\[[^\]]+\]|tCO₂|tce|GWh|MW|CNY|元|%|m³|立方米|吨|(?:
 def demo_figures() -> dict[tuple[str, str, str], go.Figure]:
     """Every figure the registry builds for the runs that between them show every registered figure
     (tests/browser/test_report_figures.py): net_zero_2050 (heat, hydrogen, water, waste, symbiosis,
-    measured totals), pdca_led (firms' own measures, MACC, PDCA) and metered_example (a meter series)."""
+    measured totals, products), pdca_led (firms' own measures, MACC, PDCA), metered_example (a meter
+    series) and export_aluminium_net_zero (CBAM on EU exports)."""
     out = {}
-    for name in ("net_zero_2050", "pdca_led", "metered_example"):
+    for name in ("net_zero_2050", "pdca_led", "metered_example", "export_aluminium_net_zero"):
         results = parktwin.run(Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.yaml", seed=0)
         for spec in registered():
             for lang in ("en", "zh"):

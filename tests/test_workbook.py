@@ -53,7 +53,8 @@ def filled(tmp_path) -> Path:
 def test_template_has_documented_sheets_validation_and_frozen_headers(tmp_path):
     path = write_template(tmp_path / "park.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["park", "enterprises", "buildings", "fleets", "measured_totals", "exchanges", "measured_series", "readme"]
+    assert wb.sheetnames == ["park", "enterprises", "buildings", "fleets", "measured_totals", "exchanges", "measured_series", "products",
+                             "readme"]
     ent = wb["enterprises"]
     headers = [c.value for c in ent[1]]
     assert "用电量 Electricity [MWh/yr]" in headers and "天然气 Natural gas [千m³/yr (km3)]" in headers

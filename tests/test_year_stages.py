@@ -13,7 +13,7 @@ from parktwin.kernel.year import YEAR_STAGES, Stage
 def test_the_stages_run_in_the_documented_order():
     assert [s.name for s in YEAR_STAGES] == [
         "loads", "resource_measures", "exchanges", "site", "heat_plan", "heat", "cold", "hydrogen", "carriers",
-        "electricity", "accounting", "money", "resources", "annual", "review"]
+        "electricity", "accounting", "money", "resources", "products", "annual", "review"]
 
 
 def test_an_inserted_stage_adds_its_columns_to_the_annual_rows():

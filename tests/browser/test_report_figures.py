@@ -1,10 +1,11 @@
-"""Every registered figure of the run report, opened in headless Chromium for three runs.
+"""Every registered figure of the run report, opened in headless Chromium for four runs.
 
 The expected figures come from the registry (viz.registry): every figure whose builder returns
 a figure for the run must be rendered with data, in English and in Chinese, without console
 errors. ``net_zero_2050`` (demo park) shows the heat, hydrogen, water, waste, symbiosis and
 measured-data figures; ``pdca_led`` adds the conditional ones: firms' own measures (adoption,
-MACC) and the operator's PDCA; ``metered_example`` the meter series' data-quality table. Together
+MACC) and the operator's PDCA; ``metered_example`` the meter series' data-quality table;
+``export_aluminium_net_zero`` the CBAM table of EU exports. Together
 they cover every registered figure. The year selector
 of each Sankey diagram must change the year drawn.
 """
@@ -25,7 +26,7 @@ from .helpers import click_updatemenu_item, network_requests, open_file, plot_su
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ("net_zero_2050", "pdca_led", "metered_example")
+SCENARIOS = ("net_zero_2050", "pdca_led", "metered_example", "export_aluminium_net_zero")
 SANKEYS = ("sankey_energy", "sankey_carbon", "sankey_water", "sankey_materials")
 
 _VISIBLE_LINKS_JS = """

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from parktwin.accounting.products import product_data_gaps
 from parktwin.accounting.resources import min_coverage_share
 from parktwin.accounting.stages import indicators
 
@@ -108,6 +109,14 @@ def symbiosis_gaps(park) -> list[CoverageGap]:
         return []
     return [CoverageGap("new_eco_chain_projects", "park", "exchanges",
                         "the park file lists no candidate symbiosis exchanges (exchanges sheet), so new chains cannot be counted")]
+
+
+@register_gaps("products")
+def product_gaps(park) -> list[CoverageGap]:
+    """Firms whose sector has national unit-energy limits but list no products, and products with no
+    published grade-2 value (accounting.products.product_data_gaps)."""
+    return [CoverageGap("products_at_grade2_share", entity or "park", missing or "-", note)
+            for _, entity, missing, note in product_data_gaps(park)]
 
 
 def coverage_gaps(park) -> list[tuple[str, str, str, str]]:

@@ -9,6 +9,12 @@ Three regimes (docs/economics.md, "Carbon policy"):
   unused allowances for later years (up to a cap) and surrenders them before it buys (``bank_allowances``);
 - ``none``: nobody pays.
 Money in CNY of the base year, emissions in tCO₂ a year, output as value added in million CNY.
+
+Where a firm's products have an output-based rule (data/ets_product_benchmarks.csv), that rule
+replaces the value-added benchmark, dated: the national ETS's steel, cement and aluminium firms
+were allocated their verified emissions for 2024 and by intensity × output from 2025
+(``product_allocation``); a rule whose benchmark was not found falls back to value added. The
+carbon table says which basis each firm was allocated on.
 """
 
 from __future__ import annotations
@@ -47,6 +53,41 @@ def _benchmarks() -> dict[str, float]:
     return dict(zip(df["sector"].astype(str), df["benchmark_tco2_per_mcny"].astype(float)))
 
 
+@lru_cache(maxsize=1)
+def _product_rules() -> tuple[tuple, ...]:
+    df = table("ets_product_benchmarks")
+    return tuple(zip(df["product"], df["from_year"].astype(int), df["to_year"].astype(int), df["basis"],
+                     df["benchmark_tco2_per_t"].astype(float)))
+
+
+def product_rule(product: str, year: int) -> tuple[str, float] | None:
+    """The national ETS's rule for ``product`` in ``year``: (basis, benchmark tCO₂/t or NaN), or
+    None when data/ets_product_benchmarks.csv has no row for it."""
+    for pid, first, last, basis, value in _product_rules():
+        if pid == product and first <= year <= last:
+            return basis, value
+    return None
+
+
+def product_allocation(lines: list[tuple[str, float]], year: int, emissions_tco2: float,
+                       allocation_scale: float = 1.0) -> tuple[str, float]:
+    """A firm's free allocation from its products, given (product id, output in its unit) pairs.
+
+    Returns (basis, allocation tCO₂): ``verified_emissions`` (allocation = the firm's emissions)
+    when any product is allocated so that year; ``output`` (Σ output × benchmark × scale) when
+    every product has an intensity benchmark; else ``value_added`` with NaN (the caller uses the
+    value-added benchmark).
+    """
+    rules = [product_rule(pid, year) for pid, _ in lines]
+    if not lines or any(r is None for r in rules):
+        return "value_added", float("nan")
+    if any(basis == "verified_emissions" for basis, _ in rules):
+        return "verified_emissions", float(emissions_tco2)
+    if all(basis == "intensity" and not np.isnan(value) for basis, value in rules):
+        return "output", float(sum(out * value for (_, out), (_, value) in zip(lines, rules)) * allocation_scale)
+    return "value_added", float("nan")
+
+
 @dataclass(frozen=True)
 class CarbonPositions:
     """One year's carbon positions of the firms, arrays aligned with the inputs."""
@@ -57,10 +98,13 @@ class CarbonPositions:
 
 
 def carbon_positions(kind: str, emissions_tco2, value_added_mcny, benchmark_tco2_per_mcny, price_cny_per_tco2: float,
-                     threshold_tco2_per_yr: float = 0.0, in_scope=None, allocation_scale: float = 1.0) -> CarbonPositions:
+                     threshold_tco2_per_yr: float = 0.0, in_scope=None, allocation_scale: float = 1.0,
+                     product_allocation_tco2=None) -> CarbonPositions:
     """Each firm's charge under ``kind`` (tax | ets | none) for one year.
 
     ``in_scope``: firms whose sector the ETS covers (default all); the tax ignores it.
+    ``product_allocation_tco2``: per firm, its allocation from its products (``product_allocation``),
+    NaN where the value-added benchmark applies.
     """
     e = np.asarray(emissions_tco2, dtype=float)
     if kind == "none":
@@ -72,7 +116,11 @@ def carbon_positions(kind: str, emissions_tco2, value_added_mcny, benchmark_tco2
         raise ValueError(f"carbon policy kind must be one of {CARBON_KINDS}, not {kind!r}")
     scope = np.ones(e.shape, dtype=bool) if in_scope is None else np.asarray(in_scope, dtype=bool)
     covered = scope & (e >= threshold_tco2_per_yr)
-    allocation = np.where(covered, np.asarray(benchmark_tco2_per_mcny, float) * np.asarray(value_added_mcny, float) * allocation_scale, 0.0)
+    by_value_added = np.asarray(benchmark_tco2_per_mcny, float) * np.asarray(value_added_mcny, float) * allocation_scale
+    if product_allocation_tco2 is not None:
+        by_products = np.asarray(product_allocation_tco2, dtype=float)
+        by_value_added = np.where(np.isnan(by_products), by_value_added, by_products)
+    allocation = np.where(covered, by_value_added, 0.0)
     return CarbonPositions(covered, allocation, np.where(covered, (e - allocation) * price_cny_per_tco2, 0.0))
 
 

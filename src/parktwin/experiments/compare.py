@@ -34,6 +34,9 @@ def single_run_row(annual: pd.DataFrame, year: int) -> dict[str, float]:
         "first year core met": first_year(annual, annual["core_met"].astype(bool)),
         "pathway_cost_cny": float(pathway_cost_cny(frame).iloc[0]),
         **({"private_cost_cny": float(private_cost_cny(frame).iloc[0])} if "private_pv_cny" in annual.columns else {}),
+        # CBAM on EU exports of CBAM goods, all years (docs/products.md); only for runs that pay some
+        **({"cbam_cost_cny all years": float(annual["cbam_cost_cny"].sum())}
+           if "cbam_cost_cny" in annual.columns and float(annual["cbam_cost_cny"].sum()) > 0 else {}),
     }
 
 

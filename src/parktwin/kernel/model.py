@@ -37,6 +37,7 @@ from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_s
 from parktwin.kernel.carriers import CarrierState
 from parktwin.kernel.context import DecisionContext
 from parktwin.kernel.closing import close_run
+from parktwin.kernel.products import eu_price_path
 from parktwin.kernel.population import entrants, exit_park, leavers
 from parktwin.kernel.year import YEAR_STAGES, EtsState, Stage, run_year
 from parktwin.spec.scenario import Scenario
@@ -63,7 +64,8 @@ class RunRecord:
     purchases: list[Purchase] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)  # accounting.resources.RESOURCE_COLUMNS per year
     exchanges: list[tuple] = field(default_factory=list)  # agents.exchange.EXCHANGE_COLUMNS per exchange and year
-    carbon: list[tuple] = field(default_factory=list)  # (year, entity, sector, covered, scope1, allocation, value added, payment)
+    carbon: list[tuple] = field(default_factory=list)  # results.tables.CARBON_COLUMNS per firm and year
+    products: list[tuple] = field(default_factory=list)  # kernel.products.PRODUCT_TABLE_COLUMNS per product line and year
     measures: list[tuple] = field(default_factory=list)  # firms' own measures as decided (results.tables.MEASURE_COLUMNS)
     money: dict = field(default_factory=dict)  # economics.cashflows.MoneyTables fields, built at the run's end
     wall_time_s: float = 0.0
@@ -176,6 +178,7 @@ class ParkModel(mesa.Model):
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
         self.exchange_context: ExchangeContext | None = None
         self.min_coverage_share = min_coverage_share()  # data/resources.csv, read once
+        self.eu_price_eur_per_tco2 = eu_price_path(scenario.policy.cbam.eu_carbon_price_eur_per_tco2, self.years)  # CBAM
 
     def _use_measured_series(self) -> None:
         """Measured series replace the base year's hourly shapes (and the PV output) of the

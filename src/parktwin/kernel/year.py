@@ -57,6 +57,7 @@ from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_pe
 from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
+from parktwin.kernel.products import firm_product_allocations, products_year
 from parktwin.kernel.carriers import CarrierWork, CarrierYear, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
@@ -140,6 +141,7 @@ class YearState:
     accounting: Accounts | None = None
     money: Money | None = None
     resources: dict | None = None  # indicator columns of the resource accounts
+    products: dict | None = None  # product-energy indicator and CBAM columns (kernel.products)
     annual: dict | None = None
     review: None = None
     extra: dict = field(default_factory=dict)  # outputs of inserted stages, by name
@@ -158,6 +160,7 @@ class EtsState:
     benchmarks: dict = field(default_factory=dict)  # sector → ETS benchmark [tCO₂/M CNY], read once
     bank: dict = field(default_factory=dict)  # firm → allowances banked for later years [tCO₂] (policy.carbon.banking)
     covered: frozenset = frozenset()  # firms the ETS covered last year
+    payments: dict = field(default_factory=dict)  # firm → carbon payment of the year [CNY] (the CBAM deduction reads it)
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,15 @@ def resources(model, y: YearState) -> dict[str, float]:
     }
 
 
+def products(model, y: YearState) -> dict[str, float]:
+    """The year's product lines: unit energy against the limit grades, the grade-2 indicator and CBAM
+    (kernel.products); returns their ``annual`` columns."""
+    return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start, y.carriers.rows,
+                         y.accounting.emissions, model.ets.payments, population_on=model.population_on,
+                         min_coverage_share=model.min_coverage_share,
+                         eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year)
+
+
 def annual(model, y: YearState) -> dict:
     """The year's row of the ``annual`` table (results/tables.py), recorded with its emissions and energy rows."""
     sc, index, year = model.scenario, y.index, y.year
@@ -399,6 +411,7 @@ def annual(model, y: YearState) -> dict:
     )
     row["core_met"] = bool(row["core_indicator_tco2_per_tce"] <= row["core_threshold_tco2_per_tce"])
     row.update(y.resources)
+    row.update(y.products)
     for name, output in y.extra.items():  # inserted stages' indicator columns (a dict of column → value)
         if isinstance(output, dict):
             row.update(output)
@@ -432,7 +445,7 @@ YEAR_STAGES = (
     Stage("loads", loads), Stage("resource_measures", resource_measures), Stage("exchanges", exchanges), Stage("site", site),
     Stage("heat_plan", heat_plan), Stage("heat", heat), Stage("cold", cold), Stage("hydrogen", hydrogen), Stage("carriers", carriers),
     Stage("electricity", electricity), Stage("accounting", accounting), Stage("money", money),
-    Stage("resources", resources), Stage("annual", annual), Stage("review", review),
+    Stage("resources", resources), Stage("products", products), Stage("annual", annual), Stage("review", review),
 )
 
 
@@ -485,8 +498,9 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
     in_ets = np.array([carbon.ets_sectors == "all" or x in carbon.ets_sectors for x in sectors], dtype=bool)
     value_added = np.array([f.value_added_mcny for f in firms])
     price = float(model.carbon_charge_cny_per_tco2[index])
+    by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]))
     pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
-                           in_ets, float(model.allocation_scale[index]))
+                           in_ets, float(model.allocation_scale[index]), by_products)
     payment, bank = pos.payment_cny, np.zeros(len(ids))
     if carbon.kind == "ets" and carbon.banking:  # unused allowances carried to later years (leavers' banks lapse)
         banked = bank_allowances(pos.covered, scope1, pos.allocation_tco2, price,
@@ -494,7 +508,10 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
         payment, bank = banked.payment_cny, banked.bank_tco2
         ets.bank = dict(zip(ids, bank.tolist()))
     model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, pos.covered.tolist(), scope1.tolist(),
-                                   pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(), payment.tolist()))
+                                   pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(),
+                                   [b if c and carbon.kind == "ets" else "" for b, c in zip(bases, pos.covered)],
+                                   payment.tolist()))
+    ets.payments = dict(zip(ids, payment.tolist()))  # read by the year's products (CBAM deduction)
     ets.covered = frozenset(f for f, c in zip(ids, pos.covered) if c)
     return float(payment.sum())
 

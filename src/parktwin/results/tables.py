@@ -17,18 +17,19 @@ from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import reconcile
+from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
 from parktwin.spec.series import QUALITY_COLUMNS
 
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
           "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
-          "cost_of_capital", "measures", "levelised_costs")
+          "cost_of_capital", "measures", "levelised_costs", "products")
 RECONCILIATION_COLUMNS = ("year", "scope", "quantity", "unit", "bottom_up", "measured", "difference", "difference_pct")
 MEASURE_COLUMNS = ("year", "entity", "project", "measure", "capex_cny", "capex_after_subsidy_cny", "fixed_om_cny_per_yr",
                    "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "scope1_abated_tco2_per_yr", "lifetime_yr",
                    "npv_at_hurdle_cny", "origin")
 CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "bank_tco2",
-                  "payment_cny")
+                  "allocation_basis", "payment_cny")
 
 
 @dataclass
@@ -50,7 +51,11 @@ class Results:
     - ``cashflows``: the private view per year and party (equity capex, subsidies as income, debt
       service, O&M, energy, carbon), discounted at the party's own rate (``pv_cny``)
     - ``carbon``: each firm's carbon position per year under the scenario's policy (covered,
-      scope-1 CO₂, free allowances, allowances banked for later years at the year's end, payment)
+      scope-1 CO₂, free allowances, allowances banked for later years at the year's end, payment,
+      and for covered firms under the ETS the allocation basis: value_added, output or verified_emissions)
+    - ``products``: each firm's product lines per year: output, unit energy against the national
+      limit's grades, CO₂ per unit, exports, and for EU exports of CBAM goods the embedded
+      emissions, certificates and cost (accounting.products, economics.cbam)
     - ``cost_of_capital``: each party's cost of equity, debt share and rate, and WACC
     - ``measures``: the measures firms chose themselves (origin ``firm``) and the roadmap's
       measures on firms (origin ``roadmap``), with what the firm expected of each at the year's
@@ -99,6 +104,7 @@ class Results:
     cost_of_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
     measures: pd.DataFrame = field(default_factory=pd.DataFrame)
     levelised_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    products: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.data_quality is None or self.data_quality.empty:
@@ -236,6 +242,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         financing=money.get("financing", pd.DataFrame()),
         cashflows=money.get("cashflows", pd.DataFrame()),
         carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),
+        products=pd.DataFrame.from_records(record.products, columns=list(PRODUCT_TABLE_COLUMNS)),
         cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
         measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),
         levelised_costs=money.get("levelised", pd.DataFrame()),

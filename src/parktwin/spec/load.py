@@ -347,6 +347,25 @@ def _duplicate_ids(items: list[tuple[int, dict]], file: str, key: str) -> list[P
     return problems
 
 
+def product_problems(products: Any, file: str, where: str) -> list[Problem]:
+    """Each product line names a product of data/products.csv in that product's unit."""
+    from parktwin.data import table
+
+    if not isinstance(products, list):
+        return []
+    known = dict(zip(table("products")["id"], table("products")["unit"]))
+    problems = []
+    for j, line in enumerate(products):
+        if not isinstance(line, dict):
+            continue
+        pid, unit = line.get("product"), line.get("unit")
+        if isinstance(pid, str) and pid not in known:
+            problems.append(Problem(file, f"{where}.{j}.product", f"unknown product {pid!r}; expected one of {sorted(known)} (data/products.csv)"))
+        elif isinstance(pid, str) and isinstance(unit, str) and unit != known[pid]:
+            problems.append(Problem(file, f"{where}.{j}.unit", f"{pid} is counted in {known[pid]!r} (data/products.csv), not {unit!r}"))
+    return problems
+
+
 def park_cross_problems(doc: dict, file: str) -> list[Problem]:
     from parktwin.data import grid_series_ids, sector_ids
 
@@ -359,6 +378,7 @@ def park_cross_problems(doc: dict, file: str) -> list[Problem]:
         sector = ent.get("sector")
         if isinstance(sector, str) and sector not in sectors:
             problems.append(Problem(file, f"enterprises.{i}.sector", f"unknown sector {sector!r}; expected one of {sorted(sectors)}"))
+        problems.extend(product_problems(ent.get("products"), file, f"enterprises.{i}.products"))
     owners = {e.get("id") for _, e in enterprises} | {"operator"}
     for i, fleet in _items(doc, "fleets"):
         owner = fleet.get("owner", "operator")

@@ -228,6 +228,31 @@ class SymbiosisExchange(Strict):
         return self
 
 
+class Product(Strict):
+    """One product line of an enterprise in the base year; its output follows the firm's activity.
+
+    ``product`` is an id of ``data/products.csv``; ``unit`` must be that row's unit (t, MWh, GJ,
+    weight_box). The firm's energy use and scope-1 CO₂ are attributed to its products by
+    ``energy_share`` (docs/products.md).
+    """
+
+    product: str = Field(description="product id in data/products.csv")
+    output: float = Field(gt=0, description="annual output in the base year, in ``unit``")
+    unit: str = Field(description="unit of ``output``: the product's unit in data/products.csv (t, MWh, GJ, weight_box)")
+    energy_share: float | None = Field(
+        None, ge=0, le=1, description="share of the firm's energy use (and scope-1 CO₂) this product line takes; "
+        "default: the whole firm for a single product, else the rest split by output × the product's grade-2 limit")
+    export_share: float = Field(0.0, ge=0, le=1, description="share of the output exported")
+    export_destination: Literal["EU", "other"] | None = Field(None, description="where the exports go; EU: CBAM applies to CBAM goods")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _destination_with_exports(self) -> Product:
+        if self.export_share > 0 and self.export_destination is None:
+            raise ValueError("export_share > 0 needs export_destination (EU or other)")
+        return self
+
+
 class Enterprise(Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str
@@ -247,6 +272,9 @@ class Enterprise(Strict):
     water: WaterUse | None = Field(None, description="water withdrawn, reused and reclaimed; absent: water indicators not assessed")
     solid_waste: SolidWaste | None = Field(None, description="industrial solid waste generated and used; absent: not assessed")
     waste_heat: WasteHeat | None = Field(None, description="waste heat/cold/pressure available and recovered; absent: not assessed")
+    products: list[Product] = Field(
+        default_factory=list, description="product lines and their output (data/products.csv); absent: the product "
+        "unit-energy indicator is not assessed for a firm whose sector has a limit standard, and ETS allocation stays on value added")
     measured_series: MeasuredSeries | None = Field(
         None, description="measured electricity load; its sum must agree with energy.electricity_mwh (data/constants.csv tolerance)"
     )
@@ -260,6 +288,9 @@ class Enterprise(Strict):
                 raise ValueError("heat_band_shares needs low, medium and high, each ≥ 0")
             if abs(sum(bands.values()) - 1.0) > 1e-6:
                 raise ValueError(f"heat_band_shares must sum to 1 (got {sum(bands.values()):.4f})")
+        shares = [p.energy_share for p in self.products if p.energy_share is not None]
+        if sum(shares) > 1.0 + 1e-9:
+            raise ValueError(f"products' energy_share must sum to at most 1 (got {sum(shares):.4f})")
         return self
 
 

@@ -332,8 +332,17 @@ class CarbonPolicy(Strict):
     )
 
 
+class Cbam(Strict):
+    """The EU's carbon border adjustment on the park's exports of CBAM goods (economics/cbam.py)."""
+
+    eu_carbon_price_eur_per_tco2: YearPath = Field(
+        default_factory=dict, description="EU ETS / CBAM certificate price path [EUR of the base year per tCO₂]; "
+        "empty: certificates are counted but not priced")
+
+
 class Policy(Strict):
     carbon: CarbonPolicy = CarbonPolicy()
+    cbam: Cbam = Cbam()
     carbon_price_in_decisions: bool = Field(True, description="firms weigh the carbon price on their scope-1 CO₂")
     capex_subsidy_share: dict[DecisionMeasure, float] = Field(default_factory=dict, description="share of capex paid by the park's fund")
     mandates: list[Mandate] = Field(default_factory=list)

@@ -39,7 +39,7 @@ import yaml
 from pydantic import ValidationError
 
 from parktwin.atomic import atomic_path
-from parktwin.data import grid_series_ids, sector_ids
+from parktwin.data import grid_series_ids, sector_ids, table
 from parktwin.spec import load as loader
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
@@ -79,6 +79,10 @@ class Column:
 
 def _sectors() -> list[str]:
     return sorted(sector_ids())
+
+
+def _product_ids() -> list[str]:
+    return sorted(table("products")["id"])
 
 
 def _grid_regions() -> list[str]:
@@ -260,6 +264,20 @@ SERIES_COLUMNS: list[Column] = [
     C("max_gap_h", "最长补齐时长", "Longest gap filled", "h", help="needed with linear and profile"),
     C("source", "数据来源", "Source", kind=TEXT, width=24),
 ]
+PRODUCT_COLUMNS: list[Column] = [
+    C("enterprise", "企业编号", "Enterprise", kind=TEXT, required=True, width=20, help="id of a row of the enterprises sheet"),
+    C("product", "产品", "Product", kind=TEXT, required=True, choices=_product_ids, width=22,
+      help="product id in data/products.csv (its national unit-energy limit, CN code, CBAM fields)"),
+    C("output", "年产量", "Annual output", "unit/yr", required=True, help="base year, in the product's unit"),
+    C("unit", "产量单位", "Unit", kind=TEXT, required=True, choices=("t", "MWh", "GJ", "weight_box"),
+      help="the product's unit in data/products.csv"),
+    C("energy_share", "能耗占比", "Energy share", "0..1",
+      help="share of the firm's energy use (and scope-1 CO₂) this product takes; default: all for one product, else split"),
+    C("export_share", "出口比例", "Export share", "0..1", help="default 0"),
+    C("export_destination", "出口去向", "Export destination", kind=TEXT, choices=("EU", "other"),
+      help="EU: CBAM applies to CBAM goods; needed when the export share is above 0"),
+    C("source", "数据来源", "Source", kind=TEXT, width=24),
+]
 del C
 
 TABLES: dict[str, list[Column]] = {
@@ -269,6 +287,7 @@ TABLES: dict[str, list[Column]] = {
     "measured_totals": MEASURED_COLUMNS,
     "exchanges": EXCHANGE_COLUMNS,
     "measured_series": SERIES_COLUMNS,
+    "products": PRODUCT_COLUMNS,
 }
 SERIES_HOLDERS = ("enterprises", "buildings", "fleets")
 PARK_HEADERS = ("字段 Key", "名称 Name", "值 Value", "说明 Note")
@@ -280,6 +299,7 @@ SHEET_TITLES = {
     "measured_totals": "基准年实测总量 Measured base-year totals",
     "exchanges": "产业共生交换(候选) Candidate symbiosis exchanges",
     "measured_series": "实测负荷曲线文件 Measured series files",
+    "products": "企业产品与产量 Enterprises' products and output",
 }
 DATA_ROWS = 500  # rows that carry data validation in the template
 
@@ -385,6 +405,9 @@ def _rows_for(sheet: str, park: dict | None, measured: dict | None) -> list[dict
                 if isinstance(item, dict) and item.get("measured_series")]
         pv = _get(park or {}, "assets.pv_measured_series")
         return rows + ([{"entity": "pv", **pv}] if pv else [])
+    if sheet == "products":
+        return [{"enterprise": item["id"], **line} for item in (park or {}).get("enterprises") or []
+                if isinstance(item, dict) for line in item.get("products") or []]
     return list((park or {}).get(sheet) or [])
 
 
@@ -673,6 +696,8 @@ def _read_workbook(path: str | Path) -> tuple[dict, dict | None, _Reader]:
         if "measured_totals" in wb.sheetnames else []
     if "measured_series" in wb.sheetnames:
         _attach_series(doc, _read_table(wb["measured_series"], "measured_series", SERIES_COLUMNS, reader), reader)
+    if "products" in wb.sheetnames:
+        _attach_products(doc, _read_table(wb["products"], "products", PRODUCT_COLUMNS, reader), reader)
     if not doc.get("buildings"):
         doc.pop("buildings", None)
     if not doc.get("fleets"):
@@ -686,6 +711,28 @@ def _read_workbook(path: str | Path) -> tuple[dict, dict | None, _Reader]:
     if problems:
         raise InputError(_dedupe(problems))
     return doc, measured, reader
+
+
+def _attach_products(doc: dict, rows: list[dict], reader: _Reader) -> None:
+    """Each row of the products sheet becomes a product line of the enterprise it names; its cells
+    stay the origin of later problems."""
+    firms = {item.get("id"): (i, item) for i, item in enumerate(doc.get("enterprises") or []) if isinstance(item, dict)}
+    for n, row in enumerate(rows):
+        ident = row.pop("enterprise", None)
+        origin = reader.origins.get(("products", n, "enterprise")) or reader.origins[("products", n)]
+        if ident is None:
+            continue  # the missing enterprise is reported by the column check
+        if ident not in firms:
+            reader.problem(origin, f"unknown enterprise {ident!r}; expected an id of the enterprises sheet")
+            continue
+        i, firm = firms[ident]
+        lines = firm.setdefault("products", [])
+        path = ("enterprises", i, "products", len(lines))
+        lines.append(row)
+        reader.origins[path] = reader.origins[("products", n)]
+        for spec in PRODUCT_COLUMNS:
+            if ("products", n, spec.key) in reader.origins:
+                reader.origins[(*path, spec.key)] = reader.origins[("products", n, spec.key)]
 
 
 def _attach_series(doc: dict, rows: list[dict], reader: _Reader) -> None:

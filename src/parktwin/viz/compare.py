@@ -156,6 +156,19 @@ def npv_figure(runs: Runs, lang: str) -> go.Figure:
     return fig
 
 
+@compare_figure("cbam", 45, "CBAM cost of the exports to the EU", "出口欧盟产品的CBAM成本")
+def cbam_compare_figure(runs: Runs, lang: str) -> go.Figure | None:
+    """Each run's CBAM cost per year [million CNY] on its firms' EU exports of CBAM goods
+    (annual ``cbam_cost_cny``): how each roadmap changes it. None when no run pays any."""
+    if not any("cbam_cost_cny" in res.annual and float(res.annual["cbam_cost_cny"].sum()) > 0 for _, res in runs):
+        return None
+    present = [(label, res) for label, res in runs if "cbam_cost_cny" in res.annual]
+    fig = _lines(present, "cbam_cost_cny", scale=1e-6)
+    fig.update_layout(xaxis_title=t("year", lang), yaxis_title="CBAM [M CNY]" if lang == "en" else "CBAM成本 [百万元]",
+                      yaxis_tickformat=",.1f")
+    return fig
+
+
 def labelled(runs: list[Results]) -> Runs:
     """Each run with a unique label (``results.milestones.run_label``)."""
     out: Runs = []

@@ -15,7 +15,7 @@ from parktwin.results.tables import Results
 
 FigureBuilder = Callable[[Results, str], "go.Figure | None"]
 FIGURE_MODULES = ("parktwin.viz.figures", "parktwin.viz.flows", "parktwin.viz.carriers", "parktwin.viz.money",
-                  "parktwin.viz.pdca", "parktwin.viz.resources", "parktwin.viz.measured")
+                  "parktwin.viz.pdca", "parktwin.viz.resources", "parktwin.viz.measured", "parktwin.viz.products")
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ GROUPS: tuple[tuple[str, dict[str, str], tuple[str, ...]], ...] = (
      ("costs", "adoption", "investments_money", "cashflows", "macc", "financing")),
     ("resources", {"en": "Resources and stages", "zh": "资源与园区阶段"},
      ("stages", "indicator_status", "sankey_water", "sankey_materials", "symbiosis_network")),
+    ("products", {"en": "Products: unit energy and CBAM", "zh": "产品：单位能耗与碳边境调节"}, ("product_energy", "cbam")),
     ("data", {"en": "Data", "zh": "数据"}, ("reconciliation",)),
     ("more", {"en": "More figures", "zh": "其他图表"}, ()),
 )

@@ -1,0 +1,89 @@
+"""The year's products: each firm's product lines, their grades, the grade-2 indicator, the
+output-based ETS allocation and the CBAM position of exports to the EU (docs/products.md).
+
+Called by the kernel once the year is accounted; everything here is arithmetic over the year's
+energy rows, inventory rows and carbon positions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from parktwin.accounting.products import (
+    INDICATOR_KEYS, PRODUCT_COLUMNS, FirmTotals, firm_totals, grade2_indicator, product, product_rows,
+)
+from parktwin.agents.population import active_share
+from parktwin.data import interpolate_path, to_base_cny
+from parktwin.economics.carbon import product_allocation
+from parktwin.economics.cbam import CBAM_COLUMNS, cbam_factor_share, cbam_position, embedded_tco2_per_t
+
+PRODUCT_TABLE_COLUMNS = PRODUCT_COLUMNS + CBAM_COLUMNS
+ANNUAL_KEYS = INDICATOR_KEYS + ("cbam_certificates_tco2", "cbam_cost_cny")
+
+
+def firm_product_allocations(firms, year: int, scope1_tco2, allocation_scale: float) -> tuple[np.ndarray, list[str]]:
+    """Per firm (aligned with ``firms``): its allocation from its products (NaN: value added) and the basis."""
+    allocations, bases = [], []
+    for firm, emitted in zip(firms, scope1_tco2):
+        lines = [(line.product, line.output * firm.activity) for line in firm.spec.products]
+        basis, allocation = product_allocation(lines, year, float(emitted), allocation_scale)
+        allocations.append(allocation)
+        bases.append(basis)
+    return np.array(allocations, dtype=float), bases
+
+
+def eu_price_path(path: dict, years: list[int]) -> np.ndarray:
+    """The scenario's EU carbon price per year [EUR/tCO₂]; NaN throughout when it gives none."""
+    return interpolate_path(path, years) if path else np.full(len(years), np.nan)
+
+
+def products_year(enterprises, out: list, year: int, year_start: int, rows, emissions, payments: dict[str, float], *,
+                  population_on: bool, min_coverage_share: float, eu_price_eur_per_tco2: float, base_year: int) -> dict[str, float]:
+    """Append the year's product rows (``PRODUCT_TABLE_COLUMNS``) to ``out``; return the ``annual`` columns.
+
+    ``enterprises``: the firm agents in the park this year; ``payments``: each firm's carbon
+    payment of the year [CNY] (net of free allocation); ``eu_price_eur_per_tco2`` NaN: CBAM
+    certificates counted, not priced.
+    """
+    totals = firm_totals(rows, emissions)
+    eur_cny = to_base_cny(1.0, "EUR", base_year, base_year)
+    firms, all_rows = [], []
+    certificates = cost = 0.0
+    for agent in enterprises:
+        in_park = active_share(agent.changes, year_start) if population_on else 1.0
+        spec = agent.spec
+        firms.append((spec.id, spec.sector, agent.value_added_mcny * in_park, [line.product for line in spec.products]))
+        if not spec.products:
+            continue
+        firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * in_park, totals.get(spec.id, FirmTotals()))
+        for row in firm_rows:
+            extra = _cbam(row, year, payments.get(spec.id, 0.0), eu_price_eur_per_tco2, eur_cny)
+            certificates += extra[CBAM_COLUMNS.index("cbam_certificates")] or 0.0
+            c = extra[CBAM_COLUMNS.index("cbam_cost_cny")]
+            cost += c if c == c else 0.0
+            all_rows.append(row + extra)
+    out.extend(all_rows)
+    values = grade2_indicator(firms, [r[:len(PRODUCT_COLUMNS)] for r in all_rows], min_coverage_share)
+    return values | {"cbam_certificates_tco2": certificates, "cbam_cost_cny": cost}
+
+
+def _cbam(row: tuple, year: int, payment_cny: float, eu_price_eur: float, eur_cny: float) -> tuple:
+    """The CBAM columns of one product row (NaN / 0 where it is not an EU export of a CBAM good)."""
+    get = dict(zip(PRODUCT_COLUMNS, row))
+    info = product(get["product"])
+    nan = float("nan")
+    if get["export_destination"] != "EU" or not bool(info["cbam_good"]) or get["exported"] <= 0:
+        return (nan, nan, nan, 0.0, nan, 0.0, 0.0, nan, 0.0, nan, "")
+    output = get["output"]
+    embedded = embedded_tco2_per_t(get["direct_tco2_per_unit"], get["indirect_tco2_per_unit"], bool(info["cbam_indirect_counted"]))
+    benchmark = float(info["cbam_benchmark_tco2_per_t"]) if not np.isnan(info["cbam_benchmark_tco2_per_t"]) else nan
+    paid_cny_per_t = max(payment_cny, 0.0) * get["energy_share"] / output if output > 0 else 0.0
+    price = eu_price_eur if eu_price_eur == eu_price_eur else 0.0
+    pos = cbam_position(year, get["exported"], embedded, benchmark, paid_cny_per_t / eur_cny, price)
+    cost_cny = pos.cost_eur * eur_cny if eu_price_eur == eu_price_eur else nan
+    basis = ("direct + indirect" if bool(info["cbam_indirect_counted"]) else "direct") + (
+        "" if benchmark == benchmark else "; benchmark not found: no free-allocation adjustment")
+    return (embedded, benchmark, cbam_factor_share(year), pos.certificates_before_deduction, paid_cny_per_t,
+            pos.deduction_certificates, pos.certificates, eu_price_eur, cost_cny,
+            cost_cny / get["exported"] if cost_cny == cost_cny else nan, basis)
+
