@@ -10,6 +10,7 @@ from pathlib import Path
 from parktwin.kernel.model import simulate
 from parktwin.results.store import run_id, write_run
 from parktwin.results.tables import Results, build_results
+from parktwin.spec.errors import check_seed
 from parktwin.spec.load import Loaded, load as _load
 from parktwin.spec.scenario import Scenario
 
@@ -43,6 +44,7 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         scenario = load(scenario, overrides)
     elif overrides:
         raise ValueError("overrides apply when loading: pass a path, or use parktwin.load(path, overrides)")
+    check_seed(seed)
     loaded = scenario if isinstance(scenario, Loaded) else None
     sc = loaded.scenario if loaded else scenario
     record = simulate(sc, seed=seed)

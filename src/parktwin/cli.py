@@ -65,7 +65,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Check every file; problems of all files are listed together."""
-    from parktwin.spec.load import Loaded, load, load_any
+    from parktwin.spec.load import Loaded, MeasuredFile, load, load_any
 
     problems = []
     for path in args.files:
@@ -73,6 +73,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
             item = load(path, args.set) if args.set else load_any(path)
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        if isinstance(item, MeasuredFile):
+            m = item.measured
+            beside = f", for {item.park_path}" if item.park_path else " (no park file beside it)"
+            print(f"{path}: measured totals OK — park totals {'given' if m.park else 'not given'}, "
+                  f"{len(m.enterprises)} enterprises{beside}")
             continue
         if isinstance(item, Loaded):
             sc = item.scenario
@@ -334,6 +340,19 @@ def _cmd_size(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seed(text: str) -> int:
+    """``--seed``: a whole number 0 … 2^64−1 (argparse names the option in its message)."""
+    from parktwin.spec.errors import seed_problem
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 … 2^64−1 (got {text!r})") from None
+    if (problem := seed_problem(value)) is not None:
+        raise argparse.ArgumentTypeError(problem.message)
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parktwin",
@@ -346,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario 25 years forward and store its tables and report",
                          epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("scenario", help="scenario YAML (scenarios/*.yaml)")
-    run.add_argument("--seed", type=int, default=0, help="random seed (weather, agents); default 0")
+    run.add_argument("--seed", type=_seed, default=0, help="random seed (weather, agents); default 0")
     run.add_argument("--out", default="runs", help="folder for run outputs; default runs/")
     run.add_argument("--name", default=None, help="run folder name; default <scenario>-s<seed>-<input hash>")
     run.add_argument("--set", action="append", metavar="PATH=VALUE",
@@ -368,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog=MC_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     mc.add_argument("scenario", nargs="?", help="scenario YAML with an uncertainty block")
     mc.add_argument("-n", type=int, default=100, help="replicates (lhs, random), Morris trajectories, or Sobol' base points (power of 2); default 100")
-    mc.add_argument("--seed", type=int, default=0, help="batch seed (design and every replicate's run seed); default 0")
+    mc.add_argument("--seed", type=_seed, default=0, help="batch seed (design and every replicate's run seed); default 0")
     mc.add_argument("--design", choices=("lhs", "random", "morris", "sobol"), default="lhs", help="sampling design; default lhs")
     mc.add_argument("--method", choices=("rbd_fast", "delta"), default=None, help="sensitivity method on lhs/random batches; default rbd_fast")
     mc.add_argument("--executor", choices=("serial", "processes", "dask"), default=None, help="where runs go; default processes (dask with --scheduler)")
@@ -388,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = sub.add_parser("compare", help="several scenarios side by side (one run each, or a batch each: -n or stored batch folders)")
     compare.add_argument("scenarios", nargs="+", help="scenario YAML files, stored run folders (runs/<run>) or stored batch folders")
-    compare.add_argument("--seed", type=int, default=0, help="run seed (or batch seed with -n); default 0")
+    compare.add_argument("--seed", type=_seed, default=0, help="run seed (or batch seed with -n); default 0")
     compare.add_argument("-n", type=int, default=None, help="run a Monte Carlo batch of n per scenario instead of one run")
     compare.add_argument("--year", type=int, default=None, help="year compared; default the last")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE", help="override applied to every scenario; repeatable")
@@ -407,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8050, help="default 8050")
     serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only); 0.0.0.0 opens it to the network")
     serve.add_argument("--lang", choices=("en", "zh"), default="en", help="page and chart language")
-    serve.add_argument("--seed", type=int, default=0, help="random seed of every run; default 0")
+    serve.add_argument("--seed", type=_seed, default=0, help="random seed of every run; default 0")
     serve.add_argument("--figures", default=None,
                        help="'all', or figure keys separated by commas; default the workshop set (viz.dashboard.WORKSHOP_FIGURES)")
     serve.set_defaults(func=_cmd_serve)
@@ -429,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     size = sub.add_parser("size", help="least-cost PV and battery additions for a year (LP); optionally write them back as a scenario")
     size.add_argument("scenario")
     size.add_argument("--year", type=int, required=True)
-    size.add_argument("--seed", type=int, default=0)
+    size.add_argument("--seed", type=_seed, default=0)
     size.add_argument("--set", action="append", metavar="PATH=VALUE")
     size.add_argument("--out", help="write a scenario that extends this one with the sized items")
     size.add_argument("--thermal-store", action="store_true",

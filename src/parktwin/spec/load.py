@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
+from parktwin.spec.base import FIELD_ERROR
 from parktwin.spec.calibration import merge_sidecar
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
@@ -54,12 +55,29 @@ def _sha256(doc: Any) -> str:
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it: the same documents, ~10x faster
 
 
+def decode_text(data: bytes, file: str) -> str:
+    """A YAML file's text: UTF-8 (with or without a byte-order mark), else GB18030 — the superset of
+    GBK that Chinese Windows editors save in; neither: an InputError naming the file and both encodings."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        bad = data[utf8_error.start: utf8_error.start + 4].hex(" ")
+        raise InputError([Problem(file, "", f"not UTF-8 text (bytes {bad} at byte {utf8_error.start}) and not GBK/GB18030 "
+                                  "either; save it as UTF-8")]) from None
+
+
 def read_yaml(path: Path) -> dict:
     """Parse one YAML mapping, turning every failure into an InputError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_text(path.read_bytes(), str(path))
     except FileNotFoundError:
         raise InputError([Problem(str(path), "", "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(path), "", "is a folder, not a YAML file")]) from None
     except OSError as exc:
         raise InputError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
     try:
@@ -97,7 +115,10 @@ def _resolve_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Pat
         return doc, path
     if not isinstance(parent, str):
         raise InputError([Problem(str(path), "extends", "expected a path to another scenario file")])
-    base, park_owner = _resolve_extends(path.parent / parent, (*seen, path))
+    target = path.parent / parent
+    if not target.is_file():
+        raise InputError([Problem(str(path), "extends", f"no scenario file {parent!r} (looked for {target})")])
+    base, park_owner = _resolve_extends(target, (*seen, path))
     if "park" in doc:
         park_owner = path
     return deep_merge(base, doc), park_owner
@@ -180,11 +201,11 @@ def _file_path(loc: tuple) -> list[str]:
 def problems_from(exc: ValidationError, file_for: Any) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
-        loc = _file_path(err["loc"])
+        loc = _file_path(err["loc"]) + ([err["ctx"]["field"]] if err["type"] == FIELD_ERROR else [])
         file, loc = file_for(loc)
         got = err.get("input")
-        msg = err["msg"]
-        if err["type"] not in ("missing",) and not isinstance(got, (dict, list)):
+        msg = err["ctx"]["why"] if err["type"] == FIELD_ERROR else err["msg"]
+        if err["type"] not in ("missing", FIELD_ERROR) and not isinstance(got, (dict, list)):
             msg = f"{msg} (got {got!r})"
         problems.append(Problem(file, ".".join(loc), msg))
     return problems
@@ -197,11 +218,14 @@ def load_park(path: str | Path) -> Park:
     _resolve_weather_file(doc, path)
     resolve_series_files(doc, path)
     file = _display(path)
-    problems = merge_sidecar(doc, path, _display) + park_cross_problems(doc, file)
+    cross, failed = guarded(park_cross_problems, doc, file)
+    problems = merge_sidecar(doc, path, _display) + cross
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
         raise InputError(problems_from(exc, lambda loc: (file, loc)) + problems) from None
+    if failed:
+        raise InputError([Problem(file, "", f"the checks across fields stopped on malformed input ({failed}); please report this file")])
     _raise_if(problems + _weather_file_problems(park, file) + series_problems(park, file, _display))
     return park
 
@@ -271,20 +295,47 @@ def validate_document(doc: dict, scenario_file: str, park_file: str | None = Non
             return park_file, loc[1:]
         return scenario_file, loc
 
-    problems = park_cross_problems(doc.get("park"), park_file) + scenario_cross_problems(doc, scenario_file)
+    problems, failed = guarded(park_cross_problems, doc.get("park"), park_file)
+    more, failed_too = guarded(scenario_cross_problems, doc, scenario_file)
+    problems, failed = problems + more, failed or failed_too
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
         raise InputError(problems_from(exc, file_for) + problems) from None
+    if failed:
+        raise InputError([Problem(scenario_file, "", f"the checks across fields stopped on malformed input ({failed}); "
+                                  "please report this file")])
     files = _weather_file_problems(scenario.park, park_file) + series_problems(scenario.park, park_file, _display) if check_files else []
     _raise_if(problems + files)
     return scenario
 
 
-def load_any(path: str | Path) -> Park | Loaded:
-    """A park file (has ``enterprises``) or a scenario file, for ``parktwin check``."""
-    doc = read_yaml(Path(path))
+MEASURED_SUFFIX = ".measured.yaml"
+
+
+def load_any(path: str | Path) -> Park | Loaded | MeasuredFile:
+    """A park file (has ``enterprises``), a measured-totals file (``<park>.measured.yaml``, checked
+    with the park beside it when there is one) or a scenario file, for ``parktwin check``."""
+    path = Path(path)
+    if path.name.endswith(MEASURED_SUFFIX):
+        from parktwin.spec.calibration import load_measured
+
+        measured = load_measured(path)
+        park = path.with_name(path.name[: -len(MEASURED_SUFFIX)] + ".yaml")
+        if park.is_file():
+            load_park(park)  # merges the totals: their enterprise ids must be the park's
+        return MeasuredFile(measured, _display(path), _display(park) if park.is_file() else None)
+    doc = read_yaml(path)
     return load_park(path) if "enterprises" in doc else load(path)
+
+
+@dataclass(frozen=True)
+class MeasuredFile:
+    """A checked measured-totals file and the park file it belongs to (None if there is none beside it)."""
+
+    measured: Any
+    path: str
+    park_path: str | None
 
 
 def _display(path: Path) -> str:
@@ -300,12 +351,27 @@ def _raise_if(problems: list[Problem]) -> None:
 
 
 # -- checks across fields, on the raw documents so they run even where the schema fails ----------
+def guarded(check: Any, *args: Any) -> tuple[list[Problem], str]:
+    """``check(*args)``'s problems, and the reason it stopped ("" if it did not): on a raw document
+    a value of the wrong type (a mapping where an id belongs) is the schema's to report, so a
+    check that trips over one must not end in a traceback."""
+    try:
+        return check(*args), ""
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as exc:
+        return [], f"{type(exc).__name__}: {exc}"
+
+
 def _items(doc: Any, key: str) -> list[tuple[int, dict]]:
     """(position, mapping) of the list ``doc[key]``, skipping anything malformed."""
     items = doc.get(key) if isinstance(doc, dict) else None
     if not isinstance(items, list):
         return []
     return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _ids(items: list[tuple[int, dict]]) -> set[str]:
+    """The string ids of ``items`` (a malformed id, e.g. a mapping, is the schema's to report)."""
+    return {item.get("id") for _, item in items if isinstance(item.get("id"), str)}
 
 
 def _duplicate_ids(items: list[tuple[int, dict]], file: str, key: str) -> list[Problem]:
@@ -334,13 +400,13 @@ def park_cross_problems(doc: dict, file: str) -> list[Problem]:
         sector = ent.get("sector")
         if isinstance(sector, str) and sector not in sectors:
             problems.append(Problem(file, f"enterprises.{i}.sector", f"unknown sector {sector!r}; expected one of {sorted(sectors)}"))
-    owners = {e.get("id") for _, e in enterprises} | {"operator"}
+    owners = _ids(enterprises) | {"operator"}
     for i, fleet in _items(doc, "fleets"):
         owner = fleet.get("owner", "operator")
         if owner not in owners:
             problems.append(Problem(file, f"fleets.{i}.owner", f"expected an enterprise id or 'operator' (got {owner!r})"))
-    problems += _exchange_problems(doc, file, {e.get("id") for _, e in enterprises})
-    problems += _measured_problems(doc, file, {e.get("id") for _, e in enterprises})
+    problems += _exchange_problems(doc, file, _ids(enterprises))
+    problems += _measured_problems(doc, file, _ids(enterprises))
     location = doc.get("location") if isinstance(doc, dict) else None
     region = location.get("grid_region", "east_china") if isinstance(location, dict) else "east_china"
     if isinstance(region, str) and region not in grid_series_ids():
@@ -357,7 +423,7 @@ def _exchange_problems(doc: dict, file: str, enterprise_ids: set) -> list[Proble
     exchanges = _items(doc, "exchanges")
     problems = _duplicate_ids(exchanges, file, "exchanges")
     kinds = {e.get("id"): (e.get("solid_waste") or {}).get("kinds_t") or {} for _, e in _items(doc, "enterprises")
-             if isinstance(e.get("solid_waste"), dict)}
+             if isinstance(e.get("solid_waste"), dict) and isinstance(e.get("id"), str)}
     for i, x in exchanges:
         for side in ("supplier", "receiver"):
             ref = x.get(side)
@@ -444,7 +510,7 @@ def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     if not years_known:  # the schema reports the bad base year or horizon; no year checks against it
         base, horizon = 0, 10**6
     first, last = base + 1, base + horizon
-    known = {key: {item.get("id") for _, item in _items(park, key)} for key in ("enterprises", "fleets", "buildings")}
+    known = {key: _ids(_items(park, key)) for key in ("enterprises", "fleets", "buildings")}
     population = doc.get("population") if isinstance(doc.get("population"), dict) else {}
     problems_population, entrant_ids = _population_problems(population, known["enterprises"], first, last, file)
     known["enterprises"] = known["enterprises"] | entrant_ids  # a roadmap item may name an entrant
