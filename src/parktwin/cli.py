@@ -476,6 +476,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand. Bad input: its problems, exit 2. A run that stops part-way: one message
+    naming the year, the stage and the inputs it reads (kernel.failure), exit 1. Anything else
+    unforeseen: one line naming the command and the error, exit 1 (``PARKTWIN_TRACEBACK=1``
+    shows the traceback instead, for a bug report)."""
+    from parktwin.kernel.failure import RunFailed
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -485,6 +491,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+    except RunFailed as exc:
+        print(f"parktwin {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if os.environ.get("PARKTWIN_TRACEBACK"):
+            raise
+        print(f"parktwin {args.command}: stopped by an unexpected error ({type(exc).__name__}: {exc}); nothing half-written "
+              "was left behind. Run again with PARKTWIN_TRACEBACK=1 for the details of a bug report.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from parktwin.economics.costs import (
     value_left_cny,
 )
 from parktwin.kernel.carriers import carrier_year
+from parktwin.kernel.failure import year_stage
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
 from parktwin.energy.dispatch import BatteryParams, DispatchResult, dispatch_rule_based
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
@@ -120,7 +121,8 @@ def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force:
 def simulate(scenario: Scenario, seed: int = 0) -> RunRecord:
     """Build, run and release one model, with the scenario's data overrides in force throughout."""
     with overriding(scenario.data.constants, scenario.data.prices_cny):
-        model = ParkModel(scenario, seed=seed)
+        with year_stage(lambda: (None, "while setting the run up (weather, loads, agents)")):
+            model = ParkModel(scenario, seed=seed)
         record = model.run()
         model.release()  # the record holds everything the tables need
     return record
@@ -310,7 +312,15 @@ class ParkModel(mesa.Model):
         if self.scenario.outages.rate_per_yr > 0:
             self.env.process(self._grid_outages())
         self.env.process(self._annual_cycle())
-        self.env.run()
+        self.in_progress = (self.years[0], "while the year's decisions were taken")
+        with year_stage(lambda: self.in_progress):  # a failure names the year and stage (kernel.failure)
+            self.env.run()
+            self.in_progress = (None, "at the end of the run (financing, cash flows, levelised costs)")
+            self._finish_money()
+        self.record.wall_time_s = time.perf_counter() - start
+        return self.record
+
+    def _finish_money(self) -> None:
         self.record.money = money_tables(self.record.purchases, self.record.energy, self.record.annual, self.record.carbon,
                                          self._parties(), self.scenario.policy.capex_subsidy_share)
         self.record.money["levelised"] = self._levelised()
@@ -319,8 +329,6 @@ class ParkModel(mesa.Model):
         for row in self.record.annual:  # the private view beside the system cost, so batches see both
             row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
             row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
-        self.record.wall_time_s = time.perf_counter() - start
-        return self.record
 
     def _levelised(self):
         """The run's levelised costs of electricity, heat and storage (economics.levelised)."""
@@ -352,6 +360,7 @@ class ParkModel(mesa.Model):
     def _annual_cycle(self):
         for index, year in enumerate(self.years):
             year_start = index * HOURS_PER_YEAR
+            self.in_progress = (year, "while the year's decisions were taken and its projects commissioned")
             if index > 0:
                 if self._decisions_on:
                     self.decision_context = self._decision_context(year)
@@ -378,6 +387,7 @@ class ParkModel(mesa.Model):
                     for firm_id, day in leaving:
                         self.env.process(self._exit(self.enterprises[firm_id], year_start + day * 24.0))
             yield self.env.timeout(HOURS_PER_YEAR)
+            self.in_progress = (year, "in the year's operations (loads, heat, dispatch, accounting, review)")
             self._operate(index, year, year_start)
 
     # -- firms enter and leave (agents.population) --------------------------------------------------
