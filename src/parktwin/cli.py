@@ -225,8 +225,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     with pd_display():
         print(_readable(table).to_string())
     if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out)
+        from parktwin.results.atomic import atomic_path
+
+        with atomic_path(args.out) as tmp:
+            table.to_csv(tmp)
         print(f"written to {args.out}")
     return 0
 

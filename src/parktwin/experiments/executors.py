@@ -8,7 +8,8 @@ level (process pools start workers with ``spawn``; ``import mesa`` forces it any
 - ``serial``: one after another here (debugging, tiny batches).
 - ``processes``: ``concurrent.futures.ProcessPoolExecutor`` (spawn), ``workers`` processes
   (default: every core). If a worker process dies, the pool is rebuilt and the unfinished
-  replicates are submitted again (at most ``MAX_POOL_RESTARTS`` times).
+  replicates are submitted again (at most ``MAX_POOL_RESTARTS`` times). Workers exit when the
+  parent is killed (``worker.exit_with_parent``), and with them the resource tracker.
 - ``dask``: ``scheduler="tcp://host:8786"`` uses an existing cluster (its workers need parktwin
   installed); without it a ``LocalCluster(n_workers=workers, threads_per_worker=1,
   processes=True, dashboard_address=None)`` is started and closed afterwards. A worker that
@@ -69,7 +70,7 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    from parktwin.experiments.worker import ignore_sigint
+    from parktwin.experiments.worker import pool_worker_setup
 
     context = multiprocessing.get_context("spawn")
     pending = iter(tasks)
@@ -91,7 +92,8 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
         return True
 
     while True:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=ignore_sigint)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pool_worker_setup,
+                                   initargs=(os.getpid(),))
         if on_ready:
             on_ready(f"{workers} local process{'es' if workers != 1 else ''}")
         running: dict[Any, Any] = {}
