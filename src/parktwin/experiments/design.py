@@ -345,7 +345,7 @@ def truncated_to_ranges(loaded: Loaded) -> Uncertainty:
                 update["low"] = item.low
             if update["low"] is not None and update["high"] is not None and not update["low"] < update["high"]:
                 raise InputError([Problem(loaded.scenario_path, f"uncertainty.{name}", f"its truncation {item.low}..{item.high} lies "
-                                          f"outside the range of {item.path} ({rng[0]:g}..{rng[1]:g}, docs/input-ranges.md)")])
+                                          f"outside the range of {item.path} ({rng[0]:g}..{rng[1]:g}, docs/schema/input-ranges.md)")])
             item = item.model_copy(update=update)
         items[name] = item
     return Uncertainty.model_construct(root=items)
