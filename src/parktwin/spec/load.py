@@ -218,8 +218,9 @@ def load_park(path: str | Path) -> Park:
     _resolve_weather_file(doc, path)
     resolve_series_files(doc, path)
     file = _display(path)
+    problems = merge_sidecar(doc, path, _display)  # first: the cross checks see the sidecar's totals
     cross, failed = guarded(park_cross_problems, doc, file)
-    problems = merge_sidecar(doc, path, _display) + cross
+    problems += cross
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
