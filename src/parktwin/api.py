@@ -7,6 +7,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from parktwin.kernel.failure import check_finite
 from parktwin.kernel.model import simulate
 from parktwin.results.store import run_id, write_run
 from parktwin.results.tables import Results, build_results
@@ -48,6 +49,7 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
     loaded = scenario if isinstance(scenario, Loaded) else None
     sc = loaded.scenario if loaded else scenario
     record = simulate(sc, seed=seed)
+    check_finite(record.annual)
     manifest = {
         "scenario_name": sc.name,
         "park_name": sc.park.name,

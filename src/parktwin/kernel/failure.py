@@ -10,6 +10,7 @@ between functions. The original exception stays attached as ``__cause__`` for de
 
 from __future__ import annotations
 
+import math
 import traceback
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -95,3 +96,13 @@ def year_stage(where: Callable[[], tuple[int | None, str]]) -> Iterator[None]:
         stage, reads = stage_of(exc)
         year, phase = where()
         raise RunFailed(year, phase, stage, reads, exc) from exc
+
+
+def check_finite(annual: list[dict]) -> None:
+    """A run whose yearly results hold an infinity is not stored: ``RunFailed`` naming the first
+    year and columns (the inputs' ranges should make this unreachable; this is the last guard)."""
+    for row in annual:
+        bad = sorted(k for k, v in row.items() if isinstance(v, float) and math.isinf(v))
+        if bad:
+            error = ArithmeticError(f"infinite {', '.join(bad)}")
+            raise RunFailed(row.get("year"), "in the year's accounting", "results", "the whole scenario (see the columns named)", error)
