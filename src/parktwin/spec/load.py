@@ -526,9 +526,9 @@ def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
         for key, ids in known.items():
             refs = item.get(key)
             if isinstance(refs, list):
-                for ref in refs:
-                    if ref not in ids:
-                        problems.append(Problem(file, f"roadmap.{i}.{key}", f"no {key[:-1]} with id {ref!r} in the park"))
+                for j, ref in enumerate(refs):
+                    if not isinstance(ref, str) or ref not in ids:
+                        problems.append(Problem(file, f"roadmap.{i}.{key}", f"item {j}: no {key[:-1]} with id {ref!r} in the park"))
     growth = doc.get("growth") if isinstance(doc.get("growth"), dict) else {}
     by_sector = growth.get("by_sector_share_per_yr")
     for sector in sorted(set(by_sector) - sector_ids()) if isinstance(by_sector, dict) else []:
