@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,10 +26,13 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=2000, help="mutations checked; default 2000")
     parser.add_argument("--runs", type=int, default=40, help="accepted mutations run for real; default 40")
     parser.add_argument("--seed", type=int, default=1, help="mutator seed; default 1")
+    parser.add_argument("--reports", type=int, default=0, help="of the runs, this many also stored with their HTML report; default 0")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     start = time.perf_counter()
-    counts = fuzz(args.seed, args.n, args.runs, log=None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True)))
+    with tempfile.TemporaryDirectory() as tmp:
+        counts = fuzz(args.seed, args.n, args.runs, log=None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True)),
+                      reports=args.reports, report_dir=Path(tmp))
     seconds = time.perf_counter() - start
     for outcome in counts.failures:
         m = outcome.mutation
@@ -37,7 +41,8 @@ def main() -> int:
         print(f"RUN FINDING {mutation.scenario} --set {mutation.argument()!r}: {found}")
     print(f"mutations {args.n} (seed {args.seed}): accepted {counts.accepted}, refused {counts.refused} "
           f"(not naming the key: {counts.unnamed}), tracebacks {counts.tracebacks}, other exits "
-          f"{len(counts.failures) - counts.tracebacks - counts.unnamed}; runs {counts.runs}, completed {counts.runs_completed}; "
+          f"{len(counts.failures) - counts.tracebacks - counts.unnamed}; runs {counts.runs} ({min(args.reports, counts.runs)} with report), "
+          f"completed {counts.runs_completed}; "
           f"{seconds:.0f} s")
     return 1 if counts.failures or counts.run_failures else 0
 

@@ -157,12 +157,15 @@ def check_one(mutation: Mutation) -> Outcome:
     return Outcome(mutation, code, message, named=code != 2 or _names_key(message, mutation))
 
 
-def run_problems(mutation: Mutation, seed: int = 0) -> list[str]:
-    """Run an accepted mutation; what is wrong with the run (empty: nothing)."""
+def run_problems(mutation: Mutation, seed: int = 0, report_dir: Path | None = None) -> list[str]:
+    """Run an accepted mutation (and store it with its report in ``report_dir`` if given); what is
+    wrong with the run (empty: nothing)."""
     import parktwin
 
     try:
         results = parktwin.run(parktwin.load(ROOT / mutation.scenario, [mutation.argument()]), seed=seed)
+        if report_dir is not None:
+            parktwin.save(results, report_dir, report=True)
     except BaseException as exc:  # noqa: BLE001 - a finding
         return [f"run raised {type(exc).__name__}: {exc}"]
     problems = []
@@ -178,8 +181,9 @@ def run_problems(mutation: Mutation, seed: int = 0) -> list[str]:
     return problems
 
 
-def fuzz(seed: int, n: int, runs: int, log=None) -> Counts:
-    """Check ``n`` mutations; run ``runs`` of the accepted ones (spread over the whole set)."""
+def fuzz(seed: int, n: int, runs: int, log=None, reports: int = 0, report_dir: Path | None = None) -> Counts:
+    """Check ``n`` mutations; run ``runs`` of the accepted ones (spread over the whole set), the
+    first ``reports`` of them stored with their report under ``report_dir``."""
     counts = Counts()
     accepted = []
     for mutation in mutations(seed, n):
@@ -202,7 +206,7 @@ def fuzz(seed: int, n: int, runs: int, log=None) -> Counts:
     rng = random.Random(seed + 1)
     for mutation in rng.sample(accepted, min(runs, len(accepted))):
         counts.runs += 1
-        found = run_problems(mutation)
+        found = run_problems(mutation, report_dir=report_dir if counts.runs <= reports else None)
         if found:
             counts.run_failures.append((mutation, found))
         else:

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
-from parktwin.spec.base import FIELD_ERROR
+from parktwin.spec.base import FIELD_ERROR, half_width
 from parktwin.spec.calibration import merge_sidecar
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
@@ -502,11 +502,22 @@ def _population_problems(pop: dict, park_ids: set, first: int, last: int, file: 
     return problems, set(entered)
 
 
+def _whole(value: Any) -> Any:
+    """A whole number written as text (full-width digits too, as the schema reads it) as an int;
+    anything else unchanged."""
+    if isinstance(value, str):
+        try:
+            return int(half_width(value))
+        except ValueError:
+            return value
+    return value
+
+
 def scenario_cross_problems(doc: dict, file: str) -> list[Problem]:
     from parktwin.data import grid_series_ids, sector_ids, table
 
     park = doc.get("park") if isinstance(doc.get("park"), dict) else {}
-    base, horizon = park.get("base_year", 2025), doc.get("horizon_years", 25)
+    base, horizon = _whole(park.get("base_year", 2025)), _whole(doc.get("horizon_years", 25))
     years_known = isinstance(base, int) and isinstance(horizon, int) and 2000 <= base <= 2100 and 1 <= horizon <= 60
     if not years_known:  # the schema reports the bad base year or horizon; no year checks against it
         base, horizon = 0, 10**6
