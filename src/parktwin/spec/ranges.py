@@ -122,13 +122,11 @@ def effective_range(model: type, field: str) -> tuple[float, float]:
 def _bound_number_schemas(schema: dict, rng: InputRange) -> None:
     """Put the range onto the number schemas inside ``schema`` (anyOf members, items, values)."""
     kind = schema.get("type")
-    if kind in ("number", "integer"):
-        if "minimum" not in schema and "exclusiveMinimum" not in schema or schema.get("minimum", -math.inf) < rng.low:
-            if schema.get("exclusiveMinimum", -math.inf) < rng.low:
-                schema["minimum"] = rng.low
-        if "maximum" not in schema and "exclusiveMaximum" not in schema or schema.get("maximum", math.inf) > rng.high:
-            if schema.get("exclusiveMaximum", math.inf) > rng.high:
-                schema["maximum"] = rng.high
+    if kind in ("number", "integer"):  # the narrower of the model's bound and the table's holds
+        if rng.low > max(schema.get("minimum", -math.inf), schema.get("exclusiveMinimum", -math.inf)):
+            schema["minimum"] = rng.low
+        if rng.high < min(schema.get("maximum", math.inf), schema.get("exclusiveMaximum", math.inf)):
+            schema["maximum"] = rng.high
     for key in ("anyOf", "oneOf"):
         for member in schema.get(key, []):
             _bound_number_schemas(member, rng)
@@ -148,17 +146,6 @@ def json_schema_ranges(schema: dict, model: type) -> None:
             continue
         _bound_number_schemas(prop, rng)
         prop["x-range-justification"] = rng.justification
-
-
-def range_problems(instance: Any) -> list[str]:
-    """Every numeric field of a validated model instance outside its range (``field: why``)."""
-    out = []
-    cls = type(instance)
-    for name, info in cls.model_fields.items():
-        found = field_range_problem(cls.__name__, name, info.annotation, getattr(instance, name, None))
-        if found:
-            out.append(f"{name}: {found}")
-    return out
 
 
 def _members(annotation: Any) -> list[Any]:
