@@ -28,6 +28,8 @@ from parktwin.spec.ranges import field_range_problem, json_schema_ranges
 OK = "ok"
 FIELD_ERROR = "field_coercion"
 """Error type of a refused coercion; its context names the field (``spec.load`` adds it to the path)."""
+RANGE_ERROR = "input_range"
+"""Error type of a number outside its stated range (``spec.ranges``)."""
 NOT_MINE = "not-mine"  # this annotation does not take this kind of value; pydantic reports that itself
 
 
@@ -130,5 +132,5 @@ class Strict(BaseModel):
     def _within_range(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name) if info.field_name else None
         if field is not None and (found := field_range_problem(cls.__name__, info.field_name, field.annotation, value)):
-            raise PydanticCustomError("input_range", "{why}", {"why": found})
+            raise PydanticCustomError(RANGE_ERROR, "{why}", {"why": found})
         return value

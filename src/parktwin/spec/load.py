@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
-from parktwin.spec.base import FIELD_ERROR, half_width
+from parktwin.spec.base import FIELD_ERROR, RANGE_ERROR, half_width
 from parktwin.spec.calibration import merge_sidecar
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
@@ -205,7 +205,7 @@ def problems_from(exc: ValidationError, file_for: Any) -> list[Problem]:
         file, loc = file_for(loc)
         got = err.get("input")
         msg = err["ctx"]["why"] if err["type"] == FIELD_ERROR else err["msg"]
-        if err["type"] not in ("missing", FIELD_ERROR) and not isinstance(got, (dict, list)):
+        if err["type"] not in ("missing", FIELD_ERROR, RANGE_ERROR) and not isinstance(got, (dict, list)):
             msg = f"{msg} (got {got!r})"
         problems.append(Problem(file, ".".join(loc), msg))
     return problems
