@@ -338,6 +338,10 @@ def truncated_to_ranges(loaded: Loaded) -> Uncertainty:
     for name, item in unc.items():
         rng = range_at_path(Scenario, loaded.document, item.path) if item.dist in ("normal", "lognormal") else None
         if rng is not None:
+            lowest, highest = (float(v) for v in ppf(item, np.array([0.0, 1.0])))  # the extreme samples (u clipped to [ε, 1−ε])
+            if rng[0] <= lowest and highest <= rng[1]:
+                rng = None  # no sample can leave the range: the distribution stays as written (same samples)
+        if rng is not None:
             low = rng[0] if item.low is None else max(item.low, rng[0])
             high = rng[1] if item.high is None else min(item.high, rng[1])
             update = {"low": low if math.isfinite(low) else item.low, "high": high if math.isfinite(high) else item.high}
