@@ -135,12 +135,18 @@ def mutations(seed: int, n: int, documents: dict[str, dict] | None = None) -> li
 
 def _names_key(message: str, mutation: Mutation) -> bool:
     """Whether a refusal names the mutated key: its path as written in its file (``park.`` dropped
-    for the park file), or its last key together with the parent (positions of lists spelled out)."""
-    key = mutation.key.removeprefix("park.")
+    for the park file), or its last key together with its parent. A list item may be named by its
+    list (``tariff.flat_hours`` for ``tariff.flat_hours.4``: a check across the lists says which
+    hours clash, not which position)."""
+    key = mutation.key.removeprefix("park.") if mutation.key != "park" else mutation.key
     if key in message:
         return True
     parts = key.split(".")
-    return all(p in message for p in parts[-2:])
+    if all(p in message for p in parts[-2:]):
+        return True
+    while parts and parts[-1].lstrip("-").isdigit():
+        parts.pop()
+    return bool(parts) and all(p in message for p in parts[-2:])
 
 
 def check_one(mutation: Mutation) -> Outcome:

@@ -292,9 +292,9 @@ def validate_document(doc: dict, scenario_file: str, park_file: str | None = Non
     park_file = park_file or scenario_file
 
     def file_for(loc: list[str]) -> tuple[str, list[str]]:
-        if loc and loc[0] == "park":
+        if len(loc) > 1 and loc[0] == "park":
             return park_file, loc[1:]
-        return scenario_file, loc
+        return scenario_file, loc  # ``park`` itself (replaced by an override) is the scenario's key
 
     problems, failed = guarded(park_cross_problems, doc.get("park"), park_file)
     more, failed_too = guarded(scenario_cross_problems, doc, scenario_file)
