@@ -65,11 +65,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Check every file; problems of all files are listed together."""
-    from parktwin.spec.load import Loaded, MeasuredFile, load, load_any
+    from parktwin.spec.errors import Problem
+    from parktwin.spec.load import Loaded, MeasuredFile, load, load_any, read_yaml
 
     problems = []
     for path in args.files:
         try:
+            if args.set and "enterprises" in read_yaml(Path(path)):
+                raise InputError([Problem(path, "", "--set applies to scenario files and this is a park file: check a scenario "
+                                          "that uses it with --set park.<path>=<value>")])
             item = load(path, args.set) if args.set else load_any(path)
         except InputError as exc:
             problems.extend(exc.problems)
