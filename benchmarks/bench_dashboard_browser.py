@@ -82,7 +82,8 @@ def main() -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
-    from parktwin.viz.dashboard import SLIDERS, BackgroundServer, create_app
+    from parktwin.viz.dashboard import BackgroundServer, create_app
+    from parktwin.viz.sliders import SLIDERS
 
     os.chdir(ROOT)
     slider = next(s for s in SLIDERS if s.id == args.lever)

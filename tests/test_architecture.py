@@ -30,10 +30,10 @@ PENDING_INNER_IMPORTS = {
     ("agents/enterprise.py", "parktwin.spec.scenario"),
     ("economics/catalogue.py", "pandas"),
     ("spec/calibration.py", "parktwin.spec.load"),
-    ("spec/load.py", "parktwin.data"),
-    ("spec/load.py", "parktwin.economics.catalogue"),
+    ("spec/cross_checks.py", "parktwin.data"),
+    ("spec/cross_checks.py", "parktwin.economics.catalogue"),
     ("spec/load.py", "parktwin.energy.weather_files"),
-    ("spec/load.py", "parktwin.spec.park"),
+    ("spec/cross_checks.py", "parktwin.spec.park"),
 }
 
 

@@ -206,9 +206,10 @@ def test_schema_command_writes_both_schemas_and_the_reference(tmp_path, capsys):
     assert main(["schema", str(tmp_path / "schema")]) == 0
     out = capsys.readouterr().out
     files = sorted((tmp_path / "schema").iterdir())
-    assert [f.name for f in files] == ["input-reference.md", "park.schema.json", "scenario.schema.json"]
+    assert [f.name for f in files] == ["input-ranges.md", "input-reference.md", "park.schema.json", "scenario.schema.json"]
+    files.pop(0)
     reference = files.pop(0).read_text(encoding="utf-8")
-    assert "| `import_limit_kw` | number | required | > 0 |" in reference
+    assert "| `import_limit_kw` | number | required | > 0, ≤ 100000000.0 |" in reference
     for f in files:
         assert f"wrote {f}" in out
         data = json.loads(f.read_text(encoding="utf-8"))

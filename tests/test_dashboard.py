@@ -18,8 +18,9 @@ from dash import no_update
 import parktwin
 from parktwin.cli import main
 from parktwin.viz import dashboard
-from parktwin.viz.dashboard import SLIDERS, base_scenario, create_app, defaults, overrides_for, scenario_files
+from parktwin.viz.dashboard import base_scenario, create_app, scenario_files
 from parktwin.viz.registry import registered
+from parktwin.viz.sliders import SLIDERS, defaults, overrides_for
 from parktwin.viz.summary import display, summary_text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -263,7 +263,7 @@ def test_a_pool_that_breaks_between_waits_loses_no_task(monkeypatch):
     pools = []
 
     class FlakyPool(cf.ThreadPoolExecutor):
-        def __init__(self, max_workers, mp_context=None, initializer=None):
+        def __init__(self, max_workers, mp_context=None, initializer=None, initargs=()):
             super().__init__(max_workers=max_workers)
             self.submits = 0
             pools.append(self)

@@ -133,7 +133,7 @@ def test_a_firm_without_inputs_leaves_the_indicators_not_assessed():
     for ind in ("zc_water_reuse", "zc_solid_waste_use", "zc_waste_heat_use", "eco_water_reuse", "eco_reclaimed_water"):
         rows = a[a["indicator"] == ind]
         assert (rows["status"] == "not_assessed").all(), ind
-        assert rows["reason"].str.contains("no data").all()
+        assert rows["reason"].str.contains("not assessed: firms reporting").all()  # the coverage rule, named
     assert list(res.resources["water_coverage_share"]) == pytest.approx([0.5] * 3)  # equal value added
 
 

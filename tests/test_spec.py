@@ -203,13 +203,13 @@ def test_extends_must_be_a_path(tmp_path):
     assert "path" in problem.message
 
 
-def test_extends_missing_parent_names_the_parent_file(tmp_path):
+def test_extends_missing_parent_names_the_extends_key_and_the_parent_file(tmp_path):
     path = write_yaml(tmp_path / "s.yaml", {"extends": "gone.yaml", "name": "s"})
     with pytest.raises(InputError) as excinfo:
         load(path)
     (problem,) = problems_of(excinfo)
-    assert same_file(problem.file, tmp_path / "gone.yaml")
-    assert problem.message == "file not found"
+    assert same_file(problem.file, path) and problem.field == "extends"
+    assert "'gone.yaml'" in problem.message and str(tmp_path / "gone.yaml") in problem.message
 
 
 # --------------------------------------------------------------------------- overrides

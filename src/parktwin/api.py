@@ -15,11 +15,12 @@ from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, lifetim
 from parktwin.energy.calendar import year_calendar
 from parktwin.energy import sizing
 from parktwin.energy.tariff import hourly_tariff
+from parktwin.kernel.failure import check_finite
 from parktwin.kernel.model import ParkModel, simulate
 from parktwin.results.store import run_id, write_run
 from parktwin.results.tables import Results, build_results
 from parktwin.spec.calibration import load_measured, reconcile, sidecar_path, unmatched_resources
-from parktwin.spec.errors import Problem
+from parktwin.spec.errors import Problem, check_seed
 from parktwin.spec.load import Loaded, load as _load
 from parktwin.spec.scenario import Scenario
 from parktwin.viz import report as run_report
@@ -60,9 +61,11 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         scenario = load(scenario, overrides, park=park)
     elif overrides or park is not None:
         raise ValueError("overrides and park apply when loading: pass a path, or use parktwin.load(path, overrides, park=...)")
+    check_seed(seed)
     loaded = scenario if isinstance(scenario, Loaded) else None
     sc = loaded.scenario if loaded else scenario
     record = simulate(sc, seed=seed)
+    check_finite(record.annual)
     manifest = {
         "scenario_name": sc.name,
         "park_name": sc.park.name,

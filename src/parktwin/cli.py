@@ -16,15 +16,24 @@ import yaml
 import parktwin
 from parktwin.accounting.coverage import describe_gaps
 from parktwin.api import strict_problems
+from parktwin.atomic import atomic_path
 from parktwin.data import constant
 from parktwin.experiments.assumptions import assumption_inputs, suggested_block
 from parktwin.experiments.batch import open_batch, run_batch
 from parktwin.experiments.compare import compare_batches, compare_runs, open_runs
+from parktwin.kernel.failure import RunFailed
 from parktwin.results.milestones import opposite_moves, with_differences
 from parktwin.results.workbook import write_csv_tables, write_inventory_workbook
-from parktwin.spec.errors import InputError, Problem
+from parktwin.spec.errors import InputError, Problem, seed_problem
 from parktwin.spec.levers import changed_levers, lever_warnings
-from parktwin.spec.load import Loaded, load, load_any, load_park, read_yaml
+from parktwin.spec.load import (
+    Loaded,
+    MeasuredFile,
+    load,
+    load_any,
+    load_park,
+    read_yaml,
+)
 from parktwin.spec.schema import write_schemas
 from parktwin.spec.series import describe
 from parktwin.spec.workbook import import_workbook, write_template, write_workbook
@@ -98,9 +107,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
             if args.park and "enterprises" in read_yaml(Path(path)):
                 raise InputError([Problem(path, "", "is a park file; --park applies to scenario files (check the park "
                                                     "file on its own, or a scenario with --park it)")])
+            if args.set and "enterprises" in read_yaml(Path(path)):
+                raise InputError([Problem(path, "", "--set applies to scenario files and this is a park file: check a scenario "
+                                          "that uses it with --set park.<path>=<value>")])
             item = load(path, args.set or [], park=args.park) if args.set or args.park else load_any(path)
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        if isinstance(item, MeasuredFile):
+            m = item.measured
+            beside = f", for {item.park_path}" if item.park_path else " (no park file beside it)"
+            print(f"{path}: measured totals OK — park totals {'given' if m.park else 'not given'}, "
+                  f"{len(m.enterprises)} enterprises{beside}")
             continue
         if isinstance(item, Loaded):
             sc = item.scenario
@@ -249,8 +267,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}")
     if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out)
+        with atomic_path(args.out) as tmp:
+            table.to_csv(tmp)
         print(f"written to {args.out}")
     return 0
 
@@ -373,6 +391,17 @@ def _cmd_size(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seed(text: str) -> int:
+    """``--seed``: a whole number 0 … 2^64−1 (argparse names the option in its message)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 … 2^64−1 (got {text!r})") from None
+    if (problem := seed_problem(value)) is not None:
+        raise argparse.ArgumentTypeError(problem.message)
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parktwin",
@@ -385,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario 25 years forward and store its tables and report",
                          epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("scenario", help="scenario YAML (scenarios/*.yaml)")
-    run.add_argument("--seed", type=int, default=0, help="random seed (weather, agents); default 0")
+    run.add_argument("--seed", type=_seed, default=0, help="random seed (weather, agents); default 0")
     run.add_argument("--out", default="runs", help="folder for run outputs; default runs/")
     run.add_argument("--name", default=None, help="run folder name; default <scenario>-s<seed>-<input hash>")
     run.add_argument("--set", action="append", metavar="PATH=VALUE",
@@ -409,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog=MC_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     mc.add_argument("scenario", nargs="?", help="scenario YAML with an uncertainty block")
     mc.add_argument("-n", type=int, default=100, help="replicates (lhs, random), Morris trajectories, or Sobol' base points (power of 2); default 100")
-    mc.add_argument("--seed", type=int, default=0, help="batch seed (design and every replicate's run seed); default 0")
+    mc.add_argument("--seed", type=_seed, default=0, help="batch seed (design and every replicate's run seed); default 0")
     mc.add_argument("--design", choices=("lhs", "random", "morris", "sobol"), default="lhs", help="sampling design; default lhs")
     mc.add_argument("--method", choices=("rbd_fast", "delta"), default=None, help="sensitivity method on lhs/random batches; default rbd_fast")
     mc.add_argument("--executor", choices=("serial", "processes", "dask"), default=None, help="where runs go; default processes (dask with --scheduler)")
@@ -430,7 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = sub.add_parser("compare", help="several scenarios side by side (one run each, or a batch each: -n or stored batch folders)")
     compare.add_argument("scenarios", nargs="+", help="scenario YAML files, stored run folders (runs/<run>) or stored batch folders")
-    compare.add_argument("--seed", type=int, default=0, help="run seed (or batch seed with -n); default 0")
+    compare.add_argument("--seed", type=_seed, default=0, help="run seed (or batch seed with -n); default 0")
     compare.add_argument("-n", type=int, default=None, help="run a Monte Carlo batch of n per scenario instead of one run")
     compare.add_argument("--year", type=int, default=None, help="year compared; default the last")
     compare.add_argument("--set", action="append", metavar="PATH=VALUE", help="override applied to every scenario; repeatable")
@@ -453,7 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8050, help="default 8050")
     serve.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this computer only); 0.0.0.0 opens it to the network")
     serve.add_argument("--lang", choices=("en", "zh"), default="en", help="page and chart language")
-    serve.add_argument("--seed", type=int, default=0, help="random seed of every run; default 0")
+    serve.add_argument("--seed", type=_seed, default=0, help="random seed of every run; default 0")
     serve.add_argument("--figures", default=None, metavar="SELECTION",
                        help="'all', a set ('workshop', 'slides') or figure keys separated by commas; default workshop "
                             "(see parktwin report --list-figures)")
@@ -480,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     size = sub.add_parser("size", help="least-cost PV and battery additions for a year (LP); optionally write them back as a scenario")
     size.add_argument("scenario")
     size.add_argument("--year", type=int, required=True)
-    size.add_argument("--seed", type=int, default=0)
+    size.add_argument("--seed", type=_seed, default=0)
     size.add_argument("--set", action="append", metavar="PATH=VALUE")
     size.add_argument("--out", help="write a scenario that extends this one with the sized items")
     size.add_argument("--thermal-store", action="store_true",
@@ -508,6 +537,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand. Bad input: its problems, exit 2. A run that stops part-way: one message
+    naming the year, the stage and the inputs it reads (kernel.failure), exit 1. Anything else
+    unforeseen: one line naming the command and the error, exit 1 (``PARKTWIN_TRACEBACK=1``
+    shows the traceback instead, for a bug report)."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -517,6 +550,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+    except RunFailed as exc:
+        print(f"parktwin {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if os.environ.get("PARKTWIN_TRACEBACK"):
+            raise
+        print(f"parktwin {args.command}: stopped by an unexpected error ({type(exc).__name__}: {exc}); nothing half-written "
+              "was left behind. Run again with PARKTWIN_TRACEBACK=1 for the details of a bug report.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

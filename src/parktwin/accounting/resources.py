@@ -40,6 +40,21 @@ RESOURCE_COLUMNS = (
     "new_eco_chain_projects",
 )
 INDICATOR_COLUMNS = RESOURCE_COLUMNS[RESOURCE_COLUMNS.index("industrial_water_reuse_share"):]
+_COVERAGE = "firms reporting {} produce less than min_coverage_share of the park's value added (data/resources.csv)"
+NOT_ASSESSED = {
+    "industrial_water_reuse_share": _COVERAGE.format("water"),
+    "reclaimed_water_reuse_share": _COVERAGE.format("water and wastewater"),
+    "industrial_solid_waste_use_share": _COVERAGE.format("solid waste"),
+    "waste_heat_cold_pressure_use_share": _COVERAGE.format("waste heat"),
+    "fresh_water_m3_per_10k_cny": _COVERAGE.format("water"),
+    "water_productivity_cny_per_m3": _COVERAGE.format("water"),
+    "new_eco_chain_projects": "the park file lists no candidate symbiosis exchanges (exchanges:), so new chain projects cannot be counted",
+    "products_at_grade2_share": "no firm lists a product line with a published grade-2 unit-energy limit, or their coverage is below "
+                                "min_coverage_share (accounting/products.py)",
+    "product_coverage_share": "no firm of a sector with national unit-energy limits lists its products (accounting/products.py)",
+}
+"""The annual columns that are NaN when *not assessed*, and why: the only NaN a run's annual
+table may hold (the stage assessment gives the reason; tests/test_fuzz.py holds runs to it)."""
 
 
 @dataclass(frozen=True)

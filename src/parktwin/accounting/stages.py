@@ -32,6 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from parktwin.accounting.resources import NOT_ASSESSED
 from parktwin.data import table
 
 STAGES = ("green", "eco_industrial", "zero_carbon")
@@ -152,7 +153,9 @@ def assess(
                 met, status, reason = None, "not_assessed", "threshold unverified"
             elif np.isnan(value):
                 met, status = None, "not_assessed"
-                reason = "no previous year" if origin == "formula:carbon_intensity_change" else f"no data ({origin})"
+                reason = ("no previous year" if origin == "formula:carbon_intensity_change"
+                          else f"not assessed: {NOT_ASSESSED[column]}" if (column := origin.removeprefix("annual:")) in NOT_ASSESSED
+                          else f"no data ({origin})")
             else:
                 met = bool(value <= limit) if ind.direction == "max" else bool(value >= limit)
                 status, reason = ("met" if met else "not_met"), ""

@@ -29,7 +29,8 @@ import pandas as pd
 
 from parktwin.api import package_versions
 from parktwin.experiments import storage
-from parktwin.experiments.design import DESIGNS, Design, check_paths, describe_inputs, make_design
+from parktwin.spec.errors import check_seed
+from parktwin.experiments.design import DESIGNS, Design, check_paths, describe_inputs, make_design, truncated_to_ranges
 from parktwin.experiments.executors import execute
 from parktwin.experiments.summary import BatchSummary, default_method, default_targets, outputs, pathway_cost_cny, probabilities, quantiles, summarise, summarise_parts
 from parktwin.experiments.worker import INPUT_PREFIX, ReplicateTask, SharedDocument, run_replicate
@@ -250,11 +251,12 @@ def run_batch(
         raise ValueError(f"a {design} design is analysed by its own method; method {method!r} needs design lhs or random")
     if design in ("lhs", "random") and method not in (None, "rbd_fast", "delta"):
         raise ValueError(f"method must be rbd_fast or delta for design {design!r} (got {method!r})")
+    check_seed(seed, "batch seed (--seed)")
     say = log or (lambda _msg: None)
     loaded = load(scenario_path, overrides, park=park)
     check_paths(loaded)
     method = method or default_method(design)
-    the_design = make_design(loaded.scenario.uncertainty, design, n, seed)
+    the_design = make_design(truncated_to_ranges(loaded), design, n, seed)
     folder = Path(out) / (name or batch_id(loaded.scenario.name, design, n, seed, loaded.digest()))
     document = _base_document(loaded)
 

@@ -23,6 +23,7 @@ number of workers nor the order in which replicates finish.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from parktwin.spec.errors import InputError, Problem
+from parktwin.spec.ranges import range_at_path
 from parktwin.spec.load import Loaded, apply_override, problems_from, scenario_cross_problems, validate_document
 from parktwin.spec.scenario import Scenario
 from parktwin.spec.uncertainty import UncertainInput, Uncertainty
@@ -303,6 +305,10 @@ def check_paths(loaded: Loaded) -> None:
             if kind is None:
                 continue
             failed = True
+            whole = isinstance(value, float) and value.is_integer() and not item.integer
+            if whole and kind == "value" and _probe(doc, [(item.path, int(value))], file)[0] is None:
+                problems.append(Problem(file, f"{where}.integer", f"{item.path} takes whole numbers only: set integer: true"))
+                break
             reasons = "; ".join(f"{p.field}: {p.message}" for p in found)
             if kind == "path":
                 problems.append(Problem(file, f"{where}.path", f"{item.path!r} is not an input of the scenario ({reasons})"))
@@ -321,3 +327,30 @@ def check_paths(loaded: Loaded) -> None:
 def describe_inputs(uncertainty: Uncertainty) -> dict[str, dict]:
     """JSON-ready description of the inputs (for batch.json and the report)."""
     return {name: item.model_dump(exclude_none=True) for name, item in uncertainty.items()}
+
+
+def truncated_to_ranges(loaded: Loaded) -> Uncertainty:
+    """The scenario's uncertainty block with each normal and lognormal distribution truncated to
+    its target field's range (``data/input_ranges.csv`` and the model's bounds), so no sample lands
+    where the input is refused; bounded distributions (uniform, triangular) are checked whole by
+    ``check_paths`` instead."""
+    unc = loaded.scenario.uncertainty
+    items = {}
+    for name, item in unc.items():
+        rng = range_at_path(Scenario, loaded.document, item.path) if item.dist in ("normal", "lognormal") else None
+        if rng is not None:
+            lowest, highest = (float(v) for v in ppf(item, np.array([0.0, 1.0])))  # the extreme samples (u clipped to [ε, 1−ε])
+            if rng[0] <= lowest and highest <= rng[1]:
+                rng = None  # no sample can leave the range: the distribution stays as written (same samples)
+        if rng is not None:
+            low = rng[0] if item.low is None else max(item.low, rng[0])
+            high = rng[1] if item.high is None else min(item.high, rng[1])
+            update = {"low": low if math.isfinite(low) else item.low, "high": high if math.isfinite(high) else item.high}
+            if item.dist == "lognormal" and update["low"] is not None and update["low"] <= 0:
+                update["low"] = item.low
+            if update["low"] is not None and update["high"] is not None and not update["low"] < update["high"]:
+                raise InputError([Problem(loaded.scenario_path, f"uncertainty.{name}", f"its truncation {item.low}..{item.high} lies "
+                                          f"outside the range of {item.path} ({rng[0]:g}..{rng[1]:g}, docs/schema/input-ranges.md)")])
+            item = item.model_copy(update=update)
+        items[name] = item
+    return Uncertainty.model_construct(root=items)

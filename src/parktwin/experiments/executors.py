@@ -8,7 +8,8 @@ level (process pools start workers with ``spawn``; ``import mesa`` forces it any
 - ``serial``: one after another here (debugging, tiny batches).
 - ``processes``: ``concurrent.futures.ProcessPoolExecutor`` (spawn), ``workers`` processes
   (default: every core). If a worker process dies, the pool is rebuilt and the unfinished
-  replicates are submitted again (at most ``MAX_POOL_RESTARTS`` times).
+  replicates are submitted again (at most ``MAX_POOL_RESTARTS`` times). Workers exit when the
+  parent is killed (``worker.exit_with_parent``), and with them the resource tracker.
 - ``dask``: ``scheduler="tcp://host:8786"`` uses an existing cluster (its workers need parktwin
   installed); without it a ``LocalCluster(n_workers=workers, threads_per_worker=1,
   processes=True, dashboard_address=None)`` is started and closed afterwards. A worker that
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from parktwin.experiments.worker import ignore_sigint
+from parktwin.experiments.worker import pool_worker_setup
 
 EXECUTORS = ("serial", "processes", "dask")
 MAX_POOL_RESTARTS = 3
@@ -90,7 +91,8 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
         return True
 
     while True:
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=ignore_sigint)
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pool_worker_setup,
+                                      initargs=(os.getpid(),))
         if on_ready:
             on_ready(f"{workers} local process{'es' if workers != 1 else ''}")
         running: dict[Any, Any] = {}

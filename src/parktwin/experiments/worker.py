@@ -8,8 +8,11 @@ access to the scenario files — a remote Dask worker only needs parktwin instal
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +81,33 @@ def run_replicate(task: ReplicateTask) -> pd.DataFrame:
     for name, value in task.inputs:
         annual[INPUT_PREFIX + name] = value
     return annual
+
+
+PARENT_POLL_S = 0.5
+"""How often a pool worker checks that its parent is still there [s]."""
+
+
+def exit_with_parent(parent_pid: int, interval_s: float = PARENT_POLL_S) -> threading.Thread:
+    """A daemon thread that ends this process as soon as its parent ``parent_pid`` is gone (killed
+    with -9, it cannot tell its workers): the process is then re-parented, so ``os.getppid()``
+    changes. Polling works wherever the worker was started from (``prctl(PR_SET_PDEATHSIG)`` would
+    fire when the parent's *thread* that started it ends). Once the workers are gone the
+    multiprocessing resource tracker, whose pipe they held open, ends too."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    thread = threading.Thread(target=watch, name="exit-with-parent", daemon=True)
+    thread.start()
+    return thread
+
+
+def pool_worker_setup(parent_pid: int) -> None:
+    """Process-pool initializer: ignore Ctrl-C (``ignore_sigint``) and exit with the parent."""
+    ignore_sigint()
+    exit_with_parent(parent_pid)
 
 
 def ignore_sigint() -> None:

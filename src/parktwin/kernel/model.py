@@ -36,6 +36,7 @@ from parktwin.energy.weather_files import read_weather_file, site_from_location,
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
 from parktwin.kernel.carriers import CarrierState
 from parktwin.kernel.context import DecisionContext
+from parktwin.kernel.failure import year_stage
 from parktwin.kernel.closing import close_run
 from parktwin.kernel.products import eu_price_path
 from parktwin.kernel.population import entrants, exit_park, leavers
@@ -103,7 +104,8 @@ def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force:
 def simulate(scenario: Scenario, seed: int = 0) -> RunRecord:
     """Build, run and release one model, with the scenario's data overrides in force throughout."""
     with overriding(scenario.data.constants, scenario.data.prices_cny, scenario.data.capex_factor):
-        model = ParkModel(scenario, seed=seed)
+        with year_stage(lambda: (None, "while setting the run up (weather, loads, agents)")):
+            model = ParkModel(scenario, seed=seed)
         record = model.run()
         model.release()  # the record holds everything the tables need
     return record
@@ -220,14 +222,18 @@ class ParkModel(mesa.Model):
         if self.scenario.outages.rate_per_yr > 0:
             self.env.process(self._grid_outages())
         self.env.process(self._annual_cycle())
-        self.env.run()
-        close_run(self)  # money, levelised costs, the operator's MACC rows (kernel/closing.py)
+        self.in_progress = (self.years[0], "while the year's decisions were taken")
+        with year_stage(lambda: self.in_progress):  # a failure names the year and stage (kernel.failure)
+            self.env.run()
+            self.in_progress = (None, "at the end of the run (financing, cash flows, levelised costs)")
+            close_run(self)  # money, levelised costs, the operator's MACC rows (kernel/closing.py)
         self.record.wall_time_s = time.perf_counter() - start
         return self.record
 
     def _annual_cycle(self):
         for index, year in enumerate(self.years):
             year_start = index * HOURS_PER_YEAR
+            self.in_progress = (year, "while the year's decisions were taken and its projects commissioned")
             if index > 0:
                 if self.decisions_on:
                     self.decision_context = self._decision_context(year)

@@ -453,6 +453,7 @@ def run_year(model, stages, index: int, year: int, year_start: int) -> YearState
     """Run one year's stages in order; returns the year's state with every stage's output."""
     y = YearState(index, year, year_start)
     for stage in stages:
+        model.in_progress = (year, f"in the year's '{stage.name}' stage")  # named if it fails (kernel.failure)
         y.put(stage.name, stage.run(model, y))
     return y
 

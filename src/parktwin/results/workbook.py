@@ -84,12 +84,14 @@ def write_inventory_workbook(results: Results, path: str | Path) -> Path:
 
 
 def write_csv_tables(results: Results, folder: str | Path) -> list[Path]:
-    """Every table of the run as CSV (UTF-8 with BOM so Excel reads Chinese text) in ``folder``."""
+    """Every table of the run as CSV (UTF-8 with BOM so Excel reads Chinese text) in ``folder``, each
+    written atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, frame in results.tables().items():
         path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        with atomic_path(path) as tmp:  # a kill mid-write leaves the old file or none, never a truncated one
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
         out.append(path)
     return out

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from parktwin.spec.base import FIELD_ERROR, Strict
 from parktwin.spec.errors import InputError, Problem
 
 # measured key -> (carrier in results.energy, unit)
@@ -52,8 +53,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
 }
 
 
-class Totals(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Totals(Strict):
 
     electricity_mwh: float | None = Field(None, ge=0)
     coal_t: float | None = Field(None, ge=0)
@@ -69,10 +69,8 @@ class Totals(BaseModel):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
-class Measured(BaseModel):
+class Measured(Strict):
     """Measured base-year totals of a park (the ``<name>.measured.yaml`` sidecar)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     base_year: int | None = Field(None, ge=2000, le=2100)
     source: str = ""
@@ -86,7 +84,10 @@ def _problems(exc: ValidationError, file: str) -> list[Problem]:
     for err in exc.errors(include_url=False):
         got = err.get("input")
         msg = err["msg"] if err["type"] == "missing" or isinstance(got, (dict, list)) else f"{err['msg']} (got {got!r})"
-        out.append(Problem(file, ".".join(str(p) for p in err["loc"]), msg))
+        loc = [str(p) for p in err["loc"]]
+        if err["type"] == FIELD_ERROR:
+            loc, msg = loc + [err["ctx"]["field"]], err["ctx"]["why"]
+        out.append(Problem(file, ".".join(loc), msg))
     return out
 
 

@@ -18,7 +18,13 @@ from typing import Any, Mapping
 import yaml
 from pydantic import ValidationError
 
-from parktwin.spec.calibration import merge_sidecar
+from parktwin.spec.base import FIELD_ERROR, RANGE_ERROR
+from parktwin.spec.calibration import load_measured, merge_sidecar
+from parktwin.spec.cross_checks import (
+    guarded,
+    park_cross_problems,
+    scenario_cross_problems,
+)
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
 from parktwin.spec.scenario import INTERVENTION_KINDS, Scenario
@@ -54,12 +60,29 @@ def _sha256(doc: Any) -> str:
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it: the same documents, ~10x faster
 
 
+def decode_text(data: bytes, file: str) -> str:
+    """A YAML file's text: UTF-8 (with or without a byte-order mark), else GB18030 — the superset of
+    GBK that Chinese Windows editors save in; neither: an InputError naming the file and both encodings."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        bad = data[utf8_error.start: utf8_error.start + 4].hex(" ")
+        raise InputError([Problem(file, "", f"not UTF-8 text (bytes {bad} at byte {utf8_error.start}) and not GBK/GB18030 "
+                                  "either; save it as UTF-8")]) from None
+
+
 def read_yaml(path: Path) -> dict:
     """Parse one YAML mapping, turning every failure into an InputError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_text(path.read_bytes(), str(path))
     except FileNotFoundError:
         raise InputError([Problem(str(path), "", "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(path), "", "is a folder, not a YAML file")]) from None
     except OSError as exc:
         raise InputError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
     try:
@@ -97,7 +120,10 @@ def _resolve_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict, Pat
         return doc, path
     if not isinstance(parent, str):
         raise InputError([Problem(str(path), "extends", "expected a path to another scenario file")])
-    base, park_owner = _resolve_extends(path.parent / parent, (*seen, path))
+    target = path.parent / parent
+    if not target.is_file():
+        raise InputError([Problem(str(path), "extends", f"no scenario file {parent!r} (looked for {target})")])
+    base, park_owner = _resolve_extends(target, (*seen, path))
     if "park" in doc:
         park_owner = path
     return deep_merge(base, doc), park_owner
@@ -180,11 +206,11 @@ def _file_path(loc: tuple) -> list[str]:
 def problems_from(exc: ValidationError, file_for: Any) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
-        loc = _file_path(err["loc"])
+        loc = _file_path(err["loc"]) + ([err["ctx"]["field"]] if err["type"] == FIELD_ERROR else [])
         file, loc = file_for(loc)
         got = err.get("input")
-        msg = err["msg"]
-        if err["type"] not in ("missing",) and not isinstance(got, (dict, list)):
+        msg = err["ctx"]["why"] if err["type"] == FIELD_ERROR else err["msg"]
+        if err["type"] not in ("missing", FIELD_ERROR, RANGE_ERROR) and not isinstance(got, (dict, list)):
             msg = f"{msg} (got {got!r})"
         problems.append(Problem(file, ".".join(loc), msg))
     return problems
@@ -197,11 +223,15 @@ def load_park(path: str | Path) -> Park:
     _resolve_weather_file(doc, path)
     resolve_series_files(doc, path)
     file = _display(path)
-    problems = merge_sidecar(doc, path, _display) + park_cross_problems(doc, file)
+    problems = merge_sidecar(doc, path, _display)  # first: the cross checks see the sidecar's totals
+    cross, failed = guarded(park_cross_problems, doc, file)
+    problems += cross
     try:
         park = Park.model_validate(doc)
     except ValidationError as exc:
         raise InputError(problems_from(exc, lambda loc: (file, loc)) + problems) from None
+    if failed:
+        raise InputError([Problem(file, "", f"the checks across fields stopped on malformed input ({failed}); please report this file")])
     _raise_if(problems + _weather_file_problems(park, file) + series_problems(park, file, _display))
     return park
 
@@ -218,7 +248,12 @@ def _weather_file_problems(park: Park, file: str) -> list[Problem]:
     loc = park.location
     if loc.weather_file is None:
         return []
-    from parktwin.energy.weather_files import WeatherFileError, read_weather_file, site_from_location, weather_from_file
+    from parktwin.energy.weather_files import (
+        WeatherFileError,
+        read_weather_file,
+        site_from_location,
+        weather_from_file,
+    )
 
     try:
         measured = read_weather_file(loc.weather_file)
@@ -292,24 +327,49 @@ def validate_document(doc: dict, scenario_file: str, park_file: str | None = Non
     park_file = park_file or scenario_file
 
     def file_for(loc: list[str]) -> tuple[str, list[str]]:
-        if loc and loc[0] == "park":
+        if len(loc) > 1 and loc[0] == "park":
             return park_file, loc[1:]
-        return scenario_file, loc
+        return scenario_file, loc  # ``park`` itself (replaced by an override) is the scenario's key
 
-    problems = park_cross_problems(doc.get("park"), park_file) + scenario_cross_problems(doc, scenario_file, park_file)
+    problems, failed = guarded(park_cross_problems, doc.get("park"), park_file)
+    more, failed_too = guarded(scenario_cross_problems, doc, scenario_file, park_file)
+    problems, failed = problems + more, failed or failed_too
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:
         raise InputError(problems_from(exc, file_for) + problems) from None
+    if failed:
+        raise InputError([Problem(scenario_file, "", f"the checks across fields stopped on malformed input ({failed}); "
+                                  "please report this file")])
     files = _weather_file_problems(scenario.park, park_file) + series_problems(scenario.park, park_file, _display) if check_files else []
     _raise_if(problems + files)
     return scenario
 
 
-def load_any(path: str | Path) -> Park | Loaded:
-    """A park file (has ``enterprises``) or a scenario file, for ``parktwin check``."""
-    doc = read_yaml(Path(path))
+MEASURED_SUFFIX = ".measured.yaml"
+
+
+def load_any(path: str | Path) -> Park | Loaded | MeasuredFile:
+    """A park file (has ``enterprises``), a measured-totals file (``<park>.measured.yaml``, checked
+    with the park beside it when there is one) or a scenario file, for ``parktwin check``."""
+    path = Path(path)
+    if path.name.endswith(MEASURED_SUFFIX):
+        measured = load_measured(path)
+        park = path.with_name(path.name[: -len(MEASURED_SUFFIX)] + ".yaml")
+        if park.is_file():
+            load_park(park)  # merges the totals: their enterprise ids must be the park's
+        return MeasuredFile(measured, _display(path), _display(park) if park.is_file() else None)
+    doc = read_yaml(path)
     return load_park(path) if "enterprises" in doc else load(path)
+
+
+@dataclass(frozen=True)
+class MeasuredFile:
+    """A checked measured-totals file and the park file it belongs to (None if there is none beside it)."""
+
+    measured: Any
+    path: str
+    park_path: str | None
 
 
 def _display(path: Path) -> str:
@@ -322,227 +382,3 @@ def _display(path: Path) -> str:
 def _raise_if(problems: list[Problem]) -> None:
     if problems:
         raise InputError(problems)
-
-
-# -- checks across fields, on the raw documents so they run even where the schema fails ----------
-def _items(doc: Any, key: str) -> list[tuple[int, dict]]:
-    """(position, mapping) of the list ``doc[key]``, skipping anything malformed."""
-    items = doc.get(key) if isinstance(doc, dict) else None
-    if not isinstance(items, list):
-        return []
-    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
-
-
-def _duplicate_ids(items: list[tuple[int, dict]], file: str, key: str) -> list[Problem]:
-    seen: dict[str, int] = {}
-    problems = []
-    for i, item in items:
-        ident = item.get("id")
-        if not isinstance(ident, str):
-            continue
-        if ident in seen:
-            problems.append(Problem(file, f"{key}.{i}.id", f"id {ident!r} is already used by {key}.{seen[ident]}; ids must be unique"))
-        else:
-            seen[ident] = i
-    return problems
-
-
-def product_problems(products: Any, file: str, where: str) -> list[Problem]:
-    """Each product line names a product of data/products.csv in that product's unit."""
-    from parktwin.data import table
-
-    if not isinstance(products, list):
-        return []
-    known = dict(zip(table("products")["id"], table("products")["unit"]))
-    problems = []
-    for j, line in enumerate(products):
-        if not isinstance(line, dict):
-            continue
-        pid, unit = line.get("product"), line.get("unit")
-        if isinstance(pid, str) and pid not in known:
-            problems.append(Problem(file, f"{where}.{j}.product", f"unknown product {pid!r}; expected one of {sorted(known)} (data/products.csv)"))
-        elif isinstance(pid, str) and isinstance(unit, str) and unit != known[pid]:
-            problems.append(Problem(file, f"{where}.{j}.unit", f"{pid} is counted in {known[pid]!r} (data/products.csv), not {unit!r}"))
-    return problems
-
-
-def park_cross_problems(doc: dict, file: str) -> list[Problem]:
-    from parktwin.data import grid_series_ids, sector_ids
-
-    problems = []
-    sectors = sector_ids()
-    enterprises = _items(doc, "enterprises")
-    for key in ("enterprises", "buildings", "fleets"):
-        problems += _duplicate_ids(_items(doc, key), file, key)
-    for i, ent in enterprises:
-        sector = ent.get("sector")
-        if isinstance(sector, str) and sector not in sectors:
-            problems.append(Problem(file, f"enterprises.{i}.sector", f"unknown sector {sector!r}; expected one of {sorted(sectors)}"))
-        problems.extend(product_problems(ent.get("products"), file, f"enterprises.{i}.products"))
-    owners = {e.get("id") for _, e in enterprises} | {"operator"}
-    for i, fleet in _items(doc, "fleets"):
-        owner = fleet.get("owner", "operator")
-        if owner not in owners:
-            problems.append(Problem(file, f"fleets.{i}.owner", f"expected an enterprise id or 'operator' (got {owner!r})"))
-    problems += _exchange_problems(doc, file, {e.get("id") for _, e in enterprises})
-    problems += _measured_problems(doc, file, {e.get("id") for _, e in enterprises})
-    location = doc.get("location") if isinstance(doc, dict) else None
-    region = location.get("grid_region", "east_china") if isinstance(location, dict) else "east_china"
-    if isinstance(region, str) and region not in grid_series_ids():
-        problems.append(
-            Problem(file, "location.grid_region", f"unknown grid-factor series {region!r}; expected one of {sorted(grid_series_ids())}")
-        )
-    return problems
-
-
-def _exchange_problems(doc: dict, file: str, enterprise_ids: set) -> list[Problem]:
-    """Symbiosis exchanges: unique ids; each side an enterprise id or ``external:<name>``."""
-    from parktwin.spec.park import EXTERNAL_PREFIX
-
-    exchanges = _items(doc, "exchanges")
-    problems = _duplicate_ids(exchanges, file, "exchanges")
-    kinds = {e.get("id"): (e.get("solid_waste") or {}).get("kinds_t") or {} for _, e in _items(doc, "enterprises")
-             if isinstance(e.get("solid_waste"), dict)}
-    for i, x in exchanges:
-        for side in ("supplier", "receiver"):
-            ref = x.get(side)
-            if isinstance(ref, str) and not ref.startswith(EXTERNAL_PREFIX) and ref not in enterprise_ids:
-                problems.append(Problem(file, f"exchanges.{i}.{side}", f"expected an enterprise id or '{EXTERNAL_PREFIX}<name>' (got {ref!r})"))
-        # a by-product sent cannot exceed what the supplier says it generates of that kind
-        stated = kinds.get(x.get("supplier"), {}).get(x.get("kind")) if isinstance(x.get("supplier"), str) else None
-        quantity = x.get("quantity")
-        if isinstance(stated, (int, float)) and isinstance(quantity, (int, float)) and quantity > stated:
-            problems.append(Problem(file, f"exchanges.{i}.quantity", f"{quantity:g} t/yr of {x.get('kind')} is more than "
-                                    f"{x.get('supplier')} generates (solid_waste.kinds_t.{x.get('kind')} = {stated:g})"))
-    return problems
-
-
-def _measured_problems(doc: Any, file: str, ids: set) -> list[Problem]:
-    """Measured totals name existing enterprises and the park's base year."""
-    measured = doc.get("measured") if isinstance(doc, dict) else None
-    if not isinstance(measured, dict):
-        return []
-    problems = []
-    by_id = measured.get("enterprises")
-    for ident in by_id if isinstance(by_id, dict) else []:
-        if ident not in ids:
-            problems.append(Problem(file, f"measured.enterprises.{ident}", f"no enterprise with id {ident!r} in the park"))
-    year, base = measured.get("base_year"), doc.get("base_year", 2025)
-    if isinstance(year, int) and isinstance(base, int) and year != base:
-        problems.append(Problem(file, "measured.base_year", f"expected the park's base year {base} (got {year})"))
-    return problems
-
-
-def _availability_problems(kind: Any, year: int, file: str, field: str) -> list[Problem]:
-    """A measure decided before its technology is available (data/technologies.csv) is refused."""
-    from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, technology
-
-    problems = []
-    for tech_id in MEASURE_TECHNOLOGIES.get(kind, ()) if isinstance(kind, str) else ():
-        tech = technology(tech_id)
-        if not tech.available(year):
-            problems.append(Problem(file, field, f"{kind} needs {tech_id}, available from {tech.available_from} (got {year})"))
-    return problems
-
-
-def _population_problems(pop: dict, park_ids: set, first: int, last: int, file: str) -> tuple[list[Problem], set]:
-    """Entrants: ids new to the park and unique, known sectors, years in the horizon; exits: a known firm, after its entry."""
-    from parktwin.data import sector_ids
-
-    problems: list[Problem] = []
-    entered: dict = {}
-    for i, ent in _items(pop, "entrants"):
-        where = f"population.entrants.{i}"
-        firm = ent.get("enterprise") if isinstance(ent.get("enterprise"), dict) else {}
-        ident, year = firm.get("id"), ent.get("year")
-        if isinstance(ident, str) and (ident in park_ids or ident in entered):
-            problems.append(Problem(file, f"{where}.enterprise.id", f"id {ident!r} is already a firm of the park or an earlier entrant"))
-        elif isinstance(ident, str):
-            entered[ident] = (year, ent.get("day", 0.0))
-        sector = firm.get("sector")
-        if isinstance(sector, str) and sector not in sector_ids():
-            problems.append(Problem(file, f"{where}.enterprise.sector", f"unknown sector {sector!r}; expected one of {sorted(sector_ids())}"))
-        if isinstance(year, int) and not first <= year <= last:
-            problems.append(Problem(file, f"{where}.year", f"expected a year from {first} to {last} (got {year})"))
-    for i, ex in _items(pop, "exits"):
-        ident, year = ex.get("id"), ex.get("year")
-        if isinstance(year, int) and not first <= year <= last:
-            problems.append(Problem(file, f"population.exits.{i}.year", f"expected a year from {first} to {last} (got {year})"))
-        if isinstance(ident, str) and ident not in park_ids and ident not in entered:
-            problems.append(Problem(file, f"population.exits.{i}.id", f"no enterprise or entrant with id {ident!r}"))
-        elif ident in entered and isinstance(year, int) and isinstance(entered[ident][0], int):
-            if (year, ex.get("day", 0.0)) <= entered[ident]:
-                problems.append(Problem(file, f"population.exits.{i}.year", f"{ident!r} would leave before it enters ({entered[ident][0]})"))
-    entry = pop.get("entry") if isinstance(pop.get("entry"), dict) else {}
-    sectors = entry.get("sectors")
-    for sector in sorted(set(sectors) - sector_ids()) if isinstance(sectors, list) else []:
-        problems.append(Problem(file, "population.entry.sectors", f"unknown sector {sector!r}; expected one of {sorted(sector_ids())}"))
-    return problems, set(entered)
-
-
-def _missing_ref(item: dict, key: str, ref: Any, ids: set, park: dict, park_file: str | None) -> str:
-    """A roadmap item names a firm, fleet or building the park lacks (another park given with
-    ``--park``, or a typo): name the item, the id, the park and the ids it has."""
-    label = f"roadmap item {item.get('id')!r}" if isinstance(item.get("id"), str) else "this roadmap item"
-    where = f"park {park.get('name')!r}" if isinstance(park.get("name"), str) else "the park"
-    where += f" ({park_file})" if park_file else ""
-    have = sorted(str(x) for x in ids if x is not None)
-    listed = ", ".join(have[:12]) + (f", … ({len(have)} in all)" if len(have) > 12 else "") if have else "none"
-    return f"no {key[:-1]} with id {ref!r} in {where}: {label} names it (the park's {key}: {listed})"
-
-
-def scenario_cross_problems(doc: dict, file: str, park_file: str | None = None) -> list[Problem]:
-    """Checks across the scenario's fields; ``park_file`` (the park's file name) only words messages."""
-    from parktwin.data import grid_series_ids, sector_ids, table
-
-    park = doc.get("park") if isinstance(doc.get("park"), dict) else {}
-    base, horizon = park.get("base_year", 2025), doc.get("horizon_years", 25)
-    years_known = isinstance(base, int) and isinstance(horizon, int) and 2000 <= base <= 2100 and 1 <= horizon <= 60
-    if not years_known:  # the schema reports the bad base year or horizon; no year checks against it
-        base, horizon = 0, 10**6
-    first, last = base + 1, base + horizon
-    known = {key: {item.get("id") for _, item in _items(park, key)} for key in ("enterprises", "fleets", "buildings")}
-    population = doc.get("population") if isinstance(doc.get("population"), dict) else {}
-    problems_population, entrant_ids = _population_problems(population, known["enterprises"], first, last, file)
-    known["enterprises"] = known["enterprises"] | entrant_ids  # a roadmap item may name an entrant
-    roadmap = _items(doc, "roadmap")
-    problems = _duplicate_ids(roadmap, file, "roadmap") + problems_population
-    for i, item in roadmap:
-        year = item.get("year")
-        if isinstance(year, int) and not first <= year <= last:
-            problems.append(Problem(file, f"roadmap.{i}.year", f"expected a year from {first} to {last} (got {year})"))
-        if isinstance(year, int):
-            problems += _availability_problems(item.get("kind"), year, file, f"roadmap.{i}.year")
-        for key, ids in known.items():
-            refs = item.get(key)
-            if isinstance(refs, list):
-                for ref in refs:
-                    if ref not in ids:
-                        problems.append(Problem(file, f"roadmap.{i}.{key}", _missing_ref(item, key, ref, ids, park, park_file)))
-    growth = doc.get("growth") if isinstance(doc.get("growth"), dict) else {}
-    by_sector = growth.get("by_sector_share_per_yr")
-    for sector in sorted(set(by_sector) - sector_ids()) if isinstance(by_sector, dict) else []:
-        problems.append(Problem(file, f"growth.by_sector_share_per_yr.{sector}", f"unknown sector; expected one of {sorted(sector_ids())}"))
-    by_firm = growth.get("by_firm_share_per_yr")
-    for firm in sorted(set(by_firm) - known["enterprises"]) if isinstance(by_firm, dict) else []:
-        problems.append(Problem(file, f"growth.by_firm_share_per_yr.{firm}", "no enterprise or entrant with this id"))
-    grid = doc.get("grid_factor") if isinstance(doc.get("grid_factor"), dict) else {}
-    series = grid.get("series")
-    if isinstance(series, str) and series not in grid_series_ids():
-        problems.append(Problem(file, "grid_factor.series", f"unknown series {series!r}; expected one of {sorted(grid_series_ids())}"))
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
-    known = {"constants": set(table("constants")["name"]), "prices_cny": set(table("prices")["carrier"]),
-             "capex_factor": set(table("technologies")["technology"])}
-    for key, names in known.items():
-        given = data.get(key)
-        for name in sorted(set(given) - names) if isinstance(given, dict) else []:
-            problems.append(Problem(file, f"data.{key}.{name}", f"unknown; expected one of {sorted(names)}"))
-    outputs = doc.get("outputs") if isinstance(doc.get("outputs"), dict) else {}
-    for y in outputs.get("hourly_years", []) if isinstance(outputs.get("hourly_years"), list) else []:
-        if isinstance(y, int) and not base <= y <= last:
-            problems.append(Problem(file, "outputs.hourly_years", f"year {y} is outside {base}..{last}"))
-    targets = doc.get("review_targets")
-    for y in targets if isinstance(targets, dict) else []:
-        if isinstance(y, int) and not first <= y <= last:
-            problems.append(Problem(file, f"review_targets.{y}", f"expected a year from {first} to {last}"))
-    return problems

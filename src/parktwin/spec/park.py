@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from parktwin.data import table
+from parktwin.spec.base import ID_PATTERN, Strict
 from parktwin.spec.calibration import Measured
 
-ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
 
 ShiftPattern = Literal[tuple(dict.fromkeys(table("load_shapes").query("used_by == 'enterprise'")["shape"]))]
 """A firm's shift pattern: the enterprise shapes of data/load_shapes.csv (a new pattern is rows there)."""
@@ -20,12 +20,6 @@ BuildingKind = Literal["office", "dormitory", "canteen", "warehouse", "lab"]
 VehicleKind = Literal["heavy_truck", "light_truck", "bus", "car", "forklift"]
 Powertrain = Literal["diesel", "bev", "fcev"]
 TouPeriod = Literal["valley", "flat", "peak", "critical"]
-
-
-class Strict(BaseModel):
-    """Base of every input model: unknown keys are errors, instances are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Location(Strict):

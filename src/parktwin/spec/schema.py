@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from parktwin.spec.calibration import Measured
 from parktwin.spec.park import Park
+from parktwin.spec.ranges import ranges_markdown
 from parktwin.spec.scenario import Scenario
 
 
@@ -35,7 +37,9 @@ def write_schemas(folder: Path) -> list[Path]:
         out.append(path)
     reference = folder / "input-reference.md"
     reference.write_text(input_reference() + "\n", encoding="utf-8")
-    return out + [reference]
+    ranges = folder / "input-ranges.md"
+    ranges.write_text(ranges_markdown(Park, Scenario, Measured), encoding="utf-8")
+    return out + [reference, ranges]
 
 
 def _type_text(prop: dict, defs: dict) -> str:

@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, RootModel, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from parktwin.spec.park import ID_PATTERN, Strict
+from parktwin.spec.base import ID_PATTERN, Strict
 
 DISTRIBUTIONS = ("uniform", "normal", "lognormal", "triangular", "choice")
 

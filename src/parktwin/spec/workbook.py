@@ -41,6 +41,7 @@ from pydantic import ValidationError
 from parktwin.atomic import atomic_path
 from parktwin.data import grid_series_ids, sector_ids, table
 from parktwin.spec import load as loader
+from parktwin.spec.base import FIELD_ERROR, RANGE_ERROR
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.park import Park
 
@@ -834,6 +835,8 @@ def _message(err: dict) -> str:
         return f"expected letters, digits, _ or - only, got {got!r}"
     if kind == "extra_forbidden":
         return "not a field of the park file"
+    if kind in (FIELD_ERROR, RANGE_ERROR):
+        return ctx["why"]
     msg = err["msg"]
     msg = msg.removeprefix("Value error, ")
     if not isinstance(got, (dict, list)):
@@ -863,7 +866,7 @@ def _validate_park(doc: dict, reader: _Reader) -> list[Problem]:
         Park.model_validate(doc)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            loc = list(err["loc"])
+            loc = list(err["loc"]) + ([err["ctx"]["field"]] if err["type"] == FIELD_ERROR else [])
             if err["type"] == "missing" and len(loc) == 1 and loc[0] in ("location", "grid"):
                 # a whole section blank: name each required key of it
                 for spec in PARK_ROWS:
