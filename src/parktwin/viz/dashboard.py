@@ -43,6 +43,7 @@ import plotly.io as pio
 
 from parktwin import api
 from parktwin.results.tables import Results
+from parktwin.spec import levers
 from parktwin.spec.errors import InputError
 from parktwin.spec.load import Loaded
 from parktwin.viz.figure_sets import WORKSHOP
@@ -218,9 +219,15 @@ def styled(fig: go.Figure, uirevision: str) -> dict:
 LeverWarnings = Callable[[Loaded, list[str]], list[str]]
 
 
+def override_warnings(loaded: Loaded, overrides: list[str]) -> list[str]:
+    """The default ``LeverWarnings``: spec.levers' warning for each override's path (e.g. a carbon
+    price moved where no firm decides and no policy charges it)."""
+    return levers.lever_warnings(loaded.scenario, [o.split("=", 1)[0] for o in overrides])
+
+
 def compute(path: str, values: dict[str, float], lang: str = "en", seed: int = 0,
             specs: list[FigureSpec] | None = None, sliders: tuple[Slider, ...] = SLIDERS,
-            park: str | Path | None = None, lever_warnings: LeverWarnings | None = None) -> Update:
+            park: str | Path | None = None, lever_warnings: LeverWarnings | None = override_warnings) -> Update:
     """Load ``path`` (on ``park``) with the sliders' overrides, run it (or take the kept run of
     the same inputs) and build the figures of ``specs`` (default every registered one)."""
     start = time.perf_counter()
@@ -372,7 +379,7 @@ def tab_groups(specs: list[FigureSpec]) -> list[tuple[str, dict[str, str], list[
 def create_app(scenario: str | Path = DEFAULT_SCENARIO, lang: str = "en", seed: int = 0,
                scenarios: list[str] | None = None, keys: list[str] | tuple[str, ...] | None = WORKSHOP_FIGURES,
                sliders: tuple[Slider, ...] = SLIDERS, park: str | Path | None = None,
-               lever_warnings: LeverWarnings | None = None):
+               lever_warnings: LeverWarnings | None = override_warnings):
     """The Dash app, not started (``app.run(...)``, or ``serve``). Runs the scenario once to fill the
     page. ``scenarios``: the files offered (default ``scenarios/*.yaml`` and ``scenario``), each
     by an id (``scenario_ids``); ``keys``: the registered figures to show (default
