@@ -44,7 +44,7 @@ def parks(draw):
     ]
     mean_kw = sum(f["electricity_mwh"] for f in firms) * 1000 / 8760
     import_limit = mean_kw * draw(st.floats(0.6, 3.0))  # often binding at the daily peak
-    export_limit = draw(st.sampled_from([0.0, mean_kw * 0.2, 1e9]))
+    export_limit = draw(st.sampled_from([0.0, mean_kw * 0.2, 1e8]))  # 1e8 kW: the largest export limit the input ranges allow (data/input_ranges.csv), unlimited for these parks
     battery_kwh = draw(st.sampled_from([0.0, mean_kw * 2, mean_kw * 6]))
     roadmap = [{"kind": "rooftop_pv", "year": 2026, "lead_time_days": draw(st.floats(0, 364)), "roof_share": draw(st.floats(0.1, 1.0))}]
     if battery_kwh:

@@ -33,6 +33,7 @@ STAGES = {  # the step of a run that writes a column, in the order a run takes t
     "hydrogen": "the electrolysers, tank, burners and fuel cell",
     "electricity": "the hourly electricity dispatch (EMS)",
     "accounting": "the inventory, energy in tce, the core indicator, resources",
+    "products": "the firms' product lines: unit energy against the limit grades, the grade-2 indicator, CBAM",
     "money": "the year's costs (electricity bill, capex, O&M, fuel, certificates, offsets) and carbon positions",
     "review": "the operator's checks and PDCA actions",
     "run end": "after the last year: financing, the private view, levelised costs",
@@ -58,6 +59,7 @@ TABLE_DESCRIPTIONS = {  # one line per table of results.tables.TABLES, for docs/
     "cost_of_capital": "Each party's cost of equity, debt share and rate, and WACC.",
     "measures": "Measures firms chose, the roadmap's measures on firms and the operator's projects, as each party saw them when deciding.",
     "levelised_costs": "Levelised cost of on-site electricity, heat and storage [CNY/kWh].",
+    "products": "Each firm's product lines per year: output, unit energy against the national limit grades, embedded emissions and the CBAM position of exports to the EU.",
 }
 
 
