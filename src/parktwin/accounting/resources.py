@@ -224,9 +224,9 @@ def with_measures(f: FirmResources, t: MeasureTargets) -> MeasureFlows:
         recovered = recovered or 0.0
         heat_add = min(max(t.waste_heat_use_share * f.heat_available_gj - recovered, 0.0), f.heat_available_gj - recovered)
         recovered += heat_add
-    firm = replace(f, fresh_water_m3=fresh, reused_water_m3=reused if fresh is not None else f.reused_water_m3,
-                   reclaimed_water_m3=reclaimed if fresh is not None else f.reclaimed_water_m3,
-                   waste_utilised_t=utilised, heat_recovered_gj=recovered)
+    firm = FirmResources(f.entity, f.value_added_mcny, fresh, reused if fresh is not None else f.reused_water_m3,
+                         reclaimed if fresh is not None else f.reclaimed_water_m3, f.wastewater_m3, f.waste_generated_t,
+                         utilised, f.heat_available_gj, recovered)  # ``replace`` by position (it is slow in a yearly loop)
     return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
 
 

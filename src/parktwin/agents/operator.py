@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.agents.base import Change, Investment, ParkAgent, segments
+from parktwin.agents.base import Change, Investment, ParkAgent
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.agents.building import apply_retrofit
 from parktwin.agents.carrier_assets import CARRIER_ASSETS
@@ -134,7 +134,7 @@ class OperatorAgent(ParkAgent):
         return AGENT_MEASURES[item.kind](self, item, hour, year)
 
     def year_assets(self, year_start: int) -> YearAssets:
-        segs = segments(self.changes, year_start, Assets(self.park.grid.import_limit_kw), _fold)
+        segs = self.year_segments(year_start, Assets(self.park.grid.import_limit_kw), _fold)  # changes are in clock order
         starts = [h for h, _ in segs] + [HOURS_PER_YEAR]
         lengths = np.diff(starts)
 

@@ -144,23 +144,19 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     boiler efficiency or ÷ the band's COP, key ``"electricity_kwh"``). Heat beyond all three (a
     stream too cold for any band) displaces nothing.
     """
-    from parktwin.agents.enterprise import KWH_PER_GJ, _band_cops, _left
+    from parktwin.agents.enterprise import KWH_PER_GJ, _band_cops
 
     st = firm.current_state()
-    s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
-    fossil_boiler = s * _left(bands, st.own_eb, st.own_hp)
-    fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
-    reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
+    bands, reach = firm.heat_bands, _reach(firm)
+    own_share, bought_share, heat_per_fuel = _room_shares(firm, st)
     room = {}
-    for carrier, ncv, eff, _ in FUELS:
-        fuel = rows.get(carrier, 0.0) * (reachable / fossil if fossil > 0 else 0.0)
-        room[carrier] = (fuel, fuel * constant(ncv) * constant(eff))
+    for (carrier, *_), (ncv, eff) in zip(FUELS, heat_per_fuel):
+        fuel = rows.get(carrier, 0.0) * own_share
+        room[carrier] = (fuel, fuel * ncv * eff)
     own_heat = sum(h for _, h in room.values())
     used = min(heat_gj, own_heat)
     out = {c: fuel * used / own_heat for c, (fuel, _) in room.items() if own_heat > 0}
-    left_bought = _left(bands, st.bought_eb, st.bought_hp)
-    reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
-    bought_room = rows.get("purchased_heat", 0.0) * (reach_bought / left_bought if left_bought > 0 else 0.0)
+    bought_room = rows.get("purchased_heat", 0.0) * bought_share
     out["purchased_heat"] = min(heat_gj - used, bought_room)
     rest = heat_gj - used - out["purchased_heat"]
     if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
@@ -176,6 +172,25 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
         out["electric_heat_gj"] = min(rest, room_gj)
         out["electricity_kwh"] = kwh * out["electric_heat_gj"] / room_gj if room_gj > 0 else 0.0
     return out
+
+
+def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
+    """Of ``displace_heat``, once per firm and state: the share of the coal and gas rows burnt in
+    boilers of reachable bands, the share of the bought-heat row in reachable bands, and each fuel's
+    (NCV, boiler efficiency) in ``FUELS`` order."""
+    from parktwin.agents.enterprise import _left
+
+    cache = firm.__dict__.setdefault("_room_shares", {})
+    if st not in cache:
+        s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
+        fossil_boiler = s * _left(bands, st.own_eb, st.own_hp)
+        fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
+        reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
+        left_bought = _left(bands, st.bought_eb, st.bought_hp)
+        reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
+        cache[st] = (reachable / fossil if fossil > 0 else 0.0, reach_bought / left_bought if left_bought > 0 else 0.0,
+                     tuple((constant(ncv), constant(eff)) for _, ncv, eff, _ in FUELS))
+    return cache[st]
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:
