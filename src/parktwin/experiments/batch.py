@@ -286,9 +286,9 @@ def run_batch(
         t0 = time.perf_counter()
         with _progress(progress, the_design.runs, len(done), "replicates") as advance:
             stream = execute(replicate_fn, tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
-            with contextlib.closing(stream):
+            with contextlib.closing(stream), storage.ReplicateWriter(folder) as writer:
                 for index, frame in stream:
-                    storage.write_replicate(folder, index, frame)
+                    writer.add(index, frame)
                     del frame
                     advance(1)
         missing = set(range(the_design.runs)) - storage.done_replicates(folder)

@@ -62,7 +62,7 @@ def run_replicate(task: ReplicateTask) -> pd.DataFrame:
     """Run one replicate; its annual table with ``replicate`` first and the sampled inputs last."""
     from parktwin.experiments.design import scenario_from_document
     from parktwin.kernel.model import simulate
-    from parktwin.results.tables import build_results
+    from parktwin.results.tables import annual_table
     from parktwin.spec.errors import InputError
 
     try:
@@ -71,7 +71,7 @@ def run_replicate(task: ReplicateTask) -> pd.DataFrame:
         sampled = ", ".join(f"{p}={v!r}" for p, v in task.pairs)
         raise ReplicateError(f"replicate {task.index}: its sampled inputs ({sampled}) do not validate:\n{exc.describe()}") from None
     record = simulate(scenario, seed=task.run_seed)
-    annual = build_results(record, {}).annual
+    annual = annual_table(record)  # the only table a batch keeps
     annual.insert(0, "replicate", task.index)
     for name, value in task.inputs:
         annual[INPUT_PREFIX + name] = value
