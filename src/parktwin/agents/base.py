@@ -9,7 +9,7 @@ it covers (see ``energy.loads.share_after``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 import mesa
 
@@ -39,9 +39,9 @@ class Investment:
     capacity: float
 
 
-@dataclass(frozen=True)
-class EnergyRow:
-    """One entity's annual use of one carrier (``unit`` as in the carrier table)."""
+class EnergyRow(NamedTuple):
+    """One entity's annual use of one carrier (``unit`` as in the carrier table). A named tuple:
+    thousands are made a run, and a frozen dataclass costs several times more to build."""
 
     entity: str
     entity_kind: str

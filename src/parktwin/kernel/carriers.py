@@ -27,7 +27,7 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -112,7 +112,7 @@ def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
             seen.add(key)
             q = max(r.quantity + changes[key], 0.0)
             if q > 0.0:
-                out.append(replace(r, quantity=q))
+                out.append(r._replace(quantity=q))
         else:
             out.append(r)
     for key, q in changes.items():
