@@ -155,19 +155,17 @@ def year_resources(
 def firm_resources(entity: str, value_added_mcny: float, activity: float, water=None, solid_waste=None, waste_heat=None) -> FirmResources:
     """A firm's flows in a year: its base-year inputs (objects with the park file's fields, or
     None) times ``activity`` (output relative to the base year)."""
-    def scaled(obj, name):
-        if obj is None:
-            return None
-        value = getattr(obj, name)
-        return None if value is None else float(value) * activity
+    def scaled(*values):
+        return [None if v is None else float(v) * activity for v in values]
 
-    return FirmResources(
-        entity, value_added_mcny,
-        fresh_water_m3=scaled(water, "fresh_water_m3"), reused_water_m3=scaled(water, "reused_water_m3"),
-        reclaimed_water_m3=scaled(water, "reclaimed_water_m3"), wastewater_m3=scaled(water, "wastewater_m3"),
-        waste_generated_t=scaled(solid_waste, "generated_t"), waste_utilised_t=scaled(solid_waste, "utilised_t"),
-        heat_available_gj=scaled(waste_heat, "available_gj"), heat_recovered_gj=scaled(waste_heat, "recovered_gj"),
-    )
+    flows = [None] * 8
+    if water is not None:
+        flows[0:4] = scaled(water.fresh_water_m3, water.reused_water_m3, water.reclaimed_water_m3, water.wastewater_m3)
+    if solid_waste is not None:
+        flows[4:6] = scaled(solid_waste.generated_t, solid_waste.utilised_t)
+    if waste_heat is not None:
+        flows[6:8] = scaled(waste_heat.available_gj, waste_heat.recovered_gj)
+    return FirmResources(entity, value_added_mcny, *flows)  # fields in FirmResources order
 
 
 
