@@ -26,6 +26,7 @@ otherwise it is NaN, which the stage assessment shows as *not assessed*.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from parktwin.data import table
 
@@ -74,6 +75,7 @@ class ExchangeFlows:
     commissioned: int = 0
 
 
+@lru_cache(maxsize=None)
 def min_coverage_share() -> float:
     """Share of value added the reporting firms must cover for an indicator to be computed (data/resources.csv)."""
     df = table("resources")
