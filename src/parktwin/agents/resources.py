@@ -77,10 +77,16 @@ def base_flows(firm) -> FirmResources:
     return firm_resources(s.id, firm.value_added_mcny, firm.activity, s.water, s.solid_waste, s.waste_heat)
 
 
+@lru_cache(maxsize=None)
+def _electricity_factors() -> tuple[float, float, float, float]:
+    return (factor("water_reuse_kwh_per_m3"), factor("reclaimed_water_kwh_per_m3"), factor("solid_waste_processing_kwh_per_t"),
+            factor("waste_heat_use_kwh_per_gj"))
+
+
 def electricity_kwh(m: MeasureFlows) -> float:
     """Electricity of a firm's measures for its added flows [kWh]."""
-    return (m.reused_added_m3 * factor("water_reuse_kwh_per_m3") + m.reclaimed_added_m3 * factor("reclaimed_water_kwh_per_m3")
-            + m.waste_added_t * factor("solid_waste_processing_kwh_per_t") + m.heat_added_gj * factor("waste_heat_use_kwh_per_gj"))
+    reuse, reclaimed, waste, heat = _electricity_factors()  # data/resource_measures.csv, read once
+    return m.reused_added_m3 * reuse + m.reclaimed_added_m3 * reclaimed + m.waste_added_t * waste + m.heat_added_gj * heat
 
 
 # -- the roadmap item ---------------------------------------------------------------------------
@@ -127,7 +133,14 @@ class YearOfMeasures:
 
 def _reach(firm) -> tuple[bool, bool, bool]:
     """Heat bands (low, medium, high) the firm's waste heat is hot enough to serve; without a
-    temperature only the low band (preheating water)."""
+    temperature only the low band (preheating water). Once per firm and run."""
+    reach = firm.__dict__.get("_reach")
+    if reach is None:
+        reach = firm._reach = _reach_of(firm)
+    return reach
+
+
+def _reach_of(firm) -> tuple[bool, bool, bool]:
     t = firm.spec.waste_heat.temperature_c
     if t is None:
         return True, False, False
