@@ -9,6 +9,7 @@ it covers (see ``energy.loads.share_after``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable, NamedTuple
 
 import mesa
@@ -75,10 +76,16 @@ def segments(
     return out
 
 
-def segment_weights(shape: str, year: int, starts: list[int]) -> list[float]:
-    """Share of the year's ``shape`` profile inside each segment."""
+def segment_weights(shape: str, year: int, starts: list[int]) -> tuple[float, ...]:
+    """Share of the year's ``shape`` profile inside each segment (profiles do not change within a
+    process, so each (shape, year, starts) is computed once)."""
+    return _segment_weights(shape, year, tuple(starts))
+
+
+@lru_cache(maxsize=4096)
+def _segment_weights(shape: str, year: int, starts: tuple[int, ...]) -> tuple[float, ...]:
     tails = [share_after(shape, year, h) for h in starts] + [0.0]
-    return [tails[i] - tails[i + 1] for i in range(len(starts))]
+    return tuple(tails[i] - tails[i + 1] for i in range(len(starts)))
 
 
 def book_piecewise(book: LoadBook, shape: str, starts: list[int], values_kwh: list[float]) -> float:

@@ -43,6 +43,9 @@ class FirmState:
     active: float = 1.0  # 1 while the firm operates in the park, 0 before its entry and after its exit
 
 
+NO_MEASURES = FirmState()  # a firm before any change (immutable, so one instance serves every firm)
+
+
 def _electrify(eb: Bands, hp: Bands, add: float, heat_pump: bool) -> tuple[Bands, Bands]:
     """Move ``add`` of each band's heat to electric boilers or heat pumps (where they reach)."""
     new_eb, new_hp = list(eb), list(hp)
@@ -379,7 +382,7 @@ class EnterpriseAgent(ParkAgent):
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         e = self.spec.energy
         shape = self.load_shape
-        segs = self.year_segments(year_start, FirmState(), _fold)
+        segs = self.year_segments(year_start, NO_MEASURES, _fold)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         scale = self.activity * self.intensity
