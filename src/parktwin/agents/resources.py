@@ -68,7 +68,7 @@ class MeasureLedger(list):
             state = _fold(state, self[done])
             done += 1
         self.folded = (done, state)
-        return segments(self[done:], year_start, state, _fold)
+        return segments(self[done:], year_start, state, _fold) if done < len(self) else [(0, state)]
 
 
 def base_flows(firm) -> FirmResources:
