@@ -30,7 +30,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from parktwin.results.atomic import atomic_path, write_bytes
 
@@ -55,6 +54,14 @@ def write_json(obj: dict, path: Path) -> Path:
     return atomic_write_bytes((json.dumps(obj, indent=1, ensure_ascii=False) + "\n").encode("utf-8"), path)
 
 
+def _parquet():
+    """``pyarrow.parquet``, imported on first use: worker processes import this module (through the
+    package) but never read or write files, and the import costs each process ~5 MiB."""
+    import pyarrow.parquet
+
+    return pyarrow.parquet
+
+
 def replicate_path(folder: Path, index: int) -> Path:
     """A file of the one replicate ``index``."""
     return Path(folder) / REPLICATE_DIR / f"r{index:07d}.parquet"
@@ -67,6 +74,7 @@ def _as_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
 def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame | pa.Table]]) -> Path:
     """Store finished replicates ``[(index, annual table)]`` as one file, in index order (idempotent:
     writing the same replicates again replaces the file with identical content)."""
+    pq = _parquet()
     replicates = sorted(replicates, key=lambda item: item[0])
     tables = [_as_table(frame) for _, frame in replicates]
     table = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
@@ -133,6 +141,7 @@ def _replicate_files(folder: Path) -> list[tuple[int, int, Path]]:
 
 def _listing(path: Path, first: int) -> list[tuple[int, int]]:
     """[(index, rows)] of a replicate file (a one-replicate file of an older batch has no listing)."""
+    pq = _parquet()
     meta = pq.read_schema(path).metadata or {}
     if REPLICATES_KEY in meta:
         return [(int(i), int(n)) for i, n in json.loads(meta[REPLICATES_KEY])]
@@ -157,6 +166,7 @@ def _in_index_order(files: list[tuple[int, int, Path]]):
     """(table, replicates in it) of the replicate files, in replicate order, a few at a time. Files
     written by one run of a batch hold disjoint ranges and are read one after another; after a
     resume the ranges may interleave, and then each file's replicates are taken apart and put in order."""
+    pq = _parquet()
     if all(a[1] < b[0] for a, b in zip(files, files[1:])):
         for first, last, path in files:
             table = pq.read_table(path)
@@ -175,6 +185,7 @@ def _in_index_order(files: list[tuple[int, int, Path]]):
 def compact(folder: Path, runs: int) -> Path:
     """Stack replicates ``0..runs-1`` into ``annual.parquet`` (streamed in chunks of about
     ``COMPACT_CHUNK`` replicates: memory stays flat), then remove the replicate files."""
+    pq = _parquet()
     folder = Path(folder)
     final = folder / "annual.parquet"
     with atomic_path(final) as tmp:
@@ -198,6 +209,7 @@ def compact(folder: Path, runs: int) -> Path:
 
 
 def _write_chunk(writer, path: Path, tables: list[pa.Table]):
+    pq = _parquet()
     table = pa.concat_tables(tables, promote_options="permissive")
     if writer is None:
         writer = pq.ParquetWriter(path, table.schema)
@@ -208,6 +220,7 @@ def _write_chunk(writer, path: Path, tables: list[pa.Table]):
 def read_annual(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """The stacked annual table of a batch (``annual.parquet``, or the replicate files of an
     unfinished batch, in replicate order), optionally only some columns."""
+    pq = _parquet()
     folder = Path(folder)
     final = folder / "annual.parquet"
     if final.exists():
