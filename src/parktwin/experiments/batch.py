@@ -29,7 +29,7 @@ from parktwin.experiments import storage
 from parktwin.experiments.design import DESIGNS, Design, check_paths, describe_inputs, make_design
 from parktwin.experiments.executors import execute
 from parktwin.experiments.summary import BatchSummary, default_method, pathway_cost_cny, summarise
-from parktwin.experiments.worker import INPUT_PREFIX, ReplicateTask, SharedDocument, run_replicate
+from parktwin.experiments.worker import INPUT_PREFIX, AsArrow, ReplicateTask, SharedDocument, run_replicate
 from parktwin.spec.load import Loaded, apply_override, load
 
 FORMAT = 1
@@ -285,7 +285,7 @@ def run_batch(
             f"{len(names)} uncertain input{'s' if len(names) != 1 else ''}")
         t0 = time.perf_counter()
         with _progress(progress, the_design.runs, len(done), "replicates") as advance:
-            stream = execute(replicate_fn, tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
+            stream = execute(AsArrow(replicate_fn), tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
             with contextlib.closing(stream), storage.ReplicateWriter(folder) as writer:
                 for index, frame in stream:
                     writer.add(index, frame)
