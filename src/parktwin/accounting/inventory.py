@@ -30,13 +30,14 @@ Captured CO₂ (scenario kind ``ccus``), by destination:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from parktwin.data import constant
 
 
-@dataclass(frozen=True)
-class EnergyRow:
-    """One entity's annual use of one carrier (``unit`` as in the carrier table)."""
+class EnergyRow(NamedTuple):
+    """One entity's annual use of one carrier (``unit`` as in the carrier table). A named tuple:
+    thousands are made a run, and a frozen dataclass costs several times more to build."""
 
     entity: str
     entity_kind: str
@@ -124,6 +125,8 @@ def account_year(
     scope1 = scope2_loc = scope2_mkt = heat_co2 = process = fuel_tce = gas_tce = bio_tce = 0.0
 
     stored = used = 0.0
+    loc_ref, mkt_ref = f"grid_factors.csv:{grid_series}", f"grid_factors.csv:{grid_series} (non-green share)"
+    factors: dict[str, tuple] = {}  # carrier → (kgCO₂ per unit, kgce per unit, its FUELS entry), looked up once a year
     for r in rows:
         if r.carrier == "captured_co2":
             emissions.append((year, r.entity, r.entity_kind, "1", "all", "ccus_stored",
@@ -149,21 +152,22 @@ def account_year(
             loc = grid_mwh * grid_factor_kgco2_per_kwh
             mkt = residual_mwh * grid_factor_kgco2_per_kwh
             emissions.append((year, r.entity, r.entity_kind, "2", "location", "purchased_electricity",
-                              grid_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh", f"grid_factors.csv:{grid_series}", loc))
+                              grid_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh", loc_ref, loc))
             emissions.append((year, r.entity, r.entity_kind, "2", "market", "purchased_electricity",
-                              residual_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh",
-                              f"grid_factors.csv:{grid_series} (non-green share)", mkt))
+                              residual_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh", mkt_ref, mkt))
             scope2_loc += loc
             scope2_mkt += mkt
             energy.append((year, r.entity, r.entity_kind, "electricity", used_mwh, "MWh", used_mwh * kgce_per_kwh))
         else:
-            carrier = FUELS[r.carrier]
-            factor = constant(carrier.kgco2_key)
+            if r.carrier not in factors:
+                carrier = FUELS[r.carrier]
+                factors[r.carrier] = (constant(carrier.kgco2_key), constant(carrier.kgce_key), carrier)
+            factor, kgce, carrier = factors[r.carrier]
             co2 = r.quantity * factor / 1000.0
             scope, source = _combustion_source(r)
             emissions.append((year, r.entity, r.entity_kind, scope, "all", source,
                               r.quantity, r.unit, factor, f"kgCO2/{r.unit}", f"constants.csv:{carrier.kgco2_key}", co2))
-            tce = r.quantity * constant(carrier.kgce_key) / 1000.0
+            tce = r.quantity * kgce / 1000.0
             energy.append((year, r.entity, r.entity_kind, r.carrier, r.quantity, r.unit, tce))
             fuel_tce += tce
             if r.carrier == "natural_gas":

@@ -26,6 +26,7 @@ otherwise it is NaN, which the stage assessment shows as *not assessed*.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from parktwin.data import table
 
@@ -89,6 +90,7 @@ class ExchangeFlows:
     commissioned: int = 0
 
 
+@lru_cache(maxsize=None)
 def min_coverage_share() -> float:
     """Share of value added the reporting firms must cover for an indicator to be computed (data/resources.csv)."""
     df = table("resources")
@@ -170,19 +172,17 @@ def year_resources(
 def firm_resources(entity: str, value_added_mcny: float, activity: float, water=None, solid_waste=None, waste_heat=None) -> FirmResources:
     """A firm's flows in a year: its base-year inputs (objects with the park file's fields, or
     None) times ``activity`` (output relative to the base year)."""
-    def scaled(obj, name):
-        if obj is None:
-            return None
-        value = getattr(obj, name)
-        return None if value is None else float(value) * activity
+    def scaled(*values):
+        return [None if v is None else float(v) * activity for v in values]
 
-    return FirmResources(
-        entity, value_added_mcny,
-        fresh_water_m3=scaled(water, "fresh_water_m3"), reused_water_m3=scaled(water, "reused_water_m3"),
-        reclaimed_water_m3=scaled(water, "reclaimed_water_m3"), wastewater_m3=scaled(water, "wastewater_m3"),
-        waste_generated_t=scaled(solid_waste, "generated_t"), waste_utilised_t=scaled(solid_waste, "utilised_t"),
-        heat_available_gj=scaled(waste_heat, "available_gj"), heat_recovered_gj=scaled(waste_heat, "recovered_gj"),
-    )
+    flows = [None] * 8
+    if water is not None:
+        flows[0:4] = scaled(water.fresh_water_m3, water.reused_water_m3, water.reclaimed_water_m3, water.wastewater_m3)
+    if solid_waste is not None:
+        flows[4:6] = scaled(solid_waste.generated_t, solid_waste.utilised_t)
+    if waste_heat is not None:
+        flows[6:8] = scaled(waste_heat.available_gj, waste_heat.recovered_gj)
+    return FirmResources(entity, value_added_mcny, *flows)  # fields in FirmResources order
 
 
 
@@ -239,9 +239,9 @@ def with_measures(f: FirmResources, t: MeasureTargets) -> MeasureFlows:
         recovered = recovered or 0.0
         heat_add = min(max(t.waste_heat_use_share * f.heat_available_gj - recovered, 0.0), f.heat_available_gj - recovered)
         recovered += heat_add
-    firm = replace(f, fresh_water_m3=fresh, reused_water_m3=reused if fresh is not None else f.reused_water_m3,
-                   reclaimed_water_m3=reclaimed if fresh is not None else f.reclaimed_water_m3,
-                   waste_utilised_t=utilised, heat_recovered_gj=recovered)
+    firm = FirmResources(f.entity, f.value_added_mcny, fresh, reused if fresh is not None else f.reused_water_m3,
+                         reclaimed if fresh is not None else f.reclaimed_water_m3, f.wastewater_m3, f.waste_generated_t,
+                         utilised, f.heat_available_gj, recovered)  # ``replace`` by position (it is slow in a yearly loop)
     return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
 
 

@@ -9,6 +9,7 @@ it covers (see ``energy.loads.share_after``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 import mesa
@@ -72,10 +73,16 @@ def segments(
     return out
 
 
-def segment_weights(shape: str, year: int, starts: list[int]) -> list[float]:
-    """Share of the year's ``shape`` profile inside each segment."""
+def segment_weights(shape: str, year: int, starts: list[int]) -> tuple[float, ...]:
+    """Share of the year's ``shape`` profile inside each segment (profiles do not change within a
+    process, so each (shape, year, starts) is computed once)."""
+    return _segment_weights(shape, year, tuple(starts))
+
+
+@lru_cache(maxsize=4096)
+def _segment_weights(shape: str, year: int, starts: tuple[int, ...]) -> tuple[float, ...]:
     tails = [share_after(shape, year, h) for h in starts] + [0.0]
-    return [tails[i] - tails[i + 1] for i in range(len(starts))]
+    return tuple(tails[i] - tails[i + 1] for i in range(len(starts)))
 
 
 def book_piecewise(book: LoadBook, shape: str, starts: list[int], values_kwh: list[float]) -> float:
@@ -97,19 +104,27 @@ class ParkAgent(mesa.Agent):
         self.entity_id = entity_id
         self.changes: list[Change] = []
         self._folded: tuple[int, Any] | None = None  # (changes folded, state after them)
+        self._year_segments: tuple[tuple, list] | None = None  # ((year start, changes, fold), segments) of the last call
 
     def year_segments(self, year_start: int, initial: Any, fold: Callable[[Any, Change], Any]) -> list[tuple[int, Any]]:
         """``segments`` of this agent's changes, folding only the changes new since last year.
 
         Changes arrive in clock order (``commission`` checks it), so the changes before a year
-        are a prefix of the list, and the state after that prefix carries to the next year.
+        are a prefix of the list, and the state after that prefix carries to the next year. The
+        year's segments are kept until a change arrives (the kernel asks for them several times a
+        year: the energy, the heat plan, the chillers); callers must not modify the list.
         """
+        key = (year_start, len(self.changes), fold)
+        if self._year_segments is not None and self._year_segments[0] == key:
+            return self._year_segments[1]
         done, state = self._folded if self._folded is not None else (0, initial)
         while done < len(self.changes) and self.changes[done].hour <= year_start:
             state = fold(state, self.changes[done])
             done += 1
         self._folded = (done, state)
-        return segments(self.changes[done:], year_start, state, fold)
+        out = segments(self.changes[done:], year_start, state, fold) if done < len(self.changes) else [(0, state)]
+        self._year_segments = (key, out)
+        return out
 
     def commission(self, hour: float, kind: str, value: Any, source: str = "") -> Change:
         if self.changes and hour < self.changes[-1].hour:

@@ -39,6 +39,9 @@ class FirmState:
     active: float = 1.0  # 1 while the firm operates in the park, 0 before its entry and after its exit
 
 
+NO_MEASURES = FirmState()  # a firm before any change (immutable, so one instance serves every firm)
+
+
 def _electrify(eb: Bands, hp: Bands, add: float, heat_pump: bool) -> tuple[Bands, Bands]:
     """Move ``add`` of each band's heat to electric boilers or heat pumps (where they reach)."""
     new_eb, new_hp = list(eb), list(hp)
@@ -312,37 +315,48 @@ class EnterpriseAgent(ParkAgent):
         gj = (1.0 - s) * (e.coal_t * constant("coal_ncv_gj_per_t") + e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3"))
         return gj * KWH_PER_GJ
 
+    def _state_terms(self, st: FirmState) -> tuple[float, float, float]:
+        """Per-state factors of ``year_energy`` (computed once per state a run visits): electricity
+        at scale 1 before hydrogen and capture [kWh/yr], the share of coal and gas still burnt, the
+        share of bought heat still bought."""
+        cache = self.__dict__.setdefault("_terms", {})
+        terms = cache.get(st)
+        if terms is None:
+            eb_eff, cops = self._once("electric_boiler_efficiency", lambda: constant("electric_boiler_efficiency")), self._once("band_cops", band_cops)
+            bands, s = self.heat_bands, self.spec.fuel_heat_share
+            bought_kwh = self.spec.energy.purchased_heat_gj * KWH_PER_GJ
+            elec = (self.base_electricity_kwh()
+                    + self.boiler_heat_kwh() * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
+                    + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp, eb_eff, cops))
+            fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + s * left_share(bands, st.own_eb, st.own_hp)
+            terms = cache[st] = (elec, fossil, left_share(bands, st.bought_eb, st.bought_hp))
+        return terms
+
+    def _year_constants(self) -> tuple[float, float]:
+        """(electricity of direct electrolysis for all process fuel [kWh/yr], capture electricity [kWh/tCO₂]), once per run."""
+        def compute():
+            eb_eff = constant("electric_boiler_efficiency")
+            return (self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv"),
+                    1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff))
+        return self._once("year_constants", compute)
+
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
-        e, s = self.spec.energy, self.spec.fuel_heat_share
+        e = self.spec.energy
         shape = self.load_shape
-        segs = self.year_segments(year_start, FirmState(), fold_firm_state)
+        segs = self.year_segments(year_start, NO_MEASURES, fold_firm_state)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         scale = self.activity * self.intensity
-        heat_kwh = self.boiler_heat_kwh()
-        bought_kwh = e.purchased_heat_gj * KWH_PER_GJ
-        h2_elec_kwh = self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv")
-        eb_eff = constant("electric_boiler_efficiency")
-        cops = self._once("band_cops", band_cops)
-        bands = self.heat_bands
+        h2_elec_kwh, capture_kwh_per_t = self._year_constants()
         process_t = self.spec.process_emissions_tco2 * self.activity
-        capture_kwh_per_t = 1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff)
 
         elec_kwh = []
         coal_t = gas_km3 = diesel_t = heat_gj = stored_t = used_t = 0.0
         process_share = 1.0 if all(st.active for _, st in segs) else sum(w * st.active for (_, st), w in zip(segs, weights))
         for (_, st), w in zip(segs, weights):
             k = scale * st.efficiency_factor * st.active
-            fossil_left = left_share(bands, st.own_eb, st.own_hp)
-            bought_left = left_share(bands, st.bought_eb, st.bought_hp)
-            elec_kwh.append(
-                k * (self.base_electricity_kwh()
-                     + heat_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
-                     + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp, eb_eff, cops))
-                + k * h2_elec_kwh * st.hydrogen_share
-                + process_t * st.capture_share * capture_kwh_per_t * st.active
-            )
-            fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + s * fossil_left
+            elec, fossil, bought_left = self._state_terms(st)
+            elec_kwh.append(k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * st.active)
             coal_t += w * k * e.coal_t * fossil
             gas_km3 += w * k * e.natural_gas_km3 * fossil
             diesel_t += w * k * e.diesel_t

@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.agents.base import Change, Investment, ParkAgent, present_agents, segments
+from parktwin.agents.base import Change, Investment, ParkAgent, present_agents
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.economics.catalogue import capex_cny, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
@@ -137,7 +137,7 @@ class OperatorAgent(ParkAgent):
         return max(0.0, import_limit_kw - before.import_limit_kw)
 
     def year_assets(self, year_start: int) -> YearAssets:
-        segs = segments(self.changes, year_start, Assets(self.park.grid.import_limit_kw), _fold)
+        segs = self.year_segments(year_start, Assets(self.park.grid.import_limit_kw), _fold)  # changes are in clock order
         starts = [h for h, _ in segs] + [HOURS_PER_YEAR]
         lengths = np.diff(starts)
 

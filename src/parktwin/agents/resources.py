@@ -72,7 +72,7 @@ class MeasureLedger(list):
             state = _fold(state, self[done])
             done += 1
         self.folded = (done, state)
-        return segments(self[done:], year_start, state, _fold)
+        return segments(self[done:], year_start, state, _fold) if done < len(self) else [(0, state)]
 
 
 def base_flows(firm) -> FirmResources:
@@ -81,10 +81,16 @@ def base_flows(firm) -> FirmResources:
     return firm_resources(s.id, firm.value_added_mcny, firm.activity, s.water, s.solid_waste, s.waste_heat)
 
 
+@lru_cache(maxsize=None)
+def _electricity_factors() -> tuple[float, float, float, float]:
+    return (factor("water_reuse_kwh_per_m3"), factor("reclaimed_water_kwh_per_m3"), factor("solid_waste_processing_kwh_per_t"),
+            factor("waste_heat_use_kwh_per_gj"))
+
+
 def electricity_kwh(m: MeasureFlows) -> float:
     """Electricity of a firm's measures for its added flows [kWh]."""
-    return (m.reused_added_m3 * factor("water_reuse_kwh_per_m3") + m.reclaimed_added_m3 * factor("reclaimed_water_kwh_per_m3")
-            + m.waste_added_t * factor("solid_waste_processing_kwh_per_t") + m.heat_added_gj * factor("waste_heat_use_kwh_per_gj"))
+    reuse, reclaimed, waste, heat = _electricity_factors()  # data/resource_measures.csv, read once
+    return m.reused_added_m3 * reuse + m.reclaimed_added_m3 * reclaimed + m.waste_added_t * waste + m.heat_added_gj * heat
 
 
 # -- the roadmap item ---------------------------------------------------------------------------
@@ -129,7 +135,14 @@ class YearOfMeasures:
 
 def _reach(firm) -> tuple[bool, bool, bool]:
     """Heat bands (low, medium, high) the firm's waste heat is hot enough to serve; without a
-    temperature only the low band (preheating water)."""
+    temperature only the low band (preheating water). Once per firm and run."""
+    reach = firm.__dict__.get("_reach")
+    if reach is None:
+        reach = firm._reach = _reach_of(firm)
+    return reach
+
+
+def _reach_of(firm) -> tuple[bool, bool, bool]:
     t = firm.spec.waste_heat.temperature_c
     if t is None:
         return True, False, False
@@ -147,20 +160,16 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     stream too cold for any band) displaces nothing.
     """
     st = firm.current_state()
-    s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
-    fossil_boiler = s * left_share(bands, st.own_eb, st.own_hp)
-    fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
-    reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
+    bands, reach = firm.heat_bands, _reach(firm)
+    own_share, bought_share, heat_per_fuel = _room_shares(firm, st)
     room = {}
-    for carrier, ncv, eff, _ in FUELS:
-        fuel = rows.get(carrier, 0.0) * (reachable / fossil if fossil > 0 else 0.0)
-        room[carrier] = (fuel, fuel * constant(ncv) * constant(eff))
+    for (carrier, *_), (ncv, eff) in zip(FUELS, heat_per_fuel):
+        fuel = rows.get(carrier, 0.0) * own_share
+        room[carrier] = (fuel, fuel * ncv * eff)
     own_heat = sum(h for _, h in room.values())
     used = min(heat_gj, own_heat)
     out = {c: fuel * used / own_heat for c, (fuel, _) in room.items() if own_heat > 0}
-    left_bought = left_share(bands, st.bought_eb, st.bought_hp)
-    reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
-    bought_room = rows.get("purchased_heat", 0.0) * (reach_bought / left_bought if left_bought > 0 else 0.0)
+    bought_room = rows.get("purchased_heat", 0.0) * bought_share
     out["purchased_heat"] = min(heat_gj - used, bought_room)
     rest = heat_gj - used - out["purchased_heat"]
     if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
@@ -176,6 +185,23 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
         out["electric_heat_gj"] = min(rest, room_gj)
         out["electricity_kwh"] = kwh * out["electric_heat_gj"] / room_gj if room_gj > 0 else 0.0
     return out
+
+
+def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
+    """Of ``displace_heat``, once per firm and state: the share of the coal and gas rows burnt in
+    boilers of reachable bands, the share of the bought-heat row in reachable bands, and each fuel's
+    (NCV, boiler efficiency) in ``FUELS`` order."""
+    cache = firm.__dict__.setdefault("_room_shares", {})
+    if st not in cache:
+        s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
+        fossil_boiler = s * left_share(bands, st.own_eb, st.own_hp)
+        fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
+        reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
+        left_bought = left_share(bands, st.bought_eb, st.bought_hp)
+        reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
+        cache[st] = (reachable / fossil if fossil > 0 else 0.0, reach_bought / left_bought if left_bought > 0 else 0.0,
+                     tuple((constant(ncv), constant(eff)) for _, ncv, eff, _ in FUELS))
+    return cache[st]
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:

@@ -109,12 +109,21 @@ def grid_factor_path(series: str, years: list[int], overrides: dict[int, float] 
     ``overrides`` replace or add dated points of the series before interpolating, so an
     override moves the path around its year, not only that year.
     """
+    return interpolate_path(grid_factor_points(series) | dict(overrides or {}), years)
+
+
+@lru_cache(maxsize=None)
+def _grid_factor_points(series: str) -> tuple[tuple[int, float], ...]:
     df = table("grid_factors")
     rows = df[df["series"] == series]
     if rows.empty:
         raise KeyError(f"no grid-factor series {series!r} in data/grid_factors.csv")
-    points = dict(zip(rows["year"].astype(int), rows["kgco2_per_kwh"].astype(float)))
-    return interpolate_path(points | dict(overrides or {}), years)
+    return tuple(zip(rows["year"].astype(int), rows["kgco2_per_kwh"].astype(float)))
+
+
+def grid_factor_points(series: str) -> dict[int, float]:
+    """{year: kgCO₂/kWh} of a series of data/grid_factors.csv (read once per process)."""
+    return dict(_grid_factor_points(series))
 
 
 @lru_cache(maxsize=None)

@@ -222,12 +222,16 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
         capex = np.array([p.capex_cny for p in purchases])
         np.add.at(residual, owner, np.where((used > 0) & (used < life), capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0))
     column = {y: t for t, y in enumerate(years)}
-    for (year, entity), cost in energy_cost_by_party(energy_rows, annual).items():
-        if entity in where:
-            bills[where[entity], column[year]] += cost
-    for row in carbon_rows:
-        if row[1] in where and row[0] in column:
-            paid[where[row[1]], column[row[0]]] += row[-1]
+    # index lists, then one unbuffered add each (in row order, as a loop of += would; not per element)
+    cells = [(where[entity], column[year], cost) for (year, entity), cost in energy_cost_by_party(energy_rows, annual).items()
+             if entity in where]
+    if cells:
+        r, c, v = zip(*cells)
+        np.add.at(bills, (np.array(r), np.array(c)), np.array(v, dtype=float))
+    cells = [(where[row[1]], column[row[0]], row[-1]) for row in carbon_rows if row[1] in where and row[0] in column]
+    if cells:
+        r, c, v = zip(*cells)
+        np.add.at(paid, (np.array(r), np.array(c)), np.array(v, dtype=float))
     net = equity - subsidy + service + om + bills + paid
     rate = np.array([p.rate for p in known])
     pv = net * (1.0 + rate[:, None]) ** -np.arange(n, dtype=float)[None, :]

@@ -76,7 +76,7 @@ def fixed_om_in_year(purchases: list[Purchase], year: int) -> float:
     for p in purchases:
         if p.renewal:  # its original keeps paying the O&M
             continue
-        if (gone := p.retired_at) is not None:  # paid from commissioning until its owner left
+        if p.retired is not None and (gone := p.retired_at) is not None:  # paid from commissioning until its owner left
             start = p.year + p.hour / HOURS_PER_YEAR
             total += p.fixed_om_cny_per_yr * max(0.0, min(gone, year + 1.0) - max(start, float(year)))
         elif p.year < year:
@@ -90,11 +90,11 @@ def renewals_in_year(purchases: list[Purchase], year: int) -> list[Purchase]:
     """Purchases whose life ends at ``year``: bought again at that year's cost."""
     out = []
     for p in purchases:
-        if p.renewal or (p.retired_at is not None and p.retired_at <= year):
-            continue
+        if p.renewal or p.year >= year or (p.retired is not None and p.retired_at is not None and p.retired_at <= year):
+            continue  # (bought this year or later: age 0, nothing to renew)
         age = year - p.year
         life = round(p.lifetime_yr)
-        if p.technology not in REPLACED_BY_AGEING and life > 0 and age > 0 and age % life == 0:
+        if p.technology not in REPLACED_BY_AGEING and life > 0 and age % life == 0:
             if p.technology in STATED_COSTS:  # bought again at its stated cost
                 out.append(replace(p, year=year, hour=0.0, renewal=True))
             else:

@@ -29,7 +29,7 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -130,7 +130,7 @@ def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
             seen.add(key)
             q = max(r.quantity + changes[key], 0.0)
             if q > 0.0:
-                out.append(replace(r, quantity=q))
+                out.append(r._replace(quantity=q))
         else:
             out.append(r)
     for key, q in changes.items():
@@ -323,18 +323,18 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
         coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
         gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
-        for firm, (firm_kwh, _) in zip(firms, annual_by_firm):
-            cut = share * firm_kwh  # (4, 3) heat taken over [kWh_th]
-            fossil = cut[0].sum()
+        cuts = share * np.array([firm_kwh for firm_kwh, _ in annual_by_firm]).reshape(len(firms), 4, 3)  # heat taken over [kWh_th]
+        sums, hp_el = cuts.sum(axis=2).tolist(), (cuts[:, 3] / cut_cops).sum(axis=1).tolist()  # all firms at once
+        for firm, (fossil, bought, eb, _), hp in zip(firms, sums, hp_el):
             if fossil > 0:
                 e = firm.spec.energy
                 coal_heat, gas_heat = e.coal_t * coal_k, e.natural_gas_km3 * gas_k
                 c = coal_heat / (coal_heat + gas_heat)
                 add(firm.entity_id, "coal", -fossil * c / coal_k)
                 add(firm.entity_id, "natural_gas", -fossil * (1.0 - c) / gas_k)
-            if cut[1].sum() > 0:
-                add(firm.entity_id, "purchased_heat", -cut[1].sum() / KWH_PER_GJ)
-            elec = cut[2].sum() / eb_eff + (cut[3] / cut_cops).sum()
+            if bought > 0:
+                add(firm.entity_id, "purchased_heat", -bought / KWH_PER_GJ)
+            elec = eb / eb_eff + hp
             if elec > 0:
                 add(firm.entity_id, "electricity", -elec / 1000.0)
         add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)

@@ -211,6 +211,11 @@ def _hourly_table(hourly: dict) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def annual_table(record: RunRecord) -> pd.DataFrame:
+    """The ``annual`` table of a run (what a Monte Carlo replicate keeps)."""
+    return pd.DataFrame(record.annual)
+
+
 def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
@@ -226,7 +231,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
     emissions.insert(4, "gas", "CO2")
     return Results(
-        annual=pd.DataFrame(record.annual),
+        annual=annual_table(record),
         emissions=emissions,
         energy=pd.DataFrame.from_records(record.energy, columns=list(ENERGY_COLUMNS)),
         events=events,

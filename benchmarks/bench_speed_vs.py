@@ -1,0 +1,207 @@
+"""This tree against an older one, side by side on the same machine: warm runs and Monte Carlo.
+
+    git worktree add /tmp/base 62d165b          # or any other way to get the older tree
+    python benchmarks/bench_speed_vs.py --base-src /tmp/base/src [--rounds 5] [--runs 5]
+        [--mc 1000] [--mc-speedup 200] [--skip-runs]
+
+Each measurement runs in a fresh subprocess with the tree's ``src`` first on PYTHONPATH (the
+older tree's own ``scenarios/`` beside it if it has one); base and new alternate, the order
+swapping every round, so a busy machine slows both alike. Reported:
+
+- warm ``net_zero_2050`` and ``bau`` runs (``parktwin.run`` after a first run in the process):
+  base ÷ new per round, wall clock and CPU time, median over rounds; and each tree's run time as a
+  multiple of the floor sketch (``floor_run`` below) timed in the same process, just before;
+- ``--mc N``: N replicates of ``net_zero_2050_uncertain`` on 2 process workers, each tree once
+  per round (wall time, replicates per second, peak RSS of the parent and its workers), and the
+  speed-up of 2 workers over 1 on ``--mc-speedup`` replicates for the new tree (whole-batch wall
+  time, pool start-up included).
+
+Absolute times on a shared machine mean little; the ratios are the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from numba import njit
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ("net_zero_2050", "bau")
+MC_SCENARIO = "net_zero_2050_uncertain"
+
+
+# -- the yardstick -------------------------------------------------------------------------------
+@njit(cache=False)
+def floor_dispatch(net, e_max, p_max, eta, soc0):
+    """A battery against a net load, hour by hour: charge from surplus, discharge into deficit."""
+    n = net.shape[0]
+    soc = soc0
+    grid = np.empty(n)
+    curt = np.empty(n)
+    for t in range(n):
+        x = net[t]
+        if x < 0:  # surplus
+            c = min(-x, p_max, (e_max - soc) / eta)
+            soc += c * eta
+            grid[t] = 0.0
+            curt[t] = -x - c
+        else:
+            d = min(x, p_max, soc)
+            soc -= d
+            grid[t] = x - d
+            curt[t] = 0.0
+    return grid, curt
+
+
+def floor_run(rng: np.random.Generator, n_ent: int = 30, years: int = 25) -> np.ndarray:
+    """The floor of a 25-year hourly park run: 30 load profiles on a shift pattern, PV, a compiled
+    battery dispatch and scope-2 sums over 25 × 8,760 hours — the least work any run of the demo
+    park must do (no agents, no heat, no accounts, no tables). A yardstick: timed in the same
+    process as a real run, the ratio says how far the run is from its hourly floor."""
+    h = np.arange(8760)
+    hod, dow = h % 24, (h // 24) % 7
+    shift = ((hod >= 8) & (hod < 20) & (dow < 6)).astype(float)
+    base = rng.uniform(200, 2000, n_ent)[:, None]
+    prof = base * (0.4 + 0.6 * shift[None, :])  # n_ent × 8760 [kW]
+    pv_cf = np.clip(np.sin((hod - 6) / 12 * np.pi), 0, None) * 0.8
+    out = np.empty((years, 4))
+    for y in range(years):
+        load = prof.sum(0) * 1.02**y
+        pv = pv_cf * 5000 * (1 + 0.1 * y)
+        grid, curt = floor_dispatch(load - pv, 4000.0, 2000.0, 0.9, 2000.0)
+        ef = 0.55 * (1 - 0.03 * y)
+        out[y] = (load.sum(), grid.sum(), curt.sum(), grid.sum() * ef / 1000)
+    return out
+
+
+def floor_ms(repeat: int = 7) -> float:
+    """Median of ``repeat`` floor runs [ms] (compiled on first use)."""
+    floor_run(np.random.default_rng(0))
+    times = []
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        floor_run(np.random.default_rng(i))
+        times.append(time.perf_counter() - t0)
+    return 1000 * statistics.median(times)
+
+
+# -- children (one tree each) --------------------------------------------------------------------
+def child_runs(scenario_dir: Path, runs: int) -> dict:
+    import parktwin
+
+    out = {}
+    for name in SCENARIOS:
+        loaded = parktwin.load(scenario_dir / f"{name}.yaml")
+        parktwin.run(loaded, seed=0)
+        wall, cpu, floor = [], [], []
+        for seed in range(1, runs + 1):
+            floor.append(floor_ms(5))
+            t0, c0 = time.perf_counter(), time.process_time()
+            parktwin.run(loaded, seed=seed)
+            wall.append(1000 * (time.perf_counter() - t0))
+            cpu.append(1000 * (time.process_time() - c0))
+        out[name] = {"wall_ms": statistics.median(wall), "cpu_ms": statistics.median(cpu), "floor_ms": statistics.median(floor)}
+    return out
+
+
+def child_mc(scenario_dir: Path, n: int, workers: int) -> dict:
+    import parktwin
+    from bench_mc import PeakMemory
+
+    folder = Path(tempfile.mkdtemp(prefix="bench_speed_vs-"))
+    try:
+        with PeakMemory() as mem:
+            t0 = time.perf_counter()
+            parktwin.run_batch(scenario_dir / f"{MC_SCENARIO}.yaml", n=n, seed=0, executor="processes", workers=workers,
+                               out=folder, report=False)
+            wall = time.perf_counter() - t0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"wall_s": wall, "peak_mib": mem.mib}
+
+
+def spawn(src: Path, *args: str) -> dict:
+    """Run this script as a child with ``src`` first on PYTHONPATH; its JSON answer."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    scenarios = src.parent / "scenarios" if (src.parent / "scenarios").is_dir() else ROOT / "scenarios"
+    proc = subprocess.run([sys.executable, __file__, "--child", str(scenarios), *args], env=env, capture_output=True, text=True,
+                          cwd=ROOT / "benchmarks")
+    if proc.returncode != 0:
+        raise RuntimeError(f"child with {src} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base-src", type=Path, help="the older tree's src folder")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="warm runs per scenario per child")
+    parser.add_argument("--mc", type=int, default=0, help="replicates of the Monte Carlo comparison (0: none)")
+    parser.add_argument("--mc-rounds", type=int, default=1)
+    parser.add_argument("--mc-speedup", type=int, default=0, help="replicates for the new tree's 1-vs-2-worker speed-up (0: none)")
+    parser.add_argument("--skip-runs", action="store_true", help="only the Monte Carlo parts")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-mc", type=int, nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        answer = child_mc(args.child, *args.child_mc) if args.child_mc else child_runs(args.child, args.runs)
+        print(json.dumps(answer))
+        return
+    if args.base_src is None:
+        parser.error("--base-src is required")
+    new_src = ROOT / "src"
+    trees = {"base": args.base_src.resolve(), "new": new_src}
+    print(f"base {trees['base']}, new {new_src}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+    if not args.skip_runs:
+        rounds = []
+        for r in range(args.rounds):
+            order = ("base", "new") if r % 2 == 0 else ("new", "base")
+            got = {tree: spawn(trees[tree], "--runs", str(args.runs)) for tree in order}
+            rounds.append(got)
+            print(f"round {r + 1}: " + "; ".join(
+                f"{s} base {got['base'][s]['wall_ms']:.0f} ms / new {got['new'][s]['wall_ms']:.0f} ms" for s in SCENARIOS)
+                + f"  [load {os.getloadavg()[0]:.1f}]", flush=True)
+        print(f"\nwarm runs, medians over {args.rounds} interleaved rounds of {args.runs} runs each:")
+        print("| scenario | base ÷ new wall | base ÷ new CPU | base ÷ floor | new ÷ floor | base wall [ms] | new wall [ms] | floor [ms] |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for s in SCENARIOS:
+            def med(f):
+                return statistics.median(f(g) for g in rounds)
+            print(f"| {s} | {med(lambda g: g['base'][s]['wall_ms'] / g['new'][s]['wall_ms']):.2f}× "
+                  f"| {med(lambda g: g['base'][s]['cpu_ms'] / g['new'][s]['cpu_ms']):.2f}× "
+                  f"| {med(lambda g: g['base'][s]['wall_ms'] / g['base'][s]['floor_ms']):.0f} "
+                  f"| {med(lambda g: g['new'][s]['wall_ms'] / g['new'][s]['floor_ms']):.0f} "
+                  f"| {med(lambda g: g['base'][s]['wall_ms']):.0f} | {med(lambda g: g['new'][s]['wall_ms']):.0f} "
+                  f"| {med(lambda g: statistics.median([g['base'][s]['floor_ms'], g['new'][s]['floor_ms']])):.1f} |")
+    if args.mc:
+        mc = []
+        for r in range(args.mc_rounds):
+            order = ("base", "new") if r % 2 == 0 else ("new", "base")
+            got = {}
+            for tree in order:
+                got[tree] = spawn(trees[tree], "--child-mc", str(args.mc), "2")
+                print(f"MC round {r + 1} {tree}: {args.mc} replicates on 2 workers {got[tree]['wall_s']:.1f} s "
+                      f"({args.mc / got[tree]['wall_s']:.2f} runs/s), peak RSS parent + workers {got[tree]['peak_mib']:.0f} MiB"
+                      f"  [load {os.getloadavg()[0]:.1f}]", flush=True)
+            mc.append(got)
+        print(f"MC {args.mc} replicates, 2 workers: base ÷ new wall time {statistics.median(g['base']['wall_s'] / g['new']['wall_s'] for g in mc):.2f}×, "
+              f"peak memory new ÷ base {statistics.median(g['new']['peak_mib'] / g['base']['peak_mib'] for g in mc):.2f}")
+    if args.mc_speedup:
+        one = spawn(new_src, "--child-mc", str(args.mc_speedup), "1")
+        two = spawn(new_src, "--child-mc", str(args.mc_speedup), "2")
+        print(f"new tree, {args.mc_speedup} replicates: 1 worker {one['wall_s']:.1f} s, 2 workers {two['wall_s']:.1f} s: "
+              f"speed-up {one['wall_s'] / two['wall_s']:.2f}×  [load {os.getloadavg()[0]:.1f}]")
+
+
+if __name__ == "__main__":
+    main()
