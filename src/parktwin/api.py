@@ -76,6 +76,21 @@ def save(results: Results, out: str | Path = "runs", name: str | None = None, re
     return write_run(results, out, name, extra=extra)
 
 
+def plan(scenario: str | Path, targets, out: str | Path | None = None, report: str | Path | None = None, lang: str = "en", **options):
+    """Design the least-cost roadmap of ``scenario``'s park that meets ``targets`` (a string such as
+    ``"zero_carbon_park=2040,net_zero=2050"``, a targets YAML file or a ``planning.targets.Targets``)
+    and write it to ``out`` (a scenario that extends the input); ``report``: the plan report (HTML).
+    Options: see ``parktwin.planning.planner.plan``. Raises ``PlanInfeasible`` when a target cannot be met."""
+    from parktwin.planning.planner import plan as make_plan
+
+    result = make_plan(scenario, targets, out, **options)
+    if report:
+        from parktwin.planning.report import write_plan_report
+
+        write_plan_report(result, report, lang)
+    return result
+
+
 def size(loaded: Loaded, year: int, seed: int = 0, thermal_store: bool = False):
     """Least-cost PV and battery additions for ``year`` of a scenario (the sizing LP).
 

@@ -22,6 +22,7 @@ TABLES = (
     "stage_indicators", "symbiosis_factors", "duty_cycles",
     "building_stock", "building_standards", "building_retrofits", "vehicle_turnover",
     "resources", "sector_resources", "resource_measures",
+    "planning_bounds",
 )
 
 

@@ -1,0 +1,146 @@
+"""parktwin plan: candidates from the park, a least-cost plan worked out by hand, the written
+scenario reproducing the plan's claims, infeasible targets, resuming after an interruption."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import yaml
+
+from parktwin import api
+from parktwin.cli import main
+from parktwin.planning.candidates import candidates
+from parktwin.planning.planner import PlanInfeasible, plan
+from parktwin.planning.targets import Targets, parse_targets
+from parktwin.spec.errors import InputError
+from parktwin.spec.scenario import ReviewTarget
+
+FLAT = {"valley_hours": list(range(0, 8)), "flat_hours": list(range(8, 24)), "peak_hours": [],
+        "price_cny_per_kwh": {"valley": 0.6, "flat": 0.6, "peak": 0.6}}
+
+# One firm that uses only grid electricity, no roof, no fleet, no buildings, a flat tariff (a battery
+# can only cost money): its candidates are efficiency programmes, a battery, green contracts and offsets.
+PARK = {
+    "name": "Plan park",
+    "location": {"latitude_deg": 31.3, "longitude_deg": 120.6, "altitude_m": 5, "annual_ghi_kwh_per_m2": 1300},
+    "grid": {"import_limit_kw": 20000, "tariff": FLAT},
+    "enterprises": [{"id": "works", "name": "Works", "sector": "electronics", "value_added_mcny": 500.0,
+                     "energy": {"electricity_mwh": 50000.0}, "shift_pattern": "continuous"}],
+}
+
+
+def write_park(folder, horizon: int = 2, extra: dict | None = None):
+    folder.mkdir(parents=True, exist_ok=True)
+    park = dict(PARK, **(extra or {}))
+    (folder / "park.yaml").write_text(yaml.safe_dump(park), encoding="utf-8")
+    scenario = {"name": "plan_bau", "park": "park.yaml", "horizon_years": horizon, "outputs": {"hourly_years": []},
+                "growth": {"default_share_per_yr": 0.0, "intensity_decline_share_per_yr": 0.0}}
+    path = folder / "bau.yaml"
+    path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    return path
+
+
+def test_candidates_follow_what_the_park_has(tmp_path):
+    sc = api.load(write_park(tmp_path)).scenario
+    kinds = {c.kind for c in candidates(sc)}
+    assert kinds == {"efficiency", "battery", "green_power", "offsets"}  # no roof, boilers, fleet, process CO₂, water or buildings
+    demo = api.load("scenarios/bau.yaml").scenario
+    assert {"rooftop_pv", "electrify_boilers", "electrify_fleet", "ccus", "hydrogen_process_heat", "resource_measure",
+            "building_retrofit"} <= {c.kind for c in candidates(demo)}
+    battery = next(c for c in candidates(sc) if c.kind == "battery")
+    assert battery.max_value == pytest.approx(0.5 * 20000)  # half an hour of the import limit (data/planning_bounds.csv)
+
+
+def test_targets_parse_and_refuse_unknown_keys():
+    t = parse_targets("zero_carbon_park=2040,net_zero=2050,eco_industrial=2030,capex_foundation=2e9")
+    assert t.stages == {"zero_carbon": 2040, "eco_industrial": 2030} and t.net_zero == 2050
+    assert t.capex_max_cny == {"foundation": 2e9}
+    with pytest.raises(InputError, match="unknown target"):
+        parse_targets("zero_carbon_town=2040")
+
+
+def test_plan_finds_the_hand_worked_least_cost_plan(tmp_path):
+    """Net emissions ≤ 60 % of the base year's in 2027 (the only decision year of a 2-year horizon).
+
+    By hand: the firm's 2027 emissions are E·f (its grid electricity × the grid factor; offsets are
+    capped at 10 % of gross and cost money, a battery on a flat tariff only costs). An efficiency
+    programme cuts energy by its share s ≤ 10 % and saves money when its capex is below its savings
+    (the plan decides); green contracts cost a certificate price per MWh. With efficiency e (0, 10 or
+    19 %: one or two programmes) the least green share g on the 0.05 grid satisfies
+    (1 − e)(1 − g) ≤ 0.6 → g = ⌈(1 − 0.6 / (1 − e)) / 0.05⌉ · 0.05. The plan must pick the cheapest
+    of those hand-built plans (each run here) and nothing else.
+    """
+    path = write_park(tmp_path)
+    base = api.run(path, seed=0)
+    limit = 0.6 * float(base.annual["net_tco2"].iloc[0])
+    targets = Targets(review={2027: ReviewTarget(net_emissions_max_tco2=limit)})
+    result = plan(path, targets, tmp_path / "plan.yaml", n_trials=40, seed=1)
+    assert result.claims["feasible"]
+    # the hand-built alternatives: green share only at its threshold, with one or two efficiency programmes
+    factor = float(base.annual["net_tco2"].iloc[-1]) / float(base.annual["net_tco2"].iloc[0])
+    costs = {}
+    for n_eff in (0, 1, 2):
+        e = 1 - 0.9 ** n_eff
+        g = math.ceil(round((1 - 0.6 / factor / (1 - e)) / 0.05, 9)) * 0.05
+        roadmap = [{"id": "g", "kind": "green_power", "year": 2027, "share": round(g, 6)}]
+        roadmap += [{"id": f"e{i}", "kind": "efficiency", "year": 2027, "lead_time_days": 180, "share": 0.1} for i in range(n_eff)]
+        doc = tmp_path / f"hand{n_eff}.yaml"
+        doc.write_text(yaml.safe_dump({"extends": "bau.yaml", "name": f"hand{n_eff}", "roadmap": roadmap}), encoding="utf-8")
+        r = api.run(doc, seed=0)
+        if float(r.annual["net_tco2"].iloc[-1]) <= limit:
+            costs[n_eff] = r.pathway_cost_npv_cny()
+    best_hand = min(costs.values())
+    assert result.claims["npv_cny"] <= best_hand + 1.0  # never dearer than the best hand-built plan
+    kinds = sorted(it["kind"] for it in result.roadmap)
+    assert "battery" not in kinds and result.offsets is None  # they only cost here
+
+
+def test_written_scenario_reproduces_the_claims(tmp_path):
+    path = write_park(tmp_path)
+    out = tmp_path / "plans" / "my_plan.yaml"
+    result = plan(path, "net_zero=2027", out, n_trials=8, seed=0)
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("# Written by")
+    assert "extends: ../bau.yaml" in text and "# phase 2 foundation" in text
+    fresh = api.run(out, seed=0)
+    assert fresh.pathway_cost_npv_cny() == result.claims["npv_cny"]
+    assert fresh.annual["net_tco2"].tolist() == pytest.approx(result.claims["net_tco2"], abs=1e-6)
+    assert fresh.annual["net_tco2"].iloc[-1] <= 1e-6
+    stored = json.loads(out.with_name("my_plan.plan.json").read_text(encoding="utf-8"))
+    assert stored["claims"]["npv_cny"] == result.claims["npv_cny"]
+
+
+def test_an_infeasible_target_says_which_and_why_and_exits_2(tmp_path, capsys):
+    # a coal-fired kiln inside the park: only hydrogen could replace its coal, and electrolysers are
+    # available from 2028 (data/technologies.csv); offsets are capped at 10 % of gross: no net zero in 2027
+    path = write_park(tmp_path, extra={"enterprises": [
+        PARK["enterprises"][0],
+        {"id": "coal_plant", "name": "Coal plant", "sector": "chemicals", "value_added_mcny": 100.0,
+         "energy": {"electricity_mwh": 1000.0, "coal_t": 200000.0}, "fuel_heat_share": 0.0, "shift_pattern": "continuous"},
+    ]})
+    with pytest.raises(PlanInfeasible) as info:
+        plan(path, "net_zero=2027", None, n_trials=4)
+    assert "net_zero_2027 cannot be met" in str(info.value) and "net emissions left" in str(info.value)
+    code = main(["plan", str(path), "--targets", "net_zero=2027", "--trials", "4", "--executor", "serial", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "net_zero_2027 cannot be met" in err and "Traceback" not in err
+
+
+def test_too_early_target_year_names_the_earliest_that_works(tmp_path):
+    path = write_park(tmp_path, horizon=4)
+    with pytest.raises(PlanInfeasible, match=r"net_zero_2026 cannot be met.*earliest year that works is 2027"):
+        plan(path, "net_zero=2026", None, n_trials=4)
+
+
+def test_interrupted_and_resumed_equals_uninterrupted(tmp_path):
+    path = write_park(tmp_path)
+    whole = plan(path, "net_zero=2027", tmp_path / "a" / "plan.yaml", n_trials=12, seed=3)
+    with pytest.raises(KeyboardInterrupt):
+        plan(path, "net_zero=2027", tmp_path / "b" / "plan.yaml", n_trials=12, seed=3, stop_after=6)
+    resumed = plan(path, "net_zero=2027", tmp_path / "b" / "plan.yaml", n_trials=12, seed=3)
+    assert resumed.cache_hits > 0
+    assert [t["params"] for t in resumed.trials] == [t["params"] for t in whole.trials]
+    assert resumed.roadmap == whole.roadmap and resumed.claims["npv_cny"] == whole.claims["npv_cny"]
+    assert (tmp_path / "a" / "plan.yaml").read_text() == (tmp_path / "b" / "plan.yaml").read_text()
