@@ -196,7 +196,7 @@ def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = 
         names = ", ".join(tg.names())
         header = [f"Written by `parktwin plan {Path(scenario).name} --targets ...` (seed {seed}, run seed {run_seed}): targets {names}.",
                   f"System cost NPV {best['npv_cny'] / 1e6:,.0f} M CNY (the input as it is: {scr.base['npv_cny'] / 1e6:,.0f} M CNY); "
-                  f"{res.n_trials} search trials, {runner.runs} model runs."]
+                  f"{res.n_trials} search trials (the runs each stage took: {out.stem}.plan.json)."]
         if robust:
             header.append(f"Robust at confidence {tg.confidence:.0%}: targets met in {robust['probability']:.0%} of "
                           f"{robust['n']} replicates of the uncertainty block.")

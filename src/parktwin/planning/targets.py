@@ -158,7 +158,7 @@ def assess_targets(targets: Targets, annual: pd.DataFrame, assessment: pd.DataFr
         met = bool(ok[late].all())
         if not met:
             gap = max(gap, 1e-6)
-        assessed = rows[rows["status"] != "not_assessed"]
+        assessed = rows[(rows["status"] != "not_assessed") & rows["mandatory"]]
         tight = ""
         if met and len(assessed):
             margins = assessed.assign(m=[(r.threshold - r.value if r.direction == "max" else r.value - r.threshold) / max(abs(r.threshold), 0.05)
