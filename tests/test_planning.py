@@ -148,3 +148,31 @@ def test_interrupted_and_resumed_equals_uninterrupted(tmp_path):
     assert [t["params"] for t in resumed.trials] == [t["params"] for t in whole.trials]
     assert resumed.roadmap == whole.roadmap and resumed.claims["npv_cny"] == whole.claims["npv_cny"]
     assert (tmp_path / "a" / "plan.yaml").read_text() == (tmp_path / "b" / "plan.yaml").read_text()
+
+
+def test_robust_plan_meets_the_confidence_under_the_world_block_carried_by_kind(tmp_path):
+    """A block written against another roadmap (green_x, a green contract falling 0–20 % short)
+    lands on the plan's green-power item; growth of up to 40 %/yr makes the deterministic plan
+    fail in many replicates, and raising margins brings it to the confidence on the same sample."""
+    from parktwin.experiments.design import check_paths
+
+    path = write_park(tmp_path)
+    base = api.run(path, seed=0)
+    limit = 0.6 * float(base.annual["net_tco2"].iloc[0])
+    source = {"extends": "bau.yaml", "name": "src", "roadmap": [{"id": "green_x", "kind": "green_power", "year": 2027, "share": 0.5}],
+              "uncertainty": {"growth": {"path": "growth.default_share_per_yr", "dist": "uniform", "low": 0.0, "high": 0.4},
+                              "green_short": {"path": "roadmap.green_x.share", "dist": "uniform", "low": 0.4, "high": 0.5}}}
+    (tmp_path / "src.yaml").write_text(yaml.safe_dump(source), encoding="utf-8")
+    targets = Targets(review={2027: ReviewTarget(net_emissions_max_tco2=limit)}, confidence=0.8)
+    out = tmp_path / "robust.yaml"
+    result = plan(path, targets, out, n_trials=40, seed=0, uncertainty=tmp_path / "src.yaml", robust_n=12)
+    r = result.robust
+    assert r["probability"] >= 0.8 and r["price_cny"] >= 0
+    assert r["history"][0]["probability"] < 0.8  # the deterministic plan alone was not robust
+    written = api.load(out)
+    green = [it for it in written.scenario.roadmap if it.kind == "green_power"]
+    assert written.scenario.uncertainty.root["green_short"].path == f"roadmap.{green[-1].id}.share"
+    check_paths(written)  # every carried path leads to an input of the written plan
+    # the carried shortfall is a ratio of the plan's share: 0.8–1.0 of it
+    assert written.scenario.uncertainty.root["green_short"].high == pytest.approx(green[-1].share)
+    assert written.scenario.uncertainty.root["green_short"].low == pytest.approx(0.8 * green[-1].share)

@@ -145,17 +145,23 @@ def item(choice: Choice) -> dict | None:
 
 
 def normalise(choices: list[Choice]) -> list[Choice]:
-    """Steps of one measure in year order; a green-power share never falls from one step to the next."""
+    """Steps of one measure in year order; green-power steps only ever raise the share (a step that
+    would not, or that a higher step of the same year supersedes, is dropped)."""
     out, by_kind = [], {}
     for ch in choices:
         by_kind.setdefault((ch.candidate.kind, ch.candidate.option), []).append(ch)
     for (kind, _), group in by_kind.items():
         group = sorted(group, key=lambda ch: (ch.year, ch.candidate.step))
         if kind == "green_power":
-            top = 0.0
-            for i, ch in enumerate(group):
-                top = max(top, ch.level)
-                group[i] = Choice(ch.candidate, top, ch.year)
+            top, kept = 0.0, []
+            for ch in group:
+                if ch.level <= top:
+                    continue  # a step that would not raise the share changes nothing
+                top = ch.level
+                if kept and kept[-1].year == ch.year:
+                    kept.pop()  # two steps in one year: the higher one holds
+                kept.append(ch)
+            group = kept
         out.extend(group)
     return out
 

@@ -116,6 +116,27 @@ def _diagnose(targets: Targets, maximum: dict, base_year: int) -> tuple[list[str
     return lines, rows
 
 
+def _prune(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int) -> tuple[list[Choice], dict]:
+    """Drop the items the plan does not need: those whose removal keeps every target and does not
+    raise the system cost (all at once when that still holds, else the one that saves most)."""
+    for _ in range(3):
+        active = [ch for ch in chosen if ch.level > 0]
+        jobs = [(changes_json(apply_choices(base_doc, [c for c in active if c is not ch])), seed, ()) for ch in active]
+        results = runner.evaluate(jobs, "prune", "prune: the plan without each item")
+        spare = [(r["npv_cny"], ch) for ch, r in zip(active, results) if r.get("feasible") and r["npv_cny"] <= best["npv_cny"]]
+        if not spare:
+            break
+        drop = {id(ch) for _, ch in spare}
+        trial = [ch for ch in active if id(ch) not in drop]
+        r = runner.evaluate([(changes_json(apply_choices(base_doc, trial)), seed, ())], "prune", "prune: without all spare items")[0]
+        if not (r.get("feasible") and r["npv_cny"] <= best["npv_cny"]):
+            npv, one = min(spare, key=lambda s: s[0])
+            trial = [ch for ch in active if ch is not one]
+            r = results[active.index(one)]
+        chosen, best = trial, r
+    return chosen, best
+
+
 def _whys(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int, targets: Targets) -> dict[str, dict]:
     """Leave-one-out: the plan without each chosen item; the difference is the item's tonnes and cost."""
     active = [ch for ch in chosen if ch.level > 0]
@@ -177,15 +198,15 @@ def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = 
     res = run_search(runner, base_doc, scr.kept, first_year, last_year, first_target, scr.macc, seed, trials, tg.names(), run_seed)
     if stop_after is not None and stop_after < n_trials:
         raise KeyboardInterrupt(f"stopped after {stop_after} trials")
-    chosen = choices_of(res.best_params, scr.kept)
-    best = res.best
+    chosen, best = _prune(runner, base_doc, choices_of(res.best_params, scr.kept), res.best, run_seed)
     deterministic = None
     robust = None
     if tg.confidence is not None:
         from parktwin.planning.robust import make_robust
 
         robust = make_robust(runner, loaded, base_doc, scr.kept, chosen, best, tg, uncertainty, robust_n, seed, run_seed, first_year, last_year)
-        deterministic = {"npv_cny": best["npv_cny"], "private_npv_cny": best["private_npv_cny"], "roadmap": apply_choices(base_doc, chosen)["roadmap"]}
+        deterministic = {"npv_cny": best["npv_cny"], "private_npv_cny": best["private_npv_cny"], "roadmap": apply_choices(base_doc, chosen)["roadmap"],
+                         "run": best}
         chosen, best = robust["choices"], robust["deterministic_run"]
         robust = {k: v for k, v in robust.items() if k not in ("choices", "deterministic_run")}
     whys = _whys(runner, base_doc, chosen, best, run_seed, tg)
@@ -200,7 +221,12 @@ def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = 
         if robust:
             header.append(f"Robust at confidence {tg.confidence:.0%}: targets met in {robust['probability']:.0%} of "
                           f"{robust['n']} replicates of the uncertainty block.")
-        text = scenario_text(Path(scenario), out, out.stem, plan_doc["roadmap"], offsets, sc.base_year, whys, header)
+        block = None
+        if robust:
+            block = robust["block"]
+            header.append("The uncertainty block below is the one the plan was made robust under, carried onto the plan's items by kind: "
+                          f"`parktwin mc {out.name} -n 200 --seed 7` checks it with other seeds.")
+        text = scenario_text(Path(scenario), out, out.stem, plan_doc["roadmap"], offsets, sc.base_year, whys, header, block)
         write_scenario(out, text)
         fresh = api.run(api.load(out), seed=run_seed)
         claims = summarise(fresh, deterministic_targets)

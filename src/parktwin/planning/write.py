@@ -46,7 +46,7 @@ def why_text(why: dict | None) -> str:
 
 
 def scenario_text(input_path: Path, out: Path, name: str, roadmap: list[dict], offsets: dict | None, base_year: int,
-                  whys: dict[str, dict], header: list[str]) -> str:
+                  whys: dict[str, dict], header: list[str], uncertainty: dict | None = None) -> str:
     rel = os.path.relpath(input_path.resolve(), out.resolve().parent)
     lines = [f"# {h}" for h in header]
     lines += [f"extends: {rel}", f"name: {name}", "description: >-", f"  A roadmap designed by parktwin plan from {input_path.name}; "
@@ -67,6 +67,10 @@ def scenario_text(input_path: Path, out: Path, name: str, roadmap: list[dict], o
             lines.append(f"  # phase {ph.number} {ph.name_en} / {ph.name_zh} ({span})")
         w = why_text(whys.get(it["id"]))
         lines.append(f"  - {_flow(it)}" + (f"  # {w}" if w else ""))
+    if uncertainty:
+        import yaml
+
+        lines.append(yaml.safe_dump({"uncertainty": uncertainty}, sort_keys=False, allow_unicode=True, width=100).rstrip())
     return "\n".join(lines) + "\n"
 
 
