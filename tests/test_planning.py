@@ -114,6 +114,11 @@ def test_written_scenario_reproduces_the_claims(tmp_path):
     assert fresh.annual["net_tco2"].iloc[-1] <= 1e-6
     stored = json.loads(out.with_name("my_plan.plan.json").read_text(encoding="utf-8"))
     assert stored["claims"]["npv_cny"] == result.claims["npv_cny"]
+    from parktwin.planning.report import write_plan_report
+
+    for lang, heading in (("en", "Targets and slack"), ("zh", "目标与裕度")):
+        page = write_plan_report(result, tmp_path / f"plan_{lang}.html", lang).read_text(encoding="utf-8")
+        assert heading in page and "plotly" in page and f"data-value='{result.claims['npv_cny']}'" in page
 
 
 def test_an_infeasible_target_says_which_and_why_and_exits_2(tmp_path, capsys):
