@@ -181,3 +181,37 @@ def test_robust_plan_meets_the_confidence_under_the_world_block_carried_by_kind(
     # the carried shortfall is a ratio of the plan's share: 0.8–1.0 of it
     assert written.scenario.uncertainty.root["green_short"].high == pytest.approx(green[-1].share)
     assert written.scenario.uncertainty.root["green_short"].low == pytest.approx(0.8 * green[-1].share)
+
+
+def test_a_block_written_for_another_roadmap_is_carried_onto_the_plan_by_kind():
+    """net_zero_2050_uncertain's delivery inputs (efficiency shortfall, PV delay, hydrogen and CCUS lead
+    times, green-contract shortfall) land on the plan's items of the same kind: delays as shifts, shortfalls
+    as ratios of the nominal value; the world's inputs (growth, grid, prices) stay as they are."""
+    from parktwin.planning.robust import carried, mapped_block, mappings, source_block, target_item
+
+    loaded = api.load("scenarios/bau.yaml")
+    block, roadmap = source_block(loaded, "scenarios/net_zero_2050_uncertain.yaml")
+    maps, world = mappings(block, roadmap)
+    assert set(world) == {"growth", "intensity_decline", "grid_2040", "grid_2050", "offset_price", "carbon_price_2050"}
+    plan_roadmap = [
+        {"id": "plan_efficiency_1", "kind": "efficiency", "year": 2027, "lead_time_days": 180, "share": 0.1},
+        {"id": "plan_rooftop_pv", "kind": "rooftop_pv", "year": 2031, "lead_time_days": 240, "roof_share": 1.0},
+        {"id": "plan_green_power_1", "kind": "green_power", "year": 2031, "lead_time_days": 0, "share": 0.4},
+        {"id": "plan_green_power_3", "kind": "green_power", "year": 2040, "lead_time_days": 0, "share": 1.0},
+        {"id": "plan_ccus", "kind": "ccus", "year": 2038, "lead_time_days": 540, "capture_share": 0.95},
+    ]
+    by_name = {m.name: m for m in maps}
+    pv = by_name["pv_phase1_year"]
+    assert target_item(pv, plan_roadmap)["id"] == "plan_rooftop_pv"
+    assert carried(pv, 2029, plan_roadmap[1], 2050) == 2033  # two years late, from the plan's own year
+    eff = by_name["efficiency_1"]
+    assert carried(eff, 0.04, plan_roadmap[0], 2050) == pytest.approx(0.05)  # half of the nominal 0.08 delivered
+    green = by_name["green_2040_share"]
+    assert target_item(green, plan_roadmap)["id"] == "plan_green_power_3"  # the 2040 step, nearest in year
+    ccus = by_name["ccus_lead_time"]
+    assert carried(ccus, 1095, plan_roadmap[4], 2050) == pytest.approx(540 + 1095 - 540)
+    assert target_item(by_name["hydrogen_lead_time"], plan_roadmap) is None  # no hydrogen in this plan
+    out = mapped_block(block, maps, plan_roadmap, 2050)
+    assert "hydrogen_lead_time" not in out and out["pv_phase1_year"]["path"] == "roadmap.plan_rooftop_pv.year"
+    assert (out["pv_phase1_year"]["low"], out["pv_phase1_year"]["high"]) == (2031, 2033)
+    assert out["green_2040_share"]["rank_correlation"] == {"grid_2040": -0.3}
