@@ -184,6 +184,19 @@ def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = 
     cache = out.with_name(out.stem + ".plan-cache.jsonl") if out else None
     deterministic_targets = tg.model_copy(update={"confidence": None})
     runner = Runner(base_doc, loaded.digest(), deterministic_targets.model_dump_json(), cache, executor, workers, scheduler, progress)
+    try:
+        return _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, n_trials, seed, run_seed, uncertainty,
+                       robust_n, against, stop_after, t0)
+    finally:
+        runner.close()
+
+
+def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, n_trials, seed, run_seed, uncertainty, robust_n,
+            against, stop_after, t0) -> PlanResult:
+    """The stages of ``plan`` in order (screen, search, prune, robust, why, write and verify)."""
+    from parktwin import api
+
+    sc = loaded.scenario
     first_year = sc.base_year + 2  # phase 2 (foundation) opens two years after the base year
     last_year = min(tg.latest_year() or sc.years[-1], sc.years[-1])
     cands = [c for c in candidates(sc) if c.available_from <= last_year]  # a technology not available in time is no candidate

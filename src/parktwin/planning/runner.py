@@ -31,6 +31,8 @@ class Runner:
         self.runs = 0
         self.hits = 0
         self.stage_runs: dict[str, int] = {}
+        self._pool = None
+        self._cluster = None
         if cache is not None and cache.exists():
             with cache.open(encoding="utf-8") as fh:
                 for line in fh:
@@ -64,10 +66,10 @@ class Runner:
         if unique:
             with self._bar(len(unique), label or stage) as advance:
                 results = {}
-                for index, result in execute(evaluate, [PlanTask(i, t.document, t.changes, t.seed, t.pairs, t.targets)
-                                                         for i, t in enumerate(unique.values())],
-                                             self.executor, self.workers, self.scheduler):
-                    key = list(unique)[index]
+                keys = list(unique)
+                for index, result in self._execute([PlanTask(i, t.document, t.changes, t.seed, t.pairs, t.targets)
+                                                    for i, t in enumerate(unique.values())]):
+                    key = keys[index]
                     results[key] = result
                     self._store(key, result)
                     advance()
@@ -76,6 +78,60 @@ class Runner:
             for t in todo:
                 out[t.index] = results[t.key]
         return out
+
+    def _execute(self, tasks: list[PlanTask]):
+        """``(index, result)`` as runs finish: through the executors (serial, Dask), or on this
+        runner's own process pool, started once and kept for every stage (a spawned worker pays
+        its imports and caches once, not once per batch of trials)."""
+        if self.executor == "dask" and self.scheduler is None:  # one local cluster for the whole plan
+            from distributed import LocalCluster
+
+            from parktwin.experiments.executors import default_workers
+
+            self._cluster = LocalCluster(n_workers=self.workers or default_workers(), threads_per_worker=1, processes=True,
+                                         dashboard_address=None)
+            self.scheduler = self._cluster.scheduler_address
+        if self.executor != "processes" or self.scheduler is not None:
+            yield from execute(evaluate, tasks, self.executor, self.workers, self.scheduler)
+            return
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        done: set[int] = set()
+        try:
+            pool = self._process_pool()
+            futures = {pool.submit(evaluate, t): t.index for t in tasks}
+            for future in as_completed(futures):
+                result = future.result()
+                done.add(futures[future])
+                yield futures[future], result
+        except BrokenProcessPool:  # a worker died: the executors' pool rebuilds and resubmits the rest
+            self.close()
+            yield from execute(evaluate, [t for t in tasks if t.index not in done], "processes", self.workers)
+
+    def _process_pool(self):
+        if getattr(self, "_pool", None) is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from parktwin.experiments.executors import default_workers
+            from parktwin.experiments.worker import ignore_sigint
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers or default_workers(), mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=ignore_sigint)
+        return self._pool
+
+    def close(self) -> None:
+        """Shut the runner's process pool or local Dask cluster down (if it started one)."""
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        cluster = getattr(self, "_cluster", None)
+        if cluster is not None:
+            cluster.close()
+            self._cluster = None
+            self.scheduler = None
 
     def _store(self, key: str, result: dict) -> None:
         self.cache[key] = result
