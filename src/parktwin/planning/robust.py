@@ -30,7 +30,7 @@ from parktwin.planning.search import LEVELS
 
 QUARTER = 0.25
 ADVANCE_YR = 2
-PROBE_REPLICATES = 4
+PROBE_REPLICATES = 2
 MAX_ROUNDS = 8
 SHIFT_FIELDS = ("year", "lead_time_days")
 FIELD_MAX = {"share": 1.0, "capture_share": 1.0, "target_share": 1.0, "roof_share": 1.0, "floor_share": 1.0}
