@@ -27,6 +27,8 @@ def failure_boxes(design, results: list[dict], maps, world: list[str]) -> tuple[
     names = [n for n in design.paths if n in set(world) | {m.name for m in maps}]
     if failed.sum() < MIN_FAILURES:
         return [], f"{int(failed.sum())} of {len(failed)} replicates fail: too few for scenario discovery"
+    if failed.all():
+        return [], f"every one of the {len(failed)} replicates fails: no input range separates failures from successes"
     x = pd.DataFrame({n: pd.to_numeric(design.samples[n], errors="coerce") for n in names}).astype(float)
     x = x.loc[:, x.nunique() > 1]
     if x.empty:
