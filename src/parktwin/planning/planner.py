@@ -75,12 +75,23 @@ class PlanResult:
                          f"{(c['npv_cny'] - other['npv_cny']) / 1e6:+,.0f} M CNY); its targets: {verdicts(other)}")
         if self.robust:
             r = self.robust
-            lines.append(f"robust: targets met in {r['probability']:.1%} of {r['n']} replicates (confidence {self.targets.confidence:.0%}); "
-                         f"price of robustness {r['price_cny'] / 1e6:+,.0f} M CNY over the deterministic plan")
+            lines.append(f"robust: targets met in {r['probability']:.1%} of {r['n']} replicates (confidence {self.targets.confidence:.0%}"
+                         f"{'' if r['reached'] else ': NOT reached'}); price of robustness {r['price_cny'] / 1e6:+,.0f} M CNY over the "
+                         f"deterministic plan ({self.deterministic['npv_cny'] / 1e6:,.0f} M CNY)")
+            lines.append("  replicates failing each target: " + ", ".join(f"{n} {k}/{r['n']}" for n, k in r["failures"].items())
+                         + "; moves: " + " → ".join(f"{h['move']} ({h['probability']:.0%})" for h in r["history"]))
+            lines.append(f"  what still fails: {r['prim_note']}" + "".join(
+                f"; box {i + 1} (coverage {b['coverage']:.0%}, density {b['density']:.0%}): "
+                + ", ".join(f"{k} in [{lo:.4g}, {hi:.4g}]" for k, (lo, hi) in b["limits"].items()) for i, b in enumerate(r["prim"])))
         lines.append(f"{len(self.roadmap)} roadmap items from {self.n_kept} of {self.n_candidates} candidates; model runs by stage: "
                      + ", ".join(f"{k} {v}" for k, v in self.runs.items()) + f" ({self.cache_hits} answered from the cache); "
                      f"{self.wall_time_s:,.0f} s")
         return "\n".join(lines)
+
+    @property
+    def confidence_reached(self) -> bool:
+        """True unless a confidence was asked and the robust stage could not reach it."""
+        return self.robust is None or bool(self.robust["reached"])
 
     def to_json(self) -> dict:
         return {

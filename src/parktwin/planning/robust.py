@@ -232,4 +232,6 @@ def make_robust(runner, loaded, base_doc: dict, kept, chosen: list[Choice], best
         "block": mapped_block(block, maps, doc["roadmap"], horizon_end),
         "inputs": {"world": world, "by_kind": [m.__dict__ for m in maps]},
         "met": [bool(r.get("feasible")) for r in results],
+        "failures": {name: sum(1 for r in results if not (r.get("targets") or {}).get(name, {}).get("met", False)) for name in targets.names()},
+        "reached": p >= targets.confidence,
     }
