@@ -45,7 +45,7 @@ def write_park(folder, horizon: int = 2, extra: dict | None = None):
 def test_candidates_follow_what_the_park_has(tmp_path):
     sc = api.load(write_park(tmp_path)).scenario
     kinds = {c.kind for c in candidates(sc)}
-    assert kinds == {"efficiency", "battery", "green_power", "offsets"}  # no roof, boilers, fleet, process CO₂, water or buildings
+    assert kinds == {"efficiency", "battery", "green_power", "green_ppa", "offsets"}  # no roof, boilers, fleet, process CO₂, water or buildings
     demo = api.load("scenarios/bau.yaml").scenario
     assert {"rooftop_pv", "electrify_boilers", "electrify_fleet", "ccus", "hydrogen_process_heat", "resource_measure",
             "building_retrofit"} <= {c.kind for c in candidates(demo)}

@@ -202,7 +202,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if not result.confidence_reached:
         r = result.robust
         print(f"the confidence {result.targets.confidence:.0%} cannot be reached with the candidates at their bounds: the targets are met in "
-              f"{r['probability']:.0%} of {r['n']} replicates after {len(r['history']) - 1} moves (the plan written is the best found)",
+              f"{r['probability']:.0%} of {r['n']} replicates after {sum(1 for h in r['history'][1:] if not h['move'].startswith('no move'))} "
+              "moves (the plan written is the best found)",
               file=sys.stderr)
         return 2
     return 0

@@ -97,6 +97,9 @@ def candidates(scenario: Scenario) -> list[Candidate]:
     hours = rows[("battery", "")]["max_value"]
     add("battery", "", f"{hours} h of the {park.grid.import_limit_kw:,.0f} kW import limit", max_value=hours * park.grid.import_limit_kw)
     add("green_power", "", "the park's grid electricity")
+    ppa = rows[("green_ppa", "wind")]["max_value"]
+    add("green_ppa", "wind", f"{ppa} kW per kW of the {park.grid.import_limit_kw:,.0f} kW import limit (off-site wind, annual matching)",
+        max_value=ppa * park.grid.import_limit_kw)
     boilers = _fossil_boiler_firms(park)
     if boilers:
         add("electrify_boilers", "heat_pump", f"boiler and bought heat of {len(boilers)} firms (low and medium bands)")
@@ -135,6 +138,8 @@ def item(choice: Choice) -> dict | None:
         return base | {"energy_kwh": v, "power_kw": round(v / 4.0, 6)}
     if c.kind == "electrify_boilers":
         return base | {"share": v, "technology": c.option, "include_purchased_heat": True}
+    if c.kind == "green_ppa":
+        return base | {"technology": c.option, "capacity_kw": v, "matching": "annual"}
     if c.kind == "resource_measure":
         return base | {"measure": c.option, "target_share": v}
     if c.kind == "building_retrofit":
@@ -194,6 +199,8 @@ def parameter_field(c: Candidate) -> str:
     """The roadmap field a candidate's level sets (the one delivery shortfalls act on)."""
     if c.kind == "battery":
         return "energy_kwh"
+    if c.kind == "green_ppa":
+        return "capacity_kw"
     if c.kind in ("electrify_boilers", "efficiency", "green_power", "electrify_fleet", "hydrogen_process_heat"):
         return "share"
     return c.parameter
