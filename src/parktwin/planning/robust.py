@@ -13,7 +13,7 @@ seeds serve every plan compared, so two plans differ only by their decisions.
 
 Margins: while the share of replicates meeting every target is below the confidence, each move
 (raise one measure's level by a quarter of its bound, or bring it two years forward) is tried on
-a few failing replicates and in the deterministic run; the move that cuts the failing replicates'
+the failing replicates nearest to passing and in the deterministic run; the move that cuts the failing replicates'
 violation most per CNY of system cost (and keeps the deterministic targets) is taken; then the
 whole sample is evaluated again. The deterministic plan's cost against the robust one's is the
 price of robustness.
@@ -194,7 +194,8 @@ def make_robust(runner, loaded, base_doc: dict, kept, chosen: list[Choice], best
     rounds = 0
     while p < targets.confidence and rounds < MAX_ROUNDS:
         rounds += 1
-        failing = [i for i, r in enumerate(results) if not r.get("feasible")]
+        # probe the failing replicates nearest to passing: the margin that saves them is the cheapest to buy
+        failing = sorted((i for i, r in enumerate(results) if not r.get("feasible")), key=lambda i: (results[i].get("violation", 1e6), i))
         probe = failing[:PROBE_REPLICATES]
         before = sum(results[i].get("violation", 1e6) for i in probe)
         moves = _moves(choices, first_year)
