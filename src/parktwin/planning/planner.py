@@ -189,6 +189,13 @@ def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = 
     if confidence is not None:
         tg = tg.model_copy(update={"confidence": confidence})
     check_years(tg, sc)
+    if tg.confidence is not None:
+        from parktwin.planning.robust import source_block
+        from parktwin.spec.errors import InputError, Problem
+
+        if not source_block(loaded, uncertainty)[0]:
+            raise InputError([Problem(str(uncertainty or scenario), "uncertainty",
+                                      "a confidence needs an uncertainty block: this file has none (give --uncertainty FILE)")])
     base_doc = copy.deepcopy(loaded.document)
     apply_override(base_doc, "outputs.hourly_years", [])
     out = Path(out) if out else None

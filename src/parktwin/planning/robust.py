@@ -173,7 +173,10 @@ def make_robust(runner, loaded, base_doc: dict, kept, chosen: list[Choice], best
 
     block, source_roadmap = source_block(loaded, uncertainty)
     if not block:
-        raise ValueError("--confidence needs an uncertainty block: the scenario has none (give --uncertainty FILE)")
+        from parktwin.spec.errors import InputError, Problem
+
+        raise InputError([Problem(str(uncertainty or loaded.scenario_path), "uncertainty",
+                                  "--confidence needs an uncertainty block: the scenario has none (give --uncertainty FILE)")])
     design = make_design(block, "lhs", n, seed + 1)  # one sample for every plan compared (common random numbers)
     maps, world = mappings(block, source_roadmap)
     horizon_end = loaded.scenario.years[-1]
