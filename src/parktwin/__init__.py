@@ -9,9 +9,10 @@
 
 from parktwin.api import load, run, save
 from parktwin.experiments import run_batch
+from parktwin.planning.design import plan
 from parktwin.results.store import read_run
 from parktwin.results.tables import Results
 from parktwin.spec.errors import InputError
 
-__all__ = ["load", "run", "save", "run_batch", "read_run", "Results", "InputError"]
+__all__ = ["load", "plan", "run", "save", "run_batch", "read_run", "Results", "InputError"]
 __version__ = "0.1.0"

@@ -12,16 +12,22 @@ import numpy as np
 
 from parktwin.data import constant, overriding
 from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, lifetime_yr
-from parktwin.energy.calendar import year_calendar
 from parktwin.energy import sizing
+from parktwin.energy.calendar import year_calendar
 from parktwin.energy.tariff import hourly_tariff
 from parktwin.kernel.failure import check_finite
 from parktwin.kernel.model import ParkModel, simulate
 from parktwin.results.store import run_id, write_run
 from parktwin.results.tables import Results, build_results
-from parktwin.spec.calibration import load_measured, reconcile, sidecar_path, unmatched_resources
+from parktwin.spec.calibration import (
+    load_measured,
+    reconcile,
+    sidecar_path,
+    unmatched_resources,
+)
 from parktwin.spec.errors import Problem, check_seed
-from parktwin.spec.load import Loaded, load as _load
+from parktwin.spec.load import Loaded
+from parktwin.spec.load import load as _load
 from parktwin.spec.scenario import Scenario
 from parktwin.viz import report as run_report
 

@@ -23,6 +23,7 @@ TABLES = (
     "building_stock", "building_standards", "building_retrofits", "vehicle_turnover",
     "resources", "sector_resources", "resource_measures", "technology_kinds", "stores",
     "input_ranges",
+    "planning_bounds",
 )
 
 

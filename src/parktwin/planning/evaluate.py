@@ -1,0 +1,88 @@
+"""One evaluation of a candidate roadmap: build its scenario, run it, judge the targets.
+
+Module-level and importable (process pools and Dask need it). A task carries the resolved base
+document (shared, pickled once per worker), the plan's roadmap and offsets as JSON, the run seed,
+any sampled uncertain inputs (path, value) and the targets; the result is a small dict: the
+pathway's system and private NPV, each target's verdict and the yearly series the report draws.
+Results are cached on disk by a digest of all of that (``key``), so an interrupted plan resumes.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from parktwin.experiments.design import scenario_from_document
+from parktwin.experiments.worker import SharedDocument
+from parktwin.kernel.model import simulate
+from parktwin.planning.targets import Targets, assess_targets
+from parktwin.results.tables import build_results
+from parktwin.spec.errors import InputError
+
+SERIES = ("net_tco2", "gross_tco2", "capex_cny", "system_cost_cny", "core_indicator_tco2_per_tce", "clean_energy_share")
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    index: int
+    document: SharedDocument
+    changes: str  # JSON: {"roadmap": [...], "offsets": {...} | null}
+    seed: int
+    pairs: tuple[tuple[str, Any], ...]
+    targets: str  # Targets as JSON
+
+    @property
+    def key(self) -> str:
+        text = json.dumps([self.document.digest, self.changes, int(self.seed), [list(p) for p in self.pairs], self.targets],
+                          sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def changes_json(document: dict) -> str:
+    """The parts of a plan's document that differ from the base: roadmap and offsets."""
+    return json.dumps({"roadmap": document.get("roadmap", []), "offsets": document.get("offsets")}, sort_keys=True)
+
+
+def build_document(base: dict, changes: str) -> dict:
+    """The base document with a plan's roadmap and offsets."""
+    doc = copy.deepcopy(base)
+    ch = json.loads(changes)
+    doc["roadmap"] = ch["roadmap"]
+    if ch.get("offsets") is not None:
+        doc["offsets"] = ch["offsets"]
+    return doc
+
+
+def summarise(results, targets) -> dict:
+    """What the planner keeps of a run: costs, target verdicts and a few yearly series."""
+    annual = results.annual
+    verdicts = assess_targets(targets, annual, results.assessment(), results.stage_table())
+    return {
+        "npv_cny": float(results.pathway_cost_npv_cny()),
+        "private_npv_cny": float(results.private_npv_cny()),
+        "targets": verdicts,
+        "violation": float(sum(v["violation"] for v in verdicts.values())),
+        "feasible": bool(all(v["met"] for v in verdicts.values())),
+        "years": annual["year"].astype(int).tolist(),
+        "stage": results.stage_table()["stage_reached"].tolist(),
+        **{c: annual[c].astype(float).round(6).tolist() for c in SERIES},
+        "cumulative_net_tco2": float(annual["net_tco2"].sum()),
+        "error": None,
+    }
+
+
+def evaluate(task: PlanTask) -> dict:
+    """Run the task's scenario; a scenario that does not validate or a run that fails is
+    returned as infeasible with the error text (the search goes on)."""
+    targets = Targets.model_validate_json(task.targets)
+    doc = build_document(task.document.get(), task.changes)
+    try:
+        scenario = scenario_from_document(doc, task.pairs, file="plan", source="plan")
+        record = simulate(scenario, seed=task.seed)
+    except InputError as exc:
+        return {"error": exc.describe(), "feasible": False, "violation": 1e6, "npv_cny": float("inf"), "targets": {}}
+    results = build_results(record, {"social_discount_rate": scenario.finance.social_discount_rate})
+    return summarise(results, targets)
