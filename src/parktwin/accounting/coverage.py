@@ -115,8 +115,9 @@ def symbiosis_gaps(park) -> list[CoverageGap]:
 def product_gaps(park) -> list[CoverageGap]:
     """Firms whose sector has national unit-energy limits but list no products, and products with no
     published grade-2 value (accounting.products.product_data_gaps)."""
-    return [CoverageGap("products_at_grade2_share", entity or "park", missing or "-", note)
-            for _, entity, missing, note in product_data_gaps(park)]
+    return [CoverageGap("products_at_grade2_share", entity or "park", missing, note)
+            for _, entity, missing, note in product_data_gaps(park)
+            if missing]  # a product with no published grade is outside the denominator, not a gap
 
 
 def coverage_gaps(park) -> list[tuple[str, str, str, str]]:
