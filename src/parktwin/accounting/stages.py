@@ -151,11 +151,12 @@ def assess(
     rows = []
     for ind in table_.itertuples(index=False):
         values, origin = _values(annual, str(ind.column), extra)
-        threshold = pd.Series(thresholds.get(ind.id, ind.threshold), index=annual.index, dtype=float)
         if ind.id == "zc_core_indicator" and "core_threshold_tco2_per_tce" in annual.columns and ind.id not in thresholds:
-            threshold = annual["core_threshold_tco2_per_tce"].astype(float).fillna(float(ind.threshold))
+            limit_array = annual["core_threshold_tco2_per_tce"].astype(float).fillna(float(ind.threshold)).to_numpy(dtype=float)
+        else:
+            limit_array = np.full(len(years), float(thresholds.get(ind.id, ind.threshold)))
         unverified = ind.threshold_status == "unverified" and ind.id not in thresholds
-        value_array, limit_array = values.to_numpy(dtype=float), threshold.to_numpy(dtype=float)  # read by position
+        value_array = values.to_numpy(dtype=float)  # read by position
         for i, year in enumerate(years):
             value = float(value_array[i])
             limit = float(limit_array[i])
