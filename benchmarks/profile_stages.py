@@ -2,14 +2,17 @@
 
     python benchmarks/profile_stages.py [scenario.yaml ...] [--repeat N] [--cprofile N]
 
-Each stage is the set of functions the kernel calls for it (STAGES below); they are wrapped
-with timers for the benchmark only (the package is untouched), and a stage's time excludes the
-stages called inside it (the heat dispatch is not counted again in "carrier plan"). "rest of
-the year" is the yearly cycle less its stages (building the annual row, tariffs, outages...);
-"setup" is building the model (weather, PV, agents); "table building" is turning the record
-into DataFrames (``build_results``) and "derived tables" the stage assessment (``tables()``).
-Times are medians over ``--repeat`` warm runs [ms]. ``--cprofile N`` also prints the N
-functions with the most own time.
+The year is a pipeline of named stages (``kernel.year.YEAR_STAGES``, copied into each model's
+``model.stages``): each stage's ``run`` is wrapped with a timer for the benchmark only (the package
+is untouched), so the table has one row per stage of the year, summed over the run's years. Around
+the pipeline: "setup" is building the model (weather, PV, agents), "agents' step and decisions"
+the yearly steps of the agents and the operator's decisions, "projects" the commissioning
+processes, "run's end" the money, levelised costs and MACC rows (``close_run``), "table building"
+turning the record into DataFrames (``build_results``) and "derived tables" the stage assessment
+(``Results.tables()``: indicators, stages, reconciliation). A row's time excludes the rows called
+inside it. "rest" is the whole run less all rows (the SimPy clock, outages, the manifest...).
+Times are medians over ``--repeat`` warm runs [ms]. ``--cprofile N`` first prints the N functions
+with the most own time over 3 warm runs.
 """
 
 from __future__ import annotations
@@ -25,79 +28,63 @@ from collections import defaultdict
 from pathlib import Path
 
 import parktwin
+from parktwin.kernel import year as year_module
+from parktwin.kernel.year import Stage
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = [ROOT / "scenarios" / "net_zero_2050.yaml", ROOT / "scenarios" / "bau.yaml"]
 
-# stage → [(module, attribute path)]: where the kernel looks the function up
-STAGES = {
+# rows around the pipeline → [(module, attribute path)]: where the kernel looks the function up
+AROUND = {
     "setup": [("parktwin.kernel.model", "ParkModel.__init__")],
-    "loads (agents' year energy)": [("parktwin.agents.enterprise", "EnterpriseAgent.year_energy"),
-                                    ("parktwin.agents.building", "BuildingAgent.year_energy"),
-                                    ("parktwin.agents.fleet", "FleetAgent.year_energy"),
-                                    ("parktwin.energy.loads", "LoadBook.hourly_kw")],
-    "resource measures": [("parktwin.kernel.model", "apply_resource_measures")],
-    "exchanges": [("parktwin.kernel.model", "ParkModel._exchanges_year")],
-    "carrier plan (heat/H2 set-up)": [("parktwin.kernel.model", "carrier_year")],
-    "heat dispatch": [("parktwin.kernel.carriers", "dispatch_heat")],
-    "hydrogen dispatch": [("parktwin.kernel.carriers", "dispatch_hydrogen")],
-    "cold dispatch": [("parktwin.kernel.carriers", "dispatch_cold")],
-    "electricity / EMS": [("parktwin.kernel.model", "dispatch_rule_based"), ("parktwin.kernel.model", "dispatch_optimal"),
-                          ("parktwin.kernel.model", "ParkModel._green_kwh")],
-    "operator assets": [("parktwin.agents.operator", "OperatorAgent.year_assets")],
-    "accounting": [("parktwin.kernel.model", "account_year"), ("parktwin.kernel.model", "ParkModel._carbon_year"),
-                   ("parktwin.kernel.model", "ParkModel._resources_year")],
-    "money (yearly)": [("parktwin.kernel.model", "renewals_in_year"), ("parktwin.kernel.model", "fixed_om_in_year"),
-                       ("parktwin.kernel.model", "fuel_cost_cny"), ("parktwin.kernel.model", "electricity_bill_cny"),
-                       ("parktwin.kernel.model", "residual_value_cny")],
-    "money (run's end)": [("parktwin.kernel.model", "money_tables"), ("parktwin.kernel.model", "ParkModel._levelised"),
-                          ("parktwin.kernel.model", "ParkModel._operator_measures")],
-    "review / PDCA": [("parktwin.agents.operator", "OperatorAgent.review"), ("parktwin.kernel.model", "ParkModel._pdca")],
     "agents' step and decisions": [("parktwin.agents.enterprise", "EnterpriseAgent.step"),
                                    ("parktwin.agents.building", "BuildingAgent.step"),
                                    ("parktwin.agents.fleet", "FleetAgent.step"),
                                    ("parktwin.agents.operator", "OperatorAgent.step"),
+                                   ("parktwin.agents.operator", "OperatorAgent.decide"),
                                    ("parktwin.agents.exchange", "ExchangeAgent.step"),
                                    ("parktwin.kernel.model", "ParkModel._decision_context"),
                                    ("parktwin.kernel.model", "ParkModel._cost_roadmap_measure")],
     "projects (commissioning)": [("parktwin.kernel.model", "ParkModel._project")],
-    "rest of the year": [("parktwin.kernel.model", "ParkModel._operate")],
+    "run's end (money, levelised, MACC)": [("parktwin.kernel.model", "close_run")],
     "table building": [("parktwin.api", "build_results")],
-    "derived tables (stages)": [("parktwin.results.tables", "assess")],
+    "derived tables (stages)": [("parktwin.results.tables.Results", "tables")],
 }
+PIPELINE = [f"stage: {s.name}" for s in year_module.YEAR_STAGES]
+ROWS = [*list(AROUND)[:1], *PIPELINE, *list(AROUND)[1:]]
 
 _stack: list[list] = []
 _totals: dict[str, float] = defaultdict(float)
 
 
-def _timed(stage: str, fn):
+def _timed(row: str, fn):
     if hasattr(fn, "__wrapped_stage__"):
         return fn
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        _stack.append([stage, 0.0])
+        _stack.append([row, 0.0])
         t0 = time.perf_counter()
         try:
             out = fn(*args, **kwargs)
             if hasattr(out, "send") and hasattr(out, "throw"):  # a SimPy process: time its steps
-                out = _timed_generator(stage, out)
+                out = _timed_generator(row, out)
             return out
         finally:
             elapsed = time.perf_counter() - t0
             _, inner = _stack.pop()
-            _totals[stage] += elapsed - inner
+            _totals[row] += elapsed - inner
             if _stack:
                 _stack[-1][1] += elapsed
 
-    wrapper.__wrapped_stage__ = stage
+    wrapper.__wrapped_stage__ = row
     return wrapper
 
 
-def _timed_generator(stage: str, gen):
+def _timed_generator(row: str, gen):
     value = None
     while True:
-        _stack.append([stage, 0.0])
+        _stack.append([row, 0.0])
         t0 = time.perf_counter()
         try:
             event = gen.send(value)
@@ -106,36 +93,45 @@ def _timed_generator(stage: str, gen):
         finally:
             elapsed = time.perf_counter() - t0
             _, inner = _stack.pop()
-            _totals[stage] += elapsed - inner
+            _totals[row] += elapsed - inner
             if _stack:
                 _stack[-1][1] += elapsed
         value = yield event
 
 
 def install() -> None:
-    """Wrap every stage's functions where the kernel looks them up."""
-    for stage, targets in STAGES.items():
+    """Wrap each pipeline stage's ``run`` and the functions around the pipeline where the kernel looks them up."""
+    timed = tuple(Stage(s.name, _timed(f"stage: {s.name}", s.run)) for s in year_module.YEAR_STAGES)
+    year_module.YEAR_STAGES = timed
+    importlib.import_module("parktwin.kernel.model").YEAR_STAGES = timed  # ParkModel copies it into model.stages
+    for row, targets in AROUND.items():
         for module_name, attr in targets:
-            module = importlib.import_module(module_name)
             owner, _, name = attr.rpartition(".")
-            holder = getattr(module, owner) if owner else module
-            setattr(holder, name, _timed(stage, getattr(holder, name)))
+            try:
+                module = importlib.import_module(module_name)
+                holder = getattr(module, owner) if owner else module
+            except ModuleNotFoundError:  # a class path: module.Class
+                mod, _, cls = module_name.rpartition(".")
+                holder = getattr(importlib.import_module(mod), cls)
+            setattr(holder, name, _timed(row, getattr(holder, name)))
 
 
 def profile(path: Path, repeat: int) -> tuple[dict[str, float], float]:
-    """Median ms per stage over ``repeat`` warm runs (run + derived tables), and the median total."""
+    """Median ms per row over ``repeat`` warm runs (run + derived tables), and the median total."""
     loaded = parktwin.load(path)
     parktwin.run(loaded, seed=0).tables()
-    per_stage: dict[str, list[float]] = defaultdict(list)
+    per_row: dict[str, list[float]] = defaultdict(list)
     totals = []
     for seed in range(1, repeat + 1):
         _totals.clear()
         t0 = time.perf_counter()
         parktwin.run(loaded, seed=seed).tables()
-        totals.append(time.perf_counter() - t0)
-        for stage in STAGES:
-            per_stage[stage].append(_totals.get(stage, 0.0))
-    return {s: 1000 * statistics.median(v) for s, v in per_stage.items()}, 1000 * statistics.median(totals)
+        total = time.perf_counter() - t0
+        totals.append(total)
+        for row in ROWS:
+            per_row[row].append(_totals.get(row, 0.0))
+        per_row["rest"].append(total - sum(_totals.values()))
+    return {s: 1000 * statistics.median(v) for s, v in per_row.items()}, 1000 * statistics.median(totals)
 
 
 def main() -> None:
@@ -147,7 +143,7 @@ def main() -> None:
     if args.cprofile:
         for path in args.scenarios:
             loaded = parktwin.load(path)
-            parktwin.run(loaded, seed=0)
+            parktwin.run(loaded, seed=0).tables()
             prof = cProfile.Profile()
             prof.enable()
             for seed in range(1, 4):
@@ -158,11 +154,10 @@ def main() -> None:
     install()
     results = {path.stem: profile(path, args.repeat) for path in args.scenarios}
     names = list(results)
-    print("| stage | " + " | ".join(f"{n} [ms]" for n in names) + " |")
+    print("| row | " + " | ".join(f"{n} [ms]" for n in names) + " |")
     print("|---|" + "---:|" * len(names))
-    for stage in STAGES:
-        print(f"| {stage} | " + " | ".join(f"{results[n][0][stage]:.1f}" for n in names) + " |")
-    print("| **sum of stages** | " + " | ".join(f"{sum(results[n][0].values()):.1f}" for n in names) + " |")
+    for row in [*ROWS, "rest"]:
+        print(f"| {row} | " + " | ".join(f"{results[n][0][row]:.1f}" for n in names) + " |")
     print("| **whole run + tables (median)** | " + " | ".join(f"{results[n][1]:.1f}" for n in names) + " |")
 
 

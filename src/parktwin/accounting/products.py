@@ -47,14 +47,16 @@ def products() -> pd.DataFrame:
     return table("products").set_index("id")
 
 
-def product(pid: str) -> pd.Series:
-    """One row of data/products.csv."""
+@lru_cache(maxsize=None)
+def product(pid: str) -> dict:
+    """One row of data/products.csv as {column: value} (read once per product; treat as read-only)."""
     try:
-        return products().loc[pid]
+        return dict(products().loc[pid].items())
     except KeyError:
         raise KeyError(f"no product {pid!r} in data/products.csv") from None
 
 
+@lru_cache(maxsize=None)
 def has_limit(pid: str) -> bool:
     """The product's grade-2 value is published (and read) in data/products.csv."""
     row = product(pid)

@@ -28,6 +28,7 @@ the stage's status says the scored part is unassessed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,13 @@ ASSESSMENT_COLUMNS = (
 
 
 def indicators() -> pd.DataFrame:
-    """The stage indicators (data/stage_indicators.csv), in stage order."""
+    """The stage indicators (data/stage_indicators.csv), in stage order (a copy: the caller's to change)."""
+    return checked_indicators().copy()
+
+
+@lru_cache(maxsize=1)
+def checked_indicators() -> pd.DataFrame:
+    """The stage indicators, checked and in stage order, read once per process (treat as read-only)."""
     df = table("stage_indicators").copy()
     unknown = set(df["stage"]) - set(STAGES)
     if unknown:
@@ -135,20 +142,24 @@ def assess(
         raise KeyError("annual needs a 'year' column")
     extra = dict(extra or {})
     thresholds = dict(thresholds or {})
-    unknown = set(thresholds) - set(indicators()["id"])
+    table_ = checked_indicators()
+    unknown = set(thresholds) - set(table_["id"])
     if unknown:
         raise KeyError(f"thresholds for unknown indicators {sorted(unknown)}")
     annual = annual.reset_index(drop=True)
+    years = annual["year"].astype(int).tolist()
     rows = []
-    for ind in indicators().itertuples(index=False):
+    for ind in table_.itertuples(index=False):
         values, origin = _values(annual, str(ind.column), extra)
-        threshold = pd.Series(thresholds.get(ind.id, ind.threshold), index=annual.index, dtype=float)
         if ind.id == "zc_core_indicator" and "core_threshold_tco2_per_tce" in annual.columns and ind.id not in thresholds:
-            threshold = annual["core_threshold_tco2_per_tce"].astype(float).fillna(float(ind.threshold))
+            limit_array = annual["core_threshold_tco2_per_tce"].astype(float).fillna(float(ind.threshold)).to_numpy(dtype=float)
+        else:
+            limit_array = np.full(len(years), float(thresholds.get(ind.id, ind.threshold)))
         unverified = ind.threshold_status == "unverified" and ind.id not in thresholds
-        for i, year in enumerate(annual["year"].astype(int)):
-            value = float(values.iloc[i])
-            limit = float(threshold.iloc[i])
+        value_array = values.to_numpy(dtype=float)  # read by position
+        for i, year in enumerate(years):
+            value = float(value_array[i])
+            limit = float(limit_array[i])
             if unverified or np.isnan(limit):
                 met, status, reason = None, "not_assessed", "threshold unverified"
             elif np.isnan(value):

@@ -157,6 +157,14 @@ def to_base_cny(amount: float, currency: str, cost_year: int, base_year: int = 2
     Converted at the cost year's average exchange rate, then inflated with China's CPI
     from the cost year to the base year (data/money.csv).
     """
+    rate, cpi_base, cpi_cost = money_factors(currency, cost_year, base_year)
+    return amount * rate * cpi_base / cpi_cost
+
+
+@lru_cache(maxsize=None)
+def money_factors(currency: str, cost_year: int, base_year: int) -> tuple[float, float, float]:
+    """(exchange rate [CNY per unit of ``currency``] in ``cost_year``, CPI of ``base_year``, CPI of
+    ``cost_year``) from data/money.csv, looked up once per process."""
     df = table("money")
     fx = df[(df["kind"] == "fx_cny_per_unit") & (df["currency"] == currency) & (df["year"] == cost_year)]
     if currency != "CNY" and fx.empty:
@@ -167,7 +175,7 @@ def to_base_cny(amount: float, currency: str, cost_year: int, base_year: int = 2
     for year in (cost_year, base_year):
         if year not in cpi.index:
             raise KeyError(f"no CPI index for {year} in data/money.csv")
-    return amount * rate * float(cpi[base_year]) / float(cpi[cost_year])
+    return rate, float(cpi[base_year]), float(cpi[cost_year])
 
 
 HEAT_BANDS = ("low", "medium", "high")

@@ -313,7 +313,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
-        after = np.stack([heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw]).sum(axis=2)  # (4, 3)
+        after = np.array([x.sum(axis=1) for x in (heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw)])  # (4, 3), no stacked copy
         before = plan_arr.sum(axis=2)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
         cut_cops = cops
