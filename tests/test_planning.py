@@ -166,6 +166,10 @@ def test_an_infeasible_target_says_which_and_why_and_exits_2(tmp_path, capsys):
     with pytest.raises(PlanInfeasible) as info:
         plan(path, "net_zero=2027", None, n_trials=4)
     assert "net_zero_2027 cannot be met" in str(info.value) and "net emissions left" in str(info.value)
+    # what is left, by source: the coal plant's combustion (200,000 t coal; its fuel is not replaceable in time)
+    left = next(r for r in info.value.diagnosis if r["target"] == "net_zero_2027")["left_by_source"]
+    assert left[0]["source"] == "stationary_combustion" and left[0]["entities"][0][0] == "coal_plant"
+    assert "what is left in 2027 in that run: stationary_combustion" in str(info.value)
     code = main(["plan", str(path), "--targets", "net_zero=2027", "--trials", "4", "--executor", "serial", "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2 and "net_zero_2027 cannot be met" in err and "Traceback" not in err

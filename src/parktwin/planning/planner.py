@@ -19,10 +19,10 @@ from pathlib import Path
 from parktwin import api
 from parktwin.atomic import write_bytes
 from parktwin.planning.candidates import Choice, apply_choices, survey
-from parktwin.planning.evaluate import changes_json, summarise
+from parktwin.planning.evaluate import changes_json, residual_sources, summarise
 from parktwin.planning.robust import make_robust, source_block
 from parktwin.planning.runner import Runner
-from parktwin.planning.screen import screen
+from parktwin.planning.screen import maximal_choices, screen
 from parktwin.planning.search import choices_of, run_search
 from parktwin.planning.targets import Targets, check_years, parse_targets
 from parktwin.planning.write import scenario_text, write_scenario
@@ -231,6 +231,15 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
         if scr.maximum.get("error"):
             raise PlanInfeasible([f"the run with every candidate at its bound failed: {scr.maximum['error']}"], [])
         lines, rows = _diagnose(tg, scr.maximum, sc.base_year)
+        for row in rows:
+            verdict = scr.maximum["targets"][row["target"]]
+            if verdict["kind"] == "net_zero":
+                year = int(verdict["year"])  # the year of the largest net emissions from the target year on
+                left = residual_sources(apply_choices(base_doc, maximal_choices(cands, first_year)), year, run_seed)
+                row["left_by_source"] = left
+                lines.append(f"what is left in {year} in that run: " + "; ".join(
+                    f"{r['source']} {r['tco2']:,.0f} t" + (" (" + ", ".join(f"{e} {v:,.0f} t" for e, v in r["entities"]) + ")" if r["entities"] else "")
+                    for r in left))
         if not_planned:
             lines.append("not planned (no candidates of these kinds): " + ", ".join(
                 sorted({n['kind'] + (':' + n['option'] if n['option'] else '') for n in not_planned})) + " (the reasons: docs/planning.md)")
