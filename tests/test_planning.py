@@ -11,11 +11,14 @@ import yaml
 
 from parktwin import api
 from parktwin.cli import main
-from parktwin.planning.candidates import candidates
+from parktwin import data
+from parktwin.planning import candidates as candidates_module
+from parktwin.planning.candidates import NOT_PLANNED_NO_ROW, OFFSETS, candidates, survey
 from parktwin.planning.planner import PlanInfeasible, plan
 from parktwin.planning.targets import Targets, parse_targets
 from parktwin.spec.errors import InputError
 from parktwin.spec.scenario import ReviewTarget
+from parktwin.technologies.registry import technologies
 
 FLAT = {"valley_hours": list(range(0, 8)), "flat_hours": list(range(8, 24)), "peak_hours": [],
         "price_cny_per_kwh": {"valley": 0.6, "flat": 0.6, "peak": 0.6}}
@@ -51,6 +54,37 @@ def test_candidates_follow_what_the_park_has(tmp_path):
             "building_retrofit"} <= {c.kind for c in candidates(demo)}
     battery = next(c for c in candidates(sc) if c.kind == "battery")
     assert battery.max_value == pytest.approx(0.5 * 20000)  # half an hour of the import limit (data/planning_bounds.csv)
+
+
+def test_every_registered_kind_has_a_planning_row_or_a_reason_it_is_not_planned():
+    """The planner learns its kinds from the technology registry: each registered kind has a row in
+    data/planning_bounds.csv, either with bounds (searched) or with a non-empty not_planned reason."""
+    rows = data.table("planning_bounds").fillna({"not_planned": ""})
+    for kind in technologies():
+        mine = rows[rows["kind"] == kind]
+        assert len(mine), f"{kind}: no row in data/planning_bounds.csv (add its bounds, or a not_planned reason)"
+        for r in mine.itertuples(index=False):
+            assert r.not_planned or (r.max_value > 0 and r.steps >= 1 and r.lead_time_days >= 0), kind
+    assert set(rows["kind"]) <= set(technologies()) | {OFFSETS}
+    sc = api.load("scenarios/bau.yaml").scenario
+    cands, skipped = survey(sc)
+    covered = {c.kind for c in cands} | {n.kind for n in skipped}
+    assert covered == set(technologies()) | {OFFSETS}  # no registered kind silently skipped
+    assert {n.kind for n in skipped} >= {"wind", "thermal_storage", "cold_storage", "molten_salt_storage", "hydrogen_tank",
+                                          "biomethane_chp", "waste_heat_recovery", "grid_upgrade"}
+    assert all(n.reason for n in skipped)
+    ccus = next(c for c in cands if c.kind == "ccus")
+    assert ccus.available_from == technologies()["ccus"].available_from()
+
+
+def test_a_registered_kind_without_a_planning_row_is_reported_not_skipped(tmp_path, monkeypatch):
+    rows = [r for r in candidates_module.bounds() if r["kind"] != "battery"]
+    monkeypatch.setattr(candidates_module, "bounds", lambda: rows)
+    cands, skipped = survey(api.load(write_park(tmp_path)).scenario)
+    assert "battery" not in {c.kind for c in cands}
+    assert any(n.kind == "battery" and n.reason == NOT_PLANNED_NO_ROW for n in skipped)
+    # the tiny park has no roofs: the kind is reported with what the park lacks
+    assert any(n.kind == "rooftop_pv" and "no roof" in n.reason for n in skipped)
 
 
 def test_targets_parse_and_refuse_unknown_keys():
@@ -132,6 +166,10 @@ def test_an_infeasible_target_says_which_and_why_and_exits_2(tmp_path, capsys):
     with pytest.raises(PlanInfeasible) as info:
         plan(path, "net_zero=2027", None, n_trials=4)
     assert "net_zero_2027 cannot be met" in str(info.value) and "net emissions left" in str(info.value)
+    # what is left, by source: the coal plant's combustion (200,000 t coal; its fuel is not replaceable in time)
+    left = next(r for r in info.value.diagnosis if r["target"] == "net_zero_2027")["left_by_source"]
+    assert left[0]["source"] == "stationary_combustion" and left[0]["entities"][0][0] == "coal_plant"
+    assert "what is left in 2027 in that run: stationary_combustion" in str(info.value)
     code = main(["plan", str(path), "--targets", "net_zero=2027", "--trials", "4", "--executor", "serial", "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2 and "net_zero_2027 cannot be met" in err and "Traceback" not in err
@@ -215,3 +253,25 @@ def test_a_block_written_for_another_roadmap_is_carried_onto_the_plan_by_kind():
     assert "hydrogen_lead_time" not in out and out["pv_phase1_year"]["path"] == "roadmap.plan_rooftop_pv.year"
     assert (out["pv_phase1_year"]["low"], out["pv_phase1_year"]["high"]) == (2031, 2033)
     assert out["green_2040_share"]["rank_correlation"] == {"grid_2040": -0.3}
+
+
+def test_plan_on_another_park_with_park_option(tmp_path, capsys):
+    """``parktwin plan SCENARIO --park PARK.yaml`` plans for that park (as run/mc/compare do): its
+    bounds come from that park (a battery of half an hour of its 40 MW import limit, not 20 MW) and
+    the written plan names the park, so a fresh run of it is on the same park."""
+    path = write_park(tmp_path)
+    other = dict(PARK, name="other", grid=dict(PARK["grid"], import_limit_kw=40000))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "park2.yaml").write_text(yaml.safe_dump(other), encoding="utf-8")
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(yaml.safe_dump({"targets": {"review": {2027: {"net_emissions_max_tco2": 1e9}}}}), encoding="utf-8")
+    out = tmp_path / "plans" / "plan.yaml"
+    code = main(["plan", str(path), "--targets", str(targets), "--park", str(tmp_path / "other" / "park2.yaml"), "--out", str(out),
+                 "--trials", "4", "--executor", "serial", "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    result = json.loads(out.with_name("plan.plan.json").read_text(encoding="utf-8"))
+    battery = next(c for c in result["candidates"] if c["kind"] == "battery")
+    assert battery["max_value"] == pytest.approx(0.5 * 40000)
+    assert any(n["kind"] == "rooftop_pv" for n in result["not_planned"])
+    assert "park: ../other/park2.yaml" in out.read_text(encoding="utf-8")
+    assert api.load(out).scenario.park.grid.import_limit_kw == 40000

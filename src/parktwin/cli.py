@@ -226,7 +226,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             args.scenario, args.targets, out=args.out, n_trials=args.trials, seed=args.seed, run_seed=args.run_seed,
             executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers, scheduler=args.scheduler,
             progress=not args.no_progress, confidence=args.confidence, uncertainty=args.uncertainty, robust_n=args.replicates,
-            against=args.against or [], report=args.report, lang=args.lang,
+            against=args.against or [], report=args.report, lang=args.lang, park=args.park,
         )
     except PlanInfeasible as exc:
         print("\n".join(exc.lines), file=sys.stderr)
@@ -492,6 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("scenario", help="the park's scenario (e.g. its bau); its roadmap, if any, is the comparison, not a starting point")
     pl.add_argument("--targets", required=True, help="e.g. zero_carbon_park=2040,net_zero=2050,eco_industrial_park=2030,capex_foundation=2e9 "
                     "(review=scenario adds the scenario's review targets), or a YAML file with a targets: block")
+    pl.add_argument("--park", default=None, metavar="PARK.yaml", help="plan for this park file instead of the one the scenario names "
+                    "(e.g. models/my_park.yaml from `parktwin import`); the written plan names it")
     pl.add_argument("--out", default=None, help="scenario file to write, e.g. scenarios/my_plan.yaml (runs are cached beside it: resume)")
     pl.add_argument("--confidence", type=float, default=None, help="probability the targets must be met under the uncertainty block (e.g. 0.9)")
     pl.add_argument("--uncertainty", default=None, help="scenario file whose uncertainty block applies (default: the scenario's own)")

@@ -1,11 +1,14 @@
 """The planner's candidate measures: which roadmap kinds a park can take, their bounds, and the
 roadmap items (or scenario blocks) a chosen level and year become.
 
-All knowledge of roadmap kinds the planner uses lives in this module, behind three functions:
+The kinds come from the technology registry (``technologies.registry.technologies()``); a
+registered kind the planner does not search is reported, never silently skipped (``survey``).
+All knowledge of roadmap kinds the planner uses lives in this module, behind a few functions:
 ``candidates(scenario)`` (what the park admits, each with the park quantity that bounds it),
 ``item(candidate, level, year)`` (the roadmap item of a level 0..1 of the bound, decided in
 ``year``) and ``apply_choices(document, choices)`` (a scenario document with the chosen items).
-Bounds and lead times are rows of ``data/planning_bounds.csv`` with their sources.
+Bounds, steps and lead times are rows of ``data/planning_bounds.csv`` with their sources; a row
+with a ``not_planned`` reason marks a registered kind the planner does not search yet.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import copy
 from dataclasses import dataclass
 
 from parktwin.data import table
-from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, technology
 from parktwin.spec.scenario import Scenario
+from parktwin.technologies.registry import technologies
 
 LEVEL_STEP = 0.05
 """Levels are searched on a grid of this step (fraction of the bound); 0 = not chosen."""
@@ -53,15 +56,32 @@ class Choice:
         return round(self.level * self.candidate.max_value, 6)
 
 
-def _bounds() -> dict[tuple[str, str], dict]:
-    df = table("planning_bounds").fillna({"option": ""})
-    return {(r.kind, r.option): r._asdict() for r in df.itertuples(index=False)}
+NOT_PLANNED_NO_ROW = "no row in data/planning_bounds.csv"
+OFFSETS = "offsets"
+"""Offsets are a scenario block, not a registered roadmap kind; their planning row is searched all the same."""
+
+
+@dataclass(frozen=True)
+class NotPlanned:
+    """A registered kind (or an option of one) the plan does not search, and why."""
+
+    kind: str
+    option: str
+    reason: str
+
+    def text(self) -> str:
+        return f"{self.kind}{':' + self.option if self.option else ''}: not planned: {self.reason}"
+
+
+def bounds() -> list[dict]:
+    """The rows of data/planning_bounds.csv in file order (the order of the candidates)."""
+    df = table("planning_bounds").fillna({"option": "", "not_planned": ""})
+    return [r._asdict() for r in df.itertuples(index=False)]
 
 
 def available_from(kind: str) -> int:
-    """First year every technology the kind needs is available (0: no such limit)."""
-    years = [technology(t).available_from for t in MEASURE_TECHNOLOGIES.get(kind, ())]
-    return int(max(years)) if years else 0
+    """First year every technology the kind buys is available (the registry's ``available_from``; 0: no limit)."""
+    return technologies()[kind].available_from() if kind in technologies() else 0
 
 
 def earliest_year(candidate: Candidate, first_year: int) -> int:
@@ -74,57 +94,90 @@ def _fossil_boiler_firms(park) -> list[str]:
             if (e.energy.coal_t + e.energy.natural_gas_km3) * e.fuel_heat_share > 0 or e.energy.purchased_heat_gj > 0]
 
 
-def candidates(scenario: Scenario) -> list[Candidate]:
-    """Every measure the park admits, bounded by the park's own quantities. No list per park:
-    a kind is a candidate when the park has what it acts on (roofs, boilers, fleets, process CO₂,
-    water, waste, waste heat, buildings)."""
-    park = scenario.park
-    rows = _bounds()
-    out: list[Candidate] = []
+def _admits(park, row: dict) -> tuple[str, float | None] | str:
+    """What bounds a planning row on this park: (the bound's note, its value or None for the row's
+    ``max_value``), or the reason the park admits no such measure (it lacks what the kind acts on)."""
+    kind, option, firms = row["kind"], row["option"], park.enterprises
+    limit_kw = park.grid.import_limit_kw
+    if kind == "efficiency":
+        return f"{len(firms)} firms' final energy; at most {float(row['max_value']):.0%} per programme", None
+    if kind == "rooftop_pv":
+        roof_m2 = sum(e.roof_area_m2 for e in firms) + sum(b.roof_area_m2 for b in park.buildings)
+        return (f"roof area {roof_m2:,.0f} m² × {park.pv_design.kwp_per_roof_m2} kWp/m²", None) if roof_m2 > 0 else "the park has no roof area"
+    if kind == "battery":
+        hours = float(row["max_value"])
+        return f"{hours} h of the {limit_kw:,.0f} kW import limit", hours * limit_kw
+    if kind == "green_power":
+        return "the park's grid electricity", None
+    if kind == "green_ppa":
+        ppa = float(row["max_value"])
+        return f"{ppa} kW per kW of the {limit_kw:,.0f} kW import limit (off-site {option}, annual matching)", ppa * limit_kw
+    if kind == "electrify_boilers":
+        boilers = _fossil_boiler_firms(park)
+        bands = "low and medium bands" if option == "heat_pump" else "all bands"
+        return (f"boiler and bought heat of {len(boilers)} firms ({bands})", None) if boilers else "no firm burns fuel in boilers or buys heat"
+    if kind == "electrify_fleet":
+        if not park.fleets:
+            return "the park has no fleets"
+        return f"{sum(f.count for f in park.fleets)} vehicles in {len(park.fleets)} fleets", None
+    if kind == "hydrogen_process_heat":
+        kilns = [e.id for e in firms if (e.energy.coal_t + e.energy.natural_gas_km3) > 0 and e.fuel_heat_share < 1]
+        return (f"kiln and furnace fuel of {len(kilns)} firms", None) if kilns else "no firm burns coal or gas in kilns or furnaces"
+    if kind == "ccus":
+        process = sum(e.process_emissions_tco2 for e in firms)
+        return (f"process CO₂ {process:,.0f} t/yr in the base year", None) if process > 0 else "the firms emit no process CO₂"
+    if kind == "resource_measure":
+        has = {"water_reuse": any(e.water for e in firms), "reclaimed_water": any(e.water for e in firms),
+               "solid_waste_utilisation": any(e.solid_waste for e in firms), "waste_heat_use": any(e.waste_heat for e in firms)}
+        notes = {"water_reuse": "the firms' water use", "reclaimed_water": "the firms' fresh water",
+                 "solid_waste_utilisation": "the firms' solid waste generated", "waste_heat_use": "the firms' available waste heat"}
+        if option not in has:
+            return f"planning/candidates.py has no rule for the option {option!r}"
+        return (notes[option], None) if has[option] else f"no firm states the data it acts on ({notes[option]})"
+    if kind == "building_retrofit":
+        if not park.buildings:
+            return "the park has no buildings"
+        return f"floor area {sum(b.floor_area_m2 for b in park.buildings):,.0f} m²", None
+    if kind == OFFSETS:
+        return "gross emissions (cap on offsets)", None
+    return "a row in data/planning_bounds.csv but no rule in planning/candidates.py for the park quantity that bounds it"
 
-    def add(kind: str, option: str, note: str, max_value: float | None = None) -> None:
-        row = rows[(kind, option)]
-        for step in range(1, int(row["steps"]) + 1):
-            cid = "_".join(p for p in (option or kind, str(step) if row["steps"] > 1 else "") if p)
+
+def survey(scenario: Scenario) -> tuple[list[Candidate], list[NotPlanned]]:
+    """Every registered kind (``technologies.registry.technologies()``) the park admits as candidates,
+    bounded by the park's own quantities, and every registered kind (or option) it does not, with the
+    reason: no row in data/planning_bounds.csv, a row marking it not plannable, or nothing in the park
+    for it to act on. No list per park. Candidates follow the rows' order in the file."""
+    park = scenario.park
+    registered = technologies()
+    rows = bounds()
+    out: list[Candidate] = []
+    skipped: list[NotPlanned] = []
+    with_rows = {r["kind"] for r in rows}
+    for row in rows:
+        kind, option = row["kind"], row["option"]
+        if kind not in registered and kind != OFFSETS:
+            raise ValueError(f"data/planning_bounds.csv: kind {kind!r} is not registered in data/technology_kinds.csv")
+        if row["not_planned"]:
+            skipped.append(NotPlanned(kind, option, row["not_planned"]))
+            continue
+        admitted = _admits(park, row)
+        if isinstance(admitted, str):
+            skipped.append(NotPlanned(kind, option, admitted))
+            continue
+        note, max_value = admitted
+        steps = int(row["steps"])
+        for step in range(1, steps + 1):
+            cid = "_".join(p for p in (option or kind, str(step) if steps > 1 else "") if p)
             out.append(Candidate(cid, kind, option, row["parameter"], float(row["max_value"] if max_value is None else max_value),
                                  float(row["lead_time_days"]), note, step, available_from(kind)))
+    skipped.extend(NotPlanned(kind, "", NOT_PLANNED_NO_ROW) for kind in registered if kind not in with_rows)
+    return out, skipped
 
-    firms = park.enterprises
-    add("efficiency", "", f"{len(firms)} firms' final energy; at most {rows[('efficiency', '')]['max_value']:.0%} per programme")
-    roof_m2 = sum(e.roof_area_m2 for e in firms) + sum(b.roof_area_m2 for b in park.buildings)
-    if roof_m2 > 0:
-        add("rooftop_pv", "", f"roof area {roof_m2:,.0f} m² × {park.pv_design.kwp_per_roof_m2} kWp/m²")
-    hours = rows[("battery", "")]["max_value"]
-    add("battery", "", f"{hours} h of the {park.grid.import_limit_kw:,.0f} kW import limit", max_value=hours * park.grid.import_limit_kw)
-    add("green_power", "", "the park's grid electricity")
-    ppa = rows[("green_ppa", "wind")]["max_value"]
-    add("green_ppa", "wind", f"{ppa} kW per kW of the {park.grid.import_limit_kw:,.0f} kW import limit (off-site wind, annual matching)",
-        max_value=ppa * park.grid.import_limit_kw)
-    boilers = _fossil_boiler_firms(park)
-    if boilers:
-        add("electrify_boilers", "heat_pump", f"boiler and bought heat of {len(boilers)} firms (low and medium bands)")
-        add("electrify_boilers", "electric_boiler", f"boiler and bought heat of {len(boilers)} firms (all bands)")
-    if park.fleets:
-        add("electrify_fleet", "", f"{sum(f.count for f in park.fleets)} vehicles in {len(park.fleets)} fleets")
-    kilns = [e.id for e in firms if (e.energy.coal_t + e.energy.natural_gas_km3) > 0 and e.fuel_heat_share < 1]
-    if kilns:
-        add("hydrogen_process_heat", "", f"kiln and furnace fuel of {len(kilns)} firms")
-    process = sum(e.process_emissions_tco2 for e in firms)
-    if process > 0:
-        add("ccus", "", f"process CO₂ {process:,.0f} t/yr in the base year")
-    if any(e.water for e in firms):
-        add("resource_measure", "water_reuse", "the firms' water use")
-        add("resource_measure", "reclaimed_water", "the firms' fresh water")
-    if any(e.solid_waste for e in firms):
-        add("resource_measure", "solid_waste_utilisation", "the firms' solid waste generated")
-    if any(e.waste_heat for e in firms):
-        add("resource_measure", "waste_heat_use", "the firms' available waste heat")
-    if park.buildings:
-        floor = sum(b.floor_area_m2 for b in park.buildings)
-        for measure in ("envelope", "hvac", "lighting"):
-            add("building_retrofit", measure, f"floor area {floor:,.0f} m²")
-    add("offsets", "", "gross emissions (cap on offsets)")
-    return out
+
+def candidates(scenario: Scenario) -> list[Candidate]:
+    """Every measure the park admits (``survey``'s first half)."""
+    return survey(scenario)[0]
 
 
 def item(choice: Choice) -> dict | None:

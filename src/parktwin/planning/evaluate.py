@@ -86,3 +86,20 @@ def evaluate(task: PlanTask) -> dict:
         return {"error": exc.describe(), "feasible": False, "violation": 1e6, "npv_cny": float("inf"), "targets": {}}
     results = build_results(record, {"social_discount_rate": scenario.finance.social_discount_rate})
     return summarise(results, targets)
+
+
+def residual_sources(document: dict, year: int, seed: int) -> list[dict]:
+    """What is left of net emissions in ``year`` of a run of ``document`` (a resolved scenario
+    document): one row per emission source [tCO₂] (negative: capture, removals, offsets), with the
+    entities that emit most of a positive source — why a net-zero target cannot be met."""
+    scenario = scenario_from_document(document, (), file="plan", source="plan")
+    results = build_results(simulate(scenario, seed=seed), {"social_discount_rate": scenario.finance.social_discount_rate})
+    rows = results.emissions[(results.emissions["year"] == year) & (results.emissions["method"] != "location")]  # net counts scope 2 market-based
+    out = []
+    for source, group in rows.groupby("source", sort=False):
+        total = float(group["emissions_tco2"].sum())
+        by_entity = group.groupby("entity")["emissions_tco2"].sum().sort_values(ascending=False)
+        top = [(str(e), float(v)) for e, v in by_entity.items() if v > 0][:3] if total > 0 else []
+        if abs(total) > 0.5:
+            out.append({"source": str(source), "tco2": total, "entities": top})
+    return sorted(out, key=lambda r: -r["tco2"])

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from parktwin import api
 from parktwin.atomic import write_bytes
-from parktwin.planning.candidates import Choice, apply_choices, candidates
-from parktwin.planning.evaluate import changes_json, summarise
+from parktwin.planning.candidates import Choice, apply_choices, survey
+from parktwin.planning.evaluate import changes_json, residual_sources, summarise
 from parktwin.planning.robust import make_robust, source_block
 from parktwin.planning.runner import Runner
-from parktwin.planning.screen import screen
+from parktwin.planning.screen import maximal_choices, screen
 from parktwin.planning.search import choices_of, run_search
 from parktwin.planning.targets import Targets, check_years, parse_targets
 from parktwin.planning.write import scenario_text, write_scenario
@@ -62,6 +62,7 @@ class PlanResult:
     against: dict[str, dict] = field(default_factory=dict)  # other scenarios compared (name → summary)
     trials: list[dict] = field(default_factory=list)
     candidates: list[dict] = field(default_factory=list)
+    not_planned: list[dict] = field(default_factory=list)  # registered kinds (or options) not searched, with the reason
 
     def note(self) -> str:
         """The closing note: targets and how each is met, costs, and the runs each stage took."""
@@ -91,6 +92,9 @@ class PlanResult:
         lines.append(f"{len(self.roadmap)} roadmap items from {self.n_kept} of {self.n_candidates} candidates; model runs by stage: "
                      + ", ".join(f"{k} {v}" for k, v in self.runs.items()) + f" ({self.cache_hits} answered from the cache); "
                      f"{self.wall_time_s:,.0f} s")
+        if self.not_planned:
+            lines.append("not planned: " + "; ".join(f"{n['kind']}{':' + n['option'] if n['option'] else ''} ({n['reason']})"
+                                                     for n in self.not_planned))
         return "\n".join(lines)
 
     @property
@@ -105,7 +109,7 @@ class PlanResult:
             "claims": self.claims, "base": self.base, "runs": self.runs, "cache_hits": self.cache_hits,
             "n_candidates": self.n_candidates, "n_kept": self.n_kept, "wall_time_s": self.wall_time_s, "macc": self.macc,
             "whys": self.whys, "robust": self.robust, "deterministic": self.deterministic, "against": self.against,
-            "candidates": self.candidates,
+            "candidates": self.candidates, "not_planned": self.not_planned,
         }
 
 
@@ -175,17 +179,20 @@ def _whys(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int, t
 def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = None, *, n_trials: int = 120, seed: int = 0,
          run_seed: int = 0, executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
          progress: bool = False, confidence: float | None = None, uncertainty: str | Path | None = None,
-         robust_n: int = 60, against: list[str | Path] = (), stop_after: int | None = None) -> PlanResult:
+         robust_n: int = 60, against: list[str | Path] = (), stop_after: int | None = None,
+         park: str | Path | None = None) -> PlanResult:
     """Design the least-cost roadmap of ``scenario``'s park that meets ``targets``; write it to ``out``.
 
     ``n_trials``: simulator runs of the search; ``seed``: the search's; ``run_seed``: the runs'.
     ``confidence`` (or the targets' own): make the plan meet them with that probability over
     ``robust_n`` replicates of the uncertainty block (the scenario's or ``uncertainty``'s file).
-    ``stop_after``: stop after that many search trials (tests of resuming). Raises
+    ``stop_after``: stop after that many search trials (tests of resuming). ``park``: a park file in
+    place of the one the scenario names (as ``--park`` of run/mc/compare); the written plan names it,
+    and the ``against`` scenarios run on it too. Raises
     ``PlanInfeasible`` when a target cannot be met; ``InputError`` on bad input.
     """
     t0 = time.perf_counter()
-    loaded = api.load(scenario)
+    loaded = api.load(scenario, park=park)
     sc = loaded.scenario
     tg = targets if isinstance(targets, Targets) else parse_targets(targets, sc)
     if confidence is not None:
@@ -203,23 +210,39 @@ def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = 
     runner = Runner(base_doc, loaded.digest(), deterministic_targets.model_dump_json(), cache, executor, workers, scheduler, progress)
     try:
         return _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, n_trials, seed, run_seed, uncertainty,
-                       robust_n, against, stop_after, t0)
+                       robust_n, against, stop_after, t0, park)
     finally:
         runner.close()
 
 
 def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, n_trials, seed, run_seed, uncertainty, robust_n,
-            against, stop_after, t0) -> PlanResult:
+            against, stop_after, t0, park=None) -> PlanResult:
     """The stages of ``plan`` in order (screen, search, prune, robust, why, write and verify)."""
     sc = loaded.scenario
     first_year = sc.base_year + 2  # phase 2 (foundation) opens two years after the base year
     last_year = min(tg.latest_year() or sc.years[-1], sc.years[-1])
-    cands = [c for c in candidates(sc) if c.available_from <= last_year]  # a technology not available in time is no candidate
+    admitted, skipped = survey(sc)
+    cands = [c for c in admitted if c.available_from <= last_year]  # a technology not available in time is no candidate
+    not_planned = [{"kind": n.kind, "option": n.option, "reason": n.reason} for n in skipped] + [
+        {"kind": c.kind, "option": c.option, "reason": f"its technologies are available from {c.available_from}, after {last_year}"}
+        for c in admitted if c.available_from > last_year]
     scr = screen(runner, base_doc, cands, first_year, run_seed)
     if not scr.maximum.get("feasible"):
         if scr.maximum.get("error"):
             raise PlanInfeasible([f"the run with every candidate at its bound failed: {scr.maximum['error']}"], [])
         lines, rows = _diagnose(tg, scr.maximum, sc.base_year)
+        for row in rows:
+            verdict = scr.maximum["targets"][row["target"]]
+            if verdict["kind"] == "net_zero":
+                year = int(verdict["year"])  # the year of the largest net emissions from the target year on
+                left = residual_sources(apply_choices(base_doc, maximal_choices(cands, first_year)), year, run_seed)
+                row["left_by_source"] = left
+                lines.append(f"what is left in {year} in that run: " + "; ".join(
+                    f"{r['source']} {r['tco2']:,.0f} t" + (" (" + ", ".join(f"{e} {v:,.0f} t" for e, v in r["entities"]) + ")" if r["entities"] else "")
+                    for r in left))
+        if not_planned:
+            lines.append("not planned (no candidates of these kinds): " + ", ".join(
+                sorted({n['kind'] + (':' + n['option'] if n['option'] else '') for n in not_planned})) + " (the reasons: docs/planning.md)")
         raise PlanInfeasible(lines, rows)
     first_target = min([*tg.stages.values(), *([tg.net_zero] if tg.net_zero else []), last_year])
     trials = n_trials if stop_after is None else min(n_trials, stop_after)
@@ -252,13 +275,14 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
             block = robust["block"]
             header.append("The uncertainty block below is the one the plan was made robust under, carried onto the plan's items by kind: "
                           f"`parktwin mc {out.name} -n 200 --seed 7` checks it with other seeds.")
-        text = scenario_text(Path(scenario), out, out.stem, plan_doc["roadmap"], offsets, sc.base_year, whys, header, block)
+        text = scenario_text(Path(scenario), out, out.stem, plan_doc["roadmap"], offsets, sc.base_year, whys, header, block,
+                             park=Path(park) if park else None)
         write_scenario(out, text)
         fresh = api.run(api.load(out), seed=run_seed)
         claims = summarise(fresh, deterministic_targets)
     compared = {}
     for path in against:
-        r = api.run(path, seed=run_seed)
+        r = api.run(api.load(path, park=park), seed=run_seed)
         compared[Path(path).stem] = summarise(r, deterministic_targets)
     result = PlanResult(
         scenario_file=str(scenario), targets=tg, out=out, roadmap=plan_doc["roadmap"], offsets=offsets, claims=claims,
@@ -267,6 +291,7 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
         deterministic=deterministic, against=compared, trials=res.trials,
         candidates=[{"id": c.id, "kind": c.kind, "option": c.option, "max_value": c.max_value, "bound": c.bound_note,
                      "kept": c in scr.kept, "available_from": c.available_from} for c in cands],
+        not_planned=not_planned,
     )
     if out is not None:
         write_bytes(json.dumps(result.to_json(), indent=1, default=float).encode(), out.with_name(out.stem + ".plan.json"))

@@ -29,6 +29,7 @@ TEXT = {
         "npv": "system cost NPV", "private": "private view", "mcny": "M CNY", "cny_per_t": "CNY/tCO₂", "kt": "kt CO₂ abated (horizon)",
         "prim": "Where the robust plan still fails (PRIM boxes over the uncertain inputs)", "price": "price of robustness",
         "probability": "probability the targets are met", "stage_runs": "model runs by stage",
+        "not_planned": "Registered kinds not planned",
     },
     "zh": {
         "title": "规划：满足目标的最低成本路线图",
@@ -40,6 +41,7 @@ TEXT = {
         "npv": "系统成本净现值", "private": "私人视角", "mcny": "百万元", "cny_per_t": "元/吨CO₂", "kt": "千吨CO₂减排（全期）",
         "prim": "稳健规划仍失败的情形（不确定输入的PRIM盒）", "price": "稳健性的代价",
         "probability": "目标达成概率", "stage_runs": "各阶段模型运行次数",
+        "not_planned": "未纳入规划的技术类型",
     },
 }
 
@@ -135,7 +137,10 @@ def render_plan_report(result, lang: str = "en") -> str:
                      f"<h3>{t['prim']}</h3><table class='cmp'><tr><th>#</th><th>coverage</th><th>density</th><th>box</th></tr>{boxes}</table>"
                      f"<p>{html.escape(r.get('prim_note', ''))}</p></section>")
     parts.append(f"<section><h2>{t['runs']}</h2><p>{t['stage_runs']}: "
-                 + ", ".join(f"{k} {v}" for k, v in result.runs.items()) + f"; {result.n_kept}/{result.n_candidates} candidates kept</p></section>")
+                 + ", ".join(f"{k} {v}" for k, v in result.runs.items()) + f"; {result.n_kept}/{result.n_candidates} candidates kept</p>"
+                 + (f"<h3>{t['not_planned']}</h3><ul>" + "".join(
+                     f"<li>{html.escape(n['kind'] + (':' + n['option'] if n['option'] else ''))}: {html.escape(n['reason'])}</li>"
+                     for n in result.not_planned) + "</ul>" if result.not_planned else "") + "</section>")
     meta = (f"<tr><th>scenario</th><td>{html.escape(result.scenario_file)}</td></tr>"
             f"<tr><th>seed</th><td>{result.seed}</td></tr><tr><th>targets</th><td>{html.escape(', '.join(result.targets.names()))}</td></tr>")
     return html_page(t["title"], lang, html.escape(f"{result.scenario_file} → {result.out or ''}"), "".join(parts), meta)

@@ -48,11 +48,14 @@ def why_text(why: dict | None) -> str:
 
 
 def scenario_text(input_path: Path, out: Path, name: str, roadmap: list[dict], offsets: dict | None, base_year: int,
-                  whys: dict[str, dict], header: list[str], uncertainty: dict | None = None) -> str:
+                  whys: dict[str, dict], header: list[str], uncertainty: dict | None = None, park: Path | None = None) -> str:
+    """The plan's scenario text; ``park``: the park file the plan was made for when it is not the input's own."""
     rel = os.path.relpath(input_path.resolve(), out.resolve().parent)
     lines = [f"# {h}" for h in header]
     lines += [f"extends: {rel}", f"name: {name}", "description: >-", f"  A roadmap designed by parktwin plan from {input_path.name}; "
               "every item says why it is there (docs/planning.md)."]
+    if park is not None:
+        lines.append(f"park: {os.path.relpath(park.resolve(), out.resolve().parent)}  # the park the plan was made for (--park)")
     if offsets:
         w = why_text(whys.get("offsets"))
         lines.append("offsets:" + (f"  # {w}" if w else ""))
