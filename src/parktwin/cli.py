@@ -22,7 +22,7 @@ from parktwin.experiments.assumptions import assumption_inputs, suggested_block
 from parktwin.experiments.batch import open_batch, run_batch
 from parktwin.experiments.compare import compare_batches, compare_runs, open_runs
 from parktwin.kernel.failure import RunFailed
-from parktwin.planning.planner import PlanInfeasible
+from parktwin.planning.command import add_plan_command
 from parktwin.results.milestones import opposite_moves, with_differences
 from parktwin.results.workbook import write_csv_tables, write_inventory_workbook
 from parktwin.spec.errors import InputError, Problem, seed_problem
@@ -216,36 +216,6 @@ def _cmd_mc(args: argparse.Namespace) -> int:
     print(f"batch stored in {batch.path}")
     if not args.no_report:
         print(f"report: {batch.report_path}")
-    return 0
-
-
-def _cmd_plan(args: argparse.Namespace) -> int:
-    """Design the least-cost roadmap that meets the targets (thin layer over parktwin.plan)."""
-    try:
-        result = parktwin.plan(
-            args.scenario, args.targets, out=args.out, n_trials=args.trials, seed=args.seed, run_seed=args.run_seed,
-            executor=args.executor or ("dask" if args.scheduler else "processes"), workers=args.workers, scheduler=args.scheduler,
-            progress=not args.no_progress, confidence=args.confidence, uncertainty=args.uncertainty, robust_n=args.replicates,
-            against=args.against or [], report=args.report, lang=args.lang, park=args.park,
-        )
-    except PlanInfeasible as exc:
-        print("\n".join(exc.lines), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: the runs made so far are cached beside --out; run the same command again to resume", file=sys.stderr)
-        return 130
-    print(result.note())
-    if args.out:
-        print(f"plan written to {args.out}")
-    if args.report:
-        print(f"report: {args.report}")
-    if not result.confidence_reached:
-        r = result.robust
-        print(f"the confidence {result.targets.confidence:.0%} cannot be reached with the candidates at their bounds: the targets are met in "
-              f"{r['probability']:.0%} of {r['n']} replicates after {sum(1 for h in r['history'][1:] if not h['move'].startswith('no move'))} "
-              "moves (the plan written is the best found)",
-              file=sys.stderr)
-        return 2
     return 0
 
 
@@ -488,27 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="list the shipped data rows marked 'assumption' (default uncertain inputs) and exit")
     mc.set_defaults(func=_cmd_mc)
 
-    pl = sub.add_parser("plan", help="design the least-cost roadmap of a park that meets its targets; write it as a scenario")
-    pl.add_argument("scenario", help="the park's scenario (e.g. its bau); its roadmap, if any, is the comparison, not a starting point")
-    pl.add_argument("--targets", required=True, help="e.g. zero_carbon_park=2040,net_zero=2050,eco_industrial_park=2030,capex_foundation=2e9 "
-                    "(review=scenario adds the scenario's review targets), or a YAML file with a targets: block")
-    pl.add_argument("--park", default=None, metavar="PARK.yaml", help="plan for this park file instead of the one the scenario names "
-                    "(e.g. models/my_park.yaml from `parktwin import`); the written plan names it")
-    pl.add_argument("--out", default=None, help="scenario file to write, e.g. scenarios/my_plan.yaml (runs are cached beside it: resume)")
-    pl.add_argument("--confidence", type=float, default=None, help="probability the targets must be met under the uncertainty block (e.g. 0.9)")
-    pl.add_argument("--uncertainty", default=None, help="scenario file whose uncertainty block applies (default: the scenario's own)")
-    pl.add_argument("--replicates", type=int, default=60, help="replicates of the robust stage's sample (common to every plan tried); default 60")
-    pl.add_argument("--trials", type=int, default=120, help="simulator runs of the search; default 120")
-    pl.add_argument("--seed", type=int, default=0, help="seed of the search (and the robust sample); default 0")
-    pl.add_argument("--run-seed", type=int, default=0, help="seed of the deterministic runs; default 0")
-    pl.add_argument("--against", action="append", metavar="SCENARIO", help="another roadmap of the park to compare costs with (repeatable)")
-    pl.add_argument("--report", default=None, metavar="HTML", help="write the plan report (offline HTML)")
-    pl.add_argument("--lang", choices=("en", "zh"), default="en", help="report language")
-    pl.add_argument("-j", "--workers", type=int, default=None, help="worker processes; default every core")
-    pl.add_argument("--executor", choices=("serial", "processes", "dask"), default=None, help="default processes (dask with --scheduler)")
-    pl.add_argument("--scheduler", default=None, metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786")
-    pl.add_argument("--no-progress", action="store_true", help="no progress bar")
-    pl.set_defaults(func=_cmd_plan)
+    add_plan_command(sub, _seed)
 
     compare = sub.add_parser("compare", help="several scenarios side by side (one run each, or a batch each: -n or stored batch folders)")
     compare.add_argument("scenarios", nargs="+", help="scenario YAML files, stored run folders (runs/<run>) or stored batch folders")
