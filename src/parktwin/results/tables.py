@@ -111,6 +111,8 @@ class Results:
             self.data_quality = pd.DataFrame(self.data_quality, columns=list(QUALITY_COLUMNS))
         if self.reconciliation is not None and self.reconciliation.empty:
             self.reconciliation = None  # derived on first use (a stored run without the table)
+        if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
+            self.indicators = self.stages = None  # derived on first use
 
     def reconciliation_table(self) -> pd.DataFrame:
         """The ``reconciliation`` table (computed once; empty without measured totals)."""
@@ -121,8 +123,6 @@ class Results:
                 table = reconcile(self, self.measured_totals)
                 self.reconciliation = pd.DataFrame(table).assign(year=table.base_year)[list(RECONCILIATION_COLUMNS)]
         return self.reconciliation
-        if self.indicators is None or self.indicators.empty or self.stages is None or self.stages.empty:
-            self.indicators = self.stages = None  # derived on first use
 
     def assessment(self) -> pd.DataFrame:
         """The ``indicators`` table (computed once)."""
