@@ -115,9 +115,7 @@ def symbiosis_gaps(park) -> list[CoverageGap]:
 def product_gaps(park) -> list[CoverageGap]:
     """Firms whose sector has national unit-energy limits but list no products, and products with no
     published grade-2 value (accounting.products.product_data_gaps)."""
-    return [CoverageGap("products_at_grade2_share", entity or "park", missing, note)
-            for _, entity, missing, note in product_data_gaps(park)
-            if missing]  # a product with no published grade is outside the denominator, not a gap
+    return [CoverageGap("products_at_grade2_share", entity or "park", missing, note) for _, entity, missing, note in product_data_gaps(park)]
 
 
 def coverage_gaps(park) -> list[tuple[str, str, str, str]]:

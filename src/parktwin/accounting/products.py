@@ -191,7 +191,8 @@ GAP_INDICATORS = ("zc_product_energy_grade2",)
 
 def product_data_gaps(park) -> list[tuple[str, str, str, str]]:
     """Rows (indicator, entity_id, missing field, note) saying which firm and which park-file
-    column would make the product indicator assessable, or why it stays unassessed."""
+    column would make the product indicator assessable (the park itself: entity "", when no firm
+    lists a product with a published limit)."""
     with_limits = sectors_with_limits()
     gaps = []
     for firm in park.enterprises:
@@ -201,9 +202,7 @@ def product_data_gaps(park) -> list[tuple[str, str, str, str]]:
             gaps.append(("zc_product_energy_grade2", firm.id, "products",
                          f"sector {firm.sector} has national unit-energy limits (e.g. {examples}): list its products "
                          "(product, output, unit; energy_share if several)"))
-        elif listed and not any(has_limit(p) for p in listed):
-            gaps.append(("zc_product_energy_grade2", firm.id, "",
-                         f"its products ({', '.join(listed)}) have no published grade-2 value in data/products.csv: outside the denominator"))
+        # a firm whose listed products have no published grade is outside the denominator: not a gap
     if not any(has_limit(line.product) for firm in park.enterprises for line in firm.products):
         gaps.append(("zc_product_energy_grade2", "", "enterprises.*.products",
                      "no firm lists a product with a published limit: the indicator is not assessed"))
