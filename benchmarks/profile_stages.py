@@ -18,6 +18,7 @@ with the most own time over 3 warm runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import functools
 import importlib
@@ -57,25 +58,32 @@ _stack: list[list] = []
 _totals: dict[str, float] = defaultdict(float)
 
 
+@contextlib.contextmanager
+def _charged(row: str):
+    """Time the block and charge ``row`` its own time (less the rows timed inside it)."""
+    _stack.append([row, 0.0])
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        elapsed = time.perf_counter() - t0
+        _, inner = _stack.pop()
+        _totals[row] += elapsed - inner
+        if _stack:
+            _stack[-1][1] += elapsed
+
+
 def _timed(row: str, fn):
     if hasattr(fn, "__wrapped_stage__"):
         return fn
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        _stack.append([row, 0.0])
-        t0 = time.perf_counter()
-        try:
+        with _charged(row):
             out = fn(*args, **kwargs)
-            if hasattr(out, "send") and hasattr(out, "throw"):  # a SimPy process: time its steps
-                out = _timed_generator(row, out)
-            return out
-        finally:
-            elapsed = time.perf_counter() - t0
-            _, inner = _stack.pop()
-            _totals[row] += elapsed - inner
-            if _stack:
-                _stack[-1][1] += elapsed
+        if hasattr(out, "send") and hasattr(out, "throw"):  # a SimPy process: time its steps
+            out = _timed_generator(row, out)
+        return out
 
     wrapper.__wrapped_stage__ = row
     return wrapper
@@ -84,18 +92,11 @@ def _timed(row: str, fn):
 def _timed_generator(row: str, gen):
     value = None
     while True:
-        _stack.append([row, 0.0])
-        t0 = time.perf_counter()
-        try:
-            event = gen.send(value)
-        except StopIteration as stop:
-            return stop.value
-        finally:
-            elapsed = time.perf_counter() - t0
-            _, inner = _stack.pop()
-            _totals[row] += elapsed - inner
-            if _stack:
-                _stack[-1][1] += elapsed
+        with _charged(row):
+            try:
+                event = gen.send(value)
+            except StopIteration as stop:
+                return stop.value
         value = yield event
 
 
