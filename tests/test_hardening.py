@@ -295,3 +295,16 @@ def test_a_measured_totals_file_with_an_unknown_firm_is_refused(tmp_path, small_
     write_yaml(tmp_path / "p.yaml", small_park_dict)
     write_yaml(tmp_path / "p.measured.yaml", {"enterprises": {"nobody": {"electricity_mwh": 1.0}}})
     assert main(["check", str(tmp_path / "p.measured.yaml")]) == 2
+
+
+def test_an_interrupt_inside_compiled_code_stays_an_interrupt():
+    """Ctrl-C while numba code runs surfaces as a SystemError whose context is the KeyboardInterrupt:
+    year_stage must let the interrupt through (the batch then says how to resume), not report a failed run."""
+    from parktwin.kernel.failure import year_stage
+
+    with pytest.raises(KeyboardInterrupt):
+        with year_stage(lambda: (2025, "in the year's 'electricity' stage")):
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                raise SystemError("CPUDispatcher(...) returned a result with an exception set")

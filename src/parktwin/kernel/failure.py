@@ -86,6 +86,17 @@ def stage_of(error: BaseException) -> tuple[str, str]:
     return "the kernel", "the whole scenario"
 
 
+def _interrupted(error: BaseException) -> bool:
+    """True when a KeyboardInterrupt is anywhere in ``error``'s chain (cause or context)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 @contextmanager
 def year_stage(where: Callable[[], tuple[int | None, str]]) -> Iterator[None]:
     """Turn any unforeseen error inside the block into a ``RunFailed``; ``where()`` gives the year
@@ -96,6 +107,8 @@ def year_stage(where: Callable[[], tuple[int | None, str]]) -> Iterator[None]:
     except (RunFailed, InputError, KeyboardInterrupt, GeneratorExit):
         raise
     except Exception as exc:
+        if _interrupted(exc):  # Ctrl-C inside compiled code surfaces as SystemError with the interrupt attached
+            raise KeyboardInterrupt from exc
         stage, reads = stage_of(exc)
         year, phase = where()
         raise RunFailed(year, phase, stage, reads, exc) from exc
