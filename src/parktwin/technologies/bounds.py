@@ -13,11 +13,10 @@ account (agents/resources.py), not one number.
 
 from __future__ import annotations
 
+from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.data import constant
 from parktwin.energy.heat import BANDS, SUPPLIES
 from parktwin.technologies.registry import technology
-
-KWH_PER_GJ = 1e6 / 3600.0
 
 
 def _boiler_heat_kwh(park) -> float:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from parktwin.agents.base import Investment
+from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.data import HEAT_BANDS
 from parktwin.economics.catalogue import heat_pump_technology
 from parktwin.technologies.base import Applied, firms, on_agents
 
-KWH_PER_GJ = 1e6 / 3600.0
 ELECTRIC_BOILER = "electric_boiler"  # the change (and catalogue id) of electric boilers; heat pumps: heat_pump_<band>
 
 
