@@ -20,13 +20,15 @@ from parktwin import api
 from parktwin.atomic import write_bytes
 from parktwin.planning.candidates import Choice, apply_choices, survey
 from parktwin.planning.evaluate import changes_json, residual_sources, summarise
-from parktwin.planning.robust import make_robust, source_block
+from parktwin.planning.robust import CHECK_SEED_OFFSET, check_plan, make_robust, source_block
 from parktwin.planning.runner import Runner
 from parktwin.planning.screen import maximal_choices, screen
 from parktwin.planning.search import choices_of, run_search
 from parktwin.planning.targets import Targets, check_years, parse_targets
 from parktwin.planning.write import scenario_text, write_scenario
+from parktwin.experiments.design import truncated_to_ranges
 from parktwin.spec.errors import InputError, Problem
+from parktwin.spec.uncertainty import Uncertainty
 from parktwin.spec.load import apply_override
 
 
@@ -81,9 +83,15 @@ class PlanResult:
                          f"{(c['npv_cny'] - other['npv_cny']) / 1e6:+,.0f} M CNY); its targets: {verdicts(other)}")
         if self.robust:
             r = self.robust
-            lines.append(f"robust: targets met in {r['probability']:.1%} of {r['n']} replicates (confidence {self.targets.confidence:.0%}"
+            lines.append(f"robust: targets met in {r['probability']:.1%} of {r['n']} replicates (confidence {self.targets.confidence:.0%}, "
+                         f"aimed at {r.get('aim', self.targets.confidence):.1%} for the sample's own error"
                          f"{'' if r['reached'] else ': NOT reached'}); price of robustness {r['price_cny'] / 1e6:+,.0f} M CNY over the "
                          f"deterministic plan ({self.deterministic['npv_cny'] / 1e6:,.0f} M CNY)")
+            if r.get("check"):
+                k = r["check"]
+                lines.append(f"  fresh check: targets met in {k['probability']:.1%} of {k['n']} replicates of another sample (seed {k['seed']}; "
+                             f"`parktwin mc <plan> -n {k['n']} --seed {k['seed']}` draws the same); failing: "
+                             + ", ".join(f"{n} {v}/{k['n']}" for n, v in k["failures"].items()))
             lines.append("  replicates failing each target: " + ", ".join(f"{n} {k}/{r['n']}" for n, k in r["failures"].items())
                          + "; moves: " + " → ".join(f"{h['move']} ({h['probability']:.0%})" for h in r["history"]))
             lines.append(f"  what still fails: {r['prim_note']}" + "".join(
@@ -99,8 +107,12 @@ class PlanResult:
 
     @property
     def confidence_reached(self) -> bool:
-        """True unless a confidence was asked and the robust stage could not reach it."""
-        return self.robust is None or bool(self.robust["reached"])
+        """True unless a confidence was asked and the robust stage could not reach it, in its sample
+        or in the fresh check."""
+        if self.robust is None:
+            return True
+        check = self.robust.get("check")
+        return bool(self.robust["reached"]) and (check is None or check["probability"] >= self.targets.confidence)
 
     def to_json(self) -> dict:
         return {
@@ -179,13 +191,14 @@ def _whys(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int, t
 def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = None, *, n_trials: int = 120, seed: int = 0,
          run_seed: int = 0, executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
          progress: bool = False, confidence: float | None = None, uncertainty: str | Path | None = None,
-         robust_n: int = 60, against: list[str | Path] = (), stop_after: int | None = None,
+         robust_n: int = 60, check_n: int = 200, against: list[str | Path] = (), stop_after: int | None = None,
          park: str | Path | None = None) -> PlanResult:
     """Design the least-cost roadmap of ``scenario``'s park that meets ``targets``; write it to ``out``.
 
     ``n_trials``: simulator runs of the search; ``seed``: the search's; ``run_seed``: the runs'.
     ``confidence`` (or the targets' own): make the plan meet them with that probability over
-    ``robust_n`` replicates of the uncertainty block (the scenario's or ``uncertainty``'s file).
+    ``robust_n`` replicates of the uncertainty block (the scenario's or ``uncertainty``'s file), then
+    check it on ``check_n`` fresh replicates of another seed (``robust.check_plan``; 0: no check).
     ``stop_after``: stop after that many search trials (tests of resuming). ``park``: a park file in
     place of the one the scenario names (as ``--park`` of run/mc/compare); the written plan names it,
     and the ``against`` scenarios run on it too. Raises
@@ -210,13 +223,13 @@ def plan(scenario: str | Path, targets: str | Targets, out: str | Path | None = 
     runner = Runner(base_doc, loaded.digest(), deterministic_targets.model_dump_json(), cache, executor, workers, scheduler, progress)
     try:
         return _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, n_trials, seed, run_seed, uncertainty,
-                       robust_n, against, stop_after, t0, park)
+                       robust_n, against, stop_after, t0, park, check_n)
     finally:
         runner.close()
 
 
 def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, n_trials, seed, run_seed, uncertainty, robust_n,
-            against, stop_after, t0, park=None) -> PlanResult:
+            against, stop_after, t0, park=None, check_n: int = 0) -> PlanResult:
     """The stages of ``plan`` in order (screen, search, prune, robust, why, write and verify)."""
     sc = loaded.scenario
     first_year = sc.base_year + 2  # phase 2 (foundation) opens two years after the base year
@@ -280,6 +293,9 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
         write_scenario(out, text)
         fresh = api.run(api.load(out), seed=run_seed)
         claims = summarise(fresh, deterministic_targets)
+    if robust and check_n > 0:
+        block = truncated_to_ranges(api.load(out)) if out is not None else Uncertainty.model_validate(robust["block"])
+        robust["check"] = check_plan(runner, plan_doc, block, check_n, seed + CHECK_SEED_OFFSET, tg.names())
     compared = {}
     for path in against:
         r = api.run(api.load(path, park=park), seed=run_seed)

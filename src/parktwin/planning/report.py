@@ -30,6 +30,7 @@ TEXT = {
         "prim": "Where the robust plan still fails (PRIM boxes over the uncertain inputs)", "price": "price of robustness",
         "probability": "probability the targets are met", "stage_runs": "model runs by stage",
         "not_planned": "Registered kinds not planned",
+        "check": "fresh check on replicates of another seed", "aim": "aimed at (confidence plus one standard error of the sample)",
     },
     "zh": {
         "title": "规划：满足目标的最低成本路线图",
@@ -42,6 +43,7 @@ TEXT = {
         "prim": "稳健规划仍失败的情形（不确定输入的PRIM盒）", "price": "稳健性的代价",
         "probability": "目标达成概率", "stage_runs": "各阶段模型运行次数",
         "not_planned": "未纳入规划的技术类型",
+        "check": "另一随机种子的新样本检验", "aim": "目标值（置信度加样本的一个标准误）",
     },
 }
 
@@ -132,8 +134,12 @@ def render_plan_report(result, lang: str = "en") -> str:
             f"<tr><td>{i + 1}</td><td>{b['coverage']:.0%}</td><td>{b['density']:.0%}</td><td>"
             + "; ".join(f"{html.escape(k)} ∈ [{lo:.4g}, {hi:.4g}]" for k, (lo, hi) in b["limits"].items()) + "</td></tr>"
             for i, b in enumerate(r.get("prim") or []))
+        check = r.get("check")
+        check_text = (f"<p>{t['check']}: {check['probability']:.1%} ({check['n']}, seed {check['seed']}; "
+                      f"<code>parktwin mc … -n {check['n']} --seed {check['seed']}</code>)</p>") if check else ""
         parts.append(f"<section><h2>{t['robust']}</h2><p>{t['probability']}: {r['probability']:.1%} ({r['n']}); "
-                     f"{t['price']}: {r['price_cny'] / 1e6:+,.0f} {t['mcny']}</p>"
+                     f"{t['aim']}: {r.get('aim', result.targets.confidence):.1%}; "
+                     f"{t['price']}: {r['price_cny'] / 1e6:+,.0f} {t['mcny']}</p>{check_text}"
                      f"<h3>{t['prim']}</h3><table class='cmp'><tr><th>#</th><th>coverage</th><th>density</th><th>box</th></tr>{boxes}</table>"
                      f"<p>{html.escape(r.get('prim_note', ''))}</p></section>")
     parts.append(f"<section><h2>{t['runs']}</h2><p>{t['stage_runs']}: "
