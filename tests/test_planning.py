@@ -9,10 +9,9 @@ import math
 import pytest
 import yaml
 
-from parktwin import api
+from parktwin import api, data
 from parktwin.cli import main
 from parktwin.experiments.batch import run_batch
-from parktwin import data
 from parktwin.planning import candidates as candidates_module
 from parktwin.planning.candidates import NOT_PLANNED_NO_ROW, OFFSETS, candidates, survey
 from parktwin.planning.planner import PlanInfeasible, plan
@@ -231,7 +230,13 @@ def test_a_block_written_for_another_roadmap_is_carried_onto_the_plan_by_kind():
     """net_zero_2050_uncertain's delivery inputs (efficiency shortfall, PV delay, hydrogen and CCUS lead
     times, green-contract shortfall) land on the plan's items of the same kind: delays as shifts, shortfalls
     as ratios of the nominal value; the world's inputs (growth, grid, prices) stay as they are."""
-    from parktwin.planning.robust import carried, mapped_block, mappings, source_block, target_item
+    from parktwin.planning.robust import (
+        carried,
+        mapped_block,
+        mappings,
+        source_block,
+        target_item,
+    )
 
     loaded = api.load("scenarios/bau.yaml")
     block, roadmap = source_block(loaded, "scenarios/net_zero_2050_uncertain.yaml")

@@ -18,18 +18,23 @@ from pathlib import Path
 
 from parktwin import api
 from parktwin.atomic import write_bytes
+from parktwin.experiments.design import truncated_to_ranges
 from parktwin.planning.candidates import Choice, apply_choices, survey
 from parktwin.planning.evaluate import changes_json, residual_sources, summarise
-from parktwin.planning.robust import CHECK_SEED_OFFSET, check_plan, make_robust, source_block
+from parktwin.planning.robust import (
+    CHECK_SEED_OFFSET,
+    check_plan,
+    make_robust,
+    source_block,
+)
 from parktwin.planning.runner import Runner
 from parktwin.planning.screen import maximal_choices, screen
 from parktwin.planning.search import choices_of, run_search
 from parktwin.planning.targets import Targets, check_years, parse_targets
 from parktwin.planning.write import scenario_text, write_scenario
-from parktwin.experiments.design import truncated_to_ranges
 from parktwin.spec.errors import InputError, Problem
-from parktwin.spec.uncertainty import Uncertainty
 from parktwin.spec.load import apply_override
+from parktwin.spec.uncertainty import Uncertainty
 
 
 class PlanInfeasible(Exception):
