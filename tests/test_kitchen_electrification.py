@@ -98,3 +98,30 @@ def test_it_is_not_one_of_the_owners_default_measures():
     # buildings.retrofit_measures defaults stay as before, so scenarios written before the measure keep their results
     assert "kitchen_electrification" not in BuildingPolicy().retrofit_measures
     assert "kitchen_electrification" in BuildingPolicy(retrofit_measures=["kitchen_electrification"]).retrofit_measures
+
+
+def test_the_owner_weighs_the_gas_and_carbon_saved_against_the_electricity_bought():
+    from parktwin.kernel.model import ParkModel
+
+    policy = {"retrofit_measures": ["lighting", "kitchen_electrification"]}
+    model = ParkModel(scenario(park=_park(CANTEEN, OFFICE), buildings=policy), seed=0)
+    options = {o.measure: o for o in model.buildings["canteen"].retrofit_options(2026, 0.6, 3_000.0, 100.0)}
+    gas_km3 = A_M2 * G_M3_PER_M2 / 1000.0  # all 405 thousand m³ of the canteen's kitchen gas
+    kwh = gas_km3 * NCV_GJ_PER_KM3 * KWH_PER_GJ * ETA_GAS / ETA_ELECTRIC
+    co2_t = gas_km3 * 2.1622
+    om_cny = A_M2 * 300.0 * 0.02  # technologies.csv: fixed O&M 2 %/yr of 300 CNY/m²
+    k = options["kitchen_electrification"]
+    assert k.capex_cny == pytest.approx(A_M2 * 300.0, rel=1e-9)
+    assert k.co2_saved_tco2_per_yr == pytest.approx(co2_t, rel=1e-9)
+    assert k.saving_cny_per_yr == pytest.approx(gas_km3 * 3_000.0 + co2_t * 100.0 - kwh * 0.6 - om_cny, rel=1e-9)
+    assert k.lifetime_yr == 12
+    # the office has no kitchen to electrify: only lighting is weighed there
+    assert [o.measure for o in model.buildings["hq"].retrofit_options(2026, 0.6, 3_000.0, 100.0)] == ["lighting"]
+
+
+def test_a_canteen_already_cooking_with_electricity_buys_nothing():
+    electric = {**CANTEEN, "id": "electric_canteen", "natural_gas_m3_per_m2": 0.0}
+    res = run(scenario(park=_park(CANTEEN, electric), roadmap=[_item(1.0)]), seed=0)
+    inv = res.investments[res.investments["technology"] == "retrofit_kitchen_electrification"]
+    assert list(inv["entity"]) == ["canteen"]  # the roadmap item names all buildings; only the gas kitchen is refitted
+    assert _by_year(res, "electric_canteen", "electricity")[2026] == pytest.approx(A_M2 * 160 / 1000.0, rel=1e-12)

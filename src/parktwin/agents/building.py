@@ -256,7 +256,7 @@ class BuildingAgent(ParkAgent):
         for measure in self.policy.retrofit_measures:
             tech = f"retrofit_{measure}"
             share = 1.0 - state.share(measure)
-            if share <= 1e-9 or not applies(measure, b.kind) or not available(tech, year):
+            if share <= 1e-9 or not acts_on(measure, b) or not available(tech, year):
                 continue
             e, h, c, k = retrofit_savings(measure, b.kind)
             kwh = share * (e * elec_kwh + h * heat_kwh_e + c * cool_kwh_e)
@@ -329,8 +329,9 @@ class BuildingAgent(ParkAgent):
     # -- retrofits ---------------------------------------------------------------------------
     def retrofit(self, hour: float, measure: str, floor_share: float, source: str):
         """Commission ``measure`` on ``floor_share`` of the stock not yet covered; None if it does
-        not apply to this kind or the stock is already covered."""
-        if not applies(measure, self.spec.kind):
+        not act on this building (``acts_on``: its kind, or a kitchen without gas) or the stock is
+        already covered."""
+        if not acts_on(measure, self.spec):
             return None
         state = self.current_state()
         added = min(floor_share, 1.0 - state.share(measure))
