@@ -3,7 +3,9 @@
 A building's stock has a kind and a vintage (year built). Intensities the park file leaves out
 come from ``data/building_stock.csv`` by kind and vintage. Retrofits (envelope, HVAC, lighting,
 evaporative cooling for warehouses) are dated changes that cut the electricity, heating or
-cooling of the share of floor area they cover by the shares in ``data/building_retrofits.csv``.
+cooling of the share of floor area they cover by the shares in ``data/building_retrofits.csv``;
+kitchen electrification (canteens) replaces the covered floor's kitchen gas (the per-m² gas) by
+the electricity that cooks the same food: gas energy × gas / electric cooking efficiency.
 New floor area grows each year at the scenario's rate and is built to the standard in force
 (``data/building_standards.csv``): its heating and cooling per m² are the building's, brought to
 the current code by its vintage's thermal factor, times the standard's share.
@@ -110,9 +112,17 @@ def standard(name: str) -> tuple[float, float, float, bool]:
     return float(r["electricity_share"]), float(r["heating_share"]), float(r["cooling_share"]), str(r["green"]).lower() == "true"
 
 
+def kitchen_kwh_per_km3() -> float:
+    """Electricity that cooks what 1000 m³ of kitchen gas cooks [kWh]: the gas's energy (net
+    calorific value) × gas / electric cooking efficiency (data/constants.csv)."""
+    return (constant("natural_gas_ncv_gj_per_km3") / GJ_PER_KWH
+            * constant("kitchen_gas_cooking_efficiency") / constant("kitchen_electric_cooking_efficiency"))
+
+
 @lru_cache(maxsize=None)
-def retrofit_savings(measure: str, kind: str) -> tuple[float, float, float]:
-    """(electricity, heating, cooling) saving shares of a retrofit on a building kind.
+def retrofit_savings(measure: str, kind: str) -> tuple[float, float, float, float]:
+    """(electricity, heating, cooling saving shares, share of the kitchen gas electrified) of a
+    retrofit on a building kind.
 
     A row for the kind wins over the ``all`` row; a measure with neither does not apply (KeyError).
     """
@@ -123,10 +133,12 @@ def retrofit_savings(measure: str, kind: str) -> tuple[float, float, float]:
     if rows.empty:
         raise KeyError(f"retrofit {measure!r} does not apply to a {kind} (data/building_retrofits.csv)")
     r = rows.iloc[0]
-    return float(r["electricity_saving_share"]), float(r["heating_saving_share"]), float(r["cooling_saving_share"])
+    return (float(r["electricity_saving_share"]), float(r["heating_saving_share"]), float(r["cooling_saving_share"]),
+            float(r["kitchen_gas_electrified_share"]))
 
 
 def applies(measure: str, kind: str) -> bool:
+    """The measure has a row for the kind (or an ``all`` row) in data/building_retrofits.csv."""
     try:
         retrofit_savings(measure, kind)
     except KeyError:
@@ -134,16 +146,26 @@ def applies(measure: str, kind: str) -> bool:
     return True
 
 
+def acts_on(measure: str, spec: Building) -> bool:
+    """The measure applies to the building's kind and has something to act on there: a measure
+    that electrifies kitchen gas needs a building that burns gas per m² (a canteen's kitchen)."""
+    if not applies(measure, spec.kind):
+        return False
+    return retrofit_savings(measure, spec.kind)[3] == 0.0 or spec.natural_gas_m3_per_m2 > 0
+
+
 # ---------------------------------------------------------------- state
 
 
 @dataclass(frozen=True)
 class BuildingState:
-    """Factors on the existing stock's electricity, heating and cooling, and the floor share each measure covers."""
+    """Factors on the existing stock's electricity, heating and cooling, the share of its kitchen
+    gas still burnt, and the floor share each measure covers."""
 
     electricity_factor: float = 1.0
     heating_factor: float = 1.0
     cooling_factor: float = 1.0
+    kitchen_gas_factor: float = 1.0  # the rest of the floor's kitchen gas is cooked with electricity
     covered: tuple[tuple[str, float], ...] = ()  # (measure, share of floor area retrofitted)
 
     def share(self, measure: str) -> float:
@@ -153,7 +175,7 @@ class BuildingState:
 def _fold(state: BuildingState, change) -> BuildingState:
     if change.kind != "building_retrofit":
         raise ValueError(f"building cannot take a change of kind {change.kind!r}")
-    measure, added, (e, h, c) = change.value  # added: floor share newly covered
+    measure, added, (e, h, c, k) = change.value  # added: floor share newly covered
     covered = dict(state.covered)
     covered[measure] = covered.get(measure, 0.0) + added
     return replace(
@@ -161,6 +183,7 @@ def _fold(state: BuildingState, change) -> BuildingState:
         electricity_factor=state.electricity_factor * (1.0 - e * added),
         heating_factor=state.heating_factor * (1.0 - h * added),
         cooling_factor=state.cooling_factor * (1.0 - c * added),
+        kitchen_gas_factor=max(state.kitchen_gas_factor - k * added, 0.0) if k else state.kitchen_gas_factor,  # floor shares add up
         covered=tuple(sorted(covered.items())),
     )
 
@@ -223,7 +246,8 @@ class BuildingAgent(ParkAgent):
     def retrofit_options(self, year: int, electricity_cny_per_kwh: float, gas_cny_per_km3: float, carbon_cny_per_tco2: float) -> list:
         """Each applicable measure on the floor not yet covered, as an ``agents.decisions.Option``:
         capex = floor area × its share × catalogue CNY/m²; saving per year = the energy it saves
-        at this year's prices (+ the carbon price on boiler gas) − its fixed O&M."""
+        at this year's prices (+ the carbon price on boiler and kitchen gas) − its fixed O&M; kitchen
+        electrification saves its gas and pays for the electricity that replaces it."""
 
         b, state = self.spec, self.current_state()
         index = year - self.model.scenario.base_year
@@ -232,11 +256,15 @@ class BuildingAgent(ParkAgent):
         for measure in self.policy.retrofit_measures:
             tech = f"retrofit_{measure}"
             share = 1.0 - state.share(measure)
-            if share <= 1e-9 or not applies(measure, b.kind) or not available(tech, year):
+            if share <= 1e-9 or not acts_on(measure, b) or not available(tech, year):
                 continue
-            e, h, c = retrofit_savings(measure, b.kind)
+            e, h, c, k = retrofit_savings(measure, b.kind)
             kwh = share * (e * elec_kwh + h * heat_kwh_e + c * cool_kwh_e)
             gas = share * h * gas_km3
+            if k:
+                kitchen_km3 = share * k * b.floor_area_m2 * b.natural_gas_m3_per_m2 / 1000.0
+                gas += kitchen_km3
+                kwh -= kitchen_km3 * kitchen_kwh_per_km3()
             co2 = gas * constant("natural_gas_kgco2_per_km3") / 1000.0
             area = share * b.floor_area_m2
             saving = kwh * electricity_cny_per_kwh + gas * gas_cny_per_km3 + co2 * carbon_cny_per_tco2 - area * fixed_om_cny_per_yr(tech, year)
@@ -301,8 +329,9 @@ class BuildingAgent(ParkAgent):
     # -- retrofits ---------------------------------------------------------------------------
     def retrofit(self, hour: float, measure: str, floor_share: float, source: str):
         """Commission ``measure`` on ``floor_share`` of the stock not yet covered; None if it does
-        not apply to this kind or the stock is already covered."""
-        if not applies(measure, self.spec.kind):
+        not act on this building (``acts_on``: its kind, or a kitchen without gas) or the stock is
+        already covered."""
+        if not acts_on(measure, self.spec):
             return None
         state = self.current_state()
         added = min(floor_share, 1.0 - state.share(measure))
@@ -315,6 +344,19 @@ class BuildingAgent(ParkAgent):
         measure, added, _ = change.value
         return [Investment(self.entity_id, f"retrofit_{measure}", added * self.spec.floor_area_m2)]
 
+    def _stock_kitchen(self, target: LoadBook, segs) -> tuple[float, float]:
+        """(electricity [kWh] booked on the kind's shape, kitchen gas [1000 m³]) of the base-year
+        stock's kitchen in the year: the gas on the floor not electrified, and the electricity
+        that cooks the rest. The gas removed is the booked electricity / ``kitchen_kwh_per_km3``,
+        so a change within the year removes gas as the kind's hours of use pass."""
+        b = self.spec
+        gas_km3 = b.floor_area_m2 * b.natural_gas_m3_per_m2 / 1000.0
+        if gas_km3 == 0.0 or all(st.kitchen_gas_factor == 1.0 for _, st in segs):
+            return 0.0, gas_km3
+        per_km3 = kitchen_kwh_per_km3()
+        kwh = book_piecewise(target, b.kind, [h for h, _ in segs], [gas_km3 * (1.0 - st.kitchen_gas_factor) * per_km3 for _, st in segs])
+        return kwh, max(gas_km3 - kwh / per_km3, 0.0)
+
     # -- energy ------------------------------------------------------------------------------
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         b = self.spec
@@ -323,7 +365,8 @@ class BuildingAgent(ParkAgent):
         segs = self.year_segments(year_start, BuildingState(), _fold)
         starts = [h for h, _ in segs]
         elec_kwh = book_piecewise(target, b.kind, starts, [b.floor_area_m2 * self.electricity_kwh_per_m2 * st.electricity_factor for _, st in segs])
-        gas_km3 = b.floor_area_m2 * b.natural_gas_m3_per_m2 / 1000.0
+        kitchen_kwh, gas_km3 = self._stock_kitchen(target, segs)
+        elec_kwh += kitchen_kwh
         if self.hvac_kw is not None:
             if len(segs) == 1 and segs[0][1] == BuildingState():
                 elec_kwh += target.add_hourly(self.hvac_kw[index])
@@ -378,7 +421,8 @@ class BuildingAgent(ParkAgent):
         return kw, gas
 
     def _additions_energy(self, year: int, index: int, book: LoadBook) -> tuple[float, float, float]:
-        """(electricity [kWh], heating gas, kitchen gas [1000 m³]) of the new floor area in ``year``."""
+        """(electricity [kWh], heating gas, kitchen gas [1000 m³]) of the new floor area in ``year``
+        (built after the base year: retrofits, kitchen electrification included, cover the stock only)."""
         if not self.additions:
             return 0.0, 0.0, 0.0
         b, u = self.spec, self.unit

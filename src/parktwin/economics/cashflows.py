@@ -32,7 +32,7 @@ for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the fir
 _VEHICLES = ("heavy_truck", "light_truck", "bus", "car", "forklift")
 TECHNOLOGY_KIND.update({f"{p}_{v}": "electrify_fleet" for p in ("diesel", "fcev") for v in _VEHICLES if f"{p}_{v}" not in TECHNOLOGY_KIND})
 TECHNOLOGY_KIND.setdefault("hydrogen_dispenser", "electrify_fleet")
-TECHNOLOGY_KIND.update({f"retrofit_{m}": "building_retrofit" for m in ("envelope", "hvac", "lighting", "evaporative_cooling")})
+TECHNOLOGY_KIND.update({f"retrofit_{m}": "building_retrofit" for m in ("envelope", "hvac", "lighting", "evaporative_cooling", "kitchen_electrification")})
 SUBSIDY_MEASURE = {"heat_pump_low": "heat_pump", "heat_pump_medium": "heat_pump", "electric_boiler": "electric_boiler",
                    "efficiency_programme": "efficiency"}  # technology → the measure a capex subsidy names
 NO_INSTRUMENT = "none"  # a negative capex (vehicles not bought) needs no financing

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from parktwin.agents.building import acts_on
 from parktwin.data import table
 from parktwin.spec.scenario import Scenario
 from parktwin.technologies.registry import technologies
@@ -137,6 +138,8 @@ def _admits(park, row: dict) -> tuple[str, float | None] | str:
     if kind == "building_retrofit":
         if not park.buildings:
             return "the park has no buildings"
+        if option and not any(acts_on(option, b) for b in park.buildings):
+            return f"no building it acts on (data/building_retrofits.csv: {option.replace('_', ' ')})"
         return f"floor area {sum(b.floor_area_m2 for b in park.buildings):,.0f} m²", None
     if kind == OFFSETS:
         return "gross emissions (cap on offsets)", None

@@ -299,7 +299,10 @@ class Building(Strict):
     electricity_kwh_per_m2: float | None = Field(
         None, ge=0, description="energy-use intensity, electricity [kWh/m²·yr]; default: data/building_stock.csv by kind and vintage"
     )
-    natural_gas_m3_per_m2: float = Field(0.0, ge=0, description="heating / kitchen gas [m³/m²·yr]")
+    natural_gas_m3_per_m2: float = Field(
+        0.0, ge=0, description="gas besides the modelled space heating [m³/m²·yr]: a canteen's kitchen gas (kitchen electrification "
+                               "replaces it), or heating not modelled by heating_kwh_per_m2_yr"
+    )
     heating_kwh_per_m2_yr: float = Field(
         0.0, ge=0, description="space heating demand in the park's average climate [kWh_th/m²·yr], spread by the hourly temperature"
     )

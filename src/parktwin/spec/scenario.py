@@ -170,13 +170,13 @@ class Efficiency(_Intervention):
     share: float = Field(gt=0, lt=1, description="cut in all final energy use of the firms named")
 
 
-RetrofitMeasure = Literal["envelope", "hvac", "lighting", "evaporative_cooling"]
+RetrofitMeasure = Literal["envelope", "hvac", "lighting", "evaporative_cooling", "kitchen_electrification"]
 
 
 class BuildingRetrofit(_Intervention):
     kind: Literal["building_retrofit"]
     buildings: list[str] | Literal["all"] = "all"
-    measure: RetrofitMeasure = Field(description="savings by end use in data/building_retrofits.csv; evaporative cooling only for warehouses")
+    measure: RetrofitMeasure = Field(description="savings by end use in data/building_retrofits.csv; evaporative cooling only for warehouses; kitchen electrification (gas cooking to induction) only for canteens, on their per-m² kitchen gas")
     floor_share: float = Field(1.0, gt=0, le=1, description="share of each building's floor area retrofitted")
 
 
@@ -380,8 +380,9 @@ class BuildingPolicy(Strict):
     )
     new_standard_from_year: int | None = Field(None, description="first year new floor area follows new_standard; none = from the first simulated year")
     retrofit_decisions: bool = Field(False, description="the owner retrofits a building when the measure's NPV at its hurdle rate is positive")
-    retrofit_measures: list[Literal["envelope", "hvac", "lighting", "evaporative_cooling"]] = Field(
-        default_factory=lambda: ["envelope", "hvac", "lighting", "evaporative_cooling"]
+    retrofit_measures: list[RetrofitMeasure] = Field(
+        default_factory=lambda: ["envelope", "hvac", "lighting", "evaporative_cooling"],
+        description="measures the owner weighs; kitchen_electrification only when listed (not a default, so scenarios written before it keep their results)",
     )
     hurdle_rate: float = Field(0.08, ge=0, le=0.5, description="owner's discount rate for retrofits")
     payback_limit_yr: float = Field(10.0, gt=0, le=40, description="longest simple payback the owner accepts [yr]")
