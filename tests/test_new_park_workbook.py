@@ -51,7 +51,7 @@ def test_the_filled_workbook_imports_and_checks_clean_with_every_indicator_asses
 def test_the_template_holds_everything_the_strategist_typed(imported):
     path, maker = imported
     wb = openpyxl.load_workbook(path.with_suffix(".xlsx"))
-    assert [wb[s].max_row - 1 for s in ("enterprises", "buildings", "fleets", "exchanges", "products")] == [12, 3, 2, 2, 2]
+    assert [wb[s].max_row - 1 for s in ("enterprises", "buildings", "fleets", "exchanges", "products")] == [12, 3, 2, 7, 2]
     # the imported park equals the document the generator wrote: no field was dropped on the way
     assert load_park(path) == Park.model_validate(maker.park())
 

@@ -7,8 +7,10 @@ then  parktwin import OUT.xlsx -o my_park.yaml  and  parktwin check my_park.yaml
 one of the shipped parks: electronics, dyeing, a fine-chemicals plant with a chlor-alkali line,
 a glass-fibre kiln (process CO2 from carbonates), machinery, heat treatment, plastics, food,
 pharmaceuticals, a logistics firm with two diesel fleets, and the park's central wastewater plant;
-offices, a dormitory and a canteen cooking on gas. It is the park the planning issue's strategist
-brings (template -> import -> plan) and the first park of ``benchmarks/plan_parks.py``.
+offices, a dormitory and a canteen cooking on gas; seven candidate symbiosis exchanges (the
+eco-industrial stage asks ≥ 6 new chain projects, data/stage_indicators.csv; with only two listed the
+planner reports that indicator as what blocks the zero-carbon stage). It is the park the planning
+issue's strategist brings (template -> import -> plan) and the first park of ``benchmarks/plan_parks.py``.
 
 EVERY NUMBER IS ILLUSTRATIVE: the park, its firms and all their figures are SYNTHETIC, made up
 to be plausible for their sectors; they are not data of a real park or of real firms. Magnitudes
@@ -115,6 +117,22 @@ EXCHANGES: list[dict] = [  # candidate symbiosis exchanges (synthetic); a run co
     {"id": "wwtp_reclaimed_to_dyeing", "supplier": "fh_wwtp", "receiver": "fh_dyeing", "kind": "treated_water",
      "quantity": 150000, "distance_km": 1.5, "capex_cny": 3000000, "opex_cny_per_yr": 60000, "lead_time_days": 240,
      "note": "tertiary-treated effluent as dye-house rinse water", "source": "synthetic"},
+    {"id": "dyeing_effluent_heat_to_pharma", "supplier": "fh_dyeing", "receiver": "fh_pharma", "kind": "waste_heat",
+     "quantity": 10000, "temperature_c": 60, "use_temperature_c": 75, "receiver_fuel": "natural_gas", "distance_km": 0.8,
+     "capex_cny": 3500000, "opex_cny_per_yr": 80000, "lead_time_days": 240,
+     "note": "warm dye-house effluent lifted by a heat pump to process hot water", "source": "synthetic"},
+    {"id": "pharma_cooling_to_heat_treat", "supplier": "fh_pharma", "receiver": "fh_heat_treat", "kind": "cooling_water",
+     "quantity": 30000, "distance_km": 1.0, "capex_cny": 600000, "lead_time_days": 120,
+     "note": "once-through cooling water reused as quench-tank make-up", "source": "synthetic"},
+    {"id": "pcb_spent_etchant_acid", "supplier": "fh_pcb", "receiver": "external:acid_regeneration", "kind": "spent_acid",
+     "quantity": 400, "distance_km": 50, "transport": "truck", "capex_cny": 200000, "lead_time_days": 90,
+     "note": "spent sulphuric etchant regenerated instead of virgin acid", "source": "synthetic"},
+    {"id": "glass_fibre_waste_to_cement", "supplier": "fh_glass_fibre", "receiver": "external:cement_plant", "kind": "residue",
+     "quantity": 1500, "distance_km": 60, "transport": "truck", "capex_cny": 300000, "lead_time_days": 90,
+     "note": "waste fibre and cullet as a raw-meal component instead of landfill", "source": "synthetic"},
+    {"id": "food_residue_to_feed", "supplier": "fh_food", "receiver": "external:feed_mill", "kind": "residue",
+     "quantity": 500, "distance_km": 25, "transport": "truck", "capex_cny": 150000, "lead_time_days": 60,
+     "note": "dough and vegetable trimmings to a feed mill", "source": "synthetic"},
 ]
 
 
