@@ -17,8 +17,11 @@ from an empty cache in a temporary folder (every run is made), on the process ex
 it prints whether the targets are met (the plan's closing note) or, when a target cannot be met, the
 diagnosis ``parktwin plan`` prints before exiting with code 2 (``PlanInfeasible.lines``); the plan's
 system cost NPV against the input's (the bau as it is), the model runs by stage (for an infeasible
-target: the runs the screen cached) and the wall time. The script exits 0 when every park is either
-planned or diagnosed (the issue's criterion); any other error is a traceback.
+target: the runs the screen cached) and the wall time. When a target cannot be met, the park is
+planned again for what the diagnosis says can be (the strategist's next step; ``--no-fallback`` skips
+it): a target met from a later year in the run with every candidate at its bound moves to that year,
+a target no year meets is left out. The script exits 0 when every park is either planned or
+diagnosed (the issue's criterion); any other error is a traceback.
 """
 
 from __future__ import annotations
@@ -54,16 +57,35 @@ def workbook_park(folder: Path) -> Path:
     return park
 
 
-def plan_one(name: str, folder: Path, args: argparse.Namespace) -> dict:
-    """Plan one park; print its verdict, costs, runs and wall time; the row of the closing table."""
-    park = workbook_park(folder) if name == "workbook_park" else None
+def reachable(targets: str, diagnosis: list[dict]) -> str:
+    """``targets`` as the diagnosis says they can be met: a target met from a later year moves to that
+    year, one that no year meets is left out (targets are named ``<key>_<year>``, e.g. net_zero_2050)."""
+    rows = {row["target"]: row for row in diagnosis}
+    kept = []
+    for item in targets.split(","):
+        key, _, value = item.strip().partition("=")
+        row = rows.get(f"{key}_{value}")
+        if row is None:
+            kept.append(item.strip())
+        elif row.get("earliest_year"):
+            kept.append(f"{key}={int(row['earliest_year'])}")
+    return ",".join(kept)
+
+
+def plan_one(name: str, folder: Path, args: argparse.Namespace, targets: str | None = None) -> list[dict]:
+    """Plan one park (and, when a target cannot be met, again for what can be); print each verdict, costs,
+    runs and wall time; the rows of the closing table."""
+    targets = targets or args.targets
+    park = folder / "suzhou_park.yaml" if name == "workbook_park" else None
+    if park and not park.exists():
+        workbook_park(folder)
     scenario = REPO / "scenarios" / "bau.yaml" if park else SCENARIOS[name]
-    out = folder / f"{name}_plan.yaml"
+    out = folder / (f"{name}_plan.yaml" if targets == args.targets else f"{name}_reachable_plan.yaml")
     print(f"\n=== {name}: plan {scenario.relative_to(REPO)}" + (f" --park {park.name}" if park else "")
-          + f" --targets {args.targets} --trials {args.trials} ({args.executor}, {args.workers} workers)", flush=True)
+          + f" --targets {targets} --trials {args.trials} ({args.executor}, {args.workers} workers)", flush=True)
     t0 = time.perf_counter()
     try:
-        result = plan(scenario, args.targets, out, n_trials=args.trials, seed=args.seed, executor=args.executor,
+        result = plan(scenario, targets, out, n_trials=args.trials, seed=args.seed, executor=args.executor,
                       workers=args.workers, park=park)
     except PlanInfeasible as exc:
         wall = time.perf_counter() - t0
@@ -72,16 +94,21 @@ def plan_one(name: str, folder: Path, args: argparse.Namespace) -> dict:
         print("NOT MET (parktwin plan exits 2):")
         print("\n".join(f"  {line}" for line in exc.lines))
         print(f"runs: {runs} (the screen's, cached); wall {wall:,.1f} s", flush=True)
-        return {"park": name, "exit": 2, "npv_mcny": None, "input_npv_mcny": None, "runs": runs, "wall_s": wall,
-                "failing": ", ".join(row["target"] for row in exc.diagnosis) or exc.lines[0]}
+        row = {"park": name, "targets": targets, "exit": 2, "npv_mcny": None, "input_npv_mcny": None, "runs": runs, "wall_s": wall,
+               "failing": ", ".join(r["target"] for r in exc.diagnosis) or exc.lines[0]}
+        fallback = reachable(targets, exc.diagnosis) if exc.diagnosis and args.fallback else ""
+        if not fallback or fallback == targets:
+            return [row]
+        print(f"--- what can be met instead: {fallback}")
+        return [row, *plan_one(name, folder, args, fallback)]
     wall = time.perf_counter() - t0
     plan_npv, input_npv = result.claims["npv_cny"] / 1e6, result.base["npv_cny"] / 1e6
     print(("MET" if result.claims["feasible"] else "NOT MET") + f": {len(result.roadmap)} roadmap items, written to {out.name}")
     print("\n".join(f"  {line}" for line in result.note().splitlines()))
     print(f"system cost NPV: plan {plan_npv:,.0f} M CNY, input as it is {input_npv:,.0f} M CNY ({plan_npv - input_npv:+,.0f} M CNY)")
     print(f"runs: {sum(result.runs.values())} ({', '.join(f'{k} {v}' for k, v in result.runs.items())}); wall {wall:,.1f} s", flush=True)
-    return {"park": name, "exit": 0 if result.claims["feasible"] else 2, "npv_mcny": plan_npv, "input_npv_mcny": input_npv,
-            "runs": sum(result.runs.values()), "wall_s": wall, "failing": ""}
+    return [{"park": name, "targets": targets, "exit": 0 if result.claims["feasible"] else 2, "npv_mcny": plan_npv,
+             "input_npv_mcny": input_npv, "runs": sum(result.runs.values()), "wall_s": wall, "failing": ""}]
 
 
 def main() -> int:
@@ -92,6 +119,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--executor", default="processes", choices=("serial", "processes", "dask"))
     ap.add_argument("-j", "--workers", type=int, default=2)
+    ap.add_argument("--no-fallback", dest="fallback", action="store_false",
+                    help="do not plan again for the targets the diagnosis says can be met")
     ap.add_argument("--keep", type=Path, default=None, metavar="DIR", help="copy the written plans, caches and the imported park here")
     args = ap.parse_args()
     rows = []
@@ -99,14 +128,15 @@ def main() -> int:
         for name in args.only or PARKS:
             folder = Path(tmp) / name
             folder.mkdir()
-            rows.append(plan_one(name, folder, args))
+            rows.extend(plan_one(name, folder, args))
             if args.keep:
                 shutil.copytree(folder, args.keep / name, dirs_exist_ok=True)
-    print(f"\n{'park':<16}{'exit':>5}{'plan NPV':>14}{'input NPV':>14}{'runs':>7}{'wall s':>9}  failing")
+    width = max(len(r["targets"]) for r in rows) + 2
+    print(f"\n{'park':<16}{'targets':<{width}}{'exit':>5}{'plan NPV':>12}{'input NPV':>12}{'runs':>6}{'wall s':>8}  failing  (NPV: M CNY)")
     for r in rows:
         npv = "—" if r["npv_mcny"] is None else f"{r['npv_mcny']:,.0f}"
         base = "—" if r["input_npv_mcny"] is None else f"{r['input_npv_mcny']:,.0f}"
-        print(f"{r['park']:<16}{r['exit']:>5}{npv:>14}{base:>14}{r['runs']:>7}{r['wall_s']:>9.1f}  {r['failing']}")
+        print(f"{r['park']:<16}{r['targets']:<{width}}{r['exit']:>5}{npv:>12}{base:>12}{r['runs']:>6}{r['wall_s']:>8.1f}  {r['failing']}")
     return 0
 
 
