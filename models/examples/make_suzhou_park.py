@@ -1,7 +1,12 @@
 """Make ``suzhou_park.xlsx``: a NEW park filled into the workbook template the way a strategist would.
 
-Run from the repository root:  python models/examples/make_suzhou_park.py [OUT.xlsx]
-then  parktwin import OUT.xlsx -o my_park.yaml  and  parktwin check my_park.yaml.
+    python models/examples/make_suzhou_park.py [OUT.xlsx]      # default: suzhou_park.xlsx in the current folder
+    parktwin import OUT.xlsx -o my_park.yaml && parktwin check my_park.yaml
+
+Only this script is kept in the repository, not the workbook or the park file it leads to: they are
+made afresh from the current template by the test and the benchmark that use them
+(tests/test_new_park_workbook.py, benchmarks/plan_parks.py), so a change of the template's columns
+needs no regenerated binary, and no file of this park joins the shipped parks in models/.
 
 "Fenghu Industrial Park" is a 12-firm park near Suzhou (Jiangsu, East China grid) that is not
 one of the shipped parks: electronics, dyeing, a fine-chemicals plant with a chlor-alkali line,
@@ -33,8 +38,7 @@ from pathlib import Path
 from parktwin.data import constant, table
 from parktwin.spec.workbook import write_workbook
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "suzhou_park.xlsx"
+OUT = Path("suzhou_park.xlsx")
 
 SYNTHETIC = "synthetic (illustrative, not a real firm)"
 
