@@ -139,6 +139,18 @@ def _held_from(years: np.ndarray, ok: np.ndarray) -> int | None:
     return int(years[bad[-1] + 1]) if len(bad) else int(years[0])
 
 
+def _failing_text(failing: pd.DataFrame, missing: pd.DataFrame) -> str:
+    """Each failing indicator in its first failing year: its value against its threshold; each core
+    indicator not assessed, named."""
+    parts = []
+    for indicator, rows in failing.sort_values("year").groupby("indicator", sort=False):
+        r = rows.iloc[0]
+        parts.append(f"{indicator} {r['value']:.3g} against {'≤' if r['direction'] == 'max' else '≥'} {r['threshold']:.3g} in {int(r['year'])}"
+                     + (f" (and {len(rows) - 1} later years)" if len(rows) > 1 else ""))
+    parts += [f"{indicator} not assessed (no data)" for indicator in sorted(set(missing["indicator"]))]
+    return "; ".join(parts)
+
+
 def assess_targets(targets: Targets, annual: pd.DataFrame, assessment: pd.DataFrame, stages: pd.DataFrame) -> dict[str, dict]:
     """Each target against one run: ``met``, ``violation`` (≥ 0, relative), ``slack`` (text),
     ``achieved`` (first year from which it holds, or None) and ``value`` (the number it judged)."""
@@ -168,7 +180,8 @@ def assess_targets(targets: Targets, annual: pd.DataFrame, assessment: pd.DataFr
         blocking = sorted({b for bl in stages.loc[late & ~ok, "blocking"] for b in bl})
         out[f"{stage}_park_{year}"] = {
             "met": met, "violation": gap / n, "achieved": _held_from(years, ok), "value": None,
-            "slack": tight if met else "blocked by " + ", ".join(blocking), "blocking": blocking,
+            "slack": tight if met else "blocked by " + ", ".join(blocking) + (f": {_failing_text(failing, missing)}" if len(failing) or len(missing) else ""),
+            "blocking": blocking,
             "failing": sorted(set(failing["indicator"]) | set(missing["indicator"])), "kind": "stage", "year": year,
         }
     if targets.net_zero is not None:
