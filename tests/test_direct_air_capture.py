@@ -24,6 +24,7 @@ from parktwin.kernel.model import ParkModel
 from parktwin.planning.candidates import Choice, item, survey
 from parktwin.technologies.bounds import bound_of
 from parktwin.technologies.direct_air_capture import dac_year
+from parktwin.viz.flows import carbon_flows
 
 N_TCO2 = 2000.0  # the plant in the runs below [tCO₂/yr]
 YEAR = 2036  # a year after direct air capture is available (2035, data/technologies.csv)
@@ -100,6 +101,8 @@ def test_in_a_run_its_load_is_billed_and_in_scope_2_and_its_tonnes_are_removed(g
     assert em[em["source"] == "direct_air_capture"]["emissions_tco2"].sum() == pytest.approx(-N_TCO2, rel=1e-12)
     en = with_dac.energy[(with_dac.energy["year"] == YEAR) & (with_dac.energy["entity"] == "operator")]
     assert en[en["carrier"] == "electricity"]["quantity"].sum() == pytest.approx(mwh, rel=1e-6)
+    # the carbon Sankey: a branch of its own from gross emissions, beside the green space's
+    assert carbon_flows(with_dac, YEAR)[("flow_gross", "flow_direct_air_capture")] == pytest.approx(N_TCO2, rel=1e-12)
     # the MACC: its tonnes removed a year
     m = with_dac.measures[with_dac.measures["measure"] == "direct_air_capture"]
     assert m["abated_tco2_per_yr"].tolist() == pytest.approx([N_TCO2], rel=1e-12)
