@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from builders import PARK, scenario
+
 from parktwin import run
 from parktwin.accounting.inventory import ElectricitySupply, account_year
 from parktwin.agents.base import EnergyRow
@@ -67,7 +67,7 @@ def test_removals_above_gross_leave_no_room_for_offsets():
 def _runs(green_share: float):
     base = [{"id": "green", "kind": "green_power", "year": 2026, "share": green_share}] if green_share else []
     dac = {"id": "dac", "kind": "direct_air_capture", "year": YEAR, "lead_time_days": 0, "capacity_tco2_per_yr": N_TCO2}
-    fields = dict(horizon_years=YEAR - 2025, outputs={"hourly_years": [YEAR]})
+    fields = {"horizon_years": YEAR - 2025, "outputs": {"hourly_years": [YEAR]}}
     return run(scenario(roadmap=base, **fields), seed=0), run(scenario(roadmap=[*base, dac], **fields), seed=0), scenario(**fields)
 
 

@@ -4,8 +4,8 @@ Two methods, two numbers (docs/methods.md):
 - the inventory: scope 1 from fuels and processes, scope 2 location-based (grid factor of the
   year and region) and market-based (green contracts at 0, the rest at the same grid factor,
   the GHG Protocol scope-2 fallback where no residual mix is published), removals (sinks: green
-  space; engineered: direct air capture with storage), offsets. Captured CO₂ is booked against the source it captures, never as a removal
-  (``ccus_stored`` / ``ccus_used`` rows, below);
+  space; engineered: direct air capture with storage), offsets. Captured CO₂ is booked against
+  the source it captures, never as a removal (``ccus_stored`` / ``ccus_used`` rows, below);
 - the core indicator 单位能耗碳排放 of 零碳园区碳排放核算方法（试行）: CO₂ of fuels, processes,
   purchased heat (0.11 tCO₂/GJ) and non-green grid electricity (0.8325 kgCO₂/kWh), green and
   on-site non-fossil electricity at 0, divided by comprehensive energy use in tce.

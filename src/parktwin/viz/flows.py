@@ -143,7 +143,7 @@ def waterfall_steps(results: Results, first: int | None = None, last: int | None
 
     Energy CO₂ steps from ``lmdi_energy``; process = Δ(scope 1 + scope 2 market − energy CO₂)
     (the process CO₂ generated, and any rounding between the tables); capture = −Δ(CO₂ captured
-    and stored: it leaves scope 1, it is not a removal); removals = −Δ(green space); offsets = −Δoffsets.
+    and stored: it leaves scope 1, it is not a removal); removals = −Δ(green space and direct air capture); offsets = −Δoffsets.
     """
     a = results.annual.set_index("year")
     first = int(a.index.min()) if first is None else first
