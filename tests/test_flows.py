@@ -162,7 +162,7 @@ def test_waterfall_figure(results, lang):
     assert list(trace.x) == list(fig.layout.xaxis.tickvals) == list(range(10))
     if lang == "zh":
         assert "活动水平" in x and "能效" in x and "电气化与燃料替代" in x and "电力清洁化" in x
-        assert "工业过程" in x and "碳汇（绿地）" in x and "碳捕集并封存（未排放）" in x and "碳抵消" in x and "2025年净排放" in x
+        assert "工业过程" in x and "碳汇（绿地、直接空气捕集）" in x and "碳捕集并封存（未排放）" in x and "碳抵消" in x and "2025年净排放" in x
     else:
         assert x[1] == "Activity growth" and x[-1] == "Net 2031"
 

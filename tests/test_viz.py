@@ -113,7 +113,7 @@ def test_emissions_figure_matches_annual(results, figures):
     np.testing.assert_array_equal(as_float(by_name(fig, "Scope 1").y), a["scope1_tco2"].to_numpy(float))
     np.testing.assert_array_equal(as_float(by_name(fig, "Scope 2 (market-based)").y),
                                   a["scope2_market_tco2"].to_numpy(float))
-    np.testing.assert_array_equal(as_float(by_name(fig, "Removals (green space)").y),
+    np.testing.assert_array_equal(as_float(by_name(fig, "Removals (green space, direct air capture)").y),
                                   -a["removals_tco2"].to_numpy(float))
     np.testing.assert_array_equal(as_float(by_name(fig, "Gross, location-based").y),
                                   a["gross_location_tco2"].to_numpy(float))

@@ -4,8 +4,8 @@ Two methods, two numbers (docs/methods.md):
 - the inventory: scope 1 from fuels and processes, scope 2 location-based (grid factor of the
   year and region) and market-based (green contracts at 0, the rest at the same grid factor,
   the GHG Protocol scope-2 fallback where no residual mix is published), removals (sinks: green
-  space), offsets. Captured CO₂ is booked against the source it captures, never as a removal
-  (``ccus_stored`` / ``ccus_used`` rows, below);
+  space; engineered: direct air capture with storage), offsets. Captured CO₂ is booked against
+  the source it captures, never as a removal (``ccus_stored`` / ``ccus_used`` rows, below);
 - the core indicator 单位能耗碳排放 of 零碳园区碳排放核算方法（试行）: CO₂ of fuels, processes,
   purchased heat (0.11 tCO₂/GJ) and non-green grid electricity (0.8325 kgCO₂/kWh), green and
   on-site non-fossil electricity at 0, divided by comprehensive energy use in tce.
@@ -111,9 +111,13 @@ def account_year(
     electricity_method: str,
     removals_tco2: float,
     offset_cap_share: float | None,
+    dac_removed_tco2: float = 0.0,
 ) -> tuple[list[tuple], list[tuple], dict[str, float]]:
     """Inventory rows, energy rows and the year's summary for one simulated year.
 
+    ``removals_tco2``: the green space's uptake; ``dac_removed_tco2``: CO₂ the operator's direct air
+    capture took from the air and stored (its electricity is among ``rows``). Both are removals
+    (scope ``removal``), subtracted from gross emissions for the net, never from scope 1.
     ``offset_cap_share`` is None when offsets are not used this year, else the cap as a share
     of gross emissions. Offsets cover at most the residual after removals.
     """
@@ -184,10 +188,15 @@ def account_year(
     if removals_tco2 > 0:
         emissions.append((year, "park", "operator", "removal", "all", "green_space", removals_tco2, "tCO2",
                           -1.0, "tCO2/tCO2", "constants.csv:green_space_crown_growth_tc_per_ha_yr", -removals_tco2))
+    if dac_removed_tco2 > 0:
+        emissions.append((year, "operator", "operator", "removal", "all", "direct_air_capture", dac_removed_tco2, "tCO2",
+                          -1.0, "tCO2/tCO2", "captured from the air and permanently stored (technologies/direct_air_capture.py)",
+                          -dac_removed_tco2))
+    removed = removals_tco2 + dac_removed_tco2
     gross = scope1 + scope2_mkt
     offsets = 0.0
     if offset_cap_share is not None:
-        offsets = max(0.0, min(gross - removals_tco2, offset_cap_share * gross))
+        offsets = max(0.0, min(gross - removed, offset_cap_share * gross))
         if offsets > 0:
             emissions.append((year, "park", "operator", "offset", "all", "offsets", offsets, "tCO2",
                               -1.0, "tCO2/tCO2", "scenario: offsets", -offsets))
@@ -204,12 +213,13 @@ def account_year(
         "scope2_market_tco2": scope2_mkt,
         "gross_location_tco2": scope1 + scope2_loc,
         "gross_tco2": gross,
-        "removals_tco2": removals_tco2,
+        "removals_tco2": removed,  # green space and direct air capture
+        "dac_removed_tco2": dac_removed_tco2,
         "captured_tco2": stored + used,
         "captured_stored_tco2": stored,
         "captured_used_tco2": used,
         "offsets_tco2": offsets,
-        "net_tco2": gross - removals_tco2 - offsets,
+        "net_tco2": gross - removed - offsets,
         "process_tco2": process,
         "energy_tce": energy_tce,
         "electricity_tce": elec_tce,

@@ -1,6 +1,6 @@
 """The park operator: executes the roadmap, owns shared assets, reviews KPIs (PDCA).
 
-Shared assets (rooftop PV, the battery, green power contracts) change at commissioning
+Shared assets (rooftop PV, the battery, green power contracts, direct air capture) change at commissioning
 hours; ``year_assets`` turns them into hourly arrays for the year's dispatch.
 """
 
@@ -19,6 +19,9 @@ from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 from parktwin.spec.scenario import GridUpgrade
 
 
+DAC_CHANGE = "dac"  # the operator's change kind of direct air capture capacity (technologies/direct_air_capture.py)
+
+
 @dataclass(frozen=True)
 class Assets:
     import_limit_kw: float
@@ -31,6 +34,7 @@ class Assets:
     ppa_wind_kw: float = 0.0
     ppa_hourly: bool = True  # hourly matching (False: annual volume)
     green_floor_share: float = 0.0  # green share the PDCA contracts guarantee (the roadmap's may be higher)
+    dac_tco2_per_yr: float = 0.0  # direct air capture at full load [tCO₂/yr] (technologies/direct_air_capture.py)
 
     @property
     def effective_green_share(self) -> float:
@@ -55,6 +59,8 @@ def _fold(a: Assets, ch: Change) -> Assets:
         return replace(a, import_limit_kw=ch.value)
     if ch.kind == "green_floor":
         return replace(a, green_floor_share=max(a.green_floor_share, ch.value))
+    if ch.kind == DAC_CHANGE:
+        return replace(a, dac_tco2_per_yr=a.dac_tco2_per_yr + ch.value)
     raise ValueError(f"operator cannot take a change of kind {ch.kind!r}")
 
 
@@ -70,6 +76,7 @@ class YearAssets:
     green_share: np.ndarray
     ppa_pv_kw: np.ndarray
     ppa_wind_kw: np.ndarray
+    dac_tco2_per_yr: np.ndarray  # direct air capture in service, at full load [tCO₂/yr]
     end: Assets  # state at the end of the year
 
 
@@ -146,7 +153,8 @@ class OperatorAgent(ParkAgent):
 
         battery_kwh, battery_kw = capacity_arrays(self.batteries, year_start)  # usable: nameplate × health
         return YearAssets(hourly("import_limit_kw"), hourly("pv_kwp"), hourly("wind_kw"), battery_kwh, battery_kw,
-                          np.maximum(hourly("green_share"), hourly("green_floor_share")), hourly("ppa_pv_kw"), hourly("ppa_wind_kw"), segs[-1][1])
+                          np.maximum(hourly("green_share"), hourly("green_floor_share")), hourly("ppa_pv_kw"), hourly("ppa_wind_kw"),
+                          hourly("dac_tco2_per_yr"), segs[-1][1])
 
     # -- PDCA review -------------------------------------------------------------------------
     def review(self, year: int, indicators: dict[str, float], target) -> list[dict]:

@@ -14,6 +14,9 @@ on the MACC"):
 - CCUS (the roadmap's capture on firms): the tonnes the run captured in its last year, shared over
   the capture projects by their capacity; its electricity and (electric-boiler) heat per tonne
   at the screening price as the energy cost;
+- direct air capture: the tonnes the run removed in its last year, shared over the capture plants by
+  their capacity; their electricity (fans, compression, heat pumps) in that year at the screening
+  price as the energy cost (CO₂ transport and storage are not costed);
 - green power contracts and certificates: no capex; the last year's green MWh × that year's grid
   factor (market-based tonnes: a certificate changes the scope-2 market-based figure only) at the
   last year's certificate cost;
@@ -28,6 +31,7 @@ import numpy as np
 from parktwin.economics.levelised import KWH_PER_GJ, full_year_mean
 
 YIELD_ASSETS = {"rooftop_pv": ("pv_generation_mwh", "pv_kwp"), "wind_onshore": ("wind_generation_mwh", "wind_kw")}
+DAC = "direct_air_capture"  # its catalogue id (data/technologies.csv), also its measure name
 WASTE_HEAT_COLUMNS = ("heat_low_waste_heat_mwh", "heat_medium_waste_heat_mwh", "heat_high_waste_heat_mwh")
 
 
@@ -52,6 +56,7 @@ def operator_measures(annual: dict, purchases: list, electricity_price_cny_per_k
     gas_kwh_per_m3 = constants["natural_gas_ncv_gj_per_km3"] / 1000.0 * KWH_PER_GJ
     waste_kw = sum(p.capacity for items in projects.values() for p in items if p.technology == "waste_heat_recovery")
     ccus_t = sum(p.capacity for items in projects.values() for p in items if p.technology == "ccus_capture")
+    dac_t = sum(p.capacity for items in projects.values() for p in items if p.technology == DAC)
     rows = []
     seen = {name for _, name in projects}
     repeated = {name for name in seen if sum(1 for _, n in projects if n == name) > 1}
@@ -82,6 +87,9 @@ def operator_measures(annual: dict, purchases: list, electricity_price_cny_per_k
             mwh = captured * (constants["ccus_electricity_mwh_per_tco2"]
                             + constants["ccus_heat_mwh_per_tco2"] / constants["electric_boiler_efficiency"])
             energy = mwh * 1000.0 * electricity_price_cny_per_kwh(year)
+        elif tech == DAC and dac_t > 0 and "dac_removed_tco2" in a:
+            abated = a["dac_removed_tco2"][-1] * main.capacity / dac_t
+            energy = a["dac_electricity_mwh"][-1] * main.capacity / dac_t * 1000.0 * electricity_price_cny_per_kwh(year)
         measure = "ccus" if tech == "ccus_capture" else tech
         entity = "operator" if main.entity == "operator" else main.entity
         scope1 = abated if tech == "ccus_capture" else 0.0  # captured tonnes leave the firm's scope 1

@@ -47,7 +47,7 @@ def operator_measures_rows(model) -> list[tuple]:
     (economics.asset_abatement); no effect on the run."""
     columns = ("year", "grid_factor_kgco2_per_kwh", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw",
                "heat_low_waste_heat_mwh", "heat_medium_waste_heat_mwh", "heat_high_waste_heat_mwh", "captured_tco2", "captured_stored_tco2",
-               "green_power_mwh", "certificate_cost_cny")
+               "green_power_mwh", "certificate_cost_cny", "dac_removed_tco2", "dac_electricity_mwh")
     annual = {c: [row.get(c, 0.0) for row in model.record.annual] for c in columns}
     names = ("gas_boiler_efficiency", "natural_gas_ncv_gj_per_km3", "natural_gas_kgco2_per_km3", "electric_boiler_efficiency",
              "ccus_electricity_mwh_per_tco2", "ccus_heat_mwh_per_tco2")

@@ -11,7 +11,8 @@ read earlier ones' outputs by name:
 - ``loads``: every agent's energy rows and hourly load (``LoadBook``) from its commissioned state;
 - ``resource_measures``, ``exchanges``: the firms' water/waste/waste-heat measures and the park's
   symbiosis exchanges change the rows and the load;
-- ``site``: the year's on-site renewables, tariff, grid assets and outage hours;
+- ``site``: the year's on-site renewables, tariff, grid assets and outage hours, and the operator's
+  direct air capture (its tonnes removed; its electricity joins the demand);
 - ``heat_plan``: the firms' heat by band and hour from their commissioned states, and the year's
   heat, cold and hydrogen assets (kernel/carriers.py);
 - ``heat``: waste heat, CHP and the heat stores (each in its band) take over part of the plan;
@@ -41,6 +42,7 @@ from parktwin.accounting.inventory import ElectricitySupply, account_year, core_
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, year_resources
+from parktwin.agents.base import EnergyRow
 from parktwin.agents.building import building_indicators
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import fleet_indicators
@@ -58,7 +60,8 @@ from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
 from parktwin.kernel.products import firm_product_allocations, products_year
-from parktwin.kernel.carriers import CarrierWork, CarrierYear, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
+from parktwin.kernel.carriers import CarrierWork, CarrierYear, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
+from parktwin.technologies.direct_air_capture import DacYear, dac_year
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
     "load_kw": "load_kw", "pv_kw": "renewable_kw", "pv_to_load_kw": "renewable_to_load_kw",
@@ -80,7 +83,7 @@ class Loads:
 class Site:
     """The year's electricity side before the dispatch."""
 
-    demand_kw: np.ndarray  # the load book's hourly electricity demand after measures and exchanges [kW]
+    demand_kw: np.ndarray  # the load book's hourly electricity demand after measures and exchanges, with direct air capture [kW]
     assets: object  # agents.operator.YearAssets: hourly capacities of the operator's electricity assets
     pv_kw: np.ndarray  # on-site PV output [kW]
     wind_kw: np.ndarray  # on-site wind output [kW]
@@ -88,6 +91,7 @@ class Site:
     price: np.ndarray  # tariff [CNY/kWh]
     down: np.ndarray  # hours touched by a grid outage (bool)
     import_limit_kw: np.ndarray  # the connection's import limit, 0 in outages [kW]
+    dac: DacYear  # the operator's direct air capture: tonnes removed and its electricity (in demand_kw)
 
 
 @dataclass
@@ -196,11 +200,14 @@ def exchanges(model, y: YearState) -> YearOfExchanges:
 def site(model, y: YearState) -> Site:
     demand_kw = y.loads.book.hourly_kw()
     assets = model.operator.year_assets(y.year_start)
+    dac = operator_dac(model, y.year, assets.dac_tco2_per_yr)
+    if dac.removed_tco2 > 0:
+        demand_kw = demand_kw + dac.electricity_kw
     pv_kw = assets.pv_kwp * model.pv_kw_per_kwp[y.index]
     wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else np.zeros(HOURS_PER_YEAR)
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
-    return Site(demand_kw, assets, pv_kw, wind_kw, period, price, down, np.where(down, 0.0, assets.import_limit_kw))
+    return Site(demand_kw, assets, pv_kw, wind_kw, period, price, down, np.where(down, 0.0, assets.import_limit_kw), dac)
 
 
 def heat_plan(model, y: YearState) -> CarrierWork:
@@ -288,9 +295,10 @@ def accounting(model, y: YearState) -> Accounts:
     factor = float(model.grid_factor_kgco2_per_kwh[y.index])
     offsets = sc.offsets
     cap = offsets.max_share_of_gross if offsets.start_year is not None and y.year >= offsets.start_year else None
+    dac = y.site.dac
     emissions, energy, summary = account_year(
         y.year,
-        y.carriers.rows,
+        with_operator_electricity(y.carriers.rows, dac.electricity_mwh),
         supply,
         grid_factor_kgco2_per_kwh=factor,
         grid_series=model.grid_series,
@@ -298,6 +306,7 @@ def accounting(model, y: YearState) -> Accounts:
         electricity_method=sc.accounting.electricity_tce_method,
         removals_tco2=model.removals_tco2,
         offset_cap_share=cap,
+        dac_removed_tco2=dac.removed_tco2,
     )
     return Accounts(supply, emissions, energy, summary, factor)
 
@@ -377,6 +386,8 @@ def annual(model, y: YearState) -> dict:
         "curtailed_mwh": supply.curtailed_kwh / 1000.0,
         "unserved_mwh": supply.unserved_kwh / 1000.0,
         "shed_mwh": float(e.shed_kw.sum()) / 1000.0,
+        "dac_electricity_mwh": s.dac.electricity_mwh,
+        "dac_tco2_per_yr": assets.end.dac_tco2_per_yr,
         "outage_hours": int(s.down.sum()),
         "peak_import_kw": float(grid_kw.max()),
         "import_limit_kw": assets.end.import_limit_kw,
@@ -459,6 +470,24 @@ def run_year(model, stages, index: int, year: int, year_start: int) -> YearState
 
 
 # -- helpers of the stages -----------------------------------------------------------------------
+def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
+    """The operator's direct air capture in ``year`` (technologies/direct_air_capture.py): its heat
+    from air-source heat pumps at the low band's supply temperature, the hour's COP."""
+    if not capacity_tco2_per_yr.any():
+        return DacYear(0.0, np.zeros(HOURS_PER_YEAR))
+    return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
+
+
+def with_operator_electricity(rows: list, mwh: float) -> list:
+    """``rows`` with ``mwh`` added to the operator's electricity row (a new row if it has none)."""
+    if mwh <= 0:
+        return rows
+    at = next((i for i, r in enumerate(rows) if r.entity == "operator" and r.carrier == "electricity"), None)
+    if at is None:
+        return [*rows, EnergyRow("operator", "operator", "electricity", mwh, "MWh")]
+    return [*rows[:at], rows[at]._replace(quantity=rows[at].quantity + mwh), *rows[at + 1:]]
+
+
 def outage_mask(outages: list[tuple[float, float]], year_start: int) -> np.ndarray:
     """Hours of the year touched by an outage (a partly affected hour counts as down)."""
     mask = np.zeros(HOURS_PER_YEAR, dtype=bool)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from parktwin.agents.building import acts_on
 from parktwin.data import table
 from parktwin.spec.scenario import Scenario
+from parktwin.technologies.bounds import bound_of
 from parktwin.technologies.registry import technologies
 
 LEVEL_STEP = 0.05
@@ -141,6 +142,11 @@ def _admits(park, row: dict) -> tuple[str, float | None] | str:
         if option and not any(acts_on(option, b) for b in park.buildings):
             return f"no building it acts on (data/building_retrofits.csv: {option.replace('_', ' ')})"
         return f"floor area {sum(b.floor_area_m2 for b in park.buildings):,.0f} m²", None
+    if kind == "direct_air_capture":
+        direct = bound_of(kind, park)
+        share = float(row["max_value"])
+        return (f"{share:.0%} of the park file's direct CO₂ {direct:,.0f} t/yr (fuels and processes)", share * direct) if direct > 0 \
+            else "the park file states no fuel or process CO₂"
     if kind == OFFSETS:
         return "gross emissions (cap on offsets)", None
     return "a row in data/planning_bounds.csv but no rule in planning/candidates.py for the park quantity that bounds it"
@@ -202,6 +208,8 @@ def item(choice: Choice) -> dict | None:
         return base | {"measure": c.option, "floor_share": v}
     if c.kind == "efficiency":
         return base | {"share": min(v, 0.99)}
+    if c.kind == "direct_air_capture":
+        return base | {"capacity_tco2_per_yr": v}
     return base | {c.parameter: v}
 
 
@@ -257,6 +265,8 @@ def parameter_field(c: Candidate) -> str:
         return "energy_kwh"
     if c.kind == "green_ppa":
         return "capacity_kw"
+    if c.kind == "direct_air_capture":
+        return "capacity_tco2_per_yr"
     if c.kind in ("electrify_boilers", "efficiency", "green_power", "electrify_fleet", "hydrogen_process_heat"):
         return "share"
     return c.parameter

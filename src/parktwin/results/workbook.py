@@ -25,7 +25,7 @@ SUMMARY_COLUMNS = {
     "scope2_market_tco2": "范围二（市场）Scope 2 market-based [tCO₂]",
     "captured_stored_tco2": "捕集并封存（未排放，已从范围一扣除）CO₂ captured and stored, not emitted (out of scope 1) [tCO₂]",
     "captured_used_tco2": "捕集用于短寿命产品（仍计排放）CO₂ captured into short-lived products, still emitted [tCO₂]",
-    "removals_tco2": "碳汇（绿地）Removals (green space) [tCO₂]",
+    "removals_tco2": "碳汇（绿地、直接空气捕集）Removals (green space, direct air capture) [tCO₂]",
     "offsets_tco2": "碳抵消 Offsets [tCO₂]",
     "net_tco2": "净排放 Net [tCO₂]",
     "energy_tce": "综合能耗 Energy use [tce]",

@@ -236,11 +236,22 @@ class ResourceMeasure(_Intervention):
     target_share: float = Field(gt=0, le=1, description="the share the measure raises (see the measure), 0..1")
 
 
+class DirectAirCapture(_Intervention):
+    kind: Literal["direct_air_capture"]
+    capacity_tco2_per_yr: float = Field(
+        gt=0, description="direct air capture with permanent geological storage, run by the park operator: CO₂ removed from "
+                          "the air a year at full load, every hour of the year [tCO₂/yr]. Its removals are booked beside the green "
+                          "space's (they lower net emissions, not scope 1, and are not offsets); its electricity — 0.4 MWh/tCO₂ for "
+                          "fans and compression plus 1.6 MWh_th/tCO₂ of heat from air-source heat pumps — is park load, dispatched, "
+                          "billed and counted in scope 2 like any other (data/constants.csv dac_*). CO₂ transport and storage "
+                          "costs are not included")
+
+
 INTERVENTIONS = (
     RooftopPv, Wind, Battery, GreenPower, GreenPpa, ElectrifyBoilers, ElectrifyFleet, Efficiency, HydrogenProcessHeat, Ccus, GridUpgrade,
     BuildingRetrofit, ResourceMeasure,
     ThermalStorage, HydrogenTank, BiomethaneChp, WasteHeatRecovery,
-    ColdStorage,
+    ColdStorage, DirectAirCapture,
 )
 INTERVENTION_KINDS = frozenset(kind for cls in INTERVENTIONS for kind in cls.model_fields["kind"].annotation.__args__)
 

@@ -2,7 +2,8 @@
 for a planner: from the park file where it states it, else from a run's ``annual`` row (e.g. the
 business-as-usual run's base year).
 
-From the park file: roofs and floor area [m²], fleet vehicles, process CO₂ [t/yr], the firms'
+From the park file: roofs and floor area [m²], fleet vehicles, process CO₂ and direct CO₂ (fuels
+stated in the park file and processes) [t/yr], the firms'
 boiler heat and the energy of the coal and gas they burn outside boilers [kWh/yr] (the same
 formulas as ``agents.enterprise.EnterpriseAgent.boiler_heat_kwh`` / ``process_fuel_kwh``, NCV and
 efficiencies from data/constants.csv), their recoverable waste heat [kWh/yr]. From a run's year:
@@ -25,6 +26,15 @@ def _boiler_heat_kwh(park) -> float:
     return sum((e.energy.coal_t * coal_k + e.energy.natural_gas_km3 * gas_k) * e.fuel_heat_share for e in park.enterprises) * KWH_PER_GJ
 
 
+def _direct_emissions_tco2(park) -> float:
+    """CO₂ of the fuels the park file states (the firms' coal, gas and diesel, the buildings' gas) and the
+    firms' process CO₂, at base-year activity [tCO₂/yr]; the fleets' diesel (from duty cycles) is left out."""
+    coal, gas, diesel = (constant(k) / 1000.0 for k in ("coal_kgco2_per_t", "natural_gas_kgco2_per_km3", "diesel_kgco2_per_t"))
+    firms = sum(e.energy.coal_t * coal + e.energy.natural_gas_km3 * gas + e.energy.diesel_t * diesel + e.process_emissions_tco2
+                for e in park.enterprises)
+    return firms + sum(b.floor_area_m2 * b.natural_gas_m3_per_m2 / 1000.0 for b in park.buildings) * gas
+
+
 def _process_fuel_kwh(park) -> float:
     ncv = constant("coal_ncv_gj_per_t"), constant("natural_gas_ncv_gj_per_km3")
     return sum((1.0 - e.fuel_heat_share) * (e.energy.coal_t * ncv[0] + e.energy.natural_gas_km3 * ncv[1]) for e in park.enterprises) * KWH_PER_GJ
@@ -35,6 +45,7 @@ PARK_BOUNDS = {  # bound → f(spec.park.Park)
     "floor_area_m2": lambda park: sum(b.floor_area_m2 for b in park.buildings),
     "fleet_vehicles": lambda park: float(sum(f.count for f in park.fleets)),
     "process_emissions_tco2": lambda park: sum(e.process_emissions_tco2 for e in park.enterprises),
+    "direct_emissions_tco2": _direct_emissions_tco2,
     "boiler_heat_kwh": _boiler_heat_kwh,
     "process_fuel_kwh": _process_fuel_kwh,
     "waste_heat_kwh": lambda park: sum(e.waste_heat.available_gj for e in park.enterprises if e.waste_heat is not None) * KWH_PER_GJ,

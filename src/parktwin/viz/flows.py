@@ -29,7 +29,7 @@ FLOW_LABELS: dict[str, dict[str, str]] = {
     "step_factor": {"en": "Cleaner electricity", "zh": "电力清洁化"},
     "step_process": {"en": "Process emissions", "zh": "工业过程"},
     "step_capture": {"en": "CO₂ captured and stored (not emitted)", "zh": "碳捕集并封存（未排放）"},
-    "step_removals": {"en": "Removals (green space)", "zh": "碳汇（绿地）"},
+    "step_removals": {"en": "Removals (green space, direct air capture)", "zh": "碳汇（绿地、直接空气捕集）"},
     "step_offsets": {"en": "Offsets", "zh": "碳抵消"},
     "net_in": {"en": "Net {y}", "zh": "{y}年净排放"},
     "waterfall_note": {
@@ -51,6 +51,7 @@ FLOW_LABELS: dict[str, dict[str, str]] = {
     "flow_gross": {"en": "Gross emissions", "zh": "总排放"},
     "flow_net": {"en": "Net emissions", "zh": "净排放"},
     "flow_green_space": {"en": "Green space", "zh": "绿地碳汇"},
+    "flow_direct_air_capture": {"en": "Direct air capture and storage (removed)", "zh": "直接空气捕集并封存（移除）"},
     "flow_ccus_stored": {"en": "Captured and stored (not emitted)", "zh": "捕集并封存（未排放）"},
     "flow_offsets": {"en": "Offsets", "zh": "碳抵消"},
     "flow_enterprise": {"en": "Enterprise: {name}", "zh": "企业：{name}"},
@@ -142,7 +143,7 @@ def waterfall_steps(results: Results, first: int | None = None, last: int | None
 
     Energy CO₂ steps from ``lmdi_energy``; process = Δ(scope 1 + scope 2 market − energy CO₂)
     (the process CO₂ generated, and any rounding between the tables); capture = −Δ(CO₂ captured
-    and stored: it leaves scope 1, it is not a removal); removals = −Δ(green space); offsets = −Δoffsets.
+    and stored: it leaves scope 1, it is not a removal); removals = −Δ(green space and direct air capture); offsets = −Δoffsets.
     """
     a = results.annual.set_index("year")
     first = int(a.index.min()) if first is None else first
@@ -289,7 +290,7 @@ def energy_flows(results: Results, year: int) -> Flows:
 def carbon_flows(results: Results, year: int) -> Flows:
     """CO₂ flows [tCO₂] of ``year``: sources (fuels by carrier, process, scope 2 electricity
     market-based, purchased heat) → sectors → gross emissions (or, for CO₂ captured and stored, → "captured and
-    stored": it is never emitted) → net, green space, offsets."""
+    stored": it is never emitted) → net, green space, direct air capture, offsets."""
     em = results.emissions[results.emissions["year"] == year]
     sectors = _sectors(results)
     flows: Flows = {}
@@ -323,6 +324,7 @@ def carbon_flows(results: Results, year: int) -> Flows:
     gross = sum(v for (s, d), v in flows.items() if d == "flow_gross")
     out = {
         "flow_green_space": -float(em.loc[em["source"] == "green_space", "emissions_tco2"].sum()),
+        "flow_direct_air_capture": -float(em.loc[em["source"] == "direct_air_capture", "emissions_tco2"].sum()),
         "flow_offsets": -float(em.loc[em["source"] == "offsets", "emissions_tco2"].sum()),
     }
     left = gross
@@ -339,7 +341,7 @@ NODE_COLOURS = {
     "grid_other": "#95a5a6", "grid_green": "#2ecc71", "flow_pv": "#f1c40f", "flow_wind": "#76d7c4",
     "flow_electricity": "#3969ac", "flow_battery_losses": "#c39bd3", "flow_exported": "#16a085",
     "flow_process": "#7d3c98", "flow_scope2_electricity": "#e67e22", "flow_gross": "#c0392b",
-    "flow_net": "#222222", "flow_green_space": "#27ae60", "flow_ccus_stored": "#1abc9c", "flow_offsets": "#16a085",
+    "flow_net": "#222222", "flow_green_space": "#27ae60", "flow_direct_air_capture": "#0e6655", "flow_ccus_stored": "#1abc9c", "flow_offsets": "#16a085",
 }
 
 

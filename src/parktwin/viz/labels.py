@@ -9,7 +9,7 @@ LABELS: dict[str, dict[str, str]] = {
     "purchased_hydrogen": {"en": "Purchased hydrogen", "zh": "外购氢气"},
     "scope2_market": {"en": "Scope 2 (market-based)", "zh": "范围二（基于市场）"},
     "scope2_location": {"en": "Scope 2 (location-based)", "zh": "范围二（基于位置）"},
-    "removals": {"en": "Removals (green space)", "zh": "碳汇（绿地）"},
+    "removals": {"en": "Removals (green space, direct air capture)", "zh": "碳汇（绿地、直接空气捕集）"},
     "captured_stored": {"en": "CO₂ captured and stored (not emitted; already out of scope 1)",
                         "zh": "捕集并封存的CO₂（未排放，已从范围一扣除）"},
     "offsets": {"en": "Offsets", "zh": "碳抵消"},

@@ -28,10 +28,10 @@ SIG_FIGURES = 3  # tonnes and money are shown to three significant figures
 
 SUMMARY_TEXT: dict[str, dict[str, str]] = {
     "heading": {"en": "Summary", "zh": "摘要"},
-    "net_fall": {"en": "Net emissions (scope 1 emitted + scope 2 market-based − removals by green space − offsets) fall from {net0} in {y0} to {net1} in {y1}, {change} lower.",
-                 "zh": "净排放（范围一实际排放＋范围二基于市场－绿地碳汇－碳抵消）由{y0}年的{net0}降至{y1}年的{net1}，下降{change}。"},
-    "net_rise": {"en": "Net emissions (scope 1 emitted + scope 2 market-based − removals by green space − offsets) rise from {net0} in {y0} to {net1} in {y1}, {change} higher.",
-                 "zh": "净排放（范围一实际排放＋范围二基于市场－绿地碳汇－碳抵消）由{y0}年的{net0}升至{y1}年的{net1}，上升{change}。"},
+    "net_fall": {"en": "Net emissions (scope 1 emitted + scope 2 market-based − removals (green space, direct air capture) − offsets) fall from {net0} in {y0} to {net1} in {y1}, {change} lower.",
+                 "zh": "净排放（范围一实际排放＋范围二基于市场－碳汇（绿地、直接空气捕集）－碳抵消）由{y0}年的{net0}降至{y1}年的{net1}，下降{change}。"},
+    "net_rise": {"en": "Net emissions (scope 1 emitted + scope 2 market-based − removals (green space, direct air capture) − offsets) rise from {net0} in {y0} to {net1} in {y1}, {change} higher.",
+                 "zh": "净排放（范围一实际排放＋范围二基于市场－碳汇（绿地、直接空气捕集）－碳抵消）由{y0}年的{net0}升至{y1}年的{net1}，上升{change}。"},
     "captured": {"en": "In {y1} firms capture {captured} of process CO₂: {stored} go to permanent storage and are not emitted (they are out of scope 1, not counted as a removal), {used} go into short-lived products and still count as emitted.",
                  "zh": "{y1}年企业捕集工业过程CO₂ {captured}：其中{stored}永久封存、未排放（已从范围一扣除，不计为碳汇），{used}用于短寿命产品、仍计为排放。"},
     "net_zero": {"en": "The park first reaches net zero in {year}.", "zh": "园区于{year}年首次实现净零排放。"},
