@@ -19,8 +19,9 @@ from pathlib import Path
 from parktwin import api
 from parktwin.atomic import write_bytes
 from parktwin.experiments.design import truncated_to_ranges
-from parktwin.planning.candidates import Choice, apply_choices, survey
+from parktwin.planning.candidates import Choice, apply_choices, earliest_year, survey
 from parktwin.planning.evaluate import changes_json, residual_sources, summarise
+from parktwin.planning.polish import polish
 from parktwin.planning.robust import (
     CHECK_SEED_OFFSET,
     check_plan,
@@ -70,6 +71,7 @@ class PlanResult:
     trials: list[dict] = field(default_factory=list)
     candidates: list[dict] = field(default_factory=list)
     not_planned: list[dict] = field(default_factory=list)  # registered kinds (or options) not searched, with the reason
+    polish: dict = field(default_factory=dict)  # the local descent after the search: moves taken, the search's best NPV
 
     def note(self) -> str:
         """The closing note: targets and how each is met, costs, and the runs each stage took."""
@@ -102,6 +104,10 @@ class PlanResult:
             lines.append(f"  what still fails: {r['prim_note']}" + "".join(
                 f"; box {i + 1} (coverage {b['coverage']:.0%}, density {b['density']:.0%}): "
                 + ", ".join(f"{k} in [{lo:.4g}, {hi:.4g}]" for k, (lo, hi) in b["limits"].items()) for i, b in enumerate(r["prim"])))
+        if self.polish.get("moves"):
+            moves = self.polish["moves"]
+            lines.append(f"polish: {len(moves)} rounds of local moves after the search ({self.polish['searched_npv_cny'] / 1e6:,.0f} → "
+                         f"{moves[-1]['npv_cny'] / 1e6:,.0f} M CNY; each round's moves: polish in the .plan.json)")
         lines.append(f"{len(self.roadmap)} roadmap items from {self.n_kept} of {self.n_candidates} candidates; model runs by stage: "
                      + ", ".join(f"{k} {v}" for k, v in self.runs.items()) + f" ({self.cache_hits} answered from the cache); "
                      f"{self.wall_time_s:,.0f} s")
@@ -126,7 +132,7 @@ class PlanResult:
             "claims": self.claims, "base": self.base, "runs": self.runs, "cache_hits": self.cache_hits,
             "n_candidates": self.n_candidates, "n_kept": self.n_kept, "wall_time_s": self.wall_time_s, "macc": self.macc,
             "whys": self.whys, "robust": self.robust, "deterministic": self.deterministic, "against": self.against,
-            "candidates": self.candidates, "not_planned": self.not_planned,
+            "candidates": self.candidates, "not_planned": self.not_planned, "polish": self.polish,
         }
 
 
@@ -244,7 +250,9 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
     not_planned = [{"kind": n.kind, "option": n.option, "reason": n.reason} for n in skipped] + [
         {"kind": c.kind, "option": c.option, "reason": f"its technologies are available from {c.available_from}, after {last_year}"}
         for c in admitted if c.available_from > last_year]
-    scr = screen(runner, base_doc, cands, first_year, run_seed)
+    scr = screen(runner, base_doc, cands, first_year, run_seed, tg.net_zero or last_year)
+    cands = scr.candidates
+    not_planned += [{"kind": n.kind, "option": n.option, "reason": n.reason} for n in scr.dropped]
     if not scr.maximum.get("feasible"):
         if scr.maximum.get("error"):
             raise PlanInfeasible([f"the run with every candidate at its bound failed: {scr.maximum['error']}"], [])
@@ -268,6 +276,12 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
     if stop_after is not None and stop_after < n_trials:
         raise KeyboardInterrupt(f"stopped after {stop_after} trials")
     chosen, best = _prune(runner, base_doc, choices_of(res.best_params, scr.kept), res.best, run_seed)
+    searched_npv = best["npv_cny"]
+    chosen, best, polished = polish(runner, base_doc, chosen, best, scr.kept, run_seed, last_year, tg.net_zero or last_year,
+                                    lambda c: earliest_year(c, first_year))
+    if polished:
+        chosen, best = _prune(runner, base_doc, chosen, best, run_seed)  # a swap can leave an item spare
+    polished = {"moves": polished, "searched_npv_cny": searched_npv}
     deterministic = None
     robust = None
     if tg.confidence is not None:
@@ -309,7 +323,7 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
         scenario_file=str(scenario), targets=tg, out=out, roadmap=plan_doc["roadmap"], offsets=offsets, claims=claims,
         base=scr.base, maximum=scr.maximum, macc=scr.macc, whys=whys, runs=dict(runner.stage_runs), cache_hits=runner.hits,
         n_candidates=len(cands), n_kept=len(scr.kept), wall_time_s=time.perf_counter() - t0, seed=seed, robust=robust,
-        deterministic=deterministic, against=compared, trials=res.trials,
+        deterministic=deterministic, against=compared, trials=res.trials, polish=polished,
         candidates=[{"id": c.id, "kind": c.kind, "option": c.option, "max_value": c.max_value, "bound": c.bound_note,
                      "kept": c in scr.kept, "available_from": c.available_from} for c in cands],
         not_planned=not_planned,

@@ -5,14 +5,29 @@ do, which decides whether the targets can be met at all.
 
 A candidate is kept for the search when, alone, it abates CO₂, lowers the system cost or brings
 any target closer; the later steps of a measure taken in steps follow their first step.
+
+Removals (``RESIDUAL_KINDS``: direct air capture) are for the residual only — the report's
+endogeneity principle (减排优先原则: internal reductions first, removals and offsets only for what
+they cannot remove). Before the screen, one run of every other candidate at its bound measures that
+residual (the largest net emissions from ``residual_from`` on), and a removal candidate's bound
+becomes ``RESIDUAL_HEADROOM`` times it (never more than its planning row allows); with no residual
+it is dropped, and the plan says why.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 
-from parktwin.planning.candidates import Candidate, Choice, apply_choices, earliest_year
+from parktwin.planning.candidates import Candidate, Choice, NotPlanned, apply_choices, earliest_year
 from parktwin.planning.evaluate import changes_json
+
+RESIDUAL_KINDS = ("direct_air_capture",)
+"""Kinds sized to the residual that every other candidate at its bound leaves (removals)."""
+RESIDUAL_HEADROOM = 2.0
+"""A removal's bound in multiples of that residual: room for a search that keeps some internal measure
+below its bound and for the robust stage (a world growing 5 %/yr instead of 3 % has 1.6 times the
+activity after 25 years); the search's 5 % level grid then sizes it within 10 % of the residual."""
 
 
 @dataclass
@@ -22,6 +37,39 @@ class Screen:
     solo: dict[str, dict]  # candidate id → its run alone (first steps only)
     macc: list[dict] = field(default_factory=list)  # per candidate: tonnes, ΔNPV, CNY/t, kept, why
     kept: list[Candidate] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)  # as screened (removals sized to the residual)
+    dropped: list[NotPlanned] = field(default_factory=list)  # removals with no residual to balance
+
+
+def residual_tco2(result: dict, from_year: int) -> float:
+    """The largest net emissions of a run from ``from_year`` on [tCO₂] (a failed run: infinite)."""
+    if result.get("error"):
+        return math.inf
+    return max(v for y, v in zip(result["years"], result["net_tco2"]) if y >= from_year)
+
+
+def size_removals(runner, base_doc: dict, cands: list[Candidate], earliest: int, seed: int,
+                  residual_from: int) -> tuple[list[Candidate], list[NotPlanned]]:
+    """Removal candidates bounded by ``RESIDUAL_HEADROOM`` × the residual every other candidate at its
+    bound leaves from ``residual_from`` on; dropped (with the reason) when nothing is left."""
+    removals = [c for c in cands if c.kind in RESIDUAL_KINDS]
+    if not removals:
+        return cands, []
+    others = [c for c in cands if c.kind not in RESIDUAL_KINDS]
+    run = runner.evaluate([(changes_json(apply_choices(base_doc, maximal_choices(others, earliest))), seed, ())], "screen",
+                          "screening: the residual for removals")[0]
+    left = residual_tco2(run, residual_from)
+    if left <= 0:
+        reason = f"every other candidate at its bound leaves no net emissions from {residual_from} ({left:,.0f} t): nothing for removals to balance"
+        return others, [NotPlanned(c.kind, c.option, reason) for c in removals]
+    out = []
+    for c in cands:
+        if c.kind in RESIDUAL_KINDS and math.isfinite(left):
+            bound = min(c.max_value, math.ceil(RESIDUAL_HEADROOM * left / 10.0) * 10.0)
+            c = replace(c, max_value=bound, bound_note=f"{RESIDUAL_HEADROOM:g} × the {left:,.0f} tCO₂ every other candidate at its bound "
+                                                      f"leaves from {residual_from} (at most {c.bound_note})")
+        out.append(c)
+    return out, []
 
 
 def _failing(result: dict) -> set[str]:
@@ -36,8 +84,10 @@ def maximal_choices(cands: list[Candidate], earliest: int) -> list[Choice]:
     return [Choice(c, 1.0, earliest_year(c, earliest)) for c in cands]
 
 
-def screen(runner, base_doc: dict, cands: list[Candidate], earliest: int, seed: int) -> Screen:
-    """Run the base, every first step alone and all candidates at once (through ``runner``)."""
+def screen(runner, base_doc: dict, cands: list[Candidate], earliest: int, seed: int, residual_from: int) -> Screen:
+    """Size the removals to the residual, then run the base, every first step alone and all candidates
+    at once (through ``runner``)."""
+    cands, dropped = size_removals(runner, base_doc, cands, earliest, seed, residual_from)
     firsts = [c for c in cands if c.step == 1]
     jobs = [(changes_json(apply_choices(base_doc, [])), seed, ())]
     jobs += [(changes_json(apply_choices(base_doc, [Choice(c, 1.0, earliest_year(c, earliest))])), seed, ()) for c in firsts]
@@ -72,4 +122,4 @@ def screen(runner, base_doc: dict, cands: list[Candidate], earliest: int, seed: 
             kept_firsts.add((c.kind, c.option))
     rows.sort(key=lambda r: (r.get("cny_per_tco2") is None, r.get("cny_per_tco2") or 0.0))
     kept = [c for c in cands if (c.kind, c.option) in kept_firsts]
-    return Screen(base, maximum, solo, rows, kept)
+    return Screen(base, maximum, solo, rows, kept, cands, dropped)
