@@ -98,13 +98,14 @@ def _fossil_boiler_firms(park) -> list[str]:
 
 def _admits(park, row: dict) -> tuple[str, float | None] | str:
     """What bounds a planning row on this park: (the bound's note, its value or None for the row's
-    ``max_value``), or the reason the park admits no such measure (it lacks what the kind acts on)."""
+    ``max_value``), or the reason the park admits no such measure (it lacks what the kind acts on).
+    The park quantities are the registry's (``technologies.bounds.bound_of``), not computed again here."""
     kind, option, firms = row["kind"], row["option"], park.enterprises
     limit_kw = park.grid.import_limit_kw
     if kind == "efficiency":
         return f"{len(firms)} firms' final energy; at most {float(row['max_value']):.0%} per programme", None
     if kind == "rooftop_pv":
-        roof_m2 = sum(e.roof_area_m2 for e in firms) + sum(b.roof_area_m2 for b in park.buildings)
+        roof_m2 = bound_of(kind, park)
         return (f"roof area {roof_m2:,.0f} m² × {park.pv_design.kwp_per_roof_m2} kWp/m²", None) if roof_m2 > 0 else "the park has no roof area"
     if kind == "battery":
         hours = float(row["max_value"])
@@ -119,14 +120,13 @@ def _admits(park, row: dict) -> tuple[str, float | None] | str:
         bands = "low and medium bands" if option == "heat_pump" else "all bands"
         return (f"boiler and bought heat of {len(boilers)} firms ({bands})", None) if boilers else "no firm burns fuel in boilers or buys heat"
     if kind == "electrify_fleet":
-        if not park.fleets:
-            return "the park has no fleets"
-        return f"{sum(f.count for f in park.fleets)} vehicles in {len(park.fleets)} fleets", None
+        vehicles = bound_of(kind, park)
+        return (f"{vehicles:,.0f} vehicles in {len(park.fleets)} fleets", None) if vehicles > 0 else "the park has no fleets"
     if kind == "hydrogen_process_heat":
         kilns = [e.id for e in firms if (e.energy.coal_t + e.energy.natural_gas_km3) > 0 and e.fuel_heat_share < 1]
         return (f"kiln and furnace fuel of {len(kilns)} firms", None) if kilns else "no firm burns coal or gas in kilns or furnaces"
     if kind == "ccus":
-        process = sum(e.process_emissions_tco2 for e in firms)
+        process = bound_of(kind, park)
         return (f"process CO₂ {process:,.0f} t/yr in the base year", None) if process > 0 else "the firms emit no process CO₂"
     if kind == "resource_measure":
         has = {"water_reuse": any(e.water for e in firms), "reclaimed_water": any(e.water for e in firms),
@@ -141,7 +141,7 @@ def _admits(park, row: dict) -> tuple[str, float | None] | str:
             return "the park has no buildings"
         if option and not any(acts_on(option, b) for b in park.buildings):
             return f"no building it acts on (data/building_retrofits.csv: {option.replace('_', ' ')})"
-        return f"floor area {sum(b.floor_area_m2 for b in park.buildings):,.0f} m²", None
+        return f"floor area {bound_of(kind, park):,.0f} m²", None
     if kind == "direct_air_capture":
         direct = bound_of(kind, park)
         share = float(row["max_value"])
