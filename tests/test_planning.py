@@ -13,7 +13,7 @@ from parktwin import api, data
 from parktwin.cli import main
 from parktwin.experiments.batch import run_batch
 from parktwin.planning import candidates as candidates_module
-from parktwin.planning.candidates import NOT_PLANNED_NO_ROW, OFFSETS, candidates, survey
+from parktwin.planning.candidates import NOT_PLANNED_NO_ROW, OFFSETS, Choice, candidates, survey
 from parktwin.planning.planner import PlanInfeasible, plan
 from parktwin.planning.targets import Targets, parse_targets
 from parktwin.spec.errors import InputError
@@ -286,3 +286,69 @@ def test_plan_on_another_park_with_park_option(tmp_path, capsys):
     assert any(n["kind"] == "rooftop_pv" for n in result["not_planned"])
     assert "park: ../other/park2.yaml" in out.read_text(encoding="utf-8")
     assert api.load(out).scenario.park.grid.import_limit_kw == 40000
+
+
+class CannedRunner:
+    """A runner whose runs answer from a function of the plan's roadmap (no simulation)."""
+
+    def __init__(self, answer):
+        self.answer, self.jobs = answer, []
+
+    def evaluate(self, jobs, stage, label=None):
+        self.jobs += jobs
+        return [self.answer(json.loads(changes)["roadmap"]) for changes, _, _ in jobs]
+
+
+def _dac_candidate(max_value=50_000.0):
+    from parktwin.planning.candidates import Candidate
+
+    return Candidate("direct_air_capture", "direct_air_capture", "", "capacity_tco2_per_yr", max_value, 540.0, "cap", 1, 2035)
+
+
+def test_removals_are_bounded_by_twice_the_residual_every_other_candidate_leaves():
+    """Endogeneity principle (report §4.3): removals only for what the park's own measures leave.
+    Every other candidate at its bound leaves 1,234 t from 2050 → the bound is 2 × 1,234 = 2,468 t/yr
+    (rounded up to 10 t: 2,470); with nothing left, removals are dropped with the reason."""
+    from parktwin.planning.candidates import Candidate
+    from parktwin.planning.screen import size_removals
+
+    eff = Candidate("efficiency_1", "efficiency", "", "share", 0.1, 180.0, "firms", 1, 0)
+    years = [2048, 2049, 2050]
+    runner = CannedRunner(lambda roadmap: {"years": years, "net_tco2": [9_999.0, 1_000.0, 1_234.0]})
+    cands, dropped = size_removals(runner, {"roadmap": []}, [eff, _dac_candidate()], 2027, 0, residual_from=2049)
+    assert len(runner.jobs) == 1 and [c.kind for c in cands] == ["efficiency", "direct_air_capture"] and not dropped
+    assert cands[1].max_value == 2_470.0
+    assert all(it["kind"] != "direct_air_capture" for it in json.loads(runner.jobs[0][0])["roadmap"])  # the residual run has no removals
+    none_left = CannedRunner(lambda roadmap: {"years": years, "net_tco2": [5.0, -1.0, -3.0]})
+    cands, dropped = size_removals(none_left, {"roadmap": []}, [eff, _dac_candidate()], 2027, 0, residual_from=2049)
+    assert [c.kind for c in cands] == ["efficiency"] and dropped[0].kind == "direct_air_capture" and "nothing for removals" in dropped[0].reason
+
+
+def test_polish_resizes_removals_to_what_is_left_and_delays_what_the_targets_allow():
+    """A canned park: net emissions in 2050 = 3,000 t − the DAC's capacity; cost = the DAC's capacity ×
+    1,000 CNY + 10 M CNY per year the efficiency programme comes before 2040 (a later year is cheaper).
+    From DAC 4,000 t/yr and efficiency in 2036, the polish must land on DAC 3,000 × 1.01 → 3,030 t/yr
+    (the resize move) and efficiency in 2040 (the latest year allowed here), each move verified by a run."""
+    from parktwin.planning.candidates import Candidate
+    from parktwin.planning.polish import polish
+
+    eff = Candidate("efficiency_1", "efficiency", "", "share", 0.1, 180.0, "firms", 1, 0)
+    dac = _dac_candidate(10_000.0)
+
+    def answer(roadmap):
+        by = {it["kind"]: it for it in roadmap}
+        cap = by.get("direct_air_capture", {}).get("capacity_tco2_per_yr", 0.0)
+        eff_item = by.get("efficiency")
+        net = 3_000.0 - cap
+        ok = net <= 0 and eff_item is not None and eff_item["share"] >= 0.1 - 1e-9 and eff_item["year"] <= 2040
+        npv = cap * 1_000.0 + (10e6 * (2040 - eff_item["year"]) if eff_item else 0.0) + (0 if eff_item is None else 1e6 * eff_item["share"])
+        return {"years": [2049, 2050], "net_tco2": [net, net], "npv_cny": npv, "feasible": ok, "targets": {}}
+
+    start = [Choice(eff, 1.0, 2036), Choice(dac, 0.4, 2040)]
+    chosen, best, history = polish(CannedRunner(answer), {"roadmap": []}, start, answer([{"kind": "efficiency", "share": 0.1, "year": 2036},
+                                   {"kind": "direct_air_capture", "capacity_tco2_per_yr": 4000.0, "year": 2040}]), [eff, dac], 0, 2040, 2050,
+                                   lambda c: 2027)
+    by = {ch.candidate.kind: ch for ch in chosen}
+    assert by["direct_air_capture"].value == pytest.approx(3_030.0)
+    assert by["efficiency"].year == 2040 and by["efficiency"].level == 1.0
+    assert best["feasible"] and history
