@@ -39,6 +39,7 @@ class Candidate:
     bound_note: str  # the park quantity (or data row) that sets max_value
     step: int = 1  # 1, 2, ...: the n-th step of a measure taken in several steps
     available_from: int = 0  # first year its technologies are available (data/technologies.csv)
+    cap: float | None = None  # a removal's planning-row bound before the screen sized it to the residual (planning/screen.py)
 
     @property
     def label(self) -> str:

@@ -12,11 +12,15 @@ Common random numbers: one Latin-hypercube sample of the block (seeded) and its 
 seeds serve every plan compared, so two plans differ only by their decisions.
 
 Margins: while the share of replicates meeting every target is below the confidence, each move
-(raise one measure's level by a quarter of its bound, or bring it two years forward) is tried on
-the failing replicates nearest to passing and in the deterministic run; the move that cuts the failing replicates'
-violation most per CNY of system cost (and keeps the deterministic targets) is taken; then the
-whole sample is evaluated again. The deterministic plan's cost against the robust one's is the
-price of robustness.
+(raise one measure's level by a quarter of its bound, bring it two years forward, or — for a
+net-zero target — size the removals to the aimed quantile of what each replicate leaves: a tonne
+of direct air capture removes a tonne, so removals x with N_i left in replicate i need x + N_i) is
+tried on the failing replicates nearest to passing and in the deterministic run; the best move of
+each measure that cuts their violation is combined into one more move; the move that cuts the
+violation most per CNY of system cost (and keeps the deterministic targets) is taken — the
+combination when it cuts more than that move alone; then the whole sample is evaluated again.
+When no move helps the nearest failing replicates, the next ones are probed. The deterministic
+plan's cost against the robust one's is the price of robustness.
 
 Margin for sampling error: a share measured on ``n`` replicates is itself uncertain (one standard
 error is sqrt(c(1-c)/n): 3.9 points at c = 0.9, n = 60), and a search that stops as soon as the
@@ -29,7 +33,9 @@ runs) says how often the plan meets its targets out of sample.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 from pathlib import Path
 
 from parktwin import api
@@ -37,14 +43,17 @@ from parktwin.experiments.design import make_design
 from parktwin.planning.candidates import Choice, apply_choices, earliest_year
 from parktwin.planning.discover import failure_boxes
 from parktwin.planning.evaluate import changes_json
+from parktwin.planning.screen import RESIDUAL_KINDS, residual_tco2
 from parktwin.planning.search import LEVELS
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.uncertainty import Uncertainty
 
 QUARTER = 0.25
 ADVANCE_YR = 2
-PROBE_REPLICATES = 2
-MAX_ROUNDS = 12
+PROBE_REPLICATES = 4
+PROBE_GROUPS = 3
+"""When no move helps the nearest failing replicates, the next groups of them are probed (at most this many groups)."""
+MAX_ROUNDS = 15
 MARGIN_SE = 1.0
 """Standard errors of the sample share the robust rounds add to the confidence before they stop."""
 CHECK_SEED_OFFSET = 1000
@@ -164,6 +173,38 @@ def mapped_block(block, maps: list[Mapping], plan_roadmap: list[dict], last_year
     return out
 
 
+def _score(runner, base_doc: dict, moves: list, probe: list[int], results: list[dict], jobs_for, run_seed: int, current: dict,
+           label: str, combine: tuple | None = None) -> list[tuple]:
+    """Each move run deterministically and on the probed replicates: (violation cut per CNY, label,
+    choices, its deterministic run, the cut) for the moves that keep the deterministic targets and
+    cut the probed replicates' violation; a combination only when it cuts more than ``combine`` (the
+    best single move), scored just above it."""
+    before = sum(results[i].get("violation", 1e6) for i in probe)
+    jobs = []
+    for _, chs in moves:
+        jobs.append((changes_json(apply_choices(base_doc, chs)), run_seed, ()))
+        jobs += jobs_for(chs, probe)
+    out = runner.evaluate(jobs, "robust", label)
+    step = 1 + len(probe)
+    scored = []
+    for k, (name, chs) in enumerate(moves):
+        det, reps = out[k * step], out[k * step + 1:(k + 1) * step]
+        if not det.get("feasible"):
+            continue
+        gain = before - sum(r.get("violation", 1e6) for r in reps)
+        if gain <= 1e-12:
+            continue
+        cost = det["npv_cny"] - current["npv_cny"]
+        if combine is not None:
+            if gain <= combine[4] + 1e-12:
+                continue
+            scored.append((combine[0] * (1 + 1e-9), name, chs, det, gain))
+        else:
+            scored.append((gain / max(cost, 1e5), name, chs, det, gain))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return scored
+
+
 def _met_share(results: list[dict]) -> float:
     return sum(bool(r.get("feasible")) for r in results) / max(len(results), 1)
 
@@ -205,6 +246,42 @@ def _moves(choices: list[Choice], first_year: int) -> list[tuple[str, list[Choic
     return out
 
 
+def removal_resize(choices: list[Choice], results: list[dict], share: float, from_year: int) -> tuple[str, list[Choice]] | None:
+    """The removals sized to the ``share`` quantile of what the sample's replicates leave from
+    ``from_year`` (x + N_i), up to the candidate's cap; None when the plan has no removals or they suffice."""
+    at = [i for i, ch in enumerate(choices) if ch.candidate.kind in RESIDUAL_KINDS]
+    if len(at) != 1:
+        return None
+    i = at[0]
+    ch = choices[i]
+    need = np.array([ch.value + residual_tco2(r, from_year) for r in results])
+    if not np.isfinite(need).all():
+        need = need[np.isfinite(need)]
+    if not len(need):
+        return None
+    c = ch.candidate
+    top = c.cap if c.cap is not None else c.max_value
+    size = min(math.ceil(float(np.quantile(need, share, method="higher")) * 1.01 / 10.0) * 10.0, top)
+    if size <= ch.value + 10.0:
+        return None
+    grown = replace(c, max_value=max(c.max_value, size))
+    moved = Choice(grown, size / grown.max_value, ch.year)
+    return f"size {c.id} to {size:,.0f} t/yr (the {share:.0%} quantile of what the sample leaves)", choices[:i] + [moved] + choices[i + 1:]
+
+
+def _combine(choices: list[Choice], picked: list[tuple[str, list[Choice]]]) -> tuple[str, list[Choice]] | None:
+    """The moves of several measures applied together (each move changes one measure)."""
+    out, labels, moved = list(choices), [], set()
+    for label, chs in picked:
+        diff = [k for k, (a, b) in enumerate(zip(choices, chs)) if a != b]
+        if len(diff) != 1 or diff[0] in moved:
+            continue
+        out[diff[0]] = chs[diff[0]]
+        moved.add(diff[0])
+        labels.append(label)
+    return (" + ".join(labels), out) if len(moved) > 1 else None
+
+
 def make_robust(runner, loaded, base_doc: dict, kept, chosen: list[Choice], best: dict, targets, uncertainty, n: int, seed: int,
                 run_seed: int, first_year: int, last_year: int) -> dict:
     """Raise margins until the targets are met in ``targets.confidence`` of ``n`` replicates (or no move helps)."""
@@ -231,34 +308,36 @@ def make_robust(runner, loaded, base_doc: dict, kept, chosen: list[Choice], best
     current = best
     rounds = 0
     aim = required_share(targets.confidence, design.runs)
+    net_zero_year = targets.net_zero
     while p < aim and rounds < MAX_ROUNDS:
         rounds += 1
         # probe the failing replicates nearest to passing: the margin that saves them is the cheapest to buy
         failing = sorted((i for i, r in enumerate(results) if not r.get("feasible")), key=lambda i: (results[i].get("violation", 1e6), i))
-        probe = failing[:PROBE_REPLICATES]
-        before = sum(results[i].get("violation", 1e6) for i in probe)
         moves = _moves(choices, first_year)
-        jobs = []
-        for _, chs in moves:
-            jobs.append((changes_json(apply_choices(base_doc, chs)), run_seed, ()))
-            jobs += jobs_for(chs, probe)
-        out = runner.evaluate(jobs, "robust", f"robust round {rounds}: {len(moves)} moves on {len(probe)} failing replicates")
-        step = 1 + len(probe)
+        resize = removal_resize(choices, results, aim, net_zero_year) if net_zero_year else None
+        if resize is not None:
+            moves.append(resize)
         scored = []
-        for k, (label, chs) in enumerate(moves):
-            det, reps = out[k * step], out[k * step + 1:(k + 1) * step]
-            if not det.get("feasible"):
-                continue
-            gain = before - sum(r.get("violation", 1e6) for r in reps)
-            if gain <= 1e-12:
-                continue
-            cost = det["npv_cny"] - current["npv_cny"]
-            scored.append((gain / max(cost, 1e5), label, chs, det))
+        for group in range(PROBE_GROUPS):
+            probe = failing[group * PROBE_REPLICATES:(group + 1) * PROBE_REPLICATES]
+            if not probe:
+                break
+            scored = _score(runner, base_doc, moves, probe, results, jobs_for, run_seed, current,
+                            f"robust round {rounds}: {len(moves)} moves on {len(probe)} failing replicates")
+            if scored:
+                by_measure = {}
+                for s in scored:  # best first: the best move of each measure
+                    by_measure.setdefault(s[1].split(" ")[1], s)
+                combined = _combine(choices, [(s[1], s[2]) for s in by_measure.values()])
+                if combined is not None:
+                    scored += _score(runner, base_doc, [combined], probe, results, jobs_for, run_seed, current,
+                                     f"robust round {rounds}: the best moves together", combine=scored[0])
+                    scored.sort(key=lambda s: (-s[0], s[1]))
+                break
         if not scored:
             history.append({"move": "no move brings the failing replicates closer", "probability": p, "npv_cny": current["npv_cny"]})
             break
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        _, label, choices, current = scored[0]
+        _, label, choices, current, _ = scored[0]
         results = runner.evaluate(jobs_for(choices, range(design.runs)), "robust", f"robust round {rounds}: {label}")
         p = _met_share(results)
         history.append({"move": label, "probability": p, "npv_cny": current["npv_cny"]})

@@ -66,7 +66,7 @@ def size_removals(runner, base_doc: dict, cands: list[Candidate], earliest: int,
     for c in cands:
         if c.kind in RESIDUAL_KINDS and math.isfinite(left):
             bound = min(c.max_value, math.ceil(RESIDUAL_HEADROOM * left / 10.0) * 10.0)
-            c = replace(c, max_value=bound, bound_note=f"{RESIDUAL_HEADROOM:g} × the {left:,.0f} tCO₂ every other candidate at its bound "
+            c = replace(c, max_value=bound, cap=c.max_value, bound_note=f"{RESIDUAL_HEADROOM:g} × the {left:,.0f} tCO₂ every other candidate at its bound "
                                                       f"leaves from {residual_from} (at most {c.bound_note})")
         out.append(c)
     return out, []
