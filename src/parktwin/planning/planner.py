@@ -145,7 +145,7 @@ def _diagnose(targets: Targets, maximum: dict, base_year: int) -> tuple[list[str
         years = maximum["years"]
         if v["kind"] == "stage":
             i = years.index(v["year"])
-            what = (f"blocked by {', '.join(v['blocking'])}; in {v['year']} the core indicator is "
+            what = (f"{v['slack']}; in {v['year']} the core indicator is "
                     f"{maximum['core_indicator_tco2_per_tce'][i]:.3f} tCO₂/tce and the clean-energy share {maximum['clean_energy_share'][i]:.1%}")
         elif v["kind"] == "net_zero":
             i = years.index(v["year"])
