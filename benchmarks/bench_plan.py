@@ -26,6 +26,7 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=120)
     ap.add_argument("--robust", action="store_true")
     ap.add_argument("--replicates", type=int, default=60)
+    ap.add_argument("--check", type=int, default=200, help="fresh replicates that check a robust plan (0: none)")
     ap.add_argument("--executor", default="processes", choices=("serial", "processes", "dask"))
     ap.add_argument("-j", "--workers", type=int, default=2)
     args = ap.parse_args()
@@ -35,7 +36,7 @@ def main() -> None:
                       n_trials=args.trials, executor=args.executor, workers=args.workers,
                       confidence=0.9 if args.robust else None,
                       uncertainty=REPO / "scenarios" / "net_zero_2050_uncertain.yaml" if args.robust else None,
-                      robust_n=args.replicates, against=[REPO / "scenarios" / "net_zero_2050.yaml"])
+                      robust_n=args.replicates, check_n=args.check, against=[REPO / "scenarios" / "net_zero_2050.yaml"])
         wall = time.perf_counter() - t0
     print(result.note())
     total = sum(result.runs.values())
