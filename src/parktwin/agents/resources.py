@@ -13,7 +13,7 @@ physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then boug
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
@@ -57,7 +57,7 @@ def factor(name: str) -> float:
 def _fold(t: MeasureTargets, ch: Change) -> MeasureTargets:
     measure, share = ch.value
     key = TARGET_FIELD[measure]
-    return replace(t, **{key: max(getattr(t, key), share)})
+    return MeasureTargets(**{**t.__dict__, key: max(getattr(t, key), share)})  # as dataclasses.replace, without its checks
 
 
 class MeasureLedger(list):
