@@ -17,7 +17,7 @@ from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import MeasureLedger
 from parktwin.data import constant, heat_band_shares
 from parktwin.economics.costs import FUEL_PRICES
-from parktwin.energy.loads import LoadBook, profile
+from parktwin.energy.loads import LoadBook, profile_peak
 from parktwin.spec.park import Enterprise
 
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
@@ -299,7 +299,7 @@ class EnterpriseAgent(ParkAgent):
         before = self._state_before(change)
         after = fold_firm_state(before, change)
         scale = self.activity * self.intensity * before.efficiency_factor
-        peak = float(profile(self.load_shape, year).max())  # peak kW per kWh/yr
+        peak = profile_peak(self.load_shape, year)  # peak kW per kWh/yr
         return before, after, scale, peak
 
     def _state_before(self, change) -> FirmState:
