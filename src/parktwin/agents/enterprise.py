@@ -142,10 +142,15 @@ class EnterpriseAgent(ParkAgent):
         self.last_efficiency_year = -10**6
 
     def current_state(self) -> FirmState:
-        """The firm's state with every change commissioned so far (from the yearly fold onwards)."""
-        done, state = self._folded if self._folded is not None else (0, FirmState())
+        """The firm's state with every change commissioned so far (from the yearly fold onwards);
+        kept until a change arrives (changes are only appended), so repeated calls return one object."""
+        kept = self.__dict__.get("_current")
+        if kept is not None and kept[0] == len(self.changes):
+            return kept[1]
+        done, state = self._folded if self._folded is not None else (0, NO_MEASURES)
         for ch in self.changes[done:]:
             state = fold_firm_state(state, ch)
+        self._current = (len(self.changes), state)
         return state
 
     def electrified_heat_share(self, state: FirmState | None = None) -> float:
