@@ -21,9 +21,10 @@ def close_run(model) -> None:
     record.money["levelised"] = levelised(model)
     record.measures.extend(operator_measures_rows(model))
     private = record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+    net, pv = private["net_cost_cny"].to_dict(), private["pv_cny"].to_dict()  # read as dicts, not row by row from pandas
     for row in record.annual:  # the private view beside the system cost, so batches see both
-        row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
-        row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
+        row["private_cost_cny"] = float(net.get(row["year"], 0.0))
+        row["private_pv_cny"] = float(pv.get(row["year"], 0.0))
 
 
 def levelised(model):
