@@ -214,8 +214,9 @@ def _resources(source: Any, year: int | None) -> tuple[dict[str, dict[str, float
 
 def _entity_tco2(emissions: pd.DataFrame) -> dict[str, float]:
     """Scope 1 + location-based scope 2 by entity [tCO₂] (one pass over the table)."""
-    rows = emissions[emissions["scope"].astype(str).isin(["1", "2"]) & emissions["method"].isin(["all", "location"])]
-    return rows.groupby("entity", sort=False)["emissions_tco2"].sum().to_dict()
+    keep = (emissions["scope"].astype(str).isin(["1", "2"]) & emissions["method"].isin(["all", "location"])).to_numpy(dtype=bool)
+    entity = emissions["entity"].to_numpy(dtype=object)[keep]  # as objects: the same groups, no Arrow takes
+    return emissions["emissions_tco2"][keep].groupby(entity, sort=False).sum().to_dict()
 
 
 def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None = None) -> Reconciliation:
@@ -230,10 +231,12 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
     energy, emissions, park_tco2, base = _bottom_up(results_or_base_year_energy, year or m.base_year)
     rows = []
     # sums by (entity, carrier) and tce by entity, once: a run reconciles on every replicate
-    by_carrier = energy.groupby(["entity", "carrier"], sort=False)["quantity"].sum()
-    park_carrier = by_carrier.groupby(level="carrier", sort=False).sum().to_dict()
+    # grouped by the names as plain objects: the same groups and sums, without pandas' Arrow string takes
+    entity, carrier = energy["entity"].to_numpy(dtype=object), energy["carrier"].to_numpy(dtype=object)
+    by_carrier = energy["quantity"].groupby([entity, carrier], sort=False).sum()
+    park_carrier = by_carrier.groupby(level=1, sort=False).sum().to_dict()
     by_carrier = by_carrier.to_dict()
-    tce = energy.groupby("entity", sort=False)["energy_tce"].sum().to_dict()
+    tce = energy["energy_tce"].groupby(entity, sort=False).sum().to_dict()
     entity_tco2 = _entity_tco2(emissions) if emissions is not None else None
     firm_resources, park_resources = _resources(results_or_base_year_energy, base)
 
