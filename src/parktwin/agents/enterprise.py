@@ -190,7 +190,7 @@ class EnterpriseAgent(ParkAgent):
                 if year - self.last_efficiency_year >= spec.efficiency_interval_yr:
                     options.append(efficiency_option(view, spec.efficiency_step_share))
             else:
-                options.append(heat_option(view, measure, spec.heat_step_share, self._once("band_cops", band_cops)))
+                options.append(heat_option(view, measure, spec.heat_step_share, self.heat_pump_cops()))
         for measure, target in spec.resource_targets.items():
             if measure not in self.pending.values():
                 options.append(resource_option(self, measure, target, year, view.electricity_price_cny_per_kwh, view.carbon_price_cny_per_tco2))
@@ -249,7 +249,7 @@ class EnterpriseAgent(ParkAgent):
         if item.kind == "efficiency":
             option = efficiency_option(view, item.share)
         else:
-            option = heat_option(view, item.technology, item.share, self._once("band_cops", band_cops))
+            option = heat_option(view, item.technology, item.share, self.heat_pump_cops())
         if option is None:
             return
         hurdle = getattr(self, "hurdle_rate", ctx.decisions.hurdle_rate.mean)
@@ -275,6 +275,14 @@ class EnterpriseAgent(ParkAgent):
         if key not in cache:
             cache[key] = compute()
         return cache[key]
+
+    def heat_pump_cops(self) -> Bands:
+        """Heat-pump COP per band (agents.heat_bands.band_cops), read once per run."""
+        return self._once("band_cops", band_cops)
+
+    def electric_boiler_efficiency(self) -> float:
+        """Electric boilers' heat per electricity [kWh_th/kWh_e] (data/constants.csv), read once per run."""
+        return self._once("electric_boiler_efficiency", lambda: constant("electric_boiler_efficiency"))
 
     def boiler_heat_kwh(self) -> float:
         """Useful boiler heat of the base year [kWh_th]: boiler fuel × NCV × boiler efficiency."""
@@ -332,7 +340,7 @@ class EnterpriseAgent(ParkAgent):
         cache = self.__dict__.setdefault("_terms", {})
         terms = cache.get(st)
         if terms is None:
-            eb_eff, cops = self._once("electric_boiler_efficiency", lambda: constant("electric_boiler_efficiency")), self._once("band_cops", band_cops)
+            eb_eff, cops = self.electric_boiler_efficiency(), self.heat_pump_cops()
             bands, s = self.heat_bands, self.spec.fuel_heat_share
             bought_kwh = self.spec.energy.purchased_heat_gj * KWH_PER_GJ
             elec = (self.base_electricity_kwh()
