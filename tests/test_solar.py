@@ -14,6 +14,7 @@ References used for the asserted ranges:
 from __future__ import annotations
 
 import numpy as np
+import pvlib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -32,6 +33,7 @@ from parktwin.energy.weather import (
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
     _raw_clearness,
+    erbs_split,
     standard_utc_offset,
 )
 
@@ -153,6 +155,18 @@ def test_same_seed_bit_identical_different_seed_differs():
         assert not np.array_equal(getattr(a, name), getattr(c, name))
     assert np.array_equal(pv_output_kw_per_kwp(SUZHOU, DEFAULT_PV, a),
                           pv_output_kw_per_kwp(SUZHOU, DEFAULT_PV, b))
+
+
+def test_erbs_split_is_pvlibs_erbs_bit_for_bit():
+    """erbs_split evaluates the Erbs polynomial only where it applies: the same DNI and DHI as
+    pvlib.irradiance.erbs, to the last bit, on every kind of hour (night, each kt range, GHI < 0)."""
+    cs = clear_sky(SUZHOU)
+    rng = np.random.default_rng(3)
+    ghi = cs.ghi_w_per_m2[None, :] * rng.uniform(0.0, 1.6, (4, HOURS_PER_YEAR))  # kt from 0 to beyond 1
+    ghi[0, :50] = -1.0
+    expected = pvlib.irradiance.erbs(ghi, cs.zenith_deg, cs.day_index + 1)
+    dni, dhi = erbs_split(ghi, cs.zenith_deg, cs.day_index + 1)
+    assert np.array_equal(dni, expected["dni"]) and np.array_equal(dhi, expected["dhi"])
 
 
 @pytest.mark.parametrize("mean_share", [0.3, 0.6, 0.9])

@@ -172,17 +172,19 @@ def year_resources(
 def firm_resources(entity: str, value_added_mcny: float, activity: float, water=None, solid_waste=None, waste_heat=None) -> FirmResources:
     """A firm's flows in a year: its base-year inputs (objects with the park file's fields, or
     None) times ``activity`` (output relative to the base year)."""
-    def scaled(*values):
-        return [None if v is None else float(v) * activity for v in values]
-
-    flows = [None] * 8
+    fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = None
     if water is not None:
-        flows[0:4] = scaled(water.fresh_water_m3, water.reused_water_m3, water.reclaimed_water_m3, water.wastewater_m3)
+        fresh, reused, reclaimed, wastewater = (_scaled(water.fresh_water_m3, activity), _scaled(water.reused_water_m3, activity),
+                                                _scaled(water.reclaimed_water_m3, activity), _scaled(water.wastewater_m3, activity))
     if solid_waste is not None:
-        flows[4:6] = scaled(solid_waste.generated_t, solid_waste.utilised_t)
+        generated, utilised = _scaled(solid_waste.generated_t, activity), _scaled(solid_waste.utilised_t, activity)
     if waste_heat is not None:
-        flows[6:8] = scaled(waste_heat.available_gj, waste_heat.recovered_gj)
-    return FirmResources(entity, value_added_mcny, *flows)  # fields in FirmResources order
+        available, recovered = _scaled(waste_heat.available_gj, activity), _scaled(waste_heat.recovered_gj, activity)
+    return FirmResources(entity, value_added_mcny, fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered)
+
+
+def _scaled(value: float | None, activity: float) -> float | None:
+    return None if value is None else float(value) * activity
 
 
 

@@ -79,8 +79,31 @@ class YearCarrierAssets:
     chp_or_waste_heat: bool
 
 
+def carrier_segments(op, year_start: int) -> list[tuple[int, CarrierAssets]]:
+    """``segments`` of the operator's carrier changes, folding only those new since the last year
+    (``op.carrier_fold``: changes folded, state after them); changes are in clock order."""
+    changes = op.carrier_changes
+    done, state = op.carrier_fold
+    while done < len(changes) and changes[done].hour <= year_start:
+        state = _fold(state, changes[done])
+        done += 1
+    op.carrier_fold = (done, state)
+    return segments(changes[done:], year_start, state, _fold) if done < len(changes) else [(0, state)]
+
+
 def year_carrier_assets(op, year_start: int) -> YearCarrierAssets:
-    segs = segments(op.carrier_changes, year_start, CarrierAssets(), _fold)
+    """The year's hourly carrier assets; a year with the same assets all through as the last one
+    shares its (read-only) arrays."""
+    segs = carrier_segments(op, year_start)
+    steady = len(segs) == 1
+    if steady and op.carrier_year is not None and op.carrier_year[0] is segs[0][1]:
+        return op.carrier_year[1]
+    out = _year_carrier_assets(segs)
+    op.carrier_year = (segs[0][1], out) if steady else None
+    return out
+
+
+def _year_carrier_assets(segs: list[tuple[int, CarrierAssets]]) -> YearCarrierAssets:
     starts = [h for h, _ in segs] + [HOURS_PER_YEAR]
     lengths = np.diff(starts)
 
@@ -101,4 +124,6 @@ def year_carrier_assets(op, year_start: int) -> YearCarrierAssets:
             stores[kind] = StoreYear(*arrays)
     out = {a: hourly(a) for a in ("h2_tank_kg", "electrolyser_kw", "fuel_cell_kw", "chp_electric_kw")}
     any_h2 = bool(out["h2_tank_kg"].any() or out["electrolyser_kw"].any() or out["fuel_cell_kw"].any())
+    for array in [*out.values(), *(a for _, _, a in waste), *(a for st in stores.values() for a in vars(st).values())]:
+        array.setflags(write=False)  # shared by the following years while nothing changes
     return YearCarrierAssets(stores=stores, waste_heat=waste, any_hydrogen=any_h2, chp_or_waste_heat=bool(out["chp_electric_kw"].any() or waste), **out)

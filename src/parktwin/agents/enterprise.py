@@ -6,7 +6,7 @@ measures the roadmap assigns to them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import MeasureLedger
 from parktwin.data import constant, heat_band_shares
 from parktwin.economics.costs import FUEL_PRICES
-from parktwin.energy.loads import LoadBook, profile
+from parktwin.energy.loads import LoadBook, profile_peak
 from parktwin.spec.park import Enterprise
 
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
@@ -56,9 +56,14 @@ def _electrify(eb: Bands, hp: Bands, add: float, heat_pump: bool) -> tuple[Bands
     return tuple(new_eb), tuple(new_hp)
 
 
+def _evolve(state: FirmState, **changes) -> FirmState:
+    """``dataclasses.replace`` without its per-field checks (a fold runs ~1,000 times a run)."""
+    return FirmState(**{**state.__dict__, **changes})
+
+
 def fold_firm_state(state: FirmState, change) -> FirmState:
     if change.kind == "efficiency":
-        return replace(state, efficiency_factor=state.efficiency_factor * (1.0 - change.value))
+        return _evolve(state, efficiency_factor=state.efficiency_factor * (1.0 - change.value))
     if change.kind in ("electric_boiler", "heat_pump"):
         share, include_bought = change.value
         hp = change.kind == "heat_pump"
@@ -66,14 +71,14 @@ def fold_firm_state(state: FirmState, change) -> FirmState:
         bought_eb, bought_hp = state.bought_eb, state.bought_hp
         if include_bought:
             bought_eb, bought_hp = _electrify(bought_eb, bought_hp, share, hp)
-        return replace(state, own_eb=own_eb, own_hp=own_hp, bought_eb=bought_eb, bought_hp=bought_hp)
+        return _evolve(state, own_eb=own_eb, own_hp=own_hp, bought_eb=bought_eb, bought_hp=bought_hp)
     if change.kind == "hydrogen_process_heat":
-        return replace(state, hydrogen_share=min(1.0, state.hydrogen_share + change.value))
+        return _evolve(state, hydrogen_share=min(1.0, state.hydrogen_share + change.value))
     if change.kind == "ccus":
         share, destination = change.value
-        return replace(state, capture_share=max(state.capture_share, share), capture_stored=destination == "storage")
+        return _evolve(state, capture_share=max(state.capture_share, share), capture_stored=destination == "storage")
     if change.kind in ("enter", "leave"):
-        return replace(state, active=1.0 if change.kind == "enter" else 0.0)
+        return _evolve(state, active=1.0 if change.kind == "enter" else 0.0)
     raise ValueError(f"enterprise cannot take a change of kind {change.kind!r}")
 
 
@@ -137,10 +142,15 @@ class EnterpriseAgent(ParkAgent):
         self.last_efficiency_year = -10**6
 
     def current_state(self) -> FirmState:
-        """The firm's state with every change commissioned so far (from the yearly fold onwards)."""
-        done, state = self._folded if self._folded is not None else (0, FirmState())
+        """The firm's state with every change commissioned so far (from the yearly fold onwards);
+        kept until a change arrives (changes are only appended), so repeated calls return one object."""
+        kept = self.__dict__.get("_current")
+        if kept is not None and kept[0] == len(self.changes):
+            return kept[1]
+        done, state = self._folded if self._folded is not None else (0, NO_MEASURES)
         for ch in self.changes[done:]:
             state = fold_firm_state(state, ch)
+        self._current = (len(self.changes), state)
         return state
 
     def electrified_heat_share(self, state: FirmState | None = None) -> float:
@@ -180,7 +190,7 @@ class EnterpriseAgent(ParkAgent):
                 if year - self.last_efficiency_year >= spec.efficiency_interval_yr:
                     options.append(efficiency_option(view, spec.efficiency_step_share))
             else:
-                options.append(heat_option(view, measure, spec.heat_step_share, self._once("band_cops", band_cops)))
+                options.append(heat_option(view, measure, spec.heat_step_share, self.heat_pump_cops()))
         for measure, target in spec.resource_targets.items():
             if measure not in self.pending.values():
                 options.append(resource_option(self, measure, target, year, view.electricity_price_cny_per_kwh, view.carbon_price_cny_per_tco2))
@@ -239,7 +249,7 @@ class EnterpriseAgent(ParkAgent):
         if item.kind == "efficiency":
             option = efficiency_option(view, item.share)
         else:
-            option = heat_option(view, item.technology, item.share, self._once("band_cops", band_cops))
+            option = heat_option(view, item.technology, item.share, self.heat_pump_cops())
         if option is None:
             return
         hurdle = getattr(self, "hurdle_rate", ctx.decisions.hurdle_rate.mean)
@@ -265,6 +275,14 @@ class EnterpriseAgent(ParkAgent):
         if key not in cache:
             cache[key] = compute()
         return cache[key]
+
+    def heat_pump_cops(self) -> Bands:
+        """Heat-pump COP per band (agents.heat_bands.band_cops), read once per run."""
+        return self._once("band_cops", band_cops)
+
+    def electric_boiler_efficiency(self) -> float:
+        """Electric boilers' heat per electricity [kWh_th/kWh_e] (data/constants.csv), read once per run."""
+        return self._once("electric_boiler_efficiency", lambda: constant("electric_boiler_efficiency"))
 
     def boiler_heat_kwh(self) -> float:
         """Useful boiler heat of the base year [kWh_th]: boiler fuel × NCV × boiler efficiency."""
@@ -294,7 +312,7 @@ class EnterpriseAgent(ParkAgent):
         before = self._state_before(change)
         after = fold_firm_state(before, change)
         scale = self.activity * self.intensity * before.efficiency_factor
-        peak = float(profile(self.load_shape, year).max())  # peak kW per kWh/yr
+        peak = profile_peak(self.load_shape, year)  # peak kW per kWh/yr
         return before, after, scale, peak
 
     def _state_before(self, change) -> FirmState:
@@ -322,7 +340,7 @@ class EnterpriseAgent(ParkAgent):
         cache = self.__dict__.setdefault("_terms", {})
         terms = cache.get(st)
         if terms is None:
-            eb_eff, cops = self._once("electric_boiler_efficiency", lambda: constant("electric_boiler_efficiency")), self._once("band_cops", band_cops)
+            eb_eff, cops = self.electric_boiler_efficiency(), self.heat_pump_cops()
             bands, s = self.heat_bands, self.spec.fuel_heat_share
             bought_kwh = self.spec.energy.purchased_heat_gj * KWH_PER_GJ
             elec = (self.base_electricity_kwh()

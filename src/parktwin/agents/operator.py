@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from parktwin.agents.base import Change, Investment, ParkAgent, present_agents
+from parktwin.agents.carrier_assets import CarrierAssets
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.economics.catalogue import capex_cny, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
@@ -100,6 +101,9 @@ class OperatorAgent(ParkAgent):
         self.funds: dict[str, SubsidyFund] = {}  # PDCA subsidy funds by rule id
         self.advanced: set[int] = set()  # positions of roadmap items the PDCA brought forward
         self.carrier_changes: list[Change] = []  # heat, cold and hydrogen assets (agents/carrier_assets.py), in clock order
+        self.carrier_fold: tuple = (0, CarrierAssets())  # carrier changes folded so far, and the state after them
+        self.carrier_year: tuple | None = None  # (state, YearCarrierAssets) of the last year with no change inside it
+        self._steady: tuple | None = None  # (state, hourly arrays) of the last year with no change inside it (year_assets)
         if a.battery_kwh > 0:
             self.add_battery(0, a.battery_kwh, a.battery_kw, "existing")
 
@@ -145,16 +149,26 @@ class OperatorAgent(ParkAgent):
 
     def year_assets(self, year_start: int) -> YearAssets:
         segs = self.year_segments(year_start, Assets(self.park.grid.import_limit_kw), _fold)  # changes are in clock order
-        starts = [h for h, _ in segs] + [HOURS_PER_YEAR]
-        lengths = np.diff(starts)
-
-        def hourly(attr: str) -> np.ndarray:
-            return np.repeat([getattr(s, attr) for _, s in segs], lengths).astype(float)
-
         battery_kwh, battery_kw = capacity_arrays(self.batteries, year_start)  # usable: nameplate × health
-        return YearAssets(hourly("import_limit_kw"), hourly("pv_kwp"), hourly("wind_kw"), battery_kwh, battery_kw,
-                          np.maximum(hourly("green_share"), hourly("green_floor_share")), hourly("ppa_pv_kw"), hourly("ppa_wind_kw"),
-                          hourly("dac_tco2_per_yr"), segs[-1][1])
+        h = self._hourly_arrays(segs)
+        return YearAssets(h["import_limit_kw"], h["pv_kwp"], h["wind_kw"], battery_kwh, battery_kw, h["green_share"],
+                          h["ppa_pv_kw"], h["ppa_wind_kw"], h["dac_tco2_per_yr"], segs[-1][1])
+
+    def _hourly_arrays(self, segs: list) -> dict[str, np.ndarray]:
+        """The assets' hourly arrays (the green share the higher of the contracts' and the floor's);
+        a year with one state all through, the same as the last year's, shares its (read-only) arrays."""
+        steady = len(segs) == 1
+        if steady and self._steady is not None and self._steady[0] is segs[0][1]:
+            return self._steady[1]
+        lengths = np.diff([h for h, _ in segs] + [HOURS_PER_YEAR])
+        arrays = {attr: np.repeat([getattr(s, attr) for _, s in segs], lengths).astype(float)
+                  for attr in ("import_limit_kw", "pv_kwp", "wind_kw", "green_share", "green_floor_share", "ppa_pv_kw", "ppa_wind_kw",
+                               "dac_tco2_per_yr")}
+        arrays["green_share"] = np.maximum(arrays["green_share"], arrays.pop("green_floor_share"))
+        for array in arrays.values():
+            array.setflags(write=False)
+        self._steady = (segs[0][1], arrays) if steady else None
+        return arrays
 
     # -- PDCA review -------------------------------------------------------------------------
     def review(self, year: int, indicators: dict[str, float], target) -> list[dict]:

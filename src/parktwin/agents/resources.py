@@ -13,13 +13,13 @@ physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then boug
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
 from parktwin.agents.base import Change, EnergyRow, Investment, book_piecewise, present_agents, segment_weights, segments
 from parktwin.agents.decisions import Option
-from parktwin.agents.heat_bands import KWH_PER_GJ, band_cops, left_share
+from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
@@ -57,7 +57,7 @@ def factor(name: str) -> float:
 def _fold(t: MeasureTargets, ch: Change) -> MeasureTargets:
     measure, share = ch.value
     key = TARGET_FIELD[measure]
-    return replace(t, **{key: max(getattr(t, key), share)})
+    return MeasureTargets(**{**t.__dict__, key: max(getattr(t, key), share)})  # as dataclasses.replace, without its checks
 
 
 class MeasureLedger(list):
@@ -174,7 +174,7 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     rest = heat_gj - used - out["purchased_heat"]
     if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
         k = firm.activity * firm.intensity * st.efficiency_factor * st.active
-        eb_eff, cops = constant("electric_boiler_efficiency"), band_cops()
+        eb_eff, cops = firm.electric_boiler_efficiency(), firm.heat_pump_cops()  # read once per run
         room_gj = kwh = 0.0
         for heat, eb, hp in ((firm.boiler_heat_kwh() / KWH_PER_GJ, st.own_eb, st.own_hp),
                              (firm.spec.energy.purchased_heat_gj, st.bought_eb, st.bought_hp)):

@@ -271,6 +271,15 @@ def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parti
     return pd.DataFrame(rows, columns=["party", "role", "cost_of_equity", "debt_share", "debt_rate", "wacc"])
 
 
+def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
+                  parties: dict[str, Party], subsidy_share: dict) -> pd.DataFrame:
+    """The ``cashflows`` table alone, as ``money_tables`` builds it (the private view of a replicate)."""
+    finance = finance_purchases(purchases, parties, subsidy_share)
+    years = [int(a["year"]) for a in annual]
+    debt = _debt_matrices(purchases, finance, years) if purchases else None
+    return cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt)
+
+
 def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
                  parties: dict[str, Party], subsidy_share: dict) -> dict:
     """Everything the private view needs, from one run's records: ``investment_finance`` (tuples

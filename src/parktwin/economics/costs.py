@@ -7,7 +7,7 @@ stay out; the carbon price's shadow cost is reported beside it. Money in CNY of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -88,18 +88,47 @@ def fixed_om_in_year(purchases: list[Purchase], year: int) -> float:
 
 def renewals_in_year(purchases: list[Purchase], year: int) -> list[Purchase]:
     """Purchases whose life ends at ``year``: bought again at that year's cost."""
+    return _renewed([p for p in purchases if _renews_on_life(p) and (year - p.year) % round(p.lifetime_yr) == 0], year)
+
+
+def _renews_on_life(p: Purchase) -> bool:
+    """``p`` is bought again every ``lifetime_yr`` (not a renewal itself, not a battery renewed by wear)."""
+    return not p.renewal and p.technology not in REPLACED_BY_AGEING and round(p.lifetime_yr) > 0
+
+
+def _renewed(candidates: list[Purchase], year: int) -> list[Purchase]:
+    """Of purchases whose age is a multiple of their life at ``year``, those bought before it and not
+    retired by then, bought again at that year's cost (in the order given)."""
     out = []
-    for p in purchases:
-        if p.renewal or p.year >= year or (p.retired is not None and p.retired_at is not None and p.retired_at <= year):
+    for p in candidates:
+        if p.year >= year or (p.retired is not None and p.retired_at is not None and p.retired_at <= year):
             continue  # (bought this year or later: age 0, nothing to renew)
-        age = year - p.year
-        life = round(p.lifetime_yr)
-        if p.technology not in REPLACED_BY_AGEING and life > 0 and age % life == 0:
-            if p.technology in STATED_COSTS:  # bought again at its stated cost
-                out.append(replace(p, year=year, hour=0.0, renewal=True))
-            else:
-                out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True))
+        if p.technology in STATED_COSTS:  # bought again at its stated cost
+            out.append(replace(p, year=year, hour=0.0, renewal=True))
+        else:
+            out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True))
     return out
+
+
+@dataclass
+class RenewalSchedule:
+    """``renewals_in_year`` for a run's growing list of purchases without reading every purchase
+    every year: each is filed once by its life and its year modulo that life (purchases are only
+    appended, or replaced in place by a retired copy with the same year, technology and life)."""
+
+    filed: int = 0  # purchases filed so far (a prefix of the list)
+    by_life: dict = field(default_factory=dict)  # life [yr] → {year of purchase mod life: [positions in the list]}
+
+    def due(self, purchases: list[Purchase], year: int) -> list[Purchase]:
+        """The renewals of ``year``, as ``renewals_in_year(purchases, year)``."""
+        for position in range(self.filed, len(purchases)):
+            p = purchases[position]
+            if _renews_on_life(p):
+                life = round(p.lifetime_yr)
+                self.by_life.setdefault(life, {}).setdefault(p.year % life, []).append(position)
+        self.filed = len(purchases)
+        positions = sorted(i for life, by_rest in self.by_life.items() for i in by_rest.get(year % life, ()))
+        return _renewed([purchases[i] for i in positions], year)
 
 
 def fuel_cost_cny(energy_rows: list[tuple], year: int) -> float:

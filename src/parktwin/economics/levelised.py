@@ -27,11 +27,12 @@ unit and year come from the run where it has them (docs/economics.md, "Levelised
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from parktwin.economics.catalogue import technology
+from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, technology
 from parktwin.economics.finance import annuity_factor, lcoe_cny_per_kwh
 
 LEVELISED_COLUMNS = ("year", "technology", "output", "capex_cny_per_unit", "fixed_om_cny_per_unit_yr", "lifetime_yr",
@@ -53,8 +54,10 @@ class HeatInputs:
     gas_ncv_gj_per_km3: float
 
 
+@lru_cache(maxsize=1024)
 def var_om_cny_per_kwh(tech_id: str, year: int) -> float:
-    """The catalogue's variable O&M per kWh of output [CNY/kWh] (its rows are per MWh or none)."""
+    """The catalogue's variable O&M per kWh of output [CNY/kWh] (its rows are per MWh or none; read
+    once per technology and year in a process, as the catalogue's capex)."""
     tech = technology(tech_id)
     unit = tech.var_om_unit
     if unit in ("-", "", "none"):
@@ -69,8 +72,9 @@ def levelised_row(year: int, tech_id: str, output: str, kwh_per_unit_yr: float, 
     """One row of ``LEVELISED_COLUMNS``: ``tech_id`` bought in ``year`` (capex and O&M per unit from
     the catalogue unless given), producing ``kwh_per_unit_yr`` [kWh per unit and year]."""
     tech = technology(tech_id)
-    capex = tech.capex_cny(year) if capex_cny_per_unit is None else capex_cny_per_unit
-    om = tech.fixed_om_cny_per_yr(year) if fixed_om_cny_per_unit_yr is None else fixed_om_cny_per_unit_yr
+    # the catalogue's cached module functions: the same numbers as tech.capex_cny / tech.fixed_om_cny_per_yr
+    capex = capex_cny(tech_id, year) if capex_cny_per_unit is None else capex_cny_per_unit
+    om = fixed_om_cny_per_yr(tech_id, year) if fixed_om_cny_per_unit_yr is None else fixed_om_cny_per_unit_yr
     var = var_om_cny_per_kwh(tech_id, year)
     return {"year": int(year), "technology": tech_id, "output": output, "capex_cny_per_unit": capex,
             "fixed_om_cny_per_unit_yr": om, "lifetime_yr": tech.lifetime_yr, "output_kwh_per_unit_yr": kwh_per_unit_yr,

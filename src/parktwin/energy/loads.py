@@ -82,6 +82,12 @@ def profile(shape: str, year: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=512)
+def profile_peak(shape: str, year: int) -> float:
+    """The highest hour of ``shape``'s profile in ``year`` [share of the year per hour] (read once per process)."""
+    return float(profile(shape, year).max())
+
+
+@lru_cache(maxsize=512)
 def _tail_sums(shape: str, year: int) -> np.ndarray:
     """tail[h] = sum of the profile from hour h to the year's end; tail[8760] = 0."""
     p = profile(shape, year)

@@ -36,7 +36,7 @@ import numpy as np
 
 from parktwin.agents.base import EnergyRow, segment_weights
 from parktwin.agents.carrier_assets import year_carrier_assets
-from parktwin.agents.enterprise import FirmState, fold_firm_state
+from parktwin.agents.enterprise import NO_MEASURES, FirmState, fold_firm_state
 from parktwin.agents.heat_bands import KWH_PER_GJ, band_cops
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
@@ -49,6 +49,8 @@ from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.technologies.store import stores_of
 
 PLAN_SUPPLIES = ("fossil", "purchased", "electric_boiler", "heat_pump")
+NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
+NO_CHILLER_COP.setflags(write=False)
 
 
 @dataclass
@@ -82,7 +84,7 @@ class CarrierState:
 def firm_segments(firm, year: int, year_start: int, heat_base: dict):
     """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
     full-year quantities of each segment between commissioning hours, before the shift profile."""
-    segs = firm.year_segments(year_start, FirmState(), fold_firm_state)  # the firm's cached fold (year_energy ran first)
+    segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
     ends = [h for h, _ in segs][1:] + [HOURS_PER_YEAR]
     base = heat_base.get(firm)  # base-year quantities: constant within a run
     if base is None:
@@ -232,7 +234,8 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     space = space_heat_kw(model, year, state.space_heat)
     chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
     chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
-    cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c")
+    # without chillers and a cold store the COP only multiplies zeros: any finite one gives the same columns
+    cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c") if chillers or cold_store is not None else NO_CHILLER_COP
     hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and any(h[3].any() for h, _ in annual_by_firm)
     quiet = not (any_heat or assets.any_hydrogen or cold_store is not None or hourly_cop or year in model.scenario.outputs.hourly_years)
     if quiet:

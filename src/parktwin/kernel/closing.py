@@ -8,22 +8,28 @@ from __future__ import annotations
 from parktwin.agents.heat_bands import band_cops
 from parktwin.data import constant
 from parktwin.economics.asset_abatement import operator_measures
-from parktwin.economics.cashflows import Party, money_tables
+from parktwin.economics.cashflows import Party, money_tables, run_cashflows
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.levelised import HeatInputs, levelised_costs
 
 
 def close_run(model) -> None:
-    """Fill ``model.record``'s money, levelised costs and measures; add the private view to ``annual``."""
+    """Fill ``model.record``'s money, levelised costs and measures; add the private view to ``annual``
+    (a run for its annual table alone, ``model.annual_only``: the cash flows the private view needs only)."""
     record = model.record
-    record.money = money_tables(record.purchases, record.energy, record.annual, record.carbon,
-                                parties(model), model.scenario.policy.capex_subsidy_share)
-    record.money["levelised"] = levelised(model)
-    record.measures.extend(operator_measures_rows(model))
+    if model.annual_only:
+        record.money = {"cashflows": run_cashflows(record.purchases, record.energy, record.annual, record.carbon,
+                                                   parties(model), model.scenario.policy.capex_subsidy_share)}
+    else:
+        record.money = money_tables(record.purchases, record.energy, record.annual, record.carbon,
+                                    parties(model), model.scenario.policy.capex_subsidy_share)
+        record.money["levelised"] = levelised(model)
+        record.measures.extend(operator_measures_rows(model))
     private = record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+    net, pv = private["net_cost_cny"].to_dict(), private["pv_cny"].to_dict()  # read as dicts, not row by row from pandas
     for row in record.annual:  # the private view beside the system cost, so batches see both
-        row["private_cost_cny"] = float(private["net_cost_cny"].get(row["year"], 0.0))
-        row["private_pv_cny"] = float(private["pv_cny"].get(row["year"], 0.0))
+        row["private_cost_cny"] = float(net.get(row["year"], 0.0))
+        row["private_pv_cny"] = float(pv.get(row["year"], 0.0))
 
 
 def levelised(model):

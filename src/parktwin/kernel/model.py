@@ -26,7 +26,7 @@ from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.population import growth_rate
 from parktwin.data import grid_factor_path, interpolate_path, overriding
-from parktwin.economics.costs import Purchase, purchase, stated_purchase
+from parktwin.economics.costs import Purchase, RenewalSchedule, purchase, stated_purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
@@ -101,11 +101,17 @@ def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force:
     return wind_output_kw_per_kw(speeds, load_power_curve(), losses_share=design.losses_share)
 
 
-def simulate(scenario: Scenario, seed: int = 0) -> RunRecord:
-    """Build, run and release one model, with the scenario's data overrides in force throughout."""
+def simulate(scenario: Scenario, seed: int = 0, annual_only: bool = False) -> RunRecord:
+    """Build, run and release one model, with the scenario's data overrides in force throughout.
+
+    ``annual_only`` (a Monte Carlo replicate, which keeps only the ``annual`` table): the same
+    ``annual`` rows, without the records that feed only the other tables — the roadmap items'
+    costing on each firm for the MACC, and at the run's end the financing, cost-of-capital and
+    levelised-cost tables and the operator's MACC rows."""
     with overriding(scenario.data.constants, scenario.data.prices_cny, scenario.data.capex_factor):
         with year_stage(lambda: (None, "while setting the run up (weather, loads, agents)")):
             model = ParkModel(scenario, seed=seed)
+            model.annual_only = annual_only
         record = model.run()
         model.release()  # the record holds everything the tables need
     return record
@@ -121,10 +127,12 @@ class ParkModel(mesa.Model):
         super().__init__(rng=np.random.default_rng(agent_seed))
         self.scenario = scenario
         self.seed_value = seed
+        self.annual_only = False  # simulate(annual_only=True): only what the annual table needs (a replicate)
         self.env = simpy.Environment()
         park = scenario.park
         self.years = scenario.years
         self.record = RunRecord(measured=park.measured)
+        self.renewals = RenewalSchedule()  # which purchases renew in which year (economics.costs)
 
         growth = scenario.growth
         self.enterprises = {
@@ -250,7 +258,7 @@ class ParkModel(mesa.Model):
                     self._grid_projects.append(self.env.process(self._project(item, origin="operator")))
                 for position, item in enumerate(self.scenario.roadmap):
                     if item.year == year and position not in self.operator.advanced:  # not brought forward by the PDCA
-                        if technology(item.kind).abatement == FIRM_MEASURE:  # costed on the firms for the MACC
+                        if technology(item.kind).abatement == FIRM_MEASURE and not self.annual_only:  # costed on the firms for the MACC
                             self._cost_roadmap_measure(item, year)
                         self.env.process(self._project(item))
                 if self.population_on:

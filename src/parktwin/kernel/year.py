@@ -50,7 +50,7 @@ from parktwin.agents.population import active_share
 from parktwin.agents.resources import YearOfMeasures, apply_resource_measures
 from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, carbon_positions
 from parktwin.economics.catalogue import price_cny
-from parktwin.economics.costs import fixed_om_in_year, fuel_cost_cny, purchase, renewals_in_year, residual_value_cny
+from parktwin.economics.costs import fixed_om_in_year, fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based
 from parktwin.energy.loads import LoadBook
@@ -316,7 +316,7 @@ def money(model, y: YearState) -> Money:
     purchases = model.record.purchases
     bill = electricity_bill_cny(y.electricity.result.grid_import_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
                                 park.grid.feed_in_price_cny_per_kwh, year)
-    purchases.extend(renewals_in_year(purchases, year))
+    purchases.extend(model.renewals.due(purchases, year))  # economics.costs.renewals_in_year, filed once per purchase
     costs = {
         "capex_cny": sum(p.capex_cny for p in purchases if p.year == year),
         "fixed_om_cny": fixed_om_in_year(purchases, year),

@@ -223,11 +223,14 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     hourly = _hourly_table(record.hourly)
     events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
     reviews = pd.DataFrame(record.reviews, columns=list(REVIEW_COLUMNS))
-    investments = pd.DataFrame([vars(p) for p in record.purchases], columns=[f.name for f in dataclasses.fields(Purchase)])
     money = record.money
-    finance = pd.DataFrame(money.get("investment_finance", []), columns=list(INVESTMENT_FINANCE_COLUMNS))
-    if len(finance) == len(investments):
-        investments = pd.concat([investments, finance], axis=1)
+    purchase_columns = [f.name for f in dataclasses.fields(Purchase)]
+    finance = money.get("investment_finance", [])
+    if len(finance) == len(record.purchases):  # one frame from joined rows: no second frame to concatenate
+        investments = pd.DataFrame([tuple(vars(p).values()) + tuple(f) for p, f in zip(record.purchases, finance)],
+                                   columns=purchase_columns + list(INVESTMENT_FINANCE_COLUMNS))
+    else:
+        investments = pd.DataFrame([vars(p) for p in record.purchases], columns=purchase_columns)
     emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
     emissions.insert(4, "gas", "CO2")
     return Results(

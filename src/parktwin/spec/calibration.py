@@ -30,6 +30,7 @@ import math
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError
 
@@ -158,9 +159,10 @@ def _bottom_up(source: Any, year: int | None) -> tuple[pd.DataFrame, pd.DataFram
     energy = getattr(source, "energy", None)
     if energy is not None and hasattr(source, "annual"):  # a parktwin.Results
         year = int(source.annual["year"].min()) if year is None else year
-        energy = energy[energy["year"] == year]
-        emissions = source.emissions[source.emissions["year"] == year]
-        park_tco2 = float(source.year(year)["gross_location_tco2"])
+        energy = _rows_of_year(energy, year)
+        emissions = _rows_of_year(source.emissions, year)
+        annual = _rows_of_year(source.annual, year)
+        park_tco2 = float((annual.iloc[0] if len(annual) else source.year(year))["gross_location_tco2"])  # (no such year: its KeyError)
         return energy, emissions, park_tco2, year
     if isinstance(source, pd.DataFrame):
         energy = source
@@ -169,6 +171,16 @@ def _bottom_up(source: Any, year: int | None) -> tuple[pd.DataFrame, pd.DataFram
             energy = energy[energy["year"] == year]
         return energy, None, None, year
     raise TypeError(f"expected parktwin.Results or its energy table (got {type(source).__name__})")
+
+
+def _rows_of_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``table[table["year"] == year]``. A run's tables hold their years in order, so the rows are
+    one block, taken as a slice (a filter by mask copies every string column: ~2 ms a run)."""
+    mask = (table["year"] == year).to_numpy(dtype=bool)
+    hits = np.flatnonzero(mask)
+    if len(hits) and hits[-1] - hits[0] + 1 == len(hits):
+        return table.iloc[hits[0]:hits[-1] + 1]
+    return table[mask]
 
 
 def _resources(source: Any, year: int | None) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
@@ -202,8 +214,9 @@ def _resources(source: Any, year: int | None) -> tuple[dict[str, dict[str, float
 
 def _entity_tco2(emissions: pd.DataFrame) -> dict[str, float]:
     """Scope 1 + location-based scope 2 by entity [tCO₂] (one pass over the table)."""
-    rows = emissions[emissions["scope"].astype(str).isin(["1", "2"]) & emissions["method"].isin(["all", "location"])]
-    return rows.groupby("entity", sort=False)["emissions_tco2"].sum().to_dict()
+    keep = (emissions["scope"].astype(str).isin(["1", "2"]) & emissions["method"].isin(["all", "location"])).to_numpy(dtype=bool)
+    entity = emissions["entity"].to_numpy(dtype=object)[keep]  # as objects: the same groups, no Arrow takes
+    return emissions["emissions_tco2"][keep].groupby(entity, sort=False).sum().to_dict()
 
 
 def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None = None) -> Reconciliation:
@@ -218,10 +231,12 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
     energy, emissions, park_tco2, base = _bottom_up(results_or_base_year_energy, year or m.base_year)
     rows = []
     # sums by (entity, carrier) and tce by entity, once: a run reconciles on every replicate
-    by_carrier = energy.groupby(["entity", "carrier"], sort=False)["quantity"].sum()
-    park_carrier = by_carrier.groupby(level="carrier", sort=False).sum().to_dict()
+    # grouped by the names as plain objects: the same groups and sums, without pandas' Arrow string takes
+    entity, carrier = energy["entity"].to_numpy(dtype=object), energy["carrier"].to_numpy(dtype=object)
+    by_carrier = energy["quantity"].groupby([entity, carrier], sort=False).sum()
+    park_carrier = by_carrier.groupby(level=1, sort=False).sum().to_dict()
     by_carrier = by_carrier.to_dict()
-    tce = energy.groupby("entity", sort=False)["energy_tce"].sum().to_dict()
+    tce = energy["energy_tce"].groupby(entity, sort=False).sum().to_dict()
     entity_tco2 = _entity_tco2(emissions) if emissions is not None else None
     firm_resources, park_resources = _resources(results_or_base_year_energy, base)
 
