@@ -352,3 +352,17 @@ def test_polish_resizes_removals_to_what_is_left_and_delays_what_the_targets_all
     assert by["direct_air_capture"].value == pytest.approx(3_030.0)
     assert by["efficiency"].year == 2040 and by["efficiency"].level == 1.0
     assert best["feasible"] and history
+
+
+def test_a_plans_runs_are_annual_only_and_judge_as_a_full_run_does():
+    """The planner's runs keep only what the annual table needs (``simulate(annual_only=True)``, as a
+    Monte Carlo replicate); the summary it judges targets and costs on equals a full run's, number for number."""
+    from parktwin.kernel.model import simulate
+    from parktwin.planning.evaluate import summarise
+    from parktwin.results.tables import build_results
+
+    sc = api.load("scenarios/net_zero_2050.yaml").scenario
+    targets = parse_targets("zero_carbon_park=2040,net_zero=2050,review=scenario", sc)
+    full, annual = (summarise(build_results(simulate(sc, seed=0, annual_only=a), {"social_discount_rate": sc.finance.social_discount_rate}),
+                              targets) for a in (False, True))
+    assert json.dumps(full, sort_keys=True, default=str) == json.dumps(annual, sort_keys=True, default=str)
