@@ -73,6 +73,19 @@ def segments(
     return out
 
 
+def fold_since(changes: list[Change], folded: tuple[int, Any], year_start: int,
+               fold: Callable[[Any, Change], Any]) -> tuple[tuple[int, Any], list[tuple[int, Any]]]:
+    """``segments`` of ``changes`` (in clock order) for the year beginning at ``year_start``, folding
+    only those not yet in ``folded`` = (changes folded, state after them); returns the new ``folded``
+    and the year's segments. The changes before a year are a prefix of the list, so the state after
+    that prefix carries to the next year."""
+    done, state = folded
+    while done < len(changes) and changes[done].hour <= year_start:
+        state = fold(state, changes[done])
+        done += 1
+    return (done, state), (segments(changes[done:], year_start, state, fold) if done < len(changes) else [(0, state)])
+
+
 def segment_weights(shape: str, year: int, starts: list[int]) -> tuple[float, ...]:
     """Share of the year's ``shape`` profile inside each segment (profiles do not change within a
     process, so each (shape, year, starts) is computed once)."""
@@ -117,12 +130,7 @@ class ParkAgent(mesa.Agent):
         key = (year_start, len(self.changes), fold)
         if self._year_segments is not None and self._year_segments[0] == key:
             return self._year_segments[1]
-        done, state = self._folded if self._folded is not None else (0, initial)
-        while done < len(self.changes) and self.changes[done].hour <= year_start:
-            state = fold(state, self.changes[done])
-            done += 1
-        self._folded = (done, state)
-        out = segments(self.changes[done:], year_start, state, fold) if done < len(self.changes) else [(0, state)]
+        self._folded, out = fold_since(self.changes, self._folded if self._folded is not None else (0, initial), year_start, fold)
         self._year_segments = (key, out)
         return out
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from parktwin.agents.base import Change, segments
+from parktwin.agents.base import Change, fold_since
 from parktwin.energy.calendar import HOURS_PER_YEAR
 
 
@@ -82,13 +82,8 @@ class YearCarrierAssets:
 def carrier_segments(op, year_start: int) -> list[tuple[int, CarrierAssets]]:
     """``segments`` of the operator's carrier changes, folding only those new since the last year
     (``op.carrier_fold``: changes folded, state after them); changes are in clock order."""
-    changes = op.carrier_changes
-    done, state = op.carrier_fold
-    while done < len(changes) and changes[done].hour <= year_start:
-        state = _fold(state, changes[done])
-        done += 1
-    op.carrier_fold = (done, state)
-    return segments(changes[done:], year_start, state, _fold) if done < len(changes) else [(0, state)]
+    op.carrier_fold, out = fold_since(op.carrier_changes, op.carrier_fold, year_start, _fold)
+    return out
 
 
 def year_carrier_assets(op, year_start: int) -> YearCarrierAssets:

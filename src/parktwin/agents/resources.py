@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
-from parktwin.agents.base import Change, EnergyRow, Investment, book_piecewise, present_agents, segment_weights, segments
+from parktwin.agents.base import Change, EnergyRow, Investment, book_piecewise, fold_since, present_agents, segment_weights, segments
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.data import constant, table
@@ -67,12 +67,8 @@ class MeasureLedger(list):
     folded: tuple[int, MeasureTargets] = (0, MeasureTargets())
 
     def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
-        done, state = self.folded
-        while done < len(self) and self[done].hour <= year_start:
-            state = _fold(state, self[done])
-            done += 1
-        self.folded = (done, state)
-        return segments(self[done:], year_start, state, _fold) if done < len(self) else [(0, state)]
+        self.folded, out = fold_since(self, self.folded, year_start, _fold)
+        return out
 
 
 def base_flows(firm) -> FirmResources:
