@@ -451,7 +451,7 @@ def simulate_depot(
             if t_end > t0:
                 yield env.timeout(t_end - t0)
                 soc[v] = min(cap, soc[v] + P * (t_end - t0))
-                sess.append((v, t_req, t0, t_end, P))
+                sess.append((v, t_req, t0, env.now, P))  # released at env.now (t0 + (t_end − t0) may differ from t_end in the last bit)
             log.append((float(env.now), v, "unplug"))
 
     def vehicle(v: int):
