@@ -366,3 +366,21 @@ def test_a_plans_runs_are_annual_only_and_judge_as_a_full_run_does():
     full, annual = (summarise(build_results(simulate(sc, seed=0, annual_only=a), {"social_discount_rate": sc.finance.social_discount_rate}),
                               targets) for a in (False, True))
     assert json.dumps(full, sort_keys=True, default=str) == json.dumps(annual, sort_keys=True, default=str)
+
+
+def test_combined_moves_take_the_best_move_of_each_measure_and_leave_swaps_out():
+    """Moves best first: 'lower a' and 'delay b' combine; 'delay a' (a second move of a) is left out;
+    a swap (it adds a measure) is never part of a combination; one measure alone is no combination."""
+    from parktwin.planning.candidates import Candidate
+    from parktwin.planning.polish import combine_moves
+
+    a, b, c = (Candidate(x, "efficiency", "", "share", 0.1, 180.0, "firms", 1, 0) for x in "abc")
+    current = [Choice(a, 1.0, 2030), Choice(b, 1.0, 2030)]
+    lower_a = ("lower a", [Choice(a, 0.95, 2030), current[1]])
+    delay_a = ("delay a", [Choice(a, 1.0, 2031), current[1]])
+    delay_b = ("delay b", [current[0], Choice(b, 1.0, 2031)])
+    swap_c = ("swap in c", [*current, Choice(c, 1.0, 2030)])
+    label, chosen = combine_moves(current, [lower_a, swap_c, delay_a, delay_b])
+    assert label == "lower a + delay b"
+    assert chosen == [Choice(a, 0.95, 2030), Choice(b, 1.0, 2031)]
+    assert combine_moves(current, [lower_a, delay_a, swap_c]) is None

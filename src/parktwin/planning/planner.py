@@ -276,12 +276,11 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
     if stop_after is not None and stop_after < n_trials:
         raise KeyboardInterrupt(f"stopped after {stop_after} trials")
     chosen, best = _prune(runner, base_doc, choices_of(res.best_params, scr.kept), res.best, run_seed)
-    searched_npv = best["npv_cny"]
-    chosen, best, polished = polish(runner, base_doc, chosen, best, scr.kept, run_seed, last_year, tg.net_zero or last_year,
-                                    lambda c: earliest_year(c, first_year))
-    if polished:
+    polished = {"searched_npv_cny": best["npv_cny"]}
+    chosen, best, polished["moves"] = polish(runner, base_doc, chosen, best, scr.kept, run_seed, last_year, tg.net_zero or last_year,
+                                             lambda c: earliest_year(c, first_year))
+    if polished["moves"]:
         chosen, best = _prune(runner, base_doc, chosen, best, run_seed)  # a swap can leave an item spare
-    polished = {"moves": polished, "searched_npv_cny": searched_npv}
     deterministic = None
     robust = None
     if tg.confidence is not None:

@@ -26,15 +26,12 @@ from dataclasses import replace
 
 from parktwin.planning.candidates import Candidate, Choice, apply_choices
 from parktwin.planning.evaluate import changes_json
-from parktwin.planning.screen import RESIDUAL_KINDS, residual_tco2
+from parktwin.planning.screen import RESIDUAL_KINDS, removal_index, removal_tco2, residual_tco2
 from parktwin.planning.search import LEVELS
 
 MAX_ROUNDS = 20
 DELAYS_YR = (1, 3)
 """A delay move postpones an item by one year or by three (fewer rounds to a late decision)."""
-RESIZE_MARGIN = 1.01
-"""Removals resized to 101 % of what is left (and up to the next 10 t): the removals' own electricity
-may carry a little scope 2 where contracts do not cover it."""
 
 
 def _job(base_doc: dict, choices: list[Choice], seed: int) -> tuple:
@@ -42,15 +39,13 @@ def _job(base_doc: dict, choices: list[Choice], seed: int) -> tuple:
 
 
 def _resized(choices: list[Choice], result: dict, from_year: int) -> list[Choice] | None:
-    """The choices with their removal sized to the residual of ``result`` (None: no removal, a failed
-    run, or a size outside 0..its bound)."""
-    at = [i for i, ch in enumerate(choices) if ch.candidate.kind in RESIDUAL_KINDS and ch.level > 0]
-    if len(at) != 1 or result.get("error"):
+    """The choices with their removal sized to the residual of ``result`` (None: no removal in the plan,
+    a failed run, or a size outside 0..its bound)."""
+    i = removal_index(choices)
+    if i is None or choices[i].level <= 0 or result.get("error"):
         return None
-    i = at[0]
     ch = choices[i]
-    left = residual_tco2(result, from_year)
-    need = math.ceil(max(ch.value + left, 0.0) * RESIZE_MARGIN / 10.0) * 10.0
+    need = removal_tco2(ch.value + residual_tco2(result, from_year))
     if not math.isfinite(need) or need > ch.candidate.max_value or abs(need - ch.value) < 10.0:
         return None
     return choices[:i] + [replace(ch, level=need / ch.candidate.max_value)] + choices[i + 1:]
@@ -104,7 +99,7 @@ def polish(runner, base_doc: dict, chosen: list[Choice], best: dict, kept: list[
         if not scored:
             break
         npv, label, chs, run = scored[0]
-        combined = _combined(current, [s for s in scored if not s[1].startswith("swap")])
+        combined = combine_moves(current, [(label, chs) for _, label, chs, _ in scored])
         if combined is not None:
             r = runner.evaluate([_job(base_doc, combined[1], seed)], "polish", f"polish round {rounds}: the best moves together")[0]
             if r.get("feasible") and r["npv_cny"] < npv:
@@ -114,16 +109,19 @@ def polish(runner, base_doc: dict, chosen: list[Choice], best: dict, kept: list[
     return current, best, history
 
 
-def _combined(current: list[Choice], scored: list[tuple]) -> tuple[str, list[Choice]] | None:
-    """The best improving move of each item applied together (None: fewer than two items move)."""
-    by_id = {ch.candidate.id: i for i, ch in enumerate(current)}
+def combine_moves(current: list[Choice], moves: list[tuple[str, list[Choice]]]) -> tuple[str, list[Choice]] | None:
+    """The moves that each change one measure of ``current`` (the same measures, in the same order; a
+    swap, which adds one, is not such a move), best first, the first of each measure applied together;
+    None when fewer than two measures move."""
+    ids = [ch.candidate.id for ch in current]
     out, labels, moved = list(current), [], set()
-    for _, label, chs, _ in scored:  # best first
-        changed = [ch for ch in chs if ch.candidate.id in by_id and ch != current[by_id[ch.candidate.id]]]
-        if len(changed) != 1 or changed[0].candidate.id in moved:
+    for label, chs in moves:
+        if [ch.candidate.id for ch in chs] != ids:
             continue
-        ch = changed[0]
-        out[by_id[ch.candidate.id]] = ch
-        moved.add(ch.candidate.id)
+        changed = [k for k, (a, b) in enumerate(zip(current, chs)) if a != b]
+        if len(changed) != 1 or changed[0] in moved:
+            continue
+        out[changed[0]] = chs[changed[0]]
+        moved.add(changed[0])
         labels.append(label)
     return (" + ".join(labels), out) if len(moved) > 1 else None

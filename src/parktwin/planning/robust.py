@@ -43,7 +43,8 @@ from parktwin.experiments.design import make_design
 from parktwin.planning.candidates import Choice, apply_choices, earliest_year
 from parktwin.planning.discover import failure_boxes
 from parktwin.planning.evaluate import changes_json
-from parktwin.planning.screen import RESIDUAL_KINDS, residual_tco2
+from parktwin.planning.polish import combine_moves
+from parktwin.planning.screen import removal_index, removal_tco2, residual_tco2
 from parktwin.planning.search import LEVELS
 from parktwin.spec.errors import InputError, Problem
 from parktwin.spec.uncertainty import Uncertainty
@@ -249,37 +250,21 @@ def _moves(choices: list[Choice], first_year: int) -> list[tuple[str, list[Choic
 def removal_resize(choices: list[Choice], results: list[dict], share: float, from_year: int) -> tuple[str, list[Choice]] | None:
     """The removals sized to the ``share`` quantile of what the sample's replicates leave from
     ``from_year`` (x + N_i), up to the candidate's cap; None when the plan has no removals or they suffice."""
-    at = [i for i, ch in enumerate(choices) if ch.candidate.kind in RESIDUAL_KINDS]
-    if len(at) != 1:
+    i = removal_index(choices)
+    if i is None:
         return None
-    i = at[0]
     ch = choices[i]
     need = np.array([ch.value + residual_tco2(r, from_year) for r in results])
-    if not np.isfinite(need).all():
-        need = need[np.isfinite(need)]
+    need = need[np.isfinite(need)]
     if not len(need):
         return None
     c = ch.candidate
-    top = c.cap if c.cap is not None else c.max_value
-    size = min(math.ceil(float(np.quantile(need, share, method="higher")) * 1.01 / 10.0) * 10.0, top)
+    size = min(removal_tco2(float(np.quantile(need, share, method="higher"))), c.cap if c.cap is not None else c.max_value)
     if size <= ch.value + 10.0:
         return None
     grown = replace(c, max_value=max(c.max_value, size))
     moved = Choice(grown, size / grown.max_value, ch.year)
     return f"size {c.id} to {size:,.0f} t/yr (the {share:.0%} quantile of what the sample leaves)", choices[:i] + [moved] + choices[i + 1:]
-
-
-def _combine(choices: list[Choice], picked: list[tuple[str, list[Choice]]]) -> tuple[str, list[Choice]] | None:
-    """The moves of several measures applied together (each move changes one measure)."""
-    out, labels, moved = list(choices), [], set()
-    for label, chs in picked:
-        diff = [k for k, (a, b) in enumerate(zip(choices, chs)) if a != b]
-        if len(diff) != 1 or diff[0] in moved:
-            continue
-        out[diff[0]] = chs[diff[0]]
-        moved.add(diff[0])
-        labels.append(label)
-    return (" + ".join(labels), out) if len(moved) > 1 else None
 
 
 def make_robust(runner, loaded, base_doc: dict, kept, chosen: list[Choice], best: dict, targets, uncertainty, n: int, seed: int,
@@ -325,10 +310,7 @@ def make_robust(runner, loaded, base_doc: dict, kept, chosen: list[Choice], best
             scored = _score(runner, base_doc, moves, probe, results, jobs_for, run_seed, current,
                             f"robust round {rounds}: {len(moves)} moves on {len(probe)} failing replicates")
             if scored:
-                by_measure = {}
-                for s in scored:  # best first: the best move of each measure
-                    by_measure.setdefault(s[1].split(" ")[1], s)
-                combined = _combine(choices, [(s[1], s[2]) for s in by_measure.values()])
+                combined = combine_moves(choices, [(s[1], s[2]) for s in scored])  # best first: the best move of each measure
                 if combined is not None:
                     scored += _score(runner, base_doc, [combined], probe, results, jobs_for, run_seed, current,
                                      f"robust round {rounds}: the best moves together", combine=scored[0])

@@ -28,6 +28,26 @@ RESIDUAL_HEADROOM = 2.0
 """A removal's bound in multiples of that residual: room for a search that keeps some internal measure
 below its bound and for the robust stage (a world growing 5 %/yr instead of 3 % has 1.6 times the
 activity after 25 years); the search's 5 % level grid then sizes it within 10 % of the residual."""
+RESIZE_MARGIN = 1.01
+"""Removals sized to what is left are sized to 101 % of it (up to the next 10 t): their own electricity
+may carry a little scope 2 where contracts do not cover it."""
+
+
+def up_to_10_t(tco2: float) -> float:
+    """``tco2`` rounded up to the next 10 t (sizes of removals)."""
+    return math.ceil(tco2 / 10.0) * 10.0
+
+
+def removal_tco2(need_tco2: float) -> float:
+    """The removal capacity that balances ``need_tco2`` a year [tCO₂/yr]: ``RESIZE_MARGIN`` × it, up to 10 t."""
+    return up_to_10_t(max(need_tco2, 0.0) * RESIZE_MARGIN)
+
+
+def removal_index(choices: list[Choice]) -> int | None:
+    """The position of the plan's one removal choice (None: none, or more than one)."""
+    at = [i for i, ch in enumerate(choices) if ch.candidate.kind in RESIDUAL_KINDS]
+    return at[0] if len(at) == 1 else None
+
 
 
 @dataclass
@@ -65,7 +85,7 @@ def size_removals(runner, base_doc: dict, cands: list[Candidate], earliest: int,
     out = []
     for c in cands:
         if c.kind in RESIDUAL_KINDS and math.isfinite(left):
-            bound = min(c.max_value, math.ceil(RESIDUAL_HEADROOM * left / 10.0) * 10.0)
+            bound = min(c.max_value, up_to_10_t(RESIDUAL_HEADROOM * left))
             c = replace(c, max_value=bound, cap=c.max_value, bound_note=f"{RESIDUAL_HEADROOM:g} × the {left:,.0f} tCO₂ every other candidate at its bound "
                                                       f"leaves from {residual_from} (at most {c.bound_note})")
         out.append(c)
