@@ -75,7 +75,9 @@ def _runs(green_share: float):
 def test_in_a_run_its_load_is_billed_and_in_scope_2_and_its_tonnes_are_removed(green_share):
     without, with_dac, sc = _runs(green_share)
     a, b = without.year(YEAR), with_dac.year(YEAR)
-    # its heat pumps' COP each hour, by hand from the air temperature the run drew (the same seed)
+    # its heat pumps' COP each hour, by hand from the air temperature the run drew (the same seed):
+    # data/constants.csv heat_pump_carnot_share 0.535 (DEA COP 2.63 at 120 °C from 40 °C), heat_low_sink_c 90 °C,
+    # air_source_evaporator_approach_k 5 K; energy/thermal.py clips a COP to [COP_MIN 1, COP_MAX 8]
     temp_c = ParkModel(sc, seed=0).temp_air_c[YEAR - 2025]
     cop = np.clip(0.535 * (90.0 + 273.15) / (90.0 - (temp_c - 5.0)), 1.0, 8.0)
     dac_kw = N_TCO2 / 8760.0 * (0.4 + 1.6 / cop) * 1000.0
