@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numba
 import numpy as np
@@ -145,10 +146,12 @@ class DispatchResult:
     soc_adjustment_kwh: np.ndarray
     soc_start_kwh: float
 
-    @property
+    @cached_property
     def grid_import_kw(self) -> np.ndarray:
-        """Total grid import ``grid_to_load + grid_to_battery`` [kW]."""
-        return self.grid_to_load_kw + self.grid_to_battery_kw
+        """Total grid import ``grid_to_load + grid_to_battery`` [kW] (read-only, computed once)."""
+        total = self.grid_to_load_kw + self.grid_to_battery_kw
+        total.flags.writeable = False
+        return total
 
     @property
     def battery_charge_kw(self) -> np.ndarray:
@@ -342,6 +345,8 @@ def float_array(name: str, x, n: int | None) -> np.ndarray:
         raise ValueError(f"{name} must have at least one hour, got shape {a.shape}")
     if n is not None and a.shape[0] != n:
         raise ValueError(f"{name} must have shape ({n},) like load_kw, got {a.shape}")
+    if a.shape[0] and a.min() >= 0.0 and a.max() < np.inf:  # one pass each, no temporary arrays (NaN fails both)
+        return a
     if not np.isfinite(a).all():
         raise ValueError(f"{name} must be finite (no NaN/inf)")
     if (a < 0.0).any():
@@ -367,6 +372,8 @@ def limit_array(name: str, x, n: int) -> np.ndarray:
     a = np.ascontiguousarray(x, dtype=np.float64)
     if a.shape != (n,):
         raise ValueError(f"{name} must be a number or have shape ({n},) like load_kw, got {a.shape}")
+    if n and a.min() >= 0.0:  # (NaN fails it)
+        return a
     if np.isnan(a).any() or (a < 0.0).any():
         raise ValueError(f"{name} must be >= 0 every hour (inf allowed)")
     return a
@@ -436,7 +443,7 @@ def dispatch_rule_based(
         raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
     if per.dtype.kind not in "iu":
         raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
-    if ((per < 0) | (per >= _N_PERIODS)).any():
+    if n and (per.min() < 0 or per.max() >= _N_PERIODS):
         raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
     per = np.ascontiguousarray(per, dtype=np.int8)
 

@@ -13,12 +13,27 @@ from parktwin.spec.park import TouTariff
 PERIOD_CODES = {"valley": PERIOD_VALLEY, "flat": PERIOD_FLAT, "peak": PERIOD_PEAK, "critical": PERIOD_CRITICAL}
 
 
+_BY_TARIFF: dict[tuple[int, int], tuple] = {}  # (id(tariff), year) → (tariff, period, price): one JSON dump per tariff and year
+_BY_TARIFF_MAX = 256
+
+
 def hourly_tariff(tariff: TouTariff, year: int) -> tuple[np.ndarray, np.ndarray]:
     """(period code per hour [int8], energy price per hour [CNY/kWh]) for ``year``.
 
     Critical-peak hours apply only in ``critical_months``; in other months they are peak.
+    The arrays are read-only and shared: the same tariff object (frozen) and year give the
+    same arrays without serialising the tariff again (the entry holds the tariff, so its id
+    cannot be reused while the entry lives).
     """
-    return _hourly_tariff(tariff.model_dump_json(), year)
+    key = (id(tariff), year)
+    hit = _BY_TARIFF.get(key)
+    if hit is not None and hit[0] is tariff:
+        return hit[1], hit[2]
+    period, price = _hourly_tariff(tariff.model_dump_json(), year)
+    if len(_BY_TARIFF) >= _BY_TARIFF_MAX:
+        _BY_TARIFF.clear()
+    _BY_TARIFF[key] = (tariff, period, price)
+    return period, price
 
 
 @lru_cache(maxsize=256)
@@ -43,10 +58,33 @@ def _hourly_tariff(tariff_json: str, year: int) -> tuple[np.ndarray, np.ndarray]
     return period, price
 
 
+_RUNS: dict[int, tuple] = {}  # id(month array) → (the array, run starts, run lengths, each run's month is new)
+_RUNS_MAX = 256
+
+
+def month_runs(month_of_hour: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(first hour of each run of equal months, run lengths, True if no month has two runs).
+
+    A read-only array (a calendar's ``month``, cached per year) is looked up by identity, so a
+    year's runs are found once per process; any other array is scanned each call.
+    """
+    month = np.asarray(month_of_hour)
+    hit = _RUNS.get(id(month))
+    if hit is not None and hit[0] is month:
+        return hit[1], hit[2], hit[3]
+    starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]]) if len(month) else np.zeros(0, dtype=np.intp)
+    lengths = np.diff(np.r_[starts, len(month)])
+    unique = len(np.unique(month[starts])) == len(starts)
+    if not month.flags.writeable:
+        if len(_RUNS) >= _RUNS_MAX:
+            _RUNS.clear()
+        _RUNS[id(month)] = (month, starts, lengths, unique)
+    return starts, lengths, unique
+
+
 def monthly_peak_kw(import_kw: np.ndarray, year: int) -> np.ndarray:
     """Highest hourly import in each month [kW], shape (12,)."""
-    month = year_calendar(year).month  # hours run in calendar order: each month is one block
-    starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])
+    starts, _, _ = month_runs(year_calendar(year).month)  # hours run in calendar order: each month is one block
     return np.maximum.reduceat(np.asarray(import_kw, dtype=float), starts)
 
 
@@ -62,11 +100,13 @@ def month_peak_ceiling_kw(net_kw: np.ndarray, month_of_hour: np.ndarray, import_
     month = np.asarray(month_of_hour)
     # the highest of each run of equal months (a calendar's months are one run each), then of each
     # month over its runs: the same maxima as ``np.maximum.at`` over every hour, ~10× faster
-    starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]]) if len(month) else np.zeros(0, dtype=np.intp)
-    highest = np.zeros(13)
-    if len(starts):
+    starts, lengths, unique = month_runs(month)
+    if unique:  # one run per month (a calendar): each run's maximum (at least 0), repeated over its hours
+        ceiling = np.repeat(np.maximum(np.zeros(len(starts)), np.maximum.reduceat(net, starts)) if len(starts) else np.zeros(0), lengths)
+    else:
+        highest = np.zeros(13)
         np.maximum.at(highest, month[starts], np.maximum.reduceat(net, starts))
-    ceiling = highest[month]
+        ceiling = highest[month]
     return ceiling if import_limit_kw is None else np.minimum(ceiling, import_limit_kw)
 
 

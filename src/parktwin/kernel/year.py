@@ -207,7 +207,8 @@ def site(model, y: YearState) -> Site:
     wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else np.zeros(HOURS_PER_YEAR)
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
-    return Site(demand_kw, assets, pv_kw, wind_kw, period, price, down, np.where(down, 0.0, assets.import_limit_kw), dac)
+    import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if down.any() else assets.import_limit_kw  # (read-only)
+    return Site(demand_kw, assets, pv_kw, wind_kw, period, price, down, import_limit_kw, dac)
 
 
 def heat_plan(model, y: YearState) -> CarrierWork:
@@ -241,10 +242,13 @@ def electricity(model, y: YearState) -> Electricity:
         demand_kw = np.maximum(demand_kw + carriers.demand_delta_kw, 0.0)
     onsite_kw = s.pv_kw + s.wind_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
-    shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
-    load_kw = demand_kw - shed_kw
+    if s.down.any():
+        shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
+        load_kw = demand_kw - shed_kw
+        export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
+    else:  # no outage: nothing shed (demand − 0 is the demand), the export limit every hour
+        shed_kw, load_kw, export_limit = np.zeros(HOURS_PER_YEAR), demand_kw, park.grid.export_limit_kw
     import_limit = s.import_limit_kw
-    export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
     month = year_calendar(y.year).month
     result = dispatch_rule_based(
         load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
@@ -502,6 +506,8 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
     plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
     certified = grid_kw * assets.green_share
+    if not (assets.ppa_pv_kw.any() or assets.ppa_wind_kw.any()):  # no PPA: certificates only (x + 0 is x)
+        return float(np.minimum(grid_kw, certified).sum()) if assets.end.ppa_hourly else float(min(grid_kw.sum(), certified.sum()))
     ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
     if assets.ppa_wind_kw.any():
         ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
