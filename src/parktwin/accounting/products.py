@@ -21,6 +21,7 @@ Pure functions over plain dataclasses and ``data/products.csv`` (docs/products.m
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,12 +74,12 @@ def sectors_with_limits() -> frozenset:
 def grade_of(unit_energy: float, grade1: float, grade2: float, grade3: float) -> str | None:
     """The best grade the unit energy meets ("1", "2", "3"), "above_3", or None without a value.
     A missing grade (NaN) is skipped: e.g. a standard without grade 2 for a capacity class."""
-    if np.isnan(unit_energy):
+    if math.isnan(unit_energy):
         return None
     for name, limit in (("1", grade1), ("2", grade2), ("3", grade3)):
-        if not np.isnan(limit) and unit_energy <= limit + 1e-9:
+        if not math.isnan(limit) and unit_energy <= limit + 1e-9:
             return name
-    return "above_3" if not np.isnan(grade3) else None
+    return "above_3" if not math.isnan(grade3) else None
 
 
 def energy_shares(lines) -> list[float]:
@@ -115,25 +116,46 @@ def firm_totals(rows, emissions) -> dict[str, FirmTotals]:
     """Per enterprise: energy and CO₂ from the year's energy rows (agents.base.EnergyRow) and
     inventory rows (accounting.inventory.EMISSION_COLUMNS)."""
     kgce_per_kwh = constant("electricity_kgce_per_kwh_equivalent")
+    kgce = {}  # fuel → kgce per unit, looked up once a call
     acc: dict[str, list[float]] = {}
     for r in rows:
         if r.entity_kind != "enterprise":
             continue
-        a = acc.setdefault(r.entity, [0.0, 0.0, 0.0, 0.0])
-        if r.carrier == "electricity":
+        a = acc.get(r.entity)
+        if a is None:
+            a = acc[r.entity] = [0.0, 0.0, 0.0, 0.0]
+        carrier = r.carrier
+        if carrier == "electricity":
             a[1] += r.quantity * 1000.0
             a[0] += r.quantity * 1000.0 * kgce_per_kwh
-        elif r.carrier in FUELS:
-            a[0] += r.quantity * constant(FUELS[r.carrier].kgce_key)
+        elif carrier in FUELS:
+            factor = kgce.get(carrier)
+            if factor is None:
+                factor = kgce[carrier] = constant(FUELS[carrier].kgce_key)
+            a[0] += r.quantity * factor
     for e in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
         if e[2] != "enterprise":
             continue
-        a = acc.setdefault(e[1], [0.0, 0.0, 0.0, 0.0])
-        if e[3] == "1" or (e[3] == "removal" and e[5] == "ccus"):
+        a = acc.get(e[1])
+        if a is None:
+            a = acc[e[1]] = [0.0, 0.0, 0.0, 0.0]
+        scope = e[3]
+        if scope == "1" or (scope == "removal" and e[5] == "ccus"):
             a[2] += e[11]
-        elif e[3] == "2" and e[4] == "location" and e[5] == "purchased_electricity":
+        elif scope == "2" and e[4] == "location" and e[5] == "purchased_electricity":
             a[3] += e[11]
     return {k: FirmTotals(*v) for k, v in acc.items()}
+
+
+@lru_cache(maxsize=None)
+def product_grading(pid: str) -> tuple[bool, tuple[float, float, float], str, str, bool]:
+    """What a product row of ``pid`` takes from data/products.csv, read once: (its limit is an
+    electricity use [kWh], the grade 1/2/3 limits (NaN where none), the limit's unit, the standard
+    ("" where none), its grade 2 is published)."""
+    row = product(pid)
+    limits = tuple(float(row[g]) if not pd.isna(row[g]) else NAN for g in GRADES)
+    return (row["energy_metric"] == "electricity_kwh", limits, row["limit_unit"],
+            row["standard"] if not pd.isna(row["standard"]) else "", has_limit(pid))
 
 
 def product_rows(year: int, entity: str, sector: str, lines, activity: float, totals: FirmTotals) -> list[tuple]:
@@ -141,18 +163,15 @@ def product_rows(year: int, entity: str, sector: str, lines, activity: float, to
     the base year, the in-park share included."""
     out = []
     for line, share in zip(lines, energy_shares(lines)):
-        row = product(line.product)
+        kwh, limits, limit_unit, standard, graded = product_grading(line.product)
         output = line.output * activity
-        kwh = row["energy_metric"] == "electricity_kwh"
         energy = share * (totals.electricity_kwh if kwh else totals.energy_kgce)
         unit_energy = energy / output if output > 0 else NAN
-        limits = [float(row[g]) if not pd.isna(row[g]) else NAN for g in GRADES]
-        graded = has_limit(line.product)
         grade = grade_of(unit_energy, *limits) if graded else None
         scope1, elec = share * totals.scope1_tco2, share * totals.electricity_tco2
         out.append((
             year, entity, sector, line.product, line.unit, output, share, energy, "kWh" if kwh else "kgce", unit_energy,
-            row["limit_unit"], row["standard"] if not pd.isna(row["standard"]) else "", *limits, grade,
+            limit_unit, standard, *limits, grade,
             (grade in ("1", "2")) if grade is not None else None,
             scope1, elec, scope1 / output if output > 0 else NAN, elec / output if output > 0 else NAN,
             line.export_share, line.export_destination or "", output * line.export_share,

@@ -60,6 +60,7 @@ def _product_rules() -> tuple[tuple, ...]:
                      df["benchmark_tco2_per_t"].astype(float)))
 
 
+@lru_cache(maxsize=4096)
 def product_rule(product: str, year: int) -> tuple[str, float] | None:
     """The national ETS's rule for ``product`` in ``year``: (basis, benchmark tCO₂/t or NaN), or
     None when data/ets_product_benchmarks.csv has no row for it."""

@@ -25,6 +25,10 @@ def firm_product_allocations(firms, year: int, scope1_tco2, allocation_scale: fl
     """Per firm (aligned with ``firms``): its allocation from its products (NaN: value added) and the basis."""
     allocations, bases = [], []
     for firm, emitted in zip(firms, scope1_tco2):
+        if not firm.spec.products:  # (product_allocation of no lines)
+            allocations.append(float("nan"))
+            bases.append("value_added")
+            continue
         lines = [(line.product, line.output * firm.activity) for line in firm.spec.products]
         basis, allocation = product_allocation(lines, year, float(emitted), allocation_scale)
         allocations.append(allocation)
@@ -58,8 +62,8 @@ def products_year(enterprises, out: list, year: int, year_start: int, rows, emis
         firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * in_park, totals.get(spec.id, FirmTotals()))
         for row in firm_rows:
             extra = _cbam(row, year, payments.get(spec.id, 0.0), eu_price_eur_per_tco2, eur_cny)
-            certificates += extra[CBAM_COLUMNS.index("cbam_certificates")] or 0.0
-            c = extra[CBAM_COLUMNS.index("cbam_cost_cny")]
+            certificates += extra[_CERTIFICATES] or 0.0
+            c = extra[_COST]
             cost += c if c == c else 0.0
             all_rows.append(row + extra)
     out.extend(all_rows)
@@ -67,13 +71,18 @@ def products_year(enterprises, out: list, year: int, year_start: int, rows, emis
     return values | {"cbam_certificates_tco2": certificates, "cbam_cost_cny": cost}
 
 
+_CERTIFICATES, _COST = CBAM_COLUMNS.index("cbam_certificates"), CBAM_COLUMNS.index("cbam_cost_cny")
+_DESTINATION, _EXPORTED, _PRODUCT = (PRODUCT_COLUMNS.index(c) for c in ("export_destination", "exported", "product"))
+_NOT_CBAM = (float("nan"),) * 3 + (0.0, float("nan"), 0.0, 0.0, float("nan"), 0.0, float("nan"), "")
+
+
 def _cbam(row: tuple, year: int, payment_cny: float, eu_price_eur: float, eur_cny: float) -> tuple:
     """The CBAM columns of one product row (NaN / 0 where it is not an EU export of a CBAM good)."""
+    if row[_DESTINATION] != "EU" or row[_EXPORTED] <= 0 or not bool(product(row[_PRODUCT])["cbam_good"]):
+        return _NOT_CBAM
     get = dict(zip(PRODUCT_COLUMNS, row))
     info = product(get["product"])
     nan = float("nan")
-    if get["export_destination"] != "EU" or not bool(info["cbam_good"]) or get["exported"] <= 0:
-        return (nan, nan, nan, 0.0, nan, 0.0, 0.0, nan, 0.0, nan, "")
     output = get["output"]
     embedded = embedded_tco2_per_t(get["direct_tco2_per_unit"], get["indirect_tco2_per_unit"], bool(info["cbam_indirect_counted"]))
     benchmark = float(info["cbam_benchmark_tco2_per_t"]) if not np.isnan(info["cbam_benchmark_tco2_per_t"]) else nan

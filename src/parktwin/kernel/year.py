@@ -523,10 +523,13 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
     ids = [f.entity_id for f in firms]
     sectors = [f.spec.sector for f in firms]
     position = {fid: i for i, fid in enumerate(ids)}
-    scope1 = np.zeros(len(ids))
+    totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
     for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if row[2] == "enterprise" and row[3] == "1" and row[1] in position:  # scope 1 emitted (stored CO₂ already out)
-            scope1[position[row[1]]] += row[11]
+        if row[2] == "enterprise" and row[3] == "1":  # scope 1 emitted (stored CO₂ already out)
+            at = position.get(row[1])
+            if at is not None:
+                totals[at] += row[11]
+    scope1 = np.array(totals, dtype=float)
     ets = model.ets
     for sector in set(sectors) - set(ets.benchmarks):
         ets.benchmarks[sector] = benchmark_tco2_per_mcny(sector)
@@ -543,12 +546,14 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
                                  [ets.bank.get(f, 0.0) for f in ids], carbon.banking_cap_share)
         payment, bank = banked.payment_cny, banked.bank_tco2
         ets.bank = dict(zip(ids, bank.tolist()))
-    model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, pos.covered.tolist(), scope1.tolist(),
+    covered, paid = pos.covered.tolist(), payment.tolist()
+    is_ets = carbon.kind == "ets"
+    model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, covered, scope1.tolist(),
                                    pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(),
-                                   [b if c and carbon.kind == "ets" else "" for b, c in zip(bases, pos.covered)],
-                                   payment.tolist()))
-    ets.payments = dict(zip(ids, payment.tolist()))  # read by the year's products (CBAM deduction)
-    ets.covered = frozenset(f for f, c in zip(ids, pos.covered) if c)
+                                   [b if c and is_ets else "" for b, c in zip(bases, covered)],
+                                   paid))
+    ets.payments = dict(zip(ids, paid))  # read by the year's products (CBAM deduction)
+    ets.covered = frozenset(f for f, c in zip(ids, covered) if c)
     return float(payment.sum())
 
 
