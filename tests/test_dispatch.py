@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from invariants import FLOWS, assert_balanced
+from parktwin.energy import dispatch as dispatch_module
 from parktwin.energy.dispatch import (
     PERIOD_CRITICAL,
     PERIOD_FLAT,
@@ -565,3 +566,31 @@ def test_reserve_is_only_used_when_the_import_limit_binds(seed, reserve, n):
     assert not np.any(drops & ~binding)
     # ... and never below the technical floor
     assert np.all(r.soc_kwh >= 0.05 * 200.0 - 1e-9)
+
+
+def test_no_battery_path_matches_the_kernel_bit_for_bit():
+    """A year without battery capacity skips the hourly loop (``without_battery``): every flow,
+    the SOC adjustments and the final charge are the kernel's to the bit, on random hours with
+    ties (PV = load), zeros, unlimited and zero limits and a start charge to clip."""
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(1, 50))
+
+        def hours(scale):
+            a = rng.random(n) * scale
+            a[rng.random(n) < 0.3] = 0.0
+            return a
+
+        load, pv = hours(100.0), hours(100.0)
+        tie = rng.random(n) < 0.2
+        pv[tie] = load[tie]
+        imp, exp, ceiling = hours(80.0), hours(50.0), hours(100.0)
+        for a in (imp, exp, ceiling):
+            a[rng.random(n) < 0.2] = np.inf
+        soc0 = float(rng.choice([0.0, 5.0, 100.0 * rng.random()]))
+        kernel = dispatch_module._dispatch_kernel(
+            load, pv, rng.integers(0, 4, n).astype(np.int8), np.zeros(n), hours(50.0), 0.92, 0.9, 0.05, 0.95,
+            bool(rng.random() < 0.5), float(rng.choice([0.0, 0.2])), imp, exp, soc0, ceiling)
+        fast = dispatch_module.without_battery(load, pv, imp, exp, soc0)
+        for k, f in zip(kernel, fast):
+            assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))

@@ -47,6 +47,7 @@ Every clip is recorded in ``DispatchResult.soc_adjustment_kwh`` [kWh] (positive
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -455,25 +456,53 @@ def dispatch_rule_based(
     soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
     ceiling = limit_array("charge_ceiling_kw", charge_ceiling_kw, n)
 
-    out = _dispatch_kernel(
-        load,
-        pv,
-        per,
-        cap,
-        pmax,
-        float(params.charge_efficiency),
-        float(params.discharge_efficiency),
-        float(params.soc_min_share),
-        float(params.soc_max_share),
-        bool(params.grid_charging),
-        float(params.reserve_share),
-        imp,
-        exp,
-        soc0,
-        ceiling,
-    )
+    if not cap.any() and not signed_zero(soc0, load, pv, cap, imp, ceiling):  # no battery all year: no hourly loop
+        out = without_battery(load, pv, imp, exp, soc0)
+    else:
+        out = _dispatch_kernel(
+            load,
+            pv,
+            per,
+            cap,
+            pmax,
+            float(params.charge_efficiency),
+            float(params.discharge_efficiency),
+            float(params.soc_min_share),
+            float(params.soc_max_share),
+            bool(params.grid_charging),
+            float(params.reserve_share),
+            imp,
+            exp,
+            soc0,
+            ceiling,
+        )
     arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
     return frozen_result(arrays, float(out[10]), soc0)
+
+
+def signed_zero(value: float, *arrays: np.ndarray) -> bool:
+    """Any −0.0 in ``value`` or ``arrays`` (the kernel carries its sign into some flows, ``without_battery`` not)."""
+    return math.copysign(1.0, value) < 0 or any(np.signbit(a).any() for a in arrays)
+
+
+def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: np.ndarray, exp_lim: np.ndarray, soc_start: float) -> tuple:
+    """The kernel's output (same order, same values to the bit) when every hour's battery capacity is 0.
+
+    With no capacity the store is clipped to 0 at the first hour (``soc_adjustment_kwh[0]`` =
+    −``soc_start``) and never charges or discharges, so the rules reduce to: PV serves the load,
+    its surplus is exported up to the limit and the rest curtailed; the grid serves the deficit up
+    to the import limit and the rest is unserved. (Inputs without −0.0: ``signed_zero``.)
+    """
+    pv_to_load = np.where(pv < load, pv, load)
+    surplus = pv - pv_to_load
+    deficit = load - pv_to_load
+    export = np.where(surplus < exp_lim, surplus, exp_lim)
+    grid_to_load = np.where(deficit > 0.0, np.where(deficit < imp_lim, deficit, imp_lim), 0.0)
+    adj = np.zeros(load.shape[0])
+    adj[0] = 0.0 - soc_start
+    n = load.shape[0]
+    return (pv_to_load, np.zeros(n), grid_to_load, np.zeros(n), np.zeros(n), export, surplus - export,
+            deficit - grid_to_load, np.zeros(n), adj, 0.0)
 
 
 def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:
