@@ -101,6 +101,15 @@ def _combustion_source(row: EnergyRow) -> tuple[str, str]:
     return "1", "stationary_combustion"
 
 
+def fuel_terms(row: EnergyRow) -> tuple[float, float, str, str, str, str]:
+    """What an inventory row of a fuel's ``row`` takes: (kgCO₂ per unit, kgce per unit, scope,
+    source, the factor's unit, the factor's reference)."""
+    carrier = FUELS[row.carrier]
+    scope, source = _combustion_source(row)
+    return (constant(carrier.kgco2_key), constant(carrier.kgce_key), scope, source, f"kgCO2/{row.unit}",
+            f"constants.csv:{carrier.kgco2_key}")
+
+
 def account_year(
     year: int,
     rows: list[EnergyRow],
@@ -130,53 +139,52 @@ def account_year(
 
     stored = used = 0.0
     loc_ref, mkt_ref = f"grid_factors.csv:{grid_series}", f"grid_factors.csv:{grid_series} (non-green share)"
-    factors: dict[str, tuple] = {}  # carrier → (kgCO₂ per unit, kgce per unit, its FUELS entry), looked up once a year
+    grid_kwh, residual_kwh = supply.grid_import_kwh, supply.grid_import_kwh - supply.green_kwh
+    add_emission, add_energy = emissions.append, energy.append
+    fuels: dict[tuple, tuple] = {}  # (carrier, entity kind, unit) → what its rows take, looked up once a year
     for r in rows:
-        if r.carrier == "captured_co2":
-            emissions.append((year, r.entity, r.entity_kind, "1", "all", "ccus_stored",
-                              r.quantity, r.unit, -1.0, "tCO2/tCO2",
-                              "captured and permanently stored: not emitted (EU MRR 2018/2066 Art. 49)", -r.quantity))
-            scope1 -= r.quantity
-            stored += r.quantity
-        elif r.carrier == "captured_co2_used":
-            emissions.append((year, r.entity, r.entity_kind, "1", "all", "ccus_used",
-                              r.quantity, r.unit, 0.0, "tCO2/tCO2",
-                              "captured into short-lived products: still emitted (EU MRR 2018/2066)", 0.0))
-            used += r.quantity
-        elif r.carrier == "process_co2":
-            emissions.append((year, r.entity, r.entity_kind, "1", "all", "industrial_process",
-                              r.quantity, r.unit, 1.0, "tCO2/tCO2", "park file: process_emissions_tco2", r.quantity))
-            scope1 += r.quantity
-            process += r.quantity
-        elif r.carrier == "electricity":
-            share = r.quantity * 1000.0 / demand if demand > 0 else 0.0
+        entity, kind, carrier, quantity, unit = r
+        if carrier == "electricity":
+            share = quantity * 1000.0 / demand if demand > 0 else 0.0
             used_mwh = consumed * share / 1000.0
-            grid_mwh = supply.grid_import_kwh * share / 1000.0
-            residual_mwh = (supply.grid_import_kwh - supply.green_kwh) * share / 1000.0
+            grid_mwh = grid_kwh * share / 1000.0
+            residual_mwh = residual_kwh * share / 1000.0
             loc = grid_mwh * grid_factor_kgco2_per_kwh
             mkt = residual_mwh * grid_factor_kgco2_per_kwh
-            emissions.append((year, r.entity, r.entity_kind, "2", "location", "purchased_electricity",
-                              grid_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh", loc_ref, loc))
-            emissions.append((year, r.entity, r.entity_kind, "2", "market", "purchased_electricity",
-                              residual_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh", mkt_ref, mkt))
+            add_emission((year, entity, kind, "2", "location", "purchased_electricity",
+                          grid_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh", loc_ref, loc))
+            add_emission((year, entity, kind, "2", "market", "purchased_electricity",
+                          residual_mwh, "MWh", grid_factor_kgco2_per_kwh, "kgCO2/kWh", mkt_ref, mkt))
             scope2_loc += loc
             scope2_mkt += mkt
-            energy.append((year, r.entity, r.entity_kind, "electricity", used_mwh, "MWh", used_mwh * kgce_per_kwh))
+            add_energy((year, entity, kind, "electricity", used_mwh, "MWh", used_mwh * kgce_per_kwh))
+        elif carrier == "captured_co2":
+            add_emission((year, entity, kind, "1", "all", "ccus_stored", quantity, unit, -1.0, "tCO2/tCO2",
+                          "captured and permanently stored: not emitted (EU MRR 2018/2066 Art. 49)", -quantity))
+            scope1 -= quantity
+            stored += quantity
+        elif carrier == "captured_co2_used":
+            add_emission((year, entity, kind, "1", "all", "ccus_used", quantity, unit, 0.0, "tCO2/tCO2",
+                          "captured into short-lived products: still emitted (EU MRR 2018/2066)", 0.0))
+            used += quantity
+        elif carrier == "process_co2":
+            add_emission((year, entity, kind, "1", "all", "industrial_process", quantity, unit, 1.0, "tCO2/tCO2",
+                          "park file: process_emissions_tco2", quantity))
+            scope1 += quantity
+            process += quantity
         else:
-            if r.carrier not in factors:
-                carrier = FUELS[r.carrier]
-                factors[r.carrier] = (constant(carrier.kgco2_key), constant(carrier.kgce_key), carrier)
-            factor, kgce, carrier = factors[r.carrier]
-            co2 = r.quantity * factor / 1000.0
-            scope, source = _combustion_source(r)
-            emissions.append((year, r.entity, r.entity_kind, scope, "all", source,
-                              r.quantity, r.unit, factor, f"kgCO2/{r.unit}", f"constants.csv:{carrier.kgco2_key}", co2))
-            tce = r.quantity * kgce / 1000.0
-            energy.append((year, r.entity, r.entity_kind, r.carrier, r.quantity, r.unit, tce))
+            fuel = fuels.get((carrier, kind, unit))
+            if fuel is None:
+                fuel = fuels[carrier, kind, unit] = fuel_terms(r)
+            factor, kgce, scope, source, factor_unit, factor_ref = fuel
+            co2 = quantity * factor / 1000.0
+            add_emission((year, entity, kind, scope, "all", source, quantity, unit, factor, factor_unit, factor_ref, co2))
+            tce = quantity * kgce / 1000.0
+            add_energy((year, entity, kind, carrier, quantity, unit, tce))
             fuel_tce += tce
-            if r.carrier == "natural_gas":
+            if carrier == "natural_gas":
                 gas_tce += tce
-            elif r.carrier == "biomethane":
+            elif carrier == "biomethane":
                 bio_tce += tce
             if scope == "1":
                 scope1 += co2
