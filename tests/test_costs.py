@@ -12,7 +12,7 @@ import pytest
 from builders import scenario
 from parktwin import run
 from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, price_cny
-from parktwin.economics.costs import pathway_npv_cny
+from parktwin.economics.costs import Purchase, PurchaseLedger, fixed_om_in_year, pathway_npv_cny, retire
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import profile
 
@@ -92,3 +92,24 @@ def test_the_annual_table_alone_gives_the_pathway_npv():
     res = run(scenario(roadmap=[item]), seed=0)
     annual = res.annual.assign(replicate=0)
     assert pathway_cost_cny(annual).iloc[0] == pytest.approx(res.pathway_cost_npv_cny(), rel=1e-12)
+
+
+def test_purchase_ledger_gives_the_sums_of_reading_every_purchase():
+    """The ledger carries the fixed O&M of purchases whose term no longer changes from year to
+    year; over a run of purchases appended year by year, some renewals, some bought for next
+    year and some retired in place later, its O&M and capex equal, to the bit, the sums over every
+    purchase (``fixed_om_in_year``; Σ capex of the year's purchases)."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        ledger, purchases = PurchaseLedger(), []
+        for year in range(2025, 2051):
+            for _ in range(int(rng.integers(0, 6))):
+                bought = year + int(rng.random() < 0.15)  # some bought at next year's price
+                purchases.append(Purchase(bought, float(rng.integers(0, HOURS_PER_YEAR)), "p", "e", "pv", 1.0, "kW",
+                                          float(rng.random() * 1e6), float(rng.random() * 1e4), 20.0,
+                                          renewal=bool(rng.random() < 0.2)))
+            for i in range(len(purchases)):  # a firm leaves with its capacity now and then
+                if purchases[i].retired is None and rng.random() < 0.03:
+                    purchases[i] = retire(purchases[i], year + float(rng.random()))
+            assert ledger.fixed_om_cny(purchases, year) == fixed_om_in_year(purchases, year)
+            assert ledger.capex_cny(purchases, year) == sum(p.capex_cny for p in purchases if p.year == year)

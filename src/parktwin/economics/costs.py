@@ -7,6 +7,7 @@ stay out; the carbon price's shadow cost is reported beside it. Money in CNY of 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -84,6 +85,68 @@ def fixed_om_in_year(purchases: list[Purchase], year: int) -> float:
         elif p.year == year:
             total += p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
     return total
+
+
+def settled_om(p: Purchase, year: int) -> bool:
+    """``p``'s term in ``fixed_om_in_year`` is the same in ``year`` and every later year: a renewal
+    (none), bought before ``year`` and still in the park (its full O&M), or gone by ``year`` (0)."""
+    if p.renewal:
+        return True
+    if p.retired is not None and (gone := p.retired_at) is not None:
+        return gone <= year
+    return p.year < year
+
+
+@dataclass
+class PurchaseLedger:
+    """``fixed_om_in_year`` and the year's capex for a run's growing list of purchases without
+    reading every purchase every year, to the same sums (the same additions in the same order).
+
+    Fixed O&M: the sum over the leading purchases whose term no longer changes (``settled_om``)
+    is carried from year to year, checkpointed after each of them; each year adds the other
+    purchases' terms to it in list order. A purchase replaced in place (retired with its owner)
+    unsettles itself and those after it (found by identity). Capex: each purchase is filed once
+    by its year (a retired copy keeps its year and position)."""
+
+    settled: list = field(default_factory=list)  # the leading purchases with a settled term (compared by identity)
+    totals: list = field(default_factory=lambda: [0.0])  # totals[k]: the O&M sum over the first k purchases
+    filed: int = 0  # purchases filed by year so far (a prefix of the list)
+    by_year: dict = field(default_factory=dict)  # year of purchase → positions in the list
+
+    def fixed_om_cny(self, purchases: list[Purchase], year: int) -> float:
+        """``fixed_om_in_year(purchases, year)`` [CNY]."""
+        k = self.unchanged(purchases)
+        total = self.totals[k]
+        settling = True
+        for p in purchases[k:]:
+            if p.renewal:
+                pass
+            elif p.retired is not None and (gone := p.retired_at) is not None:
+                start = p.year + p.hour / HOURS_PER_YEAR
+                total += p.fixed_om_cny_per_yr * max(0.0, min(gone, year + 1.0) - max(start, float(year)))
+            elif p.year < year:
+                total += p.fixed_om_cny_per_yr
+            elif p.year == year:
+                total += p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
+            if settling and (settling := settled_om(p, year)):
+                self.settled.append(p)
+                self.totals.append(total)
+        return total
+
+    def unchanged(self, purchases: list[Purchase]) -> int:
+        """How many settled purchases still lead the list unchanged; forget the rest."""
+        k = len(self.settled)
+        if len(purchases) < k or not all(map(operator.is_, self.settled, purchases)):
+            k = next((i for i, (a, b) in enumerate(zip(self.settled, purchases)) if a is not b), min(k, len(purchases)))
+            del self.settled[k:], self.totals[k + 1:]
+        return k
+
+    def capex_cny(self, purchases: list[Purchase], year: int) -> float:
+        """Σ capex of the purchases of ``year``, in list order [CNY]."""
+        for position in range(self.filed, len(purchases)):
+            self.by_year.setdefault(purchases[position].year, []).append(position)
+        self.filed = len(purchases)
+        return sum(purchases[i].capex_cny for i in self.by_year.get(year, ()))
 
 
 def renewals_in_year(purchases: list[Purchase], year: int) -> list[Purchase]:

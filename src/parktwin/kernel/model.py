@@ -26,7 +26,7 @@ from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.population import growth_rate
 from parktwin.data import grid_factor_path, interpolate_path, overriding
-from parktwin.economics.costs import Purchase, RenewalSchedule, purchase, stated_purchase
+from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, purchase, stated_purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
@@ -133,6 +133,7 @@ class ParkModel(mesa.Model):
         self.years = scenario.years
         self.record = RunRecord(measured=park.measured)
         self.renewals = RenewalSchedule()  # which purchases renew in which year (economics.costs)
+        self.ledger = PurchaseLedger()  # the year's capex and fixed O&M over the purchases (economics.costs)
 
         growth = scenario.growth
         self.enterprises = {

@@ -50,7 +50,7 @@ from parktwin.agents.population import active_share
 from parktwin.agents.resources import YearOfMeasures, apply_resource_measures
 from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, carbon_positions
 from parktwin.economics.catalogue import price_cny
-from parktwin.economics.costs import fixed_om_in_year, fuel_cost_cny, purchase, residual_value_cny
+from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based
 from parktwin.energy.loads import LoadBook
@@ -322,8 +322,8 @@ def money(model, y: YearState) -> Money:
                                 park.grid.feed_in_price_cny_per_kwh, year)
     purchases.extend(model.renewals.due(purchases, year))  # economics.costs.renewals_in_year, filed once per purchase
     costs = {
-        "capex_cny": sum(p.capex_cny for p in purchases if p.year == year),
-        "fixed_om_cny": fixed_om_in_year(purchases, year),
+        "capex_cny": model.ledger.capex_cny(purchases, year),  # Σ capex of the year's purchases
+        "fixed_om_cny": model.ledger.fixed_om_cny(purchases, year),  # economics.costs.fixed_om_in_year
         "fuel_cost_cny": fuel_cost_cny(a.energy, year),
         "certificate_cost_cny": a.supply.green_kwh / 1000.0 * price_cny("green_certificate", year),
     }
