@@ -112,14 +112,14 @@ class FirmTotals:
     electricity_tco2: float = 0.0
 
 
-def firm_totals(rows, emissions) -> dict[str, FirmTotals]:
+def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str, FirmTotals]:
     """Per enterprise: energy and CO₂ from the year's energy rows (agents.base.EnergyRow) and
-    inventory rows (accounting.inventory.EMISSION_COLUMNS)."""
+    inventory rows (accounting.inventory.EMISSION_COLUMNS); ``entities``: only these (None: all)."""
     kgce_per_kwh = constant("electricity_kgce_per_kwh_equivalent")
     kgce = {}  # fuel → kgce per unit, looked up once a call
     acc: dict[str, list[float]] = {}
     for r in rows:
-        if r.entity_kind != "enterprise":
+        if r.entity_kind != "enterprise" or (entities is not None and r.entity not in entities):
             continue
         a = acc.get(r.entity)
         if a is None:
@@ -134,7 +134,7 @@ def firm_totals(rows, emissions) -> dict[str, FirmTotals]:
                 factor = kgce[carrier] = constant(FUELS[carrier].kgce_key)
             a[0] += r.quantity * factor
     for e in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if e[2] != "enterprise":
+        if e[2] != "enterprise" or (entities is not None and e[1] not in entities):
             continue
         a = acc.get(e[1])
         if a is None:

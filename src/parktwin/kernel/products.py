@@ -49,7 +49,7 @@ def products_year(enterprises, out: list, year: int, year_start: int, rows, emis
     payment of the year [CNY] (net of free allocation); ``eu_price_eur_per_tco2`` NaN: CBAM
     certificates counted, not priced.
     """
-    totals = firm_totals(rows, emissions)
+    totals = firm_totals(rows, emissions, frozenset(a.spec.id for a in enterprises if a.spec.products))  # (only firms with products read it)
     eur_cny = to_base_cny(1.0, "EUR", base_year, base_year)
     firms, all_rows = [], []
     certificates = cost = 0.0

@@ -33,6 +33,7 @@ into ``model.stages`` (docs/extending.md). The numbers of a year depend only on 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -165,6 +166,19 @@ class EtsState:
     bank: dict = field(default_factory=dict)  # firm → allowances banked for later years [tCO₂] (policy.carbon.banking)
     covered: frozenset = frozenset()  # firms the ETS covered last year
     payments: dict = field(default_factory=dict)  # firm → carbon payment of the year [CNY] (the CBAM deduction reads it)
+    roster: tuple = ()  # (the firms, their ids, sectors, positions by id, ETS benchmarks, in the ETS's sectors) while they stay the same
+
+    def roster_of(self, firms: list, ets_sectors) -> tuple:
+        """``roster`` for ``firms`` (agents, park order): rebuilt when the park's firms change."""
+        if not (self.roster and len(self.roster[0]) == len(firms) and all(map(operator.is_, self.roster[0], firms))):
+            ids = [f.entity_id for f in firms]
+            sectors = [f.spec.sector for f in firms]
+            for sector in set(sectors) - set(self.benchmarks):
+                self.benchmarks[sector] = benchmark_tco2_per_mcny(sector)
+            self.roster = (firms, ids, sectors, {fid: i for i, fid in enumerate(ids)},
+                           np.array([self.benchmarks[x] for x in sectors]),
+                           np.array([ets_sectors == "all" or x in ets_sectors for x in sectors], dtype=bool))
+        return self.roster
 
 
 @dataclass(frozen=True)
@@ -519,10 +533,9 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
 def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
     """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]."""
     carbon = model.scenario.policy.carbon
-    firms = list(model.enterprises.values())  # the firms in the park this year (entrants in, earlier leavers out)
-    ids = [f.entity_id for f in firms]
-    sectors = [f.spec.sector for f in firms]
-    position = {fid: i for i, fid in enumerate(ids)}
+    ets = model.ets
+    # the firms in the park this year (entrants in, earlier leavers out)
+    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(list(model.enterprises.values()), carbon.ets_sectors)
     totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
     for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
         if row[2] == "enterprise" and row[3] == "1":  # scope 1 emitted (stored CO₂ already out)
@@ -530,11 +543,6 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
             if at is not None:
                 totals[at] += row[11]
     scope1 = np.array(totals, dtype=float)
-    ets = model.ets
-    for sector in set(sectors) - set(ets.benchmarks):
-        ets.benchmarks[sector] = benchmark_tco2_per_mcny(sector)
-    benchmarks = np.array([ets.benchmarks[x] for x in sectors])
-    in_ets = np.array([carbon.ets_sectors == "all" or x in carbon.ets_sectors for x in sectors], dtype=bool)
     value_added = np.array([f.value_added_mcny for f in firms])
     price = float(model.carbon_charge_cny_per_tco2[index])
     by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]))
