@@ -197,11 +197,15 @@ class RenewalSchedule:
 def fuel_cost_cny(energy_rows: list[tuple], year: int) -> float:
     """Fuels and purchased heat of the year's energy rows × their prices [CNY]."""
     total = 0.0
+    prices: dict[str, tuple[float, float]] = {}  # carrier → (its price's units per table unit, the price), looked up once a call
     for row in energy_rows:
         carrier, quantity = row[3], row[4]
         if carrier in FUEL_PRICES:
-            price_id, per_unit = FUEL_PRICES[carrier]
-            total += quantity * per_unit * price_cny(price_id, year)
+            if carrier not in prices:
+                price_id, per_unit = FUEL_PRICES[carrier]
+                prices[carrier] = (per_unit, price_cny(price_id, year))
+            per_unit, price = prices[carrier]
+            total += quantity * per_unit * price
     return total
 
 
