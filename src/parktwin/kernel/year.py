@@ -264,11 +264,13 @@ def electricity(model, y: YearState) -> Electricity:
         shed_kw, load_kw, export_limit = np.zeros(HOURS_PER_YEAR), demand_kw, park.grid.export_limit_kw
     import_limit = s.import_limit_kw
     month = year_calendar(y.year).month
+    # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
+    # no battery, no charging: no ceiling to find
+    ceiling_kw = month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month) if assets.battery_kwh.any() else np.inf
     result = dispatch_rule_based(
         load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
         import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=model.battery_soc_kwh,
-        # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge)
-        charge_ceiling_kw=month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month),
+        charge_ceiling_kw=ceiling_kw,
     )
     ems_saving = 0.0
     if sc.ems.strategy == "optimal":
