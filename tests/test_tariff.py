@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from parktwin.energy.calendar import year_calendar
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, monthly_peak_kw
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw, monthly_peak_kw
 from parktwin.spec.park import TouTariff
 
 TARIFF = TouTariff(
@@ -41,3 +41,28 @@ def test_bill_energy_demand_charge_and_export():
     assert bill["export_revenue_cny"] == pytest.approx(200.0 * 0.39)
     assert bill["electricity_cost_cny"] == pytest.approx(
         bill["energy_charge_cny"] + bill["demand_charge_cny"] - bill["export_revenue_cny"])
+
+
+def test_month_ceiling_is_each_hours_month_maximum_whatever_the_month_array():
+    """The ceiling is, per hour, the highest net load of its month (at least 0): the same for the
+    calendar's own (read-only, cached) month array, a writable copy of it and months out of order."""
+    rng = np.random.default_rng(5)
+    month = year_calendar(2031).month
+    shuffled = np.concatenate([month[4000:], month[:4000]])  # December then January again: two runs of a month
+    for months in (month, month.copy(), shuffled):
+        for _ in range(3):
+            net = rng.normal(0.0, 100.0, months.shape[0])
+            expected = np.zeros(13)
+            np.maximum.at(expected, months, net)
+            assert np.array_equal(month_peak_ceiling_kw(net, months), expected[months])
+            assert np.array_equal(month_peak_ceiling_kw(net, months, 50.0), np.minimum(expected[months], 50.0))
+
+
+def test_hourly_tariff_is_the_same_for_the_same_tariff_object_and_year():
+    """A tariff's arrays are found once per tariff object and year: asked again, the same arrays."""
+    tariff = TARIFF
+    first = hourly_tariff(tariff, 2030)
+    again = hourly_tariff(tariff, 2030)
+    assert first[0] is again[0] and first[1] is again[1]
+    other = hourly_tariff(TARIFF.model_copy(), 2030)
+    assert np.array_equal(other[0], first[0]) and np.array_equal(other[1], first[1])

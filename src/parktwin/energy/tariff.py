@@ -65,8 +65,8 @@ _RUNS_MAX = 256
 def month_runs(month_of_hour: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     """(first hour of each run of equal months, run lengths, True if no month has two runs).
 
-    A read-only array (a calendar's ``month``, cached per year) is looked up by identity, so a
-    year's runs are found once per process; any other array is scanned each call.
+    A read-only array that owns its data (a calendar's ``month``, cached per year) is looked up by
+    identity, so a year's runs are found once per process; any other array is scanned each call.
     """
     month = np.asarray(month_of_hour)
     hit = _RUNS.get(id(month))
@@ -75,7 +75,7 @@ def month_runs(month_of_hour: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]
     starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]]) if len(month) else np.zeros(0, dtype=np.intp)
     lengths = np.diff(np.r_[starts, len(month)])
     unique = len(np.unique(month[starts])) == len(starts)
-    if not month.flags.writeable:
+    if not month.flags.writeable and month.base is None:  # read-only and owning its data: it cannot change
         if len(_RUNS) >= _RUNS_MAX:
             _RUNS.clear()
         _RUNS[id(month)] = (month, starts, lengths, unique)
