@@ -576,7 +576,7 @@ def test_no_battery_path_matches_the_kernel_bit_for_bit():
     for _ in range(300):
         n = int(rng.integers(1, 50))
 
-        def hours(scale):
+        def hours(scale, n=n):
             a = rng.random(n) * scale
             a[rng.random(n) < 0.3] = 0.0
             return a

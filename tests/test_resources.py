@@ -77,7 +77,7 @@ def test_missing_inputs_are_not_assessed_and_coverage_is_by_value_added():
     half = year_resources(2030, [A, no_water], min_coverage_share=0.5)
     assert half["industrial_water_reuse_share"] == pytest.approx(3.0 / 4.2)
     # without wastewater the reclaimed-water rate alone is not assessed
-    a_no_ww = FirmResources(**{**A.__dict__, "wastewater_m3": None})
+    a_no_ww = A._replace(wastewater_m3=None)
     v = year_resources(2030, [a_no_ww])
     assert math.isnan(v["reclaimed_water_reuse_share"]) and not math.isnan(v["industrial_water_reuse_share"])
     assert table("resources").set_index("name").loc["min_coverage_share", "value"] == 1.0

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from parktwin.energy.calendar import year_calendar
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw, monthly_peak_kw
+from parktwin.energy.tariff import (
+    electricity_bill_cny,
+    hourly_tariff,
+    month_peak_ceiling_kw,
+    monthly_peak_kw,
+)
 from parktwin.spec.park import TouTariff
 
 TARIFF = TouTariff(

@@ -25,8 +25,9 @@ otherwise it is NaN, which the stage assessment shows as *not assessed*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from parktwin.data import table
 
@@ -58,9 +59,9 @@ NOT_ASSESSED = {
 table may hold (the stage assessment gives the reason; tests/test_fuzz.py holds runs to it)."""
 
 
-@dataclass(frozen=True)
-class FirmResources:
-    """One firm's flows in one year (already scaled by its output); None where it reports nothing."""
+class FirmResources(NamedTuple):
+    """One firm's flows in one year (already scaled by its output); None where it reports nothing.
+    A named tuple: one is made per firm and year, and a frozen dataclass costs several times more to build."""
 
     entity: str
     value_added_mcny: float
@@ -254,8 +255,7 @@ def weighted_flows(parts: list[tuple[float, MeasureFlows]]) -> MeasureFlows:
         return None if values[0][1] is None else sum(w * v for w, v in values)
 
     first = parts[0][1].firm
-    firm = replace(
-        first,
+    firm = first._replace(
         fresh_water_m3=total(lambda m: m.firm.fresh_water_m3), reused_water_m3=total(lambda m: m.firm.reused_water_m3),
         reclaimed_water_m3=total(lambda m: m.firm.reclaimed_water_m3), waste_utilised_t=total(lambda m: m.firm.waste_utilised_t),
         heat_recovered_gj=total(lambda m: m.firm.heat_recovered_gj),
