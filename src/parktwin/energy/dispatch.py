@@ -456,7 +456,7 @@ def dispatch_rule_based(
     soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
     ceiling = limit_array("charge_ceiling_kw", charge_ceiling_kw, n)
 
-    if not cap.any() and not signed_zero(soc0, load, pv, cap, imp, ceiling):  # no battery all year: no hourly loop
+    if not cap.any() and not signed_zero(soc0, load, pv, cap, imp, exp, ceiling):  # no battery all year: no hourly loop
         out = without_battery(load, pv, imp, exp, soc0)
     else:
         out = _dispatch_kernel(
@@ -493,11 +493,12 @@ def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: np.ndarray, exp_l
     its surplus is exported up to the limit and the rest curtailed; the grid serves the deficit up
     to the import limit and the rest is unserved. (Inputs without −0.0: ``signed_zero``.)
     """
-    pv_to_load = np.where(pv < load, pv, load)
+    # (the kernel's "x if x < y else y" is np.minimum here: no NaN, and no −0.0 to pick a sign from)
+    pv_to_load = np.minimum(pv, load)
     surplus = pv - pv_to_load
-    deficit = load - pv_to_load
-    export = np.where(surplus < exp_lim, surplus, exp_lim)
-    grid_to_load = np.where(deficit > 0.0, np.where(deficit < imp_lim, deficit, imp_lim), 0.0)
+    deficit = load - pv_to_load  # ≥ +0: the grid takes all of it up to the limit, none where it is 0
+    export = np.minimum(surplus, exp_lim)
+    grid_to_load = np.minimum(deficit, imp_lim)
     adj = np.zeros(load.shape[0])
     adj[0] = 0.0 - soc_start
     n = load.shape[0]
