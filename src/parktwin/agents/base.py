@@ -100,11 +100,7 @@ def _segment_weights(shape: str, year: int, starts: tuple[int, ...]) -> tuple[fl
 
 def book_piecewise(book: LoadBook, shape: str, starts: list[int], values_kwh: list[float]) -> float:
     """Add a piecewise-constant full-year load to ``book`` as deltas; returns the year's kWh."""
-    total, previous = 0.0, 0.0
-    for start, value in zip(starts, values_kwh):
-        total += book.add(shape, value - previous, start)
-        previous = value
-    return total
+    return book.add_piecewise(shape, starts, values_kwh)
 
 
 class ParkAgent(mesa.Agent):

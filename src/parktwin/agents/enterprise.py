@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights
+from parktwin.agents.base import EnergyRow, ParkAgent, segment_weights
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
@@ -337,7 +337,9 @@ class EnterpriseAgent(ParkAgent):
         """Per-state factors of ``year_energy`` (computed once per state a run visits): electricity
         at scale 1 before hydrogen and capture [kWh/yr], the share of coal and gas still burnt, the
         share of bought heat still bought."""
-        cache = self.__dict__.setdefault("_terms", {})
+        cache = self.__dict__.get("_terms")
+        if cache is None:
+            cache = self._terms = {}
         terms = cache.get(st)
         if terms is None:
             eb_eff, cops = self.electric_boiler_efficiency(), self.heat_pump_cops()
@@ -358,33 +360,46 @@ class EnterpriseAgent(ParkAgent):
                     1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff))
         return self._once("year_constants", compute)
 
+    def _year_inputs(self) -> tuple[float, ...]:
+        """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
+        [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
+        def compute():
+            e = self.spec.energy
+            return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
+                    *self._year_constants())
+        return self._once("year_inputs", compute)
+
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
-        e = self.spec.energy
+        coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
         shape = self.load_shape
         segs = self.year_segments(year_start, NO_MEASURES, fold_firm_state)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         scale = self.activity * self.intensity
-        h2_elec_kwh, capture_kwh_per_t = self._year_constants()
-        process_t = self.spec.process_emissions_tco2 * self.activity
+        process_t = process_base_t * self.activity
 
         elec_kwh = []
         coal_t = gas_km3 = diesel_t = heat_gj = stored_t = used_t = 0.0
-        process_share = 1.0 if all(st.active for _, st in segs) else sum(w * st.active for (_, st), w in zip(segs, weights))
+        all_active = True
         for (_, st), w in zip(segs, weights):
-            k = scale * st.efficiency_factor * st.active
+            active = st.active
+            if not active:
+                all_active = False
+            k = scale * st.efficiency_factor * active
             elec, fossil, bought_left = self._state_terms(st)
-            elec_kwh.append(k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * st.active)
-            coal_t += w * k * e.coal_t * fossil
-            gas_km3 += w * k * e.natural_gas_km3 * fossil
-            diesel_t += w * k * e.diesel_t
-            heat_gj += w * k * e.purchased_heat_gj * bought_left
+            elec_kwh.append(k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * active)
+            coal_t += w * k * coal * fossil
+            gas_km3 += w * k * gas * fossil
+            diesel_t += w * k * diesel
+            heat_gj += w * k * bought_gj * bought_left
             if st.capture_stored:
-                stored_t += w * process_t * st.capture_share * st.active
+                stored_t += w * process_t * st.capture_share * active
             else:
-                used_t += w * process_t * st.capture_share * st.active
-        elec_year_kwh = book_piecewise(book, shape, starts, elec_kwh)
-        rows = [
+                used_t += w * process_t * st.capture_share * active
+        process_share = 1.0 if all_active else sum(w * st.active for (_, st), w in zip(segs, weights))
+        elec_year_kwh = book.add_piecewise(shape, starts, elec_kwh)
+        entity, kind = self.entity_id, self.kind
+        rows = (
             ("electricity", elec_year_kwh / 1000.0, "MWh"),
             ("coal", coal_t, "t"),
             ("natural_gas", gas_km3, "km3"),
@@ -393,6 +408,6 @@ class EnterpriseAgent(ParkAgent):
             ("process_co2", process_t * process_share, "tCO2"),
             ("captured_co2", stored_t, "tCO2"),  # captured and sent to permanent storage
             ("captured_co2_used", used_t, "tCO2"),  # captured and sold into short-lived products
-        ]
-        self.last_rows = [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
+        )
+        self.last_rows = [EnergyRow(entity, kind, c, q, u) for c, q, u in rows if q > 0.0]
         return self.last_rows
