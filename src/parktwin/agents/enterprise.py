@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, ParkAgent, segment_weights
+from parktwin.agents.base import EnergyRow, ParkAgent, segment_weights, state_cache
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
@@ -334,23 +334,28 @@ class EnterpriseAgent(ParkAgent):
         return gj * KWH_PER_GJ
 
     def _state_terms(self, st: FirmState) -> tuple[float, float, float]:
-        """Per-state factors of ``year_energy`` (computed once per state a run visits): electricity
-        at scale 1 before hydrogen and capture [kWh/yr], the share of coal and gas still burnt, the
-        share of bought heat still bought."""
+        """Per-state factors of ``year_energy`` (computed once per state and firm inputs a process
+        visits, ``agents.base.state_cache``): electricity at scale 1 before hydrogen and capture
+        [kWh/yr], the share of coal and gas still burnt, the share of bought heat still bought."""
         cache = self.__dict__.get("_terms")
         if cache is None:
-            cache = self._terms = {}
+            cache = self._terms = state_cache("enterprise_terms", self._terms_inputs())
         terms = cache.get(st)
         if terms is None:
-            eb_eff, cops = self.electric_boiler_efficiency(), self.heat_pump_cops()
-            bands, s = self.heat_bands, self.spec.fuel_heat_share
-            bought_kwh = self.spec.energy.purchased_heat_gj * KWH_PER_GJ
-            elec = (self.base_electricity_kwh()
-                    + self.boiler_heat_kwh() * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
+            base_kwh, boiler_kwh, bought_kwh, bands, s, eb_eff, cops = self._terms_inputs()
+            elec = (base_kwh + boiler_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
                     + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp, eb_eff, cops))
             fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + s * left_share(bands, st.own_eb, st.own_hp)
             terms = cache[st] = (elec, fossil, left_share(bands, st.bought_eb, st.bought_hp))
         return terms
+
+    def _terms_inputs(self) -> tuple:
+        """What ``_state_terms`` reads besides the state, once per run: base-year electricity, boiler
+        heat and bought heat [kWh], heat bands, boilers' share of the fuel, electric boilers'
+        efficiency and the heat pumps' COPs."""
+        return self._once("terms_inputs", lambda: (
+            self.base_electricity_kwh(), self.boiler_heat_kwh(), self.spec.energy.purchased_heat_gj * KWH_PER_GJ,
+            self.heat_bands, self.spec.fuel_heat_share, self.electric_boiler_efficiency(), self.heat_pump_cops()))
 
     def _year_constants(self) -> tuple[float, float]:
         """(electricity of direct electrolysis for all process fuel [kWh/yr], capture electricity [kWh/tCO₂]), once per run."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
-from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments
+from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.data import constant, table
@@ -188,20 +188,24 @@ def _electric_heat_room(firm, st) -> tuple[float, float]:
 
 
 def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
-    """Of ``displace_heat``, once per firm and state: the share of the coal and gas rows burnt in
-    boilers of reachable bands, the share of the bought-heat row in reachable bands, and each fuel's
-    (NCV, boiler efficiency) in ``FUELS`` order."""
-    cache = firm.__dict__.setdefault("_room_shares", {})
-    if st not in cache:
-        s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
+    """Of ``displace_heat``, once per state and firm inputs a process visits (``agents.base.state_cache``):
+    the share of the coal and gas rows burnt in boilers of reachable bands, the share of the
+    bought-heat row in reachable bands, and each fuel's (NCV, boiler efficiency) in ``FUELS`` order."""
+    cache = firm.__dict__.get("_room_shares")
+    if cache is None:
+        inputs = (firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm), tuple((constant(ncv), constant(eff)) for _, ncv, eff, _ in FUELS))
+        cache = firm._room_shares = (inputs, state_cache("room_shares", inputs))
+    (s, bands, reach, heat_per_fuel), shares = cache
+    out = shares.get(st)
+    if out is None:
         fossil_boiler = s * left_share(bands, st.own_eb, st.own_hp)
         fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
         reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
         left_bought = left_share(bands, st.bought_eb, st.bought_hp)
         reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
-        cache[st] = (reachable / fossil if fossil > 0 else 0.0, reach_bought / left_bought if left_bought > 0 else 0.0,
-                     tuple((constant(ncv), constant(eff)) for _, ncv, eff, _ in FUELS))
-    return cache[st]
+        out = shares[st] = (reachable / fossil if fossil > 0 else 0.0, reach_bought / left_bought if left_bought > 0 else 0.0,
+                            heat_per_fuel)
+    return out
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:
