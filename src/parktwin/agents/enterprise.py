@@ -62,6 +62,18 @@ def _evolve(state: FirmState, **changes) -> FirmState:
 
 
 def fold_firm_state(state: FirmState, change) -> FirmState:
+    """The state after ``change``: a pure function of the state and the change's kind and value, so
+    each is folded once per process (``agents.base.state_cache``; the runs and replicates of a
+    roadmap fold the same changes, and the states they share are then one object)."""
+    folds = state_cache("firm_fold", ())
+    key = (state, change.kind, change.value)
+    out = folds.get(key)
+    if out is None:
+        out = folds[key] = _fold_firm_state(state, change)
+    return out
+
+
+def _fold_firm_state(state: FirmState, change) -> FirmState:
     if change.kind == "efficiency":
         return _evolve(state, efficiency_factor=state.efficiency_factor * (1.0 - change.value))
     if change.kind in ("electric_boiler", "heat_pump"):
