@@ -157,9 +157,14 @@ class LoadBook:
         return out
 
     def hourly_kw(self) -> np.ndarray:
+        """The sum of every component [kW]: each (shape, start) part in the order booked, then the
+        hourly arrays (each part is scaled into one reused buffer, not a new array)."""
         out = np.zeros(HOURS_PER_YEAR)
+        scaled = np.empty(HOURS_PER_YEAR)
         for (shape, start), kwh in (self._parts or {}).items():
-            out[start:] += kwh * profile(shape, self.year)[start:]
+            part = scaled[start:]
+            np.multiply(profile(shape, self.year)[start:], kwh, out=part)
+            out[start:] += part
         for kw in self._arrays or ():
             out += kw
         return out
