@@ -415,16 +415,15 @@ class EnterpriseAgent(ParkAgent):
                 used_t += w * process_t * st.capture_share * active
         process_share = 1.0 if all_active else sum(w * st.active for (_, st), w in zip(segs, weights))
         elec_year_kwh = book.add_piecewise(shape, starts, elec_kwh)
+        quantities = (elec_year_kwh / 1000.0, coal_t, gas_km3, diesel_t, heat_gj, process_t * process_share, stored_t, used_t)
         entity, kind = self.entity_id, self.kind
-        rows = (
-            ("electricity", elec_year_kwh / 1000.0, "MWh"),
-            ("coal", coal_t, "t"),
-            ("natural_gas", gas_km3, "km3"),
-            ("diesel", diesel_t, "t"),
-            ("purchased_heat", heat_gj, "GJ"),
-            ("process_co2", process_t * process_share, "tCO2"),
-            ("captured_co2", stored_t, "tCO2"),  # captured and sent to permanent storage
-            ("captured_co2_used", used_t, "tCO2"),  # captured and sold into short-lived products
-        )
-        self.last_rows = [EnergyRow(entity, kind, c, q, u) for c, q, u in rows if q > 0.0]
+        self.last_rows = [EnergyRow(entity, kind, c, q, u) for (c, u), q in zip(YEAR_ROWS, quantities) if q > 0.0]
         return self.last_rows
+
+
+YEAR_ROWS = (  # (carrier, unit) of an enterprise's energy rows, in the order of ``year_energy``'s quantities
+    ("electricity", "MWh"), ("coal", "t"), ("natural_gas", "km3"), ("diesel", "t"), ("purchased_heat", "GJ"),
+    ("process_co2", "tCO2"),
+    ("captured_co2", "tCO2"),  # captured and sent to permanent storage
+    ("captured_co2_used", "tCO2"),  # captured and sold into short-lived products
+)
