@@ -100,7 +100,7 @@ def _segment_weights(shape: str, year: int, starts: tuple[int, ...]) -> tuple[fl
 
 _STATE_CACHES: dict[tuple, dict] = {}  # (what, inputs) → {state: value}, shared by the runs of a process
 STATE_CACHES_MAX = 1024  # dicts kept (one per firm and quantity; a batch of different parks clears them)
-STATE_CACHE_MAX = 4096  # states kept per dict (replicates whose firms decide differently add states)
+STATE_CACHE_MAX = 1024  # states kept per dict (a run visits ~10-70; replicates whose firms decide differently add more)
 
 
 def state_cache(what: str, inputs: tuple) -> dict:
