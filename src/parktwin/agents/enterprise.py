@@ -348,7 +348,12 @@ class EnterpriseAgent(ParkAgent):
     def _state_terms(self, st: FirmState) -> tuple[float, float, float]:
         """Per-state factors of ``year_energy`` (computed once per state and firm inputs a process
         visits, ``agents.base.state_cache``): electricity at scale 1 before hydrogen and capture
-        [kWh/yr], the share of coal and gas still burnt, the share of bought heat still bought."""
+        [kWh/yr], the share of coal and gas still burnt, the share of bought heat still bought. The
+        last state asked for is checked first, by identity (folded states are shared objects, and a
+        firm stays in one state for years): no hash of the state then."""
+        last = self.__dict__.get("_last_terms")
+        if last is not None and last[0] is st:
+            return last[1]
         cache = self.__dict__.get("_terms")
         if cache is None:
             cache = self._terms = state_cache("enterprise_terms", self._terms_inputs())
@@ -359,6 +364,7 @@ class EnterpriseAgent(ParkAgent):
                     + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp, eb_eff, cops))
             fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + s * left_share(bands, st.own_eb, st.own_hp)
             terms = cache[st] = (elec, fossil, left_share(bands, st.bought_eb, st.bought_hp))
+        self._last_terms = (st, terms)
         return terms
 
     def _terms_inputs(self) -> tuple:
