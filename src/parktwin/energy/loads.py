@@ -96,16 +96,10 @@ def _tail_sums(shape: str, year: int) -> np.ndarray:
     return tail
 
 
-@lru_cache(maxsize=512)
-def tail_list(shape: str, year: int) -> list[float]:
-    """``_tail_sums`` as Python floats, the same values (a list index costs a fraction of a numpy scalar's)."""
-    return _tail_sums(shape, year).tolist()
-
-
 def share_after(shape: str, year: int, start_hour: int) -> float:
     """Fraction of the year's ``shape`` that falls at or after ``start_hour``."""
     h = min(max(int(start_hour), 0), HOURS_PER_YEAR)
-    return tail_list(shape, year)[h]
+    return _tail_sums(shape, year).item(h)  # a Python float (``item``: no numpy scalar in between)
 
 
 @dataclass
@@ -131,21 +125,21 @@ class LoadBook:
             self._parts = {}
         key = (shape, max(int(start_hour), 0))
         self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
-        return full_year_kwh * tail_list(shape, self.year)[key[1]]
+        return full_year_kwh * _tail_sums(shape, self.year).item(key[1])
 
     def add_piecewise(self, shape: str, starts: list[int], values_kwh: list[float]) -> float:
         """Add a piecewise-constant full-year load [kWh/yr], ``values_kwh[i]`` from ``starts[i]`` on,
         as deltas (each an ``add``, in order); returns the year's kWh."""
         if self._parts is None:
             self._parts = {}
-        parts, tails = self._parts, tail_list(shape, self.year)
+        parts, tails = self._parts, _tail_sums(shape, self.year)
         total = previous = 0.0
         for start, value in zip(starts, values_kwh):
             delta, previous = value - previous, value
             if delta != 0.0 and start < HOURS_PER_YEAR:
                 key = (shape, max(int(start), 0))
                 parts[key] = parts.get(key, 0.0) + delta
-                total += delta * tails[key[1]]
+                total += delta * tails.item(key[1])
         return total
 
     def shape_kw(self, shape: str) -> np.ndarray:
