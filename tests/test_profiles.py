@@ -54,3 +54,28 @@ def test_load_book_returns_the_year_energy_and_builds_the_hourly_sum():
     assert e1 == pytest.approx(1_000_000.0)
     assert load.sum() == pytest.approx(e1 + e2, rel=1e-12)
     assert np.all(load[:4000] == pytest.approx(1_000_000.0 * profile("office", 2026)[:4000]))
+
+
+def test_a_piecewise_load_is_its_deltas_added_in_order():
+    # 100 kWh/yr from hour 0, 40 kWh/yr from hour 5,000: the book holds +100 from 0 and -60 from
+    # 5,000, the year's energy is 100 × share(0) - 60 × share(5,000), value for value as two adds.
+    piecewise, separate = LoadBook(2030), LoadBook(2030)
+    total = piecewise.add_piecewise("two_shift_2x8", [0, 5000], [100.0, 40.0])
+    expected = separate.add("two_shift_2x8", 100.0, 0) + separate.add("two_shift_2x8", -60.0, 5000)
+    assert total == expected
+    assert total == 100.0 * share_after("two_shift_2x8", 2030, 0) - 60.0 * share_after("two_shift_2x8", 2030, 5000)
+    assert np.array_equal(piecewise.hourly_kw(), separate.hourly_kw())
+    empty = LoadBook(2030)
+    assert empty.add_piecewise("office", [0, 100], [0.0, 0.0]) == 0.0 and not empty.hourly_kw().any()  # nothing booked
+
+
+def test_the_hourly_sum_adds_the_parts_in_the_order_booked():
+    # The reused buffer must give the same floating-point sum as adding each scaled profile.
+    book = LoadBook(2027)
+    book.add("office", 3.0e6, 0)
+    book.add("continuous", 1.0e5, 2000)
+    book.add("office", -2.0e5, 6000)
+    expected = np.zeros(HOURS_PER_YEAR)
+    for (shape, start), kwh in [(("office", 0), 3.0e6), (("continuous", 2000), 1.0e5), (("office", 6000), -2.0e5)]:
+        expected[start:] += kwh * profile(shape, 2027)[start:]
+    assert np.array_equal(book.hourly_kw(), expected)

@@ -98,13 +98,30 @@ def _segment_weights(shape: str, year: int, starts: tuple[int, ...]) -> tuple[fl
     return tuple(tails[i] - tails[i + 1] for i in range(len(starts)))
 
 
+_STATE_CACHES: dict[tuple, dict] = {}  # (what, inputs) → {state: value}, shared by the runs of a process
+STATE_CACHES_MAX = 1024  # dicts kept (one per firm and quantity; a batch of different parks clears them)
+STATE_CACHE_MAX = 1024  # states kept per dict (a run visits ~10-70; replicates whose firms decide differently add more)
+
+
+def state_cache(what: str, inputs: tuple) -> dict:
+    """A dict state → value for a quantity ``what`` that depends on the state and on ``inputs``
+    alone (numbers, not objects of a run): runs of a process with the same inputs share it, so a
+    warm run or a replicate does not recompute what an earlier one did. Bounded: a full dict is
+    emptied, and all of them when too many."""
+    key = (what, inputs)
+    cache = _STATE_CACHES.get(key)
+    if cache is None:
+        if len(_STATE_CACHES) >= STATE_CACHES_MAX:
+            _STATE_CACHES.clear()
+        cache = _STATE_CACHES[key] = {}
+    elif len(cache) >= STATE_CACHE_MAX:
+        cache.clear()
+    return cache
+
+
 def book_piecewise(book: LoadBook, shape: str, starts: list[int], values_kwh: list[float]) -> float:
     """Add a piecewise-constant full-year load to ``book`` as deltas; returns the year's kWh."""
-    total, previous = 0.0, 0.0
-    for start, value in zip(starts, values_kwh):
-        total += book.add(shape, value - previous, start)
-        previous = value
-    return total
+    return book.add_piecewise(shape, starts, values_kwh)
 
 
 class ParkAgent(mesa.Agent):

@@ -172,6 +172,9 @@ class BuildingState:
         return dict(self.covered).get(measure, 0.0)
 
 
+NO_RETROFITS = BuildingState()  # a building before any change (immutable, so one instance serves every building)
+
+
 def _fold(state: BuildingState, change) -> BuildingState:
     if change.kind != "building_retrofit":
         raise ValueError(f"building cannot take a change of kind {change.kind!r}")
@@ -321,7 +324,7 @@ class BuildingAgent(ParkAgent):
         return stock + sum(a for _, a, s in self.additions if standard(s)[3])
 
     def current_state(self) -> BuildingState:
-        done, state = self._folded if self._folded is not None else (0, BuildingState())
+        done, state = self._folded if self._folded is not None else (0, NO_RETROFITS)
         for ch in self.changes[done:]:
             state = _fold(state, ch)
         return state
@@ -362,13 +365,13 @@ class BuildingAgent(ParkAgent):
         b = self.spec
         index = year - self.model.scenario.base_year
         target = book if self.measured_shape is None else LoadBook(year)  # a metered building is simulated aside
-        segs = self.year_segments(year_start, BuildingState(), _fold)
+        segs = self.year_segments(year_start, NO_RETROFITS, _fold)
         starts = [h for h, _ in segs]
         elec_kwh = book_piecewise(target, b.kind, starts, [b.floor_area_m2 * self.electricity_kwh_per_m2 * st.electricity_factor for _, st in segs])
         kitchen_kwh, gas_km3 = self._stock_kitchen(target, segs)
         elec_kwh += kitchen_kwh
         if self.hvac_kw is not None:
-            if len(segs) == 1 and segs[0][1] == BuildingState():
+            if len(segs) == 1 and segs[0][1] == NO_RETROFITS:
                 elec_kwh += target.add_hourly(self.hvac_kw[index])
                 gas_km3 += self.heating_gas_km3[index] if self.heating_gas_km3 is not None else 0.0
             else:
@@ -392,9 +395,9 @@ class BuildingAgent(ParkAgent):
         if u is None or b.cooling_kwh_per_m2_yr == 0:
             return None
         index = year - self.model.scenario.base_year
-        segs = self.year_segments(year_start, BuildingState(), _fold)
+        segs = self.year_segments(year_start, NO_RETROFITS, _fold)
         cool = b.floor_area_m2 * b.cooling_kwh_per_m2_yr
-        factor = self._factor_arrays(segs)[1] if len(segs) > 1 or segs[0][1] != BuildingState() else 1.0
+        factor = self._factor_arrays(segs)[1] if len(segs) > 1 or segs[0][1] != NO_RETROFITS else 1.0
         to_code = 1.0 / thermal_factor(b.kind, b.vintage_year)
         added = sum(area * b.cooling_kwh_per_m2_yr * to_code * standard(std)[2] for built, area, std in self.additions if built <= year)
         return u.cold_kw[index] * (cool * factor + added)

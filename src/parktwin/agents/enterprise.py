@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, ParkAgent, book_piecewise, segment_weights
+from parktwin.agents.base import EnergyRow, ParkAgent, segment_weights, state_cache
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
@@ -62,6 +62,18 @@ def _evolve(state: FirmState, **changes) -> FirmState:
 
 
 def fold_firm_state(state: FirmState, change) -> FirmState:
+    """The state after ``change``: a pure function of the state and the change's kind and value, so
+    each is folded once per process (``agents.base.state_cache``; the runs and replicates of a
+    roadmap fold the same changes, and the states they share are then one object)."""
+    folds = state_cache("firm_fold", ())
+    key = (state, change.kind, change.value)
+    out = folds.get(key)
+    if out is None:
+        out = folds[key] = _fold_firm_state(state, change)
+    return out
+
+
+def _fold_firm_state(state: FirmState, change) -> FirmState:
     if change.kind == "efficiency":
         return _evolve(state, efficiency_factor=state.efficiency_factor * (1.0 - change.value))
     if change.kind in ("electric_boiler", "heat_pump"):
@@ -334,21 +346,34 @@ class EnterpriseAgent(ParkAgent):
         return gj * KWH_PER_GJ
 
     def _state_terms(self, st: FirmState) -> tuple[float, float, float]:
-        """Per-state factors of ``year_energy`` (computed once per state a run visits): electricity
-        at scale 1 before hydrogen and capture [kWh/yr], the share of coal and gas still burnt, the
-        share of bought heat still bought."""
-        cache = self.__dict__.setdefault("_terms", {})
+        """Per-state factors of ``year_energy`` (computed once per state and firm inputs a process
+        visits, ``agents.base.state_cache``): electricity at scale 1 before hydrogen and capture
+        [kWh/yr], the share of coal and gas still burnt, the share of bought heat still bought. The
+        last state asked for is checked first, by identity (folded states are shared objects, and a
+        firm stays in one state for years): no hash of the state then."""
+        last = self.__dict__.get("_last_terms")
+        if last is not None and last[0] is st:
+            return last[1]
+        cache = self.__dict__.get("_terms")
+        if cache is None:
+            cache = self._terms = state_cache("enterprise_terms", self._terms_inputs())
         terms = cache.get(st)
         if terms is None:
-            eb_eff, cops = self.electric_boiler_efficiency(), self.heat_pump_cops()
-            bands, s = self.heat_bands, self.spec.fuel_heat_share
-            bought_kwh = self.spec.energy.purchased_heat_gj * KWH_PER_GJ
-            elec = (self.base_electricity_kwh()
-                    + self.boiler_heat_kwh() * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
+            base_kwh, boiler_kwh, bought_kwh, bands, s, eb_eff, cops = self._terms_inputs()
+            elec = (base_kwh + boiler_kwh * _heat_electricity_per_kwh(bands, st.own_eb, st.own_hp, eb_eff, cops)
                     + bought_kwh * _heat_electricity_per_kwh(bands, st.bought_eb, st.bought_hp, eb_eff, cops))
             fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + s * left_share(bands, st.own_eb, st.own_hp)
             terms = cache[st] = (elec, fossil, left_share(bands, st.bought_eb, st.bought_hp))
+        self._last_terms = (st, terms)
         return terms
+
+    def _terms_inputs(self) -> tuple:
+        """What ``_state_terms`` reads besides the state, once per run: base-year electricity, boiler
+        heat and bought heat [kWh], heat bands, boilers' share of the fuel, electric boilers'
+        efficiency and the heat pumps' COPs."""
+        return self._once("terms_inputs", lambda: (
+            self.base_electricity_kwh(), self.boiler_heat_kwh(), self.spec.energy.purchased_heat_gj * KWH_PER_GJ,
+            self.heat_bands, self.spec.fuel_heat_share, self.electric_boiler_efficiency(), self.heat_pump_cops()))
 
     def _year_constants(self) -> tuple[float, float]:
         """(electricity of direct electrolysis for all process fuel [kWh/yr], capture electricity [kWh/tCO₂]), once per run."""
@@ -358,41 +383,53 @@ class EnterpriseAgent(ParkAgent):
                     1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff))
         return self._once("year_constants", compute)
 
+    def _year_inputs(self) -> tuple[float, ...]:
+        """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
+        [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
+        def compute():
+            e = self.spec.energy
+            return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
+                    *self._year_constants())
+        return self._once("year_inputs", compute)
+
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
-        e = self.spec.energy
+        coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
         shape = self.load_shape
         segs = self.year_segments(year_start, NO_MEASURES, fold_firm_state)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         scale = self.activity * self.intensity
-        h2_elec_kwh, capture_kwh_per_t = self._year_constants()
-        process_t = self.spec.process_emissions_tco2 * self.activity
+        process_t = process_base_t * self.activity
 
         elec_kwh = []
         coal_t = gas_km3 = diesel_t = heat_gj = stored_t = used_t = 0.0
-        process_share = 1.0 if all(st.active for _, st in segs) else sum(w * st.active for (_, st), w in zip(segs, weights))
+        all_active = True
         for (_, st), w in zip(segs, weights):
-            k = scale * st.efficiency_factor * st.active
+            active = st.active
+            if not active:
+                all_active = False
+            k = scale * st.efficiency_factor * active
             elec, fossil, bought_left = self._state_terms(st)
-            elec_kwh.append(k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * st.active)
-            coal_t += w * k * e.coal_t * fossil
-            gas_km3 += w * k * e.natural_gas_km3 * fossil
-            diesel_t += w * k * e.diesel_t
-            heat_gj += w * k * e.purchased_heat_gj * bought_left
+            elec_kwh.append(k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * active)
+            coal_t += w * k * coal * fossil
+            gas_km3 += w * k * gas * fossil
+            diesel_t += w * k * diesel
+            heat_gj += w * k * bought_gj * bought_left
             if st.capture_stored:
-                stored_t += w * process_t * st.capture_share * st.active
+                stored_t += w * process_t * st.capture_share * active
             else:
-                used_t += w * process_t * st.capture_share * st.active
-        elec_year_kwh = book_piecewise(book, shape, starts, elec_kwh)
-        rows = [
-            ("electricity", elec_year_kwh / 1000.0, "MWh"),
-            ("coal", coal_t, "t"),
-            ("natural_gas", gas_km3, "km3"),
-            ("diesel", diesel_t, "t"),
-            ("purchased_heat", heat_gj, "GJ"),
-            ("process_co2", process_t * process_share, "tCO2"),
-            ("captured_co2", stored_t, "tCO2"),  # captured and sent to permanent storage
-            ("captured_co2_used", used_t, "tCO2"),  # captured and sold into short-lived products
-        ]
-        self.last_rows = [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
+                used_t += w * process_t * st.capture_share * active
+        process_share = 1.0 if all_active else sum(w * st.active for (_, st), w in zip(segs, weights))
+        elec_year_kwh = book.add_piecewise(shape, starts, elec_kwh)
+        quantities = (elec_year_kwh / 1000.0, coal_t, gas_km3, diesel_t, heat_gj, process_t * process_share, stored_t, used_t)
+        entity, kind = self.entity_id, self.kind
+        self.last_rows = [EnergyRow(entity, kind, c, q, u) for (c, u), q in zip(YEAR_ROWS, quantities) if q > 0.0]
         return self.last_rows
+
+
+YEAR_ROWS = (  # (carrier, unit) of an enterprise's energy rows, in the order of ``year_energy``'s quantities
+    ("electricity", "MWh"), ("coal", "t"), ("natural_gas", "km3"), ("diesel", "t"), ("purchased_heat", "GJ"),
+    ("process_co2", "tCO2"),
+    ("captured_co2", "tCO2"),  # captured and sent to permanent storage
+    ("captured_co2_used", "tCO2"),  # captured and sold into short-lived products
+)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
-from parktwin.agents.base import Change, EnergyRow, Investment, book_piecewise, fold_since, present_agents, segment_weights, segments
+from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.data import constant, table
@@ -156,48 +156,56 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     stream too cold for any band) displaces nothing.
     """
     st = firm.current_state()
-    bands, reach = firm.heat_bands, _reach(firm)
-    own_share, bought_share, heat_per_fuel = _room_shares(firm, st)
-    room = {}
-    for (carrier, *_), (ncv, eff) in zip(FUELS, heat_per_fuel):
-        fuel = rows.get(carrier, 0.0) * own_share
-        room[carrier] = (fuel, fuel * ncv * eff)
-    own_heat = sum(h for _, h in room.values())
+    own_share, bought_share, ((coal_ncv, coal_eff), (gas_ncv, gas_eff)) = _room_shares(firm, st)  # FUELS order
+    coal = rows.get("coal", 0.0) * own_share
+    gas = rows.get("natural_gas", 0.0) * own_share
+    own_heat = coal * coal_ncv * coal_eff + gas * gas_ncv * gas_eff
     used = min(heat_gj, own_heat)
-    out = {c: fuel * used / own_heat for c, (fuel, _) in room.items() if own_heat > 0}
-    bought_room = rows.get("purchased_heat", 0.0) * bought_share
-    out["purchased_heat"] = min(heat_gj - used, bought_room)
+    out = {"coal": coal * used / own_heat, "natural_gas": gas * used / own_heat} if own_heat > 0 else {}
+    out["purchased_heat"] = min(heat_gj - used, rows.get("purchased_heat", 0.0) * bought_share)
     rest = heat_gj - used - out["purchased_heat"]
     if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
-        k = firm.activity * firm.intensity * st.efficiency_factor * st.active
-        eb_eff, cops = firm.electric_boiler_efficiency(), firm.heat_pump_cops()  # read once per run
-        room_gj = kwh = 0.0
-        for heat, eb, hp in ((firm.boiler_heat_kwh() / KWH_PER_GJ, st.own_eb, st.own_hp),
-                             (firm.spec.energy.purchased_heat_gj, st.bought_eb, st.bought_hp)):
-            for w, e, h, cop, r in zip(bands, eb, hp, cops, reach):
-                if r:
-                    room_gj += k * heat * w * (e + h)
-                    kwh += k * heat * w * (e / eb_eff + (h / cop if h else 0.0)) * KWH_PER_GJ
+        room_gj, kwh = _electric_heat_room(firm, st)
         out["electric_heat_gj"] = min(rest, room_gj)
         out["electricity_kwh"] = kwh * out["electric_heat_gj"] / room_gj if room_gj > 0 else 0.0
     return out
 
 
+def _electric_heat_room(firm, st) -> tuple[float, float]:
+    """Of ``displace_heat``: the reachable bands' heat the firm makes with electricity this year
+    [GJ] (own boilers, then bought heat it replaced) and the electricity it takes [kWh]."""
+    k = firm.activity * firm.intensity * st.efficiency_factor * st.active
+    eb_eff, cops = firm.electric_boiler_efficiency(), firm.heat_pump_cops()  # read once per run
+    bands, reach = firm.heat_bands, _reach(firm)
+    room_gj = kwh = 0.0
+    for heat, eb, hp in ((firm.boiler_heat_kwh() / KWH_PER_GJ, st.own_eb, st.own_hp),
+                         (firm.spec.energy.purchased_heat_gj, st.bought_eb, st.bought_hp)):
+        for w, e, h, cop, r in zip(bands, eb, hp, cops, reach):
+            if r:
+                room_gj += k * heat * w * (e + h)
+                kwh += k * heat * w * (e / eb_eff + (h / cop if h else 0.0)) * KWH_PER_GJ
+    return room_gj, kwh
+
+
 def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
-    """Of ``displace_heat``, once per firm and state: the share of the coal and gas rows burnt in
-    boilers of reachable bands, the share of the bought-heat row in reachable bands, and each fuel's
-    (NCV, boiler efficiency) in ``FUELS`` order."""
-    cache = firm.__dict__.setdefault("_room_shares", {})
-    if st not in cache:
-        s, bands, reach = firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm)
+    """Of ``displace_heat``, once per state and firm inputs a process visits (``agents.base.state_cache``):
+    the share of the coal and gas rows burnt in boilers of reachable bands, the share of the
+    bought-heat row in reachable bands, and each fuel's (NCV, boiler efficiency) in ``FUELS`` order."""
+    cache = firm.__dict__.get("_room_shares")
+    if cache is None:
+        inputs = (firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm), tuple((constant(ncv), constant(eff)) for _, ncv, eff, _ in FUELS))
+        cache = firm._room_shares = (inputs, state_cache("room_shares", inputs))
+    (s, bands, reach, heat_per_fuel), shares = cache
+    out = shares.get(st)
+    if out is None:
         fossil_boiler = s * left_share(bands, st.own_eb, st.own_hp)
         fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
         reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
         left_bought = left_share(bands, st.bought_eb, st.bought_hp)
         reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
-        cache[st] = (reachable / fossil if fossil > 0 else 0.0, reach_bought / left_bought if left_bought > 0 else 0.0,
-                     tuple((constant(ncv), constant(eff)) for _, ncv, eff, _ in FUELS))
-    return cache[st]
+        out = shares[st] = (reachable / fossil if fossil > 0 else 0.0, reach_bought / left_bought if left_bought > 0 else 0.0,
+                            heat_per_fuel)
+    return out
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:
@@ -210,45 +218,56 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
     index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
 
     def change(entity: str, kind: str, carrier: str, delta: float, unit: str) -> None:
-        key = (entity, carrier)
-        if key not in index:
-            index[key] = len(rows)
+        i = index.get((entity, carrier))
+        if i is None:
+            i = index[(entity, carrier)] = len(rows)
             rows.append(EnergyRow(entity, kind, carrier, 0.0, unit))
-        r = rows[index[key]]
-        rows[index[key]] = EnergyRow(r.entity, r.entity_kind, r.carrier, max(r.quantity + delta, 0.0), r.unit)
+        r = rows[i]
+        rows[i] = EnergyRow(r.entity, r.entity_kind, r.carrier, max(r.quantity + delta, 0.0), r.unit)
 
     for firm in active:
-        segs = firm.resource_changes.year_segments(year_start)
-        starts = [h for h, _ in segs]
-        weights = segment_weights(firm.load_shape, year, starts) if len(segs) > 1 else [1.0]
-        base = base_flows(firm)
-        parts = [(w, with_measures(base, t)) for w, (_, t) in zip(weights, segs)]
-        year_flows = weighted_flows(parts) if len(parts) > 1 else parts[0][1]
-        out.firms[firm.entity_id] = year_flows.firm
-        kwh = book_piecewise(book, firm.load_shape, starts, [electricity_kwh(m) for _, m in parts])
+        entity, shape = firm.entity_id, firm.load_shape
+        year_flows, kwh = _year_flows(firm, year, year_start, shape, book)
+        out.firms[entity] = year_flows.firm
         if kwh > 0:
-            change(firm.entity_id, firm.kind, "electricity", kwh / 1000.0, "MWh")
+            change(entity, firm.kind, "electricity", kwh / 1000.0, "MWh")
             out.electricity_mwh += kwh / 1000.0
         if year_flows.heat_added_gj > 0:
-            mine = {c: rows[index[(firm.entity_id, c)]].quantity for c in ("coal", "natural_gas", "purchased_heat")
-                    if (firm.entity_id, c) in index}
+            mine = {}
+            for c in ("coal", "natural_gas", "purchased_heat"):
+                i = index.get((entity, c))
+                if i is not None:
+                    mine[c] = rows[i].quantity
             saved = displace_heat(firm, year_flows.heat_added_gj, mine)
             for carrier, ncv, eff, co2 in FUELS:
                 amount = saved.get(carrier, 0.0)
                 if amount > 0:
-                    change(firm.entity_id, firm.kind, carrier, -amount, "t" if carrier == "coal" else "km3")
+                    change(entity, firm.kind, carrier, -amount, "t" if carrier == "coal" else "km3")
                     out.scope1_avoided_tco2 += amount * constant(co2) / 1000.0
                     out.heat_used_gj += amount * constant(ncv) * constant(eff)
-            if saved.get("purchased_heat", 0.0) > 0:
-                change(firm.entity_id, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
+            if saved["purchased_heat"] > 0:
+                change(entity, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
                 out.heat_used_gj += saved["purchased_heat"]
             if saved.get("electricity_kwh", 0.0) > 0:  # spread over the firm's own profile of the year
-                cut_kwh = -book.add(firm.load_shape, -saved["electricity_kwh"], 0)
-                change(firm.entity_id, firm.kind, "electricity", -cut_kwh / 1000.0, "MWh")
+                cut_kwh = -book.add(shape, -saved["electricity_kwh"], 0)
+                change(entity, firm.kind, "electricity", -cut_kwh / 1000.0, "MWh")
                 out.electricity_mwh -= cut_kwh / 1000.0
                 out.heat_used_gj += saved["electric_heat_gj"]
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
+
+
+def _year_flows(firm, year: int, year_start: int, shape: str, book) -> tuple[MeasureFlows, float]:
+    """The firm's flows with its measures in the year (each segment's full-year flows weighted by
+    the share of ``shape`` it covers) and the measures' electricity [kWh], booked on ``shape``."""
+    segs = firm.resource_changes.year_segments(year_start)
+    base = base_flows(firm)
+    if len(segs) == 1:  # the whole year in one state
+        flows = with_measures(base, segs[0][1])
+        return flows, book.add_piecewise(shape, (0,), (electricity_kwh(flows),))
+    starts = [h for h, _ in segs]
+    parts = [(w, with_measures(base, t)) for w, (_, t) in zip(segment_weights(shape, year, starts), segs)]
+    return weighted_flows(parts), book.add_piecewise(shape, starts, [electricity_kwh(m) for _, m in parts])
 
 
 # -- firms' own decisions (decisions.resource_targets) --------------------------------------------

@@ -99,7 +99,7 @@ def _tail_sums(shape: str, year: int) -> np.ndarray:
 def share_after(shape: str, year: int, start_hour: int) -> float:
     """Fraction of the year's ``shape`` that falls at or after ``start_hour``."""
     h = min(max(int(start_hour), 0), HOURS_PER_YEAR)
-    return float(_tail_sums(shape, year)[h])
+    return _tail_sums(shape, year).item(h)  # a Python float (``item``: no numpy scalar in between)
 
 
 @dataclass
@@ -125,7 +125,22 @@ class LoadBook:
             self._parts = {}
         key = (shape, max(int(start_hour), 0))
         self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
-        return full_year_kwh * share_after(shape, self.year, key[1])
+        return full_year_kwh * _tail_sums(shape, self.year).item(key[1])
+
+    def add_piecewise(self, shape: str, starts: list[int], values_kwh: list[float]) -> float:
+        """Add a piecewise-constant full-year load [kWh/yr], ``values_kwh[i]`` from ``starts[i]`` on,
+        as deltas (each an ``add``, in order); returns the year's kWh."""
+        if self._parts is None:
+            self._parts = {}
+        parts, tails = self._parts, _tail_sums(shape, self.year)
+        total = previous = 0.0
+        for start, value in zip(starts, values_kwh):
+            delta, previous = value - previous, value
+            if delta != 0.0 and start < HOURS_PER_YEAR:
+                key = (shape, max(int(start), 0))
+                parts[key] = parts.get(key, 0.0) + delta
+                total += delta * tails.item(key[1])
+        return total
 
     def shape_kw(self, shape: str) -> np.ndarray:
         """The hourly load booked under ``shape`` alone [kW] (all its start hours)."""
@@ -136,9 +151,14 @@ class LoadBook:
         return out
 
     def hourly_kw(self) -> np.ndarray:
+        """The sum of every component [kW]: each (shape, start) part in the order booked, then the
+        hourly arrays (each part is scaled into one reused buffer, not a new array)."""
         out = np.zeros(HOURS_PER_YEAR)
+        scaled = np.empty(HOURS_PER_YEAR)
         for (shape, start), kwh in (self._parts or {}).items():
-            out[start:] += kwh * profile(shape, self.year)[start:]
+            part = scaled[start:]
+            np.multiply(profile(shape, self.year)[start:], kwh, out=part)
+            out[start:] += part
         for kw in self._arrays or ():
             out += kw
         return out
