@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pvlib
 
-from parktwin.energy.weather import ClearSky, Site, Weather, clear_sky, weather_years
+from parktwin.energy.weather import ClearSky, Site, Weather, clear_sky, lit_hours, weather_years
 
 __all__ = [
     "ClearSky",
@@ -54,17 +54,17 @@ class PvSystem:
     albedo: float = 0.2
 
 
-def _poa_global_w_per_m2(cs: ClearSky, system: PvSystem, weather: Weather) -> np.ndarray:
-    """Plane-of-array global irradiance (Hay-Davies), shape (n_years, 8760) [W/m²]."""
+def _poa_global_w_per_m2(cs: ClearSky, system: PvSystem, weather: Weather, hours: np.ndarray) -> np.ndarray:
+    """Plane-of-array global irradiance (Hay-Davies) in ``hours`` of each year, shape (n_years, len(hours)) [W/m²]."""
     poa = pvlib.irradiance.get_total_irradiance(
         surface_tilt=system.tilt_deg,
         surface_azimuth=system.azimuth_deg,
-        solar_zenith=cs.apparent_zenith_deg,
-        solar_azimuth=cs.azimuth_deg,
-        dni=weather.dni_w_per_m2,
-        ghi=weather.ghi_w_per_m2,
-        dhi=weather.dhi_w_per_m2,
-        dni_extra=cs.dni_extra_w_per_m2,
+        solar_zenith=cs.apparent_zenith_deg[hours],
+        solar_azimuth=cs.azimuth_deg[hours],
+        dni=weather.dni_w_per_m2[:, hours],
+        ghi=weather.ghi_w_per_m2[:, hours],
+        dhi=weather.dhi_w_per_m2[:, hours],
+        dni_extra=cs.dni_extra_w_per_m2[hours],
         albedo=system.albedo,
         model="haydavies",
     )
@@ -90,9 +90,12 @@ def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.n
         year gives the specific yield [kWh/kWp].
     """
     cs = clear_sky(site)
-    poa = _poa_global_w_per_m2(cs, system, weather)
-    temp_cell = pvlib.temperature.faiman(poa, weather.temp_air_c, wind_speed=WIND_SPEED_M_PER_S)
+    lit = lit_hours(site)  # every other hour has the sun down: output 0
+    poa = _poa_global_w_per_m2(cs, system, weather, lit)
+    temp_cell = pvlib.temperature.faiman(poa, weather.temp_air_c[:, lit], wind_speed=WIND_SPEED_M_PER_S)
     pdc = pvlib.pvsystem.pvwatts_dc(poa, temp_cell, pdc0=1.0, gamma_pdc=system.gamma_pdc_per_c)
     ac = pdc * ((1.0 - system.system_losses_share) * system.inverter_efficiency)
-    sun_up = cs.apparent_zenith_deg < 90.0
-    return np.clip(ac, 0.0, 1.0) * sun_up
+    sun_up = cs.apparent_zenith_deg[lit] < 90.0
+    out = np.zeros(weather.ghi_w_per_m2.shape)
+    out[:, lit] = np.clip(ac, 0.0, 1.0) * sun_up
+    return out

@@ -180,6 +180,19 @@ def clear_sky(site: Site) -> ClearSky:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def lit_hours(site: Site) -> np.ndarray:
+    """Hours of the reference year (indices 0..8759, ascending, read-only) with the sun up or near:
+    clear-sky GHI above zero, the zenith within the Erbs cut-off (87°) or the apparent zenith below
+    90°. In every other hour a synthetic year's GHI is clearness × 0 = 0, the Erbs split gives
+    DNI = DHI = 0 and the PV output is 0 (sun down), so only these hours are computed (cached per site)."""
+    cs = clear_sky(site)
+    lit = (cs.ghi_w_per_m2 > 0.0) | (cs.zenith_deg <= 87.0) | (cs.apparent_zenith_deg < 90.0)
+    hours = np.flatnonzero(lit)
+    hours.setflags(write=False)
+    return hours
+
+
 def _ar1_gaussian(rng: np.random.Generator, n_years: int, coef: float) -> np.ndarray:
     """Stationary unit-variance Gaussian AR(1) along days, shape (n_years, 365) [-]."""
     z0 = rng.standard_normal((n_years, 1))
@@ -363,7 +376,9 @@ def weather_years(site: Site, n_years: int, rng: np.random.Generator,
     k_raw = _raw_clearness(z_cloud, mean_share)
     clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
     ghi = (clearness[:, :, None] * cs.ghi_w_per_m2.reshape(DAYS_PER_YEAR, 24)).reshape(n_years, -1)
-    dni, dhi = erbs_split(ghi, cs.zenith_deg, cs.day_index + 1)
+    dni, dhi = np.zeros_like(ghi), np.zeros_like(ghi)  # dark hours: GHI = 0, so DNI = DHI = 0 (Erbs)
+    lit = lit_hours(site)
+    dni[:, lit], dhi[:, lit] = erbs_split(ghi[:, lit], cs.zenith_deg[lit], cs.day_index[lit] + 1)
     return Weather(
         ghi_w_per_m2=ghi,
         dni_w_per_m2=dni,
