@@ -284,6 +284,7 @@ _DAY_POS = np.clip(_HOUR_DAYS - 0.5, 0.0, DAYS_PER_YEAR - 1.0)  # position betwe
 _DAY_LO = np.floor(_DAY_POS).astype(np.intp)
 _DAY_HI = np.minimum(_DAY_LO + 1, DAYS_PER_YEAR - 1)
 _DAY_W = _DAY_POS - _DAY_LO
+_DAY_W_LO = 1.0 - _DAY_W
 
 
 def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -305,12 +306,19 @@ def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.nda
         Unit-variance AR(1) scores for the anomaly, shape (n_years, 365) [-].
     """
     anomaly_day = TEMP_ANOMALY_STD_C * z
-    anomaly = anomaly_day[:, _DAY_LO] * (1.0 - _DAY_W) + anomaly_day[:, _DAY_HI] * _DAY_W
     rel = clearness / clearness.mean(axis=1, keepdims=True)
     amp_day = site.temp_diurnal_amplitude_c * (0.4 + 0.6 * rel)              # (n, 365)
-    diurnal = (amp_day[:, :, None] * _DIURNAL_SHAPE).reshape(clearness.shape[0], -1)
     seasonal = site.mean_temp_c + site.temp_annual_amplitude_c * _ANNUAL_SHAPE
-    return seasonal + diurnal + anomaly
+    # seasonal + diurnal + anomaly, each sum in that order, in one buffer (x + y is y + x, exactly)
+    temp = (amp_day[:, :, None] * _DIURNAL_SHAPE).reshape(clearness.shape[0], -1)
+    temp += seasonal
+    anomaly = np.take(anomaly_day, _DAY_LO, axis=1)
+    anomaly *= _DAY_W_LO
+    next_day = np.take(anomaly_day, _DAY_HI, axis=1)
+    next_day *= _DAY_W
+    anomaly += next_day
+    temp += anomaly
+    return temp
 
 
 def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = 0.065,
