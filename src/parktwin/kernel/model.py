@@ -386,7 +386,9 @@ class ParkModel(mesa.Model):
         if not self.exchange_agents:
             return None
         carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
-        fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows} for firm in self.enterprises.values()}
+        receivers = {agent.spec.receiver for agent in self.exchange_agents}  # only a receiver's fuel is read
+        fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows}
+                for firm in self.enterprises.values() if firm.entity_id in receivers}
         return ExchangeContext(year, carbon, fuel)
 
     def _start_exchanges(self, year: int) -> None:
