@@ -170,6 +170,11 @@ def test_erbs_split_is_pvlibs_erbs_bit_for_bit():
     assert np.array_equal(dni, expected["dni"]) and np.array_equal(dhi, expected["dhi"])
 
 
+def _bits(values) -> np.ndarray:
+    """The float64 values' bit patterns (so a sign of zero or a last bit counts)."""
+    return np.asarray(values, dtype=float).view(np.int64)
+
+
 def _pv_on_every_hour(site: Site, system: PvSystem, w: Weather) -> np.ndarray:
     """The PV chain of ``pv_output_kw_per_kwp`` evaluated on all 8760 hours (what it did before it
     skipped the dark hours)."""
@@ -193,11 +198,10 @@ def test_dark_hours_skipped_bit_for_bit(site):
     w = weather_years(site, 3, np.random.default_rng(11))
     cs = clear_sky(site)
     dni, dhi = erbs_split(w.ghi_w_per_m2, cs.zenith_deg, cs.day_index + 1)
-    bits = lambda a: np.asarray(a, dtype=float).view(np.int64)  # noqa: E731
-    assert np.array_equal(bits(w.dni_w_per_m2), bits(dni)) and np.array_equal(bits(w.dhi_w_per_m2), bits(dhi))
+    assert np.array_equal(_bits(w.dni_w_per_m2), _bits(dni)) and np.array_equal(_bits(w.dhi_w_per_m2), _bits(dhi))
     tilted = PvSystem(tilt_deg=35.0, azimuth_deg=160.0)
     for system in (DEFAULT_PV, tilted):
-        assert np.array_equal(bits(pv_output_kw_per_kwp(site, system, w)), bits(_pv_on_every_hour(site, system, w)))
+        assert np.array_equal(_bits(pv_output_kw_per_kwp(site, system, w)), _bits(_pv_on_every_hour(site, system, w)))
     assert 0.4 < len(lit_hours(site)) / HOURS_PER_YEAR < 0.7
 
 

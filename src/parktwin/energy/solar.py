@@ -65,8 +65,8 @@ class PvSystem:
 @dataclass(frozen=True, eq=False)
 class ArrayGeometry:
     """What the Hay-Davies transposition needs of the sun and the array in the lit hours of the
-    reference year (``lit_hours``), shape (hours,): the beam's projection ratio Rb and the cosine
-    of the angle of incidence; computed with pvlib, once per (site, system)."""
+    reference year (``lit_hours``), shape (hours,), read-only: the beam's projection ratio Rb and the
+    cosine of the angle of incidence; computed with pvlib, once per (site, system)."""
 
     rb: np.ndarray
     cos_aoi: np.ndarray
@@ -80,7 +80,10 @@ def array_geometry(site: Site, system: PvSystem) -> ArrayGeometry:
     cos_tt = np.maximum(pvlib.irradiance.aoi_projection(system.tilt_deg, system.azimuth_deg, zenith, azimuth), 0)
     rb = cos_tt / np.maximum(pvlib.tools.cosd(zenith), 0.01745)
     aoi = pvlib.irradiance.aoi(system.tilt_deg, system.azimuth_deg, zenith, azimuth)
-    return ArrayGeometry(rb, np.cos(np.radians(aoi)))
+    cos_aoi = np.cos(np.radians(aoi))
+    for shared in (rb, cos_aoi):  # cached: read-only
+        shared.setflags(write=False)
+    return ArrayGeometry(rb, cos_aoi)
 
 
 def _poa_global_w_per_m2(site: Site, system: PvSystem, weather: Weather, hours: np.ndarray) -> np.ndarray:

@@ -327,8 +327,9 @@ def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray,
     (the same operations in the same order, so the same numbers; tests/test_solar.py compares them),
     except that its fourth-degree diffuse-fraction polynomial is evaluated only where it applies
     (0.22 < kt ≤ 0.8, about a third of the hours) rather than on every hour and then discarded:
-    ``erbs`` took ~9 ms of a 26-year run, most of it in that polynomial's powers. The steps write
-    into the arrays they make (x × y is y × x, the masks' ``or`` in any order): no temporaries."""
+    ``erbs`` took ~9 ms of a 26-year run, most of it in that polynomial's powers. After the
+    polynomial the steps write into the arrays they make (x × y is y × x, the masks' ``or`` in any
+    order) rather than one temporary each."""
     dni_extra = pvlib.irradiance.get_extra_radiation(day_of_year)
     kt = pvlib.irradiance.clearness_index(ghi, zenith_deg, dni_extra, min_cos_zenith=min_cos_zenith, max_clearness_index=1)
     diffuse_share = 1 - 0.09 * kt  # kt ≤ 0.22
