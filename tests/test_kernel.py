@@ -9,7 +9,8 @@ import pytest
 from builders import PARK, scenario
 from parktwin import run
 from parktwin.energy.loads import share_after
-from parktwin.kernel.model import ParkModel
+from parktwin.energy.solar import pv_output_kw_per_kwp
+from parktwin.kernel.model import ParkModel, park_weather, site_of, solar_years
 
 PARK_WORKS = PARK["enterprises"][0]
 PV_ITEM = {"id": "pv", "kind": "rooftop_pv", "year": 2026, "lead_time_days": 100, "roof_share": 0.5}
@@ -293,3 +294,23 @@ def test_building_hvac_follows_the_hourly_temperature():
     july, january = 24 * 195, 24 * 15
     assert hvac_kw[1][july + 15] > hvac_kw[1][july + 3] and hvac_kw[1][july + 15] > 0
     assert demand.heat_kwh[1][january + 3] > 0 and demand.cold_kwh[1][january + 3] == 0
+
+
+def test_the_last_synthetic_weather_is_kept_for_the_same_park_and_seed_only():
+    """A planner or dashboard re-runs one park at one seed: the PV and temperature arrays of the
+    last run are reused (the same read-only objects); another seed, another site or another number
+    of years draws them again, with the numbers a fresh draw gives."""
+    sc = scenario()
+    site, system = site_of(sc)
+    n = len(sc.years)
+    first = solar_years(sc, site, system, n, np.random.SeedSequence(7))
+    again = solar_years(sc, site, system, n, np.random.SeedSequence(7))
+    assert again is first
+    assert not first.pv_kw_per_kwp.flags.writeable and not first.temp_air_c.flags.writeable
+    other = solar_years(sc, site, system, n, np.random.SeedSequence(8))
+    assert other is not first
+    fresh = park_weather(sc, site, n, np.random.default_rng(np.random.SeedSequence(8)))
+    assert np.array_equal(other.temp_air_c, fresh.temp_air_c)
+    assert np.array_equal(other.pv_kw_per_kwp, pv_output_kw_per_kwp(site, system, fresh))
+    assert solar_years(sc, site, system, n - 1, np.random.SeedSequence(8)).pv_kw_per_kwp.shape[0] == n - 1
+    assert solar_years(sc, site, system, n, np.random.SeedSequence(7)) is not first  # dropped: one entry kept

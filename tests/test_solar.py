@@ -34,6 +34,7 @@ from parktwin.energy.weather import (
     HOURS_PER_YEAR,
     _raw_clearness,
     erbs_split,
+    lit_hours,
     standard_utc_offset,
 )
 
@@ -167,6 +168,41 @@ def test_erbs_split_is_pvlibs_erbs_bit_for_bit():
     expected = pvlib.irradiance.erbs(ghi, cs.zenith_deg, cs.day_index + 1)
     dni, dhi = erbs_split(ghi, cs.zenith_deg, cs.day_index + 1)
     assert np.array_equal(dni, expected["dni"]) and np.array_equal(dhi, expected["dhi"])
+
+
+def _bits(values) -> np.ndarray:
+    """The float64 values' bit patterns (so a sign of zero or a last bit counts)."""
+    return np.asarray(values, dtype=float).view(np.int64)
+
+
+def _pv_on_every_hour(site: Site, system: PvSystem, w: Weather) -> np.ndarray:
+    """The PV chain of ``pv_output_kw_per_kwp`` evaluated on all 8760 hours (what it did before it
+    skipped the dark hours)."""
+    cs = clear_sky(site)
+    poa = pvlib.irradiance.get_total_irradiance(
+        surface_tilt=system.tilt_deg, surface_azimuth=system.azimuth_deg, solar_zenith=cs.apparent_zenith_deg,
+        solar_azimuth=cs.azimuth_deg, dni=w.dni_w_per_m2, ghi=w.ghi_w_per_m2, dhi=w.dhi_w_per_m2,
+        dni_extra=cs.dni_extra_w_per_m2, albedo=system.albedo, model="haydavies")["poa_global"]
+    temp_cell = pvlib.temperature.faiman(poa, w.temp_air_c, wind_speed=1.0)
+    pdc = pvlib.pvsystem.pvwatts_dc(poa, temp_cell, pdc0=1.0, gamma_pdc=system.gamma_pdc_per_c)
+    ac = pdc * ((1.0 - system.system_losses_share) * system.inverter_efficiency)
+    return np.clip(ac, 0.0, 1.0) * (cs.apparent_zenith_deg < 90.0)
+
+
+@pytest.mark.parametrize("site", [SUZHOU, Site(latitude_deg=40.8, longitude_deg=111.7, altitude_m=1050.0,
+                                               timezone="Asia/Shanghai", annual_ghi_kwh_per_m2=1550.0)])
+def test_dark_hours_skipped_bit_for_bit(site):
+    """The Erbs split and the PV chain run only on ``lit_hours``: the same arrays, to the last bit
+    (signs of zeros included), as evaluating every hour, so skipping the dark half of the year
+    changes no number."""
+    w = weather_years(site, 3, np.random.default_rng(11))
+    cs = clear_sky(site)
+    dni, dhi = erbs_split(w.ghi_w_per_m2, cs.zenith_deg, cs.day_index + 1)
+    assert np.array_equal(_bits(w.dni_w_per_m2), _bits(dni)) and np.array_equal(_bits(w.dhi_w_per_m2), _bits(dhi))
+    tilted = PvSystem(tilt_deg=35.0, azimuth_deg=160.0)
+    for system in (DEFAULT_PV, tilted):
+        assert np.array_equal(_bits(pv_output_kw_per_kwp(site, system, w)), _bits(_pv_on_every_hour(site, system, w)))
+    assert 0.4 < len(lit_hours(site)) / HOURS_PER_YEAR < 0.7
 
 
 @pytest.mark.parametrize("mean_share", [0.3, 0.6, 0.9])

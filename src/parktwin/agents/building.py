@@ -137,8 +137,10 @@ def retrofit_savings(measure: str, kind: str) -> tuple[float, float, float, floa
             float(r["kitchen_gas_electrified_share"]))
 
 
+@lru_cache(maxsize=None)
 def applies(measure: str, kind: str) -> bool:
-    """The measure has a row for the kind (or an ``all`` row) in data/building_retrofits.csv."""
+    """The measure has a row for the kind (or an ``all`` row) in data/building_retrofits.csv (cached:
+    a measure that does not apply raises inside ``retrofit_savings``, which caches only the rows found)."""
     try:
         retrofit_savings(measure, kind)
     except KeyError:

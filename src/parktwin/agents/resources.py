@@ -100,7 +100,8 @@ def apply_resource_measure(op, item, hour: float, year: int):
         before = segments(firm.resource_changes, hour, MeasureTargets(), _fold)[0][1]
         change = Change(hour, KIND, (item.measure, item.target_share), item.id or KIND)
         firm.resource_changes.append(change)
-        added = _added(with_measures(base_flows(firm), _fold(before, change)), with_measures(base_flows(firm), before), item.measure)
+        flows = base_flows(firm)
+        added = _added(with_measures(flows, _fold(before, change)), with_measures(flows, before), item.measure)
         if added > 0:
             out.append(Investment(firm.entity_id if owner == "firm" else "operator", tech, added))
     what = item.measure.replace("_", " ")

@@ -1,6 +1,9 @@
 """Hourly PV output per kWp from synthetic weather (PVWatts-style chain on pvlib).
 
-Chain (all vectorised over (n_years, 8760)):
+Chain (all vectorised over (n_years, lit hours); the dark hours give 0). The pvlib functions named
+below are followed step for step, writing into the arrays the chain makes (the same numbers, compared
+bit for bit with pvlib in tests/test_solar.py); the geometry of the sun and the array comes from pvlib
+once per site and system (:func:`array_geometry`):
 
 1. plane-of-array irradiance: ``pvlib.irradiance.get_total_irradiance`` with the
    Hay-Davies sky-diffuse model (needs extraterrestrial DNI) and the system's
@@ -21,12 +24,13 @@ Re-exports :class:`Site`, :class:`Weather`, :func:`clear_sky` and
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pvlib
 
-from parktwin.energy.weather import ClearSky, Site, Weather, clear_sky, weather_years
+from parktwin.energy.weather import ClearSky, Site, Weather, clear_sky, lit_hours, weather_years
 
 __all__ = [
     "ClearSky",
@@ -40,6 +44,10 @@ __all__ = [
 
 WIND_SPEED_M_PER_S = 1.0
 """Constant wind speed fed to the Faiman cell-temperature model [m/s] (pvlib default)."""
+FAIMAN_U0 = 25.0
+"""Faiman's constant heat-loss factor [W/(m²·K)] (pvlib.temperature.faiman's default)."""
+FAIMAN_U1 = 6.84
+"""Faiman's wind-dependent heat-loss factor [W·s/(m³·K)] (pvlib.temperature.faiman's default)."""
 
 
 @dataclass(frozen=True)
@@ -54,21 +62,55 @@ class PvSystem:
     albedo: float = 0.2
 
 
-def _poa_global_w_per_m2(cs: ClearSky, system: PvSystem, weather: Weather) -> np.ndarray:
-    """Plane-of-array global irradiance (Hay-Davies), shape (n_years, 8760) [W/m²]."""
-    poa = pvlib.irradiance.get_total_irradiance(
-        surface_tilt=system.tilt_deg,
-        surface_azimuth=system.azimuth_deg,
-        solar_zenith=cs.apparent_zenith_deg,
-        solar_azimuth=cs.azimuth_deg,
-        dni=weather.dni_w_per_m2,
-        ghi=weather.ghi_w_per_m2,
-        dhi=weather.dhi_w_per_m2,
-        dni_extra=cs.dni_extra_w_per_m2,
-        albedo=system.albedo,
-        model="haydavies",
-    )
-    return poa["poa_global"]
+@dataclass(frozen=True, eq=False)
+class ArrayGeometry:
+    """What the Hay-Davies transposition needs of the sun and the array in the lit hours of the
+    reference year (``lit_hours``), shape (hours,), read-only: the beam's projection ratio Rb and the
+    cosine of the angle of incidence; computed with pvlib, once per (site, system)."""
+
+    rb: np.ndarray
+    cos_aoi: np.ndarray
+
+
+@functools.lru_cache(maxsize=64)
+def array_geometry(site: Site, system: PvSystem) -> ArrayGeometry:
+    """The array's geometry in the lit hours, as ``pvlib.irradiance.haydavies`` and ``poa_components`` compute it."""
+    cs, lit = clear_sky(site), lit_hours(site)
+    zenith, azimuth = cs.apparent_zenith_deg[lit], cs.azimuth_deg[lit]
+    cos_tt = np.maximum(pvlib.irradiance.aoi_projection(system.tilt_deg, system.azimuth_deg, zenith, azimuth), 0)
+    rb = cos_tt / np.maximum(pvlib.tools.cosd(zenith), 0.01745)
+    aoi = pvlib.irradiance.aoi(system.tilt_deg, system.azimuth_deg, zenith, azimuth)
+    cos_aoi = np.cos(np.radians(aoi))
+    for shared in (rb, cos_aoi):  # cached: read-only
+        shared.setflags(write=False)
+    return ArrayGeometry(rb, cos_aoi)
+
+
+def _poa_global_w_per_m2(site: Site, system: PvSystem, weather: Weather, hours: np.ndarray) -> np.ndarray:
+    """Plane-of-array global irradiance in ``hours`` (``lit_hours``) of each year, shape (n_years, len(hours))
+    [W/m²]: ``pvlib.irradiance.get_total_irradiance`` with the Hay-Davies model, step for step (the
+    same operations on the same numbers; x × y is y × x and x + y is y + x exactly), written into
+    the arrays it makes instead of a temporary per step."""
+    geometry, cs = array_geometry(site, system), clear_sky(site)
+    dni, dhi = weather.dni_w_per_m2[:, hours], weather.dhi_w_per_m2[:, hours]
+    anisotropy = dni / cs.dni_extra_w_per_m2[hours]  # AI
+    sky = 1 - anisotropy
+    sky *= dhi
+    sky *= 0.5 * (1 + pvlib.tools.cosd(system.tilt_deg))
+    np.maximum(sky, 0, out=sky)  # isotropic
+    anisotropy *= geometry.rb
+    anisotropy *= dhi
+    np.maximum(anisotropy, 0, out=anisotropy)  # circumsolar
+    sky += anisotropy
+    ground = weather.ghi_w_per_m2[:, hours] * system.albedo
+    ground *= 1 - np.cos(np.radians(system.tilt_deg))
+    ground *= 0.5
+    sky += ground  # poa diffuse
+    poa = dni
+    poa *= geometry.cos_aoi
+    np.maximum(poa, 0, out=poa)  # poa direct
+    poa += sky
+    return poa
 
 
 def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.ndarray:
@@ -90,9 +132,23 @@ def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.n
         year gives the specific yield [kWh/kWp].
     """
     cs = clear_sky(site)
-    poa = _poa_global_w_per_m2(cs, system, weather)
-    temp_cell = pvlib.temperature.faiman(poa, weather.temp_air_c, wind_speed=WIND_SPEED_M_PER_S)
-    pdc = pvlib.pvsystem.pvwatts_dc(poa, temp_cell, pdc0=1.0, gamma_pdc=system.gamma_pdc_per_c)
-    ac = pdc * ((1.0 - system.system_losses_share) * system.inverter_efficiency)
-    sun_up = cs.apparent_zenith_deg < 90.0
-    return np.clip(ac, 0.0, 1.0) * sun_up
+    lit = lit_hours(site)  # every other hour has the sun down: output 0
+    poa = _poa_global_w_per_m2(site, system, weather, lit)
+    # Faiman cell temperature and PVWatts DC, as pvlib.temperature.faiman and pvlib.pvsystem.pvwatts_dc
+    # compute them (defaults u0, u1, temp_ref 25 °C, pdc0 1 kW), step for step in place
+    heat_loss = np.asanyarray(FAIMAN_U0) + np.asanyarray(FAIMAN_U1) * WIND_SPEED_M_PER_S
+    temp_factor = poa / heat_loss
+    temp_factor += weather.temp_air_c[:, lit]  # cell temperature [°C]
+    temp_factor -= 25.0
+    temp_factor *= system.gamma_pdc_per_c
+    temp_factor += 1
+    ac = poa
+    ac *= 0.001
+    ac *= 1.0  # pdc0
+    ac *= temp_factor  # DC [kW/kWp]
+    ac *= (1.0 - system.system_losses_share) * system.inverter_efficiency
+    np.clip(ac, 0.0, 1.0, out=ac)
+    ac *= cs.apparent_zenith_deg[lit] < 90.0
+    out = np.zeros(weather.ghi_w_per_m2.shape)
+    out[:, lit] = ac
+    return out

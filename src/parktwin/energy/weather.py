@@ -180,6 +180,19 @@ def clear_sky(site: Site) -> ClearSky:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def lit_hours(site: Site) -> np.ndarray:
+    """Hours of the reference year (indices 0..8759, ascending, read-only) with the sun up or near:
+    clear-sky GHI above zero, the zenith within the Erbs cut-off (87°) or the apparent zenith below
+    90°. In every other hour a synthetic year's GHI is clearness × 0 = 0, the Erbs split gives
+    DNI = DHI = 0 and the PV output is 0 (sun down), so only these hours are computed (cached per site)."""
+    cs = clear_sky(site)
+    lit = (cs.ghi_w_per_m2 > 0.0) | (cs.zenith_deg <= 87.0) | (cs.apparent_zenith_deg < 90.0)
+    hours = np.flatnonzero(lit)
+    hours.setflags(write=False)
+    return hours
+
+
 def _ar1_gaussian(rng: np.random.Generator, n_years: int, coef: float) -> np.ndarray:
     """Stationary unit-variance Gaussian AR(1) along days, shape (n_years, 365) [-]."""
     z0 = rng.standard_normal((n_years, 1))
@@ -271,6 +284,7 @@ _DAY_POS = np.clip(_HOUR_DAYS - 0.5, 0.0, DAYS_PER_YEAR - 1.0)  # position betwe
 _DAY_LO = np.floor(_DAY_POS).astype(np.intp)
 _DAY_HI = np.minimum(_DAY_LO + 1, DAYS_PER_YEAR - 1)
 _DAY_W = _DAY_POS - _DAY_LO
+_DAY_W_LO = 1.0 - _DAY_W
 
 
 def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -292,12 +306,19 @@ def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.nda
         Unit-variance AR(1) scores for the anomaly, shape (n_years, 365) [-].
     """
     anomaly_day = TEMP_ANOMALY_STD_C * z
-    anomaly = anomaly_day[:, _DAY_LO] * (1.0 - _DAY_W) + anomaly_day[:, _DAY_HI] * _DAY_W
     rel = clearness / clearness.mean(axis=1, keepdims=True)
     amp_day = site.temp_diurnal_amplitude_c * (0.4 + 0.6 * rel)              # (n, 365)
-    diurnal = (amp_day[:, :, None] * _DIURNAL_SHAPE).reshape(clearness.shape[0], -1)
     seasonal = site.mean_temp_c + site.temp_annual_amplitude_c * _ANNUAL_SHAPE
-    return seasonal + diurnal + anomaly
+    # seasonal + diurnal + anomaly, each sum in that order, in one buffer (x + y is y + x, exactly)
+    temp = (amp_day[:, :, None] * _DIURNAL_SHAPE).reshape(clearness.shape[0], -1)
+    temp += seasonal
+    anomaly = np.take(anomaly_day, _DAY_LO, axis=1)
+    anomaly *= _DAY_W_LO
+    next_day = np.take(anomaly_day, _DAY_HI, axis=1)
+    next_day *= _DAY_W
+    anomaly += next_day
+    temp += anomaly
+    return temp
 
 
 def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = 0.065,
@@ -306,18 +327,26 @@ def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray,
     (the same operations in the same order, so the same numbers; tests/test_solar.py compares them),
     except that its fourth-degree diffuse-fraction polynomial is evaluated only where it applies
     (0.22 < kt ≤ 0.8, about a third of the hours) rather than on every hour and then discarded:
-    ``erbs`` took ~9 ms of a 26-year run, most of it in that polynomial's powers."""
+    ``erbs`` took ~9 ms of a 26-year run, most of it in that polynomial's powers. After the
+    polynomial the steps write into the arrays they make (x × y is y × x, the masks' ``or`` in any
+    order) rather than one temporary each."""
     dni_extra = pvlib.irradiance.get_extra_radiation(day_of_year)
     kt = pvlib.irradiance.clearness_index(ghi, zenith_deg, dni_extra, min_cos_zenith=min_cos_zenith, max_clearness_index=1)
     diffuse_share = 1 - 0.09 * kt  # kt ≤ 0.22
     mid = (kt > 0.22) & (kt <= 0.8)
     k = kt[mid]
     diffuse_share[mid] = 0.9511 - 0.1604 * k + 4.388 * k**2 - 16.638 * k**3 + 12.336 * k**4
-    diffuse_share = np.where(kt > 0.8, 0.165, diffuse_share)
-    dhi = diffuse_share * ghi
-    dni = (ghi - dhi) / pvlib.tools.cosd(zenith_deg)
-    bad = (zenith_deg > max_zenith_deg) | (ghi < 0) | (dni < 0)
-    return np.where(bad, 0, dni), np.where(bad, ghi, dhi)  # the closure GHI = DHI + DNI cos z kept where DNI is 0
+    diffuse_share[kt > 0.8] = 0.165
+    dhi = diffuse_share
+    dhi *= ghi
+    dni = ghi - dhi
+    dni /= pvlib.tools.cosd(zenith_deg)
+    bad = dni < 0
+    bad |= zenith_deg > max_zenith_deg
+    bad |= ghi < 0
+    dni[bad] = 0.0
+    np.copyto(dhi, ghi, where=bad)  # the closure GHI = DHI + DNI cos z kept where DNI is 0
+    return dni, dhi
 
 
 def weather_years(site: Site, n_years: int, rng: np.random.Generator,
@@ -363,7 +392,9 @@ def weather_years(site: Site, n_years: int, rng: np.random.Generator,
     k_raw = _raw_clearness(z_cloud, mean_share)
     clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
     ghi = (clearness[:, :, None] * cs.ghi_w_per_m2.reshape(DAYS_PER_YEAR, 24)).reshape(n_years, -1)
-    dni, dhi = erbs_split(ghi, cs.zenith_deg, cs.day_index + 1)
+    dni, dhi = np.zeros_like(ghi), np.zeros_like(ghi)  # dark hours: GHI = 0, so DNI = DHI = 0 (Erbs)
+    lit = lit_hours(site)
+    dni[:, lit], dhi[:, lit] = erbs_split(ghi[:, lit], cs.zenith_deg[lit], cs.day_index[lit] + 1)
     return Weather(
         ghi_w_per_m2=ghi,
         dni_w_per_m2=dni,

@@ -91,6 +91,44 @@ def park_weather(scenario: Scenario, site: Site, n_years: int, rng: np.random.Ge
     return weather_from_file(site, measured, n_years, rng=rng, mode=loc.weather_file_mode)
 
 
+@dataclass(frozen=True)
+class SolarYears:
+    """What a run takes from its weather: PV output per kWp [kW/kWp] and air temperature [°C],
+    each (n_years, 8760), read-only."""
+
+    pv_kw_per_kwp: np.ndarray
+    temp_air_c: np.ndarray
+
+
+_LAST_SOLAR: dict[tuple, SolarYears] = {}  # the last synthetic weather's PV and temperature (at most one entry)
+
+
+def solar_years(scenario: Scenario, site: Site, system: PvSystem, n_years: int, seed: np.random.SeedSequence) -> SolarYears:
+    """PV output and air temperature of all years from the park's weather (``park_weather``, drawn from ``seed``).
+
+    Synthetic weather depends only on the site, the number of years and the seed, and the PV
+    output on those and the PV design, so the last result is kept for the process under exactly
+    that key: a planner or a dashboard re-runs one park at one seed many times, while a Monte Carlo
+    replicate brings a new seed and replaces it (the old arrays are dropped before the new ones are
+    drawn, so a process never holds two). A measured weather file is read each time."""
+    synthetic = scenario.park.location.weather_file is None
+    key = (site, system, n_years, seed.entropy, seed.spawn_key)
+    kept = _LAST_SOLAR.get(key) if synthetic else None
+    if kept is not None:
+        return kept
+    _LAST_SOLAR.clear()
+    weather = park_weather(scenario, site, n_years, np.random.default_rng(seed))
+    out = SolarYears(_read_only(pv_output_kw_per_kwp(site, system, weather)), _read_only(weather.temp_air_c))
+    if synthetic:
+        _LAST_SOLAR[key] = out
+    return out
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.setflags(write=False)
+    return values
+
+
 def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force: bool = False) -> np.ndarray | None:
     """Wind output per kW for all years, or None when the park never has turbines (unless ``force``)."""
     park = scenario.park
@@ -154,9 +192,8 @@ class ParkModel(mesa.Model):
                 firm.draw_traits(self.rng, scenario.decisions)
 
         site, system = site_of(scenario)
-        weather = park_weather(scenario, site, len(self.years), np.random.default_rng(weather_seed))
-        self.pv_kw_per_kwp = pv_output_kw_per_kwp(site, system, weather)
-        self.temp_air_c = weather.temp_air_c
+        solar = solar_years(scenario, site, system, len(self.years), weather_seed)
+        self.pv_kw_per_kwp, self.temp_air_c = solar.pv_kw_per_kwp, solar.temp_air_c
         self.buildings = {b.id: BuildingAgent(self, b, self.temp_air_c, scenario.buildings) for b in park.buildings}
         self._wind_seed = wind_seed
         self.wind_kw_per_kw = park_wind(scenario, len(self.years), np.random.default_rng(wind_seed))
@@ -350,7 +387,9 @@ class ParkModel(mesa.Model):
         if not self.exchange_agents:
             return None
         carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
-        fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows} for firm in self.enterprises.values()}
+        receivers = {agent.spec.receiver for agent in self.exchange_agents}  # only a receiver's fuel is read
+        fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows}
+                for firm in self.enterprises.values() if firm.entity_id in receivers}
         return ExchangeContext(year, carbon, fuel)
 
     def _start_exchanges(self, year: int) -> None:

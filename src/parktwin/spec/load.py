@@ -45,12 +45,20 @@ class Loaded:
     document: dict = field(default_factory=dict, repr=False)
 
     def digest(self) -> str:
-        """sha256 of the resolved document (park included, overrides applied)."""
-        return _sha256(self.document)
+        """sha256 of the resolved document (park included, overrides applied); computed once (every
+        run's manifest names it; the document is not changed after loading)."""
+        return self._once("_digest", lambda: _sha256(self.document))
 
     def park_digest(self) -> str:
-        """sha256 of the park document alone (overrides of ``park.`` applied)."""
-        return _sha256(self.document.get("park", {}))
+        """sha256 of the park document alone (overrides of ``park.`` applied); computed once."""
+        return self._once("_park_digest", lambda: _sha256(self.document.get("park", {})))
+
+    def _once(self, name: str, compute) -> str:
+        value = self.__dict__.get(name)
+        if value is None:
+            value = compute()
+            object.__setattr__(self, name, value)  # a memo, not a field (frozen dataclass)
+        return value
 
 
 def _sha256(doc: Any) -> str:

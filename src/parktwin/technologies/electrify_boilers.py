@@ -15,12 +15,11 @@ def size(firm, change, year: int) -> list[Investment]:
     """Electric boilers or heat pumps sized to the peak hour of the heat they take over, band by band [kW_th]."""
     before, after, scale, peak = firm.sizing_basis(change, year)
     out: list[Investment] = []
-    heat = firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ
+    own, bought = firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ
+    shares = ((own, after.own_eb, before.own_eb), (own, after.own_hp, before.own_hp),  # (heat, share after, before) by band
+              (bought, after.bought_eb, before.bought_eb), (bought, after.bought_hp, before.bought_hp))
     for b, band in enumerate(HEAT_BANDS):
-        moved = sum(
-            h * (getattr(after, f"{src}_{tech}")[b] - getattr(before, f"{src}_{tech}")[b])
-            for h, src in zip(heat, ("own", "bought")) for tech in ("eb", "hp")
-        )
+        moved = sum(h * (now[b] - was[b]) for h, now, was in shares)
         if moved > 0:
             tech = ELECTRIC_BOILER if change.kind == ELECTRIC_BOILER else heat_pump_technology(band)
             out.append(Investment(firm.entity_id, tech, moved * firm.heat_bands[b] * scale * peak))
