@@ -79,22 +79,44 @@ class CarrierState:
     space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
+    unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
 
 
 def firm_segments(firm, year: int, year_start: int, heat_base: dict):
     """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
     full-year quantities of each segment between commissioning hours, before the shift profile."""
-    segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
-    ends = [h for h, _ in segs][1:] + [HOURS_PER_YEAR]
-    base = heat_base.get(firm)  # base-year quantities: constant within a run
-    if base is None:
-        base = heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
-    own_kwh, bought_kwh, h2_kwh = base
-    scale = firm.activity * firm.intensity
-    out = []
-    for (start, st), end in zip(segs, ends):
-        k = scale * st.efficiency_factor
-        out.append((start, end, k * _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st), k * h2_kwh * st.hydrogen_share))
+    return firms_segments([firm], year_start, heat_base, {})[0]
+
+
+def firms_segments(firms: list, year_start: int, heat_base: dict, units: dict) -> list[list[tuple]]:
+    """``firm_segments`` of every firm: the scale of each segment (activity × intensity × its
+    efficiency factor) times its heat coefficients at scale 1, as one array product over all the
+    firms' segments. ``units``: firm → [(state, coefficients at scale 1)] of its last year, reused
+    while its states are the same objects (a firm keeps its state until a change arrives)."""
+    rows, scales, unit_rows = [], [], []  # per segment: (firm index, start, end, hydrogen LHV); scale; (4, 3) at scale 1
+    for i, firm in enumerate(firms):
+        segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
+        base = heat_base.get(firm)  # base-year quantities: constant within a run
+        if base is None:
+            base = heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
+        own_kwh, bought_kwh, h2_kwh = base
+        scale = firm.activity * firm.intensity
+        last = units.get(firm, ())
+        mine = []
+        for j, (start, st) in enumerate(segs):
+            unit = next((u for state, u in last if state is st), None)
+            if unit is None:
+                unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
+            mine.append((st, unit))
+            k = scale * st.efficiency_factor
+            rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k * h2_kwh * st.hydrogen_share))
+            scales.append(k)
+            unit_rows.append(unit)
+        units[firm] = mine
+    coefs = np.array(scales)[:, None, None] * np.array(unit_rows) if rows else np.zeros((0, 4, 3))  # (segments, 4, 3)
+    out = [[] for _ in firms]
+    for (i, start, end, h2), c in zip(rows, coefs):
+        out[i].append((start, end, c, h2))
     return out
 
 
@@ -220,7 +242,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     """The firms' heat plan by band and hour from their commissioned states, the year's carrier
     assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
-    segs_by_firm = [firm_segments(f, year, year_start, state.heat_base) for f in firms]
+    segs_by_firm = firms_segments(firms, year_start, state.heat_base, state.unit_coefs)
     annual_by_firm = [firm_heat_kwh(f, year, segs) for f, segs in zip(firms, segs_by_firm)]
     cops = np.array(band_cops())
     eb_eff = constant("electric_boiler_efficiency")
@@ -300,18 +322,21 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     firms, annual_by_firm, heat_stores, assets, any_heat, add = w.firms, w.annual_by_firm, w.heat_stores, w.assets, w.any_heat, w.add
     plan, plan_arr, cops, eb_eff, hourly_cop, delta, generation = w.plan, w.plan_arr, w.cops, w.eb_eff, w.hourly_cop, w.delta, w.generation
     if any_heat:
-        waste = np.zeros((3, HOURS_PER_YEAR))
-        for sources, band, kw in assets.waste_heat:
-            shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
-            waste[BANDS.index(band)] += kw * shape / shape.max()
+        waste = chp_heat_kw = None  # no recovery unit and no CHP: nothing to displace
         eta_e, eta_th = constant("chp_electric_efficiency"), constant("chp_heat_efficiency")
+        if assets.chp_or_waste_heat:
+            waste = np.zeros((3, HOURS_PER_YEAR))
+            for sources, band, kw in assets.waste_heat:
+                shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
+                waste[BANDS.index(band)] += kw * shape / shape.max()
+            chp_heat_kw = assets.chp_electric_kw * eta_th / eta_e
         stores = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
                                     band=BANDS.index(spec.band)) for spec, st in heat_stores)
         # the heaters charge from the grid below the month's highest net load without them (and the limit):
         # a store never raises the month's peak import, which the demand charge bills
         net = np.maximum(demand_kw - renewable_kw, 0.0)
         headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
-        heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, assets.chp_electric_kw * eta_th / eta_e,
+        heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, chp_heat_kw,
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom)
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
