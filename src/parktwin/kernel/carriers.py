@@ -78,6 +78,7 @@ class CarrierState:
     heat_base: dict = field(default_factory=dict)  # firm → base-year (own boiler heat, bought heat, process fuel) [kWh/yr]
     space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
+    fixed_cops: tuple = ()  # (the bands' fixed COPs, (3, 8760) array of them) of the last year
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
 
@@ -104,7 +105,7 @@ def firms_segments(firms: list, year_start: int, heat_base: dict, units: dict) -
         last = units.get(firm, ())
         mine = []
         for j, (start, st) in enumerate(segs):
-            unit = next((u for state, u in last if state is st), None)
+            unit = next((u for state, u in last if state is st or state == st), None)
             if unit is None:
                 unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
             mine.append((st, unit))
@@ -145,8 +146,9 @@ def firm_heat_kwh(firm, year: int, segs) -> tuple[np.ndarray, float]:
     return heat, sum(w * h for (*_, h), w in zip(segs, weights))
 
 
-def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds: dict[str, str], units: dict[str, str]) -> list[EnergyRow]:
-    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist)."""
+def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
+    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
+    ``kinds()``: entity → its kind, asked only when a new row is needed."""
     out, seen = [], set()
     for r in rows:
         key = (r.entity, r.carrier)
@@ -154,13 +156,19 @@ def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
             seen.add(key)
             q = max(r.quantity + changes[key], 0.0)
             if q > 0.0:
-                out.append(r._replace(quantity=q))
+                out.append(EnergyRow(r.entity, r.entity_kind, r.carrier, q, r.unit))
         else:
             out.append(r)
-    for key, q in changes.items():
-        if key not in seen and q > 0.0:
-            out.append(EnergyRow(key[0], kinds[key[0]], key[1], q, units[key[1]]))
+    new = [(key, q) for key, q in changes.items() if key not in seen and q > 0.0]
+    if new:
+        kind = kinds()
+        out.extend(EnergyRow(entity, kind[entity], carrier, q, units[carrier]) for (entity, carrier), q in new)
     return out
+
+
+def entity_kinds(model) -> dict[str, str]:
+    """Entity id → kind of every firm, building and the operator."""
+    return {f.entity_id: f.kind for f in model.enterprises.values()} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
 
 
 UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_heat": "GJ", "biomethane": "km3", "purchased_hydrogen": "t"}
@@ -227,7 +235,8 @@ class CarrierWork:
     plan_arr: np.ndarray | None = None
     plan: HeatPlan | None = None
     h2_by_firm: list | None = None
-    kinds: dict | None = None
+    h2_kw: np.ndarray | None = None  # (firms with hydrogen, 8760) their hydrogen (LHV) by hour [kWh]; h2_by_firm's rows
+    supply_sums_kwh: np.ndarray | None = None  # (4, 3) the dispatched fossil, purchased, electric-boiler and heat-pump heat by band [kWh_th]
     delta: np.ndarray | None = None  # added to the electricity load [kW]
     generation: np.ndarray | None = None  # CHP and fuel-cell electricity [kW]
     changes: dict | None = None  # (entity, carrier) → quantity added to its row
@@ -272,15 +281,18 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
                            space, chiller_kw, cop_chiller, quiet=CarrierYear(zeros, zeros, rows, annual, {}, None, None))
 
     grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one profile row
-    h2_by_firm = []
-    for firm, segs in zip(firms, segs_by_firm):
+    with_h2 = [any(h2_full > 0.0 for *_, h2_full in segs) for segs in segs_by_firm]
+    h2_kw = np.zeros((sum(with_h2), HOURS_PER_YEAR))  # one row per firm burning hydrogen
+    h2_by_firm, row = [], 0
+    for firm, segs, has_h2 in zip(firms, segs_by_firm, with_h2):
         shape = firm.spec.shift_pattern
         h2 = None
+        if has_h2:
+            h2, row = h2_kw[row], row + 1
         for start, end, coefs, h2_full in segs:
             key = (shape, start, end)
             grouped[key] = grouped[key] + coefs if key in grouped else coefs
             if h2_full > 0.0:
-                h2 = np.zeros(HOURS_PER_YEAR) if h2 is None else h2
                 h2[start:end] = h2_full * profile(shape, year)[start:end]
         h2_by_firm.append(h2)
     profiles = np.zeros((len(grouped), HOURS_PER_YEAR))
@@ -288,16 +300,15 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         profiles[row, start:end] = profile(shape, year)[start:end]
     coefs = np.array(list(grouped.values())).reshape(len(grouped), 12) if grouped else np.zeros((0, 12))
     plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
-    fixed_cops = np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR))
+    fixed_cops = _fixed_cops(cops, state)
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
     changes: dict[tuple[str, str], float] = {}
-    kinds = {f.entity_id: f.kind for f in firms} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
 
     w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
                     chiller_kw, cop_chiller, segs_by_firm=segs_by_firm, annual_by_firm=annual_by_firm, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
-                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan=plan, h2_by_firm=h2_by_firm, kinds=kinds,
+                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan=plan, h2_by_firm=h2_by_firm, h2_kw=h2_kw,
                     delta=delta, generation=generation, changes=changes)
     add = w.add
 
@@ -341,7 +352,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
-        after = np.array([x.sum(axis=1) for x in (heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw)])  # (4, 3), no stacked copy
+        after = w.supply_sums_kwh = plan_supply_sums(heat)
         before = plan_arr.sum(axis=2)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
         cut_cops = cops
@@ -371,6 +382,11 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
 
     return heat
+
+
+def plan_supply_sums(heat: HeatResult) -> np.ndarray:
+    """The year's fossil, purchased, electric-boiler and heat-pump heat by band after the dispatch, (4, 3) [kWh_th]."""
+    return np.array([x.sum(axis=1) for x in (heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw)])
 
 
 def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
@@ -405,10 +421,11 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
     period, demand_kw, renewable_kw, import_limit_kw = w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
     firms, h2_by_firm, assets, eff, lhv, add, delta, generation = w.firms, w.h2_by_firm, w.assets, w.eff, w.lhv, w.add, w.delta, w.generation
     h2 = None
-    h2_hours = sum((x for x in h2_by_firm if x is not None), np.zeros(HOURS_PER_YEAR))
+    h2_kw = w.h2_kw
+    h2_hours = h2_kw.sum(axis=0) if len(h2_kw) else np.zeros(HOURS_PER_YEAR)  # firm after firm, as the rows are in order
     if assets.any_hydrogen:
         booked = h2_hours / eff  # the firms' direct electrolysis, in their load
-        own_kw = sum(float(x.max()) for x in h2_by_firm if x is not None) / eff  # their electrolysers, sized to their peak
+        own_kw = sum(h2_kw.max(axis=1).tolist()) / eff  # their electrolysers, sized to their peak
         load = demand_kw + delta - booked
         onsite = renewable_kw + generation
         params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
@@ -421,9 +438,8 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         state.h2_soc_kg = h2.final_soc_kg
         delta += h2.electrolyser_kw - booked
         generation += h2.fuel_cell_kw
-        for firm, x in zip(firms, h2_by_firm):
-            if x is not None:
-                add(firm.entity_id, "electricity", -float(x.sum()) / eff / 1000.0)
+        for firm, kwh in zip([f for f, x in zip(firms, h2_by_firm) if x is not None], h2_kw.sum(axis=1).tolist()):
+            add(firm.entity_id, "electricity", -kwh / eff / 1000.0)
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
         add("operator", "purchased_hydrogen", float(h2.bought_kg.sum()) / 1000.0)
 
@@ -433,10 +449,12 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
 
 def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None, h2: HydrogenResult | None) -> CarrierYear:
     """The rows the carriers changed, and their annual and hourly columns."""
-    year, rows, changes, kinds, heat_stores, cold_store, assets = w.year, w.rows, w.changes, w.kinds, w.heat_stores, w.cold_store, w.assets
+    year, rows, changes, heat_stores, cold_store, assets = w.year, w.rows, w.changes, w.heat_stores, w.cold_store, w.assets
     space, chiller_kw, cop_chiller, h2_hours, lhv, eff, delta, generation = w.space, w.chiller_kw, w.cop_chiller, w.h2_hours, w.lhv, w.eff, w.delta, w.generation
-    new_rows = _scale_rows(rows, changes, kinds, UNITS) if changes else rows
-    heat_mwh = np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES]) / 1000.0
+    new_rows = _scale_rows(rows, changes, lambda: entity_kinds(model), UNITS) if changes else rows
+    plan_sums = w.supply_sums_kwh if w.supply_sums_kwh is not None else plan_supply_sums(heat)
+    heat_mwh = np.concatenate([np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES[:2]]), plan_sums,
+                               heat.supply_kw("store").sum(axis=1)[None]]) / 1000.0
     elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
     annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space)
     annual |= {
@@ -495,6 +513,16 @@ def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
         cache[year] = np.stack([cop_carnot(constant("heat_low_sink_c"), source, share), cop_carnot(constant("heat_medium_sink_c"), source, share),
                                 np.ones(HOURS_PER_YEAR)])
     return cache[year]
+
+
+def _fixed_cops(cops: np.ndarray, state: CarrierState) -> np.ndarray:
+    """The bands' fixed heat-pump COPs ``cops`` (3,) hour by hour, (3, 8760) read-only, kept while they stay the same."""
+    key = tuple(cops.tolist())
+    if not state.fixed_cops or state.fixed_cops[0] != key:
+        array = np.repeat(cops[:, None], HOURS_PER_YEAR, axis=1)
+        array.setflags(write=False)
+        state.fixed_cops = (key, array)
+    return state.fixed_cops[1]
 
 
 def _chiller_cops(model, year: int, cache: dict, evaporator: str) -> np.ndarray:
