@@ -83,42 +83,57 @@ class CarrierState:
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
 
 
-def firm_segments(firm, year: int, year_start: int, heat_base: dict):
-    """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
-    full-year quantities of each segment between commissioning hours, before the shift profile."""
-    return firms_segments([firm], year_start, heat_base, {})[0]
+@dataclass
+class FirmsHeat:
+    """The firms' heat of one year, all firms at once: by segment (the parts of a firm's year
+    between its commissioning hours, a firm's segments in order) and by firm."""
+
+    firm: list[int]  # (segments,) each segment's firm, an index into the year's firms
+    start: list[int]  # (segments,) its first hour
+    end: list[int]  # (segments,) the hour after its last
+    coefs: np.ndarray  # (segments, 4, 3) full-year heat by plan supply and band, before the shift profile [kWh_th/yr]
+    h2: list[float]  # (segments,) full-year hydrogen (LHV) the firm's hydrogen measure burns [kWh/yr]
+    annual: np.ndarray  # (firms, 4, 3) each firm's heat of the year: its segments weighted by their share of its profile [kWh_th]
+    annual_h2: list[float]  # (firms,) each firm's hydrogen of the year [kWh]
 
 
-def firms_segments(firms: list, year_start: int, heat_base: dict, units: dict) -> list[list[tuple]]:
-    """``firm_segments`` of every firm: the scale of each segment (activity × intensity × its
-    efficiency factor) times its heat coefficients at scale 1, as one array product over all the
-    firms' segments. ``units``: firm → [(state, coefficients at scale 1)] of its last year, reused
-    while its states are the same objects (a firm keeps its state until a change arrives)."""
-    rows, scales, unit_rows = [], [], []  # per segment: (firm index, start, end, hydrogen LHV); scale; (4, 3) at scale 1
+def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> FirmsHeat:
+    """The firms' heat of the year from their commissioned states: each segment's scale (activity ×
+    intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
+    over all segments, and each firm's year as its segments' sum weighted by their share of its
+    profile (one weight 1.0 for a firm with one segment), added in segment order. A firm's
+    coefficients at scale 1 are kept while its states are the same (``state.unit_coefs``)."""
+    seg_firm, starts, ends, scales, units, h2, weights = [], [], [], [], [], [], []
     for i, firm in enumerate(firms):
         segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
-        base = heat_base.get(firm)  # base-year quantities: constant within a run
+        base = state.heat_base.get(firm)  # base-year quantities: constant within a run
         if base is None:
-            base = heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
+            base = state.heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
         own_kwh, bought_kwh, h2_kwh = base
         scale = firm.activity * firm.intensity
-        last = units.get(firm, ())
+        last = state.unit_coefs.get(firm, ())
         mine = []
         for j, (start, st) in enumerate(segs):
-            unit = next((u for state, u in last if state is st or state == st), None)
+            unit = next((u for old, u in last if old is st or old == st), None)
             if unit is None:
                 unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
             mine.append((st, unit))
             k = scale * st.efficiency_factor
-            rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k * h2_kwh * st.hydrogen_share))
+            seg_firm.append(i)
+            starts.append(start)
+            ends.append(segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR)
             scales.append(k)
-            unit_rows.append(unit)
-        units[firm] = mine
-    coefs = np.array(scales)[:, None, None] * np.array(unit_rows) if rows else np.zeros((0, 4, 3))  # (segments, 4, 3)
-    out = [[] for _ in firms]
-    for (i, start, end, h2), c in zip(rows, coefs):
-        out[i].append((start, end, c, h2))
-    return out
+            units.append(unit)
+            h2.append(k * h2_kwh * st.hydrogen_share)
+        state.unit_coefs[firm] = mine
+        weights.extend(segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,))
+    coefs = np.array(scales)[:, None, None] * np.array(units) if units else np.zeros((0, 4, 3))
+    w = np.array(weights)
+    annual = np.zeros((len(firms), 4, 3))
+    np.add.at(annual, seg_firm, w[:, None, None] * coefs)  # unbuffered: each firm's segments added in order
+    annual_h2 = np.zeros(len(firms))
+    np.add.at(annual_h2, seg_firm, w * np.array(h2))
+    return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
 
 
 @lru_cache(maxsize=4096)
@@ -134,16 +149,6 @@ def _unit_coefs(own_kwh: float, bought_kwh: float, bands: tuple, st: FirmState) 
     ])
     out.setflags(write=False)
     return out
-
-
-def firm_heat_kwh(firm, year: int, segs) -> tuple[np.ndarray, float]:
-    """A firm's heat of the year by plan supply and band, (4, 3) [kWh_th], and the hydrogen (LHV)
-    its hydrogen measure burns [kWh]: each of its segments (``firm_segments``) weighted by its share of the profile."""
-    if len(segs) == 1:  # no change inside the year: the whole profile
-        return segs[0][2], segs[0][3]
-    weights = segment_weights(firm.spec.shift_pattern, year, [s for s, *_ in segs])
-    heat = sum((w * c for (_, _, c, _), w in zip(segs, weights)), np.zeros((4, 3)))
-    return heat, sum(w * h for (*_, h), w in zip(segs, weights))
 
 
 def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
@@ -224,8 +229,7 @@ class CarrierWork:
     chiller_kw: np.ndarray
     cop_chiller: np.ndarray
     quiet: CarrierYear | None = None  # the whole year when nothing is dispatched and no hourly output is asked
-    segs_by_firm: list | None = None
-    annual_by_firm: list | None = None
+    firm_heat: FirmsHeat | None = None
     cops: np.ndarray | None = None
     eb_eff: float = 1.0
     lhv: float = 1.0
@@ -251,8 +255,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     """The firms' heat plan by band and hour from their commissioned states, the year's carrier
     assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
-    segs_by_firm = firms_segments(firms, year_start, state.heat_base, state.unit_coefs)
-    annual_by_firm = [firm_heat_kwh(f, year, segs) for f, segs in zip(firms, segs_by_firm)]
+    fh = firms_heat(firms, year, year_start, state)
     cops = np.array(band_cops())
     eb_eff = constant("electric_boiler_efficiency")
     lhv = constant("hydrogen_lhv_kwh_per_kg")
@@ -261,17 +264,17 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     heat_stores = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]  # in data order
     cold_store = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
     any_heat = bool(heat_stores) or assets.chp_or_waste_heat
-    h2_kwh = sum(h for _, h in annual_by_firm)
+    h2_kwh = sum(fh.annual_h2)
     space = space_heat_kw(model, year, state.space_heat)
     chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
     chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
     # without chillers and a cold store the COP only multiplies zeros: any finite one gives the same columns
     cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c") if chillers or cold_store is not None else NO_CHILLER_COP
-    hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and any(h[3].any() for h, _ in annual_by_firm)
+    hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and bool(fh.annual[:, 3].any())
     quiet = not (any_heat or assets.any_hydrogen or cold_store is not None or hourly_cop or year in model.scenario.outputs.hourly_years)
     if quiet:
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
-        plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
+        plan_kwh = fh.annual.sum(axis=0)  # firm after firm
         heat_mwh = np.zeros((len(SUPPLIES), 3))
         heat_mwh[2:6] = plan_kwh / 1000.0
         elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
@@ -280,26 +283,23 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         return CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat,
                            space, chiller_kw, cop_chiller, quiet=CarrierYear(zeros, zeros, rows, annual, {}, None, None))
 
-    grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one profile row
-    with_h2 = [any(h2_full > 0.0 for *_, h2_full in segs) for segs in segs_by_firm]
-    h2_kw = np.zeros((sum(with_h2), HOURS_PER_YEAR))  # one row per firm burning hydrogen
-    h2_by_firm, row = [], 0
-    for firm, segs, has_h2 in zip(firms, segs_by_firm, with_h2):
-        shape = firm.spec.shift_pattern
-        h2 = None
-        if has_h2:
-            h2, row = h2_kw[row], row + 1
-        for start, end, coefs, h2_full in segs:
-            key = (shape, start, end)
-            grouped[key] = grouped[key] + coefs if key in grouped else coefs
-            if h2_full > 0.0:
-                h2[start:end] = h2_full * profile(shape, year)[start:end]
-        h2_by_firm.append(h2)
-    profiles = np.zeros((len(grouped), HOURS_PER_YEAR))
-    for row, (shape, start, end) in enumerate(grouped):
+    shapes = [f.spec.shift_pattern for f in firms]
+    groups: dict[tuple[str, int, int], int] = {}  # firms sharing a shift shape and segment: one profile row
+    group_of = [groups.setdefault((shapes[i], a, b), len(groups)) for i, a, b in zip(fh.firm, fh.start, fh.end)]
+    coefs = np.zeros((len(groups), 12))
+    np.add.at(coefs, group_of, fh.coefs.reshape(-1, 12))  # each group's segments added in firm order
+    profiles = np.zeros((len(groups), HOURS_PER_YEAR))
+    for row, (shape, start, end) in enumerate(groups):
         profiles[row, start:end] = profile(shape, year)[start:end]
-    coefs = np.array(list(grouped.values())).reshape(len(grouped), 12) if grouped else np.zeros((0, 12))
     plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
+    h2_firms = sorted({i for i, h in zip(fh.firm, fh.h2) if h > 0.0})
+    h2_kw = np.zeros((len(h2_firms), HOURS_PER_YEAR))  # one row per firm burning hydrogen, in firm order
+    h2_by_firm = [None] * len(firms)
+    for row, i in enumerate(h2_firms):
+        h2_by_firm[i] = h2_kw[row]
+    for i, start, end, h2_full in zip(fh.firm, fh.start, fh.end, fh.h2):
+        if h2_full > 0.0:
+            h2_by_firm[i][start:end] = h2_full * profile(shapes[i], year)[start:end]
     fixed_cops = _fixed_cops(cops, state)
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
@@ -307,7 +307,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     changes: dict[tuple[str, str], float] = {}
 
     w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
-                    chiller_kw, cop_chiller, segs_by_firm=segs_by_firm, annual_by_firm=annual_by_firm, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
+                    chiller_kw, cop_chiller, firm_heat=fh, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
                     chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan=plan, h2_by_firm=h2_by_firm, h2_kw=h2_kw,
                     delta=delta, generation=generation, changes=changes)
     add = w.add
@@ -317,9 +317,11 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         # heat pumps each hour's heat / COP[h] replaces it, in the load and in each firm's row
         inv_diff = 1.0 / plan.heat_pump_cop - 1.0 / fixed_cops  # (3, n) [kWh_e/kWh_th]
         delta += (plan.heat_pump_kw * inv_diff).sum(axis=0)
-        for firm, segs in zip(firms, segs_by_firm):
+        for i, firm in enumerate(firms):
             prof = profile(firm.spec.shift_pattern, year)
-            kwh = sum(float(c[3] @ (inv_diff[:, a:b] @ prof[a:b])) for a, b, c, _ in segs if c[3].any())
+            segs = [s for s, f in enumerate(fh.firm) if f == i]
+            kwh = sum(float(c[3] @ (inv_diff[:, a:b] @ prof[a:b])) for a, b, c in
+                      ((fh.start[s], fh.end[s], fh.coefs[s]) for s in segs) if c[3].any())
             if kwh:
                 add(firm.entity_id, "electricity", kwh / 1000.0)
 
@@ -330,7 +332,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     """Waste heat, CHP and the heat stores take over part of the plan (energy/heat.py); the fuel,
     bought heat and electricity they displace leave the firms' rows."""
     year, period, demand_kw, renewable_kw, import_limit_kw = w.year, w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
-    firms, annual_by_firm, heat_stores, assets, any_heat, add = w.firms, w.annual_by_firm, w.heat_stores, w.assets, w.any_heat, w.add
+    firms, annual_by_firm, heat_stores, assets, any_heat, add = w.firms, w.firm_heat.annual, w.heat_stores, w.assets, w.any_heat, w.add
     plan, plan_arr, cops, eb_eff, hourly_cop, delta, generation = w.plan, w.plan_arr, w.cops, w.eb_eff, w.hourly_cop, w.delta, w.generation
     if any_heat:
         waste = chp_heat_kw = None  # no recovery unit and no CHP: nothing to displace
@@ -362,7 +364,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
         coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
         gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
-        cuts = share * np.array([firm_kwh for firm_kwh, _ in annual_by_firm]).reshape(len(firms), 4, 3)  # heat taken over [kWh_th]
+        cuts = share * annual_by_firm  # heat taken over [kWh_th], (firms, 4, 3)
         sums, hp_el = cuts.sum(axis=2).tolist(), (cuts[:, 3] / cut_cops).sum(axis=1).tolist()  # all firms at once
         for firm, (fossil, bought, eb, _), hp in zip(firms, sums, hp_el):
             if fossil > 0:
