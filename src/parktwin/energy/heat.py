@@ -182,9 +182,10 @@ def charge_kw(period, charge_max, room, headroom, surplus, factor):
 
 
 @numba.njit(cache=True)
-def _plan_kernel(fossil, purchased, eb, hp):
-    """Working copies of the plan's supplies (3, n) [kW_th] and their sum, the demand, in one pass.
-    Returns (fossil, purchased, eb, hp, demand, whether any value is negative)."""
+def _plan_kernel(fossil, purchased, eb, hp, cop, eb_efficiency):
+    """Working copies of the plan's supplies (3, n) [kW_th], their sum (the demand), the electricity
+    the plan draws ``Σ_b (eb/η + hp/COP)`` (n,) [kW_e] (bands added in order), in one pass.
+    Returns (fossil, purchased, eb, hp, demand, plan electricity, whether any value is negative)."""
     f, p, e, q = fossil.copy(), purchased.copy(), eb.copy(), hp.copy()
     demand = np.empty(f.shape)
     ff, pf, ef, qf, df = f.ravel(), p.ravel(), e.ravel(), q.ravel(), demand.ravel()  # views of the C-ordered copies
@@ -192,7 +193,14 @@ def _plan_kernel(fossil, purchased, eb, hp):
     for i in range(ff.shape[0]):
         df[i] = 0.0 + ff[i] + pf[i] + ef[i] + qf[i]
         negative |= (ff[i] < 0.0) | (pf[i] < 0.0) | (ef[i] < 0.0) | (qf[i] < 0.0)
-    return f, p, e, q, demand, negative
+    bands, n = e.shape
+    plan_el = np.empty(n)
+    for h in range(n):
+        plan_el[h] = e[0, h] / eb_efficiency + q[0, h] / cop[0, h]
+    for b in range(1, bands):
+        for h in range(n):
+            plan_el[h] += e[b, h] / eb_efficiency + q[b, h] / cop[b, h]
+    return f, p, e, q, demand, plan_el, negative
 
 
 @numba.njit(cache=True)
@@ -234,18 +242,17 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
 
 
 @numba.njit(cache=True)
-def _electricity_kernel(eb, hp, plan_eb, plan_hp, cop, eb_efficiency, heater, chp):
+def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el):
     """Electricity of the dispatched heat: electric boilers' and heat pumps' by band (3, n) [kW_e];
-    its change from the plan's, ``Σ_b eb/η + Σ_b hp/COP + heater − Σ_b (plan eb/η + plan hp/COP)``
-    (bands added in order) [kW_e]; and the CHP's heat summed over bands (n,) [kW_th]."""
+    its change from the plan's ``plan_el``, ``Σ_b eb/η + Σ_b hp/COP + heater − plan_el`` (bands added
+    in order) [kW_e]; and the CHP's heat summed over bands (n,) [kW_th]."""
     bands, n = eb.shape
     eb_el = np.empty((bands, n))
     hp_el = np.empty((bands, n))
-    e_sum, p_sum, plan_sum, chp_heat, delta = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    e_sum, p_sum, chp_heat, delta = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     for h in range(n):
         eb_el[0, h] = e_sum[h] = eb[0, h] / eb_efficiency
         hp_el[0, h] = p_sum[h] = hp[0, h] / cop[0, h]
-        plan_sum[h] = plan_eb[0, h] / eb_efficiency + plan_hp[0, h] / cop[0, h]
         chp_heat[h] = chp[0, h]
     for b in range(1, bands):
         for h in range(n):
@@ -255,10 +262,9 @@ def _electricity_kernel(eb, hp, plan_eb, plan_hp, cop, eb_efficiency, heater, ch
             hp_el[b, h] = y
             e_sum[h] += x
             p_sum[h] += y
-            plan_sum[h] += plan_eb[b, h] / eb_efficiency + plan_hp[b, h] / cop[b, h]
             chp_heat[h] += chp[b, h]
     for h in range(n):
-        delta[h] = e_sum[h] + p_sum[h] + heater[h] - plan_sum[h]
+        delta[h] = e_sum[h] + p_sum[h] + heater[h] - plan_el[h]
     return eb_el, hp_el, delta, chp_heat
 
 
@@ -304,7 +310,8 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     for a, name in zip(plan_kw, PLAN_SUPPLIES):
         if a.shape != shape:
             raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
-    fossil, purchased, eb, hp, demand, negative = _plan_kernel(*plan_kw)
+    cop = np.ascontiguousarray(np.broadcast_to(np.asarray(plan.heat_pump_cop, dtype=float), shape))
+    fossil, purchased, eb, hp, demand, plan_el, negative = _plan_kernel(*plan_kw, cop, plan.electric_boiler_efficiency)
     if negative:
         name = next(name for a, name in zip(plan_kw, PLAN_SUPPLIES) if (a < 0).any())
         raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
@@ -344,9 +351,8 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             headroom = headroom - np.maximum(s_heater - surplus, 0.0)
             surplus = np.maximum(surplus - s_heater, 0.0)
     final = float(sum(finals))
-    cop = np.ascontiguousarray(np.broadcast_to(np.asarray(plan.heat_pump_cop, dtype=float), shape))
-    eb_el, hp_el, delta, chp_heat = _electricity_kernel(eb, hp, plan_kw[2], plan_kw[3], cop, plan.electric_boiler_efficiency,
-                                                        np.ascontiguousarray(heater, dtype=float), chp)
+    eb_el, hp_el, delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, np.ascontiguousarray(heater, dtype=float),
+                                                        chp, plan_el)
     return HeatResult(
         demand_kw=demand, waste_heat_kw=waste, chp_kw=chp, fossil_kw=fossil, purchased_kw=purchased,
         electric_boiler_kw=eb, heat_pump_kw=hp, store_out_kw=store_out, store_in_kw=store_in, store_loss_kw=loss,

@@ -179,10 +179,13 @@ def entity_kinds(model) -> dict[str, str]:
 UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_heat": "GJ", "biomethane": "km3", "purchased_hydrogen": "t"}
 
 
+HEAT_COLUMNS = [f"heat_{band}_{s}_mwh" for band in BANDS for s in SUPPLIES]  # band by band, supplies in SUPPLIES order
+
+
 def _annual_columns(heat_mwh: np.ndarray, extra: dict, space: tuple[np.ndarray, np.ndarray]) -> dict:
     """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]; ``space``: buildings'
     hourly space heat from heat pumps and gas boilers [kW_th]."""
-    out = {f"heat_{band}_{s}_mwh": float(heat_mwh[i, b]) for b, band in enumerate(BANDS) for i, s in enumerate(SUPPLIES)}
+    out = dict(zip(HEAT_COLUMNS, heat_mwh.T.ravel().tolist()))
     out["heat_demand_mwh"] = float(heat_mwh.sum())
     out["heat_space_heat_pump_mwh"] = float(space[0].sum()) / 1000.0
     out["heat_space_fossil_mwh"] = float(space[1].sum()) / 1000.0
@@ -541,8 +544,10 @@ def _cold_columns(chiller_kw: np.ndarray, cop_chiller: np.ndarray, cold: ColdRes
     """The year's cold balance [MWh_th] and cooling electricity [MWh_e]:
     ``cooling_demand = cooling_chiller + cold_store_out``; ``cold_store_in = cold_store_out + loss + Δ charge``."""
     if cold is None:
-        demand = float((chiller_kw * cop_chiller).sum()) / 1000.0
-        elec = float(chiller_kw.sum()) / 1000.0
+        demand = elec = 0.0  # no chiller runs
+        if chiller_kw.any():
+            demand = float((chiller_kw * cop_chiller).sum()) / 1000.0
+            elec = float(chiller_kw.sum()) / 1000.0
         return {"cooling_demand_mwh": demand, "cooling_chiller_mwh": demand, "cold_store_out_mwh": 0.0, "cold_store_in_mwh": 0.0,
                 "cold_store_loss_mwh": 0.0, "cooling_electricity_mwh": elec, "cold_store_charge_electricity_mwh": 0.0, "cold_store_kwh": store_kwh}
     return {
