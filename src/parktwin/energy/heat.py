@@ -182,13 +182,12 @@ def charge_kw(period, charge_max, room, headroom, surplus, factor):
 
 
 @numba.njit(cache=True)
-def _plan_kernel(fossil, purchased, eb, hp, cop, eb_efficiency):
-    """Working copies of the plan's supplies (3, n) [kW_th], their sum (the demand), the electricity
-    the plan draws ``Σ_b (eb/η + hp/COP)`` (n,) [kW_e] (bands added in order), in one pass.
-    Returns (fossil, purchased, eb, hp, demand, plan electricity, whether any value is negative)."""
-    f, p, e, q = fossil.copy(), purchased.copy(), eb.copy(), hp.copy()
+def _plan_kernel(f, p, e, q, cop, eb_efficiency):
+    """The sum of the plan's fossil, purchased, electric-boiler and heat-pump heat (3, n) [kW_th] (the
+    demand) and the electricity the plan draws ``Σ_b (eb/η + hp/COP)`` (n,) [kW_e] (bands added in
+    order), in one pass. Returns (demand, plan electricity, whether any value is negative)."""
     demand = np.empty(f.shape)
-    ff, pf, ef, qf, df = f.ravel(), p.ravel(), e.ravel(), q.ravel(), demand.ravel()  # views of the C-ordered copies
+    ff, pf, ef, qf, df = f.ravel(), p.ravel(), e.ravel(), q.ravel(), demand.ravel()  # views of C-ordered arrays
     negative = False
     for i in range(ff.shape[0]):
         df[i] = 0.0 + ff[i] + pf[i] + ef[i] + qf[i]
@@ -200,7 +199,7 @@ def _plan_kernel(fossil, purchased, eb, hp, cop, eb_efficiency):
     for b in range(1, bands):
         for h in range(n):
             plan_el[h] += e[b, h] / eb_efficiency + q[b, h] / cop[b, h]
-    return f, p, e, q, demand, plan_el, negative
+    return demand, plan_el, negative
 
 
 @numba.njit(cache=True)
@@ -272,7 +271,7 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
                   waste_heat_kw: np.ndarray | None = None, chp_heat_max_kw: np.ndarray | None = None,
                   chp_electric_per_heat: float = 0.0, chp_heat_efficiency: float = 1.0,
                   store: ThermalStore | tuple | None = None, soc_start_kwh: float | tuple = 0.0,
-                  headroom_kw: np.ndarray | None = None) -> HeatResult:
+                  headroom_kw: np.ndarray | None = None, overwrite_plan: bool = False) -> HeatResult:
     """Dispatch one year's heat over the park's supplies (module docstring for the rules).
 
     Parameters
@@ -300,6 +299,10 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     headroom_kw : array (n_hours,), optional
         Grid import the load leaves free [kW_e] (0 in an outage); valley charging from the grid
         stays within it. Default: unlimited.
+    overwrite_plan : bool
+        The caller no longer needs the plan's arrays: the dispatch works in them (C-ordered float
+        arrays) instead of copies, and the result's fossil, purchased, electric-boiler and heat-pump
+        heat are those arrays.
     """
     shape = plan.fossil_kw.shape
     n = shape[1]
@@ -307,11 +310,13 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     if period.shape != (n,):
         raise ValueError(f"period: expected {n} hours, got {period.shape}")
     plan_kw = [np.asarray(a, dtype=float) for a in (plan.fossil_kw, plan.purchased_kw, plan.electric_boiler_kw, plan.heat_pump_kw)]
+    work = [a if overwrite_plan and a.flags.c_contiguous and a.flags.writeable else np.array(a, order="C") for a in plan_kw]
     for a, name in zip(plan_kw, PLAN_SUPPLIES):
         if a.shape != shape:
             raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
     cop = np.ascontiguousarray(np.broadcast_to(np.asarray(plan.heat_pump_cop, dtype=float), shape))
-    fossil, purchased, eb, hp, demand, plan_el, negative = _plan_kernel(*plan_kw, cop, plan.electric_boiler_efficiency)
+    demand, plan_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency)
+    fossil, purchased, eb, hp = work
     if negative:
         name = next(name for a, name in zip(plan_kw, PLAN_SUPPLIES) if (a < 0).any())
         raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")

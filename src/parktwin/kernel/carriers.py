@@ -114,7 +114,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
         last = state.unit_coefs.get(firm, ())
         mine = []
         for j, (start, st) in enumerate(segs):
-            unit = next((u for old, u in last if old is st or old == st), None)
+            unit = _kept_unit(last, st)
             if unit is None:
                 unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
             mine.append((st, unit))
@@ -134,6 +134,18 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     annual_h2 = np.zeros(len(firms))
     np.add.at(annual_h2, seg_firm, w * np.array(h2))
     return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
+
+
+def _kept_unit(last: tuple | list, st: FirmState) -> np.ndarray | None:
+    """The unit coefficients kept in ``last`` [(state, coefficients)] for the state ``st`` (the same
+    object, else an equal one: a change inside last year is folded again into an equal state), or None."""
+    for old, unit in last:
+        if old is st:
+            return unit
+    for old, unit in last:
+        if old == st:
+            return unit
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -352,13 +364,14 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         # a store never raises the month's peak import, which the demand charge bills
         net = np.maximum(demand_kw - renewable_kw, 0.0)
         headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
+        before = plan_arr.sum(axis=2)  # the plan's heat by supply and band (4, 3) [kWh_th], before the dispatch works in its arrays
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, chp_heat_kw,
-                             eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom)
+                             eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
+                             overwrite_plan=not hourly_cop)  # the hourly COP's cut below still reads the plan's heat pumps
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
         after = w.supply_sums_kwh = plan_supply_sums(heat)
-        before = plan_arr.sum(axis=2)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
         cut_cops = cops
         if hourly_cop:  # heat-pump heat taken over, at the COP of the hours it was taken
@@ -384,7 +397,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
         add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / (constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ))
     else:
-        heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
+        heat = dispatch_heat(plan, period, overwrite_plan=True)  # the firms' plan as it is: reported, nothing changes
 
     return heat
 
