@@ -371,7 +371,8 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
-        after = w.supply_sums_kwh = plan_supply_sums(heat)
+        touched = None if assets.chp_or_waste_heat else sorted({st.band for st in stores})  # without displacement only the stores' bands change
+        after = w.supply_sums_kwh = plan_supply_sums(heat, before, touched)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
         cut_cops = cops
         if hourly_cop:  # heat-pump heat taken over, at the COP of the hours it was taken
@@ -402,9 +403,18 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     return heat
 
 
-def plan_supply_sums(heat: HeatResult) -> np.ndarray:
-    """The year's fossil, purchased, electric-boiler and heat-pump heat by band after the dispatch, (4, 3) [kWh_th]."""
-    return np.array([x.sum(axis=1) for x in (heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw)])
+def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None) -> np.ndarray:
+    """The year's fossil, purchased, electric-boiler and heat-pump heat by band after the dispatch,
+    (4, 3) [kWh_th], summed for the bands in ``touched`` (all when None); a band the dispatch did
+    not touch keeps the plan's heat, so its sums are the plan's sums ``before`` (the same numbers
+    added in the same order)."""
+    arrays = (heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw)
+    if touched is None:
+        return np.array([x.sum(axis=1) for x in arrays])
+    out = before.copy()
+    for b in touched:
+        out[:, b] = [x[b].sum() for x in arrays]
+    return out
 
 
 def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
@@ -471,8 +481,9 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     space, chiller_kw, cop_chiller, h2_hours, lhv, eff, delta, generation = w.space, w.chiller_kw, w.cop_chiller, w.h2_hours, w.lhv, w.eff, w.delta, w.generation
     new_rows = _scale_rows(rows, changes, lambda: entity_kinds(model), UNITS) if changes else rows
     plan_sums = w.supply_sums_kwh if w.supply_sums_kwh is not None else plan_supply_sums(heat)
-    heat_mwh = np.concatenate([np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES[:2]]), plan_sums,
-                               heat.supply_kw("store").sum(axis=1)[None]]) / 1000.0
+    displaced = np.stack([heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)]) if assets.chp_or_waste_heat else np.zeros((2, 3))
+    stored = heat.supply_kw("store").sum(axis=1) if heat_stores else np.zeros(3)
+    heat_mwh = np.concatenate([displaced, plan_sums, stored[None]]) / 1000.0  # SUPPLIES order
     elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
     annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space)
     annual |= {
