@@ -103,7 +103,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     over all segments, and each firm's year as its segments' sum weighted by their share of its
     profile (one weight 1.0 for a firm with one segment), added in segment order. A firm's
     coefficients at scale 1 are kept while its states are the same (``state.unit_coefs``)."""
-    seg_firm, starts, ends, scales, units, h2, weights = [], [], [], [], [], [], []
+    rows = []  # per segment: (firm index, start, end, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight)
     for i, firm in enumerate(firms):
         segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
         base = state.heat_base.get(firm)  # base-year quantities: constant within a run
@@ -112,6 +112,12 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
         own_kwh, bought_kwh, h2_kwh = base
         scale = firm.activity * firm.intensity
         last = state.unit_coefs.get(firm, ())
+        if len(segs) == 1 and len(last) == 1 and last[0][0] is segs[0][1]:  # one state all year, the same as last year's
+            st, unit = last[0]
+            k = scale * st.efficiency_factor
+            rows.append((i, 0, HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, 1.0))
+            continue
+        weights = segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,)
         mine = []
         for j, (start, st) in enumerate(segs):
             unit = _kept_unit(last, st)
@@ -119,15 +125,12 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
                 unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
             mine.append((st, unit))
             k = scale * st.efficiency_factor
-            seg_firm.append(i)
-            starts.append(start)
-            ends.append(segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR)
-            scales.append(k)
-            units.append(unit)
-            h2.append(k * h2_kwh * st.hydrogen_share)
+            rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, weights[j]))
         state.unit_coefs[firm] = mine
-        weights.extend(segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,))
+    seg_firm, starts, ends, scales, units, h2, weights = (list(x) for x in zip(*rows)) if rows else ([], [], [], [], [], [], [])
     coefs = np.array(scales)[:, None, None] * np.array(units) if units else np.zeros((0, 4, 3))
+    if len(rows) == len(firms):  # one segment a firm: its year is its segment
+        return FirmsHeat(seg_firm, starts, ends, coefs, h2, coefs, h2)
     w = np.array(weights)
     annual = np.zeros((len(firms), 4, 3))
     np.add.at(annual, seg_firm, w[:, None, None] * coefs)  # unbuffered: each firm's segments added in order
