@@ -255,6 +255,7 @@ class CarrierWork:
     chillers: dict | None = None
     hourly_cop: bool = False
     plan_arr: np.ndarray | None = None
+    plan_live: np.ndarray | None = None  # (4, 3) bool: the plan's rows with any heat coefficient
     plan: HeatPlan | None = None
     h2_by_firm: list | None = None
     h2_kw: np.ndarray | None = None  # (firms with hydrogen, 8760) their hydrogen (LHV) by hour [kWh]; h2_by_firm's rows
@@ -310,6 +311,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     for row, (shape, start, end) in enumerate(groups):
         profiles[row, start:end] = profile(shape, year)[start:end]
     plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
+    plan_live = coefs.any(axis=0).reshape(4, 3)  # the plan's rows with heat in some group (the others are zeros)
     h2_firms = sorted({i for i, h in zip(fh.firm, fh.h2) if h > 0.0})
     h2_kw = np.zeros((len(h2_firms), HOURS_PER_YEAR))  # one row per firm burning hydrogen, in firm order
     h2_by_firm = [None] * len(firms)
@@ -326,7 +328,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
 
     w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
                     chiller_kw, cop_chiller, firm_heat=fh, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
-                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan=plan, h2_by_firm=h2_by_firm, h2_kw=h2_kw,
+                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=plan_live, plan=plan, h2_by_firm=h2_by_firm, h2_kw=h2_kw,
                     delta=delta, generation=generation, changes=changes)
     add = w.add
 
@@ -367,7 +369,8 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         # a store never raises the month's peak import, which the demand charge bills
         net = np.maximum(demand_kw - renewable_kw, 0.0)
         headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
-        before = plan_arr.sum(axis=2)  # the plan's heat by supply and band (4, 3) [kWh_th], before the dispatch works in its arrays
+        live = w.plan_live  # a row no segment has heat in is zeros all year: its sum is 0
+        before = row_sums(plan_arr, live)  # the plan's heat by supply and band [kWh_th], before the dispatch works in its arrays
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, chp_heat_kw,
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
                              overwrite_plan=not hourly_cop)  # the hourly COP's cut below still reads the plan's heat pumps
@@ -375,7 +378,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
         touched = None if assets.chp_or_waste_heat else sorted({st.band for st in stores})  # without displacement only the stores' bands change
-        after = w.supply_sums_kwh = plan_supply_sums(heat, before, touched)
+        after = w.supply_sums_kwh = plan_supply_sums(heat, before, touched, live)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
         cut_cops = cops
         if hourly_cop:  # heat-pump heat taken over, at the COP of the hours it was taken
@@ -406,17 +409,28 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     return heat
 
 
-def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None) -> np.ndarray:
+def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None,
+                     live: np.ndarray | None = None) -> np.ndarray:
     """The year's fossil, purchased, electric-boiler and heat-pump heat by band after the dispatch,
     (4, 3) [kWh_th], summed for the bands in ``touched`` (all when None); a band the dispatch did
     not touch keeps the plan's heat, so its sums are the plan's sums ``before`` (the same numbers
-    added in the same order)."""
+    added in the same order), and a row that was zeros in the plan (``live`` False) stays zeros."""
     arrays = (heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw)
     if touched is None:
         return np.array([x.sum(axis=1) for x in arrays])
     out = before.copy()
     for b in touched:
-        out[:, b] = [x[b].sum() for x in arrays]
+        for i, x in enumerate(arrays):
+            if live[i, b]:
+                out[i, b] = x[b].sum()
+    return out
+
+
+def row_sums(arr: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """``arr.sum(axis=-1)`` of a (4, 3, n) array, summing only the rows ``live`` marks (the others are zeros)."""
+    out = np.zeros(live.shape)
+    for i, b in zip(*np.nonzero(live)):
+        out[i, b] = arr[i, b].sum()
     return out
 
 
