@@ -117,7 +117,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
             k = scale * st.efficiency_factor
             rows.append((i, 0, HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, 1.0))
             continue
-        weights = segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,)
+        shares = segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,)  # of its profile
         mine = []
         for j, (start, st) in enumerate(segs):
             unit = _kept_unit(last, st)
@@ -125,7 +125,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
                 unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
             mine.append((st, unit))
             k = scale * st.efficiency_factor
-            rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, weights[j]))
+            rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, shares[j]))
         state.unit_coefs[firm] = mine
     seg_firm, starts, ends, scales, units, h2, weights = (list(x) for x in zip(*rows)) if rows else ([], [], [], [], [], [], [])
     coefs = np.array(scales)[:, None, None] * np.array(units) if units else np.zeros((0, 4, 3))
