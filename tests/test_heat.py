@@ -133,3 +133,19 @@ def test_every_band_balances_and_the_store_stays_in_its_window(c):
     # the electricity change is exactly the electric heat's change plus the heater
     after = r.electric_boiler_kw.sum(0) / p.electric_boiler_efficiency + (r.heat_pump_kw / p.heat_pump_cop).sum(0) + r.heater_kw
     assert np.allclose(r.electricity_delta_kw, after - p.electricity_kw(), atol=1e-6)
+
+
+@settings(max_examples=20, deadline=None)
+@given(c=cases())
+def test_working_in_the_plan_gives_the_same_dispatch(c):
+    # overwrite_plan=True only saves copying the plan: every array of the result is the same,
+    # value for value, and the dispatched supplies are the plan's own arrays
+    p, store, period, surplus, waste, chp, headroom = c
+    copied = dispatch_heat(p, period, surplus, waste, chp, 0.9, 0.45, store, headroom_kw=headroom)
+    mine = HeatPlan(*(np.array(a) for a in (p.fossil_kw, p.purchased_kw, p.electric_boiler_kw, p.heat_pump_kw, p.heat_pump_cop)),
+                    p.electric_boiler_efficiency)
+    worked = dispatch_heat(mine, period, surplus, waste, chp, 0.9, 0.45, store, headroom_kw=headroom, overwrite_plan=True)
+    for name in vars(copied):
+        a, b = getattr(copied, name), getattr(worked, name)
+        assert np.array_equal(np.asarray(a), np.asarray(b)), name
+    assert worked.fossil_kw is mine.fossil_kw and worked.heat_pump_kw is mine.heat_pump_kw

@@ -16,8 +16,8 @@ shared heat assets then take over part of it, in this order each hour:
    hours (within the grid import the load leaves free) and in hours of renewable surplus, discharged in peak and critical hours into its
    band's remaining electric heat (moving that electricity to valley hours), then fossil, then
    purchased heat. Stored energy loses ``loss_share_per_h`` of itself every hour (standing loss,
-   applied before the hour's flows). The displacement and the sequential store are ``numba.njit``
-   kernels (one pass over the hours, no temporaries).
+   applied before the hour's flows). Copying the plan, the displacement, the sequential store and
+   the electricity are ``numba.njit`` kernels (one pass over the hours each, few temporaries).
 
 Balance each band, each hour (exactly, to rounding)::
 
@@ -45,6 +45,7 @@ __all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "
 BANDS = ("low", "medium", "high")
 """Process-heat temperature bands: <100 °C, 100-200 °C, >200 °C (data/heat_bands.csv)."""
 SUPPLIES = ("waste_heat", "chp", "fossil", "purchased", "electric_boiler", "heat_pump", "store")
+PLAN_SUPPLIES = ("fossil", "purchased", "electric_boiler", "heat_pump")  # a HeatPlan's, in its order
 
 
 @dataclass(frozen=True)
@@ -181,44 +182,96 @@ def charge_kw(period, charge_max, room, headroom, surplus, factor):
 
 
 @numba.njit(cache=True)
-def _store_kernel(period, surplus_kw, headroom_kw, targets, capacity, charge_max, discharge_max, loss, smin, smax, eta, soc0):
-    """Sequential hot-water store. ``targets``: (4, n) low-band heat it may displace, in order.
-    Returns (store_in, store_out, taken (4, n), loss_kw, soc)."""
+def _plan_kernel(f, p, e, q, cop, eb_efficiency):
+    """The sum of the plan's fossil, purchased, electric-boiler and heat-pump heat (3, n) [kW_th] (the
+    demand) and the electricity the plan draws ``Σ_b (eb/η + hp/COP)`` (n,) [kW_e] (bands added in
+    order), in one pass. Returns (demand, plan electricity, whether any value is negative)."""
+    demand = np.empty(f.shape)
+    ff, pf, ef, qf, df = f.ravel(), p.ravel(), e.ravel(), q.ravel(), demand.ravel()  # views of C-ordered arrays
+    negative = False
+    for i in range(ff.shape[0]):
+        df[i] = 0.0 + ff[i] + pf[i] + ef[i] + qf[i]
+        negative |= (ff[i] < 0.0) | (pf[i] < 0.0) | (ef[i] < 0.0) | (qf[i] < 0.0)
+    bands, n = e.shape
+    plan_el = np.empty(n)
+    for h in range(n):
+        plan_el[h] = e[0, h] / eb_efficiency + q[0, h] / cop[0, h]
+    for b in range(1, bands):
+        for h in range(n):
+            plan_el[h] += e[b, h] / eb_efficiency + q[b, h] / cop[b, h]
+    return demand, plan_el, negative
+
+
+@numba.njit(cache=True)
+def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchased, capacity, charge_max, discharge_max, loss, smin,
+                  smax, eta, soc0):
+    """Sequential store discharging into ``band``: it may displace, in this order, the band's
+    electric-boiler, heat-pump, fossil and purchased heat, which it takes out of those (3, n) arrays
+    in place (electric-boiler heat kept >= 0 against rounding). Returns (store_in, store_out, loss_kw, soc)."""
     n = period.shape[0]
     store_in = np.zeros(n)
     store_out = np.zeros(n)
-    taken = np.zeros((targets.shape[0], n))
     loss_kw = np.zeros(n)
     soc_out = np.zeros(n)
+    targets = (eb, hp, fossil, purchased)
     soc = soc0
     for h in range(n):
         soc, loss_kw[h], lo, hi = settle_store(soc, capacity[h], loss, smin, smax)
         p = period[h]
         if p == PERIOD_PEAK or p == PERIOD_CRITICAL:
             want = 0.0
-            for k in range(targets.shape[0]):
-                want += targets[k, h]
+            for k in range(4):
+                want += targets[k][band, h]
             out = min(want, discharge_max[h], max(soc - lo, 0.0))
             store_out[h] = out
             soc -= out
             left = out
-            for k in range(targets.shape[0]):
-                t = min(left, targets[k, h])
-                taken[k, h] = t
+            for k in range(4):
+                t = min(left, targets[k][band, h])
+                targets[k][band, h] -= t
                 left -= t
+            if eb[band, h] < 0.0:
+                eb[band, h] = 0.0
         else:
             q = charge_kw(p, charge_max[h], max(hi - soc, 0.0), headroom_kw[h], surplus_kw[h], eta)
             store_in[h] = q
             soc += q
         soc_out[h] = soc
-    return store_in, store_out, taken, loss_kw, soc_out
+    return store_in, store_out, loss_kw, soc_out
+
+
+@numba.njit(cache=True)
+def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el):
+    """Electricity of the dispatched heat: electric boilers' and heat pumps' by band (3, n) [kW_e];
+    its change from the plan's ``plan_el``, ``Σ_b eb/η + Σ_b hp/COP + heater − plan_el`` (bands added
+    in order) [kW_e]; and the CHP's heat summed over bands (n,) [kW_th]."""
+    bands, n = eb.shape
+    eb_el = np.empty((bands, n))
+    hp_el = np.empty((bands, n))
+    e_sum, p_sum, chp_heat, delta = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for h in range(n):
+        eb_el[0, h] = e_sum[h] = eb[0, h] / eb_efficiency
+        hp_el[0, h] = p_sum[h] = hp[0, h] / cop[0, h]
+        chp_heat[h] = chp[0, h]
+    for b in range(1, bands):
+        for h in range(n):
+            x = eb[b, h] / eb_efficiency
+            y = hp[b, h] / cop[b, h]
+            eb_el[b, h] = x
+            hp_el[b, h] = y
+            e_sum[h] += x
+            p_sum[h] += y
+            chp_heat[h] += chp[b, h]
+    for h in range(n):
+        delta[h] = e_sum[h] + p_sum[h] + heater[h] - plan_el[h]
+    return eb_el, hp_el, delta, chp_heat
 
 
 def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | None = None,
                   waste_heat_kw: np.ndarray | None = None, chp_heat_max_kw: np.ndarray | None = None,
                   chp_electric_per_heat: float = 0.0, chp_heat_efficiency: float = 1.0,
                   store: ThermalStore | tuple | None = None, soc_start_kwh: float | tuple = 0.0,
-                  headroom_kw: np.ndarray | None = None) -> HeatResult:
+                  headroom_kw: np.ndarray | None = None, overwrite_plan: bool = False) -> HeatResult:
     """Dispatch one year's heat over the park's supplies (module docstring for the rules).
 
     Parameters
@@ -246,25 +299,34 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     headroom_kw : array (n_hours,), optional
         Grid import the load leaves free [kW_e] (0 in an outage); valley charging from the grid
         stays within it. Default: unlimited.
+    overwrite_plan : bool
+        The caller no longer needs the plan's arrays: the dispatch works in them (C-ordered float
+        arrays) instead of copies, and the result's fossil, purchased, electric-boiler and heat-pump
+        heat are those arrays.
     """
     shape = plan.fossil_kw.shape
     n = shape[1]
     period = np.asarray(period, dtype=np.int64)
     if period.shape != (n,):
         raise ValueError(f"period: expected {n} hours, got {period.shape}")
-    supplies = [np.array(a, dtype=float, order="C") for a in (plan.fossil_kw, plan.purchased_kw, plan.electric_boiler_kw, plan.heat_pump_kw)]
-    for a, name in zip(supplies, ("fossil", "purchased", "electric_boiler", "heat_pump")):
-        if a.shape != shape or (a < 0).any():
+    plan_kw = [np.asarray(a, dtype=float) for a in (plan.fossil_kw, plan.purchased_kw, plan.electric_boiler_kw, plan.heat_pump_kw)]
+    work = [a if overwrite_plan and a.flags.c_contiguous and a.flags.writeable else np.array(a, order="C") for a in plan_kw]
+    for a, name in zip(plan_kw, PLAN_SUPPLIES):
+        if a.shape != shape:
             raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
-    demand = sum(supplies)
-    fossil, purchased, eb, hp = supplies
+    cop = np.ascontiguousarray(np.broadcast_to(np.asarray(plan.heat_pump_cop, dtype=float), shape))
+    demand, plan_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency)
+    fossil, purchased, eb, hp = work
+    if negative:
+        name = next(name for a, name in zip(plan_kw, PLAN_SUPPLIES) if (a < 0).any())
+        raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
 
     if waste_heat_kw is not None or chp_heat_max_kw is not None:
         avail = np.zeros(shape) if waste_heat_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0), shape))
         cap = np.zeros(n) if chp_heat_max_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0), (n,)))
         waste, chp = _displace_kernel(fossil, purchased, eb, hp, avail, cap)
     else:
-        waste = chp = np.zeros(shape)
+        waste, chp = np.zeros(shape), np.zeros(shape)
 
     stores = () if store is None else (store,) if isinstance(store, ThermalStore) else tuple(store)
     starts = soc_start_kwh if isinstance(soc_start_kwh, tuple) else (soc_start_kwh,) * len(stores)
@@ -277,16 +339,12 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         b = st.band
         capacity = np.broadcast_to(np.asarray(st.capacity_kwh, dtype=float), (n,))
         soc0 = min(max(start, 0.0), st.soc_max_share * capacity[0])  # a new store starts empty
-        targets = np.ascontiguousarray(np.stack([eb[b], hp[b], fossil[b], purchased[b]]))
-        s_in, s_out, taken, s_loss, s_soc = _store_kernel(
-            period, surplus, headroom, targets, np.ascontiguousarray(capacity),
+        s_in, s_out, s_loss, s_soc = _store_kernel(
+            period, surplus, headroom, b, eb, hp, fossil, purchased, np.ascontiguousarray(capacity),
             np.ascontiguousarray(np.broadcast_to(np.asarray(st.charge_kw, dtype=float), (n,))),
             np.ascontiguousarray(np.broadcast_to(np.asarray(st.discharge_kw, dtype=float), (n,))),
             st.loss_share_per_h, st.soc_min_share, st.soc_max_share, st.charger_efficiency, soc0,
         )
-        for k, x in enumerate((eb, hp, fossil, purchased)):
-            x[b] -= taken[k]
-        np.maximum(eb, 0.0, out=eb)  # rounding of the subtraction
         s_heater = s_in / st.charger_efficiency
         if i == 0:
             store_in, store_out, loss, soc, heater = s_in, s_out, s_loss, s_soc, s_heater
@@ -298,10 +356,8 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             headroom = headroom - np.maximum(s_heater - surplus, 0.0)
             surplus = np.maximum(surplus - s_heater, 0.0)
     final = float(sum(finals))
-    eb_el = eb / plan.electric_boiler_efficiency
-    hp_el = hp / plan.heat_pump_cop
-    delta = eb_el.sum(axis=0) + hp_el.sum(axis=0) + heater - plan.electricity_kw()
-    chp_heat = chp.sum(axis=0)
+    eb_el, hp_el, delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, np.ascontiguousarray(heater, dtype=float),
+                                                        chp, plan_el)
     return HeatResult(
         demand_kw=demand, waste_heat_kw=waste, chp_kw=chp, fossil_kw=fossil, purchased_kw=purchased,
         electric_boiler_kw=eb, heat_pump_kw=hp, store_out_kw=store_out, store_in_kw=store_in, store_loss_kw=loss,

@@ -78,24 +78,77 @@ class CarrierState:
     heat_base: dict = field(default_factory=dict)  # firm → base-year (own boiler heat, bought heat, process fuel) [kWh/yr]
     space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
+    fixed_cops: tuple = ()  # (the bands' fixed COPs, (3, 8760) array of them) of the last year
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
+    unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
 
 
-def firm_segments(firm, year: int, year_start: int, heat_base: dict):
-    """[(start, end, heat coefficients (4, 3) [kWh_th/yr], hydrogen LHV [kWh/yr])] of a firm's year:
-    full-year quantities of each segment between commissioning hours, before the shift profile."""
-    segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
-    ends = [h for h, _ in segs][1:] + [HOURS_PER_YEAR]
-    base = heat_base.get(firm)  # base-year quantities: constant within a run
-    if base is None:
-        base = heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
-    own_kwh, bought_kwh, h2_kwh = base
-    scale = firm.activity * firm.intensity
-    out = []
-    for (start, st), end in zip(segs, ends):
-        k = scale * st.efficiency_factor
-        out.append((start, end, k * _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st), k * h2_kwh * st.hydrogen_share))
-    return out
+@dataclass
+class FirmsHeat:
+    """The firms' heat of one year, all firms at once: by segment (the parts of a firm's year
+    between its commissioning hours, a firm's segments in order) and by firm."""
+
+    firm: list[int]  # (segments,) each segment's firm, an index into the year's firms
+    start: list[int]  # (segments,) its first hour
+    end: list[int]  # (segments,) the hour after its last
+    coefs: np.ndarray  # (segments, 4, 3) full-year heat by plan supply and band, before the shift profile [kWh_th/yr]
+    h2: list[float]  # (segments,) full-year hydrogen (LHV) the firm's hydrogen measure burns [kWh/yr]
+    annual: np.ndarray  # (firms, 4, 3) each firm's heat of the year: its segments weighted by their share of its profile [kWh_th]
+    annual_h2: list[float]  # (firms,) each firm's hydrogen of the year [kWh]
+
+
+def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> FirmsHeat:
+    """The firms' heat of the year from their commissioned states: each segment's scale (activity ×
+    intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
+    over all segments, and each firm's year as its segments' sum weighted by their share of its
+    profile (one weight 1.0 for a firm with one segment), added in segment order. A firm's
+    coefficients at scale 1 are kept while its states are the same (``state.unit_coefs``)."""
+    rows = []  # per segment: (firm index, start, end, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight)
+    for i, firm in enumerate(firms):
+        segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
+        base = state.heat_base.get(firm)  # base-year quantities: constant within a run
+        if base is None:
+            base = state.heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
+        own_kwh, bought_kwh, h2_kwh = base
+        scale = firm.activity * firm.intensity
+        last = state.unit_coefs.get(firm, ())
+        if len(segs) == 1 and len(last) == 1 and last[0][0] is segs[0][1]:  # one state all year, the same as last year's
+            st, unit = last[0]
+            k = scale * st.efficiency_factor
+            rows.append((i, 0, HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, 1.0))
+            continue
+        shares = segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,)  # of its profile
+        mine = []
+        for j, (start, st) in enumerate(segs):
+            unit = _kept_unit(last, st)
+            if unit is None:
+                unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
+            mine.append((st, unit))
+            k = scale * st.efficiency_factor
+            rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, shares[j]))
+        state.unit_coefs[firm] = mine
+    seg_firm, starts, ends, scales, units, h2, weights = (list(x) for x in zip(*rows)) if rows else ([], [], [], [], [], [], [])
+    coefs = np.array(scales)[:, None, None] * np.array(units) if units else np.zeros((0, 4, 3))
+    if len(rows) == len(firms):  # one segment a firm: its year is its segment
+        return FirmsHeat(seg_firm, starts, ends, coefs, h2, coefs, h2)
+    w = np.array(weights)
+    annual = np.zeros((len(firms), 4, 3))
+    np.add.at(annual, seg_firm, w[:, None, None] * coefs)  # unbuffered: each firm's segments added in order
+    annual_h2 = np.zeros(len(firms))
+    np.add.at(annual_h2, seg_firm, w * np.array(h2))
+    return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
+
+
+def _kept_unit(last: tuple | list, st: FirmState) -> np.ndarray | None:
+    """The unit coefficients kept in ``last`` [(state, coefficients)] for the state ``st`` (the same
+    object, else an equal one: a change inside last year is folded again into an equal state), or None."""
+    for old, unit in last:
+        if old is st:
+            return unit
+    for old, unit in last:
+        if old == st:
+            return unit
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -113,18 +166,9 @@ def _unit_coefs(own_kwh: float, bought_kwh: float, bands: tuple, st: FirmState) 
     return out
 
 
-def firm_heat_kwh(firm, year: int, segs) -> tuple[np.ndarray, float]:
-    """A firm's heat of the year by plan supply and band, (4, 3) [kWh_th], and the hydrogen (LHV)
-    its hydrogen measure burns [kWh]: each of its segments (``firm_segments``) weighted by its share of the profile."""
-    if len(segs) == 1:  # no change inside the year: the whole profile
-        return segs[0][2], segs[0][3]
-    weights = segment_weights(firm.spec.shift_pattern, year, [s for s, *_ in segs])
-    heat = sum((w * c for (_, _, c, _), w in zip(segs, weights)), np.zeros((4, 3)))
-    return heat, sum(w * h for (*_, h), w in zip(segs, weights))
-
-
-def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds: dict[str, str], units: dict[str, str]) -> list[EnergyRow]:
-    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist)."""
+def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
+    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
+    ``kinds()``: entity → its kind, asked only when a new row is needed."""
     out, seen = [], set()
     for r in rows:
         key = (r.entity, r.carrier)
@@ -132,22 +176,31 @@ def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
             seen.add(key)
             q = max(r.quantity + changes[key], 0.0)
             if q > 0.0:
-                out.append(r._replace(quantity=q))
+                out.append(EnergyRow(r.entity, r.entity_kind, r.carrier, q, r.unit))
         else:
             out.append(r)
-    for key, q in changes.items():
-        if key not in seen and q > 0.0:
-            out.append(EnergyRow(key[0], kinds[key[0]], key[1], q, units[key[1]]))
+    new = [(key, q) for key, q in changes.items() if key not in seen and q > 0.0]
+    if new:
+        kind = kinds()
+        out.extend(EnergyRow(entity, kind[entity], carrier, q, units[carrier]) for (entity, carrier), q in new)
     return out
+
+
+def entity_kinds(model) -> dict[str, str]:
+    """Entity id → kind of every firm, building and the operator."""
+    return {f.entity_id: f.kind for f in model.enterprises.values()} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
 
 
 UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_heat": "GJ", "biomethane": "km3", "purchased_hydrogen": "t"}
 
 
+HEAT_COLUMNS = [f"heat_{band}_{s}_mwh" for band in BANDS for s in SUPPLIES]  # band by band, supplies in SUPPLIES order
+
+
 def _annual_columns(heat_mwh: np.ndarray, extra: dict, space: tuple[np.ndarray, np.ndarray]) -> dict:
     """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]; ``space``: buildings'
     hourly space heat from heat pumps and gas boilers [kW_th]."""
-    out = {f"heat_{band}_{s}_mwh": float(heat_mwh[i, b]) for b, band in enumerate(BANDS) for i, s in enumerate(SUPPLIES)}
+    out = dict(zip(HEAT_COLUMNS, heat_mwh.T.ravel().tolist()))
     out["heat_demand_mwh"] = float(heat_mwh.sum())
     out["heat_space_heat_pump_mwh"] = float(space[0].sum()) / 1000.0
     out["heat_space_fossil_mwh"] = float(space[1].sum()) / 1000.0
@@ -194,8 +247,7 @@ class CarrierWork:
     chiller_kw: np.ndarray
     cop_chiller: np.ndarray
     quiet: CarrierYear | None = None  # the whole year when nothing is dispatched and no hourly output is asked
-    segs_by_firm: list | None = None
-    annual_by_firm: list | None = None
+    firm_heat: FirmsHeat | None = None
     cops: np.ndarray | None = None
     eb_eff: float = 1.0
     lhv: float = 1.0
@@ -203,9 +255,11 @@ class CarrierWork:
     chillers: dict | None = None
     hourly_cop: bool = False
     plan_arr: np.ndarray | None = None
+    plan_live: np.ndarray | None = None  # (4, 3) bool: the plan's rows with any heat coefficient
     plan: HeatPlan | None = None
     h2_by_firm: list | None = None
-    kinds: dict | None = None
+    h2_kw: np.ndarray | None = None  # (firms with hydrogen, 8760) their hydrogen (LHV) by hour [kWh]; h2_by_firm's rows
+    supply_sums_kwh: np.ndarray | None = None  # (4, 3) the dispatched fossil, purchased, electric-boiler and heat-pump heat by band [kWh_th]
     delta: np.ndarray | None = None  # added to the electricity load [kW]
     generation: np.ndarray | None = None  # CHP and fuel-cell electricity [kW]
     changes: dict | None = None  # (entity, carrier) → quantity added to its row
@@ -220,8 +274,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     """The firms' heat plan by band and hour from their commissioned states, the year's carrier
     assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
-    segs_by_firm = [firm_segments(f, year, year_start, state.heat_base) for f in firms]
-    annual_by_firm = [firm_heat_kwh(f, year, segs) for f, segs in zip(firms, segs_by_firm)]
+    fh = firms_heat(firms, year, year_start, state)
     cops = np.array(band_cops())
     eb_eff = constant("electric_boiler_efficiency")
     lhv = constant("hydrogen_lhv_kwh_per_kg")
@@ -230,17 +283,17 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     heat_stores = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]  # in data order
     cold_store = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
     any_heat = bool(heat_stores) or assets.chp_or_waste_heat
-    h2_kwh = sum(h for _, h in annual_by_firm)
+    h2_kwh = sum(fh.annual_h2)
     space = space_heat_kw(model, year, state.space_heat)
     chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
     chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
     # without chillers and a cold store the COP only multiplies zeros: any finite one gives the same columns
     cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c") if chillers or cold_store is not None else NO_CHILLER_COP
-    hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and any(h[3].any() for h, _ in annual_by_firm)
+    hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and bool(fh.annual[:, 3].any())
     quiet = not (any_heat or assets.any_hydrogen or cold_store is not None or hourly_cop or year in model.scenario.outputs.hourly_years)
     if quiet:
         # nothing to dispatch and no hourly output: the firms' plan, from annual quantities only
-        plan_kwh = sum((h for h, _ in annual_by_firm), np.zeros((4, 3)))
+        plan_kwh = fh.annual.sum(axis=0)  # firm after firm
         heat_mwh = np.zeros((len(SUPPLIES), 3))
         heat_mwh[2:6] = plan_kwh / 1000.0
         elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
@@ -249,33 +302,33 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         return CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat,
                            space, chiller_kw, cop_chiller, quiet=CarrierYear(zeros, zeros, rows, annual, {}, None, None))
 
-    grouped: dict[tuple[str, int, int], np.ndarray] = {}  # firms sharing a shift shape and segment: one profile row
-    h2_by_firm = []
-    for firm, segs in zip(firms, segs_by_firm):
-        shape = firm.spec.shift_pattern
-        h2 = None
-        for start, end, coefs, h2_full in segs:
-            key = (shape, start, end)
-            grouped[key] = grouped[key] + coefs if key in grouped else coefs
-            if h2_full > 0.0:
-                h2 = np.zeros(HOURS_PER_YEAR) if h2 is None else h2
-                h2[start:end] = h2_full * profile(shape, year)[start:end]
-        h2_by_firm.append(h2)
-    profiles = np.zeros((len(grouped), HOURS_PER_YEAR))
-    for row, (shape, start, end) in enumerate(grouped):
+    shapes = [f.spec.shift_pattern for f in firms]
+    groups: dict[tuple[str, int, int], int] = {}  # firms sharing a shift shape and segment: one profile row
+    group_of = [groups.setdefault((shapes[i], a, b), len(groups)) for i, a, b in zip(fh.firm, fh.start, fh.end)]
+    coefs = np.zeros((len(groups), 12))
+    np.add.at(coefs, group_of, fh.coefs.reshape(-1, 12))  # each group's segments added in firm order
+    profiles = np.zeros((len(groups), HOURS_PER_YEAR))
+    for row, (shape, start, end) in enumerate(groups):
         profiles[row, start:end] = profile(shape, year)[start:end]
-    coefs = np.array(list(grouped.values())).reshape(len(grouped), 12) if grouped else np.zeros((0, 12))
     plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
-    fixed_cops = np.broadcast_to(cops[:, None], (3, HOURS_PER_YEAR))
+    plan_live = coefs.any(axis=0).reshape(4, 3)  # the plan's rows with heat in some group (the others are zeros)
+    h2_firms = sorted({i for i, h in zip(fh.firm, fh.h2) if h > 0.0})
+    h2_kw = np.zeros((len(h2_firms), HOURS_PER_YEAR))  # one row per firm burning hydrogen, in firm order
+    h2_by_firm = [None] * len(firms)
+    for row, i in enumerate(h2_firms):
+        h2_by_firm[i] = h2_kw[row]
+    for i, start, end, h2_full in zip(fh.firm, fh.start, fh.end, fh.h2):
+        if h2_full > 0.0:
+            h2_by_firm[i][start:end] = h2_full * profile(shapes[i], year)[start:end]
+    fixed_cops = _fixed_cops(cops, state)
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
     changes: dict[tuple[str, str], float] = {}
-    kinds = {f.entity_id: f.kind for f in firms} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
 
     w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
-                    chiller_kw, cop_chiller, segs_by_firm=segs_by_firm, annual_by_firm=annual_by_firm, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
-                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan=plan, h2_by_firm=h2_by_firm, kinds=kinds,
+                    chiller_kw, cop_chiller, firm_heat=fh, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
+                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=plan_live, plan=plan, h2_by_firm=h2_by_firm, h2_kw=h2_kw,
                     delta=delta, generation=generation, changes=changes)
     add = w.add
 
@@ -284,9 +337,11 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         # heat pumps each hour's heat / COP[h] replaces it, in the load and in each firm's row
         inv_diff = 1.0 / plan.heat_pump_cop - 1.0 / fixed_cops  # (3, n) [kWh_e/kWh_th]
         delta += (plan.heat_pump_kw * inv_diff).sum(axis=0)
-        for firm, segs in zip(firms, segs_by_firm):
+        for i, firm in enumerate(firms):
             prof = profile(firm.spec.shift_pattern, year)
-            kwh = sum(float(c[3] @ (inv_diff[:, a:b] @ prof[a:b])) for a, b, c, _ in segs if c[3].any())
+            segs = [s for s, f in enumerate(fh.firm) if f == i]
+            kwh = sum(float(c[3] @ (inv_diff[:, a:b] @ prof[a:b])) for a, b, c in
+                      ((fh.start[s], fh.end[s], fh.coefs[s]) for s in segs) if c[3].any())
             if kwh:
                 add(firm.entity_id, "electricity", kwh / 1000.0)
 
@@ -297,27 +352,33 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     """Waste heat, CHP and the heat stores take over part of the plan (energy/heat.py); the fuel,
     bought heat and electricity they displace leave the firms' rows."""
     year, period, demand_kw, renewable_kw, import_limit_kw = w.year, w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
-    firms, annual_by_firm, heat_stores, assets, any_heat, add = w.firms, w.annual_by_firm, w.heat_stores, w.assets, w.any_heat, w.add
+    firms, annual_by_firm, heat_stores, assets, any_heat, add = w.firms, w.firm_heat.annual, w.heat_stores, w.assets, w.any_heat, w.add
     plan, plan_arr, cops, eb_eff, hourly_cop, delta, generation = w.plan, w.plan_arr, w.cops, w.eb_eff, w.hourly_cop, w.delta, w.generation
     if any_heat:
-        waste = np.zeros((3, HOURS_PER_YEAR))
-        for sources, band, kw in assets.waste_heat:
-            shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
-            waste[BANDS.index(band)] += kw * shape / shape.max()
+        waste = chp_heat_kw = None  # no recovery unit and no CHP: nothing to displace
         eta_e, eta_th = constant("chp_electric_efficiency"), constant("chp_heat_efficiency")
+        if assets.chp_or_waste_heat:
+            waste = np.zeros((3, HOURS_PER_YEAR))
+            for sources, band, kw in assets.waste_heat:
+                shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
+                waste[BANDS.index(band)] += kw * shape / shape.max()
+            chp_heat_kw = assets.chp_electric_kw * eta_th / eta_e
         stores = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
                                     band=BANDS.index(spec.band)) for spec, st in heat_stores)
         # the heaters charge from the grid below the month's highest net load without them (and the limit):
         # a store never raises the month's peak import, which the demand charge bills
         net = np.maximum(demand_kw - renewable_kw, 0.0)
         headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
-        heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, assets.chp_electric_kw * eta_th / eta_e,
-                             eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom)
+        live = w.plan_live  # a row no segment has heat in is zeros all year: its sum is 0
+        before = row_sums(plan_arr, live)  # the plan's heat by supply and band [kWh_th], before the dispatch works in its arrays
+        heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, chp_heat_kw,
+                             eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
+                             overwrite_plan=not hourly_cop)  # the hourly COP's cut below still reads the plan's heat pumps
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
-        after = np.array([x.sum(axis=1) for x in (heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw)])  # (4, 3), no stacked copy
-        before = plan_arr.sum(axis=2)
+        touched = None if assets.chp_or_waste_heat else sorted({st.band for st in stores})  # without displacement only the stores' bands change
+        after = w.supply_sums_kwh = plan_supply_sums(heat, before, touched, live)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
         cut_cops = cops
         if hourly_cop:  # heat-pump heat taken over, at the COP of the hours it was taken
@@ -326,7 +387,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
         coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
         gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
-        cuts = share * np.array([firm_kwh for firm_kwh, _ in annual_by_firm]).reshape(len(firms), 4, 3)  # heat taken over [kWh_th]
+        cuts = share * annual_by_firm  # heat taken over [kWh_th], (firms, 4, 3)
         sums, hp_el = cuts.sum(axis=2).tolist(), (cuts[:, 3] / cut_cops).sum(axis=1).tolist()  # all firms at once
         for firm, (fossil, bought, eb, _), hp in zip(firms, sums, hp_el):
             if fossil > 0:
@@ -343,9 +404,34 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
         add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / (constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ))
     else:
-        heat = dispatch_heat(plan, period)  # the firms' plan as it is: reported, nothing changes
+        heat = dispatch_heat(plan, period, overwrite_plan=True)  # the firms' plan as it is: reported, nothing changes
 
     return heat
+
+
+def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None,
+                     live: np.ndarray | None = None) -> np.ndarray:
+    """The year's fossil, purchased, electric-boiler and heat-pump heat by band after the dispatch,
+    (4, 3) [kWh_th], summed for the bands in ``touched`` (all when None); a band the dispatch did
+    not touch keeps the plan's heat, so its sums are the plan's sums ``before`` (the same numbers
+    added in the same order), and a row that was zeros in the plan (``live`` False) stays zeros."""
+    arrays = (heat.fossil_kw, heat.purchased_kw, heat.electric_boiler_kw, heat.heat_pump_kw)
+    if touched is None:
+        return np.array([x.sum(axis=1) for x in arrays])
+    out = before.copy()
+    for b in touched:
+        for i, x in enumerate(arrays):
+            if live[i, b]:
+                out[i, b] = x[b].sum()
+    return out
+
+
+def row_sums(arr: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """``arr.sum(axis=-1)`` of a (4, 3, n) array, summing only the rows ``live`` marks (the others are zeros)."""
+    out = np.zeros(live.shape)
+    for i, b in zip(*np.nonzero(live)):
+        out[i, b] = arr[i, b].sum()
+    return out
 
 
 def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
@@ -380,10 +466,11 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
     period, demand_kw, renewable_kw, import_limit_kw = w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
     firms, h2_by_firm, assets, eff, lhv, add, delta, generation = w.firms, w.h2_by_firm, w.assets, w.eff, w.lhv, w.add, w.delta, w.generation
     h2 = None
-    h2_hours = sum((x for x in h2_by_firm if x is not None), np.zeros(HOURS_PER_YEAR))
+    h2_kw = w.h2_kw
+    h2_hours = h2_kw.sum(axis=0) if len(h2_kw) else np.zeros(HOURS_PER_YEAR)  # firm after firm, as the rows are in order
     if assets.any_hydrogen:
         booked = h2_hours / eff  # the firms' direct electrolysis, in their load
-        own_kw = sum(float(x.max()) for x in h2_by_firm if x is not None) / eff  # their electrolysers, sized to their peak
+        own_kw = sum(h2_kw.max(axis=1).tolist()) / eff  # their electrolysers, sized to their peak
         load = demand_kw + delta - booked
         onsite = renewable_kw + generation
         params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
@@ -396,9 +483,8 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         state.h2_soc_kg = h2.final_soc_kg
         delta += h2.electrolyser_kw - booked
         generation += h2.fuel_cell_kw
-        for firm, x in zip(firms, h2_by_firm):
-            if x is not None:
-                add(firm.entity_id, "electricity", -float(x.sum()) / eff / 1000.0)
+        for firm, kwh in zip([f for f, x in zip(firms, h2_by_firm) if x is not None], h2_kw.sum(axis=1).tolist()):
+            add(firm.entity_id, "electricity", -kwh / eff / 1000.0)
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
         add("operator", "purchased_hydrogen", float(h2.bought_kg.sum()) / 1000.0)
 
@@ -408,10 +494,13 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
 
 def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None, h2: HydrogenResult | None) -> CarrierYear:
     """The rows the carriers changed, and their annual and hourly columns."""
-    year, rows, changes, kinds, heat_stores, cold_store, assets = w.year, w.rows, w.changes, w.kinds, w.heat_stores, w.cold_store, w.assets
+    year, rows, changes, heat_stores, cold_store, assets = w.year, w.rows, w.changes, w.heat_stores, w.cold_store, w.assets
     space, chiller_kw, cop_chiller, h2_hours, lhv, eff, delta, generation = w.space, w.chiller_kw, w.cop_chiller, w.h2_hours, w.lhv, w.eff, w.delta, w.generation
-    new_rows = _scale_rows(rows, changes, kinds, UNITS) if changes else rows
-    heat_mwh = np.stack([heat.supply_kw(s).sum(axis=1) for s in SUPPLIES]) / 1000.0
+    new_rows = _scale_rows(rows, changes, lambda: entity_kinds(model), UNITS) if changes else rows
+    plan_sums = w.supply_sums_kwh if w.supply_sums_kwh is not None else plan_supply_sums(heat)
+    displaced = np.stack([heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)]) if assets.chp_or_waste_heat else np.zeros((2, 3))
+    stored = heat.supply_kw("store").sum(axis=1) if heat_stores else np.zeros(3)
+    heat_mwh = np.concatenate([displaced, plan_sums, stored[None]]) / 1000.0  # SUPPLIES order
     elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
     annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space)
     annual |= {
@@ -472,6 +561,16 @@ def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
     return cache[year]
 
 
+def _fixed_cops(cops: np.ndarray, state: CarrierState) -> np.ndarray:
+    """The bands' fixed heat-pump COPs ``cops`` (3,) hour by hour, (3, 8760) read-only, kept while they stay the same."""
+    key = tuple(cops.tolist())
+    if not state.fixed_cops or state.fixed_cops[0] != key:
+        array = np.repeat(cops[:, None], HOURS_PER_YEAR, axis=1)
+        array.setflags(write=False)
+        state.fixed_cops = (key, array)
+    return state.fixed_cops[1]
+
+
 def _chiller_cops(model, year: int, cache: dict, evaporator: str) -> np.ndarray:
     """Hourly COP of air-cooled chillers with the evaporator at constant ``evaporator`` [°C]
     (chilled water, or ice making), condensing a fixed approach above the outdoor air [-]."""
@@ -486,8 +585,10 @@ def _cold_columns(chiller_kw: np.ndarray, cop_chiller: np.ndarray, cold: ColdRes
     """The year's cold balance [MWh_th] and cooling electricity [MWh_e]:
     ``cooling_demand = cooling_chiller + cold_store_out``; ``cold_store_in = cold_store_out + loss + Δ charge``."""
     if cold is None:
-        demand = float((chiller_kw * cop_chiller).sum()) / 1000.0
-        elec = float(chiller_kw.sum()) / 1000.0
+        demand = elec = 0.0  # no chiller runs
+        if chiller_kw.any():
+            demand = float((chiller_kw * cop_chiller).sum()) / 1000.0
+            elec = float(chiller_kw.sum()) / 1000.0
         return {"cooling_demand_mwh": demand, "cooling_chiller_mwh": demand, "cold_store_out_mwh": 0.0, "cold_store_in_mwh": 0.0,
                 "cold_store_loss_mwh": 0.0, "cooling_electricity_mwh": elec, "cold_store_charge_electricity_mwh": 0.0, "cold_store_kwh": store_kwh}
     return {
