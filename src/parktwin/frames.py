@@ -1,0 +1,74 @@
+"""DataFrames built column by column, with exactly the dtypes pandas infers from rows.
+
+A run's tables come from lists of row tuples (or dicts). Handing those rows to pandas makes it
+build a 2-D object array and infer each column from it; most columns hold one Python type
+throughout (all ``float``, all ``str`` …), whose dtype is known without looking further. Here
+such a column becomes its array directly (strings straight into Arrow, as pandas' ``str`` dtype
+stores them); any other column (mixed types, None, numpy scalars, an int beyond int64) goes
+through pandas' own inference for rows, so every column has the dtype and values
+``pd.DataFrame(rows, columns=...)`` would give it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+# what pandas makes of a column of Python strings built from rows ("str": Arrow-backed in pandas 3)
+_STR_DTYPE = pd.DataFrame.from_records([("a",)], columns=["a"]).dtypes.iloc[0]
+_ARROW_STR = isinstance(_STR_DTYPE, pd.StringDtype) and _STR_DTYPE.storage == "pyarrow"
+
+
+def column(name: str, values: Sequence):
+    """One column's array (or Series) from its values (a list or tuple), typed as pandas would type it from rows."""
+    kinds = set(map(type, values))
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        if kind is float:
+            return np.array(values, dtype=np.float64)
+        if kind is str and _ARROW_STR:
+            return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
+        if kind is bool:
+            return np.array(values, dtype=bool)
+        if kind is int:
+            try:
+                return np.array(values, dtype=np.int64)
+            except OverflowError:  # beyond int64: pandas decides (uint64 or object)
+                pass
+    return pd.DataFrame.from_records([(v,) for v in values], columns=[name])[name]
+
+
+def coded_strings(name: str, labels: Sequence, codes: np.ndarray):
+    """A column of ``labels[code]`` for each of ``codes`` (a few labels repeated many times: the
+    labels are converted once and repeated in Arrow); typed as ``column`` types it."""
+    if _ARROW_STR and labels and set(map(type, labels)) == {str}:
+        taken = pa.array(list(labels), type=pa.large_string()).take(pa.array(np.asarray(codes, dtype=np.int64)))
+        return pd.arrays.ArrowStringArray(taken, dtype=_STR_DTYPE)
+    return column(name, [labels[c] for c in np.asarray(codes).tolist()])
+
+
+def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
+    """A DataFrame from column name → values (all the same length ≥ 1), each column typed as
+    ``column`` types it; columns already numpy or pandas arrays are kept as they are."""
+    kept = (np.ndarray, pd.api.extensions.ExtensionArray, pd.Series)
+    return pd.DataFrame({name: values if isinstance(values, kept) else column(name, values) for name, values in columns.items()})
+
+
+def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
+    """``pd.DataFrame(rows, columns=names)`` for rows of tuples (or dicts holding every name), built
+    column by column; rows of uneven length, dicts lacking a name, or no rows at all go to pandas."""
+    if not rows:
+        return pd.DataFrame(rows, columns=list(names))
+    try:
+        if isinstance(rows[0], dict):
+            values = [[row[name] for row in rows] for name in names]
+        else:
+            values = list(zip(*rows, strict=True))
+            if len(values) != len(names):
+                raise ValueError("rows and names differ in length")
+    except (KeyError, ValueError, TypeError):
+        return pd.DataFrame(rows, columns=list(names))
+    return frame_from_columns(dict(zip(names, values)))
