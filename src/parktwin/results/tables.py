@@ -189,19 +189,18 @@ class Results:
 def _hourly_table(hourly: dict) -> pd.DataFrame:
     """The ``hourly`` table: the years' arrays one under the other, with ``year`` and ``hour`` first.
 
-    Years with the same columns are joined column by column with numpy (one frame, no per-year
-    frames to concatenate: the concatenation of many single-column blocks was most of the cost of
-    building a run's tables); years whose columns differ fall back to pandas' concatenation."""
+    Years with the same columns are copied once into the frame's own float block (one row per
+    column, the years side by side), the few other columns (``year``, ``hour``, integer ones)
+    joined with numpy and inserted at their places: no per-year frames to concatenate and no
+    second copy when pandas gathers the columns into a block. Years whose columns differ fall
+    back to pandas' concatenation."""
     years = sorted(hourly)
     if not years:
         return pd.DataFrame(columns=["year", "hour"])
     keys = [list(hourly[y]) for y in years]
     lengths = [len(next(iter(hourly[y].values()))) if hourly[y] else 0 for y in years]
     if all(k == keys[0] for k in keys) and keys[0]:
-        columns = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
-                   "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
-        columns |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys[0]}
-        return pd.DataFrame(columns)
+        return _joined_years(hourly, years, keys[0], lengths)
     parts = []
     for year in years:
         frame = pd.DataFrame(hourly[year])
@@ -209,6 +208,27 @@ def _hourly_table(hourly: dict) -> pd.DataFrame:
         frame.insert(0, "year", np.int32(year))
         parts.append(frame)
     return pd.concat(parts, ignore_index=True)
+
+
+def _joined_years(hourly: dict, years: list[int], keys: list[str], lengths: list[int]) -> pd.DataFrame:
+    """The years' arrays (same ``keys`` each year) one under the other: float64 columns written
+    straight into one 2-D block, the others concatenated and inserted in their places."""
+    floats = [k for k in keys if np.asarray(hourly[years[0]][k]).dtype == np.float64]
+    block = np.empty((len(floats), sum(lengths)))  # pandas' layout of a float block: a row per column
+    start = 0
+    for year, n in zip(years, lengths):
+        for row, key in enumerate(floats):
+            block[row, start:start + n] = hourly[year][key]
+        start += n
+    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    order = ["year", "hour", *keys]
+    others = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
+              "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
+    in_block = set(floats)
+    others |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys if k not in in_block}
+    for name, values in others.items():
+        frame.insert(order.index(name), name, values)
+    return frame
 
 
 def annual_table(record: RunRecord) -> pd.DataFrame:
