@@ -72,3 +72,23 @@ def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
     except (KeyError, ValueError, TypeError):
         return pd.DataFrame(rows, columns=list(names))
     return frame_from_columns(dict(zip(names, values)))
+
+
+def grouped_sums(keys, values) -> dict:
+    """Σ ``values`` by key, keys in the order they first appear: the compensated (Kahan) sum
+    pandas' ``groupby(..., sort=False).sum()`` computes, bit for bit (a NaN is skipped, a group of
+    NaN sums to 0), read as a dict without building a groupby. ``keys`` are names, never missing."""
+    sums: dict = {}
+    compensation: dict = {}
+    for key, value in zip(keys, values):
+        total = sums.get(key, 0.0)
+        if value != value:  # NaN: skipped, the group still counts
+            sums[key] = total
+            continue
+        error = compensation.get(key, 0.0)
+        y = value - error
+        t = total + y
+        error = t - total - y
+        compensation[key] = 0.0 if error != error else error  # an infinite value: no compensation
+        sums[key] = t
+    return sums

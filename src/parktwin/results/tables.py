@@ -121,7 +121,9 @@ class Results:
                 self.reconciliation = pd.DataFrame(columns=list(RECONCILIATION_COLUMNS))
             else:
                 table = reconcile(self, self.measured_totals)
-                self.reconciliation = pd.DataFrame(table).assign(year=table.base_year)[list(RECONCILIATION_COLUMNS)]
+                frame = pd.DataFrame(table)
+                frame.insert(0, "year", table.base_year)
+                self.reconciliation = frame if list(frame.columns) == list(RECONCILIATION_COLUMNS) else frame[list(RECONCILIATION_COLUMNS)]
         return self.reconciliation
 
     def assessment(self) -> pd.DataFrame:
