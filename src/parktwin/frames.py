@@ -75,9 +75,23 @@ def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
 
 
 def grouped_sums(keys, values) -> dict:
-    """Σ ``values`` by key, keys in the order they first appear: the compensated (Kahan) sum
-    pandas' ``groupby(..., sort=False).sum()`` computes, bit for bit (a NaN is skipped, a group of
-    NaN sums to 0), read as a dict without building a groupby. ``keys`` are names, never missing."""
+    """Σ ``values`` by key, keys in the order they first appear, bit for bit as pandas'
+    ``groupby(..., sort=False).sum()`` computes it, read as a dict without building a groupby.
+    pandas (3.x) sums groups whose rows are contiguous, with no NaN among the values, with
+    ``np.add.reduceat``, and others with a compensated (Kahan) sum that skips NaN (a group of NaN
+    sums to 0): the same two paths here. ``keys`` are names, never missing."""
+    keys, values = list(keys), [float(v) for v in values]
+    codes: dict = {}
+    index = [codes.setdefault(key, len(codes)) for key in keys]
+    contiguous = all(b - a in (0, 1) for a, b in zip(index, index[1:]))
+    if contiguous and values and not any(v != v for v in values):
+        starts = [0, *(i for i in range(1, len(index)) if index[i] != index[i - 1])]
+        return dict(zip(codes, np.add.reduceat(np.array(values), starts).tolist()))
+    return _compensated_sums(keys, values)
+
+
+def _compensated_sums(keys: list, values: list[float]) -> dict:
+    """Σ ``values`` by key with Kahan compensation, NaN skipped (pandas' cython groupby sum)."""
     sums: dict = {}
     compensation: dict = {}
     for key, value in zip(keys, values):

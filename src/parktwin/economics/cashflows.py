@@ -24,6 +24,7 @@ from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.frames import coded_strings
 
 TECHNOLOGY_KIND: dict[str, str] = {}
 for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
@@ -241,15 +242,33 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
     keep = net.any(axis=1) | (closing[:, -1] != 0) | (residual != 0)
     m = int(keep.sum())
     # year-major order (parties sorted within a year): the arrays transposed, no sort needed
+    kept = np.tile(np.flatnonzero(keep), n)  # each row's party (an index into ids)
     columns = {
         "year": np.repeat(yrs, m).astype(int),
-        "party": np.tile(np.array(ids, dtype=object)[keep], n),
-        "role": np.tile(np.array([p.role for p in known], dtype=object)[keep], n),
+        "party": coded_strings("party", ids, kept),  # the names converted once, repeated each year
+        "role": coded_strings("role", [p.role for p in known], kept),
         "discount_rate": np.tile(rate[keep], n),
     }
     for name, values in zip(CASHFLOW_COLUMNS[4:], (equity, subsidy, service, om, bills, paid, net, closing, end_residual, pv)):
         columns[name] = values[keep].T.ravel()
     return pd.DataFrame(columns)
+
+
+def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
+    """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
+    as ``groupby("year").sum()`` gives them. ``cashflow_table`` lays the years out in order, each a
+    block of rows; with no NaN pandas sums such blocks with ``np.add.reduceat``, done here on the
+    two columns without building a groupby. Any other table is grouped by pandas."""
+    if cashflows.empty:
+        return {}
+    year = cashflows["year"].to_numpy()
+    net, pv = (cashflows[c].to_numpy(dtype=float) for c in ("net_cost_cny", "pv_cny"))
+    if year.dtype.kind in "iu" and bool((year[1:] >= year[:-1]).all()) and not (np.isnan(net).any() or np.isnan(pv).any()):
+        starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]])
+        sums = zip(np.add.reduceat(net, starts).tolist(), np.add.reduceat(pv, starts).tolist())
+        return dict(zip(year[starts].tolist(), sums))
+    grouped = cashflows.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+    return dict(zip(grouped.index.tolist(), zip(grouped["net_cost_cny"].tolist(), grouped["pv_cny"].tolist())))
 
 
 def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parties: dict[str, Party]) -> pd.DataFrame:
