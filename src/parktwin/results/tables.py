@@ -15,11 +15,13 @@ from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
+from parktwin.frames import coded_strings, frame_from_rows
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import reconcile
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
 from parktwin.spec.series import QUALITY_COLUMNS
 
+EVENT_COLUMNS = ("year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin")
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
           "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
@@ -238,13 +240,21 @@ def annual_table(record: RunRecord) -> pd.DataFrame:
     return pd.DataFrame(record.annual)
 
 
+def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
+    """The ``emissions`` table: the inventory's rows (``EMISSION_COLUMNS``) built column by
+    column, with ``gas`` (CO2, every row) after the method."""
+    frame = frame_from_rows(rows, EMISSION_COLUMNS)
+    frame.insert(4, "gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)) if rows else "CO2")
+    return frame
+
+
 def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
             {k: row[k] for k in ("entity", "file", "series_sha1", "filled_hours", "fill_ranges")} for row in record.data_quality]}
     hourly = _hourly_table(record.hourly)
-    events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
-    reviews = pd.DataFrame(record.reviews, columns=list(REVIEW_COLUMNS))
+    events = frame_from_rows(record.events, EVENT_COLUMNS)
+    reviews = frame_from_rows(record.reviews, REVIEW_COLUMNS)
     money = record.money
     purchase_columns = [f.name for f in dataclasses.fields(Purchase)]
     finance = money.get("investment_finance", [])
@@ -253,25 +263,24 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
                                    columns=purchase_columns + list(INVESTMENT_FINANCE_COLUMNS))
     else:
         investments = pd.DataFrame([vars(p) for p in record.purchases], columns=purchase_columns)
-    emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
-    emissions.insert(4, "gas", "CO2")
+    emissions = _emissions_table(record.emissions)
     return Results(
         annual=annual_table(record),
         emissions=emissions,
-        energy=pd.DataFrame.from_records(record.energy, columns=list(ENERGY_COLUMNS)),
+        energy=frame_from_rows(record.energy, ENERGY_COLUMNS),
         events=events,
         reviews=reviews,
         hourly=hourly,
         investments=investments,
         manifest=manifest,
-        resources=pd.DataFrame(record.resources, columns=list(RESOURCE_COLUMNS)),
-        exchanges=pd.DataFrame.from_records(record.exchanges, columns=list(EXCHANGE_COLUMNS)),
+        resources=frame_from_rows(record.resources, RESOURCE_COLUMNS),
+        exchanges=frame_from_rows(record.exchanges, EXCHANGE_COLUMNS),
         data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)),
         measured_totals=record.measured,
         base_firm_totals=record.base_firm_totals,
         financing=money.get("financing", pd.DataFrame()),
         cashflows=money.get("cashflows", pd.DataFrame()),
-        carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),
+        carbon=frame_from_rows(record.carbon, CARBON_COLUMNS),
         products=pd.DataFrame.from_records(record.products, columns=list(PRODUCT_TABLE_COLUMNS)),
         cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
         measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),
