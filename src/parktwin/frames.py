@@ -22,13 +22,17 @@ _STR_DTYPE = pd.DataFrame.from_records([("a",)], columns=["a"]).dtypes.iloc[0]
 _ARROW_STR = isinstance(_STR_DTYPE, pd.StringDtype) and _STR_DTYPE.storage == "pyarrow"
 
 
-def column(name: str, values: Sequence):
-    """One column's array (or Series) from its values (a list or tuple), typed as pandas would type it from rows."""
+_FLOATS = {float, np.float64}
+
+
+def typed(values: Sequence):
+    """A column's array from its values (a list or tuple) when they share one Python type (or are
+    Python and numpy floats), typed as pandas would type it from rows; None otherwise."""
     kinds = set(map(type, values))
+    if kinds and kinds <= _FLOATS:
+        return np.array(values, dtype=np.float64)
     if len(kinds) == 1:
         kind = kinds.pop()
-        if kind is float:
-            return np.array(values, dtype=np.float64)
         if kind is str and _ARROW_STR:
             return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
         if kind is bool:
@@ -38,7 +42,13 @@ def column(name: str, values: Sequence):
                 return np.array(values, dtype=np.int64)
             except OverflowError:  # beyond int64: pandas decides (uint64 or object)
                 pass
-    return pd.DataFrame.from_records([(v,) for v in values], columns=[name])[name]
+    return None
+
+
+def column(name: str, values: Sequence):
+    """One column's array (or Series) from its values, typed as pandas would type it from rows."""
+    array = typed(values)
+    return pd.DataFrame.from_records([(v,) for v in values], columns=[name])[name] if array is None else array
 
 
 def coded_strings(name: str, labels: Sequence, codes: np.ndarray):
@@ -52,9 +62,15 @@ def coded_strings(name: str, labels: Sequence, codes: np.ndarray):
 
 def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
     """A DataFrame from column name → values (all the same length ≥ 1), each column typed as
-    ``column`` types it; columns already numpy or pandas arrays are kept as they are."""
+    ``typed`` types it; the other columns are inferred by pandas together, as from rows; columns
+    already numpy or pandas arrays are kept as they are."""
     kept = (np.ndarray, pd.api.extensions.ExtensionArray, pd.Series)
-    return pd.DataFrame({name: values if isinstance(values, kept) else column(name, values) for name, values in columns.items()})
+    out = {name: values if isinstance(values, kept) else typed(values) for name, values in columns.items()}
+    rest = [name for name, array in out.items() if array is None]
+    if rest:
+        inferred = pd.DataFrame.from_records(list(zip(*(columns[name] for name in rest))), columns=rest)
+        out |= {name: inferred[name] for name in rest}
+    return pd.DataFrame(out)
 
 
 def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
