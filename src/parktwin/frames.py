@@ -4,9 +4,11 @@ A run's tables come from lists of row tuples (or dicts). Handing those rows to p
 build a 2-D object array and infer each column from it; most columns hold one Python type
 throughout (all ``float``, all ``str`` …), whose dtype is known without looking further. Here
 such a column becomes its array directly (strings straight into Arrow, as pandas' ``str`` dtype
-stores them); any other column (mixed types, None, numpy scalars, an int beyond int64) goes
-through pandas' own inference for rows, so every column has the dtype and values
-``pd.DataFrame(rows, columns=...)`` would give it.
+stores them); any other column (mixed types, None, numpy integers or bools, an int beyond int64)
+goes through pandas' own inference for rows, so every column has the dtype and values
+``pd.DataFrame(rows, columns=...)`` would give it (tests/test_frames.py checks it against pandas).
+
+``grouped_sums`` is pandas' ``groupby(..., sort=False).sum()`` read as a dict, bit for bit.
 """
 
 from __future__ import annotations
