@@ -14,6 +14,7 @@ goes through pandas' own inference for rows, so every column has the dtype and v
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -92,17 +93,31 @@ def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
     return frame_from_columns(dict(zip(names, values)))
 
 
+# values whose plain (np.add.reduceat) and compensated sums differ: tell pandas' two ways apart
+_PROBE = [(-1.0) ** i * 10.0 ** (i % 17) / 3.0 for i in range(64)]
+
+
+@lru_cache(maxsize=1)
+def reduceat_for_contiguous_groups() -> bool:
+    """Whether this pandas sums a group whose rows are contiguous (and hold no NaN) with
+    ``np.add.reduceat`` (pandas ≥ 3.1) rather than with its compensated sum: probed once, on
+    values where the two differ."""
+    plain = float(np.add.reduceat(np.array(_PROBE), [0])[0])
+    by_pandas = float(pd.Series(_PROBE).groupby([0] * len(_PROBE), sort=False).sum().iloc[0])
+    return by_pandas == plain != _compensated_sums([0] * len(_PROBE), _PROBE)[0]
+
+
 def grouped_sums(keys, values) -> dict:
     """Σ ``values`` by key, keys in the order they first appear, bit for bit as pandas'
     ``groupby(..., sort=False).sum()`` computes it, read as a dict without building a groupby.
-    pandas (3.x) sums groups whose rows are contiguous, with no NaN among the values, with
-    ``np.add.reduceat``, and others with a compensated (Kahan) sum that skips NaN (a group of NaN
-    sums to 0): the same two paths here. ``keys`` are names, never missing."""
+    pandas sums groups with a compensated (Kahan) sum that skips NaN (a group of NaN sums to 0),
+    or, from 3.1, groups whose rows are contiguous with no NaN among the values with
+    ``np.add.reduceat``: the same paths here. ``keys`` are names, never missing."""
     keys, values = list(keys), [float(v) for v in values]
     codes: dict = {}
     index = [codes.setdefault(key, len(codes)) for key in keys]
     contiguous = all(b - a in (0, 1) for a, b in zip(index, index[1:]))
-    if contiguous and values and not any(v != v for v in values):
+    if contiguous and values and not any(v != v for v in values) and reduceat_for_contiguous_groups():
         starts = [0, *(i for i in range(1, len(index)) if index[i] != index[i - 1])]
         return dict(zip(codes, np.add.reduceat(np.array(values), starts).tolist()))
     return _compensated_sums(keys, values)
