@@ -9,7 +9,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from parktwin.frames import coded_strings, frame_from_columns, frame_from_rows, grouped_sums
+from parktwin.frames import (
+    coded_strings,
+    frame_from_columns,
+    frame_from_rows,
+    grouped_sums,
+)
 
 ROWS = [  # every kind of column: floats, strings, ints, bools, mixed int/float, None among floats and among strings,
     # numpy scalars, an int beyond int64, all None

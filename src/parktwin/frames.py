@@ -13,8 +13,10 @@ goes through pandas' own inference for rows, so every column has the dtype and v
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -116,8 +118,8 @@ def grouped_sums(keys, values) -> dict:
     keys, values = list(keys), [float(v) for v in values]
     codes: dict = {}
     index = [codes.setdefault(key, len(codes)) for key in keys]
-    contiguous = all(b - a in (0, 1) for a, b in zip(index, index[1:]))
-    if contiguous and values and not any(v != v for v in values) and reduceat_for_contiguous_groups():
+    contiguous = all(b - a in (0, 1) for a, b in pairwise(index))
+    if contiguous and values and not any(math.isnan(v) for v in values) and reduceat_for_contiguous_groups():
         starts = [0, *(i for i in range(1, len(index)) if index[i] != index[i - 1])]
         return dict(zip(codes, np.add.reduceat(np.array(values), starts).tolist()))
     return _compensated_sums(keys, values)
@@ -129,13 +131,13 @@ def _compensated_sums(keys: list, values: list[float]) -> dict:
     compensation: dict = {}
     for key, value in zip(keys, values):
         total = sums.get(key, 0.0)
-        if value != value:  # NaN: skipped, the group still counts
+        if math.isnan(value):  # NaN: skipped, the group still counts
             sums[key] = total
             continue
         error = compensation.get(key, 0.0)
         y = value - error
         t = total + y
         error = t - total - y
-        compensation[key] = 0.0 if error != error else error  # an infinite value: no compensation
+        compensation[key] = 0.0 if math.isnan(error) else error  # an infinite value: no compensation
         sums[key] = t
     return sums

@@ -27,7 +27,6 @@ the stage's status says the scored part is unassessed.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -317,6 +316,6 @@ def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
     for stage in STAGES:
         n, assessed, met = counts[stage]
         own_met = (n > 0) & np.array([(i, stage) not in blockers for i in range(len(years))], dtype=bool)
-        for column, values in (("assessed", assessed), ("met", met), ("indicators", n), ("own_met", own_met)):
-            columns[f"{stage}_{column}"] = values.astype(bool if column == "own_met" else np.int64)
+        for count, values in (("assessed", assessed), ("met", met), ("indicators", n), ("own_met", own_met)):
+            columns[f"{stage}_{count}"] = values.astype(bool if count == "own_met" else np.int64)
     return pd.DataFrame(columns)  # built at once (one column at a time cost ~0.3 ms each)

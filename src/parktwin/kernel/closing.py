@@ -8,7 +8,12 @@ from __future__ import annotations
 from parktwin.agents.heat_bands import band_cops
 from parktwin.data import constant
 from parktwin.economics.asset_abatement import operator_measures
-from parktwin.economics.cashflows import Party, money_tables, private_by_year, run_cashflows
+from parktwin.economics.cashflows import (
+    Party,
+    money_tables,
+    private_by_year,
+    run_cashflows,
+)
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.levelised import HeatInputs, levelised_costs
 
