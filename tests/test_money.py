@@ -7,6 +7,7 @@ data/finance_instruments.csv, data/carbon_policy.csv and data/ets_benchmarks.csv
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from builders import scenario
 
@@ -18,7 +19,7 @@ from parktwin.economics.carbon import (
     marginal_price_cny_per_tco2,
     policy_value,
 )
-from parktwin.economics.cashflows import Loan
+from parktwin.economics.cashflows import Loan, private_by_year
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.finance import financing_instrument, instrument, loan_schedule
 from parktwin.spec.scenario import Decisions
@@ -258,3 +259,19 @@ def test_a_one_firm_park_banks_its_surplus_allowances():
     assert (p["bank_tco2"] == 0).all()  # no banking: nothing held
     # the annual carbon payment and the firm's private cash flow carry the banked position
     assert res.annual.set_index("year").loc[2025, "carbon_payment_cny"] == pytest.approx(c.loc[2025, "payment_cny"])
+
+
+def test_private_sums_by_year_are_pandas_groupby_sums_bit_for_bit():
+    """close_run reads Σ net cost and Σ pv per year from the cashflows table: the same numbers as
+    ``groupby("year").sum()`` (pandas is the reference), for the table's own layout (years in
+    order), with a NaN (pandas' other summation) and with the years out of order."""
+    rng = np.random.default_rng(3)
+    years = np.repeat(np.arange(2025, 2035), 40)
+    values = rng.standard_normal((2, len(years))) * 10.0 ** rng.integers(-3, 10, (2, len(years)))
+    table = pd.DataFrame({"year": years, "net_cost_cny": values[0], "pv_cny": values[1]})
+    with_nan = table.assign(pv_cny=np.where(np.arange(len(years)) == 7, np.nan, values[1]))
+    shuffled = table.sample(frac=1.0, random_state=0)
+    for t in (table, with_nan, shuffled):
+        expected = t.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+        got = private_by_year(t)
+        assert got == {y: (r.net_cost_cny, r.pv_cny) for y, r in zip(expected.index.tolist(), expected.itertuples())}

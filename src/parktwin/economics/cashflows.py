@@ -24,6 +24,7 @@ from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.frames import coded_strings, reduceat_for_contiguous_groups
 
 TECHNOLOGY_KIND: dict[str, str] = {}
 for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
@@ -132,6 +133,21 @@ def _debt_matrices(purchases: list[Purchase], finance: list[tuple], years) -> tu
     return loan_matrices(years, [p.year for p in purchases], [f[2] for f in finance], rate, tenor)
 
 
+def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
+    """Zeros of ``shape`` with each of ``values`` added at its (row, column), one after the other
+    in the order given: ``np.add.at`` on zeros, as one ``np.bincount`` (the same additions)."""
+    index = np.asarray(rows, dtype=np.intp) * shape[1] + np.asarray(cols, dtype=np.intp)
+    return np.bincount(index, weights=np.asarray(values, dtype=float), minlength=shape[0] * shape[1]).reshape(shape)
+
+
+def summed_rows(n_rows: int, rows, matrix: np.ndarray) -> np.ndarray:
+    """Zeros of ``n_rows`` × the matrix's columns with each row of ``matrix`` added to row ``rows[k]``,
+    in order: ``np.add.at(out, rows, matrix)`` as one ``np.bincount`` (the same additions)."""
+    n = matrix.shape[1]
+    index = (np.asarray(rows, dtype=np.intp)[:, None] * n + np.arange(n)[None, :]).ravel()
+    return np.bincount(index, weights=np.asarray(matrix, dtype=float).ravel(), minlength=n_rows * n).reshape(n_rows, n)
+
+
 def financing_table(purchases: list[Purchase], finance: list[tuple], years: list[int], debt=None) -> pd.DataFrame:
     """Financing need per year and instrument: capex, new debt, equity, debt service, interest,
     debt outstanding at the year's end [CNY]."""
@@ -144,13 +160,11 @@ def financing_table(purchases: list[Purchase], finance: list[tuple], years: list
     at = np.searchsorted(yrs, [p.year for p in purchases])
     in_run = set(years)
     inside = np.array([p.year in in_run for p in purchases]) if purchases else np.zeros(0, bool)
-    acc = np.zeros((6, len(ids), len(yrs)))
+    shape = (len(ids), len(yrs))
     spent = np.array([[max(p.capex_cny, 0.0), f[2], f[3]] for p, f in zip(purchases, finance)])
-    for j in range(3):
-        np.add.at(acc[j], (which[inside], at[inside]), spent[inside, j])
-    for j, m in zip((3, 4, 5), (pay, interest, closing)):
-        np.add.at(acc[j], which, m)
-    columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": np.tile(np.array(ids, dtype=object), len(yrs))}
+    acc = [summed_at(shape, which[inside], at[inside], spent[inside, j]) for j in range(3)]
+    acc += [summed_rows(len(ids), which, m) for m in (pay, interest, closing)]
+    columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": coded_strings("instrument", ids, np.tile(np.arange(len(ids)), len(yrs)))}
     for j, column in enumerate(FINANCING_COLUMNS[2:]):
         columns[column] = acc[j].T.ravel()  # year-major, instruments sorted within a year
     return pd.DataFrame(columns)
@@ -200,7 +214,7 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
     where = {pid: i for i, pid in enumerate(ids)}
     known = [parties.get(pid) or Party(pid, "firm", None, 0.0) for pid in ids]
     shape = (len(ids), n)
-    equity, subsidy, service, closing, om, bills, paid = (np.zeros(shape) for _ in range(7))
+    equity, subsidy, service, closing, om = (np.zeros(shape) for _ in range(5))
     residual = np.zeros(len(ids))
     if purchases:
         pay, _, bal = debt if debt is not None else _debt_matrices(purchases, finance, years)
@@ -208,30 +222,26 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
         bought = np.array([p.year for p in purchases])
         hour_share = np.array([p.hour for p in purchases]) / HOURS_PER_YEAR
         at, inside = np.searchsorted(yrs, bought), np.isin(bought, yrs)
-        np.add.at(equity, (owner[inside], at[inside]), np.array([f[3] for f in finance])[inside])
-        np.add.at(subsidy, (owner[inside], at[inside]), np.array([f[4] for f in finance])[inside])
-        np.add.at(service, owner, pay)
-        np.add.at(closing, owner, bal)
+        equity = summed_at(shape, owner[inside], at[inside], np.array([f[3] for f in finance])[inside])
+        subsidy = summed_at(shape, owner[inside], at[inside], np.array([f[4] for f in finance])[inside])
+        service, closing = summed_rows(len(ids), owner, pay), summed_rows(len(ids), owner, bal)
         # fixed O&M: a full year after the commissioning year, pro rata in it; renewals add none (costs.fixed_om_in_year)
         first = np.array([not p.renewal for p in purchases])
         share = np.where(yrs[None, :] > bought[:, None], 1.0, np.where(yrs[None, :] == bought[:, None], 1.0 - hour_share[:, None], 0.0))
-        np.add.at(om, owner, share * (np.array([p.fixed_om_cny_per_yr for p in purchases]) * first)[:, None])
+        om = summed_rows(len(ids), owner, share * (np.array([p.fixed_om_cny_per_yr for p in purchases]) * first)[:, None])
         # residual value at the end (costs.residual_value_cny): straight line over the life still left
         used = last + 1 - bought - hour_share
         life = np.array([p.lifetime_yr for p in purchases])
         capex = np.array([p.capex_cny for p in purchases])
-        np.add.at(residual, owner, np.where((used > 0) & (used < life), capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0))
+        residual = np.bincount(owner, weights=np.where((used > 0) & (used < life), capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0),
+                               minlength=len(ids))
     column = {y: t for t, y in enumerate(years)}
-    # index lists, then one unbuffered add each (in row order, as a loop of += would; not per element)
+    # index lists, then one sum each (in row order, as a loop of += would; not per element)
     cells = [(where[entity], column[year], cost) for (year, entity), cost in energy_cost_by_party(energy_rows, annual).items()
              if entity in where]
-    if cells:
-        r, c, v = zip(*cells)
-        np.add.at(bills, (np.array(r), np.array(c)), np.array(v, dtype=float))
+    bills = summed_at(shape, *(zip(*cells) if cells else ((), (), ())))
     cells = [(where[row[1]], column[row[0]], row[-1]) for row in carbon_rows if row[1] in where and row[0] in column]
-    if cells:
-        r, c, v = zip(*cells)
-        np.add.at(paid, (np.array(r), np.array(c)), np.array(v, dtype=float))
+    paid = summed_at(shape, *(zip(*cells) if cells else ((), (), ())))
     net = equity - subsidy + service + om + bills + paid
     rate = np.array([p.rate for p in known])
     pv = net * (1.0 + rate[:, None]) ** -np.arange(n, dtype=float)[None, :]
@@ -241,15 +251,34 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
     keep = net.any(axis=1) | (closing[:, -1] != 0) | (residual != 0)
     m = int(keep.sum())
     # year-major order (parties sorted within a year): the arrays transposed, no sort needed
+    kept = np.tile(np.flatnonzero(keep), n)  # each row's party (an index into ids)
     columns = {
         "year": np.repeat(yrs, m).astype(int),
-        "party": np.tile(np.array(ids, dtype=object)[keep], n),
-        "role": np.tile(np.array([p.role for p in known], dtype=object)[keep], n),
+        "party": coded_strings("party", ids, kept),  # the names converted once, repeated each year
+        "role": coded_strings("role", [p.role for p in known], kept),
         "discount_rate": np.tile(rate[keep], n),
     }
     for name, values in zip(CASHFLOW_COLUMNS[4:], (equity, subsidy, service, om, bills, paid, net, closing, end_residual, pv)):
         columns[name] = values[keep].T.ravel()
     return pd.DataFrame(columns)
+
+
+def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
+    """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
+    as ``groupby("year").sum()`` gives them. ``cashflow_table`` lays the years out in order, each a
+    block of rows; with no NaN pandas (≥ 3.1) sums such blocks with ``np.add.reduceat``, done here
+    on the two columns without building a groupby. Any other table is grouped by pandas."""
+    if cashflows.empty:
+        return {}
+    year = cashflows["year"].to_numpy()
+    net, pv = (cashflows[c].to_numpy(dtype=float) for c in ("net_cost_cny", "pv_cny"))
+    in_order = year.dtype.kind in "iu" and bool((year[1:] >= year[:-1]).all())
+    if in_order and not (np.isnan(net).any() or np.isnan(pv).any()) and reduceat_for_contiguous_groups():
+        starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]])
+        sums = zip(np.add.reduceat(net, starts).tolist(), np.add.reduceat(pv, starts).tolist())
+        return dict(zip(year[starts].tolist(), sums))
+    grouped = cashflows.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+    return dict(zip(grouped.index.tolist(), zip(grouped["net_cost_cny"].tolist(), grouped["pv_cny"].tolist())))
 
 
 def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parties: dict[str, Party]) -> pd.DataFrame:

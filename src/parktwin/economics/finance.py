@@ -184,10 +184,17 @@ def financing_instrument(kind: str, borrower: str, sector: str | None, amount_cn
     """The instrument that finances a project: the first by ``priority`` (data/finance_instruments.csv)
     that lends to this borrower, sector, kind and size. The file's fallback (``all`` kinds, any
     borrower, no minimum) always matches; ValueError naming the file if none does."""
-    for inst in _by_priority():
-        if inst.finances(kind, borrower, sector, amount_cny):
+    for inst in _lenders(kind, borrower, sector):
+        if amount_cny >= inst.min_amount_cny:
             return inst
     raise ValueError(f"{INSTRUMENT_FILE}: no instrument finances a {kind} project of {borrower} ({sector}); add a fallback row")
+
+
+@lru_cache(maxsize=1024)
+def _lenders(kind: str, borrower: str, sector: str | None) -> tuple[Instrument, ...]:
+    """The instruments that lend to this borrower, sector and kind of project (whatever its size),
+    by priority: read once per process for each, as the instruments themselves."""
+    return tuple(inst for inst in _by_priority() if inst.finances(kind, borrower, sector, float("inf")))
 
 
 @lru_cache(maxsize=1)

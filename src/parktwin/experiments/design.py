@@ -245,10 +245,15 @@ def scenario_from_document(document: dict, pairs: list[tuple[str, Any]] | tuple 
                            source: str = "uncertainty") -> Scenario:
     """Apply override ``pairs`` to a resolved scenario document (park inline, as in
     ``Loaded.document``) and validate it the way ``spec.load.load`` does."""
-    doc = copy.deepcopy(document)
+    return scenario_from_own_document(copy.deepcopy(document), pairs, file, source)
+
+
+def scenario_from_own_document(document: dict, pairs: list[tuple[str, Any]] | tuple = (), file: str = "scenario",
+                               source: str = "uncertainty") -> Scenario:
+    """``scenario_from_document`` on a document the caller owns (changed in place: no copy)."""
     for path, value in pairs:
-        apply_override(doc, path, value, source)
-    return validate_document(doc, file, check_files=False)  # files were checked when the batch was loaded
+        apply_override(document, path, value, source)
+    return validate_document(document, file, check_files=False)  # files were checked when the batch was loaded
 
 
 def _probe(document: dict, pairs: list[tuple[str, Any]], file: str) -> tuple[str | None, list[Problem]]:

@@ -8,7 +8,12 @@ from __future__ import annotations
 from parktwin.agents.heat_bands import band_cops
 from parktwin.data import constant
 from parktwin.economics.asset_abatement import operator_measures
-from parktwin.economics.cashflows import Party, money_tables, run_cashflows
+from parktwin.economics.cashflows import (
+    Party,
+    money_tables,
+    private_by_year,
+    run_cashflows,
+)
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.levelised import HeatInputs, levelised_costs
 
@@ -25,11 +30,11 @@ def close_run(model) -> None:
                                     parties(model), model.scenario.policy.capex_subsidy_share)
         record.money["levelised"] = levelised(model)
         record.measures.extend(operator_measures_rows(model))
-    private = record.money["cashflows"].groupby("year")[["net_cost_cny", "pv_cny"]].sum()
-    net, pv = private["net_cost_cny"].to_dict(), private["pv_cny"].to_dict()  # read as dicts, not row by row from pandas
+    private = private_by_year(record.money["cashflows"])
     for row in record.annual:  # the private view beside the system cost, so batches see both
-        row["private_cost_cny"] = float(net.get(row["year"], 0.0))
-        row["private_pv_cny"] = float(pv.get(row["year"], 0.0))
+        net, pv = private.get(row["year"], (0.0, 0.0))
+        row["private_cost_cny"] = float(net)
+        row["private_pv_cny"] = float(pv)
 
 
 def levelised(model):

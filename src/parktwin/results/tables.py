@@ -15,11 +15,13 @@ from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
+from parktwin.frames import coded_strings, frame_from_rows
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import reconcile
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
 from parktwin.spec.series import QUALITY_COLUMNS
 
+EVENT_COLUMNS = ("year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin")
 REVIEW_COLUMNS = ("year", "indicator", "value", "target", "direction", "met", "gap", "action", "detail", "committed_cny")
 TABLES = ("annual", "emissions", "energy", "events", "reviews", "hourly", "investments", "indicators", "stages",
           "resources", "exchanges", "data_quality", "reconciliation", "financing", "cashflows", "carbon",
@@ -121,7 +123,9 @@ class Results:
                 self.reconciliation = pd.DataFrame(columns=list(RECONCILIATION_COLUMNS))
             else:
                 table = reconcile(self, self.measured_totals)
-                self.reconciliation = pd.DataFrame(table).assign(year=table.base_year)[list(RECONCILIATION_COLUMNS)]
+                frame = pd.DataFrame(table)
+                frame.insert(0, "year", table.base_year)
+                self.reconciliation = frame if list(frame.columns) == list(RECONCILIATION_COLUMNS) else frame[list(RECONCILIATION_COLUMNS)]
         return self.reconciliation
 
     def assessment(self) -> pd.DataFrame:
@@ -189,19 +193,18 @@ class Results:
 def _hourly_table(hourly: dict) -> pd.DataFrame:
     """The ``hourly`` table: the years' arrays one under the other, with ``year`` and ``hour`` first.
 
-    Years with the same columns are joined column by column with numpy (one frame, no per-year
-    frames to concatenate: the concatenation of many single-column blocks was most of the cost of
-    building a run's tables); years whose columns differ fall back to pandas' concatenation."""
+    Years with the same columns are copied once into the frame's own float block (one row per
+    column, the years side by side), the few other columns (``year``, ``hour``, integer ones)
+    joined with numpy and inserted at their places: no per-year frames to concatenate and no
+    second copy when pandas gathers the columns into a block. Years whose columns differ fall
+    back to pandas' concatenation."""
     years = sorted(hourly)
     if not years:
         return pd.DataFrame(columns=["year", "hour"])
     keys = [list(hourly[y]) for y in years]
     lengths = [len(next(iter(hourly[y].values()))) if hourly[y] else 0 for y in years]
     if all(k == keys[0] for k in keys) and keys[0]:
-        columns = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
-                   "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
-        columns |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys[0]}
-        return pd.DataFrame(columns)
+        return _joined_years(hourly, years, keys[0], lengths)
     parts = []
     for year in years:
         frame = pd.DataFrame(hourly[year])
@@ -211,9 +214,38 @@ def _hourly_table(hourly: dict) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _joined_years(hourly: dict, years: list[int], keys: list[str], lengths: list[int]) -> pd.DataFrame:
+    """The years' arrays (same ``keys`` each year) one under the other: float64 columns written
+    straight into one 2-D block, the others concatenated and inserted in their places."""
+    floats = [k for k in keys if np.asarray(hourly[years[0]][k]).dtype == np.float64]
+    block = np.empty((len(floats), sum(lengths)))  # pandas' layout of a float block: a row per column
+    start = 0
+    for year, n in zip(years, lengths):
+        for row, key in enumerate(floats):
+            block[row, start:start + n] = hourly[year][key]
+        start += n
+    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    order = ["year", "hour", *keys]
+    others = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
+              "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
+    in_block = set(floats)
+    others |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys if k not in in_block}
+    for name, values in others.items():
+        frame.insert(order.index(name), name, values)
+    return frame
+
+
 def annual_table(record: RunRecord) -> pd.DataFrame:
     """The ``annual`` table of a run (what a Monte Carlo replicate keeps)."""
     return pd.DataFrame(record.annual)
+
+
+def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
+    """The ``emissions`` table: the inventory's rows (``EMISSION_COLUMNS``) built column by
+    column, with ``gas`` (CO2, every row) after the method."""
+    frame = frame_from_rows(rows, EMISSION_COLUMNS)
+    frame.insert(4, "gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)) if rows else "CO2")
+    return frame
 
 
 def build_results(record: RunRecord, manifest: dict) -> Results:
@@ -221,8 +253,8 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         manifest = {**manifest, "measured_series": [
             {k: row[k] for k in ("entity", "file", "series_sha1", "filled_hours", "fill_ranges")} for row in record.data_quality]}
     hourly = _hourly_table(record.hourly)
-    events = pd.DataFrame(record.events, columns=["year", "hour", "time", "kind", "id", "decided_hour", "detail", "origin"])
-    reviews = pd.DataFrame(record.reviews, columns=list(REVIEW_COLUMNS))
+    events = frame_from_rows(record.events, EVENT_COLUMNS)
+    reviews = frame_from_rows(record.reviews, REVIEW_COLUMNS)
     money = record.money
     purchase_columns = [f.name for f in dataclasses.fields(Purchase)]
     finance = money.get("investment_finance", [])
@@ -231,25 +263,24 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
                                    columns=purchase_columns + list(INVESTMENT_FINANCE_COLUMNS))
     else:
         investments = pd.DataFrame([vars(p) for p in record.purchases], columns=purchase_columns)
-    emissions = pd.DataFrame.from_records(record.emissions, columns=list(EMISSION_COLUMNS))
-    emissions.insert(4, "gas", "CO2")
+    emissions = _emissions_table(record.emissions)
     return Results(
         annual=annual_table(record),
         emissions=emissions,
-        energy=pd.DataFrame.from_records(record.energy, columns=list(ENERGY_COLUMNS)),
+        energy=frame_from_rows(record.energy, ENERGY_COLUMNS),
         events=events,
         reviews=reviews,
         hourly=hourly,
         investments=investments,
         manifest=manifest,
-        resources=pd.DataFrame(record.resources, columns=list(RESOURCE_COLUMNS)),
-        exchanges=pd.DataFrame.from_records(record.exchanges, columns=list(EXCHANGE_COLUMNS)),
+        resources=frame_from_rows(record.resources, RESOURCE_COLUMNS),
+        exchanges=frame_from_rows(record.exchanges, EXCHANGE_COLUMNS),
         data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)),
         measured_totals=record.measured,
         base_firm_totals=record.base_firm_totals,
         financing=money.get("financing", pd.DataFrame()),
         cashflows=money.get("cashflows", pd.DataFrame()),
-        carbon=pd.DataFrame.from_records(record.carbon, columns=list(CARBON_COLUMNS)),
+        carbon=frame_from_rows(record.carbon, CARBON_COLUMNS),
         products=pd.DataFrame.from_records(record.products, columns=list(PRODUCT_TABLE_COLUMNS)),
         cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
         measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),

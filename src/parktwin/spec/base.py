@@ -117,11 +117,11 @@ class Strict(BaseModel):
         if not isinstance(data, dict):
             return data
         out = data
-        for name, field in cls.model_fields.items():
+        for name, annotation in _number_fields(cls):
             value = data.get(name)
-            if value is None or not _has_numbers(field.annotation):
+            if value is None:
                 continue
-            found = number_problem(field.annotation, value)
+            found = number_problem(annotation, value)
             if found not in (OK, NOT_MINE):
                 raise PydanticCustomError(FIELD_ERROR, "{field}: {why}", {"field": name, "why": found})
             if (plain := half_width(value)) is not value:
@@ -132,7 +132,19 @@ class Strict(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _within_range(cls, value: Any, info: ValidationInfo) -> Any:
-        field = cls.model_fields.get(info.field_name) if info.field_name else None
+        field = _fields(cls).get(info.field_name) if info.field_name else None
         if field is not None and (found := field_range_problem(cls.__name__, info.field_name, field.annotation, value)):
             raise PydanticCustomError(RANGE_ERROR, "{why}", {"why": found})
         return value
+
+
+@lru_cache(maxsize=None)
+def _fields(model: type[BaseModel]) -> dict:
+    """A model class's fields, read once per class (every validation of every document asks)."""
+    return dict(model.model_fields)
+
+
+@lru_cache(maxsize=None)
+def _number_fields(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
+    """(name, annotation) of a model class's fields that can hold numbers, read once per class."""
+    return tuple((name, field.annotation) for name, field in model.model_fields.items() if _has_numbers(field.annotation))

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError
 
+from parktwin.frames import frame_from_columns, grouped_sums
 from parktwin.spec.base import FIELD_ERROR, Strict
 from parktwin.spec.errors import InputError, Problem
 
@@ -154,33 +155,42 @@ def _measured(measured: Any) -> Measured:
     raise TypeError(f"measured: expected Measured, a dict or a path (got {type(measured).__name__})")
 
 
-def _bottom_up(source: Any, year: int | None) -> tuple[pd.DataFrame, pd.DataFrame | None, float | None, int | None]:
-    """(energy rows of the base year, emission rows of the base year or None, park emissions, year)."""
+ENERGY_READ = ("entity", "carrier", "quantity", "energy_tce")  # the energy table's columns a reconciliation reads
+EMISSIONS_READ = ("entity", "scope", "method", "emissions_tco2")
+
+
+def _bottom_up(source: Any, year: int | None) -> tuple[dict[str, list], dict[str, list] | None, float | None, int | None]:
+    """(energy of the base year, emissions of the base year or None — each its ``*_READ`` columns
+    as lists —, park emissions, year)."""
     energy = getattr(source, "energy", None)
     if energy is not None and hasattr(source, "annual"):  # a parktwin.Results
         year = int(source.annual["year"].min()) if year is None else year
-        energy = _rows_of_year(energy, year)
-        emissions = _rows_of_year(source.emissions, year)
-        annual = _rows_of_year(source.annual, year)
-        park_tco2 = float((annual.iloc[0] if len(annual) else source.year(year))["gross_location_tco2"])  # (no such year: its KeyError)
-        return energy, emissions, park_tco2, year
+        rows = _rows_of_year(source.annual, year)
+        park = source.annual["gross_location_tco2"].iloc[rows]
+        park_tco2 = float(park.iloc[0] if len(park) else source.year(year)["gross_location_tco2"])  # (no such year: its KeyError)
+        return _columns_of_year(energy, year, ENERGY_READ), _columns_of_year(source.emissions, year, EMISSIONS_READ), park_tco2, year
     if isinstance(source, pd.DataFrame):
         energy = source
         if "year" in energy:
             year = int(energy["year"].min()) if year is None else year
             energy = energy[energy["year"] == year]
-        return energy, None, None, year
+        return {name: energy[name].tolist() for name in ENERGY_READ}, None, None, year
     raise TypeError(f"expected parktwin.Results or its energy table (got {type(source).__name__})")
 
 
-def _rows_of_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
-    """``table[table["year"] == year]``. A run's tables hold their years in order, so the rows are
-    one block, taken as a slice (a filter by mask copies every string column: ~2 ms a run)."""
-    mask = (table["year"] == year).to_numpy(dtype=bool)
-    hits = np.flatnonzero(mask)
+def _rows_of_year(table: pd.DataFrame, year: int) -> slice | np.ndarray:
+    """Where ``table["year"] == year``. A run's tables hold their years in order, so the rows are
+    one block, taken as a slice (no mask to filter every column with)."""
+    hits = np.flatnonzero(np.asarray(table["year"].to_numpy() == year, dtype=bool))
     if len(hits) and hits[-1] - hits[0] + 1 == len(hits):
-        return table.iloc[hits[0]:hits[-1] + 1]
-    return table[mask]
+        return slice(int(hits[0]), int(hits[-1]) + 1)
+    return hits
+
+
+def _columns_of_year(table: pd.DataFrame, year: int, names: tuple[str, ...]) -> dict[str, list]:
+    """The ``names`` columns of ``table`` in the rows of ``year``, as lists."""
+    rows = _rows_of_year(table, year)
+    return {name: table[name].iloc[rows].tolist() for name in names}
 
 
 def _resources(source: Any, year: int | None) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
@@ -212,11 +222,12 @@ def _resources(source: Any, year: int | None) -> tuple[dict[str, dict[str, float
     return firms, park
 
 
-def _entity_tco2(emissions: pd.DataFrame) -> dict[str, float]:
-    """Scope 1 + location-based scope 2 by entity [tCO₂] (one pass over the table)."""
-    keep = (emissions["scope"].astype(str).isin(["1", "2"]) & emissions["method"].isin(["all", "location"])).to_numpy(dtype=bool)
-    entity = emissions["entity"].to_numpy(dtype=object)[keep]  # as objects: the same groups, no Arrow takes
-    return emissions["emissions_tco2"][keep].groupby(entity, sort=False).sum().to_dict()
+def _entity_tco2(emissions: dict[str, list]) -> dict[str, float]:
+    """Scope 1 + location-based scope 2 by entity [tCO₂] (one pass over the rows)."""
+    keep = [str(scope) in ("1", "2") and method in ("all", "location")
+            for scope, method in zip(emissions["scope"], emissions["method"])]
+    return grouped_sums([e for e, k in zip(emissions["entity"], keep) if k],
+                        [float(v) for v, k in zip(emissions["emissions_tco2"], keep) if k])
 
 
 def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None = None) -> Reconciliation:
@@ -230,13 +241,12 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
     m = _measured(measured)
     energy, emissions, park_tco2, base = _bottom_up(results_or_base_year_energy, year or m.base_year)
     rows = []
-    # sums by (entity, carrier) and tce by entity, once: a run reconciles on every replicate
-    # grouped by the names as plain objects: the same groups and sums, without pandas' Arrow string takes
-    entity, carrier = energy["entity"].to_numpy(dtype=object), energy["carrier"].to_numpy(dtype=object)
-    by_carrier = energy["quantity"].groupby([entity, carrier], sort=False).sum()
-    park_carrier = by_carrier.groupby(level=1, sort=False).sum().to_dict()
-    by_carrier = by_carrier.to_dict()
-    tce = energy["energy_tce"].groupby(entity, sort=False).sum().to_dict()
+    # sums by (entity, carrier) and tce by entity, once: a run reconciles on every replicate;
+    # the base year's few rows summed as pandas' groupby sums them (frames.grouped_sums), as plain lists
+    entity = energy["entity"]
+    by_carrier = grouped_sums(zip(entity, energy["carrier"]), [float(q) for q in energy["quantity"]])
+    park_carrier = grouped_sums((c for _, c in by_carrier), by_carrier.values())
+    tce = grouped_sums(entity, [float(q) for q in energy["energy_tce"]])
     entity_tco2 = _entity_tco2(emissions) if emissions is not None else None
     firm_resources, park_resources = _resources(results_or_base_year_energy, base)
 
@@ -251,23 +261,37 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
                 bottom = math.nan if tco2 is None else tco2
             else:
                 bottom = resources.get(key, math.nan)
-            rows.append({"scope": scope, "quantity": key, "unit": UNITS[key], "bottom_up": bottom, "measured": float(value)})
+            rows.append((scope, key, UNITS[key], bottom, float(value)))
 
     if m.park is not None:
         add("park", m.park.given(), park_carrier, sum(tce.values()), park_tco2, park_resources)
-    known = set(energy["entity"])
+    known = set(entity)
     for ident, totals in m.enterprises.items():
         if ident not in known:
             raise InputError([Problem("measured totals", f"enterprises.{ident}", f"no enterprise {ident!r} in the run's energy table")])
         tco2 = entity_tco2.get(ident, 0.0) if entity_tco2 is not None else None
         carriers = {c: q for (entity, c), q in by_carrier.items() if entity == ident}
         add(ident, totals.given(), carriers, tce.get(ident, 0.0), tco2, firm_resources.get(ident, {}))
-
-    table = Reconciliation(rows, columns=["scope", "quantity", "unit", "bottom_up", "measured"])
-    table["difference"] = table["bottom_up"] - table["measured"]
-    table["difference_pct"] = table["difference"] / table["measured"].where(table["measured"] != 0) * 100
+    table = Reconciliation(_reconciliation_columns(rows))
     table.base_year = base
     return table
+
+
+def _reconciliation_columns(rows: list[tuple]) -> pd.DataFrame:
+    """The reconciliation's columns from (scope, quantity, unit, bottom_up, measured) rows, with
+    difference = bottom-up − measured and difference_pct = difference ÷ measured × 100 (NaN where
+    nothing was measured)."""
+    names = ["scope", "quantity", "unit", "bottom_up", "measured"]
+    if not rows:
+        table = pd.DataFrame(rows, columns=names)
+        table["difference"] = table["bottom_up"] - table["measured"]
+        table["difference_pct"] = table["difference"] / table["measured"].where(table["measured"] != 0) * 100
+        return table
+    columns = dict(zip(names, (list(c) for c in zip(*rows))))
+    bottom, measured = (np.array(columns[n], dtype=float) for n in ("bottom_up", "measured"))
+    difference = bottom - measured
+    return frame_from_columns(columns | {"difference": difference,
+                                         "difference_pct": difference / np.where(measured != 0, measured, np.nan) * 100})
 
 
 def sidecar_path(park_path: str | Path) -> Path:

@@ -48,9 +48,10 @@ def range_of(model: str, field: str) -> InputRange | None:
     return rows.get((model, field)) or rows.get((model, "*")) or rows.get(("*", field))
 
 
+@lru_cache(maxsize=None)
 def is_numeric(annotation: Any) -> bool:
     """Whether a field's annotation holds numbers (int or float, bool excluded), directly or in a
-    list or mapping."""
+    list or mapping (read once per annotation: every field of every validated document asks)."""
     if annotation in (int, float):
         return True
     origin = get_origin(annotation)

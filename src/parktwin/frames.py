@@ -1,0 +1,143 @@
+"""DataFrames built column by column, with exactly the dtypes pandas infers from rows.
+
+A run's tables come from lists of row tuples (or dicts). Handing those rows to pandas makes it
+build a 2-D object array and infer each column from it; most columns hold one Python type
+throughout (all ``float``, all ``str`` …), whose dtype is known without looking further. Here
+such a column becomes its array directly (strings straight into Arrow, as pandas' ``str`` dtype
+stores them); any other column (mixed types, None, numpy integers or bools, an int beyond int64)
+goes through pandas' own inference for rows, so every column has the dtype and values
+``pd.DataFrame(rows, columns=...)`` would give it (tests/test_frames.py checks it against pandas).
+
+``grouped_sums`` is pandas' ``groupby(..., sort=False).sum()`` read as a dict, bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+# what pandas makes of a column of Python strings built from rows ("str": Arrow-backed in pandas 3)
+_STR_DTYPE = pd.DataFrame.from_records([("a",)], columns=["a"]).dtypes.iloc[0]
+_ARROW_STR = isinstance(_STR_DTYPE, pd.StringDtype) and _STR_DTYPE.storage == "pyarrow"
+
+
+_FLOATS = {float, np.float64}
+
+
+def typed(values: Sequence):
+    """A column's array from its values (a list or tuple) when they share one Python type (or are
+    Python and numpy floats), typed as pandas would type it from rows; None otherwise."""
+    kinds = set(map(type, values))
+    if kinds and kinds <= _FLOATS:
+        return np.array(values, dtype=np.float64)
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        if kind is str and _ARROW_STR:
+            return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
+        if kind is bool:
+            return np.array(values, dtype=bool)
+        if kind is int:
+            try:
+                return np.array(values, dtype=np.int64)
+            except OverflowError:  # beyond int64: pandas decides (uint64 or object)
+                pass
+    return None
+
+
+def column(name: str, values: Sequence):
+    """One column's array (or Series) from its values, typed as pandas would type it from rows."""
+    array = typed(values)
+    return pd.DataFrame.from_records([(v,) for v in values], columns=[name])[name] if array is None else array
+
+
+def coded_strings(name: str, labels: Sequence, codes: np.ndarray):
+    """A column of ``labels[code]`` for each of ``codes`` (a few labels repeated many times: the
+    labels are converted once and repeated in Arrow); typed as ``column`` types it."""
+    if _ARROW_STR and labels and set(map(type, labels)) == {str}:
+        taken = pa.array(list(labels), type=pa.large_string()).take(pa.array(np.asarray(codes, dtype=np.int64)))
+        return pd.arrays.ArrowStringArray(taken, dtype=_STR_DTYPE)
+    return column(name, [labels[c] for c in np.asarray(codes).tolist()])
+
+
+def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
+    """A DataFrame from column name → values (all the same length ≥ 1), each column typed as
+    ``typed`` types it; the other columns are inferred by pandas together, as from rows; columns
+    already numpy or pandas arrays are kept as they are."""
+    kept = (np.ndarray, pd.api.extensions.ExtensionArray, pd.Series)
+    out = {name: values if isinstance(values, kept) else typed(values) for name, values in columns.items()}
+    rest = [name for name, array in out.items() if array is None]
+    if rest:
+        inferred = pd.DataFrame.from_records(list(zip(*(columns[name] for name in rest))), columns=rest)
+        out |= {name: inferred[name] for name in rest}
+    return pd.DataFrame(out)
+
+
+def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
+    """``pd.DataFrame(rows, columns=names)`` for rows of tuples (or dicts holding every name), built
+    column by column; rows of uneven length, dicts lacking a name, or no rows at all go to pandas."""
+    if not rows:
+        return pd.DataFrame(rows, columns=list(names))
+    try:
+        if isinstance(rows[0], dict):
+            values = [[row[name] for row in rows] for name in names]
+        else:
+            values = list(zip(*rows, strict=True))
+            if len(values) != len(names):
+                raise ValueError("rows and names differ in length")
+    except (KeyError, ValueError, TypeError):
+        return pd.DataFrame(rows, columns=list(names))
+    return frame_from_columns(dict(zip(names, values)))
+
+
+# values whose plain (np.add.reduceat) and compensated sums differ: tell pandas' two ways apart
+_PROBE = [(-1.0) ** i * 10.0 ** (i % 17) / 3.0 for i in range(64)]
+
+
+@lru_cache(maxsize=1)
+def reduceat_for_contiguous_groups() -> bool:
+    """Whether this pandas sums a group whose rows are contiguous (and hold no NaN) with
+    ``np.add.reduceat`` (pandas ≥ 3.1) rather than with its compensated sum: probed once, on
+    values where the two differ."""
+    plain = float(np.add.reduceat(np.array(_PROBE), [0])[0])
+    by_pandas = float(pd.Series(_PROBE).groupby([0] * len(_PROBE), sort=False).sum().iloc[0])
+    return by_pandas == plain != _compensated_sums([0] * len(_PROBE), _PROBE)[0]
+
+
+def grouped_sums(keys, values) -> dict:
+    """Σ ``values`` by key, keys in the order they first appear, bit for bit as pandas'
+    ``groupby(..., sort=False).sum()`` computes it, read as a dict without building a groupby.
+    pandas sums groups with a compensated (Kahan) sum that skips NaN (a group of NaN sums to 0),
+    or, from 3.1, groups whose rows are contiguous with no NaN among the values with
+    ``np.add.reduceat``: the same paths here. ``keys`` are names, never missing."""
+    keys, values = list(keys), [float(v) for v in values]
+    codes: dict = {}
+    index = [codes.setdefault(key, len(codes)) for key in keys]
+    contiguous = all(b - a in (0, 1) for a, b in pairwise(index))
+    if contiguous and values and not any(math.isnan(v) for v in values) and reduceat_for_contiguous_groups():
+        starts = [0, *(i for i in range(1, len(index)) if index[i] != index[i - 1])]
+        return dict(zip(codes, np.add.reduceat(np.array(values), starts).tolist()))
+    return _compensated_sums(keys, values)
+
+
+def _compensated_sums(keys: list, values: list[float]) -> dict:
+    """Σ ``values`` by key with Kahan compensation, NaN skipped (pandas' cython groupby sum)."""
+    sums: dict = {}
+    compensation: dict = {}
+    for key, value in zip(keys, values):
+        total = sums.get(key, 0.0)
+        if math.isnan(value):  # NaN: skipped, the group still counts
+            sums[key] = total
+            continue
+        error = compensation.get(key, 0.0)
+        y = value - error
+        t = total + y
+        error = t - total - y
+        compensation[key] = 0.0 if math.isnan(error) else error  # an infinite value: no compensation
+        sums[key] = t
+    return sums
