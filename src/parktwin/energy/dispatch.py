@@ -55,6 +55,8 @@ from functools import cached_property
 import numba
 import numpy as np
 
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_array, limit_value
+
 __all__ = [
     "PERIOD_VALLEY",
     "PERIOD_FLAT",
@@ -313,71 +315,6 @@ def _dispatch_kernel(
 
 
 # --------------------------------------------------------------------------- wrapper
-
-
-def check_battery_params(params: BatteryParams) -> None:
-    for name in ("charge_efficiency", "discharge_efficiency"):
-        v = getattr(params, name)
-        if not isinstance(v, (int, float, np.integer, np.floating)) or not (0.0 < v <= 1.0):
-            raise ValueError(f"params.{name} must be a number in (0, 1], got {v!r}")
-    lo, hi = params.soc_min_share, params.soc_max_share
-    for name, v in (("soc_min_share", lo), ("soc_max_share", hi)):
-        if not isinstance(v, (int, float, np.integer, np.floating)) or not (0.0 <= v <= 1.0):
-            raise ValueError(f"params.{name} must be a number in [0, 1], got {v!r}")
-    if not lo < hi:
-        raise ValueError(
-            f"params.soc_min_share must be < params.soc_max_share, got {lo!r} >= {hi!r}"
-        )
-    if not isinstance(params.grid_charging, (bool, np.bool_)):
-        raise ValueError(f"params.grid_charging must be a bool, got {params.grid_charging!r}")
-    r = params.reserve_share
-    if not isinstance(r, (int, float, np.integer, np.floating)) or not (0.0 <= r < hi):
-        raise ValueError(f"params.reserve_share must be a number in [0, soc_max_share), got {r!r}")
-
-
-def float_array(name: str, x, n: int | None) -> np.ndarray:
-    try:
-        a = np.ascontiguousarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a 1-D array of real numbers: {exc}") from None
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array, got shape {a.shape}")
-    if n is None and a.shape[0] == 0:
-        raise ValueError(f"{name} must have at least one hour, got shape {a.shape}")
-    if n is not None and a.shape[0] != n:
-        raise ValueError(f"{name} must have shape ({n},) like load_kw, got {a.shape}")
-    if a.shape[0] and a.min() >= 0.0 and a.max() < np.inf:  # one pass each, no temporary arrays (NaN fails both)
-        return a
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} must be finite (no NaN/inf)")
-    if (a < 0.0).any():
-        raise ValueError(f"{name} must be >= 0, got min {a.min()!r}")
-    return a
-
-
-def limit_value(name: str, x, allow_inf: bool) -> float:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number, got {x!r}") from None
-    if not v >= 0.0 or (not allow_inf and not np.isfinite(v)):
-        what = ">= 0 (inf allowed)" if allow_inf else "finite and >= 0"
-        raise ValueError(f"{name} must be {what}, got {x!r}")
-    return v
-
-
-def limit_array(name: str, x, n: int) -> np.ndarray:
-    """A limit given as one number or per hour, as a float64 array of shape (n,); inf allowed."""
-    if np.ndim(x) == 0:
-        return np.full(n, limit_value(name, x, allow_inf=True))
-    a = np.ascontiguousarray(x, dtype=np.float64)
-    if a.shape != (n,):
-        raise ValueError(f"{name} must be a number or have shape ({n},) like load_kw, got {a.shape}")
-    if n and a.min() >= 0.0:  # (NaN fails it)
-        return a
-    if np.isnan(a).any() or (a < 0.0).any():
-        raise ValueError(f"{name} must be >= 0 every hour (inf allowed)")
-    return a
 
 
 def dispatch_rule_based(

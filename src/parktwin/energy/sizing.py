@@ -56,12 +56,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from parktwin.energy.dispatch import (
-    BatteryParams,
-    DispatchResult,
-    float_array,
-    limit_value,
-)
+from parktwin.energy.dispatch import BatteryParams, DispatchResult
+from parktwin.energy.dispatch_inputs import float_array, limit_value
 from parktwin.energy.optimal import (
     CURTAILMENT_COST_CNY_PER_KWH,
     THROUGHPUT_COST_CNY_PER_KWH,

@@ -30,13 +30,11 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, segment_weights
+from parktwin.agents.base import EnergyRow
 from parktwin.agents.carrier_assets import year_carrier_assets
-from parktwin.agents.enterprise import NO_MEASURES, FirmState, fold_firm_state
 from parktwin.agents.heat_bands import KWH_PER_GJ, band_cops
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
@@ -45,6 +43,7 @@ from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalS
 from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.tariff import month_peak_ceiling_kw
+from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.technologies.store import stores_of
 
@@ -81,89 +80,6 @@ class CarrierState:
     fixed_cops: tuple = ()  # (the bands' fixed COPs, (3, 8760) array of them) of the last year
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
-
-
-@dataclass
-class FirmsHeat:
-    """The firms' heat of one year, all firms at once: by segment (the parts of a firm's year
-    between its commissioning hours, a firm's segments in order) and by firm."""
-
-    firm: list[int]  # (segments,) each segment's firm, an index into the year's firms
-    start: list[int]  # (segments,) its first hour
-    end: list[int]  # (segments,) the hour after its last
-    coefs: np.ndarray  # (segments, 4, 3) full-year heat by plan supply and band, before the shift profile [kWh_th/yr]
-    h2: list[float]  # (segments,) full-year hydrogen (LHV) the firm's hydrogen measure burns [kWh/yr]
-    annual: np.ndarray  # (firms, 4, 3) each firm's heat of the year: its segments weighted by their share of its profile [kWh_th]
-    annual_h2: list[float]  # (firms,) each firm's hydrogen of the year [kWh]
-
-
-def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> FirmsHeat:
-    """The firms' heat of the year from their commissioned states: each segment's scale (activity ×
-    intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
-    over all segments, and each firm's year as its segments' sum weighted by their share of its
-    profile (one weight 1.0 for a firm with one segment), added in segment order. A firm's
-    coefficients at scale 1 are kept while its states are the same (``state.unit_coefs``)."""
-    rows = []  # per segment: (firm index, start, end, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight)
-    for i, firm in enumerate(firms):
-        segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
-        base = state.heat_base.get(firm)  # base-year quantities: constant within a run
-        if base is None:
-            base = state.heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
-        own_kwh, bought_kwh, h2_kwh = base
-        scale = firm.activity * firm.intensity
-        last = state.unit_coefs.get(firm, ())
-        if len(segs) == 1 and len(last) == 1 and last[0][0] is segs[0][1]:  # one state all year, the same as last year's
-            st, unit = last[0]
-            k = scale * st.efficiency_factor
-            rows.append((i, 0, HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, 1.0))
-            continue
-        shares = segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,)  # of its profile
-        mine = []
-        for j, (start, st) in enumerate(segs):
-            unit = _kept_unit(last, st)
-            if unit is None:
-                unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
-            mine.append((st, unit))
-            k = scale * st.efficiency_factor
-            rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, shares[j]))
-        state.unit_coefs[firm] = mine
-    seg_firm, starts, ends, scales, units, h2, weights = (list(x) for x in zip(*rows)) if rows else ([], [], [], [], [], [], [])
-    coefs = np.array(scales)[:, None, None] * np.array(units) if units else np.zeros((0, 4, 3))
-    if len(rows) == len(firms):  # one segment a firm: its year is its segment
-        return FirmsHeat(seg_firm, starts, ends, coefs, h2, coefs, h2)
-    w = np.array(weights)
-    annual = np.zeros((len(firms), 4, 3))
-    np.add.at(annual, seg_firm, w[:, None, None] * coefs)  # unbuffered: each firm's segments added in order
-    annual_h2 = np.zeros(len(firms))
-    np.add.at(annual_h2, seg_firm, w * np.array(h2))
-    return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
-
-
-def _kept_unit(last: tuple | list, st: FirmState) -> np.ndarray | None:
-    """The unit coefficients kept in ``last`` [(state, coefficients)] for the state ``st`` (the same
-    object, else an equal one: a change inside last year is folded again into an equal state), or None."""
-    for old, unit in last:
-        if old is st:
-            return unit
-    for old, unit in last:
-        if old == st:
-            return unit
-    return None
-
-
-@lru_cache(maxsize=4096)
-def _unit_coefs(own_kwh: float, bought_kwh: float, bands: tuple, st: FirmState) -> np.ndarray:
-    """Heat by plan supply and band (4, 3) [kWh_th/yr] of a firm in state ``st`` at scale 1."""
-    own = [own_kwh * w for w in bands]
-    buy = [bought_kwh * w for w in bands]
-    out = np.array([
-        [o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, st.own_eb, st.own_hp)],
-        [b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, st.bought_eb, st.bought_hp)],
-        [o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, st.own_eb, st.bought_eb)],
-        [o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, st.own_hp, st.bought_hp)],
-    ])
-    out.setflags(write=False)
-    return out
 
 
 def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
