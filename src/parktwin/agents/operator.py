@@ -20,6 +20,9 @@ from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 from parktwin.spec.scenario import GridUpgrade
 
 
+# the assets' attributes read hour by hour (``_hourly_arrays``; the green floor folded into the green share)
+_HOURLY_ATTRS = ("import_limit_kw", "pv_kwp", "wind_kw", "green_share", "green_floor_share", "ppa_pv_kw", "ppa_wind_kw",
+                 "dac_tco2_per_yr")
 DAC_CHANGE = "dac"  # the operator's change kind of direct air capture capacity (technologies/direct_air_capture.py)
 
 
@@ -161,9 +164,9 @@ class OperatorAgent(ParkAgent):
         if steady and self._steady is not None and self._steady[0] is segs[0][1]:
             return self._steady[1]
         lengths = np.diff([h for h, _ in segs] + [HOURS_PER_YEAR])
-        arrays = {attr: np.repeat([getattr(s, attr) for _, s in segs], lengths).astype(float)
-                  for attr in ("import_limit_kw", "pv_kwp", "wind_kw", "green_share", "green_floor_share", "ppa_pv_kw", "ppa_wind_kw",
-                               "dac_tco2_per_yr")}
+        # one repeat for all attributes: a row per attribute, each row C-contiguous
+        values = np.array([[getattr(s, attr) for _, s in segs] for attr in _HOURLY_ATTRS], dtype=float)
+        arrays = dict(zip(_HOURLY_ATTRS, np.repeat(values, lengths, axis=1)))
         arrays["green_share"] = np.maximum(arrays["green_share"], arrays.pop("green_floor_share"))
         for array in arrays.values():
             array.setflags(write=False)

@@ -8,7 +8,8 @@ stay out; the carbon price's shadow cost is reported beside it. Money in CNY of 
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,9 +24,9 @@ REPLACED_BY_AGEING = frozenset({"battery_energy"})  # renewed when the battery w
 STATED_COSTS = frozenset({"symbiosis_exchange"})  # priced by the input (stated_purchase), not data/technologies.csv
 
 
-@dataclass(frozen=True)
-class Purchase:
-    """One investment in the run: a technology's capacity bought at an hour of a year."""
+class Purchase(NamedTuple):
+    """One investment in the run: a technology's capacity bought at an hour of a year. A named
+    tuple: hundreds are made a run (renewals), and a frozen dataclass costs several times more to build."""
 
     year: int
     hour: float
@@ -49,7 +50,7 @@ class Purchase:
 
 def retire(p: Purchase, at: float) -> Purchase:
     """``p`` leaving the park at calendar time ``at`` (year + hour/8760) with its owner."""
-    return replace(p, retired=at)
+    return p._replace(retired=at)
 
 
 def value_left_cny(p: Purchase, at: float) -> float:
@@ -167,7 +168,7 @@ def _renewed(candidates: list[Purchase], year: int) -> list[Purchase]:
         if p.year >= year or (p.retired is not None and p.retired_at is not None and p.retired_at <= year):
             continue  # (bought this year or later: age 0, nothing to renew)
         if p.technology in STATED_COSTS:  # bought again at its stated cost
-            out.append(replace(p, year=year, hour=0.0, renewal=True))
+            out.append(p._replace(year=year, hour=0.0, renewal=True))
         else:
             out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True))
     return out
@@ -218,7 +219,7 @@ def pathway_npv_cny(system_cost_cny, residual_value_cny: float, rate: float) -> 
 
 def residual_value_from_table(investments, end_year: int) -> float:
     """``residual_value_cny`` of a stored run's investments table."""
-    names = [f.name for f in fields(Purchase)]  # the table may carry more columns (instrument, debt, ...)
+    names = list(Purchase._fields)  # the table may carry more columns (instrument, debt, ...)
     return residual_value_cny([Purchase(**row) for row in investments[names].to_dict("records")], end_year)
 
 

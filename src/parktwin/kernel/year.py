@@ -88,6 +88,7 @@ class Site:
     assets: object  # agents.operator.YearAssets: hourly capacities of the operator's electricity assets
     pv_kw: np.ndarray  # on-site PV output [kW]
     wind_kw: np.ndarray  # on-site wind output [kW]
+    renewable_kw: np.ndarray  # on-site PV and wind, pv_kw + wind_kw (read by the heat plan and the dispatch) [kW]
     period: np.ndarray  # tariff period of each hour
     price: np.ndarray  # tariff [CNY/kWh]
     down: np.ndarray  # hours touched by a grid outage (bool)
@@ -222,12 +223,12 @@ def site(model, y: YearState) -> Site:
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
     import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if down.any() else assets.import_limit_kw  # (read-only)
-    return Site(demand_kw, assets, pv_kw, wind_kw, period, price, down, import_limit_kw, dac)
+    return Site(demand_kw, assets, pv_kw, wind_kw, pv_kw + wind_kw, period, price, down, import_limit_kw, dac)
 
 
 def heat_plan(model, y: YearState) -> CarrierWork:
     s = y.site
-    return heat_plan_year(model, model.carrier_state, y.year, y.year_start, y.exchanges.rows, s.demand_kw, s.pv_kw + s.wind_kw, s.period,
+    return heat_plan_year(model, model.carrier_state, y.year, y.year_start, y.exchanges.rows, s.demand_kw, s.renewable_kw, s.period,
                           s.import_limit_kw)
 
 
@@ -254,7 +255,7 @@ def electricity(model, y: YearState) -> Electricity:
     demand_kw = s.demand_kw
     if carriers.demand_delta_kw.any():
         demand_kw = np.maximum(demand_kw + carriers.demand_delta_kw, 0.0)
-    onsite_kw = s.pv_kw + s.wind_kw + carriers.generation_kw  # with CHP and fuel-cell output
+    onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
     if s.down.any():
         shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)

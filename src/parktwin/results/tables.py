@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -256,13 +255,13 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     events = frame_from_rows(record.events, EVENT_COLUMNS)
     reviews = frame_from_rows(record.reviews, REVIEW_COLUMNS)
     money = record.money
-    purchase_columns = [f.name for f in dataclasses.fields(Purchase)]
+    purchase_columns = list(Purchase._fields)
     finance = money.get("investment_finance", [])
     if len(finance) == len(record.purchases):  # one frame from joined rows: no second frame to concatenate
-        investments = pd.DataFrame([tuple(vars(p).values()) + tuple(f) for p, f in zip(record.purchases, finance)],
+        investments = pd.DataFrame([(*p, *f) for p, f in zip(record.purchases, finance)],
                                    columns=purchase_columns + list(INVESTMENT_FINANCE_COLUMNS))
     else:
-        investments = pd.DataFrame([vars(p) for p in record.purchases], columns=purchase_columns)
+        investments = pd.DataFrame([tuple(p) for p in record.purchases], columns=purchase_columns)
     emissions = _emissions_table(record.emissions)
     return Results(
         annual=annual_table(record),
