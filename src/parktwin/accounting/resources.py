@@ -173,19 +173,21 @@ def year_resources(
 def firm_resources(entity: str, value_added_mcny: float, activity: float, water=None, solid_waste=None, waste_heat=None) -> FirmResources:
     """A firm's flows in a year: its base-year inputs (objects with the park file's fields, or
     None) times ``activity`` (output relative to the base year)."""
-    fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = None
-    if water is not None:
-        fresh, reused, reclaimed, wastewater = (_scaled(water.fresh_water_m3, activity), _scaled(water.reused_water_m3, activity),
-                                                _scaled(water.reclaimed_water_m3, activity), _scaled(water.wastewater_m3, activity))
-    if solid_waste is not None:
-        generated, utilised = _scaled(solid_waste.generated_t, activity), _scaled(solid_waste.utilised_t, activity)
-    if waste_heat is not None:
-        available, recovered = _scaled(waste_heat.available_gj, activity), _scaled(waste_heat.recovered_gj, activity)
-    return FirmResources(entity, value_added_mcny, fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered)
+    return scaled_resources(entity, value_added_mcny, activity, base_inputs(water, solid_waste, waste_heat))
 
 
-def _scaled(value: float | None, activity: float) -> float | None:
-    return None if value is None else float(value) * activity
+def base_inputs(water=None, solid_waste=None, waste_heat=None) -> tuple[float | None, ...]:
+    """A firm's base-year inputs as floats (None where not reported), in ``FirmResources`` order from
+    ``fresh_water_m3`` on: the part of ``firm_resources`` that does not change with the year."""
+    w = (water.fresh_water_m3, water.reused_water_m3, water.reclaimed_water_m3, water.wastewater_m3) if water is not None else (None,) * 4
+    s = (solid_waste.generated_t, solid_waste.utilised_t) if solid_waste is not None else (None,) * 2
+    h = (waste_heat.available_gj, waste_heat.recovered_gj) if waste_heat is not None else (None,) * 2
+    return tuple(None if v is None else float(v) for v in (*w, *s, *h))
+
+
+def scaled_resources(entity: str, value_added_mcny: float, activity: float, inputs: tuple[float | None, ...]) -> FirmResources:
+    """``firm_resources`` from ``base_inputs``: each input × ``activity``."""
+    return FirmResources._make((entity, value_added_mcny, *[None if v is None else v * activity for v in inputs]))
 
 
 
@@ -206,9 +208,9 @@ class MeasureTargets:
     waste_heat_use_share: float = 0.0
 
 
-@dataclass(frozen=True)
-class MeasureFlows:
-    """What a firm's measures add in a year [m³, t, GJ], and the firm's flows with them."""
+class MeasureFlows(NamedTuple):
+    """What a firm's measures add in a year [m³, t, GJ], and the firm's flows with them (a named
+    tuple: one is made per firm and year)."""
 
     firm: FirmResources
     reused_added_m3: float = 0.0

@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
+from parktwin.accounting.resources import (FirmResources, MeasureFlows, MeasureTargets, base_inputs, scaled_resources, weighted_flows,
+                                           with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
@@ -72,9 +73,12 @@ class MeasureLedger(list):
 
 
 def base_flows(firm) -> FirmResources:
-    """The firm's flows this year without measures (its inputs × activity)."""
+    """The firm's flows this year without measures (its inputs × activity; the inputs read once per firm)."""
     s = firm.spec
-    return firm_resources(s.id, firm.value_added_mcny, firm.activity, s.water, s.solid_waste, s.waste_heat)
+    inputs = firm.__dict__.get("_resource_inputs")
+    if inputs is None:
+        inputs = firm._resource_inputs = base_inputs(s.water, s.solid_waste, s.waste_heat)
+    return scaled_resources(s.id, firm.value_added_mcny, firm.activity, inputs)
 
 
 @lru_cache(maxsize=None)
@@ -176,16 +180,30 @@ def _electric_heat_room(firm, st) -> tuple[float, float]:
     """Of ``displace_heat``: the reachable bands' heat the firm makes with electricity this year
     [GJ] (own boilers, then bought heat it replaced) and the electricity it takes [kWh]."""
     k = firm.activity * firm.intensity * st.efficiency_factor * st.active
-    eb_eff, cops = firm.electric_boiler_efficiency(), firm.heat_pump_cops()  # read once per run
-    bands, reach = firm.heat_bands, _reach(firm)
     room_gj = kwh = 0.0
-    for heat, eb, hp in ((firm.boiler_heat_kwh() / KWH_PER_GJ, st.own_eb, st.own_hp),
-                         (firm.spec.energy.purchased_heat_gj, st.bought_eb, st.bought_hp)):
-        for w, e, h, cop, r in zip(bands, eb, hp, cops, reach):
-            if r:
-                room_gj += k * heat * w * (e + h)
-                kwh += k * heat * w * (e / eb_eff + (h / cop if h else 0.0)) * KWH_PER_GJ
+    for heat, w, electric, kwh_per_kwh in _electric_heat_terms(firm, st):
+        room_gj += k * heat * w * electric
+        kwh += k * heat * w * kwh_per_kwh * KWH_PER_GJ
     return room_gj, kwh
+
+
+def _electric_heat_terms(firm, st) -> tuple[tuple[float, float, float, float], ...]:
+    """Of ``_electric_heat_room``, once per state and firm inputs a process visits
+    (``agents.base.state_cache``): for each heat source (own boilers [GJ], then bought heat [GJ])
+    and reachable band with some electric heat, (heat, band weight, electric share, electricity per
+    heat). A band with none adds exactly 0 to both sums, so leaving it out changes no number."""
+    cache = firm.__dict__.get("_electric_heat_terms")
+    if cache is None:
+        inputs = (firm.boiler_heat_kwh() / KWH_PER_GJ, firm.spec.energy.purchased_heat_gj, firm.heat_bands, _reach(firm),
+                  firm.electric_boiler_efficiency(), firm.heat_pump_cops())
+        cache = firm._electric_heat_terms = (inputs, state_cache("electric_heat_terms", inputs))
+    (own_gj, bought_gj, bands, reach, eb_eff, cops), terms = cache
+    out = terms.get(st)
+    if out is None:
+        out = terms[st] = tuple((heat, w, e + h, e / eb_eff + (h / cop if h else 0.0))
+                                for heat, eb, hp in ((own_gj, st.own_eb, st.own_hp), (bought_gj, st.bought_eb, st.bought_hp))
+                                for w, e, h, cop, r in zip(bands, eb, hp, cops, reach) if r and (e or h))
+    return out
 
 
 def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
