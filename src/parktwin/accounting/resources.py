@@ -119,34 +119,38 @@ def year_resources(
     total_va = sum(f.value_added_mcny for f in firms)
     fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = 0.0
     ex_water = ex_waste = ex_heat = 0.0
-    va = {"water": 0.0, "wastewater": 0.0, "waste": 0.0, "heat": 0.0}
+    va_water = va_wastewater = va_waste = va_heat = 0.0  # value added of the firms reporting each input
+    reclaimed_got, reused_got, waste_sent, heat_sent = flows.reclaimed_m3.get, flows.reused_m3.get, flows.waste_t.get, flows.heat_gj.get
     for f in firms:
-        if f.fresh_water_m3 is not None:
-            va["water"] += f.value_added_mcny
-            f_fresh = f.fresh_water_m3
-            got_reclaimed = min(flows.reclaimed_m3.get(f.entity, 0.0), f_fresh)
-            got_reused = min(flows.reused_m3.get(f.entity, 0.0), f_fresh - got_reclaimed)
+        entity, f_va, f_fresh = f.entity, f.value_added_mcny, f.fresh_water_m3
+        if f_fresh is not None:
+            va_water += f_va
+            got_reclaimed = min(reclaimed_got(entity, 0.0), f_fresh)
+            got_reused = min(reused_got(entity, 0.0), f_fresh - got_reclaimed)
             fresh += f_fresh - got_reclaimed - got_reused
             reclaimed += (f.reclaimed_water_m3 or 0.0) + got_reclaimed
             reused += (f.reused_water_m3 or 0.0) + got_reused
             ex_water += got_reclaimed + got_reused
             if f.wastewater_m3 is not None:
-                va["wastewater"] += f.value_added_mcny
+                va_wastewater += f_va
                 wastewater += f.wastewater_m3
-        if f.waste_generated_t is not None:
-            va["waste"] += f.value_added_mcny
+        f_generated = f.waste_generated_t
+        if f_generated is not None:
+            va_waste += f_va
             base_used = f.waste_utilised_t or 0.0
-            sent = min(flows.waste_t.get(f.entity, 0.0), f.waste_generated_t - base_used)
-            generated += f.waste_generated_t
+            sent = min(waste_sent(entity, 0.0), f_generated - base_used)
+            generated += f_generated
             utilised += base_used + sent
             ex_waste += sent
-        if f.heat_available_gj is not None:
-            va["heat"] += f.value_added_mcny
+        f_available = f.heat_available_gj
+        if f_available is not None:
+            va_heat += f_va
             base_rec = f.heat_recovered_gj or 0.0
-            sent = min(flows.heat_gj.get(f.entity, 0.0), f.heat_available_gj - base_rec)
-            available += f.heat_available_gj
+            sent = min(heat_sent(entity, 0.0), f_available - base_rec)
+            available += f_available
             recovered += base_rec + sent
             ex_heat += sent
+    va = {"water": va_water, "wastewater": va_wastewater, "waste": va_waste, "heat": va_heat}
     cover = {k: _ratio(v, total_va) for k, v in va.items()}
     ok = {k: bool(c >= min_coverage_share - 1e-12) for k, c in cover.items()}
     water_ok, reclaimed_ok = ok["water"], ok["water"] and ok["wastewater"]

@@ -128,7 +128,7 @@ class YearOfMeasures:
     """What the firms' resource measures did in one year."""
 
     rows: list  # the energy rows with the measures' electricity and the fuel the recovered heat saves
-    firms: dict[str, FirmResources] = field(default_factory=dict)  # entity → flows with the measures
+    firms: dict[str, FirmResources] = field(default_factory=dict)  # entity → the year's flows (with its measures, if any)
     electricity_mwh: float = 0.0  # the measures' own use, net of what recovered heat saves in electric boilers and heat pumps
     heat_used_gj: float = 0.0  # recovered heat that displaced boiler fuel or bought heat
     scope1_avoided_tco2: float = 0.0
@@ -228,9 +228,15 @@ def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:
-    """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book."""
+    """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book;
+    every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures)."""
     out = YearOfMeasures(rows)
-    active = [f for f in firms if f.resource_changes and f.resource_changes[0].hour < year_start + HOURS_PER_YEAR]
+    active, year_end = [], year_start + HOURS_PER_YEAR
+    for f in firms:
+        if f.resource_changes and f.resource_changes[0].hour < year_end:
+            active.append(f)
+        else:
+            out.firms[f.entity_id] = base_flows(f)
     if not active:
         return out
     rows = list(rows)
