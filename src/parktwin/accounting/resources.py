@@ -191,7 +191,12 @@ def base_inputs(water=None, solid_waste=None, waste_heat=None) -> tuple[float | 
 
 def scaled_resources(entity: str, value_added_mcny: float, activity: float, inputs: tuple[float | None, ...]) -> FirmResources:
     """``firm_resources`` from ``base_inputs``: each input × ``activity``."""
-    return FirmResources._make((entity, value_added_mcny, *[None if v is None else v * activity for v in inputs]))
+    return FirmResources._make((entity, value_added_mcny, *scaled_inputs(inputs, activity)))
+
+
+def scaled_inputs(inputs: tuple[float | None, ...], activity: float) -> list[float | None]:
+    """``base_inputs`` × ``activity`` (None stays None)."""
+    return [None if v is None else v * activity for v in inputs]
 
 
 
@@ -228,7 +233,13 @@ def with_measures(f: FirmResources, t: MeasureTargets) -> MeasureFlows:
     lowering what the firm already does and never beyond what it has (fresh water to replace,
     waste generated, heat available). Water: reuse first (it replaces fresh water, the total
     water used stays), then reclaimed water replaces the given share of the fresh water left."""
-    fresh, reused, reclaimed = f.fresh_water_m3, f.reused_water_m3, f.reclaimed_water_m3
+    return measure_flows(f.entity, f.value_added_mcny, f[2:], t)
+
+
+def measure_flows(entity: str, value_added_mcny: float, flows, t: MeasureTargets) -> MeasureFlows:
+    """``with_measures`` from the firm's flows as a sequence in ``FirmResources`` order from
+    ``fresh_water_m3`` on (``scaled_inputs``), without building the firm's flows first."""
+    fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered = flows
     reused_add = reclaimed_add = waste_add = heat_add = 0.0
     if fresh is not None:
         reused, reclaimed = reused or 0.0, reclaimed or 0.0
@@ -238,19 +249,15 @@ def with_measures(f: FirmResources, t: MeasureTargets) -> MeasureFlows:
         reclaimed_add = t.reclaimed_share_of_fresh * fresh
         fresh -= reclaimed_add
         reused, reclaimed = reused + reused_add, reclaimed + reclaimed_add
-    utilised = f.waste_utilised_t
-    if f.waste_generated_t is not None:
+    if generated is not None:
         utilised = utilised or 0.0
-        waste_add = min(max(t.solid_waste_use_share * f.waste_generated_t - utilised, 0.0), f.waste_generated_t - utilised)
+        waste_add = min(max(t.solid_waste_use_share * generated - utilised, 0.0), generated - utilised)
         utilised += waste_add
-    recovered = f.heat_recovered_gj
-    if f.heat_available_gj is not None:
+    if available is not None:
         recovered = recovered or 0.0
-        heat_add = min(max(t.waste_heat_use_share * f.heat_available_gj - recovered, 0.0), f.heat_available_gj - recovered)
+        heat_add = min(max(t.waste_heat_use_share * available - recovered, 0.0), available - recovered)
         recovered += heat_add
-    firm = FirmResources(f.entity, f.value_added_mcny, fresh, reused if fresh is not None else f.reused_water_m3,
-                         reclaimed if fresh is not None else f.reclaimed_water_m3, f.wastewater_m3, f.waste_generated_t,
-                         utilised, f.heat_available_gj, recovered)  # ``replace`` by position (it is slow in a yearly loop)
+    firm = FirmResources(entity, value_added_mcny, fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered)
     return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parktwin.accounting.resources import (FirmResources, MeasureFlows, MeasureTargets, base_inputs, scaled_resources, weighted_flows,
-                                           with_measures)
+from parktwin.accounting.resources import (FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows, scaled_inputs,
+                                           scaled_resources, weighted_flows, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
@@ -73,12 +73,17 @@ class MeasureLedger(list):
 
 
 def base_flows(firm) -> FirmResources:
-    """The firm's flows this year without measures (its inputs × activity; the inputs read once per firm)."""
-    s = firm.spec
+    """The firm's flows this year without measures (its inputs × activity)."""
+    return scaled_resources(firm.spec.id, firm.value_added_mcny, firm.activity, _inputs(firm))
+
+
+def _inputs(firm) -> tuple[float | None, ...]:
+    """The firm's base-year resource inputs (``accounting.resources.base_inputs``), read once per firm."""
     inputs = firm.__dict__.get("_resource_inputs")
     if inputs is None:
+        s = firm.spec
         inputs = firm._resource_inputs = base_inputs(s.water, s.solid_waste, s.waste_heat)
-    return scaled_resources(s.id, firm.value_added_mcny, firm.activity, inputs)
+    return inputs
 
 
 @lru_cache(maxsize=None)
@@ -286,12 +291,12 @@ def _year_flows(firm, year: int, year_start: int, shape: str, book) -> tuple[Mea
     """The firm's flows with its measures in the year (each segment's full-year flows weighted by
     the share of ``shape`` it covers) and the measures' electricity [kWh], booked on ``shape``."""
     segs = firm.resource_changes.year_segments(year_start)
-    base = base_flows(firm)
+    entity, value_added, flows = firm.spec.id, firm.value_added_mcny, scaled_inputs(_inputs(firm), firm.activity)  # base_flows
     if len(segs) == 1:  # the whole year in one state
-        flows = with_measures(base, segs[0][1])
-        return flows, book.add_piecewise(shape, (0,), (electricity_kwh(flows),))
+        year_flows = measure_flows(entity, value_added, flows, segs[0][1])
+        return year_flows, book.add(shape, electricity_kwh(year_flows), 0)  # = add_piecewise from hour 0
     starts = [h for h, _ in segs]
-    parts = [(w, with_measures(base, t)) for w, (_, t) in zip(segment_weights(shape, year, starts), segs)]
+    parts = [(w, measure_flows(entity, value_added, flows, t)) for w, (_, t) in zip(segment_weights(shape, year, starts), segs)]
     return weighted_flows(parts), book.add_piecewise(shape, starts, [electricity_kwh(m) for _, m in parts])
 
 
