@@ -166,7 +166,8 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     stream too cold for any band) displaces nothing.
     """
     st = firm.current_state()
-    own_share, bought_share, ((coal_ncv, coal_eff), (gas_ncv, gas_eff)) = _room_shares(firm, st)  # FUELS order
+    shares, terms = _state_heat(firm, st)
+    own_share, bought_share, ((coal_ncv, coal_eff), (gas_ncv, gas_eff)) = shares  # FUELS order
     coal = rows.get("coal", 0.0) * own_share
     gas = rows.get("natural_gas", 0.0) * own_share
     own_heat = coal * coal_ncv * coal_eff + gas * gas_ncv * gas_eff
@@ -175,18 +176,30 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     out["purchased_heat"] = min(heat_gj - used, rows.get("purchased_heat", 0.0) * bought_share)
     rest = heat_gj - used - out["purchased_heat"]
     if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
-        room_gj, kwh = _electric_heat_room(firm, st)
+        room_gj, kwh = _electric_heat_room(firm, st, terms)
         out["electric_heat_gj"] = min(rest, room_gj)
         out["electricity_kwh"] = kwh * out["electric_heat_gj"] / room_gj if room_gj > 0 else 0.0
     return out
 
 
-def _electric_heat_room(firm, st) -> tuple[float, float]:
+def _state_heat(firm, st) -> tuple[tuple, tuple]:
+    """``_room_shares`` and ``_electric_heat_terms`` of the state; the last state asked for is checked
+    first, by identity (a firm stays in one state for years): no hash of the state then."""
+    last = firm.__dict__.get("_last_heat_state")
+    if last is not None and last[0] is st:
+        return last[1]
+    out = (_room_shares(firm, st), _electric_heat_terms(firm, st))
+    firm._last_heat_state = (st, out)
+    return out
+
+
+def _electric_heat_room(firm, st, terms) -> tuple[float, float]:
     """Of ``displace_heat``: the reachable bands' heat the firm makes with electricity this year
-    [GJ] (own boilers, then bought heat it replaced) and the electricity it takes [kWh]."""
+    [GJ] (own boilers, then bought heat it replaced) and the electricity it takes [kWh], from the
+    state's ``_electric_heat_terms``."""
     k = firm.activity * firm.intensity * st.efficiency_factor * st.active
     room_gj = kwh = 0.0
-    for heat, w, electric, kwh_per_kwh in _electric_heat_terms(firm, st):
+    for heat, w, electric, kwh_per_kwh in terms:
         room_gj += k * heat * w * electric
         kwh += k * heat * w * kwh_per_kwh * KWH_PER_GJ
     return room_gj, kwh
@@ -255,6 +268,8 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
         r = rows[i]
         rows[i] = EnergyRow(r.entity, r.entity_kind, r.carrier, max(r.quantity + delta, 0.0), r.unit)
 
+    fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
+             for carrier, ncv, eff, co2 in FUELS]
     for firm in active:
         entity, shape = firm.entity_id, firm.load_shape
         year_flows, kwh = _year_flows(firm, year, year_start, shape, book)
@@ -269,12 +284,12 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
                 if i is not None:
                     mine[c] = rows[i].quantity
             saved = displace_heat(firm, year_flows.heat_added_gj, mine)
-            for carrier, ncv, eff, co2 in FUELS:
+            for carrier, unit, ncv, eff, kgco2 in fuels:
                 amount = saved.get(carrier, 0.0)
                 if amount > 0:
-                    change(entity, firm.kind, carrier, -amount, "t" if carrier == "coal" else "km3")
-                    out.scope1_avoided_tco2 += amount * constant(co2) / 1000.0
-                    out.heat_used_gj += amount * constant(ncv) * constant(eff)
+                    change(entity, firm.kind, carrier, -amount, unit)
+                    out.scope1_avoided_tco2 += amount * kgco2 / 1000.0
+                    out.heat_used_gj += amount * ncv * eff
             if saved["purchased_heat"] > 0:
                 change(entity, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
                 out.heat_used_gj += saved["purchased_heat"]
