@@ -263,15 +263,16 @@ def measure_flows(entity: str, value_added_mcny: float, flows, t: MeasureTargets
 
 def weighted_flows(parts: list[tuple[float, MeasureFlows]]) -> MeasureFlows:
     """The year's flows from segments of it: Σ weight × each segment's full-year flows (weights sum to 1)."""
-    def total(get):
-        values = [(w, get(m)) for w, m in parts]
-        return None if values[0][1] is None else sum(w * v for w, v in values)
+    weights = [w for w, _ in parts]
 
+    def total(values: tuple) -> float | None:  # one field over the segments
+        return None if values[0] is None else sum(w * v for w, v in zip(weights, values))
+
+    f = dict(zip(FirmResources._fields, zip(*[flows.firm for _, flows in parts])))  # field → its values over the segments
+    added = dict(zip(MeasureFlows._fields, zip(*[flows for _, flows in parts])))
     first = parts[0][1].firm
-    firm = first._replace(
-        fresh_water_m3=total(lambda m: m.firm.fresh_water_m3), reused_water_m3=total(lambda m: m.firm.reused_water_m3),
-        reclaimed_water_m3=total(lambda m: m.firm.reclaimed_water_m3), waste_utilised_t=total(lambda m: m.firm.waste_utilised_t),
-        heat_recovered_gj=total(lambda m: m.firm.heat_recovered_gj),
-    )
-    return MeasureFlows(firm, total(lambda m: m.reused_added_m3), total(lambda m: m.reclaimed_added_m3),
-                        total(lambda m: m.waste_added_t), total(lambda m: m.heat_added_gj))
+    firm = first._replace(fresh_water_m3=total(f["fresh_water_m3"]), reused_water_m3=total(f["reused_water_m3"]),
+                          reclaimed_water_m3=total(f["reclaimed_water_m3"]), waste_utilised_t=total(f["waste_utilised_t"]),
+                          heat_recovered_gj=total(f["heat_recovered_gj"]))
+    return MeasureFlows(firm, total(added["reused_added_m3"]), total(added["reclaimed_added_m3"]), total(added["waste_added_t"]),
+                        total(added["heat_added_gj"]))
