@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import mul
 from typing import NamedTuple
 
 from parktwin.data import table
@@ -265,8 +266,8 @@ def weighted_flows(parts: list[tuple[float, MeasureFlows]]) -> MeasureFlows:
     """The year's flows from segments of it: Σ weight × each segment's full-year flows (weights sum to 1)."""
     weights = [w for w, _ in parts]
 
-    def total(values: tuple) -> float | None:  # one field over the segments
-        return None if values[0] is None else sum(w * v for w, v in zip(weights, values))
+    def total(values: tuple) -> float | None:  # one field over the segments: Σ weight × value, in order
+        return None if values[0] is None else sum(map(mul, weights, values))
 
     f = dict(zip(FirmResources._fields, zip(*[flows.firm for _, flows in parts])))  # field → its values over the segments
     added = dict(zip(MeasureFlows._fields, zip(*[flows for _, flows in parts])))
