@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import mul
 from typing import NamedTuple
 
 from parktwin.data import table
@@ -119,34 +120,38 @@ def year_resources(
     total_va = sum(f.value_added_mcny for f in firms)
     fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = 0.0
     ex_water = ex_waste = ex_heat = 0.0
-    va = {"water": 0.0, "wastewater": 0.0, "waste": 0.0, "heat": 0.0}
+    va_water = va_wastewater = va_waste = va_heat = 0.0  # value added of the firms reporting each input
+    reclaimed_got, reused_got, waste_sent, heat_sent = flows.reclaimed_m3.get, flows.reused_m3.get, flows.waste_t.get, flows.heat_gj.get
     for f in firms:
-        if f.fresh_water_m3 is not None:
-            va["water"] += f.value_added_mcny
-            f_fresh = f.fresh_water_m3
-            got_reclaimed = min(flows.reclaimed_m3.get(f.entity, 0.0), f_fresh)
-            got_reused = min(flows.reused_m3.get(f.entity, 0.0), f_fresh - got_reclaimed)
+        entity, f_va, f_fresh = f.entity, f.value_added_mcny, f.fresh_water_m3
+        if f_fresh is not None:
+            va_water += f_va
+            got_reclaimed = min(reclaimed_got(entity, 0.0), f_fresh)
+            got_reused = min(reused_got(entity, 0.0), f_fresh - got_reclaimed)
             fresh += f_fresh - got_reclaimed - got_reused
             reclaimed += (f.reclaimed_water_m3 or 0.0) + got_reclaimed
             reused += (f.reused_water_m3 or 0.0) + got_reused
             ex_water += got_reclaimed + got_reused
             if f.wastewater_m3 is not None:
-                va["wastewater"] += f.value_added_mcny
+                va_wastewater += f_va
                 wastewater += f.wastewater_m3
-        if f.waste_generated_t is not None:
-            va["waste"] += f.value_added_mcny
+        f_generated = f.waste_generated_t
+        if f_generated is not None:
+            va_waste += f_va
             base_used = f.waste_utilised_t or 0.0
-            sent = min(flows.waste_t.get(f.entity, 0.0), f.waste_generated_t - base_used)
-            generated += f.waste_generated_t
+            sent = min(waste_sent(entity, 0.0), f_generated - base_used)
+            generated += f_generated
             utilised += base_used + sent
             ex_waste += sent
-        if f.heat_available_gj is not None:
-            va["heat"] += f.value_added_mcny
+        f_available = f.heat_available_gj
+        if f_available is not None:
+            va_heat += f_va
             base_rec = f.heat_recovered_gj or 0.0
-            sent = min(flows.heat_gj.get(f.entity, 0.0), f.heat_available_gj - base_rec)
-            available += f.heat_available_gj
+            sent = min(heat_sent(entity, 0.0), f_available - base_rec)
+            available += f_available
             recovered += base_rec + sent
             ex_heat += sent
+    va = {"water": va_water, "wastewater": va_wastewater, "waste": va_waste, "heat": va_heat}
     cover = {k: _ratio(v, total_va) for k, v in va.items()}
     ok = {k: bool(c >= min_coverage_share - 1e-12) for k, c in cover.items()}
     water_ok, reclaimed_ok = ok["water"], ok["water"] and ok["wastewater"]
@@ -173,19 +178,26 @@ def year_resources(
 def firm_resources(entity: str, value_added_mcny: float, activity: float, water=None, solid_waste=None, waste_heat=None) -> FirmResources:
     """A firm's flows in a year: its base-year inputs (objects with the park file's fields, or
     None) times ``activity`` (output relative to the base year)."""
-    fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = None
-    if water is not None:
-        fresh, reused, reclaimed, wastewater = (_scaled(water.fresh_water_m3, activity), _scaled(water.reused_water_m3, activity),
-                                                _scaled(water.reclaimed_water_m3, activity), _scaled(water.wastewater_m3, activity))
-    if solid_waste is not None:
-        generated, utilised = _scaled(solid_waste.generated_t, activity), _scaled(solid_waste.utilised_t, activity)
-    if waste_heat is not None:
-        available, recovered = _scaled(waste_heat.available_gj, activity), _scaled(waste_heat.recovered_gj, activity)
-    return FirmResources(entity, value_added_mcny, fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered)
+    return scaled_resources(entity, value_added_mcny, activity, base_inputs(water, solid_waste, waste_heat))
 
 
-def _scaled(value: float | None, activity: float) -> float | None:
-    return None if value is None else float(value) * activity
+def base_inputs(water=None, solid_waste=None, waste_heat=None) -> tuple[float | None, ...]:
+    """A firm's base-year inputs as floats (None where not reported), in ``FirmResources`` order from
+    ``fresh_water_m3`` on: the part of ``firm_resources`` that does not change with the year."""
+    w = (water.fresh_water_m3, water.reused_water_m3, water.reclaimed_water_m3, water.wastewater_m3) if water is not None else (None,) * 4
+    s = (solid_waste.generated_t, solid_waste.utilised_t) if solid_waste is not None else (None,) * 2
+    h = (waste_heat.available_gj, waste_heat.recovered_gj) if waste_heat is not None else (None,) * 2
+    return tuple(None if v is None else float(v) for v in (*w, *s, *h))
+
+
+def scaled_resources(entity: str, value_added_mcny: float, activity: float, inputs: tuple[float | None, ...]) -> FirmResources:
+    """``firm_resources`` from ``base_inputs``: each input × ``activity``."""
+    return FirmResources._make((entity, value_added_mcny, *scaled_inputs(inputs, activity)))
+
+
+def scaled_inputs(inputs: tuple[float | None, ...], activity: float) -> list[float | None]:
+    """``base_inputs`` × ``activity`` (None stays None)."""
+    return [None if v is None else v * activity for v in inputs]
 
 
 
@@ -206,9 +218,9 @@ class MeasureTargets:
     waste_heat_use_share: float = 0.0
 
 
-@dataclass(frozen=True)
-class MeasureFlows:
-    """What a firm's measures add in a year [m³, t, GJ], and the firm's flows with them."""
+class MeasureFlows(NamedTuple):
+    """What a firm's measures add in a year [m³, t, GJ], and the firm's flows with them (a named
+    tuple: one is made per firm and year)."""
 
     firm: FirmResources
     reused_added_m3: float = 0.0
@@ -222,7 +234,13 @@ def with_measures(f: FirmResources, t: MeasureTargets) -> MeasureFlows:
     lowering what the firm already does and never beyond what it has (fresh water to replace,
     waste generated, heat available). Water: reuse first (it replaces fresh water, the total
     water used stays), then reclaimed water replaces the given share of the fresh water left."""
-    fresh, reused, reclaimed = f.fresh_water_m3, f.reused_water_m3, f.reclaimed_water_m3
+    return measure_flows(f.entity, f.value_added_mcny, f[2:], t)
+
+
+def measure_flows(entity: str, value_added_mcny: float, flows, t: MeasureTargets) -> MeasureFlows:
+    """``with_measures`` from the firm's flows as a sequence in ``FirmResources`` order from
+    ``fresh_water_m3`` on (``scaled_inputs``), without building the firm's flows first."""
+    fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered = flows
     reused_add = reclaimed_add = waste_add = heat_add = 0.0
     if fresh is not None:
         reused, reclaimed = reused or 0.0, reclaimed or 0.0
@@ -232,33 +250,30 @@ def with_measures(f: FirmResources, t: MeasureTargets) -> MeasureFlows:
         reclaimed_add = t.reclaimed_share_of_fresh * fresh
         fresh -= reclaimed_add
         reused, reclaimed = reused + reused_add, reclaimed + reclaimed_add
-    utilised = f.waste_utilised_t
-    if f.waste_generated_t is not None:
+    if generated is not None:
         utilised = utilised or 0.0
-        waste_add = min(max(t.solid_waste_use_share * f.waste_generated_t - utilised, 0.0), f.waste_generated_t - utilised)
+        waste_add = min(max(t.solid_waste_use_share * generated - utilised, 0.0), generated - utilised)
         utilised += waste_add
-    recovered = f.heat_recovered_gj
-    if f.heat_available_gj is not None:
+    if available is not None:
         recovered = recovered or 0.0
-        heat_add = min(max(t.waste_heat_use_share * f.heat_available_gj - recovered, 0.0), f.heat_available_gj - recovered)
+        heat_add = min(max(t.waste_heat_use_share * available - recovered, 0.0), available - recovered)
         recovered += heat_add
-    firm = FirmResources(f.entity, f.value_added_mcny, fresh, reused if fresh is not None else f.reused_water_m3,
-                         reclaimed if fresh is not None else f.reclaimed_water_m3, f.wastewater_m3, f.waste_generated_t,
-                         utilised, f.heat_available_gj, recovered)  # ``replace`` by position (it is slow in a yearly loop)
+    firm = FirmResources(entity, value_added_mcny, fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered)
     return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
 
 
 def weighted_flows(parts: list[tuple[float, MeasureFlows]]) -> MeasureFlows:
     """The year's flows from segments of it: Σ weight × each segment's full-year flows (weights sum to 1)."""
-    def total(get):
-        values = [(w, get(m)) for w, m in parts]
-        return None if values[0][1] is None else sum(w * v for w, v in values)
+    weights = [w for w, _ in parts]
 
+    def total(values: tuple) -> float | None:  # one field over the segments: Σ weight × value, in order
+        return None if values[0] is None else sum(map(mul, weights, values))
+
+    f = dict(zip(FirmResources._fields, zip(*[flows.firm for _, flows in parts])))  # field → its values over the segments
+    added = dict(zip(MeasureFlows._fields, zip(*[flows for _, flows in parts])))
     first = parts[0][1].firm
-    firm = first._replace(
-        fresh_water_m3=total(lambda m: m.firm.fresh_water_m3), reused_water_m3=total(lambda m: m.firm.reused_water_m3),
-        reclaimed_water_m3=total(lambda m: m.firm.reclaimed_water_m3), waste_utilised_t=total(lambda m: m.firm.waste_utilised_t),
-        heat_recovered_gj=total(lambda m: m.firm.heat_recovered_gj),
-    )
-    return MeasureFlows(firm, total(lambda m: m.reused_added_m3), total(lambda m: m.reclaimed_added_m3),
-                        total(lambda m: m.waste_added_t), total(lambda m: m.heat_added_gj))
+    firm = first._replace(fresh_water_m3=total(f["fresh_water_m3"]), reused_water_m3=total(f["reused_water_m3"]),
+                          reclaimed_water_m3=total(f["reclaimed_water_m3"]), waste_utilised_t=total(f["waste_utilised_t"]),
+                          heat_recovered_gj=total(f["heat_recovered_gj"]))
+    return MeasureFlows(firm, total(added["reused_added_m3"]), total(added["reclaimed_added_m3"]), total(added["waste_added_t"]),
+                        total(added["heat_added_gj"]))

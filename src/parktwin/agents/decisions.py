@@ -9,7 +9,7 @@ the scenario's (this year's, or its path over the measure's life). Mandates are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from parktwin.data import HEAT_BANDS, constant
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, heat_pump_technology, lifetime_yr, price_cny
@@ -18,9 +18,9 @@ from parktwin.economics.finance import cost_of_capital, financing_instrument
 GJ_PER_KWH = 3600.0 / 1e6
 
 
-@dataclass(frozen=True)
-class Option:
-    """One measure a firm could take this year, with its economics [CNY, CNY/yr, kWh/yr, tCO₂/yr]."""
+class Option(NamedTuple):
+    """One measure a firm could take this year, with its economics [CNY, CNY/yr, kWh/yr, tCO₂/yr]
+    (a named tuple: one is made per firm, measure and year, and a frozen dataclass costs more to build)."""
 
     measure: str
     share: float  # the roadmap share the item carries
@@ -45,9 +45,8 @@ class Option:
         return self.capex_cny / self.saving_cny_per_yr if self.saving_cny_per_yr > 0 else float("inf")
 
 
-@dataclass(frozen=True)
-class FirmView:
-    """What a firm knows when it decides (all for the year of the decision)."""
+class FirmView(NamedTuple):
+    """What a firm knows when it decides (all for the year of the decision; a named tuple, one per firm and year)."""
 
     year: int
     scale: float  # activity × intensity × efficiency factor now

@@ -254,9 +254,12 @@ class EnterpriseAgent(ParkAgent):
     def record_roadmap_measure(self, ctx, item) -> None:
         """Cost a roadmap item on this firm as the firm would (its view at the year's start, the
         item's share) and record it beside its own measures, for the MACC (``measures`` table).
-        Nothing else changes: the roadmap item is built whatever it costs."""
+        Nothing else changes: the roadmap item is built whatever it costs. A firm without boiler heat
+        has no heat option (``heat_option`` moves none), so it is not viewed for one."""
         from parktwin.agents.decisions import efficiency_option, heat_option
 
+        if item.kind != "efficiency" and self.boiler_heat_kwh() <= 0.0:
+            return
         view = self.firm_view(ctx, self.current_state())
         if item.kind == "efficiency":
             option = efficiency_option(view, item.share)

@@ -49,10 +49,11 @@ class ExchangeAgent(mesa.Agent):
         self.commissioned_hour: float | None = None  # global hour of the first delivery
         self.last_npv: dict[str, float] = {}
         self._effect: ExchangeEffect | None = None
+        self._in_park = {side: not getattr(spec, side).startswith(EXTERNAL_PREFIX) for side in ("supplier", "receiver")}
 
     def in_park(self, side: str) -> bool:
-        """True when ``side`` ("supplier" or "receiver") is an enterprise of the park."""
-        return not getattr(self.spec, side).startswith(EXTERNAL_PREFIX)
+        """True when ``side`` ("supplier" or "receiver") is an enterprise of the park (read once)."""
+        return self._in_park[side]
 
     def step(self) -> None:
         """Decide this year (the kernel sets ``model.exchange_context`` before the agents step)."""

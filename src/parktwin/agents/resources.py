@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parktwin.accounting.resources import FirmResources, MeasureFlows, MeasureTargets, firm_resources, weighted_flows, with_measures
+from parktwin.accounting.resources import (FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows, scaled_inputs,
+                                           scaled_resources, weighted_flows, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
@@ -73,8 +74,16 @@ class MeasureLedger(list):
 
 def base_flows(firm) -> FirmResources:
     """The firm's flows this year without measures (its inputs × activity)."""
-    s = firm.spec
-    return firm_resources(s.id, firm.value_added_mcny, firm.activity, s.water, s.solid_waste, s.waste_heat)
+    return scaled_resources(firm.spec.id, firm.value_added_mcny, firm.activity, _inputs(firm))
+
+
+def _inputs(firm) -> tuple[float | None, ...]:
+    """The firm's base-year resource inputs (``accounting.resources.base_inputs``), read once per firm."""
+    inputs = firm.__dict__.get("_resource_inputs")
+    if inputs is None:
+        s = firm.spec
+        inputs = firm._resource_inputs = base_inputs(s.water, s.solid_waste, s.waste_heat)
+    return inputs
 
 
 @lru_cache(maxsize=None)
@@ -124,7 +133,7 @@ class YearOfMeasures:
     """What the firms' resource measures did in one year."""
 
     rows: list  # the energy rows with the measures' electricity and the fuel the recovered heat saves
-    firms: dict[str, FirmResources] = field(default_factory=dict)  # entity → flows with the measures
+    firms: dict[str, FirmResources] = field(default_factory=dict)  # entity → the year's flows (with its measures, if any)
     electricity_mwh: float = 0.0  # the measures' own use, net of what recovered heat saves in electric boilers and heat pumps
     heat_used_gj: float = 0.0  # recovered heat that displaced boiler fuel or bought heat
     scope1_avoided_tco2: float = 0.0
@@ -157,7 +166,8 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     stream too cold for any band) displaces nothing.
     """
     st = firm.current_state()
-    own_share, bought_share, ((coal_ncv, coal_eff), (gas_ncv, gas_eff)) = _room_shares(firm, st)  # FUELS order
+    shares, terms = _state_heat(firm, st)
+    own_share, bought_share, ((coal_ncv, coal_eff), (gas_ncv, gas_eff)) = shares  # FUELS order
     coal = rows.get("coal", 0.0) * own_share
     gas = rows.get("natural_gas", 0.0) * own_share
     own_heat = coal * coal_ncv * coal_eff + gas * gas_ncv * gas_eff
@@ -166,26 +176,52 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
     out["purchased_heat"] = min(heat_gj - used, rows.get("purchased_heat", 0.0) * bought_share)
     rest = heat_gj - used - out["purchased_heat"]
     if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
-        room_gj, kwh = _electric_heat_room(firm, st)
+        room_gj, kwh = _electric_heat_room(firm, st, terms)
         out["electric_heat_gj"] = min(rest, room_gj)
         out["electricity_kwh"] = kwh * out["electric_heat_gj"] / room_gj if room_gj > 0 else 0.0
     return out
 
 
-def _electric_heat_room(firm, st) -> tuple[float, float]:
+def _state_heat(firm, st) -> tuple[tuple, tuple]:
+    """``_room_shares`` and ``_electric_heat_terms`` of the state; the last state asked for is checked
+    first, by identity (a firm stays in one state for years): no hash of the state then."""
+    last = firm.__dict__.get("_last_heat_state")
+    if last is not None and last[0] is st:
+        return last[1]
+    out = (_room_shares(firm, st), _electric_heat_terms(firm, st))
+    firm._last_heat_state = (st, out)
+    return out
+
+
+def _electric_heat_room(firm, st, terms) -> tuple[float, float]:
     """Of ``displace_heat``: the reachable bands' heat the firm makes with electricity this year
-    [GJ] (own boilers, then bought heat it replaced) and the electricity it takes [kWh]."""
+    [GJ] (own boilers, then bought heat it replaced) and the electricity it takes [kWh], from the
+    state's ``_electric_heat_terms``."""
     k = firm.activity * firm.intensity * st.efficiency_factor * st.active
-    eb_eff, cops = firm.electric_boiler_efficiency(), firm.heat_pump_cops()  # read once per run
-    bands, reach = firm.heat_bands, _reach(firm)
     room_gj = kwh = 0.0
-    for heat, eb, hp in ((firm.boiler_heat_kwh() / KWH_PER_GJ, st.own_eb, st.own_hp),
-                         (firm.spec.energy.purchased_heat_gj, st.bought_eb, st.bought_hp)):
-        for w, e, h, cop, r in zip(bands, eb, hp, cops, reach):
-            if r:
-                room_gj += k * heat * w * (e + h)
-                kwh += k * heat * w * (e / eb_eff + (h / cop if h else 0.0)) * KWH_PER_GJ
+    for heat, w, electric, kwh_per_kwh in terms:
+        room_gj += k * heat * w * electric
+        kwh += k * heat * w * kwh_per_kwh * KWH_PER_GJ
     return room_gj, kwh
+
+
+def _electric_heat_terms(firm, st) -> tuple[tuple[float, float, float, float], ...]:
+    """Of ``_electric_heat_room``, once per state and firm inputs a process visits
+    (``agents.base.state_cache``): for each heat source (own boilers [GJ], then bought heat [GJ])
+    and reachable band with some electric heat, (heat, band weight, electric share, electricity per
+    heat). A band with none adds exactly 0 to both sums, so leaving it out changes no number."""
+    cache = firm.__dict__.get("_electric_heat_terms")
+    if cache is None:
+        inputs = (firm.boiler_heat_kwh() / KWH_PER_GJ, firm.spec.energy.purchased_heat_gj, firm.heat_bands, _reach(firm),
+                  firm.electric_boiler_efficiency(), firm.heat_pump_cops())
+        cache = firm._electric_heat_terms = (inputs, state_cache("electric_heat_terms", inputs))
+    (own_gj, bought_gj, bands, reach, eb_eff, cops), terms = cache
+    out = terms.get(st)
+    if out is None:
+        out = terms[st] = tuple((heat, w, e + h, e / eb_eff + (h / cop if h else 0.0))
+                                for heat, eb, hp in ((own_gj, st.own_eb, st.own_hp), (bought_gj, st.bought_eb, st.bought_hp))
+                                for w, e, h, cop, r in zip(bands, eb, hp, cops, reach) if r and (e or h))
+    return out
 
 
 def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
@@ -210,9 +246,15 @@ def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:
-    """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book."""
+    """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book;
+    every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures)."""
     out = YearOfMeasures(rows)
-    active = [f for f in firms if f.resource_changes and f.resource_changes[0].hour < year_start + HOURS_PER_YEAR]
+    active, year_end = [], year_start + HOURS_PER_YEAR
+    for f in firms:
+        if f.resource_changes and f.resource_changes[0].hour < year_end:
+            active.append(f)
+        else:
+            out.firms[f.entity_id] = base_flows(f)
     if not active:
         return out
     rows = list(rows)
@@ -226,6 +268,8 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
         r = rows[i]
         rows[i] = EnergyRow(r.entity, r.entity_kind, r.carrier, max(r.quantity + delta, 0.0), r.unit)
 
+    fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
+             for carrier, ncv, eff, co2 in FUELS]
     for firm in active:
         entity, shape = firm.entity_id, firm.load_shape
         year_flows, kwh = _year_flows(firm, year, year_start, shape, book)
@@ -240,12 +284,12 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
                 if i is not None:
                     mine[c] = rows[i].quantity
             saved = displace_heat(firm, year_flows.heat_added_gj, mine)
-            for carrier, ncv, eff, co2 in FUELS:
+            for carrier, unit, ncv, eff, kgco2 in fuels:
                 amount = saved.get(carrier, 0.0)
                 if amount > 0:
-                    change(entity, firm.kind, carrier, -amount, "t" if carrier == "coal" else "km3")
-                    out.scope1_avoided_tco2 += amount * constant(co2) / 1000.0
-                    out.heat_used_gj += amount * constant(ncv) * constant(eff)
+                    change(entity, firm.kind, carrier, -amount, unit)
+                    out.scope1_avoided_tco2 += amount * kgco2 / 1000.0
+                    out.heat_used_gj += amount * ncv * eff
             if saved["purchased_heat"] > 0:
                 change(entity, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
                 out.heat_used_gj += saved["purchased_heat"]
@@ -262,12 +306,12 @@ def _year_flows(firm, year: int, year_start: int, shape: str, book) -> tuple[Mea
     """The firm's flows with its measures in the year (each segment's full-year flows weighted by
     the share of ``shape`` it covers) and the measures' electricity [kWh], booked on ``shape``."""
     segs = firm.resource_changes.year_segments(year_start)
-    base = base_flows(firm)
+    entity, value_added, flows = firm.spec.id, firm.value_added_mcny, scaled_inputs(_inputs(firm), firm.activity)  # base_flows
     if len(segs) == 1:  # the whole year in one state
-        flows = with_measures(base, segs[0][1])
-        return flows, book.add_piecewise(shape, (0,), (electricity_kwh(flows),))
+        year_flows = measure_flows(entity, value_added, flows, segs[0][1])
+        return year_flows, book.add(shape, electricity_kwh(year_flows), 0)  # = add_piecewise from hour 0
     starts = [h for h, _ in segs]
-    parts = [(w, with_measures(base, t)) for w, (_, t) in zip(segment_weights(shape, year, starts), segs)]
+    parts = [(w, measure_flows(entity, value_added, flows, t)) for w, (_, t) in zip(segment_weights(shape, year, starts), segs)]
     return weighted_flows(parts), book.add_piecewise(shape, starts, [electricity_kwh(m) for _, m in parts])
 
 
