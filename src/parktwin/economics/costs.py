@@ -76,16 +76,25 @@ def fixed_om_in_year(purchases: list[Purchase], year: int) -> float:
     """Fixed O&M of everything installed in ``year`` (pro rata in the commissioning year) [CNY]."""
     total = 0.0
     for p in purchases:
-        if p.renewal:  # its original keeps paying the O&M
-            continue
-        if p.retired is not None and (gone := p.retired_at) is not None:  # paid from commissioning until its owner left
-            start = p.year + p.hour / HOURS_PER_YEAR
-            total += p.fixed_om_cny_per_yr * max(0.0, min(gone, year + 1.0) - max(start, float(year)))
-        elif p.year < year:
-            total += p.fixed_om_cny_per_yr
-        elif p.year == year:
-            total += p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
+        if (term := om_in_year(p, year)) is not None:
+            total += term
     return total
+
+
+def om_in_year(p: Purchase, year: int) -> float | None:
+    """``p``'s fixed O&M in ``year`` [CNY]: pro rata in its commissioning year, and until its owner
+    left when it was retired with them; None when it owes none (a renewal, whose original keeps
+    paying, or bought after ``year``)."""
+    if p.renewal:
+        return None
+    if p.retired is not None and (gone := p.retired_at) is not None:  # paid from commissioning until its owner left
+        start = p.year + p.hour / HOURS_PER_YEAR
+        return p.fixed_om_cny_per_yr * max(0.0, min(gone, year + 1.0) - max(start, float(year)))
+    if p.year < year:
+        return p.fixed_om_cny_per_yr
+    if p.year == year:
+        return p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
+    return None
 
 
 def settled_om(p: Purchase, year: int) -> bool:
@@ -120,15 +129,8 @@ class PurchaseLedger:
         total = self.totals[k]
         settling = True
         for p in purchases[k:]:
-            if p.renewal:
-                pass
-            elif p.retired is not None and (gone := p.retired_at) is not None:
-                start = p.year + p.hour / HOURS_PER_YEAR
-                total += p.fixed_om_cny_per_yr * max(0.0, min(gone, year + 1.0) - max(start, float(year)))
-            elif p.year < year:
-                total += p.fixed_om_cny_per_yr
-            elif p.year == year:
-                total += p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
+            if (term := om_in_year(p, year)) is not None:
+                total += term
             if settling and (settling := settled_om(p, year)):
                 self.settled.append(p)
                 self.totals.append(total)
