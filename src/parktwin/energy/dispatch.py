@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numba
 import numpy as np
@@ -418,8 +418,12 @@ def dispatch_rule_based(
 
 
 def signed_zero(value: float, *arrays: np.ndarray) -> bool:
-    """Any −0.0 in ``value`` or ``arrays`` (the kernel carries its sign into some flows, ``without_battery`` not)."""
-    return math.copysign(1.0, value) < 0 or any(np.signbit(a).any() for a in arrays)
+    """Any −0.0 in ``value`` or ``arrays`` (the kernel carries its sign into some flows, ``without_battery`` not).
+
+    ``arrays`` are the checked inputs (float64, contiguous, no value below 0): a set sign bit is a −0.0,
+    and a float64 with its sign bit set is a negative int64, so one ``min`` over the bits finds it
+    (no boolean array per input)."""
+    return math.copysign(1.0, value) < 0 or any(a.view(np.int64).min() < 0 for a in arrays if a.size)
 
 
 def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: np.ndarray, exp_lim: np.ndarray, soc_start: float) -> tuple:
@@ -436,11 +440,21 @@ def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: np.ndarray, exp_l
     deficit = load - pv_to_load  # ≥ +0: the grid takes all of it up to the limit, none where it is 0
     export = np.minimum(surplus, exp_lim)
     grid_to_load = np.minimum(deficit, imp_lim)
-    adj = np.zeros(load.shape[0])
-    adj[0] = 0.0 - soc_start
     n = load.shape[0]
-    return (pv_to_load, np.zeros(n), grid_to_load, np.zeros(n), np.zeros(n), export, surplus - export,
-            deficit - grid_to_load, np.zeros(n), adj, 0.0)
+    adj = np.zeros(n)
+    adj[0] = 0.0 - soc_start
+    none = zeros_kw(n)  # no battery flow, no stored energy: one shared read-only array of +0.0
+    np.subtract(surplus, export, out=surplus)  # curtailed (the surplus is this function's own array)
+    np.subtract(deficit, grid_to_load, out=deficit)  # unserved
+    return (pv_to_load, none, grid_to_load, none, none, export, surplus, deficit, none, adj, 0.0)
+
+
+@lru_cache(maxsize=8)
+def zeros_kw(n: int) -> np.ndarray:
+    """A read-only array of ``n`` zeros (+0.0), shared by every result that has no flow there."""
+    zeros = np.zeros(n)
+    zeros.flags.writeable = False
+    return zeros
 
 
 def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:
