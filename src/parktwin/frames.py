@@ -81,8 +81,15 @@ def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
 def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
     """``pd.DataFrame(rows, columns=names)`` for rows of tuples (or dicts holding every name), built
     column by column; rows of uneven length, dicts lacking a name, or no rows at all go to pandas."""
+    columns = row_columns(rows, names)
+    return pd.DataFrame(rows, columns=list(names)) if columns is None else frame_from_columns(columns)
+
+
+def row_columns(rows: list, names: Sequence[str]) -> dict[str, Sequence] | None:
+    """Name → the column's values, from rows of tuples (or dicts holding every name); None when
+    ``frame_from_rows`` leaves the rows to pandas (no rows, uneven rows, a dict lacking a name)."""
     if not rows:
-        return pd.DataFrame(rows, columns=list(names))
+        return None
     try:
         if isinstance(rows[0], dict):
             values = [[row[name] for row in rows] for name in names]
@@ -91,8 +98,8 @@ def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
             if len(values) != len(names):
                 raise ValueError("rows and names differ in length")
     except (KeyError, ValueError, TypeError):
-        return pd.DataFrame(rows, columns=list(names))
-    return frame_from_columns(dict(zip(names, values)))
+        return None
+    return dict(zip(names, values))
 
 
 # values whose plain (np.add.reduceat) and compensated sums differ: tell pandas' two ways apart

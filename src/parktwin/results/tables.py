@@ -14,7 +14,7 @@ from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
-from parktwin.frames import coded_strings, frame_from_rows
+from parktwin.frames import coded_strings, frame_from_columns, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import reconcile
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
@@ -241,10 +241,16 @@ def annual_table(record: RunRecord) -> pd.DataFrame:
 
 def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
     """The ``emissions`` table: the inventory's rows (``EMISSION_COLUMNS``) built column by
-    column, with ``gas`` (CO2, every row) after the method."""
-    frame = frame_from_rows(rows, EMISSION_COLUMNS)
-    frame.insert(4, "gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)) if rows else "CO2")
-    return frame
+    column, with ``gas`` (CO2, every row) after the method: placed among the columns before the
+    frame is built (inserting it into the built frame costs more than the column itself)."""
+    columns = row_columns(rows, EMISSION_COLUMNS)
+    if columns is None:  # no rows, or rows pandas reads itself
+        frame = frame_from_rows(rows, EMISSION_COLUMNS)
+        frame.insert(4, "gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)) if rows else "CO2")
+        return frame
+    named = list(columns.items())
+    gas = ("gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)))
+    return frame_from_columns(dict([*named[:4], gas, *named[4:]]))
 
 
 def build_results(record: RunRecord, manifest: dict) -> Results:
