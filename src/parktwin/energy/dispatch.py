@@ -396,7 +396,8 @@ def dispatch_rule_based(
     soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
     ceiling = limit_input("charge_ceiling_kw", charge_ceiling_kw, n)
 
-    if not cap.any() and not signed_zero(soc0, load, pv, cap, imp, exp, ceiling):  # no battery all year: no hourly loop
+    no_battery = not cap.any() and not signed_zero(soc0, load, pv, cap, imp, exp, ceiling)
+    if no_battery:  # no battery all year: no hourly loop
         out = without_battery(load, pv, imp, exp, soc0)
     else:
         out = _dispatch_kernel(
@@ -417,7 +418,10 @@ def dispatch_rule_based(
             hourly(ceiling, n),
         )
     arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
-    return frozen_result(arrays, float(out[10]), soc0)
+    result = frozen_result(arrays, float(out[10]), soc0)
+    if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
+        result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
+    return result
 
 
 def hourly(limit: float | np.ndarray, n: int) -> np.ndarray:

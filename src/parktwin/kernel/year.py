@@ -336,7 +336,7 @@ def money(model, y: YearState) -> Money:
     park, year, a = model.scenario.park, y.year, y.accounting
     purchases = model.record.purchases
     bill = electricity_bill_cny(y.electricity.result.grid_import_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
-                                park.grid.feed_in_price_cny_per_kwh, year)
+                                park.grid.feed_in_price_cny_per_kwh, year, export_kwh=a.supply.export_kwh)
     purchases.extend(model.renewals.due(purchases, year))  # economics.costs.renewals_in_year, filed once per purchase
     costs = {
         "capex_cny": model.ledger.capex_cny(purchases, year),  # Σ capex of the year's purchases
