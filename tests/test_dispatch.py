@@ -594,3 +594,19 @@ def test_no_battery_path_matches_the_kernel_bit_for_bit():
         fast = dispatch_module.without_battery(load, pv, imp, exp, soc0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
+
+
+def test_no_battery_path_with_limits_given_as_numbers():
+    """Limits given as one number reach ``without_battery`` as numbers (no hourly array is filled):
+    the flows are the kernel's to the bit with those numbers spread over every hour."""
+    rng = np.random.default_rng(11)
+    n = 48
+    load, pv = rng.random(n) * 100.0, rng.random(n) * 100.0
+    pv[::5] = load[::5]
+    for imp, exp in ((80.0, 0.0), (np.inf, 30.0), (0.0, np.inf)):
+        kernel = dispatch_module._dispatch_kernel(
+            load, pv, np.zeros(n, dtype=np.int8), np.zeros(n), np.zeros(n), 0.92, 0.9, 0.05, 0.95, True, 0.0,
+            np.full(n, imp), np.full(n, exp), 5.0, np.full(n, np.inf))
+        fast = dispatch_module.without_battery(load, pv, imp, exp, 5.0)
+        for k, f in zip(kernel, fast):
+            assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))

@@ -81,8 +81,28 @@ def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
 def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
     """``pd.DataFrame(rows, columns=names)`` for rows of tuples (or dicts holding every name), built
     column by column; rows of uneven length, dicts lacking a name, or no rows at all go to pandas."""
+    if isinstance(rows, list) and not rows:
+        return empty_frame(names)
+    columns = row_columns(rows, names)
+    return pd.DataFrame(rows, columns=list(names)) if columns is None else frame_from_columns(columns)
+
+
+def empty_frame(names: Sequence[str]) -> pd.DataFrame:
+    """``pd.DataFrame(columns=list(names))``: a copy of one built once per set of names (an empty
+    table is built in ~0.2 ms, copied in ~0.01 ms; many runs have no reviews, no measured data)."""
+    return _empty_template(tuple(names)).copy()
+
+
+@lru_cache(maxsize=64)
+def _empty_template(names: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(names))
+
+
+def row_columns(rows: list, names: Sequence[str]) -> dict[str, Sequence] | None:
+    """Name → the column's values, from rows of tuples (or dicts holding every name); None when
+    ``frame_from_rows`` leaves the rows to pandas (no rows, uneven rows, a dict lacking a name)."""
     if not rows:
-        return pd.DataFrame(rows, columns=list(names))
+        return None
     try:
         if isinstance(rows[0], dict):
             values = [[row[name] for row in rows] for name in names]
@@ -91,8 +111,8 @@ def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
             if len(values) != len(names):
                 raise ValueError("rows and names differ in length")
     except (KeyError, ValueError, TypeError):
-        return pd.DataFrame(rows, columns=list(names))
-    return frame_from_columns(dict(zip(names, values)))
+        return None
+    return dict(zip(names, values))
 
 
 # values whose plain (np.add.reduceat) and compensated sums differ: tell pandas' two ways apart

@@ -50,12 +50,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_array, limit_value
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_array, limit_input, limit_value
 
 __all__ = [
     "PERIOD_VALLEY",
@@ -67,6 +67,8 @@ __all__ = [
     "dispatch_rule_based",
     "annual_flows_kwh",
     "tou_period_codes",
+    "total_kwh",
+    "zeros_kw",
 ]
 
 PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL = 0, 1, 2, 3
@@ -388,12 +390,14 @@ def dispatch_rule_based(
     if not isinstance(params, BatteryParams):
         raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
     check_battery_params(params)
-    imp = limit_array("import_limit_kw", import_limit_kw, n)
-    exp = limit_array("export_limit_kw", export_limit_kw, n)
+    # each limit a number or per hour: the hourly loop takes arrays, the year without a battery either
+    imp = limit_input("import_limit_kw", import_limit_kw, n)
+    exp = limit_input("export_limit_kw", export_limit_kw, n)
     soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
-    ceiling = limit_array("charge_ceiling_kw", charge_ceiling_kw, n)
+    ceiling = limit_input("charge_ceiling_kw", charge_ceiling_kw, n)
 
-    if not cap.any() and not signed_zero(soc0, load, pv, cap, imp, exp, ceiling):  # no battery all year: no hourly loop
+    no_battery = not cap.any() and not signed_zero(soc0, load, pv, cap, imp, exp, ceiling)
+    if no_battery:  # no battery all year: no hourly loop
         out = without_battery(load, pv, imp, exp, soc0)
     else:
         out = _dispatch_kernel(
@@ -408,27 +412,41 @@ def dispatch_rule_based(
             float(params.soc_max_share),
             bool(params.grid_charging),
             float(params.reserve_share),
-            imp,
-            exp,
+            hourly(imp, n),
+            hourly(exp, n),
             soc0,
-            ceiling,
+            hourly(ceiling, n),
         )
     arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
-    return frozen_result(arrays, float(out[10]), soc0)
+    result = frozen_result(arrays, float(out[10]), soc0)
+    if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
+        result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
+    return result
 
 
-def signed_zero(value: float, *arrays: np.ndarray) -> bool:
-    """Any −0.0 in ``value`` or ``arrays`` (the kernel carries its sign into some flows, ``without_battery`` not)."""
-    return math.copysign(1.0, value) < 0 or any(np.signbit(a).any() for a in arrays)
+def hourly(limit: float | np.ndarray, n: int) -> np.ndarray:
+    """A checked limit (``limit_input``) as a float64 array of ``n`` hours."""
+    return np.full(n, limit) if isinstance(limit, float) else limit
 
 
-def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: np.ndarray, exp_lim: np.ndarray, soc_start: float) -> tuple:
+def signed_zero(*values: float | np.ndarray) -> bool:
+    """Any −0.0 among ``values`` (the kernel carries its sign into some flows, ``without_battery`` not).
+
+    ``values`` are the checked inputs, numbers or arrays (float64, contiguous, no value below 0): a set
+    sign bit is a −0.0, and a float64 with its sign bit set is a negative int64, so one ``min`` over
+    the bits finds it (no boolean array per input)."""
+    return any(math.copysign(1.0, v) < 0 if isinstance(v, float) else (v.size and v.view(np.int64).min() < 0) for v in values)
+
+
+def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: float | np.ndarray, exp_lim: float | np.ndarray,
+                    soc_start: float) -> tuple:
     """The kernel's output (same order, same values to the bit) when every hour's battery capacity is 0.
 
     With no capacity the store is clipped to 0 at the first hour (``soc_adjustment_kwh[0]`` =
     −``soc_start``) and never charges or discharges, so the rules reduce to: PV serves the load,
     its surplus is exported up to the limit and the rest curtailed; the grid serves the deficit up
-    to the import limit and the rest is unserved. (Inputs without −0.0: ``signed_zero``.)
+    to the import limit and the rest is unserved. (Inputs without −0.0: ``signed_zero``; a limit is
+    one number for every hour, or per hour.)
     """
     # (the kernel's "x if x < y else y" is np.minimum here: no NaN, and no −0.0 to pick a sign from)
     pv_to_load = np.minimum(pv, load)
@@ -436,11 +454,26 @@ def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: np.ndarray, exp_l
     deficit = load - pv_to_load  # ≥ +0: the grid takes all of it up to the limit, none where it is 0
     export = np.minimum(surplus, exp_lim)
     grid_to_load = np.minimum(deficit, imp_lim)
-    adj = np.zeros(load.shape[0])
-    adj[0] = 0.0 - soc_start
     n = load.shape[0]
-    return (pv_to_load, np.zeros(n), grid_to_load, np.zeros(n), np.zeros(n), export, surplus - export,
-            deficit - grid_to_load, np.zeros(n), adj, 0.0)
+    adj = np.zeros(n)
+    adj[0] = 0.0 - soc_start
+    none = zeros_kw(n)  # no battery flow, no stored energy: one shared read-only array of +0.0
+    np.subtract(surplus, export, out=surplus)  # curtailed (the surplus is this function's own array)
+    np.subtract(deficit, grid_to_load, out=deficit)  # unserved
+    return (pv_to_load, none, grid_to_load, none, none, export, surplus, deficit, none, adj, 0.0)
+
+
+@lru_cache(maxsize=8)
+def zeros_kw(n: int) -> np.ndarray:
+    """A read-only array of ``n`` zeros (+0.0), shared by every result that has no flow there."""
+    zeros = np.zeros(n)
+    zeros.flags.writeable = False
+    return zeros
+
+
+def total_kwh(flow_kw: np.ndarray) -> float:
+    """Σ of an hourly flow [kWh]: no pass over the shared array of zeros (``zeros_kw``, its sum is +0.0)."""
+    return 0.0 if flow_kw is zeros_kw(flow_kw.shape[0]) else float(flow_kw.sum())
 
 
 def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:

@@ -68,8 +68,15 @@ def limit_value(name: str, x, allow_inf: bool) -> float:
 
 def limit_array(name: str, x, n: int) -> np.ndarray:
     """A limit given as one number or per hour, as a float64 array of shape (n,); inf allowed."""
+    checked = limit_input(name, x, n)
+    return np.full(n, checked) if isinstance(checked, float) else checked
+
+
+def limit_input(name: str, x, n: int) -> float | np.ndarray:
+    """A limit given as one number or per hour, checked: the number as a float, or a float64 array
+    of shape (n,); inf allowed. (``limit_array`` spreads the number over the hours.)"""
     if np.ndim(x) == 0:
-        return np.full(n, limit_value(name, x, allow_inf=True))
+        return limit_value(name, x, allow_inf=True)
     a = np.ascontiguousarray(x, dtype=np.float64)
     if a.shape != (n,):
         raise ValueError(f"{name} must be a number or have shape ({n},) like load_kw, got {a.shape}")

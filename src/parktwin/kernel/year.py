@@ -53,7 +53,7 @@ from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, 
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh, zeros_kw
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
@@ -219,7 +219,7 @@ def site(model, y: YearState) -> Site:
     if dac.removed_tco2 > 0:
         demand_kw = demand_kw + dac.electricity_kw
     pv_kw = assets.pv_kwp * model.pv_kw_per_kwp[y.index]
-    wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else np.zeros(HOURS_PER_YEAR)
+    wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else zeros_kw(HOURS_PER_YEAR)
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
     import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if down.any() else assets.import_limit_kw  # (read-only)
@@ -262,7 +262,7 @@ def electricity(model, y: YearState) -> Electricity:
         load_kw = demand_kw - shed_kw
         export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
     else:  # no outage: nothing shed (demand − 0 is the demand), the export limit every hour
-        shed_kw, load_kw, export_limit = np.zeros(HOURS_PER_YEAR), demand_kw, park.grid.export_limit_kw
+        shed_kw, load_kw, export_limit = zeros_kw(HOURS_PER_YEAR), demand_kw, park.grid.export_limit_kw  # (read-only)
     import_limit = s.import_limit_kw
     month = year_calendar(y.year).month
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
@@ -287,7 +287,7 @@ def electricity(model, y: YearState) -> Electricity:
         # the same cost function for both; the LP ends with at least the rules' final charge
         ems_saving = dispatch_cost_cny(rules, s.price, **costing)["objective_cny"] - dispatch_cost_cny(result, s.price, **costing)["objective_cny"]
     model.battery_soc_kwh = result.final_soc_kwh
-    for unit in model.operator.age_batteries(float(result.battery_to_load_kw.sum()), y.year_start):
+    for unit in model.operator.age_batteries(total_kwh(result.battery_to_load_kw), y.year_start):
         if y.index + 1 < len(model.years):  # its new cells are bought at next year's price
             model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh, renewal=True))
         model.record.events.append({
@@ -307,7 +307,7 @@ def accounting(model, y: YearState) -> Accounts:
         demand_kwh=float(demand_kw.sum()),
         grid_import_kwh=float(grid_kw.sum()),
         onsite_generation_kwh=float(result.pv_kw.sum()),
-        onsite_used_kwh=float(result.pv_to_load_kw.sum() + result.pv_to_battery_kw.sum()),
+        onsite_used_kwh=total_kwh(result.pv_to_load_kw) + total_kwh(result.pv_to_battery_kw),
         export_kwh=float(result.export_kw.sum()),
         curtailed_kwh=float(result.curtailed_kw.sum()),
         unserved_kwh=float(result.unserved_kw.sum()),
@@ -336,7 +336,7 @@ def money(model, y: YearState) -> Money:
     park, year, a = model.scenario.park, y.year, y.accounting
     purchases = model.record.purchases
     bill = electricity_bill_cny(y.electricity.result.grid_import_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
-                                park.grid.feed_in_price_cny_per_kwh, year)
+                                park.grid.feed_in_price_cny_per_kwh, year, export_kwh=a.supply.export_kwh)
     purchases.extend(model.renewals.due(purchases, year))  # economics.costs.renewals_in_year, filed once per purchase
     costs = {
         "capex_cny": model.ledger.capex_cny(purchases, year),  # Σ capex of the year's purchases
@@ -401,15 +401,15 @@ def annual(model, y: YearState) -> dict:
         "grid_import_mwh": supply.grid_import_kwh / 1000.0,
         "green_power_mwh": supply.green_kwh / 1000.0,
         "pv_generation_mwh": float(s.pv_kw.sum()) / 1000.0,
-        "wind_generation_mwh": float(s.wind_kw.sum()) / 1000.0,
+        "wind_generation_mwh": total_kwh(s.wind_kw) / 1000.0,
         "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
         "export_mwh": supply.export_kwh / 1000.0,
         "curtailed_mwh": supply.curtailed_kwh / 1000.0,
         "unserved_mwh": supply.unserved_kwh / 1000.0,
-        "shed_mwh": float(e.shed_kw.sum()) / 1000.0,
+        "shed_mwh": total_kwh(e.shed_kw) / 1000.0,
         "dac_electricity_mwh": s.dac.electricity_mwh,
         "dac_tco2_per_yr": assets.end.dac_tco2_per_yr,
-        "outage_hours": int(s.down.sum()),
+        "outage_hours": int(np.count_nonzero(s.down)),
         "peak_import_kw": float(grid_kw.max()),
         "import_limit_kw": assets.end.import_limit_kw,
         "pv_kwp": assets.end.pv_kwp,
@@ -495,7 +495,7 @@ def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
     """The operator's direct air capture in ``year`` (technologies/direct_air_capture.py): its heat
     from air-source heat pumps at the low band's supply temperature, the hour's COP."""
     if not capacity_tco2_per_yr.any():
-        return DacYear(0.0, np.zeros(HOURS_PER_YEAR))
+        return DacYear(0.0, zeros_kw(HOURS_PER_YEAR))  # (read-only)
     return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
 
 

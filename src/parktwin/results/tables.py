@@ -14,7 +14,7 @@ from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
-from parktwin.frames import coded_strings, frame_from_rows
+from parktwin.frames import coded_strings, empty_frame, frame_from_columns, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import reconcile
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
@@ -108,7 +108,9 @@ class Results:
     products: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
-        if self.data_quality is None or self.data_quality.empty:
+        if self.data_quality is None:
+            self.data_quality = empty_frame(QUALITY_COLUMNS)
+        elif self.data_quality.empty and list(self.data_quality.columns) != list(QUALITY_COLUMNS):
             self.data_quality = pd.DataFrame(self.data_quality, columns=list(QUALITY_COLUMNS))
         if self.reconciliation is not None and self.reconciliation.empty:
             self.reconciliation = None  # derived on first use (a stored run without the table)
@@ -119,7 +121,7 @@ class Results:
         """The ``reconciliation`` table (computed once; empty without measured totals)."""
         if self.reconciliation is None:
             if self.measured_totals is None:
-                self.reconciliation = pd.DataFrame(columns=list(RECONCILIATION_COLUMNS))
+                self.reconciliation = empty_frame(RECONCILIATION_COLUMNS)
             else:
                 table = reconcile(self, self.measured_totals)
                 frame = pd.DataFrame(table)
@@ -241,10 +243,16 @@ def annual_table(record: RunRecord) -> pd.DataFrame:
 
 def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
     """The ``emissions`` table: the inventory's rows (``EMISSION_COLUMNS``) built column by
-    column, with ``gas`` (CO2, every row) after the method."""
-    frame = frame_from_rows(rows, EMISSION_COLUMNS)
-    frame.insert(4, "gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)) if rows else "CO2")
-    return frame
+    column, with ``gas`` (CO2, every row) after the method: placed among the columns before the
+    frame is built (inserting it into the built frame costs more than the column itself)."""
+    columns = row_columns(rows, EMISSION_COLUMNS)
+    if columns is None:  # no rows, or rows pandas reads itself
+        frame = frame_from_rows(rows, EMISSION_COLUMNS)
+        frame.insert(4, "gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)) if rows else "CO2")
+        return frame
+    named = list(columns.items())
+    gas = ("gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)))
+    return frame_from_columns(dict([*named[:4], gas, *named[4:]]))
 
 
 def build_results(record: RunRecord, manifest: dict) -> Results:
@@ -274,7 +282,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         manifest=manifest,
         resources=frame_from_rows(record.resources, RESOURCE_COLUMNS),
         exchanges=frame_from_rows(record.exchanges, EXCHANGE_COLUMNS),
-        data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)),
+        data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)) if record.data_quality else empty_frame(QUALITY_COLUMNS),
         measured_totals=record.measured,
         base_firm_totals=record.base_firm_totals,
         financing=money.get("financing", pd.DataFrame()),
