@@ -30,14 +30,18 @@ from dataclasses import dataclass
 import numpy as np
 import pvlib
 
-from parktwin.energy.weather import ClearSky, Site, Weather, clear_sky, lit_hours, weather_years
+from parktwin.energy.weather import (HOURS_PER_YEAR, ClearSky, LitWeather, Site, Weather, clear_sky, lit_hours,
+                                     lit_weather_years, weather_years)
 
 __all__ = [
     "ClearSky",
+    "LitWeather",
     "PvSystem",
     "Site",
     "Weather",
     "clear_sky",
+    "lit_pv_output_kw_per_kwp",
+    "lit_weather_years",
     "pv_output_kw_per_kwp",
     "weather_years",
 ]
@@ -64,12 +68,15 @@ class PvSystem:
 
 @dataclass(frozen=True, eq=False)
 class ArrayGeometry:
-    """What the Hay-Davies transposition needs of the sun and the array in the lit hours of the
-    reference year (``lit_hours``), shape (hours,), read-only: the beam's projection ratio Rb and the
-    cosine of the angle of incidence; computed with pvlib, once per (site, system)."""
+    """What the Hay-Davies transposition and the inverter need of the sun and the array in the lit hours
+    of the reference year (``lit_hours``), shape (hours,), read-only: the beam's projection ratio Rb, the
+    cosine of the angle of incidence, the extraterrestrial DNI [W/m²] and whether the sun is above the
+    horizon (apparent zenith < 90°); computed with pvlib, once per (site, system)."""
 
     rb: np.ndarray
     cos_aoi: np.ndarray
+    dni_extra_w_per_m2: np.ndarray
+    sun_up: np.ndarray
 
 
 @functools.lru_cache(maxsize=64)
@@ -81,19 +88,19 @@ def array_geometry(site: Site, system: PvSystem) -> ArrayGeometry:
     rb = cos_tt / np.maximum(pvlib.tools.cosd(zenith), 0.01745)
     aoi = pvlib.irradiance.aoi(system.tilt_deg, system.azimuth_deg, zenith, azimuth)
     cos_aoi = np.cos(np.radians(aoi))
-    for shared in (rb, cos_aoi):  # cached: read-only
+    geometry = ArrayGeometry(rb, cos_aoi, cs.dni_extra_w_per_m2[lit], zenith < 90.0)
+    for shared in (geometry.rb, geometry.cos_aoi, geometry.dni_extra_w_per_m2, geometry.sun_up):  # cached: read-only
         shared.setflags(write=False)
-    return ArrayGeometry(rb, cos_aoi)
+    return geometry
 
 
-def _poa_global_w_per_m2(site: Site, system: PvSystem, weather: Weather, hours: np.ndarray) -> np.ndarray:
-    """Plane-of-array global irradiance in ``hours`` (``lit_hours``) of each year, shape (n_years, len(hours))
-    [W/m²]: ``pvlib.irradiance.get_total_irradiance`` with the Hay-Davies model, step for step (the
-    same operations on the same numbers; x × y is y × x and x + y is y + x exactly), written into
-    the arrays it makes instead of a temporary per step."""
-    geometry, cs = array_geometry(site, system), clear_sky(site)
-    dni, dhi = weather.dni_w_per_m2[:, hours], weather.dhi_w_per_m2[:, hours]
-    anisotropy = dni / cs.dni_extra_w_per_m2[hours]  # AI
+def _poa_global_w_per_m2(system: PvSystem, geometry: ArrayGeometry, ghi: np.ndarray, dni: np.ndarray,
+                         dhi: np.ndarray) -> np.ndarray:
+    """Plane-of-array global irradiance [W/m²] from GHI, DNI and DHI in the lit hours of each year
+    (shape (n_years, lit hours), not changed): ``pvlib.irradiance.get_total_irradiance`` with the
+    Hay-Davies model, step for step (the same operations on the same numbers; x × y is y × x and
+    x + y is y + x exactly), written into the arrays it makes instead of a temporary per step."""
+    anisotropy = dni / geometry.dni_extra_w_per_m2  # AI
     sky = 1 - anisotropy
     sky *= dhi
     sky *= 0.5 * (1 + pvlib.tools.cosd(system.tilt_deg))
@@ -102,12 +109,11 @@ def _poa_global_w_per_m2(site: Site, system: PvSystem, weather: Weather, hours: 
     anisotropy *= dhi
     np.maximum(anisotropy, 0, out=anisotropy)  # circumsolar
     sky += anisotropy
-    ground = weather.ghi_w_per_m2[:, hours] * system.albedo
+    ground = ghi * system.albedo
     ground *= 1 - np.cos(np.radians(system.tilt_deg))
     ground *= 0.5
     sky += ground  # poa diffuse
-    poa = dni
-    poa *= geometry.cos_aoi
+    poa = dni * geometry.cos_aoi
     np.maximum(poa, 0, out=poa)  # poa direct
     poa += sky
     return poa
@@ -131,9 +137,18 @@ def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.n
         AC power [kW/kWp], shape (n_years, 8760), in [0, 1]; summing over a
         year gives the specific yield [kWh/kWp].
     """
-    cs = clear_sky(site)
     lit = lit_hours(site)  # every other hour has the sun down: output 0
-    poa = _poa_global_w_per_m2(site, system, weather, lit)
+    return lit_pv_output_kw_per_kwp(site, system, LitWeather(
+        weather.ghi_w_per_m2[:, lit], weather.dni_w_per_m2[:, lit], weather.dhi_w_per_m2[:, lit],
+        weather.temp_air_c, weather.daily_clearness_share))
+
+
+def lit_pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: LitWeather) -> np.ndarray:
+    """:func:`pv_output_kw_per_kwp` from weather whose irradiance is given in the lit hours only
+    (``lit_weather_years``); the same numbers, shape (n_years, 8760) [kW/kWp]."""
+    lit = lit_hours(site)
+    geometry = array_geometry(site, system)
+    poa = _poa_global_w_per_m2(system, geometry, weather.ghi_w_per_m2, weather.dni_w_per_m2, weather.dhi_w_per_m2)
     # Faiman cell temperature and PVWatts DC, as pvlib.temperature.faiman and pvlib.pvsystem.pvwatts_dc
     # compute them (defaults u0, u1, temp_ref 25 °C, pdc0 1 kW), step for step in place
     heat_loss = np.asanyarray(FAIMAN_U0) + np.asanyarray(FAIMAN_U1) * WIND_SPEED_M_PER_S
@@ -148,7 +163,7 @@ def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.n
     ac *= temp_factor  # DC [kW/kWp]
     ac *= (1.0 - system.system_losses_share) * system.inverter_efficiency
     np.clip(ac, 0.0, 1.0, out=ac)
-    ac *= cs.apparent_zenith_deg[lit] < 90.0
-    out = np.zeros(weather.ghi_w_per_m2.shape)
+    ac *= geometry.sun_up
+    out = np.zeros((ac.shape[0], HOURS_PER_YEAR))
     out[:, lit] = ac
     return out

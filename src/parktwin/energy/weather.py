@@ -321,17 +321,55 @@ def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.nda
     return temp
 
 
+@dataclass(frozen=True, eq=False)
+class ErbsGeometry:
+    """What the Erbs split needs of the sun in some hours, shape (hours,), read-only: cos(zenith) [-],
+    the extraterrestrial irradiance on the horizontal ``dni_extra × max(cos z, min_cos_zenith)``
+    (``I0h`` of ``pvlib.irradiance.clearness_index``) [W/m²] and whether the zenith is beyond the cut-off."""
+
+    cos_zenith: np.ndarray
+    horizontal_extra_w_per_m2: np.ndarray
+    beyond_cutoff: np.ndarray
+
+
+def erbs_geometry(zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = 0.065,
+                  max_zenith_deg: float = 87.0) -> ErbsGeometry:
+    """The sun's part of ``pvlib.irradiance.erbs`` (extraterrestrial DNI by day of year, cos z, I0h):
+    the same for every year of a site, so :func:`lit_erbs_geometry` computes it once per site."""
+    dni_extra = pvlib.irradiance.get_extra_radiation(day_of_year)
+    cos_zenith = pvlib.tools.cosd(zenith_deg)
+    fields = (cos_zenith, dni_extra * np.maximum(cos_zenith, min_cos_zenith), np.asarray(zenith_deg) > max_zenith_deg)
+    for shared in fields:
+        shared.setflags(write=False)
+    return ErbsGeometry(*fields)
+
+
+@functools.lru_cache(maxsize=64)
+def lit_erbs_geometry(site: Site) -> ErbsGeometry:
+    """:func:`erbs_geometry` of the reference year's lit hours (``lit_hours``), cached per site."""
+    cs, lit = clear_sky(site), lit_hours(site)
+    return erbs_geometry(cs.zenith_deg[lit], cs.day_index[lit] + 1)
+
+
 def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = 0.065,
                max_zenith_deg: float = 87.0) -> tuple[np.ndarray, np.ndarray]:
     """DNI and DHI [W/m²] from GHI [W/m²] by the Erbs model: ``pvlib.irradiance.erbs`` step for step
-    (the same operations in the same order, so the same numbers; tests/test_solar.py compares them),
-    except that its fourth-degree diffuse-fraction polynomial is evaluated only where it applies
-    (0.22 < kt ≤ 0.8, about a third of the hours) rather than on every hour and then discarded:
-    ``erbs`` took ~9 ms of a 26-year run, most of it in that polynomial's powers. After the
-    polynomial the steps write into the arrays they make (x × y is y × x, the masks' ``or`` in any
-    order) rather than one temporary each."""
-    dni_extra = pvlib.irradiance.get_extra_radiation(day_of_year)
-    kt = pvlib.irradiance.clearness_index(ghi, zenith_deg, dni_extra, min_cos_zenith=min_cos_zenith, max_clearness_index=1)
+    (the same numbers; tests/test_solar.py compares them), see :func:`erbs_from_geometry`."""
+    return erbs_from_geometry(ghi, erbs_geometry(zenith_deg, day_of_year, min_cos_zenith, max_zenith_deg))
+
+
+def erbs_from_geometry(ghi: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """DNI and DHI [W/m²] from GHI [W/m²] (shape (..., hours)) and the sun's ``geometry`` in those hours:
+    ``pvlib.irradiance.erbs`` step for step (the same operations in the same order, so the same
+    numbers), except that its fourth-degree diffuse-fraction polynomial is evaluated only where it
+    applies (0.22 < kt ≤ 0.8, about a third of the hours) rather than on every hour and then
+    discarded: ``erbs`` took ~9 ms of a 26-year run, most of it in that polynomial's powers. The
+    clearness index is ``pvlib.irradiance.clearness_index`` (max 1) with the geometry's I0h; the
+    steps write into the arrays they make (x × y is y × x, the masks' ``or`` in any order) rather
+    than one temporary each."""
+    kt = ghi / geometry.horizontal_extra_w_per_m2
+    np.maximum(kt, 0, out=kt)
+    np.minimum(kt, 1, out=kt)
     diffuse_share = 1 - 0.09 * kt  # kt ≤ 0.22
     mid = (kt > 0.22) & (kt <= 0.8)
     k = kt[mid]
@@ -340,13 +378,60 @@ def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray,
     dhi = diffuse_share
     dhi *= ghi
     dni = ghi - dhi
-    dni /= pvlib.tools.cosd(zenith_deg)
+    dni /= geometry.cos_zenith
     bad = dni < 0
-    bad |= zenith_deg > max_zenith_deg
+    bad |= geometry.beyond_cutoff
     bad |= ghi < 0
     dni[bad] = 0.0
     np.copyto(dhi, ghi, where=bad)  # the closure GHI = DHI + DNI cos z kept where DNI is 0
     return dni, dhi
+
+
+@dataclass(frozen=True, eq=False)
+class LitWeather:
+    """Synthetic weather of ``n_years`` years with the irradiance only in the site's lit hours
+    (``lit_hours``; in every other hour GHI, DNI and DHI are 0): GHI/DNI/DHI shape (n_years, lit
+    hours) [W/m²], air temperature (n_years, 8760) [°C], daily clearness (n_years, 365) [-]."""
+
+    ghi_w_per_m2: np.ndarray
+    dni_w_per_m2: np.ndarray
+    dhi_w_per_m2: np.ndarray
+    temp_air_c: np.ndarray
+    daily_clearness_share: np.ndarray
+
+
+def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> LitWeather:
+    """:func:`weather_years` without the dark hours' zeros (the same numbers in the lit hours): what the
+    PV chain reads, without building and then gathering from full-year irradiance arrays."""
+    if n_years < 1:
+        raise ValueError(f"n_years must be >= 1, got {n_years}")
+    if not 0.0 <= persistence < 1.0:
+        raise ValueError(f"persistence must be in [0, 1), got {persistence}")
+    cs = clear_sky(site)
+    mean_share = site.annual_ghi_kwh_per_m2 / cs.annual_ghi_kwh_per_m2
+    if not 0.0 < mean_share < 1.0:
+        raise ValueError(
+            f"annual_ghi_kwh_per_m2={site.annual_ghi_kwh_per_m2} must be in "
+            f"(0, clear-sky annual {cs.annual_ghi_kwh_per_m2:.0f}) kWh/m²")
+    z_cloud = _ar1_gaussian(rng, n_years, persistence)
+    z_temp = _ar1_gaussian(rng, n_years, TEMP_ANOMALY_PERSISTENCE)
+    k_raw = _raw_clearness(z_cloud, mean_share)
+    clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
+    lit_days, lit_ghi = _lit_clear_sky(site)
+    ghi = np.take(clearness, lit_days, axis=1)  # hourly GHI = the day's clearness × clear-sky GHI
+    ghi *= lit_ghi
+    dni, dhi = erbs_from_geometry(ghi, lit_erbs_geometry(site))
+    return LitWeather(ghi, dni, dhi, _air_temperature(site, clearness, z_temp), clearness)
+
+
+@functools.lru_cache(maxsize=64)
+def _lit_clear_sky(site: Site) -> tuple[np.ndarray, np.ndarray]:
+    """Day index (0..364) and clear-sky GHI [W/m²] of the lit hours, read-only (cached per site)."""
+    cs, lit = clear_sky(site), lit_hours(site)
+    days, ghi = cs.day_index[lit], cs.ghi_w_per_m2[lit]
+    for shared in (days, ghi):
+        shared.setflags(write=False)
+    return days, ghi
 
 
 def weather_years(site: Site, n_years: int, rng: np.random.Generator,
@@ -377,28 +462,18 @@ def weather_years(site: Site, n_years: int, rng: np.random.Generator,
         If the target annual GHI is not below the clear-sky annual GHI, or on
         invalid ``n_years`` / ``persistence``.
     """
-    if n_years < 1:
-        raise ValueError(f"n_years must be >= 1, got {n_years}")
-    if not 0.0 <= persistence < 1.0:
-        raise ValueError(f"persistence must be in [0, 1), got {persistence}")
-    cs = clear_sky(site)
-    mean_share = site.annual_ghi_kwh_per_m2 / cs.annual_ghi_kwh_per_m2
-    if not 0.0 < mean_share < 1.0:
-        raise ValueError(
-            f"annual_ghi_kwh_per_m2={site.annual_ghi_kwh_per_m2} must be in "
-            f"(0, clear-sky annual {cs.annual_ghi_kwh_per_m2:.0f}) kWh/m²")
-    z_cloud = _ar1_gaussian(rng, n_years, persistence)
-    z_temp = _ar1_gaussian(rng, n_years, TEMP_ANOMALY_PERSISTENCE)
-    k_raw = _raw_clearness(z_cloud, mean_share)
-    clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
-    ghi = (clearness[:, :, None] * cs.ghi_w_per_m2.reshape(DAYS_PER_YEAR, 24)).reshape(n_years, -1)
-    dni, dhi = np.zeros_like(ghi), np.zeros_like(ghi)  # dark hours: GHI = 0, so DNI = DHI = 0 (Erbs)
+    lw = lit_weather_years(site, n_years, rng, persistence)
     lit = lit_hours(site)
-    dni[:, lit], dhi[:, lit] = erbs_split(ghi[:, lit], cs.zenith_deg[lit], cs.day_index[lit] + 1)
+
+    def every_hour(values: np.ndarray) -> np.ndarray:  # dark hours: GHI = 0, so DNI = DHI = 0 (Erbs)
+        full = np.zeros((n_years, HOURS_PER_YEAR))
+        full[:, lit] = values
+        return full
+
     return Weather(
-        ghi_w_per_m2=ghi,
-        dni_w_per_m2=dni,
-        dhi_w_per_m2=dhi,
-        temp_air_c=_air_temperature(site, clearness, z_temp),
-        daily_clearness_share=clearness,
+        ghi_w_per_m2=every_hour(lw.ghi_w_per_m2),
+        dni_w_per_m2=every_hour(lw.dni_w_per_m2),
+        dhi_w_per_m2=every_hour(lw.dhi_w_per_m2),
+        temp_air_c=lw.temp_air_c,
+        daily_clearness_share=lw.daily_clearness_share,
     )
