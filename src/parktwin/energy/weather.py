@@ -287,6 +287,19 @@ _DAY_W = _DAY_POS - _DAY_LO
 _DAY_W_LO = 1.0 - _DAY_W
 
 
+def _hours_per_day(day_of_hour: np.ndarray) -> np.ndarray:
+    """How many of the (ascending) ``day_of_hour`` indices name each day 0..364: ``np.repeat`` of a
+    daily array by these counts is ``np.take`` of it by ``day_of_hour`` (the same values, copied in
+    runs rather than looked up one index at a time, about twice as fast)."""
+    if np.any(np.diff(day_of_hour) < 0):
+        raise ValueError("day indices must be ascending")
+    return np.bincount(day_of_hour, minlength=DAYS_PER_YEAR)
+
+
+_DAY_LO_HOURS = _hours_per_day(_DAY_LO)
+_DAY_HI_HOURS = _hours_per_day(_DAY_HI)
+
+
 def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Hourly air temperature, shape (n_years, 8760) [°C].
 
@@ -312,9 +325,9 @@ def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.nda
     # seasonal + diurnal + anomaly, each sum in that order, in one buffer (x + y is y + x, exactly)
     temp = (amp_day[:, :, None] * _DIURNAL_SHAPE).reshape(clearness.shape[0], -1)
     temp += seasonal
-    anomaly = np.take(anomaly_day, _DAY_LO, axis=1)
+    anomaly = np.repeat(anomaly_day, _DAY_LO_HOURS, axis=1)  # anomaly_day[:, _DAY_LO]
     anomaly *= _DAY_W_LO
-    next_day = np.take(anomaly_day, _DAY_HI, axis=1)
+    next_day = np.repeat(anomaly_day, _DAY_HI_HOURS, axis=1)  # anomaly_day[:, _DAY_HI]
     next_day *= _DAY_W
     anomaly += next_day
     temp += anomaly
@@ -417,8 +430,8 @@ def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persis
     z_temp = _ar1_gaussian(rng, n_years, TEMP_ANOMALY_PERSISTENCE)
     k_raw = _raw_clearness(z_cloud, mean_share)
     clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
-    lit_days, lit_ghi = _lit_clear_sky(site)
-    ghi = np.take(clearness, lit_days, axis=1)  # hourly GHI = the day's clearness × clear-sky GHI
+    lit_day_hours, lit_ghi = _lit_clear_sky(site)
+    ghi = np.repeat(clearness, lit_day_hours, axis=1)  # the day's clearness × clear-sky GHI
     ghi *= lit_ghi
     dni, dhi = erbs_from_geometry(ghi, lit_erbs_geometry(site))
     return LitWeather(ghi, dni, dhi, _air_temperature(site, clearness, z_temp), clearness)
@@ -426,9 +439,10 @@ def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persis
 
 @functools.lru_cache(maxsize=64)
 def _lit_clear_sky(site: Site) -> tuple[np.ndarray, np.ndarray]:
-    """Day index (0..364) and clear-sky GHI [W/m²] of the lit hours, read-only (cached per site)."""
+    """How many lit hours each day has (``_hours_per_day``) and the lit hours' clear-sky GHI [W/m²],
+    read-only (cached per site)."""
     cs, lit = clear_sky(site), lit_hours(site)
-    days, ghi = cs.day_index[lit], cs.ghi_w_per_m2[lit]
+    days, ghi = _hours_per_day(cs.day_index[lit]), cs.ghi_w_per_m2[lit]
     for shared in (days, ghi):
         shared.setflags(write=False)
     return days, ghi
