@@ -35,6 +35,7 @@ import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import numba
 import numpy as np
 import pandas as pd
 import pvlib
@@ -296,8 +297,6 @@ def _hours_per_day(day_of_hour: np.ndarray) -> np.ndarray:
     return np.bincount(day_of_hour, minlength=DAYS_PER_YEAR)
 
 
-_DAY_LO_HOURS = _hours_per_day(_DAY_LO)
-_DAY_HI_HOURS = _hours_per_day(_DAY_HI)
 
 
 def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -322,15 +321,22 @@ def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.nda
     rel = clearness / clearness.mean(axis=1, keepdims=True)
     amp_day = site.temp_diurnal_amplitude_c * (0.4 + 0.6 * rel)              # (n, 365)
     seasonal = site.mean_temp_c + site.temp_annual_amplitude_c * _ANNUAL_SHAPE
-    # seasonal + diurnal + anomaly, each sum in that order, in one buffer (x + y is y + x, exactly)
-    temp = (amp_day[:, :, None] * _DIURNAL_SHAPE).reshape(clearness.shape[0], -1)
-    temp += seasonal
-    anomaly = np.repeat(anomaly_day, _DAY_LO_HOURS, axis=1)  # anomaly_day[:, _DAY_LO]
-    anomaly *= _DAY_W_LO
-    next_day = np.repeat(anomaly_day, _DAY_HI_HOURS, axis=1)  # anomaly_day[:, _DAY_HI]
-    next_day *= _DAY_W
-    anomaly += next_day
-    temp += anomaly
+    return _hourly_temperature(amp_day, _DIURNAL_SHAPE, seasonal, anomaly_day, _DAY_LO, _DAY_HI, _DAY_W_LO, _DAY_W)
+
+
+@numba.njit(cache=True)
+def _hourly_temperature(amp_day, diurnal, seasonal, anomaly_day, day_lo, day_hi, w_lo, w_hi):
+    """Hourly air temperature (n_years, 8760) [°C] in one pass: the day's diurnal amplitude × the
+    diurnal shape, plus the seasonal value, plus the anomaly interpolated between day centres
+    ``anomaly_day[day_lo] × w_lo + anomaly_day[day_hi] × w_hi``, each sum in that order (what the
+    numpy expression of the same terms gives, without its five hourly temporaries)."""
+    n_years = amp_day.shape[0]
+    temp = np.empty((n_years, HOURS_PER_YEAR))
+    for i in range(n_years):
+        for h in range(HOURS_PER_YEAR):
+            diurnal_c = amp_day[i, h // 24] * diurnal[h % 24]
+            anomaly_c = anomaly_day[i, day_lo[h]] * w_lo[h] + anomaly_day[i, day_hi[h]] * w_hi[h]
+            temp[i, h] = (diurnal_c + seasonal[h]) + anomaly_c
     return temp
 
 
