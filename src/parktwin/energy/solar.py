@@ -1,9 +1,9 @@
 """Hourly PV output per kWp from synthetic weather (PVWatts-style chain on pvlib).
 
-Chain (all vectorised over (n_years, lit hours); the dark hours give 0). The pvlib functions named
-below are followed step for step, writing into the arrays the chain makes (the same numbers, compared
-bit for bit with pvlib in tests/test_solar.py); the geometry of the sun and the array comes from pvlib
-once per site and system (:func:`array_geometry`):
+Chain (one ``numba.njit`` pass over (n_years, lit hours); the dark hours give 0). The pvlib functions
+named below are followed step for step, each product and sum in pvlib's order (the same numbers,
+compared bit for bit with pvlib in tests/test_solar.py); the geometry of the sun and the array comes
+from pvlib once per site and system (:func:`array_geometry`):
 
 1. plane-of-array irradiance: ``pvlib.irradiance.get_total_irradiance`` with the
    Hay-Davies sky-diffuse model (needs extraterrestrial DNI) and the system's
@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import pvlib
 
@@ -94,31 +95,6 @@ def array_geometry(site: Site, system: PvSystem) -> ArrayGeometry:
     return geometry
 
 
-def _poa_global_w_per_m2(system: PvSystem, geometry: ArrayGeometry, ghi: np.ndarray, dni: np.ndarray,
-                         dhi: np.ndarray) -> np.ndarray:
-    """Plane-of-array global irradiance [W/m²] from GHI, DNI and DHI in the lit hours of each year
-    (shape (n_years, lit hours), not changed): ``pvlib.irradiance.get_total_irradiance`` with the
-    Hay-Davies model, step for step (the same operations on the same numbers; x × y is y × x and
-    x + y is y + x exactly), written into the arrays it makes instead of a temporary per step."""
-    anisotropy = dni / geometry.dni_extra_w_per_m2  # AI
-    sky = 1 - anisotropy
-    sky *= dhi
-    sky *= 0.5 * (1 + pvlib.tools.cosd(system.tilt_deg))
-    np.maximum(sky, 0, out=sky)  # isotropic
-    anisotropy *= geometry.rb
-    anisotropy *= dhi
-    np.maximum(anisotropy, 0, out=anisotropy)  # circumsolar
-    sky += anisotropy
-    ground = ghi * system.albedo
-    ground *= 1 - np.cos(np.radians(system.tilt_deg))
-    ground *= 0.5
-    sky += ground  # poa diffuse
-    poa = dni * geometry.cos_aoi
-    np.maximum(poa, 0, out=poa)  # poa direct
-    poa += sky
-    return poa
-
-
 def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.ndarray:
     """Hourly AC output per kWp DC (hour-mean power = energy per hour).
 
@@ -146,24 +122,36 @@ def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.n
 def lit_pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: LitWeather) -> np.ndarray:
     """:func:`pv_output_kw_per_kwp` from weather whose irradiance is given in the lit hours only
     (``lit_weather_years``); the same numbers, shape (n_years, 8760) [kW/kWp]."""
-    lit = lit_hours(site)
     geometry = array_geometry(site, system)
-    poa = _poa_global_w_per_m2(system, geometry, weather.ghi_w_per_m2, weather.dni_w_per_m2, weather.dhi_w_per_m2)
-    # Faiman cell temperature and PVWatts DC, as pvlib.temperature.faiman and pvlib.pvsystem.pvwatts_dc
-    # compute them (defaults u0, u1, temp_ref 25 °C, pdc0 1 kW), step for step in place
-    heat_loss = np.asanyarray(FAIMAN_U0) + np.asanyarray(FAIMAN_U1) * WIND_SPEED_M_PER_S
-    temp_factor = poa / heat_loss
-    temp_factor += weather.temp_air_c[:, lit]  # cell temperature [°C]
-    temp_factor -= 25.0
-    temp_factor *= system.gamma_pdc_per_c
-    temp_factor += 1
-    ac = poa
-    ac *= 0.001
-    ac *= 1.0  # pdc0
-    ac *= temp_factor  # DC [kW/kWp]
-    ac *= (1.0 - system.system_losses_share) * system.inverter_efficiency
-    np.clip(ac, 0.0, 1.0, out=ac)
-    ac *= geometry.sun_up
-    out = np.zeros((ac.shape[0], HOURS_PER_YEAR))
-    out[:, lit] = ac
+    # the scalar factors of pvlib's isotropic and ground terms, Faiman's heat loss and the AC losses
+    isotropic = float(0.5 * (1 + pvlib.tools.cosd(system.tilt_deg)))
+    ground = float(1 - np.cos(np.radians(system.tilt_deg)))
+    heat_loss = float(np.asanyarray(FAIMAN_U0) + np.asanyarray(FAIMAN_U1) * WIND_SPEED_M_PER_S)
+    losses = (1.0 - system.system_losses_share) * system.inverter_efficiency
+    return _ac_kw_per_kwp(weather.ghi_w_per_m2, weather.dni_w_per_m2, weather.dhi_w_per_m2, weather.temp_air_c,
+                          lit_hours(site), geometry.dni_extra_w_per_m2, geometry.rb, geometry.cos_aoi, geometry.sun_up,
+                          isotropic, system.albedo, ground, heat_loss, system.gamma_pdc_per_c, losses)
+
+
+@numba.njit(cache=True)
+def _ac_kw_per_kwp(ghi, dni, dhi, temp_air, lit, dni_extra, rb, cos_aoi, sun_up,
+                   isotropic, albedo, ground_factor, heat_loss, gamma, losses):
+    """AC output per kWp (n_years, 8760) [kW/kWp] from GHI, DNI, DHI [W/m²] in the ``lit`` hours and the
+    hourly air temperature [°C], in one pass: ``pvlib.irradiance.get_total_irradiance`` (Hay-Davies),
+    ``pvlib.temperature.faiman`` and ``pvlib.pvsystem.pvwatts_dc`` (pdc0 1 kW, temp_ref 25 °C) step for
+    step, each product and sum in pvlib's order (compared bit for bit with pvlib in tests/test_solar.py);
+    every other hour is 0."""
+    n_years = ghi.shape[0]
+    out = np.zeros((n_years, HOURS_PER_YEAR))
+    for i in range(n_years):
+        for j in range(lit.shape[0]):
+            anisotropy = dni[i, j] / dni_extra[j]  # AI
+            sky = max((1 - anisotropy) * dhi[i, j] * isotropic, 0.0)  # isotropic
+            sky += max(anisotropy * rb[j] * dhi[i, j], 0.0)  # circumsolar
+            sky += ghi[i, j] * albedo * ground_factor * 0.5  # ground: poa diffuse
+            poa = max(dni[i, j] * cos_aoi[j], 0.0) + sky  # poa direct + diffuse
+            temp_factor = (((poa / heat_loss + temp_air[i, lit[j]]) - 25.0) * gamma) + 1  # cell temperature
+            ac = poa * 0.001 * 1.0 * temp_factor * losses  # DC (pdc0 1 kW), then AC
+            ac = min(max(ac, 0.0), 1.0)
+            out[i, lit[j]] = ac * (1.0 if sun_up[j] else 0.0)
     return out
