@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,8 @@ from builders import PARK, scenario
 from parktwin import run
 from parktwin.energy.loads import share_after
 from parktwin.energy.solar import pv_output_kw_per_kwp
-from parktwin.kernel.model import ParkModel, park_weather, site_of, solar_years
+from parktwin.kernel.model import (RUN_GC_THRESHOLD, ParkModel, park_weather, site_of, solar_years,
+                                   young_collections_spaced)
 
 PARK_WORKS = PARK["enterprises"][0]
 PV_ITEM = {"id": "pv", "kind": "rooftop_pv", "year": 2026, "lead_time_days": 100, "roof_share": 0.5}
@@ -314,3 +317,18 @@ def test_the_last_synthetic_weather_is_kept_for_the_same_park_and_seed_only():
     assert np.array_equal(other.pv_kw_per_kwp, pv_output_kw_per_kwp(site, system, fresh))
     assert solar_years(sc, site, system, n - 1, np.random.SeedSequence(8)).pv_kw_per_kwp.shape[0] == n - 1
     assert solar_years(sc, site, system, n, np.random.SeedSequence(7)) is not first  # dropped: one entry kept
+
+
+def test_run_spaces_young_collections_and_restores_the_threshold():
+    """A run raises the collector's young-generation threshold and restores the caller's thresholds
+    after it, also when the run fails and when runs nest (the outer one restores)."""
+    before = gc.get_threshold()
+    with young_collections_spaced():
+        assert gc.get_threshold() == (RUN_GC_THRESHOLD, *before[1:])
+        with young_collections_spaced():
+            pass
+        assert gc.get_threshold()[0] == RUN_GC_THRESHOLD
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), young_collections_spaced():
+        raise RuntimeError("a failing run")
+    assert gc.get_threshold() == before

@@ -307,3 +307,34 @@ def test_calibration_and_bounds_for_any_site(latitude_deg, longitude_deg, timezo
     assert np.all((pv >= 0.0) & (pv <= 1.0))
     assert np.all(pv[:, clear_sky(site).apparent_zenith_deg >= 90.0] == 0.0)
     assert np.all(w.dni_w_per_m2 >= 0.0) and np.all(w.dhi_w_per_m2 >= 0.0)
+
+
+def test_hourly_temperature_kernel_is_the_numpy_expression_bit_for_bit():
+    """The air temperature's one-pass kernel gives, to the last bit, what the numpy expression of the
+    same terms gives (diurnal + seasonal, then + the anomaly interpolated between day centres)."""
+    from parktwin.energy import weather
+
+    rng = np.random.default_rng(5)
+    clearness = rng.uniform(0.05, 1.0, (4, 365))
+    z = rng.standard_normal((4, 365))
+    anomaly_day = weather.TEMP_ANOMALY_STD_C * z
+    rel = clearness / clearness.mean(axis=1, keepdims=True)
+    amp_day = SUZHOU.temp_diurnal_amplitude_c * (0.4 + 0.6 * rel)
+    expected = (amp_day[:, :, None] * weather._DIURNAL_SHAPE).reshape(4, -1)
+    expected += SUZHOU.mean_temp_c + SUZHOU.temp_annual_amplitude_c * weather._ANNUAL_SHAPE
+    expected += anomaly_day[:, weather._DAY_LO] * weather._DAY_W_LO + anomaly_day[:, weather._DAY_HI] * weather._DAY_W
+    assert np.array_equal(_bits(weather._air_temperature(SUZHOU, clearness, z)), _bits(expected))
+
+
+def test_clearness_lookup_is_np_interp_bit_for_bit():
+    """The Beta-quantile lookup finds the grid interval arithmetically: the same numbers as np.interp
+    on the same grid and table, to the last bit, for normal scores and on, just beside and beyond
+    every grid point."""
+    from parktwin.energy import weather
+
+    grid = weather._Z_GRID
+    for mean_share in (0.35, 0.72):
+        table = weather._beta_quantile_table(mean_share)[0]
+        z = np.concatenate([np.random.default_rng(9).standard_normal(200_000) * 3.0, grid,
+                            np.nextafter(grid, np.inf), np.nextafter(grid, -np.inf), [-9.0, 9.0, -np.inf, np.inf]])
+        assert np.array_equal(_bits(_raw_clearness(z, mean_share)), _bits(np.interp(z, grid, table)))

@@ -1,9 +1,9 @@
 """Hourly PV output per kWp from synthetic weather (PVWatts-style chain on pvlib).
 
-Chain (all vectorised over (n_years, lit hours); the dark hours give 0). The pvlib functions named
-below are followed step for step, writing into the arrays the chain makes (the same numbers, compared
-bit for bit with pvlib in tests/test_solar.py); the geometry of the sun and the array comes from pvlib
-once per site and system (:func:`array_geometry`):
+Chain (one ``numba.njit`` pass over (n_years, lit hours); the dark hours give 0). The pvlib functions
+named below are followed step for step, each product and sum in pvlib's order (the same numbers,
+compared bit for bit with pvlib in tests/test_solar.py); the geometry of the sun and the array comes
+from pvlib once per site and system (:func:`array_geometry`):
 
 1. plane-of-array irradiance: ``pvlib.irradiance.get_total_irradiance`` with the
    Hay-Davies sky-diffuse model (needs extraterrestrial DNI) and the system's
@@ -27,17 +27,22 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import pvlib
 
-from parktwin.energy.weather import ClearSky, Site, Weather, clear_sky, lit_hours, weather_years
+from parktwin.energy.weather import (HOURS_PER_YEAR, ClearSky, LitWeather, Site, Weather, clear_sky, lit_hours,
+                                     lit_weather_years, weather_years)
 
 __all__ = [
     "ClearSky",
+    "LitWeather",
     "PvSystem",
     "Site",
     "Weather",
     "clear_sky",
+    "lit_pv_output_kw_per_kwp",
+    "lit_weather_years",
     "pv_output_kw_per_kwp",
     "weather_years",
 ]
@@ -64,12 +69,15 @@ class PvSystem:
 
 @dataclass(frozen=True, eq=False)
 class ArrayGeometry:
-    """What the Hay-Davies transposition needs of the sun and the array in the lit hours of the
-    reference year (``lit_hours``), shape (hours,), read-only: the beam's projection ratio Rb and the
-    cosine of the angle of incidence; computed with pvlib, once per (site, system)."""
+    """What the Hay-Davies transposition and the inverter need of the sun and the array in the lit hours
+    of the reference year (``lit_hours``), shape (hours,), read-only: the beam's projection ratio Rb, the
+    cosine of the angle of incidence, the extraterrestrial DNI [W/m²] and whether the sun is above the
+    horizon (apparent zenith < 90°); computed with pvlib, once per (site, system)."""
 
     rb: np.ndarray
     cos_aoi: np.ndarray
+    dni_extra_w_per_m2: np.ndarray
+    sun_up: np.ndarray
 
 
 @functools.lru_cache(maxsize=64)
@@ -81,36 +89,10 @@ def array_geometry(site: Site, system: PvSystem) -> ArrayGeometry:
     rb = cos_tt / np.maximum(pvlib.tools.cosd(zenith), 0.01745)
     aoi = pvlib.irradiance.aoi(system.tilt_deg, system.azimuth_deg, zenith, azimuth)
     cos_aoi = np.cos(np.radians(aoi))
-    for shared in (rb, cos_aoi):  # cached: read-only
+    geometry = ArrayGeometry(rb, cos_aoi, cs.dni_extra_w_per_m2[lit], zenith < 90.0)
+    for shared in (geometry.rb, geometry.cos_aoi, geometry.dni_extra_w_per_m2, geometry.sun_up):  # cached: read-only
         shared.setflags(write=False)
-    return ArrayGeometry(rb, cos_aoi)
-
-
-def _poa_global_w_per_m2(site: Site, system: PvSystem, weather: Weather, hours: np.ndarray) -> np.ndarray:
-    """Plane-of-array global irradiance in ``hours`` (``lit_hours``) of each year, shape (n_years, len(hours))
-    [W/m²]: ``pvlib.irradiance.get_total_irradiance`` with the Hay-Davies model, step for step (the
-    same operations on the same numbers; x × y is y × x and x + y is y + x exactly), written into
-    the arrays it makes instead of a temporary per step."""
-    geometry, cs = array_geometry(site, system), clear_sky(site)
-    dni, dhi = weather.dni_w_per_m2[:, hours], weather.dhi_w_per_m2[:, hours]
-    anisotropy = dni / cs.dni_extra_w_per_m2[hours]  # AI
-    sky = 1 - anisotropy
-    sky *= dhi
-    sky *= 0.5 * (1 + pvlib.tools.cosd(system.tilt_deg))
-    np.maximum(sky, 0, out=sky)  # isotropic
-    anisotropy *= geometry.rb
-    anisotropy *= dhi
-    np.maximum(anisotropy, 0, out=anisotropy)  # circumsolar
-    sky += anisotropy
-    ground = weather.ghi_w_per_m2[:, hours] * system.albedo
-    ground *= 1 - np.cos(np.radians(system.tilt_deg))
-    ground *= 0.5
-    sky += ground  # poa diffuse
-    poa = dni
-    poa *= geometry.cos_aoi
-    np.maximum(poa, 0, out=poa)  # poa direct
-    poa += sky
-    return poa
+    return geometry
 
 
 def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.ndarray:
@@ -131,24 +113,45 @@ def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.n
         AC power [kW/kWp], shape (n_years, 8760), in [0, 1]; summing over a
         year gives the specific yield [kWh/kWp].
     """
-    cs = clear_sky(site)
     lit = lit_hours(site)  # every other hour has the sun down: output 0
-    poa = _poa_global_w_per_m2(site, system, weather, lit)
-    # Faiman cell temperature and PVWatts DC, as pvlib.temperature.faiman and pvlib.pvsystem.pvwatts_dc
-    # compute them (defaults u0, u1, temp_ref 25 °C, pdc0 1 kW), step for step in place
-    heat_loss = np.asanyarray(FAIMAN_U0) + np.asanyarray(FAIMAN_U1) * WIND_SPEED_M_PER_S
-    temp_factor = poa / heat_loss
-    temp_factor += weather.temp_air_c[:, lit]  # cell temperature [°C]
-    temp_factor -= 25.0
-    temp_factor *= system.gamma_pdc_per_c
-    temp_factor += 1
-    ac = poa
-    ac *= 0.001
-    ac *= 1.0  # pdc0
-    ac *= temp_factor  # DC [kW/kWp]
-    ac *= (1.0 - system.system_losses_share) * system.inverter_efficiency
-    np.clip(ac, 0.0, 1.0, out=ac)
-    ac *= cs.apparent_zenith_deg[lit] < 90.0
-    out = np.zeros(weather.ghi_w_per_m2.shape)
-    out[:, lit] = ac
+    return lit_pv_output_kw_per_kwp(site, system, LitWeather(
+        weather.ghi_w_per_m2[:, lit], weather.dni_w_per_m2[:, lit], weather.dhi_w_per_m2[:, lit],
+        weather.temp_air_c, weather.daily_clearness_share))
+
+
+def lit_pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: LitWeather) -> np.ndarray:
+    """:func:`pv_output_kw_per_kwp` from weather whose irradiance is given in the lit hours only
+    (``lit_weather_years``); the same numbers, shape (n_years, 8760) [kW/kWp]."""
+    geometry = array_geometry(site, system)
+    # the scalar factors of pvlib's isotropic and ground terms, Faiman's heat loss and the AC losses
+    isotropic = float(0.5 * (1 + pvlib.tools.cosd(system.tilt_deg)))
+    ground = float(1 - np.cos(np.radians(system.tilt_deg)))
+    heat_loss = float(np.asanyarray(FAIMAN_U0) + np.asanyarray(FAIMAN_U1) * WIND_SPEED_M_PER_S)
+    losses = (1.0 - system.system_losses_share) * system.inverter_efficiency
+    return _ac_kw_per_kwp(weather.ghi_w_per_m2, weather.dni_w_per_m2, weather.dhi_w_per_m2, weather.temp_air_c,
+                          lit_hours(site), geometry.dni_extra_w_per_m2, geometry.rb, geometry.cos_aoi, geometry.sun_up,
+                          isotropic, system.albedo, ground, heat_loss, system.gamma_pdc_per_c, losses)
+
+
+@numba.njit(cache=True)
+def _ac_kw_per_kwp(ghi, dni, dhi, temp_air, lit, dni_extra, rb, cos_aoi, sun_up,
+                   isotropic, albedo, ground_factor, heat_loss, gamma, losses):
+    """AC output per kWp (n_years, 8760) [kW/kWp] from GHI, DNI, DHI [W/m²] in the ``lit`` hours and the
+    hourly air temperature [°C], in one pass: ``pvlib.irradiance.get_total_irradiance`` (Hay-Davies),
+    ``pvlib.temperature.faiman`` and ``pvlib.pvsystem.pvwatts_dc`` (pdc0 1 kW, temp_ref 25 °C) step for
+    step, each product and sum in pvlib's order (compared bit for bit with pvlib in tests/test_solar.py);
+    every other hour is 0."""
+    n_years = ghi.shape[0]
+    out = np.zeros((n_years, HOURS_PER_YEAR))
+    for i in range(n_years):
+        for j in range(lit.shape[0]):
+            anisotropy = dni[i, j] / dni_extra[j]  # AI
+            sky = max((1 - anisotropy) * dhi[i, j] * isotropic, 0.0)  # isotropic
+            sky += max(anisotropy * rb[j] * dhi[i, j], 0.0)  # circumsolar
+            sky += ghi[i, j] * albedo * ground_factor * 0.5  # ground: poa diffuse
+            poa = max(dni[i, j] * cos_aoi[j], 0.0) + sky  # poa direct + diffuse
+            temp_factor = (((poa / heat_loss + temp_air[i, lit[j]]) - 25.0) * gamma) + 1  # cell temperature
+            ac = poa * 0.001 * 1.0 * temp_factor * losses  # DC (pdc0 1 kW), then AC
+            ac = min(max(ac, 0.0), 1.0)
+            out[i, lit[j]] = ac * (1.0 if sun_up[j] else 0.0)
     return out

@@ -35,6 +35,7 @@ import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import numba
 import numpy as np
 import pandas as pd
 import pvlib
@@ -204,8 +205,9 @@ _Z_GRID = np.linspace(-8.5, 8.5, 4097)
 
 
 @functools.lru_cache(maxsize=64)
-def _beta_quantile_table(mean_share: float) -> np.ndarray:
-    """Beta quantiles ``F^-1(Phi(z))`` on ``_Z_GRID``, Beta mean ``mean_share`` [-].
+def _beta_quantile_table(mean_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Beta quantiles ``F^-1(Phi(z))`` on ``_Z_GRID``, Beta mean ``mean_share`` [-], and the slopes
+    between grid points as ``np.interp`` computes them ``(q[j+1] - q[j]) / (z[j+1] - z[j])``.
 
     ``scipy.stats.beta.ppf`` costs ~1.7 µs per value (~16 ms for 26 x 365 days),
     so it is evaluated once per site on a fine normal-score grid and linearly
@@ -214,13 +216,45 @@ def _beta_quantile_table(mean_share: float) -> np.ndarray:
     a = mean_share * BETA_CONCENTRATION
     b = (1.0 - mean_share) * BETA_CONCENTRATION
     table = np.maximum(stats.beta.ppf(special.ndtr(_Z_GRID), a, b), CLEARNESS_FLOOR)
-    table.setflags(write=False)
-    return table
+    slopes = (table[1:] - table[:-1]) / (_Z_GRID[1:] - _Z_GRID[:-1])
+    for shared in (table, slopes):
+        shared.setflags(write=False)
+    return table, slopes
 
 
 def _raw_clearness(z: np.ndarray, mean_share: float) -> np.ndarray:
-    """Map standard-normal scores to Beta(mean ``mean_share``) clearness ratios (0, 1] [-]."""
-    return np.interp(z, _Z_GRID, _beta_quantile_table(mean_share))
+    """Map standard-normal scores to Beta(mean ``mean_share``) clearness ratios (0, 1] [-]:
+    ``np.interp(z, _Z_GRID, table)``, with the grid interval found arithmetically (the grid is uniform)."""
+    table, slopes = _beta_quantile_table(mean_share)
+    return _interp_on_grid(np.ascontiguousarray(z, dtype=float), _Z_GRID, table, slopes)
+
+
+@numba.njit(cache=True)
+def _interp_on_grid(x, grid, table, slopes):
+    """``np.interp(x, grid, table)`` for an ascending, evenly spaced ``grid``, the same numbers: below the
+    grid ``table[0]``, from its end ``table[-1]``, on a grid point its value, else
+    ``slopes[j] × (x - grid[j]) + table[j]`` with ``grid[j] ≤ x < grid[j+1]`` (``j`` from the spacing,
+    then corrected against the grid itself, so rounding cannot pick the neighbouring interval)."""
+    out = np.empty(x.shape)
+    xf, of = x.ravel(), out.ravel()
+    last = grid.shape[0] - 1
+    step = (grid[last] - grid[0]) / last
+    for i in range(xf.shape[0]):
+        v = xf[i]
+        if v != v:  # NaN
+            of[i] = v
+        elif v < grid[0]:
+            of[i] = table[0]
+        elif v >= grid[last]:
+            of[i] = table[last]
+        else:
+            j = min(max(int((v - grid[0]) / step), 0), last - 1)
+            while grid[j] > v:
+                j -= 1
+            while grid[j + 1] <= v:
+                j += 1
+            of[i] = table[j] if grid[j] == v else slopes[j] * (v - grid[j]) + table[j]
+    return out
 
 
 def _calibrate_clearness(k: np.ndarray, daily_cs_kwh_per_m2: np.ndarray,
@@ -287,6 +321,17 @@ _DAY_W = _DAY_POS - _DAY_LO
 _DAY_W_LO = 1.0 - _DAY_W
 
 
+def _hours_per_day(day_of_hour: np.ndarray) -> np.ndarray:
+    """How many of the (ascending) ``day_of_hour`` indices name each day 0..364: ``np.repeat`` of a
+    daily array by these counts is ``np.take`` of it by ``day_of_hour`` (the same values, copied in
+    runs rather than looked up one index at a time, about twice as fast)."""
+    if np.any(np.diff(day_of_hour) < 0):
+        raise ValueError("day indices must be ascending")
+    return np.bincount(day_of_hour, minlength=DAYS_PER_YEAR)
+
+
+
+
 def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Hourly air temperature, shape (n_years, 8760) [°C].
 
@@ -309,44 +354,172 @@ def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.nda
     rel = clearness / clearness.mean(axis=1, keepdims=True)
     amp_day = site.temp_diurnal_amplitude_c * (0.4 + 0.6 * rel)              # (n, 365)
     seasonal = site.mean_temp_c + site.temp_annual_amplitude_c * _ANNUAL_SHAPE
-    # seasonal + diurnal + anomaly, each sum in that order, in one buffer (x + y is y + x, exactly)
-    temp = (amp_day[:, :, None] * _DIURNAL_SHAPE).reshape(clearness.shape[0], -1)
-    temp += seasonal
-    anomaly = np.take(anomaly_day, _DAY_LO, axis=1)
-    anomaly *= _DAY_W_LO
-    next_day = np.take(anomaly_day, _DAY_HI, axis=1)
-    next_day *= _DAY_W
-    anomaly += next_day
-    temp += anomaly
+    return _hourly_temperature(amp_day, _DIURNAL_SHAPE, seasonal, anomaly_day, _DAY_LO, _DAY_HI, _DAY_W_LO, _DAY_W)
+
+
+@numba.njit(cache=True)
+def _hourly_temperature(amp_day, diurnal, seasonal, anomaly_day, day_lo, day_hi, w_lo, w_hi):
+    """Hourly air temperature (n_years, 8760) [°C] in one pass: the day's diurnal amplitude × the
+    diurnal shape, plus the seasonal value, plus the anomaly interpolated between day centres
+    ``anomaly_day[day_lo] × w_lo + anomaly_day[day_hi] × w_hi``, each sum in that order (what the
+    numpy expression of the same terms gives, without its five hourly temporaries)."""
+    n_years = amp_day.shape[0]
+    temp = np.empty((n_years, HOURS_PER_YEAR))
+    for i in range(n_years):
+        for h in range(HOURS_PER_YEAR):
+            diurnal_c = amp_day[i, h // 24] * diurnal[h % 24]
+            anomaly_c = anomaly_day[i, day_lo[h]] * w_lo[h] + anomaly_day[i, day_hi[h]] * w_hi[h]
+            temp[i, h] = (diurnal_c + seasonal[h]) + anomaly_c
     return temp
+
+
+@dataclass(frozen=True, eq=False)
+class ErbsGeometry:
+    """What the Erbs split needs of the sun in some hours, shape (hours,), read-only: cos(zenith) [-],
+    the extraterrestrial irradiance on the horizontal ``dni_extra × max(cos z, min_cos_zenith)``
+    (``I0h`` of ``pvlib.irradiance.clearness_index``) [W/m²] and whether the zenith is beyond the cut-off."""
+
+    cos_zenith: np.ndarray
+    horizontal_extra_w_per_m2: np.ndarray
+    beyond_cutoff: np.ndarray
+
+
+def erbs_geometry(zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = 0.065,
+                  max_zenith_deg: float = 87.0) -> ErbsGeometry:
+    """The sun's part of ``pvlib.irradiance.erbs`` (extraterrestrial DNI by day of year, cos z, I0h):
+    the same for every year of a site, so :func:`lit_erbs_geometry` computes it once per site."""
+    dni_extra = pvlib.irradiance.get_extra_radiation(day_of_year)
+    cos_zenith = pvlib.tools.cosd(zenith_deg)
+    fields = (cos_zenith, dni_extra * np.maximum(cos_zenith, min_cos_zenith), np.asarray(zenith_deg) > max_zenith_deg)
+    for shared in fields:
+        shared.setflags(write=False)
+    return ErbsGeometry(*fields)
+
+
+@functools.lru_cache(maxsize=64)
+def lit_erbs_geometry(site: Site) -> ErbsGeometry:
+    """:func:`erbs_geometry` of the reference year's lit hours (``lit_hours``), cached per site."""
+    cs, lit = clear_sky(site), lit_hours(site)
+    return erbs_geometry(cs.zenith_deg[lit], cs.day_index[lit] + 1)
 
 
 def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = 0.065,
                max_zenith_deg: float = 87.0) -> tuple[np.ndarray, np.ndarray]:
     """DNI and DHI [W/m²] from GHI [W/m²] by the Erbs model: ``pvlib.irradiance.erbs`` step for step
-    (the same operations in the same order, so the same numbers; tests/test_solar.py compares them),
-    except that its fourth-degree diffuse-fraction polynomial is evaluated only where it applies
-    (0.22 < kt ≤ 0.8, about a third of the hours) rather than on every hour and then discarded:
-    ``erbs`` took ~9 ms of a 26-year run, most of it in that polynomial's powers. After the
-    polynomial the steps write into the arrays they make (x × y is y × x, the masks' ``or`` in any
-    order) rather than one temporary each."""
-    dni_extra = pvlib.irradiance.get_extra_radiation(day_of_year)
-    kt = pvlib.irradiance.clearness_index(ghi, zenith_deg, dni_extra, min_cos_zenith=min_cos_zenith, max_clearness_index=1)
-    diffuse_share = 1 - 0.09 * kt  # kt ≤ 0.22
-    mid = (kt > 0.22) & (kt <= 0.8)
-    k = kt[mid]
-    diffuse_share[mid] = 0.9511 - 0.1604 * k + 4.388 * k**2 - 16.638 * k**3 + 12.336 * k**4
-    diffuse_share[kt > 0.8] = 0.165
-    dhi = diffuse_share
-    dhi *= ghi
-    dni = ghi - dhi
-    dni /= pvlib.tools.cosd(zenith_deg)
-    bad = dni < 0
-    bad |= zenith_deg > max_zenith_deg
-    bad |= ghi < 0
-    dni[bad] = 0.0
-    np.copyto(dhi, ghi, where=bad)  # the closure GHI = DHI + DNI cos z kept where DNI is 0
+    (the same numbers; tests/test_solar.py compares them), see :func:`erbs_from_geometry`."""
+    return erbs_from_geometry(ghi, erbs_geometry(zenith_deg, day_of_year, min_cos_zenith, max_zenith_deg))
+
+
+def erbs_from_geometry(ghi: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """DNI and DHI [W/m²] from GHI [W/m²] (shape (..., hours)) and the sun's ``geometry`` in those hours:
+    ``pvlib.irradiance.erbs`` step for step (the same operations in the same order, so the same
+    numbers), except that its fourth-degree diffuse-fraction polynomial is evaluated only where it
+    applies (0.22 < kt ≤ 0.8) rather than on every hour and then discarded: ``erbs`` took ~9 ms of a
+    26-year run, most of it in that polynomial's powers. The clearness index (as
+    ``pvlib.irradiance.clearness_index``, max 1, with the geometry's I0h) and the split around the
+    polynomial are one ``numba.njit`` pass each; the polynomial stays pvlib's numpy expression."""
+    hours = ghi.shape[-1]
+    flat = np.ascontiguousarray(ghi, dtype=float).reshape(-1, hours)
+    kt, k = _clearness_index(flat, geometry.horizontal_extra_w_per_m2)
+    mid_share = 0.9511 - 0.1604 * k + 4.388 * k**2 - 16.638 * k**3 + 12.336 * k**4  # 0.22 < kt ≤ 0.8
+    dni, dhi = _erbs_split_kernel(flat, kt, mid_share, geometry.cos_zenith, geometry.beyond_cutoff)
+    return dni.reshape(ghi.shape), dhi.reshape(ghi.shape)
+
+
+@numba.njit(cache=True)
+def _clearness_index(ghi, horizontal_extra):
+    """Clearness index ``min(max(GHI / I0h, 0), 1)`` (n, hours) [-], and its values in (0.22, 0.8] in
+    row-major order (where Erbs' polynomial applies)."""
+    n, hours = ghi.shape
+    kt = np.empty((n, hours))
+    mid = np.empty(n * hours)
+    m = 0
+    for i in range(n):
+        for j in range(hours):
+            x = min(max(ghi[i, j] / horizontal_extra[j], 0.0), 1.0)
+            kt[i, j] = x
+            if x > 0.22 and x <= 0.8:
+                mid[m] = x
+                m += 1
+    return kt, mid[:m].copy()
+
+
+@numba.njit(cache=True)
+def _erbs_split_kernel(ghi, kt, mid_share, cos_zenith, beyond_cutoff):
+    """Erbs' DNI and DHI (n, hours) [W/m²]: diffuse share ``1 - 0.09 kt`` (kt ≤ 0.22), the polynomial's
+    ``mid_share`` (in row-major order) or 0.165 (kt > 0.8); DHI = share × GHI, DNI = (GHI - DHI) / cos z;
+    where DNI < 0, the zenith is beyond the cut-off or GHI < 0, DNI = 0 and DHI = GHI."""
+    n, hours = ghi.shape
+    dni = np.empty((n, hours))
+    dhi = np.empty((n, hours))
+    m = 0
+    for i in range(n):
+        for j in range(hours):
+            x = kt[i, j]
+            if x > 0.22 and x <= 0.8:
+                share = mid_share[m]
+                m += 1
+            elif x > 0.8:
+                share = 0.165
+            else:
+                share = 1 - 0.09 * x
+            g = ghi[i, j]
+            diffuse = share * g
+            beam = (g - diffuse) / cos_zenith[j]
+            if beam < 0 or beyond_cutoff[j] or g < 0:
+                beam = 0.0
+                diffuse = g
+            dni[i, j] = beam
+            dhi[i, j] = diffuse
     return dni, dhi
+
+
+@dataclass(frozen=True, eq=False)
+class LitWeather:
+    """Synthetic weather of ``n_years`` years with the irradiance only in the site's lit hours
+    (``lit_hours``; in every other hour GHI, DNI and DHI are 0): GHI/DNI/DHI shape (n_years, lit
+    hours) [W/m²], air temperature (n_years, 8760) [°C], daily clearness (n_years, 365) [-]."""
+
+    ghi_w_per_m2: np.ndarray
+    dni_w_per_m2: np.ndarray
+    dhi_w_per_m2: np.ndarray
+    temp_air_c: np.ndarray
+    daily_clearness_share: np.ndarray
+
+
+def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> LitWeather:
+    """:func:`weather_years` without the dark hours' zeros (the same numbers in the lit hours): what the
+    PV chain reads, without building and then gathering from full-year irradiance arrays."""
+    if n_years < 1:
+        raise ValueError(f"n_years must be >= 1, got {n_years}")
+    if not 0.0 <= persistence < 1.0:
+        raise ValueError(f"persistence must be in [0, 1), got {persistence}")
+    cs = clear_sky(site)
+    mean_share = site.annual_ghi_kwh_per_m2 / cs.annual_ghi_kwh_per_m2
+    if not 0.0 < mean_share < 1.0:
+        raise ValueError(
+            f"annual_ghi_kwh_per_m2={site.annual_ghi_kwh_per_m2} must be in "
+            f"(0, clear-sky annual {cs.annual_ghi_kwh_per_m2:.0f}) kWh/m²")
+    z_cloud = _ar1_gaussian(rng, n_years, persistence)
+    z_temp = _ar1_gaussian(rng, n_years, TEMP_ANOMALY_PERSISTENCE)
+    k_raw = _raw_clearness(z_cloud, mean_share)
+    clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
+    lit_day_hours, lit_ghi = _lit_clear_sky(site)
+    ghi = np.repeat(clearness, lit_day_hours, axis=1)  # the day's clearness × clear-sky GHI
+    ghi *= lit_ghi
+    dni, dhi = erbs_from_geometry(ghi, lit_erbs_geometry(site))
+    return LitWeather(ghi, dni, dhi, _air_temperature(site, clearness, z_temp), clearness)
+
+
+@functools.lru_cache(maxsize=64)
+def _lit_clear_sky(site: Site) -> tuple[np.ndarray, np.ndarray]:
+    """How many lit hours each day has (``_hours_per_day``) and the lit hours' clear-sky GHI [W/m²],
+    read-only (cached per site)."""
+    cs, lit = clear_sky(site), lit_hours(site)
+    days, ghi = _hours_per_day(cs.day_index[lit]), cs.ghi_w_per_m2[lit]
+    for shared in (days, ghi):
+        shared.setflags(write=False)
+    return days, ghi
 
 
 def weather_years(site: Site, n_years: int, rng: np.random.Generator,
@@ -377,28 +550,18 @@ def weather_years(site: Site, n_years: int, rng: np.random.Generator,
         If the target annual GHI is not below the clear-sky annual GHI, or on
         invalid ``n_years`` / ``persistence``.
     """
-    if n_years < 1:
-        raise ValueError(f"n_years must be >= 1, got {n_years}")
-    if not 0.0 <= persistence < 1.0:
-        raise ValueError(f"persistence must be in [0, 1), got {persistence}")
-    cs = clear_sky(site)
-    mean_share = site.annual_ghi_kwh_per_m2 / cs.annual_ghi_kwh_per_m2
-    if not 0.0 < mean_share < 1.0:
-        raise ValueError(
-            f"annual_ghi_kwh_per_m2={site.annual_ghi_kwh_per_m2} must be in "
-            f"(0, clear-sky annual {cs.annual_ghi_kwh_per_m2:.0f}) kWh/m²")
-    z_cloud = _ar1_gaussian(rng, n_years, persistence)
-    z_temp = _ar1_gaussian(rng, n_years, TEMP_ANOMALY_PERSISTENCE)
-    k_raw = _raw_clearness(z_cloud, mean_share)
-    clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
-    ghi = (clearness[:, :, None] * cs.ghi_w_per_m2.reshape(DAYS_PER_YEAR, 24)).reshape(n_years, -1)
-    dni, dhi = np.zeros_like(ghi), np.zeros_like(ghi)  # dark hours: GHI = 0, so DNI = DHI = 0 (Erbs)
+    lw = lit_weather_years(site, n_years, rng, persistence)
     lit = lit_hours(site)
-    dni[:, lit], dhi[:, lit] = erbs_split(ghi[:, lit], cs.zenith_deg[lit], cs.day_index[lit] + 1)
+
+    def every_hour(values: np.ndarray) -> np.ndarray:  # dark hours: GHI = 0, so DNI = DHI = 0 (Erbs)
+        full = np.zeros((n_years, HOURS_PER_YEAR))
+        full[:, lit] = values
+        return full
+
     return Weather(
-        ghi_w_per_m2=ghi,
-        dni_w_per_m2=dni,
-        dhi_w_per_m2=dhi,
-        temp_air_c=_air_temperature(site, clearness, z_temp),
-        daily_clearness_share=clearness,
+        ghi_w_per_m2=every_hour(lw.ghi_w_per_m2),
+        dni_w_per_m2=every_hour(lw.dni_w_per_m2),
+        dhi_w_per_m2=every_hour(lw.dhi_w_per_m2),
+        temp_air_c=lw.temp_air_c,
+        daily_clearness_share=lw.daily_clearness_share,
     )

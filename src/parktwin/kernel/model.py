@@ -9,6 +9,9 @@ each asset from its commissioning hour), accounting and the operator's review.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +34,8 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
 from parktwin.energy.measured import measured_pv_kw_per_kwp
-from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, weather_years
+from parktwin.energy.solar import (PvSystem, Site, Weather, lit_pv_output_kw_per_kwp, lit_weather_years, pv_output_kw_per_kwp,
+                                   weather_years)
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
 from parktwin.kernel.carriers import CarrierState
@@ -117,8 +121,13 @@ def solar_years(scenario: Scenario, site: Site, system: PvSystem, n_years: int, 
     if kept is not None:
         return kept
     _LAST_SOLAR.clear()
-    weather = park_weather(scenario, site, n_years, np.random.default_rng(seed))
-    out = SolarYears(_read_only(pv_output_kw_per_kwp(site, system, weather)), _read_only(weather.temp_air_c))
+    rng = np.random.default_rng(seed)
+    if synthetic:  # the irradiance only in the lit hours, which is all the PV chain reads (the same numbers)
+        lit = lit_weather_years(site, n_years, rng)
+        out = SolarYears(_read_only(lit_pv_output_kw_per_kwp(site, system, lit)), _read_only(lit.temp_air_c))
+    else:
+        weather = park_weather(scenario, site, n_years, rng)
+        out = SolarYears(_read_only(pv_output_kw_per_kwp(site, system, weather)), _read_only(weather.temp_air_c))
     if synthetic:
         _LAST_SOLAR[key] = out
     return out
@@ -139,6 +148,36 @@ def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force:
     return wind_output_kw_per_kw(speeds, load_power_curve(), losses_share=design.losses_share)
 
 
+RUN_GC_THRESHOLD = 50_000
+"""Container allocations between two young-generation collections of Python's garbage collector
+while a run is simulated (the interpreter's default is 700)."""
+_gc_lock = threading.Lock()
+_gc_depth = [0, None]  # runs in progress in the process, the threshold they replaced
+
+
+@contextlib.contextmanager
+def young_collections_spaced():
+    """Python's young-generation collection threshold raised to ``RUN_GC_THRESHOLD`` for the block,
+    the previous thresholds restored after it (also on error; nested or concurrent runs restore once,
+    when the last one ends). A run allocates tens of thousands of records that all live to its end:
+    at the default threshold the collector walks them again and again (and every ~100 young
+    collections the whole heap), which is time and no freed memory; the model breaks its own
+    cycles in ``ParkModel.release``. Process-global while a run is in progress: the garbage a
+    collection would free meanwhile is at most ~``RUN_GC_THRESHOLD`` objects."""
+    with _gc_lock:
+        if _gc_depth[0] == 0:
+            _gc_depth[1] = gc.get_threshold()
+            gc.set_threshold(RUN_GC_THRESHOLD, *_gc_depth[1][1:])
+        _gc_depth[0] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth[0] -= 1
+            if _gc_depth[0] == 0:
+                gc.set_threshold(*_gc_depth[1])
+
+
 def simulate(scenario: Scenario, seed: int = 0, annual_only: bool = False) -> RunRecord:
     """Build, run and release one model, with the scenario's data overrides in force throughout.
 
@@ -146,7 +185,7 @@ def simulate(scenario: Scenario, seed: int = 0, annual_only: bool = False) -> Ru
     ``annual`` rows, without the records that feed only the other tables — the roadmap items'
     costing on each firm for the MACC, and at the run's end the financing, cost-of-capital and
     levelised-cost tables and the operator's MACC rows."""
-    with overriding(scenario.data.constants, scenario.data.prices_cny, scenario.data.capex_factor):
+    with overriding(scenario.data.constants, scenario.data.prices_cny, scenario.data.capex_factor), young_collections_spaced():
         with year_stage(lambda: (None, "while setting the run up (weather, loads, agents)")):
             model = ParkModel(scenario, seed=seed)
             model.annual_only = annual_only
