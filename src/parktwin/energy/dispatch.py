@@ -55,7 +55,7 @@ from functools import cached_property, lru_cache
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_array, limit_input, limit_value
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_input, limit_value
 
 __all__ = [
     "PERIOD_VALLEY",

@@ -99,15 +99,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from parktwin.energy.dispatch import (
-    BatteryParams,
-    DispatchResult,
-    frozen_result,
-    check_battery_params,
-    float_array,
-    limit_value,
-    limit_array,
-)
+from parktwin.energy.dispatch import BatteryParams, DispatchResult, frozen_result
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_array, limit_value
 
 __all__ = [
     "THROUGHPUT_COST_CNY_PER_KWH",
