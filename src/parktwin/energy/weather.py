@@ -330,8 +330,6 @@ def _hours_per_day(day_of_hour: np.ndarray) -> np.ndarray:
     return np.bincount(day_of_hour, minlength=DAYS_PER_YEAR)
 
 
-
-
 def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Hourly air temperature, shape (n_years, 8760) [°C].
 
