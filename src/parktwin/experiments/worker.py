@@ -119,7 +119,7 @@ def pool_worker_setup(parent_pid: int) -> None:
 @dataclass(frozen=True)
 class AsArrow:
     """``fn(task)`` (a replicate's annual DataFrame) converted to an Arrow table in the worker: the
-    conversion (~10–20 ms for the demo park's 128 columns) runs on the workers, in parallel, not in
+    conversion (~5 ms for the demo park's 137 columns) runs on the workers, in parallel, not in
     the parent that stores every replicate (experiments/storage.py)."""
 
     fn: Any
