@@ -47,7 +47,6 @@ from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.technologies.store import stores_of
 
-PLAN_SUPPLIES = ("fossil", "purchased", "electric_boiler", "heat_pump")
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
 
@@ -74,7 +73,6 @@ class CarrierState:
     heat_soc_kwh: dict = field(default_factory=dict)  # store kind → its charge at the end of last year [kWh_th]
     cold_soc_kwh: float = 0.0  # the cold store's [kWh_th]
     h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
-    heat_base: dict = field(default_factory=dict)  # firm → base-year (own boiler heat, bought heat, process fuel) [kWh/yr]
     space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
     fixed_cops: tuple = ()  # (the bands' fixed COPs, (3, 8760) array of them) of the last year
