@@ -284,8 +284,9 @@ class EnterpriseAgent(ParkAgent):
     def value_added_mcny(self) -> float:
         return self.spec.value_added_mcny * self.activity
 
-    def _once(self, key: str, compute):
-        """A base-year quantity computed once per run (it depends on the spec and the run's constants only)."""
+    def once(self, key: str, compute):
+        """A quantity of this firm computed once per run (it depends on the spec and the run's
+        constants only): the one per-firm cache, also of ``agents.resources``."""
         cache = self.__dict__.setdefault("_base_cache", {})
         if key not in cache:
             cache[key] = compute()
@@ -293,15 +294,15 @@ class EnterpriseAgent(ParkAgent):
 
     def heat_pump_cops(self) -> Bands:
         """Heat-pump COP per band (agents.heat_bands.band_cops), read once per run."""
-        return self._once("band_cops", band_cops)
+        return self.once("band_cops", band_cops)
 
     def electric_boiler_efficiency(self) -> float:
         """Electric boilers' heat per electricity [kWh_th/kWh_e] (data/constants.csv), read once per run."""
-        return self._once("electric_boiler_efficiency", lambda: constant("electric_boiler_efficiency"))
+        return self.once("electric_boiler_efficiency", lambda: constant("electric_boiler_efficiency"))
 
     def boiler_heat_kwh(self) -> float:
         """Useful boiler heat of the base year [kWh_th]: boiler fuel × NCV × boiler efficiency."""
-        return self._once("boiler_heat_kwh", self._boiler_heat_kwh)
+        return self.once("boiler_heat_kwh", self._boiler_heat_kwh)
 
     def _boiler_heat_kwh(self) -> float:
         e, s = self.spec.energy, self.spec.fuel_heat_share
@@ -311,7 +312,7 @@ class EnterpriseAgent(ParkAgent):
 
     def base_energy_tce(self) -> float:
         """Base-year final energy of the firm [tce], electricity at 当量."""
-        return self._once("base_energy_tce", self._base_energy_tce)
+        return self.once("base_energy_tce", self._base_energy_tce)
 
     def _base_energy_tce(self) -> float:
         e = self.spec.energy
@@ -341,7 +342,7 @@ class EnterpriseAgent(ParkAgent):
 
     def process_fuel_kwh(self) -> float:
         """Energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]."""
-        return self._once("process_fuel_kwh", self._process_fuel_kwh)
+        return self.once("process_fuel_kwh", self._process_fuel_kwh)
 
     def _process_fuel_kwh(self) -> float:
         e, s = self.spec.energy, self.spec.fuel_heat_share
@@ -374,7 +375,7 @@ class EnterpriseAgent(ParkAgent):
         """What ``_state_terms`` reads besides the state, once per run: base-year electricity, boiler
         heat and bought heat [kWh], heat bands, boilers' share of the fuel, electric boilers'
         efficiency and the heat pumps' COPs."""
-        return self._once("terms_inputs", lambda: (
+        return self.once("terms_inputs", lambda: (
             self.base_electricity_kwh(), self.boiler_heat_kwh(), self.spec.energy.purchased_heat_gj * KWH_PER_GJ,
             self.heat_bands, self.spec.fuel_heat_share, self.electric_boiler_efficiency(), self.heat_pump_cops()))
 
@@ -384,7 +385,7 @@ class EnterpriseAgent(ParkAgent):
             eb_eff = constant("electric_boiler_efficiency")
             return (self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv"),
                     1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff))
-        return self._once("year_constants", compute)
+        return self.once("year_constants", compute)
 
     def _year_inputs(self) -> tuple[float, ...]:
         """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
@@ -393,7 +394,7 @@ class EnterpriseAgent(ParkAgent):
             e = self.spec.energy
             return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
                     *self._year_constants())
-        return self._once("year_inputs", compute)
+        return self.once("year_inputs", compute)
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()

@@ -79,11 +79,8 @@ def base_flows(firm) -> FirmResources:
 
 def _inputs(firm) -> tuple[float | None, ...]:
     """The firm's base-year resource inputs (``accounting.resources.base_inputs``), read once per firm."""
-    inputs = firm.__dict__.get("_resource_inputs")
-    if inputs is None:
-        s = firm.spec
-        inputs = firm._resource_inputs = base_inputs(s.water, s.solid_waste, s.waste_heat)
-    return inputs
+    s = firm.spec
+    return firm.once("resource_inputs", lambda: base_inputs(s.water, s.solid_waste, s.waste_heat))
 
 
 @lru_cache(maxsize=None)
@@ -142,10 +139,7 @@ class YearOfMeasures:
 def _reach(firm) -> tuple[bool, bool, bool]:
     """Heat bands (low, medium, high) the firm's waste heat is hot enough to serve; without a
     temperature only the low band (preheating water). Once per firm and run."""
-    reach = firm.__dict__.get("_reach")
-    if reach is None:
-        reach = firm._reach = _reach_of(firm)
-    return reach
+    return firm.once("waste_heat_reach", lambda: _reach_of(firm))
 
 
 def _reach_of(firm) -> tuple[bool, bool, bool]:
@@ -210,12 +204,12 @@ def _electric_heat_terms(firm, st) -> tuple[tuple[float, float, float, float], .
     (``agents.base.state_cache``): for each heat source (own boilers [GJ], then bought heat [GJ])
     and reachable band with some electric heat, (heat, band weight, electric share, electricity per
     heat). A band with none adds exactly 0 to both sums, so leaving it out changes no number."""
-    cache = firm.__dict__.get("_electric_heat_terms")
-    if cache is None:
+    def inputs_and_cache():
         inputs = (firm.boiler_heat_kwh() / KWH_PER_GJ, firm.spec.energy.purchased_heat_gj, firm.heat_bands, _reach(firm),
                   firm.electric_boiler_efficiency(), firm.heat_pump_cops())
-        cache = firm._electric_heat_terms = (inputs, state_cache("electric_heat_terms", inputs))
-    (own_gj, bought_gj, bands, reach, eb_eff, cops), terms = cache
+        return inputs, state_cache("electric_heat_terms", inputs)
+
+    (own_gj, bought_gj, bands, reach, eb_eff, cops), terms = firm.once("electric_heat_terms", inputs_and_cache)
     out = terms.get(st)
     if out is None:
         out = terms[st] = tuple((heat, w, e + h, e / eb_eff + (h / cop if h else 0.0))
@@ -228,11 +222,11 @@ def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
     """Of ``displace_heat``, once per state and firm inputs a process visits (``agents.base.state_cache``):
     the share of the coal and gas rows burnt in boilers of reachable bands, the share of the
     bought-heat row in reachable bands, and each fuel's (NCV, boiler efficiency) in ``FUELS`` order."""
-    cache = firm.__dict__.get("_room_shares")
-    if cache is None:
+    def inputs_and_cache():
         inputs = (firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm), tuple((constant(ncv), constant(eff)) for _, ncv, eff, _ in FUELS))
-        cache = firm._room_shares = (inputs, state_cache("room_shares", inputs))
-    (s, bands, reach, heat_per_fuel), shares = cache
+        return inputs, state_cache("room_shares", inputs)
+
+    (s, bands, reach, heat_per_fuel), shares = firm.once("room_shares", inputs_and_cache)
     out = shares.get(st)
     if out is None:
         fossil_boiler = s * left_share(bands, st.own_eb, st.own_hp)

@@ -68,8 +68,12 @@ def limit_value(name: str, x, allow_inf: bool) -> float:
 
 def limit_array(name: str, x, n: int) -> np.ndarray:
     """A limit given as one number or per hour, as a float64 array of shape (n,); inf allowed."""
-    checked = limit_input(name, x, n)
-    return np.full(n, checked) if isinstance(checked, float) else checked
+    return hourly_limit(limit_input(name, x, n), n)
+
+
+def hourly_limit(limit: float | np.ndarray, n: int) -> np.ndarray:
+    """A checked limit (``limit_input``) as a float64 array of ``n`` hours."""
+    return np.full(n, limit) if isinstance(limit, float) else limit
 
 
 def limit_input(name: str, x, n: int) -> float | np.ndarray:

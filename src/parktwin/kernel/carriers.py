@@ -47,7 +47,6 @@ from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.technologies.store import stores_of
 
-PLAN_SUPPLIES = ("fossil", "purchased", "electric_boiler", "heat_pump")
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
 
@@ -74,7 +73,6 @@ class CarrierState:
     heat_soc_kwh: dict = field(default_factory=dict)  # store kind → its charge at the end of last year [kWh_th]
     cold_soc_kwh: float = 0.0  # the cold store's [kWh_th]
     h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
-    heat_base: dict = field(default_factory=dict)  # firm → base-year (own boiler heat, bought heat, process fuel) [kWh/yr]
     space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
     fixed_cops: tuple = ()  # (the bands' fixed COPs, (3, 8760) array of them) of the last year
@@ -82,7 +80,7 @@ class CarrierState:
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
 
 
-def _scale_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
+def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
     """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
     ``kinds()``: entity → its kind, asked only when a new row is needed."""
     out, seen = [], set()
@@ -412,7 +410,7 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     """The rows the carriers changed, and their annual and hourly columns."""
     year, rows, changes, heat_stores, cold_store, assets = w.year, w.rows, w.changes, w.heat_stores, w.cold_store, w.assets
     space, chiller_kw, cop_chiller, h2_hours, lhv, eff, delta, generation = w.space, w.chiller_kw, w.cop_chiller, w.h2_hours, w.lhv, w.eff, w.delta, w.generation
-    new_rows = _scale_rows(rows, changes, lambda: entity_kinds(model), UNITS) if changes else rows
+    new_rows = add_to_rows(rows, changes, lambda: entity_kinds(model), UNITS) if changes else rows
     plan_sums = w.supply_sums_kwh if w.supply_sums_kwh is not None else plan_supply_sums(heat)
     displaced = np.stack([heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)]) if assets.chp_or_waste_heat else np.zeros((2, 3))
     stored = heat.supply_kw("store").sum(axis=1) if heat_stores else np.zeros(3)

@@ -43,10 +43,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     rows = []  # per segment: (firm index, start, end, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight)
     for i, firm in enumerate(firms):
         segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
-        base = state.heat_base.get(firm)  # base-year quantities: constant within a run
-        if base is None:
-            base = state.heat_base[firm] = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh())
-        own_kwh, bought_kwh, h2_kwh = base
+        own_kwh, bought_kwh, h2_kwh = firm.once("heat_base", lambda f=firm: _heat_base(f))  # constant within a run
         scale = firm.activity * firm.intensity
         last = state.unit_coefs.get(firm, ())
         if len(segs) == 1 and len(last) == 1 and last[0][0] is segs[0][1]:  # one state all year, the same as last year's
@@ -74,6 +71,11 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     annual_h2 = np.zeros(len(firms))
     np.add.at(annual_h2, seg_firm, w * np.array(h2))
     return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
+
+
+def _heat_base(firm) -> tuple[float, float, float]:
+    """The firm's base-year own boiler heat, bought heat and process fuel (NCV) [kWh/yr]."""
+    return firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh()
 
 
 def _kept_unit(last: tuple | list, st: FirmState) -> np.ndarray | None:

@@ -43,7 +43,6 @@ from parktwin.accounting.inventory import ElectricitySupply, account_year, core_
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, year_resources
-from parktwin.agents.base import EnergyRow
 from parktwin.agents.building import building_indicators
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import fleet_indicators
@@ -61,7 +60,7 @@ from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
 from parktwin.kernel.products import firm_product_allocations, products_year
-from parktwin.kernel.carriers import CarrierWork, CarrierYear, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
+from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
 from parktwin.technologies.direct_air_capture import DacYear, dac_year
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
@@ -503,10 +502,7 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
     """``rows`` with ``mwh`` added to the operator's electricity row (a new row if it has none)."""
     if mwh <= 0:
         return rows
-    at = next((i for i, r in enumerate(rows) if r.entity == "operator" and r.carrier == "electricity"), None)
-    if at is None:
-        return [*rows, EnergyRow("operator", "operator", "electricity", mwh, "MWh")]
-    return [*rows[:at], rows[at]._replace(quantity=rows[at].quantity + mwh), *rows[at + 1:]]
+    return add_to_rows(rows, {("operator", "electricity"): mwh}, lambda: {"operator": "operator"}, UNITS)
 
 
 def outage_mask(outages: list[tuple[float, float]], year_start: int) -> np.ndarray:
