@@ -124,13 +124,10 @@ def solar_years(scenario: Scenario, site: Site, system: PvSystem, n_years: int, 
     rng = np.random.default_rng(seed)
     if synthetic:  # the irradiance only in the lit hours, which is all the PV chain reads (the same numbers)
         lit = lit_weather_years(site, n_years, rng)
-        out = SolarYears(_read_only(lit_pv_output_kw_per_kwp(site, system, lit)), _read_only(lit.temp_air_c))
-    else:
-        weather = park_weather(scenario, site, n_years, rng)
-        out = SolarYears(_read_only(pv_output_kw_per_kwp(site, system, weather)), _read_only(weather.temp_air_c))
-    if synthetic:
-        _LAST_SOLAR[key] = out
-    return out
+        out = _LAST_SOLAR[key] = SolarYears(_read_only(lit_pv_output_kw_per_kwp(site, system, lit)), _read_only(lit.temp_air_c))
+        return out
+    weather = park_weather(scenario, site, n_years, rng)
+    return SolarYears(_read_only(pv_output_kw_per_kwp(site, system, weather)), _read_only(weather.temp_air_c))
 
 
 def _read_only(values: np.ndarray) -> np.ndarray:
