@@ -143,9 +143,8 @@ def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
 def summed_rows(n_rows: int, rows, matrix: np.ndarray) -> np.ndarray:
     """Zeros of ``n_rows`` × the matrix's columns with each row of ``matrix`` added to row ``rows[k]``,
     in order: ``np.add.at(out, rows, matrix)`` as one ``np.bincount`` (the same additions)."""
-    n = matrix.shape[1]
-    index = (np.asarray(rows, dtype=np.intp)[:, None] * n + np.arange(n)[None, :]).ravel()
-    return np.bincount(index, weights=np.asarray(matrix, dtype=float).ravel(), minlength=n_rows * n).reshape(n_rows, n)
+    k, n = matrix.shape
+    return summed_at((n_rows, n), np.repeat(rows, n), np.tile(np.arange(n), k), np.asarray(matrix, dtype=float).ravel())
 
 
 def financing_table(purchases: list[Purchase], finance: list[tuple], years: list[int], debt=None) -> pd.DataFrame:
