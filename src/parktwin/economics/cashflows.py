@@ -302,19 +302,23 @@ def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parti
 def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
                   parties: dict[str, Party], subsidy_share: dict) -> pd.DataFrame:
     """The ``cashflows`` table alone, as ``money_tables`` builds it (the private view of a replicate)."""
+    finance, _, debt = _financed(purchases, annual, parties, subsidy_share)
+    return cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt)
+
+
+def _financed(purchases: list[Purchase], annual: list[dict], parties: dict[str, Party], subsidy_share: dict) -> tuple:
+    """(each purchase's financing, the run's years, the debt matrices or None without purchases):
+    what every money table of a run reads."""
     finance = finance_purchases(purchases, parties, subsidy_share)
     years = [int(a["year"]) for a in annual]
-    debt = _debt_matrices(purchases, finance, years) if purchases else None
-    return cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt)
+    return finance, years, _debt_matrices(purchases, finance, years) if purchases else None
 
 
 def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
                  parties: dict[str, Party], subsidy_share: dict) -> dict:
     """Everything the private view needs, from one run's records: ``investment_finance`` (tuples
     aligned with ``purchases``), ``financing``, ``cashflows`` and ``cost_of_capital`` tables."""
-    finance = finance_purchases(purchases, parties, subsidy_share)
-    years = [int(a["year"]) for a in annual]
-    debt = _debt_matrices(purchases, finance, years) if purchases else None
+    finance, years, debt = _financed(purchases, annual, parties, subsidy_share)
     return {
         "investment_finance": finance,
         "financing": financing_table(purchases, finance, years, debt),
