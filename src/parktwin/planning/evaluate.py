@@ -15,7 +15,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from parktwin.experiments.design import scenario_from_document, scenario_from_own_document
+from parktwin.experiments.design import (
+    scenario_from_document,
+    scenario_from_own_document,
+)
 from parktwin.experiments.worker import SharedDocument
 from parktwin.kernel.model import simulate
 from parktwin.planning.targets import Targets, assess_targets
