@@ -12,7 +12,15 @@ import pytest
 from builders import scenario
 from parktwin import run
 from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, price_cny
-from parktwin.economics.costs import Purchase, PurchaseLedger, fixed_om_in_year, pathway_npv_cny, retire
+from parktwin.economics.costs import (
+    Purchase,
+    PurchaseLedger,
+    RenewalSchedule,
+    fixed_om_in_year,
+    pathway_npv_cny,
+    renewals_in_year,
+    retire,
+)
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import profile
 
@@ -113,3 +121,29 @@ def test_purchase_ledger_gives_the_sums_of_reading_every_purchase():
                     purchases[i] = retire(purchases[i], year + float(rng.random()))
             assert ledger.fixed_om_cny(purchases, year) == fixed_om_in_year(purchases, year)
             assert ledger.capex_cny(purchases, year) == sum(p.capex_cny for p in purchases if p.year == year)
+
+
+def test_renewal_schedule_gives_the_renewals_of_reading_every_purchase():
+    """The schedule files each purchase once by its life; over a run of purchases appended year by
+    year (lives of 3-12 years, renewals, a battery renewed by wear, an exchange at its stated cost, some retired in place, each
+    year's renewals appended as the year's money does), its renewals equal ``renewals_in_year``'s
+    (the definition: every purchase read), purchase for purchase and in order."""
+    rng = np.random.default_rng(4)
+    seen = 0
+    for _ in range(10):
+        schedule, purchases = RenewalSchedule(), []
+        for year in range(2025, 2051):
+            for _ in range(int(rng.integers(0, 4))):
+                tech = str(rng.choice(["rooftop_pv", "rooftop_pv", "symbiosis_exchange", "battery_energy"]))  # catalogue, stated cost, wear
+                purchases.append(Purchase(year + int(rng.random() < 0.15), float(rng.integers(0, HOURS_PER_YEAR)), "p", "e",
+                                          tech, 1.0, "kW", float(rng.random() * 1e6), float(rng.random() * 1e4),
+                                          float(rng.integers(3, 13)), renewal=bool(rng.random() < 0.1)))
+            for i in range(len(purchases)):
+                if purchases[i].retired is None and rng.random() < 0.02:
+                    purchases[i] = retire(purchases[i], year + float(rng.random()))
+            expected = renewals_in_year(purchases, year)
+            got = schedule.due(purchases, year)
+            assert got == expected
+            seen += len(got)
+            purchases.extend(got)
+    assert seen > 50  # renewals were due and compared, not only empty lists

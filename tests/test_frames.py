@@ -42,6 +42,9 @@ def test_coded_strings_repeat_labels_as_a_string_column():
     labels, codes = ["met", "not_met", "not_assessed"], np.array([2, 0, 0, 1])
     got = frame_from_columns({"status": coded_strings("status", labels, codes)})
     pd.testing.assert_frame_equal(got, pd.DataFrame([(labels[c],) for c in codes], columns=["status"]), check_exact=True)
+    mixed = [None, "a", 1.5]  # labels not all strings: typed by pandas' own inference, as from rows
+    got = frame_from_columns({"x": coded_strings("x", mixed, codes)})
+    pd.testing.assert_frame_equal(got, pd.DataFrame([(mixed[c],) for c in codes], columns=["x"]), check_exact=True)
 
 
 def test_grouped_sums_are_pandas_compensated_groupby_sums_bit_for_bit():

@@ -19,7 +19,7 @@ from parktwin.economics.carbon import (
     marginal_price_cny_per_tco2,
     policy_value,
 )
-from parktwin.economics.cashflows import Loan, private_by_year
+from parktwin.economics.cashflows import Loan, private_by_year, summed_at, summed_rows
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.finance import financing_instrument, instrument, loan_schedule
 from parktwin.spec.scenario import Decisions
@@ -275,3 +275,22 @@ def test_private_sums_by_year_are_pandas_groupby_sums_bit_for_bit():
         expected = t.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
         got = private_by_year(t)
         assert got == {y: (r.net_cost_cny, r.pv_cny) for y, r in zip(expected.index.tolist(), expected.itertuples())}
+
+
+def test_cashflow_sums_at_cells_are_numpys_unbuffered_adds_bit_for_bit():
+    """summed_at / summed_rows (one np.bincount) give what ``np.add.at`` on zeros gives (numpy is
+    the reference): repeated cells summed in the order given, values of mixed magnitude."""
+    rng = np.random.default_rng(5)
+    shape = (4, 6)
+    rows, cols = rng.integers(0, shape[0], 200), rng.integers(0, shape[1], 200)
+    values = rng.standard_normal(200) * 10.0 ** rng.integers(-6, 12, 200)
+    expected = np.zeros(shape)
+    np.add.at(expected, (rows, cols), values)
+    assert np.array_equal(summed_at(shape, rows, cols, values), expected)
+    assert np.array_equal(summed_at(shape, (), (), ()), np.zeros(shape))
+    owner = rng.integers(0, shape[0], 30)
+    matrix = rng.standard_normal((30, shape[1])) * 10.0 ** rng.integers(-6, 12, (30, shape[1]))
+    expected = np.zeros(shape)
+    np.add.at(expected, owner, matrix)
+    assert np.array_equal(summed_rows(shape[0], owner, matrix), expected)
+    assert np.array_equal(summed_rows(shape[0], np.zeros(0, dtype=int), np.zeros((0, shape[1]))), np.zeros(shape))

@@ -138,11 +138,21 @@ def grouped_sums(keys, values) -> dict:
     keys, values = list(keys), [float(v) for v in values]
     codes: dict = {}
     index = [codes.setdefault(key, len(codes)) for key in keys]
-    contiguous = all(b - a in (0, 1) for a, b in pairwise(index))
-    if contiguous and values and not any(math.isnan(v) for v in values) and reduceat_for_contiguous_groups():
+    if values and all(b - a in (0, 1) for a, b in pairwise(index)):  # each key's rows one block
         starts = [0, *(i for i in range(1, len(index)) if index[i] != index[i - 1])]
-        return dict(zip(codes, np.add.reduceat(np.array(values), starts).tolist()))
+        sums = block_sums(starts, np.array(values))
+        if sums is not None:
+            return dict(zip(codes, sums.tolist()))
     return _compensated_sums(keys, values)
+
+
+def block_sums(starts, values: np.ndarray) -> np.ndarray | None:
+    """Σ ``values`` over the blocks of rows beginning at ``starts`` (each group's rows one block,
+    ``values`` not empty) as pandas' groupby sums such groups: ``np.add.reduceat``; None when pandas
+    sums them otherwise (a NaN among the values, or a pandas before 3.1: its compensated sum)."""
+    if np.isnan(values).any() or not reduceat_for_contiguous_groups():
+        return None
+    return np.add.reduceat(values, starts)
 
 
 def _compensated_sums(keys: list, values: list[float]) -> dict:

@@ -24,7 +24,7 @@ from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.frames import coded_strings, reduceat_for_contiguous_groups
+from parktwin.frames import block_sums, coded_strings
 
 TECHNOLOGY_KIND: dict[str, str] = {}
 for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
@@ -143,9 +143,8 @@ def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
 def summed_rows(n_rows: int, rows, matrix: np.ndarray) -> np.ndarray:
     """Zeros of ``n_rows`` × the matrix's columns with each row of ``matrix`` added to row ``rows[k]``,
     in order: ``np.add.at(out, rows, matrix)`` as one ``np.bincount`` (the same additions)."""
-    n = matrix.shape[1]
-    index = (np.asarray(rows, dtype=np.intp)[:, None] * n + np.arange(n)[None, :]).ravel()
-    return np.bincount(index, weights=np.asarray(matrix, dtype=float).ravel(), minlength=n_rows * n).reshape(n_rows, n)
+    k, n = matrix.shape
+    return summed_at((n_rows, n), np.repeat(rows, n), np.tile(np.arange(n), k), np.asarray(matrix, dtype=float).ravel())
 
 
 def financing_table(purchases: list[Purchase], finance: list[tuple], years: list[int], debt=None) -> pd.DataFrame:
@@ -266,17 +265,17 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
 def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
     """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
     as ``groupby("year").sum()`` gives them. ``cashflow_table`` lays the years out in order, each a
-    block of rows; with no NaN pandas (≥ 3.1) sums such blocks with ``np.add.reduceat``, done here
+    block of rows; with no NaN pandas (≥ 3.1) sums such blocks with ``np.add.reduceat``, done here (frames.block_sums)
     on the two columns without building a groupby. Any other table is grouped by pandas."""
     if cashflows.empty:
         return {}
     year = cashflows["year"].to_numpy()
     net, pv = (cashflows[c].to_numpy(dtype=float) for c in ("net_cost_cny", "pv_cny"))
-    in_order = year.dtype.kind in "iu" and bool((year[1:] >= year[:-1]).all())
-    if in_order and not (np.isnan(net).any() or np.isnan(pv).any()) and reduceat_for_contiguous_groups():
+    if year.dtype.kind in "iu" and bool((year[1:] >= year[:-1]).all()):  # in order: each year one block
         starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]])
-        sums = zip(np.add.reduceat(net, starts).tolist(), np.add.reduceat(pv, starts).tolist())
-        return dict(zip(year[starts].tolist(), sums))
+        net_sums, pv_sums = block_sums(starts, net), block_sums(starts, pv)
+        if net_sums is not None and pv_sums is not None:
+            return dict(zip(year[starts].tolist(), zip(net_sums.tolist(), pv_sums.tolist())))
     grouped = cashflows.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
     return dict(zip(grouped.index.tolist(), zip(grouped["net_cost_cny"].tolist(), grouped["pv_cny"].tolist())))
 
@@ -303,19 +302,23 @@ def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parti
 def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
                   parties: dict[str, Party], subsidy_share: dict) -> pd.DataFrame:
     """The ``cashflows`` table alone, as ``money_tables`` builds it (the private view of a replicate)."""
+    finance, _, debt = _financed(purchases, annual, parties, subsidy_share)
+    return cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt)
+
+
+def _financed(purchases: list[Purchase], annual: list[dict], parties: dict[str, Party], subsidy_share: dict) -> tuple:
+    """(each purchase's financing, the run's years, the debt matrices or None without purchases):
+    what every money table of a run reads."""
     finance = finance_purchases(purchases, parties, subsidy_share)
     years = [int(a["year"]) for a in annual]
-    debt = _debt_matrices(purchases, finance, years) if purchases else None
-    return cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt)
+    return finance, years, _debt_matrices(purchases, finance, years) if purchases else None
 
 
 def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
                  parties: dict[str, Party], subsidy_share: dict) -> dict:
     """Everything the private view needs, from one run's records: ``investment_finance`` (tuples
     aligned with ``purchases``), ``financing``, ``cashflows`` and ``cost_of_capital`` tables."""
-    finance = finance_purchases(purchases, parties, subsidy_share)
-    years = [int(a["year"]) for a in annual]
-    debt = _debt_matrices(purchases, finance, years) if purchases else None
+    finance, years, debt = _financed(purchases, annual, parties, subsidy_share)
     return {
         "investment_finance": finance,
         "financing": financing_table(purchases, finance, years, debt),

@@ -15,7 +15,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from parktwin.experiments.design import scenario_from_document
+from parktwin.experiments.design import (
+    scenario_from_document,
+    scenario_from_own_document,
+)
 from parktwin.experiments.worker import SharedDocument
 from parktwin.kernel.model import simulate
 from parktwin.planning.targets import Targets, assess_targets
@@ -80,7 +83,7 @@ def evaluate(task: PlanTask) -> dict:
     targets = Targets.model_validate_json(task.targets)
     doc = build_document(task.document.get(), task.changes)
     try:
-        scenario = scenario_from_document(doc, task.pairs, file="plan", source="plan")
+        scenario = scenario_from_own_document(doc, task.pairs, file="plan", source="plan")  # doc: build_document's own copy
         record = simulate(scenario, seed=task.seed, annual_only=True)  # what summarise reads is the same (tested), in less time
     except InputError as exc:
         return {"error": exc.describe(), "feasible": False, "violation": 1e6, "npv_cny": float("inf"), "targets": {}}
