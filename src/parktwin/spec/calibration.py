@@ -270,7 +270,7 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
         if ident not in known:
             raise InputError([Problem("measured totals", f"enterprises.{ident}", f"no enterprise {ident!r} in the run's energy table")])
         tco2 = entity_tco2.get(ident, 0.0) if entity_tco2 is not None else None
-        carriers = {c: q for (entity, c), q in by_carrier.items() if entity == ident}
+        carriers = {c: q for (owner, c), q in by_carrier.items() if owner == ident}
         add(ident, totals.given(), carriers, tce.get(ident, 0.0), tco2, firm_resources.get(ident, {}))
     table = Reconciliation(_reconciliation_columns(rows))
     table.base_year = base
