@@ -179,12 +179,10 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
 def _state_heat(firm, st) -> tuple[tuple, tuple]:
     """``_room_shares`` and ``_electric_heat_terms`` of the state; the last state asked for is checked
     first, by identity (a firm stays in one state for years): no hash of the state then."""
-    last = firm.__dict__.get("_last_heat_state")
-    if last is not None and last[0] is st:
-        return last[1]
-    out = (_room_shares(firm, st), _electric_heat_terms(firm, st))
-    firm._last_heat_state = (st, out)
-    return out
+    last = firm.once("last_heat_state", lambda: [None, None])  # [state, its terms], kept in the firm's run cache
+    if last[0] is not st:
+        last[:] = st, (_room_shares(firm, st), _electric_heat_terms(firm, st))
+    return last[1]
 
 
 def _electric_heat_room(firm, st, terms) -> tuple[float, float]:
