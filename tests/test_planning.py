@@ -352,6 +352,8 @@ def test_polish_resizes_removals_to_what_is_left_and_delays_what_the_targets_all
     assert by["direct_air_capture"].value == pytest.approx(3_030.0)
     assert by["efficiency"].year == 2040 and by["efficiency"].level == 1.0
     assert best["feasible"] and history
+    # its cost by hand: 3,030 t × 1,000 CNY + 0 years early + 1 M CNY × share 0.1 = 3,130,000 CNY, the last move's
+    assert best["npv_cny"] == pytest.approx(3_130_000.0) and history[-1]["npv_cny"] == pytest.approx(3_130_000.0)
 
 
 def test_a_plans_runs_are_annual_only_and_judge_as_a_full_run_does():
@@ -384,3 +386,38 @@ def test_combined_moves_take_the_best_move_of_each_measure_and_leave_swaps_out()
     assert label == "lower a + delay b"
     assert chosen == [Choice(a, 0.95, 2030), Choice(b, 1.0, 2031)]
     assert combine_moves(current, [lower_a, delay_a, swap_c]) is None
+
+
+def test_the_robust_aim_is_the_confidence_plus_one_standard_error_of_the_sample():
+    """One standard error of a share c measured on n replicates is sqrt(c(1 − c)/n): at c = 0.9 and
+    n = 60 it is sqrt(0.0015) = 0.03873 (the 3.9 points robust.py's docstring quotes), so the aim is
+    0.93873; at c = 0.8, n = 12: 0.8 + sqrt(0.16/12) = 0.91547; never above 1."""
+    from parktwin.planning.robust import required_share
+
+    assert required_share(0.9, 60) == pytest.approx(0.9 + math.sqrt(0.0015), rel=1e-12)
+    assert required_share(0.9, 60) == pytest.approx(0.93873, abs=1e-5)
+    assert required_share(0.8, 12) == pytest.approx(0.91547, abs=1e-5)
+    assert required_share(0.99, 1) == 1.0  # 0.99 + sqrt(0.0099) = 1.089, capped
+
+
+def test_the_robust_removal_resize_takes_the_aimed_quantile_of_what_each_replicate_leaves():
+    """Removals of 2,000 t/yr; four replicates leave −100, 500, 1,000 and 3,000 t from 2050 (a fifth run
+    failed and is left out): a replicate needs 2,000 + what it leaves = 1,900, 2,500, 3,000, 5,000 t. The
+    median taken upward (numpy 'higher') is 3,000 t, × 1.01 (screen.RESIZE_MARGIN) = 3,030 t/yr, inside
+    the planning row's 50,000 t cap; the screen's bound of 2,000 grows to it. With a cap of 2,500 t the
+    resize stops there; removals already large enough (a replicate needing 1,900 t) are not resized."""
+    from dataclasses import replace
+
+    from parktwin.planning.robust import removal_resize
+
+    eff = Choice(candidates_module.Candidate("efficiency_1", "efficiency", "", "share", 0.1, 180.0, "firms", 1, 0), 1.0, 2030)
+    dac = Choice(replace(_dac_candidate(2_000.0), cap=50_000.0), 1.0, 2040)
+    runs = [{"years": [2049, 2050], "net_tco2": [9e9, n]} for n in (-100.0, 500.0, 1_000.0, 3_000.0)] + [{"error": "failed"}]
+    label, moved = removal_resize([eff, dac], runs, 0.5, 2050)
+    assert moved[0] == eff and moved[1].year == 2040
+    assert moved[1].value == pytest.approx(3_030.0) and moved[1].candidate.max_value == pytest.approx(3_030.0)
+    assert "3,030" in label
+    capped = Choice(replace(_dac_candidate(2_000.0), cap=2_500.0), 1.0, 2040)
+    assert removal_resize([eff, capped], runs, 0.5, 2050)[1][1].value == pytest.approx(2_500.0)
+    assert removal_resize([eff, dac], runs[:1], 0.5, 2050) is None
+    assert removal_resize([eff], runs, 0.5, 2050) is None  # no removals in the plan
