@@ -20,7 +20,11 @@ from parktwin import api
 from parktwin.atomic import write_bytes
 from parktwin.experiments.design import truncated_to_ranges
 from parktwin.planning.candidates import Choice, apply_choices, earliest_year, survey
-from parktwin.planning.evaluate import changes_json, residual_sources, summarise
+from parktwin.planning.evaluate import (
+    plan_job,
+    residual_sources,
+    summarise,
+)
 from parktwin.planning.polish import polish
 from parktwin.planning.robust import (
     CHECK_SEED_OFFSET,
@@ -164,14 +168,14 @@ def _prune(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int) 
     raise the system cost (all at once when that still holds, else the one that saves most)."""
     for _ in range(3):
         active = [ch for ch in chosen if ch.level > 0]
-        jobs = [(changes_json(apply_choices(base_doc, [c for c in active if c is not ch])), seed, ()) for ch in active]
+        jobs = [plan_job(base_doc, [c for c in active if c is not ch], seed) for ch in active]
         results = runner.evaluate(jobs, "prune", "prune: the plan without each item")
         spare = [(r["npv_cny"], ch) for ch, r in zip(active, results) if r.get("feasible") and r["npv_cny"] <= best["npv_cny"]]
         if not spare:
             break
         drop = {id(ch) for _, ch in spare}
         trial = [ch for ch in active if id(ch) not in drop]
-        r = runner.evaluate([(changes_json(apply_choices(base_doc, trial)), seed, ())], "prune", "prune: without all spare items")[0]
+        r = runner.evaluate([plan_job(base_doc, trial, seed)], "prune", "prune: without all spare items")[0]
         if not (r.get("feasible") and r["npv_cny"] <= best["npv_cny"]):
             npv, one = min(spare, key=lambda s: s[0])
             trial = [ch for ch in active if ch is not one]
@@ -183,7 +187,7 @@ def _prune(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int) 
 def _whys(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int, targets: Targets) -> dict[str, dict]:
     """Leave-one-out: the plan without each chosen item; the difference is the item's tonnes and cost."""
     active = [ch for ch in chosen if ch.level > 0]
-    jobs = [(changes_json(apply_choices(base_doc, [c for c in active if c is not ch])), seed, ()) for ch in active]
+    jobs = [plan_job(base_doc, [c for c in active if c is not ch], seed) for ch in active]
     results = runner.evaluate(jobs, "why", "why each item (plan without it)")
     out = {}
     for ch, r in zip(active, results):
