@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from parktwin import api
@@ -251,12 +251,13 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
     last_year = min(tg.latest_year() or sc.years[-1], sc.years[-1])
     admitted, skipped = survey(sc)
     cands = [c for c in admitted if c.available_from <= last_year]  # a technology not available in time is no candidate
-    not_planned = [{"kind": n.kind, "option": n.option, "reason": n.reason} for n in skipped] + [
+    not_planned = [asdict(n) for n in skipped] + [
         {"kind": c.kind, "option": c.option, "reason": f"its technologies are available from {c.available_from}, after {last_year}"}
         for c in admitted if c.available_from > last_year]
-    scr = screen(runner, base_doc, cands, first_year, run_seed, tg.net_zero or last_year)
+    residual_from = tg.net_zero or last_year  # removals balance what is left from the net-zero year (or the last year judged)
+    scr = screen(runner, base_doc, cands, first_year, run_seed, residual_from)
     cands = scr.candidates
-    not_planned += [{"kind": n.kind, "option": n.option, "reason": n.reason} for n in scr.dropped]
+    not_planned += [asdict(n) for n in scr.dropped]
     if not scr.maximum.get("feasible"):
         if scr.maximum.get("error"):
             raise PlanInfeasible([f"the run with every candidate at its bound failed: {scr.maximum['error']}"], [])
@@ -281,7 +282,7 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
         raise KeyboardInterrupt(f"stopped after {stop_after} trials")
     chosen, best = _prune(runner, base_doc, choices_of(res.best_params, scr.kept), res.best, run_seed)
     polished = {"searched_npv_cny": best["npv_cny"]}
-    chosen, best, polished["moves"] = polish(runner, base_doc, chosen, best, scr.kept, run_seed, last_year, tg.net_zero or last_year,
+    chosen, best, polished["moves"] = polish(runner, base_doc, chosen, best, scr.kept, run_seed, last_year, residual_from,
                                              lambda c: earliest_year(c, first_year))
     if polished["moves"]:
         chosen, best = _prune(runner, base_doc, chosen, best, run_seed)  # a swap can leave an item spare
