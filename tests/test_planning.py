@@ -421,3 +421,31 @@ def test_the_robust_removal_resize_takes_the_aimed_quantile_of_what_each_replica
     assert removal_resize([eff, capped], runs, 0.5, 2050)[1][1].value == pytest.approx(2_500.0)
     assert removal_resize([eff, dac], runs[:1], 0.5, 2050) is None
     assert removal_resize([eff], runs, 0.5, 2050) is None  # no removals in the plan
+
+
+def test_a_blocked_stage_names_each_failing_indicator_against_its_threshold_in_its_first_failing_year():
+    """A hand-made run of three years judged for zero-carbon from 2040: the core indicator is 0.25 and
+    0.22 tCO₂/tce against ≤ 0.2 in 2040 and 2041 (failing twice: named once, at its first year), the
+    clean-energy share 0.5 against ≥ 0.6 in 2041, one core indicator not assessed; when met, the slack
+    names the tightest indicator (the smallest relative margin: 0.19 against ≤ 0.2, 5 %)."""
+    import pandas as pd
+
+    from parktwin.planning.targets import assess_targets
+
+    annual = pd.DataFrame({"year": [2040, 2041], "gross_tco2": [1000.0, 900.0], "net_tco2": [10.0, 0.0], "capex_cny": [0.0, 0.0]})
+    rows = [(2040, "core_indicator", True, True, "not_met", 0.25, 0.2, "max"),
+            (2041, "core_indicator", True, True, "not_met", 0.22, 0.2, "max"),
+            (2041, "clean_share", True, False, "not_met", 0.5, 0.6, "min"),
+            (2041, "water_reuse", True, True, "not_assessed", float("nan"), 0.9, "min")]
+    assessment = pd.DataFrame(rows, columns=["year", "indicator", "mandatory", "core", "status", "value", "threshold", "direction"])
+    assessment["stage"] = "zero_carbon"
+    stages = pd.DataFrame({"year": [2040, 2041], "stage_reached": ["eco_industrial"] * 2, "blocking": [["zc"], ["zc"]]})
+    v = assess_targets(Targets(stages={"zero_carbon": 2040}), annual, assessment, stages)["zero_carbon_park_2040"]
+    assert not v["met"]
+    assert v["slack"] == ("blocked by zc: core_indicator 0.25 against ≤ 0.2 in 2040 (and 1 later years); "
+                          "clean_share 0.5 against ≥ 0.6 in 2041; water_reuse not assessed (no data)")
+    met = pd.DataFrame([(2040, "core_indicator", True, True, "met", 0.19, 0.2, "max"), (2040, "clean_share", True, False, "met", 0.9, 0.6, "min")],
+                       columns=["year", "indicator", "mandatory", "core", "status", "value", "threshold", "direction"]).assign(stage="zero_carbon")
+    reached = pd.DataFrame({"year": [2040, 2041], "stage_reached": ["zero_carbon"] * 2, "blocking": [[], []]})
+    assert assess_targets(Targets(stages={"zero_carbon": 2040}), annual, met, reached)["zero_carbon_park_2040"]["slack"] == \
+        "tightest core_indicator 0.19 against ≤ 0.2 in 2040"
