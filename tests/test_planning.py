@@ -211,6 +211,10 @@ def test_robust_plan_meets_the_confidence_under_the_world_block_carried_by_kind(
     result = plan(path, targets, out, n_trials=40, seed=0, uncertainty=tmp_path / "src.yaml", robust_n=12, check_n=8)
     r = result.robust
     assert r["probability"] >= r["aim"] > 0.8 and r["price_cny"] >= 0  # one standard error above the confidence
+    assert r["aim"] == pytest.approx(0.8 + math.sqrt(0.8 * 0.2 / 12), rel=1e-12)  # sqrt(c(1 − c)/n) on the 12 replicates
+    from parktwin.planning.report import render_plan_report
+
+    assert f"aimed at {r['aim']:.1%}" in result.note() and f"{r['aim']:.1%}" in render_plan_report(result)
     # the fresh check is the batch `parktwin mc robust.yaml -n 8 --seed 1000` runs: the same replicates, the same verdicts
     batch = run_batch(out, n=8, seed=r["check"]["seed"], executor="serial", out=tmp_path / "runs", report=False)
     net = batch.annual(["net_tco2"])

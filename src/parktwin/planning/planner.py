@@ -95,7 +95,7 @@ class PlanResult:
         if self.robust:
             r = self.robust
             lines.append(f"robust: targets met in {r['probability']:.1%} of {r['n']} replicates (confidence {self.targets.confidence:.0%}, "
-                         f"aimed at {r.get('aim', self.targets.confidence):.1%} for the sample's own error"
+                         f"aimed at {r['aim']:.1%} for the sample's own error"
                          f"{'' if r['reached'] else ': NOT reached'}); price of robustness {r['price_cny'] / 1e6:+,.0f} M CNY over the "
                          f"deterministic plan ({self.deterministic['npv_cny'] / 1e6:,.0f} M CNY)")
             if r.get("check"):
