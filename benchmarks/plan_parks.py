@@ -90,7 +90,7 @@ def plan_one(name: str, folder: Path, args: argparse.Namespace, targets: str | N
     except PlanInfeasible as exc:
         wall = time.perf_counter() - t0
         cache = out.with_name(out.stem + ".plan-cache.jsonl")
-        runs = sum(1 for _ in cache.open(encoding="utf-8")) if cache.exists() else 0
+        runs = len(cache.read_text(encoding="utf-8").splitlines()) if cache.exists() else 0  # one line a run
         print("NOT MET (parktwin plan exits 2):")
         print("\n".join(f"  {line}" for line in exc.lines))
         print(f"runs: {runs} (the screen's, cached); wall {wall:,.1f} s", flush=True)

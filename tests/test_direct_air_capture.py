@@ -119,3 +119,15 @@ def test_the_planner_bounds_it_by_the_park_files_direct_co2():
     assert c.max_value == pytest.approx(0.05 * direct, rel=1e-12)  # data/planning_bounds.csv: 5 %
     it = item(Choice(c, 0.5, 2040))
     assert it["kind"] == "direct_air_capture" and it["capacity_tco2_per_yr"] == pytest.approx(0.025 * direct, rel=1e-6)
+
+
+def test_the_direct_co2_bound_counts_the_firms_diesel_and_the_buildings_gas_but_not_the_fleets():
+    # the hand firm with 50 t of diesel, and a canteen of 3,200 m² burning 40 m³/m² (128 thousand m³):
+    # 1,000 × 1.9003 + 100 × 2.1622 + 50 × 3.0959 (data/constants.csv diesel_kgco2_per_t) + 500 process
+    # + 128 × 2.1622 = 3,048.0766 t; the hand park's ten diesel trucks (duty cycles, not stated fuel) are left out
+    firm = {**PARK["enterprises"][0], "energy": {**PARK["enterprises"][0]["energy"], "diesel_t": 50.0}}
+    canteen = {"id": "canteen", "kind": "canteen", "floor_area_m2": 3200.0, "electricity_kwh_per_m2": 160.0, "natural_gas_m3_per_m2": 40.0}
+    sc = scenario(park={"enterprises": [firm], "buildings": [canteen]})
+    assert len(sc.park.fleets) == 1 and sc.park.enterprises[0].energy.diesel_t == 50.0
+    assert bound_of("direct_air_capture", sc.park) == pytest.approx(1900.3 + 216.22 + 154.795 + 500.0 + 128 * 2.1622, rel=1e-12)
+    assert bound_of("direct_air_capture", sc.park) == pytest.approx(3048.0766, rel=1e-9)

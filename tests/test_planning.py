@@ -211,6 +211,10 @@ def test_robust_plan_meets_the_confidence_under_the_world_block_carried_by_kind(
     result = plan(path, targets, out, n_trials=40, seed=0, uncertainty=tmp_path / "src.yaml", robust_n=12, check_n=8)
     r = result.robust
     assert r["probability"] >= r["aim"] > 0.8 and r["price_cny"] >= 0  # one standard error above the confidence
+    assert r["aim"] == pytest.approx(0.8 + math.sqrt(0.8 * 0.2 / 12), rel=1e-12)  # sqrt(c(1 − c)/n) on the 12 replicates
+    from parktwin.planning.report import render_plan_report
+
+    assert f"aimed at {r['aim']:.1%}" in result.note() and f"{r['aim']:.1%}" in render_plan_report(result)
     # the fresh check is the batch `parktwin mc robust.yaml -n 8 --seed 1000` runs: the same replicates, the same verdicts
     batch = run_batch(out, n=8, seed=r["check"]["seed"], executor="serial", out=tmp_path / "runs", report=False)
     net = batch.annual(["net_tco2"])
@@ -352,6 +356,8 @@ def test_polish_resizes_removals_to_what_is_left_and_delays_what_the_targets_all
     assert by["direct_air_capture"].value == pytest.approx(3_030.0)
     assert by["efficiency"].year == 2040 and by["efficiency"].level == 1.0
     assert best["feasible"] and history
+    # its cost by hand: 3,030 t × 1,000 CNY + 0 years early + 1 M CNY × share 0.1 = 3,130,000 CNY, the last move's
+    assert best["npv_cny"] == pytest.approx(3_130_000.0) and history[-1]["npv_cny"] == pytest.approx(3_130_000.0)
 
 
 def test_a_plans_runs_are_annual_only_and_judge_as_a_full_run_does():
@@ -384,3 +390,66 @@ def test_combined_moves_take_the_best_move_of_each_measure_and_leave_swaps_out()
     assert label == "lower a + delay b"
     assert chosen == [Choice(a, 0.95, 2030), Choice(b, 1.0, 2031)]
     assert combine_moves(current, [lower_a, delay_a, swap_c]) is None
+
+
+def test_the_robust_aim_is_the_confidence_plus_one_standard_error_of_the_sample():
+    """One standard error of a share c measured on n replicates is sqrt(c(1 − c)/n): at c = 0.9 and
+    n = 60 it is sqrt(0.0015) = 0.03873 (the 3.9 points robust.py's docstring quotes), so the aim is
+    0.93873; at c = 0.8, n = 12: 0.8 + sqrt(0.16/12) = 0.91547; never above 1."""
+    from parktwin.planning.robust import required_share
+
+    assert required_share(0.9, 60) == pytest.approx(0.9 + math.sqrt(0.0015), rel=1e-12)
+    assert required_share(0.9, 60) == pytest.approx(0.93873, abs=1e-5)
+    assert required_share(0.8, 12) == pytest.approx(0.91547, abs=1e-5)
+    assert required_share(0.99, 1) == 1.0  # 0.99 + sqrt(0.0099) = 1.089, capped
+
+
+def test_the_robust_removal_resize_takes_the_aimed_quantile_of_what_each_replicate_leaves():
+    """Removals of 2,000 t/yr; four replicates leave −100, 500, 1,000 and 3,000 t from 2050 (a fifth run
+    failed and is left out): a replicate needs 2,000 + what it leaves = 1,900, 2,500, 3,000, 5,000 t. The
+    median taken upward (numpy 'higher') is 3,000 t, × 1.01 (screen.RESIZE_MARGIN) = 3,030 t/yr, inside
+    the planning row's 50,000 t cap; the screen's bound of 2,000 grows to it. With a cap of 2,500 t the
+    resize stops there; removals already large enough (a replicate needing 1,900 t) are not resized."""
+    from dataclasses import replace
+
+    from parktwin.planning.robust import removal_resize
+
+    eff = Choice(candidates_module.Candidate("efficiency_1", "efficiency", "", "share", 0.1, 180.0, "firms", 1, 0), 1.0, 2030)
+    dac = Choice(replace(_dac_candidate(2_000.0), cap=50_000.0), 1.0, 2040)
+    runs = [{"years": [2049, 2050], "net_tco2": [9e9, n]} for n in (-100.0, 500.0, 1_000.0, 3_000.0)] + [{"error": "failed"}]
+    label, moved = removal_resize([eff, dac], runs, 0.5, 2050)
+    assert moved[0] == eff and moved[1].year == 2040
+    assert moved[1].value == pytest.approx(3_030.0) and moved[1].candidate.max_value == pytest.approx(3_030.0)
+    assert "3,030" in label
+    capped = Choice(replace(_dac_candidate(2_000.0), cap=2_500.0), 1.0, 2040)
+    assert removal_resize([eff, capped], runs, 0.5, 2050)[1][1].value == pytest.approx(2_500.0)
+    assert removal_resize([eff, dac], runs[:1], 0.5, 2050) is None
+    assert removal_resize([eff], runs, 0.5, 2050) is None  # no removals in the plan
+
+
+def test_a_blocked_stage_names_each_failing_indicator_against_its_threshold_in_its_first_failing_year():
+    """A hand-made run of three years judged for zero-carbon from 2040: the core indicator is 0.25 and
+    0.22 tCO₂/tce against ≤ 0.2 in 2040 and 2041 (failing twice: named once, at its first year), the
+    clean-energy share 0.5 against ≥ 0.6 in 2041, one core indicator not assessed; when met, the slack
+    names the tightest indicator (the smallest relative margin: 0.19 against ≤ 0.2, 5 %)."""
+    import pandas as pd
+
+    from parktwin.planning.targets import assess_targets
+
+    annual = pd.DataFrame({"year": [2040, 2041], "gross_tco2": [1000.0, 900.0], "net_tco2": [10.0, 0.0], "capex_cny": [0.0, 0.0]})
+    rows = [(2040, "core_indicator", True, True, "not_met", 0.25, 0.2, "max"),
+            (2041, "core_indicator", True, True, "not_met", 0.22, 0.2, "max"),
+            (2041, "clean_share", True, False, "not_met", 0.5, 0.6, "min"),
+            (2041, "water_reuse", True, True, "not_assessed", float("nan"), 0.9, "min")]
+    assessment = pd.DataFrame(rows, columns=["year", "indicator", "mandatory", "core", "status", "value", "threshold", "direction"])
+    assessment["stage"] = "zero_carbon"
+    stages = pd.DataFrame({"year": [2040, 2041], "stage_reached": ["eco_industrial"] * 2, "blocking": [["zc"], ["zc"]]})
+    v = assess_targets(Targets(stages={"zero_carbon": 2040}), annual, assessment, stages)["zero_carbon_park_2040"]
+    assert not v["met"]
+    assert v["slack"] == ("blocked by zc: core_indicator 0.25 against ≤ 0.2 in 2040 (and 1 later years); "
+                          "clean_share 0.5 against ≥ 0.6 in 2041; water_reuse not assessed (no data)")
+    met = pd.DataFrame([(2040, "core_indicator", True, True, "met", 0.19, 0.2, "max"), (2040, "clean_share", True, False, "met", 0.9, 0.6, "min")],
+                       columns=["year", "indicator", "mandatory", "core", "status", "value", "threshold", "direction"]).assign(stage="zero_carbon")
+    reached = pd.DataFrame({"year": [2040, 2041], "stage_reached": ["zero_carbon"] * 2, "blocking": [[], []]})
+    assert assess_targets(Targets(stages={"zero_carbon": 2040}), annual, met, reached)["zero_carbon_park_2040"]["slack"] == \
+        "tightest core_indicator 0.19 against ≤ 0.2 in 2040"

@@ -21,6 +21,7 @@ from parktwin.experiments.design import (
 )
 from parktwin.experiments.worker import SharedDocument
 from parktwin.kernel.model import simulate
+from parktwin.planning.candidates import Choice, apply_choices
 from parktwin.planning.targets import Targets, assess_targets
 from parktwin.results.tables import build_results
 from parktwin.spec.errors import InputError
@@ -47,6 +48,12 @@ class PlanTask:
 def changes_json(document: dict) -> str:
     """The parts of a plan's document that differ from the base: roadmap and offsets."""
     return json.dumps({"roadmap": document.get("roadmap", []), "offsets": document.get("offsets")}, sort_keys=True)
+
+
+def plan_job(base_doc: dict, choices: list[Choice], seed: int) -> tuple[str, int, tuple]:
+    """The runner's job for ``choices`` on the base document: one deterministic run of seed ``seed``
+    (no sampled inputs)."""
+    return changes_json(apply_choices(base_doc, choices)), seed, ()
 
 
 def build_document(base: dict, changes: str) -> dict:

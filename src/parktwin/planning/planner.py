@@ -13,14 +13,18 @@ from __future__ import annotations
 import copy
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from parktwin import api
 from parktwin.atomic import write_bytes
 from parktwin.experiments.design import truncated_to_ranges
 from parktwin.planning.candidates import Choice, apply_choices, earliest_year, survey
-from parktwin.planning.evaluate import changes_json, residual_sources, summarise
+from parktwin.planning.evaluate import (
+    plan_job,
+    residual_sources,
+    summarise,
+)
 from parktwin.planning.polish import polish
 from parktwin.planning.robust import (
     CHECK_SEED_OFFSET,
@@ -91,7 +95,7 @@ class PlanResult:
         if self.robust:
             r = self.robust
             lines.append(f"robust: targets met in {r['probability']:.1%} of {r['n']} replicates (confidence {self.targets.confidence:.0%}, "
-                         f"aimed at {r.get('aim', self.targets.confidence):.1%} for the sample's own error"
+                         f"aimed at {r['aim']:.1%} for the sample's own error"
                          f"{'' if r['reached'] else ': NOT reached'}); price of robustness {r['price_cny'] / 1e6:+,.0f} M CNY over the "
                          f"deterministic plan ({self.deterministic['npv_cny'] / 1e6:,.0f} M CNY)")
             if r.get("check"):
@@ -164,14 +168,14 @@ def _prune(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int) 
     raise the system cost (all at once when that still holds, else the one that saves most)."""
     for _ in range(3):
         active = [ch for ch in chosen if ch.level > 0]
-        jobs = [(changes_json(apply_choices(base_doc, [c for c in active if c is not ch])), seed, ()) for ch in active]
+        jobs = [plan_job(base_doc, [c for c in active if c is not ch], seed) for ch in active]
         results = runner.evaluate(jobs, "prune", "prune: the plan without each item")
         spare = [(r["npv_cny"], ch) for ch, r in zip(active, results) if r.get("feasible") and r["npv_cny"] <= best["npv_cny"]]
         if not spare:
             break
         drop = {id(ch) for _, ch in spare}
         trial = [ch for ch in active if id(ch) not in drop]
-        r = runner.evaluate([(changes_json(apply_choices(base_doc, trial)), seed, ())], "prune", "prune: without all spare items")[0]
+        r = runner.evaluate([plan_job(base_doc, trial, seed)], "prune", "prune: without all spare items")[0]
         if not (r.get("feasible") and r["npv_cny"] <= best["npv_cny"]):
             npv, one = min(spare, key=lambda s: s[0])
             trial = [ch for ch in active if ch is not one]
@@ -183,7 +187,7 @@ def _prune(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int) 
 def _whys(runner, base_doc: dict, chosen: list[Choice], best: dict, seed: int, targets: Targets) -> dict[str, dict]:
     """Leave-one-out: the plan without each chosen item; the difference is the item's tonnes and cost."""
     active = [ch for ch in chosen if ch.level > 0]
-    jobs = [(changes_json(apply_choices(base_doc, [c for c in active if c is not ch])), seed, ()) for ch in active]
+    jobs = [plan_job(base_doc, [c for c in active if c is not ch], seed) for ch in active]
     results = runner.evaluate(jobs, "why", "why each item (plan without it)")
     out = {}
     for ch, r in zip(active, results):
@@ -247,12 +251,13 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
     last_year = min(tg.latest_year() or sc.years[-1], sc.years[-1])
     admitted, skipped = survey(sc)
     cands = [c for c in admitted if c.available_from <= last_year]  # a technology not available in time is no candidate
-    not_planned = [{"kind": n.kind, "option": n.option, "reason": n.reason} for n in skipped] + [
+    not_planned = [asdict(n) for n in skipped] + [
         {"kind": c.kind, "option": c.option, "reason": f"its technologies are available from {c.available_from}, after {last_year}"}
         for c in admitted if c.available_from > last_year]
-    scr = screen(runner, base_doc, cands, first_year, run_seed, tg.net_zero or last_year)
+    residual_from = tg.net_zero or last_year  # removals balance what is left from the net-zero year (or the last year judged)
+    scr = screen(runner, base_doc, cands, first_year, run_seed, residual_from)
     cands = scr.candidates
-    not_planned += [{"kind": n.kind, "option": n.option, "reason": n.reason} for n in scr.dropped]
+    not_planned += [asdict(n) for n in scr.dropped]
     if not scr.maximum.get("feasible"):
         if scr.maximum.get("error"):
             raise PlanInfeasible([f"the run with every candidate at its bound failed: {scr.maximum['error']}"], [])
@@ -277,7 +282,7 @@ def _stages(runner, scenario, loaded, tg, base_doc, out, deterministic_targets, 
         raise KeyboardInterrupt(f"stopped after {stop_after} trials")
     chosen, best = _prune(runner, base_doc, choices_of(res.best_params, scr.kept), res.best, run_seed)
     polished = {"searched_npv_cny": best["npv_cny"]}
-    chosen, best, polished["moves"] = polish(runner, base_doc, chosen, best, scr.kept, run_seed, last_year, tg.net_zero or last_year,
+    chosen, best, polished["moves"] = polish(runner, base_doc, chosen, best, scr.kept, run_seed, last_year, residual_from,
                                              lambda c: earliest_year(c, first_year))
     if polished["moves"]:
         chosen, best = _prune(runner, base_doc, chosen, best, run_seed)  # a swap can leave an item spare

@@ -24,18 +24,19 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from parktwin.planning.candidates import Candidate, Choice, apply_choices
-from parktwin.planning.evaluate import changes_json
-from parktwin.planning.screen import RESIDUAL_KINDS, removal_index, removal_tco2, residual_tco2
+from parktwin.planning.candidates import Candidate, Choice
+from parktwin.planning.evaluate import plan_job
+from parktwin.planning.screen import (
+    RESIDUAL_KINDS,
+    removal_index,
+    removal_tco2,
+    residual_tco2,
+)
 from parktwin.planning.search import LEVELS
 
 MAX_ROUNDS = 20
 DELAYS_YR = (1, 3)
 """A delay move postpones an item by one year or by three (fewer rounds to a late decision)."""
-
-
-def _job(base_doc: dict, choices: list[Choice], seed: int) -> tuple:
-    return changes_json(apply_choices(base_doc, choices)), seed, ()
 
 
 def _resized(choices: list[Choice], result: dict, from_year: int) -> list[Choice] | None:
@@ -87,13 +88,13 @@ def polish(runner, base_doc: dict, chosen: list[Choice], best: dict, kept: list[
         if resize is not None:
             moves.append(("resize the removals to what is left", resize))
         swaps = _swaps(current, kept, first_year_of)
-        results = runner.evaluate([_job(base_doc, chs, seed) for _, chs in moves + swaps], "polish",
+        results = runner.evaluate([plan_job(base_doc, chs, seed) for _, chs in moves + swaps], "polish",
                                   f"polish round {rounds}: {len(moves)} moves, {len(swaps)} swaps")
         scored = [(r["npv_cny"], label, chs, r) for (label, chs), r in zip(moves, results[:len(moves)]) if r.get("feasible")]
         swapped = [(label, _resized(chs, r, residual_from)) for (label, chs), r in zip(swaps, results[len(moves):])]
         swapped = [(label, chs) for label, chs in swapped if chs is not None]
         if swapped:
-            second = runner.evaluate([_job(base_doc, chs, seed) for _, chs in swapped], "polish", f"polish round {rounds}: swaps resized")
+            second = runner.evaluate([plan_job(base_doc, chs, seed) for _, chs in swapped], "polish", f"polish round {rounds}: swaps resized")
             scored += [(r["npv_cny"], label, chs, r) for (label, chs), r in zip(swapped, second) if r.get("feasible")]
         scored = sorted((s for s in scored if s[0] < best["npv_cny"] - 1.0), key=lambda s: (s[0], s[1]))
         if not scored:
@@ -101,7 +102,7 @@ def polish(runner, base_doc: dict, chosen: list[Choice], best: dict, kept: list[
         npv, label, chs, run = scored[0]
         combined = combine_moves(current, [(label, chs) for _, label, chs, _ in scored])
         if combined is not None:
-            r = runner.evaluate([_job(base_doc, combined[1], seed)], "polish", f"polish round {rounds}: the best moves together")[0]
+            r = runner.evaluate([plan_job(base_doc, combined[1], seed)], "polish", f"polish round {rounds}: the best moves together")[0]
             if r.get("feasible") and r["npv_cny"] < npv:
                 npv, label, chs, run = r["npv_cny"], combined[0], combined[1], r
         current, best = chs, run

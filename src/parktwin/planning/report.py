@@ -138,7 +138,7 @@ def render_plan_report(result, lang: str = "en") -> str:
         check_text = (f"<p>{t['check']}: {check['probability']:.1%} ({check['n']}, seed {check['seed']}; "
                       f"<code>parktwin mc … -n {check['n']} --seed {check['seed']}</code>)</p>") if check else ""
         parts.append(f"<section><h2>{t['robust']}</h2><p>{t['probability']}: {r['probability']:.1%} ({r['n']}); "
-                     f"{t['aim']}: {r.get('aim', result.targets.confidence):.1%}; "
+                     f"{t['aim']}: {r['aim']:.1%}; "
                      f"{t['price']}: {r['price_cny'] / 1e6:+,.0f} {t['mcny']}</p>{check_text}"
                      f"<h3>{t['prim']}</h3><table class='cmp'><tr><th>#</th><th>coverage</th><th>density</th><th>box</th></tr>{boxes}</table>"
                      f"<p>{html.escape(r.get('prim_note', ''))}</p></section>")

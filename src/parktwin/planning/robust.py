@@ -34,15 +34,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
-from pathlib import Path
 
 from parktwin import api
 from parktwin.experiments.design import make_design
 from parktwin.planning.candidates import Choice, apply_choices, earliest_year
 from parktwin.planning.discover import failure_boxes
-from parktwin.planning.evaluate import changes_json
+from parktwin.planning.evaluate import changes_json, plan_job
 from parktwin.planning.polish import combine_moves
 from parktwin.planning.screen import removal_index, removal_tco2, residual_tco2
 from parktwin.planning.search import LEVELS
@@ -183,7 +183,7 @@ def _score(runner, base_doc: dict, moves: list, probe: list[int], results: list[
     before = sum(results[i].get("violation", 1e6) for i in probe)
     jobs = []
     for _, chs in moves:
-        jobs.append((changes_json(apply_choices(base_doc, chs)), run_seed, ()))
+        jobs.append(plan_job(base_doc, chs, run_seed))
         jobs += jobs_for(chs, probe)
     out = runner.evaluate(jobs, "robust", label)
     step = 1 + len(probe)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from parktwin.planning.candidates import Candidate, Choice, NotPlanned, apply_choices, earliest_year
-from parktwin.planning.evaluate import changes_json
+from parktwin.planning.candidates import Candidate, Choice, NotPlanned, earliest_year
+from parktwin.planning.evaluate import plan_job
 
 RESIDUAL_KINDS = ("direct_air_capture",)
 """Kinds sized to the residual that every other candidate at its bound leaves (removals)."""
@@ -76,7 +76,7 @@ def size_removals(runner, base_doc: dict, cands: list[Candidate], earliest: int,
     if not removals:
         return cands, []
     others = [c for c in cands if c.kind not in RESIDUAL_KINDS]
-    run = runner.evaluate([(changes_json(apply_choices(base_doc, maximal_choices(others, earliest))), seed, ())], "screen",
+    run = runner.evaluate([plan_job(base_doc, maximal_choices(others, earliest), seed)], "screen",
                           "screening: the residual for removals")[0]
     left = residual_tco2(run, residual_from)
     if left <= 0:
@@ -109,12 +109,12 @@ def screen(runner, base_doc: dict, cands: list[Candidate], earliest: int, seed: 
     at once (through ``runner``)."""
     cands, dropped = size_removals(runner, base_doc, cands, earliest, seed, residual_from)
     firsts = [c for c in cands if c.step == 1]
-    jobs = [(changes_json(apply_choices(base_doc, [])), seed, ())]
-    jobs += [(changes_json(apply_choices(base_doc, [Choice(c, 1.0, earliest_year(c, earliest))])), seed, ()) for c in firsts]
-    jobs.append((changes_json(apply_choices(base_doc, maximal_choices(cands, earliest))), seed, ()))
+    jobs = [plan_job(base_doc, [], seed)]
+    jobs += [plan_job(base_doc, [Choice(c, 1.0, earliest_year(c, earliest))], seed) for c in firsts]
+    jobs.append(plan_job(base_doc, maximal_choices(cands, earliest), seed))
     # every candidate but one kind: is that kind needed when all the others are there?
-    jobs += [(changes_json(apply_choices(base_doc, maximal_choices([d for d in cands if (d.kind, d.option) != (c.kind, c.option)], earliest))),
-              seed, ()) for c in firsts]
+    jobs += [plan_job(base_doc, maximal_choices([d for d in cands if (d.kind, d.option) != (c.kind, c.option)], earliest), seed)
+             for c in firsts]
     results = runner.evaluate(jobs, "screen", "screening candidates")
     n = len(firsts)
     base, maximum = results[0], results[n + 1]

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from parktwin.planning.candidates import Candidate, Choice, apply_choices, earliest_year
-from parktwin.planning.evaluate import changes_json
+from parktwin.planning.candidates import Candidate, Choice, earliest_year
+from parktwin.planning.evaluate import plan_job
 
 LEVELS = 20  # level index 0..LEVELS → level = index / LEVELS
 BATCH = 4
@@ -114,7 +114,7 @@ def run_search(runner, base_doc: dict, kept: list[Candidate], first_year: int, l
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
                 study.sampler = optuna.samplers.TPESampler(seed=trial_seed(seed, n + j), n_startup_trials=10)
             asked.append(study.ask(dist))
-        jobs = [(changes_json(apply_choices(base_doc, choices_of(t.params, kept))), run_seed, ()) for t in asked]
+        jobs = [plan_job(base_doc, choices_of(t.params, kept), run_seed) for t in asked]
         results = runner.evaluate(jobs, "search", f"search trials {n + 1}-{n + k} of {n_trials}")
         for t, r in zip(asked, results):
             verdicts = r.get("targets") or {}

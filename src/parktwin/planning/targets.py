@@ -139,14 +139,17 @@ def _held_from(years: np.ndarray, ok: np.ndarray) -> int | None:
     return int(years[bad[-1] + 1]) if len(bad) else int(years[0])
 
 
+def _against(r) -> str:
+    """An assessment row as 'indicator value against ≤ threshold in year'."""
+    return f"{r['indicator']} {r['value']:.3g} against {'≤' if r['direction'] == 'max' else '≥'} {r['threshold']:.3g} in {int(r['year'])}"
+
+
 def _failing_text(failing: pd.DataFrame, missing: pd.DataFrame) -> str:
     """Each failing indicator in its first failing year: its value against its threshold; each core
     indicator not assessed, named."""
     parts = []
-    for indicator, rows in failing.sort_values("year").groupby("indicator", sort=False):
-        r = rows.iloc[0]
-        parts.append(f"{indicator} {r['value']:.3g} against {'≤' if r['direction'] == 'max' else '≥'} {r['threshold']:.3g} in {int(r['year'])}"
-                     + (f" (and {len(rows) - 1} later years)" if len(rows) > 1 else ""))
+    for _, rows in failing.sort_values("year").groupby("indicator", sort=False):
+        parts.append(_against(rows.iloc[0]) + (f" (and {len(rows) - 1} later years)" if len(rows) > 1 else ""))
     parts += [f"{indicator} not assessed (no data)" for indicator in sorted(set(missing["indicator"]))]
     return "; ".join(parts)
 
@@ -176,7 +179,7 @@ def assess_targets(targets: Targets, annual: pd.DataFrame, assessment: pd.DataFr
             margins = assessed.assign(m=[(r.threshold - r.value if r.direction == "max" else r.value - r.threshold) / max(abs(r.threshold), 0.05)
                                          for r in assessed.itertuples()])
             t = margins.loc[margins["m"].idxmin()]
-            tight = f"tightest {t['indicator']} {t['value']:.3g} against {'≤' if t['direction'] == 'max' else '≥'} {t['threshold']:.3g} in {int(t['year'])}"
+            tight = "tightest " + _against(t)
         blocking = sorted({b for bl in stages.loc[late & ~ok, "blocking"] for b in bl})
         out[f"{stage}_park_{year}"] = {
             "met": met, "violation": gap / n, "achieved": _held_from(years, ok), "value": None,
