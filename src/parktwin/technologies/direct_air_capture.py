@@ -14,6 +14,7 @@ removed are booked as removals (accounting/inventory.py), not offsets and not sc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -33,8 +34,9 @@ class DacYear:
     removed_tco2: float  # CO₂ taken from the air and stored [tCO₂]
     electricity_kw: np.ndarray  # its electricity each hour, fans and compression plus its heat pumps [kW], shape (8760,)
 
-    @property
+    @cached_property
     def electricity_mwh(self) -> float:
+        """Its electricity of the year [MWh] (summed once: the load, the rows and ``annual`` read it)."""
         return float(self.electricity_kw.sum()) / 1000.0
 
 
