@@ -64,6 +64,30 @@ class FirmView(NamedTuple):
     subsidy_share: dict
     constants: dict | None = None  # the constants heat_option reads, looked up once per year (DecisionContext)
     electricity_kwh_per_yr: float = 0.0  # today's electricity use
+    costs: YearCosts | None = None  # the year's catalogue look-ups, shared by the firms (DecisionContext)
+
+
+class YearCosts(dict):
+    """A year's catalogue terms of the technologies firms weigh, each looked up once (on first use,
+    under the data overrides then in force; one per ``DecisionContext``, so per run and year):
+    technology id → (available, capex [CNY per unit], fixed O&M [CNY per unit and yr], lifetime [yr])."""
+
+    def __init__(self, year: int):
+        super().__init__()
+        self.year = year
+        self.prices: dict[str, float] = {}  # carrier → ``price_cny`` of the year
+
+    def __missing__(self, tech: str) -> tuple[bool, float, float, float]:
+        terms = self[tech] = (available(tech, self.year), capex_cny(tech, self.year), fixed_om_cny_per_yr(tech, self.year),
+                              lifetime_yr(tech))
+        return terms
+
+    def price(self, carrier: str) -> float:
+        """``economics.catalogue.price_cny(carrier, year)``, looked up once."""
+        value = self.prices.get(carrier)
+        if value is None:
+            value = self.prices[carrier] = price_cny(carrier, self.year)
+        return value
 
 
 DECISION_CONSTANTS = ("electric_boiler_efficiency", "coal_boiler_efficiency", "coal_ncv_gj_per_t", "gas_boiler_efficiency",
@@ -73,6 +97,7 @@ DECISION_CONSTANTS = ("electric_boiler_efficiency", "coal_boiler_efficiency", "c
 def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[float, float, float]) -> Option | None:
     """Move ``step`` of each reachable band's fossil heat to heat pumps or electric boilers."""
     c = view.constants or {name: constant(name) for name in DECISION_CONSTANTS}
+    costs = view.costs if view.costs is not None else YearCosts(view.year)
     eb_eff = c["electric_boiler_efficiency"]
     capex = om = moved_total = elec = 0.0
     life = []
@@ -84,21 +109,22 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
         if moved <= 0:
             continue
         tech = heat_pump_technology(band) if technology == "heat_pump" else "electric_boiler"
-        if not available(tech, view.year):
+        usable, capex_per_kw, om_per_kw, life_yr = costs[tech]
+        if not usable:
             return None
         kw = moved * view.peak_share
-        capex += kw * capex_cny(tech, view.year)
-        om += kw * fixed_om_cny_per_yr(tech, view.year)
+        capex += kw * capex_per_kw
+        om += kw * om_per_kw
         elec += moved / (band_cops[b] if technology == "heat_pump" else eb_eff)
         moved_total += moved
-        life.append(lifetime_yr(tech))
+        life.append(life_yr)
     if moved_total <= 0:
         return None
     gj = moved_total * GJ_PER_KWH
     coal_t = gj * view.coal_heat_share / (c["coal_boiler_efficiency"] * c["coal_ncv_gj_per_t"])
     gas_km3 = gj * (1 - view.coal_heat_share) / (c["gas_boiler_efficiency"] * c["natural_gas_ncv_gj_per_km3"])
     co2 = (coal_t * c["coal_kgco2_per_t"] + gas_km3 * c["natural_gas_kgco2_per_km3"]) / 1000.0
-    fuel = coal_t * price_cny("coal", view.year) + gas_km3 * 1000.0 * price_cny("natural_gas", view.year)
+    fuel = coal_t * costs.price("coal") + gas_km3 * 1000.0 * costs.price("natural_gas")
     saving = fuel + co2 * view.carbon_price_cny_per_tco2 - elec * view.electricity_price_cny_per_kwh - om
     net_capex = capex * (1.0 - view.subsidy_share.get(technology, 0.0))
     return Option(technology, step, net_capex, saving, co2, sum(life) / len(life), capex, om,
@@ -107,15 +133,16 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
 
 def efficiency_option(view: FirmView, step: float) -> Option | None:
     """An efficiency programme cutting all the firm's energy use by ``step``."""
-    if not available("efficiency_programme", view.year) or view.energy_tce_per_yr <= 0:
+    usable, capex_per_tce, om_per_tce, life_yr = (view.costs if view.costs is not None else YearCosts(view.year))["efficiency_programme"]
+    if not usable or view.energy_tce_per_yr <= 0:
         return None
     tce = step * view.energy_tce_per_yr
-    gross = tce * capex_cny("efficiency_programme", view.year)
+    gross = tce * capex_per_tce
     capex = gross * (1.0 - view.subsidy_share.get("efficiency", 0.0))
-    om = tce * fixed_om_cny_per_yr("efficiency_programme", view.year)
+    om = tce * om_per_tce
     co2 = step * view.scope1_tco2_per_yr
     saving = step * view.energy_cost_cny_per_yr + co2 * view.carbon_price_cny_per_tco2 - om
-    return Option("efficiency", step, capex, saving, co2, lifetime_yr("efficiency_programme"), gross, om,
+    return Option("efficiency", step, capex, saving, co2, life_yr, gross, om,
                   -step * view.energy_cost_cny_per_yr, -step * view.electricity_kwh_per_yr)
 
 

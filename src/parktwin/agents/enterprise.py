@@ -16,7 +16,6 @@ from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import MeasureLedger
 from parktwin.data import constant, heat_band_shares
-from parktwin.economics.costs import FUEL_PRICES
 from parktwin.energy.loads import LoadBook, profile_peak
 from parktwin.spec.park import Enterprise
 
@@ -100,6 +99,14 @@ def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands, eb_eff: floa
     if not any(eb) and not any(hp):
         return 0.0
     return sum(w * (e / eb_eff + (h / cop if h else 0.0)) for w, e, h, cop in zip(weights, eb, hp, cops))
+
+
+def _coal_heat_share(e, k: dict) -> float:
+    """Share of a firm's base-year boiler heat made from coal (the rest from gas) [-], from its
+    fuels ``e`` (spec.park.Energy) and the decision constants ``k``."""
+    coal_heat = e.coal_t * k["coal_ncv_gj_per_t"] * k["coal_boiler_efficiency"]
+    gas_heat = e.natural_gas_km3 * k["natural_gas_ncv_gj_per_km3"] * k["gas_boiler_efficiency"]
+    return coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0
 
 
 class EnterpriseAgent(ParkAgent):
@@ -231,24 +238,22 @@ class EnterpriseAgent(ParkAgent):
         from parktwin.agents.decisions import FirmView
 
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
-        e, k = self.spec.energy, ctx.constants
-        coal_heat = e.coal_t * k["coal_ncv_gj_per_t"] * k["coal_boiler_efficiency"]
-        gas_heat = e.natural_gas_km3 * k["natural_gas_ncv_gj_per_km3"] * k["gas_boiler_efficiency"]
+        k = ctx.constants
+        boiler_heat_kwh, base_energy_tce, coal_heat_share = self.once("view_basis", lambda: (
+            self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, k)))
         rows = {r.carrier: r.quantity for r in self.last_rows}
-        elec_price = ctx.electricity_price(self.load_shape)
+        shape = self.load_shape
+        elec_price = ctx.electricity_price(shape)
         energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
-            rows.get(c, 0.0) * mult * ctx.price(p) for c, (p, mult) in FUEL_PRICES.items())
+            rows.get(c, 0.0) * mult * price for c, mult, price in ctx.fuel_prices)
         scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
                   + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
         return FirmView(
-            year=year, scale=self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh=self.boiler_heat_kwh(),
-            heat_bands=self.heat_bands, own_eb=state.own_eb, own_hp=state.own_hp,
-            coal_heat_share=coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0,
-            peak_share=ctx.peak_share(self.load_shape), electricity_price_cny_per_kwh=elec_price,
-            carbon_price_cny_per_tco2=ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
-            energy_cost_cny_per_yr=energy_cost, scope1_tco2_per_yr=scope1,
-            energy_tce_per_yr=self.base_energy_tce() * self.activity * self.intensity * state.efficiency_factor,
-            subsidy_share=ctx.subsidy_share(), constants=k, electricity_kwh_per_yr=rows.get("electricity", 0.0) * 1000.0,
+            year, self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh, self.heat_bands, state.own_eb,
+            state.own_hp, coal_heat_share, ctx.peak_share(shape), elec_price,
+            ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
+            energy_cost, scope1, base_energy_tce * self.activity * self.intensity * state.efficiency_factor, ctx.subsidy_share(), k,
+            rows.get("electricity", 0.0) * 1000.0, ctx.costs,
         )
 
     def record_roadmap_measure(self, ctx, item) -> None:

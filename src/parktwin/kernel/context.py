@@ -5,12 +5,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parktwin.agents.decisions import DECISION_CONSTANTS
+import numpy as np
+
+from parktwin.agents.decisions import DECISION_CONSTANTS, YearCosts
 from parktwin.data import constant, interpolate_path
 from parktwin.economics.carbon import marginal_price_cny_per_tco2
-from parktwin.economics.catalogue import price_cny
-from parktwin.energy.loads import profile
+from parktwin.economics.costs import FUEL_PRICES
+from parktwin.energy.loads import profile, profile_peak
 from parktwin.energy.tariff import hourly_tariff
+
+_SHAPE_PRICES: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, float]] = {}  # ids of (price, profile) → (both, CNY/kWh)
+_SHAPE_PRICES_MAX = 4096
+
+
+def shape_price_cny_per_kwh(price_cny_per_kwh: np.ndarray, shape: str, year: int) -> float:
+    """The hourly energy price [CNY/kWh] averaged over ``shape``'s profile in ``year`` (both shared,
+    read-only arrays: ``energy.tariff.hourly_tariff`` and ``energy.loads.profile``), computed once per
+    process and pair of arrays (the entry holds both, so their ids cannot be reused while it lives; bounded)."""
+    weights = profile(shape, year)
+    key = (id(price_cny_per_kwh), id(weights))
+    hit = _SHAPE_PRICES.get(key)
+    if hit is not None and hit[0] is price_cny_per_kwh and hit[1] is weights:
+        return hit[2]
+    if len(_SHAPE_PRICES) >= _SHAPE_PRICES_MAX:
+        _SHAPE_PRICES.clear()
+    value = float(price_cny_per_kwh @ weights)
+    _SHAPE_PRICES[key] = (price_cny_per_kwh, weights, value)
+    return value
 
 
 @dataclass
@@ -30,13 +51,18 @@ class DecisionContext:
     _prices: dict = field(default_factory=dict)
 
     def subsidy_share(self) -> dict:
-        """Capex share paid by others per measure: the policy's, then the fund's on the rest while it has money."""
+        """Capex share paid by others per measure: the policy's, then the fund's on the rest while it has money.
+        Without a fund it is the policy's all year: one dict, shared (its readers do not change it)."""
+        if self.fund is None:
+            shares = self._prices.get(("subsidy",))
+            if shares is None:
+                shares = self._prices[("subsidy",)] = dict(self.policy.capex_subsidy_share)
+            return shares
         shares = dict(self.policy.capex_subsidy_share)
-        if self.fund is not None:
-            for measure in self.fund.measures:
-                f = self.fund.share_for(measure)
-                if f > 0:
-                    shares[measure] = 1.0 - (1.0 - shares.get(measure, 0.0)) * (1.0 - f)
+        for measure in self.fund.measures:
+            f = self.fund.share_for(measure)
+            if f > 0:
+                shares[measure] = 1.0 - (1.0 - shares.get(measure, 0.0)) * (1.0 - f)
         return shares
 
     def claim(self, firm: str, project: str, option) -> float:
@@ -49,7 +75,7 @@ class DecisionContext:
     def electricity_price(self, shape: str) -> float:
         """The tariff averaged over the hours a shift pattern uses [CNY/kWh]."""
         if shape not in self._prices:
-            self._prices[shape] = float(hourly_tariff(self.tariff, self.year)[1] @ profile(shape, self.year))
+            self._prices[shape] = shape_price_cny_per_kwh(hourly_tariff(self.tariff, self.year)[1], shape, self.year)
         return self._prices[shape]
 
     def carbon_price(self, year: int, life_yr: int) -> float:
@@ -62,17 +88,28 @@ class DecisionContext:
 
     def price(self, carrier: str) -> float:
         """``economics.catalogue.price_cny(carrier, year)``, looked up once a year."""
-        key = ("price", carrier)
-        if key not in self._prices:
-            self._prices[key] = price_cny(carrier, self.year)
-        return self._prices[key]
+        return self.costs.price(carrier)
+
+    @property
+    def fuel_prices(self) -> tuple[tuple[str, float, float], ...]:
+        """(energy-table carrier, price units per table unit, the year's price) of each carrier of
+        ``economics.costs.FUEL_PRICES``, in its order, looked up once a year."""
+        prices = self._prices.get(("fuels",))
+        if prices is None:
+            prices = self._prices[("fuels",)] = tuple((c, mult, self.price(p)) for c, (p, mult) in FUEL_PRICES.items())
+        return prices
+
+    @property
+    def costs(self) -> YearCosts:
+        """The year's catalogue terms firms weigh (capex, O&M, life, availability), each looked up once a year."""
+        costs = self._prices.get(("catalogue",))
+        if costs is None:
+            costs = self._prices[("catalogue",)] = YearCosts(self.year)
+        return costs
 
     def peak_share(self, shape: str) -> float:
-        """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per year and shape)."""
-        key = ("peak", shape)
-        if key not in self._prices:
-            self._prices[key] = float(profile(shape, self.year).max())
-        return self._prices[key]
+        """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per process, year and shape)."""
+        return profile_peak(shape, self.year)
 
     @property
     def constants(self) -> dict:

@@ -222,6 +222,7 @@ class ParkModel(mesa.Model):
                 fleet.draw_traits(fleet_rng)
         self.operator = OperatorAgent(self, park)
         self.decision_context: DecisionContext | None = None
+        self._costing_context: DecisionContext | None = None  # the year's context for costing roadmap items when firms do not decide
         self.decisions_on = scenario.decisions.enabled or bool(scenario.policy.mandates)
         if self.decisions_on:
             for firm in self.enterprises.values():  # in park order: traits depend on the seed only
@@ -384,9 +385,14 @@ class ParkModel(mesa.Model):
                                covered=self.ets.covered, grid_factor_kgco2_per_kwh=float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]))
 
     def _cost_roadmap_measure(self, item, year: int) -> None:
-        """Record what a roadmap item on firms costs each of them, for the run's MACC (no effect on the run)."""
-        ctx = self.decision_context if self.decision_context is not None and self.decision_context.year == year \
-            else self._decision_context(year)
+        """Record what a roadmap item on firms costs each of them, for the run's MACC (no effect on the run).
+        The firms' view is the year's decision context: the one they decided in, else one built for the
+        year's costing and kept for its other items (its tariff, prices and catalogue looked up once)."""
+        ctx = self.decision_context
+        if ctx is None or ctx.year != year:
+            ctx = self._costing_context
+            if ctx is None or ctx.year != year:
+                ctx = self._costing_context = self._decision_context(year)
         firms = self.enterprises.values() if item.enterprises == "all" else [self.enterprises[i] for i in item.enterprises]
         for firm in firms:
             firm.record_roadmap_measure(ctx, item)
