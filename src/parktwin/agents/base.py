@@ -8,9 +8,8 @@ it covers (see ``energy.loads.share_after``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 import mesa
 
@@ -19,9 +18,10 @@ from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, share_after
 
 
-@dataclass(frozen=True)
-class Change:
-    """A change of an agent's state, effective from ``hour`` (global, hours since base-year start)."""
+class Change(NamedTuple):
+    """A change of an agent's state, effective from ``hour`` (global, hours since base-year start).
+    A named tuple (hundreds are made a run; a frozen dataclass costs twice as much to build): a
+    change is found in its agent's list by identity, never by value."""
 
     hour: float
     kind: str
@@ -29,8 +29,7 @@ class Change:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Investment:
+class Investment(NamedTuple):
     """Capacity a measure adds, in the technology catalogue's unit (data/technologies.csv).
 
     A negative capacity is a purchase avoided (the diesel truck not bought for a battery one).

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from parktwin.accounting.resources import (FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows, scaled_inputs,
                                            scaled_resources, weighted_flows, with_measures)
-from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments, state_cache
+from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.data import constant, table
@@ -103,15 +103,25 @@ def apply_resource_measure(op, item, hour: float, year: int):
     tech, owner = TECHNOLOGY[item.measure]
     out: list[Investment] = []
     for firm in firms:
-        before = segments(firm.resource_changes, hour, MeasureTargets(), _fold)[0][1]
+        before = _targets_now(firm.resource_changes)
         change = Change(hour, KIND, (item.measure, item.target_share), item.id or KIND)
         firm.resource_changes.append(change)
-        flows = base_flows(firm)
-        added = _added(with_measures(flows, _fold(before, change)), with_measures(flows, before), item.measure)
+        flows = scaled_inputs(_inputs(firm), firm.activity)  # the firm's flows without measures (``base_flows``)
+        added = _added(measure_flows(firm.spec.id, firm.value_added_mcny, flows, _fold(before, change)),
+                       measure_flows(firm.spec.id, firm.value_added_mcny, flows, before), item.measure)
         if added > 0:
             out.append(Investment(firm.entity_id if owner == "firm" else "operator", tech, added))
     what = item.measure.replace("_", " ")
     return f"{what}: target {item.target_share:.0%} in {len(firms)} firms", out
+
+
+def _targets_now(ledger: MeasureLedger) -> MeasureTargets:
+    """The targets of every measure in ``ledger`` (all commissioned by now: the clock only moves on),
+    folded on from the state the ledger carries between years."""
+    done, state = ledger.folded
+    for ch in ledger[done:]:
+        state = _fold(state, ch)
+    return state
 
 
 def _added(after: MeasureFlows, before: MeasureFlows, measure: str) -> float:

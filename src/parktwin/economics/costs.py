@@ -59,11 +59,26 @@ def value_left_cny(p: Purchase, at: float) -> float:
     return p.capex_cny * (1.0 - used / p.lifetime_yr) if 0 < used < p.lifetime_yr else 0.0
 
 
-def purchase(year: int, hour: float, project: str, entity: str, tech_id: str, capacity: float, renewal: bool = False) -> Purchase:
-    """Price ``capacity`` of ``tech_id`` at ``year``'s catalogue cost."""
-    return Purchase(year, hour, project, entity, tech_id, capacity, technology(tech_id).unit,
-                    capacity * capex_cny(tech_id, year), capacity * fixed_om_cny_per_yr(tech_id, year),
-                    lifetime_yr(tech_id), renewal)
+def purchase(year: int, hour: float, project: str, entity: str, tech_id: str, capacity: float, renewal: bool = False,
+             terms: UnitTerms | None = None) -> Purchase:
+    """Price ``capacity`` of ``tech_id`` at ``year``'s catalogue cost (``terms``: a run's look-ups to reuse)."""
+    unit, capex, fixed_om, life = terms[tech_id, year] if terms is not None else unit_terms(tech_id, year)
+    return Purchase(year, hour, project, entity, tech_id, capacity, unit, capacity * capex, capacity * fixed_om, life, renewal)
+
+
+def unit_terms(tech_id: str, year: int) -> tuple[str, float, float, float]:
+    """``tech_id``'s unit, capex [CNY per unit], fixed O&M [CNY per unit and yr] and lifetime [yr] in ``year``
+    at the catalogue's cost (under the data overrides in force)."""
+    return technology(tech_id).unit, capex_cny(tech_id, year), fixed_om_cny_per_yr(tech_id, year), lifetime_yr(tech_id)
+
+
+class UnitTerms(dict):
+    """(technology id, year) → ``unit_terms``, each looked up once (keep one per run: the data
+    overrides in force when first asked)."""
+
+    def __missing__(self, key: tuple[str, int]) -> tuple[str, float, float, float]:
+        terms = self[key] = unit_terms(*key)
+        return terms
 
 
 def stated_purchase(year: int, hour: float, project: str, entity: str, kind: str, capacity: float, unit: str,

@@ -55,8 +55,10 @@ def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+@lru_cache(maxsize=4096)
 def hour_timestamp(year: int, hour: float) -> str:
-    """ISO local time of hour ``hour`` of the simulated ``year`` (29 Feb skipped)."""
+    """ISO local time of hour ``hour`` of the simulated ``year`` (29 Feb skipped); each computed once
+    per process (a roadmap's projects commission at the same hours run after run)."""
     cal = year_calendar(year)
     day = min(int(hour // 24), DAYS_PER_YEAR - 1)
     minutes = int(round((hour - day * 24) * 60))

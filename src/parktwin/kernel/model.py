@@ -29,7 +29,7 @@ from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.population import growth_rate
 from parktwin.data import grid_factor_path, interpolate_path, overriding
-from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, purchase, stated_purchase
+from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, UnitTerms, purchase, stated_purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
@@ -208,6 +208,7 @@ class ParkModel(mesa.Model):
         self.record = RunRecord(measured=park.measured)
         self.renewals = RenewalSchedule()  # which purchases renew in which year (economics.costs)
         self.ledger = PurchaseLedger()  # the year's capex and fixed O&M over the purchases (economics.costs)
+        self.unit_terms = UnitTerms()  # the catalogue's cost terms the run's purchases read, looked up once each
 
         growth = scenario.growth
         self.enterprises = {
@@ -410,7 +411,8 @@ class ParkModel(mesa.Model):
         if origin in self.enterprises:  # a firm's own project: no longer pending
             self.enterprises[origin].pending.pop(item.id, None)
         name = item.id or item.kind
-        self.record.purchases.extend(purchase(year, hour, name, inv.entity, inv.technology, inv.capacity) for inv in added)
+        self.record.purchases.extend(purchase(year, hour, name, inv.entity, inv.technology, inv.capacity, terms=self.unit_terms)
+                                     for inv in added)
         self.record.events.append(
             {
                 "year": year,
