@@ -70,9 +70,15 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
     check_seed(seed)
     loaded = scenario if isinstance(scenario, Loaded) else None
     sc = loaded.scenario if loaded else scenario
-    record = simulate(sc, seed=seed)
-    check_finite(record.annual)
-    manifest = {
+    with young_collections_spaced():  # the run's records and the tables' columns live on: one young collection after both
+        record = simulate(sc, seed=seed)
+        check_finite(record.annual)
+        return build_results(record, _manifest(loaded, sc, seed, record.wall_time_s))
+
+
+def _manifest(loaded: Loaded | None, sc: Scenario, seed: int, wall_time_s: float) -> dict:
+    """What a run's ``manifest.json`` records: the inputs (files, digests, overrides), seed, method and versions."""
+    return {
         "scenario_name": sc.name,
         "park_name": sc.park.name,
         "scenario_file": loaded.scenario_path if loaded else None,
@@ -87,10 +93,8 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
         "sectors": {e.id: e.sector for e in sc.park.enterprises},
         "method_note": METHOD_NOTE[sc.accounting.electricity_tce_method],
         "versions": dict(package_versions()),
-        "wall_time_s": round(record.wall_time_s, 4),
+        "wall_time_s": round(wall_time_s, 4),
     }
-    with young_collections_spaced():  # the tables' columns live on, like the run's records
-        return build_results(record, manifest)
 
 
 def save(results: Results, out: str | Path = "runs", name: str | None = None, report: bool = True, lang: str = "en") -> Path:
