@@ -16,10 +16,9 @@ def size(firm, change, year: int) -> list[Investment]:
     before, after, scale, peak = firm.sizing_basis(change, year)
     out: list[Investment] = []
     own, bought = firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ
-    shares = ((own, after.own_eb, before.own_eb), (own, after.own_hp, before.own_hp),  # (heat, share after, before) by band
-              (bought, after.bought_eb, before.bought_eb), (bought, after.bought_hp, before.bought_hp))
-    for b, band in enumerate(HEAT_BANDS):
-        moved = sum(h * (now[b] - was[b]) for h, now, was in shares)
+    for b, band in enumerate(HEAT_BANDS):  # the heat moved in the band: own boiler heat, then bought heat, each to e-boilers then heat pumps
+        moved = (own * (after.own_eb[b] - before.own_eb[b]) + own * (after.own_hp[b] - before.own_hp[b])
+                 + bought * (after.bought_eb[b] - before.bought_eb[b]) + bought * (after.bought_hp[b] - before.bought_hp[b]))
         if moved > 0:
             tech = ELECTRIC_BOILER if change.kind == ELECTRIC_BOILER else heat_pump_technology(band)
             out.append(Investment(firm.entity_id, tech, moved * firm.heat_bands[b] * scale * peak))
