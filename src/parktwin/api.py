@@ -70,10 +70,12 @@ def run(scenario: Loaded | Scenario | str | Path, seed: int = 0, overrides: list
     check_seed(seed)
     loaded = scenario if isinstance(scenario, Loaded) else None
     sc = loaded.scenario if loaded else scenario
-    with young_collections_spaced():  # the run's records and the tables' columns live on: one young collection after both
+    with young_collections_spaced():  # one young collection after the run and its tables, not one after each
         record = simulate(sc, seed=seed)
         check_finite(record.annual)
-        return build_results(record, _manifest(loaded, sc, seed, record.wall_time_s))
+        results = build_results(record, _manifest(loaded, sc, seed, record.wall_time_s))
+        del record  # its rows are in the tables now: freed here, so that collection walks the tables, not the rows too
+    return results
 
 
 def _manifest(loaded: Loaded | None, sc: Scenario, seed: int, wall_time_s: float) -> dict:
