@@ -364,10 +364,13 @@ def _hourly_temperature(amp_day, diurnal, seasonal, anomaly_day, day_lo, day_hi,
     n_years = amp_day.shape[0]
     temp = np.empty((n_years, HOURS_PER_YEAR))
     for i in range(n_years):
-        for h in range(HOURS_PER_YEAR):
-            diurnal_c = amp_day[i, h // 24] * diurnal[h % 24]
-            anomaly_c = anomaly_day[i, day_lo[h]] * w_lo[h] + anomaly_day[i, day_hi[h]] * w_hi[h]
-            temp[i, h] = (diurnal_c + seasonal[h]) + anomaly_c
+        for day in range(DAYS_PER_YEAR):  # day by day, hour of the day inside (no division per hour)
+            amp_c = amp_day[i, day]
+            for hour_of_day in range(24):
+                h = day * 24 + hour_of_day
+                diurnal_c = amp_c * diurnal[hour_of_day]
+                anomaly_c = anomaly_day[i, day_lo[h]] * w_lo[h] + anomaly_day[i, day_hi[h]] * w_hi[h]
+                temp[i, h] = (diurnal_c + seasonal[h]) + anomaly_c
     return temp
 
 
