@@ -169,34 +169,56 @@ def financing_table(purchases: list[Purchase], finance: list[tuple], years: list
     return pd.DataFrame(columns)
 
 
-def energy_cost_by_party(energy_rows: list[tuple], annual: list[dict]) -> dict[tuple[int, str], float]:
-    """(year, entity) → its energy bill [CNY]: the park's electricity bill shared by electricity use,
-    its fuels and purchased heat at their prices; certificates and offsets go to the operator."""
-    out: dict[tuple[int, str], float] = {}
-    by_year = {a["year"]: a for a in annual}
-    elec: dict[int, dict[str, float]] = {}
-    prices: dict[tuple[str, int], tuple[float, float]] = {}
-    for row in energy_rows:  # (year, entity, entity_kind, carrier, quantity, unit, energy_tce)
-        year, entity, carrier, quantity = row[0], row[1], row[3], row[4]
-        if carrier == "electricity":
-            users = elec.setdefault(year, {})
-            users[entity] = users.get(entity, 0.0) + quantity
-        elif carrier in FUEL_PRICES:
-            if (carrier, year) not in prices:
-                price_id, per_unit = FUEL_PRICES[carrier]
-                prices[(carrier, year)] = (per_unit, price_cny(price_id, year))
-            per_unit, price = prices[(carrier, year)]
-            out[(year, entity)] = out.get((year, entity), 0.0) + quantity * per_unit * price  # as costs.fuel_cost_cny
-    for year, a in by_year.items():
-        users = elec.get(year, {})
-        total = sum(users.values())
-        for entity, mwh in users.items():
-            out[(year, entity)] = out.get((year, entity), 0.0) + (a["electricity_cost_cny"] * mwh / total if total > 0 else 0.0)
+def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -> np.ndarray:
+    """Each party's energy bill each year, one row per party of ``ids`` and one column per year of
+    ``annual`` [CNY]: the park's electricity bill shared by electricity use, its fuels and purchased
+    heat at their prices; certificates and offsets go to the operator (and the electricity bill
+    when nobody used electricity). Computed over the rows' columns at once, with the additions a
+    loop over the rows makes, in their order (``np.bincount``), and each year's electricity total
+    as Python's ``sum`` of its users' use in the order they first appear."""
+    column = {a["year"]: t for t, a in enumerate(annual)}
+    codes = {pid: i for i, pid in enumerate(ids)}  # the parties, then other entities (they share the bill too)
+    operator = codes.setdefault("operator", len(codes))
+    year, entity, _, carrier, quantity, *_ = zip(*energy_rows) if energy_rows else ((),) * 7
+    at = np.array([column.get(y, -1) for y in year], dtype=np.intp)  # -1: a year outside the run, not billed
+    who = np.array([codes.setdefault(e, len(codes)) for e in entity], dtype=np.intp)
+    kinds = {c: k for k, c in enumerate(dict.fromkeys(carrier))}
+    kind = np.array([kinds[c] for c in carrier], dtype=np.intp)
+    n_years, n = len(annual), len(codes)
+    cell, counted, quantity = at * n + who, at >= 0, np.array(quantity, dtype=float)  # cells year-major
+    priced = np.array([c in FUEL_PRICES for c in kinds], dtype=bool)
+    per_unit, price = fuel_prices(list(kinds), [a["year"] for a in annual])
+    paid = counted & priced[kind]
+    cost = quantity[paid] * per_unit[kind[paid]] * price[kind[paid], at[paid]]  # as costs.fuel_cost_cny
+    bills = np.bincount(cell[paid], weights=cost, minlength=n_years * n)
+    used = counted & (kind == kinds.get("electricity", -1))
+    mwh = np.bincount(cell[used], weights=quantity[used], minlength=n_years * n)
+    users, first = np.unique(cell[used], return_index=True)
+    users = users[np.argsort(first, kind="stable")]  # in the order they first appear
+    user_year = users // n
+    total = np.array([sum(mwh[users[user_year == t]].tolist()) for t in range(n_years)], dtype=float)
+    elec_cost = np.array([a["electricity_cost_cny"] for a in annual], dtype=float)
+    shared = total[user_year] > 0
+    bills[users] = bills[users] + np.where(shared, elec_cost[user_year] * mwh[users] / np.where(shared, total[user_year], 1.0), 0.0)
+    bills = bills.reshape(n_years, n)
+    for t, a in enumerate(annual):
         operator_cost = a["certificate_cost_cny"] + a["offsets_cost_cny"]
-        if total <= 0:  # nobody to share the bill with: the operator pays it
+        if total[t] <= 0:  # nobody to share the bill with: the operator pays it
             operator_cost += a["electricity_cost_cny"]
-        out[(year, "operator")] = out.get((year, "operator"), 0.0) + operator_cost
-    return out
+        bills[t, operator] = bills[t, operator] + operator_cost
+    return np.ascontiguousarray(bills[:, :len(ids)].T)
+
+
+def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Per carrier: its units per priced unit (0 when it is not a priced fuel, ``costs.FUEL_PRICES``)
+    and its price in each of ``years`` [CNY per priced unit] (0 for unpriced carriers)."""
+    per_unit = np.zeros(len(carriers))
+    price = np.zeros((len(carriers), len(years)))
+    for k, carrier in enumerate(carriers):
+        if carrier in FUEL_PRICES:
+            price_id, per_unit[k] = FUEL_PRICES[carrier]
+            price[k] = [price_cny(price_id, y) for y in years]
+    return per_unit, price
 
 
 def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows: list[tuple], annual: list[dict],
@@ -235,10 +257,8 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
         residual = np.bincount(owner, weights=np.where((used > 0) & (used < life), capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0),
                                minlength=len(ids))
     column = {y: t for t, y in enumerate(years)}
-    # index lists, then one sum each (in row order, as a loop of += would; not per element)
-    cells = [(where[entity], column[year], cost) for (year, entity), cost in energy_cost_by_party(energy_rows, annual).items()
-             if entity in where]
-    bills = summed_at(shape, *(zip(*cells) if cells else ((), (), ())))
+    bills = energy_bills(energy_rows, annual, ids)
+    # index lists, then one sum (in row order, as a loop of += would; not per element)
     cells = [(where[row[1]], column[row[0]], row[-1]) for row in carbon_rows if row[1] in where and row[0] in column]
     paid = summed_at(shape, *(zip(*cells) if cells else ((), (), ())))
     net = equity - subsidy + service + om + bills + paid
