@@ -36,8 +36,13 @@ def typed(values: Sequence):
     kinds = set(map(type, values))
     if kinds and kinds <= _FLOATS:
         return np.array(values, dtype=np.float64)
+    return _typed_as(kinds, values)
+
+
+def _typed_as(kinds: set, values: Sequence):
+    """``typed`` for values of ``kinds`` (their Python types) that are not all floats."""
     if len(kinds) == 1:
-        kind = kinds.pop()
+        kind = next(iter(kinds))
         if kind is str and _ARROW_STR:
             return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
         if kind is bool:
@@ -68,14 +73,54 @@ def coded_strings(name: str, labels: Sequence, codes: np.ndarray):
 def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
     """A DataFrame from column name → values (all the same length ≥ 1), each column typed as
     ``typed`` types it; the other columns are inferred by pandas together, as from rows; columns
-    already numpy or pandas arrays are kept as they are."""
+    already numpy or pandas arrays are kept as they are. When most columns are lists of floats,
+    they are converted at once into the frame's float block (``float_block_frame``)."""
     kept = (np.ndarray, pd.api.extensions.ExtensionArray, pd.Series)
-    out = {name: values if isinstance(values, kept) else typed(values) for name, values in columns.items()}
-    rest = [name for name, array in out.items() if array is None]
-    if rest:
-        inferred = pd.DataFrame.from_records(list(zip(*(columns[name] for name in rest))), columns=rest)
-        out |= {name: inferred[name] for name in rest}
-    return pd.DataFrame(out)
+    kinds = {name: None if isinstance(values, kept) else set(map(type, values)) for name, values in columns.items()}
+    floats = [name for name, k in kinds.items() if k and (k <= _FLOATS or _ints_among_floats(k, columns[name]))]
+    if len(floats) >= FLOAT_BLOCK_SHARE * len(columns):
+        return float_block_frame(columns, kinds, floats)
+    out = {name: values if kinds[name] is None else typed(values) for name, values in columns.items()}
+    return pd.DataFrame(out | _inferred(columns, [name for name, array in out.items() if array is None]))
+
+
+def _ints_among_floats(kinds: set, values: Sequence) -> bool:
+    """Whether pandas makes float64 of these values: floats with some ints, all within int64
+    (each int becomes ``float(int)``, as numpy converts it); larger ints make pandas choose."""
+    return int in kinds and len(kinds & _FLOATS) > 0 and kinds <= _FLOATS | {int} \
+        and all(-2**63 <= v < 2**63 for v in values if type(v) is int)
+
+
+FLOAT_BLOCK_SHARE = 0.85  # of a table's columns floats: its float block built at once, the few others inserted
+
+
+def float_block_frame(columns: dict[str, Sequence], kinds: dict[str, set | None], floats: list[str]) -> pd.DataFrame:
+    """``frame_from_columns`` for a table of mostly float columns: those converted in one call
+    into a 2-D array that becomes the frame's float block as it is (pandas' per-column checks cost
+    more than the conversion of a short table), the other columns inserted at their places
+    (``kinds``: each column's Python types, None for an array kept as it is). The names are a
+    plain object index while inserting (pandas rebuilds a string index on each insert), the
+    table's own index (as pandas builds it from the names) set at the end."""
+    block = np.array([columns[name] for name in floats], dtype=np.float64)  # a row per column: pandas' layout
+    frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)
+    in_block = set(floats)
+    others = {name: columns[name] if kinds[name] is None else _typed_as(kinds[name], columns[name])
+              for name in columns if name not in in_block}
+    others |= _inferred(columns, [name for name, array in others.items() if array is None])
+    order = list(columns)
+    for at, name in enumerate(order):  # in the table's order, so each lands at its final position
+        if name in others:
+            frame.insert(at, name, others[name], allow_duplicates=True)  # the names are a dict's keys: no check needed
+    frame.columns = pd.Index(order)
+    return frame
+
+
+def _inferred(columns: dict[str, Sequence], names: list[str]) -> dict:
+    """The ``names`` columns typed by pandas together, as from rows (mixed or unusual values)."""
+    if not names:
+        return {}
+    inferred = pd.DataFrame.from_records(list(zip(*(columns[name] for name in names))), columns=names)
+    return {name: inferred[name] for name in names}
 
 
 def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
@@ -85,6 +130,15 @@ def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
         return empty_frame(names)
     columns = row_columns(rows, names)
     return pd.DataFrame(rows, columns=list(names)) if columns is None else frame_from_columns(columns)
+
+
+def frame_from_dicts(rows: list[dict]) -> pd.DataFrame:
+    """``pd.DataFrame(rows)`` for a list of dicts, built column by column when every dict has the
+    same keys in the same order (pandas' columns then are those keys); otherwise pandas builds it."""
+    names = tuple(rows[0]) if rows else ()
+    if not rows or not names or any(tuple(row) != names for row in rows):
+        return pd.DataFrame(rows)
+    return frame_from_columns(dict(zip(names, zip(*(row.values() for row in rows)))))
 
 
 def empty_frame(names: Sequence[str]) -> pd.DataFrame:

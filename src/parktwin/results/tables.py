@@ -14,7 +14,7 @@ from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
-from parktwin.frames import coded_strings, empty_frame, frame_from_columns, frame_from_rows, row_columns
+from parktwin.frames import coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import reconcile
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
@@ -238,7 +238,7 @@ def _joined_years(hourly: dict, years: list[int], keys: list[str], lengths: list
 
 def annual_table(record: RunRecord) -> pd.DataFrame:
     """The ``annual`` table of a run (what a Monte Carlo replicate keeps)."""
-    return pd.DataFrame(record.annual)
+    return frame_from_dicts(record.annual)
 
 
 def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
