@@ -255,6 +255,18 @@ def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
     return frame_from_columns(dict([*named[:4], gas, *named[4:]]))
 
 
+def _investments_table(purchases: list[Purchase], finance: list[tuple]) -> pd.DataFrame:
+    """The ``investments`` table: each purchase's fields, then how it was financed (when the run's
+    end financed them: ``finance`` aligned with ``purchases``), joined column by column."""
+    names = list(Purchase._fields)
+    if len(finance) != len(purchases):
+        return pd.DataFrame([tuple(p) for p in purchases], columns=names)
+    names += INVESTMENT_FINANCE_COLUMNS
+    if not purchases:
+        return pd.DataFrame([], columns=names)
+    return frame_from_columns(dict(zip(names, [*zip(*purchases), *zip(*finance)])))
+
+
 def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
@@ -263,13 +275,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     events = frame_from_rows(record.events, EVENT_COLUMNS)
     reviews = frame_from_rows(record.reviews, REVIEW_COLUMNS)
     money = record.money
-    purchase_columns = list(Purchase._fields)
-    finance = money.get("investment_finance", [])
-    if len(finance) == len(record.purchases):  # one frame from joined rows: no second frame to concatenate
-        investments = pd.DataFrame([(*p, *f) for p, f in zip(record.purchases, finance)],
-                                   columns=purchase_columns + list(INVESTMENT_FINANCE_COLUMNS))
-    else:
-        investments = pd.DataFrame([tuple(p) for p in record.purchases], columns=purchase_columns)
+    investments = _investments_table(record.purchases, money.get("investment_finance", []))
     emissions = _emissions_table(record.emissions)
     return Results(
         annual=annual_table(record),
@@ -288,8 +294,8 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         financing=money.get("financing", pd.DataFrame()),
         cashflows=money.get("cashflows", pd.DataFrame()),
         carbon=frame_from_rows(record.carbon, CARBON_COLUMNS),
-        products=pd.DataFrame.from_records(record.products, columns=list(PRODUCT_TABLE_COLUMNS)),
+        products=frame_from_rows(record.products, PRODUCT_TABLE_COLUMNS),
         cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
-        measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),
+        measures=frame_from_rows(record.measures, MEASURE_COLUMNS),
         levelised_costs=money.get("levelised", pd.DataFrame()),
     )
