@@ -12,7 +12,7 @@ from parktwin.accounting.resources import RESOURCE_COLUMNS
 from parktwin.accounting.stages import assess, stage_reached
 from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
-from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
+from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, Financed
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.frames import coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
@@ -255,16 +255,16 @@ def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
     return frame_from_columns(dict([*named[:4], gas, *named[4:]]))
 
 
-def _investments_table(purchases: list[Purchase], finance: list[tuple]) -> pd.DataFrame:
+def _investments_table(purchases: list[Purchase], finance: Financed | None) -> pd.DataFrame:
     """The ``investments`` table: each purchase's fields, then how it was financed (when the run's
-    end financed them: ``finance`` aligned with ``purchases``), joined column by column."""
+    end financed them: ``finance``, columns aligned with ``purchases``), joined column by column."""
     names = list(Purchase._fields)
-    if len(finance) != len(purchases):
+    if finance is None and purchases:
         return pd.DataFrame([tuple(p) for p in purchases], columns=names)
     names += INVESTMENT_FINANCE_COLUMNS
     if not purchases:
         return pd.DataFrame([], columns=names)
-    return frame_from_columns(dict(zip(names, [*zip(*purchases), *zip(*finance)])))
+    return frame_from_columns(dict(zip(names, [*zip(*purchases), *finance])))
 
 
 def build_results(record: RunRecord, manifest: dict) -> Results:
@@ -275,7 +275,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     events = frame_from_rows(record.events, EVENT_COLUMNS)
     reviews = frame_from_rows(record.reviews, REVIEW_COLUMNS)
     money = record.money
-    investments = _investments_table(record.purchases, money.get("investment_finance", []))
+    investments = _investments_table(record.purchases, money.get("investment_finance"))
     emissions = _emissions_table(record.emissions)
     return Results(
         annual=annual_table(record),
