@@ -57,6 +57,16 @@ def test_a_mostly_float_table_built_as_one_float_block_has_what_pandas_gives():
     pd.testing.assert_frame_equal(frame_from_dicts(uneven), pd.DataFrame(uneven))
 
 
+def test_string_columns_converted_by_pyarrow_are_typed_as_pandas_types_them():
+    """A column starting with a string goes to pyarrow's inference first: only all-``str`` columns
+    (numpy strings too) stay there; bytes, None, NaN or numbers among them give what pandas gives."""
+    cases = [["a", "b", "a"], ["a", np.str_("b"), "c"], ["a", b"b", "c"], ["a", None, "c"], ["a", math.nan, "c"],
+             ["a", 1, "c"], ["a", 1.5, "c"], ["a", True, "c"], ["", "", ""]]
+    for values in cases:
+        rows = [(v, float(k)) for k, v in enumerate(values)]
+        pd.testing.assert_frame_equal(frame_from_rows(rows, ["label", "x"]), pd.DataFrame(rows, columns=["label", "x"]), check_exact=True)
+
+
 def test_coded_strings_repeat_labels_as_a_string_column():
     labels, codes = ["met", "not_met", "not_assessed"], np.array([2, 0, 0, 1])
     got = frame_from_columns({"status": coded_strings("status", labels, codes)})

@@ -28,19 +28,24 @@ _ARROW_STR = isinstance(_STR_DTYPE, pd.StringDtype) and _STR_DTYPE.storage == "p
 
 
 _FLOATS = {float, np.float64}
+_NONE = {type(None)}
 
 
 def typed(values: Sequence):
     """A column's array from its values (a list or tuple) when they share one Python type (or are
     Python and numpy floats), typed as pandas would type it from rows; None otherwise."""
-    kinds = set(map(type, values))
-    if kinds and kinds <= _FLOATS:
-        return np.array(values, dtype=np.float64)
-    return _typed_as(kinds, values)
+    strings = arrow_strings(values) if len(values) and type(values[0]) is str else None
+    return _typed_as(set(map(type, values)), values) if strings is None else strings
 
 
 def _typed_as(kinds: set, values: Sequence):
-    """``typed`` for values of ``kinds`` (their Python types) that are not all floats."""
+    """``typed`` for values whose Python types are ``kinds`` (known already)."""
+    if kinds and (kinds <= _FLOATS or _ints_among_floats(kinds, values)):
+        return np.array(values, dtype=np.float64)
+    if kinds == _NONE:  # nothing but None: pandas keeps the Nones as objects
+        out = np.empty(len(values), dtype=object)
+        out[:] = None
+        return out
     if len(kinds) == 1:
         kind = next(iter(kinds))
         if kind is str and _ARROW_STR:
@@ -75,36 +80,68 @@ def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
     ``typed`` types it; the other columns are inferred by pandas together, as from rows; columns
     already numpy or pandas arrays are kept as they are. When most columns are lists of floats,
     they are converted at once into the frame's float block (``float_block_frame``)."""
-    kept = (np.ndarray, pd.api.extensions.ExtensionArray, pd.Series)
-    kinds = {name: None if isinstance(values, kept) else set(map(type, values)) for name, values in columns.items()}
+    arrays, kinds = _column_kinds(columns)
     floats = [name for name, k in kinds.items() if k and (k <= _FLOATS or _ints_among_floats(k, columns[name]))]
     if len(floats) >= FLOAT_BLOCK_SHARE * len(columns):
-        return float_block_frame(columns, kinds, floats)
-    out = {name: values if kinds[name] is None else typed(values) for name, values in columns.items()}
+        return float_block_frame(columns, arrays, kinds, floats)
+    out = {name: arrays[name] if name in arrays else _typed_as(kinds[name], values) for name, values in columns.items()}
     return pd.DataFrame(out | _inferred(columns, [name for name, array in out.items() if array is None]))
+
+
+def _column_kinds(columns: dict[str, Sequence]) -> tuple[dict, dict[str, set]]:
+    """(the columns whose array is known already: numpy or pandas arrays kept as they are, and
+    strings converted by ``arrow_strings``; the other columns' Python types)."""
+    kept = (np.ndarray, pd.api.extensions.ExtensionArray, pd.Series)
+    arrays, kinds = {}, {}
+    for name, values in columns.items():
+        if isinstance(values, kept):
+            arrays[name] = values
+            continue
+        strings = arrow_strings(values) if len(values) and type(values[0]) is str else None
+        if strings is None:
+            kinds[name] = set(map(type, values))
+        else:
+            arrays[name] = strings
+    return arrays, kinds
+
+
+def arrow_strings(values: Sequence):
+    """A column of Python strings as pandas' ``str`` array, converted by pyarrow in one pass: its
+    inference gives ``string`` with no nulls only when every value is a ``str`` (any other value,
+    None, bytes or a number, makes another type, nulls or an error); None otherwise (and when
+    pandas keeps strings as objects)."""
+    if not _ARROW_STR:
+        return None
+    try:
+        array = pa.array(values)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return None
+    if array.type != pa.string() or array.null_count:
+        return None
+    return pd.arrays.ArrowStringArray(array.cast(pa.large_string()), dtype=_STR_DTYPE)
 
 
 def _ints_among_floats(kinds: set, values: Sequence) -> bool:
     """Whether pandas makes float64 of these values: floats with some ints, all within int64
     (each int becomes ``float(int)``, as numpy converts it); larger ints make pandas choose."""
-    return int in kinds and len(kinds & _FLOATS) > 0 and kinds <= _FLOATS | {int} \
+    return int in kinds and not kinds.isdisjoint(_FLOATS) and kinds <= _FLOATS | {int} \
         and all(-2**63 <= v < 2**63 for v in values if type(v) is int)
 
 
 FLOAT_BLOCK_SHARE = 0.85  # of a table's columns floats: its float block built at once, the few others inserted
 
 
-def float_block_frame(columns: dict[str, Sequence], kinds: dict[str, set | None], floats: list[str]) -> pd.DataFrame:
+def float_block_frame(columns: dict[str, Sequence], arrays: dict, kinds: dict[str, set], floats: list[str]) -> pd.DataFrame:
     """``frame_from_columns`` for a table of mostly float columns: those converted in one call
     into a 2-D array that becomes the frame's float block as it is (pandas' per-column checks cost
     more than the conversion of a short table), the other columns inserted at their places
-    (``kinds``: each column's Python types, None for an array kept as it is). The names are a
+    (``arrays``: the columns already arrays; ``kinds``: the others' Python types). The names are a
     plain object index while inserting (pandas rebuilds a string index on each insert), the
     table's own index (as pandas builds it from the names) set at the end."""
     block = np.array([columns[name] for name in floats], dtype=np.float64)  # a row per column: pandas' layout
     frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)
     in_block = set(floats)
-    others = {name: columns[name] if kinds[name] is None else _typed_as(kinds[name], columns[name])
+    others = {name: arrays[name] if name in arrays else _typed_as(kinds[name], columns[name])
               for name in columns if name not in in_block}
     others |= _inferred(columns, [name for name, array in others.items() if array is None])
     order = list(columns)
