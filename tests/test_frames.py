@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from parktwin.frames import (
+    ARROW_INFERENCE_MIN,
     coded_strings,
     frame_from_columns,
     frame_from_dicts,
@@ -59,10 +60,11 @@ def test_a_mostly_float_table_built_as_one_float_block_has_what_pandas_gives():
 
 def test_string_columns_converted_by_pyarrow_are_typed_as_pandas_types_them():
     """A column starting with a string goes to pyarrow's inference first: only all-``str`` columns
-    (numpy strings too) stay there; bytes, None, NaN or numbers among them give what pandas gives."""
+    (numpy strings too) stay there; bytes, None, NaN or numbers among them give what pandas gives.
+    Columns long enough for that path (``ARROW_INFERENCE_MIN``), and short ones."""
     cases = [["a", "b", "a"], ["a", np.str_("b"), "c"], ["a", b"b", "c"], ["a", None, "c"], ["a", math.nan, "c"],
              ["a", 1, "c"], ["a", 1.5, "c"], ["a", True, "c"], ["", "", ""]]
-    for values in cases:
+    for values in [*cases, *(c * ARROW_INFERENCE_MIN for c in cases)]:
         rows = [(v, float(k)) for k, v in enumerate(values)]
         pd.testing.assert_frame_equal(frame_from_rows(rows, ["label", "x"]), pd.DataFrame(rows, columns=["label", "x"]), check_exact=True)
 

@@ -34,7 +34,7 @@ _NONE = {type(None)}
 def typed(values: Sequence):
     """A column's array from its values (a list or tuple) when they share one Python type (or are
     Python and numpy floats), typed as pandas would type it from rows; None otherwise."""
-    strings = arrow_strings(values) if len(values) and type(values[0]) is str else None
+    strings = arrow_strings(values) if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
     return _typed_as(set(map(type, values)), values) if strings is None else strings
 
 
@@ -97,12 +97,15 @@ def _column_kinds(columns: dict[str, Sequence]) -> tuple[dict, dict[str, set]]:
         if isinstance(values, kept):
             arrays[name] = values
             continue
-        strings = arrow_strings(values) if len(values) and type(values[0]) is str else None
+        strings = arrow_strings(values) if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
         if strings is None:
             kinds[name] = set(map(type, values))
         else:
             arrays[name] = strings
     return arrays, kinds
+
+
+ARROW_INFERENCE_MIN = 256  # values in a column: below, checking their types first costs less than pyarrow's fixed cost
 
 
 def arrow_strings(values: Sequence):
