@@ -16,6 +16,7 @@ Money in CNY of the base year; pure functions over the run's records (no Mesa, n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -225,10 +226,10 @@ def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -
     codes = {pid: i for i, pid in enumerate(ids)}  # the parties, then other entities (they share the bill too)
     operator = codes.setdefault("operator", len(codes))
     year, entity, _, carrier, quantity, *_ = zip(*energy_rows) if energy_rows else ((),) * 7
-    at = np.array([column.get(y, -1) for y in year], dtype=np.intp)  # -1: a year outside the run, not billed
-    who = np.array([codes.setdefault(e, len(codes)) for e in entity], dtype=np.intp)
-    kinds = {c: k for k, c in enumerate(dict.fromkeys(carrier))}
-    kind = np.array([kinds[c] for c in carrier], dtype=np.intp)
+    at = np.fromiter(map(column.get, year, repeat(-1)), dtype=np.intp, count=len(year))  # -1: a year outside the run, not billed
+    who = codes_of(entity, codes)
+    kinds: dict[str, int] = {}
+    kind = codes_of(carrier, kinds)
     n_years, n = len(annual), len(codes)
     cell, counted, quantity = at * n + who, at >= 0, np.array(quantity, dtype=float)  # cells year-major
     priced = np.array([c in FUEL_PRICES for c in kinds], dtype=bool)
@@ -252,6 +253,14 @@ def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -
             operator_cost += a["electricity_cost_cny"]
         bills[t, operator] = bills[t, operator] + operator_cost
     return np.ascontiguousarray(bills[:, :len(ids)].T)
+
+
+def codes_of(values, codes: dict) -> np.ndarray:
+    """Each value's code in ``codes`` (value → code), the values not in it yet added first with the
+    next codes, in the order they first appear [int array aligned with ``values``]."""
+    for value in dict.fromkeys(values):
+        codes.setdefault(value, len(codes))
+    return np.fromiter(map(codes.__getitem__, values), dtype=np.intp, count=len(values))
 
 
 def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -301,9 +310,7 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
                                minlength=len(ids))
     column = {y: t for t, y in enumerate(years)}
     bills = energy_bills(energy_rows, annual, ids)
-    # index lists, then one sum (in row order, as a loop of += would; not per element)
-    cells = [(where[row[1]], column[row[0]], row[-1]) for row in carbon_rows if row[1] in where and row[0] in column]
-    paid = summed_at(shape, *(zip(*cells) if cells else ((), (), ())))
+    paid = carbon_paid(carbon_rows, where, column)
     net = equity - subsidy + service + om + bills + paid
     rate = np.array([p.rate for p in known])
     pv = net * (1.0 + rate[:, None]) ** -np.arange(n, dtype=float)[None, :]
@@ -324,6 +331,20 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
         columns[name] = values[keep].T.ravel()
     return pd.DataFrame(columns)
 
+
+
+def carbon_paid(carbon_rows: list[tuple], where: dict[str, int], column: dict[int, int]) -> np.ndarray:
+    """Each party's carbon payment each year (rows of ``where``, columns of ``column``) [CNY]: the
+    carbon rows' payments (their last field) summed in row order, rows of other entities or years left out."""
+    shape = (len(where), len(column))
+    if not carbon_rows:
+        return np.zeros(shape)
+    columns = list(zip(*carbon_rows))
+    year, entity, payment = columns[0], columns[1], columns[-1]
+    row = np.fromiter(map(where.get, entity, repeat(-1)), dtype=np.intp, count=len(entity))
+    col = np.fromiter(map(column.get, year, repeat(-1)), dtype=np.intp, count=len(year))
+    kept = (row >= 0) & (col >= 0)
+    return summed_at(shape, row[kept], col[kept], np.array(payment, dtype=float)[kept])
 
 
 def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:

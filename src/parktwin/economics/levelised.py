@@ -108,10 +108,13 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
     ``electricity_price_cny_per_kwh`` and ``gas_price_cny_per_m3``: year → price (callables)."""
     rows: list[dict] = []
     annual = {k: np.asarray(v, dtype=float) for k, v in annual.items()}
-    bought = [p for p in purchases if not p.renewal and p.capacity > 0]
+    bought: dict[str, list] = {}  # technology → its first purchases (not renewals) of some capacity, in order
+    for p in purchases:
+        if not p.renewal and p.capacity > 0:
+            bought.setdefault(p.technology, []).append(p)
 
     def years_of(tech_id: str) -> list[int]:
-        return sorted({int(p.year) for p in bought if p.technology == tech_id})
+        return sorted({int(p.year) for p in bought.get(tech_id, ())})
 
     for tech_id, gen, cap in (("rooftop_pv", "pv_generation_mwh", "pv_kwp"), ("wind_onshore", "wind_generation_mwh", "wind_kw")):
         years = years_of(tech_id)
@@ -127,8 +130,8 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
         cycles = full_year_mean(annual, annual["battery_cycles"] * usable, "battery_kwh", per_unit=False)
         if cycles > 0:
             for y in years:
-                kwh = sum(p.capacity for p in bought if p.year == y and p.technology == "battery_energy")
-                kw = sum(p.capacity for p in bought if p.year == y and p.technology == "battery_power")
+                kwh = sum(p.capacity for p in bought["battery_energy"] if p.year == y)
+                kw = sum(p.capacity for p in bought.get("battery_power", ()) if p.year == y)
                 power, energy = technology("battery_power"), technology("battery_energy")
                 per_kwh = kw / kwh
                 rows.append(levelised_row(
