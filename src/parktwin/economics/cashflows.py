@@ -242,7 +242,9 @@ def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -
     users, first = np.unique(cell[used], return_index=True)
     users = users[np.argsort(first, kind="stable")]  # in the order they first appear
     user_year = users // n
-    total = np.array([sum(mwh[users[user_year == t]].tolist()) for t in range(n_years)], dtype=float)
+    per_year = mwh[users[np.argsort(user_year, kind="stable")]].tolist()  # year by year, each in first-appearance order
+    ends = np.cumsum(np.bincount(user_year, minlength=n_years)).tolist()
+    total = np.array([sum(per_year[start:end]) for start, end in zip([0, *ends[:-1]], ends)], dtype=float)
     elec_cost = np.array([a["electricity_cost_cny"] for a in annual], dtype=float)
     shared = total[user_year] > 0
     bills[users] = bills[users] + np.where(shared, elec_cost[user_year] * mwh[users] / np.where(shared, total[user_year], 1.0), 0.0)

@@ -225,14 +225,15 @@ def _joined_years(hourly: dict, years: list[int], keys: list[str], lengths: list
         for row, key in enumerate(floats):
             block[row, start:start + n] = hourly[year][key]
         start += n
-    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)  # a plain index while inserting
     order = ["year", "hour", *keys]
     others = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
               "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
     in_block = set(floats)
     others |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys if k not in in_block}
-    for name, values in others.items():
-        frame.insert(order.index(name), name, values)
+    for name, values in sorted(others.items(), key=lambda item: order.index(item[0])):  # each at its final place
+        frame.insert(order.index(name), name, values, allow_duplicates=True)  # the names are a dict's keys
+    frame.columns = pd.Index(order)  # the table's own index, as pandas builds it from the names
     return frame
 
 
