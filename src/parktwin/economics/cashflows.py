@@ -379,16 +379,19 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     terms = {i: instrument(i).rate for i in set(finance.instrument) - {NO_INSTRUMENT}}
     rate = np.where(debt > 0, [terms.get(i, 0.0) for i in finance.instrument], 0.0)  # no debt: no rate
     positive_equity = np.maximum(equity, 0.0)
-    members: dict[str, list[int]] = {}
-    for k in np.flatnonzero(counted).tolist():
-        members.setdefault(purchases.entity[k], []).append(k)
+    kept = np.flatnonzero(counted)
+    entity = [purchases.entity[k] for k in kept.tolist()]
+    ids = sorted(set(entity))
+    owner = np.fromiter(map({pid: i for i, pid in enumerate(ids)}.__getitem__, entity), dtype=np.intp, count=len(entity))
+    order = kept[np.argsort(owner, kind="stable")]  # party by party, each in purchase order
+    d, e, dr = debt[order].tolist(), positive_equity[order].tolist(), (debt * rate)[order].tolist()
+    ends = np.cumsum(np.bincount(owner, minlength=len(ids))).tolist()
     rows = []
-    for pid, items in sorted(members.items()):
+    for pid, start, end in zip(ids, [0, *ends[:-1]], ends):
         party = parties.get(pid) or Party(pid, "firm", None, 0.0)
-        d, e, r = debt[items], positive_equity[items], rate[items]
-        owed = sum(d.tolist())
-        total = owed + sum(e.tolist())
-        debt_rate = sum((d * r).tolist()) / owed if owed > 0 else 0.0
+        owed = sum(d[start:end])
+        total = owed + sum(e[start:end])
+        debt_rate = sum(dr[start:end]) / owed if owed > 0 else 0.0
         rows.append((pid, party.role, party.rate, owed / total if total else 0.0, debt_rate,
                      cost_of_capital(1.0 - owed / total if total else 1.0, party.rate, debt_rate)))
     return frame_from_rows(rows, COST_OF_CAPITAL_COLUMNS)
