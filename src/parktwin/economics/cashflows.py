@@ -134,6 +134,7 @@ class Financed(NamedTuple):
 
     @property
     def equity(self) -> np.ndarray:
+        """``equity_cny`` as floats [CNY]."""
         return np.array(self.equity_cny, dtype=float)
 
 
@@ -175,7 +176,6 @@ def _debt_matrices(purchases: Bought, finance: Financed, years) -> tuple[np.ndar
     rate = np.where(borrowed, [terms[i].rate if i in terms else 0.0 for i in finance.instrument], 0.0)
     tenor = np.where(borrowed, [terms[i].tenor_yr if i in terms else 1 for i in finance.instrument], 1.0)
     return loan_matrices(years, purchases.year, finance.debt_cny, rate, tenor)
-
 
 
 def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
