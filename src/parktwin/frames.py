@@ -69,10 +69,24 @@ def column(name: str, values: Sequence):
 def coded_strings(name: str, labels: Sequence, codes: np.ndarray):
     """A column of ``labels[code]`` for each of ``codes`` (a few labels repeated many times: the
     labels are converted once and repeated in Arrow); typed as ``column`` types it."""
-    if _ARROW_STR and labels and set(map(type, labels)) == {str}:
-        taken = pa.array(list(labels), type=pa.large_string()).take(pa.array(np.asarray(codes, dtype=np.int64)))
-        return pd.arrays.ArrowStringArray(taken, dtype=_STR_DTYPE)
+    taken = coded_arrow(labels, codes)
+    if taken is not None:
+        return string_array(taken)
     return column(name, [labels[c] for c in np.asarray(codes).tolist()])
+
+
+def coded_arrow(labels: Sequence, codes: np.ndarray):
+    """``labels[code]`` for each of ``codes`` as a pyarrow string array (what ``coded_strings``
+    wraps; immutable, so it may be kept and wrapped again), or None when pandas would not store
+    the column as Arrow strings (labels not all ``str``, or a pandas without Arrow strings)."""
+    if _ARROW_STR and labels and set(map(type, labels)) == {str}:
+        return pa.array(list(labels), type=pa.large_string()).take(pa.array(np.asarray(codes, dtype=np.int64)))
+    return None
+
+
+def string_array(array) -> pd.api.extensions.ExtensionArray:
+    """pandas' ``str`` column over a pyarrow large-string array (from ``coded_arrow``), not copied."""
+    return pd.arrays.ArrowStringArray(array, dtype=_STR_DTYPE)
 
 
 def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:

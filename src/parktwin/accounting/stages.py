@@ -35,7 +35,7 @@ import pandas as pd
 
 from parktwin.accounting.resources import NOT_ASSESSED
 from parktwin.data import table
-from parktwin.frames import coded_strings, column, frame_from_columns
+from parktwin.frames import coded_arrow, coded_strings, column, frame_from_columns, string_array
 
 STAGES = ("green", "eco_industrial", "zero_carbon")
 NONE = "none"
@@ -227,18 +227,47 @@ def _assessment_frame(inds: tuple, arrays: tuple, years: list[int]) -> pd.DataFr
     met_obj = met.astype(object)  # True/False as Python bools; None when not assessed
     met_obj[status == 2] = None
     columns = {"year": np.tile(np.asarray(years, dtype=np.int64), len(inds))}
+    fields = _indicator_strings(inds, n)
     for name in ("stage", "indicator", "name_zh", "name_en", "unit"):
-        columns[name] = coded_strings(name, [getattr(ind, "id" if name == "indicator" else name) for ind in inds], which)
+        columns[name] = fields[name]
     columns["value"] = value
     columns["threshold"] = threshold if not no_limit.all() else column("threshold", [None] * len(threshold))
-    columns["direction"] = coded_strings("direction", [ind.direction for ind in inds], which)
+    columns["direction"] = fields["direction"]
     columns["met"] = met_obj
     columns["status"] = coded_strings("status", list(STATUS_LABELS), status)
     columns["mandatory"] = np.repeat(np.array([bool(ind.mandatory) for ind in inds]), n)
     columns["core"] = np.repeat(np.array([bool(ind.core) for ind in inds]), n)
-    columns["threshold_status"] = coded_strings("threshold_status", [ind.threshold_status for ind in inds], which)
+    columns["threshold_status"] = fields["threshold_status"]
     columns["reason"] = coded_strings("reason", reasons, reason)
     return frame_from_columns(columns)
+
+
+INDICATOR_FIELDS = {"stage": "stage", "indicator": "id", "name_zh": "name_zh", "name_en": "name_en", "unit": "unit",
+                    "direction": "direction", "threshold_status": "threshold_status"}  # column → the indicator's field
+
+
+def _indicator_strings(inds: tuple, n_years: int) -> dict:
+    """The assessment's string columns that repeat each indicator's own fields (``INDICATOR_FIELDS``)
+    over its ``n_years`` rows: converted to Arrow once per process and number of years and kept
+    (pyarrow arrays are immutable), each table given its own pandas array over them."""
+    kept = _indicator_arrow(inds, n_years)
+    which = None
+    out = {}
+    for name, field in INDICATOR_FIELDS.items():
+        if kept[name] is not None:
+            out[name] = string_array(kept[name])
+        else:  # labels pandas keeps otherwise (not all strings): typed as coded_strings types them
+            which = np.repeat(np.arange(len(inds)), n_years) if which is None else which
+            out[name] = coded_strings(name, [getattr(ind, field) for ind in inds], which)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _indicator_arrow(inds: tuple, n_years: int) -> dict:
+    """``INDICATOR_FIELDS`` as repeated pyarrow string arrays (None where the labels are not all
+    strings), for ``_indicator_strings``."""
+    which = np.repeat(np.arange(len(inds)), n_years)
+    return {name: coded_arrow([getattr(ind, field) for ind in inds], which) for name, field in INDICATOR_FIELDS.items()}
 
 
 STATUS_COLUMNS = ("year", "stage", "indicators", "assessed", "met", "own_met", "blocking")
