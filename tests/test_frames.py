@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 
 from parktwin.frames import (
+    ARROW_INFERENCE_MIN,
     coded_strings,
     frame_from_columns,
+    frame_from_dicts,
     frame_from_rows,
     grouped_sums,
 )
@@ -36,6 +38,35 @@ def test_no_rows_or_uneven_rows_go_to_pandas():
     pd.testing.assert_frame_equal(frame_from_rows([], NAMES), pd.DataFrame([], columns=NAMES))
     dicts = [{"a": 1.0}, {"b": 2.0}]  # a dict lacking a name: pandas fills NaN
     pd.testing.assert_frame_equal(frame_from_rows(dicts, ["a", "b"]), pd.DataFrame(dicts, columns=["a", "b"]))
+
+
+def test_a_mostly_float_table_built_as_one_float_block_has_what_pandas_gives():
+    """A table of mostly floats (as ``annual``) takes another path (one float block, the other
+    columns inserted): the same dtypes, values and column index as pandas from the dicts, with
+    ints among floats (float64), an int beyond int64 among floats, numpy floats, strings, bools."""
+    floats = {f"x{i}_mwh": [1.5 * i, -0.0, math.nan] for i in range(20)}
+    others = {"year": [2025, 2026, 2027], "cost_cny": [0, 1.5, 2], "phase_key": ["a", "b", "a"], "met": [True, False, True],
+              "huge": [2**64, 1.0, 2.0], "numpy_mwh": [np.float64(1.0), 2.0, 3.0]}
+    names = ["year", *list(floats)[:10], "cost_cny", "phase_key", *list(floats)[10:], "met", "huge", "numpy_mwh"]
+    merged = floats | others
+    dicts = [{name: merged[name][k] for name in names} for k in range(3)]
+    expected = pd.DataFrame(dicts)
+    got = frame_from_dicts(dicts)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert list(got.columns) == names and got.columns.dtype == expected.columns.dtype
+    uneven = [dicts[0], {k: v for k, v in dicts[1].items() if k != "met"}]  # a key missing: pandas fills NaN
+    pd.testing.assert_frame_equal(frame_from_dicts(uneven), pd.DataFrame(uneven))
+
+
+def test_string_columns_converted_by_pyarrow_are_typed_as_pandas_types_them():
+    """A column starting with a string goes to pyarrow's inference first: only all-``str`` columns
+    (numpy strings too) stay there; bytes, None, NaN or numbers among them give what pandas gives.
+    Columns long enough for that path (``ARROW_INFERENCE_MIN``), and short ones."""
+    cases = [["a", "b", "a"], ["a", np.str_("b"), "c"], ["a", b"b", "c"], ["a", None, "c"], ["a", math.nan, "c"],
+             ["a", 1, "c"], ["a", 1.5, "c"], ["a", True, "c"], ["", "", ""]]
+    for values in [*cases, *(c * ARROW_INFERENCE_MIN for c in cases)]:
+        rows = [(v, float(k)) for k, v in enumerate(values)]
+        pd.testing.assert_frame_equal(frame_from_rows(rows, ["label", "x"]), pd.DataFrame(rows, columns=["label", "x"]), check_exact=True)
 
 
 def test_coded_strings_repeat_labels_as_a_string_column():

@@ -187,3 +187,14 @@ def test_assess_a_run():
     assert row(a, years[0], "zc_water_reuse")["status"] == "not_assessed"   # a run has no water data
     s = stage_reached(a)
     assert list(s["year"]) == years and set(s["stage_reached"]) <= {"none", *STAGES}
+
+
+def test_an_assessment_changed_by_its_reader_leaves_the_next_ones_alone():
+    """The indicators' own strings are converted once per process and shared (read-only Arrow)
+    between assessments: writing into one assessment's table changes no other."""
+    first = assess(annual())
+    first.loc[0, "stage"] = "changed"
+    first.loc[1, "name_en"] = "changed"
+    second = assess(annual())
+    assert "changed" not in set(second["stage"]) | set(second["name_en"])
+    pd.testing.assert_frame_equal(second, assess(annual()))

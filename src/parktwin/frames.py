@@ -28,16 +28,26 @@ _ARROW_STR = isinstance(_STR_DTYPE, pd.StringDtype) and _STR_DTYPE.storage == "p
 
 
 _FLOATS = {float, np.float64}
+_NONE = {type(None)}
 
 
 def typed(values: Sequence):
     """A column's array from its values (a list or tuple) when they share one Python type (or are
     Python and numpy floats), typed as pandas would type it from rows; None otherwise."""
-    kinds = set(map(type, values))
-    if kinds and kinds <= _FLOATS:
+    strings = arrow_strings(values) if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
+    return _typed_as(set(map(type, values)), values) if strings is None else strings
+
+
+def _typed_as(kinds: set, values: Sequence):
+    """``typed`` for values whose Python types are ``kinds`` (known already)."""
+    if kinds and (kinds <= _FLOATS or _ints_among_floats(kinds, values)):
         return np.array(values, dtype=np.float64)
+    if kinds == _NONE:  # nothing but None: pandas keeps the Nones as objects
+        out = np.empty(len(values), dtype=object)
+        out[:] = None
+        return out
     if len(kinds) == 1:
-        kind = kinds.pop()
+        kind = next(iter(kinds))
         if kind is str and _ARROW_STR:
             return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
         if kind is bool:
@@ -59,23 +69,112 @@ def column(name: str, values: Sequence):
 def coded_strings(name: str, labels: Sequence, codes: np.ndarray):
     """A column of ``labels[code]`` for each of ``codes`` (a few labels repeated many times: the
     labels are converted once and repeated in Arrow); typed as ``column`` types it."""
-    if _ARROW_STR and labels and set(map(type, labels)) == {str}:
-        taken = pa.array(list(labels), type=pa.large_string()).take(pa.array(np.asarray(codes, dtype=np.int64)))
-        return pd.arrays.ArrowStringArray(taken, dtype=_STR_DTYPE)
+    taken = coded_arrow(labels, codes)
+    if taken is not None:
+        return string_array(taken)
     return column(name, [labels[c] for c in np.asarray(codes).tolist()])
+
+
+def coded_arrow(labels: Sequence, codes: np.ndarray):
+    """``labels[code]`` for each of ``codes`` as a pyarrow string array (what ``coded_strings``
+    wraps; immutable, so it may be kept and wrapped again), or None when pandas would not store
+    the column as Arrow strings (labels not all ``str``, or a pandas without Arrow strings)."""
+    if _ARROW_STR and labels and set(map(type, labels)) == {str}:
+        return pa.array(list(labels), type=pa.large_string()).take(pa.array(np.asarray(codes, dtype=np.int64)))
+    return None
+
+
+def string_array(array) -> pd.api.extensions.ExtensionArray:
+    """pandas' ``str`` column over a pyarrow large-string array (from ``coded_arrow``), not copied."""
+    return pd.arrays.ArrowStringArray(array, dtype=_STR_DTYPE)
 
 
 def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
     """A DataFrame from column name → values (all the same length ≥ 1), each column typed as
     ``typed`` types it; the other columns are inferred by pandas together, as from rows; columns
-    already numpy or pandas arrays are kept as they are."""
+    already numpy or pandas arrays are kept as they are. When most columns are lists of floats,
+    they are converted at once into the frame's float block (``float_block_frame``)."""
+    arrays, kinds = _column_kinds(columns)
+    floats = [name for name, k in kinds.items() if k and (k <= _FLOATS or _ints_among_floats(k, columns[name]))]
+    if len(floats) >= FLOAT_BLOCK_SHARE * len(columns):
+        return float_block_frame(columns, arrays, kinds, floats)
+    out = {name: arrays[name] if name in arrays else _typed_as(kinds[name], values) for name, values in columns.items()}
+    return pd.DataFrame(out | _inferred(columns, [name for name, array in out.items() if array is None]))
+
+
+def _column_kinds(columns: dict[str, Sequence]) -> tuple[dict, dict[str, set]]:
+    """(the columns whose array is known already: numpy or pandas arrays kept as they are, and
+    strings converted by ``arrow_strings``; the other columns' Python types)."""
     kept = (np.ndarray, pd.api.extensions.ExtensionArray, pd.Series)
-    out = {name: values if isinstance(values, kept) else typed(values) for name, values in columns.items()}
-    rest = [name for name, array in out.items() if array is None]
-    if rest:
-        inferred = pd.DataFrame.from_records(list(zip(*(columns[name] for name in rest))), columns=rest)
-        out |= {name: inferred[name] for name in rest}
-    return pd.DataFrame(out)
+    arrays, kinds = {}, {}
+    for name, values in columns.items():
+        if isinstance(values, kept):
+            arrays[name] = values
+            continue
+        strings = arrow_strings(values) if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
+        if strings is None:
+            kinds[name] = set(map(type, values))
+        else:
+            arrays[name] = strings
+    return arrays, kinds
+
+
+ARROW_INFERENCE_MIN = 256  # values in a column: below, checking their types first costs less than pyarrow's fixed cost
+
+
+def arrow_strings(values: Sequence):
+    """A column of Python strings as pandas' ``str`` array, converted by pyarrow in one pass: its
+    inference gives ``string`` with no nulls only when every value is a ``str`` (any other value,
+    None, bytes or a number, makes another type, nulls or an error); None otherwise (and when
+    pandas keeps strings as objects)."""
+    if not _ARROW_STR:
+        return None
+    try:
+        array = pa.array(values)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return None
+    if array.type != pa.string() or array.null_count:
+        return None
+    return pd.arrays.ArrowStringArray(array.cast(pa.large_string()), dtype=_STR_DTYPE)
+
+
+def _ints_among_floats(kinds: set, values: Sequence) -> bool:
+    """Whether pandas makes float64 of these values: floats with some ints, all within int64
+    (each int becomes ``float(int)``, as numpy converts it); larger ints make pandas choose."""
+    return int in kinds and not kinds.isdisjoint(_FLOATS) and kinds <= _FLOATS | {int} \
+        and all(-2**63 <= v < 2**63 for v in values if type(v) is int)
+
+
+FLOAT_BLOCK_SHARE = 0.85  # of a table's columns floats: its float block built at once, the few others inserted
+
+
+def float_block_frame(columns: dict[str, Sequence], arrays: dict, kinds: dict[str, set], floats: list[str]) -> pd.DataFrame:
+    """``frame_from_columns`` for a table of mostly float columns: those converted in one call
+    into a 2-D array that becomes the frame's float block as it is (pandas' per-column checks cost
+    more than the conversion of a short table), the other columns inserted at their places
+    (``arrays``: the columns already arrays; ``kinds``: the others' Python types). The names are a
+    plain object index while inserting (pandas rebuilds a string index on each insert), the
+    table's own index (as pandas builds it from the names) set at the end."""
+    block = np.array([columns[name] for name in floats], dtype=np.float64)  # a row per column: pandas' layout
+    frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)
+    in_block = set(floats)
+    others = {name: arrays[name] if name in arrays else _typed_as(kinds[name], columns[name])
+              for name in columns if name not in in_block}
+    others |= _inferred(columns, [name for name, array in others.items() if array is None])
+    order = list(columns)
+    for at, name in enumerate(order):  # in the table's order, so each lands at its final position
+        if name in others:
+            frame.insert(at, name, others[name], allow_duplicates=True)  # the names are a dict's keys: no check needed
+    frame.columns = pd.Index(order)
+    return frame
+
+
+def _inferred(columns: dict[str, Sequence], names: list[str]) -> dict:
+    """The ``names`` columns typed by pandas together, as from rows (mixed or unusual values)."""
+    if not names:
+        return {}
+    inferred = pd.DataFrame.from_records(list(zip(*(columns[name] for name in names))), columns=names)
+    return {name: inferred[name] for name in names}
 
 
 def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
@@ -85,6 +184,15 @@ def frame_from_rows(rows: list, names: Sequence[str]) -> pd.DataFrame:
         return empty_frame(names)
     columns = row_columns(rows, names)
     return pd.DataFrame(rows, columns=list(names)) if columns is None else frame_from_columns(columns)
+
+
+def frame_from_dicts(rows: list[dict]) -> pd.DataFrame:
+    """``pd.DataFrame(rows)`` for a list of dicts, built column by column when every dict has the
+    same keys in the same order (pandas' columns then are those keys); otherwise pandas builds it."""
+    names = tuple(rows[0]) if rows else ()
+    if not rows or not names or any(tuple(row) != names for row in rows):
+        return pd.DataFrame(rows)
+    return frame_from_columns(dict(zip(names, zip(*(row.values() for row in rows)))))
 
 
 def empty_frame(names: Sequence[str]) -> pd.DataFrame:

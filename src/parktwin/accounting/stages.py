@@ -35,7 +35,7 @@ import pandas as pd
 
 from parktwin.accounting.resources import NOT_ASSESSED
 from parktwin.data import table
-from parktwin.frames import coded_strings, column, frame_from_columns
+from parktwin.frames import coded_arrow, coded_strings, column, frame_from_columns, string_array
 
 STAGES = ("green", "eco_industrial", "zero_carbon")
 NONE = "none"
@@ -75,9 +75,14 @@ def core_indicators() -> dict[str, list[str]]:
 
 
 # -- formulas ---------------------------------------------------------------------------------------
+def has_columns(table: pd.DataFrame, names: tuple[str, ...]) -> bool:
+    """Whether ``table`` has every column of ``names`` (looked up in its index, not listed)."""
+    return all(name in table.columns for name in names)
+
+
 def _energy_productivity(annual: pd.DataFrame) -> pd.Series:
     """能源产出率 [万元/tce] = value added (million CNY × 100 = 万元) ÷ energy (tce)."""
-    if not {"value_added_mcny", "energy_tce"} <= set(annual.columns):
+    if not has_columns(annual, ("value_added_mcny", "energy_tce")):
         return pd.Series(np.nan, index=annual.index)
     energy = annual["energy_tce"].to_numpy(dtype=float)
     energy = np.where(energy > 0, energy, np.nan)
@@ -89,7 +94,7 @@ def _carbon_intensity_change(annual: pd.DataFrame) -> pd.Series:
 
     NaN in the first year of the table (no previous year) and after a gap in the years.
     """
-    if not {"gross_tco2", "value_added_mcny"} <= set(annual.columns):
+    if not has_columns(annual, ("gross_tco2", "value_added_mcny")):
         return pd.Series(np.nan, index=annual.index)
     years = annual["year"].to_numpy()
     order = np.argsort(years)  # the years in order (pandas' sort_values: the same quicksort)
@@ -174,55 +179,95 @@ def assess(
         out["met"] = out["met"].astype(object).where(out["status"] != "not_assessed", None)
         return out
     core_limits = (annual["core_threshold_tco2_per_tce"].astype(float) if "core_threshold_tco2_per_tce" in annual.columns else None)
-    parts = [_indicator_part(ind, annual, extra, thresholds, core_limits) for ind in _indicator_rows()]
-    return _assessment_frame(_indicator_rows(), parts, years)
+    inds = _indicator_rows()
+    return _assessment_frame(inds, _indicator_arrays(inds, annual, extra, thresholds, core_limits), years)
 
 
-def _indicator_part(ind, annual: pd.DataFrame, extra: Mapping[str, pd.Series], thresholds: Mapping[str, float],
-                    core_limits: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
-    """One indicator over the years of ``annual``: (value, threshold or NaN where it has none,
-    met, status code — 0 met, 1 not met, 2 not assessed —, the reason a missing value gives)."""
-    value, origin = _values(annual, str(ind.column), extra)
-    if ind.id == "zc_core_indicator" and core_limits is not None and ind.id not in thresholds:
-        limit = core_limits.fillna(float(ind.threshold)).to_numpy(dtype=float)
-    else:
-        limit = np.full(len(value), float(thresholds.get(ind.id, ind.threshold)))
-    unverified = ind.threshold_status == "unverified" and ind.id not in thresholds
-    no_limit = np.isnan(limit) | unverified
+def _indicator_arrays(inds: tuple, annual: pd.DataFrame, extra: Mapping[str, pd.Series], thresholds: Mapping[str, float],
+                      core_limits: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Every indicator over the years of ``annual``, one row per indicator and one column per year:
+    (value, threshold or NaN where it has none, met, status code — 0 met, 1 not met, 2 not
+    assessed —, and per indicator the reason a missing value gives). Each annual column is read
+    once, however many indicators read it; the comparisons are made for all indicators at once."""
+    read: dict[str, tuple[np.ndarray, str]] = {}
+    for ind in inds:
+        if str(ind.column) not in read:
+            read[str(ind.column)] = _values(annual, str(ind.column), extra)
+    value = np.vstack([read[str(ind.column)][0] for ind in inds]) if inds else np.empty((0, len(annual)))
+    limit = np.empty(value.shape)
+    for i, ind in enumerate(inds):
+        if ind.id == "zc_core_indicator" and core_limits is not None and ind.id not in thresholds:
+            limit[i] = core_limits.fillna(float(ind.threshold)).to_numpy(dtype=float)
+        else:
+            limit[i] = float(thresholds.get(ind.id, ind.threshold))
+    unverified = np.array([ind.threshold_status == "unverified" and ind.id not in thresholds for ind in inds], dtype=bool)
+    at_most = np.array([ind.direction == "max" for ind in inds], dtype=bool)
+    no_limit = np.isnan(limit) | unverified[:, None]
     no_value = ~no_limit & np.isnan(value)
-    met = (value <= limit) if ind.direction == "max" else (value >= limit)
+    met = np.where(at_most[:, None], value <= limit, value >= limit)
     status = np.where(no_limit | no_value, 2, np.where(met, 0, 1))
-    return value, np.where(no_limit, np.nan, limit), met, status, _not_assessed_reason(origin)
+    reasons = [_not_assessed_reason(read[str(ind.column)][1]) for ind in inds]
+    return value, np.where(no_limit, np.nan, limit), met, status, reasons
 
 
 STATUS_LABELS = ("met", "not_met", "not_assessed")
 
 
-def _assessment_frame(inds: tuple, parts: list[tuple], years: list[int]) -> pd.DataFrame:
-    """The ``assess`` table from each indicator's arrays: indicators one after the other, each over
-    the years; the indicator's own fields repeated, the strings converted once per indicator."""
+def _assessment_frame(inds: tuple, arrays: tuple, years: list[int]) -> pd.DataFrame:
+    """The ``assess`` table from the indicators' arrays (``_indicator_arrays``): indicators one after
+    the other, each over the years; the indicator's own fields repeated, the strings converted once
+    per indicator."""
     n = len(years)
     which = np.repeat(np.arange(len(inds)), n)  # the indicator of each row
-    value, threshold, met, status = (np.concatenate([part[k] for part in parts]) for k in range(4))
+    value, threshold, met, status = (matrix.ravel() for matrix in arrays[:4])
     # the reason: none when assessed, "threshold unverified" without a threshold, else the indicator's own
-    reasons = ["", "threshold unverified", *(part[4] for part in parts)]
+    reasons = ["", "threshold unverified", *arrays[4]]
     no_limit = np.isnan(threshold)
     reason = np.where(status < 2, 0, np.where(no_limit, 1, 2 + which))
     met_obj = met.astype(object)  # True/False as Python bools; None when not assessed
     met_obj[status == 2] = None
     columns = {"year": np.tile(np.asarray(years, dtype=np.int64), len(inds))}
+    fields = _indicator_strings(inds, n)
     for name in ("stage", "indicator", "name_zh", "name_en", "unit"):
-        columns[name] = coded_strings(name, [getattr(ind, "id" if name == "indicator" else name) for ind in inds], which)
+        columns[name] = fields[name]
     columns["value"] = value
     columns["threshold"] = threshold if not no_limit.all() else column("threshold", [None] * len(threshold))
-    columns["direction"] = coded_strings("direction", [ind.direction for ind in inds], which)
+    columns["direction"] = fields["direction"]
     columns["met"] = met_obj
     columns["status"] = coded_strings("status", list(STATUS_LABELS), status)
     columns["mandatory"] = np.repeat(np.array([bool(ind.mandatory) for ind in inds]), n)
     columns["core"] = np.repeat(np.array([bool(ind.core) for ind in inds]), n)
-    columns["threshold_status"] = coded_strings("threshold_status", [ind.threshold_status for ind in inds], which)
+    columns["threshold_status"] = fields["threshold_status"]
     columns["reason"] = coded_strings("reason", reasons, reason)
     return frame_from_columns(columns)
+
+
+INDICATOR_FIELDS = {"stage": "stage", "indicator": "id", "name_zh": "name_zh", "name_en": "name_en", "unit": "unit",
+                    "direction": "direction", "threshold_status": "threshold_status"}  # column → the indicator's field
+
+
+def _indicator_strings(inds: tuple, n_years: int) -> dict:
+    """The assessment's string columns that repeat each indicator's own fields (``INDICATOR_FIELDS``)
+    over its ``n_years`` rows: converted to Arrow once per process and number of years and kept
+    (pyarrow arrays are immutable), each table given its own pandas array over them."""
+    kept = _indicator_arrow(inds, n_years)
+    which = None
+    out = {}
+    for name, field in INDICATOR_FIELDS.items():
+        if kept[name] is not None:
+            out[name] = string_array(kept[name])
+        else:  # labels pandas keeps otherwise (not all strings): typed as coded_strings types them
+            which = np.repeat(np.arange(len(inds)), n_years) if which is None else which
+            out[name] = coded_strings(name, [getattr(ind, field) for ind in inds], which)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _indicator_arrow(inds: tuple, n_years: int) -> dict:
+    """``INDICATOR_FIELDS`` as repeated pyarrow string arrays (None where the labels are not all
+    strings), for ``_indicator_strings``."""
+    which = np.repeat(np.arange(len(inds)), n_years)
+    return {name: coded_arrow([getattr(ind, field) for ind in inds], which) for name, field in INDICATOR_FIELDS.items()}
 
 
 STATUS_COLUMNS = ("year", "stage", "indicators", "assessed", "met", "own_met", "blocking")

@@ -16,6 +16,8 @@ Money in CNY of the base year; pure functions over the run's records (no Mesa, n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,7 +26,7 @@ from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.frames import block_sums, coded_strings
+from parktwin.frames import block_sums, coded_strings, frame_from_rows
 
 TECHNOLOGY_KIND: dict[str, str] = {}
 for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
@@ -94,43 +96,86 @@ def loan_matrices(years, loan_year, debt_cny, rate, tenor_yr) -> tuple[np.ndarra
     return (np.where(paying, payment, 0.0), np.where(paying, closing(k - 1.0) * r, 0.0), closing(k))
 
 
-def finance_purchases(purchases: list[Purchase], parties: dict[str, Party], subsidy_share: dict) -> list[tuple]:
-    """Each purchase's (kind, instrument, debt, equity, subsidy), aligned with ``purchases``.
+class Bought(NamedTuple):
+    """The run's purchases (``costs.Purchase``) as columns, one entry per purchase in order: what
+    the money tables read, converted once."""
+
+    year: np.ndarray  # the purchases' years, as given (int)
+    hour: np.ndarray  # [h]
+    project: tuple
+    entity: tuple
+    technology: tuple
+    capex_cny: tuple  # each as bought (a negative capex is kept as it is in the equity column)
+    capex: np.ndarray  # the same as floats
+    fixed_om_cny_per_yr: np.ndarray
+    lifetime_yr: np.ndarray
+    renewal: np.ndarray  # bool
+
+
+def bought(purchases: list[Purchase]) -> Bought:
+    """``purchases`` as columns."""
+    c = dict(zip(Purchase._fields, zip(*purchases))) if purchases else dict.fromkeys(Purchase._fields, ())
+    return Bought(np.array(c["year"]), np.array(c["hour"], dtype=float), c["project"], c["entity"],
+                  c["technology"], c["capex_cny"], np.array(c["capex_cny"], dtype=float),
+                  np.array(c["fixed_om_cny_per_yr"], dtype=float), np.array(c["lifetime_yr"], dtype=float),
+                  np.array(c["renewal"], dtype=bool))
+
+
+class Financed(NamedTuple):
+    """How each purchase was financed, as columns aligned with the purchases
+    (``INVESTMENT_FINANCE_COLUMNS``): its roadmap kind, the instrument's id, debt, equity and
+    the subsidy received [CNY]."""
+
+    kind: list[str]
+    instrument: list[str]
+    debt_cny: np.ndarray
+    equity_cny: list  # floats; a purchase of no positive capex keeps its own capex
+    subsidy_cny: np.ndarray
+
+    @property
+    def equity(self) -> np.ndarray:
+        """``equity_cny`` as floats [CNY]."""
+        return np.array(self.equity_cny, dtype=float)
+
+
+def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_share: dict) -> Financed:
+    """Each purchase's kind, instrument, debt, equity and subsidy (``Financed``).
 
     The instrument is chosen once per project and party, on the project's total capex (a bond's
-    minimum issue applies to the project); subsidies are paid on firms' first purchases only."""
-    totals: dict[tuple, float] = {}
-    for p in purchases:
-        key = (p.year, p.project, p.entity)
-        totals[key] = totals.get(key, 0.0) + max(p.capex_cny, 0.0)
-    out = []
+    minimum issue applies to the project); subsidies are paid on firms' first purchases only.
+    The project totals are summed in the purchases' order (``np.bincount``, as a loop would)."""
+    p = purchases
+    kind = [TECHNOLOGY_KIND.get(t, "other") for t in p.technology]
+    party = {e: parties.get(e) or Party(e, "firm", None, 0.0) for e in dict.fromkeys(p.entity)}
+    projects: dict[tuple, int] = {}
+    project = np.array([projects.setdefault(key, len(projects)) for key in zip(p.year.tolist(), p.project, p.entity)], dtype=np.intp)
+    totals = np.bincount(project, weights=np.maximum(p.capex, 0.0), minlength=len(projects)).tolist()
+    firm = np.array([party[e].role == "firm" for e in p.entity], dtype=bool)
+    share = np.array([subsidy_share.get(SUBSIDY_MEASURE.get(t, ""), 0.0) for t in p.technology], dtype=float)
+    subsidy = np.where(firm & ~p.renewal & (p.capex > 0), p.capex * share, 0.0)
+    financed = ~(p.capex <= 0)
     chosen: dict[tuple, object] = {}  # one instrument per project, party and kind
-    for p in purchases:
-        kind = TECHNOLOGY_KIND.get(p.technology, "other")
-        party = parties.get(p.entity) or Party(p.entity, "firm", None, 0.0)
-        subsidy = 0.0
-        if party.role == "firm" and not p.renewal and p.capex_cny > 0:
-            subsidy = p.capex_cny * subsidy_share.get(SUBSIDY_MEASURE.get(p.technology, ""), 0.0)
-        if p.capex_cny <= 0:
-            out.append((kind, NO_INSTRUMENT, 0.0, p.capex_cny, subsidy))
-            continue
-        key = (p.year, p.project, p.entity, kind)
-        if key not in chosen:
-            chosen[key] = financing_instrument(kind, party.role, party.sector, totals[key[:3]])
-        inst = chosen[key]
-        debt = p.capex_cny * inst.debt_share
-        out.append((kind, inst.id, debt, p.capex_cny - debt, subsidy))
-    return out
+    instrument_ids = [NO_INSTRUMENT] * len(kind)
+    debt_share = np.zeros(len(kind))
+    for k in np.flatnonzero(financed).tolist():
+        key = (project[k], kind[k])
+        inst = chosen.get(key)
+        if inst is None:
+            owner = party[p.entity[k]]
+            inst = chosen[key] = financing_instrument(kind[k], owner.role, owner.sector, totals[project[k]])
+        instrument_ids[k], debt_share[k] = inst.id, inst.debt_share
+    debt = np.where(financed, p.capex * debt_share, 0.0)
+    equity = [c if not f else e for c, f, e in zip(p.capex_cny, financed.tolist(), (p.capex - debt).tolist())]
+    return Financed(kind, instrument_ids, debt, equity, subsidy)
 
 
-def _debt_matrices(purchases: list[Purchase], finance: list[tuple], years) -> tuple[np.ndarray, ...]:
-    """Payment, interest and closing balance of every purchase's debt (rows aligned with ``purchases``)."""
-    rate, tenor = np.zeros(len(purchases)), np.ones(len(purchases))
-    for k, f in enumerate(finance):
-        if f[2] > 0:
-            inst = instrument(f[1])
-            rate[k], tenor[k] = inst.rate, inst.tenor_yr
-    return loan_matrices(years, [p.year for p in purchases], [f[2] for f in finance], rate, tenor)
+def _debt_matrices(purchases: Bought, finance: Financed, years) -> tuple[np.ndarray, ...]:
+    """Payment, interest and closing balance of every purchase's debt (rows aligned with the purchases)."""
+    terms = {i: instrument(i) for i in set(finance.instrument) - {NO_INSTRUMENT}}
+    borrowed = finance.debt_cny > 0
+    rate = np.where(borrowed, [terms[i].rate if i in terms else 0.0 for i in finance.instrument], 0.0)
+    tenor = np.where(borrowed, [terms[i].tenor_yr if i in terms else 1 for i in finance.instrument], 1.0)
+    return loan_matrices(years, purchases.year, finance.debt_cny, rate, tenor)
 
 
 def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
@@ -147,21 +192,21 @@ def summed_rows(n_rows: int, rows, matrix: np.ndarray) -> np.ndarray:
     return summed_at((n_rows, n), np.repeat(rows, n), np.tile(np.arange(n), k), np.asarray(matrix, dtype=float).ravel())
 
 
-def financing_table(purchases: list[Purchase], finance: list[tuple], years: list[int], debt=None) -> pd.DataFrame:
+def financing_table(purchases: Bought, finance: Financed, years: list[int], debt=None) -> pd.DataFrame:
     """Financing need per year and instrument: capex, new debt, equity, debt service, interest,
     debt outstanding at the year's end [CNY]."""
     yrs = np.asarray(years)
-    ids = sorted({f[1] for f in finance})
+    ids = sorted(set(finance.instrument))
     if not ids:
         return pd.DataFrame(columns=list(FINANCING_COLUMNS))
     pay, interest, closing = debt if debt is not None else _debt_matrices(purchases, finance, years)
-    which = np.array([ids.index(f[1]) for f in finance])
-    at = np.searchsorted(yrs, [p.year for p in purchases])
-    in_run = set(years)
-    inside = np.array([p.year in in_run for p in purchases]) if purchases else np.zeros(0, bool)
+    code = {i: k for k, i in enumerate(ids)}
+    which = np.array([code[i] for i in finance.instrument], dtype=np.intp)
+    at = np.searchsorted(yrs, purchases.year)
+    inside = np.isin(purchases.year, yrs)
     shape = (len(ids), len(yrs))
-    spent = np.array([[max(p.capex_cny, 0.0), f[2], f[3]] for p, f in zip(purchases, finance)])
-    acc = [summed_at(shape, which[inside], at[inside], spent[inside, j]) for j in range(3)]
+    spent = (np.maximum(purchases.capex, 0.0), finance.debt_cny, finance.equity)
+    acc = [summed_at(shape, which[inside], at[inside], values[inside]) for values in spent]
     acc += [summed_rows(len(ids), which, m) for m in (pay, interest, closing)]
     columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": coded_strings("instrument", ids, np.tile(np.arange(len(ids)), len(yrs)))}
     for j, column in enumerate(FINANCING_COLUMNS[2:]):
@@ -169,37 +214,70 @@ def financing_table(purchases: list[Purchase], finance: list[tuple], years: list
     return pd.DataFrame(columns)
 
 
-def energy_cost_by_party(energy_rows: list[tuple], annual: list[dict]) -> dict[tuple[int, str], float]:
-    """(year, entity) → its energy bill [CNY]: the park's electricity bill shared by electricity use,
-    its fuels and purchased heat at their prices; certificates and offsets go to the operator."""
-    out: dict[tuple[int, str], float] = {}
-    by_year = {a["year"]: a for a in annual}
-    elec: dict[int, dict[str, float]] = {}
-    prices: dict[tuple[str, int], tuple[float, float]] = {}
-    for row in energy_rows:  # (year, entity, entity_kind, carrier, quantity, unit, energy_tce)
-        year, entity, carrier, quantity = row[0], row[1], row[3], row[4]
-        if carrier == "electricity":
-            users = elec.setdefault(year, {})
-            users[entity] = users.get(entity, 0.0) + quantity
-        elif carrier in FUEL_PRICES:
-            if (carrier, year) not in prices:
-                price_id, per_unit = FUEL_PRICES[carrier]
-                prices[(carrier, year)] = (per_unit, price_cny(price_id, year))
-            per_unit, price = prices[(carrier, year)]
-            out[(year, entity)] = out.get((year, entity), 0.0) + quantity * per_unit * price  # as costs.fuel_cost_cny
-    for year, a in by_year.items():
-        users = elec.get(year, {})
-        total = sum(users.values())
-        for entity, mwh in users.items():
-            out[(year, entity)] = out.get((year, entity), 0.0) + (a["electricity_cost_cny"] * mwh / total if total > 0 else 0.0)
+
+def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -> np.ndarray:
+    """Each party's energy bill each year, one row per party of ``ids`` and one column per year of
+    ``annual`` [CNY]: the park's electricity bill shared by electricity use, its fuels and purchased
+    heat at their prices; certificates and offsets go to the operator (and the electricity bill
+    when nobody used electricity). Computed over the rows' columns at once, with the additions a
+    loop over the rows makes, in their order (``np.bincount``), and each year's electricity total
+    as Python's ``sum`` of its users' use in the order they first appear."""
+    column = {a["year"]: t for t, a in enumerate(annual)}
+    codes = {pid: i for i, pid in enumerate(ids)}  # the parties, then other entities (they share the bill too)
+    operator = codes.setdefault("operator", len(codes))
+    year, entity, _, carrier, quantity, *_ = zip(*energy_rows) if energy_rows else ((),) * 7
+    at = np.fromiter(map(column.get, year, repeat(-1)), dtype=np.intp, count=len(year))  # -1: a year outside the run, not billed
+    who = codes_of(entity, codes)
+    kinds: dict[str, int] = {}
+    kind = codes_of(carrier, kinds)
+    n_years, n = len(annual), len(codes)
+    cell, counted, quantity = at * n + who, at >= 0, np.array(quantity, dtype=float)  # cells year-major
+    priced = np.array([c in FUEL_PRICES for c in kinds], dtype=bool)
+    per_unit, price = fuel_prices(list(kinds), [a["year"] for a in annual])
+    paid = counted & priced[kind]
+    cost = quantity[paid] * per_unit[kind[paid]] * price[kind[paid], at[paid]]  # as costs.fuel_cost_cny
+    bills = np.bincount(cell[paid], weights=cost, minlength=n_years * n)
+    used = counted & (kind == kinds.get("electricity", -1))
+    mwh = np.bincount(cell[used], weights=quantity[used], minlength=n_years * n)
+    users, first = np.unique(cell[used], return_index=True)
+    users = users[np.argsort(first, kind="stable")]  # in the order they first appear
+    user_year = users // n
+    per_year = mwh[users[np.argsort(user_year, kind="stable")]].tolist()  # year by year, each in first-appearance order
+    ends = np.cumsum(np.bincount(user_year, minlength=n_years)).tolist()
+    total = np.array([sum(per_year[start:end]) for start, end in zip([0, *ends[:-1]], ends)], dtype=float)
+    elec_cost = np.array([a["electricity_cost_cny"] for a in annual], dtype=float)
+    shared = total[user_year] > 0
+    bills[users] = bills[users] + np.where(shared, elec_cost[user_year] * mwh[users] / np.where(shared, total[user_year], 1.0), 0.0)
+    bills = bills.reshape(n_years, n)
+    for t, a in enumerate(annual):
         operator_cost = a["certificate_cost_cny"] + a["offsets_cost_cny"]
-        if total <= 0:  # nobody to share the bill with: the operator pays it
+        if total[t] <= 0:  # nobody to share the bill with: the operator pays it
             operator_cost += a["electricity_cost_cny"]
-        out[(year, "operator")] = out.get((year, "operator"), 0.0) + operator_cost
-    return out
+        bills[t, operator] = bills[t, operator] + operator_cost
+    return np.ascontiguousarray(bills[:, :len(ids)].T)
 
 
-def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows: list[tuple], annual: list[dict],
+def codes_of(values, codes: dict) -> np.ndarray:
+    """Each value's code in ``codes`` (value → code), the values not in it yet added first with the
+    next codes, in the order they first appear [int array aligned with ``values``]."""
+    for value in dict.fromkeys(values):
+        codes.setdefault(value, len(codes))
+    return np.fromiter(map(codes.__getitem__, values), dtype=np.intp, count=len(values))
+
+
+def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Per carrier: its units per priced unit (0 when it is not a priced fuel, ``costs.FUEL_PRICES``)
+    and its price in each of ``years`` [CNY per priced unit] (0 for unpriced carriers)."""
+    per_unit = np.zeros(len(carriers))
+    price = np.zeros((len(carriers), len(years)))
+    for k, carrier in enumerate(carriers):
+        if carrier in FUEL_PRICES:
+            price_id, per_unit[k] = FUEL_PRICES[carrier]
+            price[k] = [price_cny(price_id, y) for y in years]
+    return per_unit, price
+
+
+def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple], annual: list[dict],
                    carbon_rows: list[tuple], parties: dict[str, Party], debt=None) -> pd.DataFrame:
     """The private view: one row per year and party (columns ``CASHFLOW_COLUMNS``) [CNY].
 
@@ -209,38 +287,32 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
     years = [int(a["year"]) for a in annual]
     yrs = np.asarray(years)
     n, last = len(years), years[-1]
-    ids = sorted(set(parties) | {p.entity for p in purchases})
+    ids = sorted(set(parties) | set(purchases.entity))
     where = {pid: i for i, pid in enumerate(ids)}
     known = [parties.get(pid) or Party(pid, "firm", None, 0.0) for pid in ids]
     shape = (len(ids), n)
     equity, subsidy, service, closing, om = (np.zeros(shape) for _ in range(5))
     residual = np.zeros(len(ids))
-    if purchases:
+    if len(purchases.year):
+        p = purchases
         pay, _, bal = debt if debt is not None else _debt_matrices(purchases, finance, years)
-        owner = np.array([where[p.entity] for p in purchases])
-        bought = np.array([p.year for p in purchases])
-        hour_share = np.array([p.hour for p in purchases]) / HOURS_PER_YEAR
-        at, inside = np.searchsorted(yrs, bought), np.isin(bought, yrs)
-        equity = summed_at(shape, owner[inside], at[inside], np.array([f[3] for f in finance])[inside])
-        subsidy = summed_at(shape, owner[inside], at[inside], np.array([f[4] for f in finance])[inside])
+        owner = np.array([where[e] for e in p.entity], dtype=np.intp)
+        hour_share = p.hour / HOURS_PER_YEAR
+        at, inside = np.searchsorted(yrs, p.year), np.isin(p.year, yrs)
+        equity = summed_at(shape, owner[inside], at[inside], finance.equity[inside])
+        subsidy = summed_at(shape, owner[inside], at[inside], finance.subsidy_cny[inside])
         service, closing = summed_rows(len(ids), owner, pay), summed_rows(len(ids), owner, bal)
         # fixed O&M: a full year after the commissioning year, pro rata in it; renewals add none (costs.fixed_om_in_year)
-        first = np.array([not p.renewal for p in purchases])
-        share = np.where(yrs[None, :] > bought[:, None], 1.0, np.where(yrs[None, :] == bought[:, None], 1.0 - hour_share[:, None], 0.0))
-        om = summed_rows(len(ids), owner, share * (np.array([p.fixed_om_cny_per_yr for p in purchases]) * first)[:, None])
+        share = np.where(yrs[None, :] > p.year[:, None], 1.0, np.where(yrs[None, :] == p.year[:, None], 1.0 - hour_share[:, None], 0.0))
+        om = summed_rows(len(ids), owner, share * (p.fixed_om_cny_per_yr * ~p.renewal)[:, None])
         # residual value at the end (costs.residual_value_cny): straight line over the life still left
-        used = last + 1 - bought - hour_share
-        life = np.array([p.lifetime_yr for p in purchases])
-        capex = np.array([p.capex_cny for p in purchases])
-        residual = np.bincount(owner, weights=np.where((used > 0) & (used < life), capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0),
+        used = last + 1 - p.year - hour_share
+        life = p.lifetime_yr
+        residual = np.bincount(owner, weights=np.where((used > 0) & (used < life), p.capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0),
                                minlength=len(ids))
     column = {y: t for t, y in enumerate(years)}
-    # index lists, then one sum each (in row order, as a loop of += would; not per element)
-    cells = [(where[entity], column[year], cost) for (year, entity), cost in energy_cost_by_party(energy_rows, annual).items()
-             if entity in where]
-    bills = summed_at(shape, *(zip(*cells) if cells else ((), (), ())))
-    cells = [(where[row[1]], column[row[0]], row[-1]) for row in carbon_rows if row[1] in where and row[0] in column]
-    paid = summed_at(shape, *(zip(*cells) if cells else ((), (), ())))
+    bills = energy_bills(energy_rows, annual, ids)
+    paid = carbon_paid(carbon_rows, where, column)
     net = equity - subsidy + service + om + bills + paid
     rate = np.array([p.rate for p in known])
     pv = net * (1.0 + rate[:, None]) ** -np.arange(n, dtype=float)[None, :]
@@ -262,6 +334,21 @@ def cashflow_table(purchases: list[Purchase], finance: list[tuple], energy_rows:
     return pd.DataFrame(columns)
 
 
+
+def carbon_paid(carbon_rows: list[tuple], where: dict[str, int], column: dict[int, int]) -> np.ndarray:
+    """Each party's carbon payment each year (rows of ``where``, columns of ``column``) [CNY]: the
+    carbon rows' payments (their last field) summed in row order, rows of other entities or years left out."""
+    shape = (len(where), len(column))
+    if not carbon_rows:
+        return np.zeros(shape)
+    columns = list(zip(*carbon_rows))
+    year, entity, payment = columns[0], columns[1], columns[-1]
+    row = np.fromiter(map(where.get, entity, repeat(-1)), dtype=np.intp, count=len(entity))
+    col = np.fromiter(map(column.get, year, repeat(-1)), dtype=np.intp, count=len(year))
+    kept = (row >= 0) & (col >= 0)
+    return summed_at(shape, row[kept], col[kept], np.array(payment, dtype=float)[kept])
+
+
 def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
     """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
     as ``groupby("year").sum()`` gives them. ``cashflow_table`` lays the years out in order, each a
@@ -280,48 +367,61 @@ def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
     return dict(zip(grouped.index.tolist(), zip(grouped["net_cost_cny"].tolist(), grouped["pv_cny"].tolist())))
 
 
-def cost_of_capital_table(purchases: list[Purchase], finance: list[tuple], parties: dict[str, Party]) -> pd.DataFrame:
+COST_OF_CAPITAL_COLUMNS = ("party", "role", "cost_of_equity", "debt_share", "debt_rate", "wacc")
+
+
+def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[str, Party]) -> pd.DataFrame:
     """Each party's weighted average cost of capital over what it financed: its cost of equity on
-    the equity share and each instrument's rate on the debt (pre-tax) [1/yr]."""
+    the equity share and each instrument's rate on the debt (pre-tax) [1/yr]. Each party's sums
+    are Python's ``sum`` over its purchases in their order."""
+    debt, equity = finance.debt_cny, finance.equity
+    counted = (debt > 0) | (equity > 0)
+    terms = {i: instrument(i).rate for i in set(finance.instrument) - {NO_INSTRUMENT}}
+    rate = np.where(debt > 0, [terms.get(i, 0.0) for i in finance.instrument], 0.0)  # no debt: no rate
+    positive_equity = np.maximum(equity, 0.0)
+    kept = np.flatnonzero(counted)
+    entity = [purchases.entity[k] for k in kept.tolist()]
+    ids = sorted(set(entity))
+    owner = np.fromiter(map({pid: i for i, pid in enumerate(ids)}.__getitem__, entity), dtype=np.intp, count=len(entity))
+    order = kept[np.argsort(owner, kind="stable")]  # party by party, each in purchase order
+    d, e, dr = debt[order].tolist(), positive_equity[order].tolist(), (debt * rate)[order].tolist()
+    ends = np.cumsum(np.bincount(owner, minlength=len(ids))).tolist()
     rows = []
-    by_party: dict[str, list[tuple[float, float, float]]] = {}
-    for p, (_, inst_id, debt, equity, _) in zip(purchases, finance):
-        if debt > 0 or equity > 0:
-            rate = instrument(inst_id).rate if debt > 0 else 0.0
-            by_party.setdefault(p.entity, []).append((debt, max(equity, 0.0), rate))
-    for pid, items in sorted(by_party.items()):
+    for pid, start, end in zip(ids, [0, *ends[:-1]], ends):
         party = parties.get(pid) or Party(pid, "firm", None, 0.0)
-        debt = sum(d for d, _, _ in items)
-        total = debt + sum(e for _, e, _ in items)
-        debt_rate = sum(d * r for d, _, r in items) / debt if debt > 0 else 0.0
-        rows.append((pid, party.role, party.rate, debt / total if total else 0.0, debt_rate,
-                     cost_of_capital(1.0 - debt / total if total else 1.0, party.rate, debt_rate)))
-    return pd.DataFrame(rows, columns=["party", "role", "cost_of_equity", "debt_share", "debt_rate", "wacc"])
+        owed = sum(d[start:end])
+        total = owed + sum(e[start:end])
+        debt_rate = sum(dr[start:end]) / owed if owed > 0 else 0.0
+        rows.append((pid, party.role, party.rate, owed / total if total else 0.0, debt_rate,
+                     cost_of_capital(1.0 - owed / total if total else 1.0, party.rate, debt_rate)))
+    return frame_from_rows(rows, COST_OF_CAPITAL_COLUMNS)
 
 
 def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
                   parties: dict[str, Party], subsidy_share: dict) -> pd.DataFrame:
     """The ``cashflows`` table alone, as ``money_tables`` builds it (the private view of a replicate)."""
-    finance, _, debt = _financed(purchases, annual, parties, subsidy_share)
-    return cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt)
+    columns, finance, _, debt = _financed(purchases, annual, parties, subsidy_share)
+    return cashflow_table(columns, finance, energy_rows, annual, carbon_rows, parties, debt)
 
 
 def _financed(purchases: list[Purchase], annual: list[dict], parties: dict[str, Party], subsidy_share: dict) -> tuple:
-    """(each purchase's financing, the run's years, the debt matrices or None without purchases):
-    what every money table of a run reads."""
-    finance = finance_purchases(purchases, parties, subsidy_share)
+    """(the purchases as columns, their financing, the run's years, the debt matrices or None
+    without purchases): what every money table of a run reads."""
+    columns = bought(purchases)
+    finance = finance_purchases(columns, parties, subsidy_share)
     years = [int(a["year"]) for a in annual]
-    return finance, years, _debt_matrices(purchases, finance, years) if purchases else None
+    return columns, finance, years, _debt_matrices(columns, finance, years) if purchases else None
 
 
 def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
                  parties: dict[str, Party], subsidy_share: dict) -> dict:
-    """Everything the private view needs, from one run's records: ``investment_finance`` (tuples
-    aligned with ``purchases``), ``financing``, ``cashflows`` and ``cost_of_capital`` tables."""
-    finance, years, debt = _financed(purchases, annual, parties, subsidy_share)
+    """Everything the private view needs, from one run's records: ``investment_finance``
+    (``Financed``: columns aligned with ``purchases``), ``financing``, ``cashflows`` and
+    ``cost_of_capital`` tables."""
+    columns, finance, years, debt = _financed(purchases, annual, parties, subsidy_share)
     return {
         "investment_finance": finance,
-        "financing": financing_table(purchases, finance, years, debt),
-        "cashflows": cashflow_table(purchases, finance, energy_rows, annual, carbon_rows, parties, debt),
-        "cost_of_capital": cost_of_capital_table(purchases, finance, parties),
+        "financing": financing_table(columns, finance, years, debt),
+        "cashflows": cashflow_table(columns, finance, energy_rows, annual, carbon_rows, parties, debt),
+        "cost_of_capital": cost_of_capital_table(columns, finance, parties),
     }

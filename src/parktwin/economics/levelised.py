@@ -34,6 +34,7 @@ import pandas as pd
 
 from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, technology
 from parktwin.economics.finance import annuity_factor, lcoe_cny_per_kwh
+from parktwin.frames import frame_from_columns
 
 LEVELISED_COLUMNS = ("year", "technology", "output", "capex_cny_per_unit", "fixed_om_cny_per_unit_yr", "lifetime_yr",
                      "output_kwh_per_unit_yr", "energy_cost_cny_per_kwh", "var_om_cny_per_kwh", "rate",
@@ -107,10 +108,13 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
     ``electricity_price_cny_per_kwh`` and ``gas_price_cny_per_m3``: year → price (callables)."""
     rows: list[dict] = []
     annual = {k: np.asarray(v, dtype=float) for k, v in annual.items()}
-    bought = [p for p in purchases if not p.renewal and p.capacity > 0]
+    bought: dict[str, list] = {}  # technology → its first purchases (not renewals) of some capacity, in order
+    for p in purchases:
+        if not p.renewal and p.capacity > 0:
+            bought.setdefault(p.technology, []).append(p)
 
     def years_of(tech_id: str) -> list[int]:
-        return sorted({int(p.year) for p in bought if p.technology == tech_id})
+        return sorted({int(p.year) for p in bought.get(tech_id, ())})
 
     for tech_id, gen, cap in (("rooftop_pv", "pv_generation_mwh", "pv_kwp"), ("wind_onshore", "wind_generation_mwh", "wind_kw")):
         years = years_of(tech_id)
@@ -126,8 +130,8 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
         cycles = full_year_mean(annual, annual["battery_cycles"] * usable, "battery_kwh", per_unit=False)
         if cycles > 0:
             for y in years:
-                kwh = sum(p.capacity for p in bought if p.year == y and p.technology == "battery_energy")
-                kw = sum(p.capacity for p in bought if p.year == y and p.technology == "battery_power")
+                kwh = sum(p.capacity for p in bought["battery_energy"] if p.year == y)
+                kw = sum(p.capacity for p in bought.get("battery_power", ()) if p.year == y)
                 power, energy = technology("battery_power"), technology("battery_energy")
                 per_kwh = kw / kwh
                 rows.append(levelised_row(
@@ -137,14 +141,8 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
                     capex_cny_per_unit=energy.capex_cny(y) + per_kwh * power.capex_cny(y)
                     * annuity_factor(rate, power.lifetime_yr) / annuity_factor(rate, energy.lifetime_yr),
                     fixed_om_cny_per_unit_yr=energy.fixed_om_cny_per_yr(y) + per_kwh * power.fixed_om_cny_per_yr(y)))
-    gas_kwh_per_m3 = heat.gas_ncv_gj_per_km3 / 1000.0 * KWH_PER_GJ
-    for y in annual["year"].astype(int).tolist():
-        elec = electricity_price_cny_per_kwh(y)
-        rows.append(levelised_row(y, "heat_pump_low", "heat", heat.full_load_hours, elec / heat.cop_low, rate))
-        rows.append(levelised_row(y, "heat_pump_medium", "heat", heat.full_load_hours, elec / heat.cop_medium, rate))
-        rows.append(levelised_row(y, "electric_boiler", "heat", heat.full_load_hours, elec / heat.electric_boiler_efficiency, rate))
-        rows.append(levelised_row(y, "gas_boiler", "heat", heat.full_load_hours,
-                                  gas_price_cny_per_m3(y) / (gas_kwh_per_m3 * heat.gas_boiler_efficiency), rate))
+    head, rows = rows, []  # the heat rows come between the bought technologies' and the stores'
+    heat_rows = heat_columns(annual["year"].astype(int).tolist(), rate, electricity_price_cny_per_kwh, gas_price_cny_per_m3, heat)
     years = years_of("thermal_storage")
     if years and "thermal_store_in_mwh" in annual:
         delivered = (annual["thermal_store_in_mwh"] - annual["thermal_store_loss_mwh"]) * 1000.0
@@ -154,4 +152,40 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
             rows += [levelised_row(y, "thermal_storage", "stored_heat", per_kwh,
                                    electricity_price_cny_per_kwh(y) / heat.electric_boiler_efficiency * ratio, rate)
                      for y in years]
-    return pd.DataFrame(rows, columns=list(LEVELISED_COLUMNS))
+    if not (head or rows or heat_rows["year"]):
+        return pd.DataFrame([], columns=list(LEVELISED_COLUMNS))
+    return frame_from_columns({c: [r[c] for r in head] + heat_rows[c] + [r[c] for r in rows] for c in LEVELISED_COLUMNS})
+
+
+def heat_columns(years: list[int], rate: float, electricity_price_cny_per_kwh, gas_price_cny_per_m3, heat: HeatInputs) -> dict[str, list]:
+    """The heat rows as columns of ``LEVELISED_COLUMNS``: each year, the low- and medium-temperature
+    heat pumps, the electric and the gas boiler at ``heat.full_load_hours`` — ``levelised_row``'s
+    numbers (the same operations in the same order), computed for all years at once."""
+    gas_kwh_per_m3 = heat.gas_ncv_gj_per_km3 / 1000.0 * KWH_PER_GJ
+    elec = np.array([electricity_price_cny_per_kwh(y) for y in years], dtype=float)
+    gas = np.array([gas_price_cny_per_m3(y) for y in years], dtype=float)
+    supplies = (("heat_pump_low", elec / heat.cop_low), ("heat_pump_medium", elec / heat.cop_medium),
+                ("electric_boiler", elec / heat.electric_boiler_efficiency),
+                ("gas_boiler", gas / (gas_kwh_per_m3 * heat.gas_boiler_efficiency)))
+    kwh = heat.full_load_hours
+    if years and kwh <= 0:
+        raise ValueError("kwh_per_yr must be positive")  # as finance.lcoe_cny_per_kwh
+    parts: dict[str, list] = {c: [] for c in LEVELISED_COLUMNS}
+    for tech_id, energy_cost in supplies:
+        life = technology(tech_id).lifetime_yr
+        capex = np.array([capex_cny(tech_id, y) for y in years], dtype=float)
+        om = np.array([fixed_om_cny_per_yr(tech_id, y) for y in years], dtype=float)
+        var = np.array([var_om_cny_per_kwh(tech_id, y) for y in years], dtype=float)
+        columns = {"technology": [tech_id] * len(years), "output": ["heat"] * len(years), "capex_cny_per_unit": capex,
+                   "fixed_om_cny_per_unit_yr": om, "lifetime_yr": [life] * len(years), "output_kwh_per_unit_yr": [kwh] * len(years),
+                   "energy_cost_cny_per_kwh": energy_cost, "var_om_cny_per_kwh": var, "rate": [rate] * len(years),
+                   "levelised_cny_per_kwh": (capex * annuity_factor(rate, life) + om) / kwh + var + energy_cost}  # as lcoe_cny_per_kwh
+        for name, values in columns.items():
+            parts[name].append(values)
+    # year by year, the four supplies in order within a year
+    out = {"year": [y for y in years for _ in supplies]}
+    for name in LEVELISED_COLUMNS[1:]:
+        computed = name in ("capex_cny_per_unit", "fixed_om_cny_per_unit_yr", "energy_cost_cny_per_kwh", "var_om_cny_per_kwh",
+                            "levelised_cny_per_kwh")  # the others repeat one value (kept as it is, a str, int or float)
+        out[name] = np.array(parts[name], dtype=float if computed else object).T.ravel().tolist()
+    return out

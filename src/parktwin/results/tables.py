@@ -12,9 +12,9 @@ from parktwin.accounting.resources import RESOURCE_COLUMNS
 from parktwin.accounting.stages import assess, stage_reached
 from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
-from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS
+from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, Financed
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
-from parktwin.frames import coded_strings, empty_frame, frame_from_columns, frame_from_rows, row_columns
+from parktwin.frames import coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import reconcile
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
@@ -225,20 +225,21 @@ def _joined_years(hourly: dict, years: list[int], keys: list[str], lengths: list
         for row, key in enumerate(floats):
             block[row, start:start + n] = hourly[year][key]
         start += n
-    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)  # a plain index while inserting
     order = ["year", "hour", *keys]
     others = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
               "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
     in_block = set(floats)
     others |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys if k not in in_block}
-    for name, values in others.items():
-        frame.insert(order.index(name), name, values)
+    for name, values in sorted(others.items(), key=lambda item: order.index(item[0])):  # each at its final place
+        frame.insert(order.index(name), name, values, allow_duplicates=True)  # the names are a dict's keys
+    frame.columns = pd.Index(order)  # the table's own index, as pandas builds it from the names
     return frame
 
 
 def annual_table(record: RunRecord) -> pd.DataFrame:
     """The ``annual`` table of a run (what a Monte Carlo replicate keeps)."""
-    return pd.DataFrame(record.annual)
+    return frame_from_dicts(record.annual)
 
 
 def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
@@ -255,6 +256,18 @@ def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
     return frame_from_columns(dict([*named[:4], gas, *named[4:]]))
 
 
+def _investments_table(purchases: list[Purchase], finance: Financed | None) -> pd.DataFrame:
+    """The ``investments`` table: each purchase's fields, then how it was financed (when the run's
+    end financed them: ``finance``, columns aligned with ``purchases``), joined column by column."""
+    names = list(Purchase._fields)
+    if finance is None and purchases:
+        return pd.DataFrame([tuple(p) for p in purchases], columns=names)
+    names += INVESTMENT_FINANCE_COLUMNS
+    if not purchases:
+        return pd.DataFrame([], columns=names)
+    return frame_from_columns(dict(zip(names, [*zip(*purchases), *finance])))
+
+
 def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
@@ -263,13 +276,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     events = frame_from_rows(record.events, EVENT_COLUMNS)
     reviews = frame_from_rows(record.reviews, REVIEW_COLUMNS)
     money = record.money
-    purchase_columns = list(Purchase._fields)
-    finance = money.get("investment_finance", [])
-    if len(finance) == len(record.purchases):  # one frame from joined rows: no second frame to concatenate
-        investments = pd.DataFrame([(*p, *f) for p, f in zip(record.purchases, finance)],
-                                   columns=purchase_columns + list(INVESTMENT_FINANCE_COLUMNS))
-    else:
-        investments = pd.DataFrame([tuple(p) for p in record.purchases], columns=purchase_columns)
+    investments = _investments_table(record.purchases, money.get("investment_finance"))
     emissions = _emissions_table(record.emissions)
     return Results(
         annual=annual_table(record),
