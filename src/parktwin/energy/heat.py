@@ -38,7 +38,7 @@ import numba
 import numpy as np
 
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
-from parktwin.energy.store import Store
+from parktwin.energy.store import Store, as_float_array, integer_periods
 
 __all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan"]
 
@@ -292,20 +292,6 @@ def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el, eb_el,
     for h in range(n):
         delta[h] = e_sum[h] + p_sum[h] + heater[h] - plan_el[h]
     return delta, chp_heat
-
-
-def integer_periods(period) -> np.ndarray:
-    """TOU period codes as an integer array for the compiled kernels (the array itself when it is one)."""
-    period = np.asarray(period)
-    return period if period.dtype.kind == "i" else period.astype(np.int64)
-
-
-def as_float_array(x, shape: tuple) -> np.ndarray:
-    """``x`` (a scalar or an array) broadcast to ``shape`` as a C-ordered float array; the array
-    itself when it is one already (no copy: the kernels only read it)."""
-    if isinstance(x, np.ndarray) and x.dtype == np.float64 and x.shape == shape and x.flags.c_contiguous:
-        return x
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), shape))
 
 
 def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | None = None,

@@ -392,12 +392,14 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
                                 constant("hydrogen_fuel_cell_reserve_share"))
         # the tank's extra valley production is kept within the import limit only: capped at the month's peak
         # like the stores, the demo's tank no longer pays for itself (docs/methods.md, rule-based EMS)
-        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
+        deficit = np.maximum(load - onsite, 0.0)
+        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - deficit, 0.0)
         h2 = dispatch_hydrogen(h2_hours / lhv, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
-                               np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), state.h2_soc_kg, headroom)
+                               np.maximum(onsite - load, 0.0), deficit, state.h2_soc_kg, headroom)
         state.h2_soc_kg = h2.final_soc_kg
         delta += h2.electrolyser_kw - booked
-        generation += h2.fuel_cell_kw
+        if assets.fuel_cell_kw.any():  # no fuel cell, no output: adding its zeros changes nothing
+            generation += h2.fuel_cell_kw
         for firm, kwh in zip([f for f, x in zip(firms, h2_by_firm) if x is not None], h2_kw.sum(axis=1).tolist()):
             add(firm.entity_id, "electricity", -kwh / eff / 1000.0)
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
