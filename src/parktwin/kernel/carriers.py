@@ -49,6 +49,8 @@ from parktwin.technologies.store import stores_of
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
+ZERO_KW = np.zeros(HOURS_PER_YEAR)  # a year of nothing [kW]: no chillers, or a quiet year's load change and generation (read-only)
+ZERO_KW.setflags(write=False)
 
 
 @dataclass
@@ -73,9 +75,10 @@ class CarrierState:
     heat_soc_kwh: dict = field(default_factory=dict)  # store kind → its charge at the end of last year [kWh_th]
     cold_soc_kwh: float = 0.0  # the cold store's [kWh_th]
     h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
-    space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years
+    space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years ("arrays"), and its sums by year ("mwh")
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
-    fixed_cops: tuple = ()  # (the bands' fixed COPs, (3, 8760) array of them) of the last year
+    fixed_cops: tuple = ()  # (the bands' fixed COPs, the (3,) array of them, the (3, 8760) array of them) of the last year
+    stores: tuple = ()  # (the year's carrier assets, their heat stores, their cold store) of the last year
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
 
@@ -111,21 +114,30 @@ UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_hea
 HEAT_COLUMNS = [f"heat_{band}_{s}_mwh" for band in BANDS for s in SUPPLIES]  # band by band, supplies in SUPPLIES order
 
 
-def _annual_columns(heat_mwh: np.ndarray, extra: dict, space: tuple[np.ndarray, np.ndarray]) -> dict:
-    """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]; ``space``: buildings'
-    hourly space heat from heat pumps and gas boilers [kW_th]."""
+def _annual_columns(heat_mwh: np.ndarray, extra: dict, space_mwh: tuple[float, float]) -> dict:
+    """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]; ``space_mwh``: buildings'
+    space heat of the year from heat pumps and gas boilers [MWh_th]."""
     out = dict(zip(HEAT_COLUMNS, heat_mwh.T.ravel().tolist()))
     out["heat_demand_mwh"] = float(heat_mwh.sum())
-    out["heat_space_heat_pump_mwh"] = float(space[0].sum()) / 1000.0
-    out["heat_space_fossil_mwh"] = float(space[1].sum()) / 1000.0
+    out["heat_space_heat_pump_mwh"], out["heat_space_fossil_mwh"] = space_mwh
     return out | extra
+
+
+def space_heat_mwh(model, year: int, cache: dict) -> tuple[float, float]:
+    """Buildings' space heat in ``year`` from heat pumps and from gas boilers [MWh_th]: the sums of
+    ``space_heat_kw``'s hours, taken once per run and year (``cache``, with its arrays)."""
+    sums = cache.setdefault("mwh", {})
+    if year not in sums:
+        hp, gas = space_heat_kw(model, year, cache)
+        sums[year] = (float(hp.sum()) / 1000.0, float(gas.sum()) / 1000.0)
+    return sums[year]
 
 
 def space_heat_kw(model, year: int, cache: dict) -> tuple[np.ndarray, np.ndarray]:
     """Buildings' hourly space heat in ``year`` from heat pumps and from gas boilers [kW_th]: the
     degree-hour demand their HVAC electricity and heating gas are computed from (agents/building.py).
     Reported beside the process bands, not dispatched."""
-    if not cache:
+    if "arrays" not in cache:
         zero = np.zeros(model.temp_air_c.shape[-1])
         by_system = {"heat_pump": None, "gas_boiler": None}
         for b in model.buildings.values():
@@ -189,18 +201,17 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
     fh = firms_heat(firms, year, year_start, state)
-    cops = np.array(band_cops())
+    cops, fixed_cops = _fixed_cops(state)
     eb_eff = constant("electric_boiler_efficiency")
     lhv = constant("hydrogen_lhv_kwh_per_kg")
     eff = constant("electrolyser_efficiency_lhv")
     assets = year_carrier_assets(model.operator, year_start)
-    heat_stores = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]  # in data order
-    cold_store = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
+    heat_stores, cold_store = _stores(assets, state)
     any_heat = bool(heat_stores) or assets.chp_or_waste_heat
     h2_kwh = sum(fh.annual_h2)
     space = space_heat_kw(model, year, state.space_heat)
     chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
-    chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
+    chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR)) if chillers else ZERO_KW
     # without chillers and a cold store the COP only multiplies zeros: any finite one gives the same columns
     cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c") if chillers or cold_store is not None else NO_CHILLER_COP
     hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and bool(fh.annual[:, 3].any())
@@ -211,10 +222,10 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         heat_mwh = np.zeros((len(SUPPLIES), 3))
         heat_mwh[2:6] = plan_kwh / 1000.0
         elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
-        zeros = np.zeros(HOURS_PER_YEAR)
-        annual = _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space) | _cold_columns(chiller_kw, cop_chiller, None, 0.0)
+        annual = (_annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space_heat_mwh(model, year, state.space_heat))
+                  | _cold_columns(chiller_kw, cop_chiller, None, 0.0))
         return CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat,
-                           space, chiller_kw, cop_chiller, quiet=CarrierYear(zeros, zeros, rows, annual, {}, None, None))
+                           space, chiller_kw, cop_chiller, quiet=CarrierYear(ZERO_KW, ZERO_KW, rows, annual, {}, None, None))
 
     shapes = [f.spec.shift_pattern for f in firms]
     groups: dict[tuple[str, int, int], int] = {}  # firms sharing a shift shape and segment: one profile row
@@ -234,7 +245,6 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     for i, start, end, h2_full in zip(fh.firm, fh.start, fh.end, fh.h2):
         if h2_full > 0.0:
             h2_by_firm[i][start:end] = h2_full * profile(shapes[i], year)[start:end]
-    fixed_cops = _fixed_cops(cops, state)
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
@@ -419,7 +429,7 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     stored = heat.supply_kw("store").sum(axis=1) if heat_stores else np.zeros(3)
     heat_mwh = np.concatenate([displaced, plan_sums, stored[None]]) / 1000.0  # SUPPLIES order
     elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
-    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space)
+    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space_heat_mwh(model, year, model.carrier_state.space_heat))
     annual |= {
         "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
         "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0,
@@ -478,14 +488,27 @@ def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
     return cache[year]
 
 
-def _fixed_cops(cops: np.ndarray, state: CarrierState) -> np.ndarray:
-    """The bands' fixed heat-pump COPs ``cops`` (3,) hour by hour, (3, 8760) read-only, kept while they stay the same."""
-    key = tuple(cops.tolist())
+def _fixed_cops(state: CarrierState) -> tuple[np.ndarray, np.ndarray]:
+    """The bands' fixed heat-pump COPs (agents.heat_bands.band_cops) as a (3,) array and hour by hour
+    (3, 8760), both read-only, kept while they stay the same."""
+    key = band_cops()
     if not state.fixed_cops or state.fixed_cops[0] != key:
+        cops = np.array(key)
         array = np.repeat(cops[:, None], HOURS_PER_YEAR, axis=1)
+        cops.setflags(write=False)
         array.setflags(write=False)
-        state.fixed_cops = (key, array)
-    return state.fixed_cops[1]
+        state.fixed_cops = (key, cops, array)
+    return state.fixed_cops[1], state.fixed_cops[2]
+
+
+def _stores(assets, state: CarrierState) -> tuple[list, tuple | None]:
+    """The year's heat stores [(StoreSpec, StoreYear)] in data/stores.csv order and its cold store
+    (or None), kept while the year's assets are last year's (the same object)."""
+    if not state.stores or state.stores[0] is not assets:
+        heat = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]
+        cold = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
+        state.stores = (assets, heat, cold)
+    return state.stores[1], state.stores[2]
 
 
 def _chiller_cops(model, year: int, cache: dict, evaporator: str) -> np.ndarray:
