@@ -153,7 +153,7 @@ def test_working_in_the_plan_gives_the_same_dispatch(c):
 
 @settings(max_examples=20, deadline=None)
 @given(c=cases())
-def test_rows_marked_empty_and_periods_as_bytes_change_nothing(c):
+def test_rows_marked_empty_periods_as_bytes_and_no_demand_change_nothing(c):
     # marking the plan's rows that are zeros as empty (live False) skips their electricity, and
     # periods given as int8 (as the tariff makes them) are read as they are: no value of the result changes,
     # with waste heat and CHP (every band changes) and with the store alone (its band only)
@@ -167,3 +167,9 @@ def test_rows_marked_empty_and_periods_as_bytes_change_nothing(c):
         marked = dispatch_heat(p, period.astype(np.int8), surplus, *displace, store=store, headroom_kw=headroom, live=live)
         for name in vars(full):
             assert np.array_equal(np.asarray(getattr(full, name)), np.asarray(getattr(marked, name))), name
+        # without the demand (no one reads it) every other array is the same
+        bare = dispatch_heat(p, period, surplus, *displace, store=store, headroom_kw=headroom, live=live, with_demand=False)
+        assert bare.demand_kw is None
+        for name in vars(full):
+            if name != "demand_kw":
+                assert np.array_equal(np.asarray(getattr(full, name)), np.asarray(getattr(bare, name))), name

@@ -298,7 +298,8 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, chp_heat_kw,
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
                              overwrite_plan=not hourly_cop,  # the hourly COP's cut below still reads the plan's heat pumps
-                             live=w.plan_live)  # a row no segment has heat in is zeros all year
+                             live=w.plan_live,  # a row no segment has heat in is zeros all year
+                             with_demand=year in model.scenario.outputs.hourly_years)  # read by the hourly output only
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         generation += heat.chp_electricity_kw
@@ -329,7 +330,8 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
         add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / (constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ))
     else:
-        heat = dispatch_heat(plan, period, overwrite_plan=True, live=w.plan_live)  # the firms' plan as it is: reported, nothing changes
+        heat = dispatch_heat(plan, period, overwrite_plan=True, live=w.plan_live,  # the firms' plan as it is: reported, nothing changes
+                             with_demand=year in model.scenario.outputs.hourly_years)
 
     return heat
 
