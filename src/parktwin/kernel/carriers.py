@@ -103,9 +103,21 @@ def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
     return out
 
 
-def entity_kinds(model) -> dict[str, str]:
-    """Entity id → kind of every firm, building and the operator."""
-    return {f.entity_id: f.kind for f in model.enterprises.values()} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
+class EntityKinds:
+    """Entity id → kind of a firm, building or the operator, looked up one entity at a time when
+    ``add_to_rows`` needs a new row (a building's kind first, then the operator's, then a firm's):
+    a year adds a row or two, for the operator mostly, so no mapping of every entity is built."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __getitem__(self, entity: str) -> str:
+        building = self.model.buildings.get(entity)
+        if building is not None:
+            return building.kind
+        if entity == "operator":
+            return "operator"
+        return self.model.enterprises[entity].kind
 
 
 UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_heat": "GJ", "biomethane": "km3", "purchased_hydrogen": "t"}
@@ -425,7 +437,7 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     """The rows the carriers changed, and their annual and hourly columns."""
     year, rows, changes, heat_stores, cold_store, assets = w.year, w.rows, w.changes, w.heat_stores, w.cold_store, w.assets
     space, chiller_kw, cop_chiller, h2_hours, lhv, eff, delta, generation = w.space, w.chiller_kw, w.cop_chiller, w.h2_hours, w.lhv, w.eff, w.delta, w.generation
-    new_rows = add_to_rows(rows, changes, lambda: entity_kinds(model), UNITS) if changes else rows
+    new_rows = add_to_rows(rows, changes, lambda: EntityKinds(model), UNITS) if changes else rows
     plan_sums = w.supply_sums_kwh if w.supply_sums_kwh is not None else plan_supply_sums(heat)
     displaced = np.stack([heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)]) if assets.chp_or_waste_heat else np.zeros((2, 3))
     stored = heat.supply_kw("store").sum(axis=1) if heat_stores else np.zeros(3)
