@@ -462,17 +462,20 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     hourly = {}
     if year in model.scenario.outputs.hourly_years:
         hourly = {f"heat_{band}_demand_kw": heat.demand_kw[b] for b, band in enumerate(BANDS)}
-        hourly |= {f"heat_{s}_kw": heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
+        idle = {"waste_heat", "chp"} if not assets.chp_or_waste_heat else set()  # supplies that did not run: zeros every hour
+        idle |= set() if heat_stores else {"store"}
+        hourly |= {f"heat_{s}_kw": ZERO_KW if s in idle else heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
         hourly |= {"heat_space_heat_pump_kw": space[0], "heat_space_fossil_kw": space[1]}
         hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
                    "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
                    "chp_electricity_kw": heat.chp_electricity_kw,
                    "heat_low_electric_kw": heat.electric_boiler_kw[0] + heat.heat_pump_kw[0],  # what a store could shift
                    "heat_low_electricity_kw": heat.electric_boiler_electricity_kw[0] + heat.heat_pump_electricity_kw[0]}
-        zeros = np.zeros(HOURS_PER_YEAR)
+        zeros = ZERO_KW
+        h2_demand_kg = h2_hours / lhv
         hourly |= {
-            "h2_demand_kg": h2_hours / lhv,
-            "h2_produced_kg": h2.produced_kg if h2 else h2_hours / lhv,
+            "h2_demand_kg": h2_demand_kg,
+            "h2_produced_kg": h2.produced_kg if h2 else h2_demand_kg,
             "h2_bought_kg": h2.bought_kg if h2 else zeros,
             "h2_soc_kg": h2.soc_kg if h2 else zeros,
             "electrolyser_kw": h2.electrolyser_kw if h2 else h2_hours / eff,
