@@ -256,7 +256,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         h2_by_firm[i] = h2_kw[row]
     for i, start, end, h2_full in zip(fh.firm, fh.start, fh.end, fh.h2):
         if h2_full > 0.0:
-            h2_by_firm[i][start:end] = h2_full * profile(shapes[i], year)[start:end]
+            np.multiply(profile(shapes[i], year)[start:end], h2_full, out=h2_by_firm[i][start:end])  # written in place, no temporary
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
