@@ -314,7 +314,8 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
                              with_demand=year in model.scenario.outputs.hourly_years)  # read by the hourly output only
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
-        generation += heat.chp_electricity_kw
+        if assets.chp_or_waste_heat:  # else no CHP ran: its electricity is zeros
+            generation += heat.chp_electricity_kw
         touched = None if assets.chp_or_waste_heat else sorted({st.band for st in stores})  # without displacement only the stores' bands change
         after = w.supply_sums_kwh = plan_supply_sums(heat, before, touched, live)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
