@@ -77,7 +77,7 @@ class CarrierState:
     h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
     space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years ("arrays"), and its sums by year ("mwh")
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
-    fixed_cops: tuple = ()  # (the bands' fixed COPs, the (3,) array of them, the (3, 8760) array of them) of the last year
+    constants: tuple = ()  # the heat plan's constants of the run (``_run_constants``)
     stores: tuple = ()  # (the year's carrier assets, their heat stores, their cold store) of the last year
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
@@ -214,10 +214,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
     fh = firms_heat(firms, year, year_start, state)
-    cops, fixed_cops = _fixed_cops(state)
-    eb_eff = constant("electric_boiler_efficiency")
-    lhv = constant("hydrogen_lhv_kwh_per_kg")
-    eff = constant("electrolyser_efficiency_lhv")
+    cops, fixed_cops, eb_eff, lhv, eff = _run_constants(state)
     assets = year_carrier_assets(model.operator, year_start)
     heat_stores, cold_store = _stores(assets, state)
     any_heat = bool(heat_stores) or assets.chp_or_waste_heat
@@ -346,6 +343,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     else:
         heat = dispatch_heat(plan, period, overwrite_plan=True, live=w.plan_live,  # the firms' plan as it is: reported, nothing changes
                              with_demand=year in model.scenario.outputs.hourly_years)
+        w.supply_sums_kwh = plan_supply_sums(heat, np.zeros((4, 3)), [0, 1, 2], w.plan_live)  # its rows with heat; the others are zeros
 
     return heat
 
@@ -507,17 +505,19 @@ def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
     return cache[year]
 
 
-def _fixed_cops(state: CarrierState) -> tuple[np.ndarray, np.ndarray]:
-    """The bands' fixed heat-pump COPs (agents.heat_bands.band_cops) as a (3,) array and hour by hour
-    (3, 8760), both read-only, kept while they stay the same."""
-    key = band_cops()
-    if not state.fixed_cops or state.fixed_cops[0] != key:
-        cops = np.array(key)
+def _run_constants(state: CarrierState) -> tuple:
+    """The heat plan's constants, read once per run (a run's data overrides hold all through it):
+    the bands' fixed heat-pump COPs (agents.heat_bands.band_cops) as a (3,) array and hour by hour
+    (3, 8760), both read-only; the electric boilers' efficiency [kWh_th/kWh_e]; hydrogen's LHV
+    [kWh/kg]; the electrolysers' efficiency (LHV) [-]."""
+    if not state.constants:
+        cops = np.array(band_cops())
         array = np.repeat(cops[:, None], HOURS_PER_YEAR, axis=1)
         cops.setflags(write=False)
         array.setflags(write=False)
-        state.fixed_cops = (key, cops, array)
-    return state.fixed_cops[1], state.fixed_cops[2]
+        state.constants = (cops, array, constant("electric_boiler_efficiency"), constant("hydrogen_lhv_kwh_per_kg"),
+                           constant("electrolyser_efficiency_lhv"))
+    return state.constants
 
 
 def _stores(assets, state: CarrierState) -> tuple[list, tuple | None]:
