@@ -30,6 +30,7 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -77,8 +78,8 @@ class CarrierState:
     h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
     space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years ("arrays"), and its sums by year ("mwh")
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
-    constants: tuple = ()  # the heat plan's constants of the run (``_run_constants``)
-    stores: tuple = ()  # (the year's carrier assets, their heat stores, their cold store) of the last year
+    constants: RunConstants | None = None  # the heat stages' constants of the run (``_run_constants``)
+    stores: tuple = ()  # (the year's carrier assets, their heat stores, their cold store, those heat stores as ThermalStores) of the last year
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
     last_states: tuple = ()  # (the firms, each one's last state of last year, (coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
@@ -214,7 +215,8 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
     fh = firms_heat(firms, year, year_start, state)
-    cops, fixed_cops, eb_eff, lhv, eff = _run_constants(state)
+    k = _run_constants(state)
+    cops, fixed_cops, eb_eff, lhv, eff = k.cops, k.fixed_cops, k.eb_eff, k.lhv, k.eff
     assets = year_carrier_assets(model.operator, year_start)
     heat_stores, cold_store = _stores(assets, state)
     any_heat = bool(heat_stores) or assets.chp_or_waste_heat
@@ -290,15 +292,15 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     plan, plan_arr, cops, eb_eff, hourly_cop, delta, generation = w.plan, w.plan_arr, w.cops, w.eb_eff, w.hourly_cop, w.delta, w.generation
     if any_heat:
         waste = chp_heat_kw = None  # no recovery unit and no CHP: nothing to displace
-        eta_e, eta_th = constant("chp_electric_efficiency"), constant("chp_heat_efficiency")
+        k = _run_constants(state)
+        eta_e, eta_th = k.chp_eta_e, k.chp_eta_th
         if assets.chp_or_waste_heat:
             waste = np.zeros((3, HOURS_PER_YEAR))
             for sources, band, kw in assets.waste_heat:
                 shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
                 waste[BANDS.index(band)] += kw * shape / shape.max()
             chp_heat_kw = assets.chp_electric_kw * eta_th / eta_e
-        stores = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
-                                    band=BANDS.index(spec.band)) for spec, st in heat_stores)
+        stores = _thermal_stores(heat_stores, state)
         # the heaters charge from the grid below the month's highest net load without them (and the limit):
         # a store never raises the month's peak import, which the demand charge bills
         net = np.maximum(demand_kw - renewable_kw, 0.0)
@@ -322,8 +324,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             gone = plan.heat_pump_kw - heat.heat_pump_kw
             gone_el = (gone / plan.heat_pump_cop).sum(axis=1)
             cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
-        coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
-        gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
+        coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
         cuts = share * annual_by_firm  # heat taken over [kWh_th], (firms, 4, 3)
         sums, hp_el = cuts.sum(axis=2).tolist(), (cuts[:, 3] / cut_cops).sum(axis=1).tolist()  # all firms at once
         for firm, (fossil, bought, eb, _), hp in zip(firms, sums, hp_el):
@@ -339,7 +340,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             if elec > 0:
                 add(firm.entity_id, "electricity", -elec / 1000.0)
         add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
-        add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / (constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ))
+        add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / k.biomethane_kwh_per_km3)
     else:
         heat = dispatch_heat(plan, period, overwrite_plan=True, live=w.plan_live,  # the firms' plan as it is: reported, nothing changes
                              with_demand=year in model.scenario.outputs.hourly_years)
@@ -412,8 +413,7 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         own_kw = sum(h2_kw.max(axis=1).tolist()) / eff  # their electrolysers, sized to their peak
         load = demand_kw + delta - booked
         onsite = renewable_kw + generation
-        params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
-                                constant("hydrogen_fuel_cell_reserve_share"))
+        params = _run_constants(state).hydrogen
         # the tank's extra valley production is kept within the import limit only: capped at the month's peak
         # like the stores, the demo's tank no longer pays for itself (docs/methods.md, rule-based EMS)
         deficit = np.maximum(load - onsite, 0.0)
@@ -505,19 +505,53 @@ def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
     return cache[year]
 
 
-def _run_constants(state: CarrierState) -> tuple:
-    """The heat plan's constants, read once per run (a run's data overrides hold all through it):
-    the bands' fixed heat-pump COPs (agents.heat_bands.band_cops) as a (3,) array and hour by hour
-    (3, 8760), both read-only; the electric boilers' efficiency [kWh_th/kWh_e]; hydrogen's LHV
-    [kWh/kg]; the electrolysers' efficiency (LHV) [-]."""
-    if not state.constants:
+class RunConstants(NamedTuple):
+    """The heat stages' constants of a run (data/constants.csv or the run's overrides)."""
+
+    cops: np.ndarray  # (3,) the bands' fixed heat-pump COPs (agents.heat_bands.band_cops), read-only [-]
+    fixed_cops: np.ndarray  # (3, 8760) the same hour by hour, read-only [-]
+    eb_eff: float  # electric boilers [kWh_th/kWh_e]
+    lhv: float  # hydrogen's lower heating value [kWh/kg]
+    eff: float  # electrolysers' efficiency (LHV) [-]
+    chp_eta_e: float  # CHP electricity per fuel (LHV) [-]
+    chp_eta_th: float  # CHP heat per fuel (LHV) [-]
+    coal_kwh_th_per_t: float  # a coal boiler's heat per tonne of coal
+    gas_kwh_th_per_km3: float  # a gas boiler's heat per thousand m³ of gas
+    biomethane_kwh_per_km3: float  # biomethane's energy (NCV) per thousand m³
+    hydrogen: HydrogenParams  # the hydrogen chain's (energy/hydrogen.py)
+
+
+def _run_constants(state: CarrierState) -> RunConstants:
+    """The heat stages' constants, read once per run (a run's data overrides hold all through it)."""
+    if state.constants is None:
         cops = np.array(band_cops())
         array = np.repeat(cops[:, None], HOURS_PER_YEAR, axis=1)
         cops.setflags(write=False)
         array.setflags(write=False)
-        state.constants = (cops, array, constant("electric_boiler_efficiency"), constant("hydrogen_lhv_kwh_per_kg"),
-                           constant("electrolyser_efficiency_lhv"))
+        lhv, eff = constant("hydrogen_lhv_kwh_per_kg"), constant("electrolyser_efficiency_lhv")
+        state.constants = RunConstants(
+            cops, array, constant("electric_boiler_efficiency"), lhv, eff,
+            constant("chp_electric_efficiency"), constant("chp_heat_efficiency"),
+            constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ,
+            constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ,
+            constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ,
+            HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
+                           constant("hydrogen_fuel_cell_reserve_share")))
     return state.constants
+
+
+def _thermal_stores(heat_stores: list, state: CarrierState) -> tuple:
+    """The year's heat stores [(StoreSpec, StoreYear)] as ``ThermalStore``s (energy/heat.py), kept
+    with the year's store lookup (``_stores``) while the carrier assets are unchanged."""
+    kept = state.stores
+    ours = len(kept) == 4 and kept[1] is heat_stores  # the lookup these stores came from
+    if ours and kept[3] is not None:
+        return kept[3]
+    thermal = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
+                                 band=BANDS.index(spec.band)) for spec, st in heat_stores)
+    if ours:
+        state.stores = (*kept[:3], thermal)
+    return thermal
 
 
 def _stores(assets, state: CarrierState) -> tuple[list, tuple | None]:
@@ -526,7 +560,7 @@ def _stores(assets, state: CarrierState) -> tuple[list, tuple | None]:
     if not state.stores or state.stores[0] is not assets:
         heat = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]
         cold = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
-        state.stores = (assets, heat, cold)
+        state.stores = (assets, heat, cold, None)  # the heat stores as ThermalStores: made by the heat stage
     return state.stores[1], state.stores[2]
 
 
