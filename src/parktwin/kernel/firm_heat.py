@@ -119,12 +119,10 @@ def _heat_base(firm) -> tuple[float, float, float]:
 
 def _kept_unit(last: tuple | list, st: FirmState) -> np.ndarray | None:
     """The unit coefficients kept in ``last`` [(state, coefficients)] for the state ``st`` (the same
-    object, else an equal one: a change inside last year is folded again into an equal state), or None."""
+    object), or None. An equal state of another object (a change inside last year folded again)
+    finds its coefficients in ``_unit_coefs``' cache, keyed by equality: the same numbers."""
     for old, unit in last:
         if old is st:
-            return unit
-    for old, unit in last:
-        if old == st:
             return unit
     return None
 
