@@ -149,3 +149,27 @@ def test_working_in_the_plan_gives_the_same_dispatch(c):
         a, b = getattr(copied, name), getattr(worked, name)
         assert np.array_equal(np.asarray(a), np.asarray(b)), name
     assert worked.fossil_kw is mine.fossil_kw and worked.heat_pump_kw is mine.heat_pump_kw
+
+
+@settings(max_examples=20, deadline=None)
+@given(c=cases())
+def test_rows_marked_empty_periods_as_bytes_and_no_demand_change_nothing(c):
+    # marking the plan's rows that are zeros as empty (live False) skips their electricity, and
+    # periods given as int8 (as the tariff makes them) are read as they are: no value of the result changes,
+    # with waste heat and CHP (every band changes) and with the store alone (its band only)
+    p, store, period, surplus, waste, chp, headroom = c
+    supplies = [a.copy() for a in (p.fossil_kw, p.purchased_kw, p.electric_boiler_kw, p.heat_pump_kw)]
+    supplies[1][:] = supplies[0][2] = supplies[3][2] = 0.0  # no purchased heat, no high-band fossil heat or heat pumps
+    p = HeatPlan(*supplies, p.heat_pump_cop, p.electric_boiler_efficiency)
+    live = np.array([a.any(axis=1) for a in supplies])
+    for displace in ((waste, chp, 0.9, 0.45), ()):
+        full = dispatch_heat(p, period, surplus, *displace, store=store, headroom_kw=headroom)
+        marked = dispatch_heat(p, period.astype(np.int8), surplus, *displace, store=store, headroom_kw=headroom, live=live)
+        for name in vars(full):
+            assert np.array_equal(np.asarray(getattr(full, name)), np.asarray(getattr(marked, name))), name
+        # without the demand (no one reads it) every other array is the same
+        bare = dispatch_heat(p, period, surplus, *displace, store=store, headroom_kw=headroom, live=live, with_demand=False)
+        assert bare.demand_kw is None
+        for name in vars(full):
+            if name != "demand_kw":
+                assert np.array_equal(np.asarray(getattr(full, name)), np.asarray(getattr(bare, name))), name

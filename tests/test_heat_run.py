@@ -8,9 +8,13 @@ import pytest
 
 from builders import scenario
 from parktwin import run
+from parktwin.agents.enterprise import NO_MEASURES, fold_firm_state
 from parktwin.data import constant
-from parktwin.energy.calendar import year_calendar
+from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.loads import profile
+from parktwin.kernel.carriers import CarrierState
+from parktwin.kernel.firm_heat import firms_heat, steady_year
+from parktwin.kernel.model import ParkModel
 
 KWH_PER_GJ = 1e6 / 3600.0
 NO_FLEET = {"fleets": []}
@@ -221,3 +225,20 @@ def test_biomethane_and_bought_hydrogen_in_the_inventory():
     assert summary["renewable_share"] == pytest.approx(118.4 / (118.4 + 8.1892), rel=1e-9)
     scope3 = [e for e in emissions if e[3] == "3"]
     assert len(scope3) == 1 and scope3[0][5] == "purchased_hydrogen" and scope3[0][-1] == pytest.approx(20.0)
+
+
+def test_a_steady_year_of_firms_heat_is_the_segment_by_segment_year():
+    # kernel.firm_heat: in a year where every firm keeps, all year, the state it ended last year in,
+    # the firms' heat is one array product over the firms (steady_year); it must give the same
+    # numbers, value for value, as the segment-by-segment path (a fresh CarrierState has no last year)
+    electrify = {"kind": "electrify_boilers", "year": 2026, "share": 0.5, "technology": "heat_pump", "include_purchased_heat": True}
+    model = ParkModel(scenario(park=NO_FLEET, horizon_years=3, roadmap=[electrify]), 0)
+    model.run()
+    firms, year, year_start = list(model.enterprises.values()), 2027, 2 * HOURS_PER_YEAR
+    all_segs = [f.year_segments(year_start, NO_MEASURES, fold_firm_state) for f in firms]
+    assert steady_year(firms, all_segs, model.carrier_state) is not None  # the run's last year was steady
+    fast = firms_heat(firms, year, year_start, model.carrier_state)
+    slow = firms_heat(firms, year, year_start, CarrierState())
+    assert fast.coefs.any()
+    for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):
+        assert np.array_equal(np.asarray(getattr(fast, name)), np.asarray(getattr(slow, name))), name

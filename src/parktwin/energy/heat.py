@@ -33,12 +33,13 @@ electricity EMS sees the heat dispatch's effect on the load (the heat runs first
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numba
 import numpy as np
 
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
-from parktwin.energy.store import Store
+from parktwin.energy.store import Store, as_float_array, integer_periods
 
 __all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan"]
 
@@ -84,7 +85,7 @@ class HeatResult:
     """Hourly heat by band and supply [kW_th] (shape (3, n_hours)), the store [kWh_th, kW_th] and
     the electricity and fuel flows [kW] (shape (n_hours,))."""
 
-    demand_kw: np.ndarray
+    demand_kw: np.ndarray | None  # None when the dispatch was asked not to compute it (with_demand=False)
     waste_heat_kw: np.ndarray
     chp_kw: np.ndarray
     fossil_kw: np.ndarray
@@ -182,24 +183,59 @@ def charge_kw(period, charge_max, room, headroom, surplus, factor):
 
 
 @numba.njit(cache=True)
-def _plan_kernel(f, p, e, q, cop, eb_efficiency):
-    """The sum of the plan's fossil, purchased, electric-boiler and heat-pump heat (3, n) [kW_th] (the
-    demand) and the electricity the plan draws ``Σ_b (eb/η + hp/COP)`` (n,) [kW_e] (bands added in
-    order), in one pass. Returns (demand, plan electricity, whether any value is negative)."""
-    demand = np.empty(f.shape)
-    ff, pf, ef, qf, df = f.ravel(), p.ravel(), e.ravel(), q.ravel(), demand.ravel()  # views of C-ordered arrays
-    negative = False
-    for i in range(ff.shape[0]):
-        df[i] = 0.0 + ff[i] + pf[i] + ef[i] + qf[i]
-        negative |= (ff[i] < 0.0) | (pf[i] < 0.0) | (ef[i] < 0.0) | (qf[i] < 0.0)
+def _plan_kernel(f, p, e, q, cop, eb_efficiency, live, with_demand):
+    """The plan, band after band (each band's rows read while they are in cache): the electricity of
+    its electric boilers ``eb/η`` and heat pumps ``hp/COP`` by band (3, n) [kW_e]; their sum over
+    bands ``Σ_b (eb/η + hp/COP)`` (n,) [kW_e] (bands added in order); with ``with_demand`` the sum of
+    its fossil, purchased, electric-boiler and heat-pump heat (3, n) [kW_th] (else (3, 0)); and
+    whether any value is negative. ``live`` (4, 3) marks the rows that may hold heat: the others
+    are zeros, so their electricity is 0 without dividing (and, without the demand, they are not read).
+    Returns (demand, plan electricity, electric-boiler electricity, heat-pump electricity, negative)."""
     bands, n = e.shape
+    demand = np.empty((bands, n if with_demand else 0))
+    eb_el = np.empty((bands, n))
+    hp_el = np.empty((bands, n))
     plan_el = np.empty(n)
-    for h in range(n):
-        plan_el[h] = e[0, h] / eb_efficiency + q[0, h] / cop[0, h]
-    for b in range(1, bands):
-        for h in range(n):
-            plan_el[h] += e[b, h] / eb_efficiency + q[b, h] / cop[b, h]
-    return demand, plan_el, negative
+    negative = False
+    for b in range(bands):
+        fb, pb, eb, qb = f[b], p[b], e[b], q[b]
+        if with_demand:
+            db = demand[b]
+            for h in range(n):
+                db[h] = 0.0 + fb[h] + pb[h] + eb[h] + qb[h]
+                negative |= (fb[h] < 0.0) | (pb[h] < 0.0) | (eb[h] < 0.0) | (qb[h] < 0.0)
+        else:
+            rows = (fb, pb, eb, qb)
+            for k in range(4):
+                if live[k, b]:
+                    row = rows[k]
+                    for h in range(n):
+                        negative |= row[h] < 0.0
+        _band_electricity(eb, qb, cop[b], eb_efficiency, live[2, b], live[3, b], eb_el[b], hp_el[b])
+        e_b, q_b = eb_el[b], hp_el[b]
+        if b == 0:
+            for h in range(n):
+                plan_el[h] = e_b[h] + q_b[h]
+        else:
+            for h in range(n):
+                plan_el[h] += e_b[h] + q_b[h]
+    return demand, plan_el, eb_el, hp_el, negative
+
+
+@numba.njit(cache=True)
+def _band_electricity(eb, hp, cop, eb_efficiency, eb_live, hp_live, eb_el, hp_el):
+    """One band's electric-boiler and heat-pump electricity ``eb/η``, ``hp/COP`` (n,) [kW_e] into
+    ``eb_el``, ``hp_el``; zeros for a row that holds no heat (0/x is 0)."""
+    if eb_live:
+        for h in range(eb.shape[0]):
+            eb_el[h] = eb[h] / eb_efficiency
+    else:
+        eb_el[:] = 0.0
+    if hp_live:
+        for h in range(hp.shape[0]):
+            hp_el[h] = hp[h] / cop[h]
+    else:
+        hp_el[:] = 0.0
 
 
 @numba.njit(cache=True)
@@ -207,71 +243,91 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
                   smax, eta, soc0):
     """Sequential store discharging into ``band``: it may displace, in this order, the band's
     electric-boiler, heat-pump, fossil and purchased heat, which it takes out of those (3, n) arrays
-    in place (electric-boiler heat kept >= 0 against rounding). Returns (store_in, store_out, loss_kw, soc)."""
+    in place (electric-boiler heat kept >= 0 against rounding). Returns (store_in, store_out, loss_kw, soc,
+    the heater's electricity ``store_in / eta``)."""
     n = period.shape[0]
     store_in = np.zeros(n)
     store_out = np.zeros(n)
     loss_kw = np.zeros(n)
     soc_out = np.zeros(n)
-    targets = (eb, hp, fossil, purchased)
+    heater = np.empty(n)
+    eb_b, hp_b, fossil_b, bought_b = eb[band], hp[band], fossil[band], purchased[band]  # the band's rows, in the order they are displaced
     soc = soc0
     for h in range(n):
         soc, loss_kw[h], lo, hi = settle_store(soc, capacity[h], loss, smin, smax)
         p = period[h]
         if p == PERIOD_PEAK or p == PERIOD_CRITICAL:
-            want = 0.0
-            for k in range(4):
-                want += targets[k][band, h]
+            want = 0.0 + eb_b[h] + hp_b[h] + fossil_b[h] + bought_b[h]
             out = min(want, discharge_max[h], max(soc - lo, 0.0))
             store_out[h] = out
             soc -= out
             left = out
-            for k in range(4):
-                t = min(left, targets[k][band, h])
-                targets[k][band, h] -= t
-                left -= t
-            if eb[band, h] < 0.0:
-                eb[band, h] = 0.0
+            t = min(left, eb_b[h])
+            eb_b[h] -= t
+            left -= t
+            t = min(left, hp_b[h])
+            hp_b[h] -= t
+            left -= t
+            t = min(left, fossil_b[h])
+            fossil_b[h] -= t
+            left -= t
+            t = min(left, bought_b[h])
+            bought_b[h] -= t
+            if eb_b[h] < 0.0:
+                eb_b[h] = 0.0
         else:
             q = charge_kw(p, charge_max[h], max(hi - soc, 0.0), headroom_kw[h], surplus_kw[h], eta)
             store_in[h] = q
             soc += q
         soc_out[h] = soc
-    return store_in, store_out, loss_kw, soc_out
+        heater[h] = store_in[h] / eta
+    return store_in, store_out, loss_kw, soc_out, heater
 
 
 @numba.njit(cache=True)
-def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el):
-    """Electricity of the dispatched heat: electric boilers' and heat pumps' by band (3, n) [kW_e];
-    its change from the plan's ``plan_el``, ``Σ_b eb/η + Σ_b hp/COP + heater − plan_el`` (bands added
-    in order) [kW_e]; and the CHP's heat summed over bands (n,) [kW_th]."""
+def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el, eb_el, hp_el, live, touched, displaced):
+    """Electricity of the dispatched heat: the electric boilers' and heat pumps' by band (3, n)
+    [kW_e], recomputed in ``eb_el``, ``hp_el`` (the plan's, from ``_plan_kernel``) for the bands
+    the dispatch ``touched`` only (an untouched band's heat is the plan's, and so is its
+    electricity); its change from the plan's ``plan_el``, ``Σ_b eb/η + Σ_b hp/COP + heater −
+    plan_el`` (bands added in order) [kW_e]; and, when waste heat or CHP ``displaced`` heat, the
+    CHP's heat summed over bands (n,) [kW_th] (else (0,): it is zeros). Returns (delta, chp heat)."""
     bands, n = eb.shape
-    eb_el = np.empty((bands, n))
-    hp_el = np.empty((bands, n))
-    e_sum, p_sum, chp_heat, delta = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for b in range(bands):
+        if touched[b]:
+            _band_electricity(eb[b], hp[b], cop[b], eb_efficiency, live[2, b], live[3, b], eb_el[b], hp_el[b])
+    delta = np.empty(n)
     for h in range(n):
-        eb_el[0, h] = e_sum[h] = eb[0, h] / eb_efficiency
-        hp_el[0, h] = p_sum[h] = hp[0, h] / cop[0, h]
-        chp_heat[h] = chp[0, h]
-    for b in range(1, bands):
+        e_sum = eb_el[0, h]
+        p_sum = hp_el[0, h]
+        for b in range(1, bands):
+            e_sum += eb_el[b, h]
+            p_sum += hp_el[b, h]
+        delta[h] = e_sum + p_sum + heater[h] - plan_el[h]
+    chp_heat = np.empty(n if displaced else 0)
+    if displaced:
         for h in range(n):
-            x = eb[b, h] / eb_efficiency
-            y = hp[b, h] / cop[b, h]
-            eb_el[b, h] = x
-            hp_el[b, h] = y
-            e_sum[h] += x
-            p_sum[h] += y
-            chp_heat[h] += chp[b, h]
-    for h in range(n):
-        delta[h] = e_sum[h] + p_sum[h] + heater[h] - plan_el[h]
-    return eb_el, hp_el, delta, chp_heat
+            c = chp[0, h]
+            for b in range(1, bands):
+                c += chp[b, h]
+            chp_heat[h] = c
+    return delta, chp_heat
+
+
+@lru_cache(maxsize=8)
+def zeros_read_only(shape: tuple) -> np.ndarray:
+    """Zeros of ``shape``, read-only, one array per shape for the process: a supply that did not run."""
+    out = np.zeros(shape)
+    out.setflags(write=False)
+    return out
 
 
 def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | None = None,
                   waste_heat_kw: np.ndarray | None = None, chp_heat_max_kw: np.ndarray | None = None,
                   chp_electric_per_heat: float = 0.0, chp_heat_efficiency: float = 1.0,
                   store: ThermalStore | tuple | None = None, soc_start_kwh: float | tuple = 0.0,
-                  headroom_kw: np.ndarray | None = None, overwrite_plan: bool = False) -> HeatResult:
+                  headroom_kw: np.ndarray | None = None, overwrite_plan: bool = False, live: np.ndarray | None = None,
+                  with_demand: bool = True) -> HeatResult:
     """Dispatch one year's heat over the park's supplies (module docstring for the rules).
 
     Parameters
@@ -303,10 +359,17 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         The caller no longer needs the plan's arrays: the dispatch works in them (C-ordered float
         arrays) instead of copies, and the result's fossil, purchased, electric-boiler and heat-pump
         heat are those arrays.
+    live : array (4, 3) of bool, optional
+        The plan's rows (supplies in ``PLAN_SUPPLIES`` order, by band) that may hold heat; a row
+        marked False must be zeros all year (its electricity is then 0 without dividing).
+        Default: all rows.
+    with_demand : bool
+        Compute the demand by band and hour (``demand_kw``); False: it is None, a pass over the
+        plan saved when no one reads it.
     """
     shape = plan.fossil_kw.shape
     n = shape[1]
-    period = np.asarray(period, dtype=np.int64)
+    period = integer_periods(period)
     if period.shape != (n,):
         raise ValueError(f"period: expected {n} hours, got {period.shape}")
     plan_kw = [np.asarray(a, dtype=float) for a in (plan.fossil_kw, plan.purchased_kw, plan.electric_boiler_kw, plan.heat_pump_kw)]
@@ -314,38 +377,39 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     for a, name in zip(plan_kw, PLAN_SUPPLIES):
         if a.shape != shape:
             raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
-    cop = np.ascontiguousarray(np.broadcast_to(np.asarray(plan.heat_pump_cop, dtype=float), shape))
-    demand, plan_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency)
+    cop = as_float_array(plan.heat_pump_cop, shape)
+    live = np.ones((4, shape[0]), dtype=np.bool_) if live is None else np.asarray(live, dtype=np.bool_)
+    demand, plan_el, eb_el, hp_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency, live, with_demand)
     fossil, purchased, eb, hp = work
     if negative:
         name = next(name for a, name in zip(plan_kw, PLAN_SUPPLIES) if (a < 0).any())
         raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
 
-    if waste_heat_kw is not None or chp_heat_max_kw is not None:
+    displaced = waste_heat_kw is not None or chp_heat_max_kw is not None
+    touched = np.full(shape[0], displaced)  # the bands whose heat the dispatch changes
+    if displaced:
         avail = np.zeros(shape) if waste_heat_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0), shape))
         cap = np.zeros(n) if chp_heat_max_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0), (n,)))
         waste, chp = _displace_kernel(fossil, purchased, eb, hp, avail, cap)
-    else:
-        waste, chp = np.zeros(shape), np.zeros(shape)
+    else:  # nothing displaced: no waste heat or CHP heat (shared read-only zeros)
+        waste = chp = zeros_read_only(shape)
 
     stores = () if store is None else (store,) if isinstance(store, ThermalStore) else tuple(store)
     starts = soc_start_kwh if isinstance(soc_start_kwh, tuple) else (soc_start_kwh,) * len(stores)
-    store_in = store_out = loss = soc = heater = np.zeros(n)
+    store_in = store_out = loss = soc = heater = zeros_read_only((n,))  # no store: nothing in, out or lost
     band_out = np.zeros(shape)
     finals = []
     surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
     headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
     for i, (st, start) in enumerate(zip(stores, starts)):
         b = st.band
-        capacity = np.broadcast_to(np.asarray(st.capacity_kwh, dtype=float), (n,))
-        soc0 = min(max(start, 0.0), st.soc_max_share * capacity[0])  # a new store starts empty
-        s_in, s_out, s_loss, s_soc = _store_kernel(
-            period, surplus, headroom, b, eb, hp, fossil, purchased, np.ascontiguousarray(capacity),
-            np.ascontiguousarray(np.broadcast_to(np.asarray(st.charge_kw, dtype=float), (n,))),
-            np.ascontiguousarray(np.broadcast_to(np.asarray(st.discharge_kw, dtype=float), (n,))),
-            st.loss_share_per_h, st.soc_min_share, st.soc_max_share, st.charger_efficiency, soc0,
+        touched[b] = True
+        capacity = as_float_array(st.capacity_kwh, (n,))
+        soc0 = min(max(start, 0.0), st.soc_max_share * float(capacity[0]))  # a new store starts empty
+        s_in, s_out, s_loss, s_soc, s_heater = _store_kernel(
+            period, surplus, headroom, b, eb, hp, fossil, purchased, capacity, as_float_array(st.charge_kw, (n,)),
+            as_float_array(st.discharge_kw, (n,)), st.loss_share_per_h, st.soc_min_share, st.soc_max_share, st.charger_efficiency, soc0,
         )
-        s_heater = s_in / st.charger_efficiency
         if i == 0:
             store_in, store_out, loss, soc, heater = s_in, s_out, s_loss, s_soc, s_heater
         else:
@@ -356,12 +420,16 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             headroom = headroom - np.maximum(s_heater - surplus, 0.0)
             surplus = np.maximum(surplus - s_heater, 0.0)
     final = float(sum(finals))
-    eb_el, hp_el, delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, np.ascontiguousarray(heater, dtype=float),
-                                                        chp, plan_el)
+    delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, as_float_array(heater, (n,)), chp,
+                                          plan_el, eb_el, hp_el, live, touched, displaced)
+    if displaced:
+        chp_electricity, chp_fuel = chp_heat * chp_electric_per_heat, chp_heat / chp_heat_efficiency
+    else:  # no CHP ran: its heat is zeros, and so are its electricity and fuel
+        chp_electricity = chp_fuel = zeros_read_only((n,))
     return HeatResult(
-        demand_kw=demand, waste_heat_kw=waste, chp_kw=chp, fossil_kw=fossil, purchased_kw=purchased,
+        demand_kw=demand if with_demand else None, waste_heat_kw=waste, chp_kw=chp, fossil_kw=fossil, purchased_kw=purchased,
         electric_boiler_kw=eb, heat_pump_kw=hp, store_out_kw=store_out, store_in_kw=store_in, store_loss_kw=loss,
         store_soc_kwh=soc, heater_kw=heater, heat_pump_electricity_kw=hp_el, electric_boiler_electricity_kw=eb_el,
-        chp_electricity_kw=chp_heat * chp_electric_per_heat, chp_fuel_kw=chp_heat / chp_heat_efficiency,
+        chp_electricity_kw=chp_electricity, chp_fuel_kw=chp_fuel,
         electricity_delta_kw=delta, final_soc_kwh=final, store_band_kw=band_out, final_soc_by_store=tuple(finals),
     )

@@ -29,6 +29,7 @@ import numba
 import numpy as np
 
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
+from parktwin.energy.store import as_float_array, integer_periods
 
 __all__ = ["HydrogenParams", "HydrogenResult", "dispatch_hydrogen"]
 
@@ -74,11 +75,16 @@ class HydrogenResult:
 
 @numba.njit(cache=True)
 def _h2_kernel(period, demand, surplus, deficit, headroom, elec_kw, tank_kg, fc_kw, kwh_per_kg, fc_kwh_per_kg, smin, smax, reserve, soc0):
+    """The tank hour by hour. Returns (produced, bought, fuel-cell hydrogen, tank [kg]; served [kg];
+    electrolyser and fuel-cell electricity [kW]), each (n,)."""
     n = period.shape[0]
     produced = np.zeros(n)
     bought = np.zeros(n)
     fc_h2 = np.zeros(n)
     soc_out = np.zeros(n)
+    served = np.empty(n)
+    electrolyser = np.empty(n)
+    fuel_cell = np.empty(n)
     soc = soc0
     for h in range(n):
         lo = smin * tank_kg[h]
@@ -105,7 +111,10 @@ def _h2_kernel(period, demand, surplus, deficit, headroom, elec_kw, tank_kg, fc_
             fc_h2[h] = kw / fc_kwh_per_kg
             soc -= fc_h2[h]
         soc_out[h] = soc
-    return produced, bought, fc_h2, soc_out
+        served[h] = demand[h] - bought[h]
+        electrolyser[h] = produced[h] * kwh_per_kg
+        fuel_cell[h] = fc_h2[h] * fc_kwh_per_kg
+    return produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell
 
 
 def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw, tank_kg, fuel_cell_kw=0.0,
@@ -133,19 +142,18 @@ def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw
         raise ValueError("hydrogen tank: need 0 <= soc_min_share < soc_max_share <= 1")
 
     def arr(x) -> np.ndarray:
-        return np.ascontiguousarray(np.broadcast_to(np.asarray(0.0 if x is None else x, dtype=float), (n,)))
+        return as_float_array(0.0 if x is None else x, (n,))
 
     tank = arr(tank_kg)
-    soc0 = min(max(soc_start_kg, 0.0), params.soc_max_share * tank[0]) if n else 0.0  # a new tank starts empty
+    soc0 = min(max(soc_start_kg, 0.0), params.soc_max_share * float(tank[0])) if n else 0.0  # a new tank starts empty
     fc_kwh_per_kg = params.lhv_kwh_per_kg * params.fuel_cell_efficiency
-    produced, bought, fc_h2, soc = _h2_kernel(
-        np.asarray(period, dtype=np.int64), np.ascontiguousarray(demand), arr(surplus_kw), arr(deficit_kw),
+    produced, bought, fc_h2, soc, served, electrolyser, fuel_cell = _h2_kernel(
+        integer_periods(period), arr(demand), arr(surplus_kw), arr(deficit_kw),
         arr(np.inf if headroom_kw is None else headroom_kw), arr(electrolyser_kw),
         tank, arr(fuel_cell_kw), params.electrolyser_kwh_per_kg, fc_kwh_per_kg, params.soc_min_share, params.soc_max_share,
         params.fuel_cell_reserve_share, soc0,
     )
     return HydrogenResult(
-        demand_kg=demand, produced_kg=produced, bought_kg=bought, served_kg=demand - bought, fuel_cell_h2_kg=fc_h2,
-        soc_kg=soc, electrolyser_kw=produced * params.electrolyser_kwh_per_kg, fuel_cell_kw=fc_h2 * fc_kwh_per_kg,
-        final_soc_kg=float(soc[-1]) if n else soc0,
+        demand_kg=demand, produced_kg=produced, bought_kg=bought, served_kg=served, fuel_cell_h2_kg=fc_h2,
+        soc_kg=soc, electrolyser_kw=electrolyser, fuel_cell_kw=fuel_cell, final_soc_kg=float(soc[-1]) if n else soc0,
     )

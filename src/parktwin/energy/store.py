@@ -1,6 +1,8 @@
 """One store class for every carrier: a hot-water or molten-salt heat store, an ice or
 chilled-water cold store (data/stores.csv). What converts around it — an electric heater, an
-ice-making chiller with its hourly COP — is the dispatch's own step (energy/heat.py, energy/cold.py)."""
+ice-making chiller with its hourly COP — is the dispatch's own step (energy/heat.py, energy/cold.py).
+The stores' compiled kernels (heat, cold, the hydrogen tank) take their hourly inputs through
+``as_float_array`` and ``integer_periods``: an input already in the kernel's form is passed as it is."""
 
 from __future__ import annotations
 
@@ -37,3 +39,17 @@ class Store:
     def heater_efficiency(self) -> float:
         """A heat store's charger is an electric heater [kWh_th/kWh_e]."""
         return self.charger_efficiency
+
+
+def integer_periods(period) -> np.ndarray:
+    """TOU period codes as an integer array for the compiled kernels (the array itself when it is one)."""
+    period = np.asarray(period)
+    return period if period.dtype.kind == "i" else period.astype(np.int64)
+
+
+def as_float_array(x, shape: tuple) -> np.ndarray:
+    """``x`` (a scalar or an array) broadcast to ``shape`` as a C-ordered float array; the array
+    itself when it is one already (no copy: the kernels only read it)."""
+    if isinstance(x, np.ndarray) and x.dtype == np.float64 and x.shape == shape and x.flags.c_contiguous:
+        return x
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), shape))

@@ -30,6 +30,7 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -49,6 +50,8 @@ from parktwin.technologies.store import stores_of
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
+ZERO_KW = np.zeros(HOURS_PER_YEAR)  # a year of nothing [kW]: no chillers, or a quiet year's load change and generation (read-only)
+ZERO_KW.setflags(write=False)
 
 
 @dataclass
@@ -73,11 +76,13 @@ class CarrierState:
     heat_soc_kwh: dict = field(default_factory=dict)  # store kind → its charge at the end of last year [kWh_th]
     cold_soc_kwh: float = 0.0  # the cold store's [kWh_th]
     h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
-    space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years
+    space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years ("arrays"), and its sums by year ("mwh")
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
-    fixed_cops: tuple = ()  # (the bands' fixed COPs, (3, 8760) array of them) of the last year
+    constants: RunConstants | None = None  # the heat stages' constants of the run (``_run_constants``)
+    stores: tuple = ()  # (the year's carrier assets, their heat stores, their cold store, those heat stores as ThermalStores) of the last year
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
+    last_states: tuple = ()  # (the firms, each one's last state of last year, (coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
 
 
 def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
@@ -100,9 +105,21 @@ def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
     return out
 
 
-def entity_kinds(model) -> dict[str, str]:
-    """Entity id → kind of every firm, building and the operator."""
-    return {f.entity_id: f.kind for f in model.enterprises.values()} | {"operator": "operator"} | {b.entity_id: b.kind for b in model.buildings.values()}
+class EntityKinds:
+    """Entity id → kind of a firm, building or the operator, looked up one entity at a time when
+    ``add_to_rows`` needs a new row (a building's kind first, then the operator's, then a firm's):
+    a year adds a row or two, for the operator mostly, so no mapping of every entity is built."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __getitem__(self, entity: str) -> str:
+        building = self.model.buildings.get(entity)
+        if building is not None:
+            return building.kind
+        if entity == "operator":
+            return "operator"
+        return self.model.enterprises[entity].kind
 
 
 UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_heat": "GJ", "biomethane": "km3", "purchased_hydrogen": "t"}
@@ -111,21 +128,30 @@ UNITS = {"electricity": "MWh", "coal": "t", "natural_gas": "km3", "purchased_hea
 HEAT_COLUMNS = [f"heat_{band}_{s}_mwh" for band in BANDS for s in SUPPLIES]  # band by band, supplies in SUPPLIES order
 
 
-def _annual_columns(heat_mwh: np.ndarray, extra: dict, space: tuple[np.ndarray, np.ndarray]) -> dict:
-    """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]; ``space``: buildings'
-    hourly space heat from heat pumps and gas boilers [kW_th]."""
+def _annual_columns(heat_mwh: np.ndarray, extra: dict, space_mwh: tuple[float, float]) -> dict:
+    """``heat_mwh``: (7, 3) by supply (SUPPLIES order) and band [MWh_th]; ``space_mwh``: buildings'
+    space heat of the year from heat pumps and gas boilers [MWh_th]."""
     out = dict(zip(HEAT_COLUMNS, heat_mwh.T.ravel().tolist()))
     out["heat_demand_mwh"] = float(heat_mwh.sum())
-    out["heat_space_heat_pump_mwh"] = float(space[0].sum()) / 1000.0
-    out["heat_space_fossil_mwh"] = float(space[1].sum()) / 1000.0
+    out["heat_space_heat_pump_mwh"], out["heat_space_fossil_mwh"] = space_mwh
     return out | extra
+
+
+def space_heat_mwh(model, year: int, cache: dict) -> tuple[float, float]:
+    """Buildings' space heat in ``year`` from heat pumps and from gas boilers [MWh_th]: the sums of
+    ``space_heat_kw``'s hours, taken once per run and year (``cache``, with its arrays)."""
+    sums = cache.setdefault("mwh", {})
+    if year not in sums:
+        hp, gas = space_heat_kw(model, year, cache)
+        sums[year] = (float(hp.sum()) / 1000.0, float(gas.sum()) / 1000.0)
+    return sums[year]
 
 
 def space_heat_kw(model, year: int, cache: dict) -> tuple[np.ndarray, np.ndarray]:
     """Buildings' hourly space heat in ``year`` from heat pumps and from gas boilers [kW_th]: the
     degree-hour demand their HVAC electricity and heating gas are computed from (agents/building.py).
     Reported beside the process bands, not dispatched."""
-    if not cache:
+    if "arrays" not in cache:
         zero = np.zeros(model.temp_air_c.shape[-1])
         by_system = {"heat_pump": None, "gas_boiler": None}
         for b in model.buildings.values():
@@ -189,18 +215,15 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
     fh = firms_heat(firms, year, year_start, state)
-    cops = np.array(band_cops())
-    eb_eff = constant("electric_boiler_efficiency")
-    lhv = constant("hydrogen_lhv_kwh_per_kg")
-    eff = constant("electrolyser_efficiency_lhv")
+    k = _run_constants(state)
+    cops, fixed_cops, eb_eff, lhv, eff = k.cops, k.fixed_cops, k.eb_eff, k.lhv, k.eff
     assets = year_carrier_assets(model.operator, year_start)
-    heat_stores = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]  # in data order
-    cold_store = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
+    heat_stores, cold_store = _stores(assets, state)
     any_heat = bool(heat_stores) or assets.chp_or_waste_heat
     h2_kwh = sum(fh.annual_h2)
     space = space_heat_kw(model, year, state.space_heat)
     chillers = {b.entity_id: kw for b in model.buildings.values() if (kw := b.chiller_kw(year, year_start)) is not None}
-    chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR))
+    chiller_kw = sum(chillers.values(), np.zeros(HOURS_PER_YEAR)) if chillers else ZERO_KW
     # without chillers and a cold store the COP only multiplies zeros: any finite one gives the same columns
     cop_chiller = _chiller_cops(model, year, state.chiller_cops, "chilled_water_c") if chillers or cold_store is not None else NO_CHILLER_COP
     hourly_cop = model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly" and bool(fh.annual[:, 3].any())
@@ -211,10 +234,10 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         heat_mwh = np.zeros((len(SUPPLIES), 3))
         heat_mwh[2:6] = plan_kwh / 1000.0
         elec = (plan_kwh[2].sum() / eb_eff + (plan_kwh[3] / cops).sum()) / 1000.0
-        zeros = np.zeros(HOURS_PER_YEAR)
-        annual = _annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space) | _cold_columns(chiller_kw, cop_chiller, None, 0.0)
+        annual = (_annual_columns(heat_mwh, _quiet_columns(elec, h2_kwh / lhv / 1000.0), space_heat_mwh(model, year, state.space_heat))
+                  | _cold_columns(chiller_kw, cop_chiller, None, 0.0))
         return CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat,
-                           space, chiller_kw, cop_chiller, quiet=CarrierYear(zeros, zeros, rows, annual, {}, None, None))
+                           space, chiller_kw, cop_chiller, quiet=CarrierYear(ZERO_KW, ZERO_KW, rows, annual, {}, None, None))
 
     shapes = [f.spec.shift_pattern for f in firms]
     groups: dict[tuple[str, int, int], int] = {}  # firms sharing a shift shape and segment: one profile row
@@ -233,8 +256,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         h2_by_firm[i] = h2_kw[row]
     for i, start, end, h2_full in zip(fh.firm, fh.start, fh.end, fh.h2):
         if h2_full > 0.0:
-            h2_by_firm[i][start:end] = h2_full * profile(shapes[i], year)[start:end]
-    fixed_cops = _fixed_cops(cops, state)
+            np.multiply(profile(shapes[i], year)[start:end], h2_full, out=h2_by_firm[i][start:end])  # written in place, no temporary
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
@@ -270,15 +292,15 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     plan, plan_arr, cops, eb_eff, hourly_cop, delta, generation = w.plan, w.plan_arr, w.cops, w.eb_eff, w.hourly_cop, w.delta, w.generation
     if any_heat:
         waste = chp_heat_kw = None  # no recovery unit and no CHP: nothing to displace
-        eta_e, eta_th = constant("chp_electric_efficiency"), constant("chp_heat_efficiency")
+        k = _run_constants(state)
+        eta_e, eta_th = k.chp_eta_e, k.chp_eta_th
         if assets.chp_or_waste_heat:
             waste = np.zeros((3, HOURS_PER_YEAR))
             for sources, band, kw in assets.waste_heat:
                 shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
                 waste[BANDS.index(band)] += kw * shape / shape.max()
             chp_heat_kw = assets.chp_electric_kw * eta_th / eta_e
-        stores = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
-                                    band=BANDS.index(spec.band)) for spec, st in heat_stores)
+        stores = _thermal_stores(heat_stores, state)
         # the heaters charge from the grid below the month's highest net load without them (and the limit):
         # a store never raises the month's peak import, which the demand charge bills
         net = np.maximum(demand_kw - renewable_kw, 0.0)
@@ -287,10 +309,13 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         before = row_sums(plan_arr, live)  # the plan's heat by supply and band [kWh_th], before the dispatch works in its arrays
         heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, chp_heat_kw,
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
-                             overwrite_plan=not hourly_cop)  # the hourly COP's cut below still reads the plan's heat pumps
+                             overwrite_plan=not hourly_cop,  # the hourly COP's cut below still reads the plan's heat pumps
+                             live=w.plan_live,  # a row no segment has heat in is zeros all year
+                             with_demand=year in model.scenario.outputs.hourly_years)  # read by the hourly output only
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
-        generation += heat.chp_electricity_kw
+        if assets.chp_or_waste_heat:  # else no CHP ran: its electricity is zeros
+            generation += heat.chp_electricity_kw
         touched = None if assets.chp_or_waste_heat else sorted({st.band for st in stores})  # without displacement only the stores' bands change
         after = w.supply_sums_kwh = plan_supply_sums(heat, before, touched, live)
         share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
@@ -299,8 +324,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             gone = plan.heat_pump_kw - heat.heat_pump_kw
             gone_el = (gone / plan.heat_pump_cop).sum(axis=1)
             cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
-        coal_k = constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ  # kWh_th per t
-        gas_k = constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ
+        coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
         cuts = share * annual_by_firm  # heat taken over [kWh_th], (firms, 4, 3)
         sums, hp_el = cuts.sum(axis=2).tolist(), (cuts[:, 3] / cut_cops).sum(axis=1).tolist()  # all firms at once
         for firm, (fossil, bought, eb, _), hp in zip(firms, sums, hp_el):
@@ -316,9 +340,11 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             if elec > 0:
                 add(firm.entity_id, "electricity", -elec / 1000.0)
         add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
-        add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / (constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ))
+        add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / k.biomethane_kwh_per_km3)
     else:
-        heat = dispatch_heat(plan, period, overwrite_plan=True)  # the firms' plan as it is: reported, nothing changes
+        heat = dispatch_heat(plan, period, overwrite_plan=True, live=w.plan_live,  # the firms' plan as it is: reported, nothing changes
+                             with_demand=year in model.scenario.outputs.hourly_years)
+        w.supply_sums_kwh = plan_supply_sums(heat, np.zeros((4, 3)), [0, 1, 2], w.plan_live)  # its rows with heat; the others are zeros
 
     return heat
 
@@ -387,16 +413,17 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         own_kw = sum(h2_kw.max(axis=1).tolist()) / eff  # their electrolysers, sized to their peak
         load = demand_kw + delta - booked
         onsite = renewable_kw + generation
-        params = HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
-                                constant("hydrogen_fuel_cell_reserve_share"))
+        params = _run_constants(state).hydrogen
         # the tank's extra valley production is kept within the import limit only: capped at the month's peak
         # like the stores, the demo's tank no longer pays for itself (docs/methods.md, rule-based EMS)
-        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - np.maximum(load - onsite, 0.0), 0.0)
+        deficit = np.maximum(load - onsite, 0.0)
+        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - deficit, 0.0)
         h2 = dispatch_hydrogen(h2_hours / lhv, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
-                               np.maximum(onsite - load, 0.0), np.maximum(load - onsite, 0.0), state.h2_soc_kg, headroom)
+                               np.maximum(onsite - load, 0.0), deficit, state.h2_soc_kg, headroom)
         state.h2_soc_kg = h2.final_soc_kg
         delta += h2.electrolyser_kw - booked
-        generation += h2.fuel_cell_kw
+        if assets.fuel_cell_kw.any():  # no fuel cell, no output: adding its zeros changes nothing
+            generation += h2.fuel_cell_kw
         for firm, kwh in zip([f for f, x in zip(firms, h2_by_firm) if x is not None], h2_kw.sum(axis=1).tolist()):
             add(firm.entity_id, "electricity", -kwh / eff / 1000.0)
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
@@ -410,13 +437,13 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     """The rows the carriers changed, and their annual and hourly columns."""
     year, rows, changes, heat_stores, cold_store, assets = w.year, w.rows, w.changes, w.heat_stores, w.cold_store, w.assets
     space, chiller_kw, cop_chiller, h2_hours, lhv, eff, delta, generation = w.space, w.chiller_kw, w.cop_chiller, w.h2_hours, w.lhv, w.eff, w.delta, w.generation
-    new_rows = add_to_rows(rows, changes, lambda: entity_kinds(model), UNITS) if changes else rows
+    new_rows = add_to_rows(rows, changes, lambda: EntityKinds(model), UNITS) if changes else rows
     plan_sums = w.supply_sums_kwh if w.supply_sums_kwh is not None else plan_supply_sums(heat)
     displaced = np.stack([heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)]) if assets.chp_or_waste_heat else np.zeros((2, 3))
     stored = heat.supply_kw("store").sum(axis=1) if heat_stores else np.zeros(3)
     heat_mwh = np.concatenate([displaced, plan_sums, stored[None]]) / 1000.0  # SUPPLIES order
     elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
-    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space)
+    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space_heat_mwh(model, year, model.carrier_state.space_heat))
     annual |= {
         "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
         "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0,
@@ -435,17 +462,20 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     hourly = {}
     if year in model.scenario.outputs.hourly_years:
         hourly = {f"heat_{band}_demand_kw": heat.demand_kw[b] for b, band in enumerate(BANDS)}
-        hourly |= {f"heat_{s}_kw": heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
+        idle = {"waste_heat", "chp"} if not assets.chp_or_waste_heat else set()  # supplies that did not run: zeros every hour
+        idle |= set() if heat_stores else {"store"}
+        hourly |= {f"heat_{s}_kw": ZERO_KW if s in idle else heat.supply_kw(s).sum(axis=0) for s in SUPPLIES}
         hourly |= {"heat_space_heat_pump_kw": space[0], "heat_space_fossil_kw": space[1]}
         hourly |= {"thermal_store_in_kw": heat.store_in_kw, "thermal_store_soc_kwh": heat.store_soc_kwh,
                    "heat_electricity_kw": heat.heat_pump_electricity_kw.sum(axis=0) + heat.electric_boiler_electricity_kw.sum(axis=0) + heat.heater_kw,
                    "chp_electricity_kw": heat.chp_electricity_kw,
                    "heat_low_electric_kw": heat.electric_boiler_kw[0] + heat.heat_pump_kw[0],  # what a store could shift
                    "heat_low_electricity_kw": heat.electric_boiler_electricity_kw[0] + heat.heat_pump_electricity_kw[0]}
-        zeros = np.zeros(HOURS_PER_YEAR)
+        zeros = ZERO_KW
+        h2_demand_kg = h2_hours / lhv
         hourly |= {
-            "h2_demand_kg": h2_hours / lhv,
-            "h2_produced_kg": h2.produced_kg if h2 else h2_hours / lhv,
+            "h2_demand_kg": h2_demand_kg,
+            "h2_produced_kg": h2.produced_kg if h2 else h2_demand_kg,
             "h2_bought_kg": h2.bought_kg if h2 else zeros,
             "h2_soc_kg": h2.soc_kg if h2 else zeros,
             "electrolyser_kw": h2.electrolyser_kw if h2 else h2_hours / eff,
@@ -475,14 +505,63 @@ def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
     return cache[year]
 
 
-def _fixed_cops(cops: np.ndarray, state: CarrierState) -> np.ndarray:
-    """The bands' fixed heat-pump COPs ``cops`` (3,) hour by hour, (3, 8760) read-only, kept while they stay the same."""
-    key = tuple(cops.tolist())
-    if not state.fixed_cops or state.fixed_cops[0] != key:
+class RunConstants(NamedTuple):
+    """The heat stages' constants of a run (data/constants.csv or the run's overrides)."""
+
+    cops: np.ndarray  # (3,) the bands' fixed heat-pump COPs (agents.heat_bands.band_cops), read-only [-]
+    fixed_cops: np.ndarray  # (3, 8760) the same hour by hour, read-only [-]
+    eb_eff: float  # electric boilers [kWh_th/kWh_e]
+    lhv: float  # hydrogen's lower heating value [kWh/kg]
+    eff: float  # electrolysers' efficiency (LHV) [-]
+    chp_eta_e: float  # CHP electricity per fuel (LHV) [-]
+    chp_eta_th: float  # CHP heat per fuel (LHV) [-]
+    coal_kwh_th_per_t: float  # a coal boiler's heat per tonne of coal
+    gas_kwh_th_per_km3: float  # a gas boiler's heat per thousand m³ of gas
+    biomethane_kwh_per_km3: float  # biomethane's energy (NCV) per thousand m³
+    hydrogen: HydrogenParams  # the hydrogen chain's (energy/hydrogen.py)
+
+
+def _run_constants(state: CarrierState) -> RunConstants:
+    """The heat stages' constants, read once per run (a run's data overrides hold all through it)."""
+    if state.constants is None:
+        cops = np.array(band_cops())
         array = np.repeat(cops[:, None], HOURS_PER_YEAR, axis=1)
+        cops.setflags(write=False)
         array.setflags(write=False)
-        state.fixed_cops = (key, array)
-    return state.fixed_cops[1]
+        lhv, eff = constant("hydrogen_lhv_kwh_per_kg"), constant("electrolyser_efficiency_lhv")
+        state.constants = RunConstants(
+            cops, array, constant("electric_boiler_efficiency"), lhv, eff,
+            constant("chp_electric_efficiency"), constant("chp_heat_efficiency"),
+            constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ,
+            constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ,
+            constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ,
+            HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
+                           constant("hydrogen_fuel_cell_reserve_share")))
+    return state.constants
+
+
+def _thermal_stores(heat_stores: list, state: CarrierState) -> tuple:
+    """The year's heat stores [(StoreSpec, StoreYear)] as ``ThermalStore``s (energy/heat.py), kept
+    with the year's store lookup (``_stores``) while the carrier assets are unchanged."""
+    kept = state.stores
+    ours = len(kept) == 4 and kept[1] is heat_stores  # the lookup these stores came from
+    if ours and kept[3] is not None:
+        return kept[3]
+    thermal = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
+                                 band=BANDS.index(spec.band)) for spec, st in heat_stores)
+    if ours:
+        state.stores = (*kept[:3], thermal)
+    return thermal
+
+
+def _stores(assets, state: CarrierState) -> tuple[list, tuple | None]:
+    """The year's heat stores [(StoreSpec, StoreYear)] in data/stores.csv order and its cold store
+    (or None), kept while the year's assets are last year's (the same object)."""
+    if not state.stores or state.stores[0] is not assets:
+        heat = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]
+        cold = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
+        state.stores = (assets, heat, cold, None)  # the heat stores as ThermalStores: made by the heat stage
+    return state.stores[1], state.stores[2]
 
 
 def _chiller_cops(model, year: int, cache: dict, evaporator: str) -> np.ndarray:

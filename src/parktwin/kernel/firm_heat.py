@@ -5,6 +5,7 @@ each firm's heat and hydrogen of the year (kernel/carriers.py builds the hourly 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -39,10 +40,16 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
     over all segments, and each firm's year as its segments' sum weighted by their share of its
     profile (one weight 1.0 for a firm with one segment), added in segment order. A firm's
-    coefficients at scale 1 are kept while its states are the same (``state.unit_coefs``)."""
+    coefficients at scale 1 are kept while its states are the same (``state.unit_coefs``). In a year
+    where every firm keeps, all year, the state it ended last year in, the year is one array product
+    over the firms (``steady_year``)."""
+    all_segs = [firm.year_segments(year_start, NO_MEASURES, fold_firm_state) for firm in firms]  # the firms' cached folds (year_energy ran first)
+    steady = steady_year(firms, all_segs, state)
+    if steady is not None:
+        return steady
     rows = []  # per segment: (firm index, start, end, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight)
-    for i, firm in enumerate(firms):
-        segs = firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # the firm's cached fold (year_energy ran first)
+    ends_in = []  # per firm: (its last state, that state's unit coefficients, its base hydrogen [kWh/yr])
+    for i, (firm, segs) in enumerate(zip(firms, all_segs)):
         own_kwh, bought_kwh, h2_kwh = firm.once("heat_base", lambda f=firm: _heat_base(f))  # constant within a run
         scale = firm.activity * firm.intensity
         last = state.unit_coefs.get(firm, ())
@@ -50,6 +57,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
             st, unit = last[0]
             k = scale * st.efficiency_factor
             rows.append((i, 0, HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, 1.0))
+            ends_in.append((st, unit, h2_kwh))
             continue
         shares = segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,)  # of its profile
         mine = []
@@ -61,8 +69,11 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
             k = scale * st.efficiency_factor
             rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, shares[j]))
         state.unit_coefs[firm] = mine
+        ends_in.append((*mine[-1], h2_kwh))
     seg_firm, starts, ends, scales, units, h2, weights = (list(x) for x in zip(*rows)) if rows else ([], [], [], [], [], [], [])
-    coefs = np.array(scales)[:, None, None] * np.array(units) if units else np.zeros((0, 4, 3))
+    stack = np.array(units)
+    coefs = np.array(scales)[:, None, None] * stack if units else np.zeros((0, 4, 3))
+    keep_last_states(firms, ends_in, state, stack if len(rows) == len(firms) else None)
     if len(rows) == len(firms):  # one segment a firm: its year is its segment
         return FirmsHeat(seg_firm, starts, ends, coefs, h2, coefs, h2)
     w = np.array(weights)
@@ -73,6 +84,34 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
 
 
+def steady_year(firms: list, all_segs: list, state: CarrierState) -> FirmsHeat | None:
+    """The year's heat when every firm has one state all year and it is the state it ended last
+    year in (``state.last_states``), else None: each firm's coefficients at scale 1, efficiency
+    factor, hydrogen share and base hydrogen are last year's, so the year is their arrays times the
+    firms' activity × intensity: the same products as segment by segment, in the same order."""
+    kept = state.last_states
+    if not kept or len(kept[0]) != len(firms) or not all(map(operator.is_, kept[0], firms)):
+        return None
+    if not all(len(segs) == 1 and segs[0][1] is st for segs, st in zip(all_segs, kept[1])):
+        return None
+    stack, efficiency, h2_kwh, h2_share = kept[2]
+    k = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms]) * efficiency
+    coefs = k[:, None, None] * stack
+    h2 = (k * h2_kwh * h2_share).tolist()
+    n = len(firms)
+    return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2)
+
+
+def keep_last_states(firms: list, ends_in: list, state: CarrierState, stack: np.ndarray | None) -> None:
+    """Keep each firm's last state of the year ``ends_in`` [(state, unit coefficients, base hydrogen)]
+    as arrays over the firms for ``steady_year`` next year; ``stack``: the coefficients already
+    stacked (every firm had one segment)."""
+    states = [st for st, _, _ in ends_in]
+    arrays = (np.array([unit for _, unit, _ in ends_in]) if stack is None else stack, np.array([st.efficiency_factor for st in states]),
+              np.array([h2 for _, _, h2 in ends_in]), np.array([st.hydrogen_share for st in states]))
+    state.last_states = (list(firms), states, arrays)
+
+
 def _heat_base(firm) -> tuple[float, float, float]:
     """The firm's base-year own boiler heat, bought heat and process fuel (NCV) [kWh/yr]."""
     return firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh()
@@ -80,12 +119,10 @@ def _heat_base(firm) -> tuple[float, float, float]:
 
 def _kept_unit(last: tuple | list, st: FirmState) -> np.ndarray | None:
     """The unit coefficients kept in ``last`` [(state, coefficients)] for the state ``st`` (the same
-    object, else an equal one: a change inside last year is folded again into an equal state), or None."""
+    object), or None. An equal state of another object (a change inside last year folded again)
+    finds its coefficients in ``_unit_coefs``' cache, keyed by equality: the same numbers."""
     for old, unit in last:
         if old is st:
-            return unit
-    for old, unit in last:
-        if old == st:
             return unit
     return None
 
