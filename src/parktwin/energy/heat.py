@@ -41,7 +41,7 @@ import numpy as np
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.energy.store import Store, as_float_array, integer_periods
 
-__all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan"]
+__all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan", "zeros_read_only"]
 
 BANDS = ("low", "medium", "high")
 """Process-heat temperature bands: <100 °C, 100-200 °C, >200 °C (data/heat_bands.csv)."""

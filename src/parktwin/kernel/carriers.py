@@ -30,28 +30,26 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 
 from parktwin.agents.base import EnergyRow
 from parktwin.agents.carrier_assets import year_carrier_assets
-from parktwin.agents.heat_bands import KWH_PER_GJ, band_cops
+from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
-from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, ThermalStore, dispatch_heat
-from parktwin.energy.hydrogen import HydrogenParams, HydrogenResult, dispatch_hydrogen
+from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch_heat, zeros_read_only
+from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.tariff import month_peak_ceiling_kw
-from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
-from parktwin.technologies.store import stores_of
+from parktwin.kernel.carrier_inputs import RunConstants, YearStores, run_constants, year_stores
+from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
-ZERO_KW = np.zeros(HOURS_PER_YEAR)  # a year of nothing [kW]: no chillers, or a quiet year's load change and generation (read-only)
-ZERO_KW.setflags(write=False)
+ZERO_KW = zeros_read_only((HOURS_PER_YEAR,))  # a year of nothing [kW]: no chillers, or a quiet year's load change and generation
 
 
 @dataclass
@@ -78,8 +76,8 @@ class CarrierState:
     h2_soc_kg: float = 0.0  # the hydrogen tank's [kg]
     space_heat: dict = field(default_factory=dict)  # buildings' hourly space heat by system, all years ("arrays"), and its sums by year ("mwh")
     air_source_cops: dict = field(default_factory=dict)  # year → (3, 8760) COP
-    constants: RunConstants | None = None  # the heat stages' constants of the run (``_run_constants``)
-    stores: tuple = ()  # (the year's carrier assets, their heat stores, their cold store, those heat stores as ThermalStores) of the last year
+    constants: RunConstants | None = None  # the heat stages' constants of the run (kernel.carrier_inputs.run_constants)
+    stores: YearStores | None = None  # the year's stores, kept while the carrier assets are unchanged (kernel.carrier_inputs.year_stores)
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
     last_states: tuple = ()  # (the firms, each one's last state of last year, (coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
@@ -215,10 +213,11 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     assets, and (air-source heat pumps) the hourly COP's change to the load."""
     firms = list(model.enterprises.values())
     fh = firms_heat(firms, year, year_start, state)
-    k = _run_constants(state)
+    k = run_constants(state)
     cops, fixed_cops, eb_eff, lhv, eff = k.cops, k.fixed_cops, k.eb_eff, k.lhv, k.eff
     assets = year_carrier_assets(model.operator, year_start)
-    heat_stores, cold_store = _stores(assets, state)
+    state.stores = year_stores(assets, state.stores)
+    heat_stores, cold_store = state.stores.heat, state.stores.cold
     any_heat = bool(heat_stores) or assets.chp_or_waste_heat
     h2_kwh = sum(fh.annual_h2)
     space = space_heat_kw(model, year, state.space_heat)
@@ -292,7 +291,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     plan, plan_arr, cops, eb_eff, hourly_cop, delta, generation = w.plan, w.plan_arr, w.cops, w.eb_eff, w.hourly_cop, w.delta, w.generation
     if any_heat:
         waste = chp_heat_kw = None  # no recovery unit and no CHP: nothing to displace
-        k = _run_constants(state)
+        k = run_constants(state)
         eta_e, eta_th = k.chp_eta_e, k.chp_eta_th
         if assets.chp_or_waste_heat:
             waste = np.zeros((3, HOURS_PER_YEAR))
@@ -300,7 +299,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
                 shape = sum(profile(model.enterprises[s].spec.shift_pattern, year) for s in sources)
                 waste[BANDS.index(band)] += kw * shape / shape.max()
             chp_heat_kw = assets.chp_electric_kw * eta_th / eta_e
-        stores = _thermal_stores(heat_stores, state)
+        stores = state.stores.thermal  # this year's (heat_plan_year kept them)
         # the heaters charge from the grid below the month's highest net load without them (and the limit):
         # a store never raises the month's peak import, which the demand charge bills
         net = np.maximum(demand_kw - renewable_kw, 0.0)
@@ -413,7 +412,7 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         own_kw = sum(h2_kw.max(axis=1).tolist()) / eff  # their electrolysers, sized to their peak
         load = demand_kw + delta - booked
         onsite = renewable_kw + generation
-        params = _run_constants(state).hydrogen
+        params = run_constants(state).hydrogen
         # the tank's extra valley production is kept within the import limit only: capped at the month's peak
         # like the stores, the demo's tank no longer pays for itself (docs/methods.md, rule-based EMS)
         deficit = np.maximum(load - onsite, 0.0)
@@ -503,65 +502,6 @@ def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
         cache[year] = np.stack([cop_carnot(constant("heat_low_sink_c"), source, share), cop_carnot(constant("heat_medium_sink_c"), source, share),
                                 np.ones(HOURS_PER_YEAR)])
     return cache[year]
-
-
-class RunConstants(NamedTuple):
-    """The heat stages' constants of a run (data/constants.csv or the run's overrides)."""
-
-    cops: np.ndarray  # (3,) the bands' fixed heat-pump COPs (agents.heat_bands.band_cops), read-only [-]
-    fixed_cops: np.ndarray  # (3, 8760) the same hour by hour, read-only [-]
-    eb_eff: float  # electric boilers [kWh_th/kWh_e]
-    lhv: float  # hydrogen's lower heating value [kWh/kg]
-    eff: float  # electrolysers' efficiency (LHV) [-]
-    chp_eta_e: float  # CHP electricity per fuel (LHV) [-]
-    chp_eta_th: float  # CHP heat per fuel (LHV) [-]
-    coal_kwh_th_per_t: float  # a coal boiler's heat per tonne of coal
-    gas_kwh_th_per_km3: float  # a gas boiler's heat per thousand m³ of gas
-    biomethane_kwh_per_km3: float  # biomethane's energy (NCV) per thousand m³
-    hydrogen: HydrogenParams  # the hydrogen chain's (energy/hydrogen.py)
-
-
-def _run_constants(state: CarrierState) -> RunConstants:
-    """The heat stages' constants, read once per run (a run's data overrides hold all through it)."""
-    if state.constants is None:
-        cops = np.array(band_cops())
-        array = np.repeat(cops[:, None], HOURS_PER_YEAR, axis=1)
-        cops.setflags(write=False)
-        array.setflags(write=False)
-        lhv, eff = constant("hydrogen_lhv_kwh_per_kg"), constant("electrolyser_efficiency_lhv")
-        state.constants = RunConstants(
-            cops, array, constant("electric_boiler_efficiency"), lhv, eff,
-            constant("chp_electric_efficiency"), constant("chp_heat_efficiency"),
-            constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ,
-            constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ,
-            constant("biomethane_ncv_gj_per_km3") * KWH_PER_GJ,
-            HydrogenParams(lhv / eff, lhv, constant("fuel_cell_efficiency"), constant("hydrogen_tank_soc_min_share"), 1.0,
-                           constant("hydrogen_fuel_cell_reserve_share")))
-    return state.constants
-
-
-def _thermal_stores(heat_stores: list, state: CarrierState) -> tuple:
-    """The year's heat stores [(StoreSpec, StoreYear)] as ``ThermalStore``s (energy/heat.py), kept
-    with the year's store lookup (``_stores``) while the carrier assets are unchanged."""
-    kept = state.stores
-    ours = len(kept) == 4 and kept[1] is heat_stores  # the lookup these stores came from
-    if ours and kept[3] is not None:
-        return kept[3]
-    thermal = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
-                                 band=BANDS.index(spec.band)) for spec, st in heat_stores)
-    if ours:
-        state.stores = (*kept[:3], thermal)
-    return thermal
-
-
-def _stores(assets, state: CarrierState) -> tuple[list, tuple | None]:
-    """The year's heat stores [(StoreSpec, StoreYear)] in data/stores.csv order and its cold store
-    (or None), kept while the year's assets are last year's (the same object)."""
-    if not state.stores or state.stores[0] is not assets:
-        heat = [(spec, assets.stores[spec.kind]) for spec in stores_of("heat") if spec.kind in assets.stores]
-        cold = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
-        state.stores = (assets, heat, cold, None)  # the heat stores as ThermalStores: made by the heat stage
-    return state.stores[1], state.stores[2]
 
 
 def _chiller_cops(model, year: int, cache: dict, evaporator: str) -> np.ndarray:
