@@ -59,3 +59,31 @@ def test_a_run_after_one_with_other_overrides_is_the_fresh_process_run(scenario,
     assert not first_again["annual"].equals(after["annual"])  # the overrides reach the tables (else the test proves nothing)
     for name, frame in first.items():  # and the first overrides, run again after the second, give the first run's tables
         pd.testing.assert_frame_equal(first_again[name], frame, check_exact=True, obj=name)
+
+
+def test_a_shape_price_is_the_tariff_over_the_profile_and_keeps_no_array_alive():
+    # kernel.context.shape_price_cny_per_kwh: Σ_h price_h × profile_h [CNY/kWh], once per pair of arrays;
+    # its entry does not keep a dropped tariff array alive, and a new array (its id possibly reused)
+    # gets its own average
+    import gc
+    import weakref
+
+    import numpy as np
+
+    from parktwin.energy.calendar import HOURS_PER_YEAR
+    from parktwin.energy.loads import profile
+    from parktwin.kernel.context import shape_price_cny_per_kwh
+
+    weights = profile("two_shift_2x8", 2030)
+    price = np.full(HOURS_PER_YEAR, 0.5)
+    price.setflags(write=False)
+    assert shape_price_cny_per_kwh(price, "two_shift_2x8", 2030) == pytest.approx(0.5, rel=1e-12)  # the profile sums to 1
+    gone = weakref.ref(price)
+    del price
+    gc.collect()
+    assert gone() is None
+    for level in (0.7, 0.9):
+        other = np.full(HOURS_PER_YEAR, level)
+        other.setflags(write=False)
+        assert shape_price_cny_per_kwh(other, "two_shift_2x8", 2030) == float(other @ weights)
+        del other
