@@ -34,7 +34,7 @@ _NONE = {type(None)}
 def typed(values: Sequence):
     """A column's array from its values (a list or tuple) when they share one Python type (or are
     Python and numpy floats), typed as pandas would type it from rows; None otherwise."""
-    strings = arrow_strings(values) if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
+    strings = long_strings(values)
     return _typed_as(set(map(type, values)), values) if strings is None else strings
 
 
@@ -111,7 +111,7 @@ def _column_kinds(columns: dict[str, Sequence]) -> tuple[dict, dict[str, set]]:
         if isinstance(values, kept):
             arrays[name] = values
             continue
-        strings = arrow_strings(values) if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
+        strings = long_strings(values)
         if strings is None:
             kinds[name] = set(map(type, values))
         else:
@@ -120,6 +120,12 @@ def _column_kinds(columns: dict[str, Sequence]) -> tuple[dict, dict[str, set]]:
 
 
 ARROW_INFERENCE_MIN = 256  # values in a column: below, checking their types first costs less than pyarrow's fixed cost
+
+
+def long_strings(values: Sequence):
+    """``arrow_strings`` of a column of at least ``ARROW_INFERENCE_MIN`` values starting with a
+    string; None for a shorter column or one starting otherwise (their types are checked instead)."""
+    return arrow_strings(values) if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
 
 
 def arrow_strings(values: Sequence):
@@ -152,19 +158,25 @@ def float_block_frame(columns: dict[str, Sequence], arrays: dict, kinds: dict[st
     """``frame_from_columns`` for a table of mostly float columns: those converted in one call
     into a 2-D array that becomes the frame's float block as it is (pandas' per-column checks cost
     more than the conversion of a short table), the other columns inserted at their places
-    (``arrays``: the columns already arrays; ``kinds``: the others' Python types). The names are a
-    plain object index while inserting (pandas rebuilds a string index on each insert), the
-    table's own index (as pandas builds it from the names) set at the end."""
+    (``block_frame``; ``arrays``: the columns already arrays; ``kinds``: the others' Python types)."""
     block = np.array([columns[name] for name in floats], dtype=np.float64)  # a row per column: pandas' layout
-    frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)
     in_block = set(floats)
     others = {name: arrays[name] if name in arrays else _typed_as(kinds[name], columns[name])
               for name in columns if name not in in_block}
     others |= _inferred(columns, [name for name, array in others.items() if array is None])
-    order = list(columns)
+    return block_frame(block, floats, others, list(columns))
+
+
+def block_frame(block: np.ndarray, floats: list[str], others: dict, order: list[str]) -> pd.DataFrame:
+    """A table whose ``floats`` columns are the rows of ``block`` (pandas' layout of a float block:
+    a row per column, taken as it is) and whose ``others`` columns (name → array) are inserted at
+    their places in ``order`` (every name once, ``floats`` in their order within it). The names are
+    a plain object index while inserting (pandas rebuilds a string index on each insert); the
+    table's own index, as pandas builds it from the names, is set at the end."""
+    frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)
     for at, name in enumerate(order):  # in the table's order, so each lands at its final position
         if name in others:
-            frame.insert(at, name, others[name], allow_duplicates=True)  # the names are a dict's keys: no check needed
+            frame.insert(at, name, others[name], allow_duplicates=True)  # the names are unique: no check needed
     frame.columns = pd.Index(order)
     return frame
 

@@ -14,7 +14,7 @@ from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, Financed
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
-from parktwin.frames import coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
+from parktwin.frames import block_frame, coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import reconcile
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
@@ -225,16 +225,11 @@ def _joined_years(hourly: dict, years: list[int], keys: list[str], lengths: list
         for row, key in enumerate(floats):
             block[row, start:start + n] = hourly[year][key]
         start += n
-    frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)  # a plain index while inserting
-    order = ["year", "hour", *keys]
     others = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
               "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
     in_block = set(floats)
     others |= {k: np.concatenate([np.asarray(hourly[y][k]) for y in years]) for k in keys if k not in in_block}
-    for name, values in sorted(others.items(), key=lambda item: order.index(item[0])):  # each at its final place
-        frame.insert(order.index(name), name, values, allow_duplicates=True)  # the names are a dict's keys
-    frame.columns = pd.Index(order)  # the table's own index, as pandas builds it from the names
-    return frame
+    return block_frame(block, floats, others, ["year", "hour", *keys])
 
 
 def annual_table(record: RunRecord) -> pd.DataFrame:
