@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -50,22 +51,24 @@ class DecisionContext:
     carbon_kind: str = "tax"  # the scenario's carbon policy (economics/carbon.py)
     covered: frozenset = frozenset()  # firms the ETS covered last year
     grid_factor_kgco2_per_kwh: float = 0.0  # the year's location-based grid factor (for the MACC's tonnes)
-    _prices: dict = field(default_factory=dict)
+    _prices: dict = field(default_factory=dict)  # shape → its tariff average; (year, life) → the expected carbon price
 
     def subsidy_share(self) -> dict:
         """Capex share paid by others per measure: the policy's, then the fund's on the rest while it has money.
         Without a fund it is the policy's all year: one dict, shared (its readers do not change it)."""
         if self.fund is None:
-            shares = self._prices.get(("subsidy",))
-            if shares is None:
-                shares = self._prices[("subsidy",)] = dict(self.policy.capex_subsidy_share)
-            return shares
+            return self._policy_shares
         shares = dict(self.policy.capex_subsidy_share)
         for measure in self.fund.measures:
             f = self.fund.share_for(measure)
             if f > 0:
                 shares[measure] = 1.0 - (1.0 - shares.get(measure, 0.0)) * (1.0 - f)
         return shares
+
+    @cached_property
+    def _policy_shares(self) -> dict:
+        """The policy's capex subsidy shares, copied once a year (``subsidy_share`` without a fund)."""
+        return dict(self.policy.capex_subsidy_share)
 
     def claim(self, firm: str, project: str, option) -> float:
         """The fund pays its share of an adopted option's capex (``option.capex_cny`` is the firm's part) [CNY]."""
@@ -92,33 +95,25 @@ class DecisionContext:
         """``economics.catalogue.price_cny(carrier, year)``, looked up once a year."""
         return self.costs.price(carrier)
 
-    @property
+    @cached_property
     def fuel_prices(self) -> tuple[tuple[str, float, float], ...]:
         """(energy-table carrier, price units per table unit, the year's price) of each carrier of
         ``economics.costs.FUEL_PRICES``, in its order, looked up once a year."""
-        prices = self._prices.get(("fuels",))
-        if prices is None:
-            prices = self._prices[("fuels",)] = tuple((c, mult, self.price(p)) for c, (p, mult) in FUEL_PRICES.items())
-        return prices
+        return tuple((c, mult, self.price(p)) for c, (p, mult) in FUEL_PRICES.items())
 
-    @property
+    @cached_property
     def costs(self) -> YearCosts:
         """The year's catalogue terms firms weigh (capex, O&M, life, availability), each looked up once a year."""
-        costs = self._prices.get(("catalogue",))
-        if costs is None:
-            costs = self._prices[("catalogue",)] = YearCosts(self.year)
-        return costs
+        return YearCosts(self.year)
 
     def peak_share(self, shape: str) -> float:
         """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per process, year and shape)."""
         return profile_peak(shape, self.year)
 
-    @property
+    @cached_property
     def constants(self) -> dict:
         """The constants firms' decisions read (agents.decisions.DECISION_CONSTANTS), looked up once a year."""
-        if "constants" not in self._prices:
-            self._prices["constants"] = {name: constant(name) for name in DECISION_CONSTANTS}
-        return self._prices["constants"]
+        return {name: constant(name) for name in DECISION_CONSTANTS}
 
     def firm_carbon_price(self, entity: str, year: int, life_yr: int) -> float:
         """The carbon price a firm weighs on a tonne abated: the expected price if the policy charges
