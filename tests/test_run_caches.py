@@ -2,9 +2,9 @@
 overrides into the next run: a run after another with other overrides gives, table for table, what
 the same run gives in a fresh process.
 
-The overrides touch what the speed caches hold: the catalogue's capex factor (``economics.costs.UnitTerms``,
+The overrides touch what the speed caches hold: the catalogue's capex factor (``economics.costs.UnitTerms``, read through
 ``agents.decisions.YearCosts``), fuel prices (``DecisionContext.fuel_prices``), the heat stages'
-constants (``kernel.carriers.RunConstants``: electric boilers, CHP, the heat pumps' sink temperature, the
+constants (``kernel.carrier_inputs.RunConstants``: electric boilers, CHP, the heat pumps' sink temperature, the
 hydrogen chain) and the tariff averaged over each firm's shape (``kernel.context.shape_price_cny_per_kwh``).
 """
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from parktwin.data import HEAT_BANDS, constant
-from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, heat_pump_technology, lifetime_yr, price_cny
+from parktwin.economics.catalogue import heat_pump_technology, price_cny
+from parktwin.economics.costs import UnitTerm, UnitTerms
 from parktwin.economics.finance import cost_of_capital, financing_instrument
 
 GJ_PER_KWH = 3600.0 / 1e6
@@ -68,18 +69,19 @@ class FirmView(NamedTuple):
 
 
 class YearCosts(dict):
-    """A year's catalogue terms of the technologies firms weigh, each looked up once (on first use,
-    under the data overrides then in force; one per ``DecisionContext``, so per run and year):
-    technology id → (available, capex [CNY per unit], fixed O&M [CNY per unit and yr], lifetime [yr])."""
+    """A year's catalogue terms of the technologies firms weigh: technology id → its
+    ``economics.costs.UnitTerm`` of the year, read from ``terms`` (the run's ``UnitTerms``, shared with
+    its purchases; a new one without) and keyed by id alone for the firms' loops; one per
+    ``DecisionContext``, so per run and year. Also the year's fuel prices, each looked up once."""
 
-    def __init__(self, year: int):
+    def __init__(self, year: int, terms: UnitTerms | None = None):
         super().__init__()
         self.year = year
+        self.terms = UnitTerms() if terms is None else terms
         self.prices: dict[str, float] = {}  # carrier → ``price_cny`` of the year
 
-    def __missing__(self, tech: str) -> tuple[bool, float, float, float]:
-        terms = self[tech] = (available(tech, self.year), capex_cny(tech, self.year), fixed_om_cny_per_yr(tech, self.year),
-                              lifetime_yr(tech))
+    def __missing__(self, tech: str) -> UnitTerm:
+        terms = self[tech] = self.terms[tech, self.year]
         return terms
 
     def price(self, carrier: str) -> float:
@@ -109,15 +111,15 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
         if moved <= 0:
             continue
         tech = heat_pump_technology(band) if technology == "heat_pump" else "electric_boiler"
-        usable, capex_per_kw, om_per_kw, life_yr = costs[tech]
-        if not usable:
+        terms = costs[tech]
+        if not terms.available:
             return None
         kw = moved * view.peak_share
-        capex += kw * capex_per_kw
-        om += kw * om_per_kw
+        capex += kw * terms.capex_cny
+        om += kw * terms.fixed_om_cny_per_yr
         elec += moved / (band_cops[b] if technology == "heat_pump" else eb_eff)
         moved_total += moved
-        life.append(life_yr)
+        life.append(terms.lifetime_yr)
     if moved_total <= 0:
         return None
     gj = moved_total * GJ_PER_KWH
@@ -133,16 +135,16 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
 
 def efficiency_option(view: FirmView, step: float) -> Option | None:
     """An efficiency programme cutting all the firm's energy use by ``step``."""
-    usable, capex_per_tce, om_per_tce, life_yr = (view.costs if view.costs is not None else YearCosts(view.year))["efficiency_programme"]
-    if not usable or view.energy_tce_per_yr <= 0:
+    terms = (view.costs if view.costs is not None else YearCosts(view.year))["efficiency_programme"]  # per tce/yr saved
+    if not terms.available or view.energy_tce_per_yr <= 0:
         return None
     tce = step * view.energy_tce_per_yr
-    gross = tce * capex_per_tce
+    gross = tce * terms.capex_cny
     capex = gross * (1.0 - view.subsidy_share.get("efficiency", 0.0))
-    om = tce * om_per_tce
+    om = tce * terms.fixed_om_cny_per_yr
     co2 = step * view.scope1_tco2_per_yr
     saving = step * view.energy_cost_cny_per_yr + co2 * view.carbon_price_cny_per_tco2 - om
-    return Option("efficiency", step, capex, saving, co2, life_yr, gross, om,
+    return Option("efficiency", step, capex, saving, co2, terms.lifetime_yr, gross, om,
                   -step * view.energy_cost_cny_per_yr, -step * view.electricity_kwh_per_yr)
 
 

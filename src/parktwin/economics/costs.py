@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny, technology
+from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny, technology
 from parktwin.energy.calendar import HOURS_PER_YEAR
 
 # price per unit of each carrier in the energy table: (price id in data/prices.csv, units of the price per table unit)
@@ -62,21 +62,33 @@ def value_left_cny(p: Purchase, at: float) -> float:
 def purchase(year: int, hour: float, project: str, entity: str, tech_id: str, capacity: float, renewal: bool = False,
              terms: UnitTerms | None = None) -> Purchase:
     """Price ``capacity`` of ``tech_id`` at ``year``'s catalogue cost (``terms``: a run's look-ups to reuse)."""
-    unit, capex, fixed_om, life = terms[tech_id, year] if terms is not None else unit_terms(tech_id, year)
-    return Purchase(year, hour, project, entity, tech_id, capacity, unit, capacity * capex, capacity * fixed_om, life, renewal)
+    t = terms[tech_id, year] if terms is not None else unit_terms(tech_id, year)
+    return Purchase(year, hour, project, entity, tech_id, capacity, t.unit, capacity * t.capex_cny, capacity * t.fixed_om_cny_per_yr,
+                    t.lifetime_yr, renewal)
 
 
-def unit_terms(tech_id: str, year: int) -> tuple[str, float, float, float]:
-    """``tech_id``'s unit, capex [CNY per unit], fixed O&M [CNY per unit and yr] and lifetime [yr] in ``year``
-    at the catalogue's cost (under the data overrides in force)."""
-    return technology(tech_id).unit, capex_cny(tech_id, year), fixed_om_cny_per_yr(tech_id, year), lifetime_yr(tech_id)
+class UnitTerm(NamedTuple):
+    """A technology's catalogue terms in a year, per unit of its capacity (``unit``)."""
+
+    unit: str
+    capex_cny: float  # [CNY per unit], × the scenario's capex factor
+    fixed_om_cny_per_yr: float  # [CNY per unit and yr], × the capex factor
+    lifetime_yr: float
+    available: bool  # on sale that year (economics.catalogue.available)
+
+
+def unit_terms(tech_id: str, year: int) -> UnitTerm:
+    """``tech_id``'s terms in ``year`` at the catalogue's cost (under the data overrides in force)."""
+    return UnitTerm(technology(tech_id).unit, capex_cny(tech_id, year), fixed_om_cny_per_yr(tech_id, year), lifetime_yr(tech_id),
+                    available(tech_id, year))
 
 
 class UnitTerms(dict):
-    """(technology id, year) → ``unit_terms``, each looked up once (keep one per run: the data
-    overrides in force when first asked)."""
+    """(technology id, year) → ``unit_terms``, each looked up once: one per run (the data overrides
+    in force all through it), read by the run's purchases and, through ``agents.decisions.YearCosts``,
+    by the firms' decisions and the roadmap's costing."""
 
-    def __missing__(self, key: tuple[str, int]) -> tuple[str, float, float, float]:
+    def __missing__(self, key: tuple[str, int]) -> UnitTerm:
         terms = self[key] = unit_terms(*key)
         return terms
 

@@ -12,7 +12,7 @@ import numpy as np
 from parktwin.agents.decisions import DECISION_CONSTANTS, YearCosts
 from parktwin.data import constant, interpolate_path
 from parktwin.economics.carbon import marginal_price_cny_per_tco2
-from parktwin.economics.costs import FUEL_PRICES
+from parktwin.economics.costs import FUEL_PRICES, UnitTerms
 from parktwin.energy.loads import profile, profile_peak
 from parktwin.energy.tariff import hourly_tariff
 
@@ -51,6 +51,7 @@ class DecisionContext:
     carbon_kind: str = "tax"  # the scenario's carbon policy (economics/carbon.py)
     covered: frozenset = frozenset()  # firms the ETS covered last year
     grid_factor_kgco2_per_kwh: float = 0.0  # the year's location-based grid factor (for the MACC's tonnes)
+    unit_terms: UnitTerms | None = None  # the run's catalogue look-ups (economics.costs), shared with its purchases
     _prices: dict = field(default_factory=dict)  # shape → its tariff average; (year, life) → the expected carbon price
 
     def subsidy_share(self) -> dict:
@@ -104,7 +105,7 @@ class DecisionContext:
     @cached_property
     def costs(self) -> YearCosts:
         """The year's catalogue terms firms weigh (capex, O&M, life, availability), each looked up once a year."""
-        return YearCosts(self.year)
+        return YearCosts(self.year, self.unit_terms)
 
     def peak_share(self, shape: str) -> float:
         """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per process, year and shape)."""

@@ -383,7 +383,8 @@ class ParkModel(mesa.Model):
         return DecisionContext(year, sc.policy, sc.decisions, sc.park.grid.tariff, self.carbon_charge_path,
                                {s: float(np.mean(v)) for s, v in by_sector.items()},
                                fund=next(iter(self.operator.funds.values()), None), carbon_kind=sc.policy.carbon.kind,
-                               covered=self.ets.covered, grid_factor_kgco2_per_kwh=float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]))
+                               covered=self.ets.covered, grid_factor_kgco2_per_kwh=float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]),
+                               unit_terms=self.unit_terms)
 
     def _cost_roadmap_measure(self, item, year: int) -> None:
         """Record what a roadmap item on firms costs each of them, for the run's MACC (no effect on the run).
