@@ -30,6 +30,8 @@ from functools import lru_cache
 from operator import mul
 from typing import NamedTuple
 
+import numpy as np
+
 from parktwin.data import table
 
 NAN = float("nan")
@@ -103,9 +105,50 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else NAN
 
 
+class FirmFlows(NamedTuple):
+    """The firms' flows in one year as arrays over the firms (park order): ``FirmResources`` by column."""
+
+    ids: tuple[str, ...]
+    value_added_mcny: list[float]
+    flows: np.ndarray  # 8 × firms in ``FirmResources`` order from ``fresh_water_m3`` on, 0 where not reported
+    reported: np.ndarray  # 8 × firms: the flow is reported (not None)
+    position: dict[str, int]  # entity → its column
+
+    def records(self) -> list[FirmResources]:
+        """One ``FirmResources`` per firm (None where not reported)."""
+        values = self.flows.astype(object)
+        values[~self.reported] = None
+        return list(map(FirmResources._make, zip(self.ids, self.value_added_mcny, *values.tolist())))
+
+
+def firm_flows(firms: list[FirmResources]) -> FirmFlows:
+    """``FirmFlows`` of a list of ``FirmResources``."""
+    values = [f[2:] for f in firms]
+    return FirmFlows(tuple(f.entity for f in firms), [f.value_added_mcny for f in firms],
+                     np.array([[v or 0.0 for v in row] for row in values], dtype=float).reshape(-1, 8).T,
+                     np.array([[v is not None for v in row] for row in values], dtype=bool).reshape(-1, 8).T,
+                     {f.entity: i for i, f in enumerate(firms)})
+
+
+def _in_order(terms: np.ndarray) -> list[float]:
+    """Σ of each row of ``terms``, added one after another from the first column (as a Python loop
+    ``total += term``; ``np.sum`` adds pairwise, which may differ in the last bit)."""
+    return np.cumsum(terms, axis=1)[:, -1].tolist() if terms.shape[1] else [0.0] * terms.shape[0]
+
+
+def _by_firm(firms: FirmFlows, amounts: dict[str, float]) -> np.ndarray:
+    """An exchange flow by firm (an ``ExchangeFlows`` field) as an array over ``firms`` (0 for a firm without any)."""
+    out = np.zeros(len(firms.ids))
+    for entity, amount in amounts.items():
+        at = firms.position.get(entity)
+        if at is not None:
+            out[at] = amount
+    return out
+
+
 def year_resources(
     year: int,
-    firms: list[FirmResources],
+    firms: list[FirmResources] | FirmFlows,
     flows: ExchangeFlows | None = None,
     *,
     min_coverage_share: float = 1.0,
@@ -114,44 +157,30 @@ def year_resources(
     """The park's resource totals and indicators for one year (keys ``RESOURCE_COLUMNS``).
 
     ``exchanges_listed``: the park file lists candidate exchanges, so the count of eco-industrial
-    chain projects is known (else NaN: not assessed).
+    chain projects is known (else NaN: not assessed). The firms' terms are computed over arrays and
+    summed firm after firm in park order (a firm without an account adds 0 to it).
     """
     flows = flows or ExchangeFlows()
-    total_va = sum(f.value_added_mcny for f in firms)
-    fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = 0.0
-    ex_water = ex_waste = ex_heat = 0.0
-    va_water = va_wastewater = va_waste = va_heat = 0.0  # value added of the firms reporting each input
-    reclaimed_got, reused_got, waste_sent, heat_sent = flows.reclaimed_m3.get, flows.reused_m3.get, flows.waste_t.get, flows.heat_gj.get
-    for f in firms:
-        entity, f_va, f_fresh = f.entity, f.value_added_mcny, f.fresh_water_m3
-        if f_fresh is not None:
-            va_water += f_va
-            got_reclaimed = min(reclaimed_got(entity, 0.0), f_fresh)
-            got_reused = min(reused_got(entity, 0.0), f_fresh - got_reclaimed)
-            fresh += f_fresh - got_reclaimed - got_reused
-            reclaimed += (f.reclaimed_water_m3 or 0.0) + got_reclaimed
-            reused += (f.reused_water_m3 or 0.0) + got_reused
-            ex_water += got_reclaimed + got_reused
-            if f.wastewater_m3 is not None:
-                va_wastewater += f_va
-                wastewater += f.wastewater_m3
-        f_generated = f.waste_generated_t
-        if f_generated is not None:
-            va_waste += f_va
-            base_used = f.waste_utilised_t or 0.0
-            sent = min(waste_sent(entity, 0.0), f_generated - base_used)
-            generated += f_generated
-            utilised += base_used + sent
-            ex_waste += sent
-        f_available = f.heat_available_gj
-        if f_available is not None:
-            va_heat += f_va
-            base_rec = f.heat_recovered_gj or 0.0
-            sent = min(heat_sent(entity, 0.0), f_available - base_rec)
-            available += f_available
-            recovered += base_rec + sent
-            ex_heat += sent
-    va = {"water": va_water, "wastewater": va_wastewater, "waste": va_waste, "heat": va_heat}
+    if not isinstance(firms, FirmFlows):
+        firms = firm_flows(firms)
+    f_va = np.array(firms.value_added_mcny, dtype=float)
+    f_fresh, f_reused, f_reclaimed, f_wastewater, f_generated, f_utilised, f_available, f_recovered = firms.flows
+    total_va = sum(firms.value_added_mcny)
+
+    got_reclaimed = np.minimum(_by_firm(firms, flows.reclaimed_m3), f_fresh)
+    got_reused = np.minimum(_by_firm(firms, flows.reused_m3), f_fresh - got_reclaimed)
+    sent_waste = np.minimum(_by_firm(firms, flows.waste_t), f_generated - f_utilised)
+    sent_heat = np.minimum(_by_firm(firms, flows.heat_gj), f_available - f_recovered)
+    # each total's terms by firm and the firms that add them (those reporting the account), in the order unpacked below
+    terms = np.array([f_fresh - got_reclaimed - got_reused, f_reused + got_reused, f_reclaimed + got_reclaimed,
+                      got_reclaimed + got_reused, f_wastewater, f_generated, f_utilised + sent_waste, sent_waste,
+                      f_available, f_recovered + sent_heat, sent_heat, f_va, f_va, f_va, f_va])
+    water, waste, heat = firms.reported[0], firms.reported[4], firms.reported[6]
+    wastewater = water & firms.reported[3]
+    masks = np.array([water, water, water, water, wastewater, waste, waste, waste, heat, heat, heat, water, wastewater, waste, heat])
+    (fresh, reused, reclaimed, ex_water, wastewater, generated, utilised, ex_waste, available, recovered, ex_heat,
+     *va_reporting) = _in_order(np.where(masks, terms, 0.0))
+    va = dict(zip(("water", "wastewater", "waste", "heat"), va_reporting))  # value added of the firms reporting each input
     cover = {k: _ratio(v, total_va) for k, v in va.items()}
     ok = {k: bool(c >= min_coverage_share - 1e-12) for k, c in cover.items()}
     water_ok, reclaimed_ok = ok["water"], ok["water"] and ok["wastewater"]
@@ -202,9 +231,9 @@ def scaled_inputs(inputs: tuple[float | None, ...], activity: float) -> list[flo
 
 
 # -- resource measures (roadmap kind ``resource_measure``; agents/resources.py) ------------------------
-@dataclass(frozen=True)
-class MeasureTargets:
-    """The resource measures a firm has commissioned (0: none), each a share 0..1.
+class MeasureTargets(NamedTuple):
+    """The resource measures a firm has commissioned (0: none), each a share 0..1 (a named tuple:
+    the year's targets of all firms become one array, ``measure_flows_of_firms``).
 
     ``water_reuse_share``: reused ÷ (reused + fresh + reclaimed) the firm's reuse plant reaches;
     ``reclaimed_share_of_fresh``: share of the fresh water left after reuse that reclaimed water
@@ -260,6 +289,26 @@ def measure_flows(entity: str, value_added_mcny: float, flows, t: MeasureTargets
         recovered += heat_add
     firm = FirmResources(entity, value_added_mcny, fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered)
     return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
+
+
+def measure_flows_of_firms(flows: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``measure_flows`` of many firms at once. ``flows``: 8 × firms in ``FirmResources`` order from
+    ``fresh_water_m3`` on, 0 where a firm reports nothing; ``targets``: 4 × firms in ``MeasureTargets``
+    order. Returns the flows with the measures (8 × firms) and what they add (4 × firms, in
+    ``MeasureFlows`` order from ``reused_added_m3``). Element by element the same operations in the
+    same order as ``measure_flows``, so the same numbers; an account not reported holds 0 and adds 0."""
+    fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered = flows
+    reuse_t, reclaimed_t, waste_t, heat_t = targets
+    total = fresh + reused + reclaimed
+    reused_add = np.minimum(np.maximum(reuse_t * total - reused, 0.0), fresh)
+    fresh = fresh - reused_add
+    reclaimed_add = reclaimed_t * fresh
+    fresh = fresh - reclaimed_add
+    waste_add = np.minimum(np.maximum(waste_t * generated - utilised, 0.0), generated - utilised)
+    heat_add = np.minimum(np.maximum(heat_t * available - recovered, 0.0), available - recovered)
+    out = np.array([fresh, reused + reused_add, reclaimed + reclaimed_add, wastewater, generated, utilised + waste_add,
+                    available, recovered + heat_add])
+    return out, np.array([reused_add, reclaimed_add, waste_add, heat_add])
 
 
 def weighted_flows(parts: list[tuple[float, MeasureFlows]]) -> MeasureFlows:

@@ -13,10 +13,14 @@ physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then boug
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parktwin.accounting.resources import (FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows, scaled_inputs,
+import numpy as np
+
+from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
+                                           measure_flows_of_firms, scaled_inputs,
                                            scaled_resources, weighted_flows, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments, state_cache
 from parktwin.agents.decisions import Option
@@ -37,6 +41,7 @@ TECHNOLOGY = {  # measure → data/technologies.csv id, the capacity's unit and 
 }
 INPUT = {"water_reuse": "water", "reclaimed_water": "water", "solid_waste_utilisation": "solid_waste", "waste_heat_use": "waste_heat"}
 DAYS_PER_YEAR = 365.0
+NO_TARGETS = MeasureTargets()
 FUELS = (("coal", "coal_ncv_gj_per_t", "coal_boiler_efficiency", "coal_kgco2_per_t"),  # carrier and its constants.csv names
          ("natural_gas", "natural_gas_ncv_gj_per_km3", "gas_boiler_efficiency", "natural_gas_kgco2_per_km3"))
 
@@ -58,7 +63,7 @@ def factor(name: str) -> float:
 def _fold(t: MeasureTargets, ch: Change) -> MeasureTargets:
     measure, share = ch.value
     key = TARGET_FIELD[measure]
-    return MeasureTargets(**{**t.__dict__, key: max(getattr(t, key), share)})  # as dataclasses.replace, without its checks
+    return t._replace(**{key: max(getattr(t, key), share)})
 
 
 class MeasureLedger(list):
@@ -130,7 +135,7 @@ class YearOfMeasures:
     """What the firms' resource measures did in one year."""
 
     rows: list  # the energy rows with the measures' electricity and the fuel the recovered heat saves
-    firms: dict[str, FirmResources] = field(default_factory=dict)  # entity → the year's flows (with its measures, if any)
+    firms: FirmFlows | None = None  # every firm's flows of the year (with its measures, if any), park order
     electricity_mwh: float = 0.0  # the measures' own use, net of what recovered heat saves in electric boilers and heat pumps
     heat_used_gj: float = 0.0  # recovered heat that displaced boiler fuel or bought heat
     scope1_avoided_tco2: float = 0.0
@@ -237,16 +242,72 @@ def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
     return out
 
 
-def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:
+@dataclass
+class FirmRoster:
+    """The park's firms with their base-year resource inputs and current measure targets as arrays,
+    built once per run and again when firms enter or leave (``of``): what ``apply_resource_measures``
+    scales each year."""
+
+    firms: tuple = ()  # the agents, park order
+    ids: tuple[str, ...] = ()
+    position: dict = field(default_factory=dict)  # entity → its position
+    value_added_mcny: np.ndarray = field(default_factory=lambda: np.zeros(0))  # base-year value added [M CNY]
+    inputs: np.ndarray = field(default_factory=lambda: np.zeros((8, 0)))  # 8 × firms, ``base_inputs`` order, 0 where not reported
+    reported: np.ndarray = field(default_factory=lambda: np.zeros((8, 0), dtype=bool))  # 8 × firms: the input is reported (not None)
+    targets: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))  # 4 × firms: ``states`` by column
+    states: list = field(default_factory=list)  # each firm's ``MeasureTargets`` of the year (the object, compared by identity)
+
+    def of(self, firms: list) -> FirmRoster:
+        """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
+        if len(firms) != len(self.firms) or not all(map(operator.is_, self.firms, firms)):
+            inputs = [_inputs(f) for f in firms]
+            self.firms, self.ids = tuple(firms), tuple(f.spec.id for f in firms)
+            self.position = {fid: i for i, fid in enumerate(self.ids)}
+            self.value_added_mcny = np.array([f.spec.value_added_mcny for f in firms], dtype=float)
+            self.reported = np.array([[v is not None for v in row] for row in inputs], dtype=bool).reshape(-1, 8).T
+            self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
+            self.targets, self.states = np.zeros((4, len(firms))), [NO_TARGETS] * len(firms)
+        return self
+
+    def year_targets(self, year_start: int) -> tuple[list[int], set[int]]:
+        """Bring ``targets`` to the year that begins at ``year_start`` (each firm's state at its start;
+        none for a firm without a measure commissioned before the year's end); returns the positions
+        of the firms with measures, and of those whose targets change within the year (several segments)."""
+        active, split = [], set()
+        year_end = year_start + HOURS_PER_YEAR
+        for i, f in enumerate(self.firms):
+            changes, state = f.resource_changes, NO_TARGETS
+            if changes and changes[0].hour < year_end:
+                segs = changes.year_segments(year_start)
+                active.append(i)
+                if len(segs) > 1:
+                    split.add(i)
+                state = segs[0][1]
+            if state is not self.states[i]:
+                self.states[i] = state
+                self.targets[:, i] = state
+        return active, split
+
+    def year_flows(self) -> tuple[FirmFlows, list[float], list[float]]:
+        """The firms' flows this year with their ``targets`` (``with_measures`` of ``base_flows``, all
+        firms at once), the measures' electricity per firm (``electricity_kwh``) [kWh] and the waste
+        heat they recover [GJ]."""
+        activity = np.array([f.activity for f in self.firms], dtype=float)
+        flows, added = measure_flows_of_firms(self.inputs * activity, self.targets)
+        value_added = (self.value_added_mcny * activity).tolist()  # as EnterpriseAgent.value_added_mcny
+        reuse, reclaimed, waste, heat = _electricity_factors()
+        kwh = added[0] * reuse + added[1] * reclaimed + added[2] * waste + added[3] * heat  # as electricity_kwh, firm by firm
+        return FirmFlows(self.ids, value_added, flows, self.reported, self.position), kwh.tolist(), added[3].tolist()
+
+
+def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster | None = None) -> YearOfMeasures:
     """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book;
-    every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures)."""
+    every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures).
+    ``roster``: the run's ``FirmRoster`` (kept between years; a new one if not given)."""
     out = YearOfMeasures(rows)
-    active, year_end = [], year_start + HOURS_PER_YEAR
-    for f in firms:
-        if f.resource_changes and f.resource_changes[0].hour < year_end:
-            active.append(f)
-        else:
-            out.firms[f.entity_id] = base_flows(f)
+    roster = (roster or FirmRoster()).of(list(firms))
+    active, split = roster.year_targets(year_start)
+    out.firms, measures_kwh, heat_added = roster.year_flows()
     if not active:
         return out
     rows = list(rows)
@@ -262,20 +323,25 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
 
     fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
              for carrier, ncv, eff, co2 in FUELS]
-    for firm in active:
+    for at in active:
+        firm = roster.firms[at]
         entity, shape = firm.entity_id, firm.load_shape
-        year_flows, kwh = _year_flows(firm, year, year_start, shape, book)
-        out.firms[entity] = year_flows.firm
+        if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
+            year_flows, kwh = _year_flows(firm, year, year_start, shape, book)
+            out.firms.flows[:, at] = [v or 0.0 for v in year_flows.firm[2:]]
+            heat_added_gj = year_flows.heat_added_gj
+        else:
+            kwh, heat_added_gj = book.add(shape, measures_kwh[at], 0), heat_added[at]  # (add = add_piecewise from hour 0)
         if kwh > 0:
             change(entity, firm.kind, "electricity", kwh / 1000.0, "MWh")
             out.electricity_mwh += kwh / 1000.0
-        if year_flows.heat_added_gj > 0:
+        if heat_added_gj > 0:
             mine = {}
             for c in ("coal", "natural_gas", "purchased_heat"):
                 i = index.get((entity, c))
                 if i is not None:
                     mine[c] = rows[i].quantity
-            saved = displace_heat(firm, year_flows.heat_added_gj, mine)
+            saved = displace_heat(firm, heat_added_gj, mine)
             for carrier, unit, ncv, eff, kgco2 in fuels:
                 amount = saved.get(carrier, 0.0)
                 if amount > 0:

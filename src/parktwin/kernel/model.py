@@ -28,6 +28,7 @@ from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
 from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.population import growth_rate
+from parktwin.agents.resources import FirmRoster
 from parktwin.data import grid_factor_path, interpolate_path, overriding
 from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, purchase, stated_purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
@@ -246,6 +247,7 @@ class ParkModel(mesa.Model):
         self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
         self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
         self.ets = EtsState()
+        self.firm_roster = FirmRoster()  # the firms' resource inputs as arrays (agents.resources), kept between years
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
         self.carrier_state = CarrierState()  # heat, cold and hydrogen stores' charge carried between years

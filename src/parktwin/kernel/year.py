@@ -42,7 +42,7 @@ import numpy as np
 from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
-from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, year_resources
+from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
 from parktwin.agents.building import building_indicators
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import fleet_indicators
@@ -197,7 +197,7 @@ def loads(model, y: YearState) -> Loads:
 
 
 def resource_measures(model, y: YearState) -> YearOfMeasures:
-    return apply_resource_measures(model.enterprises.values(), y.year, y.year_start, y.loads.rows, y.loads.book)
+    return apply_resource_measures(model.enterprises.values(), y.year, y.year_start, y.loads.rows, y.loads.book, model.firm_roster)
 
 
 def exchanges(model, y: YearState) -> YearOfExchanges:
@@ -351,14 +351,12 @@ def money(model, y: YearState) -> Money:
 def resources(model, y: YearState) -> dict[str, float]:
     """The year's water, solid-waste and waste-heat accounts; returns the indicator columns for ``annual``."""
     park, year, done, measures = model.scenario.park, y.year, y.exchanges, y.resource_measures
-    firms = [measures.firms.get(a.spec.id) or firm_resources(a.spec.id, a.value_added_mcny, a.activity, a.spec.water,
-                                                             a.spec.solid_waste, a.spec.waste_heat)
-             for a in model.enterprises.values()]  # the firms in the park this year: entrants in, earlier leavers out
+    firms = measures.firms  # the firms in the park this year (entrants in, earlier leavers out), as arrays
     values = year_resources(year, firms, done.flows, min_coverage_share=model.min_coverage_share,
                             exchanges_listed=bool(park.exchanges))
     model.record.resources.append(values)
     if year == model.years[0]:  # each firm's water and waste, for the reconciliation with measured totals
-        model.record.base_firm_totals = firm_totals(firms, done.flows)
+        model.record.base_firm_totals = firm_totals(firms.records(), done.flows)
     return {k: values[k] for k in RESOURCE_ANNUAL_COLUMNS} | {
         "symbiosis_scope1_avoided_tco2": done.scope1_avoided_tco2,
         "symbiosis_scope3_avoided_tco2": done.scope3_avoided_tco2,
