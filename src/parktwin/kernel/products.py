@@ -41,22 +41,24 @@ def eu_price_path(path: dict, years: list[int]) -> np.ndarray:
     return interpolate_path(path, years) if path else np.full(len(years), np.nan)
 
 
-def products_year(enterprises, out: list, year: int, year_start: int, rows, emissions, payments: dict[str, float], *,
-                  population_on: bool, min_coverage_share: float, eu_price_eur_per_tco2: float, base_year: int) -> dict[str, float]:
+def products_year(enterprises, out: list, year: int, year_start: int, rows, emissions, payments: dict[str, float],
+                  value_added_mcny: list[float], *, population_on: bool, min_coverage_share: float, eu_price_eur_per_tco2: float,
+                  base_year: int) -> dict[str, float]:
     """Append the year's product rows (``PRODUCT_TABLE_COLUMNS``) to ``out``; return the ``annual`` columns.
 
     ``enterprises``: the firm agents in the park this year; ``payments``: each firm's carbon
-    payment of the year [CNY] (net of free allocation); ``eu_price_eur_per_tco2`` NaN: CBAM
+    payment of the year [CNY] (net of free allocation); ``value_added_mcny``: each firm's value
+    added this year (aligned with ``enterprises``); ``eu_price_eur_per_tco2`` NaN: CBAM
     certificates counted, not priced.
     """
     totals = firm_totals(rows, emissions, frozenset(a.spec.id for a in enterprises if a.spec.products))  # (only firms with products read it)
     eur_cny = to_base_cny(1.0, "EUR", base_year, base_year)
     firms, all_rows = [], []
     certificates = cost = 0.0
-    for agent in enterprises:
+    for agent, value_added in zip(enterprises, value_added_mcny):
         in_park = active_share(agent.changes, year_start) if population_on else 1.0
         spec = agent.spec
-        firms.append((spec.id, spec.sector, agent.value_added_mcny * in_park, [line.product for line in spec.products]))
+        firms.append((spec.id, spec.sector, value_added * in_park, [line.product for line in spec.products]))
         if not spec.products:
             continue
         firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * in_park, totals.get(spec.id, FirmTotals()))
