@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny, technology
+from parktwin.economics.catalogue import capex_cny, capex_factor, fixed_om_cny_per_yr, lifetime_yr, price_cny, technology
 from parktwin.energy.calendar import HOURS_PER_YEAR
 
 # price per unit of each carrier in the energy table: (price id in data/prices.csv, units of the price per table unit)
@@ -61,9 +62,16 @@ def value_left_cny(p: Purchase, at: float) -> float:
 
 def purchase(year: int, hour: float, project: str, entity: str, tech_id: str, capacity: float, renewal: bool = False) -> Purchase:
     """Price ``capacity`` of ``tech_id`` at ``year``'s catalogue cost."""
-    return Purchase(year, hour, project, entity, tech_id, capacity, technology(tech_id).unit,
-                    capacity * capex_cny(tech_id, year), capacity * fixed_om_cny_per_yr(tech_id, year),
-                    lifetime_yr(tech_id), renewal)
+    unit, capex, fixed_om, life = unit_costs(tech_id, year, capex_factor(tech_id))
+    return Purchase(year, hour, project, entity, tech_id, capacity, unit, capacity * capex, capacity * fixed_om, life, renewal)
+
+
+@lru_cache(maxsize=4096)
+def unit_costs(tech_id: str, year: int, factor: float) -> tuple[str, float, float, float]:
+    """``tech_id``'s capacity unit, capex per unit [CNY], fixed O&M per unit and year [CNY/yr] and
+    life [yr] when bought in ``year`` under the capex ``factor`` in force (``catalogue.capex_factor``,
+    part of the key so a scenario's override gets its own entry): read once per process."""
+    return technology(tech_id).unit, capex_cny(tech_id, year), fixed_om_cny_per_yr(tech_id, year), lifetime_yr(tech_id)
 
 
 def stated_purchase(year: int, hour: float, project: str, entity: str, kind: str, capacity: float, unit: str,
