@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import mul
 from typing import NamedTuple
 
 import numpy as np
@@ -309,20 +308,3 @@ def measure_flows_of_firms(flows: np.ndarray, targets: np.ndarray) -> tuple[np.n
     out = np.array([fresh, reused + reused_add, reclaimed + reclaimed_add, wastewater, generated, utilised + waste_add,
                     available, recovered + heat_add])
     return out, np.array([reused_add, reclaimed_add, waste_add, heat_add])
-
-
-def weighted_flows(parts: list[tuple[float, MeasureFlows]]) -> MeasureFlows:
-    """The year's flows from segments of it: Σ weight × each segment's full-year flows (weights sum to 1)."""
-    weights = [w for w, _ in parts]
-
-    def total(values: tuple) -> float | None:  # one field over the segments: Σ weight × value, in order
-        return None if values[0] is None else sum(map(mul, weights, values))
-
-    f = dict(zip(FirmResources._fields, zip(*[flows.firm for _, flows in parts])))  # field → its values over the segments
-    added = dict(zip(MeasureFlows._fields, zip(*[flows for _, flows in parts])))
-    first = parts[0][1].firm
-    firm = first._replace(fresh_water_m3=total(f["fresh_water_m3"]), reused_water_m3=total(f["reused_water_m3"]),
-                          reclaimed_water_m3=total(f["reclaimed_water_m3"]), waste_utilised_t=total(f["waste_utilised_t"]),
-                          heat_recovered_gj=total(f["heat_recovered_gj"]))
-    return MeasureFlows(firm, total(added["reused_added_m3"]), total(added["reclaimed_added_m3"]), total(added["waste_added_t"]),
-                        total(added["heat_added_gj"]))

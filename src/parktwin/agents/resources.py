@@ -20,8 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
-                                           measure_flows_of_firms, scaled_inputs,
-                                           scaled_resources, weighted_flows, with_measures)
+                                           measure_flows_of_firms, scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, segments, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
@@ -42,6 +41,7 @@ TECHNOLOGY = {  # measure → data/technologies.csv id, the capacity's unit and 
 INPUT = {"water_reuse": "water", "reclaimed_water": "water", "solid_waste_utilisation": "solid_waste", "waste_heat_use": "waste_heat"}
 DAYS_PER_YEAR = 365.0
 NO_TARGETS = MeasureTargets()
+WEIGHTED = [0, 1, 2, 5, 7]  # rows of ``FirmFlows.flows`` a measure changes (fresh, reused, reclaimed water; waste used; heat recovered)
 FUELS = (("coal", "coal_ncv_gj_per_t", "coal_boiler_efficiency", "coal_kgco2_per_t"),  # carrier and its constants.csv names
          ("natural_gas", "natural_gas_ncv_gj_per_km3", "gas_boiler_efficiency", "natural_gas_kgco2_per_km3"))
 
@@ -256,6 +256,7 @@ class FirmRoster:
     reported: np.ndarray = field(default_factory=lambda: np.zeros((8, 0), dtype=bool))  # 8 × firms: the input is reported (not None)
     targets: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))  # 4 × firms: ``states`` by column
     states: list = field(default_factory=list)  # each firm's ``MeasureTargets`` of the year (the object, compared by identity)
+    activity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each firm's activity this year (``year_flows``)
 
     def of(self, firms: list) -> FirmRoster:
         """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
@@ -269,35 +270,61 @@ class FirmRoster:
             self.targets, self.states = np.zeros((4, len(firms))), [NO_TARGETS] * len(firms)
         return self
 
-    def year_targets(self, year_start: int) -> tuple[list[int], set[int]]:
+    def year_targets(self, year_start: int) -> tuple[list[int], dict[int, list]]:
         """Bring ``targets`` to the year that begins at ``year_start`` (each firm's state at its start;
         none for a firm without a measure commissioned before the year's end); returns the positions
-        of the firms with measures, and of those whose targets change within the year (several segments)."""
-        active, split = [], set()
+        of the firms with measures, and the segments of those whose targets change within the year."""
+        active, split = [], {}
         year_end = year_start + HOURS_PER_YEAR
         for i, f in enumerate(self.firms):
             changes, state = f.resource_changes, NO_TARGETS
             if changes and changes[0].hour < year_end:
-                segs = changes.year_segments(year_start)
                 active.append(i)
-                if len(segs) > 1:
-                    split.add(i)
-                state = segs[0][1]
+                done, state = changes.folded
+                if done < len(changes):  # changes not folded yet (else the whole year in the state after them)
+                    segs = changes.year_segments(year_start)
+                    if len(segs) > 1:
+                        split[i] = segs
+                    state = segs[0][1]
             if state is not self.states[i]:
                 self.states[i] = state
                 self.targets[:, i] = state
         return active, split
 
-    def year_flows(self) -> tuple[FirmFlows, list[float], list[float]]:
+    def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, list[float], list[float]]:
         """The firms' flows this year with their ``targets`` (``with_measures`` of ``base_flows``, all
         firms at once), the measures' electricity per firm (``electricity_kwh``) [kWh] and the waste
-        heat they recover [GJ]."""
-        activity = np.array([f.activity for f in self.firms], dtype=float)
-        flows, added = measure_flows_of_firms(self.inputs * activity, self.targets)
-        value_added = (self.value_added_mcny * activity).tolist()  # as EnterpriseAgent.value_added_mcny
-        reuse, reclaimed, waste, heat = _electricity_factors()
-        kwh = added[0] * reuse + added[1] * reclaimed + added[2] * waste + added[3] * heat  # as electricity_kwh, firm by firm
-        return FirmFlows(self.ids, value_added, flows, self.reported, self.position), kwh.tolist(), added[3].tolist()
+        heat they recover [GJ]. Without ``any_measure`` (every target 0), the flows are the inputs ×
+        activity, which is what the measures' arithmetic gives them then, and nothing is added."""
+        self.activity = np.array([f.activity for f in self.firms], dtype=float)
+        value_added = (self.value_added_mcny * self.activity).tolist()  # as EnterpriseAgent.value_added_mcny
+        if not any_measure:
+            return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported, self.position), [], []
+        flows, added = measure_flows_of_firms(self.inputs * self.activity, self.targets)
+        return FirmFlows(self.ids, value_added, flows, self.reported, self.position), _measures_kwh(added).tolist(), added[3].tolist()
+
+    def split_year(self, at: int, segments: list, year: int, shape: str, book, flows: FirmFlows) -> tuple[float, float]:
+        """The year of firm ``at`` whose targets change inside it (``segments``, after ``year_flows``):
+        each segment's full-year flows (``measure_flows``) weighted by the share of ``shape`` it covers
+        (Σ weight × flows, segment after segment; the flows no measure changes are the first's),
+        written into ``flows``; the measures' electricity booked piecewise on ``shape``. Returns the
+        year's kWh and the waste heat recovered [GJ]. A few firms a year: scalar arithmetic."""
+        starts = [h for h, _ in segments]
+        weights = segment_weights(shape, year, starts)
+        base = (self.inputs[:, at] * self.activity[at]).tolist()  # 0 where not reported: adds 0
+        parts = [measure_flows("", 0.0, base, t) for _, t in segments]
+        column = list(parts[0].firm[2:])
+        for row in WEIGHTED:
+            column[row] = sum(map(operator.mul, weights, [p.firm[2 + row] for p in parts]))
+        flows.flows[:, at] = column
+        heat_added_gj = sum(map(operator.mul, weights, [p.heat_added_gj for p in parts]))
+        return book.add_piecewise(shape, starts, [electricity_kwh(p) for p in parts]), heat_added_gj
+
+
+def _measures_kwh(added: np.ndarray) -> np.ndarray:
+    """``electricity_kwh`` of each column of ``added`` (``MeasureFlows`` order from ``reused_added_m3``) [kWh]."""
+    reuse, reclaimed, waste, heat = _electricity_factors()
+    return added[0] * reuse + added[1] * reclaimed + added[2] * waste + added[3] * heat
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster | None = None) -> YearOfMeasures:
@@ -307,7 +334,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
     out = YearOfMeasures(rows)
     roster = (roster or FirmRoster()).of(list(firms))
     active, split = roster.year_targets(year_start)
-    out.firms, measures_kwh, heat_added = roster.year_flows()
+    out.firms, measures_kwh, heat_added = roster.year_flows(any_measure=bool(active))
     if not active:
         return out
     rows = list(rows)
@@ -327,9 +354,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
         firm = roster.firms[at]
         entity, shape = firm.entity_id, firm.load_shape
         if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
-            year_flows, kwh = _year_flows(firm, year, year_start, shape, book)
-            out.firms.flows[:, at] = [v or 0.0 for v in year_flows.firm[2:]]
-            heat_added_gj = year_flows.heat_added_gj
+            kwh, heat_added_gj = roster.split_year(at, split[at], year, shape, book, out.firms)
         else:
             kwh, heat_added_gj = book.add(shape, measures_kwh[at], 0), heat_added[at]  # (add = add_piecewise from hour 0)
         if kwh > 0:
@@ -358,19 +383,6 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
                 out.heat_used_gj += saved["electric_heat_gj"]
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
-
-
-def _year_flows(firm, year: int, year_start: int, shape: str, book) -> tuple[MeasureFlows, float]:
-    """The firm's flows with its measures in the year (each segment's full-year flows weighted by
-    the share of ``shape`` it covers) and the measures' electricity [kWh], booked on ``shape``."""
-    segs = firm.resource_changes.year_segments(year_start)
-    entity, value_added, flows = firm.spec.id, firm.value_added_mcny, scaled_inputs(_inputs(firm), firm.activity)  # base_flows
-    if len(segs) == 1:  # the whole year in one state
-        year_flows = measure_flows(entity, value_added, flows, segs[0][1])
-        return year_flows, book.add(shape, electricity_kwh(year_flows), 0)  # = add_piecewise from hour 0
-    starts = [h for h, _ in segs]
-    parts = [(w, measure_flows(entity, value_added, flows, t)) for w, (_, t) in zip(segment_weights(shape, year, starts), segs)]
-    return weighted_flows(parts), book.add_piecewise(shape, starts, [electricity_kwh(m) for _, m in parts])
 
 
 # -- firms' own decisions (decisions.resource_targets) --------------------------------------------
