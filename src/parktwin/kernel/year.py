@@ -373,7 +373,8 @@ def products(model, y: YearState) -> dict[str, float]:
                          y.accounting.emissions, model.ets.payments, y.resource_measures.firms.value_added_mcny,
                          population_on=model.population_on,
                          min_coverage_share=model.min_coverage_share,
-                         eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year)
+                         eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year,
+                         roster=model.product_roster)
 
 
 def annual(model, y: YearState) -> dict:
@@ -543,7 +544,7 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     scope1 = np.array(totals, dtype=float)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
-    by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]))
+    by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]), model.product_roster)
     pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
                            in_ets, float(model.allocation_scale[index]), by_products)
     payment, bank = pos.payment_cny, np.zeros(len(ids))
