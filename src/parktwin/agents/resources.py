@@ -257,6 +257,9 @@ class FirmRoster:
     targets: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))  # 4 × firms: ``states`` by column
     states: list = field(default_factory=list)  # each firm's ``MeasureTargets`` of the year (the object, compared by identity)
     activity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each firm's activity this year (``year_flows``)
+    lengths: list | None = None  # each firm's number of measure changes when ``year_targets`` last looked
+    active: list = field(default_factory=list)  # positions of the firms with measures then
+    pending: bool = False  # a firm then held changes not folded yet (inside that year, or after it)
 
     def of(self, firms: list) -> FirmRoster:
         """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
@@ -268,13 +271,18 @@ class FirmRoster:
             self.reported = np.array([[v is not None for v in row] for row in inputs], dtype=bool).reshape(-1, 8).T
             self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
             self.targets, self.states = np.zeros((4, len(firms))), [NO_TARGETS] * len(firms)
+            self.lengths, self.active, self.pending = None, [], False
         return self
 
     def year_targets(self, year_start: int) -> tuple[list[int], dict[int, list]]:
         """Bring ``targets`` to the year that begins at ``year_start`` (each firm's state at its start;
         none for a firm without a measure commissioned before the year's end); returns the positions
-        of the firms with measures, and the segments of those whose targets change within the year."""
-        active, split = [], {}
+        of the firms with measures, and the segments of those whose targets change within the year.
+        A year in which no firm's ledger grew and none held changes still to fold keeps last year's."""
+        lengths = [len(f.resource_changes) for f in self.firms]
+        if lengths == self.lengths and not self.pending:
+            return self.active, {}
+        active, split, pending = [], {}, False
         year_end = year_start + HOURS_PER_YEAR
         for i, f in enumerate(self.firms):
             changes, state = f.resource_changes, NO_TARGETS
@@ -286,9 +294,13 @@ class FirmRoster:
                     if len(segs) > 1:
                         split[i] = segs
                     state = segs[0][1]
+                    pending = pending or changes.folded[0] < len(changes)  # some inside the year: folded next year
+            elif changes:
+                pending = True  # (a change dated after the year: looked at again next year)
             if state is not self.states[i]:
                 self.states[i] = state
                 self.targets[:, i] = state
+        self.lengths, self.active, self.pending = lengths, active, pending
         return active, split
 
     def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, list[float], list[float]]:
