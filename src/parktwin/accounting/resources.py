@@ -111,7 +111,6 @@ class FirmFlows(NamedTuple):
     value_added_mcny: list[float]
     flows: np.ndarray  # 8 × firms in ``FirmResources`` order from ``fresh_water_m3`` on, 0 where not reported
     reported: np.ndarray  # 8 × firms: the flow is reported (not None)
-    position: dict[str, int]  # entity → its column
 
     def records(self) -> list[FirmResources]:
         """One ``FirmResources`` per firm (None where not reported)."""
@@ -125,24 +124,7 @@ def firm_flows(firms: list[FirmResources]) -> FirmFlows:
     values = [f[2:] for f in firms]
     return FirmFlows(tuple(f.entity for f in firms), [f.value_added_mcny for f in firms],
                      np.array([[v or 0.0 for v in row] for row in values], dtype=float).reshape(-1, 8).T,
-                     np.array([[v is not None for v in row] for row in values], dtype=bool).reshape(-1, 8).T,
-                     {f.entity: i for i, f in enumerate(firms)})
-
-
-def _in_order(terms: np.ndarray) -> list[float]:
-    """Σ of each row of ``terms``, added one after another from the first column (as a Python loop
-    ``total += term``; ``np.sum`` adds pairwise, which may differ in the last bit)."""
-    return np.cumsum(terms, axis=1)[:, -1].tolist() if terms.shape[1] else [0.0] * terms.shape[0]
-
-
-def _by_firm(firms: FirmFlows, amounts: dict[str, float]) -> np.ndarray:
-    """An exchange flow by firm (an ``ExchangeFlows`` field) as an array over ``firms`` (0 for a firm without any)."""
-    out = np.zeros(len(firms.ids))
-    for entity, amount in amounts.items():
-        at = firms.position.get(entity)
-        if at is not None:
-            out[at] = amount
-    return out
+                     np.array([[v is not None for v in row] for row in values], dtype=bool).reshape(-1, 8).T)
 
 
 def year_resources(
@@ -156,30 +138,45 @@ def year_resources(
     """The park's resource totals and indicators for one year (keys ``RESOURCE_COLUMNS``).
 
     ``exchanges_listed``: the park file lists candidate exchanges, so the count of eco-industrial
-    chain projects is known (else NaN: not assessed). The firms' terms are computed over arrays and
-    summed firm after firm in park order (a firm without an account adds 0 to it).
+    chain projects is known (else NaN: not assessed). ``firms``: ``FirmFlows`` (read column by
+    column), or a list of ``FirmResources``.
     """
     flows = flows or ExchangeFlows()
     if not isinstance(firms, FirmFlows):
         firms = firm_flows(firms)
-    f_va = np.array(firms.value_added_mcny, dtype=float)
-    f_fresh, f_reused, f_reclaimed, f_wastewater, f_generated, f_utilised, f_available, f_recovered = firms.flows
     total_va = sum(firms.value_added_mcny)
-
-    got_reclaimed = np.minimum(_by_firm(firms, flows.reclaimed_m3), f_fresh)
-    got_reused = np.minimum(_by_firm(firms, flows.reused_m3), f_fresh - got_reclaimed)
-    sent_waste = np.minimum(_by_firm(firms, flows.waste_t), f_generated - f_utilised)
-    sent_heat = np.minimum(_by_firm(firms, flows.heat_gj), f_available - f_recovered)
-    # each total's terms by firm and the firms that add them (those reporting the account), in the order unpacked below
-    terms = np.array([f_fresh - got_reclaimed - got_reused, f_reused + got_reused, f_reclaimed + got_reclaimed,
-                      got_reclaimed + got_reused, f_wastewater, f_generated, f_utilised + sent_waste, sent_waste,
-                      f_available, f_recovered + sent_heat, sent_heat, f_va, f_va, f_va, f_va])
-    water, waste, heat = firms.reported[0], firms.reported[4], firms.reported[6]
-    wastewater = water & firms.reported[3]
-    masks = np.array([water, water, water, water, wastewater, waste, waste, waste, heat, heat, heat, water, wastewater, waste, heat])
-    (fresh, reused, reclaimed, ex_water, wastewater, generated, utilised, ex_waste, available, recovered, ex_heat,
-     *va_reporting) = _in_order(np.where(masks, terms, 0.0))
-    va = dict(zip(("water", "wastewater", "waste", "heat"), va_reporting))  # value added of the firms reporting each input
+    fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = 0.0
+    ex_water = ex_waste = ex_heat = 0.0
+    va_water = va_wastewater = va_waste = va_heat = 0.0  # value added of the firms reporting each input
+    reclaimed_got, reused_got, waste_sent, heat_sent = flows.reclaimed_m3.get, flows.reused_m3.get, flows.waste_t.get, flows.heat_gj.get
+    has_water, _, _, has_wastewater, has_waste, _, has_heat, _ = firms.reported.tolist()
+    for (entity, f_va, f_fresh, f_reused, f_reclaimed, f_wastewater, f_generated, f_utilised, f_available, f_recovered,
+         water, ww, waste, heat) in zip(firms.ids, firms.value_added_mcny, *firms.flows.tolist(), has_water, has_wastewater, has_waste,
+                                        has_heat):
+        if water:
+            va_water += f_va
+            got_reclaimed = min(reclaimed_got(entity, 0.0), f_fresh)
+            got_reused = min(reused_got(entity, 0.0), f_fresh - got_reclaimed)
+            fresh += f_fresh - got_reclaimed - got_reused
+            reclaimed += f_reclaimed + got_reclaimed
+            reused += f_reused + got_reused
+            ex_water += got_reclaimed + got_reused
+            if ww:
+                va_wastewater += f_va
+                wastewater += f_wastewater
+        if waste:
+            va_waste += f_va
+            sent = min(waste_sent(entity, 0.0), f_generated - f_utilised)
+            generated += f_generated
+            utilised += f_utilised + sent
+            ex_waste += sent
+        if heat:
+            va_heat += f_va
+            sent = min(heat_sent(entity, 0.0), f_available - f_recovered)
+            available += f_available
+            recovered += f_recovered + sent
+            ex_heat += sent
+    va = {"water": va_water, "wastewater": va_wastewater, "waste": va_waste, "heat": va_heat}
     cover = {k: _ratio(v, total_va) for k, v in va.items()}
     ok = {k: bool(c >= min_coverage_share - 1e-12) for k, c in cover.items()}
     water_ok, reclaimed_ok = ok["water"], ok["water"] and ok["wastewater"]

@@ -250,7 +250,6 @@ class FirmRoster:
 
     firms: tuple = ()  # the agents, park order
     ids: tuple[str, ...] = ()
-    position: dict = field(default_factory=dict)  # entity → its position
     value_added_mcny: np.ndarray = field(default_factory=lambda: np.zeros(0))  # base-year value added [M CNY]
     inputs: np.ndarray = field(default_factory=lambda: np.zeros((8, 0)))  # 8 × firms, ``base_inputs`` order, 0 where not reported
     reported: np.ndarray = field(default_factory=lambda: np.zeros((8, 0), dtype=bool))  # 8 × firms: the input is reported (not None)
@@ -266,7 +265,6 @@ class FirmRoster:
         if len(firms) != len(self.firms) or not all(map(operator.is_, self.firms, firms)):
             inputs = [_inputs(f) for f in firms]
             self.firms, self.ids = tuple(firms), tuple(f.spec.id for f in firms)
-            self.position = {fid: i for i, fid in enumerate(self.ids)}
             self.value_added_mcny = np.array([f.spec.value_added_mcny for f in firms], dtype=float)
             self.reported = np.array([[v is not None for v in row] for row in inputs], dtype=bool).reshape(-1, 8).T
             self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
@@ -311,9 +309,9 @@ class FirmRoster:
         self.activity = np.array([f.activity for f in self.firms], dtype=float)
         value_added = (self.value_added_mcny * self.activity).tolist()  # as EnterpriseAgent.value_added_mcny
         if not any_measure:
-            return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported, self.position), [], []
+            return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported), [], []
         flows, added = measure_flows_of_firms(self.inputs * self.activity, self.targets)
-        return FirmFlows(self.ids, value_added, flows, self.reported, self.position), _measures_kwh(added).tolist(), added[3].tolist()
+        return FirmFlows(self.ids, value_added, flows, self.reported), _measures_kwh(added).tolist(), added[3].tolist()
 
     def split_year(self, at: int, segments: list, year: int, shape: str, book, flows: FirmFlows) -> tuple[float, float]:
         """The year of firm ``at`` whose targets change inside it (``segments``, after ``year_flows``):
