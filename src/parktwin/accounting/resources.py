@@ -293,15 +293,20 @@ def measure_flows_of_firms(flows: np.ndarray, targets: np.ndarray) -> tuple[np.n
     order. Returns the flows with the measures (8 × firms) and what they add (4 × firms, in
     ``MeasureFlows`` order from ``reused_added_m3``). Element by element the same operations in the
     same order as ``measure_flows``, so the same numbers; an account not reported holds 0 and adds 0."""
-    fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered = flows
-    reuse_t, reclaimed_t, waste_t, heat_t = targets
+    fresh, reused, reclaimed = flows[0], flows[1], flows[2]
     total = fresh + reused + reclaimed
-    reused_add = np.minimum(np.maximum(reuse_t * total - reused, 0.0), fresh)
+    reused_add = np.minimum(np.maximum(targets[0] * total - reused, 0.0), fresh)
     fresh = fresh - reused_add
-    reclaimed_add = reclaimed_t * fresh
-    fresh = fresh - reclaimed_add
-    waste_add = np.minimum(np.maximum(waste_t * generated - utilised, 0.0), generated - utilised)
-    heat_add = np.minimum(np.maximum(heat_t * available - recovered, 0.0), available - recovered)
-    out = np.array([fresh, reused + reused_add, reclaimed + reclaimed_add, wastewater, generated, utilised + waste_add,
-                    available, recovered + heat_add])
-    return out, np.array([reused_add, reclaimed_add, waste_add, heat_add])
+    reclaimed_add = targets[1] * fresh
+    # solid waste and waste heat alike, as two rows at once: generated and available (rows 4 and 6),
+    # utilised and recovered (5 and 7), their targets (2 and 3)
+    had, used = flows[4::2], flows[5::2]
+    waste_heat_add = np.minimum(np.maximum(targets[2:] * had - used, 0.0), had - used)
+    out = flows.copy()
+    out[0] = fresh - reclaimed_add
+    out[1] += reused_add
+    out[2] += reclaimed_add
+    out[5::2] += waste_heat_add
+    added = np.empty((4, flows.shape[1]))
+    added[0], added[1], added[2:] = reused_add, reclaimed_add, waste_heat_add
+    return out, added
