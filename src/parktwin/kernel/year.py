@@ -555,8 +555,8 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
         ets.bank = dict(zip(ids, bank.tolist()))
     covered, paid = pos.covered.tolist(), payment.tolist()
     is_ets = carbon.kind == "ets"
-    model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, covered, scope1.tolist(),
-                                   pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(),
+    model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, covered, totals,  # (the arrays' values, as floats)
+                                   pos.allocation_tco2.tolist(), value_added_mcny, bank.tolist(),
                                    [b if c and is_ets else "" for b, c in zip(bases, covered)],
                                    paid))
     ets.payments = dict(zip(ids, paid))  # read by the year's products (CBAM deduction)
