@@ -184,16 +184,32 @@ def grade2_indicator(firms, rows: list[tuple], min_coverage_share: float = 1.0) 
     ``firms``: (entity, sector, value added [M CNY], product ids listed) of the firms in the park;
     ``rows``: their product rows of the year (``PRODUCT_COLUMNS``).
     """
-    with_limits = sectors_with_limits()
     in_scope_va = covered_va = 0.0
     for _, sector, va, listed in firms:
-        limited = any(has_limit(p) for p in listed)
-        if limited:
+        limited, in_scope = grade2_scope(sector, tuple(listed))
+        if in_scope:
             in_scope_va += va
+        if limited:
             covered_va += va
-        elif not listed and sector in with_limits:
-            in_scope_va += va  # missing data: counts against the coverage
-    meets = [r[PRODUCT_COLUMNS.index("meets_grade2")] for r in rows if r[PRODUCT_COLUMNS.index("meets_grade2")] is not None]
+    return grade2_share(in_scope_va, covered_va, rows, min_coverage_share)
+
+
+@lru_cache(maxsize=4096)
+def grade2_scope(sector: str, listed: tuple[str, ...]) -> tuple[bool, bool]:
+    """Whether a firm of ``sector`` listing the products ``listed`` counts for the grade-2 indicator:
+    (its value added is covered: a listed product has a published limit, in the indicator's scope:
+    covered, or listing nothing in a sector with limits — missing data that counts against the
+    coverage). Read once per process per (sector, products)."""
+    limited = any(has_limit(p) for p in listed)
+    return limited, limited or (not listed and sector in sectors_with_limits())
+
+
+_MEETS = PRODUCT_COLUMNS.index("meets_grade2")
+
+
+def grade2_share(in_scope_va: float, covered_va: float, rows: list[tuple], min_coverage_share: float = 1.0) -> dict[str, float]:
+    """``grade2_indicator`` from the value added in scope and covered [M CNY] and the year's product rows."""
+    meets = [r[_MEETS] for r in rows if r[_MEETS] is not None]
     coverage = covered_va / in_scope_va if in_scope_va > 0 else NAN
     assessed = bool(meets) and coverage >= min_coverage_share - 1e-12
     return {

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import mul
 from typing import NamedTuple
+
+import numpy as np
 
 from parktwin.data import table
 
@@ -103,9 +104,32 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else NAN
 
 
+class FirmFlows(NamedTuple):
+    """The firms' flows in one year as arrays over the firms (park order): ``FirmResources`` by column."""
+
+    ids: tuple[str, ...]
+    value_added_mcny: list[float]
+    flows: np.ndarray  # 8 × firms in ``FirmResources`` order from ``fresh_water_m3`` on, 0 where not reported
+    reported: np.ndarray  # 8 × firms: the flow is reported (not None)
+
+    def records(self) -> list[FirmResources]:
+        """One ``FirmResources`` per firm (None where not reported)."""
+        values = self.flows.astype(object)
+        values[~self.reported] = None
+        return list(map(FirmResources._make, zip(self.ids, self.value_added_mcny, *values.tolist())))
+
+
+def firm_flows(firms: list[FirmResources]) -> FirmFlows:
+    """``FirmFlows`` of a list of ``FirmResources``."""
+    values = [f[2:] for f in firms]
+    return FirmFlows(tuple(f.entity for f in firms), [f.value_added_mcny for f in firms],
+                     np.array([[v or 0.0 for v in row] for row in values], dtype=float).reshape(-1, 8).T,
+                     np.array([[v is not None for v in row] for row in values], dtype=bool).reshape(-1, 8).T)
+
+
 def year_resources(
     year: int,
-    firms: list[FirmResources],
+    firms: list[FirmResources] | FirmFlows,
     flows: ExchangeFlows | None = None,
     *,
     min_coverage_share: float = 1.0,
@@ -114,42 +138,43 @@ def year_resources(
     """The park's resource totals and indicators for one year (keys ``RESOURCE_COLUMNS``).
 
     ``exchanges_listed``: the park file lists candidate exchanges, so the count of eco-industrial
-    chain projects is known (else NaN: not assessed).
+    chain projects is known (else NaN: not assessed). ``firms``: ``FirmFlows`` (read column by
+    column), or a list of ``FirmResources``.
     """
     flows = flows or ExchangeFlows()
-    total_va = sum(f.value_added_mcny for f in firms)
+    if not isinstance(firms, FirmFlows):
+        firms = firm_flows(firms)
+    total_va = sum(firms.value_added_mcny)
     fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = 0.0
     ex_water = ex_waste = ex_heat = 0.0
     va_water = va_wastewater = va_waste = va_heat = 0.0  # value added of the firms reporting each input
     reclaimed_got, reused_got, waste_sent, heat_sent = flows.reclaimed_m3.get, flows.reused_m3.get, flows.waste_t.get, flows.heat_gj.get
-    for f in firms:
-        entity, f_va, f_fresh = f.entity, f.value_added_mcny, f.fresh_water_m3
-        if f_fresh is not None:
+    has_water, _, _, has_wastewater, has_waste, _, has_heat, _ = firms.reported.tolist()
+    for (entity, f_va, f_fresh, f_reused, f_reclaimed, f_wastewater, f_generated, f_utilised, f_available, f_recovered,
+         water, ww, waste, heat) in zip(firms.ids, firms.value_added_mcny, *firms.flows.tolist(), has_water, has_wastewater, has_waste,
+                                        has_heat):
+        if water:
             va_water += f_va
             got_reclaimed = min(reclaimed_got(entity, 0.0), f_fresh)
             got_reused = min(reused_got(entity, 0.0), f_fresh - got_reclaimed)
             fresh += f_fresh - got_reclaimed - got_reused
-            reclaimed += (f.reclaimed_water_m3 or 0.0) + got_reclaimed
-            reused += (f.reused_water_m3 or 0.0) + got_reused
+            reclaimed += f_reclaimed + got_reclaimed
+            reused += f_reused + got_reused
             ex_water += got_reclaimed + got_reused
-            if f.wastewater_m3 is not None:
+            if ww:
                 va_wastewater += f_va
-                wastewater += f.wastewater_m3
-        f_generated = f.waste_generated_t
-        if f_generated is not None:
+                wastewater += f_wastewater
+        if waste:
             va_waste += f_va
-            base_used = f.waste_utilised_t or 0.0
-            sent = min(waste_sent(entity, 0.0), f_generated - base_used)
+            sent = min(waste_sent(entity, 0.0), f_generated - f_utilised)
             generated += f_generated
-            utilised += base_used + sent
+            utilised += f_utilised + sent
             ex_waste += sent
-        f_available = f.heat_available_gj
-        if f_available is not None:
+        if heat:
             va_heat += f_va
-            base_rec = f.heat_recovered_gj or 0.0
-            sent = min(heat_sent(entity, 0.0), f_available - base_rec)
+            sent = min(heat_sent(entity, 0.0), f_available - f_recovered)
             available += f_available
-            recovered += base_rec + sent
+            recovered += f_recovered + sent
             ex_heat += sent
     va = {"water": va_water, "wastewater": va_wastewater, "waste": va_waste, "heat": va_heat}
     cover = {k: _ratio(v, total_va) for k, v in va.items()}
@@ -202,9 +227,9 @@ def scaled_inputs(inputs: tuple[float | None, ...], activity: float) -> list[flo
 
 
 # -- resource measures (roadmap kind ``resource_measure``; agents/resources.py) ------------------------
-@dataclass(frozen=True)
-class MeasureTargets:
-    """The resource measures a firm has commissioned (0: none), each a share 0..1.
+class MeasureTargets(NamedTuple):
+    """The resource measures a firm has commissioned (0: none), each a share 0..1 (a named tuple:
+    the year's targets of all firms become one array, ``measure_flows_of_firms``).
 
     ``water_reuse_share``: reused ÷ (reused + fresh + reclaimed) the firm's reuse plant reaches;
     ``reclaimed_share_of_fresh``: share of the fresh water left after reuse that reclaimed water
@@ -262,18 +287,26 @@ def measure_flows(entity: str, value_added_mcny: float, flows, t: MeasureTargets
     return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
 
 
-def weighted_flows(parts: list[tuple[float, MeasureFlows]]) -> MeasureFlows:
-    """The year's flows from segments of it: Σ weight × each segment's full-year flows (weights sum to 1)."""
-    weights = [w for w, _ in parts]
-
-    def total(values: tuple) -> float | None:  # one field over the segments: Σ weight × value, in order
-        return None if values[0] is None else sum(map(mul, weights, values))
-
-    f = dict(zip(FirmResources._fields, zip(*[flows.firm for _, flows in parts])))  # field → its values over the segments
-    added = dict(zip(MeasureFlows._fields, zip(*[flows for _, flows in parts])))
-    first = parts[0][1].firm
-    firm = first._replace(fresh_water_m3=total(f["fresh_water_m3"]), reused_water_m3=total(f["reused_water_m3"]),
-                          reclaimed_water_m3=total(f["reclaimed_water_m3"]), waste_utilised_t=total(f["waste_utilised_t"]),
-                          heat_recovered_gj=total(f["heat_recovered_gj"]))
-    return MeasureFlows(firm, total(added["reused_added_m3"]), total(added["reclaimed_added_m3"]), total(added["waste_added_t"]),
-                        total(added["heat_added_gj"]))
+def measure_flows_of_firms(flows: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``measure_flows`` of many firms at once. ``flows``: 8 × firms in ``FirmResources`` order from
+    ``fresh_water_m3`` on, 0 where a firm reports nothing; ``targets``: 4 × firms in ``MeasureTargets``
+    order. Returns the flows with the measures (8 × firms) and what they add (4 × firms, in
+    ``MeasureFlows`` order from ``reused_added_m3``). Element by element the same operations in the
+    same order as ``measure_flows``, so the same numbers; an account not reported holds 0 and adds 0."""
+    fresh, reused, reclaimed = flows[0], flows[1], flows[2]
+    total = fresh + reused + reclaimed
+    reused_add = np.minimum(np.maximum(targets[0] * total - reused, 0.0), fresh)
+    fresh = fresh - reused_add
+    reclaimed_add = targets[1] * fresh
+    # solid waste and waste heat alike, as two rows at once: generated and available (rows 4 and 6),
+    # utilised and recovered (5 and 7), their targets (2 and 3)
+    had, used = flows[4::2], flows[5::2]
+    waste_heat_add = np.minimum(np.maximum(targets[2:] * had - used, 0.0), had - used)
+    out = flows.copy()
+    out[0] = fresh - reclaimed_add
+    out[1] += reused_add
+    out[2] += reclaimed_add
+    out[5::2] += waste_heat_add
+    added = np.empty((4, flows.shape[1]))
+    added[0], added[1], added[2:] = reused_add, reclaimed_add, waste_heat_add
+    return out, added

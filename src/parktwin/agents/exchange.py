@@ -49,6 +49,7 @@ class ExchangeAgent(mesa.Agent):
         self.commissioned_hour: float | None = None  # global hour of the first delivery
         self.last_npv: dict[str, float] = {}
         self._effect: ExchangeEffect | None = None
+        self._supplier_fuel: dict[str, float] | None = None
         self._in_park = {side: not getattr(spec, side).startswith(EXTERNAL_PREFIX) for side in ("supplier", "receiver")}
 
     def in_park(self, side: str) -> bool:
@@ -95,6 +96,16 @@ class ExchangeAgent(mesa.Agent):
         if self.decided_year is None:
             return "candidate"
         return "running" if self.running_share(year_start) > 0 else "building"
+
+    def supplier_fuel_added(self) -> dict[str, float]:
+        """The supplier's extra fuel a full year of the exchange burns, with the trucks' diesel
+        [effect units: t, m³ of gas] (from ``year_effect``, once)."""
+        if self._supplier_fuel is None:
+            e = self.year_effect()
+            extra = dict(e.supplier_fuel_added)
+            extra["diesel"] = extra.get("diesel", 0.0) + e.truck_diesel_t
+            self._supplier_fuel = extra
+        return self._supplier_fuel
 
     def year_effect(self) -> ExchangeEffect:
         """The exchange's full-year physical effects (symbiosis.exchanges.effects), computed once.
@@ -182,9 +193,7 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
                         fuel_tce += e.fuel_saved_tce * w * got / wanted
                         co2 += e.co2_avoided_tco2 * w * got / wanted
             if agent.in_park("supplier"):
-                extra = dict(e.supplier_fuel_added)
-                extra["diesel"] = extra.get("diesel", 0.0) + e.truck_diesel_t
-                for carrier, amount in extra.items():
+                for carrier, amount in agent.supplier_fuel_added().items():
                     change(spec.supplier, carrier, amount * w / FUEL_ROW_UNITS[carrier])
                 added = e.supplier_co2_added_tco2 * w
             payer = "receiver" if x.kind == "waste_heat" else "supplier"

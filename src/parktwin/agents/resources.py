@@ -13,11 +13,14 @@ physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then boug
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parktwin.accounting.resources import (FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows, scaled_inputs,
-                                           scaled_resources, weighted_flows, with_measures)
+import numpy as np
+
+from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
+                                           measure_flows_of_firms, scaled_inputs, scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
@@ -37,6 +40,8 @@ TECHNOLOGY = {  # measure → data/technologies.csv id, the capacity's unit and 
 }
 INPUT = {"water_reuse": "water", "reclaimed_water": "water", "solid_waste_utilisation": "solid_waste", "waste_heat_use": "waste_heat"}
 DAYS_PER_YEAR = 365.0
+NO_TARGETS = MeasureTargets()
+WEIGHTED = [0, 1, 2, 5, 7]  # rows of ``FirmFlows.flows`` a measure changes (fresh, reused, reclaimed water; waste used; heat recovered)
 FUELS = (("coal", "coal_ncv_gj_per_t", "coal_boiler_efficiency", "coal_kgco2_per_t"),  # carrier and its constants.csv names
          ("natural_gas", "natural_gas_ncv_gj_per_km3", "gas_boiler_efficiency", "natural_gas_kgco2_per_km3"))
 
@@ -58,7 +63,7 @@ def factor(name: str) -> float:
 def _fold(t: MeasureTargets, ch: Change) -> MeasureTargets:
     measure, share = ch.value
     key = TARGET_FIELD[measure]
-    return MeasureTargets(**{**t.__dict__, key: max(getattr(t, key), share)})  # as dataclasses.replace, without its checks
+    return t._replace(**{key: max(getattr(t, key), share)})
 
 
 class MeasureLedger(list):
@@ -140,7 +145,7 @@ class YearOfMeasures:
     """What the firms' resource measures did in one year."""
 
     rows: list  # the energy rows with the measures' electricity and the fuel the recovered heat saves
-    firms: dict[str, FirmResources] = field(default_factory=dict)  # entity → the year's flows (with its measures, if any)
+    firms: FirmFlows | None = None  # every firm's flows of the year (with its measures, if any), park order
     electricity_mwh: float = 0.0  # the measures' own use, net of what recovered heat saves in electric boilers and heat pumps
     heat_used_gj: float = 0.0  # recovered heat that displaced boiler fuel or bought heat
     scope1_avoided_tco2: float = 0.0
@@ -247,16 +252,109 @@ def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
     return out
 
 
-def apply_resource_measures(firms, year: int, year_start: int, rows: list, book) -> YearOfMeasures:
+@dataclass
+class FirmRoster:
+    """The park's firms with their base-year resource inputs and current measure targets as arrays,
+    built once per run and again when firms enter or leave (``of``): what ``apply_resource_measures``
+    scales each year."""
+
+    firms: tuple = ()  # the agents, park order
+    ids: tuple[str, ...] = ()
+    value_added_mcny: np.ndarray = field(default_factory=lambda: np.zeros(0))  # base-year value added [M CNY]
+    inputs: np.ndarray = field(default_factory=lambda: np.zeros((8, 0)))  # 8 × firms, ``base_inputs`` order, 0 where not reported
+    reported: np.ndarray = field(default_factory=lambda: np.zeros((8, 0), dtype=bool))  # 8 × firms: the input is reported (not None)
+    targets: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))  # 4 × firms: ``states`` by column
+    states: list = field(default_factory=list)  # each firm's ``MeasureTargets`` of the year (the object, compared by identity)
+    activity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each firm's activity this year (``year_flows``)
+    lengths: list | None = None  # each firm's number of measure changes when ``year_targets`` last looked
+    active: list = field(default_factory=list)  # positions of the firms with measures then
+    pending: bool = False  # a firm then held changes not folded yet (inside that year, or after it)
+
+    def of(self, firms: list) -> FirmRoster:
+        """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
+        if len(firms) != len(self.firms) or not all(map(operator.is_, self.firms, firms)):
+            inputs = [_inputs(f) for f in firms]
+            self.firms, self.ids = tuple(firms), tuple(f.spec.id for f in firms)
+            self.value_added_mcny = np.array([f.spec.value_added_mcny for f in firms], dtype=float)
+            self.reported = np.array([[v is not None for v in row] for row in inputs], dtype=bool).reshape(-1, 8).T
+            self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
+            self.targets, self.states = np.zeros((4, len(firms))), [NO_TARGETS] * len(firms)
+            self.lengths, self.active, self.pending = None, [], False
+        return self
+
+    def year_targets(self, year_start: int) -> tuple[list[int], dict[int, list]]:
+        """Bring ``targets`` to the year that begins at ``year_start`` (each firm's state at its start;
+        none for a firm without a measure commissioned before the year's end); returns the positions
+        of the firms with measures, and the segments of those whose targets change within the year.
+        A year in which no firm's ledger grew and none held changes still to fold keeps last year's."""
+        lengths = [len(f.resource_changes) for f in self.firms]
+        if lengths == self.lengths and not self.pending:
+            return self.active, {}
+        active, split, pending = [], {}, False
+        year_end = year_start + HOURS_PER_YEAR
+        for i, f in enumerate(self.firms):
+            changes, state = f.resource_changes, NO_TARGETS
+            if changes and changes[0].hour < year_end:
+                active.append(i)
+                done, state = changes.folded
+                if done < len(changes):  # changes not folded yet (else the whole year in the state after them)
+                    segs = changes.year_segments(year_start)
+                    if len(segs) > 1:
+                        split[i] = segs
+                    state = segs[0][1]
+                    pending = pending or changes.folded[0] < len(changes)  # some inside the year: folded next year
+            elif changes:
+                pending = True  # (a change dated after the year: looked at again next year)
+            if state is not self.states[i]:
+                self.states[i] = state
+                self.targets[:, i] = state
+        self.lengths, self.active, self.pending = lengths, active, pending
+        return active, split
+
+    def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, list[float], list[float]]:
+        """The firms' flows this year with their ``targets`` (``with_measures`` of ``base_flows``, all
+        firms at once), the measures' electricity per firm (``electricity_kwh``) [kWh] and the waste
+        heat they recover [GJ]. Without ``any_measure`` (every target 0), the flows are the inputs ×
+        activity, which is what the measures' arithmetic gives them then, and nothing is added."""
+        self.activity = np.array([f.activity for f in self.firms], dtype=float)
+        value_added = (self.value_added_mcny * self.activity).tolist()  # as EnterpriseAgent.value_added_mcny
+        if not any_measure:
+            return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported), [], []
+        flows, added = measure_flows_of_firms(self.inputs * self.activity, self.targets)
+        return FirmFlows(self.ids, value_added, flows, self.reported), _measures_kwh(added).tolist(), added[3].tolist()
+
+    def split_year(self, at: int, segments: list, year: int, shape: str, book, flows: FirmFlows) -> tuple[float, float]:
+        """The year of firm ``at`` whose targets change inside it (``segments``, after ``year_flows``):
+        each segment's full-year flows (``measure_flows``) weighted by the share of ``shape`` it covers
+        (Σ weight × flows, segment after segment; the flows no measure changes are the first's),
+        written into ``flows``; the measures' electricity booked piecewise on ``shape``. Returns the
+        year's kWh and the waste heat recovered [GJ]. A few firms a year: scalar arithmetic."""
+        starts = [h for h, _ in segments]
+        weights = segment_weights(shape, year, starts)
+        base = (self.inputs[:, at] * self.activity[at]).tolist()  # 0 where not reported: adds 0
+        parts = [measure_flows("", 0.0, base, t) for _, t in segments]
+        column = list(parts[0].firm[2:])
+        for row in WEIGHTED:
+            column[row] = sum(map(operator.mul, weights, [p.firm[2 + row] for p in parts]))
+        flows.flows[:, at] = column
+        heat_added_gj = sum(map(operator.mul, weights, [p.heat_added_gj for p in parts]))
+        return book.add_piecewise(shape, starts, [electricity_kwh(p) for p in parts]), heat_added_gj
+
+
+def _measures_kwh(added: np.ndarray) -> np.ndarray:
+    """``electricity_kwh`` of each column of ``added`` (``MeasureFlows`` order from ``reused_added_m3``) [kWh]."""
+    reuse, reclaimed, waste, heat = _electricity_factors()
+    return added[0] * reuse + added[1] * reclaimed + added[2] * waste + added[3] * heat
+
+
+def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster | None = None) -> YearOfMeasures:
     """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book;
-    every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures)."""
+    every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures).
+    ``roster``: the run's ``FirmRoster`` (kept between years; a new one if not given)."""
     out = YearOfMeasures(rows)
-    active, year_end = [], year_start + HOURS_PER_YEAR
-    for f in firms:
-        if f.resource_changes and f.resource_changes[0].hour < year_end:
-            active.append(f)
-        else:
-            out.firms[f.entity_id] = base_flows(f)
+    roster = (roster or FirmRoster()).of(list(firms))
+    active, split = roster.year_targets(year_start)
+    out.firms, measures_kwh, heat_added = roster.year_flows(any_measure=bool(active))
     if not active:
         return out
     rows = list(rows)
@@ -272,20 +370,23 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
 
     fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
              for carrier, ncv, eff, co2 in FUELS]
-    for firm in active:
+    for at in active:
+        firm = roster.firms[at]
         entity, shape = firm.entity_id, firm.load_shape
-        year_flows, kwh = _year_flows(firm, year, year_start, shape, book)
-        out.firms[entity] = year_flows.firm
+        if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
+            kwh, heat_added_gj = roster.split_year(at, split[at], year, shape, book, out.firms)
+        else:
+            kwh, heat_added_gj = book.add(shape, measures_kwh[at], 0), heat_added[at]  # (add = add_piecewise from hour 0)
         if kwh > 0:
             change(entity, firm.kind, "electricity", kwh / 1000.0, "MWh")
             out.electricity_mwh += kwh / 1000.0
-        if year_flows.heat_added_gj > 0:
+        if heat_added_gj > 0:
             mine = {}
             for c in ("coal", "natural_gas", "purchased_heat"):
                 i = index.get((entity, c))
                 if i is not None:
                     mine[c] = rows[i].quantity
-            saved = displace_heat(firm, year_flows.heat_added_gj, mine)
+            saved = displace_heat(firm, heat_added_gj, mine)
             for carrier, unit, ncv, eff, kgco2 in fuels:
                 amount = saved.get(carrier, 0.0)
                 if amount > 0:
@@ -302,19 +403,6 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book)
                 out.heat_used_gj += saved["electric_heat_gj"]
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
-
-
-def _year_flows(firm, year: int, year_start: int, shape: str, book) -> tuple[MeasureFlows, float]:
-    """The firm's flows with its measures in the year (each segment's full-year flows weighted by
-    the share of ``shape`` it covers) and the measures' electricity [kWh], booked on ``shape``."""
-    segs = firm.resource_changes.year_segments(year_start)
-    entity, value_added, flows = firm.spec.id, firm.value_added_mcny, scaled_inputs(_inputs(firm), firm.activity)  # base_flows
-    if len(segs) == 1:  # the whole year in one state
-        year_flows = measure_flows(entity, value_added, flows, segs[0][1])
-        return year_flows, book.add(shape, electricity_kwh(year_flows), 0)  # = add_piecewise from hour 0
-    starts = [h for h, _ in segs]
-    parts = [(w, measure_flows(entity, value_added, flows, t)) for w, (_, t) in zip(segment_weights(shape, year, starts), segs)]
-    return weighted_flows(parts), book.add_piecewise(shape, starts, [electricity_kwh(m) for _, m in parts])
 
 
 # -- firms' own decisions (decisions.resource_targets) --------------------------------------------

@@ -79,14 +79,27 @@ def product_allocation(lines: list[tuple[str, float]], year: int, emissions_tco2
     every product has an intensity benchmark; else ``value_added`` with NaN (the caller uses the
     value-added benchmark).
     """
-    rules = [product_rule(pid, year) for pid, _ in lines]
-    if not lines or any(r is None for r in rules):
-        return "value_added", float("nan")
+    basis, benchmarks = _lines_basis(tuple(pid for pid, _ in lines), year)
+    if basis == "verified_emissions":
+        return basis, float(emissions_tco2)
+    if basis == "output":
+        return basis, float(sum(out * value for (_, out), value in zip(lines, benchmarks)) * allocation_scale)
+    return basis, float("nan")
+
+
+@lru_cache(maxsize=4096)
+def _lines_basis(products: tuple[str, ...], year: int) -> tuple[str, tuple[float, ...]]:
+    """``product_allocation``'s basis for a firm listing ``products`` in ``year`` and, for ``output``,
+    each product's benchmark [tCO₂/t]: from data/ets_product_benchmarks.csv alone, read once per
+    process per (products, year)."""
+    rules = [product_rule(pid, year) for pid in products]
+    if not products or any(r is None for r in rules):
+        return "value_added", ()
     if any(basis == "verified_emissions" for basis, _ in rules):
-        return "verified_emissions", float(emissions_tco2)
+        return "verified_emissions", ()
     if all(basis == "intensity" and not np.isnan(value) for basis, value in rules):
-        return "output", float(sum(out * value for (_, out), (_, value) in zip(lines, rules)) * allocation_scale)
-    return "value_added", float("nan")
+        return "output", tuple(value for _, value in rules)
+    return "value_added", ()
 
 
 @dataclass(frozen=True)

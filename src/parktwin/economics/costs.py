@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny, technology
+from parktwin.economics.catalogue import available, capex_cny, capex_factor, fixed_om_cny_per_yr, lifetime_yr, price_cny, technology
 from parktwin.energy.calendar import HOURS_PER_YEAR
 
 # price per unit of each carrier in the energy table: (price id in data/prices.csv, units of the price per table unit)
@@ -79,6 +80,14 @@ class UnitTerm(NamedTuple):
 
 def unit_terms(tech_id: str, year: int) -> UnitTerm:
     """``tech_id``'s terms in ``year`` at the catalogue's cost (under the data overrides in force)."""
+    return factored_unit_terms(tech_id, year, capex_factor(tech_id))
+
+
+@lru_cache(maxsize=4096)
+def factored_unit_terms(tech_id: str, year: int, factor: float) -> UnitTerm:
+    """``unit_terms`` under the capex ``factor`` in force (``catalogue.capex_factor``, the only data
+    override the terms depend on; part of the key so a scenario's override gets its own entry):
+    read once per process."""
     return UnitTerm(technology(tech_id).unit, capex_cny(tech_id, year), fixed_om_cny_per_yr(tech_id, year), lifetime_yr(tech_id),
                     available(tech_id, year))
 

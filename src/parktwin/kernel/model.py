@@ -28,6 +28,7 @@ from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
 from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.population import growth_rate
+from parktwin.agents.resources import FirmRoster
 from parktwin.data import grid_factor_path, interpolate_path, overriding
 from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, UnitTerms, purchase, stated_purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
@@ -42,7 +43,7 @@ from parktwin.kernel.carriers import CarrierState
 from parktwin.kernel.context import DecisionContext
 from parktwin.kernel.failure import year_stage
 from parktwin.kernel.closing import close_run
-from parktwin.kernel.products import eu_price_path
+from parktwin.kernel.products import ProductRoster, eu_price_path
 from parktwin.kernel.population import entrants, exit_park, leavers
 from parktwin.kernel.year import YEAR_STAGES, EtsState, Stage, run_year
 from parktwin.spec.scenario import Scenario
@@ -248,6 +249,8 @@ class ParkModel(mesa.Model):
         self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
         self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
         self.ets = EtsState()
+        self.firm_roster = FirmRoster()  # the firms' resource inputs as arrays (agents.resources), kept between years
+        self.product_roster = ProductRoster()  # who lists product lines (kernel.products), kept between years
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
         self.carrier_state = CarrierState()  # heat, cold and hydrogen stores' charge carried between years

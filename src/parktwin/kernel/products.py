@@ -7,10 +7,13 @@ energy rows, inventory rows and carbon positions.
 
 from __future__ import annotations
 
+import operator
+from dataclasses import dataclass
+
 import numpy as np
 
 from parktwin.accounting.products import (
-    INDICATOR_KEYS, PRODUCT_COLUMNS, FirmTotals, firm_totals, grade2_indicator, product, product_rows,
+    INDICATOR_KEYS, PRODUCT_COLUMNS, FirmTotals, firm_totals, grade2_scope, grade2_share, product, product_rows,
 )
 from parktwin.agents.population import active_share
 from parktwin.data import interpolate_path, to_base_cny
@@ -21,19 +24,41 @@ PRODUCT_TABLE_COLUMNS = PRODUCT_COLUMNS + CBAM_COLUMNS
 ANNUAL_KEYS = INDICATOR_KEYS + ("cbam_certificates_tco2", "cbam_cost_cny")
 
 
-def firm_product_allocations(firms, year: int, scope1_tco2, allocation_scale: float) -> tuple[np.ndarray, list[str]]:
-    """Per firm (aligned with ``firms``): its allocation from its products (NaN: value added) and the basis."""
-    allocations, bases = [], []
-    for firm, emitted in zip(firms, scope1_tco2):
-        if not firm.spec.products:  # (product_allocation of no lines)
-            allocations.append(float("nan"))
-            bases.append("value_added")
-            continue
+@dataclass
+class ProductRoster:
+    """The park's firms as the products stage and the carbon positions read them, kept while the
+    firms stay the same (``of``; compared by identity): who lists product lines and who counts for
+    the grade-2 indicator (``grade2_scope``), from the park file alone."""
+
+    firms: tuple = ()  # the agents, park order
+    with_lines: tuple[int, ...] = ()  # positions of the firms listing product lines
+    ids_with_lines: frozenset = frozenset()
+    in_scope: tuple[int, ...] = ()  # positions of the firms in the grade-2 indicator's scope
+    covered: tuple[int, ...] = ()  # positions of the firms whose listed products have a published limit
+
+    def of(self, firms: list) -> ProductRoster:
+        """This roster, rebuilt first if ``firms`` are not the ones it holds."""
+        if len(firms) != len(self.firms) or not all(map(operator.is_, self.firms, firms)):
+            scopes = [grade2_scope(f.spec.sector, tuple(line.product for line in f.spec.products)) for f in firms]
+            self.firms = tuple(firms)
+            self.with_lines = tuple(i for i, f in enumerate(firms) if f.spec.products)
+            self.ids_with_lines = frozenset(firms[i].spec.id for i in self.with_lines)
+            self.in_scope = tuple(i for i, (_, in_scope) in enumerate(scopes) if in_scope)
+            self.covered = tuple(i for i, (limited, _) in enumerate(scopes) if limited)
+        return self
+
+
+def firm_product_allocations(firms, year: int, scope1_tco2, allocation_scale: float,
+                             roster: ProductRoster | None = None) -> tuple[np.ndarray, list[str]]:
+    """Per firm (aligned with ``firms``): its allocation from its products (NaN: value added) and the basis.
+    ``roster``: the run's ``ProductRoster`` (a new one if not given)."""
+    roster = (roster or ProductRoster()).of(list(firms))
+    allocations, bases = np.full(len(roster.firms), np.nan), ["value_added"] * len(roster.firms)  # (product_allocation of no lines)
+    for i in roster.with_lines:
+        firm = roster.firms[i]
         lines = [(line.product, line.output * firm.activity) for line in firm.spec.products]
-        basis, allocation = product_allocation(lines, year, float(emitted), allocation_scale)
-        allocations.append(allocation)
-        bases.append(basis)
-    return np.array(allocations, dtype=float), bases
+        bases[i], allocations[i] = product_allocation(lines, year, float(scope1_tco2[i]), allocation_scale)
+    return allocations, bases
 
 
 def eu_price_path(path: dict, years: list[int]) -> np.ndarray:
@@ -41,25 +66,28 @@ def eu_price_path(path: dict, years: list[int]) -> np.ndarray:
     return interpolate_path(path, years) if path else np.full(len(years), np.nan)
 
 
-def products_year(enterprises, out: list, year: int, year_start: int, rows, emissions, payments: dict[str, float], *,
-                  population_on: bool, min_coverage_share: float, eu_price_eur_per_tco2: float, base_year: int) -> dict[str, float]:
+def products_year(enterprises, out: list, year: int, year_start: int, rows, emissions, payments: dict[str, float],
+                  value_added_mcny: list[float], *, population_on: bool, min_coverage_share: float, eu_price_eur_per_tco2: float,
+                  base_year: int, roster: ProductRoster | None = None) -> dict[str, float]:
     """Append the year's product rows (``PRODUCT_TABLE_COLUMNS``) to ``out``; return the ``annual`` columns.
 
     ``enterprises``: the firm agents in the park this year; ``payments``: each firm's carbon
-    payment of the year [CNY] (net of free allocation); ``eu_price_eur_per_tco2`` NaN: CBAM
-    certificates counted, not priced.
+    payment of the year [CNY] (net of free allocation); ``value_added_mcny``: each firm's value
+    added this year (aligned with ``enterprises``); ``eu_price_eur_per_tco2`` NaN: CBAM
+    certificates counted, not priced; ``roster``: the run's ``ProductRoster`` (a new one if not given).
     """
-    totals = firm_totals(rows, emissions, frozenset(a.spec.id for a in enterprises if a.spec.products))  # (only firms with products read it)
+    roster = (roster or ProductRoster()).of(list(enterprises))
+    firms = roster.firms
+    totals = firm_totals(rows, emissions, roster.ids_with_lines)  # (only firms with products read it)
     eur_cny = to_base_cny(1.0, "EUR", base_year, base_year)
-    firms, all_rows = [], []
+    in_park = [active_share(f.changes, year_start) for f in firms] if population_on else None
+    all_rows = []
     certificates = cost = 0.0
-    for agent in enterprises:
-        in_park = active_share(agent.changes, year_start) if population_on else 1.0
+    for i in roster.with_lines:
+        agent = firms[i]
         spec = agent.spec
-        firms.append((spec.id, spec.sector, agent.value_added_mcny * in_park, [line.product for line in spec.products]))
-        if not spec.products:
-            continue
-        firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * in_park, totals.get(spec.id, FirmTotals()))
+        share = in_park[i] if in_park is not None else 1.0
+        firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * share, totals.get(spec.id, FirmTotals()))
         for row in firm_rows:
             extra = _cbam(row, year, payments.get(spec.id, 0.0), eu_price_eur_per_tco2, eur_cny)
             certificates += extra[_CERTIFICATES] or 0.0
@@ -67,7 +95,9 @@ def products_year(enterprises, out: list, year: int, year_start: int, rows, emis
             cost += c if c == c else 0.0
             all_rows.append(row + extra)
     out.extend(all_rows)
-    values = grade2_indicator(firms, [r[:len(PRODUCT_COLUMNS)] for r in all_rows], min_coverage_share)
+    va = value_added_mcny if in_park is None else [v * s for v, s in zip(value_added_mcny, in_park)]  # (× 1.0 changes no number)
+    values = grade2_share(sum((va[i] for i in roster.in_scope), 0.0), sum((va[i] for i in roster.covered), 0.0),
+                          [r[:len(PRODUCT_COLUMNS)] for r in all_rows], min_coverage_share)
     return values | {"cbam_certificates_tco2": certificates, "cbam_cost_cny": cost}
 
 

@@ -42,7 +42,7 @@ import numpy as np
 from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
-from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, firm_resources, year_resources
+from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
 from parktwin.agents.building import building_indicators
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import fleet_indicators
@@ -197,7 +197,7 @@ def loads(model, y: YearState) -> Loads:
 
 
 def resource_measures(model, y: YearState) -> YearOfMeasures:
-    return apply_resource_measures(model.enterprises.values(), y.year, y.year_start, y.loads.rows, y.loads.book)
+    return apply_resource_measures(model.enterprises.values(), y.year, y.year_start, y.loads.rows, y.loads.book, model.firm_roster)
 
 
 def exchanges(model, y: YearState) -> YearOfExchanges:
@@ -345,20 +345,18 @@ def money(model, y: YearState) -> Money:
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.emissions))
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.emissions, y.resource_measures.firms.value_added_mcny))
 
 
 def resources(model, y: YearState) -> dict[str, float]:
     """The year's water, solid-waste and waste-heat accounts; returns the indicator columns for ``annual``."""
     park, year, done, measures = model.scenario.park, y.year, y.exchanges, y.resource_measures
-    firms = [measures.firms.get(a.spec.id) or firm_resources(a.spec.id, a.value_added_mcny, a.activity, a.spec.water,
-                                                             a.spec.solid_waste, a.spec.waste_heat)
-             for a in model.enterprises.values()]  # the firms in the park this year: entrants in, earlier leavers out
+    firms = measures.firms  # the firms in the park this year (entrants in, earlier leavers out), as arrays
     values = year_resources(year, firms, done.flows, min_coverage_share=model.min_coverage_share,
                             exchanges_listed=bool(park.exchanges))
     model.record.resources.append(values)
     if year == model.years[0]:  # each firm's water and waste, for the reconciliation with measured totals
-        model.record.base_firm_totals = firm_totals(firms, done.flows)
+        model.record.base_firm_totals = firm_totals(firms.records(), done.flows)
     return {k: values[k] for k in RESOURCE_ANNUAL_COLUMNS} | {
         "symbiosis_scope1_avoided_tco2": done.scope1_avoided_tco2,
         "symbiosis_scope3_avoided_tco2": done.scope3_avoided_tco2,
@@ -372,9 +370,11 @@ def products(model, y: YearState) -> dict[str, float]:
     """The year's product lines: unit energy against the limit grades, the grade-2 indicator and CBAM
     (kernel.products); returns their ``annual`` columns."""
     return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start, y.carriers.rows,
-                         y.accounting.emissions, model.ets.payments, population_on=model.population_on,
+                         y.accounting.emissions, model.ets.payments, y.resource_measures.firms.value_added_mcny,
+                         population_on=model.population_on,
                          min_coverage_share=model.min_coverage_share,
-                         eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year)
+                         eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year,
+                         roster=model.product_roster)
 
 
 def annual(model, y: YearState) -> dict:
@@ -384,8 +384,7 @@ def annual(model, y: YearState) -> dict:
     summary, supply, assets, result = a.summary, a.supply, s.assets, e.result
     grid_kw = result.grid_import_kw
     phase = phase_of(index)
-    in_park = (lambda f: active_share(f.changes, y.year_start)) if model.population_on else (lambda f: 1.0)
-    value_added = sum(f.value_added_mcny * in_park(f) for f in model.enterprises.values())
+    value_added = park_value_added_mcny(model, y)
     row = {
         "year": year,
         "year_index": index,
@@ -529,8 +528,9 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     return float(min(grid_kw.sum(), certified.sum() + ppa.sum()))
 
 
-def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
-    """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]."""
+def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
+    """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY].
+    ``value_added_mcny``: each firm's value added this year, park order."""
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
@@ -542,9 +542,9 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
             if at is not None:
                 totals[at] += row[11]
     scope1 = np.array(totals, dtype=float)
-    value_added = np.array([f.value_added_mcny for f in firms])
+    value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
-    by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]))
+    by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]), model.product_roster)
     pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
                            in_ets, float(model.allocation_scale[index]), by_products)
     payment, bank = pos.payment_cny, np.zeros(len(ids))
@@ -555,13 +555,22 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple]) -> float:
         ets.bank = dict(zip(ids, bank.tolist()))
     covered, paid = pos.covered.tolist(), payment.tolist()
     is_ets = carbon.kind == "ets"
-    model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, covered, scope1.tolist(),
-                                   pos.allocation_tco2.tolist(), value_added.tolist(), bank.tolist(),
+    model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, covered, totals,  # (the arrays' values, as floats)
+                                   pos.allocation_tco2.tolist(), value_added_mcny, bank.tolist(),
                                    [b if c and is_ets else "" for b, c in zip(bases, covered)],
                                    paid))
     ets.payments = dict(zip(ids, paid))  # read by the year's products (CBAM deduction)
     ets.covered = frozenset(f for f, c in zip(ids, covered) if c)
     return float(payment.sum())
+
+
+def park_value_added_mcny(model, y: YearState) -> float:
+    """The park's value added this year [M CNY]: each firm's (the resource measures stage's
+    ``FirmFlows``, park order) × the share of the year it was in the park, summed in park order."""
+    value_added = y.resource_measures.firms.value_added_mcny
+    if not model.population_on:  # every firm all year (× 1.0 changes no number)
+        return sum(value_added)
+    return sum(v * active_share(f.changes, y.year_start) for v, f in zip(value_added, model.enterprises.values()))
 
 
 def hourly_arrays(result: DispatchResult, price: np.ndarray, period: np.ndarray) -> dict[str, np.ndarray]:
