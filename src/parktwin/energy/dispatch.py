@@ -440,22 +440,44 @@ def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: float | np.ndarra
     With no capacity the store is clipped to 0 at the first hour (``soc_adjustment_kwh[0]`` =
     −``soc_start``) and never charges or discharges, so the rules reduce to: PV serves the load,
     its surplus is exported up to the limit and the rest curtailed; the grid serves the deficit up
-    to the import limit and the rest is unserved. (Inputs without −0.0: ``signed_zero``; a limit is
-    one number for every hour, or per hour.)
+    to the import limit and the rest is unserved (``_grid_only_kernel``, one pass over the hours).
+    (Inputs without −0.0: ``signed_zero``; a limit is one number for every hour, or per hour.)
     """
-    # (the kernel's "x if x < y else y" is np.minimum here: no NaN, and no −0.0 to pick a sign from)
-    pv_to_load = np.minimum(pv, load)
-    surplus = pv - pv_to_load
-    deficit = load - pv_to_load  # ≥ +0: the grid takes all of it up to the limit, none where it is 0
-    export = np.minimum(surplus, exp_lim)
-    grid_to_load = np.minimum(deficit, imp_lim)
     n = load.shape[0]
+    pv_to_load, grid_to_load, export, curtailed, unserved = _grid_only_kernel(
+        load, pv, *_limit_args(imp_lim), *_limit_args(exp_lim))
     adj = np.zeros(n)
     adj[0] = 0.0 - soc_start
     none = zeros_kw(n)  # no battery flow, no stored energy: one shared read-only array of +0.0
-    np.subtract(surplus, export, out=surplus)  # curtailed (the surplus is this function's own array)
-    np.subtract(deficit, grid_to_load, out=deficit)  # unserved
-    return (pv_to_load, none, grid_to_load, none, none, export, surplus, deficit, none, adj, 0.0)
+    return (pv_to_load, none, grid_to_load, none, none, export, curtailed, unserved, none, adj, 0.0)
+
+
+_NO_HOURS = np.zeros(0)
+
+
+def _limit_args(limit: float | np.ndarray) -> tuple[np.ndarray, float]:
+    """A limit as ``_grid_only_kernel`` takes it: (per-hour array, or an empty one; the number when one)."""
+    return (_NO_HOURS, limit) if isinstance(limit, float) else (limit, 0.0)
+
+
+@numba.njit(cache=True)
+def _grid_only_kernel(load, pv, imp_hourly, imp, exp_hourly, exp):  # pragma: no cover - compiled; exercised through without_battery
+    """PV to the load, its surplus exported up to the limit and curtailed beyond; the grid to the
+    deficit up to the import limit, the rest unserved [kW] — one pass; a limit per hour when its
+    array has the hours, else the one number. Returns (pv_to_load, grid_to_load, export,
+    curtailed, unserved)."""
+    n = load.shape[0]
+    pv_to_load, grid_to_load, export, curtailed, unserved = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for h in range(n):
+        ld, pvh = load[h], pv[h]
+        ptl = pvh if pvh < ld else ld
+        surplus, deficit = pvh - ptl, ld - ptl
+        el = exp_hourly[h] if exp_hourly.shape[0] else exp
+        il = imp_hourly[h] if imp_hourly.shape[0] else imp
+        ex = surplus if surplus < el else el
+        g = deficit if deficit < il else il
+        pv_to_load[h], grid_to_load[h], export[h], curtailed[h], unserved[h] = ptl, g, ex, surplus - ex, deficit - g
+    return pv_to_load, grid_to_load, export, curtailed, unserved
 
 
 @lru_cache(maxsize=8)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numba
 import numpy as np
 
 from parktwin.data import hourly_shape, monthly_factors
@@ -152,13 +153,20 @@ class LoadBook:
 
     def hourly_kw(self) -> np.ndarray:
         """The sum of every component [kW]: each (shape, start) part in the order booked, then the
-        hourly arrays (each part is scaled into one reused buffer, not a new array)."""
+        hourly arrays. Each part is added in one compiled pass (``add_scaled``): hour by hour the
+        same product and sum as ``out[start:] += kwh * profile[start:]``."""
         out = np.zeros(HOURS_PER_YEAR)
-        scaled = np.empty(HOURS_PER_YEAR)
         for (shape, start), kwh in (self._parts or {}).items():
-            part = scaled[start:]
-            np.multiply(profile(shape, self.year)[start:], kwh, out=part)
-            out[start:] += part
+            add_scaled(out, profile(shape, self.year), kwh, start)
         for kw in self._arrays or ():
             out += kw
         return out
+
+
+@numba.njit(cache=True)
+def add_scaled(out, profile_share, kwh, start):  # pragma: no cover - compiled; exercised through LoadBook.hourly_kw
+    """``out[h] += profile_share[h] * kwh`` for every hour ``h`` from ``start`` on [kW] (in place):
+    the rounded product, then the rounded sum, as numpy's two passes give."""
+    tail, share = out[start:], profile_share[start:]  # (a loop over slices compiles to vector instructions)
+    for h in range(tail.shape[0]):
+        tail[h] += share[h] * kwh
