@@ -610,3 +610,121 @@ def test_no_battery_path_with_limits_given_as_numbers():
         fast = dispatch_module.without_battery(load, pv, imp, exp, 5.0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
+
+
+def _rules_every_step(load, pv, period, cap, pmax, eta_c, eta_d, smin, smax, grid_charging, reserve, imp_lim, exp_lim,
+                      soc_start, charge_ceiling):
+    """The module docstring's rules with every step computed in every hour (the kernel before it skipped
+    the steps that cannot change a value: no headroom without surplus, no division by η of a zero
+    discharge, no reserve to refill above it, no headroom for a charge of 0): the reference the
+    kernel must match bit for bit. Returns the state of charge after each hour, then each hour's flows."""
+    s = soc_start
+    out = []
+    for h in range(load.shape[0]):
+        e = cap[h]
+        lo, hi = smin * e, smax * e
+        lo_normal = reserve * e if reserve > smin else lo
+        s_in = s
+        if s > hi:
+            s = hi
+        if s < lo:
+            s = lo
+        adj = s - s_in
+        p = pmax[h] if e > 0.0 else 0.0
+        il, el, ld, pvh = imp_lim[h], exp_lim[h], load[h], pv[h]
+        ptl = pvh if pvh < ld else ld
+        surplus, deficit = pvh - ptl, ld - ptl
+        head = max_zero((hi - s) / eta_c)
+        c_pv = surplus
+        if p < c_pv:
+            c_pv = p
+        if head < c_pv:
+            c_pv = head
+        s += c_pv * eta_c
+        if s > hi:
+            s = hi
+        surplus -= c_pv
+        ex = surplus if surplus < el else el
+        p_left, d, g = p - c_pv, 0.0, 0.0
+        if deficit > 0.0:
+            if period[h] != 0:
+                avail = max_zero((s - lo_normal) * eta_d)
+                d = deficit
+                if p_left < d:
+                    d = p_left
+                if avail < d:
+                    d = avail
+                deficit -= d
+            g = deficit if deficit < il else il
+            deficit -= g
+            if deficit > 0.0:
+                avail = max_zero((s - lo) * eta_d - d)
+                d2 = deficit
+                if p_left - d < d2:
+                    d2 = p_left - d
+                if avail < d2:
+                    d2 = avail
+                if d2 < 0.0:
+                    d2 = 0.0
+                d += d2
+                deficit -= d2
+            s -= d / eta_d
+            if s < lo:
+                s = lo
+        c_g = 0.0
+        if grid_charging and period[h] == 0 and d == 0.0:
+            c_g = (il if il < charge_ceiling[h] else charge_ceiling[h]) - g
+            to_reserve = (lo_normal - s) / eta_c
+            if to_reserve > il - g:
+                to_reserve = il - g
+            if to_reserve > c_g:
+                c_g = to_reserve
+            if p_left < c_g:
+                c_g = p_left
+            head = (hi - s) / eta_c
+            if head < c_g:
+                c_g = head
+            if c_g < 0.0:
+                c_g = 0.0
+            s += c_g * eta_c
+            if s > hi:
+                s = hi
+        out.append((ptl, c_pv, g, c_g, d, ex, surplus - ex, deficit, s, adj))
+    return out
+
+
+def max_zero(x):
+    """``x`` clipped at 0 as the kernel clips (``if x < 0.0: x = 0.0``: a −0.0 stays)."""
+    return 0.0 if x < 0.0 else x
+
+
+def test_kernel_skips_only_steps_that_change_no_value():
+    """The compiled kernel skips steps that cannot change a value (see ``_rules_every_step``); on
+    random hours with ties, zeros of both signs (inputs may hold −0.0), reserves, zero and unlimited
+    limits and start charges to clip, every flow and state of charge is the full rules' to the bit."""
+    rng = np.random.default_rng(13)
+    for case in range(400):
+        n = int(rng.integers(1, 40))
+        scale = 10.0 ** int(rng.integers(-2, 4))
+
+        def hours(top, n=n):
+            a = rng.random(n) * top * scale
+            zero = rng.random(n) < 0.25
+            a[zero] = np.where(rng.random(int(zero.sum())) < 0.5, -0.0, 0.0)
+            return a
+
+        load, pv, cap, pmax = hours(30.0), hours(30.0), hours(60.0), hours(20.0)
+        tie = rng.random(n) < 0.15
+        pv[tie] = load[tie]
+        imp, exp, ceiling = hours(25.0), hours(10.0), hours(40.0)
+        for a in (imp, exp, ceiling):
+            a[rng.random(n) < 0.3] = np.inf
+        smin, smax = [(0.0, 1.0), (0.05, 0.95), (0.1, 0.9)][case % 3]
+        reserve = [0.0, 0.2, 0.5][case % 3 - 1] if case % 2 else 0.0
+        args = (load, pv, rng.integers(0, 4, n).astype(np.int8), cap, pmax, float(rng.uniform(0.5, 1.0)), float(rng.uniform(0.5, 1.0)),
+                smin, smax, bool(case % 4), reserve, imp, exp, float(rng.choice([-0.0, 0.0, 3.0 * scale, 80.0 * scale])), ceiling)
+        kernel = dispatch_module._dispatch_kernel(*args)
+        full = np.array(_rules_every_step(*args)).reshape(n, 10)
+        for column, flow in enumerate(kernel[:10]):
+            assert np.array_equal(np.asarray(flow).view(np.int64), np.ascontiguousarray(full[:, column]).view(np.int64))
+        assert np.float64(kernel[10]).view(np.int64) == full[-1, 8].view(np.int64)

@@ -221,15 +221,17 @@ def _dispatch_kernel(
         surplus = pvh - ptl
         deficit = ld - ptl
 
-        # 2. surplus PV -> battery -> export -> curtailment
-        head = (hi - s) / eta_c
-        if head < 0.0:
-            head = 0.0
+        # 2. surplus PV -> battery -> export -> curtailment (no surplus: the charge is the surplus, a zero,
+        #    whatever the power and the headroom, so neither is looked at)
         c_pv = surplus
-        if p < c_pv:
-            c_pv = p
-        if head < c_pv:
-            c_pv = head
+        if surplus > 0.0:
+            head = (hi - s) / eta_c
+            if head < 0.0:
+                head = 0.0
+            if p < c_pv:
+                c_pv = p
+            if head < c_pv:
+                c_pv = head
         s += c_pv * eta_c
         if s > hi:
             s = hi
@@ -267,7 +269,8 @@ def _dispatch_kernel(
                     d2 = 0.0
                 d += d2
                 deficit -= d2
-            s -= d / eta_d
+            if d != 0.0 or s == 0.0:  # (s − ±0 is s unless s is a zero, whose sign it may change)
+                s -= d / eta_d
             if s < lo:
                 s = lo
 
@@ -276,16 +279,23 @@ def _dispatch_kernel(
         if grid_charging and period[h] == 0 and d == 0.0:
             # under the month's ceiling; up to the emergency reserve, under the import limit only
             c_g = (il if il < charge_ceiling[h] else charge_ceiling[h]) - g
-            to_reserve = (lo_normal - s) / eta_c
-            if to_reserve > il - g:
-                to_reserve = il - g
-            if to_reserve > c_g:
-                c_g = to_reserve
+            # (the steps below skip only what changes no value: a store above its reserve has a
+            # negative refill, which could only turn a negative c_g into another negative one, clipped
+            # to 0 at the end; the headroom, ≥ 0, can only lower a c_g above 0. Checked against the
+            # rules computed in full: tests/test_dispatch.py)
+            below_reserve = lo_normal - s
+            if below_reserve >= 0.0:
+                to_reserve = below_reserve / eta_c
+                if to_reserve > il - g:
+                    to_reserve = il - g
+                if to_reserve > c_g:
+                    c_g = to_reserve
             if p_left < c_g:
                 c_g = p_left
-            head = (hi - s) / eta_c
-            if head < c_g:
-                c_g = head
+            if c_g > 0.0:
+                head = (hi - s) / eta_c
+                if head < c_g:
+                    c_g = head
             if c_g < 0.0:
                 c_g = 0.0
             s += c_g * eta_c
