@@ -404,8 +404,8 @@ class EnterpriseAgent(ParkAgent):
             quantities = self._steady_year(year, segs[0][1], book)
         else:
             quantities = self._segmented_year(year, segs, book)
-        entity, kind = self.entity_id, self.kind
-        self.last_rows = [EnergyRow(entity, kind, c, q, u) for (c, u), q in zip(YEAR_ROWS, quantities) if q > 0.0]
+        entity, kind, row = self.entity_id, self.kind, tuple.__new__  # (an EnergyRow without its Python-level __new__)
+        self.last_rows = [row(EnergyRow, (entity, kind, c, q, u)) for (c, u), q in zip(YEAR_ROWS, quantities) if q > 0.0]
         return self.last_rows
 
     def _steady_year(self, year: int, st: FirmState, book: LoadBook) -> tuple[float, ...]:

@@ -55,7 +55,7 @@ from functools import cached_property, lru_cache
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, limit_input, limit_value
+from parktwin.energy.dispatch_inputs import check_battery_params, constant_hours, float_array, limit_input, limit_value
 
 __all__ = [
     "PERIOD_VALLEY",
@@ -422,16 +422,22 @@ def dispatch_rule_based(
             float(params.soc_max_share),
             bool(params.grid_charging),
             float(params.reserve_share),
-            hourly_limit(imp, n),
-            hourly_limit(exp, n),
+            spread(imp, n),
+            spread(exp, n),
             soc0,
-            hourly_limit(ceiling, n),
+            spread(ceiling, n),
         )
     arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
     result = frozen_result(arrays, float(out[10]), soc0)
     if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
         result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
     return result
+
+
+def spread(limit: float | np.ndarray, n: int) -> np.ndarray:
+    """A checked limit as the kernel takes it, ``n`` hours: a number as the shared read-only array of
+    it (``constant_hours``: the kernel only reads it), an array as it is."""
+    return constant_hours(n, limit) if isinstance(limit, float) else limit
 
 
 def signed_zero(*values: float | np.ndarray) -> bool:

@@ -7,6 +7,7 @@ checks that name the problem (energy/dispatch.py and energy/sizing.py call them 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -74,6 +75,19 @@ def limit_array(name: str, x, n: int) -> np.ndarray:
 def hourly_limit(limit: float | np.ndarray, n: int) -> np.ndarray:
     """A checked limit (``limit_input``) as a float64 array of ``n`` hours."""
     return np.full(n, limit) if isinstance(limit, float) else limit
+
+
+def constant_hours(n: int, value: float) -> np.ndarray:
+    """``value`` in each of ``n`` hours: one shared read-only array per (n, value) (the yearly dispatch
+    spreads the same few limits every year; a −0.0 is its own value)."""
+    return _constant_hours(n, value.hex() if isinstance(value, float) else float(value).hex())
+
+
+@lru_cache(maxsize=32)
+def _constant_hours(n: int, value_hex: str) -> np.ndarray:
+    out = np.full(n, float.fromhex(value_hex))
+    out.flags.writeable = False
+    return out
 
 
 def limit_input(name: str, x, n: int) -> float | np.ndarray:
