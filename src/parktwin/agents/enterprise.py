@@ -390,6 +390,10 @@ class EnterpriseAgent(ParkAgent):
     def _year_inputs(self) -> tuple[float, ...]:
         """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
         [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
+        kept = self.__dict__.get("_base_cache")
+        if kept is not None and "year_inputs" in kept:  # (``once`` without building its function: every firm-year asks)
+            return kept["year_inputs"]
+
         def compute():
             e = self.spec.energy
             return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
@@ -415,13 +419,15 @@ class EnterpriseAgent(ParkAgent):
         coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
         shape = self.load_shape
         w = share_after(shape, year, 0)  # the one segment's weight
-        process_t = process_base_t * self.activity
+        activity = self.activity
+        process_t = process_base_t * activity
         active = st.active
-        k = self.activity * self.intensity * st.efficiency_factor * active
-        elec, fossil, bought_left = self._state_terms(st)
+        k = activity * self.intensity * st.efficiency_factor * active
+        last = self.__dict__.get("_last_terms")  # (``_state_terms``' own first check, without the call)
+        elec, fossil, bought_left = last[1] if last is not None and last[0] is st else self._state_terms(st)
         elec_kwh = k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * active
         captured_t = w * process_t * st.capture_share * active
-        return (book.add(shape, elec_kwh) / 1000.0, w * k * coal * fossil, w * k * gas * fossil, w * k * diesel,
+        return (book.add_full_year(shape, elec_kwh, w) / 1000.0, w * k * coal * fossil, w * k * gas * fossil, w * k * diesel,
                 w * k * bought_gj * bought_left, process_t if active else 0.0,
                 captured_t if st.capture_stored else 0.0, 0.0 if st.capture_stored else captured_t)
 
