@@ -728,3 +728,14 @@ def test_kernel_skips_only_steps_that_change_no_value():
         for column, flow in enumerate(kernel[:10]):
             assert np.array_equal(np.asarray(flow).view(np.int64), np.ascontiguousarray(full[:, column]).view(np.int64))
         assert np.float64(kernel[10]).view(np.int64) == full[-1, 8].view(np.int64)
+
+
+def test_read_only_inputs_are_echoed_without_a_copy():
+    """A read-only load or PV array is the result's own (nobody can change it through either); a
+    writable one is copied, so the caller's array stays writable and apart from the result."""
+    load, pv = np.array([10.0, 20.0]), np.array([5.0, 0.0])
+    load.flags.writeable = False
+    z = np.zeros(2)
+    r = dispatch_rule_based(load, pv, [F, F], z, z, BatteryParams(), 50.0, 0.0)
+    assert r.load_kw is load and r.pv_kw is not pv and pv.flags.writeable
+    np.testing.assert_array_equal(r.pv_kw, pv)

@@ -427,11 +427,17 @@ def dispatch_rule_based(
             soc0,
             spread(ceiling, n),
         )
-    arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
+    arrays = (echoed(load, load_kw), echoed(pv, pv_kw)) + out[:10]
     result = frozen_result(arrays, float(out[10]), soc0)
     if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
         result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
     return result
+
+
+def echoed(checked: np.ndarray, given) -> np.ndarray:
+    """An input as the result echoes it (read-only): the caller's own array only when it is read-only
+    already (nobody changes it through the result), else a copy, so a writable input stays writable."""
+    return checked.copy() if checked is given and checked.flags.writeable else checked
 
 
 def spread(limit: float | np.ndarray, n: int) -> np.ndarray:
