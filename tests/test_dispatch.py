@@ -519,12 +519,34 @@ def _good() -> dict:
         ("soc_start_kwh", -1.0, r"soc_start_kwh must be finite and >= 0"),
         ("soc_start_kwh", np.inf, r"soc_start_kwh must be finite and >= 0"),
         ("params", {"charge_efficiency": 0.9}, r"params must be a BatteryParams"),
+        # values the hourly loop finds out of range (the checks then name them)
+        ("period", np.array([0, 1, 4, 0], dtype=np.int8), r"period codes must be in 0..3"),
+        ("battery_power_kw", np.array([1.0, np.inf, 1.0, 1.0]), r"battery_power_kw must be finite"),
+        ("import_limit_kw", np.array([1.0, -1.0, 1.0, 1.0]), r"import_limit_kw must be >= 0 every hour"),
+        ("charge_ceiling_kw", np.array([1.0, np.nan, 1.0, 1.0]), r"charge_ceiling_kw must be >= 0 every hour"),
     ],
 )
 def test_validation_names_the_argument(arg, value, match):
     kwargs = _good()
     kwargs[arg] = value
     with pytest.raises(ValueError, match=match):
+        dispatch_rule_based(**kwargs)
+
+
+def test_validation_without_battery_names_the_argument():
+    """A year without battery capacity (no hourly loop) checks the values all the same."""
+    kwargs = _good() | {"battery_energy_kwh": np.zeros(4), "load_kw": np.array([1.0, -1.0, 0.0, 0.0])}
+    with pytest.raises(ValueError, match=r"load_kw must be >= 0"):
+        dispatch_rule_based(**kwargs)
+    kwargs = _good() | {"battery_energy_kwh": np.zeros(4), "battery_power_kw": np.array([1.0, np.nan, 0.0, 0.0])}
+    with pytest.raises(ValueError, match=r"battery_power_kw must be finite"):
+        dispatch_rule_based(**kwargs)
+
+
+def test_two_bad_arguments_name_the_first():
+    """With a bad value and a bad number, the error names the first argument, as the checks run."""
+    kwargs = _good() | {"load_kw": np.array([1.0, np.nan, 0.0, 0.0]), "soc_start_kwh": -1.0}
+    with pytest.raises(ValueError, match=r"load_kw must be finite"):
         dispatch_rule_based(**kwargs)
 
 

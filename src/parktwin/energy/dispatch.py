@@ -198,8 +198,12 @@ def _dispatch_kernel(
     adj = np.empty(n)
 
     s = soc_start
+    valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
     for h in range(n):
         e = cap[h]
+        if not (0.0 <= load[h] < np.inf and 0.0 <= pv[h] < np.inf and 0.0 <= e < np.inf and 0.0 <= pmax[h] < np.inf
+                and imp_lim[h] >= 0.0 and exp_lim[h] >= 0.0 and charge_ceiling[h] >= 0.0 and 0 <= period[h] < 4):
+            valid = False
         lo = smin * e
         hi = smax * e
         lo_normal = reserve * e if reserve > smin else lo
@@ -323,6 +327,7 @@ def _dispatch_kernel(
         soc,
         adj,
         s,
+        valid,
     )
 
 
@@ -382,32 +387,17 @@ def dispatch_rule_based(
     ValueError
         If an argument has the wrong shape, sign or range; the message names it.
     """
-    load = float_array("load_kw", load_kw, None)
+    given = (load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw, params, import_limit_kw, export_limit_kw,
+             soc_start_kwh, charge_ceiling_kw)
+    try:  # shapes, types and numbers here; the arrays' values in the hourly loop, which reads them all anyway
+        load, pv, per, cap, pmax, imp, exp, soc0, ceiling = checked_inputs(*given, values=False)
+    except ValueError:
+        checked_inputs(*given, values=True)  # the first failure in the arguments' order, values included
+        raise
     n = load.shape[0]
-    pv = float_array("pv_kw", pv_kw, n)
-    cap = float_array("battery_energy_kwh", battery_energy_kwh, n)
-    pmax = float_array("battery_power_kw", battery_power_kw, n)
-
-    per = np.asarray(period)
-    if per.ndim != 1 or per.shape[0] != n:
-        raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
-    if per.dtype.kind not in "iu":
-        raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
-    if n and (per.min() < 0 or per.max() >= _N_PERIODS):
-        raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
-    per = np.ascontiguousarray(per, dtype=np.int8)
-
-    if not isinstance(params, BatteryParams):
-        raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
-    check_battery_params(params)
-    # each limit a number or per hour: the hourly loop takes arrays, the year without a battery either
-    imp = limit_input("import_limit_kw", import_limit_kw, n)
-    exp = limit_input("export_limit_kw", export_limit_kw, n)
-    soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
-    ceiling = limit_input("charge_ceiling_kw", charge_ceiling_kw, n)
-
     no_battery = not cap.any() and not signed_zero(soc0, load, pv, cap, imp, exp, ceiling)
-    if no_battery:  # no battery all year: no hourly loop
+    if no_battery:  # no battery all year: no hourly loop (its values checked here)
+        checked_inputs(*given, values=True)
         out = without_battery(load, pv, imp, exp, soc0)
     else:
         out = _dispatch_kernel(
@@ -427,11 +417,47 @@ def dispatch_rule_based(
             soc0,
             spread(ceiling, n),
         )
+        if not out[11]:  # an hour's input outside its range: the check that names it
+            checked_inputs(*given, values=True)
+            raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the loop finds)
     arrays = (echoed(load, load_kw), echoed(pv, pv_kw)) + out[:10]
     result = frozen_result(arrays, float(out[10]), soc0)
     if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
         result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
     return result
+
+
+def checked_inputs(load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw, params, import_limit_kw, export_limit_kw,
+                   soc_start_kwh, charge_ceiling_kw, values: bool) -> tuple:
+    """``dispatch_rule_based``'s arguments checked in their order and converted (float64 arrays, int8
+    period codes, limits as numbers or arrays): (load, pv, period, energy, power, import limit, export
+    limit, start charge, ceiling). ``values=False`` skips the passes over the arrays' values that the
+    hourly loop repeats (it reports whether every hour's inputs lie in their ranges: ``_dispatch_kernel``);
+    an integer period of another type than int8 is checked here all the same (the conversion would wrap it)."""
+    load = float_array("load_kw", load_kw, None, values)
+    n = load.shape[0]
+    pv = float_array("pv_kw", pv_kw, n, values)
+    cap = float_array("battery_energy_kwh", battery_energy_kwh, n, values)
+    pmax = float_array("battery_power_kw", battery_power_kw, n, values)
+
+    per = np.asarray(period)
+    if per.ndim != 1 or per.shape[0] != n:
+        raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
+    if per.dtype.kind not in "iu":
+        raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
+    if (values or per.dtype != np.int8) and n and (per.min() < 0 or per.max() >= _N_PERIODS):
+        raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
+    per = np.ascontiguousarray(per, dtype=np.int8)
+
+    if not isinstance(params, BatteryParams):
+        raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
+    check_battery_params(params)
+    # each limit a number or per hour: the hourly loop takes arrays, the year without a battery either
+    imp = limit_input("import_limit_kw", import_limit_kw, n, values)
+    exp = limit_input("export_limit_kw", export_limit_kw, n, values)
+    soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
+    ceiling = limit_input("charge_ceiling_kw", charge_ceiling_kw, n, values)
+    return load, pv, per, cap, pmax, imp, exp, soc0, ceiling
 
 
 def echoed(checked: np.ndarray, given) -> np.ndarray:
