@@ -761,3 +761,21 @@ def test_read_only_inputs_are_echoed_without_a_copy():
     r = dispatch_rule_based(load, pv, [F, F], z, z, BatteryParams(), 50.0, 0.0)
     assert r.load_kw is load and r.pv_kw is not pv and pv.flags.writeable
     np.testing.assert_array_equal(r.pv_kw, pv)
+
+
+def test_year_without_battery_keeps_the_kernels_zero_signs():
+    """A year without battery whose load, PV or limits hold a −0.0 takes the hourly loop (the
+    grid-only pass reports the sign): its flows are the kernel's to the bit, signs of zeros included."""
+    rng = np.random.default_rng(5)
+    n = 24
+    for field in ("load", "pv", "imp", "exp"):
+        values = {"load": rng.random(n) * 50.0, "pv": rng.random(n) * 50.0, "imp": np.full(n, 30.0), "exp": np.full(n, 10.0)}
+        values[field][::3] = -0.0
+        period = rng.integers(0, 4, n).astype(np.int8)
+        r = dispatch_rule_based(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), BatteryParams(),
+                                values["imp"], values["exp"])
+        kernel = dispatch_module._dispatch_kernel(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), 0.92, 0.92,
+                                                  0.05, 0.95, True, 0.0, values["imp"], values["exp"], 0.0, np.full(n, np.inf))
+        for name, flow in zip(("pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw", "battery_to_load_kw",
+                               "export_kw", "curtailed_kw", "unserved_kw", "soc_kwh"), kernel):
+            assert np.array_equal(getattr(r, name).view(np.int64), flow.view(np.int64)), (field, name)
