@@ -396,7 +396,10 @@ def dispatch_rule_based(
         raise
     n = load.shape[0]
     zeros = zeros_kw(n)
-    no_battery = (cap is zeros or not cap.any()) and not signed_zero(soc0, *(() if cap is zeros else (cap,)), ceiling)
+    if cap is zeros:  # the shared zeros (a park year without battery): no capacity, no −0.0, no pass to find it
+        no_battery = not signed_zero(soc0, ceiling)
+    else:
+        no_battery = not cap.any() and not signed_zero(soc0, cap, ceiling)
     if no_battery:  # no battery all year: no hourly loop
         if pmax is not zeros or not isinstance(ceiling, float):  # inputs the grid-only pass does not read: checked here
             checked_inputs(*given, values=True)
