@@ -11,7 +11,6 @@ from parktwin.energy.tariff import (
     hourly_tariff,
     month_peak_ceiling_kw,
     monthly_peak_kw,
-    net_load_ceiling_kw,
 )
 from parktwin.spec.park import TouTariff
 
@@ -72,17 +71,3 @@ def test_hourly_tariff_is_the_same_for_the_same_tariff_object_and_year():
     assert first[0] is again[0] and first[1] is again[1]
     other = hourly_tariff(TARIFF.model_copy(), 2030)
     assert np.array_equal(other[0], first[0]) and np.array_equal(other[1], first[1])
-
-
-def test_net_load_ceiling_is_the_month_ceiling_of_the_net_load_bit_for_bit():
-    """The one-pass ceiling of the electricity stage gives the numbers of ``month_peak_ceiling_kw``
-    over max(load − on-site, 0): months with no net load, ties and zeros of both signs included."""
-    rng = np.random.default_rng(1)
-    month = year_calendar(2031).month
-    for case in range(40):
-        load = rng.random(8760) * 100.0
-        onsite = load.copy() if case % 5 == 0 else rng.random(8760) * 100.0 * rng.random() * 2.0
-        load[rng.random(8760) < 0.1] = 0.0
-        onsite[rng.random(8760) < 0.1] = -0.0 if case % 2 else 0.0
-        fast = net_load_ceiling_kw(load, onsite, month)
-        assert np.array_equal(fast.view(np.int64), month_peak_ceiling_kw(np.maximum(load - onsite, 0.0), month).view(np.int64))

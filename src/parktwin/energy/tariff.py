@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numba
 import numpy as np
 
 from parktwin.energy.calendar import year_calendar
@@ -109,31 +108,6 @@ def month_peak_ceiling_kw(net_kw: np.ndarray, month_of_hour: np.ndarray, import_
         np.maximum.at(highest, month[starts], np.maximum.reduceat(net, starts))
         ceiling = highest[month]
     return ceiling if import_limit_kw is None else np.minimum(ceiling, import_limit_kw)
-
-
-def net_load_ceiling_kw(load_kw: np.ndarray, onsite_kw: np.ndarray, month_of_hour: np.ndarray) -> np.ndarray:
-    """``month_peak_ceiling_kw(np.maximum(load_kw − onsite_kw, 0), month_of_hour)`` [kW], the months'
-    highest net loads found in one compiled pass (``_run_peaks``) when each month is one run of hours
-    (a calendar): maxima are exact, so the same numbers (load and on-site generation are finite: the
-    dispatch's inputs, checked there)."""
-    starts, lengths, unique = month_runs(np.asarray(month_of_hour))
-    if not unique or not len(starts):
-        return month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month_of_hour)
-    return np.repeat(_run_peaks(load_kw, onsite_kw, np.append(starts, len(load_kw))), lengths)
-
-
-@numba.njit(cache=True)
-def _run_peaks(load, onsite, bounds):  # pragma: no cover - compiled; exercised through net_load_ceiling_kw
-    """The highest ``load − onsite`` of each run of hours ``bounds[i]:bounds[i+1]``, at least 0 [kW]."""
-    peaks = np.zeros(bounds.shape[0] - 1)
-    for i in range(peaks.shape[0]):
-        peak = 0.0
-        for h in range(bounds[i], bounds[i + 1]):
-            net = load[h] - onsite[h]
-            if net > peak:
-                peak = net
-        peaks[i] = peak
-    return peaks
 
 
 def electricity_bill_cny(
