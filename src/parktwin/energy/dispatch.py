@@ -500,56 +500,42 @@ def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: float | np.ndarra
     to the import limit and the rest is unserved (``_grid_only_kernel``, one pass over the hours).
     (Inputs without −0.0: ``signed_zero``; a limit is one number for every hour, or per hour.)
     """
-    return grid_only(load, pv, _NO_PERIOD, imp_lim, exp_lim, soc_start)[0]
+    return grid_only(load, pv, np.zeros(load.shape[0], dtype=np.int8), imp_lim, exp_lim, soc_start)[0]
 
 
 def grid_only(load: np.ndarray, pv: np.ndarray, period: np.ndarray, imp_lim: float | np.ndarray, exp_lim: float | np.ndarray,
               soc_start: float) -> tuple[tuple, bool, bool]:
-    """``without_battery``'s output, whether every hour's load, PV, limits and period code (when
-    ``period`` has the hours) lie in their ranges, and whether any of them is a −0.0 (then the
-    kernel's output may differ in a zero's sign: the caller runs the kernel instead)."""
+    """``without_battery``'s output, whether every hour's load, PV, limits and period code lie in
+    their ranges, and whether any of them is a −0.0 (then the kernel's output may differ in a
+    zero's sign: the caller runs the kernel instead)."""
     n = load.shape[0]
     pv_to_load, grid_to_load, export, curtailed, unserved, valid, signed = _grid_only_kernel(
-        load, pv, period, *_limit_args(imp_lim), *_limit_args(exp_lim))
+        load, pv, period, spread(imp_lim, n), spread(exp_lim, n))
     adj = np.zeros(n)
     adj[0] = 0.0 - soc_start
     none = zeros_kw(n)  # no battery flow, no stored energy: one shared read-only array of +0.0
     return (pv_to_load, none, grid_to_load, none, none, export, curtailed, unserved, none, adj, 0.0), valid, signed
 
 
-_NO_HOURS = np.zeros(0)
-_NO_PERIOD = np.zeros(0, dtype=np.int8)
-
-
-def _limit_args(limit: float | np.ndarray) -> tuple[np.ndarray, float]:
-    """A limit as ``_grid_only_kernel`` takes it: (per-hour array, or an empty one; the number when one)."""
-    return (_NO_HOURS, limit) if isinstance(limit, float) else (limit, 0.0)
-
-
 @numba.njit(cache=True)
-def _grid_only_kernel(load, pv, period, imp_hourly, imp, exp_hourly, exp):  # pragma: no cover - compiled; exercised through grid_only
+def _grid_only_kernel(load, pv, period, imp, exp):  # pragma: no cover - compiled; exercised through grid_only
     """PV to the load, its surplus exported up to the limit and curtailed beyond; the grid to the
-    deficit up to the import limit, the rest unserved [kW] — one pass; a limit per hour when its
-    array has the hours, else the one number. Returns (pv_to_load, grid_to_load, export,
-    curtailed, unserved, every input in its range, any input a −0.0); the period codes are
-    checked when ``period`` has the hours."""
+    deficit up to the import limit, the rest unserved [kW] — one pass without branches (the checks
+    are or-ed into two flags, so the loop compiles to vector instructions). Returns (pv_to_load,
+    grid_to_load, export, curtailed, unserved, every input in its range, any input a −0.0)."""
     n = load.shape[0]
     pv_to_load, grid_to_load, export, curtailed, unserved = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    valid, signed = True, False
+    bad = signed = False
     for h in range(n):
-        ld, pvh = load[h], pv[h]
-        el = exp_hourly[h] if exp_hourly.shape[0] else exp
-        il = imp_hourly[h] if imp_hourly.shape[0] else imp
-        if not (0.0 <= ld < np.inf and 0.0 <= pvh < np.inf and il >= 0.0 and el >= 0.0 and (period.shape[0] == 0 or 0 <= period[h] < 4)):
-            valid = False
-        if math.copysign(1.0, ld) < 0.0 or math.copysign(1.0, pvh) < 0.0 or math.copysign(1.0, il) < 0.0 or math.copysign(1.0, el) < 0.0:
-            signed = True
+        ld, pvh, il, el = load[h], pv[h], imp[h], exp[h]
+        bad |= (not 0.0 <= ld < np.inf) | (not 0.0 <= pvh < np.inf) | (not il >= 0.0) | (not el >= 0.0) | (not 0 <= period[h] < 4)
+        signed |= (math.copysign(1.0, ld) < 0.0) | (math.copysign(1.0, pvh) < 0.0) | (math.copysign(1.0, il) < 0.0) | (math.copysign(1.0, el) < 0.0)
         ptl = pvh if pvh < ld else ld
         surplus, deficit = pvh - ptl, ld - ptl
         ex = surplus if surplus < el else el
         g = deficit if deficit < il else il
         pv_to_load[h], grid_to_load[h], export[h], curtailed[h], unserved[h] = ptl, g, ex, surplus - ex, deficit - g
-    return pv_to_load, grid_to_load, export, curtailed, unserved, valid, signed
+    return pv_to_load, grid_to_load, export, curtailed, unserved, not bad, signed
 
 
 @lru_cache(maxsize=8)
