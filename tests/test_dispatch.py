@@ -519,12 +519,34 @@ def _good() -> dict:
         ("soc_start_kwh", -1.0, r"soc_start_kwh must be finite and >= 0"),
         ("soc_start_kwh", np.inf, r"soc_start_kwh must be finite and >= 0"),
         ("params", {"charge_efficiency": 0.9}, r"params must be a BatteryParams"),
+        # values the hourly loop finds out of range (the checks then name them)
+        ("period", np.array([0, 1, 4, 0], dtype=np.int8), r"period codes must be in 0..3"),
+        ("battery_power_kw", np.array([1.0, np.inf, 1.0, 1.0]), r"battery_power_kw must be finite"),
+        ("import_limit_kw", np.array([1.0, -1.0, 1.0, 1.0]), r"import_limit_kw must be >= 0 every hour"),
+        ("charge_ceiling_kw", np.array([1.0, np.nan, 1.0, 1.0]), r"charge_ceiling_kw must be >= 0 every hour"),
     ],
 )
 def test_validation_names_the_argument(arg, value, match):
     kwargs = _good()
     kwargs[arg] = value
     with pytest.raises(ValueError, match=match):
+        dispatch_rule_based(**kwargs)
+
+
+def test_validation_without_battery_names_the_argument():
+    """A year without battery capacity (no hourly loop) checks the values all the same."""
+    kwargs = _good() | {"battery_energy_kwh": np.zeros(4), "load_kw": np.array([1.0, -1.0, 0.0, 0.0])}
+    with pytest.raises(ValueError, match=r"load_kw must be >= 0"):
+        dispatch_rule_based(**kwargs)
+    kwargs = _good() | {"battery_energy_kwh": np.zeros(4), "battery_power_kw": np.array([1.0, np.nan, 0.0, 0.0])}
+    with pytest.raises(ValueError, match=r"battery_power_kw must be finite"):
+        dispatch_rule_based(**kwargs)
+
+
+def test_two_bad_arguments_name_the_first():
+    """With a bad value and a bad number, the error names the first argument, as the checks run."""
+    kwargs = _good() | {"load_kw": np.array([1.0, np.nan, 0.0, 0.0]), "soc_start_kwh": -1.0}
+    with pytest.raises(ValueError, match=r"load_kw must be finite"):
         dispatch_rule_based(**kwargs)
 
 
@@ -610,3 +632,150 @@ def test_no_battery_path_with_limits_given_as_numbers():
         fast = dispatch_module.without_battery(load, pv, imp, exp, 5.0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
+
+
+def _rules_every_step(load, pv, period, cap, pmax, eta_c, eta_d, smin, smax, grid_charging, reserve, imp_lim, exp_lim,
+                      soc_start, charge_ceiling):
+    """The module docstring's rules with every step computed in every hour (the kernel before it skipped
+    the steps that cannot change a value: no headroom without surplus, no division by η of a zero
+    discharge, no reserve to refill above it, no headroom for a charge of 0): the reference the
+    kernel must match bit for bit. Returns the state of charge after each hour, then each hour's flows."""
+    s = soc_start
+    out = []
+    for h in range(load.shape[0]):
+        e = cap[h]
+        lo, hi = smin * e, smax * e
+        lo_normal = reserve * e if reserve > smin else lo
+        s_in = s
+        if s > hi:
+            s = hi
+        if s < lo:
+            s = lo
+        adj = s - s_in
+        p = pmax[h] if e > 0.0 else 0.0
+        il, el, ld, pvh = imp_lim[h], exp_lim[h], load[h], pv[h]
+        ptl = pvh if pvh < ld else ld
+        surplus, deficit = pvh - ptl, ld - ptl
+        head = max_zero((hi - s) / eta_c)
+        c_pv = surplus
+        if p < c_pv:
+            c_pv = p
+        if head < c_pv:
+            c_pv = head
+        s += c_pv * eta_c
+        if s > hi:
+            s = hi
+        surplus -= c_pv
+        ex = surplus if surplus < el else el
+        p_left, d, g = p - c_pv, 0.0, 0.0
+        if deficit > 0.0:
+            if period[h] != 0:
+                avail = max_zero((s - lo_normal) * eta_d)
+                d = deficit
+                if p_left < d:
+                    d = p_left
+                if avail < d:
+                    d = avail
+                deficit -= d
+            g = deficit if deficit < il else il
+            deficit -= g
+            if deficit > 0.0:
+                avail = max_zero((s - lo) * eta_d - d)
+                d2 = deficit
+                if p_left - d < d2:
+                    d2 = p_left - d
+                if avail < d2:
+                    d2 = avail
+                if d2 < 0.0:
+                    d2 = 0.0
+                d += d2
+                deficit -= d2
+            s -= d / eta_d
+            if s < lo:
+                s = lo
+        c_g = 0.0
+        if grid_charging and period[h] == 0 and d == 0.0:
+            c_g = (il if il < charge_ceiling[h] else charge_ceiling[h]) - g
+            to_reserve = (lo_normal - s) / eta_c
+            if to_reserve > il - g:
+                to_reserve = il - g
+            if to_reserve > c_g:
+                c_g = to_reserve
+            if p_left < c_g:
+                c_g = p_left
+            head = (hi - s) / eta_c
+            if head < c_g:
+                c_g = head
+            if c_g < 0.0:
+                c_g = 0.0
+            s += c_g * eta_c
+            if s > hi:
+                s = hi
+        out.append((ptl, c_pv, g, c_g, d, ex, surplus - ex, deficit, s, adj))
+    return out
+
+
+def max_zero(x):
+    """``x`` clipped at 0 as the kernel clips (``if x < 0.0: x = 0.0``: a −0.0 stays)."""
+    return 0.0 if x < 0.0 else x
+
+
+def test_kernel_skips_only_steps_that_change_no_value():
+    """The compiled kernel skips steps that cannot change a value (see ``_rules_every_step``); on
+    random hours with ties, zeros of both signs (inputs may hold −0.0), reserves, zero and unlimited
+    limits and start charges to clip, every flow and state of charge is the full rules' to the bit."""
+    rng = np.random.default_rng(13)
+    for case in range(400):
+        n = int(rng.integers(1, 40))
+        scale = 10.0 ** int(rng.integers(-2, 4))
+
+        def hours(top, n=n):
+            a = rng.random(n) * top * scale
+            zero = rng.random(n) < 0.25
+            a[zero] = np.where(rng.random(int(zero.sum())) < 0.5, -0.0, 0.0)
+            return a
+
+        load, pv, cap, pmax = hours(30.0), hours(30.0), hours(60.0), hours(20.0)
+        tie = rng.random(n) < 0.15
+        pv[tie] = load[tie]
+        imp, exp, ceiling = hours(25.0), hours(10.0), hours(40.0)
+        for a in (imp, exp, ceiling):
+            a[rng.random(n) < 0.3] = np.inf
+        smin, smax = [(0.0, 1.0), (0.05, 0.95), (0.1, 0.9)][case % 3]
+        reserve = [0.0, 0.2, 0.5][case % 3 - 1] if case % 2 else 0.0
+        args = (load, pv, rng.integers(0, 4, n).astype(np.int8), cap, pmax, float(rng.uniform(0.5, 1.0)), float(rng.uniform(0.5, 1.0)),
+                smin, smax, bool(case % 4), reserve, imp, exp, float(rng.choice([-0.0, 0.0, 3.0 * scale, 80.0 * scale])), ceiling)
+        kernel = dispatch_module._dispatch_kernel(*args)
+        full = np.array(_rules_every_step(*args)).reshape(n, 10)
+        for column, flow in enumerate(kernel[:10]):
+            assert np.array_equal(np.asarray(flow).view(np.int64), np.ascontiguousarray(full[:, column]).view(np.int64))
+        assert np.float64(kernel[10]).view(np.int64) == full[-1, 8].view(np.int64)
+
+
+def test_read_only_inputs_are_echoed_without_a_copy():
+    """A read-only load or PV array is the result's own (nobody can change it through either); a
+    writable one is copied, so the caller's array stays writable and apart from the result."""
+    load, pv = np.array([10.0, 20.0]), np.array([5.0, 0.0])
+    load.flags.writeable = False
+    z = np.zeros(2)
+    r = dispatch_rule_based(load, pv, [F, F], z, z, BatteryParams(), 50.0, 0.0)
+    assert r.load_kw is load and r.pv_kw is not pv and pv.flags.writeable
+    np.testing.assert_array_equal(r.pv_kw, pv)
+
+
+def test_year_without_battery_keeps_the_kernels_zero_signs():
+    """A year without battery whose load, PV or limits hold a −0.0 takes the hourly loop (the
+    grid-only pass reports the sign): its flows are the kernel's to the bit, signs of zeros included."""
+    rng = np.random.default_rng(5)
+    n = 24
+    for field in ("load", "pv", "imp", "exp"):
+        values = {"load": rng.random(n) * 50.0, "pv": rng.random(n) * 50.0, "imp": np.full(n, 30.0), "exp": np.full(n, 10.0)}
+        values[field][::3] = -0.0
+        period = rng.integers(0, 4, n).astype(np.int8)
+        r = dispatch_rule_based(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), BatteryParams(),
+                                values["imp"], values["exp"])
+        kernel = dispatch_module._dispatch_kernel(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), 0.92, 0.92,
+                                                  0.05, 0.95, True, 0.0, values["imp"], values["exp"], 0.0, np.full(n, np.inf))
+        for name, flow in zip(("pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw", "battery_to_load_kw",
+                               "export_kw", "curtailed_kw", "unserved_kw", "soc_kwh"), kernel):
+            assert np.array_equal(getattr(r, name).view(np.int64), flow.view(np.int64)), (field, name)

@@ -79,3 +79,21 @@ def test_the_hourly_sum_adds_the_parts_in_the_order_booked():
     for (shape, start), kwh in [(("office", 0), 3.0e6), (("continuous", 2000), 1.0e5), (("office", 6000), -2.0e5)]:
         expected[start:] += kwh * profile(shape, 2027)[start:]
     assert np.array_equal(book.hourly_kw(), expected)
+
+
+def test_hourly_sum_is_each_part_added_in_turn_bit_for_bit():
+    """The compiled passes (four parts from hour 0 at once, others alone) give, hour by hour, the
+    same products and sums as adding ``kwh * profile[start:]`` part after part in the order booked."""
+    rng = np.random.default_rng(3)
+    shapes = ["continuous", "three_shift_3x8", "two_shift_2x8", "day_1x8", "office", "dormitory", "canteen"]
+    for _ in range(60):
+        book, parts, expected = LoadBook(2030), {}, np.zeros(8760)
+        for _ in range(int(rng.integers(0, 14))):
+            shape = shapes[int(rng.integers(0, len(shapes)))]
+            start = int(rng.integers(1, 8760)) if rng.random() < 0.3 else 0
+            kwh = float(rng.random() * 10.0 ** rng.integers(0, 8)) * (1.0 if rng.random() < 0.8 else -1.0)
+            book.add(shape, kwh, start)
+            parts[(shape, start)] = parts.get((shape, start), 0.0) + kwh  # a (shape, start) booked again: one part
+        for (shape, start), kwh in parts.items():
+            expected[start:] += profile(shape, 2030)[start:] * kwh
+        assert np.array_equal(book.hourly_kw().view(np.int64), expected.view(np.int64))

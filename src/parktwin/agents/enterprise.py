@@ -16,7 +16,7 @@ from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import MeasureLedger
 from parktwin.data import constant, heat_band_shares
-from parktwin.energy.loads import LoadBook, profile_peak
+from parktwin.energy.loads import LoadBook, profile_peak, share_after
 from parktwin.spec.park import Enterprise
 
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
@@ -395,6 +395,10 @@ class EnterpriseAgent(ParkAgent):
     def _year_inputs(self) -> tuple[float, ...]:
         """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
         [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
+        kept = self.__dict__.get("_base_cache")
+        if kept is not None and "year_inputs" in kept:  # (``once`` without building its function: every firm-year asks)
+            return kept["year_inputs"]
+
         def compute():
             e = self.spec.energy
             return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
@@ -402,9 +406,41 @@ class EnterpriseAgent(ParkAgent):
         return self.once("year_inputs", compute)
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
+        """The firm's energy rows of ``year`` (``YEAR_ROWS``, those above 0) and its electricity booked
+        into ``book``: one state all year (most firm-years), or a segment per state."""
+        segs = self.year_segments(year_start, NO_MEASURES, fold_firm_state)
+        if len(segs) == 1:
+            quantities = self._steady_year(year, segs[0][1], book)
+        else:
+            quantities = self._segmented_year(year, segs, book)
+        entity, kind, row = self.entity_id, self.kind, tuple.__new__  # (an EnergyRow without its Python-level __new__)
+        self.last_rows = [row(EnergyRow, (entity, kind, c, q, u)) for (c, u), q in zip(YEAR_ROWS, quantities) if q > 0.0]
+        return self.last_rows
+
+    def _steady_year(self, year: int, st: FirmState, book: LoadBook) -> tuple[float, ...]:
+        """``YEAR_ROWS``' quantities of a year in one state ``st`` all through, its electricity booked
+        from hour 0: ``_segmented_year`` with one segment (the same products in the same order; its
+        sums from 0.0 differ only where a quantity is 0, and no row keeps a 0)."""
         coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
         shape = self.load_shape
-        segs = self.year_segments(year_start, NO_MEASURES, fold_firm_state)
+        w = share_after(shape, year, 0)  # the one segment's weight
+        activity = self.activity
+        process_t = process_base_t * activity
+        active = st.active
+        k = activity * self.intensity * st.efficiency_factor * active
+        last = self.__dict__.get("_last_terms")  # (``_state_terms``' own first check, without the call)
+        elec, fossil, bought_left = last[1] if last is not None and last[0] is st else self._state_terms(st)
+        elec_kwh = k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * active
+        captured_t = w * process_t * st.capture_share * active
+        return (book.add_full_year(shape, elec_kwh, w) / 1000.0, w * k * coal * fossil, w * k * gas * fossil, w * k * diesel,
+                w * k * bought_gj * bought_left, process_t if active else 0.0,
+                captured_t if st.capture_stored else 0.0, 0.0 if st.capture_stored else captured_t)
+
+    def _segmented_year(self, year: int, segs: list, book: LoadBook) -> tuple[float, ...]:
+        """``YEAR_ROWS``' quantities of a year split into segments (a change commissioned inside it),
+        each weighted by its share of the load shape; the electricity booked piecewise."""
+        coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
+        shape = self.load_shape
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         scale = self.activity * self.intensity
@@ -430,10 +466,7 @@ class EnterpriseAgent(ParkAgent):
                 used_t += w * process_t * st.capture_share * active
         process_share = 1.0 if all_active else sum(w * st.active for (_, st), w in zip(segs, weights))
         elec_year_kwh = book.add_piecewise(shape, starts, elec_kwh)
-        quantities = (elec_year_kwh / 1000.0, coal_t, gas_km3, diesel_t, heat_gj, process_t * process_share, stored_t, used_t)
-        entity, kind = self.entity_id, self.kind
-        self.last_rows = [EnergyRow(entity, kind, c, q, u) for (c, u), q in zip(YEAR_ROWS, quantities) if q > 0.0]
-        return self.last_rows
+        return (elec_year_kwh / 1000.0, coal_t, gas_km3, diesel_t, heat_gj, process_t * process_share, stored_t, used_t)
 
 
 YEAR_ROWS = (  # (carrier, unit) of an enterprise's energy rows, in the order of ``year_energy``'s quantities

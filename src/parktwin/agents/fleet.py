@@ -39,13 +39,19 @@ def simulated_charging_shape(fleet_json: str, year: int, policy: str, vehicles_p
     week, no jitter), registered for ``year``. Cached: the same fleet, policy and charger ratio
     give the same shape in every run of a process."""
 
-    fleet = Fleet.model_validate_json(fleet_json)
-    name = f"fleet_sim:{fleet.id}:{policy}:{vehicles_per_charger}:{abs(hash(fleet_json))}"
+    name = _charging_shape_name(fleet_json, policy, vehicles_per_charger)
     if not is_registered(name, year):
         work_days = int(year_calendar(year).workday_of_day.sum())
         result = _depot_week(fleet_json, work_days, year, policy, vehicles_per_charger)
         register_profile(name, year, charging_profile_for_year(result, year))
     return name
+
+
+@lru_cache(maxsize=256)
+def _charging_shape_name(fleet_json: str, policy: str, vehicles_per_charger: float) -> str:
+    """The registered name of a simulated fleet's charging shape (the fleet read once per process, not every year)."""
+    fleet = Fleet.model_validate_json(fleet_json)
+    return f"fleet_sim:{fleet.id}:{policy}:{vehicles_per_charger}:{abs(hash(fleet_json))}"
 
 
 _DEPOT_WEEKS: dict[tuple, object] = {}

@@ -16,6 +16,7 @@ from parktwin.agents.carrier_assets import CarrierAssets
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.economics.catalogue import capex_cny, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.dispatch_inputs import constant_hours
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 from parktwin.spec.scenario import GridUpgrade
 
@@ -159,14 +160,13 @@ class OperatorAgent(ParkAgent):
 
     def _hourly_arrays(self, segs: list) -> dict[str, np.ndarray]:
         """The assets' hourly arrays (the green share the higher of the contracts' and the floor's);
-        a year with one state all through, the same as the last year's, shares its (read-only) arrays."""
+        a year with one state all through, the same as the last year's, shares its (read-only) arrays,
+        and an attribute with one value all year is the shared array of that value (``_hourly``)."""
         steady = len(segs) == 1
         if steady and self._steady is not None and self._steady[0] is segs[0][1]:
             return self._steady[1]
-        lengths = np.diff([h for h, _ in segs] + [HOURS_PER_YEAR])
-        # one repeat for all attributes: a row per attribute, each row C-contiguous
-        values = np.array([[getattr(s, attr) for _, s in segs] for attr in _HOURLY_ATTRS], dtype=float)
-        arrays = dict(zip(_HOURLY_ATTRS, np.repeat(values, lengths, axis=1)))
+        starts = [h for h, _ in segs]
+        arrays = {attr: _hourly([float(getattr(s, attr)) for _, s in segs], starts) for attr in _HOURLY_ATTRS}
         arrays["green_share"] = np.maximum(arrays["green_share"], arrays.pop("green_floor_share"))
         for array in arrays.values():
             array.setflags(write=False)
@@ -286,3 +286,11 @@ OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = 
     "pdca_green_power": _pdca_green_power,
     "pdca_pv": _pdca_pv,
 }
+
+
+def _hourly(values: list[float], starts: list[int]) -> np.ndarray:
+    """``values[i]`` from hour ``starts[i]`` of the year on, hour by hour (read-only): one value all year
+    (bit for bit) is the shared array of it (``energy.dispatch_inputs.constant_hours``), no new array."""
+    if len({v.hex() for v in values}) == 1:
+        return constant_hours(HOURS_PER_YEAR, values[0])
+    return np.repeat(values, np.diff(starts + [HOURS_PER_YEAR]))

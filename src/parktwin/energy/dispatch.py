@@ -55,7 +55,7 @@ from functools import cached_property, lru_cache
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, limit_input, limit_value
+from parktwin.energy.dispatch_inputs import check_battery_params, constant_hours, float_array, limit_input, limit_value
 
 __all__ = [
     "PERIOD_VALLEY",
@@ -198,8 +198,12 @@ def _dispatch_kernel(
     adj = np.empty(n)
 
     s = soc_start
+    valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
     for h in range(n):
         e = cap[h]
+        if not (0.0 <= load[h] < np.inf and 0.0 <= pv[h] < np.inf and 0.0 <= e < np.inf and 0.0 <= pmax[h] < np.inf
+                and imp_lim[h] >= 0.0 and exp_lim[h] >= 0.0 and charge_ceiling[h] >= 0.0 and 0 <= period[h] < 4):
+            valid = False
         lo = smin * e
         hi = smax * e
         lo_normal = reserve * e if reserve > smin else lo
@@ -221,15 +225,17 @@ def _dispatch_kernel(
         surplus = pvh - ptl
         deficit = ld - ptl
 
-        # 2. surplus PV -> battery -> export -> curtailment
-        head = (hi - s) / eta_c
-        if head < 0.0:
-            head = 0.0
+        # 2. surplus PV -> battery -> export -> curtailment (no surplus: the charge is the surplus, a zero,
+        #    whatever the power and the headroom, so neither is looked at)
         c_pv = surplus
-        if p < c_pv:
-            c_pv = p
-        if head < c_pv:
-            c_pv = head
+        if surplus > 0.0:
+            head = (hi - s) / eta_c
+            if head < 0.0:
+                head = 0.0
+            if p < c_pv:
+                c_pv = p
+            if head < c_pv:
+                c_pv = head
         s += c_pv * eta_c
         if s > hi:
             s = hi
@@ -267,7 +273,8 @@ def _dispatch_kernel(
                     d2 = 0.0
                 d += d2
                 deficit -= d2
-            s -= d / eta_d
+            if d != 0.0 or s == 0.0:  # (s − ±0 is s unless s is a zero, whose sign it may change)
+                s -= d / eta_d
             if s < lo:
                 s = lo
 
@@ -276,16 +283,23 @@ def _dispatch_kernel(
         if grid_charging and period[h] == 0 and d == 0.0:
             # under the month's ceiling; up to the emergency reserve, under the import limit only
             c_g = (il if il < charge_ceiling[h] else charge_ceiling[h]) - g
-            to_reserve = (lo_normal - s) / eta_c
-            if to_reserve > il - g:
-                to_reserve = il - g
-            if to_reserve > c_g:
-                c_g = to_reserve
+            # (the steps below skip only what changes no value: a store above its reserve has a
+            # negative refill, which could only turn a negative c_g into another negative one, clipped
+            # to 0 at the end; the headroom, ≥ 0, can only lower a c_g above 0. Checked against the
+            # rules computed in full: tests/test_dispatch.py)
+            below_reserve = lo_normal - s
+            if below_reserve >= 0.0:
+                to_reserve = below_reserve / eta_c
+                if to_reserve > il - g:
+                    to_reserve = il - g
+                if to_reserve > c_g:
+                    c_g = to_reserve
             if p_left < c_g:
                 c_g = p_left
-            head = (hi - s) / eta_c
-            if head < c_g:
-                c_g = head
+            if c_g > 0.0:
+                head = (hi - s) / eta_c
+                if head < c_g:
+                    c_g = head
             if c_g < 0.0:
                 c_g = 0.0
             s += c_g * eta_c
@@ -313,6 +327,7 @@ def _dispatch_kernel(
         soc,
         adj,
         s,
+        valid,
     )
 
 
@@ -372,34 +387,28 @@ def dispatch_rule_based(
     ValueError
         If an argument has the wrong shape, sign or range; the message names it.
     """
-    load = float_array("load_kw", load_kw, None)
+    given = (load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw, params, import_limit_kw, export_limit_kw,
+             soc_start_kwh, charge_ceiling_kw)
+    try:  # shapes, types and numbers here; the arrays' values in the hourly loop, which reads them all anyway
+        load, pv, per, cap, pmax, imp, exp, soc0, ceiling = checked_inputs(*given, values=False)
+    except ValueError:
+        checked_inputs(*given, values=True)  # the first failure in the arguments' order, values included
+        raise
     n = load.shape[0]
-    pv = float_array("pv_kw", pv_kw, n)
-    cap = float_array("battery_energy_kwh", battery_energy_kwh, n)
-    pmax = float_array("battery_power_kw", battery_power_kw, n)
-
-    per = np.asarray(period)
-    if per.ndim != 1 or per.shape[0] != n:
-        raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
-    if per.dtype.kind not in "iu":
-        raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
-    if n and (per.min() < 0 or per.max() >= _N_PERIODS):
-        raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
-    per = np.ascontiguousarray(per, dtype=np.int8)
-
-    if not isinstance(params, BatteryParams):
-        raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
-    check_battery_params(params)
-    # each limit a number or per hour: the hourly loop takes arrays, the year without a battery either
-    imp = limit_input("import_limit_kw", import_limit_kw, n)
-    exp = limit_input("export_limit_kw", export_limit_kw, n)
-    soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
-    ceiling = limit_input("charge_ceiling_kw", charge_ceiling_kw, n)
-
-    no_battery = not cap.any() and not signed_zero(soc0, load, pv, cap, imp, exp, ceiling)
-    if no_battery:  # no battery all year: no hourly loop
-        out = without_battery(load, pv, imp, exp, soc0)
+    zeros = zeros_kw(n)
+    if cap is zeros:  # the shared zeros (a park year without battery): no capacity, no −0.0, no pass to find it
+        no_battery = not signed_zero(soc0, ceiling)
     else:
+        no_battery = not cap.any() and not signed_zero(soc0, cap, ceiling)
+    if no_battery:  # no battery all year: no hourly loop
+        if pmax is not zeros or not isinstance(ceiling, float):  # inputs the grid-only pass does not read: checked here
+            checked_inputs(*given, values=True)
+        out, valid, signed = grid_only(load, pv, per, imp, exp, soc0)
+        if not valid:
+            checked_inputs(*given, values=True)
+            raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the pass finds)
+        no_battery = not signed  # a −0.0 in the load, PV or limits: the hourly loop gives the zeros' signs
+    if not no_battery:
         out = _dispatch_kernel(
             load,
             pv,
@@ -412,16 +421,64 @@ def dispatch_rule_based(
             float(params.soc_max_share),
             bool(params.grid_charging),
             float(params.reserve_share),
-            hourly_limit(imp, n),
-            hourly_limit(exp, n),
+            spread(imp, n),
+            spread(exp, n),
             soc0,
-            hourly_limit(ceiling, n),
+            spread(ceiling, n),
         )
-    arrays = (load.copy() if load is load_kw else load, pv.copy() if pv is pv_kw else pv) + out[:10]
+        if not out[11]:  # an hour's input outside its range: the check that names it
+            checked_inputs(*given, values=True)
+            raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the loop finds)
+    arrays = (echoed(load, load_kw), echoed(pv, pv_kw)) + out[:10]
     result = frozen_result(arrays, float(out[10]), soc0)
     if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
         result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
     return result
+
+
+def checked_inputs(load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw, params, import_limit_kw, export_limit_kw,
+                   soc_start_kwh, charge_ceiling_kw, values: bool) -> tuple:
+    """``dispatch_rule_based``'s arguments checked in their order and converted (float64 arrays, int8
+    period codes, limits as numbers or arrays): (load, pv, period, energy, power, import limit, export
+    limit, start charge, ceiling). ``values=False`` skips the passes over the arrays' values that the
+    hourly loop repeats (it reports whether every hour's inputs lie in their ranges: ``_dispatch_kernel``);
+    an integer period of another type than int8 is checked here all the same (the conversion would wrap it)."""
+    load = float_array("load_kw", load_kw, None, values)
+    n = load.shape[0]
+    pv = float_array("pv_kw", pv_kw, n, values)
+    cap = float_array("battery_energy_kwh", battery_energy_kwh, n, values)
+    pmax = float_array("battery_power_kw", battery_power_kw, n, values)
+
+    per = np.asarray(period)
+    if per.ndim != 1 or per.shape[0] != n:
+        raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
+    if per.dtype.kind not in "iu":
+        raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
+    if (values or per.dtype != np.int8) and n and (per.min() < 0 or per.max() >= _N_PERIODS):
+        raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
+    per = np.ascontiguousarray(per, dtype=np.int8)
+
+    if not isinstance(params, BatteryParams):
+        raise ValueError(f"params must be a BatteryParams, got {type(params).__name__}")
+    check_battery_params(params)
+    # each limit a number or per hour: the hourly loop takes arrays, the year without a battery either
+    imp = limit_input("import_limit_kw", import_limit_kw, n, values)
+    exp = limit_input("export_limit_kw", export_limit_kw, n, values)
+    soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
+    ceiling = limit_input("charge_ceiling_kw", charge_ceiling_kw, n, values)
+    return load, pv, per, cap, pmax, imp, exp, soc0, ceiling
+
+
+def echoed(checked: np.ndarray, given) -> np.ndarray:
+    """An input as the result echoes it (read-only): the caller's own array only when it is read-only
+    already (nobody changes it through the result), else a copy, so a writable input stays writable."""
+    return checked.copy() if checked is given and checked.flags.writeable else checked
+
+
+def spread(limit: float | np.ndarray, n: int) -> np.ndarray:
+    """A checked limit as the kernel takes it, ``n`` hours: a number as the shared read-only array of
+    it (``constant_hours``: the kernel only reads it), an array as it is."""
+    return constant_hours(n, limit) if isinstance(limit, float) else limit
 
 
 def signed_zero(*values: float | np.ndarray) -> bool:
@@ -440,22 +497,45 @@ def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: float | np.ndarra
     With no capacity the store is clipped to 0 at the first hour (``soc_adjustment_kwh[0]`` =
     −``soc_start``) and never charges or discharges, so the rules reduce to: PV serves the load,
     its surplus is exported up to the limit and the rest curtailed; the grid serves the deficit up
-    to the import limit and the rest is unserved. (Inputs without −0.0: ``signed_zero``; a limit is
-    one number for every hour, or per hour.)
+    to the import limit and the rest is unserved (``_grid_only_kernel``, one pass over the hours).
+    (Inputs without −0.0: ``signed_zero``; a limit is one number for every hour, or per hour.)
     """
-    # (the kernel's "x if x < y else y" is np.minimum here: no NaN, and no −0.0 to pick a sign from)
-    pv_to_load = np.minimum(pv, load)
-    surplus = pv - pv_to_load
-    deficit = load - pv_to_load  # ≥ +0: the grid takes all of it up to the limit, none where it is 0
-    export = np.minimum(surplus, exp_lim)
-    grid_to_load = np.minimum(deficit, imp_lim)
+    return grid_only(load, pv, np.zeros(load.shape[0], dtype=np.int8), imp_lim, exp_lim, soc_start)[0]
+
+
+def grid_only(load: np.ndarray, pv: np.ndarray, period: np.ndarray, imp_lim: float | np.ndarray, exp_lim: float | np.ndarray,
+              soc_start: float) -> tuple[tuple, bool, bool]:
+    """``without_battery``'s output, whether every hour's load, PV, limits and period code lie in
+    their ranges, and whether any of them is a −0.0 (then the kernel's output may differ in a
+    zero's sign: the caller runs the kernel instead)."""
     n = load.shape[0]
+    pv_to_load, grid_to_load, export, curtailed, unserved, valid, signed = _grid_only_kernel(
+        load, pv, period, spread(imp_lim, n), spread(exp_lim, n))
     adj = np.zeros(n)
     adj[0] = 0.0 - soc_start
     none = zeros_kw(n)  # no battery flow, no stored energy: one shared read-only array of +0.0
-    np.subtract(surplus, export, out=surplus)  # curtailed (the surplus is this function's own array)
-    np.subtract(deficit, grid_to_load, out=deficit)  # unserved
-    return (pv_to_load, none, grid_to_load, none, none, export, surplus, deficit, none, adj, 0.0)
+    return (pv_to_load, none, grid_to_load, none, none, export, curtailed, unserved, none, adj, 0.0), valid, signed
+
+
+@numba.njit(cache=True)
+def _grid_only_kernel(load, pv, period, imp, exp):  # pragma: no cover - compiled; exercised through grid_only
+    """PV to the load, its surplus exported up to the limit and curtailed beyond; the grid to the
+    deficit up to the import limit, the rest unserved [kW] — one pass without branches (the checks
+    are or-ed into two flags, so the loop compiles to vector instructions). Returns (pv_to_load,
+    grid_to_load, export, curtailed, unserved, every input in its range, any input a −0.0)."""
+    n = load.shape[0]
+    pv_to_load, grid_to_load, export, curtailed, unserved = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    bad = signed = False
+    for h in range(n):
+        ld, pvh, il, el = load[h], pv[h], imp[h], exp[h]
+        bad |= (not 0.0 <= ld < np.inf) | (not 0.0 <= pvh < np.inf) | (not il >= 0.0) | (not el >= 0.0) | (not 0 <= period[h] < 4)
+        signed |= (math.copysign(1.0, ld) < 0.0) | (math.copysign(1.0, pvh) < 0.0) | (math.copysign(1.0, il) < 0.0) | (math.copysign(1.0, el) < 0.0)
+        ptl = pvh if pvh < ld else ld
+        surplus, deficit = pvh - ptl, ld - ptl
+        ex = surplus if surplus < el else el
+        g = deficit if deficit < il else il
+        pv_to_load[h], grid_to_load[h], export[h], curtailed[h], unserved[h] = ptl, g, ex, surplus - ex, deficit - g
+    return pv_to_load, grid_to_load, export, curtailed, unserved, not bad, signed
 
 
 @lru_cache(maxsize=8)

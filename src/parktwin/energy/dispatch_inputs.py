@@ -2,11 +2,13 @@
 battery's parameters, each failure a ``ValueError`` naming the input and what it must be.
 
 The checks take one pass (min/max) over an array that passes and only on a failure the detailed
-checks that name the problem (energy/dispatch.py and energy/sizing.py call them on every year).
+checks that name the problem (energy/dispatch.py and energy/sizing.py call them on every year);
+``values=False`` leaves the values to a caller's hourly loop that checks them as it reads them.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +37,9 @@ def check_battery_params(params: BatteryParams) -> None:
         raise ValueError(f"params.reserve_share must be a number in [0, soc_max_share), got {r!r}")
 
 
-def float_array(name: str, x, n: int | None) -> np.ndarray:
+def float_array(name: str, x, n: int | None, values: bool = True) -> np.ndarray:
+    """``x`` as a float64 array of ``n`` hours (any number of at least 1 when ``n`` is None), checked:
+    finite and >= 0 unless ``values`` is False (the caller's hourly loop checks them)."""
     try:
         a = np.ascontiguousarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -46,7 +50,7 @@ def float_array(name: str, x, n: int | None) -> np.ndarray:
         raise ValueError(f"{name} must have at least one hour, got shape {a.shape}")
     if n is not None and a.shape[0] != n:
         raise ValueError(f"{name} must have shape ({n},) like load_kw, got {a.shape}")
-    if a.shape[0] and a.min() >= 0.0 and a.max() < np.inf:  # one pass each, no temporary arrays (NaN fails both)
+    if not values or (a.shape[0] and a.min() >= 0.0 and a.max() < np.inf):  # one pass each, no temporary arrays (NaN fails both)
         return a
     if not np.isfinite(a).all():
         raise ValueError(f"{name} must be finite (no NaN/inf)")
@@ -76,15 +80,29 @@ def hourly_limit(limit: float | np.ndarray, n: int) -> np.ndarray:
     return np.full(n, limit) if isinstance(limit, float) else limit
 
 
-def limit_input(name: str, x, n: int) -> float | np.ndarray:
+def constant_hours(n: int, value: float) -> np.ndarray:
+    """``value`` in each of ``n`` hours: one shared read-only array per (n, value) (the yearly dispatch
+    spreads the same few limits every year; a −0.0 is its own value)."""
+    return _constant_hours(n, value.hex() if isinstance(value, float) else float(value).hex())
+
+
+@lru_cache(maxsize=32)
+def _constant_hours(n: int, value_hex: str) -> np.ndarray:
+    out = np.full(n, float.fromhex(value_hex))
+    out.flags.writeable = False
+    return out
+
+
+def limit_input(name: str, x, n: int, values: bool = True) -> float | np.ndarray:
     """A limit given as one number or per hour, checked: the number as a float, or a float64 array
-    of shape (n,); inf allowed. (``limit_array`` spreads the number over the hours.)"""
+    of shape (n,); inf allowed; an array's values unless ``values`` is False (the caller's hourly loop
+    checks them). (``limit_array`` spreads the number over the hours.)"""
     if np.ndim(x) == 0:
         return limit_value(name, x, allow_inf=True)
     a = np.ascontiguousarray(x, dtype=np.float64)
     if a.shape != (n,):
         raise ValueError(f"{name} must be a number or have shape ({n},) like load_kw, got {a.shape}")
-    if n and a.min() >= 0.0:  # (NaN fails it)
+    if not values or (n and a.min() >= 0.0):  # (NaN fails it)
         return a
     if np.isnan(a).any() or (a < 0.0).any():
         raise ValueError(f"{name} must be >= 0 every hour (inf allowed)")

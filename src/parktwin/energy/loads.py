@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numba
 import numpy as np
 
 from parktwin.data import hourly_shape, monthly_factors
@@ -127,6 +128,17 @@ class LoadBook:
         self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
         return full_year_kwh * _tail_sums(shape, self.year).item(key[1])
 
+    def add_full_year(self, shape: str, full_year_kwh: float, share: float) -> float:
+        """``add(shape, full_year_kwh)`` from hour 0, given ``share`` = ``share_after(shape, year, 0)``
+        (the caller has it); returns the year's kWh."""
+        if full_year_kwh == 0.0:
+            return 0.0
+        if self._parts is None:
+            self._parts = {}
+        key = (shape, 0)
+        self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
+        return full_year_kwh * share
+
     def add_piecewise(self, shape: str, starts: list[int], values_kwh: list[float]) -> float:
         """Add a piecewise-constant full-year load [kWh/yr], ``values_kwh[i]`` from ``starts[i]`` on,
         as deltas (each an ``add``, in order); returns the year's kWh."""
@@ -152,13 +164,40 @@ class LoadBook:
 
     def hourly_kw(self) -> np.ndarray:
         """The sum of every component [kW]: each (shape, start) part in the order booked, then the
-        hourly arrays (each part is scaled into one reused buffer, not a new array)."""
+        hourly arrays. The parts are added in compiled passes, hour by hour the same products and
+        sums as ``out[start:] += kwh * profile[start:]`` part after part: four consecutive parts from
+        hour 0 in one pass (``add_scaled4``), any other part alone (``add_scaled``)."""
         out = np.zeros(HOURS_PER_YEAR)
-        scaled = np.empty(HOURS_PER_YEAR)
+        year, waiting = self.year, []  # parts from hour 0 not yet added: (profile, kWh)
         for (shape, start), kwh in (self._parts or {}).items():
-            part = scaled[start:]
-            np.multiply(profile(shape, self.year)[start:], kwh, out=part)
-            out[start:] += part
+            if start == 0:
+                waiting.append((profile(shape, year), kwh))
+                if len(waiting) == 4:
+                    add_scaled4(out, *waiting[0], *waiting[1], *waiting[2], *waiting[3])
+                    waiting.clear()
+                continue
+            for share, earlier_kwh in waiting:  # the waiting parts first: the order booked
+                add_scaled(out, share, earlier_kwh, 0)
+            waiting.clear()
+            add_scaled(out, profile(shape, year), kwh, start)
+        for share, kwh in waiting:
+            add_scaled(out, share, kwh, 0)
         for kw in self._arrays or ():
             out += kw
         return out
+
+
+@numba.njit(cache=True)
+def add_scaled(out, profile_share, kwh, start):  # pragma: no cover - compiled; exercised through LoadBook.hourly_kw
+    """``out[h] += profile_share[h] * kwh`` for every hour ``h`` from ``start`` on [kW] (in place):
+    the rounded product, then the rounded sum, as numpy's two passes give."""
+    tail, share = out[start:], profile_share[start:]  # (a loop over slices compiles to vector instructions)
+    for h in range(tail.shape[0]):
+        tail[h] += share[h] * kwh
+
+
+@numba.njit(cache=True)
+def add_scaled4(out, share1, kwh1, share2, kwh2, share3, kwh3, share4, kwh4):  # pragma: no cover - compiled; exercised through LoadBook.hourly_kw
+    """``add_scaled`` of four parts from hour 0, in their order, in one pass over the hours [kW]."""
+    for h in range(out.shape[0]):
+        out[h] = out[h] + share1[h] * kwh1 + share2[h] * kwh2 + share3[h] * kwh3 + share4[h] * kwh4

@@ -8,12 +8,13 @@ reaches the calendar life. Constants: data/constants.csv.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.dispatch import zeros_kw
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,10 @@ class BatteryUnit:
 
 
 def capacity_arrays(units: list[BatteryUnit], year_start: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hourly usable energy [kWh] (nameplate × health) and power [kW] for the year."""
+    """Hourly usable energy [kWh] (nameplate × health) and power [kW] for the year; a year with no
+    unit at work: the shared read-only zeros (``energy.dispatch.zeros_kw``), no new arrays."""
+    if all(u.start_hour - year_start > HOURS_PER_YEAR - 1 for u in units):
+        return zeros_kw(HOURS_PER_YEAR), zeros_kw(HOURS_PER_YEAR)
     energy = np.zeros(HOURS_PER_YEAR)
     power = np.zeros(HOURS_PER_YEAR)
     for u in units:
@@ -44,7 +48,8 @@ def age_units(units: list[BatteryUnit], discharged_kwh: float, year_start: int) 
     Cycles are shared out by each unit's energy-capacity-hours in the year. A replaced unit
     starts anew, full health, at the next year's first hour.
     """
-    fade = (1.0 - constant("battery_end_of_life_health")) / constant("battery_cycle_life_efc")
+    end_of_life = constant("battery_end_of_life_health")
+    fade = (1.0 - end_of_life) / constant("battery_cycle_life_efc")
     life_h = constant("battery_calendar_life_yr") * HOURS_PER_YEAR
     next_year = year_start + HOURS_PER_YEAR
     weights = [u.energy_kwh * u.health * max(0.0, next_year - max(u.start_hour, year_start)) for u in units]
@@ -55,9 +60,10 @@ def age_units(units: list[BatteryUnit], discharged_kwh: float, year_start: int) 
             out.append(u)
             continue
         cycles = discharged_kwh * (w / total) / (u.energy_kwh * u.health)
-        aged = replace(u, efc=u.efc + cycles, health=max(0.0, u.health - fade * cycles))
-        if aged.health <= constant("battery_end_of_life_health") + 1e-12 or next_year - u.start_hour >= life_h:
+        # (the unit's fields given in full: ``dataclasses.replace`` checks them again, once per unit and year)
+        aged = BatteryUnit(u.id, u.energy_kwh, u.power_kw, u.start_hour, max(0.0, u.health - fade * cycles), u.efc + cycles)
+        if aged.health <= end_of_life + 1e-12 or next_year - u.start_hour >= life_h:
             replaced.append(aged)
-            aged = replace(u, start_hour=float(next_year), health=1.0, efc=0.0)
+            aged = BatteryUnit(u.id, u.energy_kwh, u.power_kw, float(next_year), 1.0, 0.0)
         out.append(aged)
     return out, replaced

@@ -264,6 +264,7 @@ def electricity(model, y: YearState) -> Electricity:
         shed_kw, load_kw, export_limit = zeros_kw(HOURS_PER_YEAR), demand_kw, park.grid.export_limit_kw  # (read-only)
     import_limit = s.import_limit_kw
     month = year_calendar(y.year).month
+    load_kw.flags.writeable = onsite_kw.flags.writeable = False  # read from here on: the dispatch echoes them, no copies
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
     # no battery, no charging: no ceiling to find
     ceiling_kw = month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month) if assets.battery_kwh.any() else np.inf
