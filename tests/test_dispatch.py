@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from invariants import FLOWS, assert_balanced
 from parktwin.energy import dispatch as dispatch_module
+from parktwin.energy import no_battery
 from parktwin.energy.dispatch import (
     PERIOD_CRITICAL,
     PERIOD_FLAT,
@@ -613,7 +614,7 @@ def test_no_battery_path_matches_the_kernel_bit_for_bit():
         kernel = dispatch_module._dispatch_kernel(
             load, pv, rng.integers(0, 4, n).astype(np.int8), np.zeros(n), hours(50.0), 0.92, 0.9, 0.05, 0.95,
             bool(rng.random() < 0.5), float(rng.choice([0.0, 0.2])), imp, exp, soc0, ceiling)
-        fast = dispatch_module.without_battery(load, pv, imp, exp, soc0)
+        fast = no_battery.without_battery(load, pv, imp, exp, soc0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
 
@@ -629,7 +630,7 @@ def test_no_battery_path_with_limits_given_as_numbers():
         kernel = dispatch_module._dispatch_kernel(
             load, pv, np.zeros(n, dtype=np.int8), np.zeros(n), np.zeros(n), 0.92, 0.9, 0.05, 0.95, True, 0.0,
             np.full(n, imp), np.full(n, exp), 5.0, np.full(n, np.inf))
-        fast = dispatch_module.without_battery(load, pv, imp, exp, 5.0)
+        fast = no_battery.without_battery(load, pv, imp, exp, 5.0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
 

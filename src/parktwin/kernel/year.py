@@ -52,7 +52,8 @@ from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, 
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh, zeros_kw
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
+from parktwin.energy.no_battery import zeros_kw
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
