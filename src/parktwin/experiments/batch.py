@@ -203,11 +203,18 @@ def _progress(enabled: bool, total: int, done: int, label: str):
 
     @contextlib.contextmanager
     def bar():
+        # redrawn as replicates finish, not by a thread of its own: local workers are forked from this
+        # process (executors.START_METHOD), best while no other Python thread may hold a lock
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
                       TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=False) as progress:
+                      console=Console(stderr=True), transient=False, auto_refresh=False) as progress:
             task = progress.add_task(label, total=total, completed=done)
-            yield lambda k=1: progress.advance(task, k)
+
+            def advance(k: int = 1) -> None:
+                progress.advance(task, k)
+                progress.refresh()
+
+            yield advance
 
     return bar()
 
