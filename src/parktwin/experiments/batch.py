@@ -33,7 +33,7 @@ from parktwin.spec.errors import check_seed
 from parktwin.experiments.design import DESIGNS, Design, check_paths, describe_inputs, make_design, truncated_to_ranges
 from parktwin.experiments.executors import execute
 from parktwin.experiments.summary import BatchSummary, default_method, default_targets, outputs, pathway_cost_cny, probabilities, quantiles, summarise, summarise_parts
-from parktwin.experiments.worker import INPUT_PREFIX, AsArrow, ReplicateTask, SharedDocument, run_replicate
+from parktwin.experiments.worker import INPUT_PREFIX, ReplicateTask, SharedDocument, run_replicate
 from parktwin.spec.load import Loaded, apply_override, load
 from parktwin.viz.batch import write_batch_report
 
@@ -303,7 +303,7 @@ def run_batch(
             f"{len(names)} uncertain input{'s' if len(names) != 1 else ''}")
         t0 = time.perf_counter()
         with _progress(progress, the_design.runs, len(done), "replicates") as advance:
-            stream = execute(AsArrow(replicate_fn), tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
+            stream = execute(replicate_fn, tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
             with contextlib.closing(stream), storage.ReplicateWriter(folder) as writer:
                 for index, frame in stream:
                     writer.add(index, frame)
