@@ -26,11 +26,13 @@ from parktwin.experiments.design import scenario_from_own_document
 from parktwin.kernel.model import simulate
 from parktwin.results.tables import annual_table
 from parktwin.spec.errors import InputError
+from parktwin.spec.park import Park
 
 INPUT_PREFIX = "input_"
 """Sampled inputs appear in a replicate's table as ``input_<name>`` columns."""
 
 _DOCUMENTS: dict[str, dict] = {}
+_PARKS: dict[str, Park] = {}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,16 @@ class SharedDocument:
             doc = _DOCUMENTS[self.digest] = pickle.loads(self.blob)
         return doc
 
+    def park(self) -> Park:
+        """The document's park, validated once per process (frozen: replicates that leave the park
+        unchanged share it)."""
+        park = _PARKS.get(self.digest)
+        if park is None:
+            if len(_PARKS) > 8:
+                _PARKS.clear()
+            park = _PARKS[self.digest] = Park.model_validate(self.get()["park"])
+        return park
+
 
 @dataclass(frozen=True)
 class ReplicateTask:
@@ -79,7 +91,7 @@ def run_replicate(task: ReplicateTask) -> pd.DataFrame:
     """Run one replicate; its annual table with ``replicate`` first and the sampled inputs last."""
 
     try:
-        scenario = scenario_from_own_document(task.document.fresh(), task.pairs, file=task.file)
+        scenario = scenario_from_own_document(task.document.fresh(), task.pairs, file=task.file, park=task.document.park())
     except InputError as exc:
         sampled = ", ".join(f"{p}={v!r}" for p, v in task.pairs)
         raise ReplicateError(f"replicate {task.index}: its sampled inputs ({sampled}) do not validate:\n{exc.describe()}") from None
