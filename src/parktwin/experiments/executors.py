@@ -7,9 +7,10 @@ level (Dask, and process pools that spawn, send it by name).
 
 - ``serial``: one after another here (debugging, tiny batches).
 - ``processes``: ``concurrent.futures.ProcessPoolExecutor``, ``workers`` processes (default:
-  every core), started with ``START_METHOD`` (fork on Linux, below). If a worker process dies, the pool is rebuilt and the unfinished
-  replicates are submitted again (at most ``MAX_POOL_RESTARTS`` times). Workers exit when the
-  parent is killed (``worker.exit_with_parent``), and with them the resource tracker.
+  every core), started with ``START_METHOD`` (fork on Linux, below). If a worker process dies,
+  the pool is rebuilt and the unfinished replicates are submitted again (at most
+  ``MAX_POOL_RESTARTS`` times). Workers exit when the parent is killed
+  (``worker.exit_with_parent``), and with them the resource tracker (spawned workers only).
 - ``dask``: ``scheduler="tcp://host:8786"`` uses an existing cluster (its workers need parktwin
   installed); without it a ``LocalCluster(n_workers=workers, threads_per_worker=1,
   processes=True, dashboard_address=None)`` is started and closed afterwards. A worker that

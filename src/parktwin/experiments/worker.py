@@ -117,7 +117,7 @@ def exit_with_parent(parent_pid: int, interval_s: float = PARENT_POLL_S) -> thre
     with -9, it cannot tell its workers): the process is then re-parented, so ``os.getppid()``
     changes. Polling works wherever the worker was started from (``prctl(PR_SET_PDEATHSIG)`` would
     fire when the parent's *thread* that started it ends). Once the workers are gone the
-    multiprocessing resource tracker, whose pipe they held open, ends too."""
+    multiprocessing resource tracker (started for spawned workers), whose pipe they held open, ends too."""
 
     def watch() -> None:
         while os.getppid() == parent_pid:
