@@ -12,7 +12,8 @@ swapping every round, so a busy machine slows both alike. Reported:
   base ÷ new per round, wall clock and CPU time, median over rounds; and each tree's run time as a
   multiple of the floor sketch (``floor_run`` below) timed in the same process, just before;
 - ``--mc N``: N replicates of ``net_zero_2050_uncertain`` on 2 process workers, each tree once
-  per round (wall time, replicates per second, peak RSS of the parent and its workers), and the
+  per round (wall time, replicates per second, CPU time of the parent and its workers — steadier
+  than wall time on a busy machine —, peak RSS of the parent and its workers), and the
   speed-up of 2 workers over 1 on ``--mc-speedup`` replicates for the new tree (whole-batch wall
   time, pool start-up included).
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -121,13 +123,20 @@ def child_mc(scenario_dir: Path, n: int, workers: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="bench_speed_vs-"))
     try:
         with PeakMemory() as mem:
-            t0 = time.perf_counter()
+            t0, cpu0, kids0 = time.perf_counter(), time.process_time(), children_cpu_s()
             parktwin.run_batch(scenario_dir / f"{MC_SCENARIO}.yaml", n=n, seed=0, executor="processes", workers=workers,
                                out=folder, report=False)
             wall = time.perf_counter() - t0
+            cpu = time.process_time() - cpu0 + children_cpu_s() - kids0
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return {"wall_s": wall, "peak_mib": mem.mib}
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": mem.mib}
+
+
+def children_cpu_s() -> float:
+    """CPU time of this process's finished children (the batch's workers once the pool has closed) [s]."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def spawn(src: Path, *args: str) -> dict:
@@ -191,16 +200,19 @@ def main() -> None:
             for tree in order:
                 got[tree] = spawn(trees[tree], "--child-mc", str(args.mc), "2")
                 print(f"MC round {r + 1} {tree}: {args.mc} replicates on 2 workers {got[tree]['wall_s']:.1f} s "
-                      f"({args.mc / got[tree]['wall_s']:.2f} runs/s), peak RSS parent + workers {got[tree]['peak_mib']:.0f} MiB"
+                      f"({args.mc / got[tree]['wall_s']:.2f} runs/s), CPU parent + workers {got[tree]['cpu_s']:.1f} s, "
+                      f"peak RSS parent + workers {got[tree]['peak_mib']:.0f} MiB"
                       f"  [load {os.getloadavg()[0]:.1f}]", flush=True)
             mc.append(got)
         print(f"MC {args.mc} replicates, 2 workers: base ÷ new wall time {statistics.median(g['base']['wall_s'] / g['new']['wall_s'] for g in mc):.2f}×, "
+              f"CPU time {statistics.median(g['base']['cpu_s'] / g['new']['cpu_s'] for g in mc):.2f}×, "
               f"peak memory new ÷ base {statistics.median(g['new']['peak_mib'] / g['base']['peak_mib'] for g in mc):.2f}")
     if args.mc_speedup:
         one = spawn(new_src, "--child-mc", str(args.mc_speedup), "1")
         two = spawn(new_src, "--child-mc", str(args.mc_speedup), "2")
         print(f"new tree, {args.mc_speedup} replicates: 1 worker {one['wall_s']:.1f} s, 2 workers {two['wall_s']:.1f} s: "
-              f"speed-up {one['wall_s'] / two['wall_s']:.2f}×  [load {os.getloadavg()[0]:.1f}]")
+              f"speed-up {one['wall_s'] / two['wall_s']:.2f}× (CPU parent + workers {one['cpu_s']:.1f} s / {two['cpu_s']:.1f} s)"
+              f"  [load {os.getloadavg()[0]:.1f}]")
 
 
 if __name__ == "__main__":

@@ -280,3 +280,28 @@ def test_a_pool_that_breaks_between_waits_loses_no_task(monkeypatch):
     assert sorted(i for i, _ in got) == list(range(20))  # every task once
     assert all(result == i * 10 for i, result in got)
     assert len(pools) == 2  # the pool was rebuilt
+
+
+# -- how local workers start ---------------------------------------------------------------------------
+LOADED_HERE = {"marker": None}
+
+
+def _what_the_worker_sees(task):
+    return LOADED_HERE["marker"], os.getppid()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_local_workers_are_forked_from_the_batch_process_with_what_it_loaded():
+    """On Linux a pool's workers are forked (executors.START_METHOD): they start with this
+    process's state (here a value set after import), not by importing parktwin again."""
+    from types import SimpleNamespace
+
+    from parktwin.experiments.executors import START_METHOD, execute
+
+    assert START_METHOD == "fork"
+    LOADED_HERE["marker"] = "set in the parent after import"
+    try:
+        got = dict(execute(_what_the_worker_sees, [SimpleNamespace(index=i) for i in range(4)], "processes", workers=2))
+    finally:
+        LOADED_HERE["marker"] = None
+    assert got == {i: ("set in the parent after import", os.getpid()) for i in range(4)}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ from conftest import write_yaml
 
 import parktwin
 from parktwin.experiments.assumptions import assumption_inputs, suggested_block
-from parktwin.experiments.design import check_paths
+from parktwin.experiments.design import check_paths, scenario_from_own_document
 from parktwin.spec.errors import InputError
+from parktwin.spec.park import Park
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -174,3 +176,16 @@ def test_suggested_ranges_are_ordered_for_negative_values_and_skip_zero():
     block = yaml.safe_load(suggested_block(rows))["uncertainty"]
     assert (block["ice_charge_evaporator_c"]["low"], block["ice_charge_evaporator_c"]["high"]) == (-7.8, -4.2)
     assert "zero_row" not in block  # no relative spread around 0
+
+
+def test_a_replicate_reuses_the_validated_park_only_while_its_inputs_leave_the_park_alone(small_scenario_path):
+    """A worker validates the batch's park once and hands it to every replicate whose overrides
+    do not touch ``park.*``; an override of a park field validates the park again, with its value."""
+    loaded = parktwin.load(small_scenario_path)
+    park = Park.model_validate(loaded.document["park"])
+    kept = scenario_from_own_document(copy.deepcopy(loaded.document), [("growth.default_share_per_yr", 0.04)], park=park)
+    assert kept.park is park and kept.growth.default_share_per_yr == 0.04
+    assert kept == scenario_from_own_document(copy.deepcopy(loaded.document), [("growth.default_share_per_yr", 0.04)])
+    name = loaded.document["park"]["name"]
+    changed = scenario_from_own_document(copy.deepcopy(loaded.document), [("park.name", name + " B")], park=park)
+    assert changed.park is not park and changed.park.name == name + " B"

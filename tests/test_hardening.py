@@ -23,6 +23,7 @@ from conftest import write_yaml
 
 import parktwin
 from parktwin.cli import main
+from parktwin.experiments.executors import START_METHOD
 from parktwin.spec.errors import SEED_MAX, InputError
 from parktwin.spec.load import load
 
@@ -266,10 +267,11 @@ def test_pool_workers_and_the_resource_tracker_exit_when_the_parent_is_killed(tm
     script.write_text(POOL)
     proc = subprocess.Popen([sys.executable, str(script)], env={**os.environ, "PYTHONPATH": str(SRC)}, stdout=subprocess.PIPE)
     assert proc.stdout.readline().strip() == b"ready"
+    expected = 2 if START_METHOD == "fork" else 3  # two workers, and with spawn the resource tracker
     deadline = time.time() + 120
-    while len(kids := children(proc.pid)) < 3 and time.time() < deadline:  # two workers and the resource tracker
+    while len(kids := children(proc.pid)) < expected and time.time() < deadline:
         time.sleep(0.2)
-    assert len(kids) >= 3
+    assert len(kids) >= expected
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stdout.close()

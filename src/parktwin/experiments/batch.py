@@ -33,11 +33,14 @@ from parktwin.spec.errors import check_seed
 from parktwin.experiments.design import DESIGNS, Design, check_paths, describe_inputs, make_design, truncated_to_ranges
 from parktwin.experiments.executors import execute
 from parktwin.experiments.summary import BatchSummary, default_method, default_targets, outputs, pathway_cost_cny, probabilities, quantiles, summarise, summarise_parts
-from parktwin.experiments.worker import INPUT_PREFIX, AsArrow, ReplicateTask, SharedDocument, run_replicate
+from parktwin.experiments.worker import INPUT_PREFIX, ReplicateTask, SharedDocument, run_replicate
 from parktwin.spec.load import Loaded, apply_override, load
 from parktwin.viz.batch import write_batch_report
 
 FORMAT = 1
+SUMMARY_READ_BYTES = 64 * 2**20
+"""A finished batch's bands read ``annual.parquet`` this many bytes of float columns at a time (all
+of them for a few thousand replicates of the demo park; fewer columns a read for larger batches)."""
 
 
 def versions() -> dict[str, str]:
@@ -105,7 +108,7 @@ class Batch:
         if self._summary is not None and method in (None, self._summary.headline.get("sensitivity_method")) and cost is pathway_cost_cny:
             return self._summary
         method = method or self.info.get("sensitivity_method")
-        if self.complete:  # column by column: memory ∝ runs × years, not × columns
+        if self.complete:  # a few columns at a time: memory bounded (SUMMARY_READ_BYTES), not ∝ columns
             s = self._summary_by_columns(method, cost)
             complete = True
         else:  # an unfinished batch: summarise what is there, no sensitivity
@@ -131,7 +134,8 @@ class Batch:
         numeric = [f.name for f in schema if f.name not in skip and not f.name.startswith(INPUT_PREFIX)
                    and (pa.types.is_floating(f.type) or pa.types.is_integer(f.type) or pa.types.is_boolean(f.type))]
         read = lambda cols: pd.read_parquet(path, columns=list(dict.fromkeys(cols)))  # noqa: E731
-        q = pd.concat([quantiles(read(["year", *numeric[i:i + 8]]), numeric[i:i + 8]) for i in range(0, len(numeric), 8)],
+        step = max(1, SUMMARY_READ_BYTES // (8 * max(pq.read_metadata(path).num_rows, 1)))  # columns a read
+        q = pd.concat([quantiles(read(["year", *numeric[i:i + step]]), numeric[i:i + step]) for i in range(0, len(numeric), step)],
                       ignore_index=True)
         targets = default_targets()
         p = probabilities(read(["replicate", "year", *(t.column for t in targets if t.column in schema.names)]), targets)
@@ -203,11 +207,18 @@ def _progress(enabled: bool, total: int, done: int, label: str):
 
     @contextlib.contextmanager
     def bar():
+        # redrawn as replicates finish, not by a thread of its own: local workers are forked from this
+        # process (executors.START_METHOD), best while no other Python thread may hold a lock
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
                       TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=False) as progress:
+                      console=Console(stderr=True), transient=False, auto_refresh=False) as progress:
             task = progress.add_task(label, total=total, completed=done)
-            yield lambda k=1: progress.advance(task, k)
+
+            def advance(k: int = 1) -> None:
+                progress.advance(task, k)
+                progress.refresh()
+
+            yield advance
 
     return bar()
 
@@ -292,7 +303,7 @@ def run_batch(
             f"{len(names)} uncertain input{'s' if len(names) != 1 else ''}")
         t0 = time.perf_counter()
         with _progress(progress, the_design.runs, len(done), "replicates") as advance:
-            stream = execute(AsArrow(replicate_fn), tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
+            stream = execute(replicate_fn, tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
             with contextlib.closing(stream), storage.ReplicateWriter(folder) as writer:
                 for index, frame in stream:
                     writer.add(index, frame)

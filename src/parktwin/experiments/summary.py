@@ -34,18 +34,21 @@ def indicator_columns(annual: pd.DataFrame) -> list[str]:
 
 
 def quantiles(annual: pd.DataFrame, columns: list[str] | None = None, q: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
-    """P10/P50/P90 (``q``) and the mean of every indicator by year, long: year, indicator, p10, p50, p90, mean."""
-    columns = columns or indicator_columns(annual)
+    """P10/P50/P90 (``q``) and the mean of every indicator by year, long: year, indicator, p10, p50, p90, mean.
+
+    One grouped quantile and one grouped mean over all columns (pandas' own per-column sums and
+    interpolation, so the same numbers as column by column), laid out long with numpy."""
+    columns = list(columns or indicator_columns(annual))
     frame = annual[["year", *columns]].astype({c: float for c in columns})
-    grouped = frame.groupby("year", sort=True)
-    parts = []
-    for column in columns:
-        g = grouped[column]
-        part = pd.DataFrame({f"p{round(p * 100):02d}": g.quantile(p) for p in q})
-        part["mean"] = g.mean()
-        part.insert(0, "indicator", column)
-        parts.append(part.reset_index())
-    return pd.concat(parts, ignore_index=True)
+    grouped = frame.groupby("year", sort=True)[columns]
+    bands = grouped.quantile(list(q))  # rows (year, q), one column per indicator
+    means = grouped.mean()
+    years = means.index.to_numpy()
+    long = {"year": np.tile(years, len(columns)), "indicator": np.repeat(np.array(columns, dtype=object), len(years))}
+    for p in q:
+        long[f"p{round(p * 100):02d}"] = bands.xs(p, level=1).to_numpy().T.ravel()
+    long["mean"] = means.to_numpy().T.ravel()
+    return pd.DataFrame(long)
 
 
 def probabilities(annual: pd.DataFrame, targets: tuple[Target, ...] | None = None) -> pd.DataFrame:

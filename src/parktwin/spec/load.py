@@ -328,10 +328,12 @@ def _refuse_park_path_override(pairs: list) -> None:
                                                        f"file (got {value!r}); --set park.<field>=VALUE changes one field")])
 
 
-def validate_document(doc: dict, scenario_file: str, park_file: str | None = None, check_files: bool = True) -> Scenario:
+def validate_document(doc: dict, scenario_file: str, park_file: str | None = None, check_files: bool = True,
+                      park: Park | None = None) -> Scenario:
     """Validate a resolved scenario document (park inline, overrides applied) as ``load`` does:
     schema, cross-field checks and, with ``check_files``, the park's weather file; every problem
-    in one InputError naming the file and field."""
+    in one InputError naming the file and field. ``park``: the document's park already validated
+    (its ``park`` unchanged since), taken as it is instead of validated again."""
     park_file = park_file or scenario_file
 
     def file_for(loc: list[str]) -> tuple[str, list[str]]:
@@ -343,7 +345,7 @@ def validate_document(doc: dict, scenario_file: str, park_file: str | None = Non
     more, failed_too = guarded(scenario_cross_problems, doc, scenario_file, park_file)
     problems, failed = problems + more, failed or failed_too
     try:
-        scenario = Scenario.model_validate(doc)
+        scenario = Scenario.model_validate(doc if park is None else {**doc, "park": park})
     except ValidationError as exc:
         raise InputError(problems_from(exc, file_for) + problems) from None
     if failed:
