@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from parktwin.experiments.design import scenario_from_own_document
-from parktwin.kernel.model import simulate
+from parktwin.kernel.model import simulate, young_collections_spaced
 from parktwin.results.tables import annual_table
 from parktwin.spec.errors import InputError
 from parktwin.spec.park import Park
@@ -95,8 +95,11 @@ def run_replicate(task: ReplicateTask) -> pd.DataFrame:
     except InputError as exc:
         sampled = ", ".join(f"{p}={v!r}" for p, v in task.pairs)
         raise ReplicateError(f"replicate {task.index}: its sampled inputs ({sampled}) do not validate:\n{exc.describe()}") from None
-    record = simulate(scenario, seed=task.run_seed, annual_only=True)
-    return with_keys(annual_table(record), task.index, task.inputs)  # the only table a batch keeps
+    with young_collections_spaced():  # the one young collection after the block walks the table, not the records
+        record = simulate(scenario, seed=task.run_seed, annual_only=True)
+        annual = annual_table(record)
+        del record
+    return with_keys(annual, task.index, task.inputs)  # the only table a batch keeps
 
 
 def with_keys(annual: pd.DataFrame, index: int, inputs: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
