@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.signal import periodogram
+from scipy.stats import norm
 
 from parktwin.experiments.design import MORRIS_LEVELS, salib_problem
 from parktwin.experiments.storage import atomic_write_bytes, atomic_write_parquet
@@ -119,7 +121,6 @@ def rbd_fast_s1(x: np.ndarray, y: np.ndarray, harmonics: int, seed: int,
     # import here: SALib costs 0.14 s (analyze) after import parktwin (measured); only sensitivity needs it
     from SALib.analyze.rbd_fast import compute_first_order, unskew_S1
     from SALib.util import handle_seed
-    from scipy.stats import norm
 
     rng = handle_seed(seed)
     runs = y.size
@@ -144,8 +145,6 @@ def permuted_outputs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def first_order_rows(permuted: np.ndarray, harmonics: int) -> np.ndarray:
     """SALib's ``compute_first_order`` for each row of ``permuted``: the periodogram's power in the
     first ``harmonics`` frequencies over its total (without the mean)."""
-    from scipy.signal import periodogram  # import here: only sensitivity needs scipy.signal
-
     _, power = periodogram(permuted, axis=-1)
     return power[:, 1:harmonics + 1].sum(axis=-1) / power[:, 1:].sum(axis=-1)
 
