@@ -16,14 +16,16 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from conftest import SMALL_PARK, SMALL_SCENARIO, write_yaml
 
 import parktwin
 from parktwin.cli import main
 from parktwin.experiments import open_batch, run_batch
-from parktwin.experiments.storage import REPLICATE_DIR, done_replicates
+from parktwin.experiments.storage import REPLICATE_DIR, arrow_table, done_replicates
 from parktwin.experiments.worker import run_replicate
 
 UNCERTAINTY = {
@@ -305,3 +307,17 @@ def test_local_workers_are_forked_from_the_batch_process_with_what_it_loaded():
     finally:
         LOADED_HERE["marker"] = None
     assert got == {i: ("set in the parent after import", os.getpid()) for i in range(4)}
+
+
+def test_arrow_table_is_pyarrows_pandas_conversion():
+    """The parent's conversion of stacked replicates gives ``pa.Table.from_pandas``'s table, schema
+    metadata included, on the first frame of a layout and on later ones (kept schema): floats with
+    NaN (→ null), integers, booleans, strings with a missing value."""
+    def frame(rows: int, shift: float) -> pd.DataFrame:
+        return pd.DataFrame({"replicate": np.arange(rows, dtype=np.int64), "year": np.arange(2025, 2025 + rows),
+                             "net_tco2": np.linspace(0.0, 1.0, rows) + shift, "met": np.arange(rows) % 2 == 0,
+                             "phase": pd.array(["green"] * (rows - 1) + [None], dtype="string"),
+                             "cost_cny": [np.nan] + [shift] * (rows - 1)})
+    for first in (frame(3, 0.5), frame(7, 1.5), frame(7, 2.5)):
+        expected = pa.Table.from_pandas(first, preserve_index=False)
+        assert arrow_table(first).equals(expected, check_metadata=True)

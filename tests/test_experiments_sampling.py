@@ -3,13 +3,16 @@ sensitivity methods against the Ishigami function's published indices."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from SALib.analyze import rbd_fast
 from scipy import stats
 
 from parktwin.experiments.design import iman_conover, make_design, replicate_seed, sampler_rng
-from parktwin.experiments.summary import pathway_cost_cny, probabilities, quantiles, sensitivity
+from parktwin.experiments.summary import pathway_cost_cny, probabilities, quantiles, rbd_fast_s1, sensitivity
 from parktwin.spec.uncertainty import Uncertainty
 
 
@@ -200,3 +203,22 @@ def test_pathway_cost_discounts_system_cost_and_credits_the_residual():
     # replicate 7: 71 a year for 3 years at 10 %, residual 11 at the end of year 3 (t = 3)
     cost = pathway_cost_cny(_annual())
     assert cost.loc[7] == pytest.approx(71 + 71 / 1.1 + 71 / 1.21 - 11 / 1.331) and len(cost) == 100
+
+
+@pytest.mark.parametrize("runs, inputs, ties", [(200, 4, False), (57, 1, False), (40, 3, True)])
+def test_rbd_fast_s1_is_salibs_estimator_number_for_number(runs, inputs, ties):
+    """The batch's RBD-FAST (bootstrap as 2-D arrays) gives SALib's ``rbd_fast.analyze`` numbers
+    exactly: same estimator, same bootstrap draws in the same order (ties in x included)."""
+    rng = np.random.default_rng(3)
+    x = rng.random((runs, inputs))
+    if ties:
+        x = np.round(x, 1)
+    y = np.sin(6 * x[:, 0]) + x[:, -1] ** 2 + 0.1 * rng.standard_normal(runs)
+    harmonics = max(1, min(10, runs // 8))
+    problem = {"num_vars": inputs, "names": [f"a{i}" for i in range(inputs)], "bounds": [[0, 1]] * inputs}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = rbd_fast.analyze(problem, x, y, M=harmonics, seed=7)
+    s1, conf = rbd_fast_s1(x, y, harmonics, 7)
+    np.testing.assert_array_equal(s1, np.asarray(ref["S1"], float))
+    np.testing.assert_array_equal(conf, np.asarray(ref["S1_conf"], float))

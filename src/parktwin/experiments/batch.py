@@ -295,9 +295,8 @@ def run_batch(
         names = the_design.names
 
         def tasks():
-            for i in todo:
-                yield ReplicateTask(i, the_design.run_seed(i), tuple(the_design.pairs(i)), tuple(the_design.inputs(i)),
-                                    shared, loaded.scenario_path)
+            for i, run_seed, pairs, inputs in the_design.rows(todo):
+                yield ReplicateTask(i, run_seed, pairs, inputs, shared, loaded.scenario_path)
 
         say(f"batch {folder.name}: {the_design.runs} runs ({len(done)} stored), design {design}, "
             f"{len(names)} uncertain input{'s' if len(names) != 1 else ''}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,6 +205,16 @@ class Design:
 
     def run_seed(self, index: int) -> int:
         return int(self.samples["run_seed"].iat[index])
+
+    def rows(self, indices: Iterable[int]) -> Iterator[tuple[int, int, tuple, tuple]]:
+        """(index, run seed, pairs, inputs) of the replicates ``indices``, as ``run_seed``, ``pairs``
+        and ``inputs`` give them, each sample column read once (not twice per replicate and input)."""
+        seeds = self.samples["run_seed"].tolist()
+        columns = [[_plain(v) for v in self.samples[name].tolist()] for name in self.paths]
+        paths = list(self.paths.values())
+        for i in indices:
+            values = [column[i] for column in columns]
+            yield i, int(seeds[i]), tuple(zip(paths, values, strict=True)), tuple(zip(self.paths, values, strict=True))
 
 
 def _plain(value: Any) -> Any:

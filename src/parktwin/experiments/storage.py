@@ -28,7 +28,9 @@ import re
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -74,12 +76,43 @@ def _as_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
     return frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
 
 
+_SCHEMAS: dict[tuple, pa.Schema] = {}  # (column names, dtypes) → the Arrow schema pandas' conversion gave
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """``pa.Table.from_pandas(frame, preserve_index=False)``, the same table and metadata: the first
+    frame of a layout (column names and dtypes) goes through pyarrow's pandas conversion and its
+    schema is kept; later frames of that layout are converted a dtype block at a time (one 2-D
+    numpy array per dtype, a column of it per Arrow array) into that schema — about half the
+    parent's conversion time, which it spends on the cores the workers need."""
+    layout = (tuple(frame.columns), tuple(frame.dtypes))
+    schema = _SCHEMAS.get(layout)
+    if schema is None or not isinstance(frame.index, pd.RangeIndex):
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if len(_SCHEMAS) > 8:
+            _SCHEMAS.clear()
+        _SCHEMAS[layout] = table.schema
+        return table
+    by_dtype: dict[Any, list[str]] = {}
+    for name, dtype in zip(*layout):
+        by_dtype.setdefault(dtype if isinstance(dtype, np.dtype) and dtype.kind in "biuf" else None, []).append(name)
+    arrays: dict[str, pa.Array] = {}
+    for dtype, names in by_dtype.items():
+        if dtype is None:  # strings, objects, extension types: column by column, as pyarrow would
+            arrays.update((name, pa.array(frame[name], type=schema.field(name).type, from_pandas=True)) for name in names)
+        else:
+            block = np.ascontiguousarray(frame[names].to_numpy(dtype).T)
+            arrays.update((name, pa.array(column, type=schema.field(name).type, from_pandas=True))
+                          for name, column in zip(names, block))
+    return pa.Table.from_arrays([arrays[name] for name in schema.names], schema=schema)
+
+
 def stacked_table(frames: list[pd.DataFrame | pa.Table]) -> pa.Table:
     """Annual tables one after another as one Arrow table. DataFrames are stacked first and
-    converted once (a conversion costs about the same for 8 replicates as for 1: it is per column);
-    Arrow tables are joined as they are."""
+    converted once (a conversion costs about the same for 8 replicates as for 1: it is per column;
+    ``arrow_table``); Arrow tables are joined as they are."""
     if all(isinstance(f, pd.DataFrame) for f in frames):
-        return pa.Table.from_pandas(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], preserve_index=False)
+        return arrow_table(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
     tables = [_as_table(f) for f in frames]
     return pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
 
