@@ -127,6 +127,22 @@ def firm_flows(firms: list[FirmResources]) -> FirmFlows:
                      np.array([[v is not None for v in row] for row in values], dtype=bool).reshape(-1, 8).T)
 
 
+def _with_received(firms: FirmFlows, total: list[float], used: list[float], reported: list[bool],
+                   received: dict[str, float]) -> tuple[float, float, float, float]:
+    """One stream the firms report (solid waste [t], waste heat [GJ]) with what exchanges take of it:
+    over the reporting firms in park order, Σ value added [M CNY], Σ total, Σ used (their own use plus
+    what an exchange takes, at most what is left unused) and Σ taken by exchanges."""
+    va = total_sum = used_sum = taken = 0.0
+    for entity, f_va, f_total, f_used, has in zip(firms.ids, firms.value_added_mcny, total, used, reported):
+        if has:
+            va += f_va
+            sent = min(received.get(entity, 0.0), f_total - f_used)
+            total_sum += f_total
+            used_sum += f_used + sent
+            taken += sent
+    return va, total_sum, used_sum, taken
+
+
 def year_resources(
     year: int,
     firms: list[FirmResources] | FirmFlows,
@@ -145,14 +161,14 @@ def year_resources(
     if not isinstance(firms, FirmFlows):
         firms = firm_flows(firms)
     total_va = sum(firms.value_added_mcny)
-    fresh = reused = reclaimed = wastewater = generated = utilised = available = recovered = 0.0
-    ex_water = ex_waste = ex_heat = 0.0
-    va_water = va_wastewater = va_waste = va_heat = 0.0  # value added of the firms reporting each input
-    reclaimed_got, reused_got, waste_sent, heat_sent = flows.reclaimed_m3.get, flows.reused_m3.get, flows.waste_t.get, flows.heat_gj.get
+    fresh = reused = reclaimed = wastewater = 0.0
+    ex_water = 0.0
+    va_water = va_wastewater = 0.0  # value added of the firms reporting water, wastewater
+    reclaimed_got, reused_got = flows.reclaimed_m3.get, flows.reused_m3.get
     has_water, _, _, has_wastewater, has_waste, _, has_heat, _ = firms.reported.tolist()
-    for (entity, f_va, f_fresh, f_reused, f_reclaimed, f_wastewater, f_generated, f_utilised, f_available, f_recovered,
-         water, ww, waste, heat) in zip(firms.ids, firms.value_added_mcny, *firms.flows.tolist(), has_water, has_wastewater, has_waste,
-                                        has_heat):
+    rows = firms.flows.tolist()
+    for entity, f_va, f_fresh, f_reused, f_reclaimed, f_wastewater, water, ww in zip(
+            firms.ids, firms.value_added_mcny, *rows[:4], has_water, has_wastewater):
         if water:
             va_water += f_va
             got_reclaimed = min(reclaimed_got(entity, 0.0), f_fresh)
@@ -164,18 +180,8 @@ def year_resources(
             if ww:
                 va_wastewater += f_va
                 wastewater += f_wastewater
-        if waste:
-            va_waste += f_va
-            sent = min(waste_sent(entity, 0.0), f_generated - f_utilised)
-            generated += f_generated
-            utilised += f_utilised + sent
-            ex_waste += sent
-        if heat:
-            va_heat += f_va
-            sent = min(heat_sent(entity, 0.0), f_available - f_recovered)
-            available += f_available
-            recovered += f_recovered + sent
-            ex_heat += sent
+    va_waste, generated, utilised, ex_waste = _with_received(firms, rows[4], rows[5], has_waste, flows.waste_t)
+    va_heat, available, recovered, ex_heat = _with_received(firms, rows[6], rows[7], has_heat, flows.heat_gj)
     va = {"water": va_water, "wastewater": va_wastewater, "waste": va_waste, "heat": va_heat}
     cover = {k: _ratio(v, total_va) for k, v in va.items()}
     ok = {k: bool(c >= min_coverage_share - 1e-12) for k, c in cover.items()}
