@@ -54,8 +54,8 @@ from functools import cached_property
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_input, limit_value
-from parktwin.energy.no_battery import grid_only, signed_zero, spread, zeros_kw
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_input, limit_value, zeros_read_only
+from parktwin.energy.no_battery import grid_only, signed_zero, spread
 
 __all__ = [
     "PERIOD_VALLEY",
@@ -394,7 +394,7 @@ def dispatch_rule_based(
         checked_inputs(*given, values=True)  # the first failure in the arguments' order, values included
         raise
     n = load.shape[0]
-    zeros = zeros_kw(n)
+    zeros = zeros_read_only((n,))
     if cap is zeros:  # the shared zeros (a park year without battery): no capacity, no −0.0, no pass to find it
         no_battery = not signed_zero(soc0, ceiling)
     else:
@@ -475,8 +475,8 @@ def echoed(checked: np.ndarray, given) -> np.ndarray:
 
 
 def total_kwh(flow_kw: np.ndarray) -> float:
-    """Σ of an hourly flow [kWh]: no pass over the shared array of zeros (``zeros_kw``, its sum is +0.0)."""
-    return 0.0 if flow_kw is zeros_kw(flow_kw.shape[0]) else float(flow_kw.sum())
+    """Σ of an hourly flow [kWh]: no pass over the shared array of zeros (``zeros_read_only``, its sum is +0.0)."""
+    return 0.0 if flow_kw is zeros_read_only(flow_kw.shape) else float(flow_kw.sum())
 
 
 def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:

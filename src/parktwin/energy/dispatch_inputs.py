@@ -93,6 +93,16 @@ def _constant_hours(n: int, value_hex: str) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=8)
+def zeros_read_only(shape: tuple) -> np.ndarray:
+    """Zeros (+0.0) of ``shape`` [kW] (hours, or bands × hours), read-only: one shared array per shape for
+    the process, for every flow that did not run (no battery, no store, no CHP; ``dispatch.total_kwh``
+    sums it without a pass)."""
+    out = np.zeros(shape)
+    out.flags.writeable = False
+    return out
+
+
 def limit_input(name: str, x, n: int, values: bool = True) -> float | np.ndarray:
     """A limit given as one number or per hour, checked: the number as a float, or a float64 array
     of shape (n,); inf allowed; an array's values unless ``values`` is False (the caller's hourly loop

@@ -33,15 +33,15 @@ electricity EMS sees the heat dispatch's effect on the load (the heat runs first
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numba
 import numpy as np
 
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
+from parktwin.energy.dispatch_inputs import zeros_read_only
 from parktwin.energy.store import Store, as_float_array, integer_periods
 
-__all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan", "zeros_read_only"]
+__all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan"]
 
 BANDS = ("low", "medium", "high")
 """Process-heat temperature bands: <100 °C, 100-200 °C, >200 °C (data/heat_bands.csv)."""
@@ -312,14 +312,6 @@ def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el, eb_el,
                 c += chp[b, h]
             chp_heat[h] = c
     return delta, chp_heat
-
-
-@lru_cache(maxsize=8)
-def zeros_read_only(shape: tuple) -> np.ndarray:
-    """Zeros of ``shape``, read-only, one array per shape for the process: a supply that did not run."""
-    out = np.zeros(shape)
-    out.setflags(write=False)
-    return out
 
 
 def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | None = None,

@@ -1,5 +1,6 @@
 """A year's dispatch with no battery at work: the rule-based kernel's output without its hourly
-loop (``energy.dispatch``), and the shared read-only zeros that stand for the flows it has not.
+loop (``energy.dispatch``); the flows it has not are the shared read-only zeros
+(``energy.dispatch_inputs.zeros_read_only``).
 
 With no storage capacity the rules reduce to PV serving the load, its surplus exported up to the
 limit and the rest curtailed, the grid serving the deficit up to the import limit and the rest
@@ -9,12 +10,11 @@ unserved: one compiled pass over the hours, bit for bit the kernel's values (tes
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import constant_hours
+from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
 
 
 def spread(limit: float | np.ndarray, n: int) -> np.ndarray:
@@ -55,7 +55,7 @@ def grid_only(load: np.ndarray, pv: np.ndarray, period: np.ndarray, imp_lim: flo
         load, pv, period, spread(imp_lim, n), spread(exp_lim, n))
     adj = np.zeros(n)
     adj[0] = 0.0 - soc_start
-    none = zeros_kw(n)  # no battery flow, no stored energy: one shared read-only array of +0.0
+    none = zeros_read_only((n,))  # no battery flow, no stored energy: one shared read-only array of +0.0
     return (pv_to_load, none, grid_to_load, none, none, export, curtailed, unserved, none, adj, 0.0), valid, signed
 
 
@@ -78,11 +78,3 @@ def _grid_only_kernel(load, pv, period, imp, exp):  # pragma: no cover - compile
         g = deficit if deficit < il else il
         pv_to_load[h], grid_to_load[h], export[h], curtailed[h], unserved[h] = ptl, g, ex, surplus - ex, deficit - g
     return pv_to_load, grid_to_load, export, curtailed, unserved, not bad, signed
-
-
-@lru_cache(maxsize=8)
-def zeros_kw(n: int) -> np.ndarray:
-    """A read-only array of ``n`` zeros (+0.0), shared by every result that has no flow there."""
-    zeros = np.zeros(n)
-    zeros.flags.writeable = False
-    return zeros

@@ -53,6 +53,8 @@ FAIMAN_U0 = 25.0
 """Faiman's constant heat-loss factor [W/(m²·K)] (pvlib.temperature.faiman's default)."""
 FAIMAN_U1 = 6.84
 """Faiman's wind-dependent heat-loss factor [W·s/(m³·K)] (pvlib.temperature.faiman's default)."""
+HAYDAVIES_MIN_COS_ZENITH = 0.01745
+"""Floor of cos(zenith) under the beam ratio Rb [-] (``pvlib.irradiance.haydavies``, pvlib issue 432)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def array_geometry(site: Site, system: PvSystem) -> ArrayGeometry:
     cs, lit = clear_sky(site), lit_hours(site)
     zenith, azimuth = cs.apparent_zenith_deg[lit], cs.azimuth_deg[lit]
     cos_tt = np.maximum(pvlib.irradiance.aoi_projection(system.tilt_deg, system.azimuth_deg, zenith, azimuth), 0)
-    rb = cos_tt / np.maximum(pvlib.tools.cosd(zenith), 0.01745)
+    rb = cos_tt / np.maximum(pvlib.tools.cosd(zenith), HAYDAVIES_MIN_COS_ZENITH)
     aoi = pvlib.irradiance.aoi(system.tilt_deg, system.azimuth_deg, zenith, azimuth)
     cos_aoi = np.cos(np.radians(aoi))
     geometry = ArrayGeometry(rb, cos_aoi, cs.dni_extra_w_per_m2[lit], zenith < 90.0)

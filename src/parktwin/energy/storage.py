@@ -14,7 +14,7 @@ import numpy as np
 
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.no_battery import zeros_kw
+from parktwin.energy.dispatch_inputs import zeros_read_only
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,9 @@ class BatteryUnit:
 
 def capacity_arrays(units: list[BatteryUnit], year_start: int) -> tuple[np.ndarray, np.ndarray]:
     """Hourly usable energy [kWh] (nameplate × health) and power [kW] for the year; a year with no
-    unit at work: the shared read-only zeros (``energy.no_battery.zeros_kw``), no new arrays."""
+    unit at work: the shared read-only zeros (``energy.dispatch_inputs.zeros_read_only``), no new arrays."""
     if all(u.start_hour - year_start > HOURS_PER_YEAR - 1 for u in units):
-        return zeros_kw(HOURS_PER_YEAR), zeros_kw(HOURS_PER_YEAR)
+        return zeros_read_only((HOURS_PER_YEAR,)), zeros_read_only((HOURS_PER_YEAR,))
     energy = np.zeros(HOURS_PER_YEAR)
     power = np.zeros(HOURS_PER_YEAR)
     for u in units:

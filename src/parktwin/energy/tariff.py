@@ -13,8 +13,28 @@ from parktwin.spec.park import TouTariff
 PERIOD_CODES = {"valley": PERIOD_VALLEY, "flat": PERIOD_FLAT, "peak": PERIOD_PEAK, "critical": PERIOD_CRITICAL}
 
 
-_BY_TARIFF: dict[tuple[int, int], tuple] = {}  # (id(tariff), year) → (tariff, period, price): one JSON dump per tariff and year
-_BY_TARIFF_MAX = 256
+class IdentityCache:
+    """Values kept per object, found by identity: an entry holds its object, so the object's id
+    cannot be reused while the entry lives; cleared when ``max_entries`` are kept."""
+
+    def __init__(self, max_entries: int = 256):
+        self.entries: dict = {}  # (id(obj), *extra) → (obj, value)
+        self.max_entries = max_entries
+
+    def get(self, obj, *extra):
+        """The value kept for ``obj`` (the same object) and ``extra``, or None."""
+        hit = self.entries.get((id(obj), *extra))
+        return hit[1] if hit is not None and hit[0] is obj else None
+
+    def put(self, obj, value, *extra) -> None:
+        """Keep ``value`` for ``obj`` and ``extra``."""
+        if len(self.entries) >= self.max_entries:
+            self.entries.clear()
+        self.entries[(id(obj), *extra)] = (obj, value)
+
+
+_BY_TARIFF = IdentityCache()  # (tariff, year) → (period, price): one JSON dump per tariff object and year
+_RUNS = IdentityCache()  # a read-only month array → (run starts, run lengths, each run's month is new)
 
 
 def hourly_tariff(tariff: TouTariff, year: int) -> tuple[np.ndarray, np.ndarray]:
@@ -25,15 +45,12 @@ def hourly_tariff(tariff: TouTariff, year: int) -> tuple[np.ndarray, np.ndarray]
     same arrays without serialising the tariff again (the entry holds the tariff, so its id
     cannot be reused while the entry lives).
     """
-    key = (id(tariff), year)
-    hit = _BY_TARIFF.get(key)
-    if hit is not None and hit[0] is tariff:
-        return hit[1], hit[2]
-    period, price = _hourly_tariff(tariff.model_dump_json(), year)
-    if len(_BY_TARIFF) >= _BY_TARIFF_MAX:
-        _BY_TARIFF.clear()
-    _BY_TARIFF[key] = (tariff, period, price)
-    return period, price
+    hit = _BY_TARIFF.get(tariff, year)
+    if hit is not None:
+        return hit
+    arrays = _hourly_tariff(tariff.model_dump_json(), year)
+    _BY_TARIFF.put(tariff, arrays, year)
+    return arrays
 
 
 @lru_cache(maxsize=256)
@@ -58,10 +75,6 @@ def _hourly_tariff(tariff_json: str, year: int) -> tuple[np.ndarray, np.ndarray]
     return period, price
 
 
-_RUNS: dict[int, tuple] = {}  # id(month array) → (the array, run starts, run lengths, each run's month is new)
-_RUNS_MAX = 256
-
-
 def month_runs(month_of_hour: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     """(first hour of each run of equal months, run lengths, True if no month has two runs).
 
@@ -69,16 +82,14 @@ def month_runs(month_of_hour: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]
     identity, so a year's runs are found once per process; any other array is scanned each call.
     """
     month = np.asarray(month_of_hour)
-    hit = _RUNS.get(id(month))
-    if hit is not None and hit[0] is month:
-        return hit[1], hit[2], hit[3]
+    hit = _RUNS.get(month)
+    if hit is not None:
+        return hit
     starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]]) if len(month) else np.zeros(0, dtype=np.intp)
     lengths = np.diff(np.r_[starts, len(month)])
     unique = len(np.unique(month[starts])) == len(starts)
     if not month.flags.writeable and month.base is None:  # read-only and owning its data: it cannot change
-        if len(_RUNS) >= _RUNS_MAX:
-            _RUNS.clear()
-        _RUNS[id(month)] = (month, starts, lengths, unique)
+        _RUNS.put(month, (starts, lengths, unique))
     return starts, lengths, unique
 
 

@@ -56,6 +56,10 @@ DIURNAL_MIN_HOUR = 5.0
 DIURNAL_MAX_HOUR = 14.0
 CLEARNESS_FLOOR = 1e-4
 """Lower bound of the raw Beta draw, avoids k_d = 0 from ppf underflow."""
+ERBS_MIN_COS_ZENITH = 0.065
+"""Floor of cos(zenith) in the Erbs clearness index [-] (``pvlib.irradiance.erbs``'s default)."""
+ERBS_MAX_ZENITH_DEG = 87.0
+"""Zenith above which the Erbs split gives DNI = 0 [deg] (``pvlib.irradiance.erbs``'s default)."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ def lit_hours(site: Site) -> np.ndarray:
     90°. In every other hour a synthetic year's GHI is clearness × 0 = 0, the Erbs split gives
     DNI = DHI = 0 and the PV output is 0 (sun down), so only these hours are computed (cached per site)."""
     cs = clear_sky(site)
-    lit = (cs.ghi_w_per_m2 > 0.0) | (cs.zenith_deg <= 87.0) | (cs.apparent_zenith_deg < 90.0)
+    lit = (cs.ghi_w_per_m2 > 0.0) | (cs.zenith_deg <= ERBS_MAX_ZENITH_DEG) | (cs.apparent_zenith_deg < 90.0)
     hours = np.flatnonzero(lit)
     hours.setflags(write=False)
     return hours
@@ -385,8 +389,8 @@ class ErbsGeometry:
     beyond_cutoff: np.ndarray
 
 
-def erbs_geometry(zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = 0.065,
-                  max_zenith_deg: float = 87.0) -> ErbsGeometry:
+def erbs_geometry(zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = ERBS_MIN_COS_ZENITH,
+                  max_zenith_deg: float = ERBS_MAX_ZENITH_DEG) -> ErbsGeometry:
     """The sun's part of ``pvlib.irradiance.erbs`` (extraterrestrial DNI by day of year, cos z, I0h):
     the same for every year of a site, so :func:`lit_erbs_geometry` computes it once per site."""
     dni_extra = pvlib.irradiance.get_extra_radiation(day_of_year)
@@ -404,8 +408,8 @@ def lit_erbs_geometry(site: Site) -> ErbsGeometry:
     return erbs_geometry(cs.zenith_deg[lit], cs.day_index[lit] + 1)
 
 
-def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = 0.065,
-               max_zenith_deg: float = 87.0) -> tuple[np.ndarray, np.ndarray]:
+def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = ERBS_MIN_COS_ZENITH,
+               max_zenith_deg: float = ERBS_MAX_ZENITH_DEG) -> tuple[np.ndarray, np.ndarray]:
     """DNI and DHI [W/m²] from GHI [W/m²] by the Erbs model: ``pvlib.irradiance.erbs`` step for step
     (the same numbers; tests/test_solar.py compares them), see :func:`erbs_from_geometry`."""
     return erbs_from_geometry(ghi, erbs_geometry(zenith_deg, day_of_year, min_cos_zenith, max_zenith_deg))

@@ -39,7 +39,8 @@ from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
-from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch_heat, zeros_read_only
+from parktwin.energy.dispatch_inputs import zeros_read_only
+from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.tariff import month_peak_ceiling_kw

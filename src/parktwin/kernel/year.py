@@ -53,7 +53,7 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
-from parktwin.energy.no_battery import zeros_kw
+from parktwin.energy.dispatch_inputs import zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
@@ -219,7 +219,7 @@ def site(model, y: YearState) -> Site:
     if dac.removed_tco2 > 0:
         demand_kw = demand_kw + dac.electricity_kw
     pv_kw = assets.pv_kwp * model.pv_kw_per_kwp[y.index]
-    wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else zeros_kw(HOURS_PER_YEAR)
+    wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else zeros_read_only((HOURS_PER_YEAR,))
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
     import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if down.any() else assets.import_limit_kw  # (read-only)
@@ -262,7 +262,7 @@ def electricity(model, y: YearState) -> Electricity:
         load_kw = demand_kw - shed_kw
         export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
     else:  # no outage: nothing shed (demand − 0 is the demand), the export limit every hour
-        shed_kw, load_kw, export_limit = zeros_kw(HOURS_PER_YEAR), demand_kw, park.grid.export_limit_kw  # (read-only)
+        shed_kw, load_kw, export_limit = zeros_read_only((HOURS_PER_YEAR,)), demand_kw, park.grid.export_limit_kw  # (read-only)
     import_limit = s.import_limit_kw
     month = year_calendar(y.year).month
     load_kw.flags.writeable = onsite_kw.flags.writeable = False  # read from here on: the dispatch echoes them, no copies
@@ -495,7 +495,7 @@ def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
     """The operator's direct air capture in ``year`` (technologies/direct_air_capture.py): its heat
     from air-source heat pumps at the low band's supply temperature, the hour's COP."""
     if not capacity_tco2_per_yr.any():
-        return DacYear(0.0, zeros_kw(HOURS_PER_YEAR))  # (read-only)
+        return DacYear(0.0, zeros_read_only((HOURS_PER_YEAR,)))  # (read-only)
     return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
 
 
