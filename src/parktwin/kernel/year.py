@@ -290,7 +290,8 @@ def electricity(model, y: YearState) -> Electricity:
     model.battery_soc_kwh = result.final_soc_kwh
     for unit in model.operator.age_batteries(total_kwh(result.battery_to_load_kw), y.year_start):
         if y.index + 1 < len(model.years):  # its new cells are bought at next year's price
-            model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh, renewal=True))
+            model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh,
+                                                      renewal=True, terms=model.unit_terms))
         model.record.events.append({
             "year": y.year, "hour": float(HOURS_PER_YEAR), "time": f"{y.year + 1}-01-01T00:00", "kind": "battery_replacement",
             "id": unit.id, "decided_hour": float(y.year_start + HOURS_PER_YEAR),
