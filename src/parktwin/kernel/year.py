@@ -33,7 +33,6 @@ into ``model.stages`` (docs/extending.md). The numbers of a year depend only on 
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -43,6 +42,7 @@ from parktwin.accounting.inventory import ElectricitySupply, account_year, core_
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
+from parktwin.agents.base import same_agents
 from parktwin.agents.building import building_indicators
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import fleet_indicators
@@ -171,7 +171,7 @@ class EtsState:
 
     def roster_of(self, firms: list, ets_sectors) -> tuple:
         """``roster`` for ``firms`` (agents, park order): rebuilt when the park's firms change."""
-        if not (self.roster and len(self.roster[0]) == len(firms) and all(map(operator.is_, self.roster[0], firms))):
+        if not (self.roster and same_agents(self.roster[0], firms)):
             ids = [f.entity_id for f in firms]
             sectors = [f.spec.sector for f in firms]
             for sector in set(sectors) - set(self.benchmarks):
