@@ -521,14 +521,14 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
     plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
     certified = grid_kw * assets.green_share
-    if not (assets.ppa_pv_kw.any() or assets.ppa_wind_kw.any()):  # no PPA: certificates only (x + 0 is x)
-        return float(np.minimum(grid_kw, certified).sum()) if assets.end.ppa_hourly else float(min(grid_kw.sum(), certified.sum()))
-    ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
-    if assets.ppa_wind_kw.any():
-        ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
+    ppa = None  # no PPA: certificates only (adding its zeros would change no number)
+    if assets.ppa_pv_kw.any() or assets.ppa_wind_kw.any():
+        ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
+        if assets.ppa_wind_kw.any():
+            ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     if assets.end.ppa_hourly:
-        return float(np.minimum(grid_kw, certified + ppa).sum())
-    return float(min(grid_kw.sum(), certified.sum() + ppa.sum()))
+        return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
+    return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
 
 
 def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
