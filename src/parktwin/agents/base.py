@@ -8,6 +8,7 @@ it covers (see ``energy.loads.share_after``).
 
 from __future__ import annotations
 
+import operator
 from functools import lru_cache
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -45,6 +46,12 @@ def present_agents(ids, pool: dict) -> list:
     the park now (not yet entered or already left: skipped)."""
     agents = list(pool.values()) if ids == "all" else [pool[i] for i in ids if i in pool]
     return [a for a in agents if not getattr(a, "left", False)]
+
+
+def same_agents(kept, agents) -> bool:
+    """``kept`` holds exactly ``agents``: the same objects in the same order (compared by identity,
+    never by value). The one test of the run's per-firm rosters that are rebuilt when firms enter or leave."""
+    return len(kept) == len(agents) and all(map(operator.is_, kept, agents))
 
 
 def segments(

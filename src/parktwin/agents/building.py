@@ -306,7 +306,8 @@ class BuildingAgent(ParkAgent):
             change = self.retrofit(hour, option.measure, option.share, name)
             if change is None:
                 continue
-            model.record.purchases.extend(purchase(year, 0.0, name, self.entity_id, i.technology, i.capacity) for i in self.investments(change, year))
+            model.record.purchases.extend(purchase(year, 0.0, name, self.entity_id, i.technology, i.capacity, terms=model.unit_terms)
+                                          for i in self.investments(change, year))
             model.record.events.append({
                 "year": year, "hour": 0.0, "time": f"{year}-01-01T00:00", "kind": "building_retrofit", "id": name,
                 "decided_hour": hour, "origin": self.entity_id,

@@ -92,6 +92,11 @@ class YearCosts(dict):
         return value
 
 
+def view_costs(view: FirmView) -> YearCosts:
+    """The view's catalogue look-ups (``FirmView.costs``), or the year's own when it carries none."""
+    return view.costs if view.costs is not None else YearCosts(view.year)
+
+
 DECISION_CONSTANTS = ("electric_boiler_efficiency", "coal_boiler_efficiency", "coal_ncv_gj_per_t", "gas_boiler_efficiency",
                       "natural_gas_ncv_gj_per_km3", "coal_kgco2_per_t", "natural_gas_kgco2_per_km3", "diesel_kgco2_per_t")
 
@@ -99,7 +104,7 @@ DECISION_CONSTANTS = ("electric_boiler_efficiency", "coal_boiler_efficiency", "c
 def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[float, float, float]) -> Option | None:
     """Move ``step`` of each reachable band's fossil heat to heat pumps or electric boilers."""
     c = view.constants or {name: constant(name) for name in DECISION_CONSTANTS}
-    costs = view.costs if view.costs is not None else YearCosts(view.year)
+    costs = view_costs(view)
     eb_eff = c["electric_boiler_efficiency"]
     capex = om = moved_total = elec = 0.0
     life = []
@@ -135,7 +140,7 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
 
 def efficiency_option(view: FirmView, step: float) -> Option | None:
     """An efficiency programme cutting all the firm's energy use by ``step``."""
-    terms = (view.costs if view.costs is not None else YearCosts(view.year))["efficiency_programme"]  # per tce/yr saved
+    terms = view_costs(view)["efficiency_programme"]  # per tce/yr saved
     if not terms.available or view.energy_tce_per_yr <= 0:
         return None
     tce = step * view.energy_tce_per_yr

@@ -292,10 +292,13 @@ class EnterpriseAgent(ParkAgent):
     def once(self, key: str, compute):
         """A quantity of this firm computed once per run (it depends on the spec and the run's
         constants only): the one per-firm cache, also of ``agents.resources``."""
-        cache = self.__dict__.setdefault("_base_cache", {})
-        if key not in cache:
-            cache[key] = compute()
-        return cache[key]
+        cache = self.__dict__.get("_base_cache")
+        if cache is None:
+            cache = self.__dict__["_base_cache"] = {}
+        elif key in cache:  # (the usual case: read, no new dict, no call)
+            return cache[key]
+        value = cache[key] = compute()
+        return value
 
     def heat_pump_cops(self) -> Bands:
         """Heat-pump COP per band (agents.heat_bands.band_cops), read once per run."""
@@ -395,15 +398,12 @@ class EnterpriseAgent(ParkAgent):
     def _year_inputs(self) -> tuple[float, ...]:
         """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
         [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
-        kept = self.__dict__.get("_base_cache")
-        if kept is not None and "year_inputs" in kept:  # (``once`` without building its function: every firm-year asks)
-            return kept["year_inputs"]
+        return self.once("year_inputs", self._base_year_inputs)  # (a bound method: no function built per firm-year)
 
-        def compute():
-            e = self.spec.energy
-            return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
-                    *self._year_constants())
-        return self.once("year_inputs", compute)
+    def _base_year_inputs(self) -> tuple[float, ...]:
+        e = self.spec.energy
+        return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
+                *self._year_constants())
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         """The firm's energy rows of ``year`` (``YEAR_ROWS``, those above 0) and its electricity booked

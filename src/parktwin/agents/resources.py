@@ -21,7 +21,7 @@ import numpy as np
 
 from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
                                            measure_flows_of_firms, scaled_inputs, scaled_resources, with_measures)
-from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, segment_weights, state_cache
+from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.data import constant, table
@@ -272,7 +272,7 @@ class FirmRoster:
 
     def of(self, firms: list) -> FirmRoster:
         """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
-        if len(firms) != len(self.firms) or not all(map(operator.is_, self.firms, firms)):
+        if not same_agents(self.firms, firms):
             inputs = [_inputs(f) for f in firms]
             self.firms, self.ids = tuple(firms), tuple(f.spec.id for f in firms)
             self.value_added_mcny = np.array([f.spec.value_added_mcny for f in firms], dtype=float)

@@ -198,9 +198,9 @@ def _renews_on_life(p: Purchase) -> bool:
     return not p.renewal and p.technology not in REPLACED_BY_AGEING and round(p.lifetime_yr) > 0
 
 
-def _renewed(candidates: list[Purchase], year: int) -> list[Purchase]:
+def _renewed(candidates: list[Purchase], year: int, terms: UnitTerms | None = None) -> list[Purchase]:
     """Of purchases whose age is a multiple of their life at ``year``, those bought before it and not
-    retired by then, bought again at that year's cost (in the order given)."""
+    retired by then, bought again at that year's cost (in the order given; ``terms``: a run's look-ups to reuse)."""
     out = []
     for p in candidates:
         if p.year >= year or (p.retired is not None and p.retired_at is not None and p.retired_at <= year):
@@ -208,7 +208,7 @@ def _renewed(candidates: list[Purchase], year: int) -> list[Purchase]:
         if p.technology in STATED_COSTS:  # bought again at its stated cost
             out.append(p._replace(year=year, hour=0.0, renewal=True))
         else:
-            out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True))
+            out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True, terms=terms))
     return out
 
 
@@ -220,6 +220,7 @@ class RenewalSchedule:
 
     filed: int = 0  # purchases filed so far (a prefix of the list)
     by_life: dict = field(default_factory=dict)  # life [yr] → {year of purchase mod life: [positions in the list]}
+    terms: UnitTerms | None = None  # the run's catalogue look-ups, shared with its other purchases
 
     def due(self, purchases: list[Purchase], year: int) -> list[Purchase]:
         """The renewals of ``year``, as ``renewals_in_year(purchases, year)``."""
@@ -230,7 +231,7 @@ class RenewalSchedule:
                 self.by_life.setdefault(life, {}).setdefault(p.year % life, []).append(position)
         self.filed = len(purchases)
         positions = sorted(i for life, by_rest in self.by_life.items() for i in by_rest.get(year % life, ()))
-        return _renewed([purchases[i] for i in positions], year)
+        return _renewed([purchases[i] for i in positions], year, self.terms)
 
 
 def fuel_cost_cny(energy_rows: list[tuple], year: int) -> float:

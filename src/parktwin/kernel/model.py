@@ -207,9 +207,9 @@ class ParkModel(mesa.Model):
         park = scenario.park
         self.years = scenario.years
         self.record = RunRecord(measured=park.measured)
-        self.renewals = RenewalSchedule()  # which purchases renew in which year (economics.costs)
-        self.ledger = PurchaseLedger()  # the year's capex and fixed O&M over the purchases (economics.costs)
         self.unit_terms = UnitTerms()  # the catalogue's cost terms the run's purchases read, looked up once each
+        self.renewals = RenewalSchedule(terms=self.unit_terms)  # which purchases renew in which year (economics.costs)
+        self.ledger = PurchaseLedger()  # the year's capex and fixed O&M over the purchases (economics.costs)
 
         growth = scenario.growth
         self.enterprises = {

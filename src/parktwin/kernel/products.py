@@ -7,7 +7,6 @@ energy rows, inventory rows and carbon positions.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +14,7 @@ import numpy as np
 from parktwin.accounting.products import (
     INDICATOR_KEYS, PRODUCT_COLUMNS, FirmTotals, firm_totals, grade2_scope, grade2_share, product, product_rows,
 )
+from parktwin.agents.base import same_agents
 from parktwin.agents.population import active_share
 from parktwin.data import interpolate_path, to_base_cny
 from parktwin.economics.carbon import product_allocation
@@ -38,7 +38,7 @@ class ProductRoster:
 
     def of(self, firms: list) -> ProductRoster:
         """This roster, rebuilt first if ``firms`` are not the ones it holds."""
-        if len(firms) != len(self.firms) or not all(map(operator.is_, self.firms, firms)):
+        if not same_agents(self.firms, firms):
             scopes = [grade2_scope(f.spec.sector, tuple(line.product for line in f.spec.products)) for f in firms]
             self.firms = tuple(firms)
             self.with_lines = tuple(i for i, f in enumerate(firms) if f.spec.products)

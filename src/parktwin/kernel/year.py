@@ -33,7 +33,6 @@ into ``model.stages`` (docs/extending.md). The numbers of a year depend only on 
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -43,6 +42,7 @@ from parktwin.accounting.inventory import ElectricitySupply, account_year, core_
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
+from parktwin.agents.base import same_agents
 from parktwin.agents.building import building_indicators
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import fleet_indicators
@@ -171,7 +171,7 @@ class EtsState:
 
     def roster_of(self, firms: list, ets_sectors) -> tuple:
         """``roster`` for ``firms`` (agents, park order): rebuilt when the park's firms change."""
-        if not (self.roster and len(self.roster[0]) == len(firms) and all(map(operator.is_, self.roster[0], firms))):
+        if not (self.roster and same_agents(self.roster[0], firms)):
             ids = [f.entity_id for f in firms]
             sectors = [f.spec.sector for f in firms]
             for sector in set(sectors) - set(self.benchmarks):
@@ -290,7 +290,8 @@ def electricity(model, y: YearState) -> Electricity:
     model.battery_soc_kwh = result.final_soc_kwh
     for unit in model.operator.age_batteries(total_kwh(result.battery_to_load_kw), y.year_start):
         if y.index + 1 < len(model.years):  # its new cells are bought at next year's price
-            model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh, renewal=True))
+            model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh,
+                                                      renewal=True, terms=model.unit_terms))
         model.record.events.append({
             "year": y.year, "hour": float(HOURS_PER_YEAR), "time": f"{y.year + 1}-01-01T00:00", "kind": "battery_replacement",
             "id": unit.id, "decided_hour": float(y.year_start + HOURS_PER_YEAR),
@@ -520,14 +521,14 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
     plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
     certified = grid_kw * assets.green_share
-    if not (assets.ppa_pv_kw.any() or assets.ppa_wind_kw.any()):  # no PPA: certificates only (x + 0 is x)
-        return float(np.minimum(grid_kw, certified).sum()) if assets.end.ppa_hourly else float(min(grid_kw.sum(), certified.sum()))
-    ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
-    if assets.ppa_wind_kw.any():
-        ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
+    ppa = None  # no PPA: certificates only (adding its zeros would change no number)
+    if assets.ppa_pv_kw.any() or assets.ppa_wind_kw.any():
+        ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
+        if assets.ppa_wind_kw.any():
+            ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     if assets.end.ppa_hourly:
-        return float(np.minimum(grid_kw, certified + ppa).sum())
-    return float(min(grid_kw.sum(), certified.sum() + ppa.sum()))
+        return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
+    return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
 
 
 def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
