@@ -5,14 +5,13 @@ each firm's heat and hydrogen of the year (kernel/carriers.py builds the hourly 
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from parktwin.agents.base import segment_weights
+from parktwin.agents.base import same_agents, segment_weights
 from parktwin.agents.enterprise import NO_MEASURES, FirmState, fold_firm_state
 from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.energy.calendar import HOURS_PER_YEAR
@@ -90,7 +89,7 @@ def steady_year(firms: list, all_segs: list, state: CarrierState) -> FirmsHeat |
     factor, hydrogen share and base hydrogen are last year's, so the year is their arrays times the
     firms' activity × intensity: the same products as segment by segment, in the same order."""
     kept = state.last_states
-    if not kept or len(kept[0]) != len(firms) or not all(map(operator.is_, kept[0], firms)):
+    if not kept or not same_agents(kept[0], firms):
         return None
     if not all(len(segs) == 1 and segs[0][1] is st for segs, st in zip(all_segs, kept[1])):
         return None
