@@ -105,8 +105,7 @@ class Bought(NamedTuple):
     project: tuple
     entity: tuple
     technology: tuple
-    capex_cny: tuple  # each as bought (a negative capex is kept as it is in the equity column)
-    capex: np.ndarray  # the same as floats
+    capex: np.ndarray  # [CNY], as floats
     fixed_om_cny_per_yr: np.ndarray
     lifetime_yr: np.ndarray
     renewal: np.ndarray  # bool
@@ -116,7 +115,7 @@ def bought(purchases: list[Purchase]) -> Bought:
     """``purchases`` as columns."""
     c = dict(zip(Purchase._fields, zip(*purchases))) if purchases else dict.fromkeys(Purchase._fields, ())
     return Bought(np.array(c["year"]), np.array(c["hour"], dtype=float), c["project"], c["entity"],
-                  c["technology"], c["capex_cny"], np.array(c["capex_cny"], dtype=float),
+                  c["technology"], np.array(c["capex_cny"], dtype=float),
                   np.array(c["fixed_om_cny_per_yr"], dtype=float), np.array(c["lifetime_yr"], dtype=float),
                   np.array(c["renewal"], dtype=bool))
 
@@ -129,13 +128,8 @@ class Financed(NamedTuple):
     kind: list[str]
     instrument: list[str]
     debt_cny: np.ndarray
-    equity_cny: list  # floats; a purchase of no positive capex keeps its own capex
+    equity_cny: np.ndarray  # a purchase of no positive capex keeps its own capex
     subsidy_cny: np.ndarray
-
-    @property
-    def equity(self) -> np.ndarray:
-        """``equity_cny`` as floats [CNY]."""
-        return np.array(self.equity_cny, dtype=float)
 
 
 def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_share: dict) -> Financed:
@@ -165,7 +159,7 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
             inst = chosen[key] = financing_instrument(kind[k], owner.role, owner.sector, totals[project[k]])
         instrument_ids[k], debt_share[k] = inst.id, inst.debt_share
     debt = np.where(financed, p.capex * debt_share, 0.0)
-    equity = [c if not f else e for c, f, e in zip(p.capex_cny, financed.tolist(), (p.capex - debt).tolist())]
+    equity = np.where(financed, p.capex - debt, p.capex)
     return Financed(kind, instrument_ids, debt, equity, subsidy)
 
 
@@ -205,7 +199,7 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
     at = np.searchsorted(yrs, purchases.year)
     inside = np.isin(purchases.year, yrs)
     shape = (len(ids), len(yrs))
-    spent = (np.maximum(purchases.capex, 0.0), finance.debt_cny, finance.equity)
+    spent = (np.maximum(purchases.capex, 0.0), finance.debt_cny, finance.equity_cny)
     acc = [summed_at(shape, which[inside], at[inside], values[inside]) for values in spent]
     acc += [summed_rows(len(ids), which, m) for m in (pay, interest, closing)]
     columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": coded_strings("instrument", ids, np.tile(np.arange(len(ids)), len(yrs)))}
@@ -299,7 +293,7 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
         owner = np.array([where[e] for e in p.entity], dtype=np.intp)
         hour_share = p.hour / HOURS_PER_YEAR
         at, inside = np.searchsorted(yrs, p.year), np.isin(p.year, yrs)
-        equity = summed_at(shape, owner[inside], at[inside], finance.equity[inside])
+        equity = summed_at(shape, owner[inside], at[inside], finance.equity_cny[inside])
         subsidy = summed_at(shape, owner[inside], at[inside], finance.subsidy_cny[inside])
         service, closing = summed_rows(len(ids), owner, pay), summed_rows(len(ids), owner, bal)
         # fixed O&M: a full year after the commissioning year, pro rata in it; renewals add none (costs.fixed_om_in_year)
@@ -374,7 +368,7 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     """Each party's weighted average cost of capital over what it financed: its cost of equity on
     the equity share and each instrument's rate on the debt (pre-tax) [1/yr]. Each party's sums
     are Python's ``sum`` over its purchases in their order."""
-    debt, equity = finance.debt_cny, finance.equity
+    debt, equity = finance.debt_cny, finance.equity_cny
     counted = (debt > 0) | (equity > 0)
     terms = {i: instrument(i).rate for i in set(finance.instrument) - {NO_INSTRUMENT}}
     rate = np.where(debt > 0, [terms.get(i, 0.0) for i in finance.instrument], 0.0)  # no debt: no rate
