@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -255,15 +254,16 @@ def grouped_sums(keys, values) -> dict:
     pandas sums groups with a compensated (Kahan) sum that skips NaN (a group of NaN sums to 0),
     or, from 3.1, groups whose rows are contiguous with no NaN among the values with
     ``np.add.reduceat``: the same paths here. ``keys`` are names, never missing."""
-    keys, values = list(keys), [float(v) for v in values]
+    keys = list(keys)
+    values = np.asarray(values, dtype=float) if isinstance(values, np.ndarray) else np.fromiter(values, dtype=float, count=len(keys))
     codes: dict = {}
-    index = [codes.setdefault(key, len(codes)) for key in keys]
-    if values and all(b - a in (0, 1) for a, b in pairwise(index)):  # each key's rows one block
-        starts = [0, *(i for i in range(1, len(index)) if index[i] != index[i - 1])]
-        sums = block_sums(starts, np.array(values))
+    index = np.fromiter((codes.setdefault(key, len(codes)) for key in keys), dtype=np.intp, count=len(keys))
+    step = np.diff(index)
+    if len(values) and bool(((step == 0) | (step == 1)).all()):  # each key's rows one block
+        sums = block_sums(np.flatnonzero(np.r_[True, step != 0]), values)
         if sums is not None:
             return dict(zip(codes, sums.tolist()))
-    return _compensated_sums(keys, values)
+    return _compensated_sums(keys, values.tolist())
 
 
 def block_sums(starts, values: np.ndarray) -> np.ndarray | None:
