@@ -26,7 +26,7 @@ from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.frames import block_sums, coded_strings, frame_from_rows
+from parktwin.frames import coded_strings, frame_from_rows, grouped_sums
 
 TECHNOLOGY_KIND: dict[str, str] = {}
 for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
@@ -345,20 +345,14 @@ def carbon_paid(carbon_rows: list[tuple], where: dict[str, int], column: dict[in
 
 def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
     """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
-    as ``groupby("year").sum()`` gives them. ``cashflow_table`` lays the years out in order, each a
-    block of rows; with no NaN pandas (≥ 3.1) sums such blocks with ``np.add.reduceat``, done here (frames.block_sums)
-    on the two columns without building a groupby. Any other table is grouped by pandas."""
+    as ``groupby("year").sum()`` gives them (``frames.grouped_sums``: ``cashflow_table`` lays each
+    year out as one block of rows, summed as pandas sums such blocks, without building a groupby)."""
     if cashflows.empty:
         return {}
-    year = cashflows["year"].to_numpy()
-    net, pv = (cashflows[c].to_numpy(dtype=float) for c in ("net_cost_cny", "pv_cny"))
-    if year.dtype.kind in "iu" and bool((year[1:] >= year[:-1]).all()):  # in order: each year one block
-        starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]])
-        net_sums, pv_sums = block_sums(starts, net), block_sums(starts, pv)
-        if net_sums is not None and pv_sums is not None:
-            return dict(zip(year[starts].tolist(), zip(net_sums.tolist(), pv_sums.tolist())))
-    grouped = cashflows.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
-    return dict(zip(grouped.index.tolist(), zip(grouped["net_cost_cny"].tolist(), grouped["pv_cny"].tolist())))
+    year = cashflows["year"].tolist()
+    net = grouped_sums(year, cashflows["net_cost_cny"].to_numpy(dtype=float))
+    pv = grouped_sums(year, cashflows["pv_cny"].to_numpy(dtype=float))
+    return {y: (net[y], pv[y]) for y in net}
 
 
 COST_OF_CAPITAL_COLUMNS = ("party", "role", "cost_of_equity", "debt_share", "debt_rate", "wacc")
