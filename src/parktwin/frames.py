@@ -248,6 +248,14 @@ def reduceat_for_contiguous_groups() -> bool:
     return by_pandas == plain != _compensated_sums([0] * len(_PROBE), _PROBE)[0]
 
 
+def codes_of(values, codes: dict) -> np.ndarray:
+    """Each value's code in ``codes`` (value → code), the values not in it yet added first with the
+    next codes, in the order they first appear [int array aligned with ``values``]."""
+    for value in dict.fromkeys(values):
+        codes.setdefault(value, len(codes))
+    return np.fromiter(map(codes.__getitem__, values), dtype=np.intp, count=len(values))
+
+
 def grouped_sums(keys, values) -> dict:
     """Σ ``values`` by key, keys in the order they first appear, bit for bit as pandas'
     ``groupby(..., sort=False).sum()`` computes it, read as a dict without building a groupby.
@@ -257,7 +265,7 @@ def grouped_sums(keys, values) -> dict:
     keys = list(keys)
     values = np.asarray(values, dtype=float) if isinstance(values, np.ndarray) else np.fromiter(values, dtype=float, count=len(keys))
     codes: dict = {}
-    index = np.fromiter((codes.setdefault(key, len(codes)) for key in keys), dtype=np.intp, count=len(keys))
+    index = codes_of(keys, codes)
     step = np.diff(index)
     if len(values) and bool(((step == 0) | (step == 1)).all()):  # each key's rows one block
         sums = block_sums(np.flatnonzero(np.r_[True, step != 0]), values)

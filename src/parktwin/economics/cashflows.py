@@ -26,7 +26,7 @@ from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.frames import coded_strings, frame_from_rows, grouped_sums
+from parktwin.frames import coded_strings, codes_of, frame_from_rows, grouped_sums
 
 TECHNOLOGY_KIND: dict[str, str] = {}
 for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
@@ -142,7 +142,7 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
     kind = [TECHNOLOGY_KIND.get(t, "other") for t in p.technology]
     party = {e: parties.get(e) or Party(e, "firm", None, 0.0) for e in dict.fromkeys(p.entity)}
     projects: dict[tuple, int] = {}
-    project = np.array([projects.setdefault(key, len(projects)) for key in zip(p.year.tolist(), p.project, p.entity)], dtype=np.intp)
+    project = codes_of(list(zip(p.year.tolist(), p.project, p.entity)), projects)
     totals = np.bincount(project, weights=np.maximum(p.capex, 0.0), minlength=len(projects)).tolist()
     firm = np.array([party[e].role == "firm" for e in p.entity], dtype=bool)
     share = np.array([subsidy_share.get(SUBSIDY_MEASURE.get(t, ""), 0.0) for t in p.technology], dtype=float)
@@ -249,14 +249,6 @@ def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -
             operator_cost += a["electricity_cost_cny"]
         bills[t, operator] = bills[t, operator] + operator_cost
     return np.ascontiguousarray(bills[:, :len(ids)].T)
-
-
-def codes_of(values, codes: dict) -> np.ndarray:
-    """Each value's code in ``codes`` (value → code), the values not in it yet added first with the
-    next codes, in the order they first appear [int array aligned with ``values``]."""
-    for value in dict.fromkeys(values):
-        codes.setdefault(value, len(codes))
-    return np.fromiter(map(codes.__getitem__, values), dtype=np.intp, count=len(values))
 
 
 def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.ndarray]:
