@@ -113,3 +113,22 @@ def test_grouped_sums_match_pandas_when_groups_are_contiguous_too():
         assert grouped_sums(keys, values) == _pandas_sums(keys, values)
         with_nan = [math.nan, *values[1:]]
         assert grouped_sums(keys, with_nan) == _pandas_sums(keys, with_nan)
+
+
+def test_the_private_view_by_year_is_pandas_groupby_sum_bit_for_bit():
+    """``cashflows.private_by_year`` (through ``grouped_sums``) gives ``groupby("year").sum()``'s
+    numbers for a cash-flow table's year blocks, with a NaN among them too, and codes_of numbers
+    keys in the order they first appear."""
+    from parktwin.economics.cashflows import private_by_year
+    from parktwin.frames import codes_of
+
+    rng = np.random.default_rng(5)
+    years = np.repeat(np.arange(2025, 2051), 7)
+    table = pd.DataFrame({"year": years, "net_cost_cny": rng.standard_normal(len(years)) * 10.0 ** rng.integers(-3, 9, len(years)),
+                          "pv_cny": rng.standard_normal(len(years)) * 1e6})
+    for frame in (table, table.assign(pv_cny=[math.nan, *table["pv_cny"].iloc[1:]])):
+        expected = frame.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
+        assert private_by_year(frame) == {y: (n, p) for y, n, p in zip(expected.index.tolist(), expected["net_cost_cny"].tolist(),
+                                                                        expected["pv_cny"].tolist())}
+    codes = {"b": 0}
+    assert codes_of(["c", "b", "a", "c"], codes).tolist() == [1, 0, 2, 1] and codes == {"b": 0, "c": 1, "a": 2}

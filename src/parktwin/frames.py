@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -249,21 +248,30 @@ def reduceat_for_contiguous_groups() -> bool:
     return by_pandas == plain != _compensated_sums([0] * len(_PROBE), _PROBE)[0]
 
 
+def codes_of(values, codes: dict) -> np.ndarray:
+    """Each value's code in ``codes`` (value → code), the values not in it yet added first with the
+    next codes, in the order they first appear [int array aligned with ``values``]."""
+    for value in dict.fromkeys(values):
+        codes.setdefault(value, len(codes))
+    return np.fromiter(map(codes.__getitem__, values), dtype=np.intp, count=len(values))
+
+
 def grouped_sums(keys, values) -> dict:
     """Σ ``values`` by key, keys in the order they first appear, bit for bit as pandas'
     ``groupby(..., sort=False).sum()`` computes it, read as a dict without building a groupby.
     pandas sums groups with a compensated (Kahan) sum that skips NaN (a group of NaN sums to 0),
     or, from 3.1, groups whose rows are contiguous with no NaN among the values with
     ``np.add.reduceat``: the same paths here. ``keys`` are names, never missing."""
-    keys, values = list(keys), [float(v) for v in values]
+    keys = list(keys)
+    values = np.asarray(values, dtype=float) if isinstance(values, np.ndarray) else np.fromiter(values, dtype=float, count=len(keys))
     codes: dict = {}
-    index = [codes.setdefault(key, len(codes)) for key in keys]
-    if values and all(b - a in (0, 1) for a, b in pairwise(index)):  # each key's rows one block
-        starts = [0, *(i for i in range(1, len(index)) if index[i] != index[i - 1])]
-        sums = block_sums(starts, np.array(values))
+    index = codes_of(keys, codes)
+    step = np.diff(index)
+    if len(values) and bool(((step == 0) | (step == 1)).all()):  # each key's rows one block
+        sums = block_sums(np.flatnonzero(np.r_[True, step != 0]), values)
         if sums is not None:
             return dict(zip(codes, sums.tolist()))
-    return _compensated_sums(keys, values)
+    return _compensated_sums(keys, values.tolist())
 
 
 def block_sums(starts, values: np.ndarray) -> np.ndarray | None:

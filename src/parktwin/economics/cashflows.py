@@ -26,7 +26,7 @@ from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.frames import block_sums, coded_strings, frame_from_rows
+from parktwin.frames import coded_strings, codes_of, frame_from_rows, grouped_sums
 
 TECHNOLOGY_KIND: dict[str, str] = {}
 for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
@@ -105,8 +105,7 @@ class Bought(NamedTuple):
     project: tuple
     entity: tuple
     technology: tuple
-    capex_cny: tuple  # each as bought (a negative capex is kept as it is in the equity column)
-    capex: np.ndarray  # the same as floats
+    capex: np.ndarray  # [CNY], as floats
     fixed_om_cny_per_yr: np.ndarray
     lifetime_yr: np.ndarray
     renewal: np.ndarray  # bool
@@ -116,7 +115,7 @@ def bought(purchases: list[Purchase]) -> Bought:
     """``purchases`` as columns."""
     c = dict(zip(Purchase._fields, zip(*purchases))) if purchases else dict.fromkeys(Purchase._fields, ())
     return Bought(np.array(c["year"]), np.array(c["hour"], dtype=float), c["project"], c["entity"],
-                  c["technology"], c["capex_cny"], np.array(c["capex_cny"], dtype=float),
+                  c["technology"], np.array(c["capex_cny"], dtype=float),
                   np.array(c["fixed_om_cny_per_yr"], dtype=float), np.array(c["lifetime_yr"], dtype=float),
                   np.array(c["renewal"], dtype=bool))
 
@@ -129,13 +128,8 @@ class Financed(NamedTuple):
     kind: list[str]
     instrument: list[str]
     debt_cny: np.ndarray
-    equity_cny: list  # floats; a purchase of no positive capex keeps its own capex
+    equity_cny: np.ndarray  # a purchase of no positive capex keeps its own capex
     subsidy_cny: np.ndarray
-
-    @property
-    def equity(self) -> np.ndarray:
-        """``equity_cny`` as floats [CNY]."""
-        return np.array(self.equity_cny, dtype=float)
 
 
 def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_share: dict) -> Financed:
@@ -148,7 +142,7 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
     kind = [TECHNOLOGY_KIND.get(t, "other") for t in p.technology]
     party = {e: parties.get(e) or Party(e, "firm", None, 0.0) for e in dict.fromkeys(p.entity)}
     projects: dict[tuple, int] = {}
-    project = np.array([projects.setdefault(key, len(projects)) for key in zip(p.year.tolist(), p.project, p.entity)], dtype=np.intp)
+    project = codes_of(list(zip(p.year.tolist(), p.project, p.entity)), projects)
     totals = np.bincount(project, weights=np.maximum(p.capex, 0.0), minlength=len(projects)).tolist()
     firm = np.array([party[e].role == "firm" for e in p.entity], dtype=bool)
     share = np.array([subsidy_share.get(SUBSIDY_MEASURE.get(t, ""), 0.0) for t in p.technology], dtype=float)
@@ -165,7 +159,7 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
             inst = chosen[key] = financing_instrument(kind[k], owner.role, owner.sector, totals[project[k]])
         instrument_ids[k], debt_share[k] = inst.id, inst.debt_share
     debt = np.where(financed, p.capex * debt_share, 0.0)
-    equity = [c if not f else e for c, f, e in zip(p.capex_cny, financed.tolist(), (p.capex - debt).tolist())]
+    equity = np.where(financed, p.capex - debt, p.capex)
     return Financed(kind, instrument_ids, debt, equity, subsidy)
 
 
@@ -205,7 +199,7 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
     at = np.searchsorted(yrs, purchases.year)
     inside = np.isin(purchases.year, yrs)
     shape = (len(ids), len(yrs))
-    spent = (np.maximum(purchases.capex, 0.0), finance.debt_cny, finance.equity)
+    spent = (np.maximum(purchases.capex, 0.0), finance.debt_cny, finance.equity_cny)
     acc = [summed_at(shape, which[inside], at[inside], values[inside]) for values in spent]
     acc += [summed_rows(len(ids), which, m) for m in (pay, interest, closing)]
     columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": coded_strings("instrument", ids, np.tile(np.arange(len(ids)), len(yrs)))}
@@ -257,14 +251,6 @@ def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -
     return np.ascontiguousarray(bills[:, :len(ids)].T)
 
 
-def codes_of(values, codes: dict) -> np.ndarray:
-    """Each value's code in ``codes`` (value → code), the values not in it yet added first with the
-    next codes, in the order they first appear [int array aligned with ``values``]."""
-    for value in dict.fromkeys(values):
-        codes.setdefault(value, len(codes))
-    return np.fromiter(map(codes.__getitem__, values), dtype=np.intp, count=len(values))
-
-
 def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Per carrier: its units per priced unit (0 when it is not a priced fuel, ``costs.FUEL_PRICES``)
     and its price in each of ``years`` [CNY per priced unit] (0 for unpriced carriers)."""
@@ -299,7 +285,7 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
         owner = np.array([where[e] for e in p.entity], dtype=np.intp)
         hour_share = p.hour / HOURS_PER_YEAR
         at, inside = np.searchsorted(yrs, p.year), np.isin(p.year, yrs)
-        equity = summed_at(shape, owner[inside], at[inside], finance.equity[inside])
+        equity = summed_at(shape, owner[inside], at[inside], finance.equity_cny[inside])
         subsidy = summed_at(shape, owner[inside], at[inside], finance.subsidy_cny[inside])
         service, closing = summed_rows(len(ids), owner, pay), summed_rows(len(ids), owner, bal)
         # fixed O&M: a full year after the commissioning year, pro rata in it; renewals add none (costs.fixed_om_in_year)
@@ -351,20 +337,14 @@ def carbon_paid(carbon_rows: list[tuple], where: dict[str, int], column: dict[in
 
 def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
     """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
-    as ``groupby("year").sum()`` gives them. ``cashflow_table`` lays the years out in order, each a
-    block of rows; with no NaN pandas (≥ 3.1) sums such blocks with ``np.add.reduceat``, done here (frames.block_sums)
-    on the two columns without building a groupby. Any other table is grouped by pandas."""
+    as ``groupby("year").sum()`` gives them (``frames.grouped_sums``: ``cashflow_table`` lays each
+    year out as one block of rows, summed as pandas sums such blocks, without building a groupby)."""
     if cashflows.empty:
         return {}
-    year = cashflows["year"].to_numpy()
-    net, pv = (cashflows[c].to_numpy(dtype=float) for c in ("net_cost_cny", "pv_cny"))
-    if year.dtype.kind in "iu" and bool((year[1:] >= year[:-1]).all()):  # in order: each year one block
-        starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]])
-        net_sums, pv_sums = block_sums(starts, net), block_sums(starts, pv)
-        if net_sums is not None and pv_sums is not None:
-            return dict(zip(year[starts].tolist(), zip(net_sums.tolist(), pv_sums.tolist())))
-    grouped = cashflows.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
-    return dict(zip(grouped.index.tolist(), zip(grouped["net_cost_cny"].tolist(), grouped["pv_cny"].tolist())))
+    year = cashflows["year"].tolist()
+    net = grouped_sums(year, cashflows["net_cost_cny"].to_numpy(dtype=float))
+    pv = grouped_sums(year, cashflows["pv_cny"].to_numpy(dtype=float))
+    return {y: (net[y], pv[y]) for y in net}
 
 
 COST_OF_CAPITAL_COLUMNS = ("party", "role", "cost_of_equity", "debt_share", "debt_rate", "wacc")
@@ -374,7 +354,7 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     """Each party's weighted average cost of capital over what it financed: its cost of equity on
     the equity share and each instrument's rate on the debt (pre-tax) [1/yr]. Each party's sums
     are Python's ``sum`` over its purchases in their order."""
-    debt, equity = finance.debt_cny, finance.equity
+    debt, equity = finance.debt_cny, finance.equity_cny
     counted = (debt > 0) | (equity > 0)
     terms = {i: instrument(i).rate for i in set(finance.instrument) - {NO_INSTRUMENT}}
     rate = np.where(debt > 0, [terms.get(i, 0.0) for i in finance.instrument], 0.0)  # no debt: no rate

@@ -67,11 +67,6 @@ def _parquet():
     return pyarrow.parquet
 
 
-def replicate_path(folder: Path, index: int) -> Path:
-    """A file of the one replicate ``index``."""
-    return Path(folder) / REPLICATE_DIR / f"r{index:07d}.parquet"
-
-
 def _as_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
     return frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
 
@@ -131,11 +126,6 @@ def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame | pa
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
     return path
-
-
-def write_replicate(folder: Path, index: int, frame: pd.DataFrame) -> Path:
-    """Store one replicate's table (idempotent: a second write replaces the first)."""
-    return write_replicates(folder, [(index, frame)])
 
 
 class ReplicateWriter:

@@ -241,14 +241,14 @@ def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
     """The ``emissions`` table: the inventory's rows (``EMISSION_COLUMNS``) built column by
     column, with ``gas`` (CO2, every row) after the method: placed among the columns before the
     frame is built (inserting it into the built frame costs more than the column itself)."""
+    gas = coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)) if rows else "CO2"
     columns = row_columns(rows, EMISSION_COLUMNS)
     if columns is None:  # no rows, or rows pandas reads itself
         frame = frame_from_rows(rows, EMISSION_COLUMNS)
-        frame.insert(4, "gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)) if rows else "CO2")
+        frame.insert(4, "gas", gas)
         return frame
     named = list(columns.items())
-    gas = ("gas", coded_strings("gas", ["CO2"], np.zeros(len(rows), dtype=np.int64)))
-    return frame_from_columns(dict([*named[:4], gas, *named[4:]]))
+    return frame_from_columns(dict([*named[:4], ("gas", gas), *named[4:]]))
 
 
 def _investments_table(purchases: list[Purchase], finance: Financed | None) -> pd.DataFrame:
