@@ -11,10 +11,12 @@ import pandas as pd
 
 from parktwin.frames import (
     ARROW_INFERENCE_MIN,
+    block_frame,
     coded_strings,
     frame_from_columns,
     frame_from_dicts,
     frame_from_rows,
+    frame_of_arrays,
     grouped_sums,
 )
 
@@ -132,3 +134,26 @@ def test_the_private_view_by_year_is_pandas_groupby_sum_bit_for_bit():
                                                                         expected["pv_cny"].tolist())}
     codes = {"b": 0}
     assert codes_of(["c", "b", "a", "c"], codes).tolist() == [1, 0, 2, 1] and codes == {"b": 0, "c": 1, "a": 2}
+
+
+def test_a_frame_of_arrays_is_what_pandas_builds_from_the_same_columns():
+    """``frame_of_arrays`` makes the blocks itself (numbers and booleans by dtype, pandas' strings
+    each alone): the same dtypes, values, index and column index as ``pd.DataFrame(columns)``;
+    columns it does not make blocks of (objects, a Series, lists) and uneven lengths go to pandas."""
+    strings = frame_from_columns({"s": ["a", "b", "c"]})["s"].array
+    columns = {"year": np.array([2025, 2026, 2027]), "x": np.array([1.5, -0.0, math.nan]), "flag": np.array([True, False, True]),
+               "hour": np.array([0, 1, 2], dtype=np.int32), "name": strings, "y": np.array([2.0, 3.0, 4.0])}
+    got = frame_of_arrays(columns)
+    pd.testing.assert_frame_equal(got, pd.DataFrame(columns), check_exact=True)
+    assert got.columns.dtype == pd.DataFrame(columns).columns.dtype
+    got.columns.name = "renamed"  # the shared column index is a view: another frame keeps its own
+    assert frame_of_arrays(columns).columns.name is None
+    got.loc[0, "x"] = 9.0  # a frame owns its numbers (copied, as pandas copies a dict's arrays)
+    assert columns["x"][0] == 1.5
+    for other in (np.array(["a", "b", "c"], dtype=object), pd.Series([1.0, 2.0, 3.0]), [1, 2, 3]):
+        mixed = columns | {"other": other}
+        pd.testing.assert_frame_equal(frame_of_arrays(mixed), pd.DataFrame(mixed), check_exact=True)
+    block = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    got = block_frame(block, ["a", "b"], {"year": columns["year"], "name": strings}, ["year", "a", "name", "b"])
+    expected = pd.DataFrame({"year": columns["year"], "a": block[0], "name": strings, "b": block[1]})
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)

@@ -8,7 +8,9 @@ stores them); any other column (mixed types, None, numpy integers or bools, an i
 goes through pandas' own inference for rows, so every column has the dtype and values
 ``pd.DataFrame(rows, columns=...)`` would give it (tests/test_frames.py checks it against pandas).
 
-``grouped_sums`` is pandas' ``groupby(..., sort=False).sum()`` read as a dict, bit for bit.
+``frame_of_arrays`` is ``pd.DataFrame(columns)`` for columns already arrays (numbers, booleans,
+pandas' strings), its blocks made directly. ``grouped_sums`` is pandas'
+``groupby(..., sort=False).sum()`` read as a dict, bit for bit.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+try:  # pandas ≥ 3.0: a frame from its blocks (public, for libraries that build them)
+    from pandas.api.internals import create_dataframe_from_blocks
+except ImportError:  # an older pandas builds every table itself
+    create_dataframe_from_blocks = None
 
 # what pandas makes of a column of Python strings built from rows ("str": Arrow-backed in pandas 3)
 _STR_DTYPE = pd.DataFrame.from_records([("a",)], columns=["a"]).dtypes.iloc[0]
@@ -98,7 +105,7 @@ def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
     if len(floats) >= FLOAT_BLOCK_SHARE * len(columns):
         return float_block_frame(columns, arrays, kinds, floats)
     out = {name: arrays[name] if name in arrays else _typed_as(kinds[name], values) for name, values in columns.items()}
-    return pd.DataFrame(out | _inferred(columns, [name for name, array in out.items() if array is None]))
+    return frame_of_arrays(out | _inferred(columns, [name for name, array in out.items() if array is None]))
 
 
 def _column_kinds(columns: dict[str, Sequence]) -> tuple[dict, dict[str, set]]:
@@ -168,16 +175,56 @@ def float_block_frame(columns: dict[str, Sequence], arrays: dict, kinds: dict[st
 
 def block_frame(block: np.ndarray, floats: list[str], others: dict, order: list[str]) -> pd.DataFrame:
     """A table whose ``floats`` columns are the rows of ``block`` (pandas' layout of a float block:
-    a row per column, taken as it is) and whose ``others`` columns (name → array) are inserted at
-    their places in ``order`` (every name once, ``floats`` in their order within it). The names are
-    a plain object index while inserting (pandas rebuilds a string index on each insert); the
-    table's own index, as pandas builds it from the names, is set at the end."""
-    frame = pd.DataFrame(block.T, columns=pd.Index(floats, dtype=object), copy=False)
-    for at, name in enumerate(order):  # in the table's order, so each lands at its final position
-        if name in others:
-            frame.insert(at, name, others[name], allow_duplicates=True)  # the names are unique: no check needed
-    frame.columns = pd.Index(order)
-    return frame
+    a row per column, taken as it is) and whose ``others`` columns (name → array) take their places
+    in ``order`` (every name once, ``floats`` in their order within it): ``frame_of_arrays`` with
+    the float block given."""
+    return frame_of_arrays({name: others[name] for name in order if name in others}, order, (block, floats))
+
+
+def frame_of_arrays(columns: dict, order: Sequence[str] | None = None, float_block: tuple | None = None) -> pd.DataFrame:
+    """``pd.DataFrame(columns)`` for columns (name → values, in ``order``, default the dict's) that
+    are 1-D numpy arrays of numbers or booleans or pandas' ``str`` arrays, all of one length: the
+    frame's blocks made directly (one 2-D block per numpy dtype, as pandas consolidates them; each
+    string array its own), without pandas' per-column checks. ``float_block``: (a 2-D float64
+    array, a row per column, taken as it is; its column names), columns beside ``columns``.
+    Any other column (a list, a Series, objects, dates) leaves the whole table to pandas."""
+    order = list(columns) if order is None else list(order)
+    rows = float_block[0].shape[1] if float_block is not None else len(columns[order[0]]) if order else -1
+    if rows < 0 or create_dataframe_from_blocks is None or any(len(values) != rows for values in columns.values()):
+        return _pandas_frame(columns, order, float_block)
+    groups: dict = {}
+    extension = []
+    for name, values in columns.items():
+        if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "fiub":
+            groups.setdefault(values.dtype, []).append(name)
+        elif isinstance(values, pd.arrays.ArrowStringArray) and values.dtype == _STR_DTYPE:
+            extension.append(name)
+        else:
+            return _pandas_frame(columns, order, float_block)
+    position = {name: at for at, name in enumerate(order)}
+    blocks = [(values.copy(), np.array([position[name]])) for name in extension for values in (columns[name],)]
+    if float_block is not None:
+        block, floats = float_block
+        blocks.append((block, np.array([position[name] for name in floats], dtype=np.intp)))
+    for names in groups.values():
+        stacked = np.array([columns[name] for name in names])  # a copy, a row per column: pandas' layout
+        blocks.append((stacked, np.array([position[name] for name in names], dtype=np.intp)))
+    return create_dataframe_from_blocks(blocks, pd.RangeIndex(rows), column_index(tuple(order)).view())
+
+
+def _pandas_frame(columns: dict, order: list[str], float_block: tuple | None) -> pd.DataFrame:
+    """``frame_of_arrays`` by pandas' own constructor (columns it does not make blocks of)."""
+    if float_block is not None:
+        block, floats = float_block
+        columns = columns | dict(zip(floats, block))
+    return pd.DataFrame({name: columns[name] for name in order})
+
+
+@lru_cache(maxsize=256)
+def column_index(names: tuple[str, ...]) -> pd.Index:
+    """The columns' index pandas builds from these names (one per set of names; each frame takes a view,
+    so a name set on one frame's columns stays its own)."""
+    return pd.Index(list(names))
 
 
 def _inferred(columns: dict[str, Sequence], names: list[str]) -> dict:

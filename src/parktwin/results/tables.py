@@ -290,8 +290,8 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         financing=money.get("financing", pd.DataFrame()),
         cashflows=money.get("cashflows", pd.DataFrame()),
         carbon=frame_from_rows(record.carbon, CARBON_COLUMNS),
-        products=pd.DataFrame.from_records(record.products, columns=list(PRODUCT_TABLE_COLUMNS)),
+        products=frame_from_rows(record.products, PRODUCT_TABLE_COLUMNS),
         cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
-        measures=pd.DataFrame.from_records(record.measures, columns=list(MEASURE_COLUMNS)),
+        measures=frame_from_rows(record.measures, MEASURE_COLUMNS),
         levelised_costs=money.get("levelised", pd.DataFrame()),
     )
