@@ -157,3 +157,26 @@ def test_a_frame_of_arrays_is_what_pandas_builds_from_the_same_columns():
     got = block_frame(block, ["a", "b"], {"year": columns["year"], "name": strings}, ["year", "a", "name", "b"])
     expected = pd.DataFrame({"year": columns["year"], "a": block[0], "name": strings, "b": block[1]})
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_a_frame_of_arrays_keeps_objects_as_pandas_keeps_them():
+    """None-and-bool object arrays and Series (objects, strings with a gap, numbers) are blocks of
+    their own kind, as pandas makes them; an object array of strings goes to pandas (it infers ``str``)."""
+    columns = {"x": np.array([1.0, 2.0, 3.0]), "met": np.array([True, None, False], dtype=object),
+               "none": np.array([None, None, None], dtype=object),
+               "grade": pd.Series(["a", None, "b"], dtype="str"), "kept": pd.Series([[1], None, "z"], dtype=object),
+               "n": pd.Series([1, 2, 3]), "labels": np.array(["a", "b", "c"], dtype=object)}
+    for names in (list(columns)[:-1], list(columns)):
+        part = {name: columns[name] for name in names}
+        pd.testing.assert_frame_equal(frame_of_arrays(part), pd.DataFrame(part), check_exact=True)
+
+
+def test_grouped_sums_of_integer_array_keys_are_pandas_groupby_sums():
+    """Integer keys given as an array (a table's years) take a numpy path when each key is one
+    block of rows, the general path otherwise: pandas' sums either way, keys as Python ints."""
+    rng = np.random.default_rng(7)
+    values = (rng.standard_normal(60) * 10.0 ** rng.integers(-6, 12, 60)).tolist()
+    for keys in (np.repeat(np.arange(2025, 2031), 10), np.tile(np.arange(2025, 2031), 10), np.zeros(60, dtype=np.int32)):
+        for vals in (values, [math.nan, *values[1:]]):
+            got = grouped_sums(keys, np.array(vals))
+            assert got == _pandas_sums(keys.tolist(), vals) and all(type(k) is int for k in got)

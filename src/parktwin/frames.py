@@ -183,33 +183,48 @@ def block_frame(block: np.ndarray, floats: list[str], others: dict, order: list[
 
 def frame_of_arrays(columns: dict, order: Sequence[str] | None = None, float_block: tuple | None = None) -> pd.DataFrame:
     """``pd.DataFrame(columns)`` for columns (name → values, in ``order``, default the dict's) that
-    are 1-D numpy arrays of numbers or booleans or pandas' ``str`` arrays, all of one length: the
-    frame's blocks made directly (one 2-D block per numpy dtype, as pandas consolidates them; each
-    string array its own), without pandas' per-column checks. ``float_block``: (a 2-D float64
-    array, a row per column, taken as it is; its column names), columns beside ``columns``.
-    Any other column (a list, a Series, objects, dates) leaves the whole table to pandas."""
+    are 1-D numpy arrays of numbers or booleans (or objects: None and bools), pandas' ``str``
+    arrays, or Series of those or of objects (on a default index), all of one length: the frame's
+    blocks made directly (one 2-D block per numpy dtype, as pandas consolidates them; each string
+    array its own), without pandas' per-column checks. ``float_block``: (a 2-D float64 array, a
+    row per column, taken as it is; its column names), columns beside ``columns``. Any other
+    column (a list, an object array pandas would infer strings from, dates) leaves the whole
+    table to pandas."""
     order = list(columns) if order is None else list(order)
     rows = float_block[0].shape[1] if float_block is not None else len(columns[order[0]]) if order else -1
     if rows < 0 or create_dataframe_from_blocks is None or any(len(values) != rows for values in columns.values()):
         return _pandas_frame(columns, order, float_block)
     groups: dict = {}
-    extension = []
+    extension = {}
     for name, values in columns.items():
-        if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "fiub":
-            groups.setdefault(values.dtype, []).append(name)
+        if isinstance(values, pd.Series) and values.index.equals(pd.RangeIndex(rows)):
+            values = values.array if values.dtype == _STR_DTYPE else values.to_numpy() if isinstance(values.dtype, np.dtype) else values
+            plain = values  # a Series' objects stay objects (pandas infers nothing from a Series)
+        else:
+            plain = values if isinstance(values, np.ndarray) and values.dtype == object and _objects_kept(values) else None
+        if isinstance(values, np.ndarray) and values.ndim == 1 and (values.dtype.kind in "fiub" or values is plain):
+            groups.setdefault(values.dtype, []).append((name, values))
         elif isinstance(values, pd.arrays.ArrowStringArray) and values.dtype == _STR_DTYPE:
-            extension.append(name)
+            extension[name] = values
         else:
             return _pandas_frame(columns, order, float_block)
     position = {name: at for at, name in enumerate(order)}
-    blocks = [(values.copy(), np.array([position[name]])) for name in extension for values in (columns[name],)]
+    blocks = [(values.copy(), np.array([position[name]])) for name, values in extension.items()]
     if float_block is not None:
         block, floats = float_block
         blocks.append((block, np.array([position[name] for name in floats], dtype=np.intp)))
-    for names in groups.values():
-        stacked = np.array([columns[name] for name in names])  # a copy, a row per column: pandas' layout
-        blocks.append((stacked, np.array([position[name] for name in names], dtype=np.intp)))
+    for dtype, named in groups.items():
+        stacked = np.empty((len(named), rows), dtype=dtype)  # a row per column: pandas' layout
+        for row, (_, values) in enumerate(named):
+            stacked[row] = values  # copied, as pandas copies a dict's arrays
+        blocks.append((stacked, np.array([position[name] for name, _ in named], dtype=np.intp)))
     return create_dataframe_from_blocks(blocks, pd.RangeIndex(rows), column_index(tuple(order)).view())
+
+
+def _objects_kept(values: np.ndarray) -> bool:
+    """Whether pandas keeps this object array as objects in a frame: it holds only None and bools
+    (pandas infers strings or dates from an object array, nothing from these)."""
+    return set(map(type, values.tolist())) <= {type(None), bool}
 
 
 def _pandas_frame(columns: dict, order: list[str], float_block: tuple | None) -> pd.DataFrame:
@@ -308,9 +323,14 @@ def grouped_sums(keys, values) -> dict:
     ``groupby(..., sort=False).sum()`` computes it, read as a dict without building a groupby.
     pandas sums groups with a compensated (Kahan) sum that skips NaN (a group of NaN sums to 0),
     or, from 3.1, groups whose rows are contiguous with no NaN among the values with
-    ``np.add.reduceat``: the same paths here. ``keys`` are names, never missing."""
-    keys = list(keys)
+    ``np.add.reduceat``: the same paths here. ``keys`` are names (or an integer array), never missing."""
+    keys = keys if isinstance(keys, np.ndarray) else list(keys)
     values = np.asarray(values, dtype=float) if isinstance(values, np.ndarray) else np.fromiter(values, dtype=float, count=len(keys))
+    if isinstance(keys, np.ndarray):
+        sums = _integer_block_sums(keys, values) if keys.dtype.kind in "iu" else None  # integer keys (years): blocks found with numpy
+        if sums is not None:
+            return sums
+        keys = keys.tolist()
     codes: dict = {}
     index = codes_of(keys, codes)
     step = np.diff(index)
@@ -319,6 +339,20 @@ def grouped_sums(keys, values) -> dict:
         if sums is not None:
             return dict(zip(codes, sums.tolist()))
     return _compensated_sums(keys, values.tolist())
+
+
+def _integer_block_sums(keys: np.ndarray, values: np.ndarray) -> dict | None:
+    """``grouped_sums`` for integer keys each of whose rows are one block (a run's years): Σ by
+    block, keys as Python ints in order; None when a key's rows are not one block (or pandas would
+    not sum them with ``np.add.reduceat``)."""
+    if not len(keys):
+        return None
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    firsts = keys[starts]
+    if len(np.unique(firsts)) != len(firsts):
+        return None
+    sums = block_sums(starts, values)
+    return None if sums is None else dict(zip(firsts.tolist(), sums.tolist()))
 
 
 def block_sums(starts, values: np.ndarray) -> np.ndarray | None:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from parktwin.accounting.resources import NOT_ASSESSED
 from parktwin.data import table
-from parktwin.frames import coded_arrow, coded_strings, column, frame_from_columns, string_array
+from parktwin.frames import coded_arrow, coded_strings, column, frame_from_columns, frame_of_arrays, string_array
 
 STAGES = ("green", "eco_industrial", "zero_carbon")
 NONE = "none"
@@ -363,4 +363,4 @@ def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
         own_met = (n > 0) & np.array([(i, stage) not in blockers for i in range(len(years))], dtype=bool)
         for count, values in (("assessed", assessed), ("met", met), ("indicators", n), ("own_met", own_met)):
             columns[f"{stage}_{count}"] = values.astype(bool if count == "own_met" else np.int64)
-    return pd.DataFrame(columns)  # built at once (one column at a time cost ~0.3 ms each)
+    return frame_of_arrays(columns)  # built at once from its blocks (one column at a time cost ~0.3 ms each)

@@ -26,7 +26,7 @@ from parktwin.economics.catalogue import MEASURE_TECHNOLOGIES, price_cny
 from parktwin.economics.costs import FUEL_PRICES, Purchase
 from parktwin.economics.finance import cost_of_capital, financing_instrument, instrument
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.frames import coded_strings, codes_of, frame_from_rows, grouped_sums
+from parktwin.frames import coded_strings, codes_of, frame_from_rows, frame_of_arrays, grouped_sums
 
 TECHNOLOGY_KIND: dict[str, str] = {}
 for _kind, _techs in MEASURE_TECHNOLOGIES.items():  # a technology keeps the first kind that lists it (electric boilers: electrify_boilers)
@@ -205,7 +205,7 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
     columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": coded_strings("instrument", ids, np.tile(np.arange(len(ids)), len(yrs)))}
     for j, column in enumerate(FINANCING_COLUMNS[2:]):
         columns[column] = acc[j].T.ravel()  # year-major, instruments sorted within a year
-    return pd.DataFrame(columns)
+    return frame_of_arrays(columns)
 
 
 
@@ -317,7 +317,7 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
     }
     for name, values in zip(CASHFLOW_COLUMNS[4:], (equity, subsidy, service, om, bills, paid, net, closing, end_residual, pv)):
         columns[name] = values[keep].T.ravel()
-    return pd.DataFrame(columns)
+    return frame_of_arrays(columns)
 
 
 
@@ -341,7 +341,7 @@ def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
     year out as one block of rows, summed as pandas sums such blocks, without building a groupby)."""
     if cashflows.empty:
         return {}
-    year = cashflows["year"].tolist()
+    year = cashflows["year"].to_numpy()
     net = grouped_sums(year, cashflows["net_cost_cny"].to_numpy(dtype=float))
     pv = grouped_sums(year, cashflows["pv_cny"].to_numpy(dtype=float))
     return {y: (net[y], pv[y]) for y in net}
