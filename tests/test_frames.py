@@ -65,7 +65,8 @@ def test_string_columns_converted_by_pyarrow_are_typed_as_pandas_types_them():
     (numpy strings too) stay there; bytes, None, NaN or numbers among them give what pandas gives.
     Columns long enough for that path (``ARROW_INFERENCE_MIN``), and short ones."""
     cases = [["a", "b", "a"], ["a", np.str_("b"), "c"], ["a", b"b", "c"], ["a", None, "c"], ["a", math.nan, "c"],
-             ["a", 1, "c"], ["a", 1.5, "c"], ["a", True, "c"], ["", "", ""]]
+             ["a", 1, "c"], ["a", 1.5, "c"], ["a", True, "c"], ["", "", ""], [None, "b", None], [True, None, False],
+             [None, False, None]]
     for values in [*cases, *(c * ARROW_INFERENCE_MIN for c in cases)]:
         rows = [(v, float(k)) for k, v in enumerate(values)]
         pd.testing.assert_frame_equal(frame_from_rows(rows, ["label", "x"]), pd.DataFrame(rows, columns=["label", "x"]), check_exact=True)

@@ -198,3 +198,17 @@ def test_an_assessment_changed_by_its_reader_leaves_the_next_ones_alone():
     second = assess(annual())
     assert "changed" not in set(second["stage"]) | set(second["name_en"])
     pd.testing.assert_frame_equal(second, assess(annual()))
+
+
+def test_the_stages_counted_from_the_assessments_arrays_are_stage_reached_of_its_table():
+    """``assess_with_stages`` (what a run's results use) gives ``assess`` and ``stage_reached`` of it,
+    exactly: on annual tables that reach each stage, fail a lower one, miss core data, and an empty one."""
+    from parktwin.accounting.stages import assess_with_stages
+
+    cases = [annual(), annual(energy_per_value_added_tce_per_10k_cny=[0.3, 0.6]), annual(gross_tco2=[600_000.0, 700_000.0]),
+             annual(core_indicator_tco2_per_tce=[2.0, math.nan]), annual(year=[2026, 2025]), annual().iloc[:0]]
+    for frame in cases:
+        expected = assess(frame)
+        got, stages = assess_with_stages(frame)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        pd.testing.assert_frame_equal(stages, stage_reached(expected), check_exact=True)

@@ -35,6 +35,8 @@ _ARROW_STR = isinstance(_STR_DTYPE, pd.StringDtype) and _STR_DTYPE.storage == "p
 
 _FLOATS = {float, np.float64}
 _NONE = {type(None)}
+_STR_OR_NONE = {str, type(None)}
+_BOOL_OR_NONE = {bool, type(None)}
 
 
 def typed(values: Sequence):
@@ -52,6 +54,10 @@ def _typed_as(kinds: set, values: Sequence):
         out = np.empty(len(values), dtype=object)
         out[:] = None
         return out
+    if kinds == _STR_OR_NONE and _ARROW_STR:  # strings with gaps: pandas' str with missing values (Arrow nulls)
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
+    if kinds == _BOOL_OR_NONE:  # booleans with gaps: pandas keeps them as objects
+        return np.array(values, dtype=object)
     if len(kinds) == 1:
         kind = next(iter(kinds))
         if kind is str and _ARROW_STR:

@@ -168,8 +168,7 @@ def assess(
         raise KeyError("annual needs a 'year' column")
     extra = dict(extra or {})
     thresholds = dict(thresholds or {})
-    table_ = checked_indicators()
-    unknown = set(thresholds) - set(table_["id"])
+    unknown = set(thresholds) - set(checked_indicators()["id"]) if thresholds else set()
     if unknown:
         raise KeyError(f"thresholds for unknown indicators {sorted(unknown)}")
     annual = annual.reset_index(drop=True)
@@ -178,9 +177,31 @@ def assess(
         out = pd.DataFrame([], columns=list(ASSESSMENT_COLUMNS))
         out["met"] = out["met"].astype(object).where(out["status"] != "not_assessed", None)
         return out
-    core_limits = (annual["core_threshold_tco2_per_tce"].astype(float) if "core_threshold_tco2_per_tce" in annual.columns else None)
     inds = _indicator_rows()
-    return _assessment_frame(inds, _indicator_arrays(inds, annual, extra, thresholds, core_limits), years)
+    return _assessment_frame(inds, _indicator_arrays(inds, annual, extra, thresholds, _core_limits(annual)), years)
+
+
+def _core_limits(annual: pd.DataFrame) -> pd.Series | None:
+    """The core indicator's threshold each year (``core_threshold_tco2_per_tce``), None without the column."""
+    return annual["core_threshold_tco2_per_tce"].astype(float) if "core_threshold_tco2_per_tce" in annual.columns else None
+
+
+def assess_with_stages(annual: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``assess(annual)`` and ``stage_reached`` of it, the stages counted from the indicators' arrays
+    as ``assess`` computes them (the same rows in the same order), not read back from its table."""
+    years = annual["year"].astype(int).tolist() if "year" in annual.columns else []
+    if not years:
+        assessment = assess(annual)
+        return assessment, stage_reached(assessment)
+    annual = annual.reset_index(drop=True)
+    inds = _indicator_rows()
+    arrays = _indicator_arrays(inds, annual, {}, {}, _core_limits(annual))
+    n = len(years)
+    status = arrays[3].ravel()  # indicator-major, as the assessment's rows: 0 met, 1 not met, 2 not assessed
+    groups = _groups(np.repeat(np.array([ind.stage for ind in inds], dtype=object), n), np.tile(np.asarray(years, dtype=int), len(inds)),
+                     status == 0, status == 2, status == 1, np.repeat(np.array([bool(ind.mandatory) for ind in inds]), n),
+                     np.repeat(np.array([bool(ind.core) for ind in inds]), n), np.repeat(np.array([ind.id for ind in inds], dtype=object), n))
+    return _assessment_frame(inds, arrays, years), _reached_frame(*groups)
 
 
 def _indicator_arrays(inds: tuple, annual: pd.DataFrame, extra: Mapping[str, pd.Series], thresholds: Mapping[str, float],
@@ -283,21 +304,26 @@ def _stage_groups(assessment: pd.DataFrame) -> tuple[np.ndarray, dict[str, tuple
     unknown = set(stage.tolist()) - set(STAGES)
     if unknown:
         raise ValueError(f"unknown stage(s) {sorted(map(str, unknown))} in the assessment; known: {list(STAGES)}")
-    year = assessment["year"].to_numpy().astype(int)
+    status = assessment["status"].to_numpy(dtype=object)
+    return _groups(stage, assessment["year"].to_numpy().astype(int), status == "met", status == "not_assessed", status == "not_met",
+                   assessment["mandatory"].to_numpy(dtype=bool), assessment["core"].to_numpy(dtype=bool),
+                   assessment["indicator"].to_numpy(dtype=object))
+
+
+def _groups(stage: np.ndarray, year: np.ndarray, met: np.ndarray, not_assessed: np.ndarray, not_met: np.ndarray,
+            mandatory: np.ndarray, core: np.ndarray, indicator: np.ndarray) -> tuple:
+    """``_stage_groups`` from the assessment's rows as arrays (stage and indicator as objects, year
+    as int, the status as three masks, mandatory and core as bools)."""
     years = np.unique(year)
     at = np.searchsorted(years, year)
-    status = assessment["status"].to_numpy(dtype=object)
-    not_assessed = status == "not_assessed"
-    met = status == "met"
-    failing = assessment["mandatory"].to_numpy(dtype=bool) & (status == "not_met")
-    missing = assessment["core"].to_numpy(dtype=bool) & not_assessed
+    failing = mandatory & not_met
+    missing = core & not_assessed
     of_stage = {st: stage == st for st in STAGES}
     counts = {st: tuple(np.bincount(at[mask & keep], minlength=len(years)) for keep in (True, ~not_assessed, met))
               for st, mask in of_stage.items()}
     stage_of = np.empty(len(year), dtype=object)
     for st, mask in of_stage.items():
         stage_of[mask] = st
-    indicator = assessment["indicator"].to_numpy(dtype=object)
     blockers: dict[tuple[int, str], list[str]] = {}
     for rows, why in ((np.flatnonzero(failing), "not_met"), (np.flatnonzero(missing), "core not_assessed")):
         for k in rows.tolist():
@@ -343,7 +369,11 @@ def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
     stage ``<stage>_assessed``, ``<stage>_met``, ``<stage>_indicators`` (counts of its own indicators)
     and ``<stage>_own_met`` (its own indicators pass, the stages below aside: ``stage_status``).
     """
-    years, counts, blockers = _stage_groups(assessment)
+    return _reached_frame(*_stage_groups(assessment))
+
+
+def _reached_frame(years: np.ndarray, counts: dict, blockers: dict) -> pd.DataFrame:
+    """``stage_reached``'s table from the stage groups (``_stage_groups``)."""
     out = []
     for i, year in enumerate(years.tolist()):
         reached, blocking, next_stage = NONE, [], None

@@ -9,7 +9,7 @@ import pandas as pd
 
 from parktwin.accounting.inventory import EMISSION_COLUMNS, ENERGY_COLUMNS
 from parktwin.accounting.resources import RESOURCE_COLUMNS
-from parktwin.accounting.stages import assess, stage_reached
+from parktwin.accounting.stages import assess_with_stages, stage_reached
 from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, Financed
@@ -130,15 +130,17 @@ class Results:
         return self.reconciliation
 
     def assessment(self) -> pd.DataFrame:
-        """The ``indicators`` table (computed once)."""
+        """The ``indicators`` table (computed once, with the ``stages`` table from the same arrays)."""
         if self.indicators is None:
-            self.indicators = assess(self.annual)
+            self.indicators, self.stages = assess_with_stages(self.annual)
         return self.indicators
 
     def stage_table(self) -> pd.DataFrame:
         """The ``stages`` table (computed once)."""
-        if self.stages is None:
-            self.stages = stage_reached(self.assessment())
+        if self.stages is None and self.indicators is None:
+            self.assessment()  # both tables at once
+        elif self.stages is None:
+            self.stages = stage_reached(self.indicators)
         return self.stages
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -263,6 +265,12 @@ def _investments_table(purchases: list[Purchase], finance: Financed | None) -> p
     return frame_from_columns(dict(zip(names, [*zip(*purchases), *finance])))
 
 
+def _money_table(money: dict, name: str) -> pd.DataFrame:
+    """The run's-end table ``name`` (kernel.closing), or an empty table when the run made none."""
+    table = money.get(name)
+    return pd.DataFrame() if table is None else table
+
+
 def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
@@ -287,11 +295,11 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)) if record.data_quality else empty_frame(QUALITY_COLUMNS),
         measured_totals=record.measured,
         base_firm_totals=record.base_firm_totals,
-        financing=money.get("financing", pd.DataFrame()),
-        cashflows=money.get("cashflows", pd.DataFrame()),
+        financing=_money_table(money, "financing"),
+        cashflows=_money_table(money, "cashflows"),
         carbon=frame_from_rows(record.carbon, CARBON_COLUMNS),
         products=frame_from_rows(record.products, PRODUCT_TABLE_COLUMNS),
-        cost_of_capital=money.get("cost_of_capital", pd.DataFrame()),
+        cost_of_capital=_money_table(money, "cost_of_capital"),
         measures=frame_from_rows(record.measures, MEASURE_COLUMNS),
-        levelised_costs=money.get("levelised", pd.DataFrame()),
+        levelised_costs=_money_table(money, "levelised"),
     )
