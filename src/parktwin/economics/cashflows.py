@@ -182,8 +182,14 @@ def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
 def summed_rows(n_rows: int, rows, matrix: np.ndarray) -> np.ndarray:
     """Zeros of ``n_rows`` × the matrix's columns with each row of ``matrix`` added to row ``rows[k]``,
     in order: ``np.add.at(out, rows, matrix)`` as one ``np.bincount`` (the same additions)."""
-    k, n = matrix.shape
-    return summed_at((n_rows, n), np.repeat(rows, n), np.tile(np.arange(n), k), np.asarray(matrix, dtype=float).ravel())
+    return row_sums(n_rows, rows, [matrix])[0]
+
+
+def row_sums(n_rows: int, rows, matrices: list[np.ndarray]) -> list[np.ndarray]:
+    """``summed_rows`` of each of ``matrices`` (all of one shape), the cells' index computed once."""
+    k, n = matrices[0].shape
+    index = np.repeat(np.asarray(rows, dtype=np.intp), n) * n + np.tile(np.arange(n, dtype=np.intp), k)
+    return [np.bincount(index, weights=np.asarray(m, dtype=float).ravel(), minlength=n_rows * n).reshape(n_rows, n) for m in matrices]
 
 
 def financing_table(purchases: Bought, finance: Financed, years: list[int], debt=None) -> pd.DataFrame:
@@ -201,7 +207,7 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
     shape = (len(ids), len(yrs))
     spent = (np.maximum(purchases.capex, 0.0), finance.debt_cny, finance.equity_cny)
     acc = [summed_at(shape, which[inside], at[inside], values[inside]) for values in spent]
-    acc += [summed_rows(len(ids), which, m) for m in (pay, interest, closing)]
+    acc += row_sums(len(ids), which, [pay, interest, closing])
     columns = {"year": np.repeat(yrs, len(ids)).astype(int), "instrument": coded_strings("instrument", ids, np.tile(np.arange(len(ids)), len(yrs)))}
     for j, column in enumerate(FINANCING_COLUMNS[2:]):
         columns[column] = acc[j].T.ravel()  # year-major, instruments sorted within a year
@@ -287,10 +293,9 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
         at, inside = np.searchsorted(yrs, p.year), np.isin(p.year, yrs)
         equity = summed_at(shape, owner[inside], at[inside], finance.equity_cny[inside])
         subsidy = summed_at(shape, owner[inside], at[inside], finance.subsidy_cny[inside])
-        service, closing = summed_rows(len(ids), owner, pay), summed_rows(len(ids), owner, bal)
         # fixed O&M: a full year after the commissioning year, pro rata in it; renewals add none (costs.fixed_om_in_year)
         share = np.where(yrs[None, :] > p.year[:, None], 1.0, np.where(yrs[None, :] == p.year[:, None], 1.0 - hour_share[:, None], 0.0))
-        om = summed_rows(len(ids), owner, share * (p.fixed_om_cny_per_yr * ~p.renewal)[:, None])
+        service, closing, om = row_sums(len(ids), owner, [pay, bal, share * (p.fixed_om_cny_per_yr * ~p.renewal)[:, None]])
         # residual value at the end (costs.residual_value_cny): straight line over the life still left
         used = last + 1 - p.year - hour_share
         life = p.lifetime_yr
