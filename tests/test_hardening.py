@@ -310,3 +310,20 @@ def test_an_interrupt_inside_compiled_code_stays_an_interrupt():
                 raise KeyboardInterrupt
             except KeyboardInterrupt:
                 raise SystemError("CPUDispatcher(...) returned a result with an exception set")
+
+
+def test_an_infinite_yearly_result_is_refused_naming_its_year_and_columns():
+    """``check_finite``: the first year holding an infinite float (numpy's too) fails the run,
+    naming that year and every infinite column in it; NaN, strings, bools and ints pass."""
+    import math
+
+    import numpy as np
+
+    from parktwin.kernel.failure import RunFailed, check_finite
+
+    rows = [{"year": 2025, "a": 1.0, "b": math.nan, "c": "x", "d": True, "e": 3},
+            {"year": 2026, "a": np.float64(-math.inf), "b": 2.0, "c": "y", "d": False, "e": math.inf}]
+    check_finite(rows[:1])
+    with pytest.raises(RunFailed) as excinfo:
+        check_finite(rows)
+    assert "2026" in str(excinfo.value) and "infinite a, e" in str(excinfo.value)
