@@ -16,7 +16,7 @@ Money in CNY of the base year; pure functions over the run's records (no Mesa, n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -45,6 +45,24 @@ FINANCING_COLUMNS = ("year", "instrument", "capex_cny", "new_debt_cny", "equity_
 CASHFLOW_COLUMNS = ("year", "party", "role", "discount_rate", "equity_capex_cny", "subsidy_income_cny", "debt_service_cny",
                     "fixed_om_cny", "energy_cost_cny", "carbon_cost_cny", "net_cost_cny", "debt_outstanding_cny",
                     "residual_value_cny", "pv_cny")
+
+
+class CarbonYear(NamedTuple):
+    """The firms' carbon positions of one year as columns, in park order (``record.carbon`` keeps one
+    per year; the ``carbon`` table is these one after the other): the firms' ids, sectors, whether
+    covered, scope-1 CO₂ [t], free allowances [t], value added [M CNY], allowances banked [t], the
+    allocation basis and the payment [CNY]."""
+
+    year: int
+    entity: list[str]
+    sector: list
+    covered: np.ndarray  # bool
+    scope1_tco2: np.ndarray
+    allocation_tco2: np.ndarray
+    value_added_mcny: list[float]
+    bank_tco2: np.ndarray
+    allocation_basis: list[str]
+    payment_cny: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -270,7 +288,7 @@ def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.n
 
 
 def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple], annual: list[dict],
-                   carbon_rows: list[tuple], parties: dict[str, Party], debt=None) -> pd.DataFrame:
+                   carbon: list[CarbonYear], parties: dict[str, Party], debt=None) -> pd.DataFrame:
     """The private view: one row per year and party (columns ``CASHFLOW_COLUMNS``) [CNY].
 
     ``pv_cny`` = net cost × (1 + rate)^−t, plus in the last year (debt outstanding − residual
@@ -303,7 +321,7 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
                                minlength=len(ids))
     column = {y: t for t, y in enumerate(years)}
     bills = energy_bills(energy_rows, annual, ids)
-    paid = carbon_paid(carbon_rows, where, column)
+    paid = carbon_paid(carbon, where, column)
     net = equity - subsidy + service + om + bills + paid
     rate = np.array([p.rate for p in known])
     pv = net * (1.0 + rate[:, None]) ** -np.arange(n, dtype=float)[None, :]
@@ -326,18 +344,19 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
 
 
 
-def carbon_paid(carbon_rows: list[tuple], where: dict[str, int], column: dict[int, int]) -> np.ndarray:
+def carbon_paid(carbon: list[CarbonYear], where: dict[str, int], column: dict[int, int]) -> np.ndarray:
     """Each party's carbon payment each year (rows of ``where``, columns of ``column``) [CNY]: the
-    carbon rows' payments (their last field) summed in row order, rows of other entities or years left out."""
+    years' payments summed in order (year by year, firms in park order), firms or years not in
+    ``where`` or ``column`` left out."""
     shape = (len(where), len(column))
-    if not carbon_rows:
+    if not carbon:
         return np.zeros(shape)
-    columns = list(zip(*carbon_rows))
-    year, entity, payment = columns[0], columns[1], columns[-1]
+    entity = list(chain.from_iterable(c.entity for c in carbon))
     row = np.fromiter(map(where.get, entity, repeat(-1)), dtype=np.intp, count=len(entity))
-    col = np.fromiter(map(column.get, year, repeat(-1)), dtype=np.intp, count=len(year))
+    col = np.repeat(np.array([column.get(c.year, -1) for c in carbon], dtype=np.intp), [len(c.entity) for c in carbon])
     kept = (row >= 0) & (col >= 0)
-    return summed_at(shape, row[kept], col[kept], np.array(payment, dtype=float)[kept])
+    payment = np.concatenate([np.asarray(c.payment_cny, dtype=float) for c in carbon])
+    return summed_at(shape, row[kept], col[kept], payment[kept])
 
 
 def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
@@ -382,11 +401,11 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     return frame_from_rows(rows, COST_OF_CAPITAL_COLUMNS)
 
 
-def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
+def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon: list[CarbonYear],
                   parties: dict[str, Party], subsidy_share: dict) -> pd.DataFrame:
     """The ``cashflows`` table alone, as ``money_tables`` builds it (the private view of a replicate)."""
     columns, finance, _, debt = _financed(purchases, annual, parties, subsidy_share)
-    return cashflow_table(columns, finance, energy_rows, annual, carbon_rows, parties, debt)
+    return cashflow_table(columns, finance, energy_rows, annual, carbon, parties, debt)
 
 
 def _financed(purchases: list[Purchase], annual: list[dict], parties: dict[str, Party], subsidy_share: dict) -> tuple:
@@ -398,7 +417,7 @@ def _financed(purchases: list[Purchase], annual: list[dict], parties: dict[str, 
     return columns, finance, years, _debt_matrices(columns, finance, years) if purchases else None
 
 
-def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon_rows: list[tuple],
+def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon: list[CarbonYear],
                  parties: dict[str, Party], subsidy_share: dict) -> dict:
     """Everything the private view needs, from one run's records: ``investment_finance``
     (``Financed``: columns aligned with ``purchases``), ``financing``, ``cashflows`` and
@@ -407,6 +426,6 @@ def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: li
     return {
         "investment_finance": finance,
         "financing": financing_table(columns, finance, years, debt),
-        "cashflows": cashflow_table(columns, finance, energy_rows, annual, carbon_rows, parties, debt),
+        "cashflows": cashflow_table(columns, finance, energy_rows, annual, carbon, parties, debt),
         "cost_of_capital": cost_of_capital_table(columns, finance, parties),
     }

@@ -70,7 +70,7 @@ class RunRecord:
     purchases: list[Purchase] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)  # accounting.resources.RESOURCE_COLUMNS per year
     exchanges: list[tuple] = field(default_factory=list)  # agents.exchange.EXCHANGE_COLUMNS per exchange and year
-    carbon: list[tuple] = field(default_factory=list)  # results.tables.CARBON_COLUMNS per firm and year
+    carbon: list = field(default_factory=list)  # economics.cashflows.CarbonYear per year: the firms' carbon positions as columns
     products: list[tuple] = field(default_factory=list)  # kernel.products.PRODUCT_TABLE_COLUMNS per product line and year
     measures: list[tuple] = field(default_factory=list)  # firms' own measures as decided (results.tables.MEASURE_COLUMNS)
     money: dict = field(default_factory=dict)  # economics.cashflows.MoneyTables fields, built at the run's end

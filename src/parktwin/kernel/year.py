@@ -49,6 +49,7 @@ from parktwin.agents.fleet import fleet_indicators
 from parktwin.agents.population import active_share
 from parktwin.agents.resources import YearOfMeasures, apply_resource_measures
 from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, carbon_positions
+from parktwin.economics.cashflows import CarbonYear
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
@@ -558,10 +559,8 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
         ets.bank = dict(zip(ids, bank.tolist()))
     covered, paid = pos.covered.tolist(), payment.tolist()
     is_ets = carbon.kind == "ets"
-    model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, covered, totals,  # (the arrays' values, as floats)
-                                   pos.allocation_tco2.tolist(), value_added_mcny, bank.tolist(),
-                                   [b if c and is_ets else "" for b, c in zip(bases, covered)],
-                                   paid))
+    model.record.carbon.append(CarbonYear(year, list(ids), list(sectors), pos.covered, scope1, pos.allocation_tco2, list(value_added_mcny),
+                                          bank, [b if c and is_ets else "" for b, c in zip(bases, covered)], payment))
     ets.payments = dict(zip(ids, paid))  # read by the year's products (CBAM deduction)
     ets.covered = frozenset(f for f, c in zip(ids, covered) if c)
     return float(payment.sum())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from parktwin.accounting.resources import RESOURCE_COLUMNS
 from parktwin.accounting.stages import assess_with_stages, stage_reached
 from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
-from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, Financed
+from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, CarbonYear, Financed
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.frames import block_frame, coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
@@ -29,8 +30,8 @@ RECONCILIATION_COLUMNS = ("year", "scope", "quantity", "unit", "bottom_up", "mea
 MEASURE_COLUMNS = ("year", "entity", "project", "measure", "capex_cny", "capex_after_subsidy_cny", "fixed_om_cny_per_yr",
                    "energy_cost_change_cny_per_yr", "abated_tco2_per_yr", "scope1_abated_tco2_per_yr", "lifetime_yr",
                    "npv_at_hurdle_cny", "origin")
-CARBON_COLUMNS = ("year", "entity", "sector", "covered", "scope1_tco2", "allocation_tco2", "value_added_mcny", "bank_tco2",
-                  "allocation_basis", "payment_cny")
+CARBON_COLUMNS = CarbonYear._fields  # year, entity, sector, covered, scope1_tco2, allocation_tco2, value_added_mcny, bank_tco2,
+# allocation_basis, payment_cny
 
 
 @dataclass
@@ -253,6 +254,19 @@ def _emissions_table(rows: list[tuple]) -> pd.DataFrame:
     return frame_from_columns(dict([*named[:4], ("gas", gas), *named[4:]]))
 
 
+def _carbon_table(years: list[CarbonYear]) -> pd.DataFrame:
+    """The ``carbon`` table: the years' columns one after the other; the arrays (booleans and
+    floats, as the positions were computed) joined with numpy, the lists typed as from rows."""
+    years = [c for c in years if len(c.entity)]  # (an empty year's arrays may have another dtype)
+    if not years:
+        return empty_frame(CARBON_COLUMNS)
+    columns = {"year": np.repeat(np.array([c.year for c in years], dtype=np.int64), [len(c.entity) for c in years])}
+    for at, name in enumerate(CARBON_COLUMNS[1:], start=1):
+        parts = [c[at] for c in years]
+        columns[name] = np.concatenate(parts) if isinstance(parts[0], np.ndarray) else list(chain.from_iterable(parts))
+    return frame_from_columns(columns)
+
+
 def _investments_table(purchases: list[Purchase], finance: Financed | None) -> pd.DataFrame:
     """The ``investments`` table: each purchase's fields, then how it was financed (when the run's
     end financed them: ``finance``, columns aligned with ``purchases``), joined column by column."""
@@ -297,7 +311,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         base_firm_totals=record.base_firm_totals,
         financing=_money_table(money, "financing"),
         cashflows=_money_table(money, "cashflows"),
-        carbon=frame_from_rows(record.carbon, CARBON_COLUMNS),
+        carbon=_carbon_table(record.carbon),
         products=frame_from_rows(record.products, PRODUCT_TABLE_COLUMNS),
         cost_of_capital=_money_table(money, "cost_of_capital"),
         measures=frame_from_rows(record.measures, MEASURE_COLUMNS),
