@@ -294,3 +294,19 @@ def test_cashflow_sums_at_cells_are_numpys_unbuffered_adds_bit_for_bit():
     np.add.at(expected, owner, matrix)
     assert np.array_equal(summed_rows(shape[0], owner, matrix), expected)
     assert np.array_equal(summed_rows(shape[0], np.zeros(0, dtype=int), np.zeros((0, shape[1]))), np.zeros(shape))
+
+
+def test_loan_matrices_over_consecutive_years_are_those_of_each_year_alone():
+    """Over consecutive years the opening balance is taken from the year before's closing one: the
+    same numbers, bit for bit, as each year's column computed alone (loans with and without rate)."""
+    from parktwin.economics.cashflows import loan_matrices
+
+    rng = np.random.default_rng(3)
+    years = np.arange(2025, 2051)
+    loans = (rng.integers(2025, 2051, 40), rng.uniform(0, 1e8, 40), np.where(rng.random(40) < 0.2, 0.0, rng.uniform(0.01, 0.08, 40)),
+             rng.integers(1, 20, 40))
+    together = loan_matrices(years, *loans)
+    for t, year in enumerate(years):
+        alone = loan_matrices([year], *loans)
+        for got, expected in zip(together, alone):
+            assert np.array_equal(got[:, t], expected[:, 0])

@@ -95,7 +95,8 @@ class Loan:
 def loan_matrices(years, loan_year, debt_cny, rate, tenor_yr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Annuity loans drawn in ``loan_year`` and repaid from the next year, all at once: payment,
     interest (on the opening balance) and closing balance, one row per loan and one column per
-    year of ``years`` [CNY]. Balance after k payments: D(1+r)^k − P((1+r)^k − 1)/r."""
+    year of ``years`` [CNY]. Balance after k payments: D(1+r)^k − P((1+r)^k − 1)/r; over consecutive
+    years a year's opening balance is the year before's closing one (the same numbers, computed once)."""
     k = np.asarray(years, dtype=float)[None, :] - np.asarray(loan_year, dtype=float)[:, None]  # payments made by each year's end
     r = np.asarray(rate, dtype=float)[:, None]
     n = np.asarray(tenor_yr, dtype=float)[:, None]
@@ -111,7 +112,15 @@ def loan_matrices(years, loan_year, debt_cny, rate, tenor_yr) -> tuple[np.ndarra
         return np.where((after < 0) | (after >= n), 0.0, np.maximum(left, 0.0))
 
     paying = (k >= 1) & (k <= n)
-    return (np.where(paying, payment, 0.0), np.where(paying, closing(k - 1.0) * r, 0.0), closing(k))
+    end = closing(k)
+    years = np.asarray(years)
+    if len(years) > 1 and bool((np.diff(years) == 1).all()):  # consecutive years: a year's opening is the last one's closing
+        opening = np.empty_like(end)
+        opening[:, 1:] = end[:, :-1]
+        opening[:, :1] = closing(k[:, :1] - 1.0)
+    else:
+        opening = closing(k - 1.0)
+    return np.where(paying, payment, 0.0), np.where(paying, opening * r, 0.0), end
 
 
 class Bought(NamedTuple):
