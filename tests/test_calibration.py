@@ -119,3 +119,17 @@ def test_check_strict_reconciles_the_demo_park_and_catches_a_misstated_total(tmp
     assert main(["check", str(tmp_path / "demo_park.yaml"), "--strict"]) == 2
     err = capsys.readouterr().err
     assert "demo_park.measured.yaml: park.electricity_mwh" in err and "beyond ±1.0%" in err
+
+
+def test_a_run_reconciles_from_its_records_as_from_its_tables(bau):
+    """A run keeps its first year's energy and emissions rows (``Results.base_rows``) and the
+    reconciliation reads them instead of its tables: the same table, exactly, as read from the
+    tables (a stored run has no such rows)."""
+    import dataclasses
+
+    import pandas as pd
+
+    assert bau.base_rows is not None and bau.base_rows.year == 2025
+    from_records = reconcile(bau, DEMO_MEASURED)
+    from_tables = reconcile(dataclasses.replace(bau, base_rows=None, reconciliation=None), DEMO_MEASURED)
+    pd.testing.assert_frame_equal(from_records, from_tables, check_exact=True)

@@ -17,7 +17,7 @@ from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, CarbonYear,
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.frames import block_frame, coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
-from parktwin.spec.calibration import reconcile
+from parktwin.spec.calibration import EMISSIONS_READ, ENERGY_READ, BaseYearRows, reconcile
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
 from parktwin.spec.series import QUALITY_COLUMNS
 
@@ -100,6 +100,7 @@ class Results:
     reconciliation: pd.DataFrame | None = None
     measured_totals: object = field(default=None, repr=False)  # the park's spec.calibration.Measured, if any
     base_firm_totals: dict = field(default_factory=dict, repr=False)  # entity → base-year water and waste (reconciliation)
+    base_rows: object = field(default=None, repr=False)  # spec.calibration.BaseYearRows of a run (reconciliation), None when stored
     financing: pd.DataFrame = field(default_factory=pd.DataFrame)
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
     carbon: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -285,6 +286,23 @@ def _money_table(money: dict, name: str) -> pd.DataFrame:
     return pd.DataFrame() if table is None else table
 
 
+def base_year_rows(record: RunRecord) -> BaseYearRows | None:
+    """The run's first year's energy and emissions rows as the reconciliation reads them: the rows
+    at the head of each record (a run records its years in order), None without annual rows."""
+    if not record.annual:
+        return None
+    year = int(record.annual[0]["year"])
+
+    def head(rows: list[tuple], names: tuple[str, ...], columns: tuple[str, ...]) -> dict[str, list]:
+        n = 0
+        while n < len(rows) and rows[n][0] == year:
+            n += 1
+        at = [names.index(name) for name in columns]
+        return {name: [row[k] for row in rows[:n]] for name, k in zip(columns, at)}
+
+    return BaseYearRows(year, head(record.energy, ENERGY_COLUMNS, ENERGY_READ), head(record.emissions, EMISSION_COLUMNS, EMISSIONS_READ))
+
+
 def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
@@ -309,6 +327,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)) if record.data_quality else empty_frame(QUALITY_COLUMNS),
         measured_totals=record.measured,
         base_firm_totals=record.base_firm_totals,
+        base_rows=base_year_rows(record),
         financing=_money_table(money, "financing"),
         cashflows=_money_table(money, "cashflows"),
         carbon=_carbon_table(record.carbon),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -159,6 +159,16 @@ ENERGY_READ = ("entity", "carrier", "quantity", "energy_tce")  # the energy tabl
 EMISSIONS_READ = ("entity", "scope", "method", "emissions_tco2")
 
 
+class BaseYearRows(NamedTuple):
+    """What a reconciliation reads of a run's first year, kept from its records when the tables are
+    built (``results.tables``): the year, and its energy and emissions rows' ``*_READ`` columns as
+    lists (the values the tables hold, before pandas types them)."""
+
+    year: int
+    energy: dict[str, list]
+    emissions: dict[str, list]
+
+
 def _bottom_up(source: Any, year: int | None) -> tuple[dict[str, list], dict[str, list] | None, float | None, int | None]:
     """(energy of the base year, emissions of the base year or None — each its ``*_READ`` columns
     as lists —, park emissions, year)."""
@@ -168,6 +178,9 @@ def _bottom_up(source: Any, year: int | None) -> tuple[dict[str, list], dict[str
         rows = _rows_of_year(source.annual, year)
         park = source.annual["gross_location_tco2"].iloc[rows]
         park_tco2 = float(park.iloc[0] if len(park) else source.year(year)["gross_location_tco2"])  # (no such year: its KeyError)
+        kept = getattr(source, "base_rows", None)
+        if isinstance(kept, BaseYearRows) and kept.year == year:  # a run's first year, read from its records
+            return kept.energy, kept.emissions, park_tco2, year
         return _columns_of_year(energy, year, ENERGY_READ), _columns_of_year(source.emissions, year, EMISSIONS_READ), park_tco2, year
     if isinstance(source, pd.DataFrame):
         energy = source
