@@ -298,7 +298,14 @@ def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.n
 
 def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple], annual: list[dict],
                    carbon: list[CarbonYear], parties: dict[str, Party], debt=None) -> pd.DataFrame:
-    """The private view: one row per year and party (columns ``CASHFLOW_COLUMNS``) [CNY].
+    """The private view: one row per year and party (columns ``CASHFLOW_COLUMNS``) [CNY]
+    (``cashflow_columns`` as a table)."""
+    return frame_of_arrays(cashflow_columns(purchases, finance, energy_rows, annual, carbon, parties, debt))
+
+
+def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tuple], annual: list[dict],
+                     carbon: list[CarbonYear], parties: dict[str, Party], debt=None) -> dict[str, np.ndarray]:
+    """The private view's columns (``CASHFLOW_COLUMNS``): one row per year and party [CNY].
 
     ``pv_cny`` = net cost × (1 + rate)^−t, plus in the last year (debt outstanding − residual
     value) × (1 + rate)^−T (T = the number of years, as ``costs.pathway_npv_cny`` discounts the
@@ -349,7 +356,7 @@ def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple
     }
     for name, values in zip(CASHFLOW_COLUMNS[4:], (equity, subsidy, service, om, bills, paid, net, closing, end_residual, pv)):
         columns[name] = values[keep].T.ravel()
-    return frame_of_arrays(columns)
+    return columns
 
 
 
@@ -370,14 +377,21 @@ def carbon_paid(carbon: list[CarbonYear], where: dict[str, int], column: dict[in
 
 def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
     """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
-    as ``groupby("year").sum()`` gives them (``frames.grouped_sums``: ``cashflow_table`` lays each
-    year out as one block of rows, summed as pandas sums such blocks, without building a groupby)."""
+    as ``groupby("year").sum()`` gives them (``private_sums`` of its columns)."""
     if cashflows.empty:
         return {}
-    year = cashflows["year"].to_numpy()
-    net = grouped_sums(year, cashflows["net_cost_cny"].to_numpy(dtype=float))
-    pv = grouped_sums(year, cashflows["pv_cny"].to_numpy(dtype=float))
-    return {y: (net[y], pv[y]) for y in net}
+    return private_sums(cashflows["year"].to_numpy(), cashflows["net_cost_cny"].to_numpy(dtype=float),
+                        cashflows["pv_cny"].to_numpy(dtype=float))
+
+
+def private_sums(year: np.ndarray, net: np.ndarray, pv: np.ndarray) -> dict[int, tuple[float, float]]:
+    """Year → (Σ ``net``, Σ ``pv``) over rows [CNY], as pandas' ``groupby("year").sum()`` sums the
+    cash-flow table's columns (``frames.grouped_sums``: ``cashflow_columns`` lays each year out as
+    one block of rows, summed as pandas sums such blocks, without building a groupby)."""
+    if not len(year):
+        return {}
+    net_sums, pv_sums = grouped_sums(year, net), grouped_sums(year, pv)
+    return {y: (net_sums[y], pv_sums[y]) for y in net_sums}
 
 
 COST_OF_CAPITAL_COLUMNS = ("party", "role", "cost_of_equity", "debt_share", "debt_rate", "wacc")
@@ -411,10 +425,17 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
 
 
 def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon: list[CarbonYear],
-                  parties: dict[str, Party], subsidy_share: dict) -> pd.DataFrame:
-    """The ``cashflows`` table alone, as ``money_tables`` builds it (the private view of a replicate)."""
+                  parties: dict[str, Party], subsidy_share: dict) -> dict:
+    """The ``cashflows`` table and the private view by year alone, as ``money_tables`` builds them
+    (the private view of a replicate)."""
     columns, finance, _, debt = _financed(purchases, annual, parties, subsidy_share)
-    return cashflow_table(columns, finance, energy_rows, annual, carbon, parties, debt)
+    return _private_view(cashflow_columns(columns, finance, energy_rows, annual, carbon, parties, debt))
+
+
+def _private_view(columns: dict[str, np.ndarray]) -> dict:
+    """The ``cashflows`` table of these columns and its sums by year (``private_by_year``)."""
+    return {"cashflows": frame_of_arrays(columns),
+            "private_by_year": private_sums(columns["year"], columns["net_cost_cny"], columns["pv_cny"])}
 
 
 def _financed(purchases: list[Purchase], annual: list[dict], parties: dict[str, Party], subsidy_share: dict) -> tuple:
@@ -430,11 +451,11 @@ def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: li
                  parties: dict[str, Party], subsidy_share: dict) -> dict:
     """Everything the private view needs, from one run's records: ``investment_finance``
     (``Financed``: columns aligned with ``purchases``), ``financing``, ``cashflows`` and
-    ``cost_of_capital`` tables."""
+    ``cost_of_capital`` tables, and ``private_by_year`` (year → Σ net cost, Σ pv [CNY])."""
     columns, finance, years, debt = _financed(purchases, annual, parties, subsidy_share)
     return {
         "investment_finance": finance,
         "financing": financing_table(columns, finance, years, debt),
-        "cashflows": cashflow_table(columns, finance, energy_rows, annual, carbon, parties, debt),
+        **_private_view(cashflow_columns(columns, finance, energy_rows, annual, carbon, parties, debt)),
         "cost_of_capital": cost_of_capital_table(columns, finance, parties),
     }

@@ -11,7 +11,6 @@ from parktwin.economics.asset_abatement import operator_measures
 from parktwin.economics.cashflows import (
     Party,
     money_tables,
-    private_by_year,
     run_cashflows,
 )
 from parktwin.economics.catalogue import price_cny
@@ -23,14 +22,14 @@ def close_run(model) -> None:
     (a run for its annual table alone, ``model.annual_only``: the cash flows the private view needs only)."""
     record = model.record
     if model.annual_only:
-        record.money = {"cashflows": run_cashflows(record.purchases, record.energy, record.annual, record.carbon,
-                                                   parties(model), model.scenario.policy.capex_subsidy_share)}
+        record.money = run_cashflows(record.purchases, record.energy, record.annual, record.carbon,
+                                     parties(model), model.scenario.policy.capex_subsidy_share)
     else:
         record.money = money_tables(record.purchases, record.energy, record.annual, record.carbon,
                                     parties(model), model.scenario.policy.capex_subsidy_share)
         record.money["levelised"] = levelised(model)
         record.measures.extend(operator_measures_rows(model))
-    private = private_by_year(record.money["cashflows"])
+    private = record.money.pop("private_by_year")  # year → Σ net cost, Σ pv, summed from the table's columns
     for row in record.annual:  # the private view beside the system cost, so batches see both
         net, pv = private.get(row["year"], (0.0, 0.0))
         row["private_cost_cny"] = float(net)
