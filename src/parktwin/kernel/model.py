@@ -30,7 +30,7 @@ from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.population import growth_rate
 from parktwin.agents.resources import FirmRoster
 from parktwin.data import grid_factor_path, interpolate_path, overriding
-from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, UnitTerms, purchase, stated_purchase
+from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, UnitTerms, project_purchases, stated_purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
@@ -415,8 +415,7 @@ class ParkModel(mesa.Model):
         if origin in self.enterprises:  # a firm's own project: no longer pending
             self.enterprises[origin].pending.pop(item.id, None)
         name = item.id or item.kind
-        self.record.purchases.extend(purchase(year, hour, name, inv.entity, inv.technology, inv.capacity, terms=self.unit_terms)
-                                     for inv in added)
+        self.record.purchases.extend(project_purchases(year, hour, name, added, self.unit_terms))
         self.record.events.append(
             {
                 "year": year,
