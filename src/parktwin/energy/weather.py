@@ -285,18 +285,36 @@ def _calibrate_clearness(k: np.ndarray, daily_cs_kwh_per_m2: np.ndarray,
         Calibrated clearness, shape (n_years, 365), in (0, 1] [-].
     """
     order = np.argsort(-k, axis=1)
-    ks = np.take_along_axis(k, order, axis=1)
-    gs = daily_cs_kwh_per_m2[order]
-    zero = np.zeros((k.shape[0], 1))
-    cum_g = np.concatenate([zero, np.cumsum(gs, axis=1)], axis=1)        # (n, 366)
-    cum_kg = np.concatenate([zero, np.cumsum(ks * gs, axis=1)], axis=1)  # (n, 366)
-    tail_kg = cum_kg[:, -1:] - cum_kg                                    # sum_{j>=J} k_j G_j
-    f_at_break = cum_g[:, :-1] + tail_kg[:, :-1] / ks                    # f(1 / k_(j))
-    n_clipped = np.sum(f_at_break <= target_kwh_per_m2, axis=1, keepdims=True)
-    g_clipped = np.take_along_axis(cum_g, n_clipped, axis=1)
-    kg_free = np.take_along_axis(tail_kg, n_clipped, axis=1)
-    scale = (target_kwh_per_m2 - g_clipped) / kg_free
-    return np.minimum(k * scale, 1.0)
+    return _calibrated(np.ascontiguousarray(k, dtype=float), order, np.ascontiguousarray(daily_cs_kwh_per_m2, dtype=float),
+                       float(target_kwh_per_m2))
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _calibrated(k, order, daily, target):
+    """:func:`_calibrate_clearness` after the sort (``order``: each year's days by descending ``k``), one
+    year at a time: the running sums of G and k G over the sorted days from 0 (as ``np.cumsum`` adds
+    them, one after the other), ``f`` at each breakpoint ``cum_g[j] + (cum_kg[end] - cum_kg[j]) / k_(j)``,
+    the count ``J`` of breakpoints with ``f <= target``, ``c = (target - cum_g[J]) / (cum_kg[end] - cum_kg[J])``
+    and ``min(c k, 1)``: the numpy expression's operations in its order, without its (n, 366) temporaries."""
+    n, days = k.shape
+    out = np.empty((n, days))
+    cum_g = np.empty(days + 1)
+    cum_kg = np.empty(days + 1)
+    for i in range(n):
+        cum_g[0] = 0.0
+        cum_kg[0] = 0.0
+        for j in range(days):
+            d = order[i, j]
+            cum_g[j + 1] = cum_g[j] + daily[d]
+            cum_kg[j + 1] = cum_kg[j] + k[i, d] * daily[d]
+        clipped = 0
+        for j in range(days):
+            if cum_g[j] + (cum_kg[days] - cum_kg[j]) / k[i, order[i, j]] <= target:
+                clipped += 1
+        scale = (target - cum_g[clipped]) / (cum_kg[days] - cum_kg[clipped])
+        for d in range(days):
+            out[i, d] = min(k[i, d] * scale, 1.0)
+    return out
 
 
 def _diurnal_shape() -> np.ndarray:
@@ -326,9 +344,9 @@ _DAY_W_LO = 1.0 - _DAY_W
 
 
 def _hours_per_day(day_of_hour: np.ndarray) -> np.ndarray:
-    """How many of the (ascending) ``day_of_hour`` indices name each day 0..364: ``np.repeat`` of a
-    daily array by these counts is ``np.take`` of it by ``day_of_hour`` (the same values, copied in
-    runs rather than looked up one index at a time, about twice as fast)."""
+    """How many of the (ascending) ``day_of_hour`` indices name each day 0..364: a daily array repeated
+    by these counts (``np.repeat``, or day by day in ``_lit_ghi_and_clearness_index``) is ``np.take`` of it
+    by ``day_of_hour`` (the same values, copied in runs rather than looked up one index at a time)."""
     if np.any(np.diff(day_of_hour) < 0):
         raise ValueError("day indices must be ascending")
     return np.bincount(day_of_hour, minlength=DAYS_PER_YEAR)
@@ -426,9 +444,15 @@ def erbs_from_geometry(ghi: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndar
     hours = ghi.shape[-1]
     flat = np.ascontiguousarray(ghi, dtype=float).reshape(-1, hours)
     kt, k = _clearness_index(flat, geometry.horizontal_extra_w_per_m2)
-    mid_share = 0.9511 - 0.1604 * k + 4.388 * k**2 - 16.638 * k**3 + 12.336 * k**4  # 0.22 < kt ≤ 0.8
-    dni, dhi = _erbs_split_kernel(flat, kt, mid_share, geometry.cos_zenith, geometry.beyond_cutoff)
+    dni, dhi = _erbs_split(flat, kt, k, geometry)
     return dni.reshape(ghi.shape), dhi.reshape(ghi.shape)
+
+
+def _erbs_split(ghi: np.ndarray, kt: np.ndarray, mid_kt: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """DNI and DHI (n, hours) [W/m²] from GHI, its clearness index ``kt`` and the values of ``kt`` in
+    (0.22, 0.8] in row-major order (``_clearness_index``): pvlib's diffuse-fraction polynomial on those."""
+    mid_share = 0.9511 - 0.1604 * mid_kt + 4.388 * mid_kt**2 - 16.638 * mid_kt**3 + 12.336 * mid_kt**4  # 0.22 < kt ≤ 0.8
+    return _erbs_split_kernel(ghi, kt, mid_share, geometry.cos_zenith, geometry.beyond_cutoff)
 
 
 @numba.njit(cache=True)
@@ -447,6 +471,33 @@ def _clearness_index(ghi, horizontal_extra):
                 mid[m] = x
                 m += 1
     return kt, mid[:m].copy()
+
+
+@numba.njit(cache=True)
+def _lit_ghi_and_clearness_index(clearness, day_hours, lit_ghi, horizontal_extra):
+    """The lit hours' GHI (n_years, hours) [W/m²], each the day's clearness × the hour's clear-sky GHI
+    (``day_hours``: how many lit hours each day has, ``_hours_per_day``), with its ``_clearness_index``
+    in the same pass: GHI as ``np.repeat`` of the days then × ``lit_ghi`` makes it, without that copy."""
+    n = clearness.shape[0]
+    hours = lit_ghi.shape[0]
+    ghi = np.empty((n, hours))
+    kt = np.empty((n, hours))
+    mid = np.empty(n * hours)
+    m = 0
+    for i in range(n):
+        j = 0
+        for day in range(day_hours.shape[0]):
+            c = clearness[i, day]
+            for _ in range(day_hours[day]):
+                g = c * lit_ghi[j]
+                ghi[i, j] = g
+                x = min(max(g / horizontal_extra[j], 0.0), 1.0)
+                kt[i, j] = x
+                if x > 0.22 and x <= 0.8:
+                    mid[m] = x
+                    m += 1
+                j += 1
+    return ghi, kt, mid[:m].copy()
 
 
 @numba.njit(cache=True)
@@ -510,9 +561,9 @@ def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persis
     k_raw = _raw_clearness(z_cloud, mean_share)
     clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
     lit_day_hours, lit_ghi = _lit_clear_sky(site)
-    ghi = np.repeat(clearness, lit_day_hours, axis=1)  # the day's clearness × clear-sky GHI
-    ghi *= lit_ghi
-    dni, dhi = erbs_from_geometry(ghi, lit_erbs_geometry(site))
+    geometry = lit_erbs_geometry(site)
+    ghi, kt, mid_kt = _lit_ghi_and_clearness_index(clearness, lit_day_hours, lit_ghi, geometry.horizontal_extra_w_per_m2)
+    dni, dhi = _erbs_split(ghi, kt, mid_kt, geometry)  # (erbs_from_geometry of that GHI)
     return LitWeather(ghi, dni, dhi, _air_temperature(site, clearness, z_temp), clearness)
 
 
