@@ -382,3 +382,17 @@ def test_lit_weathers_irradiance_is_the_days_clearness_times_clear_sky_then_erbs
         dni, dhi = weather.erbs_from_geometry(ghi, weather.lit_erbs_geometry(site))
         for got, expected in ((lw.ghi_w_per_m2, ghi), (lw.dni_w_per_m2, dni), (lw.dhi_w_per_m2, dhi)):
             assert np.array_equal(_bits(got), _bits(expected))
+
+
+def test_ar1_filter_is_scipys_lfilter_bit_for_bit():
+    """The daily AR(1) recursion gives, to the last bit, what ``scipy.signal.lfilter`` (direct form II
+    transposed, initial state ``coef × z0``) gives, for persistences from 0 to 0.95."""
+    from scipy import signal
+
+    from parktwin.energy import weather
+
+    rng = np.random.default_rng(13)
+    for coef in (0.0, 0.3, weather.TEMP_ANOMALY_PERSISTENCE, 0.95):
+        eps, z0 = rng.standard_normal((6, 365)) * 2.0, rng.standard_normal((6, 1))
+        expected = signal.lfilter([1.0], [1.0, -coef], eps, axis=1, zi=coef * z0)[0]
+        assert np.array_equal(_bits(weather._ar1_filter(eps, coef * z0[:, 0], coef)), _bits(expected))

@@ -39,7 +39,7 @@ import numba
 import numpy as np
 import pandas as pd
 import pvlib
-from scipy import signal, special, stats
+from scipy import special, stats
 
 HOURS_PER_YEAR = 8760
 DAYS_PER_YEAR = 365
@@ -202,7 +202,22 @@ def _ar1_gaussian(rng: np.random.Generator, n_years: int, coef: float) -> np.nda
     """Stationary unit-variance Gaussian AR(1) along days, shape (n_years, 365) [-]."""
     z0 = rng.standard_normal((n_years, 1))
     eps = rng.standard_normal((n_years, DAYS_PER_YEAR)) * np.sqrt(1.0 - coef * coef)
-    return signal.lfilter([1.0], [1.0, -coef], eps, axis=1, zi=coef * z0)[0]
+    return _ar1_filter(eps, coef * z0[:, 0], coef)
+
+
+@numba.njit(cache=True)
+def _ar1_filter(eps, start, coef):
+    """``scipy.signal.lfilter([1], [1, -coef], eps, axis=1, zi=start)[0]`` (n, days): each row
+    ``z[0] = start + eps[0]``, ``z[d] = coef × z[d-1] + eps[d]`` — the filter's state ``0·eps - (-coef)·z``
+    is ``coef × z`` exactly, so the same numbers, without lfilter's per-call checks."""
+    out = np.empty(eps.shape)
+    for i in range(eps.shape[0]):
+        state = start[i]
+        for d in range(eps.shape[1]):
+            z = state + eps[i, d]
+            out[i, d] = z
+            state = coef * z
+    return out
 
 
 _Z_GRID = np.linspace(-8.5, 8.5, 4097)
