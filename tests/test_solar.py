@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
 
+from parktwin.energy.erbs import erbs_from_geometry, erbs_split
 from parktwin.energy.solar import (
     PvSystem,
     Site,
@@ -33,7 +34,6 @@ from parktwin.energy.weather import (
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
     _raw_clearness,
-    erbs_split,
     lit_hours,
     standard_utc_offset,
 )
@@ -379,7 +379,7 @@ def test_lit_weathers_irradiance_is_the_days_clearness_times_clear_sky_then_erbs
         cs, lit = clear_sky(site), lit_hours(site)
         ghi = np.repeat(lw.daily_clearness_share, np.bincount(cs.day_index[lit], minlength=DAYS_PER_YEAR), axis=1)
         ghi *= cs.ghi_w_per_m2[lit]
-        dni, dhi = weather.erbs_from_geometry(ghi, weather.lit_erbs_geometry(site))
+        dni, dhi = erbs_from_geometry(ghi, weather.lit_erbs_geometry(site))
         for got, expected in ((lw.ghi_w_per_m2, ghi), (lw.dni_w_per_m2, dni), (lw.dhi_w_per_m2, dhi)):
             assert np.array_equal(_bits(got), _bits(expected))
 
