@@ -16,8 +16,11 @@ from parktwin.economics.costs import (
     Purchase,
     PurchaseLedger,
     RenewalSchedule,
+    UnitTerms,
     fixed_om_in_year,
     pathway_npv_cny,
+    project_purchases,
+    purchase,
     renewals_in_year,
     retire,
 )
@@ -147,3 +150,17 @@ def test_renewal_schedule_gives_the_renewals_of_reading_every_purchase():
             seen += len(got)
             purchases.extend(got)
     assert seen > 50  # renewals were due and compared, not only empty lists
+
+
+def test_a_projects_purchases_are_those_priced_one_by_one():
+    """``project_purchases`` (one loop over what a project buys, terms looked up once per run of one
+    technology) gives, field for field and type for type, the purchases ``purchase`` prices one at a time."""
+    bought = [("a", "heat_pump_low", 120.5), ("b", "heat_pump_low", 0.25), ("b", "heat_pump_medium", 3e3),
+              ("operator", "rooftop_pv", 1_000.0), ("c", "heat_pump_low", 7.0)]
+    terms = UnitTerms()
+    got = project_purchases(2031, 1752.0, "heat_pumps_1", bought, terms)
+    expected = [purchase(2031, 1752.0, "heat_pumps_1", e, t, c, terms=UnitTerms()) for e, t, c in bought]
+    assert got == expected
+    assert all(type(g) is Purchase and g._asdict() == x._asdict() for g, x in zip(got, expected))
+    assert project_purchases(2031, 0.0, "none", [], terms) == []
+

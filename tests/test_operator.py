@@ -11,8 +11,11 @@ from builders import scenario
 from parktwin import run
 from parktwin.accounting.inventory import ElectricitySupply, account_year
 from parktwin.agents.base import EnergyRow
+from parktwin.agents.operator import Assets, _fold  # the operator's own initial state and fold
 from parktwin.agents.pdca import SubsidyFund, glide_target
 from parktwin.economics.catalogue import capex_cny
+from parktwin.kernel.model import ParkModel
+from parktwin.spec.load import load
 from parktwin.spec.scenario import ReviewTarget
 
 GREEN = {"id": "green", "action": "more_green_contracts", "step_share_per_yr": 0.2, "max_share": 0.5}
@@ -208,3 +211,19 @@ def test_the_pdca_figure_shows_the_glide_path_and_the_money_committed_and_only_w
     acted = res.reviews[res.reviews["action"] == "faster_pv"]
     assert sum(traces["faster rooftop PV"].y) == pytest.approx(acted["committed_cny"].sum() / 1e6)
     assert pdca_figure(run(scenario(review_targets=NET_ZERO_2030), seed=0), "en") is None
+
+
+def test_the_state_before_a_change_folded_on_from_the_carried_state_is_the_one_folded_from_the_start():
+    """``state_before(..., carried=True)`` (the grid upgrade's previous limit) goes on from the state
+    the operator's yearly fold carries; for every change, before and after the years folded, it is the
+    state folded from the first change."""
+    op = ParkModel(load("scenarios/bau.yaml").scenario, seed=0).operator
+    initial = Assets(op.park.grid.import_limit_kw)
+    hours = [0.0, 10.0, 8760.0, 9000.0, 9000.0, 20_000.0, 26_280.0, 30_000.0]
+    changes = [op.commission(h, "grid", 1e5 + 1e3 * i, f"g{i}") if i % 2 else op.commission(h, "pv", 50.0 * i, f"p{i}")
+               for i, h in enumerate(hours)]
+    for year_start in (None, 0, 8760, 17_520, 26_280):
+        if year_start is not None:
+            op.year_segments(year_start, initial, _fold)
+        for change in changes:
+            assert op.state_before(change, initial, _fold, carried=True) == op.state_before(change, initial, _fold)

@@ -12,12 +12,19 @@ compilation, reference-facts §2).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from builders import scenario
 
 from parktwin import run
+from parktwin.accounting.resources import MeasureTargets, base_inputs, measure_flows, scaled_inputs
+from parktwin.agents.base import Investment
+from parktwin.agents.resources import DAYS_PER_YEAR, TARGET_FIELD, TECHNOLOGY, apply_resource_measure
 from parktwin.energy.loads import share_after
+from parktwin.kernel.model import ParkModel
+from parktwin.spec.load import load
+from parktwin.spec.scenario import ResourceMeasure
 
 WATER = {"fresh_water_m3": 100_000.0, "reused_water_m3": 300_000.0, "reclaimed_water_m3": 0.0, "wastewater_m3": 80_000.0}
 COAL_FIRM = {"id": "works", "name": "Works", "sector": "chemicals", "value_added_mcny": 100.0,
@@ -229,3 +236,36 @@ def test_a_firm_takes_a_resource_measure_that_pays_and_leaves_one_that_does_not(
     # solid waste: the 80 CNY/t landfill fee avoided less 60 CNY/t O&M and 25 kWh/t of electricity leaves
     # < 20 CNY a year per t of a 400 CNY/t plant: a payback beyond 20 years, never taken
     assert res.resources.set_index("year").loc[2027, "industrial_solid_waste_use_share"] == pytest.approx(0.5)
+
+
+def test_a_measures_capacity_is_each_firms_added_flow_as_the_scalar_arithmetic_gives_it():
+    """Commissioning sizes every firm an item names at once (``measure_flows_of_firms``, the targets
+    after less before); each firm's capacity equals, to the bit, the scalar ``measure_flows`` of its
+    flows (inputs × activity) with its targets after and before the item — over the demo park's 35
+    firms at differing activities, each measure, a target raised later and one lowered (adds nothing)."""
+    model = ParkModel(load("scenarios/net_zero_2050.yaml").scenario, seed=0)
+    rng = np.random.default_rng(5)
+    firms = list(model.enterprises.values())
+    for f in firms:
+        f.activity = float(rng.uniform(0.7, 1.6))
+    targets = {f.entity_id: MeasureTargets() for f in firms}
+    added_by = {"water_reuse": lambda m: m.reused_added_m3, "reclaimed_water": lambda m: m.reclaimed_added_m3,
+                "solid_waste_utilisation": lambda m: m.waste_added_t, "waste_heat_use": lambda m: m.heat_added_gj}
+    bought = 0
+    for n, (measure, share) in enumerate([("water_reuse", 0.6), ("reclaimed_water", 0.2), ("water_reuse", 0.9),
+                                          ("solid_waste_utilisation", 0.7), ("waste_heat_use", 0.4), ("waste_heat_use", 0.3)]):
+        item = ResourceMeasure(kind="resource_measure", id=f"m{n}", year=2025, lead_time_days=0, measure=measure, target_share=share)
+        _, got = apply_resource_measure(model.operator, item, 100.0 * n, 2025)
+        tech, owner = TECHNOLOGY[measure]
+        expected = []
+        for f in firms:
+            flows = scaled_inputs(base_inputs(f.spec.water, f.spec.solid_waste, f.spec.waste_heat), f.activity)
+            before = targets[f.entity_id]
+            after = targets[f.entity_id] = before._replace(**{TARGET_FIELD[measure]: max(getattr(before, TARGET_FIELD[measure]), share)})
+            a, b = (added_by[measure](measure_flows(f.spec.id, 0.0, flows, t)) for t in (after, before))
+            added = (a - b) / DAYS_PER_YEAR if measure in ("water_reuse", "reclaimed_water") else a - b
+            if added > 0:
+                expected.append(Investment(f.entity_id if owner == "firm" else "operator", tech, added))
+        assert got == expected
+        bought += len(got)
+    assert bought > 60  # most firms bought capacity, so the comparison is not of empty lists

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
 
+from parktwin.energy.erbs import erbs_from_geometry, erbs_split
 from parktwin.energy.solar import (
     PvSystem,
     Site,
@@ -33,7 +34,6 @@ from parktwin.energy.weather import (
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
     _raw_clearness,
-    erbs_split,
     lit_hours,
     standard_utc_offset,
 )
@@ -341,3 +341,58 @@ def test_clearness_lookup_is_np_interp_bit_for_bit():
         z = np.concatenate([np.random.default_rng(9).standard_normal(200_000) * 3.0, grid,
                             np.nextafter(grid, np.inf), np.nextafter(grid, -np.inf), [-9.0, 9.0, -np.inf, np.inf]])
         assert np.array_equal(_bits(_raw_clearness(z, mean_share)), _bits(np.interp(z, grid, table)))
+
+
+def test_clearness_calibration_kernel_is_the_numpy_expression_bit_for_bit():
+    """The calibration's one-pass kernel gives, to the last bit, what the numpy expression of the same
+    solve gives (days sorted by clearness, running sums from 0, the breakpoints clipped, the scale),
+    for targets from half the clear-sky year to just under it and ties at the clearness floor."""
+    from parktwin.energy import weather
+
+    cs = clear_sky(SUZHOU)
+    daily = cs.daily_ghi_kwh_per_m2
+    rng = np.random.default_rng(12)
+    for trial in range(40):
+        k = _raw_clearness(rng.standard_normal((5, 365)) * (1.0 + 3.0 * (trial % 2)), 0.55)  # wide scores: ties at the floor
+        for target in (0.5 * cs.annual_ghi_kwh_per_m2, 1300.0, 0.999 * cs.annual_ghi_kwh_per_m2):
+            order = np.argsort(-k, axis=1)
+            ks, gs = np.take_along_axis(k, order, axis=1), daily[order]
+            zero = np.zeros((k.shape[0], 1))
+            cum_g = np.concatenate([zero, np.cumsum(gs, axis=1)], axis=1)
+            cum_kg = np.concatenate([zero, np.cumsum(ks * gs, axis=1)], axis=1)
+            tail_kg = cum_kg[:, -1:] - cum_kg
+            n_clipped = np.sum(cum_g[:, :-1] + tail_kg[:, :-1] / ks <= target, axis=1, keepdims=True)
+            scale = (target - np.take_along_axis(cum_g, n_clipped, axis=1)) / np.take_along_axis(tail_kg, n_clipped, axis=1)
+            expected = np.minimum(k * scale, 1.0)
+            assert np.array_equal(_bits(weather._calibrate_clearness(k, daily, target)), _bits(expected))
+
+
+def test_lit_weathers_irradiance_is_the_days_clearness_times_clear_sky_then_erbs_bit_for_bit():
+    """``lit_weather_years`` makes the lit hours' GHI and its clearness index in one pass: to the last
+    bit the day's clearness repeated over its lit hours × the clear-sky GHI, and DNI and DHI what
+    ``erbs_from_geometry`` gives for that GHI."""
+    from parktwin.energy import weather
+
+    for site in (SUZHOU, Site(latitude_deg=40.8, longitude_deg=111.7, altitude_m=1050.0, timezone="Asia/Shanghai",
+                              annual_ghi_kwh_per_m2=1550.0)):
+        lw = weather.lit_weather_years(site, 4, np.random.default_rng(21))
+        cs, lit = clear_sky(site), lit_hours(site)
+        ghi = np.repeat(lw.daily_clearness_share, np.bincount(cs.day_index[lit], minlength=DAYS_PER_YEAR), axis=1)
+        ghi *= cs.ghi_w_per_m2[lit]
+        dni, dhi = erbs_from_geometry(ghi, weather.lit_erbs_geometry(site))
+        for got, expected in ((lw.ghi_w_per_m2, ghi), (lw.dni_w_per_m2, dni), (lw.dhi_w_per_m2, dhi)):
+            assert np.array_equal(_bits(got), _bits(expected))
+
+
+def test_ar1_filter_is_scipys_lfilter_bit_for_bit():
+    """The daily AR(1) recursion gives, to the last bit, what ``scipy.signal.lfilter`` (direct form II
+    transposed, initial state ``coef × z0``) gives, for persistences from 0 to 0.95."""
+    from scipy import signal
+
+    from parktwin.energy import weather
+
+    rng = np.random.default_rng(13)
+    for coef in (0.0, 0.3, weather.TEMP_ANOMALY_PERSISTENCE, 0.95):
+        eps, z0 = rng.standard_normal((6, 365)) * 2.0, rng.standard_normal((6, 1))
+        expected = signal.lfilter([1.0], [1.0, -coef], eps, axis=1, zi=coef * z0)[0]
+        assert np.array_equal(_bits(weather._ar1_filter(eps, coef * z0[:, 0], coef)), _bits(expected))

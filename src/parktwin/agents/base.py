@@ -164,14 +164,19 @@ class ParkAgent(mesa.Agent):
         self.changes.append(change)
         return change
 
-    def state_before(self, change: Change, initial: Any, fold: Callable[[Any, Change], Any]) -> Any:
-        """The state just before ``change`` (all earlier changes folded in)."""
-        state = initial
-        for ch in sorted(self.changes, key=lambda c: c.hour):
-            if ch is change:
-                return state
+    def state_before(self, change: Change, initial: Any, fold: Callable[[Any, Change], Any], carried: bool = False) -> Any:
+        """The state just before ``change`` (all earlier changes folded in). ``carried``: ``initial``
+        and ``fold`` are those ``year_segments`` folds with, so the fold goes on from the state it
+        carries between years when that lies before ``change`` (changes are kept in clock order, so
+        the same changes are folded in the same order)."""
+        index = next((i for i in range(len(self.changes) - 1, -1, -1) if self.changes[i] is change), None)
+        if index is None:
+            raise ValueError("change is not one of this agent's")
+        kept = self._folded if carried else None
+        done, state = kept if kept is not None and kept[0] <= index else (0, initial)
+        for ch in self.changes[done:index]:
             state = fold(state, ch)
-        raise ValueError("change is not one of this agent's")
+        return state
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         raise NotImplementedError

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from parktwin.agents.base import EnergyRow, ParkAgent, segment_weights, state_cache
+from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option, wacc_rate
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
-from parktwin.agents.resources import MeasureLedger
+from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED
+from parktwin.agents.resources import MeasureLedger, resource_option
 from parktwin.data import constant, heat_band_shares
 from parktwin.energy.loads import LoadBook, profile_peak, share_after
 from parktwin.spec.park import Enterprise
+from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
 HEAT_PUMP_BANDS = (True, True, False)  # heat pumps reach the medium band (≤200 °C), not the high band
@@ -179,11 +182,6 @@ class EnterpriseAgent(ParkAgent):
 
     def decide(self, ctx) -> list:
         """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
-        from parktwin.agents.decisions import choose, efficiency_option, heat_option, wacc_rate
-        from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
-        from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED, resource_option
-        from parktwin.spec.scenario import ResourceMeasure
-
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         state = self.current_state() if policy.mandates else None  # folded only when something reads it
         items = []
@@ -235,8 +233,6 @@ class EnterpriseAgent(ParkAgent):
 
     def firm_view(self, ctx, state: FirmState):
         """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
-        from parktwin.agents.decisions import FirmView
-
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         k = ctx.constants
         boiler_heat_kwh, base_energy_tce, coal_heat_share = self.once("view_basis", lambda: (
@@ -261,8 +257,6 @@ class EnterpriseAgent(ParkAgent):
         item's share) and record it beside its own measures, for the MACC (``measures`` table).
         Nothing else changes: the roadmap item is built whatever it costs. A firm without boiler heat
         has no heat option (``heat_option`` moves none), so it is not viewed for one."""
-        from parktwin.agents.decisions import efficiency_option, heat_option
-
         if item.kind != "efficiency" and self.boiler_heat_kwh() <= 0.0:
             return
         view = self.firm_view(ctx, self.current_state())

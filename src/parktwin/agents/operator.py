@@ -148,7 +148,8 @@ class OperatorAgent(ParkAgent):
 
     def upgrade_grid(self, hour: float, import_limit_kw: float, source: str) -> float:
         """Raise the connection's import limit at ``hour``; returns the kW added (0 if it was already higher)."""
-        before = self.state_before(self.commission(hour, "grid", import_limit_kw, source), Assets(self.park.grid.import_limit_kw), _fold)
+        change = self.commission(hour, "grid", import_limit_kw, source)
+        before = self.state_before(change, Assets(self.park.grid.import_limit_kw), _fold, carried=True)  # as year_assets folds
         return max(0.0, import_limit_kw - before.import_limit_kw)
 
     def year_assets(self, year_start: int) -> YearAssets:

@@ -68,6 +68,21 @@ def purchase(year: int, hour: float, project: str, entity: str, tech_id: str, ca
                     t.lifetime_yr, renewal)
 
 
+def project_purchases(year: int, hour: float, project: str, bought, terms: UnitTerms) -> list[Purchase]:
+    """``purchase`` of each (entity, technology id, capacity) in ``bought`` — what one project buys —
+    at ``year``'s terms from ``terms`` (the run's look-ups), the same purchases: the terms looked up
+    once for consecutive purchases of one technology (a project's firms mostly buy the same one), each
+    built without the named tuple's Python-level ``__new__`` (hundreds a run)."""
+    out: list[Purchase] = []
+    new, tech_of_terms, t = tuple.__new__, None, None
+    for entity, tech_id, capacity in bought:
+        if tech_id != tech_of_terms:
+            tech_of_terms, t = tech_id, terms[tech_id, year]
+        out.append(new(Purchase, (year, hour, project, entity, tech_id, capacity, t.unit, capacity * t.capex_cny,
+                                  capacity * t.fixed_om_cny_per_yr, t.lifetime_yr, False, None)))
+    return out
+
+
 class UnitTerm(NamedTuple):
     """A technology's catalogue terms in a year, per unit of its capacity (``unit``)."""
 

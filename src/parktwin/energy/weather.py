@@ -39,7 +39,9 @@ import numba
 import numpy as np
 import pandas as pd
 import pvlib
-from scipy import signal, special, stats
+from scipy import special, stats
+
+from parktwin.energy.erbs import ERBS_MAX_ZENITH_DEG, ErbsGeometry, erbs_geometry, erbs_split_at, lit_ghi_and_clearness_index
 
 HOURS_PER_YEAR = 8760
 DAYS_PER_YEAR = 365
@@ -56,10 +58,6 @@ DIURNAL_MIN_HOUR = 5.0
 DIURNAL_MAX_HOUR = 14.0
 CLEARNESS_FLOOR = 1e-4
 """Lower bound of the raw Beta draw, avoids k_d = 0 from ppf underflow."""
-ERBS_MIN_COS_ZENITH = 0.065
-"""Floor of cos(zenith) in the Erbs clearness index [-] (``pvlib.irradiance.erbs``'s default)."""
-ERBS_MAX_ZENITH_DEG = 87.0
-"""Zenith above which the Erbs split gives DNI = 0 [deg] (``pvlib.irradiance.erbs``'s default)."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +200,22 @@ def _ar1_gaussian(rng: np.random.Generator, n_years: int, coef: float) -> np.nda
     """Stationary unit-variance Gaussian AR(1) along days, shape (n_years, 365) [-]."""
     z0 = rng.standard_normal((n_years, 1))
     eps = rng.standard_normal((n_years, DAYS_PER_YEAR)) * np.sqrt(1.0 - coef * coef)
-    return signal.lfilter([1.0], [1.0, -coef], eps, axis=1, zi=coef * z0)[0]
+    return _ar1_filter(eps, coef * z0[:, 0], coef)
+
+
+@numba.njit(cache=True)
+def _ar1_filter(eps, start, coef):
+    """``scipy.signal.lfilter([1], [1, -coef], eps, axis=1, zi=start)[0]`` (n, days): each row
+    ``z[0] = start + eps[0]``, ``z[d] = coef × z[d-1] + eps[d]`` — the filter's state ``0·eps - (-coef)·z``
+    is ``coef × z`` exactly, so the same numbers, without lfilter's per-call checks."""
+    out = np.empty(eps.shape)
+    for i in range(eps.shape[0]):
+        state = start[i]
+        for d in range(eps.shape[1]):
+            z = state + eps[i, d]
+            out[i, d] = z
+            state = coef * z
+    return out
 
 
 _Z_GRID = np.linspace(-8.5, 8.5, 4097)
@@ -285,18 +298,36 @@ def _calibrate_clearness(k: np.ndarray, daily_cs_kwh_per_m2: np.ndarray,
         Calibrated clearness, shape (n_years, 365), in (0, 1] [-].
     """
     order = np.argsort(-k, axis=1)
-    ks = np.take_along_axis(k, order, axis=1)
-    gs = daily_cs_kwh_per_m2[order]
-    zero = np.zeros((k.shape[0], 1))
-    cum_g = np.concatenate([zero, np.cumsum(gs, axis=1)], axis=1)        # (n, 366)
-    cum_kg = np.concatenate([zero, np.cumsum(ks * gs, axis=1)], axis=1)  # (n, 366)
-    tail_kg = cum_kg[:, -1:] - cum_kg                                    # sum_{j>=J} k_j G_j
-    f_at_break = cum_g[:, :-1] + tail_kg[:, :-1] / ks                    # f(1 / k_(j))
-    n_clipped = np.sum(f_at_break <= target_kwh_per_m2, axis=1, keepdims=True)
-    g_clipped = np.take_along_axis(cum_g, n_clipped, axis=1)
-    kg_free = np.take_along_axis(tail_kg, n_clipped, axis=1)
-    scale = (target_kwh_per_m2 - g_clipped) / kg_free
-    return np.minimum(k * scale, 1.0)
+    return _calibrated(np.ascontiguousarray(k, dtype=float), order, np.ascontiguousarray(daily_cs_kwh_per_m2, dtype=float),
+                       float(target_kwh_per_m2))
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _calibrated(k, order, daily, target):
+    """:func:`_calibrate_clearness` after the sort (``order``: each year's days by descending ``k``), one
+    year at a time: the running sums of G and k G over the sorted days from 0 (as ``np.cumsum`` adds
+    them, one after the other), ``f`` at each breakpoint ``cum_g[j] + (cum_kg[end] - cum_kg[j]) / k_(j)``,
+    the count ``J`` of breakpoints with ``f <= target``, ``c = (target - cum_g[J]) / (cum_kg[end] - cum_kg[J])``
+    and ``min(c k, 1)``: the numpy expression's operations in its order, without its (n, 366) temporaries."""
+    n, days = k.shape
+    out = np.empty((n, days))
+    cum_g = np.empty(days + 1)
+    cum_kg = np.empty(days + 1)
+    for i in range(n):
+        cum_g[0] = 0.0
+        cum_kg[0] = 0.0
+        for j in range(days):
+            d = order[i, j]
+            cum_g[j + 1] = cum_g[j] + daily[d]
+            cum_kg[j + 1] = cum_kg[j] + k[i, d] * daily[d]
+        clipped = 0
+        for j in range(days):
+            if cum_g[j] + (cum_kg[days] - cum_kg[j]) / k[i, order[i, j]] <= target:
+                clipped += 1
+        scale = (target - cum_g[clipped]) / (cum_kg[days] - cum_kg[clipped])
+        for d in range(days):
+            out[i, d] = min(k[i, d] * scale, 1.0)
+    return out
 
 
 def _diurnal_shape() -> np.ndarray:
@@ -326,9 +357,9 @@ _DAY_W_LO = 1.0 - _DAY_W
 
 
 def _hours_per_day(day_of_hour: np.ndarray) -> np.ndarray:
-    """How many of the (ascending) ``day_of_hour`` indices name each day 0..364: ``np.repeat`` of a
-    daily array by these counts is ``np.take`` of it by ``day_of_hour`` (the same values, copied in
-    runs rather than looked up one index at a time, about twice as fast)."""
+    """How many of the (ascending) ``day_of_hour`` indices name each day 0..364: a daily array repeated
+    by these counts (``np.repeat``, or day by day in ``erbs.lit_ghi_and_clearness_index``) is ``np.take`` of it
+    by ``day_of_hour`` (the same values, copied in runs rather than looked up one index at a time)."""
     if np.any(np.diff(day_of_hour) < 0):
         raise ValueError("day indices must be ascending")
     return np.bincount(day_of_hour, minlength=DAYS_PER_YEAR)
@@ -378,105 +409,11 @@ def _hourly_temperature(amp_day, diurnal, seasonal, anomaly_day, day_lo, day_hi,
     return temp
 
 
-@dataclass(frozen=True, eq=False)
-class ErbsGeometry:
-    """What the Erbs split needs of the sun in some hours, shape (hours,), read-only: cos(zenith) [-],
-    the extraterrestrial irradiance on the horizontal ``dni_extra × max(cos z, min_cos_zenith)``
-    (``I0h`` of ``pvlib.irradiance.clearness_index``) [W/m²] and whether the zenith is beyond the cut-off."""
-
-    cos_zenith: np.ndarray
-    horizontal_extra_w_per_m2: np.ndarray
-    beyond_cutoff: np.ndarray
-
-
-def erbs_geometry(zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = ERBS_MIN_COS_ZENITH,
-                  max_zenith_deg: float = ERBS_MAX_ZENITH_DEG) -> ErbsGeometry:
-    """The sun's part of ``pvlib.irradiance.erbs`` (extraterrestrial DNI by day of year, cos z, I0h):
-    the same for every year of a site, so :func:`lit_erbs_geometry` computes it once per site."""
-    dni_extra = pvlib.irradiance.get_extra_radiation(day_of_year)
-    cos_zenith = pvlib.tools.cosd(zenith_deg)
-    fields = (cos_zenith, dni_extra * np.maximum(cos_zenith, min_cos_zenith), np.asarray(zenith_deg) > max_zenith_deg)
-    for shared in fields:
-        shared.setflags(write=False)
-    return ErbsGeometry(*fields)
-
-
 @functools.lru_cache(maxsize=64)
 def lit_erbs_geometry(site: Site) -> ErbsGeometry:
     """:func:`erbs_geometry` of the reference year's lit hours (``lit_hours``), cached per site."""
     cs, lit = clear_sky(site), lit_hours(site)
     return erbs_geometry(cs.zenith_deg[lit], cs.day_index[lit] + 1)
-
-
-def erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray, day_of_year: np.ndarray, min_cos_zenith: float = ERBS_MIN_COS_ZENITH,
-               max_zenith_deg: float = ERBS_MAX_ZENITH_DEG) -> tuple[np.ndarray, np.ndarray]:
-    """DNI and DHI [W/m²] from GHI [W/m²] by the Erbs model: ``pvlib.irradiance.erbs`` step for step
-    (the same numbers; tests/test_solar.py compares them), see :func:`erbs_from_geometry`."""
-    return erbs_from_geometry(ghi, erbs_geometry(zenith_deg, day_of_year, min_cos_zenith, max_zenith_deg))
-
-
-def erbs_from_geometry(ghi: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndarray, np.ndarray]:
-    """DNI and DHI [W/m²] from GHI [W/m²] (shape (..., hours)) and the sun's ``geometry`` in those hours:
-    ``pvlib.irradiance.erbs`` step for step (the same operations in the same order, so the same
-    numbers), except that its fourth-degree diffuse-fraction polynomial is evaluated only where it
-    applies (0.22 < kt ≤ 0.8) rather than on every hour and then discarded: ``erbs`` took ~9 ms of a
-    26-year run, most of it in that polynomial's powers. The clearness index (as
-    ``pvlib.irradiance.clearness_index``, max 1, with the geometry's I0h) and the split around the
-    polynomial are one ``numba.njit`` pass each; the polynomial stays pvlib's numpy expression."""
-    hours = ghi.shape[-1]
-    flat = np.ascontiguousarray(ghi, dtype=float).reshape(-1, hours)
-    kt, k = _clearness_index(flat, geometry.horizontal_extra_w_per_m2)
-    mid_share = 0.9511 - 0.1604 * k + 4.388 * k**2 - 16.638 * k**3 + 12.336 * k**4  # 0.22 < kt ≤ 0.8
-    dni, dhi = _erbs_split_kernel(flat, kt, mid_share, geometry.cos_zenith, geometry.beyond_cutoff)
-    return dni.reshape(ghi.shape), dhi.reshape(ghi.shape)
-
-
-@numba.njit(cache=True)
-def _clearness_index(ghi, horizontal_extra):
-    """Clearness index ``min(max(GHI / I0h, 0), 1)`` (n, hours) [-], and its values in (0.22, 0.8] in
-    row-major order (where Erbs' polynomial applies)."""
-    n, hours = ghi.shape
-    kt = np.empty((n, hours))
-    mid = np.empty(n * hours)
-    m = 0
-    for i in range(n):
-        for j in range(hours):
-            x = min(max(ghi[i, j] / horizontal_extra[j], 0.0), 1.0)
-            kt[i, j] = x
-            if x > 0.22 and x <= 0.8:
-                mid[m] = x
-                m += 1
-    return kt, mid[:m].copy()
-
-
-@numba.njit(cache=True)
-def _erbs_split_kernel(ghi, kt, mid_share, cos_zenith, beyond_cutoff):
-    """Erbs' DNI and DHI (n, hours) [W/m²]: diffuse share ``1 - 0.09 kt`` (kt ≤ 0.22), the polynomial's
-    ``mid_share`` (in row-major order) or 0.165 (kt > 0.8); DHI = share × GHI, DNI = (GHI - DHI) / cos z;
-    where DNI < 0, the zenith is beyond the cut-off or GHI < 0, DNI = 0 and DHI = GHI."""
-    n, hours = ghi.shape
-    dni = np.empty((n, hours))
-    dhi = np.empty((n, hours))
-    m = 0
-    for i in range(n):
-        for j in range(hours):
-            x = kt[i, j]
-            if x > 0.22 and x <= 0.8:
-                share = mid_share[m]
-                m += 1
-            elif x > 0.8:
-                share = 0.165
-            else:
-                share = 1 - 0.09 * x
-            g = ghi[i, j]
-            diffuse = share * g
-            beam = (g - diffuse) / cos_zenith[j]
-            if beam < 0 or beyond_cutoff[j] or g < 0:
-                beam = 0.0
-                diffuse = g
-            dni[i, j] = beam
-            dhi[i, j] = diffuse
-    return dni, dhi
 
 
 @dataclass(frozen=True, eq=False)
@@ -510,9 +447,9 @@ def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persis
     k_raw = _raw_clearness(z_cloud, mean_share)
     clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
     lit_day_hours, lit_ghi = _lit_clear_sky(site)
-    ghi = np.repeat(clearness, lit_day_hours, axis=1)  # the day's clearness × clear-sky GHI
-    ghi *= lit_ghi
-    dni, dhi = erbs_from_geometry(ghi, lit_erbs_geometry(site))
+    geometry = lit_erbs_geometry(site)
+    ghi, kt, mid_kt = lit_ghi_and_clearness_index(clearness, lit_day_hours, lit_ghi, geometry.horizontal_extra_w_per_m2)
+    dni, dhi = erbs_split_at(ghi, kt, mid_kt, geometry)  # (erbs.erbs_from_geometry of that GHI)
     return LitWeather(ghi, dni, dhi, _air_temperature(site, clearness, z_temp), clearness)
 
 

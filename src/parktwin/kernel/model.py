@@ -30,7 +30,7 @@ from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.population import growth_rate
 from parktwin.agents.resources import FirmRoster
 from parktwin.data import grid_factor_path, interpolate_path, overriding
-from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, UnitTerms, purchase, stated_purchase
+from parktwin.economics.costs import Purchase, PurchaseLedger, RenewalSchedule, UnitTerms, project_purchases, stated_purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
@@ -146,6 +146,15 @@ def park_wind(scenario: Scenario, n_years: int, rng: np.random.Generator, force:
     return wind_output_kw_per_kw(speeds, load_power_curve(), losses_share=design.losses_share)
 
 
+def roadmap_by_year(roadmap: list) -> dict[int, list[tuple[int, object]]]:
+    """The roadmap's items by the year they are decided, each with its position in the roadmap (how
+    the PDCA names an item it brings forward), in roadmap order: a year reads only its own items."""
+    out: dict[int, list[tuple[int, object]]] = {}
+    for position, item in enumerate(roadmap):
+        out.setdefault(item.year, []).append((position, item))
+    return out
+
+
 RUN_GC_THRESHOLD = 50_000
 """Container allocations between two young-generation collections of Python's garbage collector
 while a run is simulated (the interpreter's default is 700)."""
@@ -255,6 +264,7 @@ class ParkModel(mesa.Model):
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
         self.carrier_state = CarrierState()  # heat, cold and hydrogen stores' charge carried between years
         self.stages: list[Stage] = list(YEAR_STAGES)  # the year's operation (kernel/year.py); a modeller may insert
+        self.roadmap_by_year = roadmap_by_year(scenario.roadmap)
         self.battery_soc_kwh = 0.0  # the batteries' charge carried between years [kWh]
         self._grid_projects: list[simpy.Process] = []
         self._outage_rng = np.random.default_rng(outage_seed)
@@ -265,6 +275,7 @@ class ParkModel(mesa.Model):
         self.exit_value_cny: dict[int, float] = {}  # exit year → value left in the leavers' capacity
         # symbiosis: one agent per candidate exchange of the park file (none: the agent set is unchanged)
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
+        self.exchange_receivers = frozenset(agent.spec.receiver for agent in self.exchange_agents)  # only a receiver's fuel is read
         self.exchange_context: ExchangeContext | None = None
         self.min_coverage_share = min_coverage_share()  # data/resources.csv, read once
         self.eu_price_eur_per_tco2 = eu_price_path(scenario.policy.cbam.eu_carbon_price_eur_per_tco2, self.years)  # CBAM
@@ -335,8 +346,8 @@ class ParkModel(mesa.Model):
                 pending = any(not p.triggered for p in self._grid_projects)
                 for item in self.operator.decide(year, self.scenario.operator, last, pending):
                     self._grid_projects.append(self.env.process(self._project(item, origin="operator")))
-                for position, item in enumerate(self.scenario.roadmap):
-                    if item.year == year and position not in self.operator.advanced:  # not brought forward by the PDCA
+                for position, item in self.roadmap_by_year.get(year, ()):
+                    if position not in self.operator.advanced:  # not brought forward by the PDCA
                         if technology(item.kind).abatement == FIRM_MEASURE and not self.annual_only:  # costed on the firms for the MACC
                             self._cost_roadmap_measure(item, year)
                         self.env.process(self._project(item))
@@ -415,8 +426,7 @@ class ParkModel(mesa.Model):
         if origin in self.enterprises:  # a firm's own project: no longer pending
             self.enterprises[origin].pending.pop(item.id, None)
         name = item.id or item.kind
-        self.record.purchases.extend(purchase(year, hour, name, inv.entity, inv.technology, inv.capacity, terms=self.unit_terms)
-                                     for inv in added)
+        self.record.purchases.extend(project_purchases(year, hour, name, added, self.unit_terms))
         self.record.events.append(
             {
                 "year": year,
@@ -435,9 +445,8 @@ class ParkModel(mesa.Model):
         if not self.exchange_agents:
             return None
         carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
-        receivers = {agent.spec.receiver for agent in self.exchange_agents}  # only a receiver's fuel is read
         fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows}
-                for firm in self.enterprises.values() if firm.entity_id in receivers}
+                for firm in self.enterprises.values() if firm.entity_id in self.exchange_receivers}
         return ExchangeContext(year, carbon, fuel)
 
     def _start_exchanges(self, year: int) -> None:

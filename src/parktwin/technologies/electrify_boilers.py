@@ -12,10 +12,13 @@ ELECTRIC_BOILER = "electric_boiler"  # the change (and catalogue id) of electric
 
 
 def size(firm, change, year: int) -> list[Investment]:
-    """Electric boilers or heat pumps sized to the peak hour of the heat they take over, band by band [kW_th]."""
+    """Electric boilers or heat pumps sized to the peak hour of the heat they take over, band by band [kW_th]
+    (none for a firm without boiler or bought heat: every band moves 0 kWh)."""
+    own, bought = firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ
+    if own == 0.0 and bought == 0.0:
+        return []
     before, after, scale, peak = firm.sizing_basis(change, year)
     out: list[Investment] = []
-    own, bought = firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ
     for b, band in enumerate(HEAT_BANDS):  # the heat moved in the band: own boiler heat, then bought heat, each to e-boilers then heat pumps
         moved = (own * (after.own_eb[b] - before.own_eb[b]) + own * (after.own_hp[b] - before.own_hp[b])
                  + bought * (after.bought_eb[b] - before.bought_eb[b]) + bought * (after.bought_hp[b] - before.bought_hp[b]))

@@ -8,7 +8,10 @@ from parktwin.technologies.base import Applied, firms, on_agents
 
 
 def size(firm, change, year: int) -> list[Investment]:
-    """Electrolysers sized to the peak hour of the fuel they replace [kW_e]."""
+    """Electrolysers sized to the peak hour of the fuel they replace [kW_e] (none for a firm without
+    process fuel: it replaces 0 kWh)."""
+    if firm.process_fuel_kwh() == 0.0:
+        return []
     before, after, scale, peak = firm.sizing_basis(change, year)
     added = (after.hydrogen_share - before.hydrogen_share) * firm.process_fuel_kwh() * scale
     out = [Investment(firm.entity_id, "electrolyser", added / constant("electrolyser_efficiency_lhv") * peak)]
