@@ -37,6 +37,15 @@ class FirmState:
     hydrogen_share: float = 0.0  # of the coal and gas not burnt in boilers, replaced by on-site green H₂
     active: float = 1.0  # 1 while the firm operates in the park, 0 before its entry and after its exit
 
+    def __post_init__(self) -> None:
+        # the hash of the fields, once: a state keys the per-process caches of folds and per-state
+        # terms, and hashing nine fields (three of them tuples) at each look-up cost ~1 us
+        object.__setattr__(self, "_hash", hash((self.efficiency_factor, self.own_eb, self.own_hp, self.bought_eb, self.bought_hp,
+                                                self.capture_share, self.capture_stored, self.hydrogen_share, self.active)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
 
 NO_MEASURES = FirmState()  # a firm before any change (immutable, so one instance serves every firm)
 
@@ -57,7 +66,9 @@ def _electrify(eb: Bands, hp: Bands, add: float, heat_pump: bool) -> tuple[Bands
 
 def _evolve(state: FirmState, **changes) -> FirmState:
     """``dataclasses.replace`` without its per-field checks (a fold runs ~1,000 times a run)."""
-    return FirmState(**{**state.__dict__, **changes})
+    values = {**state.__dict__, **changes}
+    del values["_hash"]  # (not a field: computed again for the new state)
+    return FirmState(**values)
 
 
 def fold_firm_state(state: FirmState, change) -> FirmState:
