@@ -150,9 +150,16 @@ class ParkAgent(mesa.Agent):
         year's segments are kept until a change arrives (the kernel asks for them several times a
         year: the energy, the heat plan, the chillers); callers must not modify the list.
         """
-        key = (year_start, len(self.changes), fold)
-        if self._year_segments is not None and self._year_segments[0] == key:
-            return self._year_segments[1]
+        n = len(self.changes)
+        key = (year_start, n, fold)
+        kept = self._year_segments
+        if kept is not None:
+            if kept[0] == key:
+                return kept[1]
+            if self._folded[0] == n and kept[0][1:] == key[1:] and kept[0][0] < year_start and len(kept[1]) == 1:
+                # every change folded before an earlier year and none since: the same one state all year
+                self._year_segments = (key, kept[1])
+                return kept[1]
         self._folded, out = fold_since(self.changes, self._folded if self._folded is not None else (0, initial), year_start, fold)
         self._year_segments = (key, out)
         return out

@@ -14,10 +14,12 @@ from parktwin.agents.base import EnergyRow, ParkAgent, segment_weights, state_ca
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
-from parktwin.agents.resources import MeasureLedger
+from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option, wacc_rate
+from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED, MeasureLedger, resource_option
 from parktwin.data import constant, heat_band_shares
-from parktwin.energy.loads import LoadBook, profile_peak, share_after
+from parktwin.energy.loads import LoadBook, profile_peak, share_of_year
 from parktwin.spec.park import Enterprise
+from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
 HEAT_PUMP_BANDS = (True, True, False)  # heat pumps reach the medium band (≤200 °C), not the high band
@@ -190,11 +192,6 @@ class EnterpriseAgent(ParkAgent):
 
     def decide(self, ctx) -> list:
         """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
-        from parktwin.agents.decisions import choose, efficiency_option, heat_option, wacc_rate
-        from parktwin.spec.scenario import Efficiency, ElectrifyBoilers
-        from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED, resource_option
-        from parktwin.spec.scenario import ResourceMeasure
-
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         state = self.current_state() if policy.mandates else None  # folded only when something reads it
         items = []
@@ -246,8 +243,6 @@ class EnterpriseAgent(ParkAgent):
 
     def firm_view(self, ctx, state: FirmState):
         """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
-        from parktwin.agents.decisions import FirmView
-
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         k = ctx.constants
         boiler_heat_kwh, base_energy_tce, coal_heat_share = self.once("view_basis", lambda: (
@@ -272,8 +267,6 @@ class EnterpriseAgent(ParkAgent):
         item's share) and record it beside its own measures, for the MACC (``measures`` table).
         Nothing else changes: the roadmap item is built whatever it costs. A firm without boiler heat
         has no heat option (``heat_option`` moves none), so it is not viewed for one."""
-        from parktwin.agents.decisions import efficiency_option, heat_option
-
         if item.kind != "efficiency" and self.boiler_heat_kwh() <= 0.0:
             return
         view = self.firm_view(ctx, self.current_state())
@@ -408,8 +401,12 @@ class EnterpriseAgent(ParkAgent):
 
     def _year_inputs(self) -> tuple[float, ...]:
         """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
-        [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
-        return self.once("year_inputs", self._base_year_inputs)  # (a bound method: no function built per firm-year)
+        [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``. Kept in the firm's own
+        attribute (read every firm-year: no ``once`` look-up)."""
+        inputs = self.__dict__.get("_year_inputs_kept")
+        if inputs is None:
+            inputs = self._year_inputs_kept = self._base_year_inputs()
+        return inputs
 
     def _base_year_inputs(self) -> tuple[float, ...]:
         e = self.spec.energy
@@ -434,7 +431,7 @@ class EnterpriseAgent(ParkAgent):
         sums from 0.0 differ only where a quantity is 0, and no row keeps a 0)."""
         coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
         shape = self.load_shape
-        w = share_after(shape, year, 0)  # the one segment's weight
+        w = share_of_year(shape, year)  # the one segment's weight
         activity = self.activity
         process_t = process_base_t * activity
         active = st.active

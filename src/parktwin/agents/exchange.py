@@ -124,6 +124,7 @@ EXCHANGE_COLUMNS = (
 FUEL_ROW_UNITS = {"coal": 1.0, "natural_gas": 1000.0, "diesel": 1.0}  # effect unit per energy-row unit (gas: m³ per km³)
 MATERIAL_KINDS = frozenset({"gypsum", "fly_ash", "slag", "spent_acid", "residue", "organic_residue"})
 HEAT_KINDS = frozenset({"steam", "waste_heat"})
+NAN = float("nan")  # an NPV not evaluated yet
 ELECTRICITY_SHAPE = "continuous"  # pumps, polishing and heat pumps run round the clock
 
 
@@ -219,6 +220,6 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
         npv = agent.last_npv
         table.append((year, spec.id, spec.supplier, spec.receiver, x.kind, x.quantity, x.unit, agent.status(year_start), running,
                       x.quantity * w, heat, fuel_tce, co2, added, s3, water, material, elec_mwh,
-                      npv.get("receiver_npv_cny", float("nan")), npv.get("supplier_npv_cny", float("nan")), x.capex_cny))
+                      npv.get("receiver_npv_cny", NAN), npv.get("supplier_npv_cny", NAN), x.capex_cny))
     out.rows = rows
     return out

@@ -194,10 +194,15 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
 def _state_heat(firm, st) -> tuple[tuple, tuple]:
     """``_room_shares`` and ``_electric_heat_terms`` of the state; the last state asked for is checked
     first, by identity (a firm stays in one state for years): no hash of the state then."""
-    last = firm.once("last_heat_state", lambda: [None, None])  # [state, its terms], kept in the firm's run cache
+    last = firm.once("last_heat_state", _no_heat_state)  # [state, its terms], kept in the firm's run cache
     if last[0] is not st:
         last[:] = st, (_room_shares(firm, st), _electric_heat_terms(firm, st))
     return last[1]
+
+
+def _no_heat_state() -> list:
+    """``_state_heat``'s kept [state, terms] before a first state."""
+    return [None, None]
 
 
 def _electric_heat_room(firm, st, terms) -> tuple[float, float]:
@@ -359,6 +364,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
         return out
     rows = list(rows)
     index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
+    new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
 
     def change(entity: str, kind: str, carrier: str, delta: float, unit: str) -> None:
         i = index.get((entity, carrier))
@@ -366,7 +372,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
             i = index[(entity, carrier)] = len(rows)
             rows.append(EnergyRow(entity, kind, carrier, 0.0, unit))
         r = rows[i]
-        rows[i] = EnergyRow(r.entity, r.entity_kind, r.carrier, max(r.quantity + delta, 0.0), r.unit)
+        rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], max(r[3] + delta, 0.0), r[4]))  # (entity, kind, carrier, quantity, unit)
 
     fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
              for carrier, ncv, eff, co2 in FUELS]
