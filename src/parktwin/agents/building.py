@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise
+from parktwin.agents.base import EnergyRow, Investment, ParkAgent, energy_rows
 from parktwin.agents.decisions import Option, choose
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
@@ -360,7 +360,7 @@ class BuildingAgent(ParkAgent):
         if gas_km3 == 0.0 or all(st.kitchen_gas_factor == 1.0 for _, st in segs):
             return 0.0, gas_km3
         per_km3 = kitchen_kwh_per_km3()
-        kwh = book_piecewise(target, b.kind, [h for h, _ in segs], [gas_km3 * (1.0 - st.kitchen_gas_factor) * per_km3 for _, st in segs])
+        kwh = target.add_piecewise(b.kind, [h for h, _ in segs], [gas_km3 * (1.0 - st.kitchen_gas_factor) * per_km3 for _, st in segs])
         return kwh, max(gas_km3 - kwh / per_km3, 0.0)
 
     # -- energy ------------------------------------------------------------------------------
@@ -370,7 +370,7 @@ class BuildingAgent(ParkAgent):
         target = book if self.measured_shape is None else LoadBook(year)  # a metered building is simulated aside
         segs = self.year_segments(year_start, NO_RETROFITS, _fold)
         starts = [h for h, _ in segs]
-        elec_kwh = book_piecewise(target, b.kind, starts, [b.floor_area_m2 * self.electricity_kwh_per_m2 * st.electricity_factor for _, st in segs])
+        elec_kwh = target.add_piecewise(b.kind, starts, [b.floor_area_m2 * self.electricity_kwh_per_m2 * st.electricity_factor for _, st in segs])
         kitchen_kwh, gas_km3 = self._stock_kitchen(target, segs)
         elec_kwh += kitchen_kwh
         if self.hvac_kw is not None:
@@ -388,8 +388,7 @@ class BuildingAgent(ParkAgent):
             base_kwh = b.floor_area_m2 * self.electricity_kwh_per_m2 + (float(self.hvac_kw[0].sum()) if self.hvac_kw is not None else 0.0)
             change_kwh = elec_kwh - base_kwh if index > 0 else 0.0  # the base year is the meter, exactly
             elec_kwh = book.add(self.measured_shape, max(self.measured_kwh + change_kwh, 0.0), 0)
-        rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")]
-        return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
+        return energy_rows(self.entity_id, self.kind, (("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")))
 
     def chiller_kw(self, year: int, year_start: int) -> np.ndarray | None:
         """Hourly chiller electricity of the year [kW]: the stock's, with its cooling retrofits, and

@@ -27,6 +27,7 @@ from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.loads import share_of_year
 from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
 KIND = "resource_measure"
@@ -382,7 +383,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
         if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
             kwh, heat_added_gj = roster.split_year(at, split[at], year, shape, book, out.firms)
         else:
-            kwh, heat_added_gj = book.add(shape, measures_kwh[at], 0), heat_added[at]  # (add = add_piecewise from hour 0)
+            kwh, heat_added_gj = book.add_full_year(shape, measures_kwh[at], share_of_year(shape, year)), heat_added[at]
         if kwh > 0:
             change(entity, firm.kind, "electricity", kwh / 1000.0, "MWh")
             out.electricity_mwh += kwh / 1000.0
@@ -403,7 +404,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
                 change(entity, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
                 out.heat_used_gj += saved["purchased_heat"]
             if saved.get("electricity_kwh", 0.0) > 0:  # spread over the firm's own profile of the year
-                cut_kwh = -book.add(shape, -saved["electricity_kwh"], 0)
+                cut_kwh = -book.add_full_year(shape, -saved["electricity_kwh"], share_of_year(shape, year))
                 change(entity, firm.kind, "electricity", -cut_kwh / 1000.0, "MWh")
                 out.electricity_mwh -= cut_kwh / 1000.0
                 out.heat_used_gj += saved["electric_heat_gj"]
