@@ -422,8 +422,19 @@ class EnterpriseAgent(ParkAgent):
         else:
             quantities = self._segmented_year(year, segs, book)
         entity, kind, row = self.entity_id, self.kind, tuple.__new__  # (an EnergyRow without its Python-level __new__)
-        self.last_rows = [row(EnergyRow, (entity, kind, c, q, u)) for (c, u), q in zip(YEAR_ROWS, quantities) if q > 0.0]
+        self.last_rows = [row(EnergyRow, (entity, kind, c, q, u)) for i, c, u in self._possible_rows() if (q := quantities[i]) > 0.0]
         return self.last_rows
+
+    def _possible_rows(self) -> tuple[tuple[int, str, str], ...]:
+        """The ``YEAR_ROWS`` (position, carrier, unit) this firm can have above 0, once per run: its
+        electricity, and the fuel, bought-heat and process-CO₂ rows whose base-year input is above 0
+        (a row of an input 0 is 0 in every year: its products and sums are 0, and no row keeps a 0)."""
+        kept = self.__dict__.get("_possible_rows_kept")
+        if kept is None:
+            coal, gas, diesel, bought_gj, process_t = self._year_inputs()[:5]
+            inputs = (1.0, coal, gas, diesel, bought_gj, process_t, process_t, process_t)  # (electricity: always looked at)
+            kept = self._possible_rows_kept = tuple((i, c, u) for i, ((c, u), x) in enumerate(zip(YEAR_ROWS, inputs)) if x > 0.0)
+        return kept
 
     def _steady_year(self, year: int, st: FirmState, book: LoadBook) -> tuple[float, ...]:
         """``YEAR_ROWS``' quantities of a year in one state ``st`` all through, its electricity booked
