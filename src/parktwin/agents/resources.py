@@ -73,6 +73,12 @@ class MeasureLedger(list):
 
     folded: tuple[int, MeasureTargets] = (0, MeasureTargets())
 
+    def append(self, change: Change) -> None:
+        """Keep the clock order the yearly fold relies on (``agents.base.fold_since``), as ``ParkAgent.commission`` does."""
+        if self and change.hour < self[-1].hour:
+            raise ValueError(f"a resource measure at hour {change.hour} arrived after one at {self[-1].hour}")
+        super().append(change)
+
     def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
         self.folded, out = fold_since(self, self.folded, year_start, _fold)
         return out
