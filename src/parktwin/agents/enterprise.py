@@ -245,8 +245,10 @@ class EnterpriseAgent(ParkAgent):
         """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         k = ctx.constants
-        boiler_heat_kwh, base_energy_tce, coal_heat_share = self.once("view_basis", lambda: (
-            self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, k)))
+        basis = self.__dict__.get("_view_basis")  # (once per run: base-year boiler heat, energy, coal share of boiler heat)
+        if basis is None:
+            basis = self._view_basis = (self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, k))
+        boiler_heat_kwh, base_energy_tce, coal_heat_share = basis
         rows = {r.carrier: r.quantity for r in self.last_rows}
         shape = self.load_shape
         elec_price = ctx.electricity_price(shape)
@@ -254,13 +256,13 @@ class EnterpriseAgent(ParkAgent):
             rows.get(c, 0.0) * mult * price for c, mult, price in ctx.fuel_prices)
         scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
                   + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
-        return FirmView(
+        return tuple.__new__(FirmView, (  # (every field, in order: a FirmView without its Python-level __new__)
             year, self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh, self.heat_bands, state.own_eb,
             state.own_hp, coal_heat_share, ctx.peak_share(shape), elec_price,
             ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
             energy_cost, scope1, base_energy_tce * self.activity * self.intensity * state.efficiency_factor, ctx.subsidy_share(), k,
             rows.get("electricity", 0.0) * 1000.0, ctx.costs,
-        )
+        ))
 
     def record_roadmap_measure(self, ctx, item) -> None:
         """Cost a roadmap item on this firm as the firm would (its view at the year's start, the
