@@ -272,6 +272,8 @@ class FirmRoster:
 
     firms: tuple = ()  # the agents, park order
     ids: tuple[str, ...] = ()
+    shapes: tuple[str, ...] = ()  # each firm's load shape (its measures' electricity follows it)
+    kinds: tuple[str, ...] = ()  # each firm's entity kind (of its energy rows)
     value_added_mcny: np.ndarray = field(default_factory=lambda: np.zeros(0))  # base-year value added [M CNY]
     inputs: np.ndarray = field(default_factory=lambda: np.zeros((8, 0)))  # 8 × firms, ``base_inputs`` order, 0 where not reported
     reported: np.ndarray = field(default_factory=lambda: np.zeros((8, 0), dtype=bool))  # 8 × firms: the input is reported (not None)
@@ -287,6 +289,7 @@ class FirmRoster:
         if not same_agents(self.firms, firms):
             inputs = [_inputs(f) for f in firms]
             self.firms, self.ids = tuple(firms), tuple(f.spec.id for f in firms)
+            self.shapes, self.kinds = tuple(f.load_shape for f in firms), tuple(f.kind for f in firms)
             self.value_added_mcny = np.array([f.spec.value_added_mcny for f in firms], dtype=float)
             self.reported = np.array([[v is not None for v in row] for row in inputs], dtype=bool).reshape(-1, 8).T
             self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
@@ -383,37 +386,39 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
 
     fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
              for carrier, ncv, eff, co2 in FUELS]
+    electricity_mwh = heat_used_gj = scope1_avoided_tco2 = 0.0  # (summed firm by firm in park order, as before on ``out``)
     for at in active:
-        firm = roster.firms[at]
-        entity, shape = firm.entity_id, firm.load_shape
+        entity, kind, shape = roster.ids[at], roster.kinds[at], roster.shapes[at]  # (kept by the roster: the firm is not read)
+        share = share_of_year(shape, year)
         if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
             kwh, heat_added_gj = roster.split_year(at, split[at], year, shape, book, out.firms)
         else:
-            kwh, heat_added_gj = book.add_full_year(shape, measures_kwh[at], share_of_year(shape, year)), heat_added[at]
+            kwh, heat_added_gj = book.add_full_year(shape, measures_kwh[at], share), heat_added[at]
         if kwh > 0:
-            change(entity, firm.kind, "electricity", kwh / 1000.0, "MWh")
-            out.electricity_mwh += kwh / 1000.0
+            change(entity, kind, "electricity", kwh / 1000.0, "MWh")
+            electricity_mwh += kwh / 1000.0
         if heat_added_gj > 0:
             mine = {}
             for c in ("coal", "natural_gas", "purchased_heat"):
                 i = index.get((entity, c))
                 if i is not None:
                     mine[c] = rows[i].quantity
-            saved = displace_heat(firm, heat_added_gj, mine)
+            saved = displace_heat(roster.firms[at], heat_added_gj, mine)
             for carrier, unit, ncv, eff, kgco2 in fuels:
                 amount = saved.get(carrier, 0.0)
                 if amount > 0:
-                    change(entity, firm.kind, carrier, -amount, unit)
-                    out.scope1_avoided_tco2 += amount * kgco2 / 1000.0
-                    out.heat_used_gj += amount * ncv * eff
+                    change(entity, kind, carrier, -amount, unit)
+                    scope1_avoided_tco2 += amount * kgco2 / 1000.0
+                    heat_used_gj += amount * ncv * eff
             if saved["purchased_heat"] > 0:
-                change(entity, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
-                out.heat_used_gj += saved["purchased_heat"]
+                change(entity, kind, "purchased_heat", -saved["purchased_heat"], "GJ")
+                heat_used_gj += saved["purchased_heat"]
             if saved.get("electricity_kwh", 0.0) > 0:  # spread over the firm's own profile of the year
-                cut_kwh = -book.add_full_year(shape, -saved["electricity_kwh"], share_of_year(shape, year))
-                change(entity, firm.kind, "electricity", -cut_kwh / 1000.0, "MWh")
-                out.electricity_mwh -= cut_kwh / 1000.0
-                out.heat_used_gj += saved["electric_heat_gj"]
+                cut_kwh = -book.add_full_year(shape, -saved["electricity_kwh"], share)
+                change(entity, kind, "electricity", -cut_kwh / 1000.0, "MWh")
+                electricity_mwh -= cut_kwh / 1000.0
+                heat_used_gj += saved["electric_heat_gj"]
+    out.electricity_mwh, out.heat_used_gj, out.scope1_avoided_tco2 = electricity_mwh, heat_used_gj, scope1_avoided_tco2
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
 
