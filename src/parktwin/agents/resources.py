@@ -72,12 +72,14 @@ class MeasureLedger(list):
     (like ``ParkAgent.year_segments``), so each year folds only the changes new since the last."""
 
     folded: tuple[int, MeasureTargets] = (0, MeasureTargets())
+    appended: int = 0  # changes appended to any ledger of the process so far (``FirmRoster.year_targets``: did one grow?)
 
     def append(self, change: Change) -> None:
         """Keep the clock order the yearly fold relies on (``agents.base.fold_since``), as ``ParkAgent.commission`` does."""
         if self and change.hour < self[-1].hour:
             raise ValueError(f"a resource measure at hour {change.hour} arrived after one at {self[-1].hour}")
         super().append(change)
+        MeasureLedger.appended += 1
 
     def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
         self.folded, out = fold_since(self, self.folded, year_start, _fold)
@@ -280,7 +282,7 @@ class FirmRoster:
     targets: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))  # 4 × firms: ``states`` by column
     states: list = field(default_factory=list)  # each firm's ``MeasureTargets`` of the year (the object, compared by identity)
     activity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each firm's activity this year (``year_flows``)
-    lengths: list | None = None  # each firm's number of measure changes when ``year_targets`` last looked
+    seen: int | None = None  # ``MeasureLedger.appended`` when ``year_targets`` last looked
     active: list = field(default_factory=list)  # positions of the firms with measures then
     pending: bool = False  # a firm then held changes not folded yet (inside that year, or after it)
 
@@ -294,7 +296,7 @@ class FirmRoster:
             self.reported = np.array([[v is not None for v in row] for row in inputs], dtype=bool).reshape(-1, 8).T
             self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
             self.targets, self.states = np.zeros((4, len(firms))), [NO_TARGETS] * len(firms)
-            self.lengths, self.active, self.pending = None, [], False
+            self.seen, self.active, self.pending = None, [], False
         return self
 
     def year_targets(self, year_start: int) -> tuple[list[int], dict[int, list]]:
@@ -302,8 +304,8 @@ class FirmRoster:
         none for a firm without a measure commissioned before the year's end); returns the positions
         of the firms with measures, and the segments of those whose targets change within the year.
         A year in which no firm's ledger grew and none held changes still to fold keeps last year's."""
-        lengths = [len(f.resource_changes) for f in self.firms]
-        if lengths == self.lengths and not self.pending:
+        seen = MeasureLedger.appended  # (no ledger of the process grew since: none of these firms' did)
+        if seen == self.seen and not self.pending:
             return self.active, {}
         active, split, pending = [], {}, False
         year_end = year_start + HOURS_PER_YEAR
@@ -323,7 +325,7 @@ class FirmRoster:
             if state is not self.states[i]:
                 self.states[i] = state
                 self.targets[:, i] = state
-        self.lengths, self.active, self.pending = lengths, active, pending
+        self.seen, self.active, self.pending = seen, active, pending
         return active, split
 
     def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, list[float], list[float]]:
