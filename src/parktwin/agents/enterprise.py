@@ -443,19 +443,26 @@ class EnterpriseAgent(ParkAgent):
         from hour 0: ``_segmented_year`` with one segment (the same products in the same order; its
         sums from 0.0 differ only where a quantity is 0, and no row keeps a 0)."""
         coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
-        shape = self.load_shape
+        shape = self.__dict__.get("_shape_kept") or self._keep_shape()
         w = share_of_year(shape, year)  # the one segment's weight
+        kept = self.__dict__.get("_steady_kept")
+        if kept is None or kept[0] is not st:  # (a firm stays in one state for years: its terms kept with it)
+            kept = self._steady_kept = (st, (*self._state_terms(st), st.efficiency_factor, st.active, st.hydrogen_share,
+                                             st.capture_share, st.capture_stored))
+        elec, fossil, bought_left, efficiency, active, h2_share, capture_share, stored = kept[1]
         activity = self.activity
         process_t = process_base_t * activity
-        active = st.active
-        k = activity * self.intensity * st.efficiency_factor * active
-        last = self.__dict__.get("_last_terms")  # (``_state_terms``' own first check, without the call)
-        elec, fossil, bought_left = last[1] if last is not None and last[0] is st else self._state_terms(st)
-        elec_kwh = k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * active
-        captured_t = w * process_t * st.capture_share * active
+        k = activity * self.intensity * efficiency * active
+        elec_kwh = k * elec + k * h2_elec_kwh * h2_share + process_t * capture_share * capture_kwh_per_t * active
+        captured_t = w * process_t * capture_share * active
         return (book.add_full_year(shape, elec_kwh, w) / 1000.0, w * k * coal * fossil, w * k * gas * fossil, w * k * diesel,
                 w * k * bought_gj * bought_left, process_t if active else 0.0,
-                captured_t if st.capture_stored else 0.0, 0.0 if st.capture_stored else captured_t)
+                captured_t if stored else 0.0, 0.0 if stored else captured_t)
+
+    def _keep_shape(self) -> str:
+        """``load_shape``, kept in the firm's own attribute for the run (read every firm-year)."""
+        self._shape_kept = self.load_shape
+        return self._shape_kept
 
     def _segmented_year(self, year: int, segs: list, book: LoadBook) -> tuple[float, ...]:
         """``YEAR_ROWS``' quantities of a year split into segments (a change commissioned inside it),
