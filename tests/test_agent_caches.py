@@ -30,3 +30,31 @@ def test_a_firm_state_is_folded_once_per_process():
     assert first.efficiency_factor == 0.9 and first.own_eb == (0.0, 0.0, 0.0)
     boiler = fold_firm_state(first, Change(200.0, "electric_boiler", (0.5, False)))
     assert boiler.own_eb == (0.5, 0.5, 0.5) and boiler.bought_eb == (0.0, 0.0, 0.0) and boiler.efficiency_factor == 0.9
+
+
+def test_a_firm_state_hashes_as_its_fields_and_equal_states_match():
+    # the hash is computed once, when the state is made: equal states (other objects) hash alike and find each other
+    a = FirmState(efficiency_factor=0.9, own_eb=(0.5, 0.5, 0.5))
+    b = FirmState(efficiency_factor=0.9, own_eb=(0.5, 0.5, 0.5))
+    assert a is not b and a == b and hash(a) == hash(b) and {a: 1}[b] == 1
+    assert hash(a) == hash((0.9, (0.5, 0.5, 0.5), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0), 0.0, True, 0.0, 1.0))
+    assert fold_firm_state(a, Change(1.0, "efficiency", 0.5)).efficiency_factor == 0.45  # 0.9 × (1 − 0.5)
+
+
+def _add(total: float, change: Change) -> float:
+    return total + change.value
+
+
+def test_a_year_s_segments_fold_in_clock_order_and_are_kept_while_nothing_arrives():
+    # changes at hours 10 (before the year), 8,770 and 9,000 (inside year 1: hours 10 and 240 of it) and 20,000 (after it)
+    changes = [Change(10.0, "x", 1.0), Change(8770.0, "x", 2.0), Change(9000.0, "x", 4.0), Change(20000.0, "x", 8.0)]
+    folded, segs = base.fold_since(changes, (0, 0.0), 8760, _add)
+    assert folded == (1, 1.0) and segs == [(0, 1.0), (10, 3.0), (240, 7.0)]
+    assert segs == base.segments(changes, 8760, 0.0, _add)  # the same as folding the sorted list from the start
+    agent = type("A", (), {})()  # an agent's state without a model: ``year_segments`` reads only these
+    agent.changes, agent._folded, agent._year_segments = changes[:1], None, None
+    first = base.ParkAgent.year_segments(agent, 8760, 0.0, _add)
+    assert first == [(0, 1.0)]
+    assert base.ParkAgent.year_segments(agent, 2 * 8760, 0.0, _add) is first  # nothing new: last year's one segment
+    agent.changes.append(Change(2 * 8760 + 5.0, "x", 2.0))
+    assert base.ParkAgent.year_segments(agent, 2 * 8760, 0.0, _add) == [(0, 1.0), (5, 3.0)]  # a change arrived: folded again

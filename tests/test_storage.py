@@ -6,6 +6,7 @@ calendar life 16 years (PNNL, Viswanathan et al. 2022).
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from builders import scenario
@@ -49,3 +50,16 @@ def test_a_cycled_battery_loses_usable_capacity_year_by_year():
     usable = res.annual.set_index("year")["battery_usable_kwh"]
     assert usable[2026] == pytest.approx(2000.0)
     assert usable[2026] > usable[2027] > usable[2028] > usable[2029] > 0.8 * 2000
+
+
+def test_units_at_work_all_year_give_each_hour_the_same_sum_as_per_unit_passes():
+    # every unit from the year's first hour (one future unit left out): one filled array of each sum, bit for bit
+    # what adding each unit's value hour by hour gives (0.1 + 0.2 + 0.7 rounds differently from 0.7 + 0.2 + 0.1)
+    units = [BatteryUnit("a", 0.1, 3.0, 0.0), BatteryUnit("b", 0.2, 5.0, 10.0), BatteryUnit("c", 0.7, 7.0, HOURS_PER_YEAR),
+             BatteryUnit("later", 9.0, 9.0, 3 * HOURS_PER_YEAR)]
+    energy, power = capacity_arrays(units, HOURS_PER_YEAR)
+    expected = np.zeros(HOURS_PER_YEAR)
+    for value in (0.1, 0.2, 0.7):
+        expected += value
+    assert np.array_equal(energy, expected) and (energy == 0.1 + 0.2 + 0.7).all()
+    assert (power == 15.0).all() and energy.flags.writeable

@@ -89,7 +89,25 @@ def fold_since(changes: list[Change], folded: tuple[int, Any], year_start: int,
     while done < len(changes) and changes[done].hour <= year_start:
         state = fold(state, changes[done])
         done += 1
-    return (done, state), (segments(changes[done:], year_start, state, fold) if done < len(changes) else [(0, state)])
+    return (done, state), (_segments_after(changes, done, year_start, state, fold) if done < len(changes) else [(0, state)])
+
+
+def _segments_after(changes: list[Change], done: int, year_start: int, state: Any, fold: Callable[[Any, Change], Any]) -> list[tuple[int, Any]]:
+    """``segments(changes[done:], year_start, state, fold)`` for changes in clock order that all come
+    after ``year_start``: those inside the year open segments in list order (the order ``segments``'
+    stable sort by hour keeps), the first one at or after the year's end stops the walk."""
+    out = [(0, state)]
+    year_end = year_start + HOURS_PER_YEAR
+    for ch in changes[done:]:
+        if ch.hour >= year_end:
+            break
+        state = fold(state, ch)
+        h = int(ch.hour - year_start)
+        if out[-1][0] == h:
+            out[-1] = (h, state)
+        else:
+            out.append((h, state))
+    return out
 
 
 def segment_weights(shape: str, year: int, starts: list[int]) -> tuple[float, ...]:
@@ -125,9 +143,11 @@ def state_cache(what: str, inputs: tuple) -> dict:
     return cache
 
 
-def book_piecewise(book: LoadBook, shape: str, starts: list[int], values_kwh: list[float]) -> float:
-    """Add a piecewise-constant full-year load to ``book`` as deltas; returns the year's kWh."""
-    return book.add_piecewise(shape, starts, values_kwh)
+def energy_rows(entity: str, kind: str, quantities) -> list[EnergyRow]:
+    """``EnergyRow``s of ``entity`` for its (carrier, quantity, unit) ``quantities`` above 0, in their
+    order; built without the named tuple's Python-level ``__new__`` (thousands a run)."""
+    row = tuple.__new__
+    return [row(EnergyRow, (entity, kind, c, q, u)) for c, q, u in quantities if q > 0.0]
 
 
 class ParkAgent(mesa.Agent):
@@ -150,9 +170,16 @@ class ParkAgent(mesa.Agent):
         year's segments are kept until a change arrives (the kernel asks for them several times a
         year: the energy, the heat plan, the chillers); callers must not modify the list.
         """
-        key = (year_start, len(self.changes), fold)
-        if self._year_segments is not None and self._year_segments[0] == key:
-            return self._year_segments[1]
+        n = len(self.changes)
+        key = (year_start, n, fold)
+        kept = self._year_segments
+        if kept is not None:
+            if kept[0] == key:
+                return kept[1]
+            if self._folded[0] == n and kept[0][1:] == key[1:] and kept[0][0] < year_start and len(kept[1]) == 1:
+                # every change folded before an earlier year and none since: the same one state all year
+                self._year_segments = (key, kept[1])
+                return kept[1]
         self._folded, out = fold_since(self.changes, self._folded if self._folded is not None else (0, initial), year_start, fold)
         self._year_segments = (key, out)
         return out

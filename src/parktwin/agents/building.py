@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise
+from parktwin.agents.base import EnergyRow, Investment, ParkAgent, energy_rows
 from parktwin.agents.decisions import Option, choose
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
@@ -350,17 +350,33 @@ class BuildingAgent(ParkAgent):
         measure, added, _ = change.value
         return [Investment(self.entity_id, f"retrofit_{measure}", added * self.spec.floor_area_m2)]
 
-    def _stock_kitchen(self, target: LoadBook, segs) -> tuple[float, float]:
-        """(electricity [kWh] booked on the kind's shape, kitchen gas [1000 m³]) of the base-year
-        stock's kitchen in the year: the gas on the floor not electrified, and the electricity
-        that cooks the rest. The gas removed is the booked electricity / ``kitchen_kwh_per_km3``,
-        so a change within the year removes gas as the kind's hours of use pass."""
+    def _stock_loads(self, segs) -> tuple:
+        """The base-year stock's piecewise loads in the year's segments ``segs``: their starts, each one's
+        non-HVAC electricity [kWh/yr], each one's kitchen electricity [kWh/yr] (None when no kitchen gas
+        is electrified), the floor's kitchen gas [1000 m³] and the kitchen's kWh per 1000 m³. Kept while
+        ``segs`` is the same list (``year_segments`` keeps it until a change arrives)."""
+        kept = self.__dict__.get("_stock_kept")
+        if kept is not None and kept[0] is segs:
+            return kept[1]
         b = self.spec
+        starts = [h for h, _ in segs]
+        elec = [b.floor_area_m2 * self.electricity_kwh_per_m2 * st.electricity_factor for _, st in segs]
         gas_km3 = b.floor_area_m2 * b.natural_gas_m3_per_m2 / 1000.0
-        if gas_km3 == 0.0 or all(st.kitchen_gas_factor == 1.0 for _, st in segs):
+        kitchen = per_km3 = None
+        if gas_km3 != 0.0 and any(st.kitchen_gas_factor != 1.0 for _, st in segs):
+            per_km3 = kitchen_kwh_per_km3()
+            kitchen = [gas_km3 * (1.0 - st.kitchen_gas_factor) * per_km3 for _, st in segs]
+        self._stock_kept = (segs, (starts, elec, kitchen, gas_km3, per_km3))
+        return self._stock_kept[1]
+
+    def _stock_kitchen(self, target: LoadBook, starts: list, kitchen: list | None, gas_km3: float, per_km3: float | None) -> tuple[float, float]:
+        """(electricity [kWh] booked on the kind's shape, kitchen gas [1000 m³]) of the base-year
+        stock's kitchen in the year (``_stock_loads``): the gas on the floor not electrified, and the
+        electricity that cooks the rest. The gas removed is the booked electricity / ``kitchen_kwh_per_km3``,
+        so a change within the year removes gas as the kind's hours of use pass."""
+        if kitchen is None:
             return 0.0, gas_km3
-        per_km3 = kitchen_kwh_per_km3()
-        kwh = book_piecewise(target, b.kind, [h for h, _ in segs], [gas_km3 * (1.0 - st.kitchen_gas_factor) * per_km3 for _, st in segs])
+        kwh = target.add_piecewise(self.spec.kind, starts, kitchen)
         return kwh, max(gas_km3 - kwh / per_km3, 0.0)
 
     # -- energy ------------------------------------------------------------------------------
@@ -369,9 +385,9 @@ class BuildingAgent(ParkAgent):
         index = year - self.model.scenario.base_year
         target = book if self.measured_shape is None else LoadBook(year)  # a metered building is simulated aside
         segs = self.year_segments(year_start, NO_RETROFITS, _fold)
-        starts = [h for h, _ in segs]
-        elec_kwh = book_piecewise(target, b.kind, starts, [b.floor_area_m2 * self.electricity_kwh_per_m2 * st.electricity_factor for _, st in segs])
-        kitchen_kwh, gas_km3 = self._stock_kitchen(target, segs)
+        starts, elec, kitchen, gas_km3, per_km3 = self._stock_loads(segs)
+        elec_kwh = target.add_piecewise(b.kind, starts, elec)
+        kitchen_kwh, gas_km3 = self._stock_kitchen(target, starts, kitchen, gas_km3, per_km3)
         elec_kwh += kitchen_kwh
         if self.hvac_kw is not None:
             if len(segs) == 1 and segs[0][1] == NO_RETROFITS:
@@ -388,8 +404,7 @@ class BuildingAgent(ParkAgent):
             base_kwh = b.floor_area_m2 * self.electricity_kwh_per_m2 + (float(self.hvac_kw[0].sum()) if self.hvac_kw is not None else 0.0)
             change_kwh = elec_kwh - base_kwh if index > 0 else 0.0  # the base year is the meter, exactly
             elec_kwh = book.add(self.measured_shape, max(self.measured_kwh + change_kwh, 0.0), 0)
-        rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")]
-        return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
+        return energy_rows(self.entity_id, self.kind, (("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")))
 
     def chiller_kw(self, year: int, year_start: int) -> np.ndarray | None:
         """Hourly chiller electricity of the year [kW]: the stock's, with its cooling retrofits, and

@@ -18,7 +18,7 @@ from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED
 from parktwin.agents.resources import MeasureLedger, resource_option
 from parktwin.data import constant, heat_band_shares
-from parktwin.energy.loads import LoadBook, profile_peak, share_after
+from parktwin.energy.loads import LoadBook, profile_peak, share_of_year
 from parktwin.spec.park import Enterprise
 from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
@@ -40,6 +40,15 @@ class FirmState:
     hydrogen_share: float = 0.0  # of the coal and gas not burnt in boilers, replaced by on-site green H₂
     active: float = 1.0  # 1 while the firm operates in the park, 0 before its entry and after its exit
 
+    def __post_init__(self) -> None:
+        # the hash of the fields, once: a state keys the per-process caches of folds and per-state
+        # terms, and hashing nine fields (three of them tuples) at each look-up cost ~1 us
+        object.__setattr__(self, "_hash", hash((self.efficiency_factor, self.own_eb, self.own_hp, self.bought_eb, self.bought_hp,
+                                                self.capture_share, self.capture_stored, self.hydrogen_share, self.active)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
 
 NO_MEASURES = FirmState()  # a firm before any change (immutable, so one instance serves every firm)
 
@@ -60,7 +69,9 @@ def _electrify(eb: Bands, hp: Bands, add: float, heat_pump: bool) -> tuple[Bands
 
 def _evolve(state: FirmState, **changes) -> FirmState:
     """``dataclasses.replace`` without its per-field checks (a fold runs ~1,000 times a run)."""
-    return FirmState(**{**state.__dict__, **changes})
+    values = {**state.__dict__, **changes}
+    del values["_hash"]  # (not a field: computed again for the new state)
+    return FirmState(**values)
 
 
 def fold_firm_state(state: FirmState, change) -> FirmState:
@@ -235,8 +246,10 @@ class EnterpriseAgent(ParkAgent):
         """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         k = ctx.constants
-        boiler_heat_kwh, base_energy_tce, coal_heat_share = self.once("view_basis", lambda: (
-            self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, k)))
+        basis = self.__dict__.get("_view_basis")  # (once per run: base-year boiler heat, energy, coal share of boiler heat)
+        if basis is None:
+            basis = self._view_basis = (self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, k))
+        boiler_heat_kwh, base_energy_tce, coal_heat_share = basis
         rows = {r.carrier: r.quantity for r in self.last_rows}
         shape = self.load_shape
         elec_price = ctx.electricity_price(shape)
@@ -244,13 +257,13 @@ class EnterpriseAgent(ParkAgent):
             rows.get(c, 0.0) * mult * price for c, mult, price in ctx.fuel_prices)
         scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
                   + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
-        return FirmView(
+        return tuple.__new__(FirmView, (  # (every field, in order: a FirmView without its Python-level __new__)
             year, self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh, self.heat_bands, state.own_eb,
             state.own_hp, coal_heat_share, ctx.peak_share(shape), elec_price,
             ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
             energy_cost, scope1, base_energy_tce * self.activity * self.intensity * state.efficiency_factor, ctx.subsidy_share(), k,
             rows.get("electricity", 0.0) * 1000.0, ctx.costs,
-        )
+        ))
 
     def record_roadmap_measure(self, ctx, item) -> None:
         """Cost a roadmap item on this firm as the firm would (its view at the year's start, the
@@ -391,8 +404,12 @@ class EnterpriseAgent(ParkAgent):
 
     def _year_inputs(self) -> tuple[float, ...]:
         """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
-        [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
-        return self.once("year_inputs", self._base_year_inputs)  # (a bound method: no function built per firm-year)
+        [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``. Kept in the firm's own
+        attribute (read every firm-year: no ``once`` look-up)."""
+        inputs = self.__dict__.get("_year_inputs_kept")
+        if inputs is None:
+            inputs = self._year_inputs_kept = self._base_year_inputs()
+        return inputs
 
     def _base_year_inputs(self) -> tuple[float, ...]:
         e = self.spec.energy
@@ -408,27 +425,45 @@ class EnterpriseAgent(ParkAgent):
         else:
             quantities = self._segmented_year(year, segs, book)
         entity, kind, row = self.entity_id, self.kind, tuple.__new__  # (an EnergyRow without its Python-level __new__)
-        self.last_rows = [row(EnergyRow, (entity, kind, c, q, u)) for (c, u), q in zip(YEAR_ROWS, quantities) if q > 0.0]
+        self.last_rows = [row(EnergyRow, (entity, kind, c, q, u)) for i, c, u in self._possible_rows() if (q := quantities[i]) > 0.0]
         return self.last_rows
+
+    def _possible_rows(self) -> tuple[tuple[int, str, str], ...]:
+        """The ``YEAR_ROWS`` (position, carrier, unit) this firm can have above 0, once per run: its
+        electricity, and the fuel, bought-heat and process-CO₂ rows whose base-year input is above 0
+        (a row of an input 0 is 0 in every year: its products and sums are 0, and no row keeps a 0)."""
+        kept = self.__dict__.get("_possible_rows_kept")
+        if kept is None:
+            coal, gas, diesel, bought_gj, process_t = self._year_inputs()[:5]
+            inputs = (1.0, coal, gas, diesel, bought_gj, process_t, process_t, process_t)  # (electricity: always looked at)
+            kept = self._possible_rows_kept = tuple((i, c, u) for i, ((c, u), x) in enumerate(zip(YEAR_ROWS, inputs)) if x > 0.0)
+        return kept
 
     def _steady_year(self, year: int, st: FirmState, book: LoadBook) -> tuple[float, ...]:
         """``YEAR_ROWS``' quantities of a year in one state ``st`` all through, its electricity booked
         from hour 0: ``_segmented_year`` with one segment (the same products in the same order; its
         sums from 0.0 differ only where a quantity is 0, and no row keeps a 0)."""
         coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
-        shape = self.load_shape
-        w = share_after(shape, year, 0)  # the one segment's weight
+        shape = self.__dict__.get("_shape_kept") or self._keep_shape()
+        w = share_of_year(shape, year)  # the one segment's weight
+        kept = self.__dict__.get("_steady_kept")
+        if kept is None or kept[0] is not st:  # (a firm stays in one state for years: its terms kept with it)
+            kept = self._steady_kept = (st, (*self._state_terms(st), st.efficiency_factor, st.active, st.hydrogen_share,
+                                             st.capture_share, st.capture_stored))
+        elec, fossil, bought_left, efficiency, active, h2_share, capture_share, stored = kept[1]
         activity = self.activity
         process_t = process_base_t * activity
-        active = st.active
-        k = activity * self.intensity * st.efficiency_factor * active
-        last = self.__dict__.get("_last_terms")  # (``_state_terms``' own first check, without the call)
-        elec, fossil, bought_left = last[1] if last is not None and last[0] is st else self._state_terms(st)
-        elec_kwh = k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * active
-        captured_t = w * process_t * st.capture_share * active
+        k = activity * self.intensity * efficiency * active
+        elec_kwh = k * elec + k * h2_elec_kwh * h2_share + process_t * capture_share * capture_kwh_per_t * active
+        captured_t = w * process_t * capture_share * active
         return (book.add_full_year(shape, elec_kwh, w) / 1000.0, w * k * coal * fossil, w * k * gas * fossil, w * k * diesel,
                 w * k * bought_gj * bought_left, process_t if active else 0.0,
-                captured_t if st.capture_stored else 0.0, 0.0 if st.capture_stored else captured_t)
+                captured_t if stored else 0.0, 0.0 if stored else captured_t)
+
+    def _keep_shape(self) -> str:
+        """``load_shape``, kept in the firm's own attribute for the run (read every firm-year)."""
+        self._shape_kept = self.load_shape
+        return self._shape_kept
 
     def _segmented_year(self, year: int, segs: list, book: LoadBook) -> tuple[float, ...]:
         """``YEAR_ROWS``' quantities of a year split into segments (a change commissioned inside it),

@@ -124,6 +124,7 @@ EXCHANGE_COLUMNS = (
 FUEL_ROW_UNITS = {"coal": 1.0, "natural_gas": 1000.0, "diesel": 1.0}  # effect unit per energy-row unit (gas: m³ per km³)
 MATERIAL_KINDS = frozenset({"gypsum", "fly_ash", "slag", "spent_acid", "residue", "organic_residue"})
 HEAT_KINDS = frozenset({"steam", "waste_heat"})
+NAN = float("nan")  # an NPV not evaluated yet
 ELECTRICITY_SHAPE = "continuous"  # pumps, polishing and heat pumps run round the clock
 
 
@@ -159,6 +160,7 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
     units = {"coal": "t", "natural_gas": "km3", "diesel": "t", "electricity": "MWh"}
     index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
     rows = list(rows)
+    new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
 
     def change(entity: str, carrier: str, delta: float) -> float:
         """Add ``delta`` (negative: remove, never below zero) to an energy row; returns what changed."""
@@ -170,7 +172,7 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
             rows.append(EnergyRow(entity, kind_of.get(entity, "enterprise"), carrier, 0.0, units[carrier]))
         r = rows[index[key]]
         delta = max(delta, -r.quantity)
-        rows[index[key]] = EnergyRow(r.entity, r.entity_kind, r.carrier, r.quantity + delta, r.unit)
+        rows[index[key]] = new_row(EnergyRow, (r[0], r[1], r[2], r[3] + delta, r[4]))  # (entity, kind, carrier, quantity, unit)
         return delta
 
     flows, table = ExchangeFlows(), []
@@ -217,8 +219,9 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
         out.scope1_avoided_tco2 += co2 - added
         out.scope3_avoided_tco2 += s3
         npv = agent.last_npv
-        table.append((year, spec.id, spec.supplier, spec.receiver, x.kind, x.quantity, x.unit, agent.status(year_start), running,
+        status = "candidate" if agent.decided_year is None else "running" if running > 0 else "building"  # (``status``, from ``running``)
+        table.append((year, spec.id, spec.supplier, spec.receiver, x.kind, x.quantity, x.unit, status, running,
                       x.quantity * w, heat, fuel_tce, co2, added, s3, water, material, elec_mwh,
-                      npv.get("receiver_npv_cny", float("nan")), npv.get("supplier_npv_cny", float("nan")), x.capex_cny))
+                      npv.get("receiver_npv_cny", NAN), npv.get("supplier_npv_cny", NAN), x.capex_cny))
     out.rows = rows
     return out

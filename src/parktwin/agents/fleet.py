@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, Investment, ParkAgent, book_piecewise, segment_weights
+from parktwin.agents.base import EnergyRow, Investment, ParkAgent, energy_rows, segment_weights
 from parktwin.data import constant
 from parktwin.economics.catalogue import lifetime_yr, vehicle_technology
 from parktwin.economics.costs import purchase
@@ -265,15 +265,14 @@ class FleetAgent(ParkAgent):
         weights = segment_weights(shape, year, starts)
         diesel_t_full = km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0
         diesel_t = sum(w * diesel_t_full * mix[0] for (_, mix), w in zip(segs, weights))
-        elec_kwh = book_piecewise(book, shape, starts, [km * self.kwh_per_km * mix[1] for _, mix in segs])
+        elec_kwh = book.add_piecewise(shape, starts, [km * self.kwh_per_km * mix[1] for _, mix in segs])
         self.hydrogen_kg = 0.0
         if any(mix[2] > 0 for _, mix in segs):
             kg_full = km * hydrogen_kg_per_km(f)
             h2_weights = segment_weights(ELECTROLYSIS_SHAPE, year, starts)
             self.hydrogen_kg = sum(w * kg_full * mix[2] for (_, mix), w in zip(segs, h2_weights))
-            elec_kwh += book_piecewise(book, ELECTROLYSIS_SHAPE, starts, [kg_full * mix[2] * electrolysis_kwh_per_kg() for _, mix in segs])
-        rows = [("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t")]
-        return [EnergyRow(self.entity_id, self.kind, c, q, u) for c, q, u in rows if q > 0.0]
+            elec_kwh += book.add_piecewise(ELECTROLYSIS_SHAPE, starts, [kg_full * mix[2] * electrolysis_kwh_per_kg() for _, mix in segs])
+        return energy_rows(self.entity_id, self.kind, (("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t")))
 
 
 def _vehicle_life(vehicle: str, powertrain: str) -> float:

@@ -27,6 +27,7 @@ from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.loads import share_of_year
 from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
 KIND = "resource_measure"
@@ -78,6 +79,14 @@ class MeasureLedger(list):
     (like ``ParkAgent.year_segments``), so each year folds only the changes new since the last."""
 
     folded: tuple[int, MeasureTargets] = (0, MeasureTargets())
+    appended: int = 0  # changes appended to any ledger of the process so far (``FirmRoster.year_targets``: did one grow?)
+
+    def append(self, change: Change) -> None:
+        """Keep the clock order the yearly fold relies on (``agents.base.fold_since``), as ``ParkAgent.commission`` does."""
+        if self and change.hour < self[-1].hour:
+            raise ValueError(f"a resource measure at hour {change.hour} arrived after one at {self[-1].hour}")
+        super().append(change)
+        MeasureLedger.appended += 1
 
     def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
         self.folded, out = fold_since(self, self.folded, year_start, _fold)
@@ -218,10 +227,15 @@ def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, flo
 def _state_heat(firm, st) -> tuple[tuple, tuple]:
     """``_room_shares`` and ``_electric_heat_terms`` of the state; the last state asked for is checked
     first, by identity (a firm stays in one state for years): no hash of the state then."""
-    last = firm.once("last_heat_state", lambda: [None, None])  # [state, its terms], kept in the firm's run cache
+    last = firm.once("last_heat_state", _no_heat_state)  # [state, its terms], kept in the firm's run cache
     if last[0] is not st:
         last[:] = st, (_room_shares(firm, st), _electric_heat_terms(firm, st))
     return last[1]
+
+
+def _no_heat_state() -> list:
+    """``_state_heat``'s kept [state, terms] before a first state."""
+    return [None, None]
 
 
 def _electric_heat_room(firm, st, terms) -> tuple[float, float]:
@@ -284,13 +298,15 @@ class FirmRoster:
 
     firms: tuple = ()  # the agents, park order
     ids: tuple[str, ...] = ()
+    shapes: tuple[str, ...] = ()  # each firm's load shape (its measures' electricity follows it)
+    kinds: tuple[str, ...] = ()  # each firm's entity kind (of its energy rows)
     value_added_mcny: np.ndarray = field(default_factory=lambda: np.zeros(0))  # base-year value added [M CNY]
     inputs: np.ndarray = field(default_factory=lambda: np.zeros((8, 0)))  # 8 × firms, ``base_inputs`` order, 0 where not reported
     reported: np.ndarray = field(default_factory=lambda: np.zeros((8, 0), dtype=bool))  # 8 × firms: the input is reported (not None)
     targets: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))  # 4 × firms: ``states`` by column
     states: list = field(default_factory=list)  # each firm's ``MeasureTargets`` of the year (the object, compared by identity)
     activity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each firm's activity this year (``year_flows``)
-    lengths: list | None = None  # each firm's number of measure changes when ``year_targets`` last looked
+    seen: int | None = None  # ``MeasureLedger.appended`` when ``year_targets`` last looked
     active: list = field(default_factory=list)  # positions of the firms with measures then
     pending: bool = False  # a firm then held changes not folded yet (inside that year, or after it)
 
@@ -299,11 +315,12 @@ class FirmRoster:
         if not same_agents(self.firms, firms):
             inputs = [_inputs(f) for f in firms]
             self.firms, self.ids = tuple(firms), tuple(f.spec.id for f in firms)
+            self.shapes, self.kinds = tuple(f.load_shape for f in firms), tuple(f.kind for f in firms)
             self.value_added_mcny = np.array([f.spec.value_added_mcny for f in firms], dtype=float)
             self.reported = np.array([[v is not None for v in row] for row in inputs], dtype=bool).reshape(-1, 8).T
             self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
             self.targets, self.states = np.zeros((4, len(firms))), [NO_TARGETS] * len(firms)
-            self.lengths, self.active, self.pending = None, [], False
+            self.seen, self.active, self.pending = None, [], False
         return self
 
     def year_targets(self, year_start: int) -> tuple[list[int], dict[int, list]]:
@@ -311,8 +328,8 @@ class FirmRoster:
         none for a firm without a measure commissioned before the year's end); returns the positions
         of the firms with measures, and the segments of those whose targets change within the year.
         A year in which no firm's ledger grew and none held changes still to fold keeps last year's."""
-        lengths = [len(f.resource_changes) for f in self.firms]
-        if lengths == self.lengths and not self.pending:
+        seen = MeasureLedger.appended  # (no ledger of the process grew since: none of these firms' did)
+        if seen == self.seen and not self.pending:
             return self.active, {}
         active, split, pending = [], {}, False
         year_end = year_start + HOURS_PER_YEAR
@@ -332,7 +349,7 @@ class FirmRoster:
             if state is not self.states[i]:
                 self.states[i] = state
                 self.targets[:, i] = state
-        self.lengths, self.active, self.pending = lengths, active, pending
+        self.seen, self.active, self.pending = seen, active, pending
         return active, split
 
     def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, list[float], list[float]]:
@@ -383,6 +400,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
         return out
     rows = list(rows)
     index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
+    new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
 
     def change(entity: str, kind: str, carrier: str, delta: float, unit: str) -> None:
         i = index.get((entity, carrier))
@@ -390,41 +408,43 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
             i = index[(entity, carrier)] = len(rows)
             rows.append(EnergyRow(entity, kind, carrier, 0.0, unit))
         r = rows[i]
-        rows[i] = EnergyRow(r.entity, r.entity_kind, r.carrier, max(r.quantity + delta, 0.0), r.unit)
+        rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], max(r[3] + delta, 0.0), r[4]))  # (entity, kind, carrier, quantity, unit)
 
     fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
              for carrier, ncv, eff, co2 in FUELS]
+    electricity_mwh = heat_used_gj = scope1_avoided_tco2 = 0.0  # (summed firm by firm in park order, as before on ``out``)
     for at in active:
-        firm = roster.firms[at]
-        entity, shape = firm.entity_id, firm.load_shape
+        entity, kind, shape = roster.ids[at], roster.kinds[at], roster.shapes[at]  # (kept by the roster: the firm is not read)
+        share = share_of_year(shape, year)
         if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
             kwh, heat_added_gj = roster.split_year(at, split[at], year, shape, book, out.firms)
         else:
-            kwh, heat_added_gj = book.add(shape, measures_kwh[at], 0), heat_added[at]  # (add = add_piecewise from hour 0)
+            kwh, heat_added_gj = book.add_full_year(shape, measures_kwh[at], share), heat_added[at]
         if kwh > 0:
-            change(entity, firm.kind, "electricity", kwh / 1000.0, "MWh")
-            out.electricity_mwh += kwh / 1000.0
+            change(entity, kind, "electricity", kwh / 1000.0, "MWh")
+            electricity_mwh += kwh / 1000.0
         if heat_added_gj > 0:
             mine = {}
             for c in ("coal", "natural_gas", "purchased_heat"):
                 i = index.get((entity, c))
                 if i is not None:
                     mine[c] = rows[i].quantity
-            saved = displace_heat(firm, heat_added_gj, mine)
+            saved = displace_heat(roster.firms[at], heat_added_gj, mine)
             for carrier, unit, ncv, eff, kgco2 in fuels:
                 amount = saved.get(carrier, 0.0)
                 if amount > 0:
-                    change(entity, firm.kind, carrier, -amount, unit)
-                    out.scope1_avoided_tco2 += amount * kgco2 / 1000.0
-                    out.heat_used_gj += amount * ncv * eff
+                    change(entity, kind, carrier, -amount, unit)
+                    scope1_avoided_tco2 += amount * kgco2 / 1000.0
+                    heat_used_gj += amount * ncv * eff
             if saved["purchased_heat"] > 0:
-                change(entity, firm.kind, "purchased_heat", -saved["purchased_heat"], "GJ")
-                out.heat_used_gj += saved["purchased_heat"]
+                change(entity, kind, "purchased_heat", -saved["purchased_heat"], "GJ")
+                heat_used_gj += saved["purchased_heat"]
             if saved.get("electricity_kwh", 0.0) > 0:  # spread over the firm's own profile of the year
-                cut_kwh = -book.add(shape, -saved["electricity_kwh"], 0)
-                change(entity, firm.kind, "electricity", -cut_kwh / 1000.0, "MWh")
-                out.electricity_mwh -= cut_kwh / 1000.0
-                out.heat_used_gj += saved["electric_heat_gj"]
+                cut_kwh = -book.add_full_year(shape, -saved["electricity_kwh"], share)
+                change(entity, kind, "electricity", -cut_kwh / 1000.0, "MWh")
+                electricity_mwh -= cut_kwh / 1000.0
+                heat_used_gj += saved["electric_heat_gj"]
+    out.electricity_mwh, out.heat_used_gj, out.scope1_avoided_tco2 = electricity_mwh, heat_used_gj, scope1_avoided_tco2
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
 

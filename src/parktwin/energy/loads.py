@@ -103,6 +103,13 @@ def share_after(shape: str, year: int, start_hour: int) -> float:
     return _tail_sums(shape, year).item(h)  # a Python float (``item``: no numpy scalar in between)
 
 
+@lru_cache(maxsize=1024)
+def share_of_year(shape: str, year: int) -> float:
+    """``share_after(shape, year, 0)``: the share of the year's ``shape`` from its first hour (the
+    profile's sum, read once per process and (shape, year): most firm-years are one segment)."""
+    return share_after(shape, year, 0)
+
+
 @dataclass
 class LoadBook:
     """Collects full-year hourly components by (shape, start hour) and builds the sum at once."""

@@ -54,7 +54,7 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
-from parktwin.energy.dispatch_inputs import zeros_read_only
+from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
@@ -206,9 +206,9 @@ def exchanges(model, y: YearState) -> YearOfExchanges:
     rows = y.resource_measures.rows
     if not model.exchange_agents:
         return YearOfExchanges(rows, ExchangeFlows(), [])
-    kinds = {firm_id: "enterprise" for firm_id in model.enterprises}
-    activity = {firm_id: firm.activity for firm_id, firm in model.enterprises.items()}
-    done = apply_exchanges(model.exchange_agents, y.year, y.year_start, rows, y.loads.book, kinds, activity)
+    firms = model.enterprises  # a new row's entity is a firm (``apply_exchanges``' default kind); only suppliers' activity is read
+    activity = {s: firms[s].activity for s in {x.spec.supplier for x in model.exchange_agents} if s in firms}
+    done = apply_exchanges(model.exchange_agents, y.year, y.year_start, rows, y.loads.book, {}, activity)
     model.record.exchanges.extend(done.table)
     return done
 
@@ -496,7 +496,7 @@ def run_year(model, stages, index: int, year: int, year_start: int) -> YearState
 def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
     """The operator's direct air capture in ``year`` (technologies/direct_air_capture.py): its heat
     from air-source heat pumps at the low band's supply temperature, the hour's COP."""
-    if not capacity_tco2_per_yr.any():
+    if capacity_tco2_per_yr is constant_hours(HOURS_PER_YEAR, 0.0) or not capacity_tco2_per_yr.any():  # (the shared zeros: no pass)
         return DacYear(0.0, zeros_read_only((HOURS_PER_YEAR,)))  # (read-only)
     return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
 
