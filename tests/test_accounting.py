@@ -18,11 +18,7 @@ import pytest
 
 from builders import scenario
 from parktwin import run
-from parktwin.accounting.inventory import (
-    ElectricitySupply, core_threshold_tco2_per_tce, green_space_removals_tco2, grid_nonfossil_share, inventory_year,
-)
-from parktwin.accounting.products import FirmTotals, firm_totals
-from parktwin.agents.base import EnergyRow
+from parktwin.accounting.inventory import core_threshold_tco2_per_tce, green_space_removals_tco2, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 
 GRID_2025 = 0.55 - 2 / 7 * 0.09
@@ -138,35 +134,3 @@ def test_green_space_removals_formula():
 def test_roadmap_phases_follow_the_seed_report(index, number):
     # seed report Table 2: year 1 diagnosis, 2–5 foundation, 6–15 deep decarbonisation, 16–25 neutralise
     assert phase_of(index).number == number
-
-
-def _scope1_by_rows(emissions, ids):
-    """Each firm's scope 1 as the carbon positions summed it from the inventory rows (in row order)."""
-    totals = dict.fromkeys(ids, 0.0)
-    for row in emissions:
-        if row[2] == "enterprise" and row[3] == "1" and row[1] in totals:
-            totals[row[1]] += row[11]
-    return totals
-
-
-def test_enterprise_totals_are_the_sums_of_the_rows_bit_for_bit():
-    """``inventory_year``'s per-enterprise totals, summed while the rows are made, are what
-    ``accounting.products.firm_totals`` and the carbon positions sum from the rows afterwards: the
-    same additions in the same order (compared with ==, not approx). Quantities are awkward on purpose
-    (thirds, sevenths) so any change of order would show in the last bit."""
-    rows = []
-    for i, carrier, unit in [(0, "electricity", "MWh"), (1, "coal", "t"), (0, "natural_gas", "km3"), (2, "process_co2", "tCO2"),
-                             (1, "electricity", "MWh"), (0, "captured_co2", "tCO2"), (2, "purchased_heat", "GJ"),
-                             (0, "coal", "t"), (1, "captured_co2_used", "tCO2"), (2, "electricity", "MWh"), (0, "diesel", "t"),
-                             (1, "purchased_hydrogen", "t"), (2, "biomethane", "km3"), (0, "process_co2", "tCO2")]:
-        rows.append(EnergyRow(f"firm{i}", "enterprise", carrier, (i + 1) * 1000.0 / 3.0 + len(rows) / 7.0, unit))
-    rows += [EnergyRow("office", "building", "electricity", 123.0 / 7.0, "MWh"), EnergyRow("trucks", "fleet", "diesel", 10.0 / 3.0, "t"),
-             EnergyRow("firm3", "enterprise", "captured_co2_used", 0.0, "tCO2")]  # a firm with a zero row only
-    supply = ElectricitySupply(5e6 / 3.0, 4e6 / 3.0, 1e5 / 7.0, 9e4 / 7.0, 0.0, 1e4 / 7.0, 0.0, 2e5 / 3.0)
-    out = inventory_year(2030, rows, supply, 0.5 / 3.0, "east_china", 0.4, "coal_equivalent", 0.0, None)
-    expected = firm_totals(rows, out.emissions)
-    assert set(out.enterprises) == set(expected) == {"firm0", "firm1", "firm2", "firm3"}
-    for firm, totals in out.enterprises.items():
-        assert FirmTotals(*totals) == expected[firm]
-    ids = sorted(out.enterprises)
-    assert {f: t[2] for f, t in out.enterprises.items()} == _scope1_by_rows(out.emissions, ids)

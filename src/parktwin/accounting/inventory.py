@@ -110,25 +110,7 @@ def fuel_terms(row: EnergyRow) -> tuple[float, float, str, str, str, str]:
             f"constants.csv:{carrier.kgco2_key}")
 
 
-class YearInventory(NamedTuple):
-    """``inventory_year``'s output: the inventory rows (``EMISSION_COLUMNS``), the energy rows
-    (``ENERGY_COLUMNS``), the year's summary and, per enterprise, the totals its carbon position
-    and its products read: [energy (当量, electricity at the equivalent factor) kgce, electricity kWh,
-    scope-1 tCO₂ (net of CO₂ stored), electricity tCO₂ (location-based)] — each summed in row order,
-    as ``accounting.products.firm_totals`` sums them from the rows, in the same pass that makes them."""
-
-    emissions: list[tuple]
-    energy: list[tuple]
-    summary: dict[str, float]
-    enterprises: dict[str, list[float]]
-
-
-def account_year(*args, **kwargs) -> tuple[list[tuple], list[tuple], dict[str, float]]:
-    """``inventory_year``'s inventory rows, energy rows and summary (its arguments)."""
-    return inventory_year(*args, **kwargs)[:3]
-
-
-def inventory_year(
+def account_year(
     year: int,
     rows: list[EnergyRow],
     supply: ElectricitySupply,
@@ -139,8 +121,8 @@ def inventory_year(
     removals_tco2: float,
     offset_cap_share: float | None,
     dac_removed_tco2: float = 0.0,
-) -> YearInventory:
-    """Inventory rows, energy rows, the year's summary and the enterprises' totals for one simulated year.
+) -> tuple[list[tuple], list[tuple], dict[str, float]]:
+    """Inventory rows, energy rows and the year's summary for one simulated year.
 
     ``removals_tco2``: the green space's uptake; ``dac_removed_tco2``: CO₂ the operator's direct air
     capture took from the air and stored (its electricity is among ``rows``). Both are removals
@@ -160,15 +142,8 @@ def inventory_year(
     grid_kwh, residual_kwh = supply.grid_import_kwh, supply.grid_import_kwh - supply.green_kwh
     add_emission, add_energy = emissions.append, energy.append
     fuels: dict[tuple, tuple] = {}  # (carrier, entity kind, unit) → what its rows take, looked up once a year
-    firms: dict[str, list[float]] = {}  # enterprise → its totals (``YearInventory.enterprises``)
-    kgce_per_kwh_equivalent = constant(ELECTRICITY_TCE_KEY["equivalent"])
     for r in rows:
         entity, kind, carrier, quantity, unit = r
-        firm = None
-        if kind == "enterprise":
-            firm = firms.get(entity)
-            if firm is None:
-                firm = firms[entity] = [0.0, 0.0, 0.0, 0.0]
         if carrier == "electricity":
             share = quantity * 1000.0 / demand if demand > 0 else 0.0
             used_mwh = consumed * share / 1000.0
@@ -183,30 +158,20 @@ def inventory_year(
             scope2_loc += loc
             scope2_mkt += mkt
             add_energy((year, entity, kind, "electricity", used_mwh, "MWh", used_mwh * kgce_per_kwh))
-            if firm is not None:
-                firm[0] += quantity * 1000.0 * kgce_per_kwh_equivalent
-                firm[1] += quantity * 1000.0
-                firm[3] += loc
         elif carrier == "captured_co2":
             add_emission((year, entity, kind, "1", "all", "ccus_stored", quantity, unit, -1.0, "tCO2/tCO2",
                           "captured and permanently stored: not emitted (EU MRR 2018/2066 Art. 49)", -quantity))
             scope1 -= quantity
             stored += quantity
-            if firm is not None:
-                firm[2] += -quantity
         elif carrier == "captured_co2_used":
             add_emission((year, entity, kind, "1", "all", "ccus_used", quantity, unit, 0.0, "tCO2/tCO2",
                           "captured into short-lived products: still emitted (EU MRR 2018/2066)", 0.0))
             used += quantity
-            if firm is not None:
-                firm[2] += 0.0  # (its row's 0.0, added as the row is: a −0.0 total becomes +0.0)
         elif carrier == "process_co2":
             add_emission((year, entity, kind, "1", "all", "industrial_process", quantity, unit, 1.0, "tCO2/tCO2",
                           "park file: process_emissions_tco2", quantity))
             scope1 += quantity
             process += quantity
-            if firm is not None:
-                firm[2] += quantity
         else:
             fuel = fuels.get((carrier, kind, unit))
             if fuel is None:
@@ -227,10 +192,6 @@ def inventory_year(
                 scope2_loc += co2
                 scope2_mkt += co2
                 heat_co2 += co2
-            if firm is not None:
-                firm[0] += quantity * kgce
-                if scope == "1":
-                    firm[2] += co2
 
     if removals_tco2 > 0:
         emissions.append((year, "park", "operator", "removal", "all", "green_space", removals_tco2, "tCO2",
@@ -275,7 +236,7 @@ def inventory_year(
         "clean_energy_share": (gas_tce + nonfossil_tce) / energy_tce if energy_tce > 0 else 0.0,
         "renewable_share": nonfossil_tce / energy_tce if energy_tce > 0 else 0.0,
     }
-    return YearInventory(emissions, energy, summary, firms)
+    return emissions, energy, summary
 
 
 def core_threshold_tco2_per_tce(energy_tce: float) -> float:

@@ -38,7 +38,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.accounting.inventory import ElectricitySupply, core_threshold_tco2_per_tce, grid_nonfossil_share, inventory_year
+from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
@@ -115,7 +115,6 @@ class Accounts:
     energy: list[tuple]
     summary: dict
     grid_factor_kgco2_per_kwh: float
-    enterprises: dict  # enterprise → [energy kgce, electricity kWh, scope-1 tCO₂, electricity tCO₂] (inventory.YearInventory)
 
 
 @dataclass
@@ -320,7 +319,7 @@ def accounting(model, y: YearState) -> Accounts:
     offsets = sc.offsets
     cap = offsets.max_share_of_gross if offsets.start_year is not None and y.year >= offsets.start_year else None
     dac = y.site.dac
-    emissions, energy, summary, enterprises = inventory_year(
+    emissions, energy, summary = account_year(
         y.year,
         with_operator_electricity(y.carriers.rows, dac.electricity_mwh),
         supply,
@@ -332,7 +331,7 @@ def accounting(model, y: YearState) -> Accounts:
         offset_cap_share=cap,
         dac_removed_tco2=dac.removed_tco2,
     )
-    return Accounts(supply, emissions, energy, summary, factor, enterprises)
+    return Accounts(supply, emissions, energy, summary, factor)
 
 
 def money(model, y: YearState) -> Money:
@@ -349,7 +348,7 @@ def money(model, y: YearState) -> Money:
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.enterprises, y.resource_measures.firms.value_added_mcny))
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.emissions, y.resource_measures.firms.value_added_mcny))
 
 
 def resources(model, y: YearState) -> dict[str, float]:
@@ -373,8 +372,8 @@ def resources(model, y: YearState) -> dict[str, float]:
 def products(model, y: YearState) -> dict[str, float]:
     """The year's product lines: unit energy against the limit grades, the grade-2 indicator and CBAM
     (kernel.products); returns their ``annual`` columns."""
-    return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start,
-                         y.accounting.enterprises, model.ets.payments, y.resource_measures.firms.value_added_mcny,
+    return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start, y.carriers.rows,
+                         y.accounting.emissions, model.ets.payments, y.resource_measures.firms.value_added_mcny,
                          population_on=model.population_on,
                          min_coverage_share=model.min_coverage_share,
                          eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year,
@@ -532,15 +531,19 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
 
 
-def carbon_year(model, index: int, year: int, enterprises: dict, value_added_mcny: list[float]) -> float:
+def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
     """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY].
-    ``enterprises``: the inventory's totals per enterprise (``Accounts.enterprises``: scope 1, net of
-    CO₂ stored, summed in row order); ``value_added_mcny``: each firm's value added this year, park order."""
+    ``value_added_mcny``: each firm's value added this year, park order."""
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
-    firms, ids, sectors, _, benchmarks, in_ets = ets.roster_of(list(model.enterprises.values()), carbon.ets_sectors)
-    totals = [t[2] if (t := enterprises.get(f)) is not None else 0.0 for f in ids]  # scope 1 emitted (stored CO₂ already out)
+    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(list(model.enterprises.values()), carbon.ets_sectors)
+    totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
+    for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
+        if row[2] == "enterprise" and row[3] == "1":  # scope 1 emitted (stored CO₂ already out)
+            at = position.get(row[1])
+            if at is not None:
+                totals[at] += row[11]
     scope1 = np.array(totals, dtype=float)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
