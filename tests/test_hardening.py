@@ -24,6 +24,7 @@ from conftest import write_yaml
 import parktwin
 from parktwin.cli import main
 from parktwin.experiments.executors import START_METHOD
+from parktwin.kernel.failure import RunFailed, check_finite, may_hold_infinity
 from parktwin.spec.errors import SEED_MAX, InputError
 from parktwin.spec.load import load
 
@@ -310,3 +311,15 @@ def test_an_interrupt_inside_compiled_code_stays_an_interrupt():
                 raise KeyboardInterrupt
             except KeyboardInterrupt:
                 raise SystemError("CPUDispatcher(...) returned a result with an exception set")
+
+
+def test_check_finite_names_the_infinite_columns_and_passes_finite_rows():
+    """The last guard before a run is stored (kernel/failure.py): ±inf among a row's values fails
+    naming the year and the columns; NaN (not assessed), strings, bools, ints and arrays pass."""
+    finite = {"year": 2030, "phase_key": "green", "core_met": True, "x": math.nan, "y": np.float64(2.5), "a": np.arange(3.0)}
+    check_finite([finite, dict(finite, year=2031)])
+    assert may_hold_infinity({"a": np.arange(3.0)})  # an array cannot say: the detailed check looks
+    assert not may_hold_infinity({"s": "inf", "n": math.nan, "i": 10**400})
+    for bad in (math.inf, -math.inf, np.float64(-np.inf)):
+        with pytest.raises(RunFailed, match=r"infinite b_mwh, c_cny"):
+            check_finite([finite, {"year": 2031, "c_cny": bad, "b_mwh": bad, "ok": 1.0}])

@@ -34,6 +34,7 @@ into ``model.stages`` (docs/extending.md). The numbers of a year depend only on 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Callable
 
 import numpy as np
@@ -254,7 +255,8 @@ def electricity(model, y: YearState) -> Electricity:
     park, assets = sc.park, s.assets
     demand_kw = s.demand_kw
     if carriers.demand_delta_kw.any():
-        demand_kw = np.maximum(demand_kw + carriers.demand_delta_kw, 0.0)
+        demand_kw = demand_kw + carriers.demand_delta_kw
+        np.maximum(demand_kw, 0.0, out=demand_kw)  # (in place on the new sum)
     onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
     if s.down.any():
@@ -268,7 +270,10 @@ def electricity(model, y: YearState) -> Electricity:
     load_kw.flags.writeable = onsite_kw.flags.writeable = False  # read from here on: the dispatch echoes them, no copies
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
     # no battery, no charging: no ceiling to find
-    ceiling_kw = month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month) if assets.battery_kwh.any() else np.inf
+    ceiling_kw = np.inf
+    if assets.battery_kwh.any():
+        net_kw = load_kw - onsite_kw
+        ceiling_kw = month_peak_ceiling_kw(np.maximum(net_kw, 0.0, out=net_kw), month)
     result = dispatch_rule_based(
         load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
         import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=model.battery_soc_kwh,
@@ -560,10 +565,10 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     is_ets = carbon.kind == "ets"
     model.record.carbon.extend(zip([year] * len(scope1), ids, sectors, covered, totals,  # (the arrays' values, as floats)
                                    pos.allocation_tco2.tolist(), value_added_mcny, bank.tolist(),
-                                   [b if c and is_ets else "" for b, c in zip(bases, covered)],
+                                   [b if c else "" for b, c in zip(bases, covered)] if is_ets else [""] * len(ids),
                                    paid))
     ets.payments = dict(zip(ids, paid))  # read by the year's products (CBAM deduction)
-    ets.covered = frozenset(f for f, c in zip(ids, covered) if c)
+    ets.covered = frozenset(compress(ids, covered))
     return float(payment.sum())
 
 
