@@ -103,6 +103,14 @@ def zeros_read_only(shape: tuple) -> np.ndarray:
     return out
 
 
+def holds_only_zeros(a: np.ndarray) -> bool:
+    """``not a.any()``, without a pass over the shared read-only arrays of +0.0 (``zeros_read_only``,
+    ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no capacity all year)."""
+    if a is zeros_read_only(a.shape) or (a.ndim == 1 and a is constant_hours(a.shape[0], 0.0)):
+        return True
+    return not a.any()
+
+
 def limit_input(name: str, x, n: int, values: bool = True) -> float | np.ndarray:
     """A limit given as one number or per hour, checked: the number as a float, or a float64 array
     of shape (n,); inf allowed; an array's values unless ``values`` is False (the caller's hourly loop

@@ -54,7 +54,7 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
-from parktwin.energy.dispatch_inputs import zeros_read_only
+from parktwin.energy.dispatch_inputs import holds_only_zeros, zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
@@ -105,6 +105,7 @@ class Electricity:
     shed_kw: np.ndarray  # non-critical load shed in outages [kW]
     result: DispatchResult
     ems_saving_cny: float  # optimal EMS: the rules' cost less the LP's
+    discharged_kwh: float  # Σ result.battery_to_load_kw: the batteries' AC output of the year [kWh]
 
 
 @dataclass
@@ -254,7 +255,7 @@ def electricity(model, y: YearState) -> Electricity:
     sc, s, carriers = model.scenario, y.site, y.carriers
     park, assets = sc.park, s.assets
     demand_kw = s.demand_kw
-    if carriers.demand_delta_kw.any():
+    if not holds_only_zeros(carriers.demand_delta_kw):
         demand_kw = demand_kw + carriers.demand_delta_kw
         np.maximum(demand_kw, 0.0, out=demand_kw)  # (in place on the new sum)
     onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
@@ -271,7 +272,7 @@ def electricity(model, y: YearState) -> Electricity:
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
     # no battery, no charging: no ceiling to find
     ceiling_kw = np.inf
-    if assets.battery_kwh.any():
+    if not holds_only_zeros(assets.battery_kwh):
         net_kw = load_kw - onsite_kw
         ceiling_kw = month_peak_ceiling_kw(np.maximum(net_kw, 0.0, out=net_kw), month)
     result = dispatch_rule_based(
@@ -293,7 +294,8 @@ def electricity(model, y: YearState) -> Electricity:
         # the same cost function for both; the LP ends with at least the rules' final charge
         ems_saving = dispatch_cost_cny(rules, s.price, **costing)["objective_cny"] - dispatch_cost_cny(result, s.price, **costing)["objective_cny"]
     model.battery_soc_kwh = result.final_soc_kwh
-    for unit in model.operator.age_batteries(total_kwh(result.battery_to_load_kw), y.year_start):
+    discharged_kwh = total_kwh(result.battery_to_load_kw)
+    for unit in model.operator.age_batteries(discharged_kwh, y.year_start):
         if y.index + 1 < len(model.years):  # its new cells are bought at next year's price
             model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh,
                                                       renewal=True, terms=model.unit_terms))
@@ -303,7 +305,7 @@ def electricity(model, y: YearState) -> Electricity:
             "detail": f"battery replaced at {unit.health:.0%} health after {unit.efc:,.0f} full cycles",
             "origin": "operator",
         })
-    return Electricity(demand_kw, shed_kw, result, ems_saving)
+    return Electricity(demand_kw, shed_kw, result, ems_saving, discharged_kwh)
 
 
 def accounting(model, y: YearState) -> Accounts:
@@ -422,7 +424,7 @@ def annual(model, y: YearState) -> dict:
         "wind_kw": assets.end.wind_kw,
         "battery_kwh": assets.end.battery_kwh,
         "battery_usable_kwh": float(assets.battery_kwh[-1]),
-        "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
+        "battery_cycles": e.discharged_kwh / float(assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
         "green_power_share": assets.end.effective_green_share,
         **building_indicators(model.buildings.values()),
         **fleet_indicators(model.fleets.values(), sc.fleets, year),
@@ -527,9 +529,9 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
     certified = grid_kw * assets.green_share
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
-    if assets.ppa_pv_kw.any() or assets.ppa_wind_kw.any():
+    if not (holds_only_zeros(assets.ppa_pv_kw) and holds_only_zeros(assets.ppa_wind_kw)):
         ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
-        if assets.ppa_wind_kw.any():
+        if not holds_only_zeros(assets.ppa_wind_kw):
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
