@@ -554,7 +554,9 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     scope1 = np.array(totals, dtype=float)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
-    by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]), model.product_roster)
+    by_products, bases = None, ()  # the allocation from products: only the ETS allocates (tax and none read none)
+    if carbon.kind == "ets":
+        by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]), model.product_roster)
     pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
                            in_ets, float(model.allocation_scale[index]), by_products)
     payment, bank = pos.payment_cny, np.zeros(len(ids))
