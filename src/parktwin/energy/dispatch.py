@@ -195,7 +195,6 @@ def _dispatch_kernel(
     unserved = np.empty(n)
     soc = np.empty(n)
     adj = np.empty(n)
-    grid_import = np.empty(n)  # grid_to_load + grid_to_bat, added here (the same sum) instead of in a pass after
 
     s = soc_start
     valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
@@ -314,7 +313,6 @@ def _dispatch_kernel(
         export[h] = ex
         unserved[h] = deficit
         soc[h] = s
-        grid_import[h] = g + c_g
 
     return (
         pv_to_load,
@@ -329,7 +327,6 @@ def _dispatch_kernel(
         adj,
         s,
         valid,
-        grid_import,
     )
 
 
@@ -433,11 +430,8 @@ def dispatch_rule_based(
             raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the loop finds)
     arrays = (echoed(load, load_kw), echoed(pv, pv_kw)) + out[:10]
     result = frozen_result(arrays, float(out[10]), soc0)
-    # the cached property, set: no pass to add the flows (without battery the import is the grid's flow to
-    # the load: + 0.0 from the battery changes no value, it holds no −0.0; the hourly loop adds them as it goes)
-    grid_import = result.grid_to_load_kw if no_battery else out[12]
-    grid_import.flags.writeable = False
-    result.__dict__["grid_import_kw"] = grid_import
+    if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
+        result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
     return result
 
 
