@@ -57,7 +57,7 @@ from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_
 from parktwin.energy.dispatch_inputs import holds_only_zeros, zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
 from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
@@ -271,10 +271,7 @@ def electricity(model, y: YearState) -> Electricity:
     load_kw.flags.writeable = onsite_kw.flags.writeable = False  # read from here on: the dispatch echoes them, no copies
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
     # no battery, no charging: no ceiling to find
-    ceiling_kw = np.inf
-    if not holds_only_zeros(assets.battery_kwh):
-        net_kw = load_kw - onsite_kw
-        ceiling_kw = month_peak_ceiling_kw(np.maximum(net_kw, 0.0, out=net_kw), month)
+    ceiling_kw = net_load_ceiling_kw(load_kw, onsite_kw, month) if not holds_only_zeros(assets.battery_kwh) else np.inf
     result = dispatch_rule_based(
         load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
         import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=model.battery_soc_kwh,
