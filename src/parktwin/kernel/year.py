@@ -54,7 +54,7 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
-from parktwin.energy.dispatch_inputs import holds_only_zeros, zeros_read_only
+from parktwin.energy.dispatch_inputs import clipped_sum_kw, holds_only_zeros, zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
@@ -256,8 +256,7 @@ def electricity(model, y: YearState) -> Electricity:
     park, assets = sc.park, s.assets
     demand_kw = s.demand_kw
     if not holds_only_zeros(carriers.demand_delta_kw):
-        demand_kw = demand_kw + carriers.demand_delta_kw
-        np.maximum(demand_kw, 0.0, out=demand_kw)  # (in place on the new sum)
+        demand_kw = clipped_sum_kw(demand_kw, carriers.demand_delta_kw)  # (at least 0 every hour)
     onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
     if s.down.any():
