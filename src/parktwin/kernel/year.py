@@ -106,6 +106,7 @@ class Electricity:
     result: DispatchResult
     ems_saving_cny: float  # optimal EMS: the rules' cost less the LP's
     discharged_kwh: float  # Σ result.battery_to_load_kw: the batteries' AC output of the year [kWh]
+    outage_hours: int  # hours touched by a grid outage
 
 
 @dataclass
@@ -259,7 +260,9 @@ def electricity(model, y: YearState) -> Electricity:
         demand_kw = clipped_sum_kw(demand_kw, carriers.demand_delta_kw)  # (at least 0 every hour)
     onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
+    outage_hours = 0
     if s.down.any():
+        outage_hours = int(np.count_nonzero(s.down))
         shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
         load_kw = demand_kw - shed_kw
         export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
@@ -301,7 +304,7 @@ def electricity(model, y: YearState) -> Electricity:
             "detail": f"battery replaced at {unit.health:.0%} health after {unit.efc:,.0f} full cycles",
             "origin": "operator",
         })
-    return Electricity(demand_kw, shed_kw, result, ems_saving, discharged_kwh)
+    return Electricity(demand_kw, shed_kw, result, ems_saving, discharged_kwh, outage_hours)
 
 
 def accounting(model, y: YearState) -> Accounts:
@@ -413,7 +416,7 @@ def annual(model, y: YearState) -> dict:
         "shed_mwh": total_kwh(e.shed_kw) / 1000.0,
         "dac_electricity_mwh": s.dac.electricity_mwh,
         "dac_tco2_per_yr": assets.end.dac_tco2_per_yr,
-        "outage_hours": int(np.count_nonzero(s.down)),
+        "outage_hours": e.outage_hours,
         "peak_import_kw": float(grid_kw.max()),
         "import_limit_kw": assets.end.import_limit_kw,
         "pv_kwp": assets.end.pv_kwp,
