@@ -21,6 +21,7 @@ from parktwin.energy.dispatch import (
     dispatch_rule_based,
     tou_period_codes,
 )
+from parktwin.energy.dispatch_inputs import clipped_sum_kw, constant_hours, holds_only_zeros, zeros_read_only
 
 TOL = 1e-6
 V, F, P, C = PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL
@@ -780,3 +781,32 @@ def test_year_without_battery_keeps_the_kernels_zero_signs():
         for name, flow in zip(("pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw", "battery_to_load_kw",
                                "export_kw", "curtailed_kw", "unserved_kw", "soc_kwh"), kernel):
             assert np.array_equal(getattr(r, name).view(np.int64), flow.view(np.int64)), (field, name)
+
+
+def test_clipped_sum_is_numpys_maximum_of_the_sum_to_the_bit():
+    """The demand after the carriers, ``clipped_sum_kw`` (one compiled pass), is ``np.maximum(a + b, 0.0)``
+    bit for bit: a zero of either sign becomes +0.0, a NaN stays, lengths off the vector width included;
+    other shapes and types take numpy's own passes."""
+    rng = np.random.default_rng(8)
+    for n in (1, 7, 8, 9, 8760, 8761):
+        a, b = rng.standard_normal(n) * 50.0, rng.standard_normal(n) * 50.0
+        a[rng.random(n) < 0.3], b[rng.random(n) < 0.3] = -0.0, 0.0
+        cancel = rng.random(n) < 0.2
+        b[cancel] = -a[cancel]  # sums of exactly 0
+        a[rng.random(n) < 0.02] = np.nan
+        expected = np.maximum(a + b, 0.0)
+        assert np.array_equal(clipped_sum_kw(a, b).view(np.int64), expected.view(np.int64))
+    grid = rng.standard_normal((3, 4))
+    np.testing.assert_array_equal(clipped_sum_kw(grid, grid), np.maximum(grid + grid, 0.0))
+    np.testing.assert_array_equal(clipped_sum_kw(np.arange(-2, 3), np.ones(5, dtype=int)), [0, 0, 1, 2, 3])
+
+
+def test_holds_only_zeros_knows_the_shared_zeros_and_asks_any_other_array():
+    """The shared read-only zeros are known by identity; any other array is asked (``not a.any()``),
+    so zeros of either sign count as zeros and one non-zero hour does not."""
+    assert holds_only_zeros(zeros_read_only((8760,))) and holds_only_zeros(constant_hours(8760, 0.0))
+    assert holds_only_zeros(np.zeros(24)) and holds_only_zeros(np.full(24, -0.0))
+    assert not holds_only_zeros(constant_hours(8760, 2.5))
+    hours = np.zeros(24)
+    hours[23] = 1e-300
+    assert not holds_only_zeros(hours)

@@ -10,6 +10,7 @@ from parktwin.energy.tariff import (
     electricity_bill_cny,
     hourly_tariff,
     month_peak_ceiling_kw,
+    net_load_ceiling_kw,
     monthly_peak_kw,
 )
 from parktwin.spec.park import TouTariff
@@ -71,3 +72,35 @@ def test_hourly_tariff_is_the_same_for_the_same_tariff_object_and_year():
     assert first[0] is again[0] and first[1] is again[1]
     other = hourly_tariff(TARIFF.model_copy(), 2030)
     assert np.array_equal(other[0], first[0]) and np.array_equal(other[1], first[1])
+
+
+def test_net_load_ceiling_is_the_clipped_net_loads_month_ceiling_to_the_bit():
+    """``net_load_ceiling_kw`` (one compiled pass) gives ``month_peak_ceiling_kw`` of the net load clipped
+    at 0 bit for bit: zeros of both signs, months with no net load and an infinity included; a NaN or ∞ − ∞
+    (inputs the dispatch refuses) gives NaN in the same months; a month array in several runs per
+    month takes numpy's path."""
+    rng = np.random.default_rng(4)
+    month = year_calendar(2031).month
+    n = len(month)
+    for case in range(40):
+        load, onsite = rng.random(n) * 100.0, rng.random(n) * 100.0 * rng.uniform(0.0, 3.0)
+        if case % 4 == 1:
+            onsite[: n // 2] = load[: n // 2]  # half a year with a net load of exactly 0
+        if case % 4 == 2:
+            load[rng.random(n) < 0.3], onsite[rng.random(n) < 0.3] = -0.0, 0.0
+        if case % 4 == 3:
+            load[rng.integers(0, n, 2)] = np.nan
+            load[rng.integers(0, n)] = np.inf
+        if case % 5 == 0:
+            onsite = load + 1.0  # no net load all year
+        with np.errstate(invalid="ignore"):  # (inf − inf is NaN: numpy warns)
+            expected = month_peak_ceiling_kw(np.maximum(load - onsite, 0.0), month)
+        got = net_load_ceiling_kw(load, onsite, month)
+        # a NaN (inputs the dispatch then refuses) in the same hours, its sign bit aside; every other value to the bit
+        assert np.array_equal(np.isnan(got), np.isnan(expected))
+        ok = ~np.isnan(expected)
+        assert np.array_equal(got[ok].view(np.int64), expected[ok].view(np.int64))
+    shuffled = np.roll(month, 100)  # December's tail first: a month in two runs
+    load, onsite = rng.random(n) * 100.0, rng.random(n) * 80.0
+    expected = month_peak_ceiling_kw(np.maximum(load - onsite, 0.0), shuffled)
+    assert np.array_equal(net_load_ceiling_kw(load, onsite, shuffled), expected)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 if TYPE_CHECKING:
@@ -100,6 +101,33 @@ def zeros_read_only(shape: tuple) -> np.ndarray:
     sums it without a pass)."""
     out = np.zeros(shape)
     out.flags.writeable = False
+    return out
+
+
+def holds_only_zeros(a: np.ndarray) -> bool:
+    """``not a.any()``, without a pass over the shared read-only arrays of +0.0 (``zeros_read_only``,
+    ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no capacity all year)."""
+    if a is zeros_read_only(a.shape) or (a.ndim == 1 and a is constant_hours(a.shape[0], 0.0)):
+        return True
+    return not a.any()
+
+
+def clipped_sum_kw(a_kw: np.ndarray, b_kw: np.ndarray) -> np.ndarray:
+    """``np.maximum(a_kw + b_kw, 0.0)`` [kW] in one compiled pass (no array for the sum before the
+    clip): the same values to the bit — numpy's maximum gives +0.0 for a zero of either sign and keeps
+    a NaN. Float64 arrays of one shape (1-D); anything else takes numpy's two passes."""
+    if (isinstance(a_kw, np.ndarray) and isinstance(b_kw, np.ndarray) and a_kw.ndim == 1 and a_kw.shape == b_kw.shape
+            and a_kw.dtype == b_kw.dtype == np.float64):
+        return _clipped_sum(a_kw, b_kw)
+    return np.maximum(np.add(a_kw, b_kw), 0.0)
+
+
+@numba.njit(cache=True)
+def _clipped_sum(a, b):  # pragma: no cover - compiled; exercised through clipped_sum_kw
+    out = np.empty(a.shape[0])
+    for h in range(a.shape[0]):
+        v = a[h] + b[h]
+        out[h] = v if v > 0.0 or v != v else 0.0
     return out
 
 

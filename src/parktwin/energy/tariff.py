@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numba
 import numpy as np
 
 from parktwin.energy.calendar import year_calendar
@@ -119,6 +120,36 @@ def month_peak_ceiling_kw(net_kw: np.ndarray, month_of_hour: np.ndarray, import_
         np.maximum.at(highest, month[starts], np.maximum.reduceat(net, starts))
         ceiling = highest[month]
     return ceiling if import_limit_kw is None else np.minimum(ceiling, import_limit_kw)
+
+
+def net_load_ceiling_kw(load_kw: np.ndarray, onsite_kw: np.ndarray, month_of_hour: np.ndarray) -> np.ndarray:
+    """``month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month_of_hour)`` [kW], the same
+    values to the bit, in one compiled pass over the hours when each month is one run of hours (a
+    calendar's months): no net-load array, no pass to clip it, find each month's highest and spread it.
+    (A NaN input or ∞ − ∞, which the dispatch refuses, gives NaN in its month, its sign bit aside.)"""
+    load, onsite = np.asarray(load_kw, dtype=float), np.asarray(onsite_kw, dtype=float)
+    starts, lengths, unique = month_runs(np.asarray(month_of_hour))
+    if not unique or load.ndim != 1 or load.shape != onsite.shape or not len(starts):
+        return month_peak_ceiling_kw(np.maximum(load - onsite, 0.0), month_of_hour)
+    return _net_load_ceiling(load, onsite, starts, lengths)
+
+
+@numba.njit(cache=True)
+def _net_load_ceiling(load, onsite, starts, lengths):  # pragma: no cover - compiled; exercised through net_load_ceiling_kw
+    """Each run's highest ``load − onsite``, at least +0.0, over the run's hours. The clipped net load
+    holds no −0.0 (numpy's maximum of a zero and 0.0 is 0.0), so a run's highest starts at +0.0 and
+    is replaced only by a larger value; a NaN, once met, stays (numpy's maximum carries it)."""
+    out = np.empty(load.shape[0])
+    for r in range(starts.shape[0]):
+        first, last = starts[r], starts[r] + lengths[r]
+        top = 0.0
+        for h in range(first, last):
+            v = load[h] - onsite[h]
+            if v > top or (v != v and top == top):
+                top = v
+        for h in range(first, last):
+            out[h] = top
+    return out
 
 
 def electricity_bill_cny(

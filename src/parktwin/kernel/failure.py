@@ -118,10 +118,20 @@ def check_finite(annual: list[dict]) -> None:
     """A run whose yearly results hold an infinity is not stored: ``RunFailed`` naming the first
     year and columns (the inputs' ranges should make this unreachable; this is the last guard)."""
     for row in annual:
-        values = row.values()
-        if math.inf not in values and -math.inf not in values:  # (== on each value: no float is infinite)
+        if not may_hold_infinity(row):
             continue
         bad = sorted(k for k, v in row.items() if isinstance(v, float) and math.isinf(v))
         if bad:
             error = ArithmeticError(f"infinite {', '.join(bad)}")
             raise RunFailed(row.get("year"), "in the year's accounting", "results", "the whole scenario (see the columns named)", error)
+
+
+def may_hold_infinity(row: dict) -> bool:
+    """Whether a value of ``row`` equals ±inf: one comparison per value in C (``in``), so a finite row
+    (every row but a failing run's) is passed without a Python step per value; a value that cannot
+    be compared with a number (an array) says True, and ``check_finite`` looks at each value."""
+    values = row.values()
+    try:
+        return math.inf in values or -math.inf in values
+    except (TypeError, ValueError):
+        return True

@@ -34,6 +34,7 @@ into ``model.stages`` (docs/extending.md). The numbers of a year depend only on 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Callable
 
 import numpy as np
@@ -54,10 +55,10 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
-from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
+from parktwin.energy.dispatch_inputs import clipped_sum_kw, constant_hours, holds_only_zeros, zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling_kw
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
 from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
@@ -105,6 +106,8 @@ class Electricity:
     shed_kw: np.ndarray  # non-critical load shed in outages [kW]
     result: DispatchResult
     ems_saving_cny: float  # optimal EMS: the rules' cost less the LP's
+    discharged_kwh: float  # Σ result.battery_to_load_kw: the batteries' AC output of the year [kWh]
+    outage_hours: int  # hours touched by a grid outage
 
 
 @dataclass
@@ -254,11 +257,13 @@ def electricity(model, y: YearState) -> Electricity:
     sc, s, carriers = model.scenario, y.site, y.carriers
     park, assets = sc.park, s.assets
     demand_kw = s.demand_kw
-    if carriers.demand_delta_kw.any():
-        demand_kw = np.maximum(demand_kw + carriers.demand_delta_kw, 0.0)
+    if not holds_only_zeros(carriers.demand_delta_kw):
+        demand_kw = clipped_sum_kw(demand_kw, carriers.demand_delta_kw)  # (at least 0 every hour)
     onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
+    outage_hours = 0
     if s.down.any():
+        outage_hours = int(np.count_nonzero(s.down))
         shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
         load_kw = demand_kw - shed_kw
         export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
@@ -269,7 +274,7 @@ def electricity(model, y: YearState) -> Electricity:
     load_kw.flags.writeable = onsite_kw.flags.writeable = False  # read from here on: the dispatch echoes them, no copies
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
     # no battery, no charging: no ceiling to find
-    ceiling_kw = month_peak_ceiling_kw(np.maximum(load_kw - onsite_kw, 0.0), month) if assets.battery_kwh.any() else np.inf
+    ceiling_kw = net_load_ceiling_kw(load_kw, onsite_kw, month) if not holds_only_zeros(assets.battery_kwh) else np.inf
     result = dispatch_rule_based(
         load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
         import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=model.battery_soc_kwh,
@@ -289,7 +294,8 @@ def electricity(model, y: YearState) -> Electricity:
         # the same cost function for both; the LP ends with at least the rules' final charge
         ems_saving = dispatch_cost_cny(rules, s.price, **costing)["objective_cny"] - dispatch_cost_cny(result, s.price, **costing)["objective_cny"]
     model.battery_soc_kwh = result.final_soc_kwh
-    for unit in model.operator.age_batteries(total_kwh(result.battery_to_load_kw), y.year_start):
+    discharged_kwh = total_kwh(result.battery_to_load_kw)
+    for unit in model.operator.age_batteries(discharged_kwh, y.year_start):
         if y.index + 1 < len(model.years):  # its new cells are bought at next year's price
             model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh,
                                                       renewal=True, terms=model.unit_terms))
@@ -299,7 +305,7 @@ def electricity(model, y: YearState) -> Electricity:
             "detail": f"battery replaced at {unit.health:.0%} health after {unit.efc:,.0f} full cycles",
             "origin": "operator",
         })
-    return Electricity(demand_kw, shed_kw, result, ems_saving)
+    return Electricity(demand_kw, shed_kw, result, ems_saving, discharged_kwh, outage_hours)
 
 
 def accounting(model, y: YearState) -> Accounts:
@@ -411,14 +417,14 @@ def annual(model, y: YearState) -> dict:
         "shed_mwh": total_kwh(e.shed_kw) / 1000.0,
         "dac_electricity_mwh": s.dac.electricity_mwh,
         "dac_tco2_per_yr": assets.end.dac_tco2_per_yr,
-        "outage_hours": int(np.count_nonzero(s.down)),
+        "outage_hours": e.outage_hours,
         "peak_import_kw": float(grid_kw.max()),
         "import_limit_kw": assets.end.import_limit_kw,
         "pv_kwp": assets.end.pv_kwp,
         "wind_kw": assets.end.wind_kw,
         "battery_kwh": assets.end.battery_kwh,
         "battery_usable_kwh": float(assets.battery_kwh[-1]),
-        "battery_cycles": float(result.battery_to_load_kw.sum() / assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
+        "battery_cycles": e.discharged_kwh / float(assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
         "green_power_share": assets.end.effective_green_share,
         **building_indicators(model.buildings.values()),
         **fleet_indicators(model.fleets.values(), sc.fleets, year),
@@ -523,9 +529,9 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
     certified = grid_kw * assets.green_share
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
-    if assets.ppa_pv_kw.any() or assets.ppa_wind_kw.any():
+    if not (holds_only_zeros(assets.ppa_pv_kw) and holds_only_zeros(assets.ppa_wind_kw)):
         ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
-        if assets.ppa_wind_kw.any():
+        if not holds_only_zeros(assets.ppa_wind_kw):
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
@@ -548,7 +554,9 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     scope1 = np.array(totals, dtype=float)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
-    by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]), model.product_roster)
+    by_products, bases = None, ()  # the allocation from products: only the ETS allocates (tax and none read none)
+    if carbon.kind == "ets":
+        by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]), model.product_roster)
     pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
                            in_ets, float(model.allocation_scale[index]), by_products)
     payment, bank = pos.payment_cny, np.zeros(len(ids))
@@ -560,9 +568,9 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     covered, paid = pos.covered.tolist(), payment.tolist()
     is_ets = carbon.kind == "ets"
     model.record.carbon.append(CarbonYear(year, list(ids), list(sectors), pos.covered, scope1, pos.allocation_tco2, list(value_added_mcny),
-                                          bank, [b if c and is_ets else "" for b, c in zip(bases, covered)], payment))
+                                          bank, [b if c else "" for b, c in zip(bases, covered)] if is_ets else [""] * len(ids), payment))
     ets.payments = dict(zip(ids, paid))  # read by the year's products (CBAM deduction)
-    ets.covered = frozenset(f for f, c in zip(ids, covered) if c)
+    ets.covered = frozenset(compress(ids, covered))
     return float(payment.sum())
 
 
