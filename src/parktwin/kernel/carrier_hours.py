@@ -1,0 +1,48 @@
+"""Hour-by-hour arithmetic the carrier stages (kernel/carriers.py) do around the heat and hydrogen
+dispatch, one compiled pass each instead of a numpy temporary per operation: the same elementwise
+IEEE operations in the same order, so the same numbers (``max(x, 0.0)`` is ``np.maximum(x, 0.0)``
+for every finite or infinite x). Sums over hours stay numpy's (pairwise) in the callers."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def net_and_surplus_kw(demand_kw, renewable_kw):
+    """The grid import the load needs, ``max(demand − renewable, 0)``, and the renewable surplus,
+    ``max(renewable − demand, 0)``, by hour [kW]."""
+    n = demand_kw.shape[0]
+    net = np.empty(n)
+    surplus = np.empty(n)
+    for h in range(n):
+        net[h] = max(demand_kw[h] - renewable_kw[h], 0.0)
+        surplus[h] = max(renewable_kw[h] - demand_kw[h], 0.0)
+    return net, surplus
+
+
+@numba.njit(cache=True)
+def hydrogen_grid_kw(h2_kwh, electrolyser_efficiency, lhv_kwh_per_kg, demand_kw, delta_kw, renewable_kw, generation_kw, import_limit_kw):
+    """What the hydrogen chain reads by hour: the firms' hydrogen demand ``h2 / lhv`` [kg]; the
+    electricity their direct electrolysis booked, ``h2 / η`` [kW]; with the load
+    ``demand + delta − booked`` and on-site generation ``renewable + generation``, the deficit
+    ``max(load − onsite, 0)``, the surplus ``max(onsite − load, 0)`` and the import headroom
+    ``max(limit − deficit, 0)`` [kW]. Returns (demand_kg, booked, deficit, surplus, headroom)."""
+    n = h2_kwh.shape[0]
+    demand_kg = np.empty(n)
+    booked = np.empty(n)
+    deficit = np.empty(n)
+    surplus = np.empty(n)
+    headroom = np.empty(n)
+    for h in range(n):
+        demand_kg[h] = h2_kwh[h] / lhv_kwh_per_kg
+        b = h2_kwh[h] / electrolyser_efficiency
+        booked[h] = b
+        load = demand_kw[h] + delta_kw[h] - b
+        onsite = renewable_kw[h] + generation_kw[h]
+        d = max(load - onsite, 0.0)
+        deficit[h] = d
+        surplus[h] = max(onsite - load, 0.0)
+        headroom[h] = max(import_limit_kw[h] - d, 0.0)
+    return demand_kg, booked, deficit, surplus, headroom
