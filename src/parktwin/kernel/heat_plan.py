@@ -8,8 +8,8 @@ warm re-runs and replicates whose firms do the same see the same plan): the grou
 the plan's sums by supply and band, and the firms' hydrogen by hour with its sums. Each entry is
 keyed by the year, the groups and the exact bytes of the coefficients (or of the hydrogen
 segments), and holds the profile rows it was built from, so a profile served anew (a measured
-shape registered again) is a new key. The plan itself is a fresh matrix product each year: the
-heat dispatch works in its arrays.
+shape registered again) is a new key. So is the plan's electricity at fixed COPs (the dispatch's
+first pass). The plan itself is a fresh matrix product each year: the heat dispatch works in its arrays.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.heat import HeatPlan, plan_electricity
 from parktwin.energy.loads import profile
 from parktwin.kernel.firm_heat import FirmsHeat
 
@@ -26,6 +27,7 @@ CACHE_MAX = 256  # entries kept per cache: a run visits ~26-40 (year, groups); a
 _PROFILE_ROWS: dict[tuple, tuple] = {}  # (year, groups) → (profile rows, the profiles they copy)
 _PLAN_SUMS: dict[tuple, tuple] = {}  # (id of profile rows, coefficients' bytes) → (profile rows, sums)
 _HYDROGEN: dict[tuple, tuple] = {}  # (id of profile rows, burning segments) → (profile rows, FirmsHydrogen)
+_ELECTRICITY: dict[tuple, tuple] = {}  # (id of profile rows, coefficients' bytes, COPs, efficiency) → (profile rows, electricity)
 
 
 class FirmsHydrogen(NamedTuple):
@@ -46,6 +48,7 @@ class HourlyPlan(NamedTuple):
     live: np.ndarray  # (4, 3) bool: the plan's rows with any heat coefficient (the others are zeros)
     sums_kwh: np.ndarray  # (4, 3) read-only: plan_kw's sums over the hours (0 for a row not live) [kWh_th]
     hydrogen: FirmsHydrogen
+    key: tuple  # (profile rows, coefficients' bytes): what the plan is the product of
 
 
 def hourly_plan(fh: FirmsHeat, shapes: list[str], year: int) -> HourlyPlan:
@@ -58,7 +61,7 @@ def hourly_plan(fh: FirmsHeat, shapes: list[str], year: int) -> HourlyPlan:
     profiles = profile_rows(year, tuple(groups))
     plan_kw = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)
     live = coefs.any(axis=0).reshape(4, 3)
-    return HourlyPlan(plan_kw, live, plan_sums(profiles, coefs, plan_kw, live), firms_hydrogen(fh, profiles, group_of))
+    return HourlyPlan(plan_kw, live, plan_sums(profiles, coefs, plan_kw, live), firms_hydrogen(fh, profiles, group_of), (profiles, coefs.tobytes()))
 
 
 def _kept(cache: dict, key: tuple, build):
@@ -102,6 +105,15 @@ def plan_sums(profiles: np.ndarray, coefs: np.ndarray, plan_kw: np.ndarray, live
         return profiles, out
 
     return _kept(_PLAN_SUMS, (id(profiles), coefs.tobytes()), build)
+
+
+def kept_plan_electricity(hp: HourlyPlan, plan: HeatPlan, cops: tuple[float, ...]) -> tuple:
+    """``energy.heat.plan_electricity`` of the year's plan ``plan`` (``hp``'s, before the dispatch)
+    whose heat pumps run at the fixed COPs ``cops`` by band: kept for the process by profile rows,
+    coefficients, COPs and the electric boilers' efficiency."""
+    profiles, coefs_key = hp.key
+    key = (id(profiles), coefs_key, cops, plan.electric_boiler_efficiency)
+    return _kept(_ELECTRICITY, key, lambda: (profiles, plan_electricity(plan, hp.live)))
 
 
 def firms_hydrogen(fh: FirmsHeat, profiles: np.ndarray, group_of: list[int]) -> FirmsHydrogen:
