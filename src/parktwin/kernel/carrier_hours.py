@@ -46,3 +46,28 @@ def hydrogen_grid_kw(h2_kwh, electrolyser_efficiency, lhv_kwh_per_kg, demand_kw,
         surplus[h] = max(onsite - load, 0.0)
         headroom[h] = max(import_limit_kw[h] - d, 0.0)
     return demand_kg, booked, deficit, surplus, headroom
+
+
+@numba.njit(cache=True)
+def _store_headroom(net_kw, month_of_hour, limit_kw, has_limit):
+    highest = np.zeros(13)  # each month's highest net load, at least 0 [kW]
+    for h in range(net_kw.shape[0]):
+        m = month_of_hour[h]
+        if net_kw[h] > highest[m]:
+            highest[m] = net_kw[h]
+    out = np.empty(net_kw.shape[0])
+    for h in range(net_kw.shape[0]):
+        ceiling = highest[month_of_hour[h]]
+        if has_limit:
+            ceiling = min(ceiling, limit_kw[h])
+        out[h] = max(ceiling - net_kw[h], 0.0)
+    return out
+
+
+def store_headroom_kw(net_kw: np.ndarray, month_of_hour: np.ndarray, import_limit_kw: np.ndarray | None) -> np.ndarray:
+    """The grid import a store's charger may add each hour without raising its month's peak net
+    load or crossing the import limit (None: no limit), ``max(ceiling − net, 0)`` [kW]: the numbers
+    of ``np.maximum(energy.tariff.month_peak_ceiling_kw(net, month, limit) − net, 0.0)`` (maxima are
+    exact), in two passes. ``month_of_hour``: 1..12 per hour."""
+    limit = net_kw if import_limit_kw is None else np.ascontiguousarray(import_limit_kw, dtype=float)
+    return _store_headroom(net_kw, np.asarray(month_of_hour, dtype=np.int64), limit, import_limit_kw is not None)

@@ -43,9 +43,8 @@ from parktwin.energy.dispatch_inputs import zeros_read_only
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
-from parktwin.energy.tariff import month_peak_ceiling_kw
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
-from parktwin.kernel.carrier_hours import hydrogen_grid_kw, net_and_surplus_kw
+from parktwin.kernel.carrier_hours import hydrogen_grid_kw, net_and_surplus_kw, store_headroom_kw
 from parktwin.kernel.carrier_inputs import RunConstants, YearStores, run_constants, year_stores
 from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
 from parktwin.kernel.heat_plan import FirmsHydrogen, HourlyPlan, hourly_plan, kept_plan_electricity
@@ -296,8 +295,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         # the heaters charge from the grid below the month's highest net load without them (and the limit):
         # a store never raises the month's peak import, which the demand charge bills
         net, surplus = net_and_surplus_kw(demand_kw, renewable_kw)
-        headroom = np.subtract(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw), net)
-        np.maximum(headroom, 0.0, out=headroom)
+        headroom = store_headroom_kw(net, year_calendar(year).month, import_limit_kw)
         live = w.plan_live  # a row no segment has heat in is zeros all year: its sum is 0
         with_demand = year in model.scenario.outputs.hourly_years
         before = w.plan_sums_kwh  # the plan's heat by supply and band [kWh_th], summed before the dispatch works in its arrays
@@ -399,7 +397,7 @@ def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
         net = np.maximum(load - onsite, 0.0)
         # grid charging stays within the import limit and below the month's highest net load
         # without the store, so neither the month's peak (its demand charge) nor the limit rises
-        headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
+        headroom = store_headroom_kw(net, year_calendar(year).month, import_limit_kw)
         spec, st = cold_store
         store = ColdStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params())
         cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, state.chiller_cops, "ice_charge_evaporator_c"), period, store,

@@ -1,0 +1,93 @@
+"""The carrier stages' compiled hourly passes (kernel/carrier_hours.py) against the numpy
+expressions they replace, bit for bit, and the heat plan's process caches (kernel/heat_plan.py):
+a second run of the same park gets the same numbers from them, a changed coefficient misses them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from builders import scenario
+from parktwin import run
+from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
+from parktwin.energy.heat import HeatPlan, plan_electricity
+from parktwin.energy.tariff import month_peak_ceiling_kw
+from parktwin.kernel import heat_plan
+from parktwin.kernel.carrier_hours import hydrogen_grid_kw, net_and_surplus_kw, store_headroom_kw
+from parktwin.kernel.firm_heat import FirmsHeat
+
+N = HOURS_PER_YEAR
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(7)
+
+
+def test_net_and_surplus_are_numpys(rng):
+    demand, renewable = rng.random(N) * 900, rng.random(N) * 900
+    renewable[:50] = demand[:50]  # ties: +0.0 both ways
+    net, surplus = net_and_surplus_kw(demand, renewable)
+    assert np.array_equal(net, np.maximum(demand - renewable, 0.0))
+    assert np.array_equal(surplus, np.maximum(renewable - demand, 0.0))
+
+
+@pytest.mark.parametrize("limited", [False, True])
+def test_store_headroom_is_the_month_peak_ceiling_less_net(rng, limited):
+    net = np.maximum(rng.random(N) * 1000 - 300, 0.0)
+    limit = rng.random(N) * 800 if limited else None
+    for month in (year_calendar(2031).month, rng.integers(1, 13, N)):  # a calendar's runs, and months in many runs
+        expected = np.maximum(month_peak_ceiling_kw(net, month, limit) - net, 0.0)
+        assert np.array_equal(store_headroom_kw(net, month, limit), expected)
+
+
+def test_hydrogen_grid_is_numpys(rng):
+    h2, demand, delta, renewable, generation = (rng.random(N) * s for s in (50, 900, 100, 900, 30))
+    limit = np.full(N, 700.0)
+    limit[:24] = 0.0  # an outage
+    demand_kg, booked, deficit, surplus, headroom = hydrogen_grid_kw(h2, 0.7, 33.3, demand, delta, renewable, generation, limit)
+    load, onsite = demand + delta - h2 / 0.7, renewable + generation
+    assert np.array_equal(demand_kg, h2 / 33.3) and np.array_equal(booked, h2 / 0.7)
+    assert np.array_equal(deficit, np.maximum(load - onsite, 0.0))
+    assert np.array_equal(surplus, np.maximum(onsite - load, 0.0))
+    assert np.array_equal(headroom, np.maximum(limit - deficit, 0.0))
+
+
+def a_year_of_firms_heat(scale: float = 1.0) -> FirmsHeat:
+    """Three firms, one with two segments and one burning hydrogen."""
+    coefs = np.abs(np.random.default_rng(1).normal(size=(4, 4, 3))) * 1e6 * scale
+    coefs[:, 2, 2] = 0.0  # a row without heat
+    return FirmsHeat([0, 1, 1, 2], [0, 0, 4000, 0], [N, 4000, N, N], coefs, [0.0, 0.0, 2e5, 1e5], coefs[:3], [0.0, 1e5, 1e5])
+
+
+def test_the_heat_plans_caches_give_the_numbers_computed_afresh():
+    shapes = ["continuous", "day_1x8", "two_shift_2x8"]
+    fresh = heat_plan.hourly_plan(a_year_of_firms_heat(), shapes, 2030)
+    again = heat_plan.hourly_plan(a_year_of_firms_heat(), shapes, 2030)
+    assert again.sums_kwh is fresh.sums_kwh and again.hydrogen is fresh.hydrogen  # kept
+    assert np.array_equal(again.plan_kw, fresh.plan_kw) and again.plan_kw is not fresh.plan_kw  # the plan is the dispatch's to change
+    for i, b in np.ndindex(4, 3):  # the sums are numpy's of the plan's rows
+        assert fresh.sums_kwh[i, b] == fresh.plan_kw[i, b].sum()
+    assert not fresh.live[2, 2] and fresh.sums_kwh[2, 2] == 0.0
+    h2 = fresh.hydrogen
+    assert h2.firms == [1, 2] and np.array_equal(h2.hours, h2.kw.sum(axis=0))
+    assert h2.row_kwh == h2.kw.sum(axis=1).tolist() and h2.total_kwh == h2.hours.sum()
+    assert not h2.kw[0, :4000].any() and h2.kw[0, 4000:].all()  # firm 1 burns hydrogen in its second segment only
+
+    cops = np.repeat(np.array([[3.0], [2.5], [1.0]]), N, axis=1)
+    plan = HeatPlan(*fresh.plan_kw, cops, 0.98)
+    kept = heat_plan.kept_plan_electricity(fresh, plan, (3.0, 2.5, 1.0))
+    assert heat_plan.kept_plan_electricity(again, plan, (3.0, 2.5, 1.0)) is kept
+    for a, b in zip(kept, plan_electricity(plan, fresh.live)):
+        assert np.array_equal(a, b)
+
+    other = heat_plan.hourly_plan(a_year_of_firms_heat(1.0 + 1e-15), shapes, 2030)  # a coefficient changed in its last bits
+    assert other.sums_kwh is not fresh.sums_kwh
+
+
+def test_a_warm_run_of_a_park_with_a_store_repeats_its_heat_numbers():
+    # the second run reads the plan's sums and electricity from the caches the first one filled
+    store = {"kind": "thermal_storage", "year": 2026, "capacity_kwh": 2000.0, "charge_kw": 500.0, "discharge_kw": 500.0}
+    sc = scenario(park={"fleets": []}, horizon_years=2, roadmap=[store])
+    first, second = run(sc, seed=0), run(sc, seed=0)
+    assert first.annual.equals(second.annual) and first.energy.equals(second.energy)
