@@ -30,6 +30,7 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 
 import numpy as np
 
@@ -350,23 +351,21 @@ def cut_firms_heat(w: CarrierWork, share: np.ndarray, cut_cops: np.ndarray, k: R
     sums, hp_el = cuts.sum(axis=2), (cuts[:, 3] / cut_cops).sum(axis=1)  # (firms, 4) [kWh_th], (firms,) [kWh_e]
     fossil, bought = sums[:, 0], sums[:, 1]
     elec = sums[:, 2] / w.eb_eff + hp_el  # [kWh_e]
-    has_fossil, has_bought, has_elec = fossil > 0, bought > 0, elec > 0
-    bought_gj = (-bought / KWH_PER_GJ).tolist()
-    elec_mwh = (-elec / 1000.0).tolist()
-    fossil = fossil.tolist()
-    add, firms = w.add, w.firms
-    for i in np.flatnonzero(has_fossil | has_bought | has_elec).tolist():
-        entity = firms[i].entity_id
-        if has_fossil[i]:
-            e = firms[i].spec.energy
+    cut_any = ((fossil > 0) | (bought > 0) | (elec > 0)).tolist()
+    quantities = zip(fossil.tolist(), (-bought / KWH_PER_GJ).tolist(), elec.tolist(), (-elec / 1000.0).tolist())
+    add = w.add
+    for firm, (fossil_kwh, bought_gj, elec_kwh, elec_mwh) in compress(zip(w.firms, quantities), cut_any):
+        entity = firm.entity_id
+        if fossil_kwh > 0:
+            e = firm.spec.energy
             coal_heat, gas_heat = e.coal_t * coal_k, e.natural_gas_km3 * gas_k
             c = coal_heat / (coal_heat + gas_heat)
-            add(entity, "coal", -fossil[i] * c / coal_k)
-            add(entity, "natural_gas", -fossil[i] * (1.0 - c) / gas_k)
-        if has_bought[i]:
-            add(entity, "purchased_heat", bought_gj[i])
-        if has_elec[i]:
-            add(entity, "electricity", elec_mwh[i])
+            add(entity, "coal", -fossil_kwh * c / coal_k)
+            add(entity, "natural_gas", -fossil_kwh * (1.0 - c) / gas_k)
+        if bought_gj < 0:  # bought heat > 0
+            add(entity, "purchased_heat", bought_gj)
+        if elec_kwh > 0:
+            add(entity, "electricity", elec_mwh)
 
 
 def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None,
