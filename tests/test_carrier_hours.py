@@ -13,7 +13,7 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.heat import HeatPlan, plan_electricity
 from parktwin.energy.tariff import month_peak_ceiling_kw
 from parktwin.kernel import heat_plan
-from parktwin.kernel.carrier_hours import hydrogen_grid_kw, net_and_surplus_kw, store_headroom_kw
+from parktwin.kernel.carrier_hours import firm_cuts, hydrogen_grid_kw, net_and_surplus_kw, store_headroom_kw
 from parktwin.kernel.firm_heat import FirmsHeat
 
 N = HOURS_PER_YEAR
@@ -51,6 +51,21 @@ def test_hydrogen_grid_is_numpys(rng):
     assert np.array_equal(deficit, np.maximum(load - onsite, 0.0))
     assert np.array_equal(surplus, np.maximum(onsite - load, 0.0))
     assert np.array_equal(headroom, np.maximum(limit - deficit, 0.0))
+
+
+def test_firm_cuts_are_numpys(rng):
+    # the numpy this replaced: cuts = share × annual; their sums over bands; heat pumps at cut_cops
+    annual = rng.random((35, 4, 3)) * 10 ** rng.uniform(3, 9, size=(35, 4, 1))
+    annual[rng.random(annual.shape) < 0.3] = 0.0
+    share = rng.random((4, 3))
+    share[1] = 0.0  # no bought heat taken
+    cut_cops = np.array([3.1, 2.4, 1.0])
+    fossil, bought_gj, elec, elec_mwh, cut = firm_cuts(share, annual, cut_cops, 0.98, 277.7777777777778)
+    cuts = share * annual
+    sums, hp_el = cuts.sum(axis=2), (cuts[:, 3] / cut_cops).sum(axis=1)
+    assert np.array_equal(fossil, sums[:, 0]) and np.array_equal(bought_gj, -sums[:, 1] / 277.7777777777778)
+    assert np.array_equal(elec, sums[:, 2] / 0.98 + hp_el) and np.array_equal(elec_mwh, -elec / 1000.0)
+    assert np.array_equal(cut, (sums[:, 0] > 0) | (sums[:, 1] > 0) | (elec > 0))
 
 
 def a_year_of_firms_heat(scale: float = 1.0) -> FirmsHeat:

@@ -71,3 +71,32 @@ def store_headroom_kw(net_kw: np.ndarray, month_of_hour: np.ndarray, import_limi
     exact), in two passes. ``month_of_hour``: 1..12 per hour."""
     limit = net_kw if import_limit_kw is None else np.ascontiguousarray(import_limit_kw, dtype=float)
     return _store_headroom(net_kw, np.asarray(month_of_hour, dtype=np.int64), limit, import_limit_kw is not None)
+
+
+@numba.njit(cache=True)
+def firm_cuts(share, annual_kwh, cut_cops, eb_efficiency, kwh_per_gj):
+    """What the heat dispatch took from each firm, from the share it took of each plan supply and
+    band ``share`` (4, 3) and the firms' heat of the year ``annual_kwh`` (firms, 4, 3) [kWh_th]:
+    the heat taken ``share × annual`` summed over bands in band order (numpy's ``sum(axis=2)`` of
+    three values); returns (fossil heat [kWh_th], −bought heat [GJ], electricity of the electric
+    boilers ``eb/η`` and heat pumps ``Σ_b hp_b/COP_b`` [kWh_e], −that electricity [MWh_e],
+    whether the firm lost any of them), each (firms,)."""
+    firms = annual_kwh.shape[0]
+    fossil = np.empty(firms)
+    bought_gj = np.empty(firms)
+    elec = np.empty(firms)
+    elec_mwh = np.empty(firms)
+    cut = np.empty(firms, dtype=np.bool_)
+    for f in range(firms):
+        sums = np.empty(4)
+        for i in range(4):
+            sums[i] = (share[i, 0] * annual_kwh[f, i, 0] + share[i, 1] * annual_kwh[f, i, 1]) + share[i, 2] * annual_kwh[f, i, 2]
+        hp_el = ((share[3, 0] * annual_kwh[f, 3, 0]) / cut_cops[0] + (share[3, 1] * annual_kwh[f, 3, 1]) / cut_cops[1]) \
+            + (share[3, 2] * annual_kwh[f, 3, 2]) / cut_cops[2]
+        fossil[f] = sums[0]
+        bought_gj[f] = -sums[1] / kwh_per_gj
+        e = sums[2] / eb_efficiency + hp_el
+        elec[f] = e
+        elec_mwh[f] = -e / 1000.0
+        cut[f] = sums[0] > 0 or sums[1] > 0 or e > 0
+    return fossil, bought_gj, elec, elec_mwh, cut

@@ -45,7 +45,7 @@ from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch
 from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
-from parktwin.kernel.carrier_hours import hydrogen_grid_kw, net_and_surplus_kw, store_headroom_kw
+from parktwin.kernel.carrier_hours import firm_cuts, hydrogen_grid_kw, net_and_surplus_kw, store_headroom_kw
 from parktwin.kernel.carrier_inputs import RunConstants, YearStores, run_constants, year_stores
 from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
 from parktwin.kernel.heat_plan import FirmsHydrogen, HourlyPlan, hourly_plan, kept_plan_electricity
@@ -345,16 +345,12 @@ def cut_firms_heat(w: CarrierWork, share: np.ndarray, cut_cops: np.ndarray, k: R
     """Take the heat the dispatch took over out of each firm's rows, pro rata to its share of each
     band's supply (``share`` (4, 3)): fossil heat as coal and gas by the firm's own coal/gas heat
     split, bought heat, and the electricity of its electric boilers and heat pumps (at ``cut_cops``).
-    The arithmetic is over all firms at once; the rows change in firm order, as one firm at a time."""
+    The arithmetic is one compiled pass over all firms (``carrier_hours.firm_cuts``); the rows change
+    in firm order, as one firm at a time."""
     coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
-    cuts = share * w.firm_heat.annual  # heat taken over [kWh_th], (firms, 4, 3)
-    sums, hp_el = cuts.sum(axis=2), (cuts[:, 3] / cut_cops).sum(axis=1)  # (firms, 4) [kWh_th], (firms,) [kWh_e]
-    fossil, bought = sums[:, 0], sums[:, 1]
-    elec = sums[:, 2] / w.eb_eff + hp_el  # [kWh_e]
-    cut_any = ((fossil > 0) | (bought > 0) | (elec > 0)).tolist()
-    quantities = zip(fossil.tolist(), (-bought / KWH_PER_GJ).tolist(), elec.tolist(), (-elec / 1000.0).tolist())
+    *quantities, cut = firm_cuts(share, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
     add = w.add
-    for firm, (fossil_kwh, bought_gj, elec_kwh, elec_mwh) in compress(zip(w.firms, quantities), cut_any):
+    for firm, fossil_kwh, bought_gj, elec_kwh, elec_mwh in compress(zip(w.firms, *(q.tolist() for q in quantities)), cut.tolist()):
         entity = firm.entity_id
         if fossil_kwh > 0:
             e = firm.spec.energy
