@@ -13,7 +13,7 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.heat import HeatPlan, plan_electricity
 from parktwin.energy.tariff import month_peak_ceiling_kw
 from parktwin.kernel import heat_plan
-from parktwin.kernel.carrier_hours import firm_cuts, hydrogen_grid_kw, net_and_surplus_kw, store_headroom_kw
+from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
 from parktwin.kernel.firm_heat import FirmsHeat
 
 N = HOURS_PER_YEAR
@@ -24,21 +24,16 @@ def rng():
     return np.random.default_rng(7)
 
 
-def test_net_and_surplus_are_numpys(rng):
-    demand, renewable = rng.random(N) * 900, rng.random(N) * 900
-    renewable[:50] = demand[:50]  # ties: +0.0 both ways
-    net, surplus = net_and_surplus_kw(demand, renewable)
-    assert np.array_equal(net, np.maximum(demand - renewable, 0.0))
-    assert np.array_equal(surplus, np.maximum(renewable - demand, 0.0))
-
-
 @pytest.mark.parametrize("limited", [False, True])
-def test_store_headroom_is_the_month_peak_ceiling_less_net(rng, limited):
-    net = np.maximum(rng.random(N) * 1000 - 300, 0.0)
+def test_grid_room_is_the_surplus_and_the_month_peak_ceiling_less_net(rng, limited):
+    load, onsite = rng.random(N) * 900, rng.random(N) * 900
+    onsite[:50] = load[:50]  # ties: +0.0 both ways
     limit = rng.random(N) * 800 if limited else None
+    net = np.maximum(load - onsite, 0.0)
     for month in (year_calendar(2031).month, rng.integers(1, 13, N)):  # a calendar's runs, and months in many runs
-        expected = np.maximum(month_peak_ceiling_kw(net, month, limit) - net, 0.0)
-        assert np.array_equal(store_headroom_kw(net, month, limit), expected)
+        surplus, headroom = grid_room_kw(load, onsite, month, limit)
+        assert np.array_equal(surplus, np.maximum(onsite - load, 0.0))
+        assert np.array_equal(headroom, np.maximum(month_peak_ceiling_kw(net, month, limit) - net, 0.0))
 
 
 def test_hydrogen_grid_is_numpys(rng):

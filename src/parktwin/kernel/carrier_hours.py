@@ -10,19 +10,6 @@ import numpy as np
 
 
 @numba.njit(cache=True)
-def net_and_surplus_kw(demand_kw, renewable_kw):
-    """The grid import the load needs, ``max(demand − renewable, 0)``, and the renewable surplus,
-    ``max(renewable − demand, 0)``, by hour [kW]."""
-    n = demand_kw.shape[0]
-    net = np.empty(n)
-    surplus = np.empty(n)
-    for h in range(n):
-        net[h] = max(demand_kw[h] - renewable_kw[h], 0.0)
-        surplus[h] = max(renewable_kw[h] - demand_kw[h], 0.0)
-    return net, surplus
-
-
-@numba.njit(cache=True)
 def hydrogen_grid_kw(h2_kwh, electrolyser_efficiency, lhv_kwh_per_kg, demand_kw, delta_kw, renewable_kw, generation_kw, import_limit_kw):
     """What the hydrogen chain reads by hour: the firms' hydrogen demand ``h2 / lhv`` [kg]; the
     electricity their direct electrolysis booked, ``h2 / η`` [kW]; with the load
@@ -49,28 +36,36 @@ def hydrogen_grid_kw(h2_kwh, electrolyser_efficiency, lhv_kwh_per_kg, demand_kw,
 
 
 @numba.njit(cache=True)
-def _store_headroom(net_kw, month_of_hour, limit_kw, has_limit):
+def _grid_room(load_kw, onsite_kw, month_of_hour, limit_kw, has_limit):
+    n = load_kw.shape[0]
+    surplus = np.empty(n)
+    headroom = np.empty(n)  # the net load first, then what is left under its month's ceiling
     highest = np.zeros(13)  # each month's highest net load, at least 0 [kW]
-    for h in range(net_kw.shape[0]):
+    for h in range(n):
+        net = max(load_kw[h] - onsite_kw[h], 0.0)
+        headroom[h] = net
+        surplus[h] = max(onsite_kw[h] - load_kw[h], 0.0)
         m = month_of_hour[h]
-        if net_kw[h] > highest[m]:
-            highest[m] = net_kw[h]
-    out = np.empty(net_kw.shape[0])
-    for h in range(net_kw.shape[0]):
+        if net > highest[m]:
+            highest[m] = net
+    for h in range(n):
         ceiling = highest[month_of_hour[h]]
         if has_limit:
             ceiling = min(ceiling, limit_kw[h])
-        out[h] = max(ceiling - net_kw[h], 0.0)
-    return out
+        headroom[h] = max(ceiling - headroom[h], 0.0)
+    return surplus, headroom
 
 
-def store_headroom_kw(net_kw: np.ndarray, month_of_hour: np.ndarray, import_limit_kw: np.ndarray | None) -> np.ndarray:
-    """The grid import a store's charger may add each hour without raising its month's peak net
-    load or crossing the import limit (None: no limit), ``max(ceiling − net, 0)`` [kW]: the numbers
-    of ``np.maximum(energy.tariff.month_peak_ceiling_kw(net, month, limit) − net, 0.0)`` (maxima are
-    exact), in two passes. ``month_of_hour``: 1..12 per hour."""
-    limit = net_kw if import_limit_kw is None else np.ascontiguousarray(import_limit_kw, dtype=float)
-    return _store_headroom(net_kw, np.asarray(month_of_hour, dtype=np.int64), limit, import_limit_kw is not None)
+def grid_room_kw(load_kw: np.ndarray, onsite_kw: np.ndarray, month_of_hour: np.ndarray,
+                 import_limit_kw: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """What a store may charge from each hour [kW]: the on-site surplus ``max(onsite − load, 0)``,
+    and the grid import its charger may add without raising its month's peak net load
+    ``net = max(load − onsite, 0)`` or crossing the import limit (None: no limit),
+    ``max(ceiling − net, 0)``: the numbers of ``np.maximum(energy.tariff.month_peak_ceiling_kw(net,
+    month, limit) − net, 0.0)`` (maxima are exact), in two passes. ``month_of_hour``: 1..12 per hour.
+    Returns (surplus, headroom)."""
+    limit = load_kw if import_limit_kw is None else np.ascontiguousarray(import_limit_kw, dtype=float)
+    return _grid_room(load_kw, onsite_kw, np.asarray(month_of_hour, dtype=np.int64), limit, import_limit_kw is not None)
 
 
 @numba.njit(cache=True)

@@ -45,7 +45,7 @@ from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch
 from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
-from parktwin.kernel.carrier_hours import firm_cuts, hydrogen_grid_kw, net_and_surplus_kw, store_headroom_kw
+from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
 from parktwin.kernel.carrier_inputs import RunConstants, YearStores, run_constants, year_stores
 from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
 from parktwin.kernel.heat_plan import FirmsHydrogen, HourlyPlan, hourly_plan, kept_plan_electricity
@@ -295,8 +295,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         stores = state.stores.thermal  # this year's (heat_plan_year kept them)
         # the heaters charge from the grid below the month's highest net load without them (and the limit):
         # a store never raises the month's peak import, which the demand charge bills
-        net, surplus = net_and_surplus_kw(demand_kw, renewable_kw)
-        headroom = store_headroom_kw(net, year_calendar(year).month, import_limit_kw)
+        surplus, headroom = grid_room_kw(demand_kw, renewable_kw, year_calendar(year).month, import_limit_kw)
         live = w.plan_live  # a row no segment has heat in is zeros all year: its sum is 0
         with_demand = year in model.scenario.outputs.hourly_years
         before = w.plan_sums_kwh  # the plan's heat by supply and band [kWh_th], summed before the dispatch works in its arrays
@@ -389,14 +388,13 @@ def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
     if cold_store is not None:
         load = demand_kw + delta
         onsite = renewable_kw + generation
-        net = np.maximum(load - onsite, 0.0)
         # grid charging stays within the import limit and below the month's highest net load
         # without the store, so neither the month's peak (its demand charge) nor the limit rises
-        headroom = store_headroom_kw(net, year_calendar(year).month, import_limit_kw)
+        surplus, headroom = grid_room_kw(load, onsite, year_calendar(year).month, import_limit_kw)
         spec, st = cold_store
         store = ColdStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params())
         cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, state.chiller_cops, "ice_charge_evaporator_c"), period, store,
-                             np.maximum(onsite - load, 0.0), headroom, state.cold_soc_kwh)
+                             surplus, headroom, state.cold_soc_kwh)
         state.cold_soc_kwh = cold.final_soc_kwh
         delta += cold.electricity_delta_kw
         avoided = cold.store_out_kw / cop_chiller  # chiller electricity the store replaced [kW]
