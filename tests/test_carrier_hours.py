@@ -13,7 +13,7 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.heat import HeatPlan, plan_electricity
 from parktwin.energy.tariff import month_peak_ceiling_kw
 from parktwin.kernel import heat_plan
-from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
+from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, group_sums, hydrogen_grid_kw
 from parktwin.kernel.firm_heat import FirmsHeat
 
 N = HOURS_PER_YEAR
@@ -52,15 +52,25 @@ def test_firm_cuts_are_numpys(rng):
     # the numpy this replaced: cuts = share × annual; their sums over bands; heat pumps at cut_cops
     annual = rng.random((35, 4, 3)) * 10 ** rng.uniform(3, 9, size=(35, 4, 1))
     annual[rng.random(annual.shape) < 0.3] = 0.0
-    share = rng.random((4, 3))
-    share[1] = 0.0  # no bought heat taken
+    before = rng.random((4, 3)) * 1e9
+    before[2, 2] = 0.0  # a row without heat
+    after = before * rng.random((4, 3))
+    after[1] = before[1]  # no bought heat taken
     cut_cops = np.array([3.1, 2.4, 1.0])
-    fossil, bought_gj, elec, elec_mwh, cut = firm_cuts(share, annual, cut_cops, 0.98, 277.7777777777778)
-    cuts = share * annual
+    fossil, bought_gj, elec, elec_mwh, cut = firm_cuts(before, after, annual, cut_cops, 0.98, 277.7777777777778)
+    cuts = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0) * annual
     sums, hp_el = cuts.sum(axis=2), (cuts[:, 3] / cut_cops).sum(axis=1)
     assert np.array_equal(fossil, sums[:, 0]) and np.array_equal(bought_gj, -sums[:, 1] / 277.7777777777778)
     assert np.array_equal(elec, sums[:, 2] / 0.98 + hp_el) and np.array_equal(elec_mwh, -elec / 1000.0)
     assert np.array_equal(cut, (sums[:, 0] > 0) | (sums[:, 1] > 0) | (elec > 0))
+
+
+def test_group_sums_are_np_add_at(rng):
+    values = rng.random((70, 12)) * 10 ** rng.uniform(0, 9, size=(70, 1))
+    group_of = rng.integers(0, 8, 70)
+    expected = np.zeros((8, 12))
+    np.add.at(expected, group_of, values)
+    assert np.array_equal(group_sums(group_of, values, 8), expected)
 
 
 def a_year_of_firms_heat(scale: float = 1.0) -> FirmsHeat:

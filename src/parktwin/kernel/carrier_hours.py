@@ -69,13 +69,19 @@ def grid_room_kw(load_kw: np.ndarray, onsite_kw: np.ndarray, month_of_hour: np.n
 
 
 @numba.njit(cache=True)
-def firm_cuts(share, annual_kwh, cut_cops, eb_efficiency, kwh_per_gj):
+def firm_cuts(before_kwh, after_kwh, annual_kwh, cut_cops, eb_efficiency, kwh_per_gj):
     """What the heat dispatch took from each firm, from the share it took of each plan supply and
-    band ``share`` (4, 3) and the firms' heat of the year ``annual_kwh`` (firms, 4, 3) [kWh_th]:
-    the heat taken ``share × annual`` summed over bands in band order (numpy's ``sum(axis=2)`` of
-    three values); returns (fossil heat [kWh_th], −bought heat [GJ], electricity of the electric
+    band, ``share = (before − after) / before`` where ``before`` > 0, else 0 (4, 3) (the plan's heat
+    by supply and band before and after the dispatch [kWh_th]), and the firms' heat of the year
+    ``annual_kwh`` (firms, 4, 3) [kWh_th]: the heat taken ``share × annual`` summed over bands in band
+    order (numpy's ``sum(axis=2)`` of three values); returns (fossil heat [kWh_th], −bought heat [GJ], electricity of the electric
     boilers ``eb/η`` and heat pumps ``Σ_b hp_b/COP_b`` [kWh_e], −that electricity [MWh_e],
     whether the firm lost any of them), each (firms,)."""
+    share = np.zeros((4, 3))
+    for i in range(4):
+        for b in range(3):
+            if before_kwh[i, b] > 0:
+                share[i, b] = (before_kwh[i, b] - after_kwh[i, b]) / before_kwh[i, b]
     firms = annual_kwh.shape[0]
     fossil = np.empty(firms)
     bought_gj = np.empty(firms)
@@ -95,3 +101,15 @@ def firm_cuts(share, annual_kwh, cut_cops, eb_efficiency, kwh_per_gj):
         elec_mwh[f] = -e / 1000.0
         cut[f] = sums[0] > 0 or sums[1] > 0 or e > 0
     return fossil, bought_gj, elec, elec_mwh, cut
+
+
+@numba.njit(cache=True)
+def group_sums(group_of, values, n_groups):
+    """``values`` (rows, columns) summed by group (n_groups, columns): row after row in order,
+    each added to its group's row from zeros, as ``np.add.at(zeros, group_of, values)`` does."""
+    out = np.zeros((n_groups, values.shape[1]))
+    for s in range(values.shape[0]):
+        g = group_of[s]
+        for j in range(values.shape[1]):
+            out[g, j] += values[s, j]
+    return out

@@ -316,7 +316,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             gone = plan.heat_pump_kw - heat.heat_pump_kw
             gone_el = (gone / plan.heat_pump_cop).sum(axis=1)
             cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
-        cut_firms_heat(w, taken_shares(before, after), cut_cops, k)
+        cut_firms_heat(w, before, after, cut_cops, k)
         w.heater_kwh = heat.heater_kw.sum()
         w.stores_run = stores
         add("operator", "electricity", float(w.heater_kwh) / 1000.0)
@@ -330,24 +330,15 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     return heat
 
 
-def taken_shares(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    """The share of each plan supply and band's heat the dispatch took over, ``(before − after) / before``
-    where ``before`` > 0, else 0 (4, 3) [-]."""
-    share = before - after
-    positive = before > 0
-    share[positive] /= before[positive]
-    share[~positive] = 0.0
-    return share
-
-
-def cut_firms_heat(w: CarrierWork, share: np.ndarray, cut_cops: np.ndarray, k: RunConstants) -> None:
+def cut_firms_heat(w: CarrierWork, before: np.ndarray, after: np.ndarray, cut_cops: np.ndarray, k: RunConstants) -> None:
     """Take the heat the dispatch took over out of each firm's rows, pro rata to its share of each
-    band's supply (``share`` (4, 3)): fossil heat as coal and gas by the firm's own coal/gas heat
+    band's supply (the share of each plan supply and band's heat the dispatch took, from its sums
+    ``before`` and ``after`` (4, 3) [kWh_th]): fossil heat as coal and gas by the firm's own coal/gas heat
     split, bought heat, and the electricity of its electric boilers and heat pumps (at ``cut_cops``).
     The arithmetic is one compiled pass over all firms (``carrier_hours.firm_cuts``); the rows change
     in firm order, as one firm at a time."""
     coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
-    *quantities, cut = firm_cuts(share, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
+    *quantities, cut = firm_cuts(before, after, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
     add = w.add
     for firm, fossil_kwh, bought_gj, elec_kwh, elec_mwh in compress(zip(w.firms, *(q.tolist() for q in quantities)), cut.tolist()):
         entity = firm.entity_id

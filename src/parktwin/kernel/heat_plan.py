@@ -21,6 +21,7 @@ import numpy as np
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.heat import HeatPlan, plan_electricity
 from parktwin.energy.loads import profile
+from parktwin.kernel.carrier_hours import group_sums
 from parktwin.kernel.firm_heat import FirmsHeat
 
 CACHE_MAX = 256  # entries kept per cache: a run visits ~26-40 (year, groups); a full cache is emptied
@@ -56,8 +57,7 @@ def hourly_plan(fh: FirmsHeat, shapes: list[str], year: int) -> HourlyPlan:
     and the hydrogen rows (``shapes``: each firm's shift shape)."""
     groups: dict[tuple[str, int, int], int] = {}  # firms sharing a shift shape and segment: one profile row
     group_of = [groups.setdefault((shapes[i], a, b), len(groups)) for i, a, b in zip(fh.firm, fh.start, fh.end)]
-    coefs = np.zeros((len(groups), 12))
-    np.add.at(coefs, group_of, fh.coefs.reshape(-1, 12))  # each group's segments added in firm order
+    coefs = group_sums(np.asarray(group_of, dtype=np.int64), fh.coefs.reshape(-1, 12), len(groups))  # each group's segments added in firm order
     profiles = profile_rows(year, tuple(groups))
     plan_kw = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)
     live = coefs.any(axis=0).reshape(4, 3)
