@@ -10,7 +10,7 @@ import pytest
 from builders import scenario
 from parktwin import run
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.heat import HeatPlan, plan_electricity
+from parktwin.energy.loads import profile
 from parktwin.energy.tariff import month_peak_ceiling_kw
 from parktwin.kernel import heat_plan
 from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, group_sums, hydrogen_grid_kw
@@ -89,20 +89,17 @@ def test_the_heat_plans_caches_give_the_numbers_computed_afresh():
     for i, b in np.ndindex(4, 3):  # the sums are numpy's of the plan's rows
         assert fresh.sums_kwh[i, b] == fresh.plan_kw[i, b].sum()
     assert not fresh.live[2, 2] and fresh.sums_kwh[2, 2] == 0.0
+    # the hydrogen rows, built by hand: firm 1 burns in its second segment only, firm 2 all year
+    rows = np.zeros((2, N))
+    rows[0, 4000:] = profile("day_1x8", 2030)[4000:] * 2e5
+    rows[1] = profile("two_shift_2x8", 2030) * 1e5
     h2 = fresh.hydrogen
-    assert h2.firms == [1, 2] and np.array_equal(h2.hours, h2.kw.sum(axis=0))
-    assert h2.row_kwh == h2.kw.sum(axis=1).tolist() and h2.total_kwh == h2.hours.sum()
-    assert not h2.kw[0, :4000].any() and h2.kw[0, 4000:].all()  # firm 1 burns hydrogen in its second segment only
-
-    cops = np.repeat(np.array([[3.0], [2.5], [1.0]]), N, axis=1)
-    plan = HeatPlan(*fresh.plan_kw, cops, 0.98)
-    kept = heat_plan.kept_plan_electricity(fresh, plan, (3.0, 2.5, 1.0))
-    assert heat_plan.kept_plan_electricity(again, plan, (3.0, 2.5, 1.0)) is kept
-    for a, b in zip(kept, plan_electricity(plan, fresh.live)):
-        assert np.array_equal(a, b)
+    assert h2.firms == [1, 2] and np.array_equal(h2.hours, rows.sum(axis=0)) and h2.total_kwh == h2.hours.sum()
+    assert h2.row_kwh == rows.sum(axis=1).tolist() and h2.peaks_kw == rows.max(axis=1).tolist()
 
     other = heat_plan.hourly_plan(a_year_of_firms_heat(1.0 + 1e-15), shapes, 2030)  # a coefficient changed in its last bits
     assert other.sums_kwh is not fresh.sums_kwh
+    assert heat_plan.hourly_plan(a_year_of_firms_heat(), shapes, 2031).sums_kwh is not fresh.sums_kwh  # another year
 
 
 def test_a_warm_run_of_a_park_with_a_store_repeats_its_heat_numbers():

@@ -41,7 +41,7 @@ from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.energy.dispatch_inputs import zeros_read_only
 from parktwin.energy.store import Store, as_float_array, integer_periods
 
-__all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan", "plan_electricity"]
+__all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan"]
 
 BANDS = ("low", "medium", "high")
 """Process-heat temperature bands: <100 °C, 100-200 °C, >200 °C (data/heat_bands.csv)."""
@@ -314,30 +314,12 @@ def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el, eb_el,
     return delta, chp_heat
 
 
-def plan_electricity(plan: HeatPlan, live: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The electricity the plan draws, read-only: summed over bands (n,), of its electric boilers
-    by band (3, n) and of its heat pumps by band (3, n) [kW_e] (``dispatch_heat``'s first pass, for a
-    caller that keeps it: pass it back as ``dispatch_heat(..., plan_electricity=)``). Raises
-    ValueError when the plan holds a negative value."""
-    plan_kw = [np.ascontiguousarray(a, dtype=float) for a in (plan.fossil_kw, plan.purchased_kw, plan.electric_boiler_kw, plan.heat_pump_kw)]
-    shape = plan_kw[0].shape
-    cop = as_float_array(plan.heat_pump_cop, shape)
-    live = np.ones((4, shape[0]), dtype=np.bool_) if live is None else np.asarray(live, dtype=np.bool_)
-    _, plan_el, eb_el, hp_el, negative = _plan_kernel(*plan_kw, cop, plan.electric_boiler_efficiency, live, False)
-    if negative:
-        name = next(name for a, name in zip(plan_kw, PLAN_SUPPLIES) if (a < 0).any())
-        raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
-    for a in (plan_el, eb_el, hp_el):
-        a.setflags(write=False)
-    return plan_el, eb_el, hp_el
-
-
 def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | None = None,
                   waste_heat_kw: np.ndarray | None = None, chp_heat_max_kw: np.ndarray | None = None,
                   chp_electric_per_heat: float = 0.0, chp_heat_efficiency: float = 1.0,
                   store: ThermalStore | tuple | None = None, soc_start_kwh: float | tuple = 0.0,
                   headroom_kw: np.ndarray | None = None, overwrite_plan: bool = False, live: np.ndarray | None = None,
-                  with_demand: bool = True, plan_electricity: tuple | None = None) -> HeatResult:
+                  with_demand: bool = True) -> HeatResult:
     """Dispatch one year's heat over the park's supplies (module docstring for the rules).
 
     Parameters
@@ -376,9 +358,6 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     with_demand : bool
         Compute the demand by band and hour (``demand_kw``); False: it is None, a pass over the
         plan saved when no one reads it.
-    plan_electricity : tuple, optional
-        What ``plan_electricity(plan, live)`` returned for this plan (checked non-negative there):
-        the first pass over the plan is then saved (ignored when ``with_demand``).
     """
     shape = plan.fossil_kw.shape
     n = shape[1]
@@ -392,11 +371,7 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
     cop = as_float_array(plan.heat_pump_cop, shape)
     live = np.ones((4, shape[0]), dtype=np.bool_) if live is None else np.asarray(live, dtype=np.bool_)
-    if plan_electricity is not None and not with_demand:  # the caller's (read-only: the bands the dispatch touches are recomputed in copies)
-        demand, negative = None, False
-        plan_el, eb_el, hp_el = plan_electricity[0], plan_electricity[1].copy(), plan_electricity[2].copy()
-    else:
-        demand, plan_el, eb_el, hp_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency, live, with_demand)
+    demand, plan_el, eb_el, hp_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency, live, with_demand)
     fossil, purchased, eb, hp = work
     if negative:
         name = next(name for a, name in zip(plan_kw, PLAN_SUPPLIES) if (a < 0).any())

@@ -23,7 +23,6 @@ class RunConstants(NamedTuple):
     """The heat stages' constants of a run (data/constants.csv or the run's overrides)."""
 
     cops: np.ndarray  # (3,) the bands' fixed heat-pump COPs (agents.heat_bands.band_cops), read-only [-]
-    cops_key: tuple  # the same as a tuple (a cache key)
     fixed_cops: np.ndarray  # (3, 8760) the same hour by hour, read-only [-]
     eb_eff: float  # electric boilers [kWh_th/kWh_e]
     lhv: float  # hydrogen's lower heating value [kWh/kg]
@@ -45,7 +44,7 @@ def run_constants(state: CarrierState) -> RunConstants:
         array.setflags(write=False)
         lhv, eff = constant("hydrogen_lhv_kwh_per_kg"), constant("electrolyser_efficiency_lhv")
         state.constants = RunConstants(
-            cops, tuple(cops.tolist()), array, constant("electric_boiler_efficiency"), lhv, eff,
+            cops, array, constant("electric_boiler_efficiency"), lhv, eff,
             constant("chp_electric_efficiency"), constant("chp_heat_efficiency"),
             constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency") * KWH_PER_GJ,
             constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency") * KWH_PER_GJ,

@@ -48,7 +48,7 @@ from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
 from parktwin.kernel.carrier_inputs import RunConstants, YearStores, run_constants, year_stores
 from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
-from parktwin.kernel.heat_plan import FirmsHydrogen, HourlyPlan, hourly_plan, kept_plan_electricity
+from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
@@ -201,7 +201,6 @@ class CarrierWork:
     plan: HeatPlan | None = None
     plan_sums_kwh: np.ndarray | None = None  # (4, 3) the plan's heat by supply and band over the year, read-only [kWh_th]
     hydrogen: FirmsHydrogen | None = None  # the firms' hydrogen by hour (kernel.heat_plan)
-    hourly_plan: HourlyPlan | None = None
     supply_sums_kwh: np.ndarray | None = None  # (4, 3) the dispatched fossil, purchased, electric-boiler and heat-pump heat by band [kWh_th]
     delta: np.ndarray | None = None  # added to the electricity load [kW]
     generation: np.ndarray | None = None  # CHP and fuel-cell electricity [kW]
@@ -256,7 +255,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
     w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
                     chiller_kw, cop_chiller, firm_heat=fh, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
                     chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=hp.live, plan_sums_kwh=hp.sums_kwh, plan=plan,
-                    hydrogen=hp.hydrogen, h2_hours=hp.hydrogen.hours, hourly_plan=hp,
+                    hydrogen=hp.hydrogen, h2_hours=hp.hydrogen.hours,
                     delta=delta, generation=generation, changes=changes)
     add = w.add
 
@@ -297,14 +296,12 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         # a store never raises the month's peak import, which the demand charge bills
         surplus, headroom = grid_room_kw(demand_kw, renewable_kw, year_calendar(year).month, import_limit_kw)
         live = w.plan_live  # a row no segment has heat in is zeros all year: its sum is 0
-        with_demand = year in model.scenario.outputs.hourly_years
         before = w.plan_sums_kwh  # the plan's heat by supply and band [kWh_th], summed before the dispatch works in its arrays
         heat = dispatch_heat(plan, period, surplus, waste, chp_heat_kw,
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
                              overwrite_plan=not hourly_cop,  # the hourly COP's cut below still reads the plan's heat pumps
                              live=w.plan_live,  # a row no segment has heat in is zeros all year
-                             with_demand=with_demand,  # read by the hourly output only
-                             plan_electricity=None if hourly_cop or with_demand else kept_plan_electricity(w.hourly_plan, plan, k.cops_key))
+                             with_demand=year in model.scenario.outputs.hourly_years)  # read by the hourly output only
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         if assets.chp_or_waste_heat:  # else no CHP ran: its electricity is zeros
