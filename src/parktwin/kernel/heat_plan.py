@@ -4,12 +4,13 @@ and segment share one profile row, the plan is one matrix product of the groups'
 their profile rows, and each firm burning hydrogen gets one hourly row.
 
 What depends only on a year's groups and coefficients is kept for the process (runs at other seeds,
-warm re-runs and replicates whose firms do the same see the same plan), small things only: the
-plan's sums by supply and band, and the firms' hydrogen by hour with its sums (not their rows). Each
-entry is keyed by the year, the groups, the profiles' identities and the exact bytes of the
-coefficients (or of the hydrogen segments) and holds those profiles, so a profile served anew (a
-measured shape registered again) is a new key. The plan itself is a fresh matrix product each year:
-the heat dispatch works in its arrays.
+warm re-runs and replicates whose firms do the same see the same plan): the plan's sums by supply
+and band, and the firms' hydrogen by hour with its sums (not their rows); and the groups' profile
+rows, which do not depend on the coefficients at all (a run's years, ~10 MB for 25 years, shared by
+replicates of a park). Each entry is keyed by the year, the groups, the profiles' identities (and
+the exact bytes of the coefficients, or the hydrogen segments) and holds those profiles, so a profile
+served anew (a measured shape registered again) is a new key. The plan itself is a fresh matrix
+product each year: the heat dispatch works in its arrays.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from parktwin.energy.loads import profile
 from parktwin.kernel.carrier_hours import group_sums
 from parktwin.kernel.firm_heat import FirmsHeat
 
-CACHE_MAX = 64  # entries kept per cache (a run visits ~26, one a year; a hydrogen entry holds 70 kB); a full cache is emptied
+PROFILE_ROWS_MAX = 40  # years' profile rows kept (a run's: one entry a year of 4-8 groups × 70 kB)
+_PROFILE_ROWS: dict[tuple, tuple] = {}  # (year, groups, profile ids) → (profiles, rows)
 _PLAN_SUMS: dict[tuple, tuple] = {}  # (year, groups, profile ids, coefficients' bytes) → (profiles, sums)
 _HYDROGEN: dict[tuple, tuple] = {}  # (year, groups, profile ids, burning segments) → (profiles, FirmsHydrogen)
 
@@ -54,28 +56,36 @@ def hourly_plan(fh: FirmsHeat, shapes: list[str], year: int) -> HourlyPlan:
     group_of = [groups.setdefault((shapes[i], a, b), len(groups)) for i, a, b in zip(fh.firm, fh.start, fh.end)]
     coefs = group_sums(np.asarray(group_of, dtype=np.int64), fh.coefs.reshape(-1, 12), len(groups))  # each group's segments added in firm order
     sources = [profile(shape, year) for shape, _, _ in groups]
-    profiles = profile_rows(tuple(groups), sources)
+    key = (year, tuple(groups), tuple(map(id, sources)))
+    profiles = profile_rows(key, sources)
     plan_kw = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)
     live = coefs.any(axis=0).reshape(4, 3)
-    key = (year, tuple(groups), tuple(map(id, sources)))
     return HourlyPlan(plan_kw, live, plan_sums(key, sources, coefs, plan_kw, live), firms_hydrogen(key, sources, fh, profiles, group_of))
 
 
-def profile_rows(groups: tuple, sources: list[np.ndarray]) -> np.ndarray:
-    """(groups, 8760): row g is the profile ``sources[g]`` of ``groups[g]`` = (shift shape, first
-    hour, hour after the last) within its segment, zeros outside."""
-    rows = np.zeros((len(groups), HOURS_PER_YEAR))
-    for row, ((_, start, end), source) in enumerate(zip(groups, sources)):
-        rows[row, start:end] = source[start:end]
-    return rows
+def profile_rows(key: tuple, sources: list[np.ndarray]) -> np.ndarray:
+    """(groups, 8760) read-only: row g is the profile ``sources[g]`` of the year's group g =
+    (shift shape, first hour, hour after the last) within its segment, zeros outside; kept for the
+    process by ``key`` (year, groups, profile identities), at most ``PROFILE_ROWS_MAX`` years' worth:
+    they do not depend on the firms' coefficients, so replicates of a park share them."""
+
+    def build():
+        rows = np.zeros((len(sources), HOURS_PER_YEAR))
+        for row, ((_, start, end), source) in enumerate(zip(key[1], sources)):
+            rows[row, start:end] = source[start:end]
+        rows.setflags(write=False)
+        return rows
+
+    return _kept(_PROFILE_ROWS, key, sources, build, PROFILE_ROWS_MAX)
 
 
-def _kept(cache: dict, key: tuple, sources: list, build):
-    """``cache[key]``'s value, built by ``build()`` when absent; the entry holds ``sources`` (the
-    profiles whose identities are in the key, so no other array can take one of them)."""
+def _kept(cache: dict, key: tuple, sources: list, build, most: int = 64):
+    """``cache[key]``'s value, built by ``build()`` when absent (a cache of ``most`` entries is
+    emptied first); the entry holds ``sources`` (the profiles whose identities are in the key, so
+    no other array can take one of them)."""
     entry = cache.get(key)
     if entry is None:
-        if len(cache) >= CACHE_MAX:
+        if len(cache) >= most:
             cache.clear()
         entry = cache[key] = (sources, build())
     return entry[1]
