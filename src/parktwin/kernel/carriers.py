@@ -90,15 +90,16 @@ def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
     """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
     ``kinds()``: entity → its kind, asked only when a new row is needed."""
     out, seen = [], set()
-    for r in rows:
-        key = (r.entity, r.carrier)
-        if key in changes:
-            seen.add(key)
-            q = max(r.quantity + changes[key], 0.0)
-            if q > 0.0:
-                out.append(EnergyRow(r.entity, r.entity_kind, r.carrier, q, r.unit))
-        else:
-            out.append(r)
+    append, change_of = out.append, changes.get
+    for r in rows:  # (entity, entity_kind, carrier, quantity, unit) read by position: no attribute look-ups per row
+        change = change_of((r[0], r[2]))
+        if change is None:
+            append(r)
+            continue
+        seen.add((r[0], r[2]))
+        q = max(r[3] + change, 0.0)
+        if q > 0.0:
+            append(EnergyRow(r[0], r[1], r[2], q, r[4]))
     new = [(key, q) for key, q in changes.items() if key not in seen and q > 0.0]
     if new:
         kind = kinds()
