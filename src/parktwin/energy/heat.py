@@ -246,10 +246,10 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
     in place (electric-boiler heat kept >= 0 against rounding). Returns (store_in, store_out, loss_kw, soc,
     the heater's electricity ``store_in / eta``)."""
     n = period.shape[0]
-    store_in = np.zeros(n)
-    store_out = np.zeros(n)
-    loss_kw = np.zeros(n)
-    soc_out = np.zeros(n)
+    store_in = np.empty(n)  # every hour written below (no pass of zeros first)
+    store_out = np.empty(n)
+    loss_kw = np.empty(n)
+    soc_out = np.empty(n)
     heater = np.empty(n)
     eb_b, hp_b, fossil_b, bought_b = eb[band], hp[band], fossil[band], purchased[band]  # the band's rows, in the order they are displaced
     soc = soc0
@@ -260,6 +260,7 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
             want = 0.0 + eb_b[h] + hp_b[h] + fossil_b[h] + bought_b[h]
             out = min(want, discharge_max[h], max(soc - lo, 0.0))
             store_out[h] = out
+            store_in[h] = 0.0
             soc -= out
             left = out
             t = min(left, eb_b[h])
@@ -278,6 +279,7 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
         else:
             q = charge_kw(p, charge_max[h], max(hi - soc, 0.0), headroom_kw[h], surplus_kw[h], eta)
             store_in[h] = q
+            store_out[h] = 0.0
             soc += q
         soc_out[h] = soc
         heater[h] = store_in[h] / eta

@@ -78,10 +78,10 @@ def _h2_kernel(period, demand, surplus, deficit, headroom, elec_kw, tank_kg, fc_
     """The tank hour by hour. Returns (produced, bought, fuel-cell hydrogen, tank [kg]; served [kg];
     electrolyser and fuel-cell electricity [kW]), each (n,)."""
     n = period.shape[0]
-    produced = np.zeros(n)
-    bought = np.zeros(n)
-    fc_h2 = np.zeros(n)
-    soc_out = np.zeros(n)
+    produced = np.empty(n)  # every hour written below (no pass of zeros first)
+    bought = np.empty(n)
+    fc_h2 = np.zeros(n)  # written in the hours the fuel cell runs
+    soc_out = np.empty(n)
     served = np.empty(n)
     electrolyser = np.empty(n)
     fuel_cell = np.empty(n)

@@ -30,6 +30,7 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 
 import numpy as np
 
@@ -43,10 +44,11 @@ from parktwin.energy.dispatch_inputs import zeros_read_only
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
-from parktwin.energy.tariff import month_peak_ceiling_kw
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
+from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
 from parktwin.kernel.carrier_inputs import RunConstants, YearStores, run_constants, year_stores
 from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
+from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
@@ -88,15 +90,16 @@ def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
     """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
     ``kinds()``: entity → its kind, asked only when a new row is needed."""
     out, seen = [], set()
-    for r in rows:
-        key = (r.entity, r.carrier)
-        if key in changes:
-            seen.add(key)
-            q = max(r.quantity + changes[key], 0.0)
-            if q > 0.0:
-                out.append(EnergyRow(r.entity, r.entity_kind, r.carrier, q, r.unit))
-        else:
-            out.append(r)
+    append, change_of = out.append, changes.get
+    for r in rows:  # (entity, entity_kind, carrier, quantity, unit) read by position: no attribute look-ups per row
+        change = change_of((r[0], r[2]))
+        if change is None:
+            append(r)
+            continue
+        seen.add((r[0], r[2]))
+        q = max(r[3] + change, 0.0)
+        if q > 0.0:
+            append(EnergyRow(r[0], r[1], r[2], q, r[4]))
     new = [(key, q) for key, q in changes.items() if key not in seen and q > 0.0]
     if new:
         kind = kinds()
@@ -133,7 +136,8 @@ def _annual_columns(heat_mwh: np.ndarray, extra: dict, space_mwh: tuple[float, f
     out = dict(zip(HEAT_COLUMNS, heat_mwh.T.ravel().tolist()))
     out["heat_demand_mwh"] = float(heat_mwh.sum())
     out["heat_space_heat_pump_mwh"], out["heat_space_fossil_mwh"] = space_mwh
-    return out | extra
+    out.update(extra)
+    return out
 
 
 def space_heat_mwh(model, year: int, cache: dict) -> tuple[float, float]:
@@ -196,13 +200,15 @@ class CarrierWork:
     plan_arr: np.ndarray | None = None
     plan_live: np.ndarray | None = None  # (4, 3) bool: the plan's rows with any heat coefficient
     plan: HeatPlan | None = None
-    h2_by_firm: list | None = None
-    h2_kw: np.ndarray | None = None  # (firms with hydrogen, 8760) their hydrogen (LHV) by hour [kWh]; h2_by_firm's rows
+    plan_sums_kwh: np.ndarray | None = None  # (4, 3) the plan's heat by supply and band over the year, read-only [kWh_th]
+    hydrogen: FirmsHydrogen | None = None  # the firms' hydrogen by hour (kernel.heat_plan)
     supply_sums_kwh: np.ndarray | None = None  # (4, 3) the dispatched fossil, purchased, electric-boiler and heat-pump heat by band [kWh_th]
     delta: np.ndarray | None = None  # added to the electricity load [kW]
     generation: np.ndarray | None = None  # CHP and fuel-cell electricity [kW]
     changes: dict | None = None  # (entity, carrier) → quantity added to its row
     h2_hours: np.ndarray | None = None  # the firms' hydrogen (LHV) by hour [kWh]
+    heater_kwh: float | None = None  # the heat stores' heaters' electricity of the year [kWh_e]
+    stores_run: tuple = ()  # the heat stores dispatched (energy.heat.ThermalStore)
 
     def add(self, entity: str, carrier: str, q: float) -> None:
         self.changes[(entity, carrier)] = self.changes.get((entity, carrier), 0.0) + q
@@ -240,23 +246,8 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
                            space, chiller_kw, cop_chiller, quiet=CarrierYear(ZERO_KW, ZERO_KW, rows, annual, {}, None, None))
 
     shapes = [f.spec.shift_pattern for f in firms]
-    groups: dict[tuple[str, int, int], int] = {}  # firms sharing a shift shape and segment: one profile row
-    group_of = [groups.setdefault((shapes[i], a, b), len(groups)) for i, a, b in zip(fh.firm, fh.start, fh.end)]
-    coefs = np.zeros((len(groups), 12))
-    np.add.at(coefs, group_of, fh.coefs.reshape(-1, 12))  # each group's segments added in firm order
-    profiles = np.zeros((len(groups), HOURS_PER_YEAR))
-    for row, (shape, start, end) in enumerate(groups):
-        profiles[row, start:end] = profile(shape, year)[start:end]
-    plan_arr = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)  # Σ over groups of coefficient × profile
-    plan_live = coefs.any(axis=0).reshape(4, 3)  # the plan's rows with heat in some group (the others are zeros)
-    h2_firms = sorted({i for i, h in zip(fh.firm, fh.h2) if h > 0.0})
-    h2_kw = np.zeros((len(h2_firms), HOURS_PER_YEAR))  # one row per firm burning hydrogen, in firm order
-    h2_by_firm = [None] * len(firms)
-    for row, i in enumerate(h2_firms):
-        h2_by_firm[i] = h2_kw[row]
-    for i, start, end, h2_full in zip(fh.firm, fh.start, fh.end, fh.h2):
-        if h2_full > 0.0:
-            np.multiply(profile(shapes[i], year)[start:end], h2_full, out=h2_by_firm[i][start:end])  # written in place, no temporary
+    hp = hourly_plan(fh, shapes, year)
+    plan_arr = hp.plan_kw
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
     generation = np.zeros(HOURS_PER_YEAR)
@@ -264,7 +255,8 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
 
     w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
                     chiller_kw, cop_chiller, firm_heat=fh, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
-                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=plan_live, plan=plan, h2_by_firm=h2_by_firm, h2_kw=h2_kw,
+                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=hp.live, plan_sums_kwh=hp.sums_kwh, plan=plan,
+                    hydrogen=hp.hydrogen, h2_hours=hp.hydrogen.hours,
                     delta=delta, generation=generation, changes=changes)
     add = w.add
 
@@ -303,11 +295,10 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         stores = state.stores.thermal  # this year's (heat_plan_year kept them)
         # the heaters charge from the grid below the month's highest net load without them (and the limit):
         # a store never raises the month's peak import, which the demand charge bills
-        net = np.maximum(demand_kw - renewable_kw, 0.0)
-        headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
+        surplus, headroom = grid_room_kw(demand_kw, renewable_kw, year_calendar(year).month, import_limit_kw)
         live = w.plan_live  # a row no segment has heat in is zeros all year: its sum is 0
-        before = row_sums(plan_arr, live)  # the plan's heat by supply and band [kWh_th], before the dispatch works in its arrays
-        heat = dispatch_heat(plan, period, np.maximum(renewable_kw - demand_kw, 0.0), waste, chp_heat_kw,
+        before = w.plan_sums_kwh  # the plan's heat by supply and band [kWh_th], summed before the dispatch works in its arrays
+        heat = dispatch_heat(plan, period, surplus, waste, chp_heat_kw,
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
                              overwrite_plan=not hourly_cop,  # the hourly COP's cut below still reads the plan's heat pumps
                              live=w.plan_live,  # a row no segment has heat in is zeros all year
@@ -318,35 +309,47 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             generation += heat.chp_electricity_kw
         touched = None if assets.chp_or_waste_heat else sorted({st.band for st in stores})  # without displacement only the stores' bands change
         after = w.supply_sums_kwh = plan_supply_sums(heat, before, touched, live)
-        share = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0)
         cut_cops = cops
         if hourly_cop:  # heat-pump heat taken over, at the COP of the hours it was taken
             gone = plan.heat_pump_kw - heat.heat_pump_kw
             gone_el = (gone / plan.heat_pump_cop).sum(axis=1)
             cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
-        coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
-        cuts = share * annual_by_firm  # heat taken over [kWh_th], (firms, 4, 3)
-        sums, hp_el = cuts.sum(axis=2).tolist(), (cuts[:, 3] / cut_cops).sum(axis=1).tolist()  # all firms at once
-        for firm, (fossil, bought, eb, _), hp in zip(firms, sums, hp_el):
-            if fossil > 0:
-                e = firm.spec.energy
-                coal_heat, gas_heat = e.coal_t * coal_k, e.natural_gas_km3 * gas_k
-                c = coal_heat / (coal_heat + gas_heat)
-                add(firm.entity_id, "coal", -fossil * c / coal_k)
-                add(firm.entity_id, "natural_gas", -fossil * (1.0 - c) / gas_k)
-            if bought > 0:
-                add(firm.entity_id, "purchased_heat", -bought / KWH_PER_GJ)
-            elec = eb / eb_eff + hp
-            if elec > 0:
-                add(firm.entity_id, "electricity", -elec / 1000.0)
-        add("operator", "electricity", float(heat.heater_kw.sum()) / 1000.0)
-        add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / k.biomethane_kwh_per_km3)
+        cut_firms_heat(w, before, after, cut_cops, k)
+        w.heater_kwh = heat.heater_kw.sum()
+        w.stores_run = stores
+        add("operator", "electricity", float(w.heater_kwh) / 1000.0)
+        # no CHP ran without displacement: its fuel is zeros, whose sum is 0.0
+        add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / k.biomethane_kwh_per_km3 if assets.chp_or_waste_heat else 0.0)
     else:
         heat = dispatch_heat(plan, period, overwrite_plan=True, live=w.plan_live,  # the firms' plan as it is: reported, nothing changes
                              with_demand=year in model.scenario.outputs.hourly_years)
-        w.supply_sums_kwh = plan_supply_sums(heat, np.zeros((4, 3)), [0, 1, 2], w.plan_live)  # its rows with heat; the others are zeros
+        w.supply_sums_kwh = w.plan_sums_kwh  # the plan's heat, unchanged
 
     return heat
+
+
+def cut_firms_heat(w: CarrierWork, before: np.ndarray, after: np.ndarray, cut_cops: np.ndarray, k: RunConstants) -> None:
+    """Take the heat the dispatch took over out of each firm's rows, pro rata to its share of each
+    band's supply (the share of each plan supply and band's heat the dispatch took, from its sums
+    ``before`` and ``after`` (4, 3) [kWh_th]): fossil heat as coal and gas by the firm's own coal/gas heat
+    split, bought heat, and the electricity of its electric boilers and heat pumps (at ``cut_cops``).
+    The arithmetic is one compiled pass over all firms (``carrier_hours.firm_cuts``); the rows change
+    in firm order, as one firm at a time."""
+    coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
+    *quantities, cut = firm_cuts(before, after, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
+    add = w.add
+    for firm, fossil_kwh, bought_gj, elec_kwh, elec_mwh in compress(zip(w.firms, *(q.tolist() for q in quantities)), cut.tolist()):
+        entity = firm.entity_id
+        if fossil_kwh > 0:
+            e = firm.spec.energy
+            coal_heat, gas_heat = e.coal_t * coal_k, e.natural_gas_km3 * gas_k
+            c = coal_heat / (coal_heat + gas_heat)
+            add(entity, "coal", -fossil_kwh * c / coal_k)
+            add(entity, "natural_gas", -fossil_kwh * (1.0 - c) / gas_k)
+        if bought_gj < 0:  # bought heat > 0
+            add(entity, "purchased_heat", bought_gj)
+        if elec_kwh > 0:
+            add(entity, "electricity", elec_mwh)
 
 
 def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None,
@@ -366,14 +369,6 @@ def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched
     return out
 
 
-def row_sums(arr: np.ndarray, live: np.ndarray) -> np.ndarray:
-    """``arr.sum(axis=-1)`` of a (4, 3, n) array, summing only the rows ``live`` marks (the others are zeros)."""
-    out = np.zeros(live.shape)
-    for i, b in zip(*np.nonzero(live)):
-        out[i, b] = arr[i, b].sum()
-    return out
-
-
 def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
     """The cold store shifts the buildings' chiller electricity out of peak hours (energy/cold.py)."""
     year, period, demand_kw, renewable_kw, import_limit_kw = w.year, w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
@@ -382,14 +377,13 @@ def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
     if cold_store is not None:
         load = demand_kw + delta
         onsite = renewable_kw + generation
-        net = np.maximum(load - onsite, 0.0)
         # grid charging stays within the import limit and below the month's highest net load
         # without the store, so neither the month's peak (its demand charge) nor the limit rises
-        headroom = np.maximum(month_peak_ceiling_kw(net, year_calendar(year).month, import_limit_kw) - net, 0.0)
+        surplus, headroom = grid_room_kw(load, onsite, year_calendar(year).month, import_limit_kw)
         spec, st = cold_store
         store = ColdStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params())
         cold = dispatch_cold(chiller_kw * cop_chiller, cop_chiller, _chiller_cops(model, year, state.chiller_cops, "ice_charge_evaporator_c"), period, store,
-                             np.maximum(onsite - load, 0.0), headroom, state.cold_soc_kwh)
+                             surplus, headroom, state.cold_soc_kwh)
         state.cold_soc_kwh = cold.final_soc_kwh
         delta += cold.electricity_delta_kw
         avoided = cold.store_out_kw / cop_chiller  # chiller electricity the store replaced [kW]
@@ -404,32 +398,28 @@ def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
 def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult | None:
     """The hydrogen chain (electrolysers → tank → burners, fuel cell; energy/hydrogen.py) makes the firms' hydrogen."""
     period, demand_kw, renewable_kw, import_limit_kw = w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
-    firms, h2_by_firm, assets, eff, lhv, add, delta, generation = w.firms, w.h2_by_firm, w.assets, w.eff, w.lhv, w.add, w.delta, w.generation
+    firms, hydrogen, assets, eff, lhv, add, delta, generation = w.firms, w.hydrogen, w.assets, w.eff, w.lhv, w.add, w.delta, w.generation
     h2 = None
-    h2_kw = w.h2_kw
-    h2_hours = h2_kw.sum(axis=0) if len(h2_kw) else np.zeros(HOURS_PER_YEAR)  # firm after firm, as the rows are in order
+    h2_hours = hydrogen.hours
     if assets.any_hydrogen:
-        booked = h2_hours / eff  # the firms' direct electrolysis, in their load
-        own_kw = sum(h2_kw.max(axis=1).tolist()) / eff  # their electrolysers, sized to their peak
-        load = demand_kw + delta - booked
-        onsite = renewable_kw + generation
+        own_kw = sum(hydrogen.peaks_kw) / eff  # their electrolysers, sized to their peak
         params = run_constants(state).hydrogen
-        # the tank's extra valley production is kept within the import limit only: capped at the month's peak
-        # like the stores, the demo's tank no longer pays for itself (docs/methods.md, rule-based EMS)
-        deficit = np.maximum(load - onsite, 0.0)
-        headroom = None if import_limit_kw is None else np.maximum(import_limit_kw - deficit, 0.0)
-        h2 = dispatch_hydrogen(h2_hours / lhv, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
-                               np.maximum(onsite - load, 0.0), deficit, state.h2_soc_kg, headroom)
+        # the firms' direct electrolysis (booked) leaves the load; the tank's extra valley production is kept within
+        # the import limit only: capped at the month's peak like the stores, the demo's tank no longer pays for itself
+        # (docs/methods.md, rule-based EMS)
+        limit = np.full(HOURS_PER_YEAR, np.inf) if import_limit_kw is None else import_limit_kw
+        demand_kg, booked, deficit, surplus, headroom = hydrogen_grid_kw(h2_hours, eff, lhv, demand_kw, delta, renewable_kw, generation, limit)
+        h2 = dispatch_hydrogen(demand_kg, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
+                               surplus, deficit, state.h2_soc_kg, headroom)
         state.h2_soc_kg = h2.final_soc_kg
-        delta += h2.electrolyser_kw - booked
+        delta += np.subtract(h2.electrolyser_kw, booked, out=booked)
         if assets.fuel_cell_kw.any():  # no fuel cell, no output: adding its zeros changes nothing
             generation += h2.fuel_cell_kw
-        for firm, kwh in zip([f for f, x in zip(firms, h2_by_firm) if x is not None], h2_kw.sum(axis=1).tolist()):
-            add(firm.entity_id, "electricity", -kwh / eff / 1000.0)
+        for i, kwh in zip(hydrogen.firms, hydrogen.row_kwh):
+            add(firms[i].entity_id, "electricity", -kwh / eff / 1000.0)
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
         add("operator", "purchased_hydrogen", float(h2.bought_kg.sum()) / 1000.0)
 
-    w.h2_hours = h2_hours
     return h2
 
 
@@ -440,14 +430,17 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     new_rows = add_to_rows(rows, changes, lambda: EntityKinds(model), UNITS) if changes else rows
     plan_sums = w.supply_sums_kwh if w.supply_sums_kwh is not None else plan_supply_sums(heat)
     displaced = np.stack([heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)]) if assets.chp_or_waste_heat else np.zeros((2, 3))
-    stored = heat.supply_kw("store").sum(axis=1) if heat_stores else np.zeros(3)
+    stored = np.zeros(3)  # a band without a store gets none of its heat
+    for b in {store.band for store in w.stores_run}:
+        stored[b] = heat.supply_kw("store")[b].sum()
     heat_mwh = np.concatenate([displaced, plan_sums, stored[None]]) / 1000.0  # SUPPLIES order
-    elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heat.heater_kw.sum()) / 1000.0
-    annual = _annual_columns(heat_mwh, _quiet_columns(elec, float(h2_hours.sum()) / lhv / 1000.0), space_heat_mwh(model, year, model.carrier_state.space_heat))
+    heater_kwh = w.heater_kwh if w.heater_kwh is not None else heat.heater_kw.sum()
+    elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heater_kwh) / 1000.0
+    annual = _annual_columns(heat_mwh, _quiet_columns(elec, w.hydrogen.total_kwh / lhv / 1000.0), space_heat_mwh(model, year, model.carrier_state.space_heat))
     annual |= {
         "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
         "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0,
-        "chp_generation_mwh": float(heat.chp_electricity_kw.sum()) / 1000.0,
+        "chp_generation_mwh": float(heat.chp_electricity_kw.sum()) / 1000.0 if assets.chp_or_waste_heat else 0.0,  # else no CHP ran
         "thermal_store_kwh": float(sum(st.capacity_kwh[-1] for _, st in heat_stores)),  # all heat stores
         "hydrogen_tank_kg": float(assets.h2_tank_kg[-1]),
     }

@@ -126,16 +126,23 @@ def _kept_unit(last: tuple | list, st: FirmState) -> np.ndarray | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def _unit_coefs(own_kwh: float, bought_kwh: float, bands: tuple, st: FirmState) -> np.ndarray:
-    """Heat by plan supply and band (4, 3) [kWh_th/yr] of a firm in state ``st`` at scale 1."""
+    """Heat by plan supply and band (4, 3) [kWh_th/yr] of a firm in state ``st`` at scale 1: it
+    depends on the state's electrified shares only, which key the cache (``_shares_coefs``; hashing
+    the four tuples, not the whole state through its generated ``__hash__``)."""
+    return _shares_coefs(own_kwh, bought_kwh, bands, st.own_eb, st.own_hp, st.bought_eb, st.bought_hp)
+
+
+@lru_cache(maxsize=4096)
+def _shares_coefs(own_kwh: float, bought_kwh: float, bands: tuple, own_eb: tuple, own_hp: tuple, bought_eb: tuple,
+                  bought_hp: tuple) -> np.ndarray:
     own = [own_kwh * w for w in bands]
     buy = [bought_kwh * w for w in bands]
     out = np.array([
-        [o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, st.own_eb, st.own_hp)],
-        [b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, st.bought_eb, st.bought_hp)],
-        [o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, st.own_eb, st.bought_eb)],
-        [o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, st.own_hp, st.bought_hp)],
+        [o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, own_eb, own_hp)],
+        [b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, bought_eb, bought_hp)],
+        [o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, own_eb, bought_eb)],
+        [o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, own_hp, bought_hp)],
     ])
     out.setflags(write=False)
     return out
