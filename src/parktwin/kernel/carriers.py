@@ -280,8 +280,8 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     """Waste heat, CHP and the heat stores take over part of the plan (energy/heat.py); the fuel,
     bought heat and electricity they displace leave the firms' rows."""
     year, period, demand_kw, renewable_kw, import_limit_kw = w.year, w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
-    firms, annual_by_firm, heat_stores, assets, any_heat, add = w.firms, w.firm_heat.annual, w.heat_stores, w.assets, w.any_heat, w.add
-    plan, plan_arr, cops, eb_eff, hourly_cop, delta, generation = w.plan, w.plan_arr, w.cops, w.eb_eff, w.hourly_cop, w.delta, w.generation
+    heat_stores, assets, any_heat, add = w.heat_stores, w.assets, w.any_heat, w.add
+    plan, cops, hourly_cop, delta, generation = w.plan, w.cops, w.hourly_cop, w.delta, w.generation
     if any_heat:
         waste = chp_heat_kw = None  # no recovery unit and no CHP: nothing to displace
         k = run_constants(state)
