@@ -196,7 +196,8 @@ class FleetAgent(ParkAgent):
                     n = float(cohort[1, i]) * self.spec.count
                     bought[vehicle_technology(vehicle, choice)] += n
                     bought[vehicle_technology(vehicle, pt)] = bought.get(vehicle_technology(vehicle, pt), 0.0) - n
-            record.purchases.extend(purchase(year, 0.0, name, self.entity_id, tech, n) for tech, n in bought.items() if n != 0.0)
+            record.purchases.extend(purchase(year, 0.0, name, self.entity_id, tech, n, terms=model.unit_terms)
+                                    for tech, n in bought.items() if n != 0.0)
             if choice == "fcev":
                 record.purchases.extend(self._hydrogen_supply(year, vehicles))
             tco = {c.powertrain: round(c.tco_cny_per_yr(self.hurdle_rate)) for c in costs}
@@ -216,10 +217,12 @@ class FleetAgent(ParkAgent):
         out = []
         if not getattr(model, "hydrogen_station_built", False):
             model.hydrogen_station_built = True
-            out.append(purchase(year, 0.0, "hydrogen_station", "operator", "hydrogen_dispenser", self.policy.hydrogen_dispensers))
+            out.append(purchase(year, 0.0, "hydrogen_station", "operator", "hydrogen_dispenser", self.policy.hydrogen_dispensers,
+                                terms=model.unit_terms))
         kwh = vehicles * self.spec.km_per_vehicle_yr * self.activity * hydrogen_kg_per_km(self.spec) * electrolysis_kwh_per_kg()
         peak = float(profile(ELECTROLYSIS_SHAPE, year).max())
-        out.append(purchase(year, 0.0, f"{self.entity_id}_electrolysis_{year}", "operator", "electrolyser", kwh * peak))
+        out.append(purchase(year, 0.0, f"{self.entity_id}_electrolysis_{year}", "operator", "electrolyser", kwh * peak,
+                            terms=model.unit_terms))
         return out
 
     def commission(self, hour: float, kind: str, value, source: str = ""):
