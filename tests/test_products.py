@@ -11,7 +11,7 @@ import pytest
 
 import parktwin
 from parktwin.accounting.products import (
-    FirmTotals, grade2_indicator, grade_of, product, product_data_gaps, product_rows, sectors_with_limits,
+    FirmTotals, grade2_scope, grade2_share, grade_of, product, product_data_gaps, product_rows, sectors_with_limits,
 )
 from parktwin.economics.carbon import carbon_positions, product_allocation
 from parktwin.economics.cbam import cbam_factor_share, cbam_position, embedded_tco2_per_t
@@ -44,6 +44,16 @@ def test_grades_skip_a_missing_grade_and_flag_above_grade_3():
     assert grade_of(12_990, 12_950, 13_000, 13_350) == "2"  # GB 21346-2022 铝液交流电耗
     assert grade_of(13_400, 12_950, 13_000, 13_350) == "above_3"
     assert grade_of(62, 61, float("nan"), 86) == "3"  # EAF < 50 t: the standard gives no grade 2
+
+
+def grade2_indicator(firms, rows: list[tuple], min_coverage_share: float = 1.0) -> dict[str, float]:
+    """The park's grade-2 indicator from (entity, sector, value added [M CNY], product ids listed) per
+    firm, as the products stage (kernel.products) computes it: each firm's scope and coverage by
+    ``grade2_scope``, their value added summed in park order, then ``grade2_share``."""
+    scopes = [(va, *grade2_scope(sector, tuple(listed))) for _, sector, va, listed in firms]
+    in_scope_va = sum((va for va, _, in_scope in scopes if in_scope), 0.0)
+    covered_va = sum((va for va, limited, _ in scopes if limited), 0.0)
+    return grade2_share(in_scope_va, covered_va, rows, min_coverage_share)
 
 
 def test_grade2_indicator_denominator_and_coverage():

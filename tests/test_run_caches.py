@@ -5,7 +5,7 @@ the same run gives in a fresh process.
 The overrides touch what the speed caches hold: the catalogue's capex factor (``economics.costs.UnitTerms``, read through
 ``agents.decisions.YearCosts``), fuel prices (``DecisionContext.fuel_prices``), the heat stages'
 constants (``kernel.carrier_inputs.RunConstants``: electric boilers, CHP, the heat pumps' sink temperature, the
-hydrogen chain) and the tariff averaged over each firm's shape (``kernel.context.shape_price_cny_per_kwh``).
+hydrogen chain) and the tariff averaged over each firm's shape (``energy.tariff.shape_price_cny_per_kwh``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def test_a_run_after_one_with_other_overrides_is_the_fresh_process_run(scenario,
 
 
 def test_a_shape_price_is_the_tariff_over_the_profile_and_keeps_no_array_alive():
-    # kernel.context.shape_price_cny_per_kwh: Σ_h price_h × profile_h [CNY/kWh], once per pair of arrays;
+    # energy.tariff.shape_price_cny_per_kwh: Σ_h price_h × profile_h [CNY/kWh], once per pair of arrays;
     # its entry does not keep a dropped tariff array alive, and a new array (its id possibly reused)
     # gets its own average
     import gc
@@ -72,7 +72,7 @@ def test_a_shape_price_is_the_tariff_over_the_profile_and_keeps_no_array_alive()
 
     from parktwin.energy.calendar import HOURS_PER_YEAR
     from parktwin.energy.loads import profile
-    from parktwin.kernel.context import shape_price_cny_per_kwh
+    from parktwin.energy.tariff import shape_price_cny_per_kwh
 
     weights = profile("two_shift_2x8", 2030)
     price = np.full(HOURS_PER_YEAR, 0.5)

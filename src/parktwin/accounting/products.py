@@ -178,22 +178,6 @@ def product_rows(year: int, entity: str, sector: str, lines, activity: float, to
     return out
 
 
-def grade2_indicator(firms, rows: list[tuple], min_coverage_share: float = 1.0) -> dict[str, float]:
-    """The park's ``products_at_grade2_share`` for one year (keys ``INDICATOR_KEYS``).
-
-    ``firms``: (entity, sector, value added [M CNY], product ids listed) of the firms in the park;
-    ``rows``: their product rows of the year (``PRODUCT_COLUMNS``).
-    """
-    in_scope_va = covered_va = 0.0
-    for _, sector, va, listed in firms:
-        limited, in_scope = grade2_scope(sector, tuple(listed))
-        if in_scope:
-            in_scope_va += va
-        if limited:
-            covered_va += va
-    return grade2_share(in_scope_va, covered_va, rows, min_coverage_share)
-
-
 @lru_cache(maxsize=4096)
 def grade2_scope(sector: str, listed: tuple[str, ...]) -> tuple[bool, bool]:
     """Whether a firm of ``sector`` listing the products ``listed`` counts for the grade-2 indicator:
@@ -208,7 +192,9 @@ _MEETS = PRODUCT_COLUMNS.index("meets_grade2")
 
 
 def grade2_share(in_scope_va: float, covered_va: float, rows: list[tuple], min_coverage_share: float = 1.0) -> dict[str, float]:
-    """``grade2_indicator`` from the value added in scope and covered [M CNY] and the year's product rows."""
+    """The park's ``products_at_grade2_share`` for one year (keys ``INDICATOR_KEYS``) from the value added
+    of the firms in its scope and of those covered (``grade2_scope``) [M CNY] and the year's product
+    rows (``PRODUCT_COLUMNS``)."""
     meets = [r[_MEETS] for r in rows if r[_MEETS] is not None]
     coverage = covered_va / in_scope_va if in_scope_va > 0 else NAN
     assessed = bool(meets) and coverage >= min_coverage_share - 1e-12

@@ -24,8 +24,8 @@ from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.economics.costs import purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.loads import LoadBook, profile
-from parktwin.energy.tariff import hourly_tariff
+from parktwin.energy.loads import LoadBook
+from parktwin.energy.tariff import hourly_tariff, shape_price_cny_per_kwh
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.spec.park import Building
 
@@ -296,7 +296,7 @@ class BuildingAgent(ParkAgent):
 
         model, p = self.model, self.policy
         index = year - model.scenario.base_year
-        elec_price = float(hourly_tariff(model.scenario.park.grid.tariff, year)[1] @ profile(self.spec.kind, year))
+        elec_price = shape_price_cny_per_kwh(hourly_tariff(model.scenario.park.grid.tariff, year)[1], self.spec.kind, year)
         carbon = float(model.carbon_price_cny_per_tco2[index])
         options = self.retrofit_options(year, elec_price, price_cny("natural_gas", year) * 1000.0, carbon)
         taken = choose(options, p.hurdle_rate, p.payback_limit_yr, float("inf"))

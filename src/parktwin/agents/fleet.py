@@ -17,7 +17,7 @@ from parktwin.economics.costs import purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.calendar import year_calendar
 from parktwin.energy.loads import LoadBook, is_registered, profile, register_profile
-from parktwin.energy.tariff import hourly_tariff
+from parktwin.energy.tariff import hourly_tariff, shape_price_cny_per_kwh
 from parktwin.mobility.fleet_sim import charging_profile_for_year, simulate_fleet, valley_preference
 from parktwin.mobility.h2_station import station_week
 from parktwin.mobility.turnover import (
@@ -196,7 +196,8 @@ class FleetAgent(ParkAgent):
                     n = float(cohort[1, i]) * self.spec.count
                     bought[vehicle_technology(vehicle, choice)] += n
                     bought[vehicle_technology(vehicle, pt)] = bought.get(vehicle_technology(vehicle, pt), 0.0) - n
-            record.purchases.extend(purchase(year, 0.0, name, self.entity_id, tech, n) for tech, n in bought.items() if n != 0.0)
+            record.purchases.extend(purchase(year, 0.0, name, self.entity_id, tech, n, terms=model.unit_terms)
+                                    for tech, n in bought.items() if n != 0.0)
             if choice == "fcev":
                 record.purchases.extend(self._hydrogen_supply(year, vehicles))
             tco = {c.powertrain: round(c.tco_cny_per_yr(self.hurdle_rate)) for c in costs}
@@ -216,10 +217,12 @@ class FleetAgent(ParkAgent):
         out = []
         if not getattr(model, "hydrogen_station_built", False):
             model.hydrogen_station_built = True
-            out.append(purchase(year, 0.0, "hydrogen_station", "operator", "hydrogen_dispenser", self.policy.hydrogen_dispensers))
+            out.append(purchase(year, 0.0, "hydrogen_station", "operator", "hydrogen_dispenser", self.policy.hydrogen_dispensers,
+                                terms=model.unit_terms))
         kwh = vehicles * self.spec.km_per_vehicle_yr * self.activity * hydrogen_kg_per_km(self.spec) * electrolysis_kwh_per_kg()
         peak = float(profile(ELECTROLYSIS_SHAPE, year).max())
-        out.append(purchase(year, 0.0, f"{self.entity_id}_electrolysis_{year}", "operator", "electrolyser", kwh * peak))
+        out.append(purchase(year, 0.0, f"{self.entity_id}_electrolysis_{year}", "operator", "electrolyser", kwh * peak,
+                            terms=model.unit_terms))
         return out
 
     def commission(self, hour: float, kind: str, value, source: str = ""):
@@ -284,18 +287,10 @@ def _vehicle_life(vehicle: str, powertrain: str) -> float:
         return lifetime_yr(vehicle_technology(vehicle, "diesel"))
 
 
-_DEPOT_PRICES: dict[tuple, float] = {}
-
-
 def depot_electricity_price(tariff, year: int) -> float:
-    """The tariff averaged over the depot-night charging shape of ``year`` [CNY/kWh] (cached per tariff and year)."""
-
-    key = (tariff.model_dump_json(), year)  # by content: an id could be reused by another run's tariff
-    if key not in _DEPOT_PRICES:
-        if len(_DEPOT_PRICES) > 512:
-            _DEPOT_PRICES.clear()
-        _DEPOT_PRICES[key] = float(hourly_tariff(tariff, year)[1] @ profile(CHARGING_SHAPE, year))
-    return _DEPOT_PRICES[key]
+    """The tariff averaged over the depot-night charging shape of ``year`` [CNY/kWh]
+    (``energy.tariff.shape_price_cny_per_kwh``: once per process and pair of arrays)."""
+    return shape_price_cny_per_kwh(hourly_tariff(tariff, year)[1], CHARGING_SHAPE, year)
 
 
 def fleet_indicators(fleets, policy, year: int) -> dict[str, float]:

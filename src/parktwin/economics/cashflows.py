@@ -243,45 +243,73 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
 
 
 def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -> np.ndarray:
-    """Each party's energy bill each year, one row per party of ``ids`` and one column per year of
-    ``annual`` [CNY]: the park's electricity bill shared by electricity use, its fuels and purchased
-    heat at their prices; certificates and offsets go to the operator (and the electricity bill
-    when nobody used electricity). Computed over the rows' columns at once, with the additions a
-    loop over the rows makes, in their order (``np.bincount``), and each year's electricity total
-    as Python's ``sum`` of its users' use in the order they first appear."""
-    column = {a["year"]: t for t, a in enumerate(annual)}
-    codes = {pid: i for i, pid in enumerate(ids)}  # the parties, then other entities (they share the bill too)
-    operator = codes.setdefault("operator", len(codes))
-    year, entity, _, carrier, quantity, *_ = zip(*energy_rows) if energy_rows else ((),) * 7
-    at = np.fromiter(map(column.get, year, repeat(-1)), dtype=np.intp, count=len(year))  # -1: a year outside the run, not billed
-    who = codes_of(entity, codes)
-    kinds: dict[str, int] = {}
-    kind = codes_of(carrier, kinds)
-    n_years, n = len(annual), len(codes)
-    cell, counted, quantity = at * n + who, at >= 0, np.array(quantity, dtype=float)  # cells year-major
-    priced = np.array([c in FUEL_PRICES for c in kinds], dtype=bool)
-    per_unit, price = fuel_prices(list(kinds), [a["year"] for a in annual])
-    paid = counted & priced[kind]
-    cost = quantity[paid] * per_unit[kind[paid]] * price[kind[paid], at[paid]]  # as costs.fuel_cost_cny
-    bills = np.bincount(cell[paid], weights=cost, minlength=n_years * n)
-    used = counted & (kind == kinds.get("electricity", -1))
-    mwh = np.bincount(cell[used], weights=quantity[used], minlength=n_years * n)
-    users, first = np.unique(cell[used], return_index=True)
-    users = users[np.argsort(first, kind="stable")]  # in the order they first appear
-    user_year = users // n
-    per_year = mwh[users[np.argsort(user_year, kind="stable")]].tolist()  # year by year, each in first-appearance order
-    ends = np.cumsum(np.bincount(user_year, minlength=n_years)).tolist()
-    total = np.array([sum(per_year[start:end]) for start, end in zip([0, *ends[:-1]], ends)], dtype=float)
-    elec_cost = np.array([a["electricity_cost_cny"] for a in annual], dtype=float)
-    shared = total[user_year] > 0
-    bills[users] = bills[users] + np.where(shared, elec_cost[user_year] * mwh[users] / np.where(shared, total[user_year], 1.0), 0.0)
-    bills = bills.reshape(n_years, n)
-    for t, a in enumerate(annual):
-        operator_cost = a["certificate_cost_cny"] + a["offsets_cost_cny"]
-        if total[t] <= 0:  # nobody to share the bill with: the operator pays it
-            operator_cost += a["electricity_cost_cny"]
-        bills[t, operator] = bills[t, operator] + operator_cost
+    """Each party's energy bill each year [CNY]: one row per party of ``ids``, one column per year of
+    ``annual``. A bill has three parts:
+
+    - fuels and purchased heat: each energy row's quantity at its carrier's price that year
+      (``fuel_bills``, as ``costs.fuel_cost_cny``), on the row's entity;
+    - the park's electricity bill (``annual``'s ``electricity_cost_cny``), shared among the year's
+      users by their electricity use (``electricity_users``);
+    - the year's certificates and offsets, on the operator, with the electricity bill of a year in
+      which nobody used electricity.
+
+    Entities of the rows that are not parties share the electricity bill (their bills are not
+    returned); rows of a year outside ``annual`` are not billed. Computed over the rows' columns at
+    once, with the additions a loop over the rows makes, in their order (``np.bincount``)."""
+    year_index = {a["year"]: t for t, a in enumerate(annual)}
+    entity_code = {pid: i for i, pid in enumerate(ids)}  # the parties, then the rows' other entities
+    operator = entity_code.setdefault("operator", len(entity_code))
+    row_year, row_entity, _, row_carrier, row_quantity, *_ = zip(*energy_rows) if energy_rows else ((),) * 7
+    t = np.fromiter(map(year_index.get, row_year, repeat(-1)), dtype=np.intp, count=len(row_year))  # -1: not billed
+    entity = codes_of(row_entity, entity_code)
+    carrier_code: dict[str, int] = {}
+    carrier = codes_of(row_carrier, carrier_code)
+    quantity = np.array(row_quantity, dtype=float)
+    n_years, n_entities = len(annual), len(entity_code)
+    cell, billed = t * n_entities + entity, t >= 0  # each row's (year, entity) cell of the bills, year-major
+    bills = fuel_bills(cell, billed, carrier, list(carrier_code), quantity, t, [a["year"] for a in annual], n_years * n_entities)
+    used = billed & (carrier == carrier_code.get("electricity", -1))
+    users, use_mwh, year_use_mwh = electricity_users(cell[used], quantity[used], n_entities, n_years)
+    user_year = users // n_entities
+    electricity_cny = np.array([a["electricity_cost_cny"] for a in annual], dtype=float)
+    shared = year_use_mwh[user_year] > 0
+    bills[users] = bills[users] + np.where(shared, electricity_cny[user_year] * use_mwh / np.where(shared, year_use_mwh[user_year], 1.0), 0.0)
+    bills = bills.reshape(n_years, n_entities)
+    for y, a in enumerate(annual):
+        operator_cny = a["certificate_cost_cny"] + a["offsets_cost_cny"]
+        if year_use_mwh[y] <= 0:  # nobody to share the electricity bill with: the operator pays it
+            operator_cny += a["electricity_cost_cny"]
+        bills[y, operator] = bills[y, operator] + operator_cny
     return np.ascontiguousarray(bills[:, :len(ids)].T)
+
+
+def fuel_bills(cell: np.ndarray, billed: np.ndarray, carrier: np.ndarray, carriers: list[str], quantity: np.ndarray,
+               year: np.ndarray, years: list[int], size: int) -> np.ndarray:
+    """The fuel and purchased-heat cost of each bill cell [CNY] (``size`` cells), from energy rows given
+    as columns: ``cell`` each row's cell, ``billed`` whether its year is in ``years``, ``carrier`` its
+    carrier's position in ``carriers``, ``quantity`` in the energy table's unit, ``year`` its year's
+    position in ``years``. Carriers not in ``costs.FUEL_PRICES`` (electricity among them) cost nothing
+    here; each cell's costs added in row order."""
+    priced = np.array([c in FUEL_PRICES for c in carriers], dtype=bool)
+    per_unit, price = fuel_prices(carriers, years)
+    paid = billed & priced[carrier]
+    cost = quantity[paid] * per_unit[carrier[paid]] * price[carrier[paid], year[paid]]  # as costs.fuel_cost_cny
+    return np.bincount(cell[paid], weights=cost, minlength=size)
+
+
+def electricity_users(cell: np.ndarray, mwh: np.ndarray, n_entities: int, n_years: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the bill cells that used electricity, in the order they first appear in ``cell``; each one's
+    use [MWh], its rows' ``mwh`` added in order; each year's use [MWh], Python's ``sum`` of its users'
+    use in that order) from electricity rows given as cells (year-major: year × ``n_entities`` +
+    entity) and quantities."""
+    cell_mwh = np.bincount(cell, weights=mwh, minlength=n_years * n_entities)
+    users, first = np.unique(cell, return_index=True)
+    users = users[np.argsort(first, kind="stable")]  # in the order they first appear
+    user_year = users // n_entities
+    by_year = cell_mwh[users[np.argsort(user_year, kind="stable")]].tolist()  # year by year, each in first-appearance order
+    ends = np.cumsum(np.bincount(user_year, minlength=n_years)).tolist()
+    year_mwh = np.array([sum(by_year[start:end]) for start, end in zip([0, *ends[:-1]], ends)], dtype=float)
+    return users, cell_mwh[users], year_mwh
 
 
 def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.ndarray]:

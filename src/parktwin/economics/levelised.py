@@ -160,7 +160,7 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
 def heat_columns(years: list[int], rate: float, electricity_price_cny_per_kwh, gas_price_cny_per_m3, heat: HeatInputs) -> dict[str, list]:
     """The heat rows as columns of ``LEVELISED_COLUMNS``: each year, the low- and medium-temperature
     heat pumps, the electric and the gas boiler at ``heat.full_load_hours`` — ``levelised_row``'s
-    numbers (the same operations in the same order), computed for all years at once."""
+    numbers (``finance.lcoe_cny_per_kwh`` over arrays of the years' terms), computed for all years at once."""
     gas_kwh_per_m3 = heat.gas_ncv_gj_per_km3 / 1000.0 * KWH_PER_GJ
     elec = np.array([electricity_price_cny_per_kwh(y) for y in years], dtype=float)
     gas = np.array([gas_price_cny_per_m3(y) for y in years], dtype=float)
@@ -168,8 +168,8 @@ def heat_columns(years: list[int], rate: float, electricity_price_cny_per_kwh, g
                 ("electric_boiler", elec / heat.electric_boiler_efficiency),
                 ("gas_boiler", gas / (gas_kwh_per_m3 * heat.gas_boiler_efficiency)))
     kwh = heat.full_load_hours
-    if years and kwh <= 0:
-        raise ValueError("kwh_per_yr must be positive")  # as finance.lcoe_cny_per_kwh
+    if not years:
+        return {c: [] for c in LEVELISED_COLUMNS}
     parts: dict[str, list] = {c: [] for c in LEVELISED_COLUMNS}
     for tech_id, energy_cost in supplies:
         life = technology(tech_id).lifetime_yr
@@ -179,7 +179,7 @@ def heat_columns(years: list[int], rate: float, electricity_price_cny_per_kwh, g
         columns = {"technology": [tech_id] * len(years), "output": ["heat"] * len(years), "capex_cny_per_unit": capex,
                    "fixed_om_cny_per_unit_yr": om, "lifetime_yr": [life] * len(years), "output_kwh_per_unit_yr": [kwh] * len(years),
                    "energy_cost_cny_per_kwh": energy_cost, "var_om_cny_per_kwh": var, "rate": [rate] * len(years),
-                   "levelised_cny_per_kwh": (capex * annuity_factor(rate, life) + om) / kwh + var + energy_cost}  # as lcoe_cny_per_kwh
+                   "levelised_cny_per_kwh": lcoe_cny_per_kwh(capex, om, var, energy_cost, kwh, rate, life)}  # each year's at once
         for name, values in columns.items():
             parts[name].append(values)
     # year by year, the four supplies in order within a year

@@ -54,8 +54,8 @@ from functools import cached_property
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, limit_input, limit_value, zeros_read_only
-from parktwin.energy.no_battery import grid_only, signed_zero, spread
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, limit_input, limit_value, zeros_read_only
+from parktwin.energy.no_battery import grid_only, signed_zero
 
 __all__ = [
     "PERIOD_VALLEY",
@@ -420,10 +420,10 @@ def dispatch_rule_based(
             float(params.soc_max_share),
             bool(params.grid_charging),
             float(params.reserve_share),
-            spread(imp, n),
-            spread(exp, n),
+            hourly_limit(imp, n),
+            hourly_limit(exp, n),
             soc0,
-            spread(ceiling, n),
+            hourly_limit(ceiling, n),
         )
         if not out[11]:  # an hour's input outside its range: the check that names it
             checked_inputs(*given, values=True)

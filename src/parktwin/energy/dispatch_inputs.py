@@ -77,8 +77,9 @@ def limit_array(name: str, x, n: int) -> np.ndarray:
 
 
 def hourly_limit(limit: float | np.ndarray, n: int) -> np.ndarray:
-    """A checked limit (``limit_input``) as a float64 array of ``n`` hours."""
-    return np.full(n, limit) if isinstance(limit, float) else limit
+    """A checked limit (``limit_input``) as a float64 array of ``n`` hours, for readers only: a number
+    as the shared read-only array of it (``constant_hours``), an array as it is."""
+    return constant_hours(n, limit) if isinstance(limit, float) else limit
 
 
 def constant_hours(n: int, value: float) -> np.ndarray:

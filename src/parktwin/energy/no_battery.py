@@ -14,13 +14,7 @@ import math
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
-
-
-def spread(limit: float | np.ndarray, n: int) -> np.ndarray:
-    """A checked limit as the kernel takes it, ``n`` hours: a number as the shared read-only array of
-    it (``constant_hours``: the kernel only reads it), an array as it is."""
-    return constant_hours(n, limit) if isinstance(limit, float) else limit
+from parktwin.energy.dispatch_inputs import hourly_limit, zeros_read_only
 
 
 def signed_zero(*values: float | np.ndarray) -> bool:
@@ -52,7 +46,7 @@ def grid_only(load: np.ndarray, pv: np.ndarray, period: np.ndarray, imp_lim: flo
     zero's sign: the caller runs the kernel instead)."""
     n = load.shape[0]
     pv_to_load, grid_to_load, export, curtailed, unserved, valid, signed = _grid_only_kernel(
-        load, pv, period, spread(imp_lim, n), spread(exp_lim, n))
+        load, pv, period, hourly_limit(imp_lim, n), hourly_limit(exp_lim, n))
     adj = np.zeros(n)
     adj[0] = 0.0 - soc_start
     none = zeros_read_only((n,))  # no battery flow, no stored energy: one shared read-only array of +0.0

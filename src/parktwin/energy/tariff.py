@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 
 import numba
@@ -9,6 +10,7 @@ import numpy as np
 
 from parktwin.energy.calendar import year_calendar
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
+from parktwin.energy.loads import profile
 from parktwin.spec.park import TouTariff
 
 PERIOD_CODES = {"valley": PERIOD_VALLEY, "flat": PERIOD_FLAT, "peak": PERIOD_PEAK, "critical": PERIOD_CRITICAL}
@@ -74,6 +76,28 @@ def _hourly_tariff(tariff_json: str, year: int) -> tuple[np.ndarray, np.ndarray]
     period.setflags(write=False)
     price.setflags(write=False)
     return period, price
+
+
+_SHAPE_PRICES: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, float]] = {}  # ids of (price, profile) → (weak refs to both, CNY/kWh)
+_SHAPE_PRICES_MAX = 4096
+
+
+def shape_price_cny_per_kwh(price_cny_per_kwh: np.ndarray, shape: str, year: int) -> float:
+    """The hourly energy price [CNY/kWh] averaged over ``shape``'s profile in ``year`` (both shared,
+    read-only arrays: ``energy.tariff.hourly_tariff`` and ``energy.loads.profile``), computed once per
+    process and pair of arrays. The entry refers to the arrays weakly (it keeps no year's arrays alive
+    once their own caches drop them) and matches only while both are alive and the same objects; bounded.
+    What firms' decisions (``kernel.context``), buildings' retrofits and fleets' depot charging weigh."""
+    weights = profile(shape, year)
+    key = (id(price_cny_per_kwh), id(weights))
+    hit = _SHAPE_PRICES.get(key)
+    if hit is not None and hit[0]() is price_cny_per_kwh and hit[1]() is weights:
+        return hit[2]
+    if len(_SHAPE_PRICES) >= _SHAPE_PRICES_MAX:
+        _SHAPE_PRICES.clear()
+    value = float(price_cny_per_kwh @ weights)
+    _SHAPE_PRICES[key] = (weakref.ref(price_cny_per_kwh), weakref.ref(weights), value)
+    return value
 
 
 def month_runs(month_of_hour: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -35,7 +35,7 @@ Time labels of the formats
   standard time of ``timezone`` (an IANA name or a fixed offset in hours).
   ``latitude_deg`` / ``longitude_deg`` (and ``altitude_m``) must be given. DNI and
   DHI are optional together; when both are absent they are derived from GHI by
-  the Erbs decomposition (``pvlib.irradiance.erbs``) at the half-hour centres.
+  the Erbs decomposition (``pvlib.irradiance.erbs``'s, by ``energy.erbs``) at the half-hour centres.
   Wind is optional (``None`` when absent).
 
 Checks (each failure raises :class:`WeatherFileError` naming file, column, lines)
@@ -68,6 +68,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from parktwin.energy.erbs import erbs_split
 from parktwin.energy.weather import (
     CLEARNESS_FLOOR,
     DAYS_PER_YEAR,
@@ -512,10 +513,9 @@ def _half_hour_geometry(latitude_deg: float, longitude_deg: float, altitude_m: f
 
 
 def _erbs_split(ghi: np.ndarray, zenith_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """DNI and DHI [W/m²] from GHI by Erbs; same shape as ``ghi`` (last axis 8760)."""
-    doy = np.arange(HOURS_PER_YEAR) // 24 + 1
-    split = pvlib.irradiance.erbs(ghi, zenith_deg, doy)
-    return np.asarray(split["dni"], dtype=float), np.asarray(split["dhi"], dtype=float)
+    """DNI and DHI [W/m²] from GHI by Erbs (``energy.erbs.erbs_split``: ``pvlib.irradiance.erbs``'s
+    numbers); same shape as ``ghi`` (last axis 8760)."""
+    return erbs_split(ghi, zenith_deg, np.arange(HOURS_PER_YEAR) // 24 + 1)
 
 
 def _assemble(raw: _Raw, path, fmt: str) -> MeasuredWeather:

@@ -3,38 +3,15 @@ sectors' adoption and the park fund, with the year's constant look-ups cached on
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import numpy as np
 
 from parktwin.agents.decisions import DECISION_CONSTANTS, YearCosts
 from parktwin.data import constant, interpolate_path
 from parktwin.economics.carbon import marginal_price_cny_per_tco2
 from parktwin.economics.costs import FUEL_PRICES, UnitTerms
-from parktwin.energy.loads import profile, profile_peak
-from parktwin.energy.tariff import hourly_tariff
-
-_SHAPE_PRICES: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, float]] = {}  # ids of (price, profile) → (weak refs to both, CNY/kWh)
-_SHAPE_PRICES_MAX = 4096
-
-
-def shape_price_cny_per_kwh(price_cny_per_kwh: np.ndarray, shape: str, year: int) -> float:
-    """The hourly energy price [CNY/kWh] averaged over ``shape``'s profile in ``year`` (both shared,
-    read-only arrays: ``energy.tariff.hourly_tariff`` and ``energy.loads.profile``), computed once per
-    process and pair of arrays. The entry refers to the arrays weakly (it keeps no year's arrays alive
-    once their own caches drop them) and matches only while both are alive and the same objects; bounded."""
-    weights = profile(shape, year)
-    key = (id(price_cny_per_kwh), id(weights))
-    hit = _SHAPE_PRICES.get(key)
-    if hit is not None and hit[0]() is price_cny_per_kwh and hit[1]() is weights:
-        return hit[2]
-    if len(_SHAPE_PRICES) >= _SHAPE_PRICES_MAX:
-        _SHAPE_PRICES.clear()
-    value = float(price_cny_per_kwh @ weights)
-    _SHAPE_PRICES[key] = (weakref.ref(price_cny_per_kwh), weakref.ref(weights), value)
-    return value
+from parktwin.energy.loads import profile_peak
+from parktwin.energy.tariff import hourly_tariff, shape_price_cny_per_kwh
 
 
 @dataclass

@@ -63,7 +63,7 @@ def entry(model, firm, hour: float, electric_share: float, notes: list[str]):
         kwp = std.rooftop_pv_roof_share * spec.roof_area_m2 * model.scenario.park.pv_design.kwp_per_roof_m2
         model.operator.roof_used_share[spec.id] = std.rooftop_pv_roof_share
         model.operator.commission(now, "pv", kwp, f"{spec.id}_pv")
-        model.record.purchases.append(purchase(year, in_year, f"{spec.id}_pv", "operator", PV_TECHNOLOGY, kwp))
+        model.record.purchases.append(purchase(year, in_year, f"{spec.id}_pv", "operator", PV_TECHNOLOGY, kwp, terms=model.unit_terms))
         notes = notes + [f"rooftop PV {kwp:,.0f} kWp on its roof"]
     model.record.events.append({
         "year": year, "hour": in_year, "time": hour_timestamp(year, in_year), "kind": "firm_entry", "id": spec.id,
