@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import write_yaml
 
 import parktwin
+from parktwin.results.store import read_run, write_run
 from parktwin.spec.calibration import (
     Measured,
     Reconciliation,
@@ -125,10 +128,6 @@ def test_a_run_reconciles_from_its_records_as_from_its_tables(bau):
     """A run keeps its first year's energy and emissions rows (``Results.base_rows``) and the
     reconciliation reads them instead of its tables: the same table, exactly, as read from the
     tables (a stored run has no such rows)."""
-    import dataclasses
-
-    import pandas as pd
-
     assert bau.base_rows is not None and bau.base_rows.year == 2025
     from_records = reconcile(bau, DEMO_MEASURED)
     from_tables = reconcile(dataclasses.replace(bau, base_rows=None, reconciliation=None), DEMO_MEASURED)
@@ -140,10 +139,6 @@ def test_a_replaced_energy_table_is_reconciled_not_the_rows_kept_from_the_run(ba
     emissions) table was replaced reconciles what that table holds. Doubling the base year's
     electricity doubles the park's bottom-up electricity (3,736,190 = 2 × 1,868,095 MWh in bau's
     2025, as the unedited run reconciles it)."""
-    import dataclasses
-
-    import pandas as pd
-
     energy = bau.energy.copy()
     energy.loc[(energy["year"] == 2025) & (energy["carrier"] == "electricity"), "quantity"] *= 2.0
     edited = dataclasses.replace(bau, energy=energy, reconciliation=None)
@@ -162,10 +157,6 @@ def test_a_stored_run_reconciles_from_its_tables_as_the_run_from_its_records(bau
     """A stored run has no kept rows (``Results.base_rows`` is None): reconciled from its tables as
     read back, it gives the run's own reconciliation of energy and emissions, exactly (a firm's own
     water and waste are not stored: a stored run reconciles the park's resource account only)."""
-    import pandas as pd
-
-    from parktwin.results.store import read_run, write_run
-
     back = read_run(write_run(bau, tmp_path, "run", overwrite=True))
     assert back.base_rows is None
     stored, run = reconcile(back, DEMO_MEASURED), reconcile(bau, DEMO_MEASURED)
