@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import write_yaml
 
 import parktwin
+from parktwin.results.store import read_run, write_run
 from parktwin.spec.calibration import (
     Measured,
     Reconciliation,
@@ -125,11 +128,38 @@ def test_a_run_reconciles_from_its_records_as_from_its_tables(bau):
     """A run keeps its first year's energy and emissions rows (``Results.base_rows``) and the
     reconciliation reads them instead of its tables: the same table, exactly, as read from the
     tables (a stored run has no such rows)."""
-    import dataclasses
-
-    import pandas as pd
-
     assert bau.base_rows is not None and bau.base_rows.year == 2025
     from_records = reconcile(bau, DEMO_MEASURED)
     from_tables = reconcile(dataclasses.replace(bau, base_rows=None, reconciliation=None), DEMO_MEASURED)
     pd.testing.assert_frame_equal(from_records, from_tables, check_exact=True)
+
+
+def test_a_replaced_energy_table_is_reconciled_not_the_rows_kept_from_the_run(bau):
+    """The first year's rows a run keeps stand for its tables as built: a result whose energy (or
+    emissions) table was replaced reconciles what that table holds. Doubling the base year's
+    electricity doubles the park's bottom-up electricity (3,736,190 = 2 × 1,868,095 MWh in bau's
+    2025, as the unedited run reconciles it)."""
+    energy = bau.energy.copy()
+    energy.loc[(energy["year"] == 2025) & (energy["carrier"] == "electricity"), "quantity"] *= 2.0
+    edited = dataclasses.replace(bau, energy=energy, reconciliation=None)
+    park = reconcile(edited, DEMO_MEASURED).set_index(["scope", "quantity"])["bottom_up"]
+    before = reconcile(bau, DEMO_MEASURED).set_index(["scope", "quantity"])["bottom_up"]
+    assert park[("park", "electricity_mwh")] == 2.0 * before[("park", "electricity_mwh")]
+    from_tables = reconcile(dataclasses.replace(edited, base_rows=None), DEMO_MEASURED)
+    pd.testing.assert_frame_equal(reconcile(edited, DEMO_MEASURED), from_tables, check_exact=True)
+    emissions = bau.emissions.iloc[::-1].reset_index(drop=True)  # the same rows in another order: read from the table
+    reordered = dataclasses.replace(bau, emissions=emissions, reconciliation=None)
+    pd.testing.assert_frame_equal(reconcile(reordered, DEMO_MEASURED),
+                                  reconcile(dataclasses.replace(reordered, base_rows=None), DEMO_MEASURED), check_exact=True)
+
+
+def test_a_stored_run_reconciles_from_its_tables_as_the_run_from_its_records(bau, tmp_path):
+    """A stored run has no kept rows (``Results.base_rows`` is None): reconciled from its tables as
+    read back, it gives the run's own reconciliation of energy and emissions, exactly (a firm's own
+    water and waste are not stored: a stored run reconciles the park's resource account only)."""
+    back = read_run(write_run(bau, tmp_path, "run", overwrite=True))
+    assert back.base_rows is None
+    stored, run = reconcile(back, DEMO_MEASURED), reconcile(bau, DEMO_MEASURED)
+    assert len(stored) == len(run) and (stored["quantity"] == "electricity_mwh").sum() >= 2  # the park and firms
+    energy = ~(stored["quantity"].isin(["water_m3", "solid_waste_t"]) & (stored["scope"] != "park"))
+    pd.testing.assert_frame_equal(pd.DataFrame(stored[energy]), pd.DataFrame(run[energy]), check_exact=True)

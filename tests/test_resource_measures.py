@@ -12,6 +12,8 @@ compilation, reference-facts §2).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,8 +21,9 @@ from builders import scenario
 
 from parktwin import run
 from parktwin.accounting.resources import MeasureTargets, base_inputs, measure_flows, scaled_inputs
-from parktwin.agents.base import Investment
-from parktwin.agents.resources import DAYS_PER_YEAR, TARGET_FIELD, TECHNOLOGY, apply_resource_measure
+from parktwin.agents.base import Change, Investment
+from parktwin.agents.resources import (DAYS_PER_YEAR, KIND, NO_TARGETS, TARGET_FIELD, TECHNOLOGY, FirmRoster, MeasureLedger,
+                                      apply_resource_measure)
 from parktwin.energy.loads import share_after
 from parktwin.kernel.model import ParkModel
 from parktwin.spec.load import load
@@ -269,3 +272,20 @@ def test_a_measures_capacity_is_each_firms_added_flow_as_the_scalar_arithmetic_g
         assert got == expected
         bought += len(got)
     assert bought > 60  # most firms bought capacity, so the comparison is not of empty lists
+
+
+def test_a_ledger_grown_by_extend_is_seen_by_the_rosters_next_year():
+    """The roster keeps last year's targets while no ledger grew (``MeasureLedger.appended``): a change
+    added by ``extend`` or ``+=`` counts as appended, so the next year sees it; a change cannot be
+    inserted before others (the yearly fold relies on clock order)."""
+    firms = [SimpleNamespace(resource_changes=MeasureLedger()) for _ in range(2)]
+    roster = FirmRoster(firms=tuple(firms), states=[NO_TARGETS] * 2, targets=np.zeros((4, 2)))
+    assert roster.year_targets(0) == ([], {})
+    firms[1].resource_changes.extend([Change(10.0, KIND, ("water_reuse", 0.5), "w")])
+    active, _ = roster.year_targets(8760)
+    assert active == [1] and roster.targets[0, 1] == 0.5  # water reuse raised to 50 % from the year's start
+    firms[0].resource_changes += [Change(9000.0, KIND, ("reclaimed_water", 0.25), "r")]
+    active, split = roster.year_targets(2 * 8760)
+    assert active == [0, 1] and roster.targets[1, 0] == 0.25 and split == {}
+    with pytest.raises(TypeError, match="grows only at its end"):
+        firms[0].resource_changes.insert(0, Change(5.0, KIND, ("water_reuse", 0.1), "early"))

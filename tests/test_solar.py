@@ -168,6 +168,16 @@ def test_erbs_split_is_pvlibs_erbs_bit_for_bit():
     expected = pvlib.irradiance.erbs(ghi, cs.zenith_deg, cs.day_index + 1)
     dni, dhi = erbs_split(ghi, cs.zenith_deg, cs.day_index + 1)
     assert np.array_equal(dni, expected["dni"]) and np.array_equal(dhi, expected["dhi"])
+    # bit for bit, with a NaN (a gap in a measured year), −0.0, +∞ and no year at all among the inputs
+    ghi[1, rng.integers(0, HOURS_PER_YEAR, 40)] = np.nan
+    ghi[2, rng.integers(0, HOURS_PER_YEAR, 40)] = -0.0
+    ghi[3, rng.integers(0, HOURS_PER_YEAR, 5)] = np.inf
+    with np.errstate(invalid="ignore"):  # (pvlib's numpy warns on ∞/∞ and NaN comparisons)
+        expected = pvlib.irradiance.erbs(ghi, cs.zenith_deg, cs.day_index + 1)
+    dni, dhi = erbs_split(ghi, cs.zenith_deg, cs.day_index + 1)
+    assert np.isnan(dhi).any() and np.array_equal(_bits(dni), _bits(expected["dni"])) and np.array_equal(_bits(dhi), _bits(expected["dhi"]))
+    empty = erbs_split(np.empty((0, HOURS_PER_YEAR)), cs.zenith_deg, cs.day_index + 1)
+    assert [part.shape for part in empty] == [(0, HOURS_PER_YEAR)] * 2
 
 
 def _bits(values) -> np.ndarray:

@@ -340,20 +340,11 @@ class EnterpriseAgent(ParkAgent):
         """What sizes the capacity a commissioned ``change`` adds (each technology's ``size``,
         technologies/): the firm's state before and after it, its activity × intensity ×
         efficiency scale [-], and its load shape's peak hour as a share of its year [kW per kWh/yr]."""
-        before = self._state_before(change)
+        before = self.state_before(change, NO_MEASURES, fold_firm_state, carried=True)  # (as year_segments folds)
         after = fold_firm_state(before, change)
         scale = self.activity * self.intensity * before.efficiency_factor
         peak = profile_peak(self.load_shape, year)  # peak kW per kWh/yr
         return before, after, scale, peak
-
-    def _state_before(self, change) -> FirmState:
-        """``state_before(change)``, folding on from the state carried between years when it lies
-        before the change (changes are kept in clock order, so the fold sequence is the same)."""
-        index = next(i for i in range(len(self.changes) - 1, -1, -1) if self.changes[i] is change)
-        done, state = self._folded if self._folded is not None and self._folded[0] <= index else (0, FirmState())
-        for ch in self.changes[done:index]:
-            state = fold_firm_state(state, ch)
-        return state
 
     def process_fuel_kwh(self) -> float:
         """Energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]."""

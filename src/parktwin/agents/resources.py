@@ -88,6 +88,18 @@ class MeasureLedger(list):
         super().append(change)
         MeasureLedger.appended += 1
 
+    def extend(self, changes) -> None:
+        """``append`` of each change: the order checked and each counted (``appended`` keys the roster's year)."""
+        for change in changes:
+            self.append(change)
+
+    def __iadd__(self, changes):
+        self.extend(changes)
+        return self
+
+    def insert(self, index, change) -> None:
+        raise TypeError("a resource-measure ledger grows only at its end (append, extend): the yearly fold relies on its clock order")
+
     def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
         self.folded, out = fold_since(self, self.folded, year_start, _fold)
         return out

@@ -324,13 +324,6 @@ def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.n
     return per_unit, price
 
 
-def cashflow_table(purchases: Bought, finance: Financed, energy_rows: list[tuple], annual: list[dict],
-                   carbon: list[CarbonYear], parties: dict[str, Party], debt=None) -> pd.DataFrame:
-    """The private view: one row per year and party (columns ``CASHFLOW_COLUMNS``) [CNY]
-    (``cashflow_columns`` as a table)."""
-    return frame_of_arrays(cashflow_columns(purchases, finance, energy_rows, annual, carbon, parties, debt))
-
-
 def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tuple], annual: list[dict],
                      carbon: list[CarbonYear], parties: dict[str, Party], debt=None) -> dict[str, np.ndarray]:
     """The private view's columns (``CASHFLOW_COLUMNS``): one row per year and party [CNY].

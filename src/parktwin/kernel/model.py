@@ -73,7 +73,7 @@ class RunRecord:
     carbon: list = field(default_factory=list)  # economics.cashflows.CarbonYear per year: the firms' carbon positions as columns
     products: list[tuple] = field(default_factory=list)  # kernel.products.PRODUCT_TABLE_COLUMNS per product line and year
     measures: list[tuple] = field(default_factory=list)  # firms' own measures as decided (results.tables.MEASURE_COLUMNS)
-    money: dict = field(default_factory=dict)  # economics.cashflows.MoneyTables fields, built at the run's end
+    money: dict = field(default_factory=dict)  # the run's end tables (kernel.closing: economics.cashflows.money_tables, or run_cashflows for the annual table alone)
     wall_time_s: float = 0.0
     data_quality: list[dict] = field(default_factory=list)  # one row per measured series (spec.series)
     measured: object = None  # the park's measured base-year totals (spec.calibration.Measured), reconciled in the results

@@ -55,7 +55,7 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
-from parktwin.energy.dispatch_inputs import clipped_sum_kw, constant_hours, holds_only_zeros, zeros_read_only
+from parktwin.energy.dispatch_inputs import clipped_sum_kw, holds_only_zeros, zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
@@ -502,7 +502,7 @@ def run_year(model, stages, index: int, year: int, year_start: int) -> YearState
 def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
     """The operator's direct air capture in ``year`` (technologies/direct_air_capture.py): its heat
     from air-source heat pumps at the low band's supply temperature, the hour's COP."""
-    if capacity_tco2_per_yr is constant_hours(HOURS_PER_YEAR, 0.0) or not capacity_tco2_per_yr.any():  # (the shared zeros: no pass)
+    if holds_only_zeros(capacity_tco2_per_yr):  # (the shared zeros: no pass)
         return DacYear(0.0, zeros_read_only((HOURS_PER_YEAR,)))  # (read-only)
     return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
 

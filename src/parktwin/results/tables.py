@@ -100,7 +100,8 @@ class Results:
     reconciliation: pd.DataFrame | None = None
     measured_totals: object = field(default=None, repr=False)  # the park's spec.calibration.Measured, if any
     base_firm_totals: dict = field(default_factory=dict, repr=False)  # entity → base-year water and waste (reconciliation)
-    base_rows: object = field(default=None, repr=False)  # spec.calibration.BaseYearRows of a run (reconciliation), None when stored
+    base_rows: object = field(default=None, repr=False)  # spec.calibration.BaseYearRows of a run (reconciliation; for the energy
+    # and emissions tables it was built with, not one replaced since), None when stored
     financing: pd.DataFrame = field(default_factory=pd.DataFrame)
     cashflows: pd.DataFrame = field(default_factory=pd.DataFrame)
     carbon: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -286,9 +287,10 @@ def _money_table(money: dict, name: str) -> pd.DataFrame:
     return pd.DataFrame() if table is None else table
 
 
-def base_year_rows(record: RunRecord) -> BaseYearRows | None:
+def base_year_rows(record: RunRecord, energy: pd.DataFrame, emissions: pd.DataFrame) -> BaseYearRows | None:
     """The run's first year's energy and emissions rows as the reconciliation reads them: the rows
-    at the head of each record (a run records its years in order), None without annual rows."""
+    at the head of each record (a run records its years in order), beside the ``energy`` and
+    ``emissions`` tables built from those records; None without annual rows."""
     if not record.annual:
         return None
     year = int(record.annual[0]["year"])
@@ -300,7 +302,8 @@ def base_year_rows(record: RunRecord) -> BaseYearRows | None:
         at = [names.index(name) for name in columns]
         return {name: [row[k] for row in rows[:n]] for name, k in zip(columns, at)}
 
-    return BaseYearRows(year, head(record.energy, ENERGY_COLUMNS, ENERGY_READ), head(record.emissions, EMISSION_COLUMNS, EMISSIONS_READ))
+    return BaseYearRows(year, head(record.energy, ENERGY_COLUMNS, ENERGY_READ), head(record.emissions, EMISSION_COLUMNS, EMISSIONS_READ),
+                        (energy, emissions))
 
 
 def build_results(record: RunRecord, manifest: dict) -> Results:
@@ -313,10 +316,11 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     money = record.money
     investments = _investments_table(record.purchases, money.get("investment_finance"))
     emissions = _emissions_table(record.emissions)
+    energy = frame_from_rows(record.energy, ENERGY_COLUMNS)
     return Results(
         annual=annual_table(record),
         emissions=emissions,
-        energy=frame_from_rows(record.energy, ENERGY_COLUMNS),
+        energy=energy,
         events=events,
         reviews=reviews,
         hourly=hourly,
@@ -327,7 +331,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
         data_quality=pd.DataFrame(record.data_quality, columns=list(QUALITY_COLUMNS)) if record.data_quality else empty_frame(QUALITY_COLUMNS),
         measured_totals=record.measured,
         base_firm_totals=record.base_firm_totals,
-        base_rows=base_year_rows(record),
+        base_rows=base_year_rows(record, energy, emissions),
         financing=_money_table(money, "financing"),
         cashflows=_money_table(money, "cashflows"),
         carbon=_carbon_table(record.carbon),

@@ -161,12 +161,15 @@ EMISSIONS_READ = ("entity", "scope", "method", "emissions_tco2")
 
 class BaseYearRows(NamedTuple):
     """What a reconciliation reads of a run's first year, kept from its records when the tables are
-    built (``results.tables``): the year, and its energy and emissions rows' ``*_READ`` columns as
-    lists (the values the tables hold, before pandas types them)."""
+    built (``results.tables``): the year, its energy and emissions rows' ``*_READ`` columns as
+    lists (the values the tables hold, before pandas types them), and the energy and emissions
+    tables built beside them. The rows stand for those tables only: a result whose table was
+    replaced (assigned, ``dataclasses.replace``) is read from its tables."""
 
     year: int
     energy: dict[str, list]
     emissions: dict[str, list]
+    tables: tuple  # (energy table, emissions table) the rows were taken beside, compared by identity
 
 
 def _bottom_up(source: Any, year: int | None) -> tuple[dict[str, list], dict[str, list] | None, float | None, int | None]:
@@ -179,7 +182,8 @@ def _bottom_up(source: Any, year: int | None) -> tuple[dict[str, list], dict[str
         park = source.annual["gross_location_tco2"].iloc[rows]
         park_tco2 = float(park.iloc[0] if len(park) else source.year(year)["gross_location_tco2"])  # (no such year: its KeyError)
         kept = getattr(source, "base_rows", None)
-        if isinstance(kept, BaseYearRows) and kept.year == year:  # a run's first year, read from its records
+        if (isinstance(kept, BaseYearRows) and kept.year == year and kept.tables[0] is energy
+                and kept.tables[1] is source.emissions):  # a run's first year, read from its records (its tables as built)
             return kept.energy, kept.emissions, park_tco2, year
         return _columns_of_year(energy, year, ENERGY_READ), _columns_of_year(source.emissions, year, EMISSIONS_READ), park_tco2, year
     if isinstance(source, pd.DataFrame):
