@@ -45,6 +45,7 @@ class Runner:
         self.hits = 0
         self.stage_runs: dict[str, int] = {}
         self._pool = None
+        self._warm = False  # this process has run an evaluation (its workers fork warm)
         self._forked = None
         self._cluster = None
         if cache is not None and cache.exists():
@@ -111,8 +112,9 @@ class Runner:
 
         done: set[int] = set()
         pending = iter(tasks)
-        if self._pool is None and START_METHOD == "fork":  # warm this process on the first run; the pool forks from it
+        if not self._warm and START_METHOD == "fork":  # warm this process on the plan's first run; the pool forks from it
             for index, result in warm_first(evaluate, pending):
+                self._warm = True
                 done.add(index)
                 yield index, result
         rest = list(pending)
