@@ -14,12 +14,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from parktwin.accounting.stages import assess, stage_reached
+from parktwin.economics.costs import pathway_npv_cny, residual_value_cny
 from parktwin.experiments.design import (
     scenario_from_document,
     scenario_from_own_document,
 )
-from parktwin.accounting.stages import assess, stage_reached
-from parktwin.economics.costs import pathway_npv_cny, residual_value_cny
 from parktwin.experiments.worker import ForkedDocument, SharedDocument
 from parktwin.kernel.model import RunRecord, simulate
 from parktwin.planning.candidates import Choice, apply_choices

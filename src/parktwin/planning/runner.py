@@ -26,7 +26,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from parktwin.experiments.executors import START_METHOD, default_workers, execute, forking, warm_first
+from parktwin.experiments.executors import (
+    START_METHOD,
+    default_workers,
+    execute,
+    forking,
+    warm_first,
+)
 from parktwin.experiments.worker import SharedDocument, pool_worker_setup
 from parktwin.planning.evaluate import PlanTask, evaluate
 

@@ -10,6 +10,7 @@ from which it holds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -191,7 +192,7 @@ class _AssessmentRows:
         for i in picked:
             v, t = self.value[i], self.threshold[i]
             margin = (t - v if self.direction[i] == "max" else v - t) / max(abs(t), 0.05)
-            if margin == margin and (best_margin is None or margin < best_margin):
+            if not math.isnan(margin) and (best_margin is None or margin < best_margin):
                 best, best_margin = i, margin
         if best is None:
             return None
