@@ -232,7 +232,7 @@ class Task:
     index: int
 
 def slow(task):
-    time.sleep(120)
+    time.sleep(120 if task.index else 0)  # the first task may run here, before the pool forks (executors.warm_first)
 
 if __name__ == "__main__":
     from parktwin.experiments.executors import execute

@@ -362,16 +362,20 @@ def test_polish_resizes_removals_to_what_is_left_and_delays_what_the_targets_all
 
 def test_a_plans_runs_are_annual_only_and_judge_as_a_full_run_does():
     """The planner's runs keep only what the annual table needs (``simulate(annual_only=True)``, as a
-    Monte Carlo replicate); the summary it judges targets and costs on equals a full run's, number for number."""
+    Monte Carlo replicate) and build only the tables their summary reads (``summary_of_record``); the
+    summary it judges targets and costs on equals a full run's ``Results``', number for number."""
     from parktwin.kernel.model import simulate
-    from parktwin.planning.evaluate import summarise
+    from parktwin.planning.evaluate import summarise, summary_of_record
     from parktwin.results.tables import build_results
 
     sc = api.load("scenarios/net_zero_2050.yaml").scenario
+    rate = sc.finance.social_discount_rate
     targets = parse_targets("zero_carbon_park=2040,net_zero=2050,review=scenario", sc)
-    full, annual = (summarise(build_results(simulate(sc, seed=0, annual_only=a), {"social_discount_rate": sc.finance.social_discount_rate}),
+    full, annual = (summarise(build_results(simulate(sc, seed=0, annual_only=a), {"social_discount_rate": rate}),
                               targets) for a in (False, True))
     assert json.dumps(full, sort_keys=True, default=str) == json.dumps(annual, sort_keys=True, default=str)
+    lean = summary_of_record(simulate(sc, seed=0, annual_only=True), rate, targets)
+    assert json.dumps(full, sort_keys=True, default=str) == json.dumps(lean, sort_keys=True, default=str)
 
 
 def test_combined_moves_take_the_best_move_of_each_measure_and_leave_swaps_out():
@@ -453,3 +457,21 @@ def test_a_blocked_stage_names_each_failing_indicator_against_its_threshold_in_i
     reached = pd.DataFrame({"year": [2040, 2041], "stage_reached": ["zero_carbon"] * 2, "blocking": [[], []]})
     assert assess_targets(Targets(stages={"zero_carbon": 2040}), annual, met, reached)["zero_carbon_park_2040"]["slack"] == \
         "tightest core_indicator 0.19 against ≤ 0.2 in 2040"
+
+
+def test_a_plan_on_forked_process_workers_equals_the_serial_plan(tmp_path):
+    """The runner's pool (workers forked after this process ran the first evaluation, tasks naming the
+    base document by digest) gives every evaluation the serial runner gives, number for number: the
+    same cache entries, trials, roadmap, claims and written file."""
+    path = write_park(tmp_path)
+    serial = plan(path, "net_zero=2027", tmp_path / "s" / "plan.yaml", n_trials=8, seed=2)
+    pooled = plan(path, "net_zero=2027", tmp_path / "p" / "plan.yaml", n_trials=8, seed=2, executor="processes", workers=2)
+
+    def cached(folder: str) -> dict:
+        lines = (tmp_path / folder / "plan.plan-cache.jsonl").read_text(encoding="utf-8").splitlines()
+        return {row["key"]: row["result"] for row in map(json.loads, lines)}
+
+    assert cached("p") == cached("s") and len(cached("s")) == sum(serial.runs.values())
+    assert pooled.runs == serial.runs and [t["params"] for t in pooled.trials] == [t["params"] for t in serial.trials]
+    assert pooled.roadmap == serial.roadmap and pooled.claims == serial.claims
+    assert (tmp_path / "p" / "plan.yaml").read_text() == (tmp_path / "s" / "plan.yaml").read_text()

@@ -31,7 +31,7 @@ from parktwin.api import package_versions
 from parktwin.experiments import storage
 from parktwin.spec.errors import check_seed
 from parktwin.experiments.design import DESIGNS, Design, check_paths, describe_inputs, make_design, truncated_to_ranges
-from parktwin.experiments.executors import execute
+from parktwin.experiments.executors import START_METHOD, execute
 from parktwin.experiments.summary import BatchSummary, default_method, default_targets, outputs, pathway_cost_cny, probabilities, quantiles, summarise, summarise_parts
 from parktwin.experiments.worker import INPUT_PREFIX, ReplicateTask, SharedDocument, run_replicate
 from parktwin.spec.load import Loaded, apply_override, load
@@ -292,6 +292,8 @@ def run_batch(
         done = storage.done_replicates(folder)
         todo = [i for i in range(the_design.runs) if i not in done]
         shared = SharedDocument.of(document, loaded.digest())
+        if executor == "processes" and scheduler is None and START_METHOD == "fork":
+            shared = shared.for_forked_workers()  # the workers inherit it: a task names it by digest
         names = the_design.names
 
         def tasks():

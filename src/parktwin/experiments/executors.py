@@ -7,7 +7,11 @@ level (Dask, and process pools that spawn, send it by name).
 
 - ``serial``: one after another here (debugging, tiny batches).
 - ``processes``: ``concurrent.futures.ProcessPoolExecutor``, ``workers`` processes (default:
-  every core), started with ``START_METHOD`` (fork on Linux, below). If a worker process dies,
+  every core), started with ``START_METHOD`` (fork on Linux, below). With fork the first task runs
+  here, before the pool starts (``warm_first``): what a first run loads and computes once per
+  process — compiled kernels read from numba's cache, the fleets' depot simulations, calendars,
+  load profiles, the run seed's weather — is then inherited by every worker instead of being
+  recomputed in each (~0.5-1 s a worker), and that run's result is kept. If a worker process dies,
   the pool is rebuilt and the unfinished replicates are submitted again (at most
   ``MAX_POOL_RESTARTS`` times). Workers exit when the parent is killed
   (``worker.exit_with_parent``), and with them the resource tracker (spawned workers only).
@@ -83,7 +87,7 @@ def execute(
 
 
 @contextlib.contextmanager
-def _forking(start_method: str):
+def forking(start_method: str):
     """Around the submits that start a pool's worker processes. With fork: the objects alive now
     are moved to the collector's permanent generation (``gc.freeze``) for the fork, so the workers'
     collections never walk (and copy) the parent's pages, and unfrozen in the parent afterwards;
@@ -102,9 +106,20 @@ def _forking(start_method: str):
         gc.unfreeze()
 
 
+def warm_first(fn: Callable[[Any], Any], pending: Iterator[Any]) -> Iterator[tuple[int, Any]]:
+    """``(index, fn(task))`` of the first of ``pending`` (taken from it), run in this process: before a
+    pool is forked, so its workers start warm (what the run loaded or computed once per process is
+    theirs already). Nothing when ``pending`` is empty."""
+    first = next(pending, None)
+    if first is not None:
+        yield first.index, fn(first)
+
+
 def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
     context = multiprocessing.get_context(START_METHOD)
     pending = iter(tasks)
+    if START_METHOD == "fork":  # spawned workers would not inherit what the first run warms
+        yield from warm_first(fn, pending)
     retry: list[Any] = []  # tasks to submit again after a pool broke
     limit = workers * IN_FLIGHT_PER_WORKER
     restarts = 0
@@ -130,7 +145,7 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
         running: dict[Any, Any] = {}
         broken = False
         try:
-            with _forking(START_METHOD):  # the first submits start the workers
+            with forking(START_METHOD):  # the first submits start the workers
                 broken = not fill(pool, running)
             while running and not broken:
                 done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)

@@ -33,6 +33,7 @@ INPUT_PREFIX = "input_"
 
 _DOCUMENTS: dict[str, dict] = {}
 _PARKS: dict[str, Park] = {}
+_FOR_FORKED: dict[str, SharedDocument] = {}  # documents registered before a pool forks (ForkedDocument)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,39 @@ class SharedDocument:
             park = _PARKS[self.digest] = Park.model_validate(self.get()["park"])
         return park
 
+    def for_forked_workers(self) -> ForkedDocument:
+        """A handle to this document for the workers of a pool forked after this call: it is kept in
+        this process, so they inherit it, and the handle is pickled as the digest alone (~0.1 kB
+        instead of the document's tens of kB with every task)."""
+        if len(_FOR_FORKED) > 8 and self.digest not in _FOR_FORKED:
+            _FOR_FORKED.clear()
+        _FOR_FORKED[self.digest] = self
+        return ForkedDocument(self.digest)
+
+
+@dataclass(frozen=True)
+class ForkedDocument:
+    """A ``SharedDocument`` a forked worker inherited from its parent (``SharedDocument.for_forked_workers``),
+    named by its digest; the same ``fresh``, ``get`` and ``park``."""
+
+    digest: str
+
+    def shared(self) -> SharedDocument:
+        document = _FOR_FORKED.get(self.digest)
+        if document is None:
+            raise RuntimeError(f"document {self.digest[:12]} was not registered before this worker was forked "
+                               "(SharedDocument.for_forked_workers): a spawned or remote worker needs the SharedDocument itself")
+        return document
+
+    def fresh(self) -> dict:
+        return self.shared().fresh()
+
+    def get(self) -> dict:
+        return self.shared().get()
+
+    def park(self) -> Park:
+        return self.shared().park()
+
 
 @dataclass(frozen=True)
 class ReplicateTask:
@@ -78,7 +112,7 @@ class ReplicateTask:
     run_seed: int
     pairs: tuple[tuple[str, Any], ...]
     inputs: tuple[tuple[str, Any], ...]
-    document: SharedDocument
+    document: SharedDocument | ForkedDocument
     file: str = "scenario"
 
 

@@ -9,21 +9,22 @@ Results are cached on disk by a digest of all of that (``key``), so an interrupt
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from parktwin.accounting.stages import assess, stage_reached
+from parktwin.economics.costs import pathway_npv_cny, residual_value_cny
 from parktwin.experiments.design import (
     scenario_from_document,
     scenario_from_own_document,
 )
-from parktwin.experiments.worker import SharedDocument
-from parktwin.kernel.model import simulate
+from parktwin.experiments.worker import ForkedDocument, SharedDocument
+from parktwin.kernel.model import RunRecord, simulate
 from parktwin.planning.candidates import Choice, apply_choices
 from parktwin.planning.targets import Targets, assess_targets
-from parktwin.results.tables import build_results
+from parktwin.results.tables import annual_table, build_results
 from parktwin.spec.errors import InputError
 
 SERIES = ("net_tco2", "gross_tco2", "capex_cny", "system_cost_cny", "core_indicator_tco2_per_tce", "clean_energy_share")
@@ -32,7 +33,7 @@ SERIES = ("net_tco2", "gross_tco2", "capex_cny", "system_cost_cny", "core_indica
 @dataclass(frozen=True)
 class PlanTask:
     index: int
-    document: SharedDocument
+    document: SharedDocument | ForkedDocument
     changes: str  # JSON: {"roadmap": [...], "offsets": {...} | null}
     seed: int
     pairs: tuple[tuple[str, Any], ...]
@@ -56,28 +57,47 @@ def plan_job(base_doc: dict, choices: list[Choice], seed: int) -> tuple[str, int
     return changes_json(apply_choices(base_doc, choices)), seed, ()
 
 
-def build_document(base: dict, changes: str) -> dict:
-    """The base document with a plan's roadmap and offsets."""
-    doc = copy.deepcopy(base)
+def with_changes(document: dict, changes: str) -> dict:
+    """``document`` (the caller's own copy of the base) with a plan's roadmap and offsets, changed in place."""
     ch = json.loads(changes)
-    doc["roadmap"] = ch["roadmap"]
+    document["roadmap"] = ch["roadmap"]
     if ch.get("offsets") is not None:
-        doc["offsets"] = ch["offsets"]
-    return doc
+        document["offsets"] = ch["offsets"]
+    return document
 
 
 def summarise(results, targets) -> dict:
-    """What the planner keeps of a run: costs, target verdicts and a few yearly series."""
-    annual = results.annual
-    verdicts = assess_targets(targets, annual, results.assessment(), results.stage_table())
+    """What the planner keeps of a run (its ``Results``): costs, target verdicts and a few yearly series."""
+    return summary(results.annual, results.assessment(), results.stage_table(), results.pathway_cost_npv_cny(),
+                   results.private_npv_cny(), targets)
+
+
+def summary_of_record(record: RunRecord, social_discount_rate: float, targets) -> dict:
+    """``summarise`` of a run's record without building its ``Results``: the ``annual`` table, its
+    indicators and stages, the system cost NPV (``Results.pathway_cost_npv_cny``: the yearly system cost
+    discounted, less the residual value of the run's purchases) and the private NPV (Σ of the cash
+    flows' present values, ``Results.private_npv_cny``) — the same numbers, tested."""
+    annual = annual_table(record)
+    assessment = assess(annual)
+    residual = residual_value_cny(record.purchases, int(annual["year"].max()))
+    npv = pathway_npv_cny(annual["system_cost_cny"].to_numpy(), residual, social_discount_rate)
+    cashflows = record.money.get("cashflows")
+    private = float(cashflows["pv_cny"].sum()) if cashflows is not None and len(cashflows) else 0.0
+    return summary(annual, assessment, stage_reached(assessment), npv, private, targets)
+
+
+def summary(annual, assessment, stages, npv_cny: float, private_npv_cny: float, targets) -> dict:
+    """Costs [CNY], target verdicts and the yearly series the report draws, from a run's ``annual``
+    table, its ``indicators`` and ``stages`` tables and its system and private NPV."""
+    verdicts = assess_targets(targets, annual, assessment, stages)
     return {
-        "npv_cny": float(results.pathway_cost_npv_cny()),
-        "private_npv_cny": float(results.private_npv_cny()),
+        "npv_cny": float(npv_cny),
+        "private_npv_cny": float(private_npv_cny),
         "targets": verdicts,
         "violation": float(sum(v["violation"] for v in verdicts.values())),
         "feasible": bool(all(v["met"] for v in verdicts.values())),
         "years": annual["year"].astype(int).tolist(),
-        "stage": results.stage_table()["stage_reached"].tolist(),
+        "stage": stages["stage_reached"].tolist(),
         **{c: annual[c].astype(float).round(6).tolist() for c in SERIES},
         "cumulative_net_tco2": float(annual["net_tco2"].sum()),
         "error": None,
@@ -88,14 +108,13 @@ def evaluate(task: PlanTask) -> dict:
     """Run the task's scenario; a scenario that does not validate or a run that fails is
     returned as infeasible with the error text (the search goes on)."""
     targets = Targets.model_validate_json(task.targets)
-    doc = build_document(task.document.get(), task.changes)
+    doc = with_changes(task.document.fresh(), task.changes)
     try:
-        scenario = scenario_from_own_document(doc, task.pairs, file="plan", source="plan")  # doc: build_document's own copy
+        scenario = scenario_from_own_document(doc, task.pairs, file="plan", source="plan", park=task.document.park())
         record = simulate(scenario, seed=task.seed, annual_only=True)  # what summarise reads is the same (tested), in less time
     except InputError as exc:
         return {"error": exc.describe(), "feasible": False, "violation": 1e6, "npv_cny": float("inf"), "targets": {}}
-    results = build_results(record, {"social_discount_rate": scenario.finance.social_discount_rate})
-    return summarise(results, targets)
+    return summary_of_record(record, scenario.finance.social_discount_rate, targets)
 
 
 def residual_sources(document: dict, year: int, seed: int) -> list[dict]:

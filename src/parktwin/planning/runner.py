@@ -4,11 +4,20 @@ Every evaluation is keyed by a digest of the base document, the plan's roadmap, 
 sampled inputs and the targets (``evaluate.PlanTask.key``); results are appended to a JSON-lines
 file as they arrive, so a plan interrupted at any point resumes where it stopped and reruns
 nothing already run. ``runs`` counts model runs actually made, ``hits`` answers from the cache.
+
+With the process executor the runner keeps one pool for the whole plan. Where processes fork
+(``executors.START_METHOD``, Linux) the first evaluation runs in this process before the pool starts
+(``executors.warm_first``), so the workers are forked warm: they inherit what that run loaded or
+computed once per process — numba's compiled kernels, the run seed's weather and PV (every
+deterministic run of a plan shares them), the fleets' depot simulations, calendars, profiles — and
+the base document, which the tasks then name by its digest instead of carrying it
+(``SharedDocument.for_forked_workers``). Elsewhere the workers are spawned and import parktwin.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -17,7 +26,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from parktwin.experiments.executors import default_workers, execute
+from parktwin.experiments.executors import (
+    START_METHOD,
+    default_workers,
+    execute,
+    forking,
+    warm_first,
+)
 from parktwin.experiments.worker import SharedDocument, pool_worker_setup
 from parktwin.planning.evaluate import PlanTask, evaluate
 
@@ -36,6 +51,8 @@ class Runner:
         self.hits = 0
         self.stage_runs: dict[str, int] = {}
         self._pool = None
+        self._warm = False  # this process has run an evaluation (its workers fork warm)
+        self._forked = None
         self._cluster = None
         if cache is not None and cache.exists():
             with cache.open(encoding="utf-8") as fh:
@@ -85,8 +102,8 @@ class Runner:
 
     def _execute(self, tasks: list[PlanTask]):
         """``(index, result)`` as runs finish: through the executors (serial, Dask), or on this
-        runner's own process pool, started once and kept for every stage (a spawned worker pays
-        its imports and caches once, not once per batch of trials)."""
+        runner's own process pool, started once and kept for every stage (a worker pays its start
+        once, not once per batch of trials)."""
         if self.executor == "dask" and self.scheduler is None:  # one local cluster for the whole plan
             # import here: distributed costs 0.70 s after import parktwin (measured); only a plan on Dask needs it
             from distributed import LocalCluster
@@ -100,9 +117,19 @@ class Runner:
             return
 
         done: set[int] = set()
+        pending = iter(tasks)
+        if not self._warm and START_METHOD == "fork":  # warm this process on the plan's first run; the pool forks from it
+            for index, result in warm_first(evaluate, pending):
+                self._warm = True
+                done.add(index)
+                yield index, result
+        rest = list(pending)
+        if not rest:
+            return
         try:
-            pool = self._process_pool()
-            futures = {pool.submit(evaluate, t): t.index for t in tasks}
+            pool, starting = self._process_pool()
+            with forking(START_METHOD) if starting else contextlib.nullcontext():  # the first submit forks the workers
+                futures = {pool.submit(evaluate, self._sent(t)): t.index for t in rest}
             for future in as_completed(futures):
                 result = future.result()
                 done.add(futures[future])
@@ -111,11 +138,20 @@ class Runner:
             self.close()
             yield from execute(evaluate, [t for t in tasks if t.index not in done], "processes", self.workers)
 
-    def _process_pool(self):
-        if getattr(self, "_pool", None) is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers or default_workers(), mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=pool_worker_setup, initargs=(os.getpid(),))  # workers end with the plan
-        return self._pool
+    def _sent(self, task: PlanTask) -> PlanTask:
+        """The task as submitted to the pool: with forked workers, its document named by digest only."""
+        if START_METHOD != "fork" or task.document is not self.shared:
+            return task
+        return dataclasses.replace(task, document=self._forked)
+
+    def _process_pool(self) -> tuple[ProcessPoolExecutor, bool]:
+        """The runner's pool, and whether it was made now (its workers start at the first submit)."""
+        if self._pool is not None:
+            return self._pool, False
+        self._forked = self.shared.for_forked_workers()  # registered before the fork, so the workers hold it
+        self._pool = ProcessPoolExecutor(max_workers=self.workers or default_workers(), mp_context=multiprocessing.get_context(START_METHOD),
+                                         initializer=pool_worker_setup, initargs=(os.getpid(),))  # workers end with the plan
+        return self._pool, True
 
     def close(self) -> None:
         """Shut the runner's process pool or local Dask cluster down (if it started one)."""
@@ -158,7 +194,14 @@ def _rich_bar(total: int, label: str):
         TimeRemainingColumn,
     )
 
+    # redrawn as runs finish, not by a thread of its own: the pool's workers may be forked while it
+    # shows, best while no other Python thread may hold a lock
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("ETA"),
-                  TimeRemainingColumn(), console=Console(stderr=True), transient=False) as progress:
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=False, auto_refresh=False) as progress:
         task = progress.add_task(label, total=total)
-        yield lambda k=1: progress.advance(task, k)
+
+        def advance(k: int = 1) -> None:
+            progress.advance(task, k)
+            progress.refresh()
+
+        yield advance

@@ -10,6 +10,8 @@ from which it holds.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -154,38 +156,82 @@ def _failing_text(failing: pd.DataFrame, missing: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
+RANK = {s: i + 1 for i, s in enumerate(STAGES)}
+"""Each stage's rank (green 1, eco-industrial 2, zero-carbon 3; a year below every stage 0)."""
+
+
+@dataclass(frozen=True)
+class _AssessmentRows:
+    """The columns of an ``indicators`` table a stage target reads, once per run: masks as numpy
+    arrays (to select a target's rows), values as Python lists (the numbers a row's ``itertuples``
+    gives, so the sums keep their order and values)."""
+
+    year: np.ndarray
+    rank: np.ndarray  # the rank of each row's stage (RANK)
+    mandatory: np.ndarray
+    core: np.ndarray
+    not_met: np.ndarray
+    not_assessed: np.ndarray
+    indicator: list
+    value: list
+    threshold: list
+    direction: list
+
+    @classmethod
+    def of(cls, assessment: pd.DataFrame) -> _AssessmentRows:
+        status = assessment["status"]
+        return cls(assessment["year"].to_numpy(int), np.array([RANK[s] for s in assessment["stage"].tolist()], dtype=int),
+                   assessment["mandatory"].to_numpy(bool), assessment["core"].to_numpy(bool), (status == "not_met").to_numpy(bool),
+                   (status == "not_assessed").to_numpy(bool), assessment["indicator"].tolist(), assessment["value"].tolist(),
+                   assessment["threshold"].tolist(), assessment["direction"].tolist())
+
+    def tightest(self, picked: np.ndarray) -> dict | None:
+        """The row among ``picked`` nearest its threshold (relative margin, the first of equals; NaN
+        margins skipped), as ``_against`` reads it; None when there is none."""
+        best, best_margin = None, None
+        for i in picked:
+            v, t = self.value[i], self.threshold[i]
+            margin = (t - v if self.direction[i] == "max" else v - t) / max(abs(t), 0.05)
+            if not math.isnan(margin) and (best_margin is None or margin < best_margin):
+                best, best_margin = i, margin
+        if best is None:
+            return None
+        return {"indicator": self.indicator[best], "value": self.value[best], "direction": self.direction[best],
+                "threshold": self.threshold[best], "year": int(self.year[best])}
+
+
 def assess_targets(targets: Targets, annual: pd.DataFrame, assessment: pd.DataFrame, stages: pd.DataFrame) -> dict[str, dict]:
     """Each target against one run: ``met``, ``violation`` (≥ 0, relative), ``slack`` (text),
     ``achieved`` (first year from which it holds, or None) and ``value`` (the number it judged)."""
     out: dict[str, dict] = {}
     years = annual["year"].to_numpy(int)
     base_gross = max(float(annual["gross_tco2"].iloc[0]), 1.0)
-    rank = {s: i + 1 for i, s in enumerate(STAGES)}
-    reached = stages["stage_reached"].map(lambda s: rank.get(s, 0)).to_numpy()
+    if targets.stages:
+        rows = _AssessmentRows.of(assessment)
+        reached = np.array([RANK.get(s, 0) for s in stages["stage_reached"].tolist()], dtype=int)
+        blocking_by_year = stages["blocking"].tolist()
     for stage, year in targets.stages.items():
-        ok = reached >= rank[stage]
+        ok = reached >= RANK[stage]
         late = years >= year
-        rows = assessment[(assessment["year"] >= year) & assessment["stage"].map(lambda s: rank[s] <= rank[stage])]
-        failing = rows[rows["mandatory"] & (rows["status"] == "not_met")]
-        missing = rows[rows["core"] & (rows["status"] == "not_assessed")]
-        gap = sum(_relative_gap(r.value, r.threshold, r.direction, 0.05) for r in failing.itertuples()) + len(missing)
+        in_scope = (rows.year >= year) & (rows.rank <= RANK[stage])
+        failing = np.flatnonzero(in_scope & rows.mandatory & rows.not_met)
+        missing = np.flatnonzero(in_scope & rows.core & rows.not_assessed)
+        gap = sum(_relative_gap(rows.value[i], rows.threshold[i], rows.direction[i], 0.05) for i in failing) + len(missing)
         n = max(int(late.sum()), 1)
         met = bool(ok[late].all())
         if not met:
             gap = max(gap, 1e-6)
-        assessed = rows[(rows["status"] != "not_assessed") & rows["mandatory"]]
         tight = ""
-        if met and len(assessed):
-            margins = assessed.assign(m=[(r.threshold - r.value if r.direction == "max" else r.value - r.threshold) / max(abs(r.threshold), 0.05)
-                                         for r in assessed.itertuples()])
-            t = margins.loc[margins["m"].idxmin()]
-            tight = "tightest " + _against(t)
-        blocking = sorted({b for bl in stages.loc[late & ~ok, "blocking"] for b in bl})
+        if met:
+            tightest = rows.tightest(np.flatnonzero(in_scope & rows.mandatory & ~rows.not_assessed))
+            tight = "tightest " + _against(tightest) if tightest is not None else ""
+        blocking = sorted({b for bl, blocked in zip(blocking_by_year, late & ~ok) if blocked for b in bl})
         out[f"{stage}_park_{year}"] = {
             "met": met, "violation": gap / n, "achieved": _held_from(years, ok), "value": None,
-            "slack": tight if met else "blocked by " + ", ".join(blocking) + (f": {_failing_text(failing, missing)}" if len(failing) or len(missing) else ""),
+            "slack": tight if met else "blocked by " + ", ".join(blocking) + (
+                f": {_failing_text(assessment.iloc[failing], assessment.iloc[missing])}" if len(failing) or len(missing) else ""),
             "blocking": blocking,
-            "failing": sorted(set(failing["indicator"]) | set(missing["indicator"])), "kind": "stage", "year": year,
+            "failing": sorted({rows.indicator[i] for i in failing} | {rows.indicator[i] for i in missing}), "kind": "stage", "year": year,
         }
     if targets.net_zero is not None:
         y = targets.net_zero
