@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from parktwin.accounting.stages import assess, stage_reached
+from parktwin.accounting.stages import assess_with_stages
 from parktwin.economics.costs import pathway_npv_cny, residual_value_cny
 from parktwin.experiments.design import (
     scenario_from_document,
@@ -78,12 +78,12 @@ def summary_of_record(record: RunRecord, social_discount_rate: float, targets) -
     discounted, less the residual value of the run's purchases) and the private NPV (Σ of the cash
     flows' present values, ``Results.private_npv_cny``) — the same numbers, tested."""
     annual = annual_table(record)
-    assessment = assess(annual)
+    assessment, stages = assess_with_stages(annual)
     residual = residual_value_cny(record.purchases, int(annual["year"].max()))
     npv = pathway_npv_cny(annual["system_cost_cny"].to_numpy(), residual, social_discount_rate)
     cashflows = record.money.get("cashflows")
     private = float(cashflows["pv_cny"].sum()) if cashflows is not None and len(cashflows) else 0.0
-    return summary(annual, assessment, stage_reached(assessment), npv, private, targets)
+    return summary(annual, assessment, stages, npv, private, targets)
 
 
 def summary(annual, assessment, stages, npv_cny: float, private_npv_cny: float, targets) -> dict:
