@@ -42,10 +42,11 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     scale 1 are computed once per distinct state (``heat_inputs``). In a year where
     every firm keeps, all year, the state it ended last year in, the year is one array product over
     the firms (``steady_year``)."""
-    all_segs = [firm.year_segments(year_start, NO_MEASURES, fold_firm_state) for firm in firms]  # the firms' cached folds (year_energy ran first)
-    steady = steady_year(firms, all_segs, state)
+    counts = [len(firm.changes) for firm in firms]
+    steady = steady_year(firms, counts, state)
     if steady is not None:
         return steady
+    all_segs = [firm.year_segments(year_start, NO_MEASURES, fold_firm_state) for firm in firms]  # the firms' cached folds (year_energy ran first)
     # per segment: its firm (an index), first hour, end hour, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight
     seg_firm, starts, ends, scales, units, h2, weights = [], [], [], [], [], [], []
     ends_in = []  # per firm: (its last state, that state's unit coefficients, its base hydrogen [kWh/yr])
@@ -69,7 +70,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
         ends_in.append((st, unit, h2_kwh))
     stack = np.array(units)
     coefs = np.array(scales)[:, None, None] * stack if units else np.zeros((0, 4, 3))
-    keep_last_states(firms, ends_in, state, stack if len(units) == len(firms) else None)
+    keep_last_states(firms, counts, ends_in, state, stack if len(units) == len(firms) else None)
     if len(units) == len(firms):  # one segment a firm: its year is its segment
         return FirmsHeat(seg_firm, starts, ends, coefs, h2, coefs, h2)
     w = np.array(weights)
@@ -80,15 +81,15 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
 
 
-def steady_year(firms: list, all_segs: list, state: CarrierState) -> FirmsHeat | None:
-    """The year's heat when every firm has one state all year and it is the state it ended last
-    year in (``state.last_states``), else None: each firm's coefficients at scale 1, efficiency
-    factor, hydrogen share and base hydrogen are last year's, so the year is their arrays times the
-    firms' activity × intensity: the same products as segment by segment, in the same order."""
+def steady_year(firms: list, counts: list[int], state: CarrierState) -> FirmsHeat | None:
+    """The year's heat when no firm has had a change since last year's heat (``counts``: each firm's
+    number of changes, as kept in ``state.last_states``), else None. Changes are only appended, and
+    last year's segments folded them all, so each firm is all year in the state it ended last year
+    in: its coefficients at scale 1, efficiency factor, hydrogen share and base hydrogen are last
+    year's, and the year is their arrays times the firms' activity × intensity: the same products as
+    segment by segment, in the same order. (Counting the changes, not folding the year's segments.)"""
     kept = state.last_states
-    if not kept or not same_agents(kept[0], firms):
-        return None
-    if not all(len(segs) == 1 and segs[0][1] is st for segs, st in zip(all_segs, kept[1])):
+    if not kept or not same_agents(kept[0], firms) or kept[1] != counts:
         return None
     stack, efficiency, h2_kwh, h2_share = kept[2]
     k = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms]) * efficiency
@@ -98,14 +99,14 @@ def steady_year(firms: list, all_segs: list, state: CarrierState) -> FirmsHeat |
     return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2)
 
 
-def keep_last_states(firms: list, ends_in: list, state: CarrierState, stack: np.ndarray | None) -> None:
-    """Keep each firm's last state of the year ``ends_in`` [(state, unit coefficients, base hydrogen)]
-    as arrays over the firms for ``steady_year`` next year; ``stack``: the coefficients already
-    stacked (every firm had one segment)."""
+def keep_last_states(firms: list, counts: list[int], ends_in: list, state: CarrierState, stack: np.ndarray | None) -> None:
+    """Keep each firm's number of changes ``counts`` and its last state of the year ``ends_in``
+    [(state, unit coefficients, base hydrogen)] as arrays over the firms for ``steady_year`` next
+    year; ``stack``: the coefficients already stacked (every firm had one segment)."""
     states = [st for st, _, _ in ends_in]
     arrays = (np.array([unit for _, unit, _ in ends_in]) if stack is None else stack, np.array([st.efficiency_factor for st in states]),
               np.array([h2 for _, _, h2 in ends_in]), np.array([st.hydrogen_share for st in states]))
-    state.last_states = (list(firms), states, arrays)
+    state.last_states = (list(firms), counts, arrays)
 
 
 def heat_inputs(firm) -> tuple[float, str, tuple, dict]:
