@@ -40,10 +40,10 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     profile (one weight 1.0 for a firm with one segment), added in segment order. What depends on a
     firm's spec and the run's constants is read once per run, and a state's coefficients at
     scale 1 are computed once per distinct state (``heat_inputs``). In a year where
-    every firm keeps, all year, the state it ended last year in, the year is one array product over
-    the firms (``steady_year``)."""
+    every firm has one state all year, the year is one array product over the firms, from last
+    year's arrays (``steady_year``)."""
     counts = [len(firm.changes) for firm in firms]
-    steady = steady_year(firms, counts, state)
+    steady = steady_year(firms, counts, year_start, state)
     if steady is not None:
         return steady
     all_segs = [firm.year_segments(year_start, NO_MEASURES, fold_firm_state) for firm in firms]  # the firms' cached folds (year_energy ran first)
@@ -81,22 +81,48 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
 
 
-def steady_year(firms: list, counts: list[int], state: CarrierState) -> FirmsHeat | None:
-    """The year's heat when no firm has had a change since last year's heat (``counts``: each firm's
-    number of changes, as kept in ``state.last_states``), else None. Changes are only appended, and
-    last year's segments folded them all, so each firm is all year in the state it ended last year
-    in: its coefficients at scale 1, efficiency factor, hydrogen share and base hydrogen are last
-    year's, and the year is their arrays times the firms' activity × intensity: the same products as
-    segment by segment, in the same order. (Counting the changes, not folding the year's segments.)"""
+def steady_year(firms: list, counts: list[int], year_start: int, state: CarrierState) -> FirmsHeat | None:
+    """The year's heat when every firm has one state all year, else None. A firm without a change
+    since last year's heat (``counts``: each firm's number of changes, as kept in
+    ``state.last_states``; changes are only appended, and last year's segments folded them all) is
+    all year in the state it ended last year in, so its coefficients at scale 1, efficiency factor,
+    hydrogen share and base hydrogen are last year's; a firm with a change whose year is still one
+    state takes its new state's (``changed_arrays``). The year is those arrays times the firms'
+    activity × intensity: the same products as segment by segment, in the same order."""
     kept = state.last_states
-    if not kept or not same_agents(kept[0], firms) or kept[1] != counts:
+    if not kept or not same_agents(kept[0], firms):
         return None
-    stack, efficiency, h2_kwh, h2_share = kept[2]
+    arrays = kept[2]
+    if kept[1] != counts:
+        arrays = changed_arrays(firms, counts, kept, year_start)
+        if arrays is None:
+            return None
+        state.last_states = (list(firms), counts, arrays)
+    stack, efficiency, h2_kwh, h2_share = arrays
     k = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms]) * efficiency
     coefs = k[:, None, None] * stack
     h2 = (k * h2_kwh * h2_share).tolist()
     n = len(firms)
     return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2)
+
+
+def changed_arrays(firms: list, counts: list[int], kept: tuple, year_start: int) -> tuple | None:
+    """Last year's arrays ``kept`` with the rows of the firms that had a change since replaced by
+    their state of this year, when each of them has one state all year; else None. Only these firms'
+    segments are folded."""
+    changed = [i for i, (n, old) in enumerate(zip(counts, kept[1])) if n != old]
+    states = []
+    for i in changed:
+        segs = firms[i].year_segments(year_start, NO_MEASURES, fold_firm_state)
+        if len(segs) > 1:
+            return None
+        states.append(segs[0][1])
+    stack, efficiency, h2_kwh, h2_share = (a.copy() for a in kept[2])
+    for i, st in zip(changed, states):
+        stack[i] = state_unit(firms[i], st)
+        efficiency[i] = st.efficiency_factor
+        h2_share[i] = st.hydrogen_share
+    return stack, efficiency, h2_kwh, h2_share
 
 
 def keep_last_states(firms: list, counts: list[int], ends_in: list, state: CarrierState, stack: np.ndarray | None) -> None:
@@ -117,6 +143,16 @@ def heat_inputs(firm) -> tuple[float, str, tuple, dict]:
     ``FirmState.__post_init__``) and shared by the runs of a process (``agents.base.state_cache``)."""
     inputs = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.heat_bands)
     return firm.process_fuel_kwh(), firm.spec.shift_pattern, inputs, state_cache("firm_heat_units", inputs)
+
+
+def state_unit(firm, st: FirmState) -> np.ndarray:
+    """The firm's heat coefficients at scale 1 in state ``st`` (4, 3) [kWh_th/yr], from its kept
+    coefficients by state (``heat_inputs``)."""
+    _, _, inputs, known = firm.once("heat_inputs", lambda: heat_inputs(firm))
+    unit = known.get(st)
+    if unit is None:
+        unit = known[st] = _unit_coefs(inputs, st)
+    return unit
 
 
 def _unit_coefs(inputs: tuple, st: FirmState) -> np.ndarray:
