@@ -82,8 +82,7 @@ class CarrierState:
     constants: RunConstants | None = None  # the heat stages' constants of the run (kernel.carrier_inputs.run_constants)
     stores: YearStores | None = None  # the year's stores, kept while the carrier assets are unchanged (kernel.carrier_inputs.year_stores)
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
-    unit_coefs: dict = field(default_factory=dict)  # firm → [(state, heat coefficients at scale 1)] of its last year
-    last_states: tuple = ()  # (the firms, each one's last state of last year, (coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
+    last_states: tuple = ()  # (the firms, each one's number of changes, (last year's last states' coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
 
 
 def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:

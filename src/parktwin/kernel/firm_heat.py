@@ -6,12 +6,11 @@ each firm's heat and hydrogen of the year (kernel/carriers.py builds the hourly 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from parktwin.agents.base import same_agents, segment_weights
+from parktwin.agents.base import same_agents, segment_weights, state_cache
 from parktwin.agents.enterprise import NO_MEASURES, FirmState, fold_firm_state
 from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.energy.calendar import HOURS_PER_YEAR
@@ -38,42 +37,41 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     """The firms' heat of the year from their commissioned states: each segment's scale (activity ×
     intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
     over all segments, and each firm's year as its segments' sum weighted by their share of its
-    profile (one weight 1.0 for a firm with one segment), added in segment order. A firm's
-    coefficients at scale 1 are kept while its states are the same (``state.unit_coefs``). In a year
-    where every firm keeps, all year, the state it ended last year in, the year is one array product
-    over the firms (``steady_year``)."""
-    all_segs = [firm.year_segments(year_start, NO_MEASURES, fold_firm_state) for firm in firms]  # the firms' cached folds (year_energy ran first)
-    steady = steady_year(firms, all_segs, state)
+    profile (one weight 1.0 for a firm with one segment), added in segment order. What depends on a
+    firm's spec and the run's constants is read once per run, and a state's coefficients at
+    scale 1 are computed once per distinct state (``heat_inputs``). In a year where
+    every firm has one state all year, the year is one array product over the firms, from last
+    year's arrays (``steady_year``)."""
+    counts = [len(firm.changes) for firm in firms]
+    steady = steady_year(firms, counts, year_start, state)
     if steady is not None:
         return steady
-    rows = []  # per segment: (firm index, start, end, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight)
+    all_segs = [firm.year_segments(year_start, NO_MEASURES, fold_firm_state) for firm in firms]  # the firms' cached folds (year_energy ran first)
+    # per segment: its firm (an index), first hour, end hour, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight
+    seg_firm, starts, ends, scales, units, h2, weights = [], [], [], [], [], [], []
     ends_in = []  # per firm: (its last state, that state's unit coefficients, its base hydrogen [kWh/yr])
     for i, (firm, segs) in enumerate(zip(firms, all_segs)):
-        own_kwh, bought_kwh, h2_kwh = firm.once("heat_base", lambda f=firm: _heat_base(f))  # constant within a run
+        h2_kwh, shape, inputs, known = firm.once("heat_inputs", lambda f=firm: heat_inputs(f))  # constant within a run
         scale = firm.activity * firm.intensity
-        last = state.unit_coefs.get(firm, ())
-        if len(segs) == 1 and len(last) == 1 and last[0][0] is segs[0][1]:  # one state all year, the same as last year's
-            st, unit = last[0]
-            k = scale * st.efficiency_factor
-            rows.append((i, 0, HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, 1.0))
-            ends_in.append((st, unit, h2_kwh))
-            continue
-        shares = segment_weights(firm.spec.shift_pattern, year, [s for s, _ in segs]) if len(segs) > 1 else (1.0,)  # of its profile
-        mine = []
+        n = len(segs)
+        shares = segment_weights(shape, year, [s for s, _ in segs]) if n > 1 else (1.0,)  # of its profile
         for j, (start, st) in enumerate(segs):
-            unit = _kept_unit(last, st)
+            unit = known.get(st)
             if unit is None:
-                unit = _unit_coefs(own_kwh, bought_kwh, firm.heat_bands, st)
-            mine.append((st, unit))
+                unit = known[st] = _unit_coefs(inputs, st)
             k = scale * st.efficiency_factor
-            rows.append((i, start, segs[j + 1][0] if j + 1 < len(segs) else HOURS_PER_YEAR, k, unit, k * h2_kwh * st.hydrogen_share, shares[j]))
-        state.unit_coefs[firm] = mine
-        ends_in.append((*mine[-1], h2_kwh))
-    seg_firm, starts, ends, scales, units, h2, weights = (list(x) for x in zip(*rows)) if rows else ([], [], [], [], [], [], [])
+            seg_firm.append(i)
+            starts.append(start)
+            ends.append(segs[j + 1][0] if j + 1 < n else HOURS_PER_YEAR)
+            scales.append(k)
+            units.append(unit)
+            h2.append(k * h2_kwh * st.hydrogen_share)
+            weights.append(shares[j])
+        ends_in.append((st, unit, h2_kwh))
     stack = np.array(units)
     coefs = np.array(scales)[:, None, None] * stack if units else np.zeros((0, 4, 3))
-    keep_last_states(firms, ends_in, state, stack if len(rows) == len(firms) else None)
-    if len(rows) == len(firms):  # one segment a firm: its year is its segment
+    keep_last_states(firms, counts, ends_in, state, stack if len(units) == len(firms) else None)
+    if len(units) == len(firms):  # one segment a firm: its year is its segment
         return FirmsHeat(seg_firm, starts, ends, coefs, h2, coefs, h2)
     w = np.array(weights)
     annual = np.zeros((len(firms), 4, 3))
@@ -83,17 +81,24 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
 
 
-def steady_year(firms: list, all_segs: list, state: CarrierState) -> FirmsHeat | None:
-    """The year's heat when every firm has one state all year and it is the state it ended last
-    year in (``state.last_states``), else None: each firm's coefficients at scale 1, efficiency
-    factor, hydrogen share and base hydrogen are last year's, so the year is their arrays times the
-    firms' activity × intensity: the same products as segment by segment, in the same order."""
+def steady_year(firms: list, counts: list[int], year_start: int, state: CarrierState) -> FirmsHeat | None:
+    """The year's heat when every firm has one state all year, else None. A firm without a change
+    since last year's heat (``counts``: each firm's number of changes, as kept in
+    ``state.last_states``; changes are only appended, and last year's segments folded them all) is
+    all year in the state it ended last year in, so its coefficients at scale 1, efficiency factor,
+    hydrogen share and base hydrogen are last year's; a firm with a change whose year is still one
+    state takes its new state's (``changed_arrays``). The year is those arrays times the firms'
+    activity × intensity: the same products as segment by segment, in the same order."""
     kept = state.last_states
     if not kept or not same_agents(kept[0], firms):
         return None
-    if not all(len(segs) == 1 and segs[0][1] is st for segs, st in zip(all_segs, kept[1])):
-        return None
-    stack, efficiency, h2_kwh, h2_share = kept[2]
+    arrays = kept[2]
+    if kept[1] != counts:
+        arrays = changed_arrays(firms, counts, kept, year_start)
+        if arrays is None:
+            return None
+        state.last_states = (list(firms), counts, arrays)
+    stack, efficiency, h2_kwh, h2_share = arrays
     k = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms]) * efficiency
     coefs = k[:, None, None] * stack
     h2 = (k * h2_kwh * h2_share).tolist()
@@ -101,48 +106,67 @@ def steady_year(firms: list, all_segs: list, state: CarrierState) -> FirmsHeat |
     return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2)
 
 
-def keep_last_states(firms: list, ends_in: list, state: CarrierState, stack: np.ndarray | None) -> None:
-    """Keep each firm's last state of the year ``ends_in`` [(state, unit coefficients, base hydrogen)]
-    as arrays over the firms for ``steady_year`` next year; ``stack``: the coefficients already
-    stacked (every firm had one segment)."""
+def changed_arrays(firms: list, counts: list[int], kept: tuple, year_start: int) -> tuple | None:
+    """Last year's arrays ``kept`` with the rows of the firms that had a change since replaced by
+    their state of this year, when each of them has one state all year; else None. Only these firms'
+    segments are folded."""
+    changed = [i for i, (n, old) in enumerate(zip(counts, kept[1])) if n != old]
+    states = []
+    for i in changed:
+        segs = firms[i].year_segments(year_start, NO_MEASURES, fold_firm_state)
+        if len(segs) > 1:
+            return None
+        states.append(segs[0][1])
+    stack, efficiency, h2_kwh, h2_share = (a.copy() for a in kept[2])
+    for i, st in zip(changed, states):
+        stack[i] = state_unit(firms[i], st)
+        efficiency[i] = st.efficiency_factor
+        h2_share[i] = st.hydrogen_share
+    return stack, efficiency, h2_kwh, h2_share
+
+
+def keep_last_states(firms: list, counts: list[int], ends_in: list, state: CarrierState, stack: np.ndarray | None) -> None:
+    """Keep each firm's number of changes ``counts`` and its last state of the year ``ends_in``
+    [(state, unit coefficients, base hydrogen)] as arrays over the firms for ``steady_year`` next
+    year; ``stack``: the coefficients already stacked (every firm had one segment)."""
     states = [st for st, _, _ in ends_in]
     arrays = (np.array([unit for _, unit, _ in ends_in]) if stack is None else stack, np.array([st.efficiency_factor for st in states]),
               np.array([h2 for _, _, h2 in ends_in]), np.array([st.hydrogen_share for st in states]))
-    state.last_states = (list(firms), states, arrays)
+    state.last_states = (list(firms), counts, arrays)
 
 
-def _heat_base(firm) -> tuple[float, float, float]:
-    """The firm's base-year own boiler heat, bought heat and process fuel (NCV) [kWh/yr]."""
-    return firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.process_fuel_kwh()
+def heat_inputs(firm) -> tuple[float, str, tuple, dict]:
+    """What a firm's heat reads besides its state, once per run: its base-year process fuel (NCV),
+    the hydrogen a full switch burns [kWh/yr]; its shift pattern; its own boiler heat and bought heat
+    [kWh/yr] and heat band weights; and its coefficients at scale 1 by state, state → (4, 3)
+    [kWh_th/yr], each computed once per distinct state (a state hashes its fields once, when made:
+    ``FirmState.__post_init__``) and shared by the runs of a process (``agents.base.state_cache``)."""
+    inputs = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.heat_bands)
+    return firm.process_fuel_kwh(), firm.spec.shift_pattern, inputs, state_cache("firm_heat_units", inputs)
 
 
-def _kept_unit(last: tuple | list, st: FirmState) -> np.ndarray | None:
-    """The unit coefficients kept in ``last`` [(state, coefficients)] for the state ``st`` (the same
-    object), or None. An equal state of another object (a change inside last year folded again)
-    finds its coefficients in ``_unit_coefs``' cache, keyed by equality: the same numbers."""
-    for old, unit in last:
-        if old is st:
-            return unit
-    return None
+def state_unit(firm, st: FirmState) -> np.ndarray:
+    """The firm's heat coefficients at scale 1 in state ``st`` (4, 3) [kWh_th/yr], from its kept
+    coefficients by state (``heat_inputs``)."""
+    _, _, inputs, known = firm.once("heat_inputs", lambda: heat_inputs(firm))
+    unit = known.get(st)
+    if unit is None:
+        unit = known[st] = _unit_coefs(inputs, st)
+    return unit
 
 
-def _unit_coefs(own_kwh: float, bought_kwh: float, bands: tuple, st: FirmState) -> np.ndarray:
-    """Heat by plan supply and band (4, 3) [kWh_th/yr] of a firm in state ``st`` at scale 1: it
-    depends on the state's electrified shares only, which key the cache (``_shares_coefs``; hashing
-    the four tuples, not the whole state through its generated ``__hash__``)."""
-    return _shares_coefs(own_kwh, bought_kwh, bands, st.own_eb, st.own_hp, st.bought_eb, st.bought_hp)
-
-
-@lru_cache(maxsize=4096)
-def _shares_coefs(own_kwh: float, bought_kwh: float, bands: tuple, own_eb: tuple, own_hp: tuple, bought_eb: tuple,
-                  bought_hp: tuple) -> np.ndarray:
+def _unit_coefs(inputs: tuple, st: FirmState) -> np.ndarray:
+    """Heat by plan supply and band (4, 3) [kWh_th/yr] of a firm in state ``st`` at scale 1, from
+    its own boiler heat, bought heat [kWh/yr] and band weights ``inputs``: it depends on the state's
+    electrified shares only."""
+    own_kwh, bought_kwh, bands = inputs
     own = [own_kwh * w for w in bands]
     buy = [bought_kwh * w for w in bands]
     out = np.array([
-        [o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, own_eb, own_hp)],
-        [b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, bought_eb, bought_hp)],
-        [o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, own_eb, bought_eb)],
-        [o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, own_hp, bought_hp)],
+        [o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, st.own_eb, st.own_hp)],
+        [b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, st.bought_eb, st.bought_hp)],
+        [o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, st.own_eb, st.bought_eb)],
+        [o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, st.own_hp, st.bought_hp)],
     ])
     out.setflags(write=False)
     return out
