@@ -271,7 +271,8 @@ def electricity(model, y: YearState) -> Electricity:
         shed_kw, load_kw, export_limit = zeros_read_only((HOURS_PER_YEAR,)), demand_kw, park.grid.export_limit_kw  # (read-only)
     import_limit = s.import_limit_kw
     month = year_calendar(y.year).month
-    load_kw.flags.writeable = onsite_kw.flags.writeable = False  # read from here on: the dispatch echoes them, no copies
+    load_kw.setflags(write=False)  # read from here on: the dispatch echoes them, no copies
+    onsite_kw.setflags(write=False)
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
     # no battery, no charging: no ceiling to find
     ceiling_kw = net_load_ceiling_kw(load_kw, onsite_kw, month) if not holds_only_zeros(assets.battery_kwh) else np.inf
