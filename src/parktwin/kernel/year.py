@@ -259,7 +259,11 @@ def electricity(model, y: YearState) -> Electricity:
     demand_kw = s.demand_kw
     if not holds_only_zeros(carriers.demand_delta_kw):
         demand_kw = clipped_sum_kw(demand_kw, carriers.demand_delta_kw)  # (at least 0 every hour)
-    onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
+    no_kw = zeros_read_only((HOURS_PER_YEAR,))
+    if carriers.generation_kw is no_kw and s.wind_kw is no_kw:  # no CHP or fuel cell, no wind: the renewables, as they are
+        onsite_kw = s.renewable_kw  # (PV + the zeros: no −0.0 in it, so + 0.0 would change no value)
+    else:
+        onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
     outage_hours = 0
     if s.down.any():
