@@ -63,7 +63,7 @@ from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
 from parktwin.kernel.products import firm_product_allocations, products_year
-from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
+from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, air_source_band_cop, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
 from parktwin.technologies.direct_air_capture import DacYear, dac_year
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
@@ -509,7 +509,9 @@ def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
     from air-source heat pumps at the low band's supply temperature, the hour's COP."""
     if holds_only_zeros(capacity_tco2_per_yr):  # (the shared zeros: no pass)
         return DacYear(0.0, zeros_read_only((HOURS_PER_YEAR,)))  # (read-only)
-    return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
+    if model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly":  # the heat plan may read every band's: made once for both
+        return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
+    return dac_year(capacity_tco2_per_yr, air_source_band_cop(model, year, "heat_low_sink_c"))  # the low band's alone
 
 
 def with_operator_electricity(rows: list, mwh: float) -> list:
