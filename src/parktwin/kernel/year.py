@@ -260,8 +260,8 @@ def electricity(model, y: YearState) -> Electricity:
     if not holds_only_zeros(carriers.demand_delta_kw):
         demand_kw = clipped_sum_kw(demand_kw, carriers.demand_delta_kw)  # (at least 0 every hour)
     no_kw = zeros_read_only((HOURS_PER_YEAR,))
-    if carriers.generation_kw is no_kw and s.wind_kw is no_kw:  # no CHP or fuel cell, no wind: the renewables, as they are
-        onsite_kw = s.renewable_kw  # (PV + the zeros: no −0.0 in it, so + 0.0 would change no value)
+    if s.wind_kw is no_kw and holds_only_zeros(carriers.generation_kw):  # no wind, no CHP or fuel-cell output: the renewables
+        onsite_kw = s.renewable_kw  # (PV + the shared +0.0: no −0.0 in it, so adding ±0.0 would change no value)
     else:
         onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
