@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
-from parktwin.energy.loads import LoadBook, profile, share_after
+from parktwin.energy.loads import LoadBook, hour_keys, profile, profile_table, register_profile, share_after
 
 
 def test_leap_year_drops_29_february():
@@ -97,3 +97,21 @@ def test_hourly_sum_is_each_part_added_in_turn_bit_for_bit():
         for (shape, start), kwh in parts.items():
             expected[start:] += profile(shape, 2030)[start:] * kwh
         assert np.array_equal(book.hourly_kw().view(np.int64), expected.view(np.int64))
+
+
+def test_hourly_sum_with_a_registered_profile_between_named_ones_bit_for_bit():
+    """Named shapes before a registered profile (a fleet's charging, not one value per day type, month
+    and hour) add up per hour key; from the registered one on, part by part: either way the same products
+    and sums as adding ``kwh * profile[start:]`` in the order booked."""
+    rng = np.random.default_rng(5)
+    register_profile("test_irregular_charging", 2031, rng.random(8760))
+    assert profile_table("test_irregular_charging", 2031) is None and profile_table("office", 2031) is not None
+    table, keys = profile_table("office", 2031), hour_keys(2031)
+    assert np.array_equal(table[keys], profile("office", 2031))  # the table holds the profile, hour by hour
+    booked = [("office", 0, 3.0e6), ("continuous", 1234, 7.0e5), ("test_irregular_charging", 0, 2.0e5),
+              ("canteen", 0, 1.1e5), ("day_1x8", 4000, -3.0e4), ("lab", 0, 5.5e4)]
+    book, expected = LoadBook(2031), np.zeros(8760)
+    for shape, start, kwh in booked:
+        book.add(shape, kwh, start)
+        expected[start:] += profile(shape, 2031)[start:] * kwh
+    assert np.array_equal(book.hourly_kw().view(np.int64), expected.view(np.int64))

@@ -168,7 +168,7 @@ class OperatorAgent(ParkAgent):
             return self._steady[1]
         starts = [h for h, _ in segs]
         arrays = {attr: _hourly([float(getattr(s, attr)) for _, s in segs], starts) for attr in _HOURLY_ATTRS}
-        arrays["green_share"] = np.maximum(arrays["green_share"], arrays.pop("green_floor_share"))
+        arrays["green_share"] = _higher(arrays["green_share"], arrays.pop("green_floor_share"))
         for array in arrays.values():
             array.setflags(write=False)
         self._steady = (segs[0][1], arrays) if steady else None
@@ -287,6 +287,14 @@ OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = 
     "pdca_green_power": _pdca_green_power,
     "pdca_pv": _pdca_pv,
 }
+
+
+def _higher(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.maximum(a, b)`` hour by hour; two shared arrays of one value each (``constant_hours``, most
+    years) give the shared array of numpy's maximum of the two values, with no pass over the hours."""
+    if a is constant_hours(HOURS_PER_YEAR, a[0]) and b is constant_hours(HOURS_PER_YEAR, b[0]):
+        return constant_hours(HOURS_PER_YEAR, float(np.maximum(a[0], b[0])))
+    return np.maximum(a, b)
 
 
 def _hourly(values: list[float], starts: list[int]) -> np.ndarray:

@@ -483,7 +483,7 @@ def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> Dispatc
     """Wrap the 12 hourly arrays (load, pv, the nine flows in ``DispatchResult`` order, the SOC
     adjustments) into a read-only ``DispatchResult``; shared by the rule-based and optimal EMS."""
     for a in arrays:
-        a.flags.writeable = False
+        a.setflags(write=False)  # (the method: no flags object built per array, as ``a.flags.writeable = False`` builds)
     (ld, pvv, ptl, ptb, gtl, gtb, btl, ex, cur, uns, soc, adj) = arrays
     return DispatchResult(
         load_kw=ld, pv_kw=pvv, pv_to_load_kw=ptl, pv_to_battery_kw=ptb, grid_to_load_kw=gtl, grid_to_battery_kw=gtb,

@@ -171,12 +171,22 @@ class LoadBook:
 
     def hourly_kw(self) -> np.ndarray:
         """The sum of every component [kW]: each (shape, start) part in the order booked, then the
-        hourly arrays. The parts are added in compiled passes, hour by hour the same products and
-        sums as ``out[start:] += kwh * profile[start:]`` part after part: four consecutive parts from
-        hour 0 in one pass (``add_scaled4``), any other part alone (``add_scaled``)."""
+        hourly arrays, hour by hour the same products and sums as ``out[start:] += kwh * profile[start:]``
+        part after part. The leading parts of named shapes add up per hour key (``keyed_sum``: between
+        two parts' start hours an hour's sum depends only on its key, so each key's sum is made once
+        and spread over the hours); the parts from the first other profile on (a fleet's charging) are
+        added in compiled passes: four consecutive parts from hour 0 in one (``add_scaled4``), any
+        other part alone (``add_scaled``)."""
         out = np.zeros(HOURS_PER_YEAR)
-        year, waiting = self.year, []  # parts from hour 0 not yet added: (profile, kWh)
-        for (shape, start), kwh in (self._parts or {}).items():
+        parts = list((self._parts or {}).items())
+        year = self.year
+        tables = leading_tables(tuple(shape for (shape, _), _ in parts), year)
+        led = len(tables)
+        if led:
+            keyed_sum(out, hour_keys(year), tables, np.array([kwh for _, kwh in parts[:led]]),
+                      np.array([start for (_, start), _ in parts[:led]], dtype=np.int64))
+        waiting = []  # parts from hour 0 not yet added: (profile, kWh)
+        for (shape, start), kwh in parts[led:]:
             if start == 0:
                 waiting.append((profile(shape, year), kwh))
                 if len(waiting) == 4:
@@ -192,6 +202,72 @@ class LoadBook:
         for kw in self._arrays or ():
             out += kw
         return out
+
+
+HOUR_KEYS = 12 * 2 * 24  # (month, workday or rest day, hour of day): the hours a named shape tells apart
+
+
+@lru_cache(maxsize=128)
+def hour_keys(year: int) -> np.ndarray:
+    """Each hour's key into a profile table (``profile_table``): 48 × (month − 1) + 24 × (rest day) + hour
+    of day, 0..575 (read-only, once per process and year)."""
+    cal = year_calendar(year)
+    keys = ((cal.month - 1) * 48 + np.where(cal.is_workday, 0, 24) + cal.hour_of_day).astype(np.int16)
+    keys.setflags(write=False)
+    return keys
+
+
+@lru_cache(maxsize=1024)
+def profile_table(shape: str, year: int) -> np.ndarray | None:
+    """``profile(shape, year)`` as its value per hour key (``hour_keys``), 576 values [share of the year
+    per hour], or None when hours of one key differ (a registered profile such as a fleet's charging).
+    A named shape is a workday or rest-day weight of the hour times the month's factor, over the year's
+    sum, so hours of one key share one value; ``table[hour_keys(year)]`` is checked to be the profile
+    bit for bit."""
+    shares, keys = profile(shape, year), hour_keys(year)
+    table = np.zeros(HOUR_KEYS)
+    table[keys] = shares
+    if not np.array_equal(table[keys].view(np.int64), shares.view(np.int64)):
+        return None
+    table.setflags(write=False)
+    return table
+
+
+@lru_cache(maxsize=128)
+def leading_tables(shapes: tuple[str, ...], year: int) -> np.ndarray:
+    """The tables (``profile_table``) of the leading ``shapes`` up to the first without one, one row each,
+    shape (parts, 576) (read-only; a year's books repeat their shapes run after run)."""
+    tables = []
+    for shape in shapes:
+        table = profile_table(shape, year)
+        if table is None:
+            break
+        tables.append(table)
+    out = np.stack(tables) if tables else np.zeros((0, HOUR_KEYS))
+    out.setflags(write=False)
+    return out
+
+
+@numba.njit(cache=True)
+def keyed_sum(out, keys, tables, kwh, starts):  # pragma: no cover - compiled; exercised through LoadBook.hourly_kw
+    """``out[h] = Σ_i tables[i, keys[h]] × kwh[i]`` over the parts ``i`` with ``starts[i]`` ≤ ``h``, added in
+    their order from +0.0 (``out`` holds zeros) [kW]: the rounded products and sums of adding each part's
+    ``kwh × profile[start:]`` in turn. Between consecutive start hours the parts that count do not change,
+    so each key's sum is made once there (576 keys) and read by the hours."""
+    bounds = np.unique(np.append(starts, 0))  # the start hours, sorted: each opens a run of hours
+    combined = np.empty(tables.shape[1])
+    for j in range(bounds.shape[0]):
+        lo = bounds[j]
+        if lo >= out.shape[0]:
+            break
+        hi = bounds[j + 1] if j + 1 < bounds.shape[0] else out.shape[0]
+        combined[:] = 0.0
+        for i in range(tables.shape[0]):
+            if starts[i] <= lo:
+                for k in range(combined.shape[0]):
+                    combined[k] = combined[k] + tables[i, k] * kwh[i]
+        for h in range(lo, min(hi, out.shape[0])):
+            out[h] = combined[keys[h]]
 
 
 @numba.njit(cache=True)

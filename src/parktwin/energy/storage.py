@@ -8,13 +8,14 @@ reaches the calendar life. Constants: data/constants.csv.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.dispatch_inputs import zeros_read_only
+from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,19 @@ class BatteryUnit:
 def capacity_arrays(units: list[BatteryUnit], year_start: int) -> tuple[np.ndarray, np.ndarray]:
     """Hourly usable energy [kWh] (nameplate × health) and power [kW] for the year; a year with no
     unit at work: the shared read-only zeros (``energy.dispatch_inputs.zeros_read_only``), no new arrays;
-    a year whose units all work from its first hour: one array of each sum (no pass per unit)."""
+    a year whose units all work from its first hour: one array of each sum (no pass per unit), the
+    power's the shared read-only array of its value (``constant_hours``)."""
     if all(u.start_hour - year_start > HOURS_PER_YEAR - 1 for u in units):
         return zeros_read_only((HOURS_PER_YEAR,)), zeros_read_only((HOURS_PER_YEAR,))
-    firsts = [int(max(0.0, np.ceil(u.start_hour - year_start))) for u in units]
+    firsts = [max(0, math.ceil(u.start_hour - year_start)) for u in units]  # (start hours are finite)
     if all(first == 0 or first >= HOURS_PER_YEAR for first in firsts):  # every unit at work all year, or not yet
         energy_kwh = power_kw = 0.0  # each hour's sum: the same additions, in unit order, as the passes below
         for u, first in zip(units, firsts):
             if first == 0:
                 energy_kwh += u.energy_kwh * u.health
                 power_kw += u.power_kw
-        return np.full(HOURS_PER_YEAR, energy_kwh), np.full(HOURS_PER_YEAR, power_kw)
+        # the power changes only when a unit starts or leaves: the shared read-only array of its value
+        return np.full(HOURS_PER_YEAR, energy_kwh), constant_hours(HOURS_PER_YEAR, power_kw)
     energy = np.zeros(HOURS_PER_YEAR)
     power = np.zeros(HOURS_PER_YEAR)
     for u, first in zip(units, firsts):

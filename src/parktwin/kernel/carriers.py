@@ -490,11 +490,16 @@ def air_source_cops(model, year: int, cache: dict) -> np.ndarray:
     share calibrated to DEA (heat_pump_carnot_share) between each band's supply temperature and
     the outdoor air less the evaporator approach (energy.thermal.cop_carnot); 1.0 for the high band."""
     if year not in cache:
-        source = model.temp_air_c[year - model.scenario.base_year] - constant("air_source_evaporator_approach_k")
-        share = constant("heat_pump_carnot_share")
-        cache[year] = np.stack([cop_carnot(constant("heat_low_sink_c"), source, share), cop_carnot(constant("heat_medium_sink_c"), source, share),
+        cache[year] = np.stack([air_source_band_cop(model, year, "heat_low_sink_c"), air_source_band_cop(model, year, "heat_medium_sink_c"),
                                 np.ones(HOURS_PER_YEAR)])
     return cache[year]
+
+
+def air_source_band_cop(model, year: int, sink: str) -> np.ndarray:
+    """One band's row of ``air_source_cops``: the hourly COP of air-source heat pumps supplying at the
+    constant ``sink`` (its name in data/constants.csv) [-]."""
+    source = model.temp_air_c[year - model.scenario.base_year] - constant("air_source_evaporator_approach_k")
+    return cop_carnot(constant(sink), source, constant("heat_pump_carnot_share"))
 
 
 def _chiller_cops(model, year: int, cache: dict, evaporator: str) -> np.ndarray:

@@ -63,7 +63,7 @@ from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
 from parktwin.kernel.products import firm_product_allocations, products_year
-from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
+from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, air_source_band_cop, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
 from parktwin.technologies.direct_air_capture import DacYear, dac_year
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
@@ -259,7 +259,11 @@ def electricity(model, y: YearState) -> Electricity:
     demand_kw = s.demand_kw
     if not holds_only_zeros(carriers.demand_delta_kw):
         demand_kw = clipped_sum_kw(demand_kw, carriers.demand_delta_kw)  # (at least 0 every hour)
-    onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
+    no_kw = zeros_read_only((HOURS_PER_YEAR,))
+    if s.wind_kw is no_kw and holds_only_zeros(carriers.generation_kw):  # no wind, no CHP or fuel-cell output: the renewables
+        onsite_kw = s.renewable_kw  # (PV + the shared +0.0: no −0.0 in it, so adding ±0.0 would change no value)
+    else:
+        onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
     outage_hours = 0
     if s.down.any():
@@ -271,7 +275,8 @@ def electricity(model, y: YearState) -> Electricity:
         shed_kw, load_kw, export_limit = zeros_read_only((HOURS_PER_YEAR,)), demand_kw, park.grid.export_limit_kw  # (read-only)
     import_limit = s.import_limit_kw
     month = year_calendar(y.year).month
-    load_kw.flags.writeable = onsite_kw.flags.writeable = False  # read from here on: the dispatch echoes them, no copies
+    load_kw.setflags(write=False)  # read from here on: the dispatch echoes them, no copies
+    onsite_kw.setflags(write=False)
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
     # no battery, no charging: no ceiling to find
     ceiling_kw = net_load_ceiling_kw(load_kw, onsite_kw, month) if not holds_only_zeros(assets.battery_kwh) else np.inf
@@ -504,7 +509,9 @@ def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
     from air-source heat pumps at the low band's supply temperature, the hour's COP."""
     if holds_only_zeros(capacity_tco2_per_yr):  # (the shared zeros: no pass)
         return DacYear(0.0, zeros_read_only((HOURS_PER_YEAR,)))  # (read-only)
-    return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
+    if model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly":  # the heat plan may read every band's: made once for both
+        return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
+    return dac_year(capacity_tco2_per_yr, air_source_band_cop(model, year, "heat_low_sink_c"))  # the low band's alone
 
 
 def with_operator_electricity(rows: list, mwh: float) -> list:
