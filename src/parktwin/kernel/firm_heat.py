@@ -56,9 +56,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
         n = len(segs)
         shares = segment_weights(shape, year, [s for s, _ in segs]) if n > 1 else (1.0,)  # of its profile
         for j, (start, st) in enumerate(segs):
-            unit = known.get(st)
-            if unit is None:
-                unit = known[st] = _unit_coefs(inputs, st)
+            unit = kept_unit(inputs, known, st)
             k = scale * st.efficiency_factor
             seg_firm.append(i)
             starts.append(start)
@@ -149,6 +147,12 @@ def state_unit(firm, st: FirmState) -> np.ndarray:
     """The firm's heat coefficients at scale 1 in state ``st`` (4, 3) [kWh_th/yr], from its kept
     coefficients by state (``heat_inputs``)."""
     _, _, inputs, known = firm.once("heat_inputs", lambda: heat_inputs(firm))
+    return kept_unit(inputs, known, st)
+
+
+def kept_unit(inputs: tuple, known: dict, st: FirmState) -> np.ndarray:
+    """``known[st]`` (the coefficients at scale 1 by state, ``heat_inputs``), computed from
+    ``inputs`` and kept there when absent (4, 3) [kWh_th/yr]."""
     unit = known.get(st)
     if unit is None:
         unit = known[st] = _unit_coefs(inputs, st)
