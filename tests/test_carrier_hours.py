@@ -108,3 +108,19 @@ def test_a_warm_run_of_a_park_with_a_store_repeats_its_heat_numbers():
     sc = scenario(park={"fleets": []}, horizon_years=2, roadmap=[store])
     first, second = run(sc, seed=0), run(sc, seed=0)
     assert first.annual.equals(second.annual) and first.energy.equals(second.energy)
+
+
+def test_the_heat_plans_caches_are_bounded_and_keyed_by_the_profiles(monkeypatch):
+    # a full cache is emptied before a new entry; a profile registered anew is another key
+    for name in ("_PROFILE_ROWS", "_PLAN_SUMS", "_HYDROGEN"):
+        monkeypatch.setattr(heat_plan, name, {})
+    monkeypatch.setattr(heat_plan, "PROFILE_ROWS_MAX", 2)
+    monkeypatch.setattr(heat_plan, "PLAN_KEPT_MAX", 2)
+    shapes = ["continuous", "day_1x8", "two_shift_2x8"]
+    for year in (2030, 2031):
+        heat_plan.hourly_plan(a_year_of_firms_heat(), shapes, year)
+    caches = (heat_plan._PROFILE_ROWS, heat_plan._PLAN_SUMS, heat_plan._HYDROGEN)
+    assert [len(c) for c in caches] == [2, 2, 2]
+    heat_plan.hourly_plan(a_year_of_firms_heat(), shapes, 2032)
+    assert [len(c) for c in caches] == [1, 1, 1]  # emptied, then the new year's entry
+    assert all(next(iter(c))[0] == 2032 for c in caches)

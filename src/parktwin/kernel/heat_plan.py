@@ -25,6 +25,7 @@ from parktwin.kernel.carrier_hours import group_sums
 from parktwin.kernel.firm_heat import FirmsHeat
 
 PROFILE_ROWS_MAX = 40  # years' profile rows kept (a run's: one entry a year of 4-8 groups × 70 kB)
+PLAN_KEPT_MAX = 64  # years' plan sums and hydrogen kept (small: a (4, 3) array, one hourly row)
 _PROFILE_ROWS: dict[tuple, tuple] = {}  # (year, groups, profile ids) → (profiles, rows)
 _PLAN_SUMS: dict[tuple, tuple] = {}  # (year, groups, profile ids, coefficients' bytes) → (profiles, sums)
 _HYDROGEN: dict[tuple, tuple] = {}  # (year, groups, profile ids, burning segments) → (profiles, FirmsHydrogen)
@@ -79,7 +80,7 @@ def profile_rows(key: tuple, sources: list[np.ndarray]) -> np.ndarray:
     return _kept(_PROFILE_ROWS, key, sources, build, PROFILE_ROWS_MAX)
 
 
-def _kept(cache: dict, key: tuple, sources: list, build, most: int = 64):
+def _kept(cache: dict, key: tuple, sources: list, build, most: int):
     """``cache[key]``'s value, built by ``build()`` when absent (a cache of ``most`` entries is
     emptied first); the entry holds ``sources`` (the profiles whose identities are in the key, so
     no other array can take one of them)."""
@@ -103,7 +104,7 @@ def plan_sums(key: tuple, sources: list, coefs: np.ndarray, plan_kw: np.ndarray,
         out.setflags(write=False)
         return out
 
-    return _kept(_PLAN_SUMS, (*key, coefs.tobytes()), sources, build)
+    return _kept(_PLAN_SUMS, (*key, coefs.tobytes()), sources, build, PLAN_KEPT_MAX)
 
 
 def firms_hydrogen(key: tuple, sources: list, fh: FirmsHeat, profiles: np.ndarray, group_of: list[int]) -> FirmsHydrogen:
@@ -122,4 +123,4 @@ def firms_hydrogen(key: tuple, sources: list, fh: FirmsHeat, profiles: np.ndarra
         hours.setflags(write=False)
         return FirmsHydrogen(firms, hours, kw.sum(axis=1).tolist(), kw.max(axis=1).tolist() if len(kw) else [], float(hours.sum()))
 
-    return _kept(_HYDROGEN, (*key, burning), sources, build)
+    return _kept(_HYDROGEN, (*key, burning), sources, build, PLAN_KEPT_MAX)
