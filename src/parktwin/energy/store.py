@@ -1,8 +1,9 @@
 """One store class for every carrier: a hot-water or molten-salt heat store, an ice or
 chilled-water cold store (data/stores.csv). What converts around it — an electric heater, an
 ice-making chiller with its hourly COP — is the dispatch's own step (energy/heat.py, energy/cold.py).
-The stores' compiled kernels (heat, cold, the hydrogen tank) take their hourly inputs through
-``as_float_array`` and ``integer_periods``: an input already in the kernel's form is passed as it is."""
+The heat stores' and the hydrogen tank's compiled kernels (energy/heat.py, energy/hydrogen.py) take
+their hourly inputs through ``as_float_array`` and ``integer_periods``: an input already in the
+kernel's form is passed as it is (energy/cold.py still copies its own)."""
 
 from __future__ import annotations
 
