@@ -382,8 +382,8 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     displaced = waste_heat_kw is not None or chp_heat_max_kw is not None
     touched = np.full(shape[0], displaced)  # the bands whose heat the dispatch changes
     if displaced:
-        avail = np.zeros(shape) if waste_heat_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0), shape))
-        cap = np.zeros(n) if chp_heat_max_kw is None else np.ascontiguousarray(np.broadcast_to(np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0), (n,)))
+        avail = np.zeros(shape) if waste_heat_kw is None else as_float_array(np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0), shape)
+        cap = np.zeros(n) if chp_heat_max_kw is None else as_float_array(np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0), (n,))
         waste, chp = _displace_kernel(fossil, purchased, eb, hp, avail, cap)
     else:  # nothing displaced: no waste heat or CHP heat (shared read-only zeros)
         waste = chp = zeros_read_only(shape)
