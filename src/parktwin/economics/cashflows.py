@@ -206,14 +206,10 @@ def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
     return np.bincount(index, weights=np.asarray(values, dtype=float), minlength=shape[0] * shape[1]).reshape(shape)
 
 
-def summed_rows(n_rows: int, rows, matrix: np.ndarray) -> np.ndarray:
-    """Zeros of ``n_rows`` × the matrix's columns with each row of ``matrix`` added to row ``rows[k]``,
-    in order: ``np.add.at(out, rows, matrix)`` as one ``np.bincount`` (the same additions)."""
-    return row_sums(n_rows, rows, [matrix])[0]
-
-
 def row_sums(n_rows: int, rows, matrices: list[np.ndarray]) -> list[np.ndarray]:
-    """``summed_rows`` of each of ``matrices`` (all of one shape), the cells' index computed once."""
+    """For each of ``matrices`` (all of one shape): zeros of ``n_rows`` × its columns with each of its
+    rows added to row ``rows[k]``, in order: ``np.add.at(out, rows, matrix)`` as one ``np.bincount``
+    (the same additions), the cells' index computed once for all the matrices."""
     k, n = matrices[0].shape
     index = np.repeat(np.asarray(rows, dtype=np.intp), n) * n + np.tile(np.arange(n, dtype=np.intp), k)
     return [np.bincount(index, weights=np.asarray(m, dtype=float).ravel(), minlength=n_rows * n).reshape(n_rows, n) for m in matrices]
@@ -396,15 +392,6 @@ def carbon_paid(carbon: list[CarbonYear], where: dict[str, int], column: dict[in
     return summed_at(shape, row[kept], col[kept], payment[kept])
 
 
-def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
-    """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
-    as ``groupby("year").sum()`` gives them (``private_sums`` of its columns)."""
-    if cashflows.empty:
-        return {}
-    return private_sums(cashflows["year"].to_numpy(), cashflows["net_cost_cny"].to_numpy(dtype=float),
-                        cashflows["pv_cny"].to_numpy(dtype=float))
-
-
 def private_sums(year: np.ndarray, net: np.ndarray, pv: np.ndarray) -> dict[int, tuple[float, float]]:
     """Year → (Σ ``net``, Σ ``pv``) over rows [CNY], as pandas' ``groupby("year").sum()`` sums the
     cash-flow table's columns (``frames.grouped_sums``: ``cashflow_columns`` lays each year out as
@@ -454,7 +441,7 @@ def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: l
 
 
 def _private_view(columns: dict[str, np.ndarray]) -> dict:
-    """The ``cashflows`` table of these columns and its sums by year (``private_by_year``)."""
+    """The ``cashflows`` table of these columns and its sums by year (``private_sums``)."""
     return {"cashflows": frame_of_arrays(columns),
             "private_by_year": private_sums(columns["year"], columns["net_cost_cny"], columns["pv_cny"])}
 
