@@ -75,6 +75,11 @@ class Party:
     rate: float  # its cost of equity: the rate it discounts its own cash flows at [1/yr]
 
 
+def party_of(parties: dict[str, Party], pid: str) -> Party:
+    """``parties[pid]``, or for an id not among them a firm of no known sector and no cost of equity."""
+    return parties.get(pid) or Party(pid, "firm", None, 0.0)
+
+
 @dataclass(frozen=True)
 class Loan:
     """The debt part of one purchase: drawn in ``year``, repaid as an annuity from the next year."""
@@ -167,7 +172,7 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
     The project totals are summed in the purchases' order (``np.bincount``, as a loop would)."""
     p = purchases
     kind = [TECHNOLOGY_KIND.get(t, "other") for t in p.technology]
-    party = {e: parties.get(e) or Party(e, "firm", None, 0.0) for e in dict.fromkeys(p.entity)}
+    party = {e: party_of(parties, e) for e in dict.fromkeys(p.entity)}
     projects: dict[tuple, int] = {}
     project = codes_of(list(zip(p.year.tolist(), p.project, p.entity)), projects)
     totals = np.bincount(project, weights=np.maximum(p.capex, 0.0), minlength=len(projects)).tolist()
@@ -332,7 +337,7 @@ def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tup
     n, last = len(years), years[-1]
     ids = sorted(set(parties) | set(purchases.entity))
     where = {pid: i for i, pid in enumerate(ids)}
-    known = [parties.get(pid) or Party(pid, "firm", None, 0.0) for pid in ids]
+    known = [party_of(parties, pid) for pid in ids]
     shape = (len(ids), n)
     equity, subsidy, service, closing, om = (np.zeros(shape) for _ in range(5))
     residual = np.zeros(len(ids))
@@ -423,7 +428,7 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     ends = np.cumsum(np.bincount(owner, minlength=len(ids))).tolist()
     rows = []
     for pid, start, end in zip(ids, [0, *ends[:-1]], ends):
-        party = parties.get(pid) or Party(pid, "firm", None, 0.0)
+        party = party_of(parties, pid)
         owed = sum(d[start:end])
         total = owed + sum(e[start:end])
         debt_rate = sum(dr[start:end]) / owed if owed > 0 else 0.0
