@@ -242,7 +242,6 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
     return frame_of_arrays(columns)
 
 
-
 def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -> np.ndarray:
     """Each party's energy bill each year [CNY]: one row per party of ``ids``, one column per year of
     ``annual``. A bill has three parts:
@@ -379,7 +378,6 @@ def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tup
     for name, values in zip(CASHFLOW_COLUMNS[4:], (equity, subsidy, service, om, bills, paid, net, closing, end_residual, pv)):
         columns[name] = values[keep].T.ravel()
     return columns
-
 
 
 def carbon_paid(carbon: list[CarbonYear], where: dict[str, int], column: dict[int, int]) -> np.ndarray:
