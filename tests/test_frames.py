@@ -119,10 +119,10 @@ def test_grouped_sums_match_pandas_when_groups_are_contiguous_too():
 
 
 def test_the_private_view_by_year_is_pandas_groupby_sum_bit_for_bit():
-    """``cashflows.private_by_year`` (through ``grouped_sums``) gives ``groupby("year").sum()``'s
+    """``cashflows.private_sums`` (through ``grouped_sums``) gives ``groupby("year").sum()``'s
     numbers for a cash-flow table's year blocks, with a NaN among them too, and codes_of numbers
     keys in the order they first appear."""
-    from parktwin.economics.cashflows import private_by_year
+    from parktwin.economics.cashflows import private_sums
     from parktwin.frames import codes_of
 
     rng = np.random.default_rng(5)
@@ -131,8 +131,9 @@ def test_the_private_view_by_year_is_pandas_groupby_sum_bit_for_bit():
                           "pv_cny": rng.standard_normal(len(years)) * 1e6})
     for frame in (table, table.assign(pv_cny=[math.nan, *table["pv_cny"].iloc[1:]])):
         expected = frame.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
-        assert private_by_year(frame) == {y: (n, p) for y, n, p in zip(expected.index.tolist(), expected["net_cost_cny"].tolist(),
-                                                                        expected["pv_cny"].tolist())}
+        got = private_sums(frame["year"].to_numpy(), frame["net_cost_cny"].to_numpy(dtype=float), frame["pv_cny"].to_numpy(dtype=float))
+        assert got == {y: (n, p) for y, n, p in zip(expected.index.tolist(), expected["net_cost_cny"].tolist(),
+                                                    expected["pv_cny"].tolist())}
     codes = {"b": 0}
     assert codes_of(["c", "b", "a", "c"], codes).tolist() == [1, 0, 2, 1] and codes == {"b": 0, "c": 1, "a": 2}
 

@@ -315,7 +315,8 @@ def test_an_interrupt_inside_compiled_code_stays_an_interrupt():
 
 def test_check_finite_names_the_infinite_columns_and_passes_finite_rows():
     """The last guard before a run is stored (kernel/failure.py): ±inf among a row's values fails
-    naming the year and the columns; NaN (not assessed), strings, bools, ints and arrays pass."""
+    naming the year and the columns; NaN (not assessed), strings, bools, ints and arrays pass; the
+    first row holding an infinity (a float or a numpy float) is the one refused."""
     finite = {"year": 2030, "phase_key": "green", "core_met": True, "x": math.nan, "y": np.float64(2.5), "a": np.arange(3.0)}
     check_finite([finite, dict(finite, year=2031)])
     assert may_hold_infinity({"a": np.arange(3.0)})  # an array cannot say: the detailed check looks
@@ -323,3 +324,8 @@ def test_check_finite_names_the_infinite_columns_and_passes_finite_rows():
     for bad in (math.inf, -math.inf, np.float64(-np.inf)):
         with pytest.raises(RunFailed, match=r"infinite b_mwh, c_cny"):
             check_finite([finite, {"year": 2031, "c_cny": bad, "b_mwh": bad, "ok": 1.0}])
+    fine = {"year": 2025, "stage": "green_park", "core_met": True, "x_mwh": 1.5, "share": float("nan"), "n": 3, "y": np.float64(2.0)}
+    check_finite([fine, dict(fine, year=2026)])
+    with pytest.raises(RunFailed, match="2027") as failed:
+        check_finite([fine, dict(fine, year=2027, x_mwh=float("inf"), y=np.float64(-np.inf)), dict(fine, year=2028, n=float("inf"))])
+    assert "infinite x_mwh, y" in str(failed.value)

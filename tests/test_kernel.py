@@ -12,7 +12,6 @@ from builders import PARK, scenario
 from parktwin import run
 from parktwin.energy.loads import share_after
 from parktwin.energy.solar import pv_output_kw_per_kwp
-from parktwin.kernel.failure import RunFailed, check_finite
 from parktwin.kernel.model import (RUN_GC_THRESHOLD, ParkModel, park_weather, site_of, solar_years,
                                    young_collections_spaced)
 
@@ -334,12 +333,3 @@ def test_run_spaces_young_collections_and_restores_the_threshold():
         raise RuntimeError("a failing run")
     assert gc.get_threshold() == before
 
-
-def test_a_run_with_an_infinite_annual_value_is_refused_naming_the_year_and_columns():
-    """``check_finite`` passes rows of finite numbers, NaN (not assessed), strings, ints and bools, and
-    refuses the first row holding an infinity (a float or a numpy float), naming its year and columns."""
-    fine = {"year": 2025, "stage": "green_park", "core_met": True, "x_mwh": 1.5, "share": float("nan"), "n": 3, "y": np.float64(2.0)}
-    check_finite([fine, dict(fine, year=2026)])
-    with pytest.raises(RunFailed, match="2027") as failed:
-        check_finite([fine, dict(fine, year=2027, x_mwh=float("inf"), y=np.float64(-np.inf)), dict(fine, year=2028, n=float("inf"))])
-    assert "infinite x_mwh, y" in str(failed.value)

@@ -19,7 +19,7 @@ from parktwin.economics.carbon import (
     marginal_price_cny_per_tco2,
     policy_value,
 )
-from parktwin.economics.cashflows import Loan, private_by_year, summed_at, summed_rows
+from parktwin.economics.cashflows import Loan, private_sums, row_sums, summed_at
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.finance import financing_instrument, instrument, loan_schedule
 from parktwin.spec.scenario import Decisions
@@ -273,12 +273,12 @@ def test_private_sums_by_year_are_pandas_groupby_sums_bit_for_bit():
     shuffled = table.sample(frac=1.0, random_state=0)
     for t in (table, with_nan, shuffled):
         expected = t.groupby("year")[["net_cost_cny", "pv_cny"]].sum()
-        got = private_by_year(t)
+        got = private_sums(t["year"].to_numpy(), t["net_cost_cny"].to_numpy(dtype=float), t["pv_cny"].to_numpy(dtype=float))
         assert got == {y: (r.net_cost_cny, r.pv_cny) for y, r in zip(expected.index.tolist(), expected.itertuples())}
 
 
 def test_cashflow_sums_at_cells_are_numpys_unbuffered_adds_bit_for_bit():
-    """summed_at / summed_rows (one np.bincount) give what ``np.add.at`` on zeros gives (numpy is
+    """summed_at / row_sums (one np.bincount) give what ``np.add.at`` on zeros gives (numpy is
     the reference): repeated cells summed in the order given, values of mixed magnitude."""
     rng = np.random.default_rng(5)
     shape = (4, 6)
@@ -292,8 +292,8 @@ def test_cashflow_sums_at_cells_are_numpys_unbuffered_adds_bit_for_bit():
     matrix = rng.standard_normal((30, shape[1])) * 10.0 ** rng.integers(-6, 12, (30, shape[1]))
     expected = np.zeros(shape)
     np.add.at(expected, owner, matrix)
-    assert np.array_equal(summed_rows(shape[0], owner, matrix), expected)
-    assert np.array_equal(summed_rows(shape[0], np.zeros(0, dtype=int), np.zeros((0, shape[1]))), np.zeros(shape))
+    assert np.array_equal(row_sums(shape[0], owner, [matrix])[0], expected)
+    assert np.array_equal(row_sums(shape[0], np.zeros(0, dtype=int), [np.zeros((0, shape[1]))])[0], np.zeros(shape))
 
 
 def test_loan_matrices_over_consecutive_years_are_those_of_each_year_alone():

@@ -12,6 +12,7 @@ from parktwin import run
 from parktwin.economics.levelised import (
     HeatInputs,
     full_year_mean,
+    heat_columns,
     levelised_costs,
     levelised_row,
 )
@@ -46,6 +47,26 @@ def test_gas_boiler_heat_cost_by_hand():
     # a heat pump's electricity per kWh of heat is the price over its COP (0.6 / 3 = 0.2)
     hp = table.loc[table["technology"] == "heat_pump_low"].iloc[0]
     assert hp["energy_cost_cny_per_kwh"] == pytest.approx(0.2)
+
+
+def test_the_heat_rows_computed_for_all_years_at_once_are_levelised_row_s():
+    """``heat_columns`` (each supply's years at once, over arrays) gives, row by row and bit for bit,
+    the rows ``levelised_row`` computes one year and supply at a time (the reference), with
+    prices that change every year; no years give empty columns."""
+    years = list(range(2025, 2051))
+    elec, gas = (lambda y: 0.6 + 0.013 * (y - 2025)), (lambda y: 3.6 - 0.041 * (y - 2025))
+    got = heat_columns(years, 0.08, elec, gas, HEAT)
+    gas_kwh_per_m3 = HEAT.gas_ncv_gj_per_km3 / 1000.0 * 1e6 / 3600.0  # kWh per m³: 1 GJ = 10⁶/3,600 kWh
+    expected = [levelised_row(y, tech, "heat", HEAT.full_load_hours, cost, 0.08)
+                for y in years
+                for tech, cost in (("heat_pump_low", elec(y) / HEAT.cop_low), ("heat_pump_medium", elec(y) / HEAT.cop_medium),
+                                   ("electric_boiler", elec(y) / HEAT.electric_boiler_efficiency),
+                                   ("gas_boiler", gas(y) / (gas_kwh_per_m3 * HEAT.gas_boiler_efficiency)))]
+    rows = [dict(zip(got, values)) for values in zip(*got.values())]
+    assert len(rows) == 4 * len(years)
+    for row, reference in zip(rows, expected):
+        assert row == reference and list(map(type, row.values())) == list(map(type, reference.values()))
+    assert heat_columns([], 0.08, elec, gas, HEAT) == {name: [] for name in got}
 
 
 def test_yield_is_the_mean_over_full_years_at_one_capacity():

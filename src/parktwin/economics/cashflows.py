@@ -75,6 +75,11 @@ class Party:
     rate: float  # its cost of equity: the rate it discounts its own cash flows at [1/yr]
 
 
+def party_of(parties: dict[str, Party], pid: str) -> Party:
+    """``parties[pid]``, or for an id not among them a firm of no known sector and no cost of equity."""
+    return parties.get(pid) or Party(pid, "firm", None, 0.0)
+
+
 @dataclass(frozen=True)
 class Loan:
     """The debt part of one purchase: drawn in ``year``, repaid as an annuity from the next year."""
@@ -167,7 +172,7 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
     The project totals are summed in the purchases' order (``np.bincount``, as a loop would)."""
     p = purchases
     kind = [TECHNOLOGY_KIND.get(t, "other") for t in p.technology]
-    party = {e: parties.get(e) or Party(e, "firm", None, 0.0) for e in dict.fromkeys(p.entity)}
+    party = {e: party_of(parties, e) for e in dict.fromkeys(p.entity)}
     projects: dict[tuple, int] = {}
     project = codes_of(list(zip(p.year.tolist(), p.project, p.entity)), projects)
     totals = np.bincount(project, weights=np.maximum(p.capex, 0.0), minlength=len(projects)).tolist()
@@ -206,14 +211,10 @@ def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
     return np.bincount(index, weights=np.asarray(values, dtype=float), minlength=shape[0] * shape[1]).reshape(shape)
 
 
-def summed_rows(n_rows: int, rows, matrix: np.ndarray) -> np.ndarray:
-    """Zeros of ``n_rows`` × the matrix's columns with each row of ``matrix`` added to row ``rows[k]``,
-    in order: ``np.add.at(out, rows, matrix)`` as one ``np.bincount`` (the same additions)."""
-    return row_sums(n_rows, rows, [matrix])[0]
-
-
 def row_sums(n_rows: int, rows, matrices: list[np.ndarray]) -> list[np.ndarray]:
-    """``summed_rows`` of each of ``matrices`` (all of one shape), the cells' index computed once."""
+    """For each of ``matrices`` (all of one shape): zeros of ``n_rows`` × its columns with each of its
+    rows added to row ``rows[k]``, in order: ``np.add.at(out, rows, matrix)`` as one ``np.bincount``
+    (the same additions), the cells' index computed once for all the matrices."""
     k, n = matrices[0].shape
     index = np.repeat(np.asarray(rows, dtype=np.intp), n) * n + np.tile(np.arange(n, dtype=np.intp), k)
     return [np.bincount(index, weights=np.asarray(m, dtype=float).ravel(), minlength=n_rows * n).reshape(n_rows, n) for m in matrices]
@@ -239,7 +240,6 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
     for j, column in enumerate(FINANCING_COLUMNS[2:]):
         columns[column] = acc[j].T.ravel()  # year-major, instruments sorted within a year
     return frame_of_arrays(columns)
-
 
 
 def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -> np.ndarray:
@@ -336,7 +336,7 @@ def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tup
     n, last = len(years), years[-1]
     ids = sorted(set(parties) | set(purchases.entity))
     where = {pid: i for i, pid in enumerate(ids)}
-    known = [parties.get(pid) or Party(pid, "firm", None, 0.0) for pid in ids]
+    known = [party_of(parties, pid) for pid in ids]
     shape = (len(ids), n)
     equity, subsidy, service, closing, om = (np.zeros(shape) for _ in range(5))
     residual = np.zeros(len(ids))
@@ -380,7 +380,6 @@ def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tup
     return columns
 
 
-
 def carbon_paid(carbon: list[CarbonYear], where: dict[str, int], column: dict[int, int]) -> np.ndarray:
     """Each party's carbon payment each year (rows of ``where``, columns of ``column``) [CNY]: the
     years' payments summed in order (year by year, firms in park order), firms or years not in
@@ -394,15 +393,6 @@ def carbon_paid(carbon: list[CarbonYear], where: dict[str, int], column: dict[in
     kept = (row >= 0) & (col >= 0)
     payment = np.concatenate([np.asarray(c.payment_cny, dtype=float) for c in carbon])
     return summed_at(shape, row[kept], col[kept], payment[kept])
-
-
-def private_by_year(cashflows: pd.DataFrame) -> dict[int, tuple[float, float]]:
-    """Year → (Σ net cost, Σ pv) over the parties of the ``cashflows`` table [CNY], bit for bit
-    as ``groupby("year").sum()`` gives them (``private_sums`` of its columns)."""
-    if cashflows.empty:
-        return {}
-    return private_sums(cashflows["year"].to_numpy(), cashflows["net_cost_cny"].to_numpy(dtype=float),
-                        cashflows["pv_cny"].to_numpy(dtype=float))
 
 
 def private_sums(year: np.ndarray, net: np.ndarray, pv: np.ndarray) -> dict[int, tuple[float, float]]:
@@ -436,7 +426,7 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     ends = np.cumsum(np.bincount(owner, minlength=len(ids))).tolist()
     rows = []
     for pid, start, end in zip(ids, [0, *ends[:-1]], ends):
-        party = parties.get(pid) or Party(pid, "firm", None, 0.0)
+        party = party_of(parties, pid)
         owed = sum(d[start:end])
         total = owed + sum(e[start:end])
         debt_rate = sum(dr[start:end]) / owed if owed > 0 else 0.0
@@ -454,7 +444,7 @@ def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: l
 
 
 def _private_view(columns: dict[str, np.ndarray]) -> dict:
-    """The ``cashflows`` table of these columns and its sums by year (``private_by_year``)."""
+    """The ``cashflows`` table of these columns and its sums by year (``private_sums``)."""
     return {"cashflows": frame_of_arrays(columns),
             "private_by_year": private_sums(columns["year"], columns["net_cost_cny"], columns["pv_cny"])}
 

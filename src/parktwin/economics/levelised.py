@@ -161,6 +161,8 @@ def heat_columns(years: list[int], rate: float, electricity_price_cny_per_kwh, g
     """The heat rows as columns of ``LEVELISED_COLUMNS``: each year, the low- and medium-temperature
     heat pumps, the electric and the gas boiler at ``heat.full_load_hours`` — ``levelised_row``'s
     numbers (``finance.lcoe_cny_per_kwh`` over arrays of the years' terms), computed for all years at once."""
+    if not years:
+        return {c: [] for c in LEVELISED_COLUMNS}
     gas_kwh_per_m3 = heat.gas_ncv_gj_per_km3 / 1000.0 * KWH_PER_GJ
     elec = np.array([electricity_price_cny_per_kwh(y) for y in years], dtype=float)
     gas = np.array([gas_price_cny_per_m3(y) for y in years], dtype=float)
@@ -168,8 +170,6 @@ def heat_columns(years: list[int], rate: float, electricity_price_cny_per_kwh, g
                 ("electric_boiler", elec / heat.electric_boiler_efficiency),
                 ("gas_boiler", gas / (gas_kwh_per_m3 * heat.gas_boiler_efficiency)))
     kwh = heat.full_load_hours
-    if not years:
-        return {c: [] for c in LEVELISED_COLUMNS}
     parts: dict[str, list] = {c: [] for c in LEVELISED_COLUMNS}
     for tech_id, energy_cost in supplies:
         life = technology(tech_id).lifetime_yr

@@ -49,10 +49,10 @@ class ProductRoster:
 
 
 def firm_product_allocations(firms, year: int, scope1_tco2, allocation_scale: float,
-                             roster: ProductRoster | None = None) -> tuple[np.ndarray, list[str]]:
+                             roster: ProductRoster) -> tuple[np.ndarray, list[str]]:
     """Per firm (aligned with ``firms``): its allocation from its products (NaN: value added) and the basis.
-    ``roster``: the run's ``ProductRoster`` (a new one if not given)."""
-    roster = (roster or ProductRoster()).of(list(firms))
+    ``roster``: the run's ``ProductRoster``."""
+    roster = roster.of(list(firms))
     allocations, bases = np.full(len(roster.firms), np.nan), ["value_added"] * len(roster.firms)  # (product_allocation of no lines)
     for i in roster.with_lines:
         firm = roster.firms[i]
@@ -68,15 +68,15 @@ def eu_price_path(path: dict, years: list[int]) -> np.ndarray:
 
 def products_year(enterprises, out: list, year: int, year_start: int, rows, emissions, payments: dict[str, float],
                   value_added_mcny: list[float], *, population_on: bool, min_coverage_share: float, eu_price_eur_per_tco2: float,
-                  base_year: int, roster: ProductRoster | None = None) -> dict[str, float]:
+                  base_year: int, roster: ProductRoster) -> dict[str, float]:
     """Append the year's product rows (``PRODUCT_TABLE_COLUMNS``) to ``out``; return the ``annual`` columns.
 
     ``enterprises``: the firm agents in the park this year; ``payments``: each firm's carbon
     payment of the year [CNY] (net of free allocation); ``value_added_mcny``: each firm's value
     added this year (aligned with ``enterprises``); ``eu_price_eur_per_tco2`` NaN: CBAM
-    certificates counted, not priced; ``roster``: the run's ``ProductRoster`` (a new one if not given).
+    certificates counted, not priced; ``roster``: the run's ``ProductRoster``.
     """
-    roster = (roster or ProductRoster()).of(list(enterprises))
+    roster = roster.of(list(enterprises))
     firms = roster.firms
     totals = firm_totals(rows, emissions, roster.ids_with_lines)  # (only firms with products read it)
     eur_cny = to_base_cny(1.0, "EUR", base_year, base_year)
