@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from parktwin.agents import base
 from parktwin.agents.base import Change, state_cache
 from parktwin.agents.enterprise import NO_MEASURES, FirmState, fold_firm_state
+from parktwin.energy.calendar import HOURS_PER_YEAR
 
 
 def test_a_state_cache_is_shared_by_equal_inputs_and_bounded(monkeypatch):
@@ -45,12 +49,36 @@ def _add(total: float, change: Change) -> float:
     return total + change.value
 
 
+def _segments_oracle(
+    changes: Iterable[Change], year_start: int, initial: Any, fold: Callable[[Any, Change], Any]
+) -> list[tuple[int, Any]]:
+    """[(start hour within the year, state)] for the year beginning at global hour ``year_start``, computed
+    the plain way as an independent oracle of ``fold_since``: sort all changes by hour, fold those
+    before the year into the initial state, and open a segment for each inside it."""
+    state = initial
+    inside: list[Change] = []
+    for ch in sorted(changes, key=lambda c: c.hour):
+        if ch.hour <= year_start:
+            state = fold(state, ch)
+        elif ch.hour < year_start + HOURS_PER_YEAR:
+            inside.append(ch)
+    out = [(0, state)]
+    for ch in inside:
+        state = fold(state, ch)
+        h = int(ch.hour - year_start)
+        if out[-1][0] == h:
+            out[-1] = (h, state)
+        else:
+            out.append((h, state))
+    return out
+
+
 def test_a_year_s_segments_fold_in_clock_order_and_are_kept_while_nothing_arrives():
     # changes at hours 10 (before the year), 8,770 and 9,000 (inside year 1: hours 10 and 240 of it) and 20,000 (after it)
     changes = [Change(10.0, "x", 1.0), Change(8770.0, "x", 2.0), Change(9000.0, "x", 4.0), Change(20000.0, "x", 8.0)]
     folded, segs = base.fold_since(changes, (0, 0.0), 8760, _add)
     assert folded == (1, 1.0) and segs == [(0, 1.0), (10, 3.0), (240, 7.0)]
-    assert segs == base.segments(changes, 8760, 0.0, _add)  # the same as folding the sorted list from the start
+    assert segs == _segments_oracle(changes, 8760, 0.0, _add)  # the same as folding the sorted list from the start
     agent = type("A", (), {})()  # an agent's state without a model: ``year_segments`` reads only these
     agent.changes, agent._folded, agent._year_segments = changes[:1], None, None
     first = base.ParkAgent.year_segments(agent, 8760, 0.0, _add)

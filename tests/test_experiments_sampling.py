@@ -222,3 +222,18 @@ def test_rbd_fast_s1_is_salibs_estimator_number_for_number(runs, inputs, ties):
     s1, conf = rbd_fast_s1(x, y, harmonics, 7)
     np.testing.assert_array_equal(s1, np.asarray(ref["S1"], float))
     np.testing.assert_array_equal(conf, np.asarray(ref["S1_conf"], float))
+
+
+def test_a_designs_rows_are_its_run_seeds_pairs_and_inputs_replicate_by_replicate():
+    """``Design.rows`` (each sample column read once, for a batch's tasks) gives, for the replicates
+    asked in the order asked, what ``run_seed``, ``pairs`` and ``inputs`` give one replicate at a time:
+    the same values of the same Python types (a whole number stays an int, a choice a str)."""
+    d = make_design(_unc(MIXED), "lhs", 20, batch_seed=4)
+    asked = [7, 0, 19, 3]
+    rows = list(d.rows(asked))
+    assert [r[0] for r in rows] == asked
+    for i, seed, pairs, inputs in rows:
+        assert seed == d.run_seed(i) and type(seed) is int
+        assert pairs == tuple(d.pairs(i)) and inputs == tuple(d.inputs(i))
+        assert [type(v) for _, v in inputs] == [type(v) for _, v in d.inputs(i)]
+        assert [p for p, _ in pairs] == list("abcdef") and type(dict(inputs)["year"]) is int and type(dict(inputs)["pick"]) is str

@@ -3,6 +3,7 @@ scenario reproducing the plan's claims, infeasible targets, resuming after an in
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 
@@ -13,7 +14,7 @@ from parktwin import api, data
 from parktwin.cli import main
 from parktwin.experiments.batch import run_batch
 from parktwin.planning import candidates as candidates_module
-from parktwin.planning.candidates import NOT_PLANNED_NO_ROW, OFFSETS, Choice, candidates, survey
+from parktwin.planning.candidates import NOT_PLANNED_NO_ROW, OFFSETS, Choice, apply_choices, candidates, survey
 from parktwin.planning.planner import PlanInfeasible, plan
 from parktwin.planning.targets import Targets, parse_targets
 from parktwin.spec.errors import InputError
@@ -475,3 +476,20 @@ def test_a_plan_on_forked_process_workers_equals_the_serial_plan(tmp_path):
     assert pooled.runs == serial.runs and [t["params"] for t in pooled.trials] == [t["params"] for t in serial.trials]
     assert pooled.roadmap == serial.roadmap and pooled.claims == serial.claims
     assert (tmp_path / "p" / "plan.yaml").read_text() == (tmp_path / "s" / "plan.yaml").read_text()
+
+
+def test_applying_choices_leaves_the_base_document_as_it_was_and_shares_only_what_it_does_not_change(tmp_path):
+    """``candidates.apply_choices`` copies only the top level (a deep copy cost ~3 ms a plan job): the
+    plan's roadmap and offsets are its own, the base document (with its offsets block) is unchanged,
+    and the park, which no caller changes, is the base's object."""
+    loaded = api.load(write_park(tmp_path))
+    base = loaded.document
+    base["offsets"] = {"start_year": 2040, "max_share_of_gross": 0.01, "price_cny_per_tco2": 50.0}
+    before = copy.deepcopy(base)
+    cands = {c.kind: c for c in candidates(loaded.scenario)}
+    year = loaded.scenario.base_year + 1
+    doc = apply_choices(base, [Choice(cands["efficiency"], 0.5, year), Choice(cands[OFFSETS], 0.5, year)])
+    assert base == before  # nothing of the base changed, its offsets block included
+    assert doc is not base and doc["park"] is base["park"]
+    assert [it["kind"] for it in doc["roadmap"]] == ["efficiency"] and doc["roadmap"] is not base.get("roadmap")
+    assert doc["offsets"] == before["offsets"] | {"start_year": year, "max_share_of_gross": round(0.5 * cands[OFFSETS].max_value, 6)}

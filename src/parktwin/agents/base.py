@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 from functools import lru_cache
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import mesa
 
@@ -54,35 +54,11 @@ def same_agents(kept, agents) -> bool:
     return len(kept) == len(agents) and all(map(operator.is_, kept, agents))
 
 
-def segments(
-    changes: Iterable[Change], year_start: int, initial: Any, fold: Callable[[Any, Change], Any]
-) -> list[tuple[int, Any]]:
-    """[(start hour within the year, state)] for the year beginning at global hour ``year_start``.
-
-    Changes before the year fold into the initial state; changes inside it open new segments.
-    """
-    state = initial
-    inside: list[Change] = []
-    for ch in sorted(changes, key=lambda c: c.hour):
-        if ch.hour <= year_start:
-            state = fold(state, ch)
-        elif ch.hour < year_start + HOURS_PER_YEAR:
-            inside.append(ch)
-    out = [(0, state)]
-    for ch in inside:
-        state = fold(state, ch)
-        h = int(ch.hour - year_start)
-        if out[-1][0] == h:
-            out[-1] = (h, state)
-        else:
-            out.append((h, state))
-    return out
-
-
 def fold_since(changes: list[Change], folded: tuple[int, Any], year_start: int,
                fold: Callable[[Any, Change], Any]) -> tuple[tuple[int, Any], list[tuple[int, Any]]]:
-    """``segments`` of ``changes`` (in clock order) for the year beginning at ``year_start``, folding
-    only those not yet in ``folded`` = (changes folded, state after them); returns the new ``folded``
+    """[(start hour within the year, state)] of ``changes`` (in clock order) for the year beginning at
+    ``year_start``: changes at or before it fold into the state, those inside it open segments (a later
+    change at the same hour replaces the segment's state). Folds only the changes not yet in ``folded`` = (changes folded, state after them); returns the new ``folded``
     and the year's segments. The changes before a year are a prefix of the list, so the state after
     that prefix carries to the next year."""
     done, state = folded
@@ -93,9 +69,9 @@ def fold_since(changes: list[Change], folded: tuple[int, Any], year_start: int,
 
 
 def _segments_after(changes: list[Change], done: int, year_start: int, state: Any, fold: Callable[[Any, Change], Any]) -> list[tuple[int, Any]]:
-    """``segments(changes[done:], year_start, state, fold)`` for changes in clock order that all come
-    after ``year_start``: those inside the year open segments in list order (the order ``segments``'
-    stable sort by hour keeps), the first one at or after the year's end stops the walk."""
+    """The year's segments from ``state`` for ``changes[done:]`` (in clock order, all after
+    ``year_start``): those inside the year open segments in list order (the order a stable sort by
+    hour keeps), the first one at or after the year's end stops the walk."""
     out = [(0, state)]
     year_end = year_start + HOURS_PER_YEAR
     for ch in changes[done:]:

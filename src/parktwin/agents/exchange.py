@@ -91,11 +91,12 @@ class ExchangeAgent(mesa.Agent):
             return 0.0
         return min(max((year_start + HOURS_PER_YEAR - self.commissioned_hour) / HOURS_PER_YEAR, 0.0), 1.0)
 
-    def status(self, year_start: float) -> str:
-        """candidate (not decided: one side would lose), building, or running (in this year)."""
+    def status(self, running: float) -> str:
+        """candidate (not decided: one side would lose), building, or running in the year of which it
+        delivers the share ``running`` (``running_share``, which the year's table has computed already)."""
         if self.decided_year is None:
             return "candidate"
-        return "running" if self.running_share(year_start) > 0 else "building"
+        return "running" if running > 0 else "building"
 
     def supplier_fuel_added(self) -> dict[str, float]:
         """The supplier's extra fuel a full year of the exchange burns, with the trucks' diesel
@@ -219,8 +220,7 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
         out.scope1_avoided_tco2 += co2 - added
         out.scope3_avoided_tco2 += s3
         npv = agent.last_npv
-        status = "candidate" if agent.decided_year is None else "running" if running > 0 else "building"  # (``status``, from ``running``)
-        table.append((year, spec.id, spec.supplier, spec.receiver, x.kind, x.quantity, x.unit, status, running,
+        table.append((year, spec.id, spec.supplier, spec.receiver, x.kind, x.quantity, x.unit, agent.status(running), running,
                       x.quantity * w, heat, fuel_tce, co2, added, s3, water, material, elec_mwh,
                       npv.get("receiver_npv_cny", NAN), npv.get("supplier_npv_cny", NAN), x.capex_cny))
     out.rows = rows

@@ -400,12 +400,12 @@ def _measures_kwh(added: np.ndarray) -> np.ndarray:
     return added[0] * reuse + added[1] * reclaimed + added[2] * waste + added[3] * heat
 
 
-def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster | None = None) -> YearOfMeasures:
+def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster) -> YearOfMeasures:
     """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book;
     every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures).
-    ``roster``: the run's ``FirmRoster`` (kept between years; a new one if not given)."""
+    ``roster``: the run's ``FirmRoster`` (kept between years, rebuilt when the firms change)."""
     out = YearOfMeasures(rows)
-    roster = (roster or FirmRoster()).of(list(firms))
+    roster = roster.of(list(firms))
     active, split = roster.year_targets(year_start)
     out.firms, measures_kwh, heat_added = roster.year_flows(any_measure=bool(active))
     if not active:
