@@ -54,7 +54,7 @@ from functools import cached_property
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, limit_input, limit_value, zeros_read_only
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, is_shared_zeros, limit_input, limit_value, zeros_read_only
 from parktwin.energy.no_battery import grid_only, signed_zero
 
 __all__ = [
@@ -476,7 +476,7 @@ def echoed(checked: np.ndarray, given) -> np.ndarray:
 
 def total_kwh(flow_kw: np.ndarray) -> float:
     """Σ of an hourly flow [kWh]: no pass over the shared array of zeros (``zeros_read_only``, its sum is +0.0)."""
-    return 0.0 if flow_kw is zeros_read_only(flow_kw.shape) else float(flow_kw.sum())
+    return 0.0 if is_shared_zeros(flow_kw) else float(flow_kw.sum())
 
 
 def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:
