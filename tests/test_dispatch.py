@@ -643,7 +643,10 @@ def _rules_every_step(load, pv, period, cap, pmax, eta_c, eta_d, smin, smax, gri
     """The module docstring's rules with every step computed in every hour (the kernel before it skipped
     the steps that cannot change a value: no headroom without surplus, no division by η of a zero
     discharge, no reserve to refill above it, no headroom for a charge of 0): the reference the
-    kernel must match bit for bit. Returns the state of charge after each hour, then each hour's flows."""
+    kernel must match bit for bit. It repeats the kernel's arithmetic on purpose, written apart from it
+    and without its shortcuts: an independent oracle of those shortcuts (shared code would compare the
+    kernel with itself), so keep it a separate copy. Returns, per hour, the flows, the state of charge
+    and the start clip (``(ptl, c_pv, g, c_g, d, export, curtailed, unserved, soc, adj)``)."""
     s = soc_start
     out = []
     for h in range(load.shape[0]):
