@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from invariants import FLOWS, assert_balanced
 from parktwin.energy import dispatch as dispatch_module
+from parktwin.energy import dispatch_inputs
 from parktwin.energy import no_battery
 from parktwin.energy.dispatch import (
     PERIOD_CRITICAL,
@@ -19,9 +20,10 @@ from parktwin.energy.dispatch import (
     DispatchResult,
     annual_flows_kwh,
     dispatch_rule_based,
+    total_kwh,
     tou_period_codes,
 )
-from parktwin.energy.dispatch_inputs import clipped_sum_kw, constant_hours, holds_only_zeros, zeros_read_only
+from parktwin.energy.dispatch_inputs import clipped_sum_kw, constant_hours, holds_only_zeros, is_constant_hours, is_shared_zeros, zeros_read_only
 
 TOL = 1e-6
 V, F, P, C = PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL
@@ -641,7 +643,10 @@ def _rules_every_step(load, pv, period, cap, pmax, eta_c, eta_d, smin, smax, gri
     """The module docstring's rules with every step computed in every hour (the kernel before it skipped
     the steps that cannot change a value: no headroom without surplus, no division by η of a zero
     discharge, no reserve to refill above it, no headroom for a charge of 0): the reference the
-    kernel must match bit for bit. Returns the state of charge after each hour, then each hour's flows."""
+    kernel must match bit for bit. It repeats the kernel's arithmetic on purpose, written apart from it
+    and without its shortcuts: an independent oracle of those shortcuts (shared code would compare the
+    kernel with itself), so keep it a separate copy. Returns, per hour, the flows, the state of charge
+    and the start clip (``(ptl, c_pv, g, c_g, d, export, curtailed, unserved, soc, adj)``)."""
     s = soc_start
     out = []
     for h in range(load.shape[0]):
@@ -812,3 +817,17 @@ def test_holds_only_zeros_knows_the_shared_zeros_and_asks_any_other_array():
     hours = np.zeros(24)
     hours[23] = 1e-300
     assert not holds_only_zeros(hours)
+
+
+def test_asking_for_the_shared_arrays_creates_none():
+    """Asking whether an array is a shared one (``holds_only_zeros``, ``total_kwh``, ``is_constant_hours``)
+    creates no shared array of its shape or value, so none of the few cached ones is evicted."""
+    zeros_before = zeros_read_only.cache_info().currsize
+    constants_before = dispatch_inputs._constant_hours.cache_info().currsize
+    odd = np.zeros((3, 7))
+    assert holds_only_zeros(odd) and holds_only_zeros(np.zeros(13)) and total_kwh(np.ones(17)) == 17.0
+    assert not is_constant_hours(np.full(19, 4.25)) and not is_shared_zeros(np.zeros(23))
+    assert zeros_read_only.cache_info().currsize == zeros_before
+    assert dispatch_inputs._constant_hours.cache_info().currsize == constants_before
+    assert is_constant_hours(constant_hours(29, 4.25)) and is_shared_zeros(zeros_read_only((3, 7)))
+    assert not is_constant_hours(zeros_read_only((29,))) and holds_only_zeros(constant_hours(29, -0.0))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp, year_calendar
-from parktwin.energy.loads import LoadBook, hour_keys, profile, profile_table, register_profile, share_after
+from parktwin.energy.loads import LoadBook, hour_keys, profile, profile_table, register_profile, share_after, share_of_year
 
 
 def test_leap_year_drops_29_february():
@@ -115,3 +115,13 @@ def test_hourly_sum_with_a_registered_profile_between_named_ones_bit_for_bit():
         book.add(shape, kwh, start)
         expected[start:] += profile(shape, 2031)[start:] * kwh
     assert np.array_equal(book.hourly_kw().view(np.int64), expected.view(np.int64))
+
+
+def test_full_year_booking_is_add_from_hour_0():
+    """``add_full_year`` with ``share_of_year`` books and returns what ``add`` from hour 0 does (same
+    part, same kWh, same hourly sum), and a zero books nothing."""
+    a, b = LoadBook(2032), LoadBook(2032)
+    for shape, kwh in (("office", 1.5e6), ("continuous", 7.0e5), ("office", -2.0e5), ("canteen", 0.0)):
+        assert a.add(shape, kwh) == b.add_full_year(shape, kwh, share_of_year(shape, 2032))
+    assert share_of_year("office", 2032) == share_after("office", 2032, 0)
+    assert np.array_equal(a.hourly_kw(), b.hourly_kw()) and a.hourly_kw().sum() > 0.0

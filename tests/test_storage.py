@@ -12,6 +12,7 @@ import pytest
 from builders import scenario
 from parktwin import run
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.energy.dispatch_inputs import constant_hours, is_shared_zeros
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 
 
@@ -63,3 +64,5 @@ def test_units_at_work_all_year_give_each_hour_the_same_sum_as_per_unit_passes()
         expected += value
     assert np.array_equal(energy, expected) and (energy == 0.1 + 0.2 + 0.7).all()
     assert (power == 15.0).all() and energy.flags.writeable
+    assert power is constant_hours(HOURS_PER_YEAR, 15.0)  # 3 + 5 + 7 kW: the shared array of that value
+    assert all(map(is_shared_zeros, capacity_arrays(units[3:], HOURS_PER_YEAR)))  # no unit at work: the shared zeros

@@ -16,7 +16,7 @@ from parktwin.agents.carrier_assets import CarrierAssets
 from parktwin.agents.pdca import CHECKS, MET_TOLERANCE, PdcaItem, SubsidyFund, check_row, glide_target
 from parktwin.economics.catalogue import capex_cny, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.dispatch_inputs import constant_hours
+from parktwin.energy.dispatch_inputs import constant_hours, is_constant_hours
 from parktwin.energy.storage import BatteryUnit, age_units, capacity_arrays
 from parktwin.spec.scenario import GridUpgrade
 
@@ -292,7 +292,7 @@ OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = 
 def _higher(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``np.maximum(a, b)`` hour by hour; two shared arrays of one value each (``constant_hours``, most
     years) give the shared array of numpy's maximum of the two values, with no pass over the hours."""
-    if a is constant_hours(HOURS_PER_YEAR, a[0]) and b is constant_hours(HOURS_PER_YEAR, b[0]):
+    if a.shape == b.shape == (HOURS_PER_YEAR,) and is_constant_hours(a) and is_constant_hours(b):
         return constant_hours(HOURS_PER_YEAR, float(np.maximum(a[0], b[0])))
     return np.maximum(a, b)
 

@@ -54,7 +54,7 @@ from functools import cached_property
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, limit_input, limit_value, zeros_read_only
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, is_shared_zeros, limit_input, limit_value
 from parktwin.energy.no_battery import grid_only, signed_zero
 
 __all__ = [
@@ -394,13 +394,12 @@ def dispatch_rule_based(
         checked_inputs(*given, values=True)  # the first failure in the arguments' order, values included
         raise
     n = load.shape[0]
-    zeros = zeros_read_only((n,))
-    if cap is zeros:  # the shared zeros (a park year without battery): no capacity, no −0.0, no pass to find it
+    if is_shared_zeros(cap):  # the shared zeros (a park year without battery): no capacity, no −0.0, no pass to find it
         no_battery = not signed_zero(soc0, ceiling)
     else:
         no_battery = not cap.any() and not signed_zero(soc0, cap, ceiling)
     if no_battery:  # no battery all year: no hourly loop
-        if pmax is not zeros or not isinstance(ceiling, float):  # inputs the grid-only pass does not read: checked here
+        if not is_shared_zeros(pmax) or not isinstance(ceiling, float):  # inputs the grid-only pass does not read: checked here
             checked_inputs(*given, values=True)
         out, valid, signed = grid_only(load, pv, per, imp, exp, soc0)
         if not valid:
@@ -476,7 +475,7 @@ def echoed(checked: np.ndarray, given) -> np.ndarray:
 
 def total_kwh(flow_kw: np.ndarray) -> float:
     """Σ of an hourly flow [kWh]: no pass over the shared array of zeros (``zeros_read_only``, its sum is +0.0)."""
-    return 0.0 if flow_kw is zeros_read_only(flow_kw.shape) else float(flow_kw.sum())
+    return 0.0 if is_shared_zeros(flow_kw) else float(flow_kw.sum())
 
 
 def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:

@@ -8,6 +8,7 @@ checks that name the problem (energy/dispatch.py and energy/sizing.py call them 
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -88,11 +89,23 @@ def constant_hours(n: int, value: float) -> np.ndarray:
     return _constant_hours(n, value.hex() if isinstance(value, float) else float(value).hex())
 
 
+_SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+"""The shared read-only arrays alive, by key (``("zeros", shape)`` or ``(n, value_hex)``): the caches
+below hold them; these weak references let ``is_shared_zeros``/``is_constant_hours`` recognise one
+without creating (and caching, so evicting a used one) an array for any shape or value asked."""
+
+
 @lru_cache(maxsize=32)
 def _constant_hours(n: int, value_hex: str) -> np.ndarray:
     out = np.full(n, float.fromhex(value_hex))
     out.flags.writeable = False
+    _SHARED[(n, value_hex)] = out
     return out
+
+
+def is_constant_hours(a: np.ndarray) -> bool:
+    """Whether ``a`` is a shared array of one value (``constant_hours``), asked without creating one."""
+    return a.ndim == 1 and a.shape[0] > 0 and _SHARED.get((a.shape[0], float(a[0]).hex())) is a
 
 
 @lru_cache(maxsize=8)
@@ -102,13 +115,19 @@ def zeros_read_only(shape: tuple) -> np.ndarray:
     sums it without a pass)."""
     out = np.zeros(shape)
     out.flags.writeable = False
+    _SHARED[("zeros", out.shape)] = out
     return out
+
+
+def is_shared_zeros(a: np.ndarray) -> bool:
+    """Whether ``a`` is the shared read-only zeros of its shape (``zeros_read_only``), asked without creating them."""
+    return _SHARED.get(("zeros", a.shape)) is a
 
 
 def holds_only_zeros(a: np.ndarray) -> bool:
     """``not a.any()``, without a pass over the shared read-only arrays of +0.0 (``zeros_read_only``,
     ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no capacity all year)."""
-    if a is zeros_read_only(a.shape) or (a.ndim == 1 and a is constant_hours(a.shape[0], 0.0)):
+    if is_shared_zeros(a) or (a.ndim == 1 and _SHARED.get((a.shape[0], (0.0).hex())) is a):
         return True
     return not a.any()
 

@@ -89,7 +89,9 @@ def _clearness_index(ghi, horizontal_extra):
 @numba.njit(cache=True)
 def lit_ghi_and_clearness_index(clearness, day_hours, lit_ghi, horizontal_extra):
     """The lit hours' GHI (n_years, hours) [W/m²], each the day's clearness × the hour's clear-sky GHI
-    (``day_hours``: how many lit hours each day has), with its ``_clearness_index`` in the same pass: GHI as ``np.repeat`` of the days then × ``lit_ghi`` makes it, without that copy."""
+    (``day_hours``: how many lit hours each day has), with its ``_clearness_index`` in the same pass: GHI as ``np.repeat`` of the days then × ``lit_ghi`` makes it, without that copy.
+    The clearness lines repeat ``_clearness_index``'s on purpose: a shared compiled helper for them made
+    that pass ~1.3-1.6× slower when measured."""
     n = clearness.shape[0]
     hours = lit_ghi.shape[0]
     ghi = np.empty((n, hours))

@@ -129,22 +129,23 @@ class LoadBook:
         """Add a load of ``full_year_kwh`` [kWh/yr] active from ``start_hour``; returns the year's kWh."""
         if full_year_kwh == 0.0 or start_hour >= HOURS_PER_YEAR:
             return 0.0
-        if self._parts is None:
-            self._parts = {}
-        key = (shape, max(int(start_hour), 0))
-        self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
-        return full_year_kwh * _tail_sums(shape, self.year).item(key[1])
+        start = max(int(start_hour), 0)
+        self._book((shape, start), full_year_kwh)
+        return full_year_kwh * _tail_sums(shape, self.year).item(start)
 
     def add_full_year(self, shape: str, full_year_kwh: float, share: float) -> float:
         """``add(shape, full_year_kwh)`` from hour 0, given ``share`` = ``share_after(shape, year, 0)``
         (the caller has it); returns the year's kWh."""
         if full_year_kwh == 0.0:
             return 0.0
+        self._book((shape, 0), full_year_kwh)
+        return full_year_kwh * share
+
+    def _book(self, key: tuple[str, int], full_year_kwh: float) -> None:
+        """Add ``full_year_kwh`` [kWh/yr] to the part ``key`` = (shape, start hour)."""
         if self._parts is None:
             self._parts = {}
-        key = (shape, 0)
         self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
-        return full_year_kwh * share
 
     def add_piecewise(self, shape: str, starts: list[int], values_kwh: list[float]) -> float:
         """Add a piecewise-constant full-year load [kWh/yr], ``values_kwh[i]`` from ``starts[i]`` on,

@@ -536,9 +536,10 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
     certified = grid_kw * assets.green_share
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
-    if not (holds_only_zeros(assets.ppa_pv_kw) and holds_only_zeros(assets.ppa_wind_kw)):
+    no_wind = holds_only_zeros(assets.ppa_wind_kw)
+    if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
         ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
-        if not holds_only_zeros(assets.ppa_wind_kw):
+        if not no_wind:
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
