@@ -125,3 +125,17 @@ def test_full_year_booking_is_add_from_hour_0():
         assert a.add(shape, kwh) == b.add_full_year(shape, kwh, share_of_year(shape, 2032))
     assert share_of_year("office", 2032) == share_after("office", 2032, 0)
     assert np.array_equal(a.hourly_kw(), b.hourly_kw()) and a.hourly_kw().sum() > 0.0
+
+
+def test_a_registered_profile_keeps_its_values_under_its_name():
+    """``profile`` and the tables and sums made from it are kept per process by (shape, year): the
+    same name registered again with the same values is accepted, with other values refused (the
+    caches would go on serving the first ones), and the first values stay what ``profile`` gives."""
+    values = np.linspace(1.0, 2.0, 8760)
+    register_profile("test_kept_under_its_name", 2032, values)
+    first = profile("test_kept_under_its_name", 2032)
+    register_profile("test_kept_under_its_name", 2032, values.copy())
+    with pytest.raises(ValueError, match="already registered with other values"):
+        register_profile("test_kept_under_its_name", 2032, values[::-1].copy())
+    assert profile("test_kept_under_its_name", 2032) is first
+    np.testing.assert_array_equal(first, values / values.sum())

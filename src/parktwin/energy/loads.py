@@ -37,7 +37,7 @@ def register_profile(shape: str, year: int, values: np.ndarray) -> None:
         raise ValueError(f"profile {shape!r}: expected {HOURS_PER_YEAR} non-negative values with a positive sum")
     out = values / values.sum()
     out.setflags(write=False)
-    _REGISTERED[(shape, year)] = out
+    _keep(shape, year, out)
 
 
 def register_measured(name: str, years, kw: np.ndarray) -> str:
@@ -54,13 +54,24 @@ def register_measured(name: str, years, kw: np.ndarray) -> str:
     base.setflags(write=False)
     for year in years:
         if year == years[0]:
-            _REGISTERED[(name, year)] = base
+            _keep(name, year, base)
             continue
         shaped = kw[calendar_hours(years[0], year)]
         out = shaped / shaped.sum()
         out.setflags(write=False)
-        _REGISTERED[(name, year)] = out
+        _keep(name, year, out)
     return name
+
+
+def _keep(shape: str, year: int, shares: np.ndarray) -> None:
+    """Register ``shares`` as ``shape`` in ``year``. A name already registered keeps its values:
+    ``profile`` and the tables, sums and peaks made from it are kept per process by (shape, year),
+    so other values under the same name would leave them stale — that is refused (callers name a
+    profile by its content, e.g. a measured series' digest, so the same name means the same values)."""
+    known = _REGISTERED.get((shape, year))
+    if known is not None and not np.array_equal(known, shares):
+        raise ValueError(f"profile {shape!r} of {year} is already registered with other values: register it under a new name")
+    _REGISTERED[(shape, year)] = shares
 
 
 def is_registered(shape: str, year: int) -> bool:
