@@ -47,7 +47,7 @@ from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
 from parktwin.kernel.carrier_inputs import RunConstants, YearStores, run_constants, year_stores
-from parktwin.kernel.firm_heat import FirmsHeat, firms_heat
+from parktwin.kernel.firm_heat import FirmsHeat, RunHeatInputs, firms_heat, run_heat_inputs
 from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
@@ -83,13 +83,14 @@ class CarrierState:
     stores: YearStores | None = None  # the year's stores, kept while the carrier assets are unchanged (kernel.carrier_inputs.year_stores)
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     last_states: tuple = ()  # (the firms, each one's number of changes, (last year's last states' coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
+    heat_inputs: RunHeatInputs | None = None  # what the firms' heat reads of each firm once per run (kernel.firm_heat)
 
 
 def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
     """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
     ``kinds()``: entity → its kind, asked only when a new row is needed."""
     out, seen = [], set()
-    append, change_of = out.append, changes.get
+    append, change_of, row = out.append, changes.get, tuple.__new__  # rows made without the named tuple's Python-level __new__
     for r in rows:  # (entity, entity_kind, carrier, quantity, unit) read by position: no attribute look-ups per row
         change = change_of((r[0], r[2]))
         if change is None:
@@ -98,11 +99,11 @@ def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], ki
         seen.add((r[0], r[2]))
         q = max(r[3] + change, 0.0)
         if q > 0.0:
-            append(EnergyRow(r[0], r[1], r[2], q, r[4]))
+            append(row(EnergyRow, (r[0], r[1], r[2], q, r[4])))
     new = [(key, q) for key, q in changes.items() if key not in seen and q > 0.0]
     if new:
         kind = kinds()
-        out.extend(EnergyRow(entity, kind[entity], carrier, q, units[carrier]) for (entity, carrier), q in new)
+        out.extend(row(EnergyRow, (entity, kind[entity], carrier, q, units[carrier])) for (entity, carrier), q in new)
     return out
 
 
@@ -244,8 +245,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
         return CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat,
                            space, chiller_kw, cop_chiller, quiet=CarrierYear(ZERO_KW, ZERO_KW, rows, annual, {}, None, None))
 
-    shapes = [f.spec.shift_pattern for f in firms]
-    hp = hourly_plan(fh, shapes, year)
+    hp = hourly_plan(fh, run_heat_inputs(firms, state).shapes, year)
     plan_arr = hp.plan_kw
     plan = HeatPlan(plan_arr[0], plan_arr[1], plan_arr[2], plan_arr[3], air_source_cops(model, year, state.air_source_cops) if hourly_cop else fixed_cops, eb_eff)
     delta = np.zeros(HOURS_PER_YEAR)
@@ -336,19 +336,24 @@ def cut_firms_heat(w: CarrierWork, before: np.ndarray, after: np.ndarray, cut_co
     in firm order, as one firm at a time."""
     coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
     *quantities, cut = firm_cuts(before, after, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
-    add = w.add
+    changes = w.changes
+    change_of = changes.get  # ``CarrierWork.add`` written out: one dict look-up and store per change
     for firm, fossil_kwh, bought_gj, elec_kwh, elec_mwh in compress(zip(w.firms, *(q.tolist() for q in quantities)), cut.tolist()):
         entity = firm.entity_id
         if fossil_kwh > 0:
             e = firm.spec.energy
             coal_heat, gas_heat = e.coal_t * coal_k, e.natural_gas_km3 * gas_k
             c = coal_heat / (coal_heat + gas_heat)
-            add(entity, "coal", -fossil_kwh * c / coal_k)
-            add(entity, "natural_gas", -fossil_kwh * (1.0 - c) / gas_k)
+            key = (entity, "coal")
+            changes[key] = change_of(key, 0.0) + -fossil_kwh * c / coal_k
+            key = (entity, "natural_gas")
+            changes[key] = change_of(key, 0.0) + -fossil_kwh * (1.0 - c) / gas_k
         if bought_gj < 0:  # bought heat > 0
-            add(entity, "purchased_heat", bought_gj)
+            key = (entity, "purchased_heat")
+            changes[key] = change_of(key, 0.0) + bought_gj
         if elec_kwh > 0:
-            add(entity, "electricity", elec_mwh)
+            key = (entity, "electricity")
+            changes[key] = change_of(key, 0.0) + elec_mwh
 
 
 def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None,

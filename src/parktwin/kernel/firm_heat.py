@@ -6,7 +6,7 @@ each firm's heat and hydrogen of the year (kernel/carriers.py builds the hourly 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from parktwin.agents.base import same_agents, segment_weights, state_cache
 from parktwin.agents.enterprise import NO_MEASURES, FirmState, fold_firm_state
 from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.kernel.carrier_hours import group_sums
 
 if TYPE_CHECKING:
     from parktwin.kernel.carriers import CarrierState
@@ -31,6 +32,7 @@ class FirmsHeat:
     h2: list[float]  # (segments,) full-year hydrogen (LHV) the firm's hydrogen measure burns [kWh/yr]
     annual: np.ndarray  # (firms, 4, 3) each firm's heat of the year: its segments weighted by their share of its profile [kWh_th]
     annual_h2: list[float]  # (firms,) each firm's hydrogen of the year [kWh]
+    steady: bool = False  # every firm has one segment, the whole year (segment i is firm i's)
 
 
 def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> FirmsHeat:
@@ -38,8 +40,8 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
     over all segments, and each firm's year as its segments' sum weighted by their share of its
     profile (one weight 1.0 for a firm with one segment), added in segment order. What depends on a
-    firm's spec and the run's constants is read once per run, and a state's coefficients at
-    scale 1 are computed once per distinct state (``heat_inputs``). In a year where
+    firm's spec and the run's constants is read once per run (``run_heat_inputs``), and a state's
+    coefficients at scale 1 are computed once per distinct state (``heat_inputs``). In a year where
     every firm has one state all year, the year is one array product over the firms, from last
     year's arrays (``steady_year``)."""
     counts = [len(firm.changes) for firm in firms]
@@ -49,14 +51,22 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     all_segs = [firm.year_segments(year_start, NO_MEASURES, fold_firm_state) for firm in firms]  # the firms' cached folds (year_energy ran first)
     # per segment: its firm (an index), first hour, end hour, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight
     seg_firm, starts, ends, scales, units, h2, weights = [], [], [], [], [], [], []
-    ends_in = []  # per firm: (its last state, that state's unit coefficients, its base hydrogen [kWh/yr])
-    for i, (firm, segs) in enumerate(zip(firms, all_segs)):
-        h2_kwh, shape, inputs, known = firm.once("heat_inputs", lambda f=firm: heat_inputs(f))  # constant within a run
+    last, efficiency, h2_base, h2_share = [], [], [], []  # per firm: its last segment (an index), that state's factors, its base hydrogen [kWh/yr]
+    shares_of: dict[tuple, tuple] = {}  # (shape, segment starts) → the segments' shares of the profile (firms share them)
+    for i, (firm, segs, (h2_kwh, shape, inputs, known)) in enumerate(zip(firms, all_segs, run_heat_inputs(firms, state).inputs)):
         scale = firm.activity * firm.intensity
         n = len(segs)
-        shares = segment_weights(shape, year, [s for s, _ in segs]) if n > 1 else (1.0,)  # of its profile
+        if n == 1:
+            shares = (1.0,)
+        else:
+            key = (shape, tuple(s for s, _ in segs))
+            shares = shares_of.get(key)
+            if shares is None:
+                shares = shares_of[key] = segment_weights(shape, year, key[1])  # of its profile
         for j, (start, st) in enumerate(segs):
-            unit = kept_unit(inputs, known, st)
+            unit = known.get(st)
+            if unit is None:
+                unit = kept_unit(inputs, known, st)
             k = scale * st.efficiency_factor
             seg_firm.append(i)
             starts.append(start)
@@ -65,17 +75,20 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
             units.append(unit)
             h2.append(k * h2_kwh * st.hydrogen_share)
             weights.append(shares[j])
-        ends_in.append((st, unit, h2_kwh))
-    stack = np.array(units)
-    coefs = np.array(scales)[:, None, None] * stack if units else np.zeros((0, 4, 3))
-    keep_last_states(firms, counts, ends_in, state, stack if len(units) == len(firms) else None)
-    if len(units) == len(firms):  # one segment a firm: its year is its segment
+        last.append(len(units) - 1)
+        efficiency.append(st.efficiency_factor)
+        h2_base.append(h2_kwh)
+        h2_share.append(st.hydrogen_share)
+    stack = np.concatenate(units).reshape(-1, 4, 3) if units else np.zeros((0, 4, 3))
+    coefs = np.array(scales)[:, None, None] * stack
+    one_each = len(units) == len(firms)  # one segment a firm: its year is its segment
+    state.last_states = (list(firms), counts, (stack if one_each else stack[last], np.array(efficiency), np.array(h2_base), np.array(h2_share)))
+    if one_each:
         return FirmsHeat(seg_firm, starts, ends, coefs, h2, coefs, h2)
     w = np.array(weights)
-    annual = np.zeros((len(firms), 4, 3))
-    np.add.at(annual, seg_firm, w[:, None, None] * coefs)  # unbuffered: each firm's segments added in order
-    annual_h2 = np.zeros(len(firms))
-    np.add.at(annual_h2, seg_firm, w * np.array(h2))
+    group = np.array(seg_firm, dtype=np.int64)
+    annual = group_sums(group, (w[:, None, None] * coefs).reshape(-1, 12), len(firms)).reshape(-1, 4, 3)  # each firm's segments added in order
+    annual_h2 = group_sums(group, (w * np.array(h2))[:, None], len(firms))[:, 0]
     return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
 
 
@@ -101,7 +114,7 @@ def steady_year(firms: list, counts: list[int], year_start: int, state: CarrierS
     coefs = k[:, None, None] * stack
     h2 = (k * h2_kwh * h2_share).tolist()
     n = len(firms)
-    return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2)
+    return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2, steady=True)
 
 
 def changed_arrays(firms: list, counts: list[int], kept: tuple, year_start: int) -> tuple | None:
@@ -123,14 +136,23 @@ def changed_arrays(firms: list, counts: list[int], kept: tuple, year_start: int)
     return stack, efficiency, h2_kwh, h2_share
 
 
-def keep_last_states(firms: list, counts: list[int], ends_in: list, state: CarrierState, stack: np.ndarray | None) -> None:
-    """Keep each firm's number of changes ``counts`` and its last state of the year ``ends_in``
-    [(state, unit coefficients, base hydrogen)] as arrays over the firms for ``steady_year`` next
-    year; ``stack``: the coefficients already stacked (every firm had one segment)."""
-    states = [st for st, _, _ in ends_in]
-    arrays = (np.array([unit for _, unit, _ in ends_in]) if stack is None else stack, np.array([st.efficiency_factor for st in states]),
-              np.array([h2 for _, _, h2 in ends_in]), np.array([st.hydrogen_share for st in states]))
-    state.last_states = (list(firms), counts, arrays)
+class RunHeatInputs(NamedTuple):
+    """What the firms' heat reads of each firm once per run (``run_heat_inputs``)."""
+
+    firms: list  # the roster they belong to
+    inputs: list[tuple]  # each firm's ``heat_inputs``
+    shapes: list[str]  # each firm's shift shape (one list object for the run: kernel.heat_plan keys on it)
+
+
+def run_heat_inputs(firms: list, state: CarrierState) -> RunHeatInputs:
+    """Each firm's ``heat_inputs`` and shift shape (constant within a run), kept in
+    ``state.heat_inputs`` and read from there while the firms are the same objects in the same order."""
+    kept = state.heat_inputs
+    if kept is not None and same_agents(kept.firms, firms):
+        return kept
+    inputs = [firm.once("heat_inputs", lambda f=firm: heat_inputs(f)) for firm in firms]
+    state.heat_inputs = RunHeatInputs(list(firms), inputs, [shape for _, shape, _, _ in inputs])
+    return state.heat_inputs
 
 
 def heat_inputs(firm) -> tuple[float, str, tuple, dict]:

@@ -53,15 +53,39 @@ class HourlyPlan(NamedTuple):
 def hourly_plan(fh: FirmsHeat, shapes: list[str], year: int) -> HourlyPlan:
     """The year's plan: Σ over groups of coefficient × profile row (one matrix product), its sums,
     and the firms' hydrogen (``shapes``: each firm's shift shape)."""
-    groups: dict[tuple[str, int, int], int] = {}  # firms sharing a shift shape and segment: one profile row
-    group_of = [groups.setdefault((shapes[i], a, b), len(groups)) for i, a, b in zip(fh.firm, fh.start, fh.end)]
-    coefs = group_sums(np.asarray(group_of, dtype=np.int64), fh.coefs.reshape(-1, 12), len(groups))  # each group's segments added in firm order
+    groups, group_of, group_index = steady_groups(shapes) if fh.steady else segment_groups(fh, shapes)
+    coefs = group_sums(group_index, fh.coefs.reshape(-1, 12), len(groups))  # each group's segments added in firm order
     sources = [profile(shape, year) for shape, _, _ in groups]
     key = (year, tuple(groups), tuple(map(id, sources)))
     profiles = profile_rows(key, sources)
     plan_kw = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)
     live = coefs.any(axis=0).reshape(4, 3)
     return HourlyPlan(plan_kw, live, plan_sums(key, sources, coefs, plan_kw, live), firms_hydrogen(key, sources, fh, profiles, group_of))
+
+
+def segment_groups(fh: FirmsHeat, shapes: list[str]) -> tuple[dict, list[int], np.ndarray]:
+    """The year's groups, firms sharing a shift shape and segment: {(shape, first hour, hour after
+    the last): group}, in order of first appearance, and each segment's group (a list and an array)."""
+    groups: dict[tuple[str, int, int], int] = {}
+    group_of = [groups.setdefault((shapes[i], a, b), len(groups)) for i, a, b in zip(fh.firm, fh.start, fh.end)]
+    return groups, group_of, np.asarray(group_of, dtype=np.int64)
+
+
+_STEADY_GROUPS: list = []  # [(shapes, its groups)]: the last run's roster of shapes, held (so its identity stays its own)
+
+
+def steady_groups(shapes: list[str]) -> tuple[dict, list[int], np.ndarray]:
+    """``segment_groups`` of a year where every firm has one segment, the whole year: they depend on
+    the firms' shapes only, so they are kept for the last ``shapes`` list seen (the run's one list,
+    ``kernel.firm_heat.run_heat_inputs``, compared by identity and held with them) and read again in
+    its other steady years. One entry: it never grows."""
+    if _STEADY_GROUPS and _STEADY_GROUPS[0][0] is shapes:
+        return _STEADY_GROUPS[0][1]
+    groups: dict[tuple[str, int, int], int] = {}
+    group_of = [groups.setdefault((shape, 0, HOURS_PER_YEAR), len(groups)) for shape in shapes]
+    out = (groups, group_of, np.asarray(group_of, dtype=np.int64))
+    _STEADY_GROUPS[:] = [(shapes, out)]
+    return out
 
 
 def profile_rows(key: tuple, sources: list[np.ndarray]) -> np.ndarray:
