@@ -209,6 +209,8 @@ class CarrierWork:
     h2_hours: np.ndarray | None = None  # the firms' hydrogen (LHV) by hour [kWh]
     heater_kwh: float | None = None  # the heat stores' heaters' electricity of the year [kWh_e]
     stores_run: tuple = ()  # the heat stores dispatched (energy.heat.ThermalStore)
+    h2_bought_kg: float = 0.0  # the hydrogen chain's bought hydrogen of the year [kg]
+    fuel_cell_ran: bool = False  # the park had fuel-cell capacity in some hour of the year
 
     def add(self, entity: str, carrier: str, q: float) -> None:
         self.changes[(entity, carrier)] = self.changes.get((entity, carrier), 0.0) + q
@@ -417,12 +419,16 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
                                surplus, deficit, state.h2_soc_kg, headroom)
         state.h2_soc_kg = h2.final_soc_kg
         delta += np.subtract(h2.electrolyser_kw, booked, out=booked)
-        if assets.fuel_cell_kw.any():  # no fuel cell, no output: adding its zeros changes nothing
+        w.fuel_cell_ran = bool(assets.fuel_cell_kw.any())
+        if w.fuel_cell_ran:  # no fuel cell, no output: adding its zeros changes nothing
             generation += h2.fuel_cell_kw
+        changes, change_of = w.changes, w.changes.get  # ``CarrierWork.add`` written out
         for i, kwh in zip(hydrogen.firms, hydrogen.row_kwh):
-            add(firms[i].entity_id, "electricity", -kwh / eff / 1000.0)
+            key = (firms[i].entity_id, "electricity")
+            changes[key] = change_of(key, 0.0) + -kwh / eff / 1000.0
+        w.h2_bought_kg = float(h2.bought_kg.sum())
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
-        add("operator", "purchased_hydrogen", float(h2.bought_kg.sum()) / 1000.0)
+        add("operator", "purchased_hydrogen", w.h2_bought_kg / 1000.0)
 
     return h2
 
@@ -452,9 +458,10 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     if h2 is not None:
         annual |= {
             "hydrogen_produced_t": float(h2.produced_kg.sum()) / 1000.0,
-            "hydrogen_bought_t": float(h2.bought_kg.sum()) / 1000.0,
-            "hydrogen_to_fuel_cell_t": float(h2.fuel_cell_h2_kg.sum()) / 1000.0,
-            "fuel_cell_generation_mwh": float(h2.fuel_cell_kw.sum()) / 1000.0,
+            "hydrogen_bought_t": w.h2_bought_kg / 1000.0,
+            # without a fuel cell its hydrogen and output are zeros (+0.0) every hour: their sums are 0.0
+            "hydrogen_to_fuel_cell_t": float(h2.fuel_cell_h2_kg.sum()) / 1000.0 if w.fuel_cell_ran else 0.0,
+            "fuel_cell_generation_mwh": float(h2.fuel_cell_kw.sum()) / 1000.0 if w.fuel_cell_ran else 0.0,
         }
     hourly = {}
     if year in model.scenario.outputs.hourly_years:
