@@ -40,9 +40,12 @@ def test_hydrogen_grid_is_numpys(rng):
     h2, demand, delta, renewable, generation = (rng.random(N) * s for s in (50, 900, 100, 900, 30))
     limit = np.full(N, 700.0)
     limit[:24] = 0.0  # an outage
-    demand_kg, booked, deficit, surplus, headroom = hydrogen_grid_kw(h2, 0.7, 33.3, demand, delta, renewable, generation, limit)
+    demand_kg, booked, deficit, surplus, headroom, negative = hydrogen_grid_kw(h2, 0.7, 33.3, demand, delta, renewable, generation, limit)
     load, onsite = demand + delta - h2 / 0.7, renewable + generation
     assert np.array_equal(demand_kg, h2 / 33.3) and np.array_equal(booked, h2 / 0.7)
+    assert not negative
+    h2[5] = -1.0  # a negative hour is reported (the hydrogen dispatch refuses it)
+    assert hydrogen_grid_kw(h2, 0.7, 33.3, demand, delta, renewable, generation, limit)[5]
     assert np.array_equal(deficit, np.maximum(load - onsite, 0.0))
     assert np.array_equal(surplus, np.maximum(onsite - load, 0.0))
     assert np.array_equal(headroom, np.maximum(limit - deficit, 0.0))

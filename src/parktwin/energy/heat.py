@@ -240,14 +240,15 @@ def _band_electricity(eb, hp, cop, eb_efficiency, eb_live, hp_live, eb_el, hp_el
 
 @numba.njit(cache=True)
 def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchased, capacity, charge_max, discharge_max, loss, smin,
-                  smax, eta, soc0, eb_el, hp_el, cop, eb_efficiency, live):
+                  smax, eta, soc0, eb_el, hp_el, cop, eb_efficiency, live, band_out):
     """Sequential store discharging into ``band``: it may displace, in this order, the band's
     electric-boiler, heat-pump, fossil and purchased heat, which it takes out of those (3, n) arrays
     in place (electric-boiler heat kept >= 0 against rounding). In the hours it discharges it also
     sets the band's electric-boiler and heat-pump electricity ``eb/η``, ``hp/COP`` in ``eb_el``,
     ``hp_el`` (3, n) [kW_e] from what is left (rows ``live`` (4, 3) marks as zeros stay zeros); the
-    other hours' heat, and so their electricity, are unchanged. Returns (store_in, store_out,
-    loss_kw, soc, the heater's electricity ``store_in / eta``)."""
+    other hours' heat, and so their electricity, are unchanged. Its heat out is added to its band's
+    row of ``band_out`` (3, n) [kW_th], hour by hour. Returns (store_in, store_out, loss_kw, soc,
+    the heater's electricity ``store_in / eta``)."""
     n = period.shape[0]
     store_in = np.empty(n)  # every hour written below (no pass of zeros first)
     store_out = np.empty(n)
@@ -256,6 +257,7 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
     heater = np.empty(n)
     eb_b, hp_b, fossil_b, bought_b = eb[band], hp[band], fossil[band], purchased[band]  # the band's rows, in the order they are displaced
     eb_el_b, hp_el_b, cop_b, eb_live, hp_live = eb_el[band], hp_el[band], cop[band], live[2, band], live[3, band]
+    out_b = band_out[band]
     soc = soc0
     for h in range(n):
         soc, loss_kw[h], lo, hi = settle_store(soc, capacity[h], loss, smin, smax)
@@ -292,20 +294,21 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
             soc += q
         soc_out[h] = soc
         heater[h] = store_in[h] / eta
+        out_b[h] += store_out[h]
     return store_in, store_out, loss_kw, soc_out, heater
 
 
 @numba.njit(cache=True)
-def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el, eb_el, hp_el, live, touched, displaced):
+def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el, eb_el, hp_el, live, displaced):
     """Electricity of the dispatched heat: the electric boilers' and heat pumps' by band (3, n)
     [kW_e], recomputed in ``eb_el``, ``hp_el`` (the plan's, from ``_plan_kernel``, with the hours a
-    store changed already set by ``_store_kernel``) for the bands ``touched`` (by waste heat or CHP)
-    only; its change from the plan's ``plan_el``, ``Σ_b eb/η + Σ_b hp/COP + heater −
+    store changed already set by ``_store_kernel``) for all bands when waste heat or CHP
+    ``displaced`` heat (else each band's is the plan's, but in the hours a store changed); its change from the plan's ``plan_el``, ``Σ_b eb/η + Σ_b hp/COP + heater −
     plan_el`` (bands added in order) [kW_e]; and, when waste heat or CHP ``displaced`` heat, the
     CHP's heat summed over bands (n,) [kW_th] (else (0,): it is zeros). Returns (delta, chp heat)."""
     bands, n = eb.shape
     for b in range(bands):
-        if touched[b]:
+        if displaced:
             _band_electricity(eb[b], hp[b], cop[b], eb_efficiency, live[2, b], live[3, b], eb_el[b], hp_el[b])
     delta = np.empty(n)
     for h in range(n):
@@ -389,7 +392,6 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
 
     displaced = waste_heat_kw is not None or chp_heat_max_kw is not None
-    touched = np.full(shape[0], displaced)  # the bands whose electricity is recomputed after the stores: all when waste heat or CHP ran
     if displaced:
         avail = np.zeros(shape) if waste_heat_kw is None else as_float_array(np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0), shape)
         cap = np.zeros(n) if chp_heat_max_kw is None else as_float_array(np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0), (n,))
@@ -405,26 +407,25 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
     headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
     for i, (st, start) in enumerate(zip(stores, starts)):
-        b = st.band  # its band's electricity follows it hour by hour (not ``touched``: no pass over the band after it)
+        b = st.band  # its band's electricity follows it hour by hour (no pass over the band after it)
         capacity = as_float_array(st.capacity_kwh, (n,))
         soc0 = min(max(start, 0.0), st.soc_max_share * float(capacity[0]))  # a new store starts empty
         s_in, s_out, s_loss, s_soc, s_heater = _store_kernel(
             period, surplus, headroom, b, eb, hp, fossil, purchased, capacity, as_float_array(st.charge_kw, (n,)),
             as_float_array(st.discharge_kw, (n,)), st.loss_share_per_h, st.soc_min_share, st.soc_max_share, st.charger_efficiency, soc0,
-            eb_el, hp_el, cop, plan.electric_boiler_efficiency, live,
+            eb_el, hp_el, cop, plan.electric_boiler_efficiency, live, band_out,
         )
         if i == 0:
             store_in, store_out, loss, soc, heater = s_in, s_out, s_loss, s_soc, s_heater
         else:
             store_in, store_out, loss, soc, heater = store_in + s_in, store_out + s_out, loss + s_loss, soc + s_soc, heater + s_heater
-        band_out[b] += s_out
         finals.append(float(s_soc[-1]) if n else soc0)
         if i + 1 < len(stores):  # the next store charges from what this one's heater left
             headroom = headroom - np.maximum(s_heater - surplus, 0.0)
             surplus = np.maximum(surplus - s_heater, 0.0)
     final = float(sum(finals))
     delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, as_float_array(heater, (n,)), chp,
-                                          plan_el, eb_el, hp_el, live, touched, displaced)
+                                          plan_el, eb_el, hp_el, live, displaced)
     if displaced:
         chp_electricity, chp_fuel = chp_heat * chp_electric_per_heat, chp_heat / chp_heat_efficiency
     else:  # no CHP ran: its heat is zeros, and so are its electricity and fuel

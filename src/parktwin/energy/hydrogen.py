@@ -118,7 +118,8 @@ def _h2_kernel(period, demand, surplus, deficit, headroom, elec_kw, tank_kg, fc_
 
 
 def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw, tank_kg, fuel_cell_kw=0.0,
-                      surplus_kw=None, deficit_kw=None, soc_start_kg: float = 0.0, headroom_kw=None) -> HydrogenResult:
+                      surplus_kw=None, deficit_kw=None, soc_start_kg: float = 0.0, headroom_kw=None,
+                      demand_checked: bool = False) -> HydrogenResult:
     """Dispatch one year of the hydrogen chain (module docstring for the rules).
 
     Parameters
@@ -133,10 +134,11 @@ def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw
         hydrogen below the floor (a tank filling up) is not drawn
     headroom_kw : array (n,), optional — grid import the load leaves free [kW] (0 in an outage);
         valley filling from the grid stays within it; default unlimited
+    demand_checked : bool — the caller found no negative demand (no second pass to check it)
     """
     demand = np.asarray(demand_kg, dtype=float)
     n = demand.shape[0]
-    if (demand < 0).any():
+    if not demand_checked and (demand < 0).any():
         raise ValueError("hydrogen demand must be >= 0")
     if not 0.0 <= params.soc_min_share < params.soc_max_share <= 1.0:
         raise ValueError("hydrogen tank: need 0 <= soc_min_share < soc_max_share <= 1")

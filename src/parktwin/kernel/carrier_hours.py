@@ -15,15 +15,19 @@ def hydrogen_grid_kw(h2_kwh, electrolyser_efficiency, lhv_kwh_per_kg, demand_kw,
     electricity their direct electrolysis booked, ``h2 / η`` [kW]; with the load
     ``demand + delta − booked`` and on-site generation ``renewable + generation``, the deficit
     ``max(load − onsite, 0)``, the surplus ``max(onsite − load, 0)`` and the import headroom
-    ``max(limit − deficit, 0)`` [kW]. Returns (demand_kg, booked, deficit, surplus, headroom)."""
+    ``max(limit − deficit, 0)`` [kW]; and whether any hour's demand is negative (which
+    ``energy.hydrogen.dispatch_hydrogen`` refuses). Returns (demand_kg, booked, deficit, surplus,
+    headroom, negative)."""
     n = h2_kwh.shape[0]
     demand_kg = np.empty(n)
     booked = np.empty(n)
     deficit = np.empty(n)
     surplus = np.empty(n)
     headroom = np.empty(n)
+    negative = False
     for h in range(n):
         demand_kg[h] = h2_kwh[h] / lhv_kwh_per_kg
+        negative |= demand_kg[h] < 0.0
         b = h2_kwh[h] / electrolyser_efficiency
         booked[h] = b
         load = demand_kw[h] + delta_kw[h] - b
@@ -32,7 +36,7 @@ def hydrogen_grid_kw(h2_kwh, electrolyser_efficiency, lhv_kwh_per_kg, demand_kw,
         deficit[h] = d
         surplus[h] = max(onsite - load, 0.0)
         headroom[h] = max(import_limit_kw[h] - d, 0.0)
-    return demand_kg, booked, deficit, surplus, headroom
+    return demand_kg, booked, deficit, surplus, headroom, negative
 
 
 @numba.njit(cache=True)

@@ -55,12 +55,14 @@ def run_constants(state: CarrierState) -> RunConstants:
 
 
 class YearStores(NamedTuple):
-    """A year's stores, looked up from its carrier assets (``agents.carrier_assets``)."""
+    """A year's stores, looked up from its carrier assets (``agents.carrier_assets``), and whether
+    they hold a fuel cell."""
 
     assets: object  # the year's carrier assets they come from
     heat: list  # [(StoreSpec, StoreYear)] of the heat stores, in data/stores.csv order
     cold: tuple | None  # (StoreSpec, StoreYear) of the cold store, or None
     thermal: tuple  # the heat stores as ``energy.heat.ThermalStore``s, in the same order
+    fuel_cell: bool  # the assets have fuel-cell capacity in some hour of the year
 
 
 def year_stores(assets, kept: YearStores | None) -> YearStores:
@@ -72,4 +74,4 @@ def year_stores(assets, kept: YearStores | None) -> YearStores:
     cold = next(((spec, assets.stores[spec.kind]) for spec in stores_of("cold") if spec.kind in assets.stores), None)
     thermal = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
                                  band=BANDS.index(spec.band)) for spec, st in heat)
-    return YearStores(assets, heat, cold, thermal)
+    return YearStores(assets, heat, cold, thermal, bool(assets.fuel_cell_kw.any()))

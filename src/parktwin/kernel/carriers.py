@@ -414,12 +414,12 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         # the import limit only: capped at the month's peak like the stores, the demo's tank no longer pays for itself
         # (docs/methods.md, rule-based EMS)
         limit = np.full(HOURS_PER_YEAR, np.inf) if import_limit_kw is None else import_limit_kw
-        demand_kg, booked, deficit, surplus, headroom = hydrogen_grid_kw(h2_hours, eff, lhv, demand_kw, delta, renewable_kw, generation, limit)
+        demand_kg, booked, deficit, surplus, headroom, negative = hydrogen_grid_kw(h2_hours, eff, lhv, demand_kw, delta, renewable_kw, generation, limit)
         h2 = dispatch_hydrogen(demand_kg, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
-                               surplus, deficit, state.h2_soc_kg, headroom)
+                               surplus, deficit, state.h2_soc_kg, headroom, demand_checked=not negative)
         state.h2_soc_kg = h2.final_soc_kg
         delta += np.subtract(h2.electrolyser_kw, booked, out=booked)
-        w.fuel_cell_ran = bool(assets.fuel_cell_kw.any())
+        w.fuel_cell_ran = state.stores.fuel_cell  # (looked up with the year's stores, once per set of assets)
         if w.fuel_cell_ran:  # no fuel cell, no output: adding its zeros changes nothing
             generation += h2.fuel_cell_kw
         changes, change_of = w.changes, w.changes.get  # ``CarrierWork.add`` written out
@@ -529,7 +529,7 @@ def _cold_columns(chiller_kw: np.ndarray, cop_chiller: np.ndarray, cold: ColdRes
     ``cooling_demand = cooling_chiller + cold_store_out``; ``cold_store_in = cold_store_out + loss + Δ charge``."""
     if cold is None:
         demand = elec = 0.0  # no chiller runs
-        if chiller_kw.any():
+        if chiller_kw is not ZERO_KW and chiller_kw.any():  # (the shared zeros: no chillers)
             demand = float((chiller_kw * cop_chiller).sum()) / 1000.0
             elec = float(chiller_kw.sum()) / 1000.0
         return {"cooling_demand_mwh": demand, "cooling_chiller_mwh": demand, "cold_store_out_mwh": 0.0, "cold_store_in_mwh": 0.0,
