@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from parktwin.agents.base import same_agents
 from parktwin.agents.heat_bands import KWH_PER_GJ, band_cops
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR
@@ -75,3 +76,29 @@ def year_stores(assets, kept: YearStores | None) -> YearStores:
     thermal = tuple(ThermalStore(st.capacity_kwh, st.charge_kw, st.discharge_kw, *spec.params(), constant(spec.charger_efficiency),
                                  band=BANDS.index(spec.band)) for spec, st in heat)
     return YearStores(assets, heat, cold, thermal, bool(assets.fuel_cell_kw.any()))
+
+
+class FirmRowKeys(NamedTuple):
+    """What the carrier stages write into each firm's rows with, read once per roster of firms
+    (``firm_row_keys``)."""
+
+    firms: list  # the roster
+    keys: list[tuple]  # per firm: its (entity, carrier) keys of coal, natural gas, purchased heat and electricity
+    coal_share: list[float | None]  # per firm: the coal share of its own coal and gas boiler heat (None: it has neither)
+
+
+def firm_row_keys(firms: list, state: CarrierState, k: RunConstants) -> FirmRowKeys:
+    """Each firm's row keys and coal share of its boiler heat ``coal_t × coal_k / (coal_t × coal_k +
+    gas_km3 × gas_k)`` (k: the run's boiler heat per tonne of coal and per thousand m³ of gas), from
+    its spec: kept in ``state.firm_keys`` while the firms are the same objects in the same order."""
+    kept = state.firm_keys
+    if kept is not None and same_agents(kept.firms, firms):
+        return kept
+    keys, shares = [], []
+    for firm in firms:
+        entity, e = firm.entity_id, firm.spec.energy
+        keys.append(((entity, "coal"), (entity, "natural_gas"), (entity, "purchased_heat"), (entity, "electricity")))
+        coal_heat, gas_heat = e.coal_t * k.coal_kwh_th_per_t, e.natural_gas_km3 * k.gas_kwh_th_per_km3
+        shares.append(coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat != 0 else None)
+    state.firm_keys = FirmRowKeys(list(firms), keys, shares)
+    return state.firm_keys

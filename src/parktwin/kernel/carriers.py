@@ -46,7 +46,7 @@ from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
-from parktwin.kernel.carrier_inputs import RunConstants, YearStores, run_constants, year_stores
+from parktwin.kernel.carrier_inputs import FirmRowKeys, RunConstants, YearStores, firm_row_keys, run_constants, year_stores
 from parktwin.kernel.firm_heat import FirmsHeat, RunHeatInputs, firms_heat, run_heat_inputs
 from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 
@@ -84,6 +84,7 @@ class CarrierState:
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
     last_states: tuple = ()  # (the firms, each one's number of changes, (last year's last states' coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
     heat_inputs: RunHeatInputs | None = None  # what the firms' heat reads of each firm once per run (kernel.firm_heat)
+    firm_keys: FirmRowKeys | None = None  # each firm's row keys and coal share of its boiler heat (kernel.carrier_inputs)
 
 
 def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
@@ -146,7 +147,8 @@ def space_heat_mwh(model, year: int, cache: dict) -> tuple[float, float]:
     sums = cache.setdefault("mwh", {})
     if year not in sums:
         hp, gas = space_heat_kw(model, year, cache)
-        sums[year] = (float(hp.sum()) / 1000.0, float(gas.sum()) / 1000.0)
+        zero = cache["arrays"][2]  # no building with that system: zeros (+0.0) every hour, whose sum is 0.0
+        sums[year] = tuple(0.0 if x is zero else float(x.sum()) / 1000.0 for x in (hp, gas))
     return sums[year]
 
 
@@ -315,7 +317,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
             gone = plan.heat_pump_kw - heat.heat_pump_kw
             gone_el = (gone / plan.heat_pump_cop).sum(axis=1)
             cut_cops = np.divide(gone.sum(axis=1), gone_el, out=cops.copy(), where=gone_el > 0)
-        cut_firms_heat(w, before, after, cut_cops, k)
+        cut_firms_heat(w, before, after, cut_cops, k, firm_row_keys(w.firms, state, k))
         w.heater_kwh = heat.heater_kw.sum()
         w.stores_run = stores
         add("operator", "electricity", float(w.heater_kwh) / 1000.0)
@@ -329,33 +331,28 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
     return heat
 
 
-def cut_firms_heat(w: CarrierWork, before: np.ndarray, after: np.ndarray, cut_cops: np.ndarray, k: RunConstants) -> None:
+def cut_firms_heat(w: CarrierWork, before: np.ndarray, after: np.ndarray, cut_cops: np.ndarray, k: RunConstants, rows: FirmRowKeys) -> None:
     """Take the heat the dispatch took over out of each firm's rows, pro rata to its share of each
     band's supply (the share of each plan supply and band's heat the dispatch took, from its sums
     ``before`` and ``after`` (4, 3) [kWh_th]): fossil heat as coal and gas by the firm's own coal/gas heat
     split, bought heat, and the electricity of its electric boilers and heat pumps (at ``cut_cops``).
     The arithmetic is one compiled pass over all firms (``carrier_hours.firm_cuts``); the rows change
-    in firm order, as one firm at a time."""
+    in firm order, as one firm at a time (``rows``: the firms' row keys and coal shares)."""
     coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
     *quantities, cut = firm_cuts(before, after, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
     changes = w.changes
     change_of = changes.get  # ``CarrierWork.add`` written out: one dict look-up and store per change
-    for firm, fossil_kwh, bought_gj, elec_kwh, elec_mwh in compress(zip(w.firms, *(q.tolist() for q in quantities)), cut.tolist()):
-        entity = firm.entity_id
+    for (coal, gas, bought, elec), c, fossil_kwh, bought_gj, elec_kwh, elec_mwh in compress(zip(rows.keys, rows.coal_share, *(q.tolist() for q in quantities)),
+                                                                                         cut.tolist()):
         if fossil_kwh > 0:
-            e = firm.spec.energy
-            coal_heat, gas_heat = e.coal_t * coal_k, e.natural_gas_km3 * gas_k
-            c = coal_heat / (coal_heat + gas_heat)
-            key = (entity, "coal")
-            changes[key] = change_of(key, 0.0) + -fossil_kwh * c / coal_k
-            key = (entity, "natural_gas")
-            changes[key] = change_of(key, 0.0) + -fossil_kwh * (1.0 - c) / gas_k
+            if c is None:  # fossil heat but neither coal nor gas: the split divides by zero
+                raise ZeroDivisionError(f"{coal[0]}: fossil heat displaced but the firm burns neither coal nor gas")
+            changes[coal] = change_of(coal, 0.0) + -fossil_kwh * c / coal_k
+            changes[gas] = change_of(gas, 0.0) + -fossil_kwh * (1.0 - c) / gas_k
         if bought_gj < 0:  # bought heat > 0
-            key = (entity, "purchased_heat")
-            changes[key] = change_of(key, 0.0) + bought_gj
+            changes[bought] = change_of(bought, 0.0) + bought_gj
         if elec_kwh > 0:
-            key = (entity, "electricity")
-            changes[key] = change_of(key, 0.0) + elec_mwh
+            changes[elec] = change_of(elec, 0.0) + elec_mwh
 
 
 def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None,
@@ -423,8 +420,9 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         if w.fuel_cell_ran:  # no fuel cell, no output: adding its zeros changes nothing
             generation += h2.fuel_cell_kw
         changes, change_of = w.changes, w.changes.get  # ``CarrierWork.add`` written out
+        keys = firm_row_keys(firms, state, run_constants(state)).keys
         for i, kwh in zip(hydrogen.firms, hydrogen.row_kwh):
-            key = (firms[i].entity_id, "electricity")
+            key = keys[i][3]  # the firm's electricity
             changes[key] = change_of(key, 0.0) + -kwh / eff / 1000.0
         w.h2_bought_kg = float(h2.bought_kg.sum())
         add("operator", "electricity", float(h2.electrolyser_kw.sum()) / 1000.0)
