@@ -437,17 +437,20 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     space, chiller_kw, cop_chiller, h2_hours, lhv, eff, delta, generation = w.space, w.chiller_kw, w.cop_chiller, w.h2_hours, w.lhv, w.eff, w.delta, w.generation
     new_rows = add_to_rows(rows, changes, lambda: EntityKinds(model), UNITS) if changes else rows
     plan_sums = w.supply_sums_kwh if w.supply_sums_kwh is not None else plan_supply_sums(heat)
-    displaced = np.stack([heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)]) if assets.chp_or_waste_heat else np.zeros((2, 3))
-    stored = np.zeros(3)  # a band without a store gets none of its heat
+    heat_kwh = np.zeros((len(SUPPLIES), 3))  # by supply (SUPPLIES order) and band [kWh_th]: none from a supply that did not run
+    if assets.chp_or_waste_heat:
+        heat_kwh[0], heat_kwh[1] = heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)
+    heat_kwh[2:6] = plan_sums
     for b in {store.band for store in w.stores_run}:
-        stored[b] = heat.supply_kw("store")[b].sum()
-    heat_mwh = np.concatenate([displaced, plan_sums, stored[None]]) / 1000.0  # SUPPLIES order
-    heater_kwh = w.heater_kwh if w.heater_kwh is not None else heat.heater_kw.sum()
+        heat_kwh[6, b] = heat.supply_kw("store")[b].sum()
+    heat_mwh = heat_kwh / 1000.0
+    stores_ran = bool(heat.final_soc_by_store)  # else their flows are the shared zeros (+0.0), whose sums are 0.0
+    heater_kwh = w.heater_kwh if w.heater_kwh is not None else heat.heater_kw.sum() if stores_ran else 0.0
     elec = float(heat.heat_pump_electricity_kw.sum() + heat.electric_boiler_electricity_kw.sum() + heater_kwh) / 1000.0
     annual = _annual_columns(heat_mwh, _quiet_columns(elec, w.hydrogen.total_kwh / lhv / 1000.0), space_heat_mwh(model, year, model.carrier_state.space_heat))
     annual |= {
-        "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0,
-        "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0,
+        "thermal_store_in_mwh": float(heat.store_in_kw.sum()) / 1000.0 if stores_ran else 0.0,
+        "thermal_store_loss_mwh": float(heat.store_loss_kw.sum()) / 1000.0 if stores_ran else 0.0,
         "chp_generation_mwh": float(heat.chp_electricity_kw.sum()) / 1000.0 if assets.chp_or_waste_heat else 0.0,  # else no CHP ran
         "thermal_store_kwh": float(sum(st.capacity_kwh[-1] for _, st in heat_stores)),  # all heat stores
         "hydrogen_tank_kg": float(assets.h2_tank_kg[-1]),
