@@ -240,15 +240,18 @@ def _band_electricity(eb, hp, cop, eb_efficiency, eb_live, hp_live, eb_el, hp_el
 
 @numba.njit(cache=True)
 def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchased, capacity, charge_max, discharge_max, loss, smin,
-                  smax, eta, soc0, eb_el, hp_el, cop, eb_efficiency, live, band_out):
+                  smax, eta, soc0, eb_el, hp_el, cop, eb_efficiency, live, band_out, plan_el, delta):
     """Sequential store discharging into ``band``: it may displace, in this order, the band's
     electric-boiler, heat-pump, fossil and purchased heat, which it takes out of those (3, n) arrays
     in place (electric-boiler heat kept >= 0 against rounding). In the hours it discharges it also
     sets the band's electric-boiler and heat-pump electricity ``eb/η``, ``hp/COP`` in ``eb_el``,
     ``hp_el`` (3, n) [kW_e] from what is left (rows ``live`` (4, 3) marks as zeros stay zeros); the
     other hours' heat, and so their electricity, are unchanged. Its heat out is added to its band's
-    row of ``band_out`` (3, n) [kW_th], hour by hour. Returns (store_in, store_out, loss_kw, soc,
-    the heater's electricity ``store_in / eta``)."""
+    row of ``band_out`` (3, n) [kW_th], hour by hour. When ``delta`` has hours (the only store, and
+    no waste heat or CHP: every band's electricity is final once this store has passed an hour),
+    it also writes each hour's change of electricity from the plan's ``plan_el``, as
+    ``_electricity_kernel`` would (the same sums in the same order), so no pass follows. Returns
+    (store_in, store_out, loss_kw, soc, the heater's electricity ``store_in / eta``)."""
     n = period.shape[0]
     store_in = np.empty(n)  # every hour written below (no pass of zeros first)
     store_out = np.empty(n)
@@ -258,6 +261,7 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
     eb_b, hp_b, fossil_b, bought_b = eb[band], hp[band], fossil[band], purchased[band]  # the band's rows, in the order they are displaced
     eb_el_b, hp_el_b, cop_b, eb_live, hp_live = eb_el[band], hp_el[band], cop[band], live[2, band], live[3, band]
     out_b = band_out[band]
+    fused = delta.shape[0] > 0
     soc = soc0
     for h in range(n):
         soc, loss_kw[h], lo, hi = settle_store(soc, capacity[h], loss, smin, smax)
@@ -295,7 +299,21 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
         soc_out[h] = soc
         heater[h] = store_in[h] / eta
         out_b[h] += store_out[h]
+        if fused:
+            delta[h] = _hour_delta(eb_el, hp_el, heater[h], plan_el[h], h)
     return store_in, store_out, loss_kw, soc_out, heater
+
+
+@numba.njit(cache=True)
+def _hour_delta(eb_el, hp_el, heater, plan_el, h):
+    """Hour ``h``'s change of electricity from the plan's ``plan_el`` [kW_e]: ``Σ_b eb/η + Σ_b hp/COP
+    + heater − plan_el`` (``eb_el``, ``hp_el`` (3, n): by band, added in band order)."""
+    e_sum = eb_el[0, h]
+    p_sum = hp_el[0, h]
+    for b in range(1, eb_el.shape[0]):
+        e_sum += eb_el[b, h]
+        p_sum += hp_el[b, h]
+    return e_sum + p_sum + heater - plan_el
 
 
 @numba.njit(cache=True)
@@ -312,12 +330,7 @@ def _electricity_kernel(eb, hp, cop, eb_efficiency, heater, chp, plan_el, eb_el,
             _band_electricity(eb[b], hp[b], cop[b], eb_efficiency, live[2, b], live[3, b], eb_el[b], hp_el[b])
     delta = np.empty(n)
     for h in range(n):
-        e_sum = eb_el[0, h]
-        p_sum = hp_el[0, h]
-        for b in range(1, bands):
-            e_sum += eb_el[b, h]
-            p_sum += hp_el[b, h]
-        delta[h] = e_sum + p_sum + heater[h] - plan_el[h]
+        delta[h] = _hour_delta(eb_el, hp_el, heater[h], plan_el[h], h)
     chp_heat = np.empty(n if displaced else 0)
     if displaced:
         for h in range(n):
@@ -406,6 +419,8 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     finals = []
     surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
     headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
+    fused = len(stores) == 1 and not displaced  # the store's pass also writes the electricity's change (no pass after it)
+    delta = np.empty(n if fused else 0)
     for i, (st, start) in enumerate(zip(stores, starts)):
         b = st.band  # its band's electricity follows it hour by hour (no pass over the band after it)
         capacity = as_float_array(st.capacity_kwh, (n,))
@@ -413,7 +428,7 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         s_in, s_out, s_loss, s_soc, s_heater = _store_kernel(
             period, surplus, headroom, b, eb, hp, fossil, purchased, capacity, as_float_array(st.charge_kw, (n,)),
             as_float_array(st.discharge_kw, (n,)), st.loss_share_per_h, st.soc_min_share, st.soc_max_share, st.charger_efficiency, soc0,
-            eb_el, hp_el, cop, plan.electric_boiler_efficiency, live, band_out,
+            eb_el, hp_el, cop, plan.electric_boiler_efficiency, live, band_out, plan_el, delta,
         )
         if i == 0:
             store_in, store_out, loss, soc, heater = s_in, s_out, s_loss, s_soc, s_heater
@@ -424,8 +439,9 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             headroom = headroom - np.maximum(s_heater - surplus, 0.0)
             surplus = np.maximum(surplus - s_heater, 0.0)
     final = float(sum(finals))
-    delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, as_float_array(heater, (n,)), chp,
-                                          plan_el, eb_el, hp_el, live, displaced)
+    if not fused:
+        delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, as_float_array(heater, (n,)), chp,
+                                              plan_el, eb_el, hp_el, live, displaced)
     if displaced:
         chp_electricity, chp_fuel = chp_heat * chp_electric_per_heat, chp_heat / chp_heat_efficiency
     else:  # no CHP ran: its heat is zeros, and so are its electricity and fuel
