@@ -103,8 +103,9 @@ class HeatResult:
     chp_fuel_kw: np.ndarray  # biomethane, LHV
     electricity_delta_kw: np.ndarray  # heat electricity minus the plan's
     final_soc_kwh: float  # all stores
-    store_band_kw: np.ndarray | None = None  # (3, n_hours): what the stores deliver into each band
+    store_band_kw: np.ndarray | None = None  # (3, n_hours): what the stores deliver into each band (None: ``store_out_kw`` in ``store_band``)
     final_soc_by_store: tuple = ()  # each store's charge at the end, in the order given [kWh_th]
+    store_band: int = 0  # the band of ``store_out_kw`` when ``store_band_kw`` is None (at most one store ran)
 
     def supply_kw(self, supply: str) -> np.ndarray:
         """Heat of one supply by band [kW_th], shape (3, n_hours) (each store in its band)."""
@@ -112,9 +113,18 @@ class HeatResult:
             if self.store_band_kw is not None:
                 return self.store_band_kw
             out = np.zeros_like(self.fossil_kw)
-            out[0] = self.store_out_kw
+            out[self.store_band] += self.store_out_kw
             return out
         return getattr(self, f"{supply}_kw")
+
+    def store_heat_kwh(self, band: int) -> float:
+        """What the stores delivered into ``band`` over the year [kWh_th]: ``supply_kw("store")[band]``'s
+        sum. With one store it is its own sum + 0.0, the same number (the row is ``0.0 + store_out``,
+        which differs from ``store_out`` only where that holds −0.0, and so its sum only when all of it
+        does: then ``−0.0 + 0.0`` is the row's +0.0) without building the bands' array."""
+        if self.store_band_kw is not None:
+            return float(self.store_band_kw[band].sum())
+        return float(self.store_out_kw.sum()) + 0.0 if band == self.store_band else 0.0
 
     def balance_error_kw(self) -> np.ndarray:
         """demand - Σ supplies per band and hour [kW_th]; zero to rounding."""
@@ -247,10 +257,11 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
     sets the band's electric-boiler and heat-pump electricity ``eb/η``, ``hp/COP`` in ``eb_el``,
     ``hp_el`` (3, n) [kW_e] from what is left (rows ``live`` (4, 3) marks as zeros stay zeros); the
     other hours' heat, and so their electricity, are unchanged. Its heat out is added to its band's
-    row of ``band_out`` (3, n) [kW_th], hour by hour. When ``delta`` has hours (the only store, and
-    no waste heat or CHP: every band's electricity is final once this store has passed an hour),
-    it also writes each hour's change of electricity from the plan's ``plan_el``, as
-    ``_electricity_kernel`` would (the same sums in the same order), so no pass follows. Returns
+    row of ``band_out`` (3, n) [kW_th], hour by hour (unless it has no hours: the only store). When
+    ``delta`` has hours (the only store, and no waste heat or CHP: every band's electricity is final
+    once this store has passed an hour), it also writes each hour's change of electricity from the
+    plan's ``plan_el``, as ``_electricity_kernel`` would (the same sums in the same order), so no
+    pass follows. Returns
     (store_in, store_out, loss_kw, soc, the heater's electricity ``store_in / eta``)."""
     n = period.shape[0]
     store_in = np.empty(n)  # every hour written below (no pass of zeros first)
@@ -262,6 +273,7 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
     eb_el_b, hp_el_b, cop_b, eb_live, hp_live = eb_el[band], hp_el[band], cop[band], live[2, band], live[3, band]
     out_b = band_out[band]
     fused = delta.shape[0] > 0
+    shared = band_out.shape[1] > 0
     soc = soc0
     for h in range(n):
         soc, loss_kw[h], lo, hi = settle_store(soc, capacity[h], loss, smin, smax)
@@ -298,7 +310,8 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
             soc += q
         soc_out[h] = soc
         heater[h] = store_in[h] / eta
-        out_b[h] += store_out[h]
+        if shared:
+            out_b[h] += store_out[h]
         if fused:
             delta[h] = _hour_delta(eb_el, hp_el, heater[h], plan_el[h], h)
     return store_in, store_out, loss_kw, soc_out, heater
@@ -415,7 +428,7 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     stores = () if store is None else (store,) if isinstance(store, ThermalStore) else tuple(store)
     starts = soc_start_kwh if isinstance(soc_start_kwh, tuple) else (soc_start_kwh,) * len(stores)
     store_in = store_out = loss = soc = heater = zeros_read_only((n,))  # no store: nothing in, out or lost
-    band_out = np.zeros(shape)
+    band_out = np.zeros(shape) if len(stores) > 1 else np.empty((shape[0], 0))  # one store: its heat is ``store_out`` in its band
     finals = []
     surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
     headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
@@ -451,5 +464,6 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         electric_boiler_kw=eb, heat_pump_kw=hp, store_out_kw=store_out, store_in_kw=store_in, store_loss_kw=loss,
         store_soc_kwh=soc, heater_kw=heater, heat_pump_electricity_kw=hp_el, electric_boiler_electricity_kw=eb_el,
         chp_electricity_kw=chp_electricity, chp_fuel_kw=chp_fuel,
-        electricity_delta_kw=delta, final_soc_kwh=final, store_band_kw=band_out, final_soc_by_store=tuple(finals),
+        electricity_delta_kw=delta, final_soc_kwh=final, store_band_kw=band_out if len(stores) > 1 else None, final_soc_by_store=tuple(finals),
+        store_band=stores[0].band if len(stores) == 1 else 0,
     )

@@ -442,7 +442,7 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
         heat_kwh[0], heat_kwh[1] = heat.waste_heat_kw.sum(axis=1), heat.chp_kw.sum(axis=1)
     heat_kwh[2:6] = plan_sums
     for b in {store.band for store in w.stores_run}:
-        heat_kwh[6, b] = heat.supply_kw("store")[b].sum()
+        heat_kwh[6, b] = heat.store_heat_kwh(b)
     heat_mwh = heat_kwh / 1000.0
     stores_ran = bool(heat.final_soc_by_store)  # else their flows are the shared zeros (+0.0), whose sums are 0.0
     heater_kwh = w.heater_kwh if w.heater_kwh is not None else heat.heater_kw.sum() if stores_ran else 0.0
