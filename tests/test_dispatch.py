@@ -831,3 +831,51 @@ def test_asking_for_the_shared_arrays_creates_none():
     assert dispatch_inputs._constant_hours.cache_info().currsize == constants_before
     assert is_constant_hours(constant_hours(29, 4.25)) and is_shared_zeros(zeros_read_only((3, 7)))
     assert not is_constant_hours(zeros_read_only((29,))) and holds_only_zeros(constant_hours(29, -0.0))
+
+
+def test_holds_only_zeros_with_a_value_at_either_end_or_inside():
+    """A value at the first or last hour answers without a pass; a NaN there is not a zero (as for
+    ``any``); zeros at both ends still ask the array, so a value inside is found."""
+    for at in (0, 11, 23):
+        for value in (1e-300, -2.0, np.nan, np.inf):
+            hours = np.zeros(24)
+            hours[at] = value
+            assert not holds_only_zeros(hours) and hours.any()
+
+
+def test_numpys_sum_of_zeros_of_either_sign_is_plus_zero():
+    """``flow_total_kwh`` gives +0.0 for a flow seen holding only zeros: numpy adds a sum's values to
+    +0.0, so zeros of either sign (all −0.0 too) sum to +0.0, for short and year-long arrays."""
+    rng = np.random.default_rng(3)
+    for n in (1, 7, 8, 9, 129, 8760):
+        for zeros in (np.full(n, -0.0), np.where(rng.random(n) < 0.5, -0.0, 0.0)):
+            total = zeros.sum()
+            assert total == 0.0 and not np.signbit(total)
+
+
+def test_a_dispatch_reports_its_all_zero_flows_and_its_import_to_the_bit():
+    """The rule-based result's ``grid_import_kw`` (made in the hourly loop, or the grid's flow to the load
+    without a battery) is ``grid_to_load + grid_to_battery`` to the bit; ``zero_flows`` names exactly the
+    watched flows with no nonzero hour, and ``flow_total_kwh`` is numpy's sum of every flow, with and
+    without a battery, with export, curtailment and unserved load present or not."""
+    rng = np.random.default_rng(12)
+    watched = dispatch_module.WATCHED_FLOWS
+    seen_zero, seen_nonzero = set(), set()
+    for case in range(60):
+        n = int(rng.integers(1, 60))
+        load, pv = rng.random(n) * 100.0, rng.random(n) * (150.0 if case % 2 else 20.0)
+        pv[rng.random(n) < 0.3] = 0.0
+        cap = np.zeros(n) if case % 3 == 0 else np.full(n, 80.0)
+        imp = float(rng.choice([30.0, 200.0, np.inf]))
+        exp = float(rng.choice([0.0, 10.0, np.inf]))
+        r = dispatch_rule_based(load, pv, rng.integers(0, 4, n).astype(np.int8), cap, np.full(n, 30.0), BatteryParams(), imp, exp)
+        grid = r.grid_to_load_kw + r.grid_to_battery_kw
+        assert np.array_equal(r.grid_import_kw.view(np.int64), grid.view(np.int64))
+        for name in watched:
+            flow = getattr(r, name)
+            assert (name in r.zero_flows) == (not flow.any())
+            (seen_zero if name in r.zero_flows else seen_nonzero).add(name)
+        for name in FLOWS:
+            total = dispatch_module.flow_total_kwh(r, name)
+            assert np.float64(total).view(np.int64) == getattr(r, name).sum().view(np.int64)
+    assert seen_zero == seen_nonzero == set(watched)

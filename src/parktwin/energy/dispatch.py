@@ -54,7 +54,7 @@ from functools import cached_property
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, is_shared_zeros, limit_input, limit_value
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, holds_only_zeros, hourly_limit, is_shared_zeros, limit_input, limit_value
 from parktwin.energy.no_battery import grid_only, signed_zero
 
 __all__ = [
@@ -68,10 +68,12 @@ __all__ = [
     "annual_flows_kwh",
     "tou_period_codes",
     "total_kwh",
+    "flow_total_kwh",
 ]
 
 PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL = 0, 1, 2, 3
 _N_PERIODS = 4
+WATCHED_FLOWS = ("pv_to_battery_kw", "export_kw", "curtailed_kw", "unserved_kw")  # flows the hourly loop reports holding only zeros
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,9 @@ class DispatchResult:
         start of each hour (capacity steps, start clip) [kWh].
     soc_start_kwh : float
         The ``soc_start_kwh`` passed in, before clipping [kWh].
+    zero_flows : frozenset of str
+        Names of flows the dispatch saw holding only zeros (of either sign) as it made them; others may
+        too (a flow not named was not watched, or had a nonzero hour).
     """
 
     load_kw: np.ndarray
@@ -149,10 +154,12 @@ class DispatchResult:
     final_soc_kwh: float
     soc_adjustment_kwh: np.ndarray
     soc_start_kwh: float
+    zero_flows: frozenset[str] = frozenset()  # flows found holding only zeros (of either sign): ``flow_total_kwh``
 
     @cached_property
     def grid_import_kw(self) -> np.ndarray:
-        """Total grid import ``grid_to_load + grid_to_battery`` [kW] (read-only, computed once)."""
+        """Total grid import ``grid_to_load + grid_to_battery`` [kW] (read-only, computed once; the rule-based
+        dispatch sets it from its hourly loop, which adds the two flows as it makes them)."""
         total = self.grid_to_load_kw + self.grid_to_battery_kw
         total.flags.writeable = False
         return total
@@ -195,8 +202,10 @@ def _dispatch_kernel(
     unserved = np.empty(n)
     soc = np.empty(n)
     adj = np.empty(n)
+    grid_import = np.empty(n)
 
     s = soc_start
+    charged_pv = exported = curtailing = unserving = False  # a flow's nonzero hour met (zeros of either sign are not)
     valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
     for h in range(n):
         e = cap[h]
@@ -240,7 +249,8 @@ def _dispatch_kernel(
             s = hi
         surplus -= c_pv
         ex = surplus if surplus < el else el
-        curtailed[h] = surplus - ex
+        cut = surplus - ex
+        curtailed[h] = cut
 
         # 3. deficit: battery (non-valley) -> grid -> battery (import binds) -> unserved
         p_left = p - c_pv
@@ -305,10 +315,15 @@ def _dispatch_kernel(
             if s > hi:
                 s = hi
 
+        charged_pv |= c_pv != 0.0
+        exported |= ex != 0.0
+        curtailing |= cut != 0.0
+        unserving |= deficit != 0.0
         pv_to_load[h] = ptl
         pv_to_bat[h] = c_pv
         grid_to_load[h] = g
         grid_to_bat[h] = c_g
+        grid_import[h] = g + c_g
         bat_to_load[h] = d
         export[h] = ex
         unserved[h] = deficit
@@ -327,6 +342,8 @@ def _dispatch_kernel(
         adj,
         s,
         valid,
+        grid_import,
+        (charged_pv, exported, curtailing, unserving),
     )
 
 
@@ -396,12 +413,12 @@ def dispatch_rule_based(
     n = load.shape[0]
     if is_shared_zeros(cap):  # the shared zeros (a park year without battery): no capacity, no −0.0, no pass to find it
         no_battery = not signed_zero(soc0, ceiling)
-    else:
-        no_battery = not cap.any() and not signed_zero(soc0, cap, ceiling)
+    else:  # (a capacity in the first or last hour: no pass, ``holds_only_zeros``)
+        no_battery = holds_only_zeros(cap) and not signed_zero(soc0, cap, ceiling)
     if no_battery:  # no battery all year: no hourly loop
         if not is_shared_zeros(pmax) or not isinstance(ceiling, float):  # inputs the grid-only pass does not read: checked here
             checked_inputs(*given, values=True)
-        out, valid, signed = grid_only(load, pv, per, imp, exp, soc0)
+        out, valid, signed, nonzero = grid_only(load, pv, per, imp, exp, soc0)
         if not valid:
             checked_inputs(*given, values=True)
             raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the pass finds)
@@ -424,13 +441,17 @@ def dispatch_rule_based(
             soc0,
             hourly_limit(ceiling, n),
         )
+        nonzero = out[13]
         if not out[11]:  # an hour's input outside its range: the check that names it
             checked_inputs(*given, values=True)
             raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the loop finds)
     arrays = (echoed(load, load_kw), echoed(pv, pv_kw)) + out[:10]
-    result = frozen_result(arrays, float(out[10]), soc0)
+    result = frozen_result(arrays, float(out[10]), soc0, frozenset(name for name, seen in zip(WATCHED_FLOWS, nonzero) if not seen))
     if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
         result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
+    else:  # the hourly loop's sum of the two grid flows, the same additions numpy makes (the cached property, set: no pass)
+        out[12].setflags(write=False)
+        result.__dict__["grid_import_kw"] = out[12]
     return result
 
 
@@ -478,7 +499,14 @@ def total_kwh(flow_kw: np.ndarray) -> float:
     return 0.0 if is_shared_zeros(flow_kw) else float(flow_kw.sum())
 
 
-def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:
+def flow_total_kwh(result: DispatchResult, name: str) -> float:
+    """Σ of the result's hourly flow ``name`` [kWh] (``total_kwh``); a flow the dispatch saw holding only
+    zeros (``DispatchResult.zero_flows``) is +0.0 without a pass: numpy adds a sum's values to +0.0, and
+    zeros of either sign added to +0.0 give +0.0."""
+    return 0.0 if name in result.zero_flows else total_kwh(getattr(result, name))
+
+
+def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows: frozenset[str] = frozenset()) -> DispatchResult:
     """Wrap the 12 hourly arrays (load, pv, the nine flows in ``DispatchResult`` order, the SOC
     adjustments) into a read-only ``DispatchResult``; shared by the rule-based and optimal EMS."""
     for a in arrays:
@@ -487,7 +515,7 @@ def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> Dispatc
     return DispatchResult(
         load_kw=ld, pv_kw=pvv, pv_to_load_kw=ptl, pv_to_battery_kw=ptb, grid_to_load_kw=gtl, grid_to_battery_kw=gtb,
         battery_to_load_kw=btl, export_kw=ex, curtailed_kw=cur, unserved_kw=uns, soc_kwh=soc,
-        final_soc_kwh=final_soc_kwh, soc_adjustment_kwh=adj, soc_start_kwh=soc_start_kwh,
+        final_soc_kwh=final_soc_kwh, soc_adjustment_kwh=adj, soc_start_kwh=soc_start_kwh, zero_flows=zero_flows,
     )
 
 

@@ -126,9 +126,12 @@ def is_shared_zeros(a: np.ndarray) -> bool:
 
 def holds_only_zeros(a: np.ndarray) -> bool:
     """``not a.any()``, without a pass over the shared read-only arrays of +0.0 (``zeros_read_only``,
-    ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no capacity all year)."""
+    ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no capacity all year), nor
+    over an array whose first or last value is not a zero (a capacity at work all year, a flow in the last hour)."""
     if is_shared_zeros(a) or (a.ndim == 1 and _SHARED.get((a.shape[0], (0.0).hex())) is a):
         return True
+    if a.ndim == 1 and a.shape[0] and (a[-1] != 0.0 or a[0] != 0.0):  # (a NaN is not a zero, for ``any`` too)
+        return False
     return not a.any()
 
 

@@ -54,7 +54,7 @@ from parktwin.economics.cashflows import CarbonYear
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
 from parktwin.energy.dispatch_inputs import clipped_sum_kw, holds_only_zeros, zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
@@ -321,10 +321,10 @@ def accounting(model, y: YearState) -> Accounts:
         demand_kwh=float(demand_kw.sum()),
         grid_import_kwh=float(grid_kw.sum()),
         onsite_generation_kwh=float(result.pv_kw.sum()),
-        onsite_used_kwh=total_kwh(result.pv_to_load_kw) + total_kwh(result.pv_to_battery_kw),
-        export_kwh=float(result.export_kw.sum()),
-        curtailed_kwh=float(result.curtailed_kw.sum()),
-        unserved_kwh=float(result.unserved_kw.sum()),
+        onsite_used_kwh=total_kwh(result.pv_to_load_kw) + flow_total_kwh(result, "pv_to_battery_kw"),
+        export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
+        curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
+        unserved_kwh=flow_total_kwh(result, "unserved_kw"),
         green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index),
     )
     factor = float(model.grid_factor_kgco2_per_kwh[y.index])
