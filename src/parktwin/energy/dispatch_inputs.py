@@ -108,6 +108,13 @@ def is_constant_hours(a: np.ndarray) -> bool:
     return a.ndim == 1 and a.shape[0] > 0 and _SHARED.get((a.shape[0], float(a[0]).hex())) is a
 
 
+def output_kw(capacity: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
+    """Hourly output [kW]: ``capacity`` (per hour) × ``per_unit`` (output per unit of capacity, per hour); a
+    capacity with one value all year (``constant_hours``) multiplies as that number: the same products,
+    without reading its array."""
+    return float(capacity[0]) * per_unit if is_constant_hours(capacity) else capacity * per_unit
+
+
 @lru_cache(maxsize=8)
 def zeros_read_only(shape: tuple) -> np.ndarray:
     """Zeros (+0.0) of ``shape`` [kW] (hours, or bands × hours), read-only: one shared array per shape for

@@ -39,7 +39,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
+from parktwin.accounting.inventory import ElectricitySupply, account_year, certified_kwh, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
@@ -55,7 +55,7 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
-from parktwin.energy.dispatch_inputs import clipped_sum_kw, holds_only_zeros, zeros_read_only
+from parktwin.energy.dispatch_inputs import clipped_sum_kw, holds_only_zeros, is_constant_hours, output_kw, zeros_read_only
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
@@ -222,8 +222,8 @@ def site(model, y: YearState) -> Site:
     dac = operator_dac(model, y.year, assets.dac_tco2_per_yr)
     if dac.removed_tco2 > 0:
         demand_kw = demand_kw + dac.electricity_kw
-    pv_kw = assets.pv_kwp * model.pv_kw_per_kwp[y.index]
-    wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else zeros_read_only((HOURS_PER_YEAR,))
+    pv_kw = output_kw(assets.pv_kwp, model.pv_kw_per_kwp[y.index])
+    wind_kw = output_kw(assets.wind_kw, model.wind_kw_per_kw[y.index]) if model.wind_kw_per_kw is not None else zeros_read_only((HOURS_PER_YEAR,))
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
     import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if down.any() else assets.import_limit_kw  # (read-only)
@@ -534,13 +534,15 @@ def outage_mask(outages: list[tuple[float, float]], year_start: int) -> np.ndarr
 def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
     plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
-    certified = grid_kw * assets.green_share
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
     no_wind = holds_only_zeros(assets.ppa_wind_kw)
     if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
         ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
         if not no_wind:
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
+    elif assets.end.ppa_hourly and is_constant_hours(assets.green_share):  # one share all year, no PPA (most years)
+        return certified_kwh(grid_kw, float(assets.green_share[0]))
+    certified = grid_kw * assets.green_share
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
     return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
