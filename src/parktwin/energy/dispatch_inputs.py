@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
+from parktwin.energy.calendar import HOURS_PER_YEAR
+
 if TYPE_CHECKING:
     from parktwin.energy.dispatch import BatteryParams
 
@@ -113,6 +115,26 @@ def output_kw(capacity: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
     capacity with one value all year (``constant_hours``) multiplies as that number: the same products,
     without reading its array."""
     return float(capacity[0]) * per_unit if is_constant_hours(capacity) else capacity * per_unit
+
+
+def outage_mask(outages: list[tuple[float, float]], year_start: int) -> np.ndarray:
+    """Hours of the year touched by an outage (a partly affected hour counts as down); a year no outage
+    touches: the shared read-only ``no_outage_hours``."""
+    mask = no_outage_hours()
+    for start, end in outages:
+        lo, hi = int(np.floor(start - year_start)), int(np.ceil(end - year_start))
+        if hi > 0 and lo < HOURS_PER_YEAR:
+            mask = mask.copy() if mask is no_outage_hours() else mask
+            mask[max(lo, 0):min(hi, HOURS_PER_YEAR)] = True
+    return mask
+
+
+@lru_cache(maxsize=1)
+def no_outage_hours() -> np.ndarray:
+    """A year's hours, none down (bool, read-only; one array for the process)."""
+    out = np.zeros(HOURS_PER_YEAR, dtype=bool)
+    out.setflags(write=False)
+    return out
 
 
 @lru_cache(maxsize=8)

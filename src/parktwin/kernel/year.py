@@ -55,7 +55,8 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
-from parktwin.energy.dispatch_inputs import clipped_sum_kw, holds_only_zeros, is_constant_hours, output_kw, zeros_read_only
+from parktwin.energy.dispatch_inputs import (clipped_sum_kw, holds_only_zeros, is_constant_hours, no_outage_hours, outage_mask, output_kw,
+                                             zeros_read_only)
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
@@ -96,6 +97,7 @@ class Site:
     down: np.ndarray  # hours touched by a grid outage (bool)
     import_limit_kw: np.ndarray  # the connection's import limit, 0 in outages [kW]
     dac: DacYear  # the operator's direct air capture: tonnes removed and its electricity (in demand_kw)
+    outage_hours: int = 0  # hours touched by a grid outage (Σ down)
 
 
 @dataclass
@@ -226,8 +228,9 @@ def site(model, y: YearState) -> Site:
     wind_kw = output_kw(assets.wind_kw, model.wind_kw_per_kw[y.index]) if model.wind_kw_per_kw is not None else zeros_read_only((HOURS_PER_YEAR,))
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
-    import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if down.any() else assets.import_limit_kw  # (read-only)
-    return Site(demand_kw, assets, pv_kw, wind_kw, pv_kw + wind_kw, period, price, down, import_limit_kw, dac)
+    outage_hours = 0 if down is no_outage_hours() else int(np.count_nonzero(down))
+    import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if outage_hours else assets.import_limit_kw  # (read-only)
+    return Site(demand_kw, assets, pv_kw, wind_kw, pv_kw + wind_kw, period, price, down, import_limit_kw, dac, outage_hours)
 
 
 def heat_plan(model, y: YearState) -> CarrierWork:
@@ -265,9 +268,8 @@ def electricity(model, y: YearState) -> Electricity:
     else:
         onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
-    outage_hours = 0
-    if s.down.any():
-        outage_hours = int(np.count_nonzero(s.down))
+    outage_hours = s.outage_hours
+    if outage_hours:
         shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
         load_kw = demand_kw - shed_kw
         export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
@@ -519,16 +521,6 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
     if mwh <= 0:
         return rows
     return add_to_rows(rows, {("operator", "electricity"): mwh}, lambda: {"operator": "operator"}, UNITS)
-
-
-def outage_mask(outages: list[tuple[float, float]], year_start: int) -> np.ndarray:
-    """Hours of the year touched by an outage (a partly affected hour counts as down)."""
-    mask = np.zeros(HOURS_PER_YEAR, dtype=bool)
-    for start, end in outages:
-        lo, hi = int(np.floor(start - year_start)), int(np.ceil(end - year_start))
-        if hi > 0 and lo < HOURS_PER_YEAR:
-            mask[max(lo, 0):min(hi, HOURS_PER_YEAR)] = True
-    return mask
 
 
 def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
