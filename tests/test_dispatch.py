@@ -24,7 +24,6 @@ from parktwin.energy.dispatch import (
     tou_period_codes,
 )
 from parktwin.energy.dispatch_inputs import clipped_sum_kw, constant_hours, holds_only_zeros, is_constant_hours, is_shared_zeros, zeros_read_only
-from parktwin.energy.tariff import month_peak_ceiling, month_runs, net_load_ceiling_kw
 
 TOL = 1e-6
 V, F, P, C = PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL
@@ -617,7 +616,7 @@ def test_no_battery_path_matches_the_kernel_bit_for_bit():
         soc0 = float(rng.choice([0.0, 5.0, 100.0 * rng.random()]))
         kernel = dispatch_module._dispatch_kernel(
             load, pv, rng.integers(0, 4, n).astype(np.int8), np.zeros(n), hours(50.0), 0.92, 0.9, 0.05, 0.95,
-            bool(rng.random() < 0.5), float(rng.choice([0.0, 0.2])), imp, exp, soc0, ceiling, dispatch_module.NO_MONTHS)
+            bool(rng.random() < 0.5), float(rng.choice([0.0, 0.2])), imp, exp, soc0, ceiling)
         fast = no_battery.without_battery(load, pv, imp, exp, soc0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
@@ -633,7 +632,7 @@ def test_no_battery_path_with_limits_given_as_numbers():
     for imp, exp in ((80.0, 0.0), (np.inf, 30.0), (0.0, np.inf)):
         kernel = dispatch_module._dispatch_kernel(
             load, pv, np.zeros(n, dtype=np.int8), np.zeros(n), np.zeros(n), 0.92, 0.9, 0.05, 0.95, True, 0.0,
-            np.full(n, imp), np.full(n, exp), 5.0, np.full(n, np.inf), dispatch_module.NO_MONTHS)
+            np.full(n, imp), np.full(n, exp), 5.0, np.full(n, np.inf))
         fast = no_battery.without_battery(load, pv, imp, exp, 5.0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
@@ -753,7 +752,7 @@ def test_kernel_skips_only_steps_that_change_no_value():
         reserve = [0.0, 0.2, 0.5][case % 3 - 1] if case % 2 else 0.0
         args = (load, pv, rng.integers(0, 4, n).astype(np.int8), cap, pmax, float(rng.uniform(0.5, 1.0)), float(rng.uniform(0.5, 1.0)),
                 smin, smax, bool(case % 4), reserve, imp, exp, float(rng.choice([-0.0, 0.0, 3.0 * scale, 80.0 * scale])), ceiling)
-        kernel = dispatch_module._dispatch_kernel(*args, dispatch_module.NO_MONTHS)
+        kernel = dispatch_module._dispatch_kernel(*args)
         full = np.array(_rules_every_step(*args)).reshape(n, 10)
         for column, flow in enumerate(kernel[:10]):
             assert np.array_equal(np.asarray(flow).view(np.int64), np.ascontiguousarray(full[:, column]).view(np.int64))
@@ -783,8 +782,7 @@ def test_year_without_battery_keeps_the_kernels_zero_signs():
         r = dispatch_rule_based(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), BatteryParams(),
                                 values["imp"], values["exp"])
         kernel = dispatch_module._dispatch_kernel(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), 0.92, 0.92,
-                                                  0.05, 0.95, True, 0.0, values["imp"], values["exp"], 0.0, np.full(n, np.inf),
-                                                  dispatch_module.NO_MONTHS)
+                                                  0.05, 0.95, True, 0.0, values["imp"], values["exp"], 0.0, np.full(n, np.inf))
         for name, flow in zip(("pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw", "battery_to_load_kw",
                                "export_kw", "curtailed_kw", "unserved_kw", "soc_kwh"), kernel):
             assert np.array_equal(getattr(r, name).view(np.int64), flow.view(np.int64)), (field, name)
@@ -881,34 +879,3 @@ def test_a_dispatch_reports_its_all_zero_flows_and_its_import_to_the_bit():
             total = dispatch_module.flow_total_kwh(r, name)
             assert np.float64(total).view(np.int64) == getattr(r, name).sum().view(np.int64)
     assert seen_zero == seen_nonzero == set(watched)
-
-
-def test_a_ceiling_found_month_by_month_is_the_ceiling_arrays_dispatch_to_the_bit():
-    """``MonthPeakCeiling`` (the hourly loop finds each month's highest net load as the month begins) gives
-    the dispatch with ``net_load_ceiling_kw``'s array, bit for bit: months of any lengths, net loads below
-    zero, ties, valley charging and the reserve; a wrong month layout is refused, naming the ceiling."""
-    rng = np.random.default_rng(21)
-    for case in range(120):
-        n = int(rng.integers(2, 200))
-        month = np.sort(rng.integers(1, 13, n)).astype(np.int64)
-        month.setflags(write=False)
-        load, pv = rng.random(n) * 100.0, rng.random(n) * 120.0
-        pv[rng.random(n) < 0.3] = 0.0
-        tie = rng.random(n) < 0.1
-        pv[tie] = load[tie]
-        period = rng.integers(0, 4, n).astype(np.int8)
-        cap, pmax = np.full(n, float(rng.choice([50.0, 400.0]))), np.full(n, 40.0)
-        params = BatteryParams(reserve_share=float(rng.choice([0.0, 0.3])))
-        imp = float(rng.choice([60.0, np.inf]))
-        found = month_peak_ceiling(load, pv, month)
-        assert isinstance(found, dispatch_module.MonthPeakCeiling)
-        a = dispatch_rule_based(load, pv, period, cap, pmax, params, imp, 20.0, soc_start_kwh=10.0, charge_ceiling_kw=found)
-        b = dispatch_rule_based(load, pv, period, cap, pmax, params, imp, 20.0, soc_start_kwh=10.0,
-                                charge_ceiling_kw=net_load_ceiling_kw(load, pv, month))
-        for name in FLOWS + ("soc_kwh", "soc_adjustment_kwh", "grid_import_kw"):
-            assert np.array_equal(getattr(a, name).view(np.int64), getattr(b, name).view(np.int64)), (case, name)
-        assert a.zero_flows == b.zero_flows
-    starts = month_runs(np.repeat(np.arange(1, 13), 730))[0]
-    with pytest.raises(ValueError, match="charge_ceiling_kw"):
-        dispatch_rule_based(np.ones(24), np.zeros(24), np.zeros(24, dtype=np.int8), np.ones(24), np.ones(24), BatteryParams(),
-                            10.0, 0.0, charge_ceiling_kw=dispatch_module.MonthPeakCeiling(starts, 8760))

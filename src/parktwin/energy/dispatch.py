@@ -47,16 +47,15 @@ Every clip is recorded in ``DispatchResult.soc_adjustment_kwh`` [kWh] (positive
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cached_property
 
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import (NO_MONTHS, MonthPeakCeiling, check_battery_params, float_array, holds_only_zeros, hourly_limit,
-                                             is_shared_zeros, limit_input, limit_value, month_net_peak)
+from parktwin.energy.dispatch_inputs import check_battery_params, float_array, holds_only_zeros, hourly_limit, is_shared_zeros, limit_input, limit_value
 from parktwin.energy.no_battery import grid_only, signed_zero
-from parktwin.energy.tou import N_PERIODS, PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY, tou_period_codes
 
 __all__ = [
     "PERIOD_VALLEY",
@@ -65,7 +64,6 @@ __all__ = [
     "PERIOD_CRITICAL",
     "BatteryParams",
     "DispatchResult",
-    "MonthPeakCeiling",
     "dispatch_rule_based",
     "annual_flows_kwh",
     "tou_period_codes",
@@ -73,6 +71,8 @@ __all__ = [
     "flow_total_kwh",
 ]
 
+PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL = 0, 1, 2, 3
+_N_PERIODS = 4
 WATCHED_FLOWS = ("pv_to_battery_kw", "export_kw", "curtailed_kw", "unserved_kw")  # flows the hourly loop reports holding only zeros
 
 
@@ -190,10 +190,7 @@ def _dispatch_kernel(
     exp_lim,
     soc_start,
     charge_ceiling,
-    month_starts,
 ):  # pragma: no cover - compiled; exercised through dispatch_rule_based
-    # ``month_starts`` (first hour of each month, from 0; empty: ``charge_ceiling`` per hour): each month's
-    # ceiling is its highest net load ``load − pv`` (at least 0), found when the month begins (``MonthPeakCeiling``)
     n = load.shape[0]
     pv_to_load = np.empty(n)
     pv_to_bat = np.empty(n)
@@ -210,19 +207,10 @@ def _dispatch_kernel(
     s = soc_start
     charged_pv = exported = curtailing = unserving = False  # a flow's nonzero hour met (zeros of either sign are not)
     valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
-    months = month_starts.shape[0]
-    month = 0  # the next month to begin
-    ceiling = 0.0
     for h in range(n):
-        if months:
-            if month < months and h == month_starts[month]:
-                ceiling = month_net_peak(load, pv, h, month_starts[month + 1] if month + 1 < months else n)
-                month += 1
-        else:
-            ceiling = charge_ceiling[h]
         e = cap[h]
         if not (0.0 <= load[h] < np.inf and 0.0 <= pv[h] < np.inf and 0.0 <= e < np.inf and 0.0 <= pmax[h] < np.inf
-                and imp_lim[h] >= 0.0 and exp_lim[h] >= 0.0 and ceiling >= 0.0 and 0 <= period[h] < 4):
+                and imp_lim[h] >= 0.0 and exp_lim[h] >= 0.0 and charge_ceiling[h] >= 0.0 and 0 <= period[h] < 4):
             valid = False
         lo = smin * e
         hi = smax * e
@@ -303,7 +291,7 @@ def _dispatch_kernel(
         c_g = 0.0
         if grid_charging and period[h] == 0 and d == 0.0:
             # under the month's ceiling; up to the emergency reserve, under the import limit only
-            c_g = (il if il < ceiling else ceiling) - g
+            c_g = (il if il < charge_ceiling[h] else charge_ceiling[h]) - g
             # (the steps below skip only what changes no value: a store above its reserve has a
             # negative refill, which could only turn a negative c_g into another negative one, clipped
             # to 0 at the end; the headroom, ≥ 0, can only lower a c_g above 0. Checked against the
@@ -400,11 +388,10 @@ def dispatch_rule_based(
     soc_start_kwh : float
         Stored energy before the first hour [kWh]; clipped into the first hour's
         window (recorded in ``soc_adjustment_kwh[0]``).
-    charge_ceiling_kw : float, np.ndarray or MonthPeakCeiling
+    charge_ceiling_kw : float or np.ndarray
         Grid import [kW] that valley charging keeps the hour under (load + charging), one number or
         per hour; ``inf`` (default) = only the import limit. The park passes the month's highest net
-        load (energy.tariff.month_peak_ceiling_kw), so charging never sets a new monthly peak: as a
-        ``MonthPeakCeiling`` the hourly loop finds it itself, month by month (no array for it).
+        load (energy.tariff.month_peak_ceiling_kw), so charging never sets a new monthly peak.
 
     Returns
     -------
@@ -416,9 +403,6 @@ def dispatch_rule_based(
     ValueError
         If an argument has the wrong shape, sign or range; the message names it.
     """
-    month_starts = None
-    if isinstance(charge_ceiling_kw, MonthPeakCeiling):  # found by the hourly loop: no ceiling array (+0.0 or above: no −0.0)
-        month_starts, charge_ceiling_kw = charge_ceiling_kw.checked_starts(np.shape(load_kw)[0] if np.ndim(load_kw) == 1 else 0), 0.0
     given = (load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw, params, import_limit_kw, export_limit_kw,
              soc_start_kwh, charge_ceiling_kw)
     try:  # shapes, types and numbers here; the arrays' values in the hourly loop, which reads them all anyway
@@ -455,8 +439,7 @@ def dispatch_rule_based(
             hourly_limit(imp, n),
             hourly_limit(exp, n),
             soc0,
-            hourly_limit(np.inf, n) if month_starts is not None else hourly_limit(ceiling, n),
-            month_starts if month_starts is not None else NO_MONTHS,
+            hourly_limit(ceiling, n),
         )
         nonzero = out[13]
         if not out[11]:  # an hour's input outside its range: the check that names it
@@ -490,7 +473,7 @@ def checked_inputs(load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw,
         raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
     if per.dtype.kind not in "iu":
         raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
-    if (values or per.dtype != np.int8) and n and (per.min() < 0 or per.max() >= N_PERIODS):
+    if (values or per.dtype != np.int8) and n and (per.min() < 0 or per.max() >= _N_PERIODS):
         raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
     per = np.ascontiguousarray(per, dtype=np.int8)
 
@@ -569,3 +552,67 @@ def annual_flows_kwh(result: DispatchResult) -> dict[str, float]:
         out["battery_charge_kwh"] - out["battery_to_load_kwh"] - delta_from_flows
     )
     return out
+
+
+def _hour_set(name: str, hours: Iterable[int]) -> list[int]:
+    try:
+        hs = [int(h) for h in hours]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an iterable of integer hours 0..23") from None
+    bad = [h for h in hs if not 0 <= h <= 23]
+    if bad:
+        raise ValueError(f"{name} must contain hours 0..23, got {bad}")
+    return hs
+
+
+def tou_period_codes(
+    hour_of_day: np.ndarray,
+    peak_hours: Iterable[int],
+    flat_hours: Iterable[int],
+    valley_hours: Iterable[int],
+    critical_hours: Iterable[int] = (),
+) -> np.ndarray:
+    """Map each hour of the year to its TOU period code.
+
+    Parameters
+    ----------
+    hour_of_day : np.ndarray
+        Integer hour of day per time step, values 0..23 [h].
+    peak_hours, flat_hours, valley_hours, critical_hours : iterable of int
+        Hours of day (0..23) of each period; together they must cover each of
+        the 24 hours exactly once (critical hours are not also peak hours).
+
+    Returns
+    -------
+    np.ndarray
+        int8 array shaped like ``hour_of_day`` with codes ``PERIOD_*`` (0..3).
+
+    Raises
+    ------
+    ValueError
+        If the hour sets do not partition 0..23 or ``hour_of_day`` is invalid.
+    """
+    table = np.full(24, -1, dtype=np.int8)
+    count = np.zeros(24, dtype=np.int64)
+    for name, hours, code in (
+        ("peak_hours", peak_hours, PERIOD_PEAK),
+        ("flat_hours", flat_hours, PERIOD_FLAT),
+        ("valley_hours", valley_hours, PERIOD_VALLEY),
+        ("critical_hours", critical_hours, PERIOD_CRITICAL),
+    ):
+        for h in _hour_set(name, hours):
+            table[h] = code
+            count[h] += 1
+    if (count != 1).any():
+        missing = np.flatnonzero(count == 0).tolist()
+        twice = np.flatnonzero(count > 1).tolist()
+        raise ValueError(
+            "peak/flat/valley/critical hours must cover each hour 0..23 exactly once; "
+            f"missing {missing}, repeated {twice}"
+        )
+    hod = np.asarray(hour_of_day)
+    if hod.dtype.kind not in "iu":
+        raise ValueError(f"hour_of_day must be an integer array, got dtype {hod.dtype}")
+    if hod.size and ((hod < 0) | (hod > 23)).any():
+        raise ValueError("hour_of_day values must be in 0..23")
+    return table[hod]

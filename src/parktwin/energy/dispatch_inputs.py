@@ -9,7 +9,6 @@ checks that name the problem (energy/dispatch.py and energy/sizing.py call them 
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -20,45 +19,6 @@ from parktwin.energy.calendar import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from parktwin.energy.dispatch import BatteryParams
-
-
-@dataclass(frozen=True, eq=False)
-class MonthPeakCeiling:
-    """A ``charge_ceiling_kw`` the hourly loop finds itself: in each month, the month's highest net load
-    ``load_kw − pv_kw`` (at least 0) [kW] — bit for bit energy.tariff.net_load_ceiling_kw of the same
-    arrays — found as the month begins, with no hourly array for it.
-
-    ``month_starts``: the first hour of each month, in order, the first 0 (hours in calendar order, each
-    month one run of hours: energy.tariff.month_runs of a calendar's months); ``hours``: how many hours
-    the months hold (the dispatch's)."""
-
-    month_starts: np.ndarray
-    hours: int
-
-    def checked_starts(self, n: int) -> np.ndarray:
-        """The month starts as int64 for a dispatch of ``n`` hours; ``ValueError`` naming them otherwise."""
-        starts = np.asarray(self.month_starts)
-        if (self.hours != n or starts.ndim != 1 or not len(starts) or starts.dtype.kind not in "iu" or starts[0] != 0
-                or starts[-1] >= n or (len(starts) > 1 and not (np.diff(starts) > 0).all())):
-            raise ValueError(f"charge_ceiling_kw: the months' first hours must be increasing from 0 over the load's {n} hours, "
-                             f"got {starts!r} over {self.hours}")
-        return np.ascontiguousarray(starts, dtype=np.int64)
-
-
-NO_MONTHS = np.zeros(0, dtype=np.int64)  # the kernel's ``month_starts`` when the ceiling is given hour by hour
-NO_MONTHS.setflags(write=False)
-
-
-@numba.njit(cache=True)
-def month_net_peak(load, pv, first, end):  # pragma: no cover - compiled; exercised through dispatch_rule_based
-    """The highest ``load − pv`` over hours ``first..end − 1``, at least +0.0 [kW]: energy.tariff's
-    ``_net_load_ceiling`` of one run (a larger value replaces it; a NaN, once met, stays)."""
-    top = 0.0
-    for h in range(first, end):
-        v = load[h] - pv[h]
-        if v > top or (v != v and top == top):
-            top = v
-    return top
 
 
 def check_battery_params(params: BatteryParams) -> None:

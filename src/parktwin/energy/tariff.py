@@ -10,7 +10,6 @@ import numpy as np
 
 from parktwin.energy.calendar import year_calendar
 from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
-from parktwin.energy.dispatch_inputs import MonthPeakCeiling, month_net_peak
 from parktwin.energy.loads import profile
 from parktwin.spec.park import TouTariff
 
@@ -159,26 +158,19 @@ def net_load_ceiling_kw(load_kw: np.ndarray, onsite_kw: np.ndarray, month_of_hou
     return _net_load_ceiling(load, onsite, starts, lengths)
 
 
-def month_peak_ceiling(load_kw: np.ndarray, onsite_kw: np.ndarray, month_of_hour: np.ndarray) -> np.ndarray | MonthPeakCeiling:
-    """``net_load_ceiling_kw`` for the rule-based dispatch (energy.dispatch): when each month is one run of
-    hours (a calendar's months), a ``MonthPeakCeiling`` its hourly loop finds month by month (the same
-    values, no array, no pass of its own); else the array."""
-    month = np.asarray(month_of_hour)
-    starts, _, unique = month_runs(month)
-    if unique and len(starts) and np.shape(load_kw) == np.shape(onsite_kw) == month.shape:
-        return MonthPeakCeiling(starts, len(month))
-    return net_load_ceiling_kw(load_kw, onsite_kw, month_of_hour)
-
-
 @numba.njit(cache=True)
 def _net_load_ceiling(load, onsite, starts, lengths):  # pragma: no cover - compiled; exercised through net_load_ceiling_kw
-    """Each run's highest ``load − onsite``, at least +0.0, over the run's hours (``month_net_peak``). The
-    clipped net load holds no −0.0 (numpy's maximum of a zero and 0.0 is 0.0), so a run's highest starts at
-    +0.0 and is replaced only by a larger value; a NaN, once met, stays (numpy's maximum carries it)."""
+    """Each run's highest ``load − onsite``, at least +0.0, over the run's hours. The clipped net load
+    holds no −0.0 (numpy's maximum of a zero and 0.0 is 0.0), so a run's highest starts at +0.0 and
+    is replaced only by a larger value; a NaN, once met, stays (numpy's maximum carries it)."""
     out = np.empty(load.shape[0])
     for r in range(starts.shape[0]):
         first, last = starts[r], starts[r] + lengths[r]
-        top = month_net_peak(load, onsite, first, last)
+        top = 0.0
+        for h in range(first, last):
+            v = load[h] - onsite[h]
+            if v > top or (v != v and top == top):
+                top = v
         for h in range(first, last):
             out[h] = top
     return out

@@ -59,7 +59,7 @@ from parktwin.energy.dispatch_inputs import (clipped_sum_kw, holds_only_zeros, i
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, month_peak_ceiling
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
 from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
@@ -281,7 +281,7 @@ def electricity(model, y: YearState) -> Electricity:
     onsite_kw.setflags(write=False)
     # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
     # no battery, no charging: no ceiling to find
-    ceiling_kw = month_peak_ceiling(load_kw, onsite_kw, month) if not holds_only_zeros(assets.battery_kwh) else np.inf
+    ceiling_kw = net_load_ceiling_kw(load_kw, onsite_kw, month) if not holds_only_zeros(assets.battery_kwh) else np.inf
     result = dispatch_rule_based(
         load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
         import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=model.battery_soc_kwh,
