@@ -47,7 +47,6 @@ Every clip is recorded in ``DispatchResult.soc_adjustment_kwh`` [kWh] (positive
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cached_property
 
@@ -56,6 +55,7 @@ import numpy as np
 
 from parktwin.energy.dispatch_inputs import check_battery_params, float_array, holds_only_zeros, hourly_limit, is_shared_zeros, limit_input, limit_value
 from parktwin.energy.no_battery import grid_only, signed_zero
+from parktwin.energy.tou import N_PERIODS, PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY, tou_period_codes
 
 __all__ = [
     "PERIOD_VALLEY",
@@ -71,8 +71,6 @@ __all__ = [
     "flow_total_kwh",
 ]
 
-PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL = 0, 1, 2, 3
-_N_PERIODS = 4
 WATCHED_FLOWS = ("pv_to_battery_kw", "export_kw", "curtailed_kw", "unserved_kw")  # flows the hourly loop reports holding only zeros
 
 
@@ -205,7 +203,8 @@ def _dispatch_kernel(
     grid_import = np.empty(n)
 
     s = soc_start
-    charged_pv = exported = curtailing = unserving = False  # a flow's nonzero hour met (zeros of either sign are not)
+    # the watched flows' running totals (each flow is >= 0 by the rules: its total is 0 only if every hour is a zero)
+    charged_pv = exported = curtailing = unserving = 0.0
     valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
     for h in range(n):
         e = cap[h]
@@ -315,10 +314,10 @@ def _dispatch_kernel(
             if s > hi:
                 s = hi
 
-        charged_pv |= c_pv != 0.0
-        exported |= ex != 0.0
-        curtailing |= cut != 0.0
-        unserving |= deficit != 0.0
+        charged_pv += c_pv
+        exported += ex
+        curtailing += cut
+        unserving += deficit
         pv_to_load[h] = ptl
         pv_to_bat[h] = c_pv
         grid_to_load[h] = g
@@ -343,7 +342,7 @@ def _dispatch_kernel(
         s,
         valid,
         grid_import,
-        (charged_pv, exported, curtailing, unserving),
+        (charged_pv != 0.0, exported != 0.0, curtailing != 0.0, unserving != 0.0),  # (a NaN is not 0)
     )
 
 
@@ -473,7 +472,7 @@ def checked_inputs(load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw,
         raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
     if per.dtype.kind not in "iu":
         raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
-    if (values or per.dtype != np.int8) and n and (per.min() < 0 or per.max() >= _N_PERIODS):
+    if (values or per.dtype != np.int8) and n and (per.min() < 0 or per.max() >= N_PERIODS):
         raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
     per = np.ascontiguousarray(per, dtype=np.int8)
 
@@ -552,67 +551,3 @@ def annual_flows_kwh(result: DispatchResult) -> dict[str, float]:
         out["battery_charge_kwh"] - out["battery_to_load_kwh"] - delta_from_flows
     )
     return out
-
-
-def _hour_set(name: str, hours: Iterable[int]) -> list[int]:
-    try:
-        hs = [int(h) for h in hours]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an iterable of integer hours 0..23") from None
-    bad = [h for h in hs if not 0 <= h <= 23]
-    if bad:
-        raise ValueError(f"{name} must contain hours 0..23, got {bad}")
-    return hs
-
-
-def tou_period_codes(
-    hour_of_day: np.ndarray,
-    peak_hours: Iterable[int],
-    flat_hours: Iterable[int],
-    valley_hours: Iterable[int],
-    critical_hours: Iterable[int] = (),
-) -> np.ndarray:
-    """Map each hour of the year to its TOU period code.
-
-    Parameters
-    ----------
-    hour_of_day : np.ndarray
-        Integer hour of day per time step, values 0..23 [h].
-    peak_hours, flat_hours, valley_hours, critical_hours : iterable of int
-        Hours of day (0..23) of each period; together they must cover each of
-        the 24 hours exactly once (critical hours are not also peak hours).
-
-    Returns
-    -------
-    np.ndarray
-        int8 array shaped like ``hour_of_day`` with codes ``PERIOD_*`` (0..3).
-
-    Raises
-    ------
-    ValueError
-        If the hour sets do not partition 0..23 or ``hour_of_day`` is invalid.
-    """
-    table = np.full(24, -1, dtype=np.int8)
-    count = np.zeros(24, dtype=np.int64)
-    for name, hours, code in (
-        ("peak_hours", peak_hours, PERIOD_PEAK),
-        ("flat_hours", flat_hours, PERIOD_FLAT),
-        ("valley_hours", valley_hours, PERIOD_VALLEY),
-        ("critical_hours", critical_hours, PERIOD_CRITICAL),
-    ):
-        for h in _hour_set(name, hours):
-            table[h] = code
-            count[h] += 1
-    if (count != 1).any():
-        missing = np.flatnonzero(count == 0).tolist()
-        twice = np.flatnonzero(count > 1).tolist()
-        raise ValueError(
-            "peak/flat/valley/critical hours must cover each hour 0..23 exactly once; "
-            f"missing {missing}, repeated {twice}"
-        )
-    hod = np.asarray(hour_of_day)
-    if hod.dtype.kind not in "iu":
-        raise ValueError(f"hour_of_day must be an integer array, got dtype {hod.dtype}")
-    if hod.size and ((hod < 0) | (hod > 23)).any():
-        raise ValueError("hour_of_day values must be in 0..23")
-    return table[hod]
