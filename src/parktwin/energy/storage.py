@@ -9,7 +9,7 @@ reaches the calendar life. Constants: data/constants.csv.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,8 +18,9 @@ from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
 
 
-@dataclass(frozen=True)
-class BatteryUnit:
+class BatteryUnit(NamedTuple):
+    """One battery unit's nameplate and wear (a named tuple: every unit is made anew each year it works)."""
+
     id: str
     energy_kwh: float  # nameplate
     power_kw: float
@@ -80,7 +81,6 @@ def age_units(units: list[BatteryUnit], discharged_kwh: float, year_start: int) 
             out.append(u)
             continue
         cycles = discharged_kwh * (w / total) / (u.energy_kwh * u.health)
-        # (the unit's fields given in full: ``dataclasses.replace`` checks them again, once per unit and year)
         aged = BatteryUnit(u.id, u.energy_kwh, u.power_kw, u.start_hour, max(0.0, u.health - fade * cycles), u.efc + cycles)
         if aged.health <= end_of_life + 1e-12 or next_year - u.start_hour >= life_h:
             replaced.append(aged)
