@@ -855,13 +855,12 @@ def test_numpys_sum_of_zeros_of_either_sign_is_plus_zero():
 
 def test_a_dispatch_reports_its_all_zero_flows_and_its_import_to_the_bit():
     """The rule-based result's ``grid_import_kw`` (made in the hourly loop, or the grid's flow to the load
-    without a battery) is ``grid_to_load + grid_to_battery`` to the bit. With a battery the loop's flows are
-    the rows of one block whose totals take one reduction; without one, ``zero_flows`` names exactly the
-    watched flows with no nonzero hour. Either way ``flow_total_kwh`` is numpy's sum of every flow, with
-    export, curtailment and unserved load present or not."""
+    without a battery) is ``grid_to_load + grid_to_battery`` to the bit; ``zero_flows`` names exactly the
+    watched flows with no nonzero hour, and ``flow_total_kwh`` is numpy's sum of every flow, with and
+    without a battery, with export, curtailment and unserved load present or not."""
     rng = np.random.default_rng(12)
     watched = dispatch_module.WATCHED_FLOWS
-    seen_zero, seen_nonzero, blocks = set(), set(), 0
+    seen_zero, seen_nonzero = set(), set()
     for case in range(60):
         n = int(rng.integers(1, 60))
         load, pv = rng.random(n) * 100.0, rng.random(n) * (150.0 if case % 2 else 20.0)
@@ -872,14 +871,11 @@ def test_a_dispatch_reports_its_all_zero_flows_and_its_import_to_the_bit():
         r = dispatch_rule_based(load, pv, rng.integers(0, 4, n).astype(np.int8), cap, np.full(n, 30.0), BatteryParams(), imp, exp)
         grid = r.grid_to_load_kw + r.grid_to_battery_kw
         assert np.array_equal(r.grid_import_kw.view(np.int64), grid.view(np.int64))
-        if r.flows_block is None:  # no battery: the grid-only pass
-            for name in watched:
-                assert (name in r.zero_flows) == (not getattr(r, name).any())
-                (seen_zero if name in r.zero_flows else seen_nonzero).add(name)
-        else:
-            blocks += 1
-            assert not r.flows_block.flags.writeable and all(np.shares_memory(getattr(r, name), r.flows_block) for name in FLOWS)
-        for name in FLOWS + ("grid_import_kw",):
+        for name in watched:
+            flow = getattr(r, name)
+            assert (name in r.zero_flows) == (not flow.any())
+            (seen_zero if name in r.zero_flows else seen_nonzero).add(name)
+        for name in FLOWS:
             total = dispatch_module.flow_total_kwh(r, name)
             assert np.float64(total).view(np.int64) == getattr(r, name).sum().view(np.int64)
-    assert seen_zero == set(watched) and seen_nonzero == set(watched) - {"pv_to_battery_kw"} and blocks  # (no battery: nothing charged)
+    assert seen_zero == seen_nonzero == set(watched)

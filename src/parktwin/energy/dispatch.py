@@ -71,9 +71,7 @@ __all__ = [
     "flow_total_kwh",
 ]
 
-WATCHED_FLOWS = ("pv_to_battery_kw", "export_kw", "curtailed_kw", "unserved_kw")  # flows the grid-only pass reports holding only zeros
-BLOCK_FLOWS = ("pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw", "battery_to_load_kw", "export_kw",
-               "curtailed_kw", "unserved_kw", "grid_import_kw")  # the hourly loop's flows, the rows of its block in order
+WATCHED_FLOWS = ("pv_to_battery_kw", "export_kw", "curtailed_kw", "unserved_kw")  # flows the hourly loop reports holding only zeros
 
 
 @dataclass(frozen=True)
@@ -138,9 +136,6 @@ class DispatchResult:
     zero_flows : frozenset of str
         Names of flows the dispatch saw holding only zeros (of either sign) as it made them; others may
         too (a flow not named was not watched, or had a nonzero hour).
-    flows_block : np.ndarray or None
-        The hourly loop's flows, ``BLOCK_FLOWS`` in order, as the rows of one read-only array (the
-        flows above are those rows): their annual totals take one reduction (``flow_total_kwh``).
     """
 
     load_kw: np.ndarray
@@ -158,7 +153,6 @@ class DispatchResult:
     soc_adjustment_kwh: np.ndarray
     soc_start_kwh: float
     zero_flows: frozenset[str] = frozenset()  # flows found holding only zeros (of either sign): ``flow_total_kwh``
-    flows_block: np.ndarray | None = None  # the ``BLOCK_FLOWS`` as the rows of one array, when made so: ``flow_total_kwh``
 
     @cached_property
     def grid_import_kw(self) -> np.ndarray:
@@ -167,12 +161,6 @@ class DispatchResult:
         total = self.grid_to_load_kw + self.grid_to_battery_kw
         total.flags.writeable = False
         return total
-
-    @cached_property
-    def block_totals_kwh(self) -> dict[str, float]:
-        """Σ of each flow of ``flows_block`` [kWh], in one reduction over its rows: numpy sums each row of a
-        C-ordered array as it sums that row alone (pairwise, from +0.0), bit for bit."""
-        return dict(zip(BLOCK_FLOWS, self.flows_block.sum(axis=1).tolist()))
 
     @property
     def battery_charge_kw(self) -> np.ndarray:
@@ -202,20 +190,21 @@ def _dispatch_kernel(
     charge_ceiling,
 ):  # pragma: no cover - compiled; exercised through dispatch_rule_based
     n = load.shape[0]
-    block = np.empty((11, n))  # the flows (``BLOCK_FLOWS`` order), the state of charge and the start clips, one row each
-    pv_to_load = block[0]
-    pv_to_bat = block[1]
-    grid_to_load = block[2]
-    grid_to_bat = block[3]
-    bat_to_load = block[4]
-    export = block[5]
-    curtailed = block[6]
-    unserved = block[7]
-    grid_import = block[8]
-    soc = block[9]
-    adj = block[10]
+    pv_to_load = np.empty(n)
+    pv_to_bat = np.empty(n)
+    grid_to_load = np.empty(n)
+    grid_to_bat = np.empty(n)
+    bat_to_load = np.empty(n)
+    export = np.empty(n)
+    curtailed = np.empty(n)
+    unserved = np.empty(n)
+    soc = np.empty(n)
+    adj = np.empty(n)
+    grid_import = np.empty(n)
 
     s = soc_start
+    # the watched flows' running totals (each flow is >= 0 by the rules: its total is 0 only if every hour is a zero)
+    charged_pv = exported = curtailing = unserving = 0.0
     valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
     for h in range(n):
         e = cap[h]
@@ -325,6 +314,10 @@ def _dispatch_kernel(
             if s > hi:
                 s = hi
 
+        charged_pv += c_pv
+        exported += ex
+        curtailing += cut
+        unserving += deficit
         pv_to_load[h] = ptl
         pv_to_bat[h] = c_pv
         grid_to_load[h] = g
@@ -349,7 +342,7 @@ def _dispatch_kernel(
         s,
         valid,
         grid_import,
-        block,
+        (charged_pv != 0.0, exported != 0.0, curtailing != 0.0, unserving != 0.0),  # (a NaN is not 0)
     )
 
 
@@ -447,14 +440,12 @@ def dispatch_rule_based(
             soc0,
             hourly_limit(ceiling, n),
         )
-        block = out[13]
-        block.setflags(write=False)
+        nonzero = out[13]
         if not out[11]:  # an hour's input outside its range: the check that names it
             checked_inputs(*given, values=True)
             raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the loop finds)
     arrays = (echoed(load, load_kw), echoed(pv, pv_kw)) + out[:10]
-    result = frozen_result(arrays, float(out[10]), soc0, frozenset(name for name, seen in zip(WATCHED_FLOWS, nonzero) if not seen)
-                           if no_battery else frozenset(), None if no_battery else block[:len(BLOCK_FLOWS)])
+    result = frozen_result(arrays, float(out[10]), soc0, frozenset(name for name, seen in zip(WATCHED_FLOWS, nonzero) if not seen))
     if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
         result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
     else:  # the hourly loop's sum of the two grid flows, the same additions numpy makes (the cached property, set: no pass)
@@ -508,17 +499,13 @@ def total_kwh(flow_kw: np.ndarray) -> float:
 
 
 def flow_total_kwh(result: DispatchResult, name: str) -> float:
-    """Σ of the result's hourly flow ``name`` [kWh] (``total_kwh``, numpy's sum): the flows of one block
-    (``DispatchResult.flows_block``) summed in one reduction for all; a flow the dispatch saw holding only
-    zeros (``DispatchResult.zero_flows``) +0.0 without a pass: numpy adds a sum's values to +0.0, and
+    """Σ of the result's hourly flow ``name`` [kWh] (``total_kwh``); a flow the dispatch saw holding only
+    zeros (``DispatchResult.zero_flows``) is +0.0 without a pass: numpy adds a sum's values to +0.0, and
     zeros of either sign added to +0.0 give +0.0."""
-    if result.flows_block is not None and name in BLOCK_FLOWS:
-        return result.block_totals_kwh[name]
     return 0.0 if name in result.zero_flows else total_kwh(getattr(result, name))
 
 
-def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows: frozenset[str] = frozenset(),
-                  flows_block: np.ndarray | None = None) -> DispatchResult:
+def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows: frozenset[str] = frozenset()) -> DispatchResult:
     """Wrap the 12 hourly arrays (load, pv, the nine flows in ``DispatchResult`` order, the SOC
     adjustments) into a read-only ``DispatchResult``; shared by the rule-based and optimal EMS."""
     for a in arrays:
@@ -528,7 +515,6 @@ def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows
         load_kw=ld, pv_kw=pvv, pv_to_load_kw=ptl, pv_to_battery_kw=ptb, grid_to_load_kw=gtl, grid_to_battery_kw=gtb,
         battery_to_load_kw=btl, export_kw=ex, curtailed_kw=cur, unserved_kw=uns, soc_kwh=soc,
         final_soc_kwh=final_soc_kwh, soc_adjustment_kwh=adj, soc_start_kwh=soc_start_kwh, zero_flows=zero_flows,
-        flows_block=flows_block,
     )
 
 

@@ -301,7 +301,7 @@ def electricity(model, y: YearState) -> Electricity:
         # the same cost function for both; the LP ends with at least the rules' final charge
         ems_saving = dispatch_cost_cny(rules, s.price, **costing)["objective_cny"] - dispatch_cost_cny(result, s.price, **costing)["objective_cny"]
     model.battery_soc_kwh = result.final_soc_kwh
-    discharged_kwh = flow_total_kwh(result, "battery_to_load_kw")
+    discharged_kwh = total_kwh(result.battery_to_load_kw)
     for unit in model.operator.age_batteries(discharged_kwh, y.year_start):
         if y.index + 1 < len(model.years):  # its new cells are bought at next year's price
             model.record.purchases.append(purchase(y.year + 1, 0.0, unit.id, "operator", "battery_energy", unit.energy_kwh,
@@ -321,10 +321,10 @@ def accounting(model, y: YearState) -> Accounts:
     grid_kw = result.grid_import_kw
     supply = ElectricitySupply(
         demand_kwh=float(demand_kw.sum()),
-        grid_import_kwh=flow_total_kwh(result, "grid_import_kw"),  # (the flows' totals: one reduction for all)
+        grid_import_kwh=float(grid_kw.sum()),
         onsite_generation_kwh=float(result.pv_kw.sum()),
-        onsite_used_kwh=flow_total_kwh(result, "pv_to_load_kw") + flow_total_kwh(result, "pv_to_battery_kw"),
-        export_kwh=flow_total_kwh(result, "export_kw"),
+        onsite_used_kwh=total_kwh(result.pv_to_load_kw) + flow_total_kwh(result, "pv_to_battery_kw"),
+        export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
         curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
         unserved_kwh=flow_total_kwh(result, "unserved_kw"),
         green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index),
