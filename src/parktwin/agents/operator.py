@@ -167,8 +167,12 @@ class OperatorAgent(ParkAgent):
         steady = len(segs) == 1
         if steady and self._steady is not None and self._steady[0] is segs[0][1]:
             return self._steady[1]
-        starts = [h for h, _ in segs]
-        arrays = {attr: _hourly([float(getattr(s, attr)) for _, s in segs], starts) for attr in _HOURLY_ATTRS}
+        if steady:  # one state all year: each attribute the shared array of its value (``_hourly`` of one value)
+            state = segs[0][1]
+            arrays = {attr: constant_hours(HOURS_PER_YEAR, float(getattr(state, attr))) for attr in _HOURLY_ATTRS}
+        else:
+            starts = [h for h, _ in segs]
+            arrays = {attr: _hourly([float(getattr(s, attr)) for _, s in segs], starts) for attr in _HOURLY_ATTRS}
         arrays["green_share"] = _higher(arrays["green_share"], arrays.pop("green_floor_share"))
         for array in arrays.values():
             array.setflags(write=False)

@@ -549,7 +549,7 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(list(model.enterprises.values()), carbon.ets_sectors)
     totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
     for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if row[2] == "enterprise" and row[3] == "1":  # scope 1 emitted (stored CO₂ already out)
+        if row[3] == "1" and row[2] == "enterprise":  # scope 1 emitted (stored CO₂ already out; most rows are scope 2)
             at = position.get(row[1])
             if at is not None:
                 totals[at] += row[11]
