@@ -8,6 +8,7 @@ checks that name the problem (energy/dispatch.py and energy/sizing.py call them 
 
 from __future__ import annotations
 
+import math
 import weakref
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -68,7 +69,7 @@ def limit_value(name: str, x, allow_inf: bool) -> float:
         v = float(x)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a real number, got {x!r}") from None
-    if not v >= 0.0 or (not allow_inf and not np.isfinite(v)):
+    if not v >= 0.0 or (not allow_inf and not math.isfinite(v)):
         what = ">= 0 (inf allowed)" if allow_inf else "finite and >= 0"
         raise ValueError(f"{name} must be {what}, got {x!r}")
     return v
@@ -187,7 +188,7 @@ def limit_input(name: str, x, n: int, values: bool = True) -> float | np.ndarray
     """A limit given as one number or per hour, checked: the number as a float, or a float64 array
     of shape (n,); inf allowed; an array's values unless ``values`` is False (the caller's hourly loop
     checks them). (``limit_array`` spreads the number over the hours.)"""
-    if np.ndim(x) == 0:
+    if isinstance(x, float) or np.ndim(x) == 0:  # (a Python float asked first: ``np.ndim`` makes an array of it)
         return limit_value(name, x, allow_inf=True)
     a = np.ascontiguousarray(x, dtype=np.float64)
     if a.shape != (n,):
