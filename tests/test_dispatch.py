@@ -616,7 +616,7 @@ def test_no_battery_path_matches_the_kernel_bit_for_bit():
         soc0 = float(rng.choice([0.0, 5.0, 100.0 * rng.random()]))
         kernel = dispatch_module._dispatch_kernel(
             load, pv, rng.integers(0, 4, n).astype(np.int8), np.zeros(n), hours(50.0), 0.92, 0.9, 0.05, 0.95,
-            bool(rng.random() < 0.5), float(rng.choice([0.0, 0.2])), imp, exp, soc0, ceiling)
+            bool(rng.random() < 0.5), float(rng.choice([0.0, 0.2])), imp, exp, soc0, ceiling, False)
         fast = no_battery.without_battery(load, pv, imp, exp, soc0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
@@ -632,7 +632,7 @@ def test_no_battery_path_with_limits_given_as_numbers():
     for imp, exp in ((80.0, 0.0), (np.inf, 30.0), (0.0, np.inf)):
         kernel = dispatch_module._dispatch_kernel(
             load, pv, np.zeros(n, dtype=np.int8), np.zeros(n), np.zeros(n), 0.92, 0.9, 0.05, 0.95, True, 0.0,
-            np.full(n, imp), np.full(n, exp), 5.0, np.full(n, np.inf))
+            np.full(n, imp), np.full(n, exp), 5.0, np.full(n, np.inf), False)
         fast = no_battery.without_battery(load, pv, imp, exp, 5.0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
@@ -752,7 +752,7 @@ def test_kernel_skips_only_steps_that_change_no_value():
         reserve = [0.0, 0.2, 0.5][case % 3 - 1] if case % 2 else 0.0
         args = (load, pv, rng.integers(0, 4, n).astype(np.int8), cap, pmax, float(rng.uniform(0.5, 1.0)), float(rng.uniform(0.5, 1.0)),
                 smin, smax, bool(case % 4), reserve, imp, exp, float(rng.choice([-0.0, 0.0, 3.0 * scale, 80.0 * scale])), ceiling)
-        kernel = dispatch_module._dispatch_kernel(*args)
+        kernel = dispatch_module._dispatch_kernel(*args, False)
         full = np.array(_rules_every_step(*args)).reshape(n, 10)
         for column, flow in enumerate(kernel[:10]):
             assert np.array_equal(np.asarray(flow).view(np.int64), np.ascontiguousarray(full[:, column]).view(np.int64))
@@ -782,7 +782,8 @@ def test_year_without_battery_keeps_the_kernels_zero_signs():
         r = dispatch_rule_based(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), BatteryParams(),
                                 values["imp"], values["exp"])
         kernel = dispatch_module._dispatch_kernel(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), 0.92, 0.92,
-                                                  0.05, 0.95, True, 0.0, values["imp"], values["exp"], 0.0, np.full(n, np.inf))
+                                                  0.05, 0.95, True, 0.0, values["imp"], values["exp"], 0.0, np.full(n, np.inf),
+                                                  False)
         for name, flow in zip(("pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw", "battery_to_load_kw",
                                "export_kw", "curtailed_kw", "unserved_kw", "soc_kwh"), kernel):
             assert np.array_equal(getattr(r, name).view(np.int64), flow.view(np.int64)), (field, name)
@@ -879,3 +880,27 @@ def test_a_dispatch_reports_its_all_zero_flows_and_its_import_to_the_bit():
             total = dispatch_module.flow_total_kwh(r, name)
             assert np.float64(total).view(np.int64) == getattr(r, name).sum().view(np.int64)
     assert seen_zero == seen_nonzero == set(watched)
+
+
+def test_limits_of_one_value_all_year_are_checked_once_and_others_hour_by_hour():
+    """The battery power and the grid limits given as shared one-value arrays (``constant_hours``) or numbers
+    are checked by their value, and the hourly loop leaves them out; a shared array holding a bad value,
+    or a bad hour in an ordinary array, is still refused, naming the input."""
+    n = 24
+    load, pv, period = np.full(n, 50.0), np.zeros(n), np.zeros(n, dtype=np.int8)
+    cap = np.full(n, 100.0)
+    assert dispatch_module.limits_in_range(constant_hours(n, 30.0), constant_hours(n, 80.0), 10.0)
+    assert not dispatch_module.limits_in_range(np.full(n, 30.0), 80.0, 10.0)  # (not shared: its hours are read)
+    assert not dispatch_module.limits_in_range(constant_hours(n, 30.0), constant_hours(n, -1.0), 10.0)
+    good = dispatch_rule_based(load, pv, period, cap, constant_hours(n, 30.0), BatteryParams(), constant_hours(n, 80.0), 10.0)
+    same = dispatch_rule_based(load, pv, period, cap, np.full(n, 30.0), BatteryParams(), np.full(n, 80.0), 10.0)
+    for name in FLOWS:
+        assert np.array_equal(getattr(good, name).view(np.int64), getattr(same, name).view(np.int64))
+    with pytest.raises(ValueError, match="battery_power_kw"):
+        dispatch_rule_based(load, pv, period, cap, constant_hours(n, -5.0), BatteryParams(), 80.0, 10.0)
+    with pytest.raises(ValueError, match="import_limit_kw"):
+        dispatch_rule_based(load, pv, period, cap, constant_hours(n, 30.0), BatteryParams(), constant_hours(n, np.nan), 10.0)
+    bad = np.full(n, 30.0)
+    bad[7] = np.inf
+    with pytest.raises(ValueError, match="battery_power_kw"):
+        dispatch_rule_based(load, pv, period, cap, bad, BatteryParams(), 80.0, 10.0)

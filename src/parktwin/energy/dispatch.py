@@ -53,7 +53,8 @@ from functools import cached_property
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, holds_only_zeros, hourly_limit, is_shared_zeros, limit_input, limit_value
+from parktwin.energy.dispatch_inputs import (check_battery_params, float_array, holds_only_zeros, hourly_limit, is_constant_hours, is_shared_zeros,
+                                             limit_input, limit_value)
 from parktwin.energy.no_battery import grid_only, signed_zero
 from parktwin.energy.tou import N_PERIODS, PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY, tou_period_codes
 
@@ -188,7 +189,10 @@ def _dispatch_kernel(
     exp_lim,
     soc_start,
     charge_ceiling,
+    limits_known,
 ):  # pragma: no cover - compiled; exercised through dispatch_rule_based
+    # ``limits_known``: the battery power and the grid limits are known to lie in their ranges (the caller
+    # checked their one value each: ``limits_in_range``), so the hourly check leaves them out
     n = load.shape[0]
     pv_to_load = np.empty(n)
     pv_to_bat = np.empty(n)
@@ -208,8 +212,8 @@ def _dispatch_kernel(
     valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
     for h in range(n):
         e = cap[h]
-        if not (0.0 <= load[h] < np.inf and 0.0 <= pv[h] < np.inf and 0.0 <= e < np.inf and 0.0 <= pmax[h] < np.inf
-                and imp_lim[h] >= 0.0 and exp_lim[h] >= 0.0 and charge_ceiling[h] >= 0.0 and 0 <= period[h] < 4):
+        if not (0.0 <= load[h] < np.inf and 0.0 <= pv[h] < np.inf and 0.0 <= e < np.inf and charge_ceiling[h] >= 0.0
+                and 0 <= period[h] < 4 and (limits_known or (0.0 <= pmax[h] < np.inf and imp_lim[h] >= 0.0 and exp_lim[h] >= 0.0))):
             valid = False
         lo = smin * e
         hi = smax * e
@@ -439,6 +443,7 @@ def dispatch_rule_based(
             hourly_limit(exp, n),
             soc0,
             hourly_limit(ceiling, n),
+            limits_in_range(pmax, imp, exp),
         )
         nonzero = out[13]
         if not out[11]:  # an hour's input outside its range: the check that names it
@@ -485,6 +490,14 @@ def checked_inputs(load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw,
     soc0 = limit_value("soc_start_kwh", soc_start_kwh, allow_inf=False)
     ceiling = limit_input("charge_ceiling_kw", charge_ceiling_kw, n, values)
     return load, pv, per, cap, pmax, imp, exp, soc0, ceiling
+
+
+def limits_in_range(power_kw: np.ndarray, import_limit: float | np.ndarray, export_limit: float | np.ndarray) -> bool:
+    """Whether the battery power (finite, >= 0) and the grid limits (>= 0) are known to lie in their ranges
+    without reading their hours: each a checked number (``limit_input``) or a shared array of one value
+    (``constant_hours``, the operator's assets in most years) whose value is in range."""
+    return (is_constant_hours(power_kw) and 0.0 <= power_kw[0] < np.inf
+            and all(isinstance(x, float) or (is_constant_hours(x) and x[0] >= 0.0) for x in (import_limit, export_limit)))
 
 
 def echoed(checked: np.ndarray, given) -> np.ndarray:
