@@ -23,7 +23,7 @@ from parktwin.energy.dispatch import (
     total_kwh,
     tou_period_codes,
 )
-from parktwin.energy.dispatch_inputs import clipped_sum_kw, constant_hours, holds_only_zeros, is_constant_hours, is_shared_zeros, zeros_read_only
+from parktwin.energy.dispatch_inputs import changed_kw, clipped_sum_kw, constant_hours, holds_only_zeros, is_constant_hours, is_shared_zeros, zeros_read_only
 
 TOL = 1e-6
 V, F, P, C = PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL
@@ -904,3 +904,23 @@ def test_limits_of_one_value_all_year_are_checked_once_and_others_hour_by_hour()
     bad[7] = np.inf
     with pytest.raises(ValueError, match="battery_power_kw"):
         dispatch_rule_based(load, pv, period, cap, bad, BatteryParams(), 80.0, 10.0)
+
+
+def test_a_demand_with_its_change_is_the_demand_itself_or_the_clipped_sum_to_the_bit():
+    """``changed_kw`` is the demand (the same array) when the change holds only zeros, of either sign or the
+    shared zeros, and ``clipped_sum_kw`` of the two otherwise (a change inside the year, at either end, a
+    NaN), bit for bit."""
+    rng = np.random.default_rng(30)
+    for case in range(200):
+        n = int(rng.integers(1, 100))
+        demand = rng.random(n) * 50.0
+        change = np.where(rng.random(n) < 0.5, -0.0, 0.0)
+        if case % 4:
+            at = int(rng.integers(0, n))
+            change[at] = float(rng.choice([-3.0, 2.5, 1e-300, np.nan, -1e3]))
+        expected = demand if holds_only_zeros(change) else clipped_sum_kw(demand, change)
+        got = changed_kw(demand, change)
+        assert (got is demand) == (expected is demand)
+        assert np.array_equal(got.view(np.int64), expected.view(np.int64))
+    demand = np.ones(8760)
+    assert changed_kw(demand, zeros_read_only((8760,))) is demand and changed_kw(demand, constant_hours(8760, 0.0)) is demand

@@ -184,6 +184,31 @@ def _clipped_sum(a, b):  # pragma: no cover - compiled; exercised through clippe
     return out
 
 
+def changed_kw(a_kw: np.ndarray, b_kw: np.ndarray) -> np.ndarray:
+    """``a_kw`` if ``b_kw`` holds only zeros (``holds_only_zeros``), else ``clipped_sum_kw(a_kw, b_kw)`` [kW]: a
+    demand and its change. When neither the shared arrays nor the change's first and last hours tell, the
+    look for a nonzero hour rides along the compiled sum's pass (its array dropped if none is found)."""
+    if is_shared_zeros(b_kw) or (b_kw.ndim == 1 and _SHARED.get((b_kw.shape[0], (0.0).hex())) is b_kw):
+        return a_kw
+    if (b_kw.ndim == 1 and b_kw.shape[0] and (b_kw[-1] != 0.0 or b_kw[0] != 0.0)) or not (
+            isinstance(a_kw, np.ndarray) and a_kw.ndim == 1 and a_kw.shape == b_kw.shape and a_kw.dtype == b_kw.dtype == np.float64):
+        return a_kw if holds_only_zeros(b_kw) else clipped_sum_kw(a_kw, b_kw)
+    out, changed = _clipped_sum_seen(a_kw, b_kw)
+    return out if changed else a_kw
+
+
+@numba.njit(cache=True)
+def _clipped_sum_seen(a, b):  # pragma: no cover - compiled; exercised through changed_kw
+    """``_clipped_sum`` and whether ``b`` has a nonzero hour (a NaN is one; a zero of either sign is not)."""
+    out = np.empty(a.shape[0])
+    seen = False
+    for h in range(a.shape[0]):
+        v = a[h] + b[h]
+        out[h] = v if v > 0.0 or v != v else 0.0
+        seen |= b[h] != 0.0
+    return out, seen
+
+
 def limit_input(name: str, x, n: int, values: bool = True) -> float | np.ndarray:
     """A limit given as one number or per hour, checked: the number as a float, or a float64 array
     of shape (n,); inf allowed; an array's values unless ``values`` is False (the caller's hourly loop

@@ -55,7 +55,7 @@ from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
-from parktwin.energy.dispatch_inputs import (clipped_sum_kw, holds_only_zeros, is_constant_hours, no_outage_hours, outage_mask, output_kw,
+from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_constant_hours, no_outage_hours, outage_mask, output_kw,
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
@@ -259,9 +259,7 @@ def carriers(model, y: YearState) -> CarrierYear:
 def electricity(model, y: YearState) -> Electricity:
     sc, s, carriers = model.scenario, y.site, y.carriers
     park, assets = sc.park, s.assets
-    demand_kw = s.demand_kw
-    if not holds_only_zeros(carriers.demand_delta_kw):
-        demand_kw = clipped_sum_kw(demand_kw, carriers.demand_delta_kw)  # (at least 0 every hour)
+    demand_kw = changed_kw(s.demand_kw, carriers.demand_delta_kw)  # (with the carriers' change, at least 0 every hour)
     no_kw = zeros_read_only((HOURS_PER_YEAR,))
     if s.wind_kw is no_kw and holds_only_zeros(carriers.generation_kw):  # no wind, no CHP or fuel-cell output: the renewables
         onsite_kw = s.renewable_kw  # (PV + the shared +0.0: no −0.0 in it, so adding ±0.0 would change no value)
