@@ -89,6 +89,7 @@ def main() -> int:
     n = load.shape[0]
     k_args = (
         load, pv, period, cap, power, 0.92, 0.92, 0.05, 0.95, True, 0.0, np.full(n, 6000.0), np.full(n, 2000.0), 0.0,
+        np.full(n, np.inf), False,
     )
     kern = []
     for _ in range(WARM_RUNS):

@@ -14,11 +14,13 @@ Factors used by hand below (src/parktwin/data/constants.csv, grid_factors.csv):
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from builders import scenario
 from parktwin import run
-from parktwin.accounting.inventory import core_threshold_tco2_per_tce, green_space_removals_tco2, grid_nonfossil_share
+from parktwin.accounting.inventory import certified_kwh, core_threshold_tco2_per_tce, green_space_removals_tco2, grid_nonfossil_share
+from parktwin.energy.dispatch_inputs import constant_hours, output_kw
 from parktwin.accounting.phases import phase_of
 
 GRID_2025 = 0.55 - 2 / 7 * 0.09
@@ -134,3 +136,34 @@ def test_green_space_removals_formula():
 def test_roadmap_phases_follow_the_seed_report(index, number):
     # seed report Table 2: year 1 diagnosis, 2–5 foundation, 6–15 deep decarbonisation, 16–25 neutralise
     assert phase_of(index).number == number
+
+
+def test_certificates_on_one_share_are_the_minimum_of_import_and_share_to_the_bit():
+    """``certified_kwh`` (green certificates on a share of every hour's import, never above it) takes the
+    product without numpy's minimum, and no pass for a share of 0: the same bits as
+    ``float(np.minimum(grid, grid * share).sum())`` for shares in [0, 1], zeros of either sign, an unlimited
+    hour; outside those (a NaN, a share above 1) it computes the minimum itself."""
+    rng = np.random.default_rng(4)
+    for case in range(200):
+        grid = rng.random(int(rng.integers(1, 300))) * 10.0 ** float(rng.integers(-2, 5))
+        grid[rng.random(grid.size) < 0.3] = rng.choice([0.0, -0.0])
+        if case % 7 == 0:
+            grid[0] = np.inf
+        if case % 11 == 0:
+            grid[-1] = np.nan
+        share = float(rng.choice([0.0, -0.0, 1.0, 1.5, rng.random()]))
+        with np.errstate(invalid="ignore"):
+            expected = float(np.minimum(grid, grid * share).sum())
+            got = certified_kwh(grid, share)
+        assert np.float64(got).view(np.int64) == np.float64(expected).view(np.int64) or (np.isnan(got) and np.isnan(expected))
+
+
+def test_output_of_a_capacity_with_one_value_all_year_is_the_arrays_product():
+    """``output_kw`` multiplies a shared one-value capacity array as its number: the products of the two arrays, bit for bit."""
+    per_kwp = np.random.default_rng(5).random(8760)
+    per_kwp[::7] = 0.0
+    for kwp in (0.0, 1234.5, 3.0e5):
+        capacity = constant_hours(8760, kwp)
+        assert np.array_equal(output_kw(capacity, per_kwp).view(np.int64), (capacity * per_kwp).view(np.int64))
+    hourly = np.repeat([10.0, 20.0], 4380)
+    assert np.array_equal(output_kw(hourly, per_kwp), hourly * per_kwp)

@@ -23,7 +23,7 @@ from parktwin.energy.dispatch import (
     total_kwh,
     tou_period_codes,
 )
-from parktwin.energy.dispatch_inputs import clipped_sum_kw, constant_hours, holds_only_zeros, is_constant_hours, is_shared_zeros, zeros_read_only
+from parktwin.energy.dispatch_inputs import changed_kw, clipped_sum_kw, constant_hours, holds_only_zeros, is_constant_hours, is_shared_zeros, zeros_read_only
 
 TOL = 1e-6
 V, F, P, C = PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL
@@ -616,7 +616,7 @@ def test_no_battery_path_matches_the_kernel_bit_for_bit():
         soc0 = float(rng.choice([0.0, 5.0, 100.0 * rng.random()]))
         kernel = dispatch_module._dispatch_kernel(
             load, pv, rng.integers(0, 4, n).astype(np.int8), np.zeros(n), hours(50.0), 0.92, 0.9, 0.05, 0.95,
-            bool(rng.random() < 0.5), float(rng.choice([0.0, 0.2])), imp, exp, soc0, ceiling)
+            bool(rng.random() < 0.5), float(rng.choice([0.0, 0.2])), imp, exp, soc0, ceiling, False)
         fast = no_battery.without_battery(load, pv, imp, exp, soc0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
@@ -632,7 +632,7 @@ def test_no_battery_path_with_limits_given_as_numbers():
     for imp, exp in ((80.0, 0.0), (np.inf, 30.0), (0.0, np.inf)):
         kernel = dispatch_module._dispatch_kernel(
             load, pv, np.zeros(n, dtype=np.int8), np.zeros(n), np.zeros(n), 0.92, 0.9, 0.05, 0.95, True, 0.0,
-            np.full(n, imp), np.full(n, exp), 5.0, np.full(n, np.inf))
+            np.full(n, imp), np.full(n, exp), 5.0, np.full(n, np.inf), False)
         fast = no_battery.without_battery(load, pv, imp, exp, 5.0)
         for k, f in zip(kernel, fast):
             assert np.array_equal(k, f) and np.array_equal(np.signbit(k), np.signbit(f))
@@ -752,7 +752,7 @@ def test_kernel_skips_only_steps_that_change_no_value():
         reserve = [0.0, 0.2, 0.5][case % 3 - 1] if case % 2 else 0.0
         args = (load, pv, rng.integers(0, 4, n).astype(np.int8), cap, pmax, float(rng.uniform(0.5, 1.0)), float(rng.uniform(0.5, 1.0)),
                 smin, smax, bool(case % 4), reserve, imp, exp, float(rng.choice([-0.0, 0.0, 3.0 * scale, 80.0 * scale])), ceiling)
-        kernel = dispatch_module._dispatch_kernel(*args)
+        kernel = dispatch_module._dispatch_kernel(*args, False)
         full = np.array(_rules_every_step(*args)).reshape(n, 10)
         for column, flow in enumerate(kernel[:10]):
             assert np.array_equal(np.asarray(flow).view(np.int64), np.ascontiguousarray(full[:, column]).view(np.int64))
@@ -782,7 +782,8 @@ def test_year_without_battery_keeps_the_kernels_zero_signs():
         r = dispatch_rule_based(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), BatteryParams(),
                                 values["imp"], values["exp"])
         kernel = dispatch_module._dispatch_kernel(values["load"], values["pv"], period, np.zeros(n), np.zeros(n), 0.92, 0.92,
-                                                  0.05, 0.95, True, 0.0, values["imp"], values["exp"], 0.0, np.full(n, np.inf))
+                                                  0.05, 0.95, True, 0.0, values["imp"], values["exp"], 0.0, np.full(n, np.inf),
+                                                  False)
         for name, flow in zip(("pv_to_load_kw", "pv_to_battery_kw", "grid_to_load_kw", "grid_to_battery_kw", "battery_to_load_kw",
                                "export_kw", "curtailed_kw", "unserved_kw", "soc_kwh"), kernel):
             assert np.array_equal(getattr(r, name).view(np.int64), flow.view(np.int64)), (field, name)
@@ -831,3 +832,95 @@ def test_asking_for_the_shared_arrays_creates_none():
     assert dispatch_inputs._constant_hours.cache_info().currsize == constants_before
     assert is_constant_hours(constant_hours(29, 4.25)) and is_shared_zeros(zeros_read_only((3, 7)))
     assert not is_constant_hours(zeros_read_only((29,))) and holds_only_zeros(constant_hours(29, -0.0))
+
+
+def test_holds_only_zeros_with_a_value_at_either_end_or_inside():
+    """A value at the first or last hour answers without a pass; a NaN there is not a zero (as for
+    ``any``); zeros at both ends still ask the array, so a value inside is found."""
+    for at in (0, 11, 23):
+        for value in (1e-300, -2.0, np.nan, np.inf):
+            hours = np.zeros(24)
+            hours[at] = value
+            assert not holds_only_zeros(hours) and hours.any()
+
+
+def test_numpys_sum_of_zeros_of_either_sign_is_plus_zero():
+    """``flow_total_kwh`` gives +0.0 for a flow seen holding only zeros: numpy adds a sum's values to
+    +0.0, so zeros of either sign (all −0.0 too) sum to +0.0, for short and year-long arrays."""
+    rng = np.random.default_rng(3)
+    for n in (1, 7, 8, 9, 129, 8760):
+        for zeros in (np.full(n, -0.0), np.where(rng.random(n) < 0.5, -0.0, 0.0)):
+            total = zeros.sum()
+            assert total == 0.0 and not np.signbit(total)
+
+
+def test_a_dispatch_reports_its_all_zero_flows_and_its_import_to_the_bit():
+    """The rule-based result's ``grid_import_kw`` (made in the hourly loop, or the grid's flow to the load
+    without a battery) is ``grid_to_load + grid_to_battery`` to the bit; ``zero_flows`` names exactly the
+    watched flows with no nonzero hour, and ``flow_total_kwh`` is numpy's sum of every flow, with and
+    without a battery, with export, curtailment and unserved load present or not."""
+    rng = np.random.default_rng(12)
+    watched = dispatch_module.WATCHED_FLOWS
+    seen_zero, seen_nonzero = set(), set()
+    for case in range(60):
+        n = int(rng.integers(1, 60))
+        load, pv = rng.random(n) * 100.0, rng.random(n) * (150.0 if case % 2 else 20.0)
+        pv[rng.random(n) < 0.3] = 0.0
+        cap = np.zeros(n) if case % 3 == 0 else np.full(n, 80.0)
+        imp = float(rng.choice([30.0, 200.0, np.inf]))
+        exp = float(rng.choice([0.0, 10.0, np.inf]))
+        r = dispatch_rule_based(load, pv, rng.integers(0, 4, n).astype(np.int8), cap, np.full(n, 30.0), BatteryParams(), imp, exp)
+        grid = r.grid_to_load_kw + r.grid_to_battery_kw
+        assert np.array_equal(r.grid_import_kw.view(np.int64), grid.view(np.int64))
+        for name in watched:
+            flow = getattr(r, name)
+            assert (name in r.zero_flows) == (not flow.any())
+            (seen_zero if name in r.zero_flows else seen_nonzero).add(name)
+        for name in FLOWS:
+            total = dispatch_module.flow_total_kwh(r, name)
+            assert np.float64(total).view(np.int64) == getattr(r, name).sum().view(np.int64)
+    assert seen_zero == seen_nonzero == set(watched)
+
+
+def test_limits_of_one_value_all_year_are_checked_once_and_others_hour_by_hour():
+    """The battery power and the grid limits given as shared one-value arrays (``constant_hours``) or numbers
+    are checked by their value, and the hourly loop leaves them out; a shared array holding a bad value,
+    or a bad hour in an ordinary array, is still refused, naming the input."""
+    n = 24
+    load, pv, period = np.full(n, 50.0), np.zeros(n), np.zeros(n, dtype=np.int8)
+    cap = np.full(n, 100.0)
+    assert dispatch_module.limits_in_range(constant_hours(n, 30.0), constant_hours(n, 80.0), 10.0)
+    assert not dispatch_module.limits_in_range(np.full(n, 30.0), 80.0, 10.0)  # (not shared: its hours are read)
+    assert not dispatch_module.limits_in_range(constant_hours(n, 30.0), constant_hours(n, -1.0), 10.0)
+    good = dispatch_rule_based(load, pv, period, cap, constant_hours(n, 30.0), BatteryParams(), constant_hours(n, 80.0), 10.0)
+    same = dispatch_rule_based(load, pv, period, cap, np.full(n, 30.0), BatteryParams(), np.full(n, 80.0), 10.0)
+    for name in FLOWS:
+        assert np.array_equal(getattr(good, name).view(np.int64), getattr(same, name).view(np.int64))
+    with pytest.raises(ValueError, match="battery_power_kw"):
+        dispatch_rule_based(load, pv, period, cap, constant_hours(n, -5.0), BatteryParams(), 80.0, 10.0)
+    with pytest.raises(ValueError, match="import_limit_kw"):
+        dispatch_rule_based(load, pv, period, cap, constant_hours(n, 30.0), BatteryParams(), constant_hours(n, np.nan), 10.0)
+    bad = np.full(n, 30.0)
+    bad[7] = np.inf
+    with pytest.raises(ValueError, match="battery_power_kw"):
+        dispatch_rule_based(load, pv, period, cap, bad, BatteryParams(), 80.0, 10.0)
+
+
+def test_a_demand_with_its_change_is_the_demand_itself_or_the_clipped_sum_to_the_bit():
+    """``changed_kw`` is the demand (the same array) when the change holds only zeros, of either sign or the
+    shared zeros, and ``clipped_sum_kw`` of the two otherwise (a change inside the year, at either end, a
+    NaN), bit for bit."""
+    rng = np.random.default_rng(30)
+    for case in range(200):
+        n = int(rng.integers(1, 100))
+        demand = rng.random(n) * 50.0
+        change = np.where(rng.random(n) < 0.5, -0.0, 0.0)
+        if case % 4:
+            at = int(rng.integers(0, n))
+            change[at] = float(rng.choice([-3.0, 2.5, 1e-300, np.nan, -1e3]))
+        expected = demand if holds_only_zeros(change) else clipped_sum_kw(demand, change)
+        got = changed_kw(demand, change)
+        assert (got is demand) == (expected is demand)
+        assert np.array_equal(got.view(np.int64), expected.view(np.int64))
+    demand = np.ones(8760)
+    assert changed_kw(demand, zeros_read_only((8760,))) is demand and changed_kw(demand, constant_hours(8760, 0.0)) is demand

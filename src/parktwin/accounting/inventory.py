@@ -32,6 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from parktwin.data import constant
 
 
@@ -237,6 +239,16 @@ def account_year(
         "renewable_share": nonfossil_tce / energy_tce if energy_tce > 0 else 0.0,
     }
     return emissions, energy, summary
+
+
+def certified_kwh(grid_kw: np.ndarray, share: float) -> float:
+    """``float(np.minimum(grid_kw, grid_kw * share).sum())`` [kWh]: certificates on ``share`` of every hour's
+    import, never above it. With imports ≥ 0 (no NaN) and 0 ≤ ``share`` ≤ 1 no hour's certified kWh exceed its
+    import, so the minimum is the product, bit for bit (ties are equal values, zeros of one sign); a share of 0
+    certifies zeros of finite imports, which sum to +0.0 (numpy adds a sum's values to +0.0): no pass but the checks."""
+    if 0.0 <= share <= 1.0 and grid_kw.min() >= 0.0 and (share > 0.0 or grid_kw.max() < np.inf):
+        return 0.0 if share == 0.0 else float((grid_kw * share).sum())
+    return float(np.minimum(grid_kw, grid_kw * share).sum())
 
 
 def core_threshold_tco2_per_tce(energy_tce: float) -> float:

@@ -7,7 +7,7 @@ hours; ``year_assets`` turns them into hourly arrays for the year's dispatch.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -69,9 +69,9 @@ def _fold(a: Assets, ch: Change) -> Assets:
     raise ValueError(f"operator cannot take a change of kind {ch.kind!r}")
 
 
-@dataclass(frozen=True)
-class YearAssets:
-    """Hourly capacity arrays for one year, shape (8760,)."""
+class YearAssets(NamedTuple):
+    """Hourly capacity arrays for one year, shape (8760,) (a named tuple: one is made every year, and a
+    frozen dataclass costs several times more to build)."""
 
     import_limit_kw: np.ndarray
     pv_kwp: np.ndarray
@@ -96,6 +96,7 @@ class OperatorAgent(ParkAgent):
         total_roof_kwp = sum(roofs.values()) * park.pv_design.kwp_per_roof_m2
         used = min(1.0, park.assets.pv_kwp / total_roof_kwp) if total_roof_kwp > 0 else 0.0
         self.roof_used_share = {k: used for k in roofs}
+        self.initial_assets = Assets(park.grid.import_limit_kw)  # the state before any change: the park's connection
         a = park.assets
         if a.pv_kwp > 0:
             self.commission(0, "pv", a.pv_kwp, "existing")
@@ -149,11 +150,11 @@ class OperatorAgent(ParkAgent):
     def upgrade_grid(self, hour: float, import_limit_kw: float, source: str) -> float:
         """Raise the connection's import limit at ``hour``; returns the kW added (0 if it was already higher)."""
         change = self.commission(hour, "grid", import_limit_kw, source)
-        before = self.state_before(change, Assets(self.park.grid.import_limit_kw), _fold, carried=True)  # as year_assets folds
+        before = self.state_before(change, self.initial_assets, _fold, carried=True)  # as year_assets folds
         return max(0.0, import_limit_kw - before.import_limit_kw)
 
     def year_assets(self, year_start: int) -> YearAssets:
-        segs = self.year_segments(year_start, Assets(self.park.grid.import_limit_kw), _fold)  # changes are in clock order
+        segs = self.year_segments(year_start, self.initial_assets, _fold)  # changes are in clock order
         battery_kwh, battery_kw = capacity_arrays(self.batteries, year_start)  # usable: nameplate × health
         h = self._hourly_arrays(segs)
         return YearAssets(h["import_limit_kw"], h["pv_kwp"], h["wind_kw"], battery_kwh, battery_kw, h["green_share"],
@@ -166,8 +167,12 @@ class OperatorAgent(ParkAgent):
         steady = len(segs) == 1
         if steady and self._steady is not None and self._steady[0] is segs[0][1]:
             return self._steady[1]
-        starts = [h for h, _ in segs]
-        arrays = {attr: _hourly([float(getattr(s, attr)) for _, s in segs], starts) for attr in _HOURLY_ATTRS}
+        if steady:  # one state all year: each attribute the shared array of its value (``_hourly`` of one value)
+            state = segs[0][1]
+            arrays = {attr: constant_hours(HOURS_PER_YEAR, float(getattr(state, attr))) for attr in _HOURLY_ATTRS}
+        else:
+            starts = [h for h, _ in segs]
+            arrays = {attr: _hourly([float(getattr(s, attr)) for _, s in segs], starts) for attr in _HOURLY_ATTRS}
         arrays["green_share"] = _higher(arrays["green_share"], arrays.pop("green_floor_share"))
         for array in arrays.values():
             array.setflags(write=False)

@@ -47,15 +47,16 @@ Every clip is recorded in ``DispatchResult.soc_adjustment_kwh`` [kWh] (positive
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cached_property
 
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch_inputs import check_battery_params, float_array, hourly_limit, is_shared_zeros, limit_input, limit_value
+from parktwin.energy.dispatch_inputs import (check_battery_params, float_array, holds_only_zeros, hourly_limit, is_constant_hours, is_shared_zeros,
+                                             limit_input, limit_value)
 from parktwin.energy.no_battery import grid_only, signed_zero
+from parktwin.energy.tou import N_PERIODS, PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY, tou_period_codes
 
 __all__ = [
     "PERIOD_VALLEY",
@@ -68,10 +69,10 @@ __all__ = [
     "annual_flows_kwh",
     "tou_period_codes",
     "total_kwh",
+    "flow_total_kwh",
 ]
 
-PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL = 0, 1, 2, 3
-_N_PERIODS = 4
+WATCHED_FLOWS = ("pv_to_battery_kw", "export_kw", "curtailed_kw", "unserved_kw")  # flows the hourly loop reports holding only zeros
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ class DispatchResult:
         start of each hour (capacity steps, start clip) [kWh].
     soc_start_kwh : float
         The ``soc_start_kwh`` passed in, before clipping [kWh].
+    zero_flows : frozenset of str
+        Names of flows the dispatch saw holding only zeros (of either sign) as it made them; others may
+        too (a flow not named was not watched, or had a nonzero hour).
     """
 
     load_kw: np.ndarray
@@ -149,10 +153,12 @@ class DispatchResult:
     final_soc_kwh: float
     soc_adjustment_kwh: np.ndarray
     soc_start_kwh: float
+    zero_flows: frozenset[str] = frozenset()  # flows found holding only zeros (of either sign): ``flow_total_kwh``
 
     @cached_property
     def grid_import_kw(self) -> np.ndarray:
-        """Total grid import ``grid_to_load + grid_to_battery`` [kW] (read-only, computed once)."""
+        """Total grid import ``grid_to_load + grid_to_battery`` [kW] (read-only, computed once; the rule-based
+        dispatch sets it from its hourly loop, which adds the two flows as it makes them)."""
         total = self.grid_to_load_kw + self.grid_to_battery_kw
         total.flags.writeable = False
         return total
@@ -183,7 +189,10 @@ def _dispatch_kernel(
     exp_lim,
     soc_start,
     charge_ceiling,
+    limits_known,
 ):  # pragma: no cover - compiled; exercised through dispatch_rule_based
+    # ``limits_known``: the battery power and the grid limits are known to lie in their ranges (the caller
+    # checked their one value each: ``limits_in_range``), so the hourly check leaves them out
     n = load.shape[0]
     pv_to_load = np.empty(n)
     pv_to_bat = np.empty(n)
@@ -195,13 +204,16 @@ def _dispatch_kernel(
     unserved = np.empty(n)
     soc = np.empty(n)
     adj = np.empty(n)
+    grid_import = np.empty(n)
 
     s = soc_start
+    # the watched flows' running totals (each flow is >= 0 by the rules: its total is 0 only if every hour is a zero)
+    charged_pv = exported = curtailing = unserving = 0.0
     valid = True  # every hour's inputs in their ranges (flows and capacities finite and >= 0, limits >= 0, codes 0..3)
     for h in range(n):
         e = cap[h]
-        if not (0.0 <= load[h] < np.inf and 0.0 <= pv[h] < np.inf and 0.0 <= e < np.inf and 0.0 <= pmax[h] < np.inf
-                and imp_lim[h] >= 0.0 and exp_lim[h] >= 0.0 and charge_ceiling[h] >= 0.0 and 0 <= period[h] < 4):
+        if not (0.0 <= load[h] < np.inf and 0.0 <= pv[h] < np.inf and 0.0 <= e < np.inf and charge_ceiling[h] >= 0.0
+                and 0 <= period[h] < 4 and (limits_known or (0.0 <= pmax[h] < np.inf and imp_lim[h] >= 0.0 and exp_lim[h] >= 0.0))):
             valid = False
         lo = smin * e
         hi = smax * e
@@ -240,7 +252,8 @@ def _dispatch_kernel(
             s = hi
         surplus -= c_pv
         ex = surplus if surplus < el else el
-        curtailed[h] = surplus - ex
+        cut = surplus - ex
+        curtailed[h] = cut
 
         # 3. deficit: battery (non-valley) -> grid -> battery (import binds) -> unserved
         p_left = p - c_pv
@@ -305,10 +318,15 @@ def _dispatch_kernel(
             if s > hi:
                 s = hi
 
+        charged_pv += c_pv
+        exported += ex
+        curtailing += cut
+        unserving += deficit
         pv_to_load[h] = ptl
         pv_to_bat[h] = c_pv
         grid_to_load[h] = g
         grid_to_bat[h] = c_g
+        grid_import[h] = g + c_g
         bat_to_load[h] = d
         export[h] = ex
         unserved[h] = deficit
@@ -327,6 +345,8 @@ def _dispatch_kernel(
         adj,
         s,
         valid,
+        grid_import,
+        (charged_pv != 0.0, exported != 0.0, curtailing != 0.0, unserving != 0.0),  # (a NaN is not 0)
     )
 
 
@@ -396,12 +416,12 @@ def dispatch_rule_based(
     n = load.shape[0]
     if is_shared_zeros(cap):  # the shared zeros (a park year without battery): no capacity, no −0.0, no pass to find it
         no_battery = not signed_zero(soc0, ceiling)
-    else:
-        no_battery = not cap.any() and not signed_zero(soc0, cap, ceiling)
+    else:  # (a capacity in the first or last hour: no pass, ``holds_only_zeros``)
+        no_battery = holds_only_zeros(cap) and not signed_zero(soc0, cap, ceiling)
     if no_battery:  # no battery all year: no hourly loop
         if not is_shared_zeros(pmax) or not isinstance(ceiling, float):  # inputs the grid-only pass does not read: checked here
             checked_inputs(*given, values=True)
-        out, valid, signed = grid_only(load, pv, per, imp, exp, soc0)
+        out, valid, signed, nonzero = grid_only(load, pv, per, imp, exp, soc0)
         if not valid:
             checked_inputs(*given, values=True)
             raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the pass finds)
@@ -423,14 +443,19 @@ def dispatch_rule_based(
             hourly_limit(exp, n),
             soc0,
             hourly_limit(ceiling, n),
+            limits_in_range(pmax, imp, exp),
         )
+        nonzero = out[13]
         if not out[11]:  # an hour's input outside its range: the check that names it
             checked_inputs(*given, values=True)
             raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the loop finds)
     arrays = (echoed(load, load_kw), echoed(pv, pv_kw)) + out[:10]
-    result = frozen_result(arrays, float(out[10]), soc0)
+    result = frozen_result(arrays, float(out[10]), soc0, frozenset(name for name, seen in zip(WATCHED_FLOWS, nonzero) if not seen))
     if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
         result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
+    else:  # the hourly loop's sum of the two grid flows, the same additions numpy makes (the cached property, set: no pass)
+        out[12].setflags(write=False)
+        result.__dict__["grid_import_kw"] = out[12]
     return result
 
 
@@ -452,7 +477,7 @@ def checked_inputs(load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw,
         raise ValueError(f"period must have shape ({n},) like load_kw, got {per.shape}")
     if per.dtype.kind not in "iu":
         raise ValueError(f"period must be an integer array of codes 0..3, got dtype {per.dtype}")
-    if (values or per.dtype != np.int8) and n and (per.min() < 0 or per.max() >= _N_PERIODS):
+    if (values or per.dtype != np.int8) and n and (per.min() < 0 or per.max() >= N_PERIODS):
         raise ValueError(f"period codes must be in 0..3, got {np.unique(per)!r}")
     per = np.ascontiguousarray(per, dtype=np.int8)
 
@@ -467,6 +492,14 @@ def checked_inputs(load_kw, pv_kw, period, battery_energy_kwh, battery_power_kw,
     return load, pv, per, cap, pmax, imp, exp, soc0, ceiling
 
 
+def limits_in_range(power_kw: np.ndarray, import_limit: float | np.ndarray, export_limit: float | np.ndarray) -> bool:
+    """Whether the battery power (finite, >= 0) and the grid limits (>= 0) are known to lie in their ranges
+    without reading their hours: each a checked number (``limit_input``) or a shared array of one value
+    (``constant_hours``, the operator's assets in most years) whose value is in range."""
+    return (is_constant_hours(power_kw) and 0.0 <= power_kw[0] < np.inf
+            and all(isinstance(x, float) or (is_constant_hours(x) and x[0] >= 0.0) for x in (import_limit, export_limit)))
+
+
 def echoed(checked: np.ndarray, given) -> np.ndarray:
     """An input as the result echoes it (read-only): the caller's own array only when it is read-only
     already (nobody changes it through the result), else a copy, so a writable input stays writable."""
@@ -478,7 +511,14 @@ def total_kwh(flow_kw: np.ndarray) -> float:
     return 0.0 if is_shared_zeros(flow_kw) else float(flow_kw.sum())
 
 
-def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> DispatchResult:
+def flow_total_kwh(result: DispatchResult, name: str) -> float:
+    """Σ of the result's hourly flow ``name`` [kWh] (``total_kwh``); a flow the dispatch saw holding only
+    zeros (``DispatchResult.zero_flows``) is +0.0 without a pass: numpy adds a sum's values to +0.0, and
+    zeros of either sign added to +0.0 give +0.0."""
+    return 0.0 if name in result.zero_flows else total_kwh(getattr(result, name))
+
+
+def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows: frozenset[str] = frozenset()) -> DispatchResult:
     """Wrap the 12 hourly arrays (load, pv, the nine flows in ``DispatchResult`` order, the SOC
     adjustments) into a read-only ``DispatchResult``; shared by the rule-based and optimal EMS."""
     for a in arrays:
@@ -487,7 +527,7 @@ def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float) -> Dispatc
     return DispatchResult(
         load_kw=ld, pv_kw=pvv, pv_to_load_kw=ptl, pv_to_battery_kw=ptb, grid_to_load_kw=gtl, grid_to_battery_kw=gtb,
         battery_to_load_kw=btl, export_kw=ex, curtailed_kw=cur, unserved_kw=uns, soc_kwh=soc,
-        final_soc_kwh=final_soc_kwh, soc_adjustment_kwh=adj, soc_start_kwh=soc_start_kwh,
+        final_soc_kwh=final_soc_kwh, soc_adjustment_kwh=adj, soc_start_kwh=soc_start_kwh, zero_flows=zero_flows,
     )
 
 
@@ -524,67 +564,3 @@ def annual_flows_kwh(result: DispatchResult) -> dict[str, float]:
         out["battery_charge_kwh"] - out["battery_to_load_kwh"] - delta_from_flows
     )
     return out
-
-
-def _hour_set(name: str, hours: Iterable[int]) -> list[int]:
-    try:
-        hs = [int(h) for h in hours]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an iterable of integer hours 0..23") from None
-    bad = [h for h in hs if not 0 <= h <= 23]
-    if bad:
-        raise ValueError(f"{name} must contain hours 0..23, got {bad}")
-    return hs
-
-
-def tou_period_codes(
-    hour_of_day: np.ndarray,
-    peak_hours: Iterable[int],
-    flat_hours: Iterable[int],
-    valley_hours: Iterable[int],
-    critical_hours: Iterable[int] = (),
-) -> np.ndarray:
-    """Map each hour of the year to its TOU period code.
-
-    Parameters
-    ----------
-    hour_of_day : np.ndarray
-        Integer hour of day per time step, values 0..23 [h].
-    peak_hours, flat_hours, valley_hours, critical_hours : iterable of int
-        Hours of day (0..23) of each period; together they must cover each of
-        the 24 hours exactly once (critical hours are not also peak hours).
-
-    Returns
-    -------
-    np.ndarray
-        int8 array shaped like ``hour_of_day`` with codes ``PERIOD_*`` (0..3).
-
-    Raises
-    ------
-    ValueError
-        If the hour sets do not partition 0..23 or ``hour_of_day`` is invalid.
-    """
-    table = np.full(24, -1, dtype=np.int8)
-    count = np.zeros(24, dtype=np.int64)
-    for name, hours, code in (
-        ("peak_hours", peak_hours, PERIOD_PEAK),
-        ("flat_hours", flat_hours, PERIOD_FLAT),
-        ("valley_hours", valley_hours, PERIOD_VALLEY),
-        ("critical_hours", critical_hours, PERIOD_CRITICAL),
-    ):
-        for h in _hour_set(name, hours):
-            table[h] = code
-            count[h] += 1
-    if (count != 1).any():
-        missing = np.flatnonzero(count == 0).tolist()
-        twice = np.flatnonzero(count > 1).tolist()
-        raise ValueError(
-            "peak/flat/valley/critical hours must cover each hour 0..23 exactly once; "
-            f"missing {missing}, repeated {twice}"
-        )
-    hod = np.asarray(hour_of_day)
-    if hod.dtype.kind not in "iu":
-        raise ValueError(f"hour_of_day must be an integer array, got dtype {hod.dtype}")
-    if hod.size and ((hod < 0) | (hod > 23)).any():
-        raise ValueError("hour_of_day values must be in 0..23")
-    return table[hod]

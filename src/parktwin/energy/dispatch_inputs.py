@@ -8,12 +8,15 @@ checks that name the problem (energy/dispatch.py and energy/sizing.py call them 
 
 from __future__ import annotations
 
+import math
 import weakref
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
+
+from parktwin.energy.calendar import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from parktwin.energy.dispatch import BatteryParams
@@ -66,7 +69,7 @@ def limit_value(name: str, x, allow_inf: bool) -> float:
         v = float(x)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a real number, got {x!r}") from None
-    if not v >= 0.0 or (not allow_inf and not np.isfinite(v)):
+    if not v >= 0.0 or (not allow_inf and not math.isfinite(v)):
         what = ">= 0 (inf allowed)" if allow_inf else "finite and >= 0"
         raise ValueError(f"{name} must be {what}, got {x!r}")
     return v
@@ -108,6 +111,33 @@ def is_constant_hours(a: np.ndarray) -> bool:
     return a.ndim == 1 and a.shape[0] > 0 and _SHARED.get((a.shape[0], float(a[0]).hex())) is a
 
 
+def output_kw(capacity: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
+    """Hourly output [kW]: ``capacity`` (per hour) × ``per_unit`` (output per unit of capacity, per hour); a
+    capacity with one value all year (``constant_hours``) multiplies as that number: the same products,
+    without reading its array."""
+    return float(capacity[0]) * per_unit if is_constant_hours(capacity) else capacity * per_unit
+
+
+def outage_mask(outages: list[tuple[float, float]], year_start: int) -> np.ndarray:
+    """Hours of the year touched by an outage (a partly affected hour counts as down); a year no outage
+    touches: the shared read-only ``no_outage_hours``."""
+    mask = no_outage_hours()
+    for start, end in outages:
+        lo, hi = int(np.floor(start - year_start)), int(np.ceil(end - year_start))
+        if hi > 0 and lo < HOURS_PER_YEAR:
+            mask = mask.copy() if mask is no_outage_hours() else mask
+            mask[max(lo, 0):min(hi, HOURS_PER_YEAR)] = True
+    return mask
+
+
+@lru_cache(maxsize=1)
+def no_outage_hours() -> np.ndarray:
+    """A year's hours, none down (bool, read-only; one array for the process)."""
+    out = np.zeros(HOURS_PER_YEAR, dtype=bool)
+    out.setflags(write=False)
+    return out
+
+
 @lru_cache(maxsize=8)
 def zeros_read_only(shape: tuple) -> np.ndarray:
     """Zeros (+0.0) of ``shape`` [kW] (hours, or bands × hours), read-only: one shared array per shape for
@@ -126,9 +156,12 @@ def is_shared_zeros(a: np.ndarray) -> bool:
 
 def holds_only_zeros(a: np.ndarray) -> bool:
     """``not a.any()``, without a pass over the shared read-only arrays of +0.0 (``zeros_read_only``,
-    ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no capacity all year)."""
+    ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no capacity all year), nor
+    over an array whose first or last value is not a zero (a capacity at work all year, a flow in the last hour)."""
     if is_shared_zeros(a) or (a.ndim == 1 and _SHARED.get((a.shape[0], (0.0).hex())) is a):
         return True
+    if a.ndim == 1 and a.shape[0] and (a[-1] != 0.0 or a[0] != 0.0):  # (a NaN is not a zero, for ``any`` too)
+        return False
     return not a.any()
 
 
@@ -151,11 +184,36 @@ def _clipped_sum(a, b):  # pragma: no cover - compiled; exercised through clippe
     return out
 
 
+def changed_kw(a_kw: np.ndarray, b_kw: np.ndarray) -> np.ndarray:
+    """``a_kw`` if ``b_kw`` holds only zeros (``holds_only_zeros``), else ``clipped_sum_kw(a_kw, b_kw)`` [kW]: a
+    demand and its change. When neither the shared arrays nor the change's first and last hours tell, the
+    look for a nonzero hour rides along the compiled sum's pass (its array dropped if none is found)."""
+    if is_shared_zeros(b_kw) or (b_kw.ndim == 1 and _SHARED.get((b_kw.shape[0], (0.0).hex())) is b_kw):
+        return a_kw
+    if (b_kw.ndim == 1 and b_kw.shape[0] and (b_kw[-1] != 0.0 or b_kw[0] != 0.0)) or not (
+            isinstance(a_kw, np.ndarray) and a_kw.ndim == 1 and a_kw.shape == b_kw.shape and a_kw.dtype == b_kw.dtype == np.float64):
+        return a_kw if holds_only_zeros(b_kw) else clipped_sum_kw(a_kw, b_kw)
+    out, changed = _clipped_sum_seen(a_kw, b_kw)
+    return out if changed else a_kw
+
+
+@numba.njit(cache=True)
+def _clipped_sum_seen(a, b):  # pragma: no cover - compiled; exercised through changed_kw
+    """``_clipped_sum`` and whether ``b`` has a nonzero hour (a NaN is one; a zero of either sign is not)."""
+    out = np.empty(a.shape[0])
+    seen = False
+    for h in range(a.shape[0]):
+        v = a[h] + b[h]
+        out[h] = v if v > 0.0 or v != v else 0.0
+        seen |= b[h] != 0.0
+    return out, seen
+
+
 def limit_input(name: str, x, n: int, values: bool = True) -> float | np.ndarray:
     """A limit given as one number or per hour, checked: the number as a float, or a float64 array
     of shape (n,); inf allowed; an array's values unless ``values`` is False (the caller's hourly loop
     checks them). (``limit_array`` spreads the number over the hours.)"""
-    if np.ndim(x) == 0:
+    if isinstance(x, float) or np.ndim(x) == 0:  # (a Python float asked first: ``np.ndim`` makes an array of it)
         return limit_value(name, x, allow_inf=True)
     a = np.ascontiguousarray(x, dtype=np.float64)
     if a.shape != (n,):

@@ -40,17 +40,19 @@ def without_battery(load: np.ndarray, pv: np.ndarray, imp_lim: float | np.ndarra
 
 
 def grid_only(load: np.ndarray, pv: np.ndarray, period: np.ndarray, imp_lim: float | np.ndarray, exp_lim: float | np.ndarray,
-              soc_start: float) -> tuple[tuple, bool, bool]:
+              soc_start: float) -> tuple[tuple, bool, bool, tuple[bool, ...]]:
     """``without_battery``'s output, whether every hour's load, PV, limits and period code lie in
-    their ranges, and whether any of them is a −0.0 (then the kernel's output may differ in a
-    zero's sign: the caller runs the kernel instead)."""
+    their ranges, whether any of them is a −0.0 (then the kernel's output may differ in a
+    zero's sign: the caller runs the kernel instead), and whether each of the flows the dispatch
+    watches (``energy.dispatch.WATCHED_FLOWS``: PV to the battery, export, curtailment, unserved
+    load) has a nonzero hour."""
     n = load.shape[0]
-    pv_to_load, grid_to_load, export, curtailed, unserved, valid, signed = _grid_only_kernel(
+    pv_to_load, grid_to_load, export, curtailed, unserved, valid, signed, nonzero = _grid_only_kernel(
         load, pv, period, hourly_limit(imp_lim, n), hourly_limit(exp_lim, n))
     adj = np.zeros(n)
     adj[0] = 0.0 - soc_start
     none = zeros_read_only((n,))  # no battery flow, no stored energy: one shared read-only array of +0.0
-    return (pv_to_load, none, grid_to_load, none, none, export, curtailed, unserved, none, adj, 0.0), valid, signed
+    return (pv_to_load, none, grid_to_load, none, none, export, curtailed, unserved, none, adj, 0.0), valid, signed, (False, *nonzero)
 
 
 @numba.njit(cache=True)
@@ -58,10 +60,11 @@ def _grid_only_kernel(load, pv, period, imp, exp):  # pragma: no cover - compile
     """PV to the load, its surplus exported up to the limit and curtailed beyond; the grid to the
     deficit up to the import limit, the rest unserved [kW] — one pass without branches (the checks
     are or-ed into two flags, so the loop compiles to vector instructions). Returns (pv_to_load,
-    grid_to_load, export, curtailed, unserved, every input in its range, any input a −0.0)."""
+    grid_to_load, export, curtailed, unserved, every input in its range, any input a −0.0, and whether
+    export, curtailment and unserved load each have a nonzero hour)."""
     n = load.shape[0]
     pv_to_load, grid_to_load, export, curtailed, unserved = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    bad = signed = False
+    bad = signed = exported = curtailing = unserving = False
     for h in range(n):
         ld, pvh, il, el = load[h], pv[h], imp[h], exp[h]
         bad |= (not 0.0 <= ld < np.inf) | (not 0.0 <= pvh < np.inf) | (not il >= 0.0) | (not el >= 0.0) | (not 0 <= period[h] < 4)
@@ -70,5 +73,9 @@ def _grid_only_kernel(load, pv, period, imp, exp):  # pragma: no cover - compile
         surplus, deficit = pvh - ptl, ld - ptl
         ex = surplus if surplus < el else el
         g = deficit if deficit < il else il
-        pv_to_load[h], grid_to_load[h], export[h], curtailed[h], unserved[h] = ptl, g, ex, surplus - ex, deficit - g
-    return pv_to_load, grid_to_load, export, curtailed, unserved, not bad, signed
+        cut, short = surplus - ex, deficit - g
+        exported |= ex != 0.0
+        curtailing |= cut != 0.0
+        unserving |= short != 0.0
+        pv_to_load[h], grid_to_load[h], export[h], curtailed[h], unserved[h] = ptl, g, ex, cut, short
+    return pv_to_load, grid_to_load, export, curtailed, unserved, not bad, signed, (exported, curtailing, unserving)

@@ -9,7 +9,7 @@ reaches the calendar life. Constants: data/constants.csv.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,8 +18,9 @@ from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
 
 
-@dataclass(frozen=True)
-class BatteryUnit:
+class BatteryUnit(NamedTuple):
+    """One battery unit's nameplate and wear (a named tuple: every unit is made anew each year it works)."""
+
     id: str
     energy_kwh: float  # nameplate
     power_kw: float
@@ -33,20 +34,29 @@ def capacity_arrays(units: list[BatteryUnit], year_start: int) -> tuple[np.ndarr
     unit at work: the shared read-only zeros (``energy.dispatch_inputs.zeros_read_only``), no new arrays;
     a year whose units all work from its first hour: one array of each sum (no pass per unit), the
     power's the shared read-only array of its value (``constant_hours``)."""
-    if all(u.start_hour - year_start > HOURS_PER_YEAR - 1 for u in units):
+    energy_kwh = power_kw = 0.0  # each hour's sum: the same additions, in unit order, as the passes of ``unit_arrays``
+    working = False
+    for u in units:
+        first = math.ceil(u.start_hour - year_start)  # (start hours are finite)
+        if first > HOURS_PER_YEAR - 1:  # not yet at work
+            continue
+        if first > 0:  # a unit starts within the year
+            return unit_arrays(units, year_start)
+        working = True
+        energy_kwh += u.energy_kwh * u.health
+        power_kw += u.power_kw
+    if not working:
         return zeros_read_only((HOURS_PER_YEAR,)), zeros_read_only((HOURS_PER_YEAR,))
-    firsts = [max(0, math.ceil(u.start_hour - year_start)) for u in units]  # (start hours are finite)
-    if all(first == 0 or first >= HOURS_PER_YEAR for first in firsts):  # every unit at work all year, or not yet
-        energy_kwh = power_kw = 0.0  # each hour's sum: the same additions, in unit order, as the passes below
-        for u, first in zip(units, firsts):
-            if first == 0:
-                energy_kwh += u.energy_kwh * u.health
-                power_kw += u.power_kw
-        # the power changes only when a unit starts or leaves: the shared read-only array of its value
-        return np.full(HOURS_PER_YEAR, energy_kwh), constant_hours(HOURS_PER_YEAR, power_kw)
+    # the power changes only when a unit starts or leaves: the shared read-only array of its value
+    return np.full(HOURS_PER_YEAR, energy_kwh), constant_hours(HOURS_PER_YEAR, power_kw)
+
+
+def unit_arrays(units: list[BatteryUnit], year_start: int) -> tuple[np.ndarray, np.ndarray]:
+    """``capacity_arrays`` unit by unit: each unit's usable energy and power added from its first hour on."""
     energy = np.zeros(HOURS_PER_YEAR)
     power = np.zeros(HOURS_PER_YEAR)
-    for u, first in zip(units, firsts):
+    for u in units:
+        first = max(0, math.ceil(u.start_hour - year_start))
         if first < HOURS_PER_YEAR:
             energy[first:] += u.energy_kwh * u.health
             power[first:] += u.power_kw
@@ -71,7 +81,6 @@ def age_units(units: list[BatteryUnit], discharged_kwh: float, year_start: int) 
             out.append(u)
             continue
         cycles = discharged_kwh * (w / total) / (u.energy_kwh * u.health)
-        # (the unit's fields given in full: ``dataclasses.replace`` checks them again, once per unit and year)
         aged = BatteryUnit(u.id, u.energy_kwh, u.power_kw, u.start_hour, max(0.0, u.health - fade * cycles), u.efc + cycles)
         if aged.health <= end_of_life + 1e-12 or next_year - u.start_hour >= life_h:
             replaced.append(aged)

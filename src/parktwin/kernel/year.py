@@ -39,7 +39,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
+from parktwin.accounting.inventory import ElectricitySupply, account_year, certified_kwh, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
@@ -54,8 +54,9 @@ from parktwin.economics.cashflows import CarbonYear
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, total_kwh
-from parktwin.energy.dispatch_inputs import clipped_sum_kw, holds_only_zeros, zeros_read_only
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
+from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_constant_hours, no_outage_hours, outage_mask, output_kw,
+                                             zeros_read_only)
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
 from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
@@ -96,6 +97,7 @@ class Site:
     down: np.ndarray  # hours touched by a grid outage (bool)
     import_limit_kw: np.ndarray  # the connection's import limit, 0 in outages [kW]
     dac: DacYear  # the operator's direct air capture: tonnes removed and its electricity (in demand_kw)
+    outage_hours: int = 0  # hours touched by a grid outage (Σ down)
 
 
 @dataclass
@@ -222,12 +224,13 @@ def site(model, y: YearState) -> Site:
     dac = operator_dac(model, y.year, assets.dac_tco2_per_yr)
     if dac.removed_tco2 > 0:
         demand_kw = demand_kw + dac.electricity_kw
-    pv_kw = assets.pv_kwp * model.pv_kw_per_kwp[y.index]
-    wind_kw = assets.wind_kw * model.wind_kw_per_kw[y.index] if model.wind_kw_per_kw is not None else zeros_read_only((HOURS_PER_YEAR,))
+    pv_kw = output_kw(assets.pv_kwp, model.pv_kw_per_kwp[y.index])
+    wind_kw = output_kw(assets.wind_kw, model.wind_kw_per_kw[y.index]) if model.wind_kw_per_kw is not None else zeros_read_only((HOURS_PER_YEAR,))
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
-    import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if down.any() else assets.import_limit_kw  # (read-only)
-    return Site(demand_kw, assets, pv_kw, wind_kw, pv_kw + wind_kw, period, price, down, import_limit_kw, dac)
+    outage_hours = 0 if down is no_outage_hours() else int(np.count_nonzero(down))
+    import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if outage_hours else assets.import_limit_kw  # (read-only)
+    return Site(demand_kw, assets, pv_kw, wind_kw, pv_kw + wind_kw, period, price, down, import_limit_kw, dac, outage_hours)
 
 
 def heat_plan(model, y: YearState) -> CarrierWork:
@@ -256,18 +259,15 @@ def carriers(model, y: YearState) -> CarrierYear:
 def electricity(model, y: YearState) -> Electricity:
     sc, s, carriers = model.scenario, y.site, y.carriers
     park, assets = sc.park, s.assets
-    demand_kw = s.demand_kw
-    if not holds_only_zeros(carriers.demand_delta_kw):
-        demand_kw = clipped_sum_kw(demand_kw, carriers.demand_delta_kw)  # (at least 0 every hour)
+    demand_kw = changed_kw(s.demand_kw, carriers.demand_delta_kw)  # (with the carriers' change, at least 0 every hour)
     no_kw = zeros_read_only((HOURS_PER_YEAR,))
     if s.wind_kw is no_kw and holds_only_zeros(carriers.generation_kw):  # no wind, no CHP or fuel-cell output: the renewables
         onsite_kw = s.renewable_kw  # (PV + the shared +0.0: no −0.0 in it, so adding ±0.0 would change no value)
     else:
         onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
     # in an outage the grid neither imports nor exports; non-critical load is shed
-    outage_hours = 0
-    if s.down.any():
-        outage_hours = int(np.count_nonzero(s.down))
+    outage_hours = s.outage_hours
+    if outage_hours:
         shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
         load_kw = demand_kw - shed_kw
         export_limit = np.where(s.down, 0.0, park.grid.export_limit_kw)
@@ -321,10 +321,10 @@ def accounting(model, y: YearState) -> Accounts:
         demand_kwh=float(demand_kw.sum()),
         grid_import_kwh=float(grid_kw.sum()),
         onsite_generation_kwh=float(result.pv_kw.sum()),
-        onsite_used_kwh=total_kwh(result.pv_to_load_kw) + total_kwh(result.pv_to_battery_kw),
-        export_kwh=float(result.export_kw.sum()),
-        curtailed_kwh=float(result.curtailed_kw.sum()),
-        unserved_kwh=float(result.unserved_kw.sum()),
+        onsite_used_kwh=total_kwh(result.pv_to_load_kw) + flow_total_kwh(result, "pv_to_battery_kw"),
+        export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
+        curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
+        unserved_kwh=flow_total_kwh(result, "unserved_kw"),
         green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index),
     )
     factor = float(model.grid_factor_kgco2_per_kwh[y.index])
@@ -521,26 +521,18 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
     return add_to_rows(rows, {("operator", "electricity"): mwh}, lambda: {"operator": "operator"}, UNITS)
 
 
-def outage_mask(outages: list[tuple[float, float]], year_start: int) -> np.ndarray:
-    """Hours of the year touched by an outage (a partly affected hour counts as down)."""
-    mask = np.zeros(HOURS_PER_YEAR, dtype=bool)
-    for start, end in outages:
-        lo, hi = int(np.floor(start - year_start)), int(np.ceil(end - year_start))
-        if hi > 0 and lo < HOURS_PER_YEAR:
-            mask[max(lo, 0):min(hi, HOURS_PER_YEAR)] = True
-    return mask
-
-
 def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
     plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
-    certified = grid_kw * assets.green_share
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
     no_wind = holds_only_zeros(assets.ppa_wind_kw)
     if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
         ppa = assets.ppa_pv_kw * model.pv_kw_per_kwp[index]
         if not no_wind:
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
+    elif assets.end.ppa_hourly and is_constant_hours(assets.green_share):  # one share all year, no PPA (most years)
+        return certified_kwh(grid_kw, float(assets.green_share[0]))
+    certified = grid_kw * assets.green_share
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
     return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
@@ -555,7 +547,7 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(list(model.enterprises.values()), carbon.ets_sectors)
     totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
     for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if row[2] == "enterprise" and row[3] == "1":  # scope 1 emitted (stored CO₂ already out)
+        if row[3] == "1" and row[2] == "enterprise":  # scope 1 emitted (stored CO₂ already out; most rows are scope 2)
             at = position.get(row[1])
             if at is not None:
                 totals[at] += row[11]
