@@ -22,7 +22,7 @@ import simpy
 
 from parktwin.accounting.inventory import green_space_removals_tco2
 from parktwin.accounting.resources import min_coverage_share
-from parktwin.agents.building import BuildingAgent
+from parktwin.agents.building import BuildingAgent, KeptBuildingIndicators
 from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
 from parktwin.agents.fleet import FleetAgent
@@ -263,6 +263,7 @@ class ParkModel(mesa.Model):
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
         self.carrier_state = CarrierState()  # heat, cold and hydrogen stores' charge carried between years
+        self.kept_building_indicators = KeptBuildingIndicators()  # the annual table's building columns while no building changes
         self.stages: list[Stage] = list(YEAR_STAGES)  # the year's operation (kernel/year.py); a modeller may insert
         self.roadmap_by_year = roadmap_by_year(scenario.roadmap)
         self.battery_soc_kwh = 0.0  # the batteries' charge carried between years [kWh]

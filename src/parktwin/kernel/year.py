@@ -44,7 +44,6 @@ from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
 from parktwin.agents.base import same_agents
-from parktwin.agents.building import building_indicators
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import fleet_indicators
 from parktwin.agents.population import active_share
@@ -431,7 +430,7 @@ def annual(model, y: YearState) -> dict:
         "battery_usable_kwh": float(assets.battery_kwh[-1]),
         "battery_cycles": e.discharged_kwh / float(assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
         "green_power_share": assets.end.effective_green_share,
-        **building_indicators(model.buildings.values()),
+        **model.kept_building_indicators.of(model.buildings.values()),  # agents.building.building_indicators
         **fleet_indicators(model.fleets.values(), sc.fleets, year),
         "grid_factor_kgco2_per_kwh": a.grid_factor_kgco2_per_kwh,
         "carbon_price_cny_per_tco2": float(model.carbon_price_cny_per_tco2[index]),
