@@ -7,7 +7,6 @@ stay out; the carbon price's shadow cost is reported beside it. Money in CNY of 
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -166,7 +165,9 @@ class PurchaseLedger:
     Fixed O&M: the sum over the leading purchases whose term no longer changes (``settled_om``)
     is carried from year to year, checkpointed after each of them; each year adds the other
     purchases' terms to it in list order. A purchase replaced in place (retired with its owner)
-    unsettles itself and those after it (found by identity). Capex: each purchase is filed once
+    unsettles itself and those after it (the settled purchases are compared with the list's head in
+    one list comparison each year, in C: by identity first, and a purchase equal in every field owes
+    the same term). Capex: each purchase is filed once
     by its year (a retired copy keeps its year and position)."""
 
     settled: list = field(default_factory=list)  # the leading purchases with a settled term (compared by identity)
@@ -200,7 +201,7 @@ class PurchaseLedger:
     def unchanged(self, purchases: list[Purchase]) -> int:
         """How many settled purchases still lead the list unchanged; forget the rest."""
         k = len(self.settled)
-        if len(purchases) < k or not all(map(operator.is_, self.settled, purchases)):
+        if self.settled != purchases[:k]:  # (compared in C, each pair by identity first: equal purchases owe equal terms)
             k = next((i for i, (a, b) in enumerate(zip(self.settled, purchases)) if a is not b), min(k, len(purchases)))
             del self.settled[k:], self.totals[k + 1:]
         return k

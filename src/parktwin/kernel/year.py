@@ -172,9 +172,10 @@ class EtsState:
     payments: dict = field(default_factory=dict)  # firm → carbon payment of the year [CNY] (the CBAM deduction reads it)
     roster: tuple = ()  # (the firms, their ids, sectors, positions by id, ETS benchmarks, in the ETS's sectors) while they stay the same
 
-    def roster_of(self, firms: list, ets_sectors) -> tuple:
-        """``roster`` for ``firms`` (agents, park order): rebuilt when the park's firms change."""
+    def roster_of(self, firms, ets_sectors) -> tuple:
+        """``roster`` for ``firms`` (agents, park order; a view of them is read, not kept): rebuilt when the park's firms change."""
         if not (self.roster and same_agents(self.roster[0], firms)):
+            firms = tuple(firms)
             ids = [f.entity_id for f in firms]
             sectors = [f.spec.sector for f in firms]
             for sector in set(sectors) - set(self.benchmarks):
@@ -551,7 +552,7 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
-    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(list(model.enterprises.values()), carbon.ets_sectors)
+    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
     totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
     for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
         if row[2] == "enterprise" and row[3] == "1":  # scope 1 emitted (stored CO₂ already out)
