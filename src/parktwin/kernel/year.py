@@ -119,14 +119,7 @@ class Accounts:
     energy: list[tuple]
     summary: dict
     grid_factor_kgco2_per_kwh: float
-    by_enterprise: dict | None = None  # ``enterprise_emissions()``, once summed
-
-    def enterprise_emissions(self) -> dict[str, list[float]]:
-        """Each enterprise's sums over the year's inventory rows (``accounting.products.enterprise_emissions``):
-        summed on the first read (the carbon positions), kept for the products stage."""
-        if self.by_enterprise is None:
-            self.by_enterprise = enterprise_emissions(self.emissions)
-        return self.by_enterprise
+    by_enterprise: dict | None = None  # accounting.products.enterprise_emissions(emissions): set by ``money``, read by ``products``
 
 
 @dataclass
@@ -369,7 +362,8 @@ def money(model, y: YearState) -> Money:
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.enterprise_emissions(), y.resource_measures.firms.value_added_mcny))
+    a.by_enterprise = enterprise_emissions(a.emissions)  # each firm's sums of the year, one pass for carbon and products
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.by_enterprise, y.resource_measures.firms.value_added_mcny))
 
 
 def resources(model, y: YearState) -> dict[str, float]:
@@ -394,11 +388,11 @@ def products(model, y: YearState) -> dict[str, float]:
     """The year's product lines: unit energy against the limit grades, the grade-2 indicator and CBAM
     (kernel.products); returns their ``annual`` columns."""
     return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start, y.carriers.rows,
-                         y.accounting.enterprise_emissions(), model.ets.payments, y.resource_measures.firms.value_added_mcny,
+                         y.accounting.emissions, model.ets.payments, y.resource_measures.firms.value_added_mcny,
                          population_on=model.population_on,
                          min_coverage_share=model.min_coverage_share,
                          eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year,
-                         roster=model.product_roster)
+                         roster=model.product_roster, by_enterprise=y.accounting.by_enterprise)
 
 
 def annual(model, y: YearState) -> dict:
@@ -562,13 +556,8 @@ def carbon_year(model, index: int, year: int, by_enterprise: dict[str, list[floa
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
-    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
-    totals = [0.0] * len(ids)  # (a firm without scope-1 rows emits 0)
-    for entity, sums in by_enterprise.items():
-        at = position.get(entity)
-        if at is not None:
-            totals[at] = sums[0]
-    scope1 = np.array(totals, dtype=float)
+    firms, ids, sectors, _, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
+    scope1 = np.array([by_enterprise[f][0] if f in by_enterprise else 0.0 for f in ids], dtype=float)  # (no rows: none emitted)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
     by_products, bases = None, ()  # the allocation from products: only the ETS allocates (tax and none read none)
