@@ -214,11 +214,10 @@ def test_product_table_rows_are_sourced_and_not_found_rows_carry_no_values():
     assert factors[2026] == 0.975 and factors[2034] == 0.0 and factors.loc[2026:].is_monotonic_decreasing
 
 
-def test_firm_totals_from_the_years_emission_sums_by_hand():
-    """``enterprise_emissions`` sums each enterprise's inventory rows once a year, in row order: scope 1
-    (what the carbon positions charge), scope 1 with CCUS removals and location-based electricity CO₂
-    (what ``firm_totals`` reads); ``firm_totals`` gives the same totals from those sums as from the rows."""
-    from parktwin.accounting.products import enterprise_emissions, firm_totals
+def test_firm_totals_by_hand():
+    """``firm_totals`` sums each enterprise's energy rows (kgce at 当量, kWh) and inventory rows (scope 1
+    with CCUS removals; location-based electricity CO₂) in row order, for all firms or the few asked."""
+    from parktwin.accounting.products import firm_totals
     from parktwin.agents.base import EnergyRow
     from parktwin.data import constant
 
@@ -232,13 +231,8 @@ def test_firm_totals_from_the_years_emission_sums_by_hand():
                  row("c", "enterprise", "2", "all", "purchased_heat", 3.0)]
     rows = [EnergyRow("a", "enterprise", "electricity", 10.0, "MWh"), EnergyRow("a", "enterprise", "coal", 5.0, "t"),
             EnergyRow("b", "enterprise", "natural_gas", 2.0, "km3"), EnergyRow("op", "operator", "diesel", 1.0, "t")]
-    sums = enterprise_emissions(emissions)
-    assert sums["a"] == [0.1 + 0.2 + -0.3, 0.1 + 0.2 + -0.05 + -0.3, 1.5]
-    assert sums["b"] == [0.0, 0.0, 5.0] and "op" not in sums and "c" not in sums  # an operator's rows, a firm with no such rows
     kgce_el, kgce_coal, kgce_gas = (constant(k) for k in ("electricity_kgce_per_kwh_equivalent", "coal_kgce_per_t", "natural_gas_kgce_per_km3"))
     expected = {"a": FirmTotals(10.0 * 1000.0 * kgce_el + 5.0 * kgce_coal, 10.0 * 1000.0, 0.1 + 0.2 + -0.05 + -0.3, 1.5),
-                "b": FirmTotals(2.0 * kgce_gas, 0.0, 0.0, 5.0)}
+                "b": FirmTotals(2.0 * kgce_gas, 0.0, 0.0, 5.0), "c": FirmTotals()}
     for entities in (None, frozenset({"a"}), frozenset({"b", "c"})):
-        want = {k: v for k, v in expected.items() if entities is None or k in entities}
-        for totals in (firm_totals(rows, emissions, entities), firm_totals(rows, (), entities, sums)):
-            assert {k: v for k, v in totals.items() if v != FirmTotals()} == want
+        assert firm_totals(rows, emissions, entities) == {k: v for k, v in expected.items() if entities is None or k in entities}

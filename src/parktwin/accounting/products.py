@@ -111,31 +111,10 @@ class FirmTotals:
     electricity_tco2: float = 0.0
 
 
-def enterprise_emissions(emissions) -> dict[str, list[float]]:
-    """Per enterprise, over the year's inventory rows (accounting.inventory.EMISSION_COLUMNS), each
-    added in row order from 0.0 [tCO₂]: [scope 1 (stored CO₂ already out), scope 1 with CCUS removals,
-    location-based CO₂ of purchased electricity]. One pass a year, read by the carbon positions
-    (the first) and ``firm_totals`` (the other two); an enterprise without such rows is absent."""
-    out: dict[str, list[float]] = {}
-    for e in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if e[2] != "enterprise":
-            continue
-        scope = e[3]
-        if scope == "1":
-            sums = out.get(e[1]) or out.setdefault(e[1], [0.0, 0.0, 0.0])
-            sums[0] += e[11]
-            sums[1] += e[11]
-        elif scope == "removal" and e[5] == "ccus":
-            (out.get(e[1]) or out.setdefault(e[1], [0.0, 0.0, 0.0]))[1] += e[11]
-        elif scope == "2" and e[4] == "location" and e[5] == "purchased_electricity":
-            (out.get(e[1]) or out.setdefault(e[1], [0.0, 0.0, 0.0]))[2] += e[11]
-    return out
-
-
-def firm_totals(rows, emissions, entities: frozenset | None = None, by_enterprise: dict[str, list[float]] | None = None) -> dict[str, FirmTotals]:
+def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str, FirmTotals]:
     """Per enterprise: energy and CO₂ from the year's energy rows (agents.base.EnergyRow) and
-    inventory rows (accounting.inventory.EMISSION_COLUMNS); ``entities``: only these (None: all);
-    ``by_enterprise``: ``enterprise_emissions(emissions)`` when the year has summed them already."""
+    inventory rows (accounting.inventory.EMISSION_COLUMNS); ``entities``: only these (None: all).
+    A row of another entity is passed over at the first test (``entities`` are a few firms)."""
     kgce_per_kwh = constant("electricity_kgce_per_kwh_equivalent")
     kgce = {}  # fuel → kgce per unit, looked up once a call
     acc: dict[str, list[float]] = {}
@@ -154,12 +133,17 @@ def firm_totals(rows, emissions, entities: frozenset | None = None, by_enterpris
             if factor is None:
                 factor = kgce[carrier] = constant(FUELS[carrier].kgce_key)
             a[0] += r.quantity * factor
-    for entity, (_, scope1, electricity) in (enterprise_emissions(emissions) if by_enterprise is None else by_enterprise).items():
-        if entities is None or entity in entities:
-            a = acc.get(entity)
-            if a is None:
-                a = acc[entity] = [0.0, 0.0, 0.0, 0.0]
-            a[2], a[3] = scope1, electricity
+    for e in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
+        if (entities is not None and e[1] not in entities) or e[2] != "enterprise":
+            continue
+        a = acc.get(e[1])
+        if a is None:
+            a = acc[e[1]] = [0.0, 0.0, 0.0, 0.0]
+        scope = e[3]
+        if scope == "1" or (scope == "removal" and e[5] == "ccus"):
+            a[2] += e[11]
+        elif scope == "2" and e[4] == "location" and e[5] == "purchased_electricity":
+            a[3] += e[11]
     return {k: FirmTotals(*v) for k, v in acc.items()}
 
 

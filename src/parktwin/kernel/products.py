@@ -68,19 +68,17 @@ def eu_price_path(path: dict, years: list[int]) -> np.ndarray:
 
 def products_year(enterprises, out: list, year: int, year_start: int, rows, emissions, payments: dict[str, float],
                   value_added_mcny: list[float], *, population_on: bool, min_coverage_share: float, eu_price_eur_per_tco2: float,
-                  base_year: int, roster: ProductRoster, by_enterprise: dict[str, list[float]] | None = None) -> dict[str, float]:
+                  base_year: int, roster: ProductRoster) -> dict[str, float]:
     """Append the year's product rows (``PRODUCT_TABLE_COLUMNS``) to ``out``; return the ``annual`` columns.
 
-    ``enterprises``: the firm agents in the park this year; ``rows``, ``emissions``: the year's energy and
-    inventory rows (``by_enterprise``: the latter's ``accounting.products.enterprise_emissions`` when summed
-    already); ``payments``: each firm's carbon
+    ``enterprises``: the firm agents in the park this year; ``payments``: each firm's carbon
     payment of the year [CNY] (net of free allocation); ``value_added_mcny``: each firm's value
     added this year (aligned with ``enterprises``); ``eu_price_eur_per_tco2`` NaN: CBAM
     certificates counted, not priced; ``roster``: the run's ``ProductRoster``.
     """
     roster = roster.of(list(enterprises))
     firms = roster.firms
-    totals = firm_totals(rows, emissions, roster.ids_with_lines, by_enterprise)  # (only firms with products read it)
+    totals = firm_totals(rows, emissions, roster.ids_with_lines)  # (only firms with products read it)
     eur_cny = to_base_cny(1.0, "EUR", base_year, base_year)
     in_park = [active_share(f.changes, year_start) for f in firms] if population_on else None
     all_rows = []

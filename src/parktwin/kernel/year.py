@@ -41,7 +41,6 @@ import numpy as np
 
 from parktwin.accounting.inventory import ElectricitySupply, account_year, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
-from parktwin.accounting.products import enterprise_emissions
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
 from parktwin.agents.base import same_agents
@@ -119,7 +118,6 @@ class Accounts:
     energy: list[tuple]
     summary: dict
     grid_factor_kgco2_per_kwh: float
-    by_enterprise: dict | None = None  # accounting.products.enterprise_emissions(emissions): set by ``money``, read by ``products``
 
 
 @dataclass
@@ -362,8 +360,7 @@ def money(model, y: YearState) -> Money:
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    a.by_enterprise = enterprise_emissions(a.emissions)  # each firm's sums of the year, one pass for carbon and products
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.by_enterprise, y.resource_measures.firms.value_added_mcny))
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.emissions, y.resource_measures.firms.value_added_mcny))
 
 
 def resources(model, y: YearState) -> dict[str, float]:
@@ -392,7 +389,7 @@ def products(model, y: YearState) -> dict[str, float]:
                          population_on=model.population_on,
                          min_coverage_share=model.min_coverage_share,
                          eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year,
-                         roster=model.product_roster, by_enterprise=y.accounting.by_enterprise)
+                         roster=model.product_roster)
 
 
 def annual(model, y: YearState) -> dict:
@@ -549,15 +546,20 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
 
 
-def carbon_year(model, index: int, year: int, by_enterprise: dict[str, list[float]], value_added_mcny: list[float]) -> float:
+def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
     """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY].
-    ``by_enterprise``: the year's ``accounting.products.enterprise_emissions`` (each firm's scope 1 first,
-    stored CO₂ already out); ``value_added_mcny``: each firm's value added this year, park order."""
+    ``value_added_mcny``: each firm's value added this year, park order."""
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
-    firms, ids, sectors, _, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
-    scope1 = np.array([by_enterprise[f][0] if f in by_enterprise else 0.0 for f in ids], dtype=float)  # (no rows: none emitted)
+    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
+    totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
+    for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
+        if row[2] == "enterprise" and row[3] == "1":  # scope 1 emitted (stored CO₂ already out)
+            at = position.get(row[1])
+            if at is not None:
+                totals[at] += row[11]
+    scope1 = np.array(totals, dtype=float)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
     by_products, bases = None, ()  # the allocation from products: only the ETS allocates (tax and none read none)
