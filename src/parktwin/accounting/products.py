@@ -24,8 +24,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
 
 import pandas as pd
 
@@ -116,15 +114,12 @@ class FirmTotals:
 def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str, FirmTotals]:
     """Per enterprise: energy and CO₂ from the year's energy rows (agents.base.EnergyRow) and
     inventory rows (accounting.inventory.EMISSION_COLUMNS); ``entities``: only these (None: all).
-    With ``entities`` (a few firms), their rows are picked in C before the loop (a year has hundreds)."""
+    A row of another entity is passed over at the first test (``entities`` are a few firms)."""
     kgce_per_kwh = constant("electricity_kgce_per_kwh_equivalent")
     kgce = {}  # fuel → kgce per unit, looked up once a call
     acc: dict[str, list[float]] = {}
-    if entities is not None:
-        rows = compress(rows, map(entities.__contains__, map(itemgetter(0), rows)))  # EnergyRow.entity
-        emissions = compress(emissions, map(entities.__contains__, map(itemgetter(1), emissions)))  # EMISSION_COLUMNS' entity
     for r in rows:
-        if r.entity_kind != "enterprise":
+        if (entities is not None and r.entity not in entities) or r.entity_kind != "enterprise":
             continue
         a = acc.get(r.entity)
         if a is None:
@@ -139,7 +134,7 @@ def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str,
                 factor = kgce[carrier] = constant(FUELS[carrier].kgce_key)
             a[0] += r.quantity * factor
     for e in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if e[2] != "enterprise":
+        if (entities is not None and e[1] not in entities) or e[2] != "enterprise":
             continue
         a = acc.get(e[1])
         if a is None:

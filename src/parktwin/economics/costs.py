@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -283,13 +281,14 @@ def fuel_cost_cny(energy_rows: list[tuple], year: int) -> float:
     """Fuels and purchased heat of the year's energy rows × their prices [CNY]."""
     total = 0.0
     prices: dict[str, tuple[float, float]] = {}  # carrier → (its price's units per table unit, the price), looked up once a call
-    for row in compress(energy_rows, map(FUEL_PRICES.__contains__, map(itemgetter(3), energy_rows))):  # the fuel rows, picked in C
+    for row in energy_rows:
         carrier, quantity = row[3], row[4]
-        if carrier not in prices:
-            price_id, per_unit = FUEL_PRICES[carrier]
-            prices[carrier] = (per_unit, price_cny(price_id, year))
-        per_unit, price = prices[carrier]
-        total += quantity * per_unit * price
+        if carrier in FUEL_PRICES:
+            if carrier not in prices:
+                price_id, per_unit = FUEL_PRICES[carrier]
+                prices[carrier] = (per_unit, price_cny(price_id, year))
+            per_unit, price = prices[carrier]
+            total += quantity * per_unit * price
     return total
 
 

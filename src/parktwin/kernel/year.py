@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import compress
-from operator import itemgetter
 from typing import Callable
 
 import numpy as np
@@ -555,11 +554,11 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     # the firms in the park this year (entrants in, earlier leavers out)
     firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
     totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
-    # the firms' scope-1 rows (stored CO₂ already out), picked in C: (year, entity, kind, scope, ..., emissions_tco2)
-    for row in compress(emissions, map(("enterprise", "1").__eq__, map(itemgetter(2, 3), emissions))):
-        at = position.get(row[1])
-        if at is not None:
-            totals[at] += row[11]
+    for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
+        if row[2] == "enterprise" and row[3] == "1":  # scope 1 emitted (stored CO₂ already out)
+            at = position.get(row[1])
+            if at is not None:
+                totals[at] += row[11]
     scope1 = np.array(totals, dtype=float)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
