@@ -201,3 +201,30 @@ def test_the_owner_retrofits_when_the_npv_is_positive():
     # an owner who wants its money back within a year does nothing
     strict = run(scenario(park=_park(office), buildings={**policy, "payback_limit_yr": 1}), seed=0)
     assert not (strict.events["kind"] == "building_retrofit").any()
+
+
+def test_kept_building_indicators_follow_every_change_and_addition():
+    """The annual table's building columns are computed again only when a building commissions a
+    change or adds floor area (``agents.building.KeptBuildingIndicators``); in between they are the
+    kept numbers, and after any change those ``building_indicators`` gives."""
+    from parktwin.agents.building import KeptBuildingIndicators, building_indicators
+
+    class Stub:  # what the indicators read of a building
+        def __init__(self, area, green):
+            self.changes, self.additions, self.area, self.green = [], [], area, green
+
+        def floor_area_m2(self):
+            return self.area + sum(a for _, a, _ in self.additions)
+
+        def green_floor_area_m2(self):
+            return self.green * (1 + len(self.changes)) + sum(a for _, a, s in self.additions if s == "green")
+
+    a, b = Stub(1000.0, 100.0), Stub(500.0, 0.0)
+    kept = KeptBuildingIndicators()
+    first = kept.of([a, b])
+    assert first == building_indicators([a, b]) and kept.of([a, b]) is first  # nothing changed: the kept dict
+    a.changes.append("retrofit")
+    assert kept.of([a, b]) == building_indicators([a, b]) != first
+    b.additions.append((2031, 250.0, "green"))
+    assert kept.of([a, b]) == building_indicators([a, b]) == {"building_floor_area_m2": 1750.0, "green_building_share": 450.0 / 1750.0}
+    assert kept.of([a]) == building_indicators([a])  # another set of buildings

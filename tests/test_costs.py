@@ -127,7 +127,7 @@ def test_purchase_ledger_gives_the_sums_of_reading_every_purchase():
 
 
 def test_renewal_schedule_gives_the_renewals_of_reading_every_purchase():
-    """The schedule files each purchase once by its life; over a run of purchases appended year by
+    """The schedule files each purchase under the year it next falls due; over a run of purchases appended year by
     year (lives of 3-12 years, renewals, a battery renewed by wear, an exchange at its stated cost, some retired in place, each
     year's renewals appended as the year's money does), its renewals equal ``renewals_in_year``'s
     (the definition: every purchase read), purchase for purchase and in order."""
@@ -150,6 +150,20 @@ def test_renewal_schedule_gives_the_renewals_of_reading_every_purchase():
             seen += len(got)
             purchases.extend(got)
     assert seen > 50  # renewals were due and compared, not only empty lists
+
+
+def test_renewal_schedule_is_asked_year_by_year():
+    """The schedule keeps each purchase under the next year it falls due, so it must see every year in
+    order: a year skipped or asked again is refused (it would miss or repeat renewals)."""
+    schedule = RenewalSchedule()
+    purchases = [Purchase(2025, 0.0, "p", "e", "rooftop_pv", 1.0, "kW", 1e6, 1e4, 2.0)]
+    assert schedule.due(purchases, 2025) == []
+    assert schedule.due(purchases, 2026) == []
+    assert [p.year for p in schedule.due(purchases, 2027)] == [2027]  # two years old: bought again
+    with pytest.raises(ValueError, match="year by year"):
+        schedule.due(purchases, 2029)
+    with pytest.raises(ValueError, match="year by year"):
+        schedule.due(purchases, 2027)
 
 
 def test_a_projects_purchases_are_those_priced_one_by_one():

@@ -116,6 +116,27 @@ def test_foresight_averages_the_carbon_path_ahead():
     assert ahead.carbon_price(2030, 10) == pytest.approx((200 + 220 + 240 + 260 + 280 + 300 * 5) / 10)
 
 
+def test_a_myopic_price_read_from_the_runs_path_is_the_interpolated_one():
+    """A context given its year's point of the run's interpolated carbon path (``carbon_now_cny_per_tco2``)
+    answers a myopic firm with that number: the one interpolating the path at the year gives, bit for
+    bit; another year, or a foresight expectation, still interpolates."""
+    from parktwin.data import interpolate_path
+    from parktwin.kernel.model import DecisionContext
+    from parktwin.spec.scenario import Decisions
+
+    path = {2025: 100.0, 2032: 317.3, 2050: 1234.5}
+    years = list(range(2025, 2051))
+    run_path = interpolate_path(path, years)  # as ParkModel.carbon_charge_cny_per_tco2
+    for year in years:
+        given = DecisionContext(year, None, Decisions(), None, path, {}, carbon_now_cny_per_tco2=float(run_path[year - 2025]))
+        plain = DecisionContext(year, None, Decisions(), None, path, {})
+        assert given.carbon_price(year, 10) == plain.carbon_price(year, 10)
+        assert given.carbon_price(year + 1, 10) == plain.carbon_price(year + 1, 10)
+    ahead = DecisionContext(2030, None, Decisions(expectation="foresight", foresight_yr=10), None, path, {}, carbon_now_cny_per_tco2=-1.0)
+    assert ahead.carbon_price(2030, 10) == DecisionContext(2030, None, Decisions(expectation="foresight", foresight_yr=10),
+                                                          None, path, {}).carbon_price(2030, 10)
+
+
 def test_a_firm_can_discount_at_its_cost_of_capital_with_the_instrument_that_finances_the_measure():
     from parktwin.agents.decisions import wacc_rate
 

@@ -212,3 +212,27 @@ def test_product_table_rows_are_sourced_and_not_found_rows_carry_no_values():
     assert required <= set(df["id"])
     factors = table("cbam_factors").set_index("year")["cbam_factor_share"]
     assert factors[2026] == 0.975 and factors[2034] == 0.0 and factors.loc[2026:].is_monotonic_decreasing
+
+
+def test_firm_totals_by_hand():
+    """``firm_totals`` sums each enterprise's energy rows (kgce at 当量, kWh) and inventory rows (scope 1
+    with CCUS removals; location-based electricity CO₂) in row order, for all firms or the few asked."""
+    from parktwin.accounting.products import firm_totals
+    from parktwin.agents.base import EnergyRow
+    from parktwin.data import constant
+
+    def row(entity, kind, scope, method, source, tco2):
+        return (2030, entity, kind, scope, method, source, 1.0, "t", 1.0, "t/t", "ref", tco2)
+
+    emissions = [row("a", "enterprise", "1", "all", "stationary_combustion", 0.1), row("a", "enterprise", "1", "all", "industrial_process", 0.2),
+                 row("b", "enterprise", "2", "location", "purchased_electricity", 5.0), row("b", "enterprise", "2", "market", "purchased_electricity", 4.0),
+                 row("a", "enterprise", "removal", "all", "ccus", -0.05), row("a", "enterprise", "1", "all", "ccus_stored", -0.3),
+                 row("a", "enterprise", "2", "location", "purchased_electricity", 1.5), row("op", "operator", "1", "all", "mobile_combustion", 9.0),
+                 row("c", "enterprise", "2", "all", "purchased_heat", 3.0)]
+    rows = [EnergyRow("a", "enterprise", "electricity", 10.0, "MWh"), EnergyRow("a", "enterprise", "coal", 5.0, "t"),
+            EnergyRow("b", "enterprise", "natural_gas", 2.0, "km3"), EnergyRow("op", "operator", "diesel", 1.0, "t")]
+    kgce_el, kgce_coal, kgce_gas = (constant(k) for k in ("electricity_kgce_per_kwh_equivalent", "coal_kgce_per_t", "natural_gas_kgce_per_km3"))
+    expected = {"a": FirmTotals(10.0 * 1000.0 * kgce_el + 5.0 * kgce_coal, 10.0 * 1000.0, 0.1 + 0.2 + -0.05 + -0.3, 1.5),
+                "b": FirmTotals(2.0 * kgce_gas, 0.0, 0.0, 5.0), "c": FirmTotals()}
+    for entities in (None, frozenset({"a"}), frozenset({"b", "c"})):
+        assert firm_totals(rows, emissions, entities) == {k: v for k, v in expected.items() if entities is None or k in entities}

@@ -113,12 +113,13 @@ class FirmTotals:
 
 def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str, FirmTotals]:
     """Per enterprise: energy and CO₂ from the year's energy rows (agents.base.EnergyRow) and
-    inventory rows (accounting.inventory.EMISSION_COLUMNS); ``entities``: only these (None: all)."""
+    inventory rows (accounting.inventory.EMISSION_COLUMNS); ``entities``: only these (None: all).
+    A row of another entity is passed over at the first test (``entities`` are a few firms)."""
     kgce_per_kwh = constant("electricity_kgce_per_kwh_equivalent")
     kgce = {}  # fuel → kgce per unit, looked up once a call
     acc: dict[str, list[float]] = {}
     for r in rows:
-        if r.entity_kind != "enterprise" or (entities is not None and r.entity not in entities):
+        if (entities is not None and r.entity not in entities) or r.entity_kind != "enterprise":
             continue
         a = acc.get(r.entity)
         if a is None:
@@ -133,7 +134,7 @@ def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str,
                 factor = kgce[carrier] = constant(FUELS[carrier].kgce_key)
             a[0] += r.quantity * factor
     for e in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if e[2] != "enterprise" or (entities is not None and e[1] not in entities):
+        if (entities is not None and e[1] not in entities) or e[2] != "enterprise":
             continue
         a = acc.get(e[1])
         if a is None:

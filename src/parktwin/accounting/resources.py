@@ -136,7 +136,9 @@ def _with_received(firms: FirmFlows, total: list[float], used: list[float], repo
     for entity, f_va, f_total, f_used, has in zip(firms.ids, firms.value_added_mcny, total, used, reported):
         if has:
             va += f_va
-            sent = min(received.get(entity, 0.0), f_total - f_used)
+            left = f_total - f_used
+            # min(what exchanges take, left); a firm no exchange takes from (most): min(0.0, left) without the calls
+            sent = min(received[entity], left) if entity in received else (left if left < 0.0 else 0.0)
             total_sum += f_total
             used_sum += f_used + sent
             taken += sent
@@ -164,15 +166,18 @@ def year_resources(
     fresh = reused = reclaimed = wastewater = 0.0
     ex_water = 0.0
     va_water = va_wastewater = 0.0  # value added of the firms reporting water, wastewater
-    reclaimed_got, reused_got = flows.reclaimed_m3.get, flows.reused_m3.get
+    reclaimed_in, reused_in = flows.reclaimed_m3, flows.reused_m3
     has_water, _, _, has_wastewater, has_waste, _, has_heat, _ = firms.reported.tolist()
     rows = firms.flows.tolist()
     for entity, f_va, f_fresh, f_reused, f_reclaimed, f_wastewater, water, ww in zip(
             firms.ids, firms.value_added_mcny, *rows[:4], has_water, has_wastewater):
         if water:
             va_water += f_va
-            got_reclaimed = min(reclaimed_got(entity, 0.0), f_fresh)
-            got_reused = min(reused_got(entity, 0.0), f_fresh - got_reclaimed)
+            if entity in reclaimed_in or entity in reused_in:  # an exchange brings it water
+                got_reclaimed = min(reclaimed_in.get(entity, 0.0), f_fresh)
+                got_reused = min(reused_in.get(entity, 0.0), f_fresh - got_reclaimed)
+            else:  # (those two lines with 0.0 received, without their calls: the second is then 0.0)
+                got_reclaimed, got_reused = (f_fresh if f_fresh < 0.0 else 0.0), 0.0
             fresh += f_fresh - got_reclaimed - got_reused
             reclaimed += f_reclaimed + got_reclaimed
             reused += f_reused + got_reused

@@ -172,7 +172,9 @@ class ParkAgent(mesa.Agent):
         and ``fold`` are those ``year_segments`` folds with, so the fold goes on from the state it
         carries between years when that lies before ``change`` (changes are kept in clock order, so
         the same changes are folded in the same order)."""
-        index = next((i for i in range(len(self.changes) - 1, -1, -1) if self.changes[i] is change), None)
+        last = len(self.changes) - 1  # (usually the change just commissioned: the last one)
+        index = last if last >= 0 and self.changes[last] is change else next(
+            (i for i in range(last - 1, -1, -1) if self.changes[i] is change), None)
         if index is None:
             raise ValueError("change is not one of this agent's")
         kept = self._folded if carried else None

@@ -13,7 +13,7 @@ the current code by its vintage's thermal factor, times the standard's share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -491,3 +491,22 @@ def building_indicators(buildings) -> dict[str, float]:
     total = sum(b.floor_area_m2() for b in buildings)
     green = sum(b.green_floor_area_m2() for b in buildings)
     return {"building_floor_area_m2": total, "green_building_share": green / total if total > 0 else 0.0}
+
+
+@dataclass
+class KeptBuildingIndicators:
+    """``building_indicators`` of a run's buildings, computed again only when one of them changed
+    (most years none does). Keyed on each building (by identity) with the number of its commissioned
+    changes and of its floor additions: a building's floor area and green floor area depend only on
+    its spec, its additions and the state its changes fold to (both lists are only appended to), and
+    on the standards of the run's data. One per run (``ParkModel``), holding one result."""
+
+    key: tuple = ()
+    value: dict = field(default_factory=dict)
+
+    def of(self, buildings) -> dict[str, float]:
+        """``building_indicators(buildings)``: the kept result while the key is the same (read-only)."""
+        key = tuple((b, len(b.changes), len(b.additions)) for b in buildings)
+        if key != self.key or not self.value:
+            self.key, self.value = key, building_indicators([b for b, _, _ in key])
+        return self.value

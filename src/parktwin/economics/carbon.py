@@ -125,7 +125,9 @@ def carbon_positions(kind: str, emissions_tco2, value_added_mcny, benchmark_tco2
         zero = np.zeros_like(e)
         return CarbonPositions(np.zeros(e.shape, dtype=bool), zero, zero.copy())
     if kind == "tax":
-        return CarbonPositions(np.ones(e.shape, dtype=bool), np.zeros_like(e), e * price_cny_per_tco2)
+        covered = np.empty(e.shape, dtype=bool)  # every firm (filled: np.ones casts its scalar, which costs more)
+        covered.fill(True)
+        return CarbonPositions(covered, np.zeros(e.shape), e * price_cny_per_tco2)
     if kind != "ets":
         raise ValueError(f"carbon policy kind must be one of {CARBON_KINDS}, not {kind!r}")
     scope = np.ones(e.shape, dtype=bool) if in_scope is None else np.asarray(in_scope, dtype=bool)

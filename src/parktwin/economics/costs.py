@@ -7,7 +7,6 @@ stay out; the carbon price's shadow cost is reported beside it. Money in CNY of 
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -166,7 +165,9 @@ class PurchaseLedger:
     Fixed O&M: the sum over the leading purchases whose term no longer changes (``settled_om``)
     is carried from year to year, checkpointed after each of them; each year adds the other
     purchases' terms to it in list order. A purchase replaced in place (retired with its owner)
-    unsettles itself and those after it (found by identity). Capex: each purchase is filed once
+    unsettles itself and those after it (the settled purchases are compared with the list's head in
+    one list comparison each year, in C: by identity first, and a purchase equal in every field owes
+    the same term). Capex: each purchase is filed once
     by its year (a retired copy keeps its year and position)."""
 
     settled: list = field(default_factory=list)  # the leading purchases with a settled term (compared by identity)
@@ -175,14 +176,24 @@ class PurchaseLedger:
     by_year: dict = field(default_factory=dict)  # year of purchase → positions in the list
 
     def fixed_om_cny(self, purchases: list[Purchase], year: int) -> float:
-        """``fixed_om_in_year(purchases, year)`` [CNY]."""
+        """``fixed_om_in_year(purchases, year)`` [CNY]. A purchase neither renewed nor retired (most
+        of them) takes its term here, as ``om_in_year`` and ``settled_om`` give it, without the two calls."""
         k = self.unchanged(purchases)
         total = self.totals[k]
         settling = True
         for p in purchases[k:]:
-            if (term := om_in_year(p, year)) is not None:
-                total += term
-            if settling and (settling := settled_om(p, year)):
+            if p.retired is None and not p.renewal:  # full O&M after its year, pro rata in it, none before
+                bought = p.year
+                if bought < year:
+                    total += p.fixed_om_cny_per_yr
+                elif bought == year:
+                    total += p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
+                settled = bought < year
+            else:
+                if (term := om_in_year(p, year)) is not None:
+                    total += term
+                settled = settled_om(p, year)
+            if settling and (settling := settled):
                 self.settled.append(p)
                 self.totals.append(total)
         return total
@@ -190,7 +201,7 @@ class PurchaseLedger:
     def unchanged(self, purchases: list[Purchase]) -> int:
         """How many settled purchases still lead the list unchanged; forget the rest."""
         k = len(self.settled)
-        if len(purchases) < k or not all(map(operator.is_, self.settled, purchases)):
+        if self.settled != purchases[:k]:  # (compared in C, each pair by identity first: equal purchases owe equal terms)
             k = next((i for i, (a, b) in enumerate(zip(self.settled, purchases)) if a is not b), min(k, len(purchases)))
             del self.settled[k:], self.totals[k + 1:]
         return k
@@ -217,35 +228,52 @@ def _renewed(candidates: list[Purchase], year: int, terms: UnitTerms | None = No
     """Of purchases whose age is a multiple of their life at ``year``, those bought before it and not
     retired by then, bought again at that year's cost (in the order given; ``terms``: a run's look-ups to reuse)."""
     out = []
+    new, tech_of_terms, t = tuple.__new__, None, None
     for p in candidates:
         if p.year >= year or (p.retired is not None and p.retired_at is not None and p.retired_at <= year):
             continue  # (bought this year or later: age 0, nothing to renew)
-        if p.technology in STATED_COSTS:  # bought again at its stated cost
+        tech = p.technology
+        if tech in STATED_COSTS:  # bought again at its stated cost
             out.append(p._replace(year=year, hour=0.0, renewal=True))
-        else:
-            out.append(purchase(year, 0.0, p.project, p.entity, p.technology, p.capacity, renewal=True, terms=terms))
+            continue
+        if tech != tech_of_terms:  # (``purchase``'s terms, looked up once for consecutive renewals of one technology)
+            tech_of_terms, t = tech, terms[tech, year] if terms is not None else unit_terms(tech, year)
+        capacity = p.capacity  # ``purchase(year, 0.0, ..., renewal=True)``, built without the named tuple's Python-level ``__new__``
+        out.append(new(Purchase, (year, 0.0, p.project, p.entity, tech, capacity, t.unit, capacity * t.capex_cny,
+                                  capacity * t.fixed_om_cny_per_yr, t.lifetime_yr, True, None)))
     return out
 
 
 @dataclass
 class RenewalSchedule:
-    """``renewals_in_year`` for a run's growing list of purchases without reading every purchase
-    every year: each is filed once by its life and its year modulo that life (purchases are only
-    appended, or replaced in place by a retired copy with the same year, technology and life)."""
+    """``renewals_in_year`` for a run's growing list of purchases, asked once a year with the years
+    in order, without reading every purchase every year: a purchase renewed on its life is filed once,
+    under the first year its age is a whole number (≥ 1) of lives, and filed again a life later when
+    that year comes (renewed or not: one retired since is skipped then, as ``renewals_in_year`` skips
+    it). So a year reads only its own candidates, not those bought that year (age 0) nor those of other
+    lives. Purchases are only appended, or replaced in place by a retired copy with the same year,
+    technology and life."""
 
     filed: int = 0  # purchases filed so far (a prefix of the list)
-    by_life: dict = field(default_factory=dict)  # life [yr] → {year of purchase mod life: [positions in the list]}
+    by_year: dict = field(default_factory=dict)  # year → positions in the list of the purchases a whole number of lives old then
     terms: UnitTerms | None = None  # the run's catalogue look-ups, shared with its other purchases
+    last_year: int | None = None  # the year asked last
 
     def due(self, purchases: list[Purchase], year: int) -> list[Purchase]:
-        """The renewals of ``year``, as ``renewals_in_year(purchases, year)``."""
+        """The renewals of ``year``, as ``renewals_in_year(purchases, year)`` (the year after the one asked last)."""
+        if self.last_year is not None and year != self.last_year + 1:
+            raise ValueError(f"renewals are scheduled year by year: asked for {year} after {self.last_year}")
+        self.last_year = year
         for position in range(self.filed, len(purchases)):
             p = purchases[position]
             if _renews_on_life(p):
                 life = round(p.lifetime_yr)
-                self.by_life.setdefault(life, {}).setdefault(p.year % life, []).append(position)
+                lives = max(1, -((p.year - year) // life))  # ceil((year - bought) / life), at least one life
+                self.by_year.setdefault(p.year + lives * life, []).append(position)
         self.filed = len(purchases)
-        positions = sorted(i for life, by_rest in self.by_life.items() for i in by_rest.get(year % life, ()))
+        positions = sorted(self.by_year.pop(year, ()))
+        for i in positions:  # their next candidate year
+            self.by_year.setdefault(year + round(purchases[i].lifetime_yr), []).append(i)
         return _renewed([purchases[i] for i in positions], year, self.terms)
 
 
@@ -284,7 +312,7 @@ def residual_value_cny(purchases: list[Purchase], end_year: int) -> float:
     """
     value = 0.0
     for p in purchases:
-        if p.retired_at is not None:  # its value left with its owner (credited in the exit year)
+        if (r := p.retired) is not None and r == r:  # ``retired_at`` given: its value left with its owner (credited in the exit year)
             continue
         used = end_year + 1 - p.year - p.hour / HOURS_PER_YEAR
         if 0 < used < p.lifetime_yr:

@@ -22,7 +22,7 @@ import simpy
 
 from parktwin.accounting.inventory import green_space_removals_tco2
 from parktwin.accounting.resources import min_coverage_share
-from parktwin.agents.building import BuildingAgent
+from parktwin.agents.building import BuildingAgent, KeptBuildingIndicators
 from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
 from parktwin.agents.fleet import FleetAgent
@@ -263,6 +263,7 @@ class ParkModel(mesa.Model):
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)
         self.battery_params = BatteryParams(**scenario.ems.battery.model_dump())  # the same fields
         self.carrier_state = CarrierState()  # heat, cold and hydrogen stores' charge carried between years
+        self.kept_building_indicators = KeptBuildingIndicators()  # the annual table's building columns while no building changes
         self.stages: list[Stage] = list(YEAR_STAGES)  # the year's operation (kernel/year.py); a modeller may insert
         self.roadmap_by_year = roadmap_by_year(scenario.roadmap)
         self.battery_soc_kwh = 0.0  # the batteries' charge carried between years [kWh]
@@ -398,7 +399,7 @@ class ParkModel(mesa.Model):
                                {s: float(np.mean(v)) for s, v in by_sector.items()},
                                fund=next(iter(self.operator.funds.values()), None), carbon_kind=sc.policy.carbon.kind,
                                covered=self.ets.covered, grid_factor_kgco2_per_kwh=float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]),
-                               unit_terms=self.unit_terms)
+                               unit_terms=self.unit_terms, carbon_now_cny_per_tco2=float(self.carbon_charge_cny_per_tco2[year - sc.base_year]))
 
     def _cost_roadmap_measure(self, item, year: int) -> None:
         """Record what a roadmap item on firms costs each of them, for the run's MACC (no effect on the run).

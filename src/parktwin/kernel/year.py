@@ -44,7 +44,6 @@ from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
 from parktwin.agents.base import same_agents
-from parktwin.agents.building import building_indicators
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
 from parktwin.agents.fleet import fleet_indicators
 from parktwin.agents.population import active_share
@@ -175,9 +174,10 @@ class EtsState:
     payments: dict = field(default_factory=dict)  # firm → carbon payment of the year [CNY] (the CBAM deduction reads it)
     roster: tuple = ()  # (the firms, their ids, sectors, positions by id, ETS benchmarks, in the ETS's sectors) while they stay the same
 
-    def roster_of(self, firms: list, ets_sectors) -> tuple:
-        """``roster`` for ``firms`` (agents, park order): rebuilt when the park's firms change."""
+    def roster_of(self, firms, ets_sectors) -> tuple:
+        """``roster`` for ``firms`` (agents, park order; a view of them is read, not kept): rebuilt when the park's firms change."""
         if not (self.roster and same_agents(self.roster[0], firms)):
+            firms = tuple(firms)
             ids = [f.entity_id for f in firms]
             sectors = [f.spec.sector for f in firms]
             for sector in set(sectors) - set(self.benchmarks):
@@ -398,6 +398,7 @@ def annual(model, y: YearState) -> dict:
     s, e, a, m = y.site, y.electricity, y.accounting, y.money
     summary, supply, assets, result = a.summary, a.supply, s.assets, e.result
     grid_kw = result.grid_import_kw
+    pv_only = holds_only_zeros(s.wind_kw) and result.pv_kw is s.renewable_kw  # the dispatch's on-site output is PV + 0.0: its sum is the accounts'
     phase = phase_of(index)
     value_added = park_value_added_mcny(model, y)
     row = {
@@ -413,7 +414,7 @@ def annual(model, y: YearState) -> dict:
         "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
         "grid_import_mwh": supply.grid_import_kwh / 1000.0,
         "green_power_mwh": supply.green_kwh / 1000.0,
-        "pv_generation_mwh": float(s.pv_kw.sum()) / 1000.0,
+        "pv_generation_mwh": (supply.onsite_generation_kwh if pv_only else float(s.pv_kw.sum())) / 1000.0,
         "wind_generation_mwh": total_kwh(s.wind_kw) / 1000.0,
         "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
         "export_mwh": supply.export_kwh / 1000.0,
@@ -431,7 +432,7 @@ def annual(model, y: YearState) -> dict:
         "battery_usable_kwh": float(assets.battery_kwh[-1]),
         "battery_cycles": e.discharged_kwh / float(assets.battery_kwh[-1]) if assets.battery_kwh[-1] > 0 else 0.0,
         "green_power_share": assets.end.effective_green_share,
-        **building_indicators(model.buildings.values()),
+        **model.kept_building_indicators.of(model.buildings.values()),  # agents.building.building_indicators
         **fleet_indicators(model.fleets.values(), sc.fleets, year),
         "grid_factor_kgco2_per_kwh": a.grid_factor_kgco2_per_kwh,
         "carbon_price_cny_per_tco2": float(model.carbon_price_cny_per_tco2[index]),
@@ -544,7 +545,7 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
-    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(list(model.enterprises.values()), carbon.ets_sectors)
+    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
     totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
     for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
         if row[3] == "1" and row[2] == "enterprise":  # scope 1 emitted (stored CO₂ already out; most rows are scope 2)
