@@ -169,27 +169,40 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
 
     The instrument is chosen once per project and party, on the project's total capex (a bond's
     minimum issue applies to the project); subsidies are paid on firms' first purchases only.
-    The project totals are summed in the purchases' order (``np.bincount``, as a loop would)."""
+    The project totals are summed in the purchases' order (``np.bincount``, as a loop would).
+    What depends on a purchase's technology (its kind, its subsidy share) or owner (firm or not)
+    is looked up once per technology and owner and spread over the purchases by their codes;
+    an instrument is chosen at the first purchase of each project and kind, in order."""
     p = purchases
-    kind = [TECHNOLOGY_KIND.get(t, "other") for t in p.technology]
-    party = {e: party_of(parties, e) for e in dict.fromkeys(p.entity)}
+    technologies: dict[str, int] = {}
+    tech = codes_of(p.technology, technologies)
+    tech_kind = [TECHNOLOGY_KIND.get(t, "other") for t in technologies]
+    kind = list(map(tech_kind.__getitem__, tech.tolist()))
+    share = np.array([subsidy_share.get(SUBSIDY_MEASURE.get(t, ""), 0.0) for t in technologies], dtype=float)[tech]
+    owners: dict[str, int] = {}
+    owner = codes_of(p.entity, owners)
+    party = [party_of(parties, e) for e in owners]
+    firm = np.array([o.role == "firm" for o in party], dtype=bool)[owner]
     projects: dict[tuple, int] = {}
     project = codes_of(list(zip(p.year.tolist(), p.project, p.entity)), projects)
     totals = np.bincount(project, weights=np.maximum(p.capex, 0.0), minlength=len(projects)).tolist()
-    firm = np.array([party[e].role == "firm" for e in p.entity], dtype=bool)
-    share = np.array([subsidy_share.get(SUBSIDY_MEASURE.get(t, ""), 0.0) for t in p.technology], dtype=float)
     subsidy = np.where(firm & ~p.renewal & (p.capex > 0), p.capex * share, 0.0)
     financed = ~(p.capex <= 0)
-    chosen: dict[tuple, object] = {}  # one instrument per project, party and kind
-    instrument_ids = [NO_INSTRUMENT] * len(kind)
-    debt_share = np.zeros(len(kind))
-    for k in np.flatnonzero(financed).tolist():
-        key = (project[k], kind[k])
-        inst = chosen.get(key)
-        if inst is None:
-            owner = party[p.entity[k]]
-            inst = chosen[key] = financing_instrument(kind[k], owner.role, owner.sector, totals[project[k]])
-        instrument_ids[k], debt_share[k] = inst.id, inst.debt_share
+    # one instrument per project and kind, chosen at its first financed purchase
+    kinds: dict[str, int] = {}
+    kind_code = np.array(codes_of(tech_kind, kinds), dtype=np.int64)[tech]
+    at = np.flatnonzero(financed)
+    _, first, which = np.unique(project[at] * len(kinds) + kind_code[at], return_index=True, return_inverse=True)
+    ids, shares = [NO_INSTRUMENT], [0.0]  # by code: 0 for the purchases not financed, then each group's instrument
+    for k in at[first].tolist():
+        owned = party[owner[k]]
+        inst = financing_instrument(kind[k], owned.role, owned.sector, totals[project[k]])
+        ids.append(inst.id)
+        shares.append(inst.debt_share)
+    code = np.zeros(len(kind), dtype=np.intp)
+    code[at] = 1 + which.ravel()
+    instrument_ids = list(map(ids.__getitem__, code.tolist()))
+    debt_share = np.array(shares, dtype=float)[code]
     debt = np.where(financed, p.capex * debt_share, 0.0)
     equity = np.where(financed, p.capex - debt, p.capex)
     return Financed(kind, instrument_ids, debt, equity, subsidy)
@@ -197,10 +210,12 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
 
 def _debt_matrices(purchases: Bought, finance: Financed, years) -> tuple[np.ndarray, ...]:
     """Payment, interest and closing balance of every purchase's debt (rows aligned with the purchases)."""
-    terms = {i: instrument(i) for i in set(finance.instrument) - {NO_INSTRUMENT}}
+    ids: dict[str, int] = {}
+    which = codes_of(finance.instrument, ids)
+    terms = [instrument(i) if i != NO_INSTRUMENT else None for i in ids]
     borrowed = finance.debt_cny > 0
-    rate = np.where(borrowed, [terms[i].rate if i in terms else 0.0 for i in finance.instrument], 0.0)
-    tenor = np.where(borrowed, [terms[i].tenor_yr if i in terms else 1 for i in finance.instrument], 1.0)
+    rate = np.where(borrowed, np.array([t.rate if t else 0.0 for t in terms], dtype=float)[which], 0.0)
+    tenor = np.where(borrowed, np.array([t.tenor_yr if t else 1 for t in terms])[which], 1.0)
     return loan_matrices(years, purchases.year, finance.debt_cny, rate, tenor)
 
 
