@@ -15,6 +15,7 @@ Money in CNY of the base year; pure functions over the run's records (no Mesa, n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import NamedTuple
@@ -141,6 +142,7 @@ class Bought(NamedTuple):
     fixed_om_cny_per_yr: np.ndarray
     lifetime_yr: np.ndarray
     renewal: np.ndarray  # bool
+    fields: dict  # every ``Purchase`` field → its values as given (a tuple): the ``investments`` table's columns
 
 
 def bought(purchases: list[Purchase]) -> Bought:
@@ -149,7 +151,7 @@ def bought(purchases: list[Purchase]) -> Bought:
     return Bought(np.array(c["year"]), np.array(c["hour"], dtype=float), c["project"], c["entity"],
                   c["technology"], np.array(c["capex_cny"], dtype=float),
                   np.array(c["fixed_om_cny_per_yr"], dtype=float), np.array(c["lifetime_yr"], dtype=float),
-                  np.array(c["renewal"], dtype=bool))
+                  np.array(c["renewal"], dtype=bool), c)
 
 
 class Financed(NamedTuple):
@@ -257,7 +259,7 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
     return frame_of_arrays(columns)
 
 
-def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -> np.ndarray:
+def energy_bills(energy: dict[str, Sequence], annual: list[dict], ids: list[str]) -> np.ndarray:
     """Each party's energy bill each year [CNY]: one row per party of ``ids``, one column per year of
     ``annual``. A bill has three parts:
 
@@ -269,12 +271,14 @@ def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -
       which nobody used electricity.
 
     Entities of the rows that are not parties share the electricity bill (their bills are not
-    returned); rows of a year outside ``annual`` are not billed. Computed over the rows' columns at
-    once, with the additions a loop over the rows makes, in their order (``np.bincount``)."""
+    returned); rows of a year outside ``annual`` are not billed. ``energy``: the energy rows as
+    columns (``year``, ``entity``, ``carrier``, ``quantity`` among them; empty without rows).
+    Computed over the columns at once, with the additions a loop over the rows makes, in their
+    order (``np.bincount``)."""
     year_index = {a["year"]: t for t, a in enumerate(annual)}
     entity_code = {pid: i for i, pid in enumerate(ids)}  # the parties, then the rows' other entities
     operator = entity_code.setdefault("operator", len(entity_code))
-    row_year, row_entity, _, row_carrier, row_quantity, *_ = zip(*energy_rows) if energy_rows else ((),) * 7
+    row_year, row_entity, row_carrier, row_quantity = (energy.get(name, ()) for name in ("year", "entity", "carrier", "quantity"))
     t = np.fromiter(map(year_index.get, row_year, repeat(-1)), dtype=np.intp, count=len(row_year))  # -1: not billed
     entity = codes_of(row_entity, entity_code)
     carrier_code: dict[str, int] = {}
@@ -339,7 +343,7 @@ def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.n
     return per_unit, price
 
 
-def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tuple], annual: list[dict],
+def cashflow_columns(purchases: Bought, finance: Financed, energy: dict[str, Sequence], annual: list[dict],
                      carbon: list[CarbonYear], parties: dict[str, Party], debt=None) -> dict[str, np.ndarray]:
     """The private view's columns (``CASHFLOW_COLUMNS``): one row per year and party [CNY].
 
@@ -372,7 +376,7 @@ def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tup
         residual = np.bincount(owner, weights=np.where((used > 0) & (used < life), p.capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0),
                                minlength=len(ids))
     column = {y: t for t, y in enumerate(years)}
-    bills = energy_bills(energy_rows, annual, ids)
+    bills = energy_bills(energy, annual, ids)
     paid = carbon_paid(carbon, where, column)
     net = equity - subsidy + service + om + bills + paid
     rate = np.array([p.rate for p in known])
@@ -450,12 +454,12 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     return frame_from_rows(rows, COST_OF_CAPITAL_COLUMNS)
 
 
-def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon: list[CarbonYear],
+def run_cashflows(purchases: list[Purchase], energy: dict[str, Sequence], annual: list[dict], carbon: list[CarbonYear],
                   parties: dict[str, Party], subsidy_share: dict) -> dict:
     """The ``cashflows`` table and the private view by year alone, as ``money_tables`` builds them
     (the private view of a replicate)."""
     columns, finance, _, debt = _financed(purchases, annual, parties, subsidy_share)
-    return _private_view(cashflow_columns(columns, finance, energy_rows, annual, carbon, parties, debt))
+    return _private_view(cashflow_columns(columns, finance, energy, annual, carbon, parties, debt))
 
 
 def _private_view(columns: dict[str, np.ndarray]) -> dict:
@@ -473,15 +477,18 @@ def _financed(purchases: list[Purchase], annual: list[dict], parties: dict[str, 
     return columns, finance, years, _debt_matrices(columns, finance, years) if purchases else None
 
 
-def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon: list[CarbonYear],
+def money_tables(purchases: list[Purchase], energy: dict[str, Sequence], annual: list[dict], carbon: list[CarbonYear],
                  parties: dict[str, Party], subsidy_share: dict) -> dict:
-    """Everything the private view needs, from one run's records: ``investment_finance``
-    (``Financed``: columns aligned with ``purchases``), ``financing``, ``cashflows`` and
-    ``cost_of_capital`` tables, and ``private_by_year`` (year → Σ net cost, Σ pv [CNY])."""
+    """Everything the private view needs, from one run's records (``energy``: the energy rows as
+    columns, see ``energy_bills``): ``investment_finance`` (``Financed``: columns aligned with
+    ``purchases``), ``purchase_columns`` (every ``Purchase`` field → its values, read once here
+    for the ``investments`` table too), ``financing``, ``cashflows`` and ``cost_of_capital``
+    tables, and ``private_by_year`` (year → Σ net cost, Σ pv [CNY])."""
     columns, finance, years, debt = _financed(purchases, annual, parties, subsidy_share)
     return {
         "investment_finance": finance,
+        "purchase_columns": columns.fields,
         "financing": financing_table(columns, finance, years, debt),
-        **_private_view(cashflow_columns(columns, finance, energy_rows, annual, carbon, parties, debt)),
+        **_private_view(cashflow_columns(columns, finance, energy, annual, carbon, parties, debt)),
         "cost_of_capital": cost_of_capital_table(columns, finance, parties),
     }
