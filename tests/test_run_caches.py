@@ -5,7 +5,8 @@ the same run gives in a fresh process.
 The overrides touch what the speed caches hold: the catalogue's capex factor (``economics.costs.UnitTerms``, read through
 ``agents.decisions.YearCosts``), fuel prices (``DecisionContext.fuel_prices``), the heat stages'
 constants (``kernel.carrier_inputs.RunConstants``: electric boilers, CHP, the heat pumps' sink temperature, the
-hydrogen chain) and the tariff averaged over each firm's shape (``energy.tariff.shape_price_cny_per_kwh``).
+hydrogen chain), the tariff averaged over each firm's shape (``energy.tariff.shape_price_cny_per_kwh``) and the levelised
+costs' heat rows (``kernel.closing.screening_heat_rows``: capex factors, gas price, boiler efficiency).
 """
 
 from __future__ import annotations

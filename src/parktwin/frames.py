@@ -159,8 +159,15 @@ def arrow_strings(values: Sequence):
 def _ints_among_floats(kinds: set, values: Sequence) -> bool:
     """Whether pandas makes float64 of these values: floats with some ints, all within int64
     (each int becomes ``float(int)``, as numpy converts it); larger ints make pandas choose."""
-    return int in kinds and not kinds.isdisjoint(_FLOATS) and kinds <= _FLOATS | {int} \
-        and all(-2**63 <= v < 2**63 for v in values if type(v) is int)
+    if not (int in kinds and not kinds.isdisjoint(_FLOATS) and kinds <= _FLOATS | {int}):
+        return False
+    try:  # Python's min and max over the numbers: every int within int64 when both bounds are (a NaN or a float
+        low, high = min(values), max(values)  # beyond int64 among them only sends the column to the check below)
+        if -2**63 <= low and high < 2**63:
+            return True
+    except (TypeError, OverflowError):
+        pass
+    return all(-2**63 <= v < 2**63 for v in values if type(v) is int)
 
 
 FLOAT_BLOCK_SHARE = 0.85  # of a table's columns floats: its float block built at once, the few others inserted

@@ -26,6 +26,8 @@ on the MACC"):
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from parktwin.economics.levelised import KWH_PER_GJ, full_year_mean
@@ -58,8 +60,9 @@ def operator_measures(annual: dict, purchases: list, electricity_price_cny_per_k
     ccus_t = sum(p.capacity for items in projects.values() for p in items if p.technology == "ccus_capture")
     dac_t = sum(p.capacity for items in projects.values() for p in items if p.technology == DAC)
     rows = []
-    seen = {name for _, name in projects}
-    repeated = {name for name in seen if sum(1 for _, n in projects if n == name) > 1}
+    repeated = {name for name, count in Counter(name for _, name in projects).items() if count > 1}
+    yields = {tech: full_year_mean(a, a[gen] * 1000.0, cap) for tech, (gen, cap) in YIELD_ASSETS.items()
+              if any(items[0].technology == tech for items in projects.values())}  # per unit [kWh/yr], once per technology
     for (year, name), items in sorted(projects.items()):
         if name in repeated:  # an id used in several years (e.g. unnamed roadmap items): the year keeps each row apart
             name = f"{name}_{year}"
@@ -70,8 +73,7 @@ def operator_measures(annual: dict, purchases: list, electricity_price_cny_per_k
         tech = main.technology
         abated, energy = 0.0, 0.0
         if tech in YIELD_ASSETS:
-            gen, cap = YIELD_ASSETS[tech]
-            per_unit = full_year_mean(a, a[gen] * 1000.0, cap)
+            per_unit = yields[tech]
             kwh = main.capacity * (0.0 if np.isnan(per_unit) else per_unit)
             abated = kwh * factor[year] / 1000.0
             energy = -kwh * electricity_price_cny_per_kwh(year)

@@ -15,6 +15,7 @@ Money in CNY of the base year; pure functions over the run's records (no Mesa, n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import NamedTuple
@@ -141,6 +142,7 @@ class Bought(NamedTuple):
     fixed_om_cny_per_yr: np.ndarray
     lifetime_yr: np.ndarray
     renewal: np.ndarray  # bool
+    fields: dict  # every ``Purchase`` field → its values as given (a tuple): the ``investments`` table's columns
 
 
 def bought(purchases: list[Purchase]) -> Bought:
@@ -149,7 +151,7 @@ def bought(purchases: list[Purchase]) -> Bought:
     return Bought(np.array(c["year"]), np.array(c["hour"], dtype=float), c["project"], c["entity"],
                   c["technology"], np.array(c["capex_cny"], dtype=float),
                   np.array(c["fixed_om_cny_per_yr"], dtype=float), np.array(c["lifetime_yr"], dtype=float),
-                  np.array(c["renewal"], dtype=bool))
+                  np.array(c["renewal"], dtype=bool), c)
 
 
 class Financed(NamedTuple):
@@ -169,27 +171,40 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
 
     The instrument is chosen once per project and party, on the project's total capex (a bond's
     minimum issue applies to the project); subsidies are paid on firms' first purchases only.
-    The project totals are summed in the purchases' order (``np.bincount``, as a loop would)."""
+    The project totals are summed in the purchases' order (``np.bincount``, as a loop would).
+    What depends on a purchase's technology (its kind, its subsidy share) or owner (firm or not)
+    is looked up once per technology and owner and spread over the purchases by their codes;
+    an instrument is chosen at the first purchase of each project and kind, in order."""
     p = purchases
-    kind = [TECHNOLOGY_KIND.get(t, "other") for t in p.technology]
-    party = {e: party_of(parties, e) for e in dict.fromkeys(p.entity)}
+    technologies: dict[str, int] = {}
+    tech = codes_of(p.technology, technologies)
+    tech_kind = [TECHNOLOGY_KIND.get(t, "other") for t in technologies]
+    kind = list(map(tech_kind.__getitem__, tech.tolist()))
+    share = np.array([subsidy_share.get(SUBSIDY_MEASURE.get(t, ""), 0.0) for t in technologies], dtype=float)[tech]
+    owners: dict[str, int] = {}
+    owner = codes_of(p.entity, owners)
+    party = [party_of(parties, e) for e in owners]
+    firm = np.array([o.role == "firm" for o in party], dtype=bool)[owner]
     projects: dict[tuple, int] = {}
     project = codes_of(list(zip(p.year.tolist(), p.project, p.entity)), projects)
     totals = np.bincount(project, weights=np.maximum(p.capex, 0.0), minlength=len(projects)).tolist()
-    firm = np.array([party[e].role == "firm" for e in p.entity], dtype=bool)
-    share = np.array([subsidy_share.get(SUBSIDY_MEASURE.get(t, ""), 0.0) for t in p.technology], dtype=float)
     subsidy = np.where(firm & ~p.renewal & (p.capex > 0), p.capex * share, 0.0)
     financed = ~(p.capex <= 0)
-    chosen: dict[tuple, object] = {}  # one instrument per project, party and kind
-    instrument_ids = [NO_INSTRUMENT] * len(kind)
-    debt_share = np.zeros(len(kind))
-    for k in np.flatnonzero(financed).tolist():
-        key = (project[k], kind[k])
-        inst = chosen.get(key)
-        if inst is None:
-            owner = party[p.entity[k]]
-            inst = chosen[key] = financing_instrument(kind[k], owner.role, owner.sector, totals[project[k]])
-        instrument_ids[k], debt_share[k] = inst.id, inst.debt_share
+    # one instrument per project and kind, chosen at its first financed purchase
+    kinds: dict[str, int] = {}
+    kind_code = np.array(codes_of(tech_kind, kinds), dtype=np.int64)[tech]
+    at = np.flatnonzero(financed)
+    _, first, which = np.unique(project[at] * len(kinds) + kind_code[at], return_index=True, return_inverse=True)
+    ids, shares = [NO_INSTRUMENT], [0.0]  # by code: 0 for the purchases not financed, then each group's instrument
+    for k in at[first].tolist():
+        owned = party[owner[k]]
+        inst = financing_instrument(kind[k], owned.role, owned.sector, totals[project[k]])
+        ids.append(inst.id)
+        shares.append(inst.debt_share)
+    code = np.zeros(len(kind), dtype=np.intp)
+    code[at] = 1 + which.ravel()
+    instrument_ids = list(map(ids.__getitem__, code.tolist()))
+    debt_share = np.array(shares, dtype=float)[code]
     debt = np.where(financed, p.capex * debt_share, 0.0)
     equity = np.where(financed, p.capex - debt, p.capex)
     return Financed(kind, instrument_ids, debt, equity, subsidy)
@@ -197,10 +212,12 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
 
 def _debt_matrices(purchases: Bought, finance: Financed, years) -> tuple[np.ndarray, ...]:
     """Payment, interest and closing balance of every purchase's debt (rows aligned with the purchases)."""
-    terms = {i: instrument(i) for i in set(finance.instrument) - {NO_INSTRUMENT}}
+    ids: dict[str, int] = {}
+    which = codes_of(finance.instrument, ids)
+    terms = [instrument(i) if i != NO_INSTRUMENT else None for i in ids]
     borrowed = finance.debt_cny > 0
-    rate = np.where(borrowed, [terms[i].rate if i in terms else 0.0 for i in finance.instrument], 0.0)
-    tenor = np.where(borrowed, [terms[i].tenor_yr if i in terms else 1 for i in finance.instrument], 1.0)
+    rate = np.where(borrowed, np.array([t.rate if t else 0.0 for t in terms], dtype=float)[which], 0.0)
+    tenor = np.where(borrowed, np.array([t.tenor_yr if t else 1 for t in terms])[which], 1.0)
     return loan_matrices(years, purchases.year, finance.debt_cny, rate, tenor)
 
 
@@ -242,7 +259,7 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
     return frame_of_arrays(columns)
 
 
-def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -> np.ndarray:
+def energy_bills(energy: dict[str, Sequence], annual: list[dict], ids: list[str]) -> np.ndarray:
     """Each party's energy bill each year [CNY]: one row per party of ``ids``, one column per year of
     ``annual``. A bill has three parts:
 
@@ -254,12 +271,14 @@ def energy_bills(energy_rows: list[tuple], annual: list[dict], ids: list[str]) -
       which nobody used electricity.
 
     Entities of the rows that are not parties share the electricity bill (their bills are not
-    returned); rows of a year outside ``annual`` are not billed. Computed over the rows' columns at
-    once, with the additions a loop over the rows makes, in their order (``np.bincount``)."""
+    returned); rows of a year outside ``annual`` are not billed. ``energy``: the energy rows as
+    columns (``year``, ``entity``, ``carrier``, ``quantity`` among them; empty without rows).
+    Computed over the columns at once, with the additions a loop over the rows makes, in their
+    order (``np.bincount``)."""
     year_index = {a["year"]: t for t, a in enumerate(annual)}
     entity_code = {pid: i for i, pid in enumerate(ids)}  # the parties, then the rows' other entities
     operator = entity_code.setdefault("operator", len(entity_code))
-    row_year, row_entity, _, row_carrier, row_quantity, *_ = zip(*energy_rows) if energy_rows else ((),) * 7
+    row_year, row_entity, row_carrier, row_quantity = (energy.get(name, ()) for name in ("year", "entity", "carrier", "quantity"))
     t = np.fromiter(map(year_index.get, row_year, repeat(-1)), dtype=np.intp, count=len(row_year))  # -1: not billed
     entity = codes_of(row_entity, entity_code)
     carrier_code: dict[str, int] = {}
@@ -324,7 +343,7 @@ def fuel_prices(carriers: list[str], years: list[int]) -> tuple[np.ndarray, np.n
     return per_unit, price
 
 
-def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tuple], annual: list[dict],
+def cashflow_columns(purchases: Bought, finance: Financed, energy: dict[str, Sequence], annual: list[dict],
                      carbon: list[CarbonYear], parties: dict[str, Party], debt=None) -> dict[str, np.ndarray]:
     """The private view's columns (``CASHFLOW_COLUMNS``): one row per year and party [CNY].
 
@@ -357,7 +376,7 @@ def cashflow_columns(purchases: Bought, finance: Financed, energy_rows: list[tup
         residual = np.bincount(owner, weights=np.where((used > 0) & (used < life), p.capex * (1.0 - used / np.where(life > 0, life, 1.0)), 0.0),
                                minlength=len(ids))
     column = {y: t for t, y in enumerate(years)}
-    bills = energy_bills(energy_rows, annual, ids)
+    bills = energy_bills(energy, annual, ids)
     paid = carbon_paid(carbon, where, column)
     net = equity - subsidy + service + om + bills + paid
     rate = np.array([p.rate for p in known])
@@ -435,12 +454,12 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     return frame_from_rows(rows, COST_OF_CAPITAL_COLUMNS)
 
 
-def run_cashflows(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon: list[CarbonYear],
+def run_cashflows(purchases: list[Purchase], energy: dict[str, Sequence], annual: list[dict], carbon: list[CarbonYear],
                   parties: dict[str, Party], subsidy_share: dict) -> dict:
     """The ``cashflows`` table and the private view by year alone, as ``money_tables`` builds them
     (the private view of a replicate)."""
     columns, finance, _, debt = _financed(purchases, annual, parties, subsidy_share)
-    return _private_view(cashflow_columns(columns, finance, energy_rows, annual, carbon, parties, debt))
+    return _private_view(cashflow_columns(columns, finance, energy, annual, carbon, parties, debt))
 
 
 def _private_view(columns: dict[str, np.ndarray]) -> dict:
@@ -458,15 +477,18 @@ def _financed(purchases: list[Purchase], annual: list[dict], parties: dict[str, 
     return columns, finance, years, _debt_matrices(columns, finance, years) if purchases else None
 
 
-def money_tables(purchases: list[Purchase], energy_rows: list[tuple], annual: list[dict], carbon: list[CarbonYear],
+def money_tables(purchases: list[Purchase], energy: dict[str, Sequence], annual: list[dict], carbon: list[CarbonYear],
                  parties: dict[str, Party], subsidy_share: dict) -> dict:
-    """Everything the private view needs, from one run's records: ``investment_finance``
-    (``Financed``: columns aligned with ``purchases``), ``financing``, ``cashflows`` and
-    ``cost_of_capital`` tables, and ``private_by_year`` (year → Σ net cost, Σ pv [CNY])."""
+    """Everything the private view needs, from one run's records (``energy``: the energy rows as
+    columns, see ``energy_bills``): ``investment_finance`` (``Financed``: columns aligned with
+    ``purchases``), ``purchase_columns`` (every ``Purchase`` field → its values, read once here
+    for the ``investments`` table too), ``financing``, ``cashflows`` and ``cost_of_capital``
+    tables, and ``private_by_year`` (year → Σ net cost, Σ pv [CNY])."""
     columns, finance, years, debt = _financed(purchases, annual, parties, subsidy_share)
     return {
         "investment_finance": finance,
+        "purchase_columns": columns.fields,
         "financing": financing_table(columns, finance, years, debt),
-        **_private_view(cashflow_columns(columns, finance, energy_rows, annual, carbon, parties, debt)),
+        **_private_view(cashflow_columns(columns, finance, energy, annual, carbon, parties, debt)),
         "cost_of_capital": cost_of_capital_table(columns, finance, parties),
     }

@@ -100,12 +100,14 @@ def full_year_mean(annual, output, capacity_column: str, per_unit: bool = True) 
 
 
 def levelised_costs(annual: dict, purchases: list, rate: float, electricity_price_cny_per_kwh, gas_price_cny_per_m3,
-                    heat: HeatInputs, battery_round_trip_efficiency: float) -> pd.DataFrame:
+                    heat: HeatInputs, battery_round_trip_efficiency: float, heat_rows: dict | None = None) -> pd.DataFrame:
     """The run's levelised costs (columns ``LEVELISED_COLUMNS``, see the module note).
 
     ``annual``: column → one value per year (the run's ``annual`` columns); ``purchases``: the
     run's ``costs.Purchase`` records (``year``, ``technology``, ``capacity``, ``renewal``);
-    ``electricity_price_cny_per_kwh`` and ``gas_price_cny_per_m3``: year → price (callables)."""
+    ``electricity_price_cny_per_kwh`` and ``gas_price_cny_per_m3``: year → price (callables);
+    ``heat_rows``: ``heat_columns`` of the run's years at these prices when the caller has them
+    (computed here otherwise)."""
     rows: list[dict] = []
     annual = {k: np.asarray(v, dtype=float) for k, v in annual.items()}
     bought: dict[str, list] = {}  # technology → its first purchases (not renewals) of some capacity, in order
@@ -142,7 +144,8 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
                     * annuity_factor(rate, power.lifetime_yr) / annuity_factor(rate, energy.lifetime_yr),
                     fixed_om_cny_per_unit_yr=energy.fixed_om_cny_per_yr(y) + per_kwh * power.fixed_om_cny_per_yr(y)))
     head, rows = rows, []  # the heat rows come between the bought technologies' and the stores'
-    heat_rows = heat_columns(annual["year"].astype(int).tolist(), rate, electricity_price_cny_per_kwh, gas_price_cny_per_m3, heat)
+    if heat_rows is None:
+        heat_rows = heat_columns(annual["year"].astype(int).tolist(), rate, electricity_price_cny_per_kwh, gas_price_cny_per_m3, heat)
     years = years_of("thermal_storage")
     if years and "thermal_store_in_mwh" in annual:
         delivered = (annual["thermal_store_in_mwh"] - annual["thermal_store_loss_mwh"]) * 1000.0
@@ -154,7 +157,7 @@ def levelised_costs(annual: dict, purchases: list, rate: float, electricity_pric
                      for y in years]
     if not (head or rows or heat_rows["year"]):
         return pd.DataFrame([], columns=list(LEVELISED_COLUMNS))
-    return frame_from_columns({c: [r[c] for r in head] + heat_rows[c] + [r[c] for r in rows] for c in LEVELISED_COLUMNS})
+    return frame_from_columns({c: [*(r[c] for r in head), *heat_rows[c], *(r[c] for r in rows)] for c in LEVELISED_COLUMNS})
 
 
 def heat_columns(years: list[int], rate: float, electricity_price_cny_per_kwh, gas_price_cny_per_m3, heat: HeatInputs) -> dict[str, list]:

@@ -5,8 +5,11 @@ system cost in each year's annual row."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from parktwin.accounting.inventory import ENERGY_COLUMNS
 from parktwin.agents.heat_bands import band_cops
-from parktwin.data import constant
+from parktwin.data import constant, overridden
 from parktwin.economics.asset_abatement import operator_measures
 from parktwin.economics.cashflows import (
     Party,
@@ -14,19 +17,22 @@ from parktwin.economics.cashflows import (
     run_cashflows,
 )
 from parktwin.economics.catalogue import price_cny
-from parktwin.economics.levelised import HeatInputs, levelised_costs
+from parktwin.economics.levelised import HeatInputs, heat_columns, levelised_costs
+from parktwin.frames import row_columns
 
 
 def close_run(model) -> None:
     """Fill ``model.record``'s money, levelised costs and measures; add the private view to ``annual``
     (a run for its annual table alone, ``model.annual_only``: the cash flows the private view needs only)."""
     record = model.record
+    energy = energy_columns(record.energy)
     if model.annual_only:
-        record.money = run_cashflows(record.purchases, record.energy, record.annual, record.carbon,
+        record.money = run_cashflows(record.purchases, energy, record.annual, record.carbon,
                                      parties(model), model.scenario.policy.capex_subsidy_share)
     else:
-        record.money = money_tables(record.purchases, record.energy, record.annual, record.carbon,
+        record.money = money_tables(record.purchases, energy, record.annual, record.carbon,
                                     parties(model), model.scenario.policy.capex_subsidy_share)
+        record.money["energy_columns"] = energy  # the energy table's columns: read once, for the bills and the table
         record.money["levelised"] = levelised(model)
         record.measures.extend(operator_measures_rows(model))
     private = record.money.pop("private_by_year")  # year → Σ net cost, Σ pv, summed from the table's columns
@@ -34,6 +40,18 @@ def close_run(model) -> None:
         net, pv = private.get(row["year"], (0.0, 0.0))
         row["private_cost_cny"] = float(net)
         row["private_pv_cny"] = float(pv)
+
+
+def energy_columns(rows: list[tuple]) -> dict[str, tuple]:
+    """The run's energy rows as columns (``accounting.inventory.ENERGY_COLUMNS`` → values; empty
+    without rows): what the energy bills and the ``energy`` table read. ValueError for a row of
+    another length."""
+    if not rows:
+        return {}
+    columns = row_columns(rows, ENERGY_COLUMNS)
+    if columns is None:
+        raise ValueError(f"every energy row holds the {len(ENERGY_COLUMNS)} values {ENERGY_COLUMNS}")
+    return columns
 
 
 def levelised(model):
@@ -46,10 +64,33 @@ def levelised(model):
     heat = HeatInputs(constant("heat_full_load_hours"), band_cops()[0], band_cops()[1], constant("electric_boiler_efficiency"),
                       constant("gas_boiler_efficiency"), constant("natural_gas_ncv_gj_per_km3"))
     battery = sc.ems.battery
-    return levelised_costs(annual, model.record.purchases, sc.finance.social_discount_rate,
-                           lambda y: price_cny("electricity_industrial_average", y),  # CNY/kWh, the screening price
-                           lambda y: price_cny("natural_gas", y), heat,  # CNY/m³
-                           battery.charge_efficiency * battery.discharge_efficiency)
+    rate = sc.finance.social_discount_rate
+    years = tuple(int(y) for y in annual["year"])
+    heat_rows = screening_heat_rows(years, rate, heat, frozenset(overridden("prices").items()), frozenset(overridden("capex_factor").items()))
+    return levelised_costs(annual, model.record.purchases, rate, screening_electricity_price, screening_gas_price, heat,
+                           battery.charge_efficiency * battery.discharge_efficiency, heat_rows)
+
+
+def screening_electricity_price(year: int) -> float:
+    """The screening electricity price of ``year`` [CNY/kWh] (the catalogue's industrial average)."""
+    return price_cny("electricity_industrial_average", year)
+
+
+def screening_gas_price(year: int) -> float:
+    """The natural-gas price of ``year`` [CNY/m³]."""
+    return price_cny("natural_gas", year)
+
+
+@lru_cache(maxsize=8)
+def screening_heat_rows(years: tuple[int, ...], rate: float, heat: HeatInputs, prices: frozenset, capex_factor: frozenset) -> dict[str, tuple]:
+    """The heat rows of the levelised costs (``levelised.heat_columns`` at the screening prices), as
+    tuples, kept for the last few keys: they depend on the run's years, the social discount rate,
+    the heat inputs (constants and COPs), the shipped catalogue and prices, and the scenario's
+    ``data`` overrides of prices and capex factors (``prices``, ``capex_factor``: the overrides in
+    force as frozen items, read by ``price_cny`` and ``capex_cny`` inside) — not on the run's seed,
+    so every run of a scenario shares them."""
+    columns = heat_columns(list(years), rate, screening_electricity_price, screening_gas_price, heat)
+    return {name: tuple(values) for name, values in columns.items()}
 
 
 def operator_measures_rows(model) -> list[tuple]:

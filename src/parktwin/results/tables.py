@@ -269,16 +269,18 @@ def _carbon_table(years: list[CarbonYear]) -> pd.DataFrame:
     return frame_from_columns(columns)
 
 
-def _investments_table(purchases: list[Purchase], finance: Financed | None) -> pd.DataFrame:
+def _investments_table(purchases: list[Purchase], finance: Financed | None, fields: dict | None = None) -> pd.DataFrame:
     """The ``investments`` table: each purchase's fields, then how it was financed (when the run's
-    end financed them: ``finance``, columns aligned with ``purchases``), joined column by column."""
+    end financed them: ``finance``, columns aligned with ``purchases``), joined column by column
+    (``fields``: the purchases' fields as columns, when the run's end read them already)."""
     names = list(Purchase._fields)
     if finance is None and purchases:
         return pd.DataFrame([tuple(p) for p in purchases], columns=names)
     names += INVESTMENT_FINANCE_COLUMNS
     if not purchases:
         return pd.DataFrame([], columns=names)
-    return frame_from_columns(dict(zip(names, [*zip(*purchases), *finance])))
+    own = fields.values() if fields is not None else zip(*purchases)
+    return frame_from_columns(dict(zip(names, [*own, *finance])))
 
 
 def _money_table(money: dict, name: str) -> pd.DataFrame:
@@ -314,9 +316,10 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     events = frame_from_rows(record.events, EVENT_COLUMNS)
     reviews = frame_from_rows(record.reviews, REVIEW_COLUMNS)
     money = record.money
-    investments = _investments_table(record.purchases, money.get("investment_finance"))
+    investments = _investments_table(record.purchases, money.get("investment_finance"), money.get("purchase_columns"))
     emissions = _emissions_table(record.emissions)
-    energy = frame_from_rows(record.energy, ENERGY_COLUMNS)
+    energy_columns = money.get("energy_columns")  # read by the run's end for the bills already
+    energy = frame_from_columns(energy_columns) if energy_columns else frame_from_rows(record.energy, ENERGY_COLUMNS)
     return Results(
         annual=annual_table(record),
         emissions=emissions,
