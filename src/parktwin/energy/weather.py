@@ -417,6 +417,16 @@ def lit_erbs_geometry(site: Site) -> ErbsGeometry:
 
 
 @dataclass(frozen=True, eq=False)
+class DailyWeather:
+    """What a seed draws of ``n_years`` synthetic years: the calibrated daily clearness (n_years, 365) [-]
+    and the hourly air temperature (n_years, 8760) [°C]; the hourly irradiance follows from the
+    clearness and the site's clear sky (:func:`lit_weather_years`, ``energy.solar.synthetic_pv_kw_per_kwp``)."""
+
+    daily_clearness_share: np.ndarray
+    temp_air_c: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
 class LitWeather:
     """Synthetic weather of ``n_years`` years with the irradiance only in the site's lit hours
     (``lit_hours``; in every other hour GHI, DNI and DHI are 0): GHI/DNI/DHI shape (n_years, lit
@@ -429,9 +439,10 @@ class LitWeather:
     daily_clearness_share: np.ndarray
 
 
-def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> LitWeather:
-    """:func:`weather_years` without the dark hours' zeros (the same numbers in the lit hours): what the
-    PV chain reads, without building and then gathering from full-year irradiance arrays."""
+def daily_weather(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> DailyWeather:
+    """The seeded part of :func:`weather_years`: the daily clearness (AR(1) scores through the Beta
+    quantiles, calibrated to the site's annual GHI) and the hourly air temperature, drawn from ``rng``
+    in this order: the clearness's scores, then the temperature anomaly's."""
     if n_years < 1:
         raise ValueError(f"n_years must be >= 1, got {n_years}")
     if not 0.0 <= persistence < 1.0:
@@ -446,15 +457,24 @@ def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persis
     z_temp = _ar1_gaussian(rng, n_years, TEMP_ANOMALY_PERSISTENCE)
     k_raw = _raw_clearness(z_cloud, mean_share)
     clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
-    lit_day_hours, lit_ghi = _lit_clear_sky(site)
+    return DailyWeather(clearness, _air_temperature(site, clearness, z_temp))
+
+
+def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> LitWeather:
+    """:func:`weather_years` without the dark hours' zeros (the same numbers in the lit hours): the
+    :func:`daily_weather` with its lit hours' GHI (the day's clearness × the clear-sky GHI) split
+    into DNI and DHI by Erbs."""
+    daily = daily_weather(site, n_years, rng, persistence)
+    lit_day_hours, lit_ghi = lit_clear_sky(site)
     geometry = lit_erbs_geometry(site)
-    ghi, kt, mid_kt = lit_ghi_and_clearness_index(clearness, lit_day_hours, lit_ghi, geometry.horizontal_extra_w_per_m2)
+    ghi, kt, mid_kt = lit_ghi_and_clearness_index(daily.daily_clearness_share, lit_day_hours, lit_ghi,
+                                                  geometry.horizontal_extra_w_per_m2)
     dni, dhi = erbs_split_at(ghi, kt, mid_kt, geometry)  # (erbs.erbs_from_geometry of that GHI)
-    return LitWeather(ghi, dni, dhi, _air_temperature(site, clearness, z_temp), clearness)
+    return LitWeather(ghi, dni, dhi, daily.temp_air_c, daily.daily_clearness_share)
 
 
 @functools.lru_cache(maxsize=64)
-def _lit_clear_sky(site: Site) -> tuple[np.ndarray, np.ndarray]:
+def lit_clear_sky(site: Site) -> tuple[np.ndarray, np.ndarray]:
     """How many lit hours each day has (``_hours_per_day``) and the lit hours' clear-sky GHI [W/m²],
     read-only (cached per site)."""
     cs, lit = clear_sky(site), lit_hours(site)

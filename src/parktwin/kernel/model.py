@@ -35,8 +35,8 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
 from parktwin.energy.measured import measured_pv_kw_per_kwp
-from parktwin.energy.solar import (PvSystem, Site, Weather, lit_pv_output_kw_per_kwp, lit_weather_years, pv_output_kw_per_kwp,
-                                   weather_years)
+from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, synthetic_pv_kw_per_kwp, weather_years
+from parktwin.energy.weather import daily_weather
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
 from parktwin.kernel.carriers import CarrierState
@@ -123,9 +123,9 @@ def solar_years(scenario: Scenario, site: Site, system: PvSystem, n_years: int, 
         return kept
     _LAST_SOLAR.clear()
     rng = np.random.default_rng(seed)
-    if synthetic:  # the irradiance only in the lit hours, which is all the PV chain reads (the same numbers)
-        lit = lit_weather_years(site, n_years, rng)
-        out = _LAST_SOLAR[key] = SolarYears(_read_only(lit_pv_output_kw_per_kwp(site, system, lit)), _read_only(lit.temp_air_c))
+    if synthetic:  # the PV output straight from the daily clearness, without the hourly irradiance (the same numbers)
+        daily = daily_weather(site, n_years, rng)
+        out = _LAST_SOLAR[key] = SolarYears(_read_only(synthetic_pv_kw_per_kwp(site, system, daily)), _read_only(daily.temp_air_c))
         return out
     weather = park_weather(scenario, site, n_years, rng)
     return SolarYears(_read_only(pv_output_kw_per_kwp(site, system, weather)), _read_only(weather.temp_air_c))
