@@ -77,7 +77,8 @@ def polynomial_share(mid_kt: np.ndarray) -> np.ndarray:
 def polynomial_powers(mid_kt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``kt**3`` and ``kt**4`` of :func:`polynomial_share`, as numpy computes them (the expression's
     only steps whose last bits a compiled loop would not reproduce: numpy's ``power`` may be a
-    vectorised library routine, not the C library's ``pow``); ``polynomial_share_of`` does the rest."""
+    vectorised library routine, not the C library's ``pow``; each element's power is the same wherever
+    it stands in a contiguous array); ``polynomial_share_of`` does the rest."""
     return mid_kt**3, mid_kt**4
 
 

@@ -31,7 +31,7 @@ import numba
 import numpy as np
 import pvlib
 
-from parktwin.energy.erbs import beam_and_diffuse, hour_clearness_index, in_polynomial_range, polynomial_powers, polynomial_share_of
+from parktwin.energy.erbs import beam_and_diffuse, hour_clearness_index, polynomial_powers, polynomial_share_of
 from parktwin.energy.weather import (HOURS_PER_YEAR, ClearSky, DailyWeather, LitWeather, Site, Weather, clear_sky, lit_erbs_geometry,
                                      lit_hours, lit_weather_years, weather_years)
 
@@ -221,15 +221,15 @@ def synthetic_pv_kw_per_kwp(site: Site, system: PvSystem, daily: DailyWeather) -
     """:func:`pv_output_kw_per_kwp` of the synthetic weather of ``daily`` (``weather.daily_weather``),
     without making its hourly irradiance arrays: the same numbers (tests/test_solar.py compares them bit
     for bit), shape (n_years, 8760) [kW/kWp]. Only the sun-up hours are worked (every other hour is 0).
-    A first compiled pass makes the clearness index of every sun-up hour and gathers those at which
-    pvlib's Erbs polynomial applies; numpy raises them to the polynomial's powers
-    (``erbs.polynomial_powers``); a second pass goes, year by year, from the day's clearness to the AC
-    output (GHI, Erbs, Hay-Davies, Faiman, PVWatts)."""
+    A first compiled pass makes the clearness index of every sun-up hour, numpy raises them to Erbs'
+    polynomial's powers (``erbs.polynomial_powers``: all of them, the hours outside its range then
+    unused — fewer powers would need a pass to gather the others and one to find them again), and a
+    second pass goes, year by year, from the day's clearness to the AC output (GHI, Erbs, Hay-Davies,
+    Faiman, PVWatts)."""
     hours, f = sun_up_hours(site, system), pv_factors(system)
     clearness = np.ascontiguousarray(daily.daily_clearness_share, dtype=float)
-    kt, mid_kt = _sun_up_clearness_index(clearness, hours.day, hours.clear_sky_ghi_w_per_m2, hours.horizontal_extra_w_per_m2,
-                                         hours.beyond_cutoff)
-    kt3, kt4 = polynomial_powers(mid_kt)
+    kt = _sun_up_clearness_index(clearness, hours.day, hours.clear_sky_ghi_w_per_m2, hours.horizontal_extra_w_per_m2)
+    kt3, kt4 = polynomial_powers(kt)
     return _pv_from_clearness(clearness, daily.temp_air_c, kt, kt3, kt4, hours.hour, hours.day,
                               hours.clear_sky_ghi_w_per_m2, hours.cos_zenith, hours.beyond_cutoff,
                               hours.dni_extra_w_per_m2, hours.rb, hours.cos_aoi,
@@ -237,44 +237,33 @@ def synthetic_pv_kw_per_kwp(site: Site, system: PvSystem, daily: DailyWeather) -
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _sun_up_clearness_index(clearness, day, clear_sky_ghi, horizontal_extra, beyond_cutoff):
-    """The clearness index [-] of each sun-up hour (n_years, hours), and, in row-major order, those at
-    which Erbs' polynomial applies and is read (within the zenith cut-off), then one 0 (the PV pass
-    reads one value ahead)."""
+def _sun_up_clearness_index(clearness, day, clear_sky_ghi, horizontal_extra):
+    """The clearness index [-] of each sun-up hour (n_years, hours): its GHI (the day's clearness × the
+    clear-sky GHI) over the horizontal extraterrestrial irradiance, clipped to [0, 1]."""
     n = clearness.shape[0]
     hours = day.shape[0]
     kt = np.empty((n, hours))
-    mid = np.empty(n * hours + 1)
-    m = 0
     for i in range(n):
         for j in range(hours):
-            x = hour_clearness_index(clearness[i, day[j]] * clear_sky_ghi[j], horizontal_extra[j])
-            kt[i, j] = x
-            mid[m] = x  # written always, kept only where it is read (no branch to mispredict)
-            m += in_polynomial_range(x) & (not beyond_cutoff[j])
-    mid[m] = 0.0
-    return kt, mid[:m + 1].copy()
+            kt[i, j] = hour_clearness_index(clearness[i, day[j]] * clear_sky_ghi[j], horizontal_extra[j])
+    return kt
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _pv_from_clearness(clearness, temp_air, kt, kt3, kt4, hour, day, clear_sky_ghi, cos_zenith, beyond_cutoff,
                        dni_extra, rb, cos_aoi, isotropic, albedo, ground_factor, heat_loss, gamma, losses):
     """AC output per kWp (n_years, 8760) [kW/kWp] from the daily clearness, the hourly air temperature
-    [°C], the sun-up hours' clearness index ``kt`` and the polynomial's powers ``kt3``, ``kt4`` (in
-    ``_sun_up_clearness_index``'s order), year by year: the year's values gathered into hour-long rows
-    (the day's clearness, the powers where the polynomial applies, the temperature), then
-    ``_sun_up_ac`` on those rows, then its output placed at its hours (every other hour 0)."""
+    [°C] and the sun-up hours' clearness index ``kt`` with its powers ``kt3``, ``kt4``, year by year: the
+    day's clearness and the temperature gathered into hour-long rows, then ``_sun_up_ac`` on the year's
+    rows, then its output placed at its hours (every other hour 0)."""
     n, hours = kt.shape
     out = np.empty((n, HOURS_PER_YEAR))
-    day_clearness, cube, fourth, temp, ac = np.empty(hours), np.empty(hours), np.empty(hours), np.empty(hours), np.empty(hours)
-    m = 0
+    day_clearness, temp, ac = np.empty(hours), np.empty(hours), np.empty(hours)
     for i in range(n):
         for j in range(hours):
             day_clearness[j] = clearness[i, day[j]]
-            cube[j], fourth[j] = kt3[m], kt4[m]  # the hour's own where its polynomial is read (else unused)
-            m += in_polynomial_range(kt[i, j]) & (not beyond_cutoff[j])
             temp[j] = temp_air[i, hour[j]]
-        _sun_up_ac(day_clearness, kt[i], cube, fourth, temp, clear_sky_ghi, cos_zenith, beyond_cutoff, dni_extra, rb, cos_aoi,
+        _sun_up_ac(day_clearness, kt[i], kt3[i], kt4[i], temp, clear_sky_ghi, cos_zenith, beyond_cutoff, dni_extra, rb, cos_aoi,
                    isotropic, albedo, ground_factor, heat_loss, gamma, losses, ac)
         out[i, :] = 0.0
         for j in range(hours):

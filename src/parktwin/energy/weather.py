@@ -354,6 +354,11 @@ _DAY_LO = np.floor(_DAY_POS).astype(np.intp)
 _DAY_HI = np.minimum(_DAY_LO + 1, DAYS_PER_YEAR - 1)
 _DAY_W = _DAY_POS - _DAY_LO
 _DAY_W_LO = 1.0 - _DAY_W
+_HALF_DAY_HOURS = 12
+_HALF_DAY_LO, _HALF_DAY_HI = _DAY_LO[::_HALF_DAY_HOURS], _DAY_HI[::_HALF_DAY_HOURS]
+"""The two day centres each half-day lies between (a day's centre is its noon: the morning between the
+day before's and its own, the afternoon between its own and the next's), shape (730,): ``_DAY_LO`` and
+``_DAY_HI`` of each of its hours."""
 
 
 def _hours_per_day(day_of_hour: np.ndarray) -> np.ndarray:
@@ -387,25 +392,28 @@ def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.nda
     rel = clearness / clearness.mean(axis=1, keepdims=True)
     amp_day = site.temp_diurnal_amplitude_c * (0.4 + 0.6 * rel)              # (n, 365)
     seasonal = site.mean_temp_c + site.temp_annual_amplitude_c * _ANNUAL_SHAPE
-    return _hourly_temperature(amp_day, _DIURNAL_SHAPE, seasonal, anomaly_day, _DAY_LO, _DAY_HI, _DAY_W_LO, _DAY_W)
+    return _hourly_temperature(amp_day, _DIURNAL_SHAPE, seasonal, anomaly_day, _HALF_DAY_LO, _HALF_DAY_HI, _DAY_W_LO, _DAY_W)
 
 
 @numba.njit(cache=True)
-def _hourly_temperature(amp_day, diurnal, seasonal, anomaly_day, day_lo, day_hi, w_lo, w_hi):
+def _hourly_temperature(amp_day, diurnal, seasonal, anomaly_day, half_day_lo, half_day_hi, w_lo, w_hi):
     """Hourly air temperature (n_years, 8760) [°C] in one pass: the day's diurnal amplitude × the
     diurnal shape, plus the seasonal value, plus the anomaly interpolated between day centres
-    ``anomaly_day[day_lo] × w_lo + anomaly_day[day_hi] × w_hi``, each sum in that order (what the
-    numpy expression of the same terms gives, without its five hourly temporaries)."""
+    ``anomaly_day[lo] × w_lo + anomaly_day[hi] × w_hi``, each sum in that order (what the numpy
+    expression of the same terms gives, without its five hourly temporaries). Half-day by half-day
+    (``half_day_lo``, ``half_day_hi``: the two day centres of each), so an hour's arithmetic reads no
+    index of its own."""
     n_years = amp_day.shape[0]
+    half = HOURS_PER_YEAR // half_day_lo.shape[0]
     temp = np.empty((n_years, HOURS_PER_YEAR))
     for i in range(n_years):
-        for day in range(DAYS_PER_YEAR):  # day by day, hour of the day inside (no division per hour)
-            amp_c = amp_day[i, day]
-            for hour_of_day in range(24):
-                h = day * 24 + hour_of_day
-                diurnal_c = amp_c * diurnal[hour_of_day]
-                anomaly_c = anomaly_day[i, day_lo[h]] * w_lo[h] + anomaly_day[i, day_hi[h]] * w_hi[h]
-                temp[i, h] = (diurnal_c + seasonal[h]) + anomaly_c
+        for part in range(half_day_lo.shape[0]):
+            amp_c = amp_day[i, part * half // 24]
+            before, after = anomaly_day[i, half_day_lo[part]], anomaly_day[i, half_day_hi[part]]
+            start, first = part * half, (part * half) % 24  # its first hour of the year and of the day
+            for k in range(half):
+                h = start + k
+                temp[i, h] = (amp_c * diurnal[first + k] + seasonal[h]) + (before * w_lo[h] + after * w_hi[h])
     return temp
 
 

@@ -275,7 +275,6 @@ class ParkModel(mesa.Model):
         self.exit_value_cny: dict[int, float] = {}  # exit year → value left in the leavers' capacity
         # symbiosis: one agent per candidate exchange of the park file (none: the agent set is unchanged)
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
-        self.exchange_receivers = frozenset(agent.spec.receiver for agent in self.exchange_agents)  # only a receiver's fuel is read
         self.exchange_context: ExchangeContext | None = None
         self.min_coverage_share = min_coverage_share()  # data/resources.csv, read once
         self.eu_price_eur_per_tco2 = eu_price_path(scenario.policy.cbam.eu_carbon_price_eur_per_tco2, self.years)  # CBAM
@@ -442,11 +441,14 @@ class ParkModel(mesa.Model):
 
     # -- symbiosis exchanges and resource accounts -------------------------------------------------
     def _exchange_context(self, index: int, year: int) -> ExchangeContext | None:
+        """What the exchanges decide on this year: the carbon price and last year's fuel of the receivers
+        of the exchanges not decided yet (only those read it, ``ExchangeAgent.usable``); None without exchanges."""
         if not self.exchange_agents:
             return None
         carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
-        fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows}
-                for firm in self.enterprises.values() if firm.entity_id in self.exchange_receivers}
+        undecided = {agent.spec.receiver for agent in self.exchange_agents if agent.decided_year is None}
+        fuel = {receiver: {r.carrier: r.quantity for r in firm.last_rows}
+                for receiver in undecided if (firm := self.enterprises.get(receiver)) is not None}
         return ExchangeContext(year, carbon, fuel)
 
     def _start_exchanges(self, year: int) -> None:
