@@ -446,7 +446,7 @@ class ParkModel(mesa.Model):
         if not self.exchange_agents:
             return None
         carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
-        undecided = {agent.spec.receiver for agent in self.exchange_agents if agent.decided_year is None}
+        undecided = dict.fromkeys(agent.spec.receiver for agent in self.exchange_agents if agent.decided_year is None)  # in park-file order
         fuel = {receiver: {r.carrier: r.quantity for r in firm.last_rows}
                 for receiver in undecided if (firm := self.enterprises.get(receiver)) is not None}
         return ExchangeContext(year, carbon, fuel)
