@@ -1,6 +1,8 @@
 """Hourly PV output per kWp from synthetic weather (PVWatts-style chain on pvlib).
 
-Chain (one ``numba.njit`` pass over (n_years, lit hours); the dark hours give 0). The pvlib functions
+Chain (``numba.njit`` passes over the lit or sun-up hours; the dark hours give 0; a run's synthetic
+weather goes from its daily clearness straight to the output, :func:`synthetic_pv_kw_per_kwp`,
+other weather from its hourly irradiance, :func:`pv_output_kw_per_kwp`). The pvlib functions
 named below are followed step for step, each product and sum in pvlib's order (the same numbers,
 compared bit for bit with pvlib in tests/test_solar.py); the geometry of the sun and the array comes
 from pvlib once per site and system (:func:`array_geometry`):
