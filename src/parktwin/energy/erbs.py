@@ -1,6 +1,11 @@
 """The Erbs decomposition of hourly GHI into DNI and DHI: ``pvlib.irradiance.erbs`` step for step
 (the same numbers), its clearness index and split as ``numba.njit`` passes, its diffuse-fraction
-polynomial only where it applies. ``energy.weather`` splits its synthetic years' irradiance with it."""
+polynomial only where it applies. ``energy.weather`` splits its synthetic years' irradiance with it.
+
+Its one-hour compiled helpers (``hour_clearness_index``, ``beam_and_diffuse``, ``polynomial_share_of``)
+are also compiled into ``energy.solar``'s cached kernels. numba's cache checks only the file of the
+kernel it loads: after changing one of them, delete ``energy/__pycache__`` (or save solar.py again),
+else solar's kernels keep the old helper (its bit-for-bit tests would then fail)."""
 
 from __future__ import annotations
 
