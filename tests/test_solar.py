@@ -406,3 +406,36 @@ def test_ar1_filter_is_scipys_lfilter_bit_for_bit():
         eps, z0 = rng.standard_normal((6, 365)) * 2.0, rng.standard_normal((6, 1))
         expected = signal.lfilter([1.0], [1.0, -coef], eps, axis=1, zi=coef * z0)[0]
         assert np.array_equal(_bits(weather._ar1_filter(eps, coef * z0[:, 0], coef)), _bits(expected))
+
+
+@pytest.mark.parametrize("site", [SUZHOU, Site(latitude_deg=40.8, longitude_deg=111.7, altitude_m=1050.0, timezone="Asia/Shanghai",
+                                               annual_ghi_kwh_per_m2=1550.0),
+                                  Site(latitude_deg=64.0, longitude_deg=20.0, altitude_m=10.0, timezone="Europe/Stockholm",
+                                       annual_ghi_kwh_per_m2=800.0)])
+def test_pv_straight_from_the_daily_clearness_is_the_chain_bit_for_bit(site):
+    """A run's PV output goes from the seeded daily clearness to the AC output without the hourly
+    irradiance arrays (``synthetic_pv_kw_per_kwp``, only the sun-up hours, the Erbs polynomial's powers
+    from numpy and the rest compiled): to the last bit what ``weather_years`` then ``pv_output_kw_per_kwp``
+    give, for a south-facing, a tilted south-east and a west-facing wall with a bright ground; the same
+    draws give the same air temperature."""
+    from parktwin.energy.solar import synthetic_pv_kw_per_kwp
+    from parktwin.energy.weather import daily_weather
+
+    for system in (DEFAULT_PV, PvSystem(tilt_deg=35.0, azimuth_deg=160.0), PvSystem(tilt_deg=90.0, azimuth_deg=270.0, albedo=0.5)):
+        for seed in (3, 4):
+            w = weather_years(site, 4, np.random.default_rng(seed))
+            daily = daily_weather(site, 4, np.random.default_rng(seed))
+            assert np.array_equal(_bits(daily.temp_air_c), _bits(w.temp_air_c))
+            got = synthetic_pv_kw_per_kwp(site, system, daily)
+            assert np.array_equal(_bits(got), _bits(pv_output_kw_per_kwp(site, system, w)))
+
+
+def test_erbs_polynomial_from_numpys_powers_is_pvlibs_expression_bit_for_bit():
+    """Erbs' diffuse-fraction polynomial computed from numpy's third and fourth powers, the rest
+    compiled (``polynomial_share_of``), equals pvlib's numpy expression to the last bit over its range."""
+    from parktwin.energy.erbs import polynomial_powers, polynomial_share, polynomial_share_of
+
+    kt = np.concatenate([np.random.default_rng(17).uniform(0.22, 0.8, 100_000), [np.nextafter(0.22, 1.0), 0.8, 0.5]])
+    cube, fourth = polynomial_powers(kt)
+    got = np.array([polynomial_share_of(x, c, f) for x, c, f in zip(kt, cube, fourth)])
+    assert np.array_equal(_bits(got), _bits(polynomial_share(kt)))

@@ -1,6 +1,11 @@
 """The Erbs decomposition of hourly GHI into DNI and DHI: ``pvlib.irradiance.erbs`` step for step
 (the same numbers), its clearness index and split as ``numba.njit`` passes, its diffuse-fraction
-polynomial only where it applies. ``energy.weather`` splits its synthetic years' irradiance with it."""
+polynomial only where it applies. ``energy.weather`` splits its synthetic years' irradiance with it.
+
+Its one-hour compiled helpers (``hour_clearness_index``, ``beam_and_diffuse``, ``polynomial_share_of``)
+are also compiled into ``energy.solar``'s cached kernels. numba's cache checks only the file of the
+kernel it loads: after changing one of them, delete ``energy/__pycache__`` (or save solar.py again),
+else solar's kernels keep the old helper (its bit-for-bit tests would then fail)."""
 
 from __future__ import annotations
 
@@ -64,8 +69,56 @@ def erbs_from_geometry(ghi: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndar
 def erbs_split_at(ghi: np.ndarray, kt: np.ndarray, mid_kt: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndarray, np.ndarray]:
     """DNI and DHI (n, hours) [W/m²] from GHI, its clearness index ``kt`` and the values of ``kt`` in
     (0.22, 0.8] in row-major order (``_clearness_index``): pvlib's diffuse-fraction polynomial on those."""
-    mid_share = 0.9511 - 0.1604 * mid_kt + 4.388 * mid_kt**2 - 16.638 * mid_kt**3 + 12.336 * mid_kt**4  # 0.22 < kt ≤ 0.8
-    return _erbs_split_kernel(ghi, kt, mid_share, geometry.cos_zenith, geometry.beyond_cutoff)
+    return _erbs_split_kernel(ghi, kt, polynomial_share(mid_kt), geometry.cos_zenith, geometry.beyond_cutoff)
+
+
+def polynomial_share(mid_kt: np.ndarray) -> np.ndarray:
+    """Erbs' diffuse fraction [-] where its polynomial applies (0.22 < kt ≤ 0.8): pvlib's numpy
+    expression as it stands (its powers are numpy's, whose last bits a compiled loop would not
+    reproduce), so it is evaluated on those hours' ``kt`` gathered into one array."""
+    return 0.9511 - 0.1604 * mid_kt + 4.388 * mid_kt**2 - 16.638 * mid_kt**3 + 12.336 * mid_kt**4
+
+
+def polynomial_powers(mid_kt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``kt**3`` and ``kt**4`` of :func:`polynomial_share`, as numpy computes them (the expression's
+    only steps whose last bits a compiled loop would not reproduce: numpy's ``power`` may be a
+    vectorised library routine, not the C library's ``pow``; each element's power is the same wherever
+    it stands in a contiguous array); ``polynomial_share_of`` does the rest."""
+    return mid_kt**3, mid_kt**4
+
+
+@numba.njit(cache=True)
+def polynomial_share_of(kt, kt3, kt4):
+    """:func:`polynomial_share` of one ``kt`` [-] given its ``kt**3`` and ``kt**4`` from
+    :func:`polynomial_powers`: the expression's other steps in its order (``kt**2`` is numpy's
+    ``square``, ``kt × kt``), so the same number."""
+    return 0.9511 - 0.1604 * kt + 4.388 * (kt * kt) - 16.638 * kt3 + 12.336 * kt4
+
+
+@numba.njit(cache=True, error_model="numpy")
+def hour_clearness_index(ghi, horizontal_extra):
+    """One hour's clearness index ``min(max(GHI / I0h, 0), 1)`` [-] (``pvlib.irradiance.clearness_index``, max 1)."""
+    return min(max(ghi / horizontal_extra, 0.0), 1.0)
+
+
+@numba.njit(cache=True)
+def in_polynomial_range(kt):
+    """Whether Erbs' diffuse fraction is its polynomial at clearness index ``kt`` (0.22 < kt ≤ 0.8)."""
+    return (kt > 0.22) & (kt <= 0.8)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def beam_and_diffuse(ghi, kt, mid_share, cos_zenith, beyond_cutoff):
+    """One hour's Erbs DNI and DHI [W/m²] from its GHI [W/m²] and clearness index ``kt`` [-]: diffuse
+    share ``1 - 0.09 kt`` (kt ≤ 0.22), ``mid_share`` (the polynomial's value, read only in its range)
+    or 0.165 (kt > 0.8); DHI = share × GHI, DNI = (GHI - DHI) / cos z; where DNI < 0, the zenith is
+    beyond the cut-off or GHI < 0, DNI = 0 and DHI = GHI. Written as selections, not branches (an
+    hour's kt is as good as random: mispredicted branches cost more than the arithmetic)."""
+    share = mid_share if in_polynomial_range(kt) else (0.165 if kt > 0.8 else 1 - 0.09 * kt)
+    diffuse = share * ghi
+    beam = (ghi - diffuse) / cos_zenith
+    split = not ((beam < 0) | beyond_cutoff | (ghi < 0))
+    return (beam if split else 0.0), (diffuse if split else ghi)
 
 
 @numba.njit(cache=True)
@@ -116,9 +169,8 @@ def lit_ghi_and_clearness_index(clearness, day_hours, lit_ghi, horizontal_extra)
 
 @numba.njit(cache=True)
 def _erbs_split_kernel(ghi, kt, mid_share, cos_zenith, beyond_cutoff):
-    """Erbs' DNI and DHI (n, hours) [W/m²]: diffuse share ``1 - 0.09 kt`` (kt ≤ 0.22), the polynomial's
-    ``mid_share`` (in row-major order) or 0.165 (kt > 0.8); DHI = share × GHI, DNI = (GHI - DHI) / cos z;
-    where DNI < 0, the zenith is beyond the cut-off or GHI < 0, DNI = 0 and DHI = GHI."""
+    """Erbs' DNI and DHI (n, hours) [W/m²] hour by hour (``beam_and_diffuse``), the polynomial's
+    ``mid_share`` read in row-major order where it applies."""
     n, hours = ghi.shape
     dni = np.empty((n, hours))
     dhi = np.empty((n, hours))
@@ -126,19 +178,9 @@ def _erbs_split_kernel(ghi, kt, mid_share, cos_zenith, beyond_cutoff):
     for i in range(n):
         for j in range(hours):
             x = kt[i, j]
-            if x > 0.22 and x <= 0.8:
+            share = 0.0
+            if in_polynomial_range(x):
                 share = mid_share[m]
                 m += 1
-            elif x > 0.8:
-                share = 0.165
-            else:
-                share = 1 - 0.09 * x
-            g = ghi[i, j]
-            diffuse = share * g
-            beam = (g - diffuse) / cos_zenith[j]
-            if beam < 0 or beyond_cutoff[j] or g < 0:
-                beam = 0.0
-                diffuse = g
-            dni[i, j] = beam
-            dhi[i, j] = diffuse
+            dni[i, j], dhi[i, j] = beam_and_diffuse(ghi[i, j], x, share, cos_zenith[j], beyond_cutoff[j])
     return dni, dhi

@@ -1,6 +1,8 @@
 """Hourly PV output per kWp from synthetic weather (PVWatts-style chain on pvlib).
 
-Chain (one ``numba.njit`` pass over (n_years, lit hours); the dark hours give 0). The pvlib functions
+Chain (``numba.njit`` passes over the lit or sun-up hours; the dark hours give 0; a run's synthetic
+weather goes from its daily clearness straight to the output, :func:`synthetic_pv_kw_per_kwp`,
+other weather from its hourly irradiance, :func:`pv_output_kw_per_kwp`). The pvlib functions
 named below are followed step for step, each product and sum in pvlib's order (the same numbers,
 compared bit for bit with pvlib in tests/test_solar.py); the geometry of the sun and the array comes
 from pvlib once per site and system (:func:`array_geometry`):
@@ -31,8 +33,9 @@ import numba
 import numpy as np
 import pvlib
 
-from parktwin.energy.weather import (HOURS_PER_YEAR, ClearSky, LitWeather, Site, Weather, clear_sky, lit_hours,
-                                     lit_weather_years, weather_years)
+from parktwin.energy.erbs import beam_and_diffuse, hour_clearness_index, polynomial_powers, polynomial_share_of
+from parktwin.energy.weather import (HOURS_PER_YEAR, ClearSky, DailyWeather, LitWeather, Site, Weather, clear_sky, lit_erbs_geometry,
+                                     lit_hours, lit_weather_years, weather_years)
 
 __all__ = [
     "ClearSky",
@@ -44,6 +47,7 @@ __all__ = [
     "lit_pv_output_kw_per_kwp",
     "lit_weather_years",
     "pv_output_kw_per_kwp",
+    "synthetic_pv_kw_per_kwp",
     "weather_years",
 ]
 
@@ -124,36 +128,160 @@ def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.n
 def lit_pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: LitWeather) -> np.ndarray:
     """:func:`pv_output_kw_per_kwp` from weather whose irradiance is given in the lit hours only
     (``lit_weather_years``); the same numbers, shape (n_years, 8760) [kW/kWp]."""
-    geometry = array_geometry(site, system)
-    # the scalar factors of pvlib's isotropic and ground terms, Faiman's heat loss and the AC losses
-    isotropic = float(0.5 * (1 + pvlib.tools.cosd(system.tilt_deg)))
-    ground = float(1 - np.cos(np.radians(system.tilt_deg)))
-    heat_loss = float(np.asanyarray(FAIMAN_U0) + np.asanyarray(FAIMAN_U1) * WIND_SPEED_M_PER_S)
-    losses = (1.0 - system.system_losses_share) * system.inverter_efficiency
+    geometry, f = array_geometry(site, system), pv_factors(system)
     return _ac_kw_per_kwp(weather.ghi_w_per_m2, weather.dni_w_per_m2, weather.dhi_w_per_m2, weather.temp_air_c,
                           lit_hours(site), geometry.dni_extra_w_per_m2, geometry.rb, geometry.cos_aoi, geometry.sun_up,
-                          isotropic, system.albedo, ground, heat_loss, system.gamma_pdc_per_c, losses)
+                          f.isotropic, f.albedo, f.ground, f.heat_loss, f.gamma, f.losses)
+
+
+@dataclass(frozen=True)
+class PvFactors:
+    """The scalar factors of the chain for one system: pvlib's isotropic and ground terms, Faiman's heat
+    loss [W/(m²·K)], the temperature coefficient [1/°C] and the DC-to-AC losses [-]."""
+
+    isotropic: float
+    albedo: float
+    ground: float
+    heat_loss: float
+    gamma: float
+    losses: float
+
+
+def pv_factors(system: PvSystem) -> PvFactors:
+    """:class:`PvFactors` of ``system``, computed as pvlib computes them (the same numbers)."""
+    return PvFactors(isotropic=float(0.5 * (1 + pvlib.tools.cosd(system.tilt_deg))), albedo=system.albedo,
+                     ground=float(1 - np.cos(np.radians(system.tilt_deg))),
+                     heat_loss=float(np.asanyarray(FAIMAN_U0) + np.asanyarray(FAIMAN_U1) * WIND_SPEED_M_PER_S),
+                     gamma=system.gamma_pdc_per_c, losses=(1.0 - system.system_losses_share) * system.inverter_efficiency)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _ac_of_hour(ghi, dni, dhi, temp_air, dni_extra, rb, cos_aoi, isotropic, albedo, ground_factor, heat_loss, gamma, losses):
+    """One hour's AC output per kWp [kW/kWp], clipped to [0, 1], from GHI, DNI, DHI [W/m²] and the air
+    temperature [°C]: ``pvlib.irradiance.get_total_irradiance`` (Hay-Davies), ``pvlib.temperature.faiman``
+    and ``pvlib.pvsystem.pvwatts_dc`` (pdc0 1 kW, temp_ref 25 °C) step for step, each product and sum in
+    pvlib's order (compared bit for bit with pvlib in tests/test_solar.py)."""
+    anisotropy = dni / dni_extra  # AI
+    sky = max((1 - anisotropy) * dhi * isotropic, 0.0)  # isotropic
+    sky += max(anisotropy * rb * dhi, 0.0)  # circumsolar
+    sky += ghi * albedo * ground_factor * 0.5  # ground: poa diffuse
+    poa = max(dni * cos_aoi, 0.0) + sky  # poa direct + diffuse
+    temp_factor = (((poa / heat_loss + temp_air) - 25.0) * gamma) + 1  # cell temperature
+    ac = poa * 0.001 * 1.0 * temp_factor * losses  # DC (pdc0 1 kW), then AC
+    return min(max(ac, 0.0), 1.0)
 
 
 @numba.njit(cache=True)
 def _ac_kw_per_kwp(ghi, dni, dhi, temp_air, lit, dni_extra, rb, cos_aoi, sun_up,
                    isotropic, albedo, ground_factor, heat_loss, gamma, losses):
     """AC output per kWp (n_years, 8760) [kW/kWp] from GHI, DNI, DHI [W/m²] in the ``lit`` hours and the
-    hourly air temperature [°C], in one pass: ``pvlib.irradiance.get_total_irradiance`` (Hay-Davies),
-    ``pvlib.temperature.faiman`` and ``pvlib.pvsystem.pvwatts_dc`` (pdc0 1 kW, temp_ref 25 °C) step for
-    step, each product and sum in pvlib's order (compared bit for bit with pvlib in tests/test_solar.py);
-    every other hour is 0."""
+    hourly air temperature [°C], in one pass (``_ac_of_hour``); 0 where the sun is down (``sun_up``
+    false) and in every other hour."""
     n_years = ghi.shape[0]
     out = np.zeros((n_years, HOURS_PER_YEAR))
     for i in range(n_years):
         for j in range(lit.shape[0]):
-            anisotropy = dni[i, j] / dni_extra[j]  # AI
-            sky = max((1 - anisotropy) * dhi[i, j] * isotropic, 0.0)  # isotropic
-            sky += max(anisotropy * rb[j] * dhi[i, j], 0.0)  # circumsolar
-            sky += ghi[i, j] * albedo * ground_factor * 0.5  # ground: poa diffuse
-            poa = max(dni[i, j] * cos_aoi[j], 0.0) + sky  # poa direct + diffuse
-            temp_factor = (((poa / heat_loss + temp_air[i, lit[j]]) - 25.0) * gamma) + 1  # cell temperature
-            ac = poa * 0.001 * 1.0 * temp_factor * losses  # DC (pdc0 1 kW), then AC
-            ac = min(max(ac, 0.0), 1.0)
+            ac = _ac_of_hour(ghi[i, j], dni[i, j], dhi[i, j], temp_air[i, lit[j]], dni_extra[j], rb[j], cos_aoi[j],
+                             isotropic, albedo, ground_factor, heat_loss, gamma, losses)
             out[i, lit[j]] = ac * (1.0 if sun_up[j] else 0.0)
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class SunUpHours:
+    """The reference year's hours with the sun above the horizon (apparent zenith < 90°: the only hours
+    with PV output), ascending, and what the chain needs in each, shape (hours,), read-only: the hour of
+    the year, its day (0..364), the clear-sky GHI [W/m²], Erbs' horizontal extraterrestrial irradiance
+    [W/m²], cos(zenith) [-] and whether the zenith is beyond Erbs' cut-off, and the array's Rb, cos(AOI)
+    and the extraterrestrial DNI [W/m²]. Per (site, system)."""
+
+    hour: np.ndarray
+    day: np.ndarray
+    clear_sky_ghi_w_per_m2: np.ndarray
+    horizontal_extra_w_per_m2: np.ndarray
+    cos_zenith: np.ndarray
+    beyond_cutoff: np.ndarray
+    rb: np.ndarray
+    cos_aoi: np.ndarray
+    dni_extra_w_per_m2: np.ndarray
+
+
+@functools.lru_cache(maxsize=64)
+def sun_up_hours(site: Site, system: PvSystem) -> SunUpHours:
+    """:class:`SunUpHours` of a site and system, from its lit hours' clear sky, Erbs and array geometry
+    (cached per (site, system), like ``array_geometry``)."""
+    cs, lit, erbs, array = clear_sky(site), lit_hours(site), lit_erbs_geometry(site), array_geometry(site, system)
+    up = array.sun_up
+    hours = SunUpHours(lit[up], cs.day_index[lit][up], cs.ghi_w_per_m2[lit][up], erbs.horizontal_extra_w_per_m2[up],
+                       erbs.cos_zenith[up], erbs.beyond_cutoff[up], array.rb[up], array.cos_aoi[up], array.dni_extra_w_per_m2[up])
+    for shared in vars(hours).values():
+        shared.setflags(write=False)
+    return hours
+
+
+def synthetic_pv_kw_per_kwp(site: Site, system: PvSystem, daily: DailyWeather) -> np.ndarray:
+    """:func:`pv_output_kw_per_kwp` of the synthetic weather of ``daily`` (``weather.daily_weather``),
+    without making its hourly irradiance arrays: the same numbers (tests/test_solar.py compares them bit
+    for bit), shape (n_years, 8760) [kW/kWp]. Only the sun-up hours are worked (every other hour is 0).
+    A first compiled pass makes the clearness index of every sun-up hour, numpy raises them to Erbs'
+    polynomial's powers (``erbs.polynomial_powers``: all of them, the hours outside its range then
+    unused — fewer powers would need a pass to gather the others and one to find them again), and a
+    second pass goes, year by year, from the day's clearness to the AC output (GHI, Erbs, Hay-Davies,
+    Faiman, PVWatts)."""
+    hours, f = sun_up_hours(site, system), pv_factors(system)
+    clearness = np.ascontiguousarray(daily.daily_clearness_share, dtype=float)
+    kt = _sun_up_clearness_index(clearness, hours.day, hours.clear_sky_ghi_w_per_m2, hours.horizontal_extra_w_per_m2)
+    kt3, kt4 = polynomial_powers(kt)
+    return _pv_from_clearness(clearness, daily.temp_air_c, kt, kt3, kt4, hours.hour, hours.day,
+                              hours.clear_sky_ghi_w_per_m2, hours.cos_zenith, hours.beyond_cutoff,
+                              hours.dni_extra_w_per_m2, hours.rb, hours.cos_aoi,
+                              f.isotropic, f.albedo, f.ground, f.heat_loss, f.gamma, f.losses)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _sun_up_clearness_index(clearness, day, clear_sky_ghi, horizontal_extra):
+    """The clearness index [-] of each sun-up hour (n_years, hours): its GHI (the day's clearness × the
+    clear-sky GHI) over the horizontal extraterrestrial irradiance, clipped to [0, 1]."""
+    n = clearness.shape[0]
+    hours = day.shape[0]
+    kt = np.empty((n, hours))
+    for i in range(n):
+        for j in range(hours):
+            kt[i, j] = hour_clearness_index(clearness[i, day[j]] * clear_sky_ghi[j], horizontal_extra[j])
+    return kt
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _pv_from_clearness(clearness, temp_air, kt, kt3, kt4, hour, day, clear_sky_ghi, cos_zenith, beyond_cutoff,
+                       dni_extra, rb, cos_aoi, isotropic, albedo, ground_factor, heat_loss, gamma, losses):
+    """AC output per kWp (n_years, 8760) [kW/kWp] from the daily clearness, the hourly air temperature
+    [°C] and the sun-up hours' clearness index ``kt`` with its powers ``kt3``, ``kt4``, year by year: the
+    day's clearness and the temperature gathered into hour-long rows, then ``_sun_up_ac`` on the year's
+    rows, then its output placed at its hours (every other hour 0)."""
+    n, hours = kt.shape
+    out = np.empty((n, HOURS_PER_YEAR))
+    day_clearness, temp, ac = np.empty(hours), np.empty(hours), np.empty(hours)
+    for i in range(n):
+        for j in range(hours):
+            day_clearness[j] = clearness[i, day[j]]
+            temp[j] = temp_air[i, hour[j]]
+        _sun_up_ac(day_clearness, kt[i], kt3[i], kt4[i], temp, clear_sky_ghi, cos_zenith, beyond_cutoff, dni_extra, rb, cos_aoi,
+                   isotropic, albedo, ground_factor, heat_loss, gamma, losses, ac)
+        out[i, :] = 0.0
+        for j in range(hours):
+            out[i, hour[j]] = ac[j]
+    return out
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _sun_up_ac(day_clearness, kt, kt3, kt4, temp, clear_sky_ghi, cos_zenith, beyond_cutoff, dni_extra, rb, cos_aoi,
+               isotropic, albedo, ground_factor, heat_loss, gamma, losses, ac):
+    """One year's AC output [kW/kWp] into ``ac`` in each sun-up hour: GHI (the day's clearness × the
+    clear-sky GHI), Erbs' DNI and DHI (``erbs.polynomial_share_of``, ``erbs.beam_and_diffuse``), then
+    ``_ac_of_hour``. Every input is an hour-long row read in order and every step a selection, not a
+    branch, so the compiler runs several hours at once (the same operations on each: the same numbers)."""
+    for j in range(ac.shape[0]):
+        ghi = day_clearness[j] * clear_sky_ghi[j]
+        dni, dhi = beam_and_diffuse(ghi, kt[j], polynomial_share_of(kt[j], kt3[j], kt4[j]), cos_zenith[j], beyond_cutoff[j])
+        ac[j] = _ac_of_hour(ghi, dni, dhi, temp[j], dni_extra[j], rb[j], cos_aoi[j],
+                            isotropic, albedo, ground_factor, heat_loss, gamma, losses)

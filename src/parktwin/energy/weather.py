@@ -354,6 +354,11 @@ _DAY_LO = np.floor(_DAY_POS).astype(np.intp)
 _DAY_HI = np.minimum(_DAY_LO + 1, DAYS_PER_YEAR - 1)
 _DAY_W = _DAY_POS - _DAY_LO
 _DAY_W_LO = 1.0 - _DAY_W
+_HALF_DAY_HOURS = 12
+_HALF_DAY_LO, _HALF_DAY_HI = _DAY_LO[::_HALF_DAY_HOURS], _DAY_HI[::_HALF_DAY_HOURS]
+"""The two day centres each half-day lies between (a day's centre is its noon: the morning between the
+day before's and its own, the afternoon between its own and the next's), shape (730,): ``_DAY_LO`` and
+``_DAY_HI`` of each of its hours."""
 
 
 def _hours_per_day(day_of_hour: np.ndarray) -> np.ndarray:
@@ -387,25 +392,28 @@ def _air_temperature(site: Site, clearness: np.ndarray, z: np.ndarray) -> np.nda
     rel = clearness / clearness.mean(axis=1, keepdims=True)
     amp_day = site.temp_diurnal_amplitude_c * (0.4 + 0.6 * rel)              # (n, 365)
     seasonal = site.mean_temp_c + site.temp_annual_amplitude_c * _ANNUAL_SHAPE
-    return _hourly_temperature(amp_day, _DIURNAL_SHAPE, seasonal, anomaly_day, _DAY_LO, _DAY_HI, _DAY_W_LO, _DAY_W)
+    return _hourly_temperature(amp_day, _DIURNAL_SHAPE, seasonal, anomaly_day, _HALF_DAY_LO, _HALF_DAY_HI, _DAY_W_LO, _DAY_W)
 
 
 @numba.njit(cache=True)
-def _hourly_temperature(amp_day, diurnal, seasonal, anomaly_day, day_lo, day_hi, w_lo, w_hi):
+def _hourly_temperature(amp_day, diurnal, seasonal, anomaly_day, half_day_lo, half_day_hi, w_lo, w_hi):
     """Hourly air temperature (n_years, 8760) [°C] in one pass: the day's diurnal amplitude × the
     diurnal shape, plus the seasonal value, plus the anomaly interpolated between day centres
-    ``anomaly_day[day_lo] × w_lo + anomaly_day[day_hi] × w_hi``, each sum in that order (what the
-    numpy expression of the same terms gives, without its five hourly temporaries)."""
+    ``anomaly_day[lo] × w_lo + anomaly_day[hi] × w_hi``, each sum in that order (what the numpy
+    expression of the same terms gives, without its five hourly temporaries). Half-day by half-day
+    (``half_day_lo``, ``half_day_hi``: the two day centres of each), so an hour's arithmetic reads no
+    index of its own."""
     n_years = amp_day.shape[0]
+    half = HOURS_PER_YEAR // half_day_lo.shape[0]
     temp = np.empty((n_years, HOURS_PER_YEAR))
     for i in range(n_years):
-        for day in range(DAYS_PER_YEAR):  # day by day, hour of the day inside (no division per hour)
-            amp_c = amp_day[i, day]
-            for hour_of_day in range(24):
-                h = day * 24 + hour_of_day
-                diurnal_c = amp_c * diurnal[hour_of_day]
-                anomaly_c = anomaly_day[i, day_lo[h]] * w_lo[h] + anomaly_day[i, day_hi[h]] * w_hi[h]
-                temp[i, h] = (diurnal_c + seasonal[h]) + anomaly_c
+        for part in range(half_day_lo.shape[0]):
+            amp_c = amp_day[i, part * half // 24]
+            before, after = anomaly_day[i, half_day_lo[part]], anomaly_day[i, half_day_hi[part]]
+            start, first = part * half, (part * half) % 24  # its first hour of the year and of the day
+            for k in range(half):
+                h = start + k
+                temp[i, h] = (amp_c * diurnal[first + k] + seasonal[h]) + (before * w_lo[h] + after * w_hi[h])
     return temp
 
 
@@ -414,6 +422,16 @@ def lit_erbs_geometry(site: Site) -> ErbsGeometry:
     """:func:`erbs_geometry` of the reference year's lit hours (``lit_hours``), cached per site."""
     cs, lit = clear_sky(site), lit_hours(site)
     return erbs_geometry(cs.zenith_deg[lit], cs.day_index[lit] + 1)
+
+
+@dataclass(frozen=True, eq=False)
+class DailyWeather:
+    """What a seed draws of ``n_years`` synthetic years: the calibrated daily clearness (n_years, 365) [-]
+    and the hourly air temperature (n_years, 8760) [°C]; the hourly irradiance follows from the
+    clearness and the site's clear sky (:func:`lit_weather_years`, ``energy.solar.synthetic_pv_kw_per_kwp``)."""
+
+    daily_clearness_share: np.ndarray
+    temp_air_c: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -429,9 +447,10 @@ class LitWeather:
     daily_clearness_share: np.ndarray
 
 
-def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> LitWeather:
-    """:func:`weather_years` without the dark hours' zeros (the same numbers in the lit hours): what the
-    PV chain reads, without building and then gathering from full-year irradiance arrays."""
+def daily_weather(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> DailyWeather:
+    """The seeded part of :func:`weather_years`: the daily clearness (AR(1) scores through the Beta
+    quantiles, calibrated to the site's annual GHI) and the hourly air temperature, drawn from ``rng``
+    in this order: the clearness's scores, then the temperature anomaly's."""
     if n_years < 1:
         raise ValueError(f"n_years must be >= 1, got {n_years}")
     if not 0.0 <= persistence < 1.0:
@@ -446,15 +465,24 @@ def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persis
     z_temp = _ar1_gaussian(rng, n_years, TEMP_ANOMALY_PERSISTENCE)
     k_raw = _raw_clearness(z_cloud, mean_share)
     clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
-    lit_day_hours, lit_ghi = _lit_clear_sky(site)
+    return DailyWeather(clearness, _air_temperature(site, clearness, z_temp))
+
+
+def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> LitWeather:
+    """:func:`weather_years` without the dark hours' zeros (the same numbers in the lit hours): the
+    :func:`daily_weather` with its lit hours' GHI (the day's clearness × the clear-sky GHI) split
+    into DNI and DHI by Erbs."""
+    daily = daily_weather(site, n_years, rng, persistence)
+    lit_day_hours, lit_ghi = lit_clear_sky(site)
     geometry = lit_erbs_geometry(site)
-    ghi, kt, mid_kt = lit_ghi_and_clearness_index(clearness, lit_day_hours, lit_ghi, geometry.horizontal_extra_w_per_m2)
+    ghi, kt, mid_kt = lit_ghi_and_clearness_index(daily.daily_clearness_share, lit_day_hours, lit_ghi,
+                                                  geometry.horizontal_extra_w_per_m2)
     dni, dhi = erbs_split_at(ghi, kt, mid_kt, geometry)  # (erbs.erbs_from_geometry of that GHI)
-    return LitWeather(ghi, dni, dhi, _air_temperature(site, clearness, z_temp), clearness)
+    return LitWeather(ghi, dni, dhi, daily.temp_air_c, daily.daily_clearness_share)
 
 
 @functools.lru_cache(maxsize=64)
-def _lit_clear_sky(site: Site) -> tuple[np.ndarray, np.ndarray]:
+def lit_clear_sky(site: Site) -> tuple[np.ndarray, np.ndarray]:
     """How many lit hours each day has (``_hours_per_day``) and the lit hours' clear-sky GHI [W/m²],
     read-only (cached per site)."""
     cs, lit = clear_sky(site), lit_hours(site)

@@ -35,8 +35,8 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
 from parktwin.energy.measured import measured_pv_kw_per_kwp
-from parktwin.energy.solar import (PvSystem, Site, Weather, lit_pv_output_kw_per_kwp, lit_weather_years, pv_output_kw_per_kwp,
-                                   weather_years)
+from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, synthetic_pv_kw_per_kwp, weather_years
+from parktwin.energy.weather import daily_weather
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
 from parktwin.kernel.carriers import CarrierState
@@ -123,9 +123,9 @@ def solar_years(scenario: Scenario, site: Site, system: PvSystem, n_years: int, 
         return kept
     _LAST_SOLAR.clear()
     rng = np.random.default_rng(seed)
-    if synthetic:  # the irradiance only in the lit hours, which is all the PV chain reads (the same numbers)
-        lit = lit_weather_years(site, n_years, rng)
-        out = _LAST_SOLAR[key] = SolarYears(_read_only(lit_pv_output_kw_per_kwp(site, system, lit)), _read_only(lit.temp_air_c))
+    if synthetic:  # the PV output straight from the daily clearness, without the hourly irradiance (the same numbers)
+        daily = daily_weather(site, n_years, rng)
+        out = _LAST_SOLAR[key] = SolarYears(_read_only(synthetic_pv_kw_per_kwp(site, system, daily)), _read_only(daily.temp_air_c))
         return out
     weather = park_weather(scenario, site, n_years, rng)
     return SolarYears(_read_only(pv_output_kw_per_kwp(site, system, weather)), _read_only(weather.temp_air_c))
@@ -276,7 +276,6 @@ class ParkModel(mesa.Model):
         self.exit_value_cny: dict[int, float] = {}  # exit year → value left in the leavers' capacity
         # symbiosis: one agent per candidate exchange of the park file (none: the agent set is unchanged)
         self.exchange_agents = [ExchangeAgent(self, x) for x in park.exchanges]
-        self.exchange_receivers = frozenset(agent.spec.receiver for agent in self.exchange_agents)  # only a receiver's fuel is read
         self.exchange_context: ExchangeContext | None = None
         self.min_coverage_share = min_coverage_share()  # data/resources.csv, read once
         self.eu_price_eur_per_tco2 = eu_price_path(scenario.policy.cbam.eu_carbon_price_eur_per_tco2, self.years)  # CBAM
@@ -443,11 +442,14 @@ class ParkModel(mesa.Model):
 
     # -- symbiosis exchanges and resource accounts -------------------------------------------------
     def _exchange_context(self, index: int, year: int) -> ExchangeContext | None:
+        """What the exchanges decide on this year: the carbon price and last year's fuel of the receivers
+        of the exchanges not decided yet (only those read it, ``ExchangeAgent.usable``); None without exchanges."""
         if not self.exchange_agents:
             return None
         carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
-        fuel = {firm.entity_id: {r.carrier: r.quantity for r in firm.last_rows}
-                for firm in self.enterprises.values() if firm.entity_id in self.exchange_receivers}
+        undecided = dict.fromkeys(agent.spec.receiver for agent in self.exchange_agents if agent.decided_year is None)  # in park-file order
+        fuel = {receiver: {r.carrier: r.quantity for r in firm.last_rows}
+                for receiver in undecided if (firm := self.enterprises.get(receiver)) is not None}
         return ExchangeContext(year, carbon, fuel)
 
     def _start_exchanges(self, year: int) -> None:
