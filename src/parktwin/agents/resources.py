@@ -17,6 +17,7 @@ import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numba
 import numpy as np
 
 from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
@@ -117,14 +118,15 @@ def _inputs(firm) -> tuple[float | None, ...]:
 
 
 @lru_cache(maxsize=None)
-def _electricity_factors() -> tuple[float, float, float, float]:
+def electricity_factors() -> tuple[float, float, float, float]:
+    """The measures' electricity per m³ reused, m³ reclaimed, t of waste processed and GJ of heat recovered [kWh], read once."""
     return (factor("water_reuse_kwh_per_m3"), factor("reclaimed_water_kwh_per_m3"), factor("solid_waste_processing_kwh_per_t"),
             factor("waste_heat_use_kwh_per_gj"))
 
 
 def electricity_kwh(m: MeasureFlows) -> float:
     """Electricity of a firm's measures for its added flows [kWh]."""
-    reuse, reclaimed, waste, heat = _electricity_factors()  # data/resource_measures.csv, read once
+    reuse, reclaimed, waste, heat = electricity_factors()  # data/resource_measures.csv, read once
     return m.reused_added_m3 * reuse + m.reclaimed_added_m3 * reclaimed + m.waste_added_t * waste + m.heat_added_gj * heat
 
 
@@ -373,8 +375,8 @@ class FirmRoster:
         value_added = (self.value_added_mcny * self.activity).tolist()  # as EnterpriseAgent.value_added_mcny
         if not any_measure:
             return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported), [], []
-        flows, added = measure_flows_of_firms(self.inputs * self.activity, self.targets)
-        return FirmFlows(self.ids, value_added, flows, self.reported), _measures_kwh(added).tolist(), added[3].tolist()
+        flows, kwh, heat_added = measure_year_kernel(self.inputs, self.activity, self.targets, np.array(electricity_factors()))
+        return FirmFlows(self.ids, value_added, flows, self.reported), kwh.tolist(), heat_added.tolist()
 
     def split_year(self, at: int, segments: list, year: int, shape: str, book, flows: FirmFlows) -> tuple[float, float]:
         """The year of firm ``at`` whose targets change inside it (``segments``, after ``year_flows``):
@@ -394,10 +396,49 @@ class FirmRoster:
         return book.add_piecewise(shape, starts, [electricity_kwh(p) for p in parts]), heat_added_gj
 
 
-def _measures_kwh(added: np.ndarray) -> np.ndarray:
-    """``electricity_kwh`` of each column of ``added`` (``MeasureFlows`` order from ``reused_added_m3``) [kWh]."""
-    reuse, reclaimed, waste, heat = _electricity_factors()
-    return added[0] * reuse + added[1] * reclaimed + added[2] * waste + added[3] * heat
+@numba.njit(cache=True)
+def measure_year_kernel(inputs, activity, targets, kwh_factors):  # pragma: no cover - compiled; exercised through FirmRoster.year_flows
+    """The firms' flows this year with their measures, the measures' electricity [kWh] and the waste heat
+    they recover [GJ], in one pass: ``measure_flows_of_firms(inputs × activity, targets)`` (8 × firms,
+    ``base_inputs`` order; 4 × firms of targets) and ``electricity_kwh`` of what it adds (``kwh_factors``:
+    ``electricity_factors``), firm by firm with the same operations in the same order (numpy's
+    maximum and minimum: the first value unless the second is larger, resp. smaller)."""
+    n = activity.shape[0]
+    flows = np.empty((8, n))
+    kwh = np.empty(n)
+    heat_added = np.empty(n)
+    for i in range(n):
+        a = activity[i]
+        for r in range(8):
+            flows[r, i] = inputs[r, i] * a
+        fresh, reused, reclaimed = flows[0, i], flows[1, i], flows[2, i]
+        total = fresh + reused + reclaimed
+        reused_add = _lesser(_greater(targets[0, i] * total - reused, 0.0), fresh)
+        fresh = fresh - reused_add
+        reclaimed_add = targets[1, i] * fresh
+        added = [reused_add, reclaimed_add, 0.0, 0.0]
+        for j in range(2):  # solid waste (generated, utilised: rows 4, 5) and waste heat (available, recovered: 6, 7)
+            had, used = flows[4 + 2 * j, i], flows[5 + 2 * j, i]
+            added[2 + j] = _lesser(_greater(targets[2 + j, i] * had - used, 0.0), had - used)
+            flows[5 + 2 * j, i] = used + added[2 + j]
+        flows[0, i] = fresh - reclaimed_add
+        flows[1, i] = reused + reused_add
+        flows[2, i] = reclaimed + reclaimed_add
+        kwh[i] = added[0] * kwh_factors[0] + added[1] * kwh_factors[1] + added[2] * kwh_factors[2] + added[3] * kwh_factors[3]
+        heat_added[i] = added[3]
+    return flows, kwh, heat_added
+
+
+@numba.njit(cache=True)
+def _greater(a, b):  # pragma: no cover - compiled
+    """``np.maximum`` of two numbers: ``a`` unless ``b`` is larger (or ``a`` is NaN: then ``a``)."""
+    return a if a >= b or a != a else b
+
+
+@numba.njit(cache=True)
+def _lesser(a, b):  # pragma: no cover - compiled
+    """``np.minimum`` of two numbers: ``a`` unless ``b`` is smaller (or ``a`` is NaN: then ``a``)."""
+    return a if a <= b or a != a else b
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster) -> YearOfMeasures:
