@@ -4,8 +4,8 @@ parts, a settled year that asks no firm for its segments, and the rows a firm ke
 from __future__ import annotations
 
 import pytest
-
 from builders import PARK, scenario
+
 from parktwin.agents.firm_energy import FirmEnergy
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, share_after, share_of_year
@@ -27,7 +27,7 @@ def _quantities(rows) -> dict:
 def test_a_year_split_by_an_efficiency_measure_weights_each_part_by_its_share_of_the_shape():
     # works: 1,000 t coal, 100 km³ gas, 5,000 GJ bought heat, 10,000 MWh electricity, 500 t process CO₂
     # (builders.PARK), continuous shape; a 10 % efficiency measure from hour 4,000 of 2026 (growth 0)
-    model, (works, plant) = _firms()
+    _, (works, plant) = _firms()
     energy = FirmEnergy()
     energy.year_rows([works, plant], 2025, 0, LoadBook(2025))
     works.commission(HOURS_PER_YEAR + 4000.0, "efficiency", 0.1)

@@ -13,14 +13,13 @@ physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then boug
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numba
 import numpy as np
 
-from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
+from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs,
                                            measure_flows_of_firms, scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
@@ -378,22 +377,54 @@ class FirmRoster:
         flows, kwh, heat_added = measure_year_kernel(self.inputs, self.activity, self.targets, np.array(electricity_factors()))
         return FirmFlows(self.ids, value_added, flows, self.reported), kwh.tolist(), heat_added.tolist()
 
-    def split_year(self, at: int, segments: list, year: int, shape: str, book, flows: FirmFlows) -> tuple[float, float]:
-        """The year of firm ``at`` whose targets change inside it (``segments``, after ``year_flows``):
-        each segment's full-year flows (``measure_flows``) weighted by the share of ``shape`` it covers
-        (Σ weight × flows, segment after segment; the flows no measure changes are the first's),
-        written into ``flows``; the measures' electricity booked piecewise on ``shape``. Returns the
-        year's kWh and the waste heat recovered [GJ]. A few firms a year: scalar arithmetic."""
-        starts = [h for h, _ in segments]
-        weights = segment_weights(shape, year, starts)
-        base = (self.inputs[:, at] * self.activity[at]).tolist()  # 0 where not reported: adds 0
-        parts = [measure_flows("", 0.0, base, t) for _, t in segments]
-        column = list(parts[0].firm[2:])
-        for row in WEIGHTED:
-            column[row] = sum(map(operator.mul, weights, [p.firm[2 + row] for p in parts]))
-        flows.flows[:, at] = column
-        heat_added_gj = sum(map(operator.mul, weights, [p.heat_added_gj for p in parts]))
-        return book.add_piecewise(shape, starts, [electricity_kwh(p) for p in parts]), heat_added_gj
+    def split_years(self, split: dict[int, list], year: int, flows: FirmFlows) -> dict[int, tuple[list[int], list[float], float]]:
+        """The years of the firms whose targets change inside it (``split``: position → segments, after
+        ``year_flows``), all at once: each segment's full-year flows (``measure_year_kernel`` of its
+        targets) weighted by the share of the firm's shape it covers (Σ weight × flows, segment after
+        segment; the flows no measure changes are the first segment's: ``weighted_segments``), written
+        into ``flows``. Returns per firm its segments' starts, each segment's full-year electricity of
+        the measures [kWh/yr] (to book piecewise on its shape) and the waste heat recovered [GJ]."""
+        firms = list(split)
+        columns, targets, weights, offsets, starts = [], [], [], [0], []
+        for at in firms:
+            segments = split[at]
+            firm_starts = [h for h, _ in segments]
+            starts.append(firm_starts)
+            weights += segment_weights(self.shapes[at], year, firm_starts)
+            columns += [at] * len(segments)
+            targets += [t for _, t in segments]
+            offsets.append(len(columns))
+        seg_flows, seg_kwh, seg_heat = measure_year_kernel(self.inputs[:, columns], self.activity[columns],
+                                                           np.array(targets, dtype=float).T.copy(), np.array(electricity_factors()))
+        year_flows, heat_added = weighted_segments(seg_flows, seg_heat, np.array(weights, dtype=float), np.array(offsets, dtype=np.int64),
+                                                   np.array(WEIGHTED, dtype=np.int64))
+        flows.flows[:, firms] = year_flows
+        kwh, heat = seg_kwh.tolist(), heat_added.tolist()
+        return {at: (firm_starts, kwh[offsets[j]:offsets[j + 1]], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
+
+
+@numba.njit(cache=True)
+def weighted_segments(seg_flows, seg_heat, weights, offsets, weighted_rows):  # pragma: no cover - compiled; exercised through FirmRoster.split_years
+    """Per firm (its segments ``offsets[j]`` to ``offsets[j+1]``): the flows of its first segment with the
+    ``weighted_rows`` replaced by Σ weight × segment flows, and the heat recovered Σ weight × segment heat,
+    each summed from 0 segment after segment (the order of Python's ``sum`` over the segments)."""
+    n = offsets.shape[0] - 1
+    out = np.empty((seg_flows.shape[0], n))
+    heat = np.empty(n)
+    for j in range(n):
+        first = offsets[j]
+        for r in range(seg_flows.shape[0]):
+            out[r, j] = seg_flows[r, first]
+        for r in weighted_rows:
+            total = 0.0
+            for s in range(first, offsets[j + 1]):
+                total += weights[s] * seg_flows[r, s]
+            out[r, j] = total
+        total = 0.0
+        for s in range(first, offsets[j + 1]):
+            total += weights[s] * seg_heat[s]
+        heat[j] = total
+    return out, heat
 
 
 @numba.njit(cache=True)
@@ -451,6 +482,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
     out.firms, measures_kwh, heat_added = roster.year_flows(any_measure=bool(active))
     if not active:
         return out
+    split = roster.split_years(split, year, out.firms) if split else {}
     rows = list(rows)
     index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
     new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
@@ -470,7 +502,8 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
         entity, kind, shape = roster.ids[at], roster.kinds[at], roster.shapes[at]  # (kept by the roster: the firm is not read)
         share = share_of_year(shape, year)
         if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
-            kwh, heat_added_gj = roster.split_year(at, split[at], year, shape, book, out.firms)
+            starts, segment_kwh, heat_added_gj = split[at]
+            kwh = book.add_piecewise(shape, starts, segment_kwh)
         else:
             kwh, heat_added_gj = book.add_full_year(shape, measures_kwh[at], share), heat_added[at]
         if kwh > 0:
