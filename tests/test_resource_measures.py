@@ -20,10 +20,26 @@ import pytest
 from builders import scenario
 
 from parktwin import run
-from parktwin.accounting.resources import MeasureTargets, base_inputs, measure_flows, measure_flows_of_firms, scaled_inputs
+from parktwin.accounting.resources import (
+    MeasureTargets,
+    base_inputs,
+    measure_flows,
+    measure_flows_of_firms,
+    scaled_inputs,
+)
 from parktwin.agents.base import Change, Investment
-from parktwin.agents.resources import (DAYS_PER_YEAR, KIND, NO_TARGETS, TARGET_FIELD, TECHNOLOGY, FirmRoster, MeasureLedger,
-                                      apply_resource_measure, electricity_factors, measure_year_kernel)
+from parktwin.agents.resource_kernels import measure_year_kernel
+from parktwin.agents.resources import (
+    DAYS_PER_YEAR,
+    KIND,
+    NO_TARGETS,
+    TARGET_FIELD,
+    TECHNOLOGY,
+    FirmRoster,
+    MeasureLedger,
+    apply_resource_measure,
+    electricity_factors,
+)
 from parktwin.energy.loads import share_after
 from parktwin.kernel.model import ParkModel
 from parktwin.spec.load import load

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numba
 import numpy as np
 
 from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs,
@@ -24,10 +23,11 @@ from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlow
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
+from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, weighted_segments
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.loads import share_of_year
+from parktwin.energy.loads import LoadBook, share_of_year
 from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
 KIND = "resource_measure"
@@ -403,75 +403,6 @@ class FirmRoster:
         return {at: (firm_starts, kwh[offsets[j]:offsets[j + 1]], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
 
 
-@numba.njit(cache=True)
-def weighted_segments(seg_flows, seg_heat, weights, offsets, weighted_rows):  # pragma: no cover - compiled; exercised through FirmRoster.split_years
-    """Per firm (its segments ``offsets[j]`` to ``offsets[j+1]``): the flows of its first segment with the
-    ``weighted_rows`` replaced by Σ weight × segment flows, and the heat recovered Σ weight × segment heat,
-    each summed from 0 segment after segment (the order of Python's ``sum`` over the segments)."""
-    n = offsets.shape[0] - 1
-    out = np.empty((seg_flows.shape[0], n))
-    heat = np.empty(n)
-    for j in range(n):
-        first = offsets[j]
-        for r in range(seg_flows.shape[0]):
-            out[r, j] = seg_flows[r, first]
-        for r in weighted_rows:
-            total = 0.0
-            for s in range(first, offsets[j + 1]):
-                total += weights[s] * seg_flows[r, s]
-            out[r, j] = total
-        total = 0.0
-        for s in range(first, offsets[j + 1]):
-            total += weights[s] * seg_heat[s]
-        heat[j] = total
-    return out, heat
-
-
-@numba.njit(cache=True)
-def measure_year_kernel(inputs, activity, targets, kwh_factors):  # pragma: no cover - compiled; exercised through FirmRoster.year_flows
-    """The firms' flows this year with their measures, the measures' electricity [kWh] and the waste heat
-    they recover [GJ], in one pass: ``measure_flows_of_firms(inputs × activity, targets)`` (8 × firms,
-    ``base_inputs`` order; 4 × firms of targets) and ``electricity_kwh`` of what it adds (``kwh_factors``:
-    ``electricity_factors``), firm by firm with the same operations in the same order (numpy's
-    maximum and minimum: the first value unless the second is larger, resp. smaller)."""
-    n = activity.shape[0]
-    flows = np.empty((8, n))
-    kwh = np.empty(n)
-    heat_added = np.empty(n)
-    for i in range(n):
-        a = activity[i]
-        for r in range(8):
-            flows[r, i] = inputs[r, i] * a
-        fresh, reused, reclaimed = flows[0, i], flows[1, i], flows[2, i]
-        total = fresh + reused + reclaimed
-        reused_add = _lesser(_greater(targets[0, i] * total - reused, 0.0), fresh)
-        fresh = fresh - reused_add
-        reclaimed_add = targets[1, i] * fresh
-        added = [reused_add, reclaimed_add, 0.0, 0.0]
-        for j in range(2):  # solid waste (generated, utilised: rows 4, 5) and waste heat (available, recovered: 6, 7)
-            had, used = flows[4 + 2 * j, i], flows[5 + 2 * j, i]
-            added[2 + j] = _lesser(_greater(targets[2 + j, i] * had - used, 0.0), had - used)
-            flows[5 + 2 * j, i] = used + added[2 + j]
-        flows[0, i] = fresh - reclaimed_add
-        flows[1, i] = reused + reused_add
-        flows[2, i] = reclaimed + reclaimed_add
-        kwh[i] = added[0] * kwh_factors[0] + added[1] * kwh_factors[1] + added[2] * kwh_factors[2] + added[3] * kwh_factors[3]
-        heat_added[i] = added[3]
-    return flows, kwh, heat_added
-
-
-@numba.njit(cache=True)
-def _greater(a, b):  # pragma: no cover - compiled
-    """``np.maximum`` of two numbers: ``a`` unless ``b`` is larger (or ``a`` is NaN: then ``a``)."""
-    return a if a >= b or a != a else b
-
-
-@numba.njit(cache=True)
-def _lesser(a, b):  # pragma: no cover - compiled
-    """``np.minimum`` of two numbers: ``a`` unless ``b`` is smaller (or ``a`` is NaN: then ``a``)."""
-    return a if a <= b or a != a else b
-
-
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster) -> YearOfMeasures:
     """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book;
     every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures).
@@ -485,54 +416,90 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
     split = roster.split_years(split, year, out.firms) if split else {}
     rows = list(rows)
     index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
-    new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
-
-    def change(entity: str, kind: str, carrier: str, delta: float, unit: str) -> None:
-        i = index.get((entity, carrier))
-        if i is None:
-            i = index[(entity, carrier)] = len(rows)
-            rows.append(EnergyRow(entity, kind, carrier, 0.0, unit))
-        r = rows[i]
-        rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], max(r[3] + delta, 0.0), r[4]))  # (entity, kind, carrier, quantity, unit)
-
-    fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
-             for carrier, ncv, eff, co2 in FUELS]
-    electricity_mwh = heat_used_gj = scope1_avoided_tco2 = 0.0  # (summed firm by firm in park order, as before on ``out``)
-    for at in active:
-        entity, kind, shape = roster.ids[at], roster.kinds[at], roster.shapes[at]  # (kept by the roster: the firm is not read)
-        share = share_of_year(shape, year)
+    shares = [share_of_year(roster.shapes[at], year) for at in active]
+    kwh, heat = [], []  # each active firm's measures' electricity of the year [kWh] and the heat they recover [GJ]
+    for at, share in zip(active, shares):
         if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
             starts, segment_kwh, heat_added_gj = split[at]
-            kwh = book.add_piecewise(shape, starts, segment_kwh)
+            kwh.append(LoadBook(year).add_piecewise(roster.shapes[at], starts, segment_kwh))  # (its kWh; booked below, in order)
+            heat.append(heat_added_gj)
         else:
-            kwh, heat_added_gj = book.add_full_year(shape, measures_kwh[at], share), heat_added[at]
-        if kwh > 0:
-            change(entity, kind, "electricity", kwh / 1000.0, "MWh")
-            electricity_mwh += kwh / 1000.0
-        if heat_added_gj > 0:
-            mine = {}
-            for c in ("coal", "natural_gas", "purchased_heat"):
-                i = index.get((entity, c))
-                if i is not None:
-                    mine[c] = rows[i].quantity
-            saved = displace_heat(roster.firms[at], heat_added_gj, mine)
-            for carrier, unit, ncv, eff, kgco2 in fuels:
-                amount = saved.get(carrier, 0.0)
-                if amount > 0:
-                    change(entity, kind, carrier, -amount, unit)
-                    scope1_avoided_tco2 += amount * kgco2 / 1000.0
-                    heat_used_gj += amount * ncv * eff
-            if saved["purchased_heat"] > 0:
-                change(entity, kind, "purchased_heat", -saved["purchased_heat"], "GJ")
-                heat_used_gj += saved["purchased_heat"]
-            if saved.get("electricity_kwh", 0.0) > 0:  # spread over the firm's own profile of the year
-                cut_kwh = -book.add_full_year(shape, -saved["electricity_kwh"], share)
-                change(entity, kind, "electricity", -cut_kwh / 1000.0, "MWh")
-                electricity_mwh -= cut_kwh / 1000.0
-                heat_used_gj += saved["electric_heat_gj"]
-    out.electricity_mwh, out.heat_used_gj, out.scope1_avoided_tco2 = electricity_mwh, heat_used_gj, scope1_avoided_tco2
+            m = measures_kwh[at]
+            kwh.append(m * share if m != 0.0 else 0.0)  # (``LoadBook.add_full_year``'s kWh)
+            heat.append(heat_added[at])
+    positions = _row_positions(roster, active, kwh, rows, index)
+    displacing = _displacement_inputs(roster, active, heat)
+    quantities = np.array([r[3] for r in rows], dtype=float)
+    out.electricity_mwh, out.heat_used_gj, out.scope1_avoided_tco2, cuts = displacement_kernel(
+        quantities, positions, np.array(kwh, dtype=float), np.array(heat, dtype=float), *displacing, np.array(shares, dtype=float),
+        *_displacement_terms(roster, active, heat), _fuel_constants(), KWH_PER_GJ)
+    for at, share, cut in zip(active, shares, cuts.tolist()):  # the load book, firm after firm: the measures, then the cut
+        shape = roster.shapes[at]
+        if at in split:
+            book.add_piecewise(shape, split[at][0], split[at][1])
+        else:
+            book.add_full_year(shape, measures_kwh[at], share)
+        if cut != 0.0:
+            book.add_full_year(shape, cut, share)
+    changed, new_row = quantities.tolist(), tuple.__new__  # (an EnergyRow without its Python-level __new__)
+    for i in set(positions.ravel().tolist()) - {-1}:
+        r = rows[i]
+        if changed[i] != r[3]:
+            rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], changed[i], r[4]))  # (entity, kind, carrier, quantity, unit)
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
+
+
+ROW_CARRIERS = ("electricity", "coal", "natural_gas", "purchased_heat")  # the rows a measure changes, ``displacement_kernel``'s order
+
+
+def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list, index: dict) -> np.ndarray:
+    """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4. A firm whose
+    measures use electricity and that has no electricity row gets one (0 MWh, appended in park order,
+    as a change to a missing row makes it)."""
+    out = []
+    for at, firm_kwh in zip(active, kwh):
+        entity = roster.ids[at]
+        at_rows = [index.get((entity, carrier), -1) for carrier in ROW_CARRIERS]
+        if at_rows[0] == -1 and firm_kwh > 0:
+            at_rows[0] = index[entity, "electricity"] = len(rows)
+            rows.append(EnergyRow(entity, roster.kinds[at], "electricity", 0.0, "MWh"))
+        out.append(at_rows)
+    return np.array(out, dtype=np.int64).reshape(len(active), 4)
+
+
+def _displacement_inputs(roster: FirmRoster, active: list[int], heat: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of the active firms that recover heat (the others' are 0, not read): the share of their coal and
+    gas rows burnt in boilers of reachable bands, the share of their bought-heat row in reachable
+    bands (``_room_shares``), and the scale of their electric heat: activity × intensity × efficiency ×
+    active (``_electric_heat_room``); state at the year's end."""
+    own, bought, scale = [0.0] * len(active), [0.0] * len(active), [0.0] * len(active)
+    for j, (at, heat_gj) in enumerate(zip(active, heat)):
+        if heat_gj > 0:
+            firm = roster.firms[at]
+            st = firm.current_state()
+            (own[j], bought[j], _), _ = _state_heat(firm, st)
+            scale[j] = firm.activity * firm.intensity * st.efficiency_factor * st.active
+    return np.array(own, dtype=float), np.array(bought, dtype=float), np.array(scale, dtype=float)
+
+
+def _displacement_terms(roster: FirmRoster, active: list[int], heat: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """The active firms' ``_electric_heat_terms`` end to end: where each firm's begin (firms + 1) and
+    the terms (heat [GJ], band weight, electric share, kWh per kWh), terms × 4 (none for a firm
+    that recovers no heat)."""
+    offsets, terms = [0], []
+    for at, heat_gj in zip(active, heat):
+        if heat_gj > 0:
+            firm = roster.firms[at]
+            for term in _state_heat(firm, firm.current_state())[1]:
+                terms += term
+        offsets.append(len(terms) // 4)
+    return np.array(offsets, dtype=np.int64), np.array(terms, dtype=float).reshape(-1, 4)
+
+
+def _fuel_constants() -> np.ndarray:
+    """NCV, boiler efficiency and kgCO₂ per unit of coal [t] and gas [1000 m³] (``FUELS``, data/constants.csv), 2 × 3."""
+    return np.array([[constant(ncv), constant(eff), constant(co2)] for _, ncv, eff, co2 in FUELS], dtype=float)
 
 
 # -- firms' own decisions (decisions.resource_targets) --------------------------------------------
