@@ -22,12 +22,13 @@ from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlow
                                            measure_flows_of_firms, scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
+from parktwin.agents.firm_energy import year_shares
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, weighted_segments
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.loads import LoadBook, share_of_year
+from parktwin.energy.loads import LoadBook
 from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
 KIND = "resource_measure"
@@ -322,6 +323,9 @@ class FirmRoster:
     seen: int | None = None  # ``MeasureLedger.appended`` when ``year_targets`` last looked
     active: list = field(default_factory=list)  # positions of the firms with measures then
     pending: bool = False  # a firm then held changes not folded yet (inside that year, or after it)
+    energy_changes: list = field(default_factory=list)  # each firm's energy changes (the list object: it only grows)
+    layout: tuple = ()  # ``active_layout``'s (active firms, their positions, shapes and load-book parts from hour 0)
+    displacing: tuple = ()  # ``displacement``'s (key, factors), kept while its key stays
 
     def of(self, firms: list) -> FirmRoster:
         """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
@@ -334,7 +338,42 @@ class FirmRoster:
             self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
             self.targets, self.states = np.zeros((4, len(firms))), [NO_TARGETS] * len(firms)
             self.seen, self.active, self.pending = None, [], False
+            self.energy_changes, self.layout, self.displacing = [f.changes for f in firms], (), ()
         return self
+
+    def active_layout(self, active: list[int]) -> tuple[np.ndarray, tuple[str, ...], list[tuple[str, int]]]:
+        """The ``active`` firms' positions (an array), load shapes and load-book parts from hour 0, kept
+        while the same firms are active."""
+        if not self.layout or self.layout[0] != active:
+            shapes = tuple(self.shapes[at] for at in active)
+            self.layout = (list(active), np.array(active, dtype=np.int64), shapes, [(shape, 0) for shape in shapes])
+        return self.layout[1:]
+
+    def displacement(self, active: list[int], recovers: tuple[bool, ...]) -> tuple[np.ndarray, ...]:
+        """What ``displacement_kernel`` reads of the active firms' states (at the year's end: every change
+        commissioned so far), for those that ``recovers`` heat (0 and no terms for the others): the share
+        of their coal and gas rows burnt in boilers of reachable bands and of their bought-heat row in
+        reachable bands (``_room_shares``), their efficiency factor and active flag, and their
+        ``_electric_heat_terms`` end to end (offsets, terms × 4). A firm's state is the fold of its energy
+        changes, so these are kept while no firm's changes grew and the same firms recover heat."""
+        key = (list(map(len, self.energy_changes)), active, recovers)
+        if self.displacing and self.displacing[0] == key:
+            return self.displacing[1]
+        n = len(active)
+        own, bought, efficiency, on, offsets, terms = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [0], []
+        for j, (at, recovering) in enumerate(zip(active, recovers)):
+            if recovering:
+                firm = self.firms[at]
+                st = firm.current_state()
+                (own[j], bought[j], _), firm_terms = _state_heat(firm, st)
+                efficiency[j], on[j] = st.efficiency_factor, st.active
+                for term in firm_terms:
+                    terms += term
+            offsets.append(len(terms) // 4)
+        factors = (np.array(own, dtype=float), np.array(bought, dtype=float), np.array(efficiency, dtype=float),
+                   np.array(on, dtype=float), np.array(offsets, dtype=np.int64), np.array(terms, dtype=float).reshape(-1, 4))
+        self.displacing = (key, factors)
+        return factors
 
     def year_targets(self, year_start: int) -> tuple[list[int], dict[int, list]]:
         """Bring ``targets`` to the year that begins at ``year_start`` (each firm's state at its start;
@@ -365,7 +404,7 @@ class FirmRoster:
         self.seen, self.active, self.pending = seen, active, pending
         return active, split
 
-    def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, list[float], list[float]]:
+    def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, np.ndarray, np.ndarray]:
         """The firms' flows this year with their ``targets`` (``with_measures`` of ``base_flows``, all
         firms at once), the measures' electricity per firm (``electricity_kwh``) [kWh] and the waste
         heat they recover [GJ]. Without ``any_measure`` (every target 0), the flows are the inputs ×
@@ -373,9 +412,9 @@ class FirmRoster:
         self.activity = np.array([f.activity for f in self.firms], dtype=float)
         value_added = (self.value_added_mcny * self.activity).tolist()  # as EnterpriseAgent.value_added_mcny
         if not any_measure:
-            return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported), [], []
+            return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported), np.zeros(0), np.zeros(0)
         flows, kwh, heat_added = measure_year_kernel(self.inputs, self.activity, self.targets, np.array(electricity_factors()))
-        return FirmFlows(self.ids, value_added, flows, self.reported), kwh.tolist(), heat_added.tolist()
+        return FirmFlows(self.ids, value_added, flows, self.reported), kwh, heat_added
 
     def split_years(self, split: dict[int, list], year: int, flows: FirmFlows) -> dict[int, tuple[list[int], list[float], float]]:
         """The years of the firms whose targets change inside it (``split``: position → segments, after
@@ -414,38 +453,29 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
     if not active:
         return out
     split = roster.split_years(split, year, out.firms) if split else {}
+    at, shapes, full_year_keys = roster.active_layout(active)
+    shares = year_shares(shapes, year)
+    measures = measures_kwh[at]
+    kwh, heat = np.where(measures != 0.0, measures * shares, 0.0), heat_added[at]  # (``LoadBook.add_full_year``'s kWh)
+    for j, firm_at in enumerate(active):
+        if firm_at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
+            starts, segment_kwh, heat[j] = split[firm_at]
+            kwh[j] = LoadBook(year).add_piecewise(shapes[j], starts, segment_kwh)  # (its kWh; booked below, in order)
     rows = list(rows)
-    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
-    shares = [share_of_year(roster.shapes[at], year) for at in active]
-    kwh, heat = [], []  # each active firm's measures' electricity of the year [kWh] and the heat they recover [GJ]
-    for at, share in zip(active, shares):
-        if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
-            starts, segment_kwh, heat_added_gj = split[at]
-            kwh.append(LoadBook(year).add_piecewise(roster.shapes[at], starts, segment_kwh))  # (its kWh; booked below, in order)
-            heat.append(heat_added_gj)
-        else:
-            m = measures_kwh[at]
-            kwh.append(m * share if m != 0.0 else 0.0)  # (``LoadBook.add_full_year``'s kWh)
-            heat.append(heat_added[at])
-    positions = _row_positions(roster, active, kwh, rows, index)
-    displacing = _displacement_inputs(roster, active, heat)
+    positions = _row_positions(roster, active, kwh.tolist(), rows)
+    recovers = heat > 0.0
+    own, bought, efficiency, on, offsets, terms = roster.displacement(active, tuple(recovers.tolist()))
+    intensity = np.array([roster.firms[firm_at].intensity for firm_at in active], dtype=float)
+    scale = roster.activity[at] * intensity * efficiency * on  # (``_electric_heat_room``'s, state at the year's end)
     quantities = np.array([r[3] for r in rows], dtype=float)
+    before = quantities.copy()
     out.electricity_mwh, out.heat_used_gj, out.scope1_avoided_tco2, cuts = displacement_kernel(
-        quantities, positions, np.array(kwh, dtype=float), np.array(heat, dtype=float), *displacing, np.array(shares, dtype=float),
-        *_displacement_terms(roster, active, heat), _fuel_constants(), KWH_PER_GJ)
-    for at, share, cut in zip(active, shares, cuts.tolist()):  # the load book, firm after firm: the measures, then the cut
-        shape = roster.shapes[at]
-        if at in split:
-            book.add_piecewise(shape, split[at][0], split[at][1])
-        else:
-            book.add_full_year(shape, measures_kwh[at], share)
-        if cut != 0.0:
-            book.add_full_year(shape, cut, share)
+        quantities, positions, kwh, heat, own, bought, scale, shares, offsets, terms, _fuel_constants(), KWH_PER_GJ)
+    _book_measures(book, active, shapes, full_year_keys, measures, cuts, split)
     changed, new_row = quantities.tolist(), tuple.__new__  # (an EnergyRow without its Python-level __new__)
-    for i in set(positions.ravel().tolist()) - {-1}:
+    for i in np.flatnonzero(quantities != before).tolist():
         r = rows[i]
-        if changed[i] != r[3]:
-            rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], changed[i], r[4]))  # (entity, kind, carrier, quantity, unit)
+        rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], changed[i], r[4]))  # (entity, kind, carrier, quantity, unit)
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
 
@@ -453,48 +483,37 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
 ROW_CARRIERS = ("electricity", "coal", "natural_gas", "purchased_heat")  # the rows a measure changes, ``displacement_kernel``'s order
 
 
-def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list, index: dict) -> np.ndarray:
+def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list) -> np.ndarray:
     """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4. A firm whose
     measures use electricity and that has no electricity row gets one (0 MWh, appended in park order,
     as a change to a missing row makes it)."""
+    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
     out = []
     for at, firm_kwh in zip(active, kwh):
         entity = roster.ids[at]
         at_rows = [index.get((entity, carrier), -1) for carrier in ROW_CARRIERS]
         if at_rows[0] == -1 and firm_kwh > 0:
-            at_rows[0] = index[entity, "electricity"] = len(rows)
+            at_rows[0] = len(rows)
             rows.append(EnergyRow(entity, roster.kinds[at], "electricity", 0.0, "MWh"))
         out.append(at_rows)
     return np.array(out, dtype=np.int64).reshape(len(active), 4)
 
 
-def _displacement_inputs(roster: FirmRoster, active: list[int], heat: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Of the active firms that recover heat (the others' are 0, not read): the share of their coal and
-    gas rows burnt in boilers of reachable bands, the share of their bought-heat row in reachable
-    bands (``_room_shares``), and the scale of their electric heat: activity × intensity × efficiency ×
-    active (``_electric_heat_room``); state at the year's end."""
-    own, bought, scale = [0.0] * len(active), [0.0] * len(active), [0.0] * len(active)
-    for j, (at, heat_gj) in enumerate(zip(active, heat)):
-        if heat_gj > 0:
-            firm = roster.firms[at]
-            st = firm.current_state()
-            (own[j], bought[j], _), _ = _state_heat(firm, st)
-            scale[j] = firm.activity * firm.intensity * st.efficiency_factor * st.active
-    return np.array(own, dtype=float), np.array(bought, dtype=float), np.array(scale, dtype=float)
-
-
-def _displacement_terms(roster: FirmRoster, active: list[int], heat: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    """The active firms' ``_electric_heat_terms`` end to end: where each firm's begin (firms + 1) and
-    the terms (heat [GJ], band weight, electric share, kWh per kWh), terms × 4 (none for a firm
-    that recovers no heat)."""
-    offsets, terms = [0], []
-    for at, heat_gj in zip(active, heat):
-        if heat_gj > 0:
-            firm = roster.firms[at]
-            for term in _state_heat(firm, firm.current_state())[1]:
-                terms += term
-        offsets.append(len(terms) // 4)
-    return np.array(offsets, dtype=np.int64), np.array(terms, dtype=float).reshape(-1, 4)
+def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_keys: list, measures: np.ndarray, cuts: np.ndarray,
+                   split: dict) -> None:
+    """Book the active firms' measures into the load book, firm after firm: the measures' full-year
+    electricity [kWh/yr] from hour 0 (piecewise for a firm whose targets change inside the year), then
+    the electricity the recovered heat cuts (``cuts``, 0: none); the parts and sums of ``add_full_year``
+    and ``add_piecewise`` called in that order."""
+    if not split:
+        book.add_parts([key for key in full_year_keys for _ in range(2)], np.stack((measures, cuts), axis=1).ravel().tolist())
+        return
+    for j, (firm_at, key, cut) in enumerate(zip(active, full_year_keys, cuts.tolist())):
+        if firm_at in split:
+            book.add_piecewise(shapes[j], split[firm_at][0], split[firm_at][1])
+        else:
+            book.add_parts([key], [float(measures[j])])
+        book.add_parts([key], [cut])
 
 
 def _fuel_constants() -> np.ndarray:
