@@ -377,6 +377,23 @@ class EnterpriseAgent(ParkAgent):
         self._last_terms = (st, terms)
         return terms
 
+    def state_column(self, st: FirmState) -> tuple[float, ...]:
+        """What the firm's year energy reads of its state ``st`` (``agents.firm_energy.firm_year_kernel``):
+        ``state_terms`` (electricity at scale 1 [kWh/yr], then the factors of its four fuel inputs:
+        coal and gas still burnt, diesel 1.0, bought heat still bought), its efficiency factor, active
+        flag (1.0 or 0.0), hydrogen and capture shares, and 1.0 when captured CO₂ is stored (else 0.0);
+        once per state and firm inputs a process visits (``agents.base.state_cache``, as ``state_terms``).
+        The diesel's factor 1.0 multiplies exactly."""
+        cache = self.__dict__.get("_columns")
+        if cache is None:
+            cache = self._columns = state_cache("enterprise_columns", self._terms_inputs())
+        column = cache.get(st)
+        if column is None:
+            elec, fossil, bought_left = self.state_terms(st)
+            column = cache[st] = (elec, fossil, fossil, 1.0, bought_left, st.efficiency_factor, st.active, st.hydrogen_share,
+                                  st.capture_share, 1.0 if st.capture_stored else 0.0)
+        return column
+
     def _terms_inputs(self) -> tuple:
         """What ``state_terms`` reads besides the state, once per run: base-year electricity, boiler
         heat and bought heat [kWh], heat bands, boilers' share of the fuel, electric boilers'

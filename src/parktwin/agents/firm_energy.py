@@ -30,17 +30,7 @@ YEAR_ROWS = (  # (carrier, unit) of an enterprise's energy rows, in the order of
     ("captured_co2", "tCO2"),  # captured and sent to permanent storage
     ("captured_co2_used", "tCO2"),  # captured and sold into short-lived products
 )
-STATE_COLUMNS = 10  # the factors of a state a firm's year reads (``state_column``)
-
-
-def state_column(firm, st) -> tuple[float, ...]:
-    """What a firm's year energy reads of its state ``st``: electricity at scale 1 before hydrogen
-    and capture [kWh/yr], the factors of its four fuel inputs (coal and gas still burnt, diesel 1.0,
-    bought heat still bought), its efficiency factor, active flag (1.0 or 0.0), hydrogen and capture
-    shares, and 1.0 when captured CO₂ is stored (else 0.0). The diesel's factor 1.0 multiplies exactly."""
-    elec, fossil, bought_left = firm.state_terms(st)
-    return (elec, fossil, fossil, 1.0, bought_left, st.efficiency_factor, st.active, st.hydrogen_share, st.capture_share,
-            1.0 if st.capture_stored else 0.0)
+STATE_COLUMNS = 10  # the factors of a state a firm's year reads (``EnterpriseAgent.state_column``)
 
 
 @lru_cache(maxsize=256)
@@ -63,7 +53,7 @@ class FirmEnergy:
         self.full_year_keys: list[tuple[str, int]] = []  # each firm's load-book part from hour 0
         self.inputs = np.zeros((7, 0))  # 7 × firms: ``year_inputs`` by column
         self.layout: list[tuple[int, str, str, str, str]] = []  # (flat position in the quantities, entity, kind, carrier, unit) of each possible row
-        self.settled: list = []  # per firm: (its changes then, its state, ``state_column``) when settled last year, else None
+        self.settled: list = []  # per firm: (its changes then, its state, ``EnterpriseAgent.state_column``) when settled last year, else None
         self.lengths: list[int] | None = None  # each firm's number of changes when every firm was settled, else None
         self.steady_terms = np.zeros((0, STATE_COLUMNS))  # firms × STATE_COLUMNS of the settled states (when ``lengths``)
         self.steady_offsets = np.zeros(1, dtype=np.int64)  # 0, 1, …, firms: one segment each
@@ -137,14 +127,14 @@ class FirmEnergy:
                     weights += segment_weights
                     tails += segment_tails
                     for h, st in segs:
-                        terms += state_column(f, st)
+                        terms += f.state_column(st)
                         keys.append((shape, h))
                     offsets.append(len(weights))
                     settled[i] = None
                     continue
                 state = segs[0][1]
                 changes = self.change_lists[i]
-                column = kept[2] if kept is not None and kept[1] is state else state_column(f, state)
+                column = kept[2] if kept is not None and kept[1] is state else f.state_column(state)
                 done = not changes or changes[-1].hour <= year_start  # every change folded (none later in the list)
                 settled[i] = (count, state, column) if done else None
             else:
@@ -167,7 +157,7 @@ class FirmEnergy:
 def firm_year_kernel(activity, intensity, inputs, offsets, weights, tails, terms):  # pragma: no cover - compiled; exercised through FirmEnergy.year_rows
     """``YEAR_ROWS``' quantities × firms of a year, and each segment's electricity to book [kWh/yr, the
     change from the firm's segment before]. Firm ``i``'s segments are ``offsets[i]`` to ``offsets[i+1]``,
-    each with its weight, its load shape's share from its start and its state's factors (``state_column``);
+    each with its weight, its load shape's share from its start and its state's factors (``EnterpriseAgent.state_column``);
     ``inputs``: ``year_inputs`` × firms. Per segment, as one firm's year was computed: the scale k =
     activity × intensity × efficiency × active; the full-year electricity k × electricity + k ×
     electrolysis × hydrogen share + process CO₂ × capture share × capture electricity × active, booked as
