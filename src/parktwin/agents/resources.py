@@ -325,7 +325,7 @@ class FirmRoster:
     pending: bool = False  # a firm then held changes not folded yet (inside that year, or after it)
     energy_changes: list = field(default_factory=list)  # each firm's energy changes (the list object: it only grows)
     layout: tuple = ()  # ``active_layout``'s (active firms, their positions, shapes and load-book parts from hour 0)
-    displacing: tuple = ()  # ``displacement``'s (key, factors), kept while its key stays
+    displacing: tuple = ()  # ``displacement``'s (key, factors, each firm's factors by position), kept while its key stays
 
     def of(self, firms: list) -> FirmRoster:
         """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
@@ -341,12 +341,13 @@ class FirmRoster:
             self.energy_changes, self.layout, self.displacing = [f.changes for f in firms], (), ()
         return self
 
-    def active_layout(self, active: list[int]) -> tuple[np.ndarray, tuple[str, ...], list[tuple[str, int]]]:
-        """The ``active`` firms' positions (an array), load shapes and load-book parts from hour 0, kept
-        while the same firms are active."""
+    def active_layout(self, active: list[int]) -> tuple[np.ndarray, tuple[str, ...], tuple[list, list]]:
+        """The ``active`` firms' positions (an array), load shapes and load-book parts from hour 0 (each
+        once, and each twice in a row: a firm's measures, then its cut), kept while the same firms are active."""
         if not self.layout or self.layout[0] != active:
             shapes = tuple(self.shapes[at] for at in active)
-            self.layout = (list(active), np.array(active, dtype=np.int64), shapes, [(shape, 0) for shape in shapes])
+            keys = [(shape, 0) for shape in shapes]
+            self.layout = (list(active), np.array(active, dtype=np.int64), shapes, (keys, [key for key in keys for _ in range(2)]))
         return self.layout[1:]
 
     def displacement(self, active: list[int], recovers: tuple[bool, ...]) -> tuple[np.ndarray, ...]:
@@ -355,24 +356,29 @@ class FirmRoster:
         of their coal and gas rows burnt in boilers of reachable bands and of their bought-heat row in
         reachable bands (``_room_shares``), their efficiency factor and active flag, and their
         ``_electric_heat_terms`` end to end (offsets, terms × 4). A firm's state is the fold of its energy
-        changes, so these are kept while no firm's changes grew and the same firms recover heat."""
+        changes, so these are kept while no firm's changes grew and the same firms recover heat, and each
+        firm's while its own changes did not grow."""
         key = (list(map(len, self.energy_changes)), active, recovers)
         if self.displacing and self.displacing[0] == key:
             return self.displacing[1]
+        kept = self.displacing[2] if self.displacing else {}  # position → (its changes, (own, bought, efficiency, on, terms))
         n = len(active)
         own, bought, efficiency, on, offsets, terms = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [0], []
-        for j, (at, recovering) in enumerate(zip(active, recovers)):
+        for j, (at, recovering, count) in enumerate(zip(active, recovers, [key[0][at] for at in active])):
             if recovering:
-                firm = self.firms[at]
-                st = firm.current_state()
-                (own[j], bought[j], _), firm_terms = _state_heat(firm, st)
-                efficiency[j], on[j] = st.efficiency_factor, st.active
-                for term in firm_terms:
-                    terms += term
+                firm_kept = kept.get(at)
+                if firm_kept is None or firm_kept[0] != count:  # (a firm's state is the fold of its changes)
+                    firm = self.firms[at]
+                    st = firm.current_state()
+                    (firm_own, firm_bought, _), firm_terms = _state_heat(firm, st)
+                    firm_kept = kept[at] = (count, (firm_own, firm_bought, st.efficiency_factor, st.active,
+                                                    [x for term in firm_terms for x in term]))
+                own[j], bought[j], efficiency[j], on[j], firm_terms = firm_kept[1]
+                terms += firm_terms
             offsets.append(len(terms) // 4)
         factors = (np.array(own, dtype=float), np.array(bought, dtype=float), np.array(efficiency, dtype=float),
                    np.array(on, dtype=float), np.array(offsets, dtype=np.int64), np.array(terms, dtype=float).reshape(-1, 4))
-        self.displacing = (key, factors)
+        self.displacing = (key, factors, kept)
         return factors
 
     def year_targets(self, year_start: int) -> tuple[list[int], dict[int, list]]:
@@ -491,24 +497,28 @@ def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows
     out = []
     for at, firm_kwh in zip(active, kwh):
         entity = roster.ids[at]
-        at_rows = [index.get((entity, carrier), -1) for carrier in ROW_CARRIERS]
-        if at_rows[0] == -1 and firm_kwh > 0:
-            at_rows[0] = len(rows)
+        electricity = index.get((entity, "electricity"), -1)
+        if electricity == -1 and firm_kwh > 0:
+            electricity = len(rows)
             rows.append(EnergyRow(entity, roster.kinds[at], "electricity", 0.0, "MWh"))
-        out.append(at_rows)
+        out += (electricity, index.get((entity, "coal"), -1), index.get((entity, "natural_gas"), -1),
+                index.get((entity, "purchased_heat"), -1))
     return np.array(out, dtype=np.int64).reshape(len(active), 4)
 
 
-def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_keys: list, measures: np.ndarray, cuts: np.ndarray,
-                   split: dict) -> None:
+def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_keys: tuple[list, list], measures: np.ndarray,
+                   cuts: np.ndarray, split: dict) -> None:
     """Book the active firms' measures into the load book, firm after firm: the measures' full-year
     electricity [kWh/yr] from hour 0 (piecewise for a firm whose targets change inside the year), then
     the electricity the recovered heat cuts (``cuts``, 0: none); the parts and sums of ``add_full_year``
-    and ``add_piecewise`` called in that order."""
+    and ``add_piecewise`` called in that order. ``full_year_keys``: each firm's part from hour 0, and
+    the same list with each part twice (``FirmRoster.active_layout``)."""
     if not split:
-        book.add_parts([key for key in full_year_keys for _ in range(2)], np.stack((measures, cuts), axis=1).ravel().tolist())
+        values = np.empty(2 * len(active))
+        values[0::2], values[1::2] = measures, cuts
+        book.add_parts(full_year_keys[1], values.tolist())
         return
-    for j, (firm_at, key, cut) in enumerate(zip(active, full_year_keys, cuts.tolist())):
+    for j, (firm_at, key, cut) in enumerate(zip(active, full_year_keys[0], cuts.tolist())):
         if firm_at in split:
             book.add_piecewise(shapes[j], split[firm_at][0], split[firm_at][1])
         else:
