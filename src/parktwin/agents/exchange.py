@@ -56,10 +56,6 @@ class ExchangeAgent(mesa.Agent):
         """True when ``side`` ("supplier" or "receiver") is an enterprise of the park (read once)."""
         return self._in_park[side]
 
-    def parties(self) -> tuple[str, ...]:
-        """The ids of its sides that are in the park (the entities whose energy rows it may change)."""
-        return tuple(getattr(self.spec, side) for side in ("supplier", "receiver") if self._in_park[side])
-
     def step(self) -> None:
         """Decide this year (the kernel sets ``model.exchange_context`` before the agents step)."""
         ctx = getattr(self.model, "exchange_context", None)
@@ -126,7 +122,6 @@ EXCHANGE_COLUMNS = (
     "scope3_avoided_tco2", "water_reused_m3", "material_reused_t", "electricity_added_mwh",
     "receiver_npv_cny", "supplier_npv_cny", "capex_cny",
 )
-ROW_UNITS = {"coal": "t", "natural_gas": "km3", "diesel": "t", "electricity": "MWh"}  # an energy row's unit by carrier
 FUEL_ROW_UNITS = {"coal": 1.0, "natural_gas": 1000.0, "diesel": 1.0}  # effect unit per energy-row unit (gas: m³ per km³)
 MATERIAL_KINDS = frozenset({"gypsum", "fly_ash", "slag", "spent_acid", "residue", "organic_residue"})
 HEAT_KINDS = frozenset({"steam", "waste_heat"})
@@ -163,10 +158,8 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
     electricity saved is the waterworks' (outside the park) and is not counted.
     """
 
-    involved = set()  # the park's entities an exchange may change (in-park suppliers and receivers)
-    for agent in agents:
-        involved.update(agent.parties())
-    index = {(r[0], r[2]): i for i, r in enumerate(rows) if r[0] in involved}  # (entity, carrier) → row, of those entities
+    units = {"coal": "t", "natural_gas": "km3", "diesel": "t", "electricity": "MWh"}
+    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
     rows = list(rows)
     new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
 
@@ -177,7 +170,7 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
             if delta <= 0:
                 return 0.0
             index[key] = len(rows)
-            rows.append(EnergyRow(entity, kind_of.get(entity, "enterprise"), carrier, 0.0, ROW_UNITS[carrier]))
+            rows.append(EnergyRow(entity, kind_of.get(entity, "enterprise"), carrier, 0.0, units[carrier]))
         r = rows[index[key]]
         delta = max(delta, -r.quantity)
         rows[index[key]] = new_row(EnergyRow, (r[0], r[1], r[2], r[3] + delta, r[4]))  # (entity, kind, carrier, quantity, unit)
