@@ -66,6 +66,7 @@ def test_a_settled_year_asks_no_firm_for_its_segments_and_gives_the_numbers_of_a
     assert rows == FirmEnergy().year_rows(firms, 2027, 2 * HOURS_PER_YEAR, fresh_book)  # bit for bit
     assert book._parts == fresh_book._parts
     assert firms[0].last_rows == [r for r in rows if r.entity == "works"]
+    assert firms[0].last_quantities() == {r.carrier: r.quantity for r in rows if r.entity == "works"}
 
 
 def test_a_firm_no_longer_held_keeps_its_last_rows():

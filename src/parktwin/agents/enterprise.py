@@ -250,7 +250,7 @@ class EnterpriseAgent(ParkAgent):
         if basis is None:
             basis = self._view_basis = (self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, k))
         boiler_heat_kwh, base_energy_tce, coal_heat_share = basis
-        rows = {r.carrier: r.quantity for r in self.last_rows}
+        rows = self.last_quantities()
         shape = self.load_shape
         elec_price = ctx.electricity_price(shape)
         energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
@@ -429,6 +429,15 @@ class EnterpriseAgent(ParkAgent):
     def segments(self, year_start: int) -> list[tuple[int, FirmState]]:
         """The firm's states in the year beginning at ``year_start`` (``ParkAgent.year_segments``)."""
         return self.year_segments(year_start, NO_MEASURES, fold_firm_state)
+
+    def last_quantities(self) -> dict[str, float]:
+        """Carrier → quantity of the firm's energy rows of the last year the run computed (``last_rows``
+        without the rows)."""
+        energy = getattr(self.model, "firm_energy", None)
+        quantities = energy.quantities_of(self) if energy is not None else None
+        if quantities is None:
+            return {}
+        return {c: q for i, c, _ in self.possible_rows() if (q := quantities[i]) > 0.0}
 
     @property
     def last_rows(self) -> list[EnergyRow]:

@@ -564,7 +564,7 @@ def resource_option(firm, measure: str, target: float, year: int, electricity_pr
     elif measure == "solid_waste_utilisation":
         saving = gained.waste_added_t * symbiosis_factor("solid_waste_disposal_cny_per_t")
     else:
-        rows = {r.carrier: r.quantity for r in firm.last_rows}
+        rows = firm.last_quantities()
         saved = displace_heat(firm, gained.heat_added_gj, rows)
         co2 = sum(saved.get(c, 0.0) * constant(f) for c, _, _, f in FUELS) / 1000.0
         saving = (saved.get("coal", 0.0) * price_cny("coal", year) + saved.get("natural_gas", 0.0) * 1000.0 * price_cny("natural_gas", year)
