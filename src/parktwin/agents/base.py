@@ -89,13 +89,15 @@ def _segments_after(changes: list[Change], done: int, year_start: int, state: An
 def segment_weights(shape: str, year: int, starts: list[int]) -> tuple[float, ...]:
     """Share of the year's ``shape`` profile inside each segment (profiles do not change within a
     process, so each (shape, year, starts) is computed once)."""
-    return _segment_weights(shape, year, tuple(starts))
+    return segment_shares(shape, year, tuple(starts))[0]
 
 
 @lru_cache(maxsize=4096)
-def _segment_weights(shape: str, year: int, starts: tuple[int, ...]) -> tuple[float, ...]:
+def segment_shares(shape: str, year: int, starts: tuple[int, ...]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(``segment_weights``, the share of the year's ``shape`` from each start on: ``share_after``) of
+    the segments beginning at ``starts``, once per (shape, year, starts) and process."""
     tails = [share_after(shape, year, h) for h in starts] + [0.0]
-    return tuple(tails[i] - tails[i + 1] for i in range(len(starts)))
+    return tuple(tails[i] - tails[i + 1] for i in range(len(starts))), tuple(tails[:-1])
 
 
 _STATE_CACHES: dict[tuple, dict] = {}  # (what, inputs) → {state: value}, shared by the runs of a process

@@ -24,7 +24,7 @@ from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.economics.costs import purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.loads import LoadBook
+from parktwin.energy.loads import LoadBook, share_of_year
 from parktwin.energy.tariff import hourly_tariff, shape_price_cny_per_kwh
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.spec.park import Building
@@ -382,10 +382,12 @@ class BuildingAgent(ParkAgent):
     # -- energy ------------------------------------------------------------------------------
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         b = self.spec
-        index = year - self.model.scenario.base_year
-        target = book if self.measured_shape is None else LoadBook(year)  # a metered building is simulated aside
         segs = self.year_segments(year_start, NO_RETROFITS, _fold)
         starts, elec, kitchen, gas_km3, per_km3 = self._stock_loads(segs)
+        if len(segs) == 1 and kitchen is None and self.hvac_kw is None and not self.additions and self.measured_shape is None:
+            return self._stock_year(year, elec[0], gas_km3, book)
+        index = year - self.model.scenario.base_year
+        target = book if self.measured_shape is None else LoadBook(year)  # a metered building is simulated aside
         elec_kwh = target.add_piecewise(b.kind, starts, elec)
         kitchen_kwh, gas_km3 = self._stock_kitchen(target, starts, kitchen, gas_km3, per_km3)
         elec_kwh += kitchen_kwh
@@ -405,6 +407,15 @@ class BuildingAgent(ParkAgent):
             change_kwh = elec_kwh - base_kwh if index > 0 else 0.0  # the base year is the meter, exactly
             elec_kwh = book.add(self.measured_shape, max(self.measured_kwh + change_kwh, 0.0), 0)
         return energy_rows(self.entity_id, self.kind, (("electricity", elec_kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")))
+
+    def _stock_year(self, year: int, elec_kwh: float, gas_km3: float, book: LoadBook) -> list[EnergyRow]:
+        """``year_energy`` of a building with its stock alone (no HVAC model, new floor area, electrified
+        kitchen gas or meter) in one state all year: its electricity [kWh/yr] booked from hour 0 on its
+        kind's shape (``add_piecewise`` of one segment: the same part and kWh), its gas [1000 m³] as is
+        (the general path adds only zeros to both)."""
+        kind = self.spec.kind
+        kwh = book.add_full_year(kind, elec_kwh, share_of_year(kind, year))
+        return energy_rows(self.entity_id, self.kind, (("electricity", kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3")))
 
     def chiller_kw(self, year: int, year_start: int) -> np.ndarray | None:
         """Hourly chiller electricity of the year [kW]: the stock's, with its cooling retrofits, and

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from parktwin.agents.base import EnergyRow, ParkAgent, segment_weights, state_cache
+from parktwin.agents.base import EnergyRow, ParkAgent, state_cache
 from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option, wacc_rate
+from parktwin.agents.firm_energy import YEAR_ROWS, FirmEnergy
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED
 from parktwin.agents.resources import MeasureLedger, resource_option
 from parktwin.data import constant, heat_band_shares
-from parktwin.energy.loads import LoadBook, profile_peak, share_of_year
+from parktwin.energy.loads import LoadBook, profile_peak
 from parktwin.spec.park import Enterprise
 from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
@@ -136,7 +137,6 @@ class EnterpriseAgent(ParkAgent):
         self.decided: list = []  # projects started this year by the firm itself
         self.pending: dict[str, str] = {}  # project id → measure, decided and not yet commissioned
         self.resource_changes = MeasureLedger()  # resource measures (agents/resources.py), apart from the energy changes
-        self.last_rows: list[EnergyRow] = []
         self.measured_shape: str | None = None  # a registered measured load shape (use_measured)
         self.measured_kwh: float | None = None  # that series' base-year electricity [kWh]
         bands = spec.heat_band_shares
@@ -250,7 +250,7 @@ class EnterpriseAgent(ParkAgent):
         if basis is None:
             basis = self._view_basis = (self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, k))
         boiler_heat_kwh, base_energy_tce, coal_heat_share = basis
-        rows = {r.carrier: r.quantity for r in self.last_rows}
+        rows = self.last_quantities()
         shape = self.load_shape
         elec_price = ctx.electricity_price(shape)
         energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
@@ -355,8 +355,8 @@ class EnterpriseAgent(ParkAgent):
         gj = (1.0 - s) * (e.coal_t * constant("coal_ncv_gj_per_t") + e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3"))
         return gj * KWH_PER_GJ
 
-    def _state_terms(self, st: FirmState) -> tuple[float, float, float]:
-        """Per-state factors of ``year_energy`` (computed once per state and firm inputs a process
+    def state_terms(self, st: FirmState) -> tuple[float, float, float]:
+        """Per-state factors of the firm's year energy (``agents.firm_energy``) (computed once per state and firm inputs a process
         visits, ``agents.base.state_cache``): electricity at scale 1 before hydrogen and capture
         [kWh/yr], the share of coal and gas still burnt, the share of bought heat still bought. The
         last state asked for is checked first, by identity (folded states are shared objects, and a
@@ -377,8 +377,25 @@ class EnterpriseAgent(ParkAgent):
         self._last_terms = (st, terms)
         return terms
 
+    def state_column(self, st: FirmState) -> tuple[float, ...]:
+        """What the firm's year energy reads of its state ``st`` (``agents.firm_energy.firm_year_kernel``):
+        ``state_terms`` (electricity at scale 1 [kWh/yr], then the factors of its four fuel inputs:
+        coal and gas still burnt, diesel 1.0, bought heat still bought), its efficiency factor, active
+        flag (1.0 or 0.0), hydrogen and capture shares, and 1.0 when captured CO₂ is stored (else 0.0);
+        once per state and firm inputs a process visits (``agents.base.state_cache``, as ``state_terms``).
+        The diesel's factor 1.0 multiplies exactly."""
+        cache = self.__dict__.get("_columns")
+        if cache is None:
+            cache = self._columns = state_cache("enterprise_columns", self._terms_inputs())
+        column = cache.get(st)
+        if column is None:
+            elec, fossil, bought_left = self.state_terms(st)
+            column = cache[st] = (elec, fossil, fossil, 1.0, bought_left, st.efficiency_factor, st.active, st.hydrogen_share,
+                                  st.capture_share, 1.0 if st.capture_stored else 0.0)
+        return column
+
     def _terms_inputs(self) -> tuple:
-        """What ``_state_terms`` reads besides the state, once per run: base-year electricity, boiler
+        """What ``state_terms`` reads besides the state, once per run: base-year electricity, boiler
         heat and bought heat [kWh], heat bands, boilers' share of the fuel, electric boilers'
         efficiency and the heat pumps' COPs."""
         return self.once("terms_inputs", lambda: (
@@ -393,14 +410,10 @@ class EnterpriseAgent(ParkAgent):
                     1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff))
         return self.once("year_constants", compute)
 
-    def _year_inputs(self) -> tuple[float, ...]:
-        """Base-year quantities ``year_energy`` scales, once per run: coal [t], gas [1000 m³], diesel
-        [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``. Kept in the firm's own
-        attribute (read every firm-year: no ``once`` look-up)."""
-        inputs = self.__dict__.get("_year_inputs_kept")
-        if inputs is None:
-            inputs = self._year_inputs_kept = self._base_year_inputs()
-        return inputs
+    def year_inputs(self) -> tuple[float, ...]:
+        """Base-year quantities the firm's year energy scales, once per run: coal [t], gas [1000 m³],
+        diesel [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
+        return self.once("year_inputs", self._base_year_inputs)
 
     def _base_year_inputs(self) -> tuple[float, ...]:
         e = self.spec.energy
@@ -409,89 +422,42 @@ class EnterpriseAgent(ParkAgent):
 
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
         """The firm's energy rows of ``year`` (``YEAR_ROWS``, those above 0) and its electricity booked
-        into ``book``: one state all year (most firm-years), or a segment per state."""
-        segs = self.year_segments(year_start, NO_MEASURES, fold_firm_state)
-        if len(segs) == 1:
-            quantities = self._steady_year(year, segs[0][1], book)
-        else:
-            quantities = self._segmented_year(year, segs, book)
-        entity, kind, row = self.entity_id, self.kind, tuple.__new__  # (an EnergyRow without its Python-level __new__)
-        self.last_rows = [row(EnergyRow, (entity, kind, c, q, u)) for i, c, u in self._possible_rows() if (q := quantities[i]) > 0.0]
-        return self.last_rows
+        into ``book``: the park's computation (``agents.firm_energy``) for this firm alone. The run's
+        loads stage computes all firms at once (``model.firm_energy``), which ``last_rows`` reads."""
+        return FirmEnergy().year_rows([self], year, year_start, book)
 
-    def _possible_rows(self) -> tuple[tuple[int, str, str], ...]:
+    def segments(self, year_start: int) -> list[tuple[int, FirmState]]:
+        """The firm's states in the year beginning at ``year_start`` (``ParkAgent.year_segments``)."""
+        return self.year_segments(year_start, NO_MEASURES, fold_firm_state)
+
+    def last_quantities(self) -> dict[str, float]:
+        """Carrier → quantity of the firm's energy rows of the last year the run computed (``last_rows``
+        without the rows)."""
+        energy = getattr(self.model, "firm_energy", None)
+        quantities = energy.quantities_of(self) if energy is not None else None
+        if quantities is None:
+            return {}
+        return {c: q for i, c, _ in self.possible_rows() if (q := quantities[i]) > 0.0}
+
+    @property
+    def last_rows(self) -> list[EnergyRow]:
+        """The firm's energy rows of the last year the run computed (``model.firm_energy``; none before one)."""
+        energy = getattr(self.model, "firm_energy", None)
+        quantities = energy.quantities_of(self) if energy is not None else None
+        if quantities is None:
+            return []
+        row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
+        return [row(EnergyRow, (self.entity_id, self.kind, c, q, u)) for i, c, u in self.possible_rows() if (q := quantities[i]) > 0.0]
+
+    def possible_rows(self) -> tuple[tuple[int, str, str], ...]:
         """The ``YEAR_ROWS`` (position, carrier, unit) this firm can have above 0, once per run: its
         electricity, and the fuel, bought-heat and process-CO₂ rows whose base-year input is above 0
         (a row of an input 0 is 0 in every year: its products and sums are 0, and no row keeps a 0)."""
         kept = self.__dict__.get("_possible_rows_kept")
         if kept is None:
-            coal, gas, diesel, bought_gj, process_t = self._year_inputs()[:5]
+            coal, gas, diesel, bought_gj, process_t = self.year_inputs()[:5]
             inputs = (1.0, coal, gas, diesel, bought_gj, process_t, process_t, process_t)  # (electricity: always looked at)
             kept = self._possible_rows_kept = tuple((i, c, u) for i, ((c, u), x) in enumerate(zip(YEAR_ROWS, inputs)) if x > 0.0)
         return kept
 
-    def _steady_year(self, year: int, st: FirmState, book: LoadBook) -> tuple[float, ...]:
-        """``YEAR_ROWS``' quantities of a year in one state ``st`` all through, its electricity booked
-        from hour 0: ``_segmented_year`` with one segment (the same products in the same order; its
-        sums from 0.0 differ only where a quantity is 0, and no row keeps a 0)."""
-        coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
-        shape = self.__dict__.get("_shape_kept") or self._keep_shape()
-        w = share_of_year(shape, year)  # the one segment's weight
-        kept = self.__dict__.get("_steady_kept")
-        if kept is None or kept[0] is not st:  # (a firm stays in one state for years: its terms kept with it)
-            kept = self._steady_kept = (st, (*self._state_terms(st), st.efficiency_factor, st.active, st.hydrogen_share,
-                                             st.capture_share, st.capture_stored))
-        elec, fossil, bought_left, efficiency, active, h2_share, capture_share, stored = kept[1]
-        activity = self.activity
-        process_t = process_base_t * activity
-        k = activity * self.intensity * efficiency * active
-        elec_kwh = k * elec + k * h2_elec_kwh * h2_share + process_t * capture_share * capture_kwh_per_t * active
-        captured_t = w * process_t * capture_share * active
-        return (book.add_full_year(shape, elec_kwh, w) / 1000.0, w * k * coal * fossil, w * k * gas * fossil, w * k * diesel,
-                w * k * bought_gj * bought_left, process_t if active else 0.0,
-                captured_t if stored else 0.0, 0.0 if stored else captured_t)
 
-    def _keep_shape(self) -> str:
-        """``load_shape``, kept in the firm's own attribute for the run (read every firm-year)."""
-        self._shape_kept = self.load_shape
-        return self._shape_kept
-
-    def _segmented_year(self, year: int, segs: list, book: LoadBook) -> tuple[float, ...]:
-        """``YEAR_ROWS``' quantities of a year split into segments (a change commissioned inside it),
-        each weighted by its share of the load shape; the electricity booked piecewise."""
-        coal, gas, diesel, bought_gj, process_base_t, h2_elec_kwh, capture_kwh_per_t = self._year_inputs()
-        shape = self.load_shape
-        starts = [h for h, _ in segs]
-        weights = segment_weights(shape, year, starts)
-        scale = self.activity * self.intensity
-        process_t = process_base_t * self.activity
-
-        elec_kwh = []
-        coal_t = gas_km3 = diesel_t = heat_gj = stored_t = used_t = 0.0
-        all_active = True
-        for (_, st), w in zip(segs, weights):
-            active = st.active
-            if not active:
-                all_active = False
-            k = scale * st.efficiency_factor * active
-            elec, fossil, bought_left = self._state_terms(st)
-            elec_kwh.append(k * elec + k * h2_elec_kwh * st.hydrogen_share + process_t * st.capture_share * capture_kwh_per_t * active)
-            coal_t += w * k * coal * fossil
-            gas_km3 += w * k * gas * fossil
-            diesel_t += w * k * diesel
-            heat_gj += w * k * bought_gj * bought_left
-            if st.capture_stored:
-                stored_t += w * process_t * st.capture_share * active
-            else:
-                used_t += w * process_t * st.capture_share * active
-        process_share = 1.0 if all_active else sum(w * st.active for (_, st), w in zip(segs, weights))
-        elec_year_kwh = book.add_piecewise(shape, starts, elec_kwh)
-        return (elec_year_kwh / 1000.0, coal_t, gas_km3, diesel_t, heat_gj, process_t * process_share, stored_t, used_t)
-
-
-YEAR_ROWS = (  # (carrier, unit) of an enterprise's energy rows, in the order of ``year_energy``'s quantities
-    ("electricity", "MWh"), ("coal", "t"), ("natural_gas", "km3"), ("diesel", "t"), ("purchased_heat", "GJ"),
-    ("process_co2", "tCO2"),
-    ("captured_co2", "tCO2"),  # captured and sent to permanent storage
-    ("captured_co2_used", "tCO2"),  # captured and sold into short-lived products
-)

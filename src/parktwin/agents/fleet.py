@@ -16,7 +16,7 @@ from parktwin.economics.catalogue import lifetime_yr, vehicle_technology
 from parktwin.economics.costs import purchase
 from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.calendar import year_calendar
-from parktwin.energy.loads import LoadBook, is_registered, profile, register_profile
+from parktwin.energy.loads import LoadBook, is_registered, profile, register_profile, share_of_year
 from parktwin.energy.tariff import hourly_tariff, shape_price_cny_per_kwh
 from parktwin.mobility.fleet_sim import charging_profile_for_year, simulate_fleet, valley_preference
 from parktwin.mobility.h2_station import station_week
@@ -250,6 +250,23 @@ class FleetAgent(ParkAgent):
         return [Investment(self.entity_id, vehicle_technology(kind, "bev"), vehicles),
                 Investment(self.entity_id, vehicle_technology(kind, "diesel"), -vehicles)]
 
+    def _steady_year(self, year: int, km: float, mix, shape: str, book: LoadBook) -> list[EnergyRow]:
+        """``year_energy`` of a year in one mix all year (diesel, battery-electric, fuel-cell shares) and
+        ``km`` vehicle-km: the one segment's weight is its shape's share of the year (``share_of_year``),
+        its electricity booked from hour 0 — the products and parts of the segmented year with one
+        segment (whose sums from 0 add one term)."""
+        f = self.spec
+        w = share_of_year(shape, year)
+        diesel_t = w * (km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0) * mix[0]
+        elec_kwh = book.add_full_year(shape, km * self.kwh_per_km * mix[1], w)
+        self.hydrogen_kg = 0.0
+        if mix[2] > 0:
+            kg_full = km * hydrogen_kg_per_km(f)
+            h2_share = share_of_year(ELECTROLYSIS_SHAPE, year)
+            self.hydrogen_kg = h2_share * kg_full * mix[2]
+            elec_kwh += book.add_full_year(ELECTROLYSIS_SHAPE, kg_full * mix[2] * electrolysis_kwh_per_kg(), h2_share)
+        return energy_rows(self.entity_id, self.kind, (("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t")))
+
     def fcev_count(self) -> float:
         """Fuel-cell vehicles in the last operated year (end of year)."""
         return self.last_mix[2] * self.spec.count
@@ -264,6 +281,8 @@ class FleetAgent(ParkAgent):
             shape = CHARGING_SHAPE
         else:
             shape = self.charging_shape(year)
+        if len(segs) == 1:
+            return self._steady_year(year, km, segs[0][1], shape, book)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         diesel_t_full = km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0

@@ -13,21 +13,22 @@ physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then boug
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
+from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs,
                                            measure_flows_of_firms, scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
+from parktwin.agents.firm_energy import year_shares
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
+from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, weighted_segments
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.loads import share_of_year
+from parktwin.energy.loads import LoadBook
 from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
 KIND = "resource_measure"
@@ -117,14 +118,15 @@ def _inputs(firm) -> tuple[float | None, ...]:
 
 
 @lru_cache(maxsize=None)
-def _electricity_factors() -> tuple[float, float, float, float]:
+def electricity_factors() -> tuple[float, float, float, float]:
+    """The measures' electricity per m³ reused, m³ reclaimed, t of waste processed and GJ of heat recovered [kWh], read once."""
     return (factor("water_reuse_kwh_per_m3"), factor("reclaimed_water_kwh_per_m3"), factor("solid_waste_processing_kwh_per_t"),
             factor("waste_heat_use_kwh_per_gj"))
 
 
 def electricity_kwh(m: MeasureFlows) -> float:
     """Electricity of a firm's measures for its added flows [kWh]."""
-    reuse, reclaimed, waste, heat = _electricity_factors()  # data/resource_measures.csv, read once
+    reuse, reclaimed, waste, heat = electricity_factors()  # data/resource_measures.csv, read once
     return m.reused_added_m3 * reuse + m.reclaimed_added_m3 * reclaimed + m.waste_added_t * waste + m.heat_added_gj * heat
 
 
@@ -321,6 +323,9 @@ class FirmRoster:
     seen: int | None = None  # ``MeasureLedger.appended`` when ``year_targets`` last looked
     active: list = field(default_factory=list)  # positions of the firms with measures then
     pending: bool = False  # a firm then held changes not folded yet (inside that year, or after it)
+    energy_changes: list = field(default_factory=list)  # each firm's energy changes (the list object: it only grows)
+    layout: tuple = ()  # ``active_layout``'s (active firms, their positions, shapes and load-book parts from hour 0)
+    displacing: tuple = ()  # ``displacement``'s (key, factors, each firm's factors by position), kept while its key stays
 
     def of(self, firms: list) -> FirmRoster:
         """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
@@ -333,7 +338,48 @@ class FirmRoster:
             self.inputs = np.array([[v or 0.0 for v in row] for row in inputs], dtype=float).reshape(-1, 8).T
             self.targets, self.states = np.zeros((4, len(firms))), [NO_TARGETS] * len(firms)
             self.seen, self.active, self.pending = None, [], False
+            self.energy_changes, self.layout, self.displacing = [f.changes for f in firms], (), ()
         return self
+
+    def active_layout(self, active: list[int]) -> tuple[np.ndarray, tuple[str, ...], tuple[list, list]]:
+        """The ``active`` firms' positions (an array), load shapes and load-book parts from hour 0 (each
+        once, and each twice in a row: a firm's measures, then its cut), kept while the same firms are active."""
+        if not self.layout or self.layout[0] != active:
+            shapes = tuple(self.shapes[at] for at in active)
+            keys = [(shape, 0) for shape in shapes]
+            self.layout = (list(active), np.array(active, dtype=np.int64), shapes, (keys, [key for key in keys for _ in range(2)]))
+        return self.layout[1:]
+
+    def displacement(self, active: list[int], recovers: tuple[bool, ...]) -> tuple[np.ndarray, ...]:
+        """What ``displacement_kernel`` reads of the active firms' states (at the year's end: every change
+        commissioned so far), for those that ``recovers`` heat (0 and no terms for the others): the share
+        of their coal and gas rows burnt in boilers of reachable bands and of their bought-heat row in
+        reachable bands (``_room_shares``), their efficiency factor and active flag, and their
+        ``_electric_heat_terms`` end to end (offsets, terms × 4). A firm's state is the fold of its energy
+        changes, so these are kept while no firm's changes grew and the same firms recover heat, and each
+        firm's while its own changes did not grow."""
+        key = (list(map(len, self.energy_changes)), active, recovers)
+        if self.displacing and self.displacing[0] == key:
+            return self.displacing[1]
+        kept = self.displacing[2] if self.displacing else {}  # position → (its changes, (own, bought, efficiency, on, terms))
+        n = len(active)
+        own, bought, efficiency, on, offsets, terms = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n, [0], []
+        for j, (at, recovering, count) in enumerate(zip(active, recovers, [key[0][at] for at in active])):
+            if recovering:
+                firm_kept = kept.get(at)
+                if firm_kept is None or firm_kept[0] != count:  # (a firm's state is the fold of its changes)
+                    firm = self.firms[at]
+                    st = firm.current_state()
+                    (firm_own, firm_bought, _), firm_terms = _state_heat(firm, st)
+                    firm_kept = kept[at] = (count, (firm_own, firm_bought, st.efficiency_factor, st.active,
+                                                    [x for term in firm_terms for x in term]))
+                own[j], bought[j], efficiency[j], on[j], firm_terms = firm_kept[1]
+                terms += firm_terms
+            offsets.append(len(terms) // 4)
+        factors = (np.array(own, dtype=float), np.array(bought, dtype=float), np.array(efficiency, dtype=float),
+                   np.array(on, dtype=float), np.array(offsets, dtype=np.int64), np.array(terms, dtype=float).reshape(-1, 4))
+        self.displacing = (key, factors, kept)
+        return factors
 
     def year_targets(self, year_start: int) -> tuple[list[int], dict[int, list]]:
         """Bring ``targets`` to the year that begins at ``year_start`` (each firm's state at its start;
@@ -364,7 +410,7 @@ class FirmRoster:
         self.seen, self.active, self.pending = seen, active, pending
         return active, split
 
-    def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, list[float], list[float]]:
+    def year_flows(self, any_measure: bool = True) -> tuple[FirmFlows, np.ndarray, np.ndarray]:
         """The firms' flows this year with their ``targets`` (``with_measures`` of ``base_flows``, all
         firms at once), the measures' electricity per firm (``electricity_kwh``) [kWh] and the waste
         heat they recover [GJ]. Without ``any_measure`` (every target 0), the flows are the inputs ×
@@ -372,32 +418,34 @@ class FirmRoster:
         self.activity = np.array([f.activity for f in self.firms], dtype=float)
         value_added = (self.value_added_mcny * self.activity).tolist()  # as EnterpriseAgent.value_added_mcny
         if not any_measure:
-            return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported), [], []
-        flows, added = measure_flows_of_firms(self.inputs * self.activity, self.targets)
-        return FirmFlows(self.ids, value_added, flows, self.reported), _measures_kwh(added).tolist(), added[3].tolist()
+            return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported), np.zeros(0), np.zeros(0)
+        flows, kwh, heat_added = measure_year_kernel(self.inputs, self.activity, self.targets, np.array(electricity_factors()))
+        return FirmFlows(self.ids, value_added, flows, self.reported), kwh, heat_added
 
-    def split_year(self, at: int, segments: list, year: int, shape: str, book, flows: FirmFlows) -> tuple[float, float]:
-        """The year of firm ``at`` whose targets change inside it (``segments``, after ``year_flows``):
-        each segment's full-year flows (``measure_flows``) weighted by the share of ``shape`` it covers
-        (Σ weight × flows, segment after segment; the flows no measure changes are the first's),
-        written into ``flows``; the measures' electricity booked piecewise on ``shape``. Returns the
-        year's kWh and the waste heat recovered [GJ]. A few firms a year: scalar arithmetic."""
-        starts = [h for h, _ in segments]
-        weights = segment_weights(shape, year, starts)
-        base = (self.inputs[:, at] * self.activity[at]).tolist()  # 0 where not reported: adds 0
-        parts = [measure_flows("", 0.0, base, t) for _, t in segments]
-        column = list(parts[0].firm[2:])
-        for row in WEIGHTED:
-            column[row] = sum(map(operator.mul, weights, [p.firm[2 + row] for p in parts]))
-        flows.flows[:, at] = column
-        heat_added_gj = sum(map(operator.mul, weights, [p.heat_added_gj for p in parts]))
-        return book.add_piecewise(shape, starts, [electricity_kwh(p) for p in parts]), heat_added_gj
-
-
-def _measures_kwh(added: np.ndarray) -> np.ndarray:
-    """``electricity_kwh`` of each column of ``added`` (``MeasureFlows`` order from ``reused_added_m3``) [kWh]."""
-    reuse, reclaimed, waste, heat = _electricity_factors()
-    return added[0] * reuse + added[1] * reclaimed + added[2] * waste + added[3] * heat
+    def split_years(self, split: dict[int, list], year: int, flows: FirmFlows) -> dict[int, tuple[list[int], list[float], float]]:
+        """The years of the firms whose targets change inside it (``split``: position → segments, after
+        ``year_flows``), all at once: each segment's full-year flows (``measure_year_kernel`` of its
+        targets) weighted by the share of the firm's shape it covers (Σ weight × flows, segment after
+        segment; the flows no measure changes are the first segment's: ``weighted_segments``), written
+        into ``flows``. Returns per firm its segments' starts, each segment's full-year electricity of
+        the measures [kWh/yr] (to book piecewise on its shape) and the waste heat recovered [GJ]."""
+        firms = list(split)
+        columns, targets, weights, offsets, starts = [], [], [], [0], []
+        for at in firms:
+            segments = split[at]
+            firm_starts = [h for h, _ in segments]
+            starts.append(firm_starts)
+            weights += segment_weights(self.shapes[at], year, firm_starts)
+            columns += [at] * len(segments)
+            targets += [t for _, t in segments]
+            offsets.append(len(columns))
+        seg_flows, seg_kwh, seg_heat = measure_year_kernel(self.inputs[:, columns], self.activity[columns],
+                                                           np.array(targets, dtype=float).T.copy(), np.array(electricity_factors()))
+        year_flows, heat_added = weighted_segments(seg_flows, seg_heat, np.array(weights, dtype=float), np.array(offsets, dtype=np.int64),
+                                                   np.array(WEIGHTED, dtype=np.int64))
+        flows.flows[:, firms] = year_flows
+        kwh, heat = seg_kwh.tolist(), heat_added.tolist()
+        return {at: (firm_starts, kwh[offsets[j]:offsets[j + 1]], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster) -> YearOfMeasures:
@@ -410,55 +458,77 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
     out.firms, measures_kwh, heat_added = roster.year_flows(any_measure=bool(active))
     if not active:
         return out
+    split = roster.split_years(split, year, out.firms) if split else {}
+    at, shapes, full_year_keys = roster.active_layout(active)
+    shares = year_shares(shapes, year)
+    measures = measures_kwh[at]
+    kwh, heat = np.where(measures != 0.0, measures * shares, 0.0), heat_added[at]  # (``LoadBook.add_full_year``'s kWh)
+    for j, firm_at in enumerate(active):
+        if firm_at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
+            starts, segment_kwh, heat[j] = split[firm_at]
+            kwh[j] = LoadBook(year).add_piecewise(shapes[j], starts, segment_kwh)  # (its kWh; booked below, in order)
     rows = list(rows)
-    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
-    new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
-
-    def change(entity: str, kind: str, carrier: str, delta: float, unit: str) -> None:
-        i = index.get((entity, carrier))
-        if i is None:
-            i = index[(entity, carrier)] = len(rows)
-            rows.append(EnergyRow(entity, kind, carrier, 0.0, unit))
+    positions = _row_positions(roster, active, kwh.tolist(), rows)
+    recovers = heat > 0.0
+    own, bought, efficiency, on, offsets, terms = roster.displacement(active, tuple(recovers.tolist()))
+    intensity = np.array([roster.firms[firm_at].intensity for firm_at in active], dtype=float)
+    scale = roster.activity[at] * intensity * efficiency * on  # (``_electric_heat_room``'s, state at the year's end)
+    quantities = np.array([r[3] for r in rows], dtype=float)
+    before = quantities.copy()
+    out.electricity_mwh, out.heat_used_gj, out.scope1_avoided_tco2, cuts = displacement_kernel(
+        quantities, positions, kwh, heat, own, bought, scale, shares, offsets, terms, _fuel_constants(), KWH_PER_GJ)
+    _book_measures(book, active, shapes, full_year_keys, measures, cuts, split)
+    changed, new_row = quantities.tolist(), tuple.__new__  # (an EnergyRow without its Python-level __new__)
+    for i in np.flatnonzero(quantities != before).tolist():
         r = rows[i]
-        rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], max(r[3] + delta, 0.0), r[4]))  # (entity, kind, carrier, quantity, unit)
-
-    fuels = [(carrier, "t" if carrier == "coal" else "km3", constant(ncv), constant(eff), constant(co2))  # read once a year
-             for carrier, ncv, eff, co2 in FUELS]
-    electricity_mwh = heat_used_gj = scope1_avoided_tco2 = 0.0  # (summed firm by firm in park order, as before on ``out``)
-    for at in active:
-        entity, kind, shape = roster.ids[at], roster.kinds[at], roster.shapes[at]  # (kept by the roster: the firm is not read)
-        share = share_of_year(shape, year)
-        if at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
-            kwh, heat_added_gj = roster.split_year(at, split[at], year, shape, book, out.firms)
-        else:
-            kwh, heat_added_gj = book.add_full_year(shape, measures_kwh[at], share), heat_added[at]
-        if kwh > 0:
-            change(entity, kind, "electricity", kwh / 1000.0, "MWh")
-            electricity_mwh += kwh / 1000.0
-        if heat_added_gj > 0:
-            mine = {}
-            for c in ("coal", "natural_gas", "purchased_heat"):
-                i = index.get((entity, c))
-                if i is not None:
-                    mine[c] = rows[i].quantity
-            saved = displace_heat(roster.firms[at], heat_added_gj, mine)
-            for carrier, unit, ncv, eff, kgco2 in fuels:
-                amount = saved.get(carrier, 0.0)
-                if amount > 0:
-                    change(entity, kind, carrier, -amount, unit)
-                    scope1_avoided_tco2 += amount * kgco2 / 1000.0
-                    heat_used_gj += amount * ncv * eff
-            if saved["purchased_heat"] > 0:
-                change(entity, kind, "purchased_heat", -saved["purchased_heat"], "GJ")
-                heat_used_gj += saved["purchased_heat"]
-            if saved.get("electricity_kwh", 0.0) > 0:  # spread over the firm's own profile of the year
-                cut_kwh = -book.add_full_year(shape, -saved["electricity_kwh"], share)
-                change(entity, kind, "electricity", -cut_kwh / 1000.0, "MWh")
-                electricity_mwh -= cut_kwh / 1000.0
-                heat_used_gj += saved["electric_heat_gj"]
-    out.electricity_mwh, out.heat_used_gj, out.scope1_avoided_tco2 = electricity_mwh, heat_used_gj, scope1_avoided_tco2
+        rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], changed[i], r[4]))  # (entity, kind, carrier, quantity, unit)
     out.rows = [r for r in rows if r.quantity > 0.0]
     return out
+
+
+ROW_CARRIERS = ("electricity", "coal", "natural_gas", "purchased_heat")  # the rows a measure changes, ``displacement_kernel``'s order
+
+
+def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list) -> np.ndarray:
+    """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4. A firm whose
+    measures use electricity and that has no electricity row gets one (0 MWh, appended in park order,
+    as a change to a missing row makes it)."""
+    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
+    out = []
+    for at, firm_kwh in zip(active, kwh):
+        entity = roster.ids[at]
+        electricity = index.get((entity, "electricity"), -1)
+        if electricity == -1 and firm_kwh > 0:
+            electricity = len(rows)
+            rows.append(EnergyRow(entity, roster.kinds[at], "electricity", 0.0, "MWh"))
+        out += (electricity, index.get((entity, "coal"), -1), index.get((entity, "natural_gas"), -1),
+                index.get((entity, "purchased_heat"), -1))
+    return np.array(out, dtype=np.int64).reshape(len(active), 4)
+
+
+def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_keys: tuple[list, list], measures: np.ndarray,
+                   cuts: np.ndarray, split: dict) -> None:
+    """Book the active firms' measures into the load book, firm after firm: the measures' full-year
+    electricity [kWh/yr] from hour 0 (piecewise for a firm whose targets change inside the year), then
+    the electricity the recovered heat cuts (``cuts``, 0: none); the parts and sums of ``add_full_year``
+    and ``add_piecewise`` called in that order. ``full_year_keys``: each firm's part from hour 0, and
+    the same list with each part twice (``FirmRoster.active_layout``)."""
+    if not split:
+        values = np.empty(2 * len(active))
+        values[0::2], values[1::2] = measures, cuts
+        book.add_parts(full_year_keys[1], values.tolist())
+        return
+    for j, (firm_at, key, cut) in enumerate(zip(active, full_year_keys[0], cuts.tolist())):
+        if firm_at in split:
+            book.add_piecewise(shapes[j], split[firm_at][0], split[firm_at][1])
+        else:
+            book.add_parts([key], [float(measures[j])])
+        book.add_parts([key], [cut])
+
+
+def _fuel_constants() -> np.ndarray:
+    """NCV, boiler efficiency and kgCO₂ per unit of coal [t] and gas [1000 m³] (``FUELS``, data/constants.csv), 2 × 3."""
+    return np.array([[constant(ncv), constant(eff), constant(co2)] for _, ncv, eff, co2 in FUELS], dtype=float)
 
 
 # -- firms' own decisions (decisions.resource_targets) --------------------------------------------
@@ -494,7 +564,7 @@ def resource_option(firm, measure: str, target: float, year: int, electricity_pr
     elif measure == "solid_waste_utilisation":
         saving = gained.waste_added_t * symbiosis_factor("solid_waste_disposal_cny_per_t")
     else:
-        rows = {r.carrier: r.quantity for r in firm.last_rows}
+        rows = firm.last_quantities()
         saved = displace_heat(firm, gained.heat_added_gj, rows)
         co2 = sum(saved.get(c, 0.0) * constant(f) for c, _, _, f in FUELS) / 1000.0
         saving = (saved.get("coal", 0.0) * price_cny("coal", year) + saved.get("natural_gas", 0.0) * 1000.0 * price_cny("natural_gas", year)

@@ -158,6 +158,17 @@ class LoadBook:
             self._parts = {}
         self._parts[key] = self._parts.get(key, 0.0) + full_year_kwh
 
+    def add_parts(self, keys: list[tuple[str, int]], kwh: list[float]) -> None:
+        """Add ``kwh[i]`` [kWh/yr] to the part ``keys[i]`` = (shape, start hour within the year), in
+        order, skipping zeros: the parts ``add`` and ``add_piecewise`` book, for many loads at once
+        (the caller has their year's kWh)."""
+        if self._parts is None:
+            self._parts = {}
+        parts = self._parts
+        for key, value in zip(keys, kwh):
+            if value != 0.0:
+                parts[key] = parts.get(key, 0.0) + value
+
     def add_piecewise(self, shape: str, starts: list[int], values_kwh: list[float]) -> float:
         """Add a piecewise-constant full-year load [kWh/yr], ``values_kwh[i]`` from ``starts[i]`` on,
         as deltas (each an ``add``, in order); returns the year's kWh."""

@@ -25,6 +25,7 @@ from parktwin.accounting.resources import min_coverage_share
 from parktwin.agents.building import BuildingAgent, KeptBuildingIndicators
 from parktwin.agents.enterprise import EnterpriseAgent
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
+from parktwin.agents.firm_energy import FirmEnergy
 from parktwin.agents.fleet import FleetAgent
 from parktwin.agents.operator import OperatorAgent
 from parktwin.agents.population import growth_rate
@@ -258,6 +259,7 @@ class ParkModel(mesa.Model):
         self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
         self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
         self.ets = EtsState()
+        self.firm_energy = FirmEnergy()  # the firms' energy of a year as arrays (agents.firm_energy), kept between years
         self.firm_roster = FirmRoster()  # the firms' resource inputs as arrays (agents.resources), kept between years
         self.product_roster = ProductRoster()  # who lists product lines (kernel.products), kept between years
         self.removals_tco2 = green_space_removals_tco2(park.green_space.area_ha, park.green_space.crown_cover_share)

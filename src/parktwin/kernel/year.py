@@ -197,8 +197,8 @@ class Stage:
 # -- the stages ----------------------------------------------------------------------------------
 def loads(model, y: YearState) -> Loads:
     book = LoadBook(y.year)
-    rows = []
-    for agent in (*model.enterprises.values(), *model.buildings.values(), *model.fleets.values()):
+    rows = model.firm_energy.year_rows(model.enterprises.values(), y.year, y.year_start, book)  # the firms at once (agents.firm_energy)
+    for agent in (*model.buildings.values(), *model.fleets.values()):
         rows.extend(agent.year_energy(y.year, y.year_start, book))
     return Loads(rows, book)
 
