@@ -328,3 +328,40 @@ def test_arrow_table_is_pyarrows_pandas_conversion():
     for first in (frame(3, 0.5), frame(7, 1.5), frame(7, 2.5)):
         expected = pa.Table.from_pandas(first, preserve_index=False)
         assert arrow_table(first).equals(expected, check_metadata=True)
+
+
+def test_replicate_files_of_older_versions_stack_alike(serial_batch, tmp_path):
+    """Replicate files are Arrow IPC now and Parquet from older versions (a batch started by one
+    and resumed by the other holds both): both are listed, read and stacked into the same table."""
+    import pyarrow.parquet as pq
+
+    from parktwin.experiments.storage import REPLICATES_KEY, compact, read_annual, stacked_table, write_replicates
+
+    annual = _annual(serial_batch)
+    frames = [(int(i), g.reset_index(drop=True)) for i, g in annual.groupby("replicate") if i < 6]
+    folder = tmp_path / "b"
+    assert write_replicates(folder, frames[:3]).name == "r0000000-0000002.arrow"
+    old = stacked_table([f for _, f in frames[3:]])  # as an older version wrote it
+    listing = json.dumps([[i, len(f)] for i, f in frames[3:]]).encode()
+    pq.write_table(old.replace_schema_metadata({**old.schema.metadata, REPLICATES_KEY: listing}),
+                   folder / REPLICATE_DIR / "r0000003-0000005.parquet")
+    expected = annual[annual["replicate"] < 6].reset_index(drop=True)
+    assert done_replicates(folder) == set(range(6))
+    pd.testing.assert_frame_equal(read_annual(folder), expected, check_exact=True)
+    compact(folder, 6)
+    assert not (folder / REPLICATE_DIR).exists()
+    pd.testing.assert_frame_equal(read_annual(folder), expected, check_exact=True)
+
+
+def test_temporaries_of_a_killed_batch_are_removed(tmp_path):
+    """A killed write leaves ``.<name>.<random>.tmp<suffix>`` (atomic.atomic_path); resume removes it."""
+    from parktwin.experiments.storage import clean_temporaries
+
+    where = tmp_path / REPLICATE_DIR
+    where.mkdir()
+    left = [tmp_path / ".annual.x1.tmp.parquet", where / ".r0000008-0000015.x2.tmp.arrow", where / ".r0000001.x3.tmp"]
+    kept = where / "r0000000.arrow"
+    for p in (*left, kept):
+        p.write_bytes(b"")
+    clean_temporaries(tmp_path)
+    assert not any(p.exists() for p in left) and kept.exists()

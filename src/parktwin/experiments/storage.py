@@ -2,22 +2,26 @@
 
     runs/<batch>/
       batch.json                 written first: scenario, digest, design, n, seeds, sample table, versions
-      replicates/r0000040-0000047.parquet  finished replicates' annual tables, a few per file, while the batch runs
+      replicates/r0000040-0000047.arrow  finished replicates' annual tables, a few per file, while the batch runs
       annual.parquet             every replicate's annual table, stacked, once all are done
       summary/                   quantiles, probabilities, outputs, sensitivity (.parquet), summary.json
       batch_report.html
 
 Replicates are written in bulk (``ReplicateWriter``): the parent keeps finished replicates and
 writes them as one file when the last write is old enough that writing costs it at most ~2 % of
-its time, or when it holds ``MAX_HELD`` of them, or after ``MAX_FLUSH_S`` — a Parquet file costs
-its writer about the same ~10 ms for 1 replicate as for 8, so a batch writes several times fewer
-files (and stacks fewer at the end), and a killed batch loses at most a few replicates. A file
-holds its replicates in index order, names the first and last, and lists them with their row
-counts in its metadata. Every file is written to a hidden temporary name in its folder and
-renamed into place, so a file either exists whole or not at all; a killed batch loses only the
-replicates not yet written, which ``resume`` runs again. ``annual.parquet`` is assembled from the
-replicate files in index order and only then are those removed. Files of one replicate each
-(``r0000042.parquet``, older batches) are read the same way.
+its time, or when it holds ``MAX_HELD`` of them, or after ``MAX_FLUSH_S`` — a file costs its
+writer about the same for 1 replicate as for 8 (it is per column), so a batch writes several
+times fewer files (and stacks fewer at the end), and a killed batch loses at most a few
+replicates. Replicate files are Arrow IPC files, uncompressed: they live only until the batch is
+stacked, and are written ~3 times and read ~5 times faster than Parquet (no encoding or
+compression; both are work of the parent, on the cores the workers need, and the reads are
+serial work at the batch's end). A file holds its replicates in index order, names the first and
+last, and lists them with their row counts in its schema metadata. Every file is written to a
+hidden temporary name in its folder and renamed into place, so a file either exists whole or not
+at all; a killed batch loses only the replicates not yet written, which ``resume`` runs again.
+``annual.parquet`` is assembled from the replicate files in index order and only then are those
+removed. Parquet replicate files (``r0000040-0000047.parquet``, and ``r0000042.parquet`` of one
+replicate each, written by older versions) are read the same way.
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ import pyarrow as pa
 from parktwin.atomic import atomic_path, write_bytes
 
 REPLICATE_DIR = "replicates"
-REPLICATE_FILE = re.compile(r"^r(\d{7})(?:-(\d{7}))?\.parquet$")  # one replicate, or the first and last of several
-REPLICATES_KEY = b"parktwin.replicates"  # file metadata: [[index, rows], ...] in file order
+REPLICATE_FILE = re.compile(r"^r(\d{7})(?:-(\d{7}))?\.(arrow|parquet)$")  # one replicate, or the first and last of several
+REPLICATE_SUFFIX = ".arrow"  # replicate files written now (Arrow IPC); older versions wrote .parquet
+REPLICATES_KEY = b"parktwin.replicates"  # schema metadata: [[index, rows], ...] in file order
 COMPACT_CHUNK = 256
 WRITE_SHARE = 0.02  # the share of the parent's time writing replicate files may take
 MAX_FLUSH_S = 5.0  # ... but finished replicates wait at most this long before they are written
@@ -113,19 +118,35 @@ def stacked_table(frames: list[pd.DataFrame | pa.Table]) -> pa.Table:
 
 
 def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame | pa.Table]]) -> Path:
-    """Store finished replicates ``[(index, annual table)]`` as one file, in index order (idempotent:
-    writing the same replicates again replaces the file with identical content)."""
-    pq = _parquet()
+    """Store finished replicates ``[(index, annual table)]`` as one Arrow IPC file, in index order
+    (idempotent: writing the same replicates again replaces the file with identical content)."""
     replicates = sorted(replicates, key=lambda item: item[0])
     table = stacked_table([frame for _, frame in replicates])
     listing = json.dumps([[index, len(frame)] for index, frame in replicates]).encode()
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), REPLICATES_KEY: listing})
     first, last = replicates[0][0], replicates[-1][0]
-    name = f"r{first:07d}.parquet" if len(replicates) == 1 else f"r{first:07d}-{last:07d}.parquet"
-    path = Path(folder) / REPLICATE_DIR / name
-    with atomic_path(path) as tmp:
-        pq.write_table(table, tmp)
+    name = f"r{first:07d}" if len(replicates) == 1 else f"r{first:07d}-{last:07d}"
+    path = Path(folder) / REPLICATE_DIR / (name + REPLICATE_SUFFIX)
+    with atomic_path(path) as tmp, pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
     return path
+
+
+def read_replicate_file(path: Path) -> pa.Table:
+    """A replicate file's table: Arrow IPC (``.arrow``) read into memory (not memory-mapped, so the
+    file can be removed at once on every platform), or Parquet (older versions)."""
+    if Path(path).suffix == ".parquet":
+        return _parquet().read_table(path)
+    with pa.OSFile(str(path), "rb") as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def _replicate_schema(path: Path) -> pa.Schema:
+    """A replicate file's schema (with its metadata), without reading its data."""
+    if Path(path).suffix == ".parquet":
+        return _parquet().read_schema(path)
+    with pa.OSFile(str(path), "rb") as source:
+        return pa.ipc.open_file(source).schema
 
 
 class ReplicateWriter:
@@ -176,11 +197,10 @@ def _replicate_files(folder: Path) -> list[tuple[int, int, Path]]:
 
 def _listing(path: Path, first: int) -> list[tuple[int, int]]:
     """[(index, rows)] of a replicate file (a one-replicate file of an older batch has no listing)."""
-    pq = _parquet()
-    meta = pq.read_schema(path).metadata or {}
+    meta = _replicate_schema(path).metadata or {}
     if REPLICATES_KEY in meta:
         return [(int(i), int(n)) for i, n in json.loads(meta[REPLICATES_KEY])]
-    return [(first, pq.read_metadata(path).num_rows)]
+    return [(first, _parquet().read_metadata(path).num_rows)]
 
 
 def done_replicates(folder: Path) -> set[int]:
@@ -190,10 +210,11 @@ def done_replicates(folder: Path) -> set[int]:
 
 
 def clean_temporaries(folder: Path) -> None:
-    """Remove temporary files a killed batch left behind."""
+    """Remove temporary files a killed batch left behind (``atomic.atomic_path`` names them
+    ``.<name>.<random>.tmp<suffix>``)."""
     for sub in (Path(folder), Path(folder) / REPLICATE_DIR):
         if sub.is_dir():
-            for p in sub.glob(".*.tmp"):
+            for p in [*sub.glob(".*.tmp"), *sub.glob(".*.tmp.*")]:
                 p.unlink(missing_ok=True)
 
 
@@ -201,15 +222,14 @@ def _in_index_order(files: list[tuple[int, int, Path]]):
     """(table, replicates in it) of the replicate files, in replicate order, a few at a time. Files
     written by one run of a batch hold disjoint ranges and are read one after another; after a
     resume the ranges may interleave, and then each file's replicates are taken apart and put in order."""
-    pq = _parquet()
     if all(a[1] < b[0] for a, b in zip(files, files[1:])):
         for first, last, path in files:
-            table = pq.read_table(path)
+            table = read_replicate_file(path)
             yield table, (1 if first == last else len(_listing(path, first)))
         return
     pieces = {}
     for first, _, path in files:
-        table, row = pq.read_table(path), 0
+        table, row = read_replicate_file(path), 0
         for index, rows in _listing(path, first):
             pieces[index] = table.slice(row, rows)
             row += rows
