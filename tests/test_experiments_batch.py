@@ -365,3 +365,38 @@ def test_temporaries_of_a_killed_batch_are_removed(tmp_path):
         p.write_bytes(b"")
     clean_temporaries(tmp_path)
     assert not any(p.exists() for p in left) and kept.exists()
+
+
+def test_annual_is_stacked_as_replicates_come_the_same_in_any_order(serial_batch, tmp_path):
+    """``annual.parquet`` is appended while a batch runs (storage.AnnualStream): whatever order the
+    replicates finish in, and with some stored by an earlier run (resume), the file holds them in
+    index order, a row group per ``chunk`` replicates; a stream stopped by an error leaves no file."""
+    import pyarrow.parquet as pq
+
+    from parktwin.experiments.storage import AnnualStream, ReplicateWriter, replicate_table, write_replicates
+
+    annual = _annual(serial_batch)
+    frames = [(int(i), g.reset_index(drop=True)) for i, g in annual.groupby("replicate") if i < 10]
+
+    def stack(folder: Path, order, earlier=()) -> Path:
+        for group in earlier:  # files an earlier run of the batch wrote
+            write_replicates(folder, [frames[i] for i in group])
+        with AnnualStream(folder, 10, chunk=4) as stream:
+            with ReplicateWriter(folder, max_held=3, stream=stream) as writer:
+                for i in order:
+                    writer.add(*frames[i])
+            return stream.finish()
+
+    expected = annual[annual["replicate"] < 10].reset_index(drop=True)
+    rows = [sum(len(f) for _, f in frames[a:a + 4]) for a in (0, 4, 8)]
+    for path in (stack(tmp_path / "a", range(10)), stack(tmp_path / "b", [3, 1, 0, 9, 2, 8, 4, 7, 6, 5]),
+                 stack(tmp_path / "c", [9, 1, 5, 7], earlier=[(0, 2), (3, 4, 6, 8)])):
+        pd.testing.assert_frame_equal(pd.read_parquet(path), expected, check_exact=True)
+        meta = pq.read_metadata(path)
+        assert [meta.row_group(k).num_rows for k in range(meta.num_row_groups)] == rows
+        assert not (path.parent / REPLICATE_DIR).exists() and not list(path.parent.glob(".*"))
+    folder = tmp_path / "stopped"
+    with pytest.raises(KeyboardInterrupt), AnnualStream(folder, 10, chunk=4) as stream:
+        stream.add(replicate_table(frames[:5]))
+        raise KeyboardInterrupt
+    assert not (folder / "annual.parquet").exists() and not list(folder.glob(".*"))
