@@ -13,7 +13,9 @@ swapping every round, so a busy machine slows both alike. Reported:
   multiple of the floor sketch (``floor_run`` below) timed in the same process, just before;
 - ``--mc N``: N replicates of ``net_zero_2050_uncertain`` on 2 process workers, each tree once
   per round (wall time, replicates per second, CPU time of the parent and its workers — steadier
-  than wall time on a busy machine —, peak RSS of the parent and its workers), and the
+  than wall time on a busy machine —, peak RSS of the parent and its workers, and the parent's own
+  CPU before the pool starts, while the workers run and after the last replicate: the batch's
+  serial part and what the parent takes from the workers' cores), and the
   speed-up of 2 workers over 1 on ``--mc-speedup`` replicates for the new tree (whole-batch wall
   time, pool start-up included).
 
@@ -121,16 +123,36 @@ def child_mc(scenario_dir: Path, n: int, workers: int) -> dict:
     from bench_mc import PeakMemory
 
     folder = Path(tempfile.mkdtemp(prefix="bench_speed_vs-"))
+    stamps: dict[str, float] = {}
+
+    def stamp(message: str) -> None:
+        """The parent's CPU time [s] when the batch says it starts the pool and when its runs are done."""
+        key = "pool" if message.startswith("running on") else "runs" if " runs in " in message else None
+        if key:
+            stamps.setdefault(key, time.process_time())
+
     try:
         with PeakMemory() as mem:
             t0, cpu0, kids0 = time.perf_counter(), time.process_time(), children_cpu_s()
             parktwin.run_batch(scenario_dir / f"{MC_SCENARIO}.yaml", n=n, seed=0, executor="processes", workers=workers,
-                               out=folder, report=False)
+                               out=folder, report=False, log=stamp)
             wall = time.perf_counter() - t0
-            cpu = time.process_time() - cpu0 + children_cpu_s() - kids0
+            parent_end = time.process_time()
+            cpu = parent_end - cpu0 + children_cpu_s() - kids0
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": mem.mib}
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": mem.mib,
+            # the parent's own CPU [s]: before the pool starts (load, design, the first replicate, run here),
+            # from then until the batch says its runs are done (collecting, writing and stacking the replicates:
+            # older trees stack them all after the last one, newer ones while the workers run), and after (summaries)
+            "parent_before_pool_s": stamps["pool"] - cpu0, "parent_during_s": stamps["runs"] - stamps["pool"],
+            "parent_after_s": parent_end - stamps["runs"]}
+
+
+def parent_cpu(got: dict, n: int) -> str:
+    """The parent's CPU by phase, as printed."""
+    return (f"parent CPU before the pool {got['parent_before_pool_s']:.2f} s, during {got['parent_during_s']:.2f} s "
+            f"({1000 * got['parent_during_s'] / max(n - 1, 1):.2f} ms a replicate), after {got['parent_after_s']:.2f} s")
 
 
 def children_cpu_s() -> float:
@@ -201,7 +223,7 @@ def main() -> None:
                 got[tree] = spawn(trees[tree], "--child-mc", str(args.mc), "2")
                 print(f"MC round {r + 1} {tree}: {args.mc} replicates on 2 workers {got[tree]['wall_s']:.1f} s "
                       f"({args.mc / got[tree]['wall_s']:.2f} runs/s), CPU parent + workers {got[tree]['cpu_s']:.1f} s, "
-                      f"peak RSS parent + workers {got[tree]['peak_mib']:.0f} MiB"
+                      f"peak RSS parent + workers {got[tree]['peak_mib']:.0f} MiB; {parent_cpu(got[tree], args.mc)}"
                       f"  [load {os.getloadavg()[0]:.1f}]", flush=True)
             mc.append(got)
         print(f"MC {args.mc} replicates, 2 workers: base ÷ new wall time {statistics.median(g['base']['wall_s'] / g['new']['wall_s'] for g in mc):.2f}×, "
@@ -213,6 +235,8 @@ def main() -> None:
         print(f"new tree, {args.mc_speedup} replicates: 1 worker {one['wall_s']:.1f} s, 2 workers {two['wall_s']:.1f} s: "
               f"speed-up {one['wall_s'] / two['wall_s']:.2f}× (CPU parent + workers {one['cpu_s']:.1f} s / {two['cpu_s']:.1f} s)"
               f"  [load {os.getloadavg()[0]:.1f}]")
+        for workers, got in ((1, one), (2, two)):
+            print(f"  {workers} worker{'s' if workers > 1 else ''}: {parent_cpu(got, args.mc_speedup)}")
 
 
 if __name__ == "__main__":
