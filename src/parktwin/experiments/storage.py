@@ -8,7 +8,7 @@
       batch_report.html
 
 Replicates are written in bulk (``ReplicateWriter``): the parent keeps finished replicates and
-writes them as one file when the last write is old enough that writing costs it at most ~2 % of
+writes them as one file when the last write is old enough that writing costs it at most ~0.5 % of
 its time, or when it holds ``MAX_HELD`` of them, or after ``MAX_FLUSH_S`` — a file costs its
 writer about the same for 1 replicate as for 8 (it is per column), so a batch writes several
 times fewer files (and stacks fewer at the end), and a killed batch loses at most a few
@@ -46,7 +46,9 @@ REPLICATE_FILE = re.compile(r"^r(\d{7})(?:-(\d{7}))?\.(arrow|parquet)$")  # one 
 REPLICATE_SUFFIX = ".arrow"  # replicate files written now (Arrow IPC); older versions wrote .parquet
 REPLICATES_KEY = b"parktwin.replicates"  # schema metadata: [[index, rows], ...] in file order
 STACK_CHUNK = 32  # replicates a row group of annual.parquet (appended while the batch runs: AnnualStream)
-WRITE_SHARE = 0.02  # the share of the parent's time writing replicate files may take
+WRITE_SHARE = 0.005  # the share of the parent's time writing replicate files may take (its writing shares the
+# cores with the workers; on a busy machine each replicate takes longer, and at 2 % the parent wrote a file
+# for every replicate or two, several times the CPU of a file per 8)
 MAX_FLUSH_S = 5.0  # ... but finished replicates wait at most this long before they are written
 MAX_HELD = 8  # ... and at most this many (a killed batch loses no more than these and those running)
 
