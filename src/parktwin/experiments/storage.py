@@ -11,16 +11,16 @@ Replicates are written in bulk (``ReplicateWriter``): the parent keeps finished 
 writes them as one file when the last write is old enough that writing costs it at most ~0.5 % of
 its time, or when it holds ``MAX_HELD`` of them, or after ``MAX_FLUSH_S`` — a file costs its
 writer about the same for 1 replicate as for 8 (it is per column), so a batch writes several
-times fewer files (and stacks fewer at the end), and a killed batch loses at most a few
-replicates. Replicate files are Arrow IPC files, uncompressed: they live only until the batch is
-stacked, and are written ~3 times and read ~5 times faster than Parquet (no encoding or
-compression; both are work of the parent, on the cores the workers need, and the reads are
-serial work at the batch's end). A file holds its replicates in index order, names the first and
+times fewer files, and a killed batch loses at most a few replicates. Replicate files are Arrow
+IPC files, uncompressed: they live only until the batch is stacked, and are written ~3 times and
+read ~5 times faster than Parquet (no encoding or compression; work of the parent, on the cores
+the workers need). A file holds its replicates in index order, names the first and
 last, and lists them with their row counts in its schema metadata. Every file is written to a
 hidden temporary name in its folder and renamed into place, so a file either exists whole or not
 at all; a killed batch loses only the replicates not yet written, which ``resume`` runs again.
-``annual.parquet`` is assembled from the replicate files in index order and only then are those
-removed. Parquet replicate files (``r0000040-0000047.parquet``, and ``r0000042.parquet`` of one
+``annual.parquet`` is appended while the batch runs (``AnnualStream``: a row group of ``STACK_CHUNK``
+replicates in index order as soon as all of them are stored), renamed into place once every
+replicate is in it, and only then are the replicate files removed. Parquet replicate files (``r0000040-0000047.parquet``, and ``r0000042.parquet`` of one
 replicate each, written by older versions) are read the same way.
 """
 
