@@ -19,13 +19,27 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from conftest import SMALL_PARK, SMALL_SCENARIO, write_yaml
 
 import parktwin
 from parktwin.cli import main
 from parktwin.experiments import open_batch, run_batch
-from parktwin.experiments.storage import REPLICATE_DIR, arrow_table, done_replicates
+from parktwin.experiments.storage import (
+    REPLICATE_DIR,
+    REPLICATES_KEY,
+    AnnualStream,
+    ReplicateWriter,
+    arrow_table,
+    clean_temporaries,
+    compact,
+    done_replicates,
+    read_annual,
+    replicate_table,
+    stacked_table,
+    write_replicates,
+)
 from parktwin.experiments.worker import run_replicate
 
 UNCERTAINTY = {
@@ -333,10 +347,6 @@ def test_arrow_table_is_pyarrows_pandas_conversion():
 def test_replicate_files_of_older_versions_stack_alike(serial_batch, tmp_path):
     """Replicate files are Arrow IPC now and Parquet from older versions (a batch started by one
     and resumed by the other holds both): both are listed, read and stacked into the same table."""
-    import pyarrow.parquet as pq
-
-    from parktwin.experiments.storage import REPLICATES_KEY, compact, read_annual, stacked_table, write_replicates
-
     annual = _annual(serial_batch)
     frames = [(int(i), g.reset_index(drop=True)) for i, g in annual.groupby("replicate") if i < 6]
     folder = tmp_path / "b"
@@ -355,8 +365,6 @@ def test_replicate_files_of_older_versions_stack_alike(serial_batch, tmp_path):
 
 def test_temporaries_of_a_killed_batch_are_removed(tmp_path):
     """A killed write leaves ``.<name>.<random>.tmp<suffix>`` (atomic.atomic_path); resume removes it."""
-    from parktwin.experiments.storage import clean_temporaries
-
     where = tmp_path / REPLICATE_DIR
     where.mkdir()
     left = [tmp_path / ".annual.x1.tmp.parquet", where / ".r0000008-0000015.x2.tmp.arrow", where / ".r0000001.x3.tmp"]
@@ -371,10 +379,6 @@ def test_annual_is_stacked_as_replicates_come_the_same_in_any_order(serial_batch
     """``annual.parquet`` is appended while a batch runs (storage.AnnualStream): whatever order the
     replicates finish in, and with some stored by an earlier run (resume), the file holds them in
     index order, a row group per ``chunk`` replicates; a stream stopped by an error leaves no file."""
-    import pyarrow.parquet as pq
-
-    from parktwin.experiments.storage import AnnualStream, ReplicateWriter, replicate_table, write_replicates
-
     annual = _annual(serial_batch)
     frames = [(int(i), g.reset_index(drop=True)) for i, g in annual.groupby("replicate") if i < 10]
 
