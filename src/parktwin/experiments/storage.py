@@ -346,6 +346,9 @@ def _write_chunk(writer, path: Path, tables: list[pa.Table]):
     if writer is None:
         writer = pq.ParquetWriter(path, table.schema)
     writer.write_table(table.cast(writer.schema))
+    # while the batch runs this is the parent's largest transient memory: hand it back to the system now,
+    # not when Arrow's allocator would (the parent's and its workers' peak memory is what a batch costs)
+    pa.default_memory_pool().release_unused()
     return writer
 
 
