@@ -2,7 +2,7 @@
 
     git worktree add /tmp/base 62d165b          # or any other way to get the older tree
     python benchmarks/bench_speed_vs.py --base-src /tmp/base/src [--rounds 5] [--runs 5]
-        [--mc 1000] [--mc-speedup 200] [--skip-runs]
+        [--mc 1000] [--mc-speedup 200 [--mc-speedup-base]] [--skip-runs]
 
 Each measurement runs in a fresh subprocess with the tree's ``src`` first on PYTHONPATH (the
 older tree's own ``scenarios/`` beside it if it has one); base and new alternate, the order
@@ -13,9 +13,11 @@ swapping every round, so a busy machine slows both alike. Reported:
   multiple of the floor sketch (``floor_run`` below) timed in the same process, just before;
 - ``--mc N``: N replicates of ``net_zero_2050_uncertain`` on 2 process workers, each tree once
   per round (wall time, replicates per second, CPU time of the parent and its workers — steadier
-  than wall time on a busy machine —, peak RSS of the parent and its workers), and the
+  than wall time on a busy machine —, peak RSS of the parent and its workers, and the CPU of the
+  batch's own thread before the pool starts, while the workers run and after the last replicate:
+  the batch's serial part and what the parent takes from the workers' cores), and the
   speed-up of 2 workers over 1 on ``--mc-speedup`` replicates for the new tree (whole-batch wall
-  time, pool start-up included).
+  time, pool start-up included), and with ``--mc-speedup-base`` for the base tree too, just before.
 
 Absolute times on a shared machine mean little; the ratios are the result.
 """
@@ -121,16 +123,38 @@ def child_mc(scenario_dir: Path, n: int, workers: int) -> dict:
     from bench_mc import PeakMemory
 
     folder = Path(tempfile.mkdtemp(prefix="bench_speed_vs-"))
+    stamps: dict[str, float] = {}
+
+    def stamp(message: str) -> None:
+        """The batch's thread's CPU time [s] when it says it starts the pool and when its runs are done
+        (this thread's only: the memory sampler's thread costs more than the batch's own work)."""
+        key = "pool" if message.startswith("running on") else "runs" if " runs in " in message else None
+        if key:
+            stamps.setdefault(key, time.thread_time())
+
     try:
         with PeakMemory() as mem:
-            t0, cpu0, kids0 = time.perf_counter(), time.process_time(), children_cpu_s()
+            t0, cpu0, kids0, thread0 = time.perf_counter(), time.process_time(), children_cpu_s(), time.thread_time()
             parktwin.run_batch(scenario_dir / f"{MC_SCENARIO}.yaml", n=n, seed=0, executor="processes", workers=workers,
-                               out=folder, report=False)
+                               out=folder, report=False, log=stamp)
             wall = time.perf_counter() - t0
+            thread_end = time.thread_time()
             cpu = time.process_time() - cpu0 + children_cpu_s() - kids0
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": mem.mib}
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": mem.mib,
+            # the batch's thread's CPU [s] (not the pool's thread receiving results, ~0.1 ms a replicate): before the
+            # pool starts (load, design, the first replicate, run here), from then until the batch says its runs are
+            # done (writing and stacking the replicates: older trees stack them all after the last one, newer ones
+            # while the workers run), and after (summaries)
+            "parent_before_pool_s": stamps["pool"] - thread0, "parent_during_s": stamps["runs"] - stamps["pool"],
+            "parent_after_s": thread_end - stamps["runs"]}
+
+
+def parent_cpu(got: dict, n: int) -> str:
+    """The parent's CPU by phase, as printed."""
+    return (f"batch thread's CPU before the pool {got['parent_before_pool_s']:.2f} s, during {got['parent_during_s']:.2f} s "
+            f"({1000 * got['parent_during_s'] / max(n - 1, 1):.2f} ms a replicate), after {got['parent_after_s']:.2f} s")
 
 
 def children_cpu_s() -> float:
@@ -158,6 +182,8 @@ def main() -> None:
     parser.add_argument("--mc", type=int, default=0, help="replicates of the Monte Carlo comparison (0: none)")
     parser.add_argument("--mc-rounds", type=int, default=1)
     parser.add_argument("--mc-speedup", type=int, default=0, help="replicates for the new tree's 1-vs-2-worker speed-up (0: none)")
+    parser.add_argument("--mc-speedup-base", action="store_true",
+                        help="measure the base tree's speed-up too, the trees alternating (base 1 and 2 workers, then new, ...)")
     parser.add_argument("--skip-runs", action="store_true", help="only the Monte Carlo parts")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-mc", type=int, nargs=2, help=argparse.SUPPRESS)
@@ -201,18 +227,21 @@ def main() -> None:
                 got[tree] = spawn(trees[tree], "--child-mc", str(args.mc), "2")
                 print(f"MC round {r + 1} {tree}: {args.mc} replicates on 2 workers {got[tree]['wall_s']:.1f} s "
                       f"({args.mc / got[tree]['wall_s']:.2f} runs/s), CPU parent + workers {got[tree]['cpu_s']:.1f} s, "
-                      f"peak RSS parent + workers {got[tree]['peak_mib']:.0f} MiB"
+                      f"peak RSS parent + workers {got[tree]['peak_mib']:.0f} MiB; {parent_cpu(got[tree], args.mc)}"
                       f"  [load {os.getloadavg()[0]:.1f}]", flush=True)
             mc.append(got)
         print(f"MC {args.mc} replicates, 2 workers: base ÷ new wall time {statistics.median(g['base']['wall_s'] / g['new']['wall_s'] for g in mc):.2f}×, "
               f"CPU time {statistics.median(g['base']['cpu_s'] / g['new']['cpu_s'] for g in mc):.2f}×, "
               f"peak memory new ÷ base {statistics.median(g['new']['peak_mib'] / g['base']['peak_mib'] for g in mc):.2f}")
     if args.mc_speedup:
-        one = spawn(new_src, "--child-mc", str(args.mc_speedup), "1")
-        two = spawn(new_src, "--child-mc", str(args.mc_speedup), "2")
-        print(f"new tree, {args.mc_speedup} replicates: 1 worker {one['wall_s']:.1f} s, 2 workers {two['wall_s']:.1f} s: "
-              f"speed-up {one['wall_s'] / two['wall_s']:.2f}× (CPU parent + workers {one['cpu_s']:.1f} s / {two['cpu_s']:.1f} s)"
-              f"  [load {os.getloadavg()[0]:.1f}]")
+        for tree in ("base", "new") if args.mc_speedup_base else ("new",):
+            one = spawn(trees[tree], "--child-mc", str(args.mc_speedup), "1")
+            two = spawn(trees[tree], "--child-mc", str(args.mc_speedup), "2")
+            print(f"{tree} tree, {args.mc_speedup} replicates: 1 worker {one['wall_s']:.1f} s, 2 workers {two['wall_s']:.1f} s: "
+                  f"speed-up {one['wall_s'] / two['wall_s']:.2f}× (CPU parent + workers {one['cpu_s']:.1f} s / {two['cpu_s']:.1f} s)"
+                  f"  [load {os.getloadavg()[0]:.1f}]", flush=True)
+            for workers, got in ((1, one), (2, two)):
+                print(f"  {workers} worker{'s' if workers > 1 else ''}: {parent_cpu(got, args.mc_speedup)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,13 +19,27 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from conftest import SMALL_PARK, SMALL_SCENARIO, write_yaml
 
 import parktwin
 from parktwin.cli import main
 from parktwin.experiments import open_batch, run_batch
-from parktwin.experiments.storage import REPLICATE_DIR, arrow_table, done_replicates
+from parktwin.experiments.storage import (
+    REPLICATE_DIR,
+    REPLICATES_KEY,
+    AnnualStream,
+    ReplicateWriter,
+    arrow_table,
+    clean_temporaries,
+    compact,
+    done_replicates,
+    read_annual,
+    replicate_table,
+    stacked_table,
+    write_replicates,
+)
 from parktwin.experiments.worker import run_replicate
 
 UNCERTAINTY = {
@@ -328,3 +342,65 @@ def test_arrow_table_is_pyarrows_pandas_conversion():
     for first in (frame(3, 0.5), frame(7, 1.5), frame(7, 2.5)):
         expected = pa.Table.from_pandas(first, preserve_index=False)
         assert arrow_table(first).equals(expected, check_metadata=True)
+
+
+def test_replicate_files_of_older_versions_stack_alike(serial_batch, tmp_path):
+    """Replicate files are Arrow IPC now and Parquet from older versions (a batch started by one
+    and resumed by the other holds both): both are listed, read and stacked into the same table."""
+    annual = _annual(serial_batch)
+    frames = [(int(i), g.reset_index(drop=True)) for i, g in annual.groupby("replicate") if i < 6]
+    folder = tmp_path / "b"
+    assert write_replicates(folder, frames[:3]).name == "r0000000-0000002.arrow"
+    old = stacked_table([f for _, f in frames[3:]])  # as an older version wrote it
+    listing = json.dumps([[i, len(f)] for i, f in frames[3:]]).encode()
+    pq.write_table(old.replace_schema_metadata({**old.schema.metadata, REPLICATES_KEY: listing}),
+                   folder / REPLICATE_DIR / "r0000003-0000005.parquet")
+    expected = annual[annual["replicate"] < 6].reset_index(drop=True)
+    assert done_replicates(folder) == set(range(6))
+    pd.testing.assert_frame_equal(read_annual(folder), expected, check_exact=True)
+    compact(folder, 6)
+    assert not (folder / REPLICATE_DIR).exists()
+    pd.testing.assert_frame_equal(read_annual(folder), expected, check_exact=True)
+
+
+def test_temporaries_of_a_killed_batch_are_removed(tmp_path):
+    """A killed write leaves ``.<name>.<random>.tmp<suffix>`` (atomic.atomic_path); resume removes it."""
+    where = tmp_path / REPLICATE_DIR
+    where.mkdir()
+    left = [tmp_path / ".annual.x1.tmp.parquet", where / ".r0000008-0000015.x2.tmp.arrow", where / ".r0000001.x3.tmp"]
+    kept = where / "r0000000.arrow"
+    for p in (*left, kept):
+        p.write_bytes(b"")
+    clean_temporaries(tmp_path)
+    assert not any(p.exists() for p in left) and kept.exists()
+
+
+def test_annual_is_stacked_as_replicates_come_the_same_in_any_order(serial_batch, tmp_path):
+    """``annual.parquet`` is appended while a batch runs (storage.AnnualStream): whatever order the
+    replicates finish in, and with some stored by an earlier run (resume), the file holds them in
+    index order, a row group per ``chunk`` replicates; a stream stopped by an error leaves no file."""
+    annual = _annual(serial_batch)
+    frames = [(int(i), g.reset_index(drop=True)) for i, g in annual.groupby("replicate") if i < 10]
+
+    def stack(folder: Path, order, earlier=()) -> Path:
+        for group in earlier:  # files an earlier run of the batch wrote
+            write_replicates(folder, [frames[i] for i in group])
+        with AnnualStream(folder, 10, chunk=4) as stream:
+            with ReplicateWriter(folder, max_held=3, stream=stream) as writer:
+                for i in order:
+                    writer.add(*frames[i])
+            return stream.finish()
+
+    expected = annual[annual["replicate"] < 10].reset_index(drop=True)
+    rows = [sum(len(f) for _, f in frames[a:a + 4]) for a in (0, 4, 8)]
+    for path in (stack(tmp_path / "a", range(10)), stack(tmp_path / "b", [3, 1, 0, 9, 2, 8, 4, 7, 6, 5]),
+                 stack(tmp_path / "c", [9, 1, 5, 7], earlier=[(0, 2), (3, 4, 6, 8)])):
+        pd.testing.assert_frame_equal(pd.read_parquet(path), expected, check_exact=True)
+        meta = pq.read_metadata(path)
+        assert [meta.row_group(k).num_rows for k in range(meta.num_row_groups)] == rows
+        assert not (path.parent / REPLICATE_DIR).exists() and not list(path.parent.glob(".*"))
+    folder = tmp_path / "stopped"
+    with pytest.raises(KeyboardInterrupt), AnnualStream(folder, 10, chunk=4) as stream:
+        stream.add(replicate_table(frames[:5]))
+        raise KeyboardInterrupt
+    assert not (folder / "annual.parquet").exists() and not list(folder.glob(".*"))

@@ -304,16 +304,18 @@ def run_batch(
             f"{len(names)} uncertain input{'s' if len(names) != 1 else ''}")
         t0 = time.perf_counter()
         with _progress(progress, the_design.runs, len(done), "replicates") as advance:
-            stream = execute(replicate_fn, tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
-            with contextlib.closing(stream), storage.ReplicateWriter(folder) as writer:
-                for index, frame in stream:
-                    writer.add(index, frame)
-                    del frame
-                    advance(1)
-        missing = set(range(the_design.runs)) - storage.done_replicates(folder)
-        if missing:  # pragma: no cover - an executor that skipped work
-            raise RuntimeError(f"{len(missing)} replicates missing after the run (e.g. {sorted(missing)[:5]}); run again with resume")
-        storage.compact(folder, the_design.runs)
+            results = execute(replicate_fn, tasks(), executor, workers, scheduler, on_ready=lambda where: say(f"running on {where}"))
+            # annual.parquet is stacked as the replicates come (storage.AnnualStream), not all at the end
+            with storage.AnnualStream(folder, the_design.runs) as stacked:
+                with contextlib.closing(results), storage.ReplicateWriter(folder, stream=stacked) as writer:
+                    for index, frame in results:
+                        writer.add(index, frame)
+                        del frame
+                        advance(1)
+                missing = set(range(the_design.runs)) - storage.done_replicates(folder)
+                if missing:  # pragma: no cover - an executor that skipped work
+                    raise RuntimeError(f"{len(missing)} replicates missing after the run (e.g. {sorted(missing)[:5]}); run again with resume")
+                stacked.finish()
         say(f"{len(todo)} runs in {time.perf_counter() - t0:.1f} s")
     summary = batch.summary(method)
     batch._summary = summary  # the report shows the method asked for now

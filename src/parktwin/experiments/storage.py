@@ -2,26 +2,31 @@
 
     runs/<batch>/
       batch.json                 written first: scenario, digest, design, n, seeds, sample table, versions
-      replicates/r0000040-0000047.parquet  finished replicates' annual tables, a few per file, while the batch runs
+      replicates/r0000040-0000047.arrow  finished replicates' annual tables, a few per file, while the batch runs
       annual.parquet             every replicate's annual table, stacked, once all are done
       summary/                   quantiles, probabilities, outputs, sensitivity (.parquet), summary.json
       batch_report.html
 
 Replicates are written in bulk (``ReplicateWriter``): the parent keeps finished replicates and
-writes them as one file when the last write is old enough that writing costs it at most ~2 % of
-its time, or when it holds ``MAX_HELD`` of them, or after ``MAX_FLUSH_S`` — a Parquet file costs
-its writer about the same ~10 ms for 1 replicate as for 8, so a batch writes several times fewer
-files (and stacks fewer at the end), and a killed batch loses at most a few replicates. A file
-holds its replicates in index order, names the first and last, and lists them with their row
-counts in its metadata. Every file is written to a hidden temporary name in its folder and
-renamed into place, so a file either exists whole or not at all; a killed batch loses only the
-replicates not yet written, which ``resume`` runs again. ``annual.parquet`` is assembled from the
-replicate files in index order and only then are those removed. Files of one replicate each
-(``r0000042.parquet``, older batches) are read the same way.
+writes them as one file when the last write is old enough that writing costs it at most ~0.5 % of
+its time, or when it holds ``MAX_HELD`` of them, or after ``MAX_FLUSH_S`` — a file costs its
+writer about the same for 1 replicate as for 8 (it is per column), so a batch writes several
+times fewer files, and a killed batch loses at most a few replicates. Replicate files are Arrow
+IPC files, uncompressed: they live only until the batch is stacked, and are written ~3 times and
+read ~5 times faster than Parquet (no encoding or compression; work of the parent, on the cores
+the workers need). A file holds its replicates in index order, names the first and
+last, and lists them with their row counts in its schema metadata. Every file is written to a
+hidden temporary name in its folder and renamed into place, so a file either exists whole or not
+at all; a killed batch loses only the replicates not yet written, which ``resume`` runs again.
+``annual.parquet`` is appended while the batch runs (``AnnualStream``: a row group of ``STACK_CHUNK``
+replicates in index order as soon as all of them are stored), renamed into place once every
+replicate is in it, and only then are the replicate files removed. Parquet replicate files (``r0000040-0000047.parquet``, and ``r0000042.parquet`` of one
+replicate each, written by older versions) are read the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -37,10 +42,13 @@ import pyarrow as pa
 from parktwin.atomic import atomic_path, write_bytes
 
 REPLICATE_DIR = "replicates"
-REPLICATE_FILE = re.compile(r"^r(\d{7})(?:-(\d{7}))?\.parquet$")  # one replicate, or the first and last of several
-REPLICATES_KEY = b"parktwin.replicates"  # file metadata: [[index, rows], ...] in file order
-COMPACT_CHUNK = 256
-WRITE_SHARE = 0.02  # the share of the parent's time writing replicate files may take
+REPLICATE_FILE = re.compile(r"^r(\d{7})(?:-(\d{7}))?\.(arrow|parquet)$")  # one replicate, or the first and last of several
+REPLICATE_SUFFIX = ".arrow"  # replicate files written now (Arrow IPC); older versions wrote .parquet
+REPLICATES_KEY = b"parktwin.replicates"  # schema metadata: [[index, rows], ...] in file order
+STACK_CHUNK = 32  # replicates a row group of annual.parquet (appended while the batch runs: AnnualStream)
+WRITE_SHARE = 0.005  # the share of the parent's time writing replicate files may take (its writing shares the
+# cores with the workers; on a busy machine each replicate takes longer, and at 2 % the parent wrote a file
+# for every replicate or two, several times the CPU of a file per 8)
 MAX_FLUSH_S = 5.0  # ... but finished replicates wait at most this long before they are written
 MAX_HELD = 8  # ... and at most this many (a killed batch loses no more than these and those running)
 
@@ -112,29 +120,59 @@ def stacked_table(frames: list[pd.DataFrame | pa.Table]) -> pa.Table:
     return pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
 
 
-def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame | pa.Table]]) -> Path:
-    """Store finished replicates ``[(index, annual table)]`` as one file, in index order (idempotent:
-    writing the same replicates again replaces the file with identical content)."""
-    pq = _parquet()
+def replicate_table(replicates: list[tuple[int, pd.DataFrame | pa.Table]]) -> pa.Table:
+    """Finished replicates ``[(index, annual table)]`` stacked in index order as one Arrow table
+    whose schema metadata lists them (``REPLICATES_KEY``: [[index, rows], ...])."""
     replicates = sorted(replicates, key=lambda item: item[0])
     table = stacked_table([frame for _, frame in replicates])
     listing = json.dumps([[index, len(frame)] for index, frame in replicates]).encode()
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), REPLICATES_KEY: listing})
-    first, last = replicates[0][0], replicates[-1][0]
-    name = f"r{first:07d}.parquet" if len(replicates) == 1 else f"r{first:07d}-{last:07d}.parquet"
-    path = Path(folder) / REPLICATE_DIR / name
-    with atomic_path(path) as tmp:
-        pq.write_table(table, tmp)
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), REPLICATES_KEY: listing})
+
+
+def write_replicate_table(folder: Path, table: pa.Table) -> Path:
+    """Store a ``replicate_table`` as one Arrow IPC file named by its first and last replicate
+    (idempotent: writing the same replicates again replaces the file with identical content)."""
+    listing = json.loads(table.schema.metadata[REPLICATES_KEY])
+    first, last = listing[0][0], listing[-1][0]
+    name = f"r{first:07d}" if len(listing) == 1 else f"r{first:07d}-{last:07d}"
+    path = Path(folder) / REPLICATE_DIR / (name + REPLICATE_SUFFIX)
+    with atomic_path(path) as tmp, pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
     return path
 
 
+def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame | pa.Table]]) -> Path:
+    """Store finished replicates ``[(index, annual table)]`` as one Arrow IPC file, in index order."""
+    return write_replicate_table(folder, replicate_table(replicates))
+
+
+def read_replicate_file(path: Path) -> pa.Table:
+    """A replicate file's table: Arrow IPC (``.arrow``) read into memory (not memory-mapped, so the
+    file can be removed at once on every platform), or Parquet (older versions)."""
+    if Path(path).suffix == ".parquet":
+        return _parquet().read_table(path)
+    with pa.OSFile(str(path), "rb") as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def _replicate_schema(path: Path) -> pa.Schema:
+    """A replicate file's schema (with its metadata), without reading its data."""
+    if Path(path).suffix == ".parquet":
+        return _parquet().read_schema(path)
+    with pa.OSFile(str(path), "rb") as source:
+        return pa.ipc.open_file(source).schema
+
+
 class ReplicateWriter:
-    """Collects finished replicates and writes them in bulk (module docstring: when and why).
+    """Collects finished replicates and writes them in bulk (module docstring: when and why), and
+    hands each written table to ``stream`` (an ``AnnualStream``) if given.
     Use as a context manager: what is still held is written when the block ends, also on Ctrl-C."""
 
-    def __init__(self, folder: Path, write_share: float = WRITE_SHARE, max_wait_s: float = MAX_FLUSH_S, max_held: int = MAX_HELD):
+    def __init__(self, folder: Path, write_share: float = WRITE_SHARE, max_wait_s: float = MAX_FLUSH_S, max_held: int = MAX_HELD,
+                 stream: AnnualStream | None = None):
         self.folder = Path(folder)
         self.write_share, self.max_wait_s, self.max_held = write_share, max_wait_s, max_held
+        self.stream = stream
         self.held: list[tuple[int, pd.DataFrame | pa.Table]] = []
         self.last_end = 0.0  # when the last write ended (0: nothing written yet) [perf_counter s]
         self.last_cost = 0.0  # how long it took [s]
@@ -149,8 +187,11 @@ class ReplicateWriter:
     def flush(self) -> None:
         if self.held:
             start = time.perf_counter()
-            write_replicates(self.folder, self.held)
+            table = replicate_table(self.held)
+            write_replicate_table(self.folder, table)
             self.held = []
+            if self.stream is not None:
+                self.stream.add(table)
             self.last_end = time.perf_counter()
             self.last_cost = self.last_end - start
 
@@ -176,11 +217,10 @@ def _replicate_files(folder: Path) -> list[tuple[int, int, Path]]:
 
 def _listing(path: Path, first: int) -> list[tuple[int, int]]:
     """[(index, rows)] of a replicate file (a one-replicate file of an older batch has no listing)."""
-    pq = _parquet()
-    meta = pq.read_schema(path).metadata or {}
+    meta = _replicate_schema(path).metadata or {}
     if REPLICATES_KEY in meta:
         return [(int(i), int(n)) for i, n in json.loads(meta[REPLICATES_KEY])]
-    return [(first, pq.read_metadata(path).num_rows)]
+    return [(first, _parquet().read_metadata(path).num_rows)]
 
 
 def done_replicates(folder: Path) -> set[int]:
@@ -190,10 +230,11 @@ def done_replicates(folder: Path) -> set[int]:
 
 
 def clean_temporaries(folder: Path) -> None:
-    """Remove temporary files a killed batch left behind."""
+    """Remove temporary files a killed batch left behind (``atomic.atomic_path`` names them
+    ``.<name>.<random>.tmp<suffix>``)."""
     for sub in (Path(folder), Path(folder) / REPLICATE_DIR):
         if sub.is_dir():
-            for p in sub.glob(".*.tmp"):
+            for p in [*sub.glob(".*.tmp"), *sub.glob(".*.tmp.*")]:
                 p.unlink(missing_ok=True)
 
 
@@ -201,15 +242,14 @@ def _in_index_order(files: list[tuple[int, int, Path]]):
     """(table, replicates in it) of the replicate files, in replicate order, a few at a time. Files
     written by one run of a batch hold disjoint ranges and are read one after another; after a
     resume the ranges may interleave, and then each file's replicates are taken apart and put in order."""
-    pq = _parquet()
     if all(a[1] < b[0] for a, b in zip(files, files[1:])):
         for first, last, path in files:
-            table = pq.read_table(path)
+            table = read_replicate_file(path)
             yield table, (1 if first == last else len(_listing(path, first)))
         return
     pieces = {}
     for first, _, path in files:
-        table, row = pq.read_table(path), 0
+        table, row = read_replicate_file(path), 0
         for index, rows in _listing(path, first):
             pieces[index] = table.slice(row, rows)
             row += rows
@@ -217,37 +257,98 @@ def _in_index_order(files: list[tuple[int, int, Path]]):
         yield pieces.pop(index), 1
 
 
+class AnnualStream:
+    """``annual.parquet`` written while a batch runs: replicates ``0..runs-1`` are appended in index
+    order, a row group of ``STACK_CHUNK`` replicates as soon as all of them are stored, so at the
+    batch's end only the last few remain to append (stacking every replicate file at the end was
+    serial work with the workers done). Replicates written in this run come as the tables just
+    written (``add``; held only until appended); those stored by an earlier run of the batch
+    (resume) are read from their files when their turn comes. The file is written under a hidden
+    temporary name and renamed into place by ``finish``; a batch killed before that leaves only the
+    temporary (removed on resume: ``clean_temporaries``) and its replicate files. Row groups
+    follow replicate numbers, not the order replicates finish in: the file is the same whatever
+    ran them. Use as a context manager: the temporary is removed if the block raises."""
+
+    def __init__(self, folder: Path, runs: int, chunk: int = STACK_CHUNK):
+        self.folder, self.runs, self.chunk = Path(folder), runs, chunk
+        self.final = self.folder / "annual.parquet"
+        self._stack = contextlib.ExitStack()
+        self.tmp = self._stack.enter_context(atomic_path(self.final))
+        self.writer = None
+        self.next = 0  # the first replicate not yet appended
+        self.pieces: dict[int, pa.Table] = {}  # finished replicates not yet appended (their rows)
+        self.stored = {first: path for first, _, path in _replicate_files(self.folder)}  # files of earlier runs, by first index
+
+    def add(self, table: pa.Table) -> None:
+        """Take a ``replicate_table`` just written; append every whole chunk now in order."""
+        self._take(table, json.loads(table.schema.metadata[REPLICATES_KEY]))
+        self._append()
+
+    def finish(self) -> Path:
+        """Append what remains (replicate files of earlier runs included), close and rename into
+        place; then remove the replicate files."""
+        self._append()
+        if self.next < self.runs:  # pragma: no cover - run_batch checks every replicate is stored first
+            raise RuntimeError(f"replicate {self.next} is not stored: annual.parquet cannot be stacked")
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        self._stack.close()  # renames the temporary into place
+        shutil.rmtree(self.folder / REPLICATE_DIR, ignore_errors=True)
+        return self.final
+
+    def __enter__(self) -> AnnualStream:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self._stack.__exit__(kind, value, traceback)
+
+    def _take(self, table: pa.Table, listing: list) -> None:
+        meta = {k: v for k, v in (table.schema.metadata or {}).items() if k != REPLICATES_KEY}
+        table, row = table.replace_schema_metadata(meta), 0
+        for index, rows in listing:
+            if index >= self.next:
+                self.pieces[int(index)] = table.slice(row, rows)
+            row += rows
+
+    def _have(self, index: int) -> bool:
+        """Whether replicate ``index`` is at hand, reading the earlier run's file that holds it."""
+        if index not in self.pieces:
+            for first in [f for f in self.stored if f <= index]:
+                path = self.stored.pop(first)
+                self._take(read_replicate_file(path), _listing(path, first))
+        return index in self.pieces
+
+    def _append(self) -> None:
+        """Append every chunk of replicates whose replicates are all at hand, in order."""
+        while self.next < self.runs:
+            end = min(self.next + self.chunk, self.runs)
+            if not all(self._have(i) for i in range(self.next, end)):
+                return
+            self.writer = _write_chunk(self.writer, self.tmp, [self.pieces.pop(i) for i in range(self.next, end)])
+            self.next = end
+
+
 def compact(folder: Path, runs: int) -> Path:
-    """Stack replicates ``0..runs-1`` into ``annual.parquet`` (streamed in chunks of about
-    ``COMPACT_CHUNK`` replicates: memory stays flat), then remove the replicate files."""
-    folder = Path(folder)
-    final = folder / "annual.parquet"
-    with atomic_path(final) as tmp:
-        writer = None
-        try:
-            buffer, count = [], 0
-            for table, replicates in _in_index_order(_replicate_files(folder)):
-                meta = {k: v for k, v in (table.schema.metadata or {}).items() if k != REPLICATES_KEY}
-                buffer.append(table.replace_schema_metadata(meta))
-                count += replicates
-                if count >= COMPACT_CHUNK:
-                    writer = _write_chunk(writer, tmp, buffer)
-                    buffer, count = [], 0
-            if buffer:
-                writer = _write_chunk(writer, tmp, buffer)
-        finally:
-            if writer is not None:
-                writer.close()
-    shutil.rmtree(folder / REPLICATE_DIR, ignore_errors=True)
-    return final
+    """Stack replicates ``0..runs-1`` from their files into ``annual.parquet`` (a chunk of
+    ``STACK_CHUNK`` replicates at a time: memory stays flat), then remove the replicate files."""
+    with AnnualStream(folder, runs) as stream:
+        return stream.finish()
 
 
 def _write_chunk(writer, path: Path, tables: list[pa.Table]):
+    """Append ``tables`` to the Parquet file at ``path`` as one row group (the writer opened on the
+    first chunk's schema; later chunks cast to it)."""
     pq = _parquet()
     table = pa.concat_tables(tables, promote_options="permissive")
     if writer is None:
         writer = pq.ParquetWriter(path, table.schema)
     writer.write_table(table.cast(writer.schema))
+    # while the batch runs this is the parent's largest transient memory: hand it back to the system now,
+    # not when Arrow's allocator would (the parent's and its workers' peak memory is what a batch costs)
+    pa.default_memory_pool().release_unused()
     return writer
 
 

@@ -128,7 +128,10 @@ def rbd_fast_s1(x: np.ndarray, y: np.ndarray, harmonics: int, seed: int,
     s1, conf = np.zeros(x.shape[1]), np.zeros(x.shape[1])
     for i in range(x.shape[1]):
         s1[i] = unskew_S1(compute_first_order(permuted_outputs(x[:, i], y), harmonics), harmonics, runs)
-        picks = np.stack([rng.choice(runs, replace=True, size=half) for _ in range(resamples)])
+        # SALib draws rng.choice(runs, replace=True, size=half) per resample; numpy's Generator.choice without p
+        # draws exactly integers(0, runs, size, dtype=int64) (numpy/random/_generator.pyx), at about half the cost;
+        # one draw per resample as SALib does (one draw of all would not give the same numbers)
+        picks = np.stack([rng.integers(0, runs, size=half, dtype=np.int64) for _ in range(resamples)])
         boot = unskew_S1(first_order_rows(permuted_outputs(x[:, i][picks], y[picks]), harmonics), harmonics, half)
         conf[i] = norm.ppf(0.5 + conf_level / 2.0) * boot.std(ddof=1)
     return s1, conf
