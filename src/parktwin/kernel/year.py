@@ -398,7 +398,6 @@ def annual(model, y: YearState) -> dict:
     s, e, a, m = y.site, y.electricity, y.accounting, y.money
     summary, supply, assets, result = a.summary, a.supply, s.assets, e.result
     grid_kw = result.grid_import_kw
-    pv_only = holds_only_zeros(s.wind_kw) and result.pv_kw is s.renewable_kw  # the dispatch's on-site output is PV + 0.0: its sum is the accounts'
     phase = phase_of(index)
     value_added = park_value_added_mcny(model, y)
     row = {
@@ -414,7 +413,7 @@ def annual(model, y: YearState) -> dict:
         "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
         "grid_import_mwh": supply.grid_import_kwh / 1000.0,
         "green_power_mwh": supply.green_kwh / 1000.0,
-        "pv_generation_mwh": (supply.onsite_generation_kwh if pv_only else float(s.pv_kw.sum())) / 1000.0,
+        "pv_generation_mwh": float(s.pv_kw.sum()) / 1000.0,
         "wind_generation_mwh": total_kwh(s.wind_kw) / 1000.0,
         "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
         "export_mwh": supply.export_kwh / 1000.0,
