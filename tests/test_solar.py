@@ -378,19 +378,19 @@ def test_clearness_calibration_kernel_is_the_numpy_expression_bit_for_bit():
 
 
 def test_lit_weathers_irradiance_is_the_days_clearness_times_clear_sky_then_erbs_bit_for_bit():
-    """``lit_weather_years`` makes the lit hours' GHI and its clearness index in one pass: to the last
+    """``weather_years`` makes the lit hours' GHI and its clearness index in one pass: to the last
     bit the day's clearness repeated over its lit hours × the clear-sky GHI, and DNI and DHI what
     ``erbs_from_geometry`` gives for that GHI."""
     from parktwin.energy import weather
 
     for site in (SUZHOU, Site(latitude_deg=40.8, longitude_deg=111.7, altitude_m=1050.0, timezone="Asia/Shanghai",
                               annual_ghi_kwh_per_m2=1550.0)):
-        lw = weather.lit_weather_years(site, 4, np.random.default_rng(21))
+        w = weather.weather_years(site, 4, np.random.default_rng(21))
         cs, lit = clear_sky(site), lit_hours(site)
-        ghi = np.repeat(lw.daily_clearness_share, np.bincount(cs.day_index[lit], minlength=DAYS_PER_YEAR), axis=1)
+        ghi = np.repeat(w.daily_clearness_share, np.bincount(cs.day_index[lit], minlength=DAYS_PER_YEAR), axis=1)
         ghi *= cs.ghi_w_per_m2[lit]
         dni, dhi = erbs_from_geometry(ghi, weather.lit_erbs_geometry(site))
-        for got, expected in ((lw.ghi_w_per_m2, ghi), (lw.dni_w_per_m2, dni), (lw.dhi_w_per_m2, dhi)):
+        for got, expected in ((w.ghi_w_per_m2[:, lit], ghi), (w.dni_w_per_m2[:, lit], dni), (w.dhi_w_per_m2[:, lit], dhi)):
             assert np.array_equal(_bits(got), _bits(expected))
 
 
