@@ -243,13 +243,12 @@ def clean_temporaries(folder: Path) -> None:
 
 
 def _in_index_order(files: list[tuple[int, int, Path]]):
-    """(table, replicates in it) of the replicate files, in replicate order, a few at a time. Files
-    written by one run of a batch hold disjoint ranges and are read one after another; after a
-    resume the ranges may interleave, and then each file's replicates are taken apart and put in order."""
+    """The replicate files' tables in replicate order, a few replicates at a time. Files written by
+    one run of a batch hold disjoint ranges and are read one after another; after a resume the
+    ranges may interleave, and then each file's replicates are taken apart and put in order."""
     if all(a[1] < b[0] for a, b in zip(files, files[1:])):
-        for first, last, path in files:
-            table = read_replicate_file(path)
-            yield table, (1 if first == last else len(_listing(path, first)))
+        for _, _, path in files:
+            yield read_replicate_file(path)
         return
     pieces = {}
     for first, _, path in files:
@@ -258,7 +257,7 @@ def _in_index_order(files: list[tuple[int, int, Path]]):
             pieces[index] = table.slice(row, rows)
             row += rows
     for index in sorted(pieces):
-        yield pieces.pop(index), 1
+        yield pieces.pop(index)
 
 
 class AnnualStream:
@@ -366,5 +365,5 @@ def read_annual(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     files = _replicate_files(folder)
     if not files:
         return pd.DataFrame(columns=columns or [])
-    tables = [t.select(columns) if columns else t for t, _ in _in_index_order(files)]
+    tables = [t.select(columns) if columns else t for t in _in_index_order(files)]
     return pd.concat([t.to_pandas() for t in tables], ignore_index=True)
