@@ -58,7 +58,8 @@ def erbs_from_geometry(ghi: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndar
     applies (0.22 < kt ≤ 0.8) rather than on every hour and then discarded: ``erbs`` took ~9 ms of a
     26-year run, most of it in that polynomial's powers. The clearness index (as
     ``pvlib.irradiance.clearness_index``, max 1, with the geometry's I0h) and the split around the
-    polynomial are one ``numba.njit`` pass each; the polynomial stays pvlib's numpy expression."""
+    polynomial are one ``numba.njit`` pass each; of the polynomial, the powers are numpy's
+    (``polynomial_powers``), the rest compiled (``polynomial_share_of``): pvlib's numbers."""
     hours = ghi.shape[-1]
     flat = np.ascontiguousarray(ghi, dtype=float).reshape(-1, hours)
     kt, k = _clearness_index(flat, geometry.horizontal_extra_w_per_m2)
@@ -68,19 +69,15 @@ def erbs_from_geometry(ghi: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndar
 
 def erbs_split_at(ghi: np.ndarray, kt: np.ndarray, mid_kt: np.ndarray, geometry: ErbsGeometry) -> tuple[np.ndarray, np.ndarray]:
     """DNI and DHI (n, hours) [W/m²] from GHI, its clearness index ``kt`` and the values of ``kt`` in
-    (0.22, 0.8] in row-major order (``_clearness_index``): pvlib's diffuse-fraction polynomial on those."""
-    return _erbs_split_kernel(ghi, kt, polynomial_share(mid_kt), geometry.cos_zenith, geometry.beyond_cutoff)
-
-
-def polynomial_share(mid_kt: np.ndarray) -> np.ndarray:
-    """Erbs' diffuse fraction [-] where its polynomial applies (0.22 < kt ≤ 0.8): pvlib's numpy
-    expression as it stands (its powers are numpy's, whose last bits a compiled loop would not
-    reproduce), so it is evaluated on those hours' ``kt`` gathered into one array."""
-    return 0.9511 - 0.1604 * mid_kt + 4.388 * mid_kt**2 - 16.638 * mid_kt**3 + 12.336 * mid_kt**4
+    (0.22, 0.8] in row-major order (``_clearness_index``): pvlib's diffuse-fraction polynomial on those
+    (``polynomial_powers`` then ``polynomial_share_of``, the same numbers as pvlib's numpy expression)."""
+    kt3, kt4 = polynomial_powers(mid_kt)
+    return _erbs_split_kernel(ghi, kt, kt3, kt4, geometry.cos_zenith, geometry.beyond_cutoff)
 
 
 def polynomial_powers(mid_kt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``kt**3`` and ``kt**4`` of :func:`polynomial_share`, as numpy computes them (the expression's
+    """``kt**3`` and ``kt**4`` of Erbs' diffuse-fraction polynomial (where it applies, 0.22 < kt ≤ 0.8;
+    ``pvlib.irradiance.erbs``: ``0.9511 - 0.1604 kt + 4.388 kt**2 - 16.638 kt**3 + 12.336 kt**4``), as numpy computes them (the expression's
     only steps whose last bits a compiled loop would not reproduce: numpy's ``power`` may be a
     vectorised library routine, not the C library's ``pow``; each element's power is the same wherever
     it stands in a contiguous array); ``polynomial_share_of`` does the rest."""
@@ -89,9 +86,9 @@ def polynomial_powers(mid_kt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @numba.njit(cache=True)
 def polynomial_share_of(kt, kt3, kt4):
-    """:func:`polynomial_share` of one ``kt`` [-] given its ``kt**3`` and ``kt**4`` from
-    :func:`polynomial_powers`: the expression's other steps in its order (``kt**2`` is numpy's
-    ``square``, ``kt × kt``), so the same number."""
+    """Erbs' diffuse fraction [-] of one ``kt`` in the polynomial's range given its ``kt**3`` and ``kt**4``
+    from :func:`polynomial_powers`: pvlib's numpy expression's other steps in its order (``kt**2`` is
+    numpy's ``square``, ``kt × kt``), so the same number (tests/test_solar.py compares them)."""
     return 0.9511 - 0.1604 * kt + 4.388 * (kt * kt) - 16.638 * kt3 + 12.336 * kt4
 
 
@@ -168,9 +165,9 @@ def lit_ghi_and_clearness_index(clearness, day_hours, lit_ghi, horizontal_extra)
 
 
 @numba.njit(cache=True)
-def _erbs_split_kernel(ghi, kt, mid_share, cos_zenith, beyond_cutoff):
+def _erbs_split_kernel(ghi, kt, kt3, kt4, cos_zenith, beyond_cutoff):
     """Erbs' DNI and DHI (n, hours) [W/m²] hour by hour (``beam_and_diffuse``), the polynomial's
-    ``mid_share`` read in row-major order where it applies."""
+    powers ``kt3``, ``kt4`` read in row-major order where it applies (``polynomial_share_of``)."""
     n, hours = ghi.shape
     dni = np.empty((n, hours))
     dhi = np.empty((n, hours))
@@ -180,7 +177,7 @@ def _erbs_split_kernel(ghi, kt, mid_share, cos_zenith, beyond_cutoff):
             x = kt[i, j]
             share = 0.0
             if in_polynomial_range(x):
-                share = mid_share[m]
+                share = polynomial_share_of(x, kt3[m], kt4[m])
                 m += 1
             dni[i, j], dhi[i, j] = beam_and_diffuse(ghi[i, j], x, share, cos_zenith[j], beyond_cutoff[j])
     return dni, dhi

@@ -34,18 +34,15 @@ import numpy as np
 import pvlib
 
 from parktwin.energy.erbs import beam_and_diffuse, hour_clearness_index, polynomial_powers, polynomial_share_of
-from parktwin.energy.weather import (HOURS_PER_YEAR, ClearSky, DailyWeather, LitWeather, Site, Weather, clear_sky, lit_erbs_geometry,
-                                     lit_hours, lit_weather_years, weather_years)
+from parktwin.energy.weather import (HOURS_PER_YEAR, ClearSky, DailyWeather, Site, Weather, clear_sky, lit_erbs_geometry,
+                                     lit_hours, weather_years)
 
 __all__ = [
     "ClearSky",
-    "LitWeather",
     "PvSystem",
     "Site",
     "Weather",
     "clear_sky",
-    "lit_pv_output_kw_per_kwp",
-    "lit_weather_years",
     "pv_output_kw_per_kwp",
     "synthetic_pv_kw_per_kwp",
     "weather_years",
@@ -120,18 +117,10 @@ def pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: Weather) -> np.n
         year gives the specific yield [kWh/kWp].
     """
     lit = lit_hours(site)  # every other hour has the sun down: output 0
-    return lit_pv_output_kw_per_kwp(site, system, LitWeather(
-        weather.ghi_w_per_m2[:, lit], weather.dni_w_per_m2[:, lit], weather.dhi_w_per_m2[:, lit],
-        weather.temp_air_c, weather.daily_clearness_share))
-
-
-def lit_pv_output_kw_per_kwp(site: Site, system: PvSystem, weather: LitWeather) -> np.ndarray:
-    """:func:`pv_output_kw_per_kwp` from weather whose irradiance is given in the lit hours only
-    (``lit_weather_years``); the same numbers, shape (n_years, 8760) [kW/kWp]."""
     geometry, f = array_geometry(site, system), pv_factors(system)
-    return _ac_kw_per_kwp(weather.ghi_w_per_m2, weather.dni_w_per_m2, weather.dhi_w_per_m2, weather.temp_air_c,
-                          lit_hours(site), geometry.dni_extra_w_per_m2, geometry.rb, geometry.cos_aoi, geometry.sun_up,
-                          f.isotropic, f.albedo, f.ground, f.heat_loss, f.gamma, f.losses)
+    return _ac_kw_per_kwp(weather.ghi_w_per_m2[:, lit], weather.dni_w_per_m2[:, lit], weather.dhi_w_per_m2[:, lit],
+                          weather.temp_air_c, lit, geometry.dni_extra_w_per_m2, geometry.rb, geometry.cos_aoi,
+                          geometry.sun_up, f.isotropic, f.albedo, f.ground, f.heat_loss, f.gamma, f.losses)
 
 
 @dataclass(frozen=True)

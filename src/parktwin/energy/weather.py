@@ -428,23 +428,10 @@ def lit_erbs_geometry(site: Site) -> ErbsGeometry:
 class DailyWeather:
     """What a seed draws of ``n_years`` synthetic years: the calibrated daily clearness (n_years, 365) [-]
     and the hourly air temperature (n_years, 8760) [°C]; the hourly irradiance follows from the
-    clearness and the site's clear sky (:func:`lit_weather_years`, ``energy.solar.synthetic_pv_kw_per_kwp``)."""
+    clearness and the site's clear sky (:func:`weather_years`, ``energy.solar.synthetic_pv_kw_per_kwp``)."""
 
     daily_clearness_share: np.ndarray
     temp_air_c: np.ndarray
-
-
-@dataclass(frozen=True, eq=False)
-class LitWeather:
-    """Synthetic weather of ``n_years`` years with the irradiance only in the site's lit hours
-    (``lit_hours``; in every other hour GHI, DNI and DHI are 0): GHI/DNI/DHI shape (n_years, lit
-    hours) [W/m²], air temperature (n_years, 8760) [°C], daily clearness (n_years, 365) [-]."""
-
-    ghi_w_per_m2: np.ndarray
-    dni_w_per_m2: np.ndarray
-    dhi_w_per_m2: np.ndarray
-    temp_air_c: np.ndarray
-    daily_clearness_share: np.ndarray
 
 
 def daily_weather(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> DailyWeather:
@@ -466,19 +453,6 @@ def daily_weather(site: Site, n_years: int, rng: np.random.Generator, persistenc
     k_raw = _raw_clearness(z_cloud, mean_share)
     clearness = _calibrate_clearness(k_raw, cs.daily_ghi_kwh_per_m2, site.annual_ghi_kwh_per_m2)
     return DailyWeather(clearness, _air_temperature(site, clearness, z_temp))
-
-
-def lit_weather_years(site: Site, n_years: int, rng: np.random.Generator, persistence: float = 0.6) -> LitWeather:
-    """:func:`weather_years` without the dark hours' zeros (the same numbers in the lit hours): the
-    :func:`daily_weather` with its lit hours' GHI (the day's clearness × the clear-sky GHI) split
-    into DNI and DHI by Erbs."""
-    daily = daily_weather(site, n_years, rng, persistence)
-    lit_day_hours, lit_ghi = lit_clear_sky(site)
-    geometry = lit_erbs_geometry(site)
-    ghi, kt, mid_kt = lit_ghi_and_clearness_index(daily.daily_clearness_share, lit_day_hours, lit_ghi,
-                                                  geometry.horizontal_extra_w_per_m2)
-    dni, dhi = erbs_split_at(ghi, kt, mid_kt, geometry)  # (erbs.erbs_from_geometry of that GHI)
-    return LitWeather(ghi, dni, dhi, daily.temp_air_c, daily.daily_clearness_share)
 
 
 @functools.lru_cache(maxsize=64)
@@ -520,7 +494,13 @@ def weather_years(site: Site, n_years: int, rng: np.random.Generator,
         If the target annual GHI is not below the clear-sky annual GHI, or on
         invalid ``n_years`` / ``persistence``.
     """
-    lw = lit_weather_years(site, n_years, rng, persistence)
+    daily = daily_weather(site, n_years, rng, persistence)
+    lit_day_hours, lit_ghi = lit_clear_sky(site)
+    geometry = lit_erbs_geometry(site)
+    # the lit hours' GHI (the day's clearness × the clear-sky GHI) and its clearness index, split by Erbs
+    ghi, kt, mid_kt = lit_ghi_and_clearness_index(daily.daily_clearness_share, lit_day_hours, lit_ghi,
+                                                  geometry.horizontal_extra_w_per_m2)
+    dni, dhi = erbs_split_at(ghi, kt, mid_kt, geometry)  # (erbs.erbs_from_geometry of that GHI)
     lit = lit_hours(site)
 
     def every_hour(values: np.ndarray) -> np.ndarray:  # dark hours: GHI = 0, so DNI = DHI = 0 (Erbs)
@@ -529,9 +509,9 @@ def weather_years(site: Site, n_years: int, rng: np.random.Generator,
         return full
 
     return Weather(
-        ghi_w_per_m2=every_hour(lw.ghi_w_per_m2),
-        dni_w_per_m2=every_hour(lw.dni_w_per_m2),
-        dhi_w_per_m2=every_hour(lw.dhi_w_per_m2),
-        temp_air_c=lw.temp_air_c,
-        daily_clearness_share=lw.daily_clearness_share,
+        ghi_w_per_m2=every_hour(ghi),
+        dni_w_per_m2=every_hour(dni),
+        dhi_w_per_m2=every_hour(dhi),
+        temp_air_c=daily.temp_air_c,
+        daily_clearness_share=daily.daily_clearness_share,
     )
