@@ -12,14 +12,14 @@ import numpy as np
 
 from parktwin.agents.base import EnergyRow, ParkAgent, state_cache
 from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option, wacc_rate
-from parktwin.agents.firm_energy import YEAR_ROWS, FirmEnergy
+from parktwin.agents.firm_energy import YEAR_ROWS
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED
 from parktwin.agents.resources import MeasureLedger, resource_option
 from parktwin.data import constant, heat_band_shares
-from parktwin.energy.loads import LoadBook, profile_peak
+from parktwin.energy.loads import profile_peak
 from parktwin.spec.park import Enterprise
 from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
@@ -419,12 +419,6 @@ class EnterpriseAgent(ParkAgent):
         e = self.spec.energy
         return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
                 *self._year_constants())
-
-    def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
-        """The firm's energy rows of ``year`` (``YEAR_ROWS``, those above 0) and its electricity booked
-        into ``book``: the park's computation (``agents.firm_energy``) for this firm alone. The run's
-        loads stage computes all firms at once (``model.firm_energy``), which ``last_rows`` reads."""
-        return FirmEnergy().year_rows([self], year, year_start, book)
 
     def segments(self, year_start: int) -> list[tuple[int, FirmState]]:
         """The firm's states in the year beginning at ``year_start`` (``ParkAgent.year_segments``)."""
