@@ -12,7 +12,9 @@ import numpy as np
 
 from parktwin.agents.base import EnergyRow, ParkAgent, state_cache
 from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option, wacc_rate
-from parktwin.agents.firm_energy import YEAR_ROWS
+from parktwin.agents.firm_energy import (STATE_ACTIVE, STATE_BOUGHT_HEAT_LEFT, STATE_CAPTURE_SHARE, STATE_CAPTURE_STORED,
+                                         STATE_COAL_LEFT, STATE_COLUMNS, STATE_DIESEL_LEFT, STATE_EFFICIENCY,
+                                         STATE_ELECTRICITY_KWH, STATE_GAS_LEFT, STATE_HYDROGEN_SHARE, YEAR_ROWS)
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
@@ -381,8 +383,9 @@ class EnterpriseAgent(ParkAgent):
         """What the firm's year energy reads of its state ``st`` (``agents.firm_energy.firm_year_kernel``):
         ``state_terms`` (electricity at scale 1 [kWh/yr], then the factors of its four fuel inputs:
         coal and gas still burnt, diesel 1.0, bought heat still bought), its efficiency factor, active
-        flag (1.0 or 0.0), hydrogen and capture shares, and 1.0 when captured CO₂ is stored (else 0.0);
-        once per state and firm inputs a process visits (``agents.base.state_cache``, as ``state_terms``).
+        flag (1.0 or 0.0), hydrogen and capture shares, and 1.0 when captured CO₂ is stored (else 0.0),
+        each in its column ``agents.firm_energy.STATE_*``; once per state and firm inputs a process
+        visits (``agents.base.state_cache``, as ``state_terms``).
         The diesel's factor 1.0 multiplies exactly."""
         cache = self.__dict__.get("_columns")
         if cache is None:
@@ -390,8 +393,13 @@ class EnterpriseAgent(ParkAgent):
         column = cache.get(st)
         if column is None:
             elec, fossil, bought_left = self.state_terms(st)
-            column = cache[st] = (elec, fossil, fossil, 1.0, bought_left, st.efficiency_factor, st.active, st.hydrogen_share,
-                                  st.capture_share, 1.0 if st.capture_stored else 0.0)
+            values = [0.0] * STATE_COLUMNS
+            values[STATE_ELECTRICITY_KWH], values[STATE_EFFICIENCY], values[STATE_ACTIVE] = elec, st.efficiency_factor, st.active
+            values[STATE_COAL_LEFT], values[STATE_GAS_LEFT], values[STATE_DIESEL_LEFT], values[STATE_BOUGHT_HEAT_LEFT] = (
+                fossil, fossil, 1.0, bought_left)
+            values[STATE_HYDROGEN_SHARE], values[STATE_CAPTURE_SHARE] = st.hydrogen_share, st.capture_share
+            values[STATE_CAPTURE_STORED] = 1.0 if st.capture_stored else 0.0
+            column = cache[st] = tuple(values)
         return column
 
     def _terms_inputs(self) -> tuple:
