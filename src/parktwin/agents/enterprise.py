@@ -435,21 +435,22 @@ class EnterpriseAgent(ParkAgent):
     def last_quantities(self) -> dict[str, float]:
         """Carrier → quantity of the firm's energy rows of the last year the run computed (``last_rows``
         without the rows)."""
-        energy = getattr(self.model, "firm_energy", None)
-        quantities = energy.quantities_of(self) if energy is not None else None
-        if quantities is None:
-            return {}
-        return {c: q for i, c, _ in self.possible_rows() if (q := quantities[i]) > 0.0}
+        return {c: q for c, _, q in self.last_kept()}
 
     @property
     def last_rows(self) -> list[EnergyRow]:
         """The firm's energy rows of the last year the run computed (``model.firm_energy``; none before one)."""
+        row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
+        return [row(EnergyRow, (self.entity_id, self.kind, c, q, u)) for c, u, q in self.last_kept()]
+
+    def last_kept(self) -> list[tuple[str, str, float]]:
+        """(carrier, unit, quantity) of the firm's ``possible_rows`` above 0 in the last year the run
+        computed (``model.firm_energy``; none before one)."""
         energy = getattr(self.model, "firm_energy", None)
         quantities = energy.quantities_of(self) if energy is not None else None
         if quantities is None:
             return []
-        row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
-        return [row(EnergyRow, (self.entity_id, self.kind, c, q, u)) for i, c, u in self.possible_rows() if (q := quantities[i]) > 0.0]
+        return [(c, u, q) for i, c, u in self.possible_rows() if (q := quantities[i]) > 0.0]
 
     def possible_rows(self) -> tuple[tuple[int, str, str], ...]:
         """The ``YEAR_ROWS`` (position, carrier, unit) this firm can have above 0, once per run: its
