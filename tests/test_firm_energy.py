@@ -75,3 +75,19 @@ def test_a_firm_no_longer_held_keeps_its_last_rows():
     rows = energy.year_rows([works, plant], 2025, 0, LoadBook(2025))
     energy.year_rows([works], 2026, HOURS_PER_YEAR, LoadBook(2026))  # plant left the park
     assert plant.last_rows == [r for r in rows if r.entity == "plant"] and plant.last_rows
+
+
+def test_captured_co2_goes_to_storage_or_use_by_the_part_of_the_year_and_its_electricity_is_booked():
+    # works (builders.PARK): 500 t process CO₂, 10,000 MWh electricity, continuous shape; half its process CO₂
+    # captured from hour 0 of 2025 and sent to storage, sent into products from hour 4,000 (same share captured).
+    # Capture electricity: 0.125 MWh/t + 0.83 MWh_th/t ÷ 0.99 electric boiler (data/constants.csv) = 963.38 kWh/t.
+    _, (works, plant) = _firms()
+    works.commission(0.0, "ccus", (0.5, "storage"))
+    works.commission(4000.0, "ccus", (0.5, "utilisation"))
+    got = _quantities(FirmEnergy().year_rows([works, plant], 2025, 0, LoadBook(2025)))
+    whole, after = share_of_year("continuous", 2025), share_after("continuous", 2025, 4000)
+    assert got["works", "captured_co2"] == pytest.approx(500.0 * 0.5 * (whole - after), rel=1e-12)
+    assert got["works", "captured_co2_used"] == pytest.approx(500.0 * 0.5 * after, rel=1e-12)
+    assert got["works", "process_co2"] == 500.0  # all of it, captured or not: the capture is reported apart
+    capture_kwh_per_t = 1000.0 * (0.125 + 0.83 / 0.99)
+    assert got["works", "electricity"] == pytest.approx((10_000_000.0 + 500.0 * 0.5 * capture_kwh_per_t) * whole / 1000.0, rel=1e-12)

@@ -240,7 +240,7 @@ def scaled_inputs(inputs: tuple[float | None, ...], activity: float) -> list[flo
 # -- resource measures (roadmap kind ``resource_measure``; agents/resources.py) ------------------------
 class MeasureTargets(NamedTuple):
     """The resource measures a firm has commissioned (0: none), each a share 0..1 (a named tuple:
-    the year's targets of all firms become one array, ``measure_flows_of_firms``).
+    the year's targets of all firms become one array, ``agents.resources.FirmRoster``).
 
     ``water_reuse_share``: reused ÷ (reused + fresh + reclaimed) the firm's reuse plant reaches;
     ``reclaimed_share_of_fresh``: share of the fresh water left after reuse that reclaimed water
@@ -296,28 +296,3 @@ def measure_flows(entity: str, value_added_mcny: float, flows, t: MeasureTargets
         recovered += heat_add
     firm = FirmResources(entity, value_added_mcny, fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered)
     return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
-
-
-def measure_flows_of_firms(flows: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``measure_flows`` of many firms at once. ``flows``: 8 × firms in ``FirmResources`` order from
-    ``fresh_water_m3`` on, 0 where a firm reports nothing; ``targets``: 4 × firms in ``MeasureTargets``
-    order. Returns the flows with the measures (8 × firms) and what they add (4 × firms, in
-    ``MeasureFlows`` order from ``reused_added_m3``). Element by element the same operations in the
-    same order as ``measure_flows``, so the same numbers; an account not reported holds 0 and adds 0."""
-    fresh, reused, reclaimed = flows[0], flows[1], flows[2]
-    total = fresh + reused + reclaimed
-    reused_add = np.minimum(np.maximum(targets[0] * total - reused, 0.0), fresh)
-    fresh = fresh - reused_add
-    reclaimed_add = targets[1] * fresh
-    # solid waste and waste heat alike, as two rows at once: generated and available (rows 4 and 6),
-    # utilised and recovered (5 and 7), their targets (2 and 3)
-    had, used = flows[4::2], flows[5::2]
-    waste_heat_add = np.minimum(np.maximum(targets[2:] * had - used, 0.0), had - used)
-    out = flows.copy()
-    out[0] = fresh - reclaimed_add
-    out[1] += reused_add
-    out[2] += reclaimed_add
-    out[5::2] += waste_heat_add
-    added = np.empty((4, flows.shape[1]))
-    added[0], added[1], added[2:] = reused_add, reclaimed_add, waste_heat_add
-    return out, added

@@ -12,14 +12,16 @@ import numpy as np
 
 from parktwin.agents.base import EnergyRow, ParkAgent, state_cache
 from parktwin.agents.decisions import FirmView, choose, efficiency_option, heat_option, wacc_rate
-from parktwin.agents.firm_energy import YEAR_ROWS, FirmEnergy
+from parktwin.agents.firm_energy import (STATE_ACTIVE, STATE_BOUGHT_HEAT_LEFT, STATE_CAPTURE_SHARE, STATE_CAPTURE_STORED,
+                                         STATE_COAL_LEFT, STATE_COLUMNS, STATE_DIESEL_LEFT, STATE_EFFICIENCY,
+                                         STATE_ELECTRICITY_KWH, STATE_GAS_LEFT, STATE_HYDROGEN_SHARE, YEAR_ROWS)
 from parktwin.agents.heat_bands import KWH_PER_GJ, Bands
 from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED
 from parktwin.agents.resources import MeasureLedger, resource_option
 from parktwin.data import constant, heat_band_shares
-from parktwin.energy.loads import LoadBook, profile_peak
+from parktwin.energy.loads import profile_peak
 from parktwin.spec.park import Enterprise
 from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
@@ -381,8 +383,9 @@ class EnterpriseAgent(ParkAgent):
         """What the firm's year energy reads of its state ``st`` (``agents.firm_energy.firm_year_kernel``):
         ``state_terms`` (electricity at scale 1 [kWh/yr], then the factors of its four fuel inputs:
         coal and gas still burnt, diesel 1.0, bought heat still bought), its efficiency factor, active
-        flag (1.0 or 0.0), hydrogen and capture shares, and 1.0 when captured CO₂ is stored (else 0.0);
-        once per state and firm inputs a process visits (``agents.base.state_cache``, as ``state_terms``).
+        flag (1.0 or 0.0), hydrogen and capture shares, and 1.0 when captured CO₂ is stored (else 0.0),
+        each in its column ``agents.firm_energy.STATE_*``; once per state and firm inputs a process
+        visits (``agents.base.state_cache``, as ``state_terms``).
         The diesel's factor 1.0 multiplies exactly."""
         cache = self.__dict__.get("_columns")
         if cache is None:
@@ -390,8 +393,13 @@ class EnterpriseAgent(ParkAgent):
         column = cache.get(st)
         if column is None:
             elec, fossil, bought_left = self.state_terms(st)
-            column = cache[st] = (elec, fossil, fossil, 1.0, bought_left, st.efficiency_factor, st.active, st.hydrogen_share,
-                                  st.capture_share, 1.0 if st.capture_stored else 0.0)
+            values = [0.0] * STATE_COLUMNS
+            values[STATE_ELECTRICITY_KWH], values[STATE_EFFICIENCY], values[STATE_ACTIVE] = elec, st.efficiency_factor, st.active
+            values[STATE_COAL_LEFT], values[STATE_GAS_LEFT], values[STATE_DIESEL_LEFT], values[STATE_BOUGHT_HEAT_LEFT] = (
+                fossil, fossil, 1.0, bought_left)
+            values[STATE_HYDROGEN_SHARE], values[STATE_CAPTURE_SHARE] = st.hydrogen_share, st.capture_share
+            values[STATE_CAPTURE_STORED] = 1.0 if st.capture_stored else 0.0
+            column = cache[st] = tuple(values)
         return column
 
     def _terms_inputs(self) -> tuple:
@@ -420,12 +428,6 @@ class EnterpriseAgent(ParkAgent):
         return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
                 *self._year_constants())
 
-    def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
-        """The firm's energy rows of ``year`` (``YEAR_ROWS``, those above 0) and its electricity booked
-        into ``book``: the park's computation (``agents.firm_energy``) for this firm alone. The run's
-        loads stage computes all firms at once (``model.firm_energy``), which ``last_rows`` reads."""
-        return FirmEnergy().year_rows([self], year, year_start, book)
-
     def segments(self, year_start: int) -> list[tuple[int, FirmState]]:
         """The firm's states in the year beginning at ``year_start`` (``ParkAgent.year_segments``)."""
         return self.year_segments(year_start, NO_MEASURES, fold_firm_state)
@@ -433,21 +435,22 @@ class EnterpriseAgent(ParkAgent):
     def last_quantities(self) -> dict[str, float]:
         """Carrier → quantity of the firm's energy rows of the last year the run computed (``last_rows``
         without the rows)."""
-        energy = getattr(self.model, "firm_energy", None)
-        quantities = energy.quantities_of(self) if energy is not None else None
-        if quantities is None:
-            return {}
-        return {c: q for i, c, _ in self.possible_rows() if (q := quantities[i]) > 0.0}
+        return {c: q for c, _, q in self.last_kept()}
 
     @property
     def last_rows(self) -> list[EnergyRow]:
         """The firm's energy rows of the last year the run computed (``model.firm_energy``; none before one)."""
+        row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
+        return [row(EnergyRow, (self.entity_id, self.kind, c, q, u)) for c, u, q in self.last_kept()]
+
+    def last_kept(self) -> list[tuple[str, str, float]]:
+        """(carrier, unit, quantity) of the firm's ``possible_rows`` above 0 in the last year the run
+        computed (``model.firm_energy``; none before one)."""
         energy = getattr(self.model, "firm_energy", None)
         quantities = energy.quantities_of(self) if energy is not None else None
         if quantities is None:
             return []
-        row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
-        return [row(EnergyRow, (self.entity_id, self.kind, c, q, u)) for i, c, u in self.possible_rows() if (q := quantities[i]) > 0.0]
+        return [(c, u, q) for i, c, u in self.possible_rows() if (q := quantities[i]) > 0.0]
 
     def possible_rows(self) -> tuple[tuple[int, str, str], ...]:
         """The ``YEAR_ROWS`` (position, carrier, unit) this firm can have above 0, once per run: its

@@ -30,7 +30,21 @@ YEAR_ROWS = (  # (carrier, unit) of an enterprise's energy rows, in the order of
     ("captured_co2", "tCO2"),  # captured and sent to permanent storage
     ("captured_co2_used", "tCO2"),  # captured and sold into short-lived products
 )
-STATE_COLUMNS = 10  # the factors of a state a firm's year reads (``EnterpriseAgent.state_column``)
+# The columns of a state's factors a firm's year reads (``EnterpriseAgent.state_column``, ``firm_year_kernel``):
+STATE_ELECTRICITY_KWH = 0  # electricity at scale 1 before hydrogen and capture [kWh/yr]
+STATE_COAL_LEFT, STATE_GAS_LEFT, STATE_DIESEL_LEFT, STATE_BOUGHT_HEAT_LEFT = 1, 2, 3, 4  # factors of ``year_inputs``' rows 0..3
+STATE_EFFICIENCY = 5  # efficiency factor
+STATE_ACTIVE = 6  # 1.0 while the firm runs, else 0.0
+STATE_HYDROGEN_SHARE = 7  # share of process fuel made by electrolysis
+STATE_CAPTURE_SHARE = 8  # share of process CO₂ captured
+STATE_CAPTURE_STORED = 9  # 1.0 when captured CO₂ is stored, else 0.0 (used)
+STATE_COLUMNS = 10
+# The rows of a firm's ``year_inputs`` (``EnterpriseAgent.year_inputs``): coal [t], gas [1000 m³], diesel [t],
+# bought heat [GJ] (rows 0..3, each times its state's factor), then:
+INPUT_PROCESS_T = 4  # process CO₂ [t]
+INPUT_ELECTROLYSIS_KWH = 5  # electricity of direct electrolysis for all process fuel [kWh/yr]
+INPUT_CAPTURE_KWH_PER_T = 6  # capture electricity [kWh/tCO₂]
+INPUT_ROWS = 7
 
 
 @lru_cache(maxsize=256)
@@ -51,7 +65,7 @@ class FirmEnergy:
         self.change_lists: list = []  # each firm's list of changes (the list object: it only grows)
         self.shapes: tuple[str, ...] = ()  # each firm's load shape
         self.full_year_keys: list[tuple[str, int]] = []  # each firm's load-book part from hour 0
-        self.inputs = np.zeros((7, 0))  # 7 × firms: ``year_inputs`` by column
+        self.inputs = np.zeros((INPUT_ROWS, 0))  # INPUT_ROWS × firms: ``year_inputs`` by column
         self.layout: list[tuple[int, str, str, str, str]] = []  # (flat position in the quantities, entity, kind, carrier, unit) of each possible row
         self.settled: list = []  # per firm: (its changes then, its state, ``EnterpriseAgent.state_column``) when settled last year, else None
         self.lengths: list[int] | None = None  # each firm's number of changes when every firm was settled, else None
@@ -73,7 +87,7 @@ class FirmEnergy:
         self.change_lists = [f.changes for f in firms]
         self.shapes = tuple(f.load_shape for f in firms)
         self.full_year_keys = [(shape, 0) for shape in self.shapes]
-        self.inputs = np.array([f.year_inputs() for f in firms], dtype=float).reshape(n, 7).T.copy()
+        self.inputs = np.array([f.year_inputs() for f in firms], dtype=float).reshape(n, INPUT_ROWS).T.copy()
         self.layout = [(r * n + i, f.entity_id, f.kind, carrier, unit)
                        for i, f in enumerate(firms) for r, carrier, unit in f.possible_rows()]
         self.settled, self.lengths, self.flat = [None] * n, None, []
@@ -170,27 +184,28 @@ def firm_year_kernel(activity, intensity, inputs, offsets, weights, tails, terms
     deltas = np.zeros(weights.shape[0])
     for i in range(n):
         scale = activity[i] * intensity[i]
-        process_t = inputs[4, i] * activity[i]
+        process_t = inputs[INPUT_PROCESS_T, i] * activity[i]
         elec_kwh = coal = gas = diesel = heat = stored_t = used_t = active_share = previous = 0.0
         all_active = True
         for s in range(offsets[i], offsets[i + 1]):
-            active = terms[s, 6]
+            active = terms[s, STATE_ACTIVE]
             if active == 0.0:
                 all_active = False
-            k = scale * terms[s, 5] * active
-            value = k * terms[s, 0] + k * inputs[5, i] * terms[s, 7] + process_t * terms[s, 8] * inputs[6, i] * active
+            k = scale * terms[s, STATE_EFFICIENCY] * active
+            value = (k * terms[s, STATE_ELECTRICITY_KWH] + k * inputs[INPUT_ELECTROLYSIS_KWH, i] * terms[s, STATE_HYDROGEN_SHARE]
+                     + process_t * terms[s, STATE_CAPTURE_SHARE] * inputs[INPUT_CAPTURE_KWH_PER_T, i] * active)
             delta = value - previous
             previous = value
             deltas[s] = delta
             if delta != 0.0:
                 elec_kwh += delta * tails[s]
             w = weights[s]
-            coal += w * k * inputs[0, i] * terms[s, 1]
-            gas += w * k * inputs[1, i] * terms[s, 2]
-            diesel += w * k * inputs[2, i] * terms[s, 3]
-            heat += w * k * inputs[3, i] * terms[s, 4]
-            captured = w * process_t * terms[s, 8] * active
-            if terms[s, 9] != 0.0:
+            coal += w * k * inputs[0, i] * terms[s, STATE_COAL_LEFT]
+            gas += w * k * inputs[1, i] * terms[s, STATE_GAS_LEFT]
+            diesel += w * k * inputs[2, i] * terms[s, STATE_DIESEL_LEFT]
+            heat += w * k * inputs[3, i] * terms[s, STATE_BOUGHT_HEAT_LEFT]
+            captured = w * process_t * terms[s, STATE_CAPTURE_SHARE] * active
+            if terms[s, STATE_CAPTURE_STORED] != 0.0:
                 stored_t += captured
             else:
                 used_t += captured

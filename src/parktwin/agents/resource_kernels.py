@@ -16,8 +16,8 @@ import numpy as np
 @numba.njit(cache=True)
 def measure_year_kernel(inputs, activity, targets, kwh_factors):  # pragma: no cover - compiled; exercised through FirmRoster.year_flows
     """The firms' flows this year with their measures, the measures' electricity [kWh] and the waste heat
-    they recover [GJ], in one pass: ``measure_flows_of_firms(inputs × activity, targets)`` (8 × firms,
-    ``base_inputs`` order; 4 × firms of targets) and ``electricity_kwh`` of what it adds (``kwh_factors``:
+    they recover [GJ], in one pass: ``accounting.resources.measure_flows`` of each firm's inputs ×
+    activity (8 × firms, ``base_inputs`` order, 0 where not reported; 4 × firms of targets) and ``electricity_kwh`` of what it adds (``kwh_factors``:
     ``electricity_factors``), firm by firm with the same operations in the same order (numpy's
     maximum and minimum: the first value unless the second is larger, resp. smaller)."""
     n = activity.shape[0]

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs,
-                                           measure_flows_of_firms, scaled_resources, with_measures)
+                                           scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.firm_energy import year_shares
@@ -131,10 +131,6 @@ def electricity_kwh(m: MeasureFlows) -> float:
 
 
 # -- the roadmap item ---------------------------------------------------------------------------
-ADDED_ROW = {"water_reuse": 0, "reclaimed_water": 1, "solid_waste_utilisation": 2, "waste_heat_use": 3}  # measure → row of
-# ``measure_flows_of_firms``' added flows (``MeasureFlows`` order from ``reused_added_m3``) and of the targets it raises
-
-
 def apply_resource_measure(op, item, hour: float, year: int):
     """Commission ``item`` on each firm it names that reports the account; the capacity bought is
     what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat)."""
@@ -161,18 +157,14 @@ def _targets_now(ledger: MeasureLedger) -> MeasureTargets:
 
 def _added_by_firm(firms: list, before: list[MeasureTargets], measure: str, share: float) -> list[float]:
     """What ``measure`` raised to ``share`` adds at each firm's output now, its targets ``before`` it
-    [m³/d of water, t/yr of waste, GJ/yr of heat]: the firms' flows without measures (inputs × activity,
-    0 where not reported, which adds 0) with the targets after and before (``measure_flows_of_firms``,
-    each firm's ``measure_flows`` element by element), the measure's row after less before."""
-    flows = np.array([[v or 0.0 for v in _inputs(f)] for f in firms], dtype=float).T * np.array([f.activity for f in firms])
-    targets_before = np.array(before, dtype=float).T
-    targets_after = targets_before.copy()
-    row = ADDED_ROW[measure]
-    targets_after[row] = np.maximum(targets_after[row], share)  # ``_fold``: the target raised, never lowered
-    added = measure_flows_of_firms(flows, targets_after)[1][row] - measure_flows_of_firms(flows, targets_before)[1][row]
-    if measure in ("water_reuse", "reclaimed_water"):
-        added /= DAYS_PER_YEAR  # m³/yr → m³/d
-    return added.tolist()
+    [m³/d of water, t/yr of waste, GJ/yr of heat]: ``_added`` of the firm's flows now (``base_flows``)
+    with its targets after and before, as ``resource_option`` sizes the measure."""
+    raised = Change(0.0, KIND, (measure, share))
+    out = []
+    for firm, targets in zip(firms, before):
+        flows = base_flows(firm)
+        out.append(_added(with_measures(flows, _fold(targets, raised)), with_measures(flows, targets), measure))
+    return out
 
 
 def _added(after: MeasureFlows, before: MeasureFlows, measure: str) -> float:
