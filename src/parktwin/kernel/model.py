@@ -450,7 +450,7 @@ class ParkModel(mesa.Model):
             return None
         carbon = float(self.carbon_price_cny_per_tco2[index]) if self.scenario.policy.carbon_price_in_decisions else 0.0
         undecided = dict.fromkeys(agent.spec.receiver for agent in self.exchange_agents if agent.decided_year is None)  # in park-file order
-        fuel = {receiver: {r.carrier: r.quantity for r in firm.last_rows}
+        fuel = {receiver: firm.last_quantities()
                 for receiver in undecided if (firm := self.enterprises.get(receiver)) is not None}
         return ExchangeContext(year, carbon, fuel)
 
