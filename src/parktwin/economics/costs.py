@@ -176,24 +176,15 @@ class PurchaseLedger:
     by_year: dict = field(default_factory=dict)  # year of purchase → positions in the list
 
     def fixed_om_cny(self, purchases: list[Purchase], year: int) -> float:
-        """``fixed_om_in_year(purchases, year)`` [CNY]. A purchase neither renewed nor retired (most
-        of them) takes its term here, as ``om_in_year`` and ``settled_om`` give it, without the two calls."""
+        """``fixed_om_in_year(purchases, year)`` [CNY]: the settled leading purchases' kept sum, then
+        each later purchase's ``om_in_year``."""
         k = self.unchanged(purchases)
         total = self.totals[k]
         settling = True
         for p in purchases[k:]:
-            if p.retired is None and not p.renewal:  # full O&M after its year, pro rata in it, none before
-                bought = p.year
-                if bought < year:
-                    total += p.fixed_om_cny_per_yr
-                elif bought == year:
-                    total += p.fixed_om_cny_per_yr * (HOURS_PER_YEAR - p.hour) / HOURS_PER_YEAR
-                settled = bought < year
-            else:
-                if (term := om_in_year(p, year)) is not None:
-                    total += term
-                settled = settled_om(p, year)
-            if settling and (settling := settled):
+            if (term := om_in_year(p, year)) is not None:
+                total += term
+            if settling and (settling := settled_om(p, year)):
                 self.settled.append(p)
                 self.totals.append(total)
         return total
