@@ -12,18 +12,14 @@ from parktwin.energy import dispatch as dispatch_module
 from parktwin.energy import dispatch_inputs
 from parktwin.energy import no_battery
 from parktwin.energy.dispatch import (
-    PERIOD_CRITICAL,
-    PERIOD_FLAT,
-    PERIOD_PEAK,
-    PERIOD_VALLEY,
     BatteryParams,
     DispatchResult,
     annual_flows_kwh,
     dispatch_rule_based,
     total_kwh,
-    tou_period_codes,
 )
 from parktwin.energy.dispatch_inputs import changed_kw, clipped_sum_kw, constant_hours, holds_only_zeros, is_constant_hours, is_shared_zeros, zeros_read_only
+from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY, tou_period_codes
 
 TOL = 1e-6
 V, F, P, C = PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL

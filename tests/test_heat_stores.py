@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from parktwin.energy.dispatch import PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.energy.heat import HeatPlan, dispatch_heat
 from parktwin.energy.store import Store
+from parktwin.energy.tou import PERIOD_PEAK, PERIOD_VALLEY
 
 
 def test_two_stores_in_two_bands_by_hand():
