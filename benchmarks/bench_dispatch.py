@@ -36,12 +36,13 @@ def main() -> int:
     import numpy as np
 
     from parktwin.energy import dispatch as d
+    from parktwin.energy import tou
 
     t_import = time.perf_counter() - t_import
 
     rng = np.random.default_rng(42)
     hod = np.tile(np.arange(24), HOURS // 24)
-    period = d.tou_period_codes(
+    period = tou.tou_period_codes(
         hod,
         peak_hours=[8, 9, 10, 17, 18, 19, 20],
         flat_hours=[6, 7, 12, 13, 14, 15, 16, 21],

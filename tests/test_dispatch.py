@@ -12,18 +12,14 @@ from parktwin.energy import dispatch as dispatch_module
 from parktwin.energy import dispatch_inputs
 from parktwin.energy import no_battery
 from parktwin.energy.dispatch import (
-    PERIOD_CRITICAL,
-    PERIOD_FLAT,
-    PERIOD_PEAK,
-    PERIOD_VALLEY,
     BatteryParams,
     DispatchResult,
     annual_flows_kwh,
     dispatch_rule_based,
     total_kwh,
-    tou_period_codes,
 )
 from parktwin.energy.dispatch_inputs import changed_kw, clipped_sum_kw, constant_hours, holds_only_zeros, is_constant_hours, is_shared_zeros, zeros_read_only
+from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY, tou_period_codes
 
 TOL = 1e-6
 V, F, P, C = PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK, PERIOD_CRITICAL
@@ -924,3 +920,20 @@ def test_a_demand_with_its_change_is_the_demand_itself_or_the_clipped_sum_to_the
         assert np.array_equal(got.view(np.int64), expected.view(np.int64))
     demand = np.ones(8760)
     assert changed_kw(demand, zeros_read_only((8760,))) is demand and changed_kw(demand, constant_hours(8760, 0.0)) is demand
+
+
+def test_a_demand_with_a_change_of_another_shape_or_type_is_asked_by_numpy():
+    """``changed_kw`` with arrays the compiled pass does not take (a change of ints, a demand of another
+    shape): the demand itself when the change holds only zeros, else numpy's clipped sum; and
+    ``zeros_known`` answers without a pass only for the shared zeros (True) and a value at either end (False)."""
+    demand = np.array([1.0, 2.0, 3.0])
+    assert changed_kw(demand, np.zeros(3, dtype=np.int64)) is demand
+    np.testing.assert_array_equal(changed_kw(demand, np.array([0, -5, 0])), [1.0, 0.0, 3.0])
+    grid = np.ones((2, 3))
+    assert changed_kw(grid, np.zeros((2, 3))) is grid
+    np.testing.assert_array_equal(changed_kw(grid, np.array([[0.0, -2.0, 0.0], [0.0, 1.0, 0.0]])), [[1.0, 0.0, 1.0], [1.0, 2.0, 1.0]])
+    inside = np.zeros(5)
+    inside[2] = 1.0
+    assert dispatch_inputs.zeros_known(zeros_read_only((5,))) is True and dispatch_inputs.zeros_known(constant_hours(5, 0.0)) is True
+    assert dispatch_inputs.zeros_known(np.array([0.0, 0.0, 4.0])) is False and dispatch_inputs.zeros_known(np.array([np.nan, 0.0])) is False
+    assert dispatch_inputs.zeros_known(inside) is None and dispatch_inputs.zeros_known(np.zeros(5)) is None

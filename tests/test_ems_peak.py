@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from builders import scenario
+
 from parktwin import run
 from parktwin.energy.calendar import year_calendar
-from parktwin.energy.dispatch import PERIOD_PEAK, PERIOD_VALLEY, BatteryParams, dispatch_rule_based
+from parktwin.energy.dispatch import BatteryParams, dispatch_rule_based
 from parktwin.energy.tariff import month_peak_ceiling_kw
+from parktwin.energy.tou import PERIOD_PEAK, PERIOD_VALLEY
 
 
 def test_month_peak_ceiling_by_hand():

@@ -182,3 +182,19 @@ def test_grouped_sums_of_integer_array_keys_are_pandas_groupby_sums():
         for vals in (values, [math.nan, *values[1:]]):
             got = grouped_sums(keys, np.array(vals))
             assert got == _pandas_sums(keys.tolist(), vals) and all(type(k) is int for k in got)
+
+
+def test_ints_among_floats_with_a_nan_anywhere_are_typed_as_pandas_types_them():
+    """Ints among floats are made float64 here only when every int is within int64 (others are left to
+    pandas): the bounds are read with Python's ``min``/``max``, which a NaN first in the column holds
+    (a comparison with NaN is false), so an int beyond int64 before, after or beside a NaN, the int64
+    bounds themselves and floats beyond int64 must still give what pandas gives (reference:
+    ``pd.DataFrame`` of the same rows)."""
+    big, low = 2**64, -2**63 - 1
+    cases = [[math.nan, big, 1.0], [1.0, math.nan, big], [big, math.nan, 2.0], [math.nan, low, 2.0], [low, math.nan, 1.5],
+             [math.nan, 1, 2.5], [1, math.nan, 2**63 - 1, 0.5], [1, math.nan, 2**63, 0.5], [-2**63, math.nan, 0.5], [1e300, big], [-math.inf, 3, 1.0], [math.nan, math.nan, 7, 1.0]]
+    for values in cases:
+        rows = [(v, float(k)) for k, v in enumerate(values)]
+        pd.testing.assert_frame_equal(frame_from_rows(rows, ["mixed", "x"]), pd.DataFrame(rows, columns=["mixed", "x"]), check_exact=True)
+        dicts = [{"mixed": v, "x": float(k)} for k, v in enumerate(values)]
+        pd.testing.assert_frame_equal(frame_from_dicts(dicts), pd.DataFrame(dicts), check_exact=True)

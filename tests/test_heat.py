@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from parktwin.energy.dispatch import PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.energy.heat import HeatPlan, ThermalStore, dispatch_heat
 from parktwin.energy.thermal import cop_carnot
+from parktwin.energy.tou import PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 
 
 def plan(fossil=None, purchased=None, eb=None, hp=None, n=3, cop=2.0, eta=1.0) -> HeatPlan:

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.energy.hydrogen import HydrogenParams, dispatch_hydrogen
+from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 
 PARAMS = HydrogenParams(electrolyser_kwh_per_kg=50.0, lhv_kwh_per_kg=33.33, fuel_cell_efficiency=0.5, soc_min_share=0.0,
                         soc_max_share=1.0, fuel_cell_reserve_share=0.0)

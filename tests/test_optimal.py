@@ -20,7 +20,6 @@ from parktwin.energy.dispatch import (
     DispatchResult,
     annual_flows_kwh,
     dispatch_rule_based,
-    tou_period_codes,
 )
 from parktwin.energy.optimal import (
     CURTAILMENT_COST_CNY_PER_KWH,
@@ -37,6 +36,7 @@ from parktwin.energy.sizing import (
     capital_recovery_factor,
     size_system,
 )
+from parktwin.energy.tou import tou_period_codes
 from parktwin.spec.scenario import Battery, RooftopPv
 
 TOL = 1e-6

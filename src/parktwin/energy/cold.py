@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK
 from parktwin.energy.heat import charge_kw, settle_store
 from parktwin.energy.store import Store
+from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_PEAK
 
 __all__ = ["LOOKAHEAD_H", "ColdResult", "ColdStore", "dispatch_cold", "peak_need_kwh"]
 

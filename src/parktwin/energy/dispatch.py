@@ -56,18 +56,13 @@ import numpy as np
 from parktwin.energy.dispatch_inputs import (check_battery_params, float_array, holds_only_zeros, hourly_limit, is_constant_hours, is_shared_zeros,
                                              limit_input, limit_value)
 from parktwin.energy.no_battery import grid_only, signed_zero
-from parktwin.energy.tou import N_PERIODS, PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY, tou_period_codes
+from parktwin.energy.tou import N_PERIODS
 
 __all__ = [
-    "PERIOD_VALLEY",
-    "PERIOD_FLAT",
-    "PERIOD_PEAK",
-    "PERIOD_CRITICAL",
     "BatteryParams",
     "DispatchResult",
     "dispatch_rule_based",
     "annual_flows_kwh",
-    "tou_period_codes",
     "total_kwh",
     "flow_total_kwh",
 ]

@@ -154,15 +154,22 @@ def is_shared_zeros(a: np.ndarray) -> bool:
     return _SHARED.get(("zeros", a.shape)) is a
 
 
-def holds_only_zeros(a: np.ndarray) -> bool:
-    """``not a.any()``, without a pass over the shared read-only arrays of +0.0 (``zeros_read_only``,
-    ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no capacity all year), nor
-    over an array whose first or last value is not a zero (a capacity at work all year, a flow in the last hour)."""
+def zeros_known(a: np.ndarray) -> bool | None:
+    """``not a.any()`` when it is known without a pass: True for the shared read-only arrays of +0.0
+    (``zeros_read_only``, ``constant_hours(n, 0.0)``: a year's flows that did not run, an asset with no
+    capacity all year), False for an array whose first or last value is not a zero (a capacity at work all
+    year, a flow in the last hour; a NaN is not a zero, for ``any`` too); None when only a pass can tell."""
     if is_shared_zeros(a) or (a.ndim == 1 and _SHARED.get((a.shape[0], (0.0).hex())) is a):
         return True
-    if a.ndim == 1 and a.shape[0] and (a[-1] != 0.0 or a[0] != 0.0):  # (a NaN is not a zero, for ``any`` too)
+    if a.ndim == 1 and a.shape[0] and (a[-1] != 0.0 or a[0] != 0.0):
         return False
-    return not a.any()
+    return None
+
+
+def holds_only_zeros(a: np.ndarray) -> bool:
+    """``not a.any()``, without a pass when ``zeros_known`` can tell."""
+    known = zeros_known(a)
+    return not a.any() if known is None else known
 
 
 def clipped_sum_kw(a_kw: np.ndarray, b_kw: np.ndarray) -> np.ndarray:
@@ -188,13 +195,14 @@ def changed_kw(a_kw: np.ndarray, b_kw: np.ndarray) -> np.ndarray:
     """``a_kw`` if ``b_kw`` holds only zeros (``holds_only_zeros``), else ``clipped_sum_kw(a_kw, b_kw)`` [kW]: a
     demand and its change. When neither the shared arrays nor the change's first and last hours tell, the
     look for a nonzero hour rides along the compiled sum's pass (its array dropped if none is found)."""
-    if is_shared_zeros(b_kw) or (b_kw.ndim == 1 and _SHARED.get((b_kw.shape[0], (0.0).hex())) is b_kw):
+    known = zeros_known(b_kw)
+    if known:
         return a_kw
-    if (b_kw.ndim == 1 and b_kw.shape[0] and (b_kw[-1] != 0.0 or b_kw[0] != 0.0)) or not (
-            isinstance(a_kw, np.ndarray) and a_kw.ndim == 1 and a_kw.shape == b_kw.shape and a_kw.dtype == b_kw.dtype == np.float64):
-        return a_kw if holds_only_zeros(b_kw) else clipped_sum_kw(a_kw, b_kw)
-    out, changed = _clipped_sum_seen(a_kw, b_kw)
-    return out if changed else a_kw
+    if known is None and (isinstance(a_kw, np.ndarray) and a_kw.ndim == 1 and a_kw.shape == b_kw.shape
+                          and a_kw.dtype == b_kw.dtype == np.float64):
+        out, changed = _clipped_sum_seen(a_kw, b_kw)
+        return out if changed else a_kw
+    return a_kw if known is None and not b_kw.any() else clipped_sum_kw(a_kw, b_kw)
 
 
 @numba.njit(cache=True)

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.energy.dispatch_inputs import zeros_read_only
 from parktwin.energy.store import Store, as_float_array, integer_periods
+from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
 
 __all__ = ["BANDS", "HeatPlan", "HeatResult", "ThermalStore", "dispatch_heat", "empty_plan"]
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.energy.store import as_float_array, integer_periods
+from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_PEAK, PERIOD_VALLEY
 
 __all__ = ["HydrogenParams", "HydrogenResult", "dispatch_hydrogen"]
 

@@ -9,8 +9,8 @@ import numba
 import numpy as np
 
 from parktwin.energy.calendar import year_calendar
-from parktwin.energy.dispatch import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.energy.loads import profile
+from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.spec.park import TouTariff
 
 PERIOD_CODES = {"valley": PERIOD_VALLEY, "flat": PERIOD_FLAT, "peak": PERIOD_PEAK, "critical": PERIOD_CRITICAL}

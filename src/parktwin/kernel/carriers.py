@@ -212,7 +212,6 @@ class CarrierWork:
     heater_kwh: float | None = None  # the heat stores' heaters' electricity of the year [kWh_e]
     stores_run: tuple = ()  # the heat stores dispatched (energy.heat.ThermalStore)
     h2_bought_kg: float = 0.0  # the hydrogen chain's bought hydrogen of the year [kg]
-    fuel_cell_ran: bool = False  # the park had fuel-cell capacity in some hour of the year
 
     def add(self, entity: str, carrier: str, q: float) -> None:
         self.changes[(entity, carrier)] = self.changes.get((entity, carrier), 0.0) + q
@@ -416,8 +415,7 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
                                surplus, deficit, state.h2_soc_kg, headroom, demand_checked=not negative)
         state.h2_soc_kg = h2.final_soc_kg
         delta += np.subtract(h2.electrolyser_kw, booked, out=booked)
-        w.fuel_cell_ran = state.stores.fuel_cell  # (looked up with the year's stores, once per set of assets)
-        if w.fuel_cell_ran:  # no fuel cell, no output: adding its zeros changes nothing
+        if state.stores.fuel_cell:  # (looked up with the year's stores, once per set of assets) no fuel cell, no output: adding its zeros changes nothing
             generation += h2.fuel_cell_kw
         changes, change_of = w.changes, w.changes.get  # ``CarrierWork.add`` written out
         keys = firm_row_keys(firms, state, run_constants(state)).keys
@@ -457,12 +455,13 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
     }
     annual |= _cold_columns(chiller_kw, cop_chiller, cold, float(cold_store[1].capacity_kwh[-1]) if cold_store else 0.0)
     if h2 is not None:
+        fuel_cell = model.carrier_state.stores.fuel_cell  # the year's stores (``heat_plan_year``): the park had fuel-cell capacity in some hour
         annual |= {
             "hydrogen_produced_t": float(h2.produced_kg.sum()) / 1000.0,
             "hydrogen_bought_t": w.h2_bought_kg / 1000.0,
             # without a fuel cell its hydrogen and output are zeros (+0.0) every hour: their sums are 0.0
-            "hydrogen_to_fuel_cell_t": float(h2.fuel_cell_h2_kg.sum()) / 1000.0 if w.fuel_cell_ran else 0.0,
-            "fuel_cell_generation_mwh": float(h2.fuel_cell_kw.sum()) / 1000.0 if w.fuel_cell_ran else 0.0,
+            "hydrogen_to_fuel_cell_t": float(h2.fuel_cell_h2_kg.sum()) / 1000.0 if fuel_cell else 0.0,
+            "fuel_cell_generation_mwh": float(h2.fuel_cell_kw.sum()) / 1000.0 if fuel_cell else 0.0,
         }
     hourly = {}
     if year in model.scenario.outputs.hourly_years:

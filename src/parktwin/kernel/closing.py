@@ -61,7 +61,8 @@ def levelised(model):
     columns = ("year", "pv_generation_mwh", "pv_kwp", "wind_generation_mwh", "wind_kw", "battery_cycles", "battery_usable_kwh",
                "battery_kwh", "thermal_store_in_mwh", "thermal_store_loss_mwh", "thermal_store_kwh")
     annual = {c: [row.get(c, 0.0) for row in a] for c in columns}
-    heat = HeatInputs(constant("heat_full_load_hours"), band_cops()[0], band_cops()[1], constant("electric_boiler_efficiency"),
+    cop_low, cop_medium, _ = band_cops()
+    heat = HeatInputs(constant("heat_full_load_hours"), cop_low, cop_medium, constant("electric_boiler_efficiency"),
                       constant("gas_boiler_efficiency"), constant("natural_gas_ncv_gj_per_km3"))
     battery = sc.ems.battery
     rate = sc.finance.social_discount_rate
@@ -102,8 +103,8 @@ def operator_measures_rows(model) -> list[tuple]:
     annual = {c: [row.get(c, 0.0) for row in model.record.annual] for c in columns}
     names = ("gas_boiler_efficiency", "natural_gas_ncv_gj_per_km3", "natural_gas_kgco2_per_km3", "electric_boiler_efficiency",
              "ccus_electricity_mwh_per_tco2", "ccus_heat_mwh_per_tco2")
-    return operator_measures(annual, model.record.purchases, lambda y: price_cny("electricity_industrial_average", y),
-                             lambda y: price_cny("natural_gas", y), {n: constant(n) for n in names})
+    return operator_measures(annual, model.record.purchases, screening_electricity_price, screening_gas_price,
+                             {n: constant(n) for n in names})
 
 
 def parties(model) -> dict[str, Party]:
