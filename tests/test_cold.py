@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from parktwin.energy.cold import ColdStore, dispatch_cold, peak_need_kwh
-from parktwin.energy.dispatch import (
+from parktwin.energy.tou import (
     PERIOD_CRITICAL,
     PERIOD_FLAT,
     PERIOD_PEAK,
