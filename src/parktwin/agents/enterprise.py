@@ -255,8 +255,10 @@ class EnterpriseAgent(ParkAgent):
         rows = self.last_quantities()
         shape = self.load_shape
         elec_price = ctx.electricity_price(shape)
-        energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + sum(
-            rows.get(c, 0.0) * mult * price for c, mult, price in ctx.fuel_prices)
+        fuel_cost = 0  # (as ``sum`` adds: from 0, left to right)
+        for c, mult, price in ctx.fuel_prices:
+            fuel_cost += rows.get(c, 0.0) * mult * price
+        energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + fuel_cost
         scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
                   + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
         return tuple.__new__(FirmView, (  # (every field, in order: a FirmView without its Python-level __new__)

@@ -46,6 +46,9 @@ def constants() -> dict[str, float]:
 
 
 _OVERRIDES: ContextVar[dict] = ContextVar("parktwin_data_overrides", default={})
+_IN_FORCE: ContextVar[dict | None] = ContextVar("parktwin_constants_in_force", default=None)
+"""Within ``overriding`` with constants given: every constant by name, the shipped ones with the
+overrides laid over them (one dict per block, so ``constant`` is one look-up); None otherwise."""
 
 
 @contextmanager
@@ -54,11 +57,14 @@ def overriding(constants_: dict[str, float] | None = None, prices_cny: dict[str,
     """Within the block, ``constant`` and ``economics.catalogue.price_cny`` return these values
     instead of the shipped ones, and a technology's capex (and the fixed O&M that is a share of it)
     is multiplied by its ``capex_factor`` (a scenario's ``data`` block, e.g. a Monte Carlo sample)."""
-    token = _OVERRIDES.set({"constants": dict(constants_ or {}), "prices": dict(prices_cny or {}),
+    forced = dict(constants_ or {})
+    token = _OVERRIDES.set({"constants": forced, "prices": dict(prices_cny or {}),
                             "capex_factor": dict(capex_factor or {})})
+    in_force = _IN_FORCE.set({**constants(), **forced} if forced else None)
     try:
         yield
     finally:
+        _IN_FORCE.reset(in_force)
         _OVERRIDES.reset(token)
 
 
@@ -69,13 +75,8 @@ def overridden(kind: str) -> dict[str, float]:
 
 def constant(name: str) -> float:
     """A named scalar from constants.csv (its unit is in the name), or the scenario's override."""
-    overrides = _OVERRIDES.get()
-    if overrides:
-        forced = overrides["constants"]
-        if name in forced:
-            return forced[name]
     try:
-        return _CONSTANTS[name] if _CONSTANTS else constants()[name]
+        return (_IN_FORCE.get() or _CONSTANTS or constants())[name]
     except KeyError:
         raise KeyError(f"no constant {name!r} in data/constants.csv") from None
 

@@ -196,9 +196,10 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
     at = np.flatnonzero(financed)
     _, first, which = np.unique(project[at] * len(kinds) + kind_code[at], return_index=True, return_inverse=True)
     ids, shares = [NO_INSTRUMENT], [0.0]  # by code: 0 for the purchases not financed, then each group's instrument
-    for k in at[first].tolist():
-        owned = party[owner[k]]
-        inst = financing_instrument(kind[k], owned.role, owned.sector, totals[project[k]])
+    firsts = at[first]
+    for group_kind, owned, total in zip(map(kind.__getitem__, firsts.tolist()), map(party.__getitem__, owner[firsts].tolist()),
+                                        map(totals.__getitem__, project[firsts].tolist())):
+        inst = financing_instrument(group_kind, owned.role, owned.sector, total)
         ids.append(inst.id)
         shares.append(inst.debt_share)
     code = np.zeros(len(kind), dtype=np.intp)
