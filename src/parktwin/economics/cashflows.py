@@ -222,6 +222,15 @@ def _debt_matrices(purchases: Bought, finance: Financed, years) -> tuple[np.ndar
     return loan_matrices(years, purchases.year, finance.debt_cny, rate, tenor)
 
 
+def year_positions(years: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each of ``values``' position in ``years`` (ascending, each once: ``np.searchsorted``) and whether
+    it is one of them (``np.isin``, read off the position)."""
+    at = np.searchsorted(years, values)
+    if not len(years):
+        return at, np.zeros(len(values), dtype=bool)
+    return at, years[np.minimum(at, len(years) - 1)] == values
+
+
 def summed_at(shape: tuple[int, int], rows, cols, values) -> np.ndarray:
     """Zeros of ``shape`` with each of ``values`` added at its (row, column), one after the other
     in the order given: ``np.add.at`` on zeros, as one ``np.bincount`` (the same additions)."""
@@ -247,9 +256,8 @@ def financing_table(purchases: Bought, finance: Financed, years: list[int], debt
         return pd.DataFrame(columns=list(FINANCING_COLUMNS))
     pay, interest, closing = debt if debt is not None else _debt_matrices(purchases, finance, years)
     code = {i: k for k, i in enumerate(ids)}
-    which = np.array([code[i] for i in finance.instrument], dtype=np.intp)
-    at = np.searchsorted(yrs, purchases.year)
-    inside = np.isin(purchases.year, yrs)
+    which = np.fromiter(map(code.__getitem__, finance.instrument), dtype=np.intp, count=len(finance.instrument))
+    at, inside = year_positions(yrs, purchases.year)
     shape = (len(ids), len(yrs))
     spent = (np.maximum(purchases.capex, 0.0), finance.debt_cny, finance.equity_cny)
     acc = [summed_at(shape, which[inside], at[inside], values[inside]) for values in spent]
@@ -363,9 +371,9 @@ def cashflow_columns(purchases: Bought, finance: Financed, energy: dict[str, Seq
     if len(purchases.year):
         p = purchases
         pay, _, bal = debt if debt is not None else _debt_matrices(purchases, finance, years)
-        owner = np.array([where[e] for e in p.entity], dtype=np.intp)
+        owner = np.fromiter(map(where.__getitem__, p.entity), dtype=np.intp, count=len(p.entity))
         hour_share = p.hour / HOURS_PER_YEAR
-        at, inside = np.searchsorted(yrs, p.year), np.isin(p.year, yrs)
+        at, inside = year_positions(yrs, p.year)
         equity = summed_at(shape, owner[inside], at[inside], finance.equity_cny[inside])
         subsidy = summed_at(shape, owner[inside], at[inside], finance.subsidy_cny[inside])
         # fixed O&M: a full year after the commissioning year, pro rata in it; renewals add none (costs.fixed_om_in_year)
@@ -435,10 +443,10 @@ def cost_of_capital_table(purchases: Bought, finance: Financed, parties: dict[st
     debt, equity = finance.debt_cny, finance.equity_cny
     counted = (debt > 0) | (equity > 0)
     terms = {i: instrument(i).rate for i in set(finance.instrument) - {NO_INSTRUMENT}}
-    rate = np.where(debt > 0, [terms.get(i, 0.0) for i in finance.instrument], 0.0)  # no debt: no rate
+    rate = np.where(debt > 0, np.fromiter(map(terms.get, finance.instrument, repeat(0.0)), dtype=float, count=len(debt)), 0.0)  # no debt: no rate
     positive_equity = np.maximum(equity, 0.0)
     kept = np.flatnonzero(counted)
-    entity = [purchases.entity[k] for k in kept.tolist()]
+    entity = list(map(purchases.entity.__getitem__, kept.tolist()))
     ids = sorted(set(entity))
     owner = np.fromiter(map({pid: i for i, pid in enumerate(ids)}.__getitem__, entity), dtype=np.intp, count=len(entity))
     order = kept[np.argsort(owner, kind="stable")]  # party by party, each in purchase order
