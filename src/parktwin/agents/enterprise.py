@@ -194,7 +194,9 @@ class EnterpriseAgent(ParkAgent):
         return sum(w * (e + h) for w, e, h in zip(self.heat_bands, st.own_eb, st.own_hp))
 
     def decide(self, ctx) -> list:
-        """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py)."""
+        """The projects this firm starts this year: mandated ones, then those that pay (see decisions.py).
+        Each is built from the validated scenario's numbers and not validated again (``model_construct``:
+        a validation touches much code, and after the year's hourly work it runs from cold caches)."""
         year, policy, spec = ctx.year, ctx.policy, ctx.decisions
         state = self.current_state() if policy.mandates else None  # folded only when something reads it
         items = []
@@ -203,9 +205,9 @@ class EnterpriseAgent(ParkAgent):
             if (m.sectors == "all" or self.spec.sector in m.sectors) and year >= m.start_year - 1 and heat_share < m.share - 1e-9:
                 if self.boiler_heat_kwh() > 0 and "mandate" not in self.pending.values():
                     name = f"{self.entity_id}_mandate_{year}"
-                    items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year,
-                                                  lead_time_days=policy.approval_days, enterprises=[self.entity_id],
-                                                  share=m.share - heat_share, technology="electric_boiler"))
+                    items.append(ElectrifyBoilers.model_construct(kind="electrify_boilers", id=name, year=year,
+                                                                  lead_time_days=policy.approval_days, enterprises=[self.entity_id],
+                                                                  share=m.share - heat_share, technology="electric_boiler"))
                     self.pending[name] = "mandate"
         draw = self.model.rng.random()  # one draw per firm and year, whatever the prices
         if not spec.enabled or draw >= min(1.0, self.openness * (1.0 + spec.peer_effect * ctx.sector_adoption.get(self.spec.sector, 0.0))):
@@ -230,15 +232,15 @@ class EnterpriseAgent(ParkAgent):
         for option in choose(options, self.hurdle_rate, self.payback_limit_yr, budget, rates):
             name = f"{self.entity_id}_{option.measure}_{year}"
             if option.measure == "efficiency":
-                items.append(Efficiency(kind="efficiency", id=name, year=year, lead_time_days=policy.approval_days,
-                                        enterprises=[self.entity_id], share=option.share))
+                items.append(Efficiency.model_construct(kind="efficiency", id=name, year=year, lead_time_days=policy.approval_days,
+                                                        enterprises=[self.entity_id], share=option.share))
                 self.last_efficiency_year = year
             elif option.measure in RESOURCE_DECIDED:
-                items.append(ResourceMeasure(kind="resource_measure", id=name, year=year, lead_time_days=policy.approval_days,
-                                             enterprises=[self.entity_id], measure=option.measure, target_share=option.share))
+                items.append(ResourceMeasure.model_construct(kind="resource_measure", id=name, year=year, lead_time_days=policy.approval_days,
+                                                             enterprises=[self.entity_id], measure=option.measure, target_share=option.share))
             else:
-                items.append(ElectrifyBoilers(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
-                                              enterprises=[self.entity_id], share=option.share, technology=option.measure))
+                items.append(ElectrifyBoilers.model_construct(kind="electrify_boilers", id=name, year=year, lead_time_days=policy.approval_days,
+                                                              enterprises=[self.entity_id], share=option.share, technology=option.measure))
             self.pending[name] = option.measure
             ctx.claim(self.entity_id, name, option)
             self._record_measure(ctx, name, option, self.hurdle_rate, "firm")
