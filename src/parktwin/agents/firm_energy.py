@@ -9,9 +9,10 @@ quantities with the same products and sums, in the same order, as one firm at a 
 the same numbers.
 
 Kept between years (``FirmEnergy``, one per run): the firms' inputs, load shapes and possible rows
-(rebuilt when the park's firms change), and each firm's state when it was *settled* — in one state
-all last year with every change folded. A settled firm that received no change since is in the
-same state all this year: its segments are not folded again, nor its state's factors looked up.
+(rebuilt when the park's firms change), and each firm's state when it was *settled* — every change
+of its list dated inside last year or before it, so that its state at last year's end (the last
+segment's) holds from this year's start. A settled firm that received no change since is in that
+state all this year: its segments are not folded again, nor its state's factors looked up.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numba
 import numpy as np
 
 from parktwin.agents.base import EnergyRow, same_agents, segment_shares
+from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, share_of_year
 
 YEAR_ROWS = (  # (carrier, unit) of an enterprise's energy rows, in the order of its year's quantities
@@ -67,7 +69,9 @@ class FirmEnergy:
         self.full_year_keys: list[tuple[str, int]] = []  # each firm's load-book part from hour 0
         self.inputs = np.zeros((INPUT_ROWS, 0))  # INPUT_ROWS × firms: ``year_inputs`` by column
         self.layout: list[tuple[int, str, str, str, str]] = []  # (flat position in the quantities, entity, kind, carrier, unit) of each possible row
-        self.settled: list = []  # per firm: (its changes then, its state, ``EnterpriseAgent.state_column``) when settled last year, else None
+        self.layout_flat = np.zeros(0, dtype=np.int64)  # the flat positions of ``layout``
+        self.row_at = np.zeros((len(YEAR_ROWS), 0), dtype=np.int64)  # ``YEAR_ROWS`` × firms: each row's position in the last ``year_rows`` (-1: none)
+        self.settled: list = []  # per firm: (its changes then, its state at last year's end, ``EnterpriseAgent.state_column``) when settled, else None
         self.lengths: list[int] | None = None  # each firm's number of changes when every firm was settled, else None
         self.steady_terms = np.zeros((0, STATE_COLUMNS))  # firms × STATE_COLUMNS of the settled states (when ``lengths``)
         self.steady_offsets = np.zeros(1, dtype=np.int64)  # 0, 1, …, firms: one segment each
@@ -90,6 +94,7 @@ class FirmEnergy:
         self.inputs = np.array([f.year_inputs() for f in firms], dtype=float).reshape(n, INPUT_ROWS).T.copy()
         self.layout = [(r * n + i, f.entity_id, f.kind, carrier, unit)
                        for i, f in enumerate(firms) for r, carrier, unit in f.possible_rows()]
+        self.layout_flat = np.array([at for at, *_ in self.layout], dtype=np.int64)
         self.settled, self.lengths, self.flat = [None] * n, None, []
         self.steady_offsets = np.arange(n + 1, dtype=np.int64)
 
@@ -120,6 +125,7 @@ class FirmEnergy:
         quantities, deltas = firm_year_kernel(activity, intensity, self.inputs, offsets, weights, tails, terms)
         book.add_parts(keys, deltas.tolist())
         self.flat = flat = quantities.ravel().tolist()
+        self.row_at = _row_positions(quantities, self.layout_flat)
         row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
         return [row(EnergyRow, (entity, kind, carrier, q, unit)) for at, entity, kind, carrier, unit in self.layout if (q := flat[at]) > 0.0]
 
@@ -135,19 +141,21 @@ class FirmEnergy:
             kept = settled[i]
             if kept is None or kept[0] != count:
                 segs = f.segments(year_start)
+                changes = self.change_lists[i]
                 if len(segs) > 1:
                     starts = tuple([h for h, _ in segs])
                     segment_weights, segment_tails = segment_shares(shape, year, starts)
                     weights += segment_weights
                     tails += segment_tails
                     for h, st in segs:
-                        terms += f.state_column(st)
+                        column = f.state_column(st)
+                        terms += column
                         keys.append((shape, h))
                     offsets.append(len(weights))
-                    settled[i] = None
+                    # every change inside this year (none after it): next year is the last segment's state, all year
+                    settled[i] = (count, st, column) if changes[-1].hour < year_start + HOURS_PER_YEAR else None
                     continue
                 state = segs[0][1]
-                changes = self.change_lists[i]
                 column = kept[2] if kept is not None and kept[1] is state else f.state_column(state)
                 done = not changes or changes[-1].hour <= year_start  # every change folded (none later in the list)
                 settled[i] = (count, state, column) if done else None
@@ -160,11 +168,21 @@ class FirmEnergy:
             keys.append(full_year_keys[i])
             offsets.append(len(weights))
         terms = np.array(terms, dtype=float).reshape(len(weights), STATE_COLUMNS)
-        if None not in settled:  # every firm settled: next year may skip all this
-            self.lengths, self.steady_terms = lengths, terms
+        if None not in settled:  # every firm settled: next year may skip all this, each firm in its settled state
+            self.lengths = lengths
+            self.steady_terms = terms if len(weights) == len(settled) else np.array([kept[2] for kept in settled], dtype=float)
         else:
             self.lengths = None
         return (np.array(offsets, dtype=np.int64), np.array(weights, dtype=float), np.array(tails, dtype=float), terms, keys)
+
+
+def _row_positions(quantities: np.ndarray, layout_flat: np.ndarray) -> np.ndarray:
+    """``YEAR_ROWS`` × firms: the position of each firm's row among the rows ``year_rows`` returns (the
+    possible rows above 0, in ``layout`` order), -1 for a row it leaves out."""
+    kept = layout_flat[quantities.ravel()[layout_flat] > 0.0]
+    out = np.full(quantities.size, -1, dtype=np.int64)
+    out[kept] = np.arange(kept.size)
+    return out.reshape(quantities.shape)
 
 
 @numba.njit(cache=True)

@@ -22,7 +22,7 @@ from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlow
                                            scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
-from parktwin.agents.firm_energy import year_shares
+from parktwin.agents.firm_energy import YEAR_ROWS, year_shares
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, weighted_segments
 from parktwin.data import constant, table
@@ -440,10 +440,13 @@ class FirmRoster:
         return {at: (firm_starts, kwh[offsets[j]:offsets[j + 1]], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
 
 
-def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster) -> YearOfMeasures:
+def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster,
+                            firm_rows: np.ndarray) -> YearOfMeasures:
     """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book;
     every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures).
-    ``roster``: the run's ``FirmRoster`` (kept between years, rebuilt when the firms change)."""
+    ``roster``: the run's ``FirmRoster`` (kept between years, rebuilt when the firms change);
+    ``firm_rows``: ``YEAR_ROWS`` × ``firms``, the position of each firm's rows in ``rows`` (-1: none;
+    ``FirmEnergy.row_at`` of the year's firm rows, which lead ``rows``)."""
     out = YearOfMeasures(rows)
     roster = roster.of(list(firms))
     active, split = roster.year_targets(year_start)
@@ -460,7 +463,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
             starts, segment_kwh, heat[j] = split[firm_at]
             kwh[j] = LoadBook(year).add_piecewise(shapes[j], starts, segment_kwh)  # (its kWh; booked below, in order)
     rows = list(rows)
-    positions = _row_positions(roster, active, kwh.tolist(), rows)
+    positions = _row_positions(roster, active, at, kwh, rows, firm_rows)
     recovers = heat > 0.0
     own, bought, efficiency, on, offsets, terms = roster.displacement(active, tuple(recovers.tolist()))
     intensity = np.array([roster.firms[firm_at].intensity for firm_at in active], dtype=float)
@@ -479,23 +482,20 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
 
 
 ROW_CARRIERS = ("electricity", "coal", "natural_gas", "purchased_heat")  # the rows a measure changes, ``displacement_kernel``'s order
+ROW_INDEX = np.array([[carrier for carrier, _ in YEAR_ROWS].index(c) for c in ROW_CARRIERS], dtype=np.int64)  # their ``YEAR_ROWS`` positions
 
 
-def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list) -> np.ndarray:
-    """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4. A firm whose
-    measures use electricity and that has no electricity row gets one (0 MWh, appended in park order,
-    as a change to a missing row makes it)."""
-    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
-    out = []
-    for at, firm_kwh in zip(active, kwh):
-        entity = roster.ids[at]
-        electricity = index.get((entity, "electricity"), -1)
-        if electricity == -1 and firm_kwh > 0:
-            electricity = len(rows)
-            rows.append(EnergyRow(entity, roster.kinds[at], "electricity", 0.0, "MWh"))
-        out += (electricity, index.get((entity, "coal"), -1), index.get((entity, "natural_gas"), -1),
-                index.get((entity, "purchased_heat"), -1))
-    return np.array(out, dtype=np.int64).reshape(len(active), 4)
+def _row_positions(roster: FirmRoster, active: list[int], at: np.ndarray, kwh: np.ndarray, rows: list, firm_rows: np.ndarray) -> np.ndarray:
+    """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4, read from
+    ``firm_rows`` (``YEAR_ROWS`` × firms; ``at``: the active firms' positions). A firm whose measures use
+    electricity (``kwh``) and that has no electricity row gets one (0 MWh, appended in park order, as a
+    change to a missing row makes it)."""
+    out = firm_rows[ROW_INDEX][:, at].T.copy()
+    for j in np.flatnonzero((out[:, 0] < 0) & (kwh > 0)).tolist():
+        firm_at = active[j]
+        out[j, 0] = len(rows)
+        rows.append(EnergyRow(roster.ids[firm_at], roster.kinds[firm_at], "electricity", 0.0, "MWh"))
+    return out
 
 
 def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_keys: tuple[list, list], measures: np.ndarray,
