@@ -122,10 +122,9 @@ class FirmEnergy:
             offsets, tails, terms, keys = self.steady_offsets, weights, self.steady_terms, self.full_year_keys
         else:
             offsets, weights, tails, terms, keys = self._segments(year, year_start, lengths)
-        quantities, deltas = firm_year_kernel(activity, intensity, self.inputs, offsets, weights, tails, terms)
+        quantities, deltas, self.row_at = firm_year_kernel(activity, intensity, self.inputs, offsets, weights, tails, terms, self.layout_flat)
         book.add_parts(keys, deltas.tolist())
         self.flat = flat = quantities.ravel().tolist()
-        self.row_at = _row_positions(quantities, self.layout_flat)
         row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
         return [row(EnergyRow, (entity, kind, carrier, q, unit)) for at, entity, kind, carrier, unit in self.layout if (q := flat[at]) > 0.0]
 
@@ -176,19 +175,12 @@ class FirmEnergy:
         return (np.array(offsets, dtype=np.int64), np.array(weights, dtype=float), np.array(tails, dtype=float), terms, keys)
 
 
-def _row_positions(quantities: np.ndarray, layout_flat: np.ndarray) -> np.ndarray:
-    """``YEAR_ROWS`` × firms: the position of each firm's row among the rows ``year_rows`` returns (the
-    possible rows above 0, in ``layout`` order), -1 for a row it leaves out."""
-    kept = layout_flat[quantities.ravel()[layout_flat] > 0.0]
-    out = np.full(quantities.size, -1, dtype=np.int64)
-    out[kept] = np.arange(kept.size)
-    return out.reshape(quantities.shape)
-
-
 @numba.njit(cache=True)
-def firm_year_kernel(activity, intensity, inputs, offsets, weights, tails, terms):  # pragma: no cover - compiled; exercised through FirmEnergy.year_rows
-    """``YEAR_ROWS``' quantities × firms of a year, and each segment's electricity to book [kWh/yr, the
-    change from the firm's segment before]. Firm ``i``'s segments are ``offsets[i]`` to ``offsets[i+1]``,
+def firm_year_kernel(activity, intensity, inputs, offsets, weights, tails, terms, layout_flat):  # pragma: no cover - compiled; exercised through FirmEnergy.year_rows
+    """``YEAR_ROWS``' quantities × firms of a year, each segment's electricity to book [kWh/yr, the
+    change from the firm's segment before], and ``YEAR_ROWS`` × firms the position of each row among
+    the rows ``year_rows`` keeps (the possible rows, flat positions ``layout_flat`` in their order, above
+    0), -1 for one it leaves out. Firm ``i``'s segments are ``offsets[i]`` to ``offsets[i+1]``,
     each with its weight, its load shape's share from its start and its state's factors (``EnterpriseAgent.state_column``);
     ``inputs``: ``year_inputs`` × firms. Per segment, as one firm's year was computed: the scale k =
     activity × intensity × efficiency × active; the full-year electricity k × electricity + k ×
@@ -232,4 +224,11 @@ def firm_year_kernel(activity, intensity, inputs, offsets, weights, tails, terms
         out[1, i], out[2, i], out[3, i], out[4, i] = coal, gas, diesel, heat
         out[5, i] = process_t if all_active else process_t * active_share
         out[6, i], out[7, i] = stored_t, used_t
-    return out, deltas
+    flat = out.ravel()
+    row_at = np.full(flat.shape[0], -1, dtype=np.int64)
+    kept = 0
+    for at in layout_flat:
+        if flat[at] > 0.0:
+            row_at[at] = kept
+            kept += 1
+    return out, deltas, row_at.reshape(out.shape)
