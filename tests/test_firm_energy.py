@@ -1,5 +1,5 @@
 """The firms' energy of a year computed at once (agents.firm_energy): hand-computed rows and load-book
-parts, a settled year that asks no firm for its segments, and the rows a firm keeps when it leaves."""
+parts, a settled year (also the one after a split year) that asks no firm for its segments, and the rows a firm keeps when it leaves."""
 
 from __future__ import annotations
 
@@ -67,6 +67,24 @@ def test_a_settled_year_asks_no_firm_for_its_segments_and_gives_the_numbers_of_a
     assert book._parts == fresh_book._parts
     assert firms[0].last_rows == [r for r in rows if r.entity == "works"]
     assert firms[0].last_quantities() == {r.carrier: r.quantity for r in rows if r.entity == "works"}
+
+
+def test_the_year_after_a_split_one_asks_no_firm_for_its_segments_and_gives_the_numbers_of_asking():
+    # works changes at hour 100 of 2025 (two segments that year): from 2026 on it is in the state after
+    # the change all year, which is 2025's last segment's, so 2026 folds nothing again
+    model, firms = _firms()
+    energy = model.firm_energy
+    firms[0].commission(100.0, "ccus", (0.5, "storage"))
+    energy.year_rows(firms, 2025, 0, LoadBook(2025))
+    for f in firms:
+        f.__dict__["segments"] = lambda year_start: pytest.fail("a firm settled by its split year was asked for its segments")
+    book = LoadBook(2026)
+    rows = energy.year_rows(firms, 2026, HOURS_PER_YEAR, book)
+    for f in firms:
+        del f.__dict__["segments"]
+    fresh_book = LoadBook(2026)
+    assert rows == FirmEnergy().year_rows(firms, 2026, HOURS_PER_YEAR, fresh_book)  # bit for bit
+    assert book._parts == fresh_book._parts
 
 
 def test_a_firm_no_longer_held_keeps_its_last_rows():

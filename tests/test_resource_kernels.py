@@ -65,7 +65,7 @@ def expected_of(saved: dict, quantities, positions, kwh: float, share: float, fu
 def compared_displacements(monkeypatch, sc) -> dict[str, int]:
     """Run ``sc`` with every call of ``displacement_kernel`` checked: for each firm that recovers heat
     that year, with the kernel's inputs exactly as the run builds them (``FirmRoster.displacement``,
-    ``_row_positions``, ``_fuel_constants``, caught on their way into the kernel), the kernel for that
+    ``_row_positions``, ``fuel_constants``, caught on their way into the kernel), the kernel for that
     firm alone and ``displace_heat`` of the firm (its state at that moment) for the same rows give
     the same coal, gas, bought heat and electricity saved, to the bit (``expected_of``) — for the heat
     the run recovered, none, a little (0.1 % of its own boiler heat), more than its own boiler heat,
@@ -149,7 +149,7 @@ def test_the_compiled_displacement_of_bought_heat_is_the_scalar_bit_for_bit(monk
 
 
 def test_the_fuel_constants_the_kernel_reads_are_those_displace_heat_uses(monkeypatch):
-    """``_fuel_constants`` (the kernel's NCV, boiler efficiency, kgCO₂ of coal and gas) are the
+    """``fuel_constants`` (the kernel's NCV, boiler efficiency, kgCO₂ of coal and gas) are the
     constants.csv values ``displace_heat`` and the firms' decisions read through ``FUELS``."""
     seen = []
     kernel = resources.displacement_kernel

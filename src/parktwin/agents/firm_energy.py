@@ -9,9 +9,10 @@ quantities with the same products and sums, in the same order, as one firm at a 
 the same numbers.
 
 Kept between years (``FirmEnergy``, one per run): the firms' inputs, load shapes and possible rows
-(rebuilt when the park's firms change), and each firm's state when it was *settled* — in one state
-all last year with every change folded. A settled firm that received no change since is in the
-same state all this year: its segments are not folded again, nor its state's factors looked up.
+(rebuilt when the park's firms change), and each firm's state when it was *settled* — every change
+of its list dated inside last year or before it, so that its state at last year's end (the last
+segment's) holds from this year's start. A settled firm that received no change since is in that
+state all this year: its segments are not folded again, nor its state's factors looked up.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numba
 import numpy as np
 
 from parktwin.agents.base import EnergyRow, same_agents, segment_shares
+from parktwin.energy.calendar import HOURS_PER_YEAR
 from parktwin.energy.loads import LoadBook, share_of_year
 
 YEAR_ROWS = (  # (carrier, unit) of an enterprise's energy rows, in the order of its year's quantities
@@ -67,7 +69,9 @@ class FirmEnergy:
         self.full_year_keys: list[tuple[str, int]] = []  # each firm's load-book part from hour 0
         self.inputs = np.zeros((INPUT_ROWS, 0))  # INPUT_ROWS × firms: ``year_inputs`` by column
         self.layout: list[tuple[int, str, str, str, str]] = []  # (flat position in the quantities, entity, kind, carrier, unit) of each possible row
-        self.settled: list = []  # per firm: (its changes then, its state, ``EnterpriseAgent.state_column``) when settled last year, else None
+        self.layout_flat = np.zeros(0, dtype=np.int64)  # the flat positions of ``layout``
+        self.row_at = np.zeros((len(YEAR_ROWS), 0), dtype=np.int64)  # ``YEAR_ROWS`` × firms: each row's position in the last ``year_rows`` (-1: none)
+        self.settled: list = []  # per firm: (its changes then, its state at last year's end, ``EnterpriseAgent.state_column``) when settled, else None
         self.lengths: list[int] | None = None  # each firm's number of changes when every firm was settled, else None
         self.steady_terms = np.zeros((0, STATE_COLUMNS))  # firms × STATE_COLUMNS of the settled states (when ``lengths``)
         self.steady_offsets = np.zeros(1, dtype=np.int64)  # 0, 1, …, firms: one segment each
@@ -90,6 +94,7 @@ class FirmEnergy:
         self.inputs = np.array([f.year_inputs() for f in firms], dtype=float).reshape(n, INPUT_ROWS).T.copy()
         self.layout = [(r * n + i, f.entity_id, f.kind, carrier, unit)
                        for i, f in enumerate(firms) for r, carrier, unit in f.possible_rows()]
+        self.layout_flat = np.array([at for at, *_ in self.layout], dtype=np.int64)
         self.settled, self.lengths, self.flat = [None] * n, None, []
         self.steady_offsets = np.arange(n + 1, dtype=np.int64)
 
@@ -117,7 +122,7 @@ class FirmEnergy:
             offsets, tails, terms, keys = self.steady_offsets, weights, self.steady_terms, self.full_year_keys
         else:
             offsets, weights, tails, terms, keys = self._segments(year, year_start, lengths)
-        quantities, deltas = firm_year_kernel(activity, intensity, self.inputs, offsets, weights, tails, terms)
+        quantities, deltas, self.row_at = firm_year_kernel(activity, intensity, self.inputs, offsets, weights, tails, terms, self.layout_flat)
         book.add_parts(keys, deltas.tolist())
         self.flat = flat = quantities.ravel().tolist()
         row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
@@ -135,19 +140,21 @@ class FirmEnergy:
             kept = settled[i]
             if kept is None or kept[0] != count:
                 segs = f.segments(year_start)
+                changes = self.change_lists[i]
                 if len(segs) > 1:
                     starts = tuple([h for h, _ in segs])
                     segment_weights, segment_tails = segment_shares(shape, year, starts)
                     weights += segment_weights
                     tails += segment_tails
                     for h, st in segs:
-                        terms += f.state_column(st)
+                        column = f.state_column(st)
+                        terms += column
                         keys.append((shape, h))
                     offsets.append(len(weights))
-                    settled[i] = None
+                    # every change inside this year (none after it): next year is the last segment's state, all year
+                    settled[i] = (count, st, column) if changes[-1].hour < year_start + HOURS_PER_YEAR else None
                     continue
                 state = segs[0][1]
-                changes = self.change_lists[i]
                 column = kept[2] if kept is not None and kept[1] is state else f.state_column(state)
                 done = not changes or changes[-1].hour <= year_start  # every change folded (none later in the list)
                 settled[i] = (count, state, column) if done else None
@@ -160,17 +167,20 @@ class FirmEnergy:
             keys.append(full_year_keys[i])
             offsets.append(len(weights))
         terms = np.array(terms, dtype=float).reshape(len(weights), STATE_COLUMNS)
-        if None not in settled:  # every firm settled: next year may skip all this
-            self.lengths, self.steady_terms = lengths, terms
+        if None not in settled:  # every firm settled: next year may skip all this, each firm in its settled state
+            self.lengths = lengths
+            self.steady_terms = terms if len(weights) == len(settled) else np.array([kept[2] for kept in settled], dtype=float)
         else:
             self.lengths = None
         return (np.array(offsets, dtype=np.int64), np.array(weights, dtype=float), np.array(tails, dtype=float), terms, keys)
 
 
 @numba.njit(cache=True)
-def firm_year_kernel(activity, intensity, inputs, offsets, weights, tails, terms):  # pragma: no cover - compiled; exercised through FirmEnergy.year_rows
-    """``YEAR_ROWS``' quantities × firms of a year, and each segment's electricity to book [kWh/yr, the
-    change from the firm's segment before]. Firm ``i``'s segments are ``offsets[i]`` to ``offsets[i+1]``,
+def firm_year_kernel(activity, intensity, inputs, offsets, weights, tails, terms, layout_flat):  # pragma: no cover - compiled; exercised through FirmEnergy.year_rows
+    """``YEAR_ROWS``' quantities × firms of a year, each segment's electricity to book [kWh/yr, the
+    change from the firm's segment before], and ``YEAR_ROWS`` × firms the position of each row among
+    the rows ``year_rows`` keeps (the possible rows, flat positions ``layout_flat`` in their order, above
+    0), -1 for one it leaves out. Firm ``i``'s segments are ``offsets[i]`` to ``offsets[i+1]``,
     each with its weight, its load shape's share from its start and its state's factors (``EnterpriseAgent.state_column``);
     ``inputs``: ``year_inputs`` × firms. Per segment, as one firm's year was computed: the scale k =
     activity × intensity × efficiency × active; the full-year electricity k × electricity + k ×
@@ -214,4 +224,11 @@ def firm_year_kernel(activity, intensity, inputs, offsets, weights, tails, terms
         out[1, i], out[2, i], out[3, i], out[4, i] = coal, gas, diesel, heat
         out[5, i] = process_t if all_active else process_t * active_share
         out[6, i], out[7, i] = stored_t, used_t
-    return out, deltas
+    flat = out.ravel()
+    row_at = np.full(flat.shape[0], -1, dtype=np.int64)
+    kept = 0
+    for at in layout_flat:
+        if flat[at] > 0.0:
+            row_at[at] = kept
+            kept += 1
+    return out, deltas, row_at.reshape(out.shape)

@@ -22,7 +22,7 @@ from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlow
                                            scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
-from parktwin.agents.firm_energy import year_shares
+from parktwin.agents.firm_energy import YEAR_ROWS, year_shares
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
 from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, weighted_segments
 from parktwin.data import constant, table
@@ -122,6 +122,14 @@ def electricity_factors() -> tuple[float, float, float, float]:
     """The measures' electricity per m³ reused, m³ reclaimed, t of waste processed and GJ of heat recovered [kWh], read once."""
     return (factor("water_reuse_kwh_per_m3"), factor("reclaimed_water_kwh_per_m3"), factor("solid_waste_processing_kwh_per_t"),
             factor("waste_heat_use_kwh_per_gj"))
+
+
+@lru_cache(maxsize=1)
+def electricity_factor_array() -> np.ndarray:
+    """``electricity_factors`` as an array (read-only, once per process), as ``measure_year_kernel`` reads them."""
+    out = np.array(electricity_factors())
+    out.setflags(write=False)
+    return out
 
 
 def electricity_kwh(m: MeasureFlows) -> float:
@@ -318,6 +326,7 @@ class FirmRoster:
     energy_changes: list = field(default_factory=list)  # each firm's energy changes (the list object: it only grows)
     layout: tuple = ()  # ``active_layout``'s (active firms, their positions, shapes and load-book parts from hour 0)
     displacing: tuple = ()  # ``displacement``'s (key, factors, each firm's factors by position), kept while its key stays
+    fuels: np.ndarray | None = None  # ``fuel_constants`` of the run (its constants: the scenario's overrides are fixed for a run)
 
     def of(self, firms: list) -> FirmRoster:
         """This roster, rebuilt first if ``firms`` (compared by identity) are not the ones it holds."""
@@ -346,7 +355,7 @@ class FirmRoster:
         """What ``displacement_kernel`` reads of the active firms' states (at the year's end: every change
         commissioned so far), for those that ``recovers`` heat (0 and no terms for the others): the share
         of their coal and gas rows burnt in boilers of reachable bands and of their bought-heat row in
-        reachable bands (``_room_shares``), their efficiency factor and active flag, and their
+        reachable bands (``_room_shares``), their efficiency factor and active flag (lists), and their
         ``_electric_heat_terms`` end to end (offsets, terms × 4). A firm's state is the fold of its energy
         changes, so these are kept while no firm's changes grew and the same firms recover heat, and each
         firm's while its own changes did not grow."""
@@ -368,8 +377,8 @@ class FirmRoster:
                 own[j], bought[j], efficiency[j], on[j], firm_terms = firm_kept[1]
                 terms += firm_terms
             offsets.append(len(terms) // 4)
-        factors = (np.array(own, dtype=float), np.array(bought, dtype=float), np.array(efficiency, dtype=float),
-                   np.array(on, dtype=float), np.array(offsets, dtype=np.int64), np.array(terms, dtype=float).reshape(-1, 4))
+        factors = (np.array(own, dtype=float), np.array(bought, dtype=float), efficiency, on,
+                   np.array(offsets, dtype=np.int64), np.array(terms, dtype=float).reshape(-1, 4))
         self.displacing = (key, factors, kept)
         return factors
 
@@ -411,7 +420,7 @@ class FirmRoster:
         value_added = (self.value_added_mcny * self.activity).tolist()  # as EnterpriseAgent.value_added_mcny
         if not any_measure:
             return FirmFlows(self.ids, value_added, self.inputs * self.activity, self.reported), np.zeros(0), np.zeros(0)
-        flows, kwh, heat_added = measure_year_kernel(self.inputs, self.activity, self.targets, np.array(electricity_factors()))
+        flows, kwh, heat_added = measure_year_kernel(self.inputs, self.activity, self.targets, electricity_factor_array())
         return FirmFlows(self.ids, value_added, flows, self.reported), kwh, heat_added
 
     def split_years(self, split: dict[int, list], year: int, flows: FirmFlows) -> dict[int, tuple[list[int], list[float], float]]:
@@ -432,7 +441,7 @@ class FirmRoster:
             targets += [t for _, t in segments]
             offsets.append(len(columns))
         seg_flows, seg_kwh, seg_heat = measure_year_kernel(self.inputs[:, columns], self.activity[columns],
-                                                           np.array(targets, dtype=float).T.copy(), np.array(electricity_factors()))
+                                                           np.array(targets, dtype=float).T.copy(), electricity_factor_array())
         year_flows, heat_added = weighted_segments(seg_flows, seg_heat, np.array(weights, dtype=float), np.array(offsets, dtype=np.int64),
                                                    np.array(WEIGHTED, dtype=np.int64))
         flows.flows[:, firms] = year_flows
@@ -440,10 +449,13 @@ class FirmRoster:
         return {at: (firm_starts, kwh[offsets[j]:offsets[j + 1]], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
 
 
-def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster) -> YearOfMeasures:
+def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster,
+                            firm_rows: np.ndarray) -> YearOfMeasures:
     """Apply the commissioned resource measures of ``firms`` to the year's energy rows and load book;
     every firm's flows of the year (``YearOfMeasures.firms``: its inputs × activity, with its measures).
-    ``roster``: the run's ``FirmRoster`` (kept between years, rebuilt when the firms change)."""
+    ``roster``: the run's ``FirmRoster`` (kept between years, rebuilt when the firms change);
+    ``firm_rows``: ``YEAR_ROWS`` × ``firms``, the position of each firm's rows in ``rows`` (-1: none;
+    ``FirmEnergy.row_at`` of the year's firm rows, which lead ``rows``)."""
     out = YearOfMeasures(rows)
     roster = roster.of(list(firms))
     active, split = roster.year_targets(year_start)
@@ -454,47 +466,58 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
     at, shapes, full_year_keys = roster.active_layout(active)
     shares = year_shares(shapes, year)
     measures = measures_kwh[at]
-    kwh, heat = np.where(measures != 0.0, measures * shares, 0.0), heat_added[at]  # (``LoadBook.add_full_year``'s kWh)
-    for j, firm_at in enumerate(active):
-        if firm_at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
-            starts, segment_kwh, heat[j] = split[firm_at]
-            kwh[j] = LoadBook(year).add_piecewise(shapes[j], starts, segment_kwh)  # (its kWh; booked below, in order)
+    kwh, heat = np.where(measures != 0.0, measures * shares, 0.0), heat_added[at]
+    if split:
+        for j, firm_at in enumerate(active):
+            if firm_at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
+                starts, segment_kwh, heat[j] = split[firm_at]
+                kwh[j] = LoadBook(year).add_piecewise(shapes[j], starts, segment_kwh)  # (its kWh; booked below, in order)
     rows = list(rows)
-    positions = _row_positions(roster, active, kwh.tolist(), rows)
-    recovers = heat > 0.0
-    own, bought, efficiency, on, offsets, terms = roster.displacement(active, tuple(recovers.tolist()))
-    intensity = np.array([roster.firms[firm_at].intensity for firm_at in active], dtype=float)
-    scale = roster.activity[at] * intensity * efficiency * on  # (``_electric_heat_room``'s, state at the year's end)
+    positions = _row_positions(roster, active, kwh.tolist(), rows, firm_rows)
+    heat_gj = heat.tolist()
+    own, bought, efficiency, on, offsets, terms = roster.displacement(active, tuple([h > 0.0 for h in heat_gj]))
+    activity, firms = roster.activity.tolist(), roster.firms
+    scale = np.array([activity[firm_at] * firms[firm_at].intensity * e * o for firm_at, e, o in zip(active, efficiency, on)],
+                     dtype=float)  # (``_electric_heat_room``'s, state at the year's end)
     quantities = np.array([r[3] for r in rows], dtype=float)
-    before = quantities.copy()
+    if roster.fuels is None:
+        roster.fuels = fuel_constants()
     out.electricity_mwh, out.heat_used_gj, out.scope1_avoided_tco2, cuts = displacement_kernel(
-        quantities, positions, kwh, heat, own, bought, scale, shares, offsets, terms, _fuel_constants(), KWH_PER_GJ)
+        quantities, positions, kwh, heat, own, bought, scale, shares, offsets, terms, roster.fuels, KWH_PER_GJ)
     _book_measures(book, active, shapes, full_year_keys, measures, cuts, split)
-    changed, new_row = quantities.tolist(), tuple.__new__  # (an EnergyRow without its Python-level __new__)
-    for i in np.flatnonzero(quantities != before).tolist():
-        r = rows[i]
-        rows[i] = new_row(EnergyRow, (r[0], r[1], r[2], changed[i], r[4]))  # (entity, kind, carrier, quantity, unit)
-    out.rows = [r for r in rows if r.quantity > 0.0]
+    out.rows = _changed_rows(rows, quantities.tolist())
+    return out
+
+
+def _changed_rows(rows: list, quantities: list[float]) -> list:
+    """``rows`` with the ``quantities`` the measures left them (a row only rebuilt where its quantity
+    changed), those above 0."""
+    new_row, out = tuple.__new__, []  # (an EnergyRow without its Python-level __new__)
+    for r, q in zip(rows, quantities):
+        if q != r[3]:
+            r = new_row(EnergyRow, (r[0], r[1], r[2], q, r[4]))  # (entity, kind, carrier, quantity, unit)
+        if q > 0.0:
+            out.append(r)
     return out
 
 
 ROW_CARRIERS = ("electricity", "coal", "natural_gas", "purchased_heat")  # the rows a measure changes, ``displacement_kernel``'s order
+ROW_INDEX = tuple([carrier for carrier, _ in YEAR_ROWS].index(c) for c in ROW_CARRIERS)  # their ``YEAR_ROWS`` positions
 
 
-def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list) -> np.ndarray:
-    """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4. A firm whose
-    measures use electricity and that has no electricity row gets one (0 MWh, appended in park order,
-    as a change to a missing row makes it)."""
-    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
+def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list, firm_rows: np.ndarray) -> np.ndarray:
+    """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4, read from
+    ``firm_rows`` (``YEAR_ROWS`` × firms). A firm whose measures use electricity (``kwh``) and that
+    has no electricity row gets one (0 MWh, appended in park order, as a change to a missing row makes it)."""
+    by_row = firm_rows.tolist()
+    electricity, coal, gas, bought = (by_row[r] for r in ROW_INDEX)
     out = []
-    for at, firm_kwh in zip(active, kwh):
-        entity = roster.ids[at]
-        electricity = index.get((entity, "electricity"), -1)
-        if electricity == -1 and firm_kwh > 0:
-            electricity = len(rows)
-            rows.append(EnergyRow(entity, roster.kinds[at], "electricity", 0.0, "MWh"))
-        out += (electricity, index.get((entity, "coal"), -1), index.get((entity, "natural_gas"), -1),
-                index.get((entity, "purchased_heat"), -1))
+    for firm_at, firm_kwh in zip(active, kwh):
+        at = electricity[firm_at]
+        if at == -1 and firm_kwh > 0:
+            at = len(rows)
+            rows.append(EnergyRow(roster.ids[firm_at], roster.kinds[firm_at], "electricity", 0.0, "MWh"))
+        out += (at, coal[firm_at], gas[firm_at], bought[firm_at])
     return np.array(out, dtype=np.int64).reshape(len(active), 4)
 
 
@@ -506,9 +529,7 @@ def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_k
     and ``add_piecewise`` called in that order. ``full_year_keys``: each firm's part from hour 0, and
     the same list with each part twice (``FirmRoster.active_layout``)."""
     if not split:
-        values = np.empty(2 * len(active))
-        values[0::2], values[1::2] = measures, cuts
-        book.add_parts(full_year_keys[1], values.tolist())
+        book.add_parts(full_year_keys[1], [kwh for pair in zip(measures.tolist(), cuts.tolist()) for kwh in pair])
         return
     for j, (firm_at, key, cut) in enumerate(zip(active, full_year_keys[0], cuts.tolist())):
         if firm_at in split:
@@ -518,7 +539,7 @@ def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_k
         book.add_parts([key], [cut])
 
 
-def _fuel_constants() -> np.ndarray:
+def fuel_constants() -> np.ndarray:
     """NCV, boiler efficiency and kgCO₂ per unit of coal [t] and gas [1000 m³] (``FUELS``, data/constants.csv), 2 × 3."""
     return np.array([[constant(ncv), constant(eff), constant(co2)] for _, ncv, eff, co2 in FUELS], dtype=float)
 

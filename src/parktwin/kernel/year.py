@@ -204,7 +204,8 @@ def loads(model, y: YearState) -> Loads:
 
 
 def resource_measures(model, y: YearState) -> YearOfMeasures:
-    return apply_resource_measures(model.enterprises.values(), y.year, y.year_start, y.loads.rows, y.loads.book, model.firm_roster)
+    return apply_resource_measures(model.enterprises.values(), y.year, y.year_start, y.loads.rows, y.loads.book, model.firm_roster,
+                                   model.firm_energy.row_at)  # (the loads' rows begin with the firms')
 
 
 def exchanges(model, y: YearState) -> YearOfExchanges:
