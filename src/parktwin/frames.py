@@ -16,7 +16,7 @@ pandas' strings), its blocks made directly. ``grouped_sums`` is pandas'
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -194,33 +194,38 @@ def block_frame(block: np.ndarray, floats: list[str], others: dict, order: list[
     return frame_of_arrays({name: others[name] for name in order if name in others}, order, (block, floats))
 
 
-def frame_of_arrays(columns: dict, order: Sequence[str] | None = None, float_block: tuple | None = None) -> pd.DataFrame:
+def frame_of_arrays(columns: dict, order: Sequence[str] | None = None, float_block: tuple | None = None,
+                    objects: Collection[str] = ()) -> pd.DataFrame:
     """``pd.DataFrame(columns)`` for columns (name → values, in ``order``, default the dict's) that
     are 1-D numpy arrays of numbers or booleans (or objects: None and bools), pandas' ``str``
     arrays, or Series of those or of objects (on a default index), all of one length: the frame's
     blocks made directly (one 2-D block per numpy dtype, as pandas consolidates them; each string
     array its own), without pandas' per-column checks. ``float_block``: (a 2-D float64 array, a
-    row per column, taken as it is; its column names), columns beside ``columns``. Any other
-    column (a list, an object array pandas would infer strings from, dates) leaves the whole
-    table to pandas."""
+    row per column, taken as it is; its column names), columns beside ``columns``. ``objects``:
+    the names of object arrays kept as Python objects whatever they hold (lists, strings, None),
+    as a Series of dtype object keeps them. Any other column (a list, an object array pandas would
+    infer strings from, dates) leaves the whole table to pandas."""
     order = list(columns) if order is None else list(order)
     rows = float_block[0].shape[1] if float_block is not None else len(columns[order[0]]) if order else -1
     if rows < 0 or create_dataframe_from_blocks is None or any(len(values) != rows for values in columns.values()):
-        return _pandas_frame(columns, order, float_block)
+        return _pandas_frame(columns, order, float_block, objects)
     groups: dict = {}
     extension = {}
     for name, values in columns.items():
-        if isinstance(values, pd.Series) and values.index.equals(pd.RangeIndex(rows)):
+        kept = name in objects
+        if isinstance(values, pd.Series):
+            if not values.index.equals(pd.RangeIndex(rows)):
+                return _pandas_frame(columns, order, float_block, objects)
             values = values.array if values.dtype == _STR_DTYPE else values.to_numpy() if isinstance(values.dtype, np.dtype) else values
-            plain = values  # a Series' objects stay objects (pandas infers nothing from a Series)
-        else:
-            plain = values if isinstance(values, np.ndarray) and values.dtype == object and _objects_kept(values) else None
-        if isinstance(values, np.ndarray) and values.ndim == 1 and (values.dtype.kind in "fiub" or values is plain):
+            kept = True  # a Series' objects stay objects (pandas infers nothing from a Series)
+        if isinstance(values, np.ndarray) and values.ndim == 1:
+            if not (values.dtype.kind in "fiub" or kept or values.dtype == object and _objects_kept(values)):
+                return _pandas_frame(columns, order, float_block, objects)
             groups.setdefault(values.dtype, []).append((name, values))
         elif isinstance(values, pd.arrays.ArrowStringArray) and values.dtype == _STR_DTYPE:
             extension[name] = values
         else:
-            return _pandas_frame(columns, order, float_block)
+            return _pandas_frame(columns, order, float_block, objects)
     position = {name: at for at, name in enumerate(order)}
     blocks = [(values.copy(), np.array([position[name]])) for name, values in extension.items()]
     if float_block is not None:
@@ -240,12 +245,13 @@ def _objects_kept(values: np.ndarray) -> bool:
     return set(map(type, values.tolist())) <= {type(None), bool}
 
 
-def _pandas_frame(columns: dict, order: list[str], float_block: tuple | None) -> pd.DataFrame:
+def _pandas_frame(columns: dict, order: list[str], float_block: tuple | None, objects: Collection[str] = ()) -> pd.DataFrame:
     """``frame_of_arrays`` by pandas' own constructor (columns it does not make blocks of)."""
     if float_block is not None:
         block, floats = float_block
         columns = columns | dict(zip(floats, block))
-    return pd.DataFrame({name: columns[name] for name in order})
+    kept = {name: pd.Series(columns[name], dtype=object) for name in objects if isinstance(columns.get(name), np.ndarray)}
+    return pd.DataFrame({name: kept.get(name, columns[name]) for name in order})
 
 
 @lru_cache(maxsize=256)

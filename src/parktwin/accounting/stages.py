@@ -80,22 +80,23 @@ def has_columns(table: pd.DataFrame, names: tuple[str, ...]) -> bool:
     return all(name in table.columns for name in names)
 
 
-def _energy_productivity(annual: pd.DataFrame) -> pd.Series:
-    """能源产出率 [万元/tce] = value added (million CNY × 100 = 万元) ÷ energy (tce)."""
+def _energy_productivity(annual: pd.DataFrame) -> np.ndarray:
+    """能源产出率 [万元/tce] = value added (million CNY × 100 = 万元) ÷ energy (tce), per row of ``annual``."""
     if not has_columns(annual, ("value_added_mcny", "energy_tce")):
-        return pd.Series(np.nan, index=annual.index)
+        return np.full(len(annual), np.nan)
     energy = annual["energy_tce"].to_numpy(dtype=float)
     energy = np.where(energy > 0, energy, np.nan)
-    return pd.Series(annual["value_added_mcny"].to_numpy(dtype=float) * 100.0 / energy, index=annual.index)
+    return annual["value_added_mcny"].to_numpy(dtype=float) * 100.0 / energy
 
 
-def _carbon_intensity_change(annual: pd.DataFrame) -> pd.Series:
-    """Change of gross tCO₂ (scope 1 + scope 2 market-based) per 万元 from the previous year [tCO₂/万元].
+def _carbon_intensity_change(annual: pd.DataFrame) -> np.ndarray:
+    """Change of gross tCO₂ (scope 1 + scope 2 market-based) per 万元 from the previous year
+    [tCO₂/万元], per row of ``annual``.
 
     NaN in the first year of the table (no previous year) and after a gap in the years.
     """
     if not has_columns(annual, ("gross_tco2", "value_added_mcny")):
-        return pd.Series(np.nan, index=annual.index)
+        return np.full(len(annual), np.nan)
     years = annual["year"].to_numpy()
     order = np.argsort(years)  # the years in order (pandas' sort_values: the same quicksort)
     va = annual["value_added_mcny"].to_numpy(dtype=float)[order]
@@ -104,10 +105,10 @@ def _carbon_intensity_change(annual: pd.DataFrame) -> pd.Series:
     change[1:] = np.where(np.diff(years[order]) == 1, intensity[1:] - intensity[:-1], np.nan)
     out = np.empty(len(years))
     out[order] = change
-    return pd.Series(out, index=annual.index)
+    return out
 
 
-FORMULAS = {
+FORMULAS = {  # name → the indicator's values computed from the annual table [float array aligned with its rows]
     "energy_productivity": _energy_productivity,
     "carbon_intensity_change": _carbon_intensity_change,
 }
@@ -123,13 +124,28 @@ def _values(annual: pd.DataFrame, column: str, extra: Mapping[str, pd.Series]) -
     if column.startswith("formula:"):
         if name not in FORMULAS:
             raise KeyError(f"data/stage_indicators.csv names an unknown formula {name!r}; known: {sorted(FORMULAS)}")
-        return FORMULAS[name](annual).astype(float).to_numpy(), column
+        return np.asarray(FORMULAS[name](annual), dtype=float), column
     if column in annual.columns:
         values = annual[column]
         if isinstance(values.dtype, np.dtype) and values.dtype.kind in "biuf":  # numeric already: what to_numeric would return, without its checks
             return values.to_numpy(dtype=float), f"annual:{column}"
         return pd.to_numeric(values, errors="coerce").astype(float).to_numpy(), f"annual:{column}"
     return np.full(len(annual), np.nan), f"absent:{column}"
+
+
+def _default_rows(annual: pd.DataFrame) -> pd.DataFrame:
+    """``annual`` on a default index (0, 1, … n−1): as it is when it has one already (a run's
+    table), else ``reset_index(drop=True)``."""
+    index = annual.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return annual
+    return annual.reset_index(drop=True)
+
+
+def _year_list(annual: pd.DataFrame) -> list[int]:
+    """The ``year`` column as Python ints (``astype(int)``; an int64 column read as it is)."""
+    years = annual["year"]
+    return years.to_numpy().tolist() if years.dtype == np.int64 else years.astype(int).tolist()
 
 
 @lru_cache(maxsize=1)
@@ -171,8 +187,8 @@ def assess(
     unknown = set(thresholds) - set(checked_indicators()["id"]) if thresholds else set()
     if unknown:
         raise KeyError(f"thresholds for unknown indicators {sorted(unknown)}")
-    annual = annual.reset_index(drop=True)
-    years = annual["year"].astype(int).tolist()
+    annual = _default_rows(annual)
+    years = _year_list(annual)
     if not years:
         out = pd.DataFrame([], columns=list(ASSESSMENT_COLUMNS))
         out["met"] = out["met"].astype(object).where(out["status"] != "not_assessed", None)
@@ -181,19 +197,23 @@ def assess(
     return _assessment_frame(inds, _indicator_arrays(inds, annual, extra, thresholds, _core_limits(annual)), years)
 
 
-def _core_limits(annual: pd.DataFrame) -> pd.Series | None:
-    """The core indicator's threshold each year (``core_threshold_tco2_per_tce``), None without the column."""
-    return annual["core_threshold_tco2_per_tce"].astype(float) if "core_threshold_tco2_per_tce" in annual.columns else None
+def _core_limits(annual: pd.DataFrame) -> np.ndarray | None:
+    """The core indicator's threshold each year [float array; NaN where the column has none]
+    (``core_threshold_tco2_per_tce``), None without the column."""
+    if "core_threshold_tco2_per_tce" not in annual.columns:
+        return None
+    limits = annual["core_threshold_tco2_per_tce"]
+    return limits.to_numpy(dtype=float) if limits.dtype == np.float64 else limits.astype(float).to_numpy()
 
 
 def assess_with_stages(annual: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``assess(annual)`` and ``stage_reached`` of it, the stages counted from the indicators' arrays
     as ``assess`` computes them (the same rows in the same order), not read back from its table."""
-    years = annual["year"].astype(int).tolist() if "year" in annual.columns else []
+    years = _year_list(annual) if "year" in annual.columns else []
     if not years:
         assessment = assess(annual)
         return assessment, stage_reached(assessment)
-    annual = annual.reset_index(drop=True)
+    annual = _default_rows(annual)
     inds = _indicator_rows()
     arrays = _indicator_arrays(inds, annual, {}, {}, _core_limits(annual))
     n = len(years)
@@ -205,7 +225,7 @@ def assess_with_stages(annual: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def _indicator_arrays(inds: tuple, annual: pd.DataFrame, extra: Mapping[str, pd.Series], thresholds: Mapping[str, float],
-                      core_limits: pd.Series | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+                      core_limits: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Every indicator over the years of ``annual``, one row per indicator and one column per year:
     (value, threshold or NaN where it has none, met, status code — 0 met, 1 not met, 2 not
     assessed —, and per indicator the reason a missing value gives). Each annual column is read
@@ -218,7 +238,7 @@ def _indicator_arrays(inds: tuple, annual: pd.DataFrame, extra: Mapping[str, pd.
     limit = np.empty(value.shape)
     for i, ind in enumerate(inds):
         if ind.id == "zc_core_indicator" and core_limits is not None and ind.id not in thresholds:
-            limit[i] = core_limits.fillna(float(ind.threshold)).to_numpy(dtype=float)
+            limit[i] = np.where(np.isnan(core_limits), float(ind.threshold), core_limits)  # the CSV's threshold where the column has none
         else:
             limit[i] = float(thresholds.get(ind.id, ind.threshold))
     unverified = np.array([ind.threshold_status == "unverified" and ind.id not in thresholds for ind in inds], dtype=bool)
@@ -354,11 +374,11 @@ def stage_status(assessment: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(_status_rows(assessment), columns=list(STATUS_COLUMNS))
 
 
-def _objects(values: list) -> pd.Series:
-    """A column of ``values`` kept as objects (lists stay list elements; strings not inferred to str)."""
+def _object_array(values: list) -> np.ndarray:
+    """``values`` as an object array (lists stay list elements), for a column kept as objects."""
     out = np.empty(len(values), dtype=object)
     out[:] = values
-    return pd.Series(out, dtype=object)
+    return out
 
 
 def stage_reached(assessment: pd.DataFrame) -> pd.DataFrame:
@@ -385,12 +405,12 @@ def _reached_frame(years: np.ndarray, counts: dict, blockers: dict) -> pd.DataFr
             reached = stage
         out.append((year, reached, next_stage, blocking))
     columns = {"year": np.array([o[0] for o in out], dtype=np.int64),
-               "stage_reached": pd.array([o[1] for o in out], dtype="str"),
-               "next_stage": _objects([o[2] for o in out]),  # None at the top
-               "blocking": _objects([o[3] for o in out])}
+               "stage_reached": column("stage_reached", [o[1] for o in out]),  # stage names: pandas' str
+               "next_stage": _object_array([o[2] for o in out]),  # None at the top
+               "blocking": _object_array([o[3] for o in out])}
     for stage in STAGES:
         n, assessed, met = counts[stage]
         own_met = (n > 0) & np.array([(i, stage) not in blockers for i in range(len(years))], dtype=bool)
         for count, values in (("assessed", assessed), ("met", met), ("indicators", n), ("own_met", own_met)):
             columns[f"{stage}_{count}"] = values.astype(bool if count == "own_met" else np.int64)
-    return frame_of_arrays(columns)  # built at once from its blocks (one column at a time cost ~0.3 ms each)
+    return frame_of_arrays(columns, objects=("next_stage", "blocking"))  # built at once from its blocks, the two kept as objects

@@ -17,7 +17,7 @@ from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, CarbonYear,
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
 from parktwin.frames import block_frame, coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
-from parktwin.spec.calibration import EMISSIONS_READ, ENERGY_READ, BaseYearRows, reconcile
+from parktwin.spec.calibration import EMISSIONS_READ, ENERGY_READ, BaseYearRows, reconciliation_by_year
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
 from parktwin.spec.series import QUALITY_COLUMNS
 
@@ -126,9 +126,7 @@ class Results:
             if self.measured_totals is None:
                 self.reconciliation = empty_frame(RECONCILIATION_COLUMNS)
             else:
-                table = reconcile(self, self.measured_totals)
-                frame = pd.DataFrame(table)
-                frame.insert(0, "year", table.base_year)
+                frame = reconciliation_by_year(self, self.measured_totals)
                 self.reconciliation = frame if list(frame.columns) == list(RECONCILIATION_COLUMNS) else frame[list(RECONCILIATION_COLUMNS)]
         return self.reconciliation
 

@@ -255,6 +255,25 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
     (then emissions have no bottom-up value). ``measured``: ``Measured``, its dict or the path
     of a ``*.measured.yaml``. ``year`` defaults to the measured base year, else the first year.
     """
+    rows, base = _reconciled_rows(results_or_base_year_energy, measured, year)
+    table = Reconciliation(_reconciliation_columns(rows))
+    table.base_year = base
+    return table
+
+
+def reconciliation_by_year(results: Any, measured: Any) -> pd.DataFrame:
+    """``reconcile(results, measured)`` as a plain table with its base year as the first column
+    (``year``, int): the Results' ``reconciliation`` table, built at once."""
+    rows, base = _reconciled_rows(results, measured, None)
+    if not rows or base is None:
+        table = _reconciliation_columns(rows)
+        table.insert(0, "year", base)
+        return table
+    return _reconciliation_columns(rows, base)
+
+
+def _reconciled_rows(results_or_base_year_energy: Any, measured: Any, year: int | None) -> tuple[list[tuple], int | None]:
+    """``reconcile``'s rows, (scope, quantity, unit, bottom_up, measured) each, and the base year."""
     m = _measured(measured)
     energy, emissions, park_tco2, base = _bottom_up(results_or_base_year_energy, year or m.base_year)
     rows = []
@@ -289,15 +308,13 @@ def reconcile(results_or_base_year_energy: Any, measured: Any, year: int | None 
         tco2 = entity_tco2.get(ident, 0.0) if entity_tco2 is not None else None
         carriers = {c: q for (owner, c), q in by_carrier.items() if owner == ident}
         add(ident, totals.given(), carriers, tce.get(ident, 0.0), tco2, firm_resources.get(ident, {}))
-    table = Reconciliation(_reconciliation_columns(rows))
-    table.base_year = base
-    return table
+    return rows, base
 
 
-def _reconciliation_columns(rows: list[tuple]) -> pd.DataFrame:
+def _reconciliation_columns(rows: list[tuple], year: int | None = None) -> pd.DataFrame:
     """The reconciliation's columns from (scope, quantity, unit, bottom_up, measured) rows, with
     difference = bottom-up − measured and difference_pct = difference ÷ measured × 100 (NaN where
-    nothing was measured)."""
+    nothing was measured); with ``year`` (rows given), a first column ``year`` holding it [int64]."""
     names = ["scope", "quantity", "unit", "bottom_up", "measured"]
     if not rows:
         table = pd.DataFrame(rows, columns=names)
@@ -307,6 +324,8 @@ def _reconciliation_columns(rows: list[tuple]) -> pd.DataFrame:
     columns = dict(zip(names, (list(c) for c in zip(*rows))))
     bottom, measured = (np.array(columns[n], dtype=float) for n in ("bottom_up", "measured"))
     difference = bottom - measured
+    if year is not None:
+        columns = {"year": np.full(len(rows), year, dtype=np.int64)} | columns
     return frame_from_columns(columns | {"difference": difference,
                                          "difference_pct": difference / np.where(measured != 0, measured, np.nan) * 100})
 
