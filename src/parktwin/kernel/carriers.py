@@ -233,6 +233,7 @@ class CarrierWork:
     hourly_cop: bool = False
     plan_arr: np.ndarray | None = None
     plan_live: np.ndarray | None = None  # (4, 3) bool: the plan's rows with any heat coefficient
+    plan_nonnegative: bool = False  # every hour of the plan is >= 0 (kernel.heat_plan.HourlyPlan)
     plan: HeatPlan | None = None
     plan_sums_kwh: np.ndarray | None = None  # (4, 3) the plan's heat by supply and band over the year, read-only [kWh_th]
     hydrogen: FirmsHydrogen | None = None  # the firms' hydrogen by hour (kernel.heat_plan)
@@ -289,7 +290,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
 
     w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
                     chiller_kw, cop_chiller, firm_heat=fh, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
-                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=hp.live, plan_sums_kwh=hp.sums_kwh, plan=plan,
+                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=hp.live, plan_nonnegative=hp.nonnegative, plan_sums_kwh=hp.sums_kwh, plan=plan,
                     hydrogen=hp.hydrogen, h2_hours=hp.hydrogen.hours,
                     delta=delta, generation=generation, changes=changes)
     add = w.add
@@ -336,7 +337,8 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
                              overwrite_plan=not hourly_cop,  # the hourly COP's cut below still reads the plan's heat pumps
                              live=w.plan_live,  # a row no segment has heat in is zeros all year
-                             with_demand=year in model.scenario.outputs.hourly_years)  # read by the hourly output only
+                             with_demand=year in model.scenario.outputs.hourly_years,  # read by the hourly output only
+                             plan_checked=w.plan_nonnegative)
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         if assets.chp_or_waste_heat:  # else no CHP ran: its electricity is zeros
@@ -356,7 +358,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / k.biomethane_kwh_per_km3 if assets.chp_or_waste_heat else 0.0)
     else:
         heat = dispatch_heat(plan, period, overwrite_plan=True, live=w.plan_live,  # the firms' plan as it is: reported, nothing changes
-                             with_demand=year in model.scenario.outputs.hourly_years)
+                             with_demand=year in model.scenario.outputs.hourly_years, plan_checked=w.plan_nonnegative)
         w.supply_sums_kwh = w.plan_sums_kwh  # the plan's heat, unchanged
 
     return heat
