@@ -100,6 +100,11 @@ def test_the_heat_plans_caches_give_the_numbers_computed_afresh():
     assert h2.firms == [1, 2] and np.array_equal(h2.hours, rows.sum(axis=0)) and h2.total_kwh == h2.hours.sum()
     assert h2.row_kwh == rows.sum(axis=1).tolist() and h2.peaks_kw == rows.max(axis=1).tolist()
 
+    assert fresh.nonnegative and (fresh.plan_kw >= 0.0).all()  # non-negative coefficients times profiles: no search needed
+    negative = a_year_of_firms_heat()
+    negative.coefs[0, 1, 0] = -1.0
+    assert not heat_plan.hourly_plan(negative, shapes, 2030).nonnegative  # the dispatch then looks for it (and refuses it)
+
     other = heat_plan.hourly_plan(a_year_of_firms_heat(1.0 + 1e-15), shapes, 2030)  # a coefficient changed in its last bits
     assert other.sums_kwh is not fresh.sums_kwh
     assert heat_plan.hourly_plan(a_year_of_firms_heat(), shapes, 2031).sums_kwh is not fresh.sums_kwh  # another year

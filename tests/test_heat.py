@@ -173,3 +173,8 @@ def test_rows_marked_empty_periods_as_bytes_and_no_demand_change_nothing(c):
         for name in vars(full):
             if name != "demand_kw":
                 assert np.array_equal(np.asarray(getattr(full, name)), np.asarray(getattr(bare, name))), name
+        # a plan the caller vouches for (plan_checked: no search for negatives) gives the same numbers
+        vouched = dispatch_heat(p, period, surplus, *displace, store=store, headroom_kw=headroom, live=live, with_demand=False, plan_checked=True)
+        for name in vars(full):
+            if name != "demand_kw":
+                assert np.array_equal(np.asarray(getattr(bare, name)), np.asarray(getattr(vouched, name))), name

@@ -8,11 +8,12 @@ import pytest
 
 from builders import scenario
 from parktwin import run
+from parktwin.agents.enterprise import NO_MEASURES, fold_firm_state
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.loads import profile
 from parktwin.kernel.carriers import CarrierState
-from parktwin.kernel.firm_heat import firms_heat, steady_year
+from parktwin.kernel.firm_heat import firms_heat
 from parktwin.kernel.model import ParkModel
 
 KWH_PER_GJ = 1e6 / 3600.0
@@ -227,17 +228,17 @@ def test_biomethane_and_bought_hydrogen_in_the_inventory():
 
 
 def test_a_steady_year_of_firms_heat_is_the_segment_by_segment_year():
-    # kernel.firm_heat: in a year where every firm has one state all year (no change since last
-    # year's heat, or one whose year is one state), the firms' heat is one array product over the
-    # firms from last year's arrays (steady_year); it must give the same
-    # numbers, value for value, as the segment-by-segment path (a fresh CarrierState has no last year)
+    # kernel.firm_heat: a firm with no change since last year's heat is all year in its last state,
+    # kept by firm (state.last_states); a year where every firm has one state is one array product
+    # over the firms; it must give the same numbers, value for value, as folding every firm (a fresh
+    # CarrierState has no last year)
     electrify = {"kind": "electrify_boilers", "year": 2026, "share": 0.5, "technology": "heat_pump", "include_purchased_heat": True}
     model = ParkModel(scenario(park=NO_FLEET, horizon_years=3, roadmap=[electrify]), 0)
     model.run()
     firms, year, year_start = list(model.enterprises.values()), 2027, 2 * HOURS_PER_YEAR
     kept = model.carrier_state.last_states
-    assert steady_year(firms, [len(f.changes) for f in firms], year_start, model.carrier_state) is not None  # the run's last year was steady
     fast = firms_heat(firms, year, year_start, model.carrier_state)
+    assert fast.steady and model.carrier_state.last_states is kept  # the run's last year was steady: nothing folded again
     slow = firms_heat(firms, year, year_start, CarrierState())
     # a firm counted as changed since last year, whose year is still one state, takes its state's row anew
     stale = tuple(a.copy() for a in kept[2])
@@ -249,3 +250,37 @@ def test_a_steady_year_of_firms_heat_is_the_segment_by_segment_year():
     for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):
         assert np.array_equal(np.asarray(getattr(fast, name)), np.asarray(getattr(slow, name))), name
         assert np.array_equal(np.asarray(getattr(patched, name)), np.asarray(getattr(slow, name))), name
+
+
+def test_a_year_with_a_firm_changing_mid_year_folds_only_that_firm():
+    # kernel.firm_heat: in a year where one firm changes state mid-year, the other firms keep last
+    # year's rows and only that firm is folded into its segments; the numbers must be those of
+    # folding every firm (a fresh CarrierState), value for value
+    electrify = {"kind": "electrify_boilers", "year": 2026, "share": 0.5, "technology": "heat_pump", "include_purchased_heat": True}
+    model = ParkModel(scenario(park=NO_FLEET, horizon_years=3, roadmap=[electrify]), 0)
+    model.run()
+    firms, year, year_start = list(model.enterprises.values()), 2027, 2 * HOURS_PER_YEAR
+    kept = model.carrier_state.last_states
+    firm = firms[0]
+    firm.commission(year_start + 3000.0, "efficiency", 0.1, "test")  # a change inside the year
+    firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # (the fold the firm's year energy makes first)
+    mixed = firms_heat(firms, year, year_start, model.carrier_state)
+    assert model.carrier_state.last_states[2][0] is not kept[2][0]  # the firm's last state replaced its row
+    slow = firms_heat(firms, year, year_start, CarrierState())
+    assert not mixed.steady and mixed.firm.count(0) == 2 and mixed.start[1] == 3000  # the firm's two segments
+    for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):
+        assert np.array_equal(np.asarray(getattr(mixed, name)), np.asarray(getattr(slow, name))), name
+
+
+def test_add_to_rows_changes_each_row_of_a_key_drops_emptied_rows_and_appends_new_ones():
+    # kernel.carriers.add_to_rows, by hand: a change adds to every row of its (entity, carrier),
+    # rows at 0 or below leave, rows stay in order, and new rows follow in the changes' order
+    from parktwin.agents.base import EnergyRow
+    from parktwin.kernel.carriers import UNITS, add_to_rows
+    rows = [EnergyRow("f1", "chemicals", "coal", 10.0, "t"), EnergyRow("f1", "chemicals", "electricity", 5.0, "MWh"),
+            EnergyRow("f2", "textiles", "natural_gas", 2.0, "km3"), EnergyRow("f1", "chemicals", "coal", 1.0, "t")]
+    changes = {("f2", "natural_gas"): -2.0, ("f1", "coal"): -3.0, ("operator", "electricity"): 4.0, ("f3", "coal"): -1.0}
+    out = add_to_rows(rows, changes, lambda: {"operator": "operator"}, UNITS)
+    assert out == [EnergyRow("f1", "chemicals", "coal", 7.0, "t"), rows[1], EnergyRow("operator", "operator", "electricity", 4.0, "MWh")]
+    assert out[1] is rows[1]  # untouched rows are the same objects
+    assert add_to_rows(rows, {}, None, UNITS) == rows

@@ -193,13 +193,14 @@ def charge_kw(period, charge_max, room, headroom, surplus, factor):
 
 
 @numba.njit(cache=True)
-def _plan_kernel(f, p, e, q, cop, eb_efficiency, live, with_demand):
+def _plan_kernel(f, p, e, q, cop, eb_efficiency, live, with_demand, check):
     """The plan, band after band (each band's rows read while they are in cache): the electricity of
     its electric boilers ``eb/η`` and heat pumps ``hp/COP`` by band (3, n) [kW_e]; their sum over
     bands ``Σ_b (eb/η + hp/COP)`` (n,) [kW_e] (bands added in order); with ``with_demand`` the sum of
     its fossil, purchased, electric-boiler and heat-pump heat (3, n) [kW_th] (else (3, 0)); and
     whether any value is negative. ``live`` (4, 3) marks the rows that may hold heat: the others
-    are zeros, so their electricity is 0 without dividing (and, without the demand, they are not read).
+    are zeros, so their electricity is 0 without dividing (and, without the demand, they are not read);
+    without the demand, the values are looked for negatives only with ``check`` (else: False).
     Returns (demand, plan electricity, electric-boiler electricity, heat-pump electricity, negative)."""
     bands, n = e.shape
     demand = np.empty((bands, n if with_demand else 0))
@@ -214,7 +215,7 @@ def _plan_kernel(f, p, e, q, cop, eb_efficiency, live, with_demand):
             for h in range(n):
                 db[h] = 0.0 + fb[h] + pb[h] + eb[h] + qb[h]
                 negative |= (fb[h] < 0.0) | (pb[h] < 0.0) | (eb[h] < 0.0) | (qb[h] < 0.0)
-        else:
+        elif check:
             rows = (fb, pb, eb, qb)
             for k in range(4):
                 if live[k, b]:
@@ -359,7 +360,7 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
                   chp_electric_per_heat: float = 0.0, chp_heat_efficiency: float = 1.0,
                   store: ThermalStore | tuple | None = None, soc_start_kwh: float | tuple = 0.0,
                   headroom_kw: np.ndarray | None = None, overwrite_plan: bool = False, live: np.ndarray | None = None,
-                  with_demand: bool = True) -> HeatResult:
+                  with_demand: bool = True, plan_checked: bool = False) -> HeatResult:
     """Dispatch one year's heat over the park's supplies (module docstring for the rules).
 
     Parameters
@@ -398,6 +399,9 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     with_demand : bool
         Compute the demand by band and hour (``demand_kw``); False: it is None, a pass over the
         plan saved when no one reads it.
+    plan_checked : bool
+        The caller knows every value of the plan is >= 0 (e.g. it is made of non-negative
+        coefficients and profiles): the plan is not searched for negatives (but along the demand).
     """
     shape = plan.fossil_kw.shape
     n = shape[1]
@@ -411,7 +415,7 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
     cop = as_float_array(plan.heat_pump_cop, shape)
     live = np.ones((4, shape[0]), dtype=np.bool_) if live is None else np.asarray(live, dtype=np.bool_)
-    demand, plan_el, eb_el, hp_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency, live, with_demand)
+    demand, plan_el, eb_el, hp_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency, live, with_demand, not plan_checked)
     fossil, purchased, eb, hp = work
     if negative:
         name = next(name for a, name in zip(plan_kw, PLAN_SUPPLIES) if (a < 0).any())

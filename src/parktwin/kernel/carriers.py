@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 
@@ -46,8 +47,20 @@ from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
-from parktwin.kernel.carrier_inputs import FirmRowKeys, RunConstants, YearStores, firm_row_keys, run_constants, year_stores
-from parktwin.kernel.firm_heat import FirmsHeat, RunHeatInputs, firms_heat, run_heat_inputs
+from parktwin.kernel.carrier_inputs import (
+    FirmRowKeys,
+    RunConstants,
+    YearStores,
+    firm_row_keys,
+    run_constants,
+    year_stores,
+)
+from parktwin.kernel.firm_heat import (
+    FirmsHeat,
+    RunHeatInputs,
+    firms_heat,
+    run_heat_inputs,
+)
 from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
@@ -88,24 +101,43 @@ class CarrierState:
 
 
 def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
-    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
-    ``kinds()``: entity → its kind, asked only when a new row is needed."""
-    out, seen = [], set()
-    append, change_of, row = out.append, changes.get, tuple.__new__  # rows made without the named tuple's Python-level __new__
-    for r in rows:  # (entity, entity_kind, carrier, quantity, unit) read by position: no attribute look-ups per row
-        change = change_of((r[0], r[2]))
-        if change is None:
-            append(r)
+    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist), rows
+    left at 0 or below dropped; ``kinds()``: entity → its kind, asked only when a new row is needed.
+    Each change finds its row by position (``row_positions``): the rows it does not touch are not
+    visited one by one."""
+    out = list(rows)
+    position, shared = row_positions(rows)
+    dropped, new = False, []
+    row = tuple.__new__  # rows made without the named tuple's Python-level __new__
+    for key, change in changes.items():
+        p = position.get(key)
+        if p is None:
+            if change > 0.0:
+                new.append((key, change))
             continue
-        seen.add((r[0], r[2]))
-        q = max(r[3] + change, 0.0)
-        if q > 0.0:
-            append(row(EnergyRow, (r[0], r[1], r[2], q, r[4])))
-    new = [(key, q) for key, q in changes.items() if key not in seen and q > 0.0]
+        for i in ((p,) if not shared else [i for i, r in enumerate(rows) if (r[0], r[2]) == key]):  # (every row of the key)
+            r = rows[i]  # (entity, entity_kind, carrier, quantity, unit) read by position
+            q = max(r[3] + change, 0.0)
+            if q > 0.0:
+                out[i] = row(EnergyRow, (r[0], r[1], r[2], q, r[4]))
+            else:
+                out[i], dropped = None, True
+    if dropped:
+        out = [r for r in out if r is not None]
     if new:
         kind = kinds()
         out.extend(row(EnergyRow, (entity, kind[entity], carrier, q, units[carrier])) for (entity, carrier), q in new)
     return out
+
+
+ROW_KEY = itemgetter(0, 2)  # a row's (entity, carrier)
+
+
+def row_positions(rows: list[EnergyRow]) -> tuple[dict, bool]:
+    """{(entity, carrier): the position of its row in ``rows``} (of its last row when several), and
+    whether some key has several rows."""
+    position = dict(zip(map(ROW_KEY, rows), range(len(rows))))
+    return position, len(position) < len(rows)
 
 
 class EntityKinds:
@@ -201,6 +233,7 @@ class CarrierWork:
     hourly_cop: bool = False
     plan_arr: np.ndarray | None = None
     plan_live: np.ndarray | None = None  # (4, 3) bool: the plan's rows with any heat coefficient
+    plan_nonnegative: bool = False  # every hour of the plan is >= 0 (kernel.heat_plan.HourlyPlan)
     plan: HeatPlan | None = None
     plan_sums_kwh: np.ndarray | None = None  # (4, 3) the plan's heat by supply and band over the year, read-only [kWh_th]
     hydrogen: FirmsHydrogen | None = None  # the firms' hydrogen by hour (kernel.heat_plan)
@@ -257,7 +290,7 @@ def heat_plan_year(model, state: CarrierState, year: int, year_start: int, rows:
 
     w = CarrierWork(year, rows, demand_kw, renewable_kw, period, import_limit_kw, firms, assets, heat_stores, cold_store, any_heat, space,
                     chiller_kw, cop_chiller, firm_heat=fh, cops=cops, eb_eff=eb_eff, lhv=lhv, eff=eff,
-                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=hp.live, plan_sums_kwh=hp.sums_kwh, plan=plan,
+                    chillers=chillers, hourly_cop=hourly_cop, plan_arr=plan_arr, plan_live=hp.live, plan_nonnegative=hp.nonnegative, plan_sums_kwh=hp.sums_kwh, plan=plan,
                     hydrogen=hp.hydrogen, h2_hours=hp.hydrogen.hours,
                     delta=delta, generation=generation, changes=changes)
     add = w.add
@@ -304,7 +337,8 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
                              eta_e / eta_th, eta_th, stores or None, tuple(state.heat_soc_kwh.get(spec.kind, 0.0) for spec, _ in heat_stores), headroom,
                              overwrite_plan=not hourly_cop,  # the hourly COP's cut below still reads the plan's heat pumps
                              live=w.plan_live,  # a row no segment has heat in is zeros all year
-                             with_demand=year in model.scenario.outputs.hourly_years)  # read by the hourly output only
+                             with_demand=year in model.scenario.outputs.hourly_years,  # read by the hourly output only
+                             plan_checked=w.plan_nonnegative)
         state.heat_soc_kwh = {spec.kind: soc for (spec, _), soc in zip(heat_stores, heat.final_soc_by_store)}
         delta += heat.electricity_delta_kw
         if assets.chp_or_waste_heat:  # else no CHP ran: its electricity is zeros
@@ -324,7 +358,7 @@ def heat_year(model, state: CarrierState, w: CarrierWork) -> HeatResult:
         add("operator", "biomethane", float(heat.chp_fuel_kw.sum()) / k.biomethane_kwh_per_km3 if assets.chp_or_waste_heat else 0.0)
     else:
         heat = dispatch_heat(plan, period, overwrite_plan=True, live=w.plan_live,  # the firms' plan as it is: reported, nothing changes
-                             with_demand=year in model.scenario.outputs.hourly_years)
+                             with_demand=year in model.scenario.outputs.hourly_years, plan_checked=w.plan_nonnegative)
         w.supply_sums_kwh = w.plan_sums_kwh  # the plan's heat, unchanged
 
     return heat

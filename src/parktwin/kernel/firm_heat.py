@@ -39,101 +39,99 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     """The firms' heat of the year from their commissioned states: each segment's scale (activity ×
     intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
     over all segments, and each firm's year as its segments' sum weighted by their share of its
-    profile (one weight 1.0 for a firm with one segment), added in segment order. What depends on a
-    firm's spec and the run's constants is read once per run (``run_heat_inputs``), and a state's
-    coefficients at scale 1 are computed once per distinct state (``heat_inputs``). In a year where
-    every firm has one state all year, the year is one array product over the firms, from last
-    year's arrays (``steady_year``)."""
+    profile, added in segment order (``with_segments``). Each firm's last state of the year (its
+    coefficients at scale 1, efficiency factor, hydrogen share) is kept by firm in
+    ``state.last_states`` (``last_states``): only the firms with a change since last year's heat are
+    folded; the others are all year in the state they ended last year in. In a year where every firm
+    has one state all year, the year is one array product over the firms (``steady``). What depends
+    on a firm's spec and the run's constants is read once per run (``run_heat_inputs``), and a
+    state's coefficients at scale 1 are computed once per distinct state (``heat_inputs``)."""
     counts = [len(firm.changes) for firm in firms]
-    steady = steady_year(firms, counts, year_start, state)
-    if steady is not None:
-        return steady
-    all_segs = [firm.year_segments(year_start, NO_MEASURES, fold_firm_state) for firm in firms]  # the firms' cached folds (year_energy ran first)
-    # per segment: its firm (an index), first hour, end hour, scale, unit coefficients (4, 3), hydrogen [kWh/yr], weight
-    seg_firm, starts, ends, scales, units, h2, weights = [], [], [], [], [], [], []
-    last, efficiency, h2_base, h2_share = [], [], [], []  # per firm: its last segment (an index), that state's factors, its base hydrogen [kWh/yr]
-    shares_of: dict[tuple, tuple] = {}  # (shape, segment starts) → the segments' shares of the profile (firms share them)
-    for i, (firm, segs, (h2_kwh, shape, inputs, known)) in enumerate(zip(firms, all_segs, run_heat_inputs(firms, state).inputs)):
-        scale = firm.activity * firm.intensity
-        n = len(segs)
-        if n == 1:
-            shares = (1.0,)
-        else:
-            key = (shape, tuple(s for s, _ in segs))
-            shares = shares_of.get(key)
-            if shares is None:
-                shares = shares_of[key] = segment_weights(shape, year, key[1])  # of its profile
-        for j, (start, st) in enumerate(segs):
-            unit = known.get(st)
-            if unit is None:
-                unit = kept_unit(inputs, known, st)
-            k = scale * st.efficiency_factor
-            seg_firm.append(i)
-            starts.append(start)
-            ends.append(segs[j + 1][0] if j + 1 < n else HOURS_PER_YEAR)
-            scales.append(k)
-            units.append(unit)
-            h2.append(k * h2_kwh * st.hydrogen_share)
-            weights.append(shares[j])
-        last.append(len(units) - 1)
-        efficiency.append(st.efficiency_factor)
-        h2_base.append(h2_kwh)
-        h2_share.append(st.hydrogen_share)
-    stack = np.concatenate(units).reshape(-1, 4, 3) if units else np.zeros((0, 4, 3))
-    coefs = np.array(scales)[:, None, None] * stack
-    one_each = len(units) == len(firms)  # one segment a firm: its year is its segment
-    state.last_states = (list(firms), counts, (stack if one_each else stack[last], np.array(efficiency), np.array(h2_base), np.array(h2_share)))
-    if one_each:
-        return FirmsHeat(seg_firm, starts, ends, coefs, h2, coefs, h2)
-    w = np.array(weights)
-    group = np.array(seg_firm, dtype=np.int64)
-    annual = group_sums(group, (w[:, None, None] * coefs).reshape(-1, 12), len(firms)).reshape(-1, 4, 3)  # each firm's segments added in order
-    annual_h2 = group_sums(group, (w * np.array(h2))[:, None], len(firms))[:, 0]
-    return FirmsHeat(seg_firm, starts, ends, coefs, h2, annual, annual_h2.tolist())
+    folded = folded_firms(firms, counts, year_start, state)
+    stack, efficiency, h2_kwh, h2_share = last_states(firms, counts, folded, state)
+    scale = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms])
+    if all(len(segs) == 1 for segs in folded.values()):
+        k = scale * efficiency
+        coefs = k[:, None, None] * stack
+        h2 = (k * h2_kwh * h2_share).tolist()
+        n = len(firms)
+        return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2, steady=True)
+    return with_segments(firms, year, folded, (stack, efficiency, h2_kwh, h2_share), scale, state)
 
 
-def steady_year(firms: list, counts: list[int], year_start: int, state: CarrierState) -> FirmsHeat | None:
-    """The year's heat when every firm has one state all year, else None. A firm without a change
-    since last year's heat (``counts``: each firm's number of changes, as kept in
-    ``state.last_states``; changes are only appended, and last year's segments folded them all) is
-    all year in the state it ended last year in, so its coefficients at scale 1, efficiency factor,
-    hydrogen share and base hydrogen are last year's; a firm with a change whose year is still one
-    state takes its new state's (``changed_arrays``). The year is those arrays times the firms'
-    activity × intensity: the same products as segment by segment, in the same order."""
+def folded_firms(firms: list, counts: list[int], year_start: int, state: CarrierState) -> dict[int, list]:
+    """{firm index: its segments of the year} of the firms with a change since last year's heat
+    (``counts``: each firm's number of changes, compared with those kept in ``state.last_states``;
+    changes are only appended, and last year's segments folded them all), all firms in a run's first
+    year or when the roster changed. The folds are the firms' cached ones (year_energy ran first)."""
     kept = state.last_states
-    if not kept or not same_agents(kept[0], firms):
-        return None
-    arrays = kept[2]
-    if kept[1] != counts:
-        arrays = changed_arrays(firms, counts, kept, year_start)
-        if arrays is None:
-            return None
-        state.last_states = (list(firms), counts, arrays)
-    stack, efficiency, h2_kwh, h2_share = arrays
-    k = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms]) * efficiency
-    coefs = k[:, None, None] * stack
-    h2 = (k * h2_kwh * h2_share).tolist()
-    n = len(firms)
-    return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2, steady=True)
+    if kept and same_agents(kept[0], firms):
+        if kept[1] == counts:
+            return {}
+        changed = [i for i, (n, old) in enumerate(zip(counts, kept[1])) if n != old]
+    else:
+        changed = range(len(firms))
+    return {i: firms[i].year_segments(year_start, NO_MEASURES, fold_firm_state) for i in changed}
 
 
-def changed_arrays(firms: list, counts: list[int], kept: tuple, year_start: int) -> tuple | None:
-    """Last year's arrays ``kept`` with the rows of the firms that had a change since replaced by
-    their state of this year, when each of them has one state all year; else None. Only these firms'
-    segments are folded."""
-    changed = [i for i, (n, old) in enumerate(zip(counts, kept[1])) if n != old]
-    states = []
-    for i in changed:
-        segs = firms[i].year_segments(year_start, NO_MEASURES, fold_firm_state)
-        if len(segs) > 1:
-            return None
-        states.append(segs[0][1])
-    stack, efficiency, h2_kwh, h2_share = (a.copy() for a in kept[2])
-    for i, st in zip(changed, states):
-        stack[i] = state_unit(firms[i], st)
+def last_states(firms: list, counts: list[int], folded: dict[int, list], state: CarrierState) -> tuple:
+    """Each firm's last state of the year, by firm: its coefficients at scale 1 (firms, 4, 3)
+    [kWh_th/yr], efficiency factor, base hydrogen [kWh/yr] and hydrogen share: last year's arrays
+    (``state.last_states``) with the rows of the ``folded`` firms replaced by their last segment's
+    state; kept in ``state.last_states`` for next year."""
+    inputs = run_heat_inputs(firms, state).inputs if folded else None
+    if len(folded) == len(firms):  # every firm (or none in the park): nothing of last year is read
+        n = len(firms)
+        stack, efficiency, h2_share = np.empty((n, 4, 3)), np.empty(n), np.empty(n)
+        h2_kwh = np.array([h2 for h2, _, _, _ in inputs])
+    elif not folded:
+        return state.last_states[2]
+    else:
+        stack, efficiency, h2_kwh, h2_share = (a.copy() for a in state.last_states[2])
+    for i, segs in folded.items():
+        st = segs[-1][1]
+        stack[i] = kept_unit(inputs[i][2], inputs[i][3], st)
         efficiency[i] = st.efficiency_factor
         h2_share[i] = st.hydrogen_share
-    return stack, efficiency, h2_kwh, h2_share
+    arrays = (stack, efficiency, h2_kwh, h2_share)
+    state.last_states = (list(firms), counts, arrays)
+    return arrays
+
+
+def with_segments(firms: list, year: int, folded: dict[int, list], arrays: tuple, scale: np.ndarray, state: CarrierState) -> FirmsHeat:
+    """The year's heat when some firm has more than one segment: each firm's segments in firm order
+    (one a firm in its last state but for the ``folded`` firms with several, whose earlier segments
+    take their own states), each segment's coefficients its scale (its firm's activity × intensity
+    ``scale`` × its efficiency factor) times its coefficients at scale 1, and each firm's year its
+    segments' sum weighted by their share of its profile, added in segment order from zeros."""
+    stack, efficiency, h2_kwh, h2_share = arrays
+    several = {i: segs for i, segs in folded.items() if len(segs) > 1}
+    counts = [1] * len(firms)
+    for i, segs in several.items():
+        counts[i] = len(segs)
+    firm_of = np.repeat(np.arange(len(firms)), counts)
+    seg_stack, seg_efficiency, seg_share = stack[firm_of], efficiency[firm_of], h2_share[firm_of]
+    starts, ends, weights = [0] * len(firm_of), [HOURS_PER_YEAR] * len(firm_of), np.ones(len(firm_of))
+    first = np.cumsum([0, *counts[:-1]]).tolist()  # each firm's first segment
+    run = run_heat_inputs(firms, state)
+    for i, segs in several.items():
+        _, shape, inputs, known = run.inputs[i]
+        shares = segment_weights(shape, year, [s for s, _ in segs])  # of its profile
+        for j, (start, st) in enumerate(segs):
+            p = first[i] + j
+            if j + 1 < len(segs):  # the last segment's state is the firm's row already
+                seg_stack[p] = kept_unit(inputs, known, st)
+                seg_efficiency[p] = st.efficiency_factor
+                seg_share[p] = st.hydrogen_share
+                ends[p] = segs[j + 1][0]
+            starts[p] = start
+            weights[p] = shares[j]
+    k = scale[firm_of] * seg_efficiency
+    coefs = k[:, None, None] * seg_stack
+    h2 = k * h2_kwh[firm_of] * seg_share
+    annual = group_sums(firm_of, (weights[:, None, None] * coefs).reshape(-1, 12), len(firms)).reshape(-1, 4, 3)  # each firm's segments added in order
+    annual_h2 = group_sums(firm_of, (weights * h2)[:, None], len(firms))[:, 0]
+    return FirmsHeat(firm_of.tolist(), starts, ends, coefs, h2.tolist(), annual, annual_h2.tolist())
 
 
 class RunHeatInputs(NamedTuple):
@@ -163,13 +161,6 @@ def heat_inputs(firm) -> tuple[float, str, tuple, dict]:
     ``FirmState.__post_init__``) and shared by the runs of a process (``agents.base.state_cache``)."""
     inputs = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.heat_bands)
     return firm.process_fuel_kwh(), firm.spec.shift_pattern, inputs, state_cache("firm_heat_units", inputs)
-
-
-def state_unit(firm, st: FirmState) -> np.ndarray:
-    """The firm's heat coefficients at scale 1 in state ``st`` (4, 3) [kWh_th/yr], from its kept
-    coefficients by state (``heat_inputs``)."""
-    _, _, inputs, known = firm.once("heat_inputs", lambda: heat_inputs(firm))
-    return kept_unit(inputs, known, st)
 
 
 def kept_unit(inputs: tuple, known: dict, st: FirmState) -> np.ndarray:

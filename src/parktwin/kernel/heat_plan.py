@@ -26,7 +26,7 @@ from parktwin.kernel.firm_heat import FirmsHeat
 
 PROFILE_ROWS_MAX = 40  # years' profile rows kept (a run's: one entry a year of 4-8 groups × 70 kB)
 PLAN_KEPT_MAX = 64  # years' plan sums and hydrogen kept (small: a (4, 3) array, one hourly row)
-_PROFILE_ROWS: dict[tuple, tuple] = {}  # (year, groups, profile ids) → (profiles, rows)
+_PROFILE_ROWS: dict[tuple, tuple] = {}  # (year, groups, profile ids) → (profiles, (rows, all >= 0))
 _PLAN_SUMS: dict[tuple, tuple] = {}  # (year, groups, profile ids, coefficients' bytes) → (profiles, sums)
 _HYDROGEN: dict[tuple, tuple] = {}  # (year, groups, profile ids, burning segments) → (profiles, FirmsHydrogen)
 
@@ -48,6 +48,7 @@ class HourlyPlan(NamedTuple):
     live: np.ndarray  # (4, 3) bool: the plan's rows with any heat coefficient (the others are zeros)
     sums_kwh: np.ndarray  # (4, 3) read-only: plan_kw's sums over the hours (0 for a row not live) [kWh_th]
     hydrogen: FirmsHydrogen
+    nonnegative: bool  # every hour of plan_kw is >= 0: sums of products of the groups' coefficients and profile rows, all >= 0
 
 
 def hourly_plan(fh: FirmsHeat, shapes: list[str], year: int) -> HourlyPlan:
@@ -57,10 +58,11 @@ def hourly_plan(fh: FirmsHeat, shapes: list[str], year: int) -> HourlyPlan:
     coefs = group_sums(group_index, fh.coefs.reshape(-1, 12), len(groups))  # each group's segments added in firm order
     sources = [profile(shape, year) for shape, _, _ in groups]
     key = (year, tuple(groups), tuple(map(id, sources)))
-    profiles = profile_rows(key, sources)
+    profiles, rows_nonnegative = profile_rows(key, sources)
     plan_kw = (coefs.T @ profiles).reshape(4, 3, HOURS_PER_YEAR)
     live = coefs.any(axis=0).reshape(4, 3)
-    return HourlyPlan(plan_kw, live, plan_sums(key, sources, coefs, plan_kw, live), firms_hydrogen(key, sources, fh, profiles, group_of))
+    return HourlyPlan(plan_kw, live, plan_sums(key, sources, coefs, plan_kw, live), firms_hydrogen(key, sources, fh, profiles, group_of),
+                      rows_nonnegative and not (coefs < 0.0).any())
 
 
 def segment_groups(fh: FirmsHeat, shapes: list[str]) -> tuple[dict, list[int], np.ndarray]:
@@ -88,18 +90,19 @@ def steady_groups(shapes: list[str]) -> tuple[dict, list[int], np.ndarray]:
     return out
 
 
-def profile_rows(key: tuple, sources: list[np.ndarray]) -> np.ndarray:
+def profile_rows(key: tuple, sources: list[np.ndarray]) -> tuple[np.ndarray, bool]:
     """(groups, 8760) read-only: row g is the profile ``sources[g]`` of the year's group g =
-    (shift shape, first hour, hour after the last) within its segment, zeros outside; kept for the
-    process by ``key`` (year, groups, profile identities), at most ``PROFILE_ROWS_MAX`` years' worth:
-    they do not depend on the firms' coefficients, so replicates of a park share them."""
+    (shift shape, first hour, hour after the last) within its segment, zeros outside; and whether
+    every value is >= 0. Kept for the process by ``key`` (year, groups, profile identities), at most
+    ``PROFILE_ROWS_MAX`` years' worth: they do not depend on the firms' coefficients, so replicates
+    of a park share them."""
 
     def build():
         rows = np.zeros((len(sources), HOURS_PER_YEAR))
         for row, ((_, start, end), source) in enumerate(zip(key[1], sources)):
             rows[row, start:end] = source[start:end]
         rows.setflags(write=False)
-        return rows
+        return rows, not (rows < 0.0).any()
 
     return _kept(_PROFILE_ROWS, key, sources, build, PROFILE_ROWS_MAX)
 
