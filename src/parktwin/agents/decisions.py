@@ -9,6 +9,7 @@ the scenario's (this year's, or its path over the measure's life). Mandates are 
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import NamedTuple
 
 from parktwin.data import HEAT_BANDS, constant
@@ -101,28 +102,32 @@ DECISION_CONSTANTS = ("electric_boiler_efficiency", "coal_boiler_efficiency", "c
                       "natural_gas_ncv_gj_per_km3", "coal_kgco2_per_t", "natural_gas_kgco2_per_km3", "diesel_kgco2_per_t")
 
 
+HEAT_PUMP_IDS = tuple(heat_pump_technology(band) if band != "high" else None for band in HEAT_BANDS)  # by band; none for the high band
+
+
 def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[float, float, float]) -> Option | None:
     """Move ``step`` of each reachable band's fossil heat to heat pumps or electric boilers."""
     c = view.constants or {name: constant(name) for name in DECISION_CONSTANTS}
     costs = view_costs(view)
     eb_eff = c["electric_boiler_efficiency"]
+    heat_pump = technology == "heat_pump"
+    own_eb, own_hp, heat_bands, boiler_heat_kwh, scale = view.own_eb, view.own_hp, view.heat_bands, view.boiler_heat_kwh, view.scale
     capex = om = moved_total = elec = 0.0
     life = []
-    for b, band in enumerate(HEAT_BANDS):
-        if technology == "heat_pump" and band == "high":
+    for b in range(len(HEAT_BANDS)):
+        if heat_pump and HEAT_PUMP_IDS[b] is None:
             continue
-        room = 1.0 - view.own_eb[b] - view.own_hp[b]
-        moved = min(step, room) * view.heat_bands[b] * view.boiler_heat_kwh * view.scale
+        room = 1.0 - own_eb[b] - own_hp[b]
+        moved = min(step, room) * heat_bands[b] * boiler_heat_kwh * scale
         if moved <= 0:
             continue
-        tech = heat_pump_technology(band) if technology == "heat_pump" else "electric_boiler"
-        terms = costs[tech]
+        terms = costs[HEAT_PUMP_IDS[b] if heat_pump else "electric_boiler"]
         if not terms.available:
             return None
         kw = moved * view.peak_share
         capex += kw * terms.capex_cny
         om += kw * terms.fixed_om_cny_per_yr
-        elec += moved / (band_cops[b] if technology == "heat_pump" else eb_eff)
+        elec += moved / (band_cops[b] if heat_pump else eb_eff)
         moved_total += moved
         life.append(terms.lifetime_yr)
     if moved_total <= 0:
@@ -134,8 +139,8 @@ def heat_option(view: FirmView, technology: str, step: float, band_cops: tuple[f
     fuel = coal_t * costs.price("coal") + gas_km3 * 1000.0 * costs.price("natural_gas")
     saving = fuel + co2 * view.carbon_price_cny_per_tco2 - elec * view.electricity_price_cny_per_kwh - om
     net_capex = capex * (1.0 - view.subsidy_share.get(technology, 0.0))
-    return Option(technology, step, net_capex, saving, co2, sum(life) / len(life), capex, om,
-                  elec * view.electricity_price_cny_per_kwh - fuel, elec)
+    return tuple.__new__(Option, (technology, step, net_capex, saving, co2, sum(life) / len(life), capex, om,  # (every field, in order)
+                                  elec * view.electricity_price_cny_per_kwh - fuel, elec))
 
 
 def efficiency_option(view: FirmView, step: float) -> Option | None:
@@ -149,8 +154,8 @@ def efficiency_option(view: FirmView, step: float) -> Option | None:
     om = tce * terms.fixed_om_cny_per_yr
     co2 = step * view.scope1_tco2_per_yr
     saving = step * view.energy_cost_cny_per_yr + co2 * view.carbon_price_cny_per_tco2 - om
-    return Option("efficiency", step, capex, saving, co2, terms.lifetime_yr, gross, om,
-                  -step * view.energy_cost_cny_per_yr, -step * view.electricity_kwh_per_yr)
+    return tuple.__new__(Option, ("efficiency", step, capex, saving, co2, terms.lifetime_yr, gross, om,  # (every field, in order)
+                                  -step * view.energy_cost_cny_per_yr, -step * view.electricity_kwh_per_yr))
 
 
 def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, budget_cny: float,
@@ -159,11 +164,11 @@ def choose(options: list[Option], hurdle_rate: float, payback_limit_yr: float, b
 
     ``rates``: one discount rate per option (e.g. the firm's cost of capital with the instrument
     that would finance it); default ``hurdle_rate`` for all."""
-    rate = {id(o): r for o, r in zip(options, rates)} if rates is not None else {}
-    npv = {id(o): o.npv_cny(rate.get(id(o), hurdle_rate)) for o in options}
-    good = [o for o in options if npv[id(o)] > 0 and o.payback_yr() <= payback_limit_yr]
+    scored = zip(options, rates) if rates is not None else ((o, hurdle_rate) for o in options)
+    good = [(-npv, o) for o, rate in scored if (npv := o.npv_cny(rate)) > 0 and o.payback_yr() <= payback_limit_yr]
+    good.sort(key=itemgetter(0))  # best NPV first; equal NPVs in the options' order (a stable sort)
     taken, left = [], budget_cny
-    for o in sorted(good, key=lambda o: -npv[id(o)]):
+    for _, o in good:
         if o.capex_cny <= left:
             taken.append(o)
             left -= o.capex_cny

@@ -438,8 +438,12 @@ class EnterpriseAgent(ParkAgent):
 
     def last_quantities(self) -> dict[str, float]:
         """Carrier → quantity of the firm's energy rows of the last year the run computed (``last_rows``
-        without the rows)."""
-        return {c: q for c, _, q in self.last_kept()}
+        without the rows: ``last_kept``'s carriers and quantities, in one pass)."""
+        energy = getattr(self.model, "firm_energy", None)
+        quantities = energy.quantities_of(self) if energy is not None else None
+        if quantities is None:
+            return {}
+        return {c: q for i, c, _ in self.possible_rows() if (q := quantities[i]) > 0.0}
 
     @property
     def last_rows(self) -> list[EnergyRow]:
