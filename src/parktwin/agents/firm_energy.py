@@ -149,7 +149,7 @@ class FirmEnergy:
                     weights += segment_weights
                     tails += segment_tails
                     for h, st in segs:
-                        column = f.state_column(st)
+                        column = kept[2] if kept is not None and kept[1] is st else f.state_column(st)  # (the first: often last year's)
                         terms += column
                         keys.append((shape, h))
                     offsets.append(len(weights))
