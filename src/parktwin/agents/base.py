@@ -149,17 +149,18 @@ class ParkAgent(mesa.Agent):
         year: the energy, the heat plan, the chillers); callers must not modify the list.
         """
         n = len(self.changes)
-        key = (year_start, n, fold)
         kept = self._year_segments
         if kept is not None:
-            if kept[0] == key:
-                return kept[1]
-            if self._folded[0] == n and kept[0][1:] == key[1:] and kept[0][0] < year_start and len(kept[1]) == 1:
-                # every change folded before an earlier year and none since: the same one state all year
-                self._year_segments = (key, kept[1])
-                return kept[1]
+            kept_start, kept_n, kept_fold = kept[0]
+            if kept_n == n and kept_fold is fold:
+                if kept_start == year_start:
+                    return kept[1]
+                if self._folded[0] == n and kept_start < year_start and len(kept[1]) == 1:
+                    # every change folded before an earlier year and none since: the same one state all year
+                    self._year_segments = ((year_start, n, fold), kept[1])
+                    return kept[1]
         self._folded, out = fold_since(self.changes, self._folded if self._folded is not None else (0, initial), year_start, fold)
-        self._year_segments = (key, out)
+        self._year_segments = ((year_start, n, fold), out)
         return out
 
     def commission(self, hour: float, kind: str, value: Any, source: str = "") -> Change:

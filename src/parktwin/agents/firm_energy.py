@@ -73,7 +73,7 @@ class FirmEnergy:
         self.row_at = np.zeros((len(YEAR_ROWS), 0), dtype=np.int64)  # ``YEAR_ROWS`` × firms: each row's position in the last ``year_rows`` (-1: none)
         self.settled: list = []  # per firm: (its changes then, its state at last year's end, ``EnterpriseAgent.state_column``) when settled, else None
         self.lengths: list[int] | None = None  # each firm's number of changes when every firm was settled, else None
-        self.steady_terms = np.zeros((0, STATE_COLUMNS))  # firms × STATE_COLUMNS of the settled states (when ``lengths``)
+        self.steady_terms: np.ndarray | None = np.zeros((0, STATE_COLUMNS))  # firms × STATE_COLUMNS of the settled states (when ``lengths``; None: not made yet)
         self.steady_offsets = np.zeros(1, dtype=np.int64)  # 0, 1, …, firms: one segment each
         self.flat: list[float] = []  # the last year's ``YEAR_ROWS`` × firms quantities, row by row
         self.departed: dict = {}  # agent → its last quantities, for firms no longer held
@@ -118,6 +118,8 @@ class FirmEnergy:
         intensity = np.array([f.intensity for f in firms], dtype=float)
         lengths = list(map(len, self.change_lists))
         if lengths == self.lengths:  # every firm settled, none with a change since: last year's states, all year
+            if self.steady_terms is None:
+                self.steady_terms = np.array([kept[2] for kept in self.settled], dtype=float)
             weights = year_shares(self.shapes, year)
             offsets, tails, terms, keys = self.steady_offsets, weights, self.steady_terms, self.full_year_keys
         else:
@@ -147,7 +149,7 @@ class FirmEnergy:
                     weights += segment_weights
                     tails += segment_tails
                     for h, st in segs:
-                        column = f.state_column(st)
+                        column = kept[2] if kept is not None and kept[1] is st else f.state_column(st)  # (the first: often last year's)
                         terms += column
                         keys.append((shape, h))
                     offsets.append(len(weights))
@@ -169,7 +171,7 @@ class FirmEnergy:
         terms = np.array(terms, dtype=float).reshape(len(weights), STATE_COLUMNS)
         if None not in settled:  # every firm settled: next year may skip all this, each firm in its settled state
             self.lengths = lengths
-            self.steady_terms = terms if len(weights) == len(settled) else np.array([kept[2] for kept in settled], dtype=float)
+            self.steady_terms = terms if len(weights) == len(settled) else None  # (None: made from ``settled`` when a year reads it)
         else:
             self.lengths = None
         return (np.array(offsets, dtype=np.int64), np.array(weights, dtype=float), np.array(tails, dtype=float), terms, keys)
