@@ -22,7 +22,7 @@ from parktwin import run
 from parktwin.accounting.inventory import certified_kwh, core_threshold_tco2_per_tce, green_space_removals_tco2, grid_nonfossil_share
 from parktwin.energy.dispatch_inputs import constant_hours, output_kw
 from parktwin.accounting.phases import phase_of
-from parktwin.kernel.year import pv_generation_kwh
+from parktwin.energy.dispatch import pv_generation_kwh
 
 GRID_2025 = 0.55 - 2 / 7 * 0.09
 DIESEL_T = 10 * 50000 * 30 / 100 * 0.84 / 1000  # vehicles × km × L/100km × kg/L → t = 126 t

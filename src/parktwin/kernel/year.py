@@ -53,7 +53,7 @@ from parktwin.economics.cashflows import CarbonYear
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, pv_generation_kwh, total_kwh
 from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_constant_hours, no_outage_hours, outage_mask, output_kw,
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
@@ -541,16 +541,6 @@ def green_kwh(model, grid_kw: np.ndarray, grid_kwh: float, assets, index: int) -
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
     return float(min(grid_kwh, certified.sum() if ppa is None else certified.sum() + ppa.sum()))
-
-
-def pv_generation_kwh(pv_kw: np.ndarray, onsite_generation_kwh: float, onsite_is_pv: bool) -> float:
-    """Σ ``pv_kw`` [kWh]: the dispatch's Σ on-site generation when that was the PV output plus no wind's +0.0
-    (``Electricity.onsite_is_pv``), else a pass. Adding +0.0 changes no value but a −0.0's sign, and zeros of
-    either sign change no sum but a zero one (every addition's value is the same, its sign differs only when it
-    is a zero): a nonzero, non-NaN total is Σ ``pv_kw`` to the bit; a zero or NaN total is summed again."""
-    if onsite_is_pv and onsite_generation_kwh != 0.0 and onsite_generation_kwh == onsite_generation_kwh:
-        return onsite_generation_kwh
-    return float(pv_kw.sum())
 
 
 def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
