@@ -18,6 +18,7 @@ from parktwin.spec.calibration import (
     format_table,
     load_measured,
     reconcile,
+    reconciliation_by_year,
 )
 from parktwin.spec.errors import InputError
 
@@ -163,3 +164,13 @@ def test_a_stored_run_reconciles_from_its_tables_as_the_run_from_its_records(bau
     assert len(stored) == len(run) and (stored["quantity"] == "electricity_mwh").sum() >= 2  # the park and firms
     energy = ~(stored["quantity"].isin(["water_m3", "solid_waste_t"]) & (stored["scope"] != "park"))
     pd.testing.assert_frame_equal(pd.DataFrame(stored[energy]), pd.DataFrame(run[energy]), check_exact=True)
+
+
+def test_the_results_reconciliation_table_is_the_reconciliation_with_its_base_year_first(bau):
+    """``reconciliation_by_year`` (the Results' table, built at once) holds what ``reconcile`` gives,
+    with the base year inserted as the first column."""
+    table = reconcile(bau, DEMO_MEASURED)
+    expected = pd.DataFrame(table)
+    expected.insert(0, "year", table.base_year)
+    pd.testing.assert_frame_equal(reconciliation_by_year(bau, DEMO_MEASURED), expected, check_exact=True)
+    pd.testing.assert_frame_equal(bau.reconciliation_table(), expected, check_exact=True)

@@ -198,3 +198,32 @@ def test_ints_among_floats_with_a_nan_anywhere_are_typed_as_pandas_types_them():
         pd.testing.assert_frame_equal(frame_from_rows(rows, ["mixed", "x"]), pd.DataFrame(rows, columns=["mixed", "x"]), check_exact=True)
         dicts = [{"mixed": v, "x": float(k)} for k, v in enumerate(values)]
         pd.testing.assert_frame_equal(frame_from_dicts(dicts), pd.DataFrame(dicts), check_exact=True)
+
+
+def test_object_arrays_named_as_objects_are_kept_as_a_series_of_objects_keeps_them():
+    """``objects``: object arrays of lists, strings and None stay Python objects, as in a Series of
+    dtype object (pandas would infer ``str`` from the strings of a bare object array), on both the
+    blocks' path and pandas' own (a list column sends the table there)."""
+    lists = np.empty(3, dtype=object)
+    lists[:] = [["a (not_met)"], [], ["b (core not_assessed)", "c (not_met)"]]
+    columns = {"year": np.array([2025, 2026, 2027]), "next": np.array([None, "green", "zero_carbon"], dtype=object),
+               "blocking": lists}
+    expected = pd.DataFrame({name: pd.Series(values, dtype=object) if values.dtype == object else values
+                             for name, values in columns.items()})
+    pd.testing.assert_frame_equal(frame_of_arrays(columns, objects=("next", "blocking")), expected, check_exact=True)
+    with_list = columns | {"plain": [1.0, 2.0, 3.0]}
+    pd.testing.assert_frame_equal(frame_of_arrays(with_list, objects=("next", "blocking")),
+                                  expected.assign(plain=[1.0, 2.0, 3.0]), check_exact=True)
+
+
+def test_a_tables_string_columns_converted_together_are_typed_as_pandas_types_them():
+    """Several string columns in one table, short and long (``ARROW_INFERENCE_MIN``): the all-``str``
+    ones are converted together (each a slice of one conversion, or cast together), those with
+    None, bytes or a number among them each as pandas types it; every column as from rows."""
+    for n in (3, ARROW_INFERENCE_MIN + 1):
+        rows = [(f"a{k % 7}", "b" * (k % 3), None if k == 1 else "c", b"d" if k == 2 else "d", 1 if k == 0 else "e",
+                 float(k), "f√", "") for k in range(n)]
+        names = ["a", "b", "c", "d", "e", "x", "f", "g"]
+        got = frame_from_rows(rows, names)
+        pd.testing.assert_frame_equal(got, pd.DataFrame(rows, columns=names), check_exact=True)
+        assert got["f"].tolist() == ["f√"] * n and got["a"].iloc[-1] == f"a{(n - 1) % 7}"

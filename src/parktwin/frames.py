@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -46,9 +47,10 @@ def typed(values: Sequence):
     return _typed_as(set(map(type, values)), values) if strings is None else strings
 
 
-def _typed_as(kinds: set, values: Sequence):
-    """``typed`` for values whose Python types are ``kinds`` (known already)."""
-    if kinds and (kinds <= _FLOATS or _ints_among_floats(kinds, values)):
+def _typed_as(kinds: set, values: Sequence, floats: bool | None = None):
+    """``typed`` for values whose Python types are ``kinds`` (known already; ``floats``: whether
+    they make a float64 column, when known already)."""
+    if floats if floats is not None else kinds and (kinds <= _FLOATS or _ints_among_floats(kinds, values)):
         return np.array(values, dtype=np.float64)
     if kinds == _NONE:  # nothing but None: pandas keeps the Nones as objects
         out = np.empty(len(values), dtype=object)
@@ -110,50 +112,86 @@ def frame_from_columns(columns: dict[str, Sequence]) -> pd.DataFrame:
     floats = [name for name, k in kinds.items() if k and (k <= _FLOATS or _ints_among_floats(k, columns[name]))]
     if len(floats) >= FLOAT_BLOCK_SHARE * len(columns):
         return float_block_frame(columns, arrays, kinds, floats)
-    out = {name: arrays[name] if name in arrays else _typed_as(kinds[name], values) for name, values in columns.items()}
-    return frame_of_arrays(out | _inferred(columns, [name for name, array in out.items() if array is None]))
+    in_floats = set(floats)
+    out = arrays | _string_columns(columns, kinds)
+    out = {name: out[name] if name in out else _typed_as(kinds[name], values, name in in_floats) for name, values in columns.items()}
+    return frame_of_arrays(out | _inferred(columns, [name for name, array in out.items() if array is None]), objects=_nones(kinds))
 
 
 def _column_kinds(columns: dict[str, Sequence]) -> tuple[dict, dict[str, set]]:
     """(the columns whose array is known already: numpy or pandas arrays kept as they are, and
-    strings converted by ``arrow_strings``; the other columns' Python types)."""
+    long columns of strings converted by pyarrow (``long_string_arrays``); the other columns'
+    Python types)."""
     kept = (np.ndarray, pd.api.extensions.ExtensionArray, pd.Series)
-    arrays, kinds = {}, {}
+    arrays, kinds, long = {}, {}, {}
     for name, values in columns.items():
         if isinstance(values, kept):
             arrays[name] = values
-            continue
-        strings = long_strings(values)
-        if strings is None:
-            kinds[name] = set(map(type, values))
+        elif len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str:
+            long[name] = values
         else:
-            arrays[name] = strings
+            kinds[name] = set(map(type, values))
+    if long:
+        for name, strings in zip(long, long_string_arrays(list(long.values()))):
+            if strings is None:
+                kinds[name] = set(map(type, long[name]))
+            else:
+                arrays[name] = strings
     return arrays, kinds
+
+
+def _string_columns(columns: dict[str, Sequence], kinds: dict[str, set]) -> dict:
+    """The columns holding nothing but ``str`` (``kinds``: their Python types) as pandas' ``str``
+    arrays, converted by pyarrow together (one conversion, each column a slice of it: the fixed
+    cost of a conversion paid once per table); empty when pandas keeps strings as objects."""
+    names = [name for name, k in kinds.items() if len(k) == 1 and str in k]
+    if not names or not _ARROW_STR:
+        return {}
+    joined = pa.array(list(chain.from_iterable(columns[name] for name in names)), type=pa.large_string())
+    out, start = {}, 0
+    for name in names:
+        n = len(columns[name])
+        out[name] = string_array(joined.slice(start, n))
+        start += n
+    return out
+
+
+def _nones(kinds: dict[str, set]) -> tuple[str, ...]:
+    """The columns holding nothing but None (``kinds``: their Python types): kept as objects."""
+    return tuple(name for name, k in kinds.items() if k == _NONE)
 
 
 ARROW_INFERENCE_MIN = 256  # values in a column: below, checking their types first costs less than pyarrow's fixed cost
 
 
 def long_strings(values: Sequence):
-    """``arrow_strings`` of a column of at least ``ARROW_INFERENCE_MIN`` values starting with a
-    string; None for a shorter column or one starting otherwise (their types are checked instead)."""
-    return arrow_strings(values) if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
+    """``long_string_arrays`` of one column of at least ``ARROW_INFERENCE_MIN`` values starting
+    with a string; None for a shorter column or one starting otherwise (their types are checked instead)."""
+    return long_string_arrays([values])[0] if len(values) >= ARROW_INFERENCE_MIN and type(values[0]) is str else None
 
 
-def arrow_strings(values: Sequence):
-    """A column of Python strings as pandas' ``str`` array, converted by pyarrow in one pass: its
-    inference gives ``string`` with no nulls only when every value is a ``str`` (any other value,
-    None, bytes or a number, makes another type, nulls or an error); None otherwise (and when
-    pandas keeps strings as objects)."""
+def long_string_arrays(columns: list[Sequence]) -> list:
+    """Columns of Python strings as pandas' ``str`` arrays, each converted by pyarrow in one pass:
+    its inference gives ``string`` with no nulls only when every value is a ``str`` (any other
+    value, None, bytes or a number, makes another type, nulls or an error); None for a column
+    that is not all strings (and for every column when pandas keeps strings as objects). The
+    columns' conversions to pandas' large strings are made together (one cast of a chunked array:
+    a cast's fixed cost is several times a short column's own)."""
     if not _ARROW_STR:
-        return None
-    try:
-        array = pa.array(values)
-    except (pa.ArrowException, TypeError, ValueError, OverflowError):
-        return None
-    if array.type != pa.string() or array.null_count:
-        return None
-    return pd.arrays.ArrowStringArray(array.cast(pa.large_string()), dtype=_STR_DTYPE)
+        return [None] * len(columns)
+    inferred = []
+    for values in columns:
+        try:
+            array = pa.array(values)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            array = None
+        inferred.append(array if array is not None and array.type == pa.string() and not array.null_count else None)
+    strings = [array for array in inferred if array is not None]
+    large = pa.chunked_array(strings, type=pa.string()).cast(pa.large_string()).chunks if strings else []
+    if len(large) != len(strings):  # (a cast keeps the chunks; should one not, each column is cast alone)
+        large = [array.cast(pa.large_string()) for array in strings]
+    cast = iter(large)
+    return [None if array is None else string_array(next(cast)) for array in inferred]
 
 
 def _ints_among_floats(kinds: set, values: Sequence) -> bool:
@@ -180,18 +218,19 @@ def float_block_frame(columns: dict[str, Sequence], arrays: dict, kinds: dict[st
     (``block_frame``; ``arrays``: the columns already arrays; ``kinds``: the others' Python types)."""
     block = np.array([columns[name] for name in floats], dtype=np.float64)  # a row per column: pandas' layout
     in_block = set(floats)
-    others = {name: arrays[name] if name in arrays else _typed_as(kinds[name], columns[name])
+    strings = _string_columns(columns, {name: k for name, k in kinds.items() if name not in in_block})
+    others = {name: arrays[name] if name in arrays else strings[name] if name in strings else _typed_as(kinds[name], columns[name], False)
               for name in columns if name not in in_block}
     others |= _inferred(columns, [name for name, array in others.items() if array is None])
-    return block_frame(block, floats, others, list(columns))
+    return block_frame(block, floats, others, list(columns), _nones(kinds))
 
 
-def block_frame(block: np.ndarray, floats: list[str], others: dict, order: list[str]) -> pd.DataFrame:
+def block_frame(block: np.ndarray, floats: list[str], others: dict, order: list[str], objects: Collection[str] = ()) -> pd.DataFrame:
     """A table whose ``floats`` columns are the rows of ``block`` (pandas' layout of a float block:
     a row per column, taken as it is) and whose ``others`` columns (name → array) take their places
     in ``order`` (every name once, ``floats`` in their order within it): ``frame_of_arrays`` with
-    the float block given."""
-    return frame_of_arrays({name: others[name] for name in order if name in others}, order, (block, floats))
+    the float block given (``objects``: as there)."""
+    return frame_of_arrays({name: others[name] for name in order if name in others}, order, (block, floats), objects)
 
 
 def frame_of_arrays(columns: dict, order: Sequence[str] | None = None, float_block: tuple | None = None,
