@@ -244,7 +244,7 @@ def test_a_steady_year_of_firms_heat_is_the_segment_by_segment_year():
     stale = tuple(a.copy() for a in kept[2])
     for a in (stale[0], stale[1], stale[3]):  # coefficients, efficiency factors, hydrogen shares (base hydrogen is the run's)
         a[0] = 0.0  # (last year's row of that firm, which must not be read)
-    model.carrier_state.last_states = (kept[0], [n - (i == 0) for i, n in enumerate(kept[1])], stale)
+    model.carrier_state.last_states = (kept[0], [n - (i == 0) for i, n in enumerate(kept[1])], stale, kept[3])
     patched = firms_heat(firms, year, year_start, model.carrier_state)
     assert fast.coefs.any()
     for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):

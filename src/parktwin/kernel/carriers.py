@@ -95,7 +95,7 @@ class CarrierState:
     constants: RunConstants | None = None  # the heat stages' constants of the run (kernel.carrier_inputs.run_constants)
     stores: YearStores | None = None  # the year's stores, kept while the carrier assets are unchanged (kernel.carrier_inputs.year_stores)
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
-    last_states: tuple = ()  # (the firms, each one's number of changes, (last year's last states' coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
+    last_states: tuple = ()  # (the firms, each one's number of changes, (its last state's coefficients at scale 1, efficiency factor, base hydrogen, hydrogen share) by firm, its last state) (kernel.firm_heat)
     heat_inputs: RunHeatInputs | None = None  # what the firms' heat reads of each firm once per run (kernel.firm_heat)
     firm_keys: FirmRowKeys | None = None  # each firm's row keys and coal share of its boiler heat (kernel.carrier_inputs)
 
