@@ -244,7 +244,7 @@ def test_a_steady_year_of_firms_heat_is_the_segment_by_segment_year():
     stale = tuple(a.copy() for a in kept[2])
     for a in (stale[0], stale[1], stale[3]):  # coefficients, efficiency factors, hydrogen shares (base hydrogen is the run's)
         a[0] = 0.0  # (last year's row of that firm, which must not be read)
-    model.carrier_state.last_states = (kept[0], [n - (i == 0) for i, n in enumerate(kept[1])], stale)
+    model.carrier_state.last_states = (kept[0], [n - (i == 0) for i, n in enumerate(kept[1])], stale, kept[3])
     patched = firms_heat(firms, year, year_start, model.carrier_state)
     assert fast.coefs.any()
     for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):
@@ -284,3 +284,30 @@ def test_add_to_rows_changes_each_row_of_a_key_drops_emptied_rows_and_appends_ne
     assert out == [EnergyRow("f1", "chemicals", "coal", 7.0, "t"), rows[1], EnergyRow("operator", "operator", "electricity", 4.0, "MWh")]
     assert out[1] is rows[1]  # untouched rows are the same objects
     assert add_to_rows(rows, {}, None, UNITS) == rows
+
+
+def test_cut_firms_heat_takes_each_firms_share_out_of_its_rows_in_firm_order():
+    # kernel.carriers.cut_firms_heat by hand: the dispatch took half of the low band's fossil heat
+    # and all of its electric-boiler heat; firm a (coal and gas) loses half its fossil heat as coal
+    # and gas by its heat split and its boilers' electricity, firm b (no fossil heat) only that
+    from types import SimpleNamespace
+
+    from parktwin.kernel.carrier_inputs import FirmRowKeys
+    from parktwin.kernel.carriers import cut_firms_heat
+    keys = [tuple((f, c) for c in ("coal", "natural_gas", "purchased_heat", "electricity")) for f in ("a", "b")]
+    key_array = np.empty((2, 4), dtype=object)
+    key_array[0], key_array[1] = keys
+    rows = FirmRowKeys([], keys, key_array, np.array([0.25, np.nan]))
+    annual = np.zeros((2, 4, 3))
+    annual[0, 0, 0], annual[0, 2, 0], annual[1, 2, 0] = 8000.0, 100.0, 300.0  # [kWh_th]: a's fossil and electric, b's electric
+    before, after = annual.sum(axis=0), annual.sum(axis=0)
+    after[0, 0], after[2, 0] = 4000.0, 0.0
+    k = SimpleNamespace(coal_kwh_th_per_t=5000.0, gas_kwh_th_per_km3=8000.0)
+    w = SimpleNamespace(changes={("a", "electricity"): 1.0}, firm_heat=SimpleNamespace(annual=annual), eb_eff=0.5)
+    cut_firms_heat(w, before, after, np.array([3.0, 2.0, 1.0]), k, rows)
+    assert w.changes == {("a", "electricity"): 1.0 - 0.2, ("a", "coal"): -4000.0 * 0.25 / 5000.0,
+                         ("a", "natural_gas"): -4000.0 * 0.75 / 8000.0, ("b", "electricity"): -0.6}
+    annual[1, 0, 0] = 10.0  # b now has fossil heat it cannot split
+    before[0, 0] += 10.0
+    with pytest.raises(ZeroDivisionError, match="b: fossil heat displaced"):
+        cut_firms_heat(w, before, after, np.array([3.0, 2.0, 1.0]), k, rows)

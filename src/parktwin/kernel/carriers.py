@@ -30,8 +30,8 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import itemgetter
+from itertools import repeat
+from operator import add, itemgetter
 
 import numpy as np
 
@@ -66,6 +66,8 @@ from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
 ZERO_KW = zeros_read_only((HOURS_PER_YEAR,))  # a year of nothing [kW]: no chillers, or a quiet year's load change and generation
+NO_LIMIT_KW = np.full(HOURS_PER_YEAR, np.inf)  # a year without an import limit [kW]
+NO_LIMIT_KW.setflags(write=False)
 
 
 @dataclass
@@ -95,7 +97,7 @@ class CarrierState:
     constants: RunConstants | None = None  # the heat stages' constants of the run (kernel.carrier_inputs.run_constants)
     stores: YearStores | None = None  # the year's stores, kept while the carrier assets are unchanged (kernel.carrier_inputs.year_stores)
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
-    last_states: tuple = ()  # (the firms, each one's number of changes, (last year's last states' coefficients at scale 1, efficiency factors, base hydrogen, hydrogen shares) by firm) (kernel.firm_heat)
+    last_states: tuple = ()  # (the firms, each one's number of changes, (its last state's coefficients at scale 1, efficiency factor, base hydrogen, hydrogen share) by firm, its last state) (kernel.firm_heat)
     heat_inputs: RunHeatInputs | None = None  # what the firms' heat reads of each firm once per run (kernel.firm_heat)
     firm_keys: FirmRowKeys | None = None  # each firm's row keys and coal share of its boiler heat (kernel.carrier_inputs)
 
@@ -369,23 +371,21 @@ def cut_firms_heat(w: CarrierWork, before: np.ndarray, after: np.ndarray, cut_co
     band's supply (the share of each plan supply and band's heat the dispatch took, from its sums
     ``before`` and ``after`` (4, 3) [kWh_th]): fossil heat as coal and gas by the firm's own coal/gas heat
     split, bought heat, and the electricity of its electric boilers and heat pumps (at ``cut_cops``).
-    The arithmetic is one compiled pass over all firms (``carrier_hours.firm_cuts``); the rows change
-    in firm order, as one firm at a time (``rows``: the firms' row keys and coal shares)."""
-    coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
-    *quantities, cut = firm_cuts(before, after, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
-    changes = w.changes
-    change_of = changes.get  # ``CarrierWork.add`` written out: one dict look-up and store per change
-    for (coal, gas, bought, elec), c, fossil_kwh, bought_gj, elec_kwh, elec_mwh in compress(zip(rows.keys, rows.coal_share, *(q.tolist() for q in quantities)),
-                                                                                         cut.tolist()):
-        if fossil_kwh > 0:
-            if c is None:  # fossil heat but neither coal nor gas: the split divides by zero
-                raise ZeroDivisionError(f"{coal[0]}: fossil heat displaced but the firm burns neither coal nor gas")
-            changes[coal] = change_of(coal, 0.0) + -fossil_kwh * c / coal_k
-            changes[gas] = change_of(gas, 0.0) + -fossil_kwh * (1.0 - c) / gas_k
-        if bought_gj < 0:  # bought heat > 0
-            changes[bought] = change_of(bought, 0.0) + bought_gj
-        if elec_kwh > 0:
-            changes[elec] = change_of(elec, 0.0) + elec_mwh
+    The arithmetic is one compiled pass over all firms (``carrier_hours.firm_cuts``) and one array
+    expression a carrier; the rows change in firm order, each firm's coal, gas, bought heat and
+    electricity in that order (``rows``: the firms' row keys and coal shares), as ``CarrierWork.add``
+    would, the look-ups and additions done by ``dict.update`` over the keys that change."""
+    fossil_kwh, bought_gj, elec_kwh, elec_mwh = firm_cuts(before, after, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
+    burned = fossil_kwh > 0
+    if np.isnan(rows.coal_share[burned]).any():  # fossil heat but neither coal nor gas: the split divides by zero
+        firm = int(np.flatnonzero(burned & np.isnan(rows.coal_share))[0])
+        raise ZeroDivisionError(f"{rows.keys[firm][0][0]}: fossil heat displaced but the firm burns neither coal nor gas")
+    c = rows.coal_share
+    quantities = np.stack([-fossil_kwh * c / k.coal_kwh_th_per_t, -fossil_kwh * (1.0 - c) / k.gas_kwh_th_per_km3, bought_gj, elec_mwh], axis=1)
+    changed = np.stack([burned, burned, bought_gj < 0, elec_kwh > 0], axis=1)  # (firms, 4): row by row, the firms in order
+    keys = rows.key_array[changed].tolist()
+    change_of = w.changes.get
+    w.changes.update(zip(keys, map(add, map(change_of, keys, repeat(0.0)), quantities[changed].tolist())))
 
 
 def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None,
@@ -443,7 +443,7 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         # the firms' direct electrolysis (booked) leaves the load; the tank's extra valley production is kept within
         # the import limit only: capped at the month's peak like the stores, the demo's tank no longer pays for itself
         # (docs/methods.md, rule-based EMS)
-        limit = np.full(HOURS_PER_YEAR, np.inf) if import_limit_kw is None else import_limit_kw
+        limit = NO_LIMIT_KW if import_limit_kw is None else import_limit_kw
         demand_kg, booked, deficit, surplus, headroom, negative = hydrogen_grid_kw(h2_hours, eff, lhv, demand_kw, delta, renewable_kw, generation, limit)
         h2 = dispatch_hydrogen(demand_kg, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
                                surplus, deficit, state.h2_soc_kg, headroom, demand_checked=not negative)

@@ -48,15 +48,17 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     state's coefficients at scale 1 are computed once per distinct state (``heat_inputs``)."""
     counts = [len(firm.changes) for firm in firms]
     folded = folded_firms(firms, counts, year_start, state)
+    before = state.last_states  # last year's (or nothing): each firm's state at this year's start, unless a change came at that hour
     stack, efficiency, h2_kwh, h2_share = last_states(firms, counts, folded, state)
     scale = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms])
-    if all(len(segs) == 1 for segs in folded.values()):
+    several = {i: segs for i, segs in folded.items() if len(segs) > 1}
+    if not several:
         k = scale * efficiency
         coefs = k[:, None, None] * stack
         h2 = (k * h2_kwh * h2_share).tolist()
         n = len(firms)
         return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2, steady=True)
-    return with_segments(firms, year, folded, (stack, efficiency, h2_kwh, h2_share), scale, state)
+    return with_segments(firms, year, several, before if before and same_agents(before[0], firms) else None, scale, state)
 
 
 def folded_firms(firms: list, counts: list[int], year_start: int, state: CarrierState) -> dict[int, list]:
@@ -78,59 +80,70 @@ def last_states(firms: list, counts: list[int], folded: dict[int, list], state: 
     """Each firm's last state of the year, by firm: its coefficients at scale 1 (firms, 4, 3)
     [kWh_th/yr], efficiency factor, base hydrogen [kWh/yr] and hydrogen share: last year's arrays
     (``state.last_states``) with the rows of the ``folded`` firms replaced by their last segment's
-    state; kept in ``state.last_states`` for next year."""
-    inputs = run_heat_inputs(firms, state).inputs if folded else None
+    state; kept in ``state.last_states`` for next year, with the states themselves."""
+    if not folded and len(firms):
+        return state.last_states[2]
+    inputs = run_heat_inputs(firms, state).inputs
     if len(folded) == len(firms):  # every firm (or none in the park): nothing of last year is read
         n = len(firms)
         stack, efficiency, h2_share = np.empty((n, 4, 3)), np.empty(n), np.empty(n)
         h2_kwh = np.array([h2 for h2, _, _, _ in inputs])
-    elif not folded:
-        return state.last_states[2]
+        states = [None] * n
     else:
         stack, efficiency, h2_kwh, h2_share = (a.copy() for a in state.last_states[2])
+        states = list(state.last_states[3])
     for i, segs in folded.items():
-        st = segs[-1][1]
+        st = states[i] = segs[-1][1]
         stack[i] = kept_unit(inputs[i][2], inputs[i][3], st)
         efficiency[i] = st.efficiency_factor
         h2_share[i] = st.hydrogen_share
     arrays = (stack, efficiency, h2_kwh, h2_share)
-    state.last_states = (list(firms), counts, arrays)
+    state.last_states = (list(firms), counts, arrays, states)
     return arrays
 
 
-def with_segments(firms: list, year: int, folded: dict[int, list], arrays: tuple, scale: np.ndarray, state: CarrierState) -> FirmsHeat:
-    """The year's heat when some firm has more than one segment: each firm's segments in firm order
-    (one a firm in its last state but for the ``folded`` firms with several, whose earlier segments
-    take their own states), each segment's coefficients its scale (its firm's activity × intensity
-    ``scale`` × its efficiency factor) times its coefficients at scale 1, and each firm's year its
-    segments' sum weighted by their share of its profile, added in segment order from zeros."""
-    stack, efficiency, h2_kwh, h2_share = arrays
-    several = {i: segs for i, segs in folded.items() if len(segs) > 1}
+def with_segments(firms: list, year: int, several: dict[int, list], before: tuple | None, scale: np.ndarray, state: CarrierState) -> FirmsHeat:
+    """The year's heat when the firms ``several`` {index: segments} have more than one segment: each
+    firm's segments in firm order (one a firm, in its last state, but for those), each segment's
+    coefficients its scale (its firm's activity × intensity ``scale`` × its efficiency factor) times
+    its coefficients at scale 1, and each firm's year its segments' sum weighted by their share of its
+    profile, added in segment order from zeros. A firm's last segment takes its last state's row
+    (``state.last_states``); its first, when its state is the one it ended last year in, last year's
+    row (``before``: last year's ``state.last_states``); the others are looked up."""
+    stack, efficiency, h2_kwh, h2_share = state.last_states[2]
     counts = [1] * len(firms)
     for i, segs in several.items():
         counts[i] = len(segs)
     firm_of = np.repeat(np.arange(len(firms)), counts)
-    seg_stack, seg_efficiency, seg_share = stack[firm_of], efficiency[firm_of], h2_share[firm_of]
-    starts, ends, weights = [0] * len(firm_of), [HOURS_PER_YEAR] * len(firm_of), np.ones(len(firm_of))
+    seg_stack, seg_efficiency, seg_share = stack[firm_of], efficiency[firm_of], h2_share[firm_of]  # every segment in its firm's last state
+    starts, ends, weights = [0] * len(firm_of), [HOURS_PER_YEAR] * len(firm_of), [1.0] * len(firm_of)
     first = np.cumsum([0, *counts[:-1]]).tolist()  # each firm's first segment
     run = run_heat_inputs(firms, state)
+    last_year = [], []  # (segments, firms) whose state is the one the firm ended last year in
     for i, segs in several.items():
         _, shape, inputs, known = run.inputs[i]
-        shares = segment_weights(shape, year, [s for s, _ in segs])  # of its profile
-        for j, (start, st) in enumerate(segs):
-            p = first[i] + j
-            if j + 1 < len(segs):  # the last segment's state is the firm's row already
-                seg_stack[p] = kept_unit(inputs, known, st)
-                seg_efficiency[p] = st.efficiency_factor
-                seg_share[p] = st.hydrogen_share
-                ends[p] = segs[j + 1][0]
-            starts[p] = start
-            weights[p] = shares[j]
+        p = first[i]
+        starts[p:p + len(segs)] = [h for h, _ in segs]
+        weights[p:p + len(segs)] = segment_weights(shape, year, starts[p:p + len(segs)])  # of its profile
+        for j in range(len(segs) - 1):  # the last segment's state is the firm's row already
+            st = segs[j][1]
+            ends[p + j] = segs[j + 1][0]
+            if j == 0 and before is not None and st is before[3][i]:
+                last_year[0].append(p)
+                last_year[1].append(i)
+            else:
+                seg_stack[p + j] = kept_unit(inputs, known, st)
+                seg_efficiency[p + j] = st.efficiency_factor
+                seg_share[p + j] = st.hydrogen_share
+    if last_year[0]:
+        segments, rows = last_year
+        seg_stack[segments], seg_efficiency[segments], seg_share[segments] = before[2][0][rows], before[2][1][rows], before[2][3][rows]
     k = scale[firm_of] * seg_efficiency
     coefs = k[:, None, None] * seg_stack
     h2 = k * h2_kwh[firm_of] * seg_share
-    annual = group_sums(firm_of, (weights[:, None, None] * coefs).reshape(-1, 12), len(firms)).reshape(-1, 4, 3)  # each firm's segments added in order
-    annual_h2 = group_sums(firm_of, (weights * h2)[:, None], len(firms))[:, 0]
+    w = np.array(weights)
+    annual = group_sums(firm_of, (w[:, None, None] * coefs).reshape(-1, 12), len(firms)).reshape(-1, 4, 3)  # each firm's segments added in order
+    annual_h2 = group_sums(firm_of, (w * h2)[:, None], len(firms))[:, 0]
     return FirmsHeat(firm_of.tolist(), starts, ends, coefs, h2.tolist(), annual, annual_h2.tolist())
 
 
