@@ -31,6 +31,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 import time
 import uuid
 import warnings
@@ -86,24 +87,43 @@ def execute(
         yield from _dask(fn, tasks, workers, scheduler, on_ready)
 
 
+_FROZEN_BLOCKS = [0]  # ``frozen_objects`` blocks open in this process
+
+
+@contextlib.contextmanager
+def frozen_objects():
+    """Inside the block the collector leaves the objects alive at its start alone: they are moved to
+    its permanent generation (``gc.freeze``, a constant-time list move) and handed back
+    (``gc.unfreeze``) when the outermost such block ends. A batch's process holds the imported
+    modules, the loaded scenario and what its first run warmed (several hundred thousand objects,
+    none of them garbage the batch makes); a full collection walking them cost ~0.1 s each time one
+    fell due (one while loading the scenario, one at the end among the summary's imports), serial
+    work on the batch's path. Garbage that was already there is collected after the block, as
+    before. Nested blocks freeze what was made since; only the outermost unfreezes."""
+    gc.freeze()
+    _FROZEN_BLOCKS[0] += 1
+    try:
+        yield
+    finally:
+        _FROZEN_BLOCKS[0] -= 1
+        if not _FROZEN_BLOCKS[0]:
+            gc.unfreeze()
+
+
 @contextlib.contextmanager
 def forking(start_method: str):
     """Around the submits that start a pool's worker processes. With fork: the objects alive now
-    are moved to the collector's permanent generation (``gc.freeze``) for the fork, so the workers'
-    collections never walk (and copy) the parent's pages, and unfrozen in the parent afterwards;
-    and Python's warning (3.12+) that a process with threads forks is silenced: the only other
-    threads here are native pools (OpenBLAS, Arrow) that start again in the child, and workers
-    run only ``fn``."""
+    are kept out of the collector (``frozen_objects``) for the fork, so the workers' collections
+    never walk (and copy) the parent's pages — in the workers for good, in this process until the
+    outermost ``frozen_objects`` block ends —; and Python's warning (3.12+) that a process with
+    threads forks is silenced: the only other threads here are native pools (OpenBLAS, Arrow) that
+    start again in the child, and workers run only ``fn``."""
     if start_method != "fork":
         yield
         return
-    gc.freeze()
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks", category=DeprecationWarning)
-            yield
-    finally:
-        gc.unfreeze()
+    with frozen_objects(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks", category=DeprecationWarning)
+        yield
 
 
 def warm_first(fn: Callable[[Any], Any], pending: Iterator[Any]) -> Iterator[tuple[int, Any]]:
@@ -115,7 +135,27 @@ def warm_first(fn: Callable[[Any], Any], pending: Iterator[Any]) -> Iterator[tup
         yield first.index, fn(first)
 
 
+_CLOSING: list[threading.Thread] = []  # threads waiting for finished pools' workers to exit
+
+
+def close_in_background(pool: cf.ProcessPoolExecutor) -> None:
+    """Shut a pool whose tasks are all done down without waiting for it here: a thread waits for its
+    workers to exit (each frees its memory: tens of ms at a batch's end, when only this process has
+    work left) while the caller goes on; ``wait_for_closed_pools`` joins it."""
+    thread = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, name="close-pool", daemon=True)
+    thread.start()
+    _CLOSING.append(thread)
+
+
+def wait_for_closed_pools() -> None:
+    """Return once the workers of every pool closed in the background have exited (before forking
+    new ones, and before a batch returns: its workers are gone when it is done)."""
+    while _CLOSING:
+        _CLOSING.pop().join()
+
+
 def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
+    wait_for_closed_pools()
     context = multiprocessing.get_context(START_METHOD)
     pending = iter(tasks)
     if START_METHOD == "fork":  # spawned workers would not inherit what the first run warms
@@ -137,42 +177,50 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
                 return False
         return True
 
-    while True:
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pool_worker_setup,
-                                      initargs=(os.getpid(),))
-        if on_ready:
-            on_ready(f"{workers} local process{'es' if workers != 1 else ''}")
-        running: dict[Any, Any] = {}
-        broken = False
-        try:
-            with forking(START_METHOD):  # the first submits start the workers
-                broken = not fill(pool, running)
-            while running and not broken:
-                done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-                for future in done:
-                    task = running.pop(future)
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
+    # what the first run left behind is its caches (no garbage to speak of: its model breaks its own cycles):
+    # kept out of the collector until the batch ends rather than walked again here (~20 ms at the next
+    # older-generation collection, before the workers could start)
+    with frozen_objects():
+        while True:
+            pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pool_worker_setup,
+                                          initargs=(os.getpid(),))
+            if on_ready:
+                on_ready(f"{workers} local process{'es' if workers != 1 else ''}")
+            running: dict[Any, Any] = {}
+            broken = finished = False
+            try:
+                with forking(START_METHOD):  # the first submits start the workers
+                    broken = not fill(pool, running)
+                while running and not broken:
+                    done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                    for future in done:
+                        task = running.pop(future)
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            retry.append(task)
+                            continue
+                        yield task.index, result
+                    if broken or not fill(pool, running):
                         broken = True
-                        retry.append(task)
-                        continue
-                    yield task.index, result
-                if broken or not fill(pool, running):
-                    broken = True
+                        retry.extend(running.values())
+                        running.clear()
+                        break
+                if broken and running:
                     retry.extend(running.values())
                     running.clear()
-                    break
-            if broken and running:
-                retry.extend(running.values())
-                running.clear()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if not broken:
-            return
-        restarts += 1
-        if restarts > MAX_POOL_RESTARTS:
-            raise RuntimeError(f"worker processes died {restarts} times; giving up (replicates done so far are stored)")
+                finished = not broken
+            finally:
+                if finished:  # every task done: the workers exit while this process goes on
+                    close_in_background(pool)
+                else:
+                    pool.shutdown(wait=True, cancel_futures=True)
+            if not broken:
+                return
+            restarts += 1
+            if restarts > MAX_POOL_RESTARTS:
+                raise RuntimeError(f"worker processes died {restarts} times; giving up (replicates done so far are stored)")
 
 
 def _dask(fn, tasks, workers: int | None, scheduler: str | None, on_ready) -> Iterator[tuple[int, Any]]:
