@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import add, itemgetter
+from operator import add
 
 import numpy as np
 
@@ -103,43 +103,24 @@ class CarrierState:
 
 
 def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
-    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist), rows
-    left at 0 or below dropped; ``kinds()``: entity → its kind, asked only when a new row is needed.
-    Each change finds its row by position (``row_positions``): the rows it does not touch are not
-    visited one by one."""
-    out = list(rows)
-    position, shared = row_positions(rows)
-    dropped, new = False, []
-    row = tuple.__new__  # rows made without the named tuple's Python-level __new__
-    for key, change in changes.items():
-        p = position.get(key)
-        if p is None:
-            if change > 0.0:
-                new.append((key, change))
+    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
+    ``kinds()``: entity → its kind, asked only when a new row is needed."""
+    out, seen = [], set()
+    append, change_of, row = out.append, changes.get, tuple.__new__  # rows made without the named tuple's Python-level __new__
+    for r in rows:  # (entity, entity_kind, carrier, quantity, unit) read by position: no attribute look-ups per row
+        change = change_of((r[0], r[2]))
+        if change is None:
+            append(r)
             continue
-        for i in ((p,) if not shared else [i for i, r in enumerate(rows) if (r[0], r[2]) == key]):  # (every row of the key)
-            r = rows[i]  # (entity, entity_kind, carrier, quantity, unit) read by position
-            q = max(r[3] + change, 0.0)
-            if q > 0.0:
-                out[i] = row(EnergyRow, (r[0], r[1], r[2], q, r[4]))
-            else:
-                out[i], dropped = None, True
-    if dropped:
-        out = [r for r in out if r is not None]
+        seen.add((r[0], r[2]))
+        q = max(r[3] + change, 0.0)
+        if q > 0.0:
+            append(row(EnergyRow, (r[0], r[1], r[2], q, r[4])))
+    new = [(key, q) for key, q in changes.items() if key not in seen and q > 0.0]
     if new:
         kind = kinds()
         out.extend(row(EnergyRow, (entity, kind[entity], carrier, q, units[carrier])) for (entity, carrier), q in new)
     return out
-
-
-ROW_KEY = itemgetter(0, 2)  # a row's (entity, carrier)
-
-
-def row_positions(rows: list[EnergyRow]) -> tuple[dict, bool]:
-    """{(entity, carrier): the position of its row in ``rows``} (of its last row when several), and
-    whether some key has several rows."""
-    position = dict(zip(map(ROW_KEY, rows), range(len(rows))))
-    return position, len(position) < len(rows)
 
 
 class EntityKinds:
