@@ -60,11 +60,12 @@ def test_firm_cuts_are_numpys(rng):
     after = before * rng.random((4, 3))
     after[1] = before[1]  # no bought heat taken
     cut_cops = np.array([3.1, 2.4, 1.0])
-    fossil, bought_gj, elec, elec_mwh = firm_cuts(before, after, annual, cut_cops, 0.98, 277.7777777777778)
+    fossil, bought_gj, elec, elec_mwh, cut = firm_cuts(before, after, annual, cut_cops, 0.98, 277.7777777777778)
     cuts = np.divide(before - after, before, out=np.zeros_like(before), where=before > 0) * annual
     sums, hp_el = cuts.sum(axis=2), (cuts[:, 3] / cut_cops).sum(axis=1)
     assert np.array_equal(fossil, sums[:, 0]) and np.array_equal(bought_gj, -sums[:, 1] / 277.7777777777778)
     assert np.array_equal(elec, sums[:, 2] / 0.98 + hp_el) and np.array_equal(elec_mwh, -elec / 1000.0)
+    assert np.array_equal(cut, (sums[:, 0] > 0) | (sums[:, 1] > 0) | (elec > 0))
 
 
 def test_group_sums_are_np_add_at(rng):

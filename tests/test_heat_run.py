@@ -295,9 +295,7 @@ def test_cut_firms_heat_takes_each_firms_share_out_of_its_rows_in_firm_order():
     from parktwin.kernel.carrier_inputs import FirmRowKeys
     from parktwin.kernel.carriers import cut_firms_heat
     keys = [tuple((f, c) for c in ("coal", "natural_gas", "purchased_heat", "electricity")) for f in ("a", "b")]
-    key_array = np.empty((2, 4), dtype=object)
-    key_array[0], key_array[1] = keys
-    rows = FirmRowKeys([], keys, key_array, np.array([0.25, np.nan]))
+    rows = FirmRowKeys([], keys, [0.25, None])
     annual = np.zeros((2, 4, 3))
     annual[0, 0, 0], annual[0, 2, 0], annual[1, 2, 0] = 8000.0, 100.0, 300.0  # [kWh_th]: a's fossil and electric, b's electric
     before, after = annual.sum(axis=0), annual.sum(axis=0)

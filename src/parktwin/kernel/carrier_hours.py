@@ -79,7 +79,8 @@ def firm_cuts(before_kwh, after_kwh, annual_kwh, cut_cops, eb_efficiency, kwh_pe
     by supply and band before and after the dispatch [kWh_th]), and the firms' heat of the year
     ``annual_kwh`` (firms, 4, 3) [kWh_th]: the heat taken ``share × annual`` summed over bands in band
     order (numpy's ``sum(axis=2)`` of three values); returns (fossil heat [kWh_th], −bought heat [GJ], electricity of the electric
-    boilers ``eb/η`` and heat pumps ``Σ_b hp_b/COP_b`` [kWh_e], −that electricity [MWh_e]), each (firms,)."""
+    boilers ``eb/η`` and heat pumps ``Σ_b hp_b/COP_b`` [kWh_e], −that electricity [MWh_e],
+    whether the firm lost any of them), each (firms,)."""
     share = np.zeros((4, 3))
     for i in range(4):
         for b in range(3):
@@ -90,6 +91,7 @@ def firm_cuts(before_kwh, after_kwh, annual_kwh, cut_cops, eb_efficiency, kwh_pe
     bought_gj = np.empty(firms)
     elec = np.empty(firms)
     elec_mwh = np.empty(firms)
+    cut = np.empty(firms, dtype=np.bool_)
     for f in range(firms):
         sums = np.empty(4)
         for i in range(4):
@@ -101,7 +103,8 @@ def firm_cuts(before_kwh, after_kwh, annual_kwh, cut_cops, eb_efficiency, kwh_pe
         e = sums[2] / eb_efficiency + hp_el
         elec[f] = e
         elec_mwh[f] = -e / 1000.0
-    return fossil, bought_gj, elec, elec_mwh
+        cut[f] = sums[0] > 0 or sums[1] > 0 or e > 0
+    return fossil, bought_gj, elec, elec_mwh, cut
 
 
 @numba.njit(cache=True)

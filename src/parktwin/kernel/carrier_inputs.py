@@ -84,8 +84,7 @@ class FirmRowKeys(NamedTuple):
 
     firms: list  # the roster
     keys: list[tuple]  # per firm: its (entity, carrier) keys of coal, natural gas, purchased heat and electricity
-    key_array: np.ndarray  # (firms, 4) the same keys, an object array (one look-up of the keys a year changes)
-    coal_share: np.ndarray  # (firms,) the coal share of each firm's own coal and gas boiler heat (NaN: it has neither)
+    coal_share: list[float | None]  # per firm: the coal share of its own coal and gas boiler heat (None: it has neither)
 
 
 def firm_row_keys(firms: list, state: CarrierState, k: RunConstants) -> FirmRowKeys:
@@ -100,9 +99,6 @@ def firm_row_keys(firms: list, state: CarrierState, k: RunConstants) -> FirmRowK
         entity, e = firm.entity_id, firm.spec.energy
         keys.append(((entity, "coal"), (entity, "natural_gas"), (entity, "purchased_heat"), (entity, "electricity")))
         coal_heat, gas_heat = e.coal_t * k.coal_kwh_th_per_t, e.natural_gas_km3 * k.gas_kwh_th_per_km3
-        shares.append(coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat != 0 else np.nan)
-    key_array = np.empty((len(keys), 4), dtype=object)
-    for i, row in enumerate(keys):
-        key_array[i] = row
-    state.firm_keys = FirmRowKeys(list(firms), keys, key_array, np.array(shares, dtype=float))
+        shares.append(coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat != 0 else None)
+    state.firm_keys = FirmRowKeys(list(firms), keys, shares)
     return state.firm_keys

@@ -30,8 +30,7 @@ boilers' efficiencies. A park with none of these assets keeps its rows and load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import add, itemgetter
+from itertools import compress
 
 import numpy as np
 
@@ -47,20 +46,8 @@ from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
-from parktwin.kernel.carrier_inputs import (
-    FirmRowKeys,
-    RunConstants,
-    YearStores,
-    firm_row_keys,
-    run_constants,
-    year_stores,
-)
-from parktwin.kernel.firm_heat import (
-    FirmsHeat,
-    RunHeatInputs,
-    firms_heat,
-    run_heat_inputs,
-)
+from parktwin.kernel.carrier_inputs import FirmRowKeys, RunConstants, YearStores, firm_row_keys, run_constants, year_stores
+from parktwin.kernel.firm_heat import FirmsHeat, RunHeatInputs, firms_heat, run_heat_inputs
 from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
@@ -103,43 +90,24 @@ class CarrierState:
 
 
 def add_to_rows(rows: list[EnergyRow], changes: dict[tuple[str, str], float], kinds, units: dict[str, str]) -> list[EnergyRow]:
-    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist), rows
-    left at 0 or below dropped; ``kinds()``: entity → its kind, asked only when a new row is needed.
-    Each change finds its row by position (``row_positions``): the rows it does not touch are not
-    visited one by one."""
-    out = list(rows)
-    position, shared = row_positions(rows)
-    dropped, new = False, []
-    row = tuple.__new__  # rows made without the named tuple's Python-level __new__
-    for key, change in changes.items():
-        p = position.get(key)
-        if p is None:
-            if change > 0.0:
-                new.append((key, change))
+    """Add ``changes`` {(entity, carrier): quantity} to the rows (new rows where none exist);
+    ``kinds()``: entity → its kind, asked only when a new row is needed."""
+    out, seen = [], set()
+    append, change_of, row = out.append, changes.get, tuple.__new__  # rows made without the named tuple's Python-level __new__
+    for r in rows:  # (entity, entity_kind, carrier, quantity, unit) read by position: no attribute look-ups per row
+        change = change_of((r[0], r[2]))
+        if change is None:
+            append(r)
             continue
-        for i in ((p,) if not shared else [i for i, r in enumerate(rows) if (r[0], r[2]) == key]):  # (every row of the key)
-            r = rows[i]  # (entity, entity_kind, carrier, quantity, unit) read by position
-            q = max(r[3] + change, 0.0)
-            if q > 0.0:
-                out[i] = row(EnergyRow, (r[0], r[1], r[2], q, r[4]))
-            else:
-                out[i], dropped = None, True
-    if dropped:
-        out = [r for r in out if r is not None]
+        seen.add((r[0], r[2]))
+        q = max(r[3] + change, 0.0)
+        if q > 0.0:
+            append(row(EnergyRow, (r[0], r[1], r[2], q, r[4])))
+    new = [(key, q) for key, q in changes.items() if key not in seen and q > 0.0]
     if new:
         kind = kinds()
         out.extend(row(EnergyRow, (entity, kind[entity], carrier, q, units[carrier])) for (entity, carrier), q in new)
     return out
-
-
-ROW_KEY = itemgetter(0, 2)  # a row's (entity, carrier)
-
-
-def row_positions(rows: list[EnergyRow]) -> tuple[dict, bool]:
-    """{(entity, carrier): the position of its row in ``rows``} (of its last row when several), and
-    whether some key has several rows."""
-    position = dict(zip(map(ROW_KEY, rows), range(len(rows))))
-    return position, len(position) < len(rows)
 
 
 class EntityKinds:
@@ -371,21 +339,23 @@ def cut_firms_heat(w: CarrierWork, before: np.ndarray, after: np.ndarray, cut_co
     band's supply (the share of each plan supply and band's heat the dispatch took, from its sums
     ``before`` and ``after`` (4, 3) [kWh_th]): fossil heat as coal and gas by the firm's own coal/gas heat
     split, bought heat, and the electricity of its electric boilers and heat pumps (at ``cut_cops``).
-    The arithmetic is one compiled pass over all firms (``carrier_hours.firm_cuts``) and one array
-    expression a carrier; the rows change in firm order, each firm's coal, gas, bought heat and
-    electricity in that order (``rows``: the firms' row keys and coal shares), as ``CarrierWork.add``
-    would, the look-ups and additions done by ``dict.update`` over the keys that change."""
-    fossil_kwh, bought_gj, elec_kwh, elec_mwh = firm_cuts(before, after, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
-    burned = fossil_kwh > 0
-    if np.isnan(rows.coal_share[burned]).any():  # fossil heat but neither coal nor gas: the split divides by zero
-        firm = int(np.flatnonzero(burned & np.isnan(rows.coal_share))[0])
-        raise ZeroDivisionError(f"{rows.keys[firm][0][0]}: fossil heat displaced but the firm burns neither coal nor gas")
-    c = rows.coal_share
-    quantities = np.stack([-fossil_kwh * c / k.coal_kwh_th_per_t, -fossil_kwh * (1.0 - c) / k.gas_kwh_th_per_km3, bought_gj, elec_mwh], axis=1)
-    changed = np.stack([burned, burned, bought_gj < 0, elec_kwh > 0], axis=1)  # (firms, 4): row by row, the firms in order
-    keys = rows.key_array[changed].tolist()
-    change_of = w.changes.get
-    w.changes.update(zip(keys, map(add, map(change_of, keys, repeat(0.0)), quantities[changed].tolist())))
+    The arithmetic is one compiled pass over all firms (``carrier_hours.firm_cuts``); the rows change
+    in firm order, as one firm at a time (``rows``: the firms' row keys and coal shares)."""
+    coal_k, gas_k = k.coal_kwh_th_per_t, k.gas_kwh_th_per_km3
+    *quantities, cut = firm_cuts(before, after, w.firm_heat.annual, np.asarray(cut_cops, dtype=float), w.eb_eff, KWH_PER_GJ)
+    changes = w.changes
+    change_of = changes.get  # ``CarrierWork.add`` written out: one dict look-up and store per change
+    for (coal, gas, bought, elec), c, fossil_kwh, bought_gj, elec_kwh, elec_mwh in compress(zip(rows.keys, rows.coal_share, *(q.tolist() for q in quantities)),
+                                                                                         cut.tolist()):
+        if fossil_kwh > 0:
+            if c is None:  # fossil heat but neither coal nor gas: the split divides by zero
+                raise ZeroDivisionError(f"{coal[0]}: fossil heat displaced but the firm burns neither coal nor gas")
+            changes[coal] = change_of(coal, 0.0) + -fossil_kwh * c / coal_k
+            changes[gas] = change_of(gas, 0.0) + -fossil_kwh * (1.0 - c) / gas_k
+        if bought_gj < 0:  # bought heat > 0
+            changes[bought] = change_of(bought, 0.0) + bought_gj
+        if elec_kwh > 0:
+            changes[elec] = change_of(elec, 0.0) + elec_mwh
 
 
 def plan_supply_sums(heat: HeatResult, before: np.ndarray | None = None, touched: list[int] | None = None,
