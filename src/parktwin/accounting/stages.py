@@ -29,13 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from parktwin.accounting.resources import NOT_ASSESSED
 from parktwin.data import table
-from parktwin.frames import coded_arrow, coded_strings, column, frame_from_columns, frame_of_arrays, string_array
+from parktwin.frames import coded_arrow, coded_strings, column, frame_of_arrays, string_array
 
 STAGES = ("green", "eco_industrial", "zero_carbon")
 NONE = "none"
@@ -194,7 +195,8 @@ def assess(
         out["met"] = out["met"].astype(object).where(out["status"] != "not_assessed", None)
         return out
     inds = _indicator_rows()
-    return _assessment_frame(inds, _indicator_arrays(inds, annual, extra, thresholds, _core_limits(annual)), years)
+    grid = _indicator_grid(inds, tuple(years))
+    return _assessment_frame(inds, _indicator_arrays(inds, annual, extra, thresholds, _core_limits(annual), grid), grid)
 
 
 def _core_limits(annual: pd.DataFrame) -> np.ndarray | None:
@@ -215,17 +217,54 @@ def assess_with_stages(annual: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
         return assessment, stage_reached(assessment)
     annual = _default_rows(annual)
     inds = _indicator_rows()
-    arrays = _indicator_arrays(inds, annual, {}, {}, _core_limits(annual))
-    n = len(years)
+    grid = _indicator_grid(inds, tuple(years))
+    arrays = _indicator_arrays(inds, annual, {}, {}, _core_limits(annual), grid)
     status = arrays[3].ravel()  # indicator-major, as the assessment's rows: 0 met, 1 not met, 2 not assessed
-    groups = _groups(np.repeat(np.array([ind.stage for ind in inds], dtype=object), n), np.tile(np.asarray(years, dtype=int), len(inds)),
-                     status == 0, status == 2, status == 1, np.repeat(np.array([bool(ind.mandatory) for ind in inds]), n),
-                     np.repeat(np.array([bool(ind.core) for ind in inds]), n), np.repeat(np.array([ind.id for ind in inds], dtype=object), n))
-    return _assessment_frame(inds, arrays, years), _reached_frame(*groups)
+    groups = _groups(grid.stage, grid.year, status == 0, status == 2, status == 1, grid.mandatory, grid.core, grid.indicator)
+    return _assessment_frame(inds, arrays, grid), _reached_frame(*groups)
+
+
+class IndicatorGrid(NamedTuple):
+    """The indicators' own fields repeated over the years, one row per indicator and year
+    (indicator-major, as the assessment's rows), and two per indicator; read-only arrays."""
+
+    which: np.ndarray  # the indicator of each row (its position)
+    year: np.ndarray  # each row's year [int64]
+    stage: np.ndarray  # each row's stage, as its position in STAGES
+    indicator: np.ndarray  # each row's indicator id (objects)
+    mandatory: np.ndarray  # bool, each row
+    core: np.ndarray  # bool, each row
+    unverified: np.ndarray  # bool, each indicator: its threshold unverified (before any override)
+    at_most: np.ndarray  # bool, each indicator: its direction is "max"
+
+
+@lru_cache(maxsize=8)
+def _indicator_grid(inds: tuple, years: tuple[int, ...]) -> IndicatorGrid:
+    """``IndicatorGrid`` of the indicator rows ``inds`` over ``years``: a function of those two
+    alone (the rows are read once per process, the years are the run's), so kept for the last few
+    (an assessment a replicate or a workshop move makes again with the same years)."""
+    n = len(years)
+
+    def repeated(values: list, dtype) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=dtype), n)
+
+    grid = IndicatorGrid(
+        which=np.repeat(np.arange(len(inds)), n),
+        year=np.tile(np.asarray(years, dtype=np.int64), len(inds)),
+        stage=repeated([STAGES.index(ind.stage) for ind in inds], np.intp),
+        indicator=repeated([ind.id for ind in inds], object),
+        mandatory=repeated([bool(ind.mandatory) for ind in inds], bool),
+        core=repeated([bool(ind.core) for ind in inds], bool),
+        unverified=np.array([ind.threshold_status == "unverified" for ind in inds], dtype=bool),
+        at_most=np.array([ind.direction == "max" for ind in inds], dtype=bool),
+    )
+    for array in grid:
+        array.flags.writeable = False
+    return grid
 
 
 def _indicator_arrays(inds: tuple, annual: pd.DataFrame, extra: Mapping[str, pd.Series], thresholds: Mapping[str, float],
-                      core_limits: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+                      core_limits: np.ndarray | None, grid: IndicatorGrid) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Every indicator over the years of ``annual``, one row per indicator and one column per year:
     (value, threshold or NaN where it has none, met, status code — 0 met, 1 not met, 2 not
     assessed —, and per indicator the reason a missing value gives). Each annual column is read
@@ -241,8 +280,9 @@ def _indicator_arrays(inds: tuple, annual: pd.DataFrame, extra: Mapping[str, pd.
             limit[i] = np.where(np.isnan(core_limits), float(ind.threshold), core_limits)  # the CSV's threshold where the column has none
         else:
             limit[i] = float(thresholds.get(ind.id, ind.threshold))
-    unverified = np.array([ind.threshold_status == "unverified" and ind.id not in thresholds for ind in inds], dtype=bool)
-    at_most = np.array([ind.direction == "max" for ind in inds], dtype=bool)
+    unverified, at_most = grid.unverified, grid.at_most
+    if thresholds:  # an overridden threshold counts as verified
+        unverified = unverified & np.array([ind.id not in thresholds for ind in inds], dtype=bool)
     no_limit = np.isnan(limit) | unverified[:, None]
     no_value = ~no_limit & np.isnan(value)
     met = np.where(at_most[:, None], value <= limit, value >= limit)
@@ -254,12 +294,12 @@ def _indicator_arrays(inds: tuple, annual: pd.DataFrame, extra: Mapping[str, pd.
 STATUS_LABELS = ("met", "not_met", "not_assessed")
 
 
-def _assessment_frame(inds: tuple, arrays: tuple, years: list[int]) -> pd.DataFrame:
+def _assessment_frame(inds: tuple, arrays: tuple, grid: IndicatorGrid) -> pd.DataFrame:
     """The ``assess`` table from the indicators' arrays (``_indicator_arrays``): indicators one after
-    the other, each over the years; the indicator's own fields repeated, the strings converted once
-    per indicator."""
-    n = len(years)
-    which = np.repeat(np.arange(len(inds)), n)  # the indicator of each row
+    the other, each over the years; the indicator's own fields repeated (``grid``), the strings
+    converted once per indicator."""
+    n = len(grid.which) // len(inds) if inds else 0
+    which = grid.which  # the indicator of each row
     value, threshold, met, status = (matrix.ravel() for matrix in arrays[:4])
     # the reason: none when assessed, "threshold unverified" without a threshold, else the indicator's own
     reasons = ["", "threshold unverified", *arrays[4]]
@@ -267,7 +307,7 @@ def _assessment_frame(inds: tuple, arrays: tuple, years: list[int]) -> pd.DataFr
     reason = np.where(status < 2, 0, np.where(no_limit, 1, 2 + which))
     met_obj = met.astype(object)  # True/False as Python bools; None when not assessed
     met_obj[status == 2] = None
-    columns = {"year": np.tile(np.asarray(years, dtype=np.int64), len(inds))}
+    columns = {"year": grid.year}
     fields = _indicator_strings(inds, n)
     for name in ("stage", "indicator", "name_zh", "name_en", "unit"):
         columns[name] = fields[name]
@@ -276,11 +316,11 @@ def _assessment_frame(inds: tuple, arrays: tuple, years: list[int]) -> pd.DataFr
     columns["direction"] = fields["direction"]
     columns["met"] = met_obj
     columns["status"] = coded_strings("status", list(STATUS_LABELS), status)
-    columns["mandatory"] = np.repeat(np.array([bool(ind.mandatory) for ind in inds]), n)
-    columns["core"] = np.repeat(np.array([bool(ind.core) for ind in inds]), n)
+    columns["mandatory"] = grid.mandatory
+    columns["core"] = grid.core
     columns["threshold_status"] = fields["threshold_status"]
     columns["reason"] = coded_strings("reason", reasons, reason)
-    return frame_from_columns(columns)
+    return frame_of_arrays(columns, objects=("met",))  # (the arrays copied into the frame's blocks)
 
 
 INDICATOR_FIELDS = {"stage": "stage", "indicator": "id", "name_zh": "name_zh", "name_en": "name_en", "unit": "unit",
@@ -325,6 +365,8 @@ def _stage_groups(assessment: pd.DataFrame) -> tuple[np.ndarray, dict[str, tuple
     if unknown:
         raise ValueError(f"unknown stage(s) {sorted(map(str, unknown))} in the assessment; known: {list(STAGES)}")
     status = assessment["status"].to_numpy(dtype=object)
+    position = {name: at for at, name in enumerate(STAGES)}
+    stage = np.fromiter(map(position.__getitem__, stage.tolist()), dtype=np.intp, count=len(stage))
     return _groups(stage, assessment["year"].to_numpy().astype(int), status == "met", status == "not_assessed", status == "not_met",
                    assessment["mandatory"].to_numpy(dtype=bool), assessment["core"].to_numpy(dtype=bool),
                    assessment["indicator"].to_numpy(dtype=object))
@@ -332,22 +374,19 @@ def _stage_groups(assessment: pd.DataFrame) -> tuple[np.ndarray, dict[str, tuple
 
 def _groups(stage: np.ndarray, year: np.ndarray, met: np.ndarray, not_assessed: np.ndarray, not_met: np.ndarray,
             mandatory: np.ndarray, core: np.ndarray, indicator: np.ndarray) -> tuple:
-    """``_stage_groups`` from the assessment's rows as arrays (stage and indicator as objects, year
-    as int, the status as three masks, mandatory and core as bools)."""
+    """``_stage_groups`` from the assessment's rows as arrays (stage as its position in ``STAGES``,
+    indicator as objects, year as int, the status as three masks, mandatory and core as bools)."""
     years = np.unique(year)
     at = np.searchsorted(years, year)
     failing = mandatory & not_met
     missing = core & not_assessed
-    of_stage = {st: stage == st for st in STAGES}
+    of_stage = {st: stage == at_stage for at_stage, st in enumerate(STAGES)}
     counts = {st: tuple(np.bincount(at[mask & keep], minlength=len(years)) for keep in (True, ~not_assessed, met))
               for st, mask in of_stage.items()}
-    stage_of = np.empty(len(year), dtype=object)
-    for st, mask in of_stage.items():
-        stage_of[mask] = st
     blockers: dict[tuple[int, str], list[str]] = {}
     for rows, why in ((np.flatnonzero(failing), "not_met"), (np.flatnonzero(missing), "core not_assessed")):
         for k in rows.tolist():
-            blockers.setdefault((int(at[k]), stage_of[k]), []).append(f"{indicator[k]} ({why})")
+            blockers.setdefault((int(at[k]), STAGES[stage[k]]), []).append(f"{indicator[k]} ({why})")
     return years, counts, blockers
 
 
