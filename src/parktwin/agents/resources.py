@@ -390,7 +390,7 @@ class FirmRoster:
         seen = MeasureLedger.appended  # (no ledger of the process grew since: none of these firms' did)
         if seen == self.seen and not self.pending:
             return self.active, {}
-        active, split, pending = [], {}, False
+        active, split, pending, moved = [], {}, False, []
         year_end = year_start + HOURS_PER_YEAR
         for i, f in enumerate(self.firms):
             changes, state = f.resource_changes, NO_TARGETS
@@ -407,7 +407,9 @@ class FirmRoster:
                 pending = True  # (a change dated after the year: looked at again next year)
             if state is not self.states[i]:
                 self.states[i] = state
-                self.targets[:, i] = state
+                moved.append(i)
+        if moved:  # (one assignment for the firms whose targets moved)
+            self.targets[:, moved] = np.array([self.states[i] for i in moved], dtype=float).T
         self.seen, self.active, self.pending = seen, active, pending
         return active, split
 
