@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import copy
 import functools
+import gc
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -222,6 +225,25 @@ def test_processes_and_dask_give_the_serial_numbers_even_when_a_worker_dies(scen
     _once_each(annual, 8, 4)
     pd.testing.assert_frame_equal(annual, _annual(reference), check_exact=True)
     assert batch.info["samples"] == reference.info["samples"]
+    if executor == "processes":  # the last pool closes in the background, but the batch returns once its workers are gone
+        assert multiprocessing.active_children() == []
+        assert not any(t.name == "close-pool" for t in threading.enumerate())
+    assert gc.get_freeze_count() == 0  # the batch handed back what it kept from the collector
+
+
+def test_objects_are_handed_back_to_the_collector_when_the_outermost_block_ends():
+    """``frozen_objects`` blocks nest (a batch around its pool's): the inner one freezes what was made
+    since, and only the outermost gives everything back (``gc.unfreeze``)."""
+    from parktwin.experiments.executors import frozen_objects
+
+    assert gc.get_freeze_count() == 0
+    with frozen_objects():
+        outer = gc.get_freeze_count()
+        made_since = [[i] for i in range(100)]  # lists: always tracked by the collector
+        with frozen_objects():
+            assert gc.get_freeze_count() >= outer + len(made_since)
+        assert gc.get_freeze_count() >= outer + len(made_since)  # still frozen: the outer block is open
+    assert gc.get_freeze_count() == 0
 
 
 # -- designs through the whole chain ------------------------------------------------------------------
