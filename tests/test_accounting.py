@@ -22,7 +22,6 @@ from parktwin import run
 from parktwin.accounting.inventory import certified_kwh, core_threshold_tco2_per_tce, green_space_removals_tco2, grid_nonfossil_share
 from parktwin.energy.dispatch_inputs import constant_hours, output_kw
 from parktwin.accounting.phases import phase_of
-from parktwin.energy.dispatch import pv_generation_kwh
 
 GRID_2025 = 0.55 - 2 / 7 * 0.09
 DIESEL_T = 10 * 50000 * 30 / 100 * 0.84 / 1000  # vehicles × km × L/100km × kg/L → t = 126 t
@@ -156,29 +155,7 @@ def test_certificates_on_one_share_are_the_minimum_of_import_and_share_to_the_bi
         with np.errstate(invalid="ignore"):
             expected = float(np.minimum(grid, grid * share).sum())
             got = certified_kwh(grid, share)
-            summed = certified_kwh(grid, share, float(grid.sum()))  # a share of 1: the import's sum, no pass
-        for value in (got, summed):
-            assert np.float64(value).view(np.int64) == np.float64(expected).view(np.int64) or (np.isnan(value) and np.isnan(expected))
-
-
-def test_pv_total_read_from_the_dispatch_is_the_pv_sum_to_the_bit():
-    """``pv_generation_kwh`` takes the dispatch's Σ on-site generation (PV + the shared +0.0 of no wind) for Σ PV:
-    the same bits whenever that total is a nonzero number, zeros of either sign and an unlimited hour included;
-    a zero or NaN total is summed again (Σ of −0.0 hours is −0.0, the on-site total +0.0)."""
-    rng = np.random.default_rng(6)
-    no_wind = np.zeros(300)
-    for case in range(200):
-        pv = rng.random(300) * 10.0 ** float(rng.integers(-2, 5))
-        pv[rng.random(300) < float(rng.choice([0.3, 1.0]))] = rng.choice([0.0, -0.0])
-        if case % 9 == 0:
-            pv[5] = np.inf
-        if case % 13 == 0:
-            pv[7] = np.nan
-        onsite = float((pv + no_wind).sum())
-        expected = float(pv.sum())
-        got = pv_generation_kwh(pv, onsite, True)
         assert np.float64(got).view(np.int64) == np.float64(expected).view(np.int64) or (np.isnan(got) and np.isnan(expected))
-        assert pv_generation_kwh(pv, 123.0, False) == expected or np.isnan(expected)
 
 
 def test_output_of_a_capacity_with_one_value_all_year_is_the_arrays_product():

@@ -241,18 +241,12 @@ def account_year(
     return emissions, energy, summary
 
 
-def certified_kwh(grid_kw: np.ndarray, share: float, grid_kwh: float | None = None) -> float:
+def certified_kwh(grid_kw: np.ndarray, share: float) -> float:
     """``float(np.minimum(grid_kw, grid_kw * share).sum())`` [kWh]: certificates on ``share`` of every hour's
     import, never above it. With imports ≥ 0 (no NaN) and 0 ≤ ``share`` ≤ 1 no hour's certified kWh exceed its
     import, so the minimum is the product, bit for bit (ties are equal values, zeros of one sign); a share of 0
-    certifies zeros of finite imports, which sum to +0.0 (numpy adds a sum's values to +0.0): no pass but the checks.
-    A share of 1 certifies the import itself (× 1.0 and the minimum of a value and itself change no bit, NaN and
-    zeros' signs included): ``grid_kwh``, Σ ``grid_kw`` when the caller has summed it [kWh], without a pass; a
-    finite Σ has no NaN or unlimited hour in it, so a share of 0 needs no pass to look for one."""
-    if share == 1.0 and grid_kwh is not None:
-        return grid_kwh
-    finite = grid_kwh is not None and -np.inf < grid_kwh < np.inf
-    if 0.0 <= share <= 1.0 and grid_kw.min() >= 0.0 and (share > 0.0 or finite or grid_kw.max() < np.inf):
+    certifies zeros of finite imports, which sum to +0.0 (numpy adds a sum's values to +0.0): no pass but the checks."""
+    if 0.0 <= share <= 1.0 and grid_kw.min() >= 0.0 and (share > 0.0 or grid_kw.max() < np.inf):
         return 0.0 if share == 0.0 else float((grid_kw * share).sum())
     return float(np.minimum(grid_kw, grid_kw * share).sum())
 

@@ -255,18 +255,16 @@ class RenewalSchedule:
         if self.last_year is not None and year != self.last_year + 1:
             raise ValueError(f"renewals are scheduled year by year: asked for {year} after {self.last_year}")
         self.last_year = year
-        by_year = self.by_year
         for position in range(self.filed, len(purchases)):
             p = purchases[position]
-            # ``_renews_on_life(p)``, its life rounded once
-            if p.renewal or p.technology in REPLACED_BY_AGEING or (life := round(p.lifetime_yr)) <= 0:
-                continue
-            lives = -((p.year - year) // life)  # ceil((year - bought) / life), at least one life
-            by_year.setdefault(p.year + (lives if lives > 1 else 1) * life, []).append(position)
+            if _renews_on_life(p):
+                life = round(p.lifetime_yr)
+                lives = max(1, -((p.year - year) // life))  # ceil((year - bought) / life), at least one life
+                self.by_year.setdefault(p.year + lives * life, []).append(position)
         self.filed = len(purchases)
-        positions = sorted(by_year.pop(year, ()))
+        positions = sorted(self.by_year.pop(year, ()))
         for i in positions:  # their next candidate year
-            by_year.setdefault(year + round(purchases[i].lifetime_yr), []).append(i)
+            self.by_year.setdefault(year + round(purchases[i].lifetime_yr), []).append(i)
         return _renewed([purchases[i] for i in positions], year, self.terms)
 
 

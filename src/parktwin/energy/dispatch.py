@@ -506,16 +506,6 @@ def total_kwh(flow_kw: np.ndarray) -> float:
     return 0.0 if is_shared_zeros(flow_kw) else float(flow_kw.sum())
 
 
-def pv_generation_kwh(pv_kw: np.ndarray, onsite_generation_kwh: float, onsite_is_pv: bool) -> float:
-    """Σ ``pv_kw`` [kWh]: the dispatch's Σ on-site generation when that was the PV output plus no wind's +0.0
-    (kernel.year ``Electricity.onsite_is_pv``), else a pass. Adding +0.0 changes no value but a −0.0's sign, and zeros of
-    either sign change no sum but a zero one (every addition's value is the same, its sign differs only when it
-    is a zero): a nonzero, non-NaN total is Σ ``pv_kw`` to the bit; a zero or NaN total is summed again."""
-    if onsite_is_pv and onsite_generation_kwh != 0.0 and onsite_generation_kwh == onsite_generation_kwh:
-        return onsite_generation_kwh
-    return float(pv_kw.sum())
-
-
 def flow_total_kwh(result: DispatchResult, name: str) -> float:
     """Σ of the result's hourly flow ``name`` [kWh] (``total_kwh``); a flow the dispatch saw holding only
     zeros (``DispatchResult.zero_flows``) is +0.0 without a pass: numpy adds a sum's values to +0.0, and

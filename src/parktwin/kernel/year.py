@@ -53,7 +53,7 @@ from parktwin.economics.cashflows import CarbonYear
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, pv_generation_kwh, total_kwh
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
 from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_constant_hours, no_outage_hours, outage_mask, output_kw,
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
@@ -109,7 +109,6 @@ class Electricity:
     ems_saving_cny: float  # optimal EMS: the rules' cost less the LP's
     discharged_kwh: float  # Σ result.battery_to_load_kw: the batteries' AC output of the year [kWh]
     outage_hours: int  # hours touched by a grid outage
-    onsite_is_pv: bool = False  # the dispatch's on-site generation is the PV output plus no wind's shared zeros
 
 
 @dataclass
@@ -263,8 +262,7 @@ def electricity(model, y: YearState) -> Electricity:
     park, assets = sc.park, s.assets
     demand_kw = changed_kw(s.demand_kw, carriers.demand_delta_kw)  # (with the carriers' change, at least 0 every hour)
     no_kw = zeros_read_only((HOURS_PER_YEAR,))
-    onsite_is_pv = s.wind_kw is no_kw and holds_only_zeros(carriers.generation_kw)
-    if onsite_is_pv:  # no wind, no CHP or fuel-cell output: the renewables
+    if s.wind_kw is no_kw and holds_only_zeros(carriers.generation_kw):  # no wind, no CHP or fuel-cell output: the renewables
         onsite_kw = s.renewable_kw  # (PV + the shared +0.0: no −0.0 in it, so adding ±0.0 would change no value)
     else:
         onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
@@ -313,23 +311,22 @@ def electricity(model, y: YearState) -> Electricity:
             "detail": f"battery replaced at {unit.health:.0%} health after {unit.efc:,.0f} full cycles",
             "origin": "operator",
         })
-    return Electricity(demand_kw, shed_kw, result, ems_saving, discharged_kwh, outage_hours, onsite_is_pv)
+    return Electricity(demand_kw, shed_kw, result, ems_saving, discharged_kwh, outage_hours)
 
 
 def accounting(model, y: YearState) -> Accounts:
     sc, e = model.scenario, y.electricity
     result, demand_kw = e.result, e.demand_kw
     grid_kw = result.grid_import_kw
-    grid_kwh = float(grid_kw.sum())
     supply = ElectricitySupply(
         demand_kwh=float(demand_kw.sum()),
-        grid_import_kwh=grid_kwh,
+        grid_import_kwh=float(grid_kw.sum()),
         onsite_generation_kwh=float(result.pv_kw.sum()),
         onsite_used_kwh=total_kwh(result.pv_to_load_kw) + flow_total_kwh(result, "pv_to_battery_kw"),
         export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
         curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
         unserved_kwh=flow_total_kwh(result, "unserved_kw"),
-        green_kwh=green_kwh(model, grid_kw, grid_kwh, y.site.assets, y.index),
+        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index),
     )
     factor = float(model.grid_factor_kgco2_per_kwh[y.index])
     offsets = sc.offsets
@@ -417,7 +414,7 @@ def annual(model, y: YearState) -> dict:
         "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
         "grid_import_mwh": supply.grid_import_kwh / 1000.0,
         "green_power_mwh": supply.green_kwh / 1000.0,
-        "pv_generation_mwh": pv_generation_kwh(s.pv_kw, supply.onsite_generation_kwh, e.onsite_is_pv) / 1000.0,
+        "pv_generation_mwh": float(s.pv_kw.sum()) / 1000.0,
         "wind_generation_mwh": total_kwh(s.wind_kw) / 1000.0,
         "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
         "export_mwh": supply.export_kwh / 1000.0,
@@ -525,10 +522,9 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
     return add_to_rows(rows, {("operator", "electricity"): mwh}, lambda: {"operator": "operator"}, UNITS)
 
 
-def green_kwh(model, grid_kw: np.ndarray, grid_kwh: float, assets, index: int) -> float:
+def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
-    plus off-site PPA output matched hour by hour (or by annual volume), never above the import.
-    ``grid_kwh``: Σ ``grid_kw``, summed by the caller [kWh]."""
+    plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
     no_wind = holds_only_zeros(assets.ppa_wind_kw)
     if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
@@ -536,11 +532,11 @@ def green_kwh(model, grid_kw: np.ndarray, grid_kwh: float, assets, index: int) -
         if not no_wind:
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     elif assets.end.ppa_hourly and is_constant_hours(assets.green_share):  # one share all year, no PPA (most years)
-        return certified_kwh(grid_kw, float(assets.green_share[0]), grid_kwh)
+        return certified_kwh(grid_kw, float(assets.green_share[0]))
     certified = grid_kw * assets.green_share
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
-    return float(min(grid_kwh, certified.sum() if ppa is None else certified.sum() + ppa.sum()))
+    return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
 
 
 def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
