@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs,
-                                           scaled_resources, with_measures)
+from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
+                                           scaled_inputs, scaled_resources, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.firm_energy import YEAR_ROWS, year_shares
@@ -141,16 +141,23 @@ def electricity_kwh(m: MeasureFlows) -> float:
 # -- the roadmap item ---------------------------------------------------------------------------
 def apply_resource_measure(op, item, hour: float, year: int):
     """Commission ``item`` on each firm it names that reports the account; the capacity bought is
-    what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat)."""
-    firms = [f for f in present_agents(item.enterprises, op.model.enterprises) if getattr(f.spec, INPUT[item.measure]) is not None]
-    tech, owner = TECHNOLOGY[item.measure]
-    before = []
+    what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat).
+    The change, its value and what it raises are built once for the item; each firm is sized in
+    the same pass as its change is recorded (its flows do not depend on its ledger)."""
+    measure, value = item.measure, (item.measure, item.target_share)
+    account = INPUT[measure]
+    firms = [f for f in present_agents(item.enterprises, op.model.enterprises) if getattr(f.spec, account) is not None]
+    tech, owner = TECHNOLOGY[measure]
+    source, raised = item.id or KIND, Change(0.0, KIND, value)
+    out = []
     for firm in firms:
-        before.append(_targets_now(firm.resource_changes))
-        firm.resource_changes.append(Change(hour, KIND, (item.measure, item.target_share), item.id or KIND))
-    added = _added_by_firm(firms, before, item.measure, item.target_share) if firms else []
-    out = [Investment(firm.entity_id if owner == "firm" else "operator", tech, a) for firm, a in zip(firms, added) if a > 0]
-    what = item.measure.replace("_", " ")
+        ledger = firm.resource_changes
+        before = _targets_now(ledger)
+        ledger.append(Change(hour, KIND, value, source))
+        added = _firm_added(firm, _fold(before, raised), before, measure)
+        if added > 0:
+            out.append(Investment(firm.entity_id if owner == "firm" else "operator", tech, added))
+    what = measure.replace("_", " ")
     return f"{what}: target {item.target_share:.0%} in {len(firms)} firms", out
 
 
@@ -163,16 +170,13 @@ def _targets_now(ledger: MeasureLedger) -> MeasureTargets:
     return state
 
 
-def _added_by_firm(firms: list, before: list[MeasureTargets], measure: str, share: float) -> list[float]:
-    """What ``measure`` raised to ``share`` adds at each firm's output now, its targets ``before`` it
-    [m³/d of water, t/yr of waste, GJ/yr of heat]: ``_added`` of the firm's flows now (``base_flows``)
-    with its targets after and before, as ``resource_option`` sizes the measure."""
-    raised = Change(0.0, KIND, (measure, share))
-    out = []
-    for firm, targets in zip(firms, before):
-        flows = base_flows(firm)
-        out.append(_added(with_measures(flows, _fold(targets, raised)), with_measures(flows, targets), measure))
-    return out
+def _firm_added(firm, after: MeasureTargets, before: MeasureTargets, measure: str) -> float:
+    """What ``measure`` adds at ``firm``'s output now, its targets ``after`` and ``before`` it [m³/d
+    of water, t/yr of waste, GJ/yr of heat]: ``_added`` of the scalar ``measure_flows`` of the firm's
+    inputs × activity (``base_flows`` without building its named tuple; the value added is not read),
+    as ``resource_option`` sizes the measure."""
+    flows, entity = scaled_inputs(_inputs(firm), firm.activity), firm.spec.id
+    return _added(measure_flows(entity, 0.0, flows, after), measure_flows(entity, 0.0, flows, before), measure)
 
 
 def _added(after: MeasureFlows, before: MeasureFlows, measure: str) -> float:
