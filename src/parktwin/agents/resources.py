@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, measure_flows,
-                                           scaled_inputs, scaled_resources, with_measures)
+from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, scaled_resources,
+                                           target_added, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.firm_energy import YEAR_ROWS, year_shares
@@ -143,18 +143,20 @@ def apply_resource_measure(op, item, hour: float, year: int):
     """Commission ``item`` on each firm it names that reports the account; the capacity bought is
     what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat).
     The change, its value and what it raises are built once for the item; each firm is sized in
-    the same pass as its change is recorded (its flows do not depend on its ledger)."""
+    the same pass as its change is recorded (its flows do not depend on its ledger), on the
+    measure's own account (``target_added``: ``measure_flows``' operations, as ``resource_option``)."""
     measure, value = item.measure, (item.measure, item.target_share)
     account = INPUT[measure]
     firms = [f for f in present_agents(item.enterprises, op.model.enterprises) if getattr(f.spec, account) is not None]
     tech, owner = TECHNOLOGY[measure]
     source, raised = item.id or KIND, Change(0.0, KIND, value)
+    at, per = TARGET_POSITION[measure], DAYS_PER_YEAR if account == "water" else 1.0  # water: m³/d; waste t/yr, heat GJ/yr
     out = []
     for firm in firms:
         ledger = firm.resource_changes
         before = _targets_now(ledger)
         ledger.append(Change(hour, KIND, value, source))
-        added = _firm_added(firm, _fold(before, raised), before, measure)
+        added = target_added(_inputs(firm), firm.activity, _fold(before, raised), before, at) / per
         if added > 0:
             out.append(Investment(firm.entity_id if owner == "firm" else "operator", tech, added))
     what = measure.replace("_", " ")
@@ -168,15 +170,6 @@ def _targets_now(ledger: MeasureLedger) -> MeasureTargets:
     for ch in ledger[done:]:
         state = _fold(state, ch)
     return state
-
-
-def _firm_added(firm, after: MeasureTargets, before: MeasureTargets, measure: str) -> float:
-    """What ``measure`` adds at ``firm``'s output now, its targets ``after`` and ``before`` it [m³/d
-    of water, t/yr of waste, GJ/yr of heat]: ``_added`` of the scalar ``measure_flows`` of the firm's
-    inputs × activity (``base_flows`` without building its named tuple; the value added is not read),
-    as ``resource_option`` sizes the measure."""
-    flows, entity = scaled_inputs(_inputs(firm), firm.activity), firm.spec.id
-    return _added(measure_flows(entity, 0.0, flows, after), measure_flows(entity, 0.0, flows, before), measure)
 
 
 def _added(after: MeasureFlows, before: MeasureFlows, measure: str) -> float:
