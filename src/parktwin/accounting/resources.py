@@ -309,23 +309,26 @@ def account_added(had: float, used: float, share: float) -> float:
     return min(max(share * had - used, 0.0), had - used)
 
 
-def target_added(inputs: tuple[float | None, ...], activity: float, after: MeasureTargets, before: MeasureTargets, field: int) -> float:
-    """What raising a firm's targets from ``before`` to ``after`` adds to the flow that target ``field``
-    (its position in ``MeasureTargets``) raises, at its ``base_inputs`` × ``activity`` [m³ reused or
-    reclaimed, t utilised, GJ recovered a year]: ``measure_flows``' operations on that account alone
-    (0 when the firm does not report the account's first flow)."""
+def target_added(inputs: tuple[float | None, ...], activity: float, before: MeasureTargets, field: int, share: float) -> float:
+    """What raising target ``field`` (its position in ``MeasureTargets``) of a firm's targets ``before``
+    to ``share`` (never lowering it) adds to the flow it raises, at the firm's ``base_inputs`` ×
+    ``activity`` [m³ reused or reclaimed, t utilised, GJ recovered a year]: ``measure_flows``'
+    operations on that account alone, after less before (0 when the firm does not report the
+    account's first flow)."""
+    raised = max(before[field], share)
     if field < 2:  # the water account: reuse, then reclaimed water
         fresh = inputs[0]
         if fresh is None:
             return 0.0
         fresh, reused, reclaimed = fresh * activity, _scaled_or_zero(inputs[1], activity), _scaled_or_zero(inputs[2], activity)
-        return (water_added(fresh, reused, reclaimed, after[0], after[1])[field]
-                - water_added(fresh, reused, reclaimed, before[0], before[1])[field])
+        reuse, reclaim = before[0], before[1]
+        after = water_added(fresh, reused, reclaimed, raised, reclaim) if field == 0 else water_added(fresh, reused, reclaimed, reuse, raised)
+        return after[field] - water_added(fresh, reused, reclaimed, reuse, reclaim)[field]
     at = HAD_AT[field]
     if inputs[at] is None:
         return 0.0
     had, used = inputs[at] * activity, _scaled_or_zero(inputs[at + 1], activity)
-    return account_added(had, used, after[field]) - account_added(had, used, before[field])
+    return account_added(had, used, raised) - account_added(had, used, before[field])
 
 
 HAD_AT = {2: 4, 3: 6}  # target field → position in ``base_inputs`` of what the firm has (generated, available), then what it used

@@ -142,21 +142,21 @@ def electricity_kwh(m: MeasureFlows) -> float:
 def apply_resource_measure(op, item, hour: float, year: int):
     """Commission ``item`` on each firm it names that reports the account; the capacity bought is
     what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat).
-    The change, its value and what it raises are built once for the item; each firm is sized in
-    the same pass as its change is recorded (its flows do not depend on its ledger), on the
-    measure's own account (``target_added``: ``measure_flows``' operations, as ``resource_option``)."""
-    measure, value = item.measure, (item.measure, item.target_share)
+    Each firm is sized (on the measure's own account: ``target_added``, ``measure_flows``' operations
+    with its targets before the item and the measure's raised, as ``resource_option`` sizes it), then
+    its change recorded, in one pass."""
+    measure, share = item.measure, item.target_share
+    value = (measure, share)
     account = INPUT[measure]
     firms = [f for f in present_agents(item.enterprises, op.model.enterprises) if getattr(f.spec, account) is not None]
     tech, owner = TECHNOLOGY[measure]
-    source, raised = item.id or KIND, Change(0.0, KIND, value)
+    source = item.id or KIND
     at, per = TARGET_POSITION[measure], DAYS_PER_YEAR if account == "water" else 1.0  # water: m³/d; waste t/yr, heat GJ/yr
     out = []
     for firm in firms:
         ledger = firm.resource_changes
-        before = _targets_now(ledger)
+        added = target_added(_inputs(firm), firm.activity, _targets_now(ledger), at, share) / per
         ledger.append(Change(hour, KIND, value, source))
-        added = target_added(_inputs(firm), firm.activity, _fold(before, raised), before, at) / per
         if added > 0:
             out.append(Investment(firm.entity_id if owner == "firm" else "operator", tech, added))
     what = measure.replace("_", " ")
