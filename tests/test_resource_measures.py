@@ -22,8 +22,8 @@ from builders import scenario
 from parktwin import run
 from parktwin.accounting.resources import (
     MeasureTargets,
-    base_inputs,
     account_added,
+    base_inputs,
     measure_flows,
     scaled_inputs,
     target_added,
