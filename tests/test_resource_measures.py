@@ -22,9 +22,12 @@ from builders import scenario
 from parktwin import run
 from parktwin.accounting.resources import (
     MeasureTargets,
+    account_added,
     base_inputs,
     measure_flows,
     scaled_inputs,
+    target_added,
+    water_added,
 )
 from parktwin.agents.base import Change, Investment
 from parktwin.agents.resource_kernels import measure_year_kernel
@@ -287,6 +290,22 @@ def test_a_measures_capacity_is_each_firms_added_flow_as_the_scalar_arithmetic_g
         assert got == expected
         bought += len(got)
     assert bought > 60  # most firms bought capacity, so the comparison is not of empty lists
+
+
+def test_a_targets_step_on_its_own_account_by_hand():
+    """The steps ``measure_flows`` runs and commissioning sizes with (``target_added``), by hand: 100 m³
+    of fresh water and none reused at a 30 % reuse target reuse 30 m³, and half the 70 m³ of fresh
+    water left is reclaimed (35 m³); 20 t of 100 t utilised at a 50 % target adds 30 t, at 1.0 adds
+    80 t, and 60 t already utilised stays (a target never lowers an account); raising reuse from
+    30 % to 50 % at activity 2 (200 m³) adds 40 m³; an account not reported adds nothing."""
+    reused, reclaimed = water_added(100.0, 0.0, 0.0, 0.3, 0.5)
+    assert (reused, reclaimed) == (pytest.approx(30.0), pytest.approx(35.0))
+    assert account_added(100.0, 20.0, 0.5) == 30.0 and account_added(100.0, 20.0, 1.0) == 80.0
+    assert account_added(100.0, 60.0, 0.5) == 0.0
+    inputs = (100.0, None, None, None, None, None, None, None)
+    assert target_added(inputs, 2.0, MeasureTargets(water_reuse_share=0.3), 0, 0.5) == pytest.approx(40.0)
+    assert target_added(inputs, 2.0, MeasureTargets(water_reuse_share=0.6), 0, 0.5) == 0.0
+    assert target_added(inputs, 2.0, MeasureTargets(), 2, 0.5) == 0.0  # no solid waste reported
 
 
 def test_a_ledger_grown_by_extend_is_seen_by_the_rosters_next_year():

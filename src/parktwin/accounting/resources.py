@@ -280,19 +280,60 @@ def measure_flows(entity: str, value_added_mcny: float, flows, t: MeasureTargets
     reused_add = reclaimed_add = waste_add = heat_add = 0.0
     if fresh is not None:
         reused, reclaimed = reused or 0.0, reclaimed or 0.0
-        total = fresh + reused + reclaimed
-        reused_add = min(max(t.water_reuse_share * total - reused, 0.0), fresh)
-        fresh -= reused_add
-        reclaimed_add = t.reclaimed_share_of_fresh * fresh
-        fresh -= reclaimed_add
+        reused_add, reclaimed_add = water_added(fresh, reused, reclaimed, t.water_reuse_share, t.reclaimed_share_of_fresh)
+        fresh = fresh - reused_add - reclaimed_add
         reused, reclaimed = reused + reused_add, reclaimed + reclaimed_add
     if generated is not None:
         utilised = utilised or 0.0
-        waste_add = min(max(t.solid_waste_use_share * generated - utilised, 0.0), generated - utilised)
+        waste_add = account_added(generated, utilised, t.solid_waste_use_share)
         utilised += waste_add
     if available is not None:
         recovered = recovered or 0.0
-        heat_add = min(max(t.waste_heat_use_share * available - recovered, 0.0), available - recovered)
+        heat_add = account_added(available, recovered, t.waste_heat_use_share)
         recovered += heat_add
     firm = FirmResources(entity, value_added_mcny, fresh, reused, reclaimed, wastewater, generated, utilised, available, recovered)
     return MeasureFlows(firm, reused_add, reclaimed_add, waste_add, heat_add)
+
+
+def water_added(fresh: float, reused: float, reclaimed: float, reuse_share: float, reclaimed_share: float) -> tuple[float, float]:
+    """The reused and the reclaimed water [m³] a firm's water targets add to its flows (``measure_flows``):
+    reuse first, up to ``reuse_share`` of all water used and never beyond the fresh water it replaces,
+    then reclaimed water for ``reclaimed_share`` of the fresh water left."""
+    reused_add = min(max(reuse_share * (fresh + reused + reclaimed) - reused, 0.0), fresh)
+    return reused_add, reclaimed_share * (fresh - reused_add)
+
+
+def account_added(had: float, used: float, share: float) -> float:
+    """What a target ``share`` of what a firm ``had`` adds to what it ``used`` (solid waste utilised
+    of generated [t], waste heat recovered of available [GJ]): never lowering it, never beyond ``had``."""
+    return min(max(share * had - used, 0.0), had - used)
+
+
+def target_added(inputs: tuple[float | None, ...], activity: float, before: MeasureTargets, field: int, share: float) -> float:
+    """What raising target ``field`` (its position in ``MeasureTargets``) of a firm's targets ``before``
+    to ``share`` (never lowering it) adds to the flow it raises, at the firm's ``base_inputs`` ×
+    ``activity`` [m³ reused or reclaimed, t utilised, GJ recovered a year]: ``measure_flows``'
+    operations on that account alone, after less before (0 when the firm does not report the
+    account's first flow)."""
+    raised = max(before[field], share)
+    if field < 2:  # the water account: reuse, then reclaimed water
+        fresh = inputs[0]
+        if fresh is None:
+            return 0.0
+        fresh, reused, reclaimed = fresh * activity, _scaled_or_zero(inputs[1], activity), _scaled_or_zero(inputs[2], activity)
+        reuse, reclaim = before[0], before[1]
+        after = water_added(fresh, reused, reclaimed, raised, reclaim) if field == 0 else water_added(fresh, reused, reclaimed, reuse, raised)
+        return after[field] - water_added(fresh, reused, reclaimed, reuse, reclaim)[field]
+    at = HAD_AT[field]
+    if inputs[at] is None:
+        return 0.0
+    had, used = inputs[at] * activity, _scaled_or_zero(inputs[at + 1], activity)
+    return account_added(had, used, raised) - account_added(had, used, before[field])
+
+
+HAD_AT = {2: 4, 3: 6}  # target field → position in ``base_inputs`` of what the firm has (generated, available), then what it used
+
+
+def _scaled_or_zero(value: float | None, activity: float) -> float:
+    """An input × activity as ``measure_flows`` reads it (``scaled_inputs``, then a flow not reported is 0)."""
+    return 0.0 if value is None else (value * activity or 0.0)

@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs,
-                                           scaled_resources, with_measures)
+from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, scaled_resources,
+                                           target_added, with_measures)
 from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.firm_energy import YEAR_ROWS, year_shares
@@ -141,16 +141,25 @@ def electricity_kwh(m: MeasureFlows) -> float:
 # -- the roadmap item ---------------------------------------------------------------------------
 def apply_resource_measure(op, item, hour: float, year: int):
     """Commission ``item`` on each firm it names that reports the account; the capacity bought is
-    what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat)."""
-    firms = [f for f in present_agents(item.enterprises, op.model.enterprises) if getattr(f.spec, INPUT[item.measure]) is not None]
-    tech, owner = TECHNOLOGY[item.measure]
-    before = []
+    what the measure adds at the firm's output now (m³/d of water, t/yr of waste, GJ/yr of heat).
+    Each firm is sized (on the measure's own account: ``target_added``, ``measure_flows``' operations
+    with its targets before the item and the measure's raised, as ``resource_option`` sizes it), then
+    its change recorded, in one pass."""
+    measure, share = item.measure, item.target_share
+    value = (measure, share)
+    account = INPUT[measure]
+    firms = [f for f in present_agents(item.enterprises, op.model.enterprises) if getattr(f.spec, account) is not None]
+    tech, owner = TECHNOLOGY[measure]
+    source = item.id or KIND
+    at, per = TARGET_POSITION[measure], DAYS_PER_YEAR if account == "water" else 1.0  # water: m³/d; waste t/yr, heat GJ/yr
+    out = []
     for firm in firms:
-        before.append(_targets_now(firm.resource_changes))
-        firm.resource_changes.append(Change(hour, KIND, (item.measure, item.target_share), item.id or KIND))
-    added = _added_by_firm(firms, before, item.measure, item.target_share) if firms else []
-    out = [Investment(firm.entity_id if owner == "firm" else "operator", tech, a) for firm, a in zip(firms, added) if a > 0]
-    what = item.measure.replace("_", " ")
+        ledger = firm.resource_changes
+        added = target_added(_inputs(firm), firm.activity, _targets_now(ledger), at, share) / per
+        ledger.append(Change(hour, KIND, value, source))
+        if added > 0:
+            out.append(Investment(firm.entity_id if owner == "firm" else "operator", tech, added))
+    what = measure.replace("_", " ")
     return f"{what}: target {item.target_share:.0%} in {len(firms)} firms", out
 
 
@@ -161,18 +170,6 @@ def _targets_now(ledger: MeasureLedger) -> MeasureTargets:
     for ch in ledger[done:]:
         state = _fold(state, ch)
     return state
-
-
-def _added_by_firm(firms: list, before: list[MeasureTargets], measure: str, share: float) -> list[float]:
-    """What ``measure`` raised to ``share`` adds at each firm's output now, its targets ``before`` it
-    [m³/d of water, t/yr of waste, GJ/yr of heat]: ``_added`` of the firm's flows now (``base_flows``)
-    with its targets after and before, as ``resource_option`` sizes the measure."""
-    raised = Change(0.0, KIND, (measure, share))
-    out = []
-    for firm, targets in zip(firms, before):
-        flows = base_flows(firm)
-        out.append(_added(with_measures(flows, _fold(targets, raised)), with_measures(flows, targets), measure))
-    return out
 
 
 def _added(after: MeasureFlows, before: MeasureFlows, measure: str) -> float:

@@ -420,11 +420,12 @@ class ParkModel(mesa.Model):
         ``origin``: who started it — the scenario's roadmap, the operator's own rule, or a firm's id."""
         decided = self.env.now
         yield self.env.timeout(item.lead_time_days * 24.0)
-        index = int(self.env.now // HOURS_PER_YEAR)
+        now = self.env.now
+        index = int(now // HOURS_PER_YEAR)
         year = self.scenario.base_year + index
-        hour = float(self.env.now - index * HOURS_PER_YEAR)
+        hour = float(now - index * HOURS_PER_YEAR)
         known = technologies().get(item.kind)  # a roadmap kind (technologies/), else a PDCA project of the operator
-        detail, added = known.commission(self.operator, item, self.env.now, year) if known else self.operator.apply(item, self.env.now, year)
+        detail, added = known.commission(self.operator, item, now, year) if known else self.operator.apply(item, now, year)
         if origin in self.enterprises:  # a firm's own project: no longer pending
             self.enterprises[origin].pending.pop(item.id, None)
         name = item.id or item.kind
@@ -432,10 +433,10 @@ class ParkModel(mesa.Model):
         self.record.events.append(
             {
                 "year": year,
-                "hour": float(self.env.now - index * HOURS_PER_YEAR),
-                "time": hour_timestamp(year, self.env.now - index * HOURS_PER_YEAR) if index < len(self.years) else "",
+                "hour": hour,
+                "time": hour_timestamp(year, now - index * HOURS_PER_YEAR) if index < len(self.years) else "",
                 "kind": item.kind,
-                "id": item.id or item.kind,
+                "id": name,
                 "decided_hour": float(decided),
                 "detail": detail,
                 "origin": origin,

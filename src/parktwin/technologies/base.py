@@ -22,7 +22,8 @@ def on_agents(agents: list, kind: str, value, item, hour: float, year: int, size
     """Commission the same change on each agent; collect the capacity each one adds: ``size(agent,
     change, year)`` (a technology's own sizing of a firm's change), else the agent's ``investments``."""
     out: list[Investment] = []
+    source = item.id or item.kind
     for agent in agents:
-        change = agent.commission(hour, kind, value, item.id or item.kind)
+        change = agent.commission(hour, kind, value, source)
         out += size(agent, change, year) if size is not None else agent.investments(change, year)
     return out

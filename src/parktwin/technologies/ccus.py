@@ -12,8 +12,8 @@ def size(firm, change, year: int) -> list[Investment]:
     (the catalogue prices tCO₂/yr at full load)."""
     before, after, _, peak = firm.sizing_basis(change, year)
     captured = (after.capture_share - before.capture_share) * firm.spec.process_emissions_tco2 * firm.activity
-    out = [Investment(firm.entity_id, "ccus_capture", captured * peak * HOURS_PER_YEAR)]
-    return [i for i in out if i.capacity > 0]
+    capacity_tco2_per_yr = captured * peak * HOURS_PER_YEAR
+    return [Investment(firm.entity_id, "ccus_capture", capacity_tco2_per_yr)] if capacity_tco2_per_yr > 0 else []
 
 
 def commission(op, item, hour: float, year: int) -> Applied:

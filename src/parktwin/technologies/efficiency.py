@@ -9,8 +9,8 @@ from parktwin.technologies.base import Applied, firms, on_agents
 def size(firm, change, year: int) -> list[Investment]:
     """An efficiency programme sized to the tce it saves a year."""
     _, _, scale, _ = firm.sizing_basis(change, year)
-    out = [Investment(firm.entity_id, "efficiency_programme", change.value * firm.base_energy_tce() * scale)]
-    return [i for i in out if i.capacity > 0]
+    saved_tce = change.value * firm.base_energy_tce() * scale
+    return [Investment(firm.entity_id, "efficiency_programme", saved_tce)] if saved_tce > 0 else []
 
 
 def commission(op, item, hour: float, year: int) -> Applied:

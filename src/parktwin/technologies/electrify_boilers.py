@@ -18,14 +18,18 @@ def size(firm, change, year: int) -> list[Investment]:
     if own == 0.0 and bought == 0.0:
         return []
     before, after, scale, peak = firm.sizing_basis(change, year)
+    own_eb, own_hp, bought_eb, bought_hp = after.own_eb, after.own_hp, after.bought_eb, after.bought_hp
+    was_own_eb, was_own_hp, was_bought_eb, was_bought_hp = before.own_eb, before.own_hp, before.bought_eb, before.bought_hp
     out: list[Investment] = []
     for b, band in enumerate(HEAT_BANDS):  # the heat moved in the band: own boiler heat, then bought heat, each to e-boilers then heat pumps
-        moved = (own * (after.own_eb[b] - before.own_eb[b]) + own * (after.own_hp[b] - before.own_hp[b])
-                 + bought * (after.bought_eb[b] - before.bought_eb[b]) + bought * (after.bought_hp[b] - before.bought_hp[b]))
+        moved = (own * (own_eb[b] - was_own_eb[b]) + own * (own_hp[b] - was_own_hp[b])
+                 + bought * (bought_eb[b] - was_bought_eb[b]) + bought * (bought_hp[b] - was_bought_hp[b]))
         if moved > 0:
             tech = ELECTRIC_BOILER if change.kind == ELECTRIC_BOILER else heat_pump_technology(band)
-            out.append(Investment(firm.entity_id, tech, moved * firm.heat_bands[b] * scale * peak))
-    return [i for i in out if i.capacity > 0]
+            capacity = moved * firm.heat_bands[b] * scale * peak
+            if capacity > 0:
+                out.append(Investment(firm.entity_id, tech, capacity))
+    return out
 
 
 def commission(op, item, hour: float, year: int) -> Applied:

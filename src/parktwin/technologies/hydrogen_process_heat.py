@@ -14,8 +14,8 @@ def size(firm, change, year: int) -> list[Investment]:
         return []
     before, after, scale, peak = firm.sizing_basis(change, year)
     added = (after.hydrogen_share - before.hydrogen_share) * firm.process_fuel_kwh() * scale
-    out = [Investment(firm.entity_id, "electrolyser", added / constant("electrolyser_efficiency_lhv") * peak)]
-    return [i for i in out if i.capacity > 0]
+    kw = added / constant("electrolyser_efficiency_lhv") * peak
+    return [Investment(firm.entity_id, "electrolyser", kw)] if kw > 0 else []
 
 
 def commission(op, item, hour: float, year: int) -> Applied:
