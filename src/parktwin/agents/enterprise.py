@@ -243,7 +243,7 @@ class EnterpriseAgent(ParkAgent):
                                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))
             self.pending[name] = option.measure
             ctx.claim(self.entity_id, name, option)
-            self._record_measure(ctx, name, option, self.hurdle_rate, "firm")
+            self.record_measure(ctx, name, option, self.hurdle_rate, "firm")
         return items
 
     def firm_view(self, ctx, state: FirmState):
@@ -271,25 +271,7 @@ class EnterpriseAgent(ParkAgent):
             rows.get("electricity", 0.0) * 1000.0, ctx.costs,
         ))
 
-    def record_roadmap_measure(self, ctx, item) -> None:
-        """Cost a roadmap item on this firm as the firm would (its view at the year's start, the
-        item's share) and record it beside its own measures, for the MACC (``measures`` table).
-        Nothing else changes: the roadmap item is built whatever it costs. A firm without boiler heat
-        has no heat option (``heat_option`` moves none), so it is not viewed for one."""
-        if item.kind != "efficiency" and self.boiler_heat_kwh() <= 0.0:
-            return
-        view = self.firm_view(ctx, self.current_state())
-        if item.kind == "efficiency":
-            option = efficiency_option(view, item.share)
-        else:
-            option = heat_option(view, item.technology, item.share, self.heat_pump_cops())
-        if option is None:
-            return
-        hurdle = getattr(self, "hurdle_rate", ctx.decisions.hurdle_rate.mean)
-        name = f"{item.id or item.kind + '_' + str(ctx.year)}_{self.entity_id}"
-        self._record_measure(ctx, name, option, hurdle, "roadmap")
-
-    def _record_measure(self, ctx, name: str, option, hurdle: float, origin: str) -> None:
+    def record_measure(self, ctx, name: str, option, hurdle: float, origin: str) -> None:
         """One row of the ``measures`` table: the park's abatement is the firm's scope-1 CO₂ avoided
         less the grid CO₂ of the electricity it adds (location-based, the year's factor)."""
         grid_tco2 = option.electricity_change_kwh_per_yr * ctx.grid_factor_kgco2_per_kwh / 1000.0
@@ -472,3 +454,22 @@ class EnterpriseAgent(ParkAgent):
         return kept
 
 
+def cost_roadmap_item(ctx, item, firms) -> None:
+    """Cost a roadmap item on each of ``firms`` as the firm would (its view at the year's start, the
+    item's share) and record it beside its own measures, for the MACC (``measures`` table, one row
+    named ``<item id>_<firm id>``). Nothing else changes: the roadmap item is built whatever it costs.
+    What the item says (efficiency or heat, its rows' name, the hurdle rate of a firm that draws none)
+    is read once for all its firms. A firm without boiler heat has no heat option (``heat_option``
+    moves none), so it is not viewed for one."""
+    efficiency = item.kind == "efficiency"
+    prefix = f"{item.id or item.kind + '_' + str(ctx.year)}_"
+    default_hurdle = ctx.decisions.hurdle_rate.mean  # (firms draw their own only when they decide)
+    share = item.share
+    technology = None if efficiency else item.technology
+    for firm in firms:
+        if not efficiency and firm.boiler_heat_kwh() <= 0.0:
+            continue
+        view = firm.firm_view(ctx, firm.current_state())
+        option = efficiency_option(view, share) if efficiency else heat_option(view, technology, share, firm.heat_pump_cops())
+        if option is not None:
+            firm.record_measure(ctx, prefix + firm.entity_id, option, getattr(firm, "hurdle_rate", default_hurdle), "roadmap")
