@@ -252,8 +252,7 @@ class EnterpriseAgent(ParkAgent):
         """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView). ``bill=False``:
         a view for ``heat_option`` alone, which reads no bill: its energy bill, scope-1 CO₂ and
         electricity (read by ``efficiency_option`` only) are NaN, and last year's energy is not looked up."""
-        year, policy, spec = ctx.year, ctx.policy, ctx.decisions
-        k = ctx.constants
+        year, k = ctx.year, ctx.constants
         basis = self.__dict__.get("_view_basis")
         if basis is None:
             basis = self._view_basis = self.view_basis(k)
@@ -274,7 +273,7 @@ class EnterpriseAgent(ParkAgent):
         return tuple.__new__(FirmView, (  # (every field, in order: a FirmView without its Python-level __new__)
             year, self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh, self.heat_bands, state.own_eb,
             state.own_hp, coal_heat_share, peak_share, elec_price,
-            ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
+            ctx.decision_carbon_price(self.entity_id),
             energy_cost, scope1, base_energy_tce * self.activity * self.intensity * state.efficiency_factor, ctx.subsidy_share(), k,
             electricity_kwh, ctx.costs,
         ))

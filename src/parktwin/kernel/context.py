@@ -97,7 +97,19 @@ class DecisionContext:
         """The constants firms' decisions read (agents.decisions.DECISION_CONSTANTS), looked up once a year."""
         return {name: constant(name) for name in DECISION_CONSTANTS}
 
-    def firm_carbon_price(self, entity: str, year: int, life_yr: int) -> float:
-        """The carbon price a firm weighs on a tonne abated: the expected price if the policy charges
-        it (tax: every firm; ETS: a firm covered last year), else 0 [CNY/tCO₂]."""
-        return marginal_price_cny_per_tco2(self.carbon_kind, entity in self.covered, self.carbon_price(year, life_yr))
+    def decision_carbon_price(self, entity: str) -> float:
+        """The carbon price a firm weighs on a tonne abated in this year's decisions: the price it expects
+        (``carbon_price`` at the year, over the decisions' foresight) if the policy charges it at the
+        margin (tax: every firm; ETS: a firm covered last year), else 0; 0 for every firm when the policy
+        keeps the carbon price out of decisions [CNY/tCO₂]."""
+        return self._decision_carbon_prices[entity in self.covered]
+
+    @cached_property
+    def _decision_carbon_prices(self) -> tuple[float, float]:
+        """``decision_carbon_price`` of a firm the ETS did not cover last year, and of one it did: the
+        year's two values, worked out once."""
+        if not self.policy.carbon_price_in_decisions:
+            return 0.0, 0.0
+        expected = self.carbon_price(self.year, self.decisions.foresight_yr)
+        return (marginal_price_cny_per_tco2(self.carbon_kind, False, expected),
+                marginal_price_cny_per_tco2(self.carbon_kind, True, expected))
