@@ -49,8 +49,9 @@ class Option(NamedTuple):
 
 @lru_cache(maxsize=256)
 def annuity_factor(rate: float, lifetime_yr: float) -> float:
-    """Present value of 1 CNY a year over ``lifetime_yr`` at ``rate`` > 0 [yr]. Kept per (rate, life):
-    a run weighs a few technologies' lives at its firms' hurdle rates (bounded: the oldest pairs go)."""
+    """Present value of 1 CNY a year over ``lifetime_yr`` at ``rate`` > 0 [yr]. Kept per (rate, life),
+    a complete key (a pure function of the two): a run weighs a few technologies' lives at its firms'
+    hurdle rates (bounded: the least recently used pairs go)."""
     return (1.0 - (1.0 + rate) ** -lifetime_yr) / rate
 
 
