@@ -22,7 +22,7 @@ from parktwin.economics.carbon import (
 from parktwin.economics.cashflows import Loan, private_sums, row_sums, summed_at
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.finance import financing_instrument, instrument, loan_schedule
-from parktwin.spec.scenario import Decisions
+from parktwin.spec.scenario import Decisions, Policy
 
 BOILERS = {"id": "eb", "kind": "electrify_boilers", "year": 2026, "share": 0.5, "technology": "electric_boiler"}
 
@@ -93,9 +93,9 @@ def test_an_uncovered_firm_weighs_no_carbon_price_under_the_ets():
     from parktwin.kernel.model import DecisionContext
 
     path = {2025: 100.0, 2050: 100.0}
-    ctx = DecisionContext(2030, None, Decisions(), None, path, {}, carbon_kind="ets", covered=frozenset({"big"}))
-    assert ctx.firm_carbon_price("big", 2030, 15) == 100.0
-    assert ctx.firm_carbon_price("small", 2030, 15) == 0.0
+    ctx = DecisionContext(2030, Policy(), Decisions(), None, path, {}, carbon_kind="ets", covered=frozenset({"big"}))
+    assert ctx.decision_carbon_price("big") == 100.0
+    assert ctx.decision_carbon_price("small") == 0.0
 
 
 def _one_firm(**fields):

@@ -21,11 +21,13 @@ from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED
 from parktwin.agents.resources import MeasureLedger, resource_option
 from parktwin.data import constant, heat_band_shares
+from parktwin.economics.costs import FUEL_PRICES
 from parktwin.energy.loads import profile_peak
 from parktwin.spec.park import Enterprise
 from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
+NAN = float("nan")
 HEAT_PUMP_BANDS = (True, True, False)  # heat pumps reach the medium band (≤200 °C), not the high band
 
 
@@ -243,53 +245,50 @@ class EnterpriseAgent(ParkAgent):
                                                               enterprises=[self.entity_id], share=option.share, technology=option.measure))
             self.pending[name] = option.measure
             ctx.claim(self.entity_id, name, option)
-            self._record_measure(ctx, name, option, self.hurdle_rate, "firm")
+            self.record_measure(ctx, name, option, self.hurdle_rate, "firm")
         return items
 
-    def firm_view(self, ctx, state: FirmState):
-        """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
-        year, policy, spec = ctx.year, ctx.policy, ctx.decisions
-        k = ctx.constants
-        basis = self.__dict__.get("_view_basis")  # (once per run: base-year boiler heat, energy, coal share of boiler heat)
+    def firm_view(self, ctx, state: FirmState, bill: bool = True):
+        """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView). ``bill=False``:
+        a view for ``heat_option`` alone, which reads no bill: its energy bill, scope-1 CO₂ and
+        electricity (read by ``efficiency_option`` only) are NaN, and last year's energy is not looked up."""
+        year, k = ctx.year, ctx.constants
+        basis = self.__dict__.get("_view_basis")
         if basis is None:
-            basis = self._view_basis = (self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, k))
-        boiler_heat_kwh, base_energy_tce, coal_heat_share = basis
-        rows = self.last_quantities()
-        shape = self.load_shape
-        elec_price = ctx.electricity_price(shape)
-        fuel_cost = 0  # (as ``sum`` adds: from 0, left to right)
-        for c, mult, price in ctx.fuel_prices:
-            fuel_cost += rows.get(c, 0.0) * mult * price
-        energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + fuel_cost
-        scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
-                  + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
+            basis = self._view_basis = self.view_basis(k)
+        boiler_heat_kwh, base_energy_tce, coal_heat_share, fuels = basis
+        elec_price, peak_share = ctx.shape_terms(self.load_shape)
+        energy_cost = scope1 = electricity_kwh = NAN
+        if bill:
+            rows = self.last_quantities()
+            fuel_prices = ctx.fuel_prices
+            fuel_cost = 0  # (as ``sum`` adds: from 0, left to right)
+            for j in fuels:
+                c, mult, price = fuel_prices[j]
+                fuel_cost += rows.get(c, 0.0) * mult * price
+            energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + fuel_cost
+            scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
+                      + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
+            electricity_kwh = rows.get("electricity", 0.0) * 1000.0
         return tuple.__new__(FirmView, (  # (every field, in order: a FirmView without its Python-level __new__)
             year, self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh, self.heat_bands, state.own_eb,
-            state.own_hp, coal_heat_share, ctx.peak_share(shape), elec_price,
-            ctx.firm_carbon_price(self.entity_id, year, spec.foresight_yr) if policy.carbon_price_in_decisions else 0.0,
+            state.own_hp, coal_heat_share, peak_share, elec_price,
+            ctx.decision_carbon_price(self.entity_id),
             energy_cost, scope1, base_energy_tce * self.activity * self.intensity * state.efficiency_factor, ctx.subsidy_share(), k,
-            rows.get("electricity", 0.0) * 1000.0, ctx.costs,
+            electricity_kwh, ctx.costs,
         ))
 
-    def record_roadmap_measure(self, ctx, item) -> None:
-        """Cost a roadmap item on this firm as the firm would (its view at the year's start, the
-        item's share) and record it beside its own measures, for the MACC (``measures`` table).
-        Nothing else changes: the roadmap item is built whatever it costs. A firm without boiler heat
-        has no heat option (``heat_option`` moves none), so it is not viewed for one."""
-        if item.kind != "efficiency" and self.boiler_heat_kwh() <= 0.0:
-            return
-        view = self.firm_view(ctx, self.current_state())
-        if item.kind == "efficiency":
-            option = efficiency_option(view, item.share)
-        else:
-            option = heat_option(view, item.technology, item.share, self.heat_pump_cops())
-        if option is None:
-            return
-        hurdle = getattr(self, "hurdle_rate", ctx.decisions.hurdle_rate.mean)
-        name = f"{item.id or item.kind + '_' + str(ctx.year)}_{self.entity_id}"
-        self._record_measure(ctx, name, option, hurdle, "roadmap")
+    def view_basis(self, constants: dict) -> tuple[float, float, float, tuple[int, ...]]:
+        """What ``firm_view`` reads once per run: base-year boiler heat [kWh_th], energy [tce], coal share
+        of boiler heat, and the positions in ``economics.costs.FUEL_PRICES`` (so in ``DecisionContext.fuel_prices``)
+        of the fuels among the firm's ``possible_rows``. A fuel it can never have adds 0.0 to its bill, which
+        changes no bit of a sum that is not −0.0 (quantities above 0 at prices ≥ 0 never make one), so
+        the bill adds only these, in the same order."""
+        carriers = {c for _, c, _ in self.possible_rows()}
+        fuels = tuple(j for j, c in enumerate(FUEL_PRICES) if c in carriers)
+        return self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, constants), fuels
 
-    def _record_measure(self, ctx, name: str, option, hurdle: float, origin: str) -> None:
+    def record_measure(self, ctx, name: str, option, hurdle: float, origin: str) -> None:
         """One row of the ``measures`` table: the park's abatement is the firm's scope-1 CO₂ avoided
         less the grid CO₂ of the electricity it adds (location-based, the year's factor)."""
         grid_tco2 = option.electricity_change_kwh_per_yr * ctx.grid_factor_kgco2_per_kwh / 1000.0
@@ -472,3 +471,22 @@ class EnterpriseAgent(ParkAgent):
         return kept
 
 
+def cost_roadmap_item(ctx, item, firms) -> None:
+    """Cost a roadmap item on each of ``firms`` as the firm would (its view at the year's start, the
+    item's share) and record it beside its own measures, for the MACC (``measures`` table, one row
+    named ``<item id>_<firm id>``). Nothing else changes: the roadmap item is built whatever it costs.
+    What the item says (efficiency or heat, its rows' name, the hurdle rate of a firm that draws none)
+    is read once for all its firms. A firm without boiler heat has no heat option (``heat_option``
+    moves none), so it is not viewed for one."""
+    efficiency = item.kind == "efficiency"
+    prefix = f"{item.id or item.kind + '_' + str(ctx.year)}_"
+    default_hurdle = ctx.decisions.hurdle_rate.mean  # (firms draw their own only when they decide)
+    share = item.share
+    technology = None if efficiency else item.technology
+    for firm in firms:
+        if not efficiency and firm.boiler_heat_kwh() <= 0.0:
+            continue
+        view = firm.firm_view(ctx, firm.current_state(), bill=efficiency)
+        option = efficiency_option(view, share) if efficiency else heat_option(view, technology, share, firm.heat_pump_cops())
+        if option is not None:
+            firm.record_measure(ctx, prefix + firm.entity_id, option, getattr(firm, "hurdle_rate", default_hurdle), "roadmap")

@@ -30,7 +30,7 @@ class DecisionContext:
     grid_factor_kgco2_per_kwh: float = 0.0  # the year's location-based grid factor (for the MACC's tonnes)
     unit_terms: UnitTerms | None = None  # the run's catalogue look-ups (economics.costs), shared with its purchases
     carbon_now_cny_per_tco2: float | None = None  # ``carbon_path`` at ``year`` when the caller has it (the run's interpolated path)
-    _prices: dict = field(default_factory=dict)  # shape → its tariff average; (year, life) → the expected carbon price
+    _prices: dict = field(default_factory=dict)  # shape → its terms (``shape_terms``); (year, life) → the expected carbon price
 
     def subsidy_share(self) -> dict:
         """Capex share paid by others per measure: the policy's, then the fund's on the rest while it has money.
@@ -56,11 +56,14 @@ class DecisionContext:
             return 0.0
         return self.fund.claim(self.year, firm, project, option.measure, option.capex_cny / (1.0 - f))
 
-    def electricity_price(self, shape: str) -> float:
-        """The tariff averaged over the hours a shift pattern uses [CNY/kWh]."""
-        if shape not in self._prices:
-            self._prices[shape] = shape_price_cny_per_kwh(hourly_tariff(self.tariff, self.year)[1], shape, self.year)
-        return self._prices[shape]
+    def shape_terms(self, shape: str) -> tuple[float, float]:
+        """(the tariff averaged over the hours a shift pattern uses [CNY/kWh], its peak hour as a share
+        of its year [kW per kWh/yr]), looked up once a year per shape."""
+        terms = self._prices.get(shape)
+        if terms is None:
+            terms = self._prices[shape] = (shape_price_cny_per_kwh(hourly_tariff(self.tariff, self.year)[1], shape, self.year),
+                                           profile_peak(shape, self.year))
+        return terms
 
     def carbon_price(self, year: int, life_yr: int) -> float:
         """The carbon price a firm expects: this year's (myopic) or the path's mean over a life (foresight)."""
@@ -89,16 +92,24 @@ class DecisionContext:
         """The year's catalogue terms firms weigh (capex, O&M, life, availability), each looked up once a year."""
         return YearCosts(self.year, self.unit_terms)
 
-    def peak_share(self, shape: str) -> float:
-        """A shift pattern's peak hour as a share of its year [kW per kWh/yr] (once per process, year and shape)."""
-        return profile_peak(shape, self.year)
-
     @cached_property
     def constants(self) -> dict:
         """The constants firms' decisions read (agents.decisions.DECISION_CONSTANTS), looked up once a year."""
         return {name: constant(name) for name in DECISION_CONSTANTS}
 
-    def firm_carbon_price(self, entity: str, year: int, life_yr: int) -> float:
-        """The carbon price a firm weighs on a tonne abated: the expected price if the policy charges
-        it (tax: every firm; ETS: a firm covered last year), else 0 [CNY/tCO₂]."""
-        return marginal_price_cny_per_tco2(self.carbon_kind, entity in self.covered, self.carbon_price(year, life_yr))
+    def decision_carbon_price(self, entity: str) -> float:
+        """The carbon price a firm weighs on a tonne abated in this year's decisions: the price it expects
+        (``carbon_price`` at the year, over the decisions' foresight) if the policy charges it at the
+        margin (tax: every firm; ETS: a firm covered last year), else 0; 0 for every firm when the policy
+        keeps the carbon price out of decisions [CNY/tCO₂]."""
+        return self._decision_carbon_prices[entity in self.covered]
+
+    @cached_property
+    def _decision_carbon_prices(self) -> tuple[float, float]:
+        """``decision_carbon_price`` of a firm the ETS did not cover last year, and of one it did: the
+        year's two values, worked out once."""
+        if not self.policy.carbon_price_in_decisions:
+            return 0.0, 0.0
+        expected = self.carbon_price(self.year, self.decisions.foresight_yr)
+        return (marginal_price_cny_per_tco2(self.carbon_kind, False, expected),
+                marginal_price_cny_per_tco2(self.carbon_kind, True, expected))

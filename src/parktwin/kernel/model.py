@@ -23,7 +23,7 @@ import simpy
 from parktwin.accounting.inventory import green_space_removals_tco2
 from parktwin.accounting.resources import min_coverage_share
 from parktwin.agents.building import BuildingAgent, KeptBuildingIndicators
-from parktwin.agents.enterprise import EnterpriseAgent
+from parktwin.agents.enterprise import EnterpriseAgent, cost_roadmap_item
 from parktwin.agents.exchange import ExchangeAgent, ExchangeContext
 from parktwin.agents.firm_energy import FirmEnergy
 from parktwin.agents.fleet import FleetAgent
@@ -412,8 +412,7 @@ class ParkModel(mesa.Model):
             if ctx is None or ctx.year != year:
                 ctx = self._costing_context = self._decision_context(year)
         firms = self.enterprises.values() if item.enterprises == "all" else [self.enterprises[i] for i in item.enterprises]
-        for firm in firms:
-            firm.record_roadmap_measure(ctx, item)
+        cost_roadmap_item(ctx, item, firms)
 
     def _project(self, item, origin: str = "roadmap"):
         """Approval and construction take SimPy time; the asset works from its commissioning hour.
