@@ -152,11 +152,9 @@ def test_a_firm_can_discount_at_its_cost_of_capital_with_the_instrument_that_fin
     assert wacc_rate(e, 0.10, "electronics") == pytest.approx(0.09)
 
 
-def test_a_firms_view_bill_adds_its_fuels_as_the_full_fuel_list_does_and_a_heat_view_skips_it(tmp_path):
+def test_a_firms_view_bill_adds_its_fuels_as_the_full_fuel_list_does(tmp_path):
     # the bill of EnterpriseAgent.firm_view adds only the fuels a firm can have (its view basis); the
-    # full list of economics.costs.FUEL_PRICES, left to right from 0, must give the same bits. A view
-    # without the bill (bill=False, for an electric-heat item) gives heat_option the same option.
-    from parktwin.agents.decisions import heat_option
+    # full list of economics.costs.FUEL_PRICES, left to right from 0, must give the same bits.
     from parktwin.economics.costs import FUEL_PRICES
     from parktwin.kernel.model import ParkModel
 
@@ -168,7 +166,7 @@ def test_a_firms_view_bill_adds_its_fuels_as_the_full_fuel_list_does_and_a_heat_
     fuelled = 0
     for firm in model.enterprises.values():
         state = firm.current_state()
-        view, heat_view = firm.firm_view(ctx, state), firm.firm_view(ctx, state, bill=False)
+        view = firm.firm_view(ctx, state)
         rows = firm.last_quantities()
         elec_price = view.electricity_price_cny_per_kwh
         fuel_cost = 0
@@ -178,7 +176,4 @@ def test_a_firms_view_bill_adds_its_fuels_as_the_full_fuel_list_does_and_a_heat_
         assert view.scope1_tco2_per_yr == (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0)
                                            * k["natural_gas_kgco2_per_km3"] + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
         fuelled += fuel_cost > 0
-        assert np.isnan(heat_view.energy_cost_cny_per_yr) and view[:10] == heat_view[:10]
-        for technology in ("heat_pump", "electric_boiler"):
-            assert heat_option(view, technology, 0.3, firm.heat_pump_cops()) == heat_option(heat_view, technology, 0.3, firm.heat_pump_cops())
     assert fuelled > 0  # the small park's firms burn fuels, so the bills compared are not all electricity

@@ -27,7 +27,6 @@ from parktwin.spec.park import Enterprise
 from parktwin.spec.scenario import Efficiency, ElectrifyBoilers, ResourceMeasure
 
 NO_BANDS: Bands = (0.0, 0.0, 0.0)
-NAN = float("nan")
 HEAT_PUMP_BANDS = (True, True, False)  # heat pumps reach the medium band (≤200 °C), not the high band
 
 
@@ -248,28 +247,24 @@ class EnterpriseAgent(ParkAgent):
             self.record_measure(ctx, name, option, self.hurdle_rate, "firm")
         return items
 
-    def firm_view(self, ctx, state: FirmState, bill: bool = True):
-        """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView). ``bill=False``:
-        a view for ``heat_option`` alone, which reads no bill: its energy bill, scope-1 CO₂ and
-        electricity (read by ``efficiency_option`` only) are NaN, and last year's energy is not looked up."""
+    def firm_view(self, ctx, state: FirmState):
+        """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
         year, k = ctx.year, ctx.constants
         basis = self.__dict__.get("_view_basis")
         if basis is None:
             basis = self._view_basis = self.view_basis(k)
         boiler_heat_kwh, base_energy_tce, coal_heat_share, fuels = basis
         elec_price, peak_share = ctx.shape_terms(self.load_shape)
-        energy_cost = scope1 = electricity_kwh = NAN
-        if bill:
-            rows = self.last_quantities()
-            fuel_prices = ctx.fuel_prices
-            fuel_cost = 0  # (as ``sum`` adds: from 0, left to right)
-            for j in fuels:
-                c, mult, price = fuel_prices[j]
-                fuel_cost += rows.get(c, 0.0) * mult * price
-            energy_cost = rows.get("electricity", 0.0) * 1000.0 * elec_price + fuel_cost
-            scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
-                      + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
-            electricity_kwh = rows.get("electricity", 0.0) * 1000.0
+        rows = self.last_quantities()
+        fuel_prices = ctx.fuel_prices
+        fuel_cost = 0  # (as ``sum`` adds: from 0, left to right)
+        for j in fuels:
+            c, mult, price = fuel_prices[j]
+            fuel_cost += rows.get(c, 0.0) * mult * price
+        electricity_kwh = rows.get("electricity", 0.0) * 1000.0
+        energy_cost = electricity_kwh * elec_price + fuel_cost
+        scope1 = (rows.get("coal", 0.0) * k["coal_kgco2_per_t"] + rows.get("natural_gas", 0.0) * k["natural_gas_kgco2_per_km3"]
+                  + rows.get("diesel", 0.0) * k["diesel_kgco2_per_t"]) / 1000.0
         return tuple.__new__(FirmView, (  # (every field, in order: a FirmView without its Python-level __new__)
             year, self.activity * self.intensity * state.efficiency_factor, boiler_heat_kwh, self.heat_bands, state.own_eb,
             state.own_hp, coal_heat_share, peak_share, elec_price,
@@ -486,7 +481,7 @@ def cost_roadmap_item(ctx, item, firms) -> None:
     for firm in firms:
         if not efficiency and firm.boiler_heat_kwh() <= 0.0:
             continue
-        view = firm.firm_view(ctx, firm.current_state(), bill=efficiency)
+        view = firm.firm_view(ctx, firm.current_state())
         option = efficiency_option(view, share) if efficiency else heat_option(view, technology, share, firm.heat_pump_cops())
         if option is not None:
             firm.record_measure(ctx, prefix + firm.entity_id, option, getattr(firm, "hurdle_rate", default_hurdle), "roadmap")
