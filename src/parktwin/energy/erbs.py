@@ -128,9 +128,9 @@ def _clearness_index(ghi, horizontal_extra):
     m = 0
     for i in range(n):
         for j in range(hours):
-            x = min(max(ghi[i, j] / horizontal_extra[j], 0.0), 1.0)
+            x = hour_clearness_index(ghi[i, j], horizontal_extra[j])
             kt[i, j] = x
-            if x > 0.22 and x <= 0.8:
+            if in_polynomial_range(x):
                 mid[m] = x
                 m += 1
     return kt, mid[:m].copy()
@@ -139,9 +139,9 @@ def _clearness_index(ghi, horizontal_extra):
 @numba.njit(cache=True)
 def lit_ghi_and_clearness_index(clearness, day_hours, lit_ghi, horizontal_extra):
     """The lit hours' GHI (n_years, hours) [W/m²], each the day's clearness × the hour's clear-sky GHI
-    (``day_hours``: how many lit hours each day has), with its ``_clearness_index`` in the same pass: GHI as ``np.repeat`` of the days then × ``lit_ghi`` makes it, without that copy.
-    The clearness lines repeat ``_clearness_index``'s on purpose: a shared compiled helper for them made
-    that pass ~1.3-1.6× slower when measured."""
+    (``day_hours``: how many lit hours each day has), with its clearness index and the values in the
+    polynomial's range as ``_clearness_index`` makes them, in the same pass: GHI as ``np.repeat`` of the
+    days then × ``lit_ghi`` makes it, without that copy."""
     n = clearness.shape[0]
     hours = lit_ghi.shape[0]
     ghi = np.empty((n, hours))
@@ -155,9 +155,9 @@ def lit_ghi_and_clearness_index(clearness, day_hours, lit_ghi, horizontal_extra)
             for _ in range(day_hours[day]):
                 g = c * lit_ghi[j]
                 ghi[i, j] = g
-                x = min(max(g / horizontal_extra[j], 0.0), 1.0)
+                x = hour_clearness_index(g, horizontal_extra[j])
                 kt[i, j] = x
-                if x > 0.22 and x <= 0.8:
+                if in_polynomial_range(x):
                     mid[m] = x
                     m += 1
                 j += 1
