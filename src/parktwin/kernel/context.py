@@ -29,7 +29,6 @@ class DecisionContext:
     covered: frozenset = frozenset()  # firms the ETS covered last year
     grid_factor_kgco2_per_kwh: float = 0.0  # the year's location-based grid factor (for the MACC's tonnes)
     unit_terms: UnitTerms | None = None  # the run's catalogue look-ups (economics.costs), shared with its purchases
-    carbon_now_cny_per_tco2: float | None = None  # ``carbon_path`` at ``year`` when the caller has it (the run's interpolated path)
     _prices: dict = field(default_factory=dict)  # shape → its terms (``shape_terms``); (year, life) → the expected carbon price
 
     def subsidy_share(self) -> dict:
@@ -69,12 +68,8 @@ class DecisionContext:
         """The carbon price a firm expects: this year's (myopic) or the path's mean over a life (foresight)."""
         key = (year, life_yr)
         if key not in self._prices:
-            myopic = self.decisions.expectation == "myopic"
-            if myopic and year == self.year and self.carbon_now_cny_per_tco2 is not None:  # the same number, interpolated once a run
-                self._prices[key] = self.carbon_now_cny_per_tco2
-            else:
-                years = [year] if myopic else list(range(year, year + life_yr))
-                self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
+            years = [year] if self.decisions.expectation == "myopic" else list(range(year, year + life_yr))
+            self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
         return self._prices[key]
 
     def price(self, carrier: str) -> float:

@@ -400,7 +400,7 @@ class ParkModel(mesa.Model):
                                {s: float(np.mean(v)) for s, v in by_sector.items()},
                                fund=next(iter(self.operator.funds.values()), None), carbon_kind=sc.policy.carbon.kind,
                                covered=self.ets.covered, grid_factor_kgco2_per_kwh=float(self.grid_factor_kgco2_per_kwh[year - sc.base_year]),
-                               unit_terms=self.unit_terms, carbon_now_cny_per_tco2=float(self.carbon_charge_cny_per_tco2[year - sc.base_year]))
+                               unit_terms=self.unit_terms)
 
     def _cost_roadmap_measure(self, item, year: int) -> None:
         """Record what a roadmap item on firms costs each of them, for the run's MACC (no effect on the run).
