@@ -12,7 +12,8 @@ from builders import PARK, scenario
 from parktwin import run
 from parktwin.energy.loads import share_after
 from parktwin.energy.solar import pv_output_kw_per_kwp
-from parktwin.kernel.model import (RUN_GC_THRESHOLD, ParkModel, park_weather, site_of, solar_years,
+from parktwin.energy.weather import weather_years
+from parktwin.kernel.model import (RUN_GC_THRESHOLD, ParkModel, site_of, solar_years,
                                    young_collections_spaced)
 
 PARK_WORKS = PARK["enterprises"][0]
@@ -312,7 +313,7 @@ def test_the_last_synthetic_weather_is_kept_for_the_same_park_and_seed_only():
     assert not first.pv_kw_per_kwp.flags.writeable and not first.temp_air_c.flags.writeable
     other = solar_years(sc, site, system, n, np.random.SeedSequence(8))
     assert other is not first
-    fresh = park_weather(sc, site, n, np.random.default_rng(np.random.SeedSequence(8)))
+    fresh = weather_years(site, n, np.random.default_rng(np.random.SeedSequence(8)))  # the synthetic weather's hourly arrays
     assert np.array_equal(other.temp_air_c, fresh.temp_air_c)
     assert np.array_equal(other.pv_kw_per_kwp, pv_output_kw_per_kwp(site, system, fresh))
     assert solar_years(sc, site, system, n - 1, np.random.SeedSequence(8)).pv_kw_per_kwp.shape[0] == n - 1

@@ -36,7 +36,7 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, hour_timestamp
 from parktwin.energy.dispatch import BatteryParams
 from parktwin.energy.loads import register_measured
 from parktwin.energy.measured import measured_pv_kw_per_kwp
-from parktwin.energy.solar import PvSystem, Site, Weather, pv_output_kw_per_kwp, synthetic_pv_kw_per_kwp, weather_years
+from parktwin.energy.solar import PvSystem, Site, pv_output_kw_per_kwp, synthetic_pv_kw_per_kwp
 from parktwin.energy.weather import daily_weather
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
@@ -88,15 +88,6 @@ def site_of(scenario: Scenario) -> tuple[Site, PvSystem]:
     return site, system
 
 
-def park_weather(scenario: Scenario, site: Site, n_years: int, rng: np.random.Generator) -> Weather:
-    """All years' weather: from the park's measured weather file if it names one, else synthetic."""
-    loc = scenario.park.location
-    if loc.weather_file is None:
-        return weather_years(site, n_years, rng)
-    measured = read_weather_file(loc.weather_file)
-    return weather_from_file(site, measured, n_years, rng=rng, mode=loc.weather_file_mode)
-
-
 @dataclass(frozen=True)
 class SolarYears:
     """What a run takes from its weather: PV output per kWp [kW/kWp] and air temperature [°C],
@@ -110,7 +101,9 @@ _LAST_SOLAR: dict[tuple, SolarYears] = {}  # the last synthetic weather's PV and
 
 
 def solar_years(scenario: Scenario, site: Site, system: PvSystem, n_years: int, seed: np.random.SeedSequence) -> SolarYears:
-    """PV output and air temperature of all years from the park's weather (``park_weather``, drawn from ``seed``).
+    """PV output and air temperature of all years from the park's weather: synthetic, drawn from ``seed``,
+    or from the park's measured weather file (``weather_files.weather_from_file``: its year repeated, or its
+    days resampled with ``seed``).
 
     Synthetic weather depends only on the site, the number of years and the seed, and the PV
     output on those and the PV design, so the last result is kept for the process under exactly
@@ -128,7 +121,8 @@ def solar_years(scenario: Scenario, site: Site, system: PvSystem, n_years: int, 
         daily = daily_weather(site, n_years, rng)
         out = _LAST_SOLAR[key] = SolarYears(_read_only(synthetic_pv_kw_per_kwp(site, system, daily)), _read_only(daily.temp_air_c))
         return out
-    weather = park_weather(scenario, site, n_years, rng)
+    loc = scenario.park.location
+    weather = weather_from_file(site, read_weather_file(loc.weather_file), n_years, rng=rng, mode=loc.weather_file_mode)
     return SolarYears(_read_only(pv_output_kw_per_kwp(site, system, weather)), _read_only(weather.temp_air_c))
 
 
