@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import parktwin
-from parktwin.agents.decisions import Option, choose
+from parktwin.agents.decisions import Option, choose, present_value_factor
+from parktwin.economics.finance import annuity_factor
 
 SMALL = Path(__file__).resolve().parents[1] / "models" / "small_park.yaml"
 
@@ -32,6 +33,12 @@ def test_npv_and_payback_by_hand():
     assert o.npv_cny(0.08) == pytest.approx(-1000 + 150 * 6.7100814, abs=1e-4)
     assert o.payback_yr() == pytest.approx(1000 / 150)
     assert o.npv_cny(0.0) == pytest.approx(500.0)
+
+
+def test_present_value_factor_is_the_inverse_of_the_capital_recovery_factor():
+    # the same 6.7100814 as above; the capital recovery factor at 8 %, 10 years is 0.1490295 (its inverse)
+    assert present_value_factor(0.08, 10) == pytest.approx(6.7100814, abs=1e-6)
+    assert present_value_factor(0.08, 10) * annuity_factor(0.08, 10) == pytest.approx(1.0, rel=1e-12)
 
 
 def test_choose_takes_positive_npv_within_payback_and_budget_best_first():

@@ -41,15 +41,17 @@ class Option(NamedTuple):
         """−capex + the saving as an annuity over the life at ``rate``."""
         if rate <= 0:
             return -self.capex_cny + self.saving_cny_per_yr * self.lifetime_yr
-        return -self.capex_cny + self.saving_cny_per_yr * annuity_factor(rate, self.lifetime_yr)
+        return -self.capex_cny + self.saving_cny_per_yr * present_value_factor(rate, self.lifetime_yr)
 
     def payback_yr(self) -> float:
         return self.capex_cny / self.saving_cny_per_yr if self.saving_cny_per_yr > 0 else float("inf")
 
 
 @lru_cache(maxsize=256)
-def annuity_factor(rate: float, lifetime_yr: float) -> float:
-    """Present value of 1 CNY a year over ``lifetime_yr`` at ``rate`` > 0 [yr]. Kept per (rate, life),
+def present_value_factor(rate: float, lifetime_yr: float) -> float:
+    """Present value of 1 CNY a year over ``lifetime_yr`` at ``rate`` > 0 [yr]: the inverse of
+    ``economics.finance.annuity_factor`` (the capital recovery factor), computed directly so an NPV
+    keeps its bits. Kept per (rate, life),
     a complete key (a pure function of the two): a run weighs a few technologies' lives at its firms'
     hurdle rates (bounded: the least recently used pairs go)."""
     return (1.0 - (1.0 + rate) ** -lifetime_yr) / rate

@@ -432,27 +432,27 @@ class EnterpriseAgent(ParkAgent):
 
     def last_quantities(self) -> dict[str, float]:
         """Carrier → quantity of the firm's energy rows of the last year the run computed (``last_rows``
-        without the rows: ``last_kept``'s carriers and quantities, in one pass)."""
-        energy = getattr(self.model, "firm_energy", None)
-        quantities = energy.quantities_of(self) if energy is not None else None
+        without the rows)."""
+        quantities = self.last_year_quantities()
         if quantities is None:
             return {}
         return {c: q for i, c, _ in self.possible_rows() if (q := quantities[i]) > 0.0}
 
     @property
     def last_rows(self) -> list[EnergyRow]:
-        """The firm's energy rows of the last year the run computed (``model.firm_energy``; none before one)."""
-        row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
-        return [row(EnergyRow, (self.entity_id, self.kind, c, q, u)) for c, u, q in self.last_kept()]
-
-    def last_kept(self) -> list[tuple[str, str, float]]:
-        """(carrier, unit, quantity) of the firm's ``possible_rows`` above 0 in the last year the run
-        computed (``model.firm_energy``; none before one)."""
-        energy = getattr(self.model, "firm_energy", None)
-        quantities = energy.quantities_of(self) if energy is not None else None
+        """The firm's energy rows of the last year the run computed: its ``possible_rows`` above 0
+        (``model.firm_energy``; none before one)."""
+        quantities = self.last_year_quantities()
         if quantities is None:
             return []
-        return [(c, u, q) for i, c, u in self.possible_rows() if (q := quantities[i]) > 0.0]
+        row, entity, kind = tuple.__new__, self.entity_id, self.kind  # (an EnergyRow without its Python-level __new__)
+        return [row(EnergyRow, (entity, kind, c, q, u)) for i, c, u in self.possible_rows() if (q := quantities[i]) > 0.0]
+
+    def last_year_quantities(self) -> list[float] | None:
+        """``YEAR_ROWS``' quantities of the firm in the last year the run computed (``FirmEnergy.quantities_of``;
+        None before one, or in a model without ``firm_energy``)."""
+        energy = getattr(self.model, "firm_energy", None)
+        return energy.quantities_of(self) if energy is not None else None
 
     def possible_rows(self) -> tuple[tuple[int, str, str], ...]:
         """The ``YEAR_ROWS`` (position, carrier, unit) this firm can have above 0, once per run: its

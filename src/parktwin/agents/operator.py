@@ -266,10 +266,6 @@ PV_TECHNOLOGY = "rooftop_pv"  # the catalogue id of the operator's rooftop PV (d
 Applied = tuple[str, list[Investment]]  # a one-line description, the capacity it adds
 
 
-def _firms(op: OperatorAgent, item) -> list:
-    return present_agents(item.enterprises, op.model.enterprises)
-
-
 def _pdca_green_power(op: OperatorAgent, item, hour: float) -> Applied:
     op.commission(hour, "green_floor", item.value, item.id)
     return f"PDCA: green power contracts raised to {item.value:.0%} of grid electricity", []

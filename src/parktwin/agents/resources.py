@@ -560,11 +560,9 @@ def resource_option(firm, measure: str, target: float, year: int, electricity_pr
     tech, _ = TECHNOLOGY[measure]
     if not available(tech, year):
         return None
-    now = firm.resource_changes.folded[1]
-    for ch in firm.resource_changes[firm.resource_changes.folded[0]:]:
-        now = _fold(now, ch)
-    before = with_measures(base_flows(firm), now)
-    after = with_measures(base_flows(firm), _fold(now, Change(0.0, KIND, (measure, target))))
+    now, flows = _targets_now(firm.resource_changes), base_flows(firm)
+    before = with_measures(flows, now)
+    after = with_measures(flows, _fold(now, Change(0.0, KIND, (measure, target))))
     capacity = _added(after, before, measure)
     if capacity <= 0:
         return None
