@@ -127,6 +127,21 @@ def test_full_year_booking_is_add_from_hour_0():
     assert np.array_equal(a.hourly_kw(), b.hourly_kw()) and a.hourly_kw().sum() > 0.0
 
 
+def test_one_segment_of_the_piecewise_path_is_the_full_year_booking():
+    """What the one-state shortcuts of the buildings (``BuildingAgent._stock_year``) and fleets
+    (``FleetAgent._steady_year``) rely on: the general segmented path with one segment from hour 0 —
+    ``agents.base.segment_weights`` and ``LoadBook.add_piecewise`` — gives the same weight, kWh and
+    booked part, bit for bit, as ``share_of_year`` and ``add_full_year``; a zero books nothing in both."""
+    from parktwin.agents.base import segment_weights
+
+    for year in (2025, 2032):
+        a, b = LoadBook(year), LoadBook(year)
+        for shape, kwh in (("office", 1.5e6), ("continuous", 7.0e5), ("canteen", 3.3e4), ("office", 0.0)):
+            assert segment_weights(shape, year, [0]) == (share_of_year(shape, year),)
+            assert a.add_piecewise(shape, [0], [kwh]) == b.add_full_year(shape, kwh, share_of_year(shape, year))
+        assert a._parts == b._parts and np.array_equal(a.hourly_kw(), b.hourly_kw()) and a.hourly_kw().sum() > 0.0
+
+
 def test_a_registered_profile_keeps_its_values_under_its_name():
     """``profile`` and the tables and sums made from it are kept per process by (shape, year): the
     same name registered again with the same values is accepted, with other values refused (the
