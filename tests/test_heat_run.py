@@ -227,15 +227,21 @@ def test_biomethane_and_bought_hydrogen_in_the_inventory():
     assert len(scope3) == 1 and scope3[0][5] == "purchased_hydrogen" and scope3[0][-1] == pytest.approx(20.0)
 
 
+def three_years_half_on_heat_pumps() -> tuple:
+    """A three-year run of the hand park whose firms move half their boiler and bought heat to heat
+    pumps in its second year; returns the model, its firms, its last year and that year's first hour."""
+    electrify = {"kind": "electrify_boilers", "year": 2026, "share": 0.5, "technology": "heat_pump", "include_purchased_heat": True}
+    model = ParkModel(scenario(park=NO_FLEET, horizon_years=3, roadmap=[electrify]), 0)
+    model.run()
+    return model, list(model.enterprises.values()), 2027, 2 * HOURS_PER_YEAR
+
+
 def test_a_steady_year_of_firms_heat_is_the_segment_by_segment_year():
     # kernel.firm_heat: a firm with no change since last year's heat is all year in its last state,
     # kept by firm (state.last_states); a year where every firm has one state is one array product
     # over the firms; it must give the same numbers, value for value, as folding every firm (a fresh
     # CarrierState has no last year)
-    electrify = {"kind": "electrify_boilers", "year": 2026, "share": 0.5, "technology": "heat_pump", "include_purchased_heat": True}
-    model = ParkModel(scenario(park=NO_FLEET, horizon_years=3, roadmap=[electrify]), 0)
-    model.run()
-    firms, year, year_start = list(model.enterprises.values()), 2027, 2 * HOURS_PER_YEAR
+    model, firms, year, year_start = three_years_half_on_heat_pumps()
     kept = model.carrier_state.last_states
     fast = firms_heat(firms, year, year_start, model.carrier_state)
     assert fast.steady and model.carrier_state.last_states is kept  # the run's last year was steady: nothing folded again
@@ -256,10 +262,7 @@ def test_a_year_with_a_firm_changing_mid_year_folds_only_that_firm():
     # kernel.firm_heat: in a year where one firm changes state mid-year, the other firms keep last
     # year's rows and only that firm is folded into its segments; the numbers must be those of
     # folding every firm (a fresh CarrierState), value for value
-    electrify = {"kind": "electrify_boilers", "year": 2026, "share": 0.5, "technology": "heat_pump", "include_purchased_heat": True}
-    model = ParkModel(scenario(park=NO_FLEET, horizon_years=3, roadmap=[electrify]), 0)
-    model.run()
-    firms, year, year_start = list(model.enterprises.values()), 2027, 2 * HOURS_PER_YEAR
+    model, firms, year, year_start = three_years_half_on_heat_pumps()
     kept = model.carrier_state.last_states
     firm = firms[0]
     firm.commission(year_start + 3000.0, "efficiency", 0.1, "test")  # a change inside the year

@@ -69,6 +69,21 @@ def test_a_piecewise_load_is_its_deltas_added_in_order():
     assert empty.add_piecewise("office", [0, 100], [0.0, 0.0]) == 0.0 and not empty.hourly_kw().any()  # nothing booked
 
 
+def test_parts_booked_at_once_are_the_same_adds_in_order_skipping_zeros():
+    # LoadBook.add_parts (the firms' loads booked many at once) books each (shape, start) part as
+    # ``add`` would, in order: the same hourly sums value for value; a zero changes nothing, a key
+    # met twice adds up, a part from hour 100 is zero before it
+    keys = [("office", 0), ("two_shift_2x8", 0), ("office", 4000), ("office", 0), ("two_shift_2x8", 100)]
+    kwh = [3.0e6, 0.0, -1.0e6, 2.0e5, 5.0e5]
+    at_once, one_by_one = LoadBook(2030), LoadBook(2030)
+    at_once.add_parts(keys, kwh)
+    for (shape, start), value in zip(keys, kwh):
+        one_by_one.add(shape, value, start)
+    assert np.array_equal(at_once.hourly_kw(), one_by_one.hourly_kw())
+    assert np.array_equal(at_once.shape_kw("two_shift_2x8"), 5.0e5 * np.r_[np.zeros(100), profile("two_shift_2x8", 2030)[100:]])
+    assert np.array_equal(at_once.shape_kw("office"), one_by_one.shape_kw("office"))
+
+
 def test_the_hourly_sum_adds_the_parts_in_the_order_booked():
     # The reused buffer must give the same floating-point sum as adding each scaled profile.
     book = LoadBook(2027)

@@ -40,7 +40,7 @@ from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
-from parktwin.energy.dispatch_inputs import zeros_read_only
+from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch_heat
 from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
 from parktwin.energy.loads import profile
@@ -53,8 +53,6 @@ from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
 NO_CHILLER_COP.setflags(write=False)
 ZERO_KW = zeros_read_only((HOURS_PER_YEAR,))  # a year of nothing [kW]: no chillers, or a quiet year's load change and generation
-NO_LIMIT_KW = np.full(HOURS_PER_YEAR, np.inf)  # a year without an import limit [kW]
-NO_LIMIT_KW.setflags(write=False)
 
 
 @dataclass
@@ -413,7 +411,7 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         # the firms' direct electrolysis (booked) leaves the load; the tank's extra valley production is kept within
         # the import limit only: capped at the month's peak like the stores, the demo's tank no longer pays for itself
         # (docs/methods.md, rule-based EMS)
-        limit = NO_LIMIT_KW if import_limit_kw is None else import_limit_kw
+        limit = constant_hours(HOURS_PER_YEAR, np.inf) if import_limit_kw is None else import_limit_kw
         demand_kg, booked, deficit, surplus, headroom, negative = hydrogen_grid_kw(h2_hours, eff, lhv, demand_kw, delta, renewable_kw, generation, limit)
         h2 = dispatch_hydrogen(demand_kg, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
                                surplus, deficit, state.h2_soc_kg, headroom, demand_checked=not negative)

@@ -138,8 +138,7 @@ def firms_hydrogen(key: tuple, sources: list, fh: FirmsHeat, profiles: np.ndarra
     """The firms burning hydrogen and their hydrogen by hour: each burning segment's profile row ×
     its full-year hydrogen, over its hours, one row a firm; kept for the process (without the rows)
     by year, groups, profiles and burning segments (group, firm, hours, hydrogen)."""
-    h2 = fh.h2
-    burning = tuple((group_of[s], fh.firm[s], fh.start[s], fh.end[s], h2[s]) for s in [s for s, h in enumerate(h2) if h > 0.0])  # (few burn)
+    burning = tuple((group_of[s], fh.firm[s], fh.start[s], fh.end[s], h) for s, h in enumerate(fh.h2) if h > 0.0)
 
     def build():
         firms = sorted({firm for _, firm, _, _, _ in burning})
