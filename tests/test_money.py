@@ -98,6 +98,24 @@ def test_an_uncovered_firm_weighs_no_carbon_price_under_the_ets():
     assert ctx.decision_carbon_price("small") == 0.0
 
 
+def test_the_decisions_carbon_price_is_the_expected_price_where_the_policy_charges_it():
+    """A firm's decisions weigh the price it expects: on a path rising 10 CNY/tCO₂ a year from 0 in 2025,
+    this year's 50 in 2030 (myopic) or the mean over 2030-2039 of 50…140, 95 (foresight of 10 years);
+    under a tax every firm weighs it, under the ETS only a covered one, and none when the policy keeps
+    the carbon price out of decisions (hand-computed)."""
+    from parktwin.kernel.model import DecisionContext
+
+    path = {2025: 0.0, 2050: 250.0}
+    ahead = Decisions(expectation="foresight", foresight_yr=10)
+    for decisions, expected in ((Decisions(expectation="myopic"), 50.0), (ahead, 95.0)):
+        tax = DecisionContext(2030, Policy(), decisions, None, path, {}, carbon_kind="tax")
+        assert (tax.decision_carbon_price("a"), tax.decision_carbon_price("b")) == (pytest.approx(expected), pytest.approx(expected))
+        ets = DecisionContext(2030, Policy(), decisions, None, path, {}, carbon_kind="ets", covered=frozenset({"a"}))
+        assert (ets.decision_carbon_price("a"), ets.decision_carbon_price("b")) == (pytest.approx(expected), 0.0)
+        off = DecisionContext(2030, Policy(carbon_price_in_decisions=False), decisions, None, path, {}, carbon_kind="tax")
+        assert (off.decision_carbon_price("a"), off.decision_carbon_price("b")) == (0.0, 0.0)
+
+
 def _one_firm(**fields):
     return scenario(park={"fleets": []}, carbon_price_cny_per_tco2={2025: 100.0}, **fields)
 
