@@ -19,7 +19,7 @@ from parktwin.economics.carbon import (
     marginal_price_cny_per_tco2,
     policy_value,
 )
-from parktwin.economics.cashflows import Loan, private_sums, row_sums, summed_at
+from parktwin.economics.cashflows import Loan, private_sums, row_sums, summed_at, year_positions
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.finance import financing_instrument, instrument, loan_schedule
 from parktwin.spec.scenario import Decisions, Policy
@@ -328,3 +328,16 @@ def test_loan_matrices_over_consecutive_years_are_those_of_each_year_alone():
         alone = loan_matrices([year], *loans)
         for got, expected in zip(together, alone):
             assert np.array_equal(got[:, t], expected[:, 0])
+
+
+def test_year_positions_are_searchsorted_and_isin():
+    """``year_positions`` (the money tables' purchase years placed among the run's years) gives
+    ``np.searchsorted``'s positions and ``np.isin``'s membership, for years before, inside, between
+    and after the run's, and for a run without years."""
+    years = np.array([2025, 2026, 2027, 2029])  # ascending, each once (2028 missing)
+    values = np.array([2024, 2025, 2027, 2028, 2029, 2030, 2031, 2026])
+    at, inside = year_positions(years, values)
+    assert np.array_equal(at, np.searchsorted(years, values)) and np.array_equal(inside, np.isin(values, years))
+    assert inside.tolist() == [False, True, True, False, True, False, False, True]
+    at, inside = year_positions(np.array([], dtype=np.int64), values)
+    assert at.tolist() == [0] * len(values) and not inside.any()
