@@ -13,6 +13,7 @@ from builders import scenario
 from parktwin import run
 from parktwin.economics.catalogue import capex_cny, fixed_om_cny_per_yr, price_cny
 from parktwin.economics.costs import (
+    STATED_COSTS,
     Purchase,
     PurchaseLedger,
     RenewalSchedule,
@@ -147,6 +148,11 @@ def test_renewal_schedule_gives_the_renewals_of_reading_every_purchase():
             expected = renewals_in_year(purchases, year)
             got = schedule.due(purchases, year)
             assert got == expected
+            for r in got:  # each priced as ``purchase`` prices it (the oracle above builds its renewals the same way)
+                assert r.renewal and r.hour == 0.0 and r.year == year
+                if r.technology not in STATED_COSTS:  # a stated cost keeps its own terms
+                    priced = purchase(year, 0.0, r.project, r.entity, r.technology, r.capacity, renewal=True)
+                    assert tuple(r) == tuple(priced) and list(map(type, r)) == list(map(type, priced))
             seen += len(got)
             purchases.extend(got)
     assert seen > 50  # renewals were due and compared, not only empty lists

@@ -19,7 +19,7 @@ from parktwin.economics.carbon import (
     marginal_price_cny_per_tco2,
     policy_value,
 )
-from parktwin.economics.cashflows import Loan, private_sums, row_sums, summed_at
+from parktwin.economics.cashflows import Loan, private_sums, row_sums, summed_at, year_positions
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.finance import financing_instrument, instrument, loan_schedule
 from parktwin.spec.scenario import Decisions, Policy
@@ -96,6 +96,24 @@ def test_an_uncovered_firm_weighs_no_carbon_price_under_the_ets():
     ctx = DecisionContext(2030, Policy(), Decisions(), None, path, {}, carbon_kind="ets", covered=frozenset({"big"}))
     assert ctx.decision_carbon_price("big") == 100.0
     assert ctx.decision_carbon_price("small") == 0.0
+
+
+def test_the_decisions_carbon_price_is_the_expected_price_where_the_policy_charges_it():
+    """A firm's decisions weigh the price it expects: on a path rising 10 CNY/tCO₂ a year from 0 in 2025,
+    this year's 50 in 2030 (myopic) or the mean over 2030-2039 of 50…140, 95 (foresight of 10 years);
+    under a tax every firm weighs it, under the ETS only a covered one, and none when the policy keeps
+    the carbon price out of decisions (hand-computed)."""
+    from parktwin.kernel.model import DecisionContext
+
+    path = {2025: 0.0, 2050: 250.0}
+    ahead = Decisions(expectation="foresight", foresight_yr=10)
+    for decisions, expected in ((Decisions(expectation="myopic"), 50.0), (ahead, 95.0)):
+        tax = DecisionContext(2030, Policy(), decisions, None, path, {}, carbon_kind="tax")
+        assert (tax.decision_carbon_price("a"), tax.decision_carbon_price("b")) == (pytest.approx(expected), pytest.approx(expected))
+        ets = DecisionContext(2030, Policy(), decisions, None, path, {}, carbon_kind="ets", covered=frozenset({"a"}))
+        assert (ets.decision_carbon_price("a"), ets.decision_carbon_price("b")) == (pytest.approx(expected), 0.0)
+        off = DecisionContext(2030, Policy(carbon_price_in_decisions=False), decisions, None, path, {}, carbon_kind="tax")
+        assert (off.decision_carbon_price("a"), off.decision_carbon_price("b")) == (0.0, 0.0)
 
 
 def _one_firm(**fields):
@@ -310,3 +328,16 @@ def test_loan_matrices_over_consecutive_years_are_those_of_each_year_alone():
         alone = loan_matrices([year], *loans)
         for got, expected in zip(together, alone):
             assert np.array_equal(got[:, t], expected[:, 0])
+
+
+def test_year_positions_are_searchsorted_and_isin():
+    """``year_positions`` (the money tables' purchase years placed among the run's years) gives
+    ``np.searchsorted``'s positions and ``np.isin``'s membership, for years before, inside, between
+    and after the run's, and for a run without years."""
+    years = np.array([2025, 2026, 2027, 2029])  # ascending, each once (2028 missing)
+    values = np.array([2024, 2025, 2027, 2028, 2029, 2030, 2031, 2026])
+    at, inside = year_positions(years, values)
+    assert np.array_equal(at, np.searchsorted(years, values)) and np.array_equal(inside, np.isin(values, years))
+    assert inside.tolist() == [False, True, True, False, True, False, False, True]
+    at, inside = year_positions(np.array([], dtype=np.int64), values)
+    assert at.tolist() == [0] * len(values) and not inside.any()

@@ -212,3 +212,17 @@ def test_the_stages_counted_from_the_assessments_arrays_are_stage_reached_of_its
         got, stages = assess_with_stages(frame)
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
         pd.testing.assert_frame_equal(stages, stage_reached(expected), check_exact=True)
+
+
+def test_an_overridden_unverified_threshold_is_assessed_and_any_index_reads_as_a_default_one():
+    """green_renewable_share has no verified threshold (not assessed); given one it is assessed against it
+    (renewable share 0.20 in 2025, 0.85 in 2026: ≥ 0.5 not met, then met). A table on another index (rows
+    reversed; labels 10, 11) is assessed as the same table on a default index."""
+    assert row(assess(annual()), 2025, "green_renewable_share")["reason"] == "threshold unverified"
+    a = assess(annual(), thresholds={"green_renewable_share": 0.5})
+    for year, status in ((2025, "not_met"), (2026, "met")):
+        r = row(a, year, "green_renewable_share")
+        assert (r["status"], r["threshold"], r["reason"]) == (status, 0.5, "")
+    assert row(a, 2025, "green_water_reuse")["reason"] == "threshold unverified"  # the others stay unverified
+    for frame in (annual().iloc[::-1], annual().set_axis([10, 11])):
+        pd.testing.assert_frame_equal(assess(frame), assess(frame.reset_index(drop=True)), check_exact=True)

@@ -57,13 +57,13 @@ def _typed_as(kinds: set, values: Sequence, floats: bool | None = None):
         out[:] = None
         return out
     if kinds == _STR_OR_NONE and _ARROW_STR:  # strings with gaps: pandas' str with missing values (Arrow nulls)
-        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
+        return string_array(pa.array(values, type=pa.large_string()))
     if kinds == _BOOL_OR_NONE:  # booleans with gaps: pandas keeps them as objects
         return np.array(values, dtype=object)
     if len(kinds) == 1:
         kind = next(iter(kinds))
         if kind is str and _ARROW_STR:
-            return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
+            return string_array(pa.array(values, type=pa.large_string()))
         if kind is bool:
             return np.array(values, dtype=bool)
         if kind is int:

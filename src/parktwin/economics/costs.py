@@ -303,7 +303,7 @@ def residual_value_cny(purchases: list[Purchase], end_year: int) -> float:
     """
     value = 0.0
     for p in purchases:
-        if (r := p.retired) is not None and r == r:  # ``retired_at`` given: its value left with its owner (credited in the exit year)
+        if p.retired_at is not None:  # its value left with its owner (credited in the exit year)
             continue
         used = end_year + 1 - p.year - p.hour / HOURS_PER_YEAR
         if 0 < used < p.lifetime_yr:
