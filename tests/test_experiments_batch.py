@@ -320,6 +320,29 @@ def test_a_pool_that_breaks_between_waits_loses_no_task(monkeypatch):
     assert len(pools) == 2  # the pool was rebuilt
 
 
+def _exit_slowly() -> None:
+    """Pool initializer: the worker cannot exit for 1 s (the interpreter joins this thread first)."""
+    threading.Thread(target=time.sleep, args=(1.0,)).start()
+
+
+def test_a_pool_closed_in_the_background_is_gone_once_waited_for():
+    """``close_in_background`` returns while the pool's workers are still exiting (here one that takes
+    1 s to), and ``wait_for_closed_pools`` returns only once they have exited."""
+    import concurrent.futures as cf
+
+    from parktwin.experiments.executors import START_METHOD, close_in_background, wait_for_closed_pools
+
+    context = multiprocessing.get_context(START_METHOD)
+    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_exit_slowly)
+    assert pool.submit(abs, -3).result() == 3
+    close_in_background(pool)
+    assert multiprocessing.active_children()  # not waited for here
+    assert any(t.name == "close-pool" for t in threading.enumerate())
+    wait_for_closed_pools()
+    assert multiprocessing.active_children() == []
+    assert not any(t.name == "close-pool" for t in threading.enumerate())
+
+
 # -- how local workers start ---------------------------------------------------------------------------
 LOADED_HERE = {"marker": None}
 
