@@ -449,3 +449,18 @@ def test_annual_is_stacked_as_replicates_come_the_same_in_any_order(serial_batch
         stream.add(replicate_table(frames[:5]))
         raise KeyboardInterrupt
     assert not (folder / "annual.parquet").exists() and not list(folder.glob(".*"))
+
+
+def test_a_batch_with_a_replicate_missing_is_not_stacked(serial_batch, tmp_path):
+    """``AnnualStream.finish`` is the batch's check that every replicate is stored: with one missing
+    it names it, writes no ``annual.parquet`` and keeps the replicate files for resume."""
+    annual = _annual(serial_batch)
+    frames = [(int(i), g.reset_index(drop=True)) for i, g in annual.groupby("replicate") if i < 6]
+    folder = tmp_path / "b"
+    with pytest.raises(RuntimeError, match=r"1 replicates missing .*\[4\].*resume"), AnnualStream(folder, 6, chunk=4) as stream:
+        with ReplicateWriter(folder, max_held=2, stream=stream) as writer:
+            for i in (0, 1, 2, 3, 5):
+                writer.add(*frames[i])
+        stream.finish()
+    assert not (folder / "annual.parquet").exists() and not list(folder.glob(".*"))
+    assert done_replicates(folder) == {0, 1, 2, 3, 5}
