@@ -336,13 +336,6 @@ class AnnualStream:
             self.next = end
 
 
-def compact(folder: Path, runs: int) -> Path:
-    """Stack replicates ``0..runs-1`` from their files into ``annual.parquet`` (a chunk of
-    ``STACK_CHUNK`` replicates at a time: memory stays flat), then remove the replicate files."""
-    with AnnualStream(folder, runs) as stream:
-        return stream.finish()
-
-
 def _write_chunk(writer, path: Path, tables: list[pa.Table]):
     """Append ``tables`` to the Parquet file at ``path`` as one row group (the writer opened on the
     first chunk's schema; later chunks cast to it)."""
