@@ -40,7 +40,7 @@ from parktwin.experiments.storage import (
     read_annual,
     replicate_table,
     stacked_table,
-    write_replicates,
+    write_replicate_table,
 )
 from parktwin.experiments.worker import run_replicate
 
@@ -386,6 +386,11 @@ def test_arrow_table_is_pyarrows_pandas_conversion():
     for first in (frame(3, 0.5), frame(7, 1.5), frame(7, 2.5)):
         expected = pa.Table.from_pandas(first, preserve_index=False)
         assert arrow_table(first).equals(expected, check_metadata=True)
+
+
+def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame]]) -> Path:
+    """Replicates ``[(index, annual table)]`` stored as one file, as ``storage.ReplicateWriter`` writes them."""
+    return write_replicate_table(folder, replicate_table(replicates))
 
 
 def test_replicate_files_of_older_versions_stack_alike(serial_batch, tmp_path):

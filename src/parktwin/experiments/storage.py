@@ -145,11 +145,6 @@ def write_replicate_table(folder: Path, table: pa.Table) -> Path:
     return path
 
 
-def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame | pa.Table]]) -> Path:
-    """Store finished replicates ``[(index, annual table)]`` as one Arrow IPC file, in index order."""
-    return write_replicate_table(folder, replicate_table(replicates))
-
-
 def read_replicate_file(path: Path) -> pa.Table:
     """A replicate file's table: Arrow IPC (``.arrow``) read into memory (not memory-mapped, so the
     file can be removed at once on every platform), or Parquet (older versions)."""
