@@ -36,12 +36,11 @@ from parktwin.experiments.storage import (
     ReplicateWriter,
     arrow_table,
     clean_temporaries,
-    compact,
     done_replicates,
     read_annual,
     replicate_table,
     stacked_table,
-    write_replicates,
+    write_replicate_table,
 )
 from parktwin.experiments.worker import run_replicate
 
@@ -320,6 +319,29 @@ def test_a_pool_that_breaks_between_waits_loses_no_task(monkeypatch):
     assert len(pools) == 2  # the pool was rebuilt
 
 
+def _exit_slowly() -> None:
+    """Pool initializer: the worker cannot exit for 1 s (the interpreter joins this thread first)."""
+    threading.Thread(target=time.sleep, args=(1.0,)).start()
+
+
+def test_a_pool_closed_in_the_background_is_gone_once_waited_for():
+    """``close_in_background`` returns while the pool's workers are still exiting (here one that takes
+    1 s to), and ``wait_for_closed_pools`` returns only once they have exited."""
+    import concurrent.futures as cf
+
+    from parktwin.experiments.executors import START_METHOD, close_in_background, wait_for_closed_pools
+
+    context = multiprocessing.get_context(START_METHOD)
+    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_exit_slowly)
+    assert pool.submit(abs, -3).result() == 3
+    close_in_background(pool)
+    assert multiprocessing.active_children()  # not waited for here
+    assert any(t.name == "close-pool" for t in threading.enumerate())
+    wait_for_closed_pools()
+    assert multiprocessing.active_children() == []
+    assert not any(t.name == "close-pool" for t in threading.enumerate())
+
+
 # -- how local workers start ---------------------------------------------------------------------------
 LOADED_HERE = {"marker": None}
 
@@ -366,6 +388,11 @@ def test_arrow_table_is_pyarrows_pandas_conversion():
         assert arrow_table(first).equals(expected, check_metadata=True)
 
 
+def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame]]) -> Path:
+    """Replicates ``[(index, annual table)]`` stored as one file, as ``storage.ReplicateWriter`` writes them."""
+    return write_replicate_table(folder, replicate_table(replicates))
+
+
 def test_replicate_files_of_older_versions_stack_alike(serial_batch, tmp_path):
     """Replicate files are Arrow IPC now and Parquet from older versions (a batch started by one
     and resumed by the other holds both): both are listed, read and stacked into the same table."""
@@ -380,7 +407,8 @@ def test_replicate_files_of_older_versions_stack_alike(serial_batch, tmp_path):
     expected = annual[annual["replicate"] < 6].reset_index(drop=True)
     assert done_replicates(folder) == set(range(6))
     pd.testing.assert_frame_equal(read_annual(folder), expected, check_exact=True)
-    compact(folder, 6)
+    with AnnualStream(folder, 6) as stream:  # every replicate from its file, as a resumed batch's stream takes them
+        stream.finish()
     assert not (folder / REPLICATE_DIR).exists()
     pd.testing.assert_frame_equal(read_annual(folder), expected, check_exact=True)
 
@@ -426,3 +454,18 @@ def test_annual_is_stacked_as_replicates_come_the_same_in_any_order(serial_batch
         stream.add(replicate_table(frames[:5]))
         raise KeyboardInterrupt
     assert not (folder / "annual.parquet").exists() and not list(folder.glob(".*"))
+
+
+def test_a_batch_with_a_replicate_missing_is_not_stacked(serial_batch, tmp_path):
+    """``AnnualStream.finish`` is the batch's check that every replicate is stored: with one missing
+    it names it, writes no ``annual.parquet`` and keeps the replicate files for resume."""
+    annual = _annual(serial_batch)
+    frames = [(int(i), g.reset_index(drop=True)) for i, g in annual.groupby("replicate") if i < 6]
+    folder = tmp_path / "b"
+    with pytest.raises(RuntimeError, match=r"1 replicates missing .*\[4\].*resume"), AnnualStream(folder, 6, chunk=4) as stream:
+        with ReplicateWriter(folder, max_held=2, stream=stream) as writer:
+            for i in (0, 1, 2, 3, 5):
+                writer.add(*frames[i])
+        stream.finish()
+    assert not (folder / "annual.parquet").exists() and not list(folder.glob(".*"))
+    assert done_replicates(folder) == {0, 1, 2, 3, 5}

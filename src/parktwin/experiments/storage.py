@@ -145,11 +145,6 @@ def write_replicate_table(folder: Path, table: pa.Table) -> Path:
     return path
 
 
-def write_replicates(folder: Path, replicates: list[tuple[int, pd.DataFrame | pa.Table]]) -> Path:
-    """Store finished replicates ``[(index, annual table)]`` as one Arrow IPC file, in index order."""
-    return write_replicate_table(folder, replicate_table(replicates))
-
-
 def read_replicate_file(path: Path) -> pa.Table:
     """A replicate file's table: Arrow IPC (``.arrow``) read into memory (not memory-mapped, so the
     file can be removed at once on every platform), or Parquet (older versions)."""
@@ -291,8 +286,10 @@ class AnnualStream:
         """Append what remains (replicate files of earlier runs included), close and rename into
         place; then remove the replicate files."""
         self._append()
-        if self.next < self.runs:  # pragma: no cover - run_batch checks every replicate is stored first
-            raise RuntimeError(f"replicate {self.next} is not stored: annual.parquet cannot be stacked")
+        if self.next < self.runs:  # an executor that skipped work
+            missing = [i for i in range(self.next, self.runs) if not self._have(i)]
+            raise RuntimeError(f"{len(missing)} replicates missing after the run (e.g. {missing[:5]}): annual.parquet "
+                               "cannot be stacked; run again with resume")
         if self.writer is not None:
             self.writer.close()
             self.writer = None
@@ -332,13 +329,6 @@ class AnnualStream:
                 return
             self.writer = _write_chunk(self.writer, self.tmp, [self.pieces.pop(i) for i in range(self.next, end)])
             self.next = end
-
-
-def compact(folder: Path, runs: int) -> Path:
-    """Stack replicates ``0..runs-1`` from their files into ``annual.parquet`` (a chunk of
-    ``STACK_CHUNK`` replicates at a time: memory stays flat), then remove the replicate files."""
-    with AnnualStream(folder, runs) as stream:
-        return stream.finish()
 
 
 def _write_chunk(writer, path: Path, tables: list[pa.Table]):

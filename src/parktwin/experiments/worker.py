@@ -1,6 +1,6 @@
 """What a worker does for one replicate: apply its sampled overrides, validate, run, return the
 annual table (a DataFrame: it pickles back to the parent ~10 times faster than an Arrow table,
-and the parent converts the replicates it writes together in one step, ``storage.write_replicates``).
+and the parent converts the replicates it writes together in one step, ``storage.replicate_table``).
 Module-level and importable, as process pools and Dask need.
 
 The resolved scenario document travels with each task as pickled bytes (≈20 kB for the demo
