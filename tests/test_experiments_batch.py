@@ -342,6 +342,31 @@ def test_a_pool_closed_in_the_background_is_gone_once_waited_for():
     assert not any(t.name == "close-pool" for t in threading.enumerate())
 
 
+def test_a_failing_batch_end_still_waits_for_its_workers(scenario, tmp_path, monkeypatch):
+    """When the batch's end fails (here its summary), ``run_batch`` raises only once the workers of the
+    pool it closed in the background have exited (here each takes 1 s to), with the collector's
+    frozen objects handed back."""
+    from parktwin.experiments import batch as batch_module
+    from parktwin.experiments import executors
+
+    setup = executors.pool_worker_setup
+
+    def setup_then_exit_slowly(*args):
+        setup(*args)
+        _exit_slowly()
+
+    def failing_summary(self, method=None, cost=None):
+        raise RuntimeError("the summary failed")
+
+    monkeypatch.setattr(executors, "pool_worker_setup", setup_then_exit_slowly)
+    monkeypatch.setattr(batch_module.Batch, "summary", failing_summary)
+    with pytest.raises(RuntimeError, match="the summary failed"):
+        run_batch(scenario, n=4, seed=5, executor="processes", workers=2, out=tmp_path / "runs", report=False)
+    assert multiprocessing.active_children() == []
+    assert not any(t.name == "close-pool" for t in threading.enumerate())
+    assert gc.get_freeze_count() == 0
+
+
 # -- how local workers start ---------------------------------------------------------------------------
 LOADED_HERE = {"marker": None}
 

@@ -265,8 +265,10 @@ def run_batch(
         raise ValueError(f"method must be rbd_fast or delta for design {design!r} (got {method!r})")
     check_seed(seed, "batch seed (--seed)")
     # the collector leaves what this process holds now and what its first replicate warms alone until the
-    # batch is done (executors.frozen_objects); the workers it forks are gone when it returns
-    with frozen_objects():
+    # batch is done (executors.frozen_objects); the workers of a pool closed in the background are gone
+    # when it returns or fails (wait_for_closed_pools, on the way out)
+    with frozen_objects(), contextlib.ExitStack() as on_exit:
+        on_exit.callback(wait_for_closed_pools)
         say = log or (lambda _msg: None)
         loaded = load(scenario_path, overrides, park=park)
         check_paths(loaded)
@@ -323,7 +325,6 @@ def run_batch(
         summary.save(folder / "summary")
         if report:
             batch.report(lang=lang)
-        wait_for_closed_pools()
         return batch
 
 
