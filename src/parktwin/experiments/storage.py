@@ -13,8 +13,8 @@ its time, or when it holds ``MAX_HELD`` of them, or after ``MAX_FLUSH_S`` — a 
 writer about the same for 1 replicate as for 8 (it is per column), so a batch writes several
 times fewer files, and a killed batch loses at most a few replicates. Replicate files are Arrow
 IPC files, uncompressed: they live only until the batch is stacked, and are written ~3 times and
-read ~5 times faster than Parquet (no encoding or compression; work of the parent, on the cores
-the workers need). A file holds its replicates in index order, names the first and
+read ~6 times faster than Parquet (no encoding or compression; work of the parent, on the cores
+the workers need; docs/monte-carlo.md gives the measurement). A file holds its replicates in index order, names the first and
 last, and lists them with their row counts in its schema metadata. Every file is written to a
 hidden temporary name in its folder and renamed into place, so a file either exists whole or not
 at all; a killed batch loses only the replicates not yet written, which ``resume`` runs again.
