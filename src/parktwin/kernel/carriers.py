@@ -47,7 +47,7 @@ from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
 from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
 from parktwin.kernel.carrier_inputs import FirmRowKeys, RunConstants, YearStores, firm_row_keys, run_constants, year_stores
-from parktwin.kernel.firm_heat import FirmsHeat, RunHeatInputs, firms_heat, run_heat_inputs
+from parktwin.kernel.firm_heat import FirmsHeat, LastStates, RunHeatInputs, firms_heat, run_heat_inputs
 from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
 
 NO_CHILLER_COP = np.ones(HOURS_PER_YEAR)  # a year's chiller COP when the park has no chillers (it multiplies zeros only)
@@ -82,7 +82,7 @@ class CarrierState:
     constants: RunConstants | None = None  # the heat stages' constants of the run (kernel.carrier_inputs.run_constants)
     stores: YearStores | None = None  # the year's stores, kept while the carrier assets are unchanged (kernel.carrier_inputs.year_stores)
     chiller_cops: dict = field(default_factory=dict)  # (year, evaporator constant) → (8760,) COP
-    last_states: tuple = ()  # (the firms, each one's number of changes, (its last state's coefficients at scale 1, efficiency factor, base hydrogen, hydrogen share) by firm, its last state) (kernel.firm_heat)
+    last_states: LastStates | tuple = ()  # each firm's last state of last year's heat (kernel.firm_heat.LastStates; () before the first year)
     heat_inputs: RunHeatInputs | None = None  # what the firms' heat reads of each firm once per run (kernel.firm_heat)
     firm_keys: FirmRowKeys | None = None  # each firm's row keys and coal share of its boiler heat (kernel.carrier_inputs)
 

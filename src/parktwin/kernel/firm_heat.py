@@ -35,6 +35,24 @@ class FirmsHeat:
     steady: bool = False  # every firm has one segment, the whole year (segment i is firm i's)
 
 
+class FirmRows(NamedTuple):
+    """Each firm's last state of the year by firm (arrays over the year's firms, in their order)."""
+
+    unit: np.ndarray  # (firms, 4, 3) its heat coefficients at scale 1 [kWh_th/yr]
+    efficiency: np.ndarray  # (firms,) its efficiency factor [-]
+    h2_kwh: np.ndarray  # (firms,) its base hydrogen [kWh/yr]
+    h2_share: np.ndarray  # (firms,) its hydrogen share [-]
+
+
+class LastStates(NamedTuple):
+    """What the firms' heat keeps of a year for the next (``CarrierState.last_states``)."""
+
+    firms: list  # the year's firms, in order
+    counts: list[int]  # each one's number of changes folded
+    rows: FirmRows  # each one's last state's rows
+    states: list  # each one's last state (None where not known)
+
+
 def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> FirmsHeat:
     """The firms' heat of the year from their commissioned states: each segment's scale (activity ×
     intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
@@ -58,7 +76,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
         h2 = (k * h2_kwh * h2_share).tolist()
         n = len(firms)
         return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2, steady=True)
-    return with_segments(firms, year, several, before if before and same_agents(before[0], firms) else None, scale, state)
+    return with_segments(firms, year, several, before if before and same_agents(before.firms, firms) else None, scale, state)
 
 
 def folded_firms(firms: list, counts: list[int], year_start: int, state: CarrierState) -> dict[int, list]:
@@ -67,22 +85,22 @@ def folded_firms(firms: list, counts: list[int], year_start: int, state: Carrier
     changes are only appended, and last year's segments folded them all), all firms in a run's first
     year or when the roster changed. The folds are the firms' cached ones (year_energy ran first)."""
     kept = state.last_states
-    if kept and same_agents(kept[0], firms):
-        if kept[1] == counts:
+    if kept and same_agents(kept.firms, firms):
+        if kept.counts == counts:
             return {}
-        changed = [i for i, (n, old) in enumerate(zip(counts, kept[1])) if n != old]
+        changed = [i for i, (n, old) in enumerate(zip(counts, kept.counts)) if n != old]
     else:
         changed = range(len(firms))
     return {i: firms[i].year_segments(year_start, NO_MEASURES, fold_firm_state) for i in changed}
 
 
-def last_states(firms: list, counts: list[int], folded: dict[int, list], state: CarrierState) -> tuple:
+def last_states(firms: list, counts: list[int], folded: dict[int, list], state: CarrierState) -> FirmRows:
     """Each firm's last state of the year, by firm: its coefficients at scale 1 (firms, 4, 3)
     [kWh_th/yr], efficiency factor, base hydrogen [kWh/yr] and hydrogen share: last year's arrays
     (``state.last_states``) with the rows of the ``folded`` firms replaced by their last segment's
     state; kept in ``state.last_states`` for next year, with the states themselves."""
     if not folded and len(firms):
-        return state.last_states[2]
+        return state.last_states.rows
     inputs = run_heat_inputs(firms, state).inputs
     if len(folded) == len(firms):  # every firm (or none in the park): nothing of last year is read
         n = len(firms)
@@ -90,16 +108,16 @@ def last_states(firms: list, counts: list[int], folded: dict[int, list], state: 
         h2_kwh = np.array([h2 for h2, _, _, _ in inputs])
         states = [None] * n
     else:
-        stack, efficiency, h2_kwh, h2_share = (a.copy() for a in state.last_states[2])
-        states = list(state.last_states[3])
+        stack, efficiency, h2_kwh, h2_share = (a.copy() for a in state.last_states.rows)
+        states = list(state.last_states.states)
     for i, segs in folded.items():
         st = states[i] = segs[-1][1]
         stack[i] = kept_unit(inputs[i][2], inputs[i][3], st)
         efficiency[i] = st.efficiency_factor
         h2_share[i] = st.hydrogen_share
-    arrays = (stack, efficiency, h2_kwh, h2_share)
-    state.last_states = (list(firms), counts, arrays, states)
-    return arrays
+    rows = FirmRows(stack, efficiency, h2_kwh, h2_share)
+    state.last_states = LastStates(list(firms), counts, rows, states)
+    return rows
 
 
 def with_segments(firms: list, year: int, several: dict[int, list], before: tuple | None, scale: np.ndarray, state: CarrierState) -> FirmsHeat:
@@ -110,7 +128,7 @@ def with_segments(firms: list, year: int, several: dict[int, list], before: tupl
     profile, added in segment order from zeros. A firm's last segment takes its last state's row
     (``state.last_states``); its first, when its state is the one it ended last year in, last year's
     row (``before``: last year's ``state.last_states``); the others are looked up."""
-    stack, efficiency, h2_kwh, h2_share = state.last_states[2]
+    stack, efficiency, h2_kwh, h2_share = state.last_states.rows
     counts = [1] * len(firms)
     for i, segs in several.items():
         counts[i] = len(segs)
@@ -128,7 +146,7 @@ def with_segments(firms: list, year: int, several: dict[int, list], before: tupl
         for j in range(len(segs) - 1):  # the last segment's state is the firm's row already
             st = segs[j][1]
             ends[p + j] = segs[j + 1][0]
-            if j == 0 and before is not None and st is before[3][i]:
+            if j == 0 and before is not None and st is before.states[i]:
                 last_year[0].append(p)
                 last_year[1].append(i)
             else:
@@ -137,7 +155,8 @@ def with_segments(firms: list, year: int, several: dict[int, list], before: tupl
                 seg_share[p + j] = st.hydrogen_share
     if last_year[0]:
         segments, rows = last_year
-        seg_stack[segments], seg_efficiency[segments], seg_share[segments] = before[2][0][rows], before[2][1][rows], before[2][3][rows]
+        kept = before.rows
+        seg_stack[segments], seg_efficiency[segments], seg_share[segments] = kept.unit[rows], kept.efficiency[rows], kept.h2_share[rows]
     k = scale[firm_of] * seg_efficiency
     coefs = k[:, None, None] * seg_stack
     h2 = k * h2_kwh[firm_of] * seg_share
