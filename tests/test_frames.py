@@ -11,6 +11,7 @@ import pandas as pd
 
 from parktwin.frames import (
     ARROW_INFERENCE_MIN,
+    YearsBlock,
     block_frame,
     coded_strings,
     frame_from_columns,
@@ -227,3 +228,48 @@ def test_a_tables_string_columns_converted_together_are_typed_as_pandas_types_th
         got = frame_from_rows(rows, names)
         pd.testing.assert_frame_equal(got, pd.DataFrame(rows, columns=names), check_exact=True)
         assert got["f"].tolist() == ["f√"] * n and got["a"].iloc[-1] == f"a{(n - 1) % 7}"
+
+
+def _concatenated_years(hourly: dict) -> pd.DataFrame:
+    """The hourly table as pandas builds it: a frame per year with ``year`` and ``hour`` first, concatenated."""
+    parts = []
+    for year in sorted(hourly):
+        frame = pd.DataFrame(hourly[year])
+        frame.insert(0, "hour", np.arange(len(frame), dtype=np.int32))
+        frame.insert(0, "year", np.int32(year))
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_hourly_years_copied_into_one_block_as_recorded_make_the_table_pandas_concatenates():
+    from parktwin.results.tables import hourly_table
+
+    rng = np.random.default_rng(0)
+    block, recorded, given = YearsBlock(3), {}, {}
+    for year in (2025, 2030, 2040):
+        given[year] = {"load_kw": rng.random(24), "period": rng.integers(0, 3, 24).astype(np.int8),
+                       "zero_kw": np.zeros(24), "export_kw": -rng.random(24) * 0.0}  # -0.0 kept as it is
+        recorded[year] = block.add(year, given[year])
+        for name, values in given[year].items():
+            assert np.array_equal(recorded[year][name], values) and recorded[year][name].dtype == values.dtype
+        assert np.shares_memory(recorded[year]["load_kw"], block.values)  # the block's copy, not the array given
+    assert block.complete() and block.years == [2025, 2030, 2040]
+    expected = _concatenated_years(given)
+    pd.testing.assert_frame_equal(hourly_table(recorded, block), expected, check_exact=True)
+    pd.testing.assert_frame_equal(hourly_table(given), expected, check_exact=True)  # the years joined at the end
+    assert np.signbit(hourly_table(recorded, block)["export_kw"]).all()
+
+
+def test_a_year_with_other_columns_leaves_the_block_and_the_table_is_still_pandas_concatenation():
+    from parktwin.results.tables import hourly_table
+
+    block, recorded, given = YearsBlock(3), {}, {}
+    for year, names in ((2025, ["a_kw", "b_kw"]), (2030, ["b_kw", "a_kw"]), (2040, ["a_kw", "b_kw"])):
+        given[year] = {name: np.arange(4, dtype=float) + year for name in names}
+        recorded[year] = block.add(year, given[year])
+    assert not block.complete()
+    assert recorded[2040]["a_kw"] is given[2040]["a_kw"]  # kept as given once the block is left
+    pd.testing.assert_frame_equal(hourly_table(recorded, block), _concatenated_years(given), check_exact=True)
+    short = YearsBlock(1)
+    short.add(2025, {"a_kw": np.ones(4)})
+    assert short.add(2030, {"a_kw": np.ones(4)})["a_kw"] is not None and not short.complete()  # a year more than announced

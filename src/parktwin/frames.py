@@ -9,7 +9,8 @@ goes through pandas' own inference for rows, so every column has the dtype and v
 ``pd.DataFrame(rows, columns=...)`` would give it (tests/test_frames.py checks it against pandas).
 
 ``frame_of_arrays`` is ``pd.DataFrame(columns)`` for columns already arrays (numbers, booleans,
-pandas' strings), its blocks made directly. ``grouped_sums`` is pandas'
+pandas' strings), its blocks made directly. ``YearsBlock`` keeps a run's hourly years as its hourly
+table's float block while the run records them. ``grouped_sums`` is pandas'
 ``groupby(..., sort=False).sum()`` read as a dict, bit for bit.
 """
 
@@ -231,6 +232,50 @@ def block_frame(block: np.ndarray, floats: list[str], others: dict, order: list[
     in ``order`` (every name once, ``floats`` in their order within it): ``frame_of_arrays`` with
     the float block given (``objects``: as there)."""
     return frame_of_arrays({name: others[name] for name in order if name in others}, order, (block, floats), objects)
+
+
+class YearsBlock:
+    """Several years' hourly arrays kept as one table's float block while a run records them: each
+    year's float64 arrays copied, as the year is recorded (while they are still in the processor's
+    caches), into the year's stretch of one 2-D array — a row per name, the years one after the
+    other: pandas' layout of a float block — allocated at the first year for ``n_years`` years of
+    its length. The table is that array as it is (``block_frame``): nothing is left to join at the
+    run's end. ``years``: the years copied in, in order. A year whose names (or their order) or
+    length differ from the first year's, or a year beyond ``n_years``, leaves the block unusable
+    (``complete`` false); the years' arrays are then joined from the dicts ``add`` returned."""
+
+    def __init__(self, n_years: int):
+        self.n_years = n_years
+        self.years: list[int] = []
+        self.keys: list[str] = []  # the first year's names, in order
+        self.floats: list[str] = []  # those of float64 arrays in the first year: the block's rows
+        self.length = 0  # hours in a year, the first year's
+        self.values: np.ndarray | None = None
+        self.usable = n_years > 0
+
+    def add(self, year: int, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Copy ``year``'s arrays of the block's names into the block; returns ``arrays`` with those
+        replaced by their copies (views of the block), or ``arrays`` as given once the block is unusable."""
+        keys = list(arrays)
+        if self.usable and not self.years and keys:
+            self.keys = keys
+            self.floats = [k for k in keys if np.asarray(arrays[k]).dtype == np.float64]
+            self.length = len(next(iter(arrays.values())))
+            self.values = np.empty((len(self.floats), self.n_years * self.length))
+        if not self.usable or not keys or keys != self.keys or len(self.years) == self.n_years \
+                or len(next(iter(arrays.values()))) != self.length:
+            self.usable = False
+            return arrays
+        start = len(self.years) * self.length
+        part = self.values[:, start:start + self.length]
+        for row, key in enumerate(self.floats):
+            part[row] = arrays[key]
+        self.years.append(year)
+        return arrays | dict(zip(self.floats, part))
+
+    def complete(self) -> bool:
+        """Whether the block holds every year announced, all with the first year's names and length."""
+        return self.usable and len(self.years) == self.n_years
 
 
 def frame_of_arrays(columns: dict, order: Sequence[str] | None = None, float_block: tuple | None = None,

@@ -40,6 +40,7 @@ from parktwin.energy.solar import PvSystem, Site, pv_output_kw_per_kwp, syntheti
 from parktwin.energy.weather import daily_weather
 from parktwin.energy.weather_files import read_weather_file, site_from_location, weather_from_file
 from parktwin.energy.wind import load_power_curve, wind_output_kw_per_kw, wind_speed_years
+from parktwin.frames import YearsBlock
 from parktwin.kernel.carriers import CarrierState
 from parktwin.kernel.context import DecisionContext
 from parktwin.kernel.failure import year_stage
@@ -67,7 +68,8 @@ class RunRecord:
     energy: list[tuple] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     reviews: list[dict] = field(default_factory=list)
-    hourly: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
+    hourly: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)  # year → its arrays (float64 ones views of ``hourly_block``)
+    hourly_block: YearsBlock | None = None  # the hourly years' float64 arrays as the hourly table's float block (frames.YearsBlock)
     purchases: list[Purchase] = field(default_factory=list)
     resources: list[dict] = field(default_factory=list)  # accounting.resources.RESOURCE_COLUMNS per year
     exchanges: list[tuple] = field(default_factory=list)  # agents.exchange.EXCHANGE_COLUMNS per exchange and year
@@ -210,7 +212,8 @@ class ParkModel(mesa.Model):
         self.env = simpy.Environment()
         park = scenario.park
         self.years = scenario.years
-        self.record = RunRecord(measured=park.measured)
+        hourly_years = sum(year in scenario.outputs.hourly_years for year in self.years)
+        self.record = RunRecord(measured=park.measured, hourly_block=YearsBlock(hourly_years))
         self.unit_terms = UnitTerms()  # the catalogue's cost terms the run's purchases read, looked up once each
         self.renewals = RenewalSchedule(terms=self.unit_terms)  # which purchases renew in which year (economics.costs)
         self.ledger = PurchaseLedger()  # the year's capex and fixed O&M over the purchases (economics.costs)

@@ -484,7 +484,7 @@ def review(model, y: YearState) -> None:
         for entity, shape in model.measured_shapes.items():  # a metered entity's own demand
             hourly[f"measured_{entity}_kw"] = y.loads.book.shape_kw(shape)
         hourly.update(y.carriers.hourly)
-        model.record.hourly[year] = hourly
+        model.record.hourly[year] = model.record.hourly_block.add(year, hourly)  # copied into the hourly table's block
 
 
 YEAR_STAGES = (

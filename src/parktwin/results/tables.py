@@ -15,7 +15,7 @@ from parktwin.agents.exchange import EXCHANGE_COLUMNS
 from parktwin.economics.abatement import MACC_COLUMNS, MeasureCost, macc
 from parktwin.economics.cashflows import INVESTMENT_FINANCE_COLUMNS, CarbonYear, Financed
 from parktwin.economics.costs import Purchase, pathway_npv_cny, residual_value_from_table
-from parktwin.frames import block_frame, coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
+from parktwin.frames import YearsBlock, block_frame, coded_strings, empty_frame, frame_from_columns, frame_from_dicts, frame_from_rows, row_columns
 from parktwin.kernel.model import RunRecord
 from parktwin.spec.calibration import EMISSIONS_READ, ENERGY_READ, BaseYearRows, reconciliation_by_year
 from parktwin.kernel.products import PRODUCT_TABLE_COLUMNS
@@ -194,19 +194,22 @@ class Results:
         return int(hit.iloc[0]) if len(hit) else None
 
 
-def _hourly_table(hourly: dict) -> pd.DataFrame:
+def hourly_table(hourly: dict, block: YearsBlock | None = None) -> pd.DataFrame:
     """The ``hourly`` table: the years' arrays one under the other, with ``year`` and ``hour`` first.
 
-    Years with the same columns are copied once into the frame's own float block (one row per
-    column, the years side by side), the few other columns (``year``, ``hour``, integer ones)
-    joined with numpy and inserted at their places: no per-year frames to concatenate and no
-    second copy when pandas gathers the columns into a block. Years whose columns differ fall
-    back to pandas' concatenation."""
+    The float64 columns are the run's ``block`` as it is when it holds every year (the run copied
+    each year's arrays into it as it recorded them), else copied now into the frame's own float block
+    (one row per column, the years side by side); the few other columns (``year``, ``hour``, integer
+    ones) joined with numpy and inserted at their places: no per-year frames to concatenate and no
+    second copy when pandas gathers the columns into a block. Years whose columns differ fall back
+    to pandas' concatenation."""
     years = sorted(hourly)
     if not years:
         return pd.DataFrame(columns=["year", "hour"])
     keys = [list(hourly[y]) for y in years]
     lengths = [len(next(iter(hourly[y].values()))) if hourly[y] else 0 for y in years]
+    if block is not None and block.complete() and block.years == years:
+        return _years_frame(hourly, years, block.keys, lengths, block.values, block.floats)
     if all(k == keys[0] for k in keys) and keys[0]:
         return _joined_years(hourly, years, keys[0], lengths)
     parts = []
@@ -228,6 +231,13 @@ def _joined_years(hourly: dict, years: list[int], keys: list[str], lengths: list
         for row, key in enumerate(floats):
             block[row, start:start + n] = hourly[year][key]
         start += n
+    return _years_frame(hourly, years, keys, lengths, block, floats)
+
+
+def _years_frame(hourly: dict, years: list[int], keys: list[str], lengths: list[int], block: np.ndarray,
+                 floats: list[str]) -> pd.DataFrame:
+    """The ``hourly`` table of the years' float64 columns ``floats`` (the rows of ``block``, taken as
+    it is), with ``year``, ``hour`` and the other columns, concatenated, in their places."""
     others = {"year": np.concatenate([np.full(n, y, dtype=np.int32) for y, n in zip(years, lengths)]),
               "hour": np.concatenate([np.arange(n, dtype=np.int32) for n in lengths])}
     in_block = set(floats)
@@ -310,7 +320,7 @@ def build_results(record: RunRecord, manifest: dict) -> Results:
     if record.data_quality:  # the manifest names every measured series and what was filled in it
         manifest = {**manifest, "measured_series": [
             {k: row[k] for k in ("entity", "file", "series_sha1", "filled_hours", "fill_ranges")} for row in record.data_quality]}
-    hourly = _hourly_table(record.hourly)
+    hourly = hourly_table(record.hourly, record.hourly_block)
     events = frame_from_rows(record.events, EVENT_COLUMNS)
     reviews = frame_from_rows(record.reviews, REVIEW_COLUMNS)
     money = record.money
