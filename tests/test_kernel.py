@@ -334,3 +334,16 @@ def test_run_spaces_young_collections_and_restores_the_threshold():
         raise RuntimeError("a failing run")
     assert gc.get_threshold() == before
 
+
+
+@pytest.mark.parametrize("fields, shuffled", [({}, False), ({"decisions": {"enabled": True}}, True),
+                                               ({"fleets": {"turnover": True}}, True)])
+def test_agents_step_in_a_drawn_order_only_when_a_step_can_show_it(fields, shuffled):
+    # ParkModel._step_agents: firms that decide (they draw from the model's generator and claim the
+    # fund in turn) or fleets that renew (purchases booked in turn) step in mesa's shuffled order,
+    # drawn from model.random; without them every order gives the same run, and the shuffle, the only
+    # reader of model.random, is not drawn (its state after the run is the one it started in)
+    model = ParkModel(scenario(**fields), seed=0)
+    start = model.random.getstate()
+    model.run()
+    assert (model.random.getstate() != start) is shuffled

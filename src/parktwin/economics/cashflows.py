@@ -185,9 +185,8 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
     owner = codes_of(p.entity, owners)
     party = [party_of(parties, e) for e in owners]
     firm = np.array([o.role == "firm" for o in party], dtype=bool)[owner]
-    projects: dict[tuple, int] = {}
-    project = codes_of(list(zip(p.year.tolist(), p.project, p.entity)), projects)
-    totals = np.bincount(project, weights=np.maximum(p.capex, 0.0), minlength=len(projects)).tolist()
+    project = project_codes(p.year, p.project, owner)
+    totals = np.bincount(project, weights=np.maximum(p.capex, 0.0)).tolist()
     subsidy = np.where(firm & ~p.renewal & (p.capex > 0), p.capex * share, 0.0)
     financed = ~(p.capex <= 0)
     # one instrument per project and kind, chosen at its first financed purchase
@@ -209,6 +208,17 @@ def finance_purchases(purchases: Bought, parties: dict[str, Party], subsidy_shar
     debt = np.where(financed, p.capex * debt_share, 0.0)
     equity = np.where(financed, p.capex - debt, p.capex)
     return Financed(kind, instrument_ids, debt, equity, subsidy)
+
+
+def project_codes(year: np.ndarray, project, owner: np.ndarray) -> np.ndarray:
+    """Each purchase's project as a code (0, 1, … over the distinct (year, project, owner) of the
+    purchases, in the order of their integer key; ``owner``: each purchase's owner as a code): what a
+    project's capex is summed over. The numbering does not matter to its readers (sums by code, each
+    in purchase order, and each code's first purchase)."""
+    names = codes_of(project, {})
+    n_names, n_owners = int(names.max(initial=-1)) + 1, int(owner.max(initial=-1)) + 1
+    key = ((np.asarray(year, dtype=np.int64) - int(np.min(year, initial=0))) * n_names + names) * n_owners + owner
+    return np.unique(key, return_inverse=True)[1].ravel()
 
 
 def _debt_matrices(purchases: Bought, finance: Financed, years) -> tuple[np.ndarray, ...]:

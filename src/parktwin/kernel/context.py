@@ -4,7 +4,7 @@ sectors' adoption and the park fund, with the year's constant look-ups cached on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from parktwin.agents.decisions import DECISION_CONSTANTS, YearCosts
 from parktwin.data import constant, interpolate_path
@@ -68,8 +68,8 @@ class DecisionContext:
         """The carbon price a firm expects: this year's (myopic) or the path's mean over a life (foresight)."""
         key = (year, life_yr)
         if key not in self._prices:
-            years = [year] if self.decisions.expectation == "myopic" else list(range(year, year + life_yr))
-            self._prices[key] = float(interpolate_path(self.carbon_path, years).mean())
+            n_years = 1 if self.decisions.expectation == "myopic" else life_yr
+            self._prices[key] = expected_carbon_price(tuple(self.carbon_path.items()), year, n_years)
         return self._prices[key]
 
     def price(self, carrier: str) -> float:
@@ -108,3 +108,12 @@ class DecisionContext:
         expected = self.carbon_price(self.year, self.decisions.foresight_yr)
         return (marginal_price_cny_per_tco2(self.carbon_kind, False, expected),
                 marginal_price_cny_per_tco2(self.carbon_kind, True, expected))
+
+
+@lru_cache(maxsize=256)
+def expected_carbon_price(path: tuple[tuple[int, float], ...], year: int, n_years: int) -> float:
+    """The mean of the carbon-price ``path`` ((year, CNY/tCO₂) points, interpolated as
+    ``data.interpolate_path``) over the ``n_years`` years from ``year`` [CNY/tCO₂]. A pure function of
+    its arguments, kept per process for the last 256 keys: the warm runs of a scenario weigh the same
+    window each year, a Monte Carlo replicate with another path adds keys (the oldest go)."""
+    return float(interpolate_path(dict(path), list(range(year, year + n_years))).mean())

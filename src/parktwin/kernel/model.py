@@ -336,7 +336,7 @@ class ParkModel(mesa.Model):
                     self.decision_context = self._decision_context(year)
                 leaving = leavers(self, year) if self.population_on else []
                 self.exchange_context = self._exchange_context(index, year)
-                self.agents.shuffle_do("step")
+                self._step_agents()
                 self._start_exchanges(year)
                 for firm in self.enterprises.values():
                     for item in firm.decided:
@@ -358,6 +358,20 @@ class ParkModel(mesa.Model):
                         self.env.process(exit_park(self, self.enterprises[firm_id], year_start + day * 24.0))
             yield self.env.timeout(HOURS_PER_YEAR)
             run_year(self, self.stages, index, year, year_start)
+
+    def _step_agents(self) -> None:
+        """Every agent's yearly step, in a random order (mesa's ``shuffle_do``, drawn from ``model.random``)
+        when the order can show in the run: firms that decide draw from the model's generator, claim the
+        park fund and record their measures in turn; building owners who retrofit and fleet owners who
+        renew their vehicles book purchases and events in turn. Without any of these a step changes only
+        its own agent (growth, a year older, an exchange's own decision on last year's numbers), so every
+        order gives the same run: the agents step in the order they joined, and the shuffle, the only
+        reader of ``model.random``, is not drawn."""
+        sc = self.scenario
+        if self.decisions_on or sc.fleets.turnover or (sc.buildings is not None and sc.buildings.retrofit_decisions):
+            self.agents.shuffle_do("step")
+        else:
+            self.agents.do("step")
 
     # -- firms enter and leave (agents.population) --------------------------------------------------
     def _grid_outages(self):
