@@ -123,6 +123,7 @@ def account_year(
     removals_tco2: float,
     offset_cap_share: float | None,
     dac_removed_tco2: float = 0.0,
+    scope1_by_enterprise: dict[str, float] | None = None,
 ) -> tuple[list[tuple], list[tuple], dict[str, float]]:
     """Inventory rows, energy rows and the year's summary for one simulated year.
 
@@ -131,6 +132,9 @@ def account_year(
     (scope ``removal``), subtracted from gross emissions for the net, never from scope 1.
     ``offset_cap_share`` is None when offsets are not used this year, else the cap as a share
     of gross emissions. Offsets cover at most the residual after removals.
+    ``scope1_by_enterprise``: when given, each enterprise's scope-1 tCO₂ (its scope-1 rows'
+    ``emissions_tco2`` added in row order from 0.0) is added to it as the rows are made, so the
+    year's carbon positions need not read the inventory again.
     """
     emissions: list[tuple] = []
     energy: list[tuple] = []
@@ -144,6 +148,7 @@ def account_year(
     grid_kwh, residual_kwh = supply.grid_import_kwh, supply.grid_import_kwh - supply.green_kwh
     add_emission, add_energy = emissions.append, energy.append
     fuels: dict[tuple, tuple] = {}  # (carrier, entity kind, unit) → what its rows take, looked up once a year
+    by_firm = scope1_by_enterprise
     for r in rows:
         entity, kind, carrier, quantity, unit = r
         if carrier == "electricity":
@@ -165,15 +170,21 @@ def account_year(
                           "captured and permanently stored: not emitted (EU MRR 2018/2066 Art. 49)", -quantity))
             scope1 -= quantity
             stored += quantity
+            if by_firm is not None and kind == "enterprise":
+                by_firm[entity] = by_firm.get(entity, 0.0) + -quantity
         elif carrier == "captured_co2_used":
             add_emission((year, entity, kind, "1", "all", "ccus_used", quantity, unit, 0.0, "tCO2/tCO2",
                           "captured into short-lived products: still emitted (EU MRR 2018/2066)", 0.0))
             used += quantity
+            if by_firm is not None and kind == "enterprise":
+                by_firm[entity] = by_firm.get(entity, 0.0) + 0.0
         elif carrier == "process_co2":
             add_emission((year, entity, kind, "1", "all", "industrial_process", quantity, unit, 1.0, "tCO2/tCO2",
                           "park file: process_emissions_tco2", quantity))
             scope1 += quantity
             process += quantity
+            if by_firm is not None and kind == "enterprise":
+                by_firm[entity] = by_firm.get(entity, 0.0) + quantity
         else:
             fuel = fuels.get((carrier, kind, unit))
             if fuel is None:
@@ -190,6 +201,8 @@ def account_year(
                 bio_tce += tce
             if scope == "1":
                 scope1 += co2
+                if by_firm is not None and kind == "enterprise":
+                    by_firm[entity] = by_firm.get(entity, 0.0) + co2
             elif scope == "2":
                 scope2_loc += co2
                 scope2_mkt += co2
@@ -241,11 +254,15 @@ def account_year(
     return emissions, energy, summary
 
 
-def certified_kwh(grid_kw: np.ndarray, share: float) -> float:
+def certified_kwh(grid_kw: np.ndarray, share: float, import_kwh: float | None = None) -> float:
     """``float(np.minimum(grid_kw, grid_kw * share).sum())`` [kWh]: certificates on ``share`` of every hour's
     import, never above it. With imports ≥ 0 (no NaN) and 0 ≤ ``share`` ≤ 1 no hour's certified kWh exceed its
     import, so the minimum is the product, bit for bit (ties are equal values, zeros of one sign); a share of 0
-    certifies zeros of finite imports, which sum to +0.0 (numpy adds a sum's values to +0.0): no pass but the checks."""
+    certifies zeros of finite imports, which sum to +0.0 (numpy adds a sum's values to +0.0): no pass but the checks.
+    A share of 1 certifies every hour's import itself (x × 1.0 is x, and the minimum of x and x is x, NaN
+    included): the import's own sum, ``import_kwh`` = ``float(grid_kw.sum())`` when the caller has it, no pass."""
+    if share == 1.0 and import_kwh is not None:
+        return import_kwh
     if 0.0 <= share <= 1.0 and grid_kw.min() >= 0.0 and (share > 0.0 or grid_kw.max() < np.inf):
         return 0.0 if share == 0.0 else float((grid_kw * share).sum())
     return float(np.minimum(grid_kw, grid_kw * share).sum())

@@ -120,6 +120,7 @@ class Accounts:
     energy: list[tuple]
     summary: dict
     grid_factor_kgco2_per_kwh: float
+    scope1_by_enterprise: dict  # entity → its scope-1 tCO₂ this year (account_year), read by the carbon positions
 
 
 @dataclass
@@ -318,20 +319,22 @@ def accounting(model, y: YearState) -> Accounts:
     sc, e = model.scenario, y.electricity
     result, demand_kw = e.result, e.demand_kw
     grid_kw = result.grid_import_kw
+    grid_kwh = float(grid_kw.sum())
     supply = ElectricitySupply(
         demand_kwh=float(demand_kw.sum()),
-        grid_import_kwh=float(grid_kw.sum()),
+        grid_import_kwh=grid_kwh,
         onsite_generation_kwh=float(result.pv_kw.sum()),
         onsite_used_kwh=total_kwh(result.pv_to_load_kw) + flow_total_kwh(result, "pv_to_battery_kw"),
         export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
         curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
         unserved_kwh=flow_total_kwh(result, "unserved_kw"),
-        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index),
+        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index, grid_kwh),
     )
     factor = float(model.grid_factor_kgco2_per_kwh[y.index])
     offsets = sc.offsets
     cap = offsets.max_share_of_gross if offsets.start_year is not None and y.year >= offsets.start_year else None
     dac = y.site.dac
+    scope1_by_enterprise: dict[str, float] = {}
     emissions, energy, summary = account_year(
         y.year,
         with_operator_electricity(y.carriers.rows, dac.electricity_mwh),
@@ -343,8 +346,9 @@ def accounting(model, y: YearState) -> Accounts:
         removals_tco2=model.removals_tco2,
         offset_cap_share=cap,
         dac_removed_tco2=dac.removed_tco2,
+        scope1_by_enterprise=scope1_by_enterprise,
     )
-    return Accounts(supply, emissions, energy, summary, factor)
+    return Accounts(supply, emissions, energy, summary, factor, scope1_by_enterprise)
 
 
 def money(model, y: YearState) -> Money:
@@ -361,7 +365,7 @@ def money(model, y: YearState) -> Money:
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.emissions, y.resource_measures.firms.value_added_mcny))
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.scope1_by_enterprise, y.resource_measures.firms.value_added_mcny))
 
 
 def resources(model, y: YearState) -> dict[str, float]:
@@ -414,7 +418,7 @@ def annual(model, y: YearState) -> dict:
         "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
         "grid_import_mwh": supply.grid_import_kwh / 1000.0,
         "green_power_mwh": supply.green_kwh / 1000.0,
-        "pv_generation_mwh": float(s.pv_kw.sum()) / 1000.0,
+        "pv_generation_mwh": pv_generation_kwh(s, e.result, supply) / 1000.0,
         "wind_generation_mwh": total_kwh(s.wind_kw) / 1000.0,
         "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
         "export_mwh": supply.export_kwh / 1000.0,
@@ -522,9 +526,10 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
     return add_to_rows(rows, {("operator", "electricity"): mwh}, lambda: {"operator": "operator"}, UNITS)
 
 
-def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
+def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
-    plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
+    plus off-site PPA output matched hour by hour (or by annual volume), never above the import.
+    ``grid_kwh``: ``float(grid_kw.sum())``, summed by the caller already [kWh]."""
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
     no_wind = holds_only_zeros(assets.ppa_wind_kw)
     if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
@@ -532,27 +537,22 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
         if not no_wind:
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     elif assets.end.ppa_hourly and is_constant_hours(assets.green_share):  # one share all year, no PPA (most years)
-        return certified_kwh(grid_kw, float(assets.green_share[0]))
+        return certified_kwh(grid_kw, float(assets.green_share[0]), grid_kwh)
     certified = grid_kw * assets.green_share
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
     return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
 
 
-def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
+def carbon_year(model, index: int, year: int, scope1_by_enterprise: dict[str, float], value_added_mcny: list[float]) -> float:
     """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY].
+    ``scope1_by_enterprise``: each enterprise's scope-1 tCO₂ from the year's inventory (``account_year``);
     ``value_added_mcny``: each firm's value added this year, park order."""
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
-    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
-    totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
-    for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if row[3] == "1" and row[2] == "enterprise":  # scope 1 emitted (stored CO₂ already out; most rows are scope 2)
-            at = position.get(row[1])
-            if at is not None:
-                totals[at] += row[11]
-    scope1 = np.array(totals, dtype=float)
+    firms, ids, sectors, _, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
+    scope1 = np.array([scope1_by_enterprise.get(fid, 0.0) for fid in ids], dtype=float)  # scope 1 emitted (stored CO₂ already out)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
     by_products, bases = None, ()  # the allocation from products: only the ETS allocates (tax and none read none)
@@ -573,6 +573,16 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     ets.payments = dict(zip(ids, paid))  # read by the year's products (CBAM deduction)
     ets.covered = frozenset(compress(ids, covered))
     return float(payment.sum())
+
+
+def pv_generation_kwh(site: Site, result: DispatchResult, supply: ElectricitySupply) -> float:
+    """``float(site.pv_kw.sum())``, the year's PV output [kWh]. With no wind and no CHP or fuel-cell output
+    the dispatch's on-site generation is ``site.renewable_kw`` = PV + the shared zeros: the PV's values but
+    for −0.0 made +0.0, so its sum (``supply.onsite_generation_kwh``) is the PV's bit for bit unless every
+    term is a zero (then its sign may differ): that sum, when not zero, is taken without another pass."""
+    if result.pv_kw is site.renewable_kw and holds_only_zeros(site.wind_kw) and supply.onsite_generation_kwh != 0.0:
+        return supply.onsite_generation_kwh
+    return float(site.pv_kw.sum())
 
 
 def park_value_added_mcny(model, y: YearState) -> float:
