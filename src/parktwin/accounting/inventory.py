@@ -124,6 +124,7 @@ def account_year(
     offset_cap_share: float | None,
     dac_removed_tco2: float = 0.0,
     scope1_by_enterprise: dict[str, float] | None = None,
+    fuel_terms_kept: dict[tuple, tuple] | None = None,
 ) -> tuple[list[tuple], list[tuple], dict[str, float]]:
     """Inventory rows, energy rows and the year's summary for one simulated year.
 
@@ -134,7 +135,10 @@ def account_year(
     of gross emissions. Offsets cover at most the residual after removals.
     ``scope1_by_enterprise``: when given, each enterprise's scope-1 tCO₂ (its scope-1 rows'
     ``emissions_tco2`` added in row order from 0.0) is added to it as the rows are made, so the
-    year's carbon positions need not read the inventory again.
+    year's carbon positions need not read the inventory again. ``fuel_terms_kept``: (carrier, entity
+    kind, unit) → ``fuel_terms`` of its rows, filled as they are first met and read again in later
+    years; the terms depend on those three and on the constants in force alone, so one mapping serves a
+    run (the constants do not change within it), not runs under other overrides.
     """
     emissions: list[tuple] = []
     energy: list[tuple] = []
@@ -147,7 +151,7 @@ def account_year(
     loc_ref, mkt_ref = f"grid_factors.csv:{grid_series}", f"grid_factors.csv:{grid_series} (non-green share)"
     grid_kwh, residual_kwh = supply.grid_import_kwh, supply.grid_import_kwh - supply.green_kwh
     add_emission, add_energy = emissions.append, energy.append
-    fuels: dict[tuple, tuple] = {}  # (carrier, entity kind, unit) → what its rows take, looked up once a year
+    fuels: dict[tuple, tuple] = {} if fuel_terms_kept is None else fuel_terms_kept  # (carrier, entity kind, unit) → what its rows take
     by_firm = scope1_by_enterprise
     for r in rows:
         entity, kind, carrier, quantity, unit = r

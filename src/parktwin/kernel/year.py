@@ -58,7 +58,7 @@ from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_co
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, monthly_peak_kw, net_load_ceiling_kw
 from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
@@ -131,6 +131,7 @@ class Money:
     costs: dict  # capex, fixed O&M, fuel, certificates
     offsets_cost_cny: float
     carbon_payment_cny: float
+    peak_import_kw: float  # the year's highest hourly grid import: the highest of the bill's monthly peaks [kW]
 
 
 @dataclass
@@ -347,6 +348,7 @@ def accounting(model, y: YearState) -> Accounts:
         offset_cap_share=cap,
         dac_removed_tco2=dac.removed_tco2,
         scope1_by_enterprise=scope1_by_enterprise,
+        fuel_terms_kept=model.fuel_terms,
     )
     return Accounts(supply, emissions, energy, summary, factor, scope1_by_enterprise)
 
@@ -354,8 +356,10 @@ def accounting(model, y: YearState) -> Accounts:
 def money(model, y: YearState) -> Money:
     park, year, a = model.scenario.park, y.year, y.accounting
     purchases = model.record.purchases
-    bill = electricity_bill_cny(y.electricity.result.grid_import_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
-                                park.grid.feed_in_price_cny_per_kwh, year, export_kwh=a.supply.export_kwh)
+    grid_kw = y.electricity.result.grid_import_kw
+    peaks_kw = monthly_peak_kw(grid_kw, year)  # (each month one block of hours: their highest is the year's, NaN as max carries it)
+    bill = electricity_bill_cny(grid_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
+                                park.grid.feed_in_price_cny_per_kwh, year, export_kwh=a.supply.export_kwh, peaks_kw=peaks_kw)
     purchases.extend(model.renewals.due(purchases, year))  # economics.costs.renewals_in_year, filed once per purchase
     costs = {
         "capex_cny": model.ledger.capex_cny(purchases, year),  # Σ capex of the year's purchases
@@ -365,7 +369,8 @@ def money(model, y: YearState) -> Money:
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.scope1_by_enterprise, y.resource_measures.firms.value_added_mcny))
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.scope1_by_enterprise, y.resource_measures.firms.value_added_mcny),
+                 float(peaks_kw.max()))
 
 
 def resources(model, y: YearState) -> dict[str, float]:
@@ -401,8 +406,7 @@ def annual(model, y: YearState) -> dict:
     """The year's row of the ``annual`` table (results/tables.py), recorded with its emissions and energy rows."""
     sc, index, year = model.scenario, y.index, y.year
     s, e, a, m = y.site, y.electricity, y.accounting, y.money
-    summary, supply, assets, result = a.summary, a.supply, s.assets, e.result
-    grid_kw = result.grid_import_kw
+    summary, supply, assets = a.summary, a.supply, s.assets
     phase = phase_of(index)
     value_added = park_value_added_mcny(model, y)
     row = {
@@ -428,7 +432,7 @@ def annual(model, y: YearState) -> dict:
         "dac_electricity_mwh": s.dac.electricity_mwh,
         "dac_tco2_per_yr": assets.end.dac_tco2_per_yr,
         "outage_hours": e.outage_hours,
-        "peak_import_kw": float(grid_kw.max()),
+        "peak_import_kw": m.peak_import_kw,
         "import_limit_kw": assets.end.import_limit_kw,
         "pv_kwp": assets.end.pv_kwp,
         "wind_kw": assets.end.wind_kw,
