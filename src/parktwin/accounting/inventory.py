@@ -29,7 +29,7 @@ Captured CO₂ (scenario kind ``ccus``), by destination:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -72,6 +72,27 @@ EMISSION_COLUMNS = (
     "activity", "activity_unit", "factor", "factor_unit", "factor_ref", "emissions_tco2",
 )
 ENERGY_COLUMNS = ("year", "entity", "entity_kind", "carrier", "quantity", "unit", "energy_tce")
+
+
+@dataclass
+class FirmSums:
+    """Per enterprise, what the year's later stages read of its inventory, summed while ``account_year``
+    makes the rows (each added in row order from 0.0, as a loop over the rows adds it), so no stage reads
+    the rows again: every enterprise's scope-1 tCO₂ (the carbon positions), and for the enterprises in
+    ``watched`` (those listing product lines) [energy in kgce with electricity at the 当量 value,
+    electricity kWh, scope-1 tCO₂, location-based electricity tCO₂] (``accounting.products.FirmTotals``'
+    fields, the products stage)."""
+
+    watched: frozenset = frozenset()
+    scope1_tco2: dict[str, float] = field(default_factory=dict)
+    totals: dict[str, list[float]] = field(default_factory=dict)
+
+    def of(self, entity: str) -> list[float]:
+        """``entity``'s totals, started at zeros when first met."""
+        t = self.totals.get(entity)
+        if t is None:
+            t = self.totals[entity] = [0.0, 0.0, 0.0, 0.0]
+        return t
 
 
 @dataclass(frozen=True)
@@ -123,7 +144,7 @@ def account_year(
     removals_tco2: float,
     offset_cap_share: float | None,
     dac_removed_tco2: float = 0.0,
-    scope1_by_enterprise: dict[str, float] | None = None,
+    firm_sums: FirmSums | None = None,
     fuel_terms_kept: dict[tuple, tuple] | None = None,
 ) -> tuple[list[tuple], list[tuple], dict[str, float]]:
     """Inventory rows, energy rows and the year's summary for one simulated year.
@@ -133,9 +154,8 @@ def account_year(
     (scope ``removal``), subtracted from gross emissions for the net, never from scope 1.
     ``offset_cap_share`` is None when offsets are not used this year, else the cap as a share
     of gross emissions. Offsets cover at most the residual after removals.
-    ``scope1_by_enterprise``: when given, each enterprise's scope-1 tCO₂ (its scope-1 rows'
-    ``emissions_tco2`` added in row order from 0.0) is added to it as the rows are made, so the
-    year's carbon positions need not read the inventory again. ``fuel_terms_kept``: (carrier, entity
+    ``firm_sums``: when given, the enterprises' sums are added to it as the rows are made (``FirmSums``).
+    ``fuel_terms_kept``: (carrier, entity
     kind, unit) → ``fuel_terms`` of its rows, filled as they are first met and read again in later
     years; the terms depend on those three and on the constants in force alone, so one mapping serves a
     run (the constants do not change within it), not runs under other overrides.
@@ -152,7 +172,9 @@ def account_year(
     grid_kwh, residual_kwh = supply.grid_import_kwh, supply.grid_import_kwh - supply.green_kwh
     add_emission, add_energy = emissions.append, energy.append
     fuels: dict[tuple, tuple] = {} if fuel_terms_kept is None else fuel_terms_kept  # (carrier, entity kind, unit) → what its rows take
-    by_firm = scope1_by_enterprise
+    sums = firm_sums if firm_sums is not None else FirmSums()
+    by_firm, watched = sums.scope1_tco2, sums.watched
+    kgce_equivalent_per_kwh = constant(ELECTRICITY_TCE_KEY["equivalent"])  # (the products' unit energy counts electricity at 当量)
     for r in rows:
         entity, kind, carrier, quantity, unit = r
         if carrier == "electricity":
@@ -169,26 +191,37 @@ def account_year(
             scope2_loc += loc
             scope2_mkt += mkt
             add_energy((year, entity, kind, "electricity", used_mwh, "MWh", used_mwh * kgce_per_kwh))
+            if entity in watched and kind == "enterprise":
+                t = sums.of(entity)
+                t[1] += quantity * 1000.0
+                t[0] += quantity * 1000.0 * kgce_equivalent_per_kwh
+                t[3] += loc
         elif carrier == "captured_co2":
             add_emission((year, entity, kind, "1", "all", "ccus_stored", quantity, unit, -1.0, "tCO2/tCO2",
                           "captured and permanently stored: not emitted (EU MRR 2018/2066 Art. 49)", -quantity))
             scope1 -= quantity
             stored += quantity
-            if by_firm is not None and kind == "enterprise":
+            if kind == "enterprise":
                 by_firm[entity] = by_firm.get(entity, 0.0) + -quantity
+                if entity in watched:
+                    sums.of(entity)[2] += -quantity
         elif carrier == "captured_co2_used":
             add_emission((year, entity, kind, "1", "all", "ccus_used", quantity, unit, 0.0, "tCO2/tCO2",
                           "captured into short-lived products: still emitted (EU MRR 2018/2066)", 0.0))
             used += quantity
-            if by_firm is not None and kind == "enterprise":
+            if kind == "enterprise":
                 by_firm[entity] = by_firm.get(entity, 0.0) + 0.0
+                if entity in watched:
+                    sums.of(entity)[2] += 0.0
         elif carrier == "process_co2":
             add_emission((year, entity, kind, "1", "all", "industrial_process", quantity, unit, 1.0, "tCO2/tCO2",
                           "park file: process_emissions_tco2", quantity))
             scope1 += quantity
             process += quantity
-            if by_firm is not None and kind == "enterprise":
+            if kind == "enterprise":
                 by_firm[entity] = by_firm.get(entity, 0.0) + quantity
+                if entity in watched:
+                    sums.of(entity)[2] += quantity
         else:
             fuel = fuels.get((carrier, kind, unit))
             if fuel is None:
@@ -203,10 +236,16 @@ def account_year(
                 gas_tce += tce
             elif carrier == "biomethane":
                 bio_tce += tce
+            if kind == "enterprise":
+                if scope == "1":
+                    by_firm[entity] = by_firm.get(entity, 0.0) + co2
+                if entity in watched:
+                    t = sums.of(entity)
+                    t[0] += quantity * kgce
+                    if scope == "1":
+                        t[2] += co2
             if scope == "1":
                 scope1 += co2
-                if by_firm is not None and kind == "enterprise":
-                    by_firm[entity] = by_firm.get(entity, 0.0) + co2
             elif scope == "2":
                 scope2_loc += co2
                 scope2_mkt += co2

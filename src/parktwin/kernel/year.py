@@ -39,7 +39,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.accounting.inventory import ElectricitySupply, account_year, certified_kwh, core_threshold_tco2_per_tce, grid_nonfossil_share
+from parktwin.accounting.inventory import ElectricitySupply, FirmSums, account_year, certified_kwh, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
@@ -120,7 +120,7 @@ class Accounts:
     energy: list[tuple]
     summary: dict
     grid_factor_kgco2_per_kwh: float
-    scope1_by_enterprise: dict  # entity → its scope-1 tCO₂ this year (account_year), read by the carbon positions
+    firm_sums: FirmSums  # each enterprise's scope-1 tCO₂ (the carbon positions) and the product firms' totals (the products)
 
 
 @dataclass
@@ -335,7 +335,7 @@ def accounting(model, y: YearState) -> Accounts:
     offsets = sc.offsets
     cap = offsets.max_share_of_gross if offsets.start_year is not None and y.year >= offsets.start_year else None
     dac = y.site.dac
-    scope1_by_enterprise: dict[str, float] = {}
+    firm_sums = FirmSums(model.product_roster.of(list(model.enterprises.values())).ids_with_lines)
     emissions, energy, summary = account_year(
         y.year,
         with_operator_electricity(y.carriers.rows, dac.electricity_mwh),
@@ -347,10 +347,10 @@ def accounting(model, y: YearState) -> Accounts:
         removals_tco2=model.removals_tco2,
         offset_cap_share=cap,
         dac_removed_tco2=dac.removed_tco2,
-        scope1_by_enterprise=scope1_by_enterprise,
+        firm_sums=firm_sums,
         fuel_terms_kept=model.fuel_terms,
     )
-    return Accounts(supply, emissions, energy, summary, factor, scope1_by_enterprise)
+    return Accounts(supply, emissions, energy, summary, factor, firm_sums)
 
 
 def money(model, y: YearState) -> Money:
@@ -369,7 +369,7 @@ def money(model, y: YearState) -> Money:
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.scope1_by_enterprise, y.resource_measures.firms.value_added_mcny),
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.firm_sums.scope1_tco2, y.resource_measures.firms.value_added_mcny),
                  float(peaks_kw.max()))
 
 
@@ -394,8 +394,8 @@ def resources(model, y: YearState) -> dict[str, float]:
 def products(model, y: YearState) -> dict[str, float]:
     """The year's product lines: unit energy against the limit grades, the grade-2 indicator and CBAM
     (kernel.products); returns their ``annual`` columns."""
-    return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start, y.carriers.rows,
-                         y.accounting.emissions, model.ets.payments, y.resource_measures.firms.value_added_mcny,
+    return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start,
+                         y.accounting.firm_sums.totals, model.ets.payments, y.resource_measures.firms.value_added_mcny,
                          population_on=model.population_on,
                          min_coverage_share=model.min_coverage_share,
                          eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year,
