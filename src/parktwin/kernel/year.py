@@ -174,7 +174,7 @@ class EtsState:
     bank: dict = field(default_factory=dict)  # firm → allowances banked for later years [tCO₂] (policy.carbon.banking)
     covered: frozenset = frozenset()  # firms the ETS covered last year
     payments: dict = field(default_factory=dict)  # firm → carbon payment of the year [CNY] (the CBAM deduction reads it)
-    roster: tuple = ()  # (the firms, their ids, sectors, positions by id, ETS benchmarks, in the ETS's sectors) while they stay the same
+    roster: tuple = ()  # (the firms, their ids, sectors, ETS benchmarks, in the ETS's sectors) while they stay the same
 
     def roster_of(self, firms, ets_sectors) -> tuple:
         """``roster`` for ``firms`` (agents, park order; a view of them is read, not kept): rebuilt when the park's firms change."""
@@ -184,8 +184,7 @@ class EtsState:
             sectors = [f.spec.sector for f in firms]
             for sector in set(sectors) - set(self.benchmarks):
                 self.benchmarks[sector] = benchmark_tco2_per_mcny(sector)
-            self.roster = (firms, ids, sectors, {fid: i for i, fid in enumerate(ids)},
-                           np.array([self.benchmarks[x] for x in sectors]),
+            self.roster = (firms, ids, sectors, np.array([self.benchmarks[x] for x in sectors]),
                            np.array([ets_sectors == "all" or x in ets_sectors for x in sectors], dtype=bool))
         return self.roster
 
@@ -356,9 +355,8 @@ def accounting(model, y: YearState) -> Accounts:
 def money(model, y: YearState) -> Money:
     park, year, a = model.scenario.park, y.year, y.accounting
     purchases = model.record.purchases
-    grid_kw = y.electricity.result.grid_import_kw
-    peaks_kw = monthly_peak_kw(grid_kw, year)  # (each month one block of hours: their highest is the year's, NaN as max carries it)
-    bill = electricity_bill_cny(grid_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
+    peaks_kw = monthly_peak_kw(y.electricity.result.grid_import_kw, year)  # (their highest is the year's: months are blocks of hours)
+    bill = electricity_bill_cny(y.electricity.result.grid_import_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
                                 park.grid.feed_in_price_cny_per_kwh, year, export_kwh=a.supply.export_kwh, peaks_kw=peaks_kw)
     purchases.extend(model.renewals.due(purchases, year))  # economics.costs.renewals_in_year, filed once per purchase
     costs = {
@@ -532,8 +530,7 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
 
 def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
-    plus off-site PPA output matched hour by hour (or by annual volume), never above the import.
-    ``grid_kwh``: ``float(grid_kw.sum())``, summed by the caller already [kWh]."""
+    plus off-site PPA output matched hour by hour (or by annual volume), never above the import (Σ ``grid_kw``: ``grid_kwh``)."""
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
     no_wind = holds_only_zeros(assets.ppa_wind_kw)
     if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
@@ -549,13 +546,12 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float) -
 
 
 def carbon_year(model, index: int, year: int, scope1_by_enterprise: dict[str, float], value_added_mcny: list[float]) -> float:
-    """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY].
-    ``scope1_by_enterprise``: each enterprise's scope-1 tCO₂ from the year's inventory (``account_year``);
-    ``value_added_mcny``: each firm's value added this year, park order."""
+    """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]. ``scope1_by_enterprise``:
+    each enterprise's scope-1 tCO₂ (``account_year``); ``value_added_mcny``: each firm's value added this year, park order."""
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
-    firms, ids, sectors, _, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
+    firms, ids, sectors, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
     scope1 = np.array([scope1_by_enterprise.get(fid, 0.0) for fid in ids], dtype=float)  # scope 1 emitted (stored CO₂ already out)
     value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
@@ -580,10 +576,8 @@ def carbon_year(model, index: int, year: int, scope1_by_enterprise: dict[str, fl
 
 
 def pv_generation_kwh(site: Site, result: DispatchResult, supply: ElectricitySupply) -> float:
-    """``float(site.pv_kw.sum())``, the year's PV output [kWh]. With no wind and no CHP or fuel-cell output
-    the dispatch's on-site generation is ``site.renewable_kw`` = PV + the shared zeros: the PV's values but
-    for −0.0 made +0.0, so its sum (``supply.onsite_generation_kwh``) is the PV's bit for bit unless every
-    term is a zero (then its sign may differ): that sum, when not zero, is taken without another pass."""
+    """``float(site.pv_kw.sum())`` [kWh]; the on-site generation's sum when that is PV + zeros (no wind, CHP or fuel
+    cell: the same values but −0.0, so the same sum unless all are zeros) and not zero, without a pass."""
     if result.pv_kw is site.renewable_kw and holds_only_zeros(site.wind_kw) and supply.onsite_generation_kwh != 0.0:
         return supply.onsite_generation_kwh
     return float(site.pv_kw.sum())
