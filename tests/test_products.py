@@ -217,7 +217,7 @@ def test_product_table_rows_are_sourced_and_not_found_rows_carry_no_values():
 
 
 def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str, FirmTotals]:
-    """The oracle of ``accounting.inventory.FirmSums``: per enterprise, energy and CO₂ read back from
+    """The oracle of ``accounting.inventory.InventoryReads``: per enterprise, energy and CO₂ read back from
     a year's energy rows (agents.base.EnergyRow) and inventory rows (accounting.inventory.EMISSION_COLUMNS)
     in row order; ``entities``: only these (None: all)."""
     kgce_per_kwh = constant("electricity_kgce_per_kwh_equivalent")
@@ -275,11 +275,11 @@ def test_firm_totals_by_hand():
 
 
 def test_inventory_sums_each_product_firm_as_read_back_from_its_rows():
-    """``account_year`` sums the watched firms' totals as it makes the rows (``FirmSums``): the same
+    """``account_year`` sums the watched firms' totals as it makes the rows (``InventoryReads``): the same
     numbers, bit for bit, as reading the rows back (the oracle above), and every enterprise's scope 1.
     By hand for firm a: all of its 10 MWh imported at 0.5 kgCO₂/kWh → 5 tCO₂ location-based; scope 1
     = 5 t of coal × its factor + 0.2 t of process CO₂ − 0.3 t stored."""
-    from parktwin.accounting.inventory import ElectricitySupply, FirmSums, account_year
+    from parktwin.accounting.inventory import ElectricitySupply, InventoryReads, account_year
     from parktwin.agents.base import EnergyRow
 
     rows = [EnergyRow("a", "enterprise", "electricity", 10.0, "MWh"), EnergyRow("a", "enterprise", "coal", 5.0, "t"),
@@ -289,8 +289,9 @@ def test_inventory_sums_each_product_firm_as_read_back_from_its_rows():
             EnergyRow("c", "enterprise", "captured_co2_used", 0.1, "tCO2")]
     supply = ElectricitySupply(40_000.0, 40_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10_000.0)
     for watched in (frozenset(), frozenset({"a"}), frozenset({"a", "b", "c"})):
-        sums = FirmSums(watched)
-        emissions, _, _ = account_year(2030, rows, supply, 0.5, "test", 0.3, "equivalent", 0.0, None, firm_sums=sums)
+        sums = InventoryReads(watched)
+        emissions, energy, _ = account_year(2030, rows, supply, 0.5, "test", 0.3, "equivalent", 0.0, None, reads=sums)
+        assert sums.fuel_energy == [r for r in energy if r[3] in FUELS]  # (the fuel bill's rows, in order)
         assert {k: FirmTotals(*v) for k, v in sums.totals.items()} == firm_totals(rows, emissions, watched)
         every = firm_totals(rows, emissions)
         assert sums.scope1_tco2 == {k: every[k].scope1_tco2 for k in "abc"}  # (c: heat is scope 2, short-lived CO₂ is 0)

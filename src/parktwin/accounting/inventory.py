@@ -75,17 +75,18 @@ ENERGY_COLUMNS = ("year", "entity", "entity_kind", "carrier", "quantity", "unit"
 
 
 @dataclass
-class FirmSums:
-    """Per enterprise, what the year's later stages read of its inventory, summed while ``account_year``
-    makes the rows (each added in row order from 0.0, as a loop over the rows adds it), so no stage reads
-    the rows again: every enterprise's scope-1 tCO₂ (the carbon positions), and for the enterprises in
-    ``watched`` (those listing product lines) [energy in kgce with electricity at the 当量 value,
-    electricity kWh, scope-1 tCO₂, location-based electricity tCO₂] (``accounting.products.FirmTotals``'
-    fields, the products stage)."""
+class InventoryReads:
+    """What the year's later stages read of the inventory, gathered while ``account_year`` makes the rows
+    (each sum added in row order from 0.0, as a loop over the rows adds it), so no stage reads the rows
+    again: every enterprise's scope-1 tCO₂ (the carbon positions); for the enterprises in ``watched``
+    (those listing product lines) [energy in kgce with electricity at the 当量 value, electricity kWh,
+    scope-1 tCO₂, location-based electricity tCO₂] (``accounting.products.FirmTotals``' fields, the
+    products stage); the energy rows of fuels, in the energy rows' order (the money stage prices them)."""
 
     watched: frozenset = frozenset()
     scope1_tco2: dict[str, float] = field(default_factory=dict)
     totals: dict[str, list[float]] = field(default_factory=dict)
+    fuel_energy: list[tuple] = field(default_factory=list)
 
     def of(self, entity: str) -> list[float]:
         """``entity``'s totals, started at zeros when first met."""
@@ -144,7 +145,7 @@ def account_year(
     removals_tco2: float,
     offset_cap_share: float | None,
     dac_removed_tco2: float = 0.0,
-    firm_sums: FirmSums | None = None,
+    reads: InventoryReads | None = None,
     fuel_terms_kept: dict[tuple, tuple] | None = None,
 ) -> tuple[list[tuple], list[tuple], dict[str, float]]:
     """Inventory rows, energy rows and the year's summary for one simulated year.
@@ -154,7 +155,7 @@ def account_year(
     (scope ``removal``), subtracted from gross emissions for the net, never from scope 1.
     ``offset_cap_share`` is None when offsets are not used this year, else the cap as a share
     of gross emissions. Offsets cover at most the residual after removals.
-    ``firm_sums``: when given, the enterprises' sums are added to it as the rows are made (``FirmSums``).
+    ``reads``: when given, what later stages read is gathered in it as the rows are made (``InventoryReads``).
     ``fuel_terms_kept``: (carrier, entity
     kind, unit) → ``fuel_terms`` of its rows, filled as they are first met and read again in later
     years; the terms depend on those three and on the constants in force alone, so one mapping serves a
@@ -172,8 +173,8 @@ def account_year(
     grid_kwh, residual_kwh = supply.grid_import_kwh, supply.grid_import_kwh - supply.green_kwh
     add_emission, add_energy = emissions.append, energy.append
     fuels: dict[tuple, tuple] = {} if fuel_terms_kept is None else fuel_terms_kept  # (carrier, entity kind, unit) → what its rows take
-    sums = firm_sums if firm_sums is not None else FirmSums()
-    by_firm, watched = sums.scope1_tco2, sums.watched
+    sums = reads if reads is not None else InventoryReads()
+    by_firm, watched, add_fuel = sums.scope1_tco2, sums.watched, sums.fuel_energy.append
     kgce_equivalent_per_kwh = constant(ELECTRICITY_TCE_KEY["equivalent"])  # (the products' unit energy counts electricity at 当量)
     for r in rows:
         entity, kind, carrier, quantity, unit = r
@@ -230,7 +231,9 @@ def account_year(
             co2 = quantity * factor / 1000.0
             add_emission((year, entity, kind, scope, "all", source, quantity, unit, factor, factor_unit, factor_ref, co2))
             tce = quantity * kgce / 1000.0
-            add_energy((year, entity, kind, carrier, quantity, unit, tce))
+            fuel_row = (year, entity, kind, carrier, quantity, unit, tce)
+            add_energy(fuel_row)
+            add_fuel(fuel_row)
             fuel_tce += tce
             if carrier == "natural_gas":
                 gas_tce += tce

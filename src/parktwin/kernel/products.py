@@ -78,7 +78,7 @@ def products_year(enterprises, out: list, year: int, year_start: int, totals: di
     """Append the year's product rows (``PRODUCT_TABLE_COLUMNS``) to ``out``; return the ``annual`` columns.
 
     ``enterprises``: the firm agents in the park this year; ``totals``: the firms with product lines'
-    ``FirmTotals`` fields as the year's inventory summed them (``accounting.inventory.FirmSums.totals``;
+    ``FirmTotals`` fields as the year's inventory summed them (``accounting.inventory.InventoryReads.totals``;
     a firm without rows this year is absent); ``payments``: each firm's carbon
     payment of the year [CNY] (net of free allocation); ``value_added_mcny``: each firm's value
     added this year (aligned with ``enterprises``); ``eu_price_eur_per_tco2`` NaN: CBAM

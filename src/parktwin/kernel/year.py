@@ -39,7 +39,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.accounting.inventory import ElectricitySupply, FirmSums, account_year, certified_kwh, core_threshold_tco2_per_tce, grid_nonfossil_share
+from parktwin.accounting.inventory import ElectricitySupply, InventoryReads, account_year, certified_kwh, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
@@ -120,7 +120,7 @@ class Accounts:
     energy: list[tuple]
     summary: dict
     grid_factor_kgco2_per_kwh: float
-    firm_sums: FirmSums  # each enterprise's scope-1 tCO₂ (the carbon positions) and the product firms' totals (the products)
+    reads: InventoryReads  # what later stages read: each firm's scope 1, the product firms' totals, the fuels' energy rows
 
 
 @dataclass
@@ -334,7 +334,7 @@ def accounting(model, y: YearState) -> Accounts:
     offsets = sc.offsets
     cap = offsets.max_share_of_gross if offsets.start_year is not None and y.year >= offsets.start_year else None
     dac = y.site.dac
-    firm_sums = FirmSums(model.product_roster.of(list(model.enterprises.values())).ids_with_lines)
+    reads = InventoryReads(model.product_roster.of(list(model.enterprises.values())).ids_with_lines)
     emissions, energy, summary = account_year(
         y.year,
         with_operator_electricity(y.carriers.rows, dac.electricity_mwh),
@@ -346,10 +346,10 @@ def accounting(model, y: YearState) -> Accounts:
         removals_tco2=model.removals_tco2,
         offset_cap_share=cap,
         dac_removed_tco2=dac.removed_tco2,
-        firm_sums=firm_sums,
+        reads=reads,
         fuel_terms_kept=model.fuel_terms,
     )
-    return Accounts(supply, emissions, energy, summary, factor, firm_sums)
+    return Accounts(supply, emissions, energy, summary, factor, reads)
 
 
 def money(model, y: YearState) -> Money:
@@ -362,12 +362,12 @@ def money(model, y: YearState) -> Money:
     costs = {
         "capex_cny": model.ledger.capex_cny(purchases, year),  # Σ capex of the year's purchases
         "fixed_om_cny": model.ledger.fixed_om_cny(purchases, year),  # economics.costs.fixed_om_in_year
-        "fuel_cost_cny": fuel_cost_cny(a.energy, year),
+        "fuel_cost_cny": fuel_cost_cny(a.reads.fuel_energy, year),  # (the energy rows of fuels: the others cost nothing here)
         "certificate_cost_cny": a.supply.green_kwh / 1000.0 * price_cny("green_certificate", year),
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.firm_sums.scope1_tco2, y.resource_measures.firms.value_added_mcny),
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.reads.scope1_tco2, y.resource_measures.firms.value_added_mcny),
                  float(peaks_kw.max()))
 
 
@@ -393,7 +393,7 @@ def products(model, y: YearState) -> dict[str, float]:
     """The year's product lines: unit energy against the limit grades, the grade-2 indicator and CBAM
     (kernel.products); returns their ``annual`` columns."""
     return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start,
-                         y.accounting.firm_sums.totals, model.ets.payments, y.resource_measures.firms.value_added_mcny,
+                         y.accounting.reads.totals, model.ets.payments, y.resource_measures.firms.value_added_mcny,
                          population_on=model.population_on,
                          min_coverage_share=model.min_coverage_share,
                          eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year,
@@ -553,13 +553,12 @@ def carbon_year(model, index: int, year: int, scope1_by_enterprise: dict[str, fl
     # the firms in the park this year (entrants in, earlier leavers out)
     firms, ids, sectors, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
     scope1 = np.array([scope1_by_enterprise.get(fid, 0.0) for fid in ids], dtype=float)  # scope 1 emitted (stored CO₂ already out)
-    value_added = np.array(value_added_mcny, dtype=float)
     price = float(model.carbon_charge_cny_per_tco2[index])
     by_products, bases = None, ()  # the allocation from products: only the ETS allocates (tax and none read none)
     if carbon.kind == "ets":
         by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]), model.product_roster)
-    pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
-                           in_ets, float(model.allocation_scale[index]), by_products)
+    pos = carbon_positions(carbon.kind, scope1, value_added_mcny, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
+                           in_ets, float(model.allocation_scale[index]), by_products)  # (value added: read as floats under an ETS)
     payment, bank = pos.payment_cny, np.zeros(len(ids))
     if carbon.kind == "ets" and carbon.banking:  # unused allowances carried to later years (leavers' banks lapse)
         banked = bank_allowances(pos.covered, scope1, pos.allocation_tco2, price,
