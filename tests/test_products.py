@@ -13,6 +13,8 @@ import parktwin
 from parktwin.accounting.products import (
     FirmTotals, grade2_scope, grade2_share, grade_of, product, product_data_gaps, product_rows, sectors_with_limits,
 )
+from parktwin.accounting.inventory import FUELS
+from parktwin.data import constant
 from parktwin.economics.carbon import carbon_positions, product_allocation
 from parktwin.economics.cbam import cbam_factor_share, cbam_position, embedded_tco2_per_t
 from parktwin.spec.load import load_park
@@ -214,12 +216,46 @@ def test_product_table_rows_are_sourced_and_not_found_rows_carry_no_values():
     assert factors[2026] == 0.975 and factors[2034] == 0.0 and factors.loc[2026:].is_monotonic_decreasing
 
 
+def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str, FirmTotals]:
+    """The oracle of ``accounting.inventory.InventoryReads``: per enterprise, energy and CO₂ read back from
+    a year's energy rows (agents.base.EnergyRow) and inventory rows (accounting.inventory.EMISSION_COLUMNS)
+    in row order; ``entities``: only these (None: all)."""
+    kgce_per_kwh = constant("electricity_kgce_per_kwh_equivalent")
+    kgce = {}  # fuel → kgce per unit, looked up once a call
+    acc: dict[str, list[float]] = {}
+    for r in rows:
+        if (entities is not None and r.entity not in entities) or r.entity_kind != "enterprise":
+            continue
+        a = acc.get(r.entity)
+        if a is None:
+            a = acc[r.entity] = [0.0, 0.0, 0.0, 0.0]
+        carrier = r.carrier
+        if carrier == "electricity":
+            a[1] += r.quantity * 1000.0
+            a[0] += r.quantity * 1000.0 * kgce_per_kwh
+        elif carrier in FUELS:
+            factor = kgce.get(carrier)
+            if factor is None:
+                factor = kgce[carrier] = constant(FUELS[carrier].kgce_key)
+            a[0] += r.quantity * factor
+    for e in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
+        if (entities is not None and e[1] not in entities) or e[2] != "enterprise":
+            continue
+        a = acc.get(e[1])
+        if a is None:
+            a = acc[e[1]] = [0.0, 0.0, 0.0, 0.0]
+        scope = e[3]
+        if scope == "1" or (scope == "removal" and e[5] == "ccus"):
+            a[2] += e[11]
+        elif scope == "2" and e[4] == "location" and e[5] == "purchased_electricity":
+            a[3] += e[11]
+    return {k: FirmTotals(*v) for k, v in acc.items()}
+
+
 def test_firm_totals_by_hand():
-    """``firm_totals`` sums each enterprise's energy rows (kgce at 当量, kWh) and inventory rows (scope 1
+    """The oracle sums each enterprise's energy rows (kgce at 当量, kWh) and inventory rows (scope 1
     with CCUS removals; location-based electricity CO₂) in row order, for all firms or the few asked."""
-    from parktwin.accounting.products import firm_totals
     from parktwin.agents.base import EnergyRow
-    from parktwin.data import constant
 
     def row(entity, kind, scope, method, source, tco2):
         return (2030, entity, kind, scope, method, source, 1.0, "t", 1.0, "t/t", "ref", tco2)
@@ -236,3 +272,28 @@ def test_firm_totals_by_hand():
                 "b": FirmTotals(2.0 * kgce_gas, 0.0, 0.0, 5.0), "c": FirmTotals()}
     for entities in (None, frozenset({"a"}), frozenset({"b", "c"})):
         assert firm_totals(rows, emissions, entities) == {k: v for k, v in expected.items() if entities is None or k in entities}
+
+
+def test_inventory_sums_each_product_firm_as_read_back_from_its_rows():
+    """``account_year`` sums the watched firms' totals as it makes the rows (``InventoryReads``): the same
+    numbers, bit for bit, as reading the rows back (the oracle above), and every enterprise's scope 1.
+    By hand for firm a: all of its 10 MWh imported at 0.5 kgCO₂/kWh → 5 tCO₂ location-based; scope 1
+    = 5 t of coal × its factor + 0.2 t of process CO₂ − 0.3 t stored."""
+    from parktwin.accounting.inventory import ElectricitySupply, InventoryReads, account_year
+    from parktwin.agents.base import EnergyRow
+
+    rows = [EnergyRow("a", "enterprise", "electricity", 10.0, "MWh"), EnergyRow("a", "enterprise", "coal", 5.0, "t"),
+            EnergyRow("b", "enterprise", "natural_gas", 2.0, "km3"), EnergyRow("op", "operator", "diesel", 1.0, "t"),
+            EnergyRow("a", "enterprise", "process_co2", 0.2, "tCO2"), EnergyRow("a", "enterprise", "captured_co2", 0.3, "tCO2"),
+            EnergyRow("b", "enterprise", "electricity", 30.0, "MWh"), EnergyRow("c", "enterprise", "purchased_heat", 7.0, "GJ"),
+            EnergyRow("c", "enterprise", "captured_co2_used", 0.1, "tCO2")]
+    supply = ElectricitySupply(40_000.0, 40_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10_000.0)
+    for watched in (frozenset(), frozenset({"a"}), frozenset({"a", "b", "c"})):
+        sums = InventoryReads(watched)
+        emissions, energy, _ = account_year(2030, rows, supply, 0.5, "test", 0.3, "equivalent", 0.0, None, reads=sums)
+        assert sums.fuel_energy == [r for r in energy if r[3] in FUELS]  # (the fuel bill's rows, in order)
+        assert {k: FirmTotals(*v) for k, v in sums.totals.items()} == firm_totals(rows, emissions, watched)
+        every = firm_totals(rows, emissions)
+        assert sums.scope1_tco2 == {k: every[k].scope1_tco2 for k in "abc"}  # (c: heat is scope 2, short-lived CO₂ is 0)
+    assert sums.totals["a"][3] == 10.0 * 0.5
+    assert sums.scope1_tco2["a"] == 0.0 + 5.0 * constant("coal_kgco2_per_t") / 1000.0 + 0.2 + -0.3

@@ -29,7 +29,7 @@ Captured CO₂ (scenario kind ``ccus``), by destination:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -72,6 +72,28 @@ EMISSION_COLUMNS = (
     "activity", "activity_unit", "factor", "factor_unit", "factor_ref", "emissions_tco2",
 )
 ENERGY_COLUMNS = ("year", "entity", "entity_kind", "carrier", "quantity", "unit", "energy_tce")
+
+
+@dataclass
+class InventoryReads:
+    """What the year's later stages read of the inventory, gathered while ``account_year`` makes the rows
+    (each sum added in row order from 0.0, as a loop over the rows adds it), so no stage reads the rows
+    again: every enterprise's scope-1 tCO₂ (the carbon positions); for the enterprises in ``watched``
+    (those listing product lines) [energy in kgce with electricity at the 当量 value, electricity kWh,
+    scope-1 tCO₂, location-based electricity tCO₂] (``accounting.products.FirmTotals``' fields, the
+    products stage); the energy rows of fuels, in the energy rows' order (the money stage prices them)."""
+
+    watched: frozenset = frozenset()
+    scope1_tco2: dict[str, float] = field(default_factory=dict)
+    totals: dict[str, list[float]] = field(default_factory=dict)
+    fuel_energy: list[tuple] = field(default_factory=list)
+
+    def of(self, entity: str) -> list[float]:
+        """``entity``'s totals, started at zeros when first met."""
+        t = self.totals.get(entity)
+        if t is None:
+            t = self.totals[entity] = [0.0, 0.0, 0.0, 0.0]
+        return t
 
 
 @dataclass(frozen=True)
@@ -123,6 +145,8 @@ def account_year(
     removals_tco2: float,
     offset_cap_share: float | None,
     dac_removed_tco2: float = 0.0,
+    reads: InventoryReads | None = None,
+    fuel_terms_kept: dict[tuple, tuple] | None = None,
 ) -> tuple[list[tuple], list[tuple], dict[str, float]]:
     """Inventory rows, energy rows and the year's summary for one simulated year.
 
@@ -131,6 +155,11 @@ def account_year(
     (scope ``removal``), subtracted from gross emissions for the net, never from scope 1.
     ``offset_cap_share`` is None when offsets are not used this year, else the cap as a share
     of gross emissions. Offsets cover at most the residual after removals.
+    ``reads``: when given, what later stages read is gathered in it as the rows are made (``InventoryReads``).
+    ``fuel_terms_kept``: (carrier, entity
+    kind, unit) → ``fuel_terms`` of its rows, filled as they are first met and read again in later
+    years; the terms depend on those three and on the constants in force alone, so one mapping serves a
+    run (the constants do not change within it), not runs under other overrides.
     """
     emissions: list[tuple] = []
     energy: list[tuple] = []
@@ -143,7 +172,10 @@ def account_year(
     loc_ref, mkt_ref = f"grid_factors.csv:{grid_series}", f"grid_factors.csv:{grid_series} (non-green share)"
     grid_kwh, residual_kwh = supply.grid_import_kwh, supply.grid_import_kwh - supply.green_kwh
     add_emission, add_energy = emissions.append, energy.append
-    fuels: dict[tuple, tuple] = {}  # (carrier, entity kind, unit) → what its rows take, looked up once a year
+    fuels: dict[tuple, tuple] = {} if fuel_terms_kept is None else fuel_terms_kept  # (carrier, entity kind, unit) → what its rows take
+    sums = reads if reads is not None else InventoryReads()
+    by_firm, watched, add_fuel = sums.scope1_tco2, sums.watched, sums.fuel_energy.append
+    kgce_equivalent_per_kwh = constant(ELECTRICITY_TCE_KEY["equivalent"])  # (the products' unit energy counts electricity at 当量)
     for r in rows:
         entity, kind, carrier, quantity, unit = r
         if carrier == "electricity":
@@ -160,20 +192,37 @@ def account_year(
             scope2_loc += loc
             scope2_mkt += mkt
             add_energy((year, entity, kind, "electricity", used_mwh, "MWh", used_mwh * kgce_per_kwh))
+            if entity in watched and kind == "enterprise":
+                t = sums.of(entity)
+                t[1] += quantity * 1000.0
+                t[0] += quantity * 1000.0 * kgce_equivalent_per_kwh
+                t[3] += loc
         elif carrier == "captured_co2":
             add_emission((year, entity, kind, "1", "all", "ccus_stored", quantity, unit, -1.0, "tCO2/tCO2",
                           "captured and permanently stored: not emitted (EU MRR 2018/2066 Art. 49)", -quantity))
             scope1 -= quantity
             stored += quantity
+            if kind == "enterprise":
+                by_firm[entity] = by_firm.get(entity, 0.0) + -quantity
+                if entity in watched:
+                    sums.of(entity)[2] += -quantity
         elif carrier == "captured_co2_used":
             add_emission((year, entity, kind, "1", "all", "ccus_used", quantity, unit, 0.0, "tCO2/tCO2",
                           "captured into short-lived products: still emitted (EU MRR 2018/2066)", 0.0))
             used += quantity
+            if kind == "enterprise":
+                by_firm[entity] = by_firm.get(entity, 0.0) + 0.0
+                if entity in watched:
+                    sums.of(entity)[2] += 0.0
         elif carrier == "process_co2":
             add_emission((year, entity, kind, "1", "all", "industrial_process", quantity, unit, 1.0, "tCO2/tCO2",
                           "park file: process_emissions_tco2", quantity))
             scope1 += quantity
             process += quantity
+            if kind == "enterprise":
+                by_firm[entity] = by_firm.get(entity, 0.0) + quantity
+                if entity in watched:
+                    sums.of(entity)[2] += quantity
         else:
             fuel = fuels.get((carrier, kind, unit))
             if fuel is None:
@@ -182,12 +231,22 @@ def account_year(
             co2 = quantity * factor / 1000.0
             add_emission((year, entity, kind, scope, "all", source, quantity, unit, factor, factor_unit, factor_ref, co2))
             tce = quantity * kgce / 1000.0
-            add_energy((year, entity, kind, carrier, quantity, unit, tce))
+            fuel_row = (year, entity, kind, carrier, quantity, unit, tce)
+            add_energy(fuel_row)
+            add_fuel(fuel_row)
             fuel_tce += tce
             if carrier == "natural_gas":
                 gas_tce += tce
             elif carrier == "biomethane":
                 bio_tce += tce
+            if kind == "enterprise":
+                if scope == "1":
+                    by_firm[entity] = by_firm.get(entity, 0.0) + co2
+                if entity in watched:
+                    t = sums.of(entity)
+                    t[0] += quantity * kgce
+                    if scope == "1":
+                        t[2] += co2
             if scope == "1":
                 scope1 += co2
             elif scope == "2":
@@ -241,11 +300,15 @@ def account_year(
     return emissions, energy, summary
 
 
-def certified_kwh(grid_kw: np.ndarray, share: float) -> float:
+def certified_kwh(grid_kw: np.ndarray, share: float, import_kwh: float | None = None) -> float:
     """``float(np.minimum(grid_kw, grid_kw * share).sum())`` [kWh]: certificates on ``share`` of every hour's
     import, never above it. With imports ≥ 0 (no NaN) and 0 ≤ ``share`` ≤ 1 no hour's certified kWh exceed its
     import, so the minimum is the product, bit for bit (ties are equal values, zeros of one sign); a share of 0
-    certifies zeros of finite imports, which sum to +0.0 (numpy adds a sum's values to +0.0): no pass but the checks."""
+    certifies zeros of finite imports, which sum to +0.0 (numpy adds a sum's values to +0.0): no pass but the checks.
+    A share of 1 certifies every hour's import itself (x × 1.0 is x, and the minimum of x and x is x, NaN
+    included): the import's own sum, ``import_kwh`` = ``float(grid_kw.sum())`` when the caller has it, no pass."""
+    if share == 1.0 and import_kwh is not None:
+        return import_kwh
     if 0.0 <= share <= 1.0 and grid_kw.min() >= 0.0 and (share > 0.0 or grid_kw.max() < np.inf):
         return 0.0 if share == 0.0 else float((grid_kw * share).sum())
     return float(np.minimum(grid_kw, grid_kw * share).sum())

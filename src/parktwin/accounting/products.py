@@ -27,8 +27,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from parktwin.accounting.inventory import FUELS
-from parktwin.data import constant, table
+from parktwin.data import table
 
 NAN = float("nan")
 GRADES = ("grade1", "grade2", "grade3")
@@ -109,42 +108,6 @@ class FirmTotals:
     electricity_kwh: float = 0.0
     scope1_tco2: float = 0.0
     electricity_tco2: float = 0.0
-
-
-def firm_totals(rows, emissions, entities: frozenset | None = None) -> dict[str, FirmTotals]:
-    """Per enterprise: energy and CO₂ from the year's energy rows (agents.base.EnergyRow) and
-    inventory rows (accounting.inventory.EMISSION_COLUMNS); ``entities``: only these (None: all).
-    A row of another entity is passed over at the first test (``entities`` are a few firms)."""
-    kgce_per_kwh = constant("electricity_kgce_per_kwh_equivalent")
-    kgce = {}  # fuel → kgce per unit, looked up once a call
-    acc: dict[str, list[float]] = {}
-    for r in rows:
-        if (entities is not None and r.entity not in entities) or r.entity_kind != "enterprise":
-            continue
-        a = acc.get(r.entity)
-        if a is None:
-            a = acc[r.entity] = [0.0, 0.0, 0.0, 0.0]
-        carrier = r.carrier
-        if carrier == "electricity":
-            a[1] += r.quantity * 1000.0
-            a[0] += r.quantity * 1000.0 * kgce_per_kwh
-        elif carrier in FUELS:
-            factor = kgce.get(carrier)
-            if factor is None:
-                factor = kgce[carrier] = constant(FUELS[carrier].kgce_key)
-            a[0] += r.quantity * factor
-    for e in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if (entities is not None and e[1] not in entities) or e[2] != "enterprise":
-            continue
-        a = acc.get(e[1])
-        if a is None:
-            a = acc[e[1]] = [0.0, 0.0, 0.0, 0.0]
-        scope = e[3]
-        if scope == "1" or (scope == "removal" and e[5] == "ccus"):
-            a[2] += e[11]
-        elif scope == "2" and e[4] == "location" and e[5] == "purchased_electricity":
-            a[3] += e[11]
-    return {k: FirmTotals(*v) for k, v in acc.items()}
 
 
 @lru_cache(maxsize=None)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from parktwin.data import table
@@ -127,22 +128,70 @@ def firm_flows(firms: list[FirmResources]) -> FirmFlows:
                      np.array([[v is not None for v in row] for row in values], dtype=bool).reshape(-1, 8).T)
 
 
-def _with_received(firms: FirmFlows, total: list[float], used: list[float], reported: list[bool],
-                   received: dict[str, float]) -> tuple[float, float, float, float]:
-    """One stream the firms report (solid waste [t], waste heat [GJ]) with what exchanges take of it:
-    over the reporting firms in park order, Σ value added [M CNY], Σ total, Σ used (their own use plus
-    what an exchange takes, at most what is left unused) and Σ taken by exchanges."""
-    va = total_sum = used_sum = taken = 0.0
-    for entity, f_va, f_total, f_used, has in zip(firms.ids, firms.value_added_mcny, total, used, reported):
-        if has:
-            va += f_va
-            left = f_total - f_used
-            # min(what exchanges take, left); a firm no exchange takes from (most): min(0.0, left) without the calls
-            sent = min(received[entity], left) if entity in received else (left if left < 0.0 else 0.0)
-            total_sum += f_total
-            used_sum += f_used + sent
-            taken += sent
-    return va, total_sum, used_sum, taken
+RECEIVED_FIELDS = ("reclaimed_m3", "reused_m3", "waste_t", "heat_gj")  # ``ExchangeFlows``' receiver → amount fields, in ``firm_sums`` order
+
+
+def received_arrays(ids: tuple[str, ...], flows: ExchangeFlows) -> tuple[np.ndarray, np.ndarray]:
+    """What the exchanges bring each firm (``ids``, park order), per ``RECEIVED_FIELDS`` row: the amount
+    [m³, t, GJ] (4 × firms, 0 where none) and whether the firm is among the receivers (4 × firms)."""
+    received, receives = np.zeros((4, len(ids))), np.zeros((4, len(ids)), dtype=bool)
+    by_field = [getattr(flows, name) for name in RECEIVED_FIELDS]
+    if any(by_field):
+        at = {entity: i for i, entity in enumerate(ids)}
+        for k, amounts in enumerate(by_field):
+            for entity, amount in amounts.items():
+                if (i := at.get(entity)) is not None:
+                    received[k, i], receives[k, i] = amount, True
+    return received, receives
+
+
+@numba.njit(cache=True)
+def firm_sums(va_mcny, flows, reported, received, receives):  # pragma: no cover - compiled; exercised through year_resources
+    """The park's sums over the firms that report each account, in park order, with what the exchanges
+    move (``received_arrays``): fresh, reused, reclaimed and waste water and the water exchanged [m³],
+    the value added of the firms reporting water and wastewater [M CNY]; then for solid waste [t] and
+    waste heat [GJ] each: the reporting firms' value added, generated (available), utilised
+    (recovered) and taken by exchanges. Water: treated water
+    received replaces fresh water first, then cooling water, never more than the firm withdraws; solid
+    waste and waste heat: what an exchange takes counts as used, at most what is left unused. Each sum is
+    added firm by firm from 0.0, as a Python loop adds it; ``a if a < b else b`` is Python's ``min(b, a)``."""
+    out = np.zeros(15)
+    fresh = reused = reclaimed = wastewater = ex_water = va_water = va_wastewater = 0.0
+    for i in range(va_mcny.shape[0]):
+        if reported[0, i]:  # fresh water reported
+            f_fresh = flows[0, i]
+            va_water += va_mcny[i]
+            if receives[0, i] or receives[1, i]:
+                got_reclaimed = f_fresh if f_fresh < received[0, i] else received[0, i]
+                left = f_fresh - got_reclaimed
+                got_reused = left if left < received[1, i] else received[1, i]
+            else:
+                got_reclaimed, got_reused = (f_fresh if f_fresh < 0.0 else 0.0), 0.0
+            fresh += f_fresh - got_reclaimed - got_reused
+            reclaimed += flows[2, i] + got_reclaimed
+            reused += flows[1, i] + got_reused
+            ex_water += got_reclaimed + got_reused
+            if reported[3, i]:  # wastewater reported
+                va_wastewater += va_mcny[i]
+                wastewater += flows[3, i]
+    out[0], out[1], out[2], out[3], out[4], out[5], out[6] = fresh, reused, reclaimed, wastewater, ex_water, va_water, va_wastewater
+    for k in range(2):  # solid waste (generated, utilised; exchanges' waste_t), waste heat (available, recovered; heat_gj)
+        had_at, taken_by = 4 + 2 * k, 2 + k
+        va = total = used = taken = 0.0
+        for i in range(va_mcny.shape[0]):
+            if reported[had_at, i]:
+                va += va_mcny[i]
+                f_total, f_used = flows[had_at, i], flows[had_at + 1, i]
+                left = f_total - f_used
+                if receives[taken_by, i]:
+                    sent = left if left < received[taken_by, i] else received[taken_by, i]
+                else:
+                    sent = left if left < 0.0 else 0.0
+                total += f_total
+                used += f_used + sent
+                taken += sent
+        out[7 + 4 * k], out[8 + 4 * k], out[9 + 4 * k], out[10 + 4 * k] = va, total, used, taken
+    return out
 
 
 def year_resources(
@@ -163,30 +212,9 @@ def year_resources(
     if not isinstance(firms, FirmFlows):
         firms = firm_flows(firms)
     total_va = sum(firms.value_added_mcny)
-    fresh = reused = reclaimed = wastewater = 0.0
-    ex_water = 0.0
-    va_water = va_wastewater = 0.0  # value added of the firms reporting water, wastewater
-    reclaimed_in, reused_in = flows.reclaimed_m3, flows.reused_m3
-    has_water, _, _, has_wastewater, has_waste, _, has_heat, _ = firms.reported.tolist()
-    rows = firms.flows.tolist()
-    for entity, f_va, f_fresh, f_reused, f_reclaimed, f_wastewater, water, ww in zip(
-            firms.ids, firms.value_added_mcny, *rows[:4], has_water, has_wastewater):
-        if water:
-            va_water += f_va
-            if entity in reclaimed_in or entity in reused_in:  # an exchange brings it water
-                got_reclaimed = min(reclaimed_in.get(entity, 0.0), f_fresh)
-                got_reused = min(reused_in.get(entity, 0.0), f_fresh - got_reclaimed)
-            else:  # (those two lines with 0.0 received, without their calls: the second is then 0.0)
-                got_reclaimed, got_reused = (f_fresh if f_fresh < 0.0 else 0.0), 0.0
-            fresh += f_fresh - got_reclaimed - got_reused
-            reclaimed += f_reclaimed + got_reclaimed
-            reused += f_reused + got_reused
-            ex_water += got_reclaimed + got_reused
-            if ww:
-                va_wastewater += f_va
-                wastewater += f_wastewater
-    va_waste, generated, utilised, ex_waste = _with_received(firms, rows[4], rows[5], has_waste, flows.waste_t)
-    va_heat, available, recovered, ex_heat = _with_received(firms, rows[6], rows[7], has_heat, flows.heat_gj)
+    (fresh, reused, reclaimed, wastewater, ex_water, va_water, va_wastewater, va_waste, generated, utilised, ex_waste,
+     va_heat, available, recovered, ex_heat) = firm_sums(np.array(firms.value_added_mcny, dtype=float), firms.flows, firms.reported,
+                                                          *received_arrays(firms.ids, flows)).tolist()
     va = {"water": va_water, "wastewater": va_wastewater, "waste": va_waste, "heat": va_heat}
     cover = {k: _ratio(v, total_va) for k, v in va.items()}
     ok = {k: bool(c >= min_coverage_share - 1e-12) for k, c in cover.items()}

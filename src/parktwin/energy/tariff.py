@@ -184,11 +184,14 @@ def electricity_bill_cny(
     feed_in_price_cny_per_kwh: float,
     year: int,
     export_kwh: float | None = None,
+    peaks_kw: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Energy charge, demand charge (monthly peak × rate) and export revenue for one year [CNY];
-    ``export_kwh``: Σ ``export_kw`` when the caller has summed it already [kWh]."""
+    ``export_kwh``: Σ ``export_kw`` when the caller has summed it already [kWh]; ``peaks_kw``:
+    ``monthly_peak_kw(import_kw, year)`` when the caller has it already [kW]."""
     energy = float(import_kw @ price_cny_per_kwh)
-    demand = float(monthly_peak_kw(import_kw, year).sum() * tariff.demand_charge_cny_per_kw_month)
+    peaks_kw = monthly_peak_kw(import_kw, year) if peaks_kw is None else peaks_kw
+    demand = float(peaks_kw.sum() * tariff.demand_charge_cny_per_kw_month)
     revenue = (float(export_kw.sum()) if export_kwh is None else export_kwh) * feed_in_price_cny_per_kwh
     return {
         "energy_charge_cny": energy,

@@ -256,6 +256,7 @@ class ParkModel(mesa.Model):
         self.carbon_charge_cny_per_tco2 = interpolate_path(self.carbon_charge_path, self.years)
         self.allocation_scale = interpolate_path(carbon.allocation_scale, self.years) if carbon.allocation_scale else np.ones(len(self.years))
         self.ets = EtsState()
+        self.fuel_terms: dict[tuple, tuple] = {}  # the inventory's terms of each fuel row kind (accounting.inventory.account_year), read once a run
         self.firm_energy = FirmEnergy()  # the firms' energy of a year as arrays (agents.firm_energy), kept between years
         self.firm_roster = FirmRoster()  # the firms' resource inputs as arrays (agents.resources), kept between years
         self.product_roster = ProductRoster()  # who lists product lines (kernel.products), kept between years

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from parktwin.accounting.products import (
-    INDICATOR_KEYS, PRODUCT_COLUMNS, FirmTotals, firm_totals, grade2_scope, grade2_share, product, product_rows,
+    INDICATOR_KEYS, PRODUCT_COLUMNS, FirmTotals, grade2_scope, grade2_share, product, product_rows,
 )
 from parktwin.agents.base import same_agents
 from parktwin.agents.population import active_share
@@ -61,24 +61,31 @@ def firm_product_allocations(firms, year: int, scope1_tco2, allocation_scale: fl
     return allocations, bases
 
 
+def firm_totals_of(totals: dict[str, list[float]], entity: str) -> FirmTotals:
+    """``entity``'s ``FirmTotals`` from the inventory's sums (zeros for a firm without rows this year)."""
+    t = totals.get(entity)
+    return FirmTotals() if t is None else FirmTotals(*t)
+
+
 def eu_price_path(path: dict, years: list[int]) -> np.ndarray:
     """The scenario's EU carbon price per year [EUR/tCO₂]; NaN throughout when it gives none."""
     return interpolate_path(path, years) if path else np.full(len(years), np.nan)
 
 
-def products_year(enterprises, out: list, year: int, year_start: int, rows, emissions, payments: dict[str, float],
+def products_year(enterprises, out: list, year: int, year_start: int, totals: dict[str, list[float]], payments: dict[str, float],
                   value_added_mcny: list[float], *, population_on: bool, min_coverage_share: float, eu_price_eur_per_tco2: float,
                   base_year: int, roster: ProductRoster) -> dict[str, float]:
     """Append the year's product rows (``PRODUCT_TABLE_COLUMNS``) to ``out``; return the ``annual`` columns.
 
-    ``enterprises``: the firm agents in the park this year; ``payments``: each firm's carbon
+    ``enterprises``: the firm agents in the park this year; ``totals``: the firms with product lines'
+    ``FirmTotals`` fields as the year's inventory summed them (``accounting.inventory.InventoryReads.totals``;
+    a firm without rows this year is absent); ``payments``: each firm's carbon
     payment of the year [CNY] (net of free allocation); ``value_added_mcny``: each firm's value
     added this year (aligned with ``enterprises``); ``eu_price_eur_per_tco2`` NaN: CBAM
     certificates counted, not priced; ``roster``: the run's ``ProductRoster``.
     """
     roster = roster.of(list(enterprises))
     firms = roster.firms
-    totals = firm_totals(rows, emissions, roster.ids_with_lines)  # (only firms with products read it)
     eur_cny = to_base_cny(1.0, "EUR", base_year, base_year)
     in_park = [active_share(f.changes, year_start) for f in firms] if population_on else None
     all_rows = []
@@ -87,7 +94,7 @@ def products_year(enterprises, out: list, year: int, year_start: int, rows, emis
         agent = firms[i]
         spec = agent.spec
         share = in_park[i] if in_park is not None else 1.0
-        firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * share, totals.get(spec.id, FirmTotals()))
+        firm_rows = product_rows(year, spec.id, spec.sector, spec.products, agent.activity * share, firm_totals_of(totals, spec.id))
         for row in firm_rows:
             extra = _cbam(row, year, payments.get(spec.id, 0.0), eu_price_eur_per_tco2, eur_cny)
             certificates += extra[_CERTIFICATES] or 0.0

@@ -39,7 +39,7 @@ from typing import Callable
 
 import numpy as np
 
-from parktwin.accounting.inventory import ElectricitySupply, account_year, certified_kwh, core_threshold_tco2_per_tce, grid_nonfossil_share
+from parktwin.accounting.inventory import ElectricitySupply, InventoryReads, account_year, certified_kwh, core_threshold_tco2_per_tce, grid_nonfossil_share
 from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
@@ -58,7 +58,7 @@ from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_co
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, monthly_peak_kw, net_load_ceiling_kw
 from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
@@ -120,6 +120,7 @@ class Accounts:
     energy: list[tuple]
     summary: dict
     grid_factor_kgco2_per_kwh: float
+    reads: InventoryReads  # what later stages read: each firm's scope 1, the product firms' totals, the fuels' energy rows
 
 
 @dataclass
@@ -130,6 +131,7 @@ class Money:
     costs: dict  # capex, fixed O&M, fuel, certificates
     offsets_cost_cny: float
     carbon_payment_cny: float
+    peak_import_kw: float  # the year's highest hourly grid import: the highest of the bill's monthly peaks [kW]
 
 
 @dataclass
@@ -172,7 +174,7 @@ class EtsState:
     bank: dict = field(default_factory=dict)  # firm → allowances banked for later years [tCO₂] (policy.carbon.banking)
     covered: frozenset = frozenset()  # firms the ETS covered last year
     payments: dict = field(default_factory=dict)  # firm → carbon payment of the year [CNY] (the CBAM deduction reads it)
-    roster: tuple = ()  # (the firms, their ids, sectors, positions by id, ETS benchmarks, in the ETS's sectors) while they stay the same
+    roster: tuple = ()  # (the firms, their ids, sectors, ETS benchmarks, in the ETS's sectors) while they stay the same
 
     def roster_of(self, firms, ets_sectors) -> tuple:
         """``roster`` for ``firms`` (agents, park order; a view of them is read, not kept): rebuilt when the park's firms change."""
@@ -182,8 +184,7 @@ class EtsState:
             sectors = [f.spec.sector for f in firms]
             for sector in set(sectors) - set(self.benchmarks):
                 self.benchmarks[sector] = benchmark_tco2_per_mcny(sector)
-            self.roster = (firms, ids, sectors, {fid: i for i, fid in enumerate(ids)},
-                           np.array([self.benchmarks[x] for x in sectors]),
+            self.roster = (firms, ids, sectors, np.array([self.benchmarks[x] for x in sectors]),
                            np.array([ets_sectors == "all" or x in ets_sectors for x in sectors], dtype=bool))
         return self.roster
 
@@ -318,20 +319,22 @@ def accounting(model, y: YearState) -> Accounts:
     sc, e = model.scenario, y.electricity
     result, demand_kw = e.result, e.demand_kw
     grid_kw = result.grid_import_kw
+    grid_kwh = float(grid_kw.sum())
     supply = ElectricitySupply(
         demand_kwh=float(demand_kw.sum()),
-        grid_import_kwh=float(grid_kw.sum()),
+        grid_import_kwh=grid_kwh,
         onsite_generation_kwh=float(result.pv_kw.sum()),
         onsite_used_kwh=total_kwh(result.pv_to_load_kw) + flow_total_kwh(result, "pv_to_battery_kw"),
         export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
         curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
         unserved_kwh=flow_total_kwh(result, "unserved_kw"),
-        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index),
+        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index, grid_kwh),
     )
     factor = float(model.grid_factor_kgco2_per_kwh[y.index])
     offsets = sc.offsets
     cap = offsets.max_share_of_gross if offsets.start_year is not None and y.year >= offsets.start_year else None
     dac = y.site.dac
+    reads = InventoryReads(model.product_roster.of(list(model.enterprises.values())).ids_with_lines)
     emissions, energy, summary = account_year(
         y.year,
         with_operator_electricity(y.carriers.rows, dac.electricity_mwh),
@@ -343,25 +346,29 @@ def accounting(model, y: YearState) -> Accounts:
         removals_tco2=model.removals_tco2,
         offset_cap_share=cap,
         dac_removed_tco2=dac.removed_tco2,
+        reads=reads,
+        fuel_terms_kept=model.fuel_terms,
     )
-    return Accounts(supply, emissions, energy, summary, factor)
+    return Accounts(supply, emissions, energy, summary, factor, reads)
 
 
 def money(model, y: YearState) -> Money:
     park, year, a = model.scenario.park, y.year, y.accounting
     purchases = model.record.purchases
+    peaks_kw = monthly_peak_kw(y.electricity.result.grid_import_kw, year)  # (their highest is the year's: months are blocks of hours)
     bill = electricity_bill_cny(y.electricity.result.grid_import_kw, y.electricity.result.export_kw, y.site.price, park.grid.tariff,
-                                park.grid.feed_in_price_cny_per_kwh, year, export_kwh=a.supply.export_kwh)
+                                park.grid.feed_in_price_cny_per_kwh, year, export_kwh=a.supply.export_kwh, peaks_kw=peaks_kw)
     purchases.extend(model.renewals.due(purchases, year))  # economics.costs.renewals_in_year, filed once per purchase
     costs = {
         "capex_cny": model.ledger.capex_cny(purchases, year),  # Σ capex of the year's purchases
         "fixed_om_cny": model.ledger.fixed_om_cny(purchases, year),  # economics.costs.fixed_om_in_year
-        "fuel_cost_cny": fuel_cost_cny(a.energy, year),
+        "fuel_cost_cny": fuel_cost_cny(a.reads.fuel_energy, year),  # (the energy rows of fuels: the others cost nothing here)
         "certificate_cost_cny": a.supply.green_kwh / 1000.0 * price_cny("green_certificate", year),
     }
     offsets = model.scenario.offsets
     offsets_cost = a.summary["offsets_tco2"] * (offsets.price_cny_per_tco2 if offsets.price_cny_per_tco2 is not None else price_cny("ccer", year))
-    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.emissions, y.resource_measures.firms.value_added_mcny))
+    return Money(bill, costs, offsets_cost, carbon_year(model, y.index, year, a.reads.scope1_tco2, y.resource_measures.firms.value_added_mcny),
+                 float(peaks_kw.max()))
 
 
 def resources(model, y: YearState) -> dict[str, float]:
@@ -385,8 +392,8 @@ def resources(model, y: YearState) -> dict[str, float]:
 def products(model, y: YearState) -> dict[str, float]:
     """The year's product lines: unit energy against the limit grades, the grade-2 indicator and CBAM
     (kernel.products); returns their ``annual`` columns."""
-    return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start, y.carriers.rows,
-                         y.accounting.emissions, model.ets.payments, y.resource_measures.firms.value_added_mcny,
+    return products_year(model.enterprises.values(), model.record.products, y.year, y.year_start,
+                         y.accounting.reads.totals, model.ets.payments, y.resource_measures.firms.value_added_mcny,
                          population_on=model.population_on,
                          min_coverage_share=model.min_coverage_share,
                          eu_price_eur_per_tco2=float(model.eu_price_eur_per_tco2[y.index]), base_year=model.scenario.base_year,
@@ -397,8 +404,7 @@ def annual(model, y: YearState) -> dict:
     """The year's row of the ``annual`` table (results/tables.py), recorded with its emissions and energy rows."""
     sc, index, year = model.scenario, y.index, y.year
     s, e, a, m = y.site, y.electricity, y.accounting, y.money
-    summary, supply, assets, result = a.summary, a.supply, s.assets, e.result
-    grid_kw = result.grid_import_kw
+    summary, supply, assets = a.summary, a.supply, s.assets
     phase = phase_of(index)
     value_added = park_value_added_mcny(model, y)
     row = {
@@ -414,7 +420,7 @@ def annual(model, y: YearState) -> dict:
         "electricity_consumed_mwh": supply.consumed_kwh / 1000.0,
         "grid_import_mwh": supply.grid_import_kwh / 1000.0,
         "green_power_mwh": supply.green_kwh / 1000.0,
-        "pv_generation_mwh": float(s.pv_kw.sum()) / 1000.0,
+        "pv_generation_mwh": pv_generation_kwh(s, e.result, supply) / 1000.0,
         "wind_generation_mwh": total_kwh(s.wind_kw) / 1000.0,
         "renewable_used_mwh": supply.onsite_used_kwh / 1000.0,
         "export_mwh": supply.export_kwh / 1000.0,
@@ -424,7 +430,7 @@ def annual(model, y: YearState) -> dict:
         "dac_electricity_mwh": s.dac.electricity_mwh,
         "dac_tco2_per_yr": assets.end.dac_tco2_per_yr,
         "outage_hours": e.outage_hours,
-        "peak_import_kw": float(grid_kw.max()),
+        "peak_import_kw": m.peak_import_kw,
         "import_limit_kw": assets.end.import_limit_kw,
         "pv_kwp": assets.end.pv_kwp,
         "wind_kw": assets.end.wind_kw,
@@ -522,9 +528,9 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
     return add_to_rows(rows, {("operator", "electricity"): mwh}, lambda: {"operator": "operator"}, UNITS)
 
 
-def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
+def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float) -> float:
     """Grid electricity that counts as green: certificates on a share of every hour's import,
-    plus off-site PPA output matched hour by hour (or by annual volume), never above the import."""
+    plus off-site PPA output matched hour by hour (or by annual volume), never above the import (Σ ``grid_kw``: ``grid_kwh``)."""
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
     no_wind = holds_only_zeros(assets.ppa_wind_kw)
     if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
@@ -532,34 +538,27 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int) -> float:
         if not no_wind:
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     elif assets.end.ppa_hourly and is_constant_hours(assets.green_share):  # one share all year, no PPA (most years)
-        return certified_kwh(grid_kw, float(assets.green_share[0]))
+        return certified_kwh(grid_kw, float(assets.green_share[0]), grid_kwh)
     certified = grid_kw * assets.green_share
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
     return float(min(grid_kw.sum(), certified.sum() if ppa is None else certified.sum() + ppa.sum()))
 
 
-def carbon_year(model, index: int, year: int, emissions: list[tuple], value_added_mcny: list[float]) -> float:
-    """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY].
-    ``value_added_mcny``: each firm's value added this year, park order."""
+def carbon_year(model, index: int, year: int, scope1_by_enterprise: dict[str, float], value_added_mcny: list[float]) -> float:
+    """Each firm's carbon position this year under the policy (record.carbon); the total paid [CNY]. ``scope1_by_enterprise``:
+    each enterprise's scope-1 tCO₂ (``account_year``); ``value_added_mcny``: each firm's value added this year, park order."""
     carbon = model.scenario.policy.carbon
     ets = model.ets
     # the firms in the park this year (entrants in, earlier leavers out)
-    firms, ids, sectors, position, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
-    totals = [0.0] * len(ids)  # the same additions, in row order, as on a float64 array
-    for row in emissions:  # (year, entity, kind, scope, method, source, ..., emissions_tco2)
-        if row[3] == "1" and row[2] == "enterprise":  # scope 1 emitted (stored CO₂ already out; most rows are scope 2)
-            at = position.get(row[1])
-            if at is not None:
-                totals[at] += row[11]
-    scope1 = np.array(totals, dtype=float)
-    value_added = np.array(value_added_mcny, dtype=float)
+    firms, ids, sectors, benchmarks, in_ets = ets.roster_of(model.enterprises.values(), carbon.ets_sectors)
+    scope1 = np.array([scope1_by_enterprise.get(fid, 0.0) for fid in ids], dtype=float)  # scope 1 emitted (stored CO₂ already out)
     price = float(model.carbon_charge_cny_per_tco2[index])
     by_products, bases = None, ()  # the allocation from products: only the ETS allocates (tax and none read none)
     if carbon.kind == "ets":
         by_products, bases = firm_product_allocations(firms, year, scope1, float(model.allocation_scale[index]), model.product_roster)
-    pos = carbon_positions(carbon.kind, scope1, value_added, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
-                           in_ets, float(model.allocation_scale[index]), by_products)
+    pos = carbon_positions(carbon.kind, scope1, value_added_mcny, benchmarks, price, carbon.ets_threshold_tco2_per_yr,
+                           in_ets, float(model.allocation_scale[index]), by_products)  # (value added: read as floats under an ETS)
     payment, bank = pos.payment_cny, np.zeros(len(ids))
     if carbon.kind == "ets" and carbon.banking:  # unused allowances carried to later years (leavers' banks lapse)
         banked = bank_allowances(pos.covered, scope1, pos.allocation_tco2, price,
@@ -573,6 +572,14 @@ def carbon_year(model, index: int, year: int, emissions: list[tuple], value_adde
     ets.payments = dict(zip(ids, paid))  # read by the year's products (CBAM deduction)
     ets.covered = frozenset(compress(ids, covered))
     return float(payment.sum())
+
+
+def pv_generation_kwh(site: Site, result: DispatchResult, supply: ElectricitySupply) -> float:
+    """``float(site.pv_kw.sum())`` [kWh]; the on-site generation's sum when that is PV + zeros (no wind, CHP or fuel
+    cell: the same values but −0.0, so the same sum unless all are zeros) and not zero, without a pass."""
+    if result.pv_kw is site.renewable_kw and holds_only_zeros(site.wind_kw) and supply.onsite_generation_kwh != 0.0:
+        return supply.onsite_generation_kwh
+    return float(site.pv_kw.sum())
 
 
 def park_value_added_mcny(model, y: YearState) -> float:
