@@ -495,7 +495,10 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
             "cold_store_soc_kwh": cold.store_soc_kwh if cold else zeros,
             "cooling_electricity_kw": cold.chiller_electricity_kw + cold.charge_electricity_kw if cold else chiller_kw,
         }
-    return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2, cold)
+    # nothing generated (no CHP ran, no fuel cell): the year's generation is zeros (+0.0) every hour, handed on as
+    # the shared zeros, which the electricity stage knows without a pass (``dispatch_inputs.holds_only_zeros``)
+    generated = assets.chp_or_waste_heat or (h2 is not None and model.carrier_state.stores.fuel_cell)
+    return CarrierYear(delta, generation if generated else ZERO_KW, new_rows, annual, hourly, heat, h2, cold)
 
 
 
