@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 
 from parktwin.energy.calendar import year_calendar
-from parktwin.energy.dispatch_inputs import changed_kw, zeros_read_only
 from parktwin.energy.tariff import (
-    changed_load_ceiling_kw,
     electricity_bill_cny,
     hourly_tariff,
     month_peak_ceiling_kw,
@@ -119,29 +117,3 @@ def test_net_load_ceiling_is_the_clipped_net_loads_month_ceiling_to_the_bit():
     load, onsite = rng.random(n) * 100.0, rng.random(n) * 80.0
     expected = month_peak_ceiling_kw(np.maximum(load - onsite, 0.0), shuffled)
     assert np.array_equal(net_load_ceiling_kw(load, onsite, shuffled), expected)
-
-
-def test_changed_load_and_its_ceiling_are_the_two_passes_to_the_bit():
-    """``changed_load_ceiling_kw`` (one compiled pass) gives ``changed_kw`` of the demand and its change, and
-    ``net_load_ceiling_kw`` of that load, bit for bit: zeros of both signs, NaN, a change holding only zeros
-    (the demand itself comes back), the shared zeros, and months in several runs per month."""
-    rng = np.random.default_rng(4)
-    month = year_calendar(2031).month
-    n = month.shape[0]
-    for case in range(6):
-        demand, delta, onsite = rng.random(n) * 900.0, rng.standard_normal(n) * 100.0, rng.random(n) * 900.0
-        demand[rng.random(n) < 0.1], delta[rng.random(n) < 0.3], onsite[rng.random(n) < 0.2] = -0.0, 0.0, 0.0
-        cancel = rng.random(n) < 0.05
-        delta[cancel] = -demand[cancel]
-        if case == 1:
-            delta[rng.random(n) < 0.01] = np.nan
-        if case == 2:
-            delta = np.where(rng.random(n) < 0.5, -0.0, 0.0)  # a change of zeros only: the demand as it was
-        if case == 3:
-            delta = zeros_read_only((n,))
-        months = month if case != 4 else rng.integers(1, 13, n)
-        load, ceiling = changed_load_ceiling_kw(demand, delta, onsite, months)
-        expected = changed_kw(demand, delta)
-        assert (load is demand) == (expected is demand)
-        assert np.array_equal(load.view(np.int64), expected.view(np.int64))
-        assert np.array_equal(ceiling.view(np.int64), net_load_ceiling_kw(expected, onsite, months).view(np.int64))

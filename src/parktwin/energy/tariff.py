@@ -9,7 +9,6 @@ import numba
 import numpy as np
 
 from parktwin.energy.calendar import year_calendar
-from parktwin.energy.dispatch_inputs import changed_kw, zeros_known
 from parktwin.energy.loads import profile
 from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 from parktwin.spec.park import TouTariff
@@ -181,50 +180,6 @@ def _net_load_ceiling(load, onsite, starts, lengths):  # pragma: no cover - comp
         for h in range(first, last):
             out[h] = top
     return out
-
-
-def changed_load_ceiling_kw(demand_kw: np.ndarray, delta_kw: np.ndarray, onsite_kw: np.ndarray,
-                            month_of_hour: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(``load = dispatch_inputs.changed_kw(demand_kw, delta_kw)``, ``net_load_ceiling_kw(load, onsite_kw,
-    month_of_hour)``) [kW]: the year's load after the carriers' change and its month ceiling, the same
-    values to the bit, in one compiled pass when each month is one run of hours and the change is not
-    known to hold only zeros (the demand, the change and on-site generation float64 arrays of one shape);
-    a change found holding only zeros leaves the demand as it was, and its ceiling is the demand's."""
-    known = zeros_known(delta_kw)
-    starts, lengths, unique = month_runs(np.asarray(month_of_hour))
-    arrays = (demand_kw, delta_kw, onsite_kw)
-    if (known or not unique or not len(starts) or not all(isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype == np.float64 for a in arrays)
-            or not demand_kw.shape == delta_kw.shape == onsite_kw.shape):
-        load = changed_kw(demand_kw, delta_kw)
-        return load, net_load_ceiling_kw(load, onsite_kw, month_of_hour)
-    load, changed, ceiling = _changed_load_ceiling(demand_kw, delta_kw, onsite_kw, starts, lengths)
-    if not changed:  # the change holds only zeros (of either sign): the demand as it was (``changed_kw``), and its ceiling
-        return demand_kw, net_load_ceiling_kw(demand_kw, onsite_kw, month_of_hour)
-    return load, ceiling
-
-
-@numba.njit(cache=True)
-def _changed_load_ceiling(demand, delta, onsite, starts, lengths):  # pragma: no cover - compiled; exercised through changed_load_ceiling_kw
-    """Each hour's ``max(demand + delta, 0)`` (+0.0 for a zero of either sign, a NaN kept: ``dispatch_inputs._clipped_sum_seen``),
-    whether the change has a nonzero hour (a NaN is one), and each run's highest ``load − onsite``, at least +0.0, over its
-    hours (``_net_load_ceiling``)."""
-    load = np.empty(demand.shape[0])
-    ceiling = np.empty(demand.shape[0])
-    changed = False
-    for r in range(starts.shape[0]):
-        first, last = starts[r], starts[r] + lengths[r]
-        top = 0.0
-        for h in range(first, last):
-            v = demand[h] + delta[h]
-            v = v if v > 0.0 or v != v else 0.0
-            load[h] = v
-            changed |= delta[h] != 0.0
-            net = v - onsite[h]
-            if net > top or (net != net and top == top):
-                top = net
-        for h in range(first, last):
-            ceiling[h] = top
-    return load, changed, ceiling
 
 
 def electricity_bill_cny(

@@ -58,7 +58,7 @@ from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_co
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
 from parktwin.energy.optimal import dispatch_cost_cny, dispatch_optimal
-from parktwin.energy.tariff import changed_load_ceiling_kw, electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
+from parktwin.energy.tariff import electricity_bill_cny, hourly_tariff, net_load_ceiling_kw
 from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
@@ -260,21 +260,14 @@ def carriers(model, y: YearState) -> CarrierYear:
 def electricity(model, y: YearState) -> Electricity:
     sc, s, carriers = model.scenario, y.site, y.carriers
     park, assets = sc.park, s.assets
+    demand_kw = changed_kw(s.demand_kw, carriers.demand_delta_kw)  # (with the carriers' change, at least 0 every hour)
     no_kw = zeros_read_only((HOURS_PER_YEAR,))
     if s.wind_kw is no_kw and holds_only_zeros(carriers.generation_kw):  # no wind, no CHP or fuel-cell output: the renewables
         onsite_kw = s.renewable_kw  # (PV + the shared +0.0: no −0.0 in it, so adding ±0.0 would change no value)
     else:
         onsite_kw = s.renewable_kw + carriers.generation_kw  # with CHP and fuel-cell output
-    month = year_calendar(y.year).month
-    # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
-    # no battery, no charging: no ceiling to find
-    charging, ceiling_kw = not holds_only_zeros(assets.battery_kwh), np.inf
-    outage_hours = s.outage_hours
-    if charging and not outage_hours:  # the load is the demand: it and its month ceiling in one pass
-        demand_kw, ceiling_kw = changed_load_ceiling_kw(s.demand_kw, carriers.demand_delta_kw, onsite_kw, month)
-    else:
-        demand_kw = changed_kw(s.demand_kw, carriers.demand_delta_kw)  # (with the carriers' change, at least 0 every hour)
     # in an outage the grid neither imports nor exports; non-critical load is shed
+    outage_hours = s.outage_hours
     if outage_hours:
         shed_kw = np.where(s.down, demand_kw * (1.0 - sc.outages.critical_load_share), 0.0)
         load_kw = demand_kw - shed_kw
@@ -282,10 +275,12 @@ def electricity(model, y: YearState) -> Electricity:
     else:  # no outage: nothing shed (demand − 0 is the demand), the export limit every hour
         shed_kw, load_kw, export_limit = zeros_read_only((HOURS_PER_YEAR,)), demand_kw, park.grid.export_limit_kw  # (read-only)
     import_limit = s.import_limit_kw
+    month = year_calendar(y.year).month
     load_kw.setflags(write=False)  # read from here on: the dispatch echoes them, no copies
     onsite_kw.setflags(write=False)
-    if charging and outage_hours:  # the ceiling of the load left after shedding
-        ceiling_kw = net_load_ceiling_kw(load_kw, onsite_kw, month)
+    # valley charging stays under the month's highest net load: it never sets the month's peak (demand charge);
+    # no battery, no charging: no ceiling to find
+    ceiling_kw = net_load_ceiling_kw(load_kw, onsite_kw, month) if not holds_only_zeros(assets.battery_kwh) else np.inf
     result = dispatch_rule_based(
         load_kw, onsite_kw, s.period, assets.battery_kwh, assets.battery_kw, model.battery_params,
         import_limit_kw=import_limit, export_limit_kw=export_limit, soc_start_kwh=model.battery_soc_kwh,
