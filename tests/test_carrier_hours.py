@@ -13,7 +13,7 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.loads import profile
 from parktwin.energy.tariff import month_peak_ceiling_kw
 from parktwin.kernel import heat_plan
-from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, group_sums, hydrogen_grid_kw
+from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, group_sums
 from parktwin.kernel.firm_heat import FirmsHeat
 
 N = HOURS_PER_YEAR
@@ -34,21 +34,6 @@ def test_grid_room_is_the_surplus_and_the_month_peak_ceiling_less_net(rng, limit
         surplus, headroom = grid_room_kw(load, onsite, month, limit)
         assert np.array_equal(surplus, np.maximum(onsite - load, 0.0))
         assert np.array_equal(headroom, np.maximum(month_peak_ceiling_kw(net, month, limit) - net, 0.0))
-
-
-def test_hydrogen_grid_is_numpys(rng):
-    h2, demand, delta, renewable, generation = (rng.random(N) * s for s in (50, 900, 100, 900, 30))
-    limit = np.full(N, 700.0)
-    limit[:24] = 0.0  # an outage
-    demand_kg, booked, deficit, surplus, headroom, negative = hydrogen_grid_kw(h2, 0.7, 33.3, demand, delta, renewable, generation, limit)
-    load, onsite = demand + delta - h2 / 0.7, renewable + generation
-    assert np.array_equal(demand_kg, h2 / 33.3) and np.array_equal(booked, h2 / 0.7)
-    assert not negative
-    h2[5] = -1.0  # a negative hour is reported (the hydrogen dispatch refuses it)
-    assert hydrogen_grid_kw(h2, 0.7, 33.3, demand, delta, renewable, generation, limit)[5]
-    assert np.array_equal(deficit, np.maximum(load - onsite, 0.0))
-    assert np.array_equal(surplus, np.maximum(onsite - load, 0.0))
-    assert np.array_equal(headroom, np.maximum(limit - deficit, 0.0))
 
 
 def test_firm_cuts_are_numpys(rng):

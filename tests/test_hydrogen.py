@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from parktwin.energy.hydrogen import HydrogenParams, dispatch_hydrogen
+from parktwin.energy.hydrogen import HydrogenParams, dispatch_hydrogen, dispatch_park_hydrogen
 from parktwin.energy.tou import PERIOD_CRITICAL, PERIOD_FLAT, PERIOD_PEAK, PERIOD_VALLEY
 
 PARAMS = HydrogenParams(electrolyser_kwh_per_kg=50.0, lhv_kwh_per_kg=33.33, fuel_cell_efficiency=0.5, soc_min_share=0.0,
@@ -90,3 +90,41 @@ def test_hydrogen_balances_every_hour_and_the_tank_stays_in_its_window(c):
     # hydrogen is bought only when the electrolyser is at its limit
     short = r.bought_kg > 1e-9
     assert np.allclose(r.electrolyser_kw[short], elec_kw)
+
+
+@pytest.mark.parametrize("fuel_cell", [False, True])
+def test_park_chain_is_dispatch_hydrogen_of_numpys_inputs_to_the_bit(fuel_cell):
+    """``dispatch_park_hydrogen`` (one compiled pass making each hour's inputs from the park's load) gives
+    ``dispatch_hydrogen`` fed with the numpy arrays it replaced, bit for bit, and the load and generation
+    changes numpy's in-place additions make: demand ``h2 / lhv``, booked electrolysis ``h2 / η``, deficit,
+    surplus and headroom from ``demand + delta − booked`` against ``renewable + generation``."""
+    rng = np.random.default_rng(3)
+    n = 8760
+    h2, demand, delta, renewable, generation = (rng.random(n) * s for s in (100.0, 900.0, 100.0, 900.0, 30.0))
+    h2[rng.random(n) < 0.2] = 0.0
+    renewable[rng.random(n) < 0.3] = -0.0 + 0.0
+    limit = np.full(n, 700.0)
+    limit[:24] = 0.0  # an outage
+    limit[100:200] = np.inf
+    period = rng.integers(0, 4, n).astype(np.int8)
+    extra, tank, fc = rng.random(n) * 400.0, np.where(np.arange(n) >= 300, 2000.0, 0.0), np.full(n, 150.0 if fuel_cell else 0.0)
+    params = HydrogenParams(50.0, 33.33, 0.5, 0.1, 1.0, 0.4)
+    eff, own_kw = 0.6666, 120.0
+    booked = h2 / eff
+    load, onsite = demand + delta - booked, renewable + generation
+    deficit = np.maximum(load - onsite, 0.0)
+    expected = dispatch_hydrogen(h2 / params.lhv_kwh_per_kg, period, params, own_kw + extra, tank, fc, np.maximum(onsite - load, 0.0),
+                                 deficit, 5.0, np.maximum(limit - deficit, 0.0))
+    expected_delta = delta + (expected.electrolyser_kw - booked)
+    expected_generation = generation + expected.fuel_cell_kw if fuel_cell else generation.copy()
+    got = dispatch_park_hydrogen(h2, period, params, eff, demand, delta, renewable, generation, limit, own_kw, extra, tank, fc, 5.0,
+                                 add_fuel_cell=fuel_cell)
+    for name in ("demand_kg", "produced_kg", "bought_kg", "served_kg", "fuel_cell_h2_kg", "soc_kg", "electrolyser_kw", "fuel_cell_kw"):
+        assert np.array_equal(getattr(got, name).view(np.int64), getattr(expected, name).view(np.int64)), name
+    assert got.final_soc_kg == expected.final_soc_kg
+    assert np.array_equal(delta.view(np.int64), expected_delta.view(np.int64))
+    assert np.array_equal(generation.view(np.int64), expected_generation.view(np.int64))
+    assert fuel_cell == bool(got.fuel_cell_kw.any())
+    h2[5] = -1.0  # a negative demand is refused, as dispatch_hydrogen refuses it
+    with pytest.raises(ValueError, match="hydrogen demand"):
+        dispatch_park_hydrogen(h2, period, params, eff, demand, delta, renewable, generation, limit, own_kw, extra, tank, fc)

@@ -74,6 +74,19 @@ def test_hourly_tariff_is_the_same_for_the_same_tariff_object_and_year():
     assert np.array_equal(other[0], first[0]) and np.array_equal(other[1], first[1])
 
 
+def test_hourly_tariff_serialises_a_tariff_object_once_for_all_its_years(monkeypatch):
+    """A run asks for each year's arrays of one tariff object: it is dumped to JSON once, not once a year."""
+    tariff = TARIFF.model_copy()
+    dumps = []
+    dump = type(tariff).model_dump_json
+    monkeypatch.setattr(type(tariff), "model_dump_json", lambda self, *a, **k: dumps.append(1) or dump(self, *a, **k))
+    years = [hourly_tariff(tariff, year) for year in (2031, 2032, 2033)]
+    assert len(dumps) == 1
+    for year, (period, price) in zip((2031, 2032, 2033), years):
+        expected = hourly_tariff(TARIFF, year)
+        assert np.array_equal(period, expected[0]) and np.array_equal(price, expected[1])
+
+
 def test_net_load_ceiling_is_the_clipped_net_loads_month_ceiling_to_the_bit():
     """``net_load_ceiling_kw`` (one compiled pass) gives ``month_peak_ceiling_kw`` of the net load clipped
     at 0 bit for bit: zeros of both signs, months with no net load and an infinity included; a NaN or ∞ − ∞

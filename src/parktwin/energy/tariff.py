@@ -36,7 +36,8 @@ class IdentityCache:
         self.entries[(id(obj), *extra)] = (obj, value)
 
 
-_BY_TARIFF = IdentityCache()  # (tariff, year) → (period, price): one JSON dump per tariff object and year
+_BY_TARIFF = IdentityCache()  # (tariff, year) → (period, price)
+_DUMPS = IdentityCache()  # tariff → its JSON: one dump per tariff object (a run asks for each year's arrays once)
 _RUNS = IdentityCache()  # a read-only month array → (run starts, run lengths, each run's month is new)
 
 
@@ -45,13 +46,18 @@ def hourly_tariff(tariff: TouTariff, year: int) -> tuple[np.ndarray, np.ndarray]
 
     Critical-peak hours apply only in ``critical_months``; in other months they are peak.
     The arrays are read-only and shared: the same tariff object (frozen) and year give the
-    same arrays without serialising the tariff again (the entry holds the tariff, so its id
-    cannot be reused while the entry lives).
+    same arrays without serialising the tariff again, and a tariff object is serialised once
+    for all its years (an entry holds the tariff, so its id cannot be reused while the entry
+    lives); an equal tariff (a run's scenario loaded again) finds them by its JSON.
     """
     hit = _BY_TARIFF.get(tariff, year)
     if hit is not None:
         return hit
-    arrays = _hourly_tariff(tariff.model_dump_json(), year)
+    dump = _DUMPS.get(tariff)
+    if dump is None:
+        dump = tariff.model_dump_json()
+        _DUMPS.put(tariff, dump)
+    arrays = _hourly_tariff(dump, year)
     _BY_TARIFF.put(tariff, arrays, year)
     return arrays
 

@@ -10,36 +10,6 @@ import numpy as np
 
 
 @numba.njit(cache=True)
-def hydrogen_grid_kw(h2_kwh, electrolyser_efficiency, lhv_kwh_per_kg, demand_kw, delta_kw, renewable_kw, generation_kw, import_limit_kw):
-    """What the hydrogen chain reads by hour: the firms' hydrogen demand ``h2 / lhv`` [kg]; the
-    electricity their direct electrolysis booked, ``h2 / η`` [kW]; with the load
-    ``demand + delta − booked`` and on-site generation ``renewable + generation``, the deficit
-    ``max(load − onsite, 0)``, the surplus ``max(onsite − load, 0)`` and the import headroom
-    ``max(limit − deficit, 0)`` [kW]; and whether any hour's demand is negative (which
-    ``energy.hydrogen.dispatch_hydrogen`` refuses). Returns (demand_kg, booked, deficit, surplus,
-    headroom, negative)."""
-    n = h2_kwh.shape[0]
-    demand_kg = np.empty(n)
-    booked = np.empty(n)
-    deficit = np.empty(n)
-    surplus = np.empty(n)
-    headroom = np.empty(n)
-    negative = False
-    for h in range(n):
-        demand_kg[h] = h2_kwh[h] / lhv_kwh_per_kg
-        negative |= demand_kg[h] < 0.0
-        b = h2_kwh[h] / electrolyser_efficiency
-        booked[h] = b
-        load = demand_kw[h] + delta_kw[h] - b
-        onsite = renewable_kw[h] + generation_kw[h]
-        d = max(load - onsite, 0.0)
-        deficit[h] = d
-        surplus[h] = max(onsite - load, 0.0)
-        headroom[h] = max(import_limit_kw[h] - d, 0.0)
-    return demand_kg, booked, deficit, surplus, headroom, negative
-
-
-@numba.njit(cache=True)
 def _grid_room(load_kw, onsite_kw, month_of_hour, limit_kw, has_limit):
     n = load_kw.shape[0]
     surplus = np.empty(n)

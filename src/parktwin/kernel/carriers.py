@@ -42,10 +42,10 @@ from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.cold import ColdResult, ColdStore, dispatch_cold
 from parktwin.energy.dispatch_inputs import constant_hours, zeros_read_only
 from parktwin.energy.heat import BANDS, SUPPLIES, HeatPlan, HeatResult, dispatch_heat
-from parktwin.energy.hydrogen import HydrogenResult, dispatch_hydrogen
+from parktwin.energy.hydrogen import HydrogenResult, dispatch_park_hydrogen
 from parktwin.energy.loads import profile
 from parktwin.energy.thermal import cop_carnot, heating_cooling_kwh
-from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw, hydrogen_grid_kw
+from parktwin.kernel.carrier_hours import firm_cuts, grid_room_kw
 from parktwin.kernel.carrier_inputs import FirmRowKeys, RunConstants, YearStores, firm_row_keys, run_constants, year_stores
 from parktwin.kernel.firm_heat import FirmsHeat, LastStates, RunHeatInputs, firms_heat, run_heat_inputs
 from parktwin.kernel.heat_plan import FirmsHydrogen, hourly_plan
@@ -411,14 +411,14 @@ def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult 
         # the firms' direct electrolysis (booked) leaves the load; the tank's extra valley production is kept within
         # the import limit only: capped at the month's peak like the stores, the demo's tank no longer pays for itself
         # (docs/methods.md, rule-based EMS)
+        # one compiled pass: each hour's deficit, surplus and headroom from the load, the chain, and its change to the load
+        # (``delta``) and, with a fuel cell, to on-site generation, written in place (no fuel cell (looked up with the year's
+        # stores, once per set of assets), no output: adding its zeros would change nothing)
         limit = constant_hours(HOURS_PER_YEAR, np.inf) if import_limit_kw is None else import_limit_kw
-        demand_kg, booked, deficit, surplus, headroom, negative = hydrogen_grid_kw(h2_hours, eff, lhv, demand_kw, delta, renewable_kw, generation, limit)
-        h2 = dispatch_hydrogen(demand_kg, period, params, own_kw + assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw,
-                               surplus, deficit, state.h2_soc_kg, headroom, demand_checked=not negative)
+        h2 = dispatch_park_hydrogen(h2_hours, period, params, eff, demand_kw, delta, renewable_kw, generation, limit, own_kw,
+                                    assets.electrolyser_kw, assets.h2_tank_kg, assets.fuel_cell_kw, state.h2_soc_kg,
+                                    add_fuel_cell=state.stores.fuel_cell)
         state.h2_soc_kg = h2.final_soc_kg
-        delta += np.subtract(h2.electrolyser_kw, booked, out=booked)
-        if state.stores.fuel_cell:  # (looked up with the year's stores, once per set of assets) no fuel cell, no output: adding its zeros changes nothing
-            generation += h2.fuel_cell_kw
         changes, change_of = w.changes, w.changes.get  # ``CarrierWork.add`` written out
         keys = firm_row_keys(firms, state, run_constants(state)).keys
         for i, kwh in zip(hydrogen.firms, hydrogen.row_kwh):
@@ -495,7 +495,10 @@ def close_year(model, w: CarrierWork, heat: HeatResult, cold: ColdResult | None,
             "cold_store_soc_kwh": cold.store_soc_kwh if cold else zeros,
             "cooling_electricity_kw": cold.chiller_electricity_kw + cold.charge_electricity_kw if cold else chiller_kw,
         }
-    return CarrierYear(delta, generation, new_rows, annual, hourly, heat, h2, cold)
+    # nothing generated (no CHP ran, no fuel cell): the year's generation is zeros (+0.0) every hour, handed on as
+    # the shared zeros, which the electricity stage knows without a pass (``dispatch_inputs.holds_only_zeros``)
+    generated = assets.chp_or_waste_heat or (h2 is not None and model.carrier_state.stores.fuel_cell)
+    return CarrierYear(delta, generation if generated else ZERO_KW, new_rows, annual, hourly, heat, h2, cold)
 
 
 
