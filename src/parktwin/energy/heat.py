@@ -17,7 +17,9 @@ shared heat assets then take over part of it, in this order each hour:
    band's remaining electric heat (moving that electricity to valley hours), then fossil, then
    purchased heat. Stored energy loses ``loss_share_per_h`` of itself every hour (standing loss,
    applied before the hour's flows). Copying the plan, the displacement, the sequential store and
-   the electricity are ``numba.njit`` kernels (one pass over the hours each, few temporaries).
+   the electricity are ``numba.njit`` kernels (one pass over the hours each, few temporaries); with
+   one store and no waste heat or CHP (the common year) the plan's pass and the store's are one
+   compiled call (``_plan_store_kernel``).
 
 Balance each band, each hour (exactly, to rounding)::
 
