@@ -183,11 +183,14 @@ def test_rows_marked_empty_periods_as_bytes_and_no_demand_change_nothing(c):
 def test_a_negative_plan_value_is_refused_with_or_without_the_demand():
     # dispatch_heat looks for negative plan values along the demand, or on its own without it
     # (unless the caller vouches for the plan, plan_checked); either way a negative heat-pump value
-    # is refused by name, with every row marked live or only the rows holding heat (the negative's among them)
+    # is refused by name, with every row marked live or only the rows holding heat (the negative's among them),
+    # without a store and with one (the plan's pass and the store's are then one compiled call)
     hp = np.zeros((3, 3))
     hp[1, 2] = -1.0
     period = np.array([PERIOD_VALLEY, PERIOD_FLAT, PERIOD_PEAK])
-    for with_demand in (True, False):
-        for live in (None, np.array([[True] * 3, [False] * 3, [False] * 3, [False, True, False]])):
-            with pytest.raises(ValueError, match="heat plan heat_pump"):
-                dispatch_heat(plan(hp=hp), period, live=live, with_demand=with_demand)
+    one_store = ThermalStore(np.full(3, 50.0), np.full(3, 40.0), np.full(3, 40.0), 0.0, 0.0, 1.0, 1.0, band=0)
+    for store in (None, one_store):
+        for with_demand in (True, False):
+            for live in (None, np.array([[True] * 3, [False] * 3, [False] * 3, [False, True, False]])):
+                with pytest.raises(ValueError, match="heat plan heat_pump"):
+                    dispatch_heat(plan(hp=hp), period, store=store, live=live, with_demand=with_demand)

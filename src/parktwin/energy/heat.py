@@ -17,7 +17,9 @@ shared heat assets then take over part of it, in this order each hour:
    band's remaining electric heat (moving that electricity to valley hours), then fossil, then
    purchased heat. Stored energy loses ``loss_share_per_h`` of itself every hour (standing loss,
    applied before the hour's flows). Copying the plan, the displacement, the sequential store and
-   the electricity are ``numba.njit`` kernels (one pass over the hours each, few temporaries).
+   the electricity are ``numba.njit`` kernels (one pass over the hours each, few temporaries); with
+   one store and no waste heat or CHP (the common year) the plan's pass and the store's are one
+   compiled call (``_plan_store_kernel``).
 
 Balance each band, each hour (exactly, to rounding)::
 
@@ -319,6 +321,26 @@ def _store_kernel(period, surplus_kw, headroom_kw, band, eb, hp, fossil, purchas
 
 
 @numba.njit(cache=True)
+def _plan_store_kernel(f, p, e, q, cop, eb_efficiency, live, with_demand, check, period, surplus_kw, headroom_kw, band, capacity,
+                       charge_max, discharge_max, loss, smin, smax, eta, soc0):
+    """``_plan_kernel`` then, unless the plan has a negative value, the only store's ``_store_kernel``
+    writing the electricity's change (no waste heat or CHP: the plan's arrays go straight to the
+    store), in one compiled call. Returns (demand, electric-boiler electricity, heat-pump
+    electricity, negative, the change of electricity (n,) [kW_e], and ``_store_kernel``'s five
+    arrays (empty when negative))."""
+    n = period.shape[0]
+    demand, plan_el, eb_el, hp_el, negative = _plan_kernel(f, p, e, q, cop, eb_efficiency, live, with_demand, check)
+    delta = np.empty(n)
+    if negative:
+        none = np.empty(0)
+        return demand, eb_el, hp_el, negative, delta, none, none, none, none, none
+    store_in, store_out, loss_kw, soc, heater = _store_kernel(
+        period, surplus_kw, headroom_kw, band, e, q, f, p, capacity, charge_max, discharge_max, loss, smin, smax, eta, soc0,
+        eb_el, hp_el, cop, eb_efficiency, live, np.empty((e.shape[0], 0)), plan_el, delta)
+    return demand, eb_el, hp_el, negative, delta, store_in, store_out, loss_kw, soc, heater
+
+
+@numba.njit(cache=True)
 def _hour_delta(eb_el, hp_el, heater, plan_el, h):
     """Hour ``h``'s change of electricity from the plan's ``plan_el`` [kW_e]: ``Σ_b eb/η + Σ_b hp/COP
     + heater − plan_el`` (``eb_el``, ``hp_el`` (3, n): by band, added in band order)."""
@@ -415,13 +437,18 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
     cop = as_float_array(plan.heat_pump_cop, shape)
     live = np.ones((4, shape[0]), dtype=np.bool_) if live is None else np.asarray(live, dtype=np.bool_)
+    displaced = waste_heat_kw is not None or chp_heat_max_kw is not None
+    stores = () if store is None else (store,) if isinstance(store, ThermalStore) else tuple(store)
+    surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
+    headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
+    if len(stores) == 1 and not displaced:  # the plan goes straight to the only store: one compiled call
+        return _plan_to_store(plan, work, cop, live, period, surplus, headroom, stores[0],
+                              soc_start_kwh[0] if isinstance(soc_start_kwh, tuple) else soc_start_kwh, with_demand, plan_checked)
     demand, plan_el, eb_el, hp_el, negative = _plan_kernel(*work, cop, plan.electric_boiler_efficiency, live, with_demand, not plan_checked)
     fossil, purchased, eb, hp = work
     if negative:
-        name = next(name for a, name in zip(plan_kw, PLAN_SUPPLIES) if (a < 0).any())
-        raise ValueError(f"heat plan {name}: expected non-negative values of shape {shape}")
+        _refuse_negative(work)
 
-    displaced = waste_heat_kw is not None or chp_heat_max_kw is not None
     if displaced:
         avail = np.zeros(shape) if waste_heat_kw is None else as_float_array(np.maximum(np.asarray(waste_heat_kw, dtype=float), 0.0), shape)
         cap = np.zeros(n) if chp_heat_max_kw is None else as_float_array(np.maximum(np.asarray(chp_heat_max_kw, dtype=float), 0.0), (n,))
@@ -429,15 +456,11 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
     else:  # nothing displaced: no waste heat or CHP heat (shared read-only zeros)
         waste = chp = zeros_read_only(shape)
 
-    stores = () if store is None else (store,) if isinstance(store, ThermalStore) else tuple(store)
     starts = soc_start_kwh if isinstance(soc_start_kwh, tuple) else (soc_start_kwh,) * len(stores)
     store_in = store_out = loss = soc = heater = zeros_read_only((n,))  # no store: nothing in, out or lost
     band_out = np.zeros(shape) if len(stores) > 1 else np.empty((shape[0], 0))  # one store: its heat is ``store_out`` in its band
     finals = []
-    surplus = np.zeros(n) if surplus_kw is None else np.asarray(surplus_kw, dtype=float)
-    headroom = np.full(n, np.inf) if headroom_kw is None else np.asarray(headroom_kw, dtype=float)
-    fused = len(stores) == 1 and not displaced  # the store's pass also writes the electricity's change (no pass after it)
-    delta = np.empty(n if fused else 0)
+    delta = np.empty(0)  # several stores, or none, or heat displaced: the change of electricity is a pass after the stores
     for i, (st, start) in enumerate(zip(stores, starts)):
         b = st.band  # its band's electricity follows it hour by hour (no pass over the band after it)
         capacity = as_float_array(st.capacity_kwh, (n,))
@@ -456,9 +479,8 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
             headroom = headroom - np.maximum(s_heater - surplus, 0.0)
             surplus = np.maximum(surplus - s_heater, 0.0)
     final = float(sum(finals))
-    if not fused:
-        delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, as_float_array(heater, (n,)), chp,
-                                              plan_el, eb_el, hp_el, live, displaced)
+    delta, chp_heat = _electricity_kernel(eb, hp, cop, plan.electric_boiler_efficiency, as_float_array(heater, (n,)), chp,
+                                          plan_el, eb_el, hp_el, live, displaced)
     if displaced:
         chp_electricity, chp_fuel = chp_heat * chp_electric_per_heat, chp_heat / chp_heat_efficiency
     else:  # no CHP ran: its heat is zeros, and so are its electricity and fuel
@@ -471,3 +493,36 @@ def dispatch_heat(plan: HeatPlan, period: np.ndarray, surplus_kw: np.ndarray | N
         electricity_delta_kw=delta, final_soc_kwh=final, store_band_kw=band_out if len(stores) > 1 else None, final_soc_by_store=tuple(finals),
         store_band=stores[0].band if len(stores) == 1 else 0,
     )
+
+
+def _plan_to_store(plan: HeatPlan, work: list, cop: np.ndarray, live: np.ndarray, period: np.ndarray, surplus: np.ndarray,
+                   headroom: np.ndarray, st: ThermalStore, start: float, with_demand: bool, plan_checked: bool) -> HeatResult:
+    """``dispatch_heat`` with one store and no waste heat or CHP: the plan's electricity, the store and
+    the electricity's change in one compiled call (``_plan_store_kernel``), working in ``work`` (the
+    plan's fossil, purchased, electric-boiler and heat-pump heat, C-ordered)."""
+    n = period.shape[0]
+    capacity = as_float_array(st.capacity_kwh, (n,))
+    soc0 = min(max(start, 0.0), st.soc_max_share * float(capacity[0]))  # a new store starts empty
+    demand, eb_el, hp_el, negative, delta, store_in, store_out, loss, soc, heater = _plan_store_kernel(
+        *work, cop, plan.electric_boiler_efficiency, live, with_demand, not plan_checked, period, surplus, headroom, st.band, capacity,
+        as_float_array(st.charge_kw, (n,)), as_float_array(st.discharge_kw, (n,)), st.loss_share_per_h, st.soc_min_share,
+        st.soc_max_share, st.charger_efficiency, soc0)
+    if negative:
+        _refuse_negative(work)
+    fossil, purchased, eb, hp = work
+    final = float(soc[-1]) if n else soc0
+    none = zeros_read_only((n,))  # no waste heat or CHP ran: their heat, electricity and fuel are zeros
+    waste = zeros_read_only(fossil.shape)
+    return HeatResult(
+        demand_kw=demand if with_demand else None, waste_heat_kw=waste, chp_kw=waste, fossil_kw=fossil, purchased_kw=purchased,
+        electric_boiler_kw=eb, heat_pump_kw=hp, store_out_kw=store_out, store_in_kw=store_in, store_loss_kw=loss,
+        store_soc_kwh=soc, heater_kw=heater, heat_pump_electricity_kw=hp_el, electric_boiler_electricity_kw=eb_el,
+        chp_electricity_kw=none, chp_fuel_kw=none, electricity_delta_kw=delta, final_soc_kwh=float(sum([final])),
+        final_soc_by_store=(final,), store_band=st.band,
+    )
+
+
+def _refuse_negative(work: list) -> None:
+    """Raise the error naming the plan's first supply with a negative value (``work``: its four arrays)."""
+    name = next(name for a, name in zip(work, PLAN_SUPPLIES) if (a < 0).any())
+    raise ValueError(f"heat plan {name}: expected non-negative values of shape {work[0].shape}")
