@@ -181,8 +181,6 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
     # kept out of the collector from now until the batch ends rather than walked again by the next
     # middle-generation collection (~20-30 ms before the workers could start)
     with frozen_objects():
-        if first is not None:
-            yield first
         while True:
             pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pool_worker_setup,
                                           initargs=(os.getpid(),))
@@ -193,6 +191,9 @@ def _processes(fn, tasks, workers: int, on_ready) -> Iterator[tuple[int, Any]]:
             try:
                 with forking(START_METHOD):  # the first submits start the workers
                     broken = not fill(pool, running)
+                if first is not None:  # handed over once the workers run: what the caller does with it (write it) is not in their way
+                    yield first
+                    first = None
                 while running and not broken:
                     done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
                     for future in done:
