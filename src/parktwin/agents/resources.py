@@ -20,15 +20,14 @@ import numpy as np
 
 from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, scaled_resources,
                                            target_added, with_measures)
-from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
+from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_shares, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.firm_energy import YEAR_ROWS, year_shares
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
-from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, weighted_segments
+from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, piecewise_changes, weighted_segments
 from parktwin.data import constant, table
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.loads import LoadBook
 from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
 KIND = "resource_measure"
@@ -422,30 +421,35 @@ class FirmRoster:
         flows, kwh, heat_added = measure_year_kernel(self.inputs, self.activity, self.targets, electricity_factor_array())
         return FirmFlows(self.ids, value_added, flows, self.reported), kwh, heat_added
 
-    def split_years(self, split: dict[int, list], year: int, flows: FirmFlows) -> dict[int, tuple[list[int], list[float], float]]:
+    def split_years(self, split: dict[int, list], year: int, flows: FirmFlows) -> dict[int, tuple[list[int], list[float], float, float]]:
         """The years of the firms whose targets change inside it (``split``: position → segments, after
         ``year_flows``), all at once: each segment's full-year flows (``measure_year_kernel`` of its
         targets) weighted by the share of the firm's shape it covers (Σ weight × flows, segment after
         segment; the flows no measure changes are the first segment's: ``weighted_segments``), written
-        into ``flows``. Returns per firm its segments' starts, each segment's full-year electricity of
-        the measures [kWh/yr] (to book piecewise on its shape) and the waste heat recovered [GJ]."""
+        into ``flows``. Returns per firm its segments' starts, the change of the measures' full-year
+        electricity at each start [kWh/yr] (the parts to book on its shape), the year's kWh of it and the
+        waste heat recovered [GJ] (``piecewise_changes``: the numbers ``LoadBook.add_piecewise`` gives)."""
         firms = list(split)
-        columns, targets, weights, offsets, starts = [], [], [], [0], []
+        columns, targets, weights, tails, offsets, starts = [], [], [], [], [0], []
         for at in firms:
             segments = split[at]
-            firm_starts = [h for h, _ in segments]
+            firm_starts = tuple([h for h, _ in segments])
             starts.append(firm_starts)
-            weights += segment_weights(self.shapes[at], year, firm_starts)
+            segment_weights, segment_tails = segment_shares(self.shapes[at], year, firm_starts)
+            weights += segment_weights
+            tails += segment_tails
             columns += [at] * len(segments)
             targets += [t for _, t in segments]
             offsets.append(len(columns))
         seg_flows, seg_kwh, seg_heat = measure_year_kernel(self.inputs[:, columns], self.activity[columns],
                                                            np.array(targets, dtype=float).T.copy(), electricity_factor_array())
-        year_flows, heat_added = weighted_segments(seg_flows, seg_heat, np.array(weights, dtype=float), np.array(offsets, dtype=np.int64),
+        firm_offsets = np.array(offsets, dtype=np.int64)
+        year_flows, heat_added = weighted_segments(seg_flows, seg_heat, np.array(weights, dtype=float), firm_offsets,
                                                    np.array(WEIGHTED, dtype=np.int64))
+        changes, totals = piecewise_changes(seg_kwh, np.array(tails, dtype=float), firm_offsets)
         flows.flows[:, firms] = year_flows
-        kwh, heat = seg_kwh.tolist(), heat_added.tolist()
-        return {at: (firm_starts, kwh[offsets[j]:offsets[j + 1]], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
+        changes, kwh, heat = changes.tolist(), totals.tolist(), heat_added.tolist()
+        return {at: (firm_starts, changes[offsets[j]:offsets[j + 1]], kwh[j], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster,
@@ -469,8 +473,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
     if split:
         for j, firm_at in enumerate(active):
             if firm_at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
-                starts, segment_kwh, heat[j] = split[firm_at]
-                kwh[j] = LoadBook(year).add_piecewise(shapes[j], starts, segment_kwh)  # (its kWh; booked below, in order)
+                _, _, kwh[j], heat[j] = split[firm_at]
     rows = list(rows)
     positions = _row_positions(roster, active, kwh.tolist(), rows, firm_rows)
     heat_gj = heat.tolist()
@@ -523,19 +526,26 @@ def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows
 def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_keys: tuple[list, list], measures: np.ndarray,
                    cuts: np.ndarray, split: dict) -> None:
     """Book the active firms' measures into the load book, firm after firm: the measures' full-year
-    electricity [kWh/yr] from hour 0 (piecewise for a firm whose targets change inside the year), then
-    the electricity the recovered heat cuts (``cuts``, 0: none); the parts and sums of ``add_full_year``
-    and ``add_piecewise`` called in that order. ``full_year_keys``: each firm's part from hour 0, and
-    the same list with each part twice (``FirmRoster.active_layout``)."""
+    electricity [kWh/yr] from hour 0 (for a firm whose targets change inside the year, the change at each
+    segment's start: ``FirmRoster.split_years``), then the electricity the recovered heat cuts (``cuts``, 0:
+    none); the parts and sums of ``add_full_year`` and ``add_piecewise`` called in that order, in one
+    ``add_parts``. ``full_year_keys``: each firm's part from hour 0, and the same list with each part twice
+    (``FirmRoster.active_layout``)."""
     if not split:
         book.add_parts(full_year_keys[1], [kwh for pair in zip(measures.tolist(), cuts.tolist()) for kwh in pair])
         return
-    for j, (firm_at, key, cut) in enumerate(zip(active, full_year_keys[0], cuts.tolist())):
+    keys, kwh = [], []
+    for shape, firm_at, key, measure, cut in zip(shapes, active, full_year_keys[0], measures.tolist(), cuts.tolist()):
         if firm_at in split:
-            book.add_piecewise(shapes[j], split[firm_at][0], split[firm_at][1])
+            starts, changes = split[firm_at][:2]
+            keys += [(shape, h) for h in starts]
+            kwh += changes
         else:
-            book.add_parts([key], [float(measures[j])])
-        book.add_parts([key], [cut])
+            keys.append(key)
+            kwh.append(measure)
+        keys.append(key)
+        kwh.append(cut)
+    book.add_parts(keys, kwh)
 
 
 def fuel_constants() -> np.ndarray:
