@@ -20,7 +20,7 @@ import numpy as np
 
 from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, scaled_resources,
                                            target_added, with_measures)
-from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_shares, state_cache
+from parktwin.agents.base import Change, EnergyRow, Investment, fold_shared, fold_since, present_agents, same_agents, segment_shares, state_cache
 from parktwin.agents.decisions import Option
 from parktwin.agents.firm_energy import YEAR_ROWS, year_shares
 from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
@@ -100,8 +100,14 @@ class MeasureLedger(list):
     def insert(self, index, change) -> None:
         raise TypeError("a resource-measure ledger grows only at its end (append, extend): the yearly fold relies on its clock order")
 
-    def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
-        self.folded, out = fold_since(self, self.folded, year_start, _fold)
+    def year_segments(self, year_start: int, shared: dict | None = None) -> list[tuple[int, MeasureTargets]]:
+        """The targets' segments of the year beginning at ``year_start`` (``agents.base.fold_since``), folding
+        the changes new since the last year; ``shared``: the year's folds shared by ledgers in the same state
+        with the same changes (``agents.base.fold_shared``)."""
+        if shared is None:
+            self.folded, out = fold_since(self, self.folded, year_start, _fold)
+        else:
+            self.folded, out = fold_shared(self, self.folded, year_start, _fold, shared)
         return out
 
 
@@ -387,6 +393,7 @@ class FirmRoster:
         if seen == self.seen and not self.pending:
             return self.active, {}
         active, split, pending, moved = [], {}, False, []
+        folds = {}  # the year's folds, shared by firms with the same targets and the same measures to fold (``fold_shared``)
         year_end = year_start + HOURS_PER_YEAR
         for i, f in enumerate(self.firms):
             changes, state = f.resource_changes, NO_TARGETS
@@ -394,7 +401,7 @@ class FirmRoster:
                 active.append(i)
                 done, state = changes.folded
                 if done < len(changes):  # changes not folded yet (else the whole year in the state after them)
-                    segs = changes.year_segments(year_start)
+                    segs = changes.year_segments(year_start, folds)
                     if len(segs) > 1:
                         split[i] = segs
                     state = segs[0][1]
@@ -431,15 +438,18 @@ class FirmRoster:
         waste heat recovered [GJ] (``piecewise_changes``: the numbers ``LoadBook.add_piecewise`` gives)."""
         firms = list(split)
         columns, targets, weights, tails, offsets, starts = [], [], [], [], [0], []
+        layouts = {}  # (shape, id of a segments list, shared by firms: ``year_targets``) → its starts, weights, shares and targets
         for at in firms:
-            segments = split[at]
-            firm_starts = tuple([h for h, _ in segments])
-            starts.append(firm_starts)
-            segment_weights, segment_tails = segment_shares(self.shapes[at], year, firm_starts)
-            weights += segment_weights
-            tails += segment_tails
+            segments, shape = split[at], self.shapes[at]
+            layout = layouts.get((shape, id(segments)))  # (the lists are held by ``split``: their ids are not reused meanwhile)
+            if layout is None:
+                firm_starts = tuple([h for h, _ in segments])
+                layout = layouts[(shape, id(segments))] = (firm_starts, *segment_shares(shape, year, firm_starts), [t for _, t in segments])
+            starts.append(layout[0])
+            weights += layout[1]
+            tails += layout[2]
+            targets += layout[3]
             columns += [at] * len(segments)
-            targets += [t for _, t in segments]
             offsets.append(len(columns))
         seg_flows, seg_kwh, seg_heat = measure_year_kernel(self.inputs[:, columns], self.activity[columns],
                                                            np.array(targets, dtype=float).T.copy(), electricity_factor_array())
