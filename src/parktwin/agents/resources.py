@@ -412,7 +412,7 @@ class FirmRoster:
                 self.states[i] = state
                 moved.append(i)
         if moved:  # (one assignment for the firms whose targets moved)
-            self.targets[:, moved] = np.array([self.states[i] for i in moved], dtype=float).T
+            self.targets[:, moved] = targets_table([self.states[i] for i in moved]).T
         self.seen, self.active, self.pending = seen, active, pending
         return active, split
 
@@ -444,15 +444,16 @@ class FirmRoster:
             layout = layouts.get((shape, id(segments)))  # (the lists are held by ``split``: their ids are not reused meanwhile)
             if layout is None:
                 firm_starts = tuple([h for h, _ in segments])
-                layout = layouts[(shape, id(segments))] = (firm_starts, *segment_shares(shape, year, firm_starts), [t for _, t in segments])
+                layout = layouts[(shape, id(segments))] = (firm_starts, *segment_shares(shape, year, firm_starts),
+                                                            targets_table([t for _, t in segments]))
             starts.append(layout[0])
             weights += layout[1]
             tails += layout[2]
-            targets += layout[3]
+            targets.append(layout[3])
             columns += [at] * len(segments)
             offsets.append(len(columns))
         seg_flows, seg_kwh, seg_heat = measure_year_kernel(self.inputs[:, columns], self.activity[columns],
-                                                           np.array(targets, dtype=float).T.copy(), electricity_factor_array())
+                                                           np.concatenate(targets).T.copy(), electricity_factor_array())
         firm_offsets = np.array(offsets, dtype=np.int64)
         year_flows, heat_added = weighted_segments(seg_flows, seg_heat, np.array(weights, dtype=float), firm_offsets,
                                                    np.array(WEIGHTED, dtype=np.int64))
@@ -460,6 +461,14 @@ class FirmRoster:
         flows.flows[:, firms] = year_flows
         changes, kwh, heat = changes.tolist(), totals.tolist(), heat_added.tolist()
         return {at: (firm_starts, changes[offsets[j]:offsets[j + 1]], kwh[j], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
+
+
+def targets_table(states: list[MeasureTargets]) -> np.ndarray:
+    """``states`` as rows of an array (states × 4), each distinct state converted once (a conversion of a
+    named tuple costs ~0.4 µs, and the firms of a park share a few states: ``agents.base.fold_shared``)."""
+    distinct: dict[MeasureTargets, int] = {}
+    which = [distinct.setdefault(st, len(distinct)) for st in states]
+    return np.array(list(distinct), dtype=float).reshape(len(distinct), len(MeasureTargets._fields))[which]
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster,
