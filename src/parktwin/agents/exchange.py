@@ -193,7 +193,8 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
     """
 
     units = {"coal": "t", "natural_gas": "km3", "diesel": "t", "electricity": "MWh"}
-    index = {(r[0], r[2]): i for i, r in enumerate(rows)}  # (entity, carrier) → position
+    sides = {side for agent in agents for side in (agent.spec.supplier, agent.spec.receiver)}  # the entities ``change`` may touch
+    index = {(r[0], r[2]): i for i, r in enumerate(rows) if r[0] in sides}  # (entity, carrier) → position of their rows
     rows = list(rows)
     new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
 

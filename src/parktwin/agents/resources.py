@@ -494,7 +494,7 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
             if firm_at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
                 _, _, kwh[j], heat[j] = split[firm_at]
     rows = list(rows)
-    positions = _row_positions(roster, active, kwh.tolist(), rows, firm_rows)
+    positions = _row_positions(roster, at, kwh, rows, firm_rows)
     heat_gj = heat.tolist()
     own, bought, efficiency, on, offsets, terms = roster.displacement(active, tuple([h > 0.0 for h in heat_gj]))
     activity, firms = roster.activity.tolist(), roster.firms
@@ -523,23 +523,20 @@ def _changed_rows(rows: list, quantities: list[float]) -> list:
 
 
 ROW_CARRIERS = ("electricity", "coal", "natural_gas", "purchased_heat")  # the rows a measure changes, ``displacement_kernel``'s order
-ROW_INDEX = tuple([carrier for carrier, _ in YEAR_ROWS].index(c) for c in ROW_CARRIERS)  # their ``YEAR_ROWS`` positions
+ROW_POSITIONS = np.array([[carrier for carrier, _ in YEAR_ROWS].index(c) for c in ROW_CARRIERS])  # their ``YEAR_ROWS`` positions
 
 
-def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list, firm_rows: np.ndarray) -> np.ndarray:
-    """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4, read from
-    ``firm_rows`` (``YEAR_ROWS`` × firms). A firm whose measures use electricity (``kwh``) and that
-    has no electricity row gets one (0 MWh, appended in park order, as a change to a missing row makes it)."""
-    by_row = firm_rows.tolist()
-    electricity, coal, gas, bought = (by_row[r] for r in ROW_INDEX)
-    out = []
-    for firm_at, firm_kwh in zip(active, kwh):
-        at = electricity[firm_at]
-        if at == -1 and firm_kwh > 0:
-            at = len(rows)
-            rows.append(EnergyRow(roster.ids[firm_at], roster.kinds[firm_at], "electricity", 0.0, "MWh"))
-        out += (at, coal[firm_at], gas[firm_at], bought[firm_at])
-    return np.array(out, dtype=np.int64).reshape(len(active), 4)
+def _row_positions(roster: FirmRoster, at: np.ndarray, kwh: np.ndarray, rows: list, firm_rows: np.ndarray) -> np.ndarray:
+    """Each active firm's (positions ``at``) rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4,
+    read from ``firm_rows`` (``YEAR_ROWS`` × firms) at once. A firm whose measures use electricity
+    (``kwh``) and that has no electricity row gets one (0 MWh, appended in park order, as a change to a
+    missing row makes it)."""
+    out = firm_rows[ROW_POSITIONS][:, at].T.copy()
+    for j in np.flatnonzero((out[:, 0] == -1) & (kwh > 0)).tolist():  # (usually none)
+        firm_at = int(at[j])
+        out[j, 0] = len(rows)
+        rows.append(EnergyRow(roster.ids[firm_at], roster.kinds[firm_at], "electricity", 0.0, "MWh"))
+    return out
 
 
 def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_keys: tuple[list, list], measures: np.ndarray,
@@ -551,7 +548,7 @@ def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_k
     ``add_parts``. ``full_year_keys``: each firm's part from hour 0, and the same list with each part twice
     (``FirmRoster.active_layout``)."""
     if not split:
-        book.add_parts(full_year_keys[1], [kwh for pair in zip(measures.tolist(), cuts.tolist()) for kwh in pair])
+        book.add_parts(full_year_keys[1], np.column_stack((measures, cuts)).ravel().tolist())  # (each firm's measures, then its cut)
         return
     keys, kwh = [], []
     for shape, firm_at, key, measure, cut in zip(shapes, active, full_year_keys[0], measures.tolist(), cuts.tolist()):
