@@ -406,11 +406,12 @@ def _row_positions(roster: FirmRoster, at: np.ndarray, kwh: np.ndarray, rows: li
     read from ``firm_rows`` (``YEAR_ROWS`` × firms) at once. A firm whose measures use electricity
     (``kwh``) and that has no electricity row gets one (0 MWh, appended in park order, as a change to a
     missing row makes it)."""
-    out = firm_rows[ROW_POSITIONS][:, at].T.copy()
-    for j in np.flatnonzero((out[:, 0] == -1) & (kwh > 0)).tolist():  # (usually none)
-        firm_at = int(at[j])
-        out[j, 0] = len(rows)
-        rows.append(EnergyRow(roster.ids[firm_at], roster.kinds[firm_at], "electricity", 0.0, "MWh"))
+    out = firm_rows[ROW_POSITIONS[:, None], at].T.copy()
+    for j in np.flatnonzero(out[:, 0] == -1).tolist():  # (usually none)
+        if kwh[j] > 0:
+            firm_at = int(at[j])
+            out[j, 0] = len(rows)
+            rows.append(EnergyRow(roster.ids[firm_at], roster.kinds[firm_at], "electricity", 0.0, "MWh"))
     return out
 
 
@@ -423,7 +424,9 @@ def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_k
     ``add_parts``. ``full_year_keys``: each firm's part from hour 0, and the same list with each part twice
     (``FirmRoster.active_layout``)."""
     if not split:
-        book.add_parts(full_year_keys[1], np.column_stack((measures, cuts)).ravel().tolist())  # (each firm's measures, then its cut)
+        kwh = np.empty(2 * len(measures))
+        kwh[0::2], kwh[1::2] = measures, cuts  # (each firm's measures, then its cut)
+        book.add_parts(full_year_keys[1], kwh.tolist())
         return
     keys, kwh = [], []
     for shape, firm_at, key, measure, cut in zip(shapes, active, full_year_keys[0], measures.tolist(), cuts.tolist()):
