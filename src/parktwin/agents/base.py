@@ -71,13 +71,13 @@ def fold_since(changes: list[Change], folded: tuple[int, Any], year_start: int,
 def fold_shared(changes: list[Change], folded: tuple[int, Any], year_start: int, fold: Callable[[Any, Change], Any],
                 shared: dict) -> tuple[tuple[int, Any], list[tuple[int, Any]]]:
     """``fold_since``, done once for the agents of a year that hold the same state and the same changes
-    still to fold. ``shared`` (one dict per year and ``fold``, made by the caller) maps (state, year start,
+    still to fold. ``shared`` (a dict of the year, made by the caller) maps (``fold``, state, year start,
     the changes not yet folded) to what ``fold_since`` made of them: how many it folded, the state after
     them and the year's segments (one list, read by all those agents). The key is complete: the fold is
     a pure function of the state and the changes (compared by value: hour, kind, value and source),
     and the segments of the changes and the year's start."""
     done, state = folded
-    key = (state, year_start, tuple(changes[done:]))
+    key = (fold, state, year_start, tuple(changes[done:]))
     kept = shared.get(key)
     if kept is None:
         (now_done, now_state), segments = fold_since(changes, folded, year_start, fold)
