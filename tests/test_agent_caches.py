@@ -86,3 +86,24 @@ def test_a_year_s_segments_fold_in_clock_order_and_are_kept_while_nothing_arrive
     assert base.ParkAgent.year_segments(agent, 2 * 8760, 0.0, _add) is first  # nothing new: last year's one segment
     agent.changes.append(Change(2 * 8760 + 5.0, "x", 2.0))
     assert base.ParkAgent.year_segments(agent, 2 * 8760, 0.0, _add) == [(0, 1.0), (5, 3.0)]  # a change arrived: folded again
+
+
+def test_agents_with_the_same_state_and_changes_share_one_fold_of_the_year():
+    # Two firms given the same 10 % efficiency measure at hour 100 of the year 8,760 (the year's second)
+    # and one given it at hour 200: the first two share one fold (the same segments list, the same state
+    # after), equal to ``fold_since``'s; the third folds on its own. By hand: segments [(0, the state
+    # before), (100, factor 0.9)]; nothing folded before the year's start.
+    year_start = HOURS_PER_YEAR
+    a = [Change(year_start + 100.0, "efficiency", 0.1, "item")]
+    b = [Change(year_start + 100.0, "efficiency", 0.1, "item")]
+    c = [Change(year_start + 200.0, "efficiency", 0.1, "item")]
+    shared: dict = {}
+    folded_a, segs_a = base.fold_shared(a, (0, NO_MEASURES), year_start, fold_firm_state, shared)
+    folded_b, segs_b = base.fold_shared(b, (0, NO_MEASURES), year_start, fold_firm_state, shared)
+    _, segs_c = base.fold_shared(c, (0, NO_MEASURES), year_start, fold_firm_state, shared)
+    assert segs_b is segs_a and folded_b == folded_a == (0, NO_MEASURES)
+    assert (folded_a, segs_a) == base.fold_since(a, (0, NO_MEASURES), year_start, fold_firm_state)
+    assert [h for h, _ in segs_a] == [0, 100] and segs_a[1][1].efficiency_factor == 0.9
+    assert segs_c is not segs_a and [h for h, _ in segs_c] == [0, 200]
+    # next year the change is folded before the start: one segment, one change folded
+    assert base.fold_shared(a, folded_a, 2 * year_start, fold_firm_state, shared) == ((1, segs_a[1][1]), [(0, segs_a[1][1])])

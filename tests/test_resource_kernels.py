@@ -12,9 +12,10 @@ from builders import scenario
 from parktwin import run
 from parktwin.agents import resources
 from parktwin.agents.heat_bands import KWH_PER_GJ
-from parktwin.agents.resource_kernels import measure_year_kernel, weighted_segments
+from parktwin.agents.resource_kernels import measure_year_kernel, piecewise_changes, weighted_segments
 from parktwin.agents.resources import FUELS, ROW_CARRIERS, WEIGHTED, displace_heat
 from parktwin.data import constant
+from parktwin.energy.loads import LoadBook, share_after
 from parktwin.spec.load import load
 
 # the carriers of ``displace_heat``'s answer, in ``ROW_CARRIERS`` order after electricity
@@ -210,3 +211,24 @@ def test_weighted_segments_by_hand():
     c = [sum(w * f for w, f in zip(weights[3:].tolist(), seg[r, 3:].tolist())) if r in WEIGHTED else seg[r, 3] for r in range(8)]
     assert out[:, 2].tolist() == c
     assert heat.tolist() == [700.0, 300.0, sum(w * h for w, h in zip(weights[3:].tolist(), seg_heat[3:].tolist()))]
+
+
+def test_piecewise_changes_are_what_the_load_book_books_and_returns():
+    """Firm A's measures use 1,000 kWh/yr from hour 0 and 3,000 from hour 4,380, firm B's 500 in both of
+    its segments, firm C's 0 then 2,000 then 2,000. By hand: the changes are A 1,000 and 2,000, B 500 and
+    0, C 0, 2,000 and 0; A's year 1,000 × its share from hour 0 + 2,000 × its share from 4,380. Each
+    firm's kWh is what ``LoadBook.add_piecewise`` returns for the same segments, and its changes booked at
+    their starts (``add_parts``, zeros skipped) make the same hourly load, to the bit."""
+    year, shape = 2030, "continuous"
+    starts = [[0, 4380], [0, 2000], [0, 100, 8000]]
+    values = [[1_000.0, 3_000.0], [500.0, 500.0], [0.0, 2_000.0, 2_000.0]]
+    tails = [share_after(shape, year, h) for firm in starts for h in firm]
+    offsets = np.array([0, 2, 4, 7], dtype=np.int64)
+    changes, totals = piecewise_changes(np.array([v for firm in values for v in firm]), np.array(tails), offsets)
+    assert changes.tolist() == [1_000.0, 2_000.0, 500.0, 0.0, 0.0, 2_000.0, 0.0]
+    assert totals[0] == 1_000.0 * share_after(shape, year, 0) + 2_000.0 * share_after(shape, year, 4380)
+    for j, (firm_starts, firm_values) in enumerate(zip(starts, values)):
+        book, parts = LoadBook(year), LoadBook(year)
+        assert totals[j] == book.add_piecewise(shape, firm_starts, firm_values)
+        parts.add_parts([(shape, h) for h in firm_starts], changes[offsets[j]:offsets[j + 1]].tolist())
+        assert np.array_equal(parts.hourly_kw(), book.hourly_kw())

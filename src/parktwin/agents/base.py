@@ -68,6 +68,23 @@ def fold_since(changes: list[Change], folded: tuple[int, Any], year_start: int,
     return (done, state), (_segments_after(changes, done, year_start, state, fold) if done < len(changes) else [(0, state)])
 
 
+def fold_shared(changes: list[Change], folded: tuple[int, Any], year_start: int, fold: Callable[[Any, Change], Any],
+                shared: dict) -> tuple[tuple[int, Any], list[tuple[int, Any]]]:
+    """``fold_since``, done once for the agents of a year that hold the same state and the same changes
+    still to fold. ``shared`` (a dict of the year, made by the caller) maps (``fold``, state, year start,
+    the changes not yet folded) to what ``fold_since`` made of them: how many it folded, the state after
+    them and the year's segments (one list, read by all those agents). The key is complete: the fold is
+    a pure function of the state and the changes (compared by value: hour, kind, value and source),
+    and the segments of the changes and the year's start."""
+    done, state = folded
+    key = (fold, state, year_start, tuple(changes[done:]))
+    kept = shared.get(key)
+    if kept is None:
+        (now_done, now_state), segments = fold_since(changes, folded, year_start, fold)
+        kept = shared[key] = (now_done - done, now_state, segments)
+    return (done + kept[0], kept[1]), kept[2]
+
+
 def _segments_after(changes: list[Change], done: int, year_start: int, state: Any, fold: Callable[[Any, Change], Any]) -> list[tuple[int, Any]]:
     """The year's segments from ``state`` for ``changes[done:]`` (in clock order, all after
     ``year_start``): those inside the year open segments in list order (the order a stable sort by
@@ -140,13 +157,16 @@ class ParkAgent(mesa.Agent):
         self._folded: tuple[int, Any] | None = None  # (changes folded, state after them)
         self._year_segments: tuple[tuple, list] | None = None  # ((year start, changes, fold), segments) of the last call
 
-    def year_segments(self, year_start: int, initial: Any, fold: Callable[[Any, Change], Any]) -> list[tuple[int, Any]]:
+    def year_segments(self, year_start: int, initial: Any, fold: Callable[[Any, Change], Any],
+                      shared: dict | None = None) -> list[tuple[int, Any]]:
         """``segments`` of this agent's changes, folding only the changes new since last year.
 
         Changes arrive in clock order (``commission`` checks it), so the changes before a year
         are a prefix of the list, and the state after that prefix carries to the next year. The
         year's segments are kept until a change arrives (the kernel asks for them several times a
-        year: the energy, the heat plan, the chillers); callers must not modify the list.
+        year: the energy, the heat plan, the chillers); callers must not modify the list. With
+        ``shared`` (a dict of the year, for agents folded with the same ``fold``), agents in the same
+        state with the same changes to fold share one fold (``fold_shared``).
         """
         n = len(self.changes)
         kept = self._year_segments
@@ -159,7 +179,11 @@ class ParkAgent(mesa.Agent):
                     # every change folded before an earlier year and none since: the same one state all year
                     self._year_segments = ((year_start, n, fold), kept[1])
                     return kept[1]
-        self._folded, out = fold_since(self.changes, self._folded if self._folded is not None else (0, initial), year_start, fold)
+        folded = self._folded if self._folded is not None else (0, initial)
+        if shared is None:
+            self._folded, out = fold_since(self.changes, folded, year_start, fold)
+        else:
+            self._folded, out = fold_shared(self.changes, folded, year_start, fold, shared)
         self._year_segments = ((year_start, n, fold), out)
         return out
 

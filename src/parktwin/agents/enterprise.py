@@ -426,9 +426,10 @@ class EnterpriseAgent(ParkAgent):
         return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
                 *self._year_constants())
 
-    def segments(self, year_start: int) -> list[tuple[int, FirmState]]:
-        """The firm's states in the year beginning at ``year_start`` (``ParkAgent.year_segments``)."""
-        return self.year_segments(year_start, NO_MEASURES, fold_firm_state)
+    def segments(self, year_start: int, shared: dict | None = None) -> list[tuple[int, FirmState]]:
+        """The firm's states in the year beginning at ``year_start`` (``ParkAgent.year_segments``; ``shared``:
+        the year's folds shared by firms with the same state and changes)."""
+        return self.year_segments(year_start, NO_MEASURES, fold_firm_state, shared)
 
     def last_quantities(self) -> dict[str, float]:
         """Carrier → quantity of the firm's energy rows of the last year the run computed (``last_rows``

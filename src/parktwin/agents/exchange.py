@@ -50,6 +50,7 @@ class ExchangeAgent(mesa.Agent):
         self.last_npv: dict[str, float] = {}
         self._effect: ExchangeEffect | None = None
         self._supplier_fuel: dict[str, float] | None = None
+        self._plan: ExchangePlan | None = None
         self._in_park = {side: not getattr(spec, side).startswith(EXTERNAL_PREFIX) for side in ("supplier", "receiver")}
 
     def in_park(self, side: str) -> bool:
@@ -108,6 +109,23 @@ class ExchangeAgent(mesa.Agent):
             self._supplier_fuel = extra
         return self._supplier_fuel
 
+    def plan(self) -> ExchangePlan:
+        """What the exchange changes each year it runs, at full scale (``ExchangePlan``), once: its effects,
+        sides and kind do not change."""
+        if self._plan is None:
+            e, spec = self.year_effect(), self.spec
+            payer = "receiver" if self.exchange.kind == "waste_heat" else "supplier"
+            self._plan = ExchangePlan(
+                effect=e,
+                receiver_fuels=tuple((c, amount, FUEL_ROW_UNITS[c]) for c, amount in e.fuel_saved.items()) if self.in_park("receiver") else (),
+                supplier_in_park=self.in_park("supplier"),
+                supplier_fuels=tuple((c, amount, FUEL_ROW_UNITS[c]) for c, amount in self.supplier_fuel_added().items()),
+                electricity_payer=getattr(spec, payer) if e.electricity_added_kwh > 0 and self.in_park(payer) else None,
+                water=WATER_FLOWS.get(self.exchange.kind),
+                material=self.exchange.kind in MATERIAL_KINDS,
+                heat=self.exchange.kind in HEAT_KINDS)
+        return self._plan
+
     def year_effect(self) -> ExchangeEffect:
         """The exchange's full-year physical effects (symbiosis.exchanges.effects), computed once.
         Its scope-2 field is not used in the run: the electricity goes through the park's dispatch."""
@@ -127,6 +145,22 @@ MATERIAL_KINDS = frozenset({"gypsum", "fly_ash", "slag", "spent_acid", "residue"
 HEAT_KINDS = frozenset({"steam", "waste_heat"})
 NAN = float("nan")  # an NPV not evaluated yet
 ELECTRICITY_SHAPE = "continuous"  # pumps, polishing and heat pumps run round the clock
+WATER_FLOWS = {"treated_water": "reclaimed_m3", "cooling_water": "reused_m3"}  # kind → the ``ExchangeFlows`` field of the receiver's water
+
+
+@dataclass(frozen=True)
+class ExchangePlan:
+    """What a running exchange changes in a year at full scale (``ExchangeAgent.plan``), read once: the
+    year's values are these × the share of the year it ran × its supplier's activity (``apply_exchanges``)."""
+
+    effect: ExchangeEffect  # its full-year effects
+    receiver_fuels: tuple  # (carrier, full-year fuel saved [effect unit], effect unit per row unit) of an in-park receiver, else ()
+    supplier_in_park: bool
+    supplier_fuels: tuple  # (carrier, the supplier's full-year extra fuel with the trucks' diesel [effect unit], unit per row unit)
+    electricity_payer: str | None  # the in-park side whose electricity the exchange adds (None: none added, or outside the park)
+    water: str | None  # the ``ExchangeFlows`` field of the receiver's water (``WATER_FLOWS``), None for other kinds
+    material: bool  # a by-product or residue (``MATERIAL_KINDS``): the supplier's waste sent
+    heat: bool  # steam or waste heat (``HEAT_KINDS``): the supplier's heat sent
 
 
 @dataclass
@@ -159,21 +193,23 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
     """
 
     units = {"coal": "t", "natural_gas": "km3", "diesel": "t", "electricity": "MWh"}
-    index = {(r.entity, r.carrier): i for i, r in enumerate(rows)}
+    sides = {side for agent in agents for side in (agent.spec.supplier, agent.spec.receiver)}  # the entities ``change`` may touch
+    index = {(r[0], r[2]): i for i, r in enumerate(rows) if r[0] in sides}  # (entity, carrier) → position of their rows
     rows = list(rows)
     new_row = tuple.__new__  # (an EnergyRow without its Python-level __new__)
 
     def change(entity: str, carrier: str, delta: float) -> float:
         """Add ``delta`` (negative: remove, never below zero) to an energy row; returns what changed."""
         key = (entity, carrier)
-        if key not in index:
+        at = index.get(key)
+        if at is None:
             if delta <= 0:
                 return 0.0
-            index[key] = len(rows)
+            at = index[key] = len(rows)
             rows.append(EnergyRow(entity, kind_of.get(entity, "enterprise"), carrier, 0.0, units[carrier]))
-        r = rows[index[key]]
-        delta = max(delta, -r.quantity)
-        rows[index[key]] = new_row(EnergyRow, (r[0], r[1], r[2], r[3] + delta, r[4]))  # (entity, kind, carrier, quantity, unit)
+        r = rows[at]
+        delta = max(delta, -r[3])
+        rows[at] = new_row(EnergyRow, (r[0], r[1], r[2], r[3] + delta, r[4]))  # (entity, kind, carrier, quantity, unit)
         return delta
 
     flows, table = ExchangeFlows(), []
@@ -186,33 +222,31 @@ def apply_exchanges(agents: list[ExchangeAgent], year: int, year_start: float, r
         w = running * scale  # full-year effects × this
         heat = fuel_tce = co2 = added = s3 = water = material = elec_mwh = 0.0
         if w > 0:
-            e = agent.year_effect()
+            plan = agent.plan()
+            e = plan.effect
             heat, s3 = e.heat_delivered_gj * w, e.scope3_avoided_tco2 * w
-            if agent.in_park("receiver"):
-                for carrier, amount in e.fuel_saved.items():
-                    wanted = amount * w / FUEL_ROW_UNITS[carrier]
-                    if wanted > 0:
-                        got = -change(spec.receiver, carrier, -wanted)
-                        fuel_tce += e.fuel_saved_tce * w * got / wanted
-                        co2 += e.co2_avoided_tco2 * w * got / wanted
-            if agent.in_park("supplier"):
-                for carrier, amount in agent.supplier_fuel_added().items():
-                    change(spec.supplier, carrier, amount * w / FUEL_ROW_UNITS[carrier])
+            for carrier, amount, per_row_unit in plan.receiver_fuels:
+                wanted = amount * w / per_row_unit
+                if wanted > 0:
+                    got = -change(spec.receiver, carrier, -wanted)
+                    fuel_tce += e.fuel_saved_tce * w * got / wanted
+                    co2 += e.co2_avoided_tco2 * w * got / wanted
+            if plan.supplier_in_park:
+                for carrier, amount, per_row_unit in plan.supplier_fuels:
+                    change(spec.supplier, carrier, amount * w / per_row_unit)
                 added = e.supplier_co2_added_tco2 * w
-            payer = "receiver" if x.kind == "waste_heat" else "supplier"
-            if e.electricity_added_kwh > 0 and agent.in_park(payer):
+            if plan.electricity_payer is not None:
                 start = max(int(agent.commissioned_hour - year_start), 0)
                 elec_mwh = book.add(ELECTRICITY_SHAPE, e.electricity_added_kwh * scale, start) / 1000.0
-                change(getattr(spec, payer), "electricity", elec_mwh)
-            if x.kind == "treated_water":
-                flows.reclaimed_m3[spec.receiver] = flows.reclaimed_m3.get(spec.receiver, 0.0) + x.quantity * w
-            elif x.kind == "cooling_water":
-                flows.reused_m3[spec.receiver] = flows.reused_m3.get(spec.receiver, 0.0) + x.quantity * w
+                change(plan.electricity_payer, "electricity", elec_mwh)
+            if plan.water is not None:
+                received = getattr(flows, plan.water)
+                received[spec.receiver] = received.get(spec.receiver, 0.0) + x.quantity * w
             water = e.water_saved_m3 * w
-            if x.kind in MATERIAL_KINDS:
+            if plan.material:
                 flows.waste_t[spec.supplier] = flows.waste_t.get(spec.supplier, 0.0) + x.quantity * w
                 material = x.quantity * w
-            if x.kind in HEAT_KINDS:
+            if plan.heat:
                 flows.heat_gj[spec.supplier] = flows.heat_gj.get(spec.supplier, 0.0) + heat
             out.running += 1
         if agent.commissioned_hour is not None and agent.commissioned_hour < year_end:

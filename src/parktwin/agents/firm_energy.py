@@ -135,23 +135,27 @@ class FirmEnergy:
         each segment's weight and its shape's share from its start (``segment_shares``)
         and its state's factors (segments × STATE_COLUMNS), and each segment's load-book part. A firm
         settled last year with no change since keeps its state; the others are folded
-        (``EnterpriseAgent.segments``)."""
+        (``EnterpriseAgent.segments``), firms in the same state with the same changes sharing one fold
+        and one list of segments, whose weights, shares and parts are then made once per load shape."""
         offsets, weights, tails, terms, keys = [0], [], [], [], []
         settled, full_year_keys = self.settled, self.full_year_keys
+        folds, layouts = {}, {}  # the year's shared folds (``fold_shared``); (shape, id of a segments list) → its weights, shares and parts
         for i, (f, shape, count) in enumerate(zip(self.firms, self.shapes, lengths)):
             kept = settled[i]
             if kept is None or kept[0] != count:
-                segs = f.segments(year_start)
+                segs = f.segments(year_start, folds)
                 changes = self.change_lists[i]
                 if len(segs) > 1:
-                    starts = tuple([h for h, _ in segs])
-                    segment_weights, segment_tails = segment_shares(shape, year, starts)
-                    weights += segment_weights
-                    tails += segment_tails
-                    for h, st in segs:
+                    layout = layouts.get((shape, id(segs)))  # (the list is held by ``folds`` all year: its id is not reused)
+                    if layout is None:
+                        starts = tuple([h for h, _ in segs])
+                        layout = layouts[(shape, id(segs))] = (*segment_shares(shape, year, starts), [(shape, h) for h in starts])
+                    weights += layout[0]
+                    tails += layout[1]
+                    keys += layout[2]
+                    for _, st in segs:
                         column = kept[2] if kept is not None and kept[1] is st else f.state_column(st)  # (the first: often last year's)
                         terms += column
-                        keys.append((shape, h))
                     offsets.append(len(weights))
                     # every change inside this year (none after it): next year is the last segment's state, all year
                     settled[i] = (count, st, column) if changes[-1].hour < year_start + HOURS_PER_YEAR else None

@@ -83,6 +83,27 @@ def weighted_segments(seg_flows, seg_heat, weights, offsets, weighted_rows):  # 
 
 
 @numba.njit(cache=True)
+def piecewise_changes(values, tails, offsets):  # pragma: no cover - compiled; exercised through FirmRoster.split_years
+    """Per firm (its segments ``offsets[j]`` to ``offsets[j+1]``, each with its full-year kWh ``values`` and its
+    load shape's share from its start ``tails``): each segment's change from the segment before [kWh/yr]
+    (the part ``LoadBook.add_piecewise`` books at its start), and the year's kWh Σ change × share over the
+    changes other than 0, summed from 0 segment after segment (the numbers ``add_piecewise`` returns)."""
+    n = offsets.shape[0] - 1
+    changes = np.empty(values.shape[0])
+    totals = np.empty(n)
+    for j in range(n):
+        previous = total = 0.0
+        for s in range(offsets[j], offsets[j + 1]):
+            change = values[s] - previous
+            previous = values[s]
+            changes[s] = change
+            if change != 0.0:
+                total += change * tails[s]
+        totals[j] = total
+    return changes, totals
+
+
+@numba.njit(cache=True)
 def displacement_kernel(quantities, positions, kwh, heat_gj, own_share, bought_share, scale, year_share, term_offsets, terms,
                         fuels, kwh_per_gj):  # pragma: no cover - compiled; exercised through apply_resource_measures
     """The active firms' resource measures applied to the year's energy rows, firm by firm in park order

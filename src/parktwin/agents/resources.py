@@ -8,7 +8,8 @@ counts each part by the share of the firm's load profile it covers, as the firm'
 The electricity the measures need (reverse osmosis, tertiary treatment, crushing and drying,
 heat-exchanger pumps; data/resource_measures.csv) is a load of the firm on its own profile from
 the commissioning hour. Waste heat recovered displaces boiler fuel by band as the exchanges'
-physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then bought heat 1:1.
+physics do (heat ÷ boiler efficiency ÷ NCV, symbiosis/exchanges.py), then bought heat 1:1
+(agents/waste_heat.py).
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ import numpy as np
 
 from parktwin.accounting.resources import (FirmFlows, FirmResources, MeasureFlows, MeasureTargets, base_inputs, scaled_resources,
                                            target_added, with_measures)
-from parktwin.agents.base import Change, EnergyRow, Investment, fold_since, present_agents, same_agents, segment_weights, state_cache
+from parktwin.agents.base import Change, EnergyRow, Investment, fold_shared, fold_since, present_agents, same_agents, segment_shares
 from parktwin.agents.decisions import Option
 from parktwin.agents.firm_energy import YEAR_ROWS, year_shares
-from parktwin.agents.heat_bands import KWH_PER_GJ, left_share
-from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, weighted_segments
-from parktwin.data import constant, table
+from parktwin.agents.heat_bands import KWH_PER_GJ
+from parktwin.agents.resource_kernels import displacement_kernel, measure_year_kernel, piecewise_changes, weighted_segments
+from parktwin.agents.waste_heat import FUELS, displace_heat, displacement_factors, factor
+from parktwin.data import constant
 from parktwin.economics.catalogue import available, capex_cny, fixed_om_cny_per_yr, lifetime_yr, price_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.energy.loads import LoadBook
 from parktwin.symbiosis.exchanges import factor as symbiosis_factor
 
 KIND = "resource_measure"
@@ -44,24 +45,6 @@ INPUT = {"water_reuse": "water", "reclaimed_water": "water", "solid_waste_utilis
 DAYS_PER_YEAR = 365.0
 NO_TARGETS = MeasureTargets()
 WEIGHTED = [0, 1, 2, 5, 7]  # rows of ``FirmFlows.flows`` a measure changes (fresh, reused, reclaimed water; waste used; heat recovered)
-FUELS = (("coal", "coal_ncv_gj_per_t", "coal_boiler_efficiency", "coal_kgco2_per_t"),  # carrier and its constants.csv names
-         ("natural_gas", "natural_gas_ncv_gj_per_km3", "gas_boiler_efficiency", "natural_gas_kgco2_per_km3"))
-
-
-@lru_cache(maxsize=None)
-def _factors() -> dict[str, float]:
-    df = table("resource_measures")
-    return dict(zip(df["name"], df["value"].astype(float)))
-
-
-def factor(name: str) -> float:
-    """A value of data/resource_measures.csv (its unit in the name), read once."""
-    try:
-        return _factors()[name]
-    except KeyError:
-        raise KeyError(f"no {name!r} in data/resource_measures.csv") from None
-
-
 TARGET_POSITION = {measure: MeasureTargets._fields.index(key) for measure, key in TARGET_FIELD.items()}  # its field's position
 
 
@@ -101,8 +84,14 @@ class MeasureLedger(list):
     def insert(self, index, change) -> None:
         raise TypeError("a resource-measure ledger grows only at its end (append, extend): the yearly fold relies on its clock order")
 
-    def year_segments(self, year_start: int) -> list[tuple[int, MeasureTargets]]:
-        self.folded, out = fold_since(self, self.folded, year_start, _fold)
+    def year_segments(self, year_start: int, shared: dict | None = None) -> list[tuple[int, MeasureTargets]]:
+        """The targets' segments of the year beginning at ``year_start`` (``agents.base.fold_since``), folding
+        the changes new since the last year; ``shared``: the year's folds shared by ledgers in the same state
+        with the same changes (``agents.base.fold_shared``)."""
+        if shared is None:
+            self.folded, out = fold_since(self, self.folded, year_start, _fold)
+        else:
+            self.folded, out = fold_shared(self, self.folded, year_start, _fold, shared)
         return out
 
 
@@ -195,112 +184,6 @@ class YearOfMeasures:
     scope1_avoided_tco2: float = 0.0
 
 
-def _reach(firm) -> tuple[bool, bool, bool]:
-    """Heat bands (low, medium, high) the firm's waste heat is hot enough to serve; without a
-    temperature only the low band (preheating water). Once per firm and run."""
-    return firm.once("waste_heat_reach", lambda: _reach_of(firm))
-
-
-def _reach_of(firm) -> tuple[bool, bool, bool]:
-    t = firm.spec.waste_heat.temperature_c
-    if t is None:
-        return True, False, False
-    return t >= constant("heat_low_sink_c"), t >= constant("heat_medium_sink_c"), t >= factor("waste_heat_high_band_min_c")
-
-
-def displace_heat(firm, heat_gj: float, rows: dict[str, float]) -> dict[str, float]:
-    """The fuel [row units] and bought heat [GJ] that ``heat_gj`` of recovered heat replaces this year.
-
-    Own boiler heat first: the coal and gas rows' boiler part in the reachable bands still on fossil
-    boilers (state at the year's end), heat ÷ boiler efficiency ÷ NCV, coal and gas in proportion to
-    the useful heat each still gives; then bought heat of the reachable bands, GJ for GJ; then the
-    electricity of the electric boilers and heat pumps now making the reachable bands' heat (heat ÷
-    boiler efficiency or ÷ the band's COP, key ``"electricity_kwh"``). Heat beyond all three (a
-    stream too cold for any band) displaces nothing.
-    """
-    st = firm.current_state()
-    shares, terms = _state_heat(firm, st)
-    own_share, bought_share, ((coal_ncv, coal_eff), (gas_ncv, gas_eff)) = shares  # FUELS order
-    coal = rows.get("coal", 0.0) * own_share
-    gas = rows.get("natural_gas", 0.0) * own_share
-    own_heat = coal * coal_ncv * coal_eff + gas * gas_ncv * gas_eff
-    used = min(heat_gj, own_heat)
-    out = {"coal": coal * used / own_heat, "natural_gas": gas * used / own_heat} if own_heat > 0 else {}
-    out["purchased_heat"] = min(heat_gj - used, rows.get("purchased_heat", 0.0) * bought_share)
-    rest = heat_gj - used - out["purchased_heat"]
-    if rest > 0:  # heat the firm now makes with electricity (own boilers, and bought heat it replaced)
-        room_gj, kwh = _electric_heat_room(firm, st, terms)
-        out["electric_heat_gj"] = min(rest, room_gj)
-        out["electricity_kwh"] = kwh * out["electric_heat_gj"] / room_gj if room_gj > 0 else 0.0
-    return out
-
-
-def _state_heat(firm, st) -> tuple[tuple, tuple]:
-    """``_room_shares`` and ``_electric_heat_terms`` of the state; the last state asked for is checked
-    first, by identity (a firm stays in one state for years): no hash of the state then."""
-    last = firm.once("last_heat_state", _no_heat_state)  # [state, its terms], kept in the firm's run cache
-    if last[0] is not st:
-        last[:] = st, (_room_shares(firm, st), _electric_heat_terms(firm, st))
-    return last[1]
-
-
-def _no_heat_state() -> list:
-    """``_state_heat``'s kept [state, terms] before a first state."""
-    return [None, None]
-
-
-def _electric_heat_room(firm, st, terms) -> tuple[float, float]:
-    """Of ``displace_heat``: the reachable bands' heat the firm makes with electricity this year
-    [GJ] (own boilers, then bought heat it replaced) and the electricity it takes [kWh], from the
-    state's ``_electric_heat_terms``."""
-    k = firm.activity * firm.intensity * st.efficiency_factor * st.active
-    room_gj = kwh = 0.0
-    for heat, w, electric, kwh_per_kwh in terms:
-        room_gj += k * heat * w * electric
-        kwh += k * heat * w * kwh_per_kwh * KWH_PER_GJ
-    return room_gj, kwh
-
-
-def _electric_heat_terms(firm, st) -> tuple[tuple[float, float, float, float], ...]:
-    """Of ``_electric_heat_room``, once per state and firm inputs a process visits
-    (``agents.base.state_cache``): for each heat source (own boilers [GJ], then bought heat [GJ])
-    and reachable band with some electric heat, (heat, band weight, electric share, electricity per
-    heat). A band with none adds exactly 0 to both sums, so leaving it out changes no number."""
-    def inputs_and_cache():
-        inputs = (firm.boiler_heat_kwh() / KWH_PER_GJ, firm.spec.energy.purchased_heat_gj, firm.heat_bands, _reach(firm),
-                  firm.electric_boiler_efficiency(), firm.heat_pump_cops())
-        return inputs, state_cache("electric_heat_terms", inputs)
-
-    (own_gj, bought_gj, bands, reach, eb_eff, cops), terms = firm.once("electric_heat_terms", inputs_and_cache)
-    out = terms.get(st)
-    if out is None:
-        out = terms[st] = tuple((heat, w, e + h, e / eb_eff + (h / cop if h else 0.0))
-                                for heat, eb, hp in ((own_gj, st.own_eb, st.own_hp), (bought_gj, st.bought_eb, st.bought_hp))
-                                for w, e, h, cop, r in zip(bands, eb, hp, cops, reach) if r and (e or h))
-    return out
-
-
-def _room_shares(firm, st) -> tuple[float, float, tuple[float, ...]]:
-    """Of ``displace_heat``, once per state and firm inputs a process visits (``agents.base.state_cache``):
-    the share of the coal and gas rows burnt in boilers of reachable bands, the share of the
-    bought-heat row in reachable bands, and each fuel's (NCV, boiler efficiency) in ``FUELS`` order."""
-    def inputs_and_cache():
-        inputs = (firm.spec.fuel_heat_share, firm.heat_bands, _reach(firm), tuple((constant(ncv), constant(eff)) for _, ncv, eff, _ in FUELS))
-        return inputs, state_cache("room_shares", inputs)
-
-    (s, bands, reach, heat_per_fuel), shares = firm.once("room_shares", inputs_and_cache)
-    out = shares.get(st)
-    if out is None:
-        fossil_boiler = s * left_share(bands, st.own_eb, st.own_hp)
-        fossil = (1.0 - s) * (1.0 - st.hydrogen_share) + fossil_boiler
-        reachable = s * sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.own_eb, st.own_hp, reach) if r)
-        left_bought = left_share(bands, st.bought_eb, st.bought_hp)
-        reach_bought = sum(w * (1.0 - e - h) for w, e, h, r in zip(bands, st.bought_eb, st.bought_hp, reach) if r)
-        out = shares[st] = (reachable / fossil if fossil > 0 else 0.0, reach_bought / left_bought if left_bought > 0 else 0.0,
-                            heat_per_fuel)
-    return out
-
-
 @dataclass
 class FirmRoster:
     """The park's firms with their base-year resource inputs and current measure targets as arrays,
@@ -367,10 +250,7 @@ class FirmRoster:
                 firm_kept = kept.get(at)
                 if firm_kept is None or firm_kept[0] != count:  # (a firm's state is the fold of its changes)
                     firm = self.firms[at]
-                    st = firm.current_state()
-                    (firm_own, firm_bought, _), firm_terms = _state_heat(firm, st)
-                    firm_kept = kept[at] = (count, (firm_own, firm_bought, st.efficiency_factor, st.active,
-                                                    [x for term in firm_terms for x in term]))
+                    firm_kept = kept[at] = (count, displacement_factors(firm, firm.current_state()))
                 own[j], bought[j], efficiency[j], on[j], firm_terms = firm_kept[1]
                 terms += firm_terms
             offsets.append(len(terms) // 4)
@@ -388,6 +268,7 @@ class FirmRoster:
         if seen == self.seen and not self.pending:
             return self.active, {}
         active, split, pending, moved = [], {}, False, []
+        folds = {}  # the year's folds, shared by firms with the same targets and the same measures to fold (``fold_shared``)
         year_end = year_start + HOURS_PER_YEAR
         for i, f in enumerate(self.firms):
             changes, state = f.resource_changes, NO_TARGETS
@@ -395,7 +276,7 @@ class FirmRoster:
                 active.append(i)
                 done, state = changes.folded
                 if done < len(changes):  # changes not folded yet (else the whole year in the state after them)
-                    segs = changes.year_segments(year_start)
+                    segs = changes.year_segments(year_start, folds)
                     if len(segs) > 1:
                         split[i] = segs
                     state = segs[0][1]
@@ -406,7 +287,7 @@ class FirmRoster:
                 self.states[i] = state
                 moved.append(i)
         if moved:  # (one assignment for the firms whose targets moved)
-            self.targets[:, moved] = np.array([self.states[i] for i in moved], dtype=float).T
+            self.targets[:, moved] = targets_table([self.states[i] for i in moved]).T
         self.seen, self.active, self.pending = seen, active, pending
         return active, split
 
@@ -422,30 +303,47 @@ class FirmRoster:
         flows, kwh, heat_added = measure_year_kernel(self.inputs, self.activity, self.targets, electricity_factor_array())
         return FirmFlows(self.ids, value_added, flows, self.reported), kwh, heat_added
 
-    def split_years(self, split: dict[int, list], year: int, flows: FirmFlows) -> dict[int, tuple[list[int], list[float], float]]:
+    def split_years(self, split: dict[int, list], year: int, flows: FirmFlows) -> dict[int, tuple[list[int], list[float], float, float]]:
         """The years of the firms whose targets change inside it (``split``: position → segments, after
         ``year_flows``), all at once: each segment's full-year flows (``measure_year_kernel`` of its
         targets) weighted by the share of the firm's shape it covers (Σ weight × flows, segment after
         segment; the flows no measure changes are the first segment's: ``weighted_segments``), written
-        into ``flows``. Returns per firm its segments' starts, each segment's full-year electricity of
-        the measures [kWh/yr] (to book piecewise on its shape) and the waste heat recovered [GJ]."""
+        into ``flows``. Returns per firm its segments' starts, the change of the measures' full-year
+        electricity at each start [kWh/yr] (the parts to book on its shape), the year's kWh of it and the
+        waste heat recovered [GJ] (``piecewise_changes``: the numbers ``LoadBook.add_piecewise`` gives)."""
         firms = list(split)
-        columns, targets, weights, offsets, starts = [], [], [], [0], []
+        columns, targets, weights, tails, offsets, starts = [], [], [], [], [0], []
+        layouts = {}  # (shape, id of a segments list, shared by firms: ``year_targets``) → its starts, weights, shares and targets
         for at in firms:
-            segments = split[at]
-            firm_starts = [h for h, _ in segments]
-            starts.append(firm_starts)
-            weights += segment_weights(self.shapes[at], year, firm_starts)
+            segments, shape = split[at], self.shapes[at]
+            layout = layouts.get((shape, id(segments)))  # (the lists are held by ``split``: their ids are not reused meanwhile)
+            if layout is None:
+                firm_starts = tuple([h for h, _ in segments])
+                layout = layouts[(shape, id(segments))] = (firm_starts, *segment_shares(shape, year, firm_starts),
+                                                            targets_table([t for _, t in segments]))
+            starts.append(layout[0])
+            weights += layout[1]
+            tails += layout[2]
+            targets.append(layout[3])
             columns += [at] * len(segments)
-            targets += [t for _, t in segments]
             offsets.append(len(columns))
         seg_flows, seg_kwh, seg_heat = measure_year_kernel(self.inputs[:, columns], self.activity[columns],
-                                                           np.array(targets, dtype=float).T.copy(), electricity_factor_array())
-        year_flows, heat_added = weighted_segments(seg_flows, seg_heat, np.array(weights, dtype=float), np.array(offsets, dtype=np.int64),
+                                                           np.concatenate(targets).T.copy(), electricity_factor_array())
+        firm_offsets = np.array(offsets, dtype=np.int64)
+        year_flows, heat_added = weighted_segments(seg_flows, seg_heat, np.array(weights, dtype=float), firm_offsets,
                                                    np.array(WEIGHTED, dtype=np.int64))
+        changes, totals = piecewise_changes(seg_kwh, np.array(tails, dtype=float), firm_offsets)
         flows.flows[:, firms] = year_flows
-        kwh, heat = seg_kwh.tolist(), heat_added.tolist()
-        return {at: (firm_starts, kwh[offsets[j]:offsets[j + 1]], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
+        changes, kwh, heat = changes.tolist(), totals.tolist(), heat_added.tolist()
+        return {at: (firm_starts, changes[offsets[j]:offsets[j + 1]], kwh[j], heat[j]) for j, (at, firm_starts) in enumerate(zip(firms, starts))}
+
+
+def targets_table(states: list[MeasureTargets]) -> np.ndarray:
+    """``states`` as rows of an array (states × 4), each distinct state converted once (a conversion of a
+    named tuple costs ~0.4 µs, and the firms of a park share a few states: ``agents.base.fold_shared``)."""
+    distinct: dict[MeasureTargets, int] = {}
+    which = [distinct.setdefault(st, len(distinct)) for st in states]
+    return np.array(list(distinct), dtype=float).reshape(len(distinct), len(MeasureTargets._fields))[which]
 
 
 def apply_resource_measures(firms, year: int, year_start: int, rows: list, book, roster: FirmRoster,
@@ -469,10 +367,9 @@ def apply_resource_measures(firms, year: int, year_start: int, rows: list, book,
     if split:
         for j, firm_at in enumerate(active):
             if firm_at in split:  # targets changing within the year: each segment weighted by the share of the load profile it covers
-                starts, segment_kwh, heat[j] = split[firm_at]
-                kwh[j] = LoadBook(year).add_piecewise(shapes[j], starts, segment_kwh)  # (its kWh; booked below, in order)
+                _, _, kwh[j], heat[j] = split[firm_at]
     rows = list(rows)
-    positions = _row_positions(roster, active, kwh.tolist(), rows, firm_rows)
+    positions = _row_positions(roster, at, kwh, rows, firm_rows)
     heat_gj = heat.tolist()
     own, bought, efficiency, on, offsets, terms = roster.displacement(active, tuple([h > 0.0 for h in heat_gj]))
     activity, firms = roster.activity.tolist(), roster.firms
@@ -501,41 +398,48 @@ def _changed_rows(rows: list, quantities: list[float]) -> list:
 
 
 ROW_CARRIERS = ("electricity", "coal", "natural_gas", "purchased_heat")  # the rows a measure changes, ``displacement_kernel``'s order
-ROW_INDEX = tuple([carrier for carrier, _ in YEAR_ROWS].index(c) for c in ROW_CARRIERS)  # their ``YEAR_ROWS`` positions
+ROW_POSITIONS = np.array([[carrier for carrier, _ in YEAR_ROWS].index(c) for c in ROW_CARRIERS])  # their ``YEAR_ROWS`` positions
 
 
-def _row_positions(roster: FirmRoster, active: list[int], kwh: list[float], rows: list, firm_rows: np.ndarray) -> np.ndarray:
-    """Each active firm's rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4, read from
-    ``firm_rows`` (``YEAR_ROWS`` × firms). A firm whose measures use electricity (``kwh``) and that
-    has no electricity row gets one (0 MWh, appended in park order, as a change to a missing row makes it)."""
-    by_row = firm_rows.tolist()
-    electricity, coal, gas, bought = (by_row[r] for r in ROW_INDEX)
-    out = []
-    for firm_at, firm_kwh in zip(active, kwh):
-        at = electricity[firm_at]
-        if at == -1 and firm_kwh > 0:
-            at = len(rows)
+def _row_positions(roster: FirmRoster, at: np.ndarray, kwh: np.ndarray, rows: list, firm_rows: np.ndarray) -> np.ndarray:
+    """Each active firm's (positions ``at``) rows of ``ROW_CARRIERS`` in ``rows`` (-1: none), firms × 4,
+    read from ``firm_rows`` (``YEAR_ROWS`` × firms) at once. A firm whose measures use electricity
+    (``kwh``) and that has no electricity row gets one (0 MWh, appended in park order, as a change to a
+    missing row makes it)."""
+    out = firm_rows[ROW_POSITIONS[:, None], at].T.copy()
+    for j in np.flatnonzero(out[:, 0] == -1).tolist():  # (usually none)
+        if kwh[j] > 0:
+            firm_at = int(at[j])
+            out[j, 0] = len(rows)
             rows.append(EnergyRow(roster.ids[firm_at], roster.kinds[firm_at], "electricity", 0.0, "MWh"))
-        out += (at, coal[firm_at], gas[firm_at], bought[firm_at])
-    return np.array(out, dtype=np.int64).reshape(len(active), 4)
+    return out
 
 
 def _book_measures(book, active: list[int], shapes: tuple[str, ...], full_year_keys: tuple[list, list], measures: np.ndarray,
                    cuts: np.ndarray, split: dict) -> None:
     """Book the active firms' measures into the load book, firm after firm: the measures' full-year
-    electricity [kWh/yr] from hour 0 (piecewise for a firm whose targets change inside the year), then
-    the electricity the recovered heat cuts (``cuts``, 0: none); the parts and sums of ``add_full_year``
-    and ``add_piecewise`` called in that order. ``full_year_keys``: each firm's part from hour 0, and
-    the same list with each part twice (``FirmRoster.active_layout``)."""
+    electricity [kWh/yr] from hour 0 (for a firm whose targets change inside the year, the change at each
+    segment's start: ``FirmRoster.split_years``), then the electricity the recovered heat cuts (``cuts``, 0:
+    none); the parts and sums of ``add_full_year`` and ``add_piecewise`` called in that order, in one
+    ``add_parts``. ``full_year_keys``: each firm's part from hour 0, and the same list with each part twice
+    (``FirmRoster.active_layout``)."""
     if not split:
-        book.add_parts(full_year_keys[1], [kwh for pair in zip(measures.tolist(), cuts.tolist()) for kwh in pair])
+        kwh = np.empty(2 * len(measures))
+        kwh[0::2], kwh[1::2] = measures, cuts  # (each firm's measures, then its cut)
+        book.add_parts(full_year_keys[1], kwh.tolist())
         return
-    for j, (firm_at, key, cut) in enumerate(zip(active, full_year_keys[0], cuts.tolist())):
+    keys, kwh = [], []
+    for shape, firm_at, key, measure, cut in zip(shapes, active, full_year_keys[0], measures.tolist(), cuts.tolist()):
         if firm_at in split:
-            book.add_piecewise(shapes[j], split[firm_at][0], split[firm_at][1])
+            starts, changes = split[firm_at][:2]
+            keys += [(shape, h) for h in starts]
+            kwh += changes
         else:
-            book.add_parts([key], [float(measures[j])])
-        book.add_parts([key], [cut])
+            keys.append(key)
+            kwh.append(measure)
+        keys.append(key)
+        kwh.append(cut)
+    book.add_parts(keys, kwh)
 
 
 def fuel_constants() -> np.ndarray:
