@@ -63,7 +63,7 @@ from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
 from parktwin.kernel.products import firm_product_allocations, products_year
-from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, air_source_band_cop, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
+from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
 from parktwin.technologies.direct_air_capture import DacYear, dac_year
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
@@ -221,11 +221,8 @@ def exchanges(model, y: YearState) -> YearOfExchanges:
 
 
 def site(model, y: YearState) -> Site:
-    demand_kw = y.loads.book.hourly_kw()
     assets = model.operator.year_assets(y.year_start)
-    dac = operator_dac(model, y.year, assets.dac_tco2_per_yr)
-    if dac.removed_tco2 > 0:
-        demand_kw = demand_kw + dac.electricity_kw
+    dac, demand_kw = operator_dac(model, y.year, assets.dac_tco2_per_yr, y.loads.book.hourly_kw())
     pv_kw = output_kw(assets.pv_kwp, model.pv_kw_per_kwp[y.index])
     wind_kw = output_kw(assets.wind_kw, model.wind_kw_per_kw[y.index]) if model.wind_kw_per_kw is not None else zeros_read_only((HOURS_PER_YEAR,))
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
@@ -511,14 +508,12 @@ def run_year(model, stages, index: int, year: int, year_start: int) -> YearState
 
 
 # -- helpers of the stages -----------------------------------------------------------------------
-def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
-    """The operator's direct air capture in ``year`` (technologies/direct_air_capture.py): its heat
-    from air-source heat pumps at the low band's supply temperature, the hour's COP."""
+def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray, demand_kw: np.ndarray) -> tuple[DacYear, np.ndarray]:
+    """The operator's direct air capture in ``year`` (technologies/direct_air_capture.py: its heat from air-source
+    heat pumps at the low band's supply temperature, the hour's COP) and ``demand_kw`` with its electricity."""
     if holds_only_zeros(capacity_tco2_per_yr):  # (the shared zeros: no pass)
-        return DacYear(0.0, zeros_read_only((HOURS_PER_YEAR,)))  # (read-only)
-    if model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly":  # the heat plan may read every band's: made once for both
-        return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
-    return dac_year(capacity_tco2_per_yr, air_source_band_cop(model, year, "heat_low_sink_c"))  # the low band's alone
+        return DacYear(0.0, zeros_read_only((HOURS_PER_YEAR,))), demand_kw  # (read-only)
+    return dac_year(capacity_tco2_per_yr, model.temp_air_c[year - model.scenario.base_year], demand_kw)
 
 
 def with_operator_electricity(rows: list, mwh: float) -> list:
