@@ -231,11 +231,12 @@ def cop_carnot(t_sink_c, t_source_c, efficiency_share: float = CARNOT_EFFICIENCY
     return np.clip(np.where(lift > 1e-6, cop, cop_max), cop_min, cop_max)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def heating_cop_of_hour(t_sink_c: float, t_source_c: float, efficiency_share: float, cop_min: float, cop_max: float) -> float:
     """:func:`cop_carnot` (heating) of one hour [-], for compiled hourly loops: the same operations in
     the same order (Kelvin sums, the lift, share × T_sink / lift, ``cop_max`` at lifts up to 1e-6 K,
-    the clip), so the same number to the bit (tests/test_thermal.py)."""
+    the clip), so the same number to the bit (tests/test_thermal.py); its one division only at lifts above
+    1e-6 K, so numpy's error model (no zero check) lets a caller's loop of hours vectorise."""
     hot = t_sink_c + KELVIN
     lift = hot - (t_source_c + KELVIN)
     cop = efficiency_share * hot / lift if lift > 1e-6 else cop_max

@@ -60,11 +60,12 @@ def dac_year(capacity_tco2_per_yr: np.ndarray, temp_air_c: np.ndarray, load_kw: 
     return DacYear(removed_tco2, electricity_kw), (with_dac_kw if removed_tco2 > 0 else load_kw)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _dac_hours(removed_t_per_h, temp_air_c, load_kw, approach_k, sink_c, carnot_share, cop_min, cop_max,
                electricity_mwh_per_t, heat_mwh_per_t):
     """Each hour's electricity [kW] (the tonnes × (electricity + heat / the hour's COP) MWh/t × 1000)
-    and the load with it [kW]: numpy's operations on each hour, in its order (the same numbers)."""
+    and the load with it [kW]: numpy's operations on each hour, in its order (the same numbers). Divisions
+    as numpy's (``error_model``: no zero check, so the hours vectorise; no divisor is zero: COP ≥ COP_MIN)."""
     n = removed_t_per_h.shape[0]
     electricity_kw, with_dac_kw = np.empty(n), np.empty(n)
     for h in range(n):
