@@ -20,6 +20,8 @@ from builders import PARK, scenario
 from parktwin import run
 from parktwin.accounting.inventory import ElectricitySupply, account_year
 from parktwin.agents.base import EnergyRow
+from parktwin.data import constant
+from parktwin.kernel.carriers import air_source_band_cop
 from parktwin.kernel.model import ParkModel
 from parktwin.planning.candidates import Choice, item, survey
 from parktwin.technologies.bounds import bound_of
@@ -30,15 +32,34 @@ N_TCO2 = 2000.0  # the plant in the runs below [tCO₂/yr]
 YEAR = 2036  # a year after direct air capture is available (2035, data/technologies.csv)
 
 
-def test_a_full_year_at_constant_cop_by_hand():
-    # 8,760 t/yr for 8,760 h: 1 t/h; COP 2: 0.4 + 1.6 / 2 = 1.2 MWh/t → 1,200 kW every hour, 10,512 MWh a year
-    d = dac_year(np.full(8760, 8760.0), np.full(8760, 2.0))
+def test_a_full_year_at_the_cop_clips_by_hand():
+    # 8,760 t/yr for 8,760 h: 1 t/h. Air at 100 °C: the source (95 °C) above the 90 °C supply, no lift,
+    # COP_MAX 8: 0.4 + 1.6 / 8 = 0.6 MWh/t → 600 kW every hour, 5,256 MWh a year
+    load_kw = np.full(8760, 1000.0)
+    d, with_dac = dac_year(np.full(8760, 8760.0), np.full(8760, 100.0), load_kw)
     assert d.removed_tco2 == pytest.approx(8760.0, rel=1e-12)
-    assert d.electricity_kw == pytest.approx(np.full(8760, 1200.0), rel=1e-12)
-    assert d.electricity_mwh == pytest.approx(10_512.0, rel=1e-12)
+    assert d.electricity_kw == pytest.approx(np.full(8760, 600.0), rel=1e-12)
+    assert d.electricity_mwh == pytest.approx(5256.0, rel=1e-12)
+    assert with_dac == pytest.approx(np.full(8760, 1600.0), rel=1e-12)  # the load with its electricity
+    # air at −150 °C: lift 245 K, 0.535 × 363.15 / 245 = 0.79 clipped to COP_MIN 1: 0.4 + 1.6 = 2.0 MWh/t;
     # commissioned at mid-year (hour 4,380): half the tonnes and half the electricity
-    half = dac_year(np.r_[np.zeros(4380), np.full(4380, 8760.0)], np.full(8760, 2.0))
-    assert half.removed_tco2 == pytest.approx(4380.0, rel=1e-12) and half.electricity_mwh == pytest.approx(5256.0, rel=1e-12)
+    half, _ = dac_year(np.r_[np.zeros(4380), np.full(4380, 8760.0)], np.full(8760, -150.0), load_kw)
+    assert half.removed_tco2 == pytest.approx(4380.0, rel=1e-12) and half.electricity_mwh == pytest.approx(8760.0, rel=1e-12)
+    # a plant that removes nothing leaves the load as it is (the same array)
+    assert dac_year(np.zeros(8760), np.full(8760, 10.0), load_kw)[1] is load_kw
+
+
+def test_its_hours_are_the_heat_plans_air_source_cop_to_the_bit():
+    # the compiled pass makes numpy's numbers: the low band's air-source COP (kernel.carriers.air_source_band_cop)
+    # and (tonnes / 8,760) × (0.4 + 1.6 / COP) × 1000, the load + that, hour by hour
+    model = ParkModel(scenario(horizon_years=YEAR - 2025), seed=0)
+    capacity = np.r_[np.zeros(3000), np.full(5760, N_TCO2)]
+    load_kw = np.linspace(500.0, 900.0, 8760)
+    d, with_dac = dac_year(capacity, model.temp_air_c[YEAR - 2025], load_kw)
+    removed = capacity / 8760
+    kw = removed * (constant("dac_electricity_mwh_per_tco2") + constant("dac_heat_mwh_per_tco2") / air_source_band_cop(model, YEAR, "heat_low_sink_c")) * 1000.0
+    assert d.electricity_kw.tobytes() == kw.tobytes() and (load_kw + kw).tobytes() == with_dac.tobytes()
+    assert d.removed_tco2 == float(removed.sum())
 
 
 def test_removals_are_a_row_of_their_own_and_lower_the_net_not_scope_1():

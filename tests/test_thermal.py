@@ -28,6 +28,7 @@ from parktwin.energy.thermal import (
     cop_carnot,
     degree_hours,
     heating_cooling_kwh,
+    heating_cop_of_hour,
     hourly_electricity_for_heat,
     source_temperature_for_cop,
 )
@@ -174,6 +175,19 @@ def test_cop_clip_and_heating_cooling_relation():
         cop_carnot(35.0, 7.0, mode="drying")
     with pytest.raises(ValueError):
         cop_carnot(35.0, 7.0, efficiency_share=1.5)
+
+
+def test_the_compiled_hour_is_cop_carnot_to_the_bit():
+    # heating_cop_of_hour is cop_carnot's heating branch for one hour (compiled loops call it): the same
+    # number for air from −40 to +100 °C (lifts of −15 to 135 K: the COP_MAX end, the Carnot share, the
+    # COP_MIN end at share 0.3), and at lifts of exactly 0 and 1e-6 K
+    source = np.r_[np.linspace(-45.0, 95.0, 20_001), 90.0, 90.0 - 1e-6]
+    for sink, share in ((90.0, 0.535), (55.0, 0.45), (200.0, 0.3)):
+        expected = cop_carnot(sink, source, share)
+        got = np.array([heating_cop_of_hour(sink, float(t), share, COP_MIN, COP_MAX) for t in source])
+        assert got.tobytes() == expected.tobytes()
+    assert heating_cop_of_hour(35.0, 35.0, 0.45, COP_MIN, COP_MAX) == COP_MAX
+    assert heating_cop_of_hour(200.0, -30.0, 0.3, COP_MIN, COP_MAX) == COP_MIN
 
 
 def test_hourly_electricity_for_heat():

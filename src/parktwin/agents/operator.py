@@ -6,7 +6,6 @@ hours; ``year_assets`` turns them into hourly arrays for the year's dispatch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -27,8 +26,10 @@ _HOURLY_ATTRS = ("import_limit_kw", "pv_kwp", "wind_kw", "green_share", "green_f
 DAC_CHANGE = "dac"  # the operator's change kind of direct air capture capacity (technologies/direct_air_capture.py)
 
 
-@dataclass(frozen=True)
-class Assets:
+class Assets(NamedTuple):
+    """The operator's electricity assets after the changes folded so far (a named tuple: ``_fold`` makes
+    one per change, and ``_replace`` costs a fraction of a frozen dataclass's ``replace``)."""
+
     import_limit_kw: float
     pv_kwp: float = 0.0
     wind_kw: float = 0.0
@@ -50,22 +51,22 @@ def _fold(a: Assets, ch: Change) -> Assets:
     if ch.kind == "green_ppa":
         technology, kw, hourly = ch.value
         add = {"ppa_pv_kw": a.ppa_pv_kw + kw} if technology == "pv" else {"ppa_wind_kw": a.ppa_wind_kw + kw}
-        return replace(a, ppa_hourly=hourly, **add)
+        return a._replace(ppa_hourly=hourly, **add)
     if ch.kind == "pv":
-        return replace(a, pv_kwp=a.pv_kwp + ch.value)
+        return a._replace(pv_kwp=a.pv_kwp + ch.value)
     if ch.kind == "wind":
-        return replace(a, wind_kw=a.wind_kw + ch.value)
+        return a._replace(wind_kw=a.wind_kw + ch.value)
     if ch.kind == "battery":
         kwh, kw = ch.value
-        return replace(a, battery_kwh=a.battery_kwh + kwh, battery_kw=a.battery_kw + kw)  # nameplate
+        return a._replace(battery_kwh=a.battery_kwh + kwh, battery_kw=a.battery_kw + kw)  # nameplate
     if ch.kind == "green_power":
-        return replace(a, green_share=ch.value)
+        return a._replace(green_share=ch.value)
     if ch.kind == "grid":
-        return replace(a, import_limit_kw=ch.value)
+        return a._replace(import_limit_kw=ch.value)
     if ch.kind == "green_floor":
-        return replace(a, green_floor_share=max(a.green_floor_share, ch.value))
+        return a._replace(green_floor_share=max(a.green_floor_share, ch.value))
     if ch.kind == DAC_CHANGE:
-        return replace(a, dac_tco2_per_yr=a.dac_tco2_per_yr + ch.value)
+        return a._replace(dac_tco2_per_yr=a.dac_tco2_per_yr + ch.value)
     raise ValueError(f"operator cannot take a change of kind {ch.kind!r}")
 
 
@@ -173,11 +174,9 @@ class OperatorAgent(ParkAgent):
             state = segs[0][1]
             arrays = {attr: constant_hours(HOURS_PER_YEAR, float(getattr(state, attr))) for attr in _HOURLY_ATTRS}
         else:
-            starts = [h for h, _ in segs]
-            arrays = {attr: _hourly([float(getattr(s, attr)) for _, s in segs], starts) for attr in _HOURLY_ATTRS}
-        arrays["green_share"] = _higher(arrays["green_share"], arrays.pop("green_floor_share"))
-        for array in arrays.values():
-            array.setflags(write=False)
+            bounds = [h for h, _ in segs] + [HOURS_PER_YEAR]
+            arrays = {attr: _hourly([float(getattr(s, attr)) for _, s in segs], bounds) for attr in _HOURLY_ATTRS}
+        arrays["green_share"] = _higher(arrays["green_share"], arrays.pop("green_floor_share"))  # (each array read-only)
         self._steady = (segs[0][1], arrays) if steady else None
         return arrays
 
@@ -293,16 +292,22 @@ OPERATOR_ASSETS: dict[str, Callable[[OperatorAgent, object, float], Applied]] = 
 
 
 def _higher(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``np.maximum(a, b)`` hour by hour; two shared arrays of one value each (``constant_hours``, most
-    years) give the shared array of numpy's maximum of the two values, with no pass over the hours."""
+    """``np.maximum(a, b)`` hour by hour (read-only); two shared arrays of one value each (``constant_hours``,
+    most years) give the shared array of numpy's maximum of the two values, with no pass over the hours."""
     if a.shape == b.shape == (HOURS_PER_YEAR,) and is_constant_hours(a) and is_constant_hours(b):
         return constant_hours(HOURS_PER_YEAR, float(np.maximum(a[0], b[0])))
-    return np.maximum(a, b)
+    out = np.maximum(a, b)
+    out.setflags(write=False)
+    return out
 
 
-def _hourly(values: list[float], starts: list[int]) -> np.ndarray:
-    """``values[i]`` from hour ``starts[i]`` of the year on, hour by hour (read-only): one value all year
-    (bit for bit) is the shared array of it (``energy.dispatch_inputs.constant_hours``), no new array."""
+def _hourly(values: list[float], bounds: list[int]) -> np.ndarray:
+    """``values[i]`` from hour ``bounds[i]`` of the year to ``bounds[i + 1]``, hour by hour (read-only): one value
+    all year (bit for bit) is the shared array of it (``energy.dispatch_inputs.constant_hours``), no new array."""
     if len({v.hex() for v in values}) == 1:
         return constant_hours(HOURS_PER_YEAR, values[0])
-    return np.repeat(values, np.diff(starts + [HOURS_PER_YEAR]))
+    out = np.empty(HOURS_PER_YEAR)
+    for value, start, end in zip(values, bounds, bounds[1:]):
+        out[start:end] = value
+    out.setflags(write=False)
+    return out

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from parktwin.data import constant
@@ -61,6 +62,7 @@ __all__ = [
     "ThermalDemand",
     "cop_carnot",
     "degree_hours",
+    "heating_cop_of_hour",
     "heating_cooling_kwh",
     "hourly_electricity_for_heat",
     "source_temperature_for_cop",
@@ -227,6 +229,18 @@ def cop_carnot(t_sink_c, t_source_c, efficiency_share: float = CARNOT_EFFICIENCY
     # Lifts below 1e-6 K (or negative) would give huge or negative COPs: they end at cop_max.
     cop = efficiency_share * top / np.maximum(lift, 1e-6)
     return np.clip(np.where(lift > 1e-6, cop, cop_max), cop_min, cop_max)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def heating_cop_of_hour(t_sink_c: float, t_source_c: float, efficiency_share: float, cop_min: float, cop_max: float) -> float:
+    """:func:`cop_carnot` (heating) of one hour [-], for compiled hourly loops: the same operations in
+    the same order (Kelvin sums, the lift, share × T_sink / lift, ``cop_max`` at lifts up to 1e-6 K,
+    the clip), so the same number to the bit (tests/test_thermal.py); its one division only at lifts above
+    1e-6 K, so numpy's error model (no zero check) lets a caller's loop of hours vectorise."""
+    hot = t_sink_c + KELVIN
+    lift = hot - (t_source_c + KELVIN)
+    cop = efficiency_share * hot / lift if lift > 1e-6 else cop_max
+    return min(max(cop, cop_min), cop_max)
 
 
 def source_temperature_for_cop(cop: float, t_sink_c: float,

@@ -34,6 +34,7 @@ into ``model.stages`` (docs/extending.md). The numbers of a year depend only on 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import compress
 from typing import Callable
 
@@ -63,7 +64,7 @@ from parktwin.energy.cold import ColdResult
 from parktwin.energy.heat import HeatResult
 from parktwin.energy.hydrogen import HydrogenResult
 from parktwin.kernel.products import firm_product_allocations, products_year
-from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, air_source_band_cop, air_source_cops, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
+from parktwin.kernel.carriers import UNITS, CarrierWork, CarrierYear, add_to_rows, close_year, cold_year, heat_plan_year, heat_year, hydrogen_year
 from parktwin.technologies.direct_air_capture import DacYear, dac_year
 
 HOURLY_FIELDS = {  # dispatch result field → hourly table column; the dispatch's "pv" is all on-site generation
@@ -88,7 +89,7 @@ class Site:
 
     demand_kw: np.ndarray  # the load book's hourly electricity demand after measures and exchanges, with direct air capture [kW]
     assets: object  # agents.operator.YearAssets: hourly capacities of the operator's electricity assets
-    pv_kw: np.ndarray  # on-site PV output [kW]
+    pv_kw_per_kwp: np.ndarray  # the year's PV output per kWp [kW/kWp]
     wind_kw: np.ndarray  # on-site wind output [kW]
     renewable_kw: np.ndarray  # on-site PV and wind, pv_kw + wind_kw (read by the heat plan and the dispatch) [kW]
     period: np.ndarray  # tariff period of each hour
@@ -97,6 +98,11 @@ class Site:
     import_limit_kw: np.ndarray  # the connection's import limit, 0 in outages [kW]
     dac: DacYear  # the operator's direct air capture: tonnes removed and its electricity (in demand_kw)
     outage_hours: int = 0  # hours touched by a grid outage (Σ down)
+
+    @cached_property
+    def pv_kw(self) -> np.ndarray:
+        """On-site PV output [kW]; without wind made only when read (the hourly output, a PV sum not the dispatch's)."""
+        return output_kw(self.assets.pv_kwp, self.pv_kw_per_kwp)
 
 
 @dataclass
@@ -221,18 +227,22 @@ def exchanges(model, y: YearState) -> YearOfExchanges:
 
 
 def site(model, y: YearState) -> Site:
-    demand_kw = y.loads.book.hourly_kw()
-    assets = model.operator.year_assets(y.year_start)
-    dac = operator_dac(model, y.year, assets.dac_tco2_per_yr)
-    if dac.removed_tco2 > 0:
-        demand_kw = demand_kw + dac.electricity_kw
-    pv_kw = output_kw(assets.pv_kwp, model.pv_kw_per_kwp[y.index])
-    wind_kw = output_kw(assets.wind_kw, model.wind_kw_per_kw[y.index]) if model.wind_kw_per_kw is not None else zeros_read_only((HOURS_PER_YEAR,))
+    assets, no_kw = model.operator.year_assets(y.year_start), zeros_read_only((HOURS_PER_YEAR,))
+    dac, demand_kw = DacYear(0.0, no_kw), y.loads.book.hourly_kw()  # (no direct air capture: no electricity)
+    if not holds_only_zeros(assets.dac_tco2_per_yr):  # the operator's (technologies/direct_air_capture.py): its electricity in the demand
+        dac, demand_kw = dac_year(assets.dac_tco2_per_yr, model.temp_air_c[y.index], demand_kw)
+    per_kwp = model.pv_kw_per_kwp[y.index]
+    pv_kw = output_kw(assets.pv_kwp, per_kwp)
+    wind_kw = output_kw(assets.wind_kw, model.wind_kw_per_kw[y.index]) if model.wind_kw_per_kw is not None else no_kw
+    # no wind: the PV + the shared +0.0 zeros, added in place (a −0.0 becomes +0.0, no other value changes; ``Site.pv_kw`` made if read)
+    renewable_kw = np.add(pv_kw, 0.0, out=pv_kw) if wind_kw is no_kw else pv_kw + wind_kw
     period, price = hourly_tariff(model.scenario.park.grid.tariff, y.year)
     down = outage_mask(model.outages, y.year_start)
     outage_hours = 0 if down is no_outage_hours() else int(np.count_nonzero(down))
     import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if outage_hours else assets.import_limit_kw  # (read-only)
-    return Site(demand_kw, assets, pv_kw, wind_kw, pv_kw + wind_kw, period, price, down, import_limit_kw, dac, outage_hours)
+    site = Site(demand_kw, assets, per_kwp, wind_kw, renewable_kw, period, price, down, import_limit_kw, dac, outage_hours)
+    site.__dict__.update({} if wind_kw is no_kw else {"pv_kw": pv_kw})  # (the PV output made for the wind's sum: the cached property)
+    return site
 
 
 def heat_plan(model, y: YearState) -> CarrierWork:
@@ -511,16 +521,6 @@ def run_year(model, stages, index: int, year: int, year_start: int) -> YearState
 
 
 # -- helpers of the stages -----------------------------------------------------------------------
-def operator_dac(model, year: int, capacity_tco2_per_yr: np.ndarray) -> DacYear:
-    """The operator's direct air capture in ``year`` (technologies/direct_air_capture.py): its heat
-    from air-source heat pumps at the low band's supply temperature, the hour's COP."""
-    if holds_only_zeros(capacity_tco2_per_yr):  # (the shared zeros: no pass)
-        return DacYear(0.0, zeros_read_only((HOURS_PER_YEAR,)))  # (read-only)
-    if model.scenario.ems.industrial_heat_pump_cop == "air_source_hourly":  # the heat plan may read every band's: made once for both
-        return dac_year(capacity_tco2_per_yr, air_source_cops(model, year, model.carrier_state.air_source_cops)[0])
-    return dac_year(capacity_tco2_per_yr, air_source_band_cop(model, year, "heat_low_sink_c"))  # the low band's alone
-
-
 def with_operator_electricity(rows: list, mwh: float) -> list:
     """``rows`` with ``mwh`` added to the operator's electricity row (a new row if it has none)."""
     if mwh <= 0:
