@@ -328,7 +328,7 @@ def accounting(model, y: YearState) -> Accounts:
         export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
         curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
         unserved_kwh=flow_total_kwh(result, "unserved_kw"),
-        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index, grid_kwh),
+        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index, grid_kwh, result.import_in_range),
     )
     factor = float(model.grid_factor_kgco2_per_kwh[y.index])
     offsets = sc.offsets
@@ -528,9 +528,9 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
     return add_to_rows(rows, {("operator", "electricity"): mwh}, lambda: {"operator": "operator"}, UNITS)
 
 
-def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float) -> float:
-    """Grid electricity that counts as green: certificates on a share of every hour's import,
-    plus off-site PPA output matched hour by hour (or by annual volume), never above the import (Σ ``grid_kw``: ``grid_kwh``)."""
+def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float, import_in_range: bool = False) -> float:
+    """Grid electricity that counts as green: certificates on a share of every hour's import, plus off-site PPA output
+    matched hour by hour (or by annual volume), never above the import (Σ ``grid_kw``: ``grid_kwh``; ``certified_kwh``)."""
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
     no_wind = holds_only_zeros(assets.ppa_wind_kw)
     if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
@@ -538,7 +538,7 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float) -
         if not no_wind:
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     elif assets.end.ppa_hourly and is_constant_hours(assets.green_share):  # one share all year, no PPA (most years)
-        return certified_kwh(grid_kw, float(assets.green_share[0]), grid_kwh)
+        return certified_kwh(grid_kw, float(assets.green_share[0]), grid_kwh, import_in_range)
     certified = grid_kw * assets.green_share
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
