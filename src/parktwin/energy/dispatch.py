@@ -65,9 +65,11 @@ __all__ = [
     "annual_flows_kwh",
     "total_kwh",
     "flow_total_kwh",
+    "pv_to_load_kwh",
 ]
 
 WATCHED_FLOWS = ("pv_to_battery_kw", "export_kw", "curtailed_kw", "unserved_kw")  # flows the hourly loop reports holding only zeros
+SURPLUS_FLOWS = frozenset(WATCHED_FLOWS[:3])  # where an hour's on-site generation goes when the load does not take it
 
 
 @dataclass(frozen=True)
@@ -517,6 +519,16 @@ def flow_total_kwh(result: DispatchResult, name: str) -> float:
     zeros (``DispatchResult.zero_flows``) is +0.0 without a pass: numpy adds a sum's values to +0.0, and
     zeros of either sign added to +0.0 give +0.0."""
     return 0.0 if name in result.zero_flows else total_kwh(getattr(result, name))
+
+
+def pv_to_load_kwh(result: DispatchResult, pv_kwh: float) -> float:
+    """Σ ``result.pv_to_load_kw`` [kWh], given ``pv_kwh`` = ``float(result.pv_kw.sum())``. The rule-based dispatch (which
+    alone fills ``zero_flows``) splits each hour's on-site generation into PV to the load and a surplus (PV to the
+    battery + export + curtailment); when it saw these three hold only zeros, PV to the load holds the generation's
+    values (a zero's sign aside), whose sum is the same unless all are zeros: ``pv_kwh``, no pass."""
+    if SURPLUS_FLOWS <= result.zero_flows and pv_kwh != 0.0:
+        return pv_kwh
+    return total_kwh(result.pv_to_load_kw)
 
 
 def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows: frozenset[str] = frozenset(),

@@ -53,7 +53,7 @@ from parktwin.economics.cashflows import CarbonYear
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, pv_to_load_kwh, total_kwh
 from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_constant_hours, no_outage_hours, outage_mask, output_kw,
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
@@ -319,12 +319,12 @@ def accounting(model, y: YearState) -> Accounts:
     sc, e = model.scenario, y.electricity
     result, demand_kw = e.result, e.demand_kw
     grid_kw = result.grid_import_kw
-    grid_kwh = float(grid_kw.sum())
+    grid_kwh, onsite_kwh = float(grid_kw.sum()), float(result.pv_kw.sum())
     supply = ElectricitySupply(
         demand_kwh=float(demand_kw.sum()),
         grid_import_kwh=grid_kwh,
-        onsite_generation_kwh=float(result.pv_kw.sum()),
-        onsite_used_kwh=total_kwh(result.pv_to_load_kw) + flow_total_kwh(result, "pv_to_battery_kw"),
+        onsite_generation_kwh=onsite_kwh,
+        onsite_used_kwh=pv_to_load_kwh(result, onsite_kwh) + flow_total_kwh(result, "pv_to_battery_kw"),
         export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
         curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
         unserved_kwh=flow_total_kwh(result, "unserved_kw"),
