@@ -20,6 +20,7 @@ import pytest
 from builders import scenario
 from parktwin import run
 from parktwin.accounting.inventory import certified_kwh, core_threshold_tco2_per_tce, green_space_removals_tco2, grid_nonfossil_share
+from parktwin.energy.dispatch import BatteryParams, dispatch_rule_based
 from parktwin.energy.dispatch_inputs import constant_hours, output_kw
 from parktwin.accounting.phases import phase_of
 
@@ -156,6 +157,22 @@ def test_certificates_on_one_share_are_the_minimum_of_import_and_share_to_the_bi
             expected = float(np.minimum(grid, grid * share).sum())
             got = certified_kwh(grid, share)
         assert np.float64(got).view(np.int64) == np.float64(expected).view(np.int64) or (np.isnan(got) and np.isnan(expected))
+        if np.all(grid >= 0.0) and np.all(grid < np.inf):  # imports known in range (the rule-based dispatch's): no check, same bits
+            got = certified_kwh(grid, share, import_in_range=True)
+            assert np.float64(got).view(np.int64) == np.float64(expected).view(np.int64)
+
+
+def test_the_rule_based_dispatch_knows_its_import_finite_and_not_negative():
+    """``DispatchResult.import_in_range`` is set by the rule-based dispatch (with and without a battery), whose
+    import lies between 0 and a finite deficit or power limit every hour; the LP's result leaves it unset."""
+    rng = np.random.default_rng(8)
+    load, pv = rng.random(48) * 500.0, rng.random(48) * 400.0
+    period = np.tile(np.arange(4, dtype=np.int8), 12)
+    for battery_kwh in (0.0, 800.0):
+        result = dispatch_rule_based(load, pv, period, np.full(48, battery_kwh), np.full(48, battery_kwh / 2), BatteryParams(),
+                                     import_limit_kw=np.inf, export_limit_kw=np.inf)
+        assert result.import_in_range
+        assert np.all(result.grid_import_kw >= 0.0) and np.all(np.isfinite(result.grid_import_kw))
 
 
 def test_output_of_a_capacity_with_one_value_all_year_is_the_arrays_product():

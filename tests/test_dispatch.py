@@ -878,6 +878,26 @@ def test_a_dispatch_reports_its_all_zero_flows_and_its_import_to_the_bit():
     assert seen_zero == seen_nonzero == set(watched)
 
 
+def test_pv_to_the_load_is_the_generations_sum_when_no_hour_had_a_surplus_to_the_bit():
+    """``pv_to_load_kwh`` gives numpy's sum of ``pv_to_load_kw`` to the bit, given the generation's sum: with PV
+    below the load every hour (no PV to the battery, export or curtailment) it is that sum, zeros of either sign
+    in the PV or the load included; with a surplus it sums the flow; all-zero PV gives +0.0 either way."""
+    rng = np.random.default_rng(21)
+    shortcut = 0
+    for case in range(80):
+        n = int(rng.integers(1, 200))
+        load = 50.0 + rng.random(n) * 100.0
+        pv = rng.random(n) * (40.0 if case % 2 else 120.0) * (case % 5 != 0)
+        pv[rng.random(n) < 0.2] = rng.choice([0.0, -0.0])
+        load[rng.random(n) < 0.05] = rng.choice([0.0, -0.0])
+        cap = np.zeros(n) if case % 3 == 0 else np.full(n, 80.0)
+        r = dispatch_rule_based(load, pv, rng.integers(0, 4, n).astype(np.int8), cap, np.full(n, 30.0), BatteryParams(), np.inf, 10.0)
+        shortcut += dispatch_module.SURPLUS_FLOWS <= r.zero_flows and r.pv_kw.sum() != 0.0
+        got = dispatch_module.pv_to_load_kwh(r, float(r.pv_kw.sum()))
+        assert np.float64(got).view(np.int64) == r.pv_to_load_kw.sum().view(np.int64)
+    assert shortcut >= 5  # (the shortcut was taken in some cases)
+
+
 def test_limits_of_one_value_all_year_are_checked_once_and_others_hour_by_hour():
     """The battery power and the grid limits given as shared one-value arrays (``constant_hours``) or numbers
     are checked by their value, and the hourly loop leaves them out; a shared array holding a bad value,

@@ -300,16 +300,17 @@ def account_year(
     return emissions, energy, summary
 
 
-def certified_kwh(grid_kw: np.ndarray, share: float, import_kwh: float | None = None) -> float:
+def certified_kwh(grid_kw: np.ndarray, share: float, import_kwh: float | None = None, import_in_range: bool = False) -> float:
     """``float(np.minimum(grid_kw, grid_kw * share).sum())`` [kWh]: certificates on ``share`` of every hour's
     import, never above it. With imports ≥ 0 (no NaN) and 0 ≤ ``share`` ≤ 1 no hour's certified kWh exceed its
     import, so the minimum is the product, bit for bit (ties are equal values, zeros of one sign); a share of 0
     certifies zeros of finite imports, which sum to +0.0 (numpy adds a sum's values to +0.0): no pass but the checks.
+    ``import_in_range``: the imports are known finite and ≥ 0 (``DispatchResult.import_in_range``): no pass to check.
     A share of 1 certifies every hour's import itself (x × 1.0 is x, and the minimum of x and x is x, NaN
     included): the import's own sum, ``import_kwh`` = ``float(grid_kw.sum())`` when the caller has it, no pass."""
     if share == 1.0 and import_kwh is not None:
         return import_kwh
-    if 0.0 <= share <= 1.0 and grid_kw.min() >= 0.0 and (share > 0.0 or grid_kw.max() < np.inf):
+    if 0.0 <= share <= 1.0 and (import_in_range or (grid_kw.min() >= 0.0 and (share > 0.0 or grid_kw.max() < np.inf))):
         return 0.0 if share == 0.0 else float((grid_kw * share).sum())
     return float(np.minimum(grid_kw, grid_kw * share).sum())
 

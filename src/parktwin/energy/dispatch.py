@@ -65,9 +65,11 @@ __all__ = [
     "annual_flows_kwh",
     "total_kwh",
     "flow_total_kwh",
+    "pv_to_load_kwh",
 ]
 
 WATCHED_FLOWS = ("pv_to_battery_kw", "export_kw", "curtailed_kw", "unserved_kw")  # flows the hourly loop reports holding only zeros
+SURPLUS_FLOWS = frozenset(WATCHED_FLOWS[:3])  # where an hour's on-site generation goes when the load does not take it
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,9 @@ class DispatchResult:
     zero_flows : frozenset of str
         Names of flows the dispatch saw holding only zeros (of either sign) as it made them; others may
         too (a flow not named was not watched, or had a nonzero hour).
+    import_in_range : bool
+        Every hour's grid import is finite and >= 0 (no NaN): the rule-based dispatch's rules make it so
+        from the inputs it checked (False: not known, e.g. an LP's solution, which may hold −1e-12).
     """
 
     load_kw: np.ndarray
@@ -149,6 +154,7 @@ class DispatchResult:
     soc_adjustment_kwh: np.ndarray
     soc_start_kwh: float
     zero_flows: frozenset[str] = frozenset()  # flows found holding only zeros (of either sign): ``flow_total_kwh``
+    import_in_range: bool = False  # the grid import known finite and >= 0 every hour (``certified_kwh`` needs no pass to check)
 
     @cached_property
     def grid_import_kw(self) -> np.ndarray:
@@ -445,7 +451,9 @@ def dispatch_rule_based(
             checked_inputs(*given, values=True)
             raise ValueError("dispatch inputs outside their ranges")  # (the checks above name every case the loop finds)
     arrays = (echoed(load, load_kw), echoed(pv, pv_kw)) + out[:10]
-    result = frozen_result(arrays, float(out[10]), soc0, frozenset(name for name, seen in zip(WATCHED_FLOWS, nonzero) if not seen))
+    # inputs in range (checked above): every hour's import is a grid flow between 0 and a finite deficit or power limit
+    result = frozen_result(arrays, float(out[10]), soc0, frozenset(name for name, seen in zip(WATCHED_FLOWS, nonzero) if not seen),
+                           import_in_range=True)
     if no_battery:  # the import is the grid's flow to the load: + 0.0 from the battery changes no value (it holds no −0.0)
         result.__dict__["grid_import_kw"] = result.grid_to_load_kw  # (the cached property, set: no pass to add zeros)
     else:  # the hourly loop's sum of the two grid flows, the same additions numpy makes (the cached property, set: no pass)
@@ -513,7 +521,18 @@ def flow_total_kwh(result: DispatchResult, name: str) -> float:
     return 0.0 if name in result.zero_flows else total_kwh(getattr(result, name))
 
 
-def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows: frozenset[str] = frozenset()) -> DispatchResult:
+def pv_to_load_kwh(result: DispatchResult, pv_kwh: float) -> float:
+    """Σ ``result.pv_to_load_kw`` [kWh], given ``pv_kwh`` = ``float(result.pv_kw.sum())``. The rule-based dispatch (which
+    alone fills ``zero_flows``) splits each hour's on-site generation into PV to the load and a surplus (PV to the
+    battery + export + curtailment); when it saw these three hold only zeros, PV to the load holds the generation's
+    values (a zero's sign aside), whose sum is the same unless all are zeros: ``pv_kwh``, no pass."""
+    if SURPLUS_FLOWS <= result.zero_flows and pv_kwh != 0.0:
+        return pv_kwh
+    return total_kwh(result.pv_to_load_kw)
+
+
+def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows: frozenset[str] = frozenset(),
+                  import_in_range: bool = False) -> DispatchResult:
     """Wrap the 12 hourly arrays (load, pv, the nine flows in ``DispatchResult`` order, the SOC
     adjustments) into a read-only ``DispatchResult``; shared by the rule-based and optimal EMS."""
     for a in arrays:
@@ -523,6 +542,7 @@ def frozen_result(arrays, final_soc_kwh: float, soc_start_kwh: float, zero_flows
         load_kw=ld, pv_kw=pvv, pv_to_load_kw=ptl, pv_to_battery_kw=ptb, grid_to_load_kw=gtl, grid_to_battery_kw=gtb,
         battery_to_load_kw=btl, export_kw=ex, curtailed_kw=cur, unserved_kw=uns, soc_kwh=soc,
         final_soc_kwh=final_soc_kwh, soc_adjustment_kwh=adj, soc_start_kwh=soc_start_kwh, zero_flows=zero_flows,
+        import_in_range=import_in_range,
     )
 
 

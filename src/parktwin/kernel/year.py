@@ -54,7 +54,7 @@ from parktwin.economics.cashflows import CarbonYear
 from parktwin.economics.catalogue import price_cny
 from parktwin.economics.costs import fuel_cost_cny, purchase, residual_value_cny
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
-from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, total_kwh
+from parktwin.energy.dispatch import DispatchResult, dispatch_rule_based, flow_total_kwh, pv_to_load_kwh, total_kwh
 from parktwin.energy.dispatch_inputs import (changed_kw, holds_only_zeros, is_constant_hours, no_outage_hours, outage_mask, output_kw,
                                              zeros_read_only)
 from parktwin.energy.loads import LoadBook
@@ -329,16 +329,16 @@ def accounting(model, y: YearState) -> Accounts:
     sc, e = model.scenario, y.electricity
     result, demand_kw = e.result, e.demand_kw
     grid_kw = result.grid_import_kw
-    grid_kwh = float(grid_kw.sum())
+    grid_kwh, onsite_kwh = float(grid_kw.sum()), float(result.pv_kw.sum())
     supply = ElectricitySupply(
         demand_kwh=float(demand_kw.sum()),
         grid_import_kwh=grid_kwh,
-        onsite_generation_kwh=float(result.pv_kw.sum()),
-        onsite_used_kwh=total_kwh(result.pv_to_load_kw) + flow_total_kwh(result, "pv_to_battery_kw"),
+        onsite_generation_kwh=onsite_kwh,
+        onsite_used_kwh=pv_to_load_kwh(result, onsite_kwh) + flow_total_kwh(result, "pv_to_battery_kw"),
         export_kwh=flow_total_kwh(result, "export_kw"),  # (no pass over a flow the dispatch saw all zeros)
         curtailed_kwh=flow_total_kwh(result, "curtailed_kw"),
         unserved_kwh=flow_total_kwh(result, "unserved_kw"),
-        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index, grid_kwh),
+        green_kwh=green_kwh(model, grid_kw, y.site.assets, y.index, grid_kwh, result.import_in_range),
     )
     factor = float(model.grid_factor_kgco2_per_kwh[y.index])
     offsets = sc.offsets
@@ -528,9 +528,9 @@ def with_operator_electricity(rows: list, mwh: float) -> list:
     return add_to_rows(rows, {("operator", "electricity"): mwh}, lambda: {"operator": "operator"}, UNITS)
 
 
-def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float) -> float:
-    """Grid electricity that counts as green: certificates on a share of every hour's import,
-    plus off-site PPA output matched hour by hour (or by annual volume), never above the import (Σ ``grid_kw``: ``grid_kwh``)."""
+def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float, import_in_range: bool = False) -> float:
+    """Grid electricity that counts as green: certificates on a share of every hour's import, plus off-site PPA output
+    matched hour by hour (or by annual volume), never above the import (Σ ``grid_kw``: ``grid_kwh``; ``certified_kwh``)."""
     ppa = None  # no PPA: certificates only (adding its zeros would change no number)
     no_wind = holds_only_zeros(assets.ppa_wind_kw)
     if not (no_wind and holds_only_zeros(assets.ppa_pv_kw)):
@@ -538,7 +538,7 @@ def green_kwh(model, grid_kw: np.ndarray, assets, index: int, grid_kwh: float) -
         if not no_wind:
             ppa = ppa + assets.ppa_wind_kw * model.ppa_wind_kw_per_kw()[index]
     elif assets.end.ppa_hourly and is_constant_hours(assets.green_share):  # one share all year, no PPA (most years)
-        return certified_kwh(grid_kw, float(assets.green_share[0]), grid_kwh)
+        return certified_kwh(grid_kw, float(assets.green_share[0]), grid_kwh, import_in_range)
     certified = grid_kw * assets.green_share
     if assets.end.ppa_hourly:
         return float(np.minimum(grid_kw, certified if ppa is None else certified + ppa).sum())
