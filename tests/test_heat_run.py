@@ -13,7 +13,7 @@ from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.loads import profile
 from parktwin.kernel.carriers import CarrierState
-from parktwin.kernel.firm_heat import FirmRows, firms_heat
+from parktwin.kernel.firm_heat import firms_heat
 from parktwin.kernel.model import ParkModel
 
 KWH_PER_GJ = 1e6 / 3600.0
@@ -247,10 +247,9 @@ def test_a_steady_year_of_firms_heat_is_the_segment_by_segment_year():
     assert fast.steady and model.carrier_state.last_states is kept  # the run's last year was steady: nothing folded again
     slow = firms_heat(firms, year, year_start, CarrierState())
     # a firm counted as changed since last year, whose year is still one state, takes its state's row anew
-    stale = FirmRows(*(a.copy() for a in kept.rows))
-    for a in (stale.unit, stale.efficiency, stale.h2_share):  # (base hydrogen is the run's)
-        a[0] = 0.0  # (last year's row of that firm, which must not be read)
-    model.carrier_state.last_states = kept._replace(counts=[n - (i == 0) for i, n in enumerate(kept.counts)], rows=stale)
+    stale = kept.numbers.copy()
+    stale[0] = 0.0  # (last year's row of that firm, which must not be read)
+    model.carrier_state.last_states = kept._replace(counts=[n - (i == 0) for i, n in enumerate(kept.counts)], numbers=stale)
     patched = firms_heat(firms, year, year_start, model.carrier_state)
     assert fast.coefs.any()
     for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):
@@ -268,7 +267,7 @@ def test_a_year_with_a_firm_changing_mid_year_folds_only_that_firm():
     firm.commission(year_start + 3000.0, "efficiency", 0.1, "test")  # a change inside the year
     firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # (the fold the firm's year energy makes first)
     mixed = firms_heat(firms, year, year_start, model.carrier_state)
-    assert model.carrier_state.last_states.rows.unit is not kept.rows.unit  # the firm's last state replaced its row
+    assert model.carrier_state.last_states.numbers is not kept.numbers  # the firm's last state replaced its row
     slow = firms_heat(firms, year, year_start, CarrierState())
     assert not mixed.steady and mixed.firm.count(0) == 2 and mixed.start[1] == 3000  # the firm's two segments
     for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):
