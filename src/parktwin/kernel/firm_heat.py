@@ -102,7 +102,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     run = run_heat_inputs(firms, state)
     counts = [len(firm.changes) for firm in firms]
     changed = changed_firms(firms, counts, state)
-    scale = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms])
+    scale = np.array([f.activity * f.intensity for f in firms], dtype=float)  # (the same products as elementwise)
     if not changed and state.last_states:
         numbers = state.last_states.numbers
     else:
