@@ -46,7 +46,7 @@ class FirmsHeat:
 class LastStates(NamedTuple):
     """What the firms' heat keeps of a year for the next (``CarrierState.last_states``)."""
 
-    firms: list  # the year's firms, in order
+    firms: list  # the year's firms, in order (the run's ``RunHeatInputs.firms`` list)
     counts: list[int]  # each one's number of changes folded
     numbers: np.ndarray  # (firms, ROW_NUMBERS) each one's last state's (firm, state) row (``state_row``)
 
@@ -101,7 +101,7 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     firms (``steady_heat``, ``steady``), else over the segments (``with_segments``)."""
     run = run_heat_inputs(firms, state)
     counts = [len(firm.changes) for firm in firms]
-    changed = changed_firms(firms, counts, state)
+    changed = changed_firms(run, counts, state)
     scale = np.array([f.activity * f.intensity for f in firms], dtype=float)  # (the same products as elementwise)
     if not changed and state.last_states:
         numbers = state.last_states.numbers
@@ -117,13 +117,15 @@ def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> 
     return FirmsHeat(firm, start, end, coefs, h2, coefs, h2, steady=True)
 
 
-def changed_firms(firms: list, counts: list[int], state: CarrierState) -> list[int]:
+def changed_firms(run: RunHeatInputs, counts: list[int], state: CarrierState) -> list[int]:
     """The indices of the firms with a change since last year's heat (``counts``: each firm's
     number of changes, compared with those kept in ``state.last_states``; changes are only appended,
     and last year's segments folded them all), all firms in a run's first year or when the roster
-    changed."""
+    changed (last year's roster is the run's ``run.firms`` list itself while the firms are the same
+    objects in the same order: ``run_heat_inputs`` makes a new list for a new roster)."""
     kept = state.last_states
-    if kept and same_agents(kept.firms, firms):
+    firms = run.firms
+    if kept and kept.firms is firms:
         if kept.counts == counts:
             return []
         return [i for i, (n, old) in enumerate(zip(counts, kept.counts)) if n != old]
@@ -171,7 +173,7 @@ def last_states(firms: list, counts: list[int], seg: SegmentRows, run: RunHeatIn
     (``seg``); kept in ``state.last_states`` for next year."""
     kept = state.last_states.numbers if len(seg.changed) < len(firms) else np.empty((0, ROW_NUMBERS))  # (every firm changed: none read)
     numbers = last_rows(kept, len(firms), seg.changed, seg.lengths, seg.numbers)
-    state.last_states = LastStates(list(firms), counts, numbers)
+    state.last_states = LastStates(run.firms, counts, numbers)
     return numbers
 
 
