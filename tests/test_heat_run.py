@@ -13,7 +13,7 @@ from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.loads import profile
 from parktwin.kernel.carriers import CarrierState
-from parktwin.kernel.firm_heat import firms_heat
+from parktwin.kernel.firm_heat import ROW_NUMBERS, firms_heat, last_rows, segment_heat, steady_heat
 from parktwin.kernel.model import ParkModel
 
 KWH_PER_GJ = 1e6 / 3600.0
@@ -319,8 +319,6 @@ def test_segment_heat_lays_out_scales_and_weighs_a_split_firm_by_hand():
     # (coefficients 2, efficiency 1, hydrogen share 0.5) to (8, 0.5, 1) at scale 3 and base hydrogen
     # 10 kWh → k = 3 then 1.5, coefficients 6 then 12, hydrogen 15 and 15; weighted 0.25 / 0.75 its
     # year is 0.25 × 6 + 0.75 × 12 = 10.5 and 15 kWh of hydrogen
-    from parktwin.kernel.firm_heat import ROW_NUMBERS, last_rows, segment_heat, steady_heat
-
     def row(unit, efficiency, share):
         return [unit] * 12 + [efficiency, share]
 
