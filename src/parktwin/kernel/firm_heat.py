@@ -150,11 +150,11 @@ def segment_rows(run: RunHeatInputs, changed: list[int], segments: list[list]) -
 
 
 def state_row(inputs: tuple, st: FirmState) -> np.ndarray:
-    """The (firm, state) row (ROW_NUMBERS,), read-only, of a firm in state ``st``: its heat by plan supply and band at scale 1
-    (4 × 3, row by row) [kWh_th/yr] from its own boiler heat, bought heat [kWh/yr] and band weights
-    ``inputs`` (it depends on the state's electrified shares only), then the state's efficiency
-    factor and hydrogen share. Supplies: the boilers' heat left, the bought heat left, electric
-    boilers', heat pumps'."""
+    """The (firm, state) row (ROW_NUMBERS,), read-only, of a firm in state ``st``: its heat by plan
+    supply and band at scale 1 (4 × 3, row by row) [kWh_th/yr] from its own boiler heat, bought heat
+    [kWh/yr] and band weights ``inputs`` (it depends on the state's electrified shares only), then
+    the state's efficiency factor and hydrogen share. Supplies: the boilers' heat left, the bought
+    heat left, electric boilers', heat pumps'."""
     own_kwh, bought_kwh, bands = inputs
     own = [own_kwh * w for w in bands]
     buy = [bought_kwh * w for w in bands]
