@@ -13,7 +13,7 @@ from parktwin.data import constant
 from parktwin.energy.calendar import HOURS_PER_YEAR, year_calendar
 from parktwin.energy.loads import profile
 from parktwin.kernel.carriers import CarrierState
-from parktwin.kernel.firm_heat import FirmRows, firms_heat
+from parktwin.kernel.firm_heat import ROW_NUMBERS, firms_heat, last_rows, segment_heat, steady_heat
 from parktwin.kernel.model import ParkModel
 
 KWH_PER_GJ = 1e6 / 3600.0
@@ -247,10 +247,9 @@ def test_a_steady_year_of_firms_heat_is_the_segment_by_segment_year():
     assert fast.steady and model.carrier_state.last_states is kept  # the run's last year was steady: nothing folded again
     slow = firms_heat(firms, year, year_start, CarrierState())
     # a firm counted as changed since last year, whose year is still one state, takes its state's row anew
-    stale = FirmRows(*(a.copy() for a in kept.rows))
-    for a in (stale.unit, stale.efficiency, stale.h2_share):  # (base hydrogen is the run's)
-        a[0] = 0.0  # (last year's row of that firm, which must not be read)
-    model.carrier_state.last_states = kept._replace(counts=[n - (i == 0) for i, n in enumerate(kept.counts)], rows=stale)
+    stale = kept.numbers.copy()
+    stale[0] = 0.0  # (last year's row of that firm, which must not be read)
+    model.carrier_state.last_states = kept._replace(counts=[n - (i == 0) for i, n in enumerate(kept.counts)], numbers=stale)
     patched = firms_heat(firms, year, year_start, model.carrier_state)
     assert fast.coefs.any()
     for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):
@@ -268,7 +267,7 @@ def test_a_year_with_a_firm_changing_mid_year_folds_only_that_firm():
     firm.commission(year_start + 3000.0, "efficiency", 0.1, "test")  # a change inside the year
     firm.year_segments(year_start, NO_MEASURES, fold_firm_state)  # (the fold the firm's year energy makes first)
     mixed = firms_heat(firms, year, year_start, model.carrier_state)
-    assert model.carrier_state.last_states.rows.unit is not kept.rows.unit  # the firm's last state replaced its row
+    assert model.carrier_state.last_states.numbers is not kept.numbers  # the firm's last state replaced its row
     slow = firms_heat(firms, year, year_start, CarrierState())
     assert not mixed.steady and mixed.firm.count(0) == 2 and mixed.start[1] == 3000  # the firm's two segments
     for name in ("firm", "start", "end", "coefs", "h2", "annual", "annual_h2"):
@@ -312,3 +311,29 @@ def test_cut_firms_heat_takes_each_firms_share_out_of_its_rows_in_firm_order():
     before[0, 0] += 10.0
     with pytest.raises(ZeroDivisionError, match="b: fossil heat displaced"):
         cut_firms_heat(w, before, after, np.array([3.0, 2.0, 1.0]), k, rows)
+
+
+def test_segment_heat_lays_out_scales_and_weighs_a_split_firm_by_hand():
+    # kernel.firm_heat.segment_heat by hand: firm 0 all year in its last state (coefficients 1 at
+    # scale 1, efficiency 0.5, no hydrogen) at scale 2 → k = 1; firm 1 changes at hour 1000 from
+    # (coefficients 2, efficiency 1, hydrogen share 0.5) to (8, 0.5, 1) at scale 3 and base hydrogen
+    # 10 kWh → k = 3 then 1.5, coefficients 6 then 12, hydrogen 15 and 15; weighted 0.25 / 0.75 its
+    # year is 0.25 × 6 + 0.75 × 12 = 10.5 and 15 kWh of hydrogen
+    def row(unit, efficiency, share):
+        return [unit] * 12 + [efficiency, share]
+
+    firm_rows = np.array([row(1.0, 0.5, 0.0), row(8.0, 0.5, 1.0)])
+    seg_rows = np.array([row(2.0, 1.0, 0.5), row(8.0, 0.5, 1.0)])
+    changed, lengths = np.array([1]), np.array([2])
+    scale, h2_kwh = np.array([2.0, 3.0]), np.array([0.0, 10.0])
+    firm_of, starts, ends, coefs, h2, annual, annual_h2 = segment_heat(changed, lengths, firm_rows, seg_rows, np.array([0, 1000]),
+                                                                       np.array([0.25, 0.75]), scale, h2_kwh, HOURS_PER_YEAR)
+    assert firm_of.tolist() == [0, 1, 1] and starts.tolist() == [0, 0, 1000] and ends.tolist() == [HOURS_PER_YEAR, 1000, HOURS_PER_YEAR]
+    assert (coefs[0] == 1.0).all() and (coefs[1] == 6.0).all() and (coefs[2] == 12.0).all()
+    assert h2.tolist() == [0.0, 15.0, 15.0] and annual_h2.tolist() == [0.0, 15.0]
+    assert (annual[0] == 1.0).all() and (annual[1] == 10.5).all()
+    # the steady pass is the same arithmetic with one segment a firm; the last rows replace the changed firms' rows
+    steady_coefs, steady_h2 = steady_heat(scale, firm_rows, h2_kwh)
+    assert (steady_coefs[0] == 1.0).all() and (steady_coefs[1] == 12.0).all() and steady_h2.tolist() == [0.0, 15.0]
+    kept = np.zeros((2, ROW_NUMBERS))
+    assert np.array_equal(last_rows(kept, 2, changed, lengths, seg_rows), np.array([kept[0], seg_rows[1]]))

@@ -1,6 +1,12 @@
 """The firms' heat of one year, all firms at once, from their commissioned states: the heat
 plan's coefficients by segment (the parts of a firm's year between its commissioning hours) and
 each firm's heat and hydrogen of the year (kernel/carriers.py builds the hourly plan from them).
+
+A firm's state enters as one row of numbers (``state_row``: its coefficients at scale 1, efficiency
+factor and hydrogen share), looked up per (firm, state) and shared by the runs of a process; only
+the firms with a change since last year's heat are folded again (``changed_firms``), and the year's
+segments are laid out and scaled in one compiled pass (``steady_heat``, ``segment_heat``: the same
+float64 products and the same left-to-right sums as firm by firm).
 """
 
 from __future__ import annotations
@@ -8,16 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+import numba
 import numpy as np
 
 from parktwin.agents.base import same_agents, segment_weights, state_cache
 from parktwin.agents.enterprise import NO_MEASURES, FirmState, fold_firm_state
 from parktwin.agents.heat_bands import KWH_PER_GJ
 from parktwin.energy.calendar import HOURS_PER_YEAR
-from parktwin.kernel.carrier_hours import group_sums
 
 if TYPE_CHECKING:
     from parktwin.kernel.carriers import CarrierState
+
+ROW_NUMBERS = 14  # a (firm, state) row: its coefficients at scale 1 (4 × 3, row by row), efficiency factor, hydrogen share
 
 
 @dataclass
@@ -35,187 +43,243 @@ class FirmsHeat:
     steady: bool = False  # every firm has one segment, the whole year (segment i is firm i's)
 
 
-class FirmRows(NamedTuple):
-    """Each firm's last state of the year by firm (arrays over the year's firms, in their order)."""
-
-    unit: np.ndarray  # (firms, 4, 3) its heat coefficients at scale 1 [kWh_th/yr]
-    efficiency: np.ndarray  # (firms,) its efficiency factor [-]
-    h2_kwh: np.ndarray  # (firms,) its base hydrogen [kWh/yr]
-    h2_share: np.ndarray  # (firms,) its hydrogen share [-]
-
-
 class LastStates(NamedTuple):
     """What the firms' heat keeps of a year for the next (``CarrierState.last_states``)."""
 
-    firms: list  # the year's firms, in order
+    firms: list  # the year's firms, in order (the run's ``RunHeatInputs.firms`` list)
     counts: list[int]  # each one's number of changes folded
-    rows: FirmRows  # each one's last state's rows
-    states: list  # each one's last state (None where not known)
+    numbers: np.ndarray  # (firms, ROW_NUMBERS) each one's last state's (firm, state) row (``state_row``)
 
 
-def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> FirmsHeat:
-    """The firms' heat of the year from their commissioned states: each segment's scale (activity ×
-    intensity × its efficiency factor) times its heat coefficients at scale 1, as one array product
-    over all segments, and each firm's year as its segments' sum weighted by their share of its
-    profile, added in segment order (``with_segments``). Each firm's last state of the year (its
-    coefficients at scale 1, efficiency factor, hydrogen share) is kept by firm in
-    ``state.last_states`` (``last_states``): only the firms with a change since last year's heat are
-    folded; the others are all year in the state they ended last year in. In a year where every firm
-    has one state all year, the year is one array product over the firms (``steady``). What depends
-    on a firm's spec and the run's constants is read once per run (``run_heat_inputs``), and a
-    state's coefficients at scale 1 are computed once per distinct state (``heat_inputs``)."""
-    counts = [len(firm.changes) for firm in firms]
-    folded = folded_firms(firms, counts, year_start, state)
-    before = state.last_states  # last year's (or nothing): each firm's state at this year's start, unless a change came at that hour
-    stack, efficiency, h2_kwh, h2_share = last_states(firms, counts, folded, state)
-    scale = np.array([f.activity for f in firms]) * np.array([f.intensity for f in firms])
-    several = {i: segs for i, segs in folded.items() if len(segs) > 1}
-    if not several:
-        k = scale * efficiency
-        coefs = k[:, None, None] * stack
-        h2 = (k * h2_kwh * h2_share).tolist()
-        n = len(firms)
-        return FirmsHeat(list(range(n)), [0] * n, [HOURS_PER_YEAR] * n, coefs, h2, coefs, h2, steady=True)
-    return with_segments(firms, year, several, before if before and same_agents(before.firms, firms) else None, scale, state)
+class SegmentRows(NamedTuple):
+    """The segments of the year of the firms with a change since last year's heat, in firm order
+    and a firm's segments in order (``segment_rows``)."""
 
-
-def folded_firms(firms: list, counts: list[int], year_start: int, state: CarrierState) -> dict[int, list]:
-    """{firm index: its segments of the year} of the firms with a change since last year's heat
-    (``counts``: each firm's number of changes, compared with those kept in ``state.last_states``;
-    changes are only appended, and last year's segments folded them all), all firms in a run's first
-    year or when the roster changed. The folds are the firms' cached ones (year_energy ran first)."""
-    kept = state.last_states
-    if kept and same_agents(kept.firms, firms):
-        if kept.counts == counts:
-            return {}
-        changed = [i for i, (n, old) in enumerate(zip(counts, kept.counts)) if n != old]
-    else:
-        changed = range(len(firms))
-    return {i: firms[i].year_segments(year_start, NO_MEASURES, fold_firm_state) for i in changed}
-
-
-def last_states(firms: list, counts: list[int], folded: dict[int, list], state: CarrierState) -> FirmRows:
-    """Each firm's last state of the year, by firm: its coefficients at scale 1 (firms, 4, 3)
-    [kWh_th/yr], efficiency factor, base hydrogen [kWh/yr] and hydrogen share: last year's arrays
-    (``state.last_states``) with the rows of the ``folded`` firms replaced by their last segment's
-    state; kept in ``state.last_states`` for next year, with the states themselves."""
-    if not folded and len(firms):
-        return state.last_states.rows
-    inputs = run_heat_inputs(firms, state).inputs
-    if len(folded) == len(firms):  # every firm (or none in the park): nothing of last year is read
-        n = len(firms)
-        stack, efficiency, h2_share = np.empty((n, 4, 3)), np.empty(n), np.empty(n)
-        h2_kwh = np.array([h2 for h2, _, _, _ in inputs])
-        states = [None] * n
-    else:
-        stack, efficiency, h2_kwh, h2_share = (a.copy() for a in state.last_states.rows)
-        states = list(state.last_states.states)
-    for i, segs in folded.items():
-        st = states[i] = segs[-1][1]
-        stack[i] = kept_unit(inputs[i][2], inputs[i][3], st)
-        efficiency[i] = st.efficiency_factor
-        h2_share[i] = st.hydrogen_share
-    rows = FirmRows(stack, efficiency, h2_kwh, h2_share)
-    state.last_states = LastStates(list(firms), counts, rows, states)
-    return rows
-
-
-def with_segments(firms: list, year: int, several: dict[int, list], before: tuple | None, scale: np.ndarray, state: CarrierState) -> FirmsHeat:
-    """The year's heat when the firms ``several`` {index: segments} have more than one segment: each
-    firm's segments in firm order (one a firm, in its last state, but for those), each segment's
-    coefficients its scale (its firm's activity × intensity ``scale`` × its efficiency factor) times
-    its coefficients at scale 1, and each firm's year its segments' sum weighted by their share of its
-    profile, added in segment order from zeros. A firm's last segment takes its last state's row
-    (``state.last_states``); its first, when its state is the one it ended last year in, last year's
-    row (``before``: last year's ``state.last_states``); the others are looked up."""
-    stack, efficiency, h2_kwh, h2_share = state.last_states.rows
-    counts = [1] * len(firms)
-    for i, segs in several.items():
-        counts[i] = len(segs)
-    firm_of = np.repeat(np.arange(len(firms)), counts)
-    seg_stack, seg_efficiency, seg_share = stack[firm_of], efficiency[firm_of], h2_share[firm_of]  # every segment in its firm's last state
-    starts, ends, weights = [0] * len(firm_of), [HOURS_PER_YEAR] * len(firm_of), [1.0] * len(firm_of)
-    first = np.cumsum([0, *counts[:-1]]).tolist()  # each firm's first segment
-    run = run_heat_inputs(firms, state)
-    last_year = [], []  # (segments, firms) whose state is the one the firm ended last year in
-    for i, segs in several.items():
-        _, shape, inputs, known = run.inputs[i]
-        p = first[i]
-        starts[p:p + len(segs)] = [h for h, _ in segs]
-        weights[p:p + len(segs)] = segment_weights(shape, year, starts[p:p + len(segs)])  # of its profile
-        for j in range(len(segs) - 1):  # the last segment's state is the firm's row already
-            st = segs[j][1]
-            ends[p + j] = segs[j + 1][0]
-            if j == 0 and before is not None and st is before.states[i]:
-                last_year[0].append(p)
-                last_year[1].append(i)
-            else:
-                seg_stack[p + j] = kept_unit(inputs, known, st)
-                seg_efficiency[p + j] = st.efficiency_factor
-                seg_share[p + j] = st.hydrogen_share
-    if last_year[0]:
-        segments, rows = last_year
-        kept = before.rows
-        seg_stack[segments], seg_efficiency[segments], seg_share[segments] = kept.unit[rows], kept.efficiency[rows], kept.h2_share[rows]
-    k = scale[firm_of] * seg_efficiency
-    coefs = k[:, None, None] * seg_stack
-    h2 = k * h2_kwh[firm_of] * seg_share
-    w = np.array(weights)
-    annual = group_sums(firm_of, (w[:, None, None] * coefs).reshape(-1, 12), len(firms)).reshape(-1, 4, 3)  # each firm's segments added in order
-    annual_h2 = group_sums(firm_of, (w * h2)[:, None], len(firms))[:, 0]
-    return FirmsHeat(firm_of.tolist(), starts, ends, coefs, h2.tolist(), annual, annual_h2.tolist())
+    changed: np.ndarray  # (changed firms,) their indices among the year's firms, in order
+    lengths: np.ndarray  # (changed firms,) each one's number of segments
+    starts: np.ndarray  # (segments,) each segment's first hour
+    numbers: np.ndarray  # (segments, ROW_NUMBERS) its (firm, state) row (``state_row``)
 
 
 class RunHeatInputs(NamedTuple):
     """What the firms' heat reads of each firm once per run (``run_heat_inputs``)."""
 
     firms: list  # the roster they belong to
-    inputs: list[tuple]  # each firm's ``heat_inputs``
     shapes: list[str]  # each firm's shift shape (one list object for the run: kernel.heat_plan keys on it)
+    inputs: list[tuple]  # each firm's own boiler heat and bought heat of the base year [kWh_th/yr] and heat band weights
+    known: list[dict]  # each firm's rows by state (``state_row``), shared by the runs of a process with the same inputs
+    h2_kwh: np.ndarray  # (firms,) its base-year process fuel (NCV), the hydrogen a full switch burns [kWh/yr]
+    steady: tuple[list[int], list[int], list[int]]  # a steady year's (firm, start, end) of its segments (read only)
 
 
 def run_heat_inputs(firms: list, state: CarrierState) -> RunHeatInputs:
-    """Each firm's ``heat_inputs`` and shift shape (constant within a run), kept in
-    ``state.heat_inputs`` and read from there while the firms are the same objects in the same order."""
+    """Each firm's heat inputs and shift shape (constant within a run, from its spec and the run's
+    constants), kept in ``state.heat_inputs`` and read from there while the firms are the same
+    objects in the same order. A firm's rows by state are a dictionary keyed by the state (immutable,
+    hashed once when made: ``FirmState.__post_init__``) shared by the runs of a process with the
+    same inputs (``agents.base.state_cache``): a row depends on the inputs and the state alone."""
     kept = state.heat_inputs
     if kept is not None and same_agents(kept.firms, firms):
         return kept
-    inputs = [firm.once("heat_inputs", lambda f=firm: heat_inputs(f)) for firm in firms]
-    state.heat_inputs = RunHeatInputs(list(firms), inputs, [shape for _, shape, _, _ in inputs])
+    n = len(firms)
+    inputs = [(firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.heat_bands) for firm in firms]
+    state.heat_inputs = RunHeatInputs(list(firms), [firm.spec.shift_pattern for firm in firms], inputs,
+                                      [state_cache("firm_heat_rows", i) for i in inputs],
+                                      np.array([firm.process_fuel_kwh() for firm in firms], dtype=float),
+                                      (list(range(n)), [0] * n, [HOURS_PER_YEAR] * n))
     return state.heat_inputs
 
 
-def heat_inputs(firm) -> tuple[float, str, tuple, dict]:
-    """What a firm's heat reads besides its state, once per run: its base-year process fuel (NCV),
-    the hydrogen a full switch burns [kWh/yr]; its shift pattern; its own boiler heat and bought heat
-    [kWh/yr] and heat band weights; and its coefficients at scale 1 by state, state → (4, 3)
-    [kWh_th/yr], each computed once per distinct state (a state hashes its fields once, when made:
-    ``FirmState.__post_init__``) and shared by the runs of a process (``agents.base.state_cache``)."""
-    inputs = (firm.boiler_heat_kwh(), firm.spec.energy.purchased_heat_gj * KWH_PER_GJ, firm.heat_bands)
-    return firm.process_fuel_kwh(), firm.spec.shift_pattern, inputs, state_cache("firm_heat_units", inputs)
+def firms_heat(firms: list, year: int, year_start: int, state: CarrierState) -> FirmsHeat:
+    """The firms' heat of the year from their commissioned states: each segment's scale (activity ×
+    intensity × its efficiency factor) times its heat coefficients at scale 1, and each firm's year
+    as its segments' sum weighted by their share of its profile, added in segment order. Each firm's
+    last state of the year is kept by firm as its (firm, state) row in ``state.last_states``
+    (``last_states``): only the firms with a change since last year's heat are folded
+    (``changed_firms``, ``segment_rows``); the others are all year in the state they ended last year
+    in. In a year where every firm has one state all year, the year is one compiled pass over the
+    firms (``steady_heat``, ``steady``), else over the segments (``with_segments``)."""
+    run = run_heat_inputs(firms, state)
+    counts = [len(firm.changes) for firm in firms]
+    changed = changed_firms(run, counts, state)
+    scale = np.array([f.activity * f.intensity for f in firms], dtype=float)  # (the same products as elementwise)
+    if not changed and state.last_states:
+        numbers = state.last_states.numbers
+    else:
+        segments = [firms[i].year_segments(year_start, NO_MEASURES, fold_firm_state) for i in changed]
+        seg = segment_rows(run, changed, segments)
+        numbers = last_states(firms, counts, seg, run, state)
+        if len(seg.starts) > len(changed):
+            return with_segments(year, seg, numbers, scale, run)
+    coefs, h2 = steady_heat(scale, numbers, run.h2_kwh)
+    h2 = h2.tolist()
+    firm, start, end = run.steady
+    return FirmsHeat(firm, start, end, coefs, h2, coefs, h2, steady=True)
 
 
-def kept_unit(inputs: tuple, known: dict, st: FirmState) -> np.ndarray:
-    """``known[st]`` (the coefficients at scale 1 by state, ``heat_inputs``), computed from
-    ``inputs`` and kept there when absent (4, 3) [kWh_th/yr]."""
-    unit = known.get(st)
-    if unit is None:
-        unit = known[st] = _unit_coefs(inputs, st)
-    return unit
+def changed_firms(run: RunHeatInputs, counts: list[int], state: CarrierState) -> list[int]:
+    """The indices of the firms with a change since last year's heat (``counts``: each firm's
+    number of changes, compared with those kept in ``state.last_states``; changes are only appended,
+    and last year's segments folded them all), all firms in a run's first year or when the roster
+    changed (last year's roster is the run's ``run.firms`` list itself while the firms are the same
+    objects in the same order: ``run_heat_inputs`` makes a new list for a new roster)."""
+    kept = state.last_states
+    firms = run.firms
+    if kept and kept.firms is firms:
+        if kept.counts == counts:
+            return []
+        return [i for i, (n, old) in enumerate(zip(counts, kept.counts)) if n != old]
+    return list(range(len(firms)))
 
 
-def _unit_coefs(inputs: tuple, st: FirmState) -> np.ndarray:
-    """Heat by plan supply and band (4, 3) [kWh_th/yr] of a firm in state ``st`` at scale 1, from
-    its own boiler heat, bought heat [kWh/yr] and band weights ``inputs``: it depends on the state's
-    electrified shares only."""
+def segment_rows(run: RunHeatInputs, changed: list[int], segments: list[list]) -> SegmentRows:
+    """The ``segments`` [(start hour, state)] of the ``changed`` firms (their folds are the firms'
+    cached ones: year_energy ran first) as arrays over their segments: each one's (firm, state) row
+    looked up (``state_row`` when absent), all of them one array."""
+    rows, starts = [], []
+    for i, segs in zip(changed, segments):
+        known = run.known[i]
+        for h, st in segs:
+            row = known.get(st)
+            if row is None:
+                row = known[st] = state_row(run.inputs[i], st)
+            rows.append(row)
+            starts.append(h)
+    return SegmentRows(np.array(changed, dtype=np.int64), np.array([len(segs) for segs in segments], dtype=np.int64),
+                       np.array(starts, dtype=np.int64), np.array(rows).reshape(-1, ROW_NUMBERS))
+
+
+def state_row(inputs: tuple, st: FirmState) -> np.ndarray:
+    """The (firm, state) row (ROW_NUMBERS,), read-only, of a firm in state ``st``: its heat by plan
+    supply and band at scale 1 (4 × 3, row by row) [kWh_th/yr] from its own boiler heat, bought heat
+    [kWh/yr] and band weights ``inputs`` (it depends on the state's electrified shares only), then
+    the state's efficiency factor and hydrogen share. Supplies: the boilers' heat left, the bought
+    heat left, electric boilers', heat pumps'."""
     own_kwh, bought_kwh, bands = inputs
     own = [own_kwh * w for w in bands]
     buy = [bought_kwh * w for w in bands]
-    out = np.array([
-        [o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, st.own_eb, st.own_hp)],
-        [b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, st.bought_eb, st.bought_hp)],
-        [o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, st.own_eb, st.bought_eb)],
-        [o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, st.own_hp, st.bought_hp)],
-    ])
-    out.setflags(write=False)
+    row = np.array([*[o * max(1.0 - e_ - h_, 0.0) for o, e_, h_ in zip(own, st.own_eb, st.own_hp)],
+                    *[b * max(1.0 - e_ - h_, 0.0) for b, e_, h_ in zip(buy, st.bought_eb, st.bought_hp)],
+                    *[o * e1 + b * e2 for o, b, e1, e2 in zip(own, buy, st.own_eb, st.bought_eb)],
+                    *[o * h1 + b * h2 for o, b, h1, h2 in zip(own, buy, st.own_hp, st.bought_hp)],
+                    st.efficiency_factor, st.hydrogen_share], dtype=float)
+    row.setflags(write=False)
+    return row
+
+
+def last_states(firms: list, counts: list[int], seg: SegmentRows, run: RunHeatInputs, state: CarrierState) -> np.ndarray:
+    """Each firm's last state of the year, by firm: its (firm, state) row (firms, ROW_NUMBERS): last
+    year's (``state.last_states``) with those of the changed firms replaced by their last segment's
+    (``seg``); kept in ``state.last_states`` for next year."""
+    kept = state.last_states.numbers if len(seg.changed) < len(firms) else np.empty((0, ROW_NUMBERS))  # (every firm changed: none read)
+    numbers = last_rows(kept, len(firms), seg.changed, seg.lengths, seg.numbers)
+    state.last_states = LastStates(run.firms, counts, numbers)
+    return numbers
+
+
+@numba.njit(cache=True)
+def last_rows(kept, n_firms, changed, lengths, seg_numbers):
+    """(n_firms, ROW_NUMBERS): ``kept`` (last year's rows; not read when every firm changed) with
+    each ``changed`` firm's row its last segment's in ``seg_numbers`` (``lengths`` segments each)."""
+    out = np.empty((n_firms, seg_numbers.shape[1]))
+    if changed.shape[0] < n_firms:
+        out[:] = kept
+    s = -1
+    for c in range(changed.shape[0]):
+        s += lengths[c]
+        out[changed[c]] = seg_numbers[s]
+    return out
+
+
+@numba.njit(cache=True)
+def steady_heat(scale, numbers, h2_kwh):
+    """A year where every firm has one segment, all year: each firm's coefficients (firms, 4, 3)
+    [kWh_th/yr], k = ``scale`` × efficiency factor times its coefficients at scale 1 (its row
+    ``numbers``), and its hydrogen k × ``h2_kwh`` × hydrogen share [kWh/yr]."""
+    n = scale.shape[0]
+    coefs = np.empty((n, 4, 3))
+    h2 = np.empty(n)
+    for i in range(n):
+        k = scale[i] * numbers[i, 12]
+        for a in range(4):
+            for b in range(3):
+                coefs[i, a, b] = k * numbers[i, 3 * a + b]
+        h2[i] = k * h2_kwh[i] * numbers[i, 13]
+    return coefs, h2
+
+
+def with_segments(year: int, seg: SegmentRows, numbers: np.ndarray, scale: np.ndarray, run: RunHeatInputs) -> FirmsHeat:
+    """The year's heat when some changed firms have more than one segment: each firm's segments in
+    firm order (one a firm, its last state's row in ``numbers``, but for those, which take theirs
+    from ``seg``), laid out and scaled in one compiled pass (``segment_heat``)."""
+    weights = np.array(split_weights(run.shapes, year, seg))
+    firm_of, starts, ends, coefs, h2, annual, annual_h2 = segment_heat(seg.changed, seg.lengths, numbers, seg.numbers, seg.starts,
+                                                                       weights, scale, run.h2_kwh, HOURS_PER_YEAR)
+    return FirmsHeat(firm_of.tolist(), starts.tolist(), ends.tolist(), coefs, h2.tolist(), annual, annual_h2.tolist())
+
+
+@numba.njit(cache=True)
+def segment_heat(changed, lengths, firm_numbers, seg_numbers, seg_starts, weights, scale, h2_kwh, hours):
+    """The year's segments, firm after firm: a firm is all year in its last state (its row
+    ``firm_numbers[i]``, ROW_NUMBERS) but for the ``changed`` firms with more than one segment
+    (``lengths``), whose rows ``seg_numbers`` and first hours ``seg_starts`` follow in order,
+    weighted by ``weights`` (their shares of the firm's profile, split firm after split firm). Each
+    segment's coefficients (4, 3) [kWh_th/yr] are its scale k = ``scale[i]`` × efficiency factor
+    times its coefficients at scale 1, its hydrogen k × ``h2_kwh[i]`` × hydrogen share [kWh/yr];
+    each firm's year its segments' weighted sums, added in segment order from zeros. Returns
+    (firm_of, starts, ends, coefs, h2, annual (firms, 4, 3), annual_h2)."""
+    n_firms = scale.shape[0]
+    count = np.ones(n_firms, dtype=np.int64)
+    first = np.full(n_firms, -1, dtype=np.int64)  # each split firm's first segment in ``seg_numbers``
+    p = 0
+    for c in range(changed.shape[0]):
+        if lengths[c] > 1:
+            count[changed[c]] = lengths[c]
+            first[changed[c]] = p
+        p += lengths[c]
+    n = count.sum()
+    firm_of = np.empty(n, dtype=np.int64)
+    starts = np.zeros(n, dtype=np.int64)
+    ends = np.full(n, hours, dtype=np.int64)
+    coefs = np.empty((n, 4, 3))
+    h2 = np.empty(n)
+    annual = np.zeros((n_firms, 4, 3))
+    annual_h2 = np.zeros(n_firms)
+    s = 0
+    w_at = 0
+    for i in range(n_firms):
+        for j in range(count[i]):
+            if first[i] < 0:
+                row = firm_numbers[i]
+                w = 1.0
+            else:
+                row = seg_numbers[first[i] + j]
+                starts[s] = seg_starts[first[i] + j]
+                if j + 1 < count[i]:
+                    ends[s] = seg_starts[first[i] + j + 1]
+                w = weights[w_at]
+                w_at += 1
+            firm_of[s] = i
+            k = scale[i] * row[12]
+            for a in range(4):
+                for b in range(3):
+                    c = k * row[3 * a + b]
+                    coefs[s, a, b] = c
+                    annual[i, a, b] += w * c
+            h2[s] = k * h2_kwh[i] * row[13]
+            annual_h2[i] += w * h2[s]
+            s += 1
+    return firm_of, starts, ends, coefs, h2, annual, annual_h2
+
+
+def split_weights(shapes: list[str], year: int, seg: SegmentRows) -> list[float]:
+    """Each segment's share of its firm's profile of the year (``agents.base.segment_weights``), of
+    the changed firms with more than one segment, in order."""
+    out: list[float] = []
+    starts = seg.starts.tolist()
+    p = 0
+    for i, n in zip(seg.changed.tolist(), seg.lengths.tolist()):
+        if n > 1:
+            out.extend(segment_weights(shapes[i], year, starts[p:p + n]))
+        p += n
     return out
