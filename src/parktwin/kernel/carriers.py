@@ -402,7 +402,7 @@ def cold_year(model, state: CarrierState, w: CarrierWork) -> ColdResult | None:
 def hydrogen_year(model, state: CarrierState, w: CarrierWork) -> HydrogenResult | None:
     """The hydrogen chain (electrolysers → tank → burners, fuel cell; energy/hydrogen.py) makes the firms' hydrogen."""
     period, demand_kw, renewable_kw, import_limit_kw = w.period, w.demand_kw, w.renewable_kw, w.import_limit_kw
-    firms, hydrogen, assets, eff, lhv, add, delta, generation = w.firms, w.hydrogen, w.assets, w.eff, w.lhv, w.add, w.delta, w.generation
+    firms, hydrogen, assets, eff, add, delta, generation = w.firms, w.hydrogen, w.assets, w.eff, w.add, w.delta, w.generation
     h2 = None
     h2_hours = hydrogen.hours
     if assets.any_hydrogen:
