@@ -143,7 +143,7 @@ class FirmBasis:
     view_basis: tuple[float, float, float, tuple[int, ...]]  # what ``firm_view`` reads once
 
 
-BASES_MAX = 1024  # firms' bases kept (a park has tens of firms; a batch of sampled parks replaces them)
+BASES_MAX = 512  # firms' bases kept (a park has tens of firms; a batch of sampled parks replaces them)
 _BASES: dict[int, tuple] = {}  # id(spec) → (spec, measured kWh, constants overridden, FirmBasis)
 
 
