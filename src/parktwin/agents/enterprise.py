@@ -165,6 +165,12 @@ def firm_basis(spec: Enterprise, measured_kwh: float | None, heat_bands: Bands) 
 
 
 def _compute_basis(spec: Enterprise, measured_kwh: float | None, heat_bands: Bands) -> FirmBasis:
+    """The ``FirmBasis`` of a firm (formulas as the base year's: fuel × NCV × efficiency, kgce factors).
+    Its ``view_basis``: base-year boiler heat [kWh_th], energy [tce], coal share of boiler heat, and
+    the positions in ``economics.costs.FUEL_PRICES`` (so in ``DecisionContext.fuel_prices``) of the
+    fuels among its ``possible_rows``. A fuel it can never have adds 0.0 to its bill, which changes no
+    bit of a sum that is not −0.0 (quantities above 0 at prices ≥ 0 never make one), so the bill adds
+    only these, in the same order."""
     e, s = spec.energy, spec.fuel_heat_share
     base_kwh = measured_kwh if measured_kwh is not None else e.electricity_mwh * 1000.0
     coal = e.coal_t * s * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
