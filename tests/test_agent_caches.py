@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from parktwin.agents import base
+import pytest
+
+import parktwin
+from parktwin.agents import base, enterprise
 from parktwin.agents.base import Change, state_cache
 from parktwin.agents.enterprise import NO_MEASURES, FirmState, fold_firm_state
+from parktwin.agents.heat_bands import KWH_PER_GJ
+from parktwin.data import constant, overriding
 from parktwin.energy.calendar import HOURS_PER_YEAR
+from parktwin.kernel.model import ParkModel
 
 
 def test_a_state_cache_is_shared_by_equal_inputs_and_bounded(monkeypatch):
@@ -107,3 +114,36 @@ def test_agents_with_the_same_state_and_changes_share_one_fold_of_the_year():
     assert segs_c is not segs_a and [h for h, _ in segs_c] == [0, 200]
     # next year the change is folded before the start: one segment, one change folded
     assert base.fold_shared(a, folded_a, 2 * year_start, fold_firm_state, shared) == ((1, segs_a[1][1]), [(0, segs_a[1][1])])
+
+
+def test_a_firm_s_basis_is_shared_by_the_runs_of_a_scenario_and_follows_the_constants(monkeypatch):
+    # What a firm derives from its spec and the constants is computed once per loaded scenario: two
+    # models of one scenario read the same read-only object; a constant overridden gives another.
+    monkeypatch.setattr(enterprise, "_BASES", {})
+    sc = parktwin.load("scenarios/bau.yaml").scenario
+    first, second = ParkModel(sc, seed=0), ParkModel(sc, seed=1)
+    firm = next(f for f in first.enterprises.values() if f.spec.energy.coal_t > 0)
+    other = second.enterprises[firm.entity_id]
+    assert other.basis() is firm.basis()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        firm.basis().boiler_heat_kwh = 0.0
+    e, s = firm.spec.energy, firm.spec.fuel_heat_share
+    # boiler heat = (coal × share × NCV × efficiency + gas × share × NCV × efficiency) × 277.78 kWh/GJ
+    hand = (e.coal_t * s * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
+            + e.natural_gas_km3 * s * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")) * KWH_PER_GJ
+    assert firm.boiler_heat_kwh() == hand
+    with overriding({"coal_boiler_efficiency": constant("coal_boiler_efficiency") / 2}):
+        third = ParkModel(sc, seed=0).enterprises[firm.entity_id]
+        assert third.basis() is not firm.basis() and third.boiler_heat_kwh() < hand
+    assert ParkModel(sc, seed=2).enterprises[firm.entity_id].boiler_heat_kwh() == hand  # shipped constants again
+    firm.use_measured("flat", 1234.0)  # a measured series replaces the base-year electricity
+    assert firm.basis().terms_inputs[0] == 1234.0 and other.basis().terms_inputs[0] != 1234.0
+
+
+def test_firms_bases_are_bounded(monkeypatch):
+    monkeypatch.setattr(enterprise, "_BASES", {})
+    monkeypatch.setattr(enterprise, "BASES_MAX", 2)
+    model = ParkModel(parktwin.load("scenarios/bau.yaml").scenario, seed=0)
+    for firm in list(model.enterprises.values())[:5]:
+        firm.basis()
+        assert len(enterprise._BASES) <= 2

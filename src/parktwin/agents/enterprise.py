@@ -20,7 +20,7 @@ from parktwin.agents.heat_bands import band_cops
 from parktwin.agents.heat_bands import left_share
 from parktwin.agents.resources import DECIDED as RESOURCE_DECIDED
 from parktwin.agents.resources import MeasureLedger, resource_option
-from parktwin.data import constant, heat_band_shares
+from parktwin.data import constant, heat_band_shares, overridden
 from parktwin.economics.costs import FUEL_PRICES
 from parktwin.energy.loads import profile_peak
 from parktwin.spec.park import Enterprise
@@ -119,12 +119,87 @@ def _heat_electricity_per_kwh(weights: Bands, eb: Bands, hp: Bands, eb_eff: floa
     return sum(w * (e / eb_eff + (h / cop if h else 0.0)) for w, e, h, cop in zip(weights, eb, hp, cops))
 
 
-def _coal_heat_share(e, k: dict) -> float:
+def _coal_heat_share(e) -> float:
     """Share of a firm's base-year boiler heat made from coal (the rest from gas) [-], from its
-    fuels ``e`` (spec.park.Energy) and the decision constants ``k``."""
-    coal_heat = e.coal_t * k["coal_ncv_gj_per_t"] * k["coal_boiler_efficiency"]
-    gas_heat = e.natural_gas_km3 * k["natural_gas_ncv_gj_per_km3"] * k["gas_boiler_efficiency"]
+    fuels ``e`` (spec.park.Energy)."""
+    coal_heat = e.coal_t * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
+    gas_heat = e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
     return coal_heat / (coal_heat + gas_heat) if coal_heat + gas_heat > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class FirmBasis:
+    """What a firm derives from its spec, its measured electricity and the constants in force, not
+    from the seed or the run (``firm_basis``): read-only, shared by every run of a loaded scenario."""
+
+    boiler_heat_kwh: float  # useful boiler heat of the base year [kWh_th]
+    base_energy_tce: float  # base-year final energy [tce], electricity at 当量
+    process_fuel_kwh: float  # energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]
+    electric_boiler_efficiency: float  # [kWh_th/kWh_e]
+    heat_pump_cops: Bands  # per band (agents.heat_bands.band_cops)
+    terms_inputs: tuple  # what ``state_terms`` reads besides the state
+    year_inputs: tuple[float, ...]  # the base-year quantities the firm's year energy scales
+    possible_rows: tuple[tuple[int, str, str], ...]  # the ``YEAR_ROWS`` the firm can have above 0
+    view_basis: tuple[float, float, float, tuple[int, ...]]  # what ``firm_view`` reads once
+
+
+BASES_MAX = 512  # firms' bases kept (a park has tens of firms; a batch of sampled parks replaces them)
+_BASES: dict[int, tuple] = {}  # id(spec) → (spec, measured kWh, constants overridden, FirmBasis)
+
+
+def firm_basis(spec: Enterprise, measured_kwh: float | None, heat_bands: Bands) -> FirmBasis:
+    """The firm's ``FirmBasis``, computed once per spec object (a loaded scenario's runs and replicates
+    share their specs), measured electricity [kWh] and constants overridden (``data.overriding``):
+    keyed on the spec's identity (the entry holds the spec, so its id is not reused while kept) and
+    checked on the other two, which with the shipped data are all a basis reads (``heat_bands`` come
+    from the spec). Bounded: emptied when ``BASES_MAX`` specs are kept."""
+    overrides = overridden("constants")
+    entry = _BASES.get(id(spec))
+    if entry is not None and entry[0] is spec and entry[1] == measured_kwh and entry[2] == overrides:
+        return entry[3]
+    basis = _compute_basis(spec, measured_kwh, heat_bands)
+    if len(_BASES) >= BASES_MAX:
+        _BASES.clear()
+    _BASES[id(spec)] = (spec, measured_kwh, dict(overrides), basis)
+    return basis
+
+
+def _compute_basis(spec: Enterprise, measured_kwh: float | None, heat_bands: Bands) -> FirmBasis:
+    """The ``FirmBasis`` of a firm (formulas as the base year's: fuel × NCV × efficiency, kgce factors).
+    Its ``view_basis``: base-year boiler heat [kWh_th], energy [tce], coal share of boiler heat, and
+    the positions in ``economics.costs.FUEL_PRICES`` (so in ``DecisionContext.fuel_prices``) of the
+    fuels among its ``possible_rows``. A fuel it can never have adds 0.0 to its bill, which changes no
+    bit of a sum that is not −0.0 (quantities above 0 at prices ≥ 0 never make one), so the bill adds
+    only these, in the same order."""
+    e, s = spec.energy, spec.fuel_heat_share
+    base_kwh = measured_kwh if measured_kwh is not None else e.electricity_mwh * 1000.0
+    coal = e.coal_t * s * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
+    gas = e.natural_gas_km3 * s * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
+    boiler_kwh = (coal + gas) * KWH_PER_GJ
+    kgce = (e.coal_t * constant("coal_kgce_per_t") + e.natural_gas_km3 * constant("natural_gas_kgce_per_km3")
+            + e.diesel_t * constant("diesel_kgce_per_t") + e.purchased_heat_gj * constant("purchased_heat_kgce_per_gj")
+            + base_kwh * constant("electricity_kgce_per_kwh_equivalent"))
+    process_gj = (1.0 - s) * (e.coal_t * constant("coal_ncv_gj_per_t") + e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3"))
+    process_kwh = process_gj * KWH_PER_GJ
+    eb_eff, cops = constant("electric_boiler_efficiency"), band_cops()
+    year_inputs = (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, spec.process_emissions_tco2,
+                   process_kwh / constant("electrolyser_efficiency_lhv"),
+                   1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff))
+    possible = _possible_rows(year_inputs)
+    carriers = {c for _, c, _ in possible}
+    fuels = tuple(j for j, c in enumerate(FUEL_PRICES) if c in carriers)
+    return FirmBasis(boiler_kwh, kgce / 1000.0, process_kwh, eb_eff, cops,
+                     (base_kwh, boiler_kwh, e.purchased_heat_gj * KWH_PER_GJ, heat_bands, s, eb_eff, cops),
+                     year_inputs, possible, (boiler_kwh, kgce / 1000.0, _coal_heat_share(e), fuels))
+
+
+def _possible_rows(year_inputs: tuple[float, ...]) -> tuple[tuple[int, str, str], ...]:
+    """The ``YEAR_ROWS`` (position, carrier, unit) above 0 in some year: electricity, and the fuel,
+    bought-heat and process-CO₂ rows whose base-year input is above 0 (a row of an input 0 is 0 in
+    every year: its products and sums are 0, and no row keeps a 0)."""
+    coal, gas, diesel, bought_gj, process_t = year_inputs[:5]
+    inputs = (1.0, coal, gas, diesel, bought_gj, process_t, process_t, process_t)  # (electricity: always looked at)
+    return tuple((i, c, u) for i, ((c, u), x) in enumerate(zip(YEAR_ROWS, inputs)) if x > 0.0)
 
 
 class EnterpriseAgent(ParkAgent):
@@ -151,6 +226,7 @@ class EnterpriseAgent(ParkAgent):
         """Take a measured electricity series: its sum [kWh] is the base-year electricity and its
         registered ``shape`` the hourly profile of the firm's electricity in every year."""
         self.measured_shape, self.measured_kwh = shape, kwh
+        self.__dict__.pop("_basis", None)  # (its base-year electricity changed)
 
     @property
     def load_shape(self) -> str:
@@ -250,10 +326,7 @@ class EnterpriseAgent(ParkAgent):
     def firm_view(self, ctx, state: FirmState):
         """What the firm knows at the start of ``ctx.year`` (agents.decisions.FirmView)."""
         year, k = ctx.year, ctx.constants
-        basis = self.__dict__.get("_view_basis")
-        if basis is None:
-            basis = self._view_basis = self.view_basis(k)
-        boiler_heat_kwh, base_energy_tce, coal_heat_share, fuels = basis
+        boiler_heat_kwh, base_energy_tce, coal_heat_share, fuels = self.basis().view_basis
         elec_price, peak_share = ctx.shape_terms(self.load_shape)
         rows = self.last_quantities()
         fuel_prices = ctx.fuel_prices
@@ -273,16 +346,6 @@ class EnterpriseAgent(ParkAgent):
             electricity_kwh, ctx.costs,
         ))
 
-    def view_basis(self, constants: dict) -> tuple[float, float, float, tuple[int, ...]]:
-        """What ``firm_view`` reads once per run: base-year boiler heat [kWh_th], energy [tce], coal share
-        of boiler heat, and the positions in ``economics.costs.FUEL_PRICES`` (so in ``DecisionContext.fuel_prices``)
-        of the fuels among the firm's ``possible_rows``. A fuel it can never have adds 0.0 to its bill, which
-        changes no bit of a sum that is not −0.0 (quantities above 0 at prices ≥ 0 never make one), so
-        the bill adds only these, in the same order."""
-        carriers = {c for _, c, _ in self.possible_rows()}
-        fuels = tuple(j for j, c in enumerate(FUEL_PRICES) if c in carriers)
-        return self.boiler_heat_kwh(), self.base_energy_tce(), _coal_heat_share(self.spec.energy, constants), fuels
-
     def record_measure(self, ctx, name: str, option, hurdle: float, origin: str) -> None:
         """One row of the ``measures`` table: the park's abatement is the firm's scope-1 CO₂ avoided
         less the grid CO₂ of the electricity it adds (location-based, the year's factor)."""
@@ -298,7 +361,8 @@ class EnterpriseAgent(ParkAgent):
 
     def once(self, key: str, compute):
         """A quantity of this firm computed once per run (it depends on the spec and the run's
-        constants only): the one per-firm cache, also of ``agents.resources``."""
+        constants only): the per-run cache of ``agents.resources``, ``agents.waste_heat`` and
+        ``kernel.firm_heat`` (what the firm itself derives once is its ``basis``)."""
         cache = self.__dict__.get("_base_cache")
         if cache is None:
             cache = self.__dict__["_base_cache"] = {}
@@ -307,34 +371,28 @@ class EnterpriseAgent(ParkAgent):
         value = cache[key] = compute()
         return value
 
+    def basis(self) -> FirmBasis:
+        """The firm's ``FirmBasis`` (shared by the runs of its scenario), looked up once per run."""
+        basis = self.__dict__.get("_basis")
+        if basis is None:
+            basis = self._basis = firm_basis(self.spec, self.measured_kwh, self.heat_bands)
+        return basis
+
     def heat_pump_cops(self) -> Bands:
-        """Heat-pump COP per band (agents.heat_bands.band_cops), read once per run."""
-        return self.once("band_cops", band_cops)
+        """Heat-pump COP per band (agents.heat_bands.band_cops)."""
+        return self.basis().heat_pump_cops
 
     def electric_boiler_efficiency(self) -> float:
-        """Electric boilers' heat per electricity [kWh_th/kWh_e] (data/constants.csv), read once per run."""
-        return self.once("electric_boiler_efficiency", lambda: constant("electric_boiler_efficiency"))
+        """Electric boilers' heat per electricity [kWh_th/kWh_e] (data/constants.csv)."""
+        return self.basis().electric_boiler_efficiency
 
     def boiler_heat_kwh(self) -> float:
         """Useful boiler heat of the base year [kWh_th]: boiler fuel × NCV × boiler efficiency."""
-        return self.once("boiler_heat_kwh", self._boiler_heat_kwh)
-
-    def _boiler_heat_kwh(self) -> float:
-        e, s = self.spec.energy, self.spec.fuel_heat_share
-        coal = e.coal_t * s * constant("coal_ncv_gj_per_t") * constant("coal_boiler_efficiency")
-        gas = e.natural_gas_km3 * s * constant("natural_gas_ncv_gj_per_km3") * constant("gas_boiler_efficiency")
-        return (coal + gas) * KWH_PER_GJ
+        return self.basis().boiler_heat_kwh
 
     def base_energy_tce(self) -> float:
         """Base-year final energy of the firm [tce], electricity at 当量."""
-        return self.once("base_energy_tce", self._base_energy_tce)
-
-    def _base_energy_tce(self) -> float:
-        e = self.spec.energy
-        kgce = (e.coal_t * constant("coal_kgce_per_t") + e.natural_gas_km3 * constant("natural_gas_kgce_per_km3")
-                + e.diesel_t * constant("diesel_kgce_per_t") + e.purchased_heat_gj * constant("purchased_heat_kgce_per_gj")
-                + self.base_electricity_kwh() * constant("electricity_kgce_per_kwh_equivalent"))
-        return kgce / 1000.0
+        return self.basis().base_energy_tce
 
     def sizing_basis(self, change, year: int) -> tuple[FirmState, FirmState, float, float]:
         """What sizes the capacity a commissioned ``change`` adds (each technology's ``size``,
@@ -348,12 +406,7 @@ class EnterpriseAgent(ParkAgent):
 
     def process_fuel_kwh(self) -> float:
         """Energy (NCV) of the coal and gas not burnt in boilers, base year [kWh]."""
-        return self.once("process_fuel_kwh", self._process_fuel_kwh)
-
-    def _process_fuel_kwh(self) -> float:
-        e, s = self.spec.energy, self.spec.fuel_heat_share
-        gj = (1.0 - s) * (e.coal_t * constant("coal_ncv_gj_per_t") + e.natural_gas_km3 * constant("natural_gas_ncv_gj_per_km3"))
-        return gj * KWH_PER_GJ
+        return self.basis().process_fuel_kwh
 
     def state_terms(self, st: FirmState) -> tuple[float, float, float]:
         """Per-state factors of the firm's year energy (``agents.firm_energy``) (computed once per state and firm inputs a process
@@ -401,30 +454,16 @@ class EnterpriseAgent(ParkAgent):
         return column
 
     def _terms_inputs(self) -> tuple:
-        """What ``state_terms`` reads besides the state, once per run: base-year electricity, boiler
-        heat and bought heat [kWh], heat bands, boilers' share of the fuel, electric boilers'
-        efficiency and the heat pumps' COPs."""
-        return self.once("terms_inputs", lambda: (
-            self.base_electricity_kwh(), self.boiler_heat_kwh(), self.spec.energy.purchased_heat_gj * KWH_PER_GJ,
-            self.heat_bands, self.spec.fuel_heat_share, self.electric_boiler_efficiency(), self.heat_pump_cops()))
-
-    def _year_constants(self) -> tuple[float, float]:
-        """(electricity of direct electrolysis for all process fuel [kWh/yr], capture electricity [kWh/tCO₂]), once per run."""
-        def compute():
-            eb_eff = constant("electric_boiler_efficiency")
-            return (self.process_fuel_kwh() / constant("electrolyser_efficiency_lhv"),
-                    1000.0 * (constant("ccus_electricity_mwh_per_tco2") + constant("ccus_heat_mwh_per_tco2") / eb_eff))
-        return self.once("year_constants", compute)
+        """What ``state_terms`` reads besides the state: base-year electricity, boiler heat and bought
+        heat [kWh], heat bands, boilers' share of the fuel, electric boilers' efficiency and the heat
+        pumps' COPs (``FirmBasis.terms_inputs``)."""
+        return self.basis().terms_inputs
 
     def year_inputs(self) -> tuple[float, ...]:
-        """Base-year quantities the firm's year energy scales, once per run: coal [t], gas [1000 m³],
-        diesel [t], bought heat [GJ], process CO₂ [t], and the two ``_year_constants``."""
-        return self.once("year_inputs", self._base_year_inputs)
-
-    def _base_year_inputs(self) -> tuple[float, ...]:
-        e = self.spec.energy
-        return (e.coal_t, e.natural_gas_km3, e.diesel_t, e.purchased_heat_gj, self.spec.process_emissions_tco2,
-                *self._year_constants())
+        """Base-year quantities the firm's year energy scales: coal [t], gas [1000 m³], diesel [t],
+        bought heat [GJ], process CO₂ [t], the electricity of direct electrolysis for all process fuel
+        [kWh/yr] and capture electricity [kWh/tCO₂] (``FirmBasis.year_inputs``)."""
+        return self.basis().year_inputs
 
     def segments(self, year_start: int, shared: dict | None = None) -> list[tuple[int, FirmState]]:
         """The firm's states in the year beginning at ``year_start`` (``ParkAgent.year_segments``; ``shared``:
@@ -456,15 +495,8 @@ class EnterpriseAgent(ParkAgent):
         return energy.quantities_of(self) if energy is not None else None
 
     def possible_rows(self) -> tuple[tuple[int, str, str], ...]:
-        """The ``YEAR_ROWS`` (position, carrier, unit) this firm can have above 0, once per run: its
-        electricity, and the fuel, bought-heat and process-CO₂ rows whose base-year input is above 0
-        (a row of an input 0 is 0 in every year: its products and sums are 0, and no row keeps a 0)."""
-        kept = self.__dict__.get("_possible_rows_kept")
-        if kept is None:
-            coal, gas, diesel, bought_gj, process_t = self.year_inputs()[:5]
-            inputs = (1.0, coal, gas, diesel, bought_gj, process_t, process_t, process_t)  # (electricity: always looked at)
-            kept = self._possible_rows_kept = tuple((i, c, u) for i, ((c, u), x) in enumerate(zip(YEAR_ROWS, inputs)) if x > 0.0)
-        return kept
+        """The ``YEAR_ROWS`` (position, carrier, unit) this firm can have above 0 (``FirmBasis.possible_rows``)."""
+        return self.basis().possible_rows
 
 
 def cost_roadmap_item(ctx, item, firms) -> None:
