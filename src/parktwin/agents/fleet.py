@@ -112,6 +112,7 @@ class FleetAgent(ParkAgent):
         self.initial = initial_mix(spec.powertrain)
         self.hydrogen_kg = 0.0  # hydrogen used in the last operated year [kg]
         self.last_mix: Mix = self.initial
+        self.steady_changes = -1  # changes held when all were folded and the year was in one mix (``fleets_year_energy``)
         self.measured_shape: str | None = None  # a registered measured charging shape (use_measured)
         self.kwh_per_km = spec.bev_kwh_per_km  # calibrated by a measured series
         # retirement year → shares (diesel, bev, fcev) of the fleet, [0] of base-year vehicles, [1] of vehicles
@@ -284,7 +285,10 @@ def fleets_year_energy(fleets, year: int, year_start: int, book: LoadBook) -> li
     done here in one pass: the one segment's weight is its shape's share of the year
     (``share_of_year``) and its electricity is booked from hour 0 — the products and parts of the
     segmented year (``FleetAgent._segmented_year``) with one segment, whose sums from 0 add one term.
-    The run's constants (diesel density, electrolysis kWh per kg) are read once per call."""
+    The run's constants (diesel density, electrolysis kWh per kg) are read once per call. A fleet that
+    took no change since a year in one mix with all its changes folded (they come in clock order, so
+    none lies in a later year) is in that mix (``last_mix``) all year, known without asking for the
+    year's segments (a later ``year_segments`` of the year finds the same list on its fast path)."""
     out: list[EnergyRow] = []
     row = tuple.__new__
     density = constant("diesel_density_kg_per_l")
@@ -292,12 +296,18 @@ def fleets_year_energy(fleets, year: int, year_start: int, book: LoadBook) -> li
     for a in fleets:
         f = a.spec
         km = f.count * f.km_per_vehicle_yr * a.activity
-        segs = a.year_segments(year_start, a.initial, _fold)
-        mix = a.last_mix = segs[-1][1]
+        changes = a.changes
+        if a.steady_changes == len(changes):
+            mix = a.last_mix
+        else:
+            segs = a.year_segments(year_start, a.initial, _fold)
+            mix = a.last_mix = segs[-1][1]
+            if len(segs) != 1:
+                shape = CHARGING_SHAPE if mix[1] <= 0.0 else a.charging_shape(year)
+                out.extend(a._segmented_year(year, km, segs, shape, book))
+                continue
+            a.steady_changes = len(changes) if not changes or changes[-1].hour <= year_start else -1
         shape = CHARGING_SHAPE if mix[1] <= 0.0 else a.charging_shape(year)  # no battery-electric vehicle: no charging profile
-        if len(segs) != 1:
-            out.extend(a._segmented_year(year, km, segs, shape, book))
-            continue
         w = share_of_year(shape, year)
         diesel_t = w * (km * f.diesel_l_per_100km / 100.0 * density / 1000.0) * mix[0]
         elec_kwh = book.add_full_year(shape, km * a.kwh_per_km * mix[1], w)
