@@ -228,3 +228,28 @@ def test_kept_building_indicators_follow_every_change_and_addition():
     b.additions.append((2031, 250.0, "green"))
     assert kept.of([a, b]) == building_indicators([a, b]) == {"building_floor_area_m2": 1750.0, "green_building_share": 450.0 / 1750.0}
     assert kept.of([a]) == building_indicators([a])  # another set of buildings
+
+
+def test_the_parks_buildings_book_a_kept_stock_year_as_year_energy_does():
+    """``buildings_year_energy`` books a stock-only year again from the building's kept plan: the
+    rows and load-book parts are, bit for bit, those of each building's ``year_energy`` (the oracle),
+    before and after a lighting retrofit and a kitchen electrification commissioned mid-run."""
+    from parktwin.agents.building import buildings_year_energy
+    from parktwin.energy.calendar import HOURS_PER_YEAR
+    from parktwin.energy.loads import LoadBook
+
+    canteen = {"id": "canteen", "kind": "canteen", "floor_area_m2": 9_000, "electricity_kwh_per_m2": 160, "natural_gas_m3_per_m2": 45}
+    office = {"id": "hq", "kind": "office", "floor_area_m2": 20_000, "electricity_kwh_per_m2": 120}
+    model = ParkModel(scenario(park=_park(canteen, office)), seed=0)
+    agents = list(model.buildings.values())
+    base = model.scenario.base_year
+    for index in range(6):
+        year, start = base + index, index * HOURS_PER_YEAR
+        if index == 2:
+            agents[0].retrofit(start + 1000.0, "kitchen_electrification", 0.5, "k")
+            agents[1].retrofit(float(start), "lighting", 1.0, "led")
+        batch, oracle = LoadBook(year), LoadBook(year)
+        rows = buildings_year_energy(agents, year, start, batch)
+        assert rows == [r for a in agents for r in a.year_energy(year, start, oracle)]
+        assert np.array_equal(batch.hourly_kw(), oracle.hourly_kw())
+    assert all(a.stock_plan is not None for a in agents)  # the last years came from the plans

@@ -144,7 +144,7 @@ def test_full_year_booking_is_add_from_hour_0():
 
 def test_one_segment_of_the_piecewise_path_is_the_full_year_booking():
     """What the one-state shortcuts of the buildings (``BuildingAgent._stock_year``) and fleets
-    (``FleetAgent._steady_year``) rely on: the general segmented path with one segment from hour 0 —
+    (``agents.fleet.fleets_year_energy``) rely on: the general segmented path with one segment from hour 0 —
     ``agents.base.segment_weights`` and ``LoadBook.add_piecewise`` — gives the same weight, kWh and
     booked part, bit for bit, as ``share_of_year`` and ``add_full_year``; a zero books nothing in both."""
     from parktwin.agents.base import segment_weights

@@ -220,6 +220,8 @@ class BuildingAgent(ParkAgent):
         self.year = model.scenario.base_year
         self.measured_shape: str | None = None  # a registered measured load shape (use_measured)
         self.measured_kwh: float | None = None  # that series' base-year electricity [kWh]
+        # (changes it holds when all are folded, else -1; segments; what ``_stock_loads`` made of them) of a stock-only year
+        self.stock_plan: tuple | None = None  # (``buildings_year_energy``)
 
     # -- stock -------------------------------------------------------------------------------
     def floor_area_m2(self) -> float:
@@ -384,8 +386,12 @@ class BuildingAgent(ParkAgent):
         b = self.spec
         segs = self.year_segments(year_start, NO_RETROFITS, _fold)
         starts, elec, kitchen, gas_km3, per_km3 = self._stock_loads(segs)
-        if len(segs) == 1 and kitchen is None and self.hvac_kw is None and not self.additions and self.measured_shape is None:
-            return self._stock_year(year, elec[0], gas_km3, book)
+        if len(segs) == 1 and self.hvac_kw is None and not self.additions and self.measured_shape is None:
+            changes = self.changes
+            folded = len(changes) if not changes or changes[-1].hour <= year_start else -1  # all before the year
+            self.stock_plan = (folded, segs, (elec[0], None if kitchen is None else kitchen[0], gas_km3, per_km3))
+            if kitchen is None:
+                return self._stock_year(year, elec[0], gas_km3, book)
         index = year - self.model.scenario.base_year
         target = book if self.measured_shape is None else LoadBook(year)  # a metered building is simulated aside
         elec_kwh = target.add_piecewise(b.kind, starts, elec)
@@ -480,6 +486,43 @@ class BuildingAgent(ParkAgent):
                 gas = float(u.heat_kwh[index].sum()) * heat * GJ_PER_KWH / constant("gas_boiler_efficiency") / constant("natural_gas_ncv_gj_per_km3")
             elec_kwh += book.add_hourly(kw)
         return elec_kwh, gas, area_total * b.natural_gas_m3_per_m2 / 1000.0
+
+
+def buildings_year_energy(buildings, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
+    """The ``year_energy`` rows of ``buildings`` in order, booked in order on ``book``.
+
+    A building whose last year was its base-year stock alone in one state (no HVAC model, new floor
+    area or meter) books it again from its ``stock_plan`` while no floor area was added and its
+    segments are the same list (``year_segments`` keeps it until a change arrives) — known without
+    asking for them while it holds the changes it held when all were folded (they come in clock
+    order, so none lies in this year: its one state is the one folded): the stock's
+    electricity and electrified kitchen [kWh/yr] from hour 0 on its kind's shape and the gas left —
+    the products and parts of ``year_energy`` with one segment (``add_piecewise`` of one segment from
+    hour 0 is ``add_full_year`` with the share of the year; the zeros it adds for HVAC and new floor
+    area change no bits). The plan is keyed on the segments list's identity, which is complete: the
+    stock's loads depend only on the spec, the run's data and the states in that list. (A later
+    ``year_segments`` of the year, for another stage, finds the same list on its own fast path.)"""
+    out: list[EnergyRow] = []
+    row = tuple.__new__
+    for b in buildings:
+        plan = b.stock_plan
+        if plan is None or b.additions or (plan[0] != len(b.changes) and plan[1] is not b.year_segments(year_start, NO_RETROFITS, _fold)):
+            out.extend(b.year_energy(year, year_start, book))
+            continue
+        kind = b.spec.kind
+        elec_kwh, kitchen_kwh, gas_km3, per_km3 = plan[2]
+        share = share_of_year(kind, year)
+        kwh = book.add_full_year(kind, elec_kwh, share)
+        if kitchen_kwh is not None:
+            cooked_kwh = book.add_full_year(kind, kitchen_kwh, share)
+            kwh += cooked_kwh
+            gas_km3 = max(gas_km3 - cooked_kwh / per_km3, 0.0)
+        mwh = kwh / 1000.0
+        if mwh > 0.0:
+            out.append(row(EnergyRow, (b.entity_id, BuildingAgent.kind, "electricity", mwh, "MWh")))
+        if gas_km3 > 0.0:
+            out.append(row(EnergyRow, (b.entity_id, BuildingAgent.kind, "natural_gas", gas_km3, "km3")))
+    return out
 
 
 def apply_retrofit(op, item, hour: float, year: int):

@@ -112,6 +112,7 @@ class FleetAgent(ParkAgent):
         self.initial = initial_mix(spec.powertrain)
         self.hydrogen_kg = 0.0  # hydrogen used in the last operated year [kg]
         self.last_mix: Mix = self.initial
+        self.steady_changes = -1  # changes held when all were folded and the year was in one mix (``fleets_year_energy``)
         self.measured_shape: str | None = None  # a registered measured charging shape (use_measured)
         self.kwh_per_km = spec.bev_kwh_per_km  # calibrated by a measured series
         # retirement year → shares (diesel, bev, fcev) of the fleet, [0] of base-year vehicles, [1] of vehicles
@@ -250,39 +251,19 @@ class FleetAgent(ParkAgent):
         return [Investment(self.entity_id, vehicle_technology(kind, "bev"), vehicles),
                 Investment(self.entity_id, vehicle_technology(kind, "diesel"), -vehicles)]
 
-    def _steady_year(self, year: int, km: float, mix, shape: str, book: LoadBook) -> list[EnergyRow]:
-        """``year_energy`` of a year in one mix all year (diesel, battery-electric, fuel-cell shares) and
-        ``km`` vehicle-km: the one segment's weight is its shape's share of the year (``share_of_year``),
-        its electricity booked from hour 0 — the products and parts of the segmented year with one
-        segment (whose sums from 0 add one term)."""
-        f = self.spec
-        w = share_of_year(shape, year)
-        diesel_t = w * (km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0) * mix[0]
-        elec_kwh = book.add_full_year(shape, km * self.kwh_per_km * mix[1], w)
-        self.hydrogen_kg = 0.0
-        if mix[2] > 0:
-            kg_full = km * hydrogen_kg_per_km(f)
-            h2_share = share_of_year(ELECTROLYSIS_SHAPE, year)
-            self.hydrogen_kg = h2_share * kg_full * mix[2]
-            elec_kwh += book.add_full_year(ELECTROLYSIS_SHAPE, kg_full * mix[2] * electrolysis_kwh_per_kg(), h2_share)
-        return energy_rows(self.entity_id, self.kind, (("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t")))
-
     def fcev_count(self) -> float:
         """Fuel-cell vehicles in the last operated year (end of year)."""
         return self.last_mix[2] * self.spec.count
 
     # -- energy ------------------------------------------------------------------------------
     def year_energy(self, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
+        """The fleet's electricity [MWh] and diesel [t] rows of the year (``fleets_year_energy``)."""
+        return fleets_year_energy((self,), year, year_start, book)
+
+    def _segmented_year(self, year: int, km: float, segs, shape: str, book: LoadBook) -> list[EnergyRow]:
+        """``year_energy`` of a year whose mix changes within it: each segment weighted by its share
+        of the charging (``shape``), diesel and electrolysis profiles, loads booked piecewise."""
         f = self.spec
-        km = f.count * f.km_per_vehicle_yr * self.activity
-        segs = self.year_segments(year_start, self.initial, _fold)
-        self.last_mix = segs[-1][1]
-        if segs[-1][1][1] <= 0.0:  # no battery-electric vehicle all year: no charging profile needed
-            shape = CHARGING_SHAPE
-        else:
-            shape = self.charging_shape(year)
-        if len(segs) == 1:
-            return self._steady_year(year, km, segs[0][1], shape, book)
         starts = [h for h, _ in segs]
         weights = segment_weights(shape, year, starts)
         diesel_t_full = km * f.diesel_l_per_100km / 100.0 * constant("diesel_density_kg_per_l") / 1000.0
@@ -295,6 +276,55 @@ class FleetAgent(ParkAgent):
             self.hydrogen_kg = sum(w * kg_full * mix[2] for (_, mix), w in zip(segs, h2_weights))
             elec_kwh += book.add_piecewise(ELECTROLYSIS_SHAPE, starts, [kg_full * mix[2] * electrolysis_kwh_per_kg() for _, mix in segs])
         return energy_rows(self.entity_id, self.kind, (("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t")))
+
+
+def fleets_year_energy(fleets, year: int, year_start: int, book: LoadBook) -> list[EnergyRow]:
+    """The electricity [MWh] and diesel [t] rows of ``fleets`` in order, booked in order on ``book``.
+
+    A fleet in one mix all year (diesel, battery-electric, fuel-cell shares; most fleet-years) is
+    done here in one pass: the one segment's weight is its shape's share of the year
+    (``share_of_year``) and its electricity is booked from hour 0 — the products and parts of the
+    segmented year (``FleetAgent._segmented_year``) with one segment, whose sums from 0 add one term.
+    The run's constants (diesel density, electrolysis kWh per kg) are read once per call. A fleet that
+    took no change since a year in one mix with all its changes folded (they come in clock order, so
+    none lies in a later year) is in that mix (``last_mix``) all year, known without asking for the
+    year's segments (a later ``year_segments`` of the year finds the same list on its fast path)."""
+    out: list[EnergyRow] = []
+    row = tuple.__new__
+    density = constant("diesel_density_kg_per_l")
+    h2_kwh_per_kg = None
+    for a in fleets:
+        f = a.spec
+        km = f.count * f.km_per_vehicle_yr * a.activity
+        changes = a.changes
+        if a.steady_changes == len(changes):
+            mix = a.last_mix
+        else:
+            segs = a.year_segments(year_start, a.initial, _fold)
+            mix = a.last_mix = segs[-1][1]
+            if len(segs) != 1:
+                shape = CHARGING_SHAPE if mix[1] <= 0.0 else a.charging_shape(year)
+                out.extend(a._segmented_year(year, km, segs, shape, book))
+                continue
+            a.steady_changes = len(changes) if not changes or changes[-1].hour <= year_start else -1
+        shape = CHARGING_SHAPE if mix[1] <= 0.0 else a.charging_shape(year)  # no battery-electric vehicle: no charging profile
+        w = share_of_year(shape, year)
+        diesel_t = w * (km * f.diesel_l_per_100km / 100.0 * density / 1000.0) * mix[0]
+        elec_kwh = book.add_full_year(shape, km * a.kwh_per_km * mix[1], w)
+        a.hydrogen_kg = 0.0
+        if mix[2] > 0:
+            if h2_kwh_per_kg is None:
+                h2_kwh_per_kg = electrolysis_kwh_per_kg()
+            kg_full = km * hydrogen_kg_per_km(f)
+            h2_share = share_of_year(ELECTROLYSIS_SHAPE, year)
+            a.hydrogen_kg = h2_share * kg_full * mix[2]
+            elec_kwh += book.add_full_year(ELECTROLYSIS_SHAPE, kg_full * mix[2] * h2_kwh_per_kg, h2_share)
+        mwh = elec_kwh / 1000.0
+        if mwh > 0.0:
+            out.append(row(EnergyRow, (a.entity_id, FleetAgent.kind, "electricity", mwh, "MWh")))
+        if diesel_t > 0.0:
+            out.append(row(EnergyRow, (a.entity_id, FleetAgent.kind, "diesel", diesel_t, "t")))
+    return out
 
 
 def _vehicle_life(vehicle: str, powertrain: str) -> float:

@@ -45,8 +45,9 @@ from parktwin.accounting.phases import phase_of
 from parktwin.accounting.resource_firms import firm_totals
 from parktwin.accounting.resources import INDICATOR_COLUMNS as RESOURCE_ANNUAL_COLUMNS, ExchangeFlows, year_resources
 from parktwin.agents.base import same_agents
+from parktwin.agents.building import buildings_year_energy
 from parktwin.agents.exchange import YearOfExchanges, apply_exchanges
-from parktwin.agents.fleet import fleet_indicators
+from parktwin.agents.fleet import fleet_indicators, fleets_year_energy
 from parktwin.agents.population import active_share
 from parktwin.agents.resources import YearOfMeasures, apply_resource_measures
 from parktwin.economics.carbon import bank_allowances, benchmark_tco2_per_mcny, carbon_positions
@@ -205,8 +206,8 @@ class Stage:
 def loads(model, y: YearState) -> Loads:
     book = LoadBook(y.year)
     rows = model.firm_energy.year_rows(model.enterprises.values(), y.year, y.year_start, book)  # the firms at once (agents.firm_energy)
-    for agent in (*model.buildings.values(), *model.fleets.values()):
-        rows.extend(agent.year_energy(y.year, y.year_start, book))
+    rows.extend(buildings_year_energy(model.buildings.values(), y.year, y.year_start, book))
+    rows.extend(fleets_year_energy(model.fleets.values(), y.year, y.year_start, book))
     return Loads(rows, book)
 
 
