@@ -503,7 +503,6 @@ def buildings_year_energy(buildings, year: int, year_start: int, book: LoadBook)
     stock's loads depend only on the spec, the run's data and the states in that list. (A later
     ``year_segments`` of the year, for another stage, finds the same list on its own fast path.)"""
     out: list[EnergyRow] = []
-    row = tuple.__new__
     for b in buildings:
         plan = b.stock_plan
         if plan is None or b.additions or (plan[0] != len(b.changes) and plan[1] is not b.year_segments(year_start, NO_RETROFITS, _fold)):
@@ -517,11 +516,7 @@ def buildings_year_energy(buildings, year: int, year_start: int, book: LoadBook)
             cooked_kwh = book.add_full_year(kind, kitchen_kwh, share)
             kwh += cooked_kwh
             gas_km3 = max(gas_km3 - cooked_kwh / per_km3, 0.0)
-        mwh = kwh / 1000.0
-        if mwh > 0.0:
-            out.append(row(EnergyRow, (b.entity_id, BuildingAgent.kind, "electricity", mwh, "MWh")))
-        if gas_km3 > 0.0:
-            out.append(row(EnergyRow, (b.entity_id, BuildingAgent.kind, "natural_gas", gas_km3, "km3")))
+        out.extend(energy_rows(b.entity_id, BuildingAgent.kind, (("electricity", kwh / 1000.0, "MWh"), ("natural_gas", gas_km3, "km3"))))
     return out
 
 

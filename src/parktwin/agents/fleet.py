@@ -290,7 +290,6 @@ def fleets_year_energy(fleets, year: int, year_start: int, book: LoadBook) -> li
     none lies in a later year) is in that mix (``last_mix``) all year, known without asking for the
     year's segments (a later ``year_segments`` of the year finds the same list on its fast path)."""
     out: list[EnergyRow] = []
-    row = tuple.__new__
     density = constant("diesel_density_kg_per_l")
     h2_kwh_per_kg = None
     for a in fleets:
@@ -319,11 +318,7 @@ def fleets_year_energy(fleets, year: int, year_start: int, book: LoadBook) -> li
             h2_share = share_of_year(ELECTROLYSIS_SHAPE, year)
             a.hydrogen_kg = h2_share * kg_full * mix[2]
             elec_kwh += book.add_full_year(ELECTROLYSIS_SHAPE, kg_full * mix[2] * h2_kwh_per_kg, h2_share)
-        mwh = elec_kwh / 1000.0
-        if mwh > 0.0:
-            out.append(row(EnergyRow, (a.entity_id, FleetAgent.kind, "electricity", mwh, "MWh")))
-        if diesel_t > 0.0:
-            out.append(row(EnergyRow, (a.entity_id, FleetAgent.kind, "diesel", diesel_t, "t")))
+        out.extend(energy_rows(a.entity_id, FleetAgent.kind, (("electricity", elec_kwh / 1000.0, "MWh"), ("diesel", diesel_t, "t"))))
     return out
 
 
