@@ -117,18 +117,28 @@ def _h2_kernel(period, demand, surplus, deficit, headroom, elec_kw, tank_kg, fc_
     served = np.empty(n)
     electrolyser = np.empty(n)
     fuel_cell = np.empty(n)
+    outputs = (produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell)
     soc = soc0
     for h in range(n):
         made, unmet, fc, soc = _h2_hour(period[h], demand[h], surplus[h], deficit[h], headroom[h], elec_kw[h], tank_kg[h], fc_kw[h],
                                         kwh_per_kg, fc_kwh_per_kg, smin, smax, reserve, soc)
-        produced[h] = made
-        bought[h] = unmet
-        fc_h2[h] = fc
-        soc_out[h] = soc
-        served[h] = demand[h] - unmet
-        electrolyser[h] = made * kwh_per_kg
-        fuel_cell[h] = fc * fc_kwh_per_kg
+        _record_hour(outputs, h, demand[h], made, unmet, fc, soc, kwh_per_kg, fc_kwh_per_kg)
     return produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell
+
+
+@numba.njit(cache=True)
+def _record_hour(outputs, h, demand, made, unmet, fc, soc, kwh_per_kg, fc_kwh_per_kg):
+    """Write hour ``h`` of the rules (``_h2_hour``'s made, bought, fuel-cell hydrogen and tank [kg])
+    into ``outputs``: (produced, bought, fuel-cell hydrogen, tank, served [kg]; electrolyser and
+    fuel-cell electricity [kW]), each (n,)."""
+    produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell = outputs
+    produced[h] = made
+    bought[h] = unmet
+    fc_h2[h] = fc
+    soc_out[h] = soc
+    served[h] = demand - unmet
+    electrolyser[h] = made * kwh_per_kg
+    fuel_cell[h] = fc * fc_kwh_per_kg
 
 
 @numba.njit(cache=True)
@@ -147,6 +157,7 @@ def _park_h2_kernel(period, h2_kwh, lhv_kwh_per_kg, electrolyser_efficiency, dem
     served = np.empty(n)
     electrolyser = np.empty(n)
     fuel_cell = np.empty(n)
+    outputs = (produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell)
     negative = False
     soc = soc0
     for h in range(n):
@@ -159,13 +170,7 @@ def _park_h2_kernel(period, h2_kwh, lhv_kwh_per_kg, electrolyser_efficiency, dem
         made, unmet, fc, soc = _h2_hour(period[h], demand, max(onsite - load, 0.0), deficit, max(limit_kw[h] - deficit, 0.0),
                                         own_kw + extra_kw[h], tank_kg[h], fc_kw[h], kwh_per_kg, fc_kwh_per_kg, smin, smax, reserve, soc)
         demand_kg[h] = demand
-        produced[h] = made
-        bought[h] = unmet
-        fc_h2[h] = fc
-        soc_out[h] = soc
-        served[h] = demand - unmet
-        electrolyser[h] = made * kwh_per_kg
-        fuel_cell[h] = fc * fc_kwh_per_kg
+        _record_hour(outputs, h, demand, made, unmet, fc, soc, kwh_per_kg, fc_kwh_per_kg)
         delta_kw[h] += electrolyser[h] - booked  # the chain's electrolysers in, the firms' booked electrolysis out
         if add_fuel_cell:
             generation_kw[h] += fuel_cell[h]
