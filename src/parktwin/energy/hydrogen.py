@@ -110,20 +110,20 @@ def _h2_kernel(period, demand, surplus, deficit, headroom, elec_kw, tank_kg, fc_
     """The tank hour by hour. Returns (produced, bought, fuel-cell hydrogen, tank [kg]; served [kg];
     electrolyser and fuel-cell electricity [kW]), each (n,)."""
     n = period.shape[0]
-    produced = np.empty(n)  # every hour written below (no pass of zeros first)
-    bought = np.empty(n)
-    fc_h2 = np.empty(n)
-    soc_out = np.empty(n)
-    served = np.empty(n)
-    electrolyser = np.empty(n)
-    fuel_cell = np.empty(n)
-    outputs = (produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell)
+    outputs = _hour_outputs(n)
     soc = soc0
     for h in range(n):
         made, unmet, fc, soc = _h2_hour(period[h], demand[h], surplus[h], deficit[h], headroom[h], elec_kw[h], tank_kg[h], fc_kw[h],
                                         kwh_per_kg, fc_kwh_per_kg, smin, smax, reserve, soc)
         _record_hour(outputs, h, demand[h], made, unmet, fc, soc, kwh_per_kg, fc_kwh_per_kg)
-    return produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell
+    return outputs
+
+
+@numba.njit(cache=True)
+def _hour_outputs(n):
+    """The hourly outputs of the rules, each (n,) and written hour by hour (no pass of zeros first):
+    (produced, bought, fuel-cell hydrogen, tank, served [kg]; electrolyser and fuel-cell electricity [kW])."""
+    return np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
 
 
 @numba.njit(cache=True)
@@ -150,14 +150,8 @@ def _park_h2_kernel(period, h2_kwh, lhv_kwh_per_kg, electrolyser_efficiency, dem
     hydrogen, tank, served [kg]; electrolyser and fuel-cell electricity [kW]; whether a demand < 0)."""
     n = period.shape[0]
     demand_kg = np.empty(n)
-    produced = np.empty(n)
-    bought = np.empty(n)
-    fc_h2 = np.empty(n)
-    soc_out = np.empty(n)
-    served = np.empty(n)
-    electrolyser = np.empty(n)
-    fuel_cell = np.empty(n)
-    outputs = (produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell)
+    outputs = _hour_outputs(n)
+    electrolyser, fuel_cell = outputs[5], outputs[6]
     negative = False
     soc = soc0
     for h in range(n):
@@ -174,7 +168,7 @@ def _park_h2_kernel(period, h2_kwh, lhv_kwh_per_kg, electrolyser_efficiency, dem
         delta_kw[h] += electrolyser[h] - booked  # the chain's electrolysers in, the firms' booked electrolysis out
         if add_fuel_cell:
             generation_kw[h] += fuel_cell[h]
-    return demand_kg, produced, bought, fc_h2, soc_out, served, electrolyser, fuel_cell, negative
+    return (demand_kg, *outputs, negative)
 
 
 def dispatch_hydrogen(demand_kg, period, params: HydrogenParams, electrolyser_kw, tank_kg, fuel_cell_kw=0.0,
