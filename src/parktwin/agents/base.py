@@ -120,7 +120,7 @@ def segment_shares(shape: str, year: int, starts: tuple[int, ...]) -> tuple[tupl
 _STATE_CACHES: dict[tuple, dict] = {}  # (what, inputs) → {state: value}, shared by the runs of a process
 STATE_CACHES_MAX = 1024  # dicts kept (one per firm and quantity; a batch of different parks clears them)
 STATE_CACHE_MAX = 256  # states kept per dict (a run visits ~10-70; replicates whose firms decide differently add
-# more: at 1024 the dicts of a Monte Carlo worker held ~25 MiB more, for no measurable gain)
+# more: at 1024 a process running 150 replicates of net_zero_2050_uncertain peaked 22 MiB higher, as fast)
 
 
 def state_cache(what: str, inputs: tuple) -> dict:

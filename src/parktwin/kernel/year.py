@@ -242,7 +242,8 @@ def site(model, y: YearState) -> Site:
     outage_hours = 0 if down is no_outage_hours() else int(np.count_nonzero(down))
     import_limit_kw = np.where(down, 0.0, assets.import_limit_kw) if outage_hours else assets.import_limit_kw  # (read-only)
     site = Site(demand_kw, assets, per_kwp, wind_kw, renewable_kw, period, price, down, import_limit_kw, dac, outage_hours)
-    site.__dict__.update({} if wind_kw is no_kw else {"pv_kw": pv_kw})  # (the PV output made for the wind's sum: the cached property)
+    if wind_kw is not no_kw:
+        site.pv_kw = pv_kw  # the PV output made for the wind's sum is the cached property's value
     return site
 
 
