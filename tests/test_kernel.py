@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from builders import PARK, scenario
-from parktwin import run
+from parktwin import load, run
 from parktwin.energy.loads import share_after
 from parktwin.energy.solar import pv_output_kw_per_kwp
 from parktwin.energy.weather import weather_years
@@ -347,3 +348,17 @@ def test_agents_step_in_a_drawn_order_only_when_a_step_can_show_it(fields, shuff
     start = model.random.getstate()
     model.run()
     assert (model.random.getstate() != start) is shuffled
+
+
+
+@pytest.mark.parametrize("name, order_shows", [("bau", False), ("subsidy_led", True)])
+def test_the_agents_step_order_shows_only_where_the_shuffle_is_drawn(monkeypatch, name, order_shows):
+    # what _step_agents relies on when it skips the shuffle: without firm decisions, retrofit decisions or
+    # fleet turnover (bau) each step changes only its own agent, so the reversed order gives the same
+    # tables; with decisions (subsidy_led: firms draw and claim the fund in turn) it does not
+    loaded = load(Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.yaml")
+    joined = run(loaded, seed=0)
+    monkeypatch.setattr(ParkModel, "_step_agents", lambda self: [agent.step() for agent in reversed(list(self.agents))])
+    backwards = run(loaded, seed=0)
+    same = all(getattr(joined, table).equals(getattr(backwards, table)) for table in ("annual", "energy", "emissions", "events"))
+    assert same is not order_shows
